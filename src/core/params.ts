@@ -1,0 +1,67 @@
+// Training parameters with scikit-learn's meanings, resolved against the data size.
+
+export type Contamination = 'auto' | number;
+
+export interface ForestParams {
+  trees: number;
+  /** 'auto' = min(256, n); an integer count; or a fraction in (0, 1] of n. */
+  maxSamples: 'auto' | number;
+  /** An integer count of features per tree, or a fraction in (0, 1]. */
+  maxFeatures: number;
+  bootstrap: boolean;
+  contamination: Contamination;
+  seed: number;
+}
+
+export const DEFAULT_PARAMS: ForestParams = {
+  trees: 100,
+  maxSamples: 'auto',
+  maxFeatures: 1.0,
+  bootstrap: false,
+  contamination: 'auto',
+  seed: 42,
+};
+
+/** The engine lays trees out complete to this depth: 2^16 leaves per tree at most. */
+export const MAX_DEPTH_LIMIT = 16;
+export const MAX_TREES = 10000;
+
+export interface ResolvedParams {
+  trees: number;
+  psi: number;
+  depthLimit: number;
+  featuresPerTree: number;
+}
+
+export class ParamError extends Error {
+  override name = 'ParamError';
+}
+
+export function resolveParams(p: ForestParams, n: number, d: number): ResolvedParams {
+  if (!Number.isInteger(p.trees) || p.trees < 1 || p.trees > MAX_TREES) {
+    throw new ParamError(`trees must be an integer from 1 to ${MAX_TREES}, got ${p.trees}`);
+  }
+  if (!Number.isInteger(p.seed) || p.seed < 0 || p.seed > 0xffffffff) {
+    throw new ParamError(`seed must be an integer from 0 to 4294967295, got ${p.seed}`);
+  }
+  if (p.contamination !== 'auto' && !(p.contamination > 0 && p.contamination <= 0.5)) {
+    throw new ParamError(`contamination must be 'auto' or a number in (0, 0.5], got ${p.contamination}`);
+  }
+  if (n < 2) throw new ParamError(`training needs at least 2 rows without missing features, got ${n}`);
+  if (d < 1) throw new ParamError('training needs at least one feature column');
+  let psi: number;
+  if (p.maxSamples === 'auto') psi = Math.min(256, n);
+  else if (Number.isInteger(p.maxSamples) && p.maxSamples >= 2) psi = Math.min(p.maxSamples, n);
+  else if (p.maxSamples > 0 && p.maxSamples <= 1) psi = Math.max(1, Math.floor(p.maxSamples * n));
+  else throw new ParamError(`max samples must be 'auto', an integer >= 2 or a fraction in (0, 1], got ${p.maxSamples}`);
+  const depthLimit = Math.ceil(Math.log2(Math.max(psi, 2)));
+  if (depthLimit > MAX_DEPTH_LIMIT) {
+    throw new ParamError(`max samples ${psi} needs trees deeper than ${MAX_DEPTH_LIMIT}; use at most ${2 ** MAX_DEPTH_LIMIT}`);
+  }
+  let featuresPerTree: number;
+  if (Number.isInteger(p.maxFeatures) && p.maxFeatures > 1) featuresPerTree = p.maxFeatures;
+  else if (p.maxFeatures > 0 && p.maxFeatures <= 1) featuresPerTree = Math.max(1, Math.floor(p.maxFeatures * d));
+  else throw new ParamError(`max features must be an integer >= 1 or a fraction in (0, 1], got ${p.maxFeatures}`);
+  if (featuresPerTree > d) throw new ParamError(`max features ${featuresPerTree} exceeds the ${d} features`);
+  return { trees: p.trees, psi, depthLimit, featuresPerTree };
+}

@@ -1,0 +1,136 @@
+// Training a model from a dataset: feature choice, baseline rows, scaler, forest (in
+// Wasm), offset from the training scores, and the self-describing model JSON.
+import { DataError, type Dataset, featureColumns } from '../data/dataset.js';
+import { profileDataset } from '../data/profile.js';
+import { baselineMask, formatBaseline, trainingRows, type Baseline } from '../data/baseline.js';
+import { fingerprintRows } from '../model/fingerprint.js';
+import { MODEL_FORMAT, MODEL_VERSION, type ModelJson, type TreeJson } from '../model/types.js';
+import { validateModel } from '../model/validate.js';
+import { DEFAULT_PARAMS, resolveParams, type ForestParams } from './params.js';
+import { offsetFor, flagAnomalies } from './threshold.js';
+import type { SparseForest, WasmEngine } from './wasm-engine.js';
+
+export const PRODUCER = 'isoscope 0.1.0';
+
+export interface TrainOptions {
+  features?: string[];
+  exclude?: string[];
+  baseline?: Baseline;
+  params?: Partial<ForestParams>;
+  /** Fixed for reproducible files; defaults to now. */
+  createdAt?: string;
+}
+
+export interface TrainResult {
+  model: ModelJson;
+  trainingRows: number;
+  droppedMissing: number;
+  trainMs: number;
+}
+
+export function chooseFeatures(ds: Dataset, features?: string[], exclude: string[] = []): string[] {
+  const names = new Set(ds.columns.map((c) => c.name));
+  const unknown = [...(features ?? []), ...exclude].filter((f) => !names.has(f));
+  if (unknown.length) {
+    throw new DataError(`unknown feature name${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; columns are: ${[...names].join(', ')}`);
+  }
+  const chosen = (features ?? profileDataset(ds).defaultFeatures).filter((f) => !exclude.includes(f));
+  if (chosen.length === 0) throw new DataError('no features left to train on');
+  return chosen;
+}
+
+function meanAndScale(cols: Float64Array[]): { mean: Float64Array; scale: Float64Array } {
+  const mean = new Float64Array(cols.length);
+  const scale = new Float64Array(cols.length);
+  cols.forEach((c, f) => {
+    let s = 0;
+    for (let i = 0; i < c.length; i++) s += c[i];
+    const m = s / c.length;
+    let v = 0;
+    for (let i = 0; i < c.length; i++) v += (c[i] - m) * (c[i] - m);
+    const std = Math.sqrt(v / c.length);
+    mean[f] = m;
+    // As scikit-learn's StandardScaler: a (near-)zero spread scales by 1.
+    scale[f] = std < 10 * Number.EPSILON ? 1 : std;
+  });
+  return { mean, scale };
+}
+
+function toTrees(forest: SparseForest): TreeJson[] {
+  const trees: TreeJson[] = [];
+  for (let t = 0; t + 1 < forest.offsets.length; t++) {
+    const a = forest.offsets[t];
+    const b = forest.offsets[t + 1];
+    trees.push({
+      feature: Array.from(forest.feature.subarray(a, b)),
+      threshold: Array.from(forest.threshold.subarray(a, b)),
+      left: Array.from(forest.left.subarray(a, b)),
+      right: Array.from(forest.right.subarray(a, b)),
+      size: Array.from(forest.size.subarray(a, b)),
+    });
+  }
+  return trees;
+}
+
+export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOptions = {}): Promise<TrainResult> {
+  const started = performance.now();
+  const params: ForestParams = { ...DEFAULT_PARAMS, ...opts.params };
+  const baseline = opts.baseline ?? { kind: 'all' };
+  const features = chooseFeatures(ds, opts.features, opts.exclude);
+  const all = featureColumns(ds, features);
+  const { rows, droppedMissing } = trainingRows(baselineMask(ds, baseline), all);
+  const cols = all.map((c) => {
+    const out = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = c[rows[i]];
+    return out;
+  });
+  const resolved = resolveParams(params, rows.length, features.length);
+  const { mean, scale } = meanAndScale(cols);
+  const scaled = engine.scaleColumns(cols, mean, scale);
+  const forest = engine.train({ rows: scaled, n: rows.length, d: features.length, trees: resolved.trees, psi: resolved.psi,
+    depthLimit: resolved.depthLimit, featuresPerTree: resolved.featuresPerTree, bootstrap: params.bootstrap, seed: params.seed });
+  const fingerprint = await fingerprintRows(features, all, rows);
+  const draft: ModelJson = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    id: `iso-${fingerprint.slice(7, 19)}-s${params.seed}`,
+    createdAt: opts.createdAt ?? new Date().toISOString(),
+    features,
+    scaler: { mean: Array.from(mean), scale: Array.from(scale) },
+    forest: { kind: 'isolation-forest', maxSamples: resolved.psi, trees: toTrees(forest) },
+    threshold: { contamination: params.contamination, offset: -0.5 },
+    training: {
+      producer: PRODUCER,
+      params: { trees: params.trees, maxSamples: params.maxSamples, maxFeatures: params.maxFeatures,
+        bootstrap: params.bootstrap, contamination: params.contamination, seed: params.seed },
+      rows: rows.length,
+      baseline: formatBaseline(baseline),
+      fingerprint,
+      source: ds.name,
+    },
+    metrics: {},
+  };
+  const { spec } = validateModel(draft);
+  const handle = engine.loadForest(spec);
+  try {
+    const { scores } = engine.score(handle, cols);
+    const offset = offsetFor(params.contamination, scores);
+    draft.threshold.offset = offset;
+    const flags = flagAnomalies(scores, offset);
+    let flagged = 0;
+    let sum = 0;
+    for (let i = 0; i < scores.length; i++) {
+      flagged += flags[i];
+      sum += scores[i];
+    }
+    draft.metrics = {
+      trainingRows: rows.length,
+      trainingRowsDroppedMissing: droppedMissing,
+      trainingAnomalyRate: flagged / rows.length,
+      trainingScoreMean: sum / rows.length,
+    };
+  } finally {
+    engine.freeForest(handle);
+  }
+  return { model: draft, trainingRows: rows.length, droppedMissing, trainMs: performance.now() - started };
+}

@@ -1,0 +1,250 @@
+// Thin, synchronous bindings over the Wasm exports. Owns every pointer it hands to
+// Wasm and frees it in `finally`; reads results through views rebuilt after each
+// call (memory may have grown), copying each result out exactly once.
+
+export interface EngineExports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  free(ptr: number): void;
+  train(data: number, n: number, d: number, trees: number, psi: number, depth: number,
+    featuresPerTree: number, bootstrap: number, seed: number, out: number): number;
+  compileForest(trees: number, depth: number, d: number, psi: number, offsets: number, feature: number,
+    threshold: number, left: number, right: number, size: number, mean: number, scale: number): number;
+  freeForest(handle: number): void;
+  scoreSamples(handle: number, layout: number, src: number, stride: number, n: number, out: number): number;
+  explainRow(handle: number, row: number, out: number): number;
+  scaleBlock(layout: number, src: number, stride: number, d: number, row0: number, count: number,
+    mean: number, scale: number, out: number, missing: number): void;
+  averagePathLength(n: number): number;
+}
+
+/** Flat trees as stored in the model JSON, concatenated; offsets[t] is tree t's first node. */
+export interface SparseForest {
+  offsets: Int32Array;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  size: Float64Array;
+}
+
+export interface ForestSpec extends SparseForest {
+  depth: number;
+  maxSamples: number;
+  mean: Float64Array;
+  scale: Float64Array;
+}
+
+export interface TrainRequest {
+  /** Scaled rows, row-major f32, n × d. */
+  rows: Float32Array;
+  n: number;
+  d: number;
+  trees: number;
+  psi: number;
+  depthLimit: number;
+  featuresPerTree: number;
+  bootstrap: boolean;
+  seed: number;
+}
+
+/** Rows copied into Wasm per scoring call: bounds Wasm memory whatever the data size. */
+const SCORE_CHUNK_ROWS = 65536;
+
+type TypedArray = Float64Array | Float32Array | Int32Array | Uint8Array;
+
+export class WasmEngine {
+  private readonly wasm: EngineExports;
+
+  private constructor(wasm: EngineExports) {
+    this.wasm = wasm;
+  }
+
+  static async fromBytes(bytes: BufferSource): Promise<WasmEngine> {
+    const { instance } = await WebAssembly.instantiate(bytes, { env: { abort: wasmAbort } });
+    return new WasmEngine(instance.exports as unknown as EngineExports);
+  }
+
+  static async fromUrl(url: string | URL): Promise<WasmEngine> {
+    const { instance } = await WebAssembly.instantiateStreaming(fetch(url), { env: { abort: wasmAbort } });
+    return new WasmEngine(instance.exports as unknown as EngineExports);
+  }
+
+  get memoryBytes(): number {
+    return this.wasm.memory.buffer.byteLength;
+  }
+
+  averagePathLength(n: number): number {
+    return this.wasm.averagePathLength(n);
+  }
+
+  /** Scales columns into row-major f32 exactly as scoring does (so trees see identical values). */
+  scaleColumns(columns: readonly Float64Array[], mean: Float64Array, scale: Float64Array): Float32Array {
+    const d = columns.length;
+    const n = d ? columns[0].length : 0;
+    const out = new Float32Array(n * d);
+    this.withColumns(columns, 0, n, (colPtrs) => {
+      const owned = this.allocMany([mean.byteLength, scale.byteLength, Math.max(4, n * d * 4), Math.max(1, n)]);
+      try {
+        const [meanPtr, scalePtr, outPtr, missingPtr] = owned;
+        this.put(meanPtr, mean);
+        this.put(scalePtr, scale);
+        this.wasm.scaleBlock(0, colPtrs, 0, d, 0, n, meanPtr, scalePtr, outPtr, missingPtr);
+        out.set(new Float32Array(this.wasm.memory.buffer, outPtr, n * d));
+      } finally {
+        owned.forEach((p) => this.wasm.free(p));
+      }
+    });
+    return out;
+  }
+
+  train(req: TrainRequest): SparseForest {
+    const cap = 2 * req.psi - 1;
+    const total = req.trees * cap;
+    const owned = this.allocMany([req.rows.byteLength, req.trees * 4, total * 4, total * 4, total * 4, total * 4, total * 4, 24]);
+    try {
+      const [dataPtr, countPtr, featPtr, thrPtr, leftPtr, rightPtr, sizePtr, outPtr] = owned;
+      this.put(dataPtr, req.rows);
+      new Uint32Array(this.wasm.memory.buffer, outPtr, 6).set([countPtr, featPtr, thrPtr, leftPtr, rightPtr, sizePtr]);
+      const status = this.wasm.train(dataPtr, req.n, req.d, req.trees, req.psi, req.depthLimit,
+        req.featuresPerTree, req.bootstrap ? 1 : 0, req.seed >>> 0, outPtr);
+      if (status !== 0) throw new Error(`engine: training rejected its parameters (status ${status})`);
+      const buf = this.wasm.memory.buffer;
+      const counts = new Int32Array(buf, countPtr, req.trees);
+      const offsets = new Int32Array(req.trees + 1);
+      for (let t = 0; t < req.trees; t++) offsets[t + 1] = offsets[t] + counts[t];
+      const nodes = offsets[req.trees];
+      const forest: SparseForest = {
+        offsets,
+        feature: new Int32Array(nodes),
+        threshold: new Float64Array(nodes),
+        left: new Int32Array(nodes),
+        right: new Int32Array(nodes),
+        size: new Float64Array(nodes),
+      };
+      const feat = new Int32Array(buf, featPtr, total);
+      const thr = new Float32Array(buf, thrPtr, total);
+      const left = new Int32Array(buf, leftPtr, total);
+      const right = new Int32Array(buf, rightPtr, total);
+      const size = new Int32Array(buf, sizePtr, total);
+      for (let t = 0; t < req.trees; t++) {
+        const from = t * cap;
+        const to = from + counts[t];
+        const at = offsets[t];
+        forest.feature.set(feat.subarray(from, to), at);
+        forest.threshold.set(thr.subarray(from, to), at);
+        forest.left.set(left.subarray(from, to), at);
+        forest.right.set(right.subarray(from, to), at);
+        forest.size.set(size.subarray(from, to), at);
+      }
+      return forest;
+    } finally {
+      owned.forEach((p) => this.wasm.free(p));
+    }
+  }
+
+  /** Compiles a validated forest into the engine; returns a handle for score/explain. */
+  loadForest(spec: ForestSpec): number {
+    const trees = spec.offsets.length - 1;
+    const owned = this.allocMany([spec.offsets.byteLength, spec.feature.byteLength, spec.threshold.byteLength,
+      spec.left.byteLength, spec.right.byteLength, spec.size.byteLength, spec.mean.byteLength, spec.scale.byteLength]);
+    try {
+      const arrays: TypedArray[] = [spec.offsets, spec.feature, spec.threshold, spec.left, spec.right, spec.size, spec.mean, spec.scale];
+      arrays.forEach((a, i) => this.put(owned[i], a));
+      const handle = this.wasm.compileForest(trees, spec.depth, spec.mean.length, spec.maxSamples, ...owned as
+        [number, number, number, number, number, number, number, number]);
+      if (handle === 0) throw new Error('engine: the forest could not be compiled (depth or size out of range)');
+      return handle;
+    } finally {
+      owned.forEach((p) => this.wasm.free(p));
+    }
+  }
+
+  freeForest(handle: number): void {
+    this.wasm.freeForest(handle);
+  }
+
+  /**
+   * score_samples for every row of the feature columns, in chunks so Wasm memory stays
+   * bounded. NaN marks a row with a missing feature. Writes into `out` when given.
+   */
+  score(handle: number, columns: readonly Float64Array[], out?: Float64Array): { scores: Float64Array; unscorable: number } {
+    const n = columns.length ? columns[0].length : 0;
+    const scores = out ?? new Float64Array(n);
+    let unscorable = 0;
+    for (let start = 0; start < n; start += SCORE_CHUNK_ROWS) {
+      const count = Math.min(SCORE_CHUNK_ROWS, n - start);
+      this.withColumns(columns, start, count, (colPtrs) => {
+        const outPtr = this.wasm.alloc(count * 8);
+        try {
+          unscorable += this.wasm.scoreSamples(handle, 0, colPtrs, 0, count, outPtr);
+          scores.set(new Float64Array(this.wasm.memory.buffer, outPtr, count), start);
+        } finally {
+          this.wasm.free(outPtr);
+        }
+      });
+    }
+    return { scores, unscorable };
+  }
+
+  /** score_samples for a row-major block (a streamed batch): `stride` values per row, features first. */
+  scoreRowMajor(handle: number, block: Float64Array | Float32Array, stride: number, out?: Float64Array): { scores: Float64Array; unscorable: number } {
+    const n = Math.floor(block.length / stride);
+    const scores = out ?? new Float64Array(n);
+    const owned = this.allocMany([block.byteLength, n * 8]);
+    try {
+      const [inPtr, outPtr] = owned;
+      this.put(inPtr, block);
+      const layout = block instanceof Float32Array ? 2 : 1;
+      const unscorable = this.wasm.scoreSamples(handle, layout, inPtr, stride, n, outPtr);
+      scores.set(new Float64Array(this.wasm.memory.buffer, outPtr, n));
+      return { scores, unscorable };
+    } finally {
+      owned.forEach((p) => this.wasm.free(p));
+    }
+  }
+
+  explain(handle: number, row: Float64Array): { attribution: Float64Array; meanPathLength: number } {
+    const owned = this.allocMany([row.byteLength, row.byteLength]);
+    try {
+      const [rowPtr, outPtr] = owned;
+      this.put(rowPtr, row);
+      const meanPathLength = this.wasm.explainRow(handle, rowPtr, outPtr);
+      return { attribution: new Float64Array(this.wasm.memory.buffer, outPtr, row.length).slice(), meanPathLength };
+    } finally {
+      owned.forEach((p) => this.wasm.free(p));
+    }
+  }
+
+  private withColumns(columns: readonly Float64Array[], start: number, count: number, body: (colPtrs: number) => void): void {
+    const d = columns.length;
+    const owned = this.allocMany([d * 4, ...columns.map(() => Math.max(8, count * 8))]);
+    try {
+      const [table, ...cols] = owned;
+      new Uint32Array(this.wasm.memory.buffer, table, d).set(cols);
+      columns.forEach((c, i) => this.put(cols[i], c.subarray(start, start + count)));
+      body(table);
+    } finally {
+      owned.forEach((p) => this.wasm.free(p));
+    }
+  }
+
+  private allocMany(sizes: number[]): number[] {
+    const ptrs: number[] = [];
+    try {
+      for (const s of sizes) ptrs.push(this.wasm.alloc(Math.max(8, s)));
+    } catch (e) {
+      ptrs.forEach((p) => this.wasm.free(p));
+      throw new Error(`engine: out of Wasm memory (${(e as Error).message})`);
+    }
+    return ptrs;
+  }
+
+  private put(ptr: number, src: TypedArray): void {
+    new Uint8Array(this.wasm.memory.buffer, ptr, src.byteLength).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));
+  }
+}
+
+function wasmAbort(): never {
+  throw new Error('engine: Wasm aborted (an internal invariant failed)');
+}

@@ -1,0 +1,64 @@
+// Training-row selection: all rows, or each unit's healthy start (first N cycles or
+// first X% of its life), the way predictive maintenance trains on normal behaviour.
+import { DataError, columnByRole, type Dataset } from './dataset.js';
+
+export type Baseline = { kind: 'all' } | { kind: 'first'; count: number } | { kind: 'firstPercent'; percent: number };
+
+export function parseBaseline(spec: string): Baseline {
+  const s = spec.trim();
+  if (s === 'all') return { kind: 'all' };
+  const m = /^first:(\d+(?:\.\d+)?)(%?)$/.exec(s);
+  if (!m) throw new DataError(`baseline "${spec}" is not understood; use all, first:N (cycles) or first:X% (of each unit's life)`);
+  const v = Number(m[1]);
+  if (m[2]) {
+    if (!(v > 0 && v <= 100)) throw new DataError(`baseline percent must be in (0, 100], got ${v}`);
+    return { kind: 'firstPercent', percent: v };
+  }
+  if (!Number.isInteger(v) || v < 1) throw new DataError(`baseline cycle count must be a whole number >= 1, got ${m[1]}`);
+  return { kind: 'first', count: v };
+}
+
+export function formatBaseline(b: Baseline): string {
+  return b.kind === 'all' ? 'all' : b.kind === 'first' ? `first:${b.count}` : `first:${b.percent}%`;
+}
+
+/**
+ * 1 for rows inside the baseline. Per unit when the data has a unit column, else over
+ * the whole series. Position within a unit follows row order (readings are in time order).
+ */
+export function baselineMask(ds: Dataset, b: Baseline): Uint8Array {
+  const mask = new Uint8Array(ds.rows);
+  if (b.kind === 'all') return mask.fill(1);
+  const unit = columnByRole(ds, 'unit')?.values;
+  const size = new Map<number, number>();
+  const key = (i: number) => (unit ? unit[i] : 0);
+  for (let i = 0; i < ds.rows; i++) size.set(key(i), (size.get(key(i)) ?? 0) + 1);
+  const seen = new Map<number, number>();
+  for (let i = 0; i < ds.rows; i++) {
+    const k = key(i);
+    const pos = seen.get(k) ?? 0;
+    seen.set(k, pos + 1);
+    const limit = b.kind === 'first' ? b.count : Math.max(1, Math.floor((size.get(k)! * b.percent) / 100));
+    if (pos < limit) mask[i] = 1;
+  }
+  return mask;
+}
+
+/** Row indices of the mask whose features are all present; counts the ones left out. */
+export function trainingRows(mask: Uint8Array, features: readonly Float64Array[]): { rows: Int32Array; droppedMissing: number } {
+  const rows = new Int32Array(mask.length);
+  let n = 0;
+  let dropped = 0;
+  outer: for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    for (const f of features) {
+      if (!Number.isFinite(f[i])) {
+        dropped++;
+        continue outer;
+      }
+    }
+    rows[n++] = i;
+  }
+  if (n === 0) throw new DataError('no training rows: the baseline selects no rows with every feature present');
+  return { rows: rows.slice(0, n), droppedMissing: dropped };
+}

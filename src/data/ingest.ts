@@ -1,0 +1,159 @@
+// Bytes in, Dataset out: sniffs gzip/zip/binary, decodes text in a stream, picks the
+// C-MAPSS or CSV parser from the first text, and pairs a C-MAPSS test file with its
+// RUL file. Shared by the ingest worker (browser) and the CLI (Node).
+import { Gunzip, unzipSync } from 'fflate';
+import { CmapssParser, looksLikeCmapss, parseRulFile } from './cmapss.js';
+import { CsvParser } from './csv.js';
+import { DataError, type Dataset } from './dataset.js';
+import { attachRul } from './rul.js';
+
+export interface NamedBytes {
+  name: string;
+  bytes: Uint8Array;
+}
+
+const SNIFF_BYTES = 64 * 1024;
+
+function isGzip(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+function isZip(b: Uint8Array): boolean {
+  return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+}
+
+function looksBinary(text: string): boolean {
+  let control = 0;
+  const n = Math.min(text.length, 4096);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return true;
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+  }
+  return n > 0 && control / n > 0.05;
+}
+
+/** Streaming text ingest of one file (plain or gzip). Push byte chunks, then finish(). */
+export class TextIngest {
+  private gunzip?: Gunzip;
+  private sniffed = false;
+  private readonly decoder = new TextDecoder('utf-8');
+  private pending = '';
+  private parser?: CmapssParser | CsvParser;
+
+  private readonly name: string;
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  pushBytes(chunk: Uint8Array, final = false): void {
+    if (!this.sniffed) {
+      this.sniffed = true;
+      if (isZip(chunk)) throw new DataError(`${this.name}: a zip archive must be read whole; use ingestFiles`);
+      if (isGzip(chunk)) {
+        this.gunzip = new Gunzip((data, last) => this.pushText(this.decoder.decode(data, { stream: !last })));
+      }
+    }
+    if (this.gunzip) this.gunzip.push(chunk, final);
+    else this.pushText(this.decoder.decode(chunk, { stream: !final }));
+  }
+
+  finish(): Dataset {
+    if (!this.sniffed) throw new DataError(`${this.name}: the file is empty`);
+    if (!this.gunzip) this.pushText(this.decoder.decode());
+    if (!this.parser) this.chooseParser(true);
+    if (!this.parser) throw new DataError(`${this.name}: the file is empty`);
+    return this.parser.finish();
+  }
+
+  private pushText(text: string): void {
+    if (this.parser) {
+      this.parser.push(text);
+      return;
+    }
+    this.pending += text;
+    if (this.pending.length >= SNIFF_BYTES) this.chooseParser(false);
+  }
+
+  private chooseParser(atEnd: boolean): void {
+    const head = this.pending.replace(/^\uFEFF/, '');
+    if (head.trim() === '') {
+      if (atEnd) throw new DataError(`${this.name}: the file is empty`);
+      return;
+    }
+    if (looksBinary(head)) throw new DataError(`${this.name}: this looks like a binary file, not sensor readings as text (CSV or C-MAPSS)`);
+    this.parser = looksLikeCmapss(head.slice(0, 8192)) ? new CmapssParser(this.name) : new CsvParser(this.name);
+    this.pending = '';
+    this.parser.push(head);
+  }
+}
+
+export function parseBytes(file: NamedBytes): Dataset {
+  const ingest = new TextIngest(file.name);
+  ingest.pushBytes(file.bytes, true);
+  return ingest.finish();
+}
+
+const DATA_ENTRY = /\.(txt|csv|tsv|gz)$/i;
+
+/** The data files inside a zip, in archive order (folders and macOS metadata left out). */
+export function zipEntries(bytes: Uint8Array): Map<string, Uint8Array> {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes, { filter: (f) => DATA_ENTRY.test(f.name) && !f.name.startsWith('__MACOSX/') });
+  } catch (e) {
+    throw new DataError(`the zip archive is damaged or unsupported (${(e as Error).message})`);
+  }
+  return new Map(Object.entries(files).map(([k, v]) => [k.split('/').pop()!, v]));
+}
+
+export interface IngestChoice {
+  /** Which file inside a zip to load; by default the only data file, or the first train_* file. */
+  entry?: string;
+  /** Set false to keep RUL from being derived for C-MAPSS training files. */
+  runToFailure?: boolean;
+}
+
+const RUL_NAME = /^RUL_(FD\d{3})\.txt$/i;
+const TEST_NAME = /^test_(FD\d{3})\.txt$/i;
+
+/**
+ * Turns dropped files into one dataset: expands zips, picks the data file, and gives it
+ * remaining useful life from a paired RUL file (test_FDxxx + RUL_FDxxx), or from
+ * run-to-failure when it is a C-MAPSS training file.
+ */
+export function ingestFiles(files: NamedBytes[], choice: IngestChoice = {}): Dataset {
+  const pool = new Map<string, Uint8Array>();
+  for (const f of files) {
+    const base = f.name.split(/[\\/]/).pop()!;
+    if (isZip(f.bytes)) zipEntries(f.bytes).forEach((v, k) => pool.set(k, v));
+    else pool.set(base, f.bytes);
+  }
+  if (pool.size === 0) throw new DataError('no data files given (an archive held no .txt or .csv files)');
+  const names = [...pool.keys()];
+  const dataNames = names.filter((n) => !RUL_NAME.test(n));
+  let pick = choice.entry;
+  if (pick !== undefined && !pool.has(pick)) {
+    throw new DataError(`no file named "${pick}" among: ${names.join(', ')}`);
+  }
+  if (pick === undefined) {
+    if (dataNames.length === 0) throw new DataError(`only RUL files given (${names.join(', ')}); add the matching test_FDxxx.txt file`);
+    pick = dataNames.length === 1 ? dataNames[0] : dataNames.find((n) => /^train_/i.test(n)) ?? dataNames[0];
+  }
+  let ds = parseBytes({ name: pick, bytes: pool.get(pick)! });
+  if (ds.format !== 'cmapss') return ds;
+  const test = TEST_NAME.exec(pick);
+  const rulName = test ? names.find((n) => RUL_NAME.exec(n)?.[1].toUpperCase() === test[1].toUpperCase()) : undefined;
+  const loneRul = names.filter((n) => n !== pick && RUL_NAME.test(n));
+  const rulFile = rulName ?? (loneRul.length === 1 ? loneRul[0] : undefined);
+  if (rulFile) {
+    const rul = parseRulFile(new TextDecoder().decode(pool.get(rulFile)!), rulFile);
+    ds = attachRul(ds, rul, rulFile);
+  } else if (test) {
+    ds = { ...ds, notes: [...ds.notes, `${pick} is a truncated test file: add ${test[1]}'s RUL file for ground truth`] };
+  } else if (choice.runToFailure !== false) {
+    ds = attachRul(ds);
+  }
+  return ds;
+}

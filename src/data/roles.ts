@@ -1,0 +1,37 @@
+// Role inference from a column's name and values, for generic CSV.
+import type { ColumnRole } from './dataset.js';
+
+const UNIT = /^(unit|unit_?(id|number|no|nr)|engine(_?(id|number))?|machine(_?id)?|device(_?id)?|asset(_?id)?|sensor_?id|id)$/i;
+const TIME = /^(time|timestamp|date|datetime|ts|t|cycle|cycles|time_in_cycles|step|epoch)$/i;
+const LABEL = /^(anomaly|label|is_anomaly|anomaly_label|target|fault|failure|y|class|outlier|is_outlier)$/i;
+const RUL = /^(rul|remaining_useful_life)$/i;
+const SETTING = /^(op_?setting_?\d*|setting_?\d+|operating_?setting_?\d*)$/i;
+
+function isBinary(values: Float64Array): boolean {
+  let seen = false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) continue;
+    if (v !== 0 && v !== 1) return false;
+    seen = true;
+  }
+  return seen;
+}
+
+function isIntegral(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isNaN(v) && !Number.isInteger(v)) return false;
+  }
+  return true;
+}
+
+export function inferRole(name: string, values: Float64Array): ColumnRole {
+  const n = name.trim();
+  if (LABEL.test(n) && isBinary(values)) return 'label';
+  if (RUL.test(n)) return 'rul';
+  if (UNIT.test(n) && isIntegral(values)) return 'unit';
+  if (TIME.test(n)) return 'time';
+  if (SETTING.test(n)) return 'setting';
+  return 'feature';
+}

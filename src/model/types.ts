@@ -1,0 +1,52 @@
+// The portable model JSON (format "isoscope-model", version 1). Schema: models/isoscope-model.schema.json.
+
+export const MODEL_FORMAT = 'isoscope-model';
+export const MODEL_VERSION = 1;
+
+export interface TreeJson {
+  /** Feature index per node (into `features`); -1 at a leaf. */
+  feature: number[];
+  /** Go left when the scaled value, cast to float32, is <= threshold. */
+  threshold: number[];
+  /** Child node indices within this tree; -1 at a leaf. */
+  left: number[];
+  right: number[];
+  /** Training rows that reached the node; a leaf's path length is depth + c(size). */
+  size: number[];
+}
+
+export interface ModelJson {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_VERSION;
+  id: string;
+  createdAt: string;
+  features: string[];
+  scaler: { mean: number[]; scale: number[] };
+  forest: {
+    kind: 'isolation-forest';
+    /** psi: the subsample size each tree was grown from; c(psi) normalises the score. */
+    maxSamples: number;
+    trees: TreeJson[];
+  };
+  threshold: {
+    contamination: 'auto' | number;
+    /** decision = score_samples - offset; a reading is anomalous when decision < 0. */
+    offset: number;
+  };
+  training: {
+    producer: string;
+    params: {
+      trees: number;
+      maxSamples: 'auto' | number;
+      maxFeatures: number;
+      bootstrap: boolean;
+      contamination: 'auto' | number;
+      seed: number | null;
+    };
+    rows: number;
+    baseline: string;
+    fingerprint: string;
+    source: string;
+  };
+  metrics: Record<string, number>;
+}

@@ -1,0 +1,155 @@
+// Import-time checks for a model JSON: size, JSON syntax, format and version, the JSON
+// Schema (which field, what was expected), then structure the schema cannot express:
+// matching lengths, finite numbers, children in range, every node reached exactly once
+// from the root (no cycles, no sharing) and a bounded depth, so a hostile file can
+// neither hang nor crash the engine.
+import AjvModule from 'ajv';
+import schema from '../../models/isoscope-model.schema.json' with { type: 'json' };
+import { MODEL_FORMAT, MODEL_VERSION, type ModelJson } from './types.js';
+import type { ForestSpec } from '../core/wasm-engine.js';
+import { MAX_DEPTH_LIMIT } from '../core/params.js';
+
+export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
+/** Complete-layout slots (trees × 2^depth) the engine will allocate at most. */
+export const MAX_FOREST_SLOTS = 1 << 24;
+
+export class ModelError extends Error {
+  override name = 'ModelError';
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(`${message} [${code}]`);
+    this.code = code;
+  }
+}
+
+type Validator = ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params: Record<string, unknown> }> | null };
+let validator: Validator | undefined;
+
+function schemaValidator(): Validator {
+  if (!validator) {
+    const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as new (o: object) => { compile(s: object): Validator };
+    validator = new Ajv({ allErrors: false, strict: false }).compile(schema);
+  }
+  return validator;
+}
+
+export function parseModelText(text: string): { model: ModelJson; spec: ForestSpec } {
+  if (text.length > MAX_MODEL_BYTES) throw new ModelError('too-large', `model file is ${text.length} bytes; the limit is ${MAX_MODEL_BYTES}`);
+  if (text.trim() === '') throw new ModelError('empty', 'model file is empty');
+  if (text.includes('\u0000')) throw new ModelError('binary', 'model file is binary, not JSON');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ModelError('not-json', `model file is not valid JSON: ${(e as Error).message}`);
+  }
+  return validateModel(data);
+}
+
+export function validateModel(data: unknown): { model: ModelJson; spec: ForestSpec } {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ModelError('not-object', 'model JSON must be an object');
+  }
+  const head = data as { format?: unknown; version?: unknown };
+  if (head.format !== MODEL_FORMAT) {
+    throw new ModelError('format', `not an isoscope model: "format" is ${JSON.stringify(head.format) ?? 'absent'}, expected "${MODEL_FORMAT}"`);
+  }
+  if (head.version !== MODEL_VERSION) {
+    throw new ModelError('version', `model version ${JSON.stringify(head.version)} is not supported; this isoscope reads version ${MODEL_VERSION}`);
+  }
+  const validate = schemaValidator();
+  if (!validate(data)) {
+    const err = validate.errors![0];
+    const where = err.instancePath || '(top level)';
+    const extra = err.params.additionalProperty ? ` "${String(err.params.additionalProperty)}"` : '';
+    throw new ModelError('schema', `model field ${where}: ${err.message}${extra}`);
+  }
+  const model = data as ModelJson;
+  return { model, spec: checkStructure(model) };
+}
+
+function finite(values: number[], where: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new ModelError('not-finite', `model field ${where}/${i}: ${values[i]} is not a finite number`);
+  }
+}
+
+function checkStructure(model: ModelJson): ForestSpec {
+  const d = model.features.length;
+  if (model.scaler.mean.length !== d || model.scaler.scale.length !== d) {
+    throw new ModelError('shape', `model has ${d} features but the scaler has ${model.scaler.mean.length} means and ${model.scaler.scale.length} scales`);
+  }
+  finite(model.scaler.mean, '/scaler/mean');
+  finite(model.scaler.scale, '/scaler/scale');
+  if (!Number.isFinite(model.threshold.offset)) throw new ModelError('not-finite', 'model field /threshold/offset is not a finite number');
+  const trees = model.forest.trees;
+  let total = 0;
+  trees.forEach((t) => (total += t.feature.length));
+  const offsets = new Int32Array(trees.length + 1);
+  const spec: ForestSpec = {
+    offsets,
+    feature: new Int32Array(total),
+    threshold: new Float64Array(total),
+    left: new Int32Array(total),
+    right: new Int32Array(total),
+    size: new Float64Array(total),
+    depth: 0,
+    maxSamples: model.forest.maxSamples,
+    mean: Float64Array.from(model.scaler.mean),
+    scale: Float64Array.from(model.scaler.scale),
+  };
+  trees.forEach((tree, t) => {
+    const where = `/forest/trees/${t}`;
+    const n = tree.feature.length;
+    for (const key of ['threshold', 'left', 'right', 'size'] as const) {
+      if (tree[key].length !== n) throw new ModelError('shape', `model field ${where}/${key}: has ${tree[key].length} entries, expected ${n} like feature`);
+    }
+    finite(tree.threshold, `${where}/threshold`);
+    finite(tree.size, `${where}/size`);
+    for (let i = 0; i < n; i++) {
+      const f = tree.feature[i];
+      const leaf = f === -1;
+      if (f >= d) throw new ModelError('feature-range', `model field ${where}/feature/${i}: feature ${f} but the model has ${d} features`);
+      if (leaf !== (tree.left[i] === -1) || leaf !== (tree.right[i] === -1)) {
+        throw new ModelError('node-kind', `model field ${where}: node ${i} mixes leaf and split (feature ${f}, left ${tree.left[i]}, right ${tree.right[i]})`);
+      }
+      if (!leaf && (tree.left[i] >= n || tree.right[i] >= n)) {
+        throw new ModelError('child-range', `model field ${where}: node ${i} has a child outside the tree's ${n} nodes`);
+      }
+    }
+    spec.depth = Math.max(spec.depth, treeDepth(tree.left, tree.right, where));
+    const at = offsets[t];
+    spec.feature.set(tree.feature, at);
+    spec.threshold.set(tree.threshold, at);
+    spec.left.set(tree.left, at);
+    spec.right.set(tree.right, at);
+    spec.size.set(tree.size, at);
+    offsets[t + 1] = at + n;
+  });
+  if (trees.length * 2 ** spec.depth > MAX_FOREST_SLOTS) {
+    throw new ModelError('too-large', `model has ${trees.length} trees of depth ${spec.depth}: more than the engine's ${MAX_FOREST_SLOTS} node slots`);
+  }
+  return spec;
+}
+
+/** Depth of a tree whose every node is reached exactly once from node 0; throws on cycles, sharing or orphans. */
+function treeDepth(left: number[], right: number[], where: string): number {
+  const n = left.length;
+  const seen = new Uint8Array(n);
+  const stack: number[] = [0, 0];
+  let reached = 0;
+  let depth = 0;
+  while (stack.length) {
+    const level = stack.pop()!;
+    const node = stack.pop()!;
+    if (seen[node]) throw new ModelError('cycle', `model field ${where}: node ${node} is reached twice (a cycle or a shared child)`);
+    seen[node] = 1;
+    reached++;
+    if (level > MAX_DEPTH_LIMIT) throw new ModelError('too-deep', `model field ${where}: deeper than ${MAX_DEPTH_LIMIT} levels`);
+    depth = Math.max(depth, level);
+    if (left[node] !== -1) stack.push(left[node], level + 1, right[node], level + 1);
+  }
+  if (reached !== n) throw new ModelError('orphan', `model field ${where}: ${n - reached} node(s) are not reachable from the root`);
+  return depth;
+}

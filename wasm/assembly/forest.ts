@@ -1,0 +1,110 @@
+// A compiled forest: every tree laid out as a complete binary tree of one common
+// depth D (heap order, children of i at 2i+1 and 2i+2), so scoring walks exactly D
+// steps with no branch on node kind. A leaf above depth D is pushed down the left
+// spine through dummy splits (threshold +inf: every value goes left).
+import { averagePathLength } from "./pathlength";
+
+export const MAX_DEPTH: i32 = 20;
+
+@unmanaged
+export class Forest {
+  nTrees: i32 = 0;
+  depth: i32 = 0;
+  nFeatures: i32 = 0;
+  nodes: usize = 0;  // per node 8 bytes: f32 threshold, u32 byte offset of the feature in a scaled row
+  leaves: usize = 0; // f64 path length (depth + c(size)) per bottom position
+  mean: usize = 0;   // f64[nFeatures]
+  scale: usize = 0;  // f64[nFeatures]
+  cPsi: f64 = 0;     // c(max_samples): the score's normaliser
+}
+
+/** Largest f32 not above t, so `f32(x) <= result` iff `f32(x) <= t` for every x. */
+function floorToF32(t: f64): f32 {
+  let f = <f32>t;
+  if (<f64>f > t) {
+    const bits = reinterpret<u32>(f);
+    if (f > 0) f = reinterpret<f32>(bits - 1);
+    else if (f < 0) f = reinterpret<f32>(bits + 1);
+    else f = reinterpret<f32>(<u32>0x80000001); // just below zero
+  }
+  return f;
+}
+
+/**
+ * Builds a Forest from sparse trees (already validated in JS: indices in range,
+ * acyclic, depth <= depth). offsets: i32[nTrees+1] into the node arrays.
+ * Returns 0 or a handle.
+ */
+export function compileForest(
+  nTrees: i32, depth: i32, nFeatures: i32, psi: f64,
+  offsets: usize, feature: usize, threshold: usize, left: usize, right: usize, size: usize,
+  mean: usize, scale: usize,
+): usize {
+  if (nTrees < 1 || depth < 0 || depth > MAX_DEPTH || nFeatures < 1) return 0;
+  const internal = (<usize>1 << <usize>depth) - 1;
+  const bottom = <usize>1 << <usize>depth;
+  const forest = changetype<Forest>(heap.alloc(offsetof<Forest>()));
+  forest.nTrees = nTrees;
+  forest.depth = depth;
+  forest.nFeatures = nFeatures;
+  forest.nodes = heap.alloc(<usize>nTrees * internal * 8 + 8);
+  forest.leaves = heap.alloc(<usize>nTrees * bottom * 8);
+  forest.mean = heap.alloc(<usize>nFeatures << 3);
+  forest.scale = heap.alloc(<usize>nFeatures << 3);
+  forest.cPsi = averagePathLength(psi);
+  memory.copy(forest.mean, mean, <usize>nFeatures << 3);
+  memory.copy(forest.scale, scale, <usize>nFeatures << 3);
+  memory.fill(forest.nodes, 0, <usize>nTrees * internal * 8);
+  memory.fill(forest.leaves, 0, <usize>nTrees * bottom * 8);
+
+  const stack = heap.alloc(<usize>(MAX_DEPTH + 2) * 3 * 8);
+  for (let t = 0; t < nTrees; t++) {
+    const first = load<i32>(offsets + (<usize>t << 2));
+    const nodes = forest.nodes + <usize>t * internal * 8;
+    const leaves = forest.leaves + <usize>t * bottom * 8;
+    let top = 0;
+    pushFrame(stack, top++, first, 0, 0);
+    while (top > 0) {
+      top--;
+      const fp = stack + <usize>top * 12;
+      const node = load<i32>(fp);
+      let at = load<u32>(fp, 4);
+      const level = load<i32>(fp, 8);
+      const f = load<i32>(feature + (<usize>node << 2));
+      if (f >= 0 && level < depth) {
+        const np = nodes + <usize>at * 8;
+        store<f32>(np, floorToF32(load<f64>(threshold + (<usize>node << 3))));
+        store<u32>(np, <u32>f << 2, 4);
+        pushFrame(stack, top++, first + load<i32>(right + (<usize>node << 2)), 2 * at + 2, level + 1);
+        pushFrame(stack, top++, first + load<i32>(left + (<usize>node << 2)), 2 * at + 1, level + 1);
+        continue;
+      }
+      const pathLength = <f64>level + averagePathLength(load<f64>(size + (<usize>node << 3)));
+      for (let l = level; l < depth; l++) {
+        const np = nodes + <usize>at * 8;
+        store<f32>(np, Infinity);
+        store<u32>(np, 0, 4);
+        at = 2 * at + 1;
+      }
+      store<f64>(leaves + (<usize>(at - <u32>internal) << 3), pathLength);
+    }
+  }
+  heap.free(stack);
+  return changetype<usize>(forest);
+}
+
+@inline function pushFrame(stack: usize, at: i32, node: i32, pos: u32, level: i32): void {
+  const fp = stack + <usize>at * 12;
+  store<i32>(fp, node);
+  store<u32>(fp, pos, 4);
+  store<i32>(fp, level, 8);
+}
+
+export function freeForest(handle: usize): void {
+  const forest = changetype<Forest>(handle);
+  heap.free(forest.nodes);
+  heap.free(forest.leaves);
+  heap.free(forest.mean);
+  heap.free(forest.scale);
+  heap.free(handle);
+}
