@@ -75,7 +75,7 @@ export function profileDataset(ds: Dataset): Profile {
     let top = 0;
     seen.forEach((k) => (top = Math.max(top, k)));
     const nearConstant = !constant && count > 0 && distinct < DISTINCT_CAP && top / count >= NEAR_CONSTANT_SHARE;
-    const flatLined = !constant && longest >= FLAT_RUN_MIN && distinct > 2;
+    const flatLined = (c.role === 'feature' || c.role === 'setting') && !constant && longest >= FLAT_RUN_MIN && distinct > 2;
     const base = {
       name: c.name, role: c.role, count, missing: c.missing, nonNumeric: c.nonNumeric,
       min: count ? min : NaN, max: count ? max : NaN, mean: count ? mean : NaN, std,

@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// Entry point: the CLI is compiled to dist/ by `npm run build` (run by npm install).
+import { run } from '../dist/src/cli/main.js';
+
+const code = await run(process.argv.slice(2), {
+  out: (s) => process.stdout.write(`${s}\n`),
+  err: (s) => process.stderr.write(`${s}\n`),
+});
+process.exitCode = code;

@@ -1,0 +1,36 @@
+// Flag parsing shared by the commands: node's parseArgs plus typed conversions.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+import { UsageError } from './errors.js';
+
+const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const;
+
+export function parse<const O extends ParseArgsOptionsConfig>(argv: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, ...HELP_FLAG }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]}\nusage: ${usage}`);
+  }
+}
+
+export function oneFile(positionals: string[], usage: string): string {
+  if (positionals.length !== 1) throw new UsageError(`expected one data file, got ${positionals.length}\nusage: ${usage}`);
+  return positionals[0];
+}
+
+export function num(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${flag} expects a number, got "${value}"`);
+  return v;
+}
+
+export function autoOrNum(value: string | undefined, flag: string, fallback: 'auto' | number): 'auto' | number {
+  if (value === undefined) return fallback;
+  return value === 'auto' ? 'auto' : num(value, flag, 0);
+}
+
+export function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+}

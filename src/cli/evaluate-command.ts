@@ -1,0 +1,45 @@
+import { parseBaseline } from '../data/baseline.js';
+import { LoadedModel } from '../core/scorer.js';
+import { evaluateScores } from '../metrics/evaluate.js';
+import type { WasmEngine } from '../core/wasm-engine.js';
+import { num, oneFile, parse } from './args.js';
+import { UsageError } from './errors.js';
+import { readDataset, readModel } from './files.js';
+import { formatNumber, renderTable } from './table.js';
+
+const USAGE = 'isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--baseline first:50%] [--json]';
+
+export async function evaluateCommand(argv: string[], engine: () => Promise<WasmEngine>, out: (s: string) => void): Promise<void> {
+  const { values, positionals } = parse(argv, {
+    model: { type: 'string' }, rul: { type: 'string' }, 'label-column': { type: 'string' }, horizon: { type: 'string' },
+    baseline: { type: 'string' }, json: { type: 'boolean' }, entry: { type: 'string' },
+  }, USAGE);
+  if (values.help) return out(USAGE);
+  const file = oneFile(positionals, USAGE);
+  if (!values.model) throw new UsageError(`evaluate needs --model model.json\nusage: ${USAGE}`);
+  const horizon = num(values.horizon, '--horizon', 30);
+  if (!(horizon >= 0)) throw new UsageError(`--horizon must be >= 0, got ${horizon}`);
+  const model = readModel(values.model);
+  const ds = readDataset(file, { rul: values.rul, entry: values.entry });
+  // Baseline for false alarms: the flag, else the model's own training baseline, else each unit's first half.
+  const baselineSpec = values.baseline ?? (model.training.baseline !== 'all' ? model.training.baseline : 'first:50%');
+  const loaded = new LoadedModel(await engine(), model);
+  const { scores, flags } = loaded.scoreDataset(ds);
+  loaded.dispose();
+  const ev = evaluateScores(ds, scores, flags, { horizon, labelColumn: values['label-column'], baseline: parseBaseline(baselineSpec) });
+  if (values.json) return out(JSON.stringify({ ...ev, baseline: baselineSpec }, null, 2));
+  const truth = ev.truth === 'rul' ? `degraded = RUL <= ${horizon} cycles` : `label column`;
+  out(`${ds.name}: ${ev.readings} scored readings, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}`);
+  const rows = [
+    ['ROC AUC', formatNumber(ev.rocAuc)], ['PR AUC', formatNumber(ev.prAuc)],
+    ['precision', formatNumber(ev.precision)], ['recall', formatNumber(ev.recall)], ['F1', formatNumber(ev.f1)],
+  ];
+  if (ev.units) {
+    rows.push(
+      ['units', String(ev.units.count)], ['units warned', String(ev.units.warned)], ['units never warned', String(ev.units.neverWarned)],
+      ['median lead time (cycles)', formatNumber(ev.units.medianLeadTime, 1)], ['10th pct lead time (cycles)', formatNumber(ev.units.p10LeadTime, 1)],
+      [`false alarms per unit (baseline ${baselineSpec})`, formatNumber(ev.units.falseAlarmsPerUnit, 3)],
+    );
+  }
+  out(renderTable(['metric', 'value'], rows));
+}

@@ -1,0 +1,48 @@
+// The isoscope CLI: the same Wasm engine as the workbench, run in Node.
+import { createNodeEngine } from '../core/node-engine.js';
+import type { WasmEngine } from '../core/wasm-engine.js';
+import { isUserError, UsageError } from './errors.js';
+import { profileCommand } from './profile-command.js';
+import { trainCommand } from './train-command.js';
+import { scoreCommand } from './score-command.js';
+import { evaluateCommand } from './evaluate-command.js';
+
+const HELP = `isoscope — Isolation Forest anomaly detection for sensor data (Wasm engine)
+
+  isoscope profile <file> [--json]
+  isoscope train <file> [--features a,b] [--exclude c] [--baseline first:30|first:50%] [--trees 100]
+                 [--max-samples auto] [--max-features 1.0] [--contamination auto|0.01] [--seed 42] -o model.json
+  isoscope score <file> --model model.json [-o scores.csv] [--timings]
+  isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--json]
+
+Files: C-MAPSS text, CSV (, ; tab |), .gz, or a .zip (--entry picks a file inside).
+Run "isoscope <command> --help" for a command's flags.`;
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  let engine: Promise<WasmEngine> | undefined;
+  const getEngine = () => (engine ??= createNodeEngine());
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'profile': await profileCommand(rest, io.out); break;
+      case 'train': await trainCommand(rest, getEngine, io.out, io.err); break;
+      case 'score': await scoreCommand(rest, getEngine, io.out, io.err); break;
+      case 'evaluate': await evaluateCommand(rest, getEngine, io.out); break;
+      case undefined: case '--help': case '-h': case 'help': io.out(HELP); return command === undefined ? 2 : 0;
+      default: throw new UsageError(`unknown command "${command}"; commands: profile, train, score, evaluate`);
+    }
+    return 0;
+  } catch (e) {
+    if (isUserError(e)) {
+      io.err(`isoscope: ${e.message}`);
+      return e.name === 'UsageError' ? 2 : 1;
+    }
+    io.err(`isoscope: internal error: ${(e as Error).stack ?? e}`);
+    return 70;
+  }
+}

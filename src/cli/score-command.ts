@@ -1,0 +1,49 @@
+import { columnByRole } from '../data/dataset.js';
+import { LoadedModel } from '../core/scorer.js';
+import type { WasmEngine } from '../core/wasm-engine.js';
+import { oneFile, parse } from './args.js';
+import { UsageError } from './errors.js';
+import { readDataset, readModel, writeText } from './files.js';
+
+const USAGE = 'isoscope score <file> --model model.json [-o scores.csv] [--timings] [--entry name]';
+
+export async function scoreCommand(argv: string[], engine: () => Promise<WasmEngine>, out: (s: string) => void, err: (s: string) => void): Promise<void> {
+  const { values, positionals } = parse(argv, {
+    model: { type: 'string' }, output: { type: 'string', short: 'o' }, timings: { type: 'boolean' }, entry: { type: 'string' },
+  }, USAGE);
+  if (values.help) return out(USAGE);
+  const file = oneFile(positionals, USAGE);
+  if (!values.model) throw new UsageError(`score needs --model model.json\nusage: ${USAGE}`);
+  const model = readModel(values.model);
+  const t0 = performance.now();
+  const ds = readDataset(file, { entry: values.entry, runToFailure: false });
+  const parseMs = performance.now() - t0;
+  const loaded = new LoadedModel(await engine(), model);
+  const t1 = performance.now();
+  const { scores, flags, unscorable } = loaded.scoreDataset(ds);
+  const scoreMs = performance.now() - t1;
+  loaded.dispose();
+  const unit = columnByRole(ds, 'unit');
+  const time = columnByRole(ds, 'time');
+  const header = ['row', ...(unit ? [unit.name] : []), ...(time ? [time.name] : []), 'score', 'decision', 'is_anomaly'];
+  const lines: string[] = [header.join(',')];
+  for (let i = 0; i < ds.rows; i++) {
+    const s = scores[i];
+    const scored = !Number.isNaN(s);
+    lines.push([i, ...(unit ? [cell(unit.values[i])] : []), ...(time ? [cell(time.values[i])] : []),
+      scored ? s : '', scored ? s - model.threshold.offset : '', scored ? flags[i] : ''].join(','));
+  }
+  const csv = `${lines.join('\n')}\n`;
+  if (values.output) writeText(values.output, csv);
+  else out(csv.trimEnd());
+  if (unscorable) err(`isoscope: ${unscorable} row(s) have a missing or non-numeric feature and were not scored (empty score)`);
+  if (values.timings) err(JSON.stringify({ rows: ds.rows, parse_ms: round(parseMs), score_ms: round(scoreMs) }));
+}
+
+function cell(v: number): string {
+  return Number.isNaN(v) ? '' : String(v);
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
