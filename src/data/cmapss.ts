@@ -15,12 +15,14 @@ function roleOf(name: string): ColumnRole {
   return 'feature';
 }
 
-/** True when the first lines look like C-MAPSS: 26 whitespace-separated numbers, no commas. */
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** True when the first line looks like C-MAPSS: 26 whitespace-separated numbers, no commas. */
 export function looksLikeCmapss(head: string): boolean {
-  const lines = head.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 5);
-  if (lines.length === 0) return false;
-  return lines.every((l) => !/[,;]/.test(l) && l.trim().split(/\s+/).length === 26
-    && l.trim().split(/\s+/).every((t) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)));
+  const first = head.split(/\r?\n/).find((l) => l.trim() !== '');
+  if (!first || /[,;|]/.test(first)) return false;
+  const tokens = first.trim().split(/\s+/);
+  return tokens.length === 26 && tokens.every((t) => NUMERIC.test(t));
 }
 
 export class CmapssParser {

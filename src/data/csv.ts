@@ -78,7 +78,7 @@ export class CsvParser {
         col.timestamp = true;
         col.role = 'time';
       }
-      if (b.outOfRange) notes.push(`${name}: ${b.outOfRange} value(s) beyond float64 range (e.g. "${b.firstBad?.text}") are treated as missing`);
+      if (b.outOfRange) notes.push(`${name}: ${b.outOfRange} value(s) beyond float64 range (e.g. "${b.firstOutOfRange}") are treated as missing`);
       if (b.nonNumeric && !units) notes.push(`${name}: ${b.nonNumeric} non-numeric cell(s) (first at data row ${(b.firstBad?.row ?? 0) + 1}: "${b.firstBad?.text}") are treated as missing`);
       return col;
     });

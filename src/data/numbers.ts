@@ -20,7 +20,9 @@ export class ColumnBuilder {
   missing = 0;
   nonNumeric = 0;
   outOfRange = 0;
+  /** The first non-numeric and the first out-of-range cell, for messages. */
   firstBad?: { row: number; text: string };
+  firstOutOfRange?: string;
 
   pushToken(raw: string): void {
     const s = raw.trim();
@@ -30,7 +32,7 @@ export class ColumnBuilder {
       if (!Number.isFinite(v)) {
         this.outOfRange++;
         v = NaN;
-        this.firstBad ??= { row: this.length, text: s.slice(0, 40) };
+        this.firstOutOfRange ??= s.slice(0, 40);
       }
     } else if (MISSING.has(s.toLowerCase())) {
       this.missing++;

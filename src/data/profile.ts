@@ -5,7 +5,7 @@ import { columnByRole, type ColumnRole, type Dataset } from './dataset.js';
 
 export const DISTINCT_CAP = 10000;
 /** A non-constant column whose most common value covers this share of rows is near-constant. */
-export const NEAR_CONSTANT_SHARE = 0.99;
+export const NEAR_CONSTANT_SHARE = 0.95;
 /** A run of identical consecutive values (within a unit) this long or longer is a flat line. */
 export const FLAT_RUN_MIN = 20;
 

@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+import { cmapssPath } from './helpers.js';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', 'bin', 'isoscope.js');
+const dir = mkdtempSync(join(tmpdir(), 'isoscope-cli-'));
+const train = cmapssPath('train_FD001.txt');
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('isoscope CLI', () => {
+  test('profile --json gives the profile with reasons', async () => {
+    const { code, stdout } = await cli('profile', train, '--json');
+    expect(code).toBe(0);
+    const p = JSON.parse(stdout);
+    expect(p.rows).toBe(20631);
+    expect(p.columns.find((c: { name: string }) => c.name === 'sensor_1').reason).toMatch(/constant/);
+  });
+
+  test('train, score and evaluate on FD001', async () => {
+    const model = join(dir, 'm.json');
+    const t = await cli('train', train, '--baseline', 'first:50%', '--trees', '50', '--seed', '3', '--exclude', 'sensor_21', '-o', model);
+    expect(t.code).toBe(0);
+    const m = JSON.parse(readFileSync(model, 'utf8'));
+    expect(m.features).not.toContain('sensor_21');
+    expect(m.training.baseline).toBe('first:50%');
+    expect(m.forest.trees).toHaveLength(50);
+
+    const scores = join(dir, 's.csv');
+    const s = await cli('score', cmapssPath('test_FD001.txt'), '--model', model, '-o', scores, '--timings');
+    expect(s.code).toBe(0);
+    const timing = JSON.parse(s.stderr.trim().split('\n').pop()!);
+    expect(timing.rows).toBe(13096);
+    expect(timing.parse_ms).toBeGreaterThan(0);
+    expect(timing.score_ms).toBeGreaterThan(0);
+    const lines = readFileSync(scores, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('row,unit_number,time_in_cycles,score,decision,is_anomaly');
+    expect(lines).toHaveLength(13097);
+    const [row, unit, time, score, decision, flag] = lines[1].split(',').map(Number);
+    expect([row, unit, time]).toEqual([0, 1, 1]);
+    expect(decision).toBeCloseTo(score - m.threshold.offset, 12);
+    expect(flag).toBe(decision < 0 ? 1 : 0);
+
+    const e = await cli('evaluate', cmapssPath('test_FD001.txt'), '--rul', cmapssPath('RUL_FD001.txt'), '--model', model, '--json');
+    expect(e.code).toBe(0);
+    const ev = JSON.parse(e.stdout);
+    expect(ev.rocAuc).toBeGreaterThan(0.9);
+    expect(ev.units.count).toBe(100);
+    expect(ev.baseline).toBe('first:50%');
+  });
+
+  test('evaluate from a label column', async () => {
+    const rows = ['t,x,y,anomaly'];
+    for (let i = 0; i < 300; i++) rows.push(`${i},${Math.sin(i)},${Math.cos(i)},0`);
+    for (let i = 0; i < 10; i++) rows.push(`${300 + i},${5 + i},${-5},1`);
+    const data = join(dir, 'labelled.csv');
+    writeFileSync(data, rows.join('\n'));
+    const model = join(dir, 'lm.json');
+    expect((await cli('train', data, '-o', model)).code).toBe(0);
+    const ev = JSON.parse((await cli('evaluate', data, '--model', model, '--label-column', 'anomaly', '--json')).stdout);
+    expect(ev.truth).toBe('label');
+    expect(ev.positives).toBe(10);
+    expect(ev.rocAuc).toBeGreaterThan(0.99);
+  });
+
+  test.each([
+    ['a missing file', ['profile', '/no/such/file.csv'], /isoscope: cannot read data file \/no\/such\/file.csv: no such file/],
+    ['an empty file', ['profile', 'EMPTY'], /isoscope: .*empty\.csv: the data file is empty/],
+    ['ragged rows', ['profile', 'RAGGED'], /isoscope: ragged\.csv, record 2: expected 2 fields like the header, found 3/],
+    ['unknown feature names', ['train', train, '--features', 'sensor_2,warp_core', '-o', '/tmp/x.json'], /isoscope: unknown feature name "warp_core"/],
+    ['a bad flag value', ['train', train, '--trees', 'many', '-o', '/tmp/x.json'], /isoscope: --trees expects a number, got "many"/],
+    ['an unknown command', ['frobnicate'], /isoscope: unknown command "frobnicate"/],
+  ])('%s prints one clear line and exits non-zero', async (_n, args, message) => {
+    writeFileSync(join(dir, 'empty.csv'), '');
+    writeFileSync(join(dir, 'ragged.csv'), 'a,b\n1,2\n1,2,3\n');
+    const real = args.map((a) => (a === 'EMPTY' ? join(dir, 'empty.csv') : a === 'RAGGED' ? join(dir, 'ragged.csv') : a));
+    const { code, stderr } = await cli(...real);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')[0]).toMatch(/^isoscope: /);
+  });
+
+  test('a model whose features the data lacks is refused by name', async () => {
+    const csv = join(dir, 'other.csv');
+    writeFileSync(csv, 'temp,vib\n1,2\n3,4\n');
+    const { code, stderr } = await cli('score', csv, '--model', join(import.meta.dirname, '..', 'models', 'fd001-baseline.json'));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/isoscope: the data has no columns "sensor_2", "sensor_3"/);
+  });
+
+  test('a corrupt model file is refused with the field', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ format: 'isoscope-model', version: 1 }));
+    const { code, stderr } = await cli('score', train, '--model', bad);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/must have required property/);
+  });
+});

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync, zipSync } from 'fflate';
+import { describe, expect, test } from 'vitest';
+import { cmapssPath, loadFd001 } from './helpers.js';
+import { ingestFiles } from '../src/data/ingest.js';
+import { column } from '../src/data/dataset.js';
+
+const bytes = (name: string) => new Uint8Array(readFileSync(cmapssPath(name)));
+
+describe('C-MAPSS reader on the shared FD001 files', () => {
+  test('train file: 20,631 rows, named columns with roles, exact first row', () => {
+    const ds = loadFd001();
+    expect(ds.format).toBe('cmapss');
+    expect(ds.rows).toBe(20631);
+    expect(ds.columns.slice(0, 6).map((c) => c.name)).toEqual(['unit_number', 'time_in_cycles', 'op_setting_1', 'op_setting_2', 'op_setting_3', 'sensor_1']);
+    expect(column(ds, 'unit_number')!.role).toBe('unit');
+    expect(column(ds, 'time_in_cycles')!.role).toBe('time');
+    expect(column(ds, 'op_setting_2')!.role).toBe('setting');
+    expect(column(ds, 'sensor_21')!.role).toBe('feature');
+    expect(column(ds, 'sensor_2')!.values[0]).toBe(641.82);
+    expect(column(ds, 'sensor_21')!.values[0]).toBe(23.419);
+    expect(column(ds, 'unit_number')!.values[20630]).toBe(100);
+    expect(ds.columns.every((c) => c.missing === 0 && c.nonNumeric === 0)).toBe(true);
+  });
+
+  test('train file is run-to-failure: RUL counts down to 0 at each unit end', () => {
+    const ds = loadFd001();
+    const rul = column(ds, 'rul')!.values;
+    const time = column(ds, 'time_in_cycles')!.values;
+    expect(rul[0]).toBe(191); // unit 1 has 192 cycles
+    expect(time[191]).toBe(192);
+    expect(rul[191]).toBe(0);
+    expect(rul[20630]).toBe(0);
+  });
+
+  test('a test file dropped with its RUL file gets RUL for every row', () => {
+    const ds = ingestFiles([{ name: 'test_FD001.txt', bytes: bytes('test_FD001.txt') }, { name: 'RUL_FD001.txt', bytes: bytes('RUL_FD001.txt') }]);
+    expect(ds.rows).toBe(13096);
+    const rul = column(ds, 'rul')!.values;
+    const unit = column(ds, 'unit_number')!.values;
+    const lastOfUnit1 = unit.indexOf(2) - 1;
+    expect(rul[lastOfUnit1]).toBe(112); // RUL_FD001 line 1
+    expect(rul[0]).toBe(112 + lastOfUnit1);
+    expect(rul[ds.rows - 1]).toBe(20); // last line of RUL_FD001
+  });
+
+  test('a test file without its RUL file has no ground truth and says so', () => {
+    const ds = ingestFiles([{ name: 'test_FD001.txt', bytes: bytes('test_FD001.txt') }]);
+    expect(column(ds, 'rul')).toBeUndefined();
+    expect(ds.notes.join()).toMatch(/RUL file/);
+  });
+
+  test('gzip and NASA-style zip (pick the files inside) give the same data', () => {
+    const plain = loadFd001();
+    const gz = ingestFiles([{ name: 'train_FD001.txt.gz', bytes: gzipSync(bytes('train_FD001.txt')) }]);
+    expect(gz.rows).toBe(plain.rows);
+    expect(column(gz, 'sensor_9')!.values).toEqual(column(plain, 'sensor_9')!.values);
+    const zip = zipSync({
+      'CMAPSSData/readme.txt': new TextEncoder().encode('Data Set: FD001'),
+      'CMAPSSData/train_FD001.txt': bytes('train_FD001.txt'),
+      'CMAPSSData/test_FD001.txt': bytes('test_FD001.txt'),
+      'CMAPSSData/RUL_FD001.txt': bytes('RUL_FD001.txt'),
+    });
+    const byDefault = ingestFiles([{ name: 'CMAPSSData.zip', bytes: zip }]);
+    expect(byDefault.name).toBe('train_FD001.txt');
+    const test = ingestFiles([{ name: 'CMAPSSData.zip', bytes: zip }], { entry: 'test_FD001.txt' });
+    expect(test.rows).toBe(13096);
+    expect(column(test, 'rul')!.values[test.rows - 1]).toBe(20);
+    expect(() => ingestFiles([{ name: 'CMAPSSData.zip', bytes: zip }], { entry: 'train_FD009.txt' })).toThrow(/no file named "train_FD009.txt" among/);
+  });
+
+  test('a ragged C-MAPSS row names its line', () => {
+    const text = `${readFileSync(cmapssPath('train_FD001.txt'), 'utf8').split('\n').slice(0, 3).join('\n')}\n1 4 0.1 0.2 100\n`;
+    expect(() => ingestFiles([{ name: 'cut.txt', bytes: new TextEncoder().encode(text) }])).toThrow(/cut.txt, line 4: expected 26 values in a C-MAPSS row, found 5/);
+  });
+
+  test('a RUL file with fewer units than the data is refused', () => {
+    expect(() => ingestFiles([{ name: 'test_FD001.txt', bytes: bytes('test_FD001.txt') }, { name: 'RUL_FD001.txt', bytes: new TextEncoder().encode('10\n20\n') }]))
+      .toThrow(/has 2 values but the data has unit 3/);
+  });
+});

@@ -1,0 +1,81 @@
+import { gzipSync } from 'fflate';
+import { describe, expect, test } from 'vitest';
+import { csvDataset } from './helpers.js';
+import { column } from '../src/data/dataset.js';
+import { CsvParser } from '../src/data/csv.js';
+import { ingestFiles } from '../src/data/ingest.js';
+
+describe('CSV reader', () => {
+  test('semicolon and tab delimiters with a header', () => {
+    for (const d of [';', '\t', ',', '|']) {
+      const ds = csvDataset(['machine_id', 'temp', 'vib'].join(d) + '\n' + ['1', '20.5', '0.1'].join(d) + '\n' + ['2', '21.5', '0.2'].join(d) + '\n');
+      expect(ds.columns.map((c) => c.name)).toEqual(['machine_id', 'temp', 'vib']);
+      expect(column(ds, 'temp')!.values).toEqual(Float64Array.from([20.5, 21.5]));
+      expect(column(ds, 'machine_id')!.role).toBe('unit');
+    }
+  });
+
+  test('a file without a header gets column_N names', () => {
+    const ds = csvDataset('1.5,2\n3,4\n');
+    expect(ds.columns.map((c) => c.name)).toEqual(['column_1', 'column_2']);
+    expect(ds.rows).toBe(2);
+  });
+
+  test('timestamps become epoch ms (UTC when no zone), 0/1 label columns are labels', () => {
+    const ds = csvDataset('timestamp,pressure,anomaly\n2024-01-01 00:00:00,1.5,0\n2024-01-01T00:01:00Z,1.7,1\n');
+    const ts = column(ds, 'timestamp')!;
+    expect(ts.role).toBe('time');
+    expect(ts.timestamp).toBe(true);
+    expect(Array.from(ts.values)).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 0, 1)]);
+    expect(column(ds, 'anomaly')!.role).toBe('label');
+    expect(column(ds, 'pressure')!.role).toBe('feature');
+  });
+
+  test('a column named label that is not 0/1 stays a feature', () => {
+    expect(column(csvDataset('label,x\n3,1\n5,2\n'), 'label')!.role).toBe('feature');
+  });
+
+  test('missing, non-numeric and out-of-range cells are counted apart and never become 0', () => {
+    const ds = csvDataset('a,b\n1,\n2,NaN\nfoo,3\n1e999,4\n');
+    const a = column(ds, 'a')!;
+    const b = column(ds, 'b')!;
+    expect(b.missing).toBe(2);
+    expect(a.nonNumeric).toBe(2); // "foo" and 1e999
+    expect(Number.isNaN(a.values[2])).toBe(true);
+    expect(Number.isNaN(a.values[3])).toBe(true);
+    expect(ds.notes.join('\n')).toMatch(/a: 1 value\(s\) beyond float64 range \(e.g. "1e999"\)/);
+    expect(ds.notes.join('\n')).toMatch(/a: 1 non-numeric cell\(s\) \(first at data row 3: "foo"\)/);
+  });
+
+  test('text unit ids are coded, not lost', () => {
+    const ds = csvDataset('unit,x\nengine-a,1\nengine-b,2\nengine-a,3\n');
+    expect(Array.from(column(ds, 'unit')!.values)).toEqual([1, 2, 1]);
+  });
+
+  test('ragged rows, empty files, header-only files and binary files each get their own error', () => {
+    expect(() => csvDataset('a,b\n1,2\n3\n')).toThrow(/record 2: expected 2 fields like the header, found 1/);
+    expect(() => csvDataset('')).toThrow(/empty/);
+    expect(() => csvDataset('   \n\n')).toThrow(/empty/);
+    expect(() => csvDataset('a,b,c\n')).toThrow(/a header but no data rows/);
+    const binary = new Uint8Array(4096).map((_, i) => (i * 7919) % 256);
+    expect(() => ingestFiles([{ name: 'x.bin', bytes: binary }])).toThrow(/binary file/);
+    expect(() => csvDataset('name,comment\nfoo,bar\nbaz,qux\n')).toThrow(/no numeric column/);
+  });
+
+  test('quoted fields with newlines survive any chunk boundary', () => {
+    const text = 'id,note,value\n1,"line one\nline two",5\n2,"a ""quoted"" word",6\n';
+    for (let cut = 1; cut < text.length; cut++) {
+      const p = new CsvParser('chunked.csv');
+      p.push(text.slice(0, cut));
+      p.push(text.slice(cut));
+      const ds = p.finish();
+      expect(ds.rows).toBe(2);
+      expect(Array.from(column(ds, 'value')!.values)).toEqual([5, 6]);
+    }
+  });
+
+  test('gzip CSV', () => {
+    const ds = ingestFiles([{ name: 'x.csv.gz', bytes: gzipSync(new TextEncoder().encode('t,v\n1,2\n2,3\n')) }]);
+    expect(Array.from(column(ds, 'v')!.values)).toEqual([2, 3]);
+  });
+});

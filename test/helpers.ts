@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createNodeEngine } from '../src/core/node-engine.js';
+import type { WasmEngine } from '../src/core/wasm-engine.js';
+import { ingestFiles } from '../src/data/ingest.js';
+import type { Dataset } from '../src/data/dataset.js';
+
+export const CMAPSS_DIR = join(import.meta.dirname, '..', '..', 'shared', 'data', 'cmapss');
+export const cmapssPath = (name: string) => join(CMAPSS_DIR, name);
+
+let engine: Promise<WasmEngine> | undefined;
+export const getEngine = () => (engine ??= createNodeEngine());
+
+export function loadFd001(name = 'train_FD001.txt'): Dataset {
+  return ingestFiles([{ name, bytes: readFileSync(cmapssPath(name)) }]);
+}
+
+export function csvDataset(text: string, name = 'data.csv'): Dataset {
+  return ingestFiles([{ name, bytes: new TextEncoder().encode(text) }]);
+}
+
+/** A deterministic LCG for test data (independent of the engine's RNG). */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}

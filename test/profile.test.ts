@@ -1,0 +1,55 @@
+import { describe, expect, test } from 'vitest';
+import { csvDataset, loadFd001 } from './helpers.js';
+import { profileDataset } from '../src/data/profile.js';
+import { baselineMask, parseBaseline } from '../src/data/baseline.js';
+
+describe('profile', () => {
+  // Reference values computed independently with numpy (np.loadtxt; mean, std with ddof=0, np.unique).
+  test('FD001 statistics match numpy', () => {
+    const p = profileDataset(loadFd001());
+    const col = (n: string) => p.columns.find((c) => c.name === n)!;
+    const s2 = col('sensor_2');
+    expect(s2.min).toBe(641.21);
+    expect(s2.max).toBe(644.53);
+    expect(s2.mean).toBeCloseTo(642.6809335466046, 9);
+    expect(s2.std).toBeCloseTo(0.50004115093577, 9);
+    expect(s2.distinct).toBe(310);
+    expect(col('sensor_9').std).toBeCloseTo(22.082344331737623, 8);
+    expect(col('sensor_9').distinct).toBe(6403);
+    expect(col('op_setting_1').distinct).toBe(158);
+    expect(col('sensor_5').constant).toBe(true);
+    expect(col('sensor_6').nearConstant).toBe(true);
+    expect(p.units).toBe(100);
+  });
+
+  test('default features exclude ids, time, settings, constants and ground truth, each with a reason', () => {
+    const p = profileDataset(loadFd001());
+    expect(p.defaultFeatures).toEqual(['sensor_2', 'sensor_3', 'sensor_4', 'sensor_7', 'sensor_8', 'sensor_9', 'sensor_11',
+      'sensor_12', 'sensor_13', 'sensor_14', 'sensor_15', 'sensor_17', 'sensor_20', 'sensor_21']);
+    const why = Object.fromEntries(p.columns.map((c) => [c.name, c.reason]));
+    expect(why.unit_number).toMatch(/unit id/);
+    expect(why.sensor_1).toMatch(/constant \(always 518.67\)/);
+    expect(why.sensor_6).toMatch(/near-constant/);
+    expect(why.rul).toMatch(/ground truth/);
+  });
+
+  test('flat-line runs are found within a unit, not across units', () => {
+    const rows = ['unit,x'];
+    for (let i = 0; i < 30; i++) rows.push(`1,${i < 25 ? 5 : i}`);
+    for (let i = 0; i < 30; i++) rows.push(`2,${i}`);
+    const p = profileDataset(csvDataset(rows.join('\n')));
+    const x = p.columns.find((c) => c.name === 'x')!;
+    expect(x.longestFlatRun).toBe(25);
+    expect(x.flatLined).toBe(true);
+  });
+
+  test('healthy baseline: first N cycles or first X% of each unit', () => {
+    const ds = loadFd001();
+    const first30 = baselineMask(ds, parseBaseline('first:30'));
+    expect(first30.reduce((a, b) => a + b, 0)).toBe(3000);
+    const half = baselineMask(ds, parseBaseline('first:50%'));
+    expect(half.slice(0, 192).reduce((a, b) => a + b, 0)).toBe(96); // unit 1: 192 cycles
+    expect(() => parseBaseline('first:abc')).toThrow(/not understood/);
+    expect(() => parseBaseline('first:0%')).toThrow(/percent must be in/);
+  });
+});

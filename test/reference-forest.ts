@@ -1,0 +1,24 @@
+// An independent, deliberately naive scorer over the model JSON's sparse trees, in
+// plain TypeScript: the oracle the Wasm engine's compiled layout is checked against.
+import type { ModelJson } from '../src/model/types.js';
+
+function c(n: number): number {
+  if (n <= 1) return 0;
+  if (n <= 2) return 1;
+  return 2 * (Math.log(n - 1) + 0.5772156649015329) - (2 * (n - 1)) / n;
+}
+
+export function referenceScore(model: ModelJson, row: number[]): number {
+  const z = row.map((x, i) => Math.fround((x - model.scaler.mean[i]) / model.scaler.scale[i]));
+  let total = 0;
+  for (const tree of model.forest.trees) {
+    let node = 0;
+    let depth = 0;
+    while (tree.feature[node] !== -1) {
+      node = z[tree.feature[node]] <= tree.threshold[node] ? tree.left[node] : tree.right[node];
+      depth++;
+    }
+    total += depth + c(tree.size[node]);
+  }
+  return -(2 ** (-(total / model.forest.trees.length) / c(model.forest.maxSamples)));
+}
