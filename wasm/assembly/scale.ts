@@ -3,31 +3,37 @@
 // the f32 cast matches scikit-learn casting X to float32 before walking its trees.
 
 /**
- * Reads rows [row0, row0+count) of the input, which is either columnar (colPtrs:
- * d pointers to f64 columns) or row-major f64/f32 with `stride` values per row.
- * Returns 1 in missing[r] for a row with any non-finite feature, else 0.
+ * Reads rows [row0, row0+count) of the input, which is either columnar (layout 0,
+ * src: d pointers to f64 columns) or row-major f64 (1) / f32 (2) with `stride` values
+ * per row. Sets missing[r] to 1 for a row with any non-finite feature, else 0.
  */
 export function scaleBlock(
   layout: i32, src: usize, stride: i32, d: i32, row0: i32, count: i32,
   meanPtr: usize, scalePtr: usize, out: usize, missing: usize,
 ): void {
-  for (let r = 0; r < count; r++) {
-    let bad: u8 = 0;
-    const dst = out + <usize>(r * d) * 4;
-    const row = row0 + r;
-    for (let f = 0; f < d; f++) {
-      let x: f64;
-      if (layout == 0) {
-        x = load<f64>(load<usize>(src + <usize>f * sizeof<usize>()) + (<usize>row << 3));
-      } else if (layout == 1) {
-        x = load<f64>(src + ((<usize>row * <usize>stride + <usize>f) << 3));
-      } else {
-        x = <f64>load<f32>(src + ((<usize>row * <usize>stride + <usize>f) << 2));
+  memory.fill(missing, 0, <usize>count);
+  const rowBytes = <usize>d << 2;
+  for (let f = 0; f < d; f++) {
+    const mean = load<f64>(meanPtr + (<usize>f << 3));
+    const scale = load<f64>(scalePtr + (<usize>f << 3));
+    let dst = out + (<usize>f << 2);
+    if (layout == 0) {
+      let p = load<usize>(src + <usize>f * sizeof<usize>()) + (<usize>row0 << 3);
+      for (let r = 0; r < count; r++) {
+        const x = load<f64>(p);
+        if (!isFinite(x)) store<u8>(missing + <usize>r, 1);
+        store<f32>(dst, <f32>((x - mean) / scale));
+        p += 8;
+        dst += rowBytes;
       }
-      if (!isFinite(x)) bad = 1;
-      const z = (x - load<f64>(meanPtr + (<usize>f << 3))) / load<f64>(scalePtr + (<usize>f << 3));
-      store<f32>(dst + (<usize>f << 2), <f32>z);
+    } else {
+      for (let r = 0; r < count; r++) {
+        const at = <usize>(row0 + r) * <usize>stride + <usize>f;
+        const x = layout == 1 ? load<f64>(src + (at << 3)) : <f64>load<f32>(src + (at << 2));
+        if (!isFinite(x)) store<u8>(missing + <usize>r, 1);
+        store<f32>(dst, <f32>((x - mean) / scale));
+        dst += rowBytes;
+      }
     }
-    store<u8>(missing + <usize>r, bad);
   }
 }
