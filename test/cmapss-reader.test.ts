@@ -79,3 +79,11 @@ describe('C-MAPSS reader on the shared FD001 files', () => {
       .toThrow(/has 2 values but the data has unit 3/);
   });
 });
+
+describe('pairing inside an archive', () => {
+  test('a RUL file in the same zip never pairs with the run-to-failure training file', () => {
+    const zip = zipSync({ 'train_FD001.txt': bytes('train_FD001.txt'), 'RUL_FD001.txt': bytes('RUL_FD001.txt') });
+    const ds = ingestFiles([{ name: 'x.zip', bytes: zip }]);
+    expect(column(ds, 'rul')!.values[191]).toBe(0); // run-to-failure, not shifted by the test RUL
+  });
+});

@@ -132,7 +132,7 @@ export function ingestFiles(files: NamedBytes[], choice: IngestChoice = {}): Dat
   }
   if (pool.size === 0) throw new DataError('no data files given (an archive held no .txt or .csv files)');
   const names = [...pool.keys()];
-  const dataNames = names.filter((n) => !RUL_NAME.test(n));
+  const dataNames = names.filter((n) => !RUL_NAME.test(n) && !/^readme/i.test(n));
   let pick = choice.entry;
   if (pick !== undefined && !pool.has(pick)) {
     throw new DataError(`no file named "${pick}" among: ${names.join(', ')}`);
@@ -141,19 +141,23 @@ export function ingestFiles(files: NamedBytes[], choice: IngestChoice = {}): Dat
     if (dataNames.length === 0) throw new DataError(`only RUL files given (${names.join(', ')}); add the matching test_FDxxx.txt file`);
     pick = dataNames.length === 1 ? dataNames[0] : dataNames.find((n) => /^train_/i.test(n)) ?? dataNames[0];
   }
-  let ds = parseBytes({ name: pick, bytes: pool.get(pick)! });
-  if (ds.format !== 'cmapss') return ds;
+  const ds = parseBytes({ name: pick, bytes: pool.get(pick)! });
   const test = TEST_NAME.exec(pick);
-  const rulName = test ? names.find((n) => RUL_NAME.exec(n)?.[1].toUpperCase() === test[1].toUpperCase()) : undefined;
+  const pairedRul = test ? names.find((n) => RUL_NAME.exec(n)?.[1].toUpperCase() === test[1].toUpperCase()) : undefined;
+  // A lone RUL file pairs with any data file except a run-to-failure training file.
   const loneRul = names.filter((n) => n !== pick && RUL_NAME.test(n));
-  const rulFile = rulName ?? (loneRul.length === 1 ? loneRul[0] : undefined);
-  if (rulFile) {
-    const rul = parseRulFile(new TextDecoder().decode(pool.get(rulFile)!), rulFile);
-    ds = attachRul(ds, rul, rulFile);
-  } else if (test) {
-    ds = { ...ds, notes: [...ds.notes, `${pick} is a truncated test file: add ${test[1]}'s RUL file for ground truth`] };
-  } else if (choice.runToFailure !== false) {
-    ds = attachRul(ds);
-  }
-  return ds;
+  const rulName = pairedRul ?? (loneRul.length === 1 && !/^train_/i.test(pick) ? loneRul[0] : undefined);
+  return addGroundTruth(ds, rulName ? { name: rulName, bytes: pool.get(rulName)! } : undefined, choice.runToFailure);
+}
+
+/**
+ * Remaining useful life for C-MAPSS data: from a RUL file when given, else derived
+ * for a training file (run-to-failure); a test file without one gets a note.
+ */
+export function addGroundTruth(ds: Dataset, rulFile?: NamedBytes, runToFailure = true): Dataset {
+  if (ds.format !== 'cmapss') return ds;
+  const test = TEST_NAME.exec(ds.name);
+  if (rulFile) return attachRul(ds, parseRulFile(new TextDecoder().decode(rulFile.bytes), rulFile.name), rulFile.name);
+  if (test) return { ...ds, notes: [...ds.notes, `${ds.name} is a truncated test file: add ${test[1]}'s RUL file for ground truth`] };
+  return runToFailure ? attachRul(ds) : ds;
 }

@@ -1,0 +1,52 @@
+// Boots the workbench: workers, layout, drag and drop.
+import 'uplot/dist/uPlot.min.css';
+import './styles.css';
+import { h } from './dom.js';
+import { Workbench } from './workbench.js';
+import { topBar } from './views/topbar.js';
+import { profileTable } from './views/profile-table.js';
+import { trainPanel } from './views/train-panel.js';
+import { thresholdPanel } from './views/threshold-panel.js';
+import { fleetView } from './views/fleet-view.js';
+import { unitView } from './views/unit-view.js';
+import { distributionView } from './views/distribution-view.js';
+import { explainPanel } from './views/explain-panel.js';
+import { evaluationPanel } from './views/evaluation-panel.js';
+
+const wb = new Workbench();
+(window as unknown as { isoscope: Workbench }).isoscope = wb; // for tests and the console
+
+const app = document.getElementById('app')!;
+const dropHint = h('div', { class: 'drop-hint', 'aria-hidden': 'true' }, 'Drop C-MAPSS, CSV, .gz or .zip files — or a model .json');
+app.replaceChildren(
+  topBar(wb),
+  h('main', { class: 'layout' },
+    h('aside', { class: 'side' }, trainPanel(wb), thresholdPanel(wb), evaluationPanel(wb)),
+    h('div', { class: 'content' },
+      h('div', { class: 'top-row' }, fleetView(wb), h('div', { class: 'stack' }, distributionView(wb), explainPanel(wb))),
+      unitView(wb),
+      profileTable(wb))),
+  dropHint);
+
+let depth = 0;
+window.addEventListener('dragenter', (e) => {
+  e.preventDefault();
+  depth++;
+  document.body.classList.add('dragging');
+});
+window.addEventListener('dragleave', () => {
+  depth = Math.max(0, depth - 1);
+  if (depth === 0) document.body.classList.remove('dragging');
+});
+window.addEventListener('dragover', (e) => e.preventDefault());
+window.addEventListener('drop', async (e) => {
+  e.preventDefault();
+  depth = 0;
+  document.body.classList.remove('dragging');
+  const files = [...(e.dataTransfer?.files ?? [])];
+  if (files.length === 0) return;
+  if (files.length === 1 && /\.json$/i.test(files[0].name)) return wb.importModel(await files[0].text(), files[0].name);
+  await wb.loadFiles(files);
+});
+
+wb.workers.init().catch((e) => wb.fail(`The scoring engine could not start: ${(e as Error).message}`));

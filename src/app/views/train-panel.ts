@@ -1,0 +1,64 @@
+// Training parameters, all visible, and the Train action.
+import { h } from '../dom.js';
+import type { Workbench } from '../workbench.js';
+
+function field(label: string, input: HTMLElement, hint?: string): HTMLElement {
+  return h('label', { class: 'field' }, h('span', {}, label), input, hint ? h('small', {}, hint) : null);
+}
+
+export function trainPanel(wb: Workbench): HTMLElement {
+  const s = wb.settings;
+  const trees = h('input', { type: 'number', min: 1, max: 10000, step: 1, value: s.trees, name: 'trees' });
+  const maxSamples = h('input', { type: 'text', value: String(s.maxSamples), name: 'max-samples', inputmode: 'decimal' });
+  const maxFeatures = h('input', { type: 'number', min: 0.05, max: 1, step: 0.05, value: s.maxFeatures, name: 'max-features' });
+  const seed = h('input', { type: 'number', min: 0, step: 1, value: s.seed, name: 'seed' });
+  const mode = h('select', { name: 'training-rows' },
+    h('option', { value: 'first%' }, 'First % of each unit’s life'),
+    h('option', { value: 'first' }, 'First N cycles of each unit'),
+    h('option', { value: 'all' }, 'All rows'));
+  const amount = h('input', { type: 'number', min: 1, step: 1, value: 50, name: 'baseline-amount', 'aria-label': 'Baseline amount' });
+  const button = h('button', { type: 'button', class: 'primary', disabled: true }, 'Train');
+  const info = h('p', { class: 'muted' });
+
+  const read = (): string | null => {
+    const n = (el: HTMLInputElement, what: string, ok: (v: number) => boolean) => {
+      const v = Number(el.value);
+      if (el.value.trim() === '' || !ok(v)) throw new Error(`${what}: "${el.value}" is not allowed`);
+      return v;
+    };
+    try {
+      s.trees = n(trees, 'Trees', (v) => Number.isInteger(v) && v >= 1 && v <= 10000);
+      s.maxSamples = maxSamples.value.trim() === 'auto' ? 'auto' : n(maxSamples, 'Max samples', (v) => (Number.isInteger(v) && v >= 2) || (v > 0 && v <= 1));
+      s.maxFeatures = n(maxFeatures, 'Max features', (v) => v > 0 && v <= 1);
+      s.seed = n(seed, 'Seed', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
+      const a = mode.value === 'all' ? 0 : n(amount, 'Baseline', (v) => v > 0 && (mode.value === 'first' ? Number.isInteger(v) : v <= 100));
+      s.baseline = mode.value === 'all' ? 'all' : mode.value === 'first' ? `first:${a}` : `first:${a}%`;
+      return null;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  mode.addEventListener('change', () => (amount.disabled = mode.value === 'all'));
+  button.addEventListener('click', () => {
+    const problem = read();
+    if (problem) return wb.fail(problem);
+    void wb.train();
+  });
+  const render = () => {
+    button.disabled = !wb.data || wb.busy !== '';
+    button.textContent = wb.busy === 'training' ? 'Training…' : 'Train';
+    button.setAttribute('aria-busy', String(wb.busy === 'training'));
+    info.textContent = wb.model ? `Model ${wb.model.id} · ${wb.model.forest.trees.length} trees · ${wb.model.features.length} features`
+      + (wb.lastTrainMs ? ` · ${wb.lastTrainMs.toFixed(0)} ms` : '') : 'No model yet.';
+  };
+  wb.on('status', render);
+  wb.on('data', render);
+  wb.on('model', render);
+  render();
+  return h('section', { class: 'panel', 'aria-labelledby': 'train-h' },
+    h('h2', { id: 'train-h' }, 'Train'),
+    h('div', { class: 'grid2' }, field('Trees', trees), field('Max samples', maxSamples, "'auto' = min(256, rows)"),
+      field('Max features', maxFeatures, 'fraction per tree'), field('Seed', seed)),
+    field('Training rows', h('div', { class: 'row' }, mode, amount), 'a healthy baseline per unit'),
+    button, info);
+}

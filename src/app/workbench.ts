@@ -1,0 +1,251 @@
+// The page's state and actions. Heavy work goes to the workers; this keeps only what
+// rendering needs (profile, scores, unit/time/ground-truth columns) and derives the
+// thresholded view from cached scores on every slider move.
+import * as Comlink from 'comlink';
+import type { Dataset, ColumnRole } from '../data/dataset.js';
+import type { Profile } from '../data/profile.js';
+import { baselineMask, parseBaseline } from '../data/baseline.js';
+import type { ModelJson } from '../model/types.js';
+import type { Explanation } from '../core/scorer.js';
+import { AlarmBudget, type Thresholded } from '../core/alarm-budget.js';
+import { evaluateScores, type Evaluation } from '../metrics/evaluate.js';
+import { Workers } from './engine-client.js';
+import type { IngestProgress } from '../services/ingest-service.js';
+
+export interface TrainSettings {
+  trees: number;
+  maxSamples: 'auto' | number;
+  maxFeatures: number;
+  seed: number;
+  baseline: string;
+}
+
+export interface DataMeta {
+  name: string;
+  rows: number;
+  columns: { name: string; role: ColumnRole }[];
+  notes: string[];
+  /** A dataset holding only unit, time and ground-truth columns, for evaluation on the page. */
+  truth: Dataset;
+}
+
+type Topic = 'status' | 'data' | 'model' | 'threshold' | 'unit' | 'explain' | 'progress';
+
+export class Workbench {
+  readonly workers: Workers;
+  status = 'Drop sensor data here, or load the C-MAPSS sample.';
+  error = '';
+  busy: '' | 'loading' | 'training' | 'importing' = '';
+  progress?: IngestProgress;
+  data?: DataMeta;
+  profile?: Profile;
+  features = new Set<string>();
+  settings: TrainSettings = { trees: 100, maxSamples: 'auto', maxFeatures: 1, seed: 42, baseline: 'first:50%' };
+  model?: ModelJson;
+  scores?: Float64Array;
+  budget?: AlarmBudget;
+  contamination: 'auto' | number = 'auto';
+  thresholded?: Thresholded;
+  evaluation?: Evaluation;
+  selectedUnit?: number;
+  selectedRow?: number;
+  explanation?: Explanation;
+  lastTrainMs?: number;
+  private listeners = new Map<Topic, Set<() => void>>();
+
+  constructor() {
+    this.workers = new Workers((message) => {
+      this.fail(`${message}; it was restarted — load the data again`);
+      this.workers.spawnEngine();
+      void this.workers.init();
+    });
+  }
+
+  on(topic: Topic, fn: () => void): void {
+    if (!this.listeners.has(topic)) this.listeners.set(topic, new Set());
+    this.listeners.get(topic)!.add(fn);
+  }
+
+  private emit(...topics: Topic[]): void {
+    for (const t of topics) this.listeners.get(t)?.forEach((fn) => fn());
+  }
+
+  private say(status: string): void {
+    this.status = status;
+    this.error = '';
+    this.emit('status');
+  }
+
+  fail(message: string): void {
+    this.error = message;
+    this.emit('status');
+  }
+
+  async loadFiles(files: File[], entry?: string): Promise<void> {
+    if (this.busy) return this.fail(`wait for ${this.busy} to finish`);
+    this.busy = 'loading';
+    this.say(`Reading ${files.map((f) => f.name).join(', ')}…`);
+    const ingest = this.workers.ingest;
+    try {
+      const { dataset, profile } = await this.workers.call(ingest, (api) =>
+        api.ingest(files, Comlink.proxy((p: IngestProgress) => {
+          this.progress = p;
+          this.emit('progress');
+        }), entry));
+      await this.adopt(dataset, profile);
+    } catch (e) {
+      // The previous dataset, model and scores stay as they were.
+      this.fail(`Could not load ${files.map((f) => f.name).join(', ')}: ${(e as Error).message}`);
+    } finally {
+      this.busy = '';
+      this.progress = undefined;
+      this.emit('progress', 'status');
+    }
+  }
+
+  cancelLoading(): void {
+    void this.workers.ingest.api.cancel();
+  }
+
+  private async adopt(dataset: Dataset, profile: Profile): Promise<void> {
+    const keep = new Set<ColumnRole>(['unit', 'time', 'rul', 'label']);
+    const truth: Dataset = { ...dataset, columns: dataset.columns.filter((c) => keep.has(c.role)).map((c) => ({ ...c, values: c.values.slice() })) };
+    const meta: DataMeta = { name: dataset.name, rows: dataset.rows, columns: dataset.columns.map((c) => ({ name: c.name, role: c.role })), notes: dataset.notes, truth };
+    const buffers = dataset.columns.map((c) => c.values.buffer as ArrayBuffer);
+    await this.workers.call(this.workers.engine, (api) => api.setDataset(Comlink.transfer(dataset, buffers)));
+    this.data = meta;
+    this.profile = profile;
+    this.features = new Set(profile.defaultFeatures);
+    this.model = undefined;
+    this.scores = undefined;
+    this.budget = undefined;
+    this.thresholded = undefined;
+    this.evaluation = undefined;
+    this.explanation = undefined;
+    this.selectedRow = undefined;
+    const firstUnit = truth.columns.find((c) => c.role === 'unit')?.values[0];
+    this.selectedUnit = firstUnit;
+    this.say(`Loaded ${meta.name}: ${meta.rows.toLocaleString('en-US')} rows, ${profile.units} units. Choose features and train.`);
+    this.emit('data', 'model', 'threshold', 'unit', 'explain');
+  }
+
+  toggleFeature(name: string, on: boolean): void {
+    if (on) this.features.add(name);
+    else this.features.delete(name);
+    this.emit('data');
+  }
+
+  async train(): Promise<void> {
+    if (!this.data) return this.fail('Load data first.');
+    if (this.busy) return this.fail(`wait for ${this.busy} to finish`);
+    if (this.features.size === 0) return this.fail('Choose at least one feature column.');
+    let baseline;
+    try {
+      baseline = parseBaseline(this.settings.baseline);
+    } catch (e) {
+      return this.fail((e as Error).message);
+    }
+    const features = this.profile!.columns.map((c) => c.name).filter((n) => this.features.has(n));
+    this.busy = 'training';
+    this.say(`Training ${this.settings.trees} trees on ${features.length} features…`);
+    try {
+      const result = await this.workers.call(this.workers.engine, (api) => api.train({
+        features, baseline,
+        params: { trees: this.settings.trees, maxSamples: this.settings.maxSamples, maxFeatures: this.settings.maxFeatures,
+          seed: this.settings.seed, contamination: this.contamination },
+      }));
+      this.lastTrainMs = result.trainMs;
+      this.adoptModel(result.model, result.scores);
+      this.say(`Trained on ${result.trainingRows?.toLocaleString('en-US')} rows in ${result.trainMs?.toFixed(0)} ms.`
+        + (result.unscorable ? ` ${result.unscorable} rows have missing features and are not scored.` : ''));
+    } catch (e) {
+      this.fail(`Training failed: ${(e as Error).message}`);
+    } finally {
+      this.busy = '';
+      this.emit('status');
+    }
+  }
+
+  async importModel(text: string, fileName: string): Promise<void> {
+    if (!this.data) return this.fail('Load the data the model should score first.');
+    this.busy = 'importing';
+    try {
+      const result = await this.workers.call(this.workers.engine, (api) => api.importModel(text));
+      this.adoptModel(result.model, result.scores, true);
+      this.say(`Imported model ${result.model.id} from ${fileName}.`);
+    } catch (e) {
+      this.fail(`Could not import ${fileName}: ${(e as Error).message}`);
+    } finally {
+      this.busy = '';
+      this.emit('status');
+    }
+  }
+
+  /** keepThreshold: an imported model keeps its own offset until the slider moves. */
+  private adoptModel(model: ModelJson, scores: Float64Array, keepThreshold = false): void {
+    const truth = this.data!.truth;
+    const unit = truth.columns.find((c) => c.role === 'unit')?.values;
+    const time = truth.columns.find((c) => c.role === 'time')?.values;
+    let mask: Uint8Array;
+    try {
+      mask = baselineMask(truth, parseBaseline(model.training.baseline));
+    } catch {
+      mask = new Uint8Array(scores.length).fill(1); // imported models may not record a baseline
+    }
+    this.model = model;
+    this.scores = scores;
+    this.budget = new AlarmBudget(scores, mask, unit, time);
+    this.selectedRow = undefined;
+    this.explanation = undefined;
+    this.emit('model');
+    if (keepThreshold) this.applyThreshold(model.threshold.contamination, model.threshold.offset);
+    else this.setContamination(this.contamination);
+  }
+
+  setContamination(c: 'auto' | number): void {
+    this.contamination = c;
+    if (!this.budget || !this.model || !this.scores) return this.emit('threshold');
+    this.applyThreshold(c, this.budget.offsetFor(c));
+  }
+
+  private applyThreshold(c: 'auto' | number, offset: number): void {
+    this.contamination = c;
+    this.model = { ...this.model!, threshold: { contamination: c, offset } };
+    this.thresholded = this.budget!.apply(offset);
+    this.evaluation = this.evaluate();
+    this.emit('threshold');
+  }
+
+  private evaluate(): Evaluation | undefined {
+    const truth = this.data!.truth;
+    if (!truth.columns.some((c) => c.role === 'rul' || c.role === 'label')) return undefined;
+    try {
+      // False alarms are counted inside the model's own healthy baseline when it has one.
+      const recorded = this.model!.training.baseline;
+      const baseline = parseBaseline(recorded.startsWith('first:') ? recorded : 'first:50%');
+      return evaluateScores(truth, this.scores!, this.thresholded!.flags, { horizon: 30, baseline });
+    } catch {
+      return undefined;
+    }
+  }
+
+  selectUnit(unit: number): void {
+    this.selectedUnit = unit;
+    this.emit('unit');
+  }
+
+  async explain(row: number): Promise<void> {
+    this.selectedRow = row;
+    try {
+      this.explanation = await this.workers.call(this.workers.engine, (api) => api.explainRow(row));
+      this.emit('explain');
+    } catch (e) {
+      this.fail(`Could not explain row ${row}: ${(e as Error).message}`);
+    }
+  }
+
+  modelJson(): string {
+    if (!this.model) throw new Error('no model to export');
+    return JSON.stringify(this.model, null, 1);
+  }
+}

@@ -1,0 +1,120 @@
+// Runs in the engine worker: owns the loaded dataset's columns, the Wasm engine and
+// the current model. The page asks for results (scores, one unit's traces, an
+// explanation), each copied out once and transferred.
+import { WasmEngine } from '../core/wasm-engine.js';
+import { trainModel, type TrainOptions } from '../core/train.js';
+import { LoadedModel, type Explanation } from '../core/scorer.js';
+import { parseModelText } from '../model/validate.js';
+import type { ModelJson } from '../model/types.js';
+import { DataError, column, columnByRole, type Dataset } from '../data/dataset.js';
+import { transferring } from './transfer.js';
+
+export interface ScoredResult {
+  model: ModelJson;
+  scores: Float64Array;
+  unscorable: number;
+  trainMs?: number;
+  trainingRows?: number;
+}
+
+export interface UnitSeries {
+  unit: number;
+  rows: Int32Array;
+  time: Float64Array;
+  columns: Record<string, Float64Array>;
+}
+
+export class EngineService {
+  private engine?: WasmEngine;
+  private dataset?: Dataset;
+  private loaded?: LoadedModel;
+  private unitRows = new Map<number, Int32Array>();
+
+  async init(wasmUrl: string): Promise<void> {
+    this.engine ??= await WasmEngine.fromUrl(wasmUrl);
+  }
+
+  /** Takes ownership of the dataset's columns (transferred in). */
+  setDataset(ds: Dataset): void {
+    this.dataset = ds;
+    this.unitRows.clear();
+    const unit = columnByRole(ds, 'unit')?.values;
+    if (!unit) return;
+    const lists = new Map<number, number[]>();
+    for (let i = 0; i < ds.rows; i++) {
+      const u = unit[i];
+      if (Number.isNaN(u)) continue;
+      let l = lists.get(u);
+      if (!l) lists.set(u, (l = []));
+      l.push(i);
+    }
+    lists.forEach((rows, u) => this.unitRows.set(u, Int32Array.from(rows)));
+  }
+
+  /** A copy of one column, e.g. unit and time for the page's fleet view. */
+  columnCopy(name: string): Float64Array {
+    const c = column(this.requireData(), name);
+    if (!c) throw new DataError(`no column "${name}"`);
+    return transferring(c.values.slice());
+  }
+
+  async train(opts: TrainOptions): Promise<ScoredResult> {
+    const ds = this.requireData();
+    const result = await trainModel(this.requireEngine(), ds, opts);
+    const scored = this.useModel(result.model);
+    return transferring({ ...scored, trainMs: result.trainMs, trainingRows: result.trainingRows });
+  }
+
+  /** Validates a model JSON text; on success it replaces the current model and scores the data. */
+  importModel(text: string): ScoredResult {
+    const { model } = parseModelText(text);
+    return transferring(this.useModel(model));
+  }
+
+  private useModel(model: ModelJson): ScoredResult {
+    const ds = this.requireData();
+    const next = new LoadedModel(this.requireEngine(), model);
+    let scored;
+    try {
+      scored = next.scoreDataset(ds); // throws, naming the columns, when the data lacks the model's features
+    } catch (e) {
+      next.dispose();
+      throw e;
+    }
+    this.loaded?.dispose();
+    this.loaded = next;
+    return { model, scores: scored.scores, unscorable: scored.unscorable };
+  }
+
+  explainRow(row: number): Explanation {
+    const ds = this.requireData();
+    if (!this.loaded) throw new DataError('train or import a model first');
+    if (!(row >= 0 && row < ds.rows)) throw new DataError(`row ${row} is outside the data (0..${ds.rows - 1})`);
+    const values = Float64Array.from(this.loaded.model.features, (f) => column(ds, f)!.values[row]);
+    return this.loaded.explain(values);
+  }
+
+  unitSeries(unit: number, names: string[]): UnitSeries {
+    const ds = this.requireData();
+    // NaN asks for the whole series (data without a unit column).
+    const rows = Number.isNaN(unit) ? Int32Array.from({ length: ds.rows }, (_, i) => i) : this.unitRows.get(unit) ?? new Int32Array(0);
+    const time = columnByRole(ds, 'time')?.values;
+    const pick = (src: Float64Array | undefined) => Float64Array.from(rows, (r, i) => (src ? src[r] : i));
+    const columns: Record<string, Float64Array> = {};
+    for (const n of names) {
+      const c = column(ds, n);
+      if (c) columns[n] = pick(c.values);
+    }
+    return transferring({ unit, rows: rows.slice(), time: pick(time), columns });
+  }
+
+  private requireData(): Dataset {
+    if (!this.dataset) throw new DataError('load a dataset first');
+    return this.dataset;
+  }
+
+  private requireEngine(): WasmEngine {
+    if (!this.engine) throw new DataError('the engine is not initialised');
+    return this.engine;
+  }
+}

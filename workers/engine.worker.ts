@@ -1,0 +1,5 @@
+// The engine worker: nothing but a Comlink pipe to the service in src/services.
+import * as Comlink from 'comlink';
+import { EngineService } from '../src/services/engine-service.js';
+
+Comlink.expose(new EngineService());
