@@ -5,7 +5,23 @@ import uPlot from 'uplot';
 export const PALETTE = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be123c'];
 
 export function widthOf(el: HTMLElement, fallback = 640): number {
-  return Math.max(320, Math.floor(el.getBoundingClientRect().width || fallback));
+  return Math.max(240, Math.floor(el.getBoundingClientRect().width || fallback));
+}
+
+/**
+ * Keeps a chart as wide as its host's container. The chart is looked up on each
+ * resize, so views can recreate charts freely; resizes are coalesced per frame.
+ */
+export function followWidth(host: HTMLElement, chart: () => uPlot | undefined, max = Infinity): void {
+  let frame = 0;
+  new ResizeObserver(() => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => {
+      const c = chart();
+      const w = Math.min(max, widthOf(host.parentElement!));
+      if (c && Math.abs(c.width - w) > 1) c.setSize({ width: w, height: c.height });
+    });
+  }).observe(host.parentElement!);
 }
 
 /** Draws a horizontal line at y (scale 'y') or a vertical one at x (scale 'x'). */

@@ -95,6 +95,7 @@ export class Workbench {
       await this.adopt(dataset, profile);
     } catch (e) {
       // The previous dataset, model and scores stay as they were.
+      this.status = this.data ? `Still showing ${this.data.name}.` : 'No data loaded.';
       this.fail(`Could not load ${files.map((f) => f.name).join(', ')}: ${(e as Error).message}`);
     } finally {
       this.busy = '';

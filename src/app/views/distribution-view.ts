@@ -3,7 +3,7 @@
 import uPlot from 'uplot';
 import { h } from '../dom.js';
 import type { Workbench } from '../workbench.js';
-import { markerPlugin, pngButton, widthOf } from '../charts.js';
+import { followWidth, markerPlugin, pngButton, widthOf } from '../charts.js';
 
 const BINS = 60;
 
@@ -56,7 +56,9 @@ export function distributionView(wb: Workbench): HTMLElement {
   });
   // The bins do not move with the threshold; only the marker does.
   wb.on('threshold', () => chart?.redraw(false, false));
-  return h('section', { class: 'panel', 'aria-labelledby': 'dist-h' },
+  const section = h('section', { class: 'panel', 'aria-labelledby': 'dist-h' },
     h('div', { class: 'panel-head' }, h('h2', { id: 'dist-h' }, 'Score distribution'), pngButton('PNG', () => chart, 'score-distribution.png')),
     host);
+  followWidth(host, () => chart);
+  return section;
 }

@@ -5,7 +5,7 @@ import { fmt, h } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import { rocCurve } from '../../metrics/ranking.js';
 import { groundTruth } from '../../metrics/evaluate.js';
-import { pngButton, widthOf } from '../charts.js';
+import { followWidth, pngButton, widthOf } from '../charts.js';
 
 export function evaluationPanel(wb: Workbench): HTMLElement {
   const metrics = h('dl', { class: 'metrics' });
@@ -60,7 +60,9 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     render();
   });
   render();
-  return h('section', { class: 'panel', 'aria-labelledby': 'eval-h' },
+  const section = h('section', { class: 'panel', 'aria-labelledby': 'eval-h' },
     h('div', { class: 'panel-head' }, h('h2', { id: 'eval-h' }, 'Evaluation'), pngButton('ROC PNG', () => chart, 'roc.png')),
     h('div', { class: 'eval-body' }, metrics, host));
+  followWidth(host, () => chart, 360);
+  return section;
 }

@@ -5,7 +5,7 @@ import uPlot from 'uplot';
 import { h } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import type { UnitSeries } from '../../services/engine-service.js';
-import { PALETTE, markerPlugin, pngButton, thinIndices, widthOf } from '../charts.js';
+import { PALETTE, followWidth, markerPlugin, pngButton, thinIndices, widthOf } from '../charts.js';
 
 const MAX_POINTS = 2000;
 
@@ -111,17 +111,15 @@ export function unitView(wb: Workbench): HTMLElement {
     void refresh();
   });
   wb.on('threshold', () => draw());
-  let resizeTimer = 0;
-  window.addEventListener('resize', () => {
-    clearTimeout(resizeTimer);
-    resizeTimer = window.setTimeout(draw, 100);
-  });
 
-  return h('section', { class: 'panel unit', 'aria-labelledby': 'unit-h' },
+  const section = h('section', { class: 'panel unit', 'aria-labelledby': 'unit-h' },
     h('div', { class: 'panel-head' }, h('h2', { id: 'unit-h' }, 'Unit'), unitSelect,
       pngButton('Sensors PNG', () => sensors, 'sensors.png'), pngButton('Score PNG', () => scoreChart, 'score.png')),
     h('div', { class: 'unit-body' }, h('div', { class: 'charts' }, sensorHost, scoreHost), h('label', { class: 'sensor-pick' }, 'Sensors', sensorSelect)),
     hint);
+  followWidth(sensorHost, () => sensors);
+  followWidth(scoreHost, () => scoreChart);
+  return section;
 }
 
 /** Data without units: the whole series is one 'unit'. */

@@ -1,0 +1,119 @@
+// The workbench as a user drives it, in real Chromium.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { hasChromium, startHarness, type Harness } from './harness.js';
+import { cmapssPath } from '../helpers.js';
+
+if (!hasChromium) console.warn('\n*** SKIPPING browser tests: /usr/bin/chromium not found (apt-get install chromium) ***\n');
+
+let harness: Harness;
+let page: Page;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  harness = await startHarness();
+  page = await harness.newPage();
+  await page.goto(harness.url);
+}, 120_000);
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+/** Dispatches a real drop event carrying files, as a drag from the desktop does. */
+async function dropFiles(p: Page, files: { name: string; content: string | number[] }[]): Promise<void> {
+  await p.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([typeof f.content === 'string' ? f.content : new Uint8Array(f.content)], f.name));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, files);
+}
+
+const statusText = () => page.locator('.status').textContent();
+const flagged = () => page.getByTestId('flagged').textContent();
+
+describe.skipIf(!hasChromium)('workbench in Chromium', () => {
+  test('Load sample loads FD001 from the bundled zip and shows its profile', async () => {
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded train_FD001\.txt: 20,631 rows, 100 units/);
+    await expect(page.getByRole('checkbox', { name: 'Use sensor_2 as a feature' }).isChecked()).resolves.toBe(true);
+    await expect(page.getByRole('checkbox', { name: 'Use sensor_1 as a feature' }).isChecked()).resolves.toBe(false);
+    await expect(page.locator('table.profile').textContent()).resolves.toContain('constant (always 518.67)');
+  });
+
+  test('FD001 dropped as a file loads too, then trains and draws scores', async () => {
+    await dropFiles(page, [{ name: 'train_FD001.txt', content: readFileSync(cmapssPath('train_FD001.txt'), 'utf8') }]);
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded train_FD001\.txt: 20,631 rows/);
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Trained on 10,290 rows/);
+    await expect.poll(() => page.locator('.unit canvas').count()).toBeGreaterThan(1);
+    await expect.poll(() => page.locator('.fleet-table tbody tr').count()).toBe(100);
+    expect(Number(await page.getByTestId('roc-auc').textContent())).toBeGreaterThan(0.95);
+  });
+
+  test('moving the Contamination slider changes the counts without retraining', async () => {
+    const modelId = await page.evaluate(() => (window as any).isoscope.model.id);
+    const slider = page.getByRole('slider', { name: 'Contamination' });
+    const initial = await flagged();
+    await slider.fill('10'); // 1%
+    await expect.poll(flagged).not.toBe(initial);
+    const low = await flagged();
+    await slider.fill('200'); // 20%
+    await expect.poll(flagged).not.toBe(low);
+    const high = await flagged();
+    const count = (s: string | null) => Number(s!.split(' ')[0].replace(/,/g, ''));
+    expect(count(high)).toBeGreaterThan(count(low));
+    expect(await page.evaluate(() => (window as any).isoscope.model.id)).toBe(modelId);
+    expect(await page.evaluate(() => (window as any).isoscope.model.threshold.contamination)).toBe(0.2);
+    // Keyboard works too.
+    await slider.focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.evaluate(() => (window as any).isoscope.contamination)).toBe(0.199);
+  });
+
+  test('clicking a reading opens its explanation', async () => {
+    const chart = page.locator('.unit .chart').nth(1).locator('.u-over');
+    const box = (await chart.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.97, box.y + box.height / 2);
+    await page.mouse.click(box.x + box.width * 0.97, box.y + box.height / 2);
+    await expect.poll(() => page.getByTestId('explain-summary').textContent()).toMatch(/unit 1 · t 1\d\d/);
+    await expect(page.getByRole('list', { name: 'Feature attribution' }).locator('li').count()).resolves.toBe(14);
+  });
+
+  test('export the model, import it back: same scores', async () => {
+    const before = await page.evaluate(() => Array.from((window as any).isoscope.scores as Float64Array));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export model' }).click()]);
+    const text = readFileSync((await download.path())!, 'utf8');
+    const model = JSON.parse(text);
+    expect(model.format).toBe('isoscope-model');
+    expect(model.threshold.contamination).toBe(0.199);
+    await page.locator('#model-input').setInputFiles({ name: 'exported.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await expect.poll(statusText).toMatch(/Imported model .* from exported\.json/);
+    const after = await page.evaluate(() => Array.from((window as any).isoscope.scores as Float64Array));
+    expect(after).toEqual(before);
+  });
+
+  test('a garbage file gives a specific error and the loaded data stays', async () => {
+    const before = await page.evaluate(() => (window as any).isoscope.scores.length);
+    await dropFiles(page, [{ name: 'garbage.bin', content: Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256) }]);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Could not load garbage\.bin: .*binary file/);
+    expect(await page.evaluate(() => (window as any).isoscope.data.name)).toBe('train_FD001.txt');
+    expect(await page.evaluate(() => (window as any).isoscope.scores.length)).toBe(before);
+    await dropFiles(page, [{ name: 'bad-model.json', content: '{"format":"isoscope-model","version":7}' }]);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Could not import bad-model\.json: model version 7 is not supported/);
+    expect(await page.evaluate(() => (window as any).isoscope.scores.length)).toBe(before);
+  });
+
+  test('screenshots of the main views at 1280×800 and on a large screen', async () => {
+    await page.screenshot({ path: 'test-results/workbench-1280.png' });
+    await page.setViewportSize({ width: 2200, height: 1300 });
+    await page.waitForTimeout(300); // charts follow their container on the next frame
+    await page.screenshot({ path: 'test-results/workbench-2200.png' });
+    // Nothing overflows the viewport horizontally at either size.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  });
+});
