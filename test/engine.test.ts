@@ -145,3 +145,35 @@ describe('Wasm Isolation Forest', () => {
     expect(engine.memoryBytes).toBe(before);
   });
 });
+
+describe('row-major input', () => {
+  test('a row-major f64 block scores exactly like the columns; f32 input is accepted', async () => {
+    const engine = await getEngine();
+    const ds = loadFd001();
+    const { model } = await trainModel(engine, ds, { params: { trees: 30 } });
+    const cols = model.features.map((f) => ds.columns.find((c) => c.name === f)!.values);
+    const stride = cols.length + 2; // extra trailing values per row are ignored
+    const n = 5000;
+    const block = new Float64Array(n * stride);
+    for (let i = 0; i < n; i++) cols.forEach((c, f) => (block[i * stride + f] = c[i]));
+    const loaded = new LoadedModel(engine, model);
+    const columnar = loaded.scoreColumns(cols.map((c) => c.subarray(0, n))).scores;
+    const handle = engine.loadForest(parseModelText(JSON.stringify(model)).spec);
+    expect(Array.from(engine.scoreRowMajor(handle, block, stride).scores)).toEqual(Array.from(columnar));
+    const f32 = engine.scoreRowMajor(handle, Float32Array.from(block), stride).scores;
+    for (let i = 0; i < n; i += 50) expect(f32[i]).toBeCloseTo(columnar[i], 2);
+    engine.freeForest(handle);
+  });
+});
+
+describe('the shipped default model', () => {
+  test('is what training FD001 on each unit\'s first 50% with seed 42 gives today', async () => {
+    const { readFileSync } = await import('node:fs');
+    const shipped = JSON.parse(readFileSync(new URL('../models/fd001-baseline.json', import.meta.url), 'utf8'));
+    const { model } = await trainModel(await getEngine(), loadFd001(), { baseline: parseBaseline('first:50%'), params: { seed: 42 } });
+    // If this fails, the engine changed: regenerate with `npm run model:default`.
+    expect(model.forest).toEqual(shipped.forest);
+    expect(model.scaler).toEqual(shipped.scaler);
+    expect(model.training.fingerprint).toBe(shipped.training.fingerprint);
+  });
+});

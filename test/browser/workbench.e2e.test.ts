@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { hasChromium, startHarness, type Harness } from './harness.js';
-import { cmapssPath } from '../helpers.js';
+import { cmapssPath, getEngine, loadFd001 } from '../helpers.js';
+import { trainModel } from '../../src/core/train.js';
+import { LoadedModel } from '../../src/core/scorer.js';
+import { parseBaseline } from '../../src/data/baseline.js';
 
 if (!hasChromium) console.warn('\n*** SKIPPING browser tests: /usr/bin/chromium not found (apt-get install chromium) ***\n');
 
@@ -50,6 +53,15 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await expect.poll(() => page.locator('.unit canvas').count()).toBeGreaterThan(1);
     await expect.poll(() => page.locator('.fleet-table tbody tr').count()).toBe(100);
     expect(Number(await page.getByTestId('roc-auc').textContent())).toBeGreaterThan(0.95);
+  });
+
+  test('the browser trains the same model, byte for byte, as Node', async () => {
+    const inPage = await page.evaluate(() => (window as any).isoscope.model);
+    const node = (await trainModel(await getEngine(), loadFd001(), { baseline: parseBaseline('first:50%'), params: { seed: 42 } })).model;
+    expect(JSON.stringify(inPage.forest)).toBe(JSON.stringify(node.forest));
+    expect(JSON.stringify(inPage.scaler)).toBe(JSON.stringify(node.scaler));
+    const inPageScores = await page.evaluate(() => Array.from((window as any).isoscope.scores as Float64Array));
+    expect(inPageScores).toEqual(Array.from(new LoadedModel(await getEngine(), node).scoreDataset(loadFd001()).scores));
   });
 
   test('moving the Contamination slider changes the counts without retraining', async () => {
