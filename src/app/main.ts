@@ -12,6 +12,7 @@ import { unitView } from './views/unit-view.js';
 import { distributionView } from './views/distribution-view.js';
 import { explainPanel } from './views/explain-panel.js';
 import { evaluationPanel } from './views/evaluation-panel.js';
+import { livePanel } from './views/live-panel.js';
 
 const wb = new Workbench();
 (window as unknown as { isoscope: Workbench }).isoscope = wb; // for tests and the console
@@ -25,6 +26,7 @@ app.replaceChildren(
     h('div', { class: 'content' },
       h('div', { class: 'top-row' }, fleetView(wb), h('div', { class: 'stack' }, distributionView(wb), explainPanel(wb))),
       unitView(wb),
+      livePanel(wb),
       profileTable(wb))),
   dropHint);
 

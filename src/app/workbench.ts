@@ -11,6 +11,11 @@ import { AlarmBudget, type Thresholded } from '../core/alarm-budget.js';
 import { evaluateScores, type Evaluation } from '../metrics/evaluate.js';
 import { Workers } from './engine-client.js';
 import type { IngestProgress } from '../services/ingest-service.js';
+import type { LiveUpdate, ReplayState } from '../stream/replay.js';
+import type { Alert, LiveStats } from '../stream/live-scorer.js';
+import { LiveWindow } from './live-window.js';
+
+export const ALERT_FEED_MAX = 200;
 
 export interface TrainSettings {
   trees: number;
@@ -29,7 +34,7 @@ export interface DataMeta {
   truth: Dataset;
 }
 
-type Topic = 'status' | 'data' | 'model' | 'threshold' | 'unit' | 'explain' | 'progress';
+type Topic = 'status' | 'data' | 'model' | 'threshold' | 'unit' | 'explain' | 'progress' | 'live';
 
 export class Workbench {
   readonly workers: Workers;
@@ -51,6 +56,11 @@ export class Workbench {
   selectedRow?: number;
   explanation?: Explanation;
   lastTrainMs?: number;
+  replayState: ReplayState | 'idle' = 'idle';
+  liveStats?: LiveStats;
+  liveTotal = 0;
+  readonly liveWindow = new LiveWindow(5000);
+  alerts: Alert[] = [];
   private listeners = new Map<Topic, Set<() => void>>();
 
   constructor() {
@@ -213,6 +223,7 @@ export class Workbench {
     this.contamination = c;
     this.model = { ...this.model!, threshold: { contamination: c, offset } };
     this.thresholded = this.budget!.apply(offset);
+    if (this.replayState === 'playing' || this.replayState === 'paused') void this.workers.engine.api.setLiveOffset(offset);
     this.evaluation = this.evaluate();
     this.emit('threshold');
   }
@@ -228,6 +239,45 @@ export class Workbench {
     } catch {
       return undefined;
     }
+  }
+
+  async startReplay(rate: number, k: number, n: number): Promise<void> {
+    if (!this.model) return this.fail('Train or import a model before replaying.');
+    this.liveWindow.clear();
+    this.alerts = [];
+    this.liveStats = undefined;
+    try {
+      await this.workers.call(this.workers.engine, (api) => api.startReplay(
+        { rate, offset: this.model!.threshold.offset, debounce: { k, n } }, Comlink.proxy((u: LiveUpdate) => this.onLive(u))));
+      this.replayState = 'playing';
+      this.say(`Replaying ${this.data!.name} at ${rate > 0 ? `${rate.toLocaleString('en-US')} readings/s` : 'the maximum rate'} (alarm after ${k} of ${n}).`);
+    } catch (e) {
+      this.fail(`Replay failed: ${(e as Error).message}`);
+    }
+    this.emit('live');
+  }
+
+  private onLive(u: LiveUpdate): void {
+    this.replayState = u.state;
+    this.liveStats = u.stats;
+    this.liveTotal = u.total;
+    this.liveWindow.push(u.seq, u.score, u.flag);
+    if (u.alerts.length) this.alerts = [...u.alerts.reverse(), ...this.alerts].slice(0, ALERT_FEED_MAX);
+    this.emit('live');
+  }
+
+  async replayControl(action: 'pause' | 'resume' | 'restart'): Promise<void> {
+    await this.workers.call(this.workers.engine, (api) => (action === 'pause' ? api.pauseReplay() : action === 'resume' ? api.resumeReplay() : api.restartReplay()));
+    if (action === 'restart') {
+      this.liveWindow.clear();
+      this.alerts = [];
+    }
+    this.replayState = action === 'pause' ? 'paused' : 'playing';
+    this.emit('live');
+  }
+
+  async setReplayRate(rate: number): Promise<void> {
+    await this.workers.call(this.workers.engine, (api) => api.setReplayRate(rate));
   }
 
   selectUnit(unit: number): void {

@@ -49,6 +49,11 @@ export class LoadedModel {
     return { scores, flags: flagAnomalies(scores, this.offset), unscorable };
   }
 
+  /** A streamed batch: `stride` values per row, the model's features first. */
+  scoreRowMajor(block: Float64Array | Float32Array, stride: number): { scores: Float64Array; unscorable: number } {
+    return this.engine.scoreRowMajor(this.handle, block, stride);
+  }
+
   explain(row: Float64Array): Explanation {
     const { attribution, meanPathLength } = this.engine.explain(this.handle, row);
     const { mean, scale } = this.model.scaler;

@@ -8,6 +8,16 @@ import { parseModelText } from '../model/validate.js';
 import type { ModelJson } from '../model/types.js';
 import { DataError, column, columnByRole, type Dataset } from '../data/dataset.js';
 import { transferring } from './transfer.js';
+import { LiveScorer } from '../stream/live-scorer.js';
+import { Replay, type LiveUpdate } from '../stream/replay.js';
+import type { DebounceSettings } from '../core/debounce.js';
+
+export interface ReplayOptions {
+  /** Readings per second; 0 or Infinity = as fast as the engine goes. */
+  rate: number;
+  offset: number;
+  debounce: DebounceSettings;
+}
 
 export interface ScoredResult {
   model: ModelJson;
@@ -29,6 +39,8 @@ export class EngineService {
   private dataset?: Dataset;
   private loaded?: LoadedModel;
   private unitRows = new Map<number, Int32Array>();
+  private replay?: Replay;
+  private live?: LiveScorer;
 
   async init(wasmUrl: string): Promise<void> {
     this.engine ??= await WasmEngine.fromUrl(wasmUrl);
@@ -36,6 +48,7 @@ export class EngineService {
 
   /** Takes ownership of the dataset's columns (transferred in). */
   setDataset(ds: Dataset): void {
+    this.stopReplay();
     this.dataset = ds;
     this.unitRows.clear();
     const unit = columnByRole(ds, 'unit')?.values;
@@ -81,6 +94,7 @@ export class EngineService {
       next.dispose();
       throw e;
     }
+    this.stopReplay();
     this.loaded?.dispose();
     this.loaded = next;
     return { model, scores: scored.scores, unscorable: scored.unscorable };
@@ -106,6 +120,43 @@ export class EngineService {
       if (c) columns[n] = pick(c.values);
     }
     return transferring({ unit, rows: rows.slice(), time: pick(time), columns });
+  }
+
+  /** Starts (or restarts) replaying the loaded data through the current model. */
+  startReplay(opts: ReplayOptions, onUpdate: (u: LiveUpdate) => void): void {
+    const ds = this.requireData();
+    if (!this.loaded) throw new DataError('train or import a model before replaying');
+    this.stopReplay();
+    this.live = new LiveScorer(this.loaded, opts.offset, opts.debounce);
+    const rate = opts.rate > 0 ? opts.rate : Infinity;
+    this.replay = new Replay(ds, this.loaded.model.features, this.live, rate, (u) => onUpdate(transferring(u)));
+    this.replay.play();
+  }
+
+  pauseReplay(): void {
+    this.replay?.pause();
+  }
+
+  resumeReplay(): void {
+    this.replay?.play();
+  }
+
+  restartReplay(): void {
+    this.replay?.restart();
+  }
+
+  stopReplay(): void {
+    this.replay?.stop();
+    this.replay = undefined;
+  }
+
+  setReplayRate(rate: number): void {
+    this.replay?.setRate(rate > 0 ? rate : Infinity);
+  }
+
+  /** The slider moved: live scoring follows the new threshold. */
+  setLiveOffset(offset: number): void {
+    if (this.live) this.live.offset = offset;
   }
 
   private requireData(): Dataset {

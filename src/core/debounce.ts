@@ -1,0 +1,88 @@
+// k-of-n alarm debounce per unit, with hysteresis: a unit raises an alarm when at least
+// k of its last n readings exceed the threshold, and clears only when at most `clear`
+// of them do. State lives in typed ring buffers (no per-reading objects).
+
+export interface DebounceSettings {
+  k: number;
+  n: number;
+  /** Clears when the count in the window falls to this or below; default 0. */
+  clear?: number;
+}
+
+export type AlarmEdge = 0 | 1 | -1; // none, raised, cleared
+
+export class KofN {
+  readonly k: number;
+  readonly n: number;
+  readonly clear: number;
+  private readonly slot = new Map<number, number>();
+  private ring = new Uint8Array(0);
+  private head = new Int32Array(0);
+  private count = new Int32Array(0);
+  private state = new Uint8Array(0);
+
+  constructor(s: DebounceSettings) {
+    if (!(Number.isInteger(s.n) && s.n >= 1 && s.n <= 1000)) throw new Error(`n must be an integer from 1 to 1000, got ${s.n}`);
+    if (!(Number.isInteger(s.k) && s.k >= 1 && s.k <= s.n)) throw new Error(`k must be an integer from 1 to n (${s.n}), got ${s.k}`);
+    const clear = s.clear ?? 0;
+    if (!(Number.isInteger(clear) && clear >= 0 && clear < s.k)) throw new Error(`clear must be an integer from 0 to k-1, got ${clear}`);
+    this.k = s.k;
+    this.n = s.n;
+    this.clear = clear;
+  }
+
+  private slotOf(unit: number): number {
+    let s = this.slot.get(unit);
+    if (s !== undefined) return s;
+    s = this.slot.size;
+    this.slot.set(unit, s);
+    if (s >= this.head.length) this.grow(Math.max(16, this.head.length * 2));
+    return s;
+  }
+
+  private grow(units: number): void {
+    const ring = new Uint8Array(units * this.n);
+    ring.set(this.ring);
+    const head = new Int32Array(units);
+    head.set(this.head);
+    const count = new Int32Array(units);
+    count.set(this.count);
+    const state = new Uint8Array(units);
+    state.set(this.state);
+    this.ring = ring;
+    this.head = head;
+    this.count = count;
+    this.state = state;
+  }
+
+  /** Feeds one reading's exceedance (1/0) for a unit; returns whether its alarm rose or cleared. */
+  push(unit: number, exceeded: number): AlarmEdge {
+    const s = this.slotOf(unit);
+    const at = s * this.n + this.head[s];
+    this.count[s] += exceeded - this.ring[at];
+    this.ring[at] = exceeded;
+    this.head[s] = (this.head[s] + 1) % this.n;
+    if (!this.state[s] && this.count[s] >= this.k) {
+      this.state[s] = 1;
+      return 1;
+    }
+    if (this.state[s] && this.count[s] <= this.clear) {
+      this.state[s] = 0;
+      return -1;
+    }
+    return 0;
+  }
+
+  inAlarm(unit: number): boolean {
+    const s = this.slot.get(unit);
+    return s !== undefined && this.state[s] === 1;
+  }
+
+  reset(): void {
+    this.slot.clear();
+    this.ring.fill(0);
+    this.head.fill(0);
+    this.count.fill(0);
+    this.state.fill(0);
+  }
+}

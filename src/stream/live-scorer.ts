@@ -1,0 +1,92 @@
+// Scores arriving readings in batches (row-major blocks, as a stream delivers them),
+// applies the k-of-n debounce per unit, and keeps live statistics: events per second,
+// batch latency percentiles, recent anomaly rate.
+import type { LoadedModel } from '../core/scorer.js';
+import { KofN, type DebounceSettings } from '../core/debounce.js';
+
+export interface Alert {
+  seq: number;
+  unit: number;
+  time: number;
+  score: number;
+  kind: 'raised' | 'cleared';
+}
+
+export interface LiveStats {
+  processed: number;
+  eventsPerSec: number;
+  latencyP50: number;
+  latencyP99: number;
+  anomalyRate: number;
+  unscorable: number;
+}
+
+const LATENCY_RING = 512;
+const RATE_WINDOW_MS = 1000;
+
+export class LiveScorer {
+  offset: number;
+  readonly debounce: KofN;
+  private processed = 0;
+  private unscorable = 0;
+  private readonly latencies = new Float64Array(LATENCY_RING);
+  private latencyCount = 0;
+  private readonly recentFlags = new Uint8Array(1000);
+  private recentAt = 0;
+  private recentFilled = 0;
+  private readonly rateSamples: { t: number; n: number }[] = [];
+  private readonly model: LoadedModel;
+
+  constructor(model: LoadedModel, offset: number, debounce: DebounceSettings) {
+    this.model = model;
+    this.offset = offset;
+    this.debounce = new KofN(debounce);
+  }
+
+  /**
+   * block: rows × stride values, features first. Returns scores (NaN when a feature is
+   * missing) and flags, and appends alarm edges to `alerts`.
+   */
+  score(block: Float64Array, stride: number, units: Float64Array, times: Float64Array, firstSeq: number, arrivedAt: number, alerts: Alert[]): { scores: Float64Array; flags: Uint8Array } {
+    const { scores, unscorable } = this.model.scoreRowMajor(block, stride);
+    const n = scores.length;
+    const flags = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const s = scores[i];
+      const f = s - this.offset < 0 ? 1 : 0;
+      flags[i] = f;
+      this.recentFlags[this.recentAt] = f;
+      this.recentAt = (this.recentAt + 1) % this.recentFlags.length;
+      this.recentFilled = Math.min(this.recentFilled + 1, this.recentFlags.length);
+      if (Number.isNaN(s)) continue; // a missing value neither raises nor clears an alarm
+      const edge = this.debounce.push(units[i], f);
+      if (edge !== 0) alerts.push({ seq: firstSeq + i, unit: units[i], time: times[i], score: s, kind: edge === 1 ? 'raised' : 'cleared' });
+    }
+    const now = performance.now();
+    this.latencies[this.latencyCount++ % LATENCY_RING] = now - arrivedAt;
+    this.processed += n;
+    this.unscorable += unscorable;
+    this.rateSamples.push({ t: now, n });
+    while (this.rateSamples.length && now - this.rateSamples[0].t > RATE_WINDOW_MS) this.rateSamples.shift();
+    return { scores, flags };
+  }
+
+  stats(): LiveStats {
+    const k = Math.min(this.latencyCount, LATENCY_RING);
+    const sorted = this.latencies.slice(0, k).sort();
+    const pick = (q: number) => (k ? sorted[Math.min(k - 1, Math.floor(q * k))] : NaN);
+    // Readings after the first sample, over the time since it: a rate over the last second.
+    const span = this.rateSamples.length > 1 ? this.rateSamples[this.rateSamples.length - 1].t - this.rateSamples[0].t : 0;
+    const events = this.rateSamples.reduce((a, s) => a + s.n, 0) - (this.rateSamples[0]?.n ?? 0);
+    let anomalies = 0;
+    for (let i = 0; i < this.recentFilled; i++) anomalies += this.recentFlags[i];
+    return {
+      processed: this.processed,
+      eventsPerSec: span > 0 ? (events * 1000) / span : 0,
+      latencyP50: pick(0.5),
+      latencyP99: pick(0.99),
+      anomalyRate: this.recentFilled ? anomalies / this.recentFilled : 0,
+      unscorable: this.unscorable,
+    };
+  }
+}

@@ -1,0 +1,170 @@
+// Replays a loaded dataset as a live stream: readings in time order, units interleaved
+// by cycle, released at a chosen rate (or as fast as the engine goes), each batch
+// gathered into a row-major block and scored as it "arrives". Updates go to the page
+// about ten times a second with a bounded sample of points for the live chart.
+import { columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
+import type { Alert, LiveScorer, LiveStats } from './live-scorer.js';
+
+export type ReplayState = 'playing' | 'paused' | 'finished' | 'stopped';
+
+export interface LiveUpdate {
+  state: ReplayState;
+  total: number;
+  stats: LiveStats;
+  /** New points since the last update, at most POINTS_PER_UPDATE (evenly thinned). */
+  seq: Float64Array;
+  unit: Float64Array;
+  score: Float64Array;
+  flag: Uint8Array;
+  alerts: Alert[];
+}
+
+const TICK_MS = 25;
+const UPDATE_MS = 100;
+const MAX_BATCH = 32768;
+export const POINTS_PER_UPDATE = 2000;
+
+/** Row order for a stream: by time, then by unit (so units interleave cycle by cycle). */
+export function streamOrder(ds: Dataset): Int32Array {
+  const time = columnByRole(ds, 'time')?.values;
+  const unit = columnByRole(ds, 'unit')?.values;
+  const order = Int32Array.from({ length: ds.rows }, (_, i) => i);
+  if (!time) return order;
+  return order.sort((a, b) => time[a] - time[b] || (unit ? unit[a] - unit[b] : 0) || a - b);
+}
+
+export class Replay {
+  state: ReplayState = 'paused';
+  /** Readings per second; Infinity = as fast as the engine goes. */
+  rate: number;
+  private readonly order: Int32Array;
+  private readonly features: Float64Array[];
+  private readonly unit?: Float64Array;
+  private readonly time?: Float64Array;
+  private position = 0;
+  private released = 0;
+  private startedAt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastUpdate = 0;
+  private pending: { seq: number[]; unit: number[]; score: number[]; flag: number[]; alerts: Alert[] } = { seq: [], unit: [], score: [], flag: [], alerts: [] };
+  private readonly block: Float64Array;
+  private readonly units: Float64Array;
+  private readonly times: Float64Array;
+  private readonly scorer: LiveScorer;
+  private readonly onUpdate: (u: LiveUpdate) => void;
+
+  constructor(ds: Dataset, featureNames: string[], scorer: LiveScorer, rate: number, onUpdate: (u: LiveUpdate) => void) {
+    this.order = streamOrder(ds);
+    this.features = featureColumns(ds, featureNames);
+    this.unit = columnByRole(ds, 'unit')?.values;
+    this.time = columnByRole(ds, 'time')?.values;
+    this.scorer = scorer;
+    this.rate = rate;
+    this.onUpdate = onUpdate;
+    this.block = new Float64Array(MAX_BATCH * featureNames.length);
+    this.units = new Float64Array(MAX_BATCH);
+    this.times = new Float64Array(MAX_BATCH);
+  }
+
+  play(): void {
+    if (this.state === 'playing') return;
+    if (this.state === 'finished' || this.state === 'stopped') this.rewind();
+    this.state = 'playing';
+    this.startedAt = performance.now();
+    this.released = 0;
+    this.schedule(0);
+  }
+
+  pause(): void {
+    if (this.state !== 'playing') return;
+    this.state = 'paused';
+    clearTimeout(this.timer);
+    this.flush(true);
+  }
+
+  restart(): void {
+    clearTimeout(this.timer);
+    this.rewind();
+    this.state = 'paused';
+    this.play();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.state = 'stopped';
+    this.flush(true);
+  }
+
+  setRate(rate: number): void {
+    this.rate = rate;
+    this.startedAt = performance.now();
+    this.released = 0;
+  }
+
+  private rewind(): void {
+    this.position = 0;
+    this.scorer.debounce.reset();
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => this.tick(), ms);
+  }
+
+  private tick(): void {
+    if (this.state !== 'playing') return;
+    const now = performance.now();
+    const due = Number.isFinite(this.rate) ? Math.floor(((now - this.startedAt) / 1000) * this.rate) - this.released : MAX_BATCH;
+    let budget = Math.min(due, this.order.length - this.position);
+    // Score what is due in batches; at the maximum rate, one batch per tick keeps the worker responsive.
+    while (budget > 0) {
+      const count = Math.min(budget, MAX_BATCH);
+      this.scoreBatch(count, now);
+      budget -= count;
+      this.released += count;
+      if (!Number.isFinite(this.rate)) break;
+    }
+    if (this.position >= this.order.length) {
+      this.state = 'finished';
+      this.flush(true);
+      return;
+    }
+    this.flush(false);
+    this.schedule(Number.isFinite(this.rate) ? TICK_MS : 0);
+  }
+
+  private scoreBatch(count: number, arrivedAt: number): void {
+    const d = this.features.length;
+    for (let i = 0; i < count; i++) {
+      const row = this.order[this.position + i];
+      for (let f = 0; f < d; f++) this.block[i * d + f] = this.features[f][row];
+      this.units[i] = this.unit ? this.unit[row] : 0;
+      this.times[i] = this.time ? this.time[row] : this.position + i;
+    }
+    const alerts = this.pending.alerts;
+    const { scores, flags } = this.scorer.score(this.block.subarray(0, count * d), d, this.units.subarray(0, count), this.times.subarray(0, count), this.position, arrivedAt, alerts);
+    // Keep a thinned sample for drawing: computing used every reading, drawing needs few.
+    const step = Math.max(1, Math.ceil(count / POINTS_PER_UPDATE));
+    for (let i = 0; i < count; i += step) {
+      this.pending.seq.push(this.position + i);
+      this.pending.unit.push(this.units[i]);
+      this.pending.score.push(scores[i]);
+      this.pending.flag.push(flags[i]);
+    }
+    this.position += count;
+  }
+
+  private flush(force: boolean): void {
+    const now = performance.now();
+    if (!force && now - this.lastUpdate < UPDATE_MS) return;
+    this.lastUpdate = now;
+    const p = this.pending;
+    const step = Math.max(1, Math.ceil(p.seq.length / POINTS_PER_UPDATE));
+    const keep = (a: number[]) => a.filter((_, i) => i % step === 0);
+    this.onUpdate({
+      state: this.state, total: this.order.length, stats: this.scorer.stats(),
+      seq: Float64Array.from(keep(p.seq)), unit: Float64Array.from(keep(p.unit)), score: Float64Array.from(keep(p.score)),
+      flag: Uint8Array.from(keep(p.flag)), alerts: p.alerts,
+    });
+    this.pending = { seq: [], unit: [], score: [], flag: [], alerts: [] };
+  }
+}
