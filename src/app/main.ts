@@ -51,4 +51,6 @@ window.addEventListener('drop', async (e) => {
   await wb.loadFiles(files);
 });
 
-wb.workers.init().catch((e) => wb.fail(`The scoring engine could not start: ${(e as Error).message}`));
+wb.workers.init()
+  .then(() => wb.restore())
+  .catch((e) => wb.fail(`The scoring engine could not start: ${(e as Error).message}`));

@@ -14,6 +14,7 @@ import type { IngestProgress } from '../services/ingest-service.js';
 import type { LiveUpdate, ReplayState } from '../stream/replay.js';
 import type { Alert, LiveStats } from '../stream/live-scorer.js';
 import { LiveWindow } from './live-window.js';
+import { sessionStore } from './session-store.js';
 
 export const ALERT_FEED_MAX = 200;
 
@@ -91,7 +92,7 @@ export class Workbench {
     this.emit('status');
   }
 
-  async loadFiles(files: File[], entry?: string): Promise<void> {
+  async loadFiles(files: File[], entry?: string, persist = true): Promise<void> {
     if (this.busy) return this.fail(`wait for ${this.busy} to finish`);
     this.busy = 'loading';
     this.say(`Reading ${files.map((f) => f.name).join(', ')}…`);
@@ -103,6 +104,7 @@ export class Workbench {
           this.emit('progress');
         }), entry));
       await this.adopt(dataset, profile);
+      if (persist) await this.persist(() => sessionStore.saveFiles({ files: files.map((f) => ({ name: f.name, blob: f })), entry }));
     } catch (e) {
       // The previous dataset, model and scores stay as they were.
       this.status = this.data ? `Still showing ${this.data.name}.` : 'No data loaded.';
@@ -144,6 +146,7 @@ export class Workbench {
     if (on) this.features.add(name);
     else this.features.delete(name);
     this.emit('data');
+    this.saveSoon();
   }
 
   async train(): Promise<void> {
@@ -226,6 +229,7 @@ export class Workbench {
     if (this.replayState === 'playing' || this.replayState === 'paused') void this.workers.engine.api.setLiveOffset(offset);
     this.evaluation = this.evaluate();
     this.emit('threshold');
+    this.saveSoon();
   }
 
   private evaluate(): Evaluation | undefined {
@@ -283,6 +287,54 @@ export class Workbench {
   selectUnit(unit: number): void {
     this.selectedUnit = unit;
     this.emit('unit');
+    this.saveSoon();
+  }
+
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Saves the work state shortly after the last change (slider drags save once). */
+  saveSoon(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.persist(() => sessionStore.saveState({
+      features: [...this.features], settings: { ...this.settings }, contamination: this.contamination,
+      model: this.model, selectedUnit: this.selectedUnit, savedAt: new Date().toISOString(),
+    })), 400);
+  }
+
+  private async persist(write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (e) {
+      this.fail(`Could not save the session in this browser: ${(e as Error).message}`);
+    }
+  }
+
+  /** Restores the last session: re-reads the saved files, then features, settings, model and threshold. */
+  async restore(): Promise<boolean> {
+    let saved;
+    let state;
+    try {
+      saved = await sessionStore.loadFiles();
+      state = await sessionStore.loadState();
+    } catch {
+      return false; // no IndexedDB (private mode): start empty
+    }
+    if (!saved?.files.length) return false;
+    await this.loadFiles(saved.files.map((f) => new File([f.blob], f.name)), saved.entry, false);
+    if (!this.data || !state) return !!this.data;
+    this.settings = { ...this.settings, ...state.settings };
+    const known = new Set(this.profile!.columns.map((c) => c.name));
+    this.features = new Set(state.features.filter((f) => known.has(f)));
+    if (state.selectedUnit !== undefined) this.selectedUnit = state.selectedUnit;
+    this.emit('data', 'unit');
+    if (state.model) await this.importModel(JSON.stringify(state.model), 'the saved session');
+    this.say(`Restored your last session (saved ${new Date(state.savedAt).toLocaleString()}).`);
+    return true;
+  }
+
+  async clearSession(): Promise<void> {
+    await this.persist(() => sessionStore.clear());
+    this.say('Cleared the saved session. What is on screen stays until you reload.');
   }
 
   async explain(row: number): Promise<void> {

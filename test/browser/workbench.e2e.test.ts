@@ -149,6 +149,39 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     expect(await page.evaluate(() => (window as any).isoscope.scores.length)).toBe(before);
   });
 
+  test('a reload restores the session: data, features, model and threshold; Clear saved session forgets it', async () => {
+    await page.getByRole('checkbox', { name: 'Use sensor_9 as a feature' }).uncheck();
+    const slider = page.getByRole('slider', { name: 'Contamination' });
+    await slider.fill('42');
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect.poll(statusText).toMatch(/Trained on/);
+    const before = await page.evaluate(() => {
+      const wb = (window as any).isoscope;
+      return { id: wb.model.id, offset: wb.model.threshold.offset, flagged: wb.thresholded.flagged, features: wb.model.features };
+    });
+    expect(before.features).not.toContain('sensor_9');
+    await page.waitForTimeout(700); // the state is saved 400 ms after the last change
+    await page.reload();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Restored your last session/);
+    const after = await page.evaluate(() => {
+      const wb = (window as any).isoscope;
+      return { id: wb.model.id, offset: wb.model.threshold.offset, flagged: wb.thresholded.flagged, features: wb.model.features };
+    });
+    expect(after).toEqual(before);
+    expect(await page.getByRole('checkbox', { name: 'Use sensor_9 as a feature' }).isChecked()).toBe(false);
+    expect(await slider.inputValue()).toBe('42');
+    await page.getByRole('button', { name: 'Clear saved session' }).click();
+    await expect.poll(statusText).toMatch(/Cleared the saved session/);
+    await page.reload();
+    await page.waitForTimeout(1000);
+    expect(await page.evaluate(() => (window as any).isoscope.data)).toBeUndefined();
+    // Back to a loaded, trained state for the screenshots.
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded/);
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect.poll(statusText).toMatch(/Trained on/);
+  });
+
   test('screenshots of the main views at 1280×800 and on a large screen', async () => {
     await page.screenshot({ path: 'test-results/workbench-1280.png' });
     await page.setViewportSize({ width: 2200, height: 1300 });

@@ -55,7 +55,8 @@ export function topBar(wb: Workbench): HTMLElement {
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'primary', onclick: loadSample }, 'Load sample'),
       h('button', { type: 'button', onclick: () => fileInput.click() }, 'Open files…'),
-      importModel, exportModel, exportScores, fileInput, modelInput),
+      importModel, exportModel, exportScores,
+      h('button', { type: 'button', onclick: () => void wb.clearSession() }, 'Clear saved session'), fileInput, modelInput),
     h('div', { class: 'messages' }, status, error, progress));
 }
 

@@ -51,8 +51,22 @@ export function trainPanel(wb: Workbench): HTMLElement {
     info.textContent = wb.model ? `Model ${wb.model.id} · ${wb.model.forest.trees.length} trees · ${wb.model.features.length} features`
       + (wb.lastTrainMs ? ` · ${wb.lastTrainMs.toFixed(0)} ms` : '') : 'No model yet.';
   };
+  // Reflect settings restored from a saved session.
+  const show = () => {
+    trees.value = String(s.trees);
+    maxSamples.value = String(s.maxSamples);
+    maxFeatures.value = String(s.maxFeatures);
+    seed.value = String(s.seed);
+    const m = /^first:(\d+(?:\.\d+)?)(%?)$/.exec(s.baseline);
+    mode.value = !m ? 'all' : m[2] ? 'first%' : 'first';
+    if (m) amount.value = m[1];
+    amount.disabled = mode.value === 'all';
+  };
   wb.on('status', render);
-  wb.on('data', render);
+  wb.on('data', () => {
+    show();
+    render();
+  });
   wb.on('model', render);
   render();
   return h('section', { class: 'panel', 'aria-labelledby': 'train-h' },
