@@ -16,13 +16,21 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
   return el;
 }
 
+// One formatter, made once: toLocaleString builds a new one per call (~20 µs each).
+const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export function fmt(v: number | null | undefined, digits = 3): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '–';
-  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  if (Number.isInteger(v)) return Math.abs(v) < 1000 ? String(v) : grouped.format(v);
   const a = Math.abs(v);
   return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(2) : v.toFixed(digits);
 }
 
 export function pct(v: number): string {
   return `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`;
+}
+
+/** Sets text only when it changed: unchanged text costs no style or layout work. */
+export function setText(el: Node, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
 }

@@ -8,7 +8,7 @@ import { baselineMask, parseBaseline } from '../data/baseline.js';
 import type { ModelJson } from '../model/types.js';
 import type { Explanation } from '../core/scorer.js';
 import { AlarmBudget, type Thresholded } from '../core/alarm-budget.js';
-import { evaluateScores, type Evaluation } from '../metrics/evaluate.js';
+import { evaluateScores, rankingMetrics, type Evaluation, type Ranking } from '../metrics/evaluate.js';
 import { Workers } from './engine-client.js';
 import type { IngestProgress } from '../services/ingest-service.js';
 import type { LiveUpdate, ReplayState } from '../stream/replay.js';
@@ -53,6 +53,8 @@ export class Workbench {
   contamination: 'auto' | number = 'auto';
   thresholded?: Thresholded;
   evaluation?: Evaluation;
+  /** Per-model caches for evaluation: threshold-free metrics and the baseline mask. */
+  private ranking?: { scores: Float64Array; value: Ranking; mask: Uint8Array };
   selectedUnit?: number;
   selectedRow?: number;
   explanation?: Explanation;
@@ -239,7 +241,10 @@ export class Workbench {
       // False alarms are counted inside the model's own healthy baseline when it has one.
       const recorded = this.model!.training.baseline;
       const baseline = parseBaseline(recorded.startsWith('first:') ? recorded : 'first:50%');
-      return evaluateScores(truth, this.scores!, this.thresholded!.flags, { horizon: 30, baseline });
+      if (this.ranking?.scores !== this.scores) {
+        this.ranking = { scores: this.scores!, value: rankingMetrics(truth, this.scores!, { horizon: 30 }), mask: baselineMask(truth, baseline) };
+      }
+      return evaluateScores(truth, this.scores!, this.thresholded!.flags, { horizon: 30, baseline, baselineMask: this.ranking!.mask }, this.ranking!.value);
     } catch {
       return undefined;
     }
@@ -282,6 +287,11 @@ export class Workbench {
 
   async setReplayRate(rate: number): Promise<void> {
     await this.workers.call(this.workers.engine, (api) => api.setReplayRate(rate));
+  }
+
+  /** The ROC curve of the current scores (threshold-free), when there is ground truth. */
+  get rocCurve(): { fpr: Float64Array; tpr: Float64Array } | undefined {
+    return this.evaluation && this.ranking?.scores === this.scores ? this.ranking!.value : undefined;
   }
 
   selectUnit(unit: number): void {

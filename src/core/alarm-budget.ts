@@ -35,12 +35,18 @@ export class AlarmBudget {
     const index = new Map<number, number>();
     this.unitIndex = new Int32Array(scores.length).fill(-1);
     if (unit) {
+      let lastUnit = NaN;
+      let lastK = -1;
       for (let i = 0; i < scores.length; i++) {
         const u = unit[i];
         if (Number.isNaN(u)) continue;
-        let k = index.get(u);
-        if (k === undefined) index.set(u, (k = index.size));
-        this.unitIndex[i] = k;
+        if (u !== lastUnit) { // a unit's readings come in runs: one lookup per run
+          let k = index.get(u);
+          if (k === undefined) index.set(u, (k = index.size));
+          lastUnit = u;
+          lastK = k;
+        }
+        this.unitIndex[i] = lastK;
       }
     }
     this.units = [...index.keys()];

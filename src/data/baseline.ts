@@ -30,16 +30,28 @@ export function baselineMask(ds: Dataset, b: Baseline): Uint8Array {
   const mask = new Uint8Array(ds.rows);
   if (b.kind === 'all') return mask.fill(1);
   const unit = columnByRole(ds, 'unit')?.values;
-  const size = new Map<number, number>();
-  const key = (i: number) => (unit ? unit[i] : 0);
-  for (let i = 0; i < ds.rows; i++) size.set(key(i), (size.get(key(i)) ?? 0) + 1);
-  const seen = new Map<number, number>();
+  // Dense unit slots, one Map lookup per run of a unit's readings.
+  const slotOf = new Int32Array(ds.rows);
+  const slots = new Map<number, number>();
+  let lastUnit = NaN;
+  let lastSlot = 0;
   for (let i = 0; i < ds.rows; i++) {
-    const k = key(i);
-    const pos = seen.get(k) ?? 0;
-    seen.set(k, pos + 1);
-    const limit = b.kind === 'first' ? b.count : Math.max(1, Math.floor((size.get(k)! * b.percent) / 100));
-    if (pos < limit) mask[i] = 1;
+    const u = unit ? unit[i] : 0;
+    if (!(u === lastUnit)) {
+      let s = slots.get(u);
+      if (s === undefined) slots.set(u, (s = slots.size));
+      lastUnit = u;
+      lastSlot = s;
+    }
+    slotOf[i] = lastSlot;
+  }
+  const size = new Int32Array(slots.size);
+  for (let i = 0; i < ds.rows; i++) size[slotOf[i]]++;
+  const seen = new Int32Array(slots.size);
+  for (let i = 0; i < ds.rows; i++) {
+    const s = slotOf[i];
+    const limit = b.kind === 'first' ? b.count : Math.max(1, Math.floor((size[s] * b.percent) / 100));
+    if (seen[s]++ < limit) mask[i] = 1;
   }
   return mask;
 }

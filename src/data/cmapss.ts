@@ -27,7 +27,6 @@ export function looksLikeCmapss(head: string): boolean {
 
 export class CmapssParser {
   private readonly builders = CMAPSS_COLUMNS.map(() => new ColumnBuilder());
-  private carry = '';
   private line = 0;
 
   private readonly name: string;
@@ -36,20 +35,37 @@ export class CmapssParser {
     this.name = name;
   }
 
+  private carry: Uint8Array = new Uint8Array(0);
+
   push(chunk: string): void {
-    const text = this.carry + chunk;
-    const end = text.lastIndexOf('\n');
-    if (end < 0) {
-      this.carry = text;
+    this.pushBytes(new TextEncoder().encode(chunk));
+  }
+
+  /** Takes raw bytes (C-MAPSS is ASCII): no text decoding on the hot path. */
+  pushBytes(chunk: Uint8Array): void {
+    let from = 0;
+    if (this.carry.length) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.carry = concat(this.carry, chunk);
+        return;
+      }
+      this.parseLines(concat(this.carry, chunk.subarray(0, nl)), 0, this.carry.length + nl);
+      this.carry = new Uint8Array(0);
+      from = nl + 1;
+    }
+    const last = chunk.lastIndexOf(10);
+    if (last < from) {
+      this.carry = chunk.slice(from);
       return;
     }
-    this.carry = text.slice(end + 1);
-    this.parseLines(text.slice(0, end));
+    this.parseLines(chunk, from, last);
+    this.carry = chunk.slice(last + 1);
   }
 
   finish(): Dataset {
-    if (this.carry.trim() !== '') this.parseLines(this.carry);
-    this.carry = '';
+    if (this.carry.length) this.parseLines(this.carry, 0, this.carry.length);
+    this.carry = new Uint8Array(0);
     const rows = this.builders[0].length;
     if (rows === 0) throw new DataError(`${this.name}: no readings found (the file is empty)`);
     const columns: Column[] = CMAPSS_COLUMNS.map((name, i) => {
@@ -59,20 +75,84 @@ export class CmapssParser {
     return { name: this.name, format: 'cmapss', rows, columns, notes: [] };
   }
 
-  private parseLines(block: string): void {
-    const lines = block.split('\n');
-    for (const raw of lines) {
-      this.line++;
-      const l = raw.trim();
-      if (l === '') continue;
-      const tokens = l.split(/\s+/);
-      if (tokens.length !== 26) {
-        throw new DataError(`${this.name}, line ${this.line}: expected 26 values in a C-MAPSS row, found ${tokens.length}`);
+  /**
+   * Scans numbers straight off the bytes [from, to): no split, no regex, no string for
+   * the common case. A token is mantissa digits (exact below 2^53), an optional fraction;
+   * m / 10^k with k <= 22 is one correctly rounded IEEE operation, so the value equals
+   * Number(token). Anything else (exponents, text) goes through the strict slow path.
+   */
+  private parseLines(bytes: Uint8Array, from: number, to: number): void {
+    let i = from;
+    let field = 0;
+    while (i <= to) {
+      const c = i < to ? bytes[i] : 10;
+      if (c === 10 || c === 13) {
+        if (c === 10) this.line++;
+        if (c === 10 && field !== 0 && field !== 26) {
+          throw new DataError(`${this.name}, line ${this.line}: expected 26 values in a C-MAPSS row, found ${field}`);
+        }
+        if (c === 10) field = 0;
+        i++;
+        continue;
       }
-      for (let i = 0; i < 26; i++) this.builders[i].pushToken(tokens[i]);
+      if (c === 32 || c === 9) {
+        i++;
+        continue;
+      }
+      const start = i;
+      let neg = false;
+      let p = i;
+      let ch = c;
+      if (ch === 45 || ch === 43) {
+        neg = ch === 45;
+        ch = ++p < to ? bytes[p] : 0;
+      }
+      let mantissa = 0;
+      let digits = 0;
+      let scale = 0;
+      while (ch >= 48 && ch <= 57) {
+        mantissa = mantissa * 10 + (ch - 48);
+        digits++;
+        ch = ++p < to ? bytes[p] : 0;
+      }
+      if (ch === 46) {
+        ch = ++p < to ? bytes[p] : 0;
+        while (ch >= 48 && ch <= 57) {
+          mantissa = mantissa * 10 + (ch - 48);
+          digits++;
+          scale++;
+          ch = ++p < to ? bytes[p] : 0;
+        }
+      }
+      let end = p;
+      while (end < to) {
+        const e = bytes[end];
+        if (e === 32 || e === 9 || e === 10 || e === 13) break;
+        end++;
+      }
+      if (field >= 26) {
+        throw new DataError(`${this.name}, line ${this.line + 1}: expected 26 values in a C-MAPSS row, found more`);
+      }
+      const b = this.builders[field++];
+      if (end === p && digits > 0 && digits <= 15 && scale <= 22) {
+        const v = scale ? mantissa / POW10[scale] : mantissa;
+        b.push(neg ? -v : v);
+      } else {
+        b.pushToken(new TextDecoder().decode(bytes.subarray(start, end)));
+      }
+      i = end;
     }
   }
 }
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /** Parses RUL_FDxxx.txt: one integer per line, the RUL at the end of each test unit (units 1..N). */
 export function parseRulFile(text: string, name: string): Float64Array {

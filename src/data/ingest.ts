@@ -33,14 +33,18 @@ function looksBinary(text: string): boolean {
   return n > 0 && control / n > 0.05;
 }
 
-/** Streaming text ingest of one file (plain or gzip). Push byte chunks, then finish(). */
+/**
+ * Streaming ingest of one file (plain or gzip). Push byte chunks, then finish(). The
+ * first 64 KiB decide the reader: C-MAPSS gets raw bytes, CSV gets decoded text.
+ */
 export class TextIngest {
   private gunzip?: Gunzip;
   private sniffed = false;
   private readonly decoder = new TextDecoder('utf-8');
-  private pending = '';
-  private parser?: CmapssParser | CsvParser;
-
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private cmapss?: CmapssParser;
+  private csv?: CsvParser;
   private readonly name: string;
 
   constructor(name: string) {
@@ -51,41 +55,55 @@ export class TextIngest {
     if (!this.sniffed) {
       this.sniffed = true;
       if (isZip(chunk)) throw new DataError(`${this.name}: a zip archive must be read whole; use ingestFiles`);
-      if (isGzip(chunk)) {
-        this.gunzip = new Gunzip((data, last) => this.pushText(this.decoder.decode(data, { stream: !last })));
-      }
+      if (isGzip(chunk)) this.gunzip = new Gunzip((data) => this.route(data));
     }
     if (this.gunzip) this.gunzip.push(chunk, final);
-    else this.pushText(this.decoder.decode(chunk, { stream: !final }));
+    else this.route(chunk);
   }
 
   finish(): Dataset {
     if (!this.sniffed) throw new DataError(`${this.name}: the file is empty`);
-    if (!this.gunzip) this.pushText(this.decoder.decode());
-    if (!this.parser) this.chooseParser(true);
-    if (!this.parser) throw new DataError(`${this.name}: the file is empty`);
-    return this.parser.finish();
+    if (!this.cmapss && !this.csv) this.choose(true);
+    if (this.cmapss) return this.cmapss.finish();
+    this.csv!.push(this.decoder.decode());
+    return this.csv!.finish();
   }
 
-  private pushText(text: string): void {
-    if (this.parser) {
-      this.parser.push(text);
-      return;
+  private route(bytes: Uint8Array): void {
+    if (this.cmapss) return this.cmapss.pushBytes(bytes);
+    if (this.csv) return this.csv.push(this.decoder.decode(bytes, { stream: true }));
+    if (bytes.length) {
+      this.pending.push(bytes.slice());
+      this.pendingBytes += bytes.length;
     }
-    this.pending += text;
-    if (this.pending.length >= SNIFF_BYTES) this.chooseParser(false);
+    if (this.pendingBytes >= SNIFF_BYTES) this.choose(false);
   }
 
-  private chooseParser(atEnd: boolean): void {
-    const head = this.pending.replace(/^\uFEFF/, '');
+  private choose(atEnd: boolean): void {
+    let all = new Uint8Array(this.pendingBytes);
+    let at = 0;
+    for (const p of this.pending) {
+      all.set(p, at);
+      at += p.length;
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf) all = all.subarray(3); // UTF-8 BOM
+    const head = new TextDecoder().decode(all.subarray(0, 16384));
     if (head.trim() === '') {
-      if (atEnd) throw new DataError(`${this.name}: the file is empty`);
+      if (atEnd || all.length >= SNIFF_BYTES) throw new DataError(`${this.name}: the file is empty`);
+      this.pending = [all];
+      this.pendingBytes = all.length;
       return;
     }
     if (looksBinary(head)) throw new DataError(`${this.name}: this looks like a binary file, not sensor readings as text (CSV or C-MAPSS)`);
-    this.parser = looksLikeCmapss(head.slice(0, 8192)) ? new CmapssParser(this.name) : new CsvParser(this.name);
-    this.pending = '';
-    this.parser.push(head);
+    if (looksLikeCmapss(head.slice(0, 8192))) {
+      this.cmapss = new CmapssParser(this.name);
+      this.cmapss.pushBytes(all);
+    } else {
+      this.csv = new CsvParser(this.name);
+      this.csv.push(this.decoder.decode(all, { stream: true }));
+    }
   }
 }
 

@@ -2,6 +2,7 @@
 // count), constant / near-constant / flat-lined flags, and the default feature set
 // with a reason for every column in or out.
 import { columnByRole, type ColumnRole, type Dataset } from './dataset.js';
+import { DistinctCounter } from './distinct.js';
 
 export const DISTINCT_CAP = 10000;
 /** A non-constant column whose most common value covers this share of rows is near-constant. */
@@ -49,7 +50,7 @@ export function profileDataset(ds: Dataset): Profile {
     let run = 0;
     let longest = 0;
     let prev = NaN;
-    const seen = new Map<number, number>();
+    const seen = new DistinctCounter(DISTINCT_CAP);
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
       const sameUnit = !unit || i === 0 || unit[i] === unit[i - 1];
@@ -67,13 +68,12 @@ export function profileDataset(ds: Dataset): Profile {
       run = sameUnit && x === prev ? run + 1 : 1;
       if (run > longest) longest = run;
       prev = x;
-      if (seen.size < DISTINCT_CAP || seen.has(x)) seen.set(x, (seen.get(x) ?? 0) + 1);
+      seen.add(x);
     }
     const std = count ? Math.sqrt(m2 / count) : NaN;
     const distinct = seen.size;
     const constant = count > 0 && min === max;
-    let top = 0;
-    seen.forEach((k) => (top = Math.max(top, k)));
+    const top = seen.topCount();
     const nearConstant = !constant && count > 0 && distinct < DISTINCT_CAP && top / count >= NEAR_CONSTANT_SHARE;
     const flatLined = (c.role === 'feature' || c.role === 'setting') && !constant && longest >= FLAT_RUN_MIN && distinct > 2;
     const base = {

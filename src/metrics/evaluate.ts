@@ -4,12 +4,14 @@
 // baseline to failure, plus false alarms inside the baseline.
 import { DataError, column, columnByRole, type Dataset } from '../data/dataset.js';
 import { baselineMask, type Baseline } from '../data/baseline.js';
-import { averagePrecision, rocAuc } from './ranking.js';
+import { rankingSummary, type RankingSummary } from './ranking.js';
 
 export interface EvaluateOptions {
   horizon: number;
   labelColumn?: string;
   baseline: Baseline;
+  /** The baseline's row mask, when the caller already has it (saves a pass per threshold move). */
+  baselineMask?: Uint8Array;
 }
 
 export interface UnitOutcome {
@@ -66,9 +68,18 @@ export function groundTruth(ds: Dataset, opts: Pick<EvaluateOptions, 'horizon' |
   return { truth, kind: label ? 'label' : 'rul' };
 }
 
-export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Array, opts: EvaluateOptions): Evaluation {
-  const { truth, kind } = groundTruth(ds, opts);
+export type Ranking = RankingSummary;
+
+/** The threshold-free part (AUCs and the ROC curve): compute once per model, reuse as the threshold moves. */
+export function rankingMetrics(ds: Dataset, scores: Float64Array, opts: Pick<EvaluateOptions, 'horizon' | 'labelColumn'>): Ranking {
+  const { truth } = groundTruth(ds, opts);
   const anomaly = scores.map((s) => -s); // score_samples is lower-is-worse
+  return rankingSummary(anomaly, truth);
+}
+
+export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Array, opts: EvaluateOptions, ranking?: Ranking): Evaluation {
+  const { truth, kind } = groundTruth(ds, opts);
+  const rank = ranking ?? rankingMetrics(ds, scores, opts);
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -95,8 +106,8 @@ export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Ar
     readings,
     positives,
     unscored,
-    rocAuc: rocAuc(anomaly, truth),
-    prAuc: averagePrecision(anomaly, truth),
+    rocAuc: rank.rocAuc,
+    prAuc: rank.prAuc,
     precision,
     recall,
     f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
@@ -104,18 +115,21 @@ export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Ar
   const unit = columnByRole(ds, 'unit');
   const time = columnByRole(ds, 'time');
   const rul = columnByRole(ds, 'rul');
-  if (kind === 'rul' && unit && time && rul) result.units = unitOutcomes(ds, unit.values, time.values, rul.values, flags, opts.baseline);
+  if (kind === 'rul' && unit && time && rul) result.units = unitOutcomes(unit.values, time.values, rul.values, flags, opts.baselineMask ?? baselineMask(ds, opts.baseline));
   return result;
 }
 
-function unitOutcomes(ds: Dataset, unit: Float64Array, time: Float64Array, rul: Float64Array, flags: Uint8Array, baseline: Baseline): Evaluation['units'] {
-  const inBaseline = baselineMask(ds, baseline);
+function unitOutcomes(unit: Float64Array, time: Float64Array, rul: Float64Array, flags: Uint8Array, inBaseline: Uint8Array): Evaluation['units'] {
   const byUnit = new Map<number, UnitOutcome>();
-  for (let i = 0; i < ds.rows; i++) {
+  let lastUnit = NaN;
+  let last: UnitOutcome | undefined;
+  for (let i = 0; i < unit.length; i++) {
     const u = unit[i];
     if (Number.isNaN(u)) continue;
-    let o = byUnit.get(u);
+    let o = u === lastUnit ? last : byUnit.get(u); // a unit's readings come in runs
     if (!o) byUnit.set(u, (o = { unit: u, failureTime: time[i] + rul[i], firstAlarm: null, leadTime: null, baselineAlarms: 0 }));
+    lastUnit = u;
+    last = o;
     if (!flags[i]) continue;
     if (inBaseline[i]) o.baselineAlarms++;
     else if (o.firstAlarm === null) {

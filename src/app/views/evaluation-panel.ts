@@ -3,8 +3,6 @@
 import uPlot from 'uplot';
 import { fmt, h } from '../dom.js';
 import type { Workbench } from '../workbench.js';
-import { rocCurve } from '../../metrics/ranking.js';
-import { groundTruth } from '../../metrics/evaluate.js';
 import { followWidth, pngButton, widthOf } from '../charts.js';
 
 export function evaluationPanel(wb: Workbench): HTMLElement {
@@ -15,9 +13,9 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
   const drawRoc = () => {
     chart?.destroy();
     chart = undefined;
-    if (!wb.scores || !wb.evaluation || !wb.data) return;
-    const { truth } = groundTruth(wb.data.truth, { horizon: 30 });
-    const { fpr, tpr } = rocCurve(wb.scores.map((s) => -s), truth);
+    const curve = wb.rocCurve;
+    if (!curve) return;
+    const { fpr, tpr } = curve;
     chart = new uPlot({
       width: Math.min(360, widthOf(host.parentElement!)), height: 220, legend: { show: false },
       scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1] } },

@@ -52,6 +52,20 @@ export function unitView(wb: Workbench): HTMLElement {
     }
   };
 
+  let x: number[] = [];
+  let anomalyShown: (number | null)[] = [];
+  const flaggedPoints = (anomaly: Float64Array) => {
+    const flags = wb.thresholded?.flags;
+    return Array.from(shown, (i) => (flags && flags[series!.rows[i]] ? anomaly[i] : null));
+  };
+
+  /** The threshold moved: only the flagged series and the marker change. */
+  const rethreshold = () => {
+    if (!scoreChart || !series || !wb.scores) return draw();
+    const anomaly = Float64Array.from(series.rows, (r) => -wb.scores![r]);
+    scoreChart.setData([x, anomalyShown, flaggedPoints(anomaly)] as uPlot.AlignedData);
+  };
+
   const draw = () => {
     sensors?.destroy();
     scoreChart?.destroy();
@@ -65,10 +79,9 @@ export function unitView(wb: Workbench): HTMLElement {
     });
     const anomaly = Float64Array.from(series.rows, (r) => (wb.scores ? -wb.scores[r] : NaN));
     shown = thinIndices([...z, anomaly], series.rows.length, MAX_POINTS);
-    const x = Array.from(shown, (i) => series!.time[i]);
+    x = Array.from(shown, (i) => series!.time[i]);
     const pick = (a: Float64Array) => Array.from(shown, (i) => (Number.isNaN(a[i]) ? null : a[i]));
-    const flags = wb.thresholded?.flags;
-    const flagged = Array.from(shown, (i) => (flags && flags[series!.rows[i]] ? anomaly[i] : null));
+    const flagged = flaggedPoints(anomaly);
     const width = widthOf(sensorHost.parentElement!);
     const timeName = wb.data.columns.find((c) => c.role === 'time')?.name ?? 'row';
     const cursor = { sync: { key: 'unit-view' }, drag: { x: true, y: false } };
@@ -87,7 +100,7 @@ export function unitView(wb: Workbench): HTMLElement {
         { label: 'anomaly score (−score_samples)', stroke: '#111827', width: 1.25 },
         { label: 'flagged', stroke: '#dc2626', width: 0, points: { show: true, size: 6, fill: '#dc2626' } }],
       plugins: [markerPlugin(() => (offset === undefined ? undefined : { y: -offset }))],
-    }, [x, pick(anomaly), flagged] as uPlot.AlignedData, scoreHost);
+    }, [x, (anomalyShown = pick(anomaly)), flagged] as uPlot.AlignedData, scoreHost);
     for (const chart of [sensors, scoreChart]) {
       chart.over.addEventListener('click', () => {
         const idx = chart.cursor.idx;
@@ -110,7 +123,7 @@ export function unitView(wb: Workbench): HTMLElement {
     fillSelectors();
     void refresh();
   });
-  wb.on('threshold', () => draw());
+  wb.on('threshold', rethreshold);
 
   const section = h('section', { class: 'panel unit', 'aria-labelledby': 'unit-h' },
     h('div', { class: 'panel-head' }, h('h2', { id: 'unit-h' }, 'Unit'), unitSelect,
