@@ -99,12 +99,13 @@ export class Workbench {
     this.busy = 'loading';
     this.say(`Reading ${files.map((f) => f.name).join(', ')}…`);
     const ingest = this.workers.ingest;
+    const cancelled = new Promise<never>((_, reject) => (this.cancelLoad = () => reject(new Error('loading cancelled'))));
     try {
-      const { dataset, profile } = await this.workers.call(ingest, (api) =>
+      const { dataset, profile } = await Promise.race([cancelled, this.workers.call(ingest, (api) =>
         api.ingest(files, Comlink.proxy((p: IngestProgress) => {
           this.progress = p;
           this.emit('progress');
-        }), entry));
+        }), entry))]);
       await this.adopt(dataset, profile);
       if (persist) await this.persist(() => sessionStore.saveFiles({ files: files.map((f) => ({ name: f.name, blob: f })), entry }));
     } catch (e) {
@@ -112,14 +113,25 @@ export class Workbench {
       this.status = this.data ? `Still showing ${this.data.name}.` : 'No data loaded.';
       this.fail(`Could not load ${files.map((f) => f.name).join(', ')}: ${(e as Error).message}`);
     } finally {
+      this.cancelLoad = undefined;
       this.busy = '';
       this.progress = undefined;
       this.emit('progress', 'status');
     }
   }
 
+  private cancelLoad?: () => void;
+
+  /** Stops a load at once; a worker that does not stop within 300 ms (a long synchronous parse) is replaced. */
   cancelLoading(): void {
-    void this.workers.ingest.api.cancel();
+    if (!this.cancelLoad) return;
+    const worker = this.workers.ingest;
+    const stopped = worker.api.cancel();
+    this.cancelLoad();
+    const timer = setTimeout(() => {
+      if (this.workers.ingest === worker) this.workers.spawnIngest();
+    }, 300);
+    void stopped.then(() => clearTimeout(timer), () => undefined);
   }
 
   private async adopt(dataset: Dataset, profile: Profile): Promise<void> {

@@ -55,6 +55,8 @@ export class IngestService {
       // Re-chunk: browsers hand out 64 KiB pieces; the readers like bigger ones.
       for (let at = 0; at < value.length; at += CHUNK) ingest.pushBytes(value.subarray(at, at + CHUNK));
       read += value.length;
+      // Let queued messages (a cancel) run: buffered file reads resolve without yielding.
+      await new Promise((ok) => setTimeout(ok, 0));
       const now = performance.now();
       if (now - lastReport > 100) {
         lastReport = now;

@@ -150,6 +150,21 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     expect(await page.evaluate(() => (window as any).isoscope.scores.length)).toBe(before);
   });
 
+  test('a large file streams with progress and can be cancelled, keeping the loaded data', async () => {
+    const before = await page.evaluate(() => (window as any).isoscope.data.rows);
+    const text = readFileSync(cmapssPath('train_FD001.txt'), 'utf8');
+    await page.evaluate((t) => {
+      // ~140 MB of C-MAPSS text built from one string, so the test does not ship it.
+      const big = new File(Array.from({ length: 40 }, () => t), 'train_BIG.txt');
+      void (window as any).isoscope.loadFiles([big]);
+    }, text);
+    await expect.poll(() => page.getByRole('progressbar', { name: 'Loading progress' }).evaluate((el) => (el as HTMLProgressElement).value), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/Could not load train_BIG\.txt: loading cancelled/);
+    expect(await page.evaluate(() => (window as any).isoscope.data.rows)).toBe(before);
+    expect(await page.evaluate(() => (window as any).isoscope.busy)).toBe('');
+  });
+
   test('a reload restores the session: data, features, model and threshold; Clear saved session forgets it', async () => {
     await page.getByRole('checkbox', { name: 'Use sensor_9 as a feature' }).uncheck();
     const slider = page.getByRole('slider', { name: 'Contamination' });
