@@ -4,6 +4,10 @@ import { featureColumns, type Dataset } from '../data/dataset.js';
 import type { ModelJson } from '../model/types.js';
 import { validateModel } from '../model/validate.js';
 import { flagAnomalies } from './threshold.js';
+import { deriveDataset, timeOrderedPerUnit } from '../features/derive.js';
+import { FeatureTransform } from '../features/transform.js';
+import { isIdentity, type FeatureRecipe } from '../features/recipe.js';
+import { columnByRole } from '../data/dataset.js';
 import type { WasmEngine } from './wasm-engine.js';
 
 export interface Scored {
@@ -29,9 +33,13 @@ export class LoadedModel {
   private readonly engine: WasmEngine;
   readonly model: ModelJson;
 
+  /** The model's recipe unless it is the identity (features are raw columns). */
+  private readonly recipe?: FeatureRecipe;
+
   constructor(engine: WasmEngine, model: ModelJson) {
     this.engine = engine;
     this.model = model;
+    this.recipe = model.recipe && !isIdentity(model.recipe) ? model.recipe : undefined;
     this.handle = engine.loadForest(validateModel(model).spec);
   }
 
@@ -39,8 +47,36 @@ export class LoadedModel {
     return this.model.threshold.offset;
   }
 
+  private derived = new WeakMap<Dataset, Dataset>();
+
+  /** The dataset with the model's features: derived by its recipe (cached per dataset), or as is. */
+  featureData(ds: Dataset): Dataset {
+    if (!this.recipe) return ds;
+    let d = this.derived.get(ds);
+    if (!d) this.derived.set(ds, (d = deriveDataset(this.engine, ds, this.recipe)));
+    return d;
+  }
+
+  /** The model's feature values for one row of a dataset (derived when the model has a recipe). */
+  featureRow(ds: Dataset, row: number): Float64Array {
+    const cols = featureColumns(this.featureData(ds), this.model.features);
+    return Float64Array.from(cols, (c) => c[row]);
+  }
+
   scoreDataset(ds: Dataset): Scored {
-    const { scores, unscorable } = this.engine.score(this.handle, featureColumns(ds, this.model.features));
+    const recipe = this.recipe;
+    if (recipe && !this.derived.has(ds) && timeOrderedPerUnit(ds)) {
+      // Window features computed inside the scoring pass, from a fresh per-unit state.
+      const transform = new FeatureTransform(this.engine, recipe);
+      try {
+        const { scores, unscorable } = transform.scoreColumns(this.handle, featureColumns(ds, recipe.inputs),
+          columnByRole(ds, 'unit')?.values, recipe.regimes ? featureColumns(ds, recipe.regimes.settings) : []);
+        return { scores, flags: flagAnomalies(scores, this.offset), unscorable };
+      } finally {
+        transform.dispose();
+      }
+    }
+    const { scores, unscorable } = this.engine.score(this.handle, featureColumns(this.featureData(ds), this.model.features));
     return { scores, flags: flagAnomalies(scores, this.offset), unscorable };
   }
 
@@ -52,6 +88,37 @@ export class LoadedModel {
   /** A streamed batch: `stride` values per row, the model's features first. */
   scoreRowMajor(block: Float64Array | Float32Array, stride: number): { scores: Float64Array; unscorable: number } {
     return this.engine.scoreRowMajor(this.handle, block, stride);
+  }
+
+  private stream?: FeatureTransform;
+
+  /** Raw columns a stream must supply per reading, in order (then the regime settings, if any). */
+  get streamInputs(): string[] {
+    const r = this.recipe;
+    return r ? [...r.inputs, ...(r.regimes?.settings ?? [])] : this.model.features;
+  }
+
+  /**
+   * A streamed batch of raw readings (`stride` values per row, streamInputs first) from
+   * units whose readings arrive in time order; window state carries over between batches.
+   */
+  scoreStream(block: Float64Array, stride: number, units: Float64Array, n: number): { scores: Float64Array; unscorable: number } {
+    const r = this.recipe;
+    if (!r) return this.engine.scoreRowMajor(this.handle, block.subarray(0, n * stride), stride);
+    this.stream ??= new FeatureTransform(this.engine, r);
+    let settings: Float64Array | undefined;
+    if (r.regimes) {
+      const k = r.regimes.settings.length;
+      const d = r.inputs.length;
+      settings = new Float64Array(n * k);
+      for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) settings[i * k + j] = block[i * stride + d + j];
+    }
+    return this.stream.scoreRows(this.handle, block, stride, units, n, settings);
+  }
+
+  /** Forgets every unit's window state (a replay restarting from the beginning). */
+  resetStream(): void {
+    this.stream?.reset();
   }
 
   explain(row: Float64Array): Explanation {
@@ -67,6 +134,8 @@ export class LoadedModel {
   }
 
   dispose(): void {
+    this.stream?.dispose();
+    this.stream = undefined;
     if (this.handle) this.engine.freeForest(this.handle);
     this.handle = 0;
   }

@@ -8,6 +8,13 @@ import { MODEL_FORMAT, MODEL_VERSION, type ModelJson, type TreeJson } from '../m
 import { validateModel } from '../model/validate.js';
 import { DEFAULT_PARAMS, resolveParams, type ForestParams } from './params.js';
 import { offsetFor, flagAnomalies } from './threshold.js';
+import { derivedNames, isIdentity, type FeatureRecipe } from '../features/recipe.js';
+import { deriveDataset } from '../features/derive.js';
+import { fitRegimes } from '../features/fit-regimes.js';
+import type { DebounceSettings } from './debounce.js';
+
+/** A recipe before its inputs are chosen; regimes: 'auto' fits them when the settings cluster. */
+export type RecipeChoice = Omit<FeatureRecipe, 'inputs' | 'regimes'> & { regimes?: 'auto' | 'off' };
 import type { SparseForest, WasmEngine } from './wasm-engine.js';
 
 export const PRODUCER = 'isoscope 0.1.0';
@@ -19,6 +26,9 @@ export interface TrainOptions {
   params?: Partial<ForestParams>;
   /** Fixed for reproducible files; defaults to now. */
   createdAt?: string;
+  /** How the chosen raw columns become features; absent: raw columns. */
+  recipe?: RecipeChoice;
+  alarm?: Required<DebounceSettings>;
 }
 
 export interface TrainResult {
@@ -76,8 +86,21 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   const started = performance.now();
   const params: ForestParams = { ...DEFAULT_PARAMS, ...opts.params };
   const baseline = opts.baseline ?? { kind: 'all' };
-  const features = chooseFeatures(ds, opts.features, opts.exclude);
-  const all = featureColumns(ds, features);
+  const inputs = chooseFeatures(ds, opts.features, opts.exclude);
+  let recipe: FeatureRecipe | undefined;
+  if (opts.recipe) {
+    const { regimes, ...rest } = opts.recipe;
+    recipe = { ...rest, inputs };
+    const mask = baselineMask(ds, baseline);
+    if (regimes === 'auto') {
+      const fitted = fitRegimes(ds, inputs, mask, params.seed);
+      if (fitted) recipe.regimes = fitted;
+    }
+    if (isIdentity(recipe)) recipe = undefined;
+  }
+  const work = recipe ? deriveDataset(engine, ds, recipe) : ds;
+  const features = recipe ? derivedNames(recipe) : inputs;
+  const all = featureColumns(work, features);
   const { rows, droppedMissing } = trainingRows(baselineMask(ds, baseline), all);
   const cols = all.map((c) => {
     const out = new Float64Array(rows.length);
@@ -109,6 +132,8 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       source: ds.name,
     },
     metrics: {},
+    ...(recipe ? { recipe } : {}),
+    ...(opts.alarm ? { alarm: opts.alarm } : {}),
   };
   const { spec } = validateModel(draft);
   const handle = engine.loadForest(spec);

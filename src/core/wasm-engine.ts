@@ -16,6 +16,14 @@ export interface EngineExports {
   scaleBlock(layout: number, src: number, stride: number, d: number, row0: number, count: number,
     mean: number, scale: number, out: number, missing: number): void;
   averagePathLength(n: number): number;
+  createWindow(inputs: number, baseline: number, size: number, stats: number, slots: number): number;
+  growWindow(handle: number, slots: number): void;
+  resetWindow(handle: number): void;
+  freeWindow(handle: number): void;
+  transformWindow(handle: number, input: number, slots: number, n: number, out: number): void;
+  transformColumns(handle: number, inCols: number, slots: number, n: number, outCols: number): void;
+  scoreWindowed(handle: number, window: number, layout: number, src: number, stride: number, slots: number, n: number, out: number): number;
+  outputsPerInput(stats: number): number;
 }
 
 /** Flat trees as stored in the model JSON, concatenated; offsets[t] is tree t's first node. */
@@ -187,6 +195,46 @@ export class WasmEngine {
     return { scores, unscorable };
   }
 
+  /**
+   * score_samples with the recipe's window features computed inside the scoring pass.
+   * Columnar raw inputs (in time order within each unit), chunked like score().
+   */
+  scoreWindowedColumns(handle: number, window: number, columns: readonly Float64Array[], slots: Int32Array, out?: Float64Array): { scores: Float64Array; unscorable: number } {
+    const n = slots.length;
+    const scores = out ?? new Float64Array(n);
+    let unscorable = 0;
+    for (let start = 0; start < n; start += SCORE_CHUNK_ROWS) {
+      const count = Math.min(SCORE_CHUNK_ROWS, n - start);
+      this.withColumns(columns, start, count, (colPtrs) => {
+        const owned = this.allocMany([count * 4, count * 8]);
+        try {
+          const [slotPtr, outPtr] = owned;
+          this.put(slotPtr, slots.subarray(start, start + count));
+          unscorable += this.wasm.scoreWindowed(handle, window, 0, colPtrs, 0, slotPtr, count, outPtr);
+          scores.set(new Float64Array(this.wasm.memory.buffer, outPtr, count), start);
+        } finally {
+          owned.forEach((p) => this.wasm.free(p));
+        }
+      });
+    }
+    return { scores, unscorable };
+  }
+
+  /** The same for a streamed row-major batch of raw inputs (`stride` values per row). */
+  scoreWindowedRows(handle: number, window: number, block: Float64Array, stride: number, slots: Int32Array): { scores: Float64Array; unscorable: number } {
+    const n = slots.length;
+    const owned = this.allocMany([block.byteLength, slots.byteLength, n * 8]);
+    try {
+      const [inPtr, slotPtr, outPtr] = owned;
+      this.put(inPtr, block);
+      this.put(slotPtr, slots);
+      const unscorable = this.wasm.scoreWindowed(handle, window, 1, inPtr, stride, slotPtr, n, outPtr);
+      return { scores: new Float64Array(this.wasm.memory.buffer, outPtr, n).slice(), unscorable };
+    } finally {
+      owned.forEach((p) => this.wasm.free(p));
+    }
+  }
+
   /** score_samples for a row-major block (a streamed batch): `stride` values per row, features first. */
   scoreRowMajor(handle: number, block: Float64Array | Float32Array, stride: number, out?: Float64Array): { scores: Float64Array; unscorable: number } {
     const n = Math.floor(block.length / stride);
@@ -214,6 +262,60 @@ export class WasmEngine {
     } finally {
       owned.forEach((p) => this.wasm.free(p));
     }
+  }
+
+  createWindow(inputs: number, baseline: number, size: number, stats: number, slots: number): number {
+    const handle = this.wasm.createWindow(inputs, baseline, size, stats, slots);
+    if (!handle) throw new Error('engine: out of Wasm memory for window state');
+    return handle;
+  }
+
+  growWindow(handle: number, slots: number): void {
+    this.wasm.growWindow(handle, slots);
+  }
+
+  resetWindow(handle: number): void {
+    this.wasm.resetWindow(handle);
+  }
+
+  freeWindow(handle: number): void {
+    this.wasm.freeWindow(handle);
+  }
+
+  /** Causal window features for a row-major block (one copy in, one out). */
+  transformWindow(handle: number, block: Float64Array, slots: Int32Array, widthOut: number, out?: Float64Array): Float64Array {
+    const n = slots.length;
+    const result = out ?? new Float64Array(n * widthOut);
+    const owned = this.allocMany([block.byteLength, slots.byteLength, n * widthOut * 8]);
+    try {
+      const [inPtr, slotPtr, outPtr] = owned;
+      this.put(inPtr, block);
+      this.put(slotPtr, slots);
+      this.wasm.transformWindow(handle, inPtr, slotPtr, n, outPtr);
+      result.set(new Float64Array(this.wasm.memory.buffer, outPtr, n * widthOut));
+      return result;
+    } finally {
+      owned.forEach((p) => this.wasm.free(p));
+    }
+  }
+
+  /** Causal window features for columns (a dataset chunk in per-unit time order); one copy in, one out. */
+  transformColumns(handle: number, columns: readonly Float64Array[], slots: Int32Array, width: number, out: Float64Array[], at: number): void {
+    const n = slots.length;
+    this.withColumns(columns, 0, n, (colPtrs) => {
+      const owned = this.allocMany([slots.byteLength, width * 4, n * width * 8]);
+      try {
+        const [slotPtr, outTable, outBlock] = owned;
+        this.put(slotPtr, slots);
+        // Output columns sit back to back in one block: the engine steps between them by n * 8.
+        new Uint32Array(this.wasm.memory.buffer, outTable, width).set(Array.from({ length: width }, (_, c) => outBlock + c * n * 8));
+        this.wasm.transformColumns(handle, colPtrs, slotPtr, n, outTable);
+        const block = new Float64Array(this.wasm.memory.buffer, outBlock, n * width);
+        for (let c = 0; c < width; c++) out[c].set(block.subarray(c * n, (c + 1) * n), at);
+      } finally {
+        owned.forEach((p) => this.wasm.free(p));
+      }
+    });
   }
 
   private withColumns(columns: readonly Float64Array[], start: number, count: number, body: (colPtrs: number) => void): void {

@@ -4,6 +4,9 @@
 // baseline to failure, plus false alarms inside the baseline.
 import { DataError, column, columnByRole, type Dataset } from '../data/dataset.js';
 import { baselineMask, type Baseline } from '../data/baseline.js';
+import { alarmTrace, SINGLE_READING } from '../core/alarms.js';
+import type { DebounceSettings } from '../core/debounce.js';
+import { streamOrder } from '../stream/order.js';
 import { rankingSummary, type RankingSummary } from './ranking.js';
 
 export interface EvaluateOptions {
@@ -12,6 +15,8 @@ export interface EvaluateOptions {
   baseline: Baseline;
   /** The baseline's row mask, when the caller already has it (saves a pass per threshold move). */
   baselineMask?: Uint8Array;
+  /** The alarm rule (k of n); default: every flagged reading alarms. */
+  alarm?: Required<DebounceSettings>;
 }
 
 export interface UnitOutcome {
@@ -25,11 +30,13 @@ export interface UnitOutcome {
 export interface Evaluation {
   truth: 'rul' | 'label';
   horizon: number | null;
+  /** Readings compared: degraded vs the healthy baseline (RUL), or all labelled readings. */
   readings: number;
   positives: number;
   unscored: number;
   rocAuc: number;
   prAuc: number;
+  /** Of readings in alarm, the share truly degraded; and of degraded readings, the share in alarm. */
   precision: number;
   recall: number;
   f1: number;
@@ -52,7 +59,12 @@ function quantile(sorted: number[], q: number): number | null {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-export function groundTruth(ds: Dataset, opts: Pick<EvaluateOptions, 'horizon' | 'labelColumn'>): { truth: Uint8Array; kind: 'rul' | 'label' } {
+/**
+ * Ground truth per reading: 1 degraded, 0 healthy, 255 not compared. With RUL, degraded
+ * is RUL <= horizon and healthy is the baseline (each unit's early life), so the
+ * ambiguous middle of a unit's life is left out; with a label column, 1/0 as labelled.
+ */
+export function groundTruth(ds: Dataset, opts: Pick<EvaluateOptions, 'horizon' | 'labelColumn'>, healthy?: Uint8Array): { truth: Uint8Array; kind: 'rul' | 'label' } {
   const label = opts.labelColumn ? column(ds, opts.labelColumn) : columnByRole(ds, 'label');
   if (opts.labelColumn && !label) throw new DataError(`no label column "${opts.labelColumn}" in the data`);
   const rul = columnByRole(ds, 'rul');
@@ -63,7 +75,9 @@ export function groundTruth(ds: Dataset, opts: Pick<EvaluateOptions, 'horizon' |
   const truth = new Uint8Array(ds.rows);
   for (let i = 0; i < ds.rows; i++) {
     const v = source.values[i];
-    truth[i] = Number.isNaN(v) ? 255 : label ? (v === 1 ? 1 : 0) : v <= opts.horizon ? 1 : 0;
+    if (Number.isNaN(v)) truth[i] = 255;
+    else if (label) truth[i] = v === 1 ? 1 : 0;
+    else truth[i] = v <= opts.horizon ? 1 : !healthy || healthy[i] ? 0 : 255;
   }
   return { truth, kind: label ? 'label' : 'rul' };
 }
@@ -71,15 +85,17 @@ export function groundTruth(ds: Dataset, opts: Pick<EvaluateOptions, 'horizon' |
 export type Ranking = RankingSummary;
 
 /** The threshold-free part (AUCs and the ROC curve): compute once per model, reuse as the threshold moves. */
-export function rankingMetrics(ds: Dataset, scores: Float64Array, opts: Pick<EvaluateOptions, 'horizon' | 'labelColumn'>): Ranking {
-  const { truth } = groundTruth(ds, opts);
+export function rankingMetrics(ds: Dataset, scores: Float64Array, opts: Pick<EvaluateOptions, 'horizon' | 'labelColumn'>, healthy?: Uint8Array): Ranking {
+  const { truth } = groundTruth(ds, opts, healthy);
   const anomaly = scores.map((s) => -s); // score_samples is lower-is-worse
   return rankingSummary(anomaly, truth);
 }
 
 export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Array, opts: EvaluateOptions, ranking?: Ranking): Evaluation {
-  const { truth, kind } = groundTruth(ds, opts);
-  const rank = ranking ?? rankingMetrics(ds, scores, opts);
+  const healthy = opts.baselineMask ?? baselineMask(ds, opts.baseline);
+  const { truth, kind } = groundTruth(ds, opts, healthy);
+  const rank = ranking ?? rankingMetrics(ds, scores, opts, healthy);
+  const { state, raised } = alarmTrace(ds, flags, opts.alarm ?? SINGLE_READING, scores);
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -94,8 +110,8 @@ export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Ar
     }
     readings++;
     positives += truth[i];
-    if (flags[i] && truth[i]) tp++;
-    else if (flags[i]) fp++;
+    if (state[i] && truth[i]) tp++;
+    else if (state[i]) fp++;
     else if (truth[i]) fn++;
   }
   const precision = tp + fp ? tp / (tp + fp) : 0;
@@ -115,29 +131,34 @@ export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Ar
   const unit = columnByRole(ds, 'unit');
   const time = columnByRole(ds, 'time');
   const rul = columnByRole(ds, 'rul');
-  if (kind === 'rul' && unit && time && rul) result.units = unitOutcomes(unit.values, time.values, rul.values, flags, opts.baselineMask ?? baselineMask(ds, opts.baseline));
+  if (kind === 'rul' && unit && time && rul) result.units = unitOutcomes(ds, unit.values, time.values, rul.values, state, raised, healthy);
   return result;
 }
 
-function unitOutcomes(unit: Float64Array, time: Float64Array, rul: Float64Array, flags: Uint8Array, inBaseline: Uint8Array): Evaluation['units'] {
+/**
+ * Per unit, in time order: false alarms are alarms raised inside the healthy baseline;
+ * the warning is the first reading after the baseline at which the unit is in alarm;
+ * lead time is failure time minus that reading's time.
+ */
+function unitOutcomes(ds: Dataset, unit: Float64Array, time: Float64Array, rul: Float64Array, state: Uint8Array, raised: Uint8Array, inBaseline: Uint8Array): Evaluation['units'] {
   const byUnit = new Map<number, UnitOutcome>();
   let lastUnit = NaN;
   let last: UnitOutcome | undefined;
-  for (let i = 0; i < unit.length; i++) {
+  for (const i of streamOrder(ds)) {
     const u = unit[i];
     if (Number.isNaN(u)) continue;
     let o = u === lastUnit ? last : byUnit.get(u); // a unit's readings come in runs
     if (!o) byUnit.set(u, (o = { unit: u, failureTime: time[i] + rul[i], firstAlarm: null, leadTime: null, baselineAlarms: 0 }));
     lastUnit = u;
     last = o;
-    if (!flags[i]) continue;
-    if (inBaseline[i]) o.baselineAlarms++;
-    else if (o.firstAlarm === null) {
+    if (inBaseline[i]) {
+      o.baselineAlarms += raised[i];
+    } else if (state[i] && o.firstAlarm === null) {
       o.firstAlarm = time[i];
       o.leadTime = o.failureTime - time[i];
     }
   }
-  const perUnit = [...byUnit.values()];
+  const perUnit = [...byUnit.values()].sort((a, b) => a.unit - b.unit);
   const leads = perUnit.filter((o) => o.leadTime !== null).map((o) => o.leadTime!).sort((a, b) => a - b);
   const falseAlarms = perUnit.reduce((s, o) => s + o.baselineAlarms, 0);
   return {

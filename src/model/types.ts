@@ -1,5 +1,8 @@
 // The portable model JSON (format "isoscope-model", version 1). Schema: models/isoscope-model.schema.json.
 
+import type { FeatureRecipe } from '../features/recipe.js';
+import type { DebounceSettings } from '../core/debounce.js';
+
 export const MODEL_FORMAT = 'isoscope-model';
 export const MODEL_VERSION = 1;
 
@@ -49,4 +52,8 @@ export interface ModelJson {
     source: string;
   };
   metrics: Record<string, number>;
+  /** How raw readings become `features`; absent when the features are raw columns. */
+  recipe?: FeatureRecipe;
+  /** The alarm rule every consumer of the model applies per unit. */
+  alarm?: Required<DebounceSettings>;
 }

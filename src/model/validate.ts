@@ -8,6 +8,7 @@ import schema from '../../models/isoscope-model.schema.json' with { type: 'json'
 import { MODEL_FORMAT, MODEL_VERSION, type ModelJson } from './types.js';
 import type { ForestSpec } from '../core/wasm-engine.js';
 import { MAX_DEPTH_LIMIT } from '../core/params.js';
+import { derivedNames } from '../features/recipe.js';
 
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 /** Complete-layout slots (trees × 2^depth) the engine will allocate at most. */
@@ -66,7 +67,31 @@ export function validateModel(data: unknown): { model: ModelJson; spec: ForestSp
     throw new ModelError('schema', `model field ${where}: ${err.message}${extra}`);
   }
   const model = data as ModelJson;
+  checkRecipeAndAlarm(model);
   return { model, spec: checkStructure(model) };
+}
+
+function checkRecipeAndAlarm(model: ModelJson): void {
+  const r = model.recipe;
+  if (r) {
+    const names = derivedNames(r);
+    if (names.length !== model.features.length || names.some((n, i) => n !== model.features[i])) {
+      throw new ModelError('recipe', `model field /recipe: it derives ${names.length} features (${names.slice(0, 3).join(', ')}…) but /features lists ${model.features.length} (${model.features.slice(0, 3).join(', ')}…)`);
+    }
+    const g = r.regimes;
+    if (g) {
+      const k = g.centers.length;
+      const ok = g.settingMean.length === g.settings.length && g.settingScale.length === g.settings.length
+        && g.centers.every((c) => c.length === g.settings.length) && g.mean.length === k && g.scale.length === k
+        && g.mean.every((m) => m.length === r.inputs.length) && g.scale.every((m) => m.length === r.inputs.length);
+      if (!ok) throw new ModelError('recipe', 'model field /recipe/regimes: centres, means and scales do not match the settings and inputs');
+      [...g.centers, g.settingMean, g.settingScale, ...g.mean, ...g.scale].forEach((a, i) => finite(a, `/recipe/regimes[${i}]`));
+    }
+  }
+  const a = model.alarm;
+  if (a && !(a.k <= a.n && a.clear < a.k)) {
+    throw new ModelError('alarm', `model field /alarm: needs clear < k <= n, got k=${a.k}, n=${a.n}, clear=${a.clear}`);
+  }
 }
 
 function finite(values: number[], where: string): void {

@@ -104,8 +104,7 @@ export class EngineService {
     const ds = this.requireData();
     if (!this.loaded) throw new DataError('train or import a model first');
     if (!(row >= 0 && row < ds.rows)) throw new DataError(`row ${row} is outside the data (0..${ds.rows - 1})`);
-    const values = Float64Array.from(this.loaded.model.features, (f) => column(ds, f)!.values[row]);
-    return this.loaded.explain(values);
+    return this.loaded.explain(this.loaded.featureRow(ds, row));
   }
 
   unitSeries(unit: number, names: string[]): UnitSeries {
@@ -127,9 +126,10 @@ export class EngineService {
     const ds = this.requireData();
     if (!this.loaded) throw new DataError('train or import a model before replaying');
     this.stopReplay();
+    this.loaded.resetStream();
     this.live = new LiveScorer(this.loaded, opts.offset, opts.debounce);
     const rate = opts.rate > 0 ? opts.rate : Infinity;
-    this.replay = new Replay(ds, this.loaded.model.features, this.live, rate, (u) => onUpdate(transferring(u)));
+    this.replay = new Replay(ds, this.loaded.streamInputs, this.live, rate, (u) => onUpdate(transferring(u)));
     this.replay.play();
   }
 

@@ -44,11 +44,11 @@ export class LiveScorer {
   }
 
   /**
-   * block: rows × stride values, features first. Returns scores (NaN when a feature is
+   * block: rows × stride raw values, the model's stream inputs first. Returns scores (NaN when a feature is
    * missing) and flags, and appends alarm edges to `alerts`.
    */
   score(block: Float64Array, stride: number, units: Float64Array, times: Float64Array, firstSeq: number, arrivedAt: number, alerts: Alert[]): { scores: Float64Array; flags: Uint8Array } {
-    const { scores, unscorable } = this.model.scoreRowMajor(block, stride);
+    const { scores, unscorable } = this.model.scoreStream(block, stride, units, units.length);
     const n = scores.length;
     const flags = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
@@ -69,6 +69,12 @@ export class LiveScorer {
     this.rateSamples.push({ t: now, n });
     while (this.rateSamples.length && now - this.rateSamples[0].t > RATE_WINDOW_MS) this.rateSamples.shift();
     return { scores, flags };
+  }
+
+  /** Starts over: no unit's window or alarm state survives. */
+  reset(): void {
+    this.model.resetStream();
+    this.debounce.reset();
   }
 
   stats(): LiveStats {

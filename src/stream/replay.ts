@@ -3,6 +3,7 @@
 // gathered into a row-major block and scored as it "arrives". Updates go to the page
 // about ten times a second with a bounded sample of points for the live chart.
 import { columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
+import { streamOrder } from './order.js';
 import type { Alert, LiveScorer, LiveStats } from './live-scorer.js';
 
 export type ReplayState = 'playing' | 'paused' | 'finished' | 'stopped';
@@ -24,15 +25,6 @@ const UPDATE_MS = 100;
 const MAX_BATCH = 32768;
 export const POINTS_PER_UPDATE = 2000;
 
-/** Row order for a stream: by time, then by unit (so units interleave cycle by cycle). */
-export function streamOrder(ds: Dataset): Int32Array {
-  const time = columnByRole(ds, 'time')?.values;
-  const unit = columnByRole(ds, 'unit')?.values;
-  const order = Int32Array.from({ length: ds.rows }, (_, i) => i);
-  if (!time) return order;
-  return order.sort((a, b) => time[a] - time[b] || (unit ? unit[a] - unit[b] : 0) || a - b);
-}
-
 export class Replay {
   state: ReplayState = 'paused';
   /** Readings per second; Infinity = as fast as the engine goes. */
@@ -53,15 +45,16 @@ export class Replay {
   private readonly scorer: LiveScorer;
   private readonly onUpdate: (u: LiveUpdate) => void;
 
-  constructor(ds: Dataset, featureNames: string[], scorer: LiveScorer, rate: number, onUpdate: (u: LiveUpdate) => void) {
+  /** inputNames: the raw columns each reading carries into the scorer (LoadedModel.streamInputs). */
+  constructor(ds: Dataset, inputNames: string[], scorer: LiveScorer, rate: number, onUpdate: (u: LiveUpdate) => void) {
     this.order = streamOrder(ds);
-    this.features = featureColumns(ds, featureNames);
+    this.features = featureColumns(ds, inputNames);
     this.unit = columnByRole(ds, 'unit')?.values;
     this.time = columnByRole(ds, 'time')?.values;
     this.scorer = scorer;
     this.rate = rate;
     this.onUpdate = onUpdate;
-    this.block = new Float64Array(MAX_BATCH * featureNames.length);
+    this.block = new Float64Array(MAX_BATCH * inputNames.length);
     this.units = new Float64Array(MAX_BATCH);
     this.times = new Float64Array(MAX_BATCH);
   }
@@ -103,7 +96,7 @@ export class Replay {
 
   private rewind(): void {
     this.position = 0;
-    this.scorer.debounce.reset();
+    this.scorer.reset();
   }
 
   private schedule(ms: number): void {

@@ -3,7 +3,7 @@
 import { TrainOutput, trainForest } from "./train";
 
 export { compileForest, freeForest } from "./forest";
-export { scoreSamples } from "./score";
+export { scoreSamples, scoreWindowed } from "./score";
 export { explainRow } from "./explain";
 export { averagePathLength } from "./pathlength";
 export { scaleBlock } from "./scale";
@@ -24,3 +24,4 @@ export function train(
   return trainForest(data, n, d, nTrees, psi, maxDepth, featuresPerTree, bootstrap != 0, seed,
     changetype<TrainOutput>(out));
 }
+export { createWindow, growWindow, resetWindow, freeWindow, transformWindow, transformColumns, outputsPerInput } from "./window";

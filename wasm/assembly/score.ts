@@ -4,6 +4,7 @@
 import { Forest } from "./forest";
 import { scaleBlock } from "./scale";
 import { isolationScore } from "./pathlength";
+import { WindowSpec, HEADER, outputsPerInput } from "./window";
 
 const BLOCK: i32 = 256;
 
@@ -87,6 +88,134 @@ export function scoreSamples(handle: usize, layout: i32, src: usize, stride: i32
         unscorable++;
       }
       store<f64>(out + (<usize>(row0 + r) << 3), s);
+    }
+  }
+  heap.free(scratch);
+  heap.free(missing);
+  heap.free(acc);
+  return unscorable;
+}
+
+/**
+ * score_samples with the window features computed in the same pass: per 256-row block,
+ * each raw input updates its unit's state, and the derived values are scaled straight
+ * into the f32 scratch the trees walk (never materialised as columns). Rows must come
+ * in time order within each unit. layout: 0 columnar (src = raw input column
+ * pointers), 1 row-major f64 with `stride` values per row. Returns unscorable rows.
+ *
+ * While consecutive rows belong to one unit, its state stays in locals (a memory
+ * round trip per reading would make the sums latency-bound); it is written back when
+ * the unit changes. The arithmetic is window.ts's update(), operation for operation.
+ */
+export function scoreWindowed(handle: usize, window: usize, layout: i32, src: usize, stride: i32, slots: usize, n: i32, out: usize): i32 {
+  const forest = changetype<Forest>(handle);
+  const w = changetype<WindowSpec>(window);
+  const d = forest.nFeatures;
+  const inputs = w.inputs;
+  const stats = w.stats;
+  const outs = outputsPerInput(stats);
+  const per = HEADER + w.size;
+  const k = w.size;
+  const kf = <f64>k;
+  const invK = 1.0 / kf;
+  const base = w.baseline;
+  const basef = <f64>base;
+  const scratch = heap.alloc(<usize>BLOCK * <usize>d * 4);
+  const missing = heap.alloc(<usize>BLOCK);
+  const acc = heap.alloc(<usize>BLOCK << 3);
+  const norm = <f64>forest.nTrees;
+  let unscorable = 0;
+  for (let row0 = 0; row0 < n; row0 += BLOCK) {
+    const count = min(BLOCK, n - row0);
+    memory.fill(missing, 0, <usize>count);
+    for (let f = 0; f < inputs; f++) {
+      const col = layout == 0 ? load<usize>(src + <usize>f * sizeof<usize>()) : 0;
+      const fi0 = f * outs;
+      let r = 0;
+      while (r < count) {
+        const slot = load<i32>(slots + (<usize>(row0 + r) << 2));
+        const s = w.state + ((<usize>(slot * inputs + f) * <usize>per) << 3);
+        const ring = s + (<usize>HEADER << 3);
+        let baseSum = load<f64>(s);
+        let baseCount = load<f64>(s, 8);
+        let cnt = load<f64>(s, 16);
+        let sum = load<f64>(s, 24);
+        let sumSq = load<f64>(s, 32);
+        let sumXY = load<f64>(s, 40);
+        let head = <i32>load<f64>(s, 48);
+        let baseMean = baseCount > 0 ? baseSum / baseCount : 0; // same quotient update() computes
+        do {
+          const row = row0 + r;
+          const x = layout == 0 ? load<f64>(col + (<usize>row << 3)) : load<f64>(src + ((<usize>row * <usize>stride + <usize>f) << 3));
+          const dst = scratch + <usize>(r * d) * 4;
+          if (!isFinite(x)) {
+            store<u8>(missing + <usize>r, 1);
+          } else {
+            let v = x;
+            if (base > 0) {
+              if (baseCount < basef) {
+                baseSum += x;
+                baseCount += 1;
+                baseMean = baseSum / baseCount;
+              }
+              v = x - baseMean;
+            }
+            // Sums for std (sumSq) and slope (sumXY) only when those are asked for.
+            if (cnt < kf) {
+              if (stats & 4) sumXY += cnt * v;
+              cnt += 1;
+              sum += v;
+              if (stats & 2) sumSq += v * v;
+            } else {
+              const old = load<f64>(ring + (<usize>head << 3));
+              if (stats & 4) sumXY = sumXY - (sum - old) + <f64>(k - 1) * v;
+              sum += v - old;
+              if (stats & 2) sumSq += v * v - old * old;
+            }
+            store<f64>(ring + (<usize>head << 3), v);
+            head = head + 1 == k ? 0 : head + 1;
+            const mean = cnt == kf ? sum * invK : sum / cnt;
+            let fi = fi0;
+            if (stats & 8) {
+              store<f32>(dst + (<usize>fi << 2), <f32>((v - load<f64>(forest.mean + (<usize>fi << 3))) / load<f64>(forest.scale + (<usize>fi << 3))));
+              fi++;
+            }
+            if (stats & 1) {
+              store<f32>(dst + (<usize>fi << 2), <f32>((mean - load<f64>(forest.mean + (<usize>fi << 3))) / load<f64>(forest.scale + (<usize>fi << 3))));
+              fi++;
+            }
+            if (stats & 2) {
+              const varp = sumSq / cnt - mean * mean;
+              const sd = varp > 0 ? Math.sqrt(varp) : 0;
+              store<f32>(dst + (<usize>fi << 2), <f32>((sd - load<f64>(forest.mean + (<usize>fi << 3))) / load<f64>(forest.scale + (<usize>fi << 3))));
+              fi++;
+            }
+            if (stats & 4) {
+              const m = cnt;
+              const sx = m * (m - 1) / 2;
+              const sxx = (m - 1) * m * (2 * m - 1) / 6;
+              const den = m * sxx - sx * sx;
+              const slope = den > 0 ? (m * sumXY - sx * sum) / den : 0;
+              store<f32>(dst + (<usize>fi << 2), <f32>((slope - load<f64>(forest.mean + (<usize>fi << 3))) / load<f64>(forest.scale + (<usize>fi << 3))));
+            }
+          }
+          r++;
+        } while (r < count && load<i32>(slots + (<usize>(row0 + r) << 2)) == slot);
+        store<f64>(s, baseSum);
+        store<f64>(s, baseCount, 8);
+        store<f64>(s, cnt, 16);
+        store<f64>(s, sum, 24);
+        store<f64>(s, sumSq, 32);
+        store<f64>(s, sumXY, 40);
+        store<f64>(s, <f64>head, 48);
+      }
+    }
+    walkBlock(forest, scratch, count, acc);
+    for (let r = 0; r < count; r++) {
+      let sc: f64 = NaN;
+      if (load<u8>(missing + <usize>r) == 0) sc = -isolationScore(load<f64>(acc + (<usize>r << 3)) / norm, forest.cPsi);
+      else unscorable++;
+      store<f64>(out + (<usize>(row0 + r) << 3), sc);
     }
   }
   heap.free(scratch);

@@ -1,0 +1,77 @@
+// Derived feature columns for a whole dataset: readings are fed in stream order
+// (time, then unit) so each unit's state evolves exactly as it would live, then the
+// results are put back in the dataset's row order.
+import type { WasmEngine } from '../core/wasm-engine.js';
+import { column, columnByRole, featureColumns, type Column, type Dataset } from '../data/dataset.js';
+import { streamOrder } from '../stream/order.js';
+import { FeatureTransform } from './transform.js';
+import { checkRecipe, isIdentity, type FeatureRecipe } from './recipe.js';
+
+const CHUNK = 262144;
+
+/** True when every unit's readings already come in time order: row order then gives the stream's per-unit sequences. */
+export function timeOrderedPerUnit(ds: Dataset): boolean {
+  const time = columnByRole(ds, 'time')?.values;
+  if (!time) return true;
+  const unit = columnByRole(ds, 'unit')?.values;
+  const last = new Map<number, number>();
+  let lastUnit = NaN;
+  let lastTime = -Infinity;
+  for (let i = 0; i < ds.rows; i++) {
+    const u = unit ? unit[i] : 0;
+    if (!(u === lastUnit)) {
+      last.set(lastUnit, lastTime);
+      lastUnit = u;
+      lastTime = last.get(u) ?? -Infinity;
+    }
+    if (time[i] < lastTime) return false;
+    lastTime = time[i];
+  }
+  return true;
+}
+
+export function deriveDataset(engine: WasmEngine, ds: Dataset, recipe: FeatureRecipe): Dataset {
+  checkRecipe(recipe);
+  if (isIdentity(recipe)) return ds;
+  const inputs = featureColumns(ds, recipe.inputs);
+  const settingCols = recipe.regimes ? featureColumns(ds, recipe.regimes.settings) : [];
+  const unit = columnByRole(ds, 'unit')?.values;
+  const transform = new FeatureTransform(engine, recipe);
+  const d = inputs.length;
+  const width = transform.width;
+  const out = transform.names.map(() => new Float64Array(ds.rows));
+  const inOrder = timeOrderedPerUnit(ds);
+  try {
+    if (inOrder) {
+      // Fast path: columns straight through the engine, no reordering.
+      for (let start = 0; start < ds.rows; start += CHUNK) {
+        const end = Math.min(ds.rows, start + CHUNK);
+        transform.applyColumns(inputs.map((c) => c.subarray(start, end)), unit?.subarray(start, end), settingCols.map((c) => c.subarray(start, end)), out, start);
+      }
+    } else {
+    const order = streamOrder(ds);
+    const raw = new Float64Array(CHUNK * d);
+    const settings = new Float64Array(CHUNK * settingCols.length);
+    const units = new Float64Array(CHUNK);
+    for (let start = 0; start < ds.rows; start += CHUNK) {
+      const n = Math.min(CHUNK, ds.rows - start);
+      for (let i = 0; i < n; i++) {
+        const row = order[start + i];
+        for (let f = 0; f < d; f++) raw[i * d + f] = inputs[f][row];
+        for (let j = 0; j < settingCols.length; j++) settings[i * settingCols.length + j] = settingCols[j][row];
+        units[i] = unit ? unit[row] : 0;
+      }
+      const derived = transform.apply(raw.subarray(0, n * d), units.subarray(0, n), n, settings.subarray(0, n * settingCols.length));
+      for (let i = 0; i < n; i++) {
+        const row = order[start + i];
+        for (let f = 0; f < width; f++) out[f][row] = derived[i * width + f];
+      }
+    }
+    }
+  } finally {
+    transform.dispose();
+  }
+  const derivedCols: Column[] = transform.names.map((name, f) => ({ name, role: 'feature', values: out[f], missing: 0, nonNumeric: 0 }));
+  const kept = ds.columns.filter((c) => !column({ ...ds, columns: derivedCols }, c.name));
+  return { ...ds, columns: [...kept, ...derivedCols] };
+}

@@ -1,0 +1,113 @@
+// Finds operating regimes: k-means (k-means++ seeding, seeded RNG) on the standardised
+// setting columns of the training rows, k from 1 to 8 chosen by the mean silhouette of
+// a sample; regimes are kept only when they are clearly separated (silhouette >= 0.7),
+// so single-condition data such as FD001 stays unnormalised.
+import { featureColumns, type Dataset } from '../data/dataset.js';
+import type { RegimeModel } from './regimes.js';
+import { regimeOf } from './regimes.js';
+
+const MAX_K = 8;
+const SAMPLE = 2000;
+const MIN_SILHOUETTE = 0.7;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+
+function kmeans(points: Float64Array[], k: number, next: () => number): Float64Array[] {
+  const dist = (a: Float64Array, b: Float64Array) => a.reduce((s, v, j) => s + (v - b[j]) ** 2, 0);
+  const centers = [points[Math.floor(next() * points.length)].slice()];
+  while (centers.length < k) {
+    const d = points.map((p) => Math.min(...centers.map((c) => dist(p, c))));
+    const total = d.reduce((a, b) => a + b, 0);
+    let r = next() * total;
+    let pick = 0;
+    while (pick < d.length - 1 && (r -= d[pick]) > 0) pick++;
+    centers.push(points[pick].slice());
+  }
+  for (let iter = 0; iter < 50; iter++) {
+    const sums = centers.map((c) => new Float64Array(c.length));
+    const counts = new Int32Array(k);
+    for (const p of points) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (dist(p, centers[c]) < dist(p, centers[best])) best = c;
+      counts[best]++;
+      p.forEach((v, j) => (sums[best][j] += v));
+    }
+    let moved = 0;
+    centers.forEach((c, i) => {
+      if (!counts[i]) return;
+      sums[i].forEach((v, j) => {
+        const nv = v / counts[i];
+        moved += Math.abs(nv - c[j]);
+        c[j] = nv;
+      });
+    });
+    if (moved < 1e-9) break;
+  }
+  return centers;
+}
+
+function silhouette(points: Float64Array[], centers: Float64Array[]): number {
+  if (centers.length < 2) return 0;
+  const dist = (a: Float64Array, b: Float64Array) => Math.sqrt(a.reduce((s, v, j) => s + (v - b[j]) ** 2, 0));
+  // Simplified silhouette (distance to own centre vs the nearest other centre): O(n k).
+  let total = 0;
+  for (const p of points) {
+    const d = centers.map((c) => dist(p, c)).sort((a, b) => a - b);
+    total += d[1] > 0 ? (d[1] - d[0]) / Math.max(d[0], d[1]) : 0;
+  }
+  return total / points.length;
+}
+
+export function fitRegimes(ds: Dataset, inputs: string[], mask: Uint8Array, seed: number): RegimeModel | undefined {
+  const settingCols = ds.columns.filter((c) => c.role === 'setting');
+  if (settingCols.length === 0) return undefined;
+  const settings = settingCols.map((c) => c.name);
+  const raw = featureColumns(ds, settings);
+  const rows: number[] = [];
+  for (let i = 0; i < ds.rows; i++) if (mask[i] && raw.every((c) => Number.isFinite(c[i]))) rows.push(i);
+  if (rows.length < 50) return undefined;
+  const settingMean = raw.map((c) => rows.reduce((s, i) => s + c[i], 0) / rows.length);
+  const settingScale = raw.map((c, j) => Math.sqrt(rows.reduce((s, i) => s + (c[i] - settingMean[j]) ** 2, 0) / rows.length) || 1);
+  const next = rng(seed + 1);
+  const sample = Array.from({ length: Math.min(SAMPLE, rows.length) }, () => rows[Math.floor(next() * rows.length)])
+    .map((i) => Float64Array.from(raw, (c, j) => (c[i] - settingMean[j]) / settingScale[j]));
+  let best: { k: number; centers: Float64Array[]; score: number } = { k: 1, centers: [], score: -1 };
+  for (let k = 2; k <= MAX_K; k++) {
+    const centers = kmeans(sample, k, next);
+    const score = silhouette(sample, centers);
+    if (score > best.score + 0.02) best = { k, centers, score };
+  }
+  if (best.score < MIN_SILHOUETTE) return undefined;
+  const model: RegimeModel = { settings, centers: best.centers.map((c) => Array.from(c)), settingMean, settingScale, mean: [], scale: [] };
+  // Per regime, per input: mean and scale over the training rows in that regime.
+  const inputCols = featureColumns(ds, inputs);
+  const k = best.k;
+  const sum = Array.from({ length: k }, () => new Float64Array(inputs.length));
+  const sq = Array.from({ length: k }, () => new Float64Array(inputs.length));
+  const count = new Float64Array(k);
+  const buf = new Float64Array(settings.length);
+  for (const i of rows) {
+    raw.forEach((c, j) => (buf[j] = c[i]));
+    const r = regimeOf(model, buf);
+    count[r]++;
+    inputCols.forEach((c, f) => {
+      sum[r][f] += c[i];
+      sq[r][f] += c[i] * c[i];
+    });
+  }
+  model.mean = sum.map((s, r) => Array.from(s, (v) => (count[r] ? v / count[r] : 0)));
+  model.scale = sq.map((s, r) => Array.from(s, (v, f) => {
+    const m = model.mean[r][f];
+    const sd = count[r] ? Math.sqrt(Math.max(0, v / count[r] - m * m)) : 0;
+    return sd > 1e-12 ? sd : 1;
+  }));
+  return model;
+}

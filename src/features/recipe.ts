@@ -1,0 +1,69 @@
+// A feature recipe turns raw readings into the features a model sees, the same way
+// in the workbench, the CLI and the stream consumer. It is stored in the model JSON.
+//   1. regimes (optional): standardise each input within its operating regime;
+//   2. unitBaseline B: subtract the unit's own mean over its first B readings (causal);
+//   3. window k: per input, the chosen statistics over the unit's last k values.
+
+import type { RegimeModel } from './regimes.js';
+
+export type WindowStat = 'value' | 'mean' | 'std' | 'slope';
+
+export interface FeatureRecipe {
+  /** Raw columns read from the data, in order. */
+  inputs: string[];
+  unitBaseline: number;
+  window: { size: number; stats: WindowStat[] };
+  regimes?: RegimeModel;
+}
+
+export const STAT_BITS: Record<WindowStat, number> = { mean: 1, std: 2, slope: 4, value: 8 };
+/** Output order within an input, fixed by the engine: value, mean, std, slope. */
+const ORDER: WindowStat[] = ['value', 'mean', 'std', 'slope'];
+
+/** Defaults chosen by measurement on FD001 (docs/evaluation.md): own-baseline deviation, smoothed. */
+export const DEFAULT_UNIT_BASELINE = 20;
+export const DEFAULT_WINDOW = { size: 5, stats: ['mean'] as WindowStat[] };
+
+export function rawRecipe(inputs: string[]): FeatureRecipe {
+  return { inputs, unitBaseline: 0, window: { size: 1, stats: ['value'] } };
+}
+
+export function defaultRecipe(inputs: string[], hasUnits: boolean): FeatureRecipe {
+  return hasUnits ? { inputs, unitBaseline: DEFAULT_UNIT_BASELINE, window: { ...DEFAULT_WINDOW } } : rawRecipe(inputs);
+}
+
+export function isIdentity(r: FeatureRecipe): boolean {
+  return !r.regimes && r.unitBaseline === 0 && r.window.size === 1 && r.window.stats.length === 1 && r.window.stats[0] === 'value';
+}
+
+export function statBits(r: FeatureRecipe): number {
+  return r.window.stats.reduce((b, s) => b | STAT_BITS[s], 0);
+}
+
+/** Names of the derived features, in the engine's output order. */
+export function derivedNames(r: FeatureRecipe): string[] {
+  if (isIdentity(r)) return [...r.inputs];
+  const stats = ORDER.filter((s) => r.window.stats.includes(s));
+  return r.inputs.flatMap((input) => {
+    const base = `${input}${r.regimes ? ':regime' : ''}${r.unitBaseline > 0 ? `:dev${r.unitBaseline}` : ''}`;
+    return stats.map((s) => (s === 'value' ? base : `${base}:${s}${r.window.size}`));
+  });
+}
+
+export class RecipeError extends Error {
+  override name = 'ParamError';
+}
+
+export function checkRecipe(r: FeatureRecipe): void {
+  if (!Array.isArray(r.inputs) || r.inputs.length === 0) throw new RecipeError('a feature recipe needs at least one input column');
+  if (!(Number.isInteger(r.unitBaseline) && r.unitBaseline >= 0 && r.unitBaseline <= 100000)) {
+    throw new RecipeError(`unit baseline must be a whole number of readings from 0 to 100000, got ${r.unitBaseline}`);
+  }
+  if (!(Number.isInteger(r.window.size) && r.window.size >= 1 && r.window.size <= 1000)) {
+    throw new RecipeError(`window size must be a whole number from 1 to 1000, got ${r.window.size}`);
+  }
+  if (r.window.stats.length === 0 || r.window.stats.some((s) => !(s in STAT_BITS))) {
+    throw new RecipeError(`window statistics must be some of value, mean, std, slope; got ${r.window.stats.join(',') || 'none'}`);
+  }
+  if (new Set(r.window.stats).size !== r.window.stats.length) throw new RecipeError('window statistics repeat');
+}

@@ -1,0 +1,65 @@
+// Only FD001 (one flight condition) is at hand, so regimes are tested on data made to
+// look like FD002: six operating conditions that shift every sensor, and units that
+// degrade near their end.
+import { describe, expect, test } from 'vitest';
+import { getEngine, lcg } from './helpers.js';
+import { trainModel } from '../src/core/train.js';
+import { LoadedModel } from '../src/core/scorer.js';
+import { parseBaseline } from '../src/data/baseline.js';
+import { evaluateScores } from '../src/metrics/evaluate.js';
+import { flagAnomalies } from '../src/core/threshold.js';
+import { attachRul } from '../src/data/rul.js';
+import type { Column, Dataset } from '../src/data/dataset.js';
+import { DEFAULT_QUALITY } from '../src/features/defaults.js';
+
+const CONDITIONS = [[0, 0, 100], [10, 0.25, 100], [20, 0.7, 100], [25, 0.62, 60], [35, 0.84, 100], [42, 0.84, 100]];
+
+function multiRegime(units = 40): Dataset {
+  const r = lcg(99);
+  const cols: Record<string, number[]> = { unit: [], time: [], op_setting_1: [], op_setting_2: [], op_setting_3: [], s1: [], s2: [], s3: [] };
+  for (let u = 1; u <= units; u++) {
+    const life = 150 + Math.floor(r() * 100);
+    for (let t = 1; t <= life; t++) {
+      const c = CONDITIONS[Math.floor(r() * CONDITIONS.length)];
+      const wear = t > life - 40 ? ((t - (life - 40)) / 40) ** 2 : 0;
+      cols.unit.push(u);
+      cols.time.push(t);
+      cols.op_setting_1.push(c[0] + (r() - 0.5) * 0.01);
+      cols.op_setting_2.push(c[1] + (r() - 0.5) * 0.001);
+      cols.op_setting_3.push(c[2]);
+      // Conditions move the sensors far more than wear does.
+      cols.s1.push(500 + 8 * c[0] + (r() - 0.5) * 2 + 1.2 * wear);
+      cols.s2.push(100 - 30 * c[1] + (r() - 0.5) * 1 - 0.6 * wear);
+      cols.s3.push(20 + c[2] / 10 + (r() - 0.5) * 0.5 + 0.3 * wear);
+    }
+  }
+  const role = (n: string): Column['role'] => (n === 'unit' ? 'unit' : n === 'time' ? 'time' : n.startsWith('op_') ? 'setting' : 'feature');
+  const rows = cols.unit.length;
+  return attachRul({ name: 'fd002-like', format: 'cmapss', rows, notes: [],
+    columns: Object.entries(cols).map(([name, v]) => ({ name, role: role(name), values: Float64Array.from(v), missing: 0, nonNumeric: 0 })) });
+}
+
+describe('operating-regime normalisation', () => {
+  test('finds the six conditions and records them in the model', async () => {
+    const ds = multiRegime();
+    const { model } = await trainModel(await getEngine(), ds, { baseline: parseBaseline('first:50%'), recipe: { unitBaseline: 0, window: { size: 1, stats: ['value'] }, regimes: 'auto' } });
+    expect(model.recipe?.regimes?.centers).toHaveLength(6);
+    expect(model.recipe?.regimes?.settings).toEqual(['op_setting_1', 'op_setting_2', 'op_setting_3']);
+    expect(model.features).toEqual(['s1:regime', 's2:regime', 's3:regime']);
+  });
+
+  test('makes the default recipe work across conditions: a rolling baseline over mixed regimes is noise without it', async () => {
+    const engine = await getEngine();
+    const ds = multiRegime();
+    const baseline = parseBaseline('first:50%');
+    const auc = async (regimes: 'auto' | 'off') => {
+      const { model } = await trainModel(engine, ds, { baseline, recipe: { ...DEFAULT_QUALITY.recipe, regimes } });
+      const { scores } = new LoadedModel(engine, model).scoreDataset(ds);
+      return evaluateScores(ds, scores, flagAnomalies(scores, model.threshold.offset), { horizon: 15, baseline }).rocAuc;
+    };
+    const without = await auc('off');
+    const withRegimes = await auc('auto');
+    expect(withRegimes).toBeGreaterThan(0.95);
+    expect(withRegimes).toBeGreaterThan(without + 0.1);
+  });
+});

@@ -1,0 +1,178 @@
+// Causal per-unit features in one pass. For every raw input of a reading:
+//   dev = x - (mean of the unit's first B readings so far)      when B > 0, else x
+// then over the last k values of dev (k = 1 keeps dev itself):
+//   mean, population std, least-squares slope per reading.
+// State is per unit slot (dense ids chosen by JS) and survives between calls, so a
+// stream fed batch by batch gets exactly the values a batch pass computes.
+//
+// State layout per (slot, input), f64 words: [baseSum, baseCount, count, sum, sumSq, sumXY, head, ring[k]]
+
+export const HEADER: i32 = 7;
+
+@unmanaged
+export class WindowSpec {
+  inputs: i32 = 0;     // raw values per reading
+  baseline: i32 = 0;   // B: readings in the unit's own baseline (0 = off)
+  size: i32 = 1;       // k: window length
+  stats: i32 = 1;      // bit 0 mean, bit 1 std, bit 2 slope, bit 3 the value itself (dev)
+  slots: i32 = 0;      // units the state has room for
+  state: usize = 0;    // f64[slots * inputs * (HEADER + size)]
+}
+
+export function outputsPerInput(stats: i32): i32 {
+  return (stats & 1) + ((stats >> 1) & 1) + ((stats >> 2) & 1) + ((stats >> 3) & 1);
+}
+
+export function createWindow(inputs: i32, baseline: i32, size: i32, stats: i32, slots: i32): usize {
+  const w = changetype<WindowSpec>(heap.alloc(offsetof<WindowSpec>()));
+  w.inputs = inputs;
+  w.baseline = baseline;
+  w.size = size;
+  w.stats = stats;
+  w.slots = 0;
+  w.state = 0;
+  growWindow(changetype<usize>(w), slots);
+  return changetype<usize>(w);
+}
+
+/** Makes room for `slots` units, keeping the state of the ones already seen. */
+export function growWindow(handle: usize, slots: i32): void {
+  const w = changetype<WindowSpec>(handle);
+  if (slots <= w.slots) return;
+  const per = <usize>w.inputs * <usize>(HEADER + w.size) * 8;
+  const next = heap.alloc(<usize>slots * per);
+  memory.fill(next, 0, <usize>slots * per);
+  if (w.state != 0) {
+    memory.copy(next, w.state, <usize>w.slots * per);
+    heap.free(w.state);
+  }
+  w.state = next;
+  w.slots = slots;
+}
+
+export function resetWindow(handle: usize): void {
+  const w = changetype<WindowSpec>(handle);
+  memory.fill(w.state, 0, <usize>w.slots * <usize>w.inputs * <usize>(HEADER + w.size) * 8);
+}
+
+export function freeWindow(handle: usize): void {
+  const w = changetype<WindowSpec>(handle);
+  if (w.state != 0) heap.free(w.state);
+  heap.free(handle);
+}
+
+/** Updates one (slot, input) state with x and writes its outputs at o, o+step, ...; returns nothing. */
+@inline export function update(w: WindowSpec, s: usize, x: f64, o: usize, step: usize): void {
+  const k = w.size;
+  if (!isFinite(x)) {
+    const outs = outputsPerInput(w.stats);
+    for (let j = 0; j < outs; j++) store<f64>(o + <usize>j * step, NaN);
+    return;
+  }
+  let v = x;
+  if (w.baseline > 0) {
+    let baseSum = load<f64>(s);
+    let baseCount = load<f64>(s, 8);
+    if (baseCount < <f64>w.baseline) {
+      baseSum += x;
+      baseCount += 1;
+      store<f64>(s, baseSum);
+      store<f64>(s, baseCount, 8);
+    }
+    v = x - baseSum / baseCount;
+  }
+  // Sliding sums over the last k values of v.
+  let count = load<f64>(s, 16);
+  let sum = load<f64>(s, 24);
+  let sumSq = load<f64>(s, 32);
+  let sumXY = load<f64>(s, 40);
+  let head = <i32>load<f64>(s, 48);
+  const ring = s + (<usize>HEADER << 3);
+  if (count < <f64>k) {
+    sumXY += count * v; // x positions 0..count-1 are taken; v sits at x = count
+    count += 1;
+    sum += v;
+    sumSq += v * v;
+  } else {
+    const old = load<f64>(ring + (<usize>head << 3));
+    // Drop the oldest (x = 0), shift every x down by one, add v at x = k-1.
+    sumXY = sumXY - (sum - old) + <f64>(k - 1) * v;
+    sum += v - old;
+    sumSq += v * v - old * old;
+  }
+  store<f64>(ring + (<usize>head << 3), v);
+  head = head + 1 == k ? 0 : head + 1;
+  store<f64>(s, count, 16);
+  store<f64>(s, sum, 24);
+  store<f64>(s, sumSq, 32);
+  store<f64>(s, sumXY, 40);
+  store<f64>(s, <f64>head, 48);
+  const m = count;
+  // A full window multiplies by 1/k (as scoreWindowed does), so both paths agree to the bit.
+  const mean = m == <f64>k ? sum * (1.0 / <f64>k) : sum / m;
+  let at = o;
+  if (w.stats & 8) {
+    store<f64>(at, v);
+    at += step;
+  }
+  if (w.stats & 1) {
+    store<f64>(at, mean);
+    at += step;
+  }
+  if (w.stats & 2) {
+    const varp = sumSq / m - mean * mean;
+    store<f64>(at, varp > 0 ? Math.sqrt(varp) : 0);
+    at += step;
+  }
+  if (w.stats & 4) {
+    const sx = m * (m - 1) / 2;
+    const sxx = (m - 1) * m * (2 * m - 1) / 6;
+    const den = m * sxx - sx * sx;
+    store<f64>(at, den > 0 ? (m * sumXY - sx * sum) / den : 0);
+  }
+}
+
+/**
+ * Row-major, for streamed batches. in: n × inputs raw values; slots: i32[n] unit slot
+ * per reading (< w.slots); out: n × (inputs × outputsPerInput), grouped by input then
+ * statistic (value, mean, std, slope). A non-finite input leaves the state untouched
+ * and writes NaN for that input's outputs.
+ */
+export function transformWindow(handle: usize, input: usize, slots: usize, n: i32, out: usize): void {
+  const w = changetype<WindowSpec>(handle);
+  const d = w.inputs;
+  const per = HEADER + w.size;
+  const outs = outputsPerInput(w.stats);
+  for (let r = 0; r < n; r++) {
+    const slot = load<i32>(slots + (<usize>r << 2));
+    const rowIn = input + ((<usize>r * <usize>d) << 3);
+    const rowOut = out + ((<usize>r * <usize>(d * outs)) << 3);
+    for (let f = 0; f < d; f++) {
+      const s = w.state + ((<usize>(slot * d + f) * <usize>per) << 3);
+      update(w, s, load<f64>(rowIn + (<usize>f << 3)), rowOut + (<usize>(f * outs) << 3), 8);
+    }
+  }
+}
+
+/**
+ * Columnar, for whole datasets: inCols: inputs pointers to f64[n]; outCols:
+ * (inputs × outputsPerInput) pointers to f64[n]. Input by input, so each column streams
+ * through once.
+ */
+export function transformColumns(handle: usize, inCols: usize, slots: usize, n: i32, outCols: usize): void {
+  const w = changetype<WindowSpec>(handle);
+  const d = w.inputs;
+  const per = HEADER + w.size;
+  const outs = outputsPerInput(w.stats);
+  for (let f = 0; f < d; f++) {
+    const col = load<usize>(inCols + <usize>f * sizeof<usize>());
+    const first = load<usize>(outCols + <usize>(f * outs) * sizeof<usize>());
+    // Output columns of one input are allocated contiguously by JS: stride between them.
+    const step = outs > 1 ? load<usize>(outCols + <usize>(f * outs + 1) * sizeof<usize>()) - first : 0;
+    for (let r = 0; r < n; r++) {
+      const slot = load<i32>(slots + (<usize>r << 2));
+      const s = w.state + ((<usize>(slot * d + f) * <usize>per) << 3);
+      update(w, s, load<f64>(col + (<usize>r << 3)), first + (<usize>r << 3), step);
+    }
+  }
+}
