@@ -2,6 +2,12 @@
 // Entry point: the CLI is compiled to dist/ by `npm run build` (run by npm install).
 import { run } from '../dist/src/cli/main.js';
 
+// `isoscope score … | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const code = await run(process.argv.slice(2), {
   out: (s) => process.stdout.write(`${s}\n`),
   err: (s) => process.stderr.write(`${s}\n`),

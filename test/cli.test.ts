@@ -47,7 +47,7 @@ describe('isoscope CLI', () => {
     expect(timing.parse_ms).toBeGreaterThan(0);
     expect(timing.score_ms).toBeGreaterThan(0);
     const lines = readFileSync(scores, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('row,unit_number,time_in_cycles,score,decision,is_anomaly');
+    expect(lines[0]).toBe('row,unit_number,time_in_cycles,score,decision,is_anomaly,alarm');
     expect(lines).toHaveLength(13097);
     const [row, unit, time, score, decision, flag] = lines[1].split(',').map(Number);
     expect([row, unit, time]).toEqual([0, 1, 1]);
@@ -60,6 +60,34 @@ describe('isoscope CLI', () => {
     expect(ev.rocAuc).toBeGreaterThan(0.9);
     expect(ev.units.count).toBe(100);
     expect(ev.baseline).toBe('first:50%');
+  });
+
+  test('defaults: healthy-half baseline, own-unit recipe, 0.002 contamination, 5-of-8 alarms; the alarm column follows the rule', async () => {
+    const model = join(dir, 'default.json');
+    const t = await cli('train', train, '-o', model);
+    expect(t.code).toBe(0);
+    expect(t.stderr).toMatch(/baseline first:50%.*own-unit baseline 20, window 5 mean.*contamination 0.002.*alarm 5 of 8/);
+    const m = JSON.parse(readFileSync(model, 'utf8'));
+    expect(m.features[0]).toBe('sensor_2:dev20:mean5');
+    expect(m.alarm).toEqual({ k: 5, n: 8, clear: 1 });
+    const out = join(dir, 'alarms.csv');
+    expect((await cli('score', train, '--model', model, '-o', out)).code).toBe(0);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    // Unit 1: its alarm rises only after 5 of its last 8 readings were anomalous.
+    const unit1 = rows.filter((r) => r[1] === '1');
+    const firstAlarm = unit1.findIndex((r) => r[6] === '1');
+    expect(firstAlarm).toBeGreaterThan(100);
+    expect(unit1.slice(Math.max(0, firstAlarm - 7), firstAlarm + 1).filter((r) => r[5] === '1').length).toBeGreaterThanOrEqual(5);
+    const ev = JSON.parse((await cli('evaluate', train, '--model', model, '--json')).stdout);
+    expect(ev.units.medianLeadTime).toBeGreaterThanOrEqual(40);
+    expect(ev.units.neverWarned).toBe(0);
+    expect(ev.units.falseAlarmsPerUnit).toBeLessThanOrEqual(0.05);
+  });
+
+  test('bad detection flags are refused with the rule', async () => {
+    expect((await cli('train', train, '--alarm', '9/8', '-o', join(dir, 'x.json'))).stderr).toMatch(/--alarm needs 1 <= K <= N <= 1000, got 9\/8/);
+    expect((await cli('train', train, '--stats', 'mean,median', '-o', join(dir, 'x.json'))).stderr).toMatch(/--stats takes some of value,mean,std,slope/);
+    expect((await cli('train', train, '--contamination', '0.01', '--threshold-quantile', '0.99', '-o', join(dir, 'x.json'))).stderr).toMatch(/not both/);
   });
 
   test('evaluate from a label column', async () => {

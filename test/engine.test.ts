@@ -167,10 +167,15 @@ describe('row-major input', () => {
 });
 
 describe('the shipped default model', () => {
-  test('is what training FD001 on each unit\'s first 50% with seed 42 gives today', async () => {
+  test('is what the CLI\'s defaults give on FD001 today (healthy half, default recipe and alarm, seed 42)', async () => {
     const { readFileSync } = await import('node:fs');
+    const { DEFAULT_QUALITY, DEFAULT_CONTAMINATION } = await import('../src/features/defaults.js');
     const shipped = JSON.parse(readFileSync(new URL('../models/fd001-baseline.json', import.meta.url), 'utf8'));
-    const { model } = await trainModel(await getEngine(), loadFd001(), { baseline: parseBaseline('first:50%'), params: { seed: 42 } });
+    const { model } = await trainModel(await getEngine(), loadFd001(), { baseline: parseBaseline('first:50%'),
+      params: { seed: 42, contamination: DEFAULT_CONTAMINATION }, recipe: DEFAULT_QUALITY.recipe, alarm: DEFAULT_QUALITY.alarm });
+    expect(model.recipe).toEqual(shipped.recipe);
+    expect(model.alarm).toEqual(shipped.alarm);
+    expect(model.threshold).toEqual(shipped.threshold);
     // If this fails, the engine changed: regenerate with `npm run model:default`.
     expect(model.forest).toEqual(shipped.forest);
     expect(model.scaler).toEqual(shipped.scaler);

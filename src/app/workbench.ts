@@ -15,6 +15,9 @@ import type { LiveUpdate, ReplayState } from '../stream/replay.js';
 import type { Alert, LiveStats } from '../stream/live-scorer.js';
 import { LiveWindow } from './live-window.js';
 import { sessionStore } from './session-store.js';
+import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../features/defaults.js';
+import type { WindowStat } from '../features/recipe.js';
+import { SINGLE_READING } from '../core/alarms.js';
 
 export const ALERT_FEED_MAX = 200;
 
@@ -24,6 +27,12 @@ export interface TrainSettings {
   maxFeatures: number;
   seed: number;
   baseline: string;
+  /** Feature recipe: own-unit baseline readings (0 = off), window length and statistics, regimes. */
+  unitBaseline: number;
+  windowSize: number;
+  stats: WindowStat[];
+  regimes: 'auto' | 'off';
+  alarm: { k: number; n: number; clear: number };
 }
 
 export interface DataMeta {
@@ -46,11 +55,15 @@ export class Workbench {
   data?: DataMeta;
   profile?: Profile;
   features = new Set<string>();
-  settings: TrainSettings = { trees: 100, maxSamples: 'auto', maxFeatures: 1, seed: 42, baseline: 'first:50%' };
+  settings: TrainSettings = {
+    trees: 100, maxSamples: 'auto', maxFeatures: 1, seed: 42, baseline: 'first:50%',
+    unitBaseline: DEFAULT_QUALITY.recipe.unitBaseline, windowSize: DEFAULT_QUALITY.recipe.window.size,
+    stats: [...DEFAULT_QUALITY.recipe.window.stats], regimes: 'auto', alarm: { ...DEFAULT_QUALITY.alarm },
+  };
   model?: ModelJson;
   scores?: Float64Array;
   budget?: AlarmBudget;
-  contamination: 'auto' | number = 'auto';
+  contamination: 'auto' | number = DEFAULT_CONTAMINATION;
   thresholded?: Thresholded;
   evaluation?: Evaluation;
   /** Per-model caches for evaluation: threshold-free metrics and the baseline mask. */
@@ -181,6 +194,8 @@ export class Workbench {
         features, baseline,
         params: { trees: this.settings.trees, maxSamples: this.settings.maxSamples, maxFeatures: this.settings.maxFeatures,
           seed: this.settings.seed, contamination: this.contamination },
+        recipe: { unitBaseline: this.settings.unitBaseline, window: { size: this.settings.windowSize, stats: this.settings.stats }, regimes: this.settings.regimes },
+        alarm: this.settings.alarm,
       }));
       this.lastTrainMs = result.trainMs;
       this.adoptModel(result.model, result.scores);
@@ -254,9 +269,11 @@ export class Workbench {
       const recorded = this.model!.training.baseline;
       const baseline = parseBaseline(recorded.startsWith('first:') ? recorded : 'first:50%');
       if (this.ranking?.scores !== this.scores) {
-        this.ranking = { scores: this.scores!, value: rankingMetrics(truth, this.scores!, { horizon: 30 }), mask: baselineMask(truth, baseline) };
+        const mask = baselineMask(truth, baseline);
+        this.ranking = { scores: this.scores!, value: rankingMetrics(truth, this.scores!, { horizon: 30 }, mask), mask };
       }
-      return evaluateScores(truth, this.scores!, this.thresholded!.flags, { horizon: 30, baseline, baselineMask: this.ranking!.mask }, this.ranking!.value);
+      return evaluateScores(truth, this.scores!, this.thresholded!.flags,
+        { horizon: 30, baseline, baselineMask: this.ranking!.mask, alarm: this.model!.alarm ?? SINGLE_READING }, this.ranking!.value);
     } catch {
       return undefined;
     }

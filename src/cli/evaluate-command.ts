@@ -1,6 +1,7 @@
 import { parseBaseline } from '../data/baseline.js';
 import { LoadedModel } from '../core/scorer.js';
 import { evaluateScores } from '../metrics/evaluate.js';
+import { SINGLE_READING } from '../core/alarms.js';
 import type { WasmEngine } from '../core/wasm-engine.js';
 import { num, oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
@@ -26,19 +27,20 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
   const loaded = new LoadedModel(await engine(), model);
   const { scores, flags } = loaded.scoreDataset(ds);
   loaded.dispose();
-  const ev = evaluateScores(ds, scores, flags, { horizon, labelColumn: values['label-column'], baseline: parseBaseline(baselineSpec) });
-  if (values.json) return out(JSON.stringify({ ...ev, baseline: baselineSpec }, null, 2));
-  const truth = ev.truth === 'rul' ? `degraded = RUL <= ${horizon} cycles` : `label column`;
-  out(`${ds.name}: ${ev.readings} scored readings, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}`);
+  const alarm = model.alarm ?? SINGLE_READING;
+  const ev = evaluateScores(ds, scores, flags, { horizon, labelColumn: values['label-column'], baseline: parseBaseline(baselineSpec), alarm });
+  if (values.json) return out(JSON.stringify({ ...ev, baseline: baselineSpec, alarm }, null, 2));
+  const truth = ev.truth === 'rul' ? `degraded = RUL <= ${horizon} cycles, healthy = baseline ${baselineSpec}` : `label column`;
+  out(`${ds.name}: ${ev.readings} readings compared, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}; alarm ${alarm.k} of ${alarm.n}`);
   const rows = [
     ['ROC AUC', formatNumber(ev.rocAuc)], ['PR AUC', formatNumber(ev.prAuc)],
-    ['precision', formatNumber(ev.precision)], ['recall', formatNumber(ev.recall)], ['F1', formatNumber(ev.f1)],
+    ['alarm precision', formatNumber(ev.precision)], ['alarm recall', formatNumber(ev.recall)], ['alarm F1', formatNumber(ev.f1)],
   ];
   if (ev.units) {
     rows.push(
       ['units', String(ev.units.count)], ['units warned', String(ev.units.warned)], ['units never warned', String(ev.units.neverWarned)],
       ['median lead time (cycles)', formatNumber(ev.units.medianLeadTime, 1)], ['10th pct lead time (cycles)', formatNumber(ev.units.p10LeadTime, 1)],
-      [`false alarms per unit (baseline ${baselineSpec})`, formatNumber(ev.units.falseAlarmsPerUnit, 3)],
+      [`false alarms per unit (raised in baseline ${baselineSpec})`, formatNumber(ev.units.falseAlarmsPerUnit, 3)],
     );
   }
   out(renderTable(['metric', 'value'], rows));

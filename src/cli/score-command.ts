@@ -1,4 +1,5 @@
 import { columnByRole } from '../data/dataset.js';
+import { alarmTrace, SINGLE_READING } from '../core/alarms.js';
 import { LoadedModel } from '../core/scorer.js';
 import type { WasmEngine } from '../core/wasm-engine.js';
 import { oneFile, parse } from './args.js';
@@ -25,13 +26,15 @@ export async function scoreCommand(argv: string[], engine: () => Promise<WasmEng
   loaded.dispose();
   const unit = columnByRole(ds, 'unit');
   const time = columnByRole(ds, 'time');
-  const header = ['row', ...(unit ? [unit.name] : []), ...(time ? [time.name] : []), 'score', 'decision', 'is_anomaly'];
+  // With units, each reading also gets its unit's alarm state under the model's k-of-n rule.
+  const alarm = unit ? alarmTrace(ds, flags, model.alarm ?? SINGLE_READING, scores).state : undefined;
+  const header = ['row', ...(unit ? [unit.name] : []), ...(time ? [time.name] : []), 'score', 'decision', 'is_anomaly', ...(alarm ? ['alarm'] : [])];
   const lines: string[] = [header.join(',')];
   for (let i = 0; i < ds.rows; i++) {
     const s = scores[i];
     const scored = !Number.isNaN(s);
     lines.push([i, ...(unit ? [cell(unit.values[i])] : []), ...(time ? [cell(time.values[i])] : []),
-      scored ? s : '', scored ? s - model.threshold.offset : '', scored ? flags[i] : ''].join(','));
+      scored ? s : '', scored ? s - model.threshold.offset : '', scored ? flags[i] : '', ...(alarm ? [alarm[i]] : [])].join(','));
   }
   const csv = `${lines.join('\n')}\n`;
   if (values.output) writeText(values.output, csv);

@@ -70,7 +70,14 @@ export function livePanel(wb: Workbench): HTMLElement {
     if (!frame && wb.liveWindow.length) frame = requestAnimationFrame(draw);
   };
   wb.on('live', render);
-  wb.on('model', render);
+  wb.on('model', () => {
+    // Replay alarms with the model's own rule unless the user changes it.
+    if (wb.model?.alarm) {
+      k.value = String(wb.model.alarm.k);
+      n.value = String(wb.model.alarm.n);
+    }
+    render();
+  });
   wb.on('data', () => {
     chart?.destroy();
     chart = undefined;

@@ -17,6 +17,15 @@ export function trainPanel(wb: Workbench): HTMLElement {
     h('option', { value: 'first' }, 'First N cycles of each unit'),
     h('option', { value: 'all' }, 'All rows'));
   const amount = h('input', { type: 'number', min: 1, step: 1, value: 50, name: 'baseline-amount', 'aria-label': 'Baseline amount' });
+  const unitBase = h('input', { type: 'number', min: 0, max: 100000, step: 1, value: s.unitBaseline, name: 'unit-baseline' });
+  const win = h('input', { type: 'number', min: 1, max: 1000, step: 1, value: s.windowSize, name: 'window' });
+  const statBoxes = (['value', 'mean', 'std', 'slope'] as const).map((st) => {
+    const box = h('input', { type: 'checkbox', value: st, checked: s.stats.includes(st), 'aria-label': `Window ${st}` });
+    return { st, box, label: h('label', { class: 'check inline' }, box, ` ${st}`) };
+  });
+  const regimes = h('select', { name: 'regimes' }, h('option', { value: 'auto' }, 'Auto-detect'), h('option', { value: 'off' }, 'Off'));
+  const alarmK = h('input', { type: 'number', min: 1, max: 1000, step: 1, value: s.alarm.k, 'aria-label': 'Alarm k', class: 'tiny' });
+  const alarmN = h('input', { type: 'number', min: 1, max: 1000, step: 1, value: s.alarm.n, 'aria-label': 'Alarm n', class: 'tiny' });
   const button = h('button', { type: 'button', class: 'primary', disabled: true }, 'Train');
   const info = h('p', { class: 'muted' });
 
@@ -33,6 +42,14 @@ export function trainPanel(wb: Workbench): HTMLElement {
       s.seed = n(seed, 'Seed', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
       const a = mode.value === 'all' ? 0 : n(amount, 'Baseline', (v) => v > 0 && (mode.value === 'first' ? Number.isInteger(v) : v <= 100));
       s.baseline = mode.value === 'all' ? 'all' : mode.value === 'first' ? `first:${a}` : `first:${a}%`;
+      s.unitBaseline = n(unitBase, 'Own-unit baseline', (v) => Number.isInteger(v) && v >= 0 && v <= 100000);
+      s.windowSize = n(win, 'Window', (v) => Number.isInteger(v) && v >= 1 && v <= 1000);
+      s.stats = statBoxes.filter((b) => b.box.checked).map((b) => b.st);
+      if (s.stats.length === 0) throw new Error('Window statistics: choose at least one of value, mean, std, slope');
+      s.regimes = regimes.value as 'auto' | 'off';
+      const ak = n(alarmK, 'Alarm k', (v) => Number.isInteger(v) && v >= 1 && v <= 1000);
+      const an = n(alarmN, 'Alarm n', (v) => Number.isInteger(v) && v >= ak && v <= 1000);
+      s.alarm = { k: ak, n: an, clear: Math.min(s.alarm.clear, ak - 1) };
       return null;
     } catch (e) {
       return (e as Error).message;
@@ -61,6 +78,12 @@ export function trainPanel(wb: Workbench): HTMLElement {
     mode.value = !m ? 'all' : m[2] ? 'first%' : 'first';
     if (m) amount.value = m[1];
     amount.disabled = mode.value === 'all';
+    unitBase.value = String(s.unitBaseline);
+    win.value = String(s.windowSize);
+    statBoxes.forEach((b) => (b.box.checked = s.stats.includes(b.st)));
+    regimes.value = s.regimes;
+    alarmK.value = String(s.alarm.k);
+    alarmN.value = String(s.alarm.n);
   };
   wb.on('status', render);
   wb.on('data', () => {
@@ -74,5 +97,11 @@ export function trainPanel(wb: Workbench): HTMLElement {
     h('div', { class: 'grid2' }, field('Trees', trees), field('Max samples', maxSamples, "'auto' = min(256, rows)"),
       field('Max features', maxFeatures, 'fraction per tree'), field('Seed', seed)),
     field('Training rows', h('div', { class: 'row' }, mode, amount), 'a healthy baseline per unit'),
+    h('details', { class: 'detection', open: true },
+      h('summary', {}, 'Detection'),
+      h('div', { class: 'grid2' }, field('Own-unit baseline', unitBase, 'readings; 0 = off'), field('Window', win, 'readings per unit')),
+      h('div', { class: 'stats', role: 'group', 'aria-label': 'Window statistics' }, ...statBoxes.map((b) => b.label)),
+      field('Operating regimes', regimes),
+      h('div', { class: 'field' }, h('span', {}, 'Alarm rule'), h('div', { class: 'row alarm-rule' }, alarmK, ' of the last ', alarmN, ' readings'))),
     button, info);
 }

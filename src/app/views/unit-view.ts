@@ -31,7 +31,8 @@ export function unitView(wb: Workbench): HTMLElement {
     const units = unitCol ? [...new Set(unitCol.values)].filter((u) => !Number.isNaN(u)).sort((a, b) => a - b) : [];
     unitSelect.replaceChildren(...units.map((u) => h('option', { value: u, selected: u === wb.selectedUnit }, `Unit ${u}`)));
     unitSelect.disabled = units.length === 0;
-    const names = wb.model?.features ?? [...wb.features];
+    // Raw sensor traces: a model with a recipe reads its inputs, not its derived features.
+    const names = wb.model?.recipe?.inputs ?? wb.model?.features ?? [...wb.features];
     const keep = new Set(chosenSensors());
     const defaults = new Set(names.slice(0, 3));
     sensorSelect.replaceChildren(...names.map((n) => h('option', { value: n, selected: keep.size ? keep.has(n) : defaults.has(n) }, n)));

@@ -1,0 +1,72 @@
+// Flags that shape detection: the feature recipe, the alarm rule and the threshold,
+// with the measured defaults (src/features/defaults.ts) when the data has units.
+import type { RecipeChoice } from '../core/train.js';
+import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../features/defaults.js';
+import { STAT_BITS, type WindowStat } from '../features/recipe.js';
+import { autoOrNum, num } from './args.js';
+import { UsageError } from './errors.js';
+
+export const RECIPE_OPTIONS = {
+  recipe: { type: 'string' },
+  'unit-baseline': { type: 'string' },
+  window: { type: 'string' },
+  stats: { type: 'string' },
+  regimes: { type: 'string' },
+  alarm: { type: 'string' },
+  'alarm-clear': { type: 'string' },
+  'threshold-quantile': { type: 'string' },
+  contamination: { type: 'string' },
+} as const;
+
+type Values = Partial<Record<keyof typeof RECIPE_OPTIONS, string>>;
+
+export function recipeFromFlags(v: Values, hasUnits: boolean): RecipeChoice | undefined {
+  const preset = v.recipe ?? (hasUnits ? 'default' : 'raw');
+  if (preset !== 'default' && preset !== 'raw') throw new UsageError(`--recipe is default or raw, got "${preset}"`);
+  const base: RecipeChoice = preset === 'default'
+    ? structuredClone(DEFAULT_QUALITY.recipe)
+    : { unitBaseline: 0, window: { size: 1, stats: ['value'] }, regimes: 'off' };
+  if (v['unit-baseline'] !== undefined) base.unitBaseline = num(v['unit-baseline'], '--unit-baseline', 0);
+  if (v.window !== undefined) base.window = { ...base.window, size: num(v.window, '--window', 1) };
+  if (v.stats !== undefined) {
+    const stats = v.stats.split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = stats.filter((s) => !(s in STAT_BITS));
+    if (bad.length || stats.length === 0) throw new UsageError(`--stats takes some of value,mean,std,slope; got "${v.stats}"`);
+    base.window = { ...base.window, stats: stats as WindowStat[] };
+  }
+  if (v.regimes !== undefined) {
+    if (v.regimes !== 'auto' && v.regimes !== 'off') throw new UsageError(`--regimes is auto or off, got "${v.regimes}"`);
+    base.regimes = v.regimes;
+  }
+  return base;
+}
+
+export function alarmFromFlags(v: Values): { k: number; n: number; clear: number } {
+  const rule = { ...DEFAULT_QUALITY.alarm };
+  if (v.alarm !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(v.alarm.trim());
+    if (!m) throw new UsageError(`--alarm takes K/N (alarm when K of the last N readings are anomalous), got "${v.alarm}"`);
+    rule.k = Number(m[1]);
+    rule.n = Number(m[2]);
+    rule.clear = Math.min(rule.clear, rule.k - 1);
+  }
+  if (v['alarm-clear'] !== undefined) rule.clear = num(v['alarm-clear'], '--alarm-clear', 0);
+  if (!(Number.isInteger(rule.n) && rule.n >= 1 && rule.n <= 1000 && Number.isInteger(rule.k) && rule.k >= 1 && rule.k <= rule.n)) {
+    throw new UsageError(`--alarm needs 1 <= K <= N <= 1000, got ${rule.k}/${rule.n}`);
+  }
+  if (!(Number.isInteger(rule.clear) && rule.clear >= 0 && rule.clear < rule.k)) {
+    throw new UsageError(`--alarm-clear must be a whole number from 0 to K-1, got ${rule.clear}`);
+  }
+  return rule;
+}
+
+/** --threshold-quantile Q (of the baseline's scores) is contamination 1 - Q. */
+export function contaminationFromFlags(v: Values): 'auto' | number {
+  if (v['threshold-quantile'] !== undefined) {
+    if (v.contamination !== undefined) throw new UsageError('give --contamination or --threshold-quantile, not both');
+    const q = num(v['threshold-quantile'], '--threshold-quantile', 0);
+    if (!(q >= 0.5 && q < 1)) throw new UsageError(`--threshold-quantile must be in [0.5, 1), got ${q}`);
+    return Math.round((1 - q) * 1e9) / 1e9;
+  }
+  return autoOrNum(v.contamination, '--contamination', DEFAULT_CONTAMINATION);
+}
