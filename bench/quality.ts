@@ -42,8 +42,8 @@ function evaluateWith(ds: Dataset, scores: Float64Array, q: number, alarm: Alarm
   return evaluateScores(ds, scores, flagAnomalies(scores, offset), { horizon: HORIZON, baseline: BASELINE, baselineMask: mask, alarm });
 }
 
-async function isoscopeScores(engine: WasmEngine, ds: Dataset, recipe: RecipeChoice | undefined, seed: number): Promise<Float64Array> {
-  const { model } = await trainModel(engine, ds, { baseline: BASELINE, recipe, params: { seed, contamination: 'auto' } });
+async function isoscopeScores(engine: WasmEngine, ds: Dataset, recipe: RecipeChoice | undefined, seed: number, extensionLevel?: 'full'): Promise<Float64Array> {
+  const { model } = await trainModel(engine, ds, { baseline: BASELINE, recipe, params: { seed, contamination: 'auto', extensionLevel } });
   const loaded = new LoadedModel(engine, model);
   const { scores } = loaded.scoreDataset(ds);
   loaded.dispose();
@@ -92,8 +92,10 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   const def = evaluateWith(ds, await isoscopeScores(engine, ds, d.recipe, 42), d.quantile, d.alarm);
   console.log(row('isoscope defaults', def));
+  console.log(row('isoscope defaults, hyperplane splits (EIF, full)', evaluateWith(ds, await isoscopeScores(engine, ds, d.recipe, 42, 'full'), d.quantile, d.alarm)));
   const isoRaw = evaluateWith(ds, await isoscopeScores(engine, ds, raw, 42), d.quantile, d.alarm);
   console.log(row('isoscope raw features', isoRaw));
+  console.log(row('isoscope raw features, hyperplane splits (EIF, full)', evaluateWith(ds, await isoscopeScores(engine, ds, raw, 42, 'full'), d.quantile, d.alarm)));
   const sk = sklearnScores(ds, features, 42);
   let skAuc = 0;
   if (sk) {

@@ -33,6 +33,8 @@ export interface TrainSettings {
   stats: WindowStat[];
   regimes: 'auto' | 'off';
   alarm: { k: number; n: number; clear: number };
+  /** Absent: axis-parallel splits; else an Extended Isolation Forest at this level. */
+  extensionLevel?: number | 'full';
 }
 
 export interface DataMeta {
@@ -193,7 +195,8 @@ export class Workbench {
       const result = await this.workers.call(this.workers.engine, (api) => api.train({
         features, baseline,
         params: { trees: this.settings.trees, maxSamples: this.settings.maxSamples, maxFeatures: this.settings.maxFeatures,
-          seed: this.settings.seed, contamination: this.contamination },
+          seed: this.settings.seed, contamination: this.contamination,
+          ...(this.settings.extensionLevel !== undefined ? { extensionLevel: this.settings.extensionLevel } : {}) },
         recipe: { unitBaseline: this.settings.unitBaseline, window: { size: this.settings.windowSize, stats: this.settings.stats }, regimes: this.settings.regimes },
         alarm: this.settings.alarm,
       }));

@@ -13,7 +13,7 @@ const HELP = `isoscope — Isolation Forest anomaly detection for sensor data (W
   isoscope train <file> [--features a,b] [--exclude c] [--baseline first:30|first:50%] [--trees 100]
                  [--max-samples auto] [--max-features 1.0] [--contamination auto|0.002 | --threshold-quantile 0.998]
                  [--seed 42] [--recipe default|raw] [--unit-baseline 20] [--window 5] [--stats mean,std,slope,value]
-                 [--regimes auto|off] [--alarm 5/8] [--alarm-clear 1] -o model.json
+                 [--regimes auto|off] [--alarm 5/8] [--alarm-clear 1] [--extension-level N|full] -o model.json
   isoscope score <file> --model model.json [-o scores.csv] [--timings]
   isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--json]
 

@@ -11,6 +11,8 @@ export interface ForestParams {
   bootstrap: boolean;
   contamination: Contamination;
   seed: number;
+  /** Set for an Extended Isolation Forest (hyperplane splits): 0 .. features - 1, or 'full'. */
+  extensionLevel?: number | 'full';
 }
 
 export const DEFAULT_PARAMS: ForestParams = {
@@ -31,6 +33,7 @@ export interface ResolvedParams {
   psi: number;
   depthLimit: number;
   featuresPerTree: number;
+  extensionLevel?: number;
 }
 
 export class ParamError extends Error {
@@ -63,5 +66,14 @@ export function resolveParams(p: ForestParams, n: number, d: number): ResolvedPa
   else if (p.maxFeatures > 0 && p.maxFeatures <= 1) featuresPerTree = Math.max(1, Math.floor(p.maxFeatures * d));
   else throw new ParamError(`max features must be an integer >= 1 or a fraction in (0, 1], got ${p.maxFeatures}`);
   if (featuresPerTree > d) throw new ParamError(`max features ${featuresPerTree} exceeds the ${d} features`);
-  return { trees: p.trees, psi, depthLimit, featuresPerTree };
+  let extensionLevel: number | undefined;
+  if (p.extensionLevel !== undefined) {
+    extensionLevel = p.extensionLevel === 'full' ? d - 1 : p.extensionLevel;
+    if (!(Number.isInteger(extensionLevel) && extensionLevel >= 0 && extensionLevel < d)) {
+      throw new ParamError(`extension level must be a whole number from 0 to ${d - 1} (features - 1) or 'full', got ${p.extensionLevel}`);
+    }
+    if (featuresPerTree !== d) throw new ParamError('an extended forest splits on hyperplanes over every feature: leave max features at 1.0');
+    if (p.bootstrap) throw new ParamError('bootstrap is not supported for extended forests');
+  }
+  return { trees: p.trees, psi, depthLimit, featuresPerTree, extensionLevel };
 }

@@ -66,7 +66,7 @@ function meanAndScale(cols: Float64Array[]): { mean: Float64Array; scale: Float6
   return { mean, scale };
 }
 
-function toTrees(forest: SparseForest): TreeJson[] {
+function toTrees(forest: SparseForest, d = 0): TreeJson[] {
   const trees: TreeJson[] = [];
   for (let t = 0; t + 1 < forest.offsets.length; t++) {
     const a = forest.offsets[t];
@@ -77,6 +77,7 @@ function toTrees(forest: SparseForest): TreeJson[] {
       left: Array.from(forest.left.subarray(a, b)),
       right: Array.from(forest.right.subarray(a, b)),
       size: Array.from(forest.size.subarray(a, b)),
+      ...(forest.normals ? { normal: Array.from(forest.normals.subarray(a * d, b * d)) } : {}),
     });
   }
   return trees;
@@ -111,7 +112,8 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   const { mean, scale } = meanAndScale(cols);
   const scaled = engine.scaleColumns(cols, mean, scale);
   const forest = engine.train({ rows: scaled, n: rows.length, d: features.length, trees: resolved.trees, psi: resolved.psi,
-    depthLimit: resolved.depthLimit, featuresPerTree: resolved.featuresPerTree, bootstrap: params.bootstrap, seed: params.seed });
+    depthLimit: resolved.depthLimit, featuresPerTree: resolved.featuresPerTree, bootstrap: params.bootstrap, seed: params.seed,
+    extensionLevel: resolved.extensionLevel });
   const fingerprint = await fingerprintRows(features, all, rows);
   const draft: ModelJson = {
     format: MODEL_FORMAT,
@@ -120,12 +122,15 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
     createdAt: opts.createdAt ?? new Date().toISOString(),
     features,
     scaler: { mean: Array.from(mean), scale: Array.from(scale) },
-    forest: { kind: 'isolation-forest', maxSamples: resolved.psi, trees: toTrees(forest) },
+    forest: resolved.extensionLevel === undefined
+      ? { kind: 'isolation-forest', maxSamples: resolved.psi, trees: toTrees(forest) }
+      : { kind: 'extended-isolation-forest', extensionLevel: resolved.extensionLevel, maxSamples: resolved.psi, trees: toTrees(forest, features.length) },
     threshold: { contamination: params.contamination, offset: -0.5 },
     training: {
       producer: PRODUCER,
       params: { trees: params.trees, maxSamples: params.maxSamples, maxFeatures: params.maxFeatures,
-        bootstrap: params.bootstrap, contamination: params.contamination, seed: params.seed },
+        bootstrap: params.bootstrap, contamination: params.contamination, seed: params.seed,
+        ...(resolved.extensionLevel !== undefined ? { extensionLevel: resolved.extensionLevel } : {}) },
       rows: rows.length,
       baseline: formatBaseline(baseline),
       fingerprint,

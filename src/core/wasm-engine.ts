@@ -9,7 +9,9 @@ export interface EngineExports {
   train(data: number, n: number, d: number, trees: number, psi: number, depth: number,
     featuresPerTree: number, bootstrap: number, seed: number, out: number): number;
   compileForest(trees: number, depth: number, d: number, psi: number, offsets: number, feature: number,
-    threshold: number, left: number, right: number, size: number, mean: number, scale: number): number;
+    threshold: number, left: number, right: number, size: number, mean: number, scale: number, normals: number): number;
+  trainHyperplanes(data: number, n: number, d: number, trees: number, psi: number, depth: number,
+    extensionLevel: number, seed: number, out: number, normals: number): number;
   freeForest(handle: number): void;
   scoreSamples(handle: number, layout: number, src: number, stride: number, n: number, out: number): number;
   explainRow(handle: number, row: number, out: number): number;
@@ -34,6 +36,8 @@ export interface SparseForest {
   left: Int32Array;
   right: Int32Array;
   size: Float64Array;
+  /** Extended forests: per node, the hyperplane's normal (d values; zeros at leaves). */
+  normals?: Float64Array;
 }
 
 export interface ForestSpec extends SparseForest {
@@ -54,6 +58,8 @@ export interface TrainRequest {
   featuresPerTree: number;
   bootstrap: boolean;
   seed: number;
+  /** Set for an Extended Isolation Forest: non-zero normal components minus one. */
+  extensionLevel?: number;
 }
 
 /** Rows copied into Wasm per scoring call: bounds Wasm memory whatever the data size. */
@@ -109,13 +115,17 @@ export class WasmEngine {
   train(req: TrainRequest): SparseForest {
     const cap = 2 * req.psi - 1;
     const total = req.trees * cap;
-    const owned = this.allocMany([req.rows.byteLength, req.trees * 4, total * 4, total * 4, total * 4, total * 4, total * 4, 24]);
+    const extended = req.extensionLevel !== undefined;
+    const owned = this.allocMany([req.rows.byteLength, req.trees * 4, total * 4, total * (extended ? 8 : 4), total * 4, total * 4, total * 4, 24,
+      extended ? total * req.d * 8 : 8]);
     try {
-      const [dataPtr, countPtr, featPtr, thrPtr, leftPtr, rightPtr, sizePtr, outPtr] = owned;
+      const [dataPtr, countPtr, featPtr, thrPtr, leftPtr, rightPtr, sizePtr, outPtr, normalPtr] = owned;
       this.put(dataPtr, req.rows);
       new Uint32Array(this.wasm.memory.buffer, outPtr, 6).set([countPtr, featPtr, thrPtr, leftPtr, rightPtr, sizePtr]);
-      const status = this.wasm.train(dataPtr, req.n, req.d, req.trees, req.psi, req.depthLimit,
-        req.featuresPerTree, req.bootstrap ? 1 : 0, req.seed >>> 0, outPtr);
+      const status = extended
+        ? this.wasm.trainHyperplanes(dataPtr, req.n, req.d, req.trees, req.psi, req.depthLimit, req.extensionLevel!, req.seed >>> 0, outPtr, normalPtr)
+        : this.wasm.train(dataPtr, req.n, req.d, req.trees, req.psi, req.depthLimit,
+          req.featuresPerTree, req.bootstrap ? 1 : 0, req.seed >>> 0, outPtr);
       if (status !== 0) throw new Error(`engine: training rejected its parameters (status ${status})`);
       const buf = this.wasm.memory.buffer;
       const counts = new Int32Array(buf, countPtr, req.trees);
@@ -131,7 +141,9 @@ export class WasmEngine {
         size: new Float64Array(nodes),
       };
       const feat = new Int32Array(buf, featPtr, total);
-      const thr = new Float32Array(buf, thrPtr, total);
+      const thr = extended ? new Float64Array(buf, thrPtr, total) : new Float32Array(buf, thrPtr, total);
+      const normals = extended ? new Float64Array(buf, normalPtr, total * req.d) : undefined;
+      if (normals) forest.normals = new Float64Array(nodes * req.d);
       const left = new Int32Array(buf, leftPtr, total);
       const right = new Int32Array(buf, rightPtr, total);
       const size = new Int32Array(buf, sizePtr, total);
@@ -144,6 +156,7 @@ export class WasmEngine {
         forest.left.set(left.subarray(from, to), at);
         forest.right.set(right.subarray(from, to), at);
         forest.size.set(size.subarray(from, to), at);
+        if (normals) forest.normals!.set(normals.subarray(from * req.d, to * req.d), at * req.d);
       }
       return forest;
     } finally {
@@ -154,13 +167,13 @@ export class WasmEngine {
   /** Compiles a validated forest into the engine; returns a handle for score/explain. */
   loadForest(spec: ForestSpec): number {
     const trees = spec.offsets.length - 1;
-    const owned = this.allocMany([spec.offsets.byteLength, spec.feature.byteLength, spec.threshold.byteLength,
-      spec.left.byteLength, spec.right.byteLength, spec.size.byteLength, spec.mean.byteLength, spec.scale.byteLength]);
+    const arrays: TypedArray[] = [spec.offsets, spec.feature, spec.threshold, spec.left, spec.right, spec.size, spec.mean, spec.scale];
+    if (spec.normals) arrays.push(spec.normals);
+    const owned = this.allocMany(arrays.map((a) => a.byteLength));
     try {
-      const arrays: TypedArray[] = [spec.offsets, spec.feature, spec.threshold, spec.left, spec.right, spec.size, spec.mean, spec.scale];
       arrays.forEach((a, i) => this.put(owned[i], a));
-      const handle = this.wasm.compileForest(trees, spec.depth, spec.mean.length, spec.maxSamples, ...owned as
-        [number, number, number, number, number, number, number, number]);
+      const handle = this.wasm.compileForest(trees, spec.depth, spec.mean.length, spec.maxSamples, ...owned.slice(0, 8) as
+        [number, number, number, number, number, number, number, number], spec.normals ? owned[8] : 0);
       if (handle === 0) throw new Error('engine: the forest could not be compiled (depth or size out of range)');
       return handle;
     } finally {

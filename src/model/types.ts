@@ -16,6 +16,12 @@ export interface TreeJson {
   right: number[];
   /** Training rows that reached the node; a leaf's path length is depth + c(size). */
   size: number[];
+  /**
+   * Extended forests only: d values per node, the normal of its hyperplane; a reading goes
+   * left when normal · x <= threshold (f64, in feature order). `feature` then names the
+   * normal's largest component, for display.
+   */
+  normal?: number[];
 }
 
 export interface ModelJson {
@@ -26,7 +32,9 @@ export interface ModelJson {
   features: string[];
   scaler: { mean: number[]; scale: number[] };
   forest: {
-    kind: 'isolation-forest';
+    kind: 'isolation-forest' | 'extended-isolation-forest';
+    /** Extended forests: non-zero components per normal, minus one (0 = one axis, d - 1 = all). */
+    extensionLevel?: number;
     /** psi: the subsample size each tree was grown from; c(psi) normalises the score. */
     maxSamples: number;
     trees: TreeJson[];
@@ -45,6 +53,7 @@ export interface ModelJson {
       bootstrap: boolean;
       contamination: 'auto' | number;
       seed: number | null;
+      extensionLevel?: number;
     };
     rows: number;
     baseline: string;

@@ -111,6 +111,10 @@ function checkStructure(model: ModelJson): ForestSpec {
   const trees = model.forest.trees;
   let total = 0;
   trees.forEach((t) => (total += t.feature.length));
+  const extended = model.forest.kind === 'extended-isolation-forest';
+  if (extended && !(Number.isInteger(model.forest.extensionLevel) && model.forest.extensionLevel! < d)) {
+    throw new ModelError('shape', `model field /forest/extensionLevel: an extended forest needs an extension level from 0 to ${d - 1}`);
+  }
   const offsets = new Int32Array(trees.length + 1);
   const spec: ForestSpec = {
     offsets,
@@ -121,6 +125,7 @@ function checkStructure(model: ModelJson): ForestSpec {
     size: new Float64Array(total),
     depth: 0,
     maxSamples: model.forest.maxSamples,
+    ...(extended ? { normals: new Float64Array(total * d) } : {}),
     mean: Float64Array.from(model.scaler.mean),
     scale: Float64Array.from(model.scaler.scale),
   };
@@ -131,6 +136,14 @@ function checkStructure(model: ModelJson): ForestSpec {
       if (tree[key].length !== n) throw new ModelError('shape', `model field ${where}/${key}: has ${tree[key].length} entries, expected ${n} like feature`);
     }
     finite(tree.threshold, `${where}/threshold`);
+    if (extended) {
+      if (!tree.normal || tree.normal.length !== n * d) {
+        throw new ModelError('shape', `model field ${where}/normal: an extended forest needs ${n * d} values (${d} per node), found ${tree.normal?.length ?? 'none'}`);
+      }
+      finite(tree.normal, `${where}/normal`);
+    } else if (tree.normal) {
+      throw new ModelError('shape', `model field ${where}/normal: only extended forests have normals`);
+    }
     finite(tree.size, `${where}/size`);
     for (let i = 0; i < n; i++) {
       const f = tree.feature[i];
@@ -150,6 +163,7 @@ function checkStructure(model: ModelJson): ForestSpec {
     spec.left.set(tree.left, at);
     spec.right.set(tree.right, at);
     spec.size.set(tree.size, at);
+    if (extended) spec.normals!.set(tree.normal!, at * d);
     offsets[t + 1] = at + n;
   });
   if (trees.length * 2 ** spec.depth > MAX_FOREST_SLOTS) {

@@ -16,6 +16,9 @@ export class Forest {
   mean: usize = 0;   // f64[nFeatures]
   scale: usize = 0;  // f64[nFeatures]
   cPsi: f64 = 0;     // c(max_samples): the score's normaliser
+  kind: i32 = 0;     // 0 axis-parallel splits, 1 hyperplanes (extended)
+  normals: usize = 0;    // extended: f64[nTrees * internal * nFeatures]
+  thresholds: usize = 0; // extended: f64[nTrees * internal]
 }
 
 /** Largest f32 not above t, so `f32(x) <= result` iff `f32(x) <= t` for every x. */
@@ -38,12 +41,16 @@ function floorToF32(t: f64): f32 {
 export function compileForest(
   nTrees: i32, depth: i32, nFeatures: i32, psi: f64,
   offsets: usize, feature: usize, threshold: usize, left: usize, right: usize, size: usize,
-  mean: usize, scale: usize,
+  mean: usize, scale: usize, normals: usize,
 ): usize {
   if (nTrees < 1 || depth < 0 || depth > MAX_DEPTH || nFeatures < 1) return 0;
   const internal = (<usize>1 << <usize>depth) - 1;
   const bottom = <usize>1 << <usize>depth;
+  // heap.alloc runs no constructor: every field is set here, none left to chance.
   const forest = changetype<Forest>(heap.alloc(offsetof<Forest>()));
+  forest.kind = 0;
+  forest.normals = 0;
+  forest.thresholds = 0;
   forest.nTrees = nTrees;
   forest.depth = depth;
   forest.nFeatures = nFeatures;
@@ -56,6 +63,13 @@ export function compileForest(
   memory.copy(forest.scale, scale, <usize>nFeatures << 3);
   memory.fill(forest.nodes, 0, <usize>nTrees * internal * 8);
   memory.fill(forest.leaves, 0, <usize>nTrees * bottom * 8);
+  const d = <usize>nFeatures;
+  if (normals != 0) {
+    forest.kind = 1;
+    forest.normals = heap.alloc(<usize>nTrees * internal * d * 8 + 8);
+    forest.thresholds = heap.alloc(<usize>nTrees * internal * 8 + 8);
+    memory.fill(forest.normals, 0, <usize>nTrees * internal * d * 8);
+  }
 
   const stack = heap.alloc(<usize>(MAX_DEPTH + 2) * 3 * 8);
   for (let t = 0; t < nTrees; t++) {
@@ -75,6 +89,11 @@ export function compileForest(
         const np = nodes + <usize>at * 8;
         store<f32>(np, floorToF32(load<f64>(threshold + (<usize>node << 3))));
         store<u32>(np, <u32>f << 2, 4);
+        if (forest.kind == 1) {
+          const slot = <usize>t * internal + <usize>at;
+          memory.copy(forest.normals + slot * d * 8, normals + <usize>node * d * 8, d * 8);
+          store<f64>(forest.thresholds + (slot << 3), load<f64>(threshold + (<usize>node << 3)));
+        }
         pushFrame(stack, top++, first + load<i32>(right + (<usize>node << 2)), 2 * at + 2, level + 1);
         pushFrame(stack, top++, first + load<i32>(left + (<usize>node << 2)), 2 * at + 1, level + 1);
         continue;
@@ -84,6 +103,8 @@ export function compileForest(
         const np = nodes + <usize>at * 8;
         store<f32>(np, Infinity);
         store<u32>(np, 0, 4);
+        // Extended padding: a zero normal against +inf also always goes left.
+        if (forest.kind == 1) store<f64>(forest.thresholds + ((<usize>t * internal + <usize>at) << 3), Infinity);
         at = 2 * at + 1;
       }
       store<f64>(leaves + (<usize>(at - <u32>internal) << 3), pathLength);
@@ -106,5 +127,7 @@ export function freeForest(handle: usize): void {
   heap.free(forest.leaves);
   heap.free(forest.mean);
   heap.free(forest.scale);
+  if (forest.normals != 0) heap.free(forest.normals);
+  if (forest.thresholds != 0) heap.free(forest.thresholds);
   heap.free(handle);
 }

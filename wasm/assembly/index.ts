@@ -1,6 +1,7 @@
 // The Wasm engine's exports: raw pointers in, status codes out. JS owns the
 // orchestration (src/engine/); this module owns memory and the numeric kernels.
 import { TrainOutput, trainForest } from "./train";
+import { trainExtended } from "./extended";
 
 export { compileForest, freeForest } from "./forest";
 export { scoreSamples, scoreWindowed } from "./score";
@@ -25,3 +26,11 @@ export function train(
     changetype<TrainOutput>(out));
 }
 export { createWindow, growWindow, resetWindow, freeWindow, transformWindow, transformColumns, outputsPerInput } from "./window";
+
+/** As train(), for an Extended Isolation Forest; out's threshold array holds f64, normals f64[trees * cap * d]. */
+export function trainHyperplanes(
+  data: usize, n: i32, d: i32, nTrees: i32, psi: i32, maxDepth: i32,
+  extensionLevel: i32, seed: u32, out: usize, normals: usize,
+): i32 {
+  return trainExtended(data, n, d, nTrees, psi, maxDepth, extensionLevel, seed, changetype<TrainOutput>(out), normals);
+}

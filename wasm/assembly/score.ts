@@ -14,7 +14,36 @@ const BLOCK: i32 = 256;
   return 2 * i + 1 + <u32>(x > load<f32>(np));
 }
 
+/** Hyperplane forests: at each level, normal · x (f64, in feature order) against the node's threshold. */
+function walkBlockExtended(forest: Forest, rows: usize, count: i32, acc: usize): void {
+  const d = forest.nFeatures;
+  const depth = forest.depth;
+  const internal = (<u32>1 << <u32>depth) - 1;
+  memory.fill(acc, 0, <usize>count << 3);
+  for (let t = 0; t < forest.nTrees; t++) {
+    const normals = forest.normals + <usize>t * <usize>internal * <usize>d * 8;
+    const thresholds = forest.thresholds + ((<usize>t * <usize>internal) << 3);
+    const leaves = forest.leaves + ((<usize>t * (<usize>internal + 1)) << 3) - (<usize>internal << 3);
+    for (let r = 0; r < count; r++) {
+      const x = rows + <usize>(r * d) * 4;
+      let i: u32 = 0;
+      for (let l = 0; l < depth; l++) {
+        const normal = normals + <usize>i * <usize>d * 8;
+        let s: f64 = 0;
+        for (let f = 0; f < d; f++) s += load<f64>(normal + (<usize>f << 3)) * <f64>load<f32>(x + (<usize>f << 2));
+        i = 2 * i + 1 + <u32>(s > load<f64>(thresholds + (<usize>i << 3)));
+      }
+      const a = acc + (<usize>r << 3);
+      store<f64>(a, load<f64>(a) + load<f64>(leaves + (<usize>i << 3)));
+    }
+  }
+}
+
 function walkBlock(forest: Forest, rows: usize, count: i32, acc: usize): void {
+  if (forest.kind == 1) {
+    walkBlockExtended(forest, rows, count, acc);
+    return;
+  }
   const d = <usize>forest.nFeatures << 2;
   const depth = forest.depth;
   const internal = (<u32>1 << <u32>depth) - 1;

@@ -26,6 +26,10 @@ export function trainPanel(wb: Workbench): HTMLElement {
   const regimes = h('select', { name: 'regimes' }, h('option', { value: 'auto' }, 'Auto-detect'), h('option', { value: 'off' }, 'Off'));
   const alarmK = h('input', { type: 'number', min: 1, max: 1000, step: 1, value: s.alarm.k, 'aria-label': 'Alarm k', class: 'tiny' });
   const alarmN = h('input', { type: 'number', min: 1, max: 1000, step: 1, value: s.alarm.n, 'aria-label': 'Alarm n', class: 'tiny' });
+  const splits = h('select', { name: 'splits' }, h('option', { value: 'axis' }, 'Axis-parallel'), h('option', { value: 'full' }, 'Hyperplanes (all features)'),
+    h('option', { value: 'level' }, 'Hyperplanes, extension level…'));
+  const level = h('input', { type: 'number', min: 0, step: 1, value: 1, 'aria-label': 'Extension level', class: 'tiny', disabled: true });
+  splits.addEventListener('change', () => (level.disabled = splits.value !== 'level'));
   const button = h('button', { type: 'button', class: 'primary', disabled: true }, 'Train');
   const info = h('p', { class: 'muted' });
 
@@ -50,6 +54,7 @@ export function trainPanel(wb: Workbench): HTMLElement {
       const ak = n(alarmK, 'Alarm k', (v) => Number.isInteger(v) && v >= 1 && v <= 1000);
       const an = n(alarmN, 'Alarm n', (v) => Number.isInteger(v) && v >= ak && v <= 1000);
       s.alarm = { k: ak, n: an, clear: Math.min(s.alarm.clear, ak - 1) };
+      s.extensionLevel = splits.value === 'axis' ? undefined : splits.value === 'full' ? 'full' : n(level, 'Extension level', (v) => Number.isInteger(v) && v >= 0);
       return null;
     } catch (e) {
       return (e as Error).message;
@@ -84,6 +89,9 @@ export function trainPanel(wb: Workbench): HTMLElement {
     regimes.value = s.regimes;
     alarmK.value = String(s.alarm.k);
     alarmN.value = String(s.alarm.n);
+    splits.value = s.extensionLevel === undefined ? 'axis' : s.extensionLevel === 'full' ? 'full' : 'level';
+    if (typeof s.extensionLevel === 'number') level.value = String(s.extensionLevel);
+    level.disabled = splits.value !== 'level';
   };
   wb.on('status', render);
   wb.on('data', () => {
@@ -102,6 +110,7 @@ export function trainPanel(wb: Workbench): HTMLElement {
       h('div', { class: 'grid2' }, field('Own-unit baseline', unitBase, 'readings; 0 = off'), field('Window', win, 'readings per unit')),
       h('div', { class: 'stats', role: 'group', 'aria-label': 'Window statistics' }, ...statBoxes.map((b) => b.label)),
       field('Operating regimes', regimes),
+      field('Splits', h('div', { class: 'row' }, splits, level), 'hyperplanes: Extended Isolation Forest'),
       h('div', { class: 'field' }, h('span', {}, 'Alarm rule'), h('div', { class: 'row alarm-rule' }, alarmK, ' of the last ', alarmN, ' readings'))),
     button, info);
 }
