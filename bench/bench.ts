@@ -39,7 +39,8 @@ function engineTrainMs(engine: WasmEngine, cols: Float64Array[], repeats = 15): 
   return median(times);
 }
 
-function scoreRate(model: LoadedModel, cols: Float64Array[], repeats = 3): number {
+/** Best of `repeats`: on a shared 2-core VM, neighbours' noise only ever slows a run down. */
+function scoreRate(model: LoadedModel, cols: Float64Array[], repeats = 5): number {
   model.scoreColumns(cols.map((c) => c.subarray(0, 8192)));
   const times: number[] = [];
   for (let r = 0; r < repeats; r++) {
@@ -47,7 +48,7 @@ function scoreRate(model: LoadedModel, cols: Float64Array[], repeats = 3): numbe
     model.scoreColumns(cols);
     times.push(performance.now() - t);
   }
-  return cols[0].length / (median(times) / 1000);
+  return cols[0].length / (Math.min(...times) / 1000);
 }
 
 async function twoWorkerRate(model: ModelJson, cols: Float64Array[]): Promise<number> {
@@ -61,14 +62,17 @@ async function twoWorkerRate(model: ModelJson, cols: Float64Array[]): Promise<nu
   const script = join(packageRoot(), 'dist', 'bench', 'score-worker.js');
   const workers = [[0, half], [half, n]].map(([start, end]) => new Worker(script, { workerData: { model, columns: shared, start, end } }));
   await Promise.all(workers.map((w) => new Promise((ok) => w.once('message', ok))));
-  const t = performance.now();
-  await Promise.all(workers.map((w) => new Promise((ok) => {
-    w.once('message', ok);
-    w.postMessage('go');
-  })));
-  const ms = performance.now() - t;
+  let best = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now();
+    await Promise.all(workers.map((w) => new Promise((ok) => {
+      w.once('message', ok);
+      w.postMessage('go');
+    })));
+    best = Math.min(best, performance.now() - t);
+  }
   await Promise.all(workers.map((w) => w.terminate()));
-  return n / (ms / 1000);
+  return n / (best / 1000);
 }
 
 const fmt = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(1));

@@ -18,7 +18,8 @@ const loaded = new LoadedModel(engine, job.model);
 const cols = job.columns.map((b) => new Float64Array(b).subarray(job.start, job.end));
 loaded.scoreColumns(cols.map((c) => c.subarray(0, 4096))); // warm-up
 parentPort!.postMessage('ready');
-parentPort!.once('message', () => {
+// Each 'go' scores the whole share once (the bench repeats and keeps the best).
+parentPort!.on('message', () => {
   const t = performance.now();
   const { scores } = loaded.scoreColumns(cols);
   parentPort!.postMessage({ ms: performance.now() - t, checksum: scores[0] + scores[scores.length - 1] });
