@@ -6,6 +6,7 @@ import { profileCommand } from './profile-command.js';
 import { trainCommand } from './train-command.js';
 import { scoreCommand } from './score-command.js';
 import { evaluateCommand } from './evaluate-command.js';
+import { consumeCommand, cosmosSetupCommand, replayCommand } from './stream-commands.js';
 
 const HELP = `isoscope — Isolation Forest anomaly detection for sensor data (Wasm engine)
 
@@ -16,6 +17,11 @@ const HELP = `isoscope — Isolation Forest anomaly detection for sensor data (W
                  [--regimes auto|off] [--alarm 5/8] [--alarm-clear 1] [--extension-level N|full] -o model.json
   isoscope score <file> --model model.json [-o scores.csv] [--timings]
   isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--json]
+  isoscope replay <file> --to eventhub [--rate N] [--limit N]
+  isoscope consume --model model.json [--to cosmos] [--metrics-port 9464] [--start earliest|latest]
+  isoscope cosmos-setup
+
+Event Hubs and Cosmos DB settings come from the environment or a .env file (see .env.example).
 
 Files: C-MAPSS text, CSV (, ; tab |), .gz, or a .zip (--entry picks a file inside).
 Run "isoscope <command> --help" for a command's flags.`;
@@ -35,8 +41,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'train': await trainCommand(rest, getEngine, io.out, io.err); break;
       case 'score': await scoreCommand(rest, getEngine, io.out, io.err); break;
       case 'evaluate': await evaluateCommand(rest, getEngine, io.out); break;
+      case 'replay': await replayCommand(rest, io.out, io.err); break;
+      case 'consume': await consumeCommand(rest, getEngine, io.out, io.err); break;
+      case 'cosmos-setup': await cosmosSetupCommand(rest, io.out); break;
       case undefined: case '--help': case '-h': case 'help': io.out(HELP); return command === undefined ? 2 : 0;
-      default: throw new UsageError(`unknown command "${command}"; commands: profile, train, score, evaluate`);
+      default: throw new UsageError(`unknown command "${command}"; commands: profile, train, score, evaluate, replay, consume, cosmos-setup`);
     }
     return 0;
   } catch (e) {

@@ -1,0 +1,132 @@
+// The headless consumer: reads every partition of the hub, scores each batch with the
+// model's stream path (window state per unit: a unit's readings stay ordered on one
+// partition), applies the model's alarm rule, writes enriched documents to Cosmos DB and
+// checkpoints only after the write is acknowledged.
+import { EventHubConsumerClient, earliestEventPosition, type CheckpointStore, type EventPosition, type PartitionContext, type ReceivedEventData, type Subscription } from '@azure/event-hubs';
+import type { WasmEngine } from '../core/wasm-engine.js';
+import { LoadedModel } from '../core/scorer.js';
+import { KofN } from '../core/debounce.js';
+import { SINGLE_READING } from '../core/alarms.js';
+import type { ModelJson } from '../model/types.js';
+import { decodeReadings, documentId, type Reading } from './reading-codec.js';
+import type { CosmosSink, ScoredDocument } from './cosmos-sink.js';
+import type { Metrics } from './metrics.js';
+import { redact, type HubSettings } from './settings.js';
+
+export interface ConsumerOptions {
+  hub: HubSettings;
+  engine: WasmEngine;
+  model: ModelJson;
+  metrics: Metrics;
+  sink?: CosmosSink;
+  checkpointStore?: CheckpointStore;
+  startPosition?: EventPosition;
+  unitField?: string;
+  timeField?: string;
+  maxBatchSize?: number;
+  log?: (line: string) => void;
+}
+
+export class Consumer {
+  private client?: EventHubConsumerClient;
+  private subscription?: Subscription;
+  private loaded: LoadedModel;
+  private alarms: KofN;
+  private model: ModelJson;
+  private readonly opts: ConsumerOptions;
+  private inFlight = Promise.resolve();
+
+  constructor(opts: ConsumerOptions) {
+    this.opts = opts;
+    this.model = opts.model;
+    this.loaded = new LoadedModel(opts.engine, opts.model);
+    this.alarms = new KofN(opts.model.alarm ?? SINGLE_READING);
+  }
+
+  get modelId(): string {
+    return this.model.id;
+  }
+
+  start(): void {
+    const { hub } = this.opts;
+    this.client = this.opts.checkpointStore
+      ? new EventHubConsumerClient(hub.consumerGroup, hub.connectionString, hub.hub, this.opts.checkpointStore)
+      : new EventHubConsumerClient(hub.consumerGroup, hub.connectionString, hub.hub);
+    this.subscription = this.client.subscribe({
+      processEvents: (events, context) => this.process(events, context),
+      processError: async (err) => {
+        this.opts.metrics.healthy = false;
+        this.opts.log?.(`isoscope consume: ${redact((err as Error).message)} (retrying)`);
+      },
+    }, { startPosition: this.opts.startPosition ?? earliestEventPosition, maxBatchSize: this.opts.maxBatchSize ?? 500, maxWaitTimeInSeconds: 1 });
+  }
+
+  /** A newer model: later readings are scored with it (window and alarm state start fresh). */
+  setModel(model: ModelJson): void {
+    const next = new LoadedModel(this.opts.engine, model);
+    const old = this.loaded;
+    this.loaded = next;
+    this.model = model;
+    this.alarms = new KofN(model.alarm ?? SINGLE_READING);
+    void this.inFlight.then(() => old.dispose());
+  }
+
+  private async process(events: ReceivedEventData[], context: PartitionContext): Promise<void> {
+    if (!events.length) return;
+    const m = this.opts.metrics;
+    m.healthy = true;
+    const unitField = this.opts.unitField ?? 'unit_number';
+    const timeField = this.opts.timeField ?? 'time_in_cycles';
+    const bodies = events.map((e) => (e.body && typeof e.body === 'object' ? (e.body as Reading) : {}));
+    const inputs = this.loaded.streamInputs;
+    const t0 = performance.now();
+    const decoded = decodeReadings(bodies, inputs, unitField, timeField);
+    const { scores } = this.loaded.scoreStream(decoded.block, inputs.length, decoded.units, bodies.length);
+    m.observeLatency((performance.now() - t0) / 1000);
+    const offset = this.model.threshold.offset;
+    const scoredAt = new Date().toISOString();
+    const docs: ScoredDocument[] = bodies.map((body, i) => {
+      const s = scores[i];
+      const scored = !Number.isNaN(s);
+      const flag = scored && s - offset < 0 ? 1 : 0;
+      if (scored) this.alarms.push(decoded.units[i], flag);
+      const missing = scored ? undefined : inputs.filter((_, f) => Number.isNaN(decoded.block[i * inputs.length + f]));
+      m.predictions += scored ? 1 : 0;
+      m.anomalies += flag;
+      m.unscored += scored ? 0 : 1;
+      return {
+        ...body,
+        id: documentId(decoded.units[i], decoded.times[i]),
+        unit_number: decoded.units[i],
+        anomaly_score: scored ? -s : null,
+        is_anomaly: scored ? flag === 1 : null,
+        alarm: this.alarms.inAlarm(decoded.units[i]),
+        ...(missing ? { missing_features: missing } : {}),
+        model_id: this.model.id,
+        model_version: this.model.createdAt,
+        scored_at: scoredAt,
+      };
+    });
+    const write = (async () => {
+      if (this.opts.sink) {
+        const before = this.opts.sink.retries;
+        await this.opts.sink.write(docs);
+        m.writeRetries += this.opts.sink.retries - before;
+      }
+      // Only now is the batch safe: a restart resumes after it, never before.
+      if (this.opts.checkpointStore) await context.updateCheckpoint(events[events.length - 1]);
+      const enqueued = Math.min(...events.map((e) => e.enqueuedTimeUtc.getTime()));
+      m.lagSeconds = (Date.now() - enqueued) / 1000;
+    })();
+    this.inFlight = write.catch(() => undefined);
+    await write;
+  }
+
+  /** Stops reading, lets the batch in flight finish its write and checkpoint, then closes. */
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+    await this.inFlight;
+    await this.client?.close();
+    this.loaded.dispose();
+  }
+}

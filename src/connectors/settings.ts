@@ -1,0 +1,74 @@
+// Connection settings from flags, the environment or a .env file. Secrets are checked
+// for shape and never echoed: errors name the setting and what is wrong, not the value.
+
+export interface HubSettings {
+  connectionString: string;
+  hub: string;
+  consumerGroup: string;
+}
+
+export interface CosmosSettings {
+  endpoint: string;
+  key: string;
+  database: string;
+  container: string;
+  modelsContainer: string;
+}
+
+export class SettingsError extends Error {
+  override name = 'UsageError';
+}
+
+export const ENV_DEFAULTS = {
+  EVENTHUB_CONSUMER_GROUP: '$Default',
+  COSMOS_DATABASE: 'iot-sensor-db',
+  COSMOS_CONTAINER: 'anomalies',
+  COSMOS_MODELS_CONTAINER: 'models',
+};
+
+/** Parses an Event Hubs connection string's fields; throws a SettingsError naming what is missing. */
+export function parseHubConnectionString(value: string, setting = 'EVENTHUB_CONNECTION_STRING'): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const part of value.split(';')) {
+    if (!part.trim()) continue;
+    const at = part.indexOf('=');
+    if (at <= 0) throw new SettingsError(`${setting} is malformed: expected key=value pairs separated by ';'`);
+    fields[part.slice(0, at).trim()] = part.slice(at + 1).trim();
+  }
+  if (!fields.Endpoint || !/^sb:\/\/[^/]+/.test(fields.Endpoint)) throw new SettingsError(`${setting} needs Endpoint=sb://<namespace>/`);
+  const sas = 'SharedAccessSignature' in fields;
+  if (!sas && !(fields.SharedAccessKeyName && fields.SharedAccessKey)) {
+    throw new SettingsError(`${setting} needs SharedAccessKeyName and SharedAccessKey, or a SharedAccessSignature`);
+  }
+  return fields;
+}
+
+export function hubSettings(env: NodeJS.ProcessEnv, flags: { hub?: string; group?: string }): HubSettings {
+  const connectionString = env.EVENTHUB_CONNECTION_STRING;
+  if (!connectionString) throw new SettingsError('set EVENTHUB_CONNECTION_STRING (environment or .env) to reach Event Hubs');
+  const fields = parseHubConnectionString(connectionString);
+  const hub = flags.hub ?? env.EVENTHUB_NAME ?? fields.EntityPath;
+  if (!hub) throw new SettingsError('name the event hub: EVENTHUB_NAME, --hub, or EntityPath in the connection string');
+  return { connectionString, hub, consumerGroup: flags.group ?? env.EVENTHUB_CONSUMER_GROUP ?? ENV_DEFAULTS.EVENTHUB_CONSUMER_GROUP };
+}
+
+export function cosmosSettings(env: NodeJS.ProcessEnv): CosmosSettings {
+  const endpoint = env.COSMOS_ENDPOINT;
+  const key = env.COSMOS_KEY;
+  if (!endpoint) throw new SettingsError('set COSMOS_ENDPOINT (environment or .env) to reach Cosmos DB');
+  if (!/^https?:\/\/[^/]+/.test(endpoint)) throw new SettingsError('COSMOS_ENDPOINT must be an http(s) URL, like https://<account>.documents.azure.com:443/');
+  if (!key) throw new SettingsError('set COSMOS_KEY (a key or resource token) to reach Cosmos DB');
+  return {
+    endpoint, key,
+    database: env.COSMOS_DATABASE ?? ENV_DEFAULTS.COSMOS_DATABASE,
+    container: env.COSMOS_CONTAINER ?? ENV_DEFAULTS.COSMOS_CONTAINER,
+    modelsContainer: env.COSMOS_MODELS_CONTAINER ?? ENV_DEFAULTS.COSMOS_MODELS_CONTAINER,
+  };
+}
+
+/** Replaces every secret-looking value in a message (keys, signatures, tokens). */
+export function redact(text: string): string {
+  return text
+    .replace(/(SharedAccessKey|SharedAccessSignature|AccountKey|sig)=([^;&\s"]+)/gi, '$1=***')
+    .replace(/(type=master&ver=1\.0&sig=)[^&\s"]+/gi, '$1***');
+}
