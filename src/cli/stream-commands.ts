@@ -12,9 +12,10 @@ import { num, oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { readDataset, readModel } from './files.js';
 import { loadDotEnv } from './env.js';
+import { blobCheckpointStore } from '../connectors/checkpoints.js';
 
 const REPLAY = 'isoscope replay <file> --to eventhub [--rate N] [--limit N] [--hub NAME]';
-const CONSUME = 'isoscope consume --model model.json [--to cosmos] [--metrics-port 9464] [--start earliest|latest] [--hub NAME] [--group NAME] [--unit-field unit_number] [--time-field time_in_cycles]';
+const CONSUME = 'isoscope consume --model model.json [--to cosmos] [--checkpoint-container NAME] [--metrics-port 9464] [--start earliest|latest] [--hub NAME] [--group NAME] [--unit-field unit_number] [--time-field time_in_cycles]';
 const SETUP = 'isoscope cosmos-setup';
 
 function cosmosClient(env: NodeJS.ProcessEnv): { client: CosmosClient; settings: ReturnType<typeof cosmosSettings> } {
@@ -88,6 +89,7 @@ export async function consumeCommand(argv: string[], engine: () => Promise<WasmE
   const { values } = parse(argv, {
     model: { type: 'string' }, to: { type: 'string' }, 'metrics-port': { type: 'string' }, start: { type: 'string' },
     hub: { type: 'string' }, group: { type: 'string' }, 'unit-field': { type: 'string' }, 'time-field': { type: 'string' },
+    'checkpoint-container': { type: 'string' },
   }, CONSUME);
   if (values.help) return out(CONSUME);
   if (!values.model) throw new UsageError(`consume needs --model model.json\nusage: ${CONSUME}`);
@@ -108,11 +110,19 @@ export async function consumeCommand(argv: string[], engine: () => Promise<WasmE
     });
     sink = new CosmosSink(container, { onRetry: (n, ms) => err(`isoscope consume: Cosmos DB asked to retry ${n} document(s) in ${ms} ms`) });
   }
+  let checkpointStore;
+  if (values['checkpoint-container']) {
+    const conn = process.env.CHECKPOINT_STORAGE_CONNECTION_STRING;
+    if (!conn) throw new UsageError('--checkpoint-container needs CHECKPOINT_STORAGE_CONNECTION_STRING (a Blob storage connection string)');
+    checkpointStore = await blobCheckpointStore(conn, values['checkpoint-container']).catch((e) => {
+      throw reachError(`checkpoint storage container ${values['checkpoint-container']}`, e);
+    });
+  }
   const port = num(values['metrics-port'], '--metrics-port', 9464);
   const server = await metrics.serve(port).catch((e) => {
     throw new UsageError(`cannot serve metrics on port ${port}: ${(e as Error).message}`);
   });
-  const consumer = new Consumer({ hub, engine: await engine(), model, metrics, sink,
+  const consumer = new Consumer({ hub, engine: await engine(), model, metrics, sink, checkpointStore,
     startPosition: values.start === 'latest' ? latestEventPosition : earliestEventPosition,
     unitField: values['unit-field'], timeField: values['time-field'], log: err });
   consumer.start();

@@ -25,6 +25,8 @@ export interface ConsumerOptions {
   timeField?: string;
   maxBatchSize?: number;
   log?: (line: string) => void;
+  /** How often consumers sharing a checkpoint store rebalance partitions (SDK defaults: 10 s / 60 s). */
+  loadBalancing?: { updateIntervalInMs: number; partitionOwnershipExpirationIntervalInMs: number };
 }
 
 export class Consumer {
@@ -49,9 +51,10 @@ export class Consumer {
 
   start(): void {
     const { hub } = this.opts;
+    const clientOptions = this.opts.loadBalancing ? { loadBalancingOptions: { strategy: 'balanced' as const, ...this.opts.loadBalancing } } : {};
     this.client = this.opts.checkpointStore
-      ? new EventHubConsumerClient(hub.consumerGroup, hub.connectionString, hub.hub, this.opts.checkpointStore)
-      : new EventHubConsumerClient(hub.consumerGroup, hub.connectionString, hub.hub);
+      ? new EventHubConsumerClient(hub.consumerGroup, hub.connectionString, hub.hub, this.opts.checkpointStore, clientOptions)
+      : new EventHubConsumerClient(hub.consumerGroup, hub.connectionString, hub.hub, clientOptions);
     this.subscription = this.client.subscribe({
       processEvents: (events, context) => this.process(events, context),
       processError: async (err) => {
