@@ -52,17 +52,20 @@ afterAll(async () => {
 
 test('the hub crashes and returns, Cosmos DB throttles: still exactly one document per reading', async () => {
   const ds = loadFd001();
+  const half = 3000;
   const limit = 6000;
-  const env = { EVENTHUB_CONNECTION_STRING: hub.connectionString() };
-  const producer = new EventHubProducerClient(env.EVENTHUB_CONNECTION_STRING);
-  await publishDataset(producer, ds, { rate: 0, limit });
-  await producer.close();
+  const publish = async (from: number, to: number) => {
+    const producer = new EventHubProducerClient(hub.connectionString());
+    expect(await publishDataset(producer, ds, { rate: 0, from, limit: to })).toBe(to - from);
+    await producer.close();
+  };
+  await publish(0, half);
 
   const metrics = new Metrics();
   const sink = new CosmosSink(container, { concurrency: 2 });
-  const consumer = new Consumer({ hub: hubSettings(env, {}), engine: await getEngine(), model, metrics, sink, maxBatchSize: 200 });
+  const consumer = new Consumer({ hub: hubSettings({ EVENTHUB_CONNECTION_STRING: hub.connectionString() }, {}), engine: await getEngine(), model, metrics, sink, maxBatchSize: 200 });
   consumer.start();
-  await until(() => sink.written >= 1500, 60_000, 'the first readings');
+  await until(() => sink.written >= 1000, 60_000, 'the first readings');
 
   // The hub goes away mid-stream and comes back on the same port with its events.
   const port = hub.port;
@@ -71,19 +74,25 @@ test('the hub crashes and returns, Cosmos DB throttles: still exactly one docume
   hub = new EventHubServer({ hub: 'readings', store: hub.store, port });
   await hub.start();
 
-  // Cosmos DB throttles every write for a while.
+  // Cosmos DB throttles every write while the second half arrives: the consumer must have
+  // reconnected to get it, and must wait out the 429s to store it.
   proxy.throttle = true;
-  await until(() => proxy.throttled >= 5, 30_000, 'throttled writes');
+  await publish(half, limit);
+  await until(() => proxy.throttled >= 5, 60_000, 'throttled writes');
   await new Promise((ok) => setTimeout(ok, 1000));
   proxy.throttle = false;
 
-  await until(() => sink.written >= limit, 120_000, 'every reading stored');
+  // Re-deliveries after the restart are possible (at-least-once): wait for the documents, not a count of writes.
+  const stored = async () => (await cosmos.client.database(ENV_DEFAULTS.COSMOS_DATABASE).container(ENV_DEFAULTS.COSMOS_CONTAINER)
+    .items.query<{ id: string }>('SELECT c.id FROM c').fetchAll()).resources;
+  const end = Date.now() + 120_000;
+  while (new Set((await stored()).map((r) => r.id)).size < limit) {
+    if (Date.now() > end) throw new Error(`only ${new Set((await stored()).map((r) => r.id)).size} of ${limit} readings stored`);
+    await new Promise((ok) => setTimeout(ok, 1000));
+  }
   await consumer.stop();
-  const { resources } = await cosmos.client.database(ENV_DEFAULTS.COSMOS_DATABASE).container(ENV_DEFAULTS.COSMOS_CONTAINER)
-    .items.query<{ id: string }>('SELECT c.id FROM c').fetchAll();
-  expect(resources).toHaveLength(limit);
+  const resources = await stored();
   expect(new Set(resources.map((r) => r.id)).size).toBe(limit);
-  // Writes were refused with 429 for a while (the SDK and the sink waited as told), yet nothing is missing or doubled.
+  expect(resources).toHaveLength(limit);
   expect(proxy.throttled).toBeGreaterThanOrEqual(5);
-  expect(metrics.predictions).toBeGreaterThanOrEqual(limit);
 }, 240_000);

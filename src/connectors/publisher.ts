@@ -9,7 +9,9 @@ import { readingOf, unitOf } from './reading-codec.js';
 export interface PublishOptions {
   /** Readings per second; 0 = as fast as possible. */
   rate: number;
-  /** Stop after this many readings (default: all). */
+  /** Start at this reading of the stream (default 0). */
+  from?: number;
+  /** Stop before this reading of the stream (default: all). */
   limit?: number;
   signal?: AbortSignal;
   onProgress?: (sent: number, total: number) => void;
@@ -20,11 +22,12 @@ const TICK_MS = 100;
 export async function publishDataset(producer: EventHubProducerClient, ds: Dataset, opts: PublishOptions): Promise<number> {
   const order = streamOrder(ds);
   const total = Math.min(order.length, opts.limit ?? order.length);
+  const first = Math.min(total, opts.from ?? 0);
   const started = Date.now();
-  let sent = 0;
+  let sent = first;
   while (sent < total) {
     if (opts.signal?.aborted) break;
-    const due = opts.rate > 0 ? Math.min(total, Math.floor(((Date.now() - started) / 1000) * opts.rate) + 1) : Math.min(total, sent + 5000);
+    const due = opts.rate > 0 ? Math.min(total, first + Math.floor(((Date.now() - started) / 1000) * opts.rate) + 1) : Math.min(total, sent + 5000);
     if (due <= sent) {
       await new Promise((ok) => setTimeout(ok, TICK_MS));
       continue;
@@ -52,5 +55,5 @@ export async function publishDataset(producer: EventHubProducerClient, ds: Datas
     sent = due;
     opts.onProgress?.(sent, total);
   }
-  return sent;
+  return sent - first;
 }
