@@ -1,14 +1,13 @@
 // Two consumers share the hub through Blob checkpoints (Azurite): the partitions are
 // split between them, one stops mid-stream and the other takes its partitions over, and
 // a consumer started afterwards resumes from the checkpoints instead of the beginning.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import type { Container } from '@azure/cosmos';
 import { EventHubServer, HubStore } from './servers/event-hub-server.js';
 import { startCosmos, type LocalCosmos } from './servers/cosmos-server.js';
 import { startAzurite, type LocalBlob } from './servers/azurite.js';
-import { getEngine, loadFd001 } from './helpers.js';
+import { getEngine, loadFd001, shippedModel, until } from './helpers.js';
 import { publishDataset } from '../src/connectors/publisher.js';
 import { setupCosmos } from '../src/connectors/cosmos-setup.js';
 import { CosmosSink } from '../src/connectors/cosmos-sink.js';
@@ -16,21 +15,13 @@ import { Consumer } from '../src/connectors/consumer.js';
 import { Metrics } from '../src/connectors/metrics.js';
 import { blobCheckpointStore } from '../src/connectors/checkpoints.js';
 import { hubSettings, ENV_DEFAULTS } from '../src/connectors/settings.js';
-import { parseModelText } from '../src/model/validate.js';
 
-const model = parseModelText(readFileSync(new URL('../models/fd001-baseline.json', import.meta.url), 'utf8')).model;
+const model = await shippedModel();
 let hub: EventHubServer;
 let cosmos: LocalCosmos;
 let blob: LocalBlob;
 let container: Container;
 
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-}
 
 beforeAll(async () => {
   hub = new EventHubServer({ hub: 'readings', store: new HubStore(4) });

@@ -1,36 +1,27 @@
 // Faults on the way from Event Hubs to Cosmos DB: the hub goes down mid-stream and comes
 // back, and Cosmos DB throttles writes for a while. Afterwards every reading is stored
 // exactly once (ids are unit-time, writes are upserts), none missing.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { EventHubServer, HubStore } from './servers/event-hub-server.js';
 import { startCosmos, type LocalCosmos } from './servers/cosmos-server.js';
 import { startThrottlingProxy, type ThrottlingProxy } from './servers/throttling-proxy.js';
-import { getEngine, loadFd001 } from './helpers.js';
+import { getEngine, loadFd001, shippedModel, until } from './helpers.js';
 import { publishDataset } from '../src/connectors/publisher.js';
 import { setupCosmos } from '../src/connectors/cosmos-setup.js';
 import { CosmosSink } from '../src/connectors/cosmos-sink.js';
 import { Consumer } from '../src/connectors/consumer.js';
 import { Metrics } from '../src/connectors/metrics.js';
 import { hubSettings, ENV_DEFAULTS } from '../src/connectors/settings.js';
-import { parseModelText } from '../src/model/validate.js';
 
-const model = parseModelText(readFileSync(new URL('../models/fd001-baseline.json', import.meta.url), 'utf8')).model;
+const model = await shippedModel();
 let hub: EventHubServer;
 let cosmos: LocalCosmos;
 let proxy: ThrottlingProxy;
 let container: Container;
 let client: CosmosClient;
 
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-}
 
 beforeAll(async () => {
   hub = new EventHubServer({ hub: 'readings', store: new HubStore(4) });

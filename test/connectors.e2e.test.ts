@@ -1,19 +1,17 @@
 // Event Hubs in, Cosmos DB out, through the real @azure SDKs against local servers on
 // loopback: the local AMQP hub (test/servers) and @vercel/cosmosdb-server.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import type { Container } from '@azure/cosmos';
 import { EventHubServer, HubStore } from './servers/event-hub-server.js';
 import { startCosmos, type LocalCosmos } from './servers/cosmos-server.js';
-import { getEngine, loadFd001 } from './helpers.js';
+import { getEngine, loadFd001, shippedModel, until } from './helpers.js';
 import { publishDataset } from '../src/connectors/publisher.js';
 import { setupCosmos } from '../src/connectors/cosmos-setup.js';
 import { CosmosSink } from '../src/connectors/cosmos-sink.js';
 import { Consumer } from '../src/connectors/consumer.js';
 import { Metrics } from '../src/connectors/metrics.js';
 import { hubSettings, ENV_DEFAULTS } from '../src/connectors/settings.js';
-import { parseModelText } from '../src/model/validate.js';
 import { LoadedModel } from '../src/core/scorer.js';
 import type { ModelJson } from '../src/model/types.js';
 import { execFile } from 'node:child_process';
@@ -35,15 +33,8 @@ async function cli(env: Record<string, string>, ...args: string[]): Promise<{ co
 let hub: EventHubServer;
 let cosmos: LocalCosmos;
 let container: Container;
-const model = parseModelText(readFileSync(new URL('../models/fd001-baseline.json', import.meta.url), 'utf8')).model;
+const model = await shippedModel();
 
-async function until(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((ok) => setTimeout(ok, 200));
-  }
-}
 
 beforeAll(async () => {
   hub = new EventHubServer({ hub: 'readings', store: new HubStore(4) });

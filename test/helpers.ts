@@ -27,3 +27,18 @@ export function lcg(seed: number): () => number {
     return s / 2 ** 32;
   };
 }
+
+/** Polls until `check` holds, failing with `what` after `ms`. */
+export async function until(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
+
+/** The shipped default model (models/fd001-baseline.json), validated. */
+export async function shippedModel(): Promise<import('../src/model/types.js').ModelJson> {
+  const { parseModelText } = await import('../src/model/validate.js');
+  return parseModelText(readFileSync(join(import.meta.dirname, '..', 'models', 'fd001-baseline.json'), 'utf8')).model;
+}

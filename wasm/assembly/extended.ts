@@ -4,7 +4,7 @@
 // hyperplane passes through a point drawn uniformly in the node's bounding box. A reading
 // goes left when normal · x <= normal · point (the stored threshold), in f64.
 import { seedRng, nextBelow, nextUnit } from "./rng";
-import { TrainOutput } from "./train";
+import { TrainOutput, pushFrame as frame, swapI32 as swap } from "./train";
 
 const STACK_CAP: i32 = 128;
 
@@ -130,20 +130,4 @@ export function trainExtended(
   store<f64>(out.threshold + (at << 3), 0);
   store<i32>(out.left + (at << 2), -1);
   store<i32>(out.right + (at << 2), -1);
-}
-
-@inline function swap(arr: usize, a: i32, b: i32): void {
-  const pa = arr + (<usize>a << 2);
-  const pb = arr + (<usize>b << 2);
-  const va = load<i32>(pa);
-  store<i32>(pa, load<i32>(pb));
-  store<i32>(pb, va);
-}
-
-@inline function frame(stack: usize, at: i32, node: i32, start: i32, end: i32, depth: i32): void {
-  const fp = stack + (<usize>at << 4);
-  store<i32>(fp, node);
-  store<i32>(fp, start, 4);
-  store<i32>(fp, end, 8);
-  store<i32>(fp, depth, 12);
 }

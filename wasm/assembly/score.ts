@@ -90,6 +90,20 @@ function walkBlock(forest: Forest, rows: usize, count: i32, acc: usize): void {
   }
 }
 
+/** Walks a scaled block through the forest and writes its scores (NaN where a feature was missing); returns the unscorable count. */
+function finishBlock(forest: Forest, scratch: usize, missing: usize, acc: usize, count: i32, out: usize): i32 {
+  walkBlock(forest, scratch, count, acc);
+  const norm = <f64>forest.nTrees;
+  let unscorable = 0;
+  for (let r = 0; r < count; r++) {
+    let s: f64 = NaN;
+    if (load<u8>(missing + <usize>r) == 0) s = -isolationScore(load<f64>(acc + (<usize>r << 3)) / norm, forest.cPsi);
+    else unscorable++;
+    store<f64>(out + (<usize>r << 3), s);
+  }
+  return unscorable;
+}
+
 /**
  * scikit-learn's score_samples (-2^(-E[h]/c(psi)); lower is more abnormal) for n rows
  * into out (f64[n]). NaN for a row with a missing or non-finite feature: such a row is
@@ -103,21 +117,11 @@ export function scoreSamples(handle: usize, layout: i32, src: usize, stride: i32
   const scratch = heap.alloc(<usize>BLOCK * <usize>d * 4);
   const missing = heap.alloc(<usize>BLOCK);
   const acc = heap.alloc(<usize>BLOCK << 3);
-  const norm = <f64>forest.nTrees;
   let unscorable = 0;
   for (let row0 = 0; row0 < n; row0 += BLOCK) {
     const count = min(BLOCK, n - row0);
     scaleBlock(layout, src, stride, d, row0, count, forest.mean, forest.scale, scratch, missing);
-    walkBlock(forest, scratch, count, acc);
-    for (let r = 0; r < count; r++) {
-      let s: f64 = NaN;
-      if (load<u8>(missing + <usize>r) == 0) {
-        s = -isolationScore(load<f64>(acc + (<usize>r << 3)) / norm, forest.cPsi);
-      } else {
-        unscorable++;
-      }
-      store<f64>(out + (<usize>(row0 + r) << 3), s);
-    }
+    unscorable += finishBlock(forest, scratch, missing, acc, count, out + (<usize>row0 << 3));
   }
   heap.free(scratch);
   heap.free(missing);
@@ -152,7 +156,6 @@ export function scoreWindowed(handle: usize, window: usize, layout: i32, src: us
   const scratch = heap.alloc(<usize>BLOCK * <usize>d * 4);
   const missing = heap.alloc(<usize>BLOCK);
   const acc = heap.alloc(<usize>BLOCK << 3);
-  const norm = <f64>forest.nTrees;
   let unscorable = 0;
   for (let row0 = 0; row0 < n; row0 += BLOCK) {
     const count = min(BLOCK, n - row0);
@@ -239,13 +242,7 @@ export function scoreWindowed(handle: usize, window: usize, layout: i32, src: us
         store<f64>(s, <f64>head, 48);
       }
     }
-    walkBlock(forest, scratch, count, acc);
-    for (let r = 0; r < count; r++) {
-      let sc: f64 = NaN;
-      if (load<u8>(missing + <usize>r) == 0) sc = -isolationScore(load<f64>(acc + (<usize>r << 3)) / norm, forest.cPsi);
-      else unscorable++;
-      store<f64>(out + (<usize>(row0 + r) << 3), sc);
-    }
+    unscorable += finishBlock(forest, scratch, missing, acc, count, out + (<usize>row0 << 3));
   }
   heap.free(scratch);
   heap.free(missing);

@@ -69,7 +69,7 @@ function drawSubsample(perm: usize, idx: usize, n: i32, psi: i32, bootstrap: boo
   memory.copy(idx, perm, <usize>psi << 2);
 }
 
-@inline function swapI32(arr: usize, a: i32, b: i32): void {
+@inline export function swapI32(arr: usize, a: i32, b: i32): void {
   const pa = arr + (<usize>a << 2);
   const pb = arr + (<usize>b << 2);
   const va = load<i32>(pa);
@@ -147,7 +147,7 @@ function growTree(
   return nodes;
 }
 
-@inline function pushFrame(stack: usize, at: i32, node: i32, start: i32, end: i32, depth: i32): void {
+@inline export function pushFrame(stack: usize, at: i32, node: i32, start: i32, end: i32, depth: i32): void {
   const fp = stack + (<usize>at << 4);
   store<i32>(fp, node);
   store<i32>(fp, start, 4);
