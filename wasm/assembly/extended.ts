@@ -4,7 +4,7 @@
 // hyperplane passes through a point drawn uniformly in the node's bounding box. A reading
 // goes left when normal · x <= normal · point (the stored threshold), in f64.
 import { seedRng, nextBelow, nextUnit } from "./rng";
-import { TrainOutput, pushFrame as frame, swapI32 as swap } from "./train";
+import { TrainOutput, drawSubsample, pushFrame as frame, swapI32 as swap } from "./train";
 
 const STACK_CAP: i32 = 128;
 
@@ -38,11 +38,7 @@ export function trainExtended(
   for (let i = 0; i < n; i++) store<i32>(perm + (<usize>i << 2), i);
   for (let f = 0; f < d; f++) store<i32>(dims + (<usize>f << 2), f);
   for (let t = 0; t < nTrees; t++) {
-    for (let k = 0; k < psi; k++) {
-      const j = k + <i32>nextBelow(<u32>(n - k));
-      swap(perm, k, j);
-    }
-    memory.copy(idx, perm, <usize>psi << 2);
+    drawSubsample(perm, idx, n, psi, false);
     const base = <usize>t * <usize>nodeCap;
     let top = 0;
     let nodes = 1;

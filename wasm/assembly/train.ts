@@ -55,7 +55,7 @@ export function trainForest(
   return 0;
 }
 
-function drawSubsample(perm: usize, idx: usize, n: i32, psi: i32, bootstrap: bool): void {
+export function drawSubsample(perm: usize, idx: usize, n: i32, psi: i32, bootstrap: bool): void {
   if (bootstrap) {
     for (let k = 0; k < psi; k++) store<i32>(idx + (<usize>k << 2), <i32>nextBelow(<u32>n));
     return;

@@ -26,8 +26,8 @@ export function trainPanel(wb: Workbench): HTMLElement {
   const regimes = h('select', { name: 'regimes' }, h('option', { value: 'auto' }, 'Auto-detect'), h('option', { value: 'off' }, 'Off'));
   const alarmK = h('input', { type: 'number', min: 1, max: 1000, step: 1, value: s.alarm.k, 'aria-label': 'Alarm k', class: 'tiny' });
   const alarmN = h('input', { type: 'number', min: 1, max: 1000, step: 1, value: s.alarm.n, 'aria-label': 'Alarm n', class: 'tiny' });
-  const splits = h('select', { name: 'splits' }, h('option', { value: 'axis' }, 'Axis-parallel'), h('option', { value: 'full' }, 'Hyperplanes (all features)'),
-    h('option', { value: 'level' }, 'Hyperplanes, extension level…'));
+  const splits = h('select', { name: 'splits' }, h('option', { value: 'axis' }, 'Axis-parallel'), h('option', { value: 'full' }, 'Hyperplanes (all)'),
+    h('option', { value: 'level' }, 'Hyperplanes, level'));
   const level = h('input', { type: 'number', min: 0, step: 1, value: 1, 'aria-label': 'Extension level', class: 'tiny', disabled: true });
   splits.addEventListener('change', () => (level.disabled = splits.value !== 'level'));
   const button = h('button', { type: 'button', class: 'primary', disabled: true }, 'Train');
@@ -70,7 +70,8 @@ export function trainPanel(wb: Workbench): HTMLElement {
     button.disabled = !wb.data || wb.busy !== '';
     button.textContent = wb.busy === 'training' ? 'Training…' : 'Train';
     button.setAttribute('aria-busy', String(wb.busy === 'training'));
-    info.textContent = wb.model ? `Model ${wb.model.id} · ${wb.model.forest.trees.length} trees · ${wb.model.features.length} features`
+    const splits = wb.model?.forest.kind === 'extended-isolation-forest' ? ` · hyperplanes (level ${wb.model.forest.extensionLevel})` : '';
+    info.textContent = wb.model ? `Model ${wb.model.id} · ${wb.model.forest.trees.length} trees · ${wb.model.features.length} features${splits}`
       + (wb.lastTrainMs ? ` · ${wb.lastTrainMs.toFixed(0)} ms` : '') : 'No model yet.';
   };
   // Reflect settings restored from a saved session.
