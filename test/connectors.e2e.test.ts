@@ -14,7 +14,9 @@ import { Metrics } from '../src/connectors/metrics.js';
 import { hubSettings, ENV_DEFAULTS } from '../src/connectors/settings.js';
 import { LoadedModel } from '../src/core/scorer.js';
 import type { ModelJson } from '../src/model/types.js';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { cmapssPath } from './helpers.js';
@@ -45,6 +47,12 @@ beforeAll(async () => {
   await setupCosmos(cosmos.client, settings); // idempotent
   container = cosmos.client.database(settings.database).container(settings.container);
 }, 60_000);
+
+/** A container of its own: the local server scans every document on each query, so a busy one makes queries slow. */
+async function freshContainer(name: string): Promise<Container> {
+  await setupCosmos(cosmos.client, { endpoint: cosmos.endpoint, key: 'x', database: ENV_DEFAULTS.COSMOS_DATABASE, container: name, modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER });
+  return cosmos.client.database(ENV_DEFAULTS.COSMOS_DATABASE).container(name);
+}
 
 afterAll(async () => {
   await hub?.stop();
@@ -88,7 +96,8 @@ describe('Event Hubs → consumer → Cosmos DB (real SDKs, local servers)', () 
 
   test('a model published while consuming scores the readings that follow', async () => {
     const env = { EVENTHUB_CONNECTION_STRING: hub.connectionString() };
-    const sink = new CosmosSink(container);
+    const swapped = await freshContainer('swap');
+    const sink = new CosmosSink(swapped);
     const { latestEventPosition } = await import('@azure/event-hubs');
     const consumer = new Consumer({ hub: hubSettings(env, {}), engine: await getEngine(), model, metrics: new Metrics(), sink, startPosition: latestEventPosition });
     consumer.start();
@@ -106,7 +115,7 @@ describe('Event Hubs → consumer → Cosmos DB (real SDKs, local servers)', () 
     await producer.close();
     await until(() => sink.written >= 20, 30_000, 'the new readings');
     await consumer.stop();
-    const { resources } = await container.items.query<{ model_id: string }>({ query: 'SELECT c.model_id FROM c WHERE c.unit_number = 999' }).fetchAll();
+    const { resources } = await swapped.items.query<{ model_id: string }>({ query: 'SELECT c.model_id FROM c WHERE c.unit_number = 999' }).fetchAll();
     expect(resources).toHaveLength(20);
     expect(new Set(resources.map((r) => r.model_id))).toEqual(new Set([newer.id]));
   }, 60_000);
@@ -136,6 +145,66 @@ describe('the CLI in the pipeline', () => {
       seen.set(e.partitionKey!, { partition: p, time: body.time_in_cycles });
     }));
   }, 60_000);
+
+  test('consume --model-from cosmos follows each newer published model and skips a broken one', async () => {
+    const env = { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: 'bG9jYWw=', EVENTHUB_CONNECTION_STRING: hub.connectionString(), COSMOS_CONTAINER: 'followed' };
+    expect((await cli(env, 'cosmos-setup')).stdout).toMatch(/ready: container followed/);
+    const followed = cosmos.client.database(ENV_DEFAULTS.COSMOS_DATABASE).container('followed');
+    const dir = mkdtempSync(join(tmpdir(), 'isoscope-models-'));
+    const first = join(dir, 'first.json');
+    const second = join(dir, 'second.json');
+    writeFileSync(first, JSON.stringify(model));
+    writeFileSync(second, JSON.stringify({ ...model, id: `${model.id}-retrained` }));
+    const none = await cli(env, 'consume', '--model-from', 'cosmos');
+    expect(none.stderr).toMatch(/no model is published in iot-sensor-db\/models yet/);
+    const p1 = await cli(env, 'publish-model', first, '--note', 'baseline');
+    expect(p1.stdout).toMatch(new RegExp(`published model ${model.id} as v1 in iot-sensor-db/models`));
+
+    const since = new Date(Date.now() - 1).toISOString();
+    const child = spawn('node', [BIN, 'consume', '--model-from', 'cosmos', '--to', 'cosmos', '--model-poll', '0.5', '--start', since, '--metrics-port', '0'],
+      { env: { PATH: process.env.PATH, ...env }, cwd: '/tmp' });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((ok) => child.on('exit', ok));
+    await until(() => /scoring readings \(\$Default\) with model .* \(v1\)/.test(stderr), 20_000, 'the consumer to start');
+
+    const producer = new EventHubProducerClient(env.EVENTHUB_CONNECTION_STRING);
+    const send = async (from: number, to: number) => {
+      const batch = await producer.createBatch({ partitionKey: '998' });
+      for (let t = from; t <= to; t++) {
+        const reading: Record<string, number> = { unit_number: 998, time_in_cycles: t };
+        model.recipe!.inputs.forEach((name, i) => (reading[name] = model.scaler.mean[i] ?? 0));
+        batch.tryAdd({ body: reading });
+      }
+      await producer.sendBatch(batch);
+    };
+    const versions = async () => (await followed.items.query<{ time_in_cycles: number; model_version: string; model_id: string }>(
+      'SELECT c.time_in_cycles, c.model_version, c.model_id FROM c WHERE c.unit_number = 998').fetchAll()).resources;
+    await send(1, 10);
+    await until(async () => (await versions()).length === 10, 20_000, 'the first readings');
+
+    const p2 = await cli(env, 'publish-model', second);
+    expect(p2.stdout).toMatch(/as v2/);
+    await until(() => /now scoring with published model v2/.test(stderr), 20_000, 'the consumer to switch to v2');
+    // A document that is not a model must not replace the one in use.
+    await cosmos.client.database('iot-sensor-db').container('models').items.create({ id: 'v3', version: 3, created: new Date().toISOString(), model: { format: 'nope' } });
+    await until(() => /model check failed, keeping the current model: published model v3 is not a valid isoscope model/.test(stderr), 20_000, 'the broken v3 to be reported');
+    await send(11, 20);
+    await until(async () => (await versions()).length === 20, 20_000, 'the later readings');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await producer.close();
+
+    const docs = await versions();
+    for (const d of docs) {
+      expect(d.model_version).toBe(d.time_in_cycles <= 10 ? 'v1' : 'v2');
+      expect(d.model_id).toBe(d.time_in_cycles <= 10 ? model.id : `${model.id}-retrained`);
+    }
+    expect(stderr).toMatch(/stopped; 20 readings scored/);
+    const list = await cli(env, 'models');
+    expect(list.stdout).toMatch(/^v2 .*-retrained/m);
+    expect(list.stdout).toMatch(/^v1 .* baseline$/m);
+  }, 90_000);
 
   test('missing or malformed settings give one line, and never echo a key', async () => {
     const none = await cli({}, 'replay', cmapssPath('test_FD001.txt'), '--to', 'eventhub');

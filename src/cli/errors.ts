@@ -6,5 +6,5 @@ export class UsageError extends Error {
 
 /** Errors whose message is written for the user (data, model, parameter, usage). */
 export function isUserError(e: unknown): e is Error {
-  return e instanceof Error && ['UsageError', 'DataError', 'ModelError', 'ParamError'].includes(e.name);
+  return e instanceof Error && ['UsageError', 'DataError', 'ModelError', 'ParamError', 'RegistryError'].includes(e.name);
 }

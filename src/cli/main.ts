@@ -6,7 +6,9 @@ import { profileCommand } from './profile-command.js';
 import { trainCommand } from './train-command.js';
 import { scoreCommand } from './score-command.js';
 import { evaluateCommand } from './evaluate-command.js';
-import { consumeCommand, cosmosSetupCommand, replayCommand } from './stream-commands.js';
+import { cosmosSetupCommand, replayCommand } from './stream-commands.js';
+import { consumeCommand } from './consume-command.js';
+import { listModelsCommand, publishModelCommand } from './model-commands.js';
 
 const HELP = `isoscope — Isolation Forest anomaly detection for sensor data (Wasm engine)
 
@@ -18,8 +20,11 @@ const HELP = `isoscope — Isolation Forest anomaly detection for sensor data (W
   isoscope score <file> --model model.json [-o scores.csv] [--timings]
   isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--json]
   isoscope replay <file> --to eventhub [--rate N] [--limit N]
-  isoscope consume --model model.json [--to cosmos] [--metrics-port 9464] [--start earliest|latest]
+  isoscope consume --model model.json|--model-from cosmos [--to cosmos] [--checkpoint-container NAME]
+                   [--metrics-port 9464] [--start earliest|latest|<ISO time>] [--model-poll 30]
   isoscope cosmos-setup
+  isoscope publish-model <model.json> [--note TEXT]
+  isoscope models
 
 Event Hubs and Cosmos DB settings come from the environment or a .env file (see .env.example).
 
@@ -44,8 +49,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'replay': await replayCommand(rest, io.out, io.err); break;
       case 'consume': await consumeCommand(rest, getEngine, io.out, io.err); break;
       case 'cosmos-setup': await cosmosSetupCommand(rest, io.out); break;
+      case 'publish-model': await publishModelCommand(rest, io.out); break;
+      case 'models': await listModelsCommand(rest, io.out); break;
       case undefined: case '--help': case '-h': case 'help': io.out(HELP); return command === undefined ? 2 : 0;
-      default: throw new UsageError(`unknown command "${command}"; commands: profile, train, score, evaluate, replay, consume, cosmos-setup`);
+      default: throw new UsageError(`unknown command "${command}"; commands: profile, train, score, evaluate, replay, consume, cosmos-setup, publish-model, models`);
     }
     return 0;
   } catch (e) {

@@ -17,6 +17,8 @@ export interface ConsumerOptions {
   hub: HubSettings;
   engine: WasmEngine;
   model: ModelJson;
+  /** What documents carry as model_version: the published version ("v3"), else the model's createdAt. */
+  modelVersion?: string;
   metrics: Metrics;
   sink?: CosmosSink;
   checkpointStore?: CheckpointStore;
@@ -35,12 +37,14 @@ export class Consumer {
   private loaded: LoadedModel;
   private alarms: KofN;
   private model: ModelJson;
+  private modelVersion: string;
   private readonly opts: ConsumerOptions;
   private inFlight = Promise.resolve();
 
   constructor(opts: ConsumerOptions) {
     this.opts = opts;
     this.model = opts.model;
+    this.modelVersion = opts.modelVersion ?? opts.model.createdAt;
     this.loaded = new LoadedModel(opts.engine, opts.model);
     this.alarms = new KofN(opts.model.alarm ?? SINGLE_READING);
   }
@@ -65,11 +69,12 @@ export class Consumer {
   }
 
   /** A newer model: later readings are scored with it (window and alarm state start fresh). */
-  setModel(model: ModelJson): void {
+  setModel(model: ModelJson, version = model.createdAt): void {
     const next = new LoadedModel(this.opts.engine, model);
     const old = this.loaded;
     this.loaded = next;
     this.model = model;
+    this.modelVersion = version;
     this.alarms = new KofN(model.alarm ?? SINGLE_READING);
     void this.inFlight.then(() => old.dispose());
   }
@@ -106,7 +111,7 @@ export class Consumer {
         alarm: this.alarms.inAlarm(decoded.units[i]),
         ...(missing ? { missing_features: missing } : {}),
         model_id: this.model.id,
-        model_version: this.model.createdAt,
+        model_version: this.modelVersion,
         scored_at: scoredAt,
       };
     });
