@@ -14,6 +14,7 @@ import type { IngestProgress } from '../services/ingest-service.js';
 import type { LiveUpdate, ReplayState } from '../stream/replay.js';
 import type { Alert, LiveStats } from '../stream/live-scorer.js';
 import { LiveWindow } from './live-window.js';
+import { LinkController } from './link-controller.js';
 import { sessionStore } from './session-store.js';
 import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../features/defaults.js';
 import type { WindowStat } from '../features/recipe.js';
@@ -46,7 +47,7 @@ export interface DataMeta {
   truth: Dataset;
 }
 
-type Topic = 'status' | 'data' | 'model' | 'threshold' | 'unit' | 'explain' | 'progress' | 'live';
+export type Topic = 'status' | 'data' | 'model' | 'threshold' | 'unit' | 'explain' | 'progress' | 'live' | 'link';
 
 export class Workbench {
   readonly workers: Workers;
@@ -79,6 +80,8 @@ export class Workbench {
   liveTotal = 0;
   readonly liveWindow = new LiveWindow(5000);
   alerts: Alert[] = [];
+  /** Event Hubs and Cosmos DB. */
+  readonly link = new LinkController(this);
   private listeners = new Map<Topic, Set<() => void>>();
 
   constructor() {
@@ -94,11 +97,11 @@ export class Workbench {
     this.listeners.get(topic)!.add(fn);
   }
 
-  private emit(...topics: Topic[]): void {
+  emit(...topics: Topic[]): void {
     for (const t of topics) this.listeners.get(t)?.forEach((fn) => fn());
   }
 
-  private say(status: string): void {
+  say(status: string): void {
     this.status = status;
     this.error = '';
     this.emit('status');
@@ -228,7 +231,7 @@ export class Workbench {
   }
 
   /** keepThreshold: an imported model keeps its own offset until the slider moves. */
-  private adoptModel(model: ModelJson, scores: Float64Array, keepThreshold = false): void {
+  adoptModel(model: ModelJson, scores: Float64Array, keepThreshold = false): void {
     const truth = this.data!.truth;
     const unit = truth.columns.find((c) => c.role === 'unit')?.values;
     const time = truth.columns.find((c) => c.role === 'time')?.values;
@@ -258,7 +261,8 @@ export class Workbench {
     this.contamination = c;
     this.model = { ...this.model!, threshold: { contamination: c, offset } };
     this.thresholded = this.budget!.apply(offset);
-    if (this.replayState === 'playing' || this.replayState === 'paused') void this.workers.engine.api.setLiveOffset(offset);
+    // Replay and a live hub connection follow the slider.
+    void this.workers.engine.api.setLiveOffset(offset);
     this.evaluation = this.evaluate();
     this.emit('threshold');
     this.saveSoon();
@@ -298,8 +302,8 @@ export class Workbench {
     this.emit('live');
   }
 
-  private onLive(u: LiveUpdate): void {
-    this.replayState = u.state;
+  onLive(u: LiveUpdate): void {
+    if (!u.link) this.replayState = u.state; // a hub link reports through wb.link, not the replay controls
     this.liveStats = u.stats;
     this.liveTotal = u.total;
     this.liveWindow.push(u.seq, u.score, u.flag);

@@ -8,7 +8,7 @@ import { LoadedModel } from '../core/scorer.js';
 import { KofN } from '../core/debounce.js';
 import { SINGLE_READING } from '../core/alarms.js';
 import type { ModelJson } from '../model/types.js';
-import { decodeReadings, documentId, type Reading } from './reading-codec.js';
+import { decodeReadings, scoredDocument, type Reading } from './reading-codec.js';
 import type { CosmosSink, ScoredDocument } from './cosmos-sink.js';
 import type { Metrics } from './metrics.js';
 import { redact, type HubSettings } from './settings.js';
@@ -93,27 +93,16 @@ export class Consumer {
     m.observeLatency((performance.now() - t0) / 1000);
     const offset = this.model.threshold.offset;
     const scoredAt = new Date().toISOString();
+    const version = { id: this.model.id, version: this.modelVersion };
     const docs: ScoredDocument[] = bodies.map((body, i) => {
       const s = scores[i];
       const scored = !Number.isNaN(s);
       const flag = scored && s - offset < 0 ? 1 : 0;
       if (scored) this.alarms.push(decoded.units[i], flag);
-      const missing = scored ? undefined : inputs.filter((_, f) => Number.isNaN(decoded.block[i * inputs.length + f]));
       m.predictions += scored ? 1 : 0;
       m.anomalies += flag;
       m.unscored += scored ? 0 : 1;
-      return {
-        ...body,
-        id: documentId(decoded.units[i], decoded.times[i]),
-        unit_number: decoded.units[i],
-        anomaly_score: scored ? -s : null,
-        is_anomaly: scored ? flag === 1 : null,
-        alarm: this.alarms.inAlarm(decoded.units[i]),
-        ...(missing ? { missing_features: missing } : {}),
-        model_id: this.model.id,
-        model_version: this.modelVersion,
-        scored_at: scoredAt,
-      };
+      return scoredDocument(body, decoded, inputs, i, { score: s, flag, alarm: this.alarms.inAlarm(decoded.units[i]) }, version, scoredAt);
     });
     const write = (async () => {
       if (this.opts.sink) {

@@ -2,6 +2,7 @@
 // Decoding picks the model's stream inputs out of an event; a missing or non-numeric
 // value becomes NaN (so the reading is reported unscored, never scored as 0).
 import { columnByRole, type Dataset } from '../data/dataset.js';
+import type { ScoredDocument } from './cosmos-sink.js';
 
 export type Reading = Record<string, unknown>;
 
@@ -50,4 +51,34 @@ export function decodeReadings(events: Reading[], inputs: string[], unitField: s
 /** The id that makes a repeated write of the same reading idempotent. */
 export function documentId(unit: number, time: number): string {
   return `${unit}-${time}`;
+}
+
+export interface ScoreOutcome {
+  /** score_samples; NaN when a feature was missing. */
+  score: number;
+  flag: number;
+  alarm: boolean;
+}
+
+/**
+ * The document stored for a scored reading: the reading whole, plus its id, score, flag,
+ * the unit's alarm state and the model that scored it. A reading with a missing feature
+ * is stored unscored (null) with the features it lacked.
+ */
+export function scoredDocument(body: Reading, decoded: DecodedBatch, inputs: string[], i: number, o: ScoreOutcome, model: { id: string; version: string }, scoredAt: string): ScoredDocument {
+  const scored = !Number.isNaN(o.score);
+  const d = inputs.length;
+  const missing = scored ? undefined : inputs.filter((_, f) => Number.isNaN(decoded.block[i * d + f]));
+  return {
+    ...body,
+    id: documentId(decoded.units[i], decoded.times[i]),
+    unit_number: decoded.units[i],
+    anomaly_score: scored ? -o.score : null,
+    is_anomaly: scored ? o.flag === 1 : null,
+    alarm: o.alarm,
+    ...(missing ? { missing_features: missing } : {}),
+    model_id: model.id,
+    model_version: model.version,
+    scored_at: scoredAt,
+  };
 }

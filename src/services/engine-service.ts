@@ -11,6 +11,7 @@ import { transferring } from './transfer.js';
 import { LiveScorer } from '../stream/live-scorer.js';
 import { Replay, type LiveUpdate } from '../stream/replay.js';
 import type { DebounceSettings } from '../core/debounce.js';
+import { LinkService } from './link-service.js';
 
 export interface ReplayOptions {
   /** Readings per second; 0 or Infinity = as fast as the engine goes. */
@@ -41,6 +42,12 @@ export class EngineService {
   private unitRows = new Map<number, Int32Array>();
   private replay?: Replay;
   private live?: LiveScorer;
+  /** Event Hubs and Cosmos DB (the page reaches it as engine.link.*). */
+  readonly link = new LinkService({
+    loadedModel: () => this.loaded,
+    dataset: () => this.dataset,
+    adopt: (model) => transferring(this.useModel(model)),
+  });
 
   async init(wasmUrl: string): Promise<void> {
     this.engine ??= await WasmEngine.fromUrl(wasmUrl);
@@ -75,21 +82,25 @@ export class EngineService {
     const ds = this.requireData();
     const result = await trainModel(this.requireEngine(), ds, opts);
     const scored = this.useModel(result.model);
+    this.link.modelChanged();
     return transferring({ ...scored, trainMs: result.trainMs, trainingRows: result.trainingRows });
   }
 
   /** Validates a model JSON text; on success it replaces the current model and scores the data. */
   importModel(text: string): ScoredResult {
     const { model } = parseModelText(text);
-    return transferring(this.useModel(model));
+    const result = transferring(this.useModel(model));
+    this.link.modelChanged();
+    return result;
   }
 
   private useModel(model: ModelJson): ScoredResult {
-    const ds = this.requireData();
+    const ds = this.dataset;
     const next = new LoadedModel(this.requireEngine(), model);
     let scored;
     try {
-      scored = next.scoreDataset(ds); // throws, naming the columns, when the data lacks the model's features
+      // Without data a model can still score live streams; with data it throws, naming the columns the data lacks.
+      scored = ds ? next.scoreDataset(ds) : { scores: new Float64Array(0), unscorable: 0 };
     } catch (e) {
       next.dispose();
       throw e;
@@ -157,6 +168,7 @@ export class EngineService {
   /** The slider moved: live scoring follows the new threshold. */
   setLiveOffset(offset: number): void {
     if (this.live) this.live.offset = offset;
+    this.link.setOffset(offset);
   }
 
   private requireData(): Dataset {

@@ -4,26 +4,24 @@
 // about ten times a second with a bounded sample of points for the live chart.
 import { columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
 import { streamOrder } from './order.js';
-import type { Alert, LiveScorer, LiveStats } from './live-scorer.js';
+import type { LiveScorer, LiveStats } from './live-scorer.js';
+import { LiveBuffer, type LivePoints } from './live-buffer.js';
+import type { LinkStatus } from './link-status.js';
 
 export type ReplayState = 'playing' | 'paused' | 'finished' | 'stopped';
 
-export interface LiveUpdate {
+/** New points since the last update (at most POINTS_PER_UPDATE, evenly thinned) and the source's state. */
+export interface LiveUpdate extends LivePoints {
   state: ReplayState;
+  /** Readings in a replay; 0 for an open-ended stream. */
   total: number;
   stats: LiveStats;
-  /** New points since the last update, at most POINTS_PER_UPDATE (evenly thinned). */
-  seq: Float64Array;
-  unit: Float64Array;
-  score: Float64Array;
-  flag: Uint8Array;
-  alerts: Alert[];
+  /** Present when the readings come from Event Hubs. */
+  link?: LinkStatus;
 }
 
 const TICK_MS = 25;
-const UPDATE_MS = 100;
 const MAX_BATCH = 32768;
-export const POINTS_PER_UPDATE = 2000;
 
 export class Replay {
   state: ReplayState = 'paused';
@@ -37,8 +35,7 @@ export class Replay {
   private released = 0;
   private startedAt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private lastUpdate = 0;
-  private pending: { seq: number[]; unit: number[]; score: number[]; flag: number[]; alerts: Alert[] } = { seq: [], unit: [], score: [], flag: [], alerts: [] };
+  private readonly buffer = new LiveBuffer();
   private readonly block: Float64Array;
   private readonly units: Float64Array;
   private readonly times: Float64Array;
@@ -133,31 +130,13 @@ export class Replay {
       this.units[i] = this.unit ? this.unit[row] : 0;
       this.times[i] = this.time ? this.time[row] : this.position + i;
     }
-    const alerts = this.pending.alerts;
-    const { scores, flags } = this.scorer.score(this.block.subarray(0, count * d), d, this.units.subarray(0, count), this.times.subarray(0, count), this.position, arrivedAt, alerts);
-    // Keep a thinned sample for drawing: computing used every reading, drawing needs few.
-    const step = Math.max(1, Math.ceil(count / POINTS_PER_UPDATE));
-    for (let i = 0; i < count; i += step) {
-      this.pending.seq.push(this.position + i);
-      this.pending.unit.push(this.units[i]);
-      this.pending.score.push(scores[i]);
-      this.pending.flag.push(flags[i]);
-    }
+    const { scores, flags } = this.scorer.score(this.block.subarray(0, count * d), d, this.units.subarray(0, count), this.times.subarray(0, count), this.position, arrivedAt, this.buffer.alerts);
+    this.buffer.add(this.position, this.units, scores, flags, count);
     this.position += count;
   }
 
   private flush(force: boolean): void {
-    const now = performance.now();
-    if (!force && now - this.lastUpdate < UPDATE_MS) return;
-    this.lastUpdate = now;
-    const p = this.pending;
-    const step = Math.max(1, Math.ceil(p.seq.length / POINTS_PER_UPDATE));
-    const keep = (a: number[]) => a.filter((_, i) => i % step === 0);
-    this.onUpdate({
-      state: this.state, total: this.order.length, stats: this.scorer.stats(),
-      seq: Float64Array.from(keep(p.seq)), unit: Float64Array.from(keep(p.unit)), score: Float64Array.from(keep(p.score)),
-      flag: Uint8Array.from(keep(p.flag)), alerts: p.alerts,
-    });
-    this.pending = { seq: [], unit: [], score: [], flag: [], alerts: [] };
+    if (!force && !this.buffer.due()) return;
+    this.onUpdate({ state: this.state, total: this.order.length, stats: this.scorer.stats(), ...this.buffer.take() });
   }
 }

@@ -3,9 +3,12 @@
 // hub or a partition (batches unpacked, partition chosen by partition key), receivers on
 // HUB/ConsumerGroups/G/Partitions/P with start-position filters, credit-driven delivery
 // and epoch (owner level) link stealing. Events live in a HubStore the test owns, so a
-// stopped and restarted server still has them. Loopback only; tests only.
+// stopped and restarted server still has them. Plain AMQP over TCP for Node clients, and
+// AMQP over secure WebSockets (the only transport the browser SDK uses). Loopback only; tests only.
 import rhea, { type Connection, type EventContext, type Message, type Sender } from 'rhea';
 import type { Server } from 'node:net';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface StoredEvent {
   message: Message;
@@ -65,14 +68,25 @@ export interface HubServerOptions {
   hub: string;
   store: HubStore;
   port?: number;
+  /** Port for the WSS endpoint (0 or absent: any free one). */
+  wssPort?: number;
   host?: string;
+  /** PEM certificate and key for the WSS endpoint; without them there is none. */
+  tls?: { cert: string; key: string };
 }
+
+const LINK_OPTIONS = {
+  receiver_options: { autoaccept: false, max_message_size: 1024 * 1024 },
+  sender_options: { autosettle: true, max_message_size: 1024 * 1024 },
+};
 
 export class EventHubServer {
   readonly hub: string;
   readonly store: HubStore;
   private readonly container = rhea.create_container();
   private listener?: Server;
+  private wssServer?: HttpsServer;
+  private readonly sockets = new Set<WebSocket>();
   private readonly connections = new Set<Connection>();
   private readonly pumps = new Map<Sender, () => void>();
   private readonly owners = new Map<string, { sender: Sender; epoch: number }[]>();
@@ -109,16 +123,39 @@ export class EventHubServer {
     return `Endpoint=sb://127.0.0.1:${this.port}/;SharedAccessKeyName=local;SharedAccessKey=bG9jYWw=;EntityPath=${this.hub};UseDevelopmentEmulator=true`;
   }
 
-  start(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.listener = this.container.listen({
-        port: this.opts.port ?? 0, host: this.opts.host ?? '127.0.0.1',
-        receiver_options: { autoaccept: false, max_message_size: 1024 * 1024 },
-        sender_options: { autosettle: true, max_message_size: 1024 * 1024 },
-      } as never) as unknown as Server;
+  /** The WSS endpoint's port (the browser client dials wss://127.0.0.1:PORT/$servicebus/websocket). */
+  get wssPort(): number {
+    const a = this.wssServer?.address();
+    return a && typeof a === 'object' ? a.port : -1;
+  }
+
+  /** What a browser user pastes: the same namespace, reached over WSS. */
+  browserConnectionString(): string {
+    return `Endpoint=sb://127.0.0.1:${this.wssPort}/;SharedAccessKeyName=local;SharedAccessKey=bG9jYWw=;EntityPath=${this.hub}`;
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.listener = this.container.listen({ port: this.opts.port ?? 0, host: this.opts.host ?? '127.0.0.1', ...LINK_OPTIONS } as never) as unknown as Server;
       this.listener.once('error', reject);
       this.listener.once('listening', () => resolve());
     });
+    if (this.opts.tls) await this.startWss(this.opts.tls, this.opts.wssPort ?? 0);
+  }
+
+  private async startWss(tls: { cert: string; key: string }, port: number): Promise<void> {
+    const server = createHttpsServer(tls);
+    const wss = new WebSocketServer({ server, path: '/$servicebus/websocket', handleProtocols: (p) => (p.has('AMQPWSB10') ? 'AMQPWSB10' : false) });
+    wss.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      this.container.websocket_accept(socket as never, LINK_OPTIONS as never);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.opts.host ?? '127.0.0.1', () => resolve());
+    });
+    this.wssServer = server;
   }
 
   /** Stops listening and drops every connection (a crash, as clients see it); events stay in the store. */
@@ -129,6 +166,13 @@ export class EventHubServer {
     this.owners.clear();
     await new Promise<void>((ok) => (this.listener ? this.listener.close(() => ok()) : ok()));
     this.listener = undefined;
+    if (this.wssServer) {
+      this.sockets.forEach((s) => s.terminate());
+      this.sockets.clear();
+      this.wssServer.closeAllConnections();
+      await new Promise<void>((ok) => this.wssServer!.close(() => ok()));
+      this.wssServer = undefined;
+    }
   }
 
   private dropConnection(conn: Connection): void {
@@ -169,8 +213,16 @@ export class EventHubServer {
     const pump = () => {
       while (next < events.length && sender.sendable()) {
         const e = events[next++];
+        const last = events[events.length - 1];
         sender.send({
           ...e.message,
+          // What a receiver tracking the partition's tail (trackLastEnqueuedEventProperties) reads; others ignore it.
+          delivery_annotations: {
+            last_enqueued_sequence_number: rhea.types.wrap_long(last.sequenceNumber),
+            last_enqueued_offset: String(last.offset),
+            last_enqueued_time_utc: last.enqueuedTime.getTime(),
+            runtime_info_retrieval_time_utc: Date.now(),
+          },
           message_annotations: {
             ...(e.message.message_annotations ?? {}),
             'x-opt-sequence-number': rhea.types.wrap_long(e.sequenceNumber),

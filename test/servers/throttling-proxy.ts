@@ -1,6 +1,7 @@
 // An HTTP proxy in front of the local Cosmos DB server that answers 429 (with
 // x-ms-retry-after-ms) to document writes while `throttle` is on: Cosmos DB's own way
-// of saying "too many requests".
+// of saying "too many requests". With `cors`, it also answers the browser's preflights
+// and marks responses readable cross-origin, as a Cosmos DB account with CORS rules does.
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,23 +12,35 @@ export interface ThrottlingProxy {
   stop(): Promise<void>;
 }
 
-export async function startThrottlingProxy(target: string): Promise<ThrottlingProxy> {
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': '*',
+};
+
+export async function startThrottlingProxy(target: string, opts: { cors?: boolean } = {}): Promise<ThrottlingProxy> {
   const to = new URL(target);
   const state = { throttle: false, throttled: 0 };
   const server: Server = createServer((req, res) => {
+    if (opts.cors && req.method === 'OPTIONS') {
+      res.writeHead(204, { ...CORS, 'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*', 'access-control-max-age': '600' });
+      res.end();
+      return;
+    }
+    const cors = opts.cors ? CORS : {};
     const write = req.method === 'POST' && /\/docs\/?$/.test(req.url ?? '');
     if (write && state.throttle) {
       state.throttled++;
       req.resume();
-      res.writeHead(429, { 'content-type': 'application/json', 'x-ms-retry-after-ms': '50', 'x-ms-substatus': '3200' });
+      res.writeHead(429, { ...cors, 'content-type': 'application/json', 'x-ms-retry-after-ms': '50', 'x-ms-substatus': '3200' });
       res.end(JSON.stringify({ code: 'TooManyRequests', message: 'Request rate is large.' }));
       return;
     }
     const upstream = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
+      res.writeHead(up.statusCode ?? 502, { ...up.headers, ...cors });
       up.pipe(res);
     });
-    upstream.on('error', () => res.writeHead(502).end());
+    upstream.on('error', () => res.writeHead(502, cors).end());
     req.pipe(upstream);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));

@@ -1,0 +1,222 @@
+// The page's side of Connect: form values (secrets in memory unless the user asks to
+// remember them on this device), the live hub link, Cosmos DB, publishing and the
+// model registry. Every failure becomes one line on the status bar, without secrets.
+import * as Comlink from 'comlink';
+import type { Workbench } from './workbench.js';
+import type { CosmosForm, HubForm } from '../connectors/link-settings.js';
+import type { LiveUpdate } from '../stream/replay.js';
+import type { LinkStatus } from '../stream/link-status.js';
+import type { PublishedSummary } from '../connectors/model-registry.js';
+import type { LinkService, UnitHistory } from '../services/link-service.js';
+import { redact } from '../connectors/settings.js';
+import { kv } from '../services/kv-store.js';
+
+export interface ConnectForms {
+  hub: HubForm;
+  cosmos: CosmosForm;
+  /** Keep the secrets in this browser's storage (IndexedDB) across reloads. */
+  remember: boolean;
+}
+
+const PLAIN_KEY = 'isoscope.connect';
+const SECRET_KEY = 'connect';
+
+export const emptyForms = (): ConnectForms => ({
+  hub: { connectionString: '', hub: '', consumerGroup: '$Default', start: 'latest' },
+  cosmos: { endpoint: '', key: '', database: 'iot-sensor-db', container: 'anomalies', modelsContainer: 'models' },
+  remember: false,
+});
+
+export class LinkController {
+  forms: ConnectForms = emptyForms();
+  status?: LinkStatus;
+  keyBased = false;
+  resumed = 0;
+  cosmos?: { database: string; container: string };
+  persist = false;
+  outboxPending = 0;
+  publish?: { sent: number; total: number; running: boolean };
+  published: PublishedSummary[] = [];
+  history?: UnitHistory;
+  private readonly wb: Workbench;
+
+  constructor(wb: Workbench) {
+    this.wb = wb;
+  }
+
+  /** Comlink reaches the worker's LinkService through the engine service's `link` property. */
+  private get api(): Comlink.Remote<LinkService> {
+    return this.wb.workers.engine.api.link as unknown as Comlink.Remote<LinkService>;
+  }
+
+  private call<R>(fn: () => Promise<R>): Promise<R> {
+    return Promise.race([fn(), this.wb.workers.engine.crashed]);
+  }
+
+  private fail(what: string, e: unknown): void {
+    this.wb.fail(`${what}: ${redact((e as Error)?.message ?? String(e)).split('\n')[0]}`);
+    this.wb.emit('link');
+  }
+
+  get connected(): boolean {
+    return !!this.status && !['stopped', 'failed'].includes(this.status.state);
+  }
+
+  /** Settings saved earlier: names always, secrets only if the user chose to remember them. */
+  async restore(): Promise<void> {
+    try {
+      const plain = JSON.parse(localStorage.getItem(PLAIN_KEY) ?? 'null') as Partial<ConnectForms> | null;
+      const secret = await kv.get<ConnectForms>('settings', SECRET_KEY);
+      const base = emptyForms();
+      const from = secret ?? plain;
+      if (from) this.forms = { hub: { ...base.hub, ...from.hub }, cosmos: { ...base.cosmos, ...from.cosmos }, remember: !!secret };
+      this.outboxPending = await this.call(() => this.api.outboxPending());
+    } catch {
+      // Nothing remembered, or storage unavailable: start from empty forms.
+    }
+    this.wb.emit('link');
+  }
+
+  async save(forms: ConnectForms): Promise<void> {
+    this.forms = forms;
+    const plain = { hub: { ...forms.hub, connectionString: '' }, cosmos: { ...forms.cosmos, key: '' } };
+    localStorage.setItem(PLAIN_KEY, JSON.stringify(plain));
+    if (forms.remember) await kv.put('settings', SECRET_KEY, forms);
+    else await kv.delete('settings', SECRET_KEY);
+  }
+
+  async connectHub(forms: ConnectForms): Promise<void> {
+    await this.save(forms);
+    if (!this.wb.model) return this.fail('Cannot connect', new Error('train, import or open a model first: live readings are scored with it'));
+    this.wb.liveWindow.clear();
+    this.wb.alerts = [];
+    this.wb.liveStats = undefined;
+    this.status = { state: 'connecting', partitions: [] };
+    this.wb.emit('link', 'live');
+    try {
+      const alarm = this.wb.model.alarm ?? { k: 1, n: 1, clear: 1 };
+      const r = await this.call(() => this.api.connectHub(forms.hub, { offset: this.wb.model!.threshold.offset, debounce: alarm },
+        Comlink.proxy((u: LiveUpdate) => this.onUpdate(u))));
+      this.keyBased = r.keyBased;
+      this.resumed = r.resumed;
+      this.wb.say(`Live: ${forms.hub.hub || 'event hub'} (${r.partitions.length} partitions)${r.resumed ? `, resuming ${r.resumed} partition(s) from saved positions` : ''}.`);
+    } catch (e) {
+      this.status = { state: 'failed', partitions: [], message: (e as Error).message };
+      this.fail('Could not connect to Event Hubs', e);
+    }
+    this.wb.emit('link');
+  }
+
+  private onUpdate(u: LiveUpdate): void {
+    this.status = u.link;
+    if (u.link?.outbox) this.outboxPending = u.link.outbox.pending;
+    this.wb.onLive(u);
+    this.wb.emit('link');
+  }
+
+  async disconnectHub(): Promise<void> {
+    await this.call(() => this.api.disconnectHub()).catch((e) => this.fail('Disconnect failed', e));
+    this.wb.say('Disconnected from Event Hubs; positions are kept for the next connect.');
+  }
+
+  async forgetPositions(forms: ConnectForms): Promise<void> {
+    try {
+      const n = await this.call(() => this.api.forgetPositions(forms.hub));
+      this.wb.say(`Forgot the saved positions of ${n} partition(s): the next connect starts at "${forms.hub.start}".`);
+    } catch (e) {
+      this.fail('Could not forget positions', e);
+    }
+  }
+
+  async connectCosmos(forms: ConnectForms): Promise<void> {
+    await this.save(forms);
+    try {
+      const r = await this.call(() => this.api.connectCosmos(forms.cosmos));
+      this.cosmos = { database: r.database, container: r.container };
+      this.outboxPending = r.pending;
+      this.wb.say(`Cosmos DB ready: ${r.database}/${r.container}${r.pending ? `; writing ${r.pending.toLocaleString('en-US')} reading(s) left from before` : ''}.`);
+      await this.refreshPublished();
+    } catch (e) {
+      this.cosmos = undefined;
+      this.fail('Could not connect to Cosmos DB', e);
+    }
+    this.wb.emit('link');
+  }
+
+  async setPersist(on: boolean): Promise<void> {
+    try {
+      await this.call(() => this.api.setPersist(on));
+      this.persist = on;
+      if (on && this.connected) this.wb.say('Persist is on: reconnect the hub for it to apply to the live stream.');
+    } catch (e) {
+      this.persist = false;
+      this.fail('Could not turn on Persist', e);
+    }
+    this.wb.emit('link');
+  }
+
+  async publishReplay(forms: ConnectForms, rate: number): Promise<void> {
+    await this.save(forms);
+    this.publish = { sent: 0, total: 0, running: true };
+    this.wb.emit('link');
+    try {
+      const r = await this.call(() => this.api.publishReplay(forms.hub, rate, Comlink.proxy((sent: number, total: number) => {
+        this.publish = { sent, total, running: true };
+        this.wb.emit('link');
+      })));
+      this.publish = { sent: r.sent, total: this.publish.total, running: false };
+      this.wb.say(`Published ${r.sent.toLocaleString('en-US')} readings to ${forms.hub.hub || 'the event hub'}${r.stopped ? ' (stopped early)' : ''}.`);
+    } catch (e) {
+      this.publish = { ...this.publish, running: false };
+      this.fail('Publishing failed', e);
+    }
+    this.wb.emit('link');
+  }
+
+  stopPublishing(): void {
+    void this.call(() => this.api.stopPublishing());
+  }
+
+  async publishModel(note: string): Promise<void> {
+    try {
+      const r = await this.call(() => this.api.publishModel(note));
+      this.wb.say(`Published model ${this.wb.model?.id} as ${r.id}: consumers following the registry switch to it.`);
+      await this.refreshPublished();
+    } catch (e) {
+      this.fail('Could not publish the model', e);
+    }
+  }
+
+  async refreshPublished(): Promise<void> {
+    try {
+      this.published = await this.call(() => this.api.listPublished());
+    } catch (e) {
+      this.fail('Could not list published models', e);
+    }
+    this.wb.emit('link');
+  }
+
+  async openPublished(id: string): Promise<void> {
+    if (!this.wb.data) return this.fail(`Could not open ${id}`, new Error('load the data the model should score first'));
+    try {
+      const { model, result } = await this.call(() => this.api.openPublished(id));
+      this.wb.adoptModel(model, (result as { scores: Float64Array }).scores, true);
+      this.wb.say(`Opened published model ${id} (${model.id}).`);
+    } catch (e) {
+      this.fail(`Could not open published model ${id}`, e);
+    }
+  }
+
+  async loadHistory(unit: number): Promise<void> {
+    try {
+      this.history = await this.call(() => this.api.unitHistory(unit));
+      this.wb.say(this.history.time.length
+        ? `Loaded ${this.history.time.length.toLocaleString('en-US')} stored readings of unit ${unit} (model ${this.history.modelVersions.join(', ')}).`
+        : `Cosmos DB holds no readings of unit ${unit} yet.`);
+    } catch (e) {
+      this.history = undefined;
+      this.fail(`Could not load the history of unit ${unit}`, e);
+    }
+    this.wb.emit('link', 'unit');
+  }
+}

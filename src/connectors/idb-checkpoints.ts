@@ -1,0 +1,39 @@
+// A checkpoint store in IndexedDB for the workbench: after a dropped connection or a
+// reload, each partition resumes after its last processed event. Ownership stays in
+// memory: one page is one consumer, and a second tab would take partitions by epoch.
+import type { Checkpoint, CheckpointStore, PartitionOwnership } from '@azure/event-hubs';
+import { kv, prefixRange } from '../services/kv-store.js';
+
+const prefix = (ns: string, hub: string, group: string) => `${ns.toLowerCase()}/${hub.toLowerCase()}/${group.toLowerCase()}/`;
+
+export class IdbCheckpointStore implements CheckpointStore {
+  private readonly owned = new Map<string, PartitionOwnership>();
+
+  async listOwnership(ns: string, hub: string, group: string): Promise<PartitionOwnership[]> {
+    const p = prefix(ns, hub, group);
+    return [...this.owned.entries()].filter(([k]) => k.startsWith(p)).map(([, o]) => o);
+  }
+
+  async claimOwnership(claims: PartitionOwnership[]): Promise<PartitionOwnership[]> {
+    return claims.map((c) => {
+      const claimed = { ...c, etag: String(Date.now()), lastModifiedTimeInMs: Date.now() };
+      this.owned.set(prefix(c.fullyQualifiedNamespace, c.eventHubName, c.consumerGroup) + c.partitionId, claimed);
+      return claimed;
+    });
+  }
+
+  async updateCheckpoint(c: Checkpoint): Promise<void> {
+    await kv.put('checkpoints', prefix(c.fullyQualifiedNamespace, c.eventHubName, c.consumerGroup) + c.partitionId, c);
+  }
+
+  async listCheckpoints(ns: string, hub: string, group: string): Promise<Checkpoint[]> {
+    return kv.values<Checkpoint>('checkpoints', prefixRange(prefix(ns, hub, group)));
+  }
+
+  /** Forgets the saved positions: the next connect starts at the chosen start position. */
+  async forget(ns: string, hub: string, group: string): Promise<number> {
+    const keys = await kv.keys('checkpoints', prefixRange(prefix(ns, hub, group)));
+    await kv.delete('checkpoints', prefixRange(prefix(ns, hub, group)));
+    return keys.length;
+  }
+}

@@ -1,0 +1,100 @@
+// The persist queue of the workbench: scored documents wait in IndexedDB until Cosmos DB
+// has them, so a reload, a closed tab or a Cosmos outage loses nothing that was scored.
+// Bounded: when it is full, adding waits, which holds back the hub consumer (and its
+// checkpoints) instead of dropping readings.
+import { kv } from '../services/kv-store.js';
+import type { CosmosSink, ScoredDocument } from './cosmos-sink.js';
+import { redact } from './settings.js';
+
+interface Batch {
+  key: number;
+  docs: ScoredDocument[];
+}
+
+export type OutboxState = 'off' | 'writing' | 'idle' | 'waiting' | 'failed';
+
+export class Outbox {
+  pending = 0;
+  written = 0;
+  state: OutboxState = 'off';
+  message?: string;
+  private sink?: CosmosSink;
+  private draining?: Promise<void>;
+  private nextKey = Date.now() * 1000;
+  private readonly roomWaiters: (() => void)[] = [];
+  private readonly maxPending: number;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+
+  constructor(maxPending = 100_000) {
+    this.maxPending = maxPending;
+  }
+
+  /** Counts what an earlier session left unwritten. */
+  async init(): Promise<number> {
+    const left = await kv.values<Batch>('outbox');
+    this.pending = left.reduce((s, b) => s + b.docs.length, 0);
+    if (left.length) this.nextKey = Math.max(this.nextKey, left[left.length - 1].key + 1);
+    this.state = this.pending ? 'waiting' : this.sink ? 'idle' : 'off';
+    return this.pending;
+  }
+
+  async add(docs: ScoredDocument[]): Promise<void> {
+    while (this.pending > 0 && this.pending + docs.length > this.maxPending) await new Promise<void>((ok) => this.roomWaiters.push(ok));
+    const key = this.nextKey++;
+    await kv.put('outbox', key, { key, docs } satisfies Batch);
+    this.pending += docs.length;
+    this.kick();
+  }
+
+  /** Starts writing to Cosmos DB (again); without a sink, documents wait. */
+  attach(sink: CosmosSink): void {
+    this.sink = sink;
+    this.message = undefined;
+    clearTimeout(this.retryTimer);
+    this.state = this.pending ? 'writing' : 'idle';
+    this.kick();
+  }
+
+  detach(): void {
+    this.sink = undefined;
+    clearTimeout(this.retryTimer);
+    this.state = this.pending ? 'waiting' : 'off';
+  }
+
+  /** Resolves when everything queued so far is written (or writing stopped). */
+  async settled(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private kick(): void {
+    if (!this.sink || this.draining) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      // A batch added while the last read found none must not wait for the next add.
+      if (this.sink && this.pending > 0 && this.state !== 'failed') this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const sink = this.sink!;
+    for (;;) {
+      const [batch] = await kv.values<Batch>('outbox', undefined, 1);
+      if (!batch || this.sink !== sink) break;
+      this.state = 'writing';
+      try {
+        await sink.write(batch.docs);
+      } catch (e) {
+        // The sink already retried what is transient; try the whole batch again later (upserts are idempotent).
+        this.state = 'failed';
+        this.message = redact((e as Error).message).split('\n')[0];
+        this.retryTimer = setTimeout(() => this.kick(), 10_000);
+        return;
+      }
+      await kv.delete('outbox', batch.key);
+      this.pending -= batch.docs.length;
+      this.written += batch.docs.length;
+      this.roomWaiters.splice(0).forEach((ok) => ok());
+    }
+    if (this.sink === sink) this.state = this.pending ? 'writing' : 'idle';
+  }
+}

@@ -1,0 +1,245 @@
+// The engine worker's side of Event Hubs and Cosmos DB: live-connect (hub → live scorer
+// → outbox → Cosmos DB), publishing the loaded data to the hub, the model registry and a
+// unit's stored history. Secrets arrive from the page per call and live only in memory here.
+import { EventHubProducerClient } from '@azure/event-hubs';
+import type { Container, CosmosClient } from '@azure/cosmos';
+import type { LoadedModel } from '../core/scorer.js';
+import type { DebounceSettings } from '../core/debounce.js';
+import type { Dataset } from '../data/dataset.js';
+import { columnByRole, DataError } from '../data/dataset.js';
+import type { ModelJson } from '../model/types.js';
+import { LiveScorer } from '../stream/live-scorer.js';
+import { HubLink } from '../stream/hub-link.js';
+import type { LiveUpdate } from '../stream/replay.js';
+import { IdbCheckpointStore } from '../connectors/idb-checkpoints.js';
+import { Outbox } from '../connectors/outbox.js';
+import { CosmosSink } from '../connectors/cosmos-sink.js';
+import { publishDataset } from '../connectors/publisher.js';
+import { checkCosmosForm, checkHubForm, cosmosClientFor, type CosmosForm, type HubForm } from '../connectors/link-settings.js';
+import { fetchModel, listModels, publishModel, type PublishedSummary } from '../connectors/model-registry.js';
+import { redact, type CosmosSettings } from '../connectors/settings.js';
+import { transferring } from './transfer.js';
+
+/** What the link needs from the engine service. */
+export interface LinkHost {
+  loadedModel(): LoadedModel | undefined;
+  dataset(): Dataset | undefined;
+  /** Makes a model current (validated, scored against the data if any). */
+  adopt(model: ModelJson): unknown;
+}
+
+export interface UnitHistory {
+  unit: number;
+  time: Float64Array;
+  score: Float64Array;
+  flag: Uint8Array;
+  modelVersions: string[];
+}
+
+/** Errors here reach the page as one line without secrets. */
+class LinkError extends Error {
+  override name = 'LinkError';
+}
+
+export class LinkService {
+  private link?: HubLink;
+  private scorer?: LiveScorer;
+  private readonly checkpoints = new IdbCheckpointStore();
+  private readonly outbox = new Outbox();
+  private outboxReady?: Promise<number>;
+  private persist = false;
+  private cosmos?: { client: CosmosClient; settings: CosmosSettings; readings: Container; models: Container };
+  private publishing?: AbortController;
+  private modelVersion?: string;
+  private readonly host: LinkHost;
+
+  constructor(host: LinkHost) {
+    this.host = host;
+  }
+
+  /** Readings an earlier session scored but did not get into Cosmos DB. */
+  outboxPending(): Promise<number> {
+    this.outboxReady ??= this.outbox.init();
+    return this.outboxReady;
+  }
+
+  async connectHub(form: HubForm, opts: { offset: number; debounce: DebounceSettings }, onUpdate: (u: LiveUpdate) => void): Promise<{ partitions: string[]; resumed: number; keyBased: boolean }> {
+    const loaded = this.host.loadedModel();
+    if (!loaded) throw new DataError('train, open or import a model before connecting: live readings are scored with it');
+    const hub = checkHubForm(form);
+    await this.disconnectHub();
+    await this.outboxPending();
+    loaded.resetStream();
+    const scorer = new LiveScorer(loaded, opts.offset, opts.debounce);
+    const time = this.host.dataset() ? columnByRole(this.host.dataset()!, 'time')?.name : undefined;
+    const unit = this.host.dataset() ? columnByRole(this.host.dataset()!, 'unit')?.name : undefined;
+    const link = new HubLink({
+      hub, startPosition: hub.startPosition, checkpointStore: this.checkpoints, scorer, inputs: loaded.streamInputs,
+      model: { id: loaded.model.id, version: this.modelVersion ?? loaded.model.createdAt },
+      unitField: unit ?? 'unit_number', timeField: time ?? 'time_in_cycles',
+      persist: this.persist ? (docs) => this.outbox.add(docs) : undefined,
+      outbox: () => ({ pending: this.outbox.pending, written: this.outbox.written, state: this.persist || this.outbox.pending ? this.outbox.state : 'off', message: this.outbox.message }),
+      onUpdate: (u) => onUpdate(transferring(u)),
+    });
+    const resumed = (await this.checkpoints.listCheckpoints(hub.namespace, hub.hub, hub.consumerGroup)).length;
+    const partitions = await link.start();
+    this.link = link;
+    this.scorer = scorer;
+    return { partitions, resumed, keyBased: hub.keyBased };
+  }
+
+  async disconnectHub(): Promise<void> {
+    const link = this.link;
+    this.link = undefined;
+    await link?.stop();
+  }
+
+  /** The slider moved: live scoring follows the new threshold. */
+  setOffset(offset: number): void {
+    if (this.scorer) this.scorer.offset = offset;
+  }
+
+  async forgetPositions(form: HubForm): Promise<number> {
+    const hub = checkHubForm(form);
+    return this.checkpoints.forget(hub.namespace, hub.hub, hub.consumerGroup);
+  }
+
+  async connectCosmos(form: CosmosForm): Promise<{ database: string; container: string; pending: number }> {
+    const settings = checkCosmosForm(form);
+    this.disconnectCosmos();
+    const client = cosmosClientFor(settings);
+    const readings = client.database(settings.database).container(settings.container);
+    const models = client.database(settings.database).container(settings.modelsContainer);
+    try {
+      await readings.read();
+    } catch (e) {
+      client.dispose();
+      throw cosmosError(`Cosmos DB container ${settings.database}/${settings.container}`, e);
+    }
+    this.cosmos = { client, settings, readings, models };
+    await this.outboxPending();
+    if (this.persist || this.outbox.pending) this.outbox.attach(new CosmosSink(readings));
+    return { database: settings.database, container: settings.container, pending: this.outbox.pending };
+  }
+
+  disconnectCosmos(): void {
+    this.outbox.detach();
+    this.cosmos?.client.dispose();
+    this.cosmos = undefined;
+  }
+
+  /** Persist takes effect at the next connect; documents already queued are written either way. */
+  async setPersist(on: boolean): Promise<void> {
+    if (on && !this.cosmos) throw new LinkError('connect Cosmos DB before turning on Persist');
+    this.persist = on;
+    if (on && this.cosmos) this.outbox.attach(new CosmosSink(this.cosmos.readings));
+  }
+
+  outboxStatus(): { pending: number; written: number; state: string; message?: string } {
+    return { pending: this.outbox.pending, written: this.outbox.written, state: this.outbox.state, message: this.outbox.message };
+  }
+
+  async publishReplay(form: HubForm, rate: number, onProgress: (sent: number, total: number) => void): Promise<{ sent: number; stopped: boolean }> {
+    const ds = this.host.dataset();
+    if (!ds) throw new DataError('load a dataset to publish');
+    if (!(rate >= 0 && Number.isFinite(rate))) throw new LinkError(`publish rate must be a number of readings per second, 0 for as fast as possible (got ${rate})`);
+    const hub = checkHubForm(form);
+    this.publishing?.abort();
+    const abort = new AbortController();
+    this.publishing = abort;
+    const producer = new EventHubProducerClient(hub.connectionString, hub.hub, { retryOptions: { maxRetries: 3, timeoutInMs: 15_000 } });
+    try {
+      await producer.getPartitionIds({ abortSignal: AbortSignal.timeout(20_000) }).catch((e) => {
+        throw new LinkError(`cannot reach event hub ${hub.hub}: ${oneLine(e)}`);
+      });
+      let last = 0;
+      const sent = await publishDataset(producer, ds, { rate, signal: abort.signal, onProgress: (n, total) => {
+        if (performance.now() - last > 200 || n === total) {
+          last = performance.now();
+          onProgress(n, total);
+        }
+      } }).catch((e) => {
+        throw e instanceof LinkError ? e : new LinkError(`publishing stopped: ${oneLine(e)}`);
+      });
+      return { sent, stopped: abort.signal.aborted };
+    } finally {
+      if (this.publishing === abort) this.publishing = undefined;
+      await producer.close().catch(() => undefined);
+    }
+  }
+
+  stopPublishing(): void {
+    this.publishing?.abort();
+  }
+
+  async publishModel(note?: string): Promise<{ id: string; version: number }> {
+    const loaded = this.host.loadedModel();
+    if (!loaded) throw new DataError('train or open a model to publish');
+    const { models, settings } = this.requireCosmos();
+    const published = await publishModel(models, loaded.model, note?.trim() || undefined).catch((e) => {
+      throw cosmosError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
+    });
+    this.modelVersion = published.id;
+    return { id: published.id, version: published.version };
+  }
+
+  async listPublished(): Promise<PublishedSummary[]> {
+    const { models, settings } = this.requireCosmos();
+    return listModels(models).catch((e) => {
+      throw cosmosError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
+    });
+  }
+
+  /** Fetches a published version, validates it and makes it current. */
+  async openPublished(id: string): Promise<{ model: ModelJson; result: unknown }> {
+    const { models, settings } = this.requireCosmos();
+    const published = await fetchModel(models, id).catch((e) => {
+      throw (e as Error).name === 'RegistryError' ? e : cosmosError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
+    });
+    const result = this.host.adopt(published.model);
+    this.modelVersion = published.id;
+    return { model: published.model, result };
+  }
+
+  /** A model not from the registry became current: documents carry its createdAt again. */
+  modelChanged(): void {
+    this.modelVersion = undefined;
+  }
+
+  async unitHistory(unit: number): Promise<UnitHistory> {
+    const { readings, settings } = this.requireCosmos();
+    const ds = this.host.dataset();
+    const timeField = (ds && columnByRole(ds, 'time')?.name) ?? 'time_in_cycles';
+    const { resources } = await readings.items.query<{ t: number; s: number | null; a: boolean | null; v: string }>({
+      query: `SELECT c["${timeField}"] AS t, c.anomaly_score AS s, c.is_anomaly AS a, c.model_version AS v FROM c WHERE c.unit_number = @u ORDER BY c["${timeField}"] ASC`,
+      parameters: [{ name: '@u', value: unit }],
+    }, { partitionKey: unit }).fetchAll().catch((e) => {
+      throw cosmosError(`Cosmos DB container ${settings.database}/${settings.container}`, e);
+    });
+    return transferring({
+      unit,
+      time: Float64Array.from(resources, (r) => Number(r.t)),
+      // Stored anomaly_score is -score_samples; the charts plot score_samples.
+      score: Float64Array.from(resources, (r) => (r.s === null ? NaN : -r.s)),
+      flag: Uint8Array.from(resources, (r) => (r.a ? 1 : 0)),
+      modelVersions: [...new Set(resources.map((r) => String(r.v)))],
+    });
+  }
+
+  private requireCosmos() {
+    if (!this.cosmos) throw new LinkError('connect Cosmos DB first (Connect panel)');
+    return this.cosmos;
+  }
+}
+
+function oneLine(e: unknown): string {
+  return redact((e as Error)?.message ?? String(e)).split('\n')[0];
+}
+
+function cosmosError(what: string, e: unknown): Error {
+  const code = (e as { code?: number | string }).code;
+  const msg = oneLine(e);
+  if (code === 401 || code === 403) return new LinkError(`${what} rejected the key or token: ${msg}`);
+  if (code === 404) return new LinkError(`${what} does not exist (run isoscope cosmos-setup): ${msg}`);
+  return new LinkError(`cannot reach ${what}: ${msg}`);
+}

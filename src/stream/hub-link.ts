@@ -1,0 +1,161 @@
+// Live-connect: consumes every partition of an event hub, scores each batch with the
+// live scorer (the same path as replay), hands scored documents to the persist outbox,
+// and only then checkpoints, so a dropped connection or a reload resumes after the last
+// event that was scored and kept. Runs in the engine worker.
+import { EventHubConsumerClient, RetryMode, type CheckpointStore, type EventPosition, type PartitionContext, type ReceivedEventData, type Subscription } from '@azure/event-hubs';
+import type { LiveScorer } from './live-scorer.js';
+import { LiveBuffer } from './live-buffer.js';
+import type { LiveUpdate } from './replay.js';
+import type { LinkStatus, PartitionStatus } from './link-status.js';
+import { decodeReadings, scoredDocument, type Reading } from '../connectors/reading-codec.js';
+import type { ScoredDocument } from '../connectors/cosmos-sink.js';
+import { redact, type HubSettings } from '../connectors/settings.js';
+
+export interface HubLinkOptions {
+  hub: HubSettings;
+  startPosition: EventPosition;
+  checkpointStore: CheckpointStore;
+  scorer: LiveScorer;
+  inputs: string[];
+  model: { id: string; version: string };
+  unitField: string;
+  timeField: string;
+  /** Keeps scored documents durably; the checkpoint waits for it. */
+  persist?: (docs: ScoredDocument[]) => Promise<void>;
+  outbox?: () => LinkStatus['outbox'];
+  onUpdate: (u: LiveUpdate) => void;
+}
+
+const UPDATE_MS = 100;
+/** Errors that retrying cannot mend: the link stops and says why. */
+const FATAL = /Unauthorized|MessagingEntityNotFound|ArgumentOutOfRange|InvalidOperation/;
+
+export class HubLink {
+  readonly status: LinkStatus = { state: 'connecting', partitions: [] };
+  /** Per stream input: readings where it was missing or not a number. */
+  readonly missing: number[];
+  private client?: EventHubConsumerClient;
+  private subscription?: Subscription;
+  private readonly buffer = new LiveBuffer();
+  private seq = 0;
+  private timer?: ReturnType<typeof setInterval>;
+  private dirty = true;
+  private readonly opts: HubLinkOptions;
+
+  constructor(opts: HubLinkOptions) {
+    this.opts = opts;
+    this.missing = opts.inputs.map(() => 0);
+  }
+
+  /** Resolves once the hub answered (its partitions are known); rejects with a one-line reason otherwise. */
+  async start(): Promise<string[]> {
+    const { hub, checkpointStore } = this.opts;
+    this.client = new EventHubConsumerClient(hub.consumerGroup, hub.connectionString, hub.hub, checkpointStore, {
+      retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 10_000, mode: RetryMode.Exponential, timeoutInMs: 15_000 },
+      // Re-claim partitions soon after a drop (the SDK's default waits 10 s).
+      loadBalancingOptions: { strategy: 'greedy', updateIntervalInMs: 1500, partitionOwnershipExpirationIntervalInMs: 6000 },
+    });
+    let ids: string[];
+    try {
+      ids = await this.client.getPartitionIds({ abortSignal: AbortSignal.timeout(20_000) });
+    } catch (e) {
+      await this.client.close().catch(() => undefined);
+      throw new Error(`cannot reach event hub ${hub.hub}: ${oneLine(e)}`);
+    }
+    this.status.partitions = ids.map((id) => ({ id, state: 'connecting', received: 0 }));
+    this.subscription = this.client.subscribe({
+      processInitialize: async (ctx) => this.partition(ctx.partitionId, { state: 'connected', error: undefined }),
+      processClose: async (_reason, ctx) => this.partition(ctx.partitionId, { state: 'closed' }),
+      processEvents: (events, ctx) => this.process(events, ctx),
+      processError: async (err, ctx) => this.fault(err, ctx),
+    }, { startPosition: this.opts.startPosition, maxBatchSize: 1000, maxWaitTimeInSeconds: 1, trackLastEnqueuedEventProperties: true });
+    this.timer = setInterval(() => this.flush(), UPDATE_MS);
+    return ids;
+  }
+
+  private partition(id: string, patch: Partial<PartitionStatus>): void {
+    const p = this.status.partitions.find((x) => x.id === id);
+    if (p) Object.assign(p, patch);
+    if (patch.state === 'connected' && this.status.partitions.every((x) => x.state === 'connected')) {
+      this.status.state = 'live';
+      this.status.message = undefined;
+    }
+    this.dirty = true;
+  }
+
+  private async process(events: ReceivedEventData[], ctx: PartitionContext): Promise<void> {
+    if (!events.length) return;
+    const arrivedAt = performance.now();
+    const { inputs, scorer } = this.opts;
+    const bodies = events.map((e) => (e.body && typeof e.body === 'object' && !Array.isArray(e.body) ? (e.body as Reading) : {}));
+    const decoded = decodeReadings(bodies, inputs, this.opts.unitField, this.opts.timeField);
+    decoded.missing.forEach((n, f) => (this.missing[f] += n));
+    const n = events.length;
+    const { scores, flags } = scorer.score(decoded.block, inputs.length, decoded.units, decoded.times, this.seq, arrivedAt, this.buffer.alerts);
+    this.buffer.add(this.seq, decoded.units, scores, flags, n);
+    this.seq += n;
+    if (this.opts.persist) {
+      const scoredAt = new Date().toISOString();
+      await this.opts.persist(bodies.map((body, i) => scoredDocument(body, decoded, inputs, i,
+        { score: scores[i], flag: flags[i], alarm: scorer.debounce.inAlarm(decoded.units[i]) }, this.opts.model, scoredAt)));
+    }
+    const last = events[n - 1];
+    await ctx.updateCheckpoint(last);
+    const tail = ctx.lastEnqueuedEventProperties?.sequenceNumber;
+    const p = this.status.partitions.find((x) => x.id === ctx.partitionId);
+    this.partition(ctx.partitionId, {
+      state: 'connected', error: undefined, lastSequence: last.sequenceNumber, received: (p?.received ?? 0) + n,
+      lag: tail !== undefined ? Math.max(0, tail - last.sequenceNumber) : undefined,
+    });
+    if (this.status.state !== 'live') {
+      this.status.state = 'live';
+      this.status.message = undefined;
+    }
+  }
+
+  private fault(err: Error, ctx: PartitionContext): void {
+    const message = oneLine(err);
+    const code = (err as { code?: string }).code ?? err.name;
+    if (FATAL.test(code)) {
+      this.status.state = 'failed';
+      this.status.message = message;
+      void this.stop('failed');
+      return;
+    }
+    this.status.state = 'reconnecting';
+    this.status.message = message;
+    if (ctx?.partitionId && ctx.partitionId !== '') this.partition(ctx.partitionId, { state: 'error', error: message });
+    this.dirty = true;
+  }
+
+  private flush(): void {
+    const points = this.buffer.take();
+    const outbox = this.opts.outbox?.();
+    if (!this.dirty && !points.seq.length && !points.alerts.length && sameOutbox(outbox, this.status.outbox)) return;
+    this.dirty = false;
+    this.status.outbox = outbox;
+    const state = this.status.state === 'stopped' || this.status.state === 'failed' ? 'stopped' : 'playing';
+    this.opts.onUpdate({ state, total: 0, stats: this.opts.scorer.stats(), ...points, link: structuredClone(this.status) });
+  }
+
+  async stop(final: 'stopped' | 'failed' = 'stopped'): Promise<void> {
+    clearInterval(this.timer);
+    const sub = this.subscription;
+    this.subscription = undefined;
+    await sub?.close().catch(() => undefined);
+    await this.client?.close().catch(() => undefined);
+    this.client = undefined;
+    if (final === 'stopped' || this.status.state !== 'failed') this.status.state = final;
+    this.status.partitions.forEach((p) => (p.state = p.state === 'error' ? 'error' : 'closed'));
+    this.dirty = true;
+    this.flush();
+  }
+}
+
+function oneLine(e: unknown): string {
+  return redact((e as Error)?.message ?? String(e)).split('\n')[0];
+}
+
+function sameOutbox(a: LinkStatus['outbox'], b: LinkStatus['outbox']): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,21 @@
+// What the page shows about a live Event Hubs connection.
+
+export interface PartitionStatus {
+  id: string;
+  state: 'connecting' | 'connected' | 'closed' | 'error';
+  /** Sequence number of the last event scored. */
+  lastSequence?: number;
+  /** Events on the partition not yet scored, when the hub reports its tail. */
+  lag?: number;
+  received: number;
+  error?: string;
+}
+
+export interface LinkStatus {
+  state: 'connecting' | 'live' | 'reconnecting' | 'stopped' | 'failed';
+  /** Why it is reconnecting or failed; never contains a secret. */
+  message?: string;
+  partitions: PartitionStatus[];
+  /** Readings scored but not yet in Cosmos DB (the persist outbox). */
+  outbox?: { pending: number; written: number; state: 'off' | 'writing' | 'idle' | 'waiting' | 'failed'; message?: string };
+}
