@@ -13,6 +13,7 @@ import { distributionView } from './views/distribution-view.js';
 import { explainPanel } from './views/explain-panel.js';
 import { evaluationPanel } from './views/evaluation-panel.js';
 import { livePanel } from './views/live-panel.js';
+import { connectPanel } from './views/connect-panel.js';
 
 const wb = new Workbench();
 (window as unknown as { isoscope: Workbench }).isoscope = wb; // for tests and the console
@@ -27,6 +28,7 @@ app.replaceChildren(
       h('div', { class: 'top-row' }, fleetView(wb), h('div', { class: 'stack' }, distributionView(wb), explainPanel(wb))),
       unitView(wb),
       livePanel(wb),
+      connectPanel(wb),
       profileTable(wb))),
   dropHint);
 

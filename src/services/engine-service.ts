@@ -44,9 +44,11 @@ export class EngineService {
   private live?: LiveScorer;
   /** Event Hubs and Cosmos DB (the page reaches it as engine.link.*). */
   readonly link = new LinkService({
+    engine: () => this.requireEngine(),
     loadedModel: () => this.loaded,
     dataset: () => this.dataset,
     adopt: (model) => transferring(this.useModel(model)),
+    stopReplay: () => this.stopReplay(),
   });
 
   async init(wasmUrl: string): Promise<void> {
@@ -136,6 +138,7 @@ export class EngineService {
   startReplay(opts: ReplayOptions, onUpdate: (u: LiveUpdate) => void): void {
     const ds = this.requireData();
     if (!this.loaded) throw new DataError('train or import a model before replaying');
+    if (this.link.linked) throw new DataError('disconnect the live hub first: replay and live-connect share the model\'s stream state');
     this.stopReplay();
     this.loaded.resetStream();
     this.live = new LiveScorer(this.loaded, opts.offset, opts.debounce);

@@ -3,7 +3,8 @@
 // unit's stored history. Secrets arrive from the page per call and live only in memory here.
 import { EventHubProducerClient } from '@azure/event-hubs';
 import type { Container, CosmosClient } from '@azure/cosmos';
-import type { LoadedModel } from '../core/scorer.js';
+import { LoadedModel } from '../core/scorer.js';
+import type { WasmEngine } from '../core/wasm-engine.js';
 import type { DebounceSettings } from '../core/debounce.js';
 import type { Dataset } from '../data/dataset.js';
 import { columnByRole, DataError } from '../data/dataset.js';
@@ -22,10 +23,13 @@ import { transferring } from './transfer.js';
 
 /** What the link needs from the engine service. */
 export interface LinkHost {
+  engine(): WasmEngine;
   loadedModel(): LoadedModel | undefined;
   dataset(): Dataset | undefined;
   /** Makes a model current (validated, scored against the data if any). */
   adopt(model: ModelJson): unknown;
+  /** Replay and the hub share the model's stream state: one live source at a time. */
+  stopReplay(): void;
 }
 
 export interface UnitHistory {
@@ -44,6 +48,8 @@ class LinkError extends Error {
 export class LinkService {
   private link?: HubLink;
   private scorer?: LiveScorer;
+  /** The link's own copy of the model: its stream state is the link's, and it outlives a model change on the page. */
+  private linkModel?: LoadedModel;
   private readonly checkpoints = new IdbCheckpointStore();
   private readonly outbox = new Outbox();
   private outboxReady?: Promise<number>;
@@ -68,13 +74,14 @@ export class LinkService {
     if (!loaded) throw new DataError('train, open or import a model before connecting: live readings are scored with it');
     const hub = checkHubForm(form);
     await this.disconnectHub();
+    this.host.stopReplay();
     await this.outboxPending();
-    loaded.resetStream();
-    const scorer = new LiveScorer(loaded, opts.offset, opts.debounce);
+    const own = new LoadedModel(this.host.engine(), loaded.model);
+    const scorer = new LiveScorer(own, opts.offset, opts.debounce);
     const time = this.host.dataset() ? columnByRole(this.host.dataset()!, 'time')?.name : undefined;
     const unit = this.host.dataset() ? columnByRole(this.host.dataset()!, 'unit')?.name : undefined;
     const link = new HubLink({
-      hub, startPosition: hub.startPosition, checkpointStore: this.checkpoints, scorer, inputs: loaded.streamInputs,
+      hub, startPosition: hub.startPosition, checkpointStore: this.checkpoints, scorer, inputs: own.streamInputs,
       model: { id: loaded.model.id, version: this.modelVersion ?? loaded.model.createdAt },
       unitField: unit ?? 'unit_number', timeField: time ?? 'time_in_cycles',
       persist: this.persist ? (docs) => this.outbox.add(docs) : undefined,
@@ -82,16 +89,30 @@ export class LinkService {
       onUpdate: (u) => onUpdate(transferring(u)),
     });
     const resumed = (await this.checkpoints.listCheckpoints(hub.namespace, hub.hub, hub.consumerGroup)).length;
-    const partitions = await link.start();
+    let partitions: string[];
+    try {
+      partitions = await link.start();
+    } catch (e) {
+      own.dispose();
+      throw e;
+    }
     this.link = link;
     this.scorer = scorer;
+    this.linkModel = own;
     return { partitions, resumed, keyBased: hub.keyBased };
+  }
+
+  get linked(): boolean {
+    return !!this.link;
   }
 
   async disconnectHub(): Promise<void> {
     const link = this.link;
     this.link = undefined;
+    this.scorer = undefined;
     await link?.stop();
+    this.linkModel?.dispose();
+    this.linkModel = undefined;
   }
 
   /** The slider moved: live scoring follows the new threshold. */
@@ -180,6 +201,7 @@ export class LinkService {
       throw cosmosError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
     });
     this.modelVersion = published.id;
+    this.link?.setVersion(published.id);
     return { id: published.id, version: published.version };
   }
 
@@ -197,13 +219,19 @@ export class LinkService {
       throw (e as Error).name === 'RegistryError' ? e : cosmosError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
     });
     const result = this.host.adopt(published.model);
-    this.modelVersion = published.id;
+    this.modelChanged(published.id);
     return { model: published.model, result };
   }
 
-  /** A model not from the registry became current: documents carry its createdAt again. */
-  modelChanged(): void {
-    this.modelVersion = undefined;
+  /** A new current model (trained, imported, or a published version): a live link scores with it from now on. */
+  modelChanged(publishedVersion?: string): void {
+    this.modelVersion = publishedVersion;
+    const loaded = this.host.loadedModel();
+    if (!this.link || !loaded) return;
+    const next = new LoadedModel(this.host.engine(), loaded.model);
+    this.link.setModel(next, publishedVersion ?? loaded.model.createdAt);
+    this.linkModel?.dispose();
+    this.linkModel = next;
   }
 
   async unitHistory(unit: number): Promise<UnitHistory> {

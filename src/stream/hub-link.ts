@@ -4,6 +4,7 @@
 // event that was scored and kept. Runs in the engine worker.
 import { EventHubConsumerClient, RetryMode, type CheckpointStore, type EventPosition, type PartitionContext, type ReceivedEventData, type Subscription } from '@azure/event-hubs';
 import type { LiveScorer } from './live-scorer.js';
+import type { LoadedModel } from '../core/scorer.js';
 import { LiveBuffer } from './live-buffer.js';
 import type { LiveUpdate } from './replay.js';
 import type { LinkStatus, PartitionStatus } from './link-status.js';
@@ -33,14 +34,14 @@ const FATAL = /Unauthorized|MessagingEntityNotFound|ArgumentOutOfRange|InvalidOp
 export class HubLink {
   readonly status: LinkStatus = { state: 'connecting', partitions: [] };
   /** Per stream input: readings where it was missing or not a number. */
-  readonly missing: number[];
+  missing: number[];
   private client?: EventHubConsumerClient;
   private subscription?: Subscription;
   private readonly buffer = new LiveBuffer();
   private seq = 0;
   private timer?: ReturnType<typeof setInterval>;
   private dirty = true;
-  private readonly opts: HubLinkOptions;
+  private opts: HubLinkOptions;
 
   constructor(opts: HubLinkOptions) {
     this.opts = opts;
@@ -126,6 +127,20 @@ export class HubLink {
     this.status.message = message;
     if (ctx?.partitionId && ctx.partitionId !== '') this.partition(ctx.partitionId, { state: 'error', error: message });
     this.dirty = true;
+  }
+
+  /** Later batches are scored by `loaded`'s model (the caller owns both models' lifetimes). */
+  setModel(loaded: LoadedModel, version: string): void {
+    this.opts.scorer.setModel(loaded);
+    this.opts.inputs = loaded.streamInputs;
+    this.opts.model = { id: loaded.model.id, version };
+    this.missing = loaded.streamInputs.map(() => 0);
+    this.dirty = true;
+  }
+
+  /** The current model was published: later documents carry its registry version. */
+  setVersion(version: string): void {
+    this.opts.model = { ...this.opts.model, version };
   }
 
   private flush(): void {

@@ -35,7 +35,7 @@ export class LiveScorer {
   private recentAt = 0;
   private recentFilled = 0;
   private readonly rateSamples: { t: number; n: number }[] = [];
-  private readonly model: LoadedModel;
+  private model: LoadedModel;
 
   constructor(model: LoadedModel, offset: number, debounce: DebounceSettings) {
     this.model = model;
@@ -69,6 +69,12 @@ export class LiveScorer {
     this.rateSamples.push({ t: now, n });
     while (this.rateSamples.length && now - this.rateSamples[0].t > RATE_WINDOW_MS) this.rateSamples.shift();
     return { scores, flags };
+  }
+
+  /** A newer model scores what follows; window and alarm state start fresh. */
+  setModel(model: LoadedModel): void {
+    this.model = model;
+    this.reset();
   }
 
   /** Starts over: no unit's window or alarm state survives. */

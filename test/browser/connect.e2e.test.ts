@@ -1,21 +1,33 @@
-// Live-connect in real Chromium: the browser SDK over WSS to the local hub, Cosmos DB
-// through a CORS proxy, the model registry, and a unit's stored history.
+// Live-connect as a user drives it in real Chromium: the browser Event Hubs SDK over WSS
+// to the local hub (self-signed certificate, accepted by this test's Chromium only),
+// Cosmos DB through a CORS proxy, the model registry, a unit's stored history, a hub
+// crash with resume per partition, and secrets that stay out of storage and logs.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { EventHubProducerClient } from '@azure/event-hubs';
+import type { Container } from '@azure/cosmos';
 import { hasChromium, startHarness, type Harness } from './harness.js';
 import { EventHubServer, HubStore } from '../servers/event-hub-server.js';
 import { startCosmos, type LocalCosmos } from '../servers/cosmos-server.js';
 import { startThrottlingProxy, type ThrottlingProxy } from '../servers/throttling-proxy.js';
 import { selfSignedCert } from '../servers/tls-cert.js';
+import { cmapssPath } from '../helpers.js';
 import { setupCosmos } from '../../src/connectors/cosmos-setup.js';
 import { ENV_DEFAULTS } from '../../src/connectors/settings.js';
 
+const KEY = 'bG9jYWwtaHViLWtleQ=='; // the hub key the page is given; it must never be stored or logged
 let harness: Harness;
 let page: Page;
 let hub: EventHubServer;
 let cosmos: LocalCosmos;
 let proxy: ThrottlingProxy;
+let readings: Container;
+const logs: string[] = [];
+
+/** Units 1–4 of FD001 (825 readings): enough to train on, quick to persist. */
+const SMALL = readFileSync(cmapssPath('train_FD001.txt'), 'utf8').split('\n').filter((l) => /^[1-4] /.test(l)).join('\n');
+const SMALL_ROWS = SMALL.split('\n').length;
 
 beforeAll(async () => {
   if (!hasChromium) return;
@@ -23,10 +35,12 @@ beforeAll(async () => {
   await hub.start();
   cosmos = await startCosmos();
   await setupCosmos(cosmos.client, { endpoint: cosmos.endpoint, key: 'x', database: ENV_DEFAULTS.COSMOS_DATABASE, container: ENV_DEFAULTS.COSMOS_CONTAINER, modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER });
+  readings = cosmos.client.database(ENV_DEFAULTS.COSMOS_DATABASE).container(ENV_DEFAULTS.COSMOS_CONTAINER);
   proxy = await startThrottlingProxy(cosmos.endpoint, { cors: true });
   harness = await startHarness(['--ignore-certificate-errors']);
-  page = await harness.newPage();
-  page.on('console', (m) => console.log('console:', m.text()));
+  page = await harness.newPage(1280, 1400);
+  page.on('console', (m) => logs.push(m.text()));
+  page.on('request', (r) => logs.push(r.url()));
   await page.goto(harness.url);
 }, 120_000);
 
@@ -38,22 +52,128 @@ afterAll(async () => {
 });
 
 const statusText = () => page.locator('.status').textContent();
+const errorText = () => page.locator('.error').textContent();
+const processed = () => page.evaluate(() => (window as any).isoscope.liveStats?.processed ?? 0);
+const docCount = async () => (await readings.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0];
+const hubString = () => hub.browserConnectionString().replace('bG9jYWw=', KEY);
+
+async function fill(label: string, value: string): Promise<void> {
+  await page.getByLabel(label, { exact: true }).fill(value);
+}
 
 describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
-  test('spike', async () => {
-    await page.getByRole('button', { name: 'Load sample' }).click();
-    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded train_FD001/);
+  test('bad settings get one clear line and no secret', async () => {
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'fd001-units-1-4.txt'));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, SMALL);
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(new RegExp(`Loaded fd001-units-1-4.txt: ${SMALL_ROWS} rows, 4 units`));
     await page.getByRole('button', { name: 'Train' }).click();
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Trained on/);
-    const cs = hub.browserConnectionString();
-    await page.evaluate((cs) => (window as any).isoscope.link.connectHub({ hub: { connectionString: cs, hub: '', consumerGroup: '', start: 'earliest' }, cosmos: { endpoint: '', key: '' }, remember: false }), cs);
-    console.log(await statusText(), await page.locator('.error, [role=alert]').allTextContents());
+
+    await fill('Event Hubs connection string', `HostName=nope;SharedAccessKey=${KEY}`);
+    await page.getByRole('button', { name: 'Connect live' }).click();
+    await expect.poll(errorText).toMatch(/Could not connect to Event Hubs: Event Hubs connection string needs Endpoint=sb:\/\//);
+    // A key-based string is allowed, with a visible warning.
+    await expect(page.getByText('This connection string carries an account key').isVisible()).resolves.toBe(true);
+
+    await fill('Cosmos DB endpoint', 'http://127.0.0.1:9/');
+    await fill('Cosmos DB key or resource token', KEY);
+    await page.getByRole('button', { name: 'Connect Cosmos DB' }).click();
+    await expect.poll(errorText, { timeout: 60_000 }).toMatch(/Could not connect to Cosmos DB: cannot reach Cosmos DB container iot-sensor-db\/anomalies/);
+    expect(await errorText()).not.toContain(KEY);
+  }, 120_000);
+
+  test('publish a model, replay into the hub, score live and persist every reading', async () => {
+    await fill('Cosmos DB endpoint', proxy.endpoint);
+    await page.getByRole('button', { name: 'Connect Cosmos DB' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Cosmos DB ready: iot-sensor-db\/anomalies/);
+    await fill('Model note', 'trained in the browser');
+    await page.getByRole('button', { name: 'Publish model' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Published model .* as v1/);
+    await expect.poll(() => page.getByLabel('Published models').textContent()).toMatch(/v1 · .* · trained in the browser/);
+    await page.getByLabel('Persist scored readings to Cosmos DB').check();
+
+    await fill('Event Hubs connection string', hubString());
+    await page.getByLabel('Start position').selectOption('earliest');
+    await page.getByRole('button', { name: 'Connect live' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Live: event hub \(4 partitions\)/);
+    await expect.poll(() => page.locator('table.partitions tbody tr').count()).toBe(4);
+
+    await page.getByLabel('Publish rate').selectOption('0');
+    await page.getByRole('button', { name: 'Publish replay' }).click();
+    await expect.poll(statusText, { timeout: 60_000 }).toMatch(new RegExp(`Published ${SMALL_ROWS} readings to the event hub`));
+    expect(hub.store.total).toBe(SMALL_ROWS);
+    await expect.poll(processed, { timeout: 30_000 }).toBe(SMALL_ROWS);
+    await expect.poll(docCount, { timeout: 60_000, intervals: [500] }).toBe(SMALL_ROWS);
+    await expect.poll(() => page.getByTestId('outbox').textContent()).toMatch(new RegExp(`${SMALL_ROWS} written, 0 queued`));
+    // Every partition reports its last sequence number and no lag once caught up.
+    const rows = await page.locator('table.partitions tbody tr').allTextContents();
+    expect(rows.every((r) => /connected/.test(r))).toBe(true);
+    const { resources } = await readings.items.query<{ model_version: string; anomaly_score: number; unit_number: number }>(
+      'SELECT c.model_version, c.anomaly_score, c.unit_number FROM c').fetchAll();
+    expect(new Set(resources.map((r) => r.model_version))).toEqual(new Set(['v1']));
+    expect(resources.every((r) => typeof r.anomaly_score === 'number')).toBe(true);
+    // The live chart and metrics are the replay's.
+    await expect.poll(() => page.getByTestId('live-state').textContent()).toBe('live (Event Hubs)');
+  }, 180_000);
+
+  test('a hub crash shows a banner; each partition resumes after its last scored event', async () => {
+    const ports = { port: hub.port, wssPort: hub.wssPort };
+    await hub.stop();
+    await expect.poll(() => page.getByTestId('link-banner').textContent(), { timeout: 30_000 }).toMatch(/Connection lost — reconnecting/);
+    hub = new EventHubServer({ hub: 'readings', store: hub.store, tls: selfSignedCert(), ...ports });
+    await hub.start();
     const producer = new EventHubProducerClient(hub.connectionString());
     const batch = await producer.createBatch({ partitionKey: '1' });
-    for (let t = 1; t <= 50; t++) batch.tryAdd({ body: { unit_number: 1, time_in_cycles: t, sensor_2: 642, sensor_3: 1589, sensor_4: 1400, sensor_7: 554, sensor_8: 2388, sensor_9: 9050, sensor_11: 47.4, sensor_12: 522, sensor_13: 2388, sensor_14: 8130, sensor_15: 8.4, sensor_17: 392, sensor_20: 39, sensor_21: 23.4, op_setting_1: 0, op_setting_2: 0, op_setting_3: 100 } });
+    for (let t = 1000; t < 1020; t++) batch.tryAdd({ body: { ...JSON.parse(JSON.stringify(readingOfUnit1())), time_in_cycles: t } });
     await producer.sendBatch(batch);
     await producer.close();
-    await expect.poll(() => page.evaluate(() => (window as any).isoscope.liveStats?.processed ?? 0), { timeout: 20_000 }).toBe(50);
-    console.log(JSON.stringify(await page.evaluate(() => (window as any).isoscope.link.status)));
+    await expect.poll(processed, { timeout: 60_000 }).toBe(SMALL_ROWS + 20);
+    await expect.poll(docCount, { timeout: 30_000, intervals: [500] }).toBe(SMALL_ROWS + 20);
+    await expect.poll(() => page.getByTestId('link-banner').isHidden(), { timeout: 10_000 }).toBe(true);
+    await page.screenshot({ path: '/tmp/isoscope-connect.png', fullPage: true });
   }, 120_000);
+
+  test('a unit\'s stored history loads into the unit chart; a published model reopens', async () => {
+    await page.getByRole('combobox', { name: 'Unit', exact: true }).selectOption('2');
+    await page.getByRole('button', { name: 'Load stored history' }).click();
+    const unit2 = SMALL.split('\n').filter((l) => l.startsWith('2 ')).length;
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(new RegExp(`Loaded ${unit2} stored readings of unit 2 \\(model v1\\)`));
+    const stored = await page.evaluate(() => (window as any).isoscope.link.history.score.length);
+    expect(stored).toBe(unit2);
+
+    await page.getByRole('button', { name: 'Open published model' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Opened published model v1/);
+  }, 60_000);
+
+  test('secrets stay in memory unless remembered, and never reach logs or URLs', async () => {
+    const stored = async () => page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((ok) => { const r = indexedDB.open('isoscope-link'); r.onsuccess = () => ok(r.result); });
+      const all = await new Promise<unknown[]>((ok) => { const r = db.transaction('settings').objectStore('settings').getAll(); r.onsuccess = () => ok(r.result); });
+      db.close();
+      return JSON.stringify(all) + JSON.stringify({ ...localStorage });
+    });
+    expect(await stored()).not.toContain(KEY);
+    expect(logs.join('\n')).not.toContain(KEY);
+    expect(page.url()).not.toContain(KEY);
+
+    await page.getByLabel('Remember on this device').check();
+    await expect.poll(stored).toContain(KEY);
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Event Hubs connection string', { exact: true }).inputValue()).toContain(KEY);
+    await page.getByLabel('Remember on this device').uncheck();
+    await expect.poll(stored).not.toContain(KEY);
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Event hub name', { exact: true }).isVisible()).toBe(true);
+    expect(await page.getByLabel('Event Hubs connection string', { exact: true }).inputValue()).toBe('');
+    expect(logs.join('\n')).not.toContain(KEY);
+  }, 60_000);
 });
+
+function readingOfUnit1(): Record<string, number> {
+  const names = ['unit_number', 'time_in_cycles', 'op_setting_1', 'op_setting_2', 'op_setting_3', ...Array.from({ length: 21 }, (_, i) => `sensor_${i + 1}`)];
+  const values = SMALL.split('\n')[0].trim().split(/\s+/).map(Number);
+  return Object.fromEntries(names.map((n, i) => [n, values[i]]));
+}

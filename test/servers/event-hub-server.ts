@@ -160,7 +160,7 @@ export class EventHubServer {
 
   /** Stops listening and drops every connection (a crash, as clients see it); events stay in the store. */
   async stop(): Promise<void> {
-    for (const c of this.connections) (c as unknown as { socket?: { destroy(): void } }).socket?.destroy();
+    for (const c of this.connections) (c as unknown as { socket?: { destroy?(): void } }).socket?.destroy?.(); // WSS connections are terminated below
     this.connections.clear();
     this.pumps.clear();
     this.owners.clear();

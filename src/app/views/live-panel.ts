@@ -51,18 +51,19 @@ export function livePanel(wb: Workbench): HTMLElement {
 
   const render = () => {
     const st = wb.replayState;
-    replay.disabled = !wb.model;
+    replay.disabled = !wb.model || wb.link.connected; // one live source at a time: they share the model's stream state
     pause.disabled = !(st === 'playing' || st === 'paused');
     pause.textContent = st === 'paused' ? 'Resume' : 'Pause';
     restart.disabled = st === 'idle';
     const s = wb.liveStats;
     metrics.replaceChildren();
     const item = (key: string, v: string, id: string) => metrics.append(h('dt', {}, key), h('dd', { 'data-testid': id }, v));
-    item('State', st, 'live-state');
+    const hub = wb.link.status;
+    item('State', hub && wb.link.connected ? `${hub.state} (Event Hubs)` : st, 'live-state');
     item('Events / s', s ? fmt(Math.round(s.eventsPerSec)) : '–', 'live-rate');
     item('Latency p50 / p99', s ? `${fmt(s.latencyP50, 2)} / ${fmt(s.latencyP99, 2)} ms` : '–', 'live-latency');
     item('Anomaly rate (last 1,000)', s ? pct(s.anomalyRate) : '–', 'live-anomaly-rate');
-    item('Processed', s ? `${fmt(s.processed)} of ${fmt(wb.liveTotal)}` : '–', 'live-processed');
+    item('Processed', s ? (wb.liveTotal ? `${fmt(s.processed)} of ${fmt(wb.liveTotal)}` : fmt(s.processed)) : '–', 'live-processed');
     progress.value = s && wb.liveTotal ? s.processed / wb.liveTotal : 0;
     feed.replaceChildren(...wb.alerts.slice(0, 50).map((a) => h('li', { class: a.kind },
       h('strong', {}, a.kind === 'raised' ? 'ALARM' : 'clear'), ` unit ${fmt(a.unit)} · t ${fmt(a.time)} · score ${fmt(-a.score, 3)}`)));
@@ -70,6 +71,7 @@ export function livePanel(wb: Workbench): HTMLElement {
     if (!frame && wb.liveWindow.length) frame = requestAnimationFrame(draw);
   };
   wb.on('live', render);
+  wb.on('link', render);
   wb.on('model', () => {
     // Replay alarms with the model's own rule unless the user changes it.
     if (wb.model?.alarm) {

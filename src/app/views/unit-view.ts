@@ -15,6 +15,10 @@ export function unitView(wb: Workbench): HTMLElement {
   const sensorHost = h('div', { class: 'chart' });
   const scoreHost = h('div', { class: 'chart' });
   const hint = h('p', { class: 'muted' }, 'Click a reading in either chart to see which sensors drove its score.');
+  const historyButton = h('button', { type: 'button', disabled: true, title: 'Scores stored in Cosmos DB for this unit, drawn over the chart' }, 'Load stored history');
+  historyButton.addEventListener('click', () => {
+    if (wb.selectedUnit !== undefined) void wb.link.loadHistory(wb.selectedUnit);
+  });
   let sensors: uPlot | undefined;
   let scoreChart: uPlot | undefined;
   let series: UnitSeries | undefined;
@@ -64,7 +68,16 @@ export function unitView(wb: Workbench): HTMLElement {
   const rethreshold = () => {
     if (!scoreChart || !series || !wb.scores) return draw();
     const anomaly = Float64Array.from(series.rows, (r) => -wb.scores![r]);
-    scoreChart.setData([x, anomalyShown, flaggedPoints(anomaly)] as uPlot.AlignedData);
+    scoreChart.setData([x, anomalyShown, flaggedPoints(anomaly), storedPoints()] as uPlot.AlignedData);
+  };
+
+  /** Scores Cosmos DB holds for this unit (anomaly_score), at the readings' times. */
+  const storedPoints = () => {
+    const hist = wb.link.history;
+    if (!hist || hist.unit !== wb.selectedUnit) return x.map(() => null);
+    const at = new Map<number, number>();
+    hist.time.forEach((t, i) => at.set(t, -hist.score[i]));
+    return x.map((t) => at.get(t) ?? null);
   };
 
   const draw = () => {
@@ -99,9 +112,10 @@ export function unitView(wb: Workbench): HTMLElement {
       axes: [{ label: timeName }, { label: 'anomaly score', size: 50 }],
       series: [{ label: timeName },
         { label: 'anomaly score (−score_samples)', stroke: '#111827', width: 1.25 },
-        { label: 'flagged', stroke: '#dc2626', width: 0, points: { show: true, size: 6, fill: '#dc2626' } }],
+        { label: 'flagged', stroke: '#dc2626', width: 0, points: { show: true, size: 6, fill: '#dc2626' } },
+        { label: 'stored (Cosmos DB)', stroke: '#2563eb', width: 0, points: { show: true, size: 4, fill: '#2563eb' } }],
       plugins: [markerPlugin(() => (offset === undefined ? undefined : { y: -offset }))],
-    }, [x, (anomalyShown = pick(anomaly)), flagged] as uPlot.AlignedData, scoreHost);
+    }, [x, (anomalyShown = pick(anomaly)), flagged, storedPoints()] as uPlot.AlignedData, scoreHost);
     for (const chart of [sensors, scoreChart]) {
       chart.over.addEventListener('click', () => {
         const idx = chart.cursor.idx;
@@ -125,10 +139,13 @@ export function unitView(wb: Workbench): HTMLElement {
     void refresh();
   });
   wb.on('threshold', rethreshold);
+  wb.on('link', () => {
+    historyButton.disabled = !wb.link.cosmos || wb.selectedUnit === undefined;
+  });
 
   const section = h('section', { class: 'panel unit', 'aria-labelledby': 'unit-h' },
     h('div', { class: 'panel-head' }, h('h2', { id: 'unit-h' }, 'Unit'), unitSelect,
-      pngButton('Sensors PNG', () => sensors, 'sensors.png'), pngButton('Score PNG', () => scoreChart, 'score.png')),
+      historyButton, pngButton('Sensors PNG', () => sensors, 'sensors.png'), pngButton('Score PNG', () => scoreChart, 'score.png')),
     h('div', { class: 'unit-body' }, h('div', { class: 'charts' }, sensorHost, scoreHost), h('label', { class: 'sensor-pick' }, 'Sensors', sensorSelect)),
     hint);
   followWidth(sensorHost, () => sensors);
