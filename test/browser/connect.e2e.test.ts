@@ -74,7 +74,7 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
 
     await fill('Event Hubs connection string', `HostName=nope;SharedAccessKey=${KEY}`);
     await page.getByRole('button', { name: 'Connect live' }).click();
-    await expect.poll(errorText).toMatch(/Could not connect to Event Hubs: Event Hubs connection string needs Endpoint=sb:\/\//);
+    await expect.poll(errorText, { timeout: 10_000 }).toMatch(/Could not connect to Event Hubs: Event Hubs connection string needs Endpoint=sb:\/\//);
     // A key-based string is allowed, with a visible warning.
     await expect(page.getByText('This connection string carries an account key').isVisible()).resolves.toBe(true);
 
@@ -92,22 +92,22 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await fill('Model note', 'trained in the browser');
     await page.getByRole('button', { name: 'Publish model' }).click();
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Published model .* as v1/);
-    await expect.poll(() => page.getByLabel('Published models').textContent()).toMatch(/v1 · .* · trained in the browser/);
+    await expect.poll(() => page.getByLabel('Published models').textContent(), { timeout: 10_000 }).toMatch(/v1 · .* · trained in the browser/);
     await page.getByLabel('Persist scored readings to Cosmos DB').check();
 
     await fill('Event Hubs connection string', hubString());
     await page.getByLabel('Start position').selectOption('earliest');
     await page.getByRole('button', { name: 'Connect live' }).click();
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Live: event hub \(4 partitions\)/);
-    await expect.poll(() => page.locator('table.partitions tbody tr').count()).toBe(4);
+    await expect.poll(() => page.locator('table.partitions tbody tr').count(), { timeout: 10_000 }).toBe(4);
 
     await page.getByLabel('Publish rate').selectOption('0');
     await page.getByRole('button', { name: 'Publish replay' }).click();
     await expect.poll(statusText, { timeout: 60_000 }).toMatch(new RegExp(`Published ${SMALL_ROWS} readings to the event hub`));
     expect(hub.store.total).toBe(SMALL_ROWS);
     await expect.poll(processed, { timeout: 30_000 }).toBe(SMALL_ROWS);
-    await expect.poll(docCount, { timeout: 60_000, intervals: [500] }).toBe(SMALL_ROWS);
-    await expect.poll(() => page.getByTestId('outbox').textContent()).toMatch(new RegExp(`${SMALL_ROWS} written, 0 queued`));
+    await expect.poll(docCount, { timeout: 60_000, interval: 500 }).toBe(SMALL_ROWS);
+    await expect.poll(() => page.getByTestId('outbox').textContent(), { timeout: 15_000 }).toMatch(new RegExp(`${SMALL_ROWS} written, 0 queued`));
     // Every partition reports its last sequence number and no lag once caught up.
     const rows = await page.locator('table.partitions tbody tr').allTextContents();
     expect(rows.every((r) => /connected/.test(r))).toBe(true);
@@ -116,7 +116,7 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     expect(new Set(resources.map((r) => r.model_version))).toEqual(new Set(['v1']));
     expect(resources.every((r) => typeof r.anomaly_score === 'number')).toBe(true);
     // The live chart and metrics are the replay's.
-    await expect.poll(() => page.getByTestId('live-state').textContent()).toBe('live (Event Hubs)');
+    await expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 10_000 }).toBe('live (Event Hubs)');
   }, 180_000);
 
   test('a hub crash shows a banner; each partition resumes after its last scored event', async () => {
@@ -131,7 +131,7 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await producer.sendBatch(batch);
     await producer.close();
     await expect.poll(processed, { timeout: 60_000 }).toBe(SMALL_ROWS + 20);
-    await expect.poll(docCount, { timeout: 30_000, intervals: [500] }).toBe(SMALL_ROWS + 20);
+    await expect.poll(docCount, { timeout: 30_000, interval: 500 }).toBe(SMALL_ROWS + 20);
     await expect.poll(() => page.getByTestId('link-banner').isHidden(), { timeout: 10_000 }).toBe(true);
     await page.screenshot({ path: '/tmp/isoscope-connect.png', fullPage: true });
   }, 120_000);
@@ -148,6 +148,30 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Opened published model v1/);
   }, 60_000);
 
+  test('readings scored while Cosmos DB refuses wait in the outbox, survive a reload, and are written after', async () => {
+    const before = await docCount();
+    proxy.throttle = true;
+    const producer = new EventHubProducerClient(hub.connectionString());
+    const batch = await producer.createBatch({ partitionKey: '77' });
+    for (let t = 1; t <= 30; t++) batch.tryAdd({ body: { ...readingOfUnit1(), unit_number: 77, time_in_cycles: t } });
+    await producer.sendBatch(batch);
+    await producer.close();
+    await expect.poll(processed, { timeout: 30_000 }).toBe(SMALL_ROWS + 50);
+    await expect.poll(() => page.getByTestId('outbox').textContent(), { timeout: 10_000 }).toMatch(/30 queued/);
+    expect(proxy.throttled).toBeGreaterThan(0);
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId('outbox').textContent(), { timeout: 30_000 }).toMatch(/30 scored reading\(s\) waiting for Cosmos DB/);
+    proxy.throttle = false;
+    // Names come back from the last session; the key was never stored, so the user types it again.
+    expect(await page.getByLabel('Cosmos DB endpoint', { exact: true }).inputValue()).toBe(proxy.endpoint);
+    expect(await page.getByLabel('Cosmos DB key or resource token', { exact: true }).inputValue()).toBe('');
+    await fill('Cosmos DB key or resource token', KEY);
+    await page.getByRole('button', { name: 'Connect Cosmos DB' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Cosmos DB ready: iot-sensor-db\/anomalies; writing 30 reading\(s\) left from before/);
+    await expect.poll(docCount, { timeout: 30_000, interval: 500 }).toBe(before + 30);
+  }, 120_000);
+
   test('secrets stay in memory unless remembered, and never reach logs or URLs', async () => {
     const stored = async () => page.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((ok) => { const r = indexedDB.open('isoscope-link'); r.onsuccess = () => ok(r.result); });
@@ -160,14 +184,14 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     expect(page.url()).not.toContain(KEY);
 
     await page.getByLabel('Remember on this device').check();
-    await expect.poll(stored).toContain(KEY);
+    await expect.poll(stored, { timeout: 10_000 }).toContain(KEY);
     await page.reload();
-    await expect.poll(() => page.getByLabel('Event Hubs connection string', { exact: true }).inputValue()).toContain(KEY);
+    await expect.poll(() => page.getByLabel('Cosmos DB key or resource token', { exact: true }).inputValue(), { timeout: 10_000 }).toBe(KEY);
     await page.getByLabel('Remember on this device').uncheck();
-    await expect.poll(stored).not.toContain(KEY);
+    await expect.poll(stored, { timeout: 10_000 }).not.toContain(KEY);
     await page.reload();
-    await expect.poll(() => page.getByLabel('Event hub name', { exact: true }).isVisible()).toBe(true);
-    expect(await page.getByLabel('Event Hubs connection string', { exact: true }).inputValue()).toBe('');
+    await expect.poll(() => page.getByLabel('Event hub name', { exact: true }).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.getByLabel('Cosmos DB key or resource token', { exact: true }).inputValue()).toBe('');
     expect(logs.join('\n')).not.toContain(KEY);
   }, 60_000);
 });
