@@ -213,6 +213,14 @@ describe('the CLI in the pipeline', () => {
     const bad = await cli({ EVENTHUB_CONNECTION_STRING: 'HostName=x;SharedAccessKey=TOPSECRET123' }, 'replay', cmapssPath('test_FD001.txt'), '--to', 'eventhub');
     expect(bad.stderr).toMatch(/EVENTHUB_CONNECTION_STRING needs Endpoint=sb:\/\//);
     expect(bad.stderr).not.toContain('TOPSECRET123');
+    // A hub that checks signatures refuses a wrong key, and the CLI says so.
+    const keyed = new EventHubServer({ hub: 'readings', store: new HubStore(2), key: 'cmlnaHQta2V5' });
+    await keyed.start();
+    const refused = await cli({ EVENTHUB_CONNECTION_STRING: keyed.connectionString().replace('cmlnaHQta2V5', 'TOPSECRET123') }, 'replay', cmapssPath('test_FD001.txt'), '--to', 'eventhub');
+    await keyed.stop();
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/event hub readings rejected the credentials/);
+    expect(refused.stderr).not.toContain('TOPSECRET123');
     const cos = await cli({ COSMOS_ENDPOINT: 'ftp://nope', COSMOS_KEY: 'TOPSECRET123' }, 'cosmos-setup');
     expect(cos.stderr).toMatch(/COSMOS_ENDPOINT must be an http\(s\) URL/);
     expect(cos.stderr).not.toContain('TOPSECRET123');

@@ -1,7 +1,7 @@
 // replay --to eventhub and cosmos-setup: feeding the pipeline and preparing its store.
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { publishDataset } from '../connectors/publisher.js';
-import { hubSettings } from '../connectors/settings.js';
+import { hubSettings, INTERACTIVE_RETRY } from '../connectors/settings.js';
 import { setupCosmos } from '../connectors/cosmos-setup.js';
 import { num, oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
@@ -21,7 +21,7 @@ export async function replayCommand(argv: string[], out: (s: string) => void, er
   const ds = readDataset(oneFile(positionals, REPLAY), { entry: values.entry, runToFailure: false });
   const rate = num(values.rate, '--rate', 0);
   if (rate < 0) throw new UsageError(`--rate must be >= 0 (0 = as fast as possible), got ${rate}`);
-  const producer = new EventHubProducerClient(hub.connectionString, hub.hub);
+  const producer = new EventHubProducerClient(hub.connectionString, hub.hub, { retryOptions: INTERACTIVE_RETRY });
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);

@@ -72,3 +72,12 @@ export function redact(text: string): string {
     .replace(/(SharedAccessKey|SharedAccessSignature|AccountKey|sig)=([^;&\s"]+)/gi, '$1=***')
     .replace(/(type=master&ver=1\.0&sig=)[^&\s"]+/gi, '$1***');
 }
+
+/** The SDK's retries end in an AggregateError with an empty message: the last attempt's error says what happened. */
+export function lastError(e: unknown): { code?: string | number; message?: string; name?: string } {
+  const errors = (e as { errors?: unknown[] })?.errors;
+  return (Array.isArray(errors) && errors.length ? errors[errors.length - 1] : e) as { code?: string | number; message?: string };
+}
+
+/** Retries that give up in seconds, not the SDK's default of minutes: a person is waiting. */
+export const INTERACTIVE_RETRY = { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5000, timeoutInMs: 15_000 };

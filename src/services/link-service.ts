@@ -10,7 +10,7 @@ import type { Dataset } from '../data/dataset.js';
 import { columnByRole, DataError } from '../data/dataset.js';
 import type { ModelJson } from '../model/types.js';
 import { LiveScorer } from '../stream/live-scorer.js';
-import { HubLink } from '../stream/hub-link.js';
+import { HubLink, refused } from '../stream/hub-link.js';
 import type { LiveUpdate } from '../stream/replay.js';
 import { IdbCheckpointStore } from '../connectors/idb-checkpoints.js';
 import { Outbox } from '../connectors/outbox.js';
@@ -18,7 +18,7 @@ import { CosmosSink } from '../connectors/cosmos-sink.js';
 import { publishDataset } from '../connectors/publisher.js';
 import { checkCosmosForm, checkHubForm, cosmosClientFor, type CosmosForm, type HubForm } from '../connectors/link-settings.js';
 import { fetchModel, listModels, publishModel, type PublishedSummary } from '../connectors/model-registry.js';
-import { redact, type CosmosSettings } from '../connectors/settings.js';
+import { INTERACTIVE_RETRY, lastError, redact, type CosmosSettings } from '../connectors/settings.js';
 import { transferring } from './transfer.js';
 
 /** What the link needs from the engine service. */
@@ -168,10 +168,10 @@ export class LinkService {
     this.publishing?.abort();
     const abort = new AbortController();
     this.publishing = abort;
-    const producer = new EventHubProducerClient(hub.connectionString, hub.hub, { retryOptions: { maxRetries: 3, timeoutInMs: 15_000 } });
+    const producer = new EventHubProducerClient(hub.connectionString, hub.hub, { retryOptions: INTERACTIVE_RETRY });
     try {
       await producer.getPartitionIds({ abortSignal: AbortSignal.timeout(20_000) }).catch((e) => {
-        throw new LinkError(`cannot reach event hub ${hub.hub}: ${oneLine(e)}`);
+        throw new LinkError(`${refused(e) ? `event hub ${hub.hub} rejected the credentials` : `cannot reach event hub ${hub.hub}`}: ${oneLine(e)}`);
       });
       let last = 0;
       const sent = await publishDataset(producer, ds, { rate, signal: abort.signal, onProgress: (n, total) => {
@@ -261,7 +261,7 @@ export class LinkService {
 }
 
 function oneLine(e: unknown): string {
-  return redact((e as Error)?.message ?? String(e)).split('\n')[0];
+  return redact(lastError(e)?.message ?? String(e)).split('\n')[0];
 }
 
 function cosmosError(what: string, e: unknown): Error {

@@ -10,7 +10,7 @@ import type { LiveUpdate } from './replay.js';
 import type { LinkStatus, PartitionStatus } from './link-status.js';
 import { decodeReadings, scoredDocument, type Reading } from '../connectors/reading-codec.js';
 import type { ScoredDocument } from '../connectors/cosmos-sink.js';
-import { redact, type HubSettings } from '../connectors/settings.js';
+import { INTERACTIVE_RETRY, lastError, redact, type HubSettings } from '../connectors/settings.js';
 
 export interface HubLinkOptions {
   hub: HubSettings;
@@ -52,7 +52,7 @@ export class HubLink {
   async start(): Promise<string[]> {
     const { hub, checkpointStore } = this.opts;
     this.client = new EventHubConsumerClient(hub.consumerGroup, hub.connectionString, hub.hub, checkpointStore, {
-      retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 10_000, mode: RetryMode.Exponential, timeoutInMs: 15_000 },
+      retryOptions: { ...INTERACTIVE_RETRY, mode: RetryMode.Exponential },
       // Re-claim partitions soon after a drop (the SDK's default waits 10 s).
       loadBalancingOptions: { strategy: 'greedy', updateIntervalInMs: 1500, partitionOwnershipExpirationIntervalInMs: 6000 },
     });
@@ -61,7 +61,7 @@ export class HubLink {
       ids = await this.client.getPartitionIds({ abortSignal: AbortSignal.timeout(20_000) });
     } catch (e) {
       await this.client.close().catch(() => undefined);
-      throw new Error(`cannot reach event hub ${hub.hub}: ${oneLine(e)}`);
+      throw new Error(`${refused(e) ? `event hub ${hub.hub} rejected the credentials` : `cannot reach event hub ${hub.hub}`}: ${oneLine(e)}`);
     }
     this.status.partitions = ids.map((id) => ({ id, state: 'connecting', received: 0 }));
     this.subscription = this.client.subscribe({
@@ -167,8 +167,14 @@ export class HubLink {
   }
 }
 
+/** The service said no to the token (wrong key, expired SAS, missing rights), as opposed to not answering. */
+export function refused(e: unknown): boolean {
+  const err = lastError(e);
+  return err?.code === 'UnauthorizedError' || /unauthori[sz]ed|InvalidSignature|ExpiredToken|401/i.test(err?.message ?? '');
+}
+
 function oneLine(e: unknown): string {
-  return redact((e as Error)?.message ?? String(e)).split('\n')[0];
+  return redact(lastError(e)?.message ?? String(e)).split('\n')[0];
 }
 
 function sameOutbox(a: LinkStatus['outbox'], b: LinkStatus['outbox']): boolean {

@@ -31,7 +31,7 @@ const SMALL_ROWS = SMALL.split('\n').length;
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  hub = new EventHubServer({ hub: 'readings', store: new HubStore(4), tls: selfSignedCert() });
+  hub = new EventHubServer({ hub: 'readings', store: new HubStore(4), tls: selfSignedCert(), key: KEY });
   await hub.start();
   cosmos = await startCosmos();
   await setupCosmos(cosmos.client, { endpoint: cosmos.endpoint, key: 'x', database: ENV_DEFAULTS.COSMOS_DATABASE, container: ENV_DEFAULTS.COSMOS_CONTAINER, modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER });
@@ -55,7 +55,7 @@ const statusText = () => page.locator('.status').textContent();
 const errorText = () => page.locator('.error').textContent();
 const processed = () => page.evaluate(() => (window as any).isoscope.liveStats?.processed ?? 0);
 const docCount = async () => (await readings.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0];
-const hubString = () => hub.browserConnectionString().replace('bG9jYWw=', KEY);
+const hubString = () => hub.browserConnectionString();
 
 async function fill(label: string, value: string): Promise<void> {
   await page.getByLabel(label, { exact: true }).fill(value);
@@ -77,12 +77,25 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await expect.poll(errorText, { timeout: 10_000 }).toMatch(/Could not connect to Event Hubs: Event Hubs connection string needs Endpoint=sb:\/\//);
     // A key-based string is allowed, with a visible warning.
     await expect(page.getByText('This connection string carries an account key').isVisible()).resolves.toBe(true);
+    // The hub checks SAS signatures: a wrong key is refused, and the message says so.
+    const wrong = 'd3Jvbmcta2V5LXZhbHVl';
+    await fill('Event Hubs connection string', hub.browserConnectionString().replace(KEY, wrong));
+    await page.getByRole('button', { name: 'Connect live' }).click();
+    await expect.poll(errorText, { timeout: 30_000 }).toMatch(/Could not connect to Event Hubs: event hub readings rejected the credentials/);
+    expect(await errorText()).not.toContain(wrong);
 
     await fill('Cosmos DB endpoint', 'http://127.0.0.1:9/');
     await fill('Cosmos DB key or resource token', KEY);
     await page.getByRole('button', { name: 'Connect Cosmos DB' }).click();
     await expect.poll(errorText, { timeout: 60_000 }).toMatch(/Could not connect to Cosmos DB: cannot reach Cosmos DB container iot-sensor-db\/anomalies/);
     expect(await errorText()).not.toContain(KEY);
+
+    proxy.reject = true;
+    await fill('Cosmos DB endpoint', proxy.endpoint);
+    await page.getByRole('button', { name: 'Connect Cosmos DB' }).click();
+    await expect.poll(errorText, { timeout: 30_000 }).toMatch(/Could not connect to Cosmos DB: Cosmos DB container iot-sensor-db\/anomalies rejected the key or token/);
+    expect(await errorText()).not.toContain(KEY);
+    proxy.reject = false;
   }, 120_000);
 
   test('publish a model, replay into the hub, score live and persist every reading', async () => {
@@ -123,7 +136,7 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     const ports = { port: hub.port, wssPort: hub.wssPort };
     await hub.stop();
     await expect.poll(() => page.getByTestId('link-banner').textContent(), { timeout: 30_000 }).toMatch(/Connection lost — reconnecting/);
-    hub = new EventHubServer({ hub: 'readings', store: hub.store, tls: selfSignedCert(), ...ports });
+    hub = new EventHubServer({ hub: 'readings', store: hub.store, tls: selfSignedCert(), key: KEY, ...ports });
     await hub.start();
     const producer = new EventHubProducerClient(hub.connectionString());
     const batch = await producer.createBatch({ partitionKey: '1' });

@@ -9,6 +9,7 @@ import rhea, { type Connection, type EventContext, type Message, type Sender } f
 import type { Server } from 'node:net';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { createHmac } from 'node:crypto';
 
 export interface StoredEvent {
   message: Message;
@@ -71,6 +72,8 @@ export interface HubServerOptions {
   /** Port for the WSS endpoint (0 or absent: any free one). */
   wssPort?: number;
   host?: string;
+  /** The namespace's shared access key: when set, CBS checks each SAS token's signature and expiry (401 otherwise), as the service does. */
+  key?: string;
   /** PEM certificate and key for the WSS endpoint; without them there is none. */
   tls?: { cert: string; key: string };
 }
@@ -120,7 +123,7 @@ export class EventHubServer {
 
   /** The connection string the SDK's emulator mode accepts: plain AMQP on this port. */
   connectionString(): string {
-    return `Endpoint=sb://127.0.0.1:${this.port}/;SharedAccessKeyName=local;SharedAccessKey=bG9jYWw=;EntityPath=${this.hub};UseDevelopmentEmulator=true`;
+    return `Endpoint=sb://127.0.0.1:${this.port}/;SharedAccessKeyName=local;SharedAccessKey=${this.opts.key ?? 'bG9jYWw='};EntityPath=${this.hub};UseDevelopmentEmulator=true`;
   }
 
   /** The WSS endpoint's port (the browser client dials wss://127.0.0.1:PORT/$servicebus/websocket). */
@@ -131,7 +134,7 @@ export class EventHubServer {
 
   /** What a browser user pastes: the same namespace, reached over WSS. */
   browserConnectionString(): string {
-    return `Endpoint=sb://127.0.0.1:${this.wssPort}/;SharedAccessKeyName=local;SharedAccessKey=bG9jYWw=;EntityPath=${this.hub}`;
+    return `Endpoint=sb://127.0.0.1:${this.wssPort}/;SharedAccessKeyName=local;SharedAccessKey=${this.opts.key ?? 'bG9jYWw='};EntityPath=${this.hub}`;
   }
 
   async start(): Promise<void> {
@@ -247,7 +250,12 @@ export class EventHubServer {
   private onMessage(ctx: EventContext): void {
     const target: string = ctx.receiver?.target?.address ?? '';
     const message = ctx.message!;
-    if (target === '$cbs') return this.reply(ctx, message, { 'status-code': rhea.types.wrap_int(202), 'status-description': 'Accepted' });
+    if (target === '$cbs') {
+      const refusal = this.checkToken(String(message.body ?? ''));
+      return this.reply(ctx, message, refusal
+        ? { 'status-code': rhea.types.wrap_int(401), 'status-description': refusal }
+        : { 'status-code': rhea.types.wrap_int(202), 'status-description': 'Accepted' });
+    }
     if (target === '$management') return this.management(ctx, message);
     const partitionMatch = new RegExp(`^${this.hub}/Partitions/(\\d+)$`, 'i').exec(target);
     if (target.toLowerCase() !== this.hub.toLowerCase() && !partitionMatch) {
@@ -288,6 +296,18 @@ export class EventHubServer {
       });
     }
     ctx.delivery?.accept();
+  }
+
+  /** Why a put-token is refused, or undefined when it is good (always, without a key). */
+  private checkToken(token: string): string | undefined {
+    if (this.opts.key === undefined) return undefined;
+    const fields = new URLSearchParams(token.replace(/^SharedAccessSignature\s+/, ''));
+    const sr = fields.get('sr') ?? '';
+    const se = fields.get('se') ?? '';
+    const expected = createHmac('sha256', this.opts.key).update(`${encodeURIComponent(sr)}\n${se}`).digest('base64');
+    if (fields.get('sig') !== expected) return 'InvalidSignature: The token has an invalid signature.';
+    if (Number(se) * 1000 < Date.now()) return 'ExpiredToken: The token is expired.';
+    return undefined;
   }
 
   private reply(ctx: EventContext, request: Message, props: Record<string, unknown>, body?: unknown): void {

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 export interface ThrottlingProxy {
   endpoint: string;
   throttle: boolean;
+  /** Answer every request 401, as Cosmos DB does for a wrong key or an expired token. */
+  reject: boolean;
   throttled: number;
   stop(): Promise<void>;
 }
@@ -19,7 +21,7 @@ const CORS = {
 
 export async function startThrottlingProxy(target: string, opts: { cors?: boolean } = {}): Promise<ThrottlingProxy> {
   const to = new URL(target);
-  const state = { throttle: false, throttled: 0 };
+  const state = { throttle: false, throttled: 0, reject: false };
   const server: Server = createServer((req, res) => {
     if (opts.cors && req.method === 'OPTIONS') {
       res.writeHead(204, { ...CORS, 'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
@@ -28,6 +30,12 @@ export async function startThrottlingProxy(target: string, opts: { cors?: boolea
       return;
     }
     const cors = opts.cors ? CORS : {};
+    if (state.reject) {
+      req.resume();
+      res.writeHead(401, { ...cors, 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'Unauthorized', message: 'The input authorization token can\'t serve the request.' }));
+      return;
+    }
     const write = req.method === 'POST' && /\/docs\/?$/.test(req.url ?? '');
     if (write && state.throttle) {
       state.throttled++;
@@ -49,6 +57,8 @@ export async function startThrottlingProxy(target: string, opts: { cors?: boolea
     get throttle() { return state.throttle; },
     set throttle(v: boolean) { state.throttle = v; },
     get throttled() { return state.throttled; },
+    get reject() { return state.reject; },
+    set reject(v: boolean) { state.reject = v; },
     set throttled(v: number) { state.throttled = v; },
     stop: async () => {
       server.closeAllConnections?.();
