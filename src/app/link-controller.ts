@@ -99,7 +99,7 @@ export class LinkController {
         Comlink.proxy((u: LiveUpdate) => this.onUpdate(u))));
       this.keyBased = r.keyBased;
       this.resumed = r.resumed;
-      this.wb.say(`Live: ${forms.hub.hub || 'event hub'} (${r.partitions.length} partitions)${r.resumed ? `, resuming ${r.resumed} partition(s) from saved positions` : ''}.`);
+      this.wb.say(`Live: ${r.hub} (${r.partitions.length} partitions)${r.resumed ? `, resuming ${r.resumed} partition(s) from saved positions` : ''}.`);
     } catch (e) {
       this.status = { state: 'failed', partitions: [], message: (e as Error).message };
       this.fail('Could not connect to Event Hubs', e);
@@ -147,7 +147,7 @@ export class LinkController {
     try {
       await this.call(() => this.api.setPersist(on));
       this.persist = on;
-      if (on && this.connected) this.wb.say('Persist is on: reconnect the hub for it to apply to the live stream.');
+      this.wb.say(on ? 'Persist is on: every reading scored from now on is written to Cosmos DB.' : 'Persist is off: readings already queued are still written.');
     } catch (e) {
       this.persist = false;
       this.fail('Could not turn on Persist', e);
@@ -165,7 +165,7 @@ export class LinkController {
         this.wb.emit('link');
       })));
       this.publish = { sent: r.sent, total: this.publish.total, running: false };
-      this.wb.say(`Published ${r.sent.toLocaleString('en-US')} readings to ${forms.hub.hub || 'the event hub'}${r.stopped ? ' (stopped early)' : ''}.`);
+      this.wb.say(`Published ${r.sent.toLocaleString('en-US')} readings to ${r.hub}${r.stopped ? ' (stopped early)' : ''}.`);
     } catch (e) {
       this.publish = { ...this.publish, running: false };
       this.fail('Publishing failed', e);

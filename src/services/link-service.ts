@@ -69,7 +69,7 @@ export class LinkService {
     return this.outboxReady;
   }
 
-  async connectHub(form: HubForm, opts: { offset: number; debounce: DebounceSettings }, onUpdate: (u: LiveUpdate) => void): Promise<{ partitions: string[]; resumed: number; keyBased: boolean }> {
+  async connectHub(form: HubForm, opts: { offset: number; debounce: DebounceSettings }, onUpdate: (u: LiveUpdate) => void): Promise<{ hub: string; partitions: string[]; resumed: number; keyBased: boolean }> {
     const loaded = this.host.loadedModel();
     if (!loaded) throw new DataError('train, open or import a model before connecting: live readings are scored with it');
     const hub = checkHubForm(form);
@@ -84,7 +84,7 @@ export class LinkService {
       hub, startPosition: hub.startPosition, checkpointStore: this.checkpoints, scorer, inputs: own.streamInputs,
       model: { id: loaded.model.id, version: this.modelVersion ?? loaded.model.createdAt },
       unitField: unit ?? 'unit_number', timeField: time ?? 'time_in_cycles',
-      persist: this.persist ? (docs) => this.outbox.add(docs) : undefined,
+      persist: { enabled: () => this.persist, add: (docs) => this.outbox.add(docs) },
       outbox: () => ({ pending: this.outbox.pending, written: this.outbox.written, state: this.persist || this.outbox.pending ? this.outbox.state : 'off', message: this.outbox.message }),
       onUpdate: (u) => onUpdate(transferring(u)),
     });
@@ -99,7 +99,7 @@ export class LinkService {
     this.link = link;
     this.scorer = scorer;
     this.linkModel = own;
-    return { partitions, resumed, keyBased: hub.keyBased };
+    return { hub: hub.hub, partitions, resumed, keyBased: hub.keyBased };
   }
 
   get linked(): boolean {
@@ -149,7 +149,7 @@ export class LinkService {
     this.cosmos = undefined;
   }
 
-  /** Persist takes effect at the next connect; documents already queued are written either way. */
+  /** Applies from the next batch of a live link; documents already queued are written either way. */
   async setPersist(on: boolean): Promise<void> {
     if (on && !this.cosmos) throw new LinkError('connect Cosmos DB before turning on Persist');
     this.persist = on;
@@ -160,7 +160,7 @@ export class LinkService {
     return { pending: this.outbox.pending, written: this.outbox.written, state: this.outbox.state, message: this.outbox.message };
   }
 
-  async publishReplay(form: HubForm, rate: number, onProgress: (sent: number, total: number) => void): Promise<{ sent: number; stopped: boolean }> {
+  async publishReplay(form: HubForm, rate: number, onProgress: (sent: number, total: number) => void): Promise<{ hub: string; sent: number; stopped: boolean }> {
     const ds = this.host.dataset();
     if (!ds) throw new DataError('load a dataset to publish');
     if (!(rate >= 0 && Number.isFinite(rate))) throw new LinkError(`publish rate must be a number of readings per second, 0 for as fast as possible (got ${rate})`);
@@ -182,7 +182,7 @@ export class LinkService {
       } }).catch((e) => {
         throw e instanceof LinkError ? e : new LinkError(`publishing stopped: ${oneLine(e)}`);
       });
-      return { sent, stopped: abort.signal.aborted };
+      return { hub: hub.hub, sent, stopped: abort.signal.aborted };
     } finally {
       if (this.publishing === abort) this.publishing = undefined;
       await producer.close().catch(() => undefined);

@@ -21,8 +21,8 @@ export interface HubLinkOptions {
   model: { id: string; version: string };
   unitField: string;
   timeField: string;
-  /** Keeps scored documents durably; the checkpoint waits for it. */
-  persist?: (docs: ScoredDocument[]) => Promise<void>;
+  /** Keeps scored documents durably while enabled (the user may toggle it live); the checkpoint waits for it. */
+  persist?: { enabled(): boolean; add(docs: ScoredDocument[]): Promise<void> };
   outbox?: () => LinkStatus['outbox'];
   onUpdate: (u: LiveUpdate) => void;
 }
@@ -95,9 +95,9 @@ export class HubLink {
     const { scores, flags } = scorer.score(decoded.block, inputs.length, decoded.units, decoded.times, this.seq, arrivedAt, this.buffer.alerts);
     this.buffer.add(this.seq, decoded.units, scores, flags, n);
     this.seq += n;
-    if (this.opts.persist) {
+    if (this.opts.persist?.enabled()) {
       const scoredAt = new Date().toISOString();
-      await this.opts.persist(bodies.map((body, i) => scoredDocument(body, decoded, inputs, i,
+      await this.opts.persist.add(bodies.map((body, i) => scoredDocument(body, decoded, inputs, i,
         { score: scores[i], flag: flags[i], alarm: scorer.debounce.inAlarm(decoded.units[i]) }, this.opts.model, scoredAt)));
     }
     const last = events[n - 1];

@@ -111,12 +111,12 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await fill('Event Hubs connection string', hubString());
     await page.getByLabel('Start position').selectOption('earliest');
     await page.getByRole('button', { name: 'Connect live' }).click();
-    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Live: event hub \(4 partitions\)/);
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Live: readings \(4 partitions\)/);
     await expect.poll(() => page.locator('table.partitions tbody tr').count(), { timeout: 10_000 }).toBe(4);
 
     await page.getByLabel('Publish rate').selectOption('0');
     await page.getByRole('button', { name: 'Publish replay' }).click();
-    await expect.poll(statusText, { timeout: 60_000 }).toMatch(new RegExp(`Published ${SMALL_ROWS} readings to the event hub`));
+    await expect.poll(statusText, { timeout: 60_000 }).toMatch(new RegExp(`Published ${SMALL_ROWS} readings to readings`));
     expect(hub.store.total).toBe(SMALL_ROWS);
     await expect.poll(processed, { timeout: 30_000 }).toBe(SMALL_ROWS);
     await expect.poll(docCount, { timeout: 60_000, interval: 500 }).toBe(SMALL_ROWS);
