@@ -81,3 +81,8 @@ export function lastError(e: unknown): { code?: string | number; message?: strin
 
 /** Retries that give up in seconds, not the SDK's default of minutes: a person is waiting. */
 export const INTERACTIVE_RETRY = { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5000, timeoutInMs: 15_000 };
+
+/** One line for the user: the last attempt's message, secrets redacted. */
+export function errorLine(e: unknown): string {
+  return redact(lastError(e)?.message ?? String(e)).split('\n')[0];
+}

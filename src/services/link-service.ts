@@ -18,7 +18,7 @@ import { CosmosSink } from '../connectors/cosmos-sink.js';
 import { publishDataset } from '../connectors/publisher.js';
 import { checkCosmosForm, checkHubForm, cosmosClientFor, type CosmosForm, type HubForm } from '../connectors/link-settings.js';
 import { fetchModel, listModels, publishModel, type PublishedSummary } from '../connectors/model-registry.js';
-import { INTERACTIVE_RETRY, lastError, redact, type CosmosSettings } from '../connectors/settings.js';
+import { errorLine, INTERACTIVE_RETRY, type CosmosSettings } from '../connectors/settings.js';
 import { transferring } from './transfer.js';
 
 /** What the link needs from the engine service. */
@@ -171,7 +171,7 @@ export class LinkService {
     const producer = new EventHubProducerClient(hub.connectionString, hub.hub, { retryOptions: INTERACTIVE_RETRY });
     try {
       await producer.getPartitionIds({ abortSignal: AbortSignal.timeout(20_000) }).catch((e) => {
-        throw new LinkError(`${refused(e) ? `event hub ${hub.hub} rejected the credentials` : `cannot reach event hub ${hub.hub}`}: ${oneLine(e)}`);
+        throw new LinkError(`${refused(e) ? `event hub ${hub.hub} rejected the credentials` : `cannot reach event hub ${hub.hub}`}: ${errorLine(e)}`);
       });
       let last = 0;
       const sent = await publishDataset(producer, ds, { rate, signal: abort.signal, onProgress: (n, total) => {
@@ -180,7 +180,7 @@ export class LinkService {
           onProgress(n, total);
         }
       } }).catch((e) => {
-        throw e instanceof LinkError ? e : new LinkError(`publishing stopped: ${oneLine(e)}`);
+        throw e instanceof LinkError ? e : new LinkError(`publishing stopped: ${errorLine(e)}`);
       });
       return { hub: hub.hub, sent, stopped: abort.signal.aborted };
     } finally {
@@ -260,13 +260,10 @@ export class LinkService {
   }
 }
 
-function oneLine(e: unknown): string {
-  return redact(lastError(e)?.message ?? String(e)).split('\n')[0];
-}
 
 function cosmosError(what: string, e: unknown): Error {
   const code = (e as { code?: number | string }).code;
-  const msg = oneLine(e);
+  const msg = errorLine(e);
   if (code === 401 || code === 403) return new LinkError(`${what} rejected the key or token: ${msg}`);
   if (code === 404) return new LinkError(`${what} does not exist (run isoscope cosmos-setup): ${msg}`);
   return new LinkError(`cannot reach ${what}: ${msg}`);

@@ -10,7 +10,7 @@ import type { LiveUpdate } from './replay.js';
 import type { LinkStatus, PartitionStatus } from './link-status.js';
 import { decodeReadings, scoredDocument, type Reading } from '../connectors/reading-codec.js';
 import type { ScoredDocument } from '../connectors/cosmos-sink.js';
-import { INTERACTIVE_RETRY, lastError, redact, type HubSettings } from '../connectors/settings.js';
+import { errorLine, INTERACTIVE_RETRY, lastError, type HubSettings } from '../connectors/settings.js';
 
 export interface HubLinkOptions {
   hub: HubSettings;
@@ -61,7 +61,7 @@ export class HubLink {
       ids = await this.client.getPartitionIds({ abortSignal: AbortSignal.timeout(20_000) });
     } catch (e) {
       await this.client.close().catch(() => undefined);
-      throw new Error(`${refused(e) ? `event hub ${hub.hub} rejected the credentials` : `cannot reach event hub ${hub.hub}`}: ${oneLine(e)}`);
+      throw new Error(`${refused(e) ? `event hub ${hub.hub} rejected the credentials` : `cannot reach event hub ${hub.hub}`}: ${errorLine(e)}`);
     }
     this.status.partitions = ids.map((id) => ({ id, state: 'connecting', received: 0 }));
     this.subscription = this.client.subscribe({
@@ -90,7 +90,11 @@ export class HubLink {
     const { inputs, scorer } = this.opts;
     const bodies = events.map((e) => (e.body && typeof e.body === 'object' && !Array.isArray(e.body) ? (e.body as Reading) : {}));
     const decoded = decodeReadings(bodies, inputs, this.opts.unitField, this.opts.timeField);
-    decoded.missing.forEach((n, f) => (this.missing[f] += n));
+    decoded.missing.forEach((n, f) => {
+      if (!n) return;
+      this.missing[f] += n;
+      this.status.missing = { ...this.status.missing, [inputs[f]]: this.missing[f] };
+    });
     const n = events.length;
     const { scores, flags } = scorer.score(decoded.block, inputs.length, decoded.units, decoded.times, this.seq, arrivedAt, this.buffer.alerts);
     this.buffer.add(this.seq, decoded.units, scores, flags, n);
@@ -115,7 +119,7 @@ export class HubLink {
   }
 
   private fault(err: Error, ctx: PartitionContext): void {
-    const message = oneLine(err);
+    const message = errorLine(err);
     const code = (err as { code?: string }).code ?? err.name;
     if (FATAL.test(code)) {
       this.status.state = 'failed';
@@ -135,6 +139,7 @@ export class HubLink {
     this.opts.inputs = loaded.streamInputs;
     this.opts.model = { id: loaded.model.id, version };
     this.missing = loaded.streamInputs.map(() => 0);
+    this.status.missing = undefined;
     this.dirty = true;
   }
 
@@ -173,9 +178,6 @@ export function refused(e: unknown): boolean {
   return err?.code === 'UnauthorizedError' || /unauthori[sz]ed|InvalidSignature|ExpiredToken|401/i.test(err?.message ?? '');
 }
 
-function oneLine(e: unknown): string {
-  return redact(lastError(e)?.message ?? String(e)).split('\n')[0];
-}
 
 function sameOutbox(a: LinkStatus['outbox'], b: LinkStatus['outbox']): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

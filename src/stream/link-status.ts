@@ -16,6 +16,8 @@ export interface LinkStatus {
   /** Why it is reconnecting or failed; never contains a secret. */
   message?: string;
   partitions: PartitionStatus[];
+  /** Per input column: readings where it was missing or not a number (those readings are not scored). */
+  missing?: Record<string, number>;
   /** Readings scored but not yet in Cosmos DB (the persist outbox). */
   outbox?: { pending: number; written: number; state: 'off' | 'writing' | 'idle' | 'waiting' | 'failed'; message?: string };
 }

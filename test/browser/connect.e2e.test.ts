@@ -166,11 +166,13 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     proxy.throttle = true;
     const producer = new EventHubProducerClient(hub.connectionString());
     const batch = await producer.createBatch({ partitionKey: '77' });
-    for (let t = 1; t <= 30; t++) batch.tryAdd({ body: { ...readingOfUnit1(), unit_number: 77, time_in_cycles: t } });
+    for (let t = 1; t <= 30; t++) batch.tryAdd({ body: { ...readingOfUnit1(), unit_number: 77, time_in_cycles: t, ...(t === 30 ? { sensor_2: 'n/a', site: 'north' } : {}) } });
     await producer.sendBatch(batch);
     await producer.close();
     await expect.poll(processed, { timeout: 30_000 }).toBe(SMALL_ROWS + 50);
     await expect.poll(() => page.getByTestId('outbox').textContent(), { timeout: 10_000 }).toMatch(/30 queued/);
+    // A reading with a non-numeric feature is counted and stored unscored, never scored as 0.
+    await expect.poll(() => page.getByTestId('link-missing').textContent(), { timeout: 10_000 }).toBe('Not scored — missing or non-numeric values: sensor_2 ×1');
     expect(proxy.throttled).toBeGreaterThan(0);
 
     await page.reload();
@@ -183,6 +185,8 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await page.getByRole('button', { name: 'Connect Cosmos DB' }).click();
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Cosmos DB ready: iot-sensor-db\/anomalies; writing 30 reading\(s\) left from before/);
     await expect.poll(docCount, { timeout: 30_000, interval: 500 }).toBe(before + 30);
+    const { resource } = await readings.item('77-30', 77).read();
+    expect(resource).toMatchObject({ anomaly_score: null, is_anomaly: null, missing_features: ['sensor_2'], sensor_2: 'n/a', site: 'north' });
   }, 120_000);
 
   test('secrets stay in memory unless remembered, and never reach logs or URLs', async () => {

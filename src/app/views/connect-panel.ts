@@ -42,6 +42,7 @@ export function connectPanel(wb: Workbench): HTMLElement {
 
   const banner = h('div', { class: 'banner', role: 'status', hidden: true, 'data-testid': 'link-banner' });
   const partitions = h('table', { class: 'partitions', 'aria-label': 'Partitions' });
+  const missing = h('p', { class: 'warn', hidden: true, 'data-testid': 'link-missing' });
 
   const forms = (): ConnectForms => ({
     hub: { connectionString: hubConn.value, hub: hubName.value, consumerGroup: group.value,
@@ -109,6 +110,9 @@ export function connectPanel(wb: Workbench): HTMLElement {
         h('td', {}, p.id), h('td', { class: p.state === 'error' ? 'bad' : '' }, p.state), h('td', {}, fmt(p.lastSequence)),
         h('td', {}, p.lag === undefined ? '–' : fmt(p.lag)), h('td', {}, fmt(p.received))))));
     partitions.hidden = !st?.partitions.length;
+    const gaps = Object.entries(st?.missing ?? {});
+    missing.hidden = !gaps.length;
+    missing.textContent = gaps.length ? `Not scored — missing or non-numeric values: ${gaps.map(([name, n]) => `${name} ×${fmt(n)}`).join(', ')}` : '';
   };
   wb.on('link', render);
   wb.on('model', render);
@@ -133,5 +137,5 @@ export function connectPanel(wb: Workbench): HTMLElement {
         row(field('Database', database), field('Container', container), field('Models', modelsContainer)),
         row(connectCosmos, h('label', { class: 'check' }, persist, 'Persist scored readings'), outbox),
         row(note, publishModel), row(published, openModel))),
-    partitions);
+    partitions, missing);
 }
