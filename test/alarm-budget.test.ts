@@ -9,24 +9,39 @@ describe('alarm budget (slider re-thresholding)', () => {
   const training = Uint8Array.from([1, 1, 0, 0, 1, 1, 0, 0]);
 
   test('offset is the percentile of training scores only, like scikit-learn', () => {
-    const b = new AlarmBudget(scores, training, unit, time);
+    const b = new AlarmBudget(scores, training, { unit, time });
     expect(b.offsetFor(0.25)).toBeCloseTo(percentile(Float64Array.from([-0.40, -0.45, -0.60, -0.41]), 0.25), 15);
     expect(b.offsetFor('auto')).toBe(-0.5);
   });
 
   test('counts, shares and first alarms move with the offset; NaN is never flagged', () => {
-    const b = new AlarmBudget(scores, training, unit, time);
+    const b = new AlarmBudget(scores, training, { unit, time });
     const strict = b.apply(-0.65);
     expect(strict.flagged).toBe(1);
     expect(strict.fleet).toEqual([
-      { unit: 1, readings: 4, alarms: 1, firstAlarmTime: 3 },
-      { unit: 2, readings: 4, alarms: 0, firstAlarmTime: null },
+      { unit: 1, readings: 4, flagged: 1, alarms: 1, firstAlarmTime: 3 },
+      { unit: 2, readings: 4, flagged: 0, alarms: 0, firstAlarmTime: null },
     ]);
     const loose = b.apply(-0.5);
     expect(loose.flagged).toBe(3);
     expect(loose.share).toBeCloseTo(3 / 7, 12);
+    // Without a rule, each run of flagged readings is one alarm: unit 1 (t3), unit 2 (t1–2; t4 after a gap).
     expect(loose.alarmsPerUnit).toBe(1.5);
-    expect(loose.fleet[1]).toEqual({ unit: 2, readings: 4, alarms: 2, firstAlarmTime: 1 });
+    expect(loose.fleet[1]).toEqual({ unit: 2, readings: 4, flagged: 2, alarms: 2, firstAlarmTime: 1 });
     expect(loose.flags[6]).toBe(0);
+  });
+
+  test('alarms follow the k-of-n rule in arrival order, as replay and the consumer raise them', () => {
+    // Unit 7's readings are stored out of time order; arrival order is by time.
+    const s = Float64Array.from([-0.9, -0.9, -0.1, -0.9, -0.9, -0.9]);
+    const u = Float64Array.from([7, 7, 7, 7, 7, 7]);
+    const t = Float64Array.from([2, 1, 3, 4, 5, 6]);
+    const order = Int32Array.from([1, 0, 2, 3, 4, 5]);
+    const b = new AlarmBudget(s, new Uint8Array(6).fill(1), { unit: u, time: t, order, rule: { k: 3, n: 4, clear: 0 } });
+    const r = b.apply(-0.5);
+    expect(r.fleet).toEqual([{ unit: 7, readings: 6, flagged: 5, alarms: 1, firstAlarmTime: 4 }]);
+    // A single flagged reading alarms only under a 1-of-1 rule.
+    const single = new AlarmBudget(s, new Uint8Array(6).fill(1), { unit: u, time: t, order });
+    expect(single.apply(-0.5).fleet[0]).toMatchObject({ alarms: 2, firstAlarmTime: 1 });
   });
 });

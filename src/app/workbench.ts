@@ -15,6 +15,8 @@ import type { LiveUpdate, ReplayState } from '../stream/replay.js';
 import type { Alert, LiveStats } from '../stream/live-scorer.js';
 import { LiveWindow } from './live-window.js';
 import { LinkController } from './link-controller.js';
+import { streamOrder } from '../stream/order.js';
+import { timeOrderedPerUnit } from '../features/derive.js';
 import { sessionStore } from './session-store.js';
 import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../features/defaults.js';
 import type { WindowStat } from '../features/recipe.js';
@@ -243,7 +245,9 @@ export class Workbench {
     }
     this.model = model;
     this.scores = scores;
-    this.budget = new AlarmBudget(scores, mask, unit, time);
+    // The k-of-n state is per unit, so only order within a unit matters: sort only when the file breaks it.
+    const order = timeOrderedPerUnit(truth) ? undefined : streamOrder(truth);
+    this.budget = new AlarmBudget(scores, mask, { unit, time, rule: model.alarm ?? SINGLE_READING, order });
     this.selectedRow = undefined;
     this.explanation = undefined;
     this.emit('model');

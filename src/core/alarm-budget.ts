@@ -1,12 +1,28 @@
 // Re-thresholding cached scores as the contamination moves, with no retraining:
 // the offset is a percentile of the training rows' scores (sorted once), and the
-// result reads as an alarm budget: flagged share, alarms per unit, first alarm.
+// result reads as an alarm budget: flagged share, and per unit the alarms the model's
+// k-of-n rule raises (as replay, live scoring and the consumer raise them) and the first.
+import { KofN, type DebounceSettings } from './debounce.js';
+import { SINGLE_READING } from './alarms.js';
 
 export interface FleetRow {
   unit: number;
   readings: number;
+  /** Readings over the threshold. */
+  flagged: number;
+  /** Alarms raised under the k-of-n rule. */
   alarms: number;
+  /** Time of the first raised alarm. */
   firstAlarmTime: number | null;
+}
+
+export interface BudgetOptions {
+  unit?: Float64Array;
+  time?: Float64Array;
+  /** The alarm rule (default: every flagged reading after an unflagged one raises). */
+  rule?: Required<DebounceSettings>;
+  /** Row order in which each unit's readings arrive (default: as stored; only order within a unit matters). */
+  order?: Int32Array;
 }
 
 export interface Thresholded {
@@ -14,6 +30,7 @@ export interface Thresholded {
   flags: Uint8Array;
   flagged: number;
   share: number;
+  /** Raised alarms per unit. */
   alarmsPerUnit: number;
   fleet: FleetRow[];
 }
@@ -25,10 +42,15 @@ export class AlarmBudget {
   private readonly flags: Uint8Array;
   private readonly unitIndex: Int32Array;
   private readonly units: number[];
+  private readonly rule: Required<DebounceSettings>;
+  private readonly order?: Int32Array;
 
-  constructor(scores: Float64Array, trainingMask: Uint8Array, unit?: Float64Array, time?: Float64Array) {
+  constructor(scores: Float64Array, trainingMask: Uint8Array, opts: BudgetOptions = {}) {
+    const { unit, time } = opts;
     this.scores = scores;
     this.time = time;
+    this.rule = opts.rule ?? SINGLE_READING;
+    this.order = opts.order;
     this.flags = new Uint8Array(scores.length);
     this.sortedTraining = scores.filter((s, i) => trainingMask[i] && !Number.isNaN(s)).sort();
     // Dense unit indices, so a re-threshold is one pass with array counters.
@@ -67,8 +89,7 @@ export class AlarmBudget {
     const n = this.scores.length;
     const k = this.units.length;
     const readings = new Int32Array(k);
-    const alarms = new Int32Array(k);
-    const first = new Float64Array(k).fill(NaN);
+    const flaggedBy = new Int32Array(k);
     let flagged = 0;
     let scored = 0;
     for (let i = 0; i < n; i++) {
@@ -80,14 +101,32 @@ export class AlarmBudget {
       const u = this.unitIndex[i];
       if (u < 0) continue;
       readings[u]++;
-      if (f) {
-        alarms[u]++;
+      flaggedBy[u] += f;
+    }
+    const { raised, first } = this.alarms(k);
+    const fleet = this.units.map((unit, j) => ({
+      unit, readings: readings[j], flagged: flaggedBy[j], alarms: raised[j], firstAlarmTime: Number.isNaN(first[j]) ? null : first[j],
+    }));
+    const totalRaised = raised.reduce((a, b) => a + b, 0);
+    return { offset, flags: this.flags, flagged, share: scored ? flagged / scored : 0, alarmsPerUnit: k ? totalRaised / k : 0, fleet };
+  }
+
+  /** The rule over each unit's readings in arrival order; an unscored reading neither raises nor clears. */
+  private alarms(k: number): { raised: Int32Array; first: Float64Array } {
+    const raised = new Int32Array(k);
+    const first = new Float64Array(k).fill(NaN);
+    if (!k) return { raised, first };
+    const debounce = new KofN(this.rule);
+    const n = this.scores.length;
+    for (let j = 0; j < n; j++) {
+      const i = this.order ? this.order[j] : j;
+      const u = this.unitIndex[i];
+      if (u < 0 || Number.isNaN(this.scores[i])) continue;
+      if (debounce.push(u, this.flags[i]) === 1) {
+        raised[u]++;
         if (Number.isNaN(first[u])) first[u] = this.time ? this.time[i] : i;
       }
     }
-    const fleet = this.units.map((unit, j) => ({
-      unit, readings: readings[j], alarms: alarms[j], firstAlarmTime: Number.isNaN(first[j]) ? null : first[j],
-    }));
-    return { offset, flags: this.flags, flagged, share: scored ? flagged / scored : 0, alarmsPerUnit: k ? flagged / k : 0, fleet };
+    return { raised, first };
   }
 }

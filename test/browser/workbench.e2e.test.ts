@@ -8,6 +8,7 @@ import { trainModel } from '../../src/core/train.js';
 import { LoadedModel } from '../../src/core/scorer.js';
 import { parseBaseline } from '../../src/data/baseline.js';
 import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../../src/features/defaults.js';
+import { alarmTrace } from '../../src/core/alarms.js';
 
 if (!hasChromium) console.warn('\n*** SKIPPING browser tests: /usr/bin/chromium not found (apt-get install chromium) ***\n');
 
@@ -64,7 +65,23 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     expect(JSON.stringify(inPage.forest)).toBe(JSON.stringify(node.forest));
     expect(JSON.stringify(inPage.scaler)).toBe(JSON.stringify(node.scaler));
     const inPageScores = await page.evaluate(() => Array.from((window as any).isoscope.scores as Float64Array));
-    expect(inPageScores).toEqual(Array.from(new LoadedModel(await getEngine(), node).scoreDataset(loadFd001()).scores));
+    const scores = new LoadedModel(await getEngine(), node).scoreDataset(loadFd001()).scores;
+    expect(inPageScores).toEqual(Array.from(scores));
+    // The Fleet list's alarms are the model's 5-of-8 rule, raised where replay and the consumer raise them.
+    const ds = loadFd001();
+    const flags = Uint8Array.from(scores, (x) => (x - node.threshold.offset < 0 ? 1 : 0));
+    const { raised } = alarmTrace(ds, flags, node.alarm!, scores);
+    const unit = ds.columns.find((c) => c.name === 'unit_number')!.values;
+    const time = ds.columns.find((c) => c.name === 'time_in_cycles')!.values;
+    const expected = new Map<number, { alarms: number; first: number | null }>();
+    for (let i = 0; i < ds.rows; i++) {
+      const e = expected.get(unit[i]) ?? { alarms: 0, first: null };
+      if (raised[i]) expected.set(unit[i], { alarms: e.alarms + 1, first: e.first ?? time[i] });
+      else expected.set(unit[i], e);
+    }
+    const fleet = await page.evaluate(() => (window as any).isoscope.thresholded.fleet as { unit: number; alarms: number; firstAlarmTime: number | null }[]);
+    expect(fleet.map((r) => [r.unit, r.alarms, r.firstAlarmTime])).toEqual(fleet.map((r) => [r.unit, expected.get(r.unit)!.alarms, expected.get(r.unit)!.first]));
+    expect(fleet.filter((r) => r.alarms > 0).length).toBeGreaterThan(90);
   });
 
   test('moving the Contamination slider changes the counts without retraining', async () => {

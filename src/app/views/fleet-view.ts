@@ -6,7 +6,7 @@ import { fmt, h, setText } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import type { FleetRow } from '../../core/alarm-budget.js';
 
-type Key = 'unit' | 'readings' | 'alarms' | 'firstAlarmTime' | 'share';
+type Key = 'unit' | 'readings' | 'flagged' | 'share' | 'alarms' | 'firstAlarmTime';
 
 interface RowView {
   el: HTMLDivElement;
@@ -15,7 +15,7 @@ interface RowView {
   unit: number;
 }
 
-const COLUMNS: [Key, string][] = [['unit', 'Unit'], ['readings', 'Readings'], ['alarms', 'Alarms'], ['share', 'Alarm share'], ['firstAlarmTime', 'First alarm']];
+const COLUMNS: [Key, string][] = [['unit', 'Unit'], ['readings', 'Readings'], ['flagged', 'Flagged'], ['share', 'Flagged share'], ['alarms', 'Alarms'], ['firstAlarmTime', 'First alarm']];
 const ROW_PX = 26;
 const VIEW_PX = 320;
 const POOL = Math.ceil(VIEW_PX / ROW_PX) + 4;
@@ -28,12 +28,11 @@ export function fleetView(wb: Workbench): HTMLElement {
   const spacer = h('div', { class: 'fleet-spacer' });
   const windowEl = h('div', { role: 'rowgroup', class: 'fleet-window' });
   const scroller = h('div', { class: 'fleet-scroll', tabindex: -1 }, spacer, windowEl);
-  const value = (r: FleetRow, k: Key) => (k === 'share' ? r.alarms / Math.max(1, r.readings) : r[k]) ?? Infinity;
+  const value = (r: FleetRow, k: Key) => (k === 'share' ? r.flagged / Math.max(1, r.readings) : r[k]) ?? Infinity;
 
   const pool: RowView[] = Array.from({ length: POOL }, () => {
     const bar = h('span', { class: 'bar' });
-    const cells = [h('div', { role: 'rowheader' }), h('div', { role: 'cell', class: 'num' }), h('div', { role: 'cell', class: 'num' }),
-      h('div', { role: 'cell', class: 'num' }), h('div', { role: 'cell', class: 'num' })];
+    const cells = [h('div', { role: 'rowheader' }), ...COLUMNS.slice(1).map(() => h('div', { role: 'cell', class: 'num' }))];
     const el = h('div', { role: 'row', class: 'fleet-row', tabindex: 0 }, ...cells);
     const view: RowView = { el, cells, bar, unit: NaN };
     const open = () => wb.selectUnit(view.unit);
@@ -82,14 +81,15 @@ export function fleetView(wb: Workbench): HTMLElement {
       v.el.hidden = !r;
       if (!r) return;
       v.unit = r.unit;
-      const share = (100 * r.alarms) / Math.max(1, r.readings);
+      const share = (100 * r.flagged) / Math.max(1, r.readings);
       setText(v.cells[0], fmt(r.unit));
       setText(v.cells[1], fmt(r.readings));
-      setText(v.cells[2], fmt(r.alarms));
+      setText(v.cells[2], fmt(r.flagged));
       const shareText = `${share.toFixed(1)}%`;
       if (v.cells[3].lastChild?.textContent !== shareText) v.cells[3].replaceChildren(v.bar, shareText);
       v.bar.style.setProperty('--w', `${Math.round(share)}%`);
-      setText(v.cells[4], r.firstAlarmTime === null ? 'never' : fmt(r.firstAlarmTime));
+      setText(v.cells[4], fmt(r.alarms));
+      setText(v.cells[5], r.firstAlarmTime === null ? 'never' : fmt(r.firstAlarmTime));
       const on = r.unit === wb.selectedUnit;
       v.el.classList.toggle('selected', on);
       v.el.setAttribute('aria-selected', String(on));
