@@ -15,8 +15,7 @@ import type { LiveUpdate, ReplayState } from '../stream/replay.js';
 import type { Alert, LiveStats } from '../stream/live-scorer.js';
 import { LiveWindow } from './live-window.js';
 import { LinkController } from './link-controller.js';
-import { streamOrder } from '../stream/order.js';
-import { timeOrderedPerUnit } from '../features/derive.js';
+import { unitTimeOrder } from '../stream/order.js';
 import { sessionStore } from './session-store.js';
 import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../features/defaults.js';
 import type { WindowStat } from '../features/recipe.js';
@@ -245,9 +244,7 @@ export class Workbench {
     }
     this.model = model;
     this.scores = scores;
-    // The k-of-n state is per unit, so only order within a unit matters: sort only when the file breaks it.
-    const order = timeOrderedPerUnit(truth) ? undefined : streamOrder(truth);
-    this.budget = new AlarmBudget(scores, mask, { unit, time, rule: model.alarm ?? SINGLE_READING, order });
+    this.budget = new AlarmBudget(scores, mask, { unit, time, rule: model.alarm ?? SINGLE_READING, order: unitTimeOrder(truth) ?? undefined });
     this.selectedRow = undefined;
     this.explanation = undefined;
     this.emit('model');

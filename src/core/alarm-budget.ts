@@ -4,6 +4,7 @@
 // k-of-n rule raises (as replay, live scoring and the consumer raise them) and the first.
 import { KofN, type DebounceSettings } from './debounce.js';
 import { SINGLE_READING } from './alarms.js';
+import { sortedScores } from './threshold.js';
 
 export interface FleetRow {
   unit: number;
@@ -42,17 +43,17 @@ export class AlarmBudget {
   private readonly flags: Uint8Array;
   private readonly unitIndex: Int32Array;
   private readonly units: number[];
-  private readonly rule: Required<DebounceSettings>;
+  private readonly debounce: KofN;
   private readonly order?: Int32Array;
 
   constructor(scores: Float64Array, trainingMask: Uint8Array, opts: BudgetOptions = {}) {
     const { unit, time } = opts;
     this.scores = scores;
     this.time = time;
-    this.rule = opts.rule ?? SINGLE_READING;
+    this.debounce = new KofN(opts.rule ?? SINGLE_READING);
     this.order = opts.order;
     this.flags = new Uint8Array(scores.length);
-    this.sortedTraining = scores.filter((s, i) => trainingMask[i] && !Number.isNaN(s)).sort();
+    this.sortedTraining = sortedScores(scores, trainingMask);
     // Dense unit indices, so a re-threshold is one pass with array counters.
     const index = new Map<number, number>();
     this.unitIndex = new Int32Array(scores.length).fill(-1);
@@ -72,6 +73,7 @@ export class AlarmBudget {
       }
     }
     this.units = [...index.keys()];
+    this.debounce.reserve(this.units.length);
   }
 
   /** numpy-linear percentile of the training scores, as scikit-learn's offset_. */
@@ -116,13 +118,15 @@ export class AlarmBudget {
     const raised = new Int32Array(k);
     const first = new Float64Array(k).fill(NaN);
     if (!k) return { raised, first };
-    const debounce = new KofN(this.rule);
+    const debounce = this.debounce;
+    debounce.reset();
     const n = this.scores.length;
+    const { order, unitIndex, scores, flags } = this;
     for (let j = 0; j < n; j++) {
-      const i = this.order ? this.order[j] : j;
-      const u = this.unitIndex[i];
-      if (u < 0 || Number.isNaN(this.scores[i])) continue;
-      if (debounce.push(u, this.flags[i]) === 1) {
+      const i = order ? order[j] : j;
+      const u = unitIndex[i];
+      if (u < 0 || scores[i] !== scores[i]) continue; // NaN: unscored
+      if (debounce.pushSlot(u, flags[i]) === 1) {
         raised[u]++;
         if (Number.isNaN(first[u])) first[u] = this.time ? this.time[i] : i;
       }

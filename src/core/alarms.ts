@@ -1,7 +1,7 @@
 // Alarm state per reading: the model's k-of-n rule applied to each unit's readings in
 // time order, exactly as replay, live scoring and the stream consumer apply it.
 import { columnByRole, type Dataset } from '../data/dataset.js';
-import { streamOrder } from '../stream/order.js';
+import { unitTimeOrder } from '../stream/order.js';
 import { KofN, type DebounceSettings } from './debounce.js';
 
 export const SINGLE_READING: Required<DebounceSettings> = { k: 1, n: 1, clear: 0 };
@@ -18,9 +18,9 @@ export function alarmTrace(ds: Dataset, flags: Uint8Array, rule: Required<Deboun
   const d = new KofN(rule);
   const state = new Uint8Array(ds.rows);
   const raised = new Uint8Array(ds.rows);
-  const order = streamOrder(ds);
-  for (let j = 0; j < order.length; j++) {
-    const i = order[j];
+  const order = unitTimeOrder(ds); // k-of-n state is per unit: only each unit's own time order matters
+  for (let j = 0; j < ds.rows; j++) {
+    const i = order ? order[j] : j;
     const u = unit ? unit[i] : 0;
     if (scores && Number.isNaN(scores[i])) {
       state[i] = d.inAlarm(u) ? 1 : 0; // an unscored reading neither raises nor clears

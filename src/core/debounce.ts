@@ -57,7 +57,19 @@ export class KofN {
 
   /** Feeds one reading's exceedance (1/0) for a unit; returns whether its alarm rose or cleared. */
   push(unit: number, exceeded: number): AlarmEdge {
-    const s = this.slotOf(unit);
+    return this.pushSlot(this.slotOf(unit), exceeded);
+  }
+
+  /** Room for units numbered densely 0..units-1, for callers that feed pushSlot directly. */
+  reserve(units: number): void {
+    if (units > this.head.length) this.grow(units);
+  }
+
+  /**
+   * push() for a caller that already numbers its units densely (0..reserved-1): no lookup
+   * per reading, which matters when re-thresholding a million readings per slider frame.
+   */
+  pushSlot(s: number, exceeded: number): AlarmEdge {
     const at = s * this.n + this.head[s];
     this.count[s] += exceeded - this.ring[at];
     this.ring[at] = exceeded;

@@ -3,7 +3,7 @@
 
 /** q in [0, 1]; NaN scores are ignored. */
 export function percentile(values: Float64Array, q: number): number {
-  const finite = values.filter((v) => !Number.isNaN(v)).sort();
+  const finite = sortedScores(values);
   if (finite.length === 0) return NaN;
   const pos = (finite.length - 1) * q;
   const lo = Math.floor(pos);
@@ -20,4 +20,13 @@ export function offsetFor(contamination: 'auto' | number, trainingScores: Float6
 export function flagAnomalies(scores: Float64Array, offset: number, out = new Uint8Array(scores.length)): Uint8Array {
   for (let i = 0; i < scores.length; i++) out[i] = scores[i] - offset < 0 ? 1 : 0;
   return out;
+}
+
+/** The scores that are numbers (where `mask`, if given, is set), ascending. A counted loop: TypedArray.filter's callback costs ~10× on a million rows. */
+export function sortedScores(values: Float64Array, mask?: Uint8Array): Float64Array {
+  let kept = 0;
+  for (let i = 0; i < values.length; i++) if ((!mask || mask[i]) && values[i] === values[i]) kept++;
+  const out = new Float64Array(kept);
+  for (let i = 0, j = 0; i < values.length; i++) if ((!mask || mask[i]) && values[i] === values[i]) out[j++] = values[i];
+  return out.sort();
 }

@@ -3,32 +3,13 @@
 // results are put back in the dataset's row order.
 import type { WasmEngine } from '../core/wasm-engine.js';
 import { column, columnByRole, featureColumns, type Column, type Dataset } from '../data/dataset.js';
-import { streamOrder } from '../stream/order.js';
+import { streamOrder, timeOrderedPerUnit } from '../stream/order.js';
+
+export { timeOrderedPerUnit };
 import { FeatureTransform } from './transform.js';
 import { checkRecipe, isIdentity, type FeatureRecipe } from './recipe.js';
 
 const CHUNK = 262144;
-
-/** True when every unit's readings already come in time order: row order then gives the stream's per-unit sequences. */
-export function timeOrderedPerUnit(ds: Dataset): boolean {
-  const time = columnByRole(ds, 'time')?.values;
-  if (!time) return true;
-  const unit = columnByRole(ds, 'unit')?.values;
-  const last = new Map<number, number>();
-  let lastUnit = NaN;
-  let lastTime = -Infinity;
-  for (let i = 0; i < ds.rows; i++) {
-    const u = unit ? unit[i] : 0;
-    if (!(u === lastUnit)) {
-      last.set(lastUnit, lastTime);
-      lastUnit = u;
-      lastTime = last.get(u) ?? -Infinity;
-    }
-    if (time[i] < lastTime) return false;
-    lastTime = time[i];
-  }
-  return true;
-}
 
 export function deriveDataset(engine: WasmEngine, ds: Dataset, recipe: FeatureRecipe): Dataset {
   checkRecipe(recipe);

@@ -6,7 +6,7 @@ import { DataError, column, columnByRole, type Dataset } from '../data/dataset.j
 import { baselineMask, type Baseline } from '../data/baseline.js';
 import { alarmTrace, SINGLE_READING } from '../core/alarms.js';
 import type { DebounceSettings } from '../core/debounce.js';
-import { streamOrder } from '../stream/order.js';
+import { unitTimeOrder } from '../stream/order.js';
 import { rankingSummary, type RankingSummary } from './ranking.js';
 
 export interface EvaluateOptions {
@@ -144,7 +144,9 @@ function unitOutcomes(ds: Dataset, unit: Float64Array, time: Float64Array, rul: 
   const byUnit = new Map<number, UnitOutcome>();
   let lastUnit = NaN;
   let last: UnitOutcome | undefined;
-  for (const i of streamOrder(ds)) {
+  const order = unitTimeOrder(ds);
+  for (let j = 0; j < ds.rows; j++) {
+    const i = order ? order[j] : j;
     const u = unit[i];
     if (Number.isNaN(u)) continue;
     let o = u === lastUnit ? last : byUnit.get(u); // a unit's readings come in runs

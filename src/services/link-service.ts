@@ -1,7 +1,6 @@
 // The engine worker's side of Event Hubs and Cosmos DB: live-connect (hub → live scorer
 // → outbox → Cosmos DB), publishing the loaded data to the hub, the model registry and a
 // unit's stored history. Secrets arrive from the page per call and live only in memory here.
-import { EventHubProducerClient } from '@azure/event-hubs';
 import type { Container, CosmosClient } from '@azure/cosmos';
 import { LoadedModel } from '../core/scorer.js';
 import type { WasmEngine } from '../core/wasm-engine.js';
@@ -10,13 +9,13 @@ import type { Dataset } from '../data/dataset.js';
 import { columnByRole, DataError } from '../data/dataset.js';
 import type { ModelJson } from '../model/types.js';
 import { LiveScorer } from '../stream/live-scorer.js';
-import { HubLink, refused } from '../stream/hub-link.js';
+import type { HubLink } from '../stream/hub-link.js';
 import type { LiveUpdate } from '../stream/replay.js';
 import { IdbCheckpointStore } from '../connectors/idb-checkpoints.js';
 import { Outbox } from '../connectors/outbox.js';
 import { CosmosSink } from '../connectors/cosmos-sink.js';
 import { publishDataset } from '../connectors/publisher.js';
-import { checkCosmosForm, checkHubForm, cosmosClientFor, type CosmosForm, type HubForm } from '../connectors/link-settings.js';
+import type { CosmosForm, HubForm } from '../connectors/link-settings.js';
 import { fetchModel, listModels, publishModel, type PublishedSummary } from '../connectors/model-registry.js';
 import { errorLine, INTERACTIVE_RETRY, type CosmosSettings } from '../connectors/settings.js';
 import { transferring } from './transfer.js';
@@ -39,6 +38,11 @@ export interface UnitHistory {
   flag: Uint8Array;
   modelVersions: string[];
 }
+
+/** The Azure SDKs are large: the engine worker loads them at the first Connect, not at start. */
+let sdk: Promise<typeof import('../stream/hub-link.js') & typeof import('../connectors/link-settings.js') & { EventHubProducerClient: typeof import('@azure/event-hubs').EventHubProducerClient }> | undefined;
+const azure = () => (sdk ??= Promise.all([import('../stream/hub-link.js'), import('../connectors/link-settings.js'), import('@azure/event-hubs')])
+  .then(([hubLink, settings, eventHubs]) => ({ ...hubLink, ...settings, EventHubProducerClient: eventHubs.EventHubProducerClient })));
 
 /** Errors here reach the page as one line without secrets. */
 class LinkError extends Error {
@@ -72,6 +76,7 @@ export class LinkService {
   async connectHub(form: HubForm, opts: { offset: number; debounce: DebounceSettings }, onUpdate: (u: LiveUpdate) => void): Promise<{ hub: string; partitions: string[]; resumed: number; keyBased: boolean }> {
     const loaded = this.host.loadedModel();
     if (!loaded) throw new DataError('train, open or import a model before connecting: live readings are scored with it');
+    const { checkHubForm, HubLink } = await azure();
     const hub = checkHubForm(form);
     await this.disconnectHub();
     this.host.stopReplay();
@@ -121,11 +126,13 @@ export class LinkService {
   }
 
   async forgetPositions(form: HubForm): Promise<number> {
+    const { checkHubForm } = await azure();
     const hub = checkHubForm(form);
     return this.checkpoints.forget(hub.namespace, hub.hub, hub.consumerGroup);
   }
 
   async connectCosmos(form: CosmosForm): Promise<{ database: string; container: string; pending: number }> {
+    const { checkCosmosForm, cosmosClientFor } = await azure();
     const settings = checkCosmosForm(form);
     this.disconnectCosmos();
     const client = cosmosClientFor(settings);
@@ -164,6 +171,7 @@ export class LinkService {
     const ds = this.host.dataset();
     if (!ds) throw new DataError('load a dataset to publish');
     if (!(rate >= 0 && Number.isFinite(rate))) throw new LinkError(`publish rate must be a number of readings per second, 0 for as fast as possible (got ${rate})`);
+    const { checkHubForm, EventHubProducerClient, refused } = await azure();
     const hub = checkHubForm(form);
     this.publishing?.abort();
     const abort = new AbortController();
