@@ -163,10 +163,6 @@ export class LinkService {
     if (on && this.cosmos) this.outbox.attach(new CosmosSink(this.cosmos.readings));
   }
 
-  outboxStatus(): { pending: number; written: number; state: string; message?: string } {
-    return { pending: this.outbox.pending, written: this.outbox.written, state: this.outbox.state, message: this.outbox.message };
-  }
-
   async publishReplay(form: HubForm, rate: number, onProgress: (sent: number, total: number) => void): Promise<{ hub: string; sent: number; stopped: boolean }> {
     const ds = this.host.dataset();
     if (!ds) throw new DataError('load a dataset to publish');

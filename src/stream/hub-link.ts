@@ -33,8 +33,6 @@ const FATAL = /Unauthorized|MessagingEntityNotFound|ArgumentOutOfRange|InvalidOp
 
 export class HubLink {
   readonly status: LinkStatus = { state: 'connecting', partitions: [] };
-  /** Per stream input: readings where it was missing or not a number. */
-  missing: number[];
   private client?: EventHubConsumerClient;
   private subscription?: Subscription;
   private readonly buffer = new LiveBuffer();
@@ -45,7 +43,6 @@ export class HubLink {
 
   constructor(opts: HubLinkOptions) {
     this.opts = opts;
-    this.missing = opts.inputs.map(() => 0);
   }
 
   /** Resolves once the hub answered (its partitions are known); rejects with a one-line reason otherwise. */
@@ -91,9 +88,7 @@ export class HubLink {
     const bodies = events.map((e) => (e.body && typeof e.body === 'object' && !Array.isArray(e.body) ? (e.body as Reading) : {}));
     const decoded = decodeReadings(bodies, inputs, this.opts.unitField, this.opts.timeField);
     decoded.missing.forEach((n, f) => {
-      if (!n) return;
-      this.missing[f] += n;
-      this.status.missing = { ...this.status.missing, [inputs[f]]: this.missing[f] };
+      if (n) this.status.missing = { ...this.status.missing, [inputs[f]]: (this.status.missing?.[inputs[f]] ?? 0) + n };
     });
     const n = events.length;
     const { scores, flags } = scorer.score(decoded.block, inputs.length, decoded.units, decoded.times, this.seq, arrivedAt, this.buffer.alerts);
@@ -138,7 +133,6 @@ export class HubLink {
     this.opts.scorer.setModel(loaded);
     this.opts.inputs = loaded.streamInputs;
     this.opts.model = { id: loaded.model.id, version };
-    this.missing = loaded.streamInputs.map(() => 0);
     this.status.missing = undefined;
     this.dirty = true;
   }
