@@ -1,7 +1,7 @@
 // Shared by the pipeline commands: a Cosmos DB client from settings, and SDK failures
 // turned into one line without secrets.
 import { CosmosClient } from '@azure/cosmos';
-import { cosmosSettings, lastError, redact, type CosmosSettings } from '../connectors/settings.js';
+import { cosmosSettings, failureLine, type CosmosSettings } from '../connectors/settings.js';
 import { UsageError } from './errors.js';
 
 export function cosmosClient(env: NodeJS.ProcessEnv): { client: CosmosClient; settings: CosmosSettings } {
@@ -13,9 +13,5 @@ export function cosmosClient(env: NodeJS.ProcessEnv): { client: CosmosClient; se
 }
 
 export function reachError(what: string, e: unknown): Error {
-  const err = lastError(e);
-  const msg = redact(err.message ?? String(e)).split('\n')[0];
-  if (err.code === 401 || err.code === 403 || err.code === 'UnauthorizedError' || /unauthori[sz]ed|forbidden|InvalidSignature|ExpiredToken/i.test(msg)) return new UsageError(`${what} rejected the credentials: ${msg}`);
-  if (err.code === 404) return new UsageError(`${what} does not exist: ${msg}`);
-  return new UsageError(`cannot reach ${what}: ${msg}`);
+  return new UsageError(failureLine(what, e));
 }

@@ -86,3 +86,17 @@ export const INTERACTIVE_RETRY = { maxRetries: 3, retryDelayInMs: 500, maxRetryD
 export function errorLine(e: unknown): string {
   return redact(lastError(e)?.message ?? String(e)).split('\n')[0];
 }
+
+/** The service said no to the key or token (wrong, expired, lacking rights), as opposed to not answering. */
+export function refusedCredentials(e: unknown): boolean {
+  const err = lastError(e);
+  return err?.code === 401 || err?.code === 403 || err?.code === 'UnauthorizedError' || /unauthori[sz]ed|forbidden|InvalidSignature|ExpiredToken/i.test(err?.message ?? '');
+}
+
+/** Why a call to `what` failed, in one line without secrets: refused credentials, a missing resource, or no answer. */
+export function failureLine(what: string, e: unknown, words: { credentials?: string; missingHint?: string } = {}): string {
+  const msg = errorLine(e);
+  if (refusedCredentials(e)) return `${what} rejected the ${words.credentials ?? 'credentials'}: ${msg}`;
+  if (lastError(e)?.code === 404) return `${what} does not exist${words.missingHint ?? ''}: ${msg}`;
+  return `cannot reach ${what}: ${msg}`;
+}

@@ -17,7 +17,7 @@ import { CosmosSink } from '../connectors/cosmos-sink.js';
 import { publishDataset } from '../connectors/publisher.js';
 import type { CosmosForm, HubForm } from '../connectors/link-settings.js';
 import { fetchModel, listModels, publishModel, type PublishedSummary } from '../connectors/model-registry.js';
-import { errorLine, INTERACTIVE_RETRY, type CosmosSettings } from '../connectors/settings.js';
+import { errorLine, failureLine, INTERACTIVE_RETRY, type CosmosSettings } from '../connectors/settings.js';
 import { transferring } from './transfer.js';
 
 /** What the link needs from the engine service. */
@@ -167,7 +167,7 @@ export class LinkService {
     const ds = this.host.dataset();
     if (!ds) throw new DataError('load a dataset to publish');
     if (!(rate >= 0 && Number.isFinite(rate))) throw new LinkError(`publish rate must be a number of readings per second, 0 for as fast as possible (got ${rate})`);
-    const { checkHubForm, EventHubProducerClient, refused } = await azure();
+    const { checkHubForm, EventHubProducerClient } = await azure();
     const hub = checkHubForm(form);
     this.publishing?.abort();
     const abort = new AbortController();
@@ -175,7 +175,7 @@ export class LinkService {
     const producer = new EventHubProducerClient(hub.connectionString, hub.hub, { retryOptions: INTERACTIVE_RETRY });
     try {
       await producer.getPartitionIds({ abortSignal: AbortSignal.timeout(20_000) }).catch((e) => {
-        throw new LinkError(`${refused(e) ? `event hub ${hub.hub} rejected the credentials` : `cannot reach event hub ${hub.hub}`}: ${errorLine(e)}`);
+        throw new LinkError(failureLine(`event hub ${hub.hub}`, e));
       });
       let last = 0;
       const sent = await publishDataset(producer, ds, { rate, signal: abort.signal, onProgress: (n, total) => {
@@ -266,9 +266,5 @@ export class LinkService {
 
 
 function cosmosError(what: string, e: unknown): Error {
-  const code = (e as { code?: number | string }).code;
-  const msg = errorLine(e);
-  if (code === 401 || code === 403) return new LinkError(`${what} rejected the key or token: ${msg}`);
-  if (code === 404) return new LinkError(`${what} does not exist (run isoscope cosmos-setup): ${msg}`);
-  return new LinkError(`cannot reach ${what}: ${msg}`);
+  return new LinkError(failureLine(what, e, { credentials: 'key or token', missingHint: ' (run isoscope cosmos-setup)' }));
 }

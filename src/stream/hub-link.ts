@@ -10,7 +10,7 @@ import type { LiveUpdate } from './replay.js';
 import type { LinkStatus, PartitionStatus } from './link-status.js';
 import { decodeReadings, scoredDocument, type Reading } from '../connectors/reading-codec.js';
 import type { ScoredDocument } from '../connectors/cosmos-sink.js';
-import { errorLine, INTERACTIVE_RETRY, lastError, type HubSettings } from '../connectors/settings.js';
+import { errorLine, failureLine, INTERACTIVE_RETRY, type HubSettings } from '../connectors/settings.js';
 
 export interface HubLinkOptions {
   hub: HubSettings;
@@ -58,7 +58,7 @@ export class HubLink {
       ids = await this.client.getPartitionIds({ abortSignal: AbortSignal.timeout(20_000) });
     } catch (e) {
       await this.client.close().catch(() => undefined);
-      throw new Error(`${refused(e) ? `event hub ${hub.hub} rejected the credentials` : `cannot reach event hub ${hub.hub}`}: ${errorLine(e)}`);
+      throw new Error(failureLine(`event hub ${hub.hub}`, e));
     }
     this.status.partitions = ids.map((id) => ({ id, state: 'connecting', received: 0 }));
     this.subscription = this.client.subscribe({
@@ -165,13 +165,6 @@ export class HubLink {
     this.flush();
   }
 }
-
-/** The service said no to the token (wrong key, expired SAS, missing rights), as opposed to not answering. */
-export function refused(e: unknown): boolean {
-  const err = lastError(e);
-  return err?.code === 'UnauthorizedError' || /unauthori[sz]ed|InvalidSignature|ExpiredToken|401/i.test(err?.message ?? '');
-}
-
 
 function sameOutbox(a: LinkStatus['outbox'], b: LinkStatus['outbox']): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
