@@ -262,8 +262,8 @@ export class Workbench {
     this.contamination = c;
     this.model = { ...this.model!, threshold: { contamination: c, offset } };
     this.thresholded = this.budget!.apply(offset);
-    // Replay and a live hub connection follow the slider.
-    void this.workers.engine.api.setLiveOffset(offset);
+    // Replay and a live hub connection follow the slider; with neither, no message per frame.
+    if (this.replayState === 'playing' || this.replayState === 'paused' || this.link.connected) void this.workers.engine.api.setLiveOffset(offset);
     this.evaluation = this.evaluate();
     this.emit('threshold');
     this.saveSoon();
