@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createNodeEngine, packageRoot } from '../src/core/node-engine.js';
-import { LoadedModel } from '../src/core/scorer.js';
-import { trainModel } from '../src/core/train.js';
-import { resolveParams, DEFAULT_PARAMS } from '../src/core/params.js';
+import { createNodeEngine, packageRoot } from '../src/engine/node-engine.js';
+import { LoadedModel } from '../src/model/loaded-model.js';
+import { trainModel } from '../src/model/train.js';
+import { resolveParams, DEFAULT_PARAMS } from '../src/engine/params.js';
 import { ingestFiles } from '../src/data/ingest.js';
 import { featureColumns, type Dataset } from '../src/data/dataset.js';
-import type { WasmEngine } from '../src/core/wasm-engine.js';
+import type { WasmEngine } from '../src/engine/wasm-engine.js';
 import type { ModelJson } from '../src/model/types.js';
 import { mlIsolationForest, npmIsolationForest, sklearn, type PeerResult } from './peers.js';
 import { syntheticColumns } from './synthetic.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, preview } from 'vite';
 import { chromium, type Page } from 'playwright-core';
-import { packageRoot } from '../src/core/node-engine.js';
+import { packageRoot } from '../src/engine/node-engine.js';
 import { writeBigCmapss } from './big-file.js';
 
 const root = packageRoot();

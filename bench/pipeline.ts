@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { EventHubProducerClient } from '@azure/event-hubs';
-import { packageRoot } from '../src/core/node-engine.js';
+import { packageRoot } from '../src/engine/node-engine.js';
 import { ingestFiles } from '../src/data/ingest.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { publishDataset } from '../src/connectors/publisher.js';

@@ -1,8 +1,8 @@
 // A Node worker thread that scores its share of rows with its own Wasm engine, for
 // measuring the gain from a second worker.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createNodeEngine } from '../src/core/node-engine.js';
-import { LoadedModel } from '../src/core/scorer.js';
+import { createNodeEngine } from '../src/engine/node-engine.js';
+import { LoadedModel } from '../src/model/loaded-model.js';
 import type { ModelJson } from '../src/model/types.js';
 
 interface Job {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { AlarmBudget } from '../src/core/alarm-budget.js';
-import { percentile } from '../src/core/threshold.js';
+import { AlarmBudget } from '../src/alarms/alarm-budget.js';
+import { percentile } from '../src/alarms/threshold.js';
 
 describe('alarm budget (slider re-thresholding)', () => {
   const scores = Float64Array.from([-0.40, -0.45, -0.70, -0.42, -0.60, -0.41, NaN, -0.55]);

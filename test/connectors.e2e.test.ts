@@ -12,7 +12,7 @@ import { CosmosSink } from '../src/connectors/cosmos-sink.js';
 import { Consumer } from '../src/connectors/consumer.js';
 import { Metrics } from '../src/connectors/metrics.js';
 import { hubSettings, ENV_DEFAULTS } from '../src/connectors/settings.js';
-import { LoadedModel } from '../src/core/scorer.js';
+import { LoadedModel } from '../src/model/loaded-model.js';
 import type { ModelJson } from '../src/model/types.js';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';

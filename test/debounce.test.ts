@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { KofN } from '../src/core/debounce.js';
+import { KofN } from '../src/alarms/k-of-n.js';
 
 describe('k-of-n debounce', () => {
   test('raises at the k-th exceedance within n readings and clears with hysteresis', () => {

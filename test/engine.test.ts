@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { getEngine, lcg, loadFd001 } from './helpers.js';
 import { referenceScore } from './reference-forest.js';
-import { trainModel } from '../src/core/train.js';
-import { LoadedModel } from '../src/core/scorer.js';
+import { trainModel } from '../src/model/train.js';
+import { LoadedModel } from '../src/model/loaded-model.js';
 import { parseModelText } from '../src/model/validate.js';
 import { parseBaseline } from '../src/data/baseline.js';
 import type { Dataset } from '../src/data/dataset.js';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { getEngine, lcg, loadFd001 } from './helpers.js';
-import { trainModel } from '../src/core/train.js';
-import { LoadedModel } from '../src/core/scorer.js';
+import { trainModel } from '../src/model/train.js';
+import { LoadedModel } from '../src/model/loaded-model.js';
 import { parseModelText } from '../src/model/validate.js';
 import type { ModelJson } from '../src/model/types.js';
 import type { Dataset } from '../src/data/dataset.js';

@@ -3,11 +3,11 @@ import { getEngine, lcg, loadFd001 } from './helpers.js';
 import { FeatureTransform } from '../src/features/transform.js';
 import { deriveDataset } from '../src/features/derive.js';
 import { derivedNames, type FeatureRecipe } from '../src/features/recipe.js';
-import { trainModel } from '../src/core/train.js';
-import { LoadedModel } from '../src/core/scorer.js';
+import { trainModel } from '../src/model/train.js';
+import { LoadedModel } from '../src/model/loaded-model.js';
 import { parseModelText } from '../src/model/validate.js';
 import { parseBaseline } from '../src/data/baseline.js';
-import { streamOrder } from '../src/stream/order.js';
+import { streamOrder } from '../src/data/order.js';
 import { featureColumns, type Dataset } from '../src/data/dataset.js';
 import { DEFAULT_QUALITY } from '../src/features/defaults.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createNodeEngine } from '../src/core/node-engine.js';
-import type { WasmEngine } from '../src/core/wasm-engine.js';
+import { createNodeEngine } from '../src/engine/node-engine.js';
+import type { WasmEngine } from '../src/engine/wasm-engine.js';
 import { ingestFiles } from '../src/data/ingest.js';
 import type { Dataset } from '../src/data/dataset.js';
 

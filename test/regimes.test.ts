@@ -3,11 +3,11 @@
 // degrade near their end.
 import { describe, expect, test } from 'vitest';
 import { getEngine, lcg } from './helpers.js';
-import { trainModel } from '../src/core/train.js';
-import { LoadedModel } from '../src/core/scorer.js';
+import { trainModel } from '../src/model/train.js';
+import { LoadedModel } from '../src/model/loaded-model.js';
 import { parseBaseline } from '../src/data/baseline.js';
 import { evaluateScores } from '../src/metrics/evaluate.js';
-import { flagAnomalies } from '../src/core/threshold.js';
+import { flagAnomalies } from '../src/alarms/threshold.js';
 import { attachRul } from '../src/data/rul.js';
 import type { Column, Dataset } from '../src/data/dataset.js';
 import { DEFAULT_QUALITY } from '../src/features/defaults.js';

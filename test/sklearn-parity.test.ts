@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { cmapssPath, getEngine, loadFd001 } from './helpers.js';
-import { LoadedModel } from '../src/core/scorer.js';
+import { LoadedModel } from '../src/model/loaded-model.js';
 import { parseModelText } from '../src/model/validate.js';
 
 const PYTHON = '/usr/bin/python3';

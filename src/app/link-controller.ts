@@ -9,7 +9,7 @@ import type { LinkStatus } from '../stream/link-status.js';
 import type { PublishedSummary } from '../connectors/model-registry.js';
 import type { LinkService, UnitHistory } from '../services/link-service.js';
 import { redact } from '../connectors/settings.js';
-import { kv } from '../services/kv-store.js';
+import { kv } from '../connectors/kv-store.js';
 
 export interface ConnectForms {
   hub: HubForm;

@@ -6,8 +6,8 @@ import type { Dataset, ColumnRole } from '../data/dataset.js';
 import type { Profile } from '../data/profile.js';
 import { baselineMask, parseBaseline } from '../data/baseline.js';
 import type { ModelJson } from '../model/types.js';
-import type { Explanation } from '../core/scorer.js';
-import { AlarmBudget, type Thresholded } from '../core/alarm-budget.js';
+import type { Explanation } from '../model/loaded-model.js';
+import { AlarmBudget, type Thresholded } from '../alarms/alarm-budget.js';
 import { evaluateScores, rankingMetrics, type Evaluation, type Ranking } from '../metrics/evaluate.js';
 import { Workers } from './engine-client.js';
 import type { IngestProgress } from '../services/ingest-service.js';
@@ -15,11 +15,11 @@ import type { LiveUpdate, ReplayState } from '../stream/replay.js';
 import type { Alert, LiveStats } from '../stream/live-scorer.js';
 import { LiveWindow } from './live-window.js';
 import { LinkController } from './link-controller.js';
-import { unitTimeOrder } from '../stream/order.js';
+import { unitTimeOrder } from '../data/order.js';
 import { sessionStore } from './session-store.js';
 import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../features/defaults.js';
 import type { WindowStat } from '../features/recipe.js';
-import { SINGLE_READING } from '../core/alarms.js';
+import { SINGLE_READING } from '../alarms/alarm-trace.js';
 
 export const ALERT_FEED_MAX = 200;
 

@@ -3,7 +3,7 @@
 // switches to each newer published model.
 import { earliestEventPosition, latestEventPosition, type EventPosition } from '@azure/event-hubs';
 import type { CosmosClient } from '@azure/cosmos';
-import type { WasmEngine } from '../core/wasm-engine.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { ModelJson } from '../model/types.js';
 import { hubSettings, type CosmosSettings } from '../connectors/settings.js';
 import { CosmosSink } from '../connectors/cosmos-sink.js';

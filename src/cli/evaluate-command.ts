@@ -1,8 +1,8 @@
 import { parseBaseline } from '../data/baseline.js';
-import { LoadedModel } from '../core/scorer.js';
+import { LoadedModel } from '../model/loaded-model.js';
 import { evaluateScores } from '../metrics/evaluate.js';
-import { SINGLE_READING } from '../core/alarms.js';
-import type { WasmEngine } from '../core/wasm-engine.js';
+import { SINGLE_READING } from '../alarms/alarm-trace.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
 import { num, oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { readDataset, readModel } from './files.js';

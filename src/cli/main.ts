@@ -1,6 +1,6 @@
 // The isoscope CLI: the same Wasm engine as the workbench, run in Node.
-import { createNodeEngine } from '../core/node-engine.js';
-import type { WasmEngine } from '../core/wasm-engine.js';
+import { createNodeEngine } from '../engine/node-engine.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
 import { isUserError, UsageError } from './errors.js';
 import { profileCommand } from './profile-command.js';
 import { trainCommand } from './train-command.js';

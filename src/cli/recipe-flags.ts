@@ -1,6 +1,6 @@
 // Flags that shape detection: the feature recipe, the alarm rule and the threshold,
 // with the measured defaults (src/features/defaults.ts) when the data has units.
-import type { RecipeChoice } from '../core/train.js';
+import type { RecipeChoice } from '../features/recipe.js';
 import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../features/defaults.js';
 import { STAT_BITS, type WindowStat } from '../features/recipe.js';
 import { autoOrNum, num } from './args.js';

@@ -1,7 +1,7 @@
 import { columnByRole } from '../data/dataset.js';
-import { alarmTrace, SINGLE_READING } from '../core/alarms.js';
-import { LoadedModel } from '../core/scorer.js';
-import type { WasmEngine } from '../core/wasm-engine.js';
+import { alarmTrace, SINGLE_READING } from '../alarms/alarm-trace.js';
+import { LoadedModel } from '../model/loaded-model.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
 import { oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { readDataset, readModel, writeText } from './files.js';

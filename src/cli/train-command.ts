@@ -1,6 +1,6 @@
 import { parseBaseline } from '../data/baseline.js';
-import { trainModel } from '../core/train.js';
-import type { WasmEngine } from '../core/wasm-engine.js';
+import { trainModel } from '../model/train.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
 import { autoOrNum, list, num, oneFile, parse } from './args.js';
 import { RECIPE_OPTIONS, alarmFromFlags, contaminationFromFlags, recipeFromFlags } from './recipe-flags.js';
 import { UsageError } from './errors.js';

@@ -3,13 +3,14 @@
 // partition), applies the model's alarm rule, writes enriched documents to Cosmos DB and
 // checkpoints only after the write is acknowledged.
 import { EventHubConsumerClient, earliestEventPosition, type CheckpointStore, type EventPosition, type PartitionContext, type ReceivedEventData, type Subscription } from '@azure/event-hubs';
-import type { WasmEngine } from '../core/wasm-engine.js';
-import { LoadedModel } from '../core/scorer.js';
-import { KofN } from '../core/debounce.js';
-import { SINGLE_READING } from '../core/alarms.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
+import { LoadedModel } from '../model/loaded-model.js';
+import { KofN } from '../alarms/k-of-n.js';
+import { SINGLE_READING } from '../alarms/alarm-trace.js';
 import type { ModelJson } from '../model/types.js';
-import { decodeReadings, scoredDocument, type Reading } from './reading-codec.js';
-import type { CosmosSink, ScoredDocument } from './cosmos-sink.js';
+import { decodeReadings, scoredDocument, type Reading } from '../stream/reading-codec.js';
+import type { CosmosSink } from './cosmos-sink.js';
+import type { ScoredDocument } from '../stream/reading-codec.js';
 import type { Metrics } from './metrics.js';
 import { redact, type HubSettings } from './settings.js';
 

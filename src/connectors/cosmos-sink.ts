@@ -2,6 +2,7 @@
 // transient failures (429, 408, 5xx) retried after the service's retry-after (or an
 // exponential backoff), so a write resolves only when every document is stored.
 import type { Container, OperationInput } from '@azure/cosmos';
+import type { ScoredDocument } from '../stream/reading-codec.js';
 
 export interface SinkOptions {
   /** Documents per bulk request. */
@@ -12,7 +13,6 @@ export interface SinkOptions {
   onRetry?: (failed: number, waitMs: number) => void;
 }
 
-export type ScoredDocument = Record<string, unknown> & { id: string; unit_number: number };
 
 const TRANSIENT = new Set([408, 429, 449, 500, 502, 503, 504]);
 

@@ -2,7 +2,7 @@
 // reload, each partition resumes after its last processed event. Ownership stays in
 // memory: one page is one consumer, and a second tab would take partitions by epoch.
 import type { Checkpoint, CheckpointStore, PartitionOwnership } from '@azure/event-hubs';
-import { kv, prefixRange } from '../services/kv-store.js';
+import { kv, prefixRange } from './kv-store.js';
 
 const prefix = (ns: string, hub: string, group: string) => `${ns.toLowerCase()}/${hub.toLowerCase()}/${group.toLowerCase()}/`;
 

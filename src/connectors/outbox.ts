@@ -2,8 +2,9 @@
 // has them, so a reload, a closed tab or a Cosmos outage loses nothing that was scored.
 // Bounded: when it is full, adding waits, which holds back the hub consumer (and its
 // checkpoints) instead of dropping readings.
-import { kv } from '../services/kv-store.js';
-import type { CosmosSink, ScoredDocument } from './cosmos-sink.js';
+import { kv } from './kv-store.js';
+import type { CosmosSink } from './cosmos-sink.js';
+import type { ScoredDocument } from '../stream/reading-codec.js';
 import { redact } from './settings.js';
 
 interface Batch {

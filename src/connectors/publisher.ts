@@ -3,8 +3,8 @@
 // in order on one partition. At a chosen rate, or as fast as the hub takes them.
 import type { EventHubProducerClient } from '@azure/event-hubs';
 import type { Dataset } from '../data/dataset.js';
-import { streamOrder } from '../stream/order.js';
-import { readingOf, unitOf } from './reading-codec.js';
+import { streamOrder } from '../data/order.js';
+import { readingOf, unitOf } from '../stream/reading-codec.js';
 
 export interface PublishOptions {
   /** Readings per second; 0 = as fast as possible. */

@@ -3,7 +3,7 @@
 // readings, smoothed over 5; threshold at the 0.998 quantile of the healthy baseline's
 // scores (contamination 0.002 of the baseline); alarm when 5 of the last 8 readings
 // exceed it, clear when at most 1 does.
-import type { RecipeChoice } from '../core/train.js';
+import type { RecipeChoice } from './recipe.js';
 
 export const DEFAULT_QUALITY = {
   recipe: { unitBaseline: 20, window: { size: 5, stats: ['mean'] }, regimes: 'auto' } as RecipeChoice,

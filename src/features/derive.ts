@@ -1,9 +1,9 @@
 // Derived feature columns for a whole dataset: readings are fed in stream order
 // (time, then unit) so each unit's state evolves exactly as it would live, then the
 // results are put back in the dataset's row order.
-import type { WasmEngine } from '../core/wasm-engine.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
 import { column, columnByRole, featureColumns, type Column, type Dataset } from '../data/dataset.js';
-import { streamOrder, timeOrderedPerUnit } from '../stream/order.js';
+import { streamOrder, timeOrderedPerUnit } from '../data/order.js';
 
 export { timeOrderedPerUnit };
 import { FeatureTransform } from './transform.js';

@@ -16,6 +16,9 @@ export interface FeatureRecipe {
   regimes?: RegimeModel;
 }
 
+/** A recipe as chosen before training: the inputs and regimes are fitted from the data. */
+export type RecipeChoice = Omit<FeatureRecipe, 'inputs' | 'regimes'> & { regimes?: 'auto' | 'off' };
+
 export const STAT_BITS: Record<WindowStat, number> = { mean: 1, std: 2, slope: 4, value: 8 };
 /** Output order within an input, fixed by the engine: value, mean, std, slope. */
 const ORDER: WindowStat[] = ['value', 'mean', 'std', 'slope'];

@@ -1,7 +1,7 @@
 // Applies a feature recipe with per-unit state kept in the Wasm engine: feed raw
 // readings batch by batch (a stream) or all at once (a dataset in stream order) and
 // get the same derived values either way.
-import type { WasmEngine } from '../core/wasm-engine.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
 import { derivedNames, isIdentity, statBits, type FeatureRecipe } from './recipe.js';
 import { regimeOf } from './regimes.js';
 

@@ -1,7 +1,7 @@
 // The portable model JSON (format "isoscope-model", version 1). Schema: models/isoscope-model.schema.json.
 
 import type { FeatureRecipe } from '../features/recipe.js';
-import type { DebounceSettings } from '../core/debounce.js';
+import type { DebounceSettings } from '../alarms/k-of-n.js';
 
 export const MODEL_FORMAT = 'isoscope-model';
 export const MODEL_VERSION = 1;

@@ -6,8 +6,8 @@
 import AjvModule from 'ajv';
 import schema from '../../models/isoscope-model.schema.json' with { type: 'json' };
 import { MODEL_FORMAT, MODEL_VERSION, type ModelJson } from './types.js';
-import type { ForestSpec } from '../core/wasm-engine.js';
-import { MAX_DEPTH_LIMIT } from '../core/params.js';
+import type { ForestSpec } from '../engine/wasm-engine.js';
+import { MAX_DEPTH_LIMIT } from '../engine/params.js';
 import { derivedNames } from '../features/recipe.js';
 
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;

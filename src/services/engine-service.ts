@@ -1,16 +1,16 @@
 // Runs in the engine worker: owns the loaded dataset's columns, the Wasm engine and
 // the current model. The page asks for results (scores, one unit's traces, an
 // explanation), each copied out once and transferred.
-import { WasmEngine } from '../core/wasm-engine.js';
-import { trainModel, type TrainOptions } from '../core/train.js';
-import { LoadedModel, type Explanation } from '../core/scorer.js';
+import { WasmEngine } from '../engine/wasm-engine.js';
+import { trainModel, type TrainOptions } from '../model/train.js';
+import { LoadedModel, type Explanation } from '../model/loaded-model.js';
 import { parseModelText } from '../model/validate.js';
 import type { ModelJson } from '../model/types.js';
 import { DataError, column, columnByRole, type Dataset } from '../data/dataset.js';
 import { transferring } from './transfer.js';
 import { LiveScorer } from '../stream/live-scorer.js';
 import { Replay, type LiveUpdate } from '../stream/replay.js';
-import type { DebounceSettings } from '../core/debounce.js';
+import type { DebounceSettings } from '../alarms/k-of-n.js';
 import { LinkService } from './link-service.js';
 
 export interface ReplayOptions {

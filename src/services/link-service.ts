@@ -2,14 +2,14 @@
 // → outbox → Cosmos DB), publishing the loaded data to the hub, the model registry and a
 // unit's stored history. Secrets arrive from the page per call and live only in memory here.
 import type { Container, CosmosClient } from '@azure/cosmos';
-import { LoadedModel } from '../core/scorer.js';
-import type { WasmEngine } from '../core/wasm-engine.js';
-import type { DebounceSettings } from '../core/debounce.js';
+import { LoadedModel } from '../model/loaded-model.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
+import type { DebounceSettings } from '../alarms/k-of-n.js';
 import type { Dataset } from '../data/dataset.js';
 import { columnByRole, DataError } from '../data/dataset.js';
 import type { ModelJson } from '../model/types.js';
 import { LiveScorer } from '../stream/live-scorer.js';
-import type { HubLink } from '../stream/hub-link.js';
+import type { HubLink } from '../connectors/hub-link.js';
 import type { LiveUpdate } from '../stream/replay.js';
 import { IdbCheckpointStore } from '../connectors/idb-checkpoints.js';
 import { Outbox } from '../connectors/outbox.js';
@@ -40,8 +40,8 @@ export interface UnitHistory {
 }
 
 /** The Azure SDKs are large: the engine worker loads them at the first Connect, not at start. */
-let sdk: Promise<typeof import('../stream/hub-link.js') & typeof import('../connectors/link-settings.js') & { EventHubProducerClient: typeof import('@azure/event-hubs').EventHubProducerClient }> | undefined;
-const azure = () => (sdk ??= Promise.all([import('../stream/hub-link.js'), import('../connectors/link-settings.js'), import('@azure/event-hubs')])
+let sdk: Promise<typeof import('../connectors/hub-link.js') & typeof import('../connectors/link-settings.js') & { EventHubProducerClient: typeof import('@azure/event-hubs').EventHubProducerClient }> | undefined;
+const azure = () => (sdk ??= Promise.all([import('../connectors/hub-link.js'), import('../connectors/link-settings.js'), import('@azure/event-hubs')])
   .then(([hubLink, settings, eventHubs]) => ({ ...hubLink, ...settings, EventHubProducerClient: eventHubs.EventHubProducerClient })));
 
 /** Errors here reach the page as one line without secrets. */

@@ -1,8 +1,8 @@
 // Scores arriving readings in batches (row-major blocks, as a stream delivers them),
 // applies the k-of-n debounce per unit, and keeps live statistics: events per second,
 // batch latency percentiles, recent anomaly rate.
-import type { LoadedModel } from '../core/scorer.js';
-import { KofN, type DebounceSettings } from '../core/debounce.js';
+import type { LoadedModel } from '../model/loaded-model.js';
+import { KofN, type DebounceSettings } from '../alarms/k-of-n.js';
 
 export interface Alert {
   seq: number;

@@ -3,7 +3,7 @@
 // gathered into a row-major block and scored as it "arrives". Updates go to the page
 // about ten times a second with a bounded sample of points for the live chart.
 import { columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
-import { streamOrder } from './order.js';
+import { streamOrder } from '../data/order.js';
 import type { LiveScorer, LiveStats } from './live-scorer.js';
 import { LiveBuffer, type LivePoints } from './live-buffer.js';
 import type { LinkStatus } from './link-status.js';

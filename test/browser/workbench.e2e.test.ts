@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { hasChromium, startHarness, type Harness } from './harness.js';
 import { cmapssPath, getEngine, loadFd001 } from '../helpers.js';
-import { trainModel } from '../../src/core/train.js';
-import { LoadedModel } from '../../src/core/scorer.js';
+import { trainModel } from '../../src/model/train.js';
+import { LoadedModel } from '../../src/model/loaded-model.js';
 import { parseBaseline } from '../../src/data/baseline.js';
 import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../../src/features/defaults.js';
-import { alarmTrace } from '../../src/core/alarms.js';
+import { alarmTrace } from '../../src/alarms/alarm-trace.js';
 
 if (!hasChromium) console.warn('\n*** SKIPPING browser tests: /usr/bin/chromium not found (apt-get install chromium) ***\n');
 

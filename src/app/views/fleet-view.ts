@@ -4,7 +4,7 @@
 // thousands of units costs the same few rows of DOM work.
 import { fmt, h, setText } from '../dom.js';
 import type { Workbench } from '../workbench.js';
-import type { FleetRow } from '../../core/alarm-budget.js';
+import type { FleetRow } from '../../alarms/alarm-budget.js';
 
 type Key = 'unit' | 'readings' | 'flagged' | 'share' | 'alarms' | 'firstAlarmTime';
 

@@ -1,14 +1,14 @@
 // A model loaded into an engine: scores datasets or row blocks with the model's own
 // feature order, and explains single readings.
 import { featureColumns, type Dataset } from '../data/dataset.js';
-import type { ModelJson } from '../model/types.js';
-import { validateModel } from '../model/validate.js';
-import { flagAnomalies } from './threshold.js';
+import type { ModelJson } from './types.js';
+import { validateModel } from './validate.js';
+import { flagAnomalies } from '../alarms/threshold.js';
 import { deriveDataset, timeOrderedPerUnit } from '../features/derive.js';
 import { FeatureTransform } from '../features/transform.js';
 import { isIdentity, type FeatureRecipe } from '../features/recipe.js';
 import { columnByRole } from '../data/dataset.js';
-import type { WasmEngine } from './wasm-engine.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
 
 export interface Scored {
   /** scikit-learn's score_samples: lower is more abnormal; NaN where a feature is missing. */

@@ -2,9 +2,11 @@
 // Decoding picks the model's stream inputs out of an event; a missing or non-numeric
 // value becomes NaN (so the reading is reported unscored, never scored as 0).
 import { columnByRole, type Dataset } from '../data/dataset.js';
-import type { ScoredDocument } from './cosmos-sink.js';
 
 export type Reading = Record<string, unknown>;
+
+/** A reading as stored: the reading whole, plus its id and what scoring said of it. */
+export type ScoredDocument = Record<string, unknown> & { id: string; unit_number: number };
 
 export function readingOf(ds: Dataset, row: number): Reading {
   const out: Reading = {};

@@ -3,14 +3,13 @@
 // and only then checkpoints, so a dropped connection or a reload resumes after the last
 // event that was scored and kept. Runs in the engine worker.
 import { EventHubConsumerClient, RetryMode, type CheckpointStore, type EventPosition, type PartitionContext, type ReceivedEventData, type Subscription } from '@azure/event-hubs';
-import type { LiveScorer } from './live-scorer.js';
-import type { LoadedModel } from '../core/scorer.js';
-import { LiveBuffer } from './live-buffer.js';
-import type { LiveUpdate } from './replay.js';
-import type { LinkStatus, PartitionStatus } from './link-status.js';
-import { decodeReadings, scoredDocument, type Reading } from '../connectors/reading-codec.js';
-import type { ScoredDocument } from '../connectors/cosmos-sink.js';
-import { errorLine, failureLine, INTERACTIVE_RETRY, type HubSettings } from '../connectors/settings.js';
+import type { LiveScorer } from '../stream/live-scorer.js';
+import type { LoadedModel } from '../model/loaded-model.js';
+import { LiveBuffer } from '../stream/live-buffer.js';
+import type { LiveUpdate } from '../stream/replay.js';
+import type { LinkStatus, PartitionStatus } from '../stream/link-status.js';
+import { decodeReadings, scoredDocument, type Reading, type ScoredDocument } from '../stream/reading-codec.js';
+import { errorLine, failureLine, INTERACTIVE_RETRY, type HubSettings } from './settings.js';
 
 export interface HubLinkOptions {
   hub: HubSettings;

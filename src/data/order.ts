@@ -1,5 +1,5 @@
 // The order readings arrive in when a dataset is played as a stream.
-import { columnByRole, type Dataset } from '../data/dataset.js';
+import { columnByRole, type Dataset } from './dataset.js';
 
 /** Row order for a stream: by time, then by unit (so units interleave cycle by cycle). */
 export function streamOrder(ds: Dataset): Int32Array {

@@ -3,19 +3,18 @@
 import { DataError, type Dataset, featureColumns } from '../data/dataset.js';
 import { profileDataset } from '../data/profile.js';
 import { baselineMask, formatBaseline, trainingRows, type Baseline } from '../data/baseline.js';
-import { fingerprintRows } from '../model/fingerprint.js';
-import { MODEL_FORMAT, MODEL_VERSION, type ModelJson, type TreeJson } from '../model/types.js';
-import { validateModel } from '../model/validate.js';
-import { DEFAULT_PARAMS, resolveParams, type ForestParams } from './params.js';
-import { offsetFor, flagAnomalies } from './threshold.js';
-import { derivedNames, isIdentity, type FeatureRecipe } from '../features/recipe.js';
+import { fingerprintRows } from './fingerprint.js';
+import { MODEL_FORMAT, MODEL_VERSION, type ModelJson, type TreeJson } from './types.js';
+import { validateModel } from './validate.js';
+import { DEFAULT_PARAMS, resolveParams, type ForestParams } from '../engine/params.js';
+import { offsetFor, flagAnomalies } from '../alarms/threshold.js';
+import { derivedNames, isIdentity, type FeatureRecipe, type RecipeChoice } from '../features/recipe.js';
 import { deriveDataset } from '../features/derive.js';
 import { fitRegimes } from '../features/fit-regimes.js';
-import type { DebounceSettings } from './debounce.js';
+import type { DebounceSettings } from '../alarms/k-of-n.js';
 
 /** A recipe before its inputs are chosen; regimes: 'auto' fits them when the settings cluster. */
-export type RecipeChoice = Omit<FeatureRecipe, 'inputs' | 'regimes'> & { regimes?: 'auto' | 'off' };
-import type { SparseForest, WasmEngine } from './wasm-engine.js';
+import type { SparseForest, WasmEngine } from '../engine/wasm-engine.js';
 
 export const PRODUCER = 'isoscope 0.1.0';
 

@@ -2,8 +2,8 @@
 // the offset is a percentile of the training rows' scores (sorted once), and the
 // result reads as an alarm budget: flagged share, and per unit the alarms the model's
 // k-of-n rule raises (as replay, live scoring and the consumer raise them) and the first.
-import { KofN, type DebounceSettings } from './debounce.js';
-import { SINGLE_READING } from './alarms.js';
+import { KofN, type DebounceSettings } from './k-of-n.js';
+import { SINGLE_READING } from './alarm-trace.js';
 import { sortedScores } from './threshold.js';
 
 export interface FleetRow {

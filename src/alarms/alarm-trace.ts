@@ -1,8 +1,8 @@
 // Alarm state per reading: the model's k-of-n rule applied to each unit's readings in
 // time order, exactly as replay, live scoring and the stream consumer apply it.
 import { columnByRole, type Dataset } from '../data/dataset.js';
-import { unitTimeOrder } from '../stream/order.js';
-import { KofN, type DebounceSettings } from './debounce.js';
+import { unitTimeOrder } from '../data/order.js';
+import { KofN, type DebounceSettings } from './k-of-n.js';
 
 export const SINGLE_READING: Required<DebounceSettings> = { k: 1, n: 1, clear: 0 };
 
