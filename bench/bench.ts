@@ -19,8 +19,13 @@ import { syntheticColumns } from './synthetic.js';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function datasetOf(columns: Float64Array[]): Dataset {
-  return { name: 'synthetic', format: 'csv', rows: columns[0].length, notes: [],
-    columns: columns.map((values, i) => ({ name: `f${i}`, role: 'feature' as const, values, missing: 0, nonNumeric: 0 })) };
+  return {
+    name: 'synthetic',
+    format: 'csv',
+    rows: columns[0].length,
+    notes: [],
+    columns: columns.map((values, i) => ({ name: `f${i}`, role: 'feature' as const, values, missing: 0, nonNumeric: 0 })),
+  };
 }
 
 /** Engine-only training time: scaling and tree growth in Wasm, median of repeats. */
@@ -32,8 +37,17 @@ function engineTrainMs(engine: WasmEngine, cols: Float64Array[], repeats = 15): 
   for (let r = 0; r < repeats; r++) {
     const t = performance.now();
     const rows = engine.scaleColumns(cols, mean, scale);
-    engine.train({ rows, n: cols[0].length, d: cols.length, trees: p.trees, psi: p.psi, depthLimit: p.depthLimit,
-      featuresPerTree: p.featuresPerTree, bootstrap: false, seed: r });
+    engine.train({
+      rows,
+      n: cols[0].length,
+      d: cols.length,
+      trees: p.trees,
+      psi: p.psi,
+      depthLimit: p.depthLimit,
+      featuresPerTree: p.featuresPerTree,
+      bootstrap: false,
+      seed: r,
+    });
     times.push(performance.now() - t);
   }
   return median(times);
@@ -60,15 +74,23 @@ async function twoWorkerRate(model: ModelJson, cols: Float64Array[]): Promise<nu
   const n = cols[0].length;
   const half = Math.floor(n / 2);
   const script = join(packageRoot(), 'dist', 'bench', 'score-worker.js');
-  const workers = [[0, half], [half, n]].map(([start, end]) => new Worker(script, { workerData: { model, columns: shared, start, end } }));
+  const workers = [
+    [0, half],
+    [half, n],
+  ].map(([start, end]) => new Worker(script, { workerData: { model, columns: shared, start, end } }));
   await Promise.all(workers.map((w) => new Promise((ok) => w.once('message', ok))));
   let best = Infinity;
   for (let r = 0; r < 5; r++) {
     const t = performance.now();
-    await Promise.all(workers.map((w) => new Promise((ok) => {
-      w.once('message', ok);
-      w.postMessage('go');
-    })));
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise((ok) => {
+            w.once('message', ok);
+            w.postMessage('go');
+          }),
+      ),
+    );
     best = Math.min(best, performance.now() - t);
   }
   await Promise.all(workers.map((w) => w.terminate()));
@@ -82,7 +104,9 @@ function table(title: string, iso: PeerResult, peers: PeerResult[]): void {
   console.log(`${'engine'.padEnd(28)} ${'train ms'.padStart(10)} ${'score rows/s'.padStart(14)} ${'isoscope ×'.padStart(11)}`);
   for (const r of [iso, ...peers]) {
     const ratio = r === iso ? '1.0' : (iso.scoreRowsPerSec / r.scoreRowsPerSec).toFixed(1);
-    console.log(`${r.name.padEnd(28)} ${r.trainMs.toFixed(1).padStart(10)} ${fmt(r.scoreRowsPerSec).padStart(14)} ${ratio.padStart(11)}${r.note ? `  (${r.note})` : ''}`);
+    console.log(
+      `${r.name.padEnd(28)} ${r.trainMs.toFixed(1).padStart(10)} ${fmt(r.scoreRowsPerSec).padStart(14)} ${ratio.padStart(11)}${r.note ? `  (${r.note})` : ''}`,
+    );
   }
 }
 
@@ -93,7 +117,11 @@ async function main(): Promise<void> {
   const { model: fdModel } = await trainModel(engine, fd);
   const fdCols = featureColumns(fd, fdModel.features);
   const fdLoaded = new LoadedModel(engine, fdModel);
-  const fdIso: PeerResult = { name: 'isoscope (Wasm, 1 core)', trainMs: engineTrainMs(engine, fdCols), scoreRowsPerSec: scoreRate(fdLoaded, fdCols, 9) };
+  const fdIso: PeerResult = {
+    name: 'isoscope (Wasm, 1 core)',
+    trainMs: engineTrainMs(engine, fdCols),
+    scoreRowsPerSec: scoreRate(fdLoaded, fdCols, 9),
+  };
   const fdPeers = [npmIsolationForest(fdCols, fd.rows, fd.rows), mlIsolationForest(fdCols, fd.rows, fd.rows)];
   const skFd = sklearn(fdCols, fd.rows, fd.rows);
   if (skFd) fdPeers.push(skFd);
@@ -114,7 +142,9 @@ async function main(): Promise<void> {
   const skSyn = sklearn(syn, N, 200_000);
   if (skSyn) synPeers.push({ ...skSyn, note: 'scored 200,000 rows' });
   table(`Synthetic: ${N} rows × 16 features, 100 trees, max_samples 256`, synIso, synPeers);
-  console.log(`${'isoscope (Wasm, 2 workers)'.padEnd(28)} ${''.padStart(10)} ${fmt(twoWorkers).padStart(14)}   gain ×${(twoWorkers / oneCore).toFixed(2)} over 1 core`);
+  console.log(
+    `${'isoscope (Wasm, 2 workers)'.padEnd(28)} ${''.padStart(10)} ${fmt(twoWorkers).padStart(14)}   gain ×${(twoWorkers / oneCore).toFixed(2)} over 1 core`,
+  );
 
   console.log('\nFloors (issue 2):');
   const floor = (ok: boolean, text: string) => console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${text}`);

@@ -24,7 +24,9 @@ const record = (name: string, value: string, ok: boolean) => {
 /** Resident memory of Chromium's renderer processes (the tab and its workers), in MB. */
 function rendererRssMb(): number {
   const out = execFileSync('ps', ['-eo', 'rss=,args=']).toString();
-  return out.split('\n').filter((l) => l.includes('chromium') && l.includes('--type=renderer'))
+  return out
+    .split('\n')
+    .filter((l) => l.includes('chromium') && l.includes('--type=renderer'))
     .reduce((sum, l) => sum + Number(l.trim().split(/\s+/)[0]) / 1024, 0);
 }
 
@@ -42,21 +44,30 @@ async function frameProbe(page: Page): Promise<() => Promise<{ p95: number; fram
     };
     requestAnimationFrame(loop);
   });
-  return async () => page.evaluate(() => {
-    const w = window as any;
-    w.__framesOn = false;
-    const f = (w.__frames as number[]).slice(1).sort((a, b) => a - b);
-    return { p95: f[Math.floor(f.length * 0.95)] ?? NaN, frames: f.length };
-  });
+  return async () =>
+    page.evaluate(() => {
+      const w = window as any;
+      w.__framesOn = false;
+      const f = (w.__frames as number[]).slice(1).sort((a, b) => a - b);
+      return { p95: f[Math.floor(f.length * 0.95)] ?? NaN, frames: f.length };
+    });
 }
 
 async function main(): Promise<void> {
   console.log('building the workbench…');
   await build({ root, logLevel: 'error', build: { outDir: join(root, 'dist-web') } });
-  const server = await preview({ root, logLevel: 'error', preview: { port: 0, host: '127.0.0.1' }, build: { outDir: join(root, 'dist-web') } });
+  const server = await preview({
+    root,
+    logLevel: 'error',
+    preview: { port: 0, host: '127.0.0.1' },
+    build: { outDir: join(root, 'dist-web') },
+  });
   const url = server.resolvedUrls!.local[0];
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(url);
@@ -66,15 +77,17 @@ async function main(): Promise<void> {
     const text = readFileSync(fd001, 'utf8');
     const times: number[] = [];
     for (let r = 0; r < 5; r++) {
-      times.push(await page.evaluate(async (content) => {
-        const wb = (window as any).isoscope;
-        const t0 = performance.now();
-        await wb.loadFiles([new File([content], 'train_FD001.txt')]);
-        await wb.train();
-        await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
-        if (!wb.thresholded) throw new Error(wb.error);
-        return performance.now() - t0;
-      }, text));
+      times.push(
+        await page.evaluate(async (content) => {
+          const wb = (window as any).isoscope;
+          const t0 = performance.now();
+          await wb.loadFiles([new File([content], 'train_FD001.txt')]);
+          await wb.train();
+          await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+          if (!wb.thresholded) throw new Error(wb.error);
+          return performance.now() - t0;
+        }, text),
+      );
     }
     times.sort((a, b) => a - b);
     record('drop → profile → train → scores drawn (median of 5)', `${times[2].toFixed(0)} ms`, times[2] < 1500);
@@ -85,10 +98,13 @@ async function main(): Promise<void> {
     // rAF would measure the display's frame period instead.
     const slider = await page.evaluate(async () => {
       const wb = (window as any).isoscope;
-      const nextFramePainted = () => new Promise<number>((ok) => requestAnimationFrame(() => {
-        const t = performance.now();
-        setTimeout(() => ok(performance.now() - t), 0);
-      }));
+      const nextFramePainted = () =>
+        new Promise<number>((ok) =>
+          requestAnimationFrame(() => {
+            const t = performance.now();
+            setTimeout(() => ok(performance.now() - t), 0);
+          }),
+        );
       const total: number[] = [];
       const sync: number[] = [];
       for (let i = 0; i < 80; i++) {
@@ -96,7 +112,8 @@ async function main(): Promise<void> {
         wb.setContamination(0.005 + (i % 40) * 0.01);
         const s = performance.now() - t0;
         const render = await nextFramePainted();
-        if (i >= 20) { // after warm-up
+        if (i >= 20) {
+          // after warm-up
           sync.push(s);
           total.push(s + render);
         }
@@ -105,7 +122,11 @@ async function main(): Promise<void> {
       sync.sort((a, b) => a - b);
       return { total: total[total.length >> 1], sync: sync[sync.length >> 1] };
     });
-    record('slider → redraw (median: re-threshold, re-render, style, layout, paint)', `${slider.total.toFixed(1)} ms (of which script ${slider.sync.toFixed(1)} ms)`, slider.total < 16);
+    record(
+      'slider → redraw (median: re-threshold, re-render, style, layout, paint)',
+      `${slider.total.toFixed(1)} ms (of which script ${slider.sync.toFixed(1)} ms)`,
+      slider.total < 16,
+    );
 
     console.log('\n1,000,000-row C-MAPSS file in Chromium');
     const dir = mkdtempSync(join(tmpdir(), 'isoscope-bench-'));
@@ -119,11 +140,17 @@ async function main(): Promise<void> {
     const stopFrames = await frameProbe(page);
     await page.evaluate(() => ((window as any).__loadStart = performance.now()));
     await page.locator('#file-input').setInputFiles(big);
-    await page.waitForFunction(() => (window as any).isoscope.data?.rows > 1_000_000 - 1 && !(window as any).isoscope.busy, null, { timeout: 120_000 });
+    await page.waitForFunction(() => (window as any).isoscope.data?.rows > 1_000_000 - 1 && !(window as any).isoscope.busy, null, {
+      timeout: 120_000,
+    });
     const parse = await page.evaluate(() => (window as any).__loadedAt - (window as any).__loadStart);
     const loadFrames = await stopFrames();
     record('parse + profile', `${(parse / 1000).toFixed(2)} s`, parse < 8000);
-    record('page stays responsive while parsing (frame p95)', `${loadFrames.p95.toFixed(1)} ms over ${loadFrames.frames} frames`, loadFrames.p95 < 50);
+    record(
+      'page stays responsive while parsing (frame p95)',
+      `${loadFrames.p95.toFixed(1)} ms over ${loadFrames.frames} frames`,
+      loadFrames.p95 < 50,
+    );
     const model = readFileSync(join(root, 'models', 'fd001-baseline.json'), 'utf8');
     const score = await page.evaluate(async (m) => {
       const wb = (window as any).isoscope;
@@ -143,14 +170,22 @@ async function main(): Promise<void> {
     const maxFrames = await stopMax();
     const maxStats = await page.evaluate(() => (window as any).isoscope.liveStats);
     const replayed = await page.evaluate(() => (window as any).isoscope.liveTotal);
-    record('replay at maximum rate, scored in the worker', `${Math.round(maxStats.eventsPerSec).toLocaleString('en-US')} readings/s (${replayed.toLocaleString('en-US')} readings; frame p95 ${maxFrames.p95.toFixed(1)} ms)`, maxStats.eventsPerSec >= 200_000);
+    record(
+      'replay at maximum rate, scored in the worker',
+      `${Math.round(maxStats.eventsPerSec).toLocaleString('en-US')} readings/s (${replayed.toLocaleString('en-US')} readings; frame p95 ${maxFrames.p95.toFixed(1)} ms)`,
+      maxStats.eventsPerSec >= 200_000,
+    );
     const stop10k = await frameProbe(page);
     await page.evaluate(() => (window as any).isoscope.startReplay(10_000, 3, 5));
     await page.waitForTimeout(5000);
     const f10k = await stop10k();
     const s10k = await page.evaluate(() => (window as any).isoscope.liveStats);
     await page.evaluate(() => (window as any).isoscope.replayControl('pause'));
-    record('frame time p95 at 10,000 readings/s rendered', `${f10k.p95.toFixed(1)} ms (${Math.round(s10k.eventsPerSec).toLocaleString('en-US')} readings/s, latency p99 ${s10k.latencyP99.toFixed(2)} ms)`, f10k.p95 < 20);
+    record(
+      'frame time p95 at 10,000 readings/s rendered',
+      `${f10k.p95.toFixed(1)} ms (${Math.round(s10k.eventsPerSec).toLocaleString('en-US')} readings/s, latency p99 ${s10k.latencyP99.toFixed(2)} ms)`,
+      f10k.p95 < 20,
+    );
   } finally {
     await browser.close();
     await new Promise<void>((ok) => server.httpServer.close(() => ok()));

@@ -72,7 +72,12 @@ export function sklearn(columns: Float64Array[], trainRows: number, scoreRows: n
   columns.forEach((c, i) => flat.set(c, i * n));
   writeFileSync(join(dir, 'x.bin'), new Uint8Array(flat.buffer));
   writeFileSync(join(dir, 'run.py'), SKLEARN);
-  const out = JSON.parse(execFileSync(PYTHON, [join(dir, 'run.py'), join(dir, 'x.bin'), String(n), String(columns.length), String(trainRows), String(scoreRows)],
-    { env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } }).toString());
+  const out = JSON.parse(
+    execFileSync(
+      PYTHON,
+      [join(dir, 'run.py'), join(dir, 'x.bin'), String(n), String(columns.length), String(trainRows), String(scoreRows)],
+      { env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } },
+    ).toString(),
+  );
   return { name: `scikit-learn ${out.version}`, trainMs: out.train_ms, scoreRowsPerSec: out.rows_per_sec };
 }

@@ -22,7 +22,9 @@ import { startCosmos } from '../test/servers/cosmos-server.js';
 const COPIES = Number(process.env.PIPELINE_COPIES ?? 10);
 const COSMOS_READINGS = Number(process.env.PIPELINE_COSMOS_READINGS ?? 20631);
 const root = packageRoot();
-const fd001 = ingestFiles([{ name: 'train_FD001.txt', bytes: readFileSync(join(root, '..', 'shared', 'data', 'cmapss', 'train_FD001.txt')) }]);
+const fd001 = ingestFiles([
+  { name: 'train_FD001.txt', bytes: readFileSync(join(root, '..', 'shared', 'data', 'cmapss', 'train_FD001.txt')) },
+]);
 
 /** FD001 with its unit ids moved by `shift`: another fleet of the same engines. */
 function shifted(ds: Dataset, shift: number): Dataset {
@@ -47,12 +49,32 @@ async function predictions(port: number): Promise<number> {
   return Number(/^iot_anomaly_predictions_total (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
-interface Run { readings: number; seconds: number; perSecond: number; rss: number[] }
+interface Run {
+  readings: number;
+  seconds: number;
+  perSecond: number;
+  rss: number[];
+}
 
 async function consume(env: Record<string, string>, group: string, target: number, extra: string[]): Promise<Run> {
   const port = await freePort();
-  const child: ChildProcess = spawn('node', [join(root, 'bin', 'isoscope.js'), 'consume', '--model', join(root, 'models', 'fd001-baseline.json'),
-    '--group', group, '--start', 'earliest', '--metrics-port', String(port), ...extra], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(
+    'node',
+    [
+      join(root, 'bin', 'isoscope.js'),
+      'consume',
+      '--model',
+      join(root, 'models', 'fd001-baseline.json'),
+      '--group',
+      group,
+      '--start',
+      'earliest',
+      '--metrics-port',
+      String(port),
+      ...extra,
+    ],
+    { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
   child.stderr!.on('data', (d) => (log += d));
   while (!/scoring/.test(log)) {
@@ -95,16 +117,33 @@ async function main(): Promise<void> {
   for (let k = 0; k < COPIES; k++) await publishDataset(producer, shifted(fd001, 1000 * k), { rate: 0 });
   await producer.close();
   const total = hub.store.total;
-  console.log(`published ${total.toLocaleString('en-US')} readings (FD001 × ${COPIES}) in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+  console.log(
+    `published ${total.toLocaleString('en-US')} readings (FD001 × ${COPIES}) in ${((performance.now() - t) / 1000).toFixed(1)} s\n`,
+  );
 
   const a = await consume(env, 'bench-a', total, []);
-  console.log(`A  hub → consumer (scoring only): ${Math.round(a.perSecond).toLocaleString('en-US')} readings/s over ${a.seconds.toFixed(0)} s`);
+  console.log(
+    `A  hub → consumer (scoring only): ${Math.round(a.perSecond).toLocaleString('en-US')} readings/s over ${a.seconds.toFixed(0)} s`,
+  );
   console.log(`   ${memoryLine(a.rss)}`);
 
   const cosmos = await startCosmos();
-  await setupCosmos(cosmos.client, { endpoint: cosmos.endpoint, key: 'x', database: ENV_DEFAULTS.COSMOS_DATABASE, container: ENV_DEFAULTS.COSMOS_CONTAINER, modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER });
-  const b = await consume({ ...env, COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: 'bG9jYWw=' }, 'bench-b', Math.min(COSMOS_READINGS, total), ['--to', 'cosmos']);
-  console.log(`B  hub → consumer → Cosmos DB (local server): ${Math.round(b.perSecond).toLocaleString('en-US')} readings/s over ${b.seconds.toFixed(0)} s (${b.readings.toLocaleString('en-US')} documents)`);
+  await setupCosmos(cosmos.client, {
+    endpoint: cosmos.endpoint,
+    key: 'x',
+    database: ENV_DEFAULTS.COSMOS_DATABASE,
+    container: ENV_DEFAULTS.COSMOS_CONTAINER,
+    modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER,
+  });
+  const b = await consume(
+    { ...env, COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: 'bG9jYWw=' },
+    'bench-b',
+    Math.min(COSMOS_READINGS, total),
+    ['--to', 'cosmos'],
+  );
+  console.log(
+    `B  hub → consumer → Cosmos DB (local server): ${Math.round(b.perSecond).toLocaleString('en-US')} readings/s over ${b.seconds.toFixed(0)} s (${b.readings.toLocaleString('en-US')} documents)`,
+  );
   console.log(`   ${memoryLine(b.rss)}`);
   await cosmos.stop();
   await hub.stop();

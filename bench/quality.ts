@@ -33,17 +33,32 @@ function row(name: string, e: Evaluation): string {
 
 function meetsFloors(e: Evaluation, aucFloor: number): boolean {
   const u = e.units!;
-  return e.rocAuc >= aucFloor && (u.medianLeadTime ?? 0) >= 40 && (u.p10LeadTime ?? 0) >= 25 && u.neverWarned === 0 && u.falseAlarmsPerUnit <= 0.05;
+  return (
+    e.rocAuc >= aucFloor &&
+    (u.medianLeadTime ?? 0) >= 40 &&
+    (u.p10LeadTime ?? 0) >= 25 &&
+    u.neverWarned === 0 &&
+    u.falseAlarmsPerUnit <= 0.05
+  );
 }
 
 /** Flags by the q-quantile of the training (baseline) rows' anomaly scores, as the product does. */
 function evaluateWith(ds: Dataset, scores: Float64Array, q: number, alarm: Alarm): Evaluation {
   const mask = baselineMask(ds, BASELINE);
-  const offset = percentile(scores.filter((_, i) => mask[i] === 1), 1 - q);
+  const offset = percentile(
+    scores.filter((_, i) => mask[i] === 1),
+    1 - q,
+  );
   return evaluateScores(ds, scores, flagAnomalies(scores, offset), { horizon: HORIZON, baseline: BASELINE, baselineMask: mask, alarm });
 }
 
-async function isoscopeScores(engine: WasmEngine, ds: Dataset, recipe: RecipeChoice | undefined, seed: number, extensionLevel?: 'full'): Promise<Float64Array> {
+async function isoscopeScores(
+  engine: WasmEngine,
+  ds: Dataset,
+  recipe: RecipeChoice | undefined,
+  seed: number,
+  extensionLevel?: 'full',
+): Promise<Float64Array> {
   const { model } = await trainModel(engine, ds, { baseline: BASELINE, recipe, params: { seed, contamination: 'auto', extensionLevel } });
   const loaded = new LoadedModel(engine, model);
   const { scores } = loaded.scoreDataset(ds);
@@ -88,15 +103,29 @@ async function main(): Promise<void> {
   const d = DEFAULT_QUALITY;
   const raw: RecipeChoice = { unitBaseline: 0, window: { size: 1, stats: ['value'] } };
 
-  console.log(`## FD001: train on each unit's first 50%, degraded = RUL <= ${HORIZON}; threshold = ${d.quantile} quantile of baseline scores; alarm ${d.alarm.k} of ${d.alarm.n} (clear at <= ${d.alarm.clear})\n`);
-  console.log('| model | ROC AUC | PR AUC | alarm precision | alarm recall | alarm F1 | median lead | p10 lead | false alarms / unit | never warned |');
+  console.log(
+    `## FD001: train on each unit's first 50%, degraded = RUL <= ${HORIZON}; threshold = ${d.quantile} quantile of baseline scores; alarm ${d.alarm.k} of ${d.alarm.n} (clear at <= ${d.alarm.clear})\n`,
+  );
+  console.log(
+    '| model | ROC AUC | PR AUC | alarm precision | alarm recall | alarm F1 | median lead | p10 lead | false alarms / unit | never warned |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   const def = evaluateWith(ds, await isoscopeScores(engine, ds, d.recipe, 42), d.quantile, d.alarm);
   console.log(row('isoscope defaults', def));
-  console.log(row('isoscope defaults, hyperplane splits (EIF, full)', evaluateWith(ds, await isoscopeScores(engine, ds, d.recipe, 42, 'full'), d.quantile, d.alarm)));
+  console.log(
+    row(
+      'isoscope defaults, hyperplane splits (EIF, full)',
+      evaluateWith(ds, await isoscopeScores(engine, ds, d.recipe, 42, 'full'), d.quantile, d.alarm),
+    ),
+  );
   const isoRaw = evaluateWith(ds, await isoscopeScores(engine, ds, raw, 42), d.quantile, d.alarm);
   console.log(row('isoscope raw features', isoRaw));
-  console.log(row('isoscope raw features, hyperplane splits (EIF, full)', evaluateWith(ds, await isoscopeScores(engine, ds, raw, 42, 'full'), d.quantile, d.alarm)));
+  console.log(
+    row(
+      'isoscope raw features, hyperplane splits (EIF, full)',
+      evaluateWith(ds, await isoscopeScores(engine, ds, raw, 42, 'full'), d.quantile, d.alarm),
+    ),
+  );
   const sk = sklearnScores(ds, features, 42);
   let skAuc = 0;
   if (sk) {
@@ -106,23 +135,35 @@ async function main(): Promise<void> {
   } else {
     console.log('| scikit-learn raw features | (scikit-learn not installed) |');
   }
-  console.log(`\nFloors (issue 5) with defaults: ${meetsFloors(def, skAuc) ? 'PASS' : 'FAIL'} (ROC AUC >= scikit-learn's ${skAuc.toFixed(4)}, median lead >= 40, p10 >= 25, every unit warned, <= 0.05 false alarms per unit)`);
+  console.log(
+    `\nFloors (issue 5) with defaults: ${meetsFloors(def, skAuc) ? 'PASS' : 'FAIL'} (ROC AUC >= scikit-learn's ${skAuc.toFixed(4)}, median lead >= 40, p10 >= 25, every unit warned, <= 0.05 false alarms per unit)`,
+  );
 
-  console.log('\n## Sweep: how the defaults were chosen (seeds 42, 7, 1; cells: median lead / p10 lead / false alarms per unit / never warned, worst seed)\n');
-  const alarms: Alarm[] = [{ k: 3, n: 5, clear: 0 }, { k: 5, n: 8, clear: 1 }, { k: 5, n: 8, clear: 0 }];
+  console.log(
+    '\n## Sweep: how the defaults were chosen (seeds 42, 7, 1; cells: median lead / p10 lead / false alarms per unit / never warned, worst seed)\n',
+  );
+  const alarms: Alarm[] = [
+    { k: 3, n: 5, clear: 0 },
+    { k: 5, n: 8, clear: 1 },
+    { k: 5, n: 8, clear: 0 },
+  ];
   const quantiles = [0.995, 0.998, 0.999];
-  console.log(`| unit baseline | window mean | ${quantiles.flatMap((q) => alarms.map((a) => `q ${q}, ${a.k}/${a.n} c${a.clear}`)).join(' | ')} |`);
+  console.log(
+    `| unit baseline | window mean | ${quantiles.flatMap((q) => alarms.map((a) => `q ${q}, ${a.k}/${a.n} c${a.clear}`)).join(' | ')} |`,
+  );
   console.log(`|---|---|${quantiles.flatMap(() => alarms.map(() => '---')).join('|')}|`);
   for (const unitBaseline of [0, 20, 30]) {
     for (const size of [1, 5, 10]) {
       const recipe: RecipeChoice = { unitBaseline, window: { size, stats: [size === 1 ? 'value' : 'mean'] } };
       const perSeed = await Promise.all([42, 7, 1].map((seed) => isoscopeScores(engine, ds, recipe, seed)));
-      const cells = quantiles.flatMap((q) => alarms.map((a) => {
-        const evals = perSeed.map((s) => evaluateWith(ds, s, q, a));
-        const worst = (f: (e: Evaluation) => number, min: boolean) => (min ? Math.min : Math.max)(...evals.map(f));
-        const ok = evals.every((e) => meetsFloors(e, 0));
-        return `${worst((e) => e.units!.medianLeadTime ?? 0, true)} / ${worst((e) => e.units!.p10LeadTime ?? 0, true).toFixed(0)} / ${worst((e) => e.units!.falseAlarmsPerUnit, false).toFixed(2)} / ${worst((e) => e.units!.neverWarned, false)}${ok ? ' ✓' : ''}`;
-      }));
+      const cells = quantiles.flatMap((q) =>
+        alarms.map((a) => {
+          const evals = perSeed.map((s) => evaluateWith(ds, s, q, a));
+          const worst = (f: (e: Evaluation) => number, min: boolean) => (min ? Math.min : Math.max)(...evals.map(f));
+          const ok = evals.every((e) => meetsFloors(e, 0));
+          return `${worst((e) => e.units!.medianLeadTime ?? 0, true)} / ${worst((e) => e.units!.p10LeadTime ?? 0, true).toFixed(0)} / ${worst((e) => e.units!.falseAlarmsPerUnit, false).toFixed(2)} / ${worst((e) => e.units!.neverWarned, false)}${ok ? ' ✓' : ''}`;
+        }),
+      );
       console.log(`| ${unitBaseline || 'off'} | ${size === 1 ? 'off' : size} | ${cells.join(' | ')} |`);
     }
   }
@@ -152,8 +193,12 @@ async function main(): Promise<void> {
   const best = (a: number[]) => Math.min(...a);
   const cost = best(fused) - best(plain);
   const share = cost / best(plain);
-  console.log(`scoring ${bigDs.rows.toLocaleString('en-US')} rows (best of 7): ${best(plain).toFixed(0)} ms from ready features, ${best(fused).toFixed(0)} ms computing the window features in the same pass`);
-  console.log(`window features: ${cost.toFixed(0)} ms = ${(share * 100).toFixed(1)}% of scoring time (${share < 0.1 ? 'PASS' : 'FAIL'}: < 10%)`);
+  console.log(
+    `scoring ${bigDs.rows.toLocaleString('en-US')} rows (best of 7): ${best(plain).toFixed(0)} ms from ready features, ${best(fused).toFixed(0)} ms computing the window features in the same pass`,
+  );
+  console.log(
+    `window features: ${cost.toFixed(0)} ms = ${(share * 100).toFixed(1)}% of scoring time (${share < 0.1 ? 'PASS' : 'FAIL'}: < 10%)`,
+  );
 }
 
 await main();

@@ -3,14 +3,14 @@ import { AlarmBudget } from '../src/alarms/alarm-budget.js';
 import { percentile } from '../src/alarms/threshold.js';
 
 describe('alarm budget (slider re-thresholding)', () => {
-  const scores = Float64Array.from([-0.40, -0.45, -0.70, -0.42, -0.60, -0.41, NaN, -0.55]);
+  const scores = Float64Array.from([-0.4, -0.45, -0.7, -0.42, -0.6, -0.41, NaN, -0.55]);
   const unit = Float64Array.from([1, 1, 1, 1, 2, 2, 2, 2]);
   const time = Float64Array.from([1, 2, 3, 4, 1, 2, 3, 4]);
   const training = Uint8Array.from([1, 1, 0, 0, 1, 1, 0, 0]);
 
   test('offset is the percentile of training scores only, like scikit-learn', () => {
     const b = new AlarmBudget(scores, training, { unit, time });
-    expect(b.offsetFor(0.25)).toBeCloseTo(percentile(Float64Array.from([-0.40, -0.45, -0.60, -0.41]), 0.25), 15);
+    expect(b.offsetFor(0.25)).toBeCloseTo(percentile(Float64Array.from([-0.4, -0.45, -0.6, -0.41]), 0.25), 15);
     expect(b.offsetFor('auto')).toBe(-0.5);
   });
 

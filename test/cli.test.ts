@@ -72,7 +72,11 @@ describe('isoscope CLI', () => {
     expect(m.alarm).toEqual({ k: 5, n: 8, clear: 1 });
     const out = join(dir, 'alarms.csv');
     expect((await cli('score', train, '--model', model, '-o', out)).code).toBe(0);
-    const rows = readFileSync(out, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     // Unit 1: its alarm rises only after 5 of its last 8 readings were anomalous.
     const unit1 = rows.filter((r) => r[1] === '1');
     const firstAlarm = unit1.findIndex((r) => r[6] === '1');
@@ -85,9 +89,15 @@ describe('isoscope CLI', () => {
   });
 
   test('bad detection flags are refused with the rule', async () => {
-    expect((await cli('train', train, '--alarm', '9/8', '-o', join(dir, 'x.json'))).stderr).toMatch(/--alarm needs 1 <= K <= N <= 1000, got 9\/8/);
-    expect((await cli('train', train, '--stats', 'mean,median', '-o', join(dir, 'x.json'))).stderr).toMatch(/--stats takes some of value,mean,std,slope/);
-    expect((await cli('train', train, '--contamination', '0.01', '--threshold-quantile', '0.99', '-o', join(dir, 'x.json'))).stderr).toMatch(/not both/);
+    expect((await cli('train', train, '--alarm', '9/8', '-o', join(dir, 'x.json'))).stderr).toMatch(
+      /--alarm needs 1 <= K <= N <= 1000, got 9\/8/,
+    );
+    expect((await cli('train', train, '--stats', 'mean,median', '-o', join(dir, 'x.json'))).stderr).toMatch(
+      /--stats takes some of value,mean,std,slope/,
+    );
+    expect(
+      (await cli('train', train, '--contamination', '0.01', '--threshold-quantile', '0.99', '-o', join(dir, 'x.json'))).stderr,
+    ).toMatch(/not both/);
   });
 
   test('evaluate from a label column', async () => {
@@ -108,7 +118,11 @@ describe('isoscope CLI', () => {
     ['a missing file', ['profile', '/no/such/file.csv'], /isoscope: cannot read data file \/no\/such\/file.csv: no such file/],
     ['an empty file', ['profile', 'EMPTY'], /isoscope: .*empty\.csv: the data file is empty/],
     ['ragged rows', ['profile', 'RAGGED'], /isoscope: ragged\.csv, record 2: expected 2 fields like the header, found 3/],
-    ['unknown feature names', ['train', train, '--features', 'sensor_2,warp_core', '-o', '/tmp/x.json'], /isoscope: unknown feature name "warp_core"/],
+    [
+      'unknown feature names',
+      ['train', train, '--features', 'sensor_2,warp_core', '-o', '/tmp/x.json'],
+      /isoscope: unknown feature name "warp_core"/,
+    ],
     ['a bad flag value', ['train', train, '--trees', 'many', '-o', '/tmp/x.json'], /isoscope: --trees expects a number, got "many"/],
     ['an unknown command', ['frobnicate'], /isoscope: unknown command "frobnicate"/],
   ])('%s prints one clear line and exits non-zero', async (_n, args, message) => {

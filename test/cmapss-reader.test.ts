@@ -12,7 +12,14 @@ describe('C-MAPSS reader on the shared FD001 files', () => {
     const ds = loadFd001();
     expect(ds.format).toBe('cmapss');
     expect(ds.rows).toBe(20631);
-    expect(ds.columns.slice(0, 6).map((c) => c.name)).toEqual(['unit_number', 'time_in_cycles', 'op_setting_1', 'op_setting_2', 'op_setting_3', 'sensor_1']);
+    expect(ds.columns.slice(0, 6).map((c) => c.name)).toEqual([
+      'unit_number',
+      'time_in_cycles',
+      'op_setting_1',
+      'op_setting_2',
+      'op_setting_3',
+      'sensor_1',
+    ]);
     expect(column(ds, 'unit_number')!.role).toBe('unit');
     expect(column(ds, 'time_in_cycles')!.role).toBe('time');
     expect(column(ds, 'op_setting_2')!.role).toBe('setting');
@@ -34,7 +41,10 @@ describe('C-MAPSS reader on the shared FD001 files', () => {
   });
 
   test('a test file dropped with its RUL file gets RUL for every row', () => {
-    const ds = ingestFiles([{ name: 'test_FD001.txt', bytes: bytes('test_FD001.txt') }, { name: 'RUL_FD001.txt', bytes: bytes('RUL_FD001.txt') }]);
+    const ds = ingestFiles([
+      { name: 'test_FD001.txt', bytes: bytes('test_FD001.txt') },
+      { name: 'RUL_FD001.txt', bytes: bytes('RUL_FD001.txt') },
+    ]);
     expect(ds.rows).toBe(13096);
     const rul = column(ds, 'rul')!.values;
     const unit = column(ds, 'unit_number')!.values;
@@ -66,17 +76,25 @@ describe('C-MAPSS reader on the shared FD001 files', () => {
     const test = ingestFiles([{ name: 'CMAPSSData.zip', bytes: zip }], { entry: 'test_FD001.txt' });
     expect(test.rows).toBe(13096);
     expect(column(test, 'rul')!.values[test.rows - 1]).toBe(20);
-    expect(() => ingestFiles([{ name: 'CMAPSSData.zip', bytes: zip }], { entry: 'train_FD009.txt' })).toThrow(/no file named "train_FD009.txt" among/);
+    expect(() => ingestFiles([{ name: 'CMAPSSData.zip', bytes: zip }], { entry: 'train_FD009.txt' })).toThrow(
+      /no file named "train_FD009.txt" among/,
+    );
   });
 
   test('a ragged C-MAPSS row names its line', () => {
     const text = `${readFileSync(cmapssPath('train_FD001.txt'), 'utf8').split('\n').slice(0, 3).join('\n')}\n1 4 0.1 0.2 100\n`;
-    expect(() => ingestFiles([{ name: 'cut.txt', bytes: new TextEncoder().encode(text) }])).toThrow(/cut.txt, line 4: expected 26 values in a C-MAPSS row, found 5/);
+    expect(() => ingestFiles([{ name: 'cut.txt', bytes: new TextEncoder().encode(text) }])).toThrow(
+      /cut.txt, line 4: expected 26 values in a C-MAPSS row, found 5/,
+    );
   });
 
   test('a RUL file with fewer units than the data is refused', () => {
-    expect(() => ingestFiles([{ name: 'test_FD001.txt', bytes: bytes('test_FD001.txt') }, { name: 'RUL_FD001.txt', bytes: new TextEncoder().encode('10\n20\n') }]))
-      .toThrow(/has 2 values but the data has unit 3/);
+    expect(() =>
+      ingestFiles([
+        { name: 'test_FD001.txt', bytes: bytes('test_FD001.txt') },
+        { name: 'RUL_FD001.txt', bytes: new TextEncoder().encode('10\n20\n') },
+      ]),
+    ).toThrow(/has 2 values but the data has unit 3/);
   });
 });
 

@@ -22,13 +22,18 @@ let cosmos: LocalCosmos;
 let blob: LocalBlob;
 let container: Container;
 
-
 beforeAll(async () => {
   hub = new EventHubServer({ hub: 'readings', store: new HubStore(4) });
   await hub.start();
   cosmos = await startCosmos();
   blob = await startAzurite();
-  const settings = { endpoint: cosmos.endpoint, key: 'x', database: ENV_DEFAULTS.COSMOS_DATABASE, container: ENV_DEFAULTS.COSMOS_CONTAINER, modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER };
+  const settings = {
+    endpoint: cosmos.endpoint,
+    key: 'x',
+    database: ENV_DEFAULTS.COSMOS_DATABASE,
+    container: ENV_DEFAULTS.COSMOS_CONTAINER,
+    modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER,
+  };
   await setupCosmos(cosmos.client, settings);
   container = cosmos.client.database(settings.database).container(settings.container);
 }, 60_000);
@@ -48,11 +53,17 @@ test('two consumers split the partitions; one stops, the other takes over; check
   await producer.close();
 
   const checkpoints = `checkpoints-${Date.now()}`; // checkpoint paths omit the port: a fresh container per run
-  const make = async (metrics: Metrics) => new Consumer({
-    hub: hubSettings(env, {}), engine: await getEngine(), model, metrics, sink: new CosmosSink(container),
-    checkpointStore: await blobCheckpointStore(blob.connectionString, checkpoints), maxBatchSize: 100,
-    loadBalancing: { updateIntervalInMs: 500, partitionOwnershipExpirationIntervalInMs: 3000 },
-  });
+  const make = async (metrics: Metrics) =>
+    new Consumer({
+      hub: hubSettings(env, {}),
+      engine: await getEngine(),
+      model,
+      metrics,
+      sink: new CosmosSink(container),
+      checkpointStore: await blobCheckpointStore(blob.connectionString, checkpoints),
+      maxBatchSize: 100,
+      loadBalancing: { updateIntervalInMs: 500, partitionOwnershipExpirationIntervalInMs: 3000 },
+    });
   const a = new Metrics();
   const b = new Metrics();
   const first = await make(a);
@@ -63,7 +74,8 @@ test('two consumers split the partitions; one stops, the other takes over; check
   await first.stop(); // the other consumer claims its partitions once their ownership expires
   // Counting predictions is not enough: a partition that changes hands is re-read from its
   // last checkpoint (at-least-once). Wait for the documents themselves.
-  const stored = async () => new Set((await container.items.query<{ id: string }>('SELECT c.id FROM c').fetchAll()).resources.map((r) => r.id)).size;
+  const stored = async () =>
+    new Set((await container.items.query<{ id: string }>('SELECT c.id FROM c').fetchAll()).resources.map((r) => r.id)).size;
   const end = Date.now() + 120_000;
   while ((await stored()) < limit) {
     if (Date.now() > end) throw new Error(`only ${await stored()} of ${limit} readings stored after one consumer stopped`);

@@ -22,14 +22,19 @@ let proxy: ThrottlingProxy;
 let container: Container;
 let client: CosmosClient;
 
-
 beforeAll(async () => {
   hub = new EventHubServer({ hub: 'readings', store: new HubStore(4) });
   await hub.start();
   cosmos = await startCosmos();
   proxy = await startThrottlingProxy(cosmos.endpoint);
   client = new CosmosClient({ endpoint: proxy.endpoint, key: 'bG9jYWw=', connectionPolicy: { enableEndpointDiscovery: false } });
-  const settings = { endpoint: proxy.endpoint, key: 'x', database: ENV_DEFAULTS.COSMOS_DATABASE, container: ENV_DEFAULTS.COSMOS_CONTAINER, modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER };
+  const settings = {
+    endpoint: proxy.endpoint,
+    key: 'x',
+    database: ENV_DEFAULTS.COSMOS_DATABASE,
+    container: ENV_DEFAULTS.COSMOS_CONTAINER,
+    modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER,
+  };
   await setupCosmos(client, settings);
   container = client.database(settings.database).container(settings.container);
 }, 60_000);
@@ -54,7 +59,14 @@ test('the hub crashes and returns, Cosmos DB throttles: still exactly one docume
 
   const metrics = new Metrics();
   const sink = new CosmosSink(container, { concurrency: 2 });
-  const consumer = new Consumer({ hub: hubSettings({ EVENTHUB_CONNECTION_STRING: hub.connectionString() }, {}), engine: await getEngine(), model, metrics, sink, maxBatchSize: 200 });
+  const consumer = new Consumer({
+    hub: hubSettings({ EVENTHUB_CONNECTION_STRING: hub.connectionString() }, {}),
+    engine: await getEngine(),
+    model,
+    metrics,
+    sink,
+    maxBatchSize: 200,
+  });
   consumer.start();
   await until(() => sink.written >= 1000, 60_000, 'the first readings');
 
@@ -74,8 +86,14 @@ test('the hub crashes and returns, Cosmos DB throttles: still exactly one docume
   proxy.throttle = false;
 
   // Re-deliveries after the restart are possible (at-least-once): wait for the documents, not a count of writes.
-  const stored = async () => (await cosmos.client.database(ENV_DEFAULTS.COSMOS_DATABASE).container(ENV_DEFAULTS.COSMOS_CONTAINER)
-    .items.query<{ id: string }>('SELECT c.id FROM c').fetchAll()).resources;
+  const stored = async () =>
+    (
+      await cosmos.client
+        .database(ENV_DEFAULTS.COSMOS_DATABASE)
+        .container(ENV_DEFAULTS.COSMOS_CONTAINER)
+        .items.query<{ id: string }>('SELECT c.id FROM c')
+        .fetchAll()
+    ).resources;
   const end = Date.now() + 120_000;
   while (new Set((await stored()).map((r) => r.id)).size < limit) {
     if (Date.now() > end) throw new Error(`only ${new Set((await stored()).map((r) => r.id)).size} of ${limit} readings stored`);

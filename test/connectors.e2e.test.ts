@@ -37,12 +37,19 @@ let cosmos: LocalCosmos;
 let container: Container;
 const model = await shippedModel();
 
-
 beforeAll(async () => {
   hub = new EventHubServer({ hub: 'readings', store: new HubStore(4) });
   await hub.start();
   cosmos = await startCosmos();
-  const settings = { endpoint: cosmos.endpoint, key: 'x', ...{ database: ENV_DEFAULTS.COSMOS_DATABASE, container: ENV_DEFAULTS.COSMOS_CONTAINER, modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER } };
+  const settings = {
+    endpoint: cosmos.endpoint,
+    key: 'x',
+    ...{
+      database: ENV_DEFAULTS.COSMOS_DATABASE,
+      container: ENV_DEFAULTS.COSMOS_CONTAINER,
+      modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER,
+    },
+  };
   await setupCosmos(cosmos.client, settings);
   await setupCosmos(cosmos.client, settings); // idempotent
   container = cosmos.client.database(settings.database).container(settings.container);
@@ -50,7 +57,13 @@ beforeAll(async () => {
 
 /** A container of its own: the local server scans every document on each query, so a busy one makes queries slow. */
 async function freshContainer(name: string): Promise<Container> {
-  await setupCosmos(cosmos.client, { endpoint: cosmos.endpoint, key: 'x', database: ENV_DEFAULTS.COSMOS_DATABASE, container: name, modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER });
+  await setupCosmos(cosmos.client, {
+    endpoint: cosmos.endpoint,
+    key: 'x',
+    database: ENV_DEFAULTS.COSMOS_DATABASE,
+    container: name,
+    modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER,
+  });
   return cosmos.client.database(ENV_DEFAULTS.COSMOS_DATABASE).container(name);
 }
 
@@ -75,8 +88,11 @@ describe('Event Hubs → consumer → Cosmos DB (real SDKs, local servers)', () 
     await until(() => sink.written >= ds.rows, 120_000, 'every reading in Cosmos DB');
     await consumer.stop();
 
-    const { resources } = await container.items.query<{ id: string; anomaly_score: number; unit_number: number; time_in_cycles: number; model_id: string; alarm: boolean }>(
-      'SELECT c.id, c.anomaly_score, c.unit_number, c.time_in_cycles, c.model_id, c.alarm FROM c').fetchAll();
+    const { resources } = await container.items
+      .query<{ id: string; anomaly_score: number; unit_number: number; time_in_cycles: number; model_id: string; alarm: boolean }>(
+        'SELECT c.id, c.anomaly_score, c.unit_number, c.time_in_cycles, c.model_id, c.alarm FROM c',
+      )
+      .fetchAll();
     expect(resources).toHaveLength(ds.rows);
     expect(new Set(resources.map((r) => r.id)).size).toBe(ds.rows);
     const batch = new LoadedModel(await getEngine(), model).scoreDataset(ds).scores;
@@ -99,7 +115,14 @@ describe('Event Hubs → consumer → Cosmos DB (real SDKs, local servers)', () 
     const swapped = await freshContainer('swap');
     const sink = new CosmosSink(swapped);
     const { latestEventPosition } = await import('@azure/event-hubs');
-    const consumer = new Consumer({ hub: hubSettings(env, {}), engine: await getEngine(), model, metrics: new Metrics(), sink, startPosition: latestEventPosition });
+    const consumer = new Consumer({
+      hub: hubSettings(env, {}),
+      engine: await getEngine(),
+      model,
+      metrics: new Metrics(),
+      sink,
+      startPosition: latestEventPosition,
+    });
     consumer.start();
     await new Promise((ok) => setTimeout(ok, 1500));
     const newer: ModelJson = { ...model, id: `${model.id}-v2`, createdAt: new Date(Date.now() + 1000).toISOString() };
@@ -115,7 +138,9 @@ describe('Event Hubs → consumer → Cosmos DB (real SDKs, local servers)', () 
     await producer.close();
     await until(() => sink.written >= 20, 30_000, 'the new readings');
     await consumer.stop();
-    const { resources } = await swapped.items.query<{ model_id: string }>({ query: 'SELECT c.model_id FROM c WHERE c.unit_number = 999' }).fetchAll();
+    const { resources } = await swapped.items
+      .query<{ model_id: string }>({ query: 'SELECT c.model_id FROM c WHERE c.unit_number = 999' })
+      .fetchAll();
     expect(resources).toHaveLength(20);
     expect(new Set(resources.map((r) => r.model_id))).toEqual(new Set([newer.id]));
   }, 60_000);
@@ -134,20 +159,27 @@ describe('the CLI in the pipeline', () => {
     expect(hub.store.total - before).toBe(500);
     // Partition key = unit: every event of a unit sits on one partition, in time order.
     const seen = new Map<string, { partition: number; time: number }>();
-    hub.store.partitions.forEach((events, p) => events.slice(-500).forEach((e) => {
-      const body = e.message.body as { unit_number: number; time_in_cycles: number };
-      if (body?.unit_number === undefined || e.partitionKey === '999') return;
-      const prev = seen.get(e.partitionKey!);
-      if (prev) {
-        expect(prev.partition).toBe(p);
-        expect(body.time_in_cycles).toBeGreaterThan(prev.time);
-      }
-      seen.set(e.partitionKey!, { partition: p, time: body.time_in_cycles });
-    }));
+    hub.store.partitions.forEach((events, p) =>
+      events.slice(-500).forEach((e) => {
+        const body = e.message.body as { unit_number: number; time_in_cycles: number };
+        if (body?.unit_number === undefined || e.partitionKey === '999') return;
+        const prev = seen.get(e.partitionKey!);
+        if (prev) {
+          expect(prev.partition).toBe(p);
+          expect(body.time_in_cycles).toBeGreaterThan(prev.time);
+        }
+        seen.set(e.partitionKey!, { partition: p, time: body.time_in_cycles });
+      }),
+    );
   }, 60_000);
 
   test('consume --model-from cosmos follows each newer published model and skips a broken one', async () => {
-    const env = { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: 'bG9jYWw=', EVENTHUB_CONNECTION_STRING: hub.connectionString(), COSMOS_CONTAINER: 'followed' };
+    const env = {
+      COSMOS_ENDPOINT: cosmos.endpoint,
+      COSMOS_KEY: 'bG9jYWw=',
+      EVENTHUB_CONNECTION_STRING: hub.connectionString(),
+      COSMOS_CONTAINER: 'followed',
+    };
     expect((await cli(env, 'cosmos-setup')).stdout).toMatch(/ready: container followed/);
     const followed = cosmos.client.database(ENV_DEFAULTS.COSMOS_DATABASE).container('followed');
     const dir = mkdtempSync(join(tmpdir(), 'isoscope-models-'));
@@ -161,8 +193,11 @@ describe('the CLI in the pipeline', () => {
     expect(p1.stdout).toMatch(new RegExp(`published model ${model.id} as v1 in iot-sensor-db/models`));
 
     const since = new Date(Date.now() - 1).toISOString();
-    const child = spawn('node', [BIN, 'consume', '--model-from', 'cosmos', '--to', 'cosmos', '--model-poll', '0.5', '--start', since, '--metrics-port', '0'],
-      { env: { PATH: process.env.PATH, ...env }, cwd: '/tmp' });
+    const child = spawn(
+      'node',
+      [BIN, 'consume', '--model-from', 'cosmos', '--to', 'cosmos', '--model-poll', '0.5', '--start', since, '--metrics-port', '0'],
+      { env: { PATH: process.env.PATH, ...env }, cwd: '/tmp' },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((ok) => child.on('exit', ok));
@@ -178,8 +213,14 @@ describe('the CLI in the pipeline', () => {
       }
       await producer.sendBatch(batch);
     };
-    const versions = async () => (await followed.items.query<{ time_in_cycles: number; model_version: string; model_id: string }>(
-      'SELECT c.time_in_cycles, c.model_version, c.model_id FROM c WHERE c.unit_number = 998').fetchAll()).resources;
+    const versions = async () =>
+      (
+        await followed.items
+          .query<{ time_in_cycles: number; model_version: string; model_id: string }>(
+            'SELECT c.time_in_cycles, c.model_version, c.model_id FROM c WHERE c.unit_number = 998',
+          )
+          .fetchAll()
+      ).resources;
     await send(1, 10);
     await until(async () => (await versions()).length === 10, 20_000, 'the first readings');
 
@@ -187,8 +228,15 @@ describe('the CLI in the pipeline', () => {
     expect(p2.stdout).toMatch(/as v2/);
     await until(() => /now scoring with published model v2/.test(stderr), 20_000, 'the consumer to switch to v2');
     // A document that is not a model must not replace the one in use.
-    await cosmos.client.database('iot-sensor-db').container('models').items.create({ id: 'v3', version: 3, created: new Date().toISOString(), model: { format: 'nope' } });
-    await until(() => /model check failed, keeping the current model: published model v3 is not a valid isoscope model/.test(stderr), 20_000, 'the broken v3 to be reported');
+    await cosmos.client
+      .database('iot-sensor-db')
+      .container('models')
+      .items.create({ id: 'v3', version: 3, created: new Date().toISOString(), model: { format: 'nope' } });
+    await until(
+      () => /model check failed, keeping the current model: published model v3 is not a valid isoscope model/.test(stderr),
+      20_000,
+      'the broken v3 to be reported',
+    );
     await send(11, 20);
     await until(async () => (await versions()).length === 20, 20_000, 'the later readings');
     child.kill('SIGTERM');
@@ -210,13 +258,25 @@ describe('the CLI in the pipeline', () => {
     const none = await cli({}, 'replay', cmapssPath('test_FD001.txt'), '--to', 'eventhub');
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/set EVENTHUB_CONNECTION_STRING/);
-    const bad = await cli({ EVENTHUB_CONNECTION_STRING: 'HostName=x;SharedAccessKey=TOPSECRET123' }, 'replay', cmapssPath('test_FD001.txt'), '--to', 'eventhub');
+    const bad = await cli(
+      { EVENTHUB_CONNECTION_STRING: 'HostName=x;SharedAccessKey=TOPSECRET123' },
+      'replay',
+      cmapssPath('test_FD001.txt'),
+      '--to',
+      'eventhub',
+    );
     expect(bad.stderr).toMatch(/EVENTHUB_CONNECTION_STRING needs Endpoint=sb:\/\//);
     expect(bad.stderr).not.toContain('TOPSECRET123');
     // A hub that checks signatures refuses a wrong key, and the CLI says so.
     const keyed = new EventHubServer({ hub: 'readings', store: new HubStore(2), key: 'cmlnaHQta2V5' });
     await keyed.start();
-    const refused = await cli({ EVENTHUB_CONNECTION_STRING: keyed.connectionString().replace('cmlnaHQta2V5', 'TOPSECRET123') }, 'replay', cmapssPath('test_FD001.txt'), '--to', 'eventhub');
+    const refused = await cli(
+      { EVENTHUB_CONNECTION_STRING: keyed.connectionString().replace('cmlnaHQta2V5', 'TOPSECRET123') },
+      'replay',
+      cmapssPath('test_FD001.txt'),
+      '--to',
+      'eventhub',
+    );
     await keyed.stop();
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/event hub readings rejected the credentials/);

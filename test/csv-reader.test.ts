@@ -8,7 +8,9 @@ import { ingestFiles } from '../src/data/ingest.js';
 describe('CSV reader', () => {
   test('semicolon and tab delimiters with a header', () => {
     for (const d of [';', '\t', ',', '|']) {
-      const ds = csvDataset(['machine_id', 'temp', 'vib'].join(d) + '\n' + ['1', '20.5', '0.1'].join(d) + '\n' + ['2', '21.5', '0.2'].join(d) + '\n');
+      const ds = csvDataset(
+        ['machine_id', 'temp', 'vib'].join(d) + '\n' + ['1', '20.5', '0.1'].join(d) + '\n' + ['2', '21.5', '0.2'].join(d) + '\n',
+      );
       expect(ds.columns.map((c) => c.name)).toEqual(['machine_id', 'temp', 'vib']);
       expect(column(ds, 'temp')!.values).toEqual(Float64Array.from([20.5, 21.5]));
       expect(column(ds, 'machine_id')!.role).toBe('unit');

@@ -11,8 +11,13 @@ function smallDataset(): Dataset {
   const r = lcg(3);
   const cols = [0, 1, 2].map(() => Float64Array.from({ length: 64 }, () => r() * 10));
   cols[0][5] = 60; // one obvious outlier
-  return { name: 'small', format: 'csv', rows: 64, notes: [],
-    columns: cols.map((v, i) => ({ name: `s${i}`, role: 'feature' as const, values: v, missing: 0, nonNumeric: 0 })) };
+  return {
+    name: 'small',
+    format: 'csv',
+    rows: 64,
+    notes: [],
+    columns: cols.map((v, i) => ({ name: `s${i}`, role: 'feature' as const, values: v, missing: 0, nonNumeric: 0 })),
+  };
 }
 
 describe('Wasm Isolation Forest', () => {
@@ -22,8 +27,8 @@ describe('Wasm Isolation Forest', () => {
     const { model } = await trainModel(engine, ds, { params: { trees: 10, seed: 1 }, createdAt: 'fixed' });
     const scores = new LoadedModel(engine, model).scoreDataset(ds).scores;
     expect(Array.from(scores.slice(0, 8))).toEqual([
-      -0.4821852563604315, -0.5051163877756834, -0.5031969513151796, -0.48077294062344056,
-      -0.42899021185294944, -0.7591329982420668, -0.48294140352363113, -0.4441471683120957,
+      -0.4821852563604315, -0.5051163877756834, -0.5031969513151796, -0.48077294062344056, -0.42899021185294944, -0.7591329982420668,
+      -0.48294140352363113, -0.4441471683120957,
     ]);
   });
 
@@ -78,7 +83,13 @@ describe('Wasm Isolation Forest', () => {
     const scores = new LoadedModel(engine, model).scoreDataset(ds).scores;
     const cols = model.features.map((f) => ds.columns.find((c) => c.name === f)!.values);
     for (let i = 0; i < ds.rows; i += 97) {
-      expect(scores[i]).toBeCloseTo(referenceScore(model, cols.map((c) => c[i])), 12);
+      expect(scores[i]).toBeCloseTo(
+        referenceScore(
+          model,
+          cols.map((c) => c[i]),
+        ),
+        12,
+      );
     }
   });
 
@@ -167,12 +178,16 @@ describe('row-major input', () => {
 });
 
 describe('the shipped default model', () => {
-  test('is what the CLI\'s defaults give on FD001 today (healthy half, default recipe and alarm, seed 42)', async () => {
+  test("is what the CLI's defaults give on FD001 today (healthy half, default recipe and alarm, seed 42)", async () => {
     const { readFileSync } = await import('node:fs');
     const { DEFAULT_QUALITY, DEFAULT_CONTAMINATION } = await import('../src/features/defaults.js');
     const shipped = JSON.parse(readFileSync(new URL('../models/fd001-baseline.json', import.meta.url), 'utf8'));
-    const { model } = await trainModel(await getEngine(), loadFd001(), { baseline: parseBaseline('first:50%'),
-      params: { seed: 42, contamination: DEFAULT_CONTAMINATION }, recipe: DEFAULT_QUALITY.recipe, alarm: DEFAULT_QUALITY.alarm });
+    const { model } = await trainModel(await getEngine(), loadFd001(), {
+      baseline: parseBaseline('first:50%'),
+      params: { seed: 42, contamination: DEFAULT_CONTAMINATION },
+      recipe: DEFAULT_QUALITY.recipe,
+      alarm: DEFAULT_QUALITY.alarm,
+    });
     expect(model.recipe).toEqual(shipped.recipe);
     expect(model.alarm).toEqual(shipped.alarm);
     expect(model.threshold).toEqual(shipped.threshold);

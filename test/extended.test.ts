@@ -43,7 +43,13 @@ function diagonal(): Dataset {
   }
   x.push(2);
   y.push(8);
-  const col = (name: string, values: number[]) => ({ name, role: 'feature' as const, values: Float64Array.from(values), missing: 0, nonNumeric: 0 });
+  const col = (name: string, values: number[]) => ({
+    name,
+    role: 'feature' as const,
+    values: Float64Array.from(values),
+    missing: 0,
+    nonNumeric: 0,
+  });
   return { name: 'diag', format: 'csv', rows: x.length, notes: [], columns: [col('x', x), col('y', y)] };
 }
 
@@ -57,20 +63,32 @@ describe('Extended Isolation Forest', () => {
     const { scores } = new LoadedModel(engine, model).scoreDataset(ds);
     const cols = model.features.map((f) => ds.columns.find((col) => col.name === f)!.values);
     // Same walk; the last bit may differ only through log/pow in the score formula (Wasm vs host).
-    for (let i = 0; i < ds.rows; i += 211) expect(scores[i]).toBeCloseTo(oracle(model, cols.map((col) => col[i])), 13);
+    for (let i = 0; i < ds.rows; i += 211)
+      expect(scores[i]).toBeCloseTo(
+        oracle(
+          model,
+          cols.map((col) => col[i]),
+        ),
+        13,
+      );
   });
 
   test('the extension level sets how many components each normal has; the seed fixes the trees', async () => {
     const engine = await getEngine();
     const ds = loadFd001();
-    const nonZero = (m: ModelJson) => m.forest.trees.flatMap((t) => t.left.flatMap((l, node) => (l === -1 ? [] : [t.normal!.slice(node * 14, node * 14 + 14).filter((v) => v !== 0).length])));
+    const nonZero = (m: ModelJson) =>
+      m.forest.trees.flatMap((t) =>
+        t.left.flatMap((l, node) => (l === -1 ? [] : [t.normal!.slice(node * 14, node * 14 + 14).filter((v) => v !== 0).length])),
+      );
     const axis = (await trainModel(engine, ds, { params: { trees: 10, extensionLevel: 0 } })).model;
     expect(new Set(nonZero(axis))).toEqual(new Set([1]));
     const three = (await trainModel(engine, ds, { params: { trees: 10, extensionLevel: 3 } })).model;
     expect(new Set(nonZero(three))).toEqual(new Set([4]));
     const again = (await trainModel(engine, ds, { params: { trees: 10, extensionLevel: 3 } })).model;
     expect(JSON.stringify(again.forest)).toBe(JSON.stringify(three.forest));
-    await expect(trainModel(engine, ds, { params: { extensionLevel: 14 } })).rejects.toThrow(/extension level must be a whole number from 0 to 13/);
+    await expect(trainModel(engine, ds, { params: { extensionLevel: 14 } })).rejects.toThrow(
+      /extension level must be a whole number from 0 to 13/,
+    );
   });
 
   test('hyperplanes isolate a point that is off the diagonal but ordinary on each axis', async () => {

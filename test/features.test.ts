@@ -36,8 +36,20 @@ function twoUnits(): Dataset {
   const time = Float64Array.from({ length: rows }, (_, i) => (i % 30) + 1);
   const a = Float64Array.from({ length: rows }, (_, i) => 100 + (i % 30) * 0.5 + r());
   const b = Float64Array.from({ length: rows }, () => 5 + r());
-  const col = (name: string, role: 'unit' | 'time' | 'feature', values: Float64Array) => ({ name, role, values, missing: 0, nonNumeric: 0 });
-  return { name: 't', format: 'csv', rows, notes: [], columns: [col('unit', 'unit', unit), col('time', 'time', time), col('a', 'feature', a), col('b', 'feature', b)] };
+  const col = (name: string, role: 'unit' | 'time' | 'feature', values: Float64Array) => ({
+    name,
+    role,
+    values,
+    missing: 0,
+    nonNumeric: 0,
+  });
+  return {
+    name: 't',
+    format: 'csv',
+    rows,
+    notes: [],
+    columns: [col('unit', 'unit', unit), col('time', 'time', time), col('a', 'feature', a), col('b', 'feature', b)],
+  };
 }
 
 describe('window features', () => {
@@ -45,11 +57,24 @@ describe('window features', () => {
     const ds = twoUnits();
     const recipe: FeatureRecipe = { inputs: ['a', 'b'], unitBaseline: 4, window: { size: 5, stats: ['value', 'mean', 'std', 'slope'] } };
     const out = deriveDataset(await getEngine(), ds, recipe);
-    expect(derivedNames(recipe)).toEqual(['a:dev4', 'a:dev4:mean5', 'a:dev4:std5', 'a:dev4:slope5', 'b:dev4', 'b:dev4:mean5', 'b:dev4:std5', 'b:dev4:slope5']);
+    expect(derivedNames(recipe)).toEqual([
+      'a:dev4',
+      'a:dev4:mean5',
+      'a:dev4:std5',
+      'a:dev4:slope5',
+      'b:dev4',
+      'b:dev4:mean5',
+      'b:dev4:std5',
+      'b:dev4:slope5',
+    ]);
     for (const input of ['a', 'b']) {
       for (const u of [1, 2]) {
         const rows = [...Array(ds.rows).keys()].filter((i) => ds.columns[0].values[i] === u);
-        const expected = naive(rows.map((i) => ds.columns.find((c) => c.name === input)!.values[i]), 4, 5);
+        const expected = naive(
+          rows.map((i) => ds.columns.find((c) => c.name === input)!.values[i]),
+          4,
+          5,
+        );
         const got = (stat: string) => rows.map((i) => out.columns.find((c) => c.name === `${input}:dev4${stat}`)!.values[i]);
         got('').forEach((v, j) => expect(v).toBeCloseTo(expected[j].value, 9));
         got(':mean5').forEach((v, j) => expect(v).toBeCloseTo(expected[j].mean, 9));
@@ -75,7 +100,10 @@ describe('window features', () => {
   test('scores with features computed in the scoring pass equal scores of the derived columns, bit for bit', async () => {
     const engine = await getEngine();
     const ds = loadFd001();
-    const { model } = await trainModel(engine, ds, { baseline: parseBaseline('first:50%'), recipe: { unitBaseline: 20, window: { size: 5, stats: ['mean', 'std', 'slope'] } } });
+    const { model } = await trainModel(engine, ds, {
+      baseline: parseBaseline('first:50%'),
+      recipe: { unitBaseline: 20, window: { size: 5, stats: ['mean', 'std', 'slope'] } },
+    });
     const loaded = new LoadedModel(engine, model);
     const fused = loaded.scoreDataset(ds).scores;
     const derived = loaded.scoreColumns(featureColumns(loaded.featureData(ds), model.features)).scores;
@@ -93,7 +121,7 @@ describe('window features', () => {
     const order = streamOrder(ds);
     const r = lcg(3);
     const streamed = new Float64Array(ds.rows);
-    for (let at = 0; at < order.length; ) {
+    for (let at = 0; at < order.length;) {
       const n = Math.min(order.length - at, 1 + Math.floor(r() * 700));
       const block = new Float64Array(n * inputs.length);
       const units = new Float64Array(n);
@@ -111,7 +139,11 @@ describe('window features', () => {
   test('the recipe travels in the model JSON: export, import, same scores; a recipe that disagrees with the features is refused', async () => {
     const engine = await getEngine();
     const ds = loadFd001();
-    const { model } = await trainModel(engine, ds, { baseline: parseBaseline('first:50%'), recipe: DEFAULT_QUALITY.recipe, alarm: DEFAULT_QUALITY.alarm });
+    const { model } = await trainModel(engine, ds, {
+      baseline: parseBaseline('first:50%'),
+      recipe: DEFAULT_QUALITY.recipe,
+      alarm: DEFAULT_QUALITY.alarm,
+    });
     expect(model.recipe).toMatchObject({ unitBaseline: 20, window: { size: 5, stats: ['mean'] } });
     expect(model.recipe!.regimes).toBeUndefined(); // FD001 flies one condition
     expect(model.alarm).toEqual({ k: 5, n: 8, clear: 1 });

@@ -17,12 +17,26 @@ function message(fn: () => unknown): string {
 
 describe('Event Hubs form', () => {
   test('a SAS connection string is accepted and not marked key-based', () => {
-    const hub = checkHubForm({ connectionString: `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessSignature=${sas(NOW / 1000 + 3600)};EntityPath=readings`, start: 'latest' }, NOW);
+    const hub = checkHubForm(
+      {
+        connectionString: `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessSignature=${sas(NOW / 1000 + 3600)};EntityPath=readings`,
+        start: 'latest',
+      },
+      NOW,
+    );
     expect(hub).toMatchObject({ hub: 'readings', consumerGroup: '$Default', namespace: 'ns.servicebus.windows.net', keyBased: false });
   });
 
   test('a key-based string is accepted but flagged, and the hub field overrides EntityPath', () => {
-    const hub = checkHubForm({ connectionString: `Endpoint=sb://ns/;SharedAccessKeyName=k;SharedAccessKey=${SECRET};EntityPath=a`, hub: 'b', consumerGroup: 'g', start: 'earliest' }, NOW);
+    const hub = checkHubForm(
+      {
+        connectionString: `Endpoint=sb://ns/;SharedAccessKeyName=k;SharedAccessKey=${SECRET};EntityPath=a`,
+        hub: 'b',
+        consumerGroup: 'g',
+        start: 'earliest',
+      },
+      NOW,
+    );
     expect(hub).toMatchObject({ hub: 'b', consumerGroup: 'g', keyBased: true });
   });
 
@@ -50,7 +64,11 @@ describe('Event Hubs form', () => {
 
 describe('Cosmos DB form', () => {
   test('defaults fill the names', () => {
-    expect(checkCosmosForm({ endpoint: 'https://acct.documents.azure.com:443/', key: SECRET })).toMatchObject({ database: 'iot-sensor-db', container: 'anomalies', modelsContainer: 'models' });
+    expect(checkCosmosForm({ endpoint: 'https://acct.documents.azure.com:443/', key: SECRET })).toMatchObject({
+      database: 'iot-sensor-db',
+      container: 'anomalies',
+      modelsContainer: 'models',
+    });
   });
 
   test.each([

@@ -33,10 +33,14 @@ describe('model JSON import', () => {
   });
 
   test('schema errors name the field and what was expected', () => {
-    expect(() => parseModelText(mutate((m) => ((m.forest as { maxSamples: unknown }).maxSamples = 'lots')))).toThrow(/model field \/forest\/maxSamples: must be integer/);
+    expect(() => parseModelText(mutate((m) => ((m.forest as { maxSamples: unknown }).maxSamples = 'lots')))).toThrow(
+      /model field \/forest\/maxSamples: must be integer/,
+    );
     expect(() => parseModelText(mutate((m) => delete (m as Partial<ModelJson>).scaler))).toThrow(/must have required property 'scaler'/);
     expect(() => parseModelText(mutate((m) => (m.scaler.scale[2] = 0)))).toThrow(/\/scaler\/scale\/2: must be > 0/);
-    expect(() => parseModelText(mutate((m) => ((m as unknown as Record<string, unknown>).extra = 1)))).toThrow(/must NOT have additional properties "extra"/);
+    expect(() => parseModelText(mutate((m) => ((m as unknown as Record<string, unknown>).extra = 1)))).toThrow(
+      /must NOT have additional properties "extra"/,
+    );
   });
 
   test('huge numbers (Infinity after parsing) are refused', () => {
@@ -47,25 +51,41 @@ describe('model JSON import', () => {
   });
 
   test('cyclic, shared, out-of-range and orphaned nodes are refused', () => {
-    expect(() => parseModelText(mutate((m) => (m.forest.trees[1].left[m.forest.trees[1].left.findIndex((l) => l > 0)] = 0))))
-      .toThrow(/trees\/1: node 0 is reached twice \(a cycle or a shared child\) \[cycle\]/);
+    expect(() => parseModelText(mutate((m) => (m.forest.trees[1].left[m.forest.trees[1].left.findIndex((l) => l > 0)] = 0)))).toThrow(
+      /trees\/1: node 0 is reached twice \(a cycle or a shared child\) \[cycle\]/,
+    );
     expect(() => parseModelText(mutate((m) => (m.forest.trees[0].right[0] = 99999)))).toThrow(/child outside the tree/);
     expect(() => parseModelText(mutate((m) => (m.forest.trees[0].feature[0] = 500)))).toThrow(/feature 500 but the model has 14 features/);
     expect(() => parseModelText(mutate((m) => (m.forest.trees[0].feature[0] = -1)))).toThrow(/mixes leaf and split/);
-    expect(() => parseModelText(mutate((m) => {
-      const t = m.forest.trees[0];
-      t.feature.push(-1); t.threshold.push(0); t.left.push(-1); t.right.push(-1); t.size.push(1);
-    }))).toThrow(/1 node\(s\) are not reachable/);
+    expect(() =>
+      parseModelText(
+        mutate((m) => {
+          const t = m.forest.trees[0];
+          t.feature.push(-1);
+          t.threshold.push(0);
+          t.left.push(-1);
+          t.right.push(-1);
+          t.size.push(1);
+        }),
+      ),
+    ).toThrow(/1 node\(s\) are not reachable/);
     expect(() => parseModelText(mutate((m) => m.forest.trees[0].size.pop()))).toThrow(/size: has \d+ entries, expected \d+ like feature/);
   });
 
   test('a pathologically deep tree is refused before it reaches the engine', () => {
     const chain = { feature: [] as number[], threshold: [] as number[], left: [] as number[], right: [] as number[], size: [] as number[] };
     for (let i = 0; i < 40; i++) {
-      chain.feature.push(0, -1); chain.threshold.push(0, 0); chain.size.push(2, 1);
-      chain.left.push(2 * i + 1, -1); chain.right.push(2 * i + 2, -1);
+      chain.feature.push(0, -1);
+      chain.threshold.push(0, 0);
+      chain.size.push(2, 1);
+      chain.left.push(2 * i + 1, -1);
+      chain.right.push(2 * i + 2, -1);
     }
-    chain.feature.push(-1); chain.threshold.push(0); chain.left.push(-1); chain.right.push(-1); chain.size.push(1);
+    chain.feature.push(-1);
+    chain.threshold.push(0);
+    chain.left.push(-1);
+    chain.right.push(-1);
+    chain.size.push(1);
     expect(() => parseModelText(mutate((m) => (m.forest.trees = [chain])))).toThrow(/deeper than 16 levels \[too-deep\]/);
   });
 

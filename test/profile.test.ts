@@ -24,8 +24,22 @@ describe('profile', () => {
 
   test('default features exclude ids, time, settings, constants and ground truth, each with a reason', () => {
     const p = profileDataset(loadFd001());
-    expect(p.defaultFeatures).toEqual(['sensor_2', 'sensor_3', 'sensor_4', 'sensor_7', 'sensor_8', 'sensor_9', 'sensor_11',
-      'sensor_12', 'sensor_13', 'sensor_14', 'sensor_15', 'sensor_17', 'sensor_20', 'sensor_21']);
+    expect(p.defaultFeatures).toEqual([
+      'sensor_2',
+      'sensor_3',
+      'sensor_4',
+      'sensor_7',
+      'sensor_8',
+      'sensor_9',
+      'sensor_11',
+      'sensor_12',
+      'sensor_13',
+      'sensor_14',
+      'sensor_15',
+      'sensor_17',
+      'sensor_20',
+      'sensor_21',
+    ]);
     const why = Object.fromEntries(p.columns.map((c) => [c.name, c.reason]));
     expect(why.unit_number).toMatch(/unit id/);
     expect(why.sensor_1).toMatch(/constant \(always 518.67\)/);

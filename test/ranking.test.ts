@@ -6,12 +6,14 @@ import { lcg } from './helpers.js';
 function naiveAuc(score: number[], truth: number[]): number {
   let wins = 0;
   let pairs = 0;
-  score.forEach((a, i) => score.forEach((b, j) => {
-    if (truth[i] === 1 && truth[j] === 0) {
-      pairs++;
-      wins += a > b ? 1 : a === b ? 0.5 : 0;
-    }
-  }));
+  score.forEach((a, i) =>
+    score.forEach((b, j) => {
+      if (truth[i] === 1 && truth[j] === 0) {
+        pairs++;
+        wins += a > b ? 1 : a === b ? 0.5 : 0;
+      }
+    }),
+  );
   return wins / pairs;
 }
 
@@ -47,9 +49,14 @@ describe('ranking metrics', () => {
     const r = lcg(5);
     const score = Array.from({ length: 2000 }, () => Math.round(r() * 200) / 200);
     const truth = score.map((s) => (r() < s * s ? 1 : 0));
-    const out = execFileSync('/usr/bin/python3', ['-c',
-      `import json,sys; from sklearn.metrics import roc_auc_score, average_precision_score; d=json.load(sys.stdin); print(json.dumps([roc_auc_score(d['t'], d['s']), average_precision_score(d['t'], d['s'])]))`],
-    { input: JSON.stringify({ s: score, t: truth }) }).toString();
+    const out = execFileSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        `import json,sys; from sklearn.metrics import roc_auc_score, average_precision_score; d=json.load(sys.stdin); print(json.dumps([roc_auc_score(d['t'], d['s']), average_precision_score(d['t'], d['s'])]))`,
+      ],
+      { input: JSON.stringify({ s: score, t: truth }) },
+    ).toString();
     const [auc, ap] = JSON.parse(out);
     expect(rocAuc(Float64Array.from(score), Uint8Array.from(truth))).toBeCloseTo(auc, 12);
     expect(averagePrecision(Float64Array.from(score), Uint8Array.from(truth))).toBeCloseTo(ap, 12);

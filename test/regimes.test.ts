@@ -12,11 +12,27 @@ import { attachRul } from '../src/data/rul.js';
 import type { Column, Dataset } from '../src/data/dataset.js';
 import { DEFAULT_QUALITY } from '../src/features/defaults.js';
 
-const CONDITIONS = [[0, 0, 100], [10, 0.25, 100], [20, 0.7, 100], [25, 0.62, 60], [35, 0.84, 100], [42, 0.84, 100]];
+const CONDITIONS = [
+  [0, 0, 100],
+  [10, 0.25, 100],
+  [20, 0.7, 100],
+  [25, 0.62, 60],
+  [35, 0.84, 100],
+  [42, 0.84, 100],
+];
 
 function multiRegime(units = 40): Dataset {
   const r = lcg(99);
-  const cols: Record<string, number[]> = { unit: [], time: [], op_setting_1: [], op_setting_2: [], op_setting_3: [], s1: [], s2: [], s3: [] };
+  const cols: Record<string, number[]> = {
+    unit: [],
+    time: [],
+    op_setting_1: [],
+    op_setting_2: [],
+    op_setting_3: [],
+    s1: [],
+    s2: [],
+    s3: [],
+  };
   for (let u = 1; u <= units; u++) {
     const life = 150 + Math.floor(r() * 100);
     for (let t = 1; t <= life; t++) {
@@ -35,14 +51,22 @@ function multiRegime(units = 40): Dataset {
   }
   const role = (n: string): Column['role'] => (n === 'unit' ? 'unit' : n === 'time' ? 'time' : n.startsWith('op_') ? 'setting' : 'feature');
   const rows = cols.unit.length;
-  return attachRul({ name: 'fd002-like', format: 'cmapss', rows, notes: [],
-    columns: Object.entries(cols).map(([name, v]) => ({ name, role: role(name), values: Float64Array.from(v), missing: 0, nonNumeric: 0 })) });
+  return attachRul({
+    name: 'fd002-like',
+    format: 'cmapss',
+    rows,
+    notes: [],
+    columns: Object.entries(cols).map(([name, v]) => ({ name, role: role(name), values: Float64Array.from(v), missing: 0, nonNumeric: 0 })),
+  });
 }
 
 describe('operating-regime normalisation', () => {
   test('finds the six conditions and records them in the model', async () => {
     const ds = multiRegime();
-    const { model } = await trainModel(await getEngine(), ds, { baseline: parseBaseline('first:50%'), recipe: { unitBaseline: 0, window: { size: 1, stats: ['value'] }, regimes: 'auto' } });
+    const { model } = await trainModel(await getEngine(), ds, {
+      baseline: parseBaseline('first:50%'),
+      recipe: { unitBaseline: 0, window: { size: 1, stats: ['value'] }, regimes: 'auto' },
+    });
     expect(model.recipe?.regimes?.centers).toHaveLength(6);
     expect(model.recipe?.regimes?.settings).toEqual(['op_setting_1', 'op_setting_2', 'op_setting_3']);
     expect(model.features).toEqual(['s1:regime', 's2:regime', 's3:regime']);

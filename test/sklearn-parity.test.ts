@@ -11,15 +11,18 @@ import { LoadedModel } from '../src/model/loaded-model.js';
 import { parseModelText } from '../src/model/validate.js';
 
 const PYTHON = '/usr/bin/python3';
-const hasSklearn = existsSync(PYTHON) && (() => {
-  try {
-    execFileSync(PYTHON, ['-c', 'import sklearn, joblib']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasSklearn) console.warn('\n*** SKIPPING scikit-learn parity: /usr/bin/python3 with scikit-learn not found (apt-get install python3-sklearn) ***\n');
+const hasSklearn =
+  existsSync(PYTHON) &&
+  (() => {
+    try {
+      execFileSync(PYTHON, ['-c', 'import sklearn, joblib']);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+if (!hasSklearn)
+  console.warn('\n*** SKIPPING scikit-learn parity: /usr/bin/python3 with scikit-learn not found (apt-get install python3-sklearn) ***\n');
 
 const FIT = `
 import sys, json, numpy as np, joblib
@@ -38,32 +41,47 @@ with open(out + '/expected.bin', 'wb') as f: f.write(np.ascontiguousarray(np.c_[
 `;
 
 describe.skipIf(!hasSklearn)('scikit-learn interop', () => {
-  test.each(['auto', '0.03'])('converted forest (contamination %s) matches score_samples and decision_function to 1e-9', async (contamination) => {
-    const dir = mkdtempSync(join(tmpdir(), 'isoscope-sk-'));
-    writeFileSync(join(dir, 'fit.py'), FIT);
-    execFileSync(PYTHON, [join(dir, 'fit.py'), dir, cmapssPath('train_FD001.txt'), contamination]);
-    execFileSync(PYTHON, [join(import.meta.dirname, '..', 'tools', 'sklearn_to_isoscope.py'), join(dir, 'forest.pkl'),
-      '--scaler', join(dir, 'scaler.pkl'), '--features', join(dir, 'features.json'), '-o', join(dir, 'model.json')]);
-    const { model } = parseModelText(readFileSync(join(dir, 'model.json'), 'utf8'));
-    expect(model.training.producer).toMatch(/^scikit-learn /);
-    const raw = readFileSync(join(dir, 'expected.bin'));
-    const expected = new Float64Array(raw.buffer, raw.byteOffset, raw.byteLength / 8);
-    const ds = loadFd001();
-    const loaded = new LoadedModel(await getEngine(), model);
-    const { scores } = loaded.scoreDataset(ds);
-    let worst = 0;
-    for (let i = 0; i < ds.rows; i++) {
-      worst = Math.max(worst, Math.abs(scores[i] - expected[2 * i]), Math.abs(scores[i] - model.threshold.offset - expected[2 * i + 1]));
-    }
-    expect(worst).toBeLessThan(1e-9);
-  });
+  test.each(['auto', '0.03'])(
+    'converted forest (contamination %s) matches score_samples and decision_function to 1e-9',
+    async (contamination) => {
+      const dir = mkdtempSync(join(tmpdir(), 'isoscope-sk-'));
+      writeFileSync(join(dir, 'fit.py'), FIT);
+      execFileSync(PYTHON, [join(dir, 'fit.py'), dir, cmapssPath('train_FD001.txt'), contamination]);
+      execFileSync(PYTHON, [
+        join(import.meta.dirname, '..', 'tools', 'sklearn_to_isoscope.py'),
+        join(dir, 'forest.pkl'),
+        '--scaler',
+        join(dir, 'scaler.pkl'),
+        '--features',
+        join(dir, 'features.json'),
+        '-o',
+        join(dir, 'model.json'),
+      ]);
+      const { model } = parseModelText(readFileSync(join(dir, 'model.json'), 'utf8'));
+      expect(model.training.producer).toMatch(/^scikit-learn /);
+      const raw = readFileSync(join(dir, 'expected.bin'));
+      const expected = new Float64Array(raw.buffer, raw.byteOffset, raw.byteLength / 8);
+      const ds = loadFd001();
+      const loaded = new LoadedModel(await getEngine(), model);
+      const { scores } = loaded.scoreDataset(ds);
+      let worst = 0;
+      for (let i = 0; i < ds.rows; i++) {
+        worst = Math.max(worst, Math.abs(scores[i] - expected[2 * i]), Math.abs(scores[i] - model.threshold.offset - expected[2 * i + 1]));
+      }
+      expect(worst).toBeLessThan(1e-9);
+    },
+  );
 
   test('the converter refuses a pickle that is not an IsolationForest, with one line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'isoscope-sk-'));
     execFileSync(PYTHON, ['-c', `import joblib; joblib.dump({'a': 1}, '${dir}/x.pkl')`]);
     let stderr = '';
     try {
-      execFileSync(PYTHON, [join(import.meta.dirname, '..', 'tools', 'sklearn_to_isoscope.py'), join(dir, 'x.pkl'), '-o', join(dir, 'o.json')], { stdio: 'pipe' });
+      execFileSync(
+        PYTHON,
+        [join(import.meta.dirname, '..', 'tools', 'sklearn_to_isoscope.py'), join(dir, 'x.pkl'), '-o', join(dir, 'o.json')],
+        { stdio: 'pipe' },
+      );
     } catch (e) {
       stderr = String((e as { stderr: Buffer }).stderr);
     }

@@ -63,7 +63,8 @@ export class AlarmBudget {
       for (let i = 0; i < scores.length; i++) {
         const u = unit[i];
         if (Number.isNaN(u)) continue;
-        if (u !== lastUnit) { // a unit's readings come in runs: one lookup per run
+        if (u !== lastUnit) {
+          // a unit's readings come in runs: one lookup per run
           let k = index.get(u);
           if (k === undefined) index.set(u, (k = index.size));
           lastUnit = u;
@@ -107,7 +108,11 @@ export class AlarmBudget {
     }
     const { raised, first } = this.alarms(k);
     const fleet = this.units.map((unit, j) => ({
-      unit, readings: readings[j], flagged: flaggedBy[j], alarms: raised[j], firstAlarmTime: Number.isNaN(first[j]) ? null : first[j],
+      unit,
+      readings: readings[j],
+      flagged: flaggedBy[j],
+      alarms: raised[j],
+      firstAlarmTime: Number.isNaN(first[j]) ? null : first[j],
     }));
     const totalRaised = raised.reduce((a, b) => a + b, 0);
     return { offset, flags: this.flags, flagged, share: scored ? flagged / scored : 0, alarmsPerUnit: k ? totalRaised / k : 0, fleet };

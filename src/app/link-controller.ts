@@ -87,7 +87,8 @@ export class LinkController {
 
   async connectHub(forms: ConnectForms): Promise<void> {
     await this.save(forms);
-    if (!this.wb.model) return this.fail('Cannot connect', new Error('train, import or open a model first: live readings are scored with it'));
+    if (!this.wb.model)
+      return this.fail('Cannot connect', new Error('train, import or open a model first: live readings are scored with it'));
     this.wb.liveWindow.clear();
     this.wb.alerts = [];
     this.wb.liveStats = undefined;
@@ -95,11 +96,18 @@ export class LinkController {
     this.wb.emit('link', 'live');
     try {
       const alarm = this.wb.model.alarm ?? { k: 1, n: 1, clear: 1 };
-      const r = await this.call(() => this.api.connectHub(forms.hub, { offset: this.wb.model!.threshold.offset, debounce: alarm },
-        Comlink.proxy((u: LiveUpdate) => this.onUpdate(u))));
+      const r = await this.call(() =>
+        this.api.connectHub(
+          forms.hub,
+          { offset: this.wb.model!.threshold.offset, debounce: alarm },
+          Comlink.proxy((u: LiveUpdate) => this.onUpdate(u)),
+        ),
+      );
       this.keyBased = r.keyBased;
       this.resumed = r.resumed;
-      this.wb.say(`Live: ${r.hub} (${r.partitions.length} partitions)${r.resumed ? `, resuming ${r.resumed} partition(s) from saved positions` : ''}.`);
+      this.wb.say(
+        `Live: ${r.hub} (${r.partitions.length} partitions)${r.resumed ? `, resuming ${r.resumed} partition(s) from saved positions` : ''}.`,
+      );
     } catch (e) {
       this.status = { state: 'failed', partitions: [], message: (e as Error).message };
       this.fail('Could not connect to Event Hubs', e);
@@ -134,7 +142,9 @@ export class LinkController {
       const r = await this.call(() => this.api.connectCosmos(forms.cosmos));
       this.cosmos = { database: r.database, container: r.container };
       this.outboxPending = r.pending;
-      this.wb.say(`Cosmos DB ready: ${r.database}/${r.container}${r.pending ? `; writing ${r.pending.toLocaleString('en-US')} reading(s) left from before` : ''}.`);
+      this.wb.say(
+        `Cosmos DB ready: ${r.database}/${r.container}${r.pending ? `; writing ${r.pending.toLocaleString('en-US')} reading(s) left from before` : ''}.`,
+      );
       await this.refreshPublished();
     } catch (e) {
       this.cosmos = undefined;
@@ -147,7 +157,11 @@ export class LinkController {
     try {
       await this.call(() => this.api.setPersist(on));
       this.persist = on;
-      this.wb.say(on ? 'Persist is on: every reading scored from now on is written to Cosmos DB.' : 'Persist is off: readings already queued are still written.');
+      this.wb.say(
+        on
+          ? 'Persist is on: every reading scored from now on is written to Cosmos DB.'
+          : 'Persist is off: readings already queued are still written.',
+      );
     } catch (e) {
       this.persist = false;
       this.fail('Could not turn on Persist', e);
@@ -160,10 +174,16 @@ export class LinkController {
     this.publish = { sent: 0, total: 0, running: true };
     this.wb.emit('link');
     try {
-      const r = await this.call(() => this.api.publishReplay(forms.hub, rate, Comlink.proxy((sent: number, total: number) => {
-        this.publish = { sent, total, running: true };
-        this.wb.emit('link');
-      })));
+      const r = await this.call(() =>
+        this.api.publishReplay(
+          forms.hub,
+          rate,
+          Comlink.proxy((sent: number, total: number) => {
+            this.publish = { sent, total, running: true };
+            this.wb.emit('link');
+          }),
+        ),
+      );
       this.publish = { sent: r.sent, total: this.publish.total, running: false };
       this.wb.say(`Published ${r.sent.toLocaleString('en-US')} readings to ${r.hub}${r.stopped ? ' (stopped early)' : ''}.`);
     } catch (e) {
@@ -210,9 +230,11 @@ export class LinkController {
   async loadHistory(unit: number): Promise<void> {
     try {
       this.history = await this.call(() => this.api.unitHistory(unit));
-      this.wb.say(this.history.time.length
-        ? `Loaded ${this.history.time.length.toLocaleString('en-US')} stored readings of unit ${unit} (model ${this.history.modelVersions.join(', ')}).`
-        : `Cosmos DB holds no readings of unit ${unit} yet.`);
+      this.wb.say(
+        this.history.time.length
+          ? `Loaded ${this.history.time.length.toLocaleString('en-US')} stored readings of unit ${unit} (model ${this.history.modelVersions.join(', ')}).`
+          : `Cosmos DB holds no readings of unit ${unit} yet.`,
+      );
     } catch (e) {
       this.history = undefined;
       this.fail(`Could not load the history of unit ${unit}`, e);

@@ -22,15 +22,22 @@ const app = document.getElementById('app')!;
 const dropHint = h('div', { class: 'drop-hint', 'aria-hidden': 'true' }, 'Drop C-MAPSS, CSV, .gz or .zip files — or a model .json');
 app.replaceChildren(
   topBar(wb),
-  h('main', { class: 'layout' },
+  h(
+    'main',
+    { class: 'layout' },
     h('aside', { class: 'side' }, trainPanel(wb), thresholdPanel(wb), evaluationPanel(wb)),
-    h('div', { class: 'content' },
+    h(
+      'div',
+      { class: 'content' },
       h('div', { class: 'top-row' }, fleetView(wb), h('div', { class: 'stack' }, distributionView(wb), explainPanel(wb))),
       unitView(wb),
       livePanel(wb),
       connectPanel(wb),
-      profileTable(wb))),
-  dropHint);
+      profileTable(wb),
+    ),
+  ),
+  dropHint,
+);
 
 let depth = 0;
 window.addEventListener('dragenter', (e) => {
@@ -53,6 +60,7 @@ window.addEventListener('drop', async (e) => {
   await wb.loadFiles(files);
 });
 
-wb.workers.init()
+wb.workers
+  .init()
   .then(() => wb.restore())
   .catch((e) => wb.fail(`The scoring engine could not start: ${(e as Error).message}`));

@@ -47,10 +47,11 @@ async function run<T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => I
 }
 
 export const sessionStore = {
-  saveFiles: (f: SavedFiles) => run('readwrite', (s) => {
-    s.put(f, 'files');
-    s.delete('state'); // new data: the old state no longer applies
-  }),
+  saveFiles: (f: SavedFiles) =>
+    run('readwrite', (s) => {
+      s.put(f, 'files');
+      s.delete('state'); // new data: the old state no longer applies
+    }),
   saveState: (st: SavedState) => run('readwrite', (s) => s.put(st, 'state')),
   loadFiles: () => run<SavedFiles>('readonly', (s) => s.get('files')),
   loadState: () => run<SavedState>('readonly', (s) => s.get('state')),

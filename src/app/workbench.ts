@@ -60,9 +60,16 @@ export class Workbench {
   profile?: Profile;
   features = new Set<string>();
   settings: TrainSettings = {
-    trees: 100, maxSamples: 'auto', maxFeatures: 1, seed: 42, baseline: 'first:50%',
-    unitBaseline: DEFAULT_QUALITY.recipe.unitBaseline, windowSize: DEFAULT_QUALITY.recipe.window.size,
-    stats: [...DEFAULT_QUALITY.recipe.window.stats], regimes: 'auto', alarm: { ...DEFAULT_QUALITY.alarm },
+    trees: 100,
+    maxSamples: 'auto',
+    maxFeatures: 1,
+    seed: 42,
+    baseline: 'first:50%',
+    unitBaseline: DEFAULT_QUALITY.recipe.unitBaseline,
+    windowSize: DEFAULT_QUALITY.recipe.window.size,
+    stats: [...DEFAULT_QUALITY.recipe.window.stats],
+    regimes: 'auto',
+    alarm: { ...DEFAULT_QUALITY.alarm },
   };
   model?: ModelJson;
   scores?: Float64Array;
@@ -120,11 +127,19 @@ export class Workbench {
     const ingest = this.workers.ingest;
     const cancelled = new Promise<never>((_, reject) => (this.cancelLoad = () => reject(new Error('loading cancelled'))));
     try {
-      const { dataset, profile } = await Promise.race([cancelled, this.workers.call(ingest, (api) =>
-        api.ingest(files, Comlink.proxy((p: IngestProgress) => {
-          this.progress = p;
-          this.emit('progress');
-        }), entry))]);
+      const { dataset, profile } = await Promise.race([
+        cancelled,
+        this.workers.call(ingest, (api) =>
+          api.ingest(
+            files,
+            Comlink.proxy((p: IngestProgress) => {
+              this.progress = p;
+              this.emit('progress');
+            }),
+            entry,
+          ),
+        ),
+      ]);
       await this.adopt(dataset, profile);
       if (persist) await this.persist(() => sessionStore.saveFiles({ files: files.map((f) => ({ name: f.name, blob: f })), entry }));
     } catch (e) {
@@ -150,13 +165,25 @@ export class Workbench {
     const timer = setTimeout(() => {
       if (this.workers.ingest === worker) this.workers.spawnIngest();
     }, 300);
-    void stopped.then(() => clearTimeout(timer), () => undefined);
+    void stopped.then(
+      () => clearTimeout(timer),
+      () => undefined,
+    );
   }
 
   private async adopt(dataset: Dataset, profile: Profile): Promise<void> {
     const keep = new Set<ColumnRole>(['unit', 'time', 'rul', 'label']);
-    const truth: Dataset = { ...dataset, columns: dataset.columns.filter((c) => keep.has(c.role)).map((c) => ({ ...c, values: c.values.slice() })) };
-    const meta: DataMeta = { name: dataset.name, rows: dataset.rows, columns: dataset.columns.map((c) => ({ name: c.name, role: c.role })), notes: dataset.notes, truth };
+    const truth: Dataset = {
+      ...dataset,
+      columns: dataset.columns.filter((c) => keep.has(c.role)).map((c) => ({ ...c, values: c.values.slice() })),
+    };
+    const meta: DataMeta = {
+      name: dataset.name,
+      rows: dataset.rows,
+      columns: dataset.columns.map((c) => ({ name: c.name, role: c.role })),
+      notes: dataset.notes,
+      truth,
+    };
     const buffers = dataset.columns.map((c) => c.values.buffer as ArrayBuffer);
     await this.workers.call(this.workers.engine, (api) => api.setDataset(Comlink.transfer(dataset, buffers)));
     this.data = meta;
@@ -196,18 +223,32 @@ export class Workbench {
     this.busy = 'training';
     this.say(`Training ${this.settings.trees} trees on ${features.length} features…`);
     try {
-      const result = await this.workers.call(this.workers.engine, (api) => api.train({
-        features, baseline,
-        params: { trees: this.settings.trees, maxSamples: this.settings.maxSamples, maxFeatures: this.settings.maxFeatures,
-          seed: this.settings.seed, contamination: this.contamination,
-          ...(this.settings.extensionLevel !== undefined ? { extensionLevel: this.settings.extensionLevel } : {}) },
-        recipe: { unitBaseline: this.settings.unitBaseline, window: { size: this.settings.windowSize, stats: this.settings.stats }, regimes: this.settings.regimes },
-        alarm: this.settings.alarm,
-      }));
+      const result = await this.workers.call(this.workers.engine, (api) =>
+        api.train({
+          features,
+          baseline,
+          params: {
+            trees: this.settings.trees,
+            maxSamples: this.settings.maxSamples,
+            maxFeatures: this.settings.maxFeatures,
+            seed: this.settings.seed,
+            contamination: this.contamination,
+            ...(this.settings.extensionLevel !== undefined ? { extensionLevel: this.settings.extensionLevel } : {}),
+          },
+          recipe: {
+            unitBaseline: this.settings.unitBaseline,
+            window: { size: this.settings.windowSize, stats: this.settings.stats },
+            regimes: this.settings.regimes,
+          },
+          alarm: this.settings.alarm,
+        }),
+      );
       this.lastTrainMs = result.trainMs;
       this.adoptModel(result.model, result.scores);
-      this.say(`Trained on ${result.trainingRows?.toLocaleString('en-US')} rows in ${result.trainMs?.toFixed(0)} ms.`
-        + (result.unscorable ? ` ${result.unscorable} rows have missing features and are not scored.` : ''));
+      this.say(
+        `Trained on ${result.trainingRows?.toLocaleString('en-US')} rows in ${result.trainMs?.toFixed(0)} ms.` +
+          (result.unscorable ? ` ${result.unscorable} rows have missing features and are not scored.` : ''),
+      );
     } catch (e) {
       this.fail(`Training failed: ${(e as Error).message}`);
     } finally {
@@ -244,7 +285,12 @@ export class Workbench {
     }
     this.model = model;
     this.scores = scores;
-    this.budget = new AlarmBudget(scores, mask, { unit, time, rule: model.alarm ?? SINGLE_READING, order: unitTimeOrder(truth) ?? undefined });
+    this.budget = new AlarmBudget(scores, mask, {
+      unit,
+      time,
+      rule: model.alarm ?? SINGLE_READING,
+      order: unitTimeOrder(truth) ?? undefined,
+    });
     this.selectedRow = undefined;
     this.explanation = undefined;
     this.emit('model');
@@ -263,7 +309,8 @@ export class Workbench {
     this.model = { ...this.model!, threshold: { contamination: c, offset } };
     this.thresholded = this.budget!.apply(offset);
     // Replay and a live hub connection follow the slider; with neither, no message per frame.
-    if (this.replayState === 'playing' || this.replayState === 'paused' || this.link.connected) void this.workers.engine.api.setLiveOffset(offset);
+    if (this.replayState === 'playing' || this.replayState === 'paused' || this.link.connected)
+      void this.workers.engine.api.setLiveOffset(offset);
     this.evaluation = this.evaluate();
     this.emit('threshold');
     this.saveSoon();
@@ -280,8 +327,13 @@ export class Workbench {
         const mask = baselineMask(truth, baseline);
         this.ranking = { scores: this.scores!, value: rankingMetrics(truth, this.scores!, { horizon: 30 }, mask), mask };
       }
-      return evaluateScores(truth, this.scores!, this.thresholded!.flags,
-        { horizon: 30, baseline, baselineMask: this.ranking!.mask, alarm: this.model!.alarm ?? SINGLE_READING }, this.ranking!.value);
+      return evaluateScores(
+        truth,
+        this.scores!,
+        this.thresholded!.flags,
+        { horizon: 30, baseline, baselineMask: this.ranking!.mask, alarm: this.model!.alarm ?? SINGLE_READING },
+        this.ranking!.value,
+      );
     } catch {
       return undefined;
     }
@@ -293,10 +345,16 @@ export class Workbench {
     this.alerts = [];
     this.liveStats = undefined;
     try {
-      await this.workers.call(this.workers.engine, (api) => api.startReplay(
-        { rate, offset: this.model!.threshold.offset, debounce: { k, n } }, Comlink.proxy((u: LiveUpdate) => this.onLive(u))));
+      await this.workers.call(this.workers.engine, (api) =>
+        api.startReplay(
+          { rate, offset: this.model!.threshold.offset, debounce: { k, n } },
+          Comlink.proxy((u: LiveUpdate) => this.onLive(u)),
+        ),
+      );
       this.replayState = 'playing';
-      this.say(`Replaying ${this.data!.name} at ${rate > 0 ? `${rate.toLocaleString('en-US')} readings/s` : 'the maximum rate'} (alarm after ${k} of ${n}).`);
+      this.say(
+        `Replaying ${this.data!.name} at ${rate > 0 ? `${rate.toLocaleString('en-US')} readings/s` : 'the maximum rate'} (alarm after ${k} of ${n}).`,
+      );
     } catch (e) {
       this.fail(`Replay failed: ${(e as Error).message}`);
     }
@@ -313,7 +371,9 @@ export class Workbench {
   }
 
   async replayControl(action: 'pause' | 'resume' | 'restart'): Promise<void> {
-    await this.workers.call(this.workers.engine, (api) => (action === 'pause' ? api.pauseReplay() : action === 'resume' ? api.resumeReplay() : api.restartReplay()));
+    await this.workers.call(this.workers.engine, (api) =>
+      action === 'pause' ? api.pauseReplay() : action === 'resume' ? api.resumeReplay() : api.restartReplay(),
+    );
     if (action === 'restart') {
       this.liveWindow.clear();
       this.alerts = [];
@@ -342,10 +402,20 @@ export class Workbench {
   /** Saves the work state shortly after the last change (slider drags save once). */
   saveSoon(): void {
     clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => void this.persist(() => sessionStore.saveState({
-      features: [...this.features], settings: { ...this.settings }, contamination: this.contamination,
-      model: this.model, selectedUnit: this.selectedUnit, savedAt: new Date().toISOString(),
-    })), 400);
+    this.saveTimer = setTimeout(
+      () =>
+        void this.persist(() =>
+          sessionStore.saveState({
+            features: [...this.features],
+            settings: { ...this.settings },
+            contamination: this.contamination,
+            model: this.model,
+            selectedUnit: this.selectedUnit,
+            savedAt: new Date().toISOString(),
+          }),
+        ),
+      400,
+    );
   }
 
   private async persist(write: () => Promise<unknown>): Promise<void> {
@@ -367,7 +437,11 @@ export class Workbench {
       return false; // no IndexedDB (private mode): start empty
     }
     if (!saved?.files.length) return false;
-    await this.loadFiles(saved.files.map((f) => new File([f.blob], f.name)), saved.entry, false);
+    await this.loadFiles(
+      saved.files.map((f) => new File([f.blob], f.name)),
+      saved.entry,
+      false,
+    );
     if (!this.data || !state) return !!this.data;
     this.settings = { ...this.settings, ...state.settings };
     const known = new Set(this.profile!.columns.map((c) => c.name));

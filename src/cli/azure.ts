@@ -7,8 +7,11 @@ import { UsageError } from './errors.js';
 export function cosmosClient(env: NodeJS.ProcessEnv): { client: CosmosClient; settings: CosmosSettings } {
   const settings = cosmosSettings(env);
   // Endpoint discovery follows the account's advertised https address; an http endpoint (an emulator) must not.
-  const client = new CosmosClient({ endpoint: settings.endpoint, key: settings.key,
-    connectionPolicy: { enableEndpointDiscovery: settings.endpoint.startsWith('https:') } });
+  const client = new CosmosClient({
+    endpoint: settings.endpoint,
+    key: settings.key,
+    connectionPolicy: { enableEndpointDiscovery: settings.endpoint.startsWith('https:') },
+  });
   return { client, settings };
 }
 

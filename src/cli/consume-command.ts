@@ -18,25 +18,46 @@ import { readModel } from './files.js';
 import { loadDotEnv } from './env.js';
 import { cosmosClient, reachError } from './azure.js';
 
-const CONSUME = 'isoscope consume --model model.json|--model-from cosmos [--model-poll 30] [--to cosmos] [--checkpoint-container NAME] [--metrics-port 9464] [--start earliest|latest|<ISO time>] [--hub NAME] [--group NAME] [--unit-field unit_number] [--time-field time_in_cycles]';
+const CONSUME =
+  'isoscope consume --model model.json|--model-from cosmos [--model-poll 30] [--to cosmos] [--checkpoint-container NAME] [--metrics-port 9464] [--start earliest|latest|<ISO time>] [--hub NAME] [--group NAME] [--unit-field unit_number] [--time-field time_in_cycles]';
 
 function startPosition(value: string | undefined): EventPosition {
   if (value === undefined || value === 'earliest') return earliestEventPosition;
   if (value === 'latest') return latestEventPosition;
   const at = Date.parse(value);
-  if (!/^\d{4}-\d\d-\d\d/.test(value) || Number.isNaN(at)) throw new UsageError(`--start is earliest, latest or an ISO time like 2026-11-24T08:00:00Z, got "${value}"`);
+  if (!/^\d{4}-\d\d-\d\d/.test(value) || Number.isNaN(at))
+    throw new UsageError(`--start is earliest, latest or an ISO time like 2026-11-24T08:00:00Z, got "${value}"`);
   return { enqueuedOn: new Date(at) };
 }
 
-export async function consumeCommand(argv: string[], engine: () => Promise<WasmEngine>, out: (s: string) => void, err: (s: string) => void): Promise<void> {
-  const { values } = parse(argv, {
-    model: { type: 'string' }, 'model-from': { type: 'string' }, 'model-poll': { type: 'string' }, to: { type: 'string' },
-    'metrics-port': { type: 'string' }, start: { type: 'string' }, hub: { type: 'string' }, group: { type: 'string' },
-    'unit-field': { type: 'string' }, 'time-field': { type: 'string' }, 'checkpoint-container': { type: 'string' },
-  }, CONSUME);
+export async function consumeCommand(
+  argv: string[],
+  engine: () => Promise<WasmEngine>,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<void> {
+  const { values } = parse(
+    argv,
+    {
+      model: { type: 'string' },
+      'model-from': { type: 'string' },
+      'model-poll': { type: 'string' },
+      to: { type: 'string' },
+      'metrics-port': { type: 'string' },
+      start: { type: 'string' },
+      hub: { type: 'string' },
+      group: { type: 'string' },
+      'unit-field': { type: 'string' },
+      'time-field': { type: 'string' },
+      'checkpoint-container': { type: 'string' },
+    },
+    CONSUME,
+  );
   if (values.help) return out(CONSUME);
-  if (!values.model === !values['model-from']) throw new UsageError(`consume needs exactly one of --model model.json or --model-from cosmos\nusage: ${CONSUME}`);
-  if (values['model-from'] !== undefined && values['model-from'] !== 'cosmos') throw new UsageError(`--model-from takes cosmos, got "${values['model-from']}"`);
+  if (!values.model === !values['model-from'])
+    throw new UsageError(`consume needs exactly one of --model model.json or --model-from cosmos\nusage: ${CONSUME}`);
+  if (values['model-from'] !== undefined && values['model-from'] !== 'cosmos')
+    throw new UsageError(`--model-from takes cosmos, got "${values['model-from']}"`);
   if (values.to !== undefined && values.to !== 'cosmos') throw new UsageError(`--to takes cosmos, got "${values.to}"`);
   const position = startPosition(values.start);
   const pollSeconds = num(values['model-poll'], '--model-poll', 30);
@@ -58,13 +79,21 @@ export async function consumeCommand(argv: string[], engine: () => Promise<WasmE
     const latest = await fetchLatest(models).catch((e) => {
       throw reachError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
     });
-    if (!latest) throw new UsageError(`no model is published in ${settings.database}/${settings.modelsContainer} yet: publish one with isoscope publish-model model.json, or from the workbench`);
+    if (!latest)
+      throw new UsageError(
+        `no model is published in ${settings.database}/${settings.modelsContainer} yet: publish one with isoscope publish-model model.json, or from the workbench`,
+      );
     model = latest.model;
     version = latest.id;
-    watcher = new ModelWatcher(models, latest.version, (p) => {
-      consumer.setModel(p.model, p.id);
-      err(`isoscope consume: now scoring with published model ${p.id} (${p.model_id})`);
-    }, { intervalMs: pollSeconds * 1000, log: err });
+    watcher = new ModelWatcher(
+      models,
+      latest.version,
+      (p) => {
+        consumer.setModel(p.model, p.id);
+        err(`isoscope consume: now scoring with published model ${p.id} (${p.model_id})`);
+      },
+      { intervalMs: pollSeconds * 1000, log: err },
+    );
   }
 
   let sink: CosmosSink | undefined;
@@ -74,7 +103,9 @@ export async function consumeCommand(argv: string[], engine: () => Promise<WasmE
     await container.read().catch((e) => {
       throw reachError(`Cosmos DB container ${settings.database}/${settings.container} (run isoscope cosmos-setup first?)`, e);
     });
-    sink = new CosmosSink(container, { onRetry: (n, ms) => err(`isoscope consume: Cosmos DB asked to retry ${n} document(s) in ${ms} ms`) });
+    sink = new CosmosSink(container, {
+      onRetry: (n, ms) => err(`isoscope consume: Cosmos DB asked to retry ${n} document(s) in ${ms} ms`),
+    });
   }
   let checkpointStore;
   if (values['checkpoint-container']) {
@@ -89,11 +120,24 @@ export async function consumeCommand(argv: string[], engine: () => Promise<WasmE
   const server = await metrics.serve(port).catch((e) => {
     throw new UsageError(`cannot serve metrics on port ${port}: ${(e as Error).message}`);
   });
-  const consumer = new Consumer({ hub, engine: await engine(), model, modelVersion: version, metrics, sink, checkpointStore,
-    startPosition: position, unitField: values['unit-field'], timeField: values['time-field'], log: err });
+  const consumer = new Consumer({
+    hub,
+    engine: await engine(),
+    model,
+    modelVersion: version,
+    metrics,
+    sink,
+    checkpointStore,
+    startPosition: position,
+    unitField: values['unit-field'],
+    timeField: values['time-field'],
+    log: err,
+  });
   consumer.start();
   watcher?.start();
-  err(`isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version})${sink ? ', writing to Cosmos DB' : ''}; metrics on :${port}/metrics`);
+  err(
+    `isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version})${sink ? ', writing to Cosmos DB' : ''}; metrics on :${port}/metrics`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -8,13 +8,23 @@ import { UsageError } from './errors.js';
 import { readDataset, readModel } from './files.js';
 import { formatNumber, renderTable } from './table.js';
 
-const USAGE = 'isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--baseline first:50%] [--json]';
+const USAGE =
+  'isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--baseline first:50%] [--json]';
 
 export async function evaluateCommand(argv: string[], engine: () => Promise<WasmEngine>, out: (s: string) => void): Promise<void> {
-  const { values, positionals } = parse(argv, {
-    model: { type: 'string' }, rul: { type: 'string' }, 'label-column': { type: 'string' }, horizon: { type: 'string' },
-    baseline: { type: 'string' }, json: { type: 'boolean' }, entry: { type: 'string' },
-  }, USAGE);
+  const { values, positionals } = parse(
+    argv,
+    {
+      model: { type: 'string' },
+      rul: { type: 'string' },
+      'label-column': { type: 'string' },
+      horizon: { type: 'string' },
+      baseline: { type: 'string' },
+      json: { type: 'boolean' },
+      entry: { type: 'string' },
+    },
+    USAGE,
+  );
   if (values.help) return out(USAGE);
   const file = oneFile(positionals, USAGE);
   if (!values.model) throw new UsageError(`evaluate needs --model model.json\nusage: ${USAGE}`);
@@ -28,18 +38,31 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
   const { scores, flags } = loaded.scoreDataset(ds);
   loaded.dispose();
   const alarm = model.alarm ?? SINGLE_READING;
-  const ev = evaluateScores(ds, scores, flags, { horizon, labelColumn: values['label-column'], baseline: parseBaseline(baselineSpec), alarm });
+  const ev = evaluateScores(ds, scores, flags, {
+    horizon,
+    labelColumn: values['label-column'],
+    baseline: parseBaseline(baselineSpec),
+    alarm,
+  });
   if (values.json) return out(JSON.stringify({ ...ev, baseline: baselineSpec, alarm }, null, 2));
   const truth = ev.truth === 'rul' ? `degraded = RUL <= ${horizon} cycles, healthy = baseline ${baselineSpec}` : `label column`;
-  out(`${ds.name}: ${ev.readings} readings compared, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}; alarm ${alarm.k} of ${alarm.n}`);
+  out(
+    `${ds.name}: ${ev.readings} readings compared, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}; alarm ${alarm.k} of ${alarm.n}`,
+  );
   const rows = [
-    ['ROC AUC', formatNumber(ev.rocAuc)], ['PR AUC', formatNumber(ev.prAuc)],
-    ['alarm precision', formatNumber(ev.precision)], ['alarm recall', formatNumber(ev.recall)], ['alarm F1', formatNumber(ev.f1)],
+    ['ROC AUC', formatNumber(ev.rocAuc)],
+    ['PR AUC', formatNumber(ev.prAuc)],
+    ['alarm precision', formatNumber(ev.precision)],
+    ['alarm recall', formatNumber(ev.recall)],
+    ['alarm F1', formatNumber(ev.f1)],
   ];
   if (ev.units) {
     rows.push(
-      ['units', String(ev.units.count)], ['units warned', String(ev.units.warned)], ['units never warned', String(ev.units.neverWarned)],
-      ['median lead time (cycles)', formatNumber(ev.units.medianLeadTime, 1)], ['10th pct lead time (cycles)', formatNumber(ev.units.p10LeadTime, 1)],
+      ['units', String(ev.units.count)],
+      ['units warned', String(ev.units.warned)],
+      ['units never warned', String(ev.units.neverWarned)],
+      ['median lead time (cycles)', formatNumber(ev.units.medianLeadTime, 1)],
+      ['10th pct lead time (cycles)', formatNumber(ev.units.p10LeadTime, 1)],
       [`false alarms per unit (raised in baseline ${baselineSpec})`, formatNumber(ev.units.falseAlarmsPerUnit, 3)],
     );
   }

@@ -14,7 +14,9 @@ export function readBytes(path: string, what = 'file'): Uint8Array {
     size = st.size;
   } catch (e) {
     if (e instanceof DataError) throw e;
-    throw new DataError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new DataError(
+      `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
   if (size === 0) throw new DataError(`${path}: the ${what} is empty`);
   return readFileSync(path);

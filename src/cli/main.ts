@@ -42,17 +42,43 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'profile': await profileCommand(rest, io.out); break;
-      case 'train': await trainCommand(rest, getEngine, io.out, io.err); break;
-      case 'score': await scoreCommand(rest, getEngine, io.out, io.err); break;
-      case 'evaluate': await evaluateCommand(rest, getEngine, io.out); break;
-      case 'replay': await replayCommand(rest, io.out, io.err); break;
-      case 'consume': await consumeCommand(rest, getEngine, io.out, io.err); break;
-      case 'cosmos-setup': await cosmosSetupCommand(rest, io.out); break;
-      case 'publish-model': await publishModelCommand(rest, io.out); break;
-      case 'models': await listModelsCommand(rest, io.out); break;
-      case undefined: case '--help': case '-h': case 'help': io.out(HELP); return command === undefined ? 2 : 0;
-      default: throw new UsageError(`unknown command "${command}"; commands: profile, train, score, evaluate, replay, consume, cosmos-setup, publish-model, models`);
+      case 'profile':
+        await profileCommand(rest, io.out);
+        break;
+      case 'train':
+        await trainCommand(rest, getEngine, io.out, io.err);
+        break;
+      case 'score':
+        await scoreCommand(rest, getEngine, io.out, io.err);
+        break;
+      case 'evaluate':
+        await evaluateCommand(rest, getEngine, io.out);
+        break;
+      case 'replay':
+        await replayCommand(rest, io.out, io.err);
+        break;
+      case 'consume':
+        await consumeCommand(rest, getEngine, io.out, io.err);
+        break;
+      case 'cosmos-setup':
+        await cosmosSetupCommand(rest, io.out);
+        break;
+      case 'publish-model':
+        await publishModelCommand(rest, io.out);
+        break;
+      case 'models':
+        await listModelsCommand(rest, io.out);
+        break;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.out(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(
+          `unknown command "${command}"; commands: profile, train, score, evaluate, replay, consume, cosmos-setup, publish-model, models`,
+        );
     }
     return 0;
   } catch (e) {

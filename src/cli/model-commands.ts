@@ -37,8 +37,12 @@ export async function listModelsCommand(argv: string[], out: (s: string) => void
       throw reachError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
     });
     if (!models.length) return out(`no models published in ${settings.database}/${settings.modelsContainer}`);
-    out(renderTable(['version', 'published', 'model', 'kind', 'features', 'note'],
-      models.map((m) => [m.id, m.created, m.model_id, m.kind, String(m.features), m.note ?? ''])));
+    out(
+      renderTable(
+        ['version', 'published', 'model', 'kind', 'features', 'note'],
+        models.map((m) => [m.id, m.created, m.model_id, m.kind, String(m.features), m.note ?? '']),
+      ),
+    );
   } finally {
     client.dispose();
   }

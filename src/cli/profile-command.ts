@@ -12,10 +12,19 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
   const profile = profileDataset(ds);
   if (values.json) return out(JSON.stringify({ name: ds.name, format: ds.format, notes: ds.notes, ...profile }, null, 2));
   const rows = profile.columns.map((c) => [
-    c.name, c.role, String(c.count), String(c.missing + c.nonNumeric), formatNumber(c.min), formatNumber(c.max),
-    formatNumber(c.mean), formatNumber(c.std), c.distinct >= 10000 ? '10000+' : String(c.distinct),
-    [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && `flat ${c.longestFlatRun}`].filter(Boolean).join(',') || '-',
-    c.feature ? 'yes' : 'no', c.reason,
+    c.name,
+    c.role,
+    String(c.count),
+    String(c.missing + c.nonNumeric),
+    formatNumber(c.min),
+    formatNumber(c.max),
+    formatNumber(c.mean),
+    formatNumber(c.std),
+    c.distinct >= 10000 ? '10000+' : String(c.distinct),
+    [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && `flat ${c.longestFlatRun}`].filter(Boolean).join(',') ||
+      '-',
+    c.feature ? 'yes' : 'no',
+    c.reason,
   ]);
   out(`${ds.name}: ${ds.format}, ${profile.rows} rows, ${profile.units} units, ${profile.columns.length} columns`);
   ds.notes.forEach((n) => out(`note: ${n}`));

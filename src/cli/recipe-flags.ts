@@ -23,13 +23,17 @@ type Values = Partial<Record<keyof typeof RECIPE_OPTIONS, string>>;
 export function recipeFromFlags(v: Values, hasUnits: boolean): RecipeChoice | undefined {
   const preset = v.recipe ?? (hasUnits ? 'default' : 'raw');
   if (preset !== 'default' && preset !== 'raw') throw new UsageError(`--recipe is default or raw, got "${preset}"`);
-  const base: RecipeChoice = preset === 'default'
-    ? structuredClone(DEFAULT_QUALITY.recipe)
-    : { unitBaseline: 0, window: { size: 1, stats: ['value'] }, regimes: 'off' };
+  const base: RecipeChoice =
+    preset === 'default'
+      ? structuredClone(DEFAULT_QUALITY.recipe)
+      : { unitBaseline: 0, window: { size: 1, stats: ['value'] }, regimes: 'off' };
   if (v['unit-baseline'] !== undefined) base.unitBaseline = num(v['unit-baseline'], '--unit-baseline', 0);
   if (v.window !== undefined) base.window = { ...base.window, size: num(v.window, '--window', 1) };
   if (v.stats !== undefined) {
-    const stats = v.stats.split(',').map((s) => s.trim()).filter(Boolean);
+    const stats = v.stats
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = stats.filter((s) => !(s in STAT_BITS));
     if (bad.length || stats.length === 0) throw new UsageError(`--stats takes some of value,mean,std,slope; got "${v.stats}"`);
     base.window = { ...base.window, stats: stats as WindowStat[] };

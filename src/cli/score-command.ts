@@ -8,10 +8,22 @@ import { readDataset, readModel, writeText } from './files.js';
 
 const USAGE = 'isoscope score <file> --model model.json [-o scores.csv] [--timings] [--entry name]';
 
-export async function scoreCommand(argv: string[], engine: () => Promise<WasmEngine>, out: (s: string) => void, err: (s: string) => void): Promise<void> {
-  const { values, positionals } = parse(argv, {
-    model: { type: 'string' }, output: { type: 'string', short: 'o' }, timings: { type: 'boolean' }, entry: { type: 'string' },
-  }, USAGE);
+export async function scoreCommand(
+  argv: string[],
+  engine: () => Promise<WasmEngine>,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<void> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      model: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      timings: { type: 'boolean' },
+      entry: { type: 'string' },
+    },
+    USAGE,
+  );
   if (values.help) return out(USAGE);
   const file = oneFile(positionals, USAGE);
   if (!values.model) throw new UsageError(`score needs --model model.json\nusage: ${USAGE}`);
@@ -28,13 +40,30 @@ export async function scoreCommand(argv: string[], engine: () => Promise<WasmEng
   const time = columnByRole(ds, 'time');
   // With units, each reading also gets its unit's alarm state under the model's k-of-n rule.
   const alarm = unit ? alarmTrace(ds, flags, model.alarm ?? SINGLE_READING, scores).state : undefined;
-  const header = ['row', ...(unit ? [unit.name] : []), ...(time ? [time.name] : []), 'score', 'decision', 'is_anomaly', ...(alarm ? ['alarm'] : [])];
+  const header = [
+    'row',
+    ...(unit ? [unit.name] : []),
+    ...(time ? [time.name] : []),
+    'score',
+    'decision',
+    'is_anomaly',
+    ...(alarm ? ['alarm'] : []),
+  ];
   const lines: string[] = [header.join(',')];
   for (let i = 0; i < ds.rows; i++) {
     const s = scores[i];
     const scored = !Number.isNaN(s);
-    lines.push([i, ...(unit ? [cell(unit.values[i])] : []), ...(time ? [cell(time.values[i])] : []),
-      scored ? s : '', scored ? s - model.threshold.offset : '', scored ? flags[i] : '', ...(alarm ? [alarm[i]] : [])].join(','));
+    lines.push(
+      [
+        i,
+        ...(unit ? [cell(unit.values[i])] : []),
+        ...(time ? [cell(time.values[i])] : []),
+        scored ? s : '',
+        scored ? s - model.threshold.offset : '',
+        scored ? flags[i] : '',
+        ...(alarm ? [alarm[i]] : []),
+      ].join(','),
+    );
   }
   const csv = `${lines.join('\n')}\n`;
   if (values.output) writeText(values.output, csv);

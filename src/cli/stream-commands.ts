@@ -13,7 +13,11 @@ const REPLAY = 'isoscope replay <file> --to eventhub [--rate N] [--limit N] [--h
 const SETUP = 'isoscope cosmos-setup';
 
 export async function replayCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<void> {
-  const { values, positionals } = parse(argv, { to: { type: 'string' }, rate: { type: 'string' }, limit: { type: 'string' }, hub: { type: 'string' }, entry: { type: 'string' } }, REPLAY);
+  const { values, positionals } = parse(
+    argv,
+    { to: { type: 'string' }, rate: { type: 'string' }, limit: { type: 'string' }, hub: { type: 'string' }, entry: { type: 'string' } },
+    REPLAY,
+  );
   if (values.help) return out(REPLAY);
   if (values.to !== 'eventhub') throw new UsageError(`replay needs --to eventhub\nusage: ${REPLAY}`);
   loadDotEnv();
@@ -32,7 +36,9 @@ export async function replayCommand(argv: string[], out: (s: string) => void, er
     });
     let last = 0;
     const sent = await publishDataset(producer, ds, {
-      rate, limit: values.limit ? num(values.limit, '--limit', 0) : undefined, signal: abort.signal,
+      rate,
+      limit: values.limit ? num(values.limit, '--limit', 0) : undefined,
+      signal: abort.signal,
       onProgress: (n, total) => {
         if (Date.now() - last > 1000) {
           last = Date.now();
@@ -62,4 +68,3 @@ export async function cosmosSetupCommand(argv: string[], out: (s: string) => voi
     client.dispose();
   }
 }
-

@@ -6,18 +6,37 @@ import { RECIPE_OPTIONS, alarmFromFlags, contaminationFromFlags, recipeFromFlags
 import { UsageError } from './errors.js';
 import { readDataset, writeText } from './files.js';
 
-const USAGE = 'isoscope train <file> [--features a,b] [--exclude c] [--baseline all|first:30|first:50%] [--trees 100] '
-  + '[--max-samples auto] [--max-features 1.0] [--bootstrap] [--contamination auto|0.002 | --threshold-quantile 0.998] [--seed 42] '
-  + '[--recipe default|raw] [--unit-baseline 20] [--window 5] [--stats mean,std,slope,value] [--regimes auto|off] '
-  + '[--alarm 5/8] [--alarm-clear 1] [--extension-level N|full] [--rul RUL_file] [--entry name] -o model.json';
+const USAGE =
+  'isoscope train <file> [--features a,b] [--exclude c] [--baseline all|first:30|first:50%] [--trees 100] ' +
+  '[--max-samples auto] [--max-features 1.0] [--bootstrap] [--contamination auto|0.002 | --threshold-quantile 0.998] [--seed 42] ' +
+  '[--recipe default|raw] [--unit-baseline 20] [--window 5] [--stats mean,std,slope,value] [--regimes auto|off] ' +
+  '[--alarm 5/8] [--alarm-clear 1] [--extension-level N|full] [--rul RUL_file] [--entry name] -o model.json';
 
-export async function trainCommand(argv: string[], engine: () => Promise<WasmEngine>, out: (s: string) => void, err: (s: string) => void): Promise<void> {
-  const { values, positionals } = parse(argv, {
-    features: { type: 'string' }, exclude: { type: 'string' }, baseline: { type: 'string' }, trees: { type: 'string' },
-    'max-samples': { type: 'string' }, 'max-features': { type: 'string' }, bootstrap: { type: 'boolean' },
-    seed: { type: 'string' }, output: { type: 'string', short: 'o' }, 'extension-level': { type: 'string' },
-    rul: { type: 'string' }, entry: { type: 'string' }, ...RECIPE_OPTIONS,
-  }, USAGE);
+export async function trainCommand(
+  argv: string[],
+  engine: () => Promise<WasmEngine>,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<void> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      features: { type: 'string' },
+      exclude: { type: 'string' },
+      baseline: { type: 'string' },
+      trees: { type: 'string' },
+      'max-samples': { type: 'string' },
+      'max-features': { type: 'string' },
+      bootstrap: { type: 'boolean' },
+      seed: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      'extension-level': { type: 'string' },
+      rul: { type: 'string' },
+      entry: { type: 'string' },
+      ...RECIPE_OPTIONS,
+    },
+    USAGE,
+  );
   if (values.help) return out(USAGE);
   const file = oneFile(positionals, USAGE);
   if (!values.output) throw new UsageError(`train needs -o model.json\nusage: ${USAGE}`);
@@ -35,15 +54,26 @@ export async function trainCommand(argv: string[], engine: () => Promise<WasmEng
     contamination: contaminationFromFlags(values),
     seed: num(values.seed, '--seed', 42),
     ...(values['extension-level'] !== undefined
-      ? { extensionLevel: values['extension-level'] === 'full' ? 'full' as const : num(values['extension-level'], '--extension-level', 0) }
+      ? {
+          extensionLevel: values['extension-level'] === 'full' ? ('full' as const) : num(values['extension-level'], '--extension-level', 0),
+        }
       : {}),
   };
-  const result = await trainModel(await engine(), ds, { features: list(values.features), exclude: list(values.exclude), baseline, params, recipe, alarm });
+  const result = await trainModel(await engine(), ds, {
+    features: list(values.features),
+    exclude: list(values.exclude),
+    baseline,
+    params,
+    recipe,
+    alarm,
+  });
   writeText(values.output, JSON.stringify(result.model));
   if (result.droppedMissing) err(`isoscope: ${result.droppedMissing} baseline row(s) with a missing feature were left out of training`);
   const m = result.model;
   const r = m.recipe;
-  err(`isoscope: trained ${params.trees} trees on ${result.trainingRows} rows (baseline ${m.training.baseline}) × ${m.features.length} features `
-    + `(${r ? `${r.inputs.length} inputs${r.regimes ? `, ${r.regimes.centers.length} operating regimes` : ''}${r.unitBaseline ? `, own-unit baseline ${r.unitBaseline}` : ''}, window ${r.window.size} ${r.window.stats.join('/')}` : m.features.join(', ')}) `
-    + `${m.forest.kind === 'extended-isolation-forest' ? `, hyperplane splits (extension level ${m.forest.extensionLevel})` : ''} in ${result.trainMs.toFixed(0)} ms; contamination ${m.threshold.contamination}, offset ${m.threshold.offset.toFixed(6)}; alarm ${alarm.k} of ${alarm.n}; wrote ${values.output}`);
+  err(
+    `isoscope: trained ${params.trees} trees on ${result.trainingRows} rows (baseline ${m.training.baseline}) × ${m.features.length} features ` +
+      `(${r ? `${r.inputs.length} inputs${r.regimes ? `, ${r.regimes.centers.length} operating regimes` : ''}${r.unitBaseline ? `, own-unit baseline ${r.unitBaseline}` : ''}, window ${r.window.size} ${r.window.stats.join('/')}` : m.features.join(', ')}) ` +
+      `${m.forest.kind === 'extended-isolation-forest' ? `, hyperplane splits (extension level ${m.forest.extensionLevel})` : ''} in ${result.trainMs.toFixed(0)} ms; contamination ${m.threshold.contamination}, offset ${m.threshold.offset.toFixed(6)}; alarm ${alarm.k} of ${alarm.n}; wrote ${values.output}`,
+  );
 }

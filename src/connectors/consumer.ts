@@ -2,7 +2,15 @@
 // model's stream path (window state per unit: a unit's readings stay ordered on one
 // partition), applies the model's alarm rule, writes enriched documents to Cosmos DB and
 // checkpoints only after the write is acknowledged.
-import { EventHubConsumerClient, earliestEventPosition, type CheckpointStore, type EventPosition, type PartitionContext, type ReceivedEventData, type Subscription } from '@azure/event-hubs';
+import {
+  EventHubConsumerClient,
+  earliestEventPosition,
+  type CheckpointStore,
+  type EventPosition,
+  type PartitionContext,
+  type ReceivedEventData,
+  type Subscription,
+} from '@azure/event-hubs';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { LoadedModel } from '../model/loaded-model.js';
 import { KofN } from '../alarms/k-of-n.js';
@@ -56,17 +64,26 @@ export class Consumer {
 
   start(): void {
     const { hub } = this.opts;
-    const clientOptions = this.opts.loadBalancing ? { loadBalancingOptions: { strategy: 'balanced' as const, ...this.opts.loadBalancing } } : {};
+    const clientOptions = this.opts.loadBalancing
+      ? { loadBalancingOptions: { strategy: 'balanced' as const, ...this.opts.loadBalancing } }
+      : {};
     this.client = this.opts.checkpointStore
       ? new EventHubConsumerClient(hub.consumerGroup, hub.connectionString, hub.hub, this.opts.checkpointStore, clientOptions)
       : new EventHubConsumerClient(hub.consumerGroup, hub.connectionString, hub.hub, clientOptions);
-    this.subscription = this.client.subscribe({
-      processEvents: (events, context) => this.process(events, context),
-      processError: async (err) => {
-        this.opts.metrics.healthy = false;
-        this.opts.log?.(`isoscope consume: ${redact((err as Error).message)} (retrying)`);
+    this.subscription = this.client.subscribe(
+      {
+        processEvents: (events, context) => this.process(events, context),
+        processError: async (err) => {
+          this.opts.metrics.healthy = false;
+          this.opts.log?.(`isoscope consume: ${redact((err as Error).message)} (retrying)`);
+        },
       },
-    }, { startPosition: this.opts.startPosition ?? earliestEventPosition, maxBatchSize: this.opts.maxBatchSize ?? 500, maxWaitTimeInSeconds: 1 });
+      {
+        startPosition: this.opts.startPosition ?? earliestEventPosition,
+        maxBatchSize: this.opts.maxBatchSize ?? 500,
+        maxWaitTimeInSeconds: 1,
+      },
+    );
   }
 
   /** A newer model: later readings are scored with it (window and alarm state start fresh). */

@@ -11,7 +11,14 @@ export async function setupCosmos(client: CosmosClient, s: CosmosSettings): Prom
   await database.containers.createIfNotExists({
     id: s.container,
     partitionKey: { paths: ['/unit_number'] },
-    indexingPolicy: { compositeIndexes: [[{ path: '/unit_number', order: 'ascending' }, { path: '/time_in_cycles', order: 'ascending' }]] },
+    indexingPolicy: {
+      compositeIndexes: [
+        [
+          { path: '/unit_number', order: 'ascending' },
+          { path: '/time_in_cycles', order: 'ascending' },
+        ],
+      ],
+    },
   });
   done.push(`container ${s.container} (partition key /unit_number, composite index unit_number ASC, time_in_cycles ASC)`);
   await database.containers.createIfNotExists({ id: s.modelsContainer, partitionKey: { paths: ['/id'] } });

@@ -13,7 +13,6 @@ export interface SinkOptions {
   onRetry?: (failed: number, waitMs: number) => void;
 }
 
-
 const TRANSIENT = new Set([408, 429, 449, 500, 502, 503, 504]);
 
 export class CosmosSink {
@@ -24,7 +23,12 @@ export class CosmosSink {
 
   constructor(container: Container, opts: SinkOptions = {}) {
     this.container = container;
-    this.opts = { chunk: opts.chunk ?? 100, concurrency: opts.concurrency ?? 4, maxAttempts: opts.maxAttempts ?? 12, onRetry: opts.onRetry };
+    this.opts = {
+      chunk: opts.chunk ?? 100,
+      concurrency: opts.concurrency ?? 4,
+      maxAttempts: opts.maxAttempts ?? 12,
+      onRetry: opts.onRetry,
+    };
   }
 
   /** Resolves when every document is stored; a unit's documents are idempotent upserts, so order between chunks does not matter. */
@@ -41,13 +45,20 @@ export class CosmosSink {
   private async writeChunk(docs: ScoredDocument[]): Promise<void> {
     let pending = docs;
     for (let attempt = 1; pending.length; attempt++) {
-      const ops = pending.map((d) => ({ operationType: 'Upsert', partitionKey: d.unit_number, resourceBody: d })) as unknown as OperationInput[];
+      const ops = pending.map((d) => ({
+        operationType: 'Upsert',
+        partitionKey: d.unit_number,
+        resourceBody: d,
+      })) as unknown as OperationInput[];
       let failed: ScoredDocument[] = [];
       let waitMs = 0;
       try {
         const results = await this.container.items.executeBulkOperations(ops as never);
         results.forEach((r, i) => {
-          const res = r as { response?: { statusCode?: number; retryAfterMilliseconds?: number }; error?: { code?: number; retryAfterInMs?: number } };
+          const res = r as {
+            response?: { statusCode?: number; retryAfterMilliseconds?: number };
+            error?: { code?: number; retryAfterInMs?: number };
+          };
           const status = res.response?.statusCode ?? res.error?.code ?? 500;
           if (status >= 200 && status < 300) {
             this.written++;
@@ -64,7 +75,8 @@ export class CosmosSink {
         waitMs = err.retryAfterInMs ?? 0;
       }
       if (!failed.length) return;
-      if (attempt >= this.opts.maxAttempts) throw new Error(`Cosmos DB kept failing: ${failed.length} document(s) not written after ${attempt} attempts`);
+      if (attempt >= this.opts.maxAttempts)
+        throw new Error(`Cosmos DB kept failing: ${failed.length} document(s) not written after ${attempt} attempts`);
       const backoff = Math.max(waitMs, Math.min(5000, 50 * 2 ** attempt));
       this.retries += failed.length;
       this.opts.onRetry?.(failed.length, backoff);

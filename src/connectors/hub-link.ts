@@ -2,7 +2,15 @@
 // live scorer (the same path as replay), hands scored documents to the persist outbox,
 // and only then checkpoints, so a dropped connection or a reload resumes after the last
 // event that was scored and kept. Runs in the engine worker.
-import { EventHubConsumerClient, RetryMode, type CheckpointStore, type EventPosition, type PartitionContext, type ReceivedEventData, type Subscription } from '@azure/event-hubs';
+import {
+  EventHubConsumerClient,
+  RetryMode,
+  type CheckpointStore,
+  type EventPosition,
+  type PartitionContext,
+  type ReceivedEventData,
+  type Subscription,
+} from '@azure/event-hubs';
 import type { LiveScorer } from '../stream/live-scorer.js';
 import type { LoadedModel } from '../model/loaded-model.js';
 import { LiveBuffer } from '../stream/live-buffer.js';
@@ -60,12 +68,15 @@ export class HubLink {
       throw new Error(failureLine(`event hub ${hub.hub}`, e));
     }
     this.status.partitions = ids.map((id) => ({ id, state: 'connecting', received: 0 }));
-    this.subscription = this.client.subscribe({
-      processInitialize: async (ctx) => this.partition(ctx.partitionId, { state: 'connected', error: undefined }),
-      processClose: async (_reason, ctx) => this.partition(ctx.partitionId, { state: 'closed' }),
-      processEvents: (events, ctx) => this.process(events, ctx),
-      processError: async (err, ctx) => this.fault(err, ctx),
-    }, { startPosition: this.opts.startPosition, maxBatchSize: 1000, maxWaitTimeInSeconds: 1, trackLastEnqueuedEventProperties: true });
+    this.subscription = this.client.subscribe(
+      {
+        processInitialize: async (ctx) => this.partition(ctx.partitionId, { state: 'connected', error: undefined }),
+        processClose: async (_reason, ctx) => this.partition(ctx.partitionId, { state: 'closed' }),
+        processEvents: (events, ctx) => this.process(events, ctx),
+        processError: async (err, ctx) => this.fault(err, ctx),
+      },
+      { startPosition: this.opts.startPosition, maxBatchSize: 1000, maxWaitTimeInSeconds: 1, trackLastEnqueuedEventProperties: true },
+    );
     this.timer = setInterval(() => this.flush(), UPDATE_MS);
     return ids;
   }
@@ -90,20 +101,42 @@ export class HubLink {
       if (n) this.status.missing = { ...this.status.missing, [inputs[f]]: (this.status.missing?.[inputs[f]] ?? 0) + n };
     });
     const n = events.length;
-    const { scores, flags } = scorer.score(decoded.block, inputs.length, decoded.units, decoded.times, this.seq, arrivedAt, this.buffer.alerts);
+    const { scores, flags } = scorer.score(
+      decoded.block,
+      inputs.length,
+      decoded.units,
+      decoded.times,
+      this.seq,
+      arrivedAt,
+      this.buffer.alerts,
+    );
     this.buffer.add(this.seq, decoded.units, scores, flags, n);
     this.seq += n;
     if (this.opts.persist?.enabled()) {
       const scoredAt = new Date().toISOString();
-      await this.opts.persist.add(bodies.map((body, i) => scoredDocument(body, decoded, inputs, i,
-        { score: scores[i], flag: flags[i], alarm: scorer.debounce.inAlarm(decoded.units[i]) }, this.opts.model, scoredAt)));
+      await this.opts.persist.add(
+        bodies.map((body, i) =>
+          scoredDocument(
+            body,
+            decoded,
+            inputs,
+            i,
+            { score: scores[i], flag: flags[i], alarm: scorer.debounce.inAlarm(decoded.units[i]) },
+            this.opts.model,
+            scoredAt,
+          ),
+        ),
+      );
     }
     const last = events[n - 1];
     await ctx.updateCheckpoint(last);
     const tail = ctx.lastEnqueuedEventProperties?.sequenceNumber;
     const p = this.status.partitions.find((x) => x.id === ctx.partitionId);
     this.partition(ctx.partitionId, {
-      state: 'connected', error: undefined, lastSequence: last.sequenceNumber, received: (p?.received ?? 0) + n,
+      state: 'connected',
+      error: undefined,
+      lastSequence: last.sequenceNumber,
+      received: (p?.received ?? 0) + n,
       lag: tail !== undefined ? Math.max(0, tail - last.sequenceNumber) : undefined,
     });
     if (this.status.state !== 'live') {

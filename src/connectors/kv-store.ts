@@ -35,7 +35,8 @@ export const kv = {
   delete: (store: StoreName, key: IDBValidKey | IDBKeyRange) => tx(store, 'readwrite', (s) => s.delete(key)).then(() => undefined),
   /** Keys in order, optionally within a range (e.g. one hub's checkpoints). */
   keys: (store: StoreName, range?: IDBKeyRange) => tx<IDBValidKey[]>(store, 'readonly', (s) => s.getAllKeys(range)).then((k) => k ?? []),
-  values: <T>(store: StoreName, range?: IDBKeyRange, count?: number) => tx<T[]>(store, 'readonly', (s) => s.getAll(range, count) as IDBRequest<T[]>).then((v) => v ?? []),
+  values: <T>(store: StoreName, range?: IDBKeyRange, count?: number) =>
+    tx<T[]>(store, 'readonly', (s) => s.getAll(range, count) as IDBRequest<T[]>).then((v) => v ?? []),
 };
 
 /** All keys that start with `prefix` (string keys). */

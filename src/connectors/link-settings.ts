@@ -23,21 +23,30 @@ export interface CheckedHub extends HubSettings {
 export function checkHubForm(form: HubForm, now = Date.now()): CheckedHub {
   const field = 'Event Hubs connection string';
   const connectionString = form.connectionString.trim();
-  if (!connectionString) throw new SettingsError(`${field} is empty: paste Endpoint=sb://…;SharedAccessSignature=… (or a key-based string)`);
+  if (!connectionString)
+    throw new SettingsError(`${field} is empty: paste Endpoint=sb://…;SharedAccessSignature=… (or a key-based string)`);
   const fields = parseHubConnectionString(connectionString, field);
   const sas = fields.SharedAccessSignature;
   if (sas !== undefined) {
     const expiry = /[?&\s]se=(\d+)/.exec(` ${sas}`);
-    if (!/sr=/.test(sas) || !/sig=/.test(sas) || !expiry) throw new SettingsError(`${field}: the SharedAccessSignature must be a token like "SharedAccessSignature sr=…&sig=…&se=…&skn=…"`);
+    if (!/sr=/.test(sas) || !/sig=/.test(sas) || !expiry)
+      throw new SettingsError(`${field}: the SharedAccessSignature must be a token like "SharedAccessSignature sr=…&sig=…&se=…&skn=…"`);
     const at = Number(expiry[1]) * 1000;
     if (at <= now) throw new SettingsError(`${field}: the SAS token expired at ${new Date(at).toISOString()}; ask for a new one`);
   }
   const hub = (form.hub ?? '').trim() || fields.EntityPath;
   if (!hub) throw new SettingsError('Event hub name is empty: fill it in, or use a connection string with EntityPath=…');
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/.test(hub)) throw new SettingsError(`Event hub name "${hub}" is not a valid name (letters, digits, . _ -)`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/.test(hub))
+    throw new SettingsError(`Event hub name "${hub}" is not a valid name (letters, digits, . _ -)`);
   const consumerGroup = (form.consumerGroup ?? '').trim() || ENV_DEFAULTS.EVENTHUB_CONSUMER_GROUP;
-  return { connectionString, hub, consumerGroup, namespace: fields.Endpoint.replace(/^sb:\/\//, '').replace(/\/.*$/, ''),
-    keyBased: sas === undefined, startPosition: startPosition(form.start) };
+  return {
+    connectionString,
+    hub,
+    consumerGroup,
+    namespace: fields.Endpoint.replace(/^sb:\/\//, '').replace(/\/.*$/, ''),
+    keyBased: sas === undefined,
+    startPosition: startPosition(form.start),
+  };
 }
 
 export function startPosition(start: string): EventPosition {
@@ -60,7 +69,8 @@ const COSMOS_ID = /^[^/\\?#]{1,255}$/;
 
 export function checkCosmosForm(form: CosmosForm): CosmosSettings {
   const endpoint = form.endpoint.trim();
-  if (!/^https?:\/\/[^/\s]+/.test(endpoint)) throw new SettingsError('Cosmos DB endpoint must be an http(s) URL, like https://<account>.documents.azure.com:443/');
+  if (!/^https?:\/\/[^/\s]+/.test(endpoint))
+    throw new SettingsError('Cosmos DB endpoint must be an http(s) URL, like https://<account>.documents.azure.com:443/');
   const key = form.key.trim();
   if (!key) throw new SettingsError('Cosmos DB key or resource token is empty');
   const names = {
@@ -80,7 +90,11 @@ export function cosmosClientFor(s: CosmosSettings): CosmosClient {
   if (/^type=resource&/.test(s.key)) {
     const token = s.key;
     const paths = [`dbs/${s.database}`, `dbs/${s.database}/colls/${s.container}`, `dbs/${s.database}/colls/${s.modelsContainer}`];
-    return new CosmosClient({ endpoint: s.endpoint, resourceTokens: Object.fromEntries(paths.map((p) => [p, token])), connectionPolicy: discovery });
+    return new CosmosClient({
+      endpoint: s.endpoint,
+      resourceTokens: Object.fromEntries(paths.map((p) => [p, token])),
+      connectionPolicy: discovery,
+    });
   }
   return new CosmosClient({ endpoint: s.endpoint, key: s.key, connectionPolicy: discovery });
 }

@@ -24,12 +24,23 @@ export class Metrics {
 
   render(): string {
     const lines = [
-      '# HELP iot_anomaly_predictions_total Readings scored.', '# TYPE iot_anomaly_predictions_total counter', `iot_anomaly_predictions_total ${this.predictions}`,
-      '# HELP iot_anomaly_anomalies_total Readings flagged anomalous.', '# TYPE iot_anomaly_anomalies_total counter', `iot_anomaly_anomalies_total ${this.anomalies}`,
-      '# HELP iot_anomaly_unscored_total Readings with a missing feature, not scored.', '# TYPE iot_anomaly_unscored_total counter', `iot_anomaly_unscored_total ${this.unscored}`,
-      '# HELP iot_anomaly_write_retries_total Documents retried after a transient Cosmos DB failure.', '# TYPE iot_anomaly_write_retries_total counter', `iot_anomaly_write_retries_total ${this.writeRetries}`,
-      '# HELP iot_anomaly_end_to_end_lag_seconds Enqueue to stored, latest batch.', '# TYPE iot_anomaly_end_to_end_lag_seconds gauge', `iot_anomaly_end_to_end_lag_seconds ${this.lagSeconds}`,
-      '# HELP iot_anomaly_scoring_latency_seconds Scoring time per batch.', '# TYPE iot_anomaly_scoring_latency_seconds histogram',
+      '# HELP iot_anomaly_predictions_total Readings scored.',
+      '# TYPE iot_anomaly_predictions_total counter',
+      `iot_anomaly_predictions_total ${this.predictions}`,
+      '# HELP iot_anomaly_anomalies_total Readings flagged anomalous.',
+      '# TYPE iot_anomaly_anomalies_total counter',
+      `iot_anomaly_anomalies_total ${this.anomalies}`,
+      '# HELP iot_anomaly_unscored_total Readings with a missing feature, not scored.',
+      '# TYPE iot_anomaly_unscored_total counter',
+      `iot_anomaly_unscored_total ${this.unscored}`,
+      '# HELP iot_anomaly_write_retries_total Documents retried after a transient Cosmos DB failure.',
+      '# TYPE iot_anomaly_write_retries_total counter',
+      `iot_anomaly_write_retries_total ${this.writeRetries}`,
+      '# HELP iot_anomaly_end_to_end_lag_seconds Enqueue to stored, latest batch.',
+      '# TYPE iot_anomaly_end_to_end_lag_seconds gauge',
+      `iot_anomaly_end_to_end_lag_seconds ${this.lagSeconds}`,
+      '# HELP iot_anomaly_scoring_latency_seconds Scoring time per batch.',
+      '# TYPE iot_anomaly_scoring_latency_seconds histogram',
     ];
     let cumulative = 0;
     LATENCY_BUCKETS.forEach((b, i) => {
@@ -37,8 +48,11 @@ export class Metrics {
       lines.push(`iot_anomaly_scoring_latency_seconds_bucket{le="${b}"} ${cumulative}`);
     });
     cumulative += this.buckets[LATENCY_BUCKETS.length];
-    lines.push(`iot_anomaly_scoring_latency_seconds_bucket{le="+Inf"} ${cumulative}`, `iot_anomaly_scoring_latency_seconds_sum ${this.latencySum}`,
-      `iot_anomaly_scoring_latency_seconds_count ${this.latencyCount}`);
+    lines.push(
+      `iot_anomaly_scoring_latency_seconds_bucket{le="+Inf"} ${cumulative}`,
+      `iot_anomaly_scoring_latency_seconds_sum ${this.latencySum}`,
+      `iot_anomaly_scoring_latency_seconds_count ${this.latencyCount}`,
+    );
     return `${lines.join('\n')}\n`;
   }
 

@@ -33,7 +33,12 @@ export async function publishModel(container: Container, model: ModelJson, note?
   let version = (await latestVersion(container)) + 1;
   for (let race = 0; race < MAX_RACES; race++, version++) {
     const doc: PublishedModel = {
-      id: `v${version}`, version, created: new Date().toISOString(), model_id: model.id, model, metrics: model.metrics,
+      id: `v${version}`,
+      version,
+      created: new Date().toISOString(),
+      model_id: model.id,
+      model,
+      metrics: model.metrics,
       ...(note ? { note } : {}),
     };
     try {
@@ -48,16 +53,26 @@ export async function publishModel(container: Container, model: ModelJson, note?
 
 /** Newest first, without the (large) forests. */
 export async function listModels(container: Container, top = 50): Promise<PublishedSummary[]> {
-  const { resources } = await container.items.query<PublishedModel>({
-    query: 'SELECT TOP @top c.id, c.version, c.created, c.model_id, c.metrics, c.note, c.model.features, c.model.forest.kind FROM c ORDER BY c.version DESC',
-    parameters: [{ name: '@top', value: top }],
-  }).fetchAll();
+  const { resources } = await container.items
+    .query<PublishedModel>({
+      query:
+        'SELECT TOP @top c.id, c.version, c.created, c.model_id, c.metrics, c.note, c.model.features, c.model.forest.kind FROM c ORDER BY c.version DESC',
+      parameters: [{ name: '@top', value: top }],
+    })
+    .fetchAll();
   return resources.map((r) => {
     const raw = r as unknown as PublishedModel & { features?: string[]; kind?: string };
     // Anyone with write access can put a document here: list what is there without trusting its shape.
-    return { id: String(raw.id), version: Number(raw.version), created: String(raw.created ?? ''), model_id: String(raw.model_id ?? '?'),
-      metrics: raw.metrics ?? {}, ...(raw.note ? { note: String(raw.note) } : {}),
-      features: Array.isArray(raw.features) ? raw.features.length : 0, kind: String(raw.kind ?? '?') };
+    return {
+      id: String(raw.id),
+      version: Number(raw.version),
+      created: String(raw.created ?? ''),
+      model_id: String(raw.model_id ?? '?'),
+      metrics: raw.metrics ?? {},
+      ...(raw.note ? { note: String(raw.note) } : {}),
+      features: Array.isArray(raw.features) ? raw.features.length : 0,
+      kind: String(raw.kind ?? '?'),
+    };
   });
 }
 

@@ -27,7 +27,8 @@ export async function publishDataset(producer: EventHubProducerClient, ds: Datas
   let sent = first;
   while (sent < total) {
     if (opts.signal?.aborted) break;
-    const due = opts.rate > 0 ? Math.min(total, first + Math.floor(((Date.now() - started) / 1000) * opts.rate) + 1) : Math.min(total, sent + 5000);
+    const due =
+      opts.rate > 0 ? Math.min(total, first + Math.floor(((Date.now() - started) / 1000) * opts.rate) + 1) : Math.min(total, sent + 5000);
     if (due <= sent) {
       await new Promise((ok) => setTimeout(ok, TICK_MS));
       continue;

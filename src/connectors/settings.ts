@@ -56,10 +56,12 @@ export function cosmosSettings(env: NodeJS.ProcessEnv): CosmosSettings {
   const endpoint = env.COSMOS_ENDPOINT;
   const key = env.COSMOS_KEY;
   if (!endpoint) throw new SettingsError('set COSMOS_ENDPOINT (environment or .env) to reach Cosmos DB');
-  if (!/^https?:\/\/[^/]+/.test(endpoint)) throw new SettingsError('COSMOS_ENDPOINT must be an http(s) URL, like https://<account>.documents.azure.com:443/');
+  if (!/^https?:\/\/[^/]+/.test(endpoint))
+    throw new SettingsError('COSMOS_ENDPOINT must be an http(s) URL, like https://<account>.documents.azure.com:443/');
   if (!key) throw new SettingsError('set COSMOS_KEY (a key or resource token) to reach Cosmos DB');
   return {
-    endpoint, key,
+    endpoint,
+    key,
     database: env.COSMOS_DATABASE ?? ENV_DEFAULTS.COSMOS_DATABASE,
     container: env.COSMOS_CONTAINER ?? ENV_DEFAULTS.COSMOS_CONTAINER,
     modelsContainer: env.COSMOS_MODELS_CONTAINER ?? ENV_DEFAULTS.COSMOS_MODELS_CONTAINER,
@@ -90,7 +92,12 @@ export function errorLine(e: unknown): string {
 /** The service said no to the key or token (wrong, expired, lacking rights), as opposed to not answering. */
 export function refusedCredentials(e: unknown): boolean {
   const err = lastError(e);
-  return err?.code === 401 || err?.code === 403 || err?.code === 'UnauthorizedError' || /unauthori[sz]ed|forbidden|InvalidSignature|ExpiredToken/i.test(err?.message ?? '');
+  return (
+    err?.code === 401 ||
+    err?.code === 403 ||
+    err?.code === 'UnauthorizedError' ||
+    /unauthori[sz]ed|forbidden|InvalidSignature|ExpiredToken/i.test(err?.message ?? '')
+  );
 }
 
 /** Why a call to `what` failed, in one line without secrets: refused credentials, a missing resource, or no answer. */

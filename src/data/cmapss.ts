@@ -4,7 +4,11 @@ import { ColumnBuilder } from './numbers.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 
 export const CMAPSS_COLUMNS: readonly string[] = [
-  'unit_number', 'time_in_cycles', 'op_setting_1', 'op_setting_2', 'op_setting_3',
+  'unit_number',
+  'time_in_cycles',
+  'op_setting_1',
+  'op_setting_2',
+  'op_setting_3',
   ...Array.from({ length: 21 }, (_, i) => `sensor_${i + 1}`),
 ];
 

@@ -78,8 +78,12 @@ export class CsvParser {
         col.timestamp = true;
         col.role = 'time';
       }
-      if (b.outOfRange) notes.push(`${name}: ${b.outOfRange} value(s) beyond float64 range (e.g. "${b.firstOutOfRange}") are treated as missing`);
-      if (b.nonNumeric && !units) notes.push(`${name}: ${b.nonNumeric} non-numeric cell(s) (first at data row ${(b.firstBad?.row ?? 0) + 1}: "${b.firstBad?.text}") are treated as missing`);
+      if (b.outOfRange)
+        notes.push(`${name}: ${b.outOfRange} value(s) beyond float64 range (e.g. "${b.firstOutOfRange}") are treated as missing`);
+      if (b.nonNumeric && !units)
+        notes.push(
+          `${name}: ${b.nonNumeric} non-numeric cell(s) (first at data row ${(b.firstBad?.row ?? 0) + 1}: "${b.firstBad?.text}") are treated as missing`,
+        );
       return col;
     });
     if (columns.every((c) => c.nonNumeric + c.missing === rows)) {
@@ -102,7 +106,9 @@ export class CsvParser {
       this.record++;
       if (r.length !== width) {
         if (r.length === 1 && r[0].trim() === '') continue;
-        throw new DataError(`${this.name}, record ${this.record}: expected ${width} fields like the ${this.hasHeader ? 'header' : 'first row'}, found ${r.length}`);
+        throw new DataError(
+          `${this.name}, record ${this.record}: expected ${width} fields like the ${this.hasHeader ? 'header' : 'first row'}, found ${r.length}`,
+        );
       }
       for (let i = 0; i < width; i++) this.pushCell(i, r[i]);
     }
@@ -149,7 +155,8 @@ export class CsvParser {
       const cells = probe.map((r) => r[i] ?? '').filter((c) => !isMissingToken(c));
       if (cells.length === 0 || cells.some(isNumberToken)) return;
       if (cells.every((c) => !Number.isNaN(parseTimestamp(c)))) this.timestampCols.add(i);
-      else if (/^(unit|unit_?(id|number|no)|engine(_?id)?|machine(_?id)?|device(_?id)?|asset(_?id)?|id)$/i.test(name)) this.textUnits.set(i, new Map());
+      else if (/^(unit|unit_?(id|number|no)|engine(_?id)?|machine(_?id)?|device(_?id)?|asset(_?id)?|id)$/i.test(name))
+        this.textUnits.set(i, new Map());
     });
     return body;
   }
@@ -160,7 +167,10 @@ function detectDelimiter(block: string): string {
   const guess = Papa.parse(head, { preview: 20 }).meta.delimiter;
   // Papa falls back to ',' when unsure; prefer a delimiter that splits every line evenly.
   for (const d of [guess, ',', ';', '\t', '|']) {
-    const counts = head.split('\n').filter((l) => l.trim()).map((l) => l.split(d).length);
+    const counts = head
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => l.split(d).length);
     if (counts.length && counts[0] > 1 && counts.every((c) => c === counts[0])) return d;
   }
   return guess || ',';

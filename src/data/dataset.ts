@@ -40,7 +40,9 @@ export function columnByRole(ds: Dataset, role: ColumnRole): Column | undefined 
 export function featureColumns(ds: Dataset, names: readonly string[]): Float64Array[] {
   const absent = names.filter((n) => !column(ds, n));
   if (absent.length) {
-    throw new DataError(`the data has no column${absent.length > 1 ? 's' : ''} ${absent.map((a) => `"${a}"`).join(', ')} (it has: ${ds.columns.map((c) => c.name).join(', ')})`);
+    throw new DataError(
+      `the data has no column${absent.length > 1 ? 's' : ''} ${absent.map((a) => `"${a}"`).join(', ')} (it has: ${ds.columns.map((c) => c.name).join(', ')})`,
+    );
   }
   return names.map((n) => column(ds, n)!.values);
 }

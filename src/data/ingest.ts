@@ -157,7 +157,7 @@ export function ingestFiles(files: NamedBytes[], choice: IngestChoice = {}): Dat
   }
   if (pick === undefined) {
     if (dataNames.length === 0) throw new DataError(`only RUL files given (${names.join(', ')}); add the matching test_FDxxx.txt file`);
-    pick = dataNames.length === 1 ? dataNames[0] : dataNames.find((n) => /^train_/i.test(n)) ?? dataNames[0];
+    pick = dataNames.length === 1 ? dataNames[0] : (dataNames.find((n) => /^train_/i.test(n)) ?? dataNames[0]);
   }
   const ds = parseBytes({ name: pick, bytes: pool.get(pick)! });
   const test = TEST_NAME.exec(pick);

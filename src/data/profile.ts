@@ -77,9 +77,20 @@ export function profileDataset(ds: Dataset): Profile {
     const nearConstant = !constant && count > 0 && distinct < DISTINCT_CAP && top / count >= NEAR_CONSTANT_SHARE;
     const flatLined = (c.role === 'feature' || c.role === 'setting') && !constant && longest >= FLAT_RUN_MIN && distinct > 2;
     const base = {
-      name: c.name, role: c.role, count, missing: c.missing, nonNumeric: c.nonNumeric,
-      min: count ? min : NaN, max: count ? max : NaN, mean: count ? mean : NaN, std,
-      distinct, constant, nearConstant, longestFlatRun: longest, flatLined,
+      name: c.name,
+      role: c.role,
+      count,
+      missing: c.missing,
+      nonNumeric: c.nonNumeric,
+      min: count ? min : NaN,
+      max: count ? max : NaN,
+      mean: count ? mean : NaN,
+      std,
+      distinct,
+      constant,
+      nearConstant,
+      longestFlatRun: longest,
+      flatLined,
     };
     return { ...base, ...defaultInclusion(base, ds.rows) };
   });
@@ -95,11 +106,16 @@ type Stats = Omit<ColumnProfile, 'feature' | 'reason'>;
 
 function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: string } {
   switch (c.role) {
-    case 'unit': return { feature: false, reason: 'unit id: identifies the machine, not its health' };
-    case 'time': return { feature: false, reason: 'time axis: orders readings, not a health signal' };
-    case 'label': return { feature: false, reason: 'label: ground truth for evaluation, never a feature' };
-    case 'rul': return { feature: false, reason: 'remaining useful life: ground truth, never a feature' };
-    case 'setting': return { feature: false, reason: 'operating setting: a condition, not a health signal' };
+    case 'unit':
+      return { feature: false, reason: 'unit id: identifies the machine, not its health' };
+    case 'time':
+      return { feature: false, reason: 'time axis: orders readings, not a health signal' };
+    case 'label':
+      return { feature: false, reason: 'label: ground truth for evaluation, never a feature' };
+    case 'rul':
+      return { feature: false, reason: 'remaining useful life: ground truth, never a feature' };
+    case 'setting':
+      return { feature: false, reason: 'operating setting: a condition, not a health signal' };
   }
   if (c.count === 0) return { feature: false, reason: 'no numeric values' };
   if (c.constant) return { feature: false, reason: `constant (always ${c.min})` };

@@ -15,7 +15,9 @@ export function attachRul(ds: Dataset, rulAtEnd?: Float64Array, rulSource?: stri
   if (rulAtEnd) {
     for (const u of last.keys()) {
       if (!Number.isInteger(u) || u < 1 || u > rulAtEnd.length) {
-        throw new DataError(`${rulSource ?? 'RUL file'}: has ${rulAtEnd.length} values but the data has unit ${u}; a RUL file gives one value per unit 1..N, in order`);
+        throw new DataError(
+          `${rulSource ?? 'RUL file'}: has ${rulAtEnd.length} values but the data has unit ${u}; a RUL file gives one value per unit 1..N, in order`,
+        );
       }
     }
   }

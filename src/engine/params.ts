@@ -72,7 +72,8 @@ export function resolveParams(p: ForestParams, n: number, d: number): ResolvedPa
     if (!(Number.isInteger(extensionLevel) && extensionLevel >= 0 && extensionLevel < d)) {
       throw new ParamError(`extension level must be a whole number from 0 to ${d - 1} (features - 1) or 'full', got ${p.extensionLevel}`);
     }
-    if (featuresPerTree !== d) throw new ParamError('an extended forest splits on hyperplanes over every feature: leave max features at 1.0');
+    if (featuresPerTree !== d)
+      throw new ParamError('an extended forest splits on hyperplanes over every feature: leave max features at 1.0');
     if (p.bootstrap) throw new ParamError('bootstrap is not supported for extended forests');
   }
   return { trees: p.trees, psi, depthLimit, featuresPerTree, extensionLevel };

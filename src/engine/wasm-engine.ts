@@ -6,17 +6,60 @@ export interface EngineExports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   free(ptr: number): void;
-  train(data: number, n: number, d: number, trees: number, psi: number, depth: number,
-    featuresPerTree: number, bootstrap: number, seed: number, out: number): number;
-  compileForest(trees: number, depth: number, d: number, psi: number, offsets: number, feature: number,
-    threshold: number, left: number, right: number, size: number, mean: number, scale: number, normals: number): number;
-  trainHyperplanes(data: number, n: number, d: number, trees: number, psi: number, depth: number,
-    extensionLevel: number, seed: number, out: number, normals: number): number;
+  train(
+    data: number,
+    n: number,
+    d: number,
+    trees: number,
+    psi: number,
+    depth: number,
+    featuresPerTree: number,
+    bootstrap: number,
+    seed: number,
+    out: number,
+  ): number;
+  compileForest(
+    trees: number,
+    depth: number,
+    d: number,
+    psi: number,
+    offsets: number,
+    feature: number,
+    threshold: number,
+    left: number,
+    right: number,
+    size: number,
+    mean: number,
+    scale: number,
+    normals: number,
+  ): number;
+  trainHyperplanes(
+    data: number,
+    n: number,
+    d: number,
+    trees: number,
+    psi: number,
+    depth: number,
+    extensionLevel: number,
+    seed: number,
+    out: number,
+    normals: number,
+  ): number;
   freeForest(handle: number): void;
   scoreSamples(handle: number, layout: number, src: number, stride: number, n: number, out: number): number;
   explainRow(handle: number, row: number, out: number): number;
-  scaleBlock(layout: number, src: number, stride: number, d: number, row0: number, count: number,
-    mean: number, scale: number, out: number, missing: number): void;
+  scaleBlock(
+    layout: number,
+    src: number,
+    stride: number,
+    d: number,
+    row0: number,
+    count: number,
+    mean: number,
+    scale: number,
+    out: number,
+    missing: number,
+  ): void;
   averagePathLength(n: number): number;
   createWindow(inputs: number, baseline: number, size: number, stats: number, slots: number): number;
   growWindow(handle: number, slots: number): void;
@@ -116,16 +159,46 @@ export class WasmEngine {
     const cap = 2 * req.psi - 1;
     const total = req.trees * cap;
     const extended = req.extensionLevel !== undefined;
-    const owned = this.allocMany([req.rows.byteLength, req.trees * 4, total * 4, total * (extended ? 8 : 4), total * 4, total * 4, total * 4, 24,
-      extended ? total * req.d * 8 : 8]);
+    const owned = this.allocMany([
+      req.rows.byteLength,
+      req.trees * 4,
+      total * 4,
+      total * (extended ? 8 : 4),
+      total * 4,
+      total * 4,
+      total * 4,
+      24,
+      extended ? total * req.d * 8 : 8,
+    ]);
     try {
       const [dataPtr, countPtr, featPtr, thrPtr, leftPtr, rightPtr, sizePtr, outPtr, normalPtr] = owned;
       this.put(dataPtr, req.rows);
       new Uint32Array(this.wasm.memory.buffer, outPtr, 6).set([countPtr, featPtr, thrPtr, leftPtr, rightPtr, sizePtr]);
       const status = extended
-        ? this.wasm.trainHyperplanes(dataPtr, req.n, req.d, req.trees, req.psi, req.depthLimit, req.extensionLevel!, req.seed >>> 0, outPtr, normalPtr)
-        : this.wasm.train(dataPtr, req.n, req.d, req.trees, req.psi, req.depthLimit,
-          req.featuresPerTree, req.bootstrap ? 1 : 0, req.seed >>> 0, outPtr);
+        ? this.wasm.trainHyperplanes(
+            dataPtr,
+            req.n,
+            req.d,
+            req.trees,
+            req.psi,
+            req.depthLimit,
+            req.extensionLevel!,
+            req.seed >>> 0,
+            outPtr,
+            normalPtr,
+          )
+        : this.wasm.train(
+            dataPtr,
+            req.n,
+            req.d,
+            req.trees,
+            req.psi,
+            req.depthLimit,
+            req.featuresPerTree,
+            req.bootstrap ? 1 : 0,
+            req.seed >>> 0,
+            outPtr,
+          );
       if (status !== 0) throw new Error(`engine: training rejected its parameters (status ${status})`);
       const buf = this.wasm.memory.buffer;
       const counts = new Int32Array(buf, countPtr, req.trees);
@@ -172,8 +245,14 @@ export class WasmEngine {
     const owned = this.allocMany(arrays.map((a) => a.byteLength));
     try {
       arrays.forEach((a, i) => this.put(owned[i], a));
-      const handle = this.wasm.compileForest(trees, spec.depth, spec.mean.length, spec.maxSamples, ...owned.slice(0, 8) as
-        [number, number, number, number, number, number, number, number], spec.normals ? owned[8] : 0);
+      const handle = this.wasm.compileForest(
+        trees,
+        spec.depth,
+        spec.mean.length,
+        spec.maxSamples,
+        ...(owned.slice(0, 8) as [number, number, number, number, number, number, number, number]),
+        spec.normals ? owned[8] : 0,
+      );
       if (handle === 0) throw new Error('engine: the forest could not be compiled (depth or size out of range)');
       return handle;
     } finally {
@@ -212,7 +291,13 @@ export class WasmEngine {
    * score_samples with the recipe's window features computed inside the scoring pass.
    * Columnar raw inputs (in time order within each unit), chunked like score().
    */
-  scoreWindowedColumns(handle: number, window: number, columns: readonly Float64Array[], slots: Int32Array, out?: Float64Array): { scores: Float64Array; unscorable: number } {
+  scoreWindowedColumns(
+    handle: number,
+    window: number,
+    columns: readonly Float64Array[],
+    slots: Int32Array,
+    out?: Float64Array,
+  ): { scores: Float64Array; unscorable: number } {
     const n = slots.length;
     const scores = out ?? new Float64Array(n);
     let unscorable = 0;
@@ -234,7 +319,13 @@ export class WasmEngine {
   }
 
   /** The same for a streamed row-major batch of raw inputs (`stride` values per row). */
-  scoreWindowedRows(handle: number, window: number, block: Float64Array, stride: number, slots: Int32Array): { scores: Float64Array; unscorable: number } {
+  scoreWindowedRows(
+    handle: number,
+    window: number,
+    block: Float64Array,
+    stride: number,
+    slots: Int32Array,
+  ): { scores: Float64Array; unscorable: number } {
     const n = slots.length;
     const owned = this.allocMany([block.byteLength, slots.byteLength, n * 8]);
     try {
@@ -249,7 +340,12 @@ export class WasmEngine {
   }
 
   /** score_samples for a row-major block (a streamed batch): `stride` values per row, features first. */
-  scoreRowMajor(handle: number, block: Float64Array | Float32Array, stride: number, out?: Float64Array): { scores: Float64Array; unscorable: number } {
+  scoreRowMajor(
+    handle: number,
+    block: Float64Array | Float32Array,
+    stride: number,
+    out?: Float64Array,
+  ): { scores: Float64Array; unscorable: number } {
     const n = Math.floor(block.length / stride);
     const scores = out ?? new Float64Array(n);
     const owned = this.allocMany([block.byteLength, n * 8]);
@@ -313,7 +409,14 @@ export class WasmEngine {
   }
 
   /** Causal window features for columns (a dataset chunk in per-unit time order); one copy in, one out. */
-  transformColumns(handle: number, columns: readonly Float64Array[], slots: Int32Array, width: number, out: Float64Array[], at: number): void {
+  transformColumns(
+    handle: number,
+    columns: readonly Float64Array[],
+    slots: Int32Array,
+    width: number,
+    out: Float64Array[],
+    at: number,
+  ): void {
     const n = slots.length;
     this.withColumns(columns, 0, n, (colPtrs) => {
       const owned = this.allocMany([slots.byteLength, width * 4, n * width * 8]);

@@ -27,27 +27,33 @@ export function deriveDataset(engine: WasmEngine, ds: Dataset, recipe: FeatureRe
       // Fast path: columns straight through the engine, no reordering.
       for (let start = 0; start < ds.rows; start += CHUNK) {
         const end = Math.min(ds.rows, start + CHUNK);
-        transform.applyColumns(inputs.map((c) => c.subarray(start, end)), unit?.subarray(start, end), settingCols.map((c) => c.subarray(start, end)), out, start);
+        transform.applyColumns(
+          inputs.map((c) => c.subarray(start, end)),
+          unit?.subarray(start, end),
+          settingCols.map((c) => c.subarray(start, end)),
+          out,
+          start,
+        );
       }
     } else {
-    const order = streamOrder(ds);
-    const raw = new Float64Array(CHUNK * d);
-    const settings = new Float64Array(CHUNK * settingCols.length);
-    const units = new Float64Array(CHUNK);
-    for (let start = 0; start < ds.rows; start += CHUNK) {
-      const n = Math.min(CHUNK, ds.rows - start);
-      for (let i = 0; i < n; i++) {
-        const row = order[start + i];
-        for (let f = 0; f < d; f++) raw[i * d + f] = inputs[f][row];
-        for (let j = 0; j < settingCols.length; j++) settings[i * settingCols.length + j] = settingCols[j][row];
-        units[i] = unit ? unit[row] : 0;
+      const order = streamOrder(ds);
+      const raw = new Float64Array(CHUNK * d);
+      const settings = new Float64Array(CHUNK * settingCols.length);
+      const units = new Float64Array(CHUNK);
+      for (let start = 0; start < ds.rows; start += CHUNK) {
+        const n = Math.min(CHUNK, ds.rows - start);
+        for (let i = 0; i < n; i++) {
+          const row = order[start + i];
+          for (let f = 0; f < d; f++) raw[i * d + f] = inputs[f][row];
+          for (let j = 0; j < settingCols.length; j++) settings[i * settingCols.length + j] = settingCols[j][row];
+          units[i] = unit ? unit[row] : 0;
+        }
+        const derived = transform.apply(raw.subarray(0, n * d), units.subarray(0, n), n, settings.subarray(0, n * settingCols.length));
+        for (let i = 0; i < n; i++) {
+          const row = order[start + i];
+          for (let f = 0; f < width; f++) out[f][row] = derived[i * width + f];
+        }
       }
-      const derived = transform.apply(raw.subarray(0, n * d), units.subarray(0, n), n, settings.subarray(0, n * settingCols.length));
-      for (let i = 0; i < n; i++) {
-        const row = order[start + i];
-        for (let f = 0; f < width; f++) out[f][row] = derived[i * width + f];
-      }
-    }
     }
   } finally {
     transform.dispose();

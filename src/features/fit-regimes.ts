@@ -77,8 +77,9 @@ export function fitRegimes(ds: Dataset, inputs: string[], mask: Uint8Array, seed
   const settingMean = raw.map((c) => rows.reduce((s, i) => s + c[i], 0) / rows.length);
   const settingScale = raw.map((c, j) => Math.sqrt(rows.reduce((s, i) => s + (c[i] - settingMean[j]) ** 2, 0) / rows.length) || 1);
   const next = rng(seed + 1);
-  const sample = Array.from({ length: Math.min(SAMPLE, rows.length) }, () => rows[Math.floor(next() * rows.length)])
-    .map((i) => Float64Array.from(raw, (c, j) => (c[i] - settingMean[j]) / settingScale[j]));
+  const sample = Array.from({ length: Math.min(SAMPLE, rows.length) }, () => rows[Math.floor(next() * rows.length)]).map((i) =>
+    Float64Array.from(raw, (c, j) => (c[i] - settingMean[j]) / settingScale[j]),
+  );
   let best: { k: number; centers: Float64Array[]; score: number } = { k: 1, centers: [], score: -1 };
   for (let k = 2; k <= MAX_K; k++) {
     const centers = kmeans(sample, k, next);
@@ -104,10 +105,12 @@ export function fitRegimes(ds: Dataset, inputs: string[], mask: Uint8Array, seed
     });
   }
   model.mean = sum.map((s, r) => Array.from(s, (v) => (count[r] ? v / count[r] : 0)));
-  model.scale = sq.map((s, r) => Array.from(s, (v, f) => {
-    const m = model.mean[r][f];
-    const sd = count[r] ? Math.sqrt(Math.max(0, v / count[r] - m * m)) : 0;
-    return sd > 1e-12 ? sd : 1;
-  }));
+  model.scale = sq.map((s, r) =>
+    Array.from(s, (v, f) => {
+      const m = model.mean[r][f];
+      const sd = count[r] ? Math.sqrt(Math.max(0, v / count[r] - m * m)) : 0;
+      return sd > 1e-12 ? sd : 1;
+    }),
+  );
   return model;
 }

@@ -52,14 +52,26 @@ export class FeatureTransform {
   }
 
   /** Scores a dataset's raw input columns (time order within units) with the features computed in the scoring pass. */
-  scoreColumns(forest: number, inputs: Float64Array[], units: Float64Array | undefined, settings: Float64Array[]): { scores: Float64Array; unscorable: number } {
+  scoreColumns(
+    forest: number,
+    inputs: Float64Array[],
+    units: Float64Array | undefined,
+    settings: Float64Array[],
+  ): { scores: Float64Array; unscorable: number } {
     const n = inputs[0].length;
     const cols = this.recipe.regimes ? this.normaliseRegimeColumns(inputs, settings) : inputs;
     return this.engine.scoreWindowedColumns(forest, this.handle, cols, this.slotsFor(units, n));
   }
 
   /** Scores a streamed row-major batch of raw inputs; the units' state carries over to the next batch. */
-  scoreRows(forest: number, raw: Float64Array, stride: number, units: Float64Array | undefined, n: number, settings?: Float64Array): { scores: Float64Array; unscorable: number } {
+  scoreRows(
+    forest: number,
+    raw: Float64Array,
+    stride: number,
+    units: Float64Array | undefined,
+    n: number,
+    settings?: Float64Array,
+  ): { scores: Float64Array; unscorable: number } {
     let block = raw;
     let width = stride;
     if (this.recipe.regimes) {
@@ -96,7 +108,8 @@ export class FeatureTransform {
   private normaliseRegimeColumns(inputs: Float64Array[], settings: Float64Array[]): Float64Array[] {
     const m = this.recipe.regimes!;
     const n = inputs[0].length;
-    if (settings.length !== m.settings.length) throw new Error('this model normalises by operating regime: the data needs the setting columns');
+    if (settings.length !== m.settings.length)
+      throw new Error('this model normalises by operating regime: the data needs the setting columns');
     const out = inputs.map(() => new Float64Array(n));
     const buf = new Float64Array(settings.length);
     for (let i = 0; i < n; i++) {

@@ -64,13 +64,19 @@ function quantile(sorted: number[], q: number): number | null {
  * is RUL <= horizon and healthy is the baseline (each unit's early life), so the
  * ambiguous middle of a unit's life is left out; with a label column, 1/0 as labelled.
  */
-export function groundTruth(ds: Dataset, opts: Pick<EvaluateOptions, 'horizon' | 'labelColumn'>, healthy?: Uint8Array): { truth: Uint8Array; kind: 'rul' | 'label' } {
+export function groundTruth(
+  ds: Dataset,
+  opts: Pick<EvaluateOptions, 'horizon' | 'labelColumn'>,
+  healthy?: Uint8Array,
+): { truth: Uint8Array; kind: 'rul' | 'label' } {
   const label = opts.labelColumn ? column(ds, opts.labelColumn) : columnByRole(ds, 'label');
   if (opts.labelColumn && !label) throw new DataError(`no label column "${opts.labelColumn}" in the data`);
   const rul = columnByRole(ds, 'rul');
   const source = label ?? rul;
   if (!source) {
-    throw new DataError('no ground truth: give a RUL file (--rul), use run-to-failure C-MAPSS data, or name a 0/1 label column (--label-column)');
+    throw new DataError(
+      'no ground truth: give a RUL file (--rul), use run-to-failure C-MAPSS data, or name a 0/1 label column (--label-column)',
+    );
   }
   const truth = new Uint8Array(ds.rows);
   for (let i = 0; i < ds.rows; i++) {
@@ -85,7 +91,12 @@ export function groundTruth(ds: Dataset, opts: Pick<EvaluateOptions, 'horizon' |
 export type Ranking = RankingSummary;
 
 /** The threshold-free part (AUCs and the ROC curve): compute once per model, reuse as the threshold moves. */
-export function rankingMetrics(ds: Dataset, scores: Float64Array, opts: Pick<EvaluateOptions, 'horizon' | 'labelColumn'>, healthy?: Uint8Array): Ranking {
+export function rankingMetrics(
+  ds: Dataset,
+  scores: Float64Array,
+  opts: Pick<EvaluateOptions, 'horizon' | 'labelColumn'>,
+  healthy?: Uint8Array,
+): Ranking {
   const { truth } = groundTruth(ds, opts, healthy);
   const anomaly = scores.map((s) => -s); // score_samples is lower-is-worse
   return rankingSummary(anomaly, truth);
@@ -140,7 +151,15 @@ export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Ar
  * the warning is the first reading after the baseline at which the unit is in alarm;
  * lead time is failure time minus that reading's time.
  */
-function unitOutcomes(ds: Dataset, unit: Float64Array, time: Float64Array, rul: Float64Array, state: Uint8Array, raised: Uint8Array, inBaseline: Uint8Array): Evaluation['units'] {
+function unitOutcomes(
+  ds: Dataset,
+  unit: Float64Array,
+  time: Float64Array,
+  rul: Float64Array,
+  state: Uint8Array,
+  raised: Uint8Array,
+  inBaseline: Uint8Array,
+): Evaluation['units'] {
   const byUnit = new Map<number, UnitOutcome>();
   let lastUnit = NaN;
   let last: UnitOutcome | undefined;
@@ -161,7 +180,10 @@ function unitOutcomes(ds: Dataset, unit: Float64Array, time: Float64Array, rul: 
     }
   }
   const perUnit = [...byUnit.values()].sort((a, b) => a.unit - b.unit);
-  const leads = perUnit.filter((o) => o.leadTime !== null).map((o) => o.leadTime!).sort((a, b) => a - b);
+  const leads = perUnit
+    .filter((o) => o.leadTime !== null)
+    .map((o) => o.leadTime!)
+    .sort((a, b) => a - b);
   const falseAlarms = perUnit.reduce((s, o) => s + o.baselineAlarms, 0);
   return {
     count: perUnit.length,

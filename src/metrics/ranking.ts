@@ -61,7 +61,8 @@ export function rankingSummary(score: Float64Array, truth: Uint8Array, maxPoints
   const s = split(score, truth);
   const curve = curveOf(s);
   const step = Math.max(1, Math.ceil(curve.fpr.length / maxPoints));
-  const keep = (a: Float64Array) => Float64Array.from({ length: Math.ceil(a.length / step) + 1 }, (_, i) => a[Math.min(i * step, a.length - 1)]);
+  const keep = (a: Float64Array) =>
+    Float64Array.from({ length: Math.ceil(a.length / step) + 1 }, (_, i) => a[Math.min(i * step, a.length - 1)]);
   return { rocAuc: aucOf(s), prAuc: apOf(s), fpr: keep(curve.fpr), tpr: keep(curve.tpr) };
 }
 

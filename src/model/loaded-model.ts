@@ -69,8 +69,12 @@ export class LoadedModel {
       // Window features computed inside the scoring pass, from a fresh per-unit state.
       const transform = new FeatureTransform(this.engine, recipe);
       try {
-        const { scores, unscorable } = transform.scoreColumns(this.handle, featureColumns(ds, recipe.inputs),
-          columnByRole(ds, 'unit')?.values, recipe.regimes ? featureColumns(ds, recipe.regimes.settings) : []);
+        const { scores, unscorable } = transform.scoreColumns(
+          this.handle,
+          featureColumns(ds, recipe.inputs),
+          columnByRole(ds, 'unit')?.values,
+          recipe.regimes ? featureColumns(ds, recipe.regimes.settings) : [],
+        );
         return { scores, flags: flagAnomalies(scores, this.offset), unscorable };
       } finally {
         transform.dispose();

@@ -41,7 +41,9 @@ export function chooseFeatures(ds: Dataset, features?: string[], exclude: string
   const names = new Set(ds.columns.map((c) => c.name));
   const unknown = [...(features ?? []), ...exclude].filter((f) => !names.has(f));
   if (unknown.length) {
-    throw new DataError(`unknown feature name${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; columns are: ${[...names].join(', ')}`);
+    throw new DataError(
+      `unknown feature name${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; columns are: ${[...names].join(', ')}`,
+    );
   }
   const chosen = (features ?? profileDataset(ds).defaultFeatures).filter((f) => !exclude.includes(f));
   if (chosen.length === 0) throw new DataError('no features left to train on');
@@ -110,9 +112,18 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   const resolved = resolveParams(params, rows.length, features.length);
   const { mean, scale } = meanAndScale(cols);
   const scaled = engine.scaleColumns(cols, mean, scale);
-  const forest = engine.train({ rows: scaled, n: rows.length, d: features.length, trees: resolved.trees, psi: resolved.psi,
-    depthLimit: resolved.depthLimit, featuresPerTree: resolved.featuresPerTree, bootstrap: params.bootstrap, seed: params.seed,
-    extensionLevel: resolved.extensionLevel });
+  const forest = engine.train({
+    rows: scaled,
+    n: rows.length,
+    d: features.length,
+    trees: resolved.trees,
+    psi: resolved.psi,
+    depthLimit: resolved.depthLimit,
+    featuresPerTree: resolved.featuresPerTree,
+    bootstrap: params.bootstrap,
+    seed: params.seed,
+    extensionLevel: resolved.extensionLevel,
+  });
   const fingerprint = await fingerprintRows(features, all, rows);
   const draft: ModelJson = {
     format: MODEL_FORMAT,
@@ -121,15 +132,27 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
     createdAt: opts.createdAt ?? new Date().toISOString(),
     features,
     scaler: { mean: Array.from(mean), scale: Array.from(scale) },
-    forest: resolved.extensionLevel === undefined
-      ? { kind: 'isolation-forest', maxSamples: resolved.psi, trees: toTrees(forest) }
-      : { kind: 'extended-isolation-forest', extensionLevel: resolved.extensionLevel, maxSamples: resolved.psi, trees: toTrees(forest, features.length) },
+    forest:
+      resolved.extensionLevel === undefined
+        ? { kind: 'isolation-forest', maxSamples: resolved.psi, trees: toTrees(forest) }
+        : {
+            kind: 'extended-isolation-forest',
+            extensionLevel: resolved.extensionLevel,
+            maxSamples: resolved.psi,
+            trees: toTrees(forest, features.length),
+          },
     threshold: { contamination: params.contamination, offset: -0.5 },
     training: {
       producer: PRODUCER,
-      params: { trees: params.trees, maxSamples: params.maxSamples, maxFeatures: params.maxFeatures,
-        bootstrap: params.bootstrap, contamination: params.contamination, seed: params.seed,
-        ...(resolved.extensionLevel !== undefined ? { extensionLevel: resolved.extensionLevel } : {}) },
+      params: {
+        trees: params.trees,
+        maxSamples: params.maxSamples,
+        maxFeatures: params.maxFeatures,
+        bootstrap: params.bootstrap,
+        contamination: params.contamination,
+        seed: params.seed,
+        ...(resolved.extensionLevel !== undefined ? { extensionLevel: resolved.extensionLevel } : {}),
+      },
       rows: rows.length,
       baseline: formatBaseline(baseline),
       fingerprint,

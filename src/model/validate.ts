@@ -24,19 +24,24 @@ export class ModelError extends Error {
   }
 }
 
-type Validator = ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params: Record<string, unknown> }> | null };
+type Validator = ((data: unknown) => boolean) & {
+  errors?: Array<{ instancePath: string; message?: string; params: Record<string, unknown> }> | null;
+};
 let validator: Validator | undefined;
 
 function schemaValidator(): Validator {
   if (!validator) {
-    const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as new (o: object) => { compile(s: object): Validator };
+    const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as new (o: object) => {
+      compile(s: object): Validator;
+    };
     validator = new Ajv({ allErrors: false, strict: false }).compile(schema);
   }
   return validator;
 }
 
 export function parseModelText(text: string): { model: ModelJson; spec: ForestSpec } {
-  if (text.length > MAX_MODEL_BYTES) throw new ModelError('too-large', `model file is ${text.length} bytes; the limit is ${MAX_MODEL_BYTES}`);
+  if (text.length > MAX_MODEL_BYTES)
+    throw new ModelError('too-large', `model file is ${text.length} bytes; the limit is ${MAX_MODEL_BYTES}`);
   if (text.trim() === '') throw new ModelError('empty', 'model file is empty');
   if (text.includes('\u0000')) throw new ModelError('binary', 'model file is binary, not JSON');
   let data: unknown;
@@ -54,10 +59,16 @@ export function validateModel(data: unknown): { model: ModelJson; spec: ForestSp
   }
   const head = data as { format?: unknown; version?: unknown };
   if (head.format !== MODEL_FORMAT) {
-    throw new ModelError('format', `not an isoscope model: "format" is ${JSON.stringify(head.format) ?? 'absent'}, expected "${MODEL_FORMAT}"`);
+    throw new ModelError(
+      'format',
+      `not an isoscope model: "format" is ${JSON.stringify(head.format) ?? 'absent'}, expected "${MODEL_FORMAT}"`,
+    );
   }
   if (head.version !== MODEL_VERSION) {
-    throw new ModelError('version', `model version ${JSON.stringify(head.version)} is not supported; this isoscope reads version ${MODEL_VERSION}`);
+    throw new ModelError(
+      'version',
+      `model version ${JSON.stringify(head.version)} is not supported; this isoscope reads version ${MODEL_VERSION}`,
+    );
   }
   const validate = schemaValidator();
   if (!validate(data)) {
@@ -76,15 +87,24 @@ function checkRecipeAndAlarm(model: ModelJson): void {
   if (r) {
     const names = derivedNames(r);
     if (names.length !== model.features.length || names.some((n, i) => n !== model.features[i])) {
-      throw new ModelError('recipe', `model field /recipe: it derives ${names.length} features (${names.slice(0, 3).join(', ')}…) but /features lists ${model.features.length} (${model.features.slice(0, 3).join(', ')}…)`);
+      throw new ModelError(
+        'recipe',
+        `model field /recipe: it derives ${names.length} features (${names.slice(0, 3).join(', ')}…) but /features lists ${model.features.length} (${model.features.slice(0, 3).join(', ')}…)`,
+      );
     }
     const g = r.regimes;
     if (g) {
       const k = g.centers.length;
-      const ok = g.settingMean.length === g.settings.length && g.settingScale.length === g.settings.length
-        && g.centers.every((c) => c.length === g.settings.length) && g.mean.length === k && g.scale.length === k
-        && g.mean.every((m) => m.length === r.inputs.length) && g.scale.every((m) => m.length === r.inputs.length);
-      if (!ok) throw new ModelError('recipe', 'model field /recipe/regimes: centres, means and scales do not match the settings and inputs');
+      const ok =
+        g.settingMean.length === g.settings.length &&
+        g.settingScale.length === g.settings.length &&
+        g.centers.every((c) => c.length === g.settings.length) &&
+        g.mean.length === k &&
+        g.scale.length === k &&
+        g.mean.every((m) => m.length === r.inputs.length) &&
+        g.scale.every((m) => m.length === r.inputs.length);
+      if (!ok)
+        throw new ModelError('recipe', 'model field /recipe/regimes: centres, means and scales do not match the settings and inputs');
       [...g.centers, g.settingMean, g.settingScale, ...g.mean, ...g.scale].forEach((a, i) => finite(a, `/recipe/regimes[${i}]`));
     }
   }
@@ -103,7 +123,10 @@ function finite(values: number[], where: string): void {
 function checkStructure(model: ModelJson): ForestSpec {
   const d = model.features.length;
   if (model.scaler.mean.length !== d || model.scaler.scale.length !== d) {
-    throw new ModelError('shape', `model has ${d} features but the scaler has ${model.scaler.mean.length} means and ${model.scaler.scale.length} scales`);
+    throw new ModelError(
+      'shape',
+      `model has ${d} features but the scaler has ${model.scaler.mean.length} means and ${model.scaler.scale.length} scales`,
+    );
   }
   finite(model.scaler.mean, '/scaler/mean');
   finite(model.scaler.scale, '/scaler/scale');
@@ -133,12 +156,16 @@ function checkStructure(model: ModelJson): ForestSpec {
     const where = `/forest/trees/${t}`;
     const n = tree.feature.length;
     for (const key of ['threshold', 'left', 'right', 'size'] as const) {
-      if (tree[key].length !== n) throw new ModelError('shape', `model field ${where}/${key}: has ${tree[key].length} entries, expected ${n} like feature`);
+      if (tree[key].length !== n)
+        throw new ModelError('shape', `model field ${where}/${key}: has ${tree[key].length} entries, expected ${n} like feature`);
     }
     finite(tree.threshold, `${where}/threshold`);
     if (extended) {
       if (!tree.normal || tree.normal.length !== n * d) {
-        throw new ModelError('shape', `model field ${where}/normal: an extended forest needs ${n * d} values (${d} per node), found ${tree.normal?.length ?? 'none'}`);
+        throw new ModelError(
+          'shape',
+          `model field ${where}/normal: an extended forest needs ${n * d} values (${d} per node), found ${tree.normal?.length ?? 'none'}`,
+        );
       }
       finite(tree.normal, `${where}/normal`);
     } else if (tree.normal) {
@@ -150,7 +177,10 @@ function checkStructure(model: ModelJson): ForestSpec {
       const leaf = f === -1;
       if (f >= d) throw new ModelError('feature-range', `model field ${where}/feature/${i}: feature ${f} but the model has ${d} features`);
       if (leaf !== (tree.left[i] === -1) || leaf !== (tree.right[i] === -1)) {
-        throw new ModelError('node-kind', `model field ${where}: node ${i} mixes leaf and split (feature ${f}, left ${tree.left[i]}, right ${tree.right[i]})`);
+        throw new ModelError(
+          'node-kind',
+          `model field ${where}: node ${i} mixes leaf and split (feature ${f}, left ${tree.left[i]}, right ${tree.right[i]})`,
+        );
       }
       if (!leaf && (tree.left[i] >= n || tree.right[i] >= n)) {
         throw new ModelError('child-range', `model field ${where}: node ${i} has a child outside the tree's ${n} nodes`);
@@ -167,7 +197,10 @@ function checkStructure(model: ModelJson): ForestSpec {
     offsets[t + 1] = at + n;
   });
   if (trees.length * 2 ** spec.depth > MAX_FOREST_SLOTS) {
-    throw new ModelError('too-large', `model has ${trees.length} trees of depth ${spec.depth}: more than the engine's ${MAX_FOREST_SLOTS} node slots`);
+    throw new ModelError(
+      'too-large',
+      `model has ${trees.length} trees of depth ${spec.depth}: more than the engine's ${MAX_FOREST_SLOTS} node slots`,
+    );
   }
   return spec;
 }

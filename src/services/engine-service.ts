@@ -123,7 +123,7 @@ export class EngineService {
   unitSeries(unit: number, names: string[]): UnitSeries {
     const ds = this.requireData();
     // NaN asks for the whole series (data without a unit column).
-    const rows = Number.isNaN(unit) ? Int32Array.from({ length: ds.rows }, (_, i) => i) : this.unitRows.get(unit) ?? new Int32Array(0);
+    const rows = Number.isNaN(unit) ? Int32Array.from({ length: ds.rows }, (_, i) => i) : (this.unitRows.get(unit) ?? new Int32Array(0));
     const time = columnByRole(ds, 'time')?.values;
     const pick = (src: Float64Array | undefined) => Float64Array.from(rows, (r, i) => (src ? src[r] : i));
     const columns: Record<string, Float64Array> = {};
@@ -138,7 +138,7 @@ export class EngineService {
   startReplay(opts: ReplayOptions, onUpdate: (u: LiveUpdate) => void): void {
     const ds = this.requireData();
     if (!this.loaded) throw new DataError('train or import a model before replaying');
-    if (this.link.linked) throw new DataError('disconnect the live hub first: replay and live-connect share the model\'s stream state');
+    if (this.link.linked) throw new DataError("disconnect the live hub first: replay and live-connect share the model's stream state");
     this.stopReplay();
     this.loaded.resetStream();
     this.live = new LiveScorer(this.loaded, opts.offset, opts.debounce);

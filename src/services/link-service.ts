@@ -40,9 +40,18 @@ export interface UnitHistory {
 }
 
 /** The Azure SDKs are large: the engine worker loads them at the first Connect, not at start. */
-let sdk: Promise<typeof import('../connectors/hub-link.js') & typeof import('../connectors/link-settings.js') & { EventHubProducerClient: typeof import('@azure/event-hubs').EventHubProducerClient }> | undefined;
-const azure = () => (sdk ??= Promise.all([import('../connectors/hub-link.js'), import('../connectors/link-settings.js'), import('@azure/event-hubs')])
-  .then(([hubLink, settings, eventHubs]) => ({ ...hubLink, ...settings, EventHubProducerClient: eventHubs.EventHubProducerClient })));
+let sdk:
+  | Promise<
+      typeof import('../connectors/hub-link.js') &
+        typeof import('../connectors/link-settings.js') & {
+          EventHubProducerClient: typeof import('@azure/event-hubs').EventHubProducerClient;
+        }
+    >
+  | undefined;
+const azure = () =>
+  (sdk ??= Promise.all([import('../connectors/hub-link.js'), import('../connectors/link-settings.js'), import('@azure/event-hubs')]).then(
+    ([hubLink, settings, eventHubs]) => ({ ...hubLink, ...settings, EventHubProducerClient: eventHubs.EventHubProducerClient }),
+  ));
 
 /** Errors here reach the page as one line without secrets. */
 class LinkError extends Error {
@@ -73,7 +82,11 @@ export class LinkService {
     return this.outboxReady;
   }
 
-  async connectHub(form: HubForm, opts: { offset: number; debounce: DebounceSettings }, onUpdate: (u: LiveUpdate) => void): Promise<{ hub: string; partitions: string[]; resumed: number; keyBased: boolean }> {
+  async connectHub(
+    form: HubForm,
+    opts: { offset: number; debounce: DebounceSettings },
+    onUpdate: (u: LiveUpdate) => void,
+  ): Promise<{ hub: string; partitions: string[]; resumed: number; keyBased: boolean }> {
     const loaded = this.host.loadedModel();
     if (!loaded) throw new DataError('train, open or import a model before connecting: live readings are scored with it');
     const { checkHubForm, HubLink } = await azure();
@@ -86,11 +99,21 @@ export class LinkService {
     const time = this.host.dataset() ? columnByRole(this.host.dataset()!, 'time')?.name : undefined;
     const unit = this.host.dataset() ? columnByRole(this.host.dataset()!, 'unit')?.name : undefined;
     const link = new HubLink({
-      hub, startPosition: hub.startPosition, checkpointStore: this.checkpoints, scorer, inputs: own.streamInputs,
+      hub,
+      startPosition: hub.startPosition,
+      checkpointStore: this.checkpoints,
+      scorer,
+      inputs: own.streamInputs,
       model: { id: loaded.model.id, version: this.modelVersion ?? loaded.model.createdAt },
-      unitField: unit ?? 'unit_number', timeField: time ?? 'time_in_cycles',
+      unitField: unit ?? 'unit_number',
+      timeField: time ?? 'time_in_cycles',
       persist: { enabled: () => this.persist, add: (docs) => this.outbox.add(docs) },
-      outbox: () => ({ pending: this.outbox.pending, written: this.outbox.written, state: this.persist || this.outbox.pending ? this.outbox.state : 'off', message: this.outbox.message }),
+      outbox: () => ({
+        pending: this.outbox.pending,
+        written: this.outbox.written,
+        state: this.persist || this.outbox.pending ? this.outbox.state : 'off',
+        message: this.outbox.message,
+      }),
       onUpdate: (u) => onUpdate(transferring(u)),
     });
     const resumed = (await this.checkpoints.listCheckpoints(hub.namespace, hub.hub, hub.consumerGroup)).length;
@@ -163,10 +186,15 @@ export class LinkService {
     if (on && this.cosmos) this.outbox.attach(new CosmosSink(this.cosmos.readings));
   }
 
-  async publishReplay(form: HubForm, rate: number, onProgress: (sent: number, total: number) => void): Promise<{ hub: string; sent: number; stopped: boolean }> {
+  async publishReplay(
+    form: HubForm,
+    rate: number,
+    onProgress: (sent: number, total: number) => void,
+  ): Promise<{ hub: string; sent: number; stopped: boolean }> {
     const ds = this.host.dataset();
     if (!ds) throw new DataError('load a dataset to publish');
-    if (!(rate >= 0 && Number.isFinite(rate))) throw new LinkError(`publish rate must be a number of readings per second, 0 for as fast as possible (got ${rate})`);
+    if (!(rate >= 0 && Number.isFinite(rate)))
+      throw new LinkError(`publish rate must be a number of readings per second, 0 for as fast as possible (got ${rate})`);
     const { checkHubForm, EventHubProducerClient } = await azure();
     const hub = checkHubForm(form);
     this.publishing?.abort();
@@ -178,12 +206,16 @@ export class LinkService {
         throw new LinkError(failureLine(`event hub ${hub.hub}`, e));
       });
       let last = 0;
-      const sent = await publishDataset(producer, ds, { rate, signal: abort.signal, onProgress: (n, total) => {
-        if (performance.now() - last > 200 || n === total) {
-          last = performance.now();
-          onProgress(n, total);
-        }
-      } }).catch((e) => {
+      const sent = await publishDataset(producer, ds, {
+        rate,
+        signal: abort.signal,
+        onProgress: (n, total) => {
+          if (performance.now() - last > 200 || n === total) {
+            last = performance.now();
+            onProgress(n, total);
+          }
+        },
+      }).catch((e) => {
         throw e instanceof LinkError ? e : new LinkError(`publishing stopped: ${errorLine(e)}`);
       });
       return { hub: hub.hub, sent, stopped: abort.signal.aborted };
@@ -220,7 +252,9 @@ export class LinkService {
   async openPublished(id: string): Promise<{ model: ModelJson; result: unknown }> {
     const { models, settings } = this.requireCosmos();
     const published = await fetchModel(models, id).catch((e) => {
-      throw (e as Error).name === 'RegistryError' ? e : cosmosError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
+      throw (e as Error).name === 'RegistryError'
+        ? e
+        : cosmosError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
     });
     const result = this.host.adopt(published.model);
     this.modelChanged(published.id);
@@ -242,12 +276,18 @@ export class LinkService {
     const { readings, settings } = this.requireCosmos();
     const ds = this.host.dataset();
     const timeField = (ds && columnByRole(ds, 'time')?.name) ?? 'time_in_cycles';
-    const { resources } = await readings.items.query<{ t: number; s: number | null; a: boolean | null; v: string }>({
-      query: `SELECT c["${timeField}"] AS t, c.anomaly_score AS s, c.is_anomaly AS a, c.model_version AS v FROM c WHERE c.unit_number = @u ORDER BY c["${timeField}"] ASC`,
-      parameters: [{ name: '@u', value: unit }],
-    }, { partitionKey: unit }).fetchAll().catch((e) => {
-      throw cosmosError(`Cosmos DB container ${settings.database}/${settings.container}`, e);
-    });
+    const { resources } = await readings.items
+      .query<{ t: number; s: number | null; a: boolean | null; v: string }>(
+        {
+          query: `SELECT c["${timeField}"] AS t, c.anomaly_score AS s, c.is_anomaly AS a, c.model_version AS v FROM c WHERE c.unit_number = @u ORDER BY c["${timeField}"] ASC`,
+          parameters: [{ name: '@u', value: unit }],
+        },
+        { partitionKey: unit },
+      )
+      .fetchAll()
+      .catch((e) => {
+        throw cosmosError(`Cosmos DB container ${settings.database}/${settings.container}`, e);
+      });
     return transferring({
       unit,
       time: Float64Array.from(resources, (r) => Number(r.t)),
@@ -263,7 +303,6 @@ export class LinkService {
     return this.cosmos;
   }
 }
-
 
 function cosmosError(what: string, e: unknown): Error {
   return new LinkError(failureLine(what, e, { credentials: 'key or token', missingHint: ' (run isoscope cosmos-setup)' }));

@@ -41,8 +41,13 @@ export class LiveBuffer {
     this.last = performance.now();
     const step = Math.max(1, Math.ceil(this.seq.length / POINTS_PER_UPDATE));
     const keep = (a: number[]) => a.filter((_, i) => i % step === 0);
-    const out = { seq: Float64Array.from(keep(this.seq)), unit: Float64Array.from(keep(this.unit)), score: Float64Array.from(keep(this.score)),
-      flag: Uint8Array.from(keep(this.flag)), alerts: this.alerts };
+    const out = {
+      seq: Float64Array.from(keep(this.seq)),
+      unit: Float64Array.from(keep(this.unit)),
+      score: Float64Array.from(keep(this.score)),
+      flag: Uint8Array.from(keep(this.flag)),
+      alerts: this.alerts,
+    };
     this.seq = [];
     this.unit = [];
     this.score = [];

@@ -47,7 +47,15 @@ export class LiveScorer {
    * block: rows × stride raw values, the model's stream inputs first. Returns scores (NaN when a feature is
    * missing) and flags, and appends alarm edges to `alerts`.
    */
-  score(block: Float64Array, stride: number, units: Float64Array, times: Float64Array, firstSeq: number, arrivedAt: number, alerts: Alert[]): { scores: Float64Array; flags: Uint8Array } {
+  score(
+    block: Float64Array,
+    stride: number,
+    units: Float64Array,
+    times: Float64Array,
+    firstSeq: number,
+    arrivedAt: number,
+    alerts: Alert[],
+  ): { scores: Float64Array; flags: Uint8Array } {
     const { scores, unscorable } = this.model.scoreStream(block, stride, units, units.length);
     const n = scores.length;
     const flags = new Uint8Array(n);

@@ -67,7 +67,15 @@ export interface ScoreOutcome {
  * the unit's alarm state and the model that scored it. A reading with a missing feature
  * is stored unscored (null) with the features it lacked.
  */
-export function scoredDocument(body: Reading, decoded: DecodedBatch, inputs: string[], i: number, o: ScoreOutcome, model: { id: string; version: string }, scoredAt: string): ScoredDocument {
+export function scoredDocument(
+  body: Reading,
+  decoded: DecodedBatch,
+  inputs: string[],
+  i: number,
+  o: ScoreOutcome,
+  model: { id: string; version: string },
+  scoredAt: string,
+): ScoredDocument {
   const scored = !Number.isNaN(o.score);
   const d = inputs.length;
   const missing = scored ? undefined : inputs.filter((_, f) => Number.isNaN(decoded.block[i * d + f]));

@@ -130,7 +130,15 @@ export class Replay {
       this.units[i] = this.unit ? this.unit[row] : 0;
       this.times[i] = this.time ? this.time[row] : this.position + i;
     }
-    const { scores, flags } = this.scorer.score(this.block.subarray(0, count * d), d, this.units.subarray(0, count), this.times.subarray(0, count), this.position, arrivedAt, this.buffer.alerts);
+    const { scores, flags } = this.scorer.score(
+      this.block.subarray(0, count * d),
+      d,
+      this.units.subarray(0, count),
+      this.times.subarray(0, count),
+      this.position,
+      arrivedAt,
+      this.buffer.alerts,
+    );
     this.buffer.add(this.position, this.units, scores, flags, count);
     this.position += count;
   }

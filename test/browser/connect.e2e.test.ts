@@ -26,7 +26,10 @@ let readings: Container;
 const logs: string[] = [];
 
 /** Units 1–4 of FD001 (825 readings): enough to train on, quick to persist. */
-const SMALL = readFileSync(cmapssPath('train_FD001.txt'), 'utf8').split('\n').filter((l) => /^[1-4] /.test(l)).join('\n');
+const SMALL = readFileSync(cmapssPath('train_FD001.txt'), 'utf8')
+  .split('\n')
+  .filter((l) => /^[1-4] /.test(l))
+  .join('\n');
 const SMALL_ROWS = SMALL.split('\n').length;
 
 beforeAll(async () => {
@@ -34,7 +37,13 @@ beforeAll(async () => {
   hub = new EventHubServer({ hub: 'readings', store: new HubStore(4), tls: selfSignedCert(), key: KEY });
   await hub.start();
   cosmos = await startCosmos();
-  await setupCosmos(cosmos.client, { endpoint: cosmos.endpoint, key: 'x', database: ENV_DEFAULTS.COSMOS_DATABASE, container: ENV_DEFAULTS.COSMOS_CONTAINER, modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER });
+  await setupCosmos(cosmos.client, {
+    endpoint: cosmos.endpoint,
+    key: 'x',
+    database: ENV_DEFAULTS.COSMOS_DATABASE,
+    container: ENV_DEFAULTS.COSMOS_CONTAINER,
+    modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER,
+  });
   readings = cosmos.client.database(ENV_DEFAULTS.COSMOS_DATABASE).container(ENV_DEFAULTS.COSMOS_CONTAINER);
   proxy = await startThrottlingProxy(cosmos.endpoint, { cors: true });
   harness = await startHarness(['--ignore-certificate-errors']);
@@ -74,26 +83,34 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
 
     await fill('Event Hubs connection string', `HostName=nope;SharedAccessKey=${KEY}`);
     await page.getByRole('button', { name: 'Connect live' }).click();
-    await expect.poll(errorText, { timeout: 10_000 }).toMatch(/Could not connect to Event Hubs: Event Hubs connection string needs Endpoint=sb:\/\//);
+    await expect
+      .poll(errorText, { timeout: 10_000 })
+      .toMatch(/Could not connect to Event Hubs: Event Hubs connection string needs Endpoint=sb:\/\//);
     // A key-based string is allowed, with a visible warning.
     await expect(page.getByText('This connection string carries an account key').isVisible()).resolves.toBe(true);
     // The hub checks SAS signatures: a wrong key is refused, and the message says so.
     const wrong = 'd3Jvbmcta2V5LXZhbHVl';
     await fill('Event Hubs connection string', hub.browserConnectionString().replace(KEY, wrong));
     await page.getByRole('button', { name: 'Connect live' }).click();
-    await expect.poll(errorText, { timeout: 30_000 }).toMatch(/Could not connect to Event Hubs: event hub readings rejected the credentials/);
+    await expect
+      .poll(errorText, { timeout: 30_000 })
+      .toMatch(/Could not connect to Event Hubs: event hub readings rejected the credentials/);
     expect(await errorText()).not.toContain(wrong);
 
     await fill('Cosmos DB endpoint', 'http://127.0.0.1:9/');
     await fill('Cosmos DB key or resource token', KEY);
     await page.getByRole('button', { name: 'Connect Cosmos DB' }).click();
-    await expect.poll(errorText, { timeout: 60_000 }).toMatch(/Could not connect to Cosmos DB: cannot reach Cosmos DB container iot-sensor-db\/anomalies/);
+    await expect
+      .poll(errorText, { timeout: 60_000 })
+      .toMatch(/Could not connect to Cosmos DB: cannot reach Cosmos DB container iot-sensor-db\/anomalies/);
     expect(await errorText()).not.toContain(KEY);
 
     proxy.reject = true;
     await fill('Cosmos DB endpoint', proxy.endpoint);
     await page.getByRole('button', { name: 'Connect Cosmos DB' }).click();
-    await expect.poll(errorText, { timeout: 30_000 }).toMatch(/Could not connect to Cosmos DB: Cosmos DB container iot-sensor-db\/anomalies rejected the key or token/);
+    await expect
+      .poll(errorText, { timeout: 30_000 })
+      .toMatch(/Could not connect to Cosmos DB: Cosmos DB container iot-sensor-db\/anomalies rejected the key or token/);
     expect(await errorText()).not.toContain(KEY);
     proxy.reject = false;
   }, 120_000);
@@ -105,7 +122,9 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await fill('Model note', 'trained in the browser');
     await page.getByRole('button', { name: 'Publish model' }).click();
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Published model .* as v1/);
-    await expect.poll(() => page.getByLabel('Published models').textContent(), { timeout: 10_000 }).toMatch(/v1 · .* · trained in the browser/);
+    await expect
+      .poll(() => page.getByLabel('Published models').textContent(), { timeout: 10_000 })
+      .toMatch(/v1 · .* · trained in the browser/);
     await page.getByLabel('Persist scored readings to Cosmos DB').check();
 
     await fill('Event Hubs connection string', hubString());
@@ -120,12 +139,17 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     expect(hub.store.total).toBe(SMALL_ROWS);
     await expect.poll(processed, { timeout: 30_000 }).toBe(SMALL_ROWS);
     await expect.poll(docCount, { timeout: 60_000, interval: 500 }).toBe(SMALL_ROWS);
-    await expect.poll(() => page.getByTestId('outbox').textContent(), { timeout: 15_000 }).toMatch(new RegExp(`${SMALL_ROWS} written, 0 queued`));
+    await expect
+      .poll(() => page.getByTestId('outbox').textContent(), { timeout: 15_000 })
+      .toMatch(new RegExp(`${SMALL_ROWS} written, 0 queued`));
     // Every partition reports its last sequence number and no lag once caught up.
     const rows = await page.locator('table.partitions tbody tr').allTextContents();
     expect(rows.every((r) => /connected/.test(r))).toBe(true);
-    const { resources } = await readings.items.query<{ model_version: string; anomaly_score: number; unit_number: number }>(
-      'SELECT c.model_version, c.anomaly_score, c.unit_number FROM c').fetchAll();
+    const { resources } = await readings.items
+      .query<{ model_version: string; anomaly_score: number; unit_number: number }>(
+        'SELECT c.model_version, c.anomaly_score, c.unit_number FROM c',
+      )
+      .fetchAll();
     expect(new Set(resources.map((r) => r.model_version))).toEqual(new Set(['v1']));
     expect(resources.every((r) => typeof r.anomaly_score === 'number')).toBe(true);
     // The live chart and metrics are the replay's.
@@ -149,7 +173,7 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await page.screenshot({ path: '/tmp/isoscope-connect.png', fullPage: true });
   }, 120_000);
 
-  test('a unit\'s stored history loads into the unit chart; a published model reopens', async () => {
+  test("a unit's stored history loads into the unit chart; a published model reopens", async () => {
     await page.getByRole('combobox', { name: 'Unit', exact: true }).selectOption('2');
     await page.getByRole('button', { name: 'Load stored history' }).click();
     const unit2 = SMALL.split('\n').filter((l) => l.startsWith('2 ')).length;
@@ -166,36 +190,58 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     proxy.throttle = true;
     const producer = new EventHubProducerClient(hub.connectionString());
     const batch = await producer.createBatch({ partitionKey: '77' });
-    for (let t = 1; t <= 30; t++) batch.tryAdd({ body: { ...readingOfUnit1(), unit_number: 77, time_in_cycles: t, ...(t === 30 ? { sensor_2: 'n/a', site: 'north' } : {}) } });
+    for (let t = 1; t <= 30; t++)
+      batch.tryAdd({
+        body: { ...readingOfUnit1(), unit_number: 77, time_in_cycles: t, ...(t === 30 ? { sensor_2: 'n/a', site: 'north' } : {}) },
+      });
     await producer.sendBatch(batch);
     await producer.close();
     await expect.poll(processed, { timeout: 30_000 }).toBe(SMALL_ROWS + 50);
     await expect.poll(() => page.getByTestId('outbox').textContent(), { timeout: 10_000 }).toMatch(/30 queued/);
     // A reading with a non-numeric feature is counted and stored unscored, never scored as 0.
-    await expect.poll(() => page.getByTestId('link-missing').textContent(), { timeout: 10_000 }).toBe('Not scored — missing or non-numeric values: sensor_2 ×1');
+    await expect
+      .poll(() => page.getByTestId('link-missing').textContent(), { timeout: 10_000 })
+      .toBe('Not scored — missing or non-numeric values: sensor_2 ×1');
     expect(proxy.throttled).toBeGreaterThan(0);
 
     await page.reload();
-    await expect.poll(() => page.getByTestId('outbox').textContent(), { timeout: 30_000 }).toMatch(/30 scored reading\(s\) waiting for Cosmos DB/);
+    await expect
+      .poll(() => page.getByTestId('outbox').textContent(), { timeout: 30_000 })
+      .toMatch(/30 scored reading\(s\) waiting for Cosmos DB/);
     proxy.throttle = false;
     // Names come back from the last session; the key was never stored, so the user types it again.
     expect(await page.getByLabel('Cosmos DB endpoint', { exact: true }).inputValue()).toBe(proxy.endpoint);
     expect(await page.getByLabel('Cosmos DB key or resource token', { exact: true }).inputValue()).toBe('');
     await fill('Cosmos DB key or resource token', KEY);
     await page.getByRole('button', { name: 'Connect Cosmos DB' }).click();
-    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Cosmos DB ready: iot-sensor-db\/anomalies; writing 30 reading\(s\) left from before/);
+    await expect
+      .poll(statusText, { timeout: 30_000 })
+      .toMatch(/Cosmos DB ready: iot-sensor-db\/anomalies; writing 30 reading\(s\) left from before/);
     await expect.poll(docCount, { timeout: 30_000, interval: 500 }).toBe(before + 30);
     const { resource } = await readings.item('77-30', 77).read();
-    expect(resource).toMatchObject({ anomaly_score: null, is_anomaly: null, missing_features: ['sensor_2'], sensor_2: 'n/a', site: 'north' });
+    expect(resource).toMatchObject({
+      anomaly_score: null,
+      is_anomaly: null,
+      missing_features: ['sensor_2'],
+      sensor_2: 'n/a',
+      site: 'north',
+    });
   }, 120_000);
 
   test('secrets stay in memory unless remembered, and never reach logs or URLs', async () => {
-    const stored = async () => page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((ok) => { const r = indexedDB.open('isoscope-link'); r.onsuccess = () => ok(r.result); });
-      const all = await new Promise<unknown[]>((ok) => { const r = db.transaction('settings').objectStore('settings').getAll(); r.onsuccess = () => ok(r.result); });
-      db.close();
-      return JSON.stringify(all) + JSON.stringify({ ...localStorage });
-    });
+    const stored = async () =>
+      page.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((ok) => {
+          const r = indexedDB.open('isoscope-link');
+          r.onsuccess = () => ok(r.result);
+        });
+        const all = await new Promise<unknown[]>((ok) => {
+          const r = db.transaction('settings').objectStore('settings').getAll();
+          r.onsuccess = () => ok(r.result);
+        });
+        db.close();
+        return JSON.stringify(all) + JSON.stringify({ ...localStorage });
+      });
     expect(await stored()).not.toContain(KEY);
     expect(logs.join('\n')).not.toContain(KEY);
     expect(page.url()).not.toContain(KEY);
@@ -203,7 +249,9 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await page.getByLabel('Remember on this device').check();
     await expect.poll(stored, { timeout: 10_000 }).toContain(KEY);
     await page.reload();
-    await expect.poll(() => page.getByLabel('Cosmos DB key or resource token', { exact: true }).inputValue(), { timeout: 10_000 }).toBe(KEY);
+    await expect
+      .poll(() => page.getByLabel('Cosmos DB key or resource token', { exact: true }).inputValue(), { timeout: 10_000 })
+      .toBe(KEY);
     await page.getByLabel('Remember on this device').uncheck();
     await expect.poll(stored, { timeout: 10_000 }).not.toContain(KEY);
     await page.reload();
@@ -214,7 +262,14 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
 });
 
 function readingOfUnit1(): Record<string, number> {
-  const names = ['unit_number', 'time_in_cycles', 'op_setting_1', 'op_setting_2', 'op_setting_3', ...Array.from({ length: 21 }, (_, i) => `sensor_${i + 1}`)];
+  const names = [
+    'unit_number',
+    'time_in_cycles',
+    'op_setting_1',
+    'op_setting_2',
+    'op_setting_3',
+    ...Array.from({ length: 21 }, (_, i) => `sensor_${i + 1}`),
+  ];
   const values = SMALL.split('\n')[0].trim().split(/\s+/).map(Number);
   return Object.fromEntries(names.map((n, i) => [n, values[i]]));
 }

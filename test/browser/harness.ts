@@ -17,16 +17,31 @@ export interface Harness {
 
 /** extraArgs: e.g. --ignore-certificate-errors for the local hub's self-signed WSS certificate (tests only). */
 export async function startHarness(extraArgs: string[] = []): Promise<Harness> {
-  const server = await createServer({ configFile: new URL('../../vite.config.ts', import.meta.url).pathname, logLevel: 'error',
-    server: { port: 0, host: '127.0.0.1', hmr: false } });
+  const server = await createServer({
+    configFile: new URL('../../vite.config.ts', import.meta.url).pathname,
+    logLevel: 'error',
+    server: { port: 0, host: '127.0.0.1', hmr: false },
+  });
   await server.listen();
   const address = server.httpServer!.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', ...extraArgs] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      ...extraArgs,
+    ],
+  });
   const url = `http://127.0.0.1:${port}/`;
   return {
-    server, browser, url,
+    server,
+    browser,
+    url,
     async newPage(width = 1280, height = 800) {
       const page = await browser.newPage({ viewport: { width, height }, acceptDownloads: true });
       page.on('pageerror', (e) => console.error('pageerror:', e.message));

@@ -59,8 +59,14 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
 
   test('the browser trains the same model, byte for byte, as Node', async () => {
     const inPage = await page.evaluate(() => (window as any).isoscope.model);
-    const node = (await trainModel(await getEngine(), loadFd001(), { baseline: parseBaseline('first:50%'),
-      params: { seed: 42, contamination: DEFAULT_CONTAMINATION }, recipe: DEFAULT_QUALITY.recipe, alarm: DEFAULT_QUALITY.alarm })).model;
+    const node = (
+      await trainModel(await getEngine(), loadFd001(), {
+        baseline: parseBaseline('first:50%'),
+        params: { seed: 42, contamination: DEFAULT_CONTAMINATION },
+        recipe: DEFAULT_QUALITY.recipe,
+        alarm: DEFAULT_QUALITY.alarm,
+      })
+    ).model;
     expect(inPage.recipe).toEqual(node.recipe);
     expect(JSON.stringify(inPage.forest)).toBe(JSON.stringify(node.forest));
     expect(JSON.stringify(inPage.scaler)).toBe(JSON.stringify(node.scaler));
@@ -79,8 +85,12 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
       if (raised[i]) expected.set(unit[i], { alarms: e.alarms + 1, first: e.first ?? time[i] });
       else expected.set(unit[i], e);
     }
-    const fleet = await page.evaluate(() => (window as any).isoscope.thresholded.fleet as { unit: number; alarms: number; firstAlarmTime: number | null }[]);
-    expect(fleet.map((r) => [r.unit, r.alarms, r.firstAlarmTime])).toEqual(fleet.map((r) => [r.unit, expected.get(r.unit)!.alarms, expected.get(r.unit)!.first]));
+    const fleet = await page.evaluate(
+      () => (window as any).isoscope.thresholded.fleet as { unit: number; alarms: number; firstAlarmTime: number | null }[],
+    );
+    expect(fleet.map((r) => [r.unit, r.alarms, r.firstAlarmTime])).toEqual(
+      fleet.map((r) => [r.unit, expected.get(r.unit)!.alarms, expected.get(r.unit)!.first]),
+    );
     expect(fleet.filter((r) => r.alarms > 0).length).toBeGreaterThan(90);
   });
 
@@ -131,7 +141,9 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await page.getByRole('combobox', { name: 'Replay rate' }).selectOption('10000');
     await page.getByRole('button', { name: 'Replay', exact: true }).click();
     await expect.poll(() => page.getByTestId('live-state').textContent()).toBe('playing');
-    await expect.poll(() => page.getByRole('log', { name: 'Alert feed' }).locator('li.raised').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByRole('log', { name: 'Alert feed' }).locator('li.raised').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     const rate = Number((await page.getByTestId('live-rate').textContent())!.replace(/,/g, ''));
     expect(rate).toBeGreaterThan(5000);
     expect(rate).toBeLessThan(15000);
@@ -149,11 +161,14 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
       const unit = wb.data.truth.columns.find((c: any) => c.role === 'unit').values;
       const time = wb.data.truth.columns.find((c: any) => c.role === 'time').values;
       const flags = wb.thresholded.flags;
-      return wb.alerts.filter((a: any) => a.kind === 'raised').slice(0, 20).map((a: any) => {
-        let count = 0;
-        for (let i = 0; i < unit.length; i++) if (unit[i] === a.unit && time[i] <= a.time && time[i] > a.time - 8) count += flags[i];
-        return count;
-      });
+      return wb.alerts
+        .filter((a: any) => a.kind === 'raised')
+        .slice(0, 20)
+        .map((a: any) => {
+          let count = 0;
+          for (let i = 0; i < unit.length; i++) if (unit[i] === a.unit && time[i] <= a.time && time[i] > a.time - 8) count += flags[i];
+          return count;
+        });
     });
     expect(check.length).toBeGreaterThan(0);
     for (const c of check) expect(c).toBeGreaterThanOrEqual(5);
@@ -167,7 +182,9 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     expect(await page.evaluate(() => (window as any).isoscope.data.name)).toBe('train_FD001.txt');
     expect(await page.evaluate(() => (window as any).isoscope.scores.length)).toBe(before);
     await dropFiles(page, [{ name: 'bad-model.json', content: '{"format":"isoscope-model","version":7}' }]);
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Could not import bad-model\.json: model version 7 is not supported/);
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toMatch(/Could not import bad-model\.json: model version 7 is not supported/);
     expect(await page.evaluate(() => (window as any).isoscope.scores.length)).toBe(before);
   });
 
@@ -176,12 +193,21 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     const text = readFileSync(cmapssPath('train_FD001.txt'), 'utf8');
     await page.evaluate((t) => {
       // ~140 MB of C-MAPSS text built from one string, so the test does not ship it.
-      const big = new File(Array.from({ length: 40 }, () => t), 'train_BIG.txt');
+      const big = new File(
+        Array.from({ length: 40 }, () => t),
+        'train_BIG.txt',
+      );
       void (window as any).isoscope.loadFiles([big]);
     }, text);
-    await expect.poll(() => page.getByRole('progressbar', { name: 'Loading progress' }).evaluate((el) => (el as HTMLProgressElement).value), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByRole('progressbar', { name: 'Loading progress' }).evaluate((el) => (el as HTMLProgressElement).value), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Cancel' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/Could not load train_BIG\.txt: loading cancelled/);
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 })
+      .toMatch(/Could not load train_BIG\.txt: loading cancelled/);
     expect(await page.evaluate(() => (window as any).isoscope.data.rows)).toBe(before);
     expect(await page.evaluate(() => (window as any).isoscope.busy)).toBe('');
   });

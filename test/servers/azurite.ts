@@ -27,8 +27,20 @@ function freePort(): Promise<number> {
 export async function startAzurite(): Promise<LocalBlob> {
   const port = await freePort();
   const bin = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'azurite-blob');
-  const child: ChildProcess = spawn(bin, ['--inMemoryPersistence', '--disableTelemetry', '--silent', '--skipApiVersionCheck',
-    '--blobHost', '127.0.0.1', '--blobPort', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    bin,
+    [
+      '--inMemoryPersistence',
+      '--disableTelemetry',
+      '--silent',
+      '--skipApiVersionCheck',
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(port),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   await new Promise<void>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('azurite did not start within 20 s')), 20_000);
     const check = async () => {

@@ -18,7 +18,9 @@ export async function startCosmos(): Promise<LocalCosmos> {
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new CosmosClient({ endpoint, key: 'bG9jYWwtdGVzdC1rZXk=', connectionPolicy: { enableEndpointDiscovery: false } });
   return {
-    endpoint, client, server,
+    endpoint,
+    client,
+    server,
     stop: async () => {
       client.dispose();
       server.closeAllConnections?.();

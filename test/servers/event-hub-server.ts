@@ -60,7 +60,8 @@ function startIndex(events: StoredEvent[], filter: string): number {
   if (raw === '@latest') return events.length;
   const value = Number(raw);
   const inclusive = op === '>=';
-  const key = (e: StoredEvent) => (field === 'offset' ? e.offset : field === 'sequence-number' ? e.sequenceNumber : e.enqueuedTime.getTime());
+  const key = (e: StoredEvent) =>
+    field === 'offset' ? e.offset : field === 'sequence-number' ? e.sequenceNumber : e.enqueuedTime.getTime();
   const i = events.findIndex((e) => (inclusive ? key(e) >= value : key(e) > value));
   return i < 0 ? events.length : i;
 }
@@ -139,7 +140,11 @@ export class EventHubServer {
 
   async start(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      this.listener = this.container.listen({ port: this.opts.port ?? 0, host: this.opts.host ?? '127.0.0.1', ...LINK_OPTIONS } as never) as unknown as Server;
+      this.listener = this.container.listen({
+        port: this.opts.port ?? 0,
+        host: this.opts.host ?? '127.0.0.1',
+        ...LINK_OPTIONS,
+      } as never) as unknown as Server;
       this.listener.once('error', reject);
       this.listener.once('listening', () => resolve());
     });
@@ -148,7 +153,11 @@ export class EventHubServer {
 
   private async startWss(tls: { cert: string; key: string }, port: number): Promise<void> {
     const server = createHttpsServer(tls);
-    const wss = new WebSocketServer({ server, path: '/$servicebus/websocket', handleProtocols: (p) => (p.has('AMQPWSB10') ? 'AMQPWSB10' : false) });
+    const wss = new WebSocketServer({
+      server,
+      path: '/$servicebus/websocket',
+      handleProtocols: (p) => (p.has('AMQPWSB10') ? 'AMQPWSB10' : false),
+    });
     wss.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -204,13 +213,18 @@ export class EventHubServer {
         if (o.epoch <= epoch && o.sender !== sender) {
           o.sender.close({ condition: 'amqp:link:stolen', description: `a receiver with epoch ${epoch} took partition ${partition}` });
         } else if (o.epoch > epoch) {
-          sender.close({ condition: 'com.microsoft:receiver-disconnected', description: `a receiver with a higher epoch (${o.epoch}) owns partition ${partition}` });
+          sender.close({
+            condition: 'com.microsoft:receiver-disconnected',
+            description: `a receiver with a higher epoch (${o.epoch}) owns partition ${partition}`,
+          });
           return;
         }
       }
       this.owners.set(key, [...list.filter((o) => o.epoch > epoch), { sender, epoch }]);
     }
-    const filter = String((sender.source?.filter as Record<string, { value?: string }> | undefined)?.['apache.org:selector-filter:string']?.value ?? '');
+    const filter = String(
+      (sender.source?.filter as Record<string, { value?: string }> | undefined)?.['apache.org:selector-filter:string']?.value ?? '',
+    );
     const events = this.store.partitions[partition];
     let next = startIndex(events, filter);
     const pump = () => {
@@ -252,9 +266,13 @@ export class EventHubServer {
     const message = ctx.message!;
     if (target === '$cbs') {
       const refusal = this.checkToken(String(message.body ?? ''));
-      return this.reply(ctx, message, refusal
-        ? { 'status-code': rhea.types.wrap_int(401), 'status-description': refusal }
-        : { 'status-code': rhea.types.wrap_int(202), 'status-description': 'Accepted' });
+      return this.reply(
+        ctx,
+        message,
+        refusal
+          ? { 'status-code': rhea.types.wrap_int(401), 'status-description': refusal }
+          : { 'status-code': rhea.types.wrap_int(202), 'status-description': 'Accepted' },
+      );
     }
     if (target === '$management') return this.management(ctx, message);
     const partitionMatch = new RegExp(`^${this.hub}/Partitions/(\\d+)$`, 'i').exec(target);
@@ -274,26 +292,45 @@ export class EventHubServer {
   private management(ctx: EventContext, message: Message): void {
     const p = message.application_properties ?? {};
     if (p.type === 'com.microsoft:eventhub') {
-      return this.reply(ctx, message, { operation: 'READ', 'status-code': rhea.types.wrap_int(200) }, {
-        name: this.hub, type: 'com.microsoft:eventhub', created_at: this.store.createdAt,
-        partition_count: this.store.partitions.length, partition_ids: this.store.partitions.map((_, i) => String(i)),
-      });
+      return this.reply(
+        ctx,
+        message,
+        { operation: 'READ', 'status-code': rhea.types.wrap_int(200) },
+        {
+          name: this.hub,
+          type: 'com.microsoft:eventhub',
+          created_at: this.store.createdAt,
+          partition_count: this.store.partitions.length,
+          partition_ids: this.store.partitions.map((_, i) => String(i)),
+        },
+      );
     }
     if (p.type === 'com.microsoft:partition') {
       const events = this.store.partitions[Number(p.partition)];
       if (!events) {
-        return this.reply(ctx, message, { operation: 'READ', 'status-code': 400, 'error-condition': 'com.microsoft:argument-out-of-range',
-          'status-description': `partition ${p.partition} does not exist` });
+        return this.reply(ctx, message, {
+          operation: 'READ',
+          'status-code': 400,
+          'error-condition': 'com.microsoft:argument-out-of-range',
+          'status-description': `partition ${p.partition} does not exist`,
+        });
       }
       const last = events[events.length - 1];
-      return this.reply(ctx, message, { operation: 'READ', 'status-code': rhea.types.wrap_int(200) }, {
-        name: this.hub, type: 'com.microsoft:partition', partition: String(p.partition),
-        begin_sequence_number: rhea.types.wrap_long(0),
-        last_enqueued_sequence_number: rhea.types.wrap_long(last ? last.sequenceNumber : -1),
-        last_enqueued_offset: last ? String(last.offset) : '-1',
-        last_enqueued_time_utc: last ? last.enqueuedTime : new Date(0),
-        is_partition_empty: events.length === 0,
-      });
+      return this.reply(
+        ctx,
+        message,
+        { operation: 'READ', 'status-code': rhea.types.wrap_int(200) },
+        {
+          name: this.hub,
+          type: 'com.microsoft:partition',
+          partition: String(p.partition),
+          begin_sequence_number: rhea.types.wrap_long(0),
+          last_enqueued_sequence_number: rhea.types.wrap_long(last ? last.sequenceNumber : -1),
+          last_enqueued_offset: last ? String(last.offset) : '-1',
+          last_enqueued_time_utc: last ? last.enqueuedTime : new Date(0),
+          is_partition_empty: events.length === 0,
+        },
+      );
     }
     ctx.delivery?.accept();
   }
@@ -304,7 +341,9 @@ export class EventHubServer {
     const fields = new URLSearchParams(token.replace(/^SharedAccessSignature\s+/, ''));
     const sr = fields.get('sr') ?? '';
     const se = fields.get('se') ?? '';
-    const expected = createHmac('sha256', this.opts.key).update(`${encodeURIComponent(sr)}\n${se}`).digest('base64');
+    const expected = createHmac('sha256', this.opts.key)
+      .update(`${encodeURIComponent(sr)}\n${se}`)
+      .digest('base64');
     if (fields.get('sig') !== expected) return 'InvalidSignature: The token has an invalid signature.';
     if (Number(se) * 1000 < Date.now()) return 'ExpiredToken: The token is expired.';
     return undefined;

@@ -24,8 +24,12 @@ export async function startThrottlingProxy(target: string, opts: { cors?: boolea
   const state = { throttle: false, throttled: 0, reject: false };
   const server: Server = createServer((req, res) => {
     if (opts.cors && req.method === 'OPTIONS') {
-      res.writeHead(204, { ...CORS, 'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
-        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*', 'access-control-max-age': '600' });
+      res.writeHead(204, {
+        ...CORS,
+        'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+        'access-control-max-age': '600',
+      });
       res.end();
       return;
     }
@@ -33,7 +37,7 @@ export async function startThrottlingProxy(target: string, opts: { cors?: boolea
     if (state.reject) {
       req.resume();
       res.writeHead(401, { ...cors, 'content-type': 'application/json' });
-      res.end(JSON.stringify({ code: 'Unauthorized', message: 'The input authorization token can\'t serve the request.' }));
+      res.end(JSON.stringify({ code: 'Unauthorized', message: "The input authorization token can't serve the request." }));
       return;
     }
     const write = req.method === 'POST' && /\/docs\/?$/.test(req.url ?? '');
@@ -54,12 +58,24 @@ export async function startThrottlingProxy(target: string, opts: { cors?: boolea
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
   const proxy: ThrottlingProxy = {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    get throttle() { return state.throttle; },
-    set throttle(v: boolean) { state.throttle = v; },
-    get throttled() { return state.throttled; },
-    get reject() { return state.reject; },
-    set reject(v: boolean) { state.reject = v; },
-    set throttled(v: number) { state.throttled = v; },
+    get throttle() {
+      return state.throttle;
+    },
+    set throttle(v: boolean) {
+      state.throttle = v;
+    },
+    get throttled() {
+      return state.throttled;
+    },
+    get reject() {
+      return state.reject;
+    },
+    set reject(v: boolean) {
+      state.reject = v;
+    },
+    set throttled(v: number) {
+      state.throttled = v;
+    },
     stop: async () => {
       server.closeAllConnections?.();
       await new Promise((ok) => server.close(ok));

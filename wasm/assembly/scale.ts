@@ -8,17 +8,25 @@
  * per row. Sets missing[r] to 1 for a row with any non-finite feature, else 0.
  */
 export function scaleBlock(
-  layout: i32, src: usize, stride: i32, d: i32, row0: i32, count: i32,
-  meanPtr: usize, scalePtr: usize, out: usize, missing: usize,
+  layout: i32,
+  src: usize,
+  stride: i32,
+  d: i32,
+  row0: i32,
+  count: i32,
+  meanPtr: usize,
+  scalePtr: usize,
+  out: usize,
+  missing: usize,
 ): void {
   memory.fill(missing, 0, <usize>count);
-  const rowBytes = <usize>d << 2;
+  const rowBytes = (<usize>d) << 2;
   for (let f = 0; f < d; f++) {
-    const mean = load<f64>(meanPtr + (<usize>f << 3));
-    const scale = load<f64>(scalePtr + (<usize>f << 3));
-    let dst = out + (<usize>f << 2);
+    const mean = load<f64>(meanPtr + ((<usize>f) << 3));
+    const scale = load<f64>(scalePtr + ((<usize>f) << 3));
+    let dst = out + ((<usize>f) << 2);
     if (layout == 0) {
-      let p = load<usize>(src + <usize>f * sizeof<usize>()) + (<usize>row0 << 3);
+      let p = load<usize>(src + <usize>f * sizeof<usize>()) + ((<usize>row0) << 3);
       for (let r = 0; r < count; r++) {
         const x = load<f64>(p);
         if (!isFinite(x)) store<u8>(missing + <usize>r, 1);

@@ -5,22 +5,43 @@ import { fmt, h } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import type { ConnectForms } from '../link-controller.js';
 
-const RATES: [string, number][] = [['10 / s', 10], ['100 / s', 100], ['1,000 / s', 1000], ['Maximum', 0]];
+const RATES: [string, number][] = [
+  ['10 / s', 10],
+  ['100 / s', 100],
+  ['1,000 / s', 1000],
+  ['Maximum', 0],
+];
 
 export function connectPanel(wb: Workbench): HTMLElement {
   const ctl = wb.link;
-  const input = (label: string, attrs: Record<string, string | boolean> = {}) => h('input', { 'aria-label': label, autocomplete: 'off', spellcheck: 'false', ...attrs });
-  const hubConn = input('Event Hubs connection string', { type: 'password', placeholder: 'Endpoint=sb://…;SharedAccessSignature=SharedAccessSignature sr=…' });
+  const input = (label: string, attrs: Record<string, string | boolean> = {}) =>
+    h('input', { 'aria-label': label, autocomplete: 'off', spellcheck: 'false', ...attrs });
+  const hubConn = input('Event Hubs connection string', {
+    type: 'password',
+    placeholder: 'Endpoint=sb://…;SharedAccessSignature=SharedAccessSignature sr=…',
+  });
   const hubName = input('Event hub name', { placeholder: 'from EntityPath' });
   const group = input('Consumer group', { placeholder: '$Default' });
-  const start = h('select', { 'aria-label': 'Start position' },
-    h('option', { value: 'latest' }, 'Latest'), h('option', { value: 'earliest' }, 'Earliest'), h('option', { value: 'time' }, 'From a time…'));
+  const start = h(
+    'select',
+    { 'aria-label': 'Start position' },
+    h('option', { value: 'latest' }, 'Latest'),
+    h('option', { value: 'earliest' }, 'Earliest'),
+    h('option', { value: 'time' }, 'From a time…'),
+  );
   const startTime = input('Start time', { type: 'datetime-local', hidden: true });
-  const keyWarning = h('p', { class: 'warn', hidden: true, role: 'note' },
-    'This connection string carries an account key. Anyone who can read this page\'s memory (or its storage, if remembered) can use it. Prefer a SAS token limited to Listen and Send.');
+  const keyWarning = h(
+    'p',
+    { class: 'warn', hidden: true, role: 'note' },
+    "This connection string carries an account key. Anyone who can read this page's memory (or its storage, if remembered) can use it. Prefer a SAS token limited to Listen and Send.",
+  );
   const connect = h('button', { type: 'button', class: 'primary' }, 'Connect live');
   const disconnect = h('button', { type: 'button', disabled: true }, 'Disconnect');
-  const forget = h('button', { type: 'button', title: 'Start from the start position next time instead of where this page stopped' }, 'Forget saved positions');
+  const forget = h(
+    'button',
+    { type: 'button', title: 'Start from the start position next time instead of where this page stopped' },
+    'Forget saved positions',
+  );
   const rate = h('select', { 'aria-label': 'Publish rate' }, ...RATES.map(([l, v]) => h('option', { value: v, selected: v === 100 }, l)));
   const publish = h('button', { type: 'button' }, 'Publish replay');
   const stopPublish = h('button', { type: 'button', disabled: true }, 'Stop');
@@ -45,9 +66,19 @@ export function connectPanel(wb: Workbench): HTMLElement {
   const missing = h('p', { class: 'warn', hidden: true, 'data-testid': 'link-missing' });
 
   const forms = (): ConnectForms => ({
-    hub: { connectionString: hubConn.value, hub: hubName.value, consumerGroup: group.value,
-      start: start.value === 'time' ? (startTime.value ? new Date(startTime.value).toISOString() : 'invalid time') : start.value },
-    cosmos: { endpoint: endpoint.value, key: key.value, database: database.value, container: container.value, modelsContainer: modelsContainer.value },
+    hub: {
+      connectionString: hubConn.value,
+      hub: hubName.value,
+      consumerGroup: group.value,
+      start: start.value === 'time' ? (startTime.value ? new Date(startTime.value).toISOString() : 'invalid time') : start.value,
+    },
+    cosmos: {
+      endpoint: endpoint.value,
+      key: key.value,
+      database: database.value,
+      container: container.value,
+      modelsContainer: modelsContainer.value,
+    },
     remember: remember.checked,
   });
   const fill = () => {
@@ -93,26 +124,56 @@ export function connectPanel(wb: Workbench): HTMLElement {
     persist.disabled = !ctl.cosmos;
     const ob = st?.outbox;
     const pending = ob?.pending ?? ctl.outboxPending;
-    outbox.textContent = ob && ob.state !== 'off'
-      ? `${fmt(ob.written)} written, ${fmt(pending)} queued${ob.state === 'failed' ? ` — retrying: ${ob.message ?? ''}` : ''}`
-      : pending ? `${fmt(pending)} scored reading(s) waiting for Cosmos DB` : '';
+    outbox.textContent =
+      ob && ob.state !== 'off'
+        ? `${fmt(ob.written)} written, ${fmt(pending)} queued${ob.state === 'failed' ? ` — retrying: ${ob.message ?? ''}` : ''}`
+        : pending
+          ? `${fmt(pending)} scored reading(s) waiting for Cosmos DB`
+          : '';
     publishModel.disabled = !ctl.cosmos || !wb.model;
     published.disabled = openModel.disabled = !ctl.cosmos || !ctl.published.length;
     const chosen = published.value;
-    published.replaceChildren(...ctl.published.map((m) => h('option', { value: m.id, selected: m.id === chosen },
-      `${m.id} · ${m.model_id} · ${m.created.slice(0, 16).replace('T', ' ')}${m.note ? ` · ${m.note}` : ''}`)));
+    published.replaceChildren(
+      ...ctl.published.map((m) =>
+        h(
+          'option',
+          { value: m.id, selected: m.id === chosen },
+          `${m.id} · ${m.model_id} · ${m.created.slice(0, 16).replace('T', ' ')}${m.note ? ` · ${m.note}` : ''}`,
+        ),
+      ),
+    );
     banner.hidden = !(st && (st.state === 'reconnecting' || st.state === 'failed'));
     banner.className = `banner ${st?.state === 'failed' ? 'bad' : 'warn'}`;
-    banner.textContent = st?.state === 'reconnecting' ? `Connection lost — reconnecting with backoff; each partition resumes after its last scored event. (${st.message ?? ''})`
-      : st?.state === 'failed' ? `Live connection stopped: ${st.message ?? 'unknown error'}` : '';
-    partitions.replaceChildren(h('thead', {}, h('tr', {}, ...['Partition', 'State', 'Last sequence #', 'Lag', 'Received'].map((t) => h('th', {}, t)))),
-      h('tbody', {}, ...(st?.partitions ?? []).map((p) => h('tr', { 'data-partition': p.id },
-        h('td', {}, p.id), h('td', { class: p.state === 'error' ? 'bad' : '' }, p.state), h('td', {}, fmt(p.lastSequence)),
-        h('td', {}, p.lag === undefined ? '–' : fmt(p.lag)), h('td', {}, fmt(p.received))))));
+    banner.textContent =
+      st?.state === 'reconnecting'
+        ? `Connection lost — reconnecting with backoff; each partition resumes after its last scored event. (${st.message ?? ''})`
+        : st?.state === 'failed'
+          ? `Live connection stopped: ${st.message ?? 'unknown error'}`
+          : '';
+    partitions.replaceChildren(
+      h('thead', {}, h('tr', {}, ...['Partition', 'State', 'Last sequence #', 'Lag', 'Received'].map((t) => h('th', {}, t)))),
+      h(
+        'tbody',
+        {},
+        ...(st?.partitions ?? []).map((p) =>
+          h(
+            'tr',
+            { 'data-partition': p.id },
+            h('td', {}, p.id),
+            h('td', { class: p.state === 'error' ? 'bad' : '' }, p.state),
+            h('td', {}, fmt(p.lastSequence)),
+            h('td', {}, p.lag === undefined ? '–' : fmt(p.lag)),
+            h('td', {}, fmt(p.received)),
+          ),
+        ),
+      ),
+    );
     partitions.hidden = !st?.partitions.length;
     const gaps = Object.entries(st?.missing ?? {});
     missing.hidden = !gaps.length;
-    missing.textContent = gaps.length ? `Not scored — missing or non-numeric values: ${gaps.map(([name, n]) => `${name} ×${fmt(n)}`).join(', ')}` : '';
+    missing.textContent = gaps.length
+      ? `Not scored — missing or non-numeric values: ${gaps.map(([name, n]) => `${name} ×${fmt(n)}`).join(', ')}`
+      : '';
   };
   wb.on('link', render);
   wb.on('model', render);
@@ -121,21 +182,51 @@ export function connectPanel(wb: Workbench): HTMLElement {
 
   const row = (...kids: (Node | string)[]) => h('div', { class: 'form-row' }, ...kids);
   const field = (label: string, el: HTMLElement) => h('label', { class: 'field' }, h('span', {}, label), el);
-  return h('section', { class: 'panel connect', 'aria-labelledby': 'connect-h' },
-    h('div', { class: 'panel-head' }, h('h2', { id: 'connect-h' }, 'Connect'),
-      h('label', { class: 'check', title: 'Keeps the connection string and key in this browser\'s IndexedDB. Off: they live in memory and are gone on reload.' }, remember, 'Remember on this device')),
+  return h(
+    'section',
+    { class: 'panel connect', 'aria-labelledby': 'connect-h' },
+    h(
+      'div',
+      { class: 'panel-head' },
+      h('h2', { id: 'connect-h' }, 'Connect'),
+      h(
+        'label',
+        {
+          class: 'check',
+          title: "Keeps the connection string and key in this browser's IndexedDB. Off: they live in memory and are gone on reload.",
+        },
+        remember,
+        'Remember on this device',
+      ),
+    ),
     banner,
-    h('div', { class: 'connect-grid' },
-      h('fieldset', {}, h('legend', {}, 'Azure Event Hubs'),
-        field('Connection string or SAS', hubConn), keyWarning,
+    h(
+      'div',
+      { class: 'connect-grid' },
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Azure Event Hubs'),
+        field('Connection string or SAS', hubConn),
+        keyWarning,
         row(field('Event hub', hubName), field('Consumer group', group)),
         row(field('Start', start), startTime),
         row(connect, disconnect, forget),
-        row(field('Publish rate', rate), publish, stopPublish, publishState)),
-      h('fieldset', {}, h('legend', {}, 'Azure Cosmos DB'),
-        field('Endpoint', endpoint), field('Key or resource token', key),
+        row(field('Publish rate', rate), publish, stopPublish, publishState),
+      ),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Azure Cosmos DB'),
+        field('Endpoint', endpoint),
+        field('Key or resource token', key),
         row(field('Database', database), field('Container', container), field('Models', modelsContainer)),
         row(connectCosmos, h('label', { class: 'check' }, persist, 'Persist scored readings'), outbox),
-        row(note, publishModel), row(published, openModel))),
-    partitions, missing);
+        row(note, publishModel),
+        row(published, openModel),
+      ),
+    ),
+    partitions,
+    missing,
+  );
 }

@@ -37,17 +37,30 @@ export function distributionView(wb: Workbench): HTMLElement {
     chart = undefined;
     if (!bins) return;
     const offset = wb.model?.threshold.offset;
-    chart = new uPlot({
-      width: widthOf(host.parentElement!), height: 180,
-      scales: { x: { time: false } },
-      legend: { show: false },
-      axes: [{ label: 'anomaly score (−score_samples)' }, { label: 'readings', size: 55 }],
-      series: [{}, { label: 'readings', fill: 'rgba(37,99,235,0.35)', stroke: '#2563eb', paths: uPlot.paths.bars!({ size: [0.95, 100] }) }],
-      plugins: [markerPlugin(() => (offset === undefined ? undefined : { x: -offset }))],
-    }, [bins.edges, bins.counts], host);
+    chart = new uPlot(
+      {
+        width: widthOf(host.parentElement!),
+        height: 180,
+        scales: { x: { time: false } },
+        legend: { show: false },
+        axes: [{ label: 'anomaly score (−score_samples)' }, { label: 'readings', size: 55 }],
+        series: [
+          {},
+          { label: 'readings', fill: 'rgba(37,99,235,0.35)', stroke: '#2563eb', paths: uPlot.paths.bars!({ size: [0.95, 100] }) },
+        ],
+        plugins: [markerPlugin(() => (offset === undefined ? undefined : { x: -offset }))],
+      },
+      [bins.edges, bins.counts],
+      host,
+    );
   };
   wb.on('model', () => {
-    bins = wb.scores ? histogram(wb.scores.map((s) => -s), BINS) : undefined;
+    bins = wb.scores
+      ? histogram(
+          wb.scores.map((s) => -s),
+          BINS,
+        )
+      : undefined;
     draw();
   });
   wb.on('data', () => {
@@ -56,9 +69,17 @@ export function distributionView(wb: Workbench): HTMLElement {
   });
   // The bins do not move with the threshold; only the marker does.
   wb.on('threshold', () => chart?.redraw(false, false));
-  const section = h('section', { class: 'panel', 'aria-labelledby': 'dist-h' },
-    h('div', { class: 'panel-head' }, h('h2', { id: 'dist-h' }, 'Score distribution'), pngButton('PNG', () => chart, 'score-distribution.png')),
-    host);
+  const section = h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'dist-h' },
+    h(
+      'div',
+      { class: 'panel-head' },
+      h('h2', { id: 'dist-h' }, 'Score distribution'),
+      pngButton('PNG', () => chart, 'score-distribution.png'),
+    ),
+    host,
+  );
   followWidth(host, () => chart);
   return section;
 }

@@ -16,18 +16,30 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     const curve = wb.rocCurve;
     if (!curve) return;
     const { fpr, tpr } = curve;
-    chart = new uPlot({
-      width: Math.min(360, widthOf(host.parentElement!)), height: 220, legend: { show: false },
-      scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1] } },
-      axes: [{ label: 'false positive rate' }, { label: 'true positive rate', size: 45 }],
-      series: [{}, { stroke: '#2563eb', width: 2 }],
-    }, [Array.from(fpr), Array.from(tpr)], host);
+    chart = new uPlot(
+      {
+        width: Math.min(360, widthOf(host.parentElement!)),
+        height: 220,
+        legend: { show: false },
+        scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1] } },
+        axes: [{ label: 'false positive rate' }, { label: 'true positive rate', size: 45 }],
+        series: [{}, { stroke: '#2563eb', width: 2 }],
+      },
+      [Array.from(fpr), Array.from(tpr)],
+      host,
+    );
   };
   const render = () => {
     metrics.replaceChildren();
     const ev = wb.evaluation;
     if (!ev) {
-      metrics.append(h('dd', { class: 'muted' }, wb.model ? 'No ground truth in this data (needs RUL, run-to-failure units or a 0/1 label column).' : 'Train a model first.'));
+      metrics.append(
+        h(
+          'dd',
+          { class: 'muted' },
+          wb.model ? 'No ground truth in this data (needs RUL, run-to-failure units or a 0/1 label column).' : 'Train a model first.',
+        ),
+      );
       return;
     }
     const item = (k: string, v: string, id: string) => metrics.append(h('dt', {}, k), h('dd', { 'data-testid': id }, v));
@@ -58,9 +70,17 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     render();
   });
   render();
-  const section = h('section', { class: 'panel', 'aria-labelledby': 'eval-h' },
-    h('div', { class: 'panel-head' }, h('h2', { id: 'eval-h' }, 'Evaluation'), pngButton('ROC PNG', () => chart, 'roc.png')),
-    h('div', { class: 'eval-body' }, metrics, host));
+  const section = h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'eval-h' },
+    h(
+      'div',
+      { class: 'panel-head' },
+      h('h2', { id: 'eval-h' }, 'Evaluation'),
+      pngButton('ROC PNG', () => chart, 'roc.png'),
+    ),
+    h('div', { class: 'eval-body' }, metrics, host),
+  );
   followWidth(host, () => chart, 360);
   return section;
 }

@@ -19,24 +19,44 @@ export function explainPanel(wb: Workbench): HTMLElement {
     const unit = wb.data?.truth.columns.find((c) => c.role === 'unit')?.values[row];
     const time = wb.data?.truth.columns.find((c) => c.role === 'time')?.values[row];
     const total = ex.attribution.reduce((a, b) => a + b, 0);
-    body.append(h('p', { 'data-testid': 'explain-summary' },
-      `Row ${row}${unit !== undefined ? ` · unit ${unit}` : ''}${time !== undefined ? ` · t ${time}` : ''} · anomaly score ${fmt(-score, 4)} · `,
-      h('strong', { class: flagged ? 'bad' : 'good' }, flagged ? 'flagged' : 'normal'),
-      ` · isolated in ${fmt(ex.meanPathLength, 2)} splits vs ${fmt(ex.averagePathLength, 2)} on average`));
+    body.append(
+      h(
+        'p',
+        { 'data-testid': 'explain-summary' },
+        `Row ${row}${unit !== undefined ? ` · unit ${unit}` : ''}${time !== undefined ? ` · t ${time}` : ''} · anomaly score ${fmt(-score, 4)} · `,
+        h('strong', { class: flagged ? 'bad' : 'good' }, flagged ? 'flagged' : 'normal'),
+        ` · isolated in ${fmt(ex.meanPathLength, 2)} splits vs ${fmt(ex.averagePathLength, 2)} on average`,
+      ),
+    );
     const order = ex.features.map((_, i) => i).sort((a, b) => ex.attribution[b] - ex.attribution[a]);
     const max = Math.max(1e-12, ...ex.attribution.map(Math.abs));
     const list = h('ol', { class: 'attribution', 'aria-label': 'Feature attribution' });
     for (const i of order) {
       const a = ex.attribution[i];
       const z = ex.zscores[i];
-      list.append(h('li', {},
-        h('span', { class: 'name' }, ex.features[i]),
-        h('span', { class: 'track' }, h('span', { class: a >= 0 ? 'fill pos' : 'fill neg', style: `width:${(100 * Math.abs(a)) / max}%` })),
-        h('span', { class: 'num' }, `${a >= 0 ? '+' : ''}${fmt(a, 3)}`),
-        h('span', { class: z >= 0 ? 'dir high' : 'dir low' }, `${z >= 0 ? 'HIGH' : 'LOW'} ${z >= 0 ? '+' : ''}${fmt(z, 1)}σ`)));
+      list.append(
+        h(
+          'li',
+          {},
+          h('span', { class: 'name' }, ex.features[i]),
+          h(
+            'span',
+            { class: 'track' },
+            h('span', { class: a >= 0 ? 'fill pos' : 'fill neg', style: `width:${(100 * Math.abs(a)) / max}%` }),
+          ),
+          h('span', { class: 'num' }, `${a >= 0 ? '+' : ''}${fmt(a, 3)}`),
+          h('span', { class: z >= 0 ? 'dir high' : 'dir low' }, `${z >= 0 ? 'HIGH' : 'LOW'} ${z >= 0 ? '+' : ''}${fmt(z, 1)}σ`),
+        ),
+      );
     }
-    body.append(list, h('p', { class: 'muted small' },
-      `Attribution shares each tree's path shortening c(ψ) − h(x) among the features split on; it sums to ${fmt(total, 3)} = ${fmt(ex.averagePathLength, 3)} − ${fmt(ex.meanPathLength, 3)}. Positive pushed towards anomalous.`));
+    body.append(
+      list,
+      h(
+        'p',
+        { class: 'muted small' },
+        `Attribution shares each tree's path shortening c(ψ) − h(x) among the features split on; it sums to ${fmt(total, 3)} = ${fmt(ex.averagePathLength, 3)} − ${fmt(ex.meanPathLength, 3)}. Positive pushed towards anomalous.`,
+      ),
+    );
   };
   wb.on('explain', render);
   wb.on('model', render);

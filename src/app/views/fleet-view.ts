@@ -15,7 +15,14 @@ interface RowView {
   unit: number;
 }
 
-const COLUMNS: [Key, string][] = [['unit', 'Unit'], ['readings', 'Readings'], ['flagged', 'Flagged'], ['share', 'Flagged share'], ['alarms', 'Alarms'], ['firstAlarmTime', 'First alarm']];
+const COLUMNS: [Key, string][] = [
+  ['unit', 'Unit'],
+  ['readings', 'Readings'],
+  ['flagged', 'Flagged'],
+  ['share', 'Flagged share'],
+  ['alarms', 'Alarms'],
+  ['firstAlarmTime', 'First alarm'],
+];
 const ROW_PX = 26;
 const VIEW_PX = 320;
 const POOL = Math.ceil(VIEW_PX / ROW_PX) + 4;
@@ -62,15 +69,27 @@ export function fleetView(wb: Workbench): HTMLElement {
     pool.find((v) => v.unit === rows[index]?.unit)?.el.focus();
   };
 
-  const renderHead = () => head.replaceChildren(...COLUMNS.map(([k, label]) => {
-    const b = h('button', { type: 'button', class: 'sort', onclick: () => {
-      ascending = key === k ? !ascending : true;
-      key = k;
-      renderHead();
-      update();
-    } }, label, key === k ? (ascending ? ' ▲' : ' ▼') : '');
-    return h('div', { role: 'columnheader', 'aria-sort': key === k ? (ascending ? 'ascending' : 'descending') : 'none' }, b);
-  }));
+  const renderHead = () =>
+    head.replaceChildren(
+      ...COLUMNS.map(([k, label]) => {
+        const b = h(
+          'button',
+          {
+            type: 'button',
+            class: 'sort',
+            onclick: () => {
+              ascending = key === k ? !ascending : true;
+              key = k;
+              renderHead();
+              update();
+            },
+          },
+          label,
+          key === k ? (ascending ? ' ▲' : ' ▼') : '',
+        );
+        return h('div', { role: 'columnheader', 'aria-sort': key === k ? (ascending ? 'ascending' : 'descending') : 'none' }, b);
+      }),
+    );
 
   /** Fills the pool from the rows in view. */
   const paint = () => {
@@ -107,8 +126,12 @@ export function fleetView(wb: Workbench): HTMLElement {
   scroller.addEventListener('scroll', () => requestAnimationFrame(paint), { passive: true });
   wb.on('threshold', update);
   wb.on('unit', paint);
-  const table = h('div', { role: 'table', class: 'fleet-table', 'aria-label': 'Fleet overview' },
-    h('div', { role: 'rowgroup', class: 'fleet-headgroup' }, head), scroller);
+  const table = h(
+    'div',
+    { role: 'table', class: 'fleet-table', 'aria-label': 'Fleet overview' },
+    h('div', { role: 'rowgroup', class: 'fleet-headgroup' }, head),
+    scroller,
+  );
   renderHead();
   update();
   return h('section', { class: 'panel fleet', 'aria-labelledby': 'fleet-h' }, h('h2', { id: 'fleet-h' }, 'Fleet'), table);

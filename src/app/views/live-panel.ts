@@ -5,10 +5,20 @@ import { fmt, h, pct } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import { followWidth, markerPlugin, widthOf } from '../charts.js';
 
-const RATES: [string, number][] = [['100 / s', 100], ['1,000 / s', 1000], ['10,000 / s', 10000], ['100,000 / s', 100000], ['Maximum', 0]];
+const RATES: [string, number][] = [
+  ['100 / s', 100],
+  ['1,000 / s', 1000],
+  ['10,000 / s', 10000],
+  ['100,000 / s', 100000],
+  ['Maximum', 0],
+];
 
 export function livePanel(wb: Workbench): HTMLElement {
-  const rate = h('select', { 'aria-label': 'Replay rate' }, ...RATES.map(([label, v]) => h('option', { value: v, selected: v === 1000 }, label)));
+  const rate = h(
+    'select',
+    { 'aria-label': 'Replay rate' },
+    ...RATES.map(([label, v]) => h('option', { value: v, selected: v === 1000 }, label)),
+  );
   const k = h('input', { type: 'number', min: 1, max: 1000, value: 3, 'aria-label': 'Alarm k', class: 'tiny' });
   const n = h('input', { type: 'number', min: 1, max: 1000, value: 5, 'aria-label': 'Alarm n', class: 'tiny' });
   const replay = h('button', { type: 'button', class: 'primary' }, 'Replay');
@@ -37,13 +47,19 @@ export function livePanel(wb: Workbench): HTMLElement {
     frame = 0;
     const data = wb.liveWindow.series() as uPlot.AlignedData;
     if (!chart) {
-      chart = new uPlot({
-        width: widthOf(host.parentElement!), height: 170, legend: { show: false },
-        scales: { x: { time: false } },
-        axes: [{ label: 'reading #' }, { label: 'anomaly score', size: 50 }],
-        series: [{}, { stroke: '#111827', width: 1 }, { stroke: '#dc2626', width: 0, points: { show: true, size: 5, fill: '#dc2626' } }],
-        plugins: [markerPlugin(() => (wb.model ? { y: -wb.model.threshold.offset } : undefined))],
-      }, data, host);
+      chart = new uPlot(
+        {
+          width: widthOf(host.parentElement!),
+          height: 170,
+          legend: { show: false },
+          scales: { x: { time: false } },
+          axes: [{ label: 'reading #' }, { label: 'anomaly score', size: 50 }],
+          series: [{}, { stroke: '#111827', width: 1 }, { stroke: '#dc2626', width: 0, points: { show: true, size: 5, fill: '#dc2626' } }],
+          plugins: [markerPlugin(() => (wb.model ? { y: -wb.model.threshold.offset } : undefined))],
+        },
+        data,
+        host,
+      );
     } else {
       chart.setData(data);
     }
@@ -65,8 +81,18 @@ export function livePanel(wb: Workbench): HTMLElement {
     item('Anomaly rate (last 1,000)', s ? pct(s.anomalyRate) : '–', 'live-anomaly-rate');
     item('Processed', s ? (wb.liveTotal ? `${fmt(s.processed)} of ${fmt(wb.liveTotal)}` : fmt(s.processed)) : '–', 'live-processed');
     progress.value = s && wb.liveTotal ? s.processed / wb.liveTotal : 0;
-    feed.replaceChildren(...wb.alerts.slice(0, 50).map((a) => h('li', { class: a.kind },
-      h('strong', {}, a.kind === 'raised' ? 'ALARM' : 'clear'), ` unit ${fmt(a.unit)} · t ${fmt(a.time)} · score ${fmt(-a.score, 3)}`)));
+    feed.replaceChildren(
+      ...wb.alerts
+        .slice(0, 50)
+        .map((a) =>
+          h(
+            'li',
+            { class: a.kind },
+            h('strong', {}, a.kind === 'raised' ? 'ALARM' : 'clear'),
+            ` unit ${fmt(a.unit)} · t ${fmt(a.time)} · score ${fmt(-a.score, 3)}`,
+          ),
+        ),
+    );
     if (!wb.alerts.length) feed.append(h('li', { class: 'muted' }, 'No alarms yet.'));
     if (!frame && wb.liveWindow.length) frame = requestAnimationFrame(draw);
   };
@@ -86,12 +112,27 @@ export function livePanel(wb: Workbench): HTMLElement {
     render();
   });
   render();
-  const section = h('section', { class: 'panel live', 'aria-labelledby': 'live-h' },
+  const section = h(
+    'section',
+    { class: 'panel live', 'aria-labelledby': 'live-h' },
     h('div', { class: 'panel-head' }, h('h2', { id: 'live-h' }, 'Replay as a stream')),
-    h('div', { class: 'live-controls' }, replay, pause, restart, h('label', { class: 'inline' }, 'Rate ', rate),
-      h('label', { class: 'inline' }, 'Alarm after ', k, ' of last ', n, ' readings')),
+    h(
+      'div',
+      { class: 'live-controls' },
+      replay,
+      pause,
+      restart,
+      h('label', { class: 'inline' }, 'Rate ', rate),
+      h('label', { class: 'inline' }, 'Alarm after ', k, ' of last ', n, ' readings'),
+    ),
     progress,
-    h('div', { class: 'live-body' }, h('div', { class: 'charts' }, host), h('div', { class: 'live-side' }, metrics, h('h3', {}, 'Alerts'), feed)));
+    h(
+      'div',
+      { class: 'live-body' },
+      h('div', { class: 'charts' }, host),
+      h('div', { class: 'live-side' }, metrics, h('h3', {}, 'Alerts'), feed),
+    ),
+  );
   followWidth(host, () => chart);
   return section;
 }

@@ -4,18 +4,28 @@ import { fmt, h, pct } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 
 export function thresholdPanel(wb: Workbench): HTMLElement {
-  const slider = h('input', { type: 'range', min: 1, max: 500, step: 1, value: 50, id: 'contamination', 'aria-label': 'Contamination', 'aria-valuetext': '5.0%' });
+  const slider = h('input', {
+    type: 'range',
+    min: 1,
+    max: 500,
+    step: 1,
+    value: 50,
+    id: 'contamination',
+    'aria-label': 'Contamination',
+    'aria-valuetext': '5.0%',
+  });
   const auto = h('input', { type: 'checkbox', id: 'contamination-auto', checked: true });
   const value = h('output', { for: 'contamination' }, 'auto');
   const budget = h('dl', { class: 'budget' });
   let pending: number | 'auto' | undefined;
 
   const schedule = (c: number | 'auto') => {
-    if (pending === undefined) requestAnimationFrame(() => {
-      const next = pending!;
-      pending = undefined;
-      wb.setContamination(next);
-    });
+    if (pending === undefined)
+      requestAnimationFrame(() => {
+        const next = pending!;
+        pending = undefined;
+        wb.setContamination(next);
+      });
     pending = c;
   };
   slider.addEventListener('input', () => {
@@ -46,10 +56,13 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
   };
   wb.on('threshold', render);
   render();
-  return h('section', { class: 'panel', 'aria-labelledby': 'threshold-h' },
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'threshold-h' },
     h('h2', { id: 'threshold-h' }, 'Threshold'),
     h('div', { class: 'slider-row' }, h('label', { for: 'contamination' }, 'Contamination'), value),
     slider,
     h('label', { class: 'check' }, auto, ' Auto (scikit-learn’s −0.5 offset)'),
-    budget);
+    budget,
+  );
 }

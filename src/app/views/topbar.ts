@@ -5,13 +5,25 @@ import { download } from '../download.js';
 import sampleUrl from '../samples/CMAPSS_FD001.zip?url';
 
 export function topBar(wb: Workbench): HTMLElement {
-  const fileInput = h('input', { type: 'file', multiple: true, id: 'file-input', class: 'visually-hidden',
-    accept: '.txt,.csv,.tsv,.gz,.zip', 'aria-label': 'Open data files' });
+  const fileInput = h('input', {
+    type: 'file',
+    multiple: true,
+    id: 'file-input',
+    class: 'visually-hidden',
+    accept: '.txt,.csv,.tsv,.gz,.zip',
+    'aria-label': 'Open data files',
+  });
   fileInput.addEventListener('change', () => {
     if (fileInput.files?.length) void wb.loadFiles([...fileInput.files]);
     fileInput.value = '';
   });
-  const modelInput = h('input', { type: 'file', id: 'model-input', class: 'visually-hidden', accept: '.json,application/json', 'aria-label': 'Model file' });
+  const modelInput = h('input', {
+    type: 'file',
+    id: 'model-input',
+    class: 'visually-hidden',
+    accept: '.json,application/json',
+    'aria-label': 'Model file',
+  });
   modelInput.addEventListener('change', async () => {
     const f = modelInput.files?.[0];
     modelInput.value = '';
@@ -27,9 +39,17 @@ export function topBar(wb: Workbench): HTMLElement {
       wb.fail(`Could not fetch the bundled sample: ${(e as Error).message}`);
     }
   };
-  const exportModel = h('button', { type: 'button', disabled: true, onclick: () => download(`${wb.model!.id}.json`, wb.modelJson(), 'application/json') }, 'Export model');
+  const exportModel = h(
+    'button',
+    { type: 'button', disabled: true, onclick: () => download(`${wb.model!.id}.json`, wb.modelJson(), 'application/json') },
+    'Export model',
+  );
   const importModel = h('button', { type: 'button', onclick: () => modelInput.click() }, 'Import model');
-  const exportScores = h('button', { type: 'button', disabled: true, onclick: () => download('scores.csv', scoresCsv(wb), 'text/csv') }, 'Export scores');
+  const exportScores = h(
+    'button',
+    { type: 'button', disabled: true, onclick: () => download('scores.csv', scoresCsv(wb), 'text/csv') },
+    'Export scores',
+  );
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const error = h('p', { class: 'error', role: 'alert' });
   const bar = h('progress', { max: 1, value: 0, 'aria-label': 'Loading progress' });
@@ -50,14 +70,24 @@ export function topBar(wb: Workbench): HTMLElement {
     if (wb.progress) bar.value = wb.progress.bytesTotal ? wb.progress.bytesRead / wb.progress.bytesTotal : 0;
   });
   render();
-  return h('header', { class: 'topbar' },
+  return h(
+    'header',
+    { class: 'topbar' },
     h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '◆'), 'isoscope'),
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       h('button', { type: 'button', class: 'primary', onclick: loadSample }, 'Load sample'),
       h('button', { type: 'button', onclick: () => fileInput.click() }, 'Open files…'),
-      importModel, exportModel, exportScores,
-      h('button', { type: 'button', onclick: () => void wb.clearSession() }, 'Clear saved session'), fileInput, modelInput),
-    h('div', { class: 'messages' }, status, error, progress));
+      importModel,
+      exportModel,
+      exportScores,
+      h('button', { type: 'button', onclick: () => void wb.clearSession() }, 'Clear saved session'),
+      fileInput,
+      modelInput,
+    ),
+    h('div', { class: 'messages' }, status, error, progress),
+  );
 }
 
 function scoresCsv(wb: Workbench): string {
@@ -67,7 +97,9 @@ function scoresCsv(wb: Workbench): string {
   const offset = wb.model!.threshold.offset;
   for (let i = 0; i < s.length; i++) {
     const ok = !Number.isNaN(s[i]);
-    lines.push([i, ...cols.map((c) => c.values[i]), ok ? s[i] : '', ok ? s[i] - offset : '', ok ? (s[i] - offset < 0 ? 1 : 0) : ''].join(','));
+    lines.push(
+      [i, ...cols.map((c) => c.values[i]), ok ? s[i] : '', ok ? s[i] - offset : '', ok ? (s[i] - offset < 0 ? 1 : 0) : ''].join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

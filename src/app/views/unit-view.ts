@@ -15,7 +15,11 @@ export function unitView(wb: Workbench): HTMLElement {
   const sensorHost = h('div', { class: 'chart' });
   const scoreHost = h('div', { class: 'chart' });
   const hint = h('p', { class: 'muted' }, 'Click a reading in either chart to see which sensors drove its score.');
-  const historyButton = h('button', { type: 'button', disabled: true, title: 'Scores stored in Cosmos DB for this unit, drawn over the chart' }, 'Load stored history');
+  const historyButton = h(
+    'button',
+    { type: 'button', disabled: true, title: 'Scores stored in Cosmos DB for this unit, drawn over the chart' },
+    'Load stored history',
+  );
   historyButton.addEventListener('click', () => {
     if (wb.selectedUnit !== undefined) void wb.link.loadHistory(wb.selectedUnit);
   });
@@ -48,7 +52,9 @@ export function unitView(wb: Workbench): HTMLElement {
     const unit = wb.selectedUnit ?? NaN;
     const names = chosenSensors();
     try {
-      const s = Number.isNaN(unit) ? await wholeSeries(wb, names) : await wb.workers.call(wb.workers.engine, (api) => api.unitSeries(unit, names));
+      const s = Number.isNaN(unit)
+        ? await wholeSeries(wb, names)
+        : await wb.workers.call(wb.workers.engine, (api) => api.unitSeries(unit, names));
       if (id !== request) return; // a newer request superseded this one
       series = s;
       draw();
@@ -99,23 +105,39 @@ export function unitView(wb: Workbench): HTMLElement {
     const width = widthOf(sensorHost.parentElement!);
     const timeName = wb.data.columns.find((c) => c.role === 'time')?.name ?? 'row';
     const cursor = { sync: { key: 'unit-view' }, drag: { x: true, y: false } };
-    sensors = new uPlot({
-      width, height: 200, cursor, legend: { live: true },
-      scales: { x: { time: false } },
-      axes: [{ label: timeName }, { label: 'z-score', size: 50 }],
-      series: [{ label: timeName }, ...names.map((n, i) => ({ label: n, stroke: PALETTE[i % PALETTE.length], width: 1.25 }))],
-    }, [x, ...z.map(pick)] as uPlot.AlignedData, sensorHost);
+    sensors = new uPlot(
+      {
+        width,
+        height: 200,
+        cursor,
+        legend: { live: true },
+        scales: { x: { time: false } },
+        axes: [{ label: timeName }, { label: 'z-score', size: 50 }],
+        series: [{ label: timeName }, ...names.map((n, i) => ({ label: n, stroke: PALETTE[i % PALETTE.length], width: 1.25 }))],
+      },
+      [x, ...z.map(pick)] as uPlot.AlignedData,
+      sensorHost,
+    );
     const offset = wb.model?.threshold.offset;
-    scoreChart = new uPlot({
-      width, height: 170, cursor, legend: { live: true },
-      scales: { x: { time: false } },
-      axes: [{ label: timeName }, { label: 'anomaly score', size: 50 }],
-      series: [{ label: timeName },
-        { label: 'anomaly score (−score_samples)', stroke: '#111827', width: 1.25 },
-        { label: 'flagged', stroke: '#dc2626', width: 0, points: { show: true, size: 6, fill: '#dc2626' } },
-        { label: 'stored (Cosmos DB)', stroke: '#2563eb', width: 0, points: { show: true, size: 4, fill: '#2563eb' } }],
-      plugins: [markerPlugin(() => (offset === undefined ? undefined : { y: -offset }))],
-    }, [x, (anomalyShown = pick(anomaly)), flagged, storedPoints()] as uPlot.AlignedData, scoreHost);
+    scoreChart = new uPlot(
+      {
+        width,
+        height: 170,
+        cursor,
+        legend: { live: true },
+        scales: { x: { time: false } },
+        axes: [{ label: timeName }, { label: 'anomaly score', size: 50 }],
+        series: [
+          { label: timeName },
+          { label: 'anomaly score (−score_samples)', stroke: '#111827', width: 1.25 },
+          { label: 'flagged', stroke: '#dc2626', width: 0, points: { show: true, size: 6, fill: '#dc2626' } },
+          { label: 'stored (Cosmos DB)', stroke: '#2563eb', width: 0, points: { show: true, size: 4, fill: '#2563eb' } },
+        ],
+        plugins: [markerPlugin(() => (offset === undefined ? undefined : { y: -offset }))],
+      },
+      [x, (anomalyShown = pick(anomaly)), flagged, storedPoints()] as uPlot.AlignedData,
+      scoreHost,
+    );
     for (const chart of [sensors, scoreChart]) {
       chart.over.addEventListener('click', () => {
         const idx = chart.cursor.idx;
@@ -143,11 +165,26 @@ export function unitView(wb: Workbench): HTMLElement {
     historyButton.disabled = !wb.link.cosmos || wb.selectedUnit === undefined;
   });
 
-  const section = h('section', { class: 'panel unit', 'aria-labelledby': 'unit-h' },
-    h('div', { class: 'panel-head' }, h('h2', { id: 'unit-h' }, 'Unit'), unitSelect,
-      historyButton, pngButton('Sensors PNG', () => sensors, 'sensors.png'), pngButton('Score PNG', () => scoreChart, 'score.png')),
-    h('div', { class: 'unit-body' }, h('div', { class: 'charts' }, sensorHost, scoreHost), h('label', { class: 'sensor-pick' }, 'Sensors', sensorSelect)),
-    hint);
+  const section = h(
+    'section',
+    { class: 'panel unit', 'aria-labelledby': 'unit-h' },
+    h(
+      'div',
+      { class: 'panel-head' },
+      h('h2', { id: 'unit-h' }, 'Unit'),
+      unitSelect,
+      historyButton,
+      pngButton('Sensors PNG', () => sensors, 'sensors.png'),
+      pngButton('Score PNG', () => scoreChart, 'score.png'),
+    ),
+    h(
+      'div',
+      { class: 'unit-body' },
+      h('div', { class: 'charts' }, sensorHost, scoreHost),
+      h('label', { class: 'sensor-pick' }, 'Sensors', sensorSelect),
+    ),
+    hint,
+  );
   followWidth(sensorHost, () => sensors);
   followWidth(scoreHost, () => scoreChart);
   return section;
