@@ -2,9 +2,8 @@
 // the offset is a percentile of the training rows' scores (sorted once), and the
 // result reads as an alarm budget: flagged share, and per unit the alarms the model's
 // k-of-n rule raises (as replay, live scoring and the consumer raise them) and the first.
-import { KofN, type DebounceSettings } from './k-of-n.js';
-import { SINGLE_READING } from './alarm-trace.js';
-import { sortedScores } from './threshold.js';
+import { KofN, SINGLE_READING, type DebounceSettings } from './k-of-n.js';
+import { isFlagged, percentileOfSorted, sortedScores } from './threshold.js';
 
 export interface FleetRow {
   unit: number;
@@ -79,13 +78,7 @@ export class AlarmBudget {
 
   /** numpy-linear percentile of the training scores, as scikit-learn's offset_. */
   offsetFor(contamination: 'auto' | number): number {
-    if (contamination === 'auto') return -0.5;
-    const s = this.sortedTraining;
-    if (s.length === 0) return NaN;
-    const pos = (s.length - 1) * contamination;
-    const lo = Math.floor(pos);
-    const hi = Math.min(lo + 1, s.length - 1);
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+    return contamination === 'auto' ? -0.5 : percentileOfSorted(this.sortedTraining, contamination);
   }
 
   apply(offset: number): Thresholded {
@@ -97,7 +90,7 @@ export class AlarmBudget {
     let scored = 0;
     for (let i = 0; i < n; i++) {
       const s = this.scores[i];
-      const f = s - offset < 0 ? 1 : 0;
+      const f = isFlagged(s, offset);
       this.flags[i] = f;
       flagged += f;
       if (!Number.isNaN(s)) scored++;

@@ -4,8 +4,6 @@ import { columnByRole, type Dataset } from '../data/dataset.js';
 import { unitTimeOrder } from '../data/order.js';
 import { KofN, type DebounceSettings } from './k-of-n.js';
 
-export const SINGLE_READING: Required<DebounceSettings> = { k: 1, n: 1, clear: 0 };
-
 export interface AlarmTrace {
   /** 1 while the reading's unit is in alarm (after this reading). */
   state: Uint8Array;

@@ -9,6 +9,9 @@ export interface DebounceSettings {
   clear?: number;
 }
 
+/** The rule of a model that has none: every anomalous reading is an alarm on its own. */
+export const SINGLE_READING: Required<DebounceSettings> = { k: 1, n: 1, clear: 0 };
+
 export type AlarmEdge = 0 | 1 | -1; // none, raised, cleared
 
 export class KofN {

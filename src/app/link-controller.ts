@@ -9,6 +9,7 @@ import type { LinkStatus } from '../stream/link-status.js';
 import type { PublishedSummary } from '../connectors/model-registry.js';
 import type { LinkService, UnitHistory } from '../services/link-service.js';
 import { redact } from '../connectors/settings.js';
+import { alarmRule } from '../model/alarm-rule.js';
 import { kv } from '../connectors/kv-store.js';
 
 export interface ConnectForms {
@@ -95,7 +96,7 @@ export class LinkController {
     this.status = { state: 'connecting', partitions: [] };
     this.wb.emit('link', 'live');
     try {
-      const alarm = this.wb.model.alarm ?? { k: 1, n: 1, clear: 1 };
+      const alarm = alarmRule(this.wb.model);
       const r = await this.call(() =>
         this.api.connectHub(
           forms.hub,

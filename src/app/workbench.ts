@@ -19,7 +19,7 @@ import { unitTimeOrder } from '../data/order.js';
 import { sessionStore } from './session-store.js';
 import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../features/defaults.js';
 import type { WindowStat } from '../features/recipe.js';
-import { SINGLE_READING } from '../alarms/alarm-trace.js';
+import { alarmRule } from '../model/alarm-rule.js';
 
 export const ALERT_FEED_MAX = 200;
 
@@ -288,7 +288,7 @@ export class Workbench {
     this.budget = new AlarmBudget(scores, mask, {
       unit,
       time,
-      rule: model.alarm ?? SINGLE_READING,
+      rule: alarmRule(model),
       order: unitTimeOrder(truth) ?? undefined,
     });
     this.selectedRow = undefined;
@@ -331,7 +331,7 @@ export class Workbench {
         truth,
         this.scores!,
         this.thresholded!.flags,
-        { horizon: 30, baseline, baselineMask: this.ranking!.mask, alarm: this.model!.alarm ?? SINGLE_READING },
+        { horizon: 30, baseline, baselineMask: this.ranking!.mask, alarm: alarmRule(this.model!) },
         this.ranking!.value,
       );
     } catch {

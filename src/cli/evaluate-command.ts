@@ -1,7 +1,7 @@
 import { parseBaseline } from '../data/baseline.js';
 import { LoadedModel } from '../model/loaded-model.js';
 import { evaluateScores } from '../metrics/evaluate.js';
-import { SINGLE_READING } from '../alarms/alarm-trace.js';
+import { alarmRule } from '../model/alarm-rule.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { num, oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
@@ -37,7 +37,7 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
   const loaded = new LoadedModel(await engine(), model);
   const { scores, flags } = loaded.scoreDataset(ds);
   loaded.dispose();
-  const alarm = model.alarm ?? SINGLE_READING;
+  const alarm = alarmRule(model);
   const ev = evaluateScores(ds, scores, flags, {
     horizon,
     labelColumn: values['label-column'],

@@ -1,5 +1,6 @@
 import { columnByRole } from '../data/dataset.js';
-import { alarmTrace, SINGLE_READING } from '../alarms/alarm-trace.js';
+import { alarmTrace } from '../alarms/alarm-trace.js';
+import { alarmRule } from '../model/alarm-rule.js';
 import { LoadedModel } from '../model/loaded-model.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { oneFile, parse } from './args.js';
@@ -39,7 +40,7 @@ export async function scoreCommand(
   const unit = columnByRole(ds, 'unit');
   const time = columnByRole(ds, 'time');
   // With units, each reading also gets its unit's alarm state under the model's k-of-n rule.
-  const alarm = unit ? alarmTrace(ds, flags, model.alarm ?? SINGLE_READING, scores).state : undefined;
+  const alarm = unit ? alarmTrace(ds, flags, alarmRule(model), scores).state : undefined;
   const header = [
     'row',
     ...(unit ? [unit.name] : []),

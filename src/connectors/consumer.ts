@@ -13,12 +13,11 @@ import {
 } from '@azure/event-hubs';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { LoadedModel } from '../model/loaded-model.js';
-import { KofN } from '../alarms/k-of-n.js';
-import { SINGLE_READING } from '../alarms/alarm-trace.js';
+import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
-import { decodeReadings, scoredDocument, type Reading } from '../stream/reading-codec.js';
+import { LiveScorer } from '../stream/live-scorer.js';
+import { bodiesOf, documentsOf, scoreBatch, type StreamKeys } from '../stream/hub-batch.js';
 import type { CosmosSink } from './cosmos-sink.js';
-import type { ScoredDocument } from '../stream/reading-codec.js';
 import type { Metrics } from './metrics.js';
 import { redact, type HubSettings } from './settings.js';
 
@@ -44,7 +43,7 @@ export class Consumer {
   private client?: EventHubConsumerClient;
   private subscription?: Subscription;
   private loaded: LoadedModel;
-  private alarms: KofN;
+  private scorer: LiveScorer;
   private model: ModelJson;
   private modelVersion: string;
   private readonly opts: ConsumerOptions;
@@ -55,7 +54,7 @@ export class Consumer {
     this.model = opts.model;
     this.modelVersion = opts.modelVersion ?? opts.model.createdAt;
     this.loaded = new LoadedModel(opts.engine, opts.model);
-    this.alarms = new KofN(opts.model.alarm ?? SINGLE_READING);
+    this.scorer = scorerFor(this.loaded, opts.model);
   }
 
   get modelId(): string {
@@ -93,7 +92,7 @@ export class Consumer {
     this.loaded = next;
     this.model = model;
     this.modelVersion = version;
-    this.alarms = new KofN(model.alarm ?? SINGLE_READING);
+    this.scorer = scorerFor(next, model);
     void this.inFlight.then(() => old.dispose());
   }
 
@@ -101,27 +100,17 @@ export class Consumer {
     if (!events.length) return;
     const m = this.opts.metrics;
     m.healthy = true;
-    const unitField = this.opts.unitField ?? 'unit_number';
-    const timeField = this.opts.timeField ?? 'time_in_cycles';
-    const bodies = events.map((e) => (e.body && typeof e.body === 'object' ? (e.body as Reading) : {}));
-    const inputs = this.loaded.streamInputs;
+    const keys: StreamKeys = { unitField: this.opts.unitField ?? 'unit_number', timeField: this.opts.timeField ?? 'time_in_cycles' };
     const t0 = performance.now();
-    const decoded = decodeReadings(bodies, inputs, unitField, timeField);
-    const { scores } = this.loaded.scoreStream(decoded.block, inputs.length, decoded.units, bodies.length);
+    const batch = scoreBatch(this.scorer, bodiesOf(events), keys, { firstSeq: 0, arrivedAt: t0, alerts: [] });
     m.observeLatency((performance.now() - t0) / 1000);
-    const offset = this.model.threshold.offset;
-    const scoredAt = new Date().toISOString();
-    const version = { id: this.model.id, version: this.modelVersion };
-    const docs: ScoredDocument[] = bodies.map((body, i) => {
-      const s = scores[i];
-      const scored = !Number.isNaN(s);
-      const flag = scored && s - offset < 0 ? 1 : 0;
-      if (scored) this.alarms.push(decoded.units[i], flag);
+    for (let i = 0; i < batch.scores.length; i++) {
+      const scored = !Number.isNaN(batch.scores[i]);
       m.predictions += scored ? 1 : 0;
-      m.anomalies += flag;
+      m.anomalies += batch.flags[i];
       m.unscored += scored ? 0 : 1;
-      return scoredDocument(body, decoded, inputs, i, { score: s, flag, alarm: this.alarms.inAlarm(decoded.units[i]) }, version, scoredAt);
-    });
+    }
+    const docs = documentsOf(batch, { id: this.model.id, version: this.modelVersion }, new Date().toISOString());
     const write = (async () => {
       if (this.opts.sink) {
         const before = this.opts.sink.retries;
@@ -144,4 +133,8 @@ export class Consumer {
     await this.client?.close();
     this.loaded.dispose();
   }
+}
+
+function scorerFor(loaded: LoadedModel, model: ModelJson): LiveScorer {
+  return new LiveScorer(loaded, model.threshold.offset, alarmRule(model));
 }

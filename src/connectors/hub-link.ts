@@ -16,7 +16,8 @@ import type { LoadedModel } from '../model/loaded-model.js';
 import { LiveBuffer } from '../stream/live-buffer.js';
 import type { LiveUpdate } from '../stream/replay.js';
 import type { LinkStatus, PartitionStatus } from '../stream/link-status.js';
-import { decodeReadings, scoredDocument, type Reading, type ScoredDocument } from '../stream/reading-codec.js';
+import type { ScoredDocument } from '../stream/reading-codec.js';
+import { bodiesOf, documentsOf, scoreBatch } from '../stream/hub-batch.js';
 import { errorLine, failureLine, INTERACTIVE_RETRY, type HubSettings } from './settings.js';
 
 export interface HubLinkOptions {
@@ -24,7 +25,6 @@ export interface HubLinkOptions {
   startPosition: EventPosition;
   checkpointStore: CheckpointStore;
   scorer: LiveScorer;
-  inputs: string[];
   model: { id: string; version: string };
   unitField: string;
   timeField: string;
@@ -94,40 +94,15 @@ export class HubLink {
   private async process(events: ReceivedEventData[], ctx: PartitionContext): Promise<void> {
     if (!events.length) return;
     const arrivedAt = performance.now();
-    const { inputs, scorer } = this.opts;
-    const bodies = events.map((e) => (e.body && typeof e.body === 'object' && !Array.isArray(e.body) ? (e.body as Reading) : {}));
-    const decoded = decodeReadings(bodies, inputs, this.opts.unitField, this.opts.timeField);
-    decoded.missing.forEach((n, f) => {
-      if (n) this.status.missing = { ...this.status.missing, [inputs[f]]: (this.status.missing?.[inputs[f]] ?? 0) + n };
-    });
+    const { scorer } = this.opts;
     const n = events.length;
-    const { scores, flags } = scorer.score(
-      decoded.block,
-      inputs.length,
-      decoded.units,
-      decoded.times,
-      this.seq,
-      arrivedAt,
-      this.buffer.alerts,
-    );
-    this.buffer.add(this.seq, decoded.units, scores, flags, n);
+    const batch = scoreBatch(scorer, bodiesOf(events), this.opts, { firstSeq: this.seq, arrivedAt, alerts: this.buffer.alerts });
+    batch.decoded.missing.forEach((count, f) => {
+      if (count) this.status.missing = { ...this.status.missing, [batch.inputs[f]]: (this.status.missing?.[batch.inputs[f]] ?? 0) + count };
+    });
+    this.buffer.add(this.seq, batch.decoded.units, batch.scores, batch.flags, n);
     this.seq += n;
-    if (this.opts.persist?.enabled()) {
-      const scoredAt = new Date().toISOString();
-      await this.opts.persist.add(
-        bodies.map((body, i) =>
-          scoredDocument(
-            body,
-            decoded,
-            inputs,
-            i,
-            { score: scores[i], flag: flags[i], alarm: scorer.debounce.inAlarm(decoded.units[i]) },
-            this.opts.model,
-            scoredAt,
-          ),
-        ),
-      );
-    }
+    if (this.opts.persist?.enabled()) await this.opts.persist.add(documentsOf(batch, this.opts.model, new Date().toISOString()));
     const last = events[n - 1];
     await ctx.updateCheckpoint(last);
     const tail = ctx.lastEnqueuedEventProperties?.sequenceNumber;
@@ -163,7 +138,6 @@ export class HubLink {
   /** Later batches are scored by `loaded`'s model (the caller owns both models' lifetimes). */
   setModel(loaded: LoadedModel, version: string): void {
     this.opts.scorer.setModel(loaded);
-    this.opts.inputs = loaded.streamInputs;
     this.opts.model = { id: loaded.model.id, version };
     this.status.missing = undefined;
     this.dirty = true;

@@ -4,7 +4,8 @@
 // baseline to failure, plus false alarms inside the baseline.
 import { DataError, column, columnByRole, type Dataset } from '../data/dataset.js';
 import { baselineMask, type Baseline } from '../data/baseline.js';
-import { alarmTrace, SINGLE_READING } from '../alarms/alarm-trace.js';
+import { alarmTrace } from '../alarms/alarm-trace.js';
+import { SINGLE_READING } from '../alarms/k-of-n.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
 import { unitTimeOrder } from '../data/order.js';
 import { rankingSummary, type RankingSummary } from './ranking.js';

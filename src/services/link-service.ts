@@ -103,7 +103,6 @@ export class LinkService {
       startPosition: hub.startPosition,
       checkpointStore: this.checkpoints,
       scorer,
-      inputs: own.streamInputs,
       model: { id: loaded.model.id, version: this.modelVersion ?? loaded.model.createdAt },
       unitField: unit ?? 'unit_number',
       timeField: time ?? 'time_in_cycles',

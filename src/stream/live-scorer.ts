@@ -3,6 +3,7 @@
 // batch latency percentiles, recent anomaly rate.
 import type { LoadedModel } from '../model/loaded-model.js';
 import { KofN, type DebounceSettings } from '../alarms/k-of-n.js';
+import { isFlagged } from '../alarms/threshold.js';
 
 export interface Alert {
   seq: number;
@@ -43,9 +44,14 @@ export class LiveScorer {
     this.debounce = new KofN(debounce);
   }
 
+  /** The raw inputs a reading must carry, in block order. */
+  get inputs(): string[] {
+    return this.model.streamInputs;
+  }
+
   /**
    * block: rows × stride raw values, the model's stream inputs first. Returns scores (NaN when a feature is
-   * missing) and flags, and appends alarm edges to `alerts`.
+   * missing), flags and each reading's alarm state right after it, and appends alarm edges to `alerts`.
    */
   score(
     block: Float64Array,
@@ -55,20 +61,25 @@ export class LiveScorer {
     firstSeq: number,
     arrivedAt: number,
     alerts: Alert[],
-  ): { scores: Float64Array; flags: Uint8Array } {
+  ): { scores: Float64Array; flags: Uint8Array; alarms: Uint8Array } {
     const { scores, unscorable } = this.model.scoreStream(block, stride, units, units.length);
     const n = scores.length;
     const flags = new Uint8Array(n);
+    const alarms = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       const s = scores[i];
-      const f = s - this.offset < 0 ? 1 : 0;
+      const f = isFlagged(s, this.offset);
       flags[i] = f;
       this.recentFlags[this.recentAt] = f;
       this.recentAt = (this.recentAt + 1) % this.recentFlags.length;
       this.recentFilled = Math.min(this.recentFilled + 1, this.recentFlags.length);
-      if (Number.isNaN(s)) continue; // a missing value neither raises nor clears an alarm
+      if (Number.isNaN(s)) {
+        alarms[i] = this.debounce.inAlarm(units[i]) ? 1 : 0; // a missing value neither raises nor clears an alarm
+        continue;
+      }
       const edge = this.debounce.push(units[i], f);
       if (edge !== 0) alerts.push({ seq: firstSeq + i, unit: units[i], time: times[i], score: s, kind: edge === 1 ? 'raised' : 'cleared' });
+      alarms[i] = this.debounce.inAlarm(units[i]) ? 1 : 0;
     }
     const now = performance.now();
     this.latencies[this.latencyCount++ % LATENCY_RING] = now - arrivedAt;
@@ -76,7 +87,7 @@ export class LiveScorer {
     this.unscorable += unscorable;
     this.rateSamples.push({ t: now, n });
     while (this.rateSamples.length && now - this.rateSamples[0].t > RATE_WINDOW_MS) this.rateSamples.shift();
-    return { scores, flags };
+    return { scores, flags, alarms };
   }
 
   /** A newer model scores what follows; window and alarm state start fresh. */
