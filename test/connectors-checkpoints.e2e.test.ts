@@ -14,7 +14,8 @@ import { CosmosSink } from '../src/connectors/cosmos-sink.js';
 import { Consumer } from '../src/connectors/consumer.js';
 import { Metrics } from '../src/connectors/metrics.js';
 import { blobCheckpointStore } from '../src/connectors/checkpoints.js';
-import { hubSettings, ENV_DEFAULTS } from '../src/connectors/settings.js';
+import { ENV_DEFAULTS } from '../src/connectors/settings.js';
+import { hubSettings } from '../src/connectors/hub-connection.js';
 
 const model = await shippedModel();
 let hub: EventHubServer;

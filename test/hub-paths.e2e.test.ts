@@ -10,7 +10,7 @@ import { Consumer } from '../src/connectors/consumer.js';
 import type { CosmosSink } from '../src/connectors/cosmos-sink.js';
 import { HubLink } from '../src/connectors/hub-link.js';
 import { Metrics } from '../src/connectors/metrics.js';
-import { hubSettings } from '../src/connectors/settings.js';
+import { hubSettings } from '../src/connectors/hub-connection.js';
 import { LoadedModel } from '../src/model/loaded-model.js';
 import { alarmRule } from '../src/model/alarm-rule.js';
 import { alarmTrace } from '../src/alarms/alarm-trace.js';

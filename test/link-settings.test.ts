@@ -1,6 +1,7 @@
 // The Connect form's checks: each bad value gets a message naming the field, never the secret.
 import { describe, expect, test } from 'vitest';
-import { checkCosmosForm, checkHubForm, startPosition } from '../src/connectors/link-settings.js';
+import { checkCosmosForm, checkHubForm } from '../src/connectors/link-settings.js';
+import { startPosition } from '../src/connectors/hub-connection.js';
 
 const SECRET = 'c2VjcmV0LWtleS12YWx1ZQ==';
 const NOW = Date.parse('2026-11-24T12:00:00Z');
@@ -56,9 +57,9 @@ describe('Event Hubs form', () => {
   });
 
   test('start positions', () => {
-    expect(startPosition('earliest')).toEqual({ offset: '-1' });
-    expect(startPosition('2026-11-24T08:00:00Z')).toEqual({ enqueuedOn: new Date('2026-11-24T08:00:00Z') });
-    expect(message(() => startPosition('yesterday'))).toMatch(/earliest, latest or a date and time, got "yesterday"/);
+    expect(startPosition('earliest', 'latest')).toEqual({ offset: '-1' });
+    expect(startPosition('2026-11-24T08:00:00Z', 'latest')).toEqual({ enqueuedOn: new Date('2026-11-24T08:00:00Z') });
+    expect(message(() => startPosition('yesterday', 'latest'))).toMatch(/earliest, latest or a date and time, got "yesterday"/);
   });
 });
 

@@ -1,11 +1,11 @@
 // consume: the production consumer. Reads every partition, scores with the Wasm engine,
 // writes to Cosmos DB, checkpoints after the write, and (with --model-from cosmos)
 // switches to each newer published model.
-import { earliestEventPosition, latestEventPosition, type EventPosition } from '@azure/event-hubs';
 import type { CosmosClient } from '@azure/cosmos';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { ModelJson } from '../model/types.js';
-import { hubSettings, type CosmosSettings } from '../connectors/settings.js';
+import type { CosmosSettings } from '../connectors/settings.js';
+import { hubSettings, startPosition } from '../connectors/hub-connection.js';
 import { CosmosSink } from '../connectors/cosmos-sink.js';
 import { Consumer } from '../connectors/consumer.js';
 import { Metrics } from '../connectors/metrics.js';
@@ -20,15 +20,6 @@ import { cosmosClient, reachError } from './azure.js';
 
 const CONSUME =
   'isoscope consume --model model.json|--model-from cosmos [--model-poll 30] [--to cosmos] [--checkpoint-container NAME] [--metrics-port 9464] [--start earliest|latest|<ISO time>] [--hub NAME] [--group NAME] [--unit-field unit_number] [--time-field time_in_cycles]';
-
-function startPosition(value: string | undefined): EventPosition {
-  if (value === undefined || value === 'earliest') return earliestEventPosition;
-  if (value === 'latest') return latestEventPosition;
-  const at = Date.parse(value);
-  if (!/^\d{4}-\d\d-\d\d/.test(value) || Number.isNaN(at))
-    throw new UsageError(`--start is earliest, latest or an ISO time like 2026-11-24T08:00:00Z, got "${value}"`);
-  return { enqueuedOn: new Date(at) };
-}
 
 export async function consumeCommand(
   argv: string[],
@@ -59,7 +50,7 @@ export async function consumeCommand(
   if (values['model-from'] !== undefined && values['model-from'] !== 'cosmos')
     throw new UsageError(`--model-from takes cosmos, got "${values['model-from']}"`);
   if (values.to !== undefined && values.to !== 'cosmos') throw new UsageError(`--to takes cosmos, got "${values.to}"`);
-  const position = startPosition(values.start);
+  const position = startPosition(values.start, 'earliest', '--start');
   const pollSeconds = num(values['model-poll'], '--model-poll', 30);
   if (!(pollSeconds > 0)) throw new UsageError(`--model-poll is seconds between checks for a newer model, > 0; got ${pollSeconds}`);
   loadDotEnv();

@@ -1,4 +1,5 @@
 import { columnByRole } from '../data/dataset.js';
+import { scoresCsv } from '../data/scores-csv.js';
 import { alarmTrace } from '../alarms/alarm-trace.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import { LoadedModel } from '../model/loaded-model.js';
@@ -41,40 +42,11 @@ export async function scoreCommand(
   const time = columnByRole(ds, 'time');
   // With units, each reading also gets its unit's alarm state under the model's k-of-n rule.
   const alarm = unit ? alarmTrace(ds, flags, alarmRule(model), scores).state : undefined;
-  const header = [
-    'row',
-    ...(unit ? [unit.name] : []),
-    ...(time ? [time.name] : []),
-    'score',
-    'decision',
-    'is_anomaly',
-    ...(alarm ? ['alarm'] : []),
-  ];
-  const lines: string[] = [header.join(',')];
-  for (let i = 0; i < ds.rows; i++) {
-    const s = scores[i];
-    const scored = !Number.isNaN(s);
-    lines.push(
-      [
-        i,
-        ...(unit ? [cell(unit.values[i])] : []),
-        ...(time ? [cell(time.values[i])] : []),
-        scored ? s : '',
-        scored ? s - model.threshold.offset : '',
-        scored ? flags[i] : '',
-        ...(alarm ? [alarm[i]] : []),
-      ].join(','),
-    );
-  }
-  const csv = `${lines.join('\n')}\n`;
+  const csv = scoresCsv({ unit, time, scores, offset: model.threshold.offset, flags, alarm });
   if (values.output) writeText(values.output, csv);
   else out(csv.trimEnd());
   if (unscorable) err(`isoscope: ${unscorable} row(s) have a missing or non-numeric feature and were not scored (empty score)`);
   if (values.timings) err(JSON.stringify({ rows: ds.rows, parse_ms: round(parseMs), score_ms: round(scoreMs) }));
-}
-
-function cell(v: number): string {
-  return Number.isNaN(v) ? '' : String(v);
 }
 
 function round(ms: number): number {

@@ -1,7 +1,8 @@
 // replay --to eventhub and cosmos-setup: feeding the pipeline and preparing its store.
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { publishDataset } from '../connectors/publisher.js';
-import { hubSettings, INTERACTIVE_RETRY } from '../connectors/settings.js';
+import { INTERACTIVE_RETRY } from '../connectors/settings.js';
+import { hubSettings } from '../connectors/hub-connection.js';
 import { setupCosmos } from '../connectors/cosmos-setup.js';
 import { num, oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';

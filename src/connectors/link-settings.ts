@@ -2,8 +2,9 @@
 // connection string (key or SAS), Cosmos DB by endpoint and key or resource token.
 // Errors name the field and what is wrong, never the value.
 import { CosmosClient } from '@azure/cosmos';
-import { earliestEventPosition, latestEventPosition, type EventPosition } from '@azure/event-hubs';
-import { ENV_DEFAULTS, parseHubConnectionString, SettingsError, type CosmosSettings, type HubSettings } from './settings.js';
+import type { EventPosition } from '@azure/event-hubs';
+import { ENV_DEFAULTS, SettingsError, type CosmosSettings, type HubSettings } from './settings.js';
+import { parseHubConnectionString, startPosition } from './hub-connection.js';
 
 export interface HubForm {
   connectionString: string;
@@ -26,7 +27,7 @@ export function checkHubForm(form: HubForm, now = Date.now()): CheckedHub {
   if (!connectionString)
     throw new SettingsError(`${field} is empty: paste Endpoint=sb://…;SharedAccessSignature=… (or a key-based string)`);
   const fields = parseHubConnectionString(connectionString, field);
-  const sas = fields.SharedAccessSignature;
+  const sas = fields.sharedAccessSignature;
   if (sas !== undefined) {
     const expiry = /[?&\s]se=(\d+)/.exec(` ${sas}`);
     if (!/sr=/.test(sas) || !/sig=/.test(sas) || !expiry)
@@ -34,7 +35,7 @@ export function checkHubForm(form: HubForm, now = Date.now()): CheckedHub {
     const at = Number(expiry[1]) * 1000;
     if (at <= now) throw new SettingsError(`${field}: the SAS token expired at ${new Date(at).toISOString()}; ask for a new one`);
   }
-  const hub = (form.hub ?? '').trim() || fields.EntityPath;
+  const hub = (form.hub ?? '').trim() || fields.eventHubName;
   if (!hub) throw new SettingsError('Event hub name is empty: fill it in, or use a connection string with EntityPath=…');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/.test(hub))
     throw new SettingsError(`Event hub name "${hub}" is not a valid name (letters, digits, . _ -)`);
@@ -43,18 +44,10 @@ export function checkHubForm(form: HubForm, now = Date.now()): CheckedHub {
     connectionString,
     hub,
     consumerGroup,
-    namespace: fields.Endpoint.replace(/^sb:\/\//, '').replace(/\/.*$/, ''),
+    namespace: fields.namespace,
     keyBased: sas === undefined,
-    startPosition: startPosition(form.start),
+    startPosition: startPosition(form.start, 'latest'),
   };
-}
-
-export function startPosition(start: string): EventPosition {
-  if (start === 'earliest') return earliestEventPosition;
-  if (start === 'latest' || start === '') return latestEventPosition;
-  const at = Date.parse(start);
-  if (Number.isNaN(at)) throw new SettingsError(`Start position must be earliest, latest or a date and time, got "${start}"`);
-  return { enqueuedOn: new Date(at) };
 }
 
 export interface CosmosForm {

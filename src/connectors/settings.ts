@@ -26,32 +26,6 @@ export const ENV_DEFAULTS = {
   COSMOS_MODELS_CONTAINER: 'models',
 };
 
-/** Parses an Event Hubs connection string's fields; throws a SettingsError naming what is missing. */
-export function parseHubConnectionString(value: string, setting = 'EVENTHUB_CONNECTION_STRING'): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const part of value.split(';')) {
-    if (!part.trim()) continue;
-    const at = part.indexOf('=');
-    if (at <= 0) throw new SettingsError(`${setting} is malformed: expected key=value pairs separated by ';'`);
-    fields[part.slice(0, at).trim()] = part.slice(at + 1).trim();
-  }
-  if (!fields.Endpoint || !/^sb:\/\/[^/]+/.test(fields.Endpoint)) throw new SettingsError(`${setting} needs Endpoint=sb://<namespace>/`);
-  const sas = 'SharedAccessSignature' in fields;
-  if (!sas && !(fields.SharedAccessKeyName && fields.SharedAccessKey)) {
-    throw new SettingsError(`${setting} needs SharedAccessKeyName and SharedAccessKey, or a SharedAccessSignature`);
-  }
-  return fields;
-}
-
-export function hubSettings(env: NodeJS.ProcessEnv, flags: { hub?: string; group?: string }): HubSettings {
-  const connectionString = env.EVENTHUB_CONNECTION_STRING;
-  if (!connectionString) throw new SettingsError('set EVENTHUB_CONNECTION_STRING (environment or .env) to reach Event Hubs');
-  const fields = parseHubConnectionString(connectionString);
-  const hub = flags.hub ?? env.EVENTHUB_NAME ?? fields.EntityPath;
-  if (!hub) throw new SettingsError('name the event hub: EVENTHUB_NAME, --hub, or EntityPath in the connection string');
-  return { connectionString, hub, consumerGroup: flags.group ?? env.EVENTHUB_CONSUMER_GROUP ?? ENV_DEFAULTS.EVENTHUB_CONSUMER_GROUP };
-}
-
 export function cosmosSettings(env: NodeJS.ProcessEnv): CosmosSettings {
   const endpoint = env.COSMOS_ENDPOINT;
   const key = env.COSMOS_KEY;

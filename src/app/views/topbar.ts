@@ -2,6 +2,7 @@
 import { h } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import { download } from '../download.js';
+import { scoresExport } from '../exports.js';
 import sampleUrl from '../samples/CMAPSS_FD001.zip?url';
 
 export function topBar(wb: Workbench): HTMLElement {
@@ -47,7 +48,14 @@ export function topBar(wb: Workbench): HTMLElement {
   const importModel = h('button', { type: 'button', onclick: () => modelInput.click() }, 'Import model');
   const exportScores = h(
     'button',
-    { type: 'button', disabled: true, onclick: () => download('scores.csv', scoresCsv(wb), 'text/csv') },
+    {
+      type: 'button',
+      disabled: true,
+      onclick: () => {
+        const { name, text } = scoresExport(wb);
+        download(name, text, 'text/csv');
+      },
+    },
     'Export scores',
   );
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
@@ -88,18 +96,4 @@ export function topBar(wb: Workbench): HTMLElement {
     ),
     h('div', { class: 'messages' }, status, error, progress),
   );
-}
-
-function scoresCsv(wb: Workbench): string {
-  const cols = wb.data!.truth.columns.filter((c) => c.role === 'unit' || c.role === 'time');
-  const lines = [['row', ...cols.map((c) => c.name), 'score', 'decision', 'is_anomaly'].join(',')];
-  const s = wb.scores!;
-  const offset = wb.model!.threshold.offset;
-  for (let i = 0; i < s.length; i++) {
-    const ok = !Number.isNaN(s[i]);
-    lines.push(
-      [i, ...cols.map((c) => c.values[i]), ok ? s[i] : '', ok ? s[i] - offset : '', ok ? (s[i] - offset < 0 ? 1 : 0) : ''].join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,24 @@
+// What the page downloads: the model JSON and the scores CSV, the latter written by the
+// same function as `isoscope score` and named after the data and the model.
+import { columnByRole } from '../data/dataset.js';
+import { scoresCsv } from '../data/scores-csv.js';
+import { alarmTrace } from '../alarms/alarm-trace.js';
+import { flagAnomalies } from '../alarms/threshold.js';
+import { alarmRule } from '../model/alarm-rule.js';
+import type { Workbench } from './workbench.js';
+
+export function scoresExport(wb: Pick<Workbench, 'data' | 'scores' | 'model'>): { name: string; text: string } {
+  if (!wb.data || !wb.scores || !wb.model) throw new Error('no scores to export');
+  const truth = wb.data.truth;
+  const unit = columnByRole(truth, 'unit');
+  const time = columnByRole(truth, 'time');
+  const offset = wb.model.threshold.offset;
+  const flags = flagAnomalies(wb.scores, offset);
+  const alarm = unit ? alarmTrace(truth, flags, alarmRule(wb.model), wb.scores).state : undefined;
+  const text = scoresCsv({ unit, time, scores: wb.scores, offset, flags, alarm });
+  return { name: `${baseName(wb.data.name)}-${wb.model.id}-scores.csv`, text };
+}
+
+function baseName(name: string): string {
+  return name.replace(/\.(txt|csv|tsv|gz|zip)$/gi, '').replace(/[^\w.-]+/g, '_');
+}
