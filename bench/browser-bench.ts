@@ -84,7 +84,7 @@ async function main(): Promise<void> {
           await wb.loadFiles([new File([content], 'train_FD001.txt')]);
           await wb.train();
           await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
-          if (!wb.thresholded) throw new Error(wb.error);
+          if (!wb.threshold.thresholded) throw new Error(wb.error);
           return performance.now() - t0;
         }, text),
       );
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       const sync: number[] = [];
       for (let i = 0; i < 80; i++) {
         const t0 = performance.now();
-        wb.setContamination(0.005 + (i % 40) * 0.01);
+        wb.threshold.set(0.005 + (i % 40) * 0.01);
         const s = performance.now() - t0;
         const render = await nextFramePainted();
         if (i >= 20) {
@@ -165,22 +165,22 @@ async function main(): Promise<void> {
 
     console.log('\nReplay');
     const stopMax = await frameProbe(page);
-    await page.evaluate(() => (window as any).isoscope.startReplay(0, 3, 5));
-    await page.waitForFunction(() => ['finished'].includes((window as any).isoscope.replayState), null, { timeout: 120_000 });
+    await page.evaluate(() => (window as any).isoscope.replay.start(0, 3, 5));
+    await page.waitForFunction(() => ['finished'].includes((window as any).isoscope.replay.state), null, { timeout: 120_000 });
     const maxFrames = await stopMax();
-    const maxStats = await page.evaluate(() => (window as any).isoscope.liveStats);
-    const replayed = await page.evaluate(() => (window as any).isoscope.liveTotal);
+    const maxStats = await page.evaluate(() => (window as any).isoscope.replay.stats);
+    const replayed = await page.evaluate(() => (window as any).isoscope.replay.total);
     record(
       'replay at maximum rate, scored in the worker',
       `${Math.round(maxStats.eventsPerSec).toLocaleString('en-US')} readings/s (${replayed.toLocaleString('en-US')} readings; frame p95 ${maxFrames.p95.toFixed(1)} ms)`,
       maxStats.eventsPerSec >= 200_000,
     );
     const stop10k = await frameProbe(page);
-    await page.evaluate(() => (window as any).isoscope.startReplay(10_000, 3, 5));
+    await page.evaluate(() => (window as any).isoscope.replay.start(10_000, 3, 5));
     await page.waitForTimeout(5000);
     const f10k = await stop10k();
-    const s10k = await page.evaluate(() => (window as any).isoscope.liveStats);
-    await page.evaluate(() => (window as any).isoscope.replayControl('pause'));
+    const s10k = await page.evaluate(() => (window as any).isoscope.replay.stats);
+    await page.evaluate(() => (window as any).isoscope.replay.control('pause'));
     record(
       'frame time p95 at 10,000 readings/s rendered',
       `${f10k.p95.toFixed(1)} ms (${Math.round(s10k.eventsPerSec).toLocaleString('en-US')} readings/s, latency p99 ${s10k.latencyP99.toFixed(2)} ms)`,

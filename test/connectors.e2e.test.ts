@@ -108,7 +108,7 @@ describe('Event Hubs → consumer → Cosmos DB (real SDKs, local servers)', () 
     // A unit's late life is in alarm under the model's 5-of-8 rule.
     expect(byId.get(`1-${192}`)!.alarm).toBe(true);
     expect(metrics.predictions).toBe(ds.rows);
-    expect(metrics.render()).toMatch(/iot_anomaly_predictions_total 20631/);
+    expect(await metrics.render()).toMatch(/iot_anomaly_predictions_total 20631/);
   }, 180_000);
 
   test('a model published while consuming scores the readings that follow', async () => {

@@ -2,31 +2,27 @@
 // remember them on this device), the live hub link, Cosmos DB, publishing and the
 // model registry. Every failure becomes one line on the status bar, without secrets.
 import * as Comlink from 'comlink';
-import type { Workbench } from './workbench.js';
-import type { CosmosForm, HubForm } from '../connectors/link-settings.js';
 import type { LiveUpdate } from '../stream/replay.js';
 import type { LinkStatus } from '../stream/link-status.js';
 import type { PublishedSummary } from '../connectors/model-registry.js';
 import type { LinkService, UnitHistory } from '../services/link-service.js';
 import { redact } from '../connectors/settings.js';
 import { alarmRule } from '../model/alarm-rule.js';
-import { kv } from '../connectors/kv-store.js';
+import type { ModelJson } from '../model/types.js';
+import type { Bus } from './bus.js';
+import type { Workers } from './engine-client.js';
+import type { ReplayController } from './replay-controller.js';
+import type { DataMeta } from './state.js';
+import { emptyForms, loadForms, saveForms, type ConnectForms } from './connect-forms.js';
 
-export interface ConnectForms {
-  hub: HubForm;
-  cosmos: CosmosForm;
-  /** Keep the secrets in this browser's storage (IndexedDB) across reloads. */
-  remember: boolean;
+export interface LinkHost {
+  readonly bus: Bus;
+  readonly workers: Workers;
+  readonly model?: ModelJson;
+  readonly data?: DataMeta;
+  readonly replay: Pick<ReplayController, 'clear' | 'onLive'>;
+  adoptModel(model: ModelJson, scores: Float64Array, keepThreshold: boolean): void;
 }
-
-const PLAIN_KEY = 'isoscope.connect';
-const SECRET_KEY = 'connect';
-
-export const emptyForms = (): ConnectForms => ({
-  hub: { connectionString: '', hub: '', consumerGroup: '$Default', start: 'latest' },
-  cosmos: { endpoint: '', key: '', database: 'iot-sensor-db', container: 'anomalies', modelsContainer: 'models' },
-  remember: false,
-});
 
 export class LinkController {
   forms: ConnectForms = emptyForms();
@@ -39,9 +35,9 @@ export class LinkController {
   publish?: { sent: number; total: number; running: boolean };
   published: PublishedSummary[] = [];
   history?: UnitHistory;
-  private readonly wb: Workbench;
+  private readonly wb: LinkHost;
 
-  constructor(wb: Workbench) {
+  constructor(wb: LinkHost) {
     this.wb = wb;
   }
 
@@ -55,8 +51,8 @@ export class LinkController {
   }
 
   private fail(what: string, e: unknown): void {
-    this.wb.fail(`${what}: ${redact((e as Error)?.message ?? String(e)).split('\n')[0]}`);
-    this.wb.emit('link');
+    this.wb.bus.fail(`${what}: ${redact((e as Error)?.message ?? String(e)).split('\n')[0]}`);
+    this.wb.bus.emit('link');
   }
 
   get connected(): boolean {
@@ -66,35 +62,26 @@ export class LinkController {
   /** Settings saved earlier: names always, secrets only if the user chose to remember them. */
   async restore(): Promise<void> {
     try {
-      const plain = JSON.parse(localStorage.getItem(PLAIN_KEY) ?? 'null') as Partial<ConnectForms> | null;
-      const secret = await kv.get<ConnectForms>('settings', SECRET_KEY);
-      const base = emptyForms();
-      const from = secret ?? plain;
-      if (from) this.forms = { hub: { ...base.hub, ...from.hub }, cosmos: { ...base.cosmos, ...from.cosmos }, remember: !!secret };
+      this.forms = await loadForms();
       this.outboxPending = await this.call(() => this.api.outboxPending());
     } catch {
       // Nothing remembered, or storage unavailable: start from empty forms.
     }
-    this.wb.emit('link');
+    this.wb.bus.emit('link');
   }
 
   async save(forms: ConnectForms): Promise<void> {
     this.forms = forms;
-    const plain = { hub: { ...forms.hub, connectionString: '' }, cosmos: { ...forms.cosmos, key: '' } };
-    localStorage.setItem(PLAIN_KEY, JSON.stringify(plain));
-    if (forms.remember) await kv.put('settings', SECRET_KEY, forms);
-    else await kv.delete('settings', SECRET_KEY);
+    await saveForms(forms);
   }
 
   async connectHub(forms: ConnectForms): Promise<void> {
     await this.save(forms);
     if (!this.wb.model)
       return this.fail('Cannot connect', new Error('train, import or open a model first: live readings are scored with it'));
-    this.wb.liveWindow.clear();
-    this.wb.alerts = [];
-    this.wb.liveStats = undefined;
+    this.wb.replay.clear();
     this.status = { state: 'connecting', partitions: [] };
-    this.wb.emit('link', 'live');
+    this.wb.bus.emit('link', 'live');
     try {
       const alarm = alarmRule(this.wb.model);
       const r = await this.call(() =>
@@ -106,32 +93,32 @@ export class LinkController {
       );
       this.keyBased = r.keyBased;
       this.resumed = r.resumed;
-      this.wb.say(
+      this.wb.bus.say(
         `Live: ${r.hub} (${r.partitions.length} partitions)${r.resumed ? `, resuming ${r.resumed} partition(s) from saved positions` : ''}.`,
       );
     } catch (e) {
       this.status = { state: 'failed', partitions: [], message: (e as Error).message };
       this.fail('Could not connect to Event Hubs', e);
     }
-    this.wb.emit('link');
+    this.wb.bus.emit('link');
   }
 
   private onUpdate(u: LiveUpdate): void {
     this.status = u.link;
     if (u.link?.outbox) this.outboxPending = u.link.outbox.pending;
-    this.wb.onLive(u);
-    this.wb.emit('link');
+    this.wb.replay.onLive(u);
+    this.wb.bus.emit('link');
   }
 
   async disconnectHub(): Promise<void> {
     await this.call(() => this.api.disconnectHub()).catch((e) => this.fail('Disconnect failed', e));
-    this.wb.say('Disconnected from Event Hubs; positions are kept for the next connect.');
+    this.wb.bus.say('Disconnected from Event Hubs; positions are kept for the next connect.');
   }
 
   async forgetPositions(forms: ConnectForms): Promise<void> {
     try {
       const n = await this.call(() => this.api.forgetPositions(forms.hub));
-      this.wb.say(`Forgot the saved positions of ${n} partition(s): the next connect starts at "${forms.hub.start}".`);
+      this.wb.bus.say(`Forgot the saved positions of ${n} partition(s): the next connect starts at "${forms.hub.start}".`);
     } catch (e) {
       this.fail('Could not forget positions', e);
     }
@@ -143,7 +130,7 @@ export class LinkController {
       const r = await this.call(() => this.api.connectCosmos(forms.cosmos));
       this.cosmos = { database: r.database, container: r.container };
       this.outboxPending = r.pending;
-      this.wb.say(
+      this.wb.bus.say(
         `Cosmos DB ready: ${r.database}/${r.container}${r.pending ? `; writing ${r.pending.toLocaleString('en-US')} reading(s) left from before` : ''}.`,
       );
       await this.refreshPublished();
@@ -151,14 +138,14 @@ export class LinkController {
       this.cosmos = undefined;
       this.fail('Could not connect to Cosmos DB', e);
     }
-    this.wb.emit('link');
+    this.wb.bus.emit('link');
   }
 
   async setPersist(on: boolean): Promise<void> {
     try {
       await this.call(() => this.api.setPersist(on));
       this.persist = on;
-      this.wb.say(
+      this.wb.bus.say(
         on
           ? 'Persist is on: every reading scored from now on is written to Cosmos DB.'
           : 'Persist is off: readings already queued are still written.',
@@ -167,13 +154,13 @@ export class LinkController {
       this.persist = false;
       this.fail('Could not turn on Persist', e);
     }
-    this.wb.emit('link');
+    this.wb.bus.emit('link');
   }
 
   async publishReplay(forms: ConnectForms, rate: number): Promise<void> {
     await this.save(forms);
     this.publish = { sent: 0, total: 0, running: true };
-    this.wb.emit('link');
+    this.wb.bus.emit('link');
     try {
       const r = await this.call(() =>
         this.api.publishReplay(
@@ -181,17 +168,17 @@ export class LinkController {
           rate,
           Comlink.proxy((sent: number, total: number) => {
             this.publish = { sent, total, running: true };
-            this.wb.emit('link');
+            this.wb.bus.emit('link');
           }),
         ),
       );
       this.publish = { sent: r.sent, total: this.publish.total, running: false };
-      this.wb.say(`Published ${r.sent.toLocaleString('en-US')} readings to ${r.hub}${r.stopped ? ' (stopped early)' : ''}.`);
+      this.wb.bus.say(`Published ${r.sent.toLocaleString('en-US')} readings to ${r.hub}${r.stopped ? ' (stopped early)' : ''}.`);
     } catch (e) {
       this.publish = { ...this.publish, running: false };
       this.fail('Publishing failed', e);
     }
-    this.wb.emit('link');
+    this.wb.bus.emit('link');
   }
 
   stopPublishing(): void {
@@ -201,7 +188,7 @@ export class LinkController {
   async publishModel(note: string): Promise<void> {
     try {
       const r = await this.call(() => this.api.publishModel(note));
-      this.wb.say(`Published model ${this.wb.model?.id} as ${r.id}: consumers following the registry switch to it.`);
+      this.wb.bus.say(`Published model ${this.wb.model?.id} as ${r.id}: consumers following the registry switch to it.`);
       await this.refreshPublished();
     } catch (e) {
       this.fail('Could not publish the model', e);
@@ -214,7 +201,7 @@ export class LinkController {
     } catch (e) {
       this.fail('Could not list published models', e);
     }
-    this.wb.emit('link');
+    this.wb.bus.emit('link');
   }
 
   async openPublished(id: string): Promise<void> {
@@ -222,7 +209,7 @@ export class LinkController {
     try {
       const { model, result } = await this.call(() => this.api.openPublished(id));
       this.wb.adoptModel(model, (result as { scores: Float64Array }).scores, true);
-      this.wb.say(`Opened published model ${id} (${model.id}).`);
+      this.wb.bus.say(`Opened published model ${id} (${model.id}).`);
     } catch (e) {
       this.fail(`Could not open published model ${id}`, e);
     }
@@ -231,7 +218,7 @@ export class LinkController {
   async loadHistory(unit: number): Promise<void> {
     try {
       this.history = await this.call(() => this.api.unitHistory(unit));
-      this.wb.say(
+      this.wb.bus.say(
         this.history.time.length
           ? `Loaded ${this.history.time.length.toLocaleString('en-US')} stored readings of unit ${unit} (model ${this.history.modelVersions.join(', ')}).`
           : `Cosmos DB holds no readings of unit ${unit} yet.`,
@@ -240,6 +227,6 @@ export class LinkController {
       this.history = undefined;
       this.fail(`Could not load the history of unit ${unit}`, e);
     }
-    this.wb.emit('link', 'unit');
+    this.wb.bus.emit('link', 'unit');
   }
 }

@@ -62,5 +62,5 @@ window.addEventListener('drop', async (e) => {
 
 wb.workers
   .init()
-  .then(() => wb.restore())
+  .then(() => wb.session.restore())
   .catch((e) => wb.fail(`The scoring engine could not start: ${(e as Error).message}`));

@@ -1,12 +1,9 @@
 // The last session in IndexedDB: the source files as dropped (re-read on reload, so
 // storage stays the size of the input) and the work state (features, settings,
 // threshold, model). Nothing secret is stored here.
+import { clear, createStore, get, promisifyRequest, set } from 'idb-keyval';
 import type { ModelJson } from '../model/types.js';
-import type { TrainSettings } from './workbench.js';
-
-const DB = 'isoscope';
-const STORE = 'session';
-const VERSION = 1;
+import type { TrainSettings } from './state.js';
 
 export interface SavedFiles {
   files: { name: string; blob: Blob }[];
@@ -22,38 +19,18 @@ export interface SavedState {
   savedAt: string;
 }
 
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, VERSION);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB is unavailable'));
-  });
-}
-
-async function run<T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
-  const db = await open();
-  try {
-    return await new Promise<T | undefined>((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const req = fn(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(req ? req.result : undefined);
-      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted (storage full?)'));
-    });
-  } finally {
-    db.close();
-  }
-}
+// The layout of the first release (database "isoscope", store "session"), so saved sessions survive the change to idb-keyval.
+const store = createStore('isoscope', 'session');
 
 export const sessionStore = {
   saveFiles: (f: SavedFiles) =>
-    run('readwrite', (s) => {
+    store('readwrite', (s) => {
       s.put(f, 'files');
       s.delete('state'); // new data: the old state no longer applies
+      return promisifyRequest(s.transaction);
     }),
-  saveState: (st: SavedState) => run('readwrite', (s) => s.put(st, 'state')),
-  loadFiles: () => run<SavedFiles>('readonly', (s) => s.get('files')),
-  loadState: () => run<SavedState>('readonly', (s) => s.get('state')),
-  clear: () => run('readwrite', (s) => s.clear()),
+  saveState: (st: SavedState) => set('state', st, store),
+  loadFiles: () => get<SavedFiles>('files', store),
+  loadState: () => get<SavedState>('state', store),
+  clear: () => clear(store),
 };

@@ -7,6 +7,12 @@ import { UsageError } from './errors.js';
 const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const;
 
 export function parse<const O extends ParseArgsOptionsConfig>(argv: string[], options: O, usage: string) {
+  // The usage line is the only documentation of a command's flags (the help text is built from it): a flag it
+  // leaves out is a bug, caught by any test that runs the command.
+  const undocumented = Object.entries(options).filter(
+    ([k, o]) => !usage.includes(`--${k}`) && !(o.short && usage.includes(`-${o.short} `)),
+  );
+  if (undocumented.length) throw new Error(`usage of "${usage.split(' ')[1]}" lacks ${undocumented.map(([k]) => `--${k}`).join(', ')}`);
   try {
     return parseArgs({ args: argv, options: { ...options, ...HELP_FLAG }, allowPositionals: true, strict: true });
   } catch (e) {

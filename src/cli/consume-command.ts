@@ -18,7 +18,7 @@ import { readModel } from './files.js';
 import { loadDotEnv } from './env.js';
 import { cosmosClient, reachError } from './azure.js';
 
-const CONSUME =
+export const CONSUME_USAGE =
   'isoscope consume --model model.json|--model-from cosmos [--model-poll 30] [--to cosmos] [--checkpoint-container NAME] [--metrics-port 9464] [--start earliest|latest|<ISO time>] [--hub NAME] [--group NAME] [--unit-field unit_number] [--time-field time_in_cycles]';
 
 export async function consumeCommand(
@@ -42,11 +42,11 @@ export async function consumeCommand(
       'time-field': { type: 'string' },
       'checkpoint-container': { type: 'string' },
     },
-    CONSUME,
+    CONSUME_USAGE,
   );
-  if (values.help) return out(CONSUME);
+  if (values.help) return out(CONSUME_USAGE);
   if (!values.model === !values['model-from'])
-    throw new UsageError(`consume needs exactly one of --model model.json or --model-from cosmos\nusage: ${CONSUME}`);
+    throw new UsageError(`consume needs exactly one of --model model.json or --model-from cosmos\nusage: ${CONSUME_USAGE}`);
   if (values['model-from'] !== undefined && values['model-from'] !== 'cosmos')
     throw new UsageError(`--model-from takes cosmos, got "${values['model-from']}"`);
   if (values.to !== undefined && values.to !== 'cosmos') throw new UsageError(`--to takes cosmos, got "${values.to}"`);

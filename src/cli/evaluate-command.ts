@@ -8,8 +8,8 @@ import { UsageError } from './errors.js';
 import { readDataset, readModel } from './files.js';
 import { formatNumber, renderTable } from './table.js';
 
-const USAGE =
-  'isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--baseline first:50%] [--json]';
+export const EVALUATE_USAGE =
+  'isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--baseline first:50%] [--entry name] [--json]';
 
 export async function evaluateCommand(argv: string[], engine: () => Promise<WasmEngine>, out: (s: string) => void): Promise<void> {
   const { values, positionals } = parse(
@@ -23,11 +23,11 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
       json: { type: 'boolean' },
       entry: { type: 'string' },
     },
-    USAGE,
+    EVALUATE_USAGE,
   );
-  if (values.help) return out(USAGE);
-  const file = oneFile(positionals, USAGE);
-  if (!values.model) throw new UsageError(`evaluate needs --model model.json\nusage: ${USAGE}`);
+  if (values.help) return out(EVALUATE_USAGE);
+  const file = oneFile(positionals, EVALUATE_USAGE);
+  if (!values.model) throw new UsageError(`evaluate needs --model model.json\nusage: ${EVALUATE_USAGE}`);
   const horizon = num(values.horizon, '--horizon', 30);
   if (!(horizon >= 0)) throw new UsageError(`--horizon must be >= 0, got ${horizon}`);
   const model = readModel(values.model);

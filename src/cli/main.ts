@@ -2,34 +2,57 @@
 import { createNodeEngine } from '../engine/node-engine.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { isUserError, UsageError } from './errors.js';
-import { profileCommand } from './profile-command.js';
-import { trainCommand } from './train-command.js';
-import { scoreCommand } from './score-command.js';
-import { evaluateCommand } from './evaluate-command.js';
-import { cosmosSetupCommand, replayCommand } from './stream-commands.js';
-import { consumeCommand } from './consume-command.js';
-import { listModelsCommand, publishModelCommand } from './model-commands.js';
+import { profileCommand, PROFILE_USAGE } from './profile-command.js';
+import { trainCommand, TRAIN_USAGE } from './train-command.js';
+import { scoreCommand, SCORE_USAGE } from './score-command.js';
+import { evaluateCommand, EVALUATE_USAGE } from './evaluate-command.js';
+import { cosmosSetupCommand, replayCommand, REPLAY_USAGE, SETUP_USAGE } from './stream-commands.js';
+import { consumeCommand, CONSUME_USAGE } from './consume-command.js';
+import { listModelsCommand, MODELS_USAGE, publishModelCommand, PUBLISH_USAGE } from './model-commands.js';
 
-const HELP = `isoscope — Isolation Forest anomaly detection for sensor data (Wasm engine)
+interface Command {
+  usage: string;
+  run(argv: string[], engine: () => Promise<WasmEngine>, io: Io): Promise<void>;
+}
 
-  isoscope profile <file> [--json]
-  isoscope train <file> [--features a,b] [--exclude c] [--baseline first:30|first:50%] [--trees 100]
-                 [--max-samples auto] [--max-features 1.0] [--contamination auto|0.002 | --threshold-quantile 0.998]
-                 [--seed 42] [--recipe default|raw] [--unit-baseline 20] [--window 5] [--stats mean,std,slope,value]
-                 [--regimes auto|off] [--alarm 5/8] [--alarm-clear 1] [--extension-level N|full] -o model.json
-  isoscope score <file> --model model.json [-o scores.csv] [--timings]
-  isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--json]
-  isoscope replay <file> --to eventhub [--rate N] [--limit N]
-  isoscope consume --model model.json|--model-from cosmos [--to cosmos] [--checkpoint-container NAME]
-                   [--metrics-port 9464] [--start earliest|latest|<ISO time>] [--model-poll 30]
-  isoscope cosmos-setup
-  isoscope publish-model <model.json> [--note TEXT]
-  isoscope models
+/** Every command once: the dispatch below and the help text are both built from this table. */
+const COMMANDS: Record<string, Command> = {
+  profile: { usage: PROFILE_USAGE, run: (a, _e, io) => profileCommand(a, io.out) },
+  train: { usage: TRAIN_USAGE, run: (a, e, io) => trainCommand(a, e, io.out, io.err) },
+  score: { usage: SCORE_USAGE, run: (a, e, io) => scoreCommand(a, e, io.out, io.err) },
+  evaluate: { usage: EVALUATE_USAGE, run: (a, e, io) => evaluateCommand(a, e, io.out) },
+  replay: { usage: REPLAY_USAGE, run: (a, _e, io) => replayCommand(a, io.out, io.err) },
+  consume: { usage: CONSUME_USAGE, run: (a, e, io) => consumeCommand(a, e, io.out, io.err) },
+  'cosmos-setup': { usage: SETUP_USAGE, run: (a, _e, io) => cosmosSetupCommand(a, io.out) },
+  'publish-model': { usage: PUBLISH_USAGE, run: (a, _e, io) => publishModelCommand(a, io.out) },
+  models: { usage: MODELS_USAGE, run: (a, _e, io) => listModelsCommand(a, io.out) },
+};
 
-Event Hubs and Cosmos DB settings come from the environment or a .env file (see .env.example).
+export const HELP = [
+  'isoscope — Isolation Forest anomaly detection for sensor data (Wasm engine)',
+  '',
+  ...Object.values(COMMANDS).map((c) => wrap(c.usage)),
+  '',
+  'Event Hubs and Cosmos DB settings come from the environment or a .env file (see .env.example).',
+  '',
+  'Files: C-MAPSS text, CSV (, ; tab |), .gz, or a .zip (--entry picks a file inside).',
+  'Run "isoscope <command> --help" for a command\'s flags.',
+].join('\n');
 
-Files: C-MAPSS text, CSV (, ; tab |), .gz, or a .zip (--entry picks a file inside).
-Run "isoscope <command> --help" for a command's flags.`;
+/** Breaks a usage line before a flag group so it reads in an 110-column terminal, continuation lines indented. */
+function wrap(usage: string, width = 110): string {
+  const lines = [`  ${usage.split(' ').slice(0, 2).join(' ')}`];
+  for (const part of usage
+    .split(' ')
+    .slice(2)
+    .join(' ')
+    .split(/ (?=\[|-o |--model )/)) {
+    const last = lines.length - 1;
+    if (lines[last].length + part.length + 1 > width) lines.push(`      ${part}`);
+    else lines[last] += ` ${part}`;
+  }
+  return lines.join('\n');
+}
 
 export interface Io {
   out: (s: string) => void;
@@ -41,45 +64,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const getEngine = () => (engine ??= createNodeEngine());
   const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'profile':
-        await profileCommand(rest, io.out);
-        break;
-      case 'train':
-        await trainCommand(rest, getEngine, io.out, io.err);
-        break;
-      case 'score':
-        await scoreCommand(rest, getEngine, io.out, io.err);
-        break;
-      case 'evaluate':
-        await evaluateCommand(rest, getEngine, io.out);
-        break;
-      case 'replay':
-        await replayCommand(rest, io.out, io.err);
-        break;
-      case 'consume':
-        await consumeCommand(rest, getEngine, io.out, io.err);
-        break;
-      case 'cosmos-setup':
-        await cosmosSetupCommand(rest, io.out);
-        break;
-      case 'publish-model':
-        await publishModelCommand(rest, io.out);
-        break;
-      case 'models':
-        await listModelsCommand(rest, io.out);
-        break;
-      case undefined:
-      case '--help':
-      case '-h':
-      case 'help':
-        io.out(HELP);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(
-          `unknown command "${command}"; commands: profile, train, score, evaluate, replay, consume, cosmos-setup, publish-model, models`,
-        );
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.out(HELP);
+      return command === undefined ? 2 : 0;
     }
+    const cmd = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!cmd) throw new UsageError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    await cmd.run(rest, getEngine, io);
     return 0;
   } catch (e) {
     if (isUserError(e)) {

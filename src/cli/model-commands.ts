@@ -6,13 +6,13 @@ import { loadDotEnv } from './env.js';
 import { cosmosClient, reachError } from './azure.js';
 import { renderTable } from './table.js';
 
-const PUBLISH = 'isoscope publish-model <model.json> [--note TEXT]';
-const LIST = 'isoscope models';
+export const PUBLISH_USAGE = 'isoscope publish-model <model.json> [--note TEXT]';
+export const MODELS_USAGE = 'isoscope models';
 
 export async function publishModelCommand(argv: string[], out: (s: string) => void): Promise<void> {
-  const { values, positionals } = parse(argv, { note: { type: 'string' } }, PUBLISH);
-  if (values.help) return out(PUBLISH);
-  const model = readModel(oneFile(positionals, PUBLISH));
+  const { values, positionals } = parse(argv, { note: { type: 'string' } }, PUBLISH_USAGE);
+  if (values.help) return out(PUBLISH_USAGE);
+  const model = readModel(oneFile(positionals, PUBLISH_USAGE));
   loadDotEnv();
   const { client, settings } = cosmosClient(process.env);
   try {
@@ -27,8 +27,8 @@ export async function publishModelCommand(argv: string[], out: (s: string) => vo
 }
 
 export async function listModelsCommand(argv: string[], out: (s: string) => void): Promise<void> {
-  const { values } = parse(argv, {}, LIST);
-  if (values.help) return out(LIST);
+  const { values } = parse(argv, {}, MODELS_USAGE);
+  if (values.help) return out(MODELS_USAGE);
   loadDotEnv();
   const { client, settings } = cosmosClient(process.env);
   try {

@@ -3,12 +3,16 @@ import { parse, oneFile } from './args.js';
 import { readDataset } from './files.js';
 import { formatNumber, renderTable } from './table.js';
 
-const USAGE = 'isoscope profile <file> [--rul RUL_file] [--entry name-in-zip] [--json]';
+export const PROFILE_USAGE = 'isoscope profile <file> [--rul RUL_file] [--entry name-in-zip] [--json]';
 
 export async function profileCommand(argv: string[], out: (s: string) => void): Promise<void> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, rul: { type: 'string' }, entry: { type: 'string' } }, USAGE);
-  if (values.help) return out(USAGE);
-  const ds = readDataset(oneFile(positionals, USAGE), { rul: values.rul, entry: values.entry });
+  const { values, positionals } = parse(
+    argv,
+    { json: { type: 'boolean' }, rul: { type: 'string' }, entry: { type: 'string' } },
+    PROFILE_USAGE,
+  );
+  if (values.help) return out(PROFILE_USAGE);
+  const ds = readDataset(oneFile(positionals, PROFILE_USAGE), { rul: values.rul, entry: values.entry });
   const profile = profileDataset(ds);
   if (values.json) return out(JSON.stringify({ name: ds.name, format: ds.format, notes: ds.notes, ...profile }, null, 2));
   const rows = profile.columns.map((c) => [

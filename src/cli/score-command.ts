@@ -8,7 +8,7 @@ import { oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { readDataset, readModel, writeText } from './files.js';
 
-const USAGE = 'isoscope score <file> --model model.json [-o scores.csv] [--timings] [--entry name]';
+export const SCORE_USAGE = 'isoscope score <file> --model model.json [-o scores.csv] [--timings] [--entry name]';
 
 export async function scoreCommand(
   argv: string[],
@@ -24,11 +24,11 @@ export async function scoreCommand(
       timings: { type: 'boolean' },
       entry: { type: 'string' },
     },
-    USAGE,
+    SCORE_USAGE,
   );
-  if (values.help) return out(USAGE);
-  const file = oneFile(positionals, USAGE);
-  if (!values.model) throw new UsageError(`score needs --model model.json\nusage: ${USAGE}`);
+  if (values.help) return out(SCORE_USAGE);
+  const file = oneFile(positionals, SCORE_USAGE);
+  if (!values.model) throw new UsageError(`score needs --model model.json\nusage: ${SCORE_USAGE}`);
   const model = readModel(values.model);
   const t0 = performance.now();
   const ds = readDataset(file, { entry: values.entry, runToFailure: false });

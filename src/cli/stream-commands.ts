@@ -10,20 +10,20 @@ import { readDataset } from './files.js';
 import { loadDotEnv } from './env.js';
 import { cosmosClient, reachError } from './azure.js';
 
-const REPLAY = 'isoscope replay <file> --to eventhub [--rate N] [--limit N] [--hub NAME]';
-const SETUP = 'isoscope cosmos-setup';
+export const REPLAY_USAGE = 'isoscope replay <file> --to eventhub [--rate N] [--limit N] [--hub NAME] [--entry name]';
+export const SETUP_USAGE = 'isoscope cosmos-setup';
 
 export async function replayCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<void> {
   const { values, positionals } = parse(
     argv,
     { to: { type: 'string' }, rate: { type: 'string' }, limit: { type: 'string' }, hub: { type: 'string' }, entry: { type: 'string' } },
-    REPLAY,
+    REPLAY_USAGE,
   );
-  if (values.help) return out(REPLAY);
-  if (values.to !== 'eventhub') throw new UsageError(`replay needs --to eventhub\nusage: ${REPLAY}`);
+  if (values.help) return out(REPLAY_USAGE);
+  if (values.to !== 'eventhub') throw new UsageError(`replay needs --to eventhub\nusage: ${REPLAY_USAGE}`);
   loadDotEnv();
   const hub = hubSettings(process.env, { hub: values.hub });
-  const ds = readDataset(oneFile(positionals, REPLAY), { entry: values.entry, runToFailure: false });
+  const ds = readDataset(oneFile(positionals, REPLAY_USAGE), { entry: values.entry, runToFailure: false });
   const rate = num(values.rate, '--rate', 0);
   if (rate < 0) throw new UsageError(`--rate must be >= 0 (0 = as fast as possible), got ${rate}`);
   const producer = new EventHubProducerClient(hub.connectionString, hub.hub, { retryOptions: INTERACTIVE_RETRY });
@@ -56,8 +56,8 @@ export async function replayCommand(argv: string[], out: (s: string) => void, er
 }
 
 export async function cosmosSetupCommand(argv: string[], out: (s: string) => void): Promise<void> {
-  const { values } = parse(argv, {}, SETUP);
-  if (values.help) return out(SETUP);
+  const { values } = parse(argv, {}, SETUP_USAGE);
+  if (values.help) return out(SETUP_USAGE);
   loadDotEnv();
   const { client, settings } = cosmosClient(process.env);
   try {

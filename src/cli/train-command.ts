@@ -6,7 +6,7 @@ import { RECIPE_OPTIONS, alarmFromFlags, contaminationFromFlags, recipeFromFlags
 import { UsageError } from './errors.js';
 import { readDataset, writeText } from './files.js';
 
-const USAGE =
+export const TRAIN_USAGE =
   'isoscope train <file> [--features a,b] [--exclude c] [--baseline all|first:30|first:50%] [--trees 100] ' +
   '[--max-samples auto] [--max-features 1.0] [--bootstrap] [--contamination auto|0.002 | --threshold-quantile 0.998] [--seed 42] ' +
   '[--recipe default|raw] [--unit-baseline 20] [--window 5] [--stats mean,std,slope,value] [--regimes auto|off] ' +
@@ -35,11 +35,11 @@ export async function trainCommand(
       entry: { type: 'string' },
       ...RECIPE_OPTIONS,
     },
-    USAGE,
+    TRAIN_USAGE,
   );
-  if (values.help) return out(USAGE);
-  const file = oneFile(positionals, USAGE);
-  if (!values.output) throw new UsageError(`train needs -o model.json\nusage: ${USAGE}`);
+  if (values.help) return out(TRAIN_USAGE);
+  const file = oneFile(positionals, TRAIN_USAGE);
+  if (!values.output) throw new UsageError(`train needs -o model.json\nusage: ${TRAIN_USAGE}`);
   const ds = readDataset(file, { rul: values.rul, entry: values.entry });
   const hasUnits = ds.columns.some((c) => c.role === 'unit');
   // Predictive maintenance learns normal behaviour: with units, each unit's healthy first half by default.

@@ -104,23 +104,24 @@ export class Consumer {
     const t0 = performance.now();
     const batch = scoreBatch(this.scorer, bodiesOf(events), keys, { firstSeq: 0, arrivedAt: t0, alerts: [] });
     m.observeLatency((performance.now() - t0) / 1000);
+    let scored = 0;
+    let flagged = 0;
     for (let i = 0; i < batch.scores.length; i++) {
-      const scored = !Number.isNaN(batch.scores[i]);
-      m.predictions += scored ? 1 : 0;
-      m.anomalies += batch.flags[i];
-      m.unscored += scored ? 0 : 1;
+      scored += Number.isNaN(batch.scores[i]) ? 0 : 1;
+      flagged += batch.flags[i];
     }
+    m.countBatch(scored, flagged, batch.scores.length - scored);
     const docs = documentsOf(batch, { id: this.model.id, version: this.modelVersion }, new Date().toISOString());
     const write = (async () => {
       if (this.opts.sink) {
         const before = this.opts.sink.retries;
         await this.opts.sink.write(docs);
-        m.writeRetries += this.opts.sink.retries - before;
+        m.countRetries(this.opts.sink.retries - before);
       }
       // Only now is the batch safe: a restart resumes after it, never before.
       if (this.opts.checkpointStore) await context.updateCheckpoint(events[events.length - 1]);
       const enqueued = Math.min(...events.map((e) => e.enqueuedTimeUtc.getTime()));
-      m.lagSeconds = (Date.now() - enqueued) / 1000;
+      m.setLag((Date.now() - enqueued) / 1000);
     })();
     this.inFlight = write.catch(() => undefined);
     await write;

@@ -62,7 +62,7 @@ afterAll(async () => {
 
 const statusText = () => page.locator('.status').textContent();
 const errorText = () => page.locator('.error').textContent();
-const processed = () => page.evaluate(() => (window as any).isoscope.liveStats?.processed ?? 0);
+const processed = () => page.evaluate(() => (window as any).isoscope.replay.stats?.processed ?? 0);
 const docCount = async () => (await readings.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0];
 const hubString = () => hub.browserConnectionString();
 
@@ -231,15 +231,23 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
   test('secrets stay in memory unless remembered, and never reach logs or URLs', async () => {
     const stored = async () =>
       page.evaluate(async () => {
-        const db = await new Promise<IDBDatabase>((ok) => {
-          const r = indexedDB.open('isoscope-link');
-          r.onsuccess = () => ok(r.result);
-        });
-        const all = await new Promise<unknown[]>((ok) => {
-          const r = db.transaction('settings').objectStore('settings').getAll();
-          r.onsuccess = () => ok(r.result);
-        });
-        db.close();
+        // Every database and store this origin has: a secret may hide in none of them.
+        const all: unknown[] = [];
+        for (const info of await indexedDB.databases()) {
+          const db = await new Promise<IDBDatabase>((ok) => {
+            const r = indexedDB.open(info.name!);
+            r.onsuccess = () => ok(r.result);
+          });
+          for (const name of [...db.objectStoreNames]) {
+            all.push(
+              await new Promise<unknown[]>((ok) => {
+                const r = db.transaction(name).objectStore(name).getAll();
+                r.onsuccess = () => ok(r.result as unknown[]);
+              }),
+            );
+          }
+          db.close();
+        }
         return JSON.stringify(all) + JSON.stringify({ ...localStorage });
       });
     expect(await stored()).not.toContain(KEY);

@@ -86,7 +86,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
       else expected.set(unit[i], e);
     }
     const fleet = await page.evaluate(
-      () => (window as any).isoscope.thresholded.fleet as { unit: number; alarms: number; firstAlarmTime: number | null }[],
+      () => (window as any).isoscope.threshold.thresholded.fleet as { unit: number; alarms: number; firstAlarmTime: number | null }[],
     );
     expect(fleet.map((r) => [r.unit, r.alarms, r.firstAlarmTime])).toEqual(
       fleet.map((r) => [r.unit, expected.get(r.unit)!.alarms, expected.get(r.unit)!.first]),
@@ -160,8 +160,8 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
       const wb = (window as any).isoscope;
       const unit = wb.data.truth.columns.find((c: any) => c.role === 'unit').values;
       const time = wb.data.truth.columns.find((c: any) => c.role === 'time').values;
-      const flags = wb.thresholded.flags;
-      return wb.alerts
+      const flags = wb.threshold.thresholded.flags;
+      return wb.replay.alerts
         .filter((a: any) => a.kind === 'raised')
         .slice(0, 20)
         .map((a: any) => {
@@ -220,7 +220,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await expect.poll(statusText).toMatch(/Trained on/);
     const before = await page.evaluate(() => {
       const wb = (window as any).isoscope;
-      return { id: wb.model.id, offset: wb.model.threshold.offset, flagged: wb.thresholded.flagged, features: wb.model.features };
+      return { id: wb.model.id, offset: wb.model.threshold.offset, flagged: wb.threshold.thresholded.flagged, features: wb.model.features };
     });
     expect(before.features).not.toContain('sensor_9');
     await page.waitForTimeout(700); // the state is saved 400 ms after the last change
@@ -228,7 +228,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Restored your last session/);
     const after = await page.evaluate(() => {
       const wb = (window as any).isoscope;
-      return { id: wb.model.id, offset: wb.model.threshold.offset, flagged: wb.thresholded.flagged, features: wb.model.features };
+      return { id: wb.model.id, offset: wb.model.threshold.offset, flagged: wb.threshold.thresholded.flagged, features: wb.model.features };
     });
     expect(after).toEqual(before);
     expect(await page.getByRole('checkbox', { name: 'Use sensor_9 as a feature' }).isChecked()).toBe(false);

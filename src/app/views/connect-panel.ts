@@ -3,7 +3,7 @@
 // "Remember on this device" is ticked; values are never put in the URL or logged.
 import { fmt, h } from '../dom.js';
 import type { Workbench } from '../workbench.js';
-import type { ConnectForms } from '../link-controller.js';
+import type { ConnectForms } from '../connect-forms.js';
 
 const RATES: [string, number][] = [
   ['10 / s', 10],

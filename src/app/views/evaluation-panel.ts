@@ -13,7 +13,7 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
   const drawRoc = () => {
     chart?.destroy();
     chart = undefined;
-    const curve = wb.rocCurve;
+    const curve = wb.threshold.rocCurve;
     if (!curve) return;
     const { fpr, tpr } = curve;
     chart = new uPlot(
@@ -31,7 +31,7 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
   };
   const render = () => {
     metrics.replaceChildren();
-    const ev = wb.evaluation;
+    const ev = wb.threshold.evaluation;
     if (!ev) {
       metrics.append(
         h(

@@ -15,7 +15,7 @@ export function explainPanel(wb: Workbench): HTMLElement {
       return;
     }
     const score = wb.scores[row];
-    const flagged = wb.thresholded?.flags[row] === 1;
+    const flagged = wb.threshold.thresholded?.flags[row] === 1;
     const unit = wb.data?.truth.columns.find((c) => c.role === 'unit')?.values[row];
     const time = wb.data?.truth.columns.find((c) => c.role === 'time')?.values[row];
     const total = ex.attribution.reduce((a, b) => a + b, 0);

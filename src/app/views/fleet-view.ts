@@ -117,7 +117,9 @@ export function fleetView(wb: Workbench): HTMLElement {
   };
 
   const update = () => {
-    rows = [...(wb.thresholded?.fleet ?? [])].sort((a, b) => (ascending ? 1 : -1) * (value(a, key) - value(b, key)) || a.unit - b.unit);
+    rows = [...(wb.threshold.thresholded?.fleet ?? [])].sort(
+      (a, b) => (ascending ? 1 : -1) * (value(a, key) - value(b, key)) || a.unit - b.unit,
+    );
     spacer.style.height = `${rows.length * ROW_PX}px`;
     table.setAttribute('aria-rowcount', String(rows.length + 1));
     paint();

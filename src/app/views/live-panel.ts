@@ -37,15 +37,15 @@ export function livePanel(wb: Workbench): HTMLElement {
     if (!(Number.isInteger(nv) && nv >= 1 && nv <= 1000 && Number.isInteger(kv) && kv >= 1 && kv <= nv)) {
       return wb.fail(`Alarm rule: k must be a whole number from 1 to n, and n from 1 to 1000 (got k=${k.value}, n=${n.value}).`);
     }
-    void wb.startReplay(Number(rate.value), kv, nv);
+    void wb.replay.start(Number(rate.value), kv, nv);
   });
-  pause.addEventListener('click', () => void wb.replayControl(wb.replayState === 'playing' ? 'pause' : 'resume'));
-  restart.addEventListener('click', () => void wb.replayControl('restart'));
-  rate.addEventListener('change', () => void wb.setReplayRate(Number(rate.value)));
+  pause.addEventListener('click', () => void wb.replay.control(wb.replay.state === 'playing' ? 'pause' : 'resume'));
+  restart.addEventListener('click', () => void wb.replay.control('restart'));
+  rate.addEventListener('change', () => void wb.replay.setRate(Number(rate.value)));
 
   const draw = () => {
     frame = 0;
-    const data = wb.liveWindow.series() as uPlot.AlignedData;
+    const data = wb.replay.window.series() as uPlot.AlignedData;
     if (!chart) {
       chart = new uPlot(
         {
@@ -66,12 +66,12 @@ export function livePanel(wb: Workbench): HTMLElement {
   };
 
   const render = () => {
-    const st = wb.replayState;
+    const st = wb.replay.state;
     replay.disabled = !wb.model || wb.link.connected; // one live source at a time: they share the model's stream state
     pause.disabled = !(st === 'playing' || st === 'paused');
     pause.textContent = st === 'paused' ? 'Resume' : 'Pause';
     restart.disabled = st === 'idle';
-    const s = wb.liveStats;
+    const s = wb.replay.stats;
     metrics.replaceChildren();
     const item = (key: string, v: string, id: string) => metrics.append(h('dt', {}, key), h('dd', { 'data-testid': id }, v));
     const hub = wb.link.status;
@@ -79,10 +79,10 @@ export function livePanel(wb: Workbench): HTMLElement {
     item('Events / s', s ? fmt(Math.round(s.eventsPerSec)) : '–', 'live-rate');
     item('Latency p50 / p99', s ? `${fmt(s.latencyP50, 2)} / ${fmt(s.latencyP99, 2)} ms` : '–', 'live-latency');
     item('Anomaly rate (last 1,000)', s ? pct(s.anomalyRate) : '–', 'live-anomaly-rate');
-    item('Processed', s ? (wb.liveTotal ? `${fmt(s.processed)} of ${fmt(wb.liveTotal)}` : fmt(s.processed)) : '–', 'live-processed');
-    progress.value = s && wb.liveTotal ? s.processed / wb.liveTotal : 0;
+    item('Processed', s ? (wb.replay.total ? `${fmt(s.processed)} of ${fmt(wb.replay.total)}` : fmt(s.processed)) : '–', 'live-processed');
+    progress.value = s && wb.replay.total ? s.processed / wb.replay.total : 0;
     feed.replaceChildren(
-      ...wb.alerts
+      ...wb.replay.alerts
         .slice(0, 50)
         .map((a) =>
           h(
@@ -93,8 +93,8 @@ export function livePanel(wb: Workbench): HTMLElement {
           ),
         ),
     );
-    if (!wb.alerts.length) feed.append(h('li', { class: 'muted' }, 'No alarms yet.'));
-    if (!frame && wb.liveWindow.length) frame = requestAnimationFrame(draw);
+    if (!wb.replay.alerts.length) feed.append(h('li', { class: 'muted' }, 'No alarms yet.'));
+    if (!frame && wb.replay.window.length) frame = requestAnimationFrame(draw);
   };
   wb.on('live', render);
   wb.on('link', render);

@@ -24,7 +24,7 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
       requestAnimationFrame(() => {
         const next = pending!;
         pending = undefined;
-        wb.setContamination(next);
+        wb.threshold.set(next);
       });
     pending = c;
   };
@@ -42,7 +42,7 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     value.textContent = label;
     slider.setAttribute('aria-valuetext', label);
     budget.replaceChildren();
-    const t = wb.thresholded;
+    const t = wb.threshold.thresholded;
     if (!t) return void budget.append(h('dd', { class: 'muted' }, 'Train a model to see its alarm budget.'));
     const units = t.fleet.length;
     const warned = t.fleet.filter((u) => u.alarms > 0).length;

@@ -61,7 +61,7 @@ export function topBar(wb: Workbench): HTMLElement {
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const error = h('p', { class: 'error', role: 'alert' });
   const bar = h('progress', { max: 1, value: 0, 'aria-label': 'Loading progress' });
-  const cancel = h('button', { type: 'button', onclick: () => wb.cancelLoading() }, 'Cancel');
+  const cancel = h('button', { type: 'button', onclick: () => wb.ingest.cancel() }, 'Cancel');
   const progress = h('div', { class: 'progress', hidden: true }, bar, cancel);
 
   const render = () => {
@@ -90,7 +90,7 @@ export function topBar(wb: Workbench): HTMLElement {
       importModel,
       exportModel,
       exportScores,
-      h('button', { type: 'button', onclick: () => void wb.clearSession() }, 'Clear saved session'),
+      h('button', { type: 'button', onclick: () => void wb.session.clear() }, 'Clear saved session'),
       fileInput,
       modelInput,
     ),

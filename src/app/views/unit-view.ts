@@ -66,7 +66,7 @@ export function unitView(wb: Workbench): HTMLElement {
   let x: number[] = [];
   let anomalyShown: (number | null)[] = [];
   const flaggedPoints = (anomaly: Float64Array) => {
-    const flags = wb.thresholded?.flags;
+    const flags = wb.threshold.thresholded?.flags;
     return Array.from(shown, (i) => (flags && flags[series!.rows[i]] ? anomaly[i] : null));
   };
 

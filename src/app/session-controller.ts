@@ -1,0 +1,94 @@
+// Keeps the work in this browser: the dropped files and the work state are saved shortly
+// after each change and restored on reload. Nothing secret is stored here.
+import type { ModelJson } from '../model/types.js';
+import type { Profile } from '../data/profile.js';
+import type { Bus } from './bus.js';
+import { sessionStore } from './session-store.js';
+import type { DataMeta, TrainSettings } from './state.js';
+
+export interface SessionHost {
+  readonly bus: Bus;
+  readonly data?: DataMeta;
+  readonly profile?: Profile;
+  features: Set<string>;
+  settings: TrainSettings;
+  readonly contamination: 'auto' | number;
+  readonly model?: ModelJson;
+  selectedUnit?: number;
+  loadFiles(files: File[], entry?: string, persist?: boolean): Promise<void>;
+  importModel(text: string, fileName: string): Promise<void>;
+}
+
+export class SessionController {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly host: SessionHost;
+
+  constructor(host: SessionHost) {
+    this.host = host;
+  }
+
+  /** Saves the work state shortly after the last change (slider drags save once). */
+  saveSoon(): void {
+    clearTimeout(this.timer);
+    const h = this.host;
+    this.timer = setTimeout(
+      () =>
+        void this.persist(() =>
+          sessionStore.saveState({
+            features: [...h.features],
+            settings: { ...h.settings },
+            contamination: h.contamination,
+            model: h.model,
+            selectedUnit: h.selectedUnit,
+            savedAt: new Date().toISOString(),
+          }),
+        ),
+      400,
+    );
+  }
+
+  saveFiles(files: File[], entry?: string): Promise<void> {
+    return this.persist(() => sessionStore.saveFiles({ files: files.map((f) => ({ name: f.name, blob: f })), entry }));
+  }
+
+  private async persist(write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (e) {
+      this.host.bus.fail(`Could not save the session in this browser: ${(e as Error).message}`);
+    }
+  }
+
+  /** Restores the last session: re-reads the saved files, then features, settings, model and threshold. */
+  async restore(): Promise<boolean> {
+    const h = this.host;
+    let saved;
+    let state;
+    try {
+      saved = await sessionStore.loadFiles();
+      state = await sessionStore.loadState();
+    } catch {
+      return false; // no IndexedDB (private mode): start empty
+    }
+    if (!saved?.files.length) return false;
+    await h.loadFiles(
+      saved.files.map((f) => new File([f.blob], f.name)),
+      saved.entry,
+      false,
+    );
+    if (!h.data || !state) return !!h.data;
+    h.settings = { ...h.settings, ...state.settings };
+    const known = new Set(h.profile!.columns.map((c) => c.name));
+    h.features = new Set(state.features.filter((f) => known.has(f)));
+    if (state.selectedUnit !== undefined) h.selectedUnit = state.selectedUnit;
+    h.bus.emit('data', 'unit');
+    if (state.model) await h.importModel(JSON.stringify(state.model), 'the saved session');
+    h.bus.say(`Restored your last session (saved ${new Date(state.savedAt).toLocaleString()}).`);
+    return true;
+  }
+
+  async clear(): Promise<void> {
+    await this.persist(() => sessionStore.clear());
+    this.host.bus.say('Cleared the saved session. What is on screen stays until you reload.');
+  }
+}

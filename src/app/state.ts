@@ -1,0 +1,28 @@
+// Shapes of the page's state shared by the controllers, the views and the session store.
+import type { Dataset, ColumnRole } from '../data/dataset.js';
+import type { WindowStat } from '../features/recipe.js';
+
+export interface TrainSettings {
+  trees: number;
+  maxSamples: 'auto' | number;
+  maxFeatures: number;
+  seed: number;
+  baseline: string;
+  /** Feature recipe: own-unit baseline readings (0 = off), window length and statistics, regimes. */
+  unitBaseline: number;
+  windowSize: number;
+  stats: WindowStat[];
+  regimes: 'auto' | 'off';
+  alarm: { k: number; n: number; clear: number };
+  /** Absent: axis-parallel splits; else an Extended Isolation Forest at this level. */
+  extensionLevel?: number | 'full';
+}
+
+export interface DataMeta {
+  name: string;
+  rows: number;
+  columns: { name: string; role: ColumnRole }[];
+  notes: string[];
+  /** A dataset holding only unit, time and ground-truth columns, for evaluation on the page. */
+  truth: Dataset;
+}

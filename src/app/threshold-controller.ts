@@ -1,0 +1,102 @@
+// The threshold on the page: the contamination slider re-thresholds cached scores in one
+// pass (AlarmBudget), and the evaluation follows. Threshold-free metrics and the baseline
+// mask are computed once per model and kept here.
+import { baselineMask, parseBaseline } from '../data/baseline.js';
+import { unitTimeOrder } from '../data/order.js';
+import { AlarmBudget, type Thresholded } from '../alarms/alarm-budget.js';
+import { alarmRule } from '../model/alarm-rule.js';
+import type { ModelJson } from '../model/types.js';
+import { evaluateScores, rankingMetrics, type Evaluation, type Ranking } from '../metrics/evaluate.js';
+import { DEFAULT_CONTAMINATION } from '../features/defaults.js';
+import type { Bus } from './bus.js';
+import type { DataMeta } from './state.js';
+
+export interface ThresholdHost {
+  readonly bus: Bus;
+  readonly data?: DataMeta;
+  model?: ModelJson;
+  readonly scores?: Float64Array;
+  /** Tells a running replay or live link the new offset. */
+  followOffset(offset: number): void;
+  saveSoon(): void;
+}
+
+export class ThresholdController {
+  contamination: 'auto' | number = DEFAULT_CONTAMINATION;
+  budget?: AlarmBudget;
+  thresholded?: Thresholded;
+  evaluation?: Evaluation;
+  private ranking?: { scores: Float64Array; value: Ranking; mask: Uint8Array };
+  private readonly host: ThresholdHost;
+
+  constructor(host: ThresholdHost) {
+    this.host = host;
+  }
+
+  reset(): void {
+    this.budget = undefined;
+    this.thresholded = undefined;
+    this.evaluation = undefined;
+  }
+
+  /** A new model's scores; keepThreshold: an imported model keeps its own offset until the slider moves. */
+  adopt(model: ModelJson, scores: Float64Array, keepThreshold: boolean): void {
+    const truth = this.host.data!.truth;
+    const unit = truth.columns.find((c) => c.role === 'unit')?.values;
+    const time = truth.columns.find((c) => c.role === 'time')?.values;
+    let mask: Uint8Array;
+    try {
+      mask = baselineMask(truth, parseBaseline(model.training.baseline));
+    } catch {
+      mask = new Uint8Array(scores.length).fill(1); // imported models may not record a baseline
+    }
+    this.budget = new AlarmBudget(scores, mask, { unit, time, rule: alarmRule(model), order: unitTimeOrder(truth) ?? undefined });
+    if (keepThreshold) this.apply(model.threshold.contamination, model.threshold.offset);
+    else this.set(this.contamination);
+  }
+
+  set(c: 'auto' | number): void {
+    this.contamination = c;
+    if (!this.budget || !this.host.model || !this.host.scores) return this.host.bus.emit('threshold');
+    this.apply(c, this.budget.offsetFor(c));
+  }
+
+  private apply(c: 'auto' | number, offset: number): void {
+    this.contamination = c;
+    this.host.model = { ...this.host.model!, threshold: { contamination: c, offset } };
+    this.thresholded = this.budget!.apply(offset);
+    this.host.followOffset(offset);
+    this.evaluation = this.evaluate();
+    this.host.bus.emit('threshold');
+    this.host.saveSoon();
+  }
+
+  private evaluate(): Evaluation | undefined {
+    const { data, model, scores } = this.host;
+    const truth = data!.truth;
+    if (!truth.columns.some((c) => c.role === 'rul' || c.role === 'label')) return undefined;
+    try {
+      // False alarms are counted inside the model's own healthy baseline when it has one.
+      const recorded = model!.training.baseline;
+      const baseline = parseBaseline(recorded.startsWith('first:') ? recorded : 'first:50%');
+      if (this.ranking?.scores !== scores) {
+        const mask = baselineMask(truth, baseline);
+        this.ranking = { scores: scores!, value: rankingMetrics(truth, scores!, { horizon: 30 }, mask), mask };
+      }
+      return evaluateScores(
+        truth,
+        scores!,
+        this.thresholded!.flags,
+        { horizon: 30, baseline, baselineMask: this.ranking!.mask, alarm: alarmRule(model!) },
+        this.ranking!.value,
+      );
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The ROC curve of the current scores (threshold-free), when there is ground truth. */
+  get rocCurve(): { fpr: Float64Array; tpr: Float64Array } | undefined {
+    return this.evaluation && this.ranking?.scores === this.host.scores ? this.ranking!.value : undefined;
+  }
+}

@@ -1,0 +1,88 @@
+// Cosmos DB from the engine worker: the readings container behind the persist outbox,
+// the model registry, and a unit's stored history.
+import type { Container, CosmosClient } from '@azure/cosmos';
+import type { ModelJson } from '../model/types.js';
+import { CosmosSink } from '../connectors/cosmos-sink.js';
+import type { CosmosForm } from '../connectors/link-settings.js';
+import { fetchModel, listModels, publishModel, type PublishedModel, type PublishedSummary } from '../connectors/model-registry.js';
+import type { Outbox } from '../connectors/outbox.js';
+import type { CosmosSettings } from '../connectors/settings.js';
+import { queryUnitHistory, type UnitHistory } from '../connectors/unit-history.js';
+import { azure, cosmosError, LinkError } from './azure-sdk.js';
+
+export class CosmosLink {
+  persist = false;
+  private cosmos?: { client: CosmosClient; settings: CosmosSettings; readings: Container; models: Container };
+  private readonly outbox: Outbox;
+
+  constructor(outbox: Outbox) {
+    this.outbox = outbox;
+  }
+
+  async connect(form: CosmosForm): Promise<{ database: string; container: string }> {
+    const { checkCosmosForm, cosmosClientFor } = await azure();
+    const settings = checkCosmosForm(form);
+    this.disconnect();
+    const client = cosmosClientFor(settings);
+    const readings = client.database(settings.database).container(settings.container);
+    const models = client.database(settings.database).container(settings.modelsContainer);
+    try {
+      await readings.read();
+    } catch (e) {
+      client.dispose();
+      throw cosmosError(`Cosmos DB container ${settings.database}/${settings.container}`, e);
+    }
+    this.cosmos = { client, settings, readings, models };
+    if (this.persist || this.outbox.pending) this.outbox.attach(new CosmosSink(readings));
+    return { database: settings.database, container: settings.container };
+  }
+
+  disconnect(): void {
+    this.outbox.detach();
+    this.cosmos?.client.dispose();
+    this.cosmos = undefined;
+  }
+
+  /** Applies from the next batch of a live link; documents already queued are written either way. */
+  setPersist(on: boolean): void {
+    if (on && !this.cosmos) throw new LinkError('connect Cosmos DB before turning on Persist');
+    this.persist = on;
+    if (on && this.cosmos) this.outbox.attach(new CosmosSink(this.cosmos.readings));
+  }
+
+  publish(model: ModelJson, note?: string): Promise<PublishedModel> {
+    const { models } = this.require();
+    return publishModel(models, model, note?.trim() || undefined).catch((e) => {
+      throw this.modelsError(e);
+    });
+  }
+
+  list(): Promise<PublishedSummary[]> {
+    return listModels(this.require().models).catch((e) => {
+      throw this.modelsError(e);
+    });
+  }
+
+  fetch(id: string): Promise<PublishedModel> {
+    return fetchModel(this.require().models, id).catch((e) => {
+      throw (e as Error).name === 'RegistryError' ? e : this.modelsError(e);
+    });
+  }
+
+  unitHistory(unit: number, timeField: string): Promise<UnitHistory> {
+    const { readings, settings } = this.require();
+    return queryUnitHistory(readings, unit, timeField).catch((e) => {
+      throw cosmosError(`Cosmos DB container ${settings.database}/${settings.container}`, e);
+    });
+  }
+
+  private modelsError(e: unknown): Error {
+    const { settings } = this.require();
+    return cosmosError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
+  }
+
+  private require() {
+    if (!this.cosmos) throw new LinkError('connect Cosmos DB first (Connect panel)');
+    return this.cosmos;
+  }
+}
