@@ -4,6 +4,7 @@ import { createNodeEngine } from '../src/engine/node-engine.js';
 import type { WasmEngine } from '../src/engine/wasm-engine.js';
 import { ingestFiles } from '../src/data/ingest.js';
 import type { Dataset } from '../src/data/dataset.js';
+import type { ModelJson } from '../src/model/types.js';
 
 export const CMAPSS_DIR = join(import.meta.dirname, '..', '..', 'shared', 'data', 'cmapss');
 export const cmapssPath = (name: string) => join(CMAPSS_DIR, name);
@@ -38,7 +39,7 @@ export async function until(check: () => boolean | Promise<boolean>, ms: number,
 }
 
 /** The shipped default model (models/fd001-baseline.json), validated. */
-export async function shippedModel(): Promise<import('../src/model/types.js').ModelJson> {
+export async function shippedModel(): Promise<ModelJson> {
   const { parseModelText } = await import('../src/model/validate.js');
   return parseModelText(readFileSync(join(import.meta.dirname, '..', 'models', 'fd001-baseline.json'), 'utf8')).model;
 }

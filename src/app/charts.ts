@@ -1,6 +1,6 @@
 // uPlot helpers: sizing to the container, a vertical or horizontal marker line, and
 // min/max thinning so drawing cost is bounded by pixels, not rows.
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 
 export const PALETTE = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be123c'];
 

@@ -34,9 +34,9 @@ export class LiveWindow {
 
   /** Oldest to newest, as uPlot wants: [x, anomaly score, flagged-only]. */
   series(): [number[], (number | null)[], (number | null)[]] {
-    const x: number[] = new Array(this.size);
-    const y: (number | null)[] = new Array(this.size);
-    const f: (number | null)[] = new Array(this.size);
+    const x = new Array<number>(this.size);
+    const y = new Array<number | null>(this.size);
+    const f = new Array<number | null>(this.size);
     for (let i = 0; i < this.size; i++) {
       const at = (this.start + i) % this.capacity;
       x[i] = this.seq[at];

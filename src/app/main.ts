@@ -50,7 +50,9 @@ window.addEventListener('dragleave', () => {
   if (depth === 0) document.body.classList.remove('dragging');
 });
 window.addEventListener('dragover', (e) => e.preventDefault());
-window.addEventListener('drop', async (e) => {
+window.addEventListener('drop', (e) => void onDrop(e));
+
+async function onDrop(e: DragEvent): Promise<void> {
   e.preventDefault();
   depth = 0;
   document.body.classList.remove('dragging');
@@ -58,7 +60,7 @@ window.addEventListener('drop', async (e) => {
   if (files.length === 0) return;
   if (files.length === 1 && /\.json$/i.test(files[0].name)) return wb.importModel(await files[0].text(), files[0].name);
   await wb.loadFiles(files);
-});
+}
 
 wb.workers
   .init()

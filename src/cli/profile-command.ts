@@ -5,7 +5,7 @@ import { formatNumber, renderTable } from './table.js';
 
 export const PROFILE_USAGE = 'isoscope profile <file> [--rul RUL_file] [--entry name-in-zip] [--json]';
 
-export async function profileCommand(argv: string[], out: (s: string) => void): Promise<void> {
+export function profileCommand(argv: string[], out: (s: string) => void): void {
   const { values, positionals } = parse(
     argv,
     { json: { type: 'boolean' }, rul: { type: 'string' }, entry: { type: 'string' } },

@@ -72,9 +72,10 @@ export class Consumer {
     this.subscription = this.client.subscribe(
       {
         processEvents: (events, context) => this.process(events, context),
-        processError: async (err) => {
+        processError: (err) => {
           this.opts.metrics.healthy = false;
-          this.opts.log?.(`isoscope consume: ${redact((err as Error).message)} (retrying)`);
+          this.opts.log?.(`isoscope consume: ${redact(err.message)} (retrying)`);
+          return Promise.resolve();
         },
       },
       {

@@ -53,7 +53,7 @@ export class CosmosSink {
       let failed: ScoredDocument[] = [];
       let waitMs = 0;
       try {
-        const results = await this.container.items.executeBulkOperations(ops as never);
+        const results = await this.container.items.executeBulkOperations(ops);
         results.forEach((r, i) => {
           const res = r as {
             response?: { statusCode?: number; retryAfterMilliseconds?: number };

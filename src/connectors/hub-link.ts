@@ -65,15 +65,15 @@ export class HubLink {
       ids = await this.client.getPartitionIds({ abortSignal: AbortSignal.timeout(20_000) });
     } catch (e) {
       await this.client.close().catch(() => undefined);
-      throw new Error(failureLine(`event hub ${hub.hub}`, e));
+      throw new Error(failureLine(`event hub ${hub.hub}`, e), { cause: e });
     }
     this.status.partitions = ids.map((id) => ({ id, state: 'connecting', received: 0 }));
     this.subscription = this.client.subscribe(
       {
-        processInitialize: async (ctx) => this.partition(ctx.partitionId, { state: 'connected', error: undefined }),
-        processClose: async (_reason, ctx) => this.partition(ctx.partitionId, { state: 'closed' }),
+        processInitialize: (ctx) => Promise.resolve(this.partition(ctx.partitionId, { state: 'connected', error: undefined })),
+        processClose: (_reason, ctx) => Promise.resolve(this.partition(ctx.partitionId, { state: 'closed' })),
         processEvents: (events, ctx) => this.process(events, ctx),
-        processError: async (err, ctx) => this.fault(err, ctx),
+        processError: (err, ctx) => Promise.resolve(this.fault(err, ctx)),
       },
       { startPosition: this.opts.startPosition, maxBatchSize: 1000, maxWaitTimeInSeconds: 1, trackLastEnqueuedEventProperties: true },
     );

@@ -9,17 +9,18 @@ const prefix = (ns: string, hub: string, group: string) => `${ns.toLowerCase()}/
 export class IdbCheckpointStore implements CheckpointStore {
   private readonly owned = new Map<string, PartitionOwnership>();
 
-  async listOwnership(ns: string, hub: string, group: string): Promise<PartitionOwnership[]> {
+  listOwnership(ns: string, hub: string, group: string): Promise<PartitionOwnership[]> {
     const p = prefix(ns, hub, group);
-    return [...this.owned.entries()].filter(([k]) => k.startsWith(p)).map(([, o]) => o);
+    return Promise.resolve([...this.owned.entries()].filter(([k]) => k.startsWith(p)).map(([, o]) => o));
   }
 
-  async claimOwnership(claims: PartitionOwnership[]): Promise<PartitionOwnership[]> {
-    return claims.map((c) => {
-      const claimed = { ...c, etag: String(Date.now()), lastModifiedTimeInMs: Date.now() };
-      this.owned.set(prefix(c.fullyQualifiedNamespace, c.eventHubName, c.consumerGroup) + c.partitionId, claimed);
-      return claimed;
+  claimOwnership(claims: PartitionOwnership[]): Promise<PartitionOwnership[]> {
+    const claimed = claims.map((c) => {
+      const own = { ...c, etag: String(Date.now()), lastModifiedTimeInMs: Date.now() };
+      this.owned.set(prefix(c.fullyQualifiedNamespace, c.eventHubName, c.consumerGroup) + c.partitionId, own);
+      return own;
     });
+    return Promise.resolve(claimed);
   }
 
   async updateCheckpoint(c: Checkpoint): Promise<void> {

@@ -453,7 +453,7 @@ export class WasmEngine {
       for (const s of sizes) ptrs.push(this.wasm.alloc(Math.max(8, s)));
     } catch (e) {
       ptrs.forEach((p) => this.wasm.free(p));
-      throw new Error(`engine: out of Wasm memory (${(e as Error).message})`);
+      throw new Error(`engine: out of Wasm memory (${(e as Error).message})`, { cause: e });
     }
     return ptrs;
   }

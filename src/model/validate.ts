@@ -74,7 +74,7 @@ export function validateModel(data: unknown): { model: ModelJson; spec: ForestSp
   if (!validate(data)) {
     const err = validate.errors![0];
     const where = err.instancePath || '(top level)';
-    const extra = err.params.additionalProperty ? ` "${String(err.params.additionalProperty)}"` : '';
+    const extra = typeof err.params.additionalProperty === 'string' ? ` "${err.params.additionalProperty}"` : '';
     throw new ModelError('schema', `model field ${where}: ${err.message}${extra}`);
   }
   const model = data as ModelJson;

@@ -127,7 +127,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
   test('export the model, import it back: same scores', async () => {
     const before = await page.evaluate(() => Array.from((window as any).isoscope.scores as Float64Array));
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export model' }).click()]);
-    const text = readFileSync((await download.path())!, 'utf8');
+    const text = readFileSync(await download.path(), 'utf8');
     const model = JSON.parse(text);
     expect(model.format).toBe('isoscope-model');
     expect(model.threshold.contamination).toBe(0.199);

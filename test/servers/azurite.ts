@@ -49,7 +49,7 @@ export async function startAzurite(): Promise<LocalBlob> {
         clearTimeout(timer);
         ok();
       } catch {
-        setTimeout(check, 200);
+        setTimeout(() => void check(), 200);
       }
     };
     child.once('exit', (code) => fail(new Error(`azurite exited with ${code}`)));

@@ -13,7 +13,7 @@ export interface LocalCosmos {
 }
 
 export async function startCosmos(): Promise<LocalCosmos> {
-  const server = createHttpServer({ keepAlive: true } as never);
+  const server = createHttpServer({ keepAlive: true });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new CosmosClient({ endpoint, key: 'bG9jYWwtdGVzdC1rZXk=', connectionPolicy: { enableEndpointDiscovery: false } });

@@ -144,7 +144,7 @@ export class EventHubServer {
         port: this.opts.port ?? 0,
         host: this.opts.host ?? '127.0.0.1',
         ...LINK_OPTIONS,
-      } as never) as unknown as Server;
+      } as never);
       this.listener.once('error', reject);
       this.listener.once('listening', () => resolve());
     });
@@ -280,11 +280,11 @@ export class EventHubServer {
       ctx.delivery?.reject({ condition: 'amqp:not-found', description: `no entity ${target}` });
       return;
     }
-    for (const m of unpack(message as Message | Buffer)) {
+    for (const m of unpack(message)) {
       const key = m.message_annotations?.['x-opt-partition-key'] as string | undefined;
       const partition = partitionMatch ? Number(partitionMatch[1]) : this.store.partitionFor(key, this.roundRobin++);
       const { message_annotations: _annotations, ...rest } = m;
-      this.store.append(partition, rest as Message, key);
+      this.store.append(partition, rest, key);
     }
     ctx.delivery?.accept();
   }

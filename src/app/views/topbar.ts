@@ -25,11 +25,12 @@ export function topBar(wb: Workbench): HTMLElement {
     accept: '.json,application/json',
     'aria-label': 'Model file',
   });
-  modelInput.addEventListener('change', async () => {
+  modelInput.addEventListener('change', () => void importPicked());
+  const importPicked = async () => {
     const f = modelInput.files?.[0];
     modelInput.value = '';
     if (f) await wb.importModel(await f.text(), f.name);
-  });
+  };
   const loadSample = async () => {
     try {
       const res = await fetch(sampleUrl);
@@ -85,7 +86,7 @@ export function topBar(wb: Workbench): HTMLElement {
     h(
       'div',
       { class: 'actions' },
-      h('button', { type: 'button', class: 'primary', onclick: loadSample }, 'Load sample'),
+      h('button', { type: 'button', class: 'primary', onclick: () => void loadSample() }, 'Load sample'),
       h('button', { type: 'button', onclick: () => fileInput.click() }, 'Open files…'),
       importModel,
       exportModel,
