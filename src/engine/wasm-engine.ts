@@ -68,7 +68,6 @@ export interface EngineExports {
   transformWindow(handle: number, input: number, slots: number, n: number, out: number): void;
   transformColumns(handle: number, inCols: number, slots: number, n: number, outCols: number): void;
   scoreWindowed(handle: number, window: number, layout: number, src: number, stride: number, slots: number, n: number, out: number): number;
-  outputsPerInput(stats: number): number;
 }
 
 /** Flat trees as stored in the model JSON, concatenated; offsets[t] is tree t's first node. */

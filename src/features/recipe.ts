@@ -23,18 +23,6 @@ export const STAT_BITS: Record<WindowStat, number> = { mean: 1, std: 2, slope: 4
 /** Output order within an input, fixed by the engine: value, mean, std, slope. */
 const ORDER: WindowStat[] = ['value', 'mean', 'std', 'slope'];
 
-/** Defaults chosen by measurement on FD001 (docs/evaluation.md): own-baseline deviation, smoothed. */
-export const DEFAULT_UNIT_BASELINE = 20;
-export const DEFAULT_WINDOW = { size: 5, stats: ['mean'] as WindowStat[] };
-
-export function rawRecipe(inputs: string[]): FeatureRecipe {
-  return { inputs, unitBaseline: 0, window: { size: 1, stats: ['value'] } };
-}
-
-export function defaultRecipe(inputs: string[], hasUnits: boolean): FeatureRecipe {
-  return hasUnits ? { inputs, unitBaseline: DEFAULT_UNIT_BASELINE, window: { ...DEFAULT_WINDOW } } : rawRecipe(inputs);
-}
-
 export function isIdentity(r: FeatureRecipe): boolean {
   return !r.regimes && r.unitBaseline === 0 && r.window.size === 1 && r.window.stats.length === 1 && r.window.stats[0] === 'value';
 }

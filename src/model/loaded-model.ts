@@ -89,10 +89,6 @@ export class LoadedModel {
     return { scores, flags: flagAnomalies(scores, this.offset), unscorable };
   }
 
-  /** A streamed batch: `stride` values per row, the model's features first. */
-  scoreRowMajor(block: Float64Array | Float32Array, stride: number): { scores: Float64Array; unscorable: number } {
-    return this.engine.scoreRowMajor(this.handle, block, stride);
-  }
 
   private stream?: FeatureTransform;
 

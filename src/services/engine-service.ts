@@ -73,12 +73,6 @@ export class EngineService {
     lists.forEach((rows, u) => this.unitRows.set(u, Int32Array.from(rows)));
   }
 
-  /** A copy of one column, e.g. unit and time for the page's fleet view. */
-  columnCopy(name: string): Float64Array {
-    const c = column(this.requireData(), name);
-    if (!c) throw new DataError(`no column "${name}"`);
-    return transferring(c.values.slice());
-  }
 
   async train(opts: TrainOptions): Promise<ScoredResult> {
     const ds = this.requireData();

@@ -2,7 +2,10 @@
 // to the local hub (self-signed certificate, accepted by this test's Chromium only),
 // Cosmos DB through a CORS proxy, the model registry, a unit's stored history, a hub
 // crash with resume per partition, and secrets that stay out of storage and logs.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { EventHubProducerClient } from '@azure/event-hubs';
@@ -24,6 +27,26 @@ let cosmos: LocalCosmos;
 let proxy: ThrottlingProxy;
 let readings: Container;
 const logs: string[] = [];
+const PYTHON = '/usr/bin/python3';
+const hasSklearn = (() => {
+  try {
+    execFileSync(PYTHON, ['-c', 'import sklearn, joblib']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+/** A scikit-learn forest on raw sensors: converted models carry no alarm rule. */
+const SKLEARN_FIT = `
+import sys, json, numpy as np, joblib
+from sklearn.ensemble import IsolationForest
+out, data = sys.argv[1], sys.argv[2]
+cols = ['unit_number','time_in_cycles','op_setting_1','op_setting_2','op_setting_3'] + ['sensor_%d' % i for i in range(1, 22)]
+feats = ['sensor_2','sensor_3','sensor_4','sensor_7','sensor_11']
+X = np.loadtxt(data)[:, [cols.index(f) for f in feats]]
+forest = IsolationForest(n_estimators=20, max_samples=128, random_state=3).fit(X[:3000])
+joblib.dump(forest, out + '/forest.pkl'); json.dump(feats, open(out + '/features.json', 'w'))
+`;
 
 /** Units 1–4 of FD001 (825 readings): enough to train on, quick to persist. */
 const SMALL = readFileSync(cmapssPath('train_FD001.txt'), 'utf8')
@@ -267,6 +290,49 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     expect(await page.getByLabel('Cosmos DB key or resource token', { exact: true }).inputValue()).toBe('');
     expect(logs.join('\n')).not.toContain(KEY);
   }, 60_000);
+
+  test.skipIf(!hasSklearn)(
+    'a model converted from scikit-learn (no alarm rule) connects live and alarms per reading',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'isoscope-sk-live-'));
+      writeFileSync(join(dir, 'fit.py'), SKLEARN_FIT);
+      execFileSync(PYTHON, [join(dir, 'fit.py'), dir, cmapssPath('train_FD001.txt')]);
+      execFileSync(PYTHON, [
+        join(import.meta.dirname, '..', '..', 'tools', 'sklearn_to_isoscope.py'),
+        join(dir, 'forest.pkl'),
+        '--features',
+        join(dir, 'features.json'),
+        '-o',
+        join(dir, 'model.json'),
+      ]);
+      const json = readFileSync(join(dir, 'model.json'), 'utf8');
+      expect((JSON.parse(json) as { alarm?: unknown }).alarm).toBeUndefined();
+      const disconnect = page.getByRole('button', { name: 'Disconnect' });
+      if (await disconnect.isEnabled()) await disconnect.click();
+      await expect.poll(() => page.evaluate(() => !!(window as any).isoscope.data), { timeout: 30_000 }).toBe(true);
+      await page.evaluate((text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], 'sklearn-model.json', { type: 'application/json' }));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, json);
+      await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Imported model .* from sklearn-model.json/);
+      const before = await processed();
+      await fill('Event Hubs connection string', hubString());
+      await page.getByLabel('Start position').selectOption('latest');
+      await page.getByRole('button', { name: 'Connect live' }).click();
+      await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Live: readings \(4 partitions\)/);
+      expect(await errorText()).toBe('');
+      await expect.poll(() => page.locator('table.partitions tbody tr').count(), { timeout: 10_000 }).toBe(4);
+      await expect.poll(() => page.evaluate(() => (window as any).isoscope.link.status?.state), { timeout: 30_000 }).toBe('live');
+      const producer = new EventHubProducerClient(hub.connectionString());
+      const batch = await producer.createBatch({ partitionKey: '88' });
+      for (let t = 1; t <= 10; t++) batch.tryAdd({ body: { ...readingOfUnit1(), unit_number: 88, time_in_cycles: t } });
+      await producer.sendBatch(batch);
+      await producer.close();
+      await expect.poll(processed, { timeout: 30_000 }).toBeGreaterThanOrEqual(before + 10);
+    },
+    120_000,
+  );
 });
 
 function readingOfUnit1(): Record<string, number> {
