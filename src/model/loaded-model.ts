@@ -89,7 +89,6 @@ export class LoadedModel {
     return { scores, flags: flagAnomalies(scores, this.offset), unscorable };
   }
 
-
   private stream?: FeatureTransform;
 
   /** Raw columns a stream must supply per reading, in order (then the regime settings, if any). */

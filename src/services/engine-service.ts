@@ -73,7 +73,6 @@ export class EngineService {
     lists.forEach((rows, u) => this.unitRows.set(u, Int32Array.from(rows)));
   }
 
-
   async train(opts: TrainOptions): Promise<ScoredResult> {
     const ds = this.requireData();
     const result = await trainModel(this.requireEngine(), ds, opts);
