@@ -1,5 +1,8 @@
 // The workbench as a user drives it, in real Chromium.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { hasChromium, startHarness, type Harness } from './harness.js';
@@ -9,6 +12,8 @@ import { LoadedModel } from '../../src/model/loaded-model.js';
 import { parseBaseline } from '../../src/data/baseline.js';
 import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../../src/features/defaults.js';
 import { alarmTrace } from '../../src/alarms/alarm-trace.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'isoscope.js');
 
 if (!hasChromium) console.warn('\n*** SKIPPING browser tests: /usr/bin/chromium not found (apt-get install chromium) ***\n');
 
@@ -135,6 +140,16 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await expect.poll(statusText).toMatch(/Imported model .* from exported\.json/);
     const after = await page.evaluate(() => Array.from((window as any).isoscope.scores as Float64Array));
     expect(after).toEqual(before);
+
+    // Export scores writes the CLI's file: same columns, signs and alarm column, named after the data and the model.
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export scores' }).click()]);
+    expect(csvDownload.suggestedFilename()).toBe(`train_FD001-${model.id}-scores.csv`);
+    const dir = mkdtempSync(join(tmpdir(), 'isoscope-export-'));
+    writeFileSync(join(dir, 'model.json'), text);
+    execFileSync('node', [BIN, 'score', cmapssPath('train_FD001.txt'), '--model', join(dir, 'model.json'), '-o', join(dir, 'cli.csv')]);
+    const pageCsv = readFileSync(await csvDownload.path(), 'utf8');
+    expect(pageCsv.split('\n')[0]).toBe('row,unit_number,time_in_cycles,score,decision,is_anomaly,alarm');
+    expect(pageCsv).toBe(readFileSync(join(dir, 'cli.csv'), 'utf8'));
   });
 
   test('replay streams the data through the worker, raises debounced alarms, pauses and resumes', async () => {
