@@ -122,7 +122,9 @@ export class WasmEngine {
     return new WasmEngine(instance.exports as unknown as EngineExports);
   }
 
+  /** http(s) URLs stream; file: URLs (Node, whose fetch does not read files) are read whole. */
   static async fromUrl(url: string | URL): Promise<WasmEngine> {
+    if (String(url).startsWith('file:')) return WasmEngine.fromBytes(await readFileUrl(String(url)));
     const { instance } = await WebAssembly.instantiateStreaming(fetch(url), { env: { abort: wasmAbort } });
     return new WasmEngine(instance.exports as unknown as EngineExports);
   }
@@ -461,6 +463,13 @@ export class WasmEngine {
   private put(ptr: number, src: TypedArray): void {
     new Uint8Array(this.wasm.memory.buffer, ptr, src.byteLength).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));
   }
+}
+
+/** Reads a file: URL in Node without importing node:fs, so browser bundles stay free of it. */
+async function readFileUrl(url: string): Promise<BufferSource> {
+  const fs = globalThis.process?.getBuiltinModule?.('node:fs/promises');
+  if (!fs) throw new Error(`engine: cannot read ${url} here (file: URLs need Node 20.16 or later)`);
+  return fs.readFile(new URL(url));
 }
 
 function wasmAbort(): never {
