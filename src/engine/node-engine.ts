@@ -15,12 +15,22 @@ export function packageRoot(): string {
   }
 }
 
-export function wasmPath(): string {
-  return join(packageRoot(), 'wasm', 'build', 'isoscope.wasm');
+/** release: the optimised build the CLI and the page use; debug: asserts on, unoptimised (npm run build:wasm:debug). */
+export type WasmFlavour = 'release' | 'debug';
+
+const WASM_FILES: Record<WasmFlavour, { file: string; script: string }> = {
+  release: { file: 'isoscope.wasm', script: 'build:wasm' },
+  debug: { file: 'isoscope.debug.wasm', script: 'build:wasm:debug' },
+};
+
+export function wasmPath(flavour: WasmFlavour = 'release'): string {
+  return join(packageRoot(), 'wasm', 'build', WASM_FILES[flavour].file);
 }
 
-export async function createNodeEngine(): Promise<WasmEngine> {
-  const path = wasmPath();
-  if (!existsSync(path)) throw new Error(`isoscope: ${path} is missing; run "npm run build:wasm"`);
+/** An engine on the release build, on another flavour, or on a given .wasm file. */
+export async function createNodeEngine(from: WasmFlavour | { path: string } = 'release'): Promise<WasmEngine> {
+  const path = typeof from === 'string' ? wasmPath(from) : from.path;
+  const hint = typeof from === 'string' ? `; run "npm run ${WASM_FILES[from].script}"` : '';
+  if (!existsSync(path)) throw new Error(`isoscope: ${path} is missing${hint}`);
   return WasmEngine.fromBytes(await readFile(path));
 }

@@ -117,13 +117,23 @@ export class WasmEngine {
   }
 
   static async fromBytes(bytes: BufferSource): Promise<WasmEngine> {
-    const { instance } = await WebAssembly.instantiate(bytes, { env: { abort: wasmAbort } });
-    return new WasmEngine(instance.exports as unknown as EngineExports);
+    const aborts = new AbortImport();
+    const { instance } = await WebAssembly.instantiate(bytes, { env: aborts.env });
+    return WasmEngine.bind(instance, aborts);
   }
 
+  /** http(s) URLs stream; file: URLs (Node, whose fetch does not read files) are read whole. */
   static async fromUrl(url: string | URL): Promise<WasmEngine> {
-    const { instance } = await WebAssembly.instantiateStreaming(fetch(url), { env: { abort: wasmAbort } });
-    return new WasmEngine(instance.exports as unknown as EngineExports);
+    if (String(url).startsWith('file:')) return WasmEngine.fromBytes(await readFileUrl(String(url)));
+    const aborts = new AbortImport();
+    const { instance } = await WebAssembly.instantiateStreaming(fetch(url), { env: aborts.env });
+    return WasmEngine.bind(instance, aborts);
+  }
+
+  private static bind(instance: WebAssembly.Instance, aborts: AbortImport): WasmEngine {
+    const wasm = instance.exports as unknown as EngineExports;
+    aborts.memory = wasm.memory;
+    return new WasmEngine(wasm);
   }
 
   get memoryBytes(): number {
@@ -462,6 +472,33 @@ export class WasmEngine {
   }
 }
 
-function wasmAbort(): never {
-  throw new Error('engine: Wasm aborted (an internal invariant failed)');
+/** Reads a file: URL in Node without importing node:fs, so browser bundles stay free of it. */
+async function readFileUrl(url: string): Promise<BufferSource> {
+  const fs = globalThis.process?.getBuiltinModule?.('node:fs/promises');
+  if (!fs) throw new Error(`engine: cannot read ${url} here (file: URLs need Node 20.16 or later)`);
+  return fs.readFile(new URL(url));
+}
+
+/**
+ * The module's env.abort. The release build asserts nothing; the debug build's asserts
+ * (e.g. the allocator's, on a double free) pass their message and place, which the error names.
+ */
+class AbortImport {
+  memory?: WebAssembly.Memory;
+  readonly env = {
+    abort: (message: number, file: number, line: number, column: number): never => {
+      const text = readWasmString(this.memory, message);
+      const where = readWasmString(this.memory, file);
+      const detail = [text, where && `at ${where}:${line}:${column}`].filter(Boolean).join(' ');
+      throw new Error(`engine: Wasm aborted (an internal invariant failed)${detail ? `: ${detail}` : ''}`);
+    },
+  };
+}
+
+/** An AssemblyScript string: UTF-16 code units, its byte length in the 4 bytes before it. */
+function readWasmString(memory: WebAssembly.Memory | undefined, ptr: number): string {
+  if (!memory || ptr < 4 || ptr >= memory.buffer.byteLength) return '';
+  const bytes = new DataView(memory.buffer).getUint32(ptr - 4, true);
+  if (bytes > 2048 || ptr + bytes > memory.buffer.byteLength) return '';
+  return new TextDecoder('utf-16le').decode(new Uint8Array(memory.buffer, ptr, bytes & ~1));
 }

@@ -51,8 +51,17 @@ export class EngineService {
     stopReplay: () => this.stopReplay(),
   });
 
-  async init(wasmUrl: string): Promise<void> {
-    this.engine ??= await WasmEngine.fromUrl(wasmUrl);
+  /**
+   * Loads the engine once: from the Wasm's URL (the page passes an http(s) URL; in Node a
+   * file: URL works too) or from the module's bytes.
+   */
+  async init(wasm: string | BufferSource): Promise<void> {
+    this.engine ??= await (typeof wasm === 'string' ? WasmEngine.fromUrl(wasm) : WasmEngine.fromBytes(wasm));
+  }
+
+  /** The engine's Wasm memory in bytes (diagnostics: the engine suite's leak check). */
+  memoryBytes(): number {
+    return this.requireEngine().memoryBytes;
   }
 
   /** Takes ownership of the dataset's columns (transferred in). */
