@@ -1,6 +1,6 @@
 // NASA C-MAPSS text: whitespace-separated, 26 numeric columns, no header. Parsed
 // incrementally (push chunks of text) so a large file streams with progress.
-import { ColumnBuilder } from './numbers.js';
+import { ColumnBuilder, isNumberLiteral } from './numbers.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 
 export const CMAPSS_COLUMNS: readonly string[] = [
@@ -19,14 +19,12 @@ function roleOf(name: string): ColumnRole {
   return 'feature';
 }
 
-const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 /** True when the first line looks like C-MAPSS: 26 whitespace-separated numbers, no commas. */
 export function looksLikeCmapss(head: string): boolean {
   const first = head.split(/\r?\n/).find((l) => l.trim() !== '');
   if (!first || /[,;|]/.test(first)) return false;
   const tokens = first.trim().split(/\s+/);
-  return tokens.length === 26 && tokens.every((t) => NUMERIC.test(t));
+  return tokens.length === 26 && tokens.every(isNumberLiteral);
 }
 
 export class CmapssParser {
