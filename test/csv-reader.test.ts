@@ -76,6 +76,29 @@ describe('CSV reader', () => {
     }
   });
 
+  test('CRLF with quoted fields keeps every value, cut anywhere (also between \\r and \\n)', () => {
+    const text = 'a,b\r\n"1","2"\r\n"3","4"\r\n';
+    const whole = csvDataset(text);
+    expect(Array.from(column(whole, 'b')!.values)).toEqual([2, 4]);
+    for (let size = 1; size <= text.length; size++) {
+      const p = new CsvParser('chunked.csv');
+      for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));
+      const ds = p.finish();
+      expect(Array.from(column(ds, 'a')!.values)).toEqual([1, 3]);
+      expect(Array.from(column(ds, 'b')!.values)).toEqual([2, 4]);
+    }
+  });
+
+  test('old Mac line breaks (a lone \\r) end records too', () => {
+    expect(Array.from(column(csvDataset('x;y\r1;2\r3;4\r'), 'y')!.values)).toEqual([2, 4]);
+  });
+
+  test('an unclosed quote, an overlong record and too many columns are refused by name', () => {
+    expect(() => csvDataset('a,b\n1,2\n3,"4\n5,6\n')).toThrow(/data.csv, record 2: a quoted field is never closed/);
+    expect(() => csvDataset(`a,b\n1,"${'x'.repeat(1024 ** 2)}"\n`)).toThrow(/data.csv, record 1: longer than 1 MiB/);
+    expect(() => csvDataset(`${','.repeat(10_000)}\n`)).toThrow(/data.csv: more than 10,000 columns/);
+  });
+
   test('gzip CSV', () => {
     const ds = ingestFiles([{ name: 'x.csv.gz', bytes: gzipSync(new TextEncoder().encode('t,v\n1,2\n2,3\n')) }]);
     expect(Array.from(column(ds, 'v')!.values)).toEqual([2, 3]);

@@ -46,7 +46,7 @@ export function isNumberLiteral(s: string): boolean {
 
 /** A growable Float64 column that counts what it could not read. */
 export class ColumnBuilder {
-  values = new Float64Array(1024);
+  values: Float64Array;
   length = 0;
   missing = 0;
   nonNumeric = 0;
@@ -54,6 +54,13 @@ export class ColumnBuilder {
   /** The first non-numeric and the first out-of-range cell, for messages. */
   firstBad?: { row: number; text: string };
   firstOutOfRange?: string;
+  /** Growth stops here (the reader refuses more rows), so capacity never overshoots the values limit. */
+  private readonly maxLength: number;
+
+  constructor(maxLength = 2 ** 31) {
+    this.maxLength = maxLength;
+    this.values = new Float64Array(Math.max(1, Math.min(1024, maxLength)));
+  }
 
   pushToken(raw: string): void {
     const s = raw.trim();
@@ -76,7 +83,8 @@ export class ColumnBuilder {
 
   push(v: number): void {
     if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
+      if (this.length >= this.maxLength) throw new Error(`a column is full at ${this.maxLength} values; the reader should have stopped`);
+      const grown = new Float64Array(Math.min(this.values.length * 2, this.maxLength));
       grown.set(this.values);
       this.values = grown;
     }
