@@ -121,7 +121,7 @@ export class CmapssParser {
       }
       if (field === 0 && this.builders[0].length === this.maxRows) {
         throw new DataError(
-          `${this.name}: more than ${this.maxRows.toLocaleString('en-US')} rows (${MAX_VALUES.toLocaleString('en-US')} values); split the file`,
+          `${this.name}: more than ${this.maxRows.toLocaleString('en-US')} rows (${MAX_VALUES.toLocaleString('en-US')} values); isoscope holds at most that many: split the file`,
         );
       }
       const start = i;

@@ -6,7 +6,7 @@ import Papa from 'papaparse';
 import { FieldSplitter, type FieldSink } from './csv-fields.js';
 import { ColumnBuilder, isMissingToken, isNumberToken } from './numbers.js';
 import { DataError, type Column, type Dataset } from './dataset.js';
-import { MAX_COLUMNS, MAX_VALUES } from './limits.js';
+import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import { inferRole } from './roles.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -153,7 +153,7 @@ export class CsvParser implements FieldSink {
     if (this.phase === 'body') {
       if (k === 0 && this.builders[0].length === this.maxRows) {
         throw new DataError(
-          `${this.name}: more than ${MAX_VALUES.toLocaleString('en-US')} values (${this.maxRows.toLocaleString('en-US')} rows of ${this.names.length} columns); split the file or keep fewer columns`,
+          `${this.name}: more than ${MAX_VALUES.toLocaleString('en-US')} values (${this.maxRows.toLocaleString('en-US')} rows × ${this.names.length.toLocaleString('en-US')} columns); isoscope holds at most that many: split the file or keep fewer columns`,
         );
       }
       if (k < this.names.length) this.pushCell(k, text);
@@ -189,7 +189,14 @@ export class CsvParser implements FieldSink {
     if (units && !isMissingToken(cell)) {
       const key = cell.trim();
       let code = units.get(key);
-      if (code === undefined) units.set(key, (code = units.size + 1));
+      if (code === undefined) {
+        if (units.size === MAX_TEXT_IDS) {
+          throw new DataError(
+            `${this.where()}: column "${this.names[i]}" has more than ${MAX_TEXT_IDS.toLocaleString('en-US')} distinct text ids; isoscope keeps at most that many`,
+          );
+        }
+        units.set(key, (code = units.size + 1));
+      }
       b.push(code);
       return;
     }

@@ -12,6 +12,9 @@ export const MAX_VALUES = 50_000_000;
 /** Columns of a CSV file. */
 export const MAX_COLUMNS = 10_000;
 
+/** Distinct text ids in a CSV unit column (each is kept in a map while reading). */
+export const MAX_TEXT_IDS = 1_000_000;
+
 /** One CSV record (characters) or C-MAPSS line (bytes), terminator included. */
 export const MAX_RECORD = 1024 ** 2;
 
