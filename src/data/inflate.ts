@@ -10,6 +10,9 @@ const STEP = 16 * 1024;
 export class StepInflater {
   private readonly stream: Gunzip | Inflate;
   private out: Uint8Array[] = [];
+  /** Input waiting to fill a step: steps fall at fixed offsets, so damage shows at the same point however the input was cut. */
+  private readonly held = new Uint8Array(STEP);
+  private heldLength = 0;
   private readonly what: string;
 
   /** `what` names the data in messages: "x.csv.gz: the gzip data". */
@@ -22,22 +25,36 @@ export class StepInflater {
   }
 
   /**
-   * Inflates `chunk` step by step, yielding what each step gives; `final` ends the
-   * stream. Only fflate's own failures become "damaged": an error thrown by the
-   * consumer of the yielded bytes passes through untouched.
+   * Takes a chunk of compressed input and yields what each completed step gives;
+   * `final` ends the stream. Only fflate's own failures become "damaged": an error
+   * thrown by the consumer of the yielded bytes passes through untouched.
    */
   *steps(chunk: Uint8Array, final: boolean): Generator<Uint8Array> {
-    for (let at = 0; ; at += STEP) {
-      const last = at + STEP >= chunk.length;
-      try {
-        this.stream.push(chunk.subarray(at, at + STEP), final && last);
-      } catch (e) {
-        throw new DataError(`${this.what} is damaged or cut short (${e instanceof Error ? e.message : String(e)})`);
+    for (let at = 0; at < chunk.length;) {
+      const take = Math.min(STEP - this.heldLength, chunk.length - at);
+      this.held.set(chunk.subarray(at, at + take), this.heldLength);
+      this.heldLength += take;
+      at += take;
+      if (this.heldLength === STEP) {
+        this.heldLength = 0;
+        yield* this.step(this.held.slice(), false);
       }
-      const out = this.out;
-      this.out = [];
-      yield* out;
-      if (last) return;
     }
+    if (final) {
+      const rest = this.held.slice(0, this.heldLength);
+      this.heldLength = 0;
+      yield* this.step(rest, true);
+    }
+  }
+
+  private step(input: Uint8Array, final: boolean): Uint8Array[] {
+    try {
+      this.stream.push(input, final);
+    } catch (e) {
+      throw new DataError(`${this.what} is damaged or cut short (${e instanceof Error ? e.message : String(e)})`);
+    }
+    const out = this.out;
+    this.out = [];
+    return out;
   }
 }
