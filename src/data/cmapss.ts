@@ -189,7 +189,9 @@ export function parseRulFile(text: string, name: string): Float64Array {
     if (t === '') continue;
     const v = Number(t);
     if (!/^\d+(\.\d+)?$/.test(t) || !Number.isFinite(v)) {
-      throw new DataError(`${name}, line ${line}: a RUL file holds one non-negative number per line, found "${t.slice(0, 30)}"`);
+      throw new DataError(
+        `${name}, line ${line}: a RUL file holds one non-negative number per line, found ${JSON.stringify(t.slice(0, 30))}`,
+      );
     }
     out.push(v);
   }

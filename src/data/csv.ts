@@ -192,7 +192,7 @@ export class CsvParser implements FieldSink {
       if (code === undefined) {
         if (units.size === MAX_TEXT_IDS) {
           throw new DataError(
-            `${this.where()}: column "${this.names[i]}" has more than ${MAX_TEXT_IDS.toLocaleString('en-US')} distinct text ids; isoscope keeps at most that many`,
+            `${this.where()}: column ${JSON.stringify(this.names[i].slice(0, 40))} has more than ${MAX_TEXT_IDS.toLocaleString('en-US')} distinct text ids; isoscope keeps at most that many`,
           );
         }
         units.set(key, (code = units.size + 1));

@@ -238,7 +238,8 @@ export function ingestFiles(files: InputFile[], choice: IngestChoice = {}): Data
     if ('bytes' in f && isZip(f.bytes)) zipSources(f).forEach((v, k) => pool.set(k, v));
     else pool.set(base, { chunks: 'bytes' in f ? () => [f.bytes] : f.chunks });
   }
-  if (pool.size === 0) throw new DataError('no data files given (an archive held no .txt or .csv files)');
+  if (files.length === 0) throw new DataError('no data files given');
+  if (pool.size === 0) throw new DataError(`${files.map((f) => f.name).join(', ')}: no data files inside (no .txt, .csv, .tsv or .gz)`);
   const names = [...pool.keys()];
   const dataNames = names.filter((n) => !RUL_NAME.test(n) && !/^readme/i.test(n));
   let pick = choice.entry;
