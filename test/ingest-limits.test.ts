@@ -73,6 +73,9 @@ describe('ingest of broken and hostile files', () => {
     const nested = zipSync({ 'inner.csv': zip });
     expect(failure([{ name: 'n.zip', bytes: nested }])).toMatch(/^n.zip: inner.csv: a zip archive inside another file is not supported/);
     expect(failure([{ name: 'empty.zip', bytes: zipSync({}) }])).toMatch(/^empty.zip: no data files inside/);
+    const cmapss = encode(`1 1${' 0.5'.repeat(24)}\n`);
+    const badRul = zipSync({ 'test_FD001.txt': cmapss, 'RUL_FD001.txt': encode('x\n') });
+    expect(failure([{ name: 'r.zip', bytes: badRul }])).toMatch(/^r.zip: RUL_FD001.txt, line 1: a RUL file holds one non-negative number/);
   });
 
   test('a zip bomb entry is read step by step and refused at its first bytes', () => {

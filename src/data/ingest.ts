@@ -200,16 +200,14 @@ function inArchive<T>(archive: string | undefined, read: () => T): T {
 
 /** A RUL file whole, refused past MAX_RUL_BYTES before it is all read. */
 function readRul(name: string, source: Source): NamedBytes {
-  return inArchive(source.archive, () => {
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    for (const c of source.chunks()) {
-      size += c.length;
-      if (size > MAX_RUL_BYTES) throw rulTooBig(name);
-      parts.push(c.slice());
-    }
-    return { name, bytes: concat(...parts) };
-  });
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (const c of source.chunks()) {
+    size += c.length;
+    if (size > MAX_RUL_BYTES) throw rulTooBig(name);
+    parts.push(c.slice());
+  }
+  return { name, bytes: concat(...parts) };
 }
 
 function rulTooBig(name: string): DataError {
@@ -257,7 +255,8 @@ export function ingestFiles(files: InputFile[], choice: IngestChoice = {}): Data
   // A lone RUL file pairs with any data file except a run-to-failure training file.
   const loneRul = names.filter((n) => n !== pick && RUL_NAME.test(n));
   const rulName = pairedRul ?? (loneRul.length === 1 && !/^train_/i.test(pick) ? loneRul[0] : undefined);
-  return addGroundTruth(ds, rulName ? readRul(rulName, pool.get(rulName)!) : undefined, choice.runToFailure);
+  const rul = rulName ? pool.get(rulName)! : undefined;
+  return inArchive(rul?.archive, () => addGroundTruth(ds, rul && readRul(rulName!, rul), choice.runToFailure));
 }
 
 /**
