@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { csvDataset } from './helpers.js';
 import { column } from '../src/data/dataset.js';
 import { CsvParser } from '../src/data/csv.js';
-import { ingestFiles } from '../src/data/ingest.js';
+import { TextIngest, ingestFiles } from '../src/data/ingest.js';
 
 describe('CSV reader', () => {
   test('semicolon and tab delimiters with a header', () => {
@@ -87,6 +87,17 @@ describe('CSV reader', () => {
       expect(Array.from(column(ds, 'a')!.values)).toEqual([1, 3]);
       expect(Array.from(column(ds, 'b')!.values)).toEqual([2, 4]);
     }
+  });
+
+  test("a 1 MB CRLF file with quoted fields read in the browser's 64 KiB pieces keeps every value", () => {
+    const rows = Array.from({ length: 40_000 }, (_, i) => `"${i}","${i % 7}","${i * 2}"`);
+    const bytes = new TextEncoder().encode(`a,b,c\r\n${rows.join('\r\n')}\r\n`);
+    const ingest = new TextIngest('big.csv');
+    for (let at = 0; at < bytes.length; at += 65536) ingest.pushBytes(bytes.subarray(at, at + 65536));
+    const ds = ingest.finish();
+    expect(ds.rows).toBe(40_000);
+    expect(ds.columns.map((c) => c.missing + c.nonNumeric)).toEqual([0, 0, 0]);
+    expect(column(ds, 'b')!.values[39_999]).toBe(39_999 % 7);
   });
 
   test('old Mac line breaks (a lone \\r) end records too', () => {
