@@ -27,6 +27,7 @@ export interface NamedChunks {
 export type InputFile = NamedBytes | NamedChunks;
 
 const SNIFF_BYTES = 64 * 1024;
+const DECODE_BYTES = 1024 * 1024;
 /** Enough to tell gzip (2 bytes) and zip (4 bytes) apart from text. */
 const MAGIC_BYTES = 4;
 const EMPTY: Uint8Array = new Uint8Array(0);
@@ -121,12 +122,20 @@ export class TextIngest {
 
   private feed(bytes: Uint8Array): void {
     if (this.cmapss) return this.cmapss.pushBytes(bytes);
-    if (this.csv) return this.csv.push(this.decoder.decode(bytes, { stream: true }));
-    if (bytes.length) {
-      this.pending.push(bytes.slice());
-      this.pendingBytes += bytes.length;
+    if (this.csv) {
+      // Decoded a slice at a time: a whole file handed over as one chunk never becomes one giant string.
+      for (let at = 0; at < bytes.length; at += DECODE_BYTES)
+        this.csv.push(this.decoder.decode(bytes.subarray(at, at + DECODE_BYTES), { stream: true }));
+      return;
     }
-    if (this.pendingBytes >= SNIFF_BYTES) this.choose(false);
+    const need = SNIFF_BYTES - this.pendingBytes;
+    if (bytes.length) {
+      this.pending.push(bytes.slice(0, need));
+      this.pendingBytes += Math.min(need, bytes.length);
+    }
+    if (this.pendingBytes < SNIFF_BYTES) return;
+    this.choose(false);
+    if (bytes.length > need) this.feed(bytes.subarray(need));
   }
 
   private choose(atEnd: boolean): void {
@@ -144,7 +153,7 @@ export class TextIngest {
       this.cmapss.pushBytes(all);
     } else {
       this.csv = new CsvParser(this.name);
-      this.csv.push(this.decoder.decode(all, { stream: true }));
+      this.feed(all);
     }
   }
 }

@@ -14,6 +14,7 @@ export interface ZipEntry {
   headerOffset: number;
 }
 
+const STORED_SLICE = 1024 * 1024;
 const END = 0x06054b50;
 const END64 = 0x06064b50;
 const END64_LOCATOR = 0x07064b50;
@@ -107,7 +108,8 @@ export function* entryBytes(bytes: Uint8Array, entry: ZipEntry): Generator<Uint8
   if (start + entry.compressedSize > bytes.length) throw damaged(`${entry.path} runs past the end`);
   if (entry.flags & 1) throw new DataError(`${entry.path} is encrypted; isoscope reads unencrypted archives`);
   if (entry.method === 0) {
-    yield data;
+    // In slices, as a streamed file comes: the readers never hold one 100 MB chunk.
+    for (let at = 0; at < data.length; at += STORED_SLICE) yield data.subarray(at, at + STORED_SLICE);
     return;
   }
   if (entry.method !== 8)
