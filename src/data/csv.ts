@@ -110,8 +110,10 @@ export class CsvParser implements FieldSink {
     const count = this.fields;
     this.fields = 0;
     if (count === 1) {
-      if (this.firstField.trim() === '') return; // a blank line
-      this.cell(0, this.firstField);
+      // An empty line is skipped; so is a line of spaces, except in a one-column file, where it is a missing reading.
+      const f = this.firstField;
+      if (f === '' || (f.trim() === '' && (this.phase === 'first' || this.names.length !== 1))) return;
+      this.cell(0, f);
     }
     if (this.phase === 'first') return this.startColumns(this.takeRow());
     this.record++;
@@ -235,7 +237,8 @@ export class CsvParser implements FieldSink {
 }
 
 function detectDelimiter(head: string): string {
-  const guess = Papa.parse(head, { preview: HEAD_LINES }).meta.delimiter;
+  // Without its last line break, as the guess always saw it: Papa counts a trailing empty line as a row.
+  const guess = Papa.parse(head.replace(/(\r\n|\r|\n)$/, ''), { preview: HEAD_LINES }).meta.delimiter;
   const lines = head.split(/\r\n|\r|\n/).filter((l) => l.trim());
   // Papa falls back to ',' when unsure; prefer a delimiter that splits every line evenly.
   for (const d of [guess, ',', ';', '\t', '|']) {
