@@ -78,7 +78,13 @@ export class TextIngest {
         return;
       }
       const head = concat(this.magic, chunk.subarray(0, MAGIC_BYTES));
-      if (isZip(head)) throw new DataError(`${this.name}: a zip archive inside another file is not supported; give the archive itself`);
+      if (isZip(head)) {
+        throw new DataError(
+          head[2] === 5
+            ? `${this.name}: an empty zip archive (no data files inside)`
+            : `${this.name}: a zip archive inside another file is not supported; give the archive itself`,
+        );
+      }
       this.container = isGzip(head) ? 'gzip' : 'plain';
       if (this.container === 'gzip') this.inflater = new StepInflater('gzip', `${this.name}: the gzip data`);
       const held = this.magic;
