@@ -3,6 +3,7 @@ import { gzipSync, zipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
 import { cmapssPath, loadFd001 } from './helpers.js';
 import { ingestFiles } from '../src/data/ingest.js';
+import { CmapssParser } from '../src/data/cmapss.js';
 import { column } from '../src/data/dataset.js';
 
 const bytes = (name: string) => new Uint8Array(readFileSync(cmapssPath(name)));
@@ -86,6 +87,24 @@ describe('C-MAPSS reader on the shared FD001 files', () => {
     expect(() => ingestFiles([{ name: 'cut.txt', bytes: new TextEncoder().encode(text) }])).toThrow(
       /cut.txt, line 4: expected 26 values in a C-MAPSS row, found 5/,
     );
+  });
+
+  test('chunks of any size give the same columns; an overlong line is refused by number, in linear time', () => {
+    const all = bytes('train_FD001.txt');
+    const text = all.subarray(0, all.lastIndexOf(10, 20_000) + 1);
+    const one = new CmapssParser('x.txt');
+    one.pushBytes(text);
+    const whole = one.finish();
+    for (const size of [1, 2, 7, 130, 4096]) {
+      const p = new CmapssParser('x.txt');
+      for (let at = 0; at < text.length; at += size) p.pushBytes(text.subarray(at, at + size));
+      expect(p.finish()).toEqual(whole);
+    }
+    const long = new CmapssParser('long.txt');
+    const piece = new TextEncoder().encode('1 ');
+    expect(() => {
+      for (let i = 0; i < 2 ** 20; i++) long.pushBytes(piece);
+    }).toThrow(/long.txt, line 1: longer than 1 MiB/);
   });
 
   test('a RUL file with fewer units than the data is refused', () => {

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { csvDataset } from './helpers.js';
 import { column } from '../src/data/dataset.js';
 import { CsvParser } from '../src/data/csv.js';
-import { ingestFiles } from '../src/data/ingest.js';
+import { TextIngest, ingestFiles } from '../src/data/ingest.js';
 
 describe('CSV reader', () => {
   test('semicolon and tab delimiters with a header', () => {
@@ -74,6 +74,40 @@ describe('CSV reader', () => {
       expect(ds.rows).toBe(2);
       expect(Array.from(column(ds, 'value')!.values)).toEqual([5, 6]);
     }
+  });
+
+  test('CRLF with quoted fields keeps every value, cut anywhere (also between \\r and \\n)', () => {
+    const text = 'a,b\r\n"1","2"\r\n"3","4"\r\n';
+    const whole = csvDataset(text);
+    expect(Array.from(column(whole, 'b')!.values)).toEqual([2, 4]);
+    for (let size = 1; size <= text.length; size++) {
+      const p = new CsvParser('chunked.csv');
+      for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));
+      const ds = p.finish();
+      expect(Array.from(column(ds, 'a')!.values)).toEqual([1, 3]);
+      expect(Array.from(column(ds, 'b')!.values)).toEqual([2, 4]);
+    }
+  });
+
+  test("a 1 MB CRLF file with quoted fields read in the browser's 64 KiB pieces keeps every value", () => {
+    const rows = Array.from({ length: 40_000 }, (_, i) => `"${i}","${i % 7}","${i * 2}"`);
+    const bytes = new TextEncoder().encode(`a,b,c\r\n${rows.join('\r\n')}\r\n`);
+    const ingest = new TextIngest('big.csv');
+    for (let at = 0; at < bytes.length; at += 65536) ingest.pushBytes(bytes.subarray(at, at + 65536));
+    const ds = ingest.finish();
+    expect(ds.rows).toBe(40_000);
+    expect(ds.columns.map((c) => c.missing + c.nonNumeric)).toEqual([0, 0, 0]);
+    expect(column(ds, 'b')!.values[39_999]).toBe(39_999 % 7);
+  });
+
+  test('old Mac line breaks (a lone \\r) end records too', () => {
+    expect(Array.from(column(csvDataset('x;y\r1;2\r3;4\r'), 'y')!.values)).toEqual([2, 4]);
+  });
+
+  test('an unclosed quote, an overlong record and too many columns are refused by name', () => {
+    expect(() => csvDataset('a,b\n1,2\n3,"4\n5,6\n')).toThrow(/data.csv, record 2: a quoted field is never closed/);
+    expect(() => csvDataset(`a,b\n1,"${'x'.repeat(1024 ** 2)}"\n`)).toThrow(/data.csv, record 1: longer than 1 MiB/);
+    expect(() => csvDataset(`${','.repeat(10_000)}\n`)).toThrow(/data.csv: more than 10,000 columns/);
   });
 
   test('gzip CSV', () => {

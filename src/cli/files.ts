@@ -1,12 +1,23 @@
-// Reading datasets and models from paths, with errors that name the path.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+// Reading datasets and models from paths, with errors that name the path. Data files
+// stream through the readers in 1 MiB chunks, so memory follows the parsed columns,
+// not the file; only a zip (read by its directory at the end) is held whole.
+import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ingestFiles, type IngestChoice } from '../data/ingest.js';
+import { ingestFiles, isZip, type IngestChoice, type InputFile } from '../data/ingest.js';
 import { DataError, type Dataset } from '../data/dataset.js';
+import { MAX_TEXT_BYTES, MAX_WHOLE_FILE_BYTES, sizeText } from '../data/limits.js';
 import { parseModelText } from '../model/validate.js';
 import type { ModelJson } from '../model/types.js';
 
-export function readBytes(path: string, what = 'file'): Uint8Array {
+const CHUNK = 1024 * 1024;
+
+function cannotRead(path: string, what: string, e: unknown): DataError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new DataError(`cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+}
+
+/** The size of a readable, non-empty file. */
+function sizeOf(path: string, what: string): number {
   let size: number;
   try {
     const st = statSync(path);
@@ -14,17 +25,91 @@ export function readBytes(path: string, what = 'file'): Uint8Array {
     size = st.size;
   } catch (e) {
     if (e instanceof DataError) throw e;
-    throw new DataError(
-      `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    );
+    throw cannotRead(path, what, e);
   }
   if (size === 0) throw new DataError(`${path}: the ${what} is empty`);
-  return readFileSync(path);
+  return size;
+}
+
+/** Reads into `buf` from `at`, wrapping fs errors; the count read, 0 at the end. */
+function readAt(fd: number, buf: Uint8Array, at: number, path: string, what: string): number {
+  try {
+    return readSync(fd, buf, 0, buf.length, at);
+  } catch (e) {
+    throw cannotRead(path, what, e);
+  }
+}
+
+function open(path: string, what: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (e) {
+    throw cannotRead(path, what, e);
+  }
+}
+
+function withFile<T>(path: string, what: string, use: (fd: number) => T): T {
+  const fd = open(path, what);
+  try {
+    return use(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A whole file of at most MAX_WHOLE_FILE_BYTES. */
+export function readBytes(path: string, what = 'file'): Uint8Array {
+  const size = sizeOf(path, what);
+  if (size > MAX_WHOLE_FILE_BYTES) {
+    throw new DataError(
+      `${path}: the ${what} is ${sizeText(size)}; isoscope reads at most ${sizeText(MAX_WHOLE_FILE_BYTES)} of it at once`,
+    );
+  }
+  return withFile(path, what, (fd) => {
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    for (let n; at < size && (n = readAt(fd, bytes.subarray(at), at, path, what)) > 0;) at += n;
+    return at === size ? bytes : bytes.subarray(0, at);
+  });
+}
+
+/**
+ * A data file as chunks read on demand, or whole when it is a zip. A file over the
+ * text limit is refused after its first chunk, so a binary file is still called binary.
+ */
+function openData(path: string, what: string): InputFile {
+  const size = sizeOf(path, what);
+  const name = basename(path);
+  const magic = withFile(path, what, (fd) => {
+    const head = new Uint8Array(4);
+    return head.subarray(0, readAt(fd, head, 0, path, what));
+  });
+  if (isZip(magic)) return { name, bytes: readBytes(path, what) };
+  function* chunks(): Generator<Uint8Array> {
+    const fd = open(path, what);
+    try {
+      for (let at = 0; ;) {
+        const buf = new Uint8Array(CHUNK);
+        const n = readAt(fd, buf, at, path, what);
+        if (n === 0) return;
+        yield buf.subarray(0, n);
+        if (at === 0 && size > MAX_TEXT_BYTES) {
+          throw new DataError(
+            `${path}: the ${what} is ${sizeText(size)}; isoscope reads at most ${sizeText(MAX_TEXT_BYTES)} of text from one file`,
+          );
+        }
+        at += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return { name, chunks };
 }
 
 export function readDataset(path: string, opts: IngestChoice & { rul?: string } = {}): Dataset {
-  const files = [{ name: basename(path), bytes: readBytes(path, 'data file') }];
-  if (opts.rul) files.push({ name: basename(opts.rul), bytes: readBytes(opts.rul, 'RUL file') });
+  const files = [openData(path, 'data file')];
+  if (opts.rul) files.push(openData(opts.rul, 'RUL file'));
   const ds = ingestFiles(files, opts);
   if (opts.rul && !ds.columns.some((c) => c.role === 'rul')) {
     throw new DataError(`${opts.rul}: a RUL file pairs only with C-MAPSS data that has unit and cycle columns`);

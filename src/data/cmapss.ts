@@ -1,7 +1,8 @@
 // NASA C-MAPSS text: whitespace-separated, 26 numeric columns, no header. Parsed
 // incrementally (push chunks of text) so a large file streams with progress.
-import { ColumnBuilder } from './numbers.js';
+import { ColumnBuilder, isNumberLiteral } from './numbers.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
+import { MAX_RECORD, MAX_VALUES, sizeText } from './limits.js';
 
 export const CMAPSS_COLUMNS: readonly string[] = [
   'unit_number',
@@ -19,19 +20,21 @@ function roleOf(name: string): ColumnRole {
   return 'feature';
 }
 
-const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 /** True when the first line looks like C-MAPSS: 26 whitespace-separated numbers, no commas. */
 export function looksLikeCmapss(head: string): boolean {
   const first = head.split(/\r?\n/).find((l) => l.trim() !== '');
   if (!first || /[,;|]/.test(first)) return false;
   const tokens = first.trim().split(/\s+/);
-  return tokens.length === 26 && tokens.every((t) => NUMERIC.test(t));
+  return tokens.length === 26 && tokens.every(isNumberLiteral);
 }
 
 export class CmapssParser {
-  private readonly builders = CMAPSS_COLUMNS.map(() => new ColumnBuilder());
+  private readonly maxRows = Math.floor(MAX_VALUES / CMAPSS_COLUMNS.length);
+  private readonly builders = CMAPSS_COLUMNS.map(() => new ColumnBuilder(this.maxRows));
   private line = 0;
+  /** The unfinished last line, in a buffer that grows by doubling (1-byte chunks stay linear). */
+  private carry = new Uint8Array(256);
+  private carryLength = 0;
 
   private readonly name: string;
 
@@ -39,37 +42,32 @@ export class CmapssParser {
     this.name = name;
   }
 
-  private carry: Uint8Array = new Uint8Array(0);
-
   push(chunk: string): void {
-    this.pushBytes(new TextEncoder().encode(chunk));
+    this.pushBytes(ENCODER.encode(chunk));
   }
 
   /** Takes raw bytes (C-MAPSS is ASCII): no text decoding on the hot path. */
   pushBytes(chunk: Uint8Array): void {
     let from = 0;
-    if (this.carry.length) {
+    if (this.carryLength) {
       const nl = chunk.indexOf(10);
-      if (nl < 0) {
-        this.carry = concat(this.carry, chunk);
-        return;
-      }
-      this.parseLines(concat(this.carry, chunk.subarray(0, nl)), 0, this.carry.length + nl);
-      this.carry = new Uint8Array(0);
+      if (nl < 0) return this.hold(chunk);
+      this.hold(chunk.subarray(0, nl));
+      this.parseLines(this.carry.subarray(0, this.carryLength), 0, this.carryLength);
+      this.carryLength = 0;
       from = nl + 1;
     }
     const last = chunk.lastIndexOf(10);
-    if (last < from) {
-      this.carry = chunk.slice(from);
-      return;
+    if (last >= from) {
+      this.parseLines(chunk, from, last);
+      from = last + 1;
     }
-    this.parseLines(chunk, from, last);
-    this.carry = chunk.slice(last + 1);
+    this.hold(chunk.subarray(from));
   }
 
   finish(): Dataset {
-    if (this.carry.length) this.parseLines(this.carry, 0, this.carry.length);
-    this.carry = new Uint8Array(0);
+    if (this.carryLength) this.parseLines(this.carry.subarray(0, this.carryLength), 0, this.carryLength);
+    this.carryLength = 0;
     const rows = this.builders[0].length;
     if (rows === 0) throw new DataError(`${this.name}: no readings found (the file is empty)`);
     const columns: Column[] = CMAPSS_COLUMNS.map((name, i) => {
@@ -79,29 +77,52 @@ export class CmapssParser {
     return { name: this.name, format: 'cmapss', rows, columns, notes: [] };
   }
 
+  private hold(bytes: Uint8Array): void {
+    const length = this.carryLength + bytes.length;
+    // The line so far is checked as parseLines checks whole lines: a line fails however it was cut.
+    if (length >= MAX_RECORD) this.tooLong(this.line + 1);
+    if (length > this.carry.length) {
+      const grown = new Uint8Array(Math.max(length, this.carry.length * 2));
+      grown.set(this.carry.subarray(0, this.carryLength));
+      this.carry = grown;
+    }
+    this.carry.set(bytes, this.carryLength);
+    this.carryLength = length;
+  }
+
+  /** The lines in bytes[from, to], where `to` is a line break or the end of the text. */
+  private parseLines(bytes: Uint8Array, from: number, to: number): void {
+    for (let i = from; i <= to;) {
+      let end = bytes.indexOf(10, i);
+      if (end < 0 || end > to) end = to;
+      this.line++;
+      if (end - i >= MAX_RECORD) this.tooLong(this.line);
+      this.parseLine(bytes, i, end);
+      i = end + 1;
+    }
+  }
+
   /**
-   * Scans numbers straight off the bytes [from, to): no split, no regex, no string for
+   * Scans numbers straight off the bytes [i, end): no split, no regex, no string for
    * the common case. A token is mantissa digits (exact below 2^53), an optional fraction;
    * m / 10^k with k <= 22 is one correctly rounded IEEE operation, so the value equals
    * Number(token). Anything else (exponents, text) goes through the strict slow path.
    */
-  private parseLines(bytes: Uint8Array, from: number, to: number): void {
-    let i = from;
+  private parseLine(bytes: Uint8Array, i: number, end: number): void {
     let field = 0;
-    while (i <= to) {
-      const c = i < to ? bytes[i] : 10;
-      if (c === 10 || c === 13) {
-        if (c === 10) this.line++;
-        if (c === 10 && field !== 0 && field !== 26) {
-          throw new DataError(`${this.name}, line ${this.line}: expected 26 values in a C-MAPSS row, found ${field}`);
-        }
-        if (c === 10) field = 0;
+    while (i < end) {
+      const c = bytes[i];
+      if (c === 32 || c === 9 || c === 13) {
         i++;
         continue;
       }
-      if (c === 32 || c === 9) {
-        i++;
-        continue;
+      if (field >= 26) {
+        throw new DataError(`${this.name}, line ${this.line}: expected 26 values in a C-MAPSS row, found more`);
+      }
+      if (field === 0 && this.builders[0].length === this.maxRows) {
+        throw new DataError(
+          `${this.name}: more than ${this.maxRows.toLocaleString('en-US')} rows (${MAX_VALUES.toLocaleString('en-US')} values); isoscope holds at most that many: split the file`,
+        );
       }
       const start = i;
       let neg = false;
@@ -109,7 +130,7 @@ export class CmapssParser {
       let ch = c;
       if (ch === 45 || ch === 43) {
         neg = ch === 45;
-        ch = ++p < to ? bytes[p] : 0;
+        ch = ++p < end ? bytes[p] : 0;
       }
       let mantissa = 0;
       let digits = 0;
@@ -117,44 +138,44 @@ export class CmapssParser {
       while (ch >= 48 && ch <= 57) {
         mantissa = mantissa * 10 + (ch - 48);
         digits++;
-        ch = ++p < to ? bytes[p] : 0;
+        ch = ++p < end ? bytes[p] : 0;
       }
       if (ch === 46) {
-        ch = ++p < to ? bytes[p] : 0;
+        ch = ++p < end ? bytes[p] : 0;
         while (ch >= 48 && ch <= 57) {
           mantissa = mantissa * 10 + (ch - 48);
           digits++;
           scale++;
-          ch = ++p < to ? bytes[p] : 0;
+          ch = ++p < end ? bytes[p] : 0;
         }
       }
-      let end = p;
-      while (end < to) {
-        const e = bytes[end];
-        if (e === 32 || e === 9 || e === 10 || e === 13) break;
-        end++;
-      }
-      if (field >= 26) {
-        throw new DataError(`${this.name}, line ${this.line + 1}: expected 26 values in a C-MAPSS row, found more`);
+      let stop = p;
+      while (stop < end) {
+        const e = bytes[stop];
+        if (e === 32 || e === 9 || e === 13) break;
+        stop++;
       }
       const b = this.builders[field++];
-      if (end === p && digits > 0 && digits <= 15 && scale <= 22) {
+      if (stop === p && digits > 0 && digits <= 15 && scale <= 22) {
         const v = scale ? mantissa / POW10[scale] : mantissa;
         b.push(neg ? -v : v);
       } else {
-        b.pushToken(new TextDecoder().decode(bytes.subarray(start, end)));
+        b.pushToken(DECODER.decode(bytes.subarray(start, stop)));
       }
-      i = end;
+      i = stop;
     }
+    if (field !== 0 && field !== 26) {
+      throw new DataError(`${this.name}, line ${this.line}: expected 26 values in a C-MAPSS row, found ${field}`);
+    }
+  }
+
+  private tooLong(line: number): never {
+    throw new DataError(`${this.name}, line ${line}: longer than ${sizeText(MAX_RECORD)}; a C-MAPSS line holds 26 numbers`);
   }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
 
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
@@ -168,7 +189,9 @@ export function parseRulFile(text: string, name: string): Float64Array {
     if (t === '') continue;
     const v = Number(t);
     if (!/^\d+(\.\d+)?$/.test(t) || !Number.isFinite(v)) {
-      throw new DataError(`${name}, line ${line}: a RUL file holds one non-negative number per line, found "${t.slice(0, 30)}"`);
+      throw new DataError(
+        `${name}, line ${line}: a RUL file holds one non-negative number per line, found ${JSON.stringify(t.slice(0, 30))}`,
+      );
     }
     out.push(v);
   }

@@ -1,8 +1,12 @@
-// Generic CSV through PapaParse, fed in record-aligned chunks: a chunk is cut at the
-// last newline outside quotes, so quoted newlines survive chunk boundaries.
+// Generic CSV, fed text in pieces of any size: the first lines choose the delimiter
+// (PapaParse's guess, checked for even splits), the first record decides header or
+// data, the first 50 rows spot timestamp and text-id columns, and then every field
+// goes straight into its column. The result never depends on how the text was cut.
 import Papa from 'papaparse';
+import { FieldSplitter, type FieldSink } from './csv-fields.js';
 import { ColumnBuilder, isMissingToken, isNumberToken } from './numbers.js';
 import { DataError, type Column, type Dataset } from './dataset.js';
+import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import { inferRole } from './roles.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -16,16 +20,30 @@ function parseTimestamp(s: string): number {
   return Date.parse(iso);
 }
 
-export class CsvParser {
-  private carry = '';
-  private quoteOpen = false;
-  private delimiter = '';
+/** Text held back to choose the delimiter: the first 20 lines, at most this much. */
+const HEAD_CHARS = 64 * 1024;
+const HEAD_LINES = 20;
+/** Body rows looked at to spot timestamp and text-id columns. */
+const PROBE_ROWS = 50;
+
+export class CsvParser implements FieldSink {
+  private head = '';
+  private headScanned = 0;
+  private headLines = 0;
+  private headCut = -1;
+  private splitter?: FieldSplitter;
+  private phase: 'first' | 'probe' | 'body' = 'first';
+  /** The record under way: its field count, its first field (held until it is known not to be a blank line), its cells while probing. */
+  private fields = 0;
+  private firstField = '';
+  private row: string[] = [];
+  private probe: string[][] = [];
   private names: string[] = [];
   private builders: ColumnBuilder[] = [];
+  private maxRows = 0;
   private timestampCols = new Set<number>();
   private textUnits = new Map<number, Map<string, number>>();
   private record = 0;
-  private started = false;
   private hasHeader = false;
 
   private readonly name: string;
@@ -35,32 +53,18 @@ export class CsvParser {
   }
 
   push(chunk: string): void {
-    let cut = -1;
-    let open = this.quoteOpen;
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk.charCodeAt(i);
-      if (c === 34) open = !open;
-      else if (c === 10 && !open) cut = i;
-    }
-    if (cut < 0) {
-      this.carry += chunk;
-      this.quoteOpen = open;
-      return;
-    }
-    const complete = this.carry + chunk.slice(0, cut);
-    this.carry = chunk.slice(cut + 1);
-    // Quote state at the cut is even (we only cut outside quotes); recount the carry.
-    let rest = false;
-    for (let i = 0; i < this.carry.length; i++) if (this.carry.charCodeAt(i) === 34) rest = !rest;
-    this.quoteOpen = rest;
-    this.parseBlock(complete);
+    if (this.splitter) return this.splitter.push(chunk);
+    this.head += chunk;
+    this.scanHead();
+    if (this.headCut >= 0 || this.head.length >= HEAD_CHARS) this.start();
   }
 
   finish(): Dataset {
-    if (this.carry.trim() !== '') this.parseBlock(this.carry);
-    this.carry = '';
-    if (!this.started) throw new DataError(`${this.name}: the file is empty`);
-    const rows = this.builders.length ? this.builders[0].length : 0;
+    if (!this.splitter) this.start();
+    this.splitter!.finish();
+    if (this.phase === 'first') throw new DataError(`${this.name}: the file is empty`);
+    if (this.phase === 'probe') this.endProbe();
+    const rows = this.builders[0].length;
     if (rows === 0) throw new DataError(`${this.name}: a header but no data rows`);
     const notes: string[] = [];
     const columns: Column[] = this.names.map((name, i) => {
@@ -92,26 +96,82 @@ export class CsvParser {
     return { name: this.name, format: 'csv', rows, columns, notes };
   }
 
-  private parseBlock(block: string): void {
-    if (block.trim() === '') return;
-    if (!this.delimiter) this.delimiter = detectDelimiter(block);
-    const parsed = Papa.parse<string[]>(block, { delimiter: this.delimiter, skipEmptyLines: true });
-    let rows = parsed.data;
-    if (!this.started) {
-      this.started = true;
-      rows = this.startColumns(rows);
+  field(text: string): void {
+    const k = this.fields++;
+    if (k === 0) {
+      this.firstField = text;
+      return;
     }
-    const width = this.names.length;
-    for (const r of rows) {
-      this.record++;
-      if (r.length !== width) {
-        if (r.length === 1 && r[0].trim() === '') continue;
+    if (k === 1) this.cell(0, this.firstField);
+    this.cell(k, text);
+  }
+
+  endRecord(): void {
+    const count = this.fields;
+    this.fields = 0;
+    if (count === 1) {
+      // An empty line is skipped; so is a line of spaces, except in a one-column file, where it is a missing reading.
+      const f = this.firstField;
+      if (f === '' || (f.trim() === '' && (this.phase === 'first' || this.names.length !== 1))) return;
+      this.cell(0, f);
+    }
+    if (this.phase === 'first') return this.startColumns(this.takeRow());
+    this.record++;
+    if (count !== this.names.length) {
+      throw new DataError(
+        `${this.name}, record ${this.record}: expected ${this.names.length} fields like the ${this.hasHeader ? 'header' : 'first row'}, found ${count}`,
+      );
+    }
+    if (this.phase === 'probe') {
+      this.probe.push(this.takeRow());
+      if (this.probe.length === PROBE_ROWS) this.endProbe();
+    }
+  }
+
+  where(): string {
+    return this.phase === 'first' ? `${this.name}, first record` : `${this.name}, record ${this.record + 1}`;
+  }
+
+  /** Counts line breaks in the held text as it grows, to cut the head at the 20th. */
+  private scanHead(): void {
+    const h = this.head;
+    let i = this.headScanned;
+    for (; i < h.length && this.headCut < 0; i++) {
+      const c = h.charCodeAt(i);
+      if ((c === 13 || (c === 10 && h.charCodeAt(i - 1) !== 13)) && ++this.headLines === HEAD_LINES) this.headCut = i + 1;
+    }
+    this.headScanned = i;
+  }
+
+  private start(): void {
+    const cut = this.headCut >= 0 ? Math.min(this.headCut, HEAD_CHARS) : HEAD_CHARS;
+    this.splitter = new FieldSplitter(detectDelimiter(this.head.slice(0, cut)), this);
+    const held = this.head;
+    this.head = '';
+    this.splitter.push(held);
+  }
+
+  private cell(k: number, text: string): void {
+    if (this.phase === 'body') {
+      if (k === 0 && this.builders[0].length === this.maxRows) {
         throw new DataError(
-          `${this.name}, record ${this.record}: expected ${width} fields like the ${this.hasHeader ? 'header' : 'first row'}, found ${r.length}`,
+          `${this.name}: more than ${MAX_VALUES.toLocaleString('en-US')} values (${this.maxRows.toLocaleString('en-US')} rows × ${this.names.length.toLocaleString('en-US')} columns); isoscope holds at most that many: split the file or keep fewer columns`,
         );
       }
-      for (let i = 0; i < width; i++) this.pushCell(i, r[i]);
+      if (k < this.names.length) this.pushCell(k, text);
+    } else if (this.phase === 'probe') {
+      if (k < this.names.length) this.row.push(text);
+    } else {
+      if (k >= MAX_COLUMNS)
+        throw new DataError(`${this.name}: more than ${MAX_COLUMNS.toLocaleString('en-US')} columns; isoscope reads at most that many`);
+      this.row.push(text);
     }
+  }
+
+  private takeRow(): string[] {
+    const row = this.row;
+    this.row = [];
+    return row;
   }
 
   private pushCell(i: number, cell: string): void {
@@ -131,46 +191,58 @@ export class CsvParser {
     if (units && !isMissingToken(cell)) {
       const key = cell.trim();
       let code = units.get(key);
-      if (code === undefined) units.set(key, (code = units.size + 1));
+      if (code === undefined) {
+        if (units.size === MAX_TEXT_IDS) {
+          throw new DataError(
+            `${this.where()}: column ${JSON.stringify(this.names[i].slice(0, 40))} has more than ${MAX_TEXT_IDS.toLocaleString('en-US')} distinct text ids; isoscope keeps at most that many`,
+          );
+        }
+        units.set(key, (code = units.size + 1));
+      }
       b.push(code);
       return;
     }
     b.pushToken(cell);
   }
 
-  /** Decides header vs data, names the columns and spots timestamp and text-id columns. */
-  private startColumns(rows: string[][]): string[][] {
-    if (rows.length === 0) throw new DataError(`${this.name}: the file is empty`);
-    const first = rows[0];
+  /** Decides header vs data from the first record and names the columns. */
+  private startColumns(first: string[]): void {
     if (first.some((c) => c.includes('\u0000'))) throw new DataError(`${this.name}: this is a binary file, not CSV text`);
     // A header row is all text: no cell is a number or a timestamp.
     const header = first.every((c) => isMissingToken(c) || (!isNumberToken(c) && Number.isNaN(parseTimestamp(c))));
     this.hasHeader = header;
     this.names = header ? dedupe(first.map((c, i) => c.trim() || `column_${i + 1}`)) : first.map((_, i) => `column_${i + 1}`);
-    if (this.names.length < 1) throw new DataError(`${this.name}: no columns found`);
-    this.builders = this.names.map(() => new ColumnBuilder());
-    const body = header ? rows.slice(1) : rows;
-    const probe = body.slice(0, 50);
+    this.maxRows = Math.floor(MAX_VALUES / this.names.length);
+    this.builders = this.names.map(() => new ColumnBuilder(this.maxRows));
+    this.phase = 'probe';
+    if (!header) {
+      this.record++;
+      this.probe.push(first);
+    }
+  }
+
+  /** Spots timestamp and text-id columns in the first body rows, then reads those rows. */
+  private endProbe(): void {
     this.names.forEach((name, i) => {
-      const cells = probe.map((r) => r[i] ?? '').filter((c) => !isMissingToken(c));
+      const cells = this.probe.map((r) => r[i]).filter((c) => !isMissingToken(c));
       if (cells.length === 0 || cells.some(isNumberToken)) return;
       if (cells.every((c) => !Number.isNaN(parseTimestamp(c)))) this.timestampCols.add(i);
       else if (/^(unit|unit_?(id|number|no)|engine(_?id)?|machine(_?id)?|device(_?id)?|asset(_?id)?|id)$/i.test(name))
         this.textUnits.set(i, new Map());
     });
-    return body;
+    this.phase = 'body';
+    for (const r of this.probe) for (let i = 0; i < r.length; i++) this.pushCell(i, r[i]);
+    this.probe = [];
   }
 }
 
-function detectDelimiter(block: string): string {
-  const head = block.split('\n', 20).join('\n');
-  const guess = Papa.parse(head, { preview: 20 }).meta.delimiter;
+function detectDelimiter(head: string): string {
+  // Without its last line break, as the guess always saw it: Papa counts a trailing empty line as a row.
+  const guess = Papa.parse(head.replace(/(\r\n|\r|\n)$/, ''), { preview: HEAD_LINES }).meta.delimiter;
+  const lines = head.split(/\r\n|\r|\n/).filter((l) => l.trim());
   // Papa falls back to ',' when unsure; prefer a delimiter that splits every line evenly.
   for (const d of [guess, ',', ';', '\t', '|']) {
-    const counts = head
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => l.split(d).length);
+    const counts = lines.map((l) => l.split(d).length);
     if (counts.length && counts[0] > 1 && counts.every((c) => c === counts[0])) return d;
   }
   return guess || ',';

@@ -2,7 +2,6 @@
 // literal is non-numeric; a literal beyond float64 range is out of range. All three
 // become NaN in the column and are counted apart, never coerced to 0.
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const MISSING = new Set(['', 'nan', 'na', 'n/a', 'null', 'none', '?', '-']);
 
 export function isMissingToken(raw: string): boolean {
@@ -10,12 +9,44 @@ export function isMissingToken(raw: string): boolean {
 }
 
 export function isNumberToken(raw: string): boolean {
-  return NUMBER.test(raw.trim());
+  return isNumberLiteral(raw.trim());
+}
+
+/**
+ * The literals [+-]? (digits [.digits] | .digits) ([eE] [+-]? digits)?, scanned once.
+ * The equivalent regex backtracks through "\d+\.?\d*" and takes quadratic time on a long
+ * digit run that fails at its end (12 s for one 120 KB cell).
+ */
+export function isNumberLiteral(s: string): boolean {
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 43 || c === 45) c = s.charCodeAt(++i);
+  let digits = 0;
+  while (c >= 48 && c <= 57) {
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  if (c === 46) {
+    c = s.charCodeAt(++i);
+    while (c >= 48 && c <= 57) {
+      digits++;
+      c = s.charCodeAt(++i);
+    }
+  }
+  if (digits === 0) return false;
+  if (c === 101 || c === 69) {
+    c = s.charCodeAt(++i);
+    if (c === 43 || c === 45) c = s.charCodeAt(++i);
+    const from = i;
+    while (c >= 48 && c <= 57) c = s.charCodeAt(++i);
+    if (i === from) return false;
+  }
+  return i === s.length;
 }
 
 /** A growable Float64 column that counts what it could not read. */
 export class ColumnBuilder {
-  values = new Float64Array(1024);
+  values: Float64Array;
   length = 0;
   missing = 0;
   nonNumeric = 0;
@@ -23,11 +54,18 @@ export class ColumnBuilder {
   /** The first non-numeric and the first out-of-range cell, for messages. */
   firstBad?: { row: number; text: string };
   firstOutOfRange?: string;
+  /** Growth stops here (the reader refuses more rows), so capacity never overshoots the values limit. */
+  private readonly maxLength: number;
+
+  constructor(maxLength = 2 ** 31) {
+    this.maxLength = maxLength;
+    this.values = new Float64Array(Math.max(1, Math.min(1024, maxLength)));
+  }
 
   pushToken(raw: string): void {
     const s = raw.trim();
     let v = NaN;
-    if (NUMBER.test(s)) {
+    if (isNumberLiteral(s)) {
       v = Number(s);
       if (!Number.isFinite(v)) {
         this.outOfRange++;
@@ -45,7 +83,8 @@ export class ColumnBuilder {
 
   push(v: number): void {
     if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
+      if (this.length >= this.maxLength) throw new Error(`a column is full at ${this.maxLength} values; the reader should have stopped`);
+      const grown = new Float64Array(Math.min(this.values.length * 2, this.maxLength));
       grown.set(this.values);
       this.values = grown;
     }

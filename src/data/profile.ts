@@ -50,7 +50,8 @@ export function profileDataset(ds: Dataset): Profile {
     let run = 0;
     let longest = 0;
     let prev = NaN;
-    const seen = new DistinctCounter(DISTINCT_CAP);
+    // A column has at most v.length distinct values: a table sized for that counts the same, and a wide one-row file stays fast.
+    const seen = new DistinctCounter(Math.min(DISTINCT_CAP, Math.max(1, v.length)));
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
       const sameUnit = !unit || i === 0 || unit[i] === unit[i - 1];

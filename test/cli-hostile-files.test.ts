@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'fflate';
+import { afterAll, expect, test } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', 'bin', 'isoscope.js');
+const dir = mkdtempSync(join(tmpdir(), 'isoscope-hostile-'));
+afterAll(() => rmSync(dir, { recursive: true }));
+
+async function profile(file: string): Promise<{ code: number; stderr: string }> {
+  try {
+    const { stderr } = await run('node', [BIN, 'profile', file]);
+    return { code: 0, stderr };
+  } catch (e) {
+    const err = e as { code: number; stderr: string };
+    return { code: err.code, stderr: err.stderr };
+  }
+}
+
+test('hostile files (sparse, damaged gzip, gzip bomb, over the size limit) get one clear line and exit 1', async () => {
+  const sparse = join(dir, 'sparse.csv');
+  writeFileSync(sparse, '');
+  truncateSync(sparse, 3 * 1024 ** 3); // all zero bytes, and no disk used
+  const huge = join(dir, 'huge.csv');
+  writeFileSync(huge, `a,b\n${'1,2\n'.repeat(300_000)}`);
+  truncateSync(huge, 2 * 1024 ** 3);
+  const gz = gzipSync(new TextEncoder().encode('a,b\n1,2\n'.repeat(10_000)));
+  gz.fill(0xff, 30, 60);
+  const damaged = join(dir, 'damaged.csv.gz');
+  writeFileSync(damaged, gz);
+  const bomb = join(dir, 'bomb.csv.gz');
+  writeFileSync(bomb, gzipSync(new Uint8Array(16 * 1024 ** 2)));
+  for (const [file, message] of [
+    [sparse, /^isoscope: sparse.csv: this looks like a binary file/],
+    [huge, /^isoscope: .*huge.csv: the data file is 2 GiB; isoscope reads at most 1 GiB/],
+    [damaged, /^isoscope: damaged.csv.gz: the gzip data is damaged or cut short/],
+    [bomb, /^isoscope: bomb.csv.gz: this looks like a binary file/],
+  ] as const) {
+    const { code, stderr } = await profile(file);
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(code).toBe(1);
+  }
+});
