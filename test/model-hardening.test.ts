@@ -2,7 +2,12 @@
 // memory, or score NaN / -0 / -Infinity are refused with a model error naming the field,
 // and neither a refused model nor a trap disturbs the models already loaded.
 import { describe, expect, test, beforeAll } from 'vitest';
-import { getEngine, loadFd001, shippedModel } from './helpers.js';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { cmapssPath, getEngine, loadFd001, shippedModel } from './helpers.js';
 import { trainModel } from '../src/model/train.js';
 import { LoadedModel } from '../src/model/loaded-model.js';
 import { ModelError, parseModelText, validateModel } from '../src/model/validate.js';
@@ -11,6 +16,8 @@ import { EngineTrap, type ForestSpec } from '../src/engine/wasm-engine.js';
 import { resolveParams, DEFAULT_PARAMS } from '../src/engine/params.js';
 import type { ModelJson, TreeJson } from '../src/model/types.js';
 import { chainTree, syntheticExtended } from '../bench/model-mutations.js';
+import { Consumer } from '../src/connectors/consumer.js';
+import { Metrics } from '../src/connectors/metrics.js';
 
 let shipped: ModelJson;
 let block: Float64Array;
@@ -200,6 +207,25 @@ describe('a trap discards the engine instance, not the models', () => {
   });
 });
 
+describe('the stream consumer', () => {
+  test('a bad newer model is refused before the swap: the current model stays', async () => {
+    const engine = await getEngine();
+    const hub = {
+      connectionString: 'Endpoint=sb://localhost/;SharedAccessKeyName=k;SharedAccessKey=s',
+      hub: 'readings',
+      consumerGroup: '$Default',
+    };
+    // Never started: setModel is all this needs, and it needs no hub.
+    const consumer = new Consumer({ hub, engine, model: shipped, metrics: new Metrics() });
+    const bad = structuredClone(shipped);
+    bad.id = 'bad';
+    bad.forest.trees[5].size[0] = 1e308;
+    expect(() => consumer.setModel(bad, 'v9')).toThrow(ModelError);
+    expect(consumer.modelId).toBe(shipped.id);
+    await consumer.stop();
+  });
+});
+
 describe('engine sizes are computed before Wasm is asked for memory', () => {
   test('a forest whose compiled size would wrap 32 bits is refused by the engine itself', async () => {
     const engine = await getEngine();
@@ -220,5 +246,33 @@ describe('engine sizes are computed before Wasm is asked for memory', () => {
     const generation = engine.generation;
     expect(() => engine.loadForest(spec)).toThrow(/needs \d+ bytes compiled; the limit is 536870912/);
     expect(engine.generation).toBe(generation);
+  });
+});
+
+describe('the CLI', () => {
+  const run = promisify(execFile);
+  const dir = mkdtempSync(join(tmpdir(), 'isoscope-hardening-'));
+
+  test('every reported model exits 1 with one line naming the field, never 70', async () => {
+    const bigLeaf = structuredClone(shipped);
+    bigLeaf.forest.trees[0].size[bigLeaf.forest.trees[0].feature.indexOf(-1)] = 8.99e307;
+    const cases: Array<[string, string, RegExp]> = [
+      ['maxsamples1', text({ ...shipped, forest: { ...shipped.forest, maxSamples: 1 } }), /\/forest\/maxSamples: must be >= 2 \[schema\]/],
+      ['bigleaf', text(bigLeaf), /\/forest\/trees\/0\/size\/\d+: 8.99e\+307 rows is more than the 256/],
+      ['wide', text(syntheticExtended({ features: 4096, trees: 1, depth: 16 })), /compile to 2050 MiB in the engine; the limit is 512 MiB/],
+      ['normals', text(syntheticExtended({ features: 4, trees: 2, depth: 3, normal: 1e308 })), /\/normal\/0: must be <= 1e\+100/],
+    ];
+    for (const [name, body, message] of cases) {
+      const path = join(dir, `${name}.json`);
+      writeFileSync(path, body);
+      const bin = join(import.meta.dirname, '..', 'bin', 'isoscope.js');
+      const failed = await run('node', [bin, 'score', cmapssPath('test_FD001.txt'), '--model', path]).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(failed.code).toBe(1);
+      expect(failed.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(failed.stderr).toMatch(message);
+    }
   });
 });

@@ -183,9 +183,9 @@ export class WasmEngine {
     return this.spare;
   }
 
-  /** Drops the sandbox once it has grown, so one large probe does not pin its memory. */
+  /** Drops the sandbox once it has grown (or trapped), so one large probe does not pin its memory. */
   releaseSandbox(keepBytes = 0): void {
-    if (this.spare && this.spare.memoryBytes > keepBytes) this.spare = undefined;
+    if (this.spare && (this.spare.dead || this.spare.memoryBytes > keepBytes)) this.spare = undefined;
   }
 
   get memoryBytes(): number {

@@ -64,8 +64,10 @@ export class LoadedModel {
     if (this.generation !== this.engine.generation && this.handle) {
       // The window state lived in the discarded instance too: streams start afresh.
       this.stream = undefined;
-      this.generation = this.engine.generation;
+      const generation = this.engine.generation;
       this.handle = compile(this.engine, validateModel(this.model).spec);
+      // Only once compiled: if compiling failed, the next call tries again.
+      this.generation = generation;
     }
     return this.handle;
   }
