@@ -1,5 +1,6 @@
 // npm run fuzz (second half): mutated model JSON against validation, the load-time probe
-// and the engine (issue 10, item 1). Each input runs in a worker thread with a deadline;
+// and the engine (issue 10, item 1). Each input runs in a worker thread with a deadline
+// (from the moment its text is written to the verdict: parse, validate, load, score);
 // a worker that misses it is terminated (a hang) and one that dies is replaced (a crash).
 // Counts crashes (worker deaths, and errors that are not a clear one-line model error),
 // hangs, wrong acceptances (accepted, then a non-finite score or explanation, a throw, a
@@ -36,6 +37,9 @@ interface Setup {
 
 type Outcome = { i: number; ms: number; verdict: Verdict };
 
+/** Deadline for writing an input's text, before its own deadline starts. */
+const GENERATE_MS = 30_000;
+
 /** Input i of a run: its own fast-check seed, so any one input can be regenerated alone. */
 function inputAt(bases: Base[], seed: number, i: number): FuzzInput {
   const arb = fuzzInput({ bases: bases.length, heavy: true, shippedShare: 0.2, syntheticShare: 0.15, maxSyntheticValues: 2_000_000 });
@@ -47,10 +51,13 @@ async function worker(): Promise<void> {
   const engine = await createNodeEngine();
   const reference = new Reference(engine, bases[0].model);
   parentPort!.on('message', (i: number) => {
+    // Writing a mutant's text (up to ~30 MB) is the harness's work: the deadline starts after it.
+    const text = inputText(bases, inputAt(bases, seed, i));
+    parentPort!.postMessage({ started: i });
     const t0 = performance.now();
     let verdict: Verdict;
     try {
-      verdict = judge(engine, inputText(bases, inputAt(bases, seed, i)), reference);
+      verdict = judge(engine, text, reference);
     } catch (e) {
       verdict = { kind: 'unclear', why: `the judge itself threw ${(e as Error).name}: ${(e as Error).message.split('\n')[0]}` };
     }
@@ -128,12 +135,13 @@ async function main(): Promise<void> {
         }
         current = indices[next++];
         started = performance.now();
-        timer = setTimeout(() => {
-          hangs.push({ i: current, what: `no verdict after ${timeout} ms` });
-          done++;
-          restart();
-        }, timeout);
+        timer = setTimeout(() => hang(`its text was not written within ${GENERATE_MS} ms`), GENERATE_MS);
         w.postMessage(current);
+      };
+      const hang = (what: string) => {
+        hangs.push({ i: current, what });
+        done++;
+        restart();
       };
       const restart = () => {
         clearTimeout(timer);
@@ -144,9 +152,14 @@ async function main(): Promise<void> {
       };
       const spawn = () => {
         w = new Worker(new URL(import.meta.url), { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
-        w.on('message', (m: Outcome | 'ready') => {
+        w.on('message', (m: Outcome | { started: number } | 'ready') => {
           if (m === 'ready') return feed();
           clearTimeout(timer);
+          if ('started' in m) {
+            started = performance.now();
+            timer = setTimeout(() => hang(`no verdict ${timeout} ms after its text was handed over`), timeout);
+            return;
+          }
           record(m);
           // After a failure, later inputs deserve an engine and reference model it did not touch.
           if (m.verdict.kind === 'wrong' || m.verdict.kind === 'unclear') restart();
