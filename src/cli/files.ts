@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { ingestFiles, isZip, type IngestChoice, type InputFile } from '../data/ingest.js';
 import { DataError, type Dataset } from '../data/dataset.js';
 import { MAX_TEXT_BYTES, MAX_WHOLE_FILE_BYTES, sizeText } from '../data/limits.js';
-import { parseModelText } from '../model/validate.js';
+import { MAX_MODEL_BYTES, ModelError, parseModelText } from '../model/validate.js';
 import type { ModelJson } from '../model/types.js';
 
 const CHUNK = 1024 * 1024;
@@ -118,6 +118,14 @@ export function readDataset(path: string, opts: IngestChoice & { rul?: string } 
 }
 
 export function readModel(path: string): ModelJson {
+  // Refused by its size on disk, before a byte of it is read into memory.
+  let size = 0;
+  try {
+    size = statSync(path).size;
+  } catch {
+    // readBytes reports a missing or unreadable file.
+  }
+  if (size > MAX_MODEL_BYTES) throw new ModelError('too-large', `model file ${path} is ${size} bytes; the limit is ${MAX_MODEL_BYTES}`);
   const bytes = readBytes(path, 'model file');
   return parseModelText(new TextDecoder().decode(bytes)).model;
 }

@@ -57,6 +57,8 @@ export function resolveParams(p: ForestParams, n: number, d: number): ResolvedPa
   else if (Number.isInteger(p.maxSamples) && p.maxSamples >= 2) psi = Math.min(p.maxSamples, n);
   else if (p.maxSamples > 0 && p.maxSamples <= 1) psi = Math.max(1, Math.floor(p.maxSamples * n));
   else throw new ParamError(`max samples must be 'auto', an integer >= 2 or a fraction in (0, 1], got ${p.maxSamples}`);
+  // One row per tree isolates nothing, and c(1) = 0 would make every score NaN or -0.
+  if (psi < 2) throw new ParamError(`max samples ${p.maxSamples} of ${n} rows is ${psi} row per tree; each tree needs at least 2`);
   const depthLimit = Math.ceil(Math.log2(Math.max(psi, 2)));
   if (depthLimit > MAX_DEPTH_LIMIT) {
     throw new ParamError(`max samples ${psi} needs trees deeper than ${MAX_DEPTH_LIMIT}; use at most ${2 ** MAX_DEPTH_LIMIT}`);

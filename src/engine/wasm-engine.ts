@@ -1,6 +1,13 @@
 // Thin, synchronous bindings over the Wasm exports. Owns every pointer it hands to
 // Wasm and frees it in `finally`; reads results through views rebuilt after each
 // call (memory may have grown), copying each result out exactly once.
+//
+// A trap leaves the instance's heap in an unknown state, and every forest and window
+// in it with it. So a trap discards the instance: frees still unwinding from the
+// failed call become no-ops, the next call starts a fresh instance of the same module,
+// and handles (opaque ids, never raw pointers) from the old one are refused rather than
+// dereferenced in the new heap. `generation` counts restarts so owners can reload.
+import { DataError } from '../data/dataset.js';
 
 export interface EngineExports {
   memory: WebAssembly.Memory;
@@ -62,7 +69,7 @@ export interface EngineExports {
   ): void;
   averagePathLength(n: number): number;
   createWindow(inputs: number, baseline: number, size: number, stats: number, slots: number): number;
-  growWindow(handle: number, slots: number): void;
+  growWindow(handle: number, slots: number): number;
   resetWindow(handle: number): void;
   freeWindow(handle: number): void;
   transformWindow(handle: number, input: number, slots: number, n: number, out: number): void;
@@ -107,41 +114,87 @@ export interface TrainRequest {
 /** Rows copied into Wasm per scoring call: bounds Wasm memory whatever the data size. */
 const SCORE_CHUNK_ROWS = 65536;
 
+/**
+ * Largest block JS asks Wasm for. alloc() takes a 32-bit size, so a larger request
+ * would silently wrap to a small block; the allocator's own limit is just under 1 GiB.
+ */
+export const MAX_ALLOC_BYTES = 2 ** 30 - 64;
+
+/** Bytes a compiled forest may occupy in the engine: the Wasm side refuses any block over 512 MiB too. */
+export const MAX_COMPILED_BYTES = 2 ** 29;
+
+/**
+ * Bytes compileForest allocates for `trees` complete trees of depth `depth` over `d`
+ * features (wasm/assembly/forest.ts), in f64 so nothing wraps: per tree 2^depth - 1 split
+ * slots of 8 bytes and 2^depth leaves of 8; hyperplane forests add d + 1 f64 per split slot.
+ */
+export function compiledForestBytes(trees: number, depth: number, d: number, extended: boolean): number {
+  const slots = trees * 2 ** depth;
+  const splits = slots - trees;
+  return splits * 8 + 8 + slots * 8 + 16 * d + (extended ? splits * (d + 1) * 8 + 16 : 0);
+}
+
+/** A call into Wasm trapped (or the engine aborted); the instance it ran in was discarded. */
+export class EngineTrap extends Error {
+  override name = 'EngineTrap';
+}
+
 type TypedArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
 export class WasmEngine {
-  private readonly wasm: EngineExports;
+  private readonly module: WebAssembly.Module;
+  private wasm: EngineExports;
+  private dead = false;
+  private restarts = 0;
+  private nextId = 1;
+  private readonly forests = new Map<number, number>();
+  private readonly windows = new Map<number, number>();
+  private spare?: WasmEngine;
 
-  private constructor(wasm: EngineExports) {
-    this.wasm = wasm;
+  private constructor(module: WebAssembly.Module, instance: WebAssembly.Instance) {
+    this.module = module;
+    this.wasm = this.guarded(instance);
   }
 
   static async fromBytes(bytes: BufferSource): Promise<WasmEngine> {
+    const module = await WebAssembly.compile(bytes);
     const aborts = new AbortImport();
-    const { instance } = await WebAssembly.instantiate(bytes, { env: aborts.env });
-    return WasmEngine.bind(instance, aborts);
+    return new WasmEngine(module, aborts.attach(await WebAssembly.instantiate(module, { env: aborts.env })));
   }
 
   /** http(s) URLs stream; file: URLs (Node, whose fetch does not read files) are read whole. */
   static async fromUrl(url: string | URL): Promise<WasmEngine> {
     if (String(url).startsWith('file:')) return WasmEngine.fromBytes(await readFileUrl(String(url)));
     const aborts = new AbortImport();
-    const { instance } = await WebAssembly.instantiateStreaming(fetch(url), { env: aborts.env });
-    return WasmEngine.bind(instance, aborts);
+    const { module, instance } = await WebAssembly.instantiateStreaming(fetch(url), { env: aborts.env });
+    return new WasmEngine(module, aborts.attach(instance));
   }
 
-  private static bind(instance: WebAssembly.Instance, aborts: AbortImport): WasmEngine {
-    const wasm = instance.exports as unknown as EngineExports;
-    aborts.memory = wasm.memory;
-    return new WasmEngine(wasm);
+  /** How many times a trap discarded the instance: handles from an earlier generation are gone. */
+  get generation(): number {
+    return this.restarts;
+  }
+
+  /**
+   * A separate instance of the same module (kept for reuse), where an untrusted model can
+   * be compiled and probed: whatever it does there cannot touch this engine's heap.
+   */
+  sandbox(): WasmEngine {
+    this.spare ??= new WasmEngine(this.module, instanceOf(this.module));
+    return this.spare;
+  }
+
+  /** Drops the sandbox once it has grown (or trapped), so one large probe does not pin its memory. */
+  releaseSandbox(keepBytes = 0): void {
+    if (this.spare && (this.spare.dead || this.spare.memoryBytes > keepBytes)) this.spare = undefined;
   }
 
   get memoryBytes(): number {
-    return this.wasm.memory.buffer.byteLength;
+    return this.live().memory.buffer.byteLength;
   }
 
   averagePathLength(n: number): number {
-    return this.wasm.averagePathLength(n);
+    return this.live().averagePathLength(n);
   }
 
   /** Scales columns into row-major f32 exactly as scoring does (so trees see identical values). */
@@ -149,6 +202,7 @@ export class WasmEngine {
     const d = columns.length;
     const n = d ? columns[0].length : 0;
     const out = new Float32Array(n * d);
+    this.live();
     this.withColumns(columns, 0, n, (colPtrs) => {
       const owned = this.allocMany([mean.byteLength, scale.byteLength, Math.max(4, n * d * 4), Math.max(1, n)]);
       try {
@@ -168,6 +222,7 @@ export class WasmEngine {
     const cap = 2 * req.psi - 1;
     const total = req.trees * cap;
     const extended = req.extensionLevel !== undefined;
+    this.live();
     const owned = this.allocMany([
       req.rows.byteLength,
       req.trees * 4,
@@ -249,8 +304,16 @@ export class WasmEngine {
   /** Compiles a validated forest into the engine; returns a handle for score/explain. */
   loadForest(spec: ForestSpec): number {
     const trees = spec.offsets.length - 1;
+    const d = spec.mean.length;
+    const bytes = compiledForestBytes(trees, spec.depth, d, !!spec.normals);
+    if (!(trees >= 1 && d >= 1 && Number.isInteger(spec.depth) && spec.depth >= 0 && bytes <= MAX_COMPILED_BYTES)) {
+      throw new Error(
+        `engine: a forest of ${trees} trees of depth ${spec.depth} over ${d} features needs ${bytes} bytes compiled; the limit is ${MAX_COMPILED_BYTES}`,
+      );
+    }
     const arrays: TypedArray[] = [spec.offsets, spec.feature, spec.threshold, spec.left, spec.right, spec.size, spec.mean, spec.scale];
     if (spec.normals) arrays.push(spec.normals);
+    this.live();
     const owned = this.allocMany(arrays.map((a) => a.byteLength));
     try {
       arrays.forEach((a, i) => this.put(owned[i], a));
@@ -263,14 +326,18 @@ export class WasmEngine {
         spec.normals ? owned[8] : 0,
       );
       if (handle === 0) throw new Error('engine: the forest could not be compiled (depth or size out of range)');
-      return handle;
+      return this.track(this.forests, handle);
     } finally {
       owned.forEach((p) => this.wasm.free(p));
     }
   }
 
+  /** Frees a forest; a handle from a discarded instance (or freed already) is ignored. */
   freeForest(handle: number): void {
-    this.wasm.freeForest(handle);
+    const ptr = this.forests.get(handle);
+    if (ptr === undefined) return;
+    this.forests.delete(handle);
+    this.live().freeForest(ptr);
   }
 
   /**
@@ -283,10 +350,11 @@ export class WasmEngine {
     let unscorable = 0;
     for (let start = 0; start < n; start += SCORE_CHUNK_ROWS) {
       const count = Math.min(SCORE_CHUNK_ROWS, n - start);
+      const forest = this.forest(handle);
       this.withColumns(columns, start, count, (colPtrs) => {
         const outPtr = this.wasm.alloc(count * 8);
         try {
-          unscorable += this.wasm.scoreSamples(handle, 0, colPtrs, 0, count, outPtr);
+          unscorable += this.wasm.scoreSamples(forest, 0, colPtrs, 0, count, outPtr);
           scores.set(new Float64Array(this.wasm.memory.buffer, outPtr, count), start);
         } finally {
           this.wasm.free(outPtr);
@@ -312,12 +380,14 @@ export class WasmEngine {
     let unscorable = 0;
     for (let start = 0; start < n; start += SCORE_CHUNK_ROWS) {
       const count = Math.min(SCORE_CHUNK_ROWS, n - start);
+      const forest = this.forest(handle);
+      const state = this.window(window);
       this.withColumns(columns, start, count, (colPtrs) => {
         const owned = this.allocMany([count * 4, count * 8]);
         try {
           const [slotPtr, outPtr] = owned;
           this.put(slotPtr, slots.subarray(start, start + count));
-          unscorable += this.wasm.scoreWindowed(handle, window, 0, colPtrs, 0, slotPtr, count, outPtr);
+          unscorable += this.wasm.scoreWindowed(forest, state, 0, colPtrs, 0, slotPtr, count, outPtr);
           scores.set(new Float64Array(this.wasm.memory.buffer, outPtr, count), start);
         } finally {
           owned.forEach((p) => this.wasm.free(p));
@@ -336,12 +406,14 @@ export class WasmEngine {
     slots: Int32Array,
   ): { scores: Float64Array; unscorable: number } {
     const n = slots.length;
+    const forest = this.forest(handle);
+    const state = this.window(window);
     const owned = this.allocMany([block.byteLength, slots.byteLength, n * 8]);
     try {
       const [inPtr, slotPtr, outPtr] = owned;
       this.put(inPtr, block);
       this.put(slotPtr, slots);
-      const unscorable = this.wasm.scoreWindowed(handle, window, 1, inPtr, stride, slotPtr, n, outPtr);
+      const unscorable = this.wasm.scoreWindowed(forest, state, 1, inPtr, stride, slotPtr, n, outPtr);
       return { scores: new Float64Array(this.wasm.memory.buffer, outPtr, n).slice(), unscorable };
     } finally {
       owned.forEach((p) => this.wasm.free(p));
@@ -357,12 +429,13 @@ export class WasmEngine {
   ): { scores: Float64Array; unscorable: number } {
     const n = Math.floor(block.length / stride);
     const scores = out ?? new Float64Array(n);
+    const forest = this.forest(handle);
     const owned = this.allocMany([block.byteLength, n * 8]);
     try {
       const [inPtr, outPtr] = owned;
       this.put(inPtr, block);
       const layout = block instanceof Float32Array ? 2 : 1;
-      const unscorable = this.wasm.scoreSamples(handle, layout, inPtr, stride, n, outPtr);
+      const unscorable = this.wasm.scoreSamples(forest, layout, inPtr, stride, n, outPtr);
       scores.set(new Float64Array(this.wasm.memory.buffer, outPtr, n));
       return { scores, unscorable };
     } finally {
@@ -371,11 +444,12 @@ export class WasmEngine {
   }
 
   explain(handle: number, row: Float64Array): { attribution: Float64Array; meanPathLength: number } {
+    const forest = this.forest(handle);
     const owned = this.allocMany([row.byteLength, row.byteLength]);
     try {
       const [rowPtr, outPtr] = owned;
       this.put(rowPtr, row);
-      const meanPathLength = this.wasm.explainRow(handle, rowPtr, outPtr);
+      const meanPathLength = this.wasm.explainRow(forest, rowPtr, outPtr);
       return { attribution: new Float64Array(this.wasm.memory.buffer, outPtr, row.length).slice(), meanPathLength };
     } finally {
       owned.forEach((p) => this.wasm.free(p));
@@ -383,33 +457,39 @@ export class WasmEngine {
   }
 
   createWindow(inputs: number, baseline: number, size: number, stats: number, slots: number): number {
-    const handle = this.wasm.createWindow(inputs, baseline, size, stats, slots);
-    if (!handle) throw new Error('engine: out of Wasm memory for window state');
-    return handle;
+    const ptr = this.live().createWindow(inputs, baseline, size, stats, slots);
+    if (!ptr) throw windowTooLarge(inputs, size, slots);
+    return this.track(this.windows, ptr);
   }
 
   growWindow(handle: number, slots: number): void {
-    this.wasm.growWindow(handle, slots);
+    const w = this.window(handle);
+    if (this.wasm.growWindow(w, slots) !== 0) throw windowTooLarge(undefined, undefined, slots);
   }
 
   resetWindow(handle: number): void {
-    this.wasm.resetWindow(handle);
+    this.wasm.resetWindow(this.window(handle));
   }
 
+  /** Frees window state; a handle from a discarded instance (or freed already) is ignored. */
   freeWindow(handle: number): void {
-    this.wasm.freeWindow(handle);
+    const ptr = this.windows.get(handle);
+    if (ptr === undefined) return;
+    this.windows.delete(handle);
+    this.live().freeWindow(ptr);
   }
 
   /** Causal window features for a row-major block (one copy in, one out). */
   transformWindow(handle: number, block: Float64Array, slots: Int32Array, widthOut: number, out?: Float64Array): Float64Array {
     const n = slots.length;
     const result = out ?? new Float64Array(n * widthOut);
+    const state = this.window(handle);
     const owned = this.allocMany([block.byteLength, slots.byteLength, n * widthOut * 8]);
     try {
       const [inPtr, slotPtr, outPtr] = owned;
       this.put(inPtr, block);
       this.put(slotPtr, slots);
-      this.wasm.transformWindow(handle, inPtr, slotPtr, n, outPtr);
+      this.wasm.transformWindow(state, inPtr, slotPtr, n, outPtr);
       result.set(new Float64Array(this.wasm.memory.buffer, outPtr, n * widthOut));
       return result;
     } finally {
@@ -427,6 +507,7 @@ export class WasmEngine {
     at: number,
   ): void {
     const n = slots.length;
+    const state = this.window(handle);
     this.withColumns(columns, 0, n, (colPtrs) => {
       const owned = this.allocMany([slots.byteLength, width * 4, n * width * 8]);
       try {
@@ -434,7 +515,7 @@ export class WasmEngine {
         this.put(slotPtr, slots);
         // Output columns sit back to back in one block: the engine steps between them by n * 8.
         new Uint32Array(this.wasm.memory.buffer, outTable, width).set(Array.from({ length: width }, (_, c) => outBlock + c * n * 8));
-        this.wasm.transformColumns(handle, colPtrs, slotPtr, n, outTable);
+        this.wasm.transformColumns(state, colPtrs, slotPtr, n, outTable);
         const block = new Float64Array(this.wasm.memory.buffer, outBlock, n * width);
         for (let c = 0; c < width; c++) out[c].set(block.subarray(c * n, (c + 1) * n), at);
       } finally {
@@ -457,19 +538,97 @@ export class WasmEngine {
   }
 
   private allocMany(sizes: number[]): number[] {
+    const tooBig = sizes.find((s) => !(s <= MAX_ALLOC_BYTES));
+    if (tooBig !== undefined) throw new Error(`engine: a block of ${tooBig} bytes is more than the engine's limit of ${MAX_ALLOC_BYTES}`);
     const ptrs: number[] = [];
     try {
       for (const s of sizes) ptrs.push(this.wasm.alloc(Math.max(8, s)));
     } catch (e) {
       ptrs.forEach((p) => this.wasm.free(p));
-      throw new Error(`engine: out of Wasm memory (${(e as Error).message})`, { cause: e });
+      throw new (e instanceof EngineTrap ? EngineTrap : Error)(`engine: out of Wasm memory (${(e as Error).message})`, { cause: e });
     }
     return ptrs;
+  }
+
+  /** The live exports, starting a fresh instance if a trap discarded the last one. */
+  private live(): EngineExports {
+    if (this.dead) {
+      this.wasm = this.guarded(instanceOf(this.module));
+      this.dead = false;
+    }
+    return this.wasm;
+  }
+
+  private track(table: Map<number, number>, ptr: number): number {
+    const id = this.nextId++;
+    table.set(id, ptr);
+    return id;
+  }
+
+  private forest(handle: number): number {
+    const ptr = this.forests.get(handle);
+    if (ptr === undefined) throw new EngineTrap('engine: this forest is gone (freed, or lost when the engine restarted after a trap)');
+    this.live();
+    return ptr;
+  }
+
+  private window(handle: number): number {
+    const ptr = this.windows.get(handle);
+    if (ptr === undefined)
+      throw new EngineTrap('engine: this window state is gone (freed, or lost when the engine restarted after a trap)');
+    this.live();
+    return ptr;
+  }
+
+  /**
+   * The instance's exports, each wrapped so that a throw from inside Wasm discards the
+   * instance before it propagates; calls through a discarded instance's exports then
+   * free nothing and run nothing.
+   */
+  private guarded(instance: WebAssembly.Instance): EngineExports {
+    const raw = instance.exports as unknown as Record<string, unknown>;
+    const exports = { memory: raw.memory } as Record<string, unknown>;
+    for (const [name, fn] of Object.entries(raw)) {
+      if (typeof fn !== 'function') continue;
+      const call = fn as (...args: number[]) => number;
+      exports[name] = (...args: number[]): number | undefined => {
+        if (this.wasm !== (exports as unknown as EngineExports) || this.dead) {
+          if (name === 'free') return undefined;
+          throw new EngineTrap('engine: this Wasm instance was discarded after a trap');
+        }
+        try {
+          return call(...args);
+        } catch (e) {
+          this.discard();
+          throw new EngineTrap(`engine: Wasm trapped in ${name} (${(e as Error).message}); the engine instance was discarded`);
+        }
+      };
+    }
+    return exports as unknown as EngineExports;
+  }
+
+  private discard(): void {
+    this.dead = true;
+    this.restarts++;
+    this.forests.clear();
+    this.windows.clear();
   }
 
   private put(ptr: number, src: TypedArray): void {
     new Uint8Array(this.wasm.memory.buffer, ptr, src.byteLength).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));
   }
+}
+
+/** Window state grows with the units in the data: too many is a property of the data, said as such. */
+function windowTooLarge(inputs: number | undefined, size: number | undefined, slots: number): Error {
+  const what = inputs === undefined ? '' : ` (${inputs} inputs, window ${size})`;
+  return new DataError(`the data has too many units for the model's window features: state for ${slots} units${what} is over 512 MiB`);
+}
+
+/** A further instance of a compiled module (sandbox, or a restart after a trap), with its own abort import. */
+function instanceOf(module: WebAssembly.Module): WebAssembly.Instance {
+  const aborts = new AbortImport();
+  return aborts.attach(new WebAssembly.Instance(module, { env: aborts.env }));
 }
 
 /** Reads a file: URL in Node without importing node:fs, so browser bundles stay free of it. */
@@ -484,7 +643,7 @@ async function readFileUrl(url: string): Promise<BufferSource> {
  * (e.g. the allocator's, on a double free) pass their message and place, which the error names.
  */
 class AbortImport {
-  memory?: WebAssembly.Memory;
+  private memory?: WebAssembly.Memory;
   readonly env = {
     abort: (message: number, file: number, line: number, column: number): never => {
       const text = readWasmString(this.memory, message);
@@ -493,6 +652,11 @@ class AbortImport {
       throw new Error(`engine: Wasm aborted (an internal invariant failed)${detail ? `: ${detail}` : ''}`);
     },
   };
+
+  attach(instance: WebAssembly.Instance): WebAssembly.Instance {
+    this.memory = instance.exports.memory as WebAssembly.Memory;
+    return instance;
+  }
 }
 
 /** An AssemblyScript string: UTF-16 code units, its byte length in the 4 bytes before it. */

@@ -1,5 +1,8 @@
 // A model loaded into an engine: scores datasets or row blocks with the model's own
-// feature order, and explains single readings.
+// feature order, and explains single readings. A model is validated, then compiled and
+// probed in the engine's sandbox instance before it enters the shared one, so a bad model
+// is refused without disturbing the models already loaded. Should the shared instance
+// ever trap anyway, the engine discards it and each model recompiles on its next call.
 import { featureColumns, type Dataset } from '../data/dataset.js';
 import type { ModelJson } from './types.js';
 import { validateModel } from './validate.js';
@@ -8,7 +11,11 @@ import { deriveDataset, timeOrderedPerUnit } from '../features/derive.js';
 import { FeatureTransform } from '../features/transform.js';
 import { isIdentity, type FeatureRecipe } from '../features/recipe.js';
 import { columnByRole } from '../data/dataset.js';
-import type { WasmEngine } from '../engine/wasm-engine.js';
+import type { ForestSpec, WasmEngine } from '../engine/wasm-engine.js';
+import { engineRefused, probeForest } from './probe.js';
+
+/** A sandbox that grew past this while probing a large model is dropped rather than kept. */
+const SANDBOX_KEEP_BYTES = 64 * 2 ** 20;
 
 export interface Scored {
   /** scikit-learn's score_samples: lower is more abnormal; NaN where a feature is missing. */
@@ -30,6 +37,8 @@ export interface Explanation {
 
 export class LoadedModel {
   private handle: number;
+  /** The engine generation the handle belongs to. */
+  private generation: number;
   private readonly engine: WasmEngine;
   readonly model: ModelJson;
 
@@ -40,7 +49,27 @@ export class LoadedModel {
     this.engine = engine;
     this.model = model;
     this.recipe = model.recipe && !isIdentity(model.recipe) ? model.recipe : undefined;
-    this.handle = engine.loadForest(validateModel(model).spec);
+    const { spec } = validateModel(model);
+    try {
+      probeForest(engine.sandbox(), spec);
+    } finally {
+      engine.releaseSandbox(SANDBOX_KEEP_BYTES);
+    }
+    this.generation = engine.generation;
+    this.handle = compile(engine, spec);
+  }
+
+  /** The forest's handle, recompiled if the engine restarted after a trap since it was loaded. */
+  private forest(): number {
+    if (this.generation !== this.engine.generation && this.handle) {
+      // The window state lived in the discarded instance too: streams start afresh.
+      this.stream = undefined;
+      const generation = this.engine.generation;
+      this.handle = compile(this.engine, validateModel(this.model).spec);
+      // Only once compiled: if compiling failed, the next call tries again.
+      this.generation = generation;
+    }
+    return this.handle;
   }
 
   get offset(): number {
@@ -70,7 +99,7 @@ export class LoadedModel {
       const transform = new FeatureTransform(this.engine, recipe);
       try {
         const { scores, unscorable } = transform.scoreColumns(
-          this.handle,
+          this.forest(),
           featureColumns(ds, recipe.inputs),
           columnByRole(ds, 'unit')?.values,
           recipe.regimes ? featureColumns(ds, recipe.regimes.settings) : [],
@@ -80,13 +109,18 @@ export class LoadedModel {
         transform.dispose();
       }
     }
-    const { scores, unscorable } = this.engine.score(this.handle, featureColumns(this.featureData(ds), this.model.features));
+    const { scores, unscorable } = this.engine.score(this.forest(), featureColumns(this.featureData(ds), this.model.features));
     return { scores, flags: flagAnomalies(scores, this.offset), unscorable };
   }
 
   scoreColumns(columns: Float64Array[]): Scored {
-    const { scores, unscorable } = this.engine.score(this.handle, columns);
+    const { scores, unscorable } = this.engine.score(this.forest(), columns);
     return { scores, flags: flagAnomalies(scores, this.offset), unscorable };
+  }
+
+  /** Rows already holding the model's features (no recipe), `stride` values each, features first. */
+  scoreRowMajor(block: Float64Array | Float32Array, stride: number): { scores: Float64Array; unscorable: number } {
+    return this.engine.scoreRowMajor(this.forest(), block, stride);
   }
 
   private stream?: FeatureTransform;
@@ -103,7 +137,8 @@ export class LoadedModel {
    */
   scoreStream(block: Float64Array, stride: number, units: Float64Array, n: number): { scores: Float64Array; unscorable: number } {
     const r = this.recipe;
-    if (!r) return this.engine.scoreRowMajor(this.handle, block.subarray(0, n * stride), stride);
+    const forest = this.forest();
+    if (!r) return this.engine.scoreRowMajor(forest, block.subarray(0, n * stride), stride);
     this.stream ??= new FeatureTransform(this.engine, r);
     let settings: Float64Array | undefined;
     if (r.regimes) {
@@ -112,7 +147,7 @@ export class LoadedModel {
       settings = new Float64Array(n * k);
       for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) settings[i * k + j] = block[i * stride + d + j];
     }
-    return this.stream.scoreRows(this.handle, block, stride, units, n, settings);
+    return this.stream.scoreRows(forest, block, stride, units, n, settings);
   }
 
   /** Forgets every unit's window state (a replay restarting from the beginning). */
@@ -121,7 +156,7 @@ export class LoadedModel {
   }
 
   explain(row: Float64Array): Explanation {
-    const { attribution, meanPathLength } = this.engine.explain(this.handle, row);
+    const { attribution, meanPathLength } = this.engine.explain(this.forest(), row);
     const { mean, scale } = this.model.scaler;
     return {
       features: this.model.features,
@@ -135,7 +170,16 @@ export class LoadedModel {
   dispose(): void {
     this.stream?.dispose();
     this.stream = undefined;
+    // A handle from a discarded instance is ignored by the engine.
     if (this.handle) this.engine.freeForest(this.handle);
     this.handle = 0;
+  }
+}
+
+function compile(engine: WasmEngine, spec: ForestSpec): number {
+  try {
+    return engine.loadForest(spec);
+  } catch (e) {
+    throw engineRefused(e);
   }
 }

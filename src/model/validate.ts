@@ -2,17 +2,31 @@
 // Schema (which field, what was expected), then structure the schema cannot express:
 // matching lengths, finite numbers, children in range, every node reached exactly once
 // from the root (no cycles, no sharing) and a bounded depth, so a hostile file can
-// neither hang nor crash the engine.
+// neither hang nor crash the engine. Every size the engine derives from the model
+// (compiled layout, copies of the arrays, window state per unit) is computed here in
+// f64 and bounded before anything is allocated, and every number the scorer turns into
+// a path length or a dot product is bounded so that scores stay finite.
 import AjvModule from 'ajv';
 import schema from '../../models/isoscope-model.schema.json' with { type: 'json' };
-import { MODEL_FORMAT, MODEL_VERSION, type ModelJson } from './types.js';
-import type { ForestSpec } from '../engine/wasm-engine.js';
+import { MODEL_FORMAT, MODEL_VERSION, type ModelJson, type TreeJson } from './types.js';
+import { compiledForestBytes, MAX_ALLOC_BYTES, MAX_COMPILED_BYTES, type ForestSpec } from '../engine/wasm-engine.js';
 import { MAX_DEPTH_LIMIT } from '../engine/params.js';
 import { derivedNames } from '../features/recipe.js';
 
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 /** Complete-layout slots (trees × 2^depth) the engine will allocate at most. */
 export const MAX_FOREST_SLOTS = 1 << 24;
+/**
+ * Largest |component| of a hyperplane normal. Only a normal's direction matters, and
+ * with this bound d · |normal| · |any f32| and the explanation's sums of |normal| stay
+ * far inside f64, so no dot product or attribution overflows to ±Infinity or NaN.
+ */
+export const MAX_NORMAL_COMPONENT = 1e100;
+/**
+ * Window state values per unit (inputs × (7 running sums + window size)): 512 KiB a
+ * unit, so the first 64 units' state fits in 32 MiB and a fleet of a thousand in 512 MiB.
+ */
+export const MAX_WINDOW_VALUES_PER_UNIT = 1 << 16;
 
 export class ModelError extends Error {
   override name = 'ModelError';
@@ -48,7 +62,8 @@ export function parseModelText(text: string): { model: ModelJson; spec: ForestSp
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new ModelError('not-json', `model file is not valid JSON: ${(e as Error).message}`);
+    // The parser quotes the text around the fault, which may hold line breaks: keep the error one line.
+    throw new ModelError('not-json', `model file is not valid JSON: ${(e as Error).message.replace(/\s+/g, ' ')}`);
   }
   return validateModel(data);
 }
@@ -74,12 +89,16 @@ export function validateModel(data: unknown): { model: ModelJson; spec: ForestSp
   if (!validate(data)) {
     const err = validate.errors![0];
     const where = err.instancePath || '(top level)';
-    const extra = typeof err.params.additionalProperty === 'string' ? ` "${err.params.additionalProperty}"` : '';
+    const property = err.params.additionalProperty;
+    const extra = typeof property === 'string' ? ` "${property}"` : '';
     throw new ModelError('schema', `model field ${where}: ${err.message}${extra}`);
   }
   const model = data as ModelJson;
   checkRecipeAndAlarm(model);
-  return { model, spec: checkStructure(model) };
+  const spec = checkStructure(model);
+  finiteEverywhere(model.training, '/training');
+  finiteEverywhere(model.metrics, '/metrics');
+  return { model, spec };
 }
 
 function checkRecipeAndAlarm(model: ModelJson): void {
@@ -90,6 +109,13 @@ function checkRecipeAndAlarm(model: ModelJson): void {
       throw new ModelError(
         'recipe',
         `model field /recipe: it derives ${names.length} features (${names.slice(0, 3).join(', ')}…) but /features lists ${model.features.length} (${model.features.slice(0, 3).join(', ')}…)`,
+      );
+    }
+    const perUnit = r.inputs.length * (7 + r.window.size);
+    if (perUnit > MAX_WINDOW_VALUES_PER_UNIT) {
+      throw new ModelError(
+        'too-large',
+        `model field /recipe: ${r.inputs.length} inputs with a window of ${r.window.size} keep ${perUnit} values per unit; the limit is ${MAX_WINDOW_VALUES_PER_UNIT}`,
       );
     }
     const g = r.regimes;
@@ -120,6 +146,22 @@ function finite(values: number[], where: string): void {
   }
 }
 
+/**
+ * Every number anywhere under `value` (parts the schema leaves open, e.g. /training, may
+ * nest freely: walked with an explicit stack, so deep nesting cannot overflow the call stack).
+ */
+function finiteEverywhere(value: unknown, where: string): void {
+  const stack: Array<[unknown, string]> = [[value, where]];
+  while (stack.length) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw new ModelError('not-finite', `model field ${at}: ${v} is not a finite number`);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) stack.push([child, `${at}/${k}`]);
+    }
+  }
+}
+
 function checkStructure(model: ModelJson): ForestSpec {
   const d = model.features.length;
   if (model.scaler.mean.length !== d || model.scaler.scale.length !== d) {
@@ -132,11 +174,35 @@ function checkStructure(model: ModelJson): ForestSpec {
   finite(model.scaler.scale, '/scaler/scale');
   if (!Number.isFinite(model.threshold.offset)) throw new ModelError('not-finite', 'model field /threshold/offset is not a finite number');
   const trees = model.forest.trees;
-  let total = 0;
-  trees.forEach((t) => (total += t.feature.length));
   const extended = model.forest.kind === 'extended-isolation-forest';
   if (extended && !(Number.isInteger(model.forest.extensionLevel) && model.forest.extensionLevel! < d)) {
     throw new ModelError('shape', `model field /forest/extensionLevel: an extended forest needs an extension level from 0 to ${d - 1}`);
+  }
+  // First every tree is checked, then the sizes it implies, and only then is anything allocated.
+  let depth = 0;
+  let total = 0;
+  trees.forEach((tree, t) => {
+    depth = Math.max(depth, checkTree(tree, `/forest/trees/${t}`, d, extended, model.forest.maxSamples));
+    total += tree.feature.length;
+  });
+  if (trees.length * 2 ** depth > MAX_FOREST_SLOTS) {
+    throw new ModelError(
+      'too-large',
+      `model has ${trees.length} trees of depth ${depth}: more than the engine's ${MAX_FOREST_SLOTS} node slots`,
+    );
+  }
+  const compiled = compiledForestBytes(trees.length, depth, d, extended);
+  if (compiled > MAX_COMPILED_BYTES) {
+    throw new ModelError(
+      'too-large',
+      `model field /forest/trees: ${trees.length} trees of depth ${depth} over ${d} features compile to ${mib(compiled)} MiB in the engine; the limit is ${mib(MAX_COMPILED_BYTES)} MiB`,
+    );
+  }
+  if (extended && total * d * 8 > MAX_ALLOC_BYTES) {
+    throw new ModelError(
+      'too-large',
+      `model field /forest/trees: ${total} nodes × ${d} features of normals are ${mib(total * d * 8)} MiB; the engine's limit is ${mib(MAX_ALLOC_BYTES)} MiB`,
+    );
   }
   const offsets = new Int32Array(trees.length + 1);
   const spec: ForestSpec = {
@@ -146,47 +212,13 @@ function checkStructure(model: ModelJson): ForestSpec {
     left: new Int32Array(total),
     right: new Int32Array(total),
     size: new Float64Array(total),
-    depth: 0,
+    depth,
     maxSamples: model.forest.maxSamples,
     ...(extended ? { normals: new Float64Array(total * d) } : {}),
     mean: Float64Array.from(model.scaler.mean),
     scale: Float64Array.from(model.scaler.scale),
   };
   trees.forEach((tree, t) => {
-    const where = `/forest/trees/${t}`;
-    const n = tree.feature.length;
-    for (const key of ['threshold', 'left', 'right', 'size'] as const) {
-      if (tree[key].length !== n)
-        throw new ModelError('shape', `model field ${where}/${key}: has ${tree[key].length} entries, expected ${n} like feature`);
-    }
-    finite(tree.threshold, `${where}/threshold`);
-    if (extended) {
-      if (!tree.normal || tree.normal.length !== n * d) {
-        throw new ModelError(
-          'shape',
-          `model field ${where}/normal: an extended forest needs ${n * d} values (${d} per node), found ${tree.normal?.length ?? 'none'}`,
-        );
-      }
-      finite(tree.normal, `${where}/normal`);
-    } else if (tree.normal) {
-      throw new ModelError('shape', `model field ${where}/normal: only extended forests have normals`);
-    }
-    finite(tree.size, `${where}/size`);
-    for (let i = 0; i < n; i++) {
-      const f = tree.feature[i];
-      const leaf = f === -1;
-      if (f >= d) throw new ModelError('feature-range', `model field ${where}/feature/${i}: feature ${f} but the model has ${d} features`);
-      if (leaf !== (tree.left[i] === -1) || leaf !== (tree.right[i] === -1)) {
-        throw new ModelError(
-          'node-kind',
-          `model field ${where}: node ${i} mixes leaf and split (feature ${f}, left ${tree.left[i]}, right ${tree.right[i]})`,
-        );
-      }
-      if (!leaf && (tree.left[i] >= n || tree.right[i] >= n)) {
-        throw new ModelError('child-range', `model field ${where}: node ${i} has a child outside the tree's ${n} nodes`);
-      }
-    }
-    spec.depth = Math.max(spec.depth, treeDepth(tree.left, tree.right, where));
     const at = offsets[t];
     spec.feature.set(tree.feature, at);
     spec.threshold.set(tree.threshold, at);
@@ -194,15 +226,65 @@ function checkStructure(model: ModelJson): ForestSpec {
     spec.right.set(tree.right, at);
     spec.size.set(tree.size, at);
     if (extended) spec.normals!.set(tree.normal!, at * d);
-    offsets[t + 1] = at + n;
+    offsets[t + 1] = at + tree.feature.length;
   });
-  if (trees.length * 2 ** spec.depth > MAX_FOREST_SLOTS) {
-    throw new ModelError(
-      'too-large',
-      `model has ${trees.length} trees of depth ${spec.depth}: more than the engine's ${MAX_FOREST_SLOTS} node slots`,
-    );
-  }
   return spec;
+}
+
+const mib = (bytes: number) => Math.ceil(bytes / 2 ** 20);
+
+/** One tree's lengths, numbers, node kinds and links; returns its depth. */
+function checkTree(tree: TreeJson, where: string, d: number, extended: boolean, maxSamples: number): number {
+  const n = tree.feature.length;
+  for (const key of ['threshold', 'left', 'right', 'size'] as const) {
+    if (tree[key].length !== n)
+      throw new ModelError('shape', `model field ${where}/${key}: has ${tree[key].length} entries, expected ${n} like feature`);
+  }
+  finite(tree.threshold, `${where}/threshold`);
+  if (extended) {
+    if (!tree.normal || tree.normal.length !== n * d) {
+      throw new ModelError(
+        'shape',
+        `model field ${where}/normal: an extended forest needs ${n * d} values (${d} per node), found ${tree.normal?.length ?? 'none'}`,
+      );
+    }
+    const normal = tree.normal;
+    for (let i = 0; i < normal.length; i++) {
+      // Also false for NaN and ±Infinity.
+      if (!(Math.abs(normal[i]) <= MAX_NORMAL_COMPONENT)) {
+        throw new ModelError(
+          Number.isFinite(normal[i]) ? 'range' : 'not-finite',
+          `model field ${where}/normal/${i}: ${normal[i]} is not a number within ±${MAX_NORMAL_COMPONENT}`,
+        );
+      }
+    }
+  } else if (tree.normal) {
+    throw new ModelError('shape', `model field ${where}/normal: only extended forests have normals`);
+  }
+  finite(tree.size, `${where}/size`);
+  for (let i = 0; i < n; i++) {
+    // A node holds at most the rows its tree was grown from; a larger "size" would only
+    // feed c(size) a number it overflows on (c(9e307) = -Infinity).
+    if (tree.size[i] > maxSamples) {
+      throw new ModelError(
+        'range',
+        `model field ${where}/size/${i}: ${tree.size[i]} rows is more than the ${maxSamples} (maxSamples) each tree is grown from`,
+      );
+    }
+    const f = tree.feature[i];
+    const leaf = f === -1;
+    if (f >= d) throw new ModelError('feature-range', `model field ${where}/feature/${i}: feature ${f} but the model has ${d} features`);
+    if (leaf !== (tree.left[i] === -1) || leaf !== (tree.right[i] === -1)) {
+      throw new ModelError(
+        'node-kind',
+        `model field ${where}: node ${i} mixes leaf and split (feature ${f}, left ${tree.left[i]}, right ${tree.right[i]})`,
+      );
+    }
+    if (!leaf && (tree.left[i] >= n || tree.right[i] >= n)) {
+      throw new ModelError('child-range', `model field ${where}: node ${i} has a child outside the tree's ${n} nodes`);
+    }
+  }
+  return treeDepth(tree.left, tree.right, where);
 }
 
 /** Depth of a tree whose every node is reached exactly once from node 0; throws on cycles, sharing or orphans. */

@@ -5,6 +5,13 @@
 import { averagePathLength } from "./pathlength";
 
 export const MAX_DEPTH: i32 = 20;
+/**
+ * Largest block compileForest asks the allocator for. usize is 32 bits here, so sizes
+ * are computed in u64 and checked against this before any allocation: a product that
+ * wrapped would allocate a small block and then write past it into other forests.
+ * Half of TLSF's 1 GiB block limit; JS validation keeps real models far below it.
+ */
+export const MAX_BLOCK_BYTES: u64 = 1 << 29;
 
 @unmanaged
 export class Forest {
@@ -44,6 +51,10 @@ export function compileForest(
   mean: usize, scale: usize, normals: usize,
 ): usize {
   if (nTrees < 1 || depth < 0 || depth > MAX_DEPTH || nFeatures < 1) return 0;
+  const slots = <u64>nTrees << <u64>depth;
+  const internalSlots = slots - <u64>nTrees;
+  if (slots * 8 > MAX_BLOCK_BYTES || <u64>nFeatures * 8 > MAX_BLOCK_BYTES) return 0;
+  if (normals != 0 && internalSlots * <u64>nFeatures * 8 + 8 > MAX_BLOCK_BYTES) return 0;
   const internal = (<usize>1 << <usize>depth) - 1;
   const bottom = <usize>1 << <usize>depth;
   // heap.alloc runs no constructor: every field is set here, none left to chance.

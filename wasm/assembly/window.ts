@@ -23,7 +23,12 @@ export function outputsPerInput(stats: i32): i32 {
   return (stats & 1) + ((stats >> 1) & 1) + ((stats >> 2) & 1) + ((stats >> 3) & 1);
 }
 
+/** Largest state block: sizes are checked in u64 first, as a wrapped 32-bit product would allocate too little. */
+const MAX_STATE_BYTES: u64 = 1 << 29;
+
+/** Returns 0 when the state for `slots` units would exceed MAX_STATE_BYTES. */
 export function createWindow(inputs: i32, baseline: i32, size: i32, stats: i32, slots: i32): usize {
+  if (inputs < 1 || size < 1 || slots < 0) return 0;
   const w = changetype<WindowSpec>(heap.alloc(offsetof<WindowSpec>()));
   w.inputs = inputs;
   w.baseline = baseline;
@@ -31,14 +36,18 @@ export function createWindow(inputs: i32, baseline: i32, size: i32, stats: i32, 
   w.stats = stats;
   w.slots = 0;
   w.state = 0;
-  growWindow(changetype<usize>(w), slots);
+  if (growWindow(changetype<usize>(w), slots) != 0) {
+    heap.free(changetype<usize>(w));
+    return 0;
+  }
   return changetype<usize>(w);
 }
 
-/** Makes room for `slots` units, keeping the state of the ones already seen. */
-export function growWindow(handle: usize, slots: i32): void {
+/** Makes room for `slots` units, keeping the state of the ones already seen; -1 (state kept) when too large. */
+export function growWindow(handle: usize, slots: i32): i32 {
   const w = changetype<WindowSpec>(handle);
-  if (slots <= w.slots) return;
+  if (slots <= w.slots) return 0;
+  if (<u64>slots * <u64>w.inputs * <u64>(HEADER + w.size) * 8 > MAX_STATE_BYTES) return -1;
   const per = <usize>w.inputs * <usize>(HEADER + w.size) * 8;
   const next = heap.alloc(<usize>slots * per);
   memory.fill(next, 0, <usize>slots * per);
@@ -48,6 +57,7 @@ export function growWindow(handle: usize, slots: i32): void {
   }
   w.state = next;
   w.slots = slots;
+  return 0;
 }
 
 export function resetWindow(handle: usize): void {
