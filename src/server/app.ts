@@ -33,6 +33,20 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   // JSON.stringify writes every response: result fields are named at run time (--unit-field), and
   // schema-driven serialisation would drop what the schema does not list.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // Readings come as JSON only: a text/plain body is refused (415), not parsed as a string.
+  app.removeContentTypeParser('text/plain');
+
+  // While closing, answers end their connection: a keep-alive client would otherwise hold the
+  // server open after its last request (close() ends only idle connections, and only once).
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
 
   const authorized = o.apiKey ? bearerCheck(o.apiKey) : () => true;
   app.addHook('onRequest', (req, reply, done) => {
