@@ -11,6 +11,16 @@ import { cmapssPath, loadFd001, shippedModel, until } from './helpers.js';
 import { post, REPO, SHIPPED_MODEL, startServe } from './serve-process.js';
 import { readingOf } from '../src/stream/reading-codec.js';
 import { columnByRole } from '../src/data/dataset.js';
+import { startCosmos } from './servers/cosmos-server.js';
+import { setupCosmos } from '../src/connectors/cosmos-setup.js';
+import { publishModel } from '../src/connectors/model-registry.js';
+import { ENV_DEFAULTS } from '../src/connectors/settings.js';
+
+const COSMOS_NAMES = {
+  database: ENV_DEFAULTS.COSMOS_DATABASE,
+  container: ENV_DEFAULTS.COSMOS_CONTAINER,
+  modelsContainer: ENV_DEFAULTS.COSMOS_MODELS_CONTAINER,
+};
 
 const BIN = join(REPO, 'bin', 'isoscope.js');
 const TEST_FILE = cmapssPath('test_FD001.txt');
@@ -113,6 +123,39 @@ describe('isoscope serve as a command', () => {
     expect(metrics).toMatch(/^iot_anomaly_model_reloads_total\{outcome="loaded",service="serve"\} 1$/m);
     expect(metrics).toMatch(/^iot_anomaly_model_reloads_total\{outcome="rejected",service="serve"\} 1$/m);
     expect(await serve.stop()).toBe(0);
+  }, 60_000);
+
+  test('--model-from cosmos serves the newest published model and follows newer ones', async () => {
+    const model = await shippedModel();
+    const cosmos = await startCosmos();
+    const settings = { endpoint: cosmos.endpoint, key: 'x', ...COSMOS_NAMES };
+    await setupCosmos(cosmos.client, settings);
+    const models = cosmos.client.database(settings.database).container(settings.modelsContainer);
+    await publishModel(models, model);
+    const serve = await startServe(['--model-from', 'cosmos', '--model-poll', '0.2'], {
+      COSMOS_ENDPOINT: cosmos.endpoint,
+      COSMOS_KEY: 'bG9jYWw=',
+    });
+    const info = async () => (await (await fetch(`${serve.url}/model`)).json()) as { model_id: string; model_version: string };
+    expect(await info()).toMatchObject({ model_id: model.id, model_version: 'v1' });
+    await publishModel(models, { ...model, id: 'published-second' });
+    await until(async () => (await info()).model_version === 'v2', 10_000, 'v2 to be served');
+    expect((await post(`${serve.url}/predict`, readingOf(loadFd001('test_FD001.txt'), 0))).json).toMatchObject({
+      model_id: 'published-second',
+      model_version: 'v2',
+    });
+    await models.items.create({ id: 'v3', version: 3, created: new Date().toISOString(), model: { format: 'nope' } });
+    await until(
+      () =>
+        /isoscope serve: model check failed, keeping the current model: published model v3 is not a valid isoscope model/.test(
+          serve.stderr(),
+        ),
+      10_000,
+      'the broken v3 to be reported',
+    );
+    expect((await info()).model_version).toBe('v2');
+    expect(await serve.stop()).toBe(0);
+    await cosmos.stop();
   }, 60_000);
 
   test('usage errors are one line and exit 2; --help lists serve', async () => {
