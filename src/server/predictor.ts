@@ -1,5 +1,5 @@
 // The model behind /predict. Readings go through the hub-batch path of the consumer
-// (bodiesOf → scoreBatch → documentsOf) with one LiveScorer that keeps each unit's recipe
+// (bodiesOf → scoreBatch → predictionsOf, the outcome documentsOf stores) with one LiveScorer that keeps each unit's recipe
 // window and alarm state between requests, so a unit's readings posted in time order get
 // exactly what consume stores and `isoscope score` prints for them.
 import type { WasmEngine } from '../engine/wasm-engine.js';
@@ -7,11 +7,8 @@ import { LoadedModel } from '../model/loaded-model.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
 import { LiveScorer, type Alert } from '../stream/live-scorer.js';
-import { bodiesOf, documentsOf, scoreBatch, type StreamKeys } from '../stream/hub-batch.js';
+import { bodiesOf, predictionsOf, scoreBatch, type Prediction, type StreamKeys } from '../stream/hub-batch.js';
 import type { Metrics, ModelTag } from '../connectors/metrics.js';
-
-/** The reading's unit and time fields, its score, flag and its unit's alarm state, and the model. */
-export type PredictResult = Record<string, unknown>;
 
 export interface ModelInfo {
   model_id: string;
@@ -51,13 +48,12 @@ export class Predictor {
   }
 
   /** Scores readings in order; each unit's state carries over to its next readings. */
-  predict(readings: readonly unknown[]): PredictResult[] {
+  predict(readings: readonly unknown[]): Prediction[] {
     if (!readings.length) return [];
     const t0 = performance.now();
     const alerts: Alert[] = [];
     const tag = this.tag;
     const batch = scoreBatch(this.scorer, bodiesOf(readings.map((body) => ({ body }))), this.keys, { firstSeq: 0, arrivedAt: t0, alerts });
-    const docs = documentsOf(batch, tag, '');
     this.metrics.recordBatch({
       model: tag,
       scores: batch.scores,
@@ -65,17 +61,7 @@ export class Predictor {
       alarmsRaised: alerts.filter((a) => a.kind === 'raised').length,
       seconds: (performance.now() - t0) / 1000,
     });
-    const { unitField, timeField } = this.keys;
-    return docs.map((d, i) => ({
-      [unitField]: batch.bodies[i][unitField] ?? null,
-      [timeField]: batch.bodies[i][timeField] ?? null,
-      anomaly_score: d.anomaly_score,
-      is_anomaly: d.is_anomaly,
-      alarm: d.alarm,
-      ...(d.missing_features ? { missing_features: d.missing_features } : {}),
-      model_id: d.model_id,
-      model_version: d.model_version,
-    }));
+    return predictionsOf(batch, tag, this.keys);
   }
 
   /**
