@@ -28,6 +28,11 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     logger: false,
     // Schemas check shapes only: no coercion, so a body is never rewritten before scoring.
     ajv: { customOptions: { coerceTypes: false } },
+    // A "__proto__" key is refused (400), as by default. A "constructor" key is harmless here (no deep
+    // merge: a reading is copied one level, key by key), and scanning 500 kB bodies for it took as long
+    // as parsing them.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'ignore',
   });
   await app.register(swagger, swaggerOptions(o.version));
   // JSON.stringify writes every response: result fields are named at run time (--unit-field), and
