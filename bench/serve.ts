@@ -1,10 +1,11 @@
 // npm run bench:serve: `isoscope serve` under load on this machine. The server runs as its own
 // process pinned to one core (taskset, when there is one), the load generator on the other,
 // over HTTP keep-alive (Node's fetch). Every phase is bounded in time.
-//   A: POST /predict with batches of 1,000 readings, two requests in flight: readings/s.
+//   A: POST /predict with batches of 1,000 readings, four requests in flight (the server never waits for the load generator): readings/s.
 //   B: POST /predict with one reading at a fixed 1,000 requests/s (open loop: a request is
 //      sent on schedule whether or not the previous one was answered): p50/p99 latency.
-// Floors: A ≥ 100,000 readings/s; B p99 ≤ 5 ms.
+// Floors: A ≥ 100,000 readings/s; B p99 ≤ 5 ms. Each phase runs TRIALS times; the verdict is on
+// the median trial, and every trial is printed (a busy neighbour shows up as one bad trial).
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,9 @@ import { readingOf } from '../src/stream/reading-codec.js';
 const BATCH = 1000;
 const RATE = 1000;
 const WARMUP_MS = 1500;
-const RUN_MS = Number(process.env.BENCH_SERVE_MS ?? 5000);
+const RUN_MS = Number(process.env.BENCH_SERVE_MS ?? 3000);
+/** Trials per phase: the machine is shared, so each phase runs a few times and every trial is printed. */
+const TRIALS = Number(process.env.BENCH_SERVE_TRIALS ?? 3);
 const FLOOR_READINGS_PER_S = 100_000;
 const FLOOR_P99_MS = 5;
 
@@ -63,7 +66,7 @@ async function predict(url: string, body: string): Promise<void> {
 }
 
 /** A: batches back to back on `inFlight` connections for `ms`; readings answered per second. */
-async function throughput(url: string, ms: number, inFlight = 2): Promise<number> {
+async function throughput(url: string, ms: number, inFlight = 4): Promise<number> {
   let next = 0;
   let readingsDone = 0;
   const t0 = performance.now();
@@ -102,24 +105,36 @@ async function latencies(url: string, ms: number, rate: number): Promise<{ sent:
 
 const pct = (sorted: Float64Array, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
 const server = await startServer();
 try {
   console.log(
-    `isoscope serve bench: ${pin ? 'server pinned to core 0, load on core 1' : 'no taskset: processes not pinned'}; ${RUN_MS / 1000} s per phase`,
+    `isoscope serve bench: ${pin ? 'server pinned to core 0, load on core 1' : 'no taskset: processes not pinned'}; ${TRIALS} trials of ${RUN_MS / 1000} s per phase`,
   );
   await throughput(server.url, WARMUP_MS);
-  const rps = await throughput(server.url, RUN_MS);
+  const rates: number[] = [];
+  for (let t = 0; t < TRIALS; t++) rates.push(await throughput(server.url, RUN_MS));
+  const rate = median(rates);
   console.log(
-    `A  batches of ${BATCH}: ${Math.round(rps).toLocaleString('en-US')} readings/s (floor ${FLOOR_READINGS_PER_S.toLocaleString('en-US')}) ${rps >= FLOOR_READINGS_PER_S ? 'ok' : 'BELOW FLOOR'}`,
+    `A  batches of ${BATCH}: ${fmt(rate)} readings/s median (trials: ${rates.map(fmt).join(', ')}; floor ${fmt(FLOOR_READINGS_PER_S)}) ${rate >= FLOOR_READINGS_PER_S ? 'ok' : 'BELOW FLOOR'}`,
   );
   await latencies(server.url, WARMUP_MS, RATE);
-  const { sent, late } = await latencies(server.url, RUN_MS, RATE);
-  const p50 = pct(sent, 0.5);
-  const p99 = pct(sent, 0.99);
+  const trials: { p50: number; p99: number; max: number; late: number }[] = [];
+  for (let t = 0; t < TRIALS; t++) {
+    const { sent, late } = await latencies(server.url, RUN_MS, RATE);
+    trials.push({ p50: pct(sent, 0.5), p99: pct(sent, 0.99), max: sent[sent.length - 1], late });
+  }
+  const p50 = median(trials.map((x) => x.p50));
+  const p99 = median(trials.map((x) => x.p99));
   console.log(
-    `B  single readings at ${RATE}/s: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${sent[sent.length - 1].toFixed(2)} ms over ${sent.length} requests` +
-      ` (floor p99 ${FLOOR_P99_MS} ms) ${p99 <= FLOOR_P99_MS ? 'ok' : 'ABOVE FLOOR'}; ${late} sent > 1 ms late by the load generator`,
+    `B  single readings at ${RATE}/s: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms median (floor p99 ${FLOOR_P99_MS} ms) ${p99 <= FLOOR_P99_MS ? 'ok' : 'ABOVE FLOOR'}`,
   );
+  for (const [i, x] of trials.entries())
+    console.log(
+      `   trial ${i + 1}: p50 ${x.p50.toFixed(2)} ms, p99 ${x.p99.toFixed(2)} ms, max ${x.max.toFixed(2)} ms; ${x.late} of ${(RUN_MS / 1000) * RATE} sent > 1 ms late by the load generator`,
+    );
 } finally {
   await server.stop();
 }
