@@ -46,7 +46,7 @@ function rssMb(pid: number): number {
 
 async function predictions(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return Number(/^iot_anomaly_predictions_total (\d+)/m.exec(text)?.[1] ?? 0);
+  return Number(/^iot_anomaly_predictions_total(?:{[^}]*})? (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
 interface Run {

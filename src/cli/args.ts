@@ -45,3 +45,14 @@ export function list(value: string | undefined): string[] | undefined {
         .map((s) => s.trim())
         .filter(Boolean);
 }
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** A size such as 10mb, 512kb or 1048576 (bytes), in bytes; units are powers of 1024. */
+export function byteSize(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const m = /^(\d+(?:\.\d+)?) *(b|kb|mb|gb)?$/i.exec(value.trim());
+  const bytes = m ? Math.floor(Number(m[1]) * BYTE_UNITS[(m[2] ?? '').toLowerCase()]) : NaN;
+  if (!(bytes >= 1)) throw new UsageError(`${flag} expects a size like 10mb, 512kb or 1048576, got "${value}"`);
+  return bytes;
+}

@@ -1,6 +1,6 @@
 // consume: the production consumer. Reads every partition, scores with the Wasm engine,
-// writes to Cosmos DB, checkpoints after the write, and (with --model-from cosmos)
-// switches to each newer published model.
+// writes to Cosmos DB, checkpoints after the write, (with --model-from cosmos) switches to
+// each newer published model, and (with DD_API_KEY) sends its metrics to Datadog too.
 import type { CosmosClient } from '@azure/cosmos';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { ModelJson } from '../model/types.js';
@@ -10,13 +10,14 @@ import { CosmosSink } from '../connectors/cosmos-sink.js';
 import { Consumer } from '../connectors/consumer.js';
 import { Metrics } from '../connectors/metrics.js';
 import { blobCheckpointStore } from '../connectors/checkpoints.js';
-import { fetchLatest } from '../connectors/model-registry.js';
 import { ModelWatcher } from '../connectors/model-watcher.js';
 import { num, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { readModel } from './files.js';
 import { loadDotEnv } from './env.js';
 import { cosmosClient, reachError } from './azure.js';
+import { modelFlags, newestPublished } from './model-source.js';
+import { startDatadog } from './datadog.js';
 
 export const CONSUME_USAGE =
   'isoscope consume --model model.json|--model-from cosmos [--model-poll 30] [--to cosmos] [--checkpoint-container NAME] [--metrics-port 9464] [--start earliest|latest|<ISO time>] [--hub NAME] [--group NAME] [--unit-field unit_number] [--time-field time_in_cycles]';
@@ -45,14 +46,9 @@ export async function consumeCommand(
     CONSUME_USAGE,
   );
   if (values.help) return out(CONSUME_USAGE);
-  if (!values.model === !values['model-from'])
-    throw new UsageError(`consume needs exactly one of --model model.json or --model-from cosmos\nusage: ${CONSUME_USAGE}`);
-  if (values['model-from'] !== undefined && values['model-from'] !== 'cosmos')
-    throw new UsageError(`--model-from takes cosmos, got "${values['model-from']}"`);
   if (values.to !== undefined && values.to !== 'cosmos') throw new UsageError(`--to takes cosmos, got "${values.to}"`);
   const position = startPosition(values.start, 'earliest', '--start');
-  const pollSeconds = num(values['model-poll'], '--model-poll', 30);
-  if (!(pollSeconds > 0)) throw new UsageError(`--model-poll is seconds between checks for a newer model, > 0; got ${pollSeconds}`);
+  const source = modelFlags(values, 'consume', CONSUME_USAGE, num(values['model-poll'], '--model-poll', 30));
   loadDotEnv();
   const hub = hubSettings(process.env, { hub: values.hub, group: values.group });
   let cosmos: { client: CosmosClient; settings: CosmosSettings } | undefined;
@@ -65,15 +61,7 @@ export async function consumeCommand(
     model = readModel(values.model);
     version = model.createdAt;
   } else {
-    const { client, settings } = cosmos!;
-    const models = client.database(settings.database).container(settings.modelsContainer);
-    const latest = await fetchLatest(models).catch((e) => {
-      throw reachError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
-    });
-    if (!latest)
-      throw new UsageError(
-        `no model is published in ${settings.database}/${settings.modelsContainer} yet: publish one with isoscope publish-model model.json, or from the workbench`,
-      );
+    const { latest, models } = await newestPublished(cosmos!);
     model = latest.model;
     version = latest.id;
     watcher = new ModelWatcher(
@@ -83,7 +71,7 @@ export async function consumeCommand(
         consumer.setModel(p.model, p.id);
         err(`isoscope consume: now scoring with published model ${p.id} (${p.model_id})`);
       },
-      { intervalMs: pollSeconds * 1000, log: err },
+      { intervalMs: source.pollMs, log: err },
     );
   }
 
@@ -106,7 +94,8 @@ export async function consumeCommand(
       throw reachError(`checkpoint storage container ${values['checkpoint-container']}`, e);
     });
   }
-  const metrics = new Metrics();
+  const metrics = new Metrics({ service: 'consume' });
+  const datadog = await startDatadog('consume', metrics, err);
   const port = num(values['metrics-port'], '--metrics-port', 9464);
   const server = await metrics.serve(port).catch((e) => {
     throw new UsageError(`cannot serve metrics on port ${port}: ${(e as Error).message}`);
@@ -127,7 +116,7 @@ export async function consumeCommand(
   consumer.start();
   watcher?.start();
   err(
-    `isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version})${sink ? ', writing to Cosmos DB' : ''}; metrics on :${port}/metrics`,
+    `isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version})${sink ? ', writing to Cosmos DB' : ''}${datadog ? ', metrics to Datadog' : ''}; metrics on :${port}/metrics`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -136,6 +125,7 @@ export async function consumeCommand(
   err('isoscope consume: stopping after the batch in flight is written…');
   await watcher?.stop();
   await consumer.stop();
+  await datadog?.stop();
   server.close();
   cosmos?.client.dispose();
   err(`isoscope consume: stopped; ${metrics.predictions} readings scored, ${metrics.anomalies} anomalous`);

@@ -8,6 +8,7 @@ import { scoreCommand, SCORE_USAGE } from './score-command.js';
 import { evaluateCommand, EVALUATE_USAGE } from './evaluate-command.js';
 import { cosmosSetupCommand, replayCommand, REPLAY_USAGE, SETUP_USAGE } from './stream-commands.js';
 import { consumeCommand, CONSUME_USAGE } from './consume-command.js';
+import { serveCommand, SERVE_USAGE } from './serve-command.js';
 import { listModelsCommand, MODELS_USAGE, publishModelCommand, PUBLISH_USAGE } from './model-commands.js';
 
 interface Command {
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   evaluate: { usage: EVALUATE_USAGE, run: (a, e, io) => evaluateCommand(a, e, io.out) },
   replay: { usage: REPLAY_USAGE, run: (a, _e, io) => replayCommand(a, io.out, io.err) },
   consume: { usage: CONSUME_USAGE, run: (a, e, io) => consumeCommand(a, e, io.out, io.err) },
+  serve: { usage: SERVE_USAGE, run: (a, e, io) => serveCommand(a, e, io.out, io.err) },
   'cosmos-setup': { usage: SETUP_USAGE, run: (a, _e, io) => cosmosSetupCommand(a, io.out) },
   'publish-model': { usage: PUBLISH_USAGE, run: (a, _e, io) => publishModelCommand(a, io.out) },
   models: { usage: MODELS_USAGE, run: (a, _e, io) => listModelsCommand(a, io.out) },
@@ -33,7 +35,7 @@ export const HELP = [
   '',
   ...Object.values(COMMANDS).map((c) => wrap(c.usage)),
   '',
-  'Event Hubs and Cosmos DB settings come from the environment or a .env file (see .env.example).',
+  'Event Hubs, Cosmos DB, ISOSCOPE_API_KEY and DD_* settings come from the environment or a .env file (see .env.example).',
   '',
   'Files: C-MAPSS text, CSV (, ; tab |), .gz, or a .zip (--entry picks a file inside).',
   'Run "isoscope <command> --help" for a command\'s flags.',

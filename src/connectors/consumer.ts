@@ -15,7 +15,7 @@ import type { WasmEngine } from '../engine/wasm-engine.js';
 import { LoadedModel } from '../model/loaded-model.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
-import { LiveScorer } from '../stream/live-scorer.js';
+import { LiveScorer, type Alert } from '../stream/live-scorer.js';
 import { bodiesOf, documentsOf, scoreBatch, type StreamKeys } from '../stream/hub-batch.js';
 import type { CosmosSink } from './cosmos-sink.js';
 import type { Metrics } from './metrics.js';
@@ -103,16 +103,17 @@ export class Consumer {
     m.healthy = true;
     const keys: StreamKeys = { unitField: this.opts.unitField ?? 'unit_number', timeField: this.opts.timeField ?? 'time_in_cycles' };
     const t0 = performance.now();
-    const batch = scoreBatch(this.scorer, bodiesOf(events), keys, { firstSeq: 0, arrivedAt: t0, alerts: [] });
-    m.observeLatency((performance.now() - t0) / 1000);
-    let scored = 0;
-    let flagged = 0;
-    for (let i = 0; i < batch.scores.length; i++) {
-      scored += Number.isNaN(batch.scores[i]) ? 0 : 1;
-      flagged += batch.flags[i];
-    }
-    m.countBatch(scored, flagged, batch.scores.length - scored);
-    const docs = documentsOf(batch, { id: this.model.id, version: this.modelVersion }, new Date().toISOString());
+    const alerts: Alert[] = [];
+    const batch = scoreBatch(this.scorer, bodiesOf(events), keys, { firstSeq: 0, arrivedAt: t0, alerts });
+    const model = { id: this.model.id, version: this.modelVersion };
+    m.recordBatch({
+      model,
+      scores: batch.scores,
+      flags: batch.flags,
+      alarmsRaised: alerts.filter((a) => a.kind === 'raised').length,
+      seconds: (performance.now() - t0) / 1000,
+    });
+    const docs = documentsOf(batch, model, new Date().toISOString());
     const write = (async () => {
       if (this.opts.sink) {
         const before = this.opts.sink.retries;
@@ -122,7 +123,7 @@ export class Consumer {
       // Only now is the batch safe: a restart resumes after it, never before.
       if (this.opts.checkpointStore) await context.updateCheckpoint(events[events.length - 1]);
       const enqueued = Math.min(...events.map((e) => e.enqueuedTimeUtc.getTime()));
-      m.setLag((Date.now() - enqueued) / 1000);
+      m.recordLag(model, (Date.now() - enqueued) / 1000);
     })();
     this.inFlight = write.catch(() => undefined);
     await write;

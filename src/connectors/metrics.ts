@@ -1,17 +1,49 @@
-// Prometheus metrics for the consumer (prom-client: the exposition format, escaping and
-// histogram arithmetic are its job), served with /healthz. Each Metrics has its own
-// registry, so several consumers in one process (tests) keep their counts apart.
+// Prometheus metrics for the consumer and the prediction server (prom-client: the exposition
+// format, escaping and histogram arithmetic are its job), and /healthz for the consumer. Each
+// Metrics has its own registry, so several consumers in one process (tests) keep their counts
+// apart. Other sinks (Datadog) subscribe to the same batch reports, so every backend counts the
+// same readings.
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
+/** The model that scored a batch, as documents and results name it. */
+export interface ModelTag {
+  id: string;
+  version: string;
+}
+
+/** One scored batch, reported the same way by consume and serve. */
+export interface BatchReport {
+  model: ModelTag;
+  /** score_samples per reading; NaN where a feature was missing (a data-quality alert). */
+  scores: Float64Array;
+  flags: Uint8Array;
+  alarmsRaised: number;
+  /** Time spent scoring the batch. */
+  seconds: number;
+}
+
+/** Another backend fed with every batch and pipeline latency (the Datadog reporter). */
+export interface MetricsSink {
+  batch(report: BatchReport): void;
+  latency(model: ModelTag, ms: number): void;
+}
+
+export interface MetricsOptions {
+  /** Adds a `service` label to every series (consume, serve), so one dashboard can tell them apart. */
+  service?: string;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   healthy = true;
+  private readonly sinks: MetricsSink[] = [];
   private tally = { predictions: 0, anomalies: 0, unscored: 0 };
   private readonly predictionsTotal = this.counter('iot_anomaly_predictions_total', 'Readings scored.');
   private readonly anomaliesTotal = this.counter('iot_anomaly_anomalies_total', 'Readings flagged anomalous.');
+  private readonly alarmsTotal = this.counter('iot_anomaly_alarms_raised_total', "Alarms raised (a unit's k-of-n rule tripped).");
   private readonly unscoredTotal = this.counter('iot_anomaly_unscored_total', 'Readings with a missing feature, not scored.');
   private readonly retriesTotal = this.counter('iot_anomaly_write_retries_total', 'Documents retried after a transient Cosmos DB failure.');
   private readonly lag = new Gauge({
@@ -26,6 +58,10 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  constructor(opts: MetricsOptions = {}) {
+    if (opts.service) this.registry.setDefaultLabels({ service: opts.service });
+  }
+
   private counter(name: string, help: string): Counter {
     return new Counter({ name, help, registers: [this.registry] });
   }
@@ -38,26 +74,47 @@ export class Metrics {
     return this.tally.anomalies;
   }
 
-  /** One scored batch: readings scored, flagged, and left unscored (a missing feature). */
-  countBatch(scored: number, anomalies: number, unscored: number): void {
+  get unscored(): number {
+    return this.tally.unscored;
+  }
+
+  addSink(sink: MetricsSink): void {
+    this.sinks.push(sink);
+  }
+
+  /** One scored batch: readings scored, flagged, left unscored (a missing feature), alarms raised, scoring time. */
+  recordBatch(report: BatchReport): void {
+    let scored = 0;
+    let anomalies = 0;
+    for (let i = 0; i < report.scores.length; i++) {
+      if (!Number.isNaN(report.scores[i])) scored++;
+      anomalies += report.flags[i];
+    }
+    const unscored = report.scores.length - scored;
     this.tally.predictions += scored;
     this.tally.anomalies += anomalies;
     this.tally.unscored += unscored;
     this.predictionsTotal.inc(scored);
     this.anomaliesTotal.inc(anomalies);
     this.unscoredTotal.inc(unscored);
+    if (report.alarmsRaised > 0) this.alarmsTotal.inc(report.alarmsRaised);
+    this.latency.observe(report.seconds);
+    for (const s of this.sinks) s.batch(report);
+  }
+
+  /** Enqueued to stored (consume): the lag gauge, and the pipeline latency other sinks record. */
+  recordLag(model: ModelTag, seconds: number): void {
+    this.lag.set(seconds);
+    this.pipelineLatency(model, seconds * 1000);
+  }
+
+  /** A reading's time through the service (consume: enqueue to stored; serve: request to response). */
+  pipelineLatency(model: ModelTag, ms: number): void {
+    for (const s of this.sinks) s.latency(model, ms);
   }
 
   countRetries(n: number): void {
     if (n > 0) this.retriesTotal.inc(n);
-  }
-
-  setLag(seconds: number): void {
-    this.lag.set(seconds);
-  }
-
-  observeLatency(seconds: number): void {
-    this.latency.observe(seconds);
   }
 
   render(): Promise<string> {

@@ -1,4 +1,5 @@
-// Polls the models container and hands every newer published version to the consumer.
+// Polls the models container and hands every newer published version to the consumer (or
+// the prediction server).
 // A version that fails validation is reported once and skipped, so a bad publish never
 // stops scoring with the model in use.
 import type { Container } from '@azure/cosmos';
@@ -8,6 +9,8 @@ import { redact } from './settings.js';
 export interface WatcherOptions {
   intervalMs: number;
   log?: (line: string) => void;
+  /** The command its lines name: consume (default) or serve. */
+  service?: string;
 }
 
 export class ModelWatcher {
@@ -47,7 +50,9 @@ export class ModelWatcher {
       const published = await fetchModel(this.container, `v${newest}`);
       this.onNewer(published);
     } catch (e) {
-      this.opts.log?.(`isoscope consume: model check failed, keeping the current model: ${redact((e as Error).message).split('\n')[0]}`);
+      this.opts.log?.(
+        `isoscope ${this.opts.service ?? 'consume'}: model check failed, keeping the current model: ${redact((e as Error).message).split('\n')[0]}`,
+      );
     }
   }
 

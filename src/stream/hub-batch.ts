@@ -1,9 +1,18 @@
 // One path from hub events to stored documents, shared by the headless consumer and the
 // browser's live link: decode the bodies, score them with the live scorer (window state
 // and k-of-n per unit), and build each document with the alarm state right after its own
-// reading. Both sides therefore store identical documents for the same events.
+// reading. Both sides therefore store identical documents for the same events, and the
+// prediction server (isoscope serve) answers with the same outcome for each reading.
 import type { Alert, LiveScorer } from './live-scorer.js';
-import { decodeReadings, scoredDocument, type DecodedBatch, type Reading, type ScoredDocument } from './reading-codec.js';
+import {
+  decodeReadings,
+  outcomeOf,
+  scoredDocument,
+  type DecodedBatch,
+  type Outcome,
+  type Reading,
+  type ScoredDocument,
+} from './reading-codec.js';
 
 export interface StreamKeys {
   unitField: string;
@@ -50,4 +59,20 @@ export function documentsOf(batch: ScoredBatch, model: { id: string; version: st
   return bodies.map((body, i) =>
     scoredDocument(body, decoded, inputs, i, { score: scores[i], flag: flags[i], alarm: alarms[i] === 1 }, model, scoredAt),
   );
+}
+
+/** A prediction: the reading's unit and time fields as it sent them, the outcome, and the model. */
+export type Prediction = Record<string, unknown> & Outcome & { model_id: string; model_version: string };
+
+/** What `isoscope serve` answers per reading: the document's outcome, without the reading's other fields. */
+export function predictionsOf(batch: ScoredBatch, model: { id: string; version: string }, keys: StreamKeys): Prediction[] {
+  const { bodies, decoded, inputs, scores, flags, alarms } = batch;
+  const { unitField, timeField } = keys;
+  return bodies.map((body, i) => ({
+    [unitField]: body[unitField] ?? null,
+    [timeField]: body[timeField] ?? null,
+    ...outcomeOf(decoded, inputs, i, { score: scores[i], flag: flags[i], alarm: alarms[i] === 1 }),
+    model_id: model.id,
+    model_version: model.version,
+  }));
 }

@@ -1,0 +1,39 @@
+// Where consume and serve get their model: a file (--model) or the newest version published
+// in the Cosmos DB models container (--model-from cosmos), checked the same way for both.
+import type { Container, CosmosClient } from '@azure/cosmos';
+import type { CosmosSettings } from '../connectors/settings.js';
+import { fetchLatest, type PublishedModel } from '../connectors/model-registry.js';
+import { UsageError } from './errors.js';
+import { reachError } from './azure.js';
+
+/** Exactly one of --model FILE or --model-from cosmos; the poll interval in ms. */
+export function modelFlags(
+  values: { model?: string; 'model-from'?: string; 'model-poll'?: string },
+  command: string,
+  usage: string,
+  pollSeconds: number,
+): { file?: string; cosmos: boolean; pollMs: number } {
+  if (!values.model === !values['model-from'])
+    throw new UsageError(`${command} needs exactly one of --model model.json or --model-from cosmos\nusage: ${usage}`);
+  if (values['model-from'] !== undefined && values['model-from'] !== 'cosmos')
+    throw new UsageError(`--model-from takes cosmos, got "${values['model-from']}"`);
+  if (!(pollSeconds > 0)) throw new UsageError(`--model-poll is seconds between checks for a newer model, > 0; got ${pollSeconds}`);
+  return { file: values.model, cosmos: values['model-from'] === 'cosmos', pollMs: pollSeconds * 1000 };
+}
+
+/** The newest published model and its container (for the watcher that follows newer ones). */
+export async function newestPublished(cosmos: {
+  client: CosmosClient;
+  settings: CosmosSettings;
+}): Promise<{ latest: PublishedModel; models: Container }> {
+  const { client, settings } = cosmos;
+  const models = client.database(settings.database).container(settings.modelsContainer);
+  const latest = await fetchLatest(models).catch((e) => {
+    throw reachError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
+  });
+  if (!latest)
+    throw new UsageError(
+      `no model is published in ${settings.database}/${settings.modelsContainer} yet: publish one with isoscope publish-model model.json, or from the workbench`,
+    );
+  return { latest, models };
+}

@@ -1,0 +1,122 @@
+// serve: the prediction server. Scores readings posted over HTTP with the consumer's path
+// (recipe window and alarm state per unit), follows the model file or the registry, and stops
+// cleanly: no new connections, requests in flight answered, metrics flushed, exit 0.
+import type { CosmosClient } from '@azure/cosmos';
+import type { WasmEngine } from '../engine/wasm-engine.js';
+import type { ModelJson } from '../model/types.js';
+import type { CosmosSettings } from '../connectors/settings.js';
+import { Metrics } from '../connectors/metrics.js';
+import { ModelWatcher } from '../connectors/model-watcher.js';
+import { Predictor } from '../server/predictor.js';
+import { ServeMetrics } from '../server/serve-metrics.js';
+import { ModelFileWatcher } from '../server/model-file-watcher.js';
+import { buildApp } from '../server/app.js';
+import { byteSize, num, parse } from './args.js';
+import { UsageError } from './errors.js';
+import { readModel } from './files.js';
+import { loadDotEnv } from './env.js';
+import { cosmosClient } from './azure.js';
+import { modelFlags, newestPublished } from './model-source.js';
+import { startDatadog } from './datadog.js';
+import { productVersion } from './version.js';
+
+export const SERVE_USAGE =
+  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--unit-field unit_number] [--time-field time_in_cycles]';
+
+export async function serveCommand(
+  argv: string[],
+  engine: () => Promise<WasmEngine>,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<void> {
+  const { values } = parse(
+    argv,
+    {
+      model: { type: 'string' },
+      'model-from': { type: 'string' },
+      'model-poll': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'body-limit': { type: 'string' },
+      'unit-field': { type: 'string' },
+      'time-field': { type: 'string' },
+    },
+    SERVE_USAGE,
+  );
+  if (values.help) return out(SERVE_USAGE);
+  const source = modelFlags(values, 'serve', SERVE_USAGE, num(values['model-poll'], '--model-poll', 30));
+  const port = num(values.port, '--port', 8000);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`--port is 0-65535 (0 picks a free port), got ${port}`);
+  const host = values.host ?? '127.0.0.1';
+  const bodyLimit = byteSize(values['body-limit'], '--body-limit', 10 * 1024 ** 2);
+  const keys = { unitField: values['unit-field'] ?? 'unit_number', timeField: values['time-field'] ?? 'time_in_cycles' };
+  loadDotEnv();
+  const apiKey = process.env.ISOSCOPE_API_KEY || undefined;
+
+  let model: ModelJson;
+  let version: string;
+  let cosmos: { client: CosmosClient; settings: CosmosSettings } | undefined;
+  let registry: Awaited<ReturnType<typeof newestPublished>> | undefined;
+  if (source.file) {
+    model = readModel(source.file);
+    version = model.createdAt;
+  } else {
+    cosmos = cosmosClient(process.env);
+    registry = await newestPublished(cosmos);
+    model = registry.latest.model;
+    version = registry.latest.id;
+  }
+
+  const metrics = new Metrics({ service: 'serve' });
+  const serveMetrics = new ServeMetrics(metrics.registry);
+  const predictor = new Predictor(await engine(), model, version, keys, metrics);
+  const datadog = await startDatadog('serve', metrics, err);
+  const app = await buildApp({ predictor, metrics, serveMetrics, apiKey, bodyLimit, version: productVersion(), log: err });
+  try {
+    await app.listen({ port, host });
+  } catch (e) {
+    await datadog?.stop(0);
+    throw new UsageError(`cannot listen on ${host}:${port}: ${(e as Error).message}`);
+  }
+
+  /** Swaps the model between requests; a model the engine refuses is reported and the current one kept. */
+  const swap = (next: ModelJson, nextVersion: string) => {
+    try {
+      predictor.setModel(next, nextVersion);
+    } catch (e) {
+      serveMetrics.reload('rejected');
+      throw e;
+    }
+    serveMetrics.reload('loaded');
+    err(`isoscope serve: now scoring with model ${next.id} (${nextVersion})`);
+  };
+  const watcher = source.file
+    ? new ModelFileWatcher(source.file, (m) => swap(m, m.createdAt), {
+        intervalMs: source.pollMs,
+        log: err,
+        onRejected: () => serveMetrics.reload('rejected'),
+      })
+    : new ModelWatcher(registry!.models, registry!.latest.version, (p) => swap(p.model, p.id), {
+        intervalMs: source.pollMs,
+        log: err,
+        service: 'serve',
+      });
+  await watcher.start();
+
+  const address = app.server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  err(
+    `isoscope serve: listening on http://${host}:${bound} with model ${model.id} (${version})${apiKey ? '; API key required' : ''}${datadog ? '; metrics to Datadog' : ''}`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  err('isoscope serve: stopping: no new connections, answering the requests in flight…');
+  await watcher.stop(); // no model swap while the last requests finish
+  await app.close(); // waits for the requests in flight
+  await datadog?.stop(); // after them, so their counts are in the last flush
+  predictor.dispose();
+  cosmos?.client.dispose();
+  err(`isoscope serve: stopped; ${metrics.predictions} readings scored, ${metrics.anomalies} anomalous`);
+}

@@ -1,0 +1,115 @@
+// The prediction server's HTTP surface on Fastify: POST /predict, GET /model, /metrics,
+// /openapi.json, and /healthz (the one route that needs no key). Every error is JSON,
+// {"error": "..."}, one line.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Metrics } from '../connectors/metrics.js';
+import type { Predictor } from './predictor.js';
+import type { ServeMetrics } from './serve-metrics.js';
+import { bearerCheck } from './auth.js';
+import { healthSchema, metricsSchema, modelSchema, openapiSchema, predictSchema, swaggerOptions } from './openapi.js';
+
+export interface AppOptions {
+  predictor: Predictor;
+  metrics: Metrics;
+  serveMetrics: ServeMetrics;
+  /** ISOSCOPE_API_KEY: when set, every route but /healthz needs `Authorization: Bearer <key>`. */
+  apiKey?: string;
+  /** Largest body accepted, in bytes; larger gets 413. */
+  bodyLimit: number;
+  /** The product version, for the OpenAPI document. */
+  version: string;
+  log: (line: string) => void;
+}
+
+export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: o.bodyLimit,
+    logger: false,
+    // Schemas check shapes only: no coercion, so a body is never rewritten before scoring.
+    ajv: { customOptions: { coerceTypes: false } },
+    // A "__proto__" key is refused (400), as by default. A "constructor" key is harmless here (no deep
+    // merge: a reading is copied one level, key by key), and scanning 500 kB bodies for it took as long
+    // as parsing them.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'ignore',
+  });
+  await app.register(swagger, swaggerOptions(o.version));
+  // JSON.stringify writes every response: result fields are named at run time (--unit-field), and
+  // schema-driven serialisation would drop what the schema does not list.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // Readings come as JSON only: a text/plain body is refused (415), not parsed as a string.
+  app.removeContentTypeParser('text/plain');
+
+  // While closing, answers end their connection: a keep-alive client would otherwise hold the
+  // server open after its last request (close() ends only idle connections, and only once).
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+
+  const authorized = o.apiKey ? bearerCheck(o.apiKey) : () => true;
+  app.addHook('onRequest', (req, reply, done) => {
+    if (req.routeOptions.url === '/healthz' || authorized(req.headers.authorization)) return done();
+    void reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong API key: send Authorization: Bearer <key>' });
+  });
+  app.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    o.serveMetrics.request(route, reply.statusCode, reply.elapsedTime / 1000);
+    if (route === '/predict' && reply.statusCode === 200) o.metrics.pipelineLatency(o.predictor.tag, reply.elapsedTime);
+    done();
+  });
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const [status, message] = describe(err, req);
+    if (status >= 500) o.log(`isoscope serve: ${req.method} ${req.routeOptions.url ?? req.url} failed: ${message}`);
+    void reply.code(status).send({ error: status >= 500 ? 'internal error (logged by the server)' : message });
+  });
+  app.setNotFoundHandler((req, reply) => void reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
+
+  app.post('/predict', { schema: predictSchema }, (req, reply) => {
+    const body = req.body;
+    const results = o.predictor.predict(Array.isArray(body) ? body : [body]);
+    void reply.send(Array.isArray(body) ? results : results[0]);
+  });
+  app.get('/model', { schema: modelSchema }, (_req, reply) => void reply.send(o.predictor.info()));
+  app.get('/healthz', { schema: healthSchema }, (_req, reply) => void reply.send({ status: 'ok' }));
+  app.get('/metrics', { schema: metricsSchema }, async (_req, reply) => {
+    const text = await o.metrics.render();
+    return reply.type(o.metrics.registry.contentType).send(text);
+  });
+  app.get('/openapi.json', { schema: openapiSchema }, (_req, reply) => void reply.send(app.swagger()));
+  return app;
+}
+
+/** The status and the one line a client gets for a failed request. */
+function describe(err: FastifyError, req: FastifyRequest): [number, string] {
+  if (err.validation) return [400, shapeProblem(req.body)];
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return [400, 'the body is not valid JSON'];
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return [400, 'the body is empty: send a JSON object (one reading) or an array of readings'];
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return [
+        413,
+        `the body is larger than the server's limit of ${req.routeOptions.bodyLimit} bytes (--body-limit): send fewer readings per request`,
+      ];
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return [415, 'send the readings as JSON, with Content-Type: application/json'];
+  }
+  const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+  return [status, err.message.split('\n')[0]];
+}
+
+function shapeProblem(body: unknown): string {
+  if (Array.isArray(body)) {
+    const i = body.findIndex((x) => x === null || typeof x !== 'object' || Array.isArray(x));
+    return `item ${i} of the array is not a JSON object: each item is one reading`;
+  }
+  return 'the body must be a JSON object (one reading) or an array of readings';
+}

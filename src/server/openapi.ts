@@ -1,0 +1,120 @@
+// The route schemas: @fastify/swagger builds /openapi.json from them, and Fastify checks the
+// /predict body's shape with them. Responses are written with JSON.stringify (see app.ts), so
+// these response schemas document and never strip fields.
+import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+
+const error = {
+  type: 'object',
+  description: 'What went wrong, in one line.',
+  properties: { error: { type: 'string' } },
+  required: ['error'],
+} as const;
+
+const reading = {
+  type: 'object',
+  description: 'One reading: its columns by name, as on the hub (the unit and time fields and every input of GET /model, as numbers).',
+  additionalProperties: true,
+  examples: [{ unit_number: 1, time_in_cycles: 31, setting_1: -0.0006, sensor_2: 642.58, sensor_3: 1581.22 }],
+} as const;
+
+const result = {
+  type: 'object',
+  description:
+    "The reading's unit and time fields (named as on the hub) and what scoring said: anomaly_score is -score_samples (higher is more abnormal), null when the reading lacks a feature; alarm is the unit's k-of-n state right after this reading.",
+  additionalProperties: true,
+  properties: {
+    anomaly_score: { type: 'number', nullable: true },
+    is_anomaly: { type: 'boolean', nullable: true },
+    alarm: { type: 'boolean' },
+    missing_features: { type: 'array', items: { type: 'string' }, description: 'Only on a reading that was not scored.' },
+    model_id: { type: 'string' },
+    model_version: { type: 'string' },
+  },
+  required: ['anomaly_score', 'is_anomaly', 'alarm', 'model_id', 'model_version'],
+} as const;
+
+const secured = [{ bearer: [] }];
+
+export const predictSchema = {
+  summary: 'Score one reading or an array of readings',
+  description:
+    "Readings of a unit must be posted in time order: the server keeps each unit's recipe window and alarm state, as the consumer does. An array is scored in its order and answered in the same order.",
+  security: secured,
+  body: { oneOf: [reading, { type: 'array', items: reading }] },
+  response: {
+    200: { description: 'One result for an object, an array of results for an array.', oneOf: [result, { type: 'array', items: result }] },
+    400: error,
+    401: error,
+    413: error,
+    415: error,
+  },
+};
+
+export const modelSchema = {
+  summary: 'The model in use',
+  security: secured,
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        model_id: { type: 'string' },
+        model_version: { type: 'string', description: 'The published version (v3), or the model file’s createdAt.' },
+        created_at: { type: 'string' },
+        kind: { type: 'string' },
+        inputs: { type: 'array', items: { type: 'string' }, description: 'Fields every reading must carry.' },
+        features: { type: 'array', items: { type: 'string' } },
+        unit_field: { type: 'string' },
+        time_field: { type: 'string' },
+        threshold: {
+          type: 'object',
+          properties: {
+            offset: { type: 'number' },
+            contamination: { oneOf: [{ type: 'number' }, { type: 'string', enum: ['auto'] }] },
+            anomaly_score_above: { type: 'number', description: 'A reading is anomalous when its anomaly_score is above this.' },
+          },
+        },
+        alarm: {
+          type: 'object',
+          description: 'A unit raises an alarm when k of its last n readings are anomalous, and clears when at most `clear` are.',
+          properties: { k: { type: 'integer' }, n: { type: 'integer' }, clear: { type: 'integer' } },
+        },
+      },
+    },
+    401: error,
+  },
+};
+
+export const healthSchema = {
+  summary: 'Liveness: answers without a key',
+  response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } },
+};
+
+export const metricsSchema = {
+  summary: 'Prometheus metrics (text exposition format)',
+  security: secured,
+  response: { 200: { description: 'iot_anomaly_* series', type: 'string' }, 401: error },
+};
+
+export const openapiSchema = {
+  summary: 'This document',
+  security: secured,
+  response: { 200: { description: 'OpenAPI 3', type: 'object', additionalProperties: true }, 401: error },
+};
+
+export function swaggerOptions(version: string): FastifyDynamicSwaggerOptions {
+  return {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'isoscope serve',
+        description: 'Isolation Forest anomaly scores for sensor readings, with the same results as isoscope consume and isoscope score.',
+        version,
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'ISOSCOPE_API_KEY, when the server has one.' },
+        },
+      },
+    },
+  };
+}

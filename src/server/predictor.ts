@@ -1,0 +1,102 @@
+// The model behind /predict. Readings go through the hub-batch path of the consumer
+// (bodiesOf → scoreBatch → predictionsOf, the outcome documentsOf stores) with one LiveScorer that keeps each unit's recipe
+// window and alarm state between requests, so a unit's readings posted in time order get
+// exactly what consume stores and `isoscope score` prints for them.
+import type { WasmEngine } from '../engine/wasm-engine.js';
+import { LoadedModel } from '../model/loaded-model.js';
+import { alarmRule } from '../model/alarm-rule.js';
+import type { ModelJson } from '../model/types.js';
+import { LiveScorer, type Alert } from '../stream/live-scorer.js';
+import { bodiesOf, predictionsOf, scoreBatch, type Prediction, type StreamKeys } from '../stream/hub-batch.js';
+import type { Metrics, ModelTag } from '../connectors/metrics.js';
+
+export interface ModelInfo {
+  model_id: string;
+  model_version: string;
+  created_at: string;
+  kind: string;
+  /** Fields a reading must carry (numbers), in the model's order. */
+  inputs: string[];
+  features: string[];
+  unit_field: string;
+  time_field: string;
+  threshold: { offset: number; contamination: 'auto' | number; anomaly_score_above: number };
+  alarm: { k: number; n: number; clear: number };
+}
+
+export class Predictor {
+  private loaded: LoadedModel;
+  private scorer: LiveScorer;
+  private model: ModelJson;
+  private version: string;
+  private readonly engine: WasmEngine;
+  private readonly keys: StreamKeys;
+  private readonly metrics: Metrics;
+
+  constructor(engine: WasmEngine, model: ModelJson, version: string, keys: StreamKeys, metrics: Metrics) {
+    this.engine = engine;
+    this.keys = keys;
+    this.metrics = metrics;
+    this.model = model;
+    this.version = version;
+    this.loaded = new LoadedModel(engine, model);
+    this.scorer = new LiveScorer(this.loaded, model.threshold.offset, alarmRule(model));
+  }
+
+  get tag(): ModelTag {
+    return { id: this.model.id, version: this.version };
+  }
+
+  /** Scores readings in order; each unit's state carries over to its next readings. */
+  predict(readings: readonly unknown[]): Prediction[] {
+    if (!readings.length) return [];
+    const t0 = performance.now();
+    const alerts: Alert[] = [];
+    const tag = this.tag;
+    const batch = scoreBatch(this.scorer, bodiesOf(readings.map((body) => ({ body }))), this.keys, { firstSeq: 0, arrivedAt: t0, alerts });
+    this.metrics.recordBatch({
+      model: tag,
+      scores: batch.scores,
+      flags: batch.flags,
+      alarmsRaised: alerts.filter((a) => a.kind === 'raised').length,
+      seconds: (performance.now() - t0) / 1000,
+    });
+    return predictionsOf(batch, tag, this.keys);
+  }
+
+  /**
+   * A newer model scores every later request; window and alarm state start fresh, as in consume.
+   * Scoring is synchronous, so no request is between two steps when this runs. Throws, keeping the
+   * current model, when the engine cannot load the new one.
+   */
+  setModel(model: ModelJson, version: string): void {
+    const next = new LoadedModel(this.engine, model);
+    const old = this.loaded;
+    this.loaded = next;
+    this.model = model;
+    this.version = version;
+    this.scorer = new LiveScorer(next, model.threshold.offset, alarmRule(model));
+    old.dispose();
+  }
+
+  info(): ModelInfo {
+    const m = this.model;
+    const rule = alarmRule(m);
+    return {
+      model_id: m.id,
+      model_version: this.version,
+      created_at: m.createdAt,
+      kind: m.forest.kind,
+      inputs: this.scorer.inputs,
+      features: m.features,
+      unit_field: this.keys.unitField,
+      time_field: this.keys.timeField,
+      threshold: { offset: m.threshold.offset, contamination: m.threshold.contamination, anomaly_score_above: -m.threshold.offset },
+      alarm: { k: rule.k, n: rule.n, clear: rule.clear },
+    };
+  }
+
+  dispose(): void {
+    this.loaded.dispose();
+  }
+}

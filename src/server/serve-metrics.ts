@@ -1,0 +1,43 @@
+// The prediction server's own Prometheus series, beside the scoring ones of Metrics in the
+// same registry: requests by route and status, request time, and model reloads.
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+const REQUEST_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+export class ServeMetrics {
+  private readonly requests: Counter<'route' | 'status'>;
+  private readonly duration: Histogram<'route'>;
+  private readonly reloads: Counter<'outcome'>;
+
+  constructor(registry: Registry) {
+    this.requests = new Counter({
+      name: 'iot_anomaly_http_requests_total',
+      help: 'HTTP requests by route and status code.',
+      labelNames: ['route', 'status'],
+      registers: [registry],
+    });
+    this.duration = new Histogram({
+      name: 'iot_anomaly_http_request_duration_seconds',
+      help: 'Time from request to response, by route.',
+      labelNames: ['route'],
+      buckets: REQUEST_BUCKETS,
+      registers: [registry],
+    });
+    this.reloads = new Counter({
+      name: 'iot_anomaly_model_reloads_total',
+      help: 'Model changes seen: loaded, or rejected and the current model kept.',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+  }
+
+  /** route: the route's pattern (bounded label values), "unmatched" for a 404. */
+  request(route: string, status: number, seconds: number): void {
+    this.requests.inc({ route, status: String(status) });
+    this.duration.observe({ route }, seconds);
+  }
+
+  reload(outcome: 'loaded' | 'rejected'): void {
+    this.reloads.inc({ outcome });
+  }
+}

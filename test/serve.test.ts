@@ -1,0 +1,256 @@
+// The prediction server in-process (Fastify's inject, and a real socket for shutdown): result
+// shapes, JSON errors, the bearer key, /model, /metrics, /openapi.json, model reloads, and a
+// clean close that still answers the request in flight.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { request } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getEngine, loadFd001, shippedModel } from './helpers.js';
+import { buildApp, type AppOptions } from '../src/server/app.js';
+import { Predictor } from '../src/server/predictor.js';
+import { ServeMetrics } from '../src/server/serve-metrics.js';
+import { ModelFileWatcher } from '../src/server/model-file-watcher.js';
+import { Metrics } from '../src/connectors/metrics.js';
+import { readingOf } from '../src/stream/reading-codec.js';
+import type { ModelJson } from '../src/model/types.js';
+
+const KEYS = { unitField: 'unit_number', timeField: 'time_in_cycles' };
+const model = await shippedModel();
+const fd001 = loadFd001('test_FD001.txt');
+const unit1 = Array.from({ length: 31 }, (_, i) => readingOf(fd001, i)); // unit 1, cycles 1-31
+
+async function server(
+  opts: Partial<AppOptions> = {},
+): Promise<{ app: FastifyInstance; predictor: Predictor; metrics: Metrics; logs: string[] }> {
+  const metrics = new Metrics({ service: 'serve' });
+  const predictor = new Predictor(await getEngine(), model, 'v7', KEYS, metrics);
+  const logs: string[] = [];
+  const app = await buildApp({
+    predictor,
+    metrics,
+    serveMetrics: new ServeMetrics(metrics.registry),
+    bodyLimit: 1024 * 1024,
+    version: '0.0.0-test',
+    log: (l) => logs.push(l),
+    ...opts,
+  });
+  return { app, predictor, metrics, logs };
+}
+
+const json = (app: FastifyInstance, url: string, body: unknown, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
+
+describe('POST /predict', () => {
+  let s: Awaited<ReturnType<typeof server>>;
+  beforeAll(async () => {
+    s = await server();
+  });
+  afterAll(async () => {
+    await s.app.close();
+  });
+
+  test('an object gives one result, an array gives results in its order', async () => {
+    const one = await json(s.app, '/predict', unit1[0]);
+    expect(one.statusCode).toBe(200);
+    const r = one.json();
+    expect(Object.keys(r)).toEqual(['unit_number', 'time_in_cycles', 'anomaly_score', 'is_anomaly', 'alarm', 'model_id', 'model_version']);
+    expect(r).toMatchObject({
+      unit_number: 1,
+      time_in_cycles: 1,
+      is_anomaly: false,
+      alarm: false,
+      model_id: model.id,
+      model_version: 'v7',
+    });
+    expect(typeof r.anomaly_score).toBe('number');
+    const many = await json(s.app, '/predict', unit1.slice(1));
+    expect(many.json().map((x: any) => x.time_in_cycles)).toEqual(unit1.slice(1).map((x) => x.time_in_cycles));
+    expect((await json(s.app, '/predict', [])).json()).toEqual([]);
+  });
+
+  test('a reading that lacks features gets anomaly_score null and the features it lacks', async () => {
+    const { sensor_3: _3, sensor_7: _7, ...rest } = readingOf(fd001, 40);
+    const r = (await json(s.app, '/predict', { ...rest, sensor_2: 'n/a' })).json();
+    expect(r).toMatchObject({ anomaly_score: null, is_anomaly: null, missing_features: ['sensor_2', 'sensor_3', 'sensor_7'] });
+  });
+
+  test('errors are one-line JSON: bad JSON, wrong shape, too large, not JSON, no route', async () => {
+    const cases: [InjectOptions, number, RegExp][] = [
+      [
+        { method: 'POST', url: '/predict', headers: { 'content-type': 'application/json' }, payload: '{"unit_number": 1,' },
+        400,
+        /not valid JSON/,
+      ],
+      [{ method: 'POST', url: '/predict', headers: { 'content-type': 'application/json' }, payload: '' }, 400, /body is empty/],
+      [
+        { method: 'POST', url: '/predict', headers: { 'content-type': 'application/json' }, payload: '42' },
+        400,
+        /must be a JSON object \(one reading\) or an array/,
+      ],
+      [{ method: 'POST', url: '/predict', headers: { 'content-type': 'application/json' }, payload: '"x"' }, 400, /must be a JSON object/],
+      [{ method: 'POST', url: '/predict', headers: { 'content-type': 'application/json' }, payload: 'null' }, 400, /must be a JSON object/],
+      [
+        { method: 'POST', url: '/predict', headers: { 'content-type': 'application/json' }, payload: '[{}, 3]' },
+        400,
+        /item 1 of the array is not a JSON object/,
+      ],
+      [
+        { method: 'POST', url: '/predict', headers: { 'content-type': 'text/plain' }, payload: '{}' },
+        415,
+        /Content-Type: application\/json/,
+      ],
+      [
+        { method: 'POST', url: '/predict', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' },
+        415,
+        /as JSON/,
+      ],
+      [{ method: 'GET', url: '/nothing-here' }, 404, /no route GET \/nothing-here/],
+    ];
+    for (const [req, status, message] of cases) {
+      const res = await s.app.inject(req);
+      expect([res.statusCode, res.headers['content-type']]).toEqual([status, expect.stringMatching(/^application\/json/)]);
+      expect(res.json().error).toMatch(message);
+      expect(res.json().error).not.toContain('\n');
+    }
+    const small = await server({ bodyLimit: 2000 });
+    const big = await json(small.app, '/predict', unit1);
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error).toMatch(/larger than the server's limit of 2000 bytes \(--body-limit\)/);
+    await small.app.close();
+  });
+
+  test('GET /model says what a reading needs and how it is judged', async () => {
+    const m = (await s.app.inject({ url: '/model' })).json();
+    expect(m).toMatchObject({
+      model_id: model.id,
+      model_version: 'v7',
+      inputs: model.recipe!.inputs,
+      unit_field: 'unit_number',
+      time_field: 'time_in_cycles',
+      threshold: { offset: model.threshold.offset, anomaly_score_above: -model.threshold.offset },
+      alarm: { k: 5, n: 8, clear: 1 },
+    });
+  });
+
+  test('GET /metrics has the consume names, labelled service="serve"', async () => {
+    const fresh = await server();
+    await json(fresh.app, '/predict', unit1);
+    const res = await fresh.app.inject({ url: '/metrics' });
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.body).toMatch(/^iot_anomaly_predictions_total\{service="serve"\} 31$/m);
+    expect(res.body).toMatch(/^iot_anomaly_http_requests_total\{route="\/predict",status="200",service="serve"\} 1$/m);
+    expect(res.body).toMatch(/^iot_anomaly_scoring_latency_seconds_count\{service="serve"\} 1$/m);
+    await fresh.app.close();
+  });
+
+  test('GET /openapi.json is an OpenAPI 3 document of every route', async () => {
+    const doc = (await s.app.inject({ url: '/openapi.json' })).json();
+    expect(doc.openapi).toMatch(/^3\.0\./);
+    expect(doc.info).toMatchObject({ title: 'isoscope serve', version: '0.0.0-test' });
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/model', '/openapi.json', '/predict']);
+    const predict = doc.paths['/predict'].post;
+    expect(predict.requestBody.content['application/json'].schema.oneOf).toHaveLength(2);
+    expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '401', '413', '415']);
+    expect(predict.security).toEqual([{ bearer: [] }]);
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+});
+
+describe('ISOSCOPE_API_KEY', () => {
+  test('every route but /healthz needs the bearer key; the key is never echoed', async () => {
+    const key = 's3cret-key-for-tests';
+    const { app, logs } = await server({ apiKey: key });
+    for (const url of ['/model', '/metrics', '/openapi.json']) {
+      for (const authorization of [undefined, 'Bearer wrong', `Bearer ${key}x`, key, `Basic ${key}`]) {
+        const res = await app.inject({ url, headers: authorization ? { authorization } : {} });
+        expect(res.statusCode).toBe(401);
+        expect(res.headers['www-authenticate']).toBe('Bearer');
+        expect(res.json()).toEqual({ error: 'missing or wrong API key: send Authorization: Bearer <key>' });
+      }
+      expect((await app.inject({ url, headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(200);
+    }
+    expect((await json(app, '/predict', unit1[0])).statusCode).toBe(401);
+    expect((await json(app, '/predict', unit1[0], { authorization: `bearer ${key}` })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect(logs.join('\n')).not.toContain(key);
+    await app.close();
+  });
+});
+
+describe('model reloads and shutdown', () => {
+  test('a changed model file is loaded, a broken one reported and the current model kept', async () => {
+    const { app, predictor } = await server();
+    const dir = mkdtempSync(join(tmpdir(), 'isoscope-serve-'));
+    const file = join(dir, 'model.json');
+    writeFileSync(file, JSON.stringify(model));
+    const logs: string[] = [];
+    let rejected = 0;
+    const swap = (m: ModelJson) => predictor.setModel(m, m.createdAt);
+    const watcher = new ModelFileWatcher(file, swap, { intervalMs: 60_000, log: (l) => logs.push(l), onRejected: () => rejected++ });
+    await watcher.start();
+    await watcher.check();
+    expect(predictor.info().model_version).toBe('v7'); // unchanged file: nothing reloaded
+
+    const newer: ModelJson = { ...model, id: `${model.id}-retrained`, createdAt: '2030-01-01T00:00:00.000Z' };
+    writeFileSync(file, JSON.stringify(newer));
+    // Requests before, during and after the swap all succeed.
+    const during = Promise.all(Array.from({ length: 20 }, () => json(app, '/predict', unit1.slice(0, 5))));
+    await watcher.check();
+    expect((await during).every((r) => r.statusCode === 200)).toBe(true);
+    expect(predictor.info()).toMatchObject({ model_id: newer.id, model_version: newer.createdAt });
+    expect((await json(app, '/predict', unit1[0])).json().model_id).toBe(newer.id);
+
+    writeFileSync(file, '{"format": "isoscope-model", "version": 1, "id": "half-writ');
+    await watcher.check();
+    writeFileSync(file, JSON.stringify({ ...newer, id: 'bad', scaler: { mean: [1], scale: [1] } }));
+    await watcher.check();
+    expect(rejected).toBe(2);
+    expect(logs).toHaveLength(2);
+    for (const l of logs)
+      expect(l).toMatch(/^isoscope serve: .*model\.json changed but was not loaded, still scoring with the current model: /);
+    expect(predictor.info().model_id).toBe(newer.id);
+    expect((await json(app, '/predict', unit1[1])).statusCode).toBe(200);
+    await watcher.stop();
+    await app.close();
+  });
+
+  test('close() stops accepting but answers the request in flight', async () => {
+    const { app } = await server();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as { port: number }).port;
+    const body = Buffer.from(JSON.stringify(unit1));
+    const answer = new Promise<{ status: number; body: string }>((ok, fail) => {
+      const req = request(
+        {
+          port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: '/predict',
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => ok({ status: res.statusCode!, body: text }));
+        },
+      );
+      req.on('error', fail);
+      // Half the body now, the rest after close() began: the request is in flight while the server stops.
+      req.write(body.subarray(0, body.length >> 1));
+      setTimeout(() => {
+        closing = app.close();
+        setTimeout(() => req.end(body.subarray(body.length >> 1)), 100);
+      }, 100);
+    });
+    let closing: Promise<undefined> | undefined;
+    const t0 = performance.now();
+    const res = await answer;
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toHaveLength(31);
+    await closing;
+    expect(performance.now() - t0).toBeLessThan(2000); // the client's keep-alive connection did not hold the server open
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+});
