@@ -37,6 +37,11 @@ export interface BudgetOptions {
   rule?: Required<DebounceSettings>;
   /** Row order in which each unit's readings arrive (default: as stored; only order within a unit matters). */
   order?: Int32Array;
+  /**
+   * Sorted training scores to take percentiles from, when the scores are of other data
+   * than the model was trained on (a test file scored by a model trained on the training file).
+   */
+  reference?: Float64Array;
 }
 
 export interface Thresholded {
@@ -66,7 +71,7 @@ export class AlarmBudget {
     this.debounce = new KofN(opts.rule ?? SINGLE_READING);
     this.order = opts.order;
     this.flags = new Uint8Array(scores.length);
-    this.sortedTraining = sortedScores(scores, trainingMask);
+    this.sortedTraining = opts.reference ?? sortedScores(scores, trainingMask);
     // Dense unit indices, so a re-threshold is one pass with array counters.
     const index = new Map<number, number>();
     this.unitIndex = new Int32Array(scores.length).fill(-1);

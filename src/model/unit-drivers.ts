@@ -43,19 +43,28 @@ export function latestDrivers(engine: WasmEngine, loaded: LoadedModel, ds: Datas
   const result: UnitDrivers[] = [];
   for (const [u, row] of latest) {
     const { attribution } = loaded.explain(rows.get(row)!);
-    const byInput = new Map<string, number>();
-    features.forEach((f, k) => {
-      const input = inputOf(f, recipe?.inputs);
-      byInput.set(input, (byInput.get(input) ?? 0) + attribution[k]);
-    });
-    const drivers = [...byInput]
-      .filter(([, a]) => a > 0)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(([input, a]) => ({ input, attribution: a }));
-    result.push({ unit: u, row, drivers });
+    result.push({ unit: u, row, drivers: topInputs(features, attribution, recipe?.inputs, top) });
   }
   return result.sort((a, b) => a.unit - b.unit);
+}
+
+/** An explanation summed per raw input, largest positive first (at most `top`). */
+export function topInputs(
+  features: readonly string[],
+  attribution: readonly number[],
+  inputs: readonly string[] | undefined,
+  top: number,
+): Driver[] {
+  const byInput = new Map<string, number>();
+  features.forEach((f, k) => {
+    const input = inputOf(f, inputs);
+    byInput.set(input, (byInput.get(input) ?? 0) + attribution[k]);
+  });
+  return [...byInput]
+    .filter(([, a]) => a > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([input, a]) => ({ input, attribution: a }));
 }
 
 /** The model's feature values at the wanted rows, derived by its recipe from each unit's history. */
