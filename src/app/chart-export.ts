@@ -35,8 +35,13 @@ export async function exportPng(spec: ChartPng): Promise<Blob> {
   try {
     for (const build of spec.charts) {
       const { opts, data } = build(s);
-      const plot = new uPlot({ ...opts, legend: { show: false }, cursor: { show: false } }, data, host);
+      // uPlot sizes and draws in a microtask after construction: wait for its first draw.
+      let drawn!: () => void;
+      const ready = new Promise<void>((ok) => (drawn = ok));
+      const hooks = { ...opts.hooks, draw: [...(opts.hooks?.draw ?? []), () => drawn()] };
+      const plot = new uPlot({ ...opts, hooks, legend: { show: false }, cursor: { show: false } }, data, host);
       plots.push(plot);
+      await ready;
       canvases.push(plot.ctx.canvas);
     }
     const margin = 16 * k;
@@ -106,7 +111,7 @@ export function pngButton(text: string, name: string, spec: () => ChartPng | und
   b.type = 'button';
   b.className = 'small';
   b.textContent = text;
-  b.setAttribute('aria-label', `${name} (${text})`);
+  b.setAttribute('aria-label', `${text}: ${name}`); // the visible text first: a spoken command matches it
   b.title = name;
   b.addEventListener('click', () => {
     const s = spec();

@@ -106,7 +106,10 @@ export function selectedReading(get: () => { x: number; y?: number; label?: stri
           ctx.stroke();
         }
         ctx.restore();
-        if (m.label) label(ctx, s, m.label, x + px(4 * s), top + height - px(4 * s), 'left', '#1d4ed8');
+        // The label sits on the side with room: left of the line near the right edge.
+        const right = x > left + width * 0.6;
+        if (m.label)
+          label(ctx, s, m.label, right ? x - px(4 * s) : x + px(4 * s), top + height - px(4 * s), right ? 'right' : 'left', '#1d4ed8');
       },
     },
   };

@@ -171,7 +171,7 @@ function emptyColumns(profile: Profile): number {
 }
 
 /** The raw columns a model reads that the dataset lacks. */
-function absentInputs(model: ModelJson | undefined, ds: Dataset): string[] {
+export function absentInputs(model: ModelJson | undefined, ds: Dataset): string[] {
   if (!model) return [];
   const have = new Set(ds.columns.map((c) => c.name));
   const needs = [...(model.recipe?.inputs ?? model.features), ...(model.recipe?.regimes?.settings ?? [])];

@@ -8,6 +8,7 @@ import type { Alert, LiveStats } from '../stream/live-scorer.js';
 import type { Bus } from './bus.js';
 import type { Workers } from './engine-client.js';
 import { LiveWindow } from './live-window.js';
+import { plural } from './dom.js';
 
 export const ALERT_FEED_MAX = 200;
 
@@ -69,6 +70,7 @@ export class ReplayController {
   }
 
   onLive(u: LiveUpdate): void {
+    const was = this.state;
     if (!u.link) this.state = u.state; // a hub link reports through the link controller, not the replay controls
     this.stats = u.stats;
     this.total = u.total;
@@ -77,6 +79,8 @@ export class ReplayController {
       this.alertCount += u.alerts.length;
       this.alerts = [...u.alerts.reverse(), ...this.alerts].slice(0, ALERT_FEED_MAX);
     }
+    if (!u.link && u.state === 'finished' && was !== 'finished')
+      this.host.bus.say('stream', `Replay finished: ${plural(u.total, 'reading')} scored, ${plural(this.alertCount, 'alarm change')}.`);
     this.host.bus.emit('live');
   }
 

@@ -12,7 +12,7 @@ import { columnNamer, type Namer } from '../features/feature-words.js';
 import { Bus } from './bus.js';
 import { plural } from './dom.js';
 import { Workers } from './engine-client.js';
-import { IngestController, type LoadIntent } from './ingest-controller.js';
+import { IngestController, absentInputs, type LoadIntent } from './ingest-controller.js';
 import { LinkController } from './link-controller.js';
 import { ModelController, type Busy } from './model-controller.js';
 import { ReplayController } from './replay-controller.js';
@@ -127,11 +127,14 @@ export class Workbench extends Bus {
     this.selectedRow = undefined;
     this.selectedUnit = truth.columns.find((c) => c.role === 'unit')?.values[0];
     const loaded = `Loaded ${meta.name}: ${plural(meta.rows, 'row')}, ${plural(profile.units, 'unit')}.`;
-    const why = await this.models.rescore();
+    const lacks = absentInputs(this.model, dataset);
+    const why = lacks.length
+      ? `it has no ${lacks.slice(0, 3).join(', ')}${lacks.length > 3 ? ` or ${lacks.length - 3} more of the model’s columns` : ''}`
+      : await this.models.rescore();
     this.emit('data', 'model', 'threshold', 'unit', 'explain');
     if (!this.model) this.say('data', `${loaded} Check its quality (step 2), then train (step 3).`);
     else if (!why) this.say('data', `${loaded} Scored with model ${this.model.id} (trained on ${this.model.training.source}).`);
-    else this.say('data', `${loaded} Model ${this.model.id} is kept but cannot score it (${why}); train a new one in step 3.`);
+    else this.say('data', `${loaded} Model ${this.model.id} is kept but cannot score it: ${why}. Train a new one in step 3.`);
   }
 
   toggleFeature(name: string, on: boolean): void {

@@ -114,7 +114,7 @@ export function dataPanel(wb: Workbench): HTMLElement {
     summary,
     notes,
     progress,
-    question,
     messageLine(wb, 'data'),
+    question,
   );
 }

@@ -47,7 +47,16 @@ export function distributionView(wb: Workbench): HTMLElement {
       scales: { x: { time: false } },
       legend: { show: false },
       axes: [axis(s, 'anomaly score (−score_samples)'), axis(s, 'readings', { size: 52 })],
-      series: [{}, { label: 'readings', fill: 'rgba(37,99,235,0.35)', stroke: '#2563eb', paths: uPlot.paths.bars!({ size: [0.95, 100] }) }],
+      series: [
+        {},
+        {
+          label: 'readings',
+          fill: 'rgba(37,99,235,0.35)',
+          stroke: '#2563eb',
+          points: { show: false },
+          paths: uPlot.paths.bars!({ size: [0.95, 100] }),
+        },
+      ],
       plugins: [thresholdX(marker, s)],
     } as uPlot.Options,
     data: [bins!.edges, bins!.counts] as uPlot.AlignedData,

@@ -45,15 +45,18 @@ const UNIT_ROWS: Row[] = [
   [
     'missed',
     'Units missed',
-    (e) => String(e.units!.missed),
-    (e) => `Units whose RUL reached ${H(e)} cycles or less without an alarm after their training period.`,
+    (e) => `${e.units!.missed} of ${e.units!.count - e.units!.cutOff}`,
+    (e) => `Of the units whose RUL reached ${H(e)} cycles or less, those never in alarm after their training period.`,
   ],
   [
     'cut-off',
     'Cut off before degrading',
-    (e) => String(e.units!.cutOff),
+    (e) => {
+      const early = e.units!.perUnit.filter((o) => o.cutOff && o.leadTime !== null).length;
+      return `${e.units!.cutOff}${early ? `, ${early} warned early` : ''}`;
+    },
     (e) =>
-      `Units whose data ends while more than ${H(e)} cycles remain (a test file stops early): nothing degraded to warn about, so not counted as missed.`,
+      `Units whose data ends while more than ${H(e)} cycles remain (a test file stops early): nothing degraded to warn about, so never counted as missed. An alarm on one is an early warning and counts in Units warned.`,
   ],
   [
     'lead-median',

@@ -56,7 +56,8 @@ export function explainPanel(wb: Workbench): HTMLElement {
       );
     const order = ex.features.map((_, i) => i).sort((a, b) => ex.attribution[b] - ex.attribution[a]);
     const max = Math.max(1e-12, ...ex.attribution.map(Math.abs));
-    const list = h('ol', { class: 'attribution', 'aria-label': 'Feature attribution' });
+    // Focusable: it scrolls, and the keyboard must reach what is below the fold.
+    const list = h('ol', { class: 'attribution', 'aria-label': 'Feature attribution', tabindex: 0 });
     for (const i of order) {
       const a = ex.attribution[i];
       const z = ex.zscores[i];

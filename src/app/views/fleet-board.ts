@@ -4,7 +4,7 @@
 // (the unit opens as you go; Enter moves to its chart). Virtualized: a small pool of
 // rows shows the part of the fleet in view, so a threshold move costs the same few rows
 // of DOM work whatever the fleet's size.
-import { h, plural, setText } from '../dom.js';
+import { h, setText } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import type { FleetRow } from '../../alarms/alarm-budget.js';
 import { SPARK_H, SPARK_W, Sparklines } from './sparkline.js';
@@ -15,10 +15,15 @@ const POOL = Math.ceil(VIEW_PX / ROW_PX) + 4;
 const SVG = 'http://www.w3.org/2000/svg';
 const RANK = { alarm: 0, watch: 1, healthy: 2 } as const;
 const STATE_TEXT = { alarm: 'Alarm', watch: 'Watch', healthy: 'Healthy' } as const;
+/** Words before each cell that only a screen reader says, so an option reads "Unit 7 Alarm, since cycle 180, for 12 cycles, top drivers phi · T30". */
+const SPOKEN = ['Unit ', '', ', since ', ', for ', ', top drivers '];
 
 interface RowView {
   el: HTMLDivElement;
+  /** Each cell's visible text; hidden words before it make the option's name read as a sentence. */
   cells: HTMLSpanElement[];
+  /** The hidden words (", since ", ", for "), left out where the cell is empty. */
+  words: HTMLSpanElement[];
   line: SVGPathElement;
   threshold: SVGLineElement;
   unit: number;
@@ -46,7 +51,9 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   const list = h('div', { role: 'listbox', class: 'fleet-list', tabindex: 0, 'aria-label': 'Units, most urgent first' }, spacer, windowEl);
 
   const pool: RowView[] = Array.from({ length: POOL }, () => {
-    const cells = ['unit', 'state', 'since', 'for', 'drivers'].map((c) => h('span', { class: `c-${c}` }));
+    const cells = SPOKEN.map(() => h('span'));
+    const words = SPOKEN.map((w) => h('span', { class: 'visually-hidden' }, w));
+    const wrapped = ['unit', 'state', 'since', 'for', 'drivers'].map((c, i) => h('span', { class: `c-${c}` }, words[i], cells[i]));
     const line = svg('path', { class: 'spark-line', d: '' });
     const threshold = svg('line', { class: 'spark-threshold', x1: 0, x2: SPARK_W });
     const chart = svg('svg', {
@@ -57,18 +64,13 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       'aria-hidden': 'true',
     });
     chart.append(threshold, line);
-    const el = h('div', { role: 'option', class: 'fleet-row' }, ...cells);
+    const el = h('div', { role: 'option', class: 'fleet-row' }, ...wrapped);
     el.append(chart);
-    const view: RowView = { el, cells, line, threshold, unit: NaN };
+    const view: RowView = { el, cells, words, line, threshold, unit: NaN };
     el.addEventListener('click', () => moveTo(rows.findIndex((r) => r.unit === view.unit)));
     windowEl.append(el);
     return view;
   });
-
-  const describe = (r: FleetRow, drivers: string) => {
-    const since = r.since !== null ? ` since ${wb.time.at(r.since)}, for ${wb.time.span((r.lastTime ?? r.since) - r.since)}` : '';
-    return `Unit ${r.unit}: ${STATE_TEXT[r.state].toLowerCase()}${since}${drivers ? `; top drivers ${drivers}` : ''}`;
-  };
 
   /** Fills the pool from the rows in view. */
   const paint = () => {
@@ -85,15 +87,16 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       const drivers = wb.models.drivers?.get(r.unit)?.map((d) => wb.names(d.input).short) ?? [];
       setText(v.cells[0], String(r.unit));
       setText(v.cells[1], STATE_TEXT[r.state]);
-      v.cells[1].className = `c-state badge ${r.state}`;
+      v.cells[1].className = `badge ${r.state}`;
       setText(v.cells[2], r.since === null ? '–' : wb.time.at(r.since));
       setText(v.cells[3], r.since === null ? '–' : wb.time.span((r.lastTime ?? r.since) - r.since));
       setText(v.cells[4], wb.models.drivers ? drivers.join(' · ') || '–' : '…');
+      [2, 3].forEach((k) => setText(v.words[k], r.since === null ? '' : SPOKEN[k]));
+      setText(v.words[4], drivers.length ? SPOKEN[4] : '');
       v.line.setAttribute('d', sparks.path(r.unit));
       v.threshold.setAttribute('y1', String(ty));
       v.threshold.setAttribute('y2', String(ty));
       v.el.id = `fleet-unit-${String(r.unit).replace(/\W/g, '_')}`;
-      v.el.setAttribute('aria-label', describe(r, drivers.join(', ')));
       v.el.setAttribute('aria-selected', String(r.unit === wb.selectedUnit));
       v.el.setAttribute('aria-posinset', String(first + i + 1));
       v.el.setAttribute('aria-setsize', String(rows.length));
@@ -160,6 +163,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     );
     list.setAttribute('aria-label', byUnit ? 'Units by number' : 'Units, most urgent first');
     spacer.style.height = `${rows.length * ROW_PX}px`;
+    list.style.height = `${Math.min(VIEW_PX, Math.max(1, rows.length) * ROW_PX) + 2}px`; // a small fleet leaves no empty box
     const count = (s: FleetRow['state']) => rows.filter((r) => r.state === s).length;
     summary.textContent = rows.length
       ? `${count('alarm')} in alarm · ${count('watch')} on watch · ${count('healthy')} healthy, at each unit’s latest reading`
@@ -189,7 +193,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     h(
       'p',
       { class: 'muted small' },
-      `Alarm: the model’s alarm rule holds now. Watch: some of the last readings are over the threshold. ${plural(3, 'driver')} per unit: the sensors that pushed its latest reading up the most.`,
+      'Alarm: the model’s alarm rule holds at the latest reading. Watch: some of the last readings are over the threshold, too few to alarm. Top drivers: the three sensors that pushed the latest reading’s score up the most.',
     ),
   );
 }

@@ -9,13 +9,25 @@ const HEADERS = ['Use', 'Column', 'Role', 'Count', 'Missing', 'Min', 'Max', 'Mea
 
 export function profileTable(wb: Workbench): HTMLElement {
   const body = h('tbody');
+  const table = h(
+    'div',
+    { class: 'table-scroll', hidden: true },
+    h(
+      'table',
+      { class: 'profile', 'aria-label': 'Data quality per column' },
+      h('thead', {}, h('tr', {}, ...HEADERS.map((t) => h('th', { scope: 'col' }, t)))),
+      body,
+    ),
+  );
   const summary = h('span', { class: 'muted' });
   const render = () => {
     body.replaceChildren();
     if (!wb.profile || !wb.data) {
       summary.textContent = 'Load data to see its quality.';
+      table.hidden = true;
       return;
     }
+    table.hidden = false;
     const p = wb.profile;
     const bad = p.columns.filter((c) => c.constant || c.nearConstant || c.flatLined || c.missing + c.nonNumeric > 0).length;
     summary.textContent = `${plural(wb.features.size, 'feature')} chosen of ${plural(p.columns.length, 'column')}${bad ? ` · ${plural(bad, 'column')} flagged` : ''}`;
@@ -56,21 +68,7 @@ export function profileTable(wb: Workbench): HTMLElement {
       );
     }
   };
-  const details = h(
-    'details',
-    { class: 'quality', open: true },
-    h('summary', {}, 'Columns and features ', summary),
-    h(
-      'div',
-      { class: 'table-scroll' },
-      h(
-        'table',
-        { class: 'profile', 'aria-label': 'Data quality per column' },
-        h('thead', {}, h('tr', {}, ...HEADERS.map((t) => h('th', { scope: 'col' }, t)))),
-        body,
-      ),
-    ),
-  );
+  const details = h('details', { class: 'quality', open: true }, h('summary', {}, 'Columns and features ', summary), table);
   let foldedFor: string | undefined;
   wb.on('data', render);
   wb.on('model', () => {

@@ -18,7 +18,7 @@ export function topBar(wb: Workbench): HTMLElement {
   );
   const render = () => {
     // The first step not yet done is the current one.
-    const done = [!!wb.data, !!wb.data, !!wb.model, !!wb.scores, false];
+    const done = [!!wb.data, !!wb.data, !!wb.scores, !!wb.scores, false]; // a model that cannot score this data leaves Train to do
     const current = done.indexOf(false);
     links.forEach((a, i) => {
       a.classList.toggle('done', done[i]);

@@ -26,7 +26,8 @@ export function trainPanel(wb: Workbench): HTMLElement {
   button.addEventListener('click', () => {
     const problem = readTrainForm(form, wb.settings);
     if (problem) return wb.fail('train', problem);
-    void wb.train();
+    // Next step: the review, in view once the model has scored the data.
+    void wb.train().then(() => wb.scores && document.getElementById('review')?.scrollIntoView({ block: 'start' }));
   });
 
   const render = () => {

@@ -76,7 +76,12 @@ export function unitView(wb: Workbench): HTMLElement {
     }
     const d = wb.selectedUnit !== undefined ? wb.models.drivers?.get(wb.selectedUnit) : undefined;
     if (d?.length) return { names: d.map((x) => x.input), why: 'Top drivers of the latest reading' };
-    return { names: inputs.slice(0, 3), why: wb.model ? 'First sensors of the model (drivers not known yet)' : 'First feature columns' };
+    const why = !wb.model
+      ? 'First feature columns'
+      : d
+        ? 'No sensor pushed the latest reading towards anomalous; the model’s first sensors'
+        : 'The model’s first sensors (drivers still being computed)';
+    return { names: inputs.slice(0, 3), why };
   };
 
   const fillSelectors = () => {
