@@ -99,7 +99,7 @@ export class LinkController {
       this.resumed = r.resumed;
       this.wb.bus.say(
         'connect',
-        `Live: ${r.hub} (${r.partitions.length} partitions)${r.resumed ? `, resuming ${plural(r.resumed, 'partition')} from saved positions` : ''}.`,
+        `Live: ${r.hub} (${plural(r.partitions.length, 'partition')})${r.resumed ? `, resuming ${plural(r.resumed, 'partition')} from saved positions` : ''}.`,
       );
     } catch (e) {
       // It never connected: the message says why; no "connection stopped" banner.
