@@ -59,6 +59,11 @@ describe('isoscope CLI', () => {
     const ev = JSON.parse(e.stdout);
     expect(ev.rocAuc).toBeGreaterThan(0.9);
     expect(ev.units.count).toBe(100);
+    // Test units are cut off before failure: those whose data ends before RUL <= 30 are not misses.
+    const cutOff = ev.units.perUnit.filter((o: { cutOff: boolean }) => o.cutOff).length;
+    expect(cutOff).toBeGreaterThan(0);
+    expect(ev.units.cutOff).toBe(cutOff);
+    expect(ev.units.missed).toBeLessThanOrEqual(ev.units.neverWarned);
     expect(ev.baseline).toBe('first:50%');
   });
 

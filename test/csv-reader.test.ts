@@ -17,6 +17,29 @@ describe('CSV reader', () => {
     }
   });
 
+  test("decimal commas in a ';' file read as numbers, whatever the chunks", () => {
+    const text = 'unit;time;temp;vib\n1;1;20,5;-0,25\n1;2;21;0,5\n2;1;1e3;,5\n';
+    const whole = csvDataset(text);
+    expect(Array.from(column(whole, 'temp')!.values)).toEqual([20.5, 21, 1000]);
+    expect(Array.from(column(whole, 'vib')!.values)).toEqual([-0.25, 0.5, 0.5]);
+    expect(whole.columns.every((c) => c.nonNumeric === 0)).toBe(true);
+    expect(whole.notes.join(' ')).toMatch(/decimal commas read as decimal points/);
+    for (const size of [1, 3, 7]) {
+      const p = new CsvParser('data.csv');
+      for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));
+      expect(p.finish()).toEqual(whole);
+    }
+    // Without a header too: the first record is numbers, not names.
+    expect(csvDataset('1;20,5\n2;21,5\n').columns.map((c) => c.name)).toEqual(['column_1', 'column_2']);
+  });
+
+  test("decimal commas stay text beside decimal points, and in ',' files", () => {
+    const mixed = csvDataset('a;b\n1,5;2.5\n2,5;3.5\n');
+    expect(column(mixed, 'a')!.nonNumeric).toBe(2);
+    expect(Array.from(column(mixed, 'b')!.values)).toEqual([2.5, 3.5]);
+    expect(column(csvDataset('a,b\n"1,5",2\n"2,5",3\n'), 'a')!.nonNumeric).toBe(2);
+  });
+
   test('a file without a header gets column_N names', () => {
     const ds = csvDataset('1.5,2\n3,4\n');
     expect(ds.columns.map((c) => c.name)).toEqual(['column_1', 'column_2']);

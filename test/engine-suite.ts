@@ -196,6 +196,29 @@ export function engineSuite(name: string, getApi: () => Promise<EngineApi>): voi
         expect(ex.zscores[0]).toBeGreaterThan(2);
       });
 
+      test('the model stays when new data is loaded: rescore gives what importing it gives; drivers per unit', async () => {
+        await api.setDataset(fd001Dataset());
+        const { model } = await api.train({ params: { trees: 30 }, recipe: { unitBaseline: 20, window: { size: 5, stats: ['mean'] } } });
+        const test = loadFd001('test_FD001.txt');
+        await api.setDataset(test);
+        const again = await api.rescore();
+        expect(again.model.id).toBe(model.id);
+        const imported = await api.importModel(JSON.stringify(model));
+        expect(Buffer.from(again.scores.buffer).equals(Buffer.from(imported.scores.buffer))).toBe(true);
+        const drivers = await api.unitDrivers(3);
+        expect(drivers.map((d) => d.unit)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+        expect(drivers.every((d) => d.drivers.length <= 3 && d.drivers.every((x) => /^sensor_\d+$/.test(x.input)))).toBe(true);
+        await api.setDataset(smallDataset());
+        await expect(api.rescore()).rejects.toThrow(/the data has no columns "sensor_/);
+        const before = await api.memoryBytes();
+        await api.setDataset(test);
+        for (let i = 0; i < 10; i++) {
+          await api.rescore();
+          await api.unitDrivers(3);
+        }
+        expect(await api.memoryBytes()).toBe(before);
+      });
+
       test('train/score/explain/import cycles do not grow Wasm memory', async () => {
         await api.setDataset(fd001Dataset());
         const cycle = async () => {

@@ -14,7 +14,17 @@ import type { Dataset } from '../src/data/dataset.js';
 /** EngineService as a worker's caller sees it: every answer a promise. */
 type Async<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never };
 
-const METHODS = ['init', 'setDataset', 'train', 'importModel', 'explainRow', 'unitSeries', 'memoryBytes'] as const;
+const METHODS = [
+  'init',
+  'setDataset',
+  'train',
+  'importModel',
+  'rescore',
+  'unitDrivers',
+  'explainRow',
+  'unitSeries',
+  'memoryBytes',
+] as const;
 export type EngineApi = Async<Pick<EngineService, (typeof METHODS)[number]>>;
 
 export interface Transport {
@@ -50,6 +60,8 @@ export function inProcess(flavour: WasmFlavour, init: 'url' | 'bytes' = 'url'): 
       setDataset: later((ds: Dataset) => svc.setDataset(structuredClone(ds))),
       train: later(svc.train.bind(svc)),
       importModel: later(svc.importModel.bind(svc)),
+      rescore: later(svc.rescore.bind(svc)),
+      unitDrivers: later(svc.unitDrivers.bind(svc)),
       explainRow: later(svc.explainRow.bind(svc)),
       unitSeries: later(svc.unitSeries.bind(svc)),
       memoryBytes: later(svc.memoryBytes.bind(svc)),

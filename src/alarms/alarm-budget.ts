@@ -1,7 +1,8 @@
 // Re-thresholding cached scores as the contamination moves, with no retraining:
 // the offset is a percentile of the training rows' scores (sorted once), and the
 // result reads as an alarm budget: flagged share, and per unit the alarms the model's
-// k-of-n rule raises (as replay, live scoring and the consumer raise them) and the first.
+// k-of-n rule raises (as replay, live scoring and the consumer raise them) and the first,
+// and each unit's state at its latest reading: alarm, watch or healthy, and since when.
 import { KofN, SINGLE_READING, type DebounceSettings } from './k-of-n.js';
 import { isFlagged, percentileOfSorted, sortedScores } from './threshold.js';
 
@@ -14,7 +15,20 @@ export interface FleetRow {
   alarms: number;
   /** Time of the first raised alarm. */
   firstAlarmTime: number | null;
+  /**
+   * At the unit's latest reading: 'alarm' while the k-of-n rule holds; 'watch' when some of
+   * its last n readings are over the threshold but the alarm is not raised; else 'healthy'.
+   */
+  state: UnitState;
+  /** When the state began: the alarm's raise; for watch, the first over-threshold reading after a clear window, or the alarm's clear; null when healthy. */
+  since: number | null;
+  /** Time of the unit's latest scored reading (null: none scored). */
+  lastTime: number | null;
+  /** Anomaly score (−score_samples) of the latest scored reading. */
+  latestScore: number;
 }
+
+export type UnitState = 'alarm' | 'watch' | 'healthy';
 
 export interface BudgetOptions {
   unit?: Float64Array;
@@ -23,6 +37,11 @@ export interface BudgetOptions {
   rule?: Required<DebounceSettings>;
   /** Row order in which each unit's readings arrive (default: as stored; only order within a unit matters). */
   order?: Int32Array;
+  /**
+   * Sorted training scores to take percentiles from, when the scores are of other data
+   * than the model was trained on (a test file scored by a model trained on the training file).
+   */
+  reference?: Float64Array;
 }
 
 export interface Thresholded {
@@ -52,7 +71,7 @@ export class AlarmBudget {
     this.debounce = new KofN(opts.rule ?? SINGLE_READING);
     this.order = opts.order;
     this.flags = new Uint8Array(scores.length);
-    this.sortedTraining = sortedScores(scores, trainingMask);
+    this.sortedTraining = opts.reference ?? sortedScores(scores, trainingMask);
     // Dense unit indices, so a re-threshold is one pass with array counters.
     const index = new Map<number, number>();
     this.unitIndex = new Int32Array(scores.length).fill(-1);
@@ -99,23 +118,42 @@ export class AlarmBudget {
       readings[u]++;
       flaggedBy[u] += f;
     }
-    const { raised, first } = this.alarms(k);
-    const fleet = this.units.map((unit, j) => ({
-      unit,
-      readings: readings[j],
-      flagged: flaggedBy[j],
-      alarms: raised[j],
-      firstAlarmTime: Number.isNaN(first[j]) ? null : first[j],
-    }));
+    const { raised, first, since, lastTime, latest } = this.alarms(k);
+    const time = (t: number) => (Number.isNaN(t) ? null : t);
+    const fleet = this.units.map((unit, j): FleetRow => {
+      const { alarm, count } = this.debounce.slotState(j);
+      const state: UnitState = alarm ? 'alarm' : count > 0 ? 'watch' : 'healthy';
+      return {
+        unit,
+        readings: readings[j],
+        flagged: flaggedBy[j],
+        alarms: raised[j],
+        firstAlarmTime: time(first[j]),
+        state,
+        since: state === 'healthy' ? null : time(since[j]),
+        lastTime: time(lastTime[j]),
+        latestScore: -latest[j],
+      };
+    });
     const totalRaised = raised.reduce((a, b) => a + b, 0);
     return { offset, flags: this.flags, flagged, share: scored ? flagged / scored : 0, alarmsPerUnit: k ? totalRaised / k : 0, fleet };
   }
 
   /** The rule over each unit's readings in arrival order; an unscored reading neither raises nor clears. */
-  private alarms(k: number): { raised: Int32Array; first: Float64Array } {
+  private alarms(k: number): {
+    raised: Int32Array;
+    first: Float64Array;
+    since: Float64Array;
+    lastTime: Float64Array;
+    latest: Float64Array;
+  } {
     const raised = new Int32Array(k);
     const first = new Float64Array(k).fill(NaN);
-    if (!k) return { raised, first };
+    // since: the latest raise while in alarm, else the first over-threshold reading after a clear window.
+    const since = new Float64Array(k).fill(NaN);
+    const lastTime = new Float64Array(k).fill(NaN);
+    const latest = new Float64Array(k).fill(NaN);
+    if (!k) return { raised, first, since, lastTime, latest };
     const debounce = this.debounce;
     debounce.reset();
     const n = this.scores.length;
@@ -124,11 +162,17 @@ export class AlarmBudget {
       const i = order ? order[j] : j;
       const u = unitIndex[i];
       if (u < 0 || scores[i] !== scores[i]) continue; // NaN: unscored
-      if (debounce.pushSlot(u, flags[i]) === 1) {
+      const t = this.time ? this.time[i] : i;
+      if (flags[i] && debounce.slotCount(u) === 0) since[u] = t;
+      const edge = debounce.pushSlot(u, flags[i]);
+      if (edge === 1) {
         raised[u]++;
-        if (Number.isNaN(first[u])) first[u] = this.time ? this.time[i] : i;
+        if (Number.isNaN(first[u])) first[u] = t;
       }
+      if (edge !== 0) since[u] = t; // a raise starts an alarm; a clear with readings still over starts a watch
+      lastTime[u] = t;
+      latest[u] = scores[i];
     }
-    return { raised, first };
+    return { raised, first, since, lastTime, latest };
   }
 }

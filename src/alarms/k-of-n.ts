@@ -88,6 +88,16 @@ export class KofN {
     return 0;
   }
 
+  /** A densely numbered unit's state: in alarm (1) or not, and over-threshold readings in its window. */
+  slotState(s: number): { alarm: number; count: number } {
+    return { alarm: this.state[s], count: this.count[s] };
+  }
+
+  /** Over-threshold readings in a densely numbered unit's window (no allocation: read per reading). */
+  slotCount(s: number): number {
+    return this.count[s];
+  }
+
   inAlarm(unit: number): boolean {
     const s = this.slot.get(unit);
     return s !== undefined && this.state[s] === 1;

@@ -1,10 +1,19 @@
-// The page's event bus and status line: views subscribe to topics; controllers emit
-// them after changing state, and report progress or failure in one line.
-export type Topic = 'status' | 'data' | 'model' | 'threshold' | 'unit' | 'explain' | 'progress' | 'live' | 'link';
+// The page's event bus and its messages: views subscribe to topics; controllers emit
+// them after changing state. Each message belongs to the step whose action caused it
+// (data, train, review, stream, connect, session) and is shown next to that action.
+export type Topic = 'status' | 'data' | 'model' | 'threshold' | 'unit' | 'explain' | 'drivers' | 'progress' | 'live' | 'link';
+
+export type Scope = 'data' | 'train' | 'review' | 'stream' | 'connect' | 'session';
+
+export interface Message {
+  text: string;
+  /** An error (shown as an alert) rather than news. */
+  error: boolean;
+}
 
 export class Bus {
-  status = 'Drop sensor data here, or load the C-MAPSS sample.';
-  error = '';
+  readonly messages = new Map<Scope, Message>();
+  private latest?: Message;
   private listeners = new Map<Topic, Set<() => void>>();
 
   on(topic: Topic, fn: () => void): void {
@@ -17,14 +26,27 @@ export class Bus {
     for (const t of topics) this.listeners.get(t)?.forEach((fn) => fn());
   }
 
-  say(status: string): void {
-    this.status = status;
-    this.error = '';
-    this.emit('status');
+  /** News from a step: replaces that step's message (and its error). */
+  say(scope: Scope, text: string): void {
+    this.post(scope, { text, error: false });
   }
 
-  fail(message: string): void {
-    this.error = message;
+  fail(scope: Scope, text: string): void {
+    this.post(scope, { text, error: true });
+  }
+
+  /** The newest message's text, whatever its step (for the console and the benches). */
+  get status(): string {
+    return this.latest && !this.latest.error ? this.latest.text : '';
+  }
+
+  get error(): string {
+    return this.latest?.error ? this.latest.text : '';
+  }
+
+  private post(scope: Scope, m: Message): void {
+    this.messages.set(scope, m);
+    this.latest = m;
     this.emit('status');
   }
 }

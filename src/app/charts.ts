@@ -1,16 +1,20 @@
-// uPlot helpers: sizing to the container, a vertical or horizontal marker line, and
-// min/max thinning so drawing cost is bounded by pixels, not rows.
+// uPlot helpers: sizing to the host, axes drawn at a size factor (so an export can draw
+// the same chart at twice the size), and min/max thinning so drawing cost is bounded by
+// pixels, not rows.
 import type uPlot from 'uplot';
 
 export const PALETTE = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be123c'];
+export const INK = '#111827';
+export const ALARM = '#dc2626';
 
-export function widthOf(el: HTMLElement, fallback = 640): number {
-  return Math.max(240, Math.floor(el.getBoundingClientRect().width || fallback));
+/** The width a chart may take: its host's (a block box as wide as its container). */
+export function widthOf(host: HTMLElement, fallback = 640): number {
+  return Math.max(200, Math.floor(host.clientWidth || fallback));
 }
 
 /**
- * Keeps a chart as wide as its host's container. The chart is looked up on each
- * resize, so views can recreate charts freely; resizes are coalesced per frame.
+ * Keeps a chart as wide as its host. The chart is looked up on each resize, so views can
+ * recreate charts freely; resizes are coalesced per frame.
  */
 export function followWidth(host: HTMLElement, chart: () => uPlot | undefined, max = Infinity): void {
   let frame = 0;
@@ -18,40 +22,25 @@ export function followWidth(host: HTMLElement, chart: () => uPlot | undefined, m
     cancelAnimationFrame(frame);
     frame = requestAnimationFrame(() => {
       const c = chart();
-      const w = Math.min(max, widthOf(host.parentElement!));
+      const w = Math.min(max, widthOf(host));
       if (c && Math.abs(c.width - w) > 1) c.setSize({ width: w, height: c.height });
     });
-  }).observe(host.parentElement!);
+  }).observe(host);
 }
 
-/** Draws a horizontal line at y (scale 'y') or a vertical one at x (scale 'x'). */
-export function markerPlugin(get: () => { x?: number; y?: number } | undefined, color = '#dc2626'): uPlot.Plugin {
+/** An axis at size factor s (1 on screen; 2 / devicePixelRatio for a 2× export). */
+export function axis(s: number, label: string, extra: uPlot.Axis = {}): uPlot.Axis {
   return {
-    hooks: {
-      draw: (u: uPlot) => {
-        const m = get();
-        if (!m) return;
-        const { ctx } = u;
-        const { left, top, width, height } = u.bbox;
-        ctx.save();
-        ctx.strokeStyle = color;
-        ctx.setLineDash([6, 4]);
-        ctx.lineWidth = 1.5 * devicePixelRatio;
-        ctx.beginPath();
-        if (m.y !== undefined) {
-          const y = u.valToPos(m.y, 'y', true);
-          ctx.moveTo(left, y);
-          ctx.lineTo(left + width, y);
-        }
-        if (m.x !== undefined) {
-          const x = u.valToPos(m.x, 'x', true);
-          ctx.moveTo(x, top);
-          ctx.lineTo(x, top + height);
-        }
-        ctx.stroke();
-        ctx.restore();
-      },
-    },
+    label,
+    font: `${11 * s}px system-ui, sans-serif`,
+    labelFont: `600 ${11 * s}px system-ui, sans-serif`,
+    labelSize: 18 * s,
+    gap: 4 * s,
+    size: 40 * s,
+    ticks: { size: 6 * s, width: s },
+    grid: { width: s, stroke: '#eef0f3' },
+    ...extra,
+    ...(extra.size !== undefined && typeof extra.size === 'number' ? { size: extra.size * s } : {}),
   };
 }
 
@@ -82,20 +71,4 @@ export function thinIndices(series: Float64Array[], n: number, buckets: number):
   const out: number[] = [];
   for (let i = 0; i < n; i++) if (keep[i]) out.push(i);
   return Int32Array.from(out);
-}
-
-export function pngButton(label: string, chart: () => uPlot | undefined, name: string): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = 'small';
-  b.textContent = label;
-  b.addEventListener('click', () => {
-    const c = chart();
-    if (!c) return;
-    const a = document.createElement('a');
-    a.href = c.ctx.canvas.toDataURL('image/png');
-    a.download = name;
-    a.click();
-  });
-  return b;
 }

@@ -19,6 +19,11 @@ export const emptyForms = (): ConnectForms => ({
   remember: false,
 });
 
+/** True once the user has saved Connect settings in this browser. */
+export function hasSavedForms(): boolean {
+  return localStorage.getItem(PLAIN_KEY) !== null;
+}
+
 export async function loadForms(): Promise<ConnectForms> {
   const plain = JSON.parse(localStorage.getItem(PLAIN_KEY) ?? 'null') as Partial<ConnectForms> | null;
   const secret = await kv.get<ConnectForms>('settings', SECRET_KEY);

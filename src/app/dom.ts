@@ -26,6 +26,16 @@ export function fmt(v: number | null | undefined, digits = 3): string {
   return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(2) : v.toFixed(digits);
 }
 
+/** A ratio in [0, 1] (precision, AUC…): always three decimals, so 1 reads "1.000" beside "0.982". */
+export function ratio(v: number | null | undefined): string {
+  return v === null || v === undefined || Number.isNaN(v) ? '–' : v.toFixed(3);
+}
+
+/** "1 feature", "14 features", "1,204 readings". */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${fmt(n)} ${n === 1 ? word : many}`;
+}
+
 export function pct(v: number): string {
   return `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`;
 }

@@ -1,24 +1,45 @@
 // Loading files on the page: the ingest worker parses them with progress; Cancel stops
 // at once (a worker that does not stop within 300 ms is replaced). A failed or cancelled
-// load leaves the loaded data, model and scores as they were.
+// load leaves the loaded data, model and scores as they were. A file whose columns are
+// mostly empty does not replace loaded data until the user says so.
 import * as Comlink from 'comlink';
 import type { Dataset } from '../data/dataset.js';
 import type { Profile } from '../data/profile.js';
+import type { ModelJson } from '../model/types.js';
 import type { IngestProgress } from '../services/ingest-service.js';
 import type { Bus } from './bus.js';
+import { plural } from './dom.js';
 import type { Workers } from './engine-client.js';
+import type { Busy } from './model-controller.js';
+
+/** 'score': the user asked to score the file with the current model, so a file it cannot score is refused. */
+export type LoadIntent = 'load' | 'score';
 
 export interface IngestHost {
   readonly bus: Bus;
   readonly workers: Workers;
-  busy: '' | 'loading' | 'training' | 'importing';
+  busy: Busy;
   progress?: IngestProgress;
   readonly dataName?: string;
+  readonly model?: ModelJson;
   adoptDataset(dataset: Dataset, profile: Profile): Promise<void>;
   saveFiles(files: File[], entry?: string): Promise<void>;
 }
 
+/** A parsed file waiting for the user's yes before it replaces the loaded data. */
+export interface PendingReplace {
+  name: string;
+  /** Why it waits: "24 of 26 columns have no numbers". */
+  reason: string;
+  accept(): Promise<void>;
+  reject(): void;
+}
+
+/** A column counts as empty when at least this share of its cells is missing or not a number. */
+const EMPTY_SHARE = 0.9;
+
 export class IngestController {
+  pending?: PendingReplace;
   private cancelLoad?: () => void;
   private readonly host: IngestHost;
 
@@ -26,17 +47,24 @@ export class IngestController {
     this.host = host;
   }
 
-  async load(files: File[], entry?: string, persist = true): Promise<void> {
+  async load(files: File[], entry?: string, persist = true, intent: LoadIntent = 'load'): Promise<void> {
     const h = this.host;
-    if (h.busy) return h.bus.fail(`wait for ${h.busy} to finish`);
+    if (h.busy) return h.bus.fail('data', `Wait for ${h.busy} to finish.`);
+    this.dismiss();
     h.busy = 'loading';
     const names = files.map((f) => f.name).join(', ');
-    h.bus.say(`Reading ${names}…`);
+    h.bus.say('data', `Reading ${names}…`);
     const ingest = h.workers.ingest;
-    const cancelled = new Promise<never>((_, reject) => (this.cancelLoad = () => reject(new Error('loading cancelled'))));
+    let cancelled = false;
+    const stop = new Promise<never>((_, reject) => {
+      this.cancelLoad = () => {
+        cancelled = true;
+        reject(new Error('cancelled'));
+      };
+    });
     try {
       const { dataset, profile } = await Promise.race([
-        cancelled,
+        stop,
         h.workers.call(ingest, (api) =>
           api.ingest(
             files,
@@ -48,11 +76,30 @@ export class IngestController {
           ),
         ),
       ]);
-      await h.adoptDataset(dataset, profile);
-      if (persist) await h.saveFiles(files, entry);
+      const missing = intent === 'score' ? absentInputs(h.model, dataset) : [];
+      if (missing.length) {
+        h.bus.fail(
+          'data',
+          `${names} cannot be scored with model ${h.model?.id}: it has no ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', …' : ''}. ${still(h)}`,
+        );
+        return;
+      }
+      const empty = emptyColumns(profile);
+      const adopt = async () => {
+        await h.adoptDataset(dataset, profile);
+        if (persist) await h.saveFiles(files, entry);
+      };
+      if (h.dataName && empty * 2 > profile.columns.length)
+        return this.ask(names, `${empty} of ${profile.columns.length} columns have no numbers`, adopt);
+      await adopt();
+      if (empty * 2 > profile.columns.length)
+        h.bus.fail(
+          'data',
+          `${names}: ${empty} of ${plural(profile.columns.length, 'column')} have no numbers; check the delimiter and decimal separator.`,
+        );
     } catch (e) {
-      h.bus.status = h.dataName ? `Still showing ${h.dataName}.` : 'No data loaded.';
-      h.bus.fail(`Could not load ${names}: ${(e as Error).message}`);
+      if (cancelled) h.bus.say('data', `Cancelled loading ${names}. ${still(h)}`);
+      else h.bus.fail('data', `Could not load ${names}: ${withoutName((e as Error).message, names)} ${still(h)}`);
     } finally {
       this.cancelLoad = undefined;
       h.busy = '';
@@ -76,4 +123,57 @@ export class IngestController {
       () => undefined,
     );
   }
+
+  private ask(name: string, reason: string, adopt: () => Promise<void>): void {
+    const h = this.host;
+    this.pending = {
+      name,
+      reason,
+      accept: async () => {
+        this.dismiss();
+        h.busy = 'loading';
+        try {
+          await adopt();
+        } finally {
+          h.busy = '';
+          h.bus.emit('status');
+        }
+      },
+      reject: () => {
+        this.dismiss();
+        h.bus.say('data', `Kept ${h.dataName}; ${name} was not loaded.`);
+      },
+    };
+    h.bus.fail('data', `${name}: ${reason}. Replace ${h.dataName} with it?`);
+  }
+
+  private dismiss(): void {
+    this.pending = undefined;
+    this.host.bus.emit('progress');
+  }
+}
+
+function still(h: IngestHost): string {
+  return h.dataName ? `Still showing ${h.dataName}.` : 'No data loaded.';
+}
+
+/** Reader messages start with the file's name; the page already says it. */
+function withoutName(message: string, names: string): string {
+  return message.startsWith(`${names}: `)
+    ? message.slice(names.length + 2)
+    : message.startsWith(`${names}, `)
+      ? message.slice(names.length + 2)
+      : message;
+}
+
+function emptyColumns(profile: Profile): number {
+  return profile.columns.filter((c) => c.missing + c.nonNumeric >= EMPTY_SHARE * profile.rows).length;
+}
+
+/** The raw columns a model reads that the dataset lacks. */
+export function absentInputs(model: ModelJson | undefined, ds: Dataset): string[] {
+  if (!model) return [];
+  const have = new Set(ds.columns.map((c) => c.name));
+  const needs = [...(model.recipe?.inputs ?? model.features), ...(model.recipe?.regimes?.settings ?? [])];
+  return needs.filter((n) => !have.has(n));
 }

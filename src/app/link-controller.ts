@@ -1,6 +1,6 @@
 // The page's side of Connect: form values (secrets in memory unless the user asks to
 // remember them on this device), the live hub link, Cosmos DB, publishing and the
-// model registry. Every failure becomes one line on the status bar, without secrets.
+// model registry. Every failure becomes one line next to Connect, without secrets.
 import * as Comlink from 'comlink';
 import type { LiveUpdate } from '../stream/replay.js';
 import type { LinkStatus } from '../stream/link-status.js';
@@ -9,11 +9,12 @@ import type { LinkService, UnitHistory } from '../services/link-service.js';
 import { redact } from '../connectors/settings.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
-import type { Bus } from './bus.js';
+import type { Bus, Scope } from './bus.js';
+import { plural } from './dom.js';
 import type { Workers } from './engine-client.js';
 import type { ReplayController } from './replay-controller.js';
 import type { DataMeta } from './state.js';
-import { emptyForms, loadForms, saveForms, type ConnectForms } from './connect-forms.js';
+import { emptyForms, hasSavedForms, loadForms, saveForms, type ConnectForms } from './connect-forms.js';
 
 export interface LinkHost {
   readonly bus: Bus;
@@ -21,7 +22,7 @@ export interface LinkHost {
   readonly model?: ModelJson;
   readonly data?: DataMeta;
   readonly replay: Pick<ReplayController, 'clear' | 'onLive'>;
-  adoptModel(model: ModelJson, scores: Float64Array, keepThreshold: boolean): void;
+  adoptModel(model: ModelJson, scores: Float64Array, how: 'imported'): void;
 }
 
 export class LinkController {
@@ -35,6 +36,8 @@ export class LinkController {
   publish?: { sent: number; total: number; running: boolean };
   published: PublishedSummary[] = [];
   history?: UnitHistory;
+  /** Settings were saved in an earlier session: the user has used Connect before. */
+  saved = false;
   private readonly wb: LinkHost;
 
   constructor(wb: LinkHost) {
@@ -50,8 +53,8 @@ export class LinkController {
     return Promise.race([fn(), this.wb.workers.engine.crashed]);
   }
 
-  private fail(what: string, e: unknown): void {
-    this.wb.bus.fail(`${what}: ${redact((e as Error)?.message ?? String(e)).split('\n')[0]}`);
+  private fail(what: string, e: unknown, scope: Scope = 'connect'): void {
+    this.wb.bus.fail(scope, `${what}: ${redact((e as Error)?.message ?? String(e)).split('\n')[0]}`);
     this.wb.bus.emit('link');
   }
 
@@ -62,6 +65,7 @@ export class LinkController {
   /** Settings saved earlier: names always, secrets only if the user chose to remember them. */
   async restore(): Promise<void> {
     try {
+      this.saved = hasSavedForms();
       this.forms = await loadForms();
       this.outboxPending = await this.call(() => this.api.outboxPending());
     } catch {
@@ -94,10 +98,12 @@ export class LinkController {
       this.keyBased = r.keyBased;
       this.resumed = r.resumed;
       this.wb.bus.say(
-        `Live: ${r.hub} (${r.partitions.length} partitions)${r.resumed ? `, resuming ${r.resumed} partition(s) from saved positions` : ''}.`,
+        'connect',
+        `Live: ${r.hub} (${plural(r.partitions.length, 'partition')})${r.resumed ? `, resuming ${plural(r.resumed, 'partition')} from saved positions` : ''}.`,
       );
     } catch (e) {
-      this.status = { state: 'failed', partitions: [], message: (e as Error).message };
+      // It never connected: the message says why; no "connection stopped" banner.
+      this.status = undefined;
       this.fail('Could not connect to Event Hubs', e);
     }
     this.wb.bus.emit('link');
@@ -112,13 +118,16 @@ export class LinkController {
 
   async disconnectHub(): Promise<void> {
     await this.call(() => this.api.disconnectHub()).catch((e) => this.fail('Disconnect failed', e));
-    this.wb.bus.say('Disconnected from Event Hubs; positions are kept for the next connect.');
+    this.wb.bus.say('connect', 'Disconnected from Event Hubs; positions are kept for the next connect.');
   }
 
   async forgetPositions(forms: ConnectForms): Promise<void> {
     try {
       const n = await this.call(() => this.api.forgetPositions(forms.hub));
-      this.wb.bus.say(`Forgot the saved positions of ${n} partition(s): the next connect starts at "${forms.hub.start}".`);
+      this.wb.bus.say(
+        'connect',
+        `Forgot the saved positions of ${plural(n, 'partition')}: the next connect starts at "${forms.hub.start}".`,
+      );
     } catch (e) {
       this.fail('Could not forget positions', e);
     }
@@ -131,7 +140,8 @@ export class LinkController {
       this.cosmos = { database: r.database, container: r.container };
       this.outboxPending = r.pending;
       this.wb.bus.say(
-        `Cosmos DB ready: ${r.database}/${r.container}${r.pending ? `; writing ${r.pending.toLocaleString('en-US')} reading(s) left from before` : ''}.`,
+        'connect',
+        `Cosmos DB ready: ${r.database}/${r.container}${r.pending ? `; writing ${plural(r.pending, 'reading')} left from before` : ''}.`,
       );
       await this.refreshPublished();
     } catch (e) {
@@ -146,6 +156,7 @@ export class LinkController {
       await this.call(() => this.api.setPersist(on));
       this.persist = on;
       this.wb.bus.say(
+        'connect',
         on
           ? 'Persist is on: every reading scored from now on is written to Cosmos DB.'
           : 'Persist is off: readings already queued are still written.',
@@ -173,7 +184,7 @@ export class LinkController {
         ),
       );
       this.publish = { sent: r.sent, total: this.publish.total, running: false };
-      this.wb.bus.say(`Published ${r.sent.toLocaleString('en-US')} readings to ${r.hub}${r.stopped ? ' (stopped early)' : ''}.`);
+      this.wb.bus.say('connect', `Published ${r.sent.toLocaleString('en-US')} readings to ${r.hub}${r.stopped ? ' (stopped early)' : ''}.`);
     } catch (e) {
       this.publish = { ...this.publish, running: false };
       this.fail('Publishing failed', e);
@@ -188,7 +199,7 @@ export class LinkController {
   async publishModel(note: string): Promise<void> {
     try {
       const r = await this.call(() => this.api.publishModel(note));
-      this.wb.bus.say(`Published model ${this.wb.model?.id} as ${r.id}: consumers following the registry switch to it.`);
+      this.wb.bus.say('connect', `Published model ${this.wb.model?.id} as ${r.id}: consumers following the registry switch to it.`);
       await this.refreshPublished();
     } catch (e) {
       this.fail('Could not publish the model', e);
@@ -208,8 +219,8 @@ export class LinkController {
     if (!this.wb.data) return this.fail(`Could not open ${id}`, new Error('load the data the model should score first'));
     try {
       const { model, result } = await this.call(() => this.api.openPublished(id));
-      this.wb.adoptModel(model, (result as { scores: Float64Array }).scores, true);
-      this.wb.bus.say(`Opened published model ${id} (${model.id}).`);
+      this.wb.adoptModel(model, (result as { scores: Float64Array }).scores, 'imported');
+      this.wb.bus.say('connect', `Opened published model ${id} (${model.id}).`);
     } catch (e) {
       this.fail(`Could not open published model ${id}`, e);
     }
@@ -219,13 +230,14 @@ export class LinkController {
     try {
       this.history = await this.call(() => this.api.unitHistory(unit));
       this.wb.bus.say(
+        'review',
         this.history.time.length
           ? `Loaded ${this.history.time.length.toLocaleString('en-US')} stored readings of unit ${unit} (model ${this.history.modelVersions.join(', ')}).`
           : `Cosmos DB holds no readings of unit ${unit} yet.`,
       );
     } catch (e) {
       this.history = undefined;
-      this.fail(`Could not load the history of unit ${unit}`, e);
+      this.fail(`Could not load the history of unit ${unit}`, e, 'review');
     }
     this.wb.bus.emit('link', 'unit');
   }

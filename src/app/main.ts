@@ -1,19 +1,17 @@
-// Boots the workbench: workers, layout, drag and drop.
+// Boots the workbench: workers, the guided layout (Data → Quality → Train → Review →
+// Stream and Connect), drag and drop.
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { h } from './dom.js';
 import { Workbench } from './workbench.js';
 import { topBar } from './views/topbar.js';
+import { dataPanel } from './views/data-panel.js';
 import { profileTable } from './views/profile-table.js';
 import { trainPanel } from './views/train-panel.js';
-import { thresholdPanel } from './views/threshold-panel.js';
-import { fleetView } from './views/fleet-view.js';
-import { unitView } from './views/unit-view.js';
-import { distributionView } from './views/distribution-view.js';
-import { explainPanel } from './views/explain-panel.js';
-import { evaluationPanel } from './views/evaluation-panel.js';
+import { reviewSection } from './views/review.js';
 import { livePanel } from './views/live-panel.js';
 import { connectPanel } from './views/connect-panel.js';
+import { stepHeading } from './views/message-line.js';
 
 const wb = new Workbench();
 (window as unknown as { isoscope: Workbench }).isoscope = wb; // for tests and the console
@@ -24,16 +22,17 @@ app.replaceChildren(
   topBar(wb),
   h(
     'main',
-    { class: 'layout' },
-    h('aside', { class: 'side' }, trainPanel(wb), thresholdPanel(wb), evaluationPanel(wb)),
+    { class: 'flow' },
+    dataPanel(wb),
+    profileTable(wb),
+    trainPanel(wb),
+    reviewSection(wb),
     h(
-      'div',
-      { class: 'content' },
-      h('div', { class: 'top-row' }, fleetView(wb), h('div', { class: 'stack' }, distributionView(wb), explainPanel(wb))),
-      unitView(wb),
+      'section',
+      { class: 'step stream', id: 'stream', 'aria-labelledby': 'stream-h' },
+      stepHeading('stream', 5, 'Stream and Connect'),
       livePanel(wb),
       connectPanel(wb),
-      profileTable(wb),
     ),
   ),
   dropHint,
@@ -65,4 +64,4 @@ async function onDrop(e: DragEvent): Promise<void> {
 wb.workers
   .init()
   .then(() => wb.session.restore())
-  .catch((e) => wb.fail(`The scoring engine could not start: ${(e as Error).message}`));
+  .catch((e) => wb.fail('data', `The scoring engine could not start: ${(e as Error).message}`));

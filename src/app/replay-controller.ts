@@ -8,6 +8,7 @@ import type { Alert, LiveStats } from '../stream/live-scorer.js';
 import type { Bus } from './bus.js';
 import type { Workers } from './engine-client.js';
 import { LiveWindow } from './live-window.js';
+import { plural } from './dom.js';
 
 export const ALERT_FEED_MAX = 200;
 
@@ -18,12 +19,17 @@ export interface ReplayHost {
   readonly dataName?: string;
 }
 
+export type ReplayAction = 'pause' | 'resume' | 'restart' | 'stop';
+
 export class ReplayController {
   state: ReplayState | 'idle' = 'idle';
   stats?: LiveStats;
   total = 0;
   readonly window = new LiveWindow(5000);
+  /** The newest alarm edges, newest first (at most ALERT_FEED_MAX). */
   alerts: Alert[] = [];
+  /** Every alarm edge since the source started, kept or not. */
+  alertCount = 0;
   private readonly host: ReplayHost;
 
   constructor(host: ReplayHost) {
@@ -38,12 +44,14 @@ export class ReplayController {
   clear(): void {
     this.window.clear();
     this.alerts = [];
+    this.alertCount = 0;
     this.stats = undefined;
+    this.total = 0;
   }
 
   async start(rate: number, k: number, n: number): Promise<void> {
     const { bus, workers, model } = this.host;
-    if (!model) return bus.fail('Train or import a model before replaying.');
+    if (!model) return bus.fail('stream', 'Train or import a model before replaying (step 3).');
     this.clear();
     try {
       await workers.call(workers.engine, (api) =>
@@ -54,33 +62,52 @@ export class ReplayController {
       );
       this.state = 'playing';
       const speed = rate > 0 ? `${rate.toLocaleString('en-US')} readings/s` : 'the maximum rate';
-      bus.say(`Replaying ${this.host.dataName} at ${speed} (alarm after ${k} of ${n}).`);
+      bus.say('stream', `Replaying ${this.host.dataName} at ${speed} (alarm after ${k} of ${n}).`);
     } catch (e) {
-      bus.fail(`Replay failed: ${(e as Error).message}`);
+      bus.fail('stream', `Replay failed: ${(e as Error).message}`);
     }
     bus.emit('live');
   }
 
   onLive(u: LiveUpdate): void {
+    const was = this.state;
     if (!u.link) this.state = u.state; // a hub link reports through the link controller, not the replay controls
     this.stats = u.stats;
     this.total = u.total;
     this.window.push(u.seq, u.score, u.flag);
-    if (u.alerts.length) this.alerts = [...u.alerts.reverse(), ...this.alerts].slice(0, ALERT_FEED_MAX);
+    if (u.alerts.length) {
+      this.alertCount += u.alerts.length;
+      this.alerts = [...u.alerts.reverse(), ...this.alerts].slice(0, ALERT_FEED_MAX);
+    }
+    if (!u.link && u.state === 'finished' && was !== 'finished')
+      this.host.bus.say('stream', `Replay finished: ${plural(u.total, 'reading')} scored, ${plural(this.alertCount, 'alarm change')}.`);
     this.host.bus.emit('live');
   }
 
-  async control(action: 'pause' | 'resume' | 'restart'): Promise<void> {
-    const { workers } = this.host;
-    await workers.call(workers.engine, (api) =>
-      action === 'pause' ? api.pauseReplay() : action === 'resume' ? api.resumeReplay() : api.restartReplay(),
-    );
-    if (action === 'restart') {
-      this.window.clear();
-      this.alerts = [];
+  /** Readings per second now: 0 unless readings are flowing (a paused or finished replay scores none). */
+  get eventsPerSec(): number {
+    return this.state === 'playing' && this.stats ? this.stats.eventsPerSec : 0;
+  }
+
+  async control(action: ReplayAction): Promise<void> {
+    const { workers, bus } = this.host;
+    try {
+      await workers.call(workers.engine, (api) =>
+        action === 'pause'
+          ? api.pauseReplay()
+          : action === 'resume'
+            ? api.resumeReplay()
+            : action === 'stop'
+              ? api.stopReplay()
+              : api.restartReplay(),
+      );
+    } catch (e) {
+      return bus.fail('stream', `Could not ${action} the replay: ${(e as Error).message}`);
     }
-    this.state = action === 'pause' ? 'paused' : 'playing';
-    this.host.bus.emit('live');
+    if (action === 'restart') this.clear();
+    this.state = action === 'pause' ? 'paused' : action === 'stop' ? 'stopped' : 'playing';
+    if (action === 'stop') bus.say('stream', 'Replay stopped. Start plays it again from the first reading.');
+    bus.emit('live');
   }
 
   async setRate(rate: number): Promise<void> {

@@ -15,8 +15,9 @@ export interface SessionHost {
   readonly contamination: 'auto' | number;
   readonly model?: ModelJson;
   selectedUnit?: number;
+  readonly threshold: { reference?: Float64Array };
+  readonly models: { importModel(text: string, fileName: string, scope: 'data', how: 'imported' | 'rescored'): Promise<void> };
   loadFiles(files: File[], entry?: string, persist?: boolean): Promise<void>;
-  importModel(text: string, fileName: string): Promise<void>;
 }
 
 export class SessionController {
@@ -40,6 +41,7 @@ export class SessionController {
             contamination: h.contamination,
             model: h.model,
             selectedUnit: h.selectedUnit,
+            reference: h.threshold.reference,
             savedAt: new Date().toISOString(),
           }),
         ),
@@ -55,7 +57,7 @@ export class SessionController {
     try {
       await write();
     } catch (e) {
-      this.host.bus.fail(`Could not save the session in this browser: ${(e as Error).message}`);
+      this.host.bus.fail('session', `Could not save the session in this browser: ${(e as Error).message}`);
     }
   }
 
@@ -82,13 +84,17 @@ export class SessionController {
     h.features = new Set(state.features.filter((f) => known.has(f)));
     if (state.selectedUnit !== undefined) h.selectedUnit = state.selectedUnit;
     h.bus.emit('data', 'unit');
-    if (state.model) await h.importModel(JSON.stringify(state.model), 'the saved session');
-    h.bus.say(`Restored your last session (saved ${new Date(state.savedAt).toLocaleString()}).`);
+    if (state.model) {
+      // The threshold's percentiles come from the data the model was trained on, which may not be this data.
+      h.threshold.reference = state.reference;
+      await h.models.importModel(JSON.stringify(state.model), 'the saved session', 'data', state.reference ? 'rescored' : 'imported');
+    }
+    h.bus.say('data', `Restored your last session (saved ${new Date(state.savedAt).toLocaleString()}).`);
     return true;
   }
 
   async clear(): Promise<void> {
     await this.persist(() => sessionStore.clear());
-    this.host.bus.say('Cleared the saved session. What is on screen stays until you reload.');
+    this.host.bus.say('session', 'Cleared the saved session. What is on screen stays until you reload.');
   }
 }

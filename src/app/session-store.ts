@@ -16,6 +16,8 @@ export interface SavedState {
   contamination: 'auto' | number;
   model?: ModelJson;
   selectedUnit?: number;
+  /** Sorted training scores the threshold's percentiles come from (the model's training data). */
+  reference?: Float64Array;
   savedAt: string;
 }
 

@@ -20,6 +20,7 @@ export interface TrainSettings {
 
 export interface DataMeta {
   name: string;
+  format: 'cmapss' | 'csv';
   rows: number;
   columns: { name: string; role: ColumnRole }[];
   notes: string[];

@@ -26,6 +26,8 @@ export class ThresholdController {
   budget?: AlarmBudget;
   thresholded?: Thresholded;
   evaluation?: Evaluation;
+  /** Sorted scores of the model's training rows on the data it was trained on (kept while the model stays). */
+  reference?: Float64Array;
   private ranking?: { scores: Float64Array; value: Ranking; mask: Uint8Array };
   private readonly host: ThresholdHost;
 
@@ -39,8 +41,13 @@ export class ThresholdController {
     this.evaluation = undefined;
   }
 
-  /** A new model's scores; keepThreshold: an imported model keeps its own offset until the slider moves. */
-  adopt(model: ModelJson, scores: Float64Array, keepThreshold: boolean): void {
+  /**
+   * A model's scores of the loaded data. 'trained': the slider's contamination sets the
+   * offset from these scores' baseline rows. 'imported': the model's own offset stays until
+   * the slider moves. 'rescored' (new data, same model): percentiles still come from the
+   * data it was trained on, so a contamination means the same threshold on any data.
+   */
+  adopt(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored'): void {
     const truth = this.host.data!.truth;
     const unit = truth.columns.find((c) => c.role === 'unit')?.values;
     const time = truth.columns.find((c) => c.role === 'time')?.values;
@@ -50,9 +57,17 @@ export class ThresholdController {
     } catch {
       mask = new Uint8Array(scores.length).fill(1); // imported models may not record a baseline
     }
-    this.budget = new AlarmBudget(scores, mask, { unit, time, rule: alarmRule(model), order: unitTimeOrder(truth) ?? undefined });
-    if (keepThreshold) this.apply(model.threshold.contamination, model.threshold.offset);
-    else this.set(this.contamination);
+    const reference = how === 'rescored' ? this.reference : undefined;
+    this.budget = new AlarmBudget(scores, mask, {
+      unit,
+      time,
+      rule: alarmRule(model),
+      order: unitTimeOrder(truth) ?? undefined,
+      reference,
+    });
+    this.reference = this.budget.sortedTraining;
+    if (how === 'trained') this.set(this.contamination);
+    else this.apply(model.threshold.contamination, model.threshold.offset);
   }
 
   set(c: 'auto' | number): void {

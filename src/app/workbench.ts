@@ -4,23 +4,26 @@
 import * as Comlink from 'comlink';
 import type { Dataset, ColumnRole } from '../data/dataset.js';
 import type { Profile } from '../data/profile.js';
-import { parseBaseline } from '../data/baseline.js';
 import type { ModelJson } from '../model/types.js';
 import type { Explanation } from '../model/loaded-model.js';
 import type { IngestProgress } from '../services/ingest-service.js';
 import { DEFAULT_QUALITY } from '../features/defaults.js';
+import { columnNamer, type Namer } from '../features/feature-words.js';
 import { Bus } from './bus.js';
+import { plural } from './dom.js';
 import { Workers } from './engine-client.js';
-import { IngestController } from './ingest-controller.js';
+import { IngestController, absentInputs, type LoadIntent } from './ingest-controller.js';
 import { LinkController } from './link-controller.js';
+import { ModelController, type Busy } from './model-controller.js';
 import { ReplayController } from './replay-controller.js';
 import { SessionController } from './session-controller.js';
 import { ThresholdController } from './threshold-controller.js';
 import type { DataMeta, TrainSettings } from './state.js';
+import { timeWords, type TimeWords } from './time-words.js';
 
 export class Workbench extends Bus {
   readonly workers: Workers;
-  busy: '' | 'loading' | 'training' | 'importing' = '';
+  busy: Busy = '';
   progress?: IngestProgress;
   data?: DataMeta;
   profile?: Profile;
@@ -43,8 +46,13 @@ export class Workbench extends Bus {
   selectedRow?: number;
   explanation?: Explanation;
   lastTrainMs?: number;
+  /** Column names as people read them (C-MAPSS sensors by their documented symbols). */
+  names: Namer = columnNamer([]);
+  /** How moments and spans of the data's time are said. */
+  time: TimeWords = timeWords();
   readonly bus: Bus = this;
   readonly ingest = new IngestController(this);
+  readonly models = new ModelController(this);
   readonly threshold = new ThresholdController(this);
   readonly replay = new ReplayController(this);
   readonly session = new SessionController(this);
@@ -54,7 +62,7 @@ export class Workbench extends Bus {
   constructor() {
     super();
     this.workers = new Workers((message) => {
-      this.fail(`${message}; it was restarted — load the data again`);
+      this.fail('data', `${message}; it was restarted — load the data again`);
       this.workers.spawnEngine();
       void this.workers.init();
     });
@@ -68,8 +76,13 @@ export class Workbench extends Bus {
     return this.threshold.contamination;
   }
 
-  loadFiles(files: File[], entry?: string, persist = true): Promise<void> {
-    return this.ingest.load(files, entry, persist);
+  /** True when the loaded data is the data the model was trained on: its figures are in-sample. */
+  get inSample(): boolean {
+    return !!this.model && !!this.data && this.model.training.source === this.data.name;
+  }
+
+  loadFiles(files: File[], entry?: string, persist = true, intent: LoadIntent = 'load'): Promise<void> {
+    return this.ingest.load(files, entry, persist, intent);
   }
 
   saveFiles(files: File[], entry?: string): Promise<void> {
@@ -85,6 +98,7 @@ export class Workbench extends Bus {
     if (this.replay.active || this.link.connected) void this.workers.engine.api.setLiveOffset(offset);
   }
 
+  /** New data replaces the old; a model stays and scores it when it can. */
   async adoptDataset(dataset: Dataset, profile: Profile): Promise<void> {
     const keep = new Set<ColumnRole>(['unit', 'time', 'rul', 'label']);
     const truth: Dataset = {
@@ -93,6 +107,7 @@ export class Workbench extends Bus {
     };
     const meta: DataMeta = {
       name: dataset.name,
+      format: dataset.format,
       rows: dataset.rows,
       columns: dataset.columns.map((c) => ({ name: c.name, role: c.role })),
       notes: dataset.notes,
@@ -102,15 +117,24 @@ export class Workbench extends Bus {
     await this.workers.call(this.workers.engine, (api) => api.setDataset(Comlink.transfer(dataset, buffers)));
     this.data = meta;
     this.profile = profile;
+    this.names = columnNamer(meta.columns.map((c) => c.name));
+    this.time = timeWords(truth);
     this.features = new Set(profile.defaultFeatures);
-    this.model = undefined;
     this.scores = undefined;
     this.threshold.reset();
+    this.models.forgetDrivers();
     this.explanation = undefined;
     this.selectedRow = undefined;
     this.selectedUnit = truth.columns.find((c) => c.role === 'unit')?.values[0];
-    this.say(`Loaded ${meta.name}: ${meta.rows.toLocaleString('en-US')} rows, ${profile.units} units. Choose features and train.`);
+    const loaded = `Loaded ${meta.name}: ${plural(meta.rows, 'row')}, ${plural(profile.units, 'unit')}.`;
+    const lacks = absentInputs(this.model, dataset);
+    const why = lacks.length
+      ? `it has no ${lacks.slice(0, 3).join(', ')}${lacks.length > 3 ? ` or ${lacks.length - 3} more of the model’s columns` : ''}`
+      : await this.models.rescore();
     this.emit('data', 'model', 'threshold', 'unit', 'explain');
+    if (!this.model) this.say('data', `${loaded} Check its quality (step 2), then train (step 3).`);
+    else if (!why) this.say('data', `${loaded} Scored with model ${this.model.id} (trained on ${this.model.training.source}).`);
+    else this.say('data', `${loaded} Model ${this.model.id} is kept but cannot score it: ${why}. Train a new one in step 3.`);
   }
 
   toggleFeature(name: string, on: boolean): void {
@@ -120,77 +144,27 @@ export class Workbench extends Bus {
     this.saveSoon();
   }
 
-  async train(): Promise<void> {
-    if (!this.data) return this.fail('Load data first.');
-    if (this.busy) return this.fail(`wait for ${this.busy} to finish`);
-    if (this.features.size === 0) return this.fail('Choose at least one feature column.');
-    let baseline;
-    try {
-      baseline = parseBaseline(this.settings.baseline);
-    } catch (e) {
-      return this.fail((e as Error).message);
-    }
-    const s = this.settings;
-    const features = this.profile!.columns.map((c) => c.name).filter((n) => this.features.has(n));
-    this.busy = 'training';
-    this.say(`Training ${s.trees} trees on ${features.length} features…`);
-    try {
-      const result = await this.workers.call(this.workers.engine, (api) =>
-        api.train({
-          features,
-          baseline,
-          params: {
-            trees: s.trees,
-            maxSamples: s.maxSamples,
-            maxFeatures: s.maxFeatures,
-            seed: s.seed,
-            contamination: this.contamination,
-            ...(s.extensionLevel !== undefined ? { extensionLevel: s.extensionLevel } : {}),
-          },
-          recipe: { unitBaseline: s.unitBaseline, window: { size: s.windowSize, stats: s.stats }, regimes: s.regimes },
-          alarm: s.alarm,
-        }),
-      );
-      this.lastTrainMs = result.trainMs;
-      this.adoptModel(result.model, result.scores);
-      this.say(
-        `Trained on ${result.trainingRows?.toLocaleString('en-US')} rows in ${result.trainMs?.toFixed(0)} ms.` +
-          (result.unscorable ? ` ${result.unscorable} rows have missing features and are not scored.` : ''),
-      );
-    } catch (e) {
-      this.fail(`Training failed: ${(e as Error).message}`);
-    } finally {
-      this.busy = '';
-      this.emit('status');
-    }
+  train(): Promise<void> {
+    return this.models.train();
   }
 
-  async importModel(text: string, fileName: string): Promise<void> {
-    if (!this.data) return this.fail('Load the data the model should score first.');
-    this.busy = 'importing';
-    try {
-      const result = await this.workers.call(this.workers.engine, (api) => api.importModel(text));
-      this.adoptModel(result.model, result.scores, true);
-      this.say(`Imported model ${result.model.id} from ${fileName}.`);
-    } catch (e) {
-      this.fail(`Could not import ${fileName}: ${(e as Error).message}`);
-    } finally {
-      this.busy = '';
-      this.emit('status');
-    }
+  importModel(text: string, fileName: string): Promise<void> {
+    return this.models.importModel(text, fileName);
   }
 
-  /** keepThreshold: an imported model keeps its own offset until the slider moves. */
-  adoptModel(model: ModelJson, scores: Float64Array, keepThreshold = false): void {
+  /** how: 'imported' keeps the model's own offset until the slider moves; 'rescored' keeps the threshold of the data it was trained on. */
+  adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored' = 'trained'): void {
     this.model = model;
     this.scores = scores;
     this.selectedRow = undefined;
     this.explanation = undefined;
     this.emit('model');
-    this.threshold.adopt(model, scores, keepThreshold);
+    this.threshold.adopt(model, scores, how);
+    void this.models.fetchDrivers();
   }
 
   selectUnit(unit: number): void {
+    if (unit === this.selectedUnit) return;
     this.selectedUnit = unit;
     this.emit('unit');
     this.saveSoon();
@@ -202,7 +176,7 @@ export class Workbench extends Bus {
       this.explanation = await this.workers.call(this.workers.engine, (api) => api.explainRow(row));
       this.emit('explain');
     } catch (e) {
-      this.fail(`Could not explain row ${row}: ${(e as Error).message}`);
+      this.fail('review', `Could not explain row ${row}: ${(e as Error).message}`);
     }
   }
 

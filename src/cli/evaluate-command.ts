@@ -61,6 +61,8 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
       ['units', String(ev.units.count)],
       ['units warned', String(ev.units.warned)],
       ['units never warned', String(ev.units.neverWarned)],
+      ['  of which missed (reached RUL <= horizon)', String(ev.units.missed)],
+      ['  of which cut off before RUL <= horizon', String(ev.units.neverWarned - ev.units.missed)],
       ['median lead time (cycles)', formatNumber(ev.units.medianLeadTime, 1)],
       ['10th pct lead time (cycles)', formatNumber(ev.units.p10LeadTime, 1)],
       [`false alarms per unit (raised in baseline ${baselineSpec})`, formatNumber(ev.units.falseAlarmsPerUnit, 3)],

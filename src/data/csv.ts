@@ -1,10 +1,10 @@
 // Generic CSV, fed text in pieces of any size: the first lines choose the delimiter
 // (PapaParse's guess, checked for even splits), the first record decides header or
-// data, the first 50 rows spot timestamp and text-id columns, and then every field
-// goes straight into its column. The result never depends on how the text was cut.
+// data, the first 50 rows spot timestamp and text-id columns (and, in a ';' file,
+// decimal commas: "1,5" is 1.5), and then every field goes straight into its column. The result never depends on how the text was cut.
 import Papa from 'papaparse';
 import { FieldSplitter, type FieldSink } from './csv-fields.js';
-import { ColumnBuilder, isMissingToken, isNumberToken } from './numbers.js';
+import { ColumnBuilder, isDecimalCommaToken, isMissingToken, isNumberToken } from './numbers.js';
 import { DataError, type Column, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import { inferRole } from './roles.js';
@@ -45,6 +45,9 @@ export class CsvParser implements FieldSink {
   private textUnits = new Map<number, Map<string, number>>();
   private record = 0;
   private hasHeader = false;
+  private delimiter = ',';
+  /** A ';' file whose numbers are written with decimal commas: "1,5" reads as 1.5. */
+  private decimalComma = false;
 
   private readonly name: string;
 
@@ -66,7 +69,7 @@ export class CsvParser implements FieldSink {
     if (this.phase === 'probe') this.endProbe();
     const rows = this.builders[0].length;
     if (rows === 0) throw new DataError(`${this.name}: a header but no data rows`);
-    const notes: string[] = [];
+    const notes: string[] = this.decimalComma ? ['decimal commas read as decimal points ("1,5" = 1.5): fields are separated by ";"'] : [];
     const columns: Column[] = this.names.map((name, i) => {
       const b = this.builders[i];
       const values = b.finish();
@@ -145,7 +148,8 @@ export class CsvParser implements FieldSink {
 
   private start(): void {
     const cut = this.headCut >= 0 ? Math.min(this.headCut, HEAD_CHARS) : HEAD_CHARS;
-    this.splitter = new FieldSplitter(detectDelimiter(this.head.slice(0, cut)), this);
+    this.delimiter = detectDelimiter(this.head.slice(0, cut));
+    this.splitter = new FieldSplitter(this.delimiter, this);
     const held = this.head;
     this.head = '';
     this.splitter.push(held);
@@ -202,14 +206,19 @@ export class CsvParser implements FieldSink {
       b.push(code);
       return;
     }
-    b.pushToken(cell);
+    b.pushToken(this.decimalComma && isDecimalCommaToken(cell) ? cell.replace(',', '.') : cell);
+  }
+
+  /** A number as this file writes it: decimal commas count only between ';' fields. */
+  private isNumber(cell: string): boolean {
+    return isNumberToken(cell) || (this.delimiter === ';' && isDecimalCommaToken(cell));
   }
 
   /** Decides header vs data from the first record and names the columns. */
   private startColumns(first: string[]): void {
     if (first.some((c) => c.includes('\u0000'))) throw new DataError(`${this.name}: this is a binary file, not CSV text`);
     // A header row is all text: no cell is a number or a timestamp.
-    const header = first.every((c) => isMissingToken(c) || (!isNumberToken(c) && Number.isNaN(parseTimestamp(c))));
+    const header = first.every((c) => isMissingToken(c) || (!this.isNumber(c) && Number.isNaN(parseTimestamp(c))));
     this.hasHeader = header;
     this.names = header ? dedupe(first.map((c, i) => c.trim() || `column_${i + 1}`)) : first.map((_, i) => `column_${i + 1}`);
     this.maxRows = Math.floor(MAX_VALUES / this.names.length);
@@ -223,9 +232,13 @@ export class CsvParser implements FieldSink {
 
   /** Spots timestamp and text-id columns in the first body rows, then reads those rows. */
   private endProbe(): void {
+    // Decimal commas only when no probed number has a decimal point: "1,5" beside "1.5" is ambiguous.
+    const cells = this.probe.flat();
+    this.decimalComma =
+      this.delimiter === ';' && cells.some(isDecimalCommaToken) && !cells.some((c) => isNumberToken(c) && c.includes('.'));
     this.names.forEach((name, i) => {
       const cells = this.probe.map((r) => r[i]).filter((c) => !isMissingToken(c));
-      if (cells.length === 0 || cells.some(isNumberToken)) return;
+      if (cells.length === 0 || cells.some((c) => this.isNumber(c))) return;
       if (cells.every((c) => !Number.isNaN(parseTimestamp(c)))) this.timestampCols.add(i);
       else if (/^(unit|unit_?(id|number|no)|engine(_?id)?|machine(_?id)?|device(_?id)?|asset(_?id)?|id)$/i.test(name))
         this.textUnits.set(i, new Map());

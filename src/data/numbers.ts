@@ -44,6 +44,22 @@ export function isNumberLiteral(s: string): boolean {
   return i === s.length;
 }
 
+/**
+ * A decimal-comma number as some locales write it ("1,5", "-0,25"): digits, one comma,
+ * digits, nothing else. Read as a number only in ';'-separated files (csv.ts decides).
+ */
+export function isDecimalCommaToken(raw: string): boolean {
+  const s = raw.trim();
+  const comma = s.indexOf(',');
+  if (comma < 0 || comma === s.length - 1) return false;
+  let i = s.charCodeAt(0) === 43 || s.charCodeAt(0) === 45 ? 1 : 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (i !== comma && !(c >= 48 && c <= 57)) return false;
+  }
+  return true;
+}
+
 /** A growable Float64 column that counts what it could not read. */
 export class ColumnBuilder {
   values: Float64Array;

@@ -26,6 +26,8 @@ export interface UnitOutcome {
   firstAlarm: number | null;
   leadTime: number | null;
   baselineAlarms: number;
+  /** The unit's data ends before its RUL reaches the horizon: it has no degraded reading to warn about. */
+  cutOff: boolean;
 }
 
 export interface Evaluation {
@@ -45,6 +47,10 @@ export interface Evaluation {
     count: number;
     warned: number;
     neverWarned: number;
+    /** Never warned although degraded readings were seen (RUL <= horizon): the real misses. */
+    missed: number;
+    /** Units whose data ends before RUL <= horizon (a test file's cut-off units), warned or not. */
+    cutOff: number;
     medianLeadTime: number | null;
     p10LeadTime: number | null;
     falseAlarmsPerUnit: number;
@@ -143,14 +149,16 @@ export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Ar
   const unit = columnByRole(ds, 'unit');
   const time = columnByRole(ds, 'time');
   const rul = columnByRole(ds, 'rul');
-  if (kind === 'rul' && unit && time && rul) result.units = unitOutcomes(ds, unit.values, time.values, rul.values, state, raised, healthy);
+  if (kind === 'rul' && unit && time && rul)
+    result.units = unitOutcomes(ds, unit.values, time.values, rul.values, state, raised, healthy, opts.horizon);
   return result;
 }
 
 /**
  * Per unit, in time order: false alarms are alarms raised inside the healthy baseline;
  * the warning is the first reading after the baseline at which the unit is in alarm;
- * lead time is failure time minus that reading's time.
+ * lead time is failure time minus that reading's time. A unit whose data ends before its
+ * RUL reaches the horizon is cut off: never warning it is no miss.
  */
 function unitOutcomes(
   ds: Dataset,
@@ -160,6 +168,7 @@ function unitOutcomes(
   state: Uint8Array,
   raised: Uint8Array,
   inBaseline: Uint8Array,
+  horizon: number,
 ): Evaluation['units'] {
   const byUnit = new Map<number, UnitOutcome>();
   let lastUnit = NaN;
@@ -170,9 +179,11 @@ function unitOutcomes(
     const u = unit[i];
     if (Number.isNaN(u)) continue;
     let o = u === lastUnit ? last : byUnit.get(u); // a unit's readings come in runs
-    if (!o) byUnit.set(u, (o = { unit: u, failureTime: time[i] + rul[i], firstAlarm: null, leadTime: null, baselineAlarms: 0 }));
+    if (!o)
+      byUnit.set(u, (o = { unit: u, failureTime: time[i] + rul[i], firstAlarm: null, leadTime: null, baselineAlarms: 0, cutOff: true }));
     lastUnit = u;
     last = o;
+    if (rul[i] <= horizon) o.cutOff = false;
     if (inBaseline[i]) {
       o.baselineAlarms += raised[i];
     } else if (state[i] && o.firstAlarm === null) {
@@ -190,6 +201,8 @@ function unitOutcomes(
     count: perUnit.length,
     warned: leads.length,
     neverWarned: perUnit.length - leads.length,
+    missed: perUnit.filter((o) => !o.cutOff && o.leadTime === null).length,
+    cutOff: perUnit.filter((o) => o.cutOff).length,
     medianLeadTime: quantile(leads, 0.5),
     p10LeadTime: quantile(leads, 0.1),
     falseAlarmsPerUnit: perUnit.length ? falseAlarms / perUnit.length : 0,

@@ -12,6 +12,7 @@ import { LiveScorer } from '../stream/live-scorer.js';
 import { Replay, type LiveUpdate } from '../stream/replay.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
 import { LinkService } from './link-service.js';
+import { latestDrivers, type UnitDrivers } from '../model/unit-drivers.js';
 
 export interface ReplayOptions {
   /** Readings per second; 0 or Infinity = as fast as the engine goes. */
@@ -96,6 +97,19 @@ export class EngineService {
     const result = transferring(this.useModel(model));
     this.link.modelChanged();
     return result;
+  }
+
+  /** Scores the loaded data with the current model (data loaded after training); throws naming the columns the data lacks. */
+  rescore(): ScoredResult {
+    if (!this.loaded) throw new DataError('train or import a model first');
+    this.requireData();
+    return transferring(this.useModel(this.loaded.model));
+  }
+
+  /** Per unit, the sensors that pushed its latest reading's score up the most. */
+  unitDrivers(top = 3): UnitDrivers[] {
+    if (!this.loaded) throw new DataError('train or import a model first');
+    return latestDrivers(this.requireEngine(), this.loaded, this.requireData(), top);
   }
 
   private useModel(model: ModelJson): ScoredResult {

@@ -102,6 +102,16 @@ export class LiveScorer {
     this.debounce.reset();
   }
 
+  /** Zeroes the counts (processed, rate, latency, recent anomaly rate): a replay starting over counts from 0. */
+  resetCounts(): void {
+    this.processed = 0;
+    this.unscorable = 0;
+    this.latencyCount = 0;
+    this.recentAt = 0;
+    this.recentFilled = 0;
+    this.rateSamples.length = 0;
+  }
+
   stats(): LiveStats {
     const k = Math.min(this.latencyCount, LATENCY_RING);
     const sorted = this.latencies.slice(0, k).sort();

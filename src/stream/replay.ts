@@ -91,9 +91,12 @@ export class Replay {
     this.released = 0;
   }
 
+  /** Back to the first reading with nothing carried over: window and alarm state, counts, unsent points. */
   private rewind(): void {
     this.position = 0;
     this.scorer.reset();
+    this.scorer.resetCounts();
+    this.buffer.take();
   }
 
   private schedule(ms: number): void {

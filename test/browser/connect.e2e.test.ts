@@ -83,8 +83,9 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-const statusText = () => page.locator('.status').textContent();
-const errorText = () => page.locator('.error').textContent();
+// Each step shows its own messages next to its actions; most here are Connect's.
+const statusText = (scope = 'connect') => page.locator(`[data-scope="${scope}"] .status`).textContent();
+const errorText = (scope = 'connect') => page.locator(`[data-scope="${scope}"] .error`).textContent();
 const processed = () => page.evaluate(() => (window as any).isoscope.replay.stats?.processed ?? 0);
 const docCount = async () => (await readings.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0];
 const hubString = () => hub.browserConnectionString();
@@ -100,9 +101,12 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
       dt.items.add(new File([text], 'fd001-units-1-4.txt'));
       window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, SMALL);
-    await expect.poll(statusText, { timeout: 30_000 }).toMatch(new RegExp(`Loaded fd001-units-1-4.txt: ${SMALL_ROWS} rows, 4 units`));
+    await expect
+      .poll(() => statusText('data'), { timeout: 30_000 })
+      .toMatch(new RegExp(`Loaded fd001-units-1-4.txt: ${SMALL_ROWS} rows, 4 units`));
     await page.getByRole('button', { name: 'Train' }).click();
-    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Trained on/);
+    await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/Trained on/);
+    await page.getByText('Connect to Azure').click(); // folded until used
 
     await fill('Event Hubs connection string', `HostName=nope;SharedAccessKey=${KEY}`);
     await page.getByRole('button', { name: 'Connect live' }).click();
@@ -200,7 +204,9 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await page.getByRole('combobox', { name: 'Unit', exact: true }).selectOption('2');
     await page.getByRole('button', { name: 'Load stored history' }).click();
     const unit2 = SMALL.split('\n').filter((l) => l.startsWith('2 ')).length;
-    await expect.poll(statusText, { timeout: 30_000 }).toMatch(new RegExp(`Loaded ${unit2} stored readings of unit 2 \\(model v1\\)`));
+    await expect
+      .poll(() => statusText('review'), { timeout: 30_000 })
+      .toMatch(new RegExp(`Loaded ${unit2} stored readings of unit 2 \\(model v1\\)`));
     const stored = await page.evaluate(() => (window as any).isoscope.link.history.score.length);
     expect(stored).toBe(unit2);
 
@@ -230,7 +236,7 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await page.reload();
     await expect
       .poll(() => page.getByTestId('outbox').textContent(), { timeout: 30_000 })
-      .toMatch(/30 scored reading\(s\) waiting for Cosmos DB/);
+      .toMatch(/30 scored readings waiting for Cosmos DB/);
     proxy.throttle = false;
     // Names come back from the last session; the key was never stored, so the user types it again.
     expect(await page.getByLabel('Cosmos DB endpoint', { exact: true }).inputValue()).toBe(proxy.endpoint);
@@ -239,7 +245,7 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await page.getByRole('button', { name: 'Connect Cosmos DB' }).click();
     await expect
       .poll(statusText, { timeout: 30_000 })
-      .toMatch(/Cosmos DB ready: iot-sensor-db\/anomalies; writing 30 reading\(s\) left from before/);
+      .toMatch(/Cosmos DB ready: iot-sensor-db\/anomalies; writing 30 readings left from before/);
     await expect.poll(docCount, { timeout: 30_000, interval: 500 }).toBe(before + 30);
     const { resource } = await readings.item('77-30', 77).read();
     expect(resource).toMatchObject({
@@ -315,7 +321,7 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
         dt.items.add(new File([text], 'sklearn-model.json', { type: 'application/json' }));
         window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
       }, json);
-      await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Imported model .* from sklearn-model.json/);
+      await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/Imported model .* from sklearn-model.json/);
       const before = await processed();
       await fill('Event Hubs connection string', hubString());
       await page.getByLabel('Start position').selectOption('latest');

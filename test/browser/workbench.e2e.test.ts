@@ -40,15 +40,17 @@ async function dropFiles(p: Page, files: { name: string; content: string | numbe
   }, files);
 }
 
-const statusText = () => page.locator('.status').textContent();
+// Each step shows its own messages next to its actions.
+const statusText = (scope = 'data') => page.locator(`[data-scope="${scope}"] .status`).textContent();
+const errorText = (scope = 'data') => page.locator(`[data-scope="${scope}"] .error`).textContent();
 const flagged = () => page.getByTestId('flagged').textContent();
 
 describe.skipIf(!hasChromium)('workbench in Chromium', () => {
   test('Load sample loads FD001 from the bundled zip and shows its profile', async () => {
     await page.getByRole('button', { name: 'Load sample' }).click();
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded train_FD001\.txt: 20,631 rows, 100 units/);
-    await expect(page.getByRole('checkbox', { name: 'Use sensor_2 as a feature' }).isChecked()).resolves.toBe(true);
-    await expect(page.getByRole('checkbox', { name: 'Use sensor_1 as a feature' }).isChecked()).resolves.toBe(false);
+    await expect(page.getByRole('checkbox', { name: 'Use T24 (sensor 2) as a feature' }).isChecked()).resolves.toBe(true);
+    await expect(page.getByRole('checkbox', { name: 'Use T2 (sensor 1) as a feature' }).isChecked()).resolves.toBe(false);
     await expect(page.locator('table.profile').textContent()).resolves.toContain('constant (always 518.67)');
   });
 
@@ -56,9 +58,17 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await dropFiles(page, [{ name: 'train_FD001.txt', content: readFileSync(cmapssPath('train_FD001.txt'), 'utf8') }]);
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded train_FD001\.txt: 20,631 rows/);
     await page.getByRole('button', { name: 'Train' }).click();
-    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Trained on 10,290 rows/);
+    await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/Trained on 10,290 rows/);
     await expect.poll(() => page.locator('.unit canvas').count()).toBeGreaterThan(1);
-    await expect.poll(() => page.getByRole('table', { name: 'Fleet overview' }).getAttribute('aria-rowcount')).toBe('101');
+    await expect
+      .poll(() =>
+        page
+          .getByRole('listbox', { name: /^Units/ })
+          .getByRole('option')
+          .first()
+          .getAttribute('aria-setsize'),
+      )
+      .toBe('100');
     expect(Number(await page.getByTestId('roc-auc').textContent())).toBeGreaterThan(0.95);
   });
 
@@ -120,12 +130,12 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
   });
 
   test('clicking a reading opens its explanation', async () => {
-    const chart = page.locator('.unit .chart').nth(1).locator('.u-over');
+    const chart = page.getByTestId('score-chart').locator('.u-over');
     const box = await chart.boundingBox();
     if (!box) throw new Error('the score chart is not on screen');
     await page.mouse.move(box.x + box.width * 0.97, box.y + box.height / 2);
     await page.mouse.click(box.x + box.width * 0.97, box.y + box.height / 2);
-    await expect.poll(() => page.getByTestId('explain-summary').textContent()).toMatch(/unit 1 · t 1\d\d/);
+    await expect.poll(() => page.getByTestId('explain-summary').textContent()).toMatch(/unit 1 · cycle 1\d\d/);
     await expect(page.getByRole('list', { name: 'Feature attribution' }).locator('li').count()).resolves.toBe(14);
   });
 
@@ -137,7 +147,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     expect(model.format).toBe('isoscope-model');
     expect(model.threshold.contamination).toBe(0.199);
     await page.locator('#model-input').setInputFiles({ name: 'exported.json', mimeType: 'application/json', buffer: Buffer.from(text) });
-    await expect.poll(statusText).toMatch(/Imported model .* from exported\.json/);
+    await expect.poll(() => statusText('train')).toMatch(/Imported model .* from exported\.json/);
     const after = await page.evaluate(() => Array.from((window as any).isoscope.scores as Float64Array));
     expect(after).toEqual(before);
 
@@ -153,11 +163,12 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
   });
 
   test('replay streams the data through the worker, raises debounced alarms, pauses and resumes', async () => {
+    await page.getByText('Replay as a stream').click(); // folded until used
     await page.getByRole('combobox', { name: 'Replay rate' }).selectOption('10000');
-    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
     await expect.poll(() => page.getByTestId('live-state').textContent()).toBe('playing');
     await expect
-      .poll(() => page.getByRole('log', { name: 'Alert feed' }).locator('li.raised').count(), { timeout: 10_000 })
+      .poll(() => page.getByRole('list', { name: 'Alert feed' }).locator('li.raised').count(), { timeout: 10_000 })
       .toBeGreaterThan(0);
     const rate = Number((await page.getByTestId('live-rate').textContent())!.replace(/,/g, ''));
     expect(rate).toBeGreaterThan(5000);
@@ -193,13 +204,11 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
   test('a garbage file gives a specific error and the loaded data stays', async () => {
     const before = await page.evaluate(() => (window as any).isoscope.scores.length);
     await dropFiles(page, [{ name: 'garbage.bin', content: Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256) }]);
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Could not load garbage\.bin: .*binary file/);
+    await expect.poll(() => errorText()).toMatch(/Could not load garbage\.bin: .*binary file/);
     expect(await page.evaluate(() => (window as any).isoscope.data.name)).toBe('train_FD001.txt');
     expect(await page.evaluate(() => (window as any).isoscope.scores.length)).toBe(before);
     await dropFiles(page, [{ name: 'bad-model.json', content: '{"format":"isoscope-model","version":7}' }]);
-    await expect
-      .poll(() => page.getByRole('alert').textContent())
-      .toMatch(/Could not import bad-model\.json: model version 7 is not supported/);
+    await expect.poll(() => errorText('train')).toMatch(/Could not import bad-model\.json: model version 7 is not supported/);
     expect(await page.evaluate(() => (window as any).isoscope.scores.length)).toBe(before);
   });
 
@@ -220,19 +229,20 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
       })
       .toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Cancel' }).click();
-    await expect
-      .poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 })
-      .toMatch(/Could not load train_BIG\.txt: loading cancelled/);
+    // The user's own cancel is news, not an error.
+    await expect.poll(() => statusText(), { timeout: 10_000 }).toMatch(/Cancelled loading train_BIG\.txt\. Still showing train_FD001\.txt/);
+    expect(await errorText()).toBe('');
     expect(await page.evaluate(() => (window as any).isoscope.data.rows)).toBe(before);
     expect(await page.evaluate(() => (window as any).isoscope.busy)).toBe('');
   });
 
   test('a reload restores the session: data, features, model and threshold; Clear saved session forgets it', async () => {
-    await page.getByRole('checkbox', { name: 'Use sensor_9 as a feature' }).uncheck();
+    await page.getByText('Columns and features').click(); // folded after training
+    await page.getByRole('checkbox', { name: 'Use Nc (sensor 9) as a feature' }).uncheck();
     const slider = page.getByRole('slider', { name: 'Contamination' });
     await slider.fill('42');
     await page.getByRole('button', { name: 'Train' }).click();
-    await expect.poll(statusText).toMatch(/Trained on/);
+    await expect.poll(() => statusText('train')).toMatch(/Trained on/);
     const before = await page.evaluate(() => {
       const wb = (window as any).isoscope;
       return { id: wb.model.id, offset: wb.model.threshold.offset, flagged: wb.threshold.thresholded.flagged, features: wb.model.features };
@@ -246,10 +256,10 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
       return { id: wb.model.id, offset: wb.model.threshold.offset, flagged: wb.threshold.thresholded.flagged, features: wb.model.features };
     });
     expect(after).toEqual(before);
-    expect(await page.getByRole('checkbox', { name: 'Use sensor_9 as a feature' }).isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'Use Nc (sensor 9) as a feature' }).isChecked()).toBe(false);
     expect(await slider.inputValue()).toBe('42');
     await page.getByRole('button', { name: 'Clear saved session' }).click();
-    await expect.poll(statusText).toMatch(/Cleared the saved session/);
+    await expect.poll(() => statusText('session')).toMatch(/Cleared the saved session/);
     await page.reload();
     await page.waitForTimeout(1000);
     expect(await page.evaluate(() => (window as any).isoscope.data)).toBeUndefined();
@@ -257,7 +267,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await page.getByRole('button', { name: 'Load sample' }).click();
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded/);
     await page.getByRole('button', { name: 'Train' }).click();
-    await expect.poll(statusText).toMatch(/Trained on/);
+    await expect.poll(() => statusText('train')).toMatch(/Trained on/);
   });
 
   test('screenshots of the main views at 1280×800 and on a large screen', async () => {

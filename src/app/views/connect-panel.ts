@@ -1,7 +1,9 @@
 // Connect: Event Hubs (live-connect, publish replay) and Cosmos DB (persist, model
 // registry). Secret fields are password inputs that never leave memory unless
 // "Remember on this device" is ticked; values are never put in the URL or logged.
-import { fmt, h } from '../dom.js';
+// Folded until used: open when settings were saved before or a link is up.
+import { fmt, h, plural } from '../dom.js';
+import { messageLine } from './message-line.js';
 import type { Workbench } from '../workbench.js';
 import type { ConnectForms } from '../connect-forms.js';
 
@@ -128,7 +130,7 @@ export function connectPanel(wb: Workbench): HTMLElement {
       ob && ob.state !== 'off'
         ? `${fmt(ob.written)} written, ${fmt(pending)} queued${ob.state === 'failed' ? ` — retrying: ${ob.message ?? ''}` : ''}`
         : pending
-          ? `${fmt(pending)} scored reading(s) waiting for Cosmos DB`
+          ? `${plural(pending, 'scored reading')} waiting for Cosmos DB`
           : '';
     publishModel.disabled = !ctl.cosmos || !wb.model;
     published.disabled = openModel.disabled = !ctl.cosmos || !ctl.published.length;
@@ -178,17 +180,25 @@ export function connectPanel(wb: Workbench): HTMLElement {
   wb.on('link', render);
   wb.on('model', render);
   wb.on('data', render);
-  void ctl.restore().then(fill);
+  void ctl.restore().then(() => {
+    fill();
+    if (ctl.saved || ctl.outboxPending) details.open = true;
+  });
 
   const row = (...kids: (Node | string)[]) => h('div', { class: 'form-row' }, ...kids);
   const field = (label: string, el: HTMLElement) => h('label', { class: 'field' }, h('span', {}, label), el);
-  return h(
-    'section',
-    { class: 'panel connect', 'aria-labelledby': 'connect-h' },
+  const details = h(
+    'details',
+    { class: 'panel connect' },
+    h(
+      'summary',
+      {},
+      h('h3', { id: 'connect-h' }, 'Connect to Azure'),
+      h('span', { class: 'muted small' }, ' Event Hubs for live readings, Cosmos DB to keep them'),
+    ),
     h(
       'div',
       { class: 'panel-head' },
-      h('h2', { id: 'connect-h' }, 'Connect'),
       h(
         'label',
         {
@@ -200,6 +210,7 @@ export function connectPanel(wb: Workbench): HTMLElement {
       ),
     ),
     banner,
+    messageLine(wb, 'connect'),
     h(
       'div',
       { class: 'connect-grid' },
@@ -229,4 +240,8 @@ export function connectPanel(wb: Workbench): HTMLElement {
     partitions,
     missing,
   );
+  wb.on('link', () => {
+    if (ctl.status || ctl.cosmos) details.open = true;
+  });
+  return details;
 }

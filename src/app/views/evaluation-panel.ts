@@ -1,60 +1,144 @@
 // Evaluation against ground truth (RUL horizon or label column), updating with the
-// threshold: ranking metrics, precision/recall/F1, lead time and false alarms, ROC.
+// threshold. Says whether the figures are in-sample, keeps units cut off before they
+// degraded apart from missed ones, gives every figure one format and a definition.
 import uPlot from 'uplot';
-import { fmt, h } from '../dom.js';
+import { h, plural, ratio } from '../dom.js';
 import type { Workbench } from '../workbench.js';
-import { followWidth, pngButton, widthOf } from '../charts.js';
+import type { Evaluation } from '../../metrics/evaluate.js';
+import { axis, followWidth, widthOf } from '../charts.js';
+import { pngButton } from '../chart-export.js';
+
+type Row = [id: string, name: string, value: (ev: Evaluation) => string, definition: (ev: Evaluation) => string];
+
+const cycles = (v: number | null | undefined) => (v === null || v === undefined ? '–' : plural(Math.round(v), 'cycle'));
+const H = (ev: Evaluation) => ev.horizon ?? 30;
+
+const ROWS: Row[] = [
+  [
+    'roc-auc',
+    'ROC AUC',
+    (e) => ratio(e.rocAuc),
+    () => 'Chance that a degraded reading scores above a healthy one: 0.5 is guessing, 1.000 always.',
+  ],
+  [
+    'pr-auc',
+    'PR AUC',
+    (e) => ratio(e.prAuc),
+    (e) => `Precision averaged over every threshold; guessing scores the degraded share (${ratio(e.positives / Math.max(1, e.readings))}).`,
+  ],
+  [
+    'precision',
+    'Precision',
+    (e) => ratio(e.precision),
+    () => 'Of the readings taken while the unit was in alarm, the share that were degraded.',
+  ],
+  ['recall', 'Recall', (e) => ratio(e.recall), () => 'Of the degraded readings, the share taken while the unit was in alarm.'],
+  ['f1', 'F1', (e) => ratio(e.f1), () => 'Harmonic mean of precision and recall.'],
+];
+const UNIT_ROWS: Row[] = [
+  [
+    'warned',
+    'Units warned',
+    (e) => `${e.units!.warned} of ${e.units!.count}`,
+    () => 'Units in alarm at some reading after their training period.',
+  ],
+  [
+    'missed',
+    'Units missed',
+    (e) => `${e.units!.missed} of ${e.units!.count - e.units!.cutOff}`,
+    (e) => `Of the units whose RUL reached ${H(e)} cycles or less, those never in alarm after their training period.`,
+  ],
+  [
+    'cut-off',
+    'Cut off before degrading',
+    (e) => {
+      const early = e.units!.perUnit.filter((o) => o.cutOff && o.leadTime !== null).length;
+      return `${e.units!.cutOff}${early ? `, ${early} warned early` : ''}`;
+    },
+    (e) =>
+      `Units whose data ends while more than ${H(e)} cycles remain (a test file stops early): nothing degraded to warn about, so never counted as missed. An alarm on one is an early warning and counts in Units warned.`,
+  ],
+  [
+    'lead-median',
+    'Median lead time',
+    (e) => cycles(e.units!.medianLeadTime),
+    () => 'Cycles from the first alarm after the training period to failure, for the middle warned unit.',
+  ],
+  [
+    'lead-p10',
+    'Lead time, 10th percentile',
+    (e) => cycles(e.units!.p10LeadTime),
+    () => 'Nine in ten warned units had at least this much warning.',
+  ],
+  [
+    'false-alarms',
+    'False alarms per unit',
+    (e) => e.units!.falseAlarmsPerUnit.toFixed(2),
+    () => 'Alarms raised inside the training period (healthy by assumption), per unit.',
+  ],
+];
 
 export function evaluationPanel(wb: Workbench): HTMLElement {
+  const scope = h('p', { class: 'note', 'data-testid': 'eval-scope' });
   const metrics = h('dl', { class: 'metrics' });
-  const host = h('div', { class: 'chart roc' });
+  const definitions = h('dl', { class: 'definitions' });
+  const host = h('div', { class: 'chart roc', role: 'img', 'aria-label': 'No ROC curve yet.' });
   let chart: uPlot | undefined;
 
+  const build = (s: number, width: number) => {
+    const { fpr, tpr } = wb.threshold.rocCurve!;
+    return {
+      opts: {
+        width: width * s,
+        height: 200 * s,
+        legend: { show: false },
+        scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1] } },
+        axes: [axis(s, 'false positive rate'), axis(s, 'true positive rate', { size: 44 })],
+        series: [{}, { stroke: '#2563eb', width: 2 * s }],
+      } as uPlot.Options,
+      data: [Array.from(fpr), Array.from(tpr)] as uPlot.AlignedData,
+    };
+  };
   const drawRoc = () => {
     chart?.destroy();
     chart = undefined;
-    const curve = wb.threshold.rocCurve;
-    if (!curve) return;
-    const { fpr, tpr } = curve;
-    chart = new uPlot(
-      {
-        width: Math.min(360, widthOf(host.parentElement!)),
-        height: 220,
-        legend: { show: false },
-        scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1] } },
-        axes: [{ label: 'false positive rate' }, { label: 'true positive rate', size: 45 }],
-        series: [{}, { stroke: '#2563eb', width: 2 }],
-      },
-      [Array.from(fpr), Array.from(tpr)],
-      host,
+    const ev = wb.threshold.evaluation;
+    host.setAttribute(
+      'aria-label',
+      ev ? `ROC curve: true positive rate against false positive rate; area ${ratio(ev.rocAuc)}.` : 'No ROC curve yet.',
     );
+    if (!wb.threshold.rocCurve) return;
+    const { opts, data } = build(1, Math.min(360, widthOf(host)));
+    chart = new uPlot(opts, data, host);
   };
   const render = () => {
     metrics.replaceChildren();
+    definitions.replaceChildren();
     const ev = wb.threshold.evaluation;
     if (!ev) {
-      metrics.append(
-        h(
-          'dd',
-          { class: 'muted' },
-          wb.model ? 'No ground truth in this data (needs RUL, run-to-failure units or a 0/1 label column).' : 'Train a model first.',
-        ),
-      );
+      scope.textContent = wb.model
+        ? 'No ground truth in this data (needs RUL, run-to-failure units or a 0/1 label column).'
+        : 'Train a model first.';
       return;
     }
-    const item = (k: string, v: string, id: string) => metrics.append(h('dt', {}, k), h('dd', { 'data-testid': id }, v));
-    item('Ground truth', ev.truth === 'rul' ? `degraded = RUL ≤ ${ev.horizon}` : 'label column', 'truth');
-    item('ROC AUC', fmt(ev.rocAuc, 4), 'roc-auc');
-    item('PR AUC', fmt(ev.prAuc, 4), 'pr-auc');
-    item('Precision', fmt(ev.precision, 3), 'precision');
-    item('Recall', fmt(ev.recall, 3), 'recall');
-    item('F1', fmt(ev.f1, 3), 'f1');
-    if (ev.units) {
-      item('Median lead time', `${fmt(ev.units.medianLeadTime, 0)} cycles`, 'lead-median');
-      item('10th pct lead time', `${fmt(ev.units.p10LeadTime, 0)} cycles`, 'lead-p10');
-      item('Units never warned', `${ev.units.neverWarned} of ${ev.units.count}`, 'never-warned');
-      item('False alarms / unit (baseline)', fmt(ev.units.falseAlarmsPerUnit, 2), 'false-alarms');
-    }
+    const m = wb.model!;
+    scope.className = `note ${wb.inSample ? 'warn' : ''}`;
+    scope.textContent = wb.inSample
+      ? `In-sample: evaluated on ${wb.data!.name}, the data the model was trained on. Its healthy readings are the training rows, so these figures are optimistic.`
+      : `Out-of-sample: evaluated on ${wb.data!.name}; the model was trained on ${m.training.source}.`;
+    const truth = ev.truth === 'rul' ? `degraded: RUL ≤ ${H(ev)} cycles; healthy: each unit’s training period` : '0/1 label column';
+    const add = ([id, name, value, def]: Row) => {
+      metrics.append(h('dt', { title: def(ev) }, name), h('dd', { 'data-testid': id }, value(ev)));
+      definitions.append(h('dt', {}, name), h('dd', {}, def(ev)));
+    };
+    add([
+      'truth',
+      'Ground truth',
+      () => truth,
+      () => 'Which readings count as degraded and which as healthy; readings in between are left out.',
+    ]);
+    ROWS.forEach(add);
+    if (ev.units) UNIT_ROWS.forEach(add);
   };
   let drawnFor: Float64Array | undefined;
   wb.on('threshold', () => {
@@ -65,21 +149,29 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     }
   });
   wb.on('data', () => {
-    chart?.destroy();
-    chart = undefined;
+    drawnFor = undefined;
+    drawRoc();
     render();
   });
   render();
+  const png = pngButton('ROC PNG', 'Download the ROC curve as PNG', () =>
+    wb.threshold.rocCurve && wb.model
+      ? {
+          title: 'ROC curve',
+          subtitle: `${wb.data!.name} · model ${wb.model.id} · ROC AUC ${ratio(wb.threshold.evaluation?.rocAuc)}${wb.inSample ? ' · in-sample' : ''}`,
+          legend: [{ label: 'true positive rate against false positive rate, over every threshold', color: '#2563eb', kind: 'line' }],
+          charts: [(s) => build(s, 360)],
+          fileName: `roc-${wb.model.id}.png`,
+        }
+      : undefined,
+  );
   const section = h(
     'section',
     { class: 'panel', 'aria-labelledby': 'eval-h' },
-    h(
-      'div',
-      { class: 'panel-head' },
-      h('h2', { id: 'eval-h' }, 'Evaluation'),
-      pngButton('ROC PNG', () => chart, 'roc.png'),
-    ),
+    h('div', { class: 'panel-head' }, h('h3', { id: 'eval-h' }, 'Evaluation'), png),
+    scope,
     h('div', { class: 'eval-body' }, metrics, host),
+    h('details', { class: 'definitions-box' }, h('summary', {}, 'What these figures mean'), definitions),
   );
   followWidth(host, () => chart, 360);
   return section;

@@ -1,8 +1,11 @@
 // Why a reading scored as it did: per-feature attribution from the engine (the path
-// shortening each sensor's splits earned), with the reading high or low against the
-// training mean.
+// shortening each feature's splits earned), each feature in words and its sensor by
+// name, high or low against the training mean. The unit charts mark the reading and
+// plot its top sensors.
 import { fmt, h } from '../dom.js';
 import type { Workbench } from '../workbench.js';
+import { describeFeature } from '../../features/feature-words.js';
+import { topInputs } from '../../model/unit-drivers.js';
 
 export function explainPanel(wb: Workbench): HTMLElement {
   const body = h('div', { class: 'explain-body' });
@@ -10,42 +13,67 @@ export function explainPanel(wb: Workbench): HTMLElement {
     body.replaceChildren();
     const ex = wb.explanation;
     const row = wb.selectedRow;
-    if (!ex || row === undefined || !wb.scores) {
-      body.append(h('p', { class: 'muted' }, 'Click a reading on the unit charts to explain it.'));
+    if (!ex || row === undefined || !wb.scores || !wb.model) {
+      body.append(
+        h(
+          'p',
+          { class: 'muted' },
+          'Choose a reading on the unit’s charts (click, or arrow keys and Enter on the score chart) to see why it scored as it did.',
+        ),
+      );
       return;
     }
-    const score = wb.scores[row];
-    const flagged = wb.threshold.thresholded?.flags[row] === 1;
+    const score = -wb.scores[row];
+    const t = wb.threshold.thresholded;
+    const flagged = t?.flags[row] === 1;
     const unit = wb.data?.truth.columns.find((c) => c.role === 'unit')?.values[row];
     const time = wb.data?.truth.columns.find((c) => c.role === 'time')?.values[row];
-    const total = ex.attribution.reduce((a, b) => a + b, 0);
+    const inputs = wb.model.recipe?.inputs;
     body.append(
       h(
         'p',
         { 'data-testid': 'explain-summary' },
-        `Row ${row}${unit !== undefined ? ` · unit ${unit}` : ''}${time !== undefined ? ` · t ${time}` : ''} · anomaly score ${fmt(-score, 4)} · `,
-        h('strong', { class: flagged ? 'bad' : 'good' }, flagged ? 'flagged' : 'normal'),
-        ` · isolated in ${fmt(ex.meanPathLength, 2)} splits vs ${fmt(ex.averagePathLength, 2)} on average`,
+        `Row ${row}${unit !== undefined ? ` · unit ${unit}` : ''}${time !== undefined ? ` · ${wb.time.at(time)}` : ''} · anomaly score ${fmt(score, 3)} · `,
+        h('strong', { class: flagged ? 'bad' : 'good' }, flagged ? 'over the threshold' : 'under the threshold'),
+        t ? ` (${fmt(-t.offset, 3)})` : '',
+      ),
+      h(
+        'p',
+        { class: 'muted small' },
+        `Isolated in ${fmt(ex.meanPathLength, 2)} splits on average, against ${fmt(ex.averagePathLength, 2)} for a typical reading: the fewer, the more unusual.`,
       ),
     );
+    const top = topInputs(ex.features, ex.attribution, inputs, 3);
+    if (top.length)
+      body.append(
+        h(
+          'p',
+          { class: 'drivers' },
+          'Driven most by ',
+          ...top.flatMap((d, i) => [i ? (i === top.length - 1 ? ' and ' : ', ') : '', h('strong', {}, wb.names(d.input).label)]),
+          '.',
+        ),
+      );
     const order = ex.features.map((_, i) => i).sort((a, b) => ex.attribution[b] - ex.attribution[a]);
     const max = Math.max(1e-12, ...ex.attribution.map(Math.abs));
-    const list = h('ol', { class: 'attribution', 'aria-label': 'Feature attribution' });
+    // Focusable: it scrolls, and the keyboard must reach what is below the fold.
+    const list = h('ol', { class: 'attribution', 'aria-label': 'Feature attribution', tabindex: 0 });
     for (const i of order) {
       const a = ex.attribution[i];
       const z = ex.zscores[i];
+      const words = describeFeature(ex.features[i], wb.names, inputs);
       list.append(
         h(
           'li',
-          {},
-          h('span', { class: 'name' }, ex.features[i]),
+          { title: ex.features[i] },
+          h('span', { class: 'name' }, h('strong', {}, words.label), words.steps ? `: ${words.steps}` : ''),
           h(
             'span',
-            { class: 'track' },
+            { class: 'track', 'aria-hidden': 'true' },
             h('span', { class: a >= 0 ? 'fill pos' : 'fill neg', style: `width:${(100 * Math.abs(a)) / max}%` }),
           ),
           h('span', { class: 'num' }, `${a >= 0 ? '+' : ''}${fmt(a, 3)}`),
-          h('span', { class: z >= 0 ? 'dir high' : 'dir low' }, `${z >= 0 ? 'HIGH' : 'LOW'} ${z >= 0 ? '+' : ''}${fmt(z, 1)}σ`),
+          h('span', { class: z >= 0 ? 'dir high' : 'dir low' }, `${z >= 0 ? 'high' : 'low'} ${z >= 0 ? '+' : ''}${fmt(z, 1)}σ`),
         ),
       );
     }
@@ -54,7 +82,7 @@ export function explainPanel(wb: Workbench): HTMLElement {
       h(
         'p',
         { class: 'muted small' },
-        `Attribution shares each tree's path shortening c(ψ) − h(x) among the features split on; it sums to ${fmt(total, 3)} = ${fmt(ex.averagePathLength, 3)} − ${fmt(ex.meanPathLength, 3)}. Positive pushed towards anomalous.`,
+        `Each number is the share of the isolation this feature’s splits earned (positive: pushed towards anomalous); they sum to ${fmt(ex.averagePathLength - ex.meanPathLength, 3)}. σ: the reading against the training mean, in training standard deviations.`,
       ),
     );
   };
@@ -62,5 +90,5 @@ export function explainPanel(wb: Workbench): HTMLElement {
   wb.on('model', render);
   wb.on('threshold', render);
   render();
-  return h('section', { class: 'panel', 'aria-labelledby': 'explain-h' }, h('h2', { id: 'explain-h' }, 'Explanation'), body);
+  return h('section', { class: 'panel explain', 'aria-labelledby': 'explain-h' }, h('h3', { id: 'explain-h' }, 'Why this reading'), body);
 }

@@ -1,9 +1,13 @@
-// Replay (and, later, live streams): controls, live metrics, a bounded live chart
-// redrawn at most once per frame, and the debounced alert feed.
+// Replay (and live hub streams): Start, Pause, Stop, Restart; live metrics (0 readings/s
+// when nothing flows); a bounded live chart redrawn at most once per frame; and the
+// alert feed, whose rows open the unit at the alarm's reading. Folded until used.
 import uPlot from 'uplot';
-import { fmt, h, pct } from '../dom.js';
+import { columnByRole } from '../../data/dataset.js';
+import { fmt, h, pct, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
-import { followWidth, markerPlugin, widthOf } from '../charts.js';
+import { INK, ALARM, axis, followWidth, widthOf } from '../charts.js';
+import { thresholdY } from '../chart-layers.js';
+import { messageLine } from './message-line.js';
 
 const RATES: [string, number][] = [
   ['100 / s', 100],
@@ -12,6 +16,7 @@ const RATES: [string, number][] = [
   ['100,000 / s', 100000],
   ['Maximum', 0],
 ];
+const SHOWN_ALERTS = 50;
 
 export function livePanel(wb: Workbench): HTMLElement {
   const rate = h(
@@ -19,81 +24,113 @@ export function livePanel(wb: Workbench): HTMLElement {
     { 'aria-label': 'Replay rate' },
     ...RATES.map(([label, v]) => h('option', { value: v, selected: v === 1000 }, label)),
   );
-  const k = h('input', { type: 'number', min: 1, max: 1000, value: 3, 'aria-label': 'Alarm k', class: 'tiny' });
-  const n = h('input', { type: 'number', min: 1, max: 1000, value: 5, 'aria-label': 'Alarm n', class: 'tiny' });
-  const replay = h('button', { type: 'button', class: 'primary' }, 'Replay');
+  const k = h('input', {
+    type: 'number',
+    min: 1,
+    max: 1000,
+    value: 3,
+    'aria-label': 'Replay alarm: readings over the threshold',
+    class: 'tiny',
+  });
+  const n = h('input', { type: 'number', min: 1, max: 1000, value: 5, 'aria-label': 'Replay alarm: of the last readings', class: 'tiny' });
+  const start = h('button', { type: 'button', class: 'primary' }, 'Start');
   const pause = h('button', { type: 'button', disabled: true }, 'Pause');
+  const stop = h('button', { type: 'button', disabled: true }, 'Stop');
   const restart = h('button', { type: 'button', disabled: true }, 'Restart');
   const metrics = h('dl', { class: 'metrics live-metrics' });
-  const feed = h('ol', { class: 'alert-feed', role: 'log', 'aria-label': 'Alert feed', 'aria-live': 'polite' });
-  const host = h('div', { class: 'chart' });
+  const feed = h('ol', { class: 'alert-feed', 'aria-label': 'Alert feed' });
+  const cut = h('p', { class: 'muted small', 'data-testid': 'alerts-cut' });
+  const host = h('div', { class: 'chart', role: 'img', 'aria-label': 'Live anomaly scores of the latest readings.' });
   const progress = h('progress', { max: 1, value: 0, 'aria-label': 'Replay progress' });
   let chart: uPlot | undefined;
   let frame = 0;
 
-  replay.addEventListener('click', () => {
+  start.addEventListener('click', () => {
     const kv = Number(k.value);
     const nv = Number(n.value);
     if (!(Number.isInteger(nv) && nv >= 1 && nv <= 1000 && Number.isInteger(kv) && kv >= 1 && kv <= nv)) {
-      return wb.fail(`Alarm rule: k must be a whole number from 1 to n, and n from 1 to 1000 (got k=${k.value}, n=${n.value}).`);
+      return wb.fail('stream', `Alarm rule: k must be a whole number from 1 to n, and n from 1 to 1000 (got k=${k.value}, n=${n.value}).`);
     }
     void wb.replay.start(Number(rate.value), kv, nv);
   });
   pause.addEventListener('click', () => void wb.replay.control(wb.replay.state === 'playing' ? 'pause' : 'resume'));
+  stop.addEventListener('click', () => void wb.replay.control('stop'));
   restart.addEventListener('click', () => void wb.replay.control('restart'));
   rate.addEventListener('change', () => void wb.replay.setRate(Number(rate.value)));
+
+  /** An alert opens its unit and explains the reading that raised or cleared the alarm. */
+  const open = (unit: number, time: number) => {
+    wb.selectUnit(unit);
+    const truth = wb.data?.truth;
+    const u = truth && columnByRole(truth, 'unit')?.values;
+    const t = truth && columnByRole(truth, 'time')?.values;
+    if (u && t) for (let i = 0; i < u.length; i++) if (u[i] === unit && t[i] === time) void wb.explain(i);
+    document.getElementById('review')?.scrollIntoView({ block: 'start' });
+    document.getElementById('unit-score-chart')?.focus({ preventScroll: true });
+  };
 
   const draw = () => {
     frame = 0;
     const data = wb.replay.window.series() as uPlot.AlignedData;
-    if (!chart) {
-      chart = new uPlot(
-        {
-          width: widthOf(host.parentElement!),
-          height: 170,
-          legend: { show: false },
-          scales: { x: { time: false } },
-          axes: [{ label: 'reading #' }, { label: 'anomaly score', size: 50 }],
-          series: [{}, { stroke: '#111827', width: 1 }, { stroke: '#dc2626', width: 0, points: { show: true, size: 5, fill: '#dc2626' } }],
-          plugins: [markerPlugin(() => (wb.model ? { y: -wb.model.threshold.offset } : undefined))],
-        },
-        data,
-        host,
-      );
-    } else {
-      chart.setData(data);
-    }
+    if (chart) return chart.setData(data);
+    chart = new uPlot(
+      {
+        width: widthOf(host),
+        height: 170,
+        legend: { show: false },
+        scales: { x: { time: false } },
+        axes: [axis(1, 'reading #'), axis(1, 'anomaly score', { size: 48 })],
+        series: [{}, { stroke: INK, width: 1 }, { stroke: ALARM, width: 0, points: { show: true, size: 5, fill: ALARM } }],
+        plugins: [
+          thresholdY(() =>
+            wb.model ? { y: -wb.model.threshold.offset, label: `threshold ${fmt(-wb.model.threshold.offset, 3)}` } : undefined,
+          ),
+        ],
+      },
+      data,
+      host,
+    );
   };
 
   const render = () => {
     const st = wb.replay.state;
-    replay.disabled = !wb.model || wb.link.connected; // one live source at a time: they share the model's stream state
-    pause.disabled = !(st === 'playing' || st === 'paused');
+    const running = st === 'playing' || st === 'paused';
+    start.disabled = !wb.model || running || wb.link.connected; // one live source at a time: they share the model's stream state
+    pause.disabled = !running;
     pause.textContent = st === 'paused' ? 'Resume' : 'Pause';
-    restart.disabled = st === 'idle';
+    stop.disabled = !running;
+    restart.disabled = !(running || st === 'finished');
     const s = wb.replay.stats;
     metrics.replaceChildren();
     const item = (key: string, v: string, id: string) => metrics.append(h('dt', {}, key), h('dd', { 'data-testid': id }, v));
     const hub = wb.link.status;
-    item('State', hub && wb.link.connected ? `${hub.state} (Event Hubs)` : st, 'live-state');
-    item('Events / s', s ? fmt(Math.round(s.eventsPerSec)) : '–', 'live-rate');
+    const linked = !!hub && wb.link.connected;
+    item('State', linked ? `${hub.state} (Event Hubs)` : st, 'live-state');
+    item('Readings / s', s ? fmt(Math.round(linked ? s.eventsPerSec : wb.replay.eventsPerSec)) : '–', 'live-rate');
     item('Latency p50 / p99', s ? `${fmt(s.latencyP50, 2)} / ${fmt(s.latencyP99, 2)} ms` : '–', 'live-latency');
     item('Anomaly rate (last 1,000)', s ? pct(s.anomalyRate) : '–', 'live-anomaly-rate');
     item('Processed', s ? (wb.replay.total ? `${fmt(s.processed)} of ${fmt(wb.replay.total)}` : fmt(s.processed)) : '–', 'live-processed');
     progress.value = s && wb.replay.total ? s.processed / wb.replay.total : 0;
+    const alerts = wb.replay.alerts.slice(0, SHOWN_ALERTS);
     feed.replaceChildren(
-      ...wb.replay.alerts
-        .slice(0, 50)
-        .map((a) =>
+      ...alerts.map((a) =>
+        h(
+          'li',
+          { class: a.kind },
           h(
-            'li',
-            { class: a.kind },
-            h('strong', {}, a.kind === 'raised' ? 'ALARM' : 'clear'),
-            ` unit ${fmt(a.unit)} · t ${fmt(a.time)} · score ${fmt(-a.score, 3)}`,
+            'button',
+            { type: 'button', class: 'link', onclick: () => open(a.unit, a.time) },
+            h('strong', {}, a.kind === 'raised' ? 'Alarm' : 'Cleared'),
+            ` unit ${fmt(a.unit)} · ${wb.time.at(a.time)} · score ${fmt(-a.score, 3)}`,
           ),
         ),
+      ),
     );
-    if (!wb.replay.alerts.length) feed.append(h('li', { class: 'muted' }, 'No alarms yet.'));
+    if (!alerts.length) feed.append(h('li', { class: 'muted' }, 'No alarms yet.'));
+    const total = wb.replay.alertCount;
+    cut.textContent =
+      total > alerts.length ? `Showing the latest ${alerts.length} of ${plural(total, 'alarm change')} (raised and cleared).` : '';
+    if (st !== 'idle' || linked) details.open = true;
     if (!frame && wb.replay.window.length) frame = requestAnimationFrame(draw);
   };
   wb.on('live', render);
@@ -111,28 +148,36 @@ export function livePanel(wb: Workbench): HTMLElement {
     chart = undefined;
     render();
   });
-  render();
-  const section = h(
-    'section',
-    { class: 'panel live', 'aria-labelledby': 'live-h' },
-    h('div', { class: 'panel-head' }, h('h2', { id: 'live-h' }, 'Replay as a stream')),
+  wb.on('threshold', () => chart?.redraw(false, false));
+  const details = h(
+    'details',
+    { class: 'panel live' },
+    h(
+      'summary',
+      {},
+      h('h3', { id: 'live-h' }, 'Replay as a stream'),
+      h('span', { class: 'muted small' }, ' the loaded data, in time order, through the model'),
+    ),
     h(
       'div',
       { class: 'live-controls' },
-      replay,
+      start,
       pause,
+      stop,
       restart,
       h('label', { class: 'inline' }, 'Rate ', rate),
-      h('label', { class: 'inline' }, 'Alarm after ', k, ' of last ', n, ' readings'),
+      h('span', { class: 'inline' }, 'Alarm after ', k, ' of the last ', n, ' readings'),
     ),
+    messageLine(wb, 'stream'),
     progress,
     h(
       'div',
       { class: 'live-body' },
       h('div', { class: 'charts' }, host),
-      h('div', { class: 'live-side' }, metrics, h('h3', {}, 'Alerts'), feed),
+      h('div', { class: 'live-side' }, metrics, h('h4', {}, 'Alerts'), feed, cut),
     ),
   );
+  render();
   followWidth(host, () => chart);
-  return section;
+  return details;
 }

@@ -1,26 +1,41 @@
-// Data quality: the profile per column, with each column's use as a feature togglable
-// and the reason for the default shown.
-import { fmt, h } from '../dom.js';
+// Step 2, Data quality: the profile per column, each column's use as a feature
+// togglable with the reason for the default. Sensors are named as engineers know them.
+// Open until a model is trained, then folded away (one click reopens it).
+import { fmt, h, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
+import { stepHeading } from './message-line.js';
+
+const HEADERS = ['Use', 'Column', 'Role', 'Count', 'Missing', 'Min', 'Max', 'Mean', 'Std', 'Distinct', 'Flags', 'Why'];
 
 export function profileTable(wb: Workbench): HTMLElement {
   const body = h('tbody');
-  const summary = h('p', { class: 'muted' });
-  const notes = h('ul', { class: 'notes' });
+  const table = h(
+    'div',
+    { class: 'table-scroll', hidden: true },
+    h(
+      'table',
+      { class: 'profile', 'aria-label': 'Data quality per column' },
+      h('thead', {}, h('tr', {}, ...HEADERS.map((t) => h('th', { scope: 'col' }, t)))),
+      body,
+    ),
+  );
+  const summary = h('span', { class: 'muted' });
   const render = () => {
     body.replaceChildren();
-    notes.replaceChildren();
     if (!wb.profile || !wb.data) {
-      summary.textContent = 'No data loaded yet.';
+      summary.textContent = 'Load data to see its quality.';
+      table.hidden = true;
       return;
     }
+    table.hidden = false;
     const p = wb.profile;
-    summary.textContent = `${wb.data.name} · ${p.rows.toLocaleString('en-US')} rows · ${p.units} units · ${p.columns.length} columns · ${wb.features.size} features chosen`;
-    wb.data.notes.forEach((n) => notes.append(h('li', {}, n)));
+    const bad = p.columns.filter((c) => c.constant || c.nearConstant || c.flatLined || c.missing + c.nonNumeric > 0).length;
+    summary.textContent = `${plural(wb.features.size, 'feature')} chosen of ${plural(p.columns.length, 'column')}${bad ? ` · ${plural(bad, 'column')} flagged` : ''}`;
     for (const c of p.columns) {
+      const name = wb.names(c.name);
       const box = h('input', {
         type: 'checkbox',
-        'aria-label': `Use ${c.name} as a feature`,
+        'aria-label': `Use ${name.label} as a feature`,
         checked: wb.features.has(c.name),
         disabled: c.role === 'unit' || c.role === 'time' || c.role === 'label' || c.role === 'rul' || c.count === 0,
       });
@@ -28,12 +43,17 @@ export function profileTable(wb: Workbench): HTMLElement {
       const flags = [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && `flat-lined (${c.longestFlatRun})`]
         .filter(Boolean)
         .join(', ');
+      const described = name.meaning
+        ? `${name.meaning}${name.unit ? `, ${name.unit}` : ''} · ${c.name}`
+        : name.label === c.name
+          ? ''
+          : c.name;
       body.append(
         h(
           'tr',
           { class: wb.features.has(c.name) ? 'on' : '' },
           h('td', {}, box),
-          h('th', { scope: 'row' }, c.name),
+          h('th', { scope: 'row' }, name.short === c.name ? c.name : name.label, described ? h('small', {}, described) : null),
           h('td', {}, c.role),
           h('td', { class: 'num' }, fmt(c.count)),
           h('td', { class: c.missing + c.nonNumeric ? 'num warn' : 'num' }, fmt(c.missing + c.nonNumeric)),
@@ -48,33 +68,19 @@ export function profileTable(wb: Workbench): HTMLElement {
       );
     }
   };
+  const details = h('details', { class: 'quality', open: true }, h('summary', {}, 'Columns and features ', summary), table);
+  let foldedFor: string | undefined;
   wb.on('data', render);
+  wb.on('model', () => {
+    // Folded once per newly trained model, so Review sits close; reopening it stays reopened.
+    if (wb.model && wb.lastTrainMs !== undefined && foldedFor !== wb.model.id) details.open = false;
+    foldedFor = wb.model?.id;
+  });
   render();
   return h(
     'section',
-    { class: 'panel', 'aria-labelledby': 'quality-h' },
-    h('h2', { id: 'quality-h' }, 'Data quality'),
-    summary,
-    notes,
-    h(
-      'div',
-      { class: 'table-scroll' },
-      h(
-        'table',
-        { class: 'profile' },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ...['Use', 'Column', 'Role', 'Count', 'Missing', 'Min', 'Max', 'Mean', 'Std', 'Distinct', 'Flags', 'Why'].map((t) =>
-              h('th', { scope: 'col' }, t),
-            ),
-          ),
-        ),
-        body,
-      ),
-    ),
+    { class: 'step panel', id: 'quality', 'aria-labelledby': 'quality-h' },
+    stepHeading('quality', 2, 'Data quality'),
+    details,
   );
 }

@@ -1,6 +1,7 @@
 // The Contamination slider: re-thresholds cached scores (no retraining) once per
-// animation frame, and shows the setting as an alarm budget.
-import { fmt, h, pct } from '../dom.js';
+// animation frame, shows the setting as an alarm budget, and says in words how the
+// contamination relates to the share of readings flagged on this data.
+import { fmt, h, pct, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 
 export function thresholdPanel(wb: Workbench): HTMLElement {
@@ -11,12 +12,12 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     step: 1,
     value: 50,
     id: 'contamination',
-    'aria-label': 'Contamination',
-    'aria-valuetext': '5.0%',
+    'aria-describedby': 'contamination-note',
   });
   const auto = h('input', { type: 'checkbox', id: 'contamination-auto', checked: true });
   const value = h('output', { for: 'contamination' }, 'auto');
   const budget = h('dl', { class: 'budget' });
+  const note = h('p', { class: 'note', id: 'contamination-note' });
   let pending: number | 'auto' | undefined;
 
   const schedule = (c: number | 'auto') => {
@@ -43,26 +44,57 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     slider.setAttribute('aria-valuetext', label);
     budget.replaceChildren();
     const t = wb.threshold.thresholded;
-    if (!t) return void budget.append(h('dd', { class: 'muted' }, 'Train a model to see its alarm budget.'));
-    const units = t.fleet.length;
-    const warned = t.fleet.filter((u) => u.alarms > 0).length;
-    const item = (k: string, v: string, id: string) => budget.append(h('dt', {}, k), h('dd', { 'data-testid': id }, v));
-    item('Flagged readings', `${fmt(t.flagged)} (${pct(t.share)})`, 'flagged');
-    if (units) {
-      item('Alarms per unit', fmt(t.alarmsPerUnit, 1), 'alarms-per-unit');
-      item('Units with alarms', `${warned} of ${units}`, 'units-alarmed');
+    if (!t || !wb.model || !wb.data) {
+      note.textContent = 'Train a model to see its alarm budget.';
+      return;
     }
-    item('Threshold (offset)', fmt(t.offset, 4), 'offset');
+    const item = (k: string, v: string, id: string, title: string) =>
+      budget.append(h('dt', { title }, k), h('dd', { 'data-testid': id }, v));
+    item('Flagged readings', `${fmt(t.flagged)} (${pct(t.share)})`, 'flagged', 'readings whose score is over the threshold');
+    if (t.fleet.length) {
+      const alarm = t.fleet.filter((u) => u.state === 'alarm').length;
+      const watch = t.fleet.filter((u) => u.state === 'watch').length;
+      item('Units in alarm now', `${alarm} of ${t.fleet.length}`, 'units-alarmed', 'the alarm rule holds at the unit’s latest reading');
+      item('Units on watch', String(watch), 'units-watch', 'some of the last readings are over the threshold, not enough to alarm');
+      item('Alarms raised per unit', fmt(t.alarmsPerUnit, 1), 'alarms-per-unit', 'alarms raised over the whole data, on average');
+    }
+    item(
+      'Threshold (anomaly score)',
+      fmt(-t.offset, 4),
+      'offset',
+      'a reading is flagged when its anomaly score (−score_samples) is above this',
+    );
+    note.textContent = relation(wb, c, t.share);
   };
   wb.on('threshold', render);
+  wb.on('data', render);
   render();
   return h(
     'section',
-    { class: 'panel', 'aria-labelledby': 'threshold-h' },
-    h('h2', { id: 'threshold-h' }, 'Threshold'),
+    { class: 'panel threshold', 'aria-labelledby': 'threshold-h' },
+    h('h3', { id: 'threshold-h' }, 'Threshold'),
     h('div', { class: 'slider-row' }, h('label', { for: 'contamination' }, 'Contamination'), value),
     slider,
     h('label', { class: 'check' }, auto, ' Auto (scikit-learn’s −0.5 offset)'),
+    note,
     budget,
   );
+}
+
+/** Contamination is a share of the training rows; the flagged share is of this data. Says both, and why they differ. */
+function relation(wb: Workbench, c: 'auto' | number, share: number): string {
+  const m = wb.model!;
+  const rows = baselineWords(m.training.baseline);
+  const here = `On ${wb.data!.name}, ${pct(share)} of the readings are over it.`;
+  if (c === 'auto') return `Auto uses scikit-learn’s fixed threshold, not a share of readings. ${here}`;
+  const base = `Contamination ${pct(c)} puts the threshold where ${pct(c)} of the model’s training readings (${rows} of ${m.training.source}) score above it.`;
+  const differs =
+    share > 2 * c ? ' Readings unlike the training rows, such as degraded cycles, score higher: that is why more are flagged.' : '';
+  return `${base} ${here}${differs}`;
+}
+
+function baselineWords(spec: string): string {
+  const m = /^first:(\d+(?:\.\d+)?)(%?)$/.exec(spec);
+  if (!m) return spec === 'all' ? 'all rows' : spec;
+  return m[2] ? `each unit’s first ${m[1]}%` : `each unit’s first ${plural(Number(m[1]), 'reading')}`;
 }

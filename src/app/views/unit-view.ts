@@ -1,83 +1,116 @@
-// Unit view: chosen sensors (z-scored, so they share an axis) above the anomaly score
-// with its threshold and flagged readings; cursors synced. A click on a reading
-// explains it.
+// The chosen unit: its anomaly score against the threshold (line, shaded side, periods
+// in alarm) above its driving sensors in raw values and units, the selected reading
+// marked on both. A click, or Enter on the keyboard-driven score chart, explains a
+// reading; the sensor charts then show that reading's drivers.
 import uPlot from 'uplot';
-import { h } from '../dom.js';
+import { fmt, h, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import type { UnitSeries } from '../../services/engine-service.js';
-import { PALETTE, followWidth, markerPlugin, pngButton, thinIndices, widthOf } from '../charts.js';
+import { topInputs } from '../../model/unit-drivers.js';
+import { followWidth, thinIndices, widthOf } from '../charts.js';
+import { keyboardCursor } from '../chart-cursor.js';
+import { alarmPeriods, indexOfRow, type UnitTrace } from '../unit-trace.js';
+import { sensorChart, sensorColor, scoreChart, type Layers } from './unit-charts.js';
+import { unitExports } from './unit-exports.js';
 
 const MAX_POINTS = 2000;
 
 export function unitView(wb: Workbench): HTMLElement {
   const unitSelect = h('select', { 'aria-label': 'Unit' });
-  const sensorSelect = h('select', { multiple: true, size: 4, 'aria-label': 'Sensors' });
-  const sensorHost = h('div', { class: 'chart' });
-  const scoreHost = h('div', { class: 'chart' });
-  const hint = h('p', { class: 'muted' }, 'Click a reading in either chart to see which sensors drove its score.');
-  const historyButton = h(
+  const state = h('p', { class: 'unit-state', 'data-testid': 'unit-state' });
+  const history = h(
     'button',
     { type: 'button', disabled: true, title: 'Scores stored in Cosmos DB for this unit, drawn over the chart' },
     'Load stored history',
   );
-  historyButton.addEventListener('click', () => {
-    if (wb.selectedUnit !== undefined) void wb.link.loadHistory(wb.selectedUnit);
+  const scoreHost = h('div', {
+    class: 'chart',
+    id: 'unit-score-chart',
+    'aria-describedby': 'unit-score-desc',
+    'data-testid': 'score-chart',
   });
-  let sensors: uPlot | undefined;
-  let scoreChart: uPlot | undefined;
-  let series: UnitSeries | undefined;
+  const scoreDesc = h('p', { class: 'visually-hidden', id: 'unit-score-desc' });
+  const sensorCaption = h('p', { class: 'sensor-caption' });
+  const sensorHost = h('div', { class: 'sensor-charts' });
+  const picker = h('select', { multiple: true, size: 6, 'aria-label': 'Sensors to plot' });
+  const hint = h(
+    'p',
+    { class: 'muted small' },
+    'Click a reading, or focus the score chart and use the arrow keys and Enter, to see which sensors drove its score.',
+  );
+  let trace: UnitTrace | undefined;
   let shown: Int32Array = new Int32Array(0);
+  let x: number[] = [];
+  let picked: string[] = [];
   let request = 0;
+  let score: uPlot | undefined;
+  let sensors: uPlot[] = [];
 
-  unitSelect.addEventListener('change', () => wb.selectUnit(Number(unitSelect.value)));
-  sensorSelect.addEventListener('change', () => void refresh());
+  const flags = () => wb.threshold.thresholded?.flags;
+  const spans = () => (trace ? alarmPeriods(trace, flags(), wb.model) : []);
+  let periods: [number, number][] = [];
+  const selectedIndex = () => indexOfRow(trace, wb.selectedRow);
+  const layers: Layers = {
+    threshold: () =>
+      wb.threshold.thresholded
+        ? { y: -wb.threshold.thresholded.offset, label: `threshold ${fmt(-wb.threshold.thresholded.offset, 3)}` }
+        : undefined,
+    spans: () => periods,
+    selected: () => {
+      const i = selectedIndex();
+      return i < 0
+        ? undefined
+        : { x: trace!.series.time[i], y: trace!.anomaly[i], label: `selected: ${wb.time.at(trace!.series.time[i])}` };
+    },
+  };
 
-  const chosenSensors = () => [...sensorSelect.selectedOptions].map((o) => o.value);
+  /** Sensors to plot: the user's pick, else the explained reading's drivers, else the latest reading's, else the first inputs. */
+  const sensorsToPlot = (): { names: string[]; why: string } => {
+    const inputs = wb.model?.recipe?.inputs ?? wb.model?.features ?? [...wb.features];
+    if (picked.length) return { names: picked, why: 'Chosen sensors' };
+    const ex = wb.explanation;
+    const i = selectedIndex();
+    if (ex && i >= 0) {
+      const top = topInputs(ex.features, ex.attribution, wb.model?.recipe?.inputs, 3).map((d) => d.input);
+      if (top.length) return { names: top, why: `Top drivers of the selected reading (${wb.time.at(trace!.series.time[i])})` };
+    }
+    const d = wb.selectedUnit !== undefined ? wb.models.drivers?.get(wb.selectedUnit) : undefined;
+    if (d?.length) return { names: d.map((x) => x.input), why: 'Top drivers of the latest reading' };
+    const why = !wb.model
+      ? 'First feature columns'
+      : d
+        ? 'No sensor pushed the latest reading towards anomalous; the model’s first sensors'
+        : 'The model’s first sensors (drivers still being computed)';
+    return { names: inputs.slice(0, 3), why };
+  };
 
   const fillSelectors = () => {
     const unitCol = wb.data?.truth.columns.find((c) => c.role === 'unit');
     const units = unitCol ? [...new Set(unitCol.values)].filter((u) => !Number.isNaN(u)).sort((a, b) => a - b) : [];
     unitSelect.replaceChildren(...units.map((u) => h('option', { value: u, selected: u === wb.selectedUnit }, `Unit ${u}`)));
     unitSelect.disabled = units.length === 0;
-    // Raw sensor traces: a model with a recipe reads its inputs, not its derived features.
-    const names = wb.model?.recipe?.inputs ?? wb.model?.features ?? [...wb.features];
-    const keep = new Set(chosenSensors());
-    const defaults = new Set(names.slice(0, 3));
-    sensorSelect.replaceChildren(...names.map((n) => h('option', { value: n, selected: keep.size ? keep.has(n) : defaults.has(n) }, n)));
+    const inputs = wb.model?.recipe?.inputs ?? wb.model?.features ?? [...wb.features];
+    const chosen = new Set(sensorsToPlot().names);
+    picker.replaceChildren(...inputs.map((n) => h('option', { value: n, selected: chosen.has(n) }, wb.names(n).label)));
   };
 
   const refresh = async () => {
     const id = ++request;
-    if (!wb.data) return draw();
+    if (!wb.data) return draw(undefined);
     const unit = wb.selectedUnit ?? NaN;
-    const names = chosenSensors();
     try {
-      const s = Number.isNaN(unit)
-        ? await wholeSeries(wb, names)
-        : await wb.workers.call(wb.workers.engine, (api) => api.unitSeries(unit, names));
-      if (id !== request) return; // a newer request superseded this one
-      series = s;
-      draw();
+      const s = await wb.workers.call(wb.workers.engine, (api) => api.unitSeries(unit, sensorsToPlot().names));
+      if (id === request) draw(s); // else a newer request superseded this one
     } catch (e) {
-      wb.fail(`Could not draw unit ${unit}: ${(e as Error).message}`);
+      wb.fail('review', `Could not draw unit ${unit}: ${(e as Error).message}`);
     }
   };
 
-  let x: number[] = [];
-  let anomalyShown: (number | null)[] = [];
-  const flaggedPoints = (anomaly: Float64Array) => {
-    const flags = wb.threshold.thresholded?.flags;
-    return Array.from(shown, (i) => (flags && flags[series!.rows[i]] ? anomaly[i] : null));
+  const points = (a: Float64Array) => Array.from(shown, (i) => (Number.isNaN(a[i]) ? null : a[i]));
+  const flaggedPoints = () => {
+    const f = flags();
+    return Array.from(shown, (i) => (f && f[trace!.series.rows[i]] && !Number.isNaN(trace!.anomaly[i]) ? trace!.anomaly[i] : null));
   };
-
-  /** The threshold moved: only the flagged series and the marker change. */
-  const rethreshold = () => {
-    if (!scoreChart || !series || !wb.scores) return draw();
-    const anomaly = Float64Array.from(series.rows, (r) => -wb.scores![r]);
-    scoreChart.setData([x, anomalyShown, flaggedPoints(anomaly), storedPoints()] as uPlot.AlignedData);
-  };
-
-  /** Scores Cosmos DB holds for this unit (anomaly_score), at the readings' times. */
   const storedPoints = () => {
     const hist = wb.link.history;
     if (!hist || hist.unit !== wb.selectedUnit) return x.map(() => null);
@@ -85,112 +118,142 @@ export function unitView(wb: Workbench): HTMLElement {
     hist.time.forEach((t, i) => at.set(t, -hist.score[i]));
     return x.map((t) => at.get(t) ?? null);
   };
-
-  const draw = () => {
-    sensors?.destroy();
-    scoreChart?.destroy();
-    sensors = scoreChart = undefined;
-    if (!series || !wb.data) return;
-    const names = Object.keys(series.columns);
-    const profile = new Map(wb.profile?.columns.map((c) => [c.name, c]));
-    const z = names.map((n) => {
-      const p = profile.get(n);
-      return series!.columns[n].map((v) => (p && p.std > 0 ? (v - p.mean) / p.std : v));
-    });
-    const anomaly = Float64Array.from(series.rows, (r) => (wb.scores ? -wb.scores[r] : NaN));
-    shown = thinIndices([...z, anomaly], series.rows.length, MAX_POINTS);
-    x = Array.from(shown, (i) => series!.time[i]);
-    const pick = (a: Float64Array) => Array.from(shown, (i) => (Number.isNaN(a[i]) ? null : a[i]));
-    const flagged = flaggedPoints(anomaly);
-    const width = widthOf(sensorHost.parentElement!);
-    const timeName = wb.data.columns.find((c) => c.role === 'time')?.name ?? 'row';
-    const cursor = { sync: { key: 'unit-view' }, drag: { x: true, y: false } };
-    sensors = new uPlot(
-      {
-        width,
-        height: 200,
-        cursor,
-        legend: { live: true },
-        scales: { x: { time: false } },
-        axes: [{ label: timeName }, { label: 'z-score', size: 50 }],
-        series: [{ label: timeName }, ...names.map((n, i) => ({ label: n, stroke: PALETTE[i % PALETTE.length], width: 1.25 }))],
-      },
-      [x, ...z.map(pick)] as uPlot.AlignedData,
-      sensorHost,
-    );
-    const offset = wb.model?.threshold.offset;
-    scoreChart = new uPlot(
-      {
-        width,
-        height: 170,
-        cursor,
-        legend: { live: true },
-        scales: { x: { time: false } },
-        axes: [{ label: timeName }, { label: 'anomaly score', size: 50 }],
-        series: [
-          { label: timeName },
-          { label: 'anomaly score (−score_samples)', stroke: '#111827', width: 1.25 },
-          { label: 'flagged', stroke: '#dc2626', width: 0, points: { show: true, size: 6, fill: '#dc2626' } },
-          { label: 'stored (Cosmos DB)', stroke: '#2563eb', width: 0, points: { show: true, size: 4, fill: '#2563eb' } },
-        ],
-        plugins: [markerPlugin(() => (offset === undefined ? undefined : { y: -offset }))],
-      },
-      [x, (anomalyShown = pick(anomaly)), flagged, storedPoints()] as uPlot.AlignedData,
-      scoreHost,
-    );
-    for (const chart of [sensors, scoreChart]) {
-      chart.over.addEventListener('click', () => {
-        const idx = chart.cursor.idx;
-        if (idx === null || idx === undefined || !wb.scores) return;
-        void wb.explain(series!.rows[shown[idx]]);
-      });
-    }
+  const scoreData = () => ({ x, anomaly: points(trace!.anomaly), flagged: flaggedPoints(), stored: storedPoints() });
+  const sensorData = (name: string, i: number) => {
+    const n = wb.names(name);
+    return { x, values: points(trace!.series.columns[name]), label: n.label, unit: n.unit, color: sensorColor(i) };
   };
 
-  wb.on('data', () => {
-    series = undefined;
-    fillSelectors();
+  const draw = (s: UnitSeries | undefined) => {
+    score?.destroy();
+    score = undefined;
+    sensors.forEach((c) => c.destroy());
+    sensors = [];
+    sensorHost.replaceChildren();
+    trace = s && wb.scores ? { series: s, anomaly: Float64Array.from(s.rows, (r) => -wb.scores![r]) } : undefined;
+    if (!trace) return describe();
+    shown = thinIndices([trace.anomaly, ...Object.values(trace.series.columns)], trace.series.rows.length, MAX_POINTS);
+    x = Array.from(shown, (i) => trace!.series.time[i]);
+    periods = spans();
+    const width = widthOf(scoreHost);
+    const spec = scoreChart(scoreData(), layers, wb.time.axis, width);
+    const chart = (score = new uPlot(spec.opts, spec.data, scoreHost));
+    chart.over.addEventListener('click', () => explainAt(chart.cursor.idx));
+    const names = Object.keys(trace.series.columns);
+    names.forEach((name, i) => {
+      const host = h('div', { class: 'chart sensor', role: 'img', 'aria-label': sensorWords(name) });
+      sensorHost.append(host);
+      const { opts, data } = sensorChart(sensorData(name, i), layers, wb.time.axis, width, i === names.length - 1);
+      const chart = new uPlot(opts, data, host);
+      chart.over.addEventListener('click', () => explainAt(chart.cursor.idx));
+      sensors.push(chart);
+    });
+    sensorCaption.textContent = `${sensorsToPlot().why}, raw values:`;
+    cursor.reset();
+    describe();
+  };
+
+  const explainAt = (idx: number | null | undefined) => {
+    if (idx === null || idx === undefined || !trace) return;
+    void wb.explain(trace.series.rows[shown[idx]]);
+  };
+
+  const sensorWords = (name: string) => {
+    const v = trace!.series.columns[name];
+    const n = wb.names(name);
+    const u = n.unit ? ` ${n.unit}` : '';
+    let lo = Infinity;
+    let hi = -Infinity;
+    v.forEach((a) => a === a && ((lo = Math.min(lo, a)), (hi = Math.max(hi, a))));
+    const t = trace!.series.time;
+    return `${n.label} of unit ${wb.selectedUnit}: ${fmt(v[0])}${u} at ${wb.time.at(t[0])}, ${fmt(v[v.length - 1])}${u} at ${wb.time.at(t[t.length - 1])}; between ${fmt(lo)} and ${fmt(hi)}${u}`;
+  };
+
+  /** The unit's state in words, for the heading line and the score chart's text alternative. */
+  const describe = () => {
+    const row = wb.threshold.thresholded?.fleet.find((r) => r.unit === wb.selectedUnit);
+    state.className = `unit-state ${row?.state ?? ''}`;
+    state.textContent = !row
+      ? ''
+      : row.state === 'healthy'
+        ? `Healthy at its latest reading · ${plural(row.alarms, 'alarm')} raised in all`
+        : `${row.state === 'alarm' ? 'In alarm' : 'On watch'} since ${wb.time.at(row.since!)} (${wb.time.span((row.lastTime ?? row.since!) - row.since!)}) · ${plural(row.alarms, 'alarm')} raised in all`;
+    if (!trace) return void (scoreDesc.textContent = 'No scores to show.');
+    const t = trace.series.time;
+    const over = flaggedPoints().filter((v) => v !== null).length;
+    const when = periods.map(([a, b]) => `${wb.time.at(a)} to ${wb.time.at(b)}`).join('; ');
+    scoreDesc.textContent = `Anomaly score of unit ${wb.selectedUnit}, ${plural(t.length, 'reading')} from ${wb.time.at(t[0])} to ${wb.time.at(t[t.length - 1])}. ${layers.threshold()?.label ?? ''}; ${plural(over, 'drawn reading')} over it. ${when ? `In alarm ${when}.` : 'Never in alarm.'}`;
+  };
+
+  const cursor = keyboardCursor(scoreHost, 'Readings of the unit: anomaly score chart', {
+    count: () => x.length,
+    start: () => {
+      const i = selectedIndex();
+      const at = i < 0 ? -1 : shown.indexOf(i);
+      return at >= 0 ? at : x.length - 1;
+    },
+    describe: (i) => {
+      const j = shown[i];
+      const a = trace!.anomaly[j];
+      const f = flags()?.[trace!.series.rows[j]];
+      const alarm = periods.some(([p, q]) => x[i] >= p && x[i] <= q);
+      return `${wb.time.at(x[i])}: anomaly score ${fmt(a, 3)}, ${f ? 'over the threshold' : 'under the threshold'}${alarm ? ', in alarm' : ''}. Enter explains it.`;
+    },
+    show: (i) => score?.setCursor({ left: score.valToPos(x[i], 'x'), top: score.valToPos(trace!.anomaly[shown[i]] || 0, 'y') }),
+    choose: (i) => explainAt(i),
+  });
+
+  /** The threshold moved: the flagged points, the alarm periods and the words change; the lines do not. */
+  const rethreshold = () => {
+    if (!trace || !score) return;
+    periods = spans();
+    score.setData(scoreChart(scoreData(), layers, wb.time.axis, score.width).data);
+    sensors.forEach((c) => c.redraw(false, false));
+    describe();
+  };
+
+  unitSelect.addEventListener('change', () => wb.selectUnit(Number(unitSelect.value)));
+  picker.addEventListener('change', () => {
+    picked = [...picker.selectedOptions].map((o) => o.value);
     void refresh();
   });
-  wb.on('model', () => {
+  const reset = () => {
+    picked = [];
     fillSelectors();
     void refresh();
-  });
-  wb.on('unit', () => {
+  };
+  wb.on('data', reset);
+  wb.on('model', reset);
+  wb.on('unit', reset);
+  wb.on('drivers', () => !picked.length && !(wb.explanation && selectedIndex() >= 0) && reset());
+  wb.on('explain', () => {
+    picked = [];
     fillSelectors();
     void refresh();
   });
   wb.on('threshold', rethreshold);
-  wb.on('link', () => {
-    historyButton.disabled = !wb.link.cosmos || wb.selectedUnit === undefined;
-  });
+  wb.on('link', () => (history.disabled = !wb.link.cosmos || wb.selectedUnit === undefined));
+  history.addEventListener('click', () => wb.selectedUnit !== undefined && void wb.link.loadHistory(wb.selectedUnit));
 
-  const section = h(
+  const exports = unitExports(
+    wb,
+    () => (trace ? { scoreData: scoreData(), sensorData: Object.keys(trace.series.columns).map(sensorData), layers } : undefined),
+    () => widthOf(scoreHost),
+  );
+  followWidth(scoreHost, () => score);
+  new ResizeObserver(() => {
+    const w = widthOf(sensorHost);
+    sensors.forEach((c) => Math.abs(c.width - w) > 1 && c.setSize({ width: w, height: c.height }));
+  }).observe(sensorHost);
+  return h(
     'section',
     { class: 'panel unit', 'aria-labelledby': 'unit-h' },
-    h(
-      'div',
-      { class: 'panel-head' },
-      h('h2', { id: 'unit-h' }, 'Unit'),
-      unitSelect,
-      historyButton,
-      pngButton('Sensors PNG', () => sensors, 'sensors.png'),
-      pngButton('Score PNG', () => scoreChart, 'score.png'),
-    ),
-    h(
-      'div',
-      { class: 'unit-body' },
-      h('div', { class: 'charts' }, sensorHost, scoreHost),
-      h('label', { class: 'sensor-pick' }, 'Sensors', sensorSelect),
-    ),
+    h('div', { class: 'panel-head' }, h('h3', { id: 'unit-h' }, 'Unit'), unitSelect, history, ...exports),
+    state,
+    scoreHost,
+    scoreDesc,
+    h('div', { class: 'sensor-head' }, sensorCaption, h('details', { class: 'sensor-pick' }, h('summary', {}, 'Other sensors'), picker)),
+    sensorHost,
     hint,
   );
-  followWidth(sensorHost, () => sensors);
-  followWidth(scoreHost, () => scoreChart);
-  return section;
-}
-
-/** Data without units: the whole series is one 'unit'. */
-async function wholeSeries(wb: Workbench, names: string[]): Promise<UnitSeries> {
-  return wb.workers.call(wb.workers.engine, (api) => api.unitSeries(NaN, names));
 }

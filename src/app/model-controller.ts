@@ -1,0 +1,141 @@
+// The model on the page: train on the loaded data, import a model file, and keep the
+// model when new data is loaded (it scores the new data if it can), until the user
+// trains or imports another. After each, the fleet's drivers (why each unit looks as it
+// does now) are fetched from the engine in the background.
+import { parseBaseline } from '../data/baseline.js';
+import type { ModelJson } from '../model/types.js';
+import type { Driver } from '../model/unit-drivers.js';
+import { plural } from './dom.js';
+import type { Bus, Scope } from './bus.js';
+import type { Workers } from './engine-client.js';
+import type { DataMeta, TrainSettings } from './state.js';
+
+export type Busy = '' | 'loading' | 'training' | 'importing' | 'scoring';
+
+export interface ModelHost {
+  readonly bus: Bus;
+  readonly workers: Workers;
+  readonly data?: DataMeta;
+  readonly profile?: { columns: { name: string }[] };
+  readonly features: Set<string>;
+  readonly settings: TrainSettings;
+  readonly contamination: 'auto' | number;
+  busy: Busy;
+  model?: ModelJson;
+  lastTrainMs?: number;
+  adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored'): void;
+}
+
+export class ModelController {
+  /** Per unit, the sensors that pushed its latest reading up the most (absent until fetched). */
+  drivers?: Map<number, Driver[]>;
+  private generation = 0;
+  private readonly host: ModelHost;
+
+  constructor(host: ModelHost) {
+    this.host = host;
+  }
+
+  async train(): Promise<void> {
+    const h = this.host;
+    if (!h.data) return h.bus.fail('train', 'Load data first (step 1).');
+    if (h.busy) return h.bus.fail('train', `Wait for ${h.busy} to finish.`);
+    if (h.features.size === 0) return h.bus.fail('train', 'Choose at least one feature column in Data quality (step 2).');
+    let baseline;
+    try {
+      baseline = parseBaseline(h.settings.baseline);
+    } catch (e) {
+      return h.bus.fail('train', (e as Error).message);
+    }
+    const s = h.settings;
+    const features = h.profile!.columns.map((c) => c.name).filter((n) => h.features.has(n));
+    h.busy = 'training';
+    h.bus.say('train', `Training ${plural(s.trees, 'tree')} on ${plural(features.length, 'feature')}…`);
+    try {
+      const result = await h.workers.call(h.workers.engine, (api) =>
+        api.train({
+          features,
+          baseline,
+          params: {
+            trees: s.trees,
+            maxSamples: s.maxSamples,
+            maxFeatures: s.maxFeatures,
+            seed: s.seed,
+            contamination: h.contamination,
+            ...(s.extensionLevel !== undefined ? { extensionLevel: s.extensionLevel } : {}),
+          },
+          recipe: { unitBaseline: s.unitBaseline, window: { size: s.windowSize, stats: s.stats }, regimes: s.regimes },
+          alarm: s.alarm,
+        }),
+      );
+      h.lastTrainMs = result.trainMs;
+      h.adoptModel(result.model, result.scores, 'trained');
+      h.bus.say(
+        'train',
+        `Trained on ${plural(result.trainingRows ?? 0, 'row')} in ${result.trainMs?.toFixed(0)} ms.` +
+          (result.unscorable ? ` ${plural(result.unscorable, 'row')} with missing features not scored.` : ''),
+      );
+    } catch (e) {
+      h.bus.fail('train', `Training failed: ${(e as Error).message}`);
+    } finally {
+      h.busy = '';
+      h.bus.emit('status');
+    }
+  }
+
+  /** A model file (or the saved session's model): validated, then it scores the loaded data. */
+  async importModel(text: string, fileName: string, scope: Scope = 'train', how: 'imported' | 'rescored' = 'imported'): Promise<void> {
+    const h = this.host;
+    if (!h.data) return h.bus.fail(scope, 'Load the data the model should score first (step 1).');
+    h.busy = 'importing';
+    try {
+      const result = await h.workers.call(h.workers.engine, (api) => api.importModel(text));
+      h.lastTrainMs = undefined;
+      h.adoptModel(result.model, result.scores, how);
+      h.bus.say(scope, `Imported model ${result.model.id} from ${fileName}.`);
+    } catch (e) {
+      h.bus.fail(scope, `Could not import ${fileName}: ${(e as Error).message}`);
+    } finally {
+      h.busy = '';
+      h.bus.emit('status');
+    }
+  }
+
+  /** New data came in under a kept model: score it with that model. Returns why not, if it cannot. */
+  async rescore(): Promise<string | undefined> {
+    const h = this.host;
+    if (!h.model) return undefined;
+    const was = h.busy;
+    h.busy = 'scoring';
+    try {
+      const result = await h.workers.call(h.workers.engine, (api) => api.rescore());
+      h.adoptModel({ ...result.model, threshold: h.model.threshold }, result.scores, 'rescored');
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    } finally {
+      h.busy = was;
+    }
+  }
+
+  forgetDrivers(): void {
+    this.generation++;
+    this.drivers = undefined;
+    this.host.bus.emit('drivers');
+  }
+
+  /** Asks the engine for the drivers of the model now in use on the data now loaded. */
+  async fetchDrivers(): Promise<void> {
+    const h = this.host;
+    this.forgetDrivers();
+    const asked = this.generation;
+    try {
+      const list = await h.workers.call(h.workers.engine, (api) => api.unitDrivers(3));
+      if (asked !== this.generation) return; // other data or another model came meanwhile
+      this.drivers = new Map(list.map((d) => [d.unit, d.drivers]));
+      h.bus.emit('drivers');
+    } catch {
+      // Drivers are an aid; the board shows "–" without them.
+    }
+  }
+}

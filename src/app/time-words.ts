@@ -1,0 +1,34 @@
+// How the page says a moment and a span of the data's time: cycles for C-MAPSS-like
+// data, dates for timestamps, the column's own name otherwise.
+import { columnByRole, type Dataset } from '../data/dataset.js';
+import { fmt, plural } from './dom.js';
+
+export interface TimeWords {
+  /** The axis title: "cycle", "time (UTC)", "row". */
+  axis: string;
+  /** A moment: "cycle 180", "2024-03-01 14:00", "t 12". */
+  at(t: number): string;
+  /** A span between two moments: "12 cycles", "3.5 h". */
+  span(d: number): string;
+}
+
+const MINUTE = 60_000;
+
+export function timeWords(truth?: Dataset): TimeWords {
+  const col = truth && columnByRole(truth, 'time');
+  if (!col) return { axis: 'row', at: (t) => `row ${fmt(t)}`, span: (d) => plural(d, 'row') };
+  if (col.timestamp) {
+    return {
+      axis: 'time (UTC)',
+      at: (t) => new Date(t).toISOString().slice(0, 16).replace('T', ' '),
+      span: (d) =>
+        d < 2 * 60 * MINUTE
+          ? `${fmt(Math.round(d / MINUTE))} min`
+          : d < 48 * 60 * MINUTE
+            ? `${(d / 3_600_000).toFixed(1)} h`
+            : `${(d / 86_400_000).toFixed(1)} days`,
+    };
+  }
+  if (/cycle/i.test(col.name)) return { axis: 'cycle', at: (t) => `cycle ${fmt(t)}`, span: (d) => plural(d, 'cycle') };
+  return { axis: col.name, at: (t) => `${col.name} ${fmt(t)}`, span: (d) => `${fmt(d)} (${col.name})` };
+}

@@ -1,0 +1,40 @@
+// One unit's readings as the unit view draws them: time, anomaly score, flags under the
+// current threshold, and the periods its alarm rule held (computed here from the flags,
+// with the model's k-of-n rule, exactly as the fleet board and replay apply it).
+import { KofN } from '../alarms/k-of-n.js';
+import { alarmRule } from '../model/alarm-rule.js';
+import type { ModelJson } from '../model/types.js';
+import type { UnitSeries } from '../services/engine-service.js';
+
+export interface UnitTrace {
+  series: UnitSeries;
+  /** −score_samples per reading (NaN: not scored). */
+  anomaly: Float64Array;
+}
+
+/** [from, to] times the unit was in alarm; `to` is the reading that cleared it, or the last reading. */
+export function alarmPeriods(t: UnitTrace, flags: Uint8Array | undefined, model: ModelJson | undefined): [number, number][] {
+  if (!flags || !model) return [];
+  const { rows, time } = t.series;
+  const rule = new KofN(alarmRule(model));
+  const order = Array.from(rows.keys()).sort((a, b) => time[a] - time[b]);
+  const spans: [number, number][] = [];
+  let from: number | undefined;
+  for (const i of order) {
+    if (Number.isNaN(t.anomaly[i])) continue; // an unscored reading neither raises nor clears
+    const edge = rule.push(0, flags[rows[i]]);
+    if (edge === 1) from = time[i];
+    if (edge === -1 && from !== undefined) {
+      spans.push([from, time[i]]);
+      from = undefined;
+    }
+  }
+  if (from !== undefined && order.length) spans.push([from, time[order[order.length - 1]]]);
+  return spans;
+}
+
+/** The index in the series of a dataset row, or -1. */
+export function indexOfRow(t: UnitTrace | undefined, row: number | undefined): number {
+  if (!t || row === undefined) return -1;
+  return t.series.rows.indexOf(row);
+}

@@ -1,0 +1,199 @@
+// The fleet health board: every unit's state at its latest reading (alarm, watch,
+// healthy), since when and for how long, the sensors driving it, and its score trend,
+// most urgent first. One Tab stop: a listbox whose arrow keys move through the units
+// (the unit opens as you go; Enter moves to its chart). Virtualized: a small pool of
+// rows shows the part of the fleet in view, so a threshold move costs the same few rows
+// of DOM work whatever the fleet's size.
+import { h, setText } from '../dom.js';
+import type { Workbench } from '../workbench.js';
+import type { FleetRow } from '../../alarms/alarm-budget.js';
+import { SPARK_H, SPARK_W, Sparklines } from './sparkline.js';
+
+const ROW_PX = 30;
+const VIEW_PX = 360;
+const POOL = Math.ceil(VIEW_PX / ROW_PX) + 4;
+const SVG = 'http://www.w3.org/2000/svg';
+const RANK = { alarm: 0, watch: 1, healthy: 2 } as const;
+const STATE_TEXT = { alarm: 'Alarm', watch: 'Watch', healthy: 'Healthy' } as const;
+/** Words before each cell that only a screen reader says, so an option reads "Unit 7 Alarm, since cycle 180, for 12 cycles, top drivers phi · T30". */
+const SPOKEN = ['Unit ', '', ', since ', ', for ', ', top drivers '];
+
+interface RowView {
+  el: HTMLDivElement;
+  /** Each cell's visible text; hidden words before it make the option's name read as a sentence. */
+  cells: HTMLSpanElement[];
+  /** The hidden words (", since ", ", for "), left out where the cell is empty. */
+  words: HTMLSpanElement[];
+  line: SVGPathElement;
+  threshold: SVGLineElement;
+  unit: number;
+}
+
+const svg = <K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>) => {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+};
+
+export function fleetBoard(wb: Workbench): HTMLElement {
+  let rows: FleetRow[] = [];
+  let active: number | undefined;
+  const sparks = new Sparklines();
+  const sort = h(
+    'select',
+    { 'aria-label': 'Order of units' },
+    h('option', { value: 'urgent' }, 'Most urgent first'),
+    h('option', { value: 'unit' }, 'By unit number'),
+  );
+  const summary = h('p', { class: 'fleet-summary', 'data-testid': 'fleet-summary' });
+  const spacer = h('div', { class: 'fleet-spacer', role: 'presentation' });
+  const windowEl = h('div', { class: 'fleet-window', role: 'presentation' });
+  const list = h('div', { role: 'listbox', class: 'fleet-list', tabindex: 0, 'aria-label': 'Units, most urgent first' }, spacer, windowEl);
+
+  const pool: RowView[] = Array.from({ length: POOL }, () => {
+    const cells = SPOKEN.map(() => h('span'));
+    const words = SPOKEN.map((w) => h('span', { class: 'visually-hidden' }, w));
+    const wrapped = ['unit', 'state', 'since', 'for', 'drivers'].map((c, i) => h('span', { class: `c-${c}` }, words[i], cells[i]));
+    const line = svg('path', { class: 'spark-line', d: '' });
+    const threshold = svg('line', { class: 'spark-threshold', x1: 0, x2: SPARK_W });
+    const chart = svg('svg', {
+      class: 'spark',
+      width: SPARK_W,
+      height: SPARK_H,
+      viewBox: `0 0 ${SPARK_W} ${SPARK_H}`,
+      'aria-hidden': 'true',
+    });
+    chart.append(threshold, line);
+    const el = h('div', { role: 'option', class: 'fleet-row' }, ...wrapped);
+    el.append(chart);
+    const view: RowView = { el, cells, words, line, threshold, unit: NaN };
+    el.addEventListener('click', () => moveTo(rows.findIndex((r) => r.unit === view.unit)));
+    windowEl.append(el);
+    return view;
+  });
+
+  /** Fills the pool from the rows in view. */
+  const paint = () => {
+    const first = Math.max(0, Math.floor(list.scrollTop / ROW_PX) - 1);
+    windowEl.style.transform = `translateY(${first * ROW_PX}px)`;
+    const offset = wb.threshold.thresholded?.offset;
+    const ty = offset === undefined ? -10 : sparks.y(-offset);
+    let activeShown = false;
+    pool.forEach((v, i) => {
+      const r = rows[first + i];
+      v.el.hidden = !r;
+      if (!r) return;
+      v.unit = r.unit;
+      const drivers = wb.models.drivers?.get(r.unit)?.map((d) => wb.names(d.input).short) ?? [];
+      setText(v.cells[0], String(r.unit));
+      setText(v.cells[1], STATE_TEXT[r.state]);
+      v.cells[1].className = `badge ${r.state}`;
+      setText(v.cells[2], r.since === null ? '–' : wb.time.at(r.since));
+      setText(v.cells[3], r.since === null ? '–' : wb.time.span((r.lastTime ?? r.since) - r.since));
+      setText(v.cells[4], wb.models.drivers ? drivers.join(' · ') || '–' : '…');
+      [2, 3].forEach((k) => setText(v.words[k], r.since === null ? '' : SPOKEN[k]));
+      setText(v.words[4], drivers.length ? SPOKEN[4] : '');
+      v.line.setAttribute('d', sparks.path(r.unit));
+      v.threshold.setAttribute('y1', String(ty));
+      v.threshold.setAttribute('y2', String(ty));
+      v.el.id = `fleet-unit-${String(r.unit).replace(/\W/g, '_')}`;
+      v.el.setAttribute('aria-selected', String(r.unit === wb.selectedUnit));
+      v.el.setAttribute('aria-posinset', String(first + i + 1));
+      v.el.setAttribute('aria-setsize', String(rows.length));
+      v.el.classList.toggle('active', r.unit === active);
+      if (r.unit === active) activeShown = true;
+      v.el.dataset.state = r.state;
+    });
+    // The active option must be in the page for assistive technology to find it.
+    const shown = pool.find((v) => v.unit === active && !v.el.hidden);
+    if (activeShown && shown) list.setAttribute('aria-activedescendant', shown.el.id);
+    else list.removeAttribute('aria-activedescendant');
+  };
+
+  const moveTo = (index: number) => {
+    if (index < 0 || index >= rows.length) return;
+    active = rows[index].unit;
+    const top = index * ROW_PX;
+    const view = list.clientHeight || VIEW_PX;
+    if (top < list.scrollTop) list.scrollTop = top;
+    else if (top + ROW_PX > list.scrollTop + view) list.scrollTop = top + ROW_PX - view;
+    wb.selectUnit(active);
+    paint();
+  };
+
+  list.addEventListener('keydown', (e) => {
+    const at = rows.findIndex((r) => r.unit === active);
+    const page = Math.floor((list.clientHeight || VIEW_PX) / ROW_PX) - 1;
+    const to: Record<string, number> = {
+      ArrowDown: at + 1,
+      ArrowUp: at - 1,
+      Home: 0,
+      End: rows.length - 1,
+      PageDown: at + page,
+      PageUp: at - page,
+    };
+    if (e.key in to) {
+      e.preventDefault();
+      moveTo(Math.max(0, Math.min(rows.length - 1, at < 0 ? 0 : to[e.key])));
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      if (at < 0) return moveTo(0);
+      wb.selectUnit(rows[at].unit);
+      document.getElementById('unit-score-chart')?.focus(); // the unit is open: continue on its chart
+    }
+  });
+  list.addEventListener('focus', () => {
+    if (active === undefined || !rows.some((r) => r.unit === active)) {
+      const sel = rows.findIndex((r) => r.unit === wb.selectedUnit);
+      if (rows.length) moveTo(sel >= 0 ? sel : 0);
+    } else paint();
+  });
+
+  const update = () => {
+    const t = wb.threshold.thresholded;
+    sparks.use(wb.data?.truth, wb.scores);
+    const byUnit = sort.value === 'unit';
+    rows = [...(t?.fleet ?? [])].sort((a, b) =>
+      byUnit
+        ? a.unit - b.unit
+        : RANK[a.state] - RANK[b.state] ||
+          (b.since === null ? 0 : (b.lastTime ?? 0) - b.since) - (a.since === null ? 0 : (a.lastTime ?? 0) - a.since) ||
+          b.latestScore - a.latestScore ||
+          a.unit - b.unit,
+    );
+    list.setAttribute('aria-label', byUnit ? 'Units by number' : 'Units, most urgent first');
+    spacer.style.height = `${rows.length * ROW_PX}px`;
+    list.style.height = `${Math.min(VIEW_PX, Math.max(1, rows.length) * ROW_PX) + 2}px`; // a small fleet leaves no empty box
+    const count = (s: FleetRow['state']) => rows.filter((r) => r.state === s).length;
+    summary.textContent = rows.length
+      ? `${count('alarm')} in alarm · ${count('watch')} on watch · ${count('healthy')} healthy, at each unit’s latest reading`
+      : t
+        ? 'This data has no unit column: see the whole series in the unit view.'
+        : '';
+    paint();
+  };
+
+  sort.addEventListener('change', update);
+  list.addEventListener('scroll', () => requestAnimationFrame(paint), { passive: true });
+  wb.on('threshold', update);
+  wb.on('unit', paint);
+  wb.on('drivers', paint);
+  update();
+  return h(
+    'section',
+    { class: 'panel fleet', 'aria-labelledby': 'fleet-h' },
+    h('div', { class: 'panel-head' }, h('h3', { id: 'fleet-h' }, 'Fleet health'), sort),
+    summary,
+    h(
+      'div',
+      { class: 'fleet-head', 'aria-hidden': 'true' },
+      ...['Unit', 'State', 'Since', 'For', 'Top drivers', 'Trend'].map((t) => h('span', {}, t)),
+    ),
+    list,
+    h(
+      'p',
+      { class: 'muted small' },
+      'Alarm: the model’s alarm rule holds at the latest reading. Watch: some of the last readings are over the threshold, too few to alarm. Top drivers: the three sensors that pushed the latest reading’s score up the most.',
+    ),
+  );
+}

@@ -1,0 +1,178 @@
+// The training settings as a form: each field labelled by its name alone (hints are
+// descriptions, not part of the name), read back with a specific message per bad value.
+import { h } from '../dom.js';
+import type { TrainSettings } from '../state.js';
+
+let nextId = 0;
+
+/** A labelled field; the hint describes the input (aria-describedby) instead of lengthening its name. */
+export function field(label: string, input: HTMLElement, hint?: string): HTMLElement {
+  const id = (input.id ||= `f${++nextId}`);
+  const hintEl = hint ? h('small', { id: `${id}-hint` }, hint) : null;
+  if (hintEl) input.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'field' }, h('label', { for: id }, label), input, hintEl);
+}
+
+export interface TrainForm {
+  rows: HTMLElement;
+  alarm: HTMLElement;
+  advanced: HTMLElement;
+  show(s: TrainSettings): void;
+  inputs: Record<string, HTMLInputElement | HTMLSelectElement>;
+  statBoxes: { st: 'value' | 'mean' | 'std' | 'slope'; box: HTMLInputElement }[];
+}
+
+export function trainForm(s: TrainSettings): TrainForm {
+  const num = (name: string, attrs: Record<string, number | string> = {}) => h('input', { type: 'number', step: 1, name, ...attrs });
+  const i = {
+    trees: num('trees', { min: 1, max: 10000 }),
+    maxSamples: h('input', { type: 'text', name: 'max-samples', inputmode: 'decimal' }),
+    maxFeatures: num('max-features', { min: 0.05, max: 1, step: 0.05 }),
+    seed: num('seed', { min: 0 }),
+    mode: h(
+      'select',
+      { name: 'training-rows' },
+      h('option', { value: 'first%' }, 'First % of each unit’s life'),
+      h('option', { value: 'first' }, 'First N cycles of each unit'),
+      h('option', { value: 'all' }, 'All rows'),
+    ),
+    amount: num('baseline-amount', { min: 1, 'aria-label': 'Healthy share or count' }),
+    unitBase: num('unit-baseline', { min: 0, max: 100000 }),
+    win: num('window', { min: 1, max: 1000 }),
+    regimes: h('select', { name: 'regimes' }, h('option', { value: 'auto' }, 'Auto-detect'), h('option', { value: 'off' }, 'Off')),
+    alarmK: num('alarm-k', { min: 1, max: 1000, class: 'tiny', 'aria-label': 'Alarm rule: readings over the threshold' }),
+    alarmN: num('alarm-n', { min: 1, max: 1000, class: 'tiny', 'aria-label': 'Alarm rule: of the last readings' }),
+    splits: h(
+      'select',
+      { name: 'splits' },
+      h('option', { value: 'axis' }, 'Axis-parallel'),
+      h('option', { value: 'full' }, 'Hyperplanes (all)'),
+      h('option', { value: 'level' }, 'Hyperplanes, level'),
+    ),
+    level: num('level', { min: 0, class: 'tiny', 'aria-label': 'Extension level' }),
+  };
+  const statBoxes = (['value', 'mean', 'std', 'slope'] as const).map((st) => ({ st, box: h('input', { type: 'checkbox', value: st }) }));
+  i.splits.addEventListener('change', () => (i.level.disabled = i.splits.value !== 'level'));
+  i.mode.addEventListener('change', () => (i.amount.disabled = i.mode.value === 'all'));
+  const rows = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: (i.mode.id = 'training-rows') }, 'Training rows'),
+    h('div', { class: 'row' }, i.mode, i.amount),
+    h('small', { id: 'training-rows-hint' }, 'a healthy baseline per unit: the model learns normal from these'),
+  );
+  i.mode.setAttribute('aria-describedby', 'training-rows-hint');
+  const alarm = h(
+    'div',
+    { class: 'field', role: 'group', 'aria-labelledby': 'alarm-rule-l' },
+    h('span', { id: 'alarm-rule-l', class: 'label' }, 'Alarm rule'),
+    h(
+      'div',
+      { class: 'row alarm-rule' },
+      i.alarmK,
+      h('span', {}, ' of the last '),
+      i.alarmN,
+      h('span', {}, ' readings over the threshold'),
+    ),
+  );
+  const advanced = h(
+    'details',
+    { class: 'detection' },
+    h('summary', {}, 'Forest and feature settings'),
+    h(
+      'div',
+      { class: 'settings-grid' },
+      field('Trees', i.trees),
+      field('Max samples', i.maxSamples, "'auto' = min(256, rows)"),
+      field('Max features', i.maxFeatures, 'fraction per tree'),
+      field('Seed', i.seed),
+      field('Own-unit baseline', i.unitBase, 'readings; 0 = off'),
+      field('Window', i.win, 'readings per unit'),
+      h(
+        'div',
+        { class: 'field' },
+        h('span', { class: 'label', id: 'stats-l' }, 'Window statistics'),
+        h(
+          'div',
+          { class: 'stats', role: 'group', 'aria-labelledby': 'stats-l' },
+          ...statBoxes.map((b) => h('label', { class: 'check inline' }, b.box, ` ${b.st}`)),
+        ),
+      ),
+      field('Operating regimes', i.regimes),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: (i.splits.id = 'splits') }, 'Splits'),
+        h('div', { class: 'row' }, i.splits, i.level),
+        h('small', {}, 'hyperplanes: Extended Isolation Forest'),
+      ),
+    ),
+  );
+  const form: TrainForm = {
+    rows,
+    alarm,
+    advanced,
+    inputs: i,
+    statBoxes,
+    show(st) {
+      i.trees.value = String(st.trees);
+      i.maxSamples.value = String(st.maxSamples);
+      i.maxFeatures.value = String(st.maxFeatures);
+      i.seed.value = String(st.seed);
+      const m = /^first:(\d+(?:\.\d+)?)(%?)$/.exec(st.baseline);
+      i.mode.value = !m ? 'all' : m[2] ? 'first%' : 'first';
+      i.amount.value = m ? m[1] : '50';
+      i.amount.disabled = i.mode.value === 'all';
+      i.unitBase.value = String(st.unitBaseline);
+      i.win.value = String(st.windowSize);
+      statBoxes.forEach((b) => (b.box.checked = st.stats.includes(b.st)));
+      i.regimes.value = st.regimes;
+      i.alarmK.value = String(st.alarm.k);
+      i.alarmN.value = String(st.alarm.n);
+      i.splits.value = st.extensionLevel === undefined ? 'axis' : st.extensionLevel === 'full' ? 'full' : 'level';
+      i.level.value = typeof st.extensionLevel === 'number' ? String(st.extensionLevel) : '1';
+      i.level.disabled = i.splits.value !== 'level';
+    },
+  };
+  form.show(s);
+  return form;
+}
+
+/** Reads the form into the settings; returns what is wrong, or null. */
+export function readTrainForm(form: TrainForm, s: TrainSettings): string | null {
+  const i = form.inputs;
+  const n = (el: HTMLInputElement | HTMLSelectElement, what: string, ok: (v: number) => boolean) => {
+    const v = Number(el.value);
+    if (el.value.trim() === '' || !ok(v)) throw new Error(`${what}: "${el.value}" is not allowed`);
+    return v;
+  };
+  try {
+    s.trees = n(i.trees, 'Trees', (v) => Number.isInteger(v) && v >= 1 && v <= 10000);
+    s.maxSamples =
+      i.maxSamples.value.trim() === 'auto'
+        ? 'auto'
+        : n(i.maxSamples, 'Max samples', (v) => (Number.isInteger(v) && v >= 2) || (v > 0 && v <= 1));
+    s.maxFeatures = n(i.maxFeatures, 'Max features', (v) => v > 0 && v <= 1);
+    s.seed = n(i.seed, 'Seed', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
+    const mode = i.mode.value;
+    const a = mode === 'all' ? 0 : n(i.amount, 'Training rows', (v) => v > 0 && (mode === 'first' ? Number.isInteger(v) : v <= 100));
+    s.baseline = mode === 'all' ? 'all' : mode === 'first' ? `first:${a}` : `first:${a}%`;
+    s.unitBaseline = n(i.unitBase, 'Own-unit baseline', (v) => Number.isInteger(v) && v >= 0 && v <= 100000);
+    s.windowSize = n(i.win, 'Window', (v) => Number.isInteger(v) && v >= 1 && v <= 1000);
+    s.stats = form.statBoxes.filter((b) => b.box.checked).map((b) => b.st);
+    if (s.stats.length === 0) throw new Error('Window statistics: choose at least one of value, mean, std, slope');
+    s.regimes = i.regimes.value as 'auto' | 'off';
+    const ak = n(i.alarmK, 'Alarm rule k', (v) => Number.isInteger(v) && v >= 1 && v <= 1000);
+    const an = n(i.alarmN, 'Alarm rule n', (v) => Number.isInteger(v) && v >= ak && v <= 1000);
+    s.alarm = { k: ak, n: an, clear: Math.min(s.alarm.clear, ak - 1) };
+    s.extensionLevel =
+      i.splits.value === 'axis'
+        ? undefined
+        : i.splits.value === 'full'
+          ? 'full'
+          : n(i.level, 'Extension level', (v) => Number.isInteger(v) && v >= 0);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}

@@ -1,0 +1,118 @@
+// The unit view's charts as option builders at a size factor s: on screen s = 1; the
+// PNG export builds the same chart at 2× (chart-export.ts). Threshold, alarm periods
+// and the selected reading are layers read at each redraw (chart-layers.ts).
+import type uPlot from 'uplot';
+import { ALARM, INK, PALETTE, axis } from '../charts.js';
+import { alarmSpans, selectedReading, thresholdY } from '../chart-layers.js';
+
+type Points = (number | null)[];
+
+export interface Layers {
+  threshold: () => { y: number; label: string } | undefined;
+  spans: () => [number, number][];
+  selected: () => { x: number; y?: number; label?: string } | undefined;
+}
+
+export interface ScoreData {
+  x: number[];
+  anomaly: Points;
+  flagged: Points;
+  stored: Points;
+}
+
+export const SCORE_HEIGHT = 190;
+export const SENSOR_HEIGHT = 100;
+
+export function scoreChart(
+  d: ScoreData,
+  layers: Layers,
+  timeAxis: string,
+  width: number,
+  s = 1,
+): { opts: uPlot.Options; data: uPlot.AlignedData } {
+  // Stored scores (Cosmos DB) are a series only once a history is loaded, so the legend names nothing absent.
+  const stored = d.stored.some((v) => v !== null);
+  return {
+    opts: {
+      width: width * s,
+      height: SCORE_HEIGHT * s,
+      cursor: { sync: { key: 'unit-view' }, drag: { x: true, y: false } },
+      legend: { live: true },
+      scales: { x: { time: false } },
+      axes: [axis(s, timeAxis), axis(s, 'anomaly score', { size: 48 })],
+      series: [
+        { label: timeAxis },
+        { label: 'anomaly score', stroke: INK, width: 1.25 * s },
+        { label: 'over threshold', stroke: ALARM, width: 0, points: { show: true, size: 6 * s, fill: ALARM } },
+        ...(stored
+          ? [{ label: 'stored (Cosmos DB)', stroke: '#2563eb', width: 0, points: { show: true, size: 4 * s, fill: '#2563eb' } }]
+          : []),
+      ],
+      plugins: [alarmSpans(layers.spans, s), thresholdY(layers.threshold, s), selectedReading(layers.selected, s)],
+    },
+    data: stored ? [d.x, d.anomaly, d.flagged, d.stored] : [d.x, d.anomaly, d.flagged],
+  };
+}
+
+export interface SensorData {
+  x: number[];
+  values: Points;
+  /** "phi (sensor 12)". */
+  label: string;
+  /** "pps/psi"; '' for a ratio. */
+  unit?: string;
+  color: string;
+}
+
+export function sensorChart(
+  d: SensorData,
+  layers: Layers,
+  timeAxis: string,
+  width: number,
+  last: boolean,
+  s = 1,
+): { opts: uPlot.Options; data: uPlot.AlignedData } {
+  const title = d.unit ? `${d.label}, ${d.unit}` : d.label;
+  return {
+    opts: {
+      width: width * s,
+      height: (SENSOR_HEIGHT + (last ? 30 : 0)) * s,
+      cursor: { sync: { key: 'unit-view' }, drag: { x: true, y: false } },
+      legend: { show: false },
+      scales: { x: { time: false } },
+      axes: [axis(s, last ? timeAxis : '', last ? {} : { size: 8, values: () => [] }), axis(s, '', { size: 48 })],
+      series: [{ label: timeAxis }, { label: title, stroke: d.color, width: 1.25 * s }],
+      plugins: [alarmSpans(layers.spans, s), selectedReading(() => atX(layers.selected()), s), caption(title, s)],
+    },
+    data: [d.x, d.values] as uPlot.AlignedData,
+  };
+}
+
+/** The selected reading's line alone (its ring and label belong to the score chart). */
+const atX = (m: { x: number } | undefined) => (m ? { x: m.x } : undefined);
+
+export function sensorColor(i: number): string {
+  return PALETTE[i % PALETTE.length];
+}
+
+/** The sensor's name and unit written in the plot's top left, so each small chart says what it shows. */
+function caption(text: string, s: number): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u) => {
+        const k = s * devicePixelRatio;
+        const ctx = u.ctx;
+        ctx.save();
+        ctx.font = `600 ${11 * k}px system-ui, sans-serif`;
+        ctx.textBaseline = 'top';
+        ctx.textAlign = 'left';
+        ctx.lineWidth = 3 * k;
+        ctx.strokeStyle = 'rgba(255,255,255,0.9)';
+        ctx.strokeText(text, u.bbox.left + 4 * k, u.bbox.top + 2 * k);
+        ctx.fillStyle = INK;
+        ctx.fillText(text, u.bbox.left + 4 * k, u.bbox.top + 2 * k);
+        ctx.restore();
+      },
+    },
+  };
+}

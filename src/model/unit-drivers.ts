@@ -1,0 +1,124 @@
+// Why each unit looks as it does now: the explanation of every unit's latest reading,
+// summed per raw input (a sensor's derived features count as that sensor) and cut to
+// the top few. The derived features are computed in one streamed pass with per-unit
+// state, keeping only each unit's latest row, so memory stays at one chunk whatever
+// the data's size.
+import { columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
+import { unitTimeOrder } from '../data/order.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
+import { inputOf } from '../features/feature-words.js';
+import { isIdentity } from '../features/recipe.js';
+import { FeatureTransform } from '../features/transform.js';
+import type { LoadedModel } from './loaded-model.js';
+
+export interface Driver {
+  /** The raw column (sensor). */
+  input: string;
+  /** Path shortening credited to it: positive pushed the reading towards anomalous. */
+  attribution: number;
+}
+
+export interface UnitDrivers {
+  unit: number;
+  /** The unit's latest reading (row in the dataset). */
+  row: number;
+  drivers: Driver[];
+}
+
+const CHUNK = 65536;
+
+/** Per unit, the inputs that pushed its latest reading's score up the most (at most `top`, positive only). */
+export function latestDrivers(engine: WasmEngine, loaded: LoadedModel, ds: Dataset, top = 3): UnitDrivers[] {
+  const unit = columnByRole(ds, 'unit')?.values;
+  if (!unit) return [];
+  const order = unitTimeOrder(ds);
+  const latest = new Map<number, number>();
+  for (let j = 0; j < ds.rows; j++) {
+    const i = order ? order[j] : j;
+    if (!Number.isNaN(unit[i])) latest.set(unit[i], i);
+  }
+  const rows = latestFeatureRows(engine, loaded, ds, order, unit, new Set(latest.values()));
+  const recipe = loaded.model.recipe;
+  const features = loaded.model.features;
+  const result: UnitDrivers[] = [];
+  for (const [u, row] of latest) {
+    const { attribution } = loaded.explain(rows.get(row)!);
+    result.push({ unit: u, row, drivers: topInputs(features, attribution, recipe?.inputs, top) });
+  }
+  return result.sort((a, b) => a.unit - b.unit);
+}
+
+/** An explanation summed per raw input, largest positive first (at most `top`). */
+export function topInputs(
+  features: readonly string[],
+  attribution: readonly number[],
+  inputs: readonly string[] | undefined,
+  top: number,
+): Driver[] {
+  const byInput = new Map<string, number>();
+  features.forEach((f, k) => {
+    const input = inputOf(f, inputs);
+    byInput.set(input, (byInput.get(input) ?? 0) + attribution[k]);
+  });
+  return [...byInput]
+    .filter(([, a]) => a > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([input, a]) => ({ input, attribution: a }));
+}
+
+/** The model's feature values at the wanted rows, derived by its recipe from each unit's history. */
+function latestFeatureRows(
+  engine: WasmEngine,
+  loaded: LoadedModel,
+  ds: Dataset,
+  order: Int32Array | null,
+  unit: Float64Array,
+  wanted: Set<number>,
+): Map<number, Float64Array> {
+  const model = loaded.model;
+  const out = new Map<number, Float64Array>();
+  const recipe = model.recipe;
+  if (!recipe || isIdentity(recipe)) {
+    const cols = featureColumns(ds, model.features);
+    for (const row of wanted)
+      out.set(
+        row,
+        Float64Array.from(cols, (c) => c[row]),
+      );
+    return out;
+  }
+  const inputs = featureColumns(ds, recipe.inputs);
+  const settingCols = recipe.regimes ? featureColumns(ds, recipe.regimes.settings) : [];
+  const transform = new FeatureTransform(engine, recipe);
+  const pick = model.features.map((f) => transform.names.indexOf(f));
+  const d = inputs.length;
+  const k = settingCols.length;
+  const width = transform.width;
+  const raw = new Float64Array(CHUNK * d);
+  const settings = new Float64Array(CHUNK * k);
+  const units = new Float64Array(CHUNK);
+  try {
+    for (let start = 0; start < ds.rows; start += CHUNK) {
+      const n = Math.min(CHUNK, ds.rows - start);
+      for (let j = 0; j < n; j++) {
+        const i = order ? order[start + j] : start + j;
+        for (let f = 0; f < d; f++) raw[j * d + f] = inputs[f][i];
+        for (let s = 0; s < k; s++) settings[j * k + s] = settingCols[s][i];
+        units[j] = unit[i];
+      }
+      const derived = transform.apply(raw.subarray(0, n * d), units.subarray(0, n), n, settings.subarray(0, n * k));
+      for (let j = 0; j < n; j++) {
+        const i = order ? order[start + j] : start + j;
+        if (wanted.has(i))
+          out.set(
+            i,
+            Float64Array.from(pick, (p) => derived[j * width + p]),
+          );
+      }
+    }
+  } finally {
+    transform.dispose();
+  }
+  return out;
+}

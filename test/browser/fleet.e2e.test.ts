@@ -1,0 +1,141 @@
+// Issue 12 in Chromium: train on the training set and score the test set with the same
+// model, a threshold that follows the slider everywhere, alerts that open their unit,
+// Restart that starts the counts over, PNGs at 2× on white, a ';' file with decimal
+// commas, and a question before mostly empty data replaces what is loaded.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PNG } from 'pngjs';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { hasChromium, startHarness, type Harness } from './harness.js';
+
+let harness: Harness;
+let page: Page;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  harness = await startHarness();
+  page = await harness.newPage(1280, 800);
+  await page.goto(harness.url);
+  await page.waitForFunction(() => (window as any).isoscope?.workers);
+}, 120_000);
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+const statusText = (scope = 'data') => page.locator(`[data-scope="${scope}"] .status`).textContent();
+const errorText = (scope = 'data') => page.locator(`[data-scope="${scope}"] .error`).textContent();
+/** An expression over the page's workbench (window.isoscope as wb), evaluated in the page. */
+const wb = <T>(expr: string): Promise<T> => page.evaluate<T>(`(() => { const wb = window.isoscope; return ${expr}; })()`);
+
+async function dropText(name: string, text: string): Promise<void> {
+  await page.evaluate(
+    ([n, t]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([t], n));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    [name, text],
+  );
+}
+
+describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
+  test('train on FD001 train, then Load sample FD001 test: scored by the same model, evaluated out of sample', async () => {
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded train_FD001\.txt/);
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/Trained on 10,290 rows/);
+    const id = await wb<string>('wb.model.id');
+    const offset = await wb<number>('wb.model.threshold.offset');
+    expect(await page.getByTestId('eval-scope').textContent()).toMatch(/^In-sample/);
+
+    await page.getByRole('combobox', { name: 'Sample data' }).selectOption('test_FD001.txt');
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await expect
+      .poll(statusText, { timeout: 30_000 })
+      .toMatch(new RegExp(`Loaded test_FD001\\.txt: 13,096 rows, 100 units\\. Scored with model ${id} \\(trained on train_FD001\\.txt\\)`));
+    expect(await wb<string>('wb.model.id')).toBe(id);
+    // The same contamination gives the same threshold: percentiles still come from the training data.
+    expect(await wb<number>('wb.model.threshold.offset')).toBe(offset);
+    expect(await page.getByTestId('eval-scope').textContent()).toMatch(
+      /^Out-of-sample: evaluated on test_FD001\.txt; the model was trained on train_FD001\.txt/,
+    );
+    // Test units stop before failure: those never degraded are counted apart, not as missed.
+    const cutOff = await page.getByTestId('cut-off').textContent();
+    expect(Number(cutOff!.split(',')[0])).toBeGreaterThan(40);
+    expect(await page.getByTestId('missed').textContent()).toMatch(/^0 of \d+$/);
+    await expect.poll(() => wb<boolean>('!!wb.models.drivers')).toBe(true);
+    expect(await page.getByTestId('fleet-summary').textContent()).toMatch(/^\d+ in alarm · \d+ on watch · \d+ healthy/);
+  });
+
+  test('the threshold drawn on the charts follows the slider', async () => {
+    const slider = page.getByRole('slider', { name: 'Contamination' });
+    const said = () => page.locator('.review-model .chart').first().getAttribute('aria-label');
+    await slider.fill('10');
+    await expect.poll(said).toContain(`threshold ${(-(await wb<number>('wb.threshold.thresholded.offset'))).toFixed(3)}`);
+    const at1 = await said();
+    await slider.fill('200');
+    await expect.poll(said).not.toBe(at1);
+    const offset = await wb<number>('wb.threshold.thresholded.offset');
+    expect(await said()).toContain(`threshold ${(-offset).toFixed(3)}`);
+    expect(await page.locator('#unit-score-desc').textContent()).toContain(`threshold ${(-offset).toFixed(3)}`);
+    // No chart is wider than its panel.
+    const overflow = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('.panel canvas')].filter((c) => {
+          const panel = c.closest('.panel')!.getBoundingClientRect();
+          const r = c.getBoundingClientRect();
+          return r.width > 0 && r.right > panel.right + 0.5;
+        }).length,
+    );
+    expect(overflow).toBe(0);
+  });
+
+  test('chart PNGs: white, titled, at twice the size on screen', async () => {
+    const chartWidth = await page
+      .locator('#unit-score-chart canvas')
+      .first()
+      .evaluate((c) => c.getBoundingClientRect().width);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Score PNG/ }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^unit-\d+-score-iso-.*\.png$/);
+    const png = PNG.sync.read(readFileSync(await download.path()));
+    expect(png.width).toBeGreaterThanOrEqual(2 * chartWidth);
+    expect([...png.data.subarray(0, 4)]).toEqual([255, 255, 255, 255]); // opaque white, not transparent
+  });
+
+  test('replay: alerts open their unit; Restart starts the counts over; nothing flows once finished', async () => {
+    await page.getByText('Replay as a stream').click();
+    await page.getByRole('combobox', { name: 'Replay rate' }).selectOption('0');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 30_000 }).toBe('finished');
+    expect(await page.getByTestId('live-rate').textContent()).toBe('0');
+    expect(await page.getByTestId('live-processed').textContent()).toBe('13,096 of 13,096');
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 30_000 }).toBe('finished');
+    expect(await page.getByTestId('live-processed').textContent()).toBe('13,096 of 13,096');
+    const first = page.getByRole('list', { name: 'Alert feed' }).getByRole('button').first();
+    const unit = Number((await first.textContent())!.match(/unit (\d+)/)![1]);
+    await first.click();
+    await expect.poll(() => wb<number>('wb.selectedUnit')).toBe(unit);
+    await expect.poll(() => page.getByTestId('explain-summary').textContent()).toMatch(new RegExp(`unit ${unit} · cycle \\d+`));
+  });
+
+  test("a ';' file with decimal commas loads its numbers; mostly empty data asks before replacing", async () => {
+    const rows = Array.from(
+      { length: 120 },
+      (_, i) =>
+        `${1 + (i % 3)};${1 + Math.floor(i / 3)};${(20 + Math.sin(i)).toFixed(2).replace('.', ',')};${(0.5 + i / 1000).toFixed(3).replace('.', ',')}`,
+    );
+    await dropText('decimal-comma.csv', ['unit;time;temp;vib', ...rows].join('\n'));
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded decimal-comma\.csv: 120 rows, 3 units/);
+    expect(await wb<number[]>('wb.profile.columns.map((c) => c.missing + c.nonNumeric)')).toEqual([0, 0, 0, 0]);
+    // The model trained on FD001 stays, and says why it cannot score this file.
+    expect(await statusText()).toMatch(/Model iso-\S+ is kept but cannot score it: it has no sensor_\d+/);
+
+    await dropText('mostly-text.csv', ['a,b,c,d', ...Array.from({ length: 50 }, (_, i) => `x${i},y,z,${i}`)].join('\n'));
+    await expect.poll(() => errorText()).toMatch(/mostly-text\.csv: 3 of 4 columns have no numbers\. Replace decimal-comma\.csv with it\?/);
+    await page.getByRole('button', { name: 'Keep decimal-comma.csv' }).click();
+    await expect.poll(statusText).toMatch(/Kept decimal-comma\.csv; mostly-text\.csv was not loaded/);
+    expect(await wb<string>('wb.data.name')).toBe('decimal-comma.csv');
+  });
+});
