@@ -7,6 +7,10 @@
 // failed call become no-ops, the next call starts a fresh instance of the same module,
 // and handles (opaque ids, never raw pointers) from the old one are refused rather than
 // dereferenced in the new heap. `generation` counts restarts so owners can reload.
+//
+// Longer than the ~250 lines other files keep to, on purpose: it is the one typed mirror
+// of the Wasm export list, and the trap and handle rules above hold only if every call
+// into Wasm goes through this one class; split, a new call could bypass them.
 import { DataError } from '../data/dataset.js';
 
 export interface EngineExports {

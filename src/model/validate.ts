@@ -6,6 +6,8 @@
 // (compiled layout, copies of the arrays, window state per unit) is computed here in
 // f64 and bounded before anything is allocated, and every number the scorer turns into
 // a path length or a dot product is bounded so that scores stay finite.
+// Longer than most files: every bound a model must meet before the engine sizes memory from it is
+// checked here, in one place, so no path can load a model that skipped one.
 import AjvModule from 'ajv';
 import schema from '../../models/isoscope-model.schema.json' with { type: 'json' };
 import { MODEL_FORMAT, MODEL_VERSION, type ModelJson, type TreeJson } from './types.js';

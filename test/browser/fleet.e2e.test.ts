@@ -108,11 +108,11 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     await page.getByRole('combobox', { name: 'Replay rate' }).selectOption('0');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 30_000 }).toBe('finished');
-    expect(await page.getByTestId('live-rate').textContent()).toBe('0');
-    expect(await page.getByTestId('live-processed').textContent()).toBe('13,096 of 13,096');
+    await expect.poll(() => page.getByTestId('live-rate').textContent(), { timeout: 10_000 }).toBe('0');
+    await expect.poll(() => page.getByTestId('live-processed').textContent(), { timeout: 10_000 }).toBe('13,096 of 13,096');
     await page.getByRole('button', { name: 'Restart' }).click();
     await expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 30_000 }).toBe('finished');
-    expect(await page.getByTestId('live-processed').textContent()).toBe('13,096 of 13,096');
+    await expect.poll(() => page.getByTestId('live-processed').textContent(), { timeout: 10_000 }).toBe('13,096 of 13,096');
     const first = page.getByRole('list', { name: 'Alert feed' }).getByRole('button').first();
     const unit = Number((await first.textContent())!.match(/unit (\d+)/)![1]);
     await first.click();
