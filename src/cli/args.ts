@@ -32,6 +32,14 @@ export function num(value: string | undefined, flag: string, fallback: number): 
   return v;
 }
 
+/** A whole number from min to max. */
+export function int(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
+  const v = num(value, flag, fallback);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got ${value}`);
+  return v;
+}
+
 export function autoOrNum(value: string | undefined, flag: string, fallback: 'auto' | number): 'auto' | number {
   if (value === undefined) return fallback;
   return value === 'auto' ? 'auto' : num(value, flag, 0);

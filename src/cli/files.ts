@@ -3,13 +3,15 @@
 // not the file; only a zip (read by its directory at the end) is held whole.
 import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ingestFiles, isZip, type IngestChoice, type InputFile } from '../data/ingest.js';
+import { ingestFiles, isZip, TextIngest, type IngestChoice, type InputFile } from '../data/ingest.js';
 import { DataError, type Dataset } from '../data/dataset.js';
 import { MAX_TEXT_BYTES, MAX_WHOLE_FILE_BYTES, sizeText } from '../data/limits.js';
 import { MAX_MODEL_BYTES, ModelError, parseModelText } from '../model/validate.js';
 import type { ModelJson } from '../model/types.js';
 
 const CHUNK = 1024 * 1024;
+/** Chunks read per piece of rows a streamed read hands on (about 24,000 C-MAPSS rows). */
+const CHUNKS_PER_PIECE = 4;
 
 function cannotRead(path: string, what: string, e: unknown): DataError {
   const code = (e as NodeJS.ErrnoException).code;
@@ -77,7 +79,7 @@ export function readBytes(path: string, what = 'file'): Uint8Array {
  * A data file as chunks read on demand, or whole when it is a zip. A file over the
  * text limit is refused after its first chunk, so a binary file is still called binary.
  */
-function openData(path: string, what: string): InputFile {
+function openData(path: string, what: string, limited = true): InputFile {
   const size = sizeOf(path, what);
   const name = basename(path);
   const magic = withFile(path, what, (fd) => {
@@ -93,7 +95,7 @@ function openData(path: string, what: string): InputFile {
         const n = readAt(fd, buf, at, path, what);
         if (n === 0) return;
         yield buf.subarray(0, n);
-        if (at === 0 && size > MAX_TEXT_BYTES) {
+        if (at === 0 && limited && size > MAX_TEXT_BYTES) {
           throw new DataError(
             `${path}: the ${what} is ${sizeText(size)}; isoscope reads at most ${sizeText(MAX_TEXT_BYTES)} of text from one file`,
           );
@@ -115,6 +117,26 @@ export function readDataset(path: string, opts: IngestChoice & { rul?: string } 
     throw new DataError(`${opts.rul}: a RUL file pairs only with C-MAPSS data that has unit and cycle columns`);
   }
   return ds;
+}
+
+/**
+ * A data file read in pieces of rows, each handed to `piece` before the next is read, so
+ * memory follows one piece whatever the file's size. A zip is read whole (its directory
+ * is at its end) and handed over as one piece.
+ */
+export async function streamDataset(path: string, opts: { entry?: string }, piece: (ds: Dataset) => void | Promise<void>): Promise<void> {
+  const file = openData(path, 'data file', false);
+  if ('bytes' in file) return piece(ingestFiles([file], { entry: opts.entry, runToFailure: false }));
+  const ingest = new TextIngest(file.name, { streamed: true });
+  let n = 0;
+  for (const chunk of file.chunks()) {
+    ingest.pushBytes(chunk);
+    if (++n % CHUNKS_PER_PIECE) continue;
+    const ds = ingest.drain();
+    if (ds) await piece(ds);
+  }
+  const last = ingest.drain(true);
+  if (last) await piece(last);
 }
 
 export function readModel(path: string): ModelJson {

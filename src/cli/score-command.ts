@@ -1,14 +1,29 @@
-import { columnByRole } from '../data/dataset.js';
-import { scoresCsv } from '../data/scores-csv.js';
+import { availableParallelism } from 'node:os';
+import { columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
+import { scoresCsvHeaderLine, scoresCsvRows, type ScoresTable } from '../data/scores-csv.js';
 import { alarmTrace } from '../alarms/alarm-trace.js';
 import { alarmRule } from '../model/alarm-rule.js';
-import { LoadedModel } from '../model/loaded-model.js';
+import { LoadedModel, streamInputsOf } from '../model/loaded-model.js';
+import { OutOfOrderError, PieceOrder, PieceScorer, type ScoredPiece } from '../model/piece-scorer.js';
+import type { ModelJson } from '../model/types.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
-import { oneFile, parse } from './args.js';
+import { int, oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
-import { readDataset, readModel, writeText } from './files.js';
+import { readDataset, readModel, streamDataset } from './files.js';
+import { OutputSink } from './output-sink.js';
+import { ScoreThreads, type ScoredText } from './score-threads.js';
 
-export const SCORE_USAGE = 'isoscope score <file> --model model.json [-o scores.csv] [--timings] [--entry name]';
+export const SCORE_USAGE = 'isoscope score <file> --model model.json [-o scores.csv] [--threads N] [--timings] [--entry name]';
+
+/** Pieces scored ahead of the one being written. */
+const IN_FLIGHT = 4;
+
+interface Totals {
+  rows: number;
+  unscorable: number;
+  parseMs: number;
+  scoreMs: number;
+}
 
 export async function scoreCommand(
   argv: string[],
@@ -21,6 +36,7 @@ export async function scoreCommand(
     {
       model: { type: 'string' },
       output: { type: 'string', short: 'o' },
+      threads: { type: 'string' },
       timings: { type: 'boolean' },
       entry: { type: 'string' },
     },
@@ -29,9 +45,115 @@ export async function scoreCommand(
   if (values.help) return out(SCORE_USAGE);
   const file = oneFile(positionals, SCORE_USAGE);
   if (!values.model) throw new UsageError(`score needs --model model.json\nusage: ${SCORE_USAGE}`);
+  const threads = int(values.threads, '--threads', availableParallelism(), 1, 256);
   const model = readModel(values.model);
+  const sink = new OutputSink(values.output, out);
   const t0 = performance.now();
-  const ds = readDataset(file, { entry: values.entry, runToFailure: false });
+  let totals: Totals;
+  try {
+    totals = await scoreStreamed(file, values.entry, model, threads, engine, sink);
+  } catch (e) {
+    if (!(e instanceof OutOfOrderError)) throw e;
+    if (!sink.restartable) {
+      throw new OutOfOrderError(`${e.message}; score streams its input, so sort the file by unit and time, or give -o FILE`);
+    }
+    // Scored whole instead: the readings are put in time order per unit first.
+    sink.restart();
+    totals = await scoreWhole(file, values.entry, model, engine, sink);
+  }
+  sink.close();
+  if (totals.unscorable)
+    err(`isoscope: ${totals.unscorable} row(s) have a missing or non-numeric feature and were not scored (empty score)`);
+  if (values.timings) {
+    const round = (ms: number) => Math.round(ms * 100) / 100;
+    err(
+      JSON.stringify({
+        rows: totals.rows,
+        parse_ms: round(totals.parseMs),
+        score_ms: round(totals.scoreMs),
+        total_ms: round(performance.now() - t0),
+        threads,
+      }),
+    );
+  }
+}
+
+/** The file read, scored and written piece by piece: memory follows a piece, not the file. */
+async function scoreStreamed(
+  file: string,
+  entry: string | undefined,
+  model: ModelJson,
+  threads: number,
+  engine: () => Promise<WasmEngine>,
+  sink: OutputSink,
+): Promise<Totals> {
+  const totals: Totals = { rows: 0, unscorable: 0, parseMs: 0, scoreMs: 0 };
+  const order = new PieceOrder();
+  const inputs = streamInputsOf(model);
+  const pool = threads > 1 ? new ScoreThreads(model, inputs, threads) : undefined;
+  const local = pool ? undefined : new LoadedModel(await engine(), model);
+  const scorer = local && new PieceScorer(local);
+  const queue: Promise<ScoredText>[] = [];
+  const writeOldest = async () => {
+    const { text, unscorable } = await queue.shift()!;
+    sink.write(text);
+    totals.unscorable += unscorable;
+  };
+  let mark = performance.now();
+  try {
+    await streamDataset(file, { entry }, async (ds) => {
+      totals.parseMs += performance.now() - mark;
+      order.accept(ds);
+      featureColumns(ds, inputs); // a missing column is named here, before any thread sees the piece
+      if (totals.rows === 0) sink.write(scoresCsvHeaderLine(tableOf(ds, model)));
+      if (scorer) {
+        const t = performance.now();
+        const scored = scorer.score(ds);
+        totals.scoreMs += performance.now() - t;
+        sink.write(scoresCsvRows(tableOf(ds, model, scored), 0, ds.rows, totals.rows));
+        totals.unscorable += scored.unscorable;
+      } else {
+        queue.push(pool!.score(ds, totals.rows));
+        if (queue.length >= IN_FLIGHT) await writeOldest();
+      }
+      totals.rows += ds.rows;
+      mark = performance.now();
+    });
+    while (queue.length) await writeOldest();
+  } finally {
+    // Settle what is still in flight before the threads go, so no rejection is left unhandled.
+    await Promise.allSettled(queue);
+    if (pool) {
+      totals.scoreMs = pool.scoreMs;
+      await pool.close();
+    }
+    local?.dispose();
+  }
+  return totals;
+}
+
+function tableOf(ds: Dataset, model: ModelJson, scored?: ScoredPiece): ScoresTable {
+  const alarm = scored ? scored.alarm : columnByRole(ds, 'unit') && new Uint8Array(0);
+  return {
+    unit: columnByRole(ds, 'unit'),
+    time: columnByRole(ds, 'time'),
+    scores: scored?.scores ?? new Float64Array(0),
+    offset: model.threshold.offset,
+    flags: scored?.flags ?? new Uint8Array(0),
+    alarm,
+  };
+}
+
+/** A file whose units go back in time, scored whole: the readings are ordered per unit first. */
+async function scoreWhole(
+  file: string,
+  entry: string | undefined,
+  model: ModelJson,
+  engine: () => Promise<WasmEngine>,
+  sink: OutputSink,
+): Promise<Totals> {
+  const t0 = performance.now();
+  const ds = readDataset(file, { entry, runToFailure: false });
   const parseMs = performance.now() - t0;
   const loaded = new LoadedModel(await engine(), model);
   const t1 = performance.now();
@@ -39,16 +161,8 @@ export async function scoreCommand(
   const scoreMs = performance.now() - t1;
   loaded.dispose();
   const unit = columnByRole(ds, 'unit');
-  const time = columnByRole(ds, 'time');
-  // With units, each reading also gets its unit's alarm state under the model's k-of-n rule.
   const alarm = unit ? alarmTrace(ds, flags, alarmRule(model), scores).state : undefined;
-  const csv = scoresCsv({ unit, time, scores, offset: model.threshold.offset, flags, alarm });
-  if (values.output) writeText(values.output, csv);
-  else out(csv.trimEnd());
-  if (unscorable) err(`isoscope: ${unscorable} row(s) have a missing or non-numeric feature and were not scored (empty score)`);
-  if (values.timings) err(JSON.stringify({ rows: ds.rows, parse_ms: round(parseMs), score_ms: round(scoreMs) }));
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
+  const table = tableOf(ds, model, { scores, flags, alarm, unscorable });
+  sink.write(scoresCsvHeaderLine(table) + scoresCsvRows(table));
+  return { rows: ds.rows, unscorable, parseMs, scoreMs };
 }

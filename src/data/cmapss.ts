@@ -30,7 +30,7 @@ export function looksLikeCmapss(head: string): boolean {
 
 export class CmapssParser {
   private readonly maxRows = Math.floor(MAX_VALUES / CMAPSS_COLUMNS.length);
-  private readonly builders = CMAPSS_COLUMNS.map(() => new ColumnBuilder(this.maxRows));
+  private builders = CMAPSS_COLUMNS.map(() => new ColumnBuilder(this.maxRows));
   private line = 0;
   /** The unfinished last line, in a buffer that grows by doubling (1-byte chunks stay linear). */
   private carry = new Uint8Array(256);
@@ -66,14 +66,22 @@ export class CmapssParser {
   }
 
   finish(): Dataset {
-    if (this.carryLength) this.parseLines(this.carry.subarray(0, this.carryLength), 0, this.carryLength);
-    this.carryLength = 0;
+    const ds = this.drain(true);
+    if (!ds) throw new DataError(`${this.name}: no readings found (the file is empty)`);
+    return ds;
+  }
+
+  /** The rows read since the last drain (`final` once the text has ended), for a reader that streams a file larger than memory. */
+  drain(final: boolean): Dataset | undefined {
+    if (final && this.carryLength) this.parseLines(this.carry.subarray(0, this.carryLength), 0, this.carryLength);
+    if (final) this.carryLength = 0;
     const rows = this.builders[0].length;
-    if (rows === 0) throw new DataError(`${this.name}: no readings found (the file is empty)`);
+    if (rows === 0) return undefined;
     const columns: Column[] = CMAPSS_COLUMNS.map((name, i) => {
       const b = this.builders[i];
       return { name, role: roleOf(name), values: b.finish(), missing: b.missing, nonNumeric: b.nonNumeric + b.outOfRange };
     });
+    this.builders = CMAPSS_COLUMNS.map(() => new ColumnBuilder(this.maxRows));
     return { name: this.name, format: 'cmapss', rows, columns, notes: [] };
   }
 

@@ -5,7 +5,7 @@
 import Papa from 'papaparse';
 import { FieldSplitter, type FieldSink } from './csv-fields.js';
 import { ColumnBuilder, isDecimalCommaToken, isMissingToken, isNumberToken } from './numbers.js';
-import { DataError, type Column, type Dataset } from './dataset.js';
+import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import { inferRole } from './roles.js';
 
@@ -48,6 +48,9 @@ export class CsvParser implements FieldSink {
   private delimiter = ',';
   /** A ';' file whose numbers are written with decimal commas: "1,5" reads as 1.5. */
   private decimalComma = false;
+  /** Fixed by the first drain of a streamed read. */
+  private roles?: ColumnRole[];
+  private drained = false;
 
   private readonly name: string;
 
@@ -63,14 +66,47 @@ export class CsvParser implements FieldSink {
   }
 
   finish(): Dataset {
+    this.flush();
+    const rows = this.builders[0].length;
+    if (rows === 0) throw new DataError(`${this.name}: a header but no data rows`);
+    const notes: string[] = this.decimalComma ? ['decimal commas read as decimal points ("1,5" = 1.5): fields are separated by ";"'] : [];
+    const columns = this.build(notes);
+    if (columns.every((c) => c.nonNumeric + c.missing === rows)) {
+      throw new DataError(`${this.name}: no numeric column found; is this a CSV of sensor readings?`);
+    }
+    return { name: this.name, format: 'csv', rows, columns, notes };
+  }
+
+  /**
+   * The rows read since the last drain, for a reader that streams a file larger than memory;
+   * `final` once the text has ended. Roles are inferred from the first rows drained and kept,
+   * so every piece of the file has the same columns.
+   */
+  drain(final: boolean): Dataset | undefined {
+    if (final) this.flush();
+    const rows = this.builders.length ? this.builders[0].length : 0;
+    if (rows === 0) {
+      if (final && !this.drained) throw new DataError(`${this.name}: a header but no data rows`);
+      return undefined;
+    }
+    const columns = this.build([]);
+    this.roles ??= columns.map((c) => c.role);
+    columns.forEach((c, i) => (c.role = this.roles![i]));
+    this.drained = true;
+    this.builders = this.names.map(() => new ColumnBuilder(this.maxRows));
+    return { name: this.name, format: 'csv', rows, columns, notes: [] };
+  }
+
+  private flush(): void {
     if (!this.splitter) this.start();
     this.splitter!.finish();
     if (this.phase === 'first') throw new DataError(`${this.name}: the file is empty`);
     if (this.phase === 'probe') this.endProbe();
-    const rows = this.builders[0].length;
-    if (rows === 0) throw new DataError(`${this.name}: a header but no data rows`);
-    const notes: string[] = this.decimalComma ? ['decimal commas read as decimal points ("1,5" = 1.5): fields are separated by ";"'] : [];
-    const columns: Column[] = this.names.map((name, i) => {
+  }
+
+  /** The columns built so far; reader notes about them are appended to `notes`. */
+  private build(notes: string[]): Column[] {
+    return this.names.map((name, i) => {
       const b = this.builders[i];
       const values = b.finish();
       const units = this.textUnits.get(i);
@@ -93,10 +129,6 @@ export class CsvParser implements FieldSink {
         );
       return col;
     });
-    if (columns.every((c) => c.nonNumeric + c.missing === rows)) {
-      throw new DataError(`${this.name}: no numeric column found; is this a CSV of sensor readings?`);
-    }
-    return { name: this.name, format: 'csv', rows, columns, notes };
   }
 
   field(text: string): void {

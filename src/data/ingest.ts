@@ -65,9 +65,12 @@ export class TextIngest {
   private cmapss?: CmapssParser;
   private csv?: CsvParser;
   private readonly name: string;
+  /** Text past which the read stops: none when the caller streams the rows out (drain) instead of holding them. */
+  private readonly textLimit: number;
 
-  constructor(name: string) {
+  constructor(name: string, opts: { streamed?: boolean } = {}) {
     this.name = name;
+    this.textLimit = opts.streamed ? Infinity : MAX_TEXT_BYTES;
   }
 
   pushBytes(chunk: Uint8Array, final = false): void {
@@ -103,6 +106,20 @@ export class TextIngest {
     return this.csv!.finish();
   }
 
+  /**
+   * For a streamed read: the rows parsed since the last drain (none while the reader is
+   * still choosing the format); `final` ends the text first, like finish().
+   */
+  drain(final = false): Dataset | undefined {
+    if (final) {
+      if (!this.ended) this.pushBytes(EMPTY, true);
+      if (!this.cmapss && !this.csv) this.choose(true);
+      this.csv?.push(this.decoder.decode());
+    }
+    if (this.cmapss) return this.cmapss.drain(final);
+    return this.csv?.drain(final);
+  }
+
   private unwrap(chunk: Uint8Array, final: boolean): void {
     if (!this.inflater) return this.route(chunk);
     for (const text of this.inflater.steps(chunk, final)) this.route(text);
@@ -112,8 +129,8 @@ export class TextIngest {
   private route(bytes: Uint8Array): void {
     let n = bytes.length;
     let stop: string | undefined;
-    if (this.textBytes + n > MAX_TEXT_BYTES) {
-      n = MAX_TEXT_BYTES - this.textBytes;
+    if (this.textBytes + n > this.textLimit) {
+      n = this.textLimit - this.textBytes;
       stop = `${this.name}: more than ${sizeText(MAX_TEXT_BYTES)} of text${this.inflater ? ' once decompressed' : ''}; isoscope reads at most that much from one file`;
     }
     const zero = bytes.subarray(0, n).indexOf(0);

@@ -10,25 +10,36 @@ export function streamOrder(ds: Dataset): Int32Array {
   return order.sort((a, b) => time[a] - time[b] || (unit ? unit[a] - unit[b] : 0) || a - b);
 }
 
+/**
+ * Checks that every unit's readings come in time order, across the pieces of a file read
+ * in turn: each unit's last time carries from one piece to the next.
+ */
+export class TimeOrderCheck {
+  private readonly last = new Map<number, number>();
+  private lastUnit = NaN;
+  private lastTime = -Infinity;
+
+  /** The first row of this piece whose time goes back within its unit, or -1. */
+  firstBackstep(time: Float64Array, unit: Float64Array | undefined, rows: number): number {
+    for (let i = 0; i < rows; i++) {
+      const u = unit ? unit[i] : 0;
+      if (!(u === this.lastUnit)) {
+        this.last.set(this.lastUnit, this.lastTime);
+        this.lastUnit = u;
+        this.lastTime = this.last.get(u) ?? -Infinity;
+      }
+      if (time[i] < this.lastTime) return i;
+      this.lastTime = time[i];
+    }
+    return -1;
+  }
+}
+
 /** True when every unit's readings already come in time order: row order then gives the stream's per-unit sequences. */
 export function timeOrderedPerUnit(ds: Dataset): boolean {
   const time = columnByRole(ds, 'time')?.values;
   if (!time) return true;
-  const unit = columnByRole(ds, 'unit')?.values;
-  const last = new Map<number, number>();
-  let lastUnit = NaN;
-  let lastTime = -Infinity;
-  for (let i = 0; i < ds.rows; i++) {
-    const u = unit ? unit[i] : 0;
-    if (!(u === lastUnit)) {
-      last.set(lastUnit, lastTime);
-      lastUnit = u;
-      lastTime = last.get(u) ?? -Infinity;
-    }
-    if (time[i] < lastTime) return false;
-    lastTime = time[i];
-  }
-  return true;
+  return new TimeOrderCheck().firstBackstep(time, columnByRole(ds, 'unit')?.values, ds.rows) < 0;
 }
 
 const arrival = new WeakMap<Dataset, Int32Array | null>();

@@ -28,29 +28,54 @@ export function scoresCsvHeader(t: ScoresTable): string[] {
   ];
 }
 
-/** Rows [from, to) without the header, each line ending in \n: callers may write the file in pieces. */
-export function scoresCsvRows(t: ScoresTable, from = 0, to = t.scores.length): string {
-  const rows: (number | string)[][] = [];
-  for (let i = from; i < to; i++) {
-    const s = t.scores[i];
-    const scored = !Number.isNaN(s);
-    rows.push([
-      i,
-      ...(t.unit ? [cell(t.unit.values[i])] : []),
-      ...(t.time ? [cell(t.time.values[i])] : []),
-      scored ? s : '',
-      scored ? s - t.offset : '',
-      scored ? t.flags[i] : '',
-      ...(t.alarm ? [t.alarm[i]] : []),
-    ]);
+/**
+ * Rows [from, to) without the header, each line ending in \n: callers may write the file in
+ * pieces; `rowBase` is the first row's number in the whole file. Every cell is a number or
+ * empty, which Papa.unparse never quotes, so lines are built directly: the same text as
+ * Papa's, several times faster on big files.
+ */
+export function scoresCsvRows(t: ScoresTable, from = 0, to = t.scores.length, rowBase = 0): string {
+  const lines: string[] = new Array<string>(Math.max(0, to - from));
+  for (let i = from; i < to; i++) lines[i - from] = scoresCsvLine(t, i, rowBase + i);
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+/**
+ * Every row's line, numbered by `rowNumbers` (a subset of a file's rows), and where each
+ * line ends in the text: a caller interleaving several such subsets slices runs of lines.
+ */
+export function scoresCsvLines(t: ScoresTable, rowNumbers: Int32Array): { text: string; ends: Uint32Array } {
+  const ends = new Uint32Array(rowNumbers.length);
+  const lines: string[] = new Array<string>(rowNumbers.length);
+  let at = 0;
+  for (let i = 0; i < rowNumbers.length; i++) {
+    const line = scoresCsvLine(t, i, rowNumbers[i]);
+    lines[i] = line;
+    at += line.length + 1;
+    ends[i] = at;
   }
-  return rows.length ? `${Papa.unparse(rows, { newline: '\n' })}\n` : '';
+  return { text: lines.length ? `${lines.join('\n')}\n` : '', ends };
+}
+
+function scoresCsvLine(t: ScoresTable, i: number, row: number): string {
+  const s = t.scores[i];
+  let line = String(row);
+  if (t.unit) line += `,${cell(t.unit.values[i])}`;
+  if (t.time) line += `,${cell(t.time.values[i])}`;
+  line += Number.isNaN(s) ? ',,,' : `,${s},${s - t.offset},${t.flags[i]}`;
+  if (t.alarm) line += `,${t.alarm[i]}`;
+  return line;
+}
+
+/** The header line, names quoted where they need it. */
+export function scoresCsvHeaderLine(t: ScoresTable): string {
+  return `${Papa.unparse([scoresCsvHeader(t)], { newline: '\n' })}\n`;
 }
 
 export function scoresCsv(t: ScoresTable): string {
-  return `${Papa.unparse([scoresCsvHeader(t)], { newline: '\n' })}\n${scoresCsvRows(t)}`;
+  return `${scoresCsvHeaderLine(t)}${scoresCsvRows(t)}`;
 }
 
-function cell(v: number): number | string {
-  return Number.isNaN(v) ? '' : v;
+function cell(v: number): string {
+  return Number.isNaN(v) ? '' : String(v);
 }

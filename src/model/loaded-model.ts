@@ -127,8 +127,7 @@ export class LoadedModel {
 
   /** Raw columns a stream must supply per reading, in order (then the regime settings, if any). */
   get streamInputs(): string[] {
-    const r = this.recipe;
-    return r ? [...r.inputs, ...(r.regimes?.settings ?? [])] : this.model.features;
+    return streamInputsOf(this.model);
   }
 
   /**
@@ -148,6 +147,20 @@ export class LoadedModel {
       for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) settings[i * k + j] = block[i * stride + d + j];
     }
     return this.stream.scoreRows(forest, block, stride, units, n, settings);
+  }
+
+  /**
+   * One piece of a dataset streamed in file order (each unit's readings in time order), as
+   * columns: window state carries over to the next piece, so a file scored piece by piece
+   * gets exactly the scores of scoreDataset on the whole file.
+   */
+  scoreStreamColumns(ds: Dataset): { scores: Float64Array; unscorable: number } {
+    const r = this.recipe;
+    const forest = this.forest();
+    if (!r) return this.engine.score(forest, featureColumns(ds, this.model.features));
+    this.stream ??= new FeatureTransform(this.engine, r);
+    const settings = r.regimes ? featureColumns(ds, r.regimes.settings) : [];
+    return this.stream.scoreColumns(forest, featureColumns(ds, r.inputs), columnByRole(ds, 'unit')?.values, settings);
   }
 
   /** Forgets every unit's window state (a replay restarting from the beginning). */
@@ -174,6 +187,12 @@ export class LoadedModel {
     if (this.handle) this.engine.freeForest(this.handle);
     this.handle = 0;
   }
+}
+
+/** The raw columns a model reads: its recipe's inputs and regime settings, or its features when it has no recipe. */
+export function streamInputsOf(model: ModelJson): string[] {
+  const r = model.recipe && !isIdentity(model.recipe) ? model.recipe : undefined;
+  return r ? [...r.inputs, ...(r.regimes?.settings ?? [])] : model.features;
 }
 
 function compile(engine: WasmEngine, spec: ForestSpec): number {

@@ -1,0 +1,67 @@
+// Where a command's long output goes: a file (written as it is produced, waiting for the
+// disk so memory stays bounded) or standard output through the command's `out`. The first
+// few MiB are held back, so a command that has to start over (a file that cannot be
+// streamed) can still take back what it wrote.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { DataError } from '../data/dataset.js';
+
+const HOLD_BYTES = 8 * 1024 ** 2;
+
+export class OutputSink {
+  private held: string[] = [];
+  private heldBytes = 0;
+  private fd?: number;
+  /** True once text has left for standard output, where it cannot be taken back. */
+  private committed = false;
+  private readonly path?: string;
+  private readonly out: (s: string) => void;
+
+  constructor(path: string | undefined, out: (s: string) => void) {
+    this.path = path;
+    this.out = out;
+  }
+
+  /** Text ending in a line break. */
+  write(text: string): void {
+    this.held.push(text);
+    this.heldBytes += text.length;
+    if (this.heldBytes >= HOLD_BYTES) this.flush();
+  }
+
+  /** Whether what was written can still be taken back (restart()). */
+  get restartable(): boolean {
+    return !this.committed;
+  }
+
+  /** Forgets everything written so far: a file starts over empty. */
+  restart(): void {
+    if (this.committed) throw new Error('output already sent to standard output');
+    this.held = [];
+    this.heldBytes = 0;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  close(): void {
+    this.flush();
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private flush(): void {
+    const text = this.held.join('');
+    this.held = [];
+    this.heldBytes = 0;
+    if (this.path === undefined) {
+      if (text) this.out(text.replace(/\n$/, ''));
+      this.committed = true;
+      return;
+    }
+    try {
+      this.fd ??= openSync(this.path, 'w');
+      writeSync(this.fd, text);
+    } catch (e) {
+      throw new DataError(`cannot write ${this.path}: ${(e as Error).message}`);
+    }
+  }
+}

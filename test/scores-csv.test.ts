@@ -1,0 +1,52 @@
+import Papa from 'papaparse';
+import { describe, expect, test } from 'vitest';
+import { scoresCsvLines, scoresCsvRows, type ScoresTable } from '../src/data/scores-csv.js';
+import { lcg } from './helpers.js';
+
+// The rows are written without Papa.unparse for speed; they must stay exactly what Papa writes.
+function papaRows(t: ScoresTable): string {
+  const rows = Array.from(t.scores, (s, i) => {
+    const scored = !Number.isNaN(s);
+    const cell = (v: number) => (Number.isNaN(v) ? '' : v);
+    return [
+      i,
+      ...(t.unit ? [cell(t.unit.values[i])] : []),
+      ...(t.time ? [cell(t.time.values[i])] : []),
+      scored ? s : '',
+      scored ? s - t.offset : '',
+      scored ? t.flags[i] : '',
+      ...(t.alarm ? [t.alarm[i]] : []),
+    ];
+  });
+  return `${Papa.unparse(rows, { newline: '\n' })}\n`;
+}
+
+const EDGES = [NaN, -0, 0, 1e-7, -1e21, 1e21, 5e-324, -0.5, Infinity, -Infinity, 0.1 + 0.2, 1767225600000];
+
+describe('scores CSV rows', () => {
+  test('equal Papa.unparse for any number, missing cell or sign, with and without units', () => {
+    const rnd = lcg(9);
+    const n = 2000;
+    const pick = () => (rnd() < 0.2 ? EDGES[Math.floor(rnd() * EDGES.length)] : (rnd() - 0.7) * 10 ** Math.floor(rnd() * 8 - 4));
+    const scores = Float64Array.from({ length: n }, pick);
+    const flags = Uint8Array.from(scores, (s) => (s < -0.5 ? 1 : 0));
+    const full: ScoresTable = {
+      unit: { name: 'unit', values: Float64Array.from({ length: n }, pick) },
+      time: { name: 'time', values: Float64Array.from({ length: n }, pick) },
+      scores,
+      offset: -0.48,
+      flags,
+      alarm: Uint8Array.from(flags),
+    };
+    expect(scoresCsvRows(full)).toBe(papaRows(full));
+    const bare: ScoresTable = { scores, offset: 0.1, flags };
+    expect(scoresCsvRows(bare)).toBe(papaRows(bare));
+  });
+
+  test('lines of a subset of rows carry their own row numbers and end where the text says', () => {
+    const t: ScoresTable = { scores: Float64Array.of(-0.4, NaN, -0.6), offset: -0.5, flags: Uint8Array.of(0, 0, 1) };
+    const { text, ends } = scoresCsvLines(t, Int32Array.of(7, 9, 12));
+    expect(text).toBe('7,-0.4,0.09999999999999998,0\n9,,,\n12,-0.6,-0.09999999999999998,1\n');
+    expect(Array.from(ends)).toEqual([text.indexOf('\n') + 1, text.indexOf('\n', text.indexOf('\n') + 1) + 1, text.length]);
+  });
+});

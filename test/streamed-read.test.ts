@@ -1,0 +1,83 @@
+// A streamed read hands on pieces of rows as it goes (TextIngest.drain); put together they
+// must be the dataset a whole read gives, however the bytes were cut.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, test } from 'vitest';
+import { TextIngest } from '../src/data/ingest.js';
+import type { Dataset } from '../src/data/dataset.js';
+import { cmapssPath, lcg } from './helpers.js';
+
+function whole(name: string, bytes: Uint8Array): Dataset {
+  const ingest = new TextIngest(name);
+  ingest.pushBytes(bytes);
+  return ingest.finish();
+}
+
+function streamed(name: string, bytes: Uint8Array, seed: number): Dataset[] {
+  const rnd = lcg(seed);
+  const ingest = new TextIngest(name, { streamed: true });
+  const pieces: Dataset[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const n = 1 + Math.floor(rnd() ** 3 * 200_000);
+    ingest.pushBytes(bytes.subarray(at, at + n));
+    at += n;
+    if (rnd() < 0.5) {
+      const d = ingest.drain();
+      if (d) pieces.push(d);
+    }
+  }
+  const last = ingest.drain(true);
+  if (last) pieces.push(last);
+  return pieces;
+}
+
+function joined(pieces: Dataset[]): { names: string[]; roles: string[]; values: number[][] } {
+  const first = pieces[0];
+  return {
+    names: first.columns.map((c) => c.name),
+    roles: first.columns.map((c) => c.role),
+    values: first.columns.map((_, i) => pieces.flatMap((p) => Array.from(p.columns[i].values))),
+  };
+}
+
+function expectSame(name: string, bytes: Uint8Array): void {
+  const w = whole(name, bytes);
+  for (const seed of [1, 2, 3]) {
+    const pieces = streamed(name, bytes, seed);
+    expect(pieces.length).toBeGreaterThan(0);
+    for (const p of pieces) expect(p.columns.map((c) => c.role)).toEqual(pieces[0].columns.map((c) => c.role));
+    const j = joined(pieces);
+    expect(j.names).toEqual(w.columns.map((c) => c.name));
+    expect(j.roles).toEqual(w.columns.map((c) => c.role));
+    j.values.forEach((v, i) => expect(Float64Array.from(v)).toEqual(w.columns[i].values));
+  }
+}
+
+describe('streamed reads', () => {
+  test('C-MAPSS text, plain and gzip', () => {
+    const bytes = readFileSync(cmapssPath('test_FD001.txt'));
+    expectSame('test_FD001.txt', bytes);
+    expectSame('test_FD001.txt.gz', gzipSync(bytes));
+  });
+
+  test('a ";" CSV with decimal commas, CRLF, quotes, text ids and timestamps', () => {
+    const rnd = lcg(4);
+    const lines = ['"time";"machine";"temp";"note"'];
+    for (let i = 0; i < 10_000; i++) {
+      const t = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+      lines.push(`${t};"press-${i % 7}";${(20 + rnd()).toFixed(3).replace('.', ',')};"a ""b"" ${i % 3}"`);
+    }
+    expectSame('plant.csv', new TextEncoder().encode(`${lines.join('\r\n')}\r\n`));
+  });
+
+  test('a file of fewer rows than the reader probes is one piece', () => {
+    const text = 'a,b\n1,2\n3,4\n';
+    const pieces = streamed('small.csv', new TextEncoder().encode(text), 1);
+    expect(pieces).toHaveLength(1);
+    expect(Array.from(pieces[0].columns[1].values)).toEqual([2, 4]);
+  });
+
+  test('a header without rows is refused as a whole read refuses it', () => {
+    expect(() => streamed('h.csv', new TextEncoder().encode('a,b\n'), 1)).toThrow(/a header but no data rows/);
+  });
+});
