@@ -13,6 +13,9 @@ import { alarmTrace } from '../src/alarms/alarm-trace.js';
 import { alarmRule } from '../src/model/alarm-rule.js';
 import { LoadedModel } from '../src/model/loaded-model.js';
 import { parseModelText } from '../src/model/validate.js';
+import { profileDataset } from '../src/data/profile.js';
+import { evaluateScores } from '../src/metrics/evaluate.js';
+import { parseBaseline } from '../src/data/baseline.js';
 import { cmapssPath, getEngine, lcg } from './helpers.js';
 
 const run = promisify(execFile);
@@ -112,5 +115,31 @@ describe('isoscope score streams the file', () => {
     const t = await cli('score', data, '--model', FD001_MODEL, '--threads', '1.5');
     expect(t.code).toBe(2);
     expect(t.stderr).toMatch(/--threads must be a whole number from 1 to 256, got 1.5/);
+  });
+
+  test('profile and evaluate stream too, with the figures of the whole dataset', async () => {
+    const data = cmapssPath('test_FD001.txt');
+    const rulPath = cmapssPath('RUL_FD001.txt');
+    const ds = ingestFiles([
+      { name: 'test_FD001.txt', bytes: readFileSync(data) },
+      { name: 'RUL_FD001.txt', bytes: readFileSync(rulPath) },
+    ]);
+    const profiled = JSON.parse((await cli('profile', data, '--rul', rulPath, '--json')).stdout);
+    expect(profiled).toEqual(JSON.parse(JSON.stringify({ name: ds.name, format: ds.format, notes: ds.notes, ...profileDataset(ds) })));
+    expect(profiled.columns.at(-1).name).toBe('rul');
+
+    const model = parseModelText(readFileSync(FD001_MODEL, 'utf8')).model;
+    const loaded = new LoadedModel(await getEngine(), model);
+    const { scores, flags } = loaded.scoreDataset(ds);
+    loaded.dispose();
+    const whole = evaluateScores(ds, scores, flags, {
+      horizon: 30,
+      baseline: parseBaseline(model.training.baseline),
+      alarm: alarmRule(model),
+    });
+    const evaluated = JSON.parse((await cli('evaluate', data, '--rul', rulPath, '--model', FD001_MODEL, '--json')).stdout);
+    expect(evaluated.rocAuc).toBe(whole.rocAuc);
+    expect(evaluated.units).toEqual(JSON.parse(JSON.stringify(whole.units)));
+    expect(evaluated.f1).toBe(whole.f1);
   });
 });

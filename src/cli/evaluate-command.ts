@@ -1,11 +1,11 @@
 import { parseBaseline } from '../data/baseline.js';
-import { LoadedModel } from '../model/loaded-model.js';
 import { evaluateScores } from '../metrics/evaluate.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { num, oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
-import { readDataset, readModel } from './files.js';
+import { readModel } from './files.js';
+import { scoreFile } from './scored-file.js';
 import { formatNumber, renderTable } from './table.js';
 
 export const EVALUATE_USAGE =
@@ -31,12 +31,14 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
   const horizon = num(values.horizon, '--horizon', 30);
   if (!(horizon >= 0)) throw new UsageError(`--horizon must be >= 0, got ${horizon}`);
   const model = readModel(values.model);
-  const ds = readDataset(file, { rul: values.rul, entry: values.entry });
+  const { ds, scores, flags } = await scoreFile(
+    file,
+    { rul: values.rul, entry: values.entry, labelColumn: values['label-column'] },
+    model,
+    await engine(),
+  );
   // Baseline for false alarms: the flag, else the model's own training baseline, else each unit's first half.
   const baselineSpec = values.baseline ?? (model.training.baseline !== 'all' ? model.training.baseline : 'first:50%');
-  const loaded = new LoadedModel(await engine(), model);
-  const { scores, flags } = loaded.scoreDataset(ds);
-  loaded.dispose();
   const alarm = alarmRule(model);
   const ev = evaluateScores(ds, scores, flags, {
     horizon,

@@ -4,7 +4,8 @@
 import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ingestFiles, isZip, TextIngest, type IngestChoice, type InputFile } from '../data/ingest.js';
-import { DataError, type Dataset } from '../data/dataset.js';
+import { DataError, type Column, type Dataset } from '../data/dataset.js';
+import { ColumnBuilder } from '../data/numbers.js';
 import { MAX_TEXT_BYTES, MAX_WHOLE_FILE_BYTES, sizeText } from '../data/limits.js';
 import { MAX_MODEL_BYTES, ModelError, parseModelText } from '../model/validate.js';
 import type { ModelJson } from '../model/types.js';
@@ -82,11 +83,7 @@ export function readBytes(path: string, what = 'file'): Uint8Array {
 function openData(path: string, what: string, limited = true): InputFile {
   const size = sizeOf(path, what);
   const name = basename(path);
-  const magic = withFile(path, what, (fd) => {
-    const head = new Uint8Array(4);
-    return head.subarray(0, readAt(fd, head, 0, path, what));
-  });
-  if (isZip(magic)) return { name, bytes: readBytes(path, what) };
+  if (isZip(magicOf(path, what))) return { name, bytes: readBytes(path, what) };
   function* chunks(): Generator<Uint8Array> {
     const fd = open(path, what);
     try {
@@ -119,24 +116,63 @@ export function readDataset(path: string, opts: IngestChoice & { rul?: string } 
   return ds;
 }
 
+/** True when the file is a zip archive (read whole: its directory is at its end). */
+export function isZipFile(path: string): boolean {
+  sizeOf(path, 'data file');
+  return isZip(magicOf(path, 'data file'));
+}
+
+function magicOf(path: string, what: string): Uint8Array {
+  return withFile(path, what, (fd) => {
+    const head = new Uint8Array(4);
+    return head.subarray(0, readAt(fd, head, 0, path, what));
+  });
+}
+
 /**
  * A data file read in pieces of rows, each handed to `piece` before the next is read, so
- * memory follows one piece whatever the file's size. A zip is read whole (its directory
- * is at its end) and handed over as one piece.
+ * memory follows one piece whatever the file's size. The columns `keep` picks (unit, time,
+ * label: what ground truth and evaluation need) are kept whole and returned, with the
+ * reader's notes. A zip is read whole (its directory is at its end), as one piece.
  */
-export async function streamDataset(path: string, opts: { entry?: string }, piece: (ds: Dataset) => void | Promise<void>): Promise<void> {
+export async function streamDataset(
+  path: string,
+  opts: { entry?: string; keep?: (c: Column) => boolean },
+  piece: (ds: Dataset) => void | Promise<void>,
+): Promise<Dataset> {
   const file = openData(path, 'data file', false);
-  if ('bytes' in file) return piece(ingestFiles([file], { entry: opts.entry, runToFailure: false }));
+  if ('bytes' in file) {
+    const ds = ingestFiles([file], { entry: opts.entry, runToFailure: false });
+    await piece(ds);
+    return ds;
+  }
+  const keep = opts.keep ?? (() => false);
   const ingest = new TextIngest(file.name, { streamed: true });
+  let kept: { column: Column; builder: ColumnBuilder }[] | undefined;
+  let first: Dataset | undefined;
+  let notes: string[] = [];
+  let rows = 0;
+  const take = async (ds: Dataset | undefined) => {
+    if (!ds) return;
+    first ??= ds;
+    rows += ds.rows;
+    kept ??= ds.columns.filter(keep).map((column) => ({ column, builder: new ColumnBuilder() }));
+    for (const k of kept) {
+      const c = ds.columns.find((col) => col.name === k.column.name)!;
+      for (let i = 0; i < c.values.length; i++) k.builder.push(c.values[i]);
+      k.builder.missing += c.missing;
+    }
+    notes = ds.notes.length ? ds.notes : notes;
+    await piece(ds);
+  };
   let n = 0;
   for (const chunk of file.chunks()) {
     ingest.pushBytes(chunk);
-    if (++n % CHUNKS_PER_PIECE) continue;
-    const ds = ingest.drain();
-    if (ds) await piece(ds);
+    if (++n % CHUNKS_PER_PIECE === 0) await take(ingest.drain());
   }
-  const last = ingest.drain(true);
-  if (last) await piece(last);
+  await take(ingest.drain(true));
+  const columns = (kept ?? []).map(({ column, builder }) => ({ ...column, values: builder.finish(), missing: builder.missing }));
+  return { name: first!.name, format: first!.format, rows, columns, notes };
 }
 
 export function readModel(path: string): ModelJson {

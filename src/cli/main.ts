@@ -18,7 +18,7 @@ interface Command {
 
 /** Every command once: the dispatch below and the help text are both built from this table. */
 const COMMANDS: Record<string, Command> = {
-  profile: { usage: PROFILE_USAGE, run: (a, _e, io) => Promise.resolve(profileCommand(a, io.out)) },
+  profile: { usage: PROFILE_USAGE, run: (a, _e, io) => profileCommand(a, io.out) },
   train: { usage: TRAIN_USAGE, run: (a, e, io) => trainCommand(a, e, io.out, io.err) },
   score: { usage: SCORE_USAGE, run: (a, e, io) => scoreCommand(a, e, io.out, io.err) },
   evaluate: { usage: EVALUATE_USAGE, run: (a, e, io) => evaluateCommand(a, e, io.out) },

@@ -1,19 +1,23 @@
-import { profileDataset } from '../data/profile.js';
+import { basename } from 'node:path';
+import { addGroundTruth } from '../data/ingest.js';
+import { ProfileAccumulator, type Profile } from '../data/profile.js';
+import type { Dataset } from '../data/dataset.js';
+import { DataError } from '../data/dataset.js';
 import { parse, oneFile } from './args.js';
-import { readDataset } from './files.js';
+import { isZipFile, readBytes, readDataset, streamDataset } from './files.js';
 import { formatNumber, renderTable } from './table.js';
 
 export const PROFILE_USAGE = 'isoscope profile <file> [--rul RUL_file] [--entry name-in-zip] [--json]';
 
-export function profileCommand(argv: string[], out: (s: string) => void): void {
+export async function profileCommand(argv: string[], out: (s: string) => void): Promise<void> {
   const { values, positionals } = parse(
     argv,
     { json: { type: 'boolean' }, rul: { type: 'string' }, entry: { type: 'string' } },
     PROFILE_USAGE,
   );
   if (values.help) return out(PROFILE_USAGE);
-  const ds = readDataset(oneFile(positionals, PROFILE_USAGE), { rul: values.rul, entry: values.entry });
-  const profile = profileDataset(ds);
+  const file = oneFile(positionals, PROFILE_USAGE);
+  const { ds, profile } = isZipFile(file) ? profileWhole(file, values) : await profileStreamed(file, values.rul);
   if (values.json) return out(JSON.stringify({ name: ds.name, format: ds.format, notes: ds.notes, ...profile }, null, 2));
   const rows = profile.columns.map((c) => [
     c.name,
@@ -33,4 +37,31 @@ export function profileCommand(argv: string[], out: (s: string) => void): void {
   out(`${ds.name}: ${ds.format}, ${profile.rows} rows, ${profile.units} units, ${profile.columns.length} columns`);
   ds.notes.forEach((n) => out(`note: ${n}`));
   out(renderTable(['column', 'role', 'count', 'missing', 'min', 'max', 'mean', 'std', 'distinct', 'flags', 'feature', 'why'], rows));
+}
+
+/** A zip, read whole (its directory is at its end). */
+function profileWhole(file: string, opts: { rul?: string; entry?: string }): { ds: Dataset; profile: Profile } {
+  const ds = readDataset(file, { rul: opts.rul, entry: opts.entry });
+  const acc = new ProfileAccumulator(ds.rows);
+  acc.add(ds);
+  return { ds, profile: acc.profile() };
+}
+
+/**
+ * Any other file in one streamed pass: memory follows a piece of rows, plus the unit and time
+ * columns kept whole for the remaining useful life, which needs each unit's last reading.
+ */
+async function profileStreamed(file: string, rul: string | undefined): Promise<{ ds: Dataset; profile: Profile }> {
+  const acc = new ProfileAccumulator();
+  const keys = await streamDataset(file, { keep: (c) => c.role === 'unit' || c.role === 'time' }, (piece) => acc.add(piece));
+  const truth = addGroundTruth(keys, rul ? { name: basename(rul), bytes: readBytes(rul, 'RUL file') } : undefined);
+  const profile = acc.profile();
+  const rulColumn = truth.columns.find((c) => c.role === 'rul');
+  if (rul && !rulColumn) throw new DataError(`${rul}: a RUL file pairs only with C-MAPSS data that has unit and cycle columns`);
+  if (rulColumn) {
+    const derived = new ProfileAccumulator();
+    derived.add({ ...truth, columns: [rulColumn] });
+    profile.columns.push(derived.profile().columns[0]);
+  }
+  return { ds: truth, profile };
 }

@@ -50,7 +50,9 @@ export class CsvParser implements FieldSink {
   private decimalComma = false;
   /** Fixed by the first drain of a streamed read. */
   private roles?: ColumnRole[];
-  private drained = false;
+  private rowsDrained = 0;
+  /** Cells that are not numbers, per column, over the whole file (a streamed read drains the builders). */
+  private bad: { nonNumeric: number; outOfRange: number; firstBad?: { row: number; text: string }; firstOutOfRange?: string }[] = [];
 
   private readonly name: string;
 
@@ -69,32 +71,31 @@ export class CsvParser implements FieldSink {
     this.flush();
     const rows = this.builders[0].length;
     if (rows === 0) throw new DataError(`${this.name}: a header but no data rows`);
-    const notes: string[] = this.decimalComma ? ['decimal commas read as decimal points ("1,5" = 1.5): fields are separated by ";"'] : [];
-    const columns = this.build(notes);
+    this.tally();
+    const columns = this.build();
     if (columns.every((c) => c.nonNumeric + c.missing === rows)) {
       throw new DataError(`${this.name}: no numeric column found; is this a CSV of sensor readings?`);
     }
-    return { name: this.name, format: 'csv', rows, columns, notes };
+    return { name: this.name, format: 'csv', rows, columns, notes: this.notes() };
   }
 
   /**
    * The rows read since the last drain, for a reader that streams a file larger than memory;
-   * `final` once the text has ended. Roles are inferred from the first rows drained and kept,
-   * so every piece of the file has the same columns.
+   * `final` once the text has ended (the reader's notes, about the whole file, come with it).
+   * Roles are inferred from the first rows drained and kept, so every piece has the same columns.
    */
   drain(final: boolean): Dataset | undefined {
     if (final) this.flush();
     const rows = this.builders.length ? this.builders[0].length : 0;
-    if (rows === 0) {
-      if (final && !this.drained) throw new DataError(`${this.name}: a header but no data rows`);
-      return undefined;
-    }
-    const columns = this.build([]);
+    if (rows === 0 && !final) return undefined;
+    if (rows === 0 && this.rowsDrained === 0) throw new DataError(`${this.name}: a header but no data rows`);
+    this.tally();
+    const columns = this.build();
     this.roles ??= columns.map((c) => c.role);
     columns.forEach((c, i) => (c.role = this.roles![i]));
-    this.drained = true;
+    this.rowsDrained += rows;
     this.builders = this.names.map(() => new ColumnBuilder(this.maxRows));
-    return { name: this.name, format: 'csv', rows, columns, notes: [] };
+    return { name: this.name, format: 'csv', rows, columns, notes: final ? this.notes() : [] };
   }
 
   private flush(): void {
@@ -104,15 +105,40 @@ export class CsvParser implements FieldSink {
     if (this.phase === 'probe') this.endProbe();
   }
 
-  /** The columns built so far; reader notes about them are appended to `notes`. */
-  private build(notes: string[]): Column[] {
+  /** Adds the cells the builders could not read to the file's running counts. */
+  private tally(): void {
+    this.names.forEach((_, i) => {
+      const b = this.builders[i];
+      const t = (this.bad[i] ??= { nonNumeric: 0, outOfRange: 0 });
+      t.nonNumeric += b.nonNumeric;
+      t.outOfRange += b.outOfRange;
+      if (b.firstBad && !t.firstBad) t.firstBad = { row: this.rowsDrained + b.firstBad.row, text: b.firstBad.text };
+      t.firstOutOfRange ??= b.firstOutOfRange;
+    });
+  }
+
+  private notes(): string[] {
+    const notes: string[] = this.decimalComma ? ['decimal commas read as decimal points ("1,5" = 1.5): fields are separated by ";"'] : [];
+    this.names.forEach((name, i) => {
+      const t = this.bad[i];
+      if (t.outOfRange)
+        notes.push(`${name}: ${t.outOfRange} value(s) beyond float64 range (e.g. "${t.firstOutOfRange}") are treated as missing`);
+      if (t.nonNumeric && !this.textUnits.has(i))
+        notes.push(
+          `${name}: ${t.nonNumeric} non-numeric cell(s) (first at data row ${(t.firstBad?.row ?? 0) + 1}: "${t.firstBad?.text}") are treated as missing`,
+        );
+    });
+    return notes;
+  }
+
+  /** The columns built since the last drain. */
+  private build(): Column[] {
     return this.names.map((name, i) => {
       const b = this.builders[i];
       const values = b.finish();
-      const units = this.textUnits.get(i);
       const col: Column = {
         name,
-        role: units ? 'unit' : inferRole(name, values),
+        role: this.textUnits.has(i) ? 'unit' : inferRole(name, values),
         values,
         missing: b.missing,
         nonNumeric: b.nonNumeric + b.outOfRange,
@@ -121,12 +147,6 @@ export class CsvParser implements FieldSink {
         col.timestamp = true;
         col.role = 'time';
       }
-      if (b.outOfRange)
-        notes.push(`${name}: ${b.outOfRange} value(s) beyond float64 range (e.g. "${b.firstOutOfRange}") are treated as missing`);
-      if (b.nonNumeric && !units)
-        notes.push(
-          `${name}: ${b.nonNumeric} non-numeric cell(s) (first at data row ${(b.firstBad?.row ?? 0) + 1}: "${b.firstBad?.text}") are treated as missing`,
-        );
       return col;
     });
   }

@@ -39,68 +39,121 @@ export interface Profile {
 }
 
 export function profileDataset(ds: Dataset): Profile {
-  const unit = columnByRole(ds, 'unit')?.values;
-  const columns = ds.columns.map((c) => {
-    const v = c.values;
-    let count = 0;
-    let mean = 0;
-    let m2 = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    let run = 0;
-    let longest = 0;
-    let prev = NaN;
-    // A column has at most v.length distinct values: a table sized for that counts the same, and a wide one-row file stays fast.
-    const seen = new DistinctCounter(Math.min(DISTINCT_CAP, Math.max(1, v.length)));
+  // A column has at most ds.rows distinct values: a table sized for that counts the same, and a wide one-row file stays fast.
+  const acc = new ProfileAccumulator(ds.rows);
+  acc.add(ds);
+  return acc.profile();
+}
+
+/** One column's running statistics (Welford), flat runs within a unit, and distinct values. */
+class ColumnStats {
+  count = 0;
+  missing = 0;
+  nonNumeric = 0;
+  mean = 0;
+  m2 = 0;
+  min = Infinity;
+  max = -Infinity;
+  run = 0;
+  longest = 0;
+  prev = NaN;
+  readonly seen: DistinctCounter;
+
+  constructor(distinctSlots: number) {
+    this.seen = new DistinctCounter(distinctSlots);
+  }
+
+  add(v: Float64Array, unit: Float64Array | undefined, unitBefore: number): void {
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      const sameUnit = !unit || i === 0 || unit[i] === unit[i - 1];
+      const sameUnit = !unit || (i === 0 ? unit[0] === unitBefore : unit[i] === unit[i - 1]);
       if (Number.isNaN(x)) {
-        prev = NaN;
-        run = 0;
+        this.prev = NaN;
+        this.run = 0;
         continue;
       }
-      count++;
-      const delta = x - mean; // Welford: stable for large offsets like 9046.19
-      mean += delta / count;
-      m2 += delta * (x - mean);
-      if (x < min) min = x;
-      if (x > max) max = x;
-      run = sameUnit && x === prev ? run + 1 : 1;
-      if (run > longest) longest = run;
-      prev = x;
-      seen.add(x);
+      const count = ++this.count;
+      const delta = x - this.mean; // Welford: stable for large offsets like 9046.19
+      this.mean += delta / count;
+      this.m2 += delta * (x - this.mean);
+      if (x < this.min) this.min = x;
+      if (x > this.max) this.max = x;
+      this.run = sameUnit && x === this.prev ? this.run + 1 : 1;
+      if (this.run > this.longest) this.longest = this.run;
+      this.prev = x;
+      this.seen.add(x);
     }
-    const std = count ? Math.sqrt(m2 / count) : NaN;
-    const distinct = seen.size;
-    const constant = count > 0 && min === max;
-    const top = seen.topCount();
-    const nearConstant = !constant && count > 0 && distinct < DISTINCT_CAP && top / count >= NEAR_CONSTANT_SHARE;
-    const flatLined = (c.role === 'feature' || c.role === 'setting') && !constant && longest >= FLAT_RUN_MIN && distinct > 2;
-    const base = {
-      name: c.name,
-      role: c.role,
-      count,
-      missing: c.missing,
-      nonNumeric: c.nonNumeric,
-      min: count ? min : NaN,
-      max: count ? max : NaN,
-      mean: count ? mean : NaN,
-      std,
-      distinct,
-      constant,
-      nearConstant,
-      longestFlatRun: longest,
-      flatLined,
-    };
-    return { ...base, ...defaultInclusion(base, ds.rows) };
-  });
-  return {
-    rows: ds.rows,
-    units: unit ? new Set(unit.filter((u) => !Number.isNaN(u))).size : 0,
-    columns,
-    defaultFeatures: columns.filter((c) => c.feature).map((c) => c.name),
-  };
+  }
+}
+
+/**
+ * The profile of a dataset given whole or in pieces of rows in file order (a file larger than
+ * memory): every statistic carries from one piece to the next, so the result is the same.
+ */
+export class ProfileAccumulator {
+  private names: string[] = [];
+  private roles: ColumnRole[] = [];
+  private stats: ColumnStats[] = [];
+  private rows = 0;
+  private readonly units = new Set<number>();
+  private unitBefore = NaN;
+  private readonly distinctSlots: number;
+
+  /** rows: how many rows the data has at most, when known (sizes the distinct-value tables). */
+  constructor(rows = DISTINCT_CAP) {
+    this.distinctSlots = Math.min(DISTINCT_CAP, Math.max(1, rows));
+  }
+
+  add(ds: Dataset): void {
+    if (this.rows === 0) {
+      this.names = ds.columns.map((c) => c.name);
+      this.roles = ds.columns.map((c) => c.role);
+      this.stats = ds.columns.map(() => new ColumnStats(this.distinctSlots));
+    }
+    const unit = columnByRole(ds, 'unit')?.values;
+    ds.columns.forEach((c, k) => {
+      const st = this.stats[k];
+      st.missing += c.missing;
+      st.nonNumeric += c.nonNumeric;
+      st.add(c.values, unit, this.unitBefore);
+    });
+    if (unit) {
+      for (let i = 0; i < unit.length; i++) if (!Number.isNaN(unit[i])) this.units.add(unit[i]);
+      if (unit.length) this.unitBefore = unit[unit.length - 1];
+    }
+    this.rows += ds.rows;
+  }
+
+  profile(): Profile {
+    const rows = this.rows;
+    const columns = this.stats.map((st, k) => {
+      const role = this.roles[k];
+      const { count, min, max } = st;
+      const distinct = st.seen.size;
+      const constant = count > 0 && min === max;
+      const top = st.seen.topCount();
+      const nearConstant = !constant && count > 0 && distinct < DISTINCT_CAP && top / count >= NEAR_CONSTANT_SHARE;
+      const flatLined = (role === 'feature' || role === 'setting') && !constant && st.longest >= FLAT_RUN_MIN && distinct > 2;
+      const base = {
+        name: this.names[k],
+        role,
+        count,
+        missing: st.missing,
+        nonNumeric: st.nonNumeric,
+        min: count ? min : NaN,
+        max: count ? max : NaN,
+        mean: count ? st.mean : NaN,
+        std: count ? Math.sqrt(st.m2 / count) : NaN,
+        distinct,
+        constant,
+        nearConstant,
+        longestFlatRun: st.longest,
+        flatLined,
+      };
+      return { ...base, ...defaultInclusion(base, rows) };
+    });
+    return { rows, units: this.units.size, columns, defaultFeatures: columns.filter((c) => c.feature).map((c) => c.name) };
+  }
 }
 
 type Stats = Omit<ColumnProfile, 'feature' | 'reason'>;
