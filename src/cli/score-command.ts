@@ -4,7 +4,7 @@ import { alarmTrace } from '../alarms/alarm-trace.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import { LoadedModel } from '../model/loaded-model.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
-import { oneFile, parse } from './args.js';
+import { parseFileCommand } from './args.js';
 import { UsageError } from './errors.js';
 import { readDataset, readModel, writeText } from './files.js';
 
@@ -16,18 +16,9 @@ export async function scoreCommand(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<void> {
-  const { values, positionals } = parse(
-    argv,
-    {
-      model: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      timings: { type: 'boolean' },
-      entry: { type: 'string' },
-    },
-    SCORE_USAGE,
-  );
-  if (values.help) return out(SCORE_USAGE);
-  const file = oneFile(positionals, SCORE_USAGE);
+  const parsed = parseFileCommand(argv, { model: { type: 'string' }, timings: { type: 'boolean' } }, SCORE_USAGE, out);
+  if (!parsed) return;
+  const { values, file } = parsed;
   if (!values.model) throw new UsageError(`score needs --model model.json\nusage: ${SCORE_USAGE}`);
   const model = readModel(values.model);
   const t0 = performance.now();

@@ -1,10 +1,8 @@
 // serve: the prediction server. Scores readings posted over HTTP with the consumer's path
 // (recipe window and alarm state per unit), follows the model file or the registry, and stops
 // cleanly: no new connections, requests in flight answered, metrics flushed, exit 0.
-import type { CosmosClient } from '@azure/cosmos';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { ModelJson } from '../model/types.js';
-import type { CosmosSettings } from '../connectors/settings.js';
 import { Metrics } from '../connectors/metrics.js';
 import { ModelWatcher } from '../connectors/model-watcher.js';
 import { Predictor } from '../server/predictor.js';
@@ -13,10 +11,9 @@ import { ModelFileWatcher } from '../server/model-file-watcher.js';
 import { buildApp } from '../server/app.js';
 import { byteSize, num, parse } from './args.js';
 import { UsageError } from './errors.js';
-import { readModel } from './files.js';
 import { loadDotEnv } from './env.js';
 import { cosmosClient } from './azure.js';
-import { modelFlags, newestPublished } from './model-source.js';
+import { firstModel, MODEL_SOURCE_OPTIONS, modelFlags, STREAM_KEY_OPTIONS } from './model-source.js';
 import { startDatadog } from './datadog.js';
 import { productVersion } from './version.js';
 
@@ -32,19 +29,16 @@ export async function serveCommand(
   const { values } = parse(
     argv,
     {
-      model: { type: 'string' },
-      'model-from': { type: 'string' },
-      'model-poll': { type: 'string' },
+      ...MODEL_SOURCE_OPTIONS,
       port: { type: 'string' },
       host: { type: 'string' },
       'body-limit': { type: 'string' },
-      'unit-field': { type: 'string' },
-      'time-field': { type: 'string' },
+      ...STREAM_KEY_OPTIONS,
     },
     SERVE_USAGE,
   );
   if (values.help) return out(SERVE_USAGE);
-  const source = modelFlags(values, 'serve', SERVE_USAGE, num(values['model-poll'], '--model-poll', 30));
+  const source = modelFlags(values, 'serve', SERVE_USAGE);
   const port = num(values.port, '--port', 8000);
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`--port is 0-65535 (0 picks a free port), got ${port}`);
   const host = values.host ?? '127.0.0.1';
@@ -53,19 +47,8 @@ export async function serveCommand(
   loadDotEnv();
   const apiKey = process.env.ISOSCOPE_API_KEY || undefined;
 
-  let model: ModelJson;
-  let version: string;
-  let cosmos: { client: CosmosClient; settings: CosmosSettings } | undefined;
-  let registry: Awaited<ReturnType<typeof newestPublished>> | undefined;
-  if (source.file) {
-    model = readModel(source.file);
-    version = model.createdAt;
-  } else {
-    cosmos = cosmosClient(process.env);
-    registry = await newestPublished(cosmos);
-    model = registry.latest.model;
-    version = registry.latest.id;
-  }
+  const cosmos = source.cosmos ? cosmosClient(process.env) : undefined;
+  const { model, version, registry } = await firstModel(source, cosmos);
 
   const metrics = new Metrics({ service: 'serve' });
   const serveMetrics = new ServeMetrics(metrics.registry);
