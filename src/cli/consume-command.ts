@@ -16,6 +16,7 @@ import { loadDotEnv } from './env.js';
 import { cosmosClient, reachError } from './azure.js';
 import { firstModel, MODEL_SOURCE_OPTIONS, modelFlags, STREAM_KEY_OPTIONS } from './model-source.js';
 import { startDatadog } from './datadog.js';
+import { DEFAULT_STOP_SECONDS, stopSignal, stopWithin } from './shutdown.js';
 
 export const CONSUME_USAGE =
   'isoscope consume --model model.json|--model-from cosmos [--model-poll 30] [--to cosmos] [--checkpoint-container NAME] [--metrics-port 9464] [--start earliest|latest|<ISO time>] [--hub NAME] [--group NAME] [--unit-field unit_number] [--time-field time_in_cycles]';
@@ -106,14 +107,18 @@ export async function consumeCommand(
   err(
     `isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version})${sink ? ', writing to Cosmos DB' : ''}${datadog ? ', metrics to Datadog' : ''}; metrics on :${port}/metrics`,
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopSignal();
   err('isoscope consume: stopping after the batch in flight is written…');
-  await watcher?.stop();
-  await consumer.stop();
-  await datadog?.stop();
+  await stopWithin(
+    'consume',
+    DEFAULT_STOP_SECONDS,
+    [
+      { waitingFor: 'the model watcher', run: () => watcher?.stop() },
+      { waitingFor: 'the batch in flight', run: () => consumer.stop() },
+      { waitingFor: 'the last Datadog flush', run: () => datadog?.stop() },
+    ],
+    err,
+  );
   server.close();
   cosmos?.client.dispose();
   err(`isoscope consume: stopped; ${metrics.predictions} readings scored, ${metrics.anomalies} anomalous`);

@@ -16,9 +16,10 @@ import { cosmosClient } from './azure.js';
 import { firstModel, MODEL_SOURCE_OPTIONS, modelFlags, STREAM_KEY_OPTIONS } from './model-source.js';
 import { startDatadog } from './datadog.js';
 import { productVersion } from './version.js';
+import { DEFAULT_STOP_SECONDS, stopSignal, stopWithin } from './shutdown.js';
 
 export const SERVE_USAGE =
-  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--unit-field unit_number] [--time-field time_in_cycles]';
+  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--stop-timeout 20] [--unit-field unit_number] [--time-field time_in_cycles]';
 
 export async function serveCommand(
   argv: string[],
@@ -33,6 +34,7 @@ export async function serveCommand(
       port: { type: 'string' },
       host: { type: 'string' },
       'body-limit': { type: 'string' },
+      'stop-timeout': { type: 'string' },
       ...STREAM_KEY_OPTIONS,
     },
     SERVE_USAGE,
@@ -43,6 +45,8 @@ export async function serveCommand(
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`--port is 0-65535 (0 picks a free port), got ${port}`);
   const host = values.host ?? '127.0.0.1';
   const bodyLimit = byteSize(values['body-limit'], '--body-limit', 10 * 1024 ** 2);
+  const stopSeconds = num(values['stop-timeout'], '--stop-timeout', DEFAULT_STOP_SECONDS);
+  if (!(stopSeconds > 0)) throw new UsageError(`--stop-timeout is the seconds a stop may take, > 0; got ${stopSeconds}`);
   const keys = { unitField: values['unit-field'] ?? 'unit_number', timeField: values['time-field'] ?? 'time_in_cycles' };
   loadDotEnv();
   const apiKey = process.env.ISOSCOPE_API_KEY || undefined;
@@ -91,14 +95,18 @@ export async function serveCommand(
   err(
     `isoscope serve: listening on http://${host}:${bound} with model ${model.id} (${version})${apiKey ? '; API key required' : ''}${datadog ? '; metrics to Datadog' : ''}`,
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  err('isoscope serve: stopping: no new connections, answering the requests in flight…');
-  await watcher.stop(); // no model swap while the last requests finish
-  await app.close(); // waits for the requests in flight
-  await datadog?.stop(); // after them, so their counts are in the last flush
+  await stopSignal();
+  err(`isoscope serve: stopping: no new connections, answering the requests in flight (at most ${stopSeconds} s)…`);
+  await stopWithin(
+    'serve',
+    stopSeconds,
+    [
+      { waitingFor: 'the model watcher', run: () => watcher.stop() }, // no model swap while the last requests finish
+      { waitingFor: 'the requests in flight', run: () => app.close() },
+      { waitingFor: 'the last Datadog flush', run: () => datadog?.stop() }, // after the requests, so their counts are in it
+    ],
+    err,
+  );
   predictor.dispose();
   cosmos?.client.dispose();
   err(`isoscope serve: stopped; ${metrics.predictions} readings scored, ${metrics.anomalies} anomalous`);
