@@ -3,13 +3,10 @@
 // the consume and serve commands wired to it by DD_API_KEY / DD_URL.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EventHubProducerClient } from '@azure/event-hubs';
-import { createServer } from 'node:net';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { startIntake, type LocalIntake } from './servers/datadog-intake.js';
 import { EventHubServer, HubStore } from './servers/event-hub-server.js';
 import { loadFd001, until } from './helpers.js';
-import { post, REPO, SHIPPED_MODEL, startServe } from './serve-process.js';
+import { freePort, post, SHIPPED_MODEL, startConsume, startServe } from './serve-process.js';
 import { Metrics } from '../src/connectors/metrics.js';
 import { datadogClient, datadogSettings, DatadogReporter } from '../src/connectors/datadog.js';
 import { publishDataset } from '../src/connectors/publisher.js';
@@ -123,12 +120,7 @@ describe('the Datadog reporter against a local intake', () => {
   });
 
   test('an unreachable intake never holds up scoring: recording returns at once, flushes give up after their retries', async () => {
-    const dead = await new Promise<number>((ok) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const port = (s.address() as { port: number }).port;
-        s.close(() => ok(port));
-      });
-    });
+    const dead = await freePort();
     const logs: string[] = [];
     const { metrics, reporter: r } = await reporter(`http://127.0.0.1:${dead}`, logs, { attempts: 2 });
     const t0 = performance.now();
@@ -196,29 +188,15 @@ describe('consume and serve send Datadog metrics when DD_API_KEY is set', () => 
     const producer = new EventHubProducerClient(hub.connectionString());
     expect(await publishDataset(producer, fd001, { rate: 0, limit: 40 })).toBe(40);
     await producer.close();
-    const port = await new Promise<number>((ok) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => ok(p));
-      });
+    const consume = await startConsume(['--model', SHIPPED_MODEL], {
+      EVENTHUB_CONNECTION_STRING: hub.connectionString(),
+      DD_API_KEY: KEY,
+      DD_URL: intake.url,
     });
-    const child = spawn('node', [join(REPO, 'bin', 'isoscope.js'), 'consume', '--model', SHIPPED_MODEL, '--metrics-port', String(port)], {
-      env: { PATH: process.env.PATH, EVENTHUB_CONNECTION_STRING: hub.connectionString(), DD_API_KEY: KEY, DD_URL: intake.url },
-      cwd: '/tmp',
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((ok) => child.on('exit', ok));
-    const scored = async () => {
-      const text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
-        (r) => r.text(),
-        () => '',
-      );
-      return /^iot_anomaly_predictions_total\{service="consume"\} 40$/m.test(text);
-    };
+    const scored = async () => /^iot_anomaly_predictions_total\{service="consume"\} 40$/m.test(await consume.metrics());
     await until(scored, 30_000, 'consume to score the 40 readings');
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await consume.stop()).toBe(0);
+    const stderr = consume.stderr();
     await hub.stop();
     expect(stderr).toMatch(/metrics to Datadog/);
     const predictions = intake.counts().filter((c) => c.metric === 'iot.anomaly.predictions.total');

@@ -1,15 +1,19 @@
 // The runtime image without Docker (no engine here): the files the Dockerfile's runtime stage
 // copies, installed as it installs them (npm ci --omit=dev, from the npm registry) in a clean
-// directory, and `isoscope serve` from there answers a prediction. So the product runs with no
-// devDependency, and the Dockerfile names every file it needs. Needs `npm run build` first.
+// directory; from there `isoscope serve` answers a prediction and `isoscope consume` scores
+// readings off a (local) hub. So both commands run with no devDependency, and the Dockerfile
+// names every file they need. Needs `npm run build` first.
 import { describe, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadFd001 } from './helpers.js';
-import { post, REPO, startServe } from './serve-process.js';
+import { loadFd001, until } from './helpers.js';
+import { post, REPO, startConsume, startServe } from './serve-process.js';
+import { EventHubProducerClient } from '@azure/event-hubs';
+import { EventHubServer, HubStore } from './servers/event-hub-server.js';
+import { publishDataset } from '../src/connectors/publisher.js';
 import { readingOf } from '../src/stream/reading-codec.js';
 
 const INSTALL = 'npm ci --omit=dev --no-audit --no-fund';
@@ -32,7 +36,7 @@ function runtimeCopies(dockerfile: string): [string, string][] {
 }
 
 describe('the runtime image, installed without dev tools', () => {
-  test('npm ci --omit=dev in a clean copy, then isoscope serve from it scores a reading', async () => {
+  test('npm ci --omit=dev in a clean copy, then isoscope serve and isoscope consume from it score readings', async () => {
     const dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
     const runtime = dockerfile.slice(dockerfile.indexOf(' AS runtime'));
     expect(runtime).toContain(`RUN ${INSTALL}`);
@@ -71,6 +75,25 @@ describe('the runtime image, installed without dev tools', () => {
       expect(r.json).toHaveLength(3);
       for (const x of r.json) expect(Number.isFinite(x.anomaly_score)).toBe(true);
       expect(await serve.stop()).toBe(0);
+
+      const hub = new EventHubServer({ hub: 'readings', store: new HubStore(2) });
+      await hub.start();
+      try {
+        const producer = new EventHubProducerClient(hub.connectionString());
+        expect(await publishDataset(producer, fd001, { rate: 0, limit: 20 })).toBe(20);
+        await producer.close();
+        const consume = await startConsume(
+          ['--model', 'models/fd001-baseline.json'],
+          { EVENTHUB_CONNECTION_STRING: hub.connectionString() },
+          app,
+        );
+        const scored = async () => /^iot_anomaly_predictions_total\{service="consume"\} 20$/m.test(await consume.metrics());
+        await until(scored, 60_000, 'consume (installed without dev tools) to score the 20 readings');
+        expect(await consume.stop()).toBe(0);
+        expect(consume.stderr()).toMatch(/isoscope consume: stopped; 20 readings scored/);
+      } finally {
+        await hub.stop();
+      }
     } finally {
       rmSync(app, { recursive: true, force: true });
     }

@@ -3,6 +3,7 @@
 // one by one, gets the score, flag and alarm state that the batch scorer gives it.
 import { describe, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,6 +157,31 @@ describe('isoscope serve as a command', () => {
     expect((await info()).model_version).toBe('v2');
     expect(await serve.stop()).toBe(0);
     await cosmos.stop();
+  }, 60_000);
+
+  test('a stop never hangs: a request that never finishes is given up after --stop-timeout, with a message and exit 1', async () => {
+    const serve = await startServe(['--model', SHIPPED_MODEL, '--stop-timeout', '1']);
+    const { port } = new URL(serve.url);
+    // Half a body, and never the rest: the request stays in flight.
+    const stuck = request({
+      port,
+      host: '127.0.0.1',
+      method: 'POST',
+      path: '/predict',
+      headers: { 'content-type': 'application/json', 'content-length': 1000 },
+    });
+    stuck.on('error', () => {});
+    stuck.write('[{"unit_number": 1,');
+    await until(
+      async () => /iot_anomaly_http_requests_total/.test(await fetch(`${serve.url}/metrics`).then((r) => r.text())),
+      10_000,
+      'the server to answer',
+    );
+    expect(await serve.stop()).toBe(1);
+    expect(serve.stderr()).toMatch(/isoscope serve: not stopped within 1 s while waiting for the requests in flight; exiting without it\n/);
+    stuck.destroy();
+    const bad = await cli('serve', '--model', SHIPPED_MODEL, '--stop-timeout', '0');
+    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'isoscope: --stop-timeout is the seconds a stop may take, > 0; got 0']);
   }, 60_000);
 
   test('usage errors are one line and exit 2; --help lists serve', async () => {

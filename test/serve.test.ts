@@ -65,6 +65,7 @@ describe('POST /predict', () => {
       model_version: 'v7',
     });
     expect(typeof r.anomaly_score).toBe('number');
+    expect(one.headers['server-timing']).toMatch(/^score;dur=\d+\.\d{3};desc="scoring"$/);
     const many = await json(s.app, '/predict', unit1.slice(1));
     expect(many.json().map((x: any) => x.time_in_cycles)).toEqual(unit1.slice(1).map((x) => x.time_in_cycles));
     expect((await json(s.app, '/predict', [])).json()).toEqual([]);
@@ -154,6 +155,7 @@ describe('POST /predict', () => {
     expect(predict.requestBody.content['application/json'].schema.oneOf).toHaveLength(2);
     expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '401', '413', '415']);
     expect(predict.security).toEqual([{ bearer: [] }]);
+    expect(predict.responses['200'].headers['server-timing'].schema).toEqual({ type: 'string' });
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 });
@@ -245,12 +247,10 @@ describe('model reloads and shutdown', () => {
       }, 100);
     });
     let closing: Promise<undefined> | undefined;
-    const t0 = performance.now();
     const res = await answer;
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toHaveLength(31);
-    await closing;
-    expect(performance.now() - t0).toBeLessThan(2000); // the client's keep-alive connection did not hold the server open
+    await closing; // resolves: the client's keep-alive connection did not hold the server open (else the test times out)
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
 });

@@ -20,6 +20,27 @@ export function parse<const O extends ParseArgsOptionsConfig>(argv: string[], op
   }
 }
 
+/** The -o and --entry flags every command that reads one data file takes. */
+export const FILE_OPTIONS = { output: { type: 'string', short: 'o' }, entry: { type: 'string' } } as const;
+
+/**
+ * A command on one data file: its flags plus FILE_OPTIONS, and the file. Undefined after --help
+ * (the usage line went to out).
+ */
+export function parseFileCommand<const O extends ParseArgsOptionsConfig>(
+  argv: string[],
+  options: O,
+  usage: string,
+  out: (s: string) => void,
+) {
+  const { values, positionals } = parse(argv, { ...FILE_OPTIONS, ...options }, usage);
+  if ((values as { help?: boolean }).help) {
+    out(usage);
+    return undefined;
+  }
+  return { values, file: oneFile(positionals, usage) };
+}
+
 export function oneFile(positionals: string[], usage: string): string {
   if (positionals.length !== 1) throw new UsageError(`expected one data file, got ${positionals.length}\nusage: ${usage}`);
   return positionals[0];

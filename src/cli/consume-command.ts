@@ -3,7 +3,6 @@
 // each newer published model, and (with DD_API_KEY) sends its metrics to Datadog too.
 import type { CosmosClient } from '@azure/cosmos';
 import type { WasmEngine } from '../engine/wasm-engine.js';
-import type { ModelJson } from '../model/types.js';
 import type { CosmosSettings } from '../connectors/settings.js';
 import { hubSettings, startPosition } from '../connectors/hub-connection.js';
 import { CosmosSink } from '../connectors/cosmos-sink.js';
@@ -13,11 +12,11 @@ import { blobCheckpointStore } from '../connectors/checkpoints.js';
 import { ModelWatcher } from '../connectors/model-watcher.js';
 import { num, parse } from './args.js';
 import { UsageError } from './errors.js';
-import { readModel } from './files.js';
 import { loadDotEnv } from './env.js';
 import { cosmosClient, reachError } from './azure.js';
-import { modelFlags, newestPublished } from './model-source.js';
+import { firstModel, MODEL_SOURCE_OPTIONS, modelFlags, STREAM_KEY_OPTIONS } from './model-source.js';
 import { startDatadog } from './datadog.js';
+import { DEFAULT_STOP_SECONDS, stopSignal, stopWithin } from './shutdown.js';
 
 export const CONSUME_USAGE =
   'isoscope consume --model model.json|--model-from cosmos [--model-poll 30] [--to cosmos] [--checkpoint-container NAME] [--metrics-port 9464] [--start earliest|latest|<ISO time>] [--hub NAME] [--group NAME] [--unit-field unit_number] [--time-field time_in_cycles]';
@@ -31,16 +30,13 @@ export async function consumeCommand(
   const { values } = parse(
     argv,
     {
-      model: { type: 'string' },
-      'model-from': { type: 'string' },
-      'model-poll': { type: 'string' },
+      ...MODEL_SOURCE_OPTIONS,
       to: { type: 'string' },
       'metrics-port': { type: 'string' },
       start: { type: 'string' },
       hub: { type: 'string' },
       group: { type: 'string' },
-      'unit-field': { type: 'string' },
-      'time-field': { type: 'string' },
+      ...STREAM_KEY_OPTIONS,
       'checkpoint-container': { type: 'string' },
     },
     CONSUME_USAGE,
@@ -48,25 +44,18 @@ export async function consumeCommand(
   if (values.help) return out(CONSUME_USAGE);
   if (values.to !== undefined && values.to !== 'cosmos') throw new UsageError(`--to takes cosmos, got "${values.to}"`);
   const position = startPosition(values.start, 'earliest', '--start');
-  const source = modelFlags(values, 'consume', CONSUME_USAGE, num(values['model-poll'], '--model-poll', 30));
+  const source = modelFlags(values, 'consume', CONSUME_USAGE);
   loadDotEnv();
   const hub = hubSettings(process.env, { hub: values.hub, group: values.group });
   let cosmos: { client: CosmosClient; settings: CosmosSettings } | undefined;
   if (values.to === 'cosmos' || values['model-from']) cosmos = cosmosClient(process.env);
 
-  let model: ModelJson;
-  let version: string;
+  const { model, version, registry } = await firstModel(source, cosmos);
   let watcher: ModelWatcher | undefined;
-  if (values.model) {
-    model = readModel(values.model);
-    version = model.createdAt;
-  } else {
-    const { latest, models } = await newestPublished(cosmos!);
-    model = latest.model;
-    version = latest.id;
+  if (registry) {
     watcher = new ModelWatcher(
-      models,
-      latest.version,
+      registry.models,
+      registry.latest.version,
       (p) => {
         consumer.setModel(p.model, p.id);
         err(`isoscope consume: now scoring with published model ${p.id} (${p.model_id})`);
@@ -118,14 +107,18 @@ export async function consumeCommand(
   err(
     `isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version})${sink ? ', writing to Cosmos DB' : ''}${datadog ? ', metrics to Datadog' : ''}; metrics on :${port}/metrics`,
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopSignal();
   err('isoscope consume: stopping after the batch in flight is written…');
-  await watcher?.stop();
-  await consumer.stop();
-  await datadog?.stop();
+  await stopWithin(
+    'consume',
+    DEFAULT_STOP_SECONDS,
+    [
+      { waitingFor: 'the model watcher', run: () => watcher?.stop() },
+      { waitingFor: 'the batch in flight', run: () => consumer.stop() },
+      { waitingFor: 'the last Datadog flush', run: () => datadog?.stop() },
+    ],
+    err,
+  );
   server.close();
   cosmos?.client.dispose();
   err(`isoscope consume: stopped; ${metrics.predictions} readings scored, ${metrics.anomalies} anomalous`);

@@ -3,16 +3,38 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
 import type { CosmosSettings } from '../connectors/settings.js';
 import { fetchLatest, type PublishedModel } from '../connectors/model-registry.js';
+import type { ModelJson } from '../model/types.js';
 import { UsageError } from './errors.js';
 import { reachError } from './azure.js';
+import { num } from './args.js';
+import { readModel } from './files.js';
 
-/** Exactly one of --model FILE or --model-from cosmos; the poll interval in ms. */
+/** The flags of a command that scores with a model it may follow: consume and serve. */
+export const MODEL_SOURCE_OPTIONS = {
+  model: { type: 'string' },
+  'model-from': { type: 'string' },
+  'model-poll': { type: 'string' },
+} as const;
+
+/** How a reading names its unit and time (as on the hub). */
+export const STREAM_KEY_OPTIONS = {
+  'unit-field': { type: 'string' },
+  'time-field': { type: 'string' },
+} as const;
+
+export interface ModelSource {
+  file?: string;
+  cosmos: boolean;
+  pollMs: number;
+}
+
+/** Exactly one of --model FILE or --model-from cosmos; the poll interval in ms (--model-poll, 30 s). */
 export function modelFlags(
   values: { model?: string; 'model-from'?: string; 'model-poll'?: string },
   command: string,
   usage: string,
-  pollSeconds: number,
-): { file?: string; cosmos: boolean; pollMs: number } {
+): ModelSource {
+  const pollSeconds = num(values['model-poll'], '--model-poll', 30);
   if (!values.model === !values['model-from'])
     throw new UsageError(`${command} needs exactly one of --model model.json or --model-from cosmos\nusage: ${usage}`);
   if (values['model-from'] !== undefined && values['model-from'] !== 'cosmos')
@@ -36,4 +58,17 @@ export async function newestPublished(cosmos: {
       `no model is published in ${settings.database}/${settings.modelsContainer} yet: publish one with isoscope publish-model model.json, or from the workbench`,
     );
   return { latest, models };
+}
+
+/** The model to start with: the file, or the newest published (with its container, to follow newer ones). */
+export async function firstModel(
+  source: ModelSource,
+  cosmos: { client: CosmosClient; settings: CosmosSettings } | undefined,
+): Promise<{ model: ModelJson; version: string; registry?: { latest: PublishedModel; models: Container } }> {
+  if (source.file) {
+    const model = readModel(source.file);
+    return { model, version: model.createdAt };
+  }
+  const registry = await newestPublished(cosmos!);
+  return { model: registry.latest.model, version: registry.latest.id, registry };
 }

@@ -7,7 +7,7 @@ import { LoadedModel, streamInputsOf } from '../model/loaded-model.js';
 import { OutOfOrderError, PieceOrder, PieceScorer, type ScoredPiece } from '../model/piece-scorer.js';
 import type { ModelJson } from '../model/types.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
-import { int, oneFile, parse } from './args.js';
+import { int, parseFileCommand } from './args.js';
 import { UsageError } from './errors.js';
 import { readDataset, readModel, streamDataset } from './files.js';
 import { OutputSink } from './output-sink.js';
@@ -31,19 +31,14 @@ export async function scoreCommand(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<void> {
-  const { values, positionals } = parse(
+  const parsed = parseFileCommand(
     argv,
-    {
-      model: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      threads: { type: 'string' },
-      timings: { type: 'boolean' },
-      entry: { type: 'string' },
-    },
+    { model: { type: 'string' }, threads: { type: 'string' }, timings: { type: 'boolean' } },
     SCORE_USAGE,
+    out,
   );
-  if (values.help) return out(SCORE_USAGE);
-  const file = oneFile(positionals, SCORE_USAGE);
+  if (!parsed) return;
+  const { values, file } = parsed;
   if (!values.model) throw new UsageError(`score needs --model model.json\nusage: ${SCORE_USAGE}`);
   const threads = int(values.threads, '--threads', availableParallelism(), 1, 256);
   const model = readModel(values.model);

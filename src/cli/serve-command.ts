@@ -1,10 +1,8 @@
 // serve: the prediction server. Scores readings posted over HTTP with the consumer's path
 // (recipe window and alarm state per unit), follows the model file or the registry, and stops
 // cleanly: no new connections, requests in flight answered, metrics flushed, exit 0.
-import type { CosmosClient } from '@azure/cosmos';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { ModelJson } from '../model/types.js';
-import type { CosmosSettings } from '../connectors/settings.js';
 import { Metrics } from '../connectors/metrics.js';
 import { ModelWatcher } from '../connectors/model-watcher.js';
 import { Predictor } from '../server/predictor.js';
@@ -13,15 +11,15 @@ import { ModelFileWatcher } from '../server/model-file-watcher.js';
 import { buildApp } from '../server/app.js';
 import { byteSize, num, parse } from './args.js';
 import { UsageError } from './errors.js';
-import { readModel } from './files.js';
 import { loadDotEnv } from './env.js';
 import { cosmosClient } from './azure.js';
-import { modelFlags, newestPublished } from './model-source.js';
+import { firstModel, MODEL_SOURCE_OPTIONS, modelFlags, STREAM_KEY_OPTIONS } from './model-source.js';
 import { startDatadog } from './datadog.js';
 import { productVersion } from './version.js';
+import { DEFAULT_STOP_SECONDS, stopSignal, stopWithin } from './shutdown.js';
 
 export const SERVE_USAGE =
-  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--unit-field unit_number] [--time-field time_in_cycles]';
+  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--stop-timeout 20] [--unit-field unit_number] [--time-field time_in_cycles]';
 
 export async function serveCommand(
   argv: string[],
@@ -32,40 +30,29 @@ export async function serveCommand(
   const { values } = parse(
     argv,
     {
-      model: { type: 'string' },
-      'model-from': { type: 'string' },
-      'model-poll': { type: 'string' },
+      ...MODEL_SOURCE_OPTIONS,
       port: { type: 'string' },
       host: { type: 'string' },
       'body-limit': { type: 'string' },
-      'unit-field': { type: 'string' },
-      'time-field': { type: 'string' },
+      'stop-timeout': { type: 'string' },
+      ...STREAM_KEY_OPTIONS,
     },
     SERVE_USAGE,
   );
   if (values.help) return out(SERVE_USAGE);
-  const source = modelFlags(values, 'serve', SERVE_USAGE, num(values['model-poll'], '--model-poll', 30));
+  const source = modelFlags(values, 'serve', SERVE_USAGE);
   const port = num(values.port, '--port', 8000);
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`--port is 0-65535 (0 picks a free port), got ${port}`);
   const host = values.host ?? '127.0.0.1';
   const bodyLimit = byteSize(values['body-limit'], '--body-limit', 10 * 1024 ** 2);
+  const stopSeconds = num(values['stop-timeout'], '--stop-timeout', DEFAULT_STOP_SECONDS);
+  if (!(stopSeconds > 0)) throw new UsageError(`--stop-timeout is the seconds a stop may take, > 0; got ${stopSeconds}`);
   const keys = { unitField: values['unit-field'] ?? 'unit_number', timeField: values['time-field'] ?? 'time_in_cycles' };
   loadDotEnv();
   const apiKey = process.env.ISOSCOPE_API_KEY || undefined;
 
-  let model: ModelJson;
-  let version: string;
-  let cosmos: { client: CosmosClient; settings: CosmosSettings } | undefined;
-  let registry: Awaited<ReturnType<typeof newestPublished>> | undefined;
-  if (source.file) {
-    model = readModel(source.file);
-    version = model.createdAt;
-  } else {
-    cosmos = cosmosClient(process.env);
-    registry = await newestPublished(cosmos);
-    model = registry.latest.model;
-    version = registry.latest.id;
-  }
+  const cosmos = source.cosmos ? cosmosClient(process.env) : undefined;
+  const { model, version, registry } = await firstModel(source, cosmos);
 
   const metrics = new Metrics({ service: 'serve' });
   const serveMetrics = new ServeMetrics(metrics.registry);
@@ -108,14 +95,18 @@ export async function serveCommand(
   err(
     `isoscope serve: listening on http://${host}:${bound} with model ${model.id} (${version})${apiKey ? '; API key required' : ''}${datadog ? '; metrics to Datadog' : ''}`,
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  err('isoscope serve: stopping: no new connections, answering the requests in flight…');
-  await watcher.stop(); // no model swap while the last requests finish
-  await app.close(); // waits for the requests in flight
-  await datadog?.stop(); // after them, so their counts are in the last flush
+  await stopSignal();
+  err(`isoscope serve: stopping: no new connections, answering the requests in flight (at most ${stopSeconds} s)…`);
+  await stopWithin(
+    'serve',
+    stopSeconds,
+    [
+      { waitingFor: 'the model watcher', run: () => watcher.stop() }, // no model swap while the last requests finish
+      { waitingFor: 'the requests in flight', run: () => app.close() },
+      { waitingFor: 'the last Datadog flush', run: () => datadog?.stop() }, // after the requests, so their counts are in it
+    ],
+    err,
+  );
   predictor.dispose();
   cosmos?.client.dispose();
   err(`isoscope serve: stopped; ${metrics.predictions} readings scored, ${metrics.anomalies} anomalous`);

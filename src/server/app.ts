@@ -73,7 +73,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 
   app.post('/predict', { schema: predictSchema }, (req, reply) => {
     const body = req.body;
+    const t0 = performance.now();
     const results = o.predictor.predict(Array.isArray(body) ? body : [body]);
+    // How long scoring took, apart from parsing and the network: browsers' devtools and curl -v show it.
+    void reply.header('server-timing', `score;dur=${(performance.now() - t0).toFixed(3)};desc="scoring"`);
     void reply.send(Array.isArray(body) ? results : results[0]);
   });
   app.get('/model', { schema: modelSchema }, (_req, reply) => void reply.send(o.predictor.info()));

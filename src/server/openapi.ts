@@ -42,7 +42,11 @@ export const predictSchema = {
   security: secured,
   body: { oneOf: [reading, { type: 'array', items: reading }] },
   response: {
-    200: { description: 'One result for an object, an array of results for an array.', oneOf: [result, { type: 'array', items: result }] },
+    200: {
+      description: 'One result for an object, an array of results for an array.',
+      headers: { 'server-timing': { type: 'string', description: 'score;dur=<ms>: how long scoring took, without parsing and network.' } },
+      oneOf: [result, { type: 'array', items: result }],
+    },
     400: error,
     401: error,
     413: error,

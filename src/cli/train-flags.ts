@@ -1,0 +1,76 @@
+// Every flag of `isoscope train` that shapes the model, read once for train (from a file) and
+// retrain (from stored readings), so the same flags give the same model from either source.
+import { parseBaseline, type Baseline } from '../data/baseline.js';
+import type { TrainResult } from '../model/train.js';
+import type { ForestParams } from '../engine/params.js';
+import type { RecipeChoice } from '../features/recipe.js';
+import { autoOrNum, list, num } from './args.js';
+import { RECIPE_OPTIONS, alarmFromFlags, contaminationFromFlags, recipeFromFlags } from './recipe-flags.js';
+
+export const TRAIN_OPTIONS = {
+  features: { type: 'string' },
+  exclude: { type: 'string' },
+  baseline: { type: 'string' },
+  trees: { type: 'string' },
+  'max-samples': { type: 'string' },
+  'max-features': { type: 'string' },
+  bootstrap: { type: 'boolean' },
+  seed: { type: 'string' },
+  'extension-level': { type: 'string' },
+  ...RECIPE_OPTIONS,
+} as const;
+
+/** The usage text of TRAIN_OPTIONS, in the order the help has always shown. */
+export const TRAIN_FLAGS_USAGE =
+  '[--features a,b] [--exclude c] [--baseline all|first:30|first:50%] [--trees 100] ' +
+  '[--max-samples auto] [--max-features 1.0] [--bootstrap] [--contamination auto|0.002 | --threshold-quantile 0.998] [--seed 42] ' +
+  '[--recipe default|raw] [--unit-baseline 20] [--window 5] [--stats mean,std,slope,value] [--regimes auto|off] ' +
+  '[--alarm 5/8] [--alarm-clear 1] [--extension-level N|full]';
+
+type Values = { [K in keyof typeof TRAIN_OPTIONS]?: (typeof TRAIN_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+export interface TrainChoice {
+  features?: string[];
+  exclude?: string[];
+  baseline: Baseline;
+  params: Partial<ForestParams> & { trees: number };
+  recipe?: RecipeChoice;
+  alarm: { k: number; n: number; clear: number };
+}
+
+/** Training options from the flags; with units, each unit's healthy first half is the default baseline. */
+export function trainChoice(values: Values, hasUnits: boolean): TrainChoice {
+  const params = {
+    trees: num(values.trees, '--trees', 100),
+    maxSamples: autoOrNum(values['max-samples'], '--max-samples', 'auto'),
+    maxFeatures: num(values['max-features'], '--max-features', 1.0),
+    bootstrap: values.bootstrap ?? false,
+    contamination: contaminationFromFlags(values),
+    seed: num(values.seed, '--seed', 42),
+    ...(values['extension-level'] !== undefined
+      ? {
+          extensionLevel: values['extension-level'] === 'full' ? ('full' as const) : num(values['extension-level'], '--extension-level', 0),
+        }
+      : {}),
+  };
+  return {
+    features: list(values.features),
+    exclude: list(values.exclude),
+    // Predictive maintenance learns normal behaviour: with units, each unit's healthy first half by default.
+    baseline: parseBaseline(values.baseline ?? (hasUnits ? 'first:50%' : 'all')),
+    params,
+    recipe: recipeFromFlags(values, hasUnits),
+    alarm: alarmFromFlags(values),
+  };
+}
+
+/** The one line train and retrain print about the model they wrote. */
+export function trainedLine(result: TrainResult, choice: TrainChoice, output: string): string {
+  const m = result.model;
+  const r = m.recipe;
+  return (
+    `isoscope: trained ${choice.params.trees} trees on ${result.trainingRows} rows (baseline ${m.training.baseline}) × ${m.features.length} features ` +
+    `(${r ? `${r.inputs.length} inputs${r.regimes ? `, ${r.regimes.centers.length} operating regimes` : ''}${r.unitBaseline ? `, own-unit baseline ${r.unitBaseline}` : ''}, window ${r.window.size} ${r.window.stats.join('/')}` : m.features.join(', ')}) ` +
+    `${m.forest.kind === 'extended-isolation-forest' ? `, hyperplane splits (extension level ${m.forest.extensionLevel})` : ''} in ${result.trainMs.toFixed(0)} ms; contamination ${m.threshold.contamination}, offset ${m.threshold.offset.toFixed(6)}; alarm ${choice.alarm.k} of ${choice.alarm.n}; wrote ${output}`
+  );
+}
