@@ -2,6 +2,7 @@ import { parseBaseline } from '../data/baseline.js';
 import { LoadedModel } from '../model/loaded-model.js';
 import { evaluateScores } from '../metrics/evaluate.js';
 import { alarmRule } from '../model/alarm-rule.js';
+import { checkModelData, dataReport, verdictLine } from '../model/model-check.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { num, oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
@@ -44,7 +45,11 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
     baseline: parseBaseline(baselineSpec),
     alarm,
   });
-  if (values.json) return out(JSON.stringify({ ...ev, baseline: baselineSpec, alarm }, null, 2));
+  const check = checkModelData(model, ds);
+  if (values.json) {
+    const { verdict, reasons } = dataReport(check, ds.rows, ds.rows - ev.unscored);
+    return out(JSON.stringify({ ...ev, baseline: baselineSpec, alarm, dataCheck: { verdict, reasons } }, null, 2));
+  }
   const truth = ev.truth === 'rul' ? `degraded = RUL <= ${horizon} cycles, healthy = baseline ${baselineSpec}` : `label column`;
   out(
     `${ds.name}: ${ev.readings} readings compared, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}; alarm ${alarm.k} of ${alarm.n}`,
@@ -69,4 +74,5 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
     );
   }
   out(renderTable(['metric', 'value'], rows));
+  out(check ? verdictLine(check) : 'data check: skipped (the model records no training envelope; retrain to check)');
 }

@@ -3,12 +3,13 @@ import { scoresCsv } from '../data/scores-csv.js';
 import { alarmTrace } from '../alarms/alarm-trace.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import { LoadedModel } from '../model/loaded-model.js';
+import { checkModelData, dataReport, verdictLine } from '../model/model-check.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { readDataset, readModel, writeText } from './files.js';
 
-export const SCORE_USAGE = 'isoscope score <file> --model model.json [-o scores.csv] [--timings] [--entry name]';
+export const SCORE_USAGE = 'isoscope score <file> --model model.json [-o scores.csv] [--report check.json] [--timings] [--entry name]';
 
 export async function scoreCommand(
   argv: string[],
@@ -22,6 +23,7 @@ export async function scoreCommand(
       model: { type: 'string' },
       output: { type: 'string', short: 'o' },
       timings: { type: 'boolean' },
+      report: { type: 'string' },
       entry: { type: 'string' },
     },
     SCORE_USAGE,
@@ -45,6 +47,9 @@ export async function scoreCommand(
   const csv = scoresCsv({ unit, time, scores, offset: model.threshold.offset, flags, alarm });
   if (values.output) writeText(values.output, csv);
   else out(csv.trimEnd());
+  const check = checkModelData(model, ds);
+  if (check && check.verdict !== 'ok') err(`isoscope: ${verdictLine(check)}`);
+  if (values.report) writeText(values.report, JSON.stringify(dataReport(check, ds.rows, ds.rows - unscorable), null, 2));
   if (unscorable) err(`isoscope: ${unscorable} row(s) have a missing or non-numeric feature and were not scored (empty score)`);
   if (values.timings) err(JSON.stringify({ rows: ds.rows, parse_ms: round(parseMs), score_ms: round(scoreMs) }));
 }
