@@ -1,6 +1,7 @@
 import { parseBaseline } from '../data/baseline.js';
 import { evaluateScores } from '../metrics/evaluate.js';
 import { alarmRule } from '../model/alarm-rule.js';
+import { verdictLine } from '../model/model-check.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { num, oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
@@ -31,7 +32,7 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
   const horizon = num(values.horizon, '--horizon', 30);
   if (!(horizon >= 0)) throw new UsageError(`--horizon must be >= 0, got ${horizon}`);
   const model = readModel(values.model);
-  const { ds, scores, flags } = await scoreFile(
+  const { ds, sample, scores, flags } = await scoreFile(
     file,
     { rul: values.rul, entry: values.entry, labelColumn: values['label-column'] },
     model,
@@ -46,7 +47,11 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
     baseline: parseBaseline(baselineSpec),
     alarm,
   });
-  if (values.json) return out(JSON.stringify({ ...ev, baseline: baselineSpec, alarm }, null, 2));
+  const { check, report } = sample.result(ds.rows, ds.rows - ev.unscored);
+  if (values.json) {
+    const { verdict, reasons } = report;
+    return out(JSON.stringify({ ...ev, baseline: baselineSpec, alarm, dataCheck: { verdict, reasons } }, null, 2));
+  }
   const truth = ev.truth === 'rul' ? `degraded = RUL <= ${horizon} cycles, healthy = baseline ${baselineSpec}` : `label column`;
   out(
     `${ds.name}: ${ev.readings} readings compared, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}; alarm ${alarm.k} of ${alarm.n}`,
@@ -71,4 +76,5 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
     );
   }
   out(renderTable(['metric', 'value'], rows));
+  out(check ? verdictLine(check) : 'data check: skipped (the model records no training envelope; retrain to check)');
 }

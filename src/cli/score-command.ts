@@ -9,17 +9,22 @@ import type { ModelJson } from '../model/types.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { int, parseFileCommand } from './args.js';
 import { UsageError } from './errors.js';
-import { readDataset, readModel, streamDataset } from './files.js';
+import { readDataset, readModel, streamDataset, writeText } from './files.js';
+import { CheckSample } from './check-sample.js';
+import { verdictLine } from '../model/model-check.js';
 import { OutputSink } from './output-sink.js';
 import { ScoreThreads, type ScoredText } from './score-threads.js';
 
-export const SCORE_USAGE = 'isoscope score <file> --model model.json [-o scores.csv] [--threads N] [--timings] [--entry name]';
+export const SCORE_USAGE =
+  'isoscope score <file> --model model.json [-o scores.csv] [--report check.json] [--threads N] [--timings] [--entry name]';
 
 /** Pieces scored ahead of the one being written. */
 const IN_FLIGHT = 4;
 
 interface Totals {
   rows: number;
+  /** What the model–data check reads of the file. */
+  sample: CheckSample;
   unscorable: number;
   parseMs: number;
   scoreMs: number;
@@ -33,7 +38,7 @@ export async function scoreCommand(
 ): Promise<void> {
   const parsed = parseFileCommand(
     argv,
-    { model: { type: 'string' }, threads: { type: 'string' }, timings: { type: 'boolean' } },
+    { model: { type: 'string' }, threads: { type: 'string' }, timings: { type: 'boolean' }, report: { type: 'string' } },
     SCORE_USAGE,
     out,
   );
@@ -57,6 +62,9 @@ export async function scoreCommand(
     totals = await scoreWhole(file, values.entry, model, engine, sink);
   }
   sink.close();
+  const { check, report } = totals.sample.result(totals.rows, totals.rows - totals.unscorable);
+  if (check && check.verdict !== 'ok') err(`isoscope: ${verdictLine(check)}`);
+  if (values.report) writeText(values.report, JSON.stringify(report, null, 2));
   if (totals.unscorable)
     err(`isoscope: ${totals.unscorable} row(s) have a missing or non-numeric feature and were not scored (empty score)`);
   if (values.timings) {
@@ -82,7 +90,7 @@ async function scoreStreamed(
   engine: () => Promise<WasmEngine>,
   sink: OutputSink,
 ): Promise<Totals> {
-  const totals: Totals = { rows: 0, unscorable: 0, parseMs: 0, scoreMs: 0 };
+  const totals: Totals = { rows: 0, sample: new CheckSample(model), unscorable: 0, parseMs: 0, scoreMs: 0 };
   const order = new PieceOrder();
   const inputs = streamInputsOf(model);
   const pool = threads > 1 ? new ScoreThreads(model, inputs, threads) : undefined;
@@ -99,6 +107,7 @@ async function scoreStreamed(
     await streamDataset(file, { entry }, async (ds) => {
       totals.parseMs += performance.now() - mark;
       order.accept(ds);
+      totals.sample.add(ds);
       featureColumns(ds, inputs); // a missing column is named here, before any thread sees the piece
       if (totals.rows === 0) sink.write(scoresCsvHeaderLine(tableOf(ds, model)));
       if (scorer) {
@@ -159,5 +168,7 @@ async function scoreWhole(
   const alarm = unit ? alarmTrace(ds, flags, alarmRule(model), scores).state : undefined;
   const table = tableOf(ds, model, { scores, flags, alarm, unscorable });
   sink.write(scoresCsvHeaderLine(table) + scoresCsvRows(table));
-  return { rows: ds.rows, unscorable, parseMs, scoreMs };
+  const sample = new CheckSample(model);
+  sample.add(ds);
+  return { rows: ds.rows, sample, unscorable, parseMs, scoreMs };
 }

@@ -9,9 +9,12 @@ import { LoadedModel } from '../model/loaded-model.js';
 import { OutOfOrderError, PieceOrder, PieceScorer } from '../model/piece-scorer.js';
 import type { ModelJson } from '../model/types.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
+import { CheckSample } from './check-sample.js';
 import { isZipFile, readBytes, readDataset, streamDataset } from './files.js';
 
 export interface ScoredFile {
+  /** The model–data check of the file (of its first rows, for a big one). */
+  sample: CheckSample;
   /** The rows' unit, time, label and remaining useful life (no features). */
   ds: Dataset;
   scores: Float64Array;
@@ -30,11 +33,13 @@ export async function scoreFile(
     const order = new PieceOrder();
     const scorer = new PieceScorer(loaded);
     const scores = new ColumnBuilder();
+    const sample = new CheckSample(model);
     const keys = await streamDataset(
       file,
       { keep: (c) => ['unit', 'time', 'label', 'rul'].includes(c.role) || c.name === opts.labelColumn },
       (piece) => {
         order.accept(piece);
+        sample.add(piece);
         const s = scorer.score(piece).scores;
         for (let i = 0; i < s.length; i++) scores.push(s[i]);
       },
@@ -43,7 +48,7 @@ export async function scoreFile(
     if (opts.rul && !ds.columns.some((c) => c.role === 'rul'))
       throw new DataError(`${opts.rul}: a RUL file pairs only with C-MAPSS data that has unit and cycle columns`);
     const values = scores.finish();
-    return { ds, scores: values, flags: flagAnomalies(values, loaded.offset) };
+    return { ds, sample, scores: values, flags: flagAnomalies(values, loaded.offset) };
   } catch (e) {
     // Units that go back in time: scored whole, in time order per unit.
     if (e instanceof OutOfOrderError) return scoreWhole(file, opts, model, engine);
@@ -58,7 +63,9 @@ function scoreWhole(file: string, opts: { rul?: string; entry?: string }, model:
   const loaded = new LoadedModel(engine, model);
   try {
     const { scores, flags } = loaded.scoreDataset(ds);
-    return { ds, scores, flags };
+    const sample = new CheckSample(model);
+    sample.add(ds);
+    return { ds, sample, scores, flags };
   } finally {
     loaded.dispose();
   }

@@ -11,6 +11,7 @@ import { offsetFor, flagAnomalies } from '../alarms/threshold.js';
 import { derivedNames, isIdentity, type FeatureRecipe, type RecipeChoice } from '../features/recipe.js';
 import { deriveDataset } from '../features/derive.js';
 import { fitRegimes } from '../features/fit-regimes.js';
+import { fitEnvelope } from './envelope.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
 
 /** A recipe before its inputs are chosen; regimes: 'auto' fits them when the settings cluster. */
@@ -161,6 +162,7 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
     metrics: {},
     ...(recipe ? { recipe } : {}),
     ...(opts.alarm ? { alarm: opts.alarm } : {}),
+    envelope: fitEnvelope(ds, inputs, baselineMask(ds, baseline), recipe?.regimes),
   };
   const { spec } = validateModel(draft);
   const handle = engine.loadForest(spec);

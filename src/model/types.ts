@@ -2,6 +2,7 @@
 
 import type { FeatureRecipe } from '../features/recipe.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
+import type { TrainingEnvelope } from './envelope.js';
 
 export const MODEL_FORMAT = 'isoscope-model';
 export const MODEL_VERSION = 1;
@@ -65,4 +66,6 @@ export interface ModelJson {
   recipe?: FeatureRecipe;
   /** The alarm rule every consumer of the model applies per unit. */
   alarm?: Required<DebounceSettings>;
+  /** The healthy baseline's range per input (and regime); scored data is checked against it. Absent in older models. */
+  envelope?: TrainingEnvelope;
 }

@@ -136,10 +136,33 @@ function checkRecipeAndAlarm(model: ModelJson): void {
       [...g.centers, g.settingMean, g.settingScale, ...g.mean, ...g.scale].forEach((a, i) => finite(a, `/recipe/regimes[${i}]`));
     }
   }
+  checkEnvelope(model);
   const a = model.alarm;
   if (a && !(a.k <= a.n && a.clear < a.k)) {
     throw new ModelError('alarm', `model field /alarm: needs clear < k <= n, got k=${a.k}, n=${a.n}, clear=${a.clear}`);
   }
+}
+
+function checkEnvelope(model: ModelJson): void {
+  const e = model.envelope;
+  if (!e) return;
+  const inputs = model.recipe?.inputs ?? model.features;
+  if (e.inputs.length !== inputs.length || e.inputs.some((x, i) => x.name !== inputs[i]))
+    throw new ModelError('envelope', 'model field /envelope/inputs: must name the model inputs in order');
+  const regimes = model.recipe?.regimes;
+  if (
+    !!e.regimes !== !!regimes ||
+    (e.regimes && regimes && (e.regimes.q.length !== regimes.centers.length || e.regimes.q.some((r) => r.length !== inputs.length)))
+  )
+    throw new ModelError('envelope', 'model field /envelope/regimes: needs quantiles for every regime and input of the recipe');
+  const sorted = (q: number[], where: string) => {
+    finite(q, where);
+    if (q.some((v, i) => i > 0 && v < q[i - 1])) throw new ModelError('envelope', `model field ${where}: quantiles must not decrease`);
+  };
+  sorted(e.quantiles, '/envelope/quantiles');
+  e.inputs.forEach((x, i) => sorted(x.q, `/envelope/inputs/${i}/q`));
+  e.regimes?.q.forEach((r, k) => r.forEach((q, i) => sorted(q, `/envelope/regimes/q/${k}/${i}`)));
+  if (e.regimes) finite([e.regimes.distance], '/envelope/regimes/distance');
 }
 
 function finite(values: number[], where: string): void {

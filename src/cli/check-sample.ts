@@ -1,0 +1,55 @@
+// The model–data check of a file read in pieces: it reads every model input of each unit in
+// time order, so it keeps the columns it needs for the first CHECK_ROWS rows (bounded memory
+// whatever the file's size) and checks those; the report says when it checked a sample.
+import { columnByRole, type Column, type Dataset } from '../data/dataset.js';
+import { ColumnBuilder } from '../data/numbers.js';
+import { checkModelData, dataReport, type DataReport } from '../model/model-check.js';
+import type { DataCheck } from '../model/data-check.js';
+import type { ModelJson } from '../model/types.js';
+
+/** About 150 MB of kept values for a C-MAPSS model (19 columns). */
+export const CHECK_ROWS = 1_000_000;
+
+export class CheckSample {
+  private readonly model: ModelJson;
+  private readonly needed: Set<string>;
+  private kept?: { column: Column; builder: ColumnBuilder }[];
+  private first?: Dataset;
+  private rows = 0;
+
+  constructor(model: ModelJson) {
+    this.model = model;
+    this.needed = new Set([...(model.envelope?.inputs.map((i) => i.name) ?? []), ...(model.recipe?.regimes?.settings ?? [])]);
+  }
+
+  add(ds: Dataset): void {
+    if (!this.model.envelope || this.rows >= CHECK_ROWS) return;
+    this.first ??= ds;
+    const unit = columnByRole(ds, 'unit')?.name;
+    const time = columnByRole(ds, 'time')?.name;
+    this.kept ??= ds.columns
+      .filter((c) => this.needed.has(c.name) || c.name === unit || c.name === time)
+      .map((column) => ({ column, builder: new ColumnBuilder() }));
+    const n = Math.min(ds.rows, CHECK_ROWS - this.rows);
+    for (const k of this.kept) {
+      const values = ds.columns.find((c) => c.name === k.column.name)!.values;
+      for (let i = 0; i < n; i++) k.builder.push(values[i]);
+    }
+    this.rows += n;
+  }
+
+  /** The check of what was kept (undefined for a model without an envelope) and the report on the whole file. */
+  result(rows: number, scored: number): { check?: DataCheck; report: DataReport } {
+    if (!this.kept || !this.first) return { report: dataReport(undefined, rows, scored) };
+    const columns = this.kept.map(({ column, builder }) => ({ ...column, values: builder.finish() }));
+    const sample: Dataset = { ...this.first, rows: this.rows, columns };
+    const check = checkModelData(
+      this.model,
+      sample,
+      this.first.columns.map((c) => c.name),
+    );
+    if (check && this.rows < rows)
+      check.reasons.push(`Checked on the first ${this.rows.toLocaleString('en-US')} of ${rows.toLocaleString('en-US')} readings.`);
+    return { check, report: dataReport(check, rows, scored) };
+  }
+}

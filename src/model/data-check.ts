@@ -1,0 +1,214 @@
+// Does scored data fit the model's training envelope? Per input: the share of readings
+// missing, below or above the training range (per operating regime when the model has
+// regimes), and stuck (flat longer than training ever was). The verdict weighs the
+// start of each unit apart from the rest, because wear is what the model exists to
+// detect: units that start inside the envelope and leave it later are drift at most,
+// while data whose units already start outside it is a mismatch.
+import { columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
+import { unitTimeOrder } from '../data/order.js';
+import { regimeOf, type RegimeModel } from '../features/regimes.js';
+import { regimeDistance, type TrainingEnvelope } from './envelope.js';
+
+export type Verdict = 'ok' | 'drift' | 'mismatch';
+
+export interface InputCheck {
+  name: string;
+  /** Shares of the scored readings. */
+  missing: number;
+  below: number;
+  above: number;
+  flat: number;
+  /** Share of the units' first readings (their first 20%, at least 5) outside the range. */
+  startOutside: number;
+  /** Median of the units' first readings, to compare with the training median. */
+  startMedian: number;
+}
+
+export interface DataCheck {
+  rows: number;
+  verdict: Verdict;
+  reasons: string[];
+  inputs: InputCheck[];
+  /** Share of readings whose settings match no training regime; null without regimes. */
+  unknownRegime: number | null;
+}
+
+/** Share of the units' first readings beyond which the data is not what the model saw. */
+export const MISMATCH_SHARE = 0.5;
+/** Share of readings beyond which part of the data has left the envelope. */
+export const DRIFT_SHARE = 0.1;
+
+export const Code = { Ok: 0, Missing: 1, Below: 2, Above: 3 } as const;
+export type Code = (typeof Code)[keyof typeof Code];
+
+/** Range edges: the 0.1% and 99.9% quantiles widened by half their span (readings are noisy, baselines short). */
+export function rangeOf(q: number[]): [number, number] {
+  const lo = q[0];
+  const hi = q[q.length - 1];
+  const margin = 0.5 * (hi - lo) + 1e-6 * Math.max(1, Math.abs(q[2]));
+  return [lo - margin, hi + margin];
+}
+
+/** Longest identical run that is still not called stuck. */
+export function flatTolerance(flatRun: number): number {
+  return 2 * flatRun + 3;
+}
+
+/** The regime a reading's settings fall in, or -1 when they are far from every training regime. */
+export function regimeFor(m: RegimeModel, env: TrainingEnvelope, settings: ArrayLike<number>): number {
+  for (let j = 0; j < settings.length; j++) if (!Number.isFinite(settings[j])) return -1;
+  const r = regimeOf(m, settings);
+  const tolerance = Math.max(3 * (env.regimes?.distance ?? 0), 0.1);
+  return regimeDistance(m, settings, r) <= tolerance ? r : -1;
+}
+
+export function classify(env: TrainingEnvelope, f: number, v: number, regime: number): Code {
+  if (!Number.isFinite(v)) return Code.Missing;
+  const q = regime >= 0 && env.regimes ? env.regimes.q[regime][f] : env.inputs[f].q;
+  const [lo, hi] = rangeOf(q);
+  return v < lo ? Code.Below : v > hi ? Code.Above : Code.Ok;
+}
+
+function median(values: number[]): number {
+  if (!values.length) return NaN;
+  const s = Float64Array.from(values).sort();
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Checks a dataset's model inputs against the envelope. `label` names an input for the reasons. */
+export function checkDataset(
+  env: TrainingEnvelope,
+  ds: Dataset,
+  regimes: RegimeModel | undefined,
+  label: (input: string) => string = (s) => s,
+): DataCheck {
+  const names = env.inputs.map((i) => i.name);
+  const cols = featureColumns(ds, names);
+  const settings = regimes ? featureColumns(ds, regimes.settings) : [];
+  const unit = columnByRole(ds, 'unit')?.values;
+  const order = unitTimeOrder(ds);
+  const d = names.length;
+  const length = new Map<number, number>();
+  for (let i = 0; i < ds.rows; i++) length.set(unit ? unit[i] : 0, (length.get(unit ? unit[i] : 0) ?? 0) + 1);
+  const counts = Array.from({ length: d }, () => new Float64Array(4));
+  const flat = new Float64Array(d);
+  const startOut = new Float64Array(d);
+  const startSeen = new Float64Array(d);
+  const startValues = names.map(() => [] as number[]);
+  const last = new Float64Array(d);
+  const run = new Int32Array(d);
+  const tolerance = env.inputs.map((i) => flatTolerance(i.flatRun));
+  const buf = new Float64Array(settings.length);
+  let unknown = 0;
+  let lastUnit = NaN;
+  let position = 0;
+  let startLength = 0;
+  for (let j = 0; j < ds.rows; j++) {
+    const i = order ? order[j] : j;
+    const u = unit ? unit[i] : 0;
+    if (!(u === lastUnit)) {
+      lastUnit = u;
+      position = 0;
+      startLength = Math.max(5, Math.ceil(0.2 * length.get(u)!));
+      last.fill(NaN);
+    }
+    const atStart = position++ < startLength;
+    let regime = -1;
+    if (regimes) {
+      for (let s = 0; s < settings.length; s++) buf[s] = settings[s][i];
+      regime = regimeFor(regimes, env, buf);
+      if (regime < 0) {
+        unknown++;
+        // Judge the inputs against the nearest regime all the same.
+        if (buf.every(Number.isFinite)) regime = regimeOf(regimes, buf);
+      }
+    }
+    for (let f = 0; f < d; f++) {
+      const v = cols[f][i];
+      const code = classify(env, f, v, regime);
+      counts[f][code]++;
+      if (atStart && code !== Code.Missing) {
+        startSeen[f]++;
+        if (code !== Code.Ok) startOut[f]++;
+        startValues[f].push(v);
+      }
+      if (code === Code.Missing) {
+        last[f] = NaN;
+        run[f] = 0;
+        continue;
+      }
+      run[f] = v === last[f] ? run[f] + 1 : 1;
+      last[f] = v;
+      if (run[f] === tolerance[f] + 1) flat[f] += run[f];
+      else if (run[f] > tolerance[f] + 1) flat[f]++;
+    }
+  }
+  const rows = ds.rows || 1;
+  const inputs: InputCheck[] = names.map((name, f) => ({
+    name,
+    missing: counts[f][Code.Missing] / rows,
+    below: counts[f][Code.Below] / rows,
+    above: counts[f][Code.Above] / rows,
+    flat: flat[f] / rows,
+    startOutside: startSeen[f] ? startOut[f] / startSeen[f] : 0,
+    startMedian: median(startValues[f]),
+  }));
+  const unknownRegime = regimes ? unknown / rows : null;
+  return { rows: ds.rows, inputs, unknownRegime, ...judge(env, inputs, unknownRegime, label) };
+}
+
+const pct = (x: number) => `${x >= 0.995 ? 100 : x < 0.01 ? (x * 100).toFixed(1) : Math.round(x * 100)}%`;
+
+function list(items: string[]): string {
+  const shown = items.length > 6 ? [...items.slice(0, 5), `${items.length - 5} more`] : items;
+  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0];
+}
+
+/** The verdict and its reasons, one sentence per finding, naming the inputs. */
+export function judge(
+  env: TrainingEnvelope,
+  inputs: InputCheck[],
+  unknownRegime: number | null,
+  label: (input: string) => string,
+): { verdict: Verdict; reasons: string[] } {
+  const mismatch: string[] = [];
+  const drift: string[] = [];
+  if (unknownRegime !== null && unknownRegime >= MISMATCH_SHARE)
+    mismatch.push(`${pct(unknownRegime)} of readings have operating settings unlike any regime the model was trained on.`);
+  else if (unknownRegime !== null && unknownRegime >= DRIFT_SHARE)
+    drift.push(`${pct(unknownRegime)} of readings have operating settings unlike any training regime.`);
+  const startOut = inputs.filter((c) => c.startOutside >= MISMATCH_SHARE);
+  if (startOut.length === 1) {
+    const c = startOut[0];
+    const trained = env.inputs.find((i) => i.name === c.name)!.q[2];
+    const ratio = trained !== 0 ? c.startMedian / trained : NaN;
+    mismatch.push(
+      `${label(c.name)}: ${pct(c.startOutside)} of the units' first readings are outside the training range (median ${round(c.startMedian)} against ${round(trained)} in training${Number.isFinite(ratio) && Math.abs(ratio - 1) > 0.2 ? `, ×${ratio.toPrecision(3)}: another unit of measure?` : ''}).`,
+    );
+  } else if (startOut.length > 1) {
+    mismatch.push(
+      `${startOut.length} of ${inputs.length} inputs start outside the training range (${list(startOut.map((c) => label(c.name)))}): another operating envelope or other sensors than the model was trained on.`,
+    );
+  }
+  for (const c of inputs) {
+    const trainedMissing = env.inputs.find((i) => i.name === c.name)!.missing;
+    const extraMissing = c.missing - trainedMissing;
+    if (extraMissing >= MISMATCH_SHARE) mismatch.push(`${label(c.name)} is missing in ${pct(c.missing)} of readings.`);
+    else if (extraMissing >= DRIFT_SHARE / 2) drift.push(`${label(c.name)} is missing in ${pct(c.missing)} of readings.`);
+    if (c.flat >= MISMATCH_SHARE)
+      mismatch.push(`${label(c.name)} is stuck: ${pct(c.flat)} of readings repeat one value longer than in training.`);
+    else if (c.flat >= DRIFT_SHARE / 2)
+      drift.push(`${label(c.name)} is stuck in places: ${pct(c.flat)} of readings repeat one value longer than in training.`);
+  }
+  const left = inputs.filter((c) => c.startOutside < MISMATCH_SHARE && c.below + c.above >= DRIFT_SHARE);
+  if (left.length)
+    drift.push(
+      `${list(left.map((c) => `${label(c.name)} (${pct(c.below + c.above)})`))} ${left.length > 1 ? 'leave' : 'leaves'} the training range in part of the data.`,
+    );
+  return { verdict: mismatch.length ? 'mismatch' : drift.length ? 'drift' : 'ok', reasons: [...mismatch, ...drift] };
+}
+
+function round(x: number): string {
+  return Number.isFinite(x) ? String(Math.round(x * 1000) / 1000) : '–';
+}
