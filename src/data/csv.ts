@@ -81,6 +81,7 @@ export class CsvParser implements FieldSink {
         missing: b.missing,
         nonNumeric: b.nonNumeric + b.outOfRange,
       };
+      if (units) col.labels = [...units.keys()];
       if (this.timestampCols.has(i)) {
         col.timestamp = true;
         col.role = 'time';

@@ -7,7 +7,8 @@ import Papa from 'papaparse';
 import type { Column } from './dataset.js';
 
 export interface ScoresTable {
-  unit?: Pick<Column, 'name' | 'values'>;
+  /** Text ids (labels) are written as the file wrote them. */
+  unit?: Pick<Column, 'name' | 'values' | 'labels'>;
   time?: Pick<Column, 'name' | 'values'>;
   scores: Float64Array;
   offset: number;
@@ -36,7 +37,7 @@ export function scoresCsvRows(t: ScoresTable, from = 0, to = t.scores.length): s
     const scored = !Number.isNaN(s);
     rows.push([
       i,
-      ...(t.unit ? [cell(t.unit.values[i])] : []),
+      ...(t.unit ? [t.unit.labels?.[t.unit.values[i] - 1] ?? cell(t.unit.values[i])] : []),
       ...(t.time ? [cell(t.time.values[i])] : []),
       scored ? s : '',
       scored ? s - t.offset : '',

@@ -47,6 +47,7 @@ export function unitView(wb: Workbench): HTMLElement {
   let sensors: uPlot[] = [];
 
   const flags = () => wb.threshold.thresholded?.flags;
+  const unitName = () => (wb.selectedUnit === undefined ? '' : wb.units.name(wb.selectedUnit));
   const spans = () => (trace ? alarmPeriods(trace, flags(), wb.model) : []);
   let periods: [number, number][] = [];
   const selectedIndex = () => indexOfRow(trace, wb.selectedRow);
@@ -86,8 +87,8 @@ export function unitView(wb: Workbench): HTMLElement {
 
   const fillSelectors = () => {
     const unitCol = wb.data?.truth.columns.find((c) => c.role === 'unit');
-    const units = unitCol ? [...new Set(unitCol.values)].filter((u) => !Number.isNaN(u)).sort((a, b) => a - b) : [];
-    unitSelect.replaceChildren(...units.map((u) => h('option', { value: u, selected: u === wb.selectedUnit }, `Unit ${u}`)));
+    const units = unitCol ? [...new Set(unitCol.values)].filter((u) => !Number.isNaN(u)).sort((a, b) => wb.units.compare(a, b)) : [];
+    unitSelect.replaceChildren(...units.map((u) => h('option', { value: u, selected: u === wb.selectedUnit }, `Unit ${wb.units.name(u)}`)));
     unitSelect.disabled = units.length === 0;
     const inputs = wb.model?.recipe?.inputs ?? wb.model?.features ?? [...wb.features];
     const chosen = new Set(sensorsToPlot().names);
@@ -102,7 +103,7 @@ export function unitView(wb: Workbench): HTMLElement {
       const s = await wb.workers.call(wb.workers.engine, (api) => api.unitSeries(unit, sensorsToPlot().names));
       if (id === request) draw(s); // else a newer request superseded this one
     } catch (e) {
-      wb.fail('review', `Could not draw unit ${unit}: ${(e as Error).message}`);
+      wb.fail('review', `Could not draw unit ${wb.units.name(unit)}: ${(e as Error).message}`);
     }
   };
 
@@ -136,14 +137,14 @@ export function unitView(wb: Workbench): HTMLElement {
     x = Array.from(shown, (i) => trace!.series.time[i]);
     periods = spans();
     const width = widthOf(scoreHost);
-    const spec = scoreChart(scoreData(), layers, wb.time.axis, width);
+    const spec = scoreChart(scoreData(), layers, wb.time, width);
     const chart = (score = new uPlot(spec.opts, spec.data, scoreHost));
     chart.over.addEventListener('click', () => explainAt(chart.cursor.idx));
     const names = Object.keys(trace.series.columns);
     names.forEach((name, i) => {
       const host = h('div', { class: 'chart sensor', role: 'img', 'aria-label': sensorWords(name) });
       sensorHost.append(host);
-      const { opts, data } = sensorChart(sensorData(name, i), layers, wb.time.axis, width, i === names.length - 1);
+      const { opts, data } = sensorChart(sensorData(name, i), layers, wb.time, width, i === names.length - 1);
       const chart = new uPlot(opts, data, host);
       chart.over.addEventListener('click', () => explainAt(chart.cursor.idx));
       sensors.push(chart);
@@ -166,7 +167,7 @@ export function unitView(wb: Workbench): HTMLElement {
     let hi = -Infinity;
     v.forEach((a) => a === a && ((lo = Math.min(lo, a)), (hi = Math.max(hi, a))));
     const t = trace!.series.time;
-    return `${n.label} of unit ${wb.selectedUnit}: ${fmt(v[0])}${u} at ${wb.time.at(t[0])}, ${fmt(v[v.length - 1])}${u} at ${wb.time.at(t[t.length - 1])}; between ${fmt(lo)} and ${fmt(hi)}${u}`;
+    return `${n.label} of unit ${unitName()}: ${fmt(v[0])}${u} at ${wb.time.at(t[0])}, ${fmt(v[v.length - 1])}${u} at ${wb.time.at(t[t.length - 1])}; between ${fmt(lo)} and ${fmt(hi)}${u}`;
   };
 
   /** The unit's state in words, for the heading line and the score chart's text alternative. */
@@ -182,7 +183,7 @@ export function unitView(wb: Workbench): HTMLElement {
     const t = trace.series.time;
     const over = flaggedPoints().filter((v) => v !== null).length;
     const when = periods.map(([a, b]) => `${wb.time.at(a)} to ${wb.time.at(b)}`).join('; ');
-    scoreDesc.textContent = `Anomaly score of unit ${wb.selectedUnit}, ${plural(t.length, 'reading')} from ${wb.time.at(t[0])} to ${wb.time.at(t[t.length - 1])}. ${layers.threshold()?.label ?? ''}; ${plural(over, 'drawn reading')} over it. ${when ? `In alarm ${when}.` : 'Never in alarm.'}`;
+    scoreDesc.textContent = `Anomaly score of unit ${unitName()}, ${plural(t.length, 'reading')} from ${wb.time.at(t[0])} to ${wb.time.at(t[t.length - 1])}. ${layers.threshold()?.label ?? ''}; ${plural(over, 'drawn reading')} over it. ${when ? `In alarm ${when}.` : 'Never in alarm.'}`;
   };
 
   const cursor = keyboardCursor(scoreHost, 'Readings of the unit: anomaly score chart', {
@@ -207,7 +208,7 @@ export function unitView(wb: Workbench): HTMLElement {
   const rethreshold = () => {
     if (!trace || !score) return;
     periods = spans();
-    score.setData(scoreChart(scoreData(), layers, wb.time.axis, score.width).data);
+    score.setData(scoreChart(scoreData(), layers, wb.time, score.width).data);
     sensors.forEach((c) => c.redraw(false, false));
     describe();
   };
