@@ -5,8 +5,8 @@ import type { Workbench } from '../workbench.js';
 import { pngButton, type ChartPng, type LegendItem } from '../chart-export.js';
 import { ALARM, INK } from '../charts.js';
 import { scoreChart, sensorChart, type Layers, type ScoreData, type SensorData } from './unit-charts.js';
+import { unitName } from './unit-text.js';
 
-const unitName = (wb: Workbench) => (wb.selectedUnit === undefined ? '' : wb.units.name(wb.selectedUnit));
 const fileSafe = (name: string) => name.replace(/[^\w.-]+/g, '_');
 
 type Shown = { scoreData: ScoreData; sensorData: SensorData[]; layers: Layers } | undefined;
