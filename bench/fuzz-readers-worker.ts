@@ -3,7 +3,8 @@
 // is the driver's job: it kills this thread when no report comes in time.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DataError, type Dataset } from '../src/data/dataset.js';
-import { TextIngest, addGroundTruth, ingestFiles, isZip } from '../src/data/ingest.js';
+import { addGroundTruth, ingestFiles, isZip } from '../src/data/ingest.js';
+import { chunksOf, parseChunks } from '../src/data/text-ingest.js';
 import { profileDataset } from '../src/data/profile.js';
 import { makeCase, type Corpus } from './fuzz-inputs.js';
 
@@ -32,13 +33,7 @@ function read(run: () => Dataset): Outcome {
 }
 
 function inChunks(name: string, bytes: Uint8Array, sizes: number[]): Dataset {
-  const ingest = new TextIngest(name);
-  for (let at = 0, k = 0; at < bytes.length; k++) {
-    const n = sizes[k % sizes.length];
-    ingest.pushBytes(bytes.subarray(at, at + n));
-    at += n;
-  }
-  return addGroundTruth(ingest.finish());
+  return addGroundTruth(parseChunks(name, chunksOf(bytes, sizes)));
 }
 
 const bits = (v: Float64Array) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);

@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { csvDataset } from './helpers.js';
 import { column } from '../src/data/dataset.js';
 import { CsvParser } from '../src/data/csv.js';
-import { TextIngest, ingestFiles } from '../src/data/ingest.js';
+import { ingestFiles } from '../src/data/ingest.js';
+import { TextIngest } from '../src/data/text-ingest.js';
 
 describe('CSV reader', () => {
   test('semicolon and tab delimiters with a header', () => {

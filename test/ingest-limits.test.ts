@@ -1,7 +1,8 @@
 import { gzipSync, zipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
 import { DataError } from '../src/data/dataset.js';
-import { TextIngest, ingestFiles, type NamedBytes } from '../src/data/ingest.js';
+import { ingestFiles } from '../src/data/ingest.js';
+import { TextIngest, type NamedBytes } from '../src/data/text-ingest.js';
 
 const encode = (s: string) => new TextEncoder().encode(s);
 const csv = encode('t,v\r\n1,"2"\r\n2,"3"\r\n');

@@ -8,7 +8,8 @@ import Papa from 'papaparse';
 import { describe, expect, test } from 'vitest';
 import { FieldSplitter } from '../src/data/csv-fields.js';
 import { DataError, type Dataset } from '../src/data/dataset.js';
-import { TextIngest, ingestFiles, parseBytes } from '../src/data/ingest.js';
+import { ingestFiles } from '../src/data/ingest.js';
+import { chunksOf, parseBytes, parseChunks } from '../src/data/text-ingest.js';
 
 type Outcome = { dataset: Dataset } | { error: string };
 
@@ -30,15 +31,7 @@ function outcome(name: string, read: () => Dataset): Outcome {
   }
 }
 
-function inChunks(name: string, bytes: Uint8Array, sizes: number[]): Dataset {
-  const ingest = new TextIngest(name);
-  for (let at = 0, k = 0; at < bytes.length; k++) {
-    const n = sizes[k % sizes.length];
-    ingest.pushBytes(bytes.subarray(at, at + n));
-    at += n;
-  }
-  return ingest.finish();
-}
+const inChunks = (name: string, bytes: Uint8Array, sizes: number[]): Dataset => parseChunks(name, chunksOf(bytes, sizes));
 
 /** One-shot, 1-byte and random chunks all agree; returns the one-shot outcome. */
 function sameInAnyChunks(name: string, bytes: Uint8Array, sizes: number[]): Outcome {

@@ -10,7 +10,7 @@ function papaRows(t: ScoresTable): string {
     const cell = (v: number) => (Number.isNaN(v) ? '' : v);
     return [
       i,
-      ...(t.unit ? [cell(t.unit.values[i])] : []),
+      ...(t.unit ? [t.unit.labels?.[t.unit.values[i] - 1] ?? cell(t.unit.values[i])] : []),
       ...(t.time ? [cell(t.time.values[i])] : []),
       scored ? s : '',
       scored ? s - t.offset : '',
@@ -39,6 +39,12 @@ describe('scores CSV rows', () => {
       alarm: Uint8Array.from(flags),
     };
     expect(scoresCsvRows(full)).toBe(papaRows(full));
+    const labels = ['press-01', 'a,b', ' lead', 'trail ', 'say "hi"', 'line\nbreak', '', 'ünïcode'];
+    const named: ScoresTable = {
+      ...full,
+      unit: { name: 'machine id', values: Float64Array.from({ length: n }, () => 1 + Math.floor(rnd() * labels.length)), labels },
+    };
+    expect(scoresCsvRows(named)).toBe(papaRows(named));
     const bare: ScoresTable = { scores, offset: 0.1, flags };
     expect(scoresCsvRows(bare)).toBe(papaRows(bare));
   });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { TextIngest } from '../src/data/ingest.js';
+import { TextIngest } from '../src/data/text-ingest.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { cmapssPath, lcg } from './helpers.js';
 

@@ -6,122 +6,122 @@ import type uPlot from 'uplot';
 import { ALARM } from './charts.js';
 
 const px = (s: number) => s * devicePixelRatio;
+const FLAGGED_SIDE = 'rgba(220, 38, 38, 0.07)';
+const IN_ALARM = 'rgba(234, 88, 12, 0.16)';
+const SELECTED = '#1d4ed8';
+
+type Box = uPlot['bbox'];
+
+/** A layer read at every redraw: `under` paints below the series, `over` above them; neither runs without a marker. */
+function layer<M>(
+  get: () => M | undefined,
+  under?: (u: uPlot, m: M, b: Box) => void,
+  over?: (u: uPlot, m: M, b: Box) => void,
+): uPlot.Plugin {
+  const at = (paint: (u: uPlot, m: M, b: Box) => void) => (u: uPlot) => {
+    const m = get();
+    if (m !== undefined) paint(u, m, u.bbox);
+  };
+  const hooks: uPlot.Plugin['hooks'] = {};
+  if (under) hooks.drawClear = at(under);
+  if (over) hooks.draw = at(over);
+  return { hooks };
+}
+
+/** A label beside a vertical line at x: left of it in the right part of the plot, where there is room. */
+function besideLine(ctx: CanvasRenderingContext2D, s: number, text: string, x: number, y: number, b: Box, color = ALARM): void {
+  const right = x > b.left + b.width * 0.6;
+  label(ctx, s, text, right ? x - px(4 * s) : x + px(4 * s), y, right ? 'right' : 'left', color);
+}
 
 /** A horizontal threshold at y (on scale 'y'): dashed line, label, and the band above it shaded. */
 export function thresholdY(get: () => { y: number; label: string } | undefined, s = 1): uPlot.Plugin {
-  return {
-    hooks: {
-      drawClear: (u) => {
-        const m = get();
-        if (!m) return;
-        const { left, top, width } = u.bbox;
-        const y = Math.max(top, Math.min(top + u.bbox.height, u.valToPos(m.y, 'y', true)));
-        u.ctx.fillStyle = 'rgba(220, 38, 38, 0.07)';
-        u.ctx.fillRect(left, top, width, y - top);
-      },
-      draw: (u) => {
-        const m = get();
-        if (!m) return;
-        const { left, top, width, height } = u.bbox;
-        const y = u.valToPos(m.y, 'y', true);
-        if (y < top || y > top + height) return;
-        dashed(u.ctx, s, () => {
-          u.ctx.moveTo(left, y);
-          u.ctx.lineTo(left + width, y);
-        });
-        label(u.ctx, s, m.label, left + width - px(4 * s), y - px(4 * s), 'right');
-      },
+  return layer(
+    get,
+    (u, m, { left, top, width, height }) => {
+      const y = Math.max(top, Math.min(top + height, u.valToPos(m.y, 'y', true)));
+      shade(u.ctx, FLAGGED_SIDE, left, top, width, y - top);
     },
-  };
+    (u, m, { left, top, width, height }) => {
+      const y = u.valToPos(m.y, 'y', true);
+      if (y < top || y > top + height) return;
+      line(u.ctx, s, left, y, left + width, y, ALARM, true);
+      label(u.ctx, s, m.label, left + width - px(4 * s), y - px(4 * s), 'right');
+    },
+  );
 }
 
 /** A vertical threshold at x (scale 'x'): dashed line, label, and the flagged side (right) shaded. */
 export function thresholdX(get: () => { x: number; label: string } | undefined, s = 1): uPlot.Plugin {
-  return {
-    hooks: {
-      drawClear: (u) => {
-        const m = get();
-        if (!m) return;
-        const { left, top, width, height } = u.bbox;
-        const x = Math.max(left, Math.min(left + width, u.valToPos(m.x, 'x', true)));
-        u.ctx.fillStyle = 'rgba(220, 38, 38, 0.07)';
-        u.ctx.fillRect(x, top, left + width - x, height);
-      },
-      draw: (u) => {
-        const m = get();
-        if (!m) return;
-        const { left, top, width, height } = u.bbox;
-        const x = u.valToPos(m.x, 'x', true);
-        if (x < left || x > left + width) return;
-        dashed(u.ctx, s, () => {
-          u.ctx.moveTo(x, top);
-          u.ctx.lineTo(x, top + height);
-        });
-        const right = x > left + width * 0.6;
-        label(u.ctx, s, m.label, right ? x - px(4 * s) : x + px(4 * s), top + px(12 * s), right ? 'right' : 'left');
-      },
+  return layer(
+    get,
+    (u, m, { left, top, width, height }) => {
+      const x = Math.max(left, Math.min(left + width, u.valToPos(m.x, 'x', true)));
+      shade(u.ctx, FLAGGED_SIDE, x, top, left + width - x, height);
     },
-  };
+    (u, m, b) => {
+      const x = u.valToPos(m.x, 'x', true);
+      if (x < b.left || x > b.left + b.width) return;
+      line(u.ctx, s, x, b.top, x, b.top + b.height, ALARM, true);
+      besideLine(u.ctx, s, m.label, x, b.top + px(12 * s), b);
+    },
+  );
 }
 
 /** Periods in alarm as shaded spans over the whole height, [from, to] in x units. */
 export function alarmSpans(get: () => [number, number][], s = 1): uPlot.Plugin {
-  return {
-    hooks: {
-      drawClear: (u) => {
-        const { left, top, width, height } = u.bbox;
-        u.ctx.fillStyle = 'rgba(234, 88, 12, 0.16)';
-        for (const [a, b] of get()) {
-          const x0 = Math.max(left, u.valToPos(a, 'x', true));
-          const x1 = Math.min(left + width, Math.max(u.valToPos(b, 'x', true), x0 + px(2 * s)));
-          if (x1 > x0) u.ctx.fillRect(x0, top, x1 - x0, height);
-        }
-      },
-    },
-  };
+  return layer(get, (u, spans, { left, top, width, height }) => {
+    for (const [a, b] of spans) {
+      const x0 = Math.max(left, u.valToPos(a, 'x', true));
+      const x1 = Math.min(left + width, Math.max(u.valToPos(b, 'x', true), x0 + px(2 * s)));
+      if (x1 > x0) shade(u.ctx, IN_ALARM, x0, top, x1 - x0, height);
+    }
+  });
 }
 
 /** The selected reading: a vertical line at x, labelled, with an optional ring at y. */
 export function selectedReading(get: () => { x: number; y?: number; label?: string } | undefined, s = 1): uPlot.Plugin {
-  return {
-    hooks: {
-      draw: (u) => {
-        const m = get();
-        if (!m) return;
-        const { left, top, width, height } = u.bbox;
-        const x = u.valToPos(m.x, 'x', true);
-        if (x < left || x > left + width) return;
-        const ctx = u.ctx;
-        ctx.save();
-        ctx.strokeStyle = '#1d4ed8';
-        ctx.lineWidth = px(1.5 * s);
-        ctx.beginPath();
-        ctx.moveTo(x, top);
-        ctx.lineTo(x, top + height);
-        ctx.stroke();
-        if (m.y !== undefined) {
-          ctx.lineWidth = px(2 * s);
-          ctx.beginPath();
-          ctx.arc(x, u.valToPos(m.y, 'y', true), px(6 * s), 0, 2 * Math.PI);
-          ctx.stroke();
-        }
-        ctx.restore();
-        // The label sits on the side with room: left of the line near the right edge.
-        const right = x > left + width * 0.6;
-        if (m.label)
-          label(ctx, s, m.label, right ? x - px(4 * s) : x + px(4 * s), top + height - px(4 * s), right ? 'right' : 'left', '#1d4ed8');
-      },
-    },
-  };
+  return layer(get, undefined, (u, m, b) => {
+    const x = u.valToPos(m.x, 'x', true);
+    if (x < b.left || x > b.left + b.width) return;
+    line(u.ctx, s, x, b.top, x, b.top + b.height, SELECTED, false);
+    if (m.y !== undefined) ring(u.ctx, s, x, u.valToPos(m.y, 'y', true));
+    if (m.label) besideLine(u.ctx, s, m.label, x, b.top + b.height - px(4 * s), b, SELECTED);
+  });
 }
 
-function dashed(ctx: CanvasRenderingContext2D, s: number, path: () => void): void {
+function shade(ctx: CanvasRenderingContext2D, color: string, x: number, y: number, w: number, h: number): void {
+  ctx.fillStyle = color;
+  ctx.fillRect(x, y, w, h);
+}
+
+function line(
+  ctx: CanvasRenderingContext2D,
+  s: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  color: string,
+  dashes: boolean,
+): void {
   ctx.save();
-  ctx.strokeStyle = ALARM;
-  ctx.setLineDash([px(6 * s), px(4 * s)]);
+  ctx.strokeStyle = color;
+  if (dashes) ctx.setLineDash([px(6 * s), px(4 * s)]);
   ctx.lineWidth = px(1.5 * s);
   ctx.beginPath();
-  path();
+  ctx.moveTo(x0, y0);
+  ctx.lineTo(x1, y1);
+  ctx.stroke();
+  ctx.restore();
+}
+
+function ring(ctx: CanvasRenderingContext2D, s: number, x: number, y: number): void {
+  ctx.save();
+  ctx.strokeStyle = SELECTED;
+  ctx.lineWidth = px(2 * s);
+  ctx.beginPath();
+  ctx.arc(x, y, px(6 * s), 0, 2 * Math.PI);
   ctx.stroke();
   ctx.restore();
 }

@@ -10,7 +10,8 @@ import type { Workbench } from './workbench.js';
 export function scoresExport(wb: Pick<Workbench, 'data' | 'scores' | 'model'>): { name: string; text: string } {
   if (!wb.data || !wb.scores || !wb.model) throw new Error('no scores to export');
   const truth = wb.data.truth;
-  const unit = columnByRole(truth, 'unit');
+  // Without a unit column in the file the CSV has none either, as `isoscope score` writes it.
+  const unit = wb.data.wholeSeries ? undefined : columnByRole(truth, 'unit');
   const time = columnByRole(truth, 'time');
   const offset = wb.model.threshold.offset;
   const flags = flagAnomalies(wb.scores, offset);

@@ -14,6 +14,7 @@ import { plural } from './dom.js';
 import type { Workers } from './engine-client.js';
 import type { ReplayController } from './replay-controller.js';
 import type { DataMeta } from './state.js';
+import type { UnitWords } from './unit-words.js';
 import { emptyForms, hasSavedForms, loadForms, saveForms, type ConnectForms } from './connect-forms.js';
 
 export interface LinkHost {
@@ -21,6 +22,7 @@ export interface LinkHost {
   readonly workers: Workers;
   readonly model?: ModelJson;
   readonly data?: DataMeta;
+  readonly units: UnitWords;
   readonly replay: Pick<ReplayController, 'clear' | 'onLive'>;
   adoptModel(model: ModelJson, scores: Float64Array, how: 'imported'): void;
 }
@@ -232,12 +234,12 @@ export class LinkController {
       this.wb.bus.say(
         'review',
         this.history.time.length
-          ? `Loaded ${this.history.time.length.toLocaleString('en-US')} stored readings of unit ${unit} (model ${this.history.modelVersions.join(', ')}).`
-          : `Cosmos DB holds no readings of unit ${unit} yet.`,
+          ? `Loaded ${this.history.time.length.toLocaleString('en-US')} stored readings of unit ${this.wb.units.name(unit)} (model ${this.history.modelVersions.join(', ')}).`
+          : `Cosmos DB holds no readings of unit ${this.wb.units.name(unit)} yet.`,
       );
     } catch (e) {
       this.history = undefined;
-      this.fail(`Could not load the history of unit ${unit}`, e, 'review');
+      this.fail(`Could not load the history of unit ${this.wb.units.name(unit)}`, e, 'review');
     }
     this.wb.bus.emit('link', 'unit');
   }

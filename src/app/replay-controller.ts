@@ -49,6 +49,15 @@ export class ReplayController {
     this.total = 0;
   }
 
+  /** New data: what was replayed is gone with the old data (the engine stopped its replay). */
+  forget(): void {
+    if (this.state === 'idle') return;
+    this.clear();
+    this.state = 'idle';
+    this.host.bus.messages.delete('stream');
+    this.host.bus.emit('live', 'status');
+  }
+
   async start(rate: number, k: number, n: number): Promise<void> {
     const { bus, workers, model } = this.host;
     if (!model) return bus.fail('stream', 'Train or import a model before replaying (step 3).');

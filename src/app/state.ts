@@ -26,4 +26,6 @@ export interface DataMeta {
   notes: string[];
   /** A dataset holding only unit, time and ground-truth columns, for evaluation on the page. */
   truth: Dataset;
+  /** The file has no unit column: truth holds one made up (every row in unit WHOLE_SERIES), which exports leave out. */
+  wholeSeries?: boolean;
 }

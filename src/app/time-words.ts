@@ -10,16 +10,19 @@ export interface TimeWords {
   at(t: number): string;
   /** A span between two moments: "12 cycles", "3.5 h". */
   span(d: number): string;
+  /** How a chart's x axis counts: calendar ticks (epoch ms, UTC), whole steps (cycles, rows) or any number. */
+  ticks: 'date' | 'whole' | 'number';
 }
 
 const MINUTE = 60_000;
 
 export function timeWords(truth?: Dataset): TimeWords {
   const col = truth && columnByRole(truth, 'time');
-  if (!col) return { axis: 'row', at: (t) => `row ${fmt(t)}`, span: (d) => plural(d, 'row') };
+  if (!col) return { axis: 'row', at: (t) => `row ${fmt(t)}`, span: (d) => plural(d, 'row'), ticks: 'whole' };
   if (col.timestamp) {
     return {
       axis: 'time (UTC)',
+      ticks: 'date',
       at: (t) => new Date(t).toISOString().slice(0, 16).replace('T', ' '),
       span: (d) =>
         d < 2 * 60 * MINUTE
@@ -29,6 +32,6 @@ export function timeWords(truth?: Dataset): TimeWords {
             : `${(d / 86_400_000).toFixed(1)} days`,
     };
   }
-  if (/cycle/i.test(col.name)) return { axis: 'cycle', at: (t) => `cycle ${fmt(t)}`, span: (d) => plural(d, 'cycle') };
-  return { axis: col.name, at: (t) => `${col.name} ${fmt(t)}`, span: (d) => `${fmt(d)} (${col.name})` };
+  if (/cycle/i.test(col.name)) return { axis: 'cycle', at: (t) => `cycle ${fmt(t)}`, span: (d) => plural(d, 'cycle'), ticks: 'whole' };
+  return { axis: col.name, at: (t) => `${col.name} ${fmt(t)}`, span: (d) => `${fmt(d)} (${col.name})`, ticks: 'number' };
 }

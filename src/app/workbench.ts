@@ -2,7 +2,7 @@
 // model, scores, selection) and the controllers that act on it, one job each. Heavy
 // work goes to the workers; the page keeps only what rendering needs.
 import * as Comlink from 'comlink';
-import type { Dataset, ColumnRole } from '../data/dataset.js';
+import { withWholeSeries, type Dataset, type ColumnRole } from '../data/dataset.js';
 import type { Profile } from '../data/profile.js';
 import type { ModelJson } from '../model/types.js';
 import type { Explanation } from '../model/loaded-model.js';
@@ -20,6 +20,7 @@ import { SessionController } from './session-controller.js';
 import { ThresholdController } from './threshold-controller.js';
 import type { DataMeta, TrainSettings } from './state.js';
 import { timeWords, type TimeWords } from './time-words.js';
+import { unitWords, type UnitWords } from './unit-words.js';
 
 export class Workbench extends Bus {
   readonly workers: Workers;
@@ -50,6 +51,8 @@ export class Workbench extends Bus {
   names: Namer = columnNamer([]);
   /** How moments and spans of the data's time are said. */
   time: TimeWords = timeWords();
+  /** How units are named: numbers, the file's text ids, or the file's name for data without units. */
+  units: UnitWords = unitWords();
   readonly bus: Bus = this;
   readonly ingest = new IngestController(this);
   readonly models = new ModelController(this);
@@ -101,10 +104,12 @@ export class Workbench extends Bus {
   /** New data replaces the old; a model stays and scores it when it can. */
   async adoptDataset(dataset: Dataset, profile: Profile): Promise<void> {
     const keep = new Set<ColumnRole>(['unit', 'time', 'rul', 'label']);
-    const truth: Dataset = {
+    // Data without a unit column is one unit, so the board, the unit view and replay treat it as any fleet of one.
+    const wholeSeries = !dataset.columns.some((c) => c.role === 'unit');
+    const truth = withWholeSeries({
       ...dataset,
       columns: dataset.columns.filter((c) => keep.has(c.role)).map((c) => ({ ...c, values: c.values.slice() })),
-    };
+    });
     const meta: DataMeta = {
       name: dataset.name,
       format: dataset.format,
@@ -112,6 +117,7 @@ export class Workbench extends Bus {
       columns: dataset.columns.map((c) => ({ name: c.name, role: c.role })),
       notes: dataset.notes,
       truth,
+      wholeSeries,
     };
     const buffers = dataset.columns.map((c) => c.values.buffer as ArrayBuffer);
     await this.workers.call(this.workers.engine, (api) => api.setDataset(Comlink.transfer(dataset, buffers)));
@@ -119,6 +125,8 @@ export class Workbench extends Bus {
     this.profile = profile;
     this.names = columnNamer(meta.columns.map((c) => c.name));
     this.time = timeWords(truth);
+    this.units = unitWords(truth, wholeSeries ? meta.name.replace(/(\.(txt|csv|tsv|gz|zip))+$/i, '') : undefined);
+    this.replay.forget();
     this.features = new Set(profile.defaultFeatures);
     this.scores = undefined;
     this.threshold.reset();
@@ -126,7 +134,7 @@ export class Workbench extends Bus {
     this.explanation = undefined;
     this.selectedRow = undefined;
     this.selectedUnit = truth.columns.find((c) => c.role === 'unit')?.values[0];
-    const loaded = `Loaded ${meta.name}: ${plural(meta.rows, 'row')}, ${plural(profile.units, 'unit')}.`;
+    const loaded = `Loaded ${meta.name}: ${plural(meta.rows, 'row')}, ${wholeSeries ? 'one series (no unit column)' : plural(profile.units, 'unit')}.`;
     const lacks = absentInputs(this.model, dataset);
     const why = lacks.length
       ? `it has no ${lacks.slice(0, 3).join(', ')}${lacks.length > 3 ? ` or ${lacks.length - 3} more of the model’s columns` : ''}`

@@ -3,7 +3,8 @@
 // not the file; only a zip (read by its directory at the end) is held whole.
 import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ingestFiles, isZip, TextIngest, type IngestChoice, type InputFile } from '../data/ingest.js';
+import { ingestFiles, isZip, type IngestChoice, type InputFile } from '../data/ingest.js';
+import { TextIngest } from '../data/text-ingest.js';
 import { DataError, type Column, type Dataset } from '../data/dataset.js';
 import { ColumnBuilder } from '../data/numbers.js';
 import { MAX_TEXT_BYTES, MAX_WHOLE_FILE_BYTES, sizeText } from '../data/limits.js';

@@ -2,23 +2,12 @@
 // (PapaParse's guess, checked for even splits), the first record decides header or
 // data, the first 50 rows spot timestamp and text-id columns (and, in a ';' file,
 // decimal commas: "1,5" is 1.5), and then every field goes straight into its column. The result never depends on how the text was cut.
-import Papa from 'papaparse';
 import { FieldSplitter, type FieldSink } from './csv-fields.js';
 import { ColumnBuilder, isDecimalCommaToken, isMissingToken, isNumberToken } from './numbers.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import { inferRole } from './roles.js';
-
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-/** Epoch ms for an ISO-like timestamp; a time without zone is read as UTC so results never depend on the machine. */
-function parseTimestamp(s: string): number {
-  const t = s.trim();
-  if (!ISO_TIME.test(t)) return NaN;
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(t) && t.length > 10;
-  const iso = t.length === 10 ? `${t}T00:00:00Z` : hasZone ? t.replace(' ', 'T') : `${t.replace(' ', 'T')}Z`;
-  return Date.parse(iso);
-}
+import { TEXT_ID_NAME, dedupe, detectDelimiter, parseTimestamp } from './csv-sniff.js';
 
 /** Text held back to choose the delimiter: the first 20 lines, at most this much. */
 const HEAD_CHARS = 64 * 1024;
@@ -143,6 +132,7 @@ export class CsvParser implements FieldSink {
         missing: b.missing,
         nonNumeric: b.nonNumeric + b.outOfRange,
       };
+      if (units) col.labels = [...units.keys()];
       if (this.timestampCols.has(i)) {
         col.timestamp = true;
         col.role = 'time';
@@ -200,7 +190,7 @@ export class CsvParser implements FieldSink {
 
   private start(): void {
     const cut = this.headCut >= 0 ? Math.min(this.headCut, HEAD_CHARS) : HEAD_CHARS;
-    this.delimiter = detectDelimiter(this.head.slice(0, cut));
+    this.delimiter = detectDelimiter(this.head.slice(0, cut), HEAD_LINES);
     this.splitter = new FieldSplitter(this.delimiter, this);
     const held = this.head;
     this.head = '';
@@ -292,32 +282,10 @@ export class CsvParser implements FieldSink {
       const cells = this.probe.map((r) => r[i]).filter((c) => !isMissingToken(c));
       if (cells.length === 0 || cells.some((c) => this.isNumber(c))) return;
       if (cells.every((c) => !Number.isNaN(parseTimestamp(c)))) this.timestampCols.add(i);
-      else if (/^(unit|unit_?(id|number|no)|engine(_?id)?|machine(_?id)?|device(_?id)?|asset(_?id)?|id)$/i.test(name))
-        this.textUnits.set(i, new Map());
+      else if (TEXT_ID_NAME.test(name)) this.textUnits.set(i, new Map());
     });
     this.phase = 'body';
     for (const r of this.probe) for (let i = 0; i < r.length; i++) this.pushCell(i, r[i]);
     this.probe = [];
   }
-}
-
-function detectDelimiter(head: string): string {
-  // Without its last line break, as the guess always saw it: Papa counts a trailing empty line as a row.
-  const guess = Papa.parse(head.replace(/(\r\n|\r|\n)$/, ''), { preview: HEAD_LINES }).meta.delimiter;
-  const lines = head.split(/\r\n|\r|\n/).filter((l) => l.trim());
-  // Papa falls back to ',' when unsure; prefer a delimiter that splits every line evenly.
-  for (const d of [guess, ',', ';', '\t', '|']) {
-    const counts = lines.map((l) => l.split(d).length);
-    if (counts.length && counts[0] > 1 && counts.every((c) => c === counts[0])) return d;
-  }
-  return guess || ',';
-}
-
-function dedupe(names: string[]): string[] {
-  const seen = new Map<string, number>();
-  return names.map((n) => {
-    const k = seen.get(n) ?? 0;
-    seen.set(n, k + 1);
-    return k ? `${n}_${k + 1}` : n;
-  });
 }

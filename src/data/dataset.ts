@@ -13,6 +13,8 @@ export interface Column {
   nonNumeric: number;
   /** For a timestamp column parsed from text: values are epoch milliseconds. */
   timestamp?: boolean;
+  /** For a unit column of text ids: the id of code k is labels[k - 1] (codes count from 1 in order of appearance). */
+  labels?: string[];
 }
 
 export interface Dataset {
@@ -22,6 +24,16 @@ export interface Dataset {
   columns: Column[];
   /** Notes a reader wants the user to see (e.g. "RUL derived assuming run-to-failure"). */
   notes: string[];
+}
+
+/** The unit key of data without a unit column: its one series is one unit (codes of real units count from 1). */
+export const WHOLE_SERIES = 0;
+
+/** The dataset itself, or, without a unit column, the same with one: every row in unit WHOLE_SERIES. */
+export function withWholeSeries(ds: Dataset): Dataset {
+  if (columnByRole(ds, 'unit')) return ds;
+  const unit: Column = { name: 'unit', role: 'unit', values: new Float64Array(ds.rows).fill(WHOLE_SERIES), missing: 0, nonNumeric: 0 };
+  return { ...ds, columns: [unit, ...ds.columns] };
 }
 
 export class DataError extends Error {

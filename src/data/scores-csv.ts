@@ -7,7 +7,8 @@ import Papa from 'papaparse';
 import type { Column } from './dataset.js';
 
 export interface ScoresTable {
-  unit?: Pick<Column, 'name' | 'values'>;
+  /** Text ids (labels) are written as the file wrote them. */
+  unit?: Pick<Column, 'name' | 'values' | 'labels'>;
   time?: Pick<Column, 'name' | 'values'>;
   scores: Float64Array;
   offset: number;
@@ -30,13 +31,14 @@ export function scoresCsvHeader(t: ScoresTable): string[] {
 
 /**
  * Rows [from, to) without the header, each line ending in \n: callers may write the file in
- * pieces; `rowBase` is the first row's number in the whole file. Every cell is a number or
- * empty, which Papa.unparse never quotes, so lines are built directly: the same text as
+ * pieces; `rowBase` is the first row's number in the whole file. Lines are built directly,
+ * quoting only text ids as Papa.unparse would (numbers never need it): the same text as
  * Papa's, several times faster on big files.
  */
 export function scoresCsvRows(t: ScoresTable, from = 0, to = t.scores.length, rowBase = 0): string {
   const lines: string[] = new Array<string>(Math.max(0, to - from));
-  for (let i = from; i < to; i++) lines[i - from] = scoresCsvLine(t, i, rowBase + i);
+  const ids = unitCells(t);
+  for (let i = from; i < to; i++) lines[i - from] = scoresCsvLine(t, ids, i, rowBase + i);
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
@@ -48,8 +50,9 @@ export function scoresCsvLines(t: ScoresTable, rowNumbers: Int32Array): { text: 
   const ends = new Uint32Array(rowNumbers.length);
   const lines: string[] = new Array<string>(rowNumbers.length);
   let at = 0;
+  const ids = unitCells(t);
   for (let i = 0; i < rowNumbers.length; i++) {
-    const line = scoresCsvLine(t, i, rowNumbers[i]);
+    const line = scoresCsvLine(t, ids, i, rowNumbers[i]);
     lines[i] = line;
     at += line.length + 1;
     ends[i] = at;
@@ -57,10 +60,10 @@ export function scoresCsvLines(t: ScoresTable, rowNumbers: Int32Array): { text: 
   return { text: lines.length ? `${lines.join('\n')}\n` : '', ends };
 }
 
-function scoresCsvLine(t: ScoresTable, i: number, row: number): string {
+function scoresCsvLine(t: ScoresTable, ids: string[] | undefined, i: number, row: number): string {
   const s = t.scores[i];
   let line = String(row);
-  if (t.unit) line += `,${cell(t.unit.values[i])}`;
+  if (t.unit) line += `,${(ids && ids[t.unit.values[i] - 1]) ?? cell(t.unit.values[i])}`;
   if (t.time) line += `,${cell(t.time.values[i])}`;
   line += Number.isNaN(s) ? ',,,' : `,${s},${s - t.offset},${t.flags[i]}`;
   if (t.alarm) line += `,${t.alarm[i]}`;
@@ -74,6 +77,11 @@ export function scoresCsvHeaderLine(t: ScoresTable): string {
 
 export function scoresCsv(t: ScoresTable): string {
   return `${scoresCsvHeaderLine(t)}${scoresCsvRows(t)}`;
+}
+
+/** Each text id as a cell, quoted as Papa.unparse quotes it (a comma, quote or line break inside, a space at either end). */
+function unitCells(t: ScoresTable): string[] | undefined {
+  return t.unit?.labels?.map((id) => (/[",\r\n\ufeff]|^ | $/.test(id) ? `"${id.replace(/"/g, '""')}"` : id));
 }
 
 function cell(v: number): string {

@@ -6,7 +6,7 @@ import { trainModel, type TrainOptions } from '../model/train.js';
 import { LoadedModel, type Explanation } from '../model/loaded-model.js';
 import { parseModelText } from '../model/validate.js';
 import type { ModelJson } from '../model/types.js';
-import { DataError, column, columnByRole, type Dataset } from '../data/dataset.js';
+import { DataError, WHOLE_SERIES, column, columnByRole, withWholeSeries, type Dataset } from '../data/dataset.js';
 import { transferring } from './transfer.js';
 import { LiveScorer } from '../stream/live-scorer.js';
 import { Replay, type LiveUpdate } from '../stream/replay.js';
@@ -71,7 +71,11 @@ export class EngineService {
     this.dataset = ds;
     this.unitRows.clear();
     const unit = columnByRole(ds, 'unit')?.values;
-    if (!unit) return;
+    if (!unit)
+      return void this.unitRows.set(
+        WHOLE_SERIES,
+        Int32Array.from({ length: ds.rows }, (_, i) => i),
+      );
     const lists = new Map<number, number[]>();
     for (let i = 0; i < ds.rows; i++) {
       const u = unit[i];
@@ -109,7 +113,7 @@ export class EngineService {
   /** Per unit, the sensors that pushed its latest reading's score up the most. */
   unitDrivers(top = 3): UnitDrivers[] {
     if (!this.loaded) throw new DataError('train or import a model first');
-    return latestDrivers(this.requireEngine(), this.loaded, this.requireData(), top);
+    return latestDrivers(this.requireEngine(), this.loaded, withWholeSeries(this.requireData()), top);
   }
 
   private useModel(model: ModelJson): ScoredResult {
@@ -138,8 +142,7 @@ export class EngineService {
 
   unitSeries(unit: number, names: string[]): UnitSeries {
     const ds = this.requireData();
-    // NaN asks for the whole series (data without a unit column).
-    const rows = Number.isNaN(unit) ? Int32Array.from({ length: ds.rows }, (_, i) => i) : (this.unitRows.get(unit) ?? new Int32Array(0));
+    const rows = this.unitRows.get(unit) ?? new Int32Array(0);
     const time = columnByRole(ds, 'time')?.values;
     const pick = (src: Float64Array | undefined) => Float64Array.from(rows, (r, i) => (src ? src[r] : i));
     const columns: Record<string, Float64Array> = {};

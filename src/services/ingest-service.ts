@@ -1,6 +1,7 @@
 // Runs in the ingest worker: streams dropped files through the readers with
 // progress and cancel, profiles the result, and hands the columns over by transfer.
-import { TextIngest, addGroundTruth, ingestFiles, type NamedBytes } from '../data/ingest.js';
+import { addGroundTruth, ingestFiles } from '../data/ingest.js';
+import { TextIngest, type NamedBytes } from '../data/text-ingest.js';
 import { DataError, type Dataset } from '../data/dataset.js';
 import { profileDataset, type Profile } from '../data/profile.js';
 import { transferring } from './transfer.js';

@@ -2,7 +2,7 @@
 // by cycle, released at a chosen rate (or as fast as the engine goes), each batch
 // gathered into a row-major block and scored as it "arrives". Updates go to the page
 // about ten times a second with a bounded sample of points for the live chart.
-import { columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
+import { WHOLE_SERIES, columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
 import { streamOrder } from '../data/order.js';
 import type { LiveScorer, LiveStats } from './live-scorer.js';
 import { LiveBuffer, type LivePoints } from './live-buffer.js';
@@ -130,7 +130,7 @@ export class Replay {
     for (let i = 0; i < count; i++) {
       const row = this.order[this.position + i];
       for (let f = 0; f < d; f++) this.block[i * d + f] = this.features[f][row];
-      this.units[i] = this.unit ? this.unit[row] : 0;
+      this.units[i] = this.unit ? this.unit[row] : WHOLE_SERIES;
       this.times[i] = this.time ? this.time[row] : this.position + i;
     }
     const { scores, flags } = this.scorer.score(

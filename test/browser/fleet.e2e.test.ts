@@ -2,42 +2,18 @@
 // model, a threshold that follows the slider everywhere, alerts that open their unit,
 // Restart that starts the counts over, PNGs at 2× on white, a ';' file with decimal
 // commas, and a question before mostly empty data replaces what is loaded.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { PNG } from 'pngjs';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { hasChromium, startHarness, type Harness } from './harness.js';
+import { hasChromium, useWorkbench } from './harness.js';
 
-let harness: Harness;
+const w = useWorkbench();
+const { statusText, errorText, wb, dropText } = w;
 let page: Page;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  harness = await startHarness();
-  page = await harness.newPage(1280, 800);
-  await page.goto(harness.url);
-  await page.waitForFunction(() => (window as any).isoscope?.workers);
-}, 120_000);
-
-afterAll(async () => {
-  await harness?.close();
+beforeAll(() => {
+  page = w.page;
 });
-
-const statusText = (scope = 'data') => page.locator(`[data-scope="${scope}"] .status`).textContent();
-const errorText = (scope = 'data') => page.locator(`[data-scope="${scope}"] .error`).textContent();
-/** An expression over the page's workbench (window.isoscope as wb), evaluated in the page. */
-const wb = <T>(expr: string): Promise<T> => page.evaluate<T>(`(() => { const wb = window.isoscope; return ${expr}; })()`);
-
-async function dropText(name: string, text: string): Promise<void> {
-  await page.evaluate(
-    ([n, t]) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([t], n));
-      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    },
-    [name, text],
-  );
-}
 
 describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
   test('train on FD001 train, then Load sample FD001 test: scored by the same model, evaluated out of sample', async () => {

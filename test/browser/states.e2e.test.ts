@@ -2,29 +2,19 @@
 // serious or critical accessibility violation, and a full-page screenshot matches the
 // committed reference (UPDATE_REFERENCES=1 refreshes them). Fixed viewport, the bundled
 // sample, a seeded model, no animation, the mouse parked, timings masked.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { hasChromium, startHarness, type Harness } from './harness.js';
+import { hasChromium, useWorkbench } from './harness.js';
 import { seriousViolations } from './axe.js';
 import { compareWithReference } from './visual.js';
 
-let harness: Harness;
+const w = useWorkbench();
+const { statusText } = w;
 let page: Page;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  harness = await startHarness();
-  page = await harness.newPage(1280, 800);
-  await page.goto(harness.url);
-  await page.waitForFunction(() => (window as any).isoscope?.workers);
-  await page.waitForLoadState('networkidle');
-}, 120_000);
-
-afterAll(async () => {
-  await harness?.close();
+beforeAll(() => {
+  page = w.page;
 });
 
-const statusText = (scope: string) => page.locator(`[data-scope="${scope}"] .status`).textContent();
 /** What differs from run to run: training time, stream latency and the live chart's thinned points. */
 const volatile = (): Locator[] => [
   page.locator('[data-scope="train"] .status'),

@@ -72,7 +72,7 @@ export function dataPanel(wb: Workbench): HTMLElement {
         : 'none';
     summary.replaceChildren(
       h('strong', {}, d.name),
-      ` · ${plural(d.rows, 'row')} · ${plural(wb.profile.units, 'unit')} · ${plural(d.columns.length, 'column')} · ground truth: ${truth}`,
+      ` · ${plural(d.rows, 'row')} · ${d.wholeSeries ? 'one series (no unit column)' : plural(wb.profile.units, 'unit')} · ${plural(d.columns.length, 'column')} · ground truth: ${truth}`,
     );
   };
   const renderProgress = () => {

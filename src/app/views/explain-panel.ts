@@ -33,7 +33,7 @@ export function explainPanel(wb: Workbench): HTMLElement {
       h(
         'p',
         { 'data-testid': 'explain-summary' },
-        `Row ${row}${unit !== undefined ? ` · unit ${unit}` : ''}${time !== undefined ? ` · ${wb.time.at(time)}` : ''} · anomaly score ${fmt(score, 3)} · `,
+        `Row ${row}${unit !== undefined ? ` · unit ${wb.units.name(unit)}` : ''}${time !== undefined ? ` · ${wb.time.at(time)}` : ''} · anomaly score ${fmt(score, 3)} · `,
         h('strong', { class: flagged ? 'bad' : 'good' }, flagged ? 'over the threshold' : 'under the threshold'),
         t ? ` (${fmt(-t.offset, 3)})` : '',
       ),

@@ -7,6 +7,7 @@
 import { h, setText } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import type { FleetRow } from '../../alarms/alarm-budget.js';
+import { WHOLE_SERIES } from '../../data/dataset.js';
 import { SPARK_H, SPARK_W, Sparklines } from './sparkline.js';
 
 const ROW_PX = 30;
@@ -15,6 +16,7 @@ const POOL = Math.ceil(VIEW_PX / ROW_PX) + 4;
 const SVG = 'http://www.w3.org/2000/svg';
 const RANK = { alarm: 0, watch: 1, healthy: 2 } as const;
 const STATE_TEXT = { alarm: 'Alarm', watch: 'Watch', healthy: 'Healthy' } as const;
+const STATE_WORDS = { alarm: 'in alarm', watch: 'on watch', healthy: 'healthy' } as const;
 /** Words before each cell that only a screen reader says, so an option reads "Unit 7 Alarm, since cycle 180, for 12 cycles, top drivers phi · T30". */
 const SPOKEN = ['Unit ', '', ', since ', ', for ', ', top drivers '];
 
@@ -43,7 +45,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     'select',
     { 'aria-label': 'Order of units' },
     h('option', { value: 'urgent' }, 'Most urgent first'),
-    h('option', { value: 'unit' }, 'By unit number'),
+    h('option', { value: 'unit' }, 'By unit'),
   );
   const summary = h('p', { class: 'fleet-summary', 'data-testid': 'fleet-summary' });
   const spacer = h('div', { class: 'fleet-spacer', role: 'presentation' });
@@ -85,7 +87,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       if (!r) return;
       v.unit = r.unit;
       const drivers = wb.models.drivers?.get(r.unit)?.map((d) => wb.names(d.input).short) ?? [];
-      setText(v.cells[0], String(r.unit));
+      setText(v.cells[0], wb.units.name(r.unit));
       setText(v.cells[1], STATE_TEXT[r.state]);
       v.cells[1].className = `badge ${r.state}`;
       setText(v.cells[2], r.since === null ? '–' : wb.time.at(r.since));
@@ -155,31 +157,44 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     const byUnit = sort.value === 'unit';
     rows = [...(t?.fleet ?? [])].sort((a, b) =>
       byUnit
-        ? a.unit - b.unit
+        ? wb.units.compare(a.unit, b.unit)
         : RANK[a.state] - RANK[b.state] ||
           (b.since === null ? 0 : (b.lastTime ?? 0) - b.since) - (a.since === null ? 0 : (a.lastTime ?? 0) - a.since) ||
           b.latestScore - a.latestScore ||
           a.unit - b.unit,
     );
-    list.setAttribute('aria-label', byUnit ? 'Units by number' : 'Units, most urgent first');
+    list.setAttribute('aria-label', byUnit ? 'Units by name' : 'Units, most urgent first');
     spacer.style.height = `${rows.length * ROW_PX}px`;
     list.style.height = `${Math.min(VIEW_PX, Math.max(1, rows.length) * ROW_PX) + 2}px`; // a small fleet leaves no empty box
     const count = (s: FleetRow['state']) => rows.filter((r) => r.state === s).length;
-    summary.textContent = rows.length
-      ? `${count('alarm')} in alarm · ${count('watch')} on watch · ${count('healthy')} healthy, at each unit’s latest reading`
-      : t
-        ? 'This data has no unit column: see the whole series in the unit view.'
-        : '';
+    summary.textContent = !rows.length
+      ? ''
+      : wb.data?.wholeSeries
+        ? `No unit column: the whole file is one unit, ${STATE_WORDS[rows[0].state]} at its latest reading`
+        : `${count('alarm')} in alarm · ${count('watch')} on watch · ${count('healthy')} healthy, at each unit’s latest reading`;
     paint();
   };
 
+  /** Text ids ("pump-A") get a unit column as wide as the longest (within reason), dates a wider Since; numbers keep narrow ones. */
+  const fitUnitColumn = () => {
+    const labels =
+      wb.data?.truth.columns.find((c) => c.role === 'unit')?.labels ?? (wb.data?.wholeSeries ? [wb.units.name(WHOLE_SERIES)] : []);
+    const longest = labels.reduce((m, l) => Math.max(m, l.length), 0);
+    if (longest > 4) board.style.setProperty('--unit-w', `${Math.min(16, longest + 1)}ch`);
+    else board.style.removeProperty('--unit-w');
+    if (wb.time.ticks === 'date')
+      board.style.setProperty('--since-w', '8.4rem'); // "2024-02-20 00:00"
+    else board.style.removeProperty('--since-w');
+  };
+
   sort.addEventListener('change', update);
+  wb.on('data', fitUnitColumn);
   list.addEventListener('scroll', () => requestAnimationFrame(paint), { passive: true });
   wb.on('threshold', update);
   wb.on('unit', paint);
   wb.on('drivers', paint);
   update();
-  return h(
+  const board = h(
     'section',
     { class: 'panel fleet', 'aria-labelledby': 'fleet-h' },
     h('div', { class: 'panel-head' }, h('h3', { id: 'fleet-h' }, 'Fleet health'), sort),
@@ -196,4 +211,5 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       'Alarm: the model’s alarm rule holds at the latest reading. Watch: some of the last readings are over the threshold, too few to alarm. Top drivers: the three sensors that pushed the latest reading’s score up the most.',
     ),
   );
+  return board;
 }

@@ -2,7 +2,8 @@
 // PNG export builds the same chart at 2× (chart-export.ts). Threshold, alarm periods
 // and the selected reading are layers read at each redraw (chart-layers.ts).
 import type uPlot from 'uplot';
-import { ALARM, INK, PALETTE, axis } from '../charts.js';
+import { ALARM, INK, PALETTE, axis, timeX } from '../charts.js';
+import type { TimeWords } from '../time-words.js';
 import { alarmSpans, selectedReading, thresholdY } from '../chart-layers.js';
 
 type Points = (number | null)[];
@@ -26,22 +27,24 @@ export const SENSOR_HEIGHT = 100;
 export function scoreChart(
   d: ScoreData,
   layers: Layers,
-  timeAxis: string,
+  time: TimeWords,
   width: number,
   s = 1,
 ): { opts: uPlot.Options; data: uPlot.AlignedData } {
+  const x = timeX(time, s);
   // Stored scores (Cosmos DB) are a series only once a history is loaded, so the legend names nothing absent.
   const stored = d.stored.some((v) => v !== null);
   return {
     opts: {
+      ...x.opts,
       width: width * s,
       height: SCORE_HEIGHT * s,
       cursor: { sync: { key: 'unit-view' }, drag: { x: true, y: false } },
       legend: { live: true },
-      scales: { x: { time: false } },
-      axes: [axis(s, timeAxis), axis(s, 'anomaly score', { size: 48 })],
+      scales: { x: x.scale },
+      axes: [x.axis, axis(s, 'anomaly score', { size: 48 })],
       series: [
-        { label: timeAxis },
+        x.series,
         { label: 'anomaly score', stroke: INK, width: 1.25 * s },
         { label: 'over threshold', stroke: ALARM, width: 0, points: { show: true, size: 6 * s, fill: ALARM } },
         ...(stored
@@ -67,21 +70,23 @@ export interface SensorData {
 export function sensorChart(
   d: SensorData,
   layers: Layers,
-  timeAxis: string,
+  time: TimeWords,
   width: number,
   last: boolean,
   s = 1,
 ): { opts: uPlot.Options; data: uPlot.AlignedData } {
   const title = d.unit ? `${d.label}, ${d.unit}` : d.label;
+  const x = timeX(time, s, last ? {} : { label: '', size: 8, values: () => [] });
   return {
     opts: {
+      ...x.opts,
       width: width * s,
       height: (SENSOR_HEIGHT + (last ? 30 : 0)) * s,
       cursor: { sync: { key: 'unit-view' }, drag: { x: true, y: false } },
       legend: { show: false },
-      scales: { x: { time: false } },
-      axes: [axis(s, last ? timeAxis : '', last ? {} : { size: 8, values: () => [] }), axis(s, '', { size: 48 })],
-      series: [{ label: timeAxis }, { label: title, stroke: d.color, width: 1.25 * s }],
+      scales: { x: x.scale },
+      axes: [x.axis, axis(s, '', { size: 48 })],
+      series: [x.series, { label: title, stroke: d.color, width: 1.25 * s }],
       plugins: [alarmSpans(layers.spans, s), selectedReading(() => atX(layers.selected()), s), caption(title, s)],
     },
     data: [d.x, d.values] as uPlot.AlignedData,

@@ -5,6 +5,9 @@ import type { Workbench } from '../workbench.js';
 import { pngButton, type ChartPng, type LegendItem } from '../chart-export.js';
 import { ALARM, INK } from '../charts.js';
 import { scoreChart, sensorChart, type Layers, type ScoreData, type SensorData } from './unit-charts.js';
+import { unitName } from './unit-text.js';
+
+const fileSafe = (name: string) => name.replace(/[^\w.-]+/g, '_');
 
 type Shown = { scoreData: ScoreData; sensorData: SensorData[]; layers: Layers } | undefined;
 
@@ -14,7 +17,7 @@ export function unitExports(wb: Workbench, shown: () => Shown, width: () => numb
     const c = wb.contamination;
     const t = wb.threshold.thresholded;
     const rule = m.alarm ? ` · alarm ${m.alarm.k} of ${m.alarm.n}` : '';
-    return `${wb.data!.name} · unit ${wb.selectedUnit} · model ${m.id} · threshold ${t ? (-t.offset).toFixed(3) : '–'} (contamination ${c === 'auto' ? 'auto' : pct(c)})${rule}`;
+    return `${wb.data!.name} · unit ${unitName(wb)} · model ${m.id} · threshold ${t ? (-t.offset).toFixed(3) : '–'} (contamination ${c === 'auto' ? 'auto' : pct(c)})${rule}`;
   };
   const common = (layers: Layers): LegendItem[] => [
     { label: 'in alarm', color: '#ea580c', kind: 'band' },
@@ -24,7 +27,7 @@ export function unitExports(wb: Workbench, shown: () => Shown, width: () => numb
     const s = shown();
     if (!s) return undefined;
     return {
-      title: `Unit ${wb.selectedUnit}: anomaly score`,
+      title: `Unit ${unitName(wb)}: anomaly score`,
       subtitle: subtitle(),
       legend: [
         { label: 'anomaly score (−score_samples)', color: INK, kind: 'line' },
@@ -32,22 +35,22 @@ export function unitExports(wb: Workbench, shown: () => Shown, width: () => numb
         { label: 'threshold', color: ALARM, kind: 'dashed' },
         ...common(s.layers),
       ],
-      charts: [(k) => scoreChart(s.scoreData, s.layers, wb.time.axis, width(), k)],
-      fileName: `unit-${wb.selectedUnit}-score-${wb.model!.id}.png`,
+      charts: [(k) => scoreChart(s.scoreData, s.layers, wb.time, width(), k)],
+      fileName: `unit-${fileSafe(unitName(wb))}-score-${wb.model!.id}.png`,
     };
   };
   const sensorsPng = (): ChartPng | undefined => {
     const s = shown();
     if (!s) return undefined;
     return {
-      title: `Unit ${wb.selectedUnit}: sensors`,
+      title: `Unit ${unitName(wb)}: sensors`,
       subtitle: subtitle(),
       legend: [
         ...s.sensorData.map((d) => ({ label: d.unit ? `${d.label}, ${d.unit}` : d.label, color: d.color, kind: 'line' as const })),
         ...common(s.layers),
       ],
-      charts: s.sensorData.map((d, i) => (k: number) => sensorChart(d, s.layers, wb.time.axis, width(), i === s.sensorData.length - 1, k)),
-      fileName: `unit-${wb.selectedUnit}-sensors-${wb.model!.id}.png`,
+      charts: s.sensorData.map((d, i) => (k: number) => sensorChart(d, s.layers, wb.time, width(), i === s.sensorData.length - 1, k)),
+      fileName: `unit-${fileSafe(unitName(wb))}-sensors-${wb.model!.id}.png`,
     };
   };
   return [

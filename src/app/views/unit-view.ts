@@ -3,15 +3,15 @@
 // marked on both. A click, or Enter on the keyboard-driven score chart, explains a
 // reading; the sensor charts then show that reading's drivers.
 import uPlot from 'uplot';
-import { fmt, h, plural } from '../dom.js';
+import { fmt, h } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import type { UnitSeries } from '../../services/engine-service.js';
-import { topInputs } from '../../model/unit-drivers.js';
 import { followWidth, thinIndices, widthOf } from '../charts.js';
 import { keyboardCursor } from '../chart-cursor.js';
 import { alarmPeriods, indexOfRow, type UnitTrace } from '../unit-trace.js';
 import { sensorChart, sensorColor, scoreChart, type Layers } from './unit-charts.js';
 import { unitExports } from './unit-exports.js';
+import { modelInputs, scoreWords, sensorWords, sensorsToPlot, unitStateLine } from './unit-text.js';
 
 const MAX_POINTS = 2000;
 
@@ -64,33 +64,18 @@ export function unitView(wb: Workbench): HTMLElement {
     },
   };
 
-  /** Sensors to plot: the user's pick, else the explained reading's drivers, else the latest reading's, else the first inputs. */
-  const sensorsToPlot = (): { names: string[]; why: string } => {
-    const inputs = wb.model?.recipe?.inputs ?? wb.model?.features ?? [...wb.features];
-    if (picked.length) return { names: picked, why: 'Chosen sensors' };
-    const ex = wb.explanation;
+  const sensorChoice = () => {
     const i = selectedIndex();
-    if (ex && i >= 0) {
-      const top = topInputs(ex.features, ex.attribution, wb.model?.recipe?.inputs, 3).map((d) => d.input);
-      if (top.length) return { names: top, why: `Top drivers of the selected reading (${wb.time.at(trace!.series.time[i])})` };
-    }
-    const d = wb.selectedUnit !== undefined ? wb.models.drivers?.get(wb.selectedUnit) : undefined;
-    if (d?.length) return { names: d.map((x) => x.input), why: 'Top drivers of the latest reading' };
-    const why = !wb.model
-      ? 'First feature columns'
-      : d
-        ? 'No sensor pushed the latest reading towards anomalous; the model’s first sensors'
-        : 'The model’s first sensors (drivers still being computed)';
-    return { names: inputs.slice(0, 3), why };
+    return sensorsToPlot(wb, picked, i < 0 ? undefined : trace!.series.time[i]);
   };
 
   const fillSelectors = () => {
     const unitCol = wb.data?.truth.columns.find((c) => c.role === 'unit');
-    const units = unitCol ? [...new Set(unitCol.values)].filter((u) => !Number.isNaN(u)).sort((a, b) => a - b) : [];
-    unitSelect.replaceChildren(...units.map((u) => h('option', { value: u, selected: u === wb.selectedUnit }, `Unit ${u}`)));
+    const units = unitCol ? [...new Set(unitCol.values)].filter((u) => !Number.isNaN(u)).sort((a, b) => wb.units.compare(a, b)) : [];
+    unitSelect.replaceChildren(...units.map((u) => h('option', { value: u, selected: u === wb.selectedUnit }, `Unit ${wb.units.name(u)}`)));
     unitSelect.disabled = units.length === 0;
-    const inputs = wb.model?.recipe?.inputs ?? wb.model?.features ?? [...wb.features];
-    const chosen = new Set(sensorsToPlot().names);
+    const inputs = modelInputs(wb);
+    const chosen = new Set(sensorChoice().names);
     picker.replaceChildren(...inputs.map((n) => h('option', { value: n, selected: chosen.has(n) }, wb.names(n).label)));
   };
 
@@ -99,10 +84,10 @@ export function unitView(wb: Workbench): HTMLElement {
     if (!wb.data) return draw(undefined);
     const unit = wb.selectedUnit ?? NaN;
     try {
-      const s = await wb.workers.call(wb.workers.engine, (api) => api.unitSeries(unit, sensorsToPlot().names));
+      const s = await wb.workers.call(wb.workers.engine, (api) => api.unitSeries(unit, sensorChoice().names));
       if (id === request) draw(s); // else a newer request superseded this one
     } catch (e) {
-      wb.fail('review', `Could not draw unit ${unit}: ${(e as Error).message}`);
+      wb.fail('review', `Could not draw unit ${wb.units.name(unit)}: ${(e as Error).message}`);
     }
   };
 
@@ -136,19 +121,19 @@ export function unitView(wb: Workbench): HTMLElement {
     x = Array.from(shown, (i) => trace!.series.time[i]);
     periods = spans();
     const width = widthOf(scoreHost);
-    const spec = scoreChart(scoreData(), layers, wb.time.axis, width);
+    const spec = scoreChart(scoreData(), layers, wb.time, width);
     const chart = (score = new uPlot(spec.opts, spec.data, scoreHost));
     chart.over.addEventListener('click', () => explainAt(chart.cursor.idx));
     const names = Object.keys(trace.series.columns);
     names.forEach((name, i) => {
-      const host = h('div', { class: 'chart sensor', role: 'img', 'aria-label': sensorWords(name) });
+      const host = h('div', { class: 'chart sensor', role: 'img', 'aria-label': sensorWords(wb, trace!, name) });
       sensorHost.append(host);
-      const { opts, data } = sensorChart(sensorData(name, i), layers, wb.time.axis, width, i === names.length - 1);
+      const { opts, data } = sensorChart(sensorData(name, i), layers, wb.time, width, i === names.length - 1);
       const chart = new uPlot(opts, data, host);
       chart.over.addEventListener('click', () => explainAt(chart.cursor.idx));
       sensors.push(chart);
     });
-    sensorCaption.textContent = `${sensorsToPlot().why}, raw values:`;
+    sensorCaption.textContent = `${sensorChoice().why}, raw values:`;
     cursor.reset();
     describe();
   };
@@ -158,31 +143,14 @@ export function unitView(wb: Workbench): HTMLElement {
     void wb.explain(trace.series.rows[shown[idx]]);
   };
 
-  const sensorWords = (name: string) => {
-    const v = trace!.series.columns[name];
-    const n = wb.names(name);
-    const u = n.unit ? ` ${n.unit}` : '';
-    let lo = Infinity;
-    let hi = -Infinity;
-    v.forEach((a) => a === a && ((lo = Math.min(lo, a)), (hi = Math.max(hi, a))));
-    const t = trace!.series.time;
-    return `${n.label} of unit ${wb.selectedUnit}: ${fmt(v[0])}${u} at ${wb.time.at(t[0])}, ${fmt(v[v.length - 1])}${u} at ${wb.time.at(t[t.length - 1])}; between ${fmt(lo)} and ${fmt(hi)}${u}`;
-  };
-
   /** The unit's state in words, for the heading line and the score chart's text alternative. */
   const describe = () => {
-    const row = wb.threshold.thresholded?.fleet.find((r) => r.unit === wb.selectedUnit);
-    state.className = `unit-state ${row?.state ?? ''}`;
-    state.textContent = !row
-      ? ''
-      : row.state === 'healthy'
-        ? `Healthy at its latest reading · ${plural(row.alarms, 'alarm')} raised in all`
-        : `${row.state === 'alarm' ? 'In alarm' : 'On watch'} since ${wb.time.at(row.since!)} (${wb.time.span((row.lastTime ?? row.since!) - row.since!)}) · ${plural(row.alarms, 'alarm')} raised in all`;
+    const line = unitStateLine(wb);
+    state.className = `unit-state ${line.state}`;
+    state.textContent = line.text;
     if (!trace) return void (scoreDesc.textContent = 'No scores to show.');
-    const t = trace.series.time;
     const over = flaggedPoints().filter((v) => v !== null).length;
-    const when = periods.map(([a, b]) => `${wb.time.at(a)} to ${wb.time.at(b)}`).join('; ');
-    scoreDesc.textContent = `Anomaly score of unit ${wb.selectedUnit}, ${plural(t.length, 'reading')} from ${wb.time.at(t[0])} to ${wb.time.at(t[t.length - 1])}. ${layers.threshold()?.label ?? ''}; ${plural(over, 'drawn reading')} over it. ${when ? `In alarm ${when}.` : 'Never in alarm.'}`;
+    scoreDesc.textContent = scoreWords(wb, trace, layers.threshold()?.label ?? '', over, periods);
   };
 
   const cursor = keyboardCursor(scoreHost, 'Readings of the unit: anomaly score chart', {
@@ -207,7 +175,7 @@ export function unitView(wb: Workbench): HTMLElement {
   const rethreshold = () => {
     if (!trace || !score) return;
     periods = spans();
-    score.setData(scoreChart(scoreData(), layers, wb.time.axis, score.width).data);
+    score.setData(scoreChart(scoreData(), layers, wb.time, score.width).data);
     sensors.forEach((c) => c.redraw(false, false));
     describe();
   };

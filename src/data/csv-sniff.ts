@@ -1,0 +1,40 @@
+// What a CSV's first lines decide before any value is read: the delimiter, the column
+// names, which text cells are timestamps, and which column names hold text unit ids.
+import Papa from 'papaparse';
+
+/** A column of text cells under one of these names holds unit ids ("pump-A"), coded 1, 2, … in order of appearance. */
+export const TEXT_ID_NAME = /^(unit|unit_?(id|number|no)|engine(_?id)?|machine(_?id)?|device(_?id)?|asset(_?id)?|id)$/i;
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Epoch ms for an ISO-like timestamp; a time without zone is read as UTC so results never depend on the machine. */
+export function parseTimestamp(s: string): number {
+  const t = s.trim();
+  if (!ISO_TIME.test(t)) return NaN;
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(t) && t.length > 10;
+  const iso = t.length === 10 ? `${t}T00:00:00Z` : hasZone ? t.replace(' ', 'T') : `${t.replace(' ', 'T')}Z`;
+  return Date.parse(iso);
+}
+
+/** The delimiter of a CSV from its first lines (Papa looks at `preview` of them). */
+export function detectDelimiter(head: string, preview: number): string {
+  // Without its last line break, as the guess always saw it: Papa counts a trailing empty line as a row.
+  const guess = Papa.parse(head.replace(/(\r\n|\r|\n)$/, ''), { preview }).meta.delimiter;
+  const lines = head.split(/\r\n|\r|\n/).filter((l) => l.trim());
+  // Papa falls back to ',' when unsure; prefer a delimiter that splits every line evenly.
+  for (const d of [guess, ',', ';', '\t', '|']) {
+    const counts = lines.map((l) => l.split(d).length);
+    if (counts.length && counts[0] > 1 && counts.every((c) => c === counts[0])) return d;
+  }
+  return guess || ',';
+}
+
+/** Repeated header names get _2, _3, … */
+export function dedupe(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    const k = seen.get(n) ?? 0;
+    seen.set(n, k + 1);
+    return k ? `${n}_${k + 1}` : n;
+  });
+}

@@ -1,0 +1,202 @@
+// One file's bytes in, a Dataset out: sniffs gzip and binary from the first bytes,
+// decodes text in a stream and picks the C-MAPSS or CSV parser from the first text.
+// Chunks may be cut anywhere: the dataset, or the error, is the same as for the whole
+// file in one piece.
+import { CmapssParser, looksLikeCmapss } from './cmapss.js';
+import { CsvParser } from './csv.js';
+import { DataError, type Dataset } from './dataset.js';
+import { StepInflater } from './inflate.js';
+import { MAX_TEXT_BYTES, sizeText } from './limits.js';
+import { isZip } from './zip.js';
+
+export interface NamedBytes {
+  name: string;
+  bytes: Uint8Array;
+}
+
+const SNIFF_BYTES = 64 * 1024;
+const DECODE_BYTES = 1024 * 1024;
+/** Enough to tell gzip (2 bytes) and zip (4 bytes) apart from text. */
+const MAGIC_BYTES = 4;
+const EMPTY: Uint8Array = new Uint8Array(0);
+
+function isGzip(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+function looksBinary(text: string): boolean {
+  let control = 0;
+  const n = Math.min(text.length, 4096);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return true;
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+  }
+  return n > 0 && control / n > 0.05;
+}
+
+/**
+ * Streaming ingest of one file (plain or gzip). Push byte chunks, then finish(). The
+ * first 4 bytes tell gzip from text, the first 64 KiB of text decide the reader:
+ * C-MAPSS gets raw bytes, CSV gets decoded text. A binary file is refused there,
+ * before the rest is read; a zero byte later, or text past 1 GiB, stops the read.
+ */
+export class TextIngest {
+  private magic: Uint8Array = EMPTY;
+  private container?: 'gzip' | 'plain';
+  private inflater?: StepInflater;
+  private ended = false;
+  private textBytes = 0;
+  private readonly decoder = new TextDecoder('utf-8');
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private cmapss?: CmapssParser;
+  private csv?: CsvParser;
+  private readonly name: string;
+
+  /** Text past which the read stops: none when the caller streams the rows out (drain) instead of holding them. */
+  private readonly textLimit: number;
+
+  constructor(name: string, opts: { streamed?: boolean } = {}) {
+    this.name = name;
+    this.textLimit = opts.streamed ? Infinity : MAX_TEXT_BYTES;
+  }
+
+  pushBytes(chunk: Uint8Array, final = false): void {
+    if (this.ended) throw new Error(`${this.name}: bytes pushed after the final chunk`);
+    if (!this.container) {
+      if (this.magic.length + chunk.length < MAGIC_BYTES && !final) {
+        this.magic = concat(this.magic, chunk);
+        return;
+      }
+      const head = concat(this.magic, chunk.subarray(0, MAGIC_BYTES));
+      if (isZip(head)) {
+        throw new DataError(
+          head[2] === 5
+            ? `${this.name}: an empty zip archive (no data files inside)`
+            : `${this.name}: a zip archive inside another file is not supported; give the archive itself`,
+        );
+      }
+      this.container = isGzip(head) ? 'gzip' : 'plain';
+      if (this.container === 'gzip') this.inflater = new StepInflater('gzip', `${this.name}: the gzip data`);
+      const held = this.magic;
+      this.magic = EMPTY;
+      this.unwrap(held, false);
+    }
+    this.unwrap(chunk, final);
+    if (final) this.ended = true;
+  }
+
+  finish(): Dataset {
+    if (!this.ended) this.pushBytes(EMPTY, true);
+    if (!this.cmapss && !this.csv) this.choose(true);
+    if (this.cmapss) return this.cmapss.finish();
+    this.csv!.push(this.decoder.decode());
+    return this.csv!.finish();
+  }
+
+  /**
+   * For a streamed read: the rows parsed since the last drain (none while the reader is
+   * still choosing the format); `final` ends the text first, like finish().
+   */
+  drain(final = false): Dataset | undefined {
+    if (final) {
+      if (!this.ended) this.pushBytes(EMPTY, true);
+      if (!this.cmapss && !this.csv) this.choose(true);
+      this.csv?.push(this.decoder.decode());
+    }
+    if (this.cmapss) return this.cmapss.drain(final);
+    return this.csv?.drain(final);
+  }
+
+  private unwrap(chunk: Uint8Array, final: boolean): void {
+    if (!this.inflater) return this.route(chunk);
+    for (const text of this.inflater.steps(chunk, final)) this.route(text);
+  }
+
+  /** Passes text on up to a zero byte or the size limit, then stops with that error: where it stops depends on content only. */
+  private route(bytes: Uint8Array): void {
+    let n = bytes.length;
+    let stop: string | undefined;
+    if (this.textBytes + n > this.textLimit) {
+      n = this.textLimit - this.textBytes;
+      stop = `${this.name}: more than ${sizeText(MAX_TEXT_BYTES)} of text${this.inflater ? ' once decompressed' : ''}; isoscope reads at most that much from one file`;
+    }
+    const zero = bytes.subarray(0, n).indexOf(0);
+    if (zero >= 0) {
+      n = zero;
+      stop = `${this.name}: this looks like a binary file (a zero byte at offset ${this.textBytes + zero}), not sensor readings as text (CSV or C-MAPSS)`;
+    }
+    this.textBytes += n;
+    this.feed(n === bytes.length ? bytes : bytes.subarray(0, n));
+    if (stop) throw new DataError(stop);
+  }
+
+  private feed(bytes: Uint8Array): void {
+    if (this.cmapss) return this.cmapss.pushBytes(bytes);
+    if (this.csv) {
+      // Decoded a slice at a time: a whole file handed over as one chunk never becomes one giant string.
+      for (let at = 0; at < bytes.length; at += DECODE_BYTES)
+        this.csv.push(this.decoder.decode(bytes.subarray(at, at + DECODE_BYTES), { stream: true }));
+      return;
+    }
+    const need = SNIFF_BYTES - this.pendingBytes;
+    if (bytes.length) {
+      this.pending.push(bytes.slice(0, need));
+      this.pendingBytes += Math.min(need, bytes.length);
+    }
+    if (this.pendingBytes < SNIFF_BYTES) return;
+    this.choose(false);
+    if (bytes.length > need) this.feed(bytes.subarray(need));
+  }
+
+  private choose(atEnd: boolean): void {
+    let all = concat(...this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf) all = all.subarray(3); // UTF-8 BOM
+    const head = new TextDecoder().decode(all.subarray(0, 16384));
+    if (head.trim() === '') {
+      throw new DataError(atEnd ? `${this.name}: the file is empty` : `${this.name}: the first 16 KiB are blank; is this a data file?`);
+    }
+    if (looksBinary(head)) throw new DataError(`${this.name}: this looks like a binary file, not sensor readings as text (CSV or C-MAPSS)`);
+    if (looksLikeCmapss(head.slice(0, 8192))) {
+      this.cmapss = new CmapssParser(this.name);
+      this.cmapss.pushBytes(all);
+    } else {
+      this.csv = new CsvParser(this.name);
+      this.feed(all);
+    }
+  }
+}
+
+/** The parts as one array (the part itself when there is one). */
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The bytes cut into pieces of the given sizes, taken in turn (as a network or a disk may hand them over). */
+export function* chunksOf(bytes: Uint8Array, sizes: readonly number[]): Generator<Uint8Array> {
+  for (let at = 0, k = 0; at < bytes.length; k++) {
+    const n = sizes[k % sizes.length];
+    yield bytes.subarray(at, at + n);
+    at += n;
+  }
+}
+
+export function parseChunks(name: string, chunks: Iterable<Uint8Array>): Dataset {
+  const ingest = new TextIngest(name);
+  for (const c of chunks) ingest.pushBytes(c);
+  return ingest.finish();
+}
+
+export function parseBytes(file: NamedBytes): Dataset {
+  return parseChunks(file.name, [file.bytes]);
+}
