@@ -125,9 +125,10 @@ export class CsvParser implements FieldSink {
     return this.names.map((name, i) => {
       const b = this.builders[i];
       const values = b.finish();
+      const units = this.textUnits.get(i);
       const col: Column = {
         name,
-        role: this.textUnits.has(i) ? 'unit' : inferRole(name, values),
+        role: units ? 'unit' : inferRole(name, values),
         values,
         missing: b.missing,
         nonNumeric: b.nonNumeric + b.outOfRange,
