@@ -1,6 +1,7 @@
 // serve: the prediction server. Scores readings posted over HTTP with the consumer's path
 // (recipe window and alarm state per unit), follows the model file or the registry, and stops
 // cleanly: no new connections, requests in flight answered, metrics flushed, exit 0.
+import { streamKeysFor } from '../stream/stream-keys.js';
 import type { CosmosClient } from '@azure/cosmos';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { ModelJson } from '../model/types.js';
@@ -21,7 +22,7 @@ import { startDatadog } from './datadog.js';
 import { productVersion } from './version.js';
 
 export const SERVE_USAGE =
-  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--unit-field unit_number] [--time-field time_in_cycles]';
+  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--unit-field NAME|none] [--time-field NAME]';
 
 export async function serveCommand(
   argv: string[],
@@ -49,7 +50,6 @@ export async function serveCommand(
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`--port is 0-65535 (0 picks a free port), got ${port}`);
   const host = values.host ?? '127.0.0.1';
   const bodyLimit = byteSize(values['body-limit'], '--body-limit', 10 * 1024 ** 2);
-  const keys = { unitField: values['unit-field'] ?? 'unit_number', timeField: values['time-field'] ?? 'time_in_cycles' };
   loadDotEnv();
   const apiKey = process.env.ISOSCOPE_API_KEY || undefined;
 
@@ -67,6 +67,12 @@ export async function serveCommand(
     version = registry.latest.id;
   }
 
+  let keys;
+  try {
+    keys = streamKeysFor(model, { unit: values['unit-field'], time: values['time-field'] }, true);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const metrics = new Metrics({ service: 'serve' });
   const serveMetrics = new ServeMetrics(metrics.registry);
   const predictor = new Predictor(await engine(), model, version, keys, metrics);

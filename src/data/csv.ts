@@ -81,6 +81,7 @@ export class CsvParser implements FieldSink {
         missing: b.missing,
         nonNumeric: b.nonNumeric + b.outOfRange,
       };
+      if (units) col.labels = [...units.keys()]; // codes were given in insertion order, from 1
       if (this.timestampCols.has(i)) {
         col.timestamp = true;
         col.role = 'time';

@@ -13,6 +13,8 @@ export interface Column {
   nonNumeric: number;
   /** For a timestamp column parsed from text: values are epoch milliseconds. */
   timestamp?: boolean;
+  /** For a column of text ids ("press-01"): values are codes 1, 2, …; the text of code c is labels[c - 1]. */
+  labels?: string[];
 }
 
 export interface Dataset {
