@@ -11,6 +11,7 @@ import { LiveScorer, type Alert } from '../src/stream/live-scorer.js';
 import { decodeUnits, encodeUnits } from '../src/stream/unit-state.js';
 import type { ModelJson } from '../src/model/types.js';
 import type { Dataset } from '../src/data/dataset.js';
+import { Metrics } from '../src/connectors/metrics.js';
 
 const engine = await getEngine();
 const model = await shippedModel();
@@ -151,6 +152,13 @@ describe('unit state', () => {
     expect(finite).toBe(8000);
     expect(scorer.unitCounts).toEqual({ cap, tracked: cap, evicted: 8000 - cap });
     expect(engine.memoryBytes).toBeLessThan(1024 ** 3);
+    // What consume reports after each batch: the units tracked and evicted, as Prometheus counts them.
+    const metrics = new Metrics();
+    metrics.recordUnits(cap, 100);
+    metrics.recordUnits(scorer.unitCounts.tracked, scorer.unitCounts.evicted);
+    const text = await metrics.render();
+    expect(text).toContain(`iot_units_evicted_total ${8000 - cap}`);
+    expect(text).toContain(`iot_units_tracked ${cap}`);
     loaded.dispose();
   }, 120_000);
 });
