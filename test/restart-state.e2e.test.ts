@@ -89,8 +89,8 @@ function consumeChild(env: Record<string, string>, checkpoints: string): { child
   return { child, log: () => log };
 }
 
-const distinct = async (c: Container) =>
-  new Set((await c.items.query<{ id: string }>('SELECT c.id FROM c').fetchAll()).resources.map((r) => r.id)).size;
+// Ids embed the unit, the partition key, so a count is a count of distinct ids (checked at the end).
+const distinct = async (c: Container) => (await c.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0];
 
 test('kill -9 of consume and a resume from Blob checkpoints: every document equals an uninterrupted run', async () => {
   await publishAll('killed');

@@ -142,7 +142,7 @@ export async function consumeCommand(
   watcher?.start();
   const keyWords = `${keys.unitField === null ? 'one unit' : `units by "${keys.unitField}"`}, time by "${keys.timeField}", at most ${consumer.units.cap} units`;
   err(
-    `isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version}; ${keyWords})${sink ? ', writing to Cosmos DB' : ''}${datadog ? ', metrics to Datadog' : ''}; metrics on :${port}/metrics`,
+    `isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version})${sink ? ', writing to Cosmos DB' : ''}${datadog ? ', metrics to Datadog' : ''}; metrics on :${port}/metrics; ${keyWords}`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
