@@ -1,15 +1,16 @@
 // The stored document and the served prediction of a reading: one outcome, the reading's keys
 // kept in order, and a body with its own "__proto__" key copied as data, never as a prototype.
 import { describe, expect, test } from 'vitest';
-import { decodeReadings, scoredDocument } from '../src/stream/reading-codec.js';
+import { decodeReadings, keyReadings, scoredDocument } from '../src/stream/reading-codec.js';
 
 const inputs = ['a', 'b'];
 const model = { id: 'm', version: 'v1' };
+const KEYS = { unitField: 'unit_number', timeField: 'time_in_cycles' };
 
 describe('scoredDocument', () => {
   test('the reading whole, then id, unit, outcome and model, in that order', () => {
     const body = { unit_number: 3, time_in_cycles: 7, a: 1, b: 2, note: 'x' };
-    const decoded = decodeReadings([body], inputs, 'unit_number', 'time_in_cycles');
+    const decoded = decodeReadings([body], inputs, KEYS);
     const doc = scoredDocument(body, decoded, inputs, 0, { score: -0.6, flag: 1, alarm: true }, model, 'T');
     expect(Object.keys(doc)).toEqual([
       'unit_number',
@@ -31,7 +32,7 @@ describe('scoredDocument', () => {
 
   test('an unscored reading names the inputs it lacks', () => {
     const body = { unit_number: 3, time_in_cycles: 8, a: 'n/a' };
-    const decoded = decodeReadings([body], inputs, 'unit_number', 'time_in_cycles');
+    const decoded = decodeReadings([body], inputs, KEYS);
     const doc = scoredDocument(body, decoded, inputs, 0, { score: NaN, flag: 0, alarm: false }, model, 'T');
     expect(doc).toMatchObject({ anomaly_score: null, is_anomaly: null, missing_features: ['a', 'b'] });
   });
@@ -41,10 +42,61 @@ describe('scoredDocument', () => {
       string,
       unknown
     >;
-    const decoded = decodeReadings([body], inputs, 'unit_number', 'time_in_cycles');
+    const decoded = decodeReadings([body], inputs, KEYS);
     const doc = scoredDocument(body, decoded, inputs, 0, { score: -0.5, flag: 0, alarm: false }, model, 'T');
     expect(Object.getPrototypeOf(doc)).toBe(Object.prototype);
     expect((doc as { polluted?: boolean }).polluted).toBeUndefined();
     expect(Object.hasOwn(doc, '__proto__')).toBe(true);
+  });
+});
+
+describe('keying readings', () => {
+  const keys = { unitField: 'machine', timeField: 'timestamp' };
+
+  test('text unit ids stay text in the id and the unit field; numeric strings of time are numbers', () => {
+    const body = { machine: 'press-01', timestamp: '1700000000000', a: 1, b: 2 };
+    const { readings, rejected } = keyReadings([body], keys);
+    expect(rejected).toEqual([]);
+    const decoded = decodeReadings(readings, inputs, keys);
+    const doc = scoredDocument(body, decoded, inputs, 0, { score: -0.5, flag: 0, alarm: false }, model, 'T');
+    expect(doc).toMatchObject({ id: 'press-01-1700000000000', unit_number: 'press-01', machine: 'press-01' });
+  });
+
+  test('a reading that cannot be keyed is rejected with its reason, never given a made-up id', () => {
+    const bodies: unknown[] = [
+      { machine: 'press-01', timestamp: 1, a: 1 },
+      'not an object',
+      [1, 2],
+      null,
+      { timestamp: 2 },
+      { machine: 'press-02' },
+      { machine: 'press-02', timestamp: 'yesterday' },
+      { machine: 'a/b', timestamp: 3 },
+      { machine: { x: 1 }, timestamp: 3 },
+      { machine: ' ', timestamp: 3 },
+    ];
+    const { readings, index, rejected } = keyReadings(bodies, keys);
+    expect(index).toEqual([0]);
+    expect(readings).toHaveLength(1);
+    expect(rejected.map((r) => [r.index, r.reason])).toEqual([
+      [1, 'the event body is not a JSON object'],
+      [2, 'the event body is not a JSON object'],
+      [3, 'the event body is not a JSON object'],
+      [4, 'no unit field "machine"'],
+      [5, 'no time field "timestamp"'],
+      [6, 'time field "timestamp" is not a number'],
+      [7, 'unit field "machine" holds a character an id cannot hold (/ \\ ? # or a control character)'],
+      [8, 'unit field "machine" is not text or a number'],
+      [9, 'unit field "machine" is empty'],
+    ]);
+  });
+
+  test('without a unit field the stream is one unit (0)', () => {
+    const k = { unitField: null, timeField: 't' };
+    const { readings } = keyReadings([{ t: 5, a: 1, b: 1 }], k);
+    const decoded = decodeReadings(readings, inputs, k);
+    expect(decoded.unitIds).toEqual([0]);
+    const doc = scoredDocument(readings[0], decoded, inputs, 0, { score: -0.5, flag: 0, alarm: false }, model, 'T');
+    expect(doc).toMatchObject({ id: '0-5', unit_number: 0 });
   });
 });

@@ -14,6 +14,14 @@ export const SINGLE_READING: Required<DebounceSettings> = { k: 1, n: 1, clear: 0
 
 export type AlarmEdge = 0 | 1 | -1; // none, raised, cleared
 
+/** One unit's debounce state: its last n exceedances (ring, next write at head), their count, alarm 1/0. */
+export interface UnitAlarmState {
+  ring: Uint8Array;
+  head: number;
+  count: number;
+  alarm: number;
+}
+
 export class KofN {
   readonly k: number;
   readonly n: number;
@@ -96,6 +104,33 @@ export class KofN {
   /** Over-threshold readings in a densely numbered unit's window (no allocation: read per reading). */
   slotCount(s: number): number {
     return this.count[s];
+  }
+
+  /** A unit's debounce state (its last n exceedances, oldest at `head`), for a checkpoint; undefined when never seen. */
+  unitState(unit: number): UnitAlarmState | undefined {
+    const s = this.slot.get(unit);
+    if (s === undefined) return undefined;
+    return { ring: this.ring.slice(s * this.n, (s + 1) * this.n), head: this.head[s], count: this.count[s], alarm: this.state[s] };
+  }
+
+  /** Puts a checkpointed state back (same n). */
+  setUnitState(unit: number, st: UnitAlarmState): void {
+    if (st.ring.length !== this.n) throw new Error(`alarm state of ${st.ring.length} readings does not fit a rule over ${this.n}`);
+    const s = this.slotOf(unit);
+    this.ring.set(st.ring, s * this.n);
+    this.head[s] = st.head;
+    this.count[s] = st.count;
+    this.state[s] = st.alarm;
+  }
+
+  /** Forgets a unit (evicted or restored afresh): it starts like a unit never seen; its slot is kept for reuse. */
+  forgetUnit(unit: number): void {
+    const s = this.slot.get(unit);
+    if (s === undefined) return;
+    this.ring.fill(0, s * this.n, (s + 1) * this.n);
+    this.head[s] = 0;
+    this.count[s] = 0;
+    this.state[s] = 0;
   }
 
   inAlarm(unit: number): boolean {

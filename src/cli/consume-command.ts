@@ -8,7 +8,11 @@ import { hubSettings, startPosition } from '../connectors/hub-connection.js';
 import { CosmosSink } from '../connectors/cosmos-sink.js';
 import { Consumer } from '../connectors/consumer.js';
 import { Metrics } from '../connectors/metrics.js';
-import { blobCheckpointStore } from '../connectors/checkpoints.js';
+import { blobCheckpoints } from '../connectors/checkpoints.js';
+import { CosmosDeadLetters } from '../connectors/dead-letters.js';
+import { DEAD_LETTER_CONTAINER } from '../connectors/cosmos-setup.js';
+import { streamKeysFor } from '../stream/stream-keys.js';
+import { DEFAULT_MAX_UNITS } from '../stream/unit-table.js';
 import { ModelWatcher } from '../connectors/model-watcher.js';
 import { num, parse } from './args.js';
 import { UsageError } from './errors.js';
@@ -19,7 +23,7 @@ import { startDatadog } from './datadog.js';
 import { DEFAULT_STOP_SECONDS, stopSignal, stopWithin } from './shutdown.js';
 
 export const CONSUME_USAGE =
-  'isoscope consume --model model.json|--model-from cosmos [--model-poll 30] [--to cosmos] [--checkpoint-container NAME] [--metrics-port 9464] [--start earliest|latest|<ISO time>] [--hub NAME] [--group NAME] [--unit-field unit_number] [--time-field time_in_cycles]';
+  'isoscope consume --model model.json|--model-from cosmos [--model-poll 30] [--to cosmos] [--checkpoint-container NAME] [--metrics-port 9464] [--start earliest|latest|<ISO time>] [--hub NAME] [--group NAME] [--unit-field NAME|none] [--time-field NAME] [--dead-letter-container deadletters] [--max-units 10000]';
 
 export async function consumeCommand(
   argv: string[],
@@ -38,12 +42,16 @@ export async function consumeCommand(
       group: { type: 'string' },
       ...STREAM_KEY_OPTIONS,
       'checkpoint-container': { type: 'string' },
+      'dead-letter-container': { type: 'string' },
+      'max-units': { type: 'string' },
     },
     CONSUME_USAGE,
   );
   if (values.help) return out(CONSUME_USAGE);
   if (values.to !== undefined && values.to !== 'cosmos') throw new UsageError(`--to takes cosmos, got "${values.to}"`);
   const position = startPosition(values.start, 'earliest', '--start');
+  const maxUnits = num(values['max-units'], '--max-units', DEFAULT_MAX_UNITS);
+  if (!(Number.isInteger(maxUnits) && maxUnits >= 1)) throw new UsageError(`--max-units is a whole number of at least 1, got ${maxUnits}`);
   const source = modelFlags(values, 'consume', CONSUME_USAGE);
   loadDotEnv();
   const hub = hubSettings(process.env, { hub: values.hub, group: values.group });
@@ -64,24 +72,39 @@ export async function consumeCommand(
     );
   }
 
+  let keys;
+  try {
+    keys = streamKeysFor(model, { unit: values['unit-field'], time: values['time-field'] }, false);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+
   let sink: CosmosSink | undefined;
+  let deadLetters: CosmosDeadLetters | undefined;
   if (values.to === 'cosmos') {
     const { client, settings } = cosmos!;
     const container = client.database(settings.database).container(settings.container);
     await container.read().catch((e) => {
       throw reachError(`Cosmos DB container ${settings.database}/${settings.container} (run isoscope cosmos-setup first?)`, e);
     });
+    const deadName = values['dead-letter-container'] ?? DEAD_LETTER_CONTAINER;
+    const dead = client.database(settings.database).container(deadName);
+    await dead.read().catch((e) => {
+      throw reachError(`Cosmos DB dead-letter container ${settings.database}/${deadName} (run isoscope cosmos-setup first?)`, e);
+    });
+    deadLetters = new CosmosDeadLetters(dead);
     sink = new CosmosSink(container, {
       onRetry: (n, ms) => err(`isoscope consume: Cosmos DB asked to retry ${n} document(s) in ${ms} ms`),
     });
   }
   let checkpointStore;
+  let unitStates;
   if (values['checkpoint-container']) {
     const conn = process.env.CHECKPOINT_STORAGE_CONNECTION_STRING;
     if (!conn) throw new UsageError('--checkpoint-container needs CHECKPOINT_STORAGE_CONNECTION_STRING (a Blob storage connection string)');
-    checkpointStore = await blobCheckpointStore(conn, values['checkpoint-container']).catch((e) => {
+    ({ checkpointStore, unitStates } = await blobCheckpoints(conn, values['checkpoint-container']).catch((e) => {
       throw reachError(`checkpoint storage container ${values['checkpoint-container']}`, e);
-    });
+    }));
   }
   const metrics = new Metrics({ service: 'consume' });
   const datadog = await startDatadog('consume', metrics, err);
@@ -97,15 +120,18 @@ export async function consumeCommand(
     metrics,
     sink,
     checkpointStore,
+    unitStates,
+    deadLetters,
     startPosition: position,
-    unitField: values['unit-field'],
-    timeField: values['time-field'],
+    keys,
+    maxUnits,
     log: err,
   });
   consumer.start();
   watcher?.start();
+  const keyWords = `${keys.unitField === null ? 'one unit' : `units by "${keys.unitField}"`}, time by "${keys.timeField}", at most ${consumer.units.cap} units`;
   err(
-    `isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version})${sink ? ', writing to Cosmos DB' : ''}${datadog ? ', metrics to Datadog' : ''}; metrics on :${port}/metrics`,
+    `isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version})${sink ? ', writing to Cosmos DB' : ''}${datadog ? ', metrics to Datadog' : ''}; metrics on :${port}/metrics; ${keyWords}`,
   );
   await stopSignal();
   err('isoscope consume: stopping after the batch in flight is written…');

@@ -1,6 +1,7 @@
 // serve: the prediction server. Scores readings posted over HTTP with the consumer's path
 // (recipe window and alarm state per unit), follows the model file or the registry, and stops
 // cleanly: no new connections, requests in flight answered, metrics flushed, exit 0.
+import { streamKeysFor } from '../stream/stream-keys.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { ModelJson } from '../model/types.js';
 import { Metrics } from '../connectors/metrics.js';
@@ -19,7 +20,7 @@ import { productVersion } from './version.js';
 import { DEFAULT_STOP_SECONDS, stopSignal, stopWithin } from './shutdown.js';
 
 export const SERVE_USAGE =
-  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--stop-timeout 20] [--unit-field unit_number] [--time-field time_in_cycles]';
+  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--stop-timeout 20] [--unit-field NAME|none] [--time-field NAME]';
 
 export async function serveCommand(
   argv: string[],
@@ -47,13 +48,18 @@ export async function serveCommand(
   const bodyLimit = byteSize(values['body-limit'], '--body-limit', 10 * 1024 ** 2);
   const stopSeconds = num(values['stop-timeout'], '--stop-timeout', DEFAULT_STOP_SECONDS);
   if (!(stopSeconds > 0)) throw new UsageError(`--stop-timeout is the seconds a stop may take, > 0; got ${stopSeconds}`);
-  const keys = { unitField: values['unit-field'] ?? 'unit_number', timeField: values['time-field'] ?? 'time_in_cycles' };
   loadDotEnv();
   const apiKey = process.env.ISOSCOPE_API_KEY || undefined;
 
   const cosmos = source.cosmos ? cosmosClient(process.env) : undefined;
   const { model, version, registry } = await firstModel(source, cosmos);
 
+  let keys;
+  try {
+    keys = streamKeysFor(model, { unit: values['unit-field'], time: values['time-field'] }, true);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const metrics = new Metrics({ service: 'serve' });
   const serveMetrics = new ServeMetrics(metrics.registry);
   const predictor = new Predictor(await engine(), model, version, keys, metrics);

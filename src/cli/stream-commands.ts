@@ -3,7 +3,7 @@ import { EventHubProducerClient } from '@azure/event-hubs';
 import { publishDataset } from '../connectors/publisher.js';
 import { INTERACTIVE_RETRY } from '../connectors/settings.js';
 import { hubSettings } from '../connectors/hub-connection.js';
-import { setupCosmos } from '../connectors/cosmos-setup.js';
+import { DEAD_LETTER_CONTAINER, setupCosmos } from '../connectors/cosmos-setup.js';
 import { num, oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { readDataset } from './files.js';
@@ -11,7 +11,7 @@ import { loadDotEnv } from './env.js';
 import { cosmosClient, reachError } from './azure.js';
 
 export const REPLAY_USAGE = 'isoscope replay <file> --to eventhub [--rate N] [--limit N] [--hub NAME] [--entry name]';
-export const SETUP_USAGE = 'isoscope cosmos-setup';
+export const SETUP_USAGE = 'isoscope cosmos-setup [--dead-letter-container deadletters]';
 
 export async function replayCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<void> {
   const { values, positionals } = parse(
@@ -56,12 +56,12 @@ export async function replayCommand(argv: string[], out: (s: string) => void, er
 }
 
 export async function cosmosSetupCommand(argv: string[], out: (s: string) => void): Promise<void> {
-  const { values } = parse(argv, {}, SETUP_USAGE);
+  const { values } = parse(argv, { 'dead-letter-container': { type: 'string' } }, SETUP_USAGE);
   if (values.help) return out(SETUP_USAGE);
   loadDotEnv();
   const { client, settings } = cosmosClient(process.env);
   try {
-    const done = await setupCosmos(client, settings).catch((e) => {
+    const done = await setupCosmos(client, settings, values['dead-letter-container'] ?? DEAD_LETTER_CONTAINER).catch((e) => {
       throw reachError('Cosmos DB', e);
     });
     done.forEach((d) => out(`ready: ${d}`));

@@ -17,7 +17,11 @@ import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
 import { LiveScorer, type Alert } from '../stream/live-scorer.js';
 import { bodiesOf, documentsOf, scoreBatch, type StreamKeys } from '../stream/hub-batch.js';
+import { streamKeysFor } from '../stream/stream-keys.js';
+import { decodeUnits, encodeUnits } from '../stream/unit-state.js';
 import type { CosmosSink } from './cosmos-sink.js';
+import { deadLetterDocuments, type DeadLetterSink } from './dead-letters.js';
+import type { UnitStateStore } from './unit-state-store.js';
 import type { Metrics } from './metrics.js';
 import { redact, type HubSettings } from './settings.js';
 
@@ -30,9 +34,15 @@ export interface ConsumerOptions {
   metrics: Metrics;
   sink?: CosmosSink;
   checkpointStore?: CheckpointStore;
+  /** Each partition's unit state, saved with its checkpoint (with checkpointStore). */
+  unitStates?: UnitStateStore;
+  /** Readings that cannot be keyed go here (else they are only counted and logged). */
+  deadLetters?: DeadLetterSink;
   startPosition?: EventPosition;
-  unitField?: string;
-  timeField?: string;
+  /** The fields that key a reading; by default the model's (C-MAPSS names for a model without them). */
+  keys?: StreamKeys;
+  /** Units tracked at once; the idle-longest unit makes room for a new one. */
+  maxUnits?: number;
   maxBatchSize?: number;
   log?: (line: string) => void;
   /** How often consumers sharing a checkpoint store rebalance partitions (SDK defaults: 10 s / 60 s). */
@@ -47,14 +57,21 @@ export class Consumer {
   private model: ModelJson;
   private modelVersion: string;
   private readonly opts: ConsumerOptions;
+  private readonly keys: StreamKeys;
   private inFlight = Promise.resolve();
 
   constructor(opts: ConsumerOptions) {
     this.opts = opts;
     this.model = opts.model;
     this.modelVersion = opts.modelVersion ?? opts.model.createdAt;
+    this.keys = opts.keys ?? streamKeysFor(opts.model, {}, true);
     this.loaded = new LoadedModel(opts.engine, opts.model);
-    this.scorer = scorerFor(this.loaded, opts.model);
+    this.scorer = this.scorerFor(this.loaded, opts.model);
+  }
+
+  /** Units tracked at most, now, and evicted so far. */
+  get units(): { cap: number; tracked: number; evicted: number } {
+    return this.scorer.unitCounts;
   }
 
   get modelId(): string {
@@ -71,6 +88,7 @@ export class Consumer {
       : new EventHubConsumerClient(hub.consumerGroup, hub.connectionString, hub.hub, clientOptions);
     this.subscription = this.client.subscribe(
       {
+        processInitialize: (context) => this.resume(context),
         processEvents: (events, context) => this.process(events, context),
         processError: (err) => {
           this.opts.metrics.healthy = false;
@@ -93,18 +111,39 @@ export class Consumer {
     this.loaded = next;
     this.model = model;
     this.modelVersion = version;
-    this.scorer = scorerFor(next, model);
+    this.scorer = this.scorerFor(next, model);
     void this.inFlight.then(() => old.dispose());
   }
+
+  /**
+   * A partition starts (or restarts after a failed batch): its units get the state saved with the
+   * checkpoint it resumes from, so every score equals an uninterrupted run's.
+   */
+  private async resume(context: PartitionContext): Promise<void> {
+    const saved = this.opts.checkpointStore && this.opts.unitStates ? await this.opts.unitStates.load(context).catch(this.lost) : undefined;
+    if (!this.scorer.restore(context.partitionId, saved ? decodeUnits(saved) : undefined))
+      this.opts.log?.(`isoscope consume: partition ${context.partitionId}'s saved unit state is another model's: its units start fresh`);
+  }
+
+  private readonly lost = (e: Error): undefined => {
+    this.opts.log?.(`isoscope consume: ${redact(e.message)}`);
+    return undefined;
+  };
 
   private async process(events: ReceivedEventData[], context: PartitionContext): Promise<void> {
     if (!events.length) return;
     const m = this.opts.metrics;
     m.healthy = true;
-    const keys: StreamKeys = { unitField: this.opts.unitField ?? 'unit_number', timeField: this.opts.timeField ?? 'time_in_cycles' };
     const t0 = performance.now();
     const alerts: Alert[] = [];
-    const batch = scoreBatch(this.scorer, bodiesOf(events), keys, { firstSeq: 0, arrivedAt: t0, alerts });
+    const batch = scoreBatch(this.scorer, bodiesOf(events), this.keys, {
+      firstSeq: 0,
+      arrivedAt: t0,
+      alerts,
+      partition: context.partitionId,
+    });
+    // Right after scoring, before anything else can touch these units: the state that goes with this batch's position.
+    const state = this.opts.checkpointStore && this.opts.unitStates ? encodeUnits(this.scorer.snapshot(context.partitionId)) : undefined;
     const model = { id: this.model.id, version: this.modelVersion };
     m.recordBatch({
       model,
@@ -113,20 +152,40 @@ export class Consumer {
       alarmsRaised: alerts.filter((a) => a.kind === 'raised').length,
       seconds: (performance.now() - t0) / 1000,
     });
+    const units = this.scorer.unitCounts;
+    m.recordUnits(units.tracked, units.evicted);
     const docs = documentsOf(batch, model, new Date().toISOString());
+    const dead = deadLetterDocuments(events, batch.rejected, context);
     const write = (async () => {
+      if (dead.length) {
+        m.countDeadLetters(dead.length);
+        if (this.opts.deadLetters) await this.opts.deadLetters.write(dead);
+        else
+          this.opts.log?.(
+            `isoscope consume: ${dead.length} reading(s) could not be keyed (first: ${dead[0].reason}); no dead-letter container`,
+          );
+      }
       if (this.opts.sink) {
         const before = this.opts.sink.retries;
         await this.opts.sink.write(docs);
         m.countRetries(this.opts.sink.retries - before);
       }
-      // Only now is the batch safe: a restart resumes after it, never before.
-      if (this.opts.checkpointStore) await context.updateCheckpoint(events[events.length - 1]);
+      // Only now is the batch safe: a restart resumes after it, never before, with the units' state as it was here.
+      const last = events[events.length - 1];
+      if (this.opts.checkpointStore) {
+        if (state) await this.opts.unitStates!.save(context, last.sequenceNumber, state);
+        await context.updateCheckpoint(last);
+        if (state) await this.opts.unitStates!.committed(context, last.sequenceNumber).catch(this.lost);
+      }
       const enqueued = Math.min(...events.map((e) => e.enqueuedTimeUtc.getTime()));
       m.recordLag(model, (Date.now() - enqueued) / 1000);
     })();
     this.inFlight = write.catch(() => undefined);
     await write;
+  }
+
+  private scorerFor(loaded: LoadedModel, model: ModelJson): LiveScorer {
+    return new LiveScorer(loaded, model.threshold.offset, alarmRule(model), this.opts.maxUnits);
   }
 
   /** Stops reading, lets the batch in flight finish its write and checkpoint, then closes. */
@@ -136,8 +195,4 @@ export class Consumer {
     await this.client?.close();
     this.loaded.dispose();
   }
-}
-
-function scorerFor(loaded: LoadedModel, model: ModelJson): LiveScorer {
-  return new LiveScorer(loaded, model.threshold.offset, alarmRule(model));
 }

@@ -18,6 +18,9 @@ import type { LiveUpdate } from '../stream/replay.js';
 import type { LinkStatus, PartitionStatus } from '../stream/link-status.js';
 import type { ScoredDocument } from '../stream/reading-codec.js';
 import { bodiesOf, documentsOf, scoreBatch } from '../stream/hub-batch.js';
+import type { StreamKeys } from '../stream/reading-codec.js';
+import { decodeUnits, encodeUnits } from '../stream/unit-state.js';
+import type { UnitStateStore } from './unit-state-store.js';
 import { errorLine, failureLine, INTERACTIVE_RETRY, type HubSettings } from './settings.js';
 
 export interface HubLinkOptions {
@@ -26,8 +29,9 @@ export interface HubLinkOptions {
   checkpointStore: CheckpointStore;
   scorer: LiveScorer;
   model: { id: string; version: string };
-  unitField: string;
-  timeField: string;
+  keys: StreamKeys;
+  /** Each partition's unit state, kept with its position (a reload scores on as if uninterrupted). */
+  unitStates?: UnitStateStore;
   /** Keeps scored documents durably while enabled (the user may toggle it live); the checkpoint waits for it. */
   persist?: { enabled(): boolean; add(docs: ScoredDocument[]): Promise<void> };
   outbox?: () => LinkStatus['outbox'];
@@ -70,7 +74,10 @@ export class HubLink {
     this.status.partitions = ids.map((id) => ({ id, state: 'connecting', received: 0 }));
     this.subscription = this.client.subscribe(
       {
-        processInitialize: (ctx) => Promise.resolve(this.partition(ctx.partitionId, { state: 'connected', error: undefined })),
+        processInitialize: async (ctx) => {
+          await this.resume(ctx);
+          this.partition(ctx.partitionId, { state: 'connected', error: undefined });
+        },
         processClose: (_reason, ctx) => Promise.resolve(this.partition(ctx.partitionId, { state: 'closed' })),
         processEvents: (events, ctx) => this.process(events, ctx),
         processError: (err, ctx) => Promise.resolve(this.fault(err, ctx)),
@@ -91,19 +98,39 @@ export class HubLink {
     this.dirty = true;
   }
 
+  /** A partition (re)starts at its saved position: its units get the state saved with it. */
+  private async resume(ctx: PartitionContext): Promise<void> {
+    const saved = await this.opts.unitStates?.load(ctx).catch((e: Error) => {
+      this.status.message = e.message;
+      return undefined;
+    });
+    this.opts.scorer.restore(ctx.partitionId, saved ? decodeUnits(saved) : undefined);
+  }
+
   private async process(events: ReceivedEventData[], ctx: PartitionContext): Promise<void> {
     if (!events.length) return;
     const arrivedAt = performance.now();
     const { scorer } = this.opts;
     const n = events.length;
-    const batch = scoreBatch(scorer, bodiesOf(events), this.opts, { firstSeq: this.seq, arrivedAt, alerts: this.buffer.alerts });
+    const batch = scoreBatch(scorer, bodiesOf(events), this.opts.keys, {
+      firstSeq: this.seq,
+      arrivedAt,
+      alerts: this.buffer.alerts,
+      partition: ctx.partitionId,
+    });
+    // Right after scoring: the units' state that goes with this batch's position.
+    const state = this.opts.unitStates ? encodeUnits(scorer.snapshot(ctx.partitionId)) : undefined;
+    if (batch.rejected.length)
+      this.status.unkeyed = { count: (this.status.unkeyed?.count ?? 0) + batch.rejected.length, reason: batch.rejected[0].reason };
     batch.decoded.missing.forEach((count, f) => {
       if (count) this.status.missing = { ...this.status.missing, [batch.inputs[f]]: (this.status.missing?.[batch.inputs[f]] ?? 0) + count };
     });
-    this.buffer.add(this.seq, batch.decoded.units, batch.scores, batch.flags, n);
-    this.seq += n;
+    const scored = batch.bodies.length;
+    this.buffer.add(this.seq, batch.decoded.units, batch.scores, batch.flags, scored);
+    this.seq += scored;
     if (this.opts.persist?.enabled()) await this.opts.persist.add(documentsOf(batch, this.opts.model, new Date().toISOString()));
     const last = events[n - 1];
+    if (state) await this.opts.unitStates!.save(ctx, last.sequenceNumber, state);
     await ctx.updateCheckpoint(last);
     const tail = ctx.lastEnqueuedEventProperties?.sequenceNumber;
     const p = this.status.partitions.find((x) => x.id === ctx.partitionId);

@@ -2,7 +2,7 @@
 // stream positions, the persist outbox, and settings the user chose to remember. One
 // database per store, as idb-keyval creates them; ranges and counted reads go through
 // its raw store access.
-import { createStore, get, promisifyRequest, set, type UseStore } from 'idb-keyval';
+import { createStore, get, promisifyRequest, set, setMany, type UseStore } from 'idb-keyval';
 
 export type StoreName = 'checkpoints' | 'outbox' | 'settings';
 
@@ -17,6 +17,8 @@ function storeOf(name: StoreName): UseStore {
 export const kv = {
   get: <T>(store: StoreName, key: IDBValidKey) => get<T>(key, storeOf(store)),
   put: (store: StoreName, key: IDBValidKey, value: unknown) => set(key, value, storeOf(store)),
+  /** Several keys in one transaction: all are written or none. */
+  putMany: (store: StoreName, entries: [IDBValidKey, unknown][]) => setMany(entries, storeOf(store)),
   delete: (store: StoreName, key: IDBValidKey | IDBKeyRange) =>
     storeOf(store)('readwrite', (s) => {
       s.delete(key);

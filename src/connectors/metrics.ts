@@ -46,6 +46,17 @@ export class Metrics {
   private readonly alarmsTotal = this.counter('iot_anomaly_alarms_raised_total', "Alarms raised (a unit's k-of-n rule tripped).");
   private readonly unscoredTotal = this.counter('iot_anomaly_unscored_total', 'Readings with a missing feature, not scored.');
   private readonly retriesTotal = this.counter('iot_anomaly_write_retries_total', 'Documents retried after a transient Cosmos DB failure.');
+  private readonly deadLettersTotal = this.counter('iot_dead_letters_total', 'Readings that could not be keyed, sent to the dead letters.');
+  private readonly evictedTotal = this.counter(
+    'iot_units_evicted_total',
+    'Units forgotten to stay within the unit cap (idle longest first).',
+  );
+  private readonly unitsTracked = new Gauge({
+    name: 'iot_units_tracked',
+    help: 'Units whose state is kept now.',
+    registers: [this.registry],
+  });
+  private evictedSeen = 0;
   private readonly lag = new Gauge({
     name: 'iot_anomaly_end_to_end_lag_seconds',
     help: 'Enqueue to stored, latest batch.',
@@ -115,6 +126,17 @@ export class Metrics {
 
   countRetries(n: number): void {
     if (n > 0) this.retriesTotal.inc(n);
+  }
+
+  countDeadLetters(n: number): void {
+    if (n > 0) this.deadLettersTotal.inc(n);
+  }
+
+  /** The units tracked now and the units evicted since the start (a running total). */
+  recordUnits(tracked: number, evicted: number): void {
+    this.unitsTracked.set(tracked);
+    if (evicted > this.evictedSeen) this.evictedTotal.inc(evicted - this.evictedSeen);
+    this.evictedSeen = evicted;
   }
 
   render(): Promise<string> {

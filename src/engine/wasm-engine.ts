@@ -76,6 +76,9 @@ export interface EngineExports {
   growWindow(handle: number, slots: number): number;
   resetWindow(handle: number): void;
   freeWindow(handle: number): void;
+  windowSlotBytes(handle: number): number;
+  windowSlotPointer(handle: number, slot: number): number;
+  clearWindowSlot(handle: number, slot: number): void;
   transformWindow(handle: number, input: number, slots: number, n: number, out: number): void;
   transformColumns(handle: number, inCols: number, slots: number, n: number, outCols: number): void;
   scoreWindowed(handle: number, window: number, layout: number, src: number, stride: number, slots: number, n: number, out: number): number;
@@ -473,6 +476,27 @@ export class WasmEngine {
 
   resetWindow(handle: number): void {
     this.wasm.resetWindow(this.window(handle));
+  }
+
+  /** One unit slot's window state, copied out once (a snapshot that outlives the engine's memory growth). */
+  readWindowSlot(handle: number, slot: number): Float64Array {
+    const w = this.window(handle);
+    const at = this.wasm.windowSlotPointer(w, slot);
+    if (!at) throw new Error(`engine: no window slot ${slot}`);
+    return new Float64Array(this.wasm.memory.buffer, at, this.wasm.windowSlotBytes(w) / 8).slice();
+  }
+
+  /** Puts a snapshot of readWindowSlot back into a slot (same recipe: same size). */
+  writeWindowSlot(handle: number, slot: number, words: Float64Array): void {
+    const w = this.window(handle);
+    const at = this.wasm.windowSlotPointer(w, slot);
+    if (!at || words.length * 8 !== this.wasm.windowSlotBytes(w)) throw new Error(`engine: window slot ${slot} does not fit this state`);
+    new Float64Array(this.wasm.memory.buffer, at, words.length).set(words);
+  }
+
+  /** Forgets one unit slot's window state. */
+  clearWindowSlot(handle: number, slot: number): void {
+    this.wasm.clearWindowSlot(this.window(handle), slot);
   }
 
   /** Frees window state; a handle from a discarded instance (or freed already) is ignored. */

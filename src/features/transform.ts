@@ -5,6 +5,11 @@ import type { WasmEngine } from '../engine/wasm-engine.js';
 import { derivedNames, isIdentity, statBits, type FeatureRecipe } from './recipe.js';
 import { regimeOf } from './regimes.js';
 
+/** f64 words ahead of the ring in a (unit, input) state: wasm/assembly/window.ts HEADER. */
+const WINDOW_HEADER = 7;
+/** Above this much window state, grow by what is needed rather than doubling. */
+const DOUBLING_BUDGET = 128 * 1024 * 1024;
+
 export class FeatureTransform {
   readonly recipe: FeatureRecipe;
   readonly names: string[];
@@ -99,10 +104,36 @@ export class FeatureTransform {
       slots[i] = lastSlot;
     }
     if (this.slotOf.size > this.capacity) {
-      this.capacity = Math.max(this.slotOf.size, this.capacity * 2);
+      // Doubling, unless that alone would pass the state budget: then exactly what is needed.
+      const doubled = Math.max(this.slotOf.size, this.capacity * 2);
+      this.capacity = doubled * this.unitBytes > DOUBLING_BUDGET ? this.slotOf.size : doubled;
       this.engine.growWindow(this.handle, this.capacity);
     }
     return slots;
+  }
+
+  /** Bytes of window state per unit (0 without a window): what caps the units a stream may track. */
+  get unitBytes(): number {
+    return this.identity ? 0 : this.recipe.inputs.length * (WINDOW_HEADER + this.recipe.window.size) * 8;
+  }
+
+  /** A unit's window state (baseline sums, sliding sums, ring), copied out; undefined when never seen. */
+  unitState(unit: number): Float64Array | undefined {
+    const s = this.slotOf.get(unit);
+    return s === undefined || this.identity ? undefined : this.engine.readWindowSlot(this.handle, s);
+  }
+
+  /** Puts a unit's window state back (from unitState of the same recipe). */
+  setUnitState(unit: number, words: Float64Array): void {
+    if (this.identity) return;
+    this.slotsFor(new Float64Array([unit]), 1);
+    this.engine.writeWindowSlot(this.handle, this.slotOf.get(unit)!, words);
+  }
+
+  /** Forgets a unit's window state; its slot is kept for the next unit under the same number. */
+  forgetUnit(unit: number): void {
+    const s = this.slotOf.get(unit);
+    if (s !== undefined && !this.identity) this.engine.clearWindowSlot(this.handle, s);
   }
 
   private normaliseRegimeColumns(inputs: Float64Array[], settings: Float64Array[]): Float64Array[] {

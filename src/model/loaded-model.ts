@@ -138,7 +138,7 @@ export class LoadedModel {
     const r = this.recipe;
     const forest = this.forest();
     if (!r) return this.engine.scoreRowMajor(forest, block.subarray(0, n * stride), stride);
-    this.stream ??= new FeatureTransform(this.engine, r);
+    const stream = this.streamTransform();
     let settings: Float64Array | undefined;
     if (r.regimes) {
       const k = r.regimes.settings.length;
@@ -146,7 +146,30 @@ export class LoadedModel {
       settings = new Float64Array(n * k);
       for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) settings[i * k + j] = block[i * stride + d + j];
     }
-    return this.stream.scoreRows(forest, block, stride, units, n, settings);
+    return stream.scoreRows(forest, block, stride, units, n, settings);
+  }
+
+  /** Bytes of window state per streamed unit (0 when the model has no window). */
+  get streamUnitBytes(): number {
+    return this.recipe ? this.streamTransform().unitBytes : 0;
+  }
+
+  /** A streamed unit's window state, for a checkpoint (empty without a window; undefined when never seen). */
+  streamUnitState(unit: number): Float64Array | undefined {
+    return this.recipe ? this.streamTransform().unitState(unit) : new Float64Array(0);
+  }
+
+  setStreamUnitState(unit: number, words: Float64Array): void {
+    if (this.recipe) this.streamTransform().setUnitState(unit, words);
+  }
+
+  /** Forgets one streamed unit's window state (evicted, or about to be restored). */
+  forgetStreamUnit(unit: number): void {
+    this.stream?.forgetUnit(unit);
+  }
+
+  private streamTransform(): FeatureTransform {
+    return (this.stream ??= new FeatureTransform(this.engine, this.recipe!));
   }
 
   /**

@@ -1,6 +1,6 @@
 // Training a model from a dataset: feature choice, baseline rows, scaler, forest (in
 // Wasm), offset from the training scores, and the self-describing model JSON.
-import { DataError, type Dataset, featureColumns } from '../data/dataset.js';
+import { columnByRole, DataError, type Dataset, featureColumns } from '../data/dataset.js';
 import { profileDataset } from '../data/profile.js';
 import { baselineMask, formatBaseline, trainingRows, type Baseline } from '../data/baseline.js';
 import { fingerprintRows } from './fingerprint.js';
@@ -161,6 +161,7 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
     },
     metrics: {},
     ...(recipe ? { recipe } : {}),
+    keys: { unit: columnByRole(ds, 'unit')?.name ?? null, time: columnByRole(ds, 'time')?.name ?? null },
     ...(opts.alarm ? { alarm: opts.alarm } : {}),
     envelope: fitEnvelope(ds, inputs, baselineMask(ds, baseline), recipe?.regimes),
   };

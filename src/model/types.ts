@@ -25,6 +25,11 @@ export interface TreeJson {
   normal?: number[];
 }
 
+export interface StreamKeyColumns {
+  unit: string | null;
+  time: string | null;
+}
+
 export interface ModelJson {
   format: typeof MODEL_FORMAT;
   version: typeof MODEL_VERSION;
@@ -64,6 +69,11 @@ export interface ModelJson {
   metrics: Record<string, number>;
   /** How raw readings become `features`; absent when the features are raw columns. */
   recipe?: FeatureRecipe;
+  /**
+   * The columns that key a reading, as the training data named them: its unit (null: the data
+   * had none, so a stream is one unit) and its time. Absent in models from before isoscope kept them.
+   */
+  keys?: StreamKeyColumns;
   /** The alarm rule every consumer of the model applies per unit. */
   alarm?: Required<DebounceSettings>;
   /** The healthy baseline's range per input (and regime); scored data is checked against it. Absent in older models. */

@@ -7,7 +7,8 @@ import { LoadedModel } from '../model/loaded-model.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
 import { LiveScorer, type Alert } from '../stream/live-scorer.js';
-import { bodiesOf, predictionsOf, scoreBatch, type Prediction, type StreamKeys } from '../stream/hub-batch.js';
+import { predictionsOf, scoreBatch, type Prediction, type StreamKeys } from '../stream/hub-batch.js';
+import { keyReadings } from '../stream/reading-codec.js';
 import type { Metrics, ModelTag } from '../connectors/metrics.js';
 
 export interface ModelInfo {
@@ -18,7 +19,7 @@ export interface ModelInfo {
   /** Fields a reading must carry (numbers), in the model's order. */
   inputs: string[];
   features: string[];
-  unit_field: string;
+  unit_field: string | null;
   time_field: string;
   threshold: { offset: number; contamination: 'auto' | number; anomaly_score_above: number };
   alarm: { k: number; n: number; clear: number };
@@ -50,10 +51,13 @@ export class Predictor {
   /** Scores readings in order; each unit's state carries over to its next readings. */
   predict(readings: readonly unknown[]): Prediction[] {
     if (!readings.length) return [];
+    // Every reading keyed before any is scored: a refused request leaves every unit's state as it was.
+    const bad = keyReadings(readings, this.keys).rejected[0];
+    if (bad) throw Object.assign(new Error(`reading ${bad.index}: ${bad.reason}`), { statusCode: 400 });
     const t0 = performance.now();
     const alerts: Alert[] = [];
     const tag = this.tag;
-    const batch = scoreBatch(this.scorer, bodiesOf(readings.map((body) => ({ body }))), this.keys, { firstSeq: 0, arrivedAt: t0, alerts });
+    const batch = scoreBatch(this.scorer, readings, this.keys, { firstSeq: 0, arrivedAt: t0, alerts });
     this.metrics.recordBatch({
       model: tag,
       scores: batch.scores,

@@ -3,7 +3,10 @@
 // on the page), persisting through the outbox, positions in IndexedDB.
 import { LoadedModel } from '../model/loaded-model.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
-import { columnByRole, DataError } from '../data/dataset.js';
+import { columnByRole, DataError, type Dataset } from '../data/dataset.js';
+import type { ModelJson } from '../model/types.js';
+import type { StreamKeys } from '../stream/reading-codec.js';
+import { NO_UNIT, streamKeysFor } from '../stream/stream-keys.js';
 import { LiveScorer } from '../stream/live-scorer.js';
 import type { LiveUpdate } from '../stream/replay.js';
 import type { HubLink } from '../connectors/hub-link.js';
@@ -48,6 +51,7 @@ export class LiveHub {
     this.host.stopReplay();
     const own = new LoadedModel(this.host.engine(), loaded.model);
     const scorer = new LiveScorer(own, opts.offset, opts.debounce);
+    keysOf(loaded.model, this.host.dataset()); // a one-line error before connecting, if the keys cannot be found
     const ds = this.host.dataset();
     const outbox = this.outbox;
     const link = new HubLink({
@@ -56,8 +60,8 @@ export class LiveHub {
       checkpointStore: this.checkpoints,
       scorer,
       model: { id: loaded.model.id, version: this.modelVersion ?? loaded.model.createdAt },
-      unitField: (ds && columnByRole(ds, 'unit')?.name) ?? 'unit_number',
-      timeField: (ds && columnByRole(ds, 'time')?.name) ?? 'time_in_cycles',
+      keys: keysOf(loaded.model, ds),
+      unitStates: this.checkpoints,
       persist: { enabled: this.persisting, add: (docs) => outbox.add(docs) },
       outbox: () => ({
         pending: outbox.pending,
@@ -116,5 +120,17 @@ export class LiveHub {
     this.link.setModel(next, publishedVersion ?? loaded.model.createdAt);
     this.linkModel?.dispose();
     this.linkModel = next;
+  }
+}
+
+/** The model's key fields; for a model that does not name them, the dataset's unit and time columns (else C-MAPSS's). */
+function keysOf(model: ModelJson, ds: Dataset | undefined): StreamKeys {
+  if (model.keys?.time) return streamKeysFor(model, {}, false);
+  const unit = ds && columnByRole(ds, 'unit')?.name;
+  const time = ds && columnByRole(ds, 'time')?.name;
+  try {
+    return streamKeysFor(model, { unit: model.keys ? (model.keys.unit ?? NO_UNIT) : unit, time }, true);
+  } catch (e) {
+    throw new DataError(`${(e as Error).message.split(': pass')[0]}: load data with a time column before connecting`);
   }
 }

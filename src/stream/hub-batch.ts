@@ -6,21 +6,26 @@
 import type { Alert, LiveScorer } from './live-scorer.js';
 import {
   decodeReadings,
+  keyReadings,
   outcomeOf,
   scoredDocument,
   type DecodedBatch,
   type Outcome,
   type Reading,
+  type Rejected,
   type ScoredDocument,
+  type StreamKeys,
 } from './reading-codec.js';
 
-export interface StreamKeys {
-  unitField: string;
-  timeField: string;
-}
+export type { StreamKeys } from './reading-codec.js';
 
 export interface ScoredBatch {
+  /** The readings that could be keyed, in order; documents and predictions are theirs. */
   bodies: Reading[];
+  /** Per reading: its index among the batch's events. */
+  index: number[];
+  /** Events that could not be keyed (not scored): each goes to the dead letters with its reason. */
+  rejected: Rejected[];
   decoded: DecodedBatch;
   inputs: string[];
   scores: Float64Array;
@@ -29,29 +34,27 @@ export interface ScoredBatch {
   alarms: Uint8Array;
 }
 
-/** Event bodies as readings; a body that is not a JSON object decodes as a reading with no fields. */
-export function bodiesOf(events: readonly { body: unknown }[]): Reading[] {
-  return events.map((e) => (e.body && typeof e.body === 'object' && !Array.isArray(e.body) ? (e.body as Reading) : {}));
+/** Event bodies, as they came. */
+export function bodiesOf(events: readonly { body: unknown }[]): unknown[] {
+  return events.map((e) => e.body);
 }
 
 export function scoreBatch(
   scorer: LiveScorer,
-  bodies: Reading[],
+  events: readonly unknown[],
   keys: StreamKeys,
-  at: { firstSeq: number; arrivedAt: number; alerts: Alert[] },
+  at: { firstSeq: number; arrivedAt: number; alerts: Alert[]; partition?: string },
 ): ScoredBatch {
   const inputs = scorer.inputs;
-  const decoded = decodeReadings(bodies, inputs, keys.unitField, keys.timeField);
-  const { scores, flags, alarms } = scorer.score(
-    decoded.block,
-    inputs.length,
-    decoded.units,
-    decoded.times,
-    at.firstSeq,
-    at.arrivedAt,
-    at.alerts,
-  );
-  return { bodies, decoded, inputs, scores, flags, alarms };
+  const { readings: bodies, index, rejected } = keyReadings(events, keys);
+  const decoded = decodeReadings(bodies, inputs, keys);
+  const { scores, flags, alarms } = scorer.score(decoded.block, inputs.length, decoded.unitIds, decoded.times, {
+    firstSeq: at.firstSeq,
+    arrivedAt: at.arrivedAt,
+    alerts: at.alerts,
+    partition: at.partition,
+  });
+  return { bodies, index, rejected, decoded, inputs, scores, flags, alarms };
 }
 
 export function documentsOf(batch: ScoredBatch, model: { id: string; version: string }, scoredAt: string): ScoredDocument[] {
@@ -69,7 +72,7 @@ export function predictionsOf(batch: ScoredBatch, model: { id: string; version: 
   const { bodies, decoded, inputs, scores, flags, alarms } = batch;
   const { unitField, timeField } = keys;
   return bodies.map((body, i) => ({
-    [unitField]: body[unitField] ?? null,
+    ...(unitField !== null ? { [unitField]: body[unitField] ?? null } : {}),
     [timeField]: body[timeField] ?? null,
     ...outcomeOf(decoded, inputs, i, { score: scores[i], flag: flags[i], alarm: alarms[i] === 1 }),
     model_id: model.id,

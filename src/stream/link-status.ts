@@ -18,6 +18,8 @@ export interface LinkStatus {
   partitions: PartitionStatus[];
   /** Per input column: readings where it was missing or not a number (those readings are not scored). */
   missing?: Record<string, number>;
+  /** Readings that could not be keyed (no unit or time, not a JSON object): not scored, not stored; the first reason. */
+  unkeyed?: { count: number; reason: string };
   /** Readings scored but not yet in Cosmos DB (the persist outbox). */
   outbox?: { pending: number; written: number; state: 'off' | 'writing' | 'idle' | 'waiting' | 'failed'; message?: string };
 }

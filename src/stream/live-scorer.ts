@@ -4,10 +4,14 @@
 import type { LoadedModel } from '../model/loaded-model.js';
 import { KofN, type DebounceSettings } from '../alarms/k-of-n.js';
 import { isFlagged } from '../alarms/threshold.js';
+import { DEFAULT_MAX_UNITS, UnitTable, unitCap, type UnitKey } from './unit-table.js';
+import { snapshotUnits, restoreUnits, type UnitsSnapshot } from './unit-state.js';
 
 export interface Alert {
   seq: number;
+  /** The unit as a number (NaN for a text id: see unitId). */
   unit: number;
+  unitId?: UnitKey;
   time: number;
   score: number;
   kind: 'raised' | 'cleared';
@@ -37,12 +41,42 @@ export class LiveScorer {
   private recentFilled = 0;
   private readonly rateSamples: { t: number; n: number }[] = [];
   private model: LoadedModel;
+  private units: UnitTable;
+  private readonly maxUnits: number;
+  /** Units evicted under earlier models (the table starts over with each model). */
+  private evictedBefore = 0;
 
-  constructor(model: LoadedModel, offset: number, debounce: DebounceSettings) {
+  /** maxUnits: units tracked at once (lowered to fit the window state budget); the idle-longest makes room. */
+  constructor(model: LoadedModel, offset: number, debounce: DebounceSettings, maxUnits = DEFAULT_MAX_UNITS) {
     this.model = model;
     this.offset = offset;
     this.debounce = new KofN(debounce);
+    this.maxUnits = maxUnits;
+    this.units = new UnitTable(unitCap(maxUnits, model.streamUnitBytes));
   }
+
+  /** Units tracked at most, units tracked now, and units forgotten to make room. */
+  get unitCounts(): { cap: number; tracked: number; evicted: number } {
+    return { cap: this.units.cap, tracked: this.units.size, evicted: this.evictedBefore + this.units.evicted };
+  }
+
+  /** A partition's units' window and alarm state, copied out: saved with that partition's position. */
+  snapshot(partition: string): UnitsSnapshot {
+    return snapshotUnits(this.model, this.debounce, this.units, partition);
+  }
+
+  /**
+   * A partition restarts at a saved position: its units' state becomes the snapshot saved with
+   * it (none: the units start fresh). False when the snapshot is another model's (then fresh too).
+   */
+  restore(partition: string, snap: UnitsSnapshot | undefined): boolean {
+    return restoreUnits(this.model, this.debounce, this.units, partition, snap, this.evict);
+  }
+
+  private readonly evict = (slot: number): void => {
+    this.model.forgetStreamUnit(slot);
+    this.debounce.forgetUnit(slot);
+  };
 
   /** The raw inputs a reading must carry, in block order. */
   get inputs(): string[] {
@@ -50,39 +84,40 @@ export class LiveScorer {
   }
 
   /**
-   * block: rows × stride raw values, the model's stream inputs first. Returns scores (NaN when a feature is
-   * missing), flags and each reading's alarm state right after it, and appends alarm edges to `alerts`.
+   * block: rows × stride raw values, the model's stream inputs first; units: each reading's unit id.
+   * Returns scores (NaN when a feature is missing), flags and each reading's alarm state right after
+   * it, and appends alarm edges to `alerts`. `partition` is where the readings came from (checkpoints).
    */
   score(
     block: Float64Array,
     stride: number,
-    units: Float64Array,
+    units: ArrayLike<UnitKey>,
     times: Float64Array,
-    firstSeq: number,
-    arrivedAt: number,
-    alerts: Alert[],
+    at: { firstSeq: number; arrivedAt: number; alerts: Alert[]; partition?: string },
   ): { scores: Float64Array; flags: Uint8Array; alarms: Uint8Array } {
-    const { scores, unscorable } = this.model.scoreStream(block, stride, units, units.length);
-    const n = scores.length;
+    const n = units.length;
+    const scores = new Float64Array(n);
     const flags = new Uint8Array(n);
     const alarms = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const s = scores[i];
-      const f = isFlagged(s, this.offset);
-      flags[i] = f;
-      this.recentFlags[this.recentAt] = f;
-      this.recentAt = (this.recentAt + 1) % this.recentFlags.length;
-      this.recentFilled = Math.min(this.recentFilled + 1, this.recentFlags.length);
-      if (Number.isNaN(s)) {
-        alarms[i] = this.debounce.inAlarm(units[i]) ? 1 : 0; // a missing value neither raises nor clears an alarm
-        continue;
+    const slots = new Float64Array(n);
+    let unscorable = 0;
+    // In passes: a pass ends where a new unit would need a slot the pass itself uses.
+    for (let start = 0; start < n;) {
+      this.units.nextPass();
+      let end = start;
+      for (; end < n; end++) {
+        const s = this.units.slot(units[end], at.partition, this.evict);
+        if (s < 0) break;
+        slots[end] = s;
       }
-      const edge = this.debounce.push(units[i], f);
-      if (edge !== 0) alerts.push({ seq: firstSeq + i, unit: units[i], time: times[i], score: s, kind: edge === 1 ? 'raised' : 'cleared' });
-      alarms[i] = this.debounce.inAlarm(units[i]) ? 1 : 0;
+      const part = this.model.scoreStream(block.subarray(start * stride, end * stride), stride, slots.subarray(start, end), end - start);
+      scores.set(part.scores, start);
+      unscorable += part.unscorable;
+      for (let i = start; i < end; i++) this.debounceOne(i, scores[i], slots[i], units[i], times[i], at, flags, alarms);
+      start = end;
     }
     const now = performance.now();
-    this.latencies[this.latencyCount++ % LATENCY_RING] = now - arrivedAt;
+    this.latencies[this.latencyCount++ % LATENCY_RING] = now - at.arrivedAt;
     this.processed += n;
     this.unscorable += unscorable;
     this.rateSamples.push({ t: now, n });
@@ -90,9 +125,42 @@ export class LiveScorer {
     return { scores, flags, alarms };
   }
 
+  private debounceOne(
+    i: number,
+    s: number,
+    slot: number,
+    unit: UnitKey,
+    time: number,
+    at: { firstSeq: number; alerts: Alert[] },
+    flags: Uint8Array,
+    alarms: Uint8Array,
+  ): void {
+    const f = isFlagged(s, this.offset);
+    flags[i] = f;
+    this.recentFlags[this.recentAt] = f;
+    this.recentAt = (this.recentAt + 1) % this.recentFlags.length;
+    this.recentFilled = Math.min(this.recentFilled + 1, this.recentFlags.length);
+    if (!Number.isNaN(s)) {
+      // A missing value neither raises nor clears an alarm.
+      const edge = this.debounce.push(slot, f);
+      if (edge !== 0)
+        at.alerts.push({
+          seq: at.firstSeq + i,
+          unit: typeof unit === 'number' ? unit : NaN,
+          ...(typeof unit === 'string' ? { unitId: unit } : {}),
+          time,
+          score: s,
+          kind: edge === 1 ? 'raised' : 'cleared',
+        });
+    }
+    alarms[i] = this.debounce.inAlarm(slot) ? 1 : 0;
+  }
+
   /** A newer model scores what follows; window and alarm state start fresh. */
   setModel(model: LoadedModel): void {
     this.model = model;
+    this.evictedBefore += this.units.evicted;
+    this.units = new UnitTable(unitCap(this.maxUnits, model.streamUnitBytes));
     this.reset();
   }
 
@@ -100,6 +168,7 @@ export class LiveScorer {
   reset(): void {
     this.model.resetStream();
     this.debounce.reset();
+    this.units.reset();
   }
 
   /** Zeroes the counts (processed, rate, latency, recent anomaly rate): a replay starting over counts from 0. */

@@ -6,35 +6,102 @@ import { columnByRole, type Dataset } from '../data/dataset.js';
 export type Reading = Record<string, unknown>;
 
 /** A reading as stored: the reading whole, plus its id and what scoring said of it. */
-export type ScoredDocument = Record<string, unknown> & { id: string; unit_number: number };
+export type ScoredDocument = Record<string, unknown> & { id: string; unit_number: string | number };
 
 export function readingOf(ds: Dataset, row: number): Reading {
   const out: Reading = {};
   for (const c of ds.columns) {
     if (c.role === 'rul' || c.role === 'label') continue; // ground truth never travels with a reading
     const v = c.values[row];
-    out[c.name] = Number.isNaN(v) ? null : v;
+    out[c.name] = Number.isNaN(v) ? null : c.labels ? (c.labels[v - 1] ?? null) : v;
   }
   return out;
 }
 
+/** The unit a row belongs to, as its reading carries it (text ids as text): the hub's partition key. */
 export function unitOf(ds: Dataset, row: number): string {
-  const u = columnByRole(ds, 'unit')?.values[row];
-  return u === undefined || Number.isNaN(u) ? '0' : String(u);
+  const c = columnByRole(ds, 'unit');
+  const u = c?.values[row];
+  if (u === undefined || Number.isNaN(u)) return '0';
+  return c?.labels ? (c.labels[u - 1] ?? '0') : String(u);
+}
+
+/** The fields that key a reading: its unit (null: the stream is one unit) and its time. */
+export interface StreamKeys {
+  unitField: string | null;
+  timeField: string;
+}
+
+/** A reading that cannot be keyed: never scored, never stored under a made-up id. */
+export interface Rejected {
+  /** Index among the batch's events. */
+  index: number;
+  reason: string;
+}
+
+/** The unit a stream without a unit field is stored under. */
+export const SINGLE_UNIT = 0;
+
+// Characters Cosmos DB does not allow in an id, and control characters.
+const badIdChar = (t: string) => /[/\\?#]/.test(t) || [...t].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
+const MAX_UNIT_CHARS = 200;
+
+function unitValue(v: unknown, field: string): string | number {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string') {
+    const t = v.trim();
+    if (t === '') throw new Error(`unit field "${field}" is empty`);
+    if (t.length > MAX_UNIT_CHARS) throw new Error(`unit field "${field}" is longer than ${MAX_UNIT_CHARS} characters`);
+    if (badIdChar(t)) throw new Error(`unit field "${field}" holds a character an id cannot hold (/ \\ ? # or a control character)`);
+    return t;
+  }
+  throw new Error(v === undefined || v === null ? `no unit field "${field}"` : `unit field "${field}" is not text or a number`);
+}
+
+function timeValue(v: unknown, field: string): number {
+  if (v === undefined || v === null) throw new Error(`no time field "${field}"`);
+  const t = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isFinite(t)) throw new Error(`time field "${field}" is not a number`);
+  return t;
+}
+
+/** Splits event bodies into keyable readings (in order) and the ones that cannot be keyed, with why. */
+export function keyReadings(bodies: readonly unknown[], keys: StreamKeys): { readings: Reading[]; index: number[]; rejected: Rejected[] } {
+  const readings: Reading[] = [];
+  const index: number[] = [];
+  const rejected: Rejected[] = [];
+  bodies.forEach((b, i) => {
+    if (!b || typeof b !== 'object' || Array.isArray(b)) return rejected.push({ index: i, reason: 'the event body is not a JSON object' });
+    const r = b as Reading;
+    try {
+      if (keys.unitField !== null) unitValue(r[keys.unitField], keys.unitField);
+      timeValue(r[keys.timeField], keys.timeField);
+    } catch (e) {
+      return rejected.push({ index: i, reason: (e as Error).message });
+    }
+    readings.push(r);
+    index.push(i);
+  });
+  return { readings, index, rejected };
 }
 
 export interface DecodedBatch {
   block: Float64Array;
+  /** Each reading's unit as a number, NaN for a text id (for drawing). */
   units: Float64Array;
+  /** Each reading's unit as it came (text stays text): what its state is tracked and stored under. */
+  unitIds: (string | number)[];
   times: Float64Array;
   /** Per input: readings where it was absent or not a number. */
   missing: number[];
 }
 
-export function decodeReadings(events: Reading[], inputs: string[], unitField: string, timeField: string): DecodedBatch {
+/** Decodes keyable readings (see keyReadings): the model's inputs as a row-major block, units and times. */
+export function decodeReadings(events: Reading[], inputs: string[], keys: StreamKeys): DecodedBatch {
   const d = inputs.length;
   const block = new Float64Array(events.length * d);
   const units = new Float64Array(events.length);
+  const unitIds: (string | number)[] = new Array<string | number>(events.length);
   const times = new Float64Array(events.length);
   const missing = inputs.map(() => 0);
   events.forEach((e, i) => {
@@ -44,14 +111,16 @@ export function decodeReadings(events: Reading[], inputs: string[], unitField: s
       if (!Number.isFinite(x)) missing[f]++;
       block[i * d + f] = Number.isFinite(x) ? x : NaN;
     });
-    units[i] = Number(e[unitField] ?? 0);
-    times[i] = Number(e[timeField] ?? i);
+    const u = keys.unitField === null ? SINGLE_UNIT : unitValue(e[keys.unitField], keys.unitField);
+    unitIds[i] = u;
+    units[i] = typeof u === 'number' ? u : NaN;
+    times[i] = timeValue(e[keys.timeField], keys.timeField);
   });
-  return { block, units, times, missing };
+  return { block, units, unitIds, times, missing };
 }
 
 /** The id that makes a repeated write of the same reading idempotent. */
-export function documentId(unit: number, time: number): string {
+export function documentId(unit: string | number, time: number): string {
   return `${unit}-${time}`;
 }
 
@@ -100,7 +169,7 @@ export function scoredDocument(
   const copy: Reading = Object.hasOwn(body, '__proto__') ? { ...body } : Object.assign({}, body);
   return Object.assign(
     copy,
-    { id: documentId(decoded.units[i], decoded.times[i]), unit_number: decoded.units[i] },
+    { id: documentId(decoded.unitIds[i], decoded.times[i]), unit_number: decoded.unitIds[i] },
     outcomeOf(decoded, inputs, i, o),
     { model_id: model.id, model_version: model.version, scored_at: scoredAt },
   );

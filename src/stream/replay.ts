@@ -138,9 +138,7 @@ export class Replay {
       d,
       this.units.subarray(0, count),
       this.times.subarray(0, count),
-      this.position,
-      arrivedAt,
-      this.buffer.alerts,
+      { firstSeq: this.position, arrivedAt, alerts: this.buffer.alerts },
     );
     this.buffer.add(this.position, this.units, scores, flags, count);
     this.position += count;

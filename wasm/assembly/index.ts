@@ -32,7 +32,17 @@ export function train(
 ): i32 {
   return trainForest(data, n, d, nTrees, psi, maxDepth, featuresPerTree, bootstrap != 0, seed, changetype<TrainOutput>(out));
 }
-export { createWindow, growWindow, resetWindow, freeWindow, transformWindow, transformColumns } from './window';
+export {
+  createWindow,
+  growWindow,
+  resetWindow,
+  freeWindow,
+  transformWindow,
+  transformColumns,
+  windowSlotBytes,
+  windowSlotPointer,
+  clearWindowSlot,
+} from './window';
 
 /** As train(), for an Extended Isolation Forest; out's threshold array holds f64, normals f64[trees * cap * d]. */
 export function trainHyperplanes(

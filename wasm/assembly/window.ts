@@ -65,6 +65,25 @@ export function resetWindow(handle: usize): void {
   memory.fill(w.state, 0, <usize>w.slots * <usize>w.inputs * <usize>(HEADER + w.size) * 8);
 }
 
+/** Bytes of one unit slot's state (all inputs): what a snapshot of that unit copies. */
+export function windowSlotBytes(handle: usize): usize {
+  const w = changetype<WindowSpec>(handle);
+  return <usize>w.inputs * <usize>(HEADER + w.size) * 8;
+}
+
+/** Where one unit slot's state starts, for the host to copy it out (snapshot) or in (restore); 0 when out of range. */
+export function windowSlotPointer(handle: usize, slot: i32): usize {
+  const w = changetype<WindowSpec>(handle);
+  if (slot < 0 || slot >= w.slots) return 0;
+  return w.state + <usize>slot * windowSlotBytes(handle);
+}
+
+/** Forgets one unit slot (an evicted or restarted unit): the slot starts like a unit never seen. */
+export function clearWindowSlot(handle: usize, slot: i32): void {
+  const at = windowSlotPointer(handle, slot);
+  if (at != 0) memory.fill(at, 0, windowSlotBytes(handle));
+}
+
 export function freeWindow(handle: usize): void {
   const w = changetype<WindowSpec>(handle);
   if (w.state != 0) heap.free(w.state);
