@@ -2,7 +2,8 @@
 // real SDKs: a file replayed to the hub and stored by `isoscope consume --to cosmos` trains, through
 // `isoscope retrain --from cosmos`, the model `isoscope train` makes from the file (same forest,
 // threshold and recipe; identical scores). Then the registry's lifecycle: retrain --publish makes a
-// candidate, promote makes it the champion and retires the one before, models --json lists both.
+// candidate, promote makes it the champion and retires the one before, models --json lists both;
+// a running consumer scores a candidate published meanwhile in shadow, and switches at a promotion.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,10 +12,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EventHubServer, HubStore } from './servers/event-hub-server.js';
 import { startCosmos, type LocalCosmos } from './servers/cosmos-server.js';
-import { cmapssPath, until } from './helpers.js';
+import { cmapssPath, loadFd001, until } from './helpers.js';
 import { REPO, SHIPPED_MODEL, startConsume } from './serve-process.js';
 import { ENV_DEFAULTS } from '../src/connectors/settings.js';
 import type { ModelJson } from '../src/model/types.js';
+import { readingOf } from '../src/stream/reading-codec.js';
+import { EventHubProducerClient } from '@azure/event-hubs';
 
 const BIN = join(REPO, 'bin', 'isoscope.js');
 const dir = mkdtempSync(join(tmpdir(), 'isoscope-retrain-'));
@@ -129,4 +132,62 @@ describe('isoscope retrain --from cosmos', () => {
     expect(table).toMatch(/^v1 +champion /m);
     expect(table).toMatch(/^v2 +retired /m);
   }, 120_000);
+
+  // Goes on from the registry the test above left: v1 champion, v2 retired, cand.json written.
+  test('a running consumer scores a candidate in shadow, then switches to it at promotion: nothing lost or scored twice', async () => {
+    const stored = cosmos.client.database(ENV_DEFAULTS.COSMOS_DATABASE).container(ENV_DEFAULTS.COSMOS_CONTAINER);
+    const since = new Date(Date.now() - 1).toISOString();
+    const consume = await startConsume(['--model-from', 'cosmos', '--to', 'cosmos', '--model-poll', '0.5', '--start', since], env);
+    await until(() => /with model .* \(v1\)/.test(consume.stderr()), 30_000, 'the consumer to start with the champion v1');
+    const fd001 = loadFd001('test_FD001.txt');
+    const producer = new EventHubProducerClient(env.EVENTHUB_CONNECTION_STRING);
+    const send = async (from: number, to: number) => {
+      const batch = await producer.createBatch({ partitionKey: '901' });
+      for (let t = from; t <= to; t++) batch.tryAdd({ body: { ...readingOf(fd001, t - 1), unit_number: 901 } }); // unit 1's cycle t
+      await producer.sendBatch(batch);
+    };
+    type Doc = {
+      time_in_cycles: number;
+      model_version: string;
+      shadow?: { model_version: string; anomaly_score: number | null; is_anomaly: boolean; alarm: boolean };
+    };
+    const docs = async () =>
+      (await stored.items.query<Doc>('SELECT c.time_in_cycles, c.model_version, c.shadow FROM c WHERE c.unit_number = 901').fetchAll())
+        .resources;
+    await send(1, 10);
+    await until(async () => (await docs()).length === 10, 30_000, 'readings 1-10 stored');
+
+    expect((await cli('publish-model', 'cand.json', '--candidate')).stdout).toMatch(/as v3 .*\(candidate\)/);
+    await until(() => /scoring candidate v3 .* in shadow/.test(consume.stderr()), 30_000, 'the consumer to shadow v3');
+    await send(11, 20);
+    await until(async () => (await docs()).length === 20, 30_000, 'readings 11-20 stored');
+
+    expect((await cli('promote', 'v3')).stdout).toMatch(/^v3 is the champion; retired v1/);
+    await until(() => /now scoring with published model v3/.test(consume.stderr()), 30_000, 'the consumer to switch to v3');
+    await send(21, 30);
+    await until(async () => (await docs()).length === 30, 30_000, 'readings 21-30 stored');
+    await until(async () => /^iot_anomaly_predictions_total\{service="consume"\} 30$/m.test(await consume.metrics()), 10_000, '30 scored');
+    const metrics = await consume.metrics();
+    expect(metrics).toMatch(/^iot_anomaly_shadow_predictions_total\{model_version="v3",service="consume"\} 10$/m);
+    expect(await consume.stop()).toBe(0);
+    await producer.close();
+
+    const all = (await docs()).sort((a, b) => a.time_in_cycles - b.time_in_cycles);
+    expect(all.map((d) => d.time_in_cycles)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    for (const d of all) {
+      const t = d.time_in_cycles;
+      expect(d.model_version).toBe(t <= 20 ? 'v1' : 'v3');
+      if (t > 10 && t <= 20) {
+        expect(d.shadow).toMatchObject({ model_version: 'v3', is_anomaly: expect.any(Boolean), alarm: expect.any(Boolean) });
+        expect(typeof d.shadow!.anomaly_score).toBe('number');
+      } else expect(d.shadow).toBeUndefined();
+    }
+    const v3 = (
+      JSON.parse((await cli('models', '--json')).stdout) as { version: string; status: string; shadow: Record<string, unknown> }[]
+    ).find((m) => m.version === 'v3')!;
+    expect(v3.status).toBe('champion');
+    expect(v3.shadow).toMatchObject({ champion_version: 'v1', readings: 10, service: 'consume' });
+    expect(v3.shadow.agreement).toBeGreaterThanOrEqual(0);
+    expect(v3.shadow.agreement).toBeLessThanOrEqual(1);
+  }, 180_000);
 });

@@ -10,6 +10,7 @@ import { Consumer } from '../connectors/consumer.js';
 import { Metrics } from '../connectors/metrics.js';
 import { blobCheckpointStore } from '../connectors/checkpoints.js';
 import { ModelWatcher } from '../connectors/model-watcher.js';
+import { ShadowSlot } from '../connectors/shadow-slot.js';
 import { num, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { loadDotEnv } from './env.js';
@@ -51,6 +52,7 @@ export async function consumeCommand(
   if (values.to === 'cosmos' || values['model-from']) cosmos = cosmosClient(process.env);
 
   const { model, version, registry } = await firstModel(source, cosmos);
+  let champion = version;
   let watcher: ModelWatcher | undefined;
   if (registry) {
     watcher = new ModelWatcher(
@@ -58,9 +60,10 @@ export async function consumeCommand(
       registry.latest.version,
       (p) => {
         consumer.setModel(p.model, p.id);
+        champion = p.id;
         err(`isoscope consume: now scoring with published model ${p.id} (${p.model_id})`);
       },
-      { intervalMs: source.pollMs, log: err },
+      { intervalMs: source.pollMs, log: err, onCandidate: (p) => void shadow?.set(p) },
     );
   }
 
@@ -89,6 +92,18 @@ export async function consumeCommand(
   const server = await metrics.serve(port).catch((e) => {
     throw new UsageError(`cannot serve metrics on port ${port}: ${(e as Error).message}`);
   });
+  // Following the registry: a candidate newer than the champion is scored in shadow.
+  const shadow = registry
+    ? new ShadowSlot({
+        engine: await engine(),
+        models: registry.models,
+        registry: metrics.registry,
+        service: 'consume',
+        champion: () => champion,
+        intervalMs: source.pollMs,
+        log: err,
+      })
+    : undefined;
   const consumer = new Consumer({
     hub,
     engine: await engine(),
@@ -101,9 +116,11 @@ export async function consumeCommand(
     unitField: values['unit-field'],
     timeField: values['time-field'],
     log: err,
+    shadow,
   });
   consumer.start();
   watcher?.start();
+  shadow?.start();
   err(
     `isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version})${sink ? ', writing to Cosmos DB' : ''}${datadog ? ', metrics to Datadog' : ''}; metrics on :${port}/metrics`,
   );
@@ -115,6 +132,7 @@ export async function consumeCommand(
     [
       { waitingFor: 'the model watcher', run: () => watcher?.stop() },
       { waitingFor: 'the batch in flight', run: () => consumer.stop() },
+      { waitingFor: 'the shadow figures', run: () => shadow?.stop() },
       { waitingFor: 'the last Datadog flush', run: () => datadog?.stop() },
     ],
     err,

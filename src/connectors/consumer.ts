@@ -18,6 +18,7 @@ import type { ModelJson } from '../model/types.js';
 import { LiveScorer, type Alert } from '../stream/live-scorer.js';
 import { bodiesOf, documentsOf, scoreBatch, type StreamKeys } from '../stream/hub-batch.js';
 import type { CosmosSink } from './cosmos-sink.js';
+import type { ShadowSlot } from './shadow-slot.js';
 import type { Metrics } from './metrics.js';
 import { redact, type HubSettings } from './settings.js';
 
@@ -35,6 +36,8 @@ export interface ConsumerOptions {
   timeField?: string;
   maxBatchSize?: number;
   log?: (line: string) => void;
+  /** A candidate scored beside the model: its outcome is stored as each document's `shadow`. */
+  shadow?: Pick<ShadowSlot, 'score'>;
   /** How often consumers sharing a checkpoint store rebalance partitions (SDK defaults: 10 s / 60 s). */
   loadBalancing?: { updateIntervalInMs: number; partitionOwnershipExpirationIntervalInMs: number };
 }
@@ -113,7 +116,9 @@ export class Consumer {
       alarmsRaised: alerts.filter((a) => a.kind === 'raised').length,
       seconds: (performance.now() - t0) / 1000,
     });
+    const shadows = this.opts.shadow?.score(batch, keys, t0);
     const docs = documentsOf(batch, model, new Date().toISOString());
+    if (shadows) docs.forEach((d, i) => (d.shadow = shadows[i]));
     const write = (async () => {
       if (this.opts.sink) {
         const before = this.opts.sink.retries;
