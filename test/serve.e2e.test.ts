@@ -155,7 +155,17 @@ describe('isoscope serve as a command', () => {
       'the broken v3 to be reported',
     );
     expect((await info()).model_version).toBe('v2');
+    // v3 is broken and unmarked, so it counts as the champion: mark it retired, then publish a candidate.
+    await models.item('v3', 'v3').patch([{ op: 'set', path: '/status', value: 'retired' }]);
+    await publishModel(models, { ...model, id: 'candidate-fourth' }, undefined, 'candidate');
+    await until(() => /isoscope serve: scoring candidate v4 \(candidate-fourth\) in shadow/.test(serve.stderr()), 10_000, 'v4 in shadow');
+    const fresh = { ...readingOf(loadFd001('test_FD001.txt'), 1), unit_number: 77 }; // a unit neither model has seen
+    const shadowed = (await post(`${serve.url}/predict`, fresh)).json;
+    expect(shadowed).toMatchObject({ model_version: 'v2', shadow: { model_version: 'v4', alarm: false } });
+    expect(shadowed.shadow.anomaly_score).toBe(shadowed.anomaly_score); // the same forest, and a fresh unit for both
     expect(await serve.stop()).toBe(0);
+    const v4 = await models.item('v4', 'v4').read<{ shadow: { readings: number; service: string; champion_version: string } }>();
+    expect(v4.resource!.shadow).toMatchObject({ readings: 1, service: 'serve', champion_version: 'v2' });
     await cosmos.stop();
   }, 60_000);
 

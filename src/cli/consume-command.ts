@@ -14,6 +14,7 @@ import { DEAD_LETTER_CONTAINER } from '../connectors/cosmos-setup.js';
 import { streamKeysFor } from '../stream/stream-keys.js';
 import { DEFAULT_MAX_UNITS } from '../stream/unit-table.js';
 import { ModelWatcher } from '../connectors/model-watcher.js';
+import { ShadowSlot } from '../connectors/shadow-slot.js';
 import { num, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { loadDotEnv } from './env.js';
@@ -59,6 +60,7 @@ export async function consumeCommand(
   if (values.to === 'cosmos' || values['model-from']) cosmos = cosmosClient(process.env);
 
   const { model, version, registry } = await firstModel(source, cosmos);
+  let champion = version;
   let watcher: ModelWatcher | undefined;
   if (registry) {
     watcher = new ModelWatcher(
@@ -66,9 +68,10 @@ export async function consumeCommand(
       registry.latest.version,
       (p) => {
         consumer.setModel(p.model, p.id);
+        champion = p.id;
         err(`isoscope consume: now scoring with published model ${p.id} (${p.model_id})`);
       },
-      { intervalMs: source.pollMs, log: err },
+      { intervalMs: source.pollMs, log: err, onCandidate: (p) => void shadow?.set(p) },
     );
   }
 
@@ -112,6 +115,18 @@ export async function consumeCommand(
   const server = await metrics.serve(port).catch((e) => {
     throw new UsageError(`cannot serve metrics on port ${port}: ${(e as Error).message}`);
   });
+  // Following the registry: a candidate newer than the champion is scored in shadow.
+  const shadow = registry
+    ? new ShadowSlot({
+        engine: await engine(),
+        models: registry.models,
+        registry: metrics.registry,
+        service: 'consume',
+        champion: () => champion,
+        intervalMs: source.pollMs,
+        log: err,
+      })
+    : undefined;
   const consumer = new Consumer({
     hub,
     engine: await engine(),
@@ -126,9 +141,11 @@ export async function consumeCommand(
     keys,
     maxUnits,
     log: err,
+    shadow,
   });
   consumer.start();
   watcher?.start();
+  shadow?.start();
   const keyWords = `${keys.unitField === null ? 'one unit' : `units by "${keys.unitField}"`}, time by "${keys.timeField}", at most ${consumer.units.cap} units`;
   err(
     `isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version})${sink ? ', writing to Cosmos DB' : ''}${datadog ? ', metrics to Datadog' : ''}; metrics on :${port}/metrics; ${keyWords}`,
@@ -141,6 +158,7 @@ export async function consumeCommand(
     [
       { waitingFor: 'the model watcher', run: () => watcher?.stop() },
       { waitingFor: 'the batch in flight', run: () => consumer.stop() },
+      { waitingFor: 'the shadow figures', run: () => shadow?.stop() },
       { waitingFor: 'the last Datadog flush', run: () => datadog?.stop() },
     ],
     err,

@@ -9,7 +9,8 @@ import { evaluateCommand, EVALUATE_USAGE } from './evaluate-command.js';
 import { cosmosSetupCommand, replayCommand, REPLAY_USAGE, SETUP_USAGE } from './stream-commands.js';
 import { consumeCommand, CONSUME_USAGE } from './consume-command.js';
 import { serveCommand, SERVE_USAGE } from './serve-command.js';
-import { listModelsCommand, MODELS_USAGE, publishModelCommand, PUBLISH_USAGE } from './model-commands.js';
+import { listModelsCommand, MODELS_USAGE, promoteCommand, PROMOTE_USAGE, publishModelCommand, PUBLISH_USAGE } from './model-commands.js';
+import { retrainCommand, RETRAIN_USAGE } from './retrain-command.js';
 
 interface Command {
   usage: string;
@@ -28,6 +29,8 @@ const COMMANDS: Record<string, Command> = {
   'cosmos-setup': { usage: SETUP_USAGE, run: (a, _e, io) => cosmosSetupCommand(a, io.out) },
   'publish-model': { usage: PUBLISH_USAGE, run: (a, _e, io) => publishModelCommand(a, io.out) },
   models: { usage: MODELS_USAGE, run: (a, _e, io) => listModelsCommand(a, io.out) },
+  promote: { usage: PROMOTE_USAGE, run: (a, _e, io) => promoteCommand(a, io.out) },
+  retrain: { usage: RETRAIN_USAGE, run: (a, e, io) => retrainCommand(a, e, io.out, io.err) },
 };
 
 export const HELP = [

@@ -2,7 +2,7 @@
 // in the Cosmos DB models container (--model-from cosmos), checked the same way for both.
 import type { Container, CosmosClient } from '@azure/cosmos';
 import type { CosmosSettings } from '../connectors/settings.js';
-import { fetchLatest, type PublishedModel } from '../connectors/model-registry.js';
+import { fetchChampion, type PublishedModel } from '../connectors/model-registry.js';
 import type { ModelJson } from '../model/types.js';
 import { UsageError } from './errors.js';
 import { reachError } from './azure.js';
@@ -43,14 +43,14 @@ export function modelFlags(
   return { file: values.model, cosmos: values['model-from'] === 'cosmos', pollMs: pollSeconds * 1000 };
 }
 
-/** The newest published model and its container (for the watcher that follows newer ones). */
+/** The champion (the newest published model unless another was promoted) and its container, for the watcher. */
 export async function newestPublished(cosmos: {
   client: CosmosClient;
   settings: CosmosSettings;
 }): Promise<{ latest: PublishedModel; models: Container }> {
   const { client, settings } = cosmos;
   const models = client.database(settings.database).container(settings.modelsContainer);
-  const latest = await fetchLatest(models).catch((e) => {
+  const latest = await fetchChampion(models).catch((e) => {
     throw reachError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
   });
   if (!latest)

@@ -6,6 +6,7 @@ import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { ModelJson } from '../model/types.js';
 import { Metrics } from '../connectors/metrics.js';
 import { ModelWatcher } from '../connectors/model-watcher.js';
+import { ShadowSlot } from '../connectors/shadow-slot.js';
 import { Predictor } from '../server/predictor.js';
 import { ServeMetrics } from '../server/serve-metrics.js';
 import { ModelFileWatcher } from '../server/model-file-watcher.js';
@@ -62,7 +63,20 @@ export async function serveCommand(
   }
   const metrics = new Metrics({ service: 'serve' });
   const serveMetrics = new ServeMetrics(metrics.registry);
-  const predictor = new Predictor(await engine(), model, version, keys, metrics);
+  let champion = version;
+  // Following the registry: a candidate newer than the champion is scored in shadow.
+  const shadow = registry
+    ? new ShadowSlot({
+        engine: await engine(),
+        models: registry.models,
+        registry: metrics.registry,
+        service: 'serve',
+        champion: () => champion,
+        intervalMs: source.pollMs,
+        log: err,
+      })
+    : undefined;
+  const predictor = new Predictor(await engine(), model, version, keys, metrics, shadow);
   const datadog = await startDatadog('serve', metrics, err);
   const app = await buildApp({ predictor, metrics, serveMetrics, apiKey, bodyLimit, version: productVersion(), log: err });
   try {
@@ -89,12 +103,17 @@ export async function serveCommand(
         log: err,
         onRejected: () => serveMetrics.reload('rejected'),
       })
-    : new ModelWatcher(registry!.models, registry!.latest.version, (p) => swap(p.model, p.id), {
-        intervalMs: source.pollMs,
-        log: err,
-        service: 'serve',
-      });
+    : new ModelWatcher(
+        registry!.models,
+        registry!.latest.version,
+        (p) => {
+          swap(p.model, p.id);
+          champion = p.id;
+        },
+        { intervalMs: source.pollMs, log: err, service: 'serve', onCandidate: (p) => void shadow?.set(p) },
+      );
   await watcher.start();
+  shadow?.start();
 
   const address = app.server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
@@ -109,6 +128,7 @@ export async function serveCommand(
     [
       { waitingFor: 'the model watcher', run: () => watcher.stop() }, // no model swap while the last requests finish
       { waitingFor: 'the requests in flight', run: () => app.close() },
+      { waitingFor: 'the shadow figures', run: () => shadow?.stop() },
       { waitingFor: 'the last Datadog flush', run: () => datadog?.stop() }, // after the requests, so their counts are in it
     ],
     err,

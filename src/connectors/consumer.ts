@@ -22,6 +22,7 @@ import { decodeUnits, encodeUnits } from '../stream/unit-state.js';
 import type { CosmosSink } from './cosmos-sink.js';
 import { deadLetterDocuments, type DeadLetterSink } from './dead-letters.js';
 import type { UnitStateStore } from './unit-state-store.js';
+import type { ShadowSlot } from './shadow-slot.js';
 import type { Metrics } from './metrics.js';
 import { redact, type HubSettings } from './settings.js';
 
@@ -45,6 +46,8 @@ export interface ConsumerOptions {
   maxUnits?: number;
   maxBatchSize?: number;
   log?: (line: string) => void;
+  /** A candidate scored beside the model: its outcome is stored as each document's `shadow`. */
+  shadow?: Pick<ShadowSlot, 'score'>;
   /** How often consumers sharing a checkpoint store rebalance partitions (SDK defaults: 10 s / 60 s). */
   loadBalancing?: { updateIntervalInMs: number; partitionOwnershipExpirationIntervalInMs: number };
 }
@@ -154,7 +157,9 @@ export class Consumer {
     });
     const units = this.scorer.unitCounts;
     m.recordUnits(units.tracked, units.evicted);
+    const shadows = this.opts.shadow?.score(batch, this.keys, t0);
     const docs = documentsOf(batch, model, new Date().toISOString());
+    if (shadows) docs.forEach((d, i) => (d.shadow = shadows[i]));
     const dead = deadLetterDocuments(events, batch.rejected, context);
     const write = (async () => {
       if (dead.length) {

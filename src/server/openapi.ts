@@ -29,6 +29,17 @@ const result = {
     missing_features: { type: 'array', items: { type: 'string' }, description: 'Only on a reading that was not scored.' },
     model_id: { type: 'string' },
     model_version: { type: 'string' },
+    shadow: {
+      type: 'object',
+      description:
+        'With --model-from cosmos, while a candidate newer than the champion is published: what the candidate says of this reading.',
+      properties: {
+        model_version: { type: 'string' },
+        anomaly_score: { type: 'number', nullable: true },
+        is_anomaly: { type: 'boolean', nullable: true },
+        alarm: { type: 'boolean' },
+      },
+    },
   },
   required: ['anomaly_score', 'is_anomaly', 'alarm', 'model_id', 'model_version'],
 } as const;

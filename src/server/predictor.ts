@@ -10,6 +10,7 @@ import { LiveScorer, type Alert } from '../stream/live-scorer.js';
 import { predictionsOf, scoreBatch, type Prediction, type StreamKeys } from '../stream/hub-batch.js';
 import { keyReadings } from '../stream/reading-codec.js';
 import type { Metrics, ModelTag } from '../connectors/metrics.js';
+import type { ShadowSlot } from '../connectors/shadow-slot.js';
 
 export interface ModelInfo {
   model_id: string;
@@ -33,9 +34,19 @@ export class Predictor {
   private readonly engine: WasmEngine;
   private readonly keys: StreamKeys;
   private readonly metrics: Metrics;
+  private readonly shadow?: Pick<ShadowSlot, 'score'>;
 
-  constructor(engine: WasmEngine, model: ModelJson, version: string, keys: StreamKeys, metrics: Metrics) {
+  /** With a shadow slot, each result also carries the candidate's outcome as `shadow`. */
+  constructor(
+    engine: WasmEngine,
+    model: ModelJson,
+    version: string,
+    keys: StreamKeys,
+    metrics: Metrics,
+    shadow?: Pick<ShadowSlot, 'score'>,
+  ) {
     this.engine = engine;
+    this.shadow = shadow;
     this.keys = keys;
     this.metrics = metrics;
     this.model = model;
@@ -65,7 +76,10 @@ export class Predictor {
       alarmsRaised: alerts.filter((a) => a.kind === 'raised').length,
       seconds: (performance.now() - t0) / 1000,
     });
-    return predictionsOf(batch, tag, this.keys);
+    const shadows = this.shadow?.score(batch, this.keys, t0);
+    const results = predictionsOf(batch, tag, this.keys);
+    if (shadows) results.forEach((r, i) => (r.shadow = shadows[i]));
+    return results;
   }
 
   /**
