@@ -4,7 +4,10 @@
 import type { Checkpoint, CheckpointStore, PartitionOwnership } from '@azure/event-hubs';
 import { kv, prefixRange } from './kv-store.js';
 
-const prefix = (ns: string, hub: string, group: string) => `${ns.toLowerCase()}/${hub.toLowerCase()}/${group.toLowerCase()}/`;
+// The SDK names the namespace by its host alone (no port) when it saves a position; the Connect form's
+// parsed endpoint keeps the port. Keyed without it, both find the same positions.
+const host = (ns: string) => ns.toLowerCase().replace(/:\d+$/, '');
+const prefix = (ns: string, hub: string, group: string) => `${host(ns)}/${hub.toLowerCase()}/${group.toLowerCase()}/`;
 
 export class IdbCheckpointStore implements CheckpointStore {
   private readonly owned = new Map<string, PartitionOwnership>();

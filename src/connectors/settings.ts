@@ -65,7 +65,19 @@ export const INTERACTIVE_RETRY = { maxRetries: 3, retryDelayInMs: 500, maxRetryD
 /** One line for the user: the last attempt's message, secrets redacted. */
 export function errorLine(e: unknown): string {
   const err = lastError(e);
+  const closed = closeLine(err) ?? closeLine((err as { cause?: unknown })?.cause);
+  if (closed) return closed;
+  if (err?.message === '[object CloseEvent]') return 'the connection to the hub closed';
   return redact(err?.message || String(err?.code ?? err?.name ?? e)).split('\n')[0];
+}
+
+/** A WebSocket's close event (the browser transport hands one over as the error): its code and reason, not "[object CloseEvent]". */
+function closeLine(e: unknown): string | undefined {
+  const c = e as { type?: unknown; code?: unknown; reason?: unknown } | undefined;
+  if (c?.type !== 'close' || typeof c.code !== 'number') return undefined;
+  const why =
+    typeof c.reason === 'string' && c.reason ? c.reason : c.code === 1006 ? 'closed without a reason (network or server gone)' : '';
+  return `the connection to the hub closed (WebSocket code ${c.code}${why ? `: ${why}` : ''})`;
 }
 
 /** The service said no to the key or token (wrong, expired, lacking rights), as opposed to not answering. */

@@ -19,5 +19,12 @@ export interface LinkStatus {
   /** Per input column: readings where it was missing or not a number (those readings are not scored). */
   missing?: Record<string, number>;
   /** Readings scored but not yet in Cosmos DB (the persist outbox). */
-  outbox?: { pending: number; written: number; state: 'off' | 'writing' | 'idle' | 'waiting' | 'failed'; message?: string };
+  outbox?: {
+    pending: number;
+    written: number;
+    /** Documents stored per second lately (0 when none were). */
+    perSecond?: number;
+    state: 'off' | 'writing' | 'idle' | 'waiting' | 'failed';
+    message?: string;
+  };
 }
