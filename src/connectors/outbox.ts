@@ -107,9 +107,15 @@ export class Outbox {
       this.pending -= docs;
       this.written += docs;
       this.rate.push({ t: Date.now(), n: docs });
+      this.message = undefined;
       this.roomWaiters.splice(0).forEach((ok) => ok());
     }
     if (this.sink === sink) this.state = this.pending ? 'writing' : 'idle';
+  }
+
+  /** Why writing is slow right now (the sink retrying: throttled, or Cosmos DB out of reach); cleared by the next stored write. */
+  note(line: string): void {
+    this.message = line;
   }
 
   /** Documents stored per second over the last few seconds: 0 when nothing was stored lately. */
