@@ -110,6 +110,9 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             checkpointContainer
             '--metrics-port'
             '9464'
+            // The platform's probes and Prometheus reach the container's own address, not its loopback.
+            '--metrics-host'
+            '0.0.0.0'
           ]
           env: concat(baseEnv, datadogEnv)
           resources: {
@@ -118,7 +121,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
           }
           probes: [
             {
-              // /healthz is 503 while the hub connection is failing (the consumer retries): restart after 5 minutes of it.
+              // /healthz is 503 while the hub or Cosmos DB cannot be reached or a partition stalls: restart after 5 minutes of it.
               type: 'Liveness'
               httpGet: {
                 path: '/healthz'

@@ -6,7 +6,7 @@ import type { LiveUpdate } from '../stream/replay.js';
 import type { LinkStatus } from '../stream/link-status.js';
 import type { PublishedSummary } from '../connectors/model-registry.js';
 import type { LinkService, UnitHistory } from '../services/link-service.js';
-import { redact } from '../connectors/settings.js';
+import { errorLine } from '../connectors/settings.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
 import type { Bus, Scope } from './bus.js';
@@ -56,7 +56,7 @@ export class LinkController {
   }
 
   private fail(what: string, e: unknown, scope: Scope = 'connect'): void {
-    this.wb.bus.fail(scope, `${what}: ${redact((e as Error)?.message ?? String(e)).split('\n')[0]}`);
+    this.wb.bus.fail(scope, `${what}: ${errorLine(e)}`);
     this.wb.bus.emit('link');
   }
 

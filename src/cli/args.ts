@@ -14,7 +14,12 @@ export function parse<const O extends ParseArgsOptionsConfig>(argv: string[], op
   );
   if (undocumented.length) throw new Error(`usage of "${usage.split(' ')[1]}" lacks ${undocumented.map(([k]) => `--${k}`).join(', ')}`);
   try {
-    return parseArgs({ args: argv, options: { ...options, ...HELP_FLAG }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: joinNegativeValues(argv, options),
+      options: { ...options, ...HELP_FLAG },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.split('\n')[0]}\nusage: ${usage}`);
   }
@@ -39,6 +44,24 @@ export function parseFileCommand<const O extends ParseArgsOptionsConfig>(
     return undefined;
   }
   return { values, file: oneFile(positionals, usage) };
+}
+
+/**
+ * parseArgs reads "--contamination -1" as a flag followed by the short option "-1" and calls it ambiguous;
+ * a number after a flag that takes a value is that value, so the range check can say what is wrong with it.
+ */
+function joinNegativeValues(argv: string[], options: ParseArgsOptionsConfig): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = /^--([^=]+)$/.exec(a)?.[1] ?? Object.entries(options).find(([, o]) => o.short && a === `-${o.short}`)?.[0];
+    const next = argv[i + 1];
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d|Infinity\b)/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 export function oneFile(positionals: string[], usage: string): string {

@@ -6,7 +6,7 @@ import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { CosmosSettings } from '../connectors/settings.js';
 import { hubSettings, startPosition } from '../connectors/hub-connection.js';
 import { CosmosSink } from '../connectors/cosmos-sink.js';
-import { Consumer } from '../connectors/consumer.js';
+import { Consumer, type LoadBalancing } from '../connectors/consumer.js';
 import { Metrics } from '../connectors/metrics.js';
 import { blobCheckpoints } from '../connectors/checkpoints.js';
 import { CosmosDeadLetters } from '../connectors/dead-letters.js';
@@ -15,6 +15,8 @@ import { streamKeysFor } from '../stream/stream-keys.js';
 import { DEFAULT_MAX_UNITS } from '../stream/unit-table.js';
 import { ModelWatcher } from '../connectors/model-watcher.js';
 import { ShadowSlot } from '../connectors/shadow-slot.js';
+import type { AddressInfo } from 'node:net';
+import { Health, DEFAULT_HEALTH } from '../connectors/health.js';
 import { num, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { loadDotEnv } from './env.js';
@@ -24,7 +26,7 @@ import { startDatadog } from './datadog.js';
 import { DEFAULT_STOP_SECONDS, stopSignal, stopWithin } from './shutdown.js';
 
 export const CONSUME_USAGE =
-  'isoscope consume --model model.json|--model-from cosmos [--model-poll 30] [--to cosmos] [--checkpoint-container NAME] [--metrics-port 9464] [--start earliest|latest|<ISO time>] [--hub NAME] [--group NAME] [--unit-field NAME|none] [--time-field NAME] [--dead-letter-container deadletters] [--max-units 10000]';
+  'isoscope consume --model model.json|--model-from cosmos [--model-poll 30] [--to cosmos] [--checkpoint-container NAME] [--balance balanced|greedy] [--balance-interval 10] [--ownership-expiry 60] [--metrics-port 9464] [--metrics-host 127.0.0.1] [--health-max-silence 30] [--health-max-lag 300] [--start earliest|latest|<ISO time>] [--hub NAME] [--group NAME] [--unit-field NAME|none] [--time-field NAME] [--dead-letter-container deadletters] [--max-units 10000]';
 
 export async function consumeCommand(
   argv: string[],
@@ -38,6 +40,12 @@ export async function consumeCommand(
       ...MODEL_SOURCE_OPTIONS,
       to: { type: 'string' },
       'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
+      'health-max-silence': { type: 'string' },
+      'health-max-lag': { type: 'string' },
+      balance: { type: 'string' },
+      'balance-interval': { type: 'string' },
+      'ownership-expiry': { type: 'string' },
       start: { type: 'string' },
       hub: { type: 'string' },
       group: { type: 'string' },
@@ -54,6 +62,11 @@ export async function consumeCommand(
   const maxUnits = num(values['max-units'], '--max-units', DEFAULT_MAX_UNITS);
   if (!(Number.isInteger(maxUnits) && maxUnits >= 1)) throw new UsageError(`--max-units is a whole number of at least 1, got ${maxUnits}`);
   const source = modelFlags(values, 'consume', CONSUME_USAGE);
+  const limits = {
+    maxSilenceS: positive(values['health-max-silence'], '--health-max-silence', DEFAULT_HEALTH.maxSilenceS),
+    maxLagS: positive(values['health-max-lag'], '--health-max-lag', DEFAULT_HEALTH.maxLagS),
+  };
+  const loadBalancing = balanceFlags(values);
   loadDotEnv();
   const hub = hubSettings(process.env, { hub: values.hub, group: values.group });
   let cosmos: { client: CosmosClient; settings: CosmosSettings } | undefined;
@@ -82,6 +95,7 @@ export async function consumeCommand(
     throw new UsageError((e as Error).message);
   }
 
+  const health = new Health(limits, (line) => err(`isoscope consume: ${line}`));
   let sink: CosmosSink | undefined;
   let deadLetters: CosmosDeadLetters | undefined;
   if (values.to === 'cosmos') {
@@ -96,8 +110,14 @@ export async function consumeCommand(
       throw reachError(`Cosmos DB dead-letter container ${settings.database}/${deadName} (run isoscope cosmos-setup first?)`, e);
     });
     deadLetters = new CosmosDeadLetters(dead);
+    let throttleLogged = 0;
     sink = new CosmosSink(container, {
-      onRetry: (n, ms) => err(`isoscope consume: Cosmos DB asked to retry ${n} document(s) in ${ms} ms`),
+      onRetry: (n, ms, why) => {
+        if (!why.throttled) return health.cosmosFailed(why.line);
+        if (Date.now() - throttleLogged < 10_000) return;
+        throttleLogged = Date.now();
+        err(`isoscope consume: ${why.line}; retrying ${n} document(s) in ${ms} ms`);
+      },
     });
   }
   let checkpointStore;
@@ -110,10 +130,12 @@ export async function consumeCommand(
     }));
   }
   const metrics = new Metrics({ service: 'consume' });
+  metrics.watch(health);
   const datadog = await startDatadog('consume', metrics, err);
   const port = num(values['metrics-port'], '--metrics-port', 9464);
-  const server = await metrics.serve(port).catch((e) => {
-    throw new UsageError(`cannot serve metrics on port ${port}: ${(e as Error).message}`);
+  const host = values['metrics-host'] ?? '127.0.0.1';
+  const server = await metrics.serve(port, host).catch((e) => {
+    throw new UsageError(`cannot serve metrics on ${host} port ${port}: ${(e as Error).message}`);
   });
   // Following the registry: a candidate newer than the champion is scored in shadow.
   const shadow = registry
@@ -127,6 +149,7 @@ export async function consumeCommand(
         log: err,
       })
     : undefined;
+  const address = server.address() as AddressInfo;
   const consumer = new Consumer({
     hub,
     engine: await engine(),
@@ -142,13 +165,17 @@ export async function consumeCommand(
     maxUnits,
     log: err,
     shadow,
+    health,
+    // Often enough to see a stall well within the silence allowed, rarely enough to cost the hub nothing.
+    probeMs: Math.min(5000, Math.max(1000, (limits.maxSilenceS * 1000) / 3)),
+    loadBalancing,
   });
   consumer.start();
   watcher?.start();
   shadow?.start();
   const keyWords = `${keys.unitField === null ? 'one unit' : `units by "${keys.unitField}"`}, time by "${keys.timeField}", at most ${consumer.units.cap} units`;
   err(
-    `isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version})${sink ? ', writing to Cosmos DB' : ''}${datadog ? ', metrics to Datadog' : ''}; metrics on :${port}/metrics; ${keyWords}`,
+    `isoscope consume: scoring ${hub.hub} (${hub.consumerGroup}) with model ${model.id} (${version})${sink ? ', writing to Cosmos DB' : ''}${datadog ? ', metrics to Datadog' : ''}; metrics on ${address.address}:${address.port}/metrics; ${keyWords}`,
   );
   await stopSignal();
   err('isoscope consume: stopping after the batch in flight is written…');
@@ -166,4 +193,25 @@ export async function consumeCommand(
   server.close();
   cosmos?.client.dispose();
   err(`isoscope consume: stopped; ${metrics.predictions} readings scored, ${metrics.anomalies} anomalous`);
+}
+
+function positive(value: string | undefined, flag: string, fallback: number): number {
+  const v = num(value, flag, fallback);
+  if (!(v > 0)) throw new UsageError(`${flag} must be > 0 seconds, got ${v}`);
+  return v;
+}
+
+/** The checkpoint store's load balancing (SDK defaults: balanced, every 10 s, ownership expiring after 60 s). */
+function balanceFlags(values: { balance?: string; 'balance-interval'?: string; 'ownership-expiry'?: string }): LoadBalancing | undefined {
+  const { balance } = values;
+  if (balance !== undefined && balance !== 'balanced' && balance !== 'greedy')
+    throw new UsageError(`--balance takes balanced or greedy, got "${balance}"`);
+  if (balance === undefined && values['balance-interval'] === undefined && values['ownership-expiry'] === undefined) return undefined;
+  const interval = positive(values['balance-interval'], '--balance-interval', 10);
+  const expiry = positive(values['ownership-expiry'], '--ownership-expiry', 60);
+  if (expiry <= interval)
+    throw new UsageError(
+      `--ownership-expiry (${expiry} s) must be longer than --balance-interval (${interval} s), or owners lose partitions they hold`,
+    );
+  return { strategy: balance ?? 'balanced', updateIntervalInMs: interval * 1000, partitionOwnershipExpirationIntervalInMs: expiry * 1000 };
 }

@@ -3,7 +3,7 @@
 // not the file; only a zip (read by its directory at the end) is held whole.
 import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ingestFiles, isZip, type IngestChoice, type InputFile } from '../data/ingest.js';
+import { addGroundTruth, ingestFiles, isZip, type IngestChoice, type InputFile } from '../data/ingest.js';
 import { TextIngest } from '../data/text-ingest.js';
 import { DataError, type Column, type Dataset } from '../data/dataset.js';
 import { ColumnBuilder } from '../data/numbers.js';
@@ -108,13 +108,16 @@ function openData(path: string, what: string, limited = true): InputFile {
 }
 
 export function readDataset(path: string, opts: IngestChoice & { rul?: string } = {}): Dataset {
-  const files = [openData(path, 'data file')];
-  if (opts.rul) files.push(openData(opts.rul, 'RUL file'));
-  const ds = ingestFiles(files, opts);
-  if (opts.rul && !ds.columns.some((c) => c.role === 'rul')) {
+  const data = openData(path, 'data file');
+  if (!opts.rul) return ingestFiles([data], opts);
+  // The RUL file is read as one, never offered to the data-file picker (which took a train_ file passed as --rul for the data).
+  const rulBytes = readBytes(opts.rul, 'RUL file');
+  const ds = ingestFiles([data], { ...opts, runToFailure: false });
+  if (ds.format !== 'cmapss' || !ds.columns.some((c) => c.role === 'unit') || !ds.columns.some((c) => c.role === 'time')) {
     throw new DataError(`${opts.rul}: a RUL file pairs only with C-MAPSS data that has unit and cycle columns`);
   }
-  return ds;
+  const notes = ds.notes.filter((n) => !n.includes('truncated test file'));
+  return addGroundTruth({ ...ds, notes }, { name: basename(opts.rul), bytes: rulBytes });
 }
 
 /** True when the file is a zip archive (read whole: its directory is at its end). */

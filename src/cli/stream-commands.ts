@@ -36,22 +36,29 @@ export async function replayCommand(argv: string[], out: (s: string) => void, er
       throw reachError(`event hub ${hub.hub}`, e);
     });
     let last = 0;
+    let done = 0;
+    let total = 0;
     const sent = await publishDataset(producer, ds, {
       rate,
       limit: values.limit ? num(values.limit, '--limit', 0) : undefined,
       signal: abort.signal,
-      onProgress: (n, total) => {
+      onProgress: (n, of) => {
+        done = n;
+        total = of;
         if (Date.now() - last > 1000) {
           last = Date.now();
-          err(`isoscope replay: ${n} of ${total} readings sent`);
+          err(`isoscope replay: ${n} of ${of} readings sent`);
         }
       },
+    }).catch((e) => {
+      // The hub dropped mid-stream (after the SDK's retries): say so in one line, with how far it got.
+      throw reachError(`event hub ${hub.hub} after sending ${done} of ${total} readings`, e);
     });
     err(`isoscope replay: sent ${sent} readings of ${ds.name} to ${hub.hub}${abort.signal.aborted ? ' (stopped early)' : ''}`);
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    await producer.close();
+    await producer.close().catch(() => undefined);
   }
 }
 

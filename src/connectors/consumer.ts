@@ -3,6 +3,7 @@
 // partition), applies the model's alarm rule, writes enriched documents to Cosmos DB and
 // checkpoints only after the write is acknowledged.
 import {
+  CloseReason,
   EventHubConsumerClient,
   earliestEventPosition,
   type CheckpointStore,
@@ -24,7 +25,9 @@ import { deadLetterDocuments, type DeadLetterSink } from './dead-letters.js';
 import type { UnitStateStore } from './unit-state-store.js';
 import type { ShadowSlot } from './shadow-slot.js';
 import type { Metrics } from './metrics.js';
-import { redact, type HubSettings } from './settings.js';
+import type { Health } from './health.js';
+import { HubProbe } from './hub-probe.js';
+import { errorLine, redact, type HubSettings } from './settings.js';
 
 export interface ConsumerOptions {
   hub: HubSettings;
@@ -48,9 +51,22 @@ export interface ConsumerOptions {
   log?: (line: string) => void;
   /** A candidate scored beside the model: its outcome is stored as each document's `shadow`. */
   shadow?: Pick<ShadowSlot, 'score'>;
-  /** How often consumers sharing a checkpoint store rebalance partitions (SDK defaults: 10 s / 60 s). */
-  loadBalancing?: { updateIntervalInMs: number; partitionOwnershipExpirationIntervalInMs: number };
+  /** How consumers sharing a checkpoint store split partitions (SDK defaults: balanced, 10 s, 60 s). */
+  loadBalancing?: LoadBalancing;
+  /** What /healthz reports; fed by every batch and by a probe of the hub's partition tails. */
+  health?: Health;
+  /** How often the probe asks the hub for its tails (default 5 s). */
+  probeMs?: number;
 }
+
+export interface LoadBalancing {
+  strategy?: 'balanced' | 'greedy';
+  updateIntervalInMs: number;
+  partitionOwnershipExpirationIntervalInMs: number;
+}
+
+/** Losing a partition to another consumer is load balancing, not a fault of the hub. */
+const OWNERSHIP_LOST = /ReceiverDisconnected|stolen|epoch/i;
 
 export class Consumer {
   private client?: EventHubConsumerClient;
@@ -62,6 +78,7 @@ export class Consumer {
   private readonly opts: ConsumerOptions;
   private readonly keys: StreamKeys;
   private inFlight = Promise.resolve();
+  private probe?: HubProbe;
 
   constructor(opts: ConsumerOptions) {
     this.opts = opts;
@@ -86,16 +103,27 @@ export class Consumer {
     const clientOptions = this.opts.loadBalancing
       ? { loadBalancingOptions: { strategy: 'balanced' as const, ...this.opts.loadBalancing } }
       : {};
+    const health = this.opts.health;
     this.client = this.opts.checkpointStore
       ? new EventHubConsumerClient(hub.consumerGroup, hub.connectionString, hub.hub, this.opts.checkpointStore, clientOptions)
       : new EventHubConsumerClient(hub.consumerGroup, hub.connectionString, hub.hub, clientOptions);
     this.subscription = this.client.subscribe(
       {
-        processInitialize: (context) => this.resume(context),
+        processInitialize: async (ctx) => {
+          health?.claim(ctx.partitionId);
+          await this.resume(ctx);
+        },
+        // Only a partition given up to another consumer leaves; one closed after an error is reopened here.
+        processClose: (reason, ctx) => {
+          if (reason === CloseReason.OwnershipLost) health?.release(ctx.partitionId);
+          return Promise.resolve();
+        },
         processEvents: (events, context) => this.process(events, context),
         processError: (err) => {
-          this.opts.metrics.healthy = false;
-          this.opts.log?.(`isoscope consume: ${redact(err.message)} (retrying)`);
+          const line = errorLine(err);
+          if (health && !OWNERSHIP_LOST.test(`${(err as { code?: string }).code} ${err.name} ${line}`) && err.name !== 'CosmosWriteError')
+            health.hubFailed(line);
+          else this.opts.log?.(`isoscope consume: ${redact(err.message)} (retrying)`);
           return Promise.resolve();
         },
       },
@@ -103,8 +131,13 @@ export class Consumer {
         startPosition: this.opts.startPosition ?? earliestEventPosition,
         maxBatchSize: this.opts.maxBatchSize ?? 500,
         maxWaitTimeInSeconds: 1,
+        trackLastEnqueuedEventProperties: true,
       },
     );
+    if (health) {
+      this.probe = new HubProbe(hub, health, this.opts.probeMs ?? 5000);
+      this.probe.start();
+    }
   }
 
   /** A newer model: later readings are scored with it (window and alarm state start fresh). */
@@ -136,7 +169,7 @@ export class Consumer {
   private async process(events: ReceivedEventData[], context: PartitionContext): Promise<void> {
     if (!events.length) return;
     const m = this.opts.metrics;
-    m.healthy = true;
+    this.opts.health?.received(context.partitionId, context.lastEnqueuedEventProperties?.sequenceNumber);
     const t0 = performance.now();
     const alerts: Alert[] = [];
     const batch = scoreBatch(this.scorer, bodiesOf(events), this.keys, {
@@ -173,6 +206,7 @@ export class Consumer {
       if (this.opts.sink) {
         const before = this.opts.sink.retries;
         await this.opts.sink.write(docs);
+        this.opts.health?.cosmosOk();
         m.countRetries(this.opts.sink.retries - before);
       }
       // Only now is the batch safe: a restart resumes after it, never before, with the units' state as it was here.
@@ -184,6 +218,7 @@ export class Consumer {
       }
       const enqueued = Math.min(...events.map((e) => e.enqueuedTimeUtc.getTime()));
       m.recordLag(model, (Date.now() - enqueued) / 1000);
+      this.opts.health?.written(context.partitionId, last.sequenceNumber, last.enqueuedTimeUtc.getTime());
     })();
     this.inFlight = write.catch(() => undefined);
     await write;
@@ -195,6 +230,7 @@ export class Consumer {
 
   /** Stops reading, lets the batch in flight finish its write and checkpoint, then closes. */
   async stop(): Promise<void> {
+    await this.probe?.stop();
     await this.subscription?.close();
     await this.inFlight;
     await this.client?.close();

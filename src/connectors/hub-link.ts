@@ -50,6 +50,7 @@ export class HubLink {
   private seq = 0;
   private timer?: ReturnType<typeof setInterval>;
   private dirty = true;
+  private shownRate = 0;
   private opts: HubLinkOptions;
 
   constructor(opts: HubLinkOptions) {
@@ -178,11 +179,16 @@ export class HubLink {
   private flush(): void {
     const points = this.buffer.take();
     const outbox = this.opts.outbox?.();
-    if (!this.dirty && !points.seq.length && !points.alerts.length && sameOutbox(outbox, this.status.outbox)) return;
+    // A rate still shown above 0 is sent again until it has fallen to 0: quiet is news too.
+    const quiet = !this.dirty && !points.seq.length && !points.alerts.length && sameOutbox(outbox, this.status.outbox);
+    if (quiet && this.shownRate === 0) return;
+    const stats = this.opts.scorer.stats();
+    if (quiet && stats.eventsPerSec === this.shownRate) return;
+    this.shownRate = stats.eventsPerSec;
     this.dirty = false;
     this.status.outbox = outbox;
     const state = this.status.state === 'stopped' || this.status.state === 'failed' ? 'stopped' : 'playing';
-    this.opts.onUpdate({ state, total: 0, stats: this.opts.scorer.stats(), ...points, link: structuredClone(this.status) });
+    this.opts.onUpdate({ state, total: 0, stats, ...points, link: structuredClone(this.status) });
   }
 
   async stop(final: 'stopped' | 'failed' = 'stopped'): Promise<void> {

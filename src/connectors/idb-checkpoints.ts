@@ -10,7 +10,10 @@ import type { PartitionRef, UnitStateStore } from './unit-state-store.js';
 // Apart from the positions' prefix, so listing positions never meets a state.
 const STATE = 'unit-state/';
 
-const prefix = (ns: string, hub: string, group: string) => `${ns.toLowerCase()}/${hub.toLowerCase()}/${group.toLowerCase()}/`;
+// The SDK names the namespace by its host alone (no port) when it saves a position; the Connect form's
+// parsed endpoint keeps the port. Keyed without it, both find the same positions.
+const host = (ns: string) => ns.toLowerCase().replace(/:\d+$/, '');
+const prefix = (ns: string, hub: string, group: string) => `${host(ns)}/${hub.toLowerCase()}/${group.toLowerCase()}/`;
 
 export class IdbCheckpointStore implements CheckpointStore, UnitStateStore {
   private readonly owned = new Map<string, PartitionOwnership>();

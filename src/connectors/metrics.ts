@@ -5,6 +5,7 @@
 // same readings.
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Health } from './health.js';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
@@ -38,7 +39,8 @@ export interface MetricsOptions {
 
 export class Metrics {
   readonly registry = new Registry();
-  healthy = true;
+  private health?: Health;
+  private batchLag = 0;
   private readonly sinks: MetricsSink[] = [];
   private tally = { predictions: 0, anomalies: 0, unscored: 0 };
   private readonly predictionsTotal = this.counter('iot_anomaly_predictions_total', 'Readings scored.');
@@ -57,10 +59,17 @@ export class Metrics {
     registers: [this.registry],
   });
   private evictedSeen = 0;
-  private readonly lag = new Gauge({
+  private readonly lag: Gauge = new Gauge({
     name: 'iot_anomaly_end_to_end_lag_seconds',
-    help: 'Enqueue to stored, latest batch.',
+    help: 'Enqueue to stored: the latest batch, or while events wait on the hub, the age bound of the oldest waiting one.',
     registers: [this.registry],
+    collect: (): void => this.lag.set(Math.max(this.batchLag, this.health?.lag() ?? 0)),
+  });
+  private readonly backlogGauge: Gauge = new Gauge({
+    name: 'iot_anomaly_backlog_events',
+    help: "Events on this consumer's partitions enqueued and not yet written.",
+    registers: [this.registry],
+    collect: (): void => this.backlogGauge.set(this.health?.backlog() ?? 0),
   });
   private readonly latency = new Histogram({
     name: 'iot_anomaly_scoring_latency_seconds',
@@ -115,7 +124,7 @@ export class Metrics {
 
   /** Enqueued to stored (consume): the lag gauge, and the pipeline latency other sinks record. */
   recordLag(model: ModelTag, seconds: number): void {
-    this.lag.set(seconds);
+    this.batchLag = seconds;
     this.pipelineLatency(model, seconds * 1000);
   }
 
@@ -143,7 +152,12 @@ export class Metrics {
     return this.registry.metrics();
   }
 
-  serve(port: number, host = '0.0.0.0'): Promise<Server> {
+  /** /healthz answers from `health` (without one, always 200) and the lag and backlog gauges follow it. */
+  watch(health: Health): void {
+    this.health = health;
+  }
+
+  serve(port: number, host = '127.0.0.1'): Promise<Server> {
     const server = createServer((req, res) => {
       if (req.url === '/metrics') {
         this.render().then(
@@ -151,7 +165,8 @@ export class Metrics {
           () => res.writeHead(500).end(),
         );
       } else if (req.url === '/healthz') {
-        res.writeHead(this.healthy ? 200 : 503, { 'content-type': 'text/plain' }).end(this.healthy ? 'ok\n' : 'unhealthy\n');
+        const v = this.health?.verdict() ?? { ok: true, reason: 'ok' };
+        res.writeHead(v.ok ? 200 : 503, { 'content-type': 'text/plain' }).end(`${v.reason}\n`);
       } else {
         res.writeHead(404).end();
       }

@@ -51,8 +51,12 @@ export function redact(text: string): string {
 
 /** The SDK's retries end in an AggregateError with an empty message: the last attempt's error says what happened. */
 export function lastError(e: unknown): { code?: string | number; message?: string; name?: string } {
-  const errors = (e as { errors?: unknown[] })?.errors;
-  return (Array.isArray(errors) && errors.length ? errors[errors.length - 1] : e) as { code?: string | number; message?: string };
+  // Retries inside retries nest: follow the last attempt down to an error that says something.
+  let last = e as { errors?: unknown[]; message?: string };
+  for (let depth = 0; depth < 8 && Array.isArray(last?.errors) && last.errors.length && !last.message; depth++) {
+    last = last.errors[last.errors.length - 1] as typeof last;
+  }
+  return last;
 }
 
 /** Retries that give up in seconds, not the SDK's default of minutes: a person is waiting. */
@@ -60,7 +64,20 @@ export const INTERACTIVE_RETRY = { maxRetries: 3, retryDelayInMs: 500, maxRetryD
 
 /** One line for the user: the last attempt's message, secrets redacted. */
 export function errorLine(e: unknown): string {
-  return redact(lastError(e)?.message ?? String(e)).split('\n')[0];
+  const err = lastError(e);
+  const closed = closeLine(err) ?? closeLine((err as { cause?: unknown })?.cause);
+  if (closed) return closed;
+  if (err?.message === '[object CloseEvent]') return 'the connection to the hub closed';
+  return redact(err?.message || String(err?.code ?? err?.name ?? e)).split('\n')[0];
+}
+
+/** A WebSocket's close event (the browser transport hands one over as the error): its code and reason, not "[object CloseEvent]". */
+function closeLine(e: unknown): string | undefined {
+  const c = e as { type?: unknown; code?: unknown; reason?: unknown } | undefined;
+  if (c?.type !== 'close' || typeof c.code !== 'number') return undefined;
+  const why =
+    typeof c.reason === 'string' && c.reason ? c.reason : c.code === 1006 ? 'closed without a reason (network or server gone)' : '';
+  return `the connection to the hub closed (WebSocket code ${c.code}${why ? `: ${why}` : ''})`;
 }
 
 /** The service said no to the key or token (wrong, expired, lacking rights), as opposed to not answering. */

@@ -33,7 +33,7 @@ export class CosmosLink {
       throw cosmosError(`Cosmos DB container ${settings.database}/${settings.container}`, e);
     }
     this.cosmos = { client, settings, readings, models };
-    if (this.persist || this.outbox.pending) this.outbox.attach(new CosmosSink(readings));
+    if (this.persist || this.outbox.pending) this.outbox.attach(this.sinkFor(readings));
     return { database: settings.database, container: settings.container };
   }
 
@@ -47,7 +47,12 @@ export class CosmosLink {
   setPersist(on: boolean): void {
     if (on && !this.cosmos) throw new LinkError('connect Cosmos DB before turning on Persist');
     this.persist = on;
-    if (on && this.cosmos) this.outbox.attach(new CosmosSink(this.cosmos.readings));
+    if (on && this.cosmos) this.outbox.attach(this.sinkFor(this.cosmos.readings));
+  }
+
+  /** The sink says why it retries (429 with the service's retry-after, or no answer); the panel shows it. */
+  private sinkFor(readings: Container): CosmosSink {
+    return new CosmosSink(readings, { onRetry: (n, ms, why) => this.outbox.note(`${why.line}; retrying ${n} in ${ms} ms`) });
   }
 
   publish(model: ModelJson, note?: string): Promise<PublishedModel> {

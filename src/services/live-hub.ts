@@ -66,6 +66,7 @@ export class LiveHub {
       outbox: () => ({
         pending: outbox.pending,
         written: outbox.written,
+        perSecond: Math.round(outbox.perSecond),
         state: this.persisting() || outbox.pending ? outbox.state : 'off',
         message: outbox.message,
       }),

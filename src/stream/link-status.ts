@@ -21,5 +21,12 @@ export interface LinkStatus {
   /** Readings that could not be keyed (no unit or time, not a JSON object): not scored, not stored; the first reason. */
   unkeyed?: { count: number; reason: string };
   /** Readings scored but not yet in Cosmos DB (the persist outbox). */
-  outbox?: { pending: number; written: number; state: 'off' | 'writing' | 'idle' | 'waiting' | 'failed'; message?: string };
+  outbox?: {
+    pending: number;
+    written: number;
+    /** Documents stored per second lately (0 when none were). */
+    perSecond?: number;
+    state: 'off' | 'writing' | 'idle' | 'waiting' | 'failed';
+    message?: string;
+  };
 }

@@ -185,9 +185,12 @@ export class LiveScorer {
     const k = Math.min(this.latencyCount, LATENCY_RING);
     const sorted = this.latencies.slice(0, k).sort();
     const pick = (q: number) => (k ? sorted[Math.min(k - 1, Math.floor(q * k))] : NaN);
-    // Readings after the first sample, over the time since it: a rate over the last second.
-    const span = this.rateSamples.length > 1 ? this.rateSamples[this.rateSamples.length - 1].t - this.rateSamples[0].t : 0;
-    const events = this.rateSamples.reduce((a, s) => a + s.n, 0) - (this.rateSamples[0]?.n ?? 0);
+    // Readings after the first sample, over the time since it: a rate over the last second, up to now,
+    // so it falls to 0 when nothing arrives (samples are otherwise dropped only when new ones come).
+    const now = performance.now();
+    const recent = this.rateSamples.filter((s) => now - s.t <= RATE_WINDOW_MS);
+    const span = recent.length > 1 ? now - recent[0].t : 0;
+    const events = recent.reduce((a, s) => a + s.n, 0) - (recent[0]?.n ?? 0);
     let anomalies = 0;
     for (let i = 0; i < this.recentFilled; i++) anomalies += this.recentFlags[i];
     return {

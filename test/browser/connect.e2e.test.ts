@@ -181,12 +181,17 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     expect(resources.every((r) => typeof r.anomaly_score === 'number')).toBe(true);
     // The live chart and metrics are the replay's.
     await expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 10_000 }).toBe('live (Event Hubs)');
+    // Nothing arrives any more: the rates say so instead of keeping their last value.
+    await expect.poll(() => page.getByTestId('live-rate').textContent(), { timeout: 15_000 }).toBe('0');
+    await expect.poll(() => page.getByTestId('outbox').textContent(), { timeout: 15_000 }).toMatch(/, 0 written\/s$/);
   }, 180_000);
 
   test('a hub crash shows a banner; each partition resumes after its last scored event', async () => {
     const ports = { port: hub.port, wssPort: hub.wssPort };
     await hub.stop();
     await expect.poll(() => page.getByTestId('link-banner').textContent(), { timeout: 30_000 }).toMatch(/Connection lost — reconnecting/);
+    expect(await page.getByTestId('link-banner').textContent()).not.toMatch(/\[object /);
+    expect(await page.getByTestId('live-rate').textContent()).toBe('0');
     hub = new EventHubServer({ hub: 'readings', store: hub.store, tls: selfSignedCert(), key: KEY, ...ports });
     await hub.start();
     const producer = new EventHubProducerClient(hub.connectionString());
@@ -339,6 +344,28 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     },
     120_000,
   );
+
+  test('saved positions resume on connect and are forgotten for an endpoint with a port', async () => {
+    expect(hubString()).toMatch(/^Endpoint=sb:\/\/127\.0\.0\.1:\d+\//);
+    const disconnect = page.getByRole('button', { name: 'Disconnect' });
+    const connect = async () => {
+      await fill('Event Hubs connection string', hubString());
+      await page.getByLabel('Start position').selectOption('earliest');
+      await page.getByRole('button', { name: 'Connect live' }).click();
+      await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Live: readings \(4 partitions\)/);
+      return (await statusText()) ?? '';
+    };
+    if (await disconnect.isEnabled()) await disconnect.click();
+    const resumed = /resuming (\d+) partitions? from saved positions/.exec(await connect());
+    expect(resumed).not.toBeNull();
+    await disconnect.click();
+    await page.getByRole('button', { name: 'Forget saved positions' }).click();
+    await expect
+      .poll(statusText, { timeout: 10_000 })
+      .toMatch(new RegExp(`Forgot the saved positions of ${resumed![1]} partitions?: the next connect starts at "earliest"`));
+    expect(await connect()).not.toMatch(/resuming/);
+    await disconnect.click();
+  }, 120_000);
 });
 
 function readingOfUnit1(): Record<string, number> {

@@ -35,6 +35,11 @@ export class HubStore {
     this.waiters.forEach((w) => w());
   }
 
+  /** Wakes every receiver (after a paused partition resumes). */
+  poke(): void {
+    this.waiters.forEach((w) => w());
+  }
+
   onAppend(fn: () => void): () => void {
     this.waiters.add(fn);
     return () => this.waiters.delete(fn);
@@ -96,6 +101,8 @@ export class EventHubServer {
   private readonly owners = new Map<string, { sender: Sender; epoch: number }[]>();
   private roundRobin = 0;
   private readonly opts: HubServerOptions;
+  /** Partitions that deliver nothing (a stall: events are enqueued and reported, none handed out). */
+  readonly paused = new Set<number>();
 
   constructor(opts: HubServerOptions) {
     this.opts = opts;
@@ -228,7 +235,7 @@ export class EventHubServer {
     const events = this.store.partitions[partition];
     let next = startIndex(events, filter);
     const pump = () => {
-      while (next < events.length && sender.sendable()) {
+      while (!this.paused.has(partition) && next < events.length && sender.sendable()) {
         const e = events[next++];
         const last = events[events.length - 1];
         sender.send({

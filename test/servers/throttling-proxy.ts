@@ -19,7 +19,7 @@ const CORS = {
   'access-control-expose-headers': '*',
 };
 
-export async function startThrottlingProxy(target: string, opts: { cors?: boolean } = {}): Promise<ThrottlingProxy> {
+export async function startThrottlingProxy(target: string, opts: { cors?: boolean; port?: number } = {}): Promise<ThrottlingProxy> {
   const to = new URL(target);
   const state = { throttle: false, throttled: 0, reject: false };
   const server: Server = createServer((req, res) => {
@@ -55,7 +55,7 @@ export async function startThrottlingProxy(target: string, opts: { cors?: boolea
     upstream.on('error', () => res.writeHead(502, cors).end());
     req.pipe(upstream);
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+  await new Promise<void>((ok) => server.listen(opts.port ?? 0, '127.0.0.1', () => ok()));
   const proxy: ThrottlingProxy = {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     get throttle() {

@@ -128,7 +128,7 @@ export function connectPanel(wb: Workbench): HTMLElement {
     const pending = ob?.pending ?? ctl.outboxPending;
     outbox.textContent =
       ob && ob.state !== 'off'
-        ? `${fmt(ob.written)} written, ${fmt(pending)} queued${ob.state === 'failed' ? ` — retrying: ${ob.message ?? ''}` : ''}`
+        ? `${fmt(ob.written)} written, ${fmt(pending)} queued, ${fmt(ob.perSecond ?? 0)} written/s${ob.state === 'failed' ? ` — retrying: ${ob.message ?? ''}` : ob.message ? ` — ${ob.message}` : ''}`
         : pending
           ? `${plural(pending, 'scored reading')} waiting for Cosmos DB`
           : '';

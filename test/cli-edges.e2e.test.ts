@@ -1,0 +1,81 @@
+// The CLI at its edges: a hub that drops under `replay`, a file passed as --rul that is
+// not a RUL file, and negative numbers given as flag values. Each ends in one line and an
+// exit status other than 70 (internal error).
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, expect, test } from 'vitest';
+import { EventHubServer, HubStore } from './servers/event-hub-server.js';
+import { cmapssPath, until } from './helpers.js';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', 'bin', 'isoscope.js');
+const MODEL = join(import.meta.dirname, '..', 'models', 'fd001-baseline.json');
+const dir = mkdtempSync(join(tmpdir(), 'isoscope-edges-'));
+let hub: EventHubServer | undefined;
+
+afterAll(async () => {
+  await hub?.stop();
+});
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd: dir });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+test('evaluate refuses a training file given as --rul instead of scoring the training file', async () => {
+  const whole = await cli('evaluate', cmapssPath('test_FD001.txt'), '--rul', cmapssPath('train_FD001.txt'), '--model', MODEL);
+  expect(whole.code).toBe(1);
+  expect(whole.stdout).toBe('');
+  expect(whole.stderr.trim().split('\n')).toHaveLength(1);
+  expect(whole.stderr).toMatch(/train_FD001\.txt: .*RUL file/);
+  // A small file of the wrong kind: the line that gives it away.
+  const head = join(dir, 'not-rul.txt');
+  writeFileSync(head, readFileSync(cmapssPath('train_FD001.txt'), 'utf8').split('\n').slice(0, 100).join('\n'));
+  const small = await cli('evaluate', cmapssPath('test_FD001.txt'), '--rul', head, '--model', MODEL);
+  expect(small.code).toBe(1);
+  expect(small.stderr).toMatch(/not-rul\.txt, line 1: a RUL file holds one non-negative number per line/);
+  // The real RUL file still pairs, under any name.
+  const renamed = join(dir, 'ground-truth.txt');
+  writeFileSync(renamed, readFileSync(cmapssPath('RUL_FD001.txt')));
+  const good = await cli('evaluate', cmapssPath('test_FD001.txt'), '--rul', renamed, '--model', MODEL, '--json');
+  expect(good.code).toBe(0);
+  expect(JSON.parse(good.stdout)).toMatchObject({ truth: 'rul', readings: 6857 });
+});
+
+test('a negative number after a flag is its value: the range check answers, not "ambiguous"', async () => {
+  const r = await cli('train', cmapssPath('train_FD001.txt'), '--contamination', '-1', '-o', join(dir, 'm.json'));
+  expect(r.code).toBe(1);
+  expect(r.stderr).not.toMatch(/ambiguous/);
+  expect(r.stderr).toMatch(/contamination must be 'auto' or a number in \(0, 0\.5\], got -1/);
+  const h = await cli('evaluate', cmapssPath('test_FD001.txt'), '--model', MODEL, '--horizon', '-3');
+  expect(h.stderr).toMatch(/--horizon must be >= 0, got -3/);
+});
+
+test('replay says in one line that the hub dropped, and exits with a status other than 70', async () => {
+  hub = new EventHubServer({ hub: 'readings', store: new HubStore(2) });
+  await hub.start();
+  const child = spawn('node', [BIN, 'replay', cmapssPath('test_FD001.txt'), '--to', 'eventhub', '--rate', '400'], {
+    env: { PATH: process.env.PATH, EVENTHUB_CONNECTION_STRING: hub.connectionString() },
+    cwd: dir,
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((ok) => child.on('exit', ok));
+  await until(() => /readings sent/.test(stderr), 30_000, 'replay to send');
+  await hub.stop();
+  hub = undefined;
+  const code = await exited;
+  expect(code).not.toBe(70);
+  expect(code).not.toBe(0);
+  const last = stderr.trim().split('\n').pop()!;
+  expect(last).toMatch(/^isoscope: cannot reach event hub readings after sending \d+ of 13096 readings: \S/);
+  expect(stderr).not.toMatch(/internal error|\n\s+at /);
+}, 120_000);
