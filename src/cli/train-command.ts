@@ -76,4 +76,13 @@ export async function trainCommand(
       `(${r ? `${r.inputs.length} inputs${r.regimes ? `, ${r.regimes.centers.length} operating regimes` : ''}${r.unitBaseline ? `, own-unit baseline ${r.unitBaseline}` : ''}, window ${r.window.size} ${r.window.stats.join('/')}` : m.features.join(', ')}) ` +
       `${m.forest.kind === 'extended-isolation-forest' ? `, hyperplane splits (extension level ${m.forest.extensionLevel})` : ''} in ${result.trainMs.toFixed(0)} ms; contamination ${m.threshold.contamination}, offset ${m.threshold.offset.toFixed(6)}; alarm ${alarm.k} of ${alarm.n}; wrote ${values.output}`,
   );
+  const c = m.threshold.calibration;
+  if (c) {
+    const pc = (x: number) => `${Number((x * 100).toPrecision(2))}%`;
+    err(
+      `isoscope: threshold calibrated out of sample (${c.folds}-fold cross-fit over ${c.readings} healthy readings of ${c.units} unit${c.units === 1 ? '' : 's'}): ` +
+        `expected ${c.falseAlarmsPerUnit.toFixed(3)} false alarms per unit; units with a false alarm ${pc(c.unitsWithFalseAlarm.estimate)} (95% CI ${pc(c.unitsWithFalseAlarm.low)}–${pc(c.unitsWithFalseAlarm.high)}); ` +
+        `healthy readings in alarm ${pc(c.readingsInAlarm.estimate)} (95% CI ${pc(c.readingsInAlarm.low)}–${pc(c.readingsInAlarm.high)})`,
+    );
+  }
 }
