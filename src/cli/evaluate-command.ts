@@ -71,6 +71,8 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
       ['median lead time (cycles)', formatNumber(ev.units.medianLeadTime, 1)],
       ['10th pct lead time (cycles)', formatNumber(ev.units.p10LeadTime, 1)],
       [`false alarms per unit (raised in baseline ${baselineSpec})`, formatNumber(ev.units.falseAlarmsPerUnit, 3)],
+      ['false alarms per unit (raised at RUL > 125)', formatNumber(ev.units.healthyAlarmsPerUnit, 3)],
+      [`near failure at the end (RUL <= ${horizon}), in alarm there`, `${ev.units.nearFailureDetected} of ${ev.units.nearFailure}`],
     );
   }
   out(renderTable(['metric', 'value'], rows));
