@@ -60,6 +60,8 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
     ['alarm precision', formatNumber(ev.precision)],
     ['alarm recall', formatNumber(ev.recall)],
     ['alarm F1', formatNumber(ev.f1)],
+    ['false-alarm rate (healthy readings in alarm)', formatNumber(ev.falseAlarmRate)],
+    ['missed-alarm rate (positive readings not in alarm)', formatNumber(ev.missedAlarmRate)],
   ];
   if (ev.units) {
     rows.push(

@@ -44,7 +44,7 @@ export async function trainCommand(
   const hasUnits = ds.columns.some((c) => c.role === 'unit');
   // Predictive maintenance learns normal behaviour: with units, each unit's healthy first half by default.
   const baseline = parseBaseline(values.baseline ?? (hasUnits ? 'first:50%' : 'all'));
-  const recipe = recipeFromFlags(values, hasUnits);
+  const recipe = recipeFromFlags(values);
   const alarm = alarmFromFlags(values);
   const params = {
     trees: num(values.trees, '--trees', 100),

@@ -49,6 +49,9 @@ export interface Evaluation {
   precision: number;
   recall: number;
   f1: number;
+  /** Of healthy (or label 0) readings, the share in alarm; of degraded (label 1) readings, the share not in alarm. */
+  falseAlarmRate: number;
+  missedAlarmRate: number;
   units?: {
     count: number;
     warned: number;
@@ -156,6 +159,8 @@ export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Ar
     precision,
     recall,
     f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+    falseAlarmRate: readings - positives ? fp / (readings - positives) : 0,
+    missedAlarmRate: positives ? fn / positives : 0,
   };
   const unit = columnByRole(ds, 'unit');
   const time = columnByRole(ds, 'time');

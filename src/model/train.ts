@@ -180,7 +180,10 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   try {
     const { scores } = engine.score(handle, cols);
     let offset = offsetFor(params.contamination, scores);
-    if (params.contamination !== 'auto' && opts.threshold !== 'in-sample' && rows.length >= 10 * CROSS_FIT_FOLDS) {
+    // Cross-fitting needs units to hold out: one series cut into time blocks makes each block look
+    // novel to the others, and its threshold out of reach of a drift in one input.
+    const unitCount = new Set(columnByRole(ds, 'unit')?.values ?? []).size;
+    if (params.contamination !== 'auto' && opts.threshold !== 'in-sample' && unitCount >= CROSS_FIT_FOLDS) {
       // Out-of-fold: each fold's units scored by a forest grown without them.
       const unit = columnByRole(ds, 'unit')?.values;
       const folds = assignFolds(unit, rows, CROSS_FIT_FOLDS);
