@@ -21,6 +21,7 @@ import { deriveDataset } from '../src/features/derive.js';
 import { DEFAULT_QUALITY } from '../src/features/defaults.js';
 import type { WasmEngine } from '../src/engine/wasm-engine.js';
 import { writeBigCmapss } from './big-file.js';
+import { outOfSampleSection } from './out-of-sample.js';
 
 const BASELINE = parseBaseline('first:50%');
 const HORIZON = 30;
@@ -99,6 +100,10 @@ async function main(): Promise<void> {
   const engine = await createNodeEngine();
   const shared = join(packageRoot(), '..', 'shared', 'data', 'cmapss', 'train_FD001.txt');
   const ds = ingestFiles([{ name: 'train_FD001.txt', bytes: readFileSync(shared) }]);
+  console.log((await outOfSampleSection(engine, join(packageRoot(), '..', 'shared', 'data', 'cmapss'))).join('\n'));
+  // QUALITY_ONLY=oos stops here: the sweep below trains 27 models.
+  if (process.env.QUALITY_ONLY === 'oos') return;
+  console.log('');
   const features = profileDataset(ds).defaultFeatures;
   const d = DEFAULT_QUALITY;
   const raw: RecipeChoice = { unitBaseline: 0, window: { size: 1, stats: ['value'] } };

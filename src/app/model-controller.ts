@@ -2,6 +2,7 @@
 // model when new data is loaded (it scores the new data if it can), until the user
 // trains or imports another. After each, the fleet's drivers (why each unit looks as it
 // does now) are fetched from the engine in the background.
+import type { DataVerdict } from '../services/engine-service.js';
 import { parseBaseline } from '../data/baseline.js';
 import type { ModelJson } from '../model/types.js';
 import type { Driver } from '../model/unit-drivers.js';
@@ -23,7 +24,7 @@ export interface ModelHost {
   busy: Busy;
   model?: ModelJson;
   lastTrainMs?: number;
-  adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored'): void;
+  adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored', check?: DataVerdict): void;
 }
 
 export class ModelController {
@@ -69,7 +70,7 @@ export class ModelController {
         }),
       );
       h.lastTrainMs = result.trainMs;
-      h.adoptModel(result.model, result.scores, 'trained');
+      h.adoptModel(result.model, result.scores, 'trained', result.check);
       h.bus.say(
         'train',
         `Trained on ${plural(result.trainingRows ?? 0, 'row')} in ${result.trainMs?.toFixed(0)} ms.` +
@@ -91,7 +92,7 @@ export class ModelController {
     try {
       const result = await h.workers.call(h.workers.engine, (api) => api.importModel(text));
       h.lastTrainMs = undefined;
-      h.adoptModel(result.model, result.scores, how);
+      h.adoptModel(result.model, result.scores, how, result.check);
       h.bus.say(scope, `Imported model ${result.model.id} from ${fileName}.`);
     } catch (e) {
       h.bus.fail(scope, `Could not import ${fileName}: ${(e as Error).message}`);
@@ -109,7 +110,7 @@ export class ModelController {
     h.busy = 'scoring';
     try {
       const result = await h.workers.call(h.workers.engine, (api) => api.rescore());
-      h.adoptModel({ ...result.model, threshold: h.model.threshold }, result.scores, 'rescored');
+      h.adoptModel({ ...result.model, threshold: h.model.threshold }, result.scores, 'rescored', result.check);
       return undefined;
     } catch (e) {
       return (e as Error).message;

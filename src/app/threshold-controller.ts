@@ -66,8 +66,9 @@ export class ThresholdController {
       reference,
     });
     this.reference = this.budget.sortedTraining;
-    if (how === 'trained') this.set(this.contamination);
-    else this.apply(model.threshold.contamination, model.threshold.offset);
+    // A threshold calibrated out of sample at training is kept until the slider moves.
+    if (how === 'trained' && !model.threshold.calibration) this.set(this.contamination);
+    else this.apply(model.threshold.contamination, model.threshold.offset, true);
   }
 
   set(c: 'auto' | number): void {
@@ -76,9 +77,11 @@ export class ThresholdController {
     this.apply(c, this.budget.offsetFor(c));
   }
 
-  private apply(c: 'auto' | number, offset: number): void {
+  private apply(c: 'auto' | number, offset: number, asModel = false): void {
     this.contamination = c;
-    this.host.model = { ...this.host.model!, threshold: { contamination: c, offset } };
+    // The model's own threshold keeps its calibration; one moved by the slider has none.
+    const threshold = asModel ? { ...this.host.model!.threshold, contamination: c, offset } : { contamination: c, offset };
+    this.host.model = { ...this.host.model!, threshold };
     this.thresholded = this.budget!.apply(offset);
     this.host.followOffset(offset);
     this.evaluation = this.evaluate();

@@ -1,6 +1,7 @@
 // The page's composition root: the state the views read (data, features, settings,
 // model, scores, selection) and the controllers that act on it, one job each. Heavy
 // work goes to the workers; the page keeps only what rendering needs.
+import type { DataVerdict } from '../services/engine-service.js';
 import * as Comlink from 'comlink';
 import { withWholeSeries, type Dataset, type ColumnRole } from '../data/dataset.js';
 import type { Profile } from '../data/profile.js';
@@ -43,6 +44,8 @@ export class Workbench extends Bus {
   };
   model?: ModelJson;
   scores?: Float64Array;
+  /** Does the scored data fit the model's training envelope (absent: the model records none). */
+  dataCheck?: DataVerdict;
   selectedUnit?: number;
   selectedRow?: number;
   explanation?: Explanation;
@@ -161,8 +164,9 @@ export class Workbench extends Bus {
   }
 
   /** how: 'imported' keeps the model's own offset until the slider moves; 'rescored' keeps the threshold of the data it was trained on. */
-  adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored' = 'trained'): void {
+  adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored' = 'trained', check?: DataVerdict): void {
     this.model = model;
+    this.dataCheck = check;
     this.scores = scores;
     this.selectedRow = undefined;
     this.explanation = undefined;

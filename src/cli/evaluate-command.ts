@@ -62,6 +62,8 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
     ['alarm precision', formatNumber(ev.precision)],
     ['alarm recall', formatNumber(ev.recall)],
     ['alarm F1', formatNumber(ev.f1)],
+    ['false-alarm rate (healthy readings in alarm)', formatNumber(ev.falseAlarmRate)],
+    ['missed-alarm rate (positive readings not in alarm)', formatNumber(ev.missedAlarmRate)],
   ];
   if (ev.units) {
     rows.push(
@@ -73,6 +75,8 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
       ['median lead time (cycles)', formatNumber(ev.units.medianLeadTime, 1)],
       ['10th pct lead time (cycles)', formatNumber(ev.units.p10LeadTime, 1)],
       [`false alarms per unit (raised in baseline ${baselineSpec})`, formatNumber(ev.units.falseAlarmsPerUnit, 3)],
+      ['false alarms per unit (raised at RUL > 125)', formatNumber(ev.units.healthyAlarmsPerUnit, 3)],
+      [`near failure at the end (RUL <= ${horizon}), in alarm there`, `${ev.units.nearFailureDetected} of ${ev.units.nearFailure}`],
     );
   }
   out(renderTable(['metric', 'value'], rows));

@@ -1,5 +1,5 @@
 // Flags that shape detection: the feature recipe, the alarm rule and the threshold,
-// with the measured defaults (src/features/defaults.ts) when the data has units.
+// with the measured defaults (src/features/defaults.ts), for fleets and single streams alike.
 import type { RecipeChoice } from '../features/recipe.js';
 import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../features/defaults.js';
 import { STAT_BITS, type WindowStat } from '../features/recipe.js';
@@ -20,8 +20,9 @@ export const RECIPE_OPTIONS = {
 
 type Values = Partial<Record<keyof typeof RECIPE_OPTIONS, string>>;
 
-export function recipeFromFlags(v: Values, hasUnits: boolean): RecipeChoice | undefined {
-  const preset = v.recipe ?? (hasUnits ? 'default' : 'raw');
+export function recipeFromFlags(v: Values): RecipeChoice | undefined {
+  // A file without a unit column is one unit in time order: the recipe applies to it as well.
+  const preset = v.recipe ?? 'default';
   if (preset !== 'default' && preset !== 'raw') throw new UsageError(`--recipe is default or raw, got "${preset}"`);
   const base: RecipeChoice =
     preset === 'default'

@@ -6,7 +6,7 @@ import { trainModel } from '../model/train.js';
 import { readStoredReadings } from '../connectors/stored-readings.js';
 import { publishModel } from '../connectors/model-registry.js';
 import { list, parse } from './args.js';
-import { TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine } from './train-flags.js';
+import { calibrationLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine } from './train-flags.js';
 import { STREAM_KEY_OPTIONS } from './model-source.js';
 import { UsageError } from './errors.js';
 import { writeText } from './files.js';
@@ -73,6 +73,8 @@ export async function retrainCommand(
     writeText(values.output, JSON.stringify(result.model));
     if (result.droppedMissing) err(`isoscope: ${result.droppedMissing} baseline row(s) with a missing feature were left out of training`);
     err(trainedLine(result, choice, values.output));
+    const calibrated = calibrationLine(result.model);
+    if (calibrated) err(calibrated);
     if (values.publish) {
       const models = client.database(settings.database).container(settings.modelsContainer);
       const published = await publishModel(models, result.model, values.note, 'candidate').catch((e) => {

@@ -1,7 +1,7 @@
 import { trainModel } from '../model/train.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { parseFileCommand } from './args.js';
-import { TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine } from './train-flags.js';
+import { calibrationLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine } from './train-flags.js';
 import { UsageError } from './errors.js';
 import { readDataset, writeText } from './files.js';
 
@@ -26,4 +26,6 @@ export async function trainCommand(
   writeText(values.output, JSON.stringify(result.model));
   if (result.droppedMissing) err(`isoscope: ${result.droppedMissing} baseline row(s) with a missing feature were left out of training`);
   err(trainedLine(result, choice, values.output));
+  const calibrated = calibrationLine(result.model);
+  if (calibrated) err(calibrated);
 }

@@ -2,6 +2,7 @@
 // retrain (from stored readings), so the same flags give the same model from either source.
 import { parseBaseline, type Baseline } from '../data/baseline.js';
 import type { TrainResult } from '../model/train.js';
+import type { ModelJson } from '../model/types.js';
 import type { ForestParams } from '../engine/params.js';
 import type { RecipeChoice } from '../features/recipe.js';
 import { autoOrNum, list, num } from './args.js';
@@ -59,7 +60,7 @@ export function trainChoice(values: Values, hasUnits: boolean): TrainChoice {
     // Predictive maintenance learns normal behaviour: with units, each unit's healthy first half by default.
     baseline: parseBaseline(values.baseline ?? (hasUnits ? 'first:50%' : 'all')),
     params,
-    recipe: recipeFromFlags(values, hasUnits),
+    recipe: recipeFromFlags(values),
     alarm: alarmFromFlags(values),
   };
 }
@@ -72,5 +73,17 @@ export function trainedLine(result: TrainResult, choice: TrainChoice, output: st
     `isoscope: trained ${choice.params.trees} trees on ${result.trainingRows} rows (baseline ${m.training.baseline}) × ${m.features.length} features ` +
     `(${r ? `${r.inputs.length} inputs${r.regimes ? `, ${r.regimes.centers.length} operating regimes` : ''}${r.unitBaseline ? `, own-unit baseline ${r.unitBaseline}` : ''}, window ${r.window.size} ${r.window.stats.join('/')}` : m.features.join(', ')}) ` +
     `${m.forest.kind === 'extended-isolation-forest' ? `, hyperplane splits (extension level ${m.forest.extensionLevel})` : ''} in ${result.trainMs.toFixed(0)} ms; contamination ${m.threshold.contamination}, offset ${m.threshold.offset.toFixed(6)}; alarm ${choice.alarm.k} of ${choice.alarm.n}; wrote ${output}`
+  );
+}
+
+/** What the out-of-sample calibration expects of the threshold, for a model that has one. */
+export function calibrationLine(m: ModelJson): string | undefined {
+  const c = m.threshold.calibration;
+  if (!c) return undefined;
+  const pc = (x: number) => `${Number((x * 100).toPrecision(2))}%`;
+  return (
+    `isoscope: threshold calibrated out of sample (${c.folds}-fold cross-fit over ${c.readings} healthy readings of ${c.units} unit${c.units === 1 ? '' : 's'}): ` +
+    `expected ${c.falseAlarmsPerUnit.toFixed(3)} false alarms per unit; units with a false alarm ${pc(c.unitsWithFalseAlarm.estimate)} (95% CI ${pc(c.unitsWithFalseAlarm.low)}–${pc(c.unitsWithFalseAlarm.high)}); ` +
+    `healthy readings in alarm ${pc(c.readingsInAlarm.estimate)} (95% CI ${pc(c.readingsInAlarm.low)}–${pc(c.readingsInAlarm.high)})`
   );
 }

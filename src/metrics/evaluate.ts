@@ -9,6 +9,7 @@ import { SINGLE_READING } from '../alarms/k-of-n.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
 import { unitTimeOrder } from '../data/order.js';
 import { rankingSummary, type RankingSummary } from './ranking.js';
+import { HEALTHY_RUL } from '../model/calibrate.js';
 
 export interface EvaluateOptions {
   horizon: number;
@@ -28,6 +29,11 @@ export interface UnitOutcome {
   baselineAlarms: number;
   /** The unit's data ends before its RUL reaches the horizon: it has no degraded reading to warn about. */
   cutOff: boolean;
+  /** Alarms raised while RUL > HEALTHY_RUL: far from failure, so false (baseline or not). */
+  healthyAlarms: number;
+  /** RUL at the unit's last reading, and whether it is in alarm there. */
+  lastRul: number;
+  inAlarmAtEnd: boolean;
 }
 
 export interface Evaluation {
@@ -43,6 +49,9 @@ export interface Evaluation {
   precision: number;
   recall: number;
   f1: number;
+  /** Of healthy (or label 0) readings, the share in alarm; of degraded (label 1) readings, the share not in alarm. */
+  falseAlarmRate: number;
+  missedAlarmRate: number;
   units?: {
     count: number;
     warned: number;
@@ -54,6 +63,11 @@ export interface Evaluation {
     medianLeadTime: number | null;
     p10LeadTime: number | null;
     falseAlarmsPerUnit: number;
+    /** Alarms raised at readings with RUL > HEALTHY_RUL, per unit: false alarms on every healthy reading, not only the baseline. */
+    healthyAlarmsPerUnit: number;
+    /** Units whose last reading has RUL <= horizon, and of those the ones in alarm there. */
+    nearFailure: number;
+    nearFailureDetected: number;
     perUnit: UnitOutcome[];
   };
 }
@@ -145,6 +159,8 @@ export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Ar
     precision,
     recall,
     f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+    falseAlarmRate: readings - positives ? fp / (readings - positives) : 0,
+    missedAlarmRate: positives ? fn / positives : 0,
   };
   const unit = columnByRole(ds, 'unit');
   const time = columnByRole(ds, 'time');
@@ -180,10 +196,26 @@ function unitOutcomes(
     if (Number.isNaN(u)) continue;
     let o = u === lastUnit ? last : byUnit.get(u); // a unit's readings come in runs
     if (!o)
-      byUnit.set(u, (o = { unit: u, failureTime: time[i] + rul[i], firstAlarm: null, leadTime: null, baselineAlarms: 0, cutOff: true }));
+      byUnit.set(
+        u,
+        (o = {
+          unit: u,
+          failureTime: time[i] + rul[i],
+          firstAlarm: null,
+          leadTime: null,
+          baselineAlarms: 0,
+          cutOff: true,
+          healthyAlarms: 0,
+          lastRul: rul[i],
+          inAlarmAtEnd: false,
+        }),
+      );
     lastUnit = u;
     last = o;
     if (rul[i] <= horizon) o.cutOff = false;
+    if (rul[i] > HEALTHY_RUL) o.healthyAlarms += raised[i];
+    o.lastRul = rul[i];
+    o.inAlarmAtEnd = state[i] === 1;
     if (inBaseline[i]) {
       o.baselineAlarms += raised[i];
     } else if (state[i] && o.firstAlarm === null) {
@@ -206,6 +238,9 @@ function unitOutcomes(
     medianLeadTime: quantile(leads, 0.5),
     p10LeadTime: quantile(leads, 0.1),
     falseAlarmsPerUnit: perUnit.length ? falseAlarms / perUnit.length : 0,
+    healthyAlarmsPerUnit: perUnit.length ? perUnit.reduce((s, o) => s + o.healthyAlarms, 0) / perUnit.length : 0,
+    nearFailure: perUnit.filter((o) => o.lastRul <= horizon).length,
+    nearFailureDetected: perUnit.filter((o) => o.lastRul <= horizon && o.inAlarmAtEnd).length,
     perUnit,
   };
 }

@@ -12,6 +12,8 @@ import { derivedNames, isIdentity, type FeatureRecipe, type RecipeChoice } from 
 import { deriveDataset } from '../features/derive.js';
 import { fitRegimes } from '../features/fit-regimes.js';
 import { fitEnvelope } from './envelope.js';
+import { CROSS_FIT_FOLDS, HEALTHY_RUL, TARGET_FALSE_ALARMS_PER_UNIT, assignFolds, calibrate, outOfFoldScores } from './calibrate.js';
+import { DEFAULT_QUALITY } from '../features/defaults.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
 
 /** A recipe before its inputs are chosen; regimes: 'auto' fits them when the settings cluster. */
@@ -29,6 +31,11 @@ export interface TrainOptions {
   /** How the chosen raw columns become features; absent: raw columns. */
   recipe?: RecipeChoice;
   alarm?: Required<DebounceSettings>;
+  /**
+   * 'cross-fit' (default): the threshold is the quantile of out-of-fold scores, which
+   * holds on unseen units; 'in-sample': of the training rows' own scores (scikit-learn's offset_).
+   */
+  threshold?: 'cross-fit' | 'in-sample';
 }
 
 export interface TrainResult {
@@ -113,18 +120,21 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   const resolved = resolveParams(params, rows.length, features.length);
   const { mean, scale } = meanAndScale(cols);
   const scaled = engine.scaleColumns(cols, mean, scale);
-  const forest = engine.train({
-    rows: scaled,
-    n: rows.length,
-    d: features.length,
-    trees: resolved.trees,
-    psi: resolved.psi,
-    depthLimit: resolved.depthLimit,
-    featuresPerTree: resolved.featuresPerTree,
-    bootstrap: params.bootstrap,
-    seed: params.seed,
-    extensionLevel: resolved.extensionLevel,
-  });
+  const grow = (block: Float32Array, n: number) =>
+    engine.train({
+      rows: block,
+      n,
+      d: features.length,
+      trees: resolved.trees,
+      // A fold may hold fewer rows than the full subsample size.
+      psi: Math.min(resolved.psi, n),
+      depthLimit: resolved.depthLimit,
+      featuresPerTree: resolved.featuresPerTree,
+      bootstrap: params.bootstrap,
+      seed: params.seed,
+      extensionLevel: resolved.extensionLevel,
+    });
+  const forest = grow(scaled, rows.length);
   const fingerprint = await fingerprintRows(features, all, rows);
   const draft: ModelJson = {
     format: MODEL_FORMAT,
@@ -169,7 +179,58 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   const handle = engine.loadForest(spec);
   try {
     const { scores } = engine.score(handle, cols);
-    const offset = offsetFor(params.contamination, scores);
+    let offset = offsetFor(params.contamination, scores);
+    // Cross-fitting needs units to hold out: one series cut into time blocks makes each block look
+    // novel to the others, and its threshold out of reach of a drift in one input.
+    const unitCount = new Set(columnByRole(ds, 'unit')?.values ?? []).size;
+    if (params.contamination !== 'auto' && opts.threshold !== 'in-sample' && unitCount >= CROSS_FIT_FOLDS) {
+      // Out-of-fold: each fold's units scored by a forest grown without them.
+      const unit = columnByRole(ds, 'unit')?.values;
+      const folds = assignFolds(unit, rows, CROSS_FIT_FOLDS);
+      const pick = (idx: Int32Array) => cols.map((c) => Float64Array.from(idx, (i) => c[i]));
+      const oof = outOfFoldScores(folds, CROSS_FIT_FOLDS, (fit, held) => {
+        const foldForest = grow(engine.scaleColumns(pick(fit), mean, scale), fit.length);
+        const foldModel = { ...draft, forest: { ...draft.forest, trees: toTrees(foldForest, features.length) } };
+        const h = engine.loadForest(validateModel(foldModel).spec);
+        try {
+          return engine.score(h, pick(held)).scores;
+        } finally {
+          engine.freeForest(h);
+        }
+      });
+      // Healthy readings after the baseline (RUL known and far from failure) are unseen by the forest already.
+      const rul = columnByRole(ds, 'rul')?.values;
+      const inBaseline = baselineMask(ds, baseline);
+      const calRows: number[] = [];
+      const calScores: number[] = [];
+      let t = 0;
+      for (let r = 0; r < ds.rows; r++) {
+        if (t < rows.length && rows[t] === r) {
+          calRows.push(r);
+          calScores.push(oof[t++]);
+        } else if (rul && !inBaseline[r] && rul[r] > HEALTHY_RUL && all.every((c) => Number.isFinite(c[r]))) {
+          calRows.push(r);
+          calScores.push(NaN);
+        }
+      }
+      const extra = calRows.filter((_, i) => Number.isNaN(calScores[i]));
+      if (extra.length) {
+        const extraScores = engine.score(
+          handle,
+          all.map((c) => Float64Array.from(extra, (r) => c[r])),
+        ).scores;
+        for (let i = 0, j = 0; i < calScores.length; i++) if (Number.isNaN(calScores[i])) calScores[i] = extraScores[j++];
+      }
+      const fitted = calibrate(
+        Float64Array.from(calScores),
+        Float64Array.from(calRows, (r) => (unit ? unit[r] : 0)),
+        params.contamination,
+        opts.alarm ?? DEFAULT_QUALITY.alarm,
+        { folds: CROSS_FIT_FOLDS, target: TARGET_FALSE_ALARMS_PER_UNIT },
+      );
+      offset = fitted.offset;
+      draft.threshold.calibration = fitted.calibration;
+    }
     draft.threshold.offset = offset;
     const flags = flagAnomalies(scores, offset);
     let flagged = 0;

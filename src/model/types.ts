@@ -3,6 +3,7 @@
 import type { FeatureRecipe } from '../features/recipe.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
 import type { TrainingEnvelope } from './envelope.js';
+import type { Calibration } from './calibrate.js';
 
 export const MODEL_FORMAT = 'isoscope-model';
 export const MODEL_VERSION = 1;
@@ -49,6 +50,8 @@ export interface ModelJson {
     contamination: 'auto' | number;
     /** decision = score_samples - offset; a reading is anomalous when decision < 0. */
     offset: number;
+    /** How the offset was set out of sample, and the false-alarm rate expected on new units. */
+    calibration?: Calibration;
   };
   training: {
     producer: string;

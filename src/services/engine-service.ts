@@ -5,6 +5,7 @@ import { WasmEngine } from '../engine/wasm-engine.js';
 import { trainModel, type TrainOptions } from '../model/train.js';
 import { LoadedModel, type Explanation } from '../model/loaded-model.js';
 import { parseModelText } from '../model/validate.js';
+import { checkModelData } from '../model/model-check.js';
 import type { ModelJson } from '../model/types.js';
 import { DataError, WHOLE_SERIES, column, columnByRole, withWholeSeries, type Dataset } from '../data/dataset.js';
 import { transferring } from './transfer.js';
@@ -21,12 +22,20 @@ export interface ReplayOptions {
   debounce: DebounceSettings;
 }
 
+/** The model-data check as the page shows it. */
+export interface DataVerdict {
+  verdict: 'ok' | 'drift' | 'mismatch';
+  reasons: string[];
+}
+
 export interface ScoredResult {
   model: ModelJson;
   scores: Float64Array;
   unscorable: number;
   trainMs?: number;
   trainingRows?: number;
+  /** The model-data check on the loaded data; absent for a model without a training envelope. */
+  check?: DataVerdict;
 }
 
 export interface UnitSeries {
@@ -130,7 +139,13 @@ export class EngineService {
     this.stopReplay();
     this.loaded?.dispose();
     this.loaded = next;
-    return { model, scores: scored.scores, unscorable: scored.unscorable };
+    const check = ds ? checkModelData(model, ds) : undefined;
+    return {
+      model,
+      scores: scored.scores,
+      unscorable: scored.unscorable,
+      ...(check ? { check: { verdict: check.verdict, reasons: check.reasons } } : {}),
+    };
   }
 
   explainRow(row: number): Explanation {

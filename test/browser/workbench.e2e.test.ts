@@ -242,7 +242,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     const slider = page.getByRole('slider', { name: 'Contamination' });
     await slider.fill('42');
     await page.getByRole('button', { name: 'Train' }).click();
-    await expect.poll(() => statusText('train')).toMatch(/Trained on/);
+    await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/Trained on/);
     const before = await page.evaluate(() => {
       const wb = (window as any).isoscope;
       return { id: wb.model.id, offset: wb.model.threshold.offset, flagged: wb.threshold.thresholded.flagged, features: wb.model.features };
@@ -267,7 +267,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await page.getByRole('button', { name: 'Load sample' }).click();
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded/);
     await page.getByRole('button', { name: 'Train' }).click();
-    await expect.poll(() => statusText('train')).toMatch(/Trained on/);
+    await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/Trained on/);
   });
 
   test('screenshots of the main views at 1280×800 and on a large screen', async () => {

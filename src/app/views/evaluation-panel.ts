@@ -80,6 +80,18 @@ const UNIT_ROWS: Row[] = [
 
 export function evaluationPanel(wb: Workbench): HTMLElement {
   const scope = h('p', { class: 'note', 'data-testid': 'eval-scope' });
+  // Whether the scored data fits the model at all comes before any figure.
+  const fit = h('p', { class: 'note', 'data-testid': 'data-check', role: 'status' });
+  const renderFit = () => {
+    const c = wb.model ? wb.dataCheck : undefined;
+    fit.hidden = !c;
+    if (!c) return;
+    fit.className = `note ${c.verdict === 'ok' ? '' : 'warn'}`;
+    fit.textContent =
+      c.verdict === 'ok'
+        ? 'Data check: ok. The data lies inside the range the model was trained on.'
+        : `Data check: ${c.verdict === 'mismatch' ? 'mismatch. This data is not what the model was trained on' : 'drift. Part of the data has left the training range'}: ${c.reasons.join(' ')}`;
+  };
   const metrics = h('dl', { class: 'metrics' });
   const definitions = h('dl', { class: 'definitions' });
   const host = h('div', { class: 'chart roc', role: 'img', 'aria-label': 'No ROC curve yet.' });
@@ -112,6 +124,7 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     chart = new uPlot(opts, data, host);
   };
   const render = () => {
+    renderFit();
     metrics.replaceChildren();
     definitions.replaceChildren();
     const ev = wb.threshold.evaluation;
@@ -169,6 +182,7 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     'section',
     { class: 'panel', 'aria-labelledby': 'eval-h' },
     h('div', { class: 'panel-head' }, h('h3', { id: 'eval-h' }, 'Evaluation'), png),
+    fit,
     scope,
     h('div', { class: 'eval-body' }, metrics, host),
     h('details', { class: 'definitions-box' }, h('summary', {}, 'What these figures mean'), definitions),

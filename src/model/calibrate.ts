@@ -1,0 +1,147 @@
+// Thresholds that hold out of sample. A forest scores its own training readings as more
+// normal than readings it never saw, so a quantile of those in-sample scores is a
+// threshold too low for new data: false alarms multiply on unseen units. Cross-fitting
+// fixes that: the baseline's units are split into folds, a forest trained without each
+// fold scores it, and the threshold is the quantile of these out-of-fold scores. The
+// same out-of-fold scores, run through the alarm rule, give the expected false-alarm
+// rate with a 95% interval. When the training data is run to failure, readings after
+// the baseline that are still far from failure (RUL > HEALTHY_RUL) are healthy readings
+// the forest never saw: they join the calibration, since early wear shows there first.
+import { KofN } from '../alarms/k-of-n.js';
+import { flagAnomalies, percentile } from '../alarms/threshold.js';
+
+export const CROSS_FIT_FOLDS = 5;
+/** Readings this far from failure count as healthy (the usual C-MAPSS cap on RUL). */
+export const HEALTHY_RUL = 125;
+/** Alarm episodes per unit on healthy calibration readings the threshold allows. */
+export const TARGET_FALSE_ALARMS_PER_UNIT = 0.005;
+
+export interface Rate {
+  estimate: number;
+  /** Wilson score interval, 95%. */
+  low: number;
+  high: number;
+}
+
+export interface Calibration {
+  method: 'cross-fit';
+  folds: number;
+  /** Healthy baseline readings scored out of fold, and the units they came from. */
+  readings: number;
+  units: number;
+  /** Share of healthy readings in alarm under the model's alarm rule. */
+  readingsInAlarm: Rate;
+  /** Share of units whose healthy baseline raised at least one alarm. */
+  unitsWithFalseAlarm: Rate;
+  /** Alarms raised per unit over its baseline (point estimate). */
+  falseAlarmsPerUnit: number;
+}
+
+/** Wilson score interval (95%) for x successes out of n. */
+export function wilson(x: number, n: number): Rate {
+  if (n === 0) return { estimate: 0, low: 0, high: 1 };
+  const z = 1.959964;
+  const p = x / n;
+  const denom = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
+  return { estimate: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/**
+ * Fold per training row: whole units go to a fold (unit slot mod folds), so a fold's
+ * units are unseen by the forest that scores them; one series is cut into consecutive
+ * blocks instead.
+ */
+export function assignFolds(units: Float64Array | undefined, rows: Int32Array, folds: number): Uint8Array {
+  const fold = new Uint8Array(rows.length);
+  const slots = new Map<number, number>();
+  if (units) for (const r of rows) if (!slots.has(units[r])) slots.set(units[r], slots.size);
+  if (slots.size >= folds) {
+    for (let i = 0; i < rows.length; i++) fold[i] = slots.get(units![rows[i]])! % folds;
+  } else {
+    for (let i = 0; i < rows.length; i++) fold[i] = Math.min(folds - 1, Math.floor((i * folds) / rows.length));
+  }
+  return fold;
+}
+
+/** Scores each training row with a forest that did not see its fold. `scoreFold` trains on `fit` and scores `held`. */
+export function outOfFoldScores(
+  fold: Uint8Array,
+  folds: number,
+  scoreFold: (fit: Int32Array, held: Int32Array) => Float64Array,
+): Float64Array {
+  const out = new Float64Array(fold.length);
+  for (let f = 0; f < folds; f++) {
+    const held: number[] = [];
+    const fit: number[] = [];
+    for (let i = 0; i < fold.length; i++) (fold[i] === f ? held : fit).push(i);
+    if (!held.length || !fit.length) continue;
+    const scores = scoreFold(Int32Array.from(fit), Int32Array.from(held));
+    held.forEach((i, j) => (out[i] = scores[j]));
+  }
+  return out;
+}
+
+/** Alarms the rule raises, per unit, and readings in alarm, over scores in each unit's time order. */
+function falseAlarms(scores: Float64Array, units: Float64Array, offset: number, rule: { k: number; n: number; clear: number }) {
+  const flags = flagAnomalies(scores, offset);
+  const alarm = new KofN(rule);
+  const raisedBy = new Map<number, number>();
+  let inAlarm = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const u = units[i];
+    const raised = alarm.push(u, flags[i]) === 1 ? 1 : 0;
+    raisedBy.set(u, (raisedBy.get(u) ?? 0) + raised);
+    if (alarm.inAlarm(u)) inAlarm++;
+  }
+  const counts = [...raisedBy.values()];
+  const raised = counts.reduce((a, b) => a + b, 0);
+  return { counts, raised, inAlarm, perUnit: counts.length ? raised / counts.length : 0 };
+}
+
+/**
+ * The offset: the contamination quantile of the healthy calibration scores, lowered
+ * further (fewer alarms) until the alarm rule raises at most `target` alarms per unit on
+ * them, when there are enough units to judge that. `scores` and `units` hold the
+ * calibration readings in each unit's time order.
+ */
+export function calibrate(
+  scores: Float64Array,
+  units: Float64Array,
+  contamination: number,
+  rule: { k: number; n: number; clear: number },
+  opts: { folds: number; target: number; minUnits?: number },
+): { offset: number; calibration: Calibration } {
+  let offset = percentile(scores, contamination);
+  let fa = falseAlarms(scores, units, offset, rule);
+  if (fa.counts.length >= (opts.minUnits ?? 20) && fa.perUnit > opts.target) {
+    // Episodes fall as the offset falls: bisect over the sorted scores below the quantile.
+    const sorted = Float64Array.from(scores).sort();
+    let lo = 0;
+    let hi = Math.max(
+      0,
+      sorted.findLastIndex((v) => v <= offset),
+    );
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (falseAlarms(scores, units, sorted[mid], rule).perUnit <= opts.target) lo = mid;
+      else hi = mid - 1;
+    }
+    offset = sorted[lo];
+    fa = falseAlarms(scores, units, offset, rule);
+  }
+  const n = fa.counts.length;
+  return {
+    offset,
+    calibration: {
+      method: 'cross-fit',
+      folds: opts.folds,
+      readings: scores.length,
+      units: n,
+      readingsInAlarm: wilson(fa.inAlarm, scores.length),
+      unitsWithFalseAlarm: wilson(fa.counts.filter((c) => c > 0).length, n),
+      falseAlarmsPerUnit: fa.perUnit,
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// Out-of-sample thresholds: folds keep units whole, the offset drops until the alarm
+// rule's false alarms on healthy calibration readings meet the target, and the stated
+// rates carry a Wilson interval.
+import { describe, expect, test } from 'vitest';
+import { assignFolds, calibrate, outOfFoldScores, wilson } from '../src/model/calibrate.js';
+import { lcg } from './helpers.js';
+
+describe('threshold calibration', () => {
+  test('Wilson interval: known values, and never outside [0, 1]', () => {
+    const r = wilson(10, 100);
+    expect(r.estimate).toBe(0.1);
+    expect(r.low).toBeCloseTo(0.0552, 3);
+    expect(r.high).toBeCloseTo(0.1744, 3);
+    expect(wilson(0, 50)).toMatchObject({ estimate: 0, low: 0 });
+    expect(wilson(0, 50).high).toBeCloseTo(0.0714, 3);
+    expect(wilson(0, 0)).toEqual({ estimate: 0, low: 0, high: 1 });
+  });
+
+  test('folds hold whole units; one series is cut into consecutive blocks', () => {
+    const units = Float64Array.from({ length: 60 }, (_, i) => Math.floor(i / 6)); // 10 units of 6
+    const rows = Int32Array.from({ length: 60 }, (_, i) => i);
+    const fold = assignFolds(units, rows, 5);
+    for (let i = 1; i < 60; i++) if (units[i] === units[i - 1]) expect(fold[i]).toBe(fold[i - 1]);
+    expect(new Set(fold).size).toBe(5);
+    const single = assignFolds(undefined, rows, 5);
+    expect(Array.from(single.slice(0, 12))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(single[59]).toBe(4);
+    for (let i = 1; i < 60; i++) expect(single[i]).toBeGreaterThanOrEqual(single[i - 1]);
+  });
+
+  test('every row is scored by the fold that held it out', () => {
+    const fold = Uint8Array.from([0, 1, 2, 0, 1, 2]);
+    const seen: number[][] = [];
+    const oof = outOfFoldScores(fold, 3, (fit, held) => {
+      seen.push([...fit]);
+      expect([...fit].some((i) => held.includes(i))).toBe(false);
+      return Float64Array.from(held, (i) => -i);
+    });
+    expect(Array.from(oof)).toEqual([-0, -1, -2, -3, -4, -5]);
+    expect(seen).toEqual([
+      [1, 2, 4, 5],
+      [0, 2, 3, 5],
+      [0, 1, 3, 4],
+    ]);
+  });
+
+  test('a unit with a long healthy excursion pulls the threshold below it, down to the target', () => {
+    const next = lcg(5);
+    const units: number[] = [];
+    const scores: number[] = [];
+    for (let u = 0; u < 40; u++) {
+      for (let t = 0; t < 100; t++) {
+        units.push(u);
+        // Three units dip for 10 readings: in-sample quantiles would alarm on each.
+        scores.push(u < 3 && t >= 50 && t < 60 ? -0.6 - 0.01 * u : -0.4 - 0.05 * next());
+      }
+    }
+    const rule = { k: 5, n: 8, clear: 1 };
+    const plain = calibrate(Float64Array.from(scores), Float64Array.from(units), 0.01, rule, { folds: 5, target: 1 });
+    expect(plain.calibration.falseAlarmsPerUnit).toBeCloseTo(3 / 40, 10);
+    const strict = calibrate(Float64Array.from(scores), Float64Array.from(units), 0.01, rule, { folds: 5, target: 0.03 });
+    // One dip may still alarm (1/40 <= 0.03), the two shallower may not.
+    expect(strict.calibration.falseAlarmsPerUnit).toBeCloseTo(1 / 40, 10);
+    expect(strict.offset).toBeLessThanOrEqual(-0.61);
+    expect(strict.offset).toBeGreaterThan(-0.62);
+    const c = strict.calibration.unitsWithFalseAlarm;
+    expect(c.estimate).toBe(1 / 40);
+    expect(c.low).toBeLessThan(c.estimate);
+    expect(c.high).toBeGreaterThan(c.estimate);
+    // Too few units to judge episodes: the quantile alone.
+    const few = calibrate(Float64Array.from(scores.slice(0, 500)), Float64Array.from(units.slice(0, 500)), 0.1, rule, {
+      folds: 5,
+      target: 0,
+    });
+    expect(few.calibration.falseAlarmsPerUnit).toBeGreaterThan(0);
+  });
+});
