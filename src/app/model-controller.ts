@@ -24,7 +24,7 @@ export interface ModelHost {
   busy: Busy;
   model?: ModelJson;
   lastTrainMs?: number;
-  adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored', check?: DataVerdict): void;
+  adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored'): void;
 }
 
 export class ModelController {
@@ -70,7 +70,7 @@ export class ModelController {
         }),
       );
       h.lastTrainMs = result.trainMs;
-      h.adoptModel(result.model, result.scores, 'trained', result.check);
+      h.adoptModel(result.model, result.scores, 'trained');
       h.bus.say(
         'train',
         `Trained on ${plural(result.trainingRows ?? 0, 'row')} in ${result.trainMs?.toFixed(0)} ms.` +
@@ -92,7 +92,7 @@ export class ModelController {
     try {
       const result = await h.workers.call(h.workers.engine, (api) => api.importModel(text));
       h.lastTrainMs = undefined;
-      h.adoptModel(result.model, result.scores, how, result.check);
+      h.adoptModel(result.model, result.scores, how);
       h.bus.say(scope, `Imported model ${result.model.id} from ${fileName}.`);
     } catch (e) {
       h.bus.fail(scope, `Could not import ${fileName}: ${(e as Error).message}`);
@@ -110,7 +110,7 @@ export class ModelController {
     h.busy = 'scoring';
     try {
       const result = await h.workers.call(h.workers.engine, (api) => api.rescore());
-      h.adoptModel({ ...result.model, threshold: h.model.threshold }, result.scores, 'rescored', result.check);
+      h.adoptModel({ ...result.model, threshold: h.model.threshold }, result.scores, 'rescored');
       return undefined;
     } catch (e) {
       return (e as Error).message;
@@ -126,6 +126,18 @@ export class ModelController {
   }
 
   /** Asks the engine for the drivers of the model now in use on the data now loaded. */
+  /** The model–data check of the data just scored; it arrives after the scores, as drivers do. */
+  async fetchCheck(got: (check: DataVerdict | undefined) => void): Promise<void> {
+    const h = this.host;
+    const asked = this.generation;
+    try {
+      const check = await h.workers.call(h.workers.engine, (api) => api.dataCheck());
+      if (asked === this.generation) got(check);
+    } catch {
+      // The verdict is an aid; the page shows none without it.
+    }
+  }
+
   async fetchDrivers(): Promise<void> {
     const h = this.host;
     this.forgetDrivers();

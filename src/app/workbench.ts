@@ -164,15 +164,19 @@ export class Workbench extends Bus {
   }
 
   /** how: 'imported' keeps the model's own offset until the slider moves; 'rescored' keeps the threshold of the data it was trained on. */
-  adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored' = 'trained', check?: DataVerdict): void {
+  adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored' = 'trained'): void {
     this.model = model;
-    this.dataCheck = check;
+    this.dataCheck = undefined;
     this.scores = scores;
     this.selectedRow = undefined;
     this.explanation = undefined;
     this.emit('model');
     this.threshold.adopt(model, scores, how);
     void this.models.fetchDrivers();
+    void this.models.fetchCheck((check) => {
+      this.dataCheck = check;
+      this.emit('check');
+    });
   }
 
   selectUnit(unit: number): void {

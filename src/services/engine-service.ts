@@ -34,8 +34,6 @@ export interface ScoredResult {
   unscorable: number;
   trainMs?: number;
   trainingRows?: number;
-  /** The model-data check on the loaded data; absent for a model without a training envelope. */
-  check?: DataVerdict;
 }
 
 export interface UnitSeries {
@@ -139,13 +137,19 @@ export class EngineService {
     this.stopReplay();
     this.loaded?.dispose();
     this.loaded = next;
-    const check = ds ? checkModelData(model, ds) : undefined;
-    return {
-      model,
-      scores: scored.scores,
-      unscorable: scored.unscorable,
-      ...(check ? { check: { verdict: check.verdict, reasons: check.reasons } } : {}),
-    };
+    return { model, scores: scored.scores, unscorable: scored.unscorable };
+  }
+
+  /**
+   * The model–data check of the loaded data against the current model: asked for after the
+   * scores are drawn, so a million rows are on screen before it runs. Undefined for a model
+   * without a training envelope.
+   */
+  dataCheck(): DataVerdict | undefined {
+    const ds = this.dataset;
+    if (!this.loaded || !ds) return undefined;
+    const check = checkModelData(this.loaded.model, ds);
+    return check ? { verdict: check.verdict, reasons: check.reasons } : undefined;
   }
 
   explainRow(row: number): Explanation {

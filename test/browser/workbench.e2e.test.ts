@@ -70,6 +70,8 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
       )
       .toBe('100');
     expect(Number(await page.getByTestId('roc-auc').textContent())).toBeGreaterThan(0.95);
+    // The model–data check arrives after the scores: its own training data fits the model.
+    await expect.poll(() => page.getByTestId('data-check').textContent(), { timeout: 30_000 }).toMatch(/^Data check: ok\./);
   });
 
   test('the browser trains the same model, byte for byte, as Node', async () => {

@@ -161,6 +161,7 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
       drawRoc(); // the curve depends on scores only, not on the threshold
     }
   });
+  wb.on('check', renderFit);
   wb.on('data', () => {
     drawnFor = undefined;
     drawRoc();
