@@ -164,12 +164,17 @@ export function engineSuite(name: string, getApi: () => Promise<EngineApi>): voi
       test('contamination sets the offset to that percentile of training scores', async () => {
         const ds = fd001Dataset();
         await api.setDataset(ds);
-        const { model, scores } = await api.train({ params: { contamination: 0.1 } });
+        // In sample, as scikit-learn's offset_; the default calibrates on units the trees did not see.
+        const { model, scores } = await api.train({ params: { contamination: 0.1 }, threshold: 'in-sample' });
         const flags = flagsOf(scores, model);
         const rate = flags.reduce((a, b) => a + b, 0) / ds.rows;
         expect(rate).toBeGreaterThan(0.095);
         expect(rate).toBeLessThan(0.105);
         expect(model.threshold.offset).not.toBe(-0.5);
+        expect(model.threshold.calibration).toBeUndefined();
+        const calibrated = (await api.train({ params: { contamination: 0.1 } })).model;
+        expect(calibrated.threshold.calibration?.folds).toBeGreaterThan(1);
+        expect(calibrated.threshold.offset).not.toBe(model.threshold.offset);
       });
 
       test('rows with a missing feature get NaN, never a score computed from 0', async () => {
