@@ -1,11 +1,14 @@
+import { statSync } from 'node:fs';
 import { trainModel } from '../model/train.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
-import { parseFileCommand } from './args.js';
+import type { Dataset } from '../data/dataset.js';
+import { num, parseFileCommand } from './args.js';
 import { calibrationLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine } from './train-flags.js';
 import { UsageError } from './errors.js';
-import { readDataset, writeText } from './files.js';
+import { isZipFile, readDataset, writeText } from './files.js';
+import { DEFAULT_SAMPLE_READINGS, SAMPLE_ABOVE_BYTES, readTrainingSample, sampleLine, type TrainingSample } from './training-sample.js';
 
-export const TRAIN_USAGE = `isoscope train <file> ${TRAIN_FLAGS_USAGE} [--rul RUL_file] [--entry name] -o model.json`;
+export const TRAIN_USAGE = `isoscope train <file> ${TRAIN_FLAGS_USAGE} [--rul RUL_file] [--entry name] [--sample-readings N] -o model.json`;
 
 export async function trainCommand(
   argv: string[],
@@ -13,18 +16,40 @@ export async function trainCommand(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<void> {
-  const parsed = parseFileCommand(argv, { ...TRAIN_OPTIONS, rul: { type: 'string' } }, TRAIN_USAGE, out);
+  const parsed = parseFileCommand(
+    argv,
+    { ...TRAIN_OPTIONS, rul: { type: 'string' }, 'sample-readings': { type: 'string' } },
+    TRAIN_USAGE,
+    out,
+  );
   if (!parsed) return;
   const { values, file } = parsed;
   if (!values.output) throw new UsageError(`train needs -o model.json\nusage: ${TRAIN_USAGE}`);
-  const ds = readDataset(file, { rul: values.rul, entry: values.entry });
+  const budget = num(values['sample-readings'], '--sample-readings', DEFAULT_SAMPLE_READINGS);
+  if (!(Number.isInteger(budget) && budget >= 1))
+    throw new UsageError(`--sample-readings must be a whole number >= 1, got ${values['sample-readings']}`);
+  // A big file (or an explicit budget) is streamed once into a sample of whole units; --rul needs the whole test file.
+  const streamed = !values.rul && !isZipFile(file) && (values['sample-readings'] !== undefined || statSync(file).size > SAMPLE_ABOVE_BYTES);
+  let sample: TrainingSample | undefined;
+  let ds: Dataset;
+  if (streamed) {
+    const seed = num(values.seed, '--seed', 42);
+    sample = await readTrainingSample(file, { entry: values.entry, budget, seed });
+    ds = sample.ds;
+  } else {
+    ds = readDataset(file, { rul: values.rul, entry: values.entry });
+  }
   const choice = trainChoice(
     values,
     ds.columns.some((c) => c.role === 'unit'),
   );
+  if (sample && !choice.features) choice.features = sample.defaultFeatures;
   const result = await trainModel(await engine(), ds, choice);
+  if (sample && sample.figures.rows !== sample.figures.ofRows) result.model.training.sample = { ...sample.figures, budget };
   writeText(values.output, JSON.stringify(result.model));
   if (result.droppedMissing) err(`isoscope: ${result.droppedMissing} baseline row(s) with a missing feature were left out of training`);
+  const sampled = sample && sampleLine(sample.figures, budget);
+  if (sampled) err(sampled);
   err(trainedLine(result, choice, values.output));
   const calibrated = calibrationLine(result.model);
   if (calibrated) err(calibrated);

@@ -68,6 +68,8 @@ export interface ModelJson {
     baseline: string;
     fingerprint: string;
     source: string;
+    /** Present when a file too big to read whole was trained on a seeded sample of whole units. */
+    sample?: { rows: number; units: number; ofRows: number; ofUnits: number; budget: number };
   };
   metrics: Record<string, number>;
   /** How raw readings become `features`; absent when the features are raw columns. */
