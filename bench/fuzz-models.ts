@@ -9,7 +9,7 @@
 // `isoscope score` to check the exit status (0 or 1, never 70) and the one-line error.
 //
 //   node dist/bench/fuzz-models.js [--count 100000] [--seed 20261124] [--timeout 2000]
-//                                  [--workers 1] [--cli 100] [--cli-only] [--only INDEX]
+//                                  [--workers 1] [--cli 100] [--cli-only] [--start 0] [--only INDEX]
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,6 +82,7 @@ async function main(): Promise<void> {
       cli: { type: 'string', default: '100' },
       only: { type: 'string' },
       'cli-only': { type: 'boolean' },
+      start: { type: 'string', default: '0' },
       data: { type: 'string' },
     },
   });
@@ -99,7 +100,9 @@ async function main(): Promise<void> {
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 
-  const indices = values.only !== undefined ? [Number(values.only)] : Array.from({ length: count }, (_, i) => i);
+  // --start S: only inputs S..count-1 (the same inputs a full run gives them), to look again at a stretch.
+  const start = Math.min(count, Math.max(0, Number(values.start)));
+  const indices = values.only !== undefined ? [Number(values.only)] : Array.from({ length: count - start }, (_, i) => start + i);
   const tally = new Map<string, number>();
   const crashes: Finding[] = [];
   const hangs: Finding[] = [];
