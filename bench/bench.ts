@@ -1,7 +1,8 @@
 // npm run bench: trains and scores (100 trees, max_samples 256) on FD001 and on
 // 1,000,000 × 16 synthetic rows, and prints isoscope next to its peers as ratios
 // from this same run. Floors (issue 2): scoring >= 1,000,000 rows/s on one core,
-// near-linear gain from a second worker, training 100 trees < 20 ms on FD001.
+// near-linear gain from a second worker, training 100 trees < 20 ms on FD001. Then the CLI
+// on a 1.5 GB file (bench/big-cli.ts; `--no-big` skips it).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -15,6 +16,7 @@ import type { WasmEngine } from '../src/engine/wasm-engine.js';
 import type { ModelJson } from '../src/model/types.js';
 import { mlIsolationForest, npmIsolationForest, sklearn, type PeerResult } from './peers.js';
 import { syntheticColumns } from './synthetic.js';
+import { bigFileFigures } from './big-cli.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -151,6 +153,9 @@ async function main(): Promise<void> {
   floor(oneCore >= 1e6, `scoring ${fmt(oneCore)} rows/s on one core (>= 1M, 100 trees × 256 × 16 features)`);
   floor(twoWorkers / oneCore >= 1.7, `second worker gain ×${(twoWorkers / oneCore).toFixed(2)} (near-linear: >= ×1.7)`);
   floor(fdIso.trainMs < 20, `training 100 trees on FD001 in ${fdIso.trainMs.toFixed(1)} ms (< 20 ms)`);
+
+  // Issue 15: a 1.5 GB file through the CLI (several minutes; --no-big leaves it out).
+  if (!process.argv.includes('--no-big')) await bigFileFigures();
 }
 
 await main();
