@@ -12,13 +12,23 @@ const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 function shadowCells(m: PublishedSummary): HTMLElement[] {
   const s = m.shadow;
-  if (!s) return [h('td', { colspan: 4, class: 'muted' }, m.status === 'candidate' ? 'not scored in shadow yet' : '')];
-  const vs = (mine: number, theirs: number) => h('td', { class: 'num' }, pct(mine), h('span', { class: 'muted' }, ` vs ${pct(theirs)}`));
+  if (!s)
+    return [
+      m.status === 'candidate'
+        ? h('td', { colspan: 4, class: 'muted', 'data-label': 'Shadow' }, 'not scored in shadow yet')
+        : h('td', { colspan: 4, class: 'no-shadow' }),
+    ];
+  // A champion or retired version keeps the figures of its time in shadow: shown, but quieter.
+  const past = m.status !== 'candidate';
+  const title = `${past ? 'Recorded while it was a candidate: ' : ''}scored by ${s.service} beside ${s.champion_version}, last reported ${when(s.updated)}`;
+  const td = (label: string, ...kids: (Node | string)[]) =>
+    h('td', { class: `num${past ? ' muted' : ''}`, 'data-label': label, title }, ...kids);
+  const vs = (label: string, mine: number, theirs: number) => td(label, pct(mine), h('span', { class: 'muted' }, ` vs ${pct(theirs)}`));
   return [
-    h('td', { class: 'num', title: `scored by ${s.service}, last reported ${when(s.updated)}` }, `${plural(s.readings, 'reading')}`),
-    vs(s.flag_rate, s.champion_flag_rate),
-    vs(s.alarm_rate, s.champion_alarm_rate),
-    h('td', { class: 'num' }, pct(s.agreement)),
+    td('Shadow', plural(s.readings, 'reading')),
+    vs('Flagged', s.flag_rate, s.champion_flag_rate),
+    vs('In alarm', s.alarm_rate, s.champion_alarm_rate),
+    td('Agree', pct(s.agreement)),
   ];
 }
 
@@ -99,10 +109,10 @@ export function modelsPanel(wb: Workbench): HTMLElement {
       { class: 'note' },
       'The registry consumers follow: they score with the champion and, when a newer candidate exists, with it too in shadow; the figures are theirs.',
     ),
-    messageLine(wb, 'models'),
     h('div', { class: 'table-wrap' }, table),
     empty,
     confirm,
+    messageLine(wb, 'models'),
     comparisonView(wb),
   );
 
@@ -123,10 +133,10 @@ export function modelsPanel(wb: Workbench): HTMLElement {
       ...wb.link.published.map((m) => {
         const action =
           m.status === 'champion'
-            ? h('td', {})
+            ? h('td', { class: 'action' })
             : h(
                 'td',
-                {},
+                { class: 'action' },
                 h(
                   'button',
                   {
@@ -143,10 +153,10 @@ export function modelsPanel(wb: Workbench): HTMLElement {
           'tr',
           { 'data-version': m.id, 'data-status': m.status },
           h('th', { scope: 'row' }, m.id),
-          h('td', {}, h('span', { class: `badge ${m.status}` }, m.status)),
-          h('td', { class: 'nowrap' }, when(m.created)),
-          h('td', { class: 'model-id', title: `${m.kind}, ${plural(m.features, 'feature')}` }, m.model_id),
-          h('td', { class: 'note-cell' }, m.note ?? ''),
+          h('td', { 'data-label': 'Status' }, h('span', { class: `badge ${m.status}` }, m.status)),
+          h('td', { class: 'nowrap', 'data-label': 'Published' }, when(m.created)),
+          h('td', { class: 'model-id', 'data-label': 'Model', title: `${m.kind}, ${plural(m.features, 'feature')}` }, m.model_id),
+          h('td', { class: 'note-cell', 'data-label': 'Note' }, m.note ?? ''),
           ...shadowCells(m),
           action,
         );
