@@ -46,7 +46,8 @@ function numeric(f: ModelFigures, id: string): number | null {
   return v ?? null;
 }
 
-function table(c: ModelComparison): HTMLElement {
+/** `other`: the compared version's status when compared (a retired version can be compared, and promoted back). */
+function table(c: ModelComparison, other: string): HTMLElement {
   const rows = [...(c.truth ? TRUTH_ROWS : []), ...ROWS];
   const cell = (f: ModelFigures, other: ModelFigures, [id, , value, , better]: Row, who: string) => {
     const mine = numeric(f, id);
@@ -71,7 +72,7 @@ function table(c: ModelComparison): HTMLElement {
         {},
         h('th', { scope: 'col' }, 'Figure'),
         h('th', { scope: 'col', class: 'num' }, `${c.champion.version} champion`),
-        h('th', { scope: 'col', class: 'num' }, `${c.candidate.version} candidate`),
+        h('th', { scope: 'col', class: 'num' }, `${c.candidate.version} ${other}`),
       ),
     ),
     h(
@@ -125,7 +126,7 @@ export function comparisonView(wb: Workbench): HTMLElement {
     scope.className = `note${inSample.length ? ' warn' : ''}`;
     scope.textContent = `On ${c.data} (${plural(c.readings, 'reading')}; ${inSample.length ? inSample.join(', ') : 'out-of-sample for both'}), each model at its own published threshold and alarm rule${c.truth === 'rul' ? `; degraded: RUL ≤ ${c.horizon} cycles` : c.truth ? '; truth: the 0/1 label column' : '; no ground truth, so no AUC or lead time'}.`;
     agreement.textContent = `Agreement: flagged alike on ${pct(c.flagAgreement)} of ${plural(c.bothScored, 'reading')} both scored; alarm state alike on ${pct(c.alarmAgreement)}.`;
-    result.replaceChildren(table(c));
+    result.replaceChildren(table(c, wb.link.published.find((m) => m.id === c.candidate.version)?.status ?? 'compared'));
   };
   wb.on('link', render);
   wb.on('data', render);
