@@ -174,7 +174,7 @@ describe.skipIf(!hasChromium)('the Models panel against the registry the CLI wri
     await shot('models-panel-1280.png');
   });
 
-  test('at 800 px the panel fits the page; everything is reachable by keyboard', async () => {
+  test('at 800 px the panel fits the page: versions as labelled cards, Promote in view and followed by Compare in tab order', async () => {
     await page.setViewportSize({ width: 800, height: 1200 });
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
     const box = await panel().boundingBox();
@@ -186,7 +186,7 @@ describe.skipIf(!hasChromium)('the Models panel against the registry the CLI wri
     expect(sideways).toBe(0);
     const button = await page.getByRole('button', { name: 'Promote v2 to champion' }).boundingBox();
     expect(button!.x + button!.width).toBeLessThanOrEqual(box!.x + box!.width);
-    // Tab order: the Promote button, then Refresh is not reached backwards through hidden cells.
+    // From the last Promote button, Tab goes on to the comparison (no hidden stop in between).
     await page.getByRole('button', { name: 'Promote v2 to champion' }).focus();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Version to compare with the champion');
