@@ -1,9 +1,9 @@
 // The page's event bus and its messages: views subscribe to topics; controllers emit
 // them after changing state. Each message belongs to the step whose action caused it
-// (data, train, review, stream, connect, session) and is shown next to that action.
+// (data, train, review, stream, connect, models, session) and is shown next to that action.
 export type Topic = 'status' | 'data' | 'model' | 'threshold' | 'unit' | 'explain' | 'drivers' | 'check' | 'progress' | 'live' | 'link';
 
-export type Scope = 'data' | 'train' | 'review' | 'stream' | 'connect' | 'session';
+export type Scope = 'data' | 'train' | 'review' | 'stream' | 'connect' | 'models' | 'session';
 
 export interface Message {
   text: string;

@@ -11,6 +11,7 @@ import { trainPanel } from './views/train-panel.js';
 import { reviewSection } from './views/review.js';
 import { livePanel } from './views/live-panel.js';
 import { connectPanel } from './views/connect-panel.js';
+import { modelsPanel } from './views/models-panel.js';
 import { stepHeading } from './views/message-line.js';
 
 const wb = new Workbench();
@@ -33,6 +34,7 @@ app.replaceChildren(
       stepHeading('stream', 5, 'Stream and Connect'),
       livePanel(wb),
       connectPanel(wb),
+      modelsPanel(wb),
     ),
   ),
   dropHint,

@@ -16,6 +16,7 @@ import { Workers } from './engine-client.js';
 import { IngestController, absentInputs, type LoadIntent } from './ingest-controller.js';
 import { LinkController } from './link-controller.js';
 import { ModelController, type Busy } from './model-controller.js';
+import { RegistryController } from './registry-controller.js';
 import { ReplayController } from './replay-controller.js';
 import { SessionController } from './session-controller.js';
 import { ThresholdController } from './threshold-controller.js';
@@ -64,6 +65,8 @@ export class Workbench extends Bus {
   readonly session = new SessionController(this);
   /** Event Hubs and Cosmos DB. */
   readonly link = new LinkController(this);
+  /** The model registry's champion, candidates and promotion (the Models panel). */
+  readonly registry = new RegistryController(this);
 
   constructor() {
     super();

@@ -4,7 +4,7 @@ import type { Container, CosmosClient } from '@azure/cosmos';
 import type { ModelJson } from '../model/types.js';
 import { CosmosSink } from '../connectors/cosmos-sink.js';
 import type { CosmosForm } from '../connectors/link-settings.js';
-import { fetchModel, listModels, publishModel, type PublishedModel, type PublishedSummary } from '../connectors/model-registry.js';
+import { fetchModel, listModels, promote, publishModel, type PublishedModel, type PublishedSummary } from '../connectors/model-registry.js';
 import type { Outbox } from '../connectors/outbox.js';
 import type { CosmosSettings } from '../connectors/settings.js';
 import { queryUnitHistory, type UnitHistory } from '../connectors/unit-history.js';
@@ -70,6 +70,13 @@ export class CosmosLink {
 
   fetch(id: string): Promise<PublishedModel> {
     return fetchModel(this.require().models, id).catch((e) => {
+      throw (e as Error).name === 'RegistryError' ? e : this.modelsError(e);
+    });
+  }
+
+  /** Makes a version the champion, as `isoscope promote` does; returns the versions it retired. */
+  promote(id: string): Promise<string[]> {
+    return promote(this.require().models, id).catch((e) => {
       throw (e as Error).name === 'RegistryError' ? e : this.modelsError(e);
     });
   }

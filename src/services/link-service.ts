@@ -15,6 +15,8 @@ import type { LinkHost } from './link-host.js';
 import { LiveHub } from './live-hub.js';
 import { ReplayPublisher } from './replay-publisher.js';
 import { transferring } from './transfer.js';
+import { scoreAndCompare } from './model-compare.js';
+import type { ModelComparison } from '../metrics/model-comparison.js';
 
 export type { LinkHost } from './link-host.js';
 export type { UnitHistory } from '../connectors/unit-history.js';
@@ -97,6 +99,19 @@ export class LinkService {
 
   listPublished(): Promise<PublishedSummary[]> {
     return this.cosmos.list();
+  }
+
+  /** Makes a published version the champion; returns the versions retired. */
+  promote(id: string): Promise<string[]> {
+    return this.cosmos.promote(id);
+  }
+
+  /** Scores the loaded data with two published versions here in the worker and compares them. */
+  async compare(championId: string, candidateId: string): Promise<ModelComparison> {
+    const ds = this.host.dataset();
+    if (!ds) throw new DataError('load the data to compare the models on first');
+    const [champion, candidate] = await Promise.all([this.cosmos.fetch(championId), this.cosmos.fetch(candidateId)]);
+    return scoreAndCompare(this.host.engine(), ds, champion, candidate);
   }
 
   /** Fetches a published version, validates it and makes it current. */
