@@ -5,7 +5,9 @@
 //      server never waits for the load generator): readings/s.
 //   B: POST /predict with one reading at a fixed 1,000 requests/s from the open-loop generator in
 //      its own process (bench/serve-load.ts): p50/p99 latency from each request's due time, and
-//      how late the generator itself was.
+//      how late the generator itself was. Each trial is paired with one against a bare node:http
+//      server (bench/serve-reference.ts) on the same core: when even it misses the floor, the
+//      machine is too busy for the trial to judge serve.
 // Each trial prints the load average and the server's CPU time per request (from /proc): on a
 // shared machine the CPU figure is the one other processes cannot inflate.
 // Floors: A ≥ 100,000 readings/s; B p99 ≤ 5 ms. Each phase runs TRIALS times; the verdict is on
@@ -43,15 +45,15 @@ for (let i = 0; i + BATCH <= readings.length; i += BATCH) batches.push(JSON.stri
 const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 if (pin) spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
 
-async function startServer(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const args = [join(root, 'bin', 'isoscope.js'), 'serve', '--model', join(root, 'models', 'fd001-baseline.json'), '--port', '0'];
+/** A server process on core 0, started with `args` (node's), ready once it says where it listens. */
+async function startServer(args: string[]): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = pin ? spawn('taskset', ['-c', '0', 'node', ...args]) : spawn('node', args);
   let log = '';
   child.stderr.on('data', (d) => (log += d));
   const killer = setTimeout(() => child.kill('SIGKILL'), 120_000); // whatever happens, the bench ends
   const end = Date.now() + 20_000;
   while (!/listening on (\S+)/.test(log)) {
-    if (child.exitCode !== null || Date.now() > end) throw new Error(`isoscope serve did not start: ${log}`);
+    if (child.exitCode !== null || Date.now() > end) throw new Error(`${args.join(' ')} did not start: ${log}`);
     await new Promise((ok) => setTimeout(ok, 50));
   }
   return {
@@ -112,14 +114,54 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+interface Trial {
+  p50: number;
+  p99: number;
+  max: number;
+  r: LoadResult;
+  /** Server CPU time per request. */
+  cpuMs: number;
+  load: string;
+}
+
+async function trial(generator: ChildProcess, server: { url: string; pid: number }): Promise<Trial> {
+  const cpu0 = cpuSeconds(server.pid);
+  const r = await latencies(generator, server.url, RUN_MS, RATE);
+  if (r.errors.length) throw new Error(`load generator: ${r.errors.join('; ')}`);
+  const cpuMs = ((cpuSeconds(server.pid) - cpu0) * 1000) / r.latency.length;
+  const x = r.latency;
+  return { p50: pct(x, 0.5), p99: pct(x, 0.99), max: x[x.length - 1], r, cpuMs, load: load() };
+}
+
+function describeTrial(x: Trial): string {
+  const { r } = x;
+  return (
+    `(load ${x.load}): p50 ${x.p50.toFixed(2)} ms, p99 ${x.p99.toFixed(2)} ms, max ${x.max.toFixed(2)} ms; ` +
+    `from the actual send p50 ${pct(r.service, 0.5).toFixed(2)} p99 ${pct(r.service, 0.99).toFixed(2)} ms; ` +
+    `generator late p50 ${pct(r.lag, 0.5).toFixed(2)} p99 ${pct(r.lag, 0.99).toFixed(2)} max ${r.lag[r.lag.length - 1].toFixed(2)} ms ` +
+    `(${r.lag.filter((l) => l > 1).length} of ${r.lag.length} > 1 ms late), ${r.queued} queued behind another request; ` +
+    `server CPU ${x.cpuMs.toFixed(3)} ms/request`
+  );
+}
+
+function load(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
 
 const pct = (sorted: ArrayLike<number>, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-const server = await startServer();
+const server = await startServer([
+  join(root, 'bin', 'isoscope.js'),
+  'serve',
+  '--model',
+  join(root, 'models', 'fd001-baseline.json'),
+  '--port',
+  '0',
+]);
+const reference = await startServer([join(root, 'dist', 'bench', 'serve-reference.js')]);
 try {
   console.log(
     `isoscope serve bench: ${pin ? 'server pinned to core 0, load on core 1' : 'no taskset: processes not pinned'}; ${TRIALS} trials of ${RUN_MS / 1000} s per phase`,
@@ -142,33 +184,26 @@ try {
   const generator = fork(join(root, 'dist', 'bench', 'serve-load.js'), { stdio: 'inherit' }); // inherits this process's core
   try {
     await latencies(generator, server.url, WARMUP_MS, RATE);
-    const trials: { p50: number; p99: number; max: number; r: LoadResult; cpuMs: number; load: string }[] = [];
-    for (let t = 0; t < TRIALS; t++) {
-      const cpu0 = cpuSeconds(server.pid);
-      const r = await latencies(generator, server.url, RUN_MS, RATE);
-      if (r.errors.length) throw new Error(`load generator: ${r.errors.join('; ')}`);
-      const cpuMs = ((cpuSeconds(server.pid) - cpu0) * 1000) / r.latency.length;
-      const x = r.latency;
-      trials.push({ p50: pct(x, 0.5), p99: pct(x, 0.99), max: x[x.length - 1], r, cpuMs, load: load() });
-    }
-    const p50 = median(trials.map((x) => x.p50));
-    const p99 = median(trials.map((x) => x.p99));
+    await latencies(generator, reference.url, WARMUP_MS, RATE);
+    // Trials alternate between the reference server and serve, so both meet the same neighbours.
+    const trials: { serve: Trial; reference: Trial }[] = [];
+    for (let t = 0; t < TRIALS; t++) trials.push({ reference: await trial(generator, reference), serve: await trial(generator, server) });
+    const p50 = median(trials.map((x) => x.serve.p50));
+    const p99 = median(trials.map((x) => x.serve.p99));
+    const refP99 = median(trials.map((x) => x.reference.p99));
     console.log(
       `B  single readings at ${RATE}/s, latency from each request's due time: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms median (floor p99 ${FLOOR_P99_MS} ms) ${p99 <= FLOOR_P99_MS ? 'ok' : 'ABOVE FLOOR'}`,
     );
+    console.log(
+      `   reference (bare node:http, no scoring) p99 ${refP99.toFixed(2)} ms median: ${refP99 <= FLOOR_P99_MS ? 'the machine allowed the floor' : 'ABOVE FLOOR TOO: the machine is too busy for B to judge serve'}`,
+    );
     for (const [i, x] of trials.entries()) {
-      const { r } = x;
-      console.log(
-        `   trial ${i + 1} (load ${x.load}): p50 ${x.p50.toFixed(2)} ms, p99 ${x.p99.toFixed(2)} ms, max ${x.max.toFixed(2)} ms; ` +
-          `from the actual send p50 ${pct(r.service, 0.5).toFixed(2)} p99 ${pct(r.service, 0.99).toFixed(2)} ms; ` +
-          `generator late p50 ${pct(r.lag, 0.5).toFixed(2)} p99 ${pct(r.lag, 0.99).toFixed(2)} max ${r.lag[r.lag.length - 1].toFixed(2)} ms, ` +
-          `${r.lag.filter((l) => l > 1).length} of ${r.lag.length} > 1 ms late, ${r.queued} queued behind another request; ` +
-          `server CPU ${x.cpuMs.toFixed(3)} ms/request`,
-      );
+      console.log(`   trial ${i + 1} serve     ${describeTrial(x.serve)}`);
+      console.log(`   trial ${i + 1} reference ${describeTrial(x.reference)}`);
     }
   } finally {
     generator.disconnect();
   }
 } finally {
-  await server.stop();
+  await Promise.all([server.stop(), reference.stop()]);
 }
