@@ -43,10 +43,7 @@ export class Metrics {
   private batchLag = 0;
   private readonly sinks: MetricsSink[] = [];
   private tally = { predictions: 0, anomalies: 0, unscored: 0 };
-  private readonly predictionsTotal = this.counter('iot_anomaly_predictions_total', 'Readings scored.');
-  private readonly anomaliesTotal = this.counter('iot_anomaly_anomalies_total', 'Readings flagged anomalous.');
   private readonly alarmsTotal = this.counter('iot_anomaly_alarms_raised_total', "Alarms raised (a unit's k-of-n rule tripped).");
-  private readonly unscoredTotal = this.counter('iot_anomaly_unscored_total', 'Readings with a missing feature, not scored.');
   private readonly retriesTotal = this.counter('iot_anomaly_write_retries_total', 'Documents retried after a transient Cosmos DB failure.');
   private readonly deadLettersTotal = this.counter('iot_dead_letters_total', 'Readings that could not be keyed, sent to the dead letters.');
   private readonly evictedTotal = this.counter(
@@ -80,10 +77,30 @@ export class Metrics {
 
   constructor(opts: MetricsOptions = {}) {
     if (opts.service) this.registry.setDefaultLabels({ service: opts.service });
+    // The per-batch counts are kept as plain numbers and handed to prom-client when it collects
+    // (a scrape): serve records a batch per request, and prom-client hashes labels on every inc.
+    this.tallied('iot_anomaly_predictions_total', 'Readings scored.', () => this.tally.predictions);
+    this.tallied('iot_anomaly_anomalies_total', 'Readings flagged anomalous.', () => this.tally.anomalies);
+    this.tallied('iot_anomaly_unscored_total', 'Readings with a missing feature, not scored.', () => this.tally.unscored);
   }
 
   private counter(name: string, help: string): Counter {
     return new Counter({ name, help, registers: [this.registry] });
+  }
+
+  /** A counter that follows a running total, brought up to date whenever the registry collects. */
+  private tallied(name: string, help: string, total: () => number): void {
+    let reported = 0;
+    new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect(this: Counter): void {
+        const now = total();
+        if (now > reported) this.inc(now - reported);
+        reported = now;
+      },
+    });
   }
 
   get predictions(): number {
@@ -114,9 +131,6 @@ export class Metrics {
     this.tally.predictions += scored;
     this.tally.anomalies += anomalies;
     this.tally.unscored += unscored;
-    this.predictionsTotal.inc(scored);
-    this.anomaliesTotal.inc(anomalies);
-    this.unscoredTotal.inc(unscored);
     if (report.alarmsRaised > 0) this.alarmsTotal.inc(report.alarmsRaised);
     this.latency.observe(report.seconds);
     for (const s of this.sinks) s.batch(report);

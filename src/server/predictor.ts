@@ -7,7 +7,7 @@ import { LoadedModel } from '../model/loaded-model.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
 import { LiveScorer, type Alert } from '../stream/live-scorer.js';
-import { predictionsOf, scoreBatch, type Prediction, type StreamKeys } from '../stream/hub-batch.js';
+import { predictionsOf, scoreKeyed, type Prediction, type StreamKeys } from '../stream/hub-batch.js';
 import { keyReadings } from '../stream/reading-codec.js';
 import type { Metrics, ModelTag } from '../connectors/metrics.js';
 import type { ShadowSlot } from '../connectors/shadow-slot.js';
@@ -63,12 +63,13 @@ export class Predictor {
   predict(readings: readonly unknown[]): Prediction[] {
     if (!readings.length) return [];
     // Every reading keyed before any is scored: a refused request leaves every unit's state as it was.
-    const bad = keyReadings(readings, this.keys).rejected[0];
+    const keyed = keyReadings(readings, this.keys);
+    const bad = keyed.rejected[0];
     if (bad) throw Object.assign(new Error(`reading ${bad.index}: ${bad.reason}`), { statusCode: 400 });
     const t0 = performance.now();
     const alerts: Alert[] = [];
     const tag = this.tag;
-    const batch = scoreBatch(this.scorer, readings, this.keys, { firstSeq: 0, arrivedAt: t0, alerts });
+    const batch = scoreKeyed(this.scorer, keyed, this.keys, { firstSeq: 0, arrivedAt: t0, alerts });
     this.metrics.recordBatch({
       model: tag,
       scores: batch.scores,

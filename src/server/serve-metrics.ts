@@ -5,16 +5,31 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 const REQUEST_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 export class ServeMetrics {
-  private readonly requests: Counter<'route' | 'status'>;
   private readonly duration: Histogram<'route'>;
   private readonly reloads: Counter<'outcome'>;
+  /**
+   * Each route and status's request count, handed to prom-client when it collects (a scrape), and
+   * its time series looked up once: prom-client otherwise sorts and joins the labels into a key on
+   * every call. Bounded: routes are patterns, statuses few.
+   */
+  private readonly series = new Map<
+    string,
+    { route: string; status: string; count: number; reported: number; time: { observe(v: number): void } }
+  >();
 
   constructor(registry: Registry) {
-    this.requests = new Counter({
+    const series = this.series;
+    new Counter({
       name: 'iot_anomaly_http_requests_total',
       help: 'HTTP requests by route and status code.',
       labelNames: ['route', 'status'],
       registers: [registry],
+      collect(this: Counter<'route' | 'status'>): void {
+        for (const x of series.values()) {
+          if (x.count > x.reported) this.inc({ route: x.route, status: x.status }, x.count - x.reported);
+          x.reported = x.count;
+        }
+      },
     });
     this.duration = new Histogram({
       name: 'iot_anomaly_http_request_duration_seconds',
@@ -33,8 +48,14 @@ export class ServeMetrics {
 
   /** route: the route's pattern (bounded label values), "unmatched" for a 404. */
   request(route: string, status: number, seconds: number): void {
-    this.requests.inc({ route, status: String(status) });
-    this.duration.observe({ route }, seconds);
+    const key = `${status} ${route}`;
+    let series = this.series.get(key);
+    if (!series) {
+      series = { route, status: String(status), count: 0, reported: 0, time: this.duration.labels({ route }) };
+      this.series.set(key, series);
+    }
+    series.count++;
+    series.time.observe(seconds);
   }
 
   reload(outcome: 'loaded' | 'rejected'): void {

@@ -10,6 +10,7 @@ import {
   outcomeOf,
   scoredDocument,
   type DecodedBatch,
+  type Keyed,
   type Outcome,
   type Reading,
   type Rejected,
@@ -45,8 +46,18 @@ export function scoreBatch(
   keys: StreamKeys,
   at: { firstSeq: number; arrivedAt: number; alerts: Alert[]; partition?: string },
 ): ScoredBatch {
+  return scoreKeyed(scorer, keyReadings(events, keys), keys, at);
+}
+
+/** scoreBatch for events already split by keyReadings (serve keys a request before scoring any of it). */
+export function scoreKeyed(
+  scorer: LiveScorer,
+  keyed: Keyed,
+  keys: StreamKeys,
+  at: { firstSeq: number; arrivedAt: number; alerts: Alert[]; partition?: string },
+): ScoredBatch {
   const inputs = scorer.inputs;
-  const { readings: bodies, index, rejected } = keyReadings(events, keys);
+  const { readings: bodies, index, rejected } = keyed;
   const decoded = decodeReadings(bodies, inputs, keys);
   const { scores, flags, alarms } = scorer.score(decoded.block, inputs.length, decoded.unitIds, decoded.times, {
     firstSeq: at.firstSeq,

@@ -65,8 +65,16 @@ function timeValue(v: unknown, field: string): number {
   return t;
 }
 
+/** Event bodies split by keyReadings. */
+export interface Keyed {
+  readings: Reading[];
+  /** Per reading: its index among the events. */
+  index: number[];
+  rejected: Rejected[];
+}
+
 /** Splits event bodies into keyable readings (in order) and the ones that cannot be keyed, with why. */
-export function keyReadings(bodies: readonly unknown[], keys: StreamKeys): { readings: Reading[]; index: number[]; rejected: Rejected[] } {
+export function keyReadings(bodies: readonly unknown[], keys: StreamKeys): Keyed {
   const readings: Reading[] = [];
   const index: number[] = [];
   const rejected: Rejected[] = [];

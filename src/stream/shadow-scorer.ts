@@ -1,5 +1,5 @@
 // A candidate model scored in shadow: every batch the champion scores goes through the same
-// scoring path (scoreBatch, with the candidate's own recipe window and alarm state per unit),
+// scoring path (scoreKeyed, with the candidate's own recipe window and alarm state per unit),
 // and each reading gets what the candidate would have said, stored beside the champion's
 // outcome. Nothing the champion decides depends on it. It keeps the figures the registry
 // shows: readings, flag and alarm rates of both, and how often they flag alike.
@@ -8,7 +8,7 @@ import { LoadedModel } from '../model/loaded-model.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
 import { LiveScorer, type Alert } from './live-scorer.js';
-import { scoreBatch, type ScoredBatch, type StreamKeys } from './hub-batch.js';
+import { scoreKeyed, type ScoredBatch, type StreamKeys } from './hub-batch.js';
 import { outcomeOf } from './reading-codec.js';
 
 /** What a stored document carries as `shadow`. */
@@ -49,7 +49,9 @@ export class ShadowScorer {
   /** The candidate's outcome for each reading of the champion's batch, in its order; the batch's scores update the tally. */
   score(champion: ScoredBatch, keys: StreamKeys, arrivedAt: number): { outcomes: ShadowOutcome[]; batch: ScoredBatch; alerts: Alert[] } {
     const alerts: Alert[] = [];
-    const batch = scoreBatch(this.scorer, champion.bodies, keys, { firstSeq: 0, arrivedAt, alerts });
+    // The champion's readings are keyed already: the candidate scores them as they are, by their place in its batch.
+    const keyed = { readings: champion.bodies, index: champion.bodies.map((_, i) => i), rejected: [] };
+    const batch = scoreKeyed(this.scorer, keyed, keys, { firstSeq: 0, arrivedAt, alerts });
     const t = this.tally;
     const outcomes = champion.bodies.map((_, i) => {
       const mine = !Number.isNaN(batch.scores[i]);
