@@ -15,7 +15,8 @@ import type { LiveScorer } from '../stream/live-scorer.js';
 import type { LoadedModel } from '../model/loaded-model.js';
 import { LiveBuffer } from '../stream/live-buffer.js';
 import type { LiveUpdate } from '../stream/replay.js';
-import type { LinkStatus, PartitionStatus } from '../stream/link-status.js';
+import { RECENT_DATA_ALERTS, type LinkStatus, type PartitionStatus } from '../stream/link-status.js';
+import type { DataAlert } from '../stream/data-watch.js';
 import type { ScoredDocument } from '../stream/reading-codec.js';
 import { bodiesOf, documentsOf, scoreBatch } from '../stream/hub-batch.js';
 import type { StreamKeys } from '../stream/reading-codec.js';
@@ -113,12 +114,15 @@ export class HubLink {
     const arrivedAt = performance.now();
     const { scorer } = this.opts;
     const n = events.length;
+    const dataAlerts: DataAlert[] = [];
     const batch = scoreBatch(scorer, bodiesOf(events), this.opts.keys, {
       firstSeq: this.seq,
       arrivedAt,
       alerts: this.buffer.alerts,
       partition: ctx.partitionId,
+      dataAlerts,
     });
+    if (dataAlerts.length) this.dataEdges(dataAlerts, scorer);
     // Right after scoring: the units' state that goes with this batch's position.
     const state = this.opts.unitStates ? encodeUnits(scorer.snapshot(ctx.partitionId)) : undefined;
     if (batch.rejected.length)
@@ -148,6 +152,14 @@ export class HubLink {
     }
   }
 
+  /** Edges of the rolling data check: the page shows the alerts in force and the latest raised or cleared. */
+  private dataEdges(edges: DataAlert[], scorer: LiveScorer): void {
+    const reading = this.seq;
+    const recent = [...edges.map((a) => ({ ...a, reading })).reverse(), ...(this.status.quality?.recent ?? [])];
+    this.status.quality = { active: scorer.dataAlertsRaised, recent: recent.slice(0, RECENT_DATA_ALERTS) };
+    this.dirty = true;
+  }
+
   private fault(err: Error, ctx: PartitionContext): void {
     const message = errorLine(err);
     const code = (err as { code?: string }).code ?? err.name;
@@ -168,6 +180,7 @@ export class HubLink {
     this.opts.scorer.setModel(loaded);
     this.opts.model = { id: loaded.model.id, version };
     this.status.missing = undefined;
+    this.status.quality = undefined;
     this.dirty = true;
   }
 
