@@ -122,7 +122,6 @@ export class HubLink {
       partition: ctx.partitionId,
       dataAlerts,
     });
-    if (dataAlerts.length) this.dataEdges(dataAlerts, scorer);
     // Right after scoring: the units' state that goes with this batch's position.
     const state = this.opts.unitStates ? encodeUnits(scorer.snapshot(ctx.partitionId)) : undefined;
     if (batch.rejected.length)
@@ -131,6 +130,7 @@ export class HubLink {
       if (count) this.status.missing = { ...this.status.missing, [batch.inputs[f]]: (this.status.missing?.[batch.inputs[f]] ?? 0) + count };
     });
     const scored = batch.bodies.length;
+    if (dataAlerts.length) this.dataEdges(dataAlerts, scorer, this.seq + scored);
     this.buffer.add(this.seq, batch.decoded.units, batch.scores, batch.flags, scored);
     this.seq += scored;
     if (this.opts.persist?.enabled()) await this.opts.persist.add(documentsOf(batch, this.opts.model, new Date().toISOString()));
@@ -153,8 +153,7 @@ export class HubLink {
   }
 
   /** Edges of the rolling data check: the page shows the alerts in force and the latest raised or cleared. */
-  private dataEdges(edges: DataAlert[], scorer: LiveScorer): void {
-    const reading = this.seq;
+  private dataEdges(edges: DataAlert[], scorer: LiveScorer, reading: number): void {
     const recent = [...edges.map((a) => ({ ...a, reading })).reverse(), ...(this.status.quality?.recent ?? [])];
     this.status.quality = { active: scorer.dataAlertsRaised, recent: recent.slice(0, RECENT_DATA_ALERTS) };
     this.dirty = true;

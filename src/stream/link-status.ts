@@ -24,7 +24,7 @@ export interface LinkStatus {
   missing?: Record<string, number>;
   /**
    * The rolling data check against the model's training envelope: the alerts in force, and the
-   * latest edges (newest first), each with the count of readings scored when it happened.
+   * latest edges (newest first), each with the count of readings scored by the end of its batch.
    */
   quality?: { active: DataFlag[]; recent: Array<DataAlert & { reading: number }> };
   /** Readings that could not be keyed (no unit or time, not a JSON object): not scored, not stored; the first reason. */

@@ -108,7 +108,7 @@ export function livePanel(wb: Workbench): HTMLElement {
           'li',
           { class: a.raised ? 'raised' : 'cleared' },
           h('strong', {}, a.raised ? 'Raised' : 'Cleared'),
-          ` ${name(a.input)} ${dataKindWords(a.kind)} · reading ${fmt(a.reading)} · ${pct(a.share)} of the last readings`,
+          ` ${name(a.input)} ${dataKindWords(a.kind)} · by reading ${fmt(a.reading)} · ${pct(a.share)} of the last readings`,
         ),
       ),
     );
