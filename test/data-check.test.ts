@@ -154,4 +154,50 @@ describe('the rolling data check', () => {
     expect(alerts[1].at).toBeGreaterThan(1500);
     expect(check.raised).toEqual([]);
   });
+  test('wear is not a data-quality alert: run-to-failure units leave the range gradually and raise nothing', () => {
+    const m = parseModelText(readFileSync(model, 'utf8')).model;
+    const env = m.envelope!;
+    const ds = loadFd001('train_FD001.txt');
+    const cols = env.inputs.map((i) => ds.columns.find((c) => c.name === i.name)!.values);
+    const unit = ds.columns.find((c) => c.role === 'unit')!.values;
+    const row = new Float64Array(cols.length);
+    const raised: string[] = [];
+    let check = new RollingDataCheck(env, undefined, 100);
+    // One unit at a time: each window holds only that unit's readings, wear near failure included.
+    for (let i = 0; i < ds.rows; i++) {
+      if (i > 0 && unit[i] !== unit[i - 1]) check = new RollingDataCheck(env, undefined, 100);
+      cols.forEach((c, f) => (row[f] = c[i]));
+      for (const a of check.push(row, unit[i])) if (a.raised) raised.push(`${a.input} ${a.kind}`);
+    }
+    expect(raised).toEqual([]);
+  });
+
+  test('a sensor switched to kPa mid-stream raises "above" once, flags its readings, and clears when it is switched back', () => {
+    const m = parseModelText(readFileSync(model, 'utf8')).model;
+    const env = m.envelope!;
+    const ds = loadFd001('test_FD001.txt');
+    const cols = env.inputs.map((i) => ds.columns.find((c) => c.name === i.name)!.values);
+    const unit = ds.columns.find((c) => c.role === 'unit')!.values;
+    const p30 = env.inputs.findIndex((i) => i.name === 'sensor_7');
+    const check = new RollingDataCheck(env, undefined, 100);
+    const row = new Float64Array(cols.length);
+    const edges: string[] = [];
+    let flagged = 0;
+    let flaggedHealthy = 0;
+    for (let i = 0; i < 3000; i++) {
+      cols.forEach((c, f) => (row[f] = c[i]));
+      const kpa = i >= 1000 && i < 1500;
+      if (kpa) row[p30] *= 6.894757;
+      for (const a of check.push(row, unit[i])) edges.push(`${a.input} ${a.kind} ${a.raised ? 'raised' : 'cleared'}`);
+      const flags = check.flags();
+      if (flags) {
+        expect(flags).toEqual([{ input: 'sensor_7', kind: 'above' }]);
+        if (kpa) flagged++;
+        else flaggedHealthy++;
+      }
+    }
+    expect(edges).toEqual(['sensor_7 above raised', 'sensor_7 above cleared']);
+    expect(flagged).toBeGreaterThan(450); // every converted reading once the alert is up (it takes 10 of the 100)
+    expect(flaggedHealthy).toBe(0);
+  });
 });

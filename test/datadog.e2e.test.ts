@@ -45,6 +45,7 @@ describe('the Datadog reporter against a local intake', () => {
       flags: Uint8Array.of(0, 1, 0),
       alarmsRaised: 1,
       seconds: 0.001,
+      dataAlerts: [{ input: 'sensor_7', kind: 'above' }],
     });
     metrics.pipelineLatency(M1, 12.5);
     await r.flush();
@@ -62,7 +63,8 @@ describe('the Datadog reporter against a local intake', () => {
     expect(byName['iot.anomaly.predictions.total']).toMatchObject({ value: 2, type: 1, interval: 10, tags: M1_TAGS });
     expect(byName['iot.anomaly.anomalies.total'].value).toBe(1);
     expect(byName['iot.anomaly.alarms.raised.total'].value).toBe(1);
-    expect(byName['iot.data_quality.alerts.total'].value).toBe(1);
+    expect(byName['iot.data_quality.alerts.total']).toMatchObject({ value: 1, tags: [...M1_TAGS, 'input:sensor_7', 'kind:above'] });
+    expect(await metrics.render()).toMatch(/iot_data_quality_alerts_total\{input="sensor_7",kind="above",service="serve"\} 1/);
     expect(intake.distributions()).toEqual([
       { metric: 'iot.anomaly.score', tags: M1_TAGS, values: [0.4, 0.7] },
       { metric: 'iot.pipeline.latency_ms', tags: M1_TAGS, values: [12.5] },

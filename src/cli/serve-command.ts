@@ -77,6 +77,7 @@ export async function serveCommand(
       })
     : undefined;
   const predictor = new Predictor(await engine(), model, version, keys, metrics, shadow);
+  predictor.log = err;
   const datadog = await startDatadog('serve', metrics, err);
   const app = await buildApp({ predictor, metrics, serveMetrics, apiKey, bodyLimit, version: productVersion(), log: err });
   try {

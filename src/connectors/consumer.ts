@@ -19,6 +19,7 @@ import type { ModelJson } from '../model/types.js';
 import { LiveScorer, type Alert } from '../stream/live-scorer.js';
 import { bodiesOf, documentsOf, scoreBatch, type StreamKeys } from '../stream/hub-batch.js';
 import { streamKeysFor } from '../stream/stream-keys.js';
+import { dataAlertLine, type DataAlert } from '../stream/data-watch.js';
 import { decodeUnits, encodeUnits } from '../stream/unit-state.js';
 import type { CosmosSink } from './cosmos-sink.js';
 import { deadLetterDocuments, type DeadLetterSink } from './dead-letters.js';
@@ -172,11 +173,13 @@ export class Consumer {
     this.opts.health?.received(context.partitionId, context.lastEnqueuedEventProperties?.sequenceNumber);
     const t0 = performance.now();
     const alerts: Alert[] = [];
+    const dataAlerts: DataAlert[] = [];
     const batch = scoreBatch(this.scorer, bodiesOf(events), this.keys, {
       firstSeq: 0,
       arrivedAt: t0,
       alerts,
       partition: context.partitionId,
+      dataAlerts,
     });
     // Right after scoring, before anything else can touch these units: the state that goes with this batch's position.
     const state = this.opts.checkpointStore && this.opts.unitStates ? encodeUnits(this.scorer.snapshot(context.partitionId)) : undefined;
@@ -187,7 +190,9 @@ export class Consumer {
       flags: batch.flags,
       alarmsRaised: alerts.filter((a) => a.kind === 'raised').length,
       seconds: (performance.now() - t0) / 1000,
+      dataAlerts: dataAlerts.filter((a) => a.raised),
     });
+    for (const a of dataAlerts) this.opts.log?.(`isoscope consume: data quality: ${dataAlertLine(a)}`);
     const units = this.scorer.unitCounts;
     m.recordUnits(units.tracked, units.evicted);
     const shadows = this.opts.shadow?.score(batch, this.keys, t0);

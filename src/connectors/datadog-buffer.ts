@@ -62,7 +62,8 @@ interface Totals {
   predictions: number;
   anomalies: number;
   alarms: number;
-  dataQuality: number;
+  /** Data-quality alerts raised, per "input\nkind". */
+  dataQuality: Map<string, number>;
   scores: Reservoir;
   latency: Reservoir;
 }
@@ -88,7 +89,7 @@ export class DatadogBuffer implements MetricsSink {
         predictions: 0,
         anomalies: 0,
         alarms: 0,
-        dataQuality: 0,
+        dataQuality: new Map(),
         scores: new Reservoir(this.cap),
         latency: new Reservoir(this.cap),
       };
@@ -101,15 +102,17 @@ export class DatadogBuffer implements MetricsSink {
     const t = this.totals(r.model);
     for (let i = 0; i < r.scores.length; i++) {
       const s = r.scores[i];
-      if (Number.isNaN(s)) {
-        t.dataQuality++; // a reading missing a feature: reported, not scored
-        continue;
-      }
+      if (Number.isNaN(s)) continue; // a reading missing a feature: not scored
+
       t.predictions++;
       t.anomalies += r.flags[i];
       t.scores.add(-s); // anomaly_score, as the stored documents and /predict carry it: higher is more abnormal
     }
     t.alarms += r.alarmsRaised;
+    for (const a of r.dataAlerts ?? []) {
+      const key = `${a.input}\n${a.kind}`;
+      t.dataQuality.set(key, (t.dataQuality.get(key) ?? 0) + 1);
+    }
   }
 
   latency(model: ModelTag, ms: number): void {
@@ -125,12 +128,15 @@ export class DatadogBuffer implements MetricsSink {
     const counts: CountSeries[] = [];
     const distributions: DistributionSeries[] = [];
     for (const t of this.byModel.values()) {
-      const count = (metric: string, value: number) =>
-        counts.push({ metric, type: 1, interval, points: [{ timestamp, value }], tags: t.tags });
+      const count = (metric: string, value: number, tags = t.tags) =>
+        counts.push({ metric, type: 1, interval, points: [{ timestamp, value }], tags });
       count(DATADOG_NAMES.predictions, t.predictions);
       count(DATADOG_NAMES.anomalies, t.anomalies);
       count(DATADOG_NAMES.alarms, t.alarms);
-      count(DATADOG_NAMES.dataQuality, t.dataQuality);
+      for (const [key, n] of t.dataQuality) {
+        const [input, kind] = key.split('\n');
+        count(DATADOG_NAMES.dataQuality, n, [...t.tags, `input:${input}`, `kind:${kind}`]);
+      }
       const dist = (metric: string, r: Reservoir) => {
         if (r.values.length) distributions.push({ metric, type: 'distribution', points: [[timestamp, r.values]], tags: t.tags });
       };

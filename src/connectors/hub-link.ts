@@ -15,7 +15,8 @@ import type { LiveScorer } from '../stream/live-scorer.js';
 import type { LoadedModel } from '../model/loaded-model.js';
 import { LiveBuffer } from '../stream/live-buffer.js';
 import type { LiveUpdate } from '../stream/replay.js';
-import type { LinkStatus, PartitionStatus } from '../stream/link-status.js';
+import { RECENT_DATA_ALERTS, type LinkStatus, type PartitionStatus } from '../stream/link-status.js';
+import type { DataAlert } from '../stream/data-watch.js';
 import type { ScoredDocument } from '../stream/reading-codec.js';
 import { bodiesOf, documentsOf, scoreBatch } from '../stream/hub-batch.js';
 import type { StreamKeys } from '../stream/reading-codec.js';
@@ -113,11 +114,13 @@ export class HubLink {
     const arrivedAt = performance.now();
     const { scorer } = this.opts;
     const n = events.length;
+    const dataAlerts: DataAlert[] = [];
     const batch = scoreBatch(scorer, bodiesOf(events), this.opts.keys, {
       firstSeq: this.seq,
       arrivedAt,
       alerts: this.buffer.alerts,
       partition: ctx.partitionId,
+      dataAlerts,
     });
     // Right after scoring: the units' state that goes with this batch's position.
     const state = this.opts.unitStates ? encodeUnits(scorer.snapshot(ctx.partitionId)) : undefined;
@@ -127,6 +130,7 @@ export class HubLink {
       if (count) this.status.missing = { ...this.status.missing, [batch.inputs[f]]: (this.status.missing?.[batch.inputs[f]] ?? 0) + count };
     });
     const scored = batch.bodies.length;
+    if (dataAlerts.length) this.dataEdges(dataAlerts, scorer, this.seq + scored);
     this.buffer.add(this.seq, batch.decoded.units, batch.scores, batch.flags, scored);
     this.seq += scored;
     if (this.opts.persist?.enabled()) await this.opts.persist.add(documentsOf(batch, this.opts.model, new Date().toISOString()));
@@ -146,6 +150,13 @@ export class HubLink {
       this.status.state = 'live';
       this.status.message = undefined;
     }
+  }
+
+  /** Edges of the rolling data check: the page shows the alerts in force and the latest raised or cleared. */
+  private dataEdges(edges: DataAlert[], scorer: LiveScorer, reading: number): void {
+    const recent = [...edges.map((a) => ({ ...a, reading })).reverse(), ...(this.status.quality?.recent ?? [])];
+    this.status.quality = { active: scorer.dataAlertsRaised, recent: recent.slice(0, RECENT_DATA_ALERTS) };
+    this.dirty = true;
   }
 
   private fault(err: Error, ctx: PartitionContext): void {
@@ -168,6 +179,7 @@ export class HubLink {
     this.opts.scorer.setModel(loaded);
     this.opts.model = { id: loaded.model.id, version };
     this.status.missing = undefined;
+    this.status.quality = undefined;
     this.dirty = true;
   }
 

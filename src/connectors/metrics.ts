@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Health } from './health.js';
+import type { DataFlag } from '../model/rolling-check.js';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
@@ -24,6 +25,8 @@ export interface BatchReport {
   alarmsRaised: number;
   /** Time spent scoring the batch. */
   seconds: number;
+  /** Data-quality alerts the batch raised (each episode once, per input and kind). */
+  dataAlerts?: DataFlag[];
 }
 
 /** Another backend fed with every batch and pipeline latency (the Datadog reporter). */
@@ -46,6 +49,12 @@ export class Metrics {
   private readonly alarmsTotal = this.counter('iot_anomaly_alarms_raised_total', "Alarms raised (a unit's k-of-n rule tripped).");
   private readonly retriesTotal = this.counter('iot_anomaly_write_retries_total', 'Documents retried after a transient Cosmos DB failure.');
   private readonly deadLettersTotal = this.counter('iot_dead_letters_total', 'Readings that could not be keyed, sent to the dead letters.');
+  private readonly dataAlertsTotal = new Counter({
+    name: 'iot_data_quality_alerts_total',
+    help: "Data-quality alerts raised: an input's readings missing, below or above the training range, flat, or settings in no training regime.",
+    labelNames: ['input', 'kind'],
+    registers: [this.registry],
+  });
   private readonly evictedTotal = this.counter(
     'iot_units_evicted_total',
     'Units forgotten to stay within the unit cap (idle longest first).',
@@ -132,6 +141,7 @@ export class Metrics {
     this.tally.anomalies += anomalies;
     this.tally.unscored += unscored;
     if (report.alarmsRaised > 0) this.alarmsTotal.inc(report.alarmsRaised);
+    for (const a of report.dataAlerts ?? []) this.dataAlertsTotal.inc({ input: a.input, kind: a.kind });
     this.latency.observe(report.seconds);
     for (const s of this.sinks) s.batch(report);
   }

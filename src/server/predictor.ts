@@ -9,6 +9,7 @@ import type { ModelJson } from '../model/types.js';
 import { LiveScorer, type Alert } from '../stream/live-scorer.js';
 import { predictionsOf, scoreKeyed, type Prediction, type StreamKeys } from '../stream/hub-batch.js';
 import { keyReadings } from '../stream/reading-codec.js';
+import { dataAlertLine, type DataAlert } from '../stream/data-watch.js';
 import type { Metrics, ModelTag } from '../connectors/metrics.js';
 import type { ShadowSlot } from '../connectors/shadow-slot.js';
 
@@ -35,6 +36,8 @@ export class Predictor {
   private readonly keys: StreamKeys;
   private readonly metrics: Metrics;
   private readonly shadow?: Pick<ShadowSlot, 'score'>;
+  /** Where data-quality alert edges are told (a line each). */
+  log?: (line: string) => void;
 
   /** With a shadow slot, each result also carries the candidate's outcome as `shadow`. */
   constructor(
@@ -68,15 +71,18 @@ export class Predictor {
     if (bad) throw Object.assign(new Error(`reading ${bad.index}: ${bad.reason}`), { statusCode: 400 });
     const t0 = performance.now();
     const alerts: Alert[] = [];
+    const dataAlerts: DataAlert[] = [];
     const tag = this.tag;
-    const batch = scoreKeyed(this.scorer, keyed, this.keys, { firstSeq: 0, arrivedAt: t0, alerts });
+    const batch = scoreKeyed(this.scorer, keyed, this.keys, { firstSeq: 0, arrivedAt: t0, alerts, dataAlerts });
     this.metrics.recordBatch({
       model: tag,
       scores: batch.scores,
       flags: batch.flags,
       alarmsRaised: alerts.filter((a) => a.kind === 'raised').length,
       seconds: (performance.now() - t0) / 1000,
+      dataAlerts: dataAlerts.filter((a) => a.raised),
     });
+    for (const a of dataAlerts) this.log?.(`isoscope serve: data quality: ${dataAlertLine(a)}`);
     const shadows = this.shadow?.score(batch, this.keys, t0);
     const results = predictionsOf(batch, tag, this.keys);
     if (shadows) results.forEach((r, i) => (r.shadow = shadows[i]));

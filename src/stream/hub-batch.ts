@@ -3,7 +3,8 @@
 // and k-of-n per unit), and build each document with the alarm state right after its own
 // reading. Both sides therefore store identical documents for the same events, and the
 // prediction server (isoscope serve) answers with the same outcome for each reading.
-import type { Alert, LiveScorer } from './live-scorer.js';
+import type { LiveScorer, ScoreContext } from './live-scorer.js';
+import type { DataFlag } from './data-watch.js';
 import {
   decodeReadings,
   keyReadings,
@@ -33,6 +34,8 @@ export interface ScoredBatch {
   flags: Uint8Array;
   /** 1 while the reading's unit is in alarm, right after that reading. */
   alarms: Uint8Array;
+  /** Per reading, the data-quality alerts in force that it shows itself (absent: none in the batch). */
+  quality?: (DataFlag[] | undefined)[];
 }
 
 /** Event bodies, as they came. */
@@ -40,39 +43,27 @@ export function bodiesOf(events: readonly { body: unknown }[]): unknown[] {
   return events.map((e) => e.body);
 }
 
-export function scoreBatch(
-  scorer: LiveScorer,
-  events: readonly unknown[],
-  keys: StreamKeys,
-  at: { firstSeq: number; arrivedAt: number; alerts: Alert[]; partition?: string },
-): ScoredBatch {
+export function scoreBatch(scorer: LiveScorer, events: readonly unknown[], keys: StreamKeys, at: ScoreContext): ScoredBatch {
   return scoreKeyed(scorer, keyReadings(events, keys), keys, at);
 }
 
 /** scoreBatch for events already split by keyReadings (serve keys a request before scoring any of it). */
-export function scoreKeyed(
-  scorer: LiveScorer,
-  keyed: Keyed,
-  keys: StreamKeys,
-  at: { firstSeq: number; arrivedAt: number; alerts: Alert[]; partition?: string },
-): ScoredBatch {
+export function scoreKeyed(scorer: LiveScorer, keyed: Keyed, keys: StreamKeys, at: ScoreContext): ScoredBatch {
   const inputs = scorer.inputs;
   const { readings: bodies, index, rejected } = keyed;
   const decoded = decodeReadings(bodies, inputs, keys);
-  const { scores, flags, alarms } = scorer.score(decoded.block, inputs.length, decoded.unitIds, decoded.times, {
-    firstSeq: at.firstSeq,
-    arrivedAt: at.arrivedAt,
-    alerts: at.alerts,
-    partition: at.partition,
-  });
-  return { bodies, index, rejected, decoded, inputs, scores, flags, alarms };
+  const scored = scorer.score(decoded.block, inputs.length, decoded.unitIds, decoded.times, at);
+  return { bodies, index, rejected, decoded, inputs, ...scored };
 }
 
 export function documentsOf(batch: ScoredBatch, model: { id: string; version: string }, scoredAt: string): ScoredDocument[] {
-  const { bodies, decoded, inputs, scores, flags, alarms } = batch;
-  return bodies.map((body, i) =>
-    scoredDocument(body, decoded, inputs, i, { score: scores[i], flag: flags[i], alarm: alarms[i] === 1 }, model, scoredAt),
-  );
+  const { bodies, decoded, inputs, scores, flags, alarms, quality } = batch;
+  return bodies.map((body, i) => {
+    const doc = scoredDocument(body, decoded, inputs, i, { score: scores[i], flag: flags[i], alarm: alarms[i] === 1 }, model, scoredAt);
+    // Only on a reading that shows a data-quality alert in force: healthy documents carry no field.
+    if (quality?.[i]) doc.data_quality = quality[i];
+    return doc;
+  });
 }
 
 /** A prediction: the reading's unit and time fields as it sent them, the outcome, and the model. */
@@ -93,6 +84,7 @@ export function predictionsOf(batch: ScoredBatch, model: { id: string; version: 
     p.is_anomaly = o.is_anomaly;
     p.alarm = o.alarm;
     if (o.missing_features) p.missing_features = o.missing_features;
+    if (batch.quality?.[i]) p.data_quality = batch.quality[i];
     p.model_id = model.id;
     p.model_version = model.version;
     return p;

@@ -1,4 +1,8 @@
 // What the page shows about a live Event Hubs connection.
+import type { DataAlert, DataFlag } from './data-watch.js';
+
+/** Data-quality alert edges kept for the page. */
+export const RECENT_DATA_ALERTS = 20;
 
 export interface PartitionStatus {
   id: string;
@@ -18,6 +22,11 @@ export interface LinkStatus {
   partitions: PartitionStatus[];
   /** Per input column: readings where it was missing or not a number (those readings are not scored). */
   missing?: Record<string, number>;
+  /**
+   * The rolling data check against the model's training envelope: the alerts in force, and the
+   * latest edges (newest first), each with the count of readings scored by the end of its batch.
+   */
+  quality?: { active: DataFlag[]; recent: Array<DataAlert & { reading: number }> };
   /** Readings that could not be keyed (no unit or time, not a JSON object): not scored, not stored; the first reason. */
   unkeyed?: { count: number; reason: string };
   /** Readings scored but not yet in Cosmos DB (the persist outbox). */

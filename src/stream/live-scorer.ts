@@ -6,6 +6,7 @@ import { KofN, type DebounceSettings } from '../alarms/k-of-n.js';
 import { isFlagged } from '../alarms/threshold.js';
 import { DEFAULT_MAX_UNITS, UnitTable, unitCap, type UnitKey } from './unit-table.js';
 import { snapshotUnits, restoreUnits, type UnitsSnapshot } from './unit-state.js';
+import { DataWatch, type DataAlert, type DataFlag } from './data-watch.js';
 
 export interface Alert {
   seq: number;
@@ -15,6 +16,15 @@ export interface Alert {
   time: number;
   score: number;
   kind: 'raised' | 'cleared';
+}
+
+/** Where a batch came from and where its alarm (and, when asked for, data-quality) edges go. */
+export interface ScoreContext {
+  firstSeq: number;
+  arrivedAt: number;
+  alerts: Alert[];
+  partition?: string;
+  dataAlerts?: DataAlert[];
 }
 
 export interface LiveStats {
@@ -45,6 +55,8 @@ export class LiveScorer {
   private readonly maxUnits: number;
   /** Units evicted under earlier models (the table starts over with each model). */
   private evictedBefore = 0;
+  /** The rolling data check against the model's training envelope (none when the model records no envelope). */
+  private watch?: DataWatch;
 
   /** maxUnits: units tracked at once (lowered to fit the window state budget); the idle-longest makes room. */
   constructor(model: LoadedModel, offset: number, debounce: DebounceSettings, maxUnits = DEFAULT_MAX_UNITS) {
@@ -53,6 +65,7 @@ export class LiveScorer {
     this.debounce = new KofN(debounce);
     this.maxUnits = maxUnits;
     this.units = new UnitTable(unitCap(maxUnits, model.streamUnitBytes));
+    this.watch = DataWatch.for(model.model, model.streamInputs);
   }
 
   /** Units tracked at most, units tracked now, and units forgotten to make room. */
@@ -76,6 +89,7 @@ export class LiveScorer {
   private readonly evict = (slot: number): void => {
     this.model.forgetStreamUnit(slot);
     this.debounce.forgetUnit(slot);
+    this.watch?.forget(slot);
   };
 
   /** The raw inputs a reading must carry, in block order. */
@@ -87,20 +101,24 @@ export class LiveScorer {
    * block: rows × stride raw values, the model's stream inputs first; units: each reading's unit id.
    * Returns scores (NaN when a feature is missing), flags and each reading's alarm state right after
    * it, and appends alarm edges to `alerts`. `partition` is where the readings came from (checkpoints).
+   * With `dataAlerts`, the readings also go through the rolling data check: its alert edges are
+   * appended there, and `quality` holds, per reading, the raised alerts that reading shows.
    */
   score(
     block: Float64Array,
     stride: number,
     units: ArrayLike<UnitKey>,
     times: Float64Array,
-    at: { firstSeq: number; arrivedAt: number; alerts: Alert[]; partition?: string },
-  ): { scores: Float64Array; flags: Uint8Array; alarms: Uint8Array } {
+    at: ScoreContext,
+  ): { scores: Float64Array; flags: Uint8Array; alarms: Uint8Array; quality?: (DataFlag[] | undefined)[] } {
     const n = units.length;
     const scores = new Float64Array(n);
     const flags = new Uint8Array(n);
     const alarms = new Uint8Array(n);
     const slots = new Float64Array(n);
     let unscorable = 0;
+    let quality: (DataFlag[] | undefined)[] | undefined;
+    const watch = at.dataAlerts && this.watch;
     // In passes: a pass ends where a new unit would need a slot the pass itself uses.
     for (let start = 0; start < n;) {
       this.units.nextPass();
@@ -113,7 +131,12 @@ export class LiveScorer {
       const part = this.model.scoreStream(block.subarray(start * stride, end * stride), stride, slots.subarray(start, end), end - start);
       scores.set(part.scores, start);
       unscorable += part.unscorable;
-      for (let i = start; i < end; i++) this.debounceOne(i, scores[i], slots[i], units[i], times[i], at, flags, alarms);
+      for (let i = start; i < end; i++) {
+        this.debounceOne(i, scores[i], slots[i], units[i], times[i], at, flags, alarms);
+        if (!watch) continue;
+        const shown = watch.push(block, i * stride, slots[i], at.dataAlerts!);
+        if (shown) (quality ??= new Array<DataFlag[] | undefined>(n))[i] = shown;
+      }
       start = end;
     }
     const now = performance.now();
@@ -122,7 +145,12 @@ export class LiveScorer {
     this.unscorable += unscorable;
     this.rateSamples.push({ t: now, n });
     while (this.rateSamples.length && now - this.rateSamples[0].t > RATE_WINDOW_MS) this.rateSamples.shift();
-    return { scores, flags, alarms };
+    return quality ? { scores, flags, alarms, quality } : { scores, flags, alarms };
+  }
+
+  /** Data-quality alerts raised now (none without a check). */
+  get dataAlertsRaised(): DataFlag[] {
+    return this.watch?.raised ?? [];
   }
 
   private debounceOne(
@@ -161,6 +189,7 @@ export class LiveScorer {
     this.model = model;
     this.evictedBefore += this.units.evicted;
     this.units = new UnitTable(unitCap(this.maxUnits, model.streamUnitBytes));
+    this.watch = DataWatch.for(model.model, model.streamInputs);
     this.reset();
   }
 
@@ -169,6 +198,7 @@ export class LiveScorer {
     this.model.resetStream();
     this.debounce.reset();
     this.units.reset();
+    this.watch?.reset();
   }
 
   /** Zeroes the counts (processed, rate, latency, recent anomaly rate): a replay starting over counts from 0. */

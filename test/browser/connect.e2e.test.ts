@@ -366,9 +366,61 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     expect(await connect()).not.toMatch(/resuming/);
     await disconnect.click();
   }, 120_000);
+
+  test('the live panel names a data-quality alert when it is raised and when it clears', async () => {
+    const disconnect = page.getByRole('button', { name: 'Disconnect' });
+    // The test before disconnects last, possibly while its connect is still finishing: whichever won, end disconnected.
+    if (await disconnect.isEnabled()) await disconnect.click({ timeout: 5000 }).catch(() => undefined);
+    await expect.poll(() => disconnect.isDisabled(), { timeout: 30_000 }).toBe(true);
+    // The shipped model records its training envelope (the sklearn import before it does not).
+    await page.evaluate(
+      (text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], 'fd001-baseline.json', { type: 'application/json' }));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      readFileSync(join(import.meta.dirname, '..', '..', 'models', 'fd001-baseline.json'), 'utf8'),
+    );
+    await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/Imported model .* from fd001-baseline.json/);
+    await fill('Event Hubs connection string', hubString());
+    await page.getByLabel('Start position').selectOption('latest');
+    await page.getByRole('button', { name: 'Connect live' }).click();
+    await expect.poll(() => page.evaluate(() => (window as any).isoscope.link.status?.state), { timeout: 30_000 }).toBe('live');
+    // FD001 units 5 and 6 as units 55 and 56, one after the other; unit 55's readings 40–99 carry sensor_7 (P30) in kPa.
+    const rows = readFileSync(cmapssPath('train_FD001.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => /^[56] /.test(l));
+    const alerts = () => page.getByTestId('data-alerts').textContent();
+    const producer = new EventHubProducerClient(hub.connectionString());
+    const send = async (from: number, to: number) => {
+      const batch = await producer.createBatch({ partitionKey: '55' });
+      for (let i = from; i < to; i++) {
+        const r = readingOf(rows[i]);
+        r.unit_number += 50;
+        if (i >= 40 && i < 100) r.sensor_7 = Math.round(r.sensor_7 * 689.4757) / 100;
+        expect(batch.tryAdd({ body: r })).toBe(true);
+      }
+      await producer.sendBatch(batch);
+    };
+    await send(0, 100);
+    await expect.poll(alerts, { timeout: 30_000 }).toMatch(/In force sensor_7 above the training range/);
+    expect(await alerts()).toMatch(/Raised sensor_7 above the training range · by reading [\d,]+ · 1\d\.\d% of the last readings/);
+    expect(await alerts()).not.toMatch(/Cleared sensor_7/);
+    await send(100, rows.length);
+    await expect.poll(alerts, { timeout: 30_000 }).toMatch(/Cleared sensor_7 above the training range/);
+    expect(await alerts()).not.toMatch(/In force sensor_7/);
+    await producer.close();
+    await page.locator('details.live').screenshot({ path: '/tmp/isoscope-data-alerts.png' });
+    await disconnect.click();
+  }, 120_000);
 });
 
 function readingOfUnit1(): Record<string, number> {
+  return readingOf(SMALL.split('\n')[0]);
+}
+
+/** A C-MAPSS line as the reading the hub carries. */
+function readingOf(line: string): Record<string, number> {
   const names = [
     'unit_number',
     'time_in_cycles',
@@ -377,6 +429,6 @@ function readingOfUnit1(): Record<string, number> {
     'op_setting_3',
     ...Array.from({ length: 21 }, (_, i) => `sensor_${i + 1}`),
   ];
-  const values = SMALL.split('\n')[0].trim().split(/\s+/).map(Number);
+  const values = line.trim().split(/\s+/).map(Number);
   return Object.fromEntries(names.map((n, i) => [n, values[i]]));
 }

@@ -8,6 +8,8 @@ import type { Workbench } from '../workbench.js';
 import { INK, ALARM, axis, followWidth, widthOf } from '../charts.js';
 import { thresholdY } from '../chart-layers.js';
 import { messageLine } from './message-line.js';
+import { dataKindWords } from '../../stream/data-watch.js';
+import type { LinkStatus } from '../../stream/link-status.js';
 
 const RATES: [string, number][] = [
   ['100 / s', 100],
@@ -40,6 +42,8 @@ export function livePanel(wb: Workbench): HTMLElement {
   const metrics = h('dl', { class: 'metrics live-metrics' });
   const feed = h('ol', { class: 'alert-feed', 'aria-label': 'Alert feed' });
   const cut = h('p', { class: 'muted small', 'data-testid': 'alerts-cut' });
+  const qualityHead = h('h4', { hidden: true }, 'Data quality');
+  const quality = h('ol', { class: 'alert-feed', 'aria-label': 'Data-quality alerts', 'data-testid': 'data-alerts', hidden: true });
   const host = h('div', { class: 'chart', role: 'img', 'aria-label': 'Live anomaly scores of the latest readings.' });
   const progress = h('progress', { max: 1, value: 0, 'aria-label': 'Replay progress' });
   let chart: uPlot | undefined;
@@ -92,6 +96,25 @@ export function livePanel(wb: Workbench): HTMLElement {
     );
   };
 
+  /** The live link's data-quality alerts: those in force, then the latest raised and cleared. */
+  const showQuality = (q: LinkStatus['quality']) => {
+    quality.hidden = qualityHead.hidden = !q;
+    if (!q) return quality.replaceChildren();
+    const name = (input: string) => input || 'operating settings';
+    quality.replaceChildren(
+      ...q.active.map((a) => h('li', { class: 'raised' }, h('strong', {}, 'In force'), ` ${name(a.input)} ${dataKindWords(a.kind)}`)),
+      ...q.recent.map((a) =>
+        h(
+          'li',
+          { class: a.raised ? 'raised' : 'cleared' },
+          h('strong', {}, a.raised ? 'Raised' : 'Cleared'),
+          ` ${name(a.input)} ${dataKindWords(a.kind)} · by reading ${fmt(a.reading)} · ${pct(a.share)} of the last readings`,
+        ),
+      ),
+    );
+    if (!q.active.length && !q.recent.length) quality.append(h('li', { class: 'muted' }, 'The readings fit the training envelope.'));
+  };
+
   const render = () => {
     const st = wb.replay.state;
     const running = st === 'playing' || st === 'paused';
@@ -130,6 +153,7 @@ export function livePanel(wb: Workbench): HTMLElement {
     const total = wb.replay.alertCount;
     cut.textContent =
       total > alerts.length ? `Showing the latest ${alerts.length} of ${plural(total, 'alarm change')} (raised and cleared).` : '';
+    showQuality(linked ? hub.quality : undefined);
     if (st !== 'idle' || linked) details.open = true;
     if (!frame && wb.replay.window.length) frame = requestAnimationFrame(draw);
   };
@@ -174,7 +198,7 @@ export function livePanel(wb: Workbench): HTMLElement {
       'div',
       { class: 'live-body' },
       h('div', { class: 'charts' }, host),
-      h('div', { class: 'live-side' }, metrics, h('h4', {}, 'Alerts'), feed, cut),
+      h('div', { class: 'live-side' }, metrics, h('h4', {}, 'Alerts'), feed, cut, qualityHead, quality),
     ),
   );
   render();

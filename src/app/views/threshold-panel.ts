@@ -1,6 +1,7 @@
 // The Contamination slider: re-thresholds cached scores (no retraining) once per
-// animation frame, shows the setting as an alarm budget, and says in words how the
-// contamination relates to the share of readings flagged on this data.
+// animation frame, shows the setting as an alarm budget, and says in words what the
+// threshold expects of healthy readings (out of sample when the model is calibrated) and
+// how that relates to the share of readings flagged on this data.
 import { fmt, h, pct, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 
@@ -81,15 +82,35 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
   );
 }
 
-/** Contamination is a share of the training rows; the flagged share is of this data. Says both, and why they differ. */
+/**
+ * What the threshold means. A model's own threshold is calibrated out of sample: the share of
+ * healthy readings its forest never saw that score above it, and what that costs on new units.
+ * One the slider set is a quantile of the training readings' own scores, in sample. Both say
+ * the share flagged on this data, and why it differs.
+ */
 function relation(wb: Workbench, c: 'auto' | number, share: number): string {
   const m = wb.model!;
-  const rows = baselineWords(m.training.baseline);
   const here = `On ${wb.data!.name}, ${pct(share)} of the readings are over it.`;
-  if (c === 'auto') return `Auto uses scikit-learn’s fixed threshold, not a share of readings. ${here}`;
-  const base = `Contamination ${pct(c)} puts the threshold where ${pct(c)} of the model’s training readings (${rows} of ${m.training.source}) score above it.`;
   const differs =
-    share > 2 * c ? ' Readings unlike the training rows, such as degraded cycles, score higher: that is why more are flagged.' : '';
+    c !== 'auto' && share > 2 * c
+      ? ' Readings unlike the healthy ones, such as degraded cycles, score higher: that is why more are flagged.'
+      : '';
+  const cal = m.threshold.calibration;
+  if (cal) {
+    const r = cal.readingsInAlarm;
+    const seen = `${fmt(cal.readings)} healthy readings of ${plural(cal.units, 'unit')}, each scored by a forest that did not train on it (${cal.folds}-fold cross-fit)`;
+    const at = c === 'auto' ? 'The threshold' : `Contamination ${pct(c)}: the threshold`;
+    return (
+      `${at} is calibrated out of sample on ${seen}: at most ${c === 'auto' ? 'the contamination' : pct(c)} of them score above it. ` +
+      `Expected on healthy readings of new units: ${pct(r.estimate)} in alarm (95% interval ${pct(r.low)}–${pct(r.high)}), ` +
+      `${fmt(cal.falseAlarmsPerUnit, 3)} false alarms per unit. ${here}${differs}`
+    );
+  }
+  if (c === 'auto') return `Auto uses scikit-learn’s fixed threshold, not a share of readings. ${here}`;
+  const rows = baselineWords(m.training.baseline);
+  const base =
+    `Contamination ${pct(c)} puts the threshold where ${pct(c)} of the model’s training readings (${rows} of ${m.training.source}) score above it, ` +
+    'in sample: the forest trained on them, so healthy readings of new units score higher and more than that share of them is flagged.';
   return `${base} ${here}${differs}`;
 }
 
