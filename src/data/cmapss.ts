@@ -29,8 +29,9 @@ export function looksLikeCmapss(head: string): boolean {
 }
 
 export class CmapssParser {
-  private readonly maxRows = Math.floor(MAX_VALUES / CMAPSS_COLUMNS.length);
-  private builders = CMAPSS_COLUMNS.map(() => new ColumnBuilder(this.maxRows));
+  private readonly maxValues: number;
+  private readonly maxRows: number;
+  private builders: ColumnBuilder[];
   private line = 0;
   /** The unfinished last line, in a buffer that grows by doubling (1-byte chunks stay linear). */
   private carry = new Uint8Array(256);
@@ -38,8 +39,11 @@ export class CmapssParser {
 
   private readonly name: string;
 
-  constructor(name: string) {
+  constructor(name: string, maxValues = MAX_VALUES) {
     this.name = name;
+    this.maxValues = maxValues;
+    this.maxRows = Math.floor(maxValues / CMAPSS_COLUMNS.length);
+    this.builders = CMAPSS_COLUMNS.map(() => new ColumnBuilder(this.maxRows));
   }
 
   push(chunk: string): void {
@@ -129,7 +133,7 @@ export class CmapssParser {
       }
       if (field === 0 && this.builders[0].length === this.maxRows) {
         throw new DataError(
-          `${this.name}: more than ${this.maxRows.toLocaleString('en-US')} rows (${MAX_VALUES.toLocaleString('en-US')} values); isoscope holds at most that many: split the file`,
+          `${this.name}: more than ${this.maxRows.toLocaleString('en-US')} rows (${this.maxValues.toLocaleString('en-US')} values); isoscope holds at most that many: split the file`,
         );
       }
       const start = i;
