@@ -43,7 +43,7 @@ export class IngestService {
 
   private async streamOne(file: File, onProgress: (p: IngestProgress) => void): Promise<Dataset> {
     if (file.size === 0) throw new DataError(`${file.name}: the file is empty`);
-    const ingest = new TextIngest(file.name, { maxValues: MAX_PAGE_VALUES });
+    const ingest = new TextIngest(file.name, { maxValues: MAX_PAGE_VALUES, bytesHint: file.size });
     const reader = file.stream().getReader();
     let read = 0;
     let lastReport = 0;
