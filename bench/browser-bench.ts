@@ -8,7 +8,7 @@
 //  - a 1 GB C-MAPSS file (about 6M readings), in a fresh tab: parse + profile <= 10 s, train,
 //    score <= 3 s on all engine workers, renderer memory (peak) <= 3 GB, slider <= 16 ms
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, preview } from 'vite';
@@ -267,6 +267,8 @@ async function main(): Promise<void> {
 
     await page.close();
     await gigabyteFile(browser, url, dir);
+    // 1.2 GB of generated files.
+    rmSync(dir, { recursive: true, force: true });
   } finally {
     await browser.close();
     await new Promise<void>((ok) => server.httpServer.close(() => ok()));
