@@ -107,6 +107,25 @@ describe('C-MAPSS reader on the shared FD001 files', () => {
     }).toThrow(/long.txt, line 1: longer than 1 MiB/);
   });
 
+  test('told the file size, the reader sizes its columns once: same values, no doubled buffers, no trimming copy', () => {
+    const raw = bytes('train_FD001.txt');
+    const sized = new CmapssParser('train_FD001.txt', undefined, raw.length);
+    const plain = new CmapssParser('train_FD001.txt');
+    for (let at = 0; at < raw.length; at += 65536) {
+      sized.pushBytes(raw.subarray(at, at + 65536));
+      plain.pushBytes(raw.subarray(at, at + 65536));
+    }
+    const a = sized.finish();
+    const b = plain.finish();
+    expect(a.rows).toBe(20631);
+    a.columns.forEach((c, i) => {
+      expect(Array.from(c.values)).toEqual(Array.from(b.columns[i].values));
+      // Within 1/16 of the rows (1,024-value rounding and a 3% margin), kept as a view of the one buffer.
+      expect(c.values.buffer.byteLength).toBeLessThanOrEqual(20631 * 8 * (1 + 1 / 16));
+      expect(c.values.buffer.byteLength).toBeGreaterThan(20631 * 8);
+    });
+  });
+
   test('a RUL file with fewer units than the data is refused', () => {
     expect(() =>
       ingestFiles([

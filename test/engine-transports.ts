@@ -24,6 +24,9 @@ const METHODS = [
   'explainRow',
   'unitSeries',
   'memoryBytes',
+  'planParts',
+  'scoreRows',
+  'scorePiece',
 ] as const;
 export type EngineApi = Async<Pick<EngineService, (typeof METHODS)[number]>>;
 
@@ -32,6 +35,8 @@ export interface Transport {
   /** The service, started (and its engine initialised) on first use. */
   api(): Promise<EngineApi>;
   close(): Promise<void>;
+  /** Ends the worker as a crash would, its proxy still in use (worker transports only). */
+  kill?(): Promise<void>;
 }
 
 /** The Wasm file's file: URL (as the page passes its http(s) URL), or its bytes. */
@@ -65,6 +70,9 @@ export function inProcess(flavour: WasmFlavour, init: 'url' | 'bytes' = 'url'): 
       explainRow: later(svc.explainRow.bind(svc)),
       unitSeries: later(svc.unitSeries.bind(svc)),
       memoryBytes: later(svc.memoryBytes.bind(svc)),
+      planParts: later(svc.planParts.bind(svc)),
+      scoreRows: later(svc.scoreRows.bind(svc)),
+      scorePiece: later(svc.scorePiece.bind(svc)),
     };
   };
   return {
@@ -106,6 +114,9 @@ export function throughWorker(flavour: WasmFlavour): Transport {
       if (!running) return;
       running.remote[Comlink.releaseProxy]();
       await running.worker.terminate();
+    },
+    kill: async () => {
+      await (await started)?.worker.terminate();
     },
   };
 }

@@ -3,6 +3,8 @@
 import * as Comlink from 'comlink';
 import type { EngineService } from '../services/engine-service.js';
 import type { IngestService } from '../services/ingest-service.js';
+import { scoreInParts, type PieceScores } from '../services/score-parts.js';
+import type { ModelJson } from '../model/types.js';
 import wasmUrl from '../../wasm/build/isoscope.wasm?url';
 
 export type Remote<T> = Comlink.Remote<T>;
@@ -11,6 +13,8 @@ interface Supervised<T> {
   api: Remote<T>;
   crashed: Promise<never>;
   terminate(): void;
+  /** Settles once the worker is initialised (helpers). */
+  ready?: Promise<void>;
 }
 
 function supervise<T>(worker: Worker, onCrash: (message: string) => void): Supervised<T> {
@@ -25,8 +29,20 @@ function supervise<T>(worker: Worker, onCrash: (message: string) => void): Super
   return { api: Comlink.wrap<T>(worker), crashed, terminate: () => worker.terminate() };
 }
 
+/**
+ * Engine workers in all: one per core, at most 8 (each holds its own Wasm memory and its
+ * part of the data while scoring), at least 2.
+ */
+export const engineWorkers = (cores = navigator.hardwareConcurrency || 2) => Math.max(2, Math.min(8, cores));
+
+const engineWorker = () => new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' });
+const wasmHref = () => new URL(wasmUrl, location.href).href;
+
 export class Workers {
+  /** The primary engine worker: it owns the dataset and the model, and does all but the helpers' share of scoring. */
   engine!: Supervised<EngineService>;
+  /** Engine workers that only score parts of the data the primary sends them. */
+  readonly helpers: Supervised<EngineService>[] = [];
   ingest!: Supervised<IngestService>;
   private readonly onCrash: (message: string) => void;
 
@@ -34,15 +50,52 @@ export class Workers {
     this.onCrash = onCrash;
     this.spawnEngine();
     this.spawnIngest();
+    for (let i = 1; i < engineWorkers(); i++) this.spawnHelper(i - 1);
   }
 
   async init(): Promise<void> {
-    await this.call(this.engine, (api) => api.init(new URL(wasmUrl, location.href).href));
+    await this.call(this.engine, (api) => api.init(wasmHref()));
   }
 
   spawnEngine(): void {
     this.engine?.terminate();
-    this.engine = supervise(new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' }), this.onCrash);
+    this.engine = supervise(engineWorker(), this.onCrash);
+  }
+
+  /** A helper that dies is replaced at once; the part it was scoring goes to the primary. */
+  private spawnHelper(i: number): void {
+    const helper = supervise<EngineService>(engineWorker(), () => {
+      if (this.helpers[i] === helper) this.spawnHelper(i);
+    });
+    this.helpers[i]?.terminate();
+    this.helpers[i] = helper;
+    // Loaded now, in the background, so the first scoring does not wait for it; a failure shows on the first part sent.
+    helper.ready = this.call(helper, (api) => api.init(wasmHref()));
+    helper.ready.catch(() => undefined);
+  }
+
+  /** How many engine workers the last scoring used (diagnostics: the browser tests). */
+  lastScoreParts = 0;
+
+  /** Scores the primary's data with its current model on every engine worker, in parts of whole units. */
+  async score(model: ModelJson, rows: number): Promise<PieceScores> {
+    const scored = await scoreInParts(
+      {
+        planParts: (parts) => this.call(this.engine, (api) => api.planParts(parts)),
+        scoreRows: (r) => this.call(this.engine, (api) => api.scoreRows(r)),
+        helpers: this.helpers.map((_, i) => ({
+          scorePiece: async (m, piece) => {
+            const h = this.helpers[i];
+            await h.ready;
+            return this.call(h, (api) => api.scorePiece(m, piece));
+          },
+        })),
+      },
+      model,
+      rows,
+    );
+    this.lastScoreParts = scored.parts;
+    return scored;
   }
 
   spawnIngest(): void {

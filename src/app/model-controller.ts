@@ -2,7 +2,7 @@
 // model when new data is loaded (it scores the new data if it can), until the user
 // trains or imports another. After each, the fleet's drivers (why each unit looks as it
 // does now) are fetched from the engine in the background.
-import type { DataVerdict } from '../services/engine-service.js';
+import type { DataVerdict, ScoredResult } from '../services/engine-service.js';
 import { parseBaseline } from '../data/baseline.js';
 import type { ModelJson } from '../model/types.js';
 import type { Driver } from '../model/unit-drivers.js';
@@ -53,21 +53,26 @@ export class ModelController {
     h.busy = 'training';
     h.bus.say('train', `Training ${plural(s.trees, 'tree')} on ${plural(features.length, 'feature')}…`);
     try {
-      const result = await h.workers.call(h.workers.engine, (api) =>
-        api.train({
-          features,
-          baseline,
-          params: {
-            trees: s.trees,
-            maxSamples: s.maxSamples,
-            maxFeatures: s.maxFeatures,
-            seed: s.seed,
-            contamination: h.contamination,
-            ...(s.extensionLevel !== undefined ? { extensionLevel: s.extensionLevel } : {}),
-          },
-          recipe: { unitBaseline: s.unitBaseline, window: { size: s.windowSize, stats: s.stats }, regimes: s.regimes },
-          alarm: s.alarm,
-        }),
+      const result = await this.scoredOnAll(
+        await h.workers.call(h.workers.engine, (api) =>
+          api.train(
+            {
+              features,
+              baseline,
+              params: {
+                trees: s.trees,
+                maxSamples: s.maxSamples,
+                maxFeatures: s.maxFeatures,
+                seed: s.seed,
+                contamination: h.contamination,
+                ...(s.extensionLevel !== undefined ? { extensionLevel: s.extensionLevel } : {}),
+              },
+              recipe: { unitBaseline: s.unitBaseline, window: { size: s.windowSize, stats: s.stats }, regimes: s.regimes },
+              alarm: s.alarm,
+            },
+            false,
+          ),
+        ),
       );
       h.lastTrainMs = result.trainMs;
       h.adoptModel(result.model, result.scores, 'trained');
@@ -90,7 +95,7 @@ export class ModelController {
     if (!h.data) return h.bus.fail(scope, 'Load the data the model should score first (step 1).');
     h.busy = 'importing';
     try {
-      const result = await h.workers.call(h.workers.engine, (api) => api.importModel(text));
+      const result = await this.scoredOnAll(await h.workers.call(h.workers.engine, (api) => api.importModel(text, false)));
       h.lastTrainMs = undefined;
       h.adoptModel(result.model, result.scores, how);
       h.bus.say(scope, `Imported model ${result.model.id} from ${fileName}.`);
@@ -109,7 +114,7 @@ export class ModelController {
     const was = h.busy;
     h.busy = 'scoring';
     try {
-      const result = await h.workers.call(h.workers.engine, (api) => api.rescore());
+      const result = await this.scoredOnAll(await h.workers.call(h.workers.engine, (api) => api.rescore(false)));
       h.adoptModel({ ...result.model, threshold: h.model.threshold }, result.scores, 'rescored');
       return undefined;
     } catch (e) {
@@ -117,6 +122,12 @@ export class ModelController {
     } finally {
       h.busy = was;
     }
+  }
+
+  /** The model the primary engine worker has just loaded, scored on every engine worker. */
+  private async scoredOnAll(loaded: ScoredResult): Promise<ScoredResult> {
+    const { scores, unscorable } = await this.host.workers.score(loaded.model, this.host.data?.rows ?? 0);
+    return { ...loaded, scores, unscorable };
   }
 
   forgetDrivers(): void {

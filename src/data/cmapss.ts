@@ -29,8 +29,9 @@ export function looksLikeCmapss(head: string): boolean {
 }
 
 export class CmapssParser {
-  private readonly maxRows = Math.floor(MAX_VALUES / CMAPSS_COLUMNS.length);
-  private builders = CMAPSS_COLUMNS.map(() => new ColumnBuilder(this.maxRows));
+  private readonly maxValues: number;
+  private readonly maxRows: number;
+  private builders: ColumnBuilder[];
   private line = 0;
   /** The unfinished last line, in a buffer that grows by doubling (1-byte chunks stay linear). */
   private carry = new Uint8Array(256);
@@ -38,8 +39,16 @@ export class CmapssParser {
 
   private readonly name: string;
 
-  constructor(name: string) {
+  /** The text's size when known beforehand (a plain file): once a few lines are read, the columns are sized for the rest. */
+  private bytesHint: number;
+  private parsedBytes = 0;
+
+  constructor(name: string, maxValues = MAX_VALUES, bytesHint = 0) {
     this.name = name;
+    this.bytesHint = bytesHint;
+    this.maxValues = maxValues;
+    this.maxRows = Math.floor(maxValues / CMAPSS_COLUMNS.length);
+    this.builders = CMAPSS_COLUMNS.map(() => new ColumnBuilder(this.maxRows));
   }
 
   push(chunk: string): void {
@@ -100,6 +109,7 @@ export class CmapssParser {
 
   /** The lines in bytes[from, to], where `to` is a line break or the end of the text. */
   private parseLines(bytes: Uint8Array, from: number, to: number): void {
+    this.parsedBytes += to - from + 1;
     for (let i = from; i <= to;) {
       let end = bytes.indexOf(10, i);
       if (end < 0 || end > to) end = to;
@@ -107,6 +117,13 @@ export class CmapssParser {
       if (end - i >= MAX_RECORD) this.tooLong(this.line);
       this.parseLine(bytes, i, end);
       i = end + 1;
+    }
+    const rows = this.builders[0].length;
+    if (this.bytesHint && rows >= 1000) {
+      // 3% over the estimate: lines of one file vary little in length.
+      const estimate = Math.ceil(((this.bytesHint / this.parsedBytes) * rows * 1.03) / 1024) * 1024;
+      this.builders.forEach((b) => b.reserve(estimate));
+      this.bytesHint = 0;
     }
   }
 
@@ -129,7 +146,7 @@ export class CmapssParser {
       }
       if (field === 0 && this.builders[0].length === this.maxRows) {
         throw new DataError(
-          `${this.name}: more than ${this.maxRows.toLocaleString('en-US')} rows (${MAX_VALUES.toLocaleString('en-US')} values); isoscope holds at most that many: split the file`,
+          `${this.name}: more than ${this.maxRows.toLocaleString('en-US')} rows (${this.maxValues.toLocaleString('en-US')} values); isoscope holds at most that many: split the file`,
         );
       }
       const start = i;

@@ -45,8 +45,11 @@ export class CsvParser implements FieldSink {
 
   private readonly name: string;
 
-  constructor(name: string) {
+  private readonly maxValues: number;
+
+  constructor(name: string, maxValues = MAX_VALUES) {
     this.name = name;
+    this.maxValues = maxValues;
   }
 
   push(chunk: string): void {
@@ -202,7 +205,7 @@ export class CsvParser implements FieldSink {
     if (this.phase === 'body') {
       if (k === 0 && this.builders[0].length === this.maxRows) {
         throw new DataError(
-          `${this.name}: more than ${MAX_VALUES.toLocaleString('en-US')} values (${this.maxRows.toLocaleString('en-US')} rows × ${this.names.length.toLocaleString('en-US')} columns); isoscope holds at most that many: split the file or keep fewer columns`,
+          `${this.name}: more than ${this.maxValues.toLocaleString('en-US')} values (${this.maxRows.toLocaleString('en-US')} rows × ${this.names.length.toLocaleString('en-US')} columns); isoscope holds at most that many: split the file or keep fewer columns`,
         );
       }
       if (k < this.names.length) this.pushCell(k, text);
@@ -264,7 +267,7 @@ export class CsvParser implements FieldSink {
     const header = first.every((c) => isMissingToken(c) || (!this.isNumber(c) && Number.isNaN(parseTimestamp(c))));
     this.hasHeader = header;
     this.names = header ? dedupe(first.map((c, i) => c.trim() || `column_${i + 1}`)) : first.map((_, i) => `column_${i + 1}`);
-    this.maxRows = Math.floor(MAX_VALUES / this.names.length);
+    this.maxRows = Math.floor(this.maxValues / this.names.length);
     this.builders = this.names.map(() => new ColumnBuilder(this.maxRows));
     this.phase = 'probe';
     if (!header) {

@@ -9,6 +9,12 @@ export const MAX_TEXT_BYTES = 1024 ** 3;
 /** Cells held as numbers, rows × columns (8 bytes each: 400 MB). */
 export const MAX_VALUES = 50_000_000;
 
+/**
+ * The page's cap instead (the tab holds the columns; a 1 GB C-MAPSS file is about 6M
+ * readings, 156M values): 200M values, 1.6 GB of columns at most.
+ */
+export const MAX_PAGE_VALUES = 200_000_000;
+
 /** Columns of a CSV file. */
 export const MAX_COLUMNS = 10_000;
 

@@ -107,8 +107,23 @@ export class ColumnBuilder {
     this.values[this.length++] = v;
   }
 
-  /** The filled part, trimmed without copying when possible. */
+  /** Room for `capacity` values at once (a size estimate), so a big column is not regrown and copied as it fills. */
+  reserve(capacity: number): void {
+    const target = Math.min(capacity, this.maxLength);
+    if (target <= this.values.length) return;
+    const grown = new Float64Array(target);
+    grown.set(this.values.subarray(0, this.length));
+    this.values = grown;
+  }
+
+  /**
+   * The filled part. A nearly full buffer is returned as a view: trimming a big column by
+   * copying would hold it twice at the peak, for a sixteenth of it at most.
+   */
   finish(): Float64Array {
-    return this.length === this.values.length ? this.values : this.values.slice(0, this.length);
+    if (this.length === this.values.length) return this.values;
+    return this.values.length - this.length <= this.values.length / 16
+      ? this.values.subarray(0, this.length)
+      : this.values.slice(0, this.length);
   }
 }

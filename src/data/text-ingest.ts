@@ -57,9 +57,17 @@ export class TextIngest {
   /** Text past which the read stops: none when the caller streams the rows out (drain) instead of holding them. */
   private readonly textLimit: number;
 
-  constructor(name: string, opts: { streamed?: boolean } = {}) {
+  /** Cells the reader may hold (limits.ts): the page holds more than the CLI. */
+  private readonly maxValues?: number;
+
+  /** The file's size, for a reader to size its columns by (a plain file's is its text's). */
+  private readonly bytesHint?: number;
+
+  constructor(name: string, opts: { streamed?: boolean; maxValues?: number; bytesHint?: number } = {}) {
     this.name = name;
     this.textLimit = opts.streamed ? Infinity : MAX_TEXT_BYTES;
+    this.maxValues = opts.maxValues;
+    this.bytesHint = opts.bytesHint;
   }
 
   pushBytes(chunk: Uint8Array, final = false): void {
@@ -161,10 +169,10 @@ export class TextIngest {
     }
     if (looksBinary(head)) throw new DataError(`${this.name}: this looks like a binary file, not sensor readings as text (CSV or C-MAPSS)`);
     if (looksLikeCmapss(head.slice(0, 8192))) {
-      this.cmapss = new CmapssParser(this.name);
+      this.cmapss = new CmapssParser(this.name, this.maxValues, this.container === 'plain' ? this.bytesHint : 0);
       this.cmapss.pushBytes(all);
     } else {
-      this.csv = new CsvParser(this.name);
+      this.csv = new CsvParser(this.name, this.maxValues);
       this.feed(all);
     }
   }

@@ -3,17 +3,18 @@
 // explanation), each copied out once and transferred.
 import { WasmEngine } from '../engine/wasm-engine.js';
 import { trainModel, type TrainOptions } from '../model/train.js';
-import { LoadedModel, type Explanation } from '../model/loaded-model.js';
+import { LoadedModel, streamInputsOf, type Explanation } from '../model/loaded-model.js';
 import { parseModelText } from '../model/validate.js';
 import { checkModelData } from '../model/model-check.js';
 import type { ModelJson } from '../model/types.js';
-import { DataError, WHOLE_SERIES, column, columnByRole, withWholeSeries, type Dataset } from '../data/dataset.js';
+import { DataError, WHOLE_SERIES, column, columnByRole, featureColumns, withWholeSeries, type Dataset } from '../data/dataset.js';
 import { transferring } from './transfer.js';
 import { LiveScorer } from '../stream/live-scorer.js';
 import { Replay, type LiveUpdate } from '../stream/replay.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
 import { LinkService } from './link-service.js';
 import { latestDrivers, type UnitDrivers } from '../model/unit-drivers.js';
+import { PieceModels, assignParts, gatherRows, partColumns, partRows, type PieceScores, type ScorePlan } from './score-parts.js';
 
 export interface ReplayOptions {
   /** Readings per second; 0 or Infinity = as fast as the engine goes. */
@@ -94,27 +95,53 @@ export class EngineService {
     lists.forEach((rows, u) => this.unitRows.set(u, Int32Array.from(rows)));
   }
 
-  async train(opts: TrainOptions): Promise<ScoredResult> {
+  /** With score false the model is only loaded (scores empty): the page scores it in parts (planParts). */
+  async train(opts: TrainOptions, score = true): Promise<ScoredResult> {
     const ds = this.requireData();
     const result = await trainModel(this.requireEngine(), ds, opts);
-    const scored = this.useModel(result.model);
+    const scored = this.useModel(result.model, score);
     this.link.modelChanged();
     return transferring({ ...scored, trainMs: result.trainMs, trainingRows: result.trainingRows });
   }
 
   /** Validates a model JSON text; on success it replaces the current model and scores the data. */
-  importModel(text: string): ScoredResult {
+  importModel(text: string, score = true): ScoredResult {
     const { model } = parseModelText(text);
-    const result = transferring(this.useModel(model));
+    const result = transferring(this.useModel(model, score));
     this.link.modelChanged();
     return result;
   }
 
   /** Scores the loaded data with the current model (data loaded after training); throws naming the columns the data lacks. */
-  rescore(): ScoredResult {
+  rescore(score = true): ScoredResult {
     if (!this.loaded) throw new DataError('train or import a model first');
     this.requireData();
-    return transferring(this.useModel(this.loaded.model));
+    return transferring(this.useModel(this.loaded.model, score));
+  }
+
+  /** Splits the data by whole units into at most `parts` parts for the current model; the helpers' parts are copied out. */
+  planParts(parts: number): ScorePlan {
+    const ds = this.requireData();
+    if (!this.loaded) throw new DataError('train or import a model first');
+    const { of, counts } = assignParts(columnByRole(ds, 'unit')?.values, ds.rows, parts);
+    const rows = partRows(of, counts);
+    const columns = partColumns(ds, this.loaded.streamInputs);
+    return transferring({ rows, pieces: rows.slice(1).map((r) => gatherRows(ds, columns, r, false)) });
+  }
+
+  /** Scores some rows of the loaded data (the primary's own part, or a part whose helper died). */
+  scoreRows(rows: Int32Array): PieceScores {
+    const ds = this.requireData();
+    if (!this.loaded) throw new DataError('train or import a model first');
+    const { scores, unscorable } = this.loaded.scoreDataset(gatherRows(ds, partColumns(ds, this.loaded.streamInputs), rows, true));
+    return transferring({ scores, unscorable });
+  }
+
+  private pieceModels = new PieceModels(() => this.requireEngine());
+
+  /** A helper's job: one part of another worker's data, scored with the given model. */
+  scorePiece(model: ModelJson, piece: Dataset): PieceScores {
+    return this.pieceModels.score(model, piece);
   }
 
   /** Per unit, the sensors that pushed its latest reading's score up the most. */
@@ -123,13 +150,14 @@ export class EngineService {
     return latestDrivers(this.requireEngine(), this.loaded, withWholeSeries(this.requireData()), top);
   }
 
-  private useModel(model: ModelJson): ScoredResult {
+  private useModel(model: ModelJson, score = true): ScoredResult {
     const ds = this.dataset;
     const next = new LoadedModel(this.requireEngine(), model);
     let scored;
     try {
       // Without data a model can still score live streams; with data it throws, naming the columns the data lacks.
-      scored = ds ? next.scoreDataset(ds) : { scores: new Float64Array(0), unscorable: 0 };
+      if (ds && !score) featureColumns(ds, streamInputsOf(model));
+      scored = ds && score ? next.scoreDataset(ds) : { scores: new Float64Array(0), unscorable: 0 };
     } catch (e) {
       next.dispose();
       throw e;

@@ -3,6 +3,7 @@
 import { addGroundTruth, ingestFiles } from '../data/ingest.js';
 import { TextIngest, type NamedBytes } from '../data/text-ingest.js';
 import { DataError, type Dataset } from '../data/dataset.js';
+import { MAX_PAGE_VALUES } from '../data/limits.js';
 import { profileDataset, type Profile } from '../data/profile.js';
 import { transferring } from './transfer.js';
 
@@ -42,7 +43,7 @@ export class IngestService {
 
   private async streamOne(file: File, onProgress: (p: IngestProgress) => void): Promise<Dataset> {
     if (file.size === 0) throw new DataError(`${file.name}: the file is empty`);
-    const ingest = new TextIngest(file.name);
+    const ingest = new TextIngest(file.name, { maxValues: MAX_PAGE_VALUES, bytesHint: file.size });
     const reader = file.stream().getReader();
     let read = 0;
     let lastReport = 0;

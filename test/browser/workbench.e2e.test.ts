@@ -90,6 +90,8 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     const inPageScores = await page.evaluate(() => Array.from((window as any).isoscope.scores as Float64Array));
     const scores = new LoadedModel(await getEngine(), node).scoreDataset(loadFd001()).scores;
     expect(inPageScores).toEqual(Array.from(scores));
+    // …scored on more than one engine worker, each unit whole on one.
+    expect(await page.evaluate(() => (window as any).isoscope.workers.lastScoreParts)).toBeGreaterThan(1);
     // The Fleet list's alarms are the model's 5-of-8 rule, raised where replay and the consumer raise them.
     const ds = loadFd001();
     const flags = Uint8Array.from(scores, (x) => (x - node.threshold.offset < 0 ? 1 : 0));

@@ -1,0 +1,145 @@
+// Scoring on every engine worker: the dataset is split by whole units (a unit's window,
+// baseline and alarm state live in one engine only, so its scores equal a one-worker
+// run's), each part is scored where it is sent, and the scores are stitched back in row
+// order. The primary engine worker owns the dataset: it plans the parts and copies each
+// helper's part out once (transferred, so that copy is the only one across the boundary).
+import { columnByRole, type Column, type Dataset } from '../data/dataset.js';
+import type { ModelJson } from '../model/types.js';
+import { LoadedModel } from '../model/loaded-model.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
+import { transferring } from './transfer.js';
+
+export interface PieceScores {
+  scores: Float64Array;
+  unscorable: number;
+}
+
+export interface ScorePlan {
+  /** Each part's rows in file order; part 0 is the primary's own. */
+  rows: Int32Array[];
+  /** The helpers' parts (1, 2, …) as datasets of their own: only the columns the model reads. */
+  pieces: Dataset[];
+}
+
+/** Where the parts go: the primary (which owns the data) and the helpers, each call rejecting if its worker dies. */
+export interface ScoreEndpoints {
+  planParts(parts: number): Promise<ScorePlan>;
+  scoreRows(rows: Int32Array): Promise<PieceScores>;
+  helpers: { scorePiece(model: ModelJson, piece: Dataset): Promise<PieceScores> }[];
+}
+
+/**
+ * Each row's part: units (in order of first appearance) go whole to parts of about equal
+ * rows, one after another, so a file sorted by unit gives each part one contiguous run.
+ * Rows without a unit (NaN) are one group, as the scorer treats them.
+ */
+export function assignParts(unit: Float64Array | undefined, rows: number, parts: number): { of: Uint8Array; counts: Int32Array } {
+  const of = new Uint8Array(rows);
+  if (!unit || parts <= 1) return { of, counts: Int32Array.of(rows) };
+  const size = new Map<number, number>();
+  for (let i = 0; i < rows; i++) size.set(unit[i], (size.get(unit[i]) ?? 0) + 1);
+  const n = Math.min(parts, size.size);
+  const partOf = new Map<number, number>();
+  let done = 0;
+  for (const [u, count] of size) {
+    // The part whose share of the rows this unit's middle falls in.
+    partOf.set(u, Math.min(n - 1, Math.floor(((done + count / 2) * n) / rows)));
+    done += count;
+  }
+  // A unit bigger than a share can leave a part empty: number the parts in use 0, 1, ….
+  const used = [...new Set(partOf.values())].sort((a, b) => a - b);
+  for (const [u, k] of partOf) partOf.set(u, used.indexOf(k));
+  const counts = new Int32Array(used.length);
+  let last = 0;
+  let k = 0;
+  for (let i = 0; i < rows; i++) {
+    const u = unit[i];
+    if (i === 0 || !Object.is(u, last)) k = partOf.get((last = u))!;
+    of[i] = k;
+    counts[k]++;
+  }
+  return { of, counts };
+}
+
+/** The row numbers of each part, in file order. */
+export function partRows(of: Uint8Array, counts: Int32Array): Int32Array[] {
+  const rows = Array.from(counts, (c) => new Int32Array(c));
+  const at = new Int32Array(counts.length);
+  for (let i = 0; i < of.length; i++) rows[of[i]][at[of[i]]++] = i;
+  return rows;
+}
+
+/**
+ * A dataset of the given rows and columns. A contiguous run is a view when `view` (the
+ * primary scoring its own part in place), else a copy: the one copy of a helper's part.
+ */
+export function gatherRows(ds: Dataset, columns: Column[], rows: Int32Array, view: boolean): Dataset {
+  const n = rows.length;
+  const contiguous = n === 0 || rows[n - 1] - rows[0] === n - 1;
+  const pick = (v: Float64Array): Float64Array => {
+    if (contiguous) return view ? v.subarray(rows[0] ?? 0, (rows[0] ?? 0) + n) : v.slice(rows[0] ?? 0, (rows[0] ?? 0) + n);
+    const out = new Float64Array(n);
+    for (let j = 0; j < n; j++) out[j] = v[rows[j]];
+    return out;
+  };
+  return { ...ds, rows: n, columns: columns.map((c) => ({ ...c, values: pick(c.values) })) };
+}
+
+/** The unit and time columns and the columns a model reads, as a part of the data needs them. */
+export function partColumns(ds: Dataset, inputs: readonly string[]): Column[] {
+  const unit = columnByRole(ds, 'unit');
+  const time = columnByRole(ds, 'time');
+  const names = new Set([...(unit ? [unit.name] : []), ...(time ? [time.name] : []), ...inputs]);
+  return ds.columns.filter((c) => names.has(c.name));
+}
+
+/** A helper's copy of the model it was last sent, compiled once for the parts that follow. */
+export class PieceModels {
+  private key?: string;
+  private loaded?: LoadedModel;
+  private readonly engine: () => WasmEngine;
+
+  constructor(engine: () => WasmEngine) {
+    this.engine = engine;
+  }
+
+  score(model: ModelJson, piece: Dataset): PieceScores {
+    const key = JSON.stringify(model);
+    if (key !== this.key || !this.loaded) {
+      this.loaded?.dispose();
+      this.loaded = undefined;
+      this.loaded = new LoadedModel(this.engine(), model);
+      this.key = key;
+    }
+    const { scores, unscorable } = this.loaded.scoreDataset(piece);
+    return transferring({ scores, unscorable });
+  }
+}
+
+/**
+ * Scores the primary's data on every engine worker and stitches the scores in row order.
+ * A helper that dies has its part scored by the primary instead (from the primary's own
+ * copy of the data), so a crash costs time, never scores.
+ */
+export async function scoreInParts(to: ScoreEndpoints, model: ModelJson, totalRows: number): Promise<PieceScores & { parts: number }> {
+  const plan = await to.planParts(1 + to.helpers.length);
+  const jobs = [to.scoreRows(plan.rows[0])];
+  plan.pieces.forEach((piece, i) => {
+    const rows = plan.rows[i + 1];
+    const sent = transferring(piece);
+    jobs.push(
+      Promise.resolve()
+        .then(() => to.helpers[i].scorePiece(model, sent))
+        .catch(() => to.scoreRows(rows)),
+    );
+  });
+  const parts = await Promise.all(jobs);
+  const scores = new Float64Array(totalRows);
+  let unscorable = 0;
+  parts.forEach((p, k) => {
+    const rows = plan.rows[k];
+    for (let j = 0; j < rows.length; j++) scores[rows[j]] = p.scores[j];
+    unscorable += p.unscorable;
+  });
+  return { scores, unscorable, parts: parts.length };
+}
