@@ -9,7 +9,8 @@
 //   - the rest of the recording, written as a file of its own (so no state carries over from
 //     training), is scored by `isoscope evaluate REST --label-column anomaly`: every figure
 //     is OUT OF SAMPLE, on readings the model never saw.
-// --flags "..." adds train flags (to compare settings); --keep leaves the files in a temp dir.
+// --flags="..." adds train flags (to compare settings; the = keeps a value that starts with --);
+// --keep leaves the files in a temp dir.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,7 @@ const pc = (x: number) => `${(x * 100).toFixed(1)}%`;
 function main(): void {
   const { values } = parseArgs({ options: { dir: { type: 'string' }, flags: { type: 'string' }, keep: { type: 'boolean' } } });
   if (!values.dir) {
-    console.error('usage: npm run bench:single -- --dir DIR [--flags "--window 30"] [--keep]');
+    console.error('usage: npm run bench:single -- --dir DIR [--flags="--window 30"] [--keep]');
     process.exit(2);
   }
   const files = readdirSync(values.dir)
