@@ -2,7 +2,7 @@
 // rule's false alarms on healthy calibration readings meet the target, and the stated
 // rates carry a Wilson interval.
 import { describe, expect, test } from 'vitest';
-import { assignFolds, calibrate, outOfFoldScores, wilson } from '../src/model/calibrate.js';
+import { HELD_OUT_SHARE, assignFolds, calibrate, outOfFoldScores, timeSplitScores, wilson } from '../src/model/calibrate.js';
 import { lcg } from './helpers.js';
 
 describe('threshold calibration', () => {
@@ -14,6 +14,20 @@ describe('threshold calibration', () => {
     expect(wilson(0, 50)).toMatchObject({ estimate: 0, low: 0 });
     expect(wilson(0, 50).high).toBeCloseTo(0.0714, 3);
     expect(wilson(0, 0)).toEqual({ estimate: 0, low: 0, high: 1 });
+  });
+
+  test('one series: the earlier 70% grow the forest, the later 30% are scored, in time order', () => {
+    expect(HELD_OUT_SHARE).toBe(0.3);
+    let seen: { fit: number[]; held: number[] } | undefined;
+    const scores = timeSplitScores(100, (fit, held) => {
+      seen = { fit: Array.from(fit), held: Array.from(held) };
+      return Float64Array.from(held, (i) => -i);
+    });
+    expect(seen!.fit).toEqual(Array.from({ length: 70 }, (_, i) => i));
+    expect(seen!.held).toEqual(Array.from({ length: 30 }, (_, i) => 70 + i));
+    // The scores handed back are the held-out readings', in their order.
+    expect(Array.from(scores)).toEqual(Array.from({ length: 30 }, (_, i) => -(70 + i)));
+    expect(timeSplitScores(3, (_, held) => Float64Array.from(held)).length).toBe(1);
   });
 
   test('folds hold whole units; one series is cut into consecutive blocks', () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { lcg } from './helpers.js';
+import { SINGLE_STREAM_CONTAMINATION, SINGLE_STREAM_QUALITY, singleStreamWindow } from '../src/features/defaults.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'isoscope.js');
@@ -27,39 +28,86 @@ describe('single-stream data', () => {
     writeFileSync(data, lines.join('\n'));
     const model = join(dir, 'm.json');
     const t = await run('node', [BIN, 'train', data, '--exclude', 'anomaly', '--baseline', 'first:800', '-o', model]);
-    expect(t.stderr).toMatch(/trained 100 trees on 800 rows \(baseline first:800\)/);
+    // The first 19 readings have no full window (std is missing until 20 have arrived): 781 train.
+    expect(t.stderr).toMatch(/19 baseline row\(s\) with a missing feature were left out of training/);
+    expect(t.stderr).toMatch(/trained 100 trees on 781 rows \(baseline first:800\)/);
     const m = JSON.parse(readFileSync(model, 'utf8'));
-    expect(m.recipe).toMatchObject({ inputs: ['temp', 'vibration'], unitBaseline: 20, window: { size: 5, stats: ['mean'] } });
-    // One series has no units to hold out: the threshold stays the quantile of its baseline's scores.
-    expect(m.threshold.calibration).toBeUndefined();
-
-    const pct = await run('node', [BIN, 'train', data, '--exclude', 'anomaly', '--baseline', 'first:40%', '-o', join(dir, 'p.json')]);
-    expect(pct.stderr).toMatch(/on 800 rows \(baseline first:40%\)/);
-
-    const e = await run('node', [
+    // The single-stream recipe: no own-unit baseline, value/mean/std over a window of 800 / 40 readings.
+    expect(m.recipe).toMatchObject({
+      inputs: ['temp', 'vibration'],
+      unitBaseline: 0,
+      window: { size: singleStreamWindow(800), stats: ['value', 'mean', 'std'] },
+    });
+    expect(singleStreamWindow(800)).toBe(20);
+    expect(m.features).toHaveLength(6);
+    expect(m.alarm).toEqual(SINGLE_STREAM_QUALITY.alarm);
+    // The threshold: calibrated on the later 30% of the healthy readings (234 of 781), held out in time.
+    expect(m.threshold.contamination).toBe(SINGLE_STREAM_CONTAMINATION);
+    expect(m.threshold.calibration).toMatchObject({ method: 'time-split', folds: 1, readings: 234, units: 1 });
+    expect(t.stderr).toMatch(
+      /threshold calibrated out of sample \(the later 30% of the healthy series held out over 234 healthy readings of 1 unit\)/,
+    );
+    // Flags still win over the single-stream defaults.
+    const flagged = join(dir, 'f.json');
+    await run('node', [
       BIN,
-      'evaluate',
+      'train',
       data,
-      '--model',
-      model,
-      '--label-column',
+      '--exclude',
       'anomaly',
       '--baseline',
       'first:800',
-      '--json',
+      '--window',
+      '7',
+      '--unit-baseline',
+      '3',
+      '--alarm',
+      '3/5',
+      '-o',
+      flagged,
     ]);
+    const f = JSON.parse(readFileSync(flagged, 'utf8'));
+    expect(f.recipe).toMatchObject({ unitBaseline: 3, window: { size: 7, stats: ['value', 'mean', 'std'] } });
+    expect(f.alarm).toEqual({ k: 3, n: 5, clear: 1 });
+
+    const pct = await run('node', [BIN, 'train', data, '--exclude', 'anomaly', '--baseline', 'first:40%', '-o', join(dir, 'p.json')]);
+    expect(pct.stderr).toMatch(/on 781 rows \(baseline first:40%\)/);
+
+    // Out of sample: the readings after the training part, as a file of their own (no state carries over).
+    const rest = join(dir, 'rest.csv');
+    writeFileSync(rest, [lines[0], ...lines.slice(801)].join('\n'));
+    const e = await run('node', [BIN, 'evaluate', rest, '--model', model, '--label-column', 'anomaly', '--json']);
     const ev = JSON.parse(e.stdout);
     expect(ev.truth).toBe('label');
+    // The rest starts a fresh window: its first 19 readings are unscored, not false alarms.
+    expect(ev.unscored).toBe(19);
+    expect(ev.readings).toBe(1181);
     expect(ev.positives).toBe(500);
     expect(ev.rocAuc).toBeGreaterThan(0.9);
-    expect(ev.falseAlarmRate).toBeLessThan(0.02);
+    // The 0.95 quantile of held-out healthy scores trades a few false alarms for recall.
+    expect(ev.falseAlarmRate).toBeLessThan(0.08);
     expect(ev.missedAlarmRate).toBeCloseTo(1 - ev.recall, 12);
-    expect(ev.missedAlarmRate).toBeLessThan(0.5);
-    expect(ev.f1).toBeGreaterThan(0.6);
+    expect(ev.missedAlarmRate).toBeLessThan(0.1);
+    expect(ev.f1).toBeGreaterThan(0.9);
     const table = await run('node', [BIN, 'evaluate', data, '--model', model, '--label-column', 'anomaly']);
     expect(table.stdout).toMatch(
       /false-alarm rate \(healthy readings in alarm\)\s+0\.0\d+|false-alarm rate \(healthy readings in alarm\)\s+0\b/,
     );
     expect(table.stdout).toMatch(/missed-alarm rate \(positive readings not in alarm\)\s+0\.\d+/);
+  }, 60_000);
+
+  test('a file with a unit column keeps the fleet defaults and cross-fit threshold', async () => {
+    const next = lcg(4);
+    const lines = ['unit,cycle,temp,vibration'];
+    for (let u = 1; u <= 6; u++)
+      for (let c = 1; c <= 120; c++) lines.push(`${u},${c},${(70 + next()).toFixed(3)},${(1 + 0.1 * next()).toFixed(4)}`);
+    const data = join(dir, 'fleet.csv');
+    writeFileSync(data, lines.join('\n'));
+    const model = join(dir, 'fleet.json');
+    await run('node', [BIN, 'train', data, '-o', model]);
+    const m = JSON.parse(readFileSync(model, 'utf8'));
+    expect(m.recipe).toMatchObject({ unitBaseline: 20, window: { size: 5, stats: ['mean'] } });
+    expect(m.threshold.contamination).toBe(0.002);
+    expect(m.threshold.calibration).toMatchObject({ method: 'cross-fit', folds: 5, units: 6 });
   }, 60_000);
 });

@@ -1,7 +1,13 @@
 // Flags that shape detection: the feature recipe, the alarm rule and the threshold,
 // with the measured defaults (src/features/defaults.ts), for fleets and single streams alike.
 import type { RecipeChoice } from '../features/recipe.js';
-import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../features/defaults.js';
+import {
+  DEFAULT_CONTAMINATION,
+  DEFAULT_QUALITY,
+  SINGLE_STREAM_CONTAMINATION,
+  SINGLE_STREAM_QUALITY,
+  singleStreamWindow,
+} from '../features/defaults.js';
 import { STAT_BITS, type WindowStat } from '../features/recipe.js';
 import { autoOrNum, num } from './args.js';
 import { UsageError } from './errors.js';
@@ -20,14 +26,24 @@ export const RECIPE_OPTIONS = {
 
 type Values = Partial<Record<keyof typeof RECIPE_OPTIONS, string>>;
 
-export function recipeFromFlags(v: Values): RecipeChoice | undefined {
-  // A file without a unit column is one unit in time order: the recipe applies to it as well.
+/** Data without a unit column: one series in time order, with this many healthy (baseline) readings. */
+export interface SingleStream {
+  healthyReadings: number;
+}
+
+export function recipeFromFlags(v: Values, single?: SingleStream): RecipeChoice | undefined {
+  // A file without a unit column is one unit in time order: its own default recipe, the same flags.
   const preset = v.recipe ?? 'default';
   if (preset !== 'default' && preset !== 'raw') throw new UsageError(`--recipe is default or raw, got "${preset}"`);
   const base: RecipeChoice =
-    preset === 'default'
-      ? structuredClone(DEFAULT_QUALITY.recipe)
-      : { unitBaseline: 0, window: { size: 1, stats: ['value'] }, regimes: 'off' };
+    preset === 'raw'
+      ? { unitBaseline: 0, window: { size: 1, stats: ['value'] }, regimes: 'off' }
+      : single
+        ? structuredClone({
+            ...SINGLE_STREAM_QUALITY.recipe,
+            window: { ...SINGLE_STREAM_QUALITY.recipe.window, size: singleStreamWindow(single.healthyReadings) },
+          })
+        : structuredClone(DEFAULT_QUALITY.recipe);
   if (v['unit-baseline'] !== undefined) base.unitBaseline = num(v['unit-baseline'], '--unit-baseline', 0);
   if (v.window !== undefined) base.window = { ...base.window, size: num(v.window, '--window', 1) };
   if (v.stats !== undefined) {
@@ -46,8 +62,8 @@ export function recipeFromFlags(v: Values): RecipeChoice | undefined {
   return base;
 }
 
-export function alarmFromFlags(v: Values): { k: number; n: number; clear: number } {
-  const rule = { ...DEFAULT_QUALITY.alarm };
+export function alarmFromFlags(v: Values, single?: SingleStream): { k: number; n: number; clear: number } {
+  const rule = { ...(single ? SINGLE_STREAM_QUALITY.alarm : DEFAULT_QUALITY.alarm) };
   if (v.alarm !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(v.alarm.trim());
     if (!m) throw new UsageError(`--alarm takes K/N (alarm when K of the last N readings are anomalous), got "${v.alarm}"`);
@@ -66,12 +82,12 @@ export function alarmFromFlags(v: Values): { k: number; n: number; clear: number
 }
 
 /** --threshold-quantile Q (of the baseline's scores) is contamination 1 - Q. */
-export function contaminationFromFlags(v: Values): 'auto' | number {
+export function contaminationFromFlags(v: Values, single?: SingleStream): 'auto' | number {
   if (v['threshold-quantile'] !== undefined) {
     if (v.contamination !== undefined) throw new UsageError('give --contamination or --threshold-quantile, not both');
     const q = num(v['threshold-quantile'], '--threshold-quantile', 0);
     if (!(q >= 0.5 && q < 1)) throw new UsageError(`--threshold-quantile must be in [0.5, 1), got ${q}`);
     return Math.round((1 - q) * 1e9) / 1e9;
   }
-  return autoOrNum(v.contamination, '--contamination', DEFAULT_CONTAMINATION);
+  return autoOrNum(v.contamination, '--contamination', single ? SINGLE_STREAM_CONTAMINATION : DEFAULT_CONTAMINATION);
 }

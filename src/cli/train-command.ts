@@ -5,6 +5,7 @@ import type { Dataset } from '../data/dataset.js';
 import { num, parseFileCommand } from './args.js';
 import { calibrationLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine } from './train-flags.js';
 import { UsageError } from './errors.js';
+import { baselineMask, parseBaseline } from '../data/baseline.js';
 import { isZipFile, readDataset, writeText } from './files.js';
 import { DEFAULT_SAMPLE_READINGS, SAMPLE_ABOVE_BYTES, readTrainingSample, sampleLine, type TrainingSample } from './training-sample.js';
 
@@ -39,10 +40,8 @@ export async function trainCommand(
   } else {
     ds = readDataset(file, { rul: values.rul, entry: values.entry });
   }
-  const choice = trainChoice(
-    values,
-    ds.columns.some((c) => c.role === 'unit'),
-  );
+  const hasUnits = ds.columns.some((c) => c.role === 'unit');
+  const choice = trainChoice(values, hasUnits, hasUnits ? undefined : { healthyReadings: healthyReadings(ds, values.baseline) });
   if (sample && !choice.features) choice.features = sample.defaultFeatures;
   const result = await trainModel(await engine(), ds, choice);
   if (sample && sample.figures.rows !== sample.figures.ofRows) result.model.training.sample = { ...sample.figures, budget };
@@ -53,4 +52,9 @@ export async function trainCommand(
   err(trainedLine(result, choice, values.output));
   const calibrated = calibrationLine(result.model);
   if (calibrated) err(calibrated);
+}
+
+/** Readings in a single series' healthy baseline (the whole file unless --baseline says otherwise). */
+function healthyReadings(ds: Dataset, spec: string | undefined): number {
+  return baselineMask(ds, parseBaseline(spec ?? 'all')).reduce((n, b) => n + b, 0);
 }

@@ -6,7 +6,7 @@ import type { ModelJson } from '../model/types.js';
 import type { ForestParams } from '../engine/params.js';
 import type { RecipeChoice } from '../features/recipe.js';
 import { autoOrNum, list, num } from './args.js';
-import { RECIPE_OPTIONS, alarmFromFlags, contaminationFromFlags, recipeFromFlags } from './recipe-flags.js';
+import { RECIPE_OPTIONS, alarmFromFlags, contaminationFromFlags, recipeFromFlags, type SingleStream } from './recipe-flags.js';
 
 export const TRAIN_OPTIONS = {
   features: { type: 'string' },
@@ -39,14 +39,17 @@ export interface TrainChoice {
   alarm: { k: number; n: number; clear: number };
 }
 
-/** Training options from the flags; with units, each unit's healthy first half is the default baseline. */
-export function trainChoice(values: Values, hasUnits: boolean): TrainChoice {
+/**
+ * Training options from the flags; with units, each unit's healthy first half is the default baseline.
+ * `single`: the data has no unit column (one series), so the single-stream defaults apply.
+ */
+export function trainChoice(values: Values, hasUnits: boolean, single?: SingleStream): TrainChoice {
   const params = {
     trees: num(values.trees, '--trees', 100),
     maxSamples: autoOrNum(values['max-samples'], '--max-samples', 'auto'),
     maxFeatures: num(values['max-features'], '--max-features', 1.0),
     bootstrap: values.bootstrap ?? false,
-    contamination: contaminationFromFlags(values),
+    contamination: contaminationFromFlags(values, single),
     seed: num(values.seed, '--seed', 42),
     ...(values['extension-level'] !== undefined
       ? {
@@ -60,8 +63,8 @@ export function trainChoice(values: Values, hasUnits: boolean): TrainChoice {
     // Predictive maintenance learns normal behaviour: with units, each unit's healthy first half by default.
     baseline: parseBaseline(values.baseline ?? (hasUnits ? 'first:50%' : 'all')),
     params,
-    recipe: recipeFromFlags(values),
-    alarm: alarmFromFlags(values),
+    recipe: recipeFromFlags(values, single),
+    alarm: alarmFromFlags(values, single),
   };
 }
 
@@ -82,7 +85,7 @@ export function calibrationLine(m: ModelJson): string | undefined {
   if (!c) return undefined;
   const pc = (x: number) => `${Number((x * 100).toPrecision(2))}%`;
   return (
-    `isoscope: threshold calibrated out of sample (${c.folds}-fold cross-fit over ${c.readings} healthy readings of ${c.units} unit${c.units === 1 ? '' : 's'}): ` +
+    `isoscope: threshold calibrated out of sample (${c.method === 'time-split' ? 'the later 30% of the healthy series held out' : `${c.folds}-fold cross-fit`} over ${c.readings} healthy readings of ${c.units} unit${c.units === 1 ? '' : 's'}): ` +
     `expected ${c.falseAlarmsPerUnit.toFixed(3)} false alarms per unit; units with a false alarm ${pc(c.unitsWithFalseAlarm.estimate)} (95% CI ${pc(c.unitsWithFalseAlarm.low)}–${pc(c.unitsWithFalseAlarm.high)}); ` +
     `healthy readings in alarm ${pc(c.readingsInAlarm.estimate)} (95% CI ${pc(c.readingsInAlarm.low)}–${pc(c.readingsInAlarm.high)})`
   );

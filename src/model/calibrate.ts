@@ -24,7 +24,8 @@ export interface Rate {
 }
 
 export interface Calibration {
-  method: 'cross-fit';
+  /** cross-fit: units held out in folds; time-split: one series, its later healthy readings held out. */
+  method: 'cross-fit' | 'time-split';
   folds: number;
   /** Healthy baseline readings scored out of fold, and the units they came from. */
   readings: number;
@@ -63,6 +64,23 @@ export function assignFolds(units: Float64Array | undefined, rows: Int32Array, f
     for (let i = 0; i < rows.length; i++) fold[i] = Math.min(folds - 1, Math.floor((i * folds) / rows.length));
   }
   return fold;
+}
+
+/** Share of a single series' healthy readings held out, at its end, to calibrate the threshold. */
+export const HELD_OUT_SHARE = 0.3;
+/** Fewer healthy readings than this: a single series keeps the quantile of its training scores. */
+export const MIN_SPLIT_ROWS = 60;
+
+/**
+ * One series, no units to hold out: a forest grown on the earlier healthy readings scores
+ * the later HELD_OUT_SHARE, in time order, the way the model meets the readings after its
+ * baseline. Later, not random, readings: slow drift within the healthy part counts too.
+ */
+export function timeSplitScores(rows: number, scoreHeld: (fit: Int32Array, held: Int32Array) => Float64Array): Float64Array {
+  const cut = rows - Math.max(1, Math.round(rows * HELD_OUT_SHARE));
+  const fit = Int32Array.from({ length: cut }, (_, i) => i);
+  const held = Int32Array.from({ length: rows - cut }, (_, i) => cut + i);
+  return scoreHeld(fit, held);
 }
 
 /** Scores each training row with a forest that did not see its fold. `scoreFold` trains on `fit` and scores `held`. */

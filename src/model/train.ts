@@ -12,7 +12,16 @@ import { derivedNames, isIdentity, type FeatureRecipe, type RecipeChoice } from 
 import { deriveDataset } from '../features/derive.js';
 import { fitRegimes } from '../features/fit-regimes.js';
 import { fitEnvelope } from './envelope.js';
-import { CROSS_FIT_FOLDS, HEALTHY_RUL, TARGET_FALSE_ALARMS_PER_UNIT, assignFolds, calibrate, outOfFoldScores } from './calibrate.js';
+import {
+  CROSS_FIT_FOLDS,
+  HEALTHY_RUL,
+  MIN_SPLIT_ROWS,
+  TARGET_FALSE_ALARMS_PER_UNIT,
+  assignFolds,
+  calibrate,
+  outOfFoldScores,
+  timeSplitScores,
+} from './calibrate.js';
 import { DEFAULT_QUALITY } from '../features/defaults.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
 
@@ -183,21 +192,32 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
     // Cross-fitting needs units to hold out: one series cut into time blocks makes each block look
     // novel to the others, and its threshold out of reach of a drift in one input.
     const unitCount = new Set(columnByRole(ds, 'unit')?.values ?? []).size;
-    if (params.contamination !== 'auto' && opts.threshold !== 'in-sample' && unitCount >= CROSS_FIT_FOLDS) {
+    const pick = (idx: Int32Array) => cols.map((c) => Float64Array.from(idx, (i) => c[i]));
+    const scoreHeld = (fit: Int32Array, held: Int32Array) => {
+      const foldForest = grow(engine.scaleColumns(pick(fit), mean, scale), fit.length);
+      const foldModel = { ...draft, forest: { ...draft.forest, trees: toTrees(foldForest, features.length) } };
+      const h = engine.loadForest(validateModel(foldModel).spec);
+      try {
+        return engine.score(h, pick(held)).scores;
+      } finally {
+        engine.freeForest(h);
+      }
+    };
+    const contamination = opts.threshold === 'in-sample' ? 'auto' : params.contamination;
+    if (contamination !== 'auto' && unitCount < 2 && rows.length >= MIN_SPLIT_ROWS) {
+      // One series: the forest grown on the earlier healthy readings scores the later ones, as it will score what comes next.
+      const split = timeSplitScores(rows.length, (fit, held) => scoreHeld(fit, held));
+      const fitted = calibrate(split, new Float64Array(split.length), contamination, opts.alarm ?? DEFAULT_QUALITY.alarm, {
+        folds: 1,
+        target: TARGET_FALSE_ALARMS_PER_UNIT,
+      });
+      offset = fitted.offset;
+      draft.threshold.calibration = { ...fitted.calibration, method: 'time-split' };
+    } else if (contamination !== 'auto' && unitCount >= CROSS_FIT_FOLDS) {
       // Out-of-fold: each fold's units scored by a forest grown without them.
       const unit = columnByRole(ds, 'unit')?.values;
       const folds = assignFolds(unit, rows, CROSS_FIT_FOLDS);
-      const pick = (idx: Int32Array) => cols.map((c) => Float64Array.from(idx, (i) => c[i]));
-      const oof = outOfFoldScores(folds, CROSS_FIT_FOLDS, (fit, held) => {
-        const foldForest = grow(engine.scaleColumns(pick(fit), mean, scale), fit.length);
-        const foldModel = { ...draft, forest: { ...draft.forest, trees: toTrees(foldForest, features.length) } };
-        const h = engine.loadForest(validateModel(foldModel).spec);
-        try {
-          return engine.score(h, pick(held)).scores;
-        } finally {
-          engine.freeForest(h);
-        }
-      });
+      const oof = outOfFoldScores(folds, CROSS_FIT_FOLDS, scoreHeld);
       // Healthy readings after the baseline (RUL known and far from failure) are unseen by the forest already.
       const rul = columnByRole(ds, 'rul')?.values;
       const inBaseline = baselineMask(ds, baseline);
@@ -224,7 +244,7 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       const fitted = calibrate(
         Float64Array.from(calScores),
         Float64Array.from(calRows, (r) => (unit ? unit[r] : 0)),
-        params.contamination,
+        contamination,
         opts.alarm ?? DEFAULT_QUALITY.alarm,
         { folds: CROSS_FIT_FOLDS, target: TARGET_FALSE_ALARMS_PER_UNIT },
       );

@@ -216,6 +216,8 @@ export function scoreWindowed(handle: usize, window: usize, layout: i32, src: us
               store<f32>(dst + (<usize>fi << 2), <f32>((mean - load<f64>(forest.mean + (<usize>fi << 3))) / load<f64>(forest.scale + (<usize>fi << 3))));
               fi++;
             }
+            // Std over a window not yet full is missing (as in window.ts): the reading is unscored.
+            if (stats & 2 && cnt < kf) store<u8>(missing + <usize>r, 1);
             if (stats & 2) {
               const varp = sumSq / cnt - mean * mean;
               const sd = varp > 0 ? Math.sqrt(varp) : 0;

@@ -149,8 +149,9 @@ export function freeWindow(handle: usize): void {
     at += step;
   }
   if (w.stats & 2) {
+    // A spread over fewer readings than the window is no spread the model knows: NaN until full.
     const varp = sumSq / m - mean * mean;
-    store<f64>(at, varp > 0 ? Math.sqrt(varp) : 0);
+    store<f64>(at, m < <f64>k ? NaN : varp > 0 ? Math.sqrt(varp) : 0);
     at += step;
   }
   if (w.stats & 4) {

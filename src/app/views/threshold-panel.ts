@@ -98,7 +98,7 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
   const cal = m.threshold.calibration;
   if (cal) {
     const r = cal.readingsInAlarm;
-    const seen = `${fmt(cal.readings)} healthy readings of ${plural(cal.units, 'unit')}, each scored by a forest that did not train on it (${cal.folds}-fold cross-fit)`;
+    const seen = `${fmt(cal.readings)} healthy readings of ${plural(cal.units, 'unit')}, each scored by a forest that did not train on it (${cal.method === 'time-split' ? 'the later 30% of the series, held out' : `${cal.folds}-fold cross-fit`})`;
     const at = c === 'auto' ? 'The threshold' : `Contamination ${pct(c)}: the threshold`;
     return (
       `${at} is calibrated out of sample on ${seen}: at most ${c === 'auto' ? 'the contamination' : pct(c)} of them score above it. ` +
