@@ -86,7 +86,10 @@ export function calibrationLine(m: ModelJson): string | undefined {
   const pc = (x: number) => `${Number((x * 100).toPrecision(2))}%`;
   return (
     `isoscope: threshold calibrated out of sample (${c.method === 'time-split' ? 'the later 30% of the healthy series held out' : `${c.folds}-fold cross-fit`} over ${c.readings} healthy readings of ${c.units} unit${c.units === 1 ? '' : 's'}): ` +
-    `expected ${c.falseAlarmsPerUnit.toFixed(3)} false alarms per unit; units with a false alarm ${pc(c.unitsWithFalseAlarm.estimate)} (95% CI ${pc(c.unitsWithFalseAlarm.low)}–${pc(c.unitsWithFalseAlarm.high)}); ` +
+    // One series has no share of units to estimate: its false alarms are a count over the held-out stretch.
+    (c.units === 1
+      ? `${c.falseAlarmsPerUnit} false alarm${c.falseAlarmsPerUnit === 1 ? '' : 's'} raised in that stretch; `
+      : `expected ${c.falseAlarmsPerUnit.toFixed(3)} false alarms per unit; units with a false alarm ${pc(c.unitsWithFalseAlarm.estimate)} (95% CI ${pc(c.unitsWithFalseAlarm.low)}–${pc(c.unitsWithFalseAlarm.high)}); `) +
     `healthy readings in alarm ${pc(c.readingsInAlarm.estimate)} (95% CI ${pc(c.readingsInAlarm.low)}–${pc(c.readingsInAlarm.high)})`
   );
 }
