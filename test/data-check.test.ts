@@ -134,24 +134,30 @@ describe('the rolling data check', () => {
     const time = ds.columns.find((c) => c.role === 'time')!.values;
     const check = new RollingDataCheck(env, undefined, 100);
     const row = new Float64Array(cols.length);
-    const alerts: Array<{ input: string; kind: string; raised: boolean; at: number }> = [];
+    const alerts: Array<{ input: string; kind: string; unit?: number | string; raised: boolean; at: number }> = [];
     let healthy = 0;
+    let firstStuck = -1;
     for (let i = 0; i < ds.rows; i++) {
       if (time[i] > 30) continue; // each unit's first readings: healthy
       cols.forEach((c, f) => (row[f] = c[i]));
       const stuck = healthy >= 1000 && healthy < 1500;
       if (stuck) row[3] = 554; // sensor_7
+      if (stuck && firstStuck < 0) firstStuck = unit[i];
       for (const a of check.push(row, unit[i])) alerts.push({ ...a, at: healthy });
       healthy++;
     }
     expect(healthy).toBeGreaterThan(2000);
-    expect(alerts.map(({ input, kind, raised }) => ({ input, kind, raised }))).toEqual([
-      { input: 'sensor_7', kind: 'flat', raised: true },
-      { input: 'sensor_7', kind: 'flat', raised: false },
+    // Units one after another: the first stuck unit's own alert, then the fleet's once the next
+    // unit shows it too; the fleet's takes over (the unit's clears) and clears when it ends.
+    expect(alerts.map(({ input, kind, unit, raised }) => ({ input, kind, unit, raised }))).toEqual([
+      { input: 'sensor_7', kind: 'flat', unit: firstStuck, raised: true },
+      { input: 'sensor_7', kind: 'flat', unit: undefined, raised: true },
+      { input: 'sensor_7', kind: 'flat', unit: firstStuck, raised: false },
+      { input: 'sensor_7', kind: 'flat', unit: undefined, raised: false },
     ]);
     expect(alerts[0].at).toBeGreaterThan(1000);
-    expect(alerts[0].at).toBeLessThan(1100);
-    expect(alerts[1].at).toBeGreaterThan(1500);
+    expect(alerts[1].at).toBeLessThan(1100);
+    expect(alerts[3].at).toBeGreaterThan(1500);
     expect(check.raised).toEqual([]);
   });
   test('wear is not a data-quality alert: run-to-failure units leave the range gradually and raise nothing', () => {
@@ -188,15 +194,23 @@ describe('the rolling data check', () => {
       cols.forEach((c, f) => (row[f] = c[i]));
       const kpa = i >= 1000 && i < 1500;
       if (kpa) row[p30] *= 6.894757;
-      for (const a of check.push(row, unit[i])) edges.push(`${a.input} ${a.kind} ${a.raised ? 'raised' : 'cleared'}`);
+      for (const a of check.push(row, unit[i]))
+        edges.push(`${a.input} ${a.kind}${a.unit === undefined ? '' : ` unit ${a.unit}`} ${a.raised ? 'raised' : 'cleared'}`);
       const flags = check.flags();
       if (flags) {
-        expect(flags).toEqual([{ input: 'sensor_7', kind: 'above' }]);
+        expect(flags.map(({ input, kind }) => ({ input, kind }))).toEqual([{ input: 'sensor_7', kind: 'above' }]);
         if (kpa) flagged++;
         else flaggedHealthy++;
       }
     }
-    expect(edges).toEqual(['sensor_7 above raised', 'sensor_7 above cleared']);
+    // The file's order is unit by unit: the first converted unit's own alert comes first, then the fleet's takes over.
+    const first = unit[1000];
+    expect(edges).toEqual([
+      `sensor_7 above unit ${first} raised`,
+      'sensor_7 above raised',
+      `sensor_7 above unit ${first} cleared`,
+      'sensor_7 above cleared',
+    ]);
     expect(flagged).toBeGreaterThan(450); // every converted reading once the alert is up (it takes 10 of the 100)
     expect(flaggedHealthy).toBe(0);
   });

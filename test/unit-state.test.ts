@@ -8,7 +8,9 @@ import { LoadedModel } from '../src/model/loaded-model.js';
 import { alarmRule } from '../src/model/alarm-rule.js';
 import { trainModel } from '../src/model/train.js';
 import { LiveScorer, type Alert } from '../src/stream/live-scorer.js';
-import { decodeUnits, encodeUnits } from '../src/stream/unit-state.js';
+import { decodeUnits, encodeUnits, type UnitsSnapshot } from '../src/stream/unit-state.js';
+import { dataAlertLine, type DataAlert } from '../src/stream/data-watch.js';
+import { streamOrder } from '../src/data/order.js';
 import type { ModelJson } from '../src/model/types.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { Metrics } from '../src/connectors/metrics.js';
@@ -73,6 +75,95 @@ describe('unit state', () => {
     // The alarms after the restart include raised ones: the k-of-n rings came back too.
     whole.loaded.dispose();
     resumed.loaded.dispose();
+  });
+
+  test("the data check rides with the snapshot: alerts in force (a unit's own and the fleet's) are neither raised again nor forgotten", () => {
+    const ds = loadFd001('test_FD001.txt');
+    const order = streamOrder(ds);
+    const unitCol = ds.columns.find((c) => c.name === 'unit_number')!.values;
+    const time = ds.columns.find((c) => c.name === 'time_in_cycles')!.values;
+    const count = new Map<number, number>();
+    unitCol.forEach((u) => count.set(u, (count.get(u) ?? 0) + 1));
+    const longest = [...count].sort((a, b) => b[1] - a[1])[0][0];
+    const inputs = scorerFor(model).scorer.inputs;
+    const cols = inputs.map((n) => ds.columns.find((c) => c.name === n)!.values);
+    const p30 = inputs.indexOf('sensor_7');
+    const s12 = inputs.indexOf('sensor_12');
+    // In stream order: the longest unit's P30 in kPa from its cycle 20 on; every unit's sensor_12 frozen in [4000, 6000).
+    const batch = (from: number, to: number) => {
+      const block = new Float64Array((to - from) * inputs.length);
+      const units: number[] = [];
+      for (let i = from; i < to; i++) {
+        const r = order[i];
+        const at = (i - from) * inputs.length;
+        cols.forEach((c, f) => (block[at + f] = c[r]));
+        if (unitCol[r] === longest && time[r] >= 20) block[at + p30] = Math.round(block[at + p30] * 689.4757) / 100;
+        if (i >= 4000 && i < 6000) block[at + s12] = 521.84;
+        units.push(unitCol[r]);
+      }
+      return { block, units, times: new Float64Array(to - from) };
+    };
+    const play = (scorer: LiveScorer, from: number) => {
+      const edges: string[] = [];
+      const flagged: string[] = [];
+      for (let at = from; at < ds.rows; at += 700) {
+        const b = batch(at, Math.min(ds.rows, at + 700));
+        const dataAlerts: DataAlert[] = [];
+        const ctx = { firstSeq: at, arrivedAt: 0, alerts: [], partition: '0', dataAlerts };
+        const out = scorer.score(b.block, inputs.length, b.units, b.times, ctx);
+        edges.push(...dataAlerts.map((a) => `${at}: ${dataAlertLine(a).replace(/, \d+% .*/, '')}`));
+        out.quality?.forEach((q, i) => q && flagged.push(`${at + i} ${JSON.stringify(q)}`));
+        if (at + 700 === SPLIT) saved = decodeUnits(encodeUnits(scorer.snapshot('0')));
+      }
+      return { edges, flagged };
+    };
+    const SPLIT = 5600;
+    let saved: UnitsSnapshot | undefined;
+    const whole = scorerFor(model);
+    const all = play(whole.scorer, 0);
+    const before = all.edges.filter((e) => Number(e.split(':')[0]) < SPLIT);
+    expect(before).toEqual([
+      `${before[0].split(':')[0]}: sensor_7 above the training range on unit ${longest}: raised`,
+      expect.stringMatching(/: sensor_12 stuck \(flat longer than in training\): raised$/),
+    ]);
+    const after = all.edges.slice(2);
+    expect(after).toEqual([expect.stringMatching(/: sensor_12 stuck \(flat longer than in training\): cleared$/)]);
+
+    const resumed = scorerFor(model);
+    expect(resumed.scorer.restore('0', saved)).toBe(true);
+    expect(resumed.scorer.dataAlertsRaised).toEqual([
+      { input: 'sensor_12', kind: 'flat' },
+      { input: 'sensor_7', kind: 'above', unit: longest },
+    ]);
+    const rest = play(resumed.scorer, SPLIT);
+    expect(rest.edges).toEqual(after);
+    expect(rest.flagged).toEqual(all.flagged.filter((f) => Number(f.split(' ')[0]) >= SPLIT));
+    expect(rest.flagged.length).toBeGreaterThan(500);
+
+    // Without the saved check state the same restart raises the unit's alert again and forgets the fleet's (it never clears).
+    const blank = scorerFor(model);
+    expect(blank.scorer.restore('0', { ...saved!, checkBytes: 0, fleet: undefined })).toBe(true);
+    expect(play(blank.scorer, SPLIT).edges.map((e) => e.replace(/^\d+: /, ''))).toEqual([
+      `sensor_7 above the training range on unit ${longest}: raised`,
+    ]);
+    for (const s of [whole, resumed, blank]) s.loaded.dispose();
+  });
+
+  test('a unit-state record saved before the data check was (ISU1) still restores its units', () => {
+    const ds = loadFd001('test_FD001.txt');
+    const a = scorerFor(model);
+    const b = rows(ds, a.scorer.inputs, 0, 700);
+    run(a.scorer, b);
+    const snap = a.scorer.snapshot('0');
+    const old = encodeUnits({ ...snap, checkBytes: 0, fleet: undefined, units: snap.units.map(({ check: _, ...u }) => u) });
+    new DataView(old.buffer).setUint32(0, 0x31555349, true);
+    const back = decodeUnits(old);
+    expect(back.units.map((u) => u.id)).toEqual(snap.units.map((u) => u.id));
+    const fresh = scorerFor(model);
+    expect(fresh.scorer.restore('0', back)).toBe(true);
+    expect(fresh.scorer.unitCounts.tracked).toBe(snap.units.length);
+    a.loaded.dispose();
+    fresh.loaded.dispose();
   });
 
   test("another model's snapshot is refused and the partition's units start fresh", () => {

@@ -155,7 +155,12 @@ export class HubLink {
   /** Edges of the rolling data check: the page shows the alerts in force and the latest raised or cleared. */
   private dataEdges(edges: DataAlert[], scorer: LiveScorer, reading: number): void {
     const recent = [...edges.map((a) => ({ ...a, reading })).reverse(), ...(this.status.quality?.recent ?? [])];
-    this.status.quality = { active: scorer.dataAlertsRaised, recent: recent.slice(0, RECENT_DATA_ALERTS) };
+    const active = scorer.dataAlertsRaised;
+    this.status.quality = {
+      active: active.slice(0, RECENT_DATA_ALERTS),
+      recent: recent.slice(0, RECENT_DATA_ALERTS),
+      ...(active.length > RECENT_DATA_ALERTS ? { moreActive: active.length - RECENT_DATA_ALERTS } : {}),
+    };
     this.dirty = true;
   }
 

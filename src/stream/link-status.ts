@@ -25,8 +25,9 @@ export interface LinkStatus {
   /**
    * The rolling data check against the model's training envelope: the alerts in force, and the
    * latest edges (newest first), each with the count of readings scored by the end of its batch.
+   * A unit's own alert names the unit; past RECENT_DATA_ALERTS alerts in force, moreActive counts the rest.
    */
-  quality?: { active: DataFlag[]; recent: Array<DataAlert & { reading: number }> };
+  quality?: { active: DataFlag[]; recent: Array<DataAlert & { reading: number }>; moreActive?: number };
   /** Readings that could not be keyed (no unit or time, not a JSON object): not scored, not stored; the first reason. */
   unkeyed?: { count: number; reason: string };
   /** Readings scored but not yet in Cosmos DB (the persist outbox). */

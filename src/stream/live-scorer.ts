@@ -64,8 +64,13 @@ export class LiveScorer {
     this.offset = offset;
     this.debounce = new KofN(debounce);
     this.maxUnits = maxUnits;
-    this.units = new UnitTable(unitCap(maxUnits, model.streamUnitBytes));
-    this.watch = DataWatch.for(model.model, model.streamInputs);
+    this.watch = this.watchFor(model);
+    this.units = new UnitTable(unitCap(maxUnits, model.streamUnitBytes + (this.watch?.unitBytes ?? 0)));
+  }
+
+  /** The model's data check, naming units by their ids. */
+  private watchFor(model: LoadedModel): DataWatch | undefined {
+    return DataWatch.for(model.model, model.streamInputs, (slot) => this.units.keyOf(slot));
   }
 
   /** Units tracked at most, units tracked now, and units forgotten to make room. */
@@ -73,9 +78,9 @@ export class LiveScorer {
     return { cap: this.units.cap, tracked: this.units.size, evicted: this.evictedBefore + this.units.evicted };
   }
 
-  /** A partition's units' window and alarm state, copied out: saved with that partition's position. */
+  /** A partition's units' window, alarm and data-check state, and the fleet's check, copied out: saved with that partition's position. */
   snapshot(partition: string): UnitsSnapshot {
-    return snapshotUnits(this.model, this.debounce, this.units, partition);
+    return snapshotUnits(this.model, this.debounce, this.units, partition, this.watch);
   }
 
   /**
@@ -83,7 +88,7 @@ export class LiveScorer {
    * it (none: the units start fresh). False when the snapshot is another model's (then fresh too).
    */
   restore(partition: string, snap: UnitsSnapshot | undefined): boolean {
-    return restoreUnits(this.model, this.debounce, this.units, partition, snap, this.evict);
+    return restoreUnits(this.model, this.debounce, this.units, partition, snap, this.evict, this.watch);
   }
 
   private readonly evict = (slot: number): void => {
@@ -148,7 +153,7 @@ export class LiveScorer {
     return quality ? { scores, flags, alarms, quality } : { scores, flags, alarms };
   }
 
-  /** Data-quality alerts raised now (none without a check). */
+  /** Data-quality alerts raised now, the fleet's then each unit's (none without a check). */
   get dataAlertsRaised(): DataFlag[] {
     return this.watch?.raised ?? [];
   }
@@ -188,8 +193,8 @@ export class LiveScorer {
   setModel(model: LoadedModel): void {
     this.model = model;
     this.evictedBefore += this.units.evicted;
-    this.units = new UnitTable(unitCap(this.maxUnits, model.streamUnitBytes));
-    this.watch = DataWatch.for(model.model, model.streamInputs);
+    this.watch = this.watchFor(model);
+    this.units = new UnitTable(unitCap(this.maxUnits, model.streamUnitBytes + (this.watch?.unitBytes ?? 0)));
     this.reset();
   }
 

@@ -74,6 +74,11 @@ export class UnitTable {
     return out;
   }
 
+  /** The unit's slot, or -1 when it is not tracked (nothing changes). */
+  find(key: UnitKey): number {
+    return this.slotOf.get(key) ?? -1;
+  }
+
   keyOf(slot: number): UnitKey | undefined {
     return this.keys[slot];
   }

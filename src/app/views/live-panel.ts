@@ -8,7 +8,7 @@ import type { Workbench } from '../workbench.js';
 import { INK, ALARM, axis, followWidth, widthOf } from '../charts.js';
 import { thresholdY } from '../chart-layers.js';
 import { messageLine } from './message-line.js';
-import { dataKindWords } from '../../stream/data-watch.js';
+import { dataKindWords, unitWords } from '../../stream/data-watch.js';
 import type { LinkStatus } from '../../stream/link-status.js';
 
 const RATES: [string, number][] = [
@@ -102,13 +102,17 @@ export function livePanel(wb: Workbench): HTMLElement {
     if (!q) return quality.replaceChildren();
     const name = (input: string) => input || 'operating settings';
     quality.replaceChildren(
-      ...q.active.map((a) => h('li', { class: 'raised' }, h('strong', {}, 'In force'), ` ${name(a.input)} ${dataKindWords(a.kind)}`)),
+      ...q.active.map((a) =>
+        h('li', { class: 'raised' }, h('strong', {}, 'In force'), ` ${name(a.input)} ${dataKindWords(a.kind)}${unitWords(a)}`),
+      ),
+      ...(q.moreActive ? [h('li', { class: 'raised' }, `and ${fmt(q.moreActive)} more in force`)] : []),
       ...q.recent.map((a) =>
         h(
           'li',
           { class: a.raised ? 'raised' : 'cleared' },
           h('strong', {}, a.raised ? 'Raised' : 'Cleared'),
-          ` ${name(a.input)} ${dataKindWords(a.kind)} · by reading ${fmt(a.reading)} · ${pct(a.share)} of the last readings`,
+          ` ${name(a.input)} ${dataKindWords(a.kind)}${unitWords(a)} · by reading ${fmt(a.reading)} · ` +
+            `${pct(a.share)} of ${a.unit === undefined ? 'the' : "the unit's"} last readings${a.covered ? ' (now the fleet-wide alert)' : ''}`,
         ),
       ),
     );
