@@ -16,6 +16,8 @@ export class CheckSample {
   private kept?: { column: Column; builder: ColumnBuilder }[];
   private first?: Dataset;
   private rows = 0;
+  /** null: checked, and the model has nothing to check against. */
+  private check?: DataCheck | null;
 
   constructor(model: ModelJson) {
     this.model = model;
@@ -23,7 +25,7 @@ export class CheckSample {
   }
 
   add(ds: Dataset): void {
-    if (!this.model.envelope || this.rows >= CHECK_ROWS) return;
+    if (!this.model.envelope || this.rows >= CHECK_ROWS || this.check !== undefined) return;
     this.first ??= ds;
     const unit = columnByRole(ds, 'unit')?.name;
     const time = columnByRole(ds, 'time')?.name;
@@ -33,23 +35,43 @@ export class CheckSample {
     const n = Math.min(ds.rows, CHECK_ROWS - this.rows);
     for (const k of this.kept) {
       const values = ds.columns.find((c) => c.name === k.column.name)!.values;
-      for (let i = 0; i < n; i++) k.builder.push(values[i]);
+      k.builder.append(values.subarray(0, n));
     }
     this.rows += n;
   }
 
+  /**
+   * The check of what was kept, done once: a caller may do it as soon as the sample is
+   * complete (full), while the rest of the file is still being scored.
+   */
+  settle(): DataCheck | undefined {
+    if (this.check === undefined && this.kept && this.first) {
+      const columns = this.kept.map(({ column, builder }) => ({ ...column, values: builder.finish() }));
+      const sample: Dataset = { ...this.first, rows: this.rows, columns };
+      this.check =
+        checkModelData(
+          this.model,
+          sample,
+          this.first.columns.map((c) => c.name),
+        ) ?? null;
+      this.kept = [];
+    }
+    return this.check ?? undefined;
+  }
+
+  /** True once it holds all the rows it checks. */
+  get full(): boolean {
+    return this.rows >= CHECK_ROWS;
+  }
+
   /** The check of what was kept (undefined for a model without an envelope) and the report on the whole file. */
   result(rows: number, scored: number): { check?: DataCheck; report: DataReport } {
-    if (!this.kept || !this.first) return { report: dataReport(undefined, rows, scored) };
-    const columns = this.kept.map(({ column, builder }) => ({ ...column, values: builder.finish() }));
-    const sample: Dataset = { ...this.first, rows: this.rows, columns };
-    const check = checkModelData(
-      this.model,
-      sample,
-      this.first.columns.map((c) => c.name),
-    );
-    if (check && this.rows < rows)
-      check.reasons.push(`Checked on the first ${this.rows.toLocaleString('en-US')} of ${rows.toLocaleString('en-US')} readings.`);
-    return { check, report: dataReport(check, rows, scored) };
+    const check = this.settle();
+    if (!check) return { report: dataReport(undefined, rows, scored) };
+    const reasons = [...check.reasons];
+    if (this.rows < rows)
+      reasons.push(`Checked on the first ${this.rows.toLocaleString('en-US')} of ${rows.toLocaleString('en-US')} readings.`);
+    const full = { ...check, reasons };
+    return { check: full, report: dataReport(full, rows, scored) };
   }
 }
