@@ -3,12 +3,18 @@
 // whatever the file's size) and checks those; the report says when it checked a sample.
 import { columnByRole, type Column, type Dataset } from '../data/dataset.js';
 import { ColumnBuilder } from '../data/numbers.js';
+import { CMAPSS_COLUMNS } from '../data/cmapss.js';
 import { checkModelData, dataReport, type DataReport } from '../model/model-check.js';
 import type { DataCheck } from '../model/data-check.js';
 import type { ModelJson } from '../model/types.js';
 
 /** About 150 MB of kept values for a C-MAPSS model (19 columns). */
 export const CHECK_ROWS = 1_000_000;
+
+/** The columns the check reads besides unit and time: the envelope's inputs and the regime settings. */
+export function checkedInputs(model: ModelJson): Set<string> {
+  return new Set([...(model.envelope?.inputs.map((i) => i.name) ?? []), ...(model.recipe?.regimes?.settings ?? [])]);
+}
 
 export class CheckSample {
   private readonly model: ModelJson;
@@ -21,7 +27,7 @@ export class CheckSample {
 
   constructor(model: ModelJson) {
     this.model = model;
-    this.needed = new Set([...(model.envelope?.inputs.map((i) => i.name) ?? []), ...(model.recipe?.regimes?.settings ?? [])]);
+    this.needed = checkedInputs(model);
   }
 
   add(ds: Dataset): void {
@@ -52,7 +58,8 @@ export class CheckSample {
         checkModelData(
           this.model,
           sample,
-          this.first.columns.map((c) => c.name),
+          // A C-MAPSS file always has its 26 columns, also when a streamed read parsed only some of them.
+          this.first.format === 'cmapss' ? [...CMAPSS_COLUMNS] : this.first.columns.map((c) => c.name),
         ) ?? null;
       this.kept = [];
     }

@@ -10,7 +10,8 @@ import type { WasmEngine } from '../engine/wasm-engine.js';
 import { int, parseFileCommand } from './args.js';
 import { UsageError } from './errors.js';
 import { readDataset, readModel, streamDataset, writeText } from './files.js';
-import { CheckSample } from './check-sample.js';
+import { CheckSample, checkedInputs } from './check-sample.js';
+import { CMAPSS_COLUMNS } from '../data/cmapss.js';
 import { verdictLine } from '../model/model-check.js';
 import { OutputSink } from './output-sink.js';
 import { ScoreThreads, type ScoredText } from './score-threads.js';
@@ -106,7 +107,7 @@ async function scoreStreamed(
   };
   let mark = performance.now();
   try {
-    await streamDataset(file, { entry }, async (ds) => {
+    await streamDataset(file, { entry, columns: parsedColumns(model, inputs) }, async (ds) => {
       totals.parseMs += performance.now() - mark;
       order.accept(ds);
       totals.sample.add(ds);
@@ -138,6 +139,15 @@ async function scoreStreamed(
     local.dispose();
   }
   return totals;
+}
+
+/**
+ * The C-MAPSS columns score reads: unit, time, the model's inputs and what the data check
+ * reads. All of them when the model names a column C-MAPSS lacks, so the error lists the file's.
+ */
+function parsedColumns(model: ModelJson, inputs: string[]): ((name: string) => boolean) | undefined {
+  const needed = new Set([CMAPSS_COLUMNS[0], CMAPSS_COLUMNS[1], ...inputs, ...checkedInputs(model)]);
+  return [...needed].every((n) => CMAPSS_COLUMNS.includes(n)) ? (n) => needed.has(n) : undefined;
 }
 
 function tableOf(ds: Dataset, model: ModelJson, scored?: ScoredPiece): ScoresTable {
