@@ -31,13 +31,14 @@ export class CheckSample {
   }
 
   add(ds: Dataset): void {
+    // Sized to at most CHECK_ROWS, so the check takes the columns as they are, without a trimming copy.
     if (!this.model.envelope || this.rows >= CHECK_ROWS || this.check !== undefined) return;
     this.first ??= ds;
     const unit = columnByRole(ds, 'unit')?.name;
     const time = columnByRole(ds, 'time')?.name;
     this.kept ??= ds.columns
       .filter((c) => this.needed.has(c.name) || c.name === unit || c.name === time)
-      .map((column) => ({ column, builder: new ColumnBuilder() }));
+      .map((column) => ({ column, builder: new ColumnBuilder(CHECK_ROWS) }));
     const n = Math.min(ds.rows, CHECK_ROWS - this.rows);
     for (const k of this.kept) {
       const values = ds.columns.find((c) => c.name === k.column.name)!.values;
