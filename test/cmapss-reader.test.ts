@@ -126,6 +126,24 @@ describe('C-MAPSS reader on the shared FD001 files', () => {
     });
   });
 
+  test('told which columns to read, it parses only those (plus the unit) with the same values, and still checks every row has 26', () => {
+    const text = bytes('train_FD001.txt');
+    const all = new CmapssParser('train_FD001.txt');
+    all.pushBytes(text);
+    const whole = all.finish();
+    const wanted = new Set(['time_in_cycles', 'sensor_2', 'sensor_21']);
+    const some = new CmapssParser('train_FD001.txt', undefined, 0, (n) => wanted.has(n));
+    some.pushBytes(text);
+    const part = some.finish();
+    expect(part.rows).toBe(whole.rows);
+    expect(part.columns.map((c) => c.name)).toEqual(['unit_number', 'time_in_cycles', 'sensor_2', 'sensor_21']);
+    for (const c of part.columns) expect(c.values).toEqual(column(whole, c.name)!.values);
+    const short = new CmapssParser('short.txt', undefined, 0, (n) => wanted.has(n));
+    expect(() => short.pushBytes(new TextEncoder().encode('1 1 0 0 100 ' + '1 '.repeat(20) + '\n'))).toThrow(
+      /short.txt, line 1: expected 26 values in a C-MAPSS row, found 25/,
+    );
+  });
+
   test('a RUL file with fewer units than the data is refused', () => {
     expect(() =>
       ingestFiles([

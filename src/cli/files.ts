@@ -137,11 +137,12 @@ function magicOf(path: string, what: string): Uint8Array {
  * A data file read in pieces of rows, each handed to `piece` before the next is read, so
  * memory follows one piece whatever the file's size. The columns `keep` picks (unit, time,
  * label: what ground truth and evaluation need) are kept whole and returned, with the
- * reader's notes. A zip is read whole (its directory is at its end), as one piece.
+ * reader's notes. A zip is read whole (its directory is at its end), as one piece. `columns`
+ * names the C-MAPSS columns to parse (the others are skipped); other formats parse them all.
  */
 export async function streamDataset(
   path: string,
-  opts: { entry?: string; keep?: (c: Column) => boolean },
+  opts: { entry?: string; keep?: (c: Column) => boolean; columns?: (name: string) => boolean },
   piece: (ds: Dataset) => void | Promise<void>,
 ): Promise<Dataset> {
   const file = openData(path, 'data file', false);
@@ -151,7 +152,7 @@ export async function streamDataset(
     return ds;
   }
   const keep = opts.keep ?? (() => false);
-  const ingest = new TextIngest(file.name, { streamed: true });
+  const ingest = new TextIngest(file.name, { streamed: true, columns: opts.columns });
   let kept: { column: Column; builder: ColumnBuilder }[] | undefined;
   let first: Dataset | undefined;
   let notes: string[] = [];

@@ -10,7 +10,8 @@ import type { WasmEngine } from '../engine/wasm-engine.js';
 import { int, parseFileCommand } from './args.js';
 import { UsageError } from './errors.js';
 import { readDataset, readModel, streamDataset, writeText } from './files.js';
-import { CheckSample } from './check-sample.js';
+import { CheckSample, checkedInputs } from './check-sample.js';
+import { CMAPSS_COLUMNS } from '../data/cmapss.js';
 import { verdictLine } from '../model/model-check.js';
 import { OutputSink } from './output-sink.js';
 import { ScoreThreads, type ScoredText } from './score-threads.js';
@@ -93,18 +94,20 @@ async function scoreStreamed(
   const totals: Totals = { rows: 0, sample: new CheckSample(model), unscorable: 0, parseMs: 0, scoreMs: 0 };
   const order = new PieceOrder();
   const inputs = streamInputsOf(model);
-  const pool = threads > 1 ? new ScoreThreads(model, inputs, threads) : undefined;
-  const local = pool ? undefined : new LoadedModel(await engine(), model);
-  const scorer = local && new PieceScorer(local);
+  const local = new LoadedModel(await engine(), model);
+  const pool = threads > 1 ? new ScoreThreads(model, inputs, threads, new PieceScorer(local)) : undefined;
+  const scorer = pool ? undefined : new PieceScorer(local);
   const queue: Promise<ScoredText>[] = [];
   const writeOldest = async () => {
     const { text, unscorable } = await queue.shift()!;
+    const t = performance.now();
     sink.write(text);
+    pool?.noteMainWork(performance.now() - t, 0);
     totals.unscorable += unscorable;
   };
   let mark = performance.now();
   try {
-    await streamDataset(file, { entry }, async (ds) => {
+    await streamDataset(file, { entry, columns: parsedColumns(model, inputs) }, async (ds) => {
       totals.parseMs += performance.now() - mark;
       order.accept(ds);
       totals.sample.add(ds);
@@ -117,6 +120,8 @@ async function scoreStreamed(
         sink.write(scoresCsvRows(tableOf(ds, model, scored), 0, ds.rows, totals.rows));
         totals.unscorable += scored.unscorable;
       } else {
+        // The main thread's own work on this piece besides scoring (reading, parsing, checking), for its share.
+        pool!.noteMainWork(performance.now() - mark, ds.rows);
         queue.push(pool!.score(ds, totals.rows));
         if (queue.length >= IN_FLIGHT) await writeOldest();
       }
@@ -131,9 +136,18 @@ async function scoreStreamed(
       totals.scoreMs = pool.scoreMs;
       await pool.close();
     }
-    local?.dispose();
+    local.dispose();
   }
   return totals;
+}
+
+/**
+ * The C-MAPSS columns score reads: unit, time, the model's inputs and what the data check
+ * reads. All of them when the model names a column C-MAPSS lacks, so the error lists the file's.
+ */
+function parsedColumns(model: ModelJson, inputs: string[]): ((name: string) => boolean) | undefined {
+  const needed = new Set([CMAPSS_COLUMNS[0], CMAPSS_COLUMNS[1], ...inputs, ...checkedInputs(model)]);
+  return [...needed].every((n) => CMAPSS_COLUMNS.includes(n)) ? (n) => needed.has(n) : undefined;
 }
 
 function tableOf(ds: Dataset, model: ModelJson, scored?: ScoredPiece): ScoresTable {

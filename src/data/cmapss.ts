@@ -31,7 +31,9 @@ export function looksLikeCmapss(head: string): boolean {
 export class CmapssParser {
   private readonly maxValues: number;
   private readonly maxRows: number;
-  private builders: ColumnBuilder[];
+  /** A column's builder, or undefined for a column the caller does not read (its numbers are skipped, not parsed). */
+  private builders: (ColumnBuilder | undefined)[];
+  private readonly kept: boolean[];
   private line = 0;
   /** The unfinished last line, in a buffer that grows by doubling (1-byte chunks stay linear). */
   private carry = new Uint8Array(256);
@@ -43,12 +45,18 @@ export class CmapssParser {
   private bytesHint: number;
   private parsedBytes = 0;
 
-  constructor(name: string, maxValues = MAX_VALUES, bytesHint = 0) {
+  /** `columns`: the columns to read (default all); the unit column is always read, since rows are counted by it. */
+  constructor(name: string, maxValues = MAX_VALUES, bytesHint = 0, columns?: (name: string) => boolean) {
     this.name = name;
     this.bytesHint = bytesHint;
     this.maxValues = maxValues;
     this.maxRows = Math.floor(maxValues / CMAPSS_COLUMNS.length);
-    this.builders = CMAPSS_COLUMNS.map(() => new ColumnBuilder(this.maxRows));
+    this.kept = CMAPSS_COLUMNS.map((c, i) => i === 0 || !columns || columns(c));
+    this.builders = this.newBuilders();
+  }
+
+  private newBuilders(): (ColumnBuilder | undefined)[] {
+    return this.kept.map((k) => (k ? new ColumnBuilder(this.maxRows) : undefined));
   }
 
   push(chunk: string): void {
@@ -84,13 +92,14 @@ export class CmapssParser {
   drain(final: boolean): Dataset | undefined {
     if (final && this.carryLength) this.parseLines(this.carry.subarray(0, this.carryLength), 0, this.carryLength);
     if (final) this.carryLength = 0;
-    const rows = this.builders[0].length;
+    const rows = this.builders[0]!.length;
     if (rows === 0) return undefined;
-    const columns: Column[] = CMAPSS_COLUMNS.map((name, i) => {
+    const columns: Column[] = [];
+    CMAPSS_COLUMNS.forEach((name, i) => {
       const b = this.builders[i];
-      return { name, role: roleOf(name), values: b.finish(), missing: b.missing, nonNumeric: b.nonNumeric + b.outOfRange };
+      if (b) columns.push({ name, role: roleOf(name), values: b.finish(), missing: b.missing, nonNumeric: b.nonNumeric + b.outOfRange });
     });
-    this.builders = CMAPSS_COLUMNS.map(() => new ColumnBuilder(this.maxRows));
+    this.builders = this.newBuilders();
     return { name: this.name, format: 'cmapss', rows, columns, notes: [] };
   }
 
@@ -118,11 +127,11 @@ export class CmapssParser {
       this.parseLine(bytes, i, end);
       i = end + 1;
     }
-    const rows = this.builders[0].length;
+    const rows = this.builders[0]!.length;
     if (this.bytesHint && rows >= 1000) {
       // 3% over the estimate: lines of one file vary little in length.
       const estimate = Math.ceil(((this.bytesHint / this.parsedBytes) * rows * 1.03) / 1024) * 1024;
-      this.builders.forEach((b) => b.reserve(estimate));
+      this.builders.forEach((b) => b?.reserve(estimate));
       this.bytesHint = 0;
     }
   }
@@ -144,10 +153,15 @@ export class CmapssParser {
       if (field >= 26) {
         throw new DataError(`${this.name}, line ${this.line}: expected 26 values in a C-MAPSS row, found more`);
       }
-      if (field === 0 && this.builders[0].length === this.maxRows) {
+      if (field === 0 && this.builders[0]!.length === this.maxRows) {
         throw new DataError(
           `${this.name}: more than ${this.maxRows.toLocaleString('en-US')} rows (${this.maxValues.toLocaleString('en-US')} values); isoscope holds at most that many: split the file`,
         );
+      }
+      const b = this.builders[field++];
+      if (!b) {
+        while (i < end && bytes[i] !== 32 && bytes[i] !== 9 && bytes[i] !== 13) i++;
+        continue;
       }
       const start = i;
       let neg = false;
@@ -180,7 +194,6 @@ export class CmapssParser {
         if (e === 32 || e === 9 || e === 13) break;
         stop++;
       }
-      const b = this.builders[field++];
       if (stop === p && digits > 0 && digits <= 15 && scale <= 22) {
         const v = scale ? mantissa / POW10[scale] : mantissa;
         b.push(neg ? -v : v);

@@ -107,6 +107,15 @@ export class ColumnBuilder {
     this.values[this.length++] = v;
   }
 
+  /** Values pushed at once. */
+  append(values: Float64Array): void {
+    this.reserve(Math.max(this.length + values.length, 2 * this.length));
+    if (this.length + values.length > this.values.length)
+      throw new Error(`a column is full at ${this.maxLength} values; the reader should have stopped`);
+    this.values.set(values, this.length);
+    this.length += values.length;
+  }
+
   /** Room for `capacity` values at once (a size estimate), so a big column is not regrown and copied as it fills. */
   reserve(capacity: number): void {
     const target = Math.min(capacity, this.maxLength);

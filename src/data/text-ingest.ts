@@ -63,8 +63,15 @@ export class TextIngest {
   /** The file's size, for a reader to size its columns by (a plain file's is its text's). */
   private readonly bytesHint?: number;
 
-  constructor(name: string, opts: { streamed?: boolean; maxValues?: number; bytesHint?: number } = {}) {
+  /** The C-MAPSS columns to read (default all): a streamed `score` reads only what its model needs. */
+  private readonly columns?: (name: string) => boolean;
+
+  constructor(
+    name: string,
+    opts: { streamed?: boolean; maxValues?: number; bytesHint?: number; columns?: (name: string) => boolean } = {},
+  ) {
     this.name = name;
+    this.columns = opts.columns;
     this.textLimit = opts.streamed ? Infinity : MAX_TEXT_BYTES;
     this.maxValues = opts.maxValues;
     this.bytesHint = opts.bytesHint;
@@ -169,7 +176,7 @@ export class TextIngest {
     }
     if (looksBinary(head)) throw new DataError(`${this.name}: this looks like a binary file, not sensor readings as text (CSV or C-MAPSS)`);
     if (looksLikeCmapss(head.slice(0, 8192))) {
-      this.cmapss = new CmapssParser(this.name, this.maxValues, this.container === 'plain' ? this.bytesHint : 0);
+      this.cmapss = new CmapssParser(this.name, this.maxValues, this.container === 'plain' ? this.bytesHint : 0, this.columns);
       this.cmapss.pushBytes(all);
     } else {
       this.csv = new CsvParser(this.name, this.maxValues);
