@@ -27,13 +27,21 @@ const record = (name: string, figure: string, ok: boolean) => {
   console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${name}: ${value}`);
 };
 
-/** Resident memory of Chromium's renderer processes (the tab and its workers), in MB. */
+/**
+ * Resident memory of this bench's Chromium renderer processes (the tab and its workers), in
+ * MB: only processes descended from this one, as other Chromiums may run on the machine.
+ */
 function rendererRssMb(): number {
-  const out = execFileSync('ps', ['-eo', 'rss=,args=']).toString();
-  return out
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='])
+    .toString()
     .split('\n')
-    .filter((l) => l.includes('chromium') && l.includes('--type=renderer'))
-    .reduce((sum, l) => sum + Number(l.trim().split(/\s+/)[0]) / 1024, 0);
+    .map((l) => l.trim().split(/\s+/));
+  const ours = new Set([String(process.pid)]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of rows) if (ours.has(ppid) && !ours.has(pid)) grew = !!ours.add(pid);
+  }
+  return rows.filter((r) => ours.has(r[0]) && r.includes('--type=renderer')).reduce((sum, r) => sum + Number(r[2]) / 1024, 0);
 }
 
 /** Starts sampling frame intervals in the page; the returned function stops and gives p95. */

@@ -205,23 +205,31 @@ export class WasmEngine {
   }
 
   /** Scales columns into row-major f32 exactly as scoring does (so trees see identical values). */
+  /**
+   * The columns scaled into one row-major f32 block, in chunks of rows (each row scales on
+   * its own, so the block is the same): the whole input never sits in Wasm memory at once,
+   * which would keep the memory grown by its size for the rest of the session.
+   */
   scaleColumns(columns: readonly Float64Array[], mean: Float64Array, scale: Float64Array): Float32Array {
     const d = columns.length;
     const n = d ? columns[0].length : 0;
     const out = new Float32Array(n * d);
     this.live();
-    this.withColumns(columns, 0, n, (colPtrs) => {
-      const owned = this.allocMany([mean.byteLength, scale.byteLength, Math.max(4, n * d * 4), Math.max(1, n)]);
-      try {
-        const [meanPtr, scalePtr, outPtr, missingPtr] = owned;
-        this.put(meanPtr, mean);
-        this.put(scalePtr, scale);
-        this.wasm.scaleBlock(0, colPtrs, 0, d, 0, n, meanPtr, scalePtr, outPtr, missingPtr);
-        out.set(new Float32Array(this.wasm.memory.buffer, outPtr, n * d));
-      } finally {
-        owned.forEach((p) => this.wasm.free(p));
-      }
-    });
+    for (let start = 0; start < n; start += SCORE_CHUNK_ROWS) {
+      const count = Math.min(SCORE_CHUNK_ROWS, n - start);
+      this.withColumns(columns, start, count, (colPtrs) => {
+        const owned = this.allocMany([mean.byteLength, scale.byteLength, Math.max(4, count * d * 4), Math.max(1, count)]);
+        try {
+          const [meanPtr, scalePtr, outPtr, missingPtr] = owned;
+          this.put(meanPtr, mean);
+          this.put(scalePtr, scale);
+          this.wasm.scaleBlock(0, colPtrs, 0, d, 0, count, meanPtr, scalePtr, outPtr, missingPtr);
+          out.set(new Float32Array(this.wasm.memory.buffer, outPtr, count * d), start * d);
+        } finally {
+          owned.forEach((p) => this.wasm.free(p));
+        }
+      });
+    }
     return out;
   }
 

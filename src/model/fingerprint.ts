@@ -3,12 +3,16 @@
 
 export async function fingerprintRows(names: readonly string[], columns: readonly Float64Array[], rows: Int32Array): Promise<string> {
   const header = new TextEncoder().encode(JSON.stringify(names));
-  const body = new Float64Array(rows.length * columns.length);
+  const values = rows.length * columns.length;
+  // One buffer: the rows are written 8-byte aligned after the header, then slid down onto
+  // its end. The bytes hashed are the same; a second copy of the training rows is not made.
+  const at = Math.ceil(header.length / 8) * 8;
+  const bytes = new Uint8Array(at + values * 8);
+  const body = new Float64Array(bytes.buffer, at, values);
   let k = 0;
   for (let r = 0; r < rows.length; r++) for (const c of columns) body[k++] = c[rows[r]];
-  const bytes = new Uint8Array(header.length + body.byteLength);
+  bytes.copyWithin(header.length, at);
   bytes.set(header);
-  bytes.set(new Uint8Array(body.buffer), header.length);
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  const digest = await crypto.subtle.digest('SHA-256', bytes.subarray(0, header.length + values * 8));
   return `sha256:${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }

@@ -193,8 +193,19 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
     // novel to the others, and its threshold out of reach of a drift in one input.
     const unitCount = new Set(columnByRole(ds, 'unit')?.values ?? []).size;
     const pick = (idx: Int32Array) => cols.map((c) => Float64Array.from(idx, (i) => c[i]));
+    // A fold's training block is its rows of the scaled block (each row scales on its own,
+    // so this is the block scaleColumns would give them): no f64 copy of the fold's rows.
+    const d = features.length;
+    const pickScaled = (idx: Int32Array) => {
+      const block = new Float32Array(idx.length * d);
+      for (let i = 0; i < idx.length; i++) {
+        const from = idx[i] * d;
+        for (let f = 0; f < d; f++) block[i * d + f] = scaled[from + f];
+      }
+      return block;
+    };
     const scoreHeld = (fit: Int32Array, held: Int32Array) => {
-      const foldForest = grow(engine.scaleColumns(pick(fit), mean, scale), fit.length);
+      const foldForest = grow(pickScaled(fit), fit.length);
       const foldModel = { ...draft, forest: { ...draft.forest, trees: toTrees(foldForest, features.length) } };
       const h = engine.loadForest(validateModel(foldModel).spec);
       try {

@@ -37,7 +37,14 @@ export function assignParts(unit: Float64Array | undefined, rows: number, parts:
   const of = new Uint8Array(rows);
   if (!unit || parts <= 1) return { of, counts: Int32Array.of(rows) };
   const size = new Map<number, number>();
-  for (let i = 0; i < rows; i++) size.set(unit[i], (size.get(unit[i]) ?? 0) + 1);
+  // A run of one unit's rows counts at once: a file sorted by unit costs one map update per unit, not per row.
+  for (let i = 0; i < rows;) {
+    const u = unit[i];
+    let end = i + 1;
+    while (end < rows && Object.is(unit[end], u)) end++;
+    size.set(u, (size.get(u) ?? 0) + end - i);
+    i = end;
+  }
   const n = Math.min(parts, size.size);
   const partOf = new Map<number, number>();
   let done = 0;

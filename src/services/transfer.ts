@@ -2,8 +2,14 @@
 // to the page instead of being structured-cloned a second time.
 import * as Comlink from 'comlink';
 
+/**
+ * Deep enough for a score plan (plan → pieces → piece → columns → column → values): a
+ * buffer left out is structured-cloned, a second copy of a part of the data on each side.
+ */
+const MAX_DEPTH = 8;
+
 function collect(value: unknown, out: Set<ArrayBuffer>, depth = 0): void {
-  if (depth > 4 || value === null || typeof value !== 'object') return;
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return;
   if (ArrayBuffer.isView(value)) {
     if (value.buffer instanceof ArrayBuffer) out.add(value.buffer);
     return;

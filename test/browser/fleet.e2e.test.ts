@@ -96,6 +96,8 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     const unit = Number((await first.textContent())!.match(/unit (\d+)/)![1]);
     await first.click();
     await expect.poll(() => wb<number>('wb.selectedUnit')).toBe(unit);
+    // The unit selector follows a unit chosen elsewhere (its options are built once per data).
+    await expect.poll(() => page.getByRole('combobox', { name: 'Unit', exact: true }).inputValue()).toBe(String(unit));
     await expect.poll(() => page.getByTestId('explain-summary').textContent()).toMatch(new RegExp(`unit ${unit} · cycle \\d+`));
   });
 

@@ -1,0 +1,45 @@
+// Results leave a worker by transfer, not by copy: every column buffer of a score plan
+// (nested five levels deep) must be moved, or a helper's part of a 1 GB file is held
+// twice while it crosses. Checked through a real MessageChannel over Comlink.
+import { afterAll, expect, test } from 'vitest';
+import { MessageChannel } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { transferring } from '../src/services/transfer.js';
+import { gatherRows, partColumns, type ScorePlan } from '../src/services/score-parts.js';
+import type { Dataset } from '../src/data/dataset.js';
+
+const channel = new MessageChannel();
+afterAll(() => {
+  channel.port1.close();
+  channel.port2.close();
+});
+
+test('a score plan crosses by transfer: its row lists and every column of every piece are moved, not copied', async () => {
+  const rows = 100;
+  const col = (name: string, role: Dataset['columns'][number]['role'], f: (i: number) => number) => ({
+    name,
+    role,
+    values: Float64Array.from({ length: rows }, (_, i) => f(i)),
+    missing: 0,
+    nonNumeric: 0,
+  });
+  const ds: Dataset = {
+    name: 'x',
+    format: 'cmapss',
+    rows,
+    notes: [],
+    columns: [col('unit', 'unit', (i) => 1 + (i >> 4)), col('time', 'time', (i) => i % 16), col('s', 'feature', (i) => i / 7)],
+  };
+  const partRows = [Int32Array.from({ length: 50 }, (_, i) => i), Int32Array.from({ length: 50 }, (_, i) => 50 + i)];
+  const plan: ScorePlan = { rows: partRows, pieces: [gatherRows(ds, partColumns(ds, ['s']), partRows[1], false)] };
+  const sent = plan.pieces[0].columns.map((c) => c.values);
+  const expected = sent.map((v) => Array.from(v));
+  Comlink.expose({ plan: () => transferring(plan) }, nodeEndpoint(channel.port1));
+  const remote = Comlink.wrap<{ plan(): ScorePlan }>(nodeEndpoint(channel.port2));
+  const got = await remote.plan();
+  expect(got.pieces[0].columns.map((c) => Array.from(c.values))).toEqual(expected);
+  // Moved: the sender's buffers are detached.
+  for (const v of sent) expect(v.buffer.byteLength).toBe(0);
+  for (const r of partRows) expect(r.buffer.byteLength).toBe(0);
+});
