@@ -3,8 +3,12 @@
 // result reads as an alarm budget: flagged share, and per unit the alarms the model's
 // k-of-n rule raises (as replay, live scoring and the consumer raise them) and the first,
 // and each unit's state at its latest reading: alarm, watch or healthy, and since when.
-import { KofN, SINGLE_READING, type DebounceSettings } from './k-of-n.js';
-import { isFlagged, percentileOfSorted, sortedScores } from './threshold.js';
+// Everything a frame needs is indexed once per set of scores (alarm-levels.ts), so a frame
+// costs a few binary searches per unit, whatever the number of readings.
+import { SINGLE_READING, type DebounceSettings } from './k-of-n.js';
+import { alarmLevels, groupByUnit, type AlarmLevels, type UnitGroups } from './alarm-levels.js';
+import { Records, SortedGroups } from './level-index.js';
+import { flagAnomalies, percentileOfSorted, sortedScores } from './threshold.js';
 
 export interface FleetRow {
   unit: number;
@@ -46,7 +50,8 @@ export interface BudgetOptions {
 
 export interface Thresholded {
   offset: number;
-  flags: Uint8Array;
+  /** Every reading's flag (1: over the threshold): a pass over every row, made on first read only. */
+  readonly flags: Uint8Array;
   flagged: number;
   share: number;
   /** Raised alarms per unit. */
@@ -54,45 +59,56 @@ export interface Thresholded {
   fleet: FleetRow[];
 }
 
+const orNull = (t: number) => (Number.isNaN(t) ? null : t);
+
 export class AlarmBudget {
   readonly sortedTraining: Float64Array;
+  /** Units and alarm levels, for figures at a threshold beyond the budget's (the evaluation). */
+  readonly groups: UnitGroups;
+  readonly levels: AlarmLevels;
   private readonly scores: Float64Array;
   private readonly time?: Float64Array;
-  private readonly flags: Uint8Array;
-  private readonly unitIndex: Int32Array;
-  private readonly units: number[];
-  private readonly debounce: KofN;
-  private readonly order?: Int32Array;
+  private readonly scored: number;
+  private readonly readings: Int32Array;
+  private readonly lastTime: Float64Array;
+  private readonly latest: Float64Array;
+  private readonly sorted: SortedGroups;
+  private readonly rises: { low: SortedGroups; high: SortedGroups };
+  private readonly firstAlarm: Records;
+  private readonly lastHigh: Records;
+  private readonly lastLow: Records;
+  private readonly lastQuiet: Records;
 
   constructor(scores: Float64Array, trainingMask: Uint8Array, opts: BudgetOptions = {}) {
-    const { unit, time } = opts;
     this.scores = scores;
-    this.time = time;
-    this.debounce = new KofN(opts.rule ?? SINGLE_READING);
-    this.order = opts.order;
-    this.flags = new Uint8Array(scores.length);
+    this.time = opts.time;
     this.sortedTraining = opts.reference ?? sortedScores(scores, trainingMask);
-    // Dense unit indices, so a re-threshold is one pass with array counters.
-    const index = new Map<number, number>();
-    this.unitIndex = new Int32Array(scores.length).fill(-1);
-    if (unit) {
-      let lastUnit = NaN;
-      let lastK = -1;
-      for (let i = 0; i < scores.length; i++) {
-        const u = unit[i];
-        if (Number.isNaN(u)) continue;
-        if (u !== lastUnit) {
-          // a unit's readings come in runs: one lookup per run
-          let k = index.get(u);
-          if (k === undefined) index.set(u, (k = index.size));
-          lastUnit = u;
-          lastK = k;
+    this.groups = groupByUnit(scores.length, opts.unit);
+    const lv = (this.levels = alarmLevels(scores, this.groups, opts.rule ?? SINGLE_READING, opts.order));
+    const { start, row, level, quiet } = lv;
+    const k = this.groups.units.length;
+    this.readings = new Int32Array(k);
+    this.lastTime = new Float64Array(k).fill(NaN);
+    this.latest = new Float64Array(k).fill(NaN);
+    let scored = 0;
+    for (let g = 0; g < this.groups.groups; g++)
+      for (let p = start[g]; p < start[g + 1]; p++) {
+        const s = scores[row[p]];
+        if (s !== s) continue;
+        scored++;
+        if (g < k) {
+          this.lastTime[g] = this.timeAt(p);
+          this.latest[g] = s;
         }
-        this.unitIndex[i] = lastK;
       }
-    }
-    this.units = [...index.keys()];
-    this.debounce.reserve(this.units.length);
+    for (let g = 0; g < k; g++) this.readings[g] = start[g + 1] - start[g];
+    this.scored = scored;
+    this.sorted = SortedGroups.of(start, (p) => scores[row[p]]);
+    this.rises = SortedGroups.rises(start, level);
+    this.firstAlarm = Records.of(start, level, 'first below');
+    this.lastHigh = Records.of(start, level, 'last at or above');
+    this.lastLow = Records.of(start, level, 'last below');
+    this.lastQuiet = Records.of(start, quiet, 'last at or above');
   }
 
   /** numpy-linear percentile of the training scores, as scikit-learn's offset_. */
@@ -101,78 +117,59 @@ export class AlarmBudget {
   }
 
   apply(offset: number): Thresholded {
-    const n = this.scores.length;
-    const k = this.units.length;
-    const readings = new Int32Array(k);
-    const flaggedBy = new Int32Array(k);
-    let flagged = 0;
-    let scored = 0;
-    for (let i = 0; i < n; i++) {
-      const s = this.scores[i];
-      const f = isFlagged(s, offset);
-      this.flags[i] = f;
-      flagged += f;
-      if (!Number.isNaN(s)) scored++;
-      const u = this.unitIndex[i];
-      if (u < 0) continue;
-      readings[u]++;
-      flaggedBy[u] += f;
-    }
-    const { raised, first, since, lastTime, latest } = this.alarms(k);
-    const time = (t: number) => (Number.isNaN(t) ? null : t);
-    const fleet = this.units.map((unit, j): FleetRow => {
-      const { alarm, count } = this.debounce.slotState(j);
-      const state: UnitState = alarm ? 'alarm' : count > 0 ? 'watch' : 'healthy';
+    const k = this.groups.units.length;
+    const { start, level, quiet } = this.levels;
+    const { sorted, rises } = this;
+    let totalRaised = 0;
+    const fleet = this.groups.units.map((unit, g): FleetRow => {
+      const raised = rises.low.below(g, offset) - rises.high.below(g, offset);
+      totalRaised += raised;
+      const end = start[g + 1] - 1;
+      const alarm = end >= start[g] && level[end] < offset;
+      const state: UnitState = alarm ? 'alarm' : end >= start[g] && quiet[end] < offset ? 'watch' : 'healthy';
+      const first = this.firstAlarm.find(g, offset);
       return {
         unit,
-        readings: readings[j],
-        flagged: flaggedBy[j],
-        alarms: raised[j],
-        firstAlarmTime: time(first[j]),
+        readings: this.readings[g],
+        flagged: sorted.below(g, offset),
+        alarms: raised,
+        firstAlarmTime: first < 0 ? null : orNull(this.timeAt(first)),
         state,
-        since: state === 'healthy' ? null : time(since[j]),
-        lastTime: time(lastTime[j]),
-        latestScore: -latest[j],
+        since: state === 'healthy' ? null : orNull(this.timeAt(this.since(g, offset, alarm))),
+        lastTime: orNull(this.lastTime[g]),
+        latestScore: -this.latest[g],
       };
     });
-    const totalRaised = raised.reduce((a, b) => a + b, 0);
-    return { offset, flags: this.flags, flagged, share: scored ? flagged / scored : 0, alarmsPerUnit: k ? totalRaised / k : 0, fleet };
+    const flagged = sorted.belowAll(offset);
+    const scores = this.scores;
+    let flags: Uint8Array | undefined;
+    return {
+      offset,
+      get flags() {
+        return (flags ??= flagAnomalies(scores, offset));
+      },
+      flagged,
+      share: this.scored ? flagged / this.scored : 0,
+      alarmsPerUnit: k ? totalRaised / k : 0,
+      fleet,
+    };
   }
 
-  /** The rule over each unit's readings in arrival order; an unscored reading neither raises nor clears. */
-  private alarms(k: number): {
-    raised: Int32Array;
-    first: Float64Array;
-    since: Float64Array;
-    lastTime: Float64Array;
-    latest: Float64Array;
-  } {
-    const raised = new Int32Array(k);
-    const first = new Float64Array(k).fill(NaN);
-    // since: the latest raise while in alarm, else the first over-threshold reading after a clear window.
-    const since = new Float64Array(k).fill(NaN);
-    const lastTime = new Float64Array(k).fill(NaN);
-    const latest = new Float64Array(k).fill(NaN);
-    if (!k) return { raised, first, since, lastTime, latest };
-    const debounce = this.debounce;
-    debounce.reset();
-    const n = this.scores.length;
-    const { order, unitIndex, scores, flags } = this;
-    for (let j = 0; j < n; j++) {
-      const i = order ? order[j] : j;
-      const u = unitIndex[i];
-      if (u < 0 || scores[i] !== scores[i]) continue; // NaN: unscored
-      const t = this.time ? this.time[i] : i;
-      if (flags[i] && debounce.slotCount(u) === 0) since[u] = t;
-      const edge = debounce.pushSlot(u, flags[i]);
-      if (edge === 1) {
-        raised[u]++;
-        if (Number.isNaN(first[u])) first[u] = t;
-      }
-      if (edge !== 0) since[u] = t; // a raise starts an alarm; a clear with readings still over starts a watch
-      lastTime[u] = t;
-      latest[u] = scores[i];
-    }
-    return { raised, first, since, lastTime, latest };
+  /**
+   * Where the state at the unit's latest reading began. In alarm: the raise, the reading
+   * after the last one whose level is at or above the offset. On watch: the later of the
+   * last clear (the reading after the last one in alarm) and the start of the run of
+   * readings with some of the window over (after the last one with none over).
+   */
+  private since(g: number, offset: number, alarm: boolean): number {
+    const from = (p: number) => (p < 0 ? this.levels.start[g] : p + 1);
+    if (alarm) return from(this.lastHigh.find(g, offset));
+    const cleared = this.lastLow.find(g, offset);
+    return Math.max(cleared < 0 ? -1 : cleared + 1, from(this.lastQuiet.find(g, offset)));
+  }
+
+  private timeAt(p: number): number {
+    const i = this.levels.row[p];
+    return this.time ? this.time[i] : i;
   }
 }
