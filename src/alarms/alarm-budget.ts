@@ -121,9 +121,12 @@ export class AlarmBudget {
     const { start, level, quiet } = this.levels;
     const { sorted, rises } = this;
     let totalRaised = 0;
+    let flagged = 0;
     const fleet = this.groups.units.map((unit, g): FleetRow => {
       const raised = rises.low.below(g, offset) - rises.high.below(g, offset);
       totalRaised += raised;
+      const over = sorted.below(g, offset);
+      flagged += over;
       const end = start[g + 1] - 1;
       const alarm = end >= start[g] && level[end] < offset;
       const state: UnitState = alarm ? 'alarm' : end >= start[g] && quiet[end] < offset ? 'watch' : 'healthy';
@@ -131,7 +134,7 @@ export class AlarmBudget {
       return {
         unit,
         readings: this.readings[g],
-        flagged: sorted.below(g, offset),
+        flagged: over,
         alarms: raised,
         firstAlarmTime: first < 0 ? null : orNull(this.timeAt(first)),
         state,
@@ -140,7 +143,7 @@ export class AlarmBudget {
         latestScore: -this.latest[g],
       };
     });
-    const flagged = sorted.belowAll(offset);
+    for (let g = k; g < this.groups.groups; g++) flagged += sorted.below(g, offset); // readings of no unit
     const scores = this.scores;
     let flags: Uint8Array | undefined;
     return {

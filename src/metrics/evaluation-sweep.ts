@@ -63,13 +63,15 @@ export class EvaluationSweep {
     this.counts = { readings, positives, unscored };
     const { start, row, level } = levels;
     const compared = (p: number, t: number) => truth[row[p]] === t && scores[row[p]] === scores[row[p]];
+    // one sorted array each (a single group): a frame's totals in O(log rows)
+    const all = Int32Array.of(0, ds.rows);
     this.degraded = SortedGroups.of(
-      start,
+      all,
       (p) => level[p],
       (p) => compared(p, 1),
     );
     this.healthy = SortedGroups.of(
-      start,
+      all,
       (p) => level[p],
       (p) => compared(p, 0),
     );
@@ -101,8 +103,8 @@ export class EvaluationSweep {
 
   /** evaluateScores at this offset. */
   at(offset: number): Evaluation {
-    const tp = this.degraded.belowAll(offset);
-    const fp = this.healthy.belowAll(offset);
+    const tp = this.degraded.below(0, offset);
+    const fp = this.healthy.below(0, offset);
     const c = { ...this.counts, tp, fp, fn: this.counts.positives - tp };
     const result = thresholdFigures(this.kind, this.horizon, this.rank, c);
     if (this.perUnit) result.units = unitSummary(this.outcomes(this.perUnit, offset), this.horizon);
