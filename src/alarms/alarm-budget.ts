@@ -3,10 +3,12 @@
 // result reads as an alarm budget: flagged share, and per unit the alarms the model's
 // k-of-n rule raises (as replay, live scoring and the consumer raise them) and the first,
 // and each unit's state at its latest reading: alarm, watch or healthy, and since when.
-// Everything a frame needs is indexed once per set of scores (alarm-levels.ts), so a frame
-// costs a few binary searches per unit, whatever the number of readings.
+// Everything a frame needs is indexed once per set of scores (alarm-levels.ts): the totals
+// are a few binary searches, each unit's state two comparisons (and its since, when not
+// healthy, a search in a short list), whatever the number of readings. A unit's own counts
+// (flagged, alarms, first alarm) are read by a pass over that unit only, when a view asks.
 import { SINGLE_READING, type DebounceSettings } from './k-of-n.js';
-import { alarmLevels, groupByUnit, type AlarmLevels, type UnitGroups } from './alarm-levels.js';
+import { alarmLevels, firstAlarmIn, groupByUnit, risesIn, type AlarmLevels, type UnitGroups } from './alarm-levels.js';
 import { Records, SortedGroups } from './level-index.js';
 import { flagAnomalies, percentileOfSorted, sortedScores } from './threshold.js';
 
@@ -69,12 +71,10 @@ export class AlarmBudget {
   private readonly scores: Float64Array;
   private readonly time?: Float64Array;
   private readonly scored: number;
-  private readonly readings: Int32Array;
   private readonly lastTime: Float64Array;
   private readonly latest: Float64Array;
   private readonly sorted: SortedGroups;
   private readonly rises: { low: SortedGroups; high: SortedGroups };
-  private readonly firstAlarm: Records;
   private readonly lastHigh: Records;
   private readonly lastLow: Records;
   private readonly lastQuiet: Records;
@@ -87,7 +87,6 @@ export class AlarmBudget {
     const lv = (this.levels = alarmLevels(scores, this.groups, opts.rule ?? SINGLE_READING, opts.order));
     const { start, row, level, quiet } = lv;
     const k = this.groups.units.length;
-    this.readings = new Int32Array(k);
     this.lastTime = new Float64Array(k).fill(NaN);
     this.latest = new Float64Array(k).fill(NaN);
     let scored = 0;
@@ -101,14 +100,13 @@ export class AlarmBudget {
           this.latest[g] = s;
         }
       }
-    for (let g = 0; g < k; g++) this.readings[g] = start[g + 1] - start[g];
     this.scored = scored;
-    this.sorted = SortedGroups.of(start, (p) => scores[row[p]]);
-    this.rises = SortedGroups.rises(start, level);
-    this.firstAlarm = Records.of(start, level, 'first below');
-    this.lastHigh = Records.of(start, level, 'last at or above');
-    this.lastLow = Records.of(start, level, 'last below');
-    this.lastQuiet = Records.of(start, quiet, 'last at or above');
+    this.sorted = SortedGroups.of(Int32Array.of(0, scores.length), (i) => scores[i]);
+    const units = start.subarray(0, k + 1); // the rows without a unit raise no unit's alarms
+    this.rises = SortedGroups.rises(units, level);
+    this.lastHigh = Records.of(units, level, 'last at or above');
+    this.lastLow = Records.of(units, level, 'last below');
+    this.lastQuiet = Records.of(units, quiet, 'last at or above');
   }
 
   /** numpy-linear percentile of the training scores, as scikit-learn's offset_. */
@@ -119,31 +117,15 @@ export class AlarmBudget {
   apply(offset: number): Thresholded {
     const k = this.groups.units.length;
     const { start, level, quiet } = this.levels;
-    const { sorted, rises } = this;
-    let totalRaised = 0;
-    let flagged = 0;
     const fleet = this.groups.units.map((unit, g): FleetRow => {
-      const raised = rises.low.below(g, offset) - rises.high.below(g, offset);
-      totalRaised += raised;
-      const over = sorted.below(g, offset);
-      flagged += over;
       const end = start[g + 1] - 1;
       const alarm = end >= start[g] && level[end] < offset;
       const state: UnitState = alarm ? 'alarm' : end >= start[g] && quiet[end] < offset ? 'watch' : 'healthy';
-      const first = this.firstAlarm.find(g, offset);
-      return {
-        unit,
-        readings: this.readings[g],
-        flagged: over,
-        alarms: raised,
-        firstAlarmTime: first < 0 ? null : orNull(this.timeAt(first)),
-        state,
-        since: state === 'healthy' ? null : orNull(this.timeAt(this.since(g, offset, alarm))),
-        lastTime: orNull(this.lastTime[g]),
-        latestScore: -this.latest[g],
-      };
+      const since = state === 'healthy' ? null : orNull(this.timeAt(this.since(g, offset, alarm)));
+      return new UnitRow(this, g, offset, unit, state, since, orNull(this.lastTime[g]), -this.latest[g]);
     });
-    for (let g = k; g < this.groups.groups; g++) flagged += sorted.below(g, offset); // readings of no unit
+    const flagged = this.sorted.below(0, offset);
+    const raised = this.rises.low.below(0, offset) - this.rises.high.below(0, offset);
     const scores = this.scores;
     let flags: Uint8Array | undefined;
     return {
@@ -153,8 +135,22 @@ export class AlarmBudget {
       },
       flagged,
       share: this.scored ? flagged / this.scored : 0,
-      alarmsPerUnit: k ? totalRaised / k : 0,
+      alarmsPerUnit: k ? raised / k : 0,
       fleet,
+    };
+  }
+
+  /** Readings, flagged readings, raised alarms and the first alarm's position of unit g: a pass over its readings. */
+  unitCounts(g: number, offset: number): { readings: number; flagged: number; alarms: number; firstAlarmTime: number | null } {
+    const { start, row, level } = this.levels;
+    let flagged = 0;
+    for (let p = start[g]; p < start[g + 1]; p++) if (this.scores[row[p]] < offset) flagged++;
+    const first = firstAlarmIn(level, start[g], start[g + 1], offset);
+    return {
+      readings: start[g + 1] - start[g],
+      flagged,
+      alarms: risesIn(level, start[g], start[g + 1], offset),
+      firstAlarmTime: first < 0 ? null : orNull(this.timeAt(first)),
     };
   }
 
@@ -174,5 +170,50 @@ export class AlarmBudget {
   private timeAt(p: number): number {
     const i = this.levels.row[p];
     return this.time ? this.time[i] : i;
+  }
+}
+
+/** A fleet row whose own counts are computed when read (the board reads state and since of every unit, counts of one). */
+class UnitRow implements FleetRow {
+  readonly unit: number;
+  readonly state: UnitState;
+  readonly since: number | null;
+  readonly lastTime: number | null;
+  readonly latestScore: number;
+  private readonly budget: AlarmBudget;
+  private readonly g: number;
+  private readonly offset: number;
+
+  constructor(
+    budget: AlarmBudget,
+    g: number,
+    offset: number,
+    unit: number,
+    state: UnitState,
+    since: number | null,
+    lastTime: number | null,
+    latestScore: number,
+  ) {
+    this.budget = budget;
+    this.g = g;
+    this.offset = offset;
+    this.unit = unit;
+    this.state = state;
+    this.since = since;
+    this.lastTime = lastTime;
+    this.latestScore = latestScore;
+  }
+
+  get readings(): number {
+    return this.budget.levels.start[this.g + 1] - this.budget.levels.start[this.g];
+  }
+  get flagged(): number {
+    return this.budget.unitCounts(this.g, this.offset).flagged;
+  }
+  get alarms(): number {
+    return this.budget.unitCounts(this.g, this.offset).alarms;
+  }
+  get firstAlarmTime(): number | null {
+    return this.budget.unitCounts(this.g, this.offset).firstAlarmTime;
   }
 }

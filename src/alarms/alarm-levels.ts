@@ -123,3 +123,16 @@ function upperBound(a: Float64Array, lo: number, hi: number, x: number): number 
   }
   return lo;
 }
+
+/** Alarms raised at the positions [first, end) of one unit (those kept): a pass over that unit only. */
+export function risesIn(level: Float64Array, first: number, end: number, offset: number, keep?: (p: number) => boolean): number {
+  let n = 0;
+  for (let p = first; p < end; p++) if (level[p] < offset && (p === first || !(level[p - 1] < offset)) && (!keep || keep(p))) n++;
+  return n;
+}
+
+/** The first position in [first, end) at which the unit is in alarm (and kept), or -1. */
+export function firstAlarmIn(level: Float64Array, first: number, end: number, offset: number, keep?: (p: number) => boolean): number {
+  for (let p = first; p < end; p++) if (level[p] < offset && (!keep || keep(p))) return p;
+  return -1;
+}

@@ -32,20 +32,29 @@ export class SortedGroups {
   }
 
   /**
-   * The offsets at which an alarm rises at a kept reading: it rises at p when
-   * level[p] < offset <= level[p-1], so the rises below an offset are the count of lower
-   * ends below it minus the count of upper ends below it.
+   * The offsets at which an alarm rises at a kept reading, over all groups in one sorted
+   * array: it rises at p when level[p] < offset <= level[p-1], so the rises below an offset
+   * are the count of lower ends below it minus the count of upper ends below it.
    */
   static rises(start: Int32Array, level: Float64Array, keep?: Keep): { low: SortedGroups; high: SortedGroups } {
     const pick = (end: 'low' | 'high') =>
-      SortedGroups.build(start, (p, put, first) => {
-        const before = p === first ? Infinity : level[p - 1];
-        if (level[p] < before && (!keep || keep(p))) put(end === 'low' ? level[p] : before);
-      });
+      SortedGroups.build(
+        start,
+        (p, put, first) => {
+          const before = p === first ? Infinity : level[p - 1];
+          if (level[p] < before && (!keep || keep(p))) put(end === 'low' ? level[p] : before);
+        },
+        true,
+      );
     return { low: pick('low'), high: pick('high') };
   }
 
-  private static build(start: Int32Array, visit: (p: number, put: (v: number) => void, first: number) => void): SortedGroups {
+  /** Per group, or all groups in one sorted array (`whole`): a total in one search. */
+  private static build(
+    start: Int32Array,
+    visit: (p: number, put: (v: number) => void, first: number) => void,
+    whole = false,
+  ): SortedGroups {
     const groups = start.length - 1;
     const out = new Int32Array(groups + 1);
     let count = 0;
@@ -59,9 +68,10 @@ export class SortedGroups {
     const put = (v: number) => (values[w++] = v);
     for (let g = 0; g < groups; g++) {
       for (let p = start[g]; p < start[g + 1]; p++) visit(p, put, start[g]);
-      if (out[g + 1] - out[g] > 1) values.subarray(out[g], out[g + 1]).sort();
+      if (!whole && out[g + 1] - out[g] > 1) values.subarray(out[g], out[g + 1]).sort();
     }
-    return new SortedGroups(values, out);
+    if (whole) values.sort();
+    return new SortedGroups(values, whole ? Int32Array.of(0, count) : out);
   }
 
   /** Values of group g below x. */
@@ -97,13 +107,6 @@ export class SortedGroups {
     const r = lowerBound(a, lo, hi, x);
     this.hint[g] = r;
     return r - first;
-  }
-
-  /** Values of every group below x. */
-  belowAll(x: number): number {
-    let n = 0;
-    for (let g = 0; g + 1 < this.start.length; g++) n += this.below(g, x);
-    return n;
   }
 }
 

@@ -60,6 +60,8 @@ export interface Evaluation {
     missed: number;
     /** Units whose data ends before RUL <= horizon (a test file's cut-off units), warned or not. */
     cutOff: number;
+    /** Cut-off units warned anyway (early warnings). */
+    cutOffWarned: number;
     medianLeadTime: number | null;
     p10LeadTime: number | null;
     falseAlarmsPerUnit: number;
@@ -72,7 +74,8 @@ export interface Evaluation {
   };
 }
 
-function quantile(sorted: number[], q: number): number | null {
+/** numpy's linear quantile of values sorted ascending; null when there are none. */
+export function quantile(sorted: ArrayLike<number>, q: number): number | null {
   if (!sorted.length) return null;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
@@ -253,6 +256,7 @@ export function unitSummary(perUnit: UnitOutcome[], horizon: number): Evaluation
     neverWarned: perUnit.length - leads.length,
     missed: perUnit.filter((o) => !o.cutOff && o.leadTime === null).length,
     cutOff: perUnit.filter((o) => o.cutOff).length,
+    cutOffWarned: perUnit.filter((o) => o.cutOff && o.leadTime !== null).length,
     medianLeadTime: quantile(leads, 0.5),
     p10LeadTime: quantile(leads, 0.1),
     falseAlarmsPerUnit: perUnit.length ? falseAlarms / perUnit.length : 0,

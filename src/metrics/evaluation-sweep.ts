@@ -1,15 +1,16 @@
 // The evaluation as the slider moves: the same figures as evaluateScores at any offset, from
-// the alarm levels of the scores (alarms/alarm-levels.ts) indexed once, so a frame costs a
-// few binary searches per unit instead of a replay of every reading.
+// the alarm levels of the scores (alarms/alarm-levels.ts) indexed once. A frame costs a few
+// binary searches for the totals and, per unit, a search in a short list for its first
+// alarm after the baseline; each unit's outcome (perUnit) is computed when read.
 import { columnByRole, type Dataset } from '../data/dataset.js';
 import { baselineMask } from '../data/baseline.js';
-import type { AlarmLevels, UnitGroups } from '../alarms/alarm-levels.js';
+import { firstAlarmIn, risesIn, type AlarmLevels, type UnitGroups } from '../alarms/alarm-levels.js';
 import { Records, SortedGroups } from '../alarms/level-index.js';
 import { HEALTHY_RUL } from '../model/calibrate.js';
 import {
   groundTruth,
   thresholdFigures,
-  unitSummary,
+  quantile,
   type EvaluateOptions,
   type Evaluation,
   type Ranking,
@@ -18,14 +19,19 @@ import {
 
 interface UnitIndex {
   /** Groups in ascending unit order, as the evaluation lists them. */
-  order: number[];
+  order: Int32Array;
   failureTime: Float64Array;
   lastRul: Float64Array;
   cutOff: Uint8Array;
+  cutOffs: number;
+  nearFailure: number;
+  /** Alarms raised while RUL > HEALTHY_RUL, and inside the baseline, over every unit. */
   healthyRises: { low: SortedGroups; high: SortedGroups };
   baselineRises: { low: SortedGroups; high: SortedGroups };
   /** The first reading after the baseline in alarm. */
   warning: Records;
+  rul: Float64Array;
+  inBaseline: Uint8Array;
 }
 
 export class EvaluationSweep {
@@ -63,7 +69,7 @@ export class EvaluationSweep {
     this.counts = { readings, positives, unscored };
     const { start, row, level } = levels;
     const compared = (p: number, t: number) => truth[row[p]] === t && scores[row[p]] === scores[row[p]];
-    // one sorted array each (a single group): a frame's totals in O(log rows)
+    // one sorted array each: a frame's totals in O(log rows)
     const all = Int32Array.of(0, ds.rows);
     this.degraded = SortedGroups.of(
       all,
@@ -91,13 +97,17 @@ export class EvaluationSweep {
     }
     const perStart = start.subarray(0, k + 1); // the rows without a unit are no unit of the evaluation
     this.perUnit = {
-      order: groups.units.map((_, g) => g).sort((a, b) => groups.units[a] - groups.units[b]),
+      order: Int32Array.from(groups.units.keys()).sort((a, b) => groups.units[a] - groups.units[b]),
       failureTime,
       lastRul,
       cutOff,
+      cutOffs: cutOff.reduce((a, b) => a + b, 0),
+      nearFailure: lastRul.reduce((n, r) => n + (r <= opts.horizon ? 1 : 0), 0),
       healthyRises: SortedGroups.rises(perStart, level, (p) => rul[row[p]] > HEALTHY_RUL),
       baselineRises: SortedGroups.rises(perStart, level, (p) => inBaseline[row[p]] !== 0),
       warning: Records.of(perStart, level, 'first below', (p) => !inBaseline[row[p]]),
+      rul,
+      inBaseline,
     };
   }
 
@@ -107,26 +117,68 @@ export class EvaluationSweep {
     const fp = this.healthy.below(0, offset);
     const c = { ...this.counts, tp, fp, fn: this.counts.positives - tp };
     const result = thresholdFigures(this.kind, this.horizon, this.rank, c);
-    if (this.perUnit) result.units = unitSummary(this.outcomes(this.perUnit, offset), this.horizon);
+    if (this.perUnit) result.units = this.summary(this.perUnit, offset);
     return result;
   }
 
+  /** unitSummary's figures, from each unit's first alarm after the baseline and the totals. */
+  private summary(u: UnitIndex, offset: number): Evaluation['units'] {
+    const { start, row, level } = this.levels;
+    const count = u.order.length;
+    const leads = new Float64Array(count);
+    let warned = 0;
+    let missed = 0;
+    let cutOffWarned = 0;
+    let nearFailureDetected = 0;
+    for (let g = 0; g < count; g++) {
+      const p = u.warning.find(g, offset);
+      if (p >= 0) {
+        leads[warned++] = u.failureTime[g] - this.time![row[p]];
+        cutOffWarned += u.cutOff[g];
+      } else if (!u.cutOff[g]) missed++;
+      if (u.lastRul[g] <= this.horizon && level[start[g + 1] - 1] < offset) nearFailureDetected++;
+    }
+    const sorted = leads.subarray(0, warned).sort();
+    const rises = (r: { low: SortedGroups; high: SortedGroups }) => r.low.below(0, offset) - r.high.below(0, offset);
+    const perUnit = () => this.outcomes(u, offset);
+    let outcomes: UnitOutcome[] | undefined;
+    return {
+      count,
+      warned,
+      neverWarned: count - warned,
+      missed,
+      cutOff: u.cutOffs,
+      cutOffWarned,
+      medianLeadTime: quantile(sorted, 0.5),
+      p10LeadTime: quantile(sorted, 0.1),
+      falseAlarmsPerUnit: count ? rises(u.baselineRises) / count : 0,
+      healthyAlarmsPerUnit: count ? rises(u.healthyRises) / count : 0,
+      nearFailure: u.nearFailure,
+      nearFailureDetected,
+      get perUnit() {
+        return (outcomes ??= perUnit());
+      },
+    };
+  }
+
+  /** Each unit's outcome: a pass over every reading, so only when asked for. */
   private outcomes(u: UnitIndex, offset: number): UnitOutcome[] {
     const { start, row, level } = this.levels;
-    const rises = (r: { low: SortedGroups; high: SortedGroups }, g: number) => r.low.below(g, offset) - r.high.below(g, offset);
-    return u.order.map((g): UnitOutcome => {
-      const warned = u.warning.find(g, offset);
+    const { rul, inBaseline } = u;
+    return Array.from(u.order, (g): UnitOutcome => {
+      const [from, to] = [start[g], start[g + 1]];
+      const warned = firstAlarmIn(level, from, to, offset, (p) => !inBaseline[row[p]]);
       const firstAlarm = warned < 0 ? null : this.time![row[warned]];
       return {
         unit: this.units[g],
         failureTime: u.failureTime[g],
         firstAlarm,
         leadTime: firstAlarm === null ? null : u.failureTime[g] - firstAlarm,
-        baselineAlarms: rises(u.baselineRises, g),
+        baselineAlarms: risesIn(level, from, to, offset, (p) => inBaseline[row[p]] !== 0),
         cutOff: u.cutOff[g] === 1,
-        healthyAlarms: rises(u.healthyRises, g),
+        healthyAlarms: risesIn(level, from, to, offset, (p) => rul[row[p]] > HEALTHY_RUL),
         lastRul: u.lastRul[g],
-        inAlarmAtEnd: level[start[g + 1] - 1] < offset,
+        inAlarmAtEnd: level[to - 1] < offset,
       };
     });
   }
