@@ -9,7 +9,7 @@
 // (flagged, alarms, first alarm) are read by a pass over that unit only, when a view asks.
 import { SINGLE_READING, type DebounceSettings } from './k-of-n.js';
 import { alarmLevels, firstAlarmIn, groupByUnit, risesIn, type AlarmLevels, type UnitGroups } from './alarm-levels.js';
-import { Records, SortedGroups } from './level-index.js';
+import { Records, SortedValues } from './level-index.js';
 import { flagAnomalies, percentileOfSorted, sortedScores } from './threshold.js';
 
 export interface FleetRow {
@@ -73,8 +73,8 @@ export class AlarmBudget {
   private readonly scored: number;
   private readonly lastTime: Float64Array;
   private readonly latest: Float64Array;
-  private readonly sorted: SortedGroups;
-  private readonly rises: { low: SortedGroups; high: SortedGroups };
+  private readonly sorted: SortedValues;
+  private readonly rises: { low: SortedValues; high: SortedValues };
   private readonly lastHigh: Records;
   private readonly lastLow: Records;
   private readonly lastQuiet: Records;
@@ -101,9 +101,9 @@ export class AlarmBudget {
         }
       }
     this.scored = scored;
-    this.sorted = SortedGroups.of(Int32Array.of(0, scores.length), (i) => scores[i]);
+    this.sorted = SortedValues.of(scores);
     const units = start.subarray(0, k + 1); // the rows without a unit raise no unit's alarms
-    this.rises = SortedGroups.rises(units, level);
+    this.rises = SortedValues.rises(units, level);
     this.lastHigh = Records.of(units, level, 'last at or above');
     this.lastLow = Records.of(units, level, 'last below');
     this.lastQuiet = Records.of(units, quiet, 'last at or above');
@@ -124,8 +124,8 @@ export class AlarmBudget {
       const since = state === 'healthy' ? null : orNull(this.timeAt(this.since(g, offset, alarm)));
       return new UnitRow(this, g, offset, unit, state, since, orNull(this.lastTime[g]), -this.latest[g]);
     });
-    const flagged = this.sorted.below(0, offset);
-    const raised = this.rises.low.below(0, offset) - this.rises.high.below(0, offset);
+    const flagged = this.sorted.below(offset);
+    const raised = this.rises.low.below(offset) - this.rises.high.below(offset);
     const scores = this.scores;
     let flags: Uint8Array | undefined;
     return {

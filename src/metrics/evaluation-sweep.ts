@@ -5,7 +5,7 @@
 import { columnByRole, type Dataset } from '../data/dataset.js';
 import { baselineMask } from '../data/baseline.js';
 import { firstAlarmIn, risesIn, type AlarmLevels, type UnitGroups } from '../alarms/alarm-levels.js';
-import { Records, SortedGroups } from '../alarms/level-index.js';
+import { Records, SortedValues } from '../alarms/level-index.js';
 import { HEALTHY_RUL } from '../model/calibrate.js';
 import {
   groundTruth,
@@ -26,8 +26,8 @@ interface UnitIndex {
   cutOffs: number;
   nearFailure: number;
   /** Alarms raised while RUL > HEALTHY_RUL, and inside the baseline, over every unit. */
-  healthyRises: { low: SortedGroups; high: SortedGroups };
-  baselineRises: { low: SortedGroups; high: SortedGroups };
+  healthyRises: { low: SortedValues; high: SortedValues };
+  baselineRises: { low: SortedValues; high: SortedValues };
   /** The first reading after the baseline in alarm. */
   warning: Records;
   rul: Float64Array;
@@ -39,8 +39,8 @@ export class EvaluationSweep {
   private readonly horizon: number;
   private readonly rank: Ranking;
   private readonly counts: { readings: number; positives: number; unscored: number };
-  private readonly degraded: SortedGroups;
-  private readonly healthy: SortedGroups;
+  private readonly degraded: SortedValues;
+  private readonly healthy: SortedValues;
   private readonly levels: AlarmLevels;
   private readonly units: number[];
   private readonly time?: Float64Array;
@@ -68,19 +68,17 @@ export class EvaluationSweep {
     }
     this.counts = { readings, positives, unscored };
     const { start, row, level } = levels;
-    const compared = (p: number, t: number) => truth[row[p]] === t && scores[row[p]] === scores[row[p]];
     // one sorted array each: a frame's totals in O(log rows)
-    const all = Int32Array.of(0, ds.rows);
-    this.degraded = SortedGroups.of(
-      all,
-      (p) => level[p],
-      (p) => compared(p, 1),
-    );
-    this.healthy = SortedGroups.of(
-      all,
-      (p) => level[p],
-      (p) => compared(p, 0),
-    );
+    const degraded = new Uint8Array(ds.rows);
+    const healthy = new Uint8Array(ds.rows);
+    for (let p = 0; p < ds.rows; p++) {
+      const i = row[p];
+      if (scores[i] !== scores[i]) continue;
+      if (truth[i] === 1) degraded[p] = 1;
+      else if (truth[i] === 0) healthy[p] = 1;
+    }
+    this.degraded = SortedValues.of(level, degraded);
+    this.healthy = SortedValues.of(level, healthy);
     const unit = columnByRole(ds, 'unit');
     const time = columnByRole(ds, 'time')?.values;
     const rul = columnByRole(ds, 'rul')?.values;
@@ -95,6 +93,15 @@ export class EvaluationSweep {
       lastRul[g] = rul[row[start[g + 1] - 1]];
       for (let p = start[g]; p < start[g + 1]; p++) if (rul[row[p]] <= opts.horizon) cutOff[g] = 0;
     }
+    const inHealthyLife = new Uint8Array(start[k]);
+    const before = new Uint8Array(start[k]);
+    const after = new Uint8Array(start[k]);
+    for (let p = 0; p < start[k]; p++) {
+      const i = row[p];
+      inHealthyLife[p] = rul[i] > HEALTHY_RUL ? 1 : 0;
+      before[p] = inBaseline[i] ? 1 : 0;
+      after[p] = inBaseline[i] ? 0 : 1;
+    }
     const perStart = start.subarray(0, k + 1); // the rows without a unit are no unit of the evaluation
     this.perUnit = {
       order: Int32Array.from(groups.units.keys()).sort((a, b) => groups.units[a] - groups.units[b]),
@@ -103,9 +110,9 @@ export class EvaluationSweep {
       cutOff,
       cutOffs: cutOff.reduce((a, b) => a + b, 0),
       nearFailure: lastRul.reduce((n, r) => n + (r <= opts.horizon ? 1 : 0), 0),
-      healthyRises: SortedGroups.rises(perStart, level, (p) => rul[row[p]] > HEALTHY_RUL),
-      baselineRises: SortedGroups.rises(perStart, level, (p) => inBaseline[row[p]] !== 0),
-      warning: Records.of(perStart, level, 'first below', (p) => !inBaseline[row[p]]),
+      healthyRises: SortedValues.rises(perStart, level, inHealthyLife),
+      baselineRises: SortedValues.rises(perStart, level, before),
+      warning: Records.of(perStart, level, 'first below', after),
       rul,
       inBaseline,
     };
@@ -113,8 +120,8 @@ export class EvaluationSweep {
 
   /** evaluateScores at this offset. */
   at(offset: number): Evaluation {
-    const tp = this.degraded.below(0, offset);
-    const fp = this.healthy.below(0, offset);
+    const tp = this.degraded.below(offset);
+    const fp = this.healthy.below(offset);
     const c = { ...this.counts, tp, fp, fn: this.counts.positives - tp };
     const result = thresholdFigures(this.kind, this.horizon, this.rank, c);
     if (this.perUnit) result.units = this.summary(this.perUnit, offset);
@@ -139,7 +146,7 @@ export class EvaluationSweep {
       if (u.lastRul[g] <= this.horizon && level[start[g + 1] - 1] < offset) nearFailureDetected++;
     }
     const sorted = leads.subarray(0, warned).sort();
-    const rises = (r: { low: SortedGroups; high: SortedGroups }) => r.low.below(0, offset) - r.high.below(0, offset);
+    const rises = (r: { low: SortedValues; high: SortedValues }) => r.low.below(offset) - r.high.below(offset);
     const perUnit = () => this.outcomes(u, offset);
     let outcomes: UnitOutcome[] | undefined;
     return {
