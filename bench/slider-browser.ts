@@ -81,9 +81,9 @@ async function main(): Promise<void> {
     );
     console.log(`FD001 slider → redraw (median): ${await slider(page)}`);
     console.log(`FD001 adopt (index the scores): ${await adopt(page)}`);
-    const rows = Number(process.env.ROWS ?? 6_000_000);
+    const asked = Number(process.env.ROWS ?? 6_000_000);
     const big = join(dir, 'train_GIG.txt');
-    await writeBigCmapss(fd001, big, rows);
+    const rows = await writeBigCmapss(fd001, big, asked); // whole units: about `asked`
     await page.close();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } }); // a fresh tab, as bench:browser's 1 GB section
     page.setDefaultTimeout(900_000);

@@ -180,9 +180,10 @@ class UnitRow implements FleetRow {
   readonly since: number | null;
   readonly lastTime: number | null;
   readonly latestScore: number;
-  private readonly budget: AlarmBudget;
-  private readonly g: number;
-  private readonly offset: number;
+  // ES private fields: not own enumerable properties, so a row copies or serializes as its figures alone
+  readonly #budget: AlarmBudget;
+  readonly #g: number;
+  readonly #offset: number;
 
   constructor(
     budget: AlarmBudget,
@@ -194,9 +195,9 @@ class UnitRow implements FleetRow {
     lastTime: number | null,
     latestScore: number,
   ) {
-    this.budget = budget;
-    this.g = g;
-    this.offset = offset;
+    this.#budget = budget;
+    this.#g = g;
+    this.#offset = offset;
     this.unit = unit;
     this.state = state;
     this.since = since;
@@ -205,15 +206,15 @@ class UnitRow implements FleetRow {
   }
 
   get readings(): number {
-    return this.budget.levels.start[this.g + 1] - this.budget.levels.start[this.g];
+    return this.#budget.levels.start[this.#g + 1] - this.#budget.levels.start[this.#g];
   }
   get flagged(): number {
-    return this.budget.unitCounts(this.g, this.offset).flagged;
+    return this.#budget.unitCounts(this.#g, this.#offset).flagged;
   }
   get alarms(): number {
-    return this.budget.unitCounts(this.g, this.offset).alarms;
+    return this.#budget.unitCounts(this.#g, this.#offset).alarms;
   }
   get firstAlarmTime(): number | null {
-    return this.budget.unitCounts(this.g, this.offset).firstAlarmTime;
+    return this.#budget.unitCounts(this.#g, this.#offset).firstAlarmTime;
   }
 }
