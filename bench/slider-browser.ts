@@ -44,6 +44,27 @@ async function slider(page: Page): Promise<string> {
   return `${r.total.toFixed(1)} ms (script ${r.sync.toFixed(1)} ms) ${load()}`;
 }
 
+/** Of a frame's script: the budget's re-threshold and the evaluation (the rest is the views' re-render). */
+async function parts(page: Page): Promise<string> {
+  const r = await page.evaluate(() => {
+    const th = (window as any).isoscope.threshold;
+    const budget: number[] = [];
+    const evaluation: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const offset = th.budget.offsetFor(0.005 + i * 0.01);
+      const t0 = performance.now();
+      th.thresholded = th.budget.apply(offset);
+      const t1 = performance.now();
+      th.evaluate();
+      evaluation.push(performance.now() - t1);
+      budget.push(t1 - t0);
+    }
+    const med = (a: number[]) => a.sort((x, y) => x - y)[a.length >> 1];
+    return { budget: med(budget), evaluation: med(evaluation) };
+  });
+  return `budget ${r.budget.toFixed(1)} ms, evaluation ${r.evaluation.toFixed(1)} ms ${load()}`;
+}
+
 /** The main thread's indexing of the scores for the slider, as a model import pays it. */
 async function adopt(page: Page): Promise<string> {
   const ms = await page.evaluate(() => {
@@ -81,7 +102,9 @@ async function main(): Promise<void> {
     );
     console.log(`FD001 slider → redraw (median): ${await slider(page)}`);
     console.log(`FD001 adopt (index the scores): ${await adopt(page)}`);
+    console.log(`FD001 of which (median) ${await parts(page)}`);
     const asked = Number(process.env.ROWS ?? 6_000_000);
+    if (!asked) return; // ROWS=0: FD001 only
     const big = join(dir, 'train_GIG.txt');
     const rows = await writeBigCmapss(fd001, big, asked); // whole units: about `asked`
     await page.close();
@@ -104,6 +127,7 @@ async function main(): Promise<void> {
     console.log(`${rows} rows: import model → scores on the page: ${(imported / 1000).toFixed(2)} s ${load()}`);
     console.log(`${rows} rows: adopt (index the scores): ${await adopt(page)}`);
     console.log(`${rows} rows: slider → redraw (median): ${await slider(page)}`);
+    console.log(`${rows} rows: of which (median) ${await parts(page)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await browser.close();

@@ -8,6 +8,7 @@ import { RowPassBudget } from './row-pass-budget.js';
 import { AlarmBudget, type BudgetOptions, type Thresholded } from '../src/alarms/alarm-budget.js';
 import { flagAnomalies } from '../src/alarms/threshold.js';
 import { SINGLE_READING, type DebounceSettings } from '../src/alarms/k-of-n.js';
+import { sortDoubles } from '../src/alarms/radix-sort.js';
 import { EvaluationSweep } from '../src/metrics/evaluation-sweep.js';
 import { evaluateScores, rankingMetrics, type EvaluateOptions, type Evaluation } from '../src/metrics/evaluate.js';
 import { baselineMask, parseBaseline } from '../src/data/baseline.js';
@@ -143,5 +144,19 @@ describe('slider frames from alarm levels equal the row pass', () => {
       alarmed += expectSameFrames(ds, scores, mask, rule, offsets, { unit: withUnits ? unit : undefined });
     }
     expect(alarmed).toBeGreaterThan(100);
+  });
+
+  test('the radix sort of the index orders doubles as Float64Array.prototype.sort does (signs, zeros, infinities, ties)', () => {
+    const r = lcg(11);
+    for (const n of [5000, 70_000]) {
+      const special = [0, -0, Infinity, -Infinity, 1e-310, -1e-310, Number.MAX_VALUE, -Number.MAX_VALUE];
+      const a = Float64Array.from({ length: n }, (_, i) =>
+        i % 97 === 0 ? special[i % special.length] : (r() - 0.5) * 10 ** Math.floor(r() * 8 - 4),
+      );
+      a.set(a.subarray(0, 100), n - 100); // ties
+      const want = a.slice().sort();
+      const got = sortDoubles(a.slice());
+      expect(Array.from(got, (v) => (Object.is(v, -0) ? '-0' : v))).toEqual(Array.from(want, (v) => (Object.is(v, -0) ? '-0' : v)));
+    }
   });
 });

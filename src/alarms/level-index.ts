@@ -3,6 +3,7 @@
 // reading of a unit past it. Built once per set of scores in passes over typed arrays
 // (keep masks by position, no callback per reading); queried every slider frame.
 import { lowerBound } from './alarm-levels.js';
+import { sortDoubles } from './radix-sort.js';
 
 /** Values sorted ascending: how many are below an offset, in O(log n). */
 export class SortedValues {
@@ -18,7 +19,7 @@ export class SortedValues {
     for (let p = 0; p < value.length; p++) if (value[p] === value[p] && (!keep || keep[p])) n++;
     const out = new Float64Array(n);
     for (let p = 0, w = 0; p < value.length; p++) if (value[p] === value[p] && (!keep || keep[p])) out[w++] = value[p];
-    return new SortedValues(out.sort());
+    return new SortedValues(sortDoubles(out));
   }
 
   /**
@@ -39,7 +40,7 @@ export class SortedValues {
         low[w] = level[p];
         high[w++] = first[p] ? Infinity : level[p - 1];
       }
-    return { low: new SortedValues(low.sort()), high: new SortedValues(high.sort()) };
+    return { low: new SortedValues(sortDoubles(low)), high: new SortedValues(sortDoubles(high)) };
   }
 
   /** Values below x. */
