@@ -19,6 +19,8 @@ import type { LinkHost } from './link-host.js';
 
 export class LiveHub {
   private link?: HubLink;
+  /** The link being started: a Disconnect that comes meanwhile clears it, and the start then undoes itself. */
+  private starting?: HubLink;
   private scorer?: LiveScorer;
   private linkModel?: LoadedModel;
   private readonly checkpoints = new IdbCheckpointStore();
@@ -74,12 +76,21 @@ export class LiveHub {
     });
     const resumed = (await this.checkpoints.listCheckpoints(hub.namespace, hub.hub, hub.consumerGroup)).length;
     let partitions: string[];
+    this.starting = link;
     try {
       partitions = await link.start();
     } catch (e) {
+      if (this.starting === link) this.starting = undefined;
       own.dispose();
       throw e;
     }
+    if (this.starting !== link) {
+      // Disconnect was pressed while this link was still starting: it wins, so the page never goes live behind the user's back.
+      await link.stop();
+      own.dispose();
+      throw new DataError('disconnected before the connection was ready');
+    }
+    this.starting = undefined;
     this.link = link;
     this.scorer = scorer;
     this.linkModel = own;
@@ -89,6 +100,7 @@ export class LiveHub {
   async disconnect(): Promise<void> {
     const link = this.link;
     this.link = undefined;
+    this.starting = undefined;
     this.scorer = undefined;
     await link?.stop();
     this.linkModel?.dispose();
