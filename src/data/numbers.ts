@@ -109,7 +109,8 @@ export class ColumnBuilder {
 
   /** Values pushed at once. */
   append(values: Float64Array): void {
-    this.reserve(Math.max(this.length + values.length, 2 * this.length));
+    // Doubling only when full: growing on every call would copy the column each time.
+    if (this.length + values.length > this.values.length) this.reserve(Math.max(this.length + values.length, 2 * this.values.length));
     if (this.length + values.length > this.values.length)
       throw new Error(`a column is full at ${this.maxLength} values; the reader should have stopped`);
     this.values.set(values, this.length);
