@@ -94,15 +94,13 @@ async function scoreStreamed(
   const totals: Totals = { rows: 0, sample: new CheckSample(model), unscorable: 0, parseMs: 0, scoreMs: 0 };
   const order = new PieceOrder();
   const inputs = streamInputsOf(model);
-  const local = new LoadedModel(await engine(), model);
-  const pool = threads > 1 ? new ScoreThreads(model, inputs, threads, new PieceScorer(local)) : undefined;
-  const scorer = pool ? undefined : new PieceScorer(local);
+  const pool = threads > 1 ? new ScoreThreads(model, inputs, threads) : undefined;
+  const local = pool ? undefined : new LoadedModel(await engine(), model);
+  const scorer = local && new PieceScorer(local);
   const queue: Promise<ScoredText>[] = [];
   const writeOldest = async () => {
     const { text, unscorable } = await queue.shift()!;
-    const t = performance.now();
     sink.write(text);
-    pool?.noteMainWork(performance.now() - t, 0);
     totals.unscorable += unscorable;
   };
   let mark = performance.now();
@@ -120,8 +118,6 @@ async function scoreStreamed(
         sink.write(scoresCsvRows(tableOf(ds, model, scored), 0, ds.rows, totals.rows));
         totals.unscorable += scored.unscorable;
       } else {
-        // The main thread's own work on this piece besides scoring (reading, parsing, checking), for its share.
-        pool!.noteMainWork(performance.now() - mark, ds.rows);
         queue.push(pool!.score(ds, totals.rows));
         if (queue.length >= IN_FLIGHT) await writeOldest();
       }
@@ -136,7 +132,7 @@ async function scoreStreamed(
       totals.scoreMs = pool.scoreMs;
       await pool.close();
     }
-    local.dispose();
+    local?.dispose();
   }
   return totals;
 }

