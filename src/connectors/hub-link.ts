@@ -212,14 +212,33 @@ export class HubLink {
     clearInterval(this.timer);
     const sub = this.subscription;
     this.subscription = undefined;
-    await sub?.close().catch(() => undefined);
-    await this.client?.close().catch(() => undefined);
+    await closeWithin(sub?.close());
+    await closeWithin(this.client?.close());
     this.client = undefined;
     if (final === 'stopped' || this.status.state !== 'failed') this.status.state = final;
     this.status.partitions.forEach((p) => (p.state = p.state === 'error' ? 'error' : 'closed'));
     this.dirty = true;
     this.flush();
   }
+}
+
+/**
+ * How long Disconnect waits for the SDK to close a subscription or client. A peer that
+ * breaks the protocol mid-close (seen: a disposition on an ended channel) leaves the close
+ * pending for ever; the link is dropped anyway, so Disconnect never hangs.
+ */
+const CLOSE_WITHIN_MS = 5000;
+
+function closeWithin(closing: Promise<unknown> | undefined): Promise<void> {
+  if (!closing) return Promise.resolve();
+  return new Promise((done) => {
+    const timer = setTimeout(done, CLOSE_WITHIN_MS);
+    const settle = () => {
+      clearTimeout(timer);
+      done();
+    };
+    closing.then(settle, settle);
+  });
 }
 
 function sameOutbox(a: LinkStatus['outbox'], b: LinkStatus['outbox']): boolean {
