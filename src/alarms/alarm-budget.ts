@@ -3,8 +3,14 @@
 // result reads as an alarm budget: flagged share, and per unit the alarms the model's
 // k-of-n rule raises (as replay, live scoring and the consumer raise them) and the first,
 // and each unit's state at its latest reading: alarm, watch or healthy, and since when.
-import { KofN, SINGLE_READING, type DebounceSettings } from './k-of-n.js';
-import { isFlagged, percentileOfSorted, sortedScores } from './threshold.js';
+// Everything a frame needs is indexed once per set of scores (alarm-levels.ts): the totals
+// are a few binary searches, each unit's state two comparisons (and its since, when not
+// healthy, a search in a short list), whatever the number of readings. A unit's own counts
+// (flagged, alarms, first alarm) are read by a pass over that unit only, when a view asks.
+import { SINGLE_READING, type DebounceSettings } from './k-of-n.js';
+import { alarmLevels, firstAlarmIn, groupByUnit, risesIn, type AlarmLevels, type UnitGroups } from './alarm-levels.js';
+import { Records, SortedValues } from './level-index.js';
+import { flagAnomalies, percentileOfSorted, sortedScores } from './threshold.js';
 
 export interface FleetRow {
   unit: number;
@@ -46,7 +52,8 @@ export interface BudgetOptions {
 
 export interface Thresholded {
   offset: number;
-  flags: Uint8Array;
+  /** Every reading's flag (1: over the threshold): a pass over every row, made on first read only. */
+  readonly flags: Uint8Array;
   flagged: number;
   share: number;
   /** Raised alarms per unit. */
@@ -54,45 +61,52 @@ export interface Thresholded {
   fleet: FleetRow[];
 }
 
+const orNull = (t: number) => (Number.isNaN(t) ? null : t);
+
 export class AlarmBudget {
   readonly sortedTraining: Float64Array;
+  /** Units and alarm levels, for figures at a threshold beyond the budget's (the evaluation). */
+  readonly groups: UnitGroups;
+  readonly levels: AlarmLevels;
   private readonly scores: Float64Array;
   private readonly time?: Float64Array;
-  private readonly flags: Uint8Array;
-  private readonly unitIndex: Int32Array;
-  private readonly units: number[];
-  private readonly debounce: KofN;
-  private readonly order?: Int32Array;
+  private readonly scored: number;
+  private readonly lastTime: Float64Array;
+  private readonly latest: Float64Array;
+  private readonly sorted: SortedValues;
+  private readonly rises: { low: SortedValues; high: SortedValues };
+  private readonly lastHigh: Records;
+  private readonly lastLow: Records;
+  private readonly lastQuiet: Records;
 
   constructor(scores: Float64Array, trainingMask: Uint8Array, opts: BudgetOptions = {}) {
-    const { unit, time } = opts;
     this.scores = scores;
-    this.time = time;
-    this.debounce = new KofN(opts.rule ?? SINGLE_READING);
-    this.order = opts.order;
-    this.flags = new Uint8Array(scores.length);
+    this.time = opts.time;
     this.sortedTraining = opts.reference ?? sortedScores(scores, trainingMask);
-    // Dense unit indices, so a re-threshold is one pass with array counters.
-    const index = new Map<number, number>();
-    this.unitIndex = new Int32Array(scores.length).fill(-1);
-    if (unit) {
-      let lastUnit = NaN;
-      let lastK = -1;
-      for (let i = 0; i < scores.length; i++) {
-        const u = unit[i];
-        if (Number.isNaN(u)) continue;
-        if (u !== lastUnit) {
-          // a unit's readings come in runs: one lookup per run
-          let k = index.get(u);
-          if (k === undefined) index.set(u, (k = index.size));
-          lastUnit = u;
-          lastK = k;
+    this.groups = groupByUnit(scores.length, opts.unit);
+    const lv = (this.levels = alarmLevels(scores, this.groups, opts.rule ?? SINGLE_READING, opts.order));
+    const { start, row, level, quiet } = lv;
+    const k = this.groups.units.length;
+    this.lastTime = new Float64Array(k).fill(NaN);
+    this.latest = new Float64Array(k).fill(NaN);
+    let scored = 0;
+    for (let g = 0; g < this.groups.groups; g++)
+      for (let p = start[g]; p < start[g + 1]; p++) {
+        const s = scores[row[p]];
+        if (s !== s) continue;
+        scored++;
+        if (g < k) {
+          this.lastTime[g] = this.timeAt(p);
+          this.latest[g] = s;
         }
-        this.unitIndex[i] = lastK;
       }
-    }
-    this.units = [...index.keys()];
-    this.debounce.reserve(this.units.length);
+    this.scored = scored;
+    this.sorted = SortedValues.of(scores);
+    const units = start.subarray(0, k + 1); // the rows without a unit raise no unit's alarms
+    this.rises = SortedValues.rises(units, level);
+    this.lastHigh = Records.of(units, level, 'last at or above');
+    this.lastLow = Records.of(units, level, 'last below');
+    this.lastQuiet = Records.of(units, quiet, 'last at or above');
   }
 
   /** numpy-linear percentile of the training scores, as scikit-learn's offset_. */
@@ -101,78 +115,106 @@ export class AlarmBudget {
   }
 
   apply(offset: number): Thresholded {
-    const n = this.scores.length;
-    const k = this.units.length;
-    const readings = new Int32Array(k);
-    const flaggedBy = new Int32Array(k);
-    let flagged = 0;
-    let scored = 0;
-    for (let i = 0; i < n; i++) {
-      const s = this.scores[i];
-      const f = isFlagged(s, offset);
-      this.flags[i] = f;
-      flagged += f;
-      if (!Number.isNaN(s)) scored++;
-      const u = this.unitIndex[i];
-      if (u < 0) continue;
-      readings[u]++;
-      flaggedBy[u] += f;
-    }
-    const { raised, first, since, lastTime, latest } = this.alarms(k);
-    const time = (t: number) => (Number.isNaN(t) ? null : t);
-    const fleet = this.units.map((unit, j): FleetRow => {
-      const { alarm, count } = this.debounce.slotState(j);
-      const state: UnitState = alarm ? 'alarm' : count > 0 ? 'watch' : 'healthy';
-      return {
-        unit,
-        readings: readings[j],
-        flagged: flaggedBy[j],
-        alarms: raised[j],
-        firstAlarmTime: time(first[j]),
-        state,
-        since: state === 'healthy' ? null : time(since[j]),
-        lastTime: time(lastTime[j]),
-        latestScore: -latest[j],
-      };
+    const k = this.groups.units.length;
+    const { start, level, quiet } = this.levels;
+    const fleet = this.groups.units.map((unit, g): FleetRow => {
+      const end = start[g + 1] - 1;
+      const alarm = end >= start[g] && level[end] < offset;
+      const state: UnitState = alarm ? 'alarm' : end >= start[g] && quiet[end] < offset ? 'watch' : 'healthy';
+      const since = state === 'healthy' ? null : orNull(this.timeAt(this.since(g, offset, alarm)));
+      return new UnitRow(this, g, offset, unit, state, since, orNull(this.lastTime[g]), -this.latest[g]);
     });
-    const totalRaised = raised.reduce((a, b) => a + b, 0);
-    return { offset, flags: this.flags, flagged, share: scored ? flagged / scored : 0, alarmsPerUnit: k ? totalRaised / k : 0, fleet };
+    const flagged = this.sorted.below(offset);
+    const raised = this.rises.low.below(offset) - this.rises.high.below(offset);
+    const scores = this.scores;
+    let flags: Uint8Array | undefined;
+    return {
+      offset,
+      get flags() {
+        return (flags ??= flagAnomalies(scores, offset));
+      },
+      flagged,
+      share: this.scored ? flagged / this.scored : 0,
+      alarmsPerUnit: k ? raised / k : 0,
+      fleet,
+    };
   }
 
-  /** The rule over each unit's readings in arrival order; an unscored reading neither raises nor clears. */
-  private alarms(k: number): {
-    raised: Int32Array;
-    first: Float64Array;
-    since: Float64Array;
-    lastTime: Float64Array;
-    latest: Float64Array;
-  } {
-    const raised = new Int32Array(k);
-    const first = new Float64Array(k).fill(NaN);
-    // since: the latest raise while in alarm, else the first over-threshold reading after a clear window.
-    const since = new Float64Array(k).fill(NaN);
-    const lastTime = new Float64Array(k).fill(NaN);
-    const latest = new Float64Array(k).fill(NaN);
-    if (!k) return { raised, first, since, lastTime, latest };
-    const debounce = this.debounce;
-    debounce.reset();
-    const n = this.scores.length;
-    const { order, unitIndex, scores, flags } = this;
-    for (let j = 0; j < n; j++) {
-      const i = order ? order[j] : j;
-      const u = unitIndex[i];
-      if (u < 0 || scores[i] !== scores[i]) continue; // NaN: unscored
-      const t = this.time ? this.time[i] : i;
-      if (flags[i] && debounce.slotCount(u) === 0) since[u] = t;
-      const edge = debounce.pushSlot(u, flags[i]);
-      if (edge === 1) {
-        raised[u]++;
-        if (Number.isNaN(first[u])) first[u] = t;
-      }
-      if (edge !== 0) since[u] = t; // a raise starts an alarm; a clear with readings still over starts a watch
-      lastTime[u] = t;
-      latest[u] = scores[i];
-    }
-    return { raised, first, since, lastTime, latest };
+  /** Readings, flagged readings, raised alarms and the first alarm's position of unit g: a pass over its readings. */
+  unitCounts(g: number, offset: number): { readings: number; flagged: number; alarms: number; firstAlarmTime: number | null } {
+    const { start, row, level } = this.levels;
+    let flagged = 0;
+    for (let p = start[g]; p < start[g + 1]; p++) if (this.scores[row[p]] < offset) flagged++;
+    const first = firstAlarmIn(level, start[g], start[g + 1], offset);
+    return {
+      readings: start[g + 1] - start[g],
+      flagged,
+      alarms: risesIn(level, start[g], start[g + 1], offset),
+      firstAlarmTime: first < 0 ? null : orNull(this.timeAt(first)),
+    };
+  }
+
+  /**
+   * Where the state at the unit's latest reading began. In alarm: the raise, the reading
+   * after the last one whose level is at or above the offset. On watch: the later of the
+   * last clear (the reading after the last one in alarm) and the start of the run of
+   * readings with some of the window over (after the last one with none over).
+   */
+  private since(g: number, offset: number, alarm: boolean): number {
+    const from = (p: number) => (p < 0 ? this.levels.start[g] : p + 1);
+    if (alarm) return from(this.lastHigh.find(g, offset));
+    const cleared = this.lastLow.find(g, offset);
+    return Math.max(cleared < 0 ? -1 : cleared + 1, from(this.lastQuiet.find(g, offset)));
+  }
+
+  private timeAt(p: number): number {
+    const i = this.levels.row[p];
+    return this.time ? this.time[i] : i;
+  }
+}
+
+/** A fleet row whose own counts are computed when read (the board reads state and since of every unit, counts of one). */
+class UnitRow implements FleetRow {
+  readonly unit: number;
+  readonly state: UnitState;
+  readonly since: number | null;
+  readonly lastTime: number | null;
+  readonly latestScore: number;
+  // ES private fields: not own enumerable properties, so a row copies or serializes as its figures alone
+  readonly #budget: AlarmBudget;
+  readonly #g: number;
+  readonly #offset: number;
+
+  constructor(
+    budget: AlarmBudget,
+    g: number,
+    offset: number,
+    unit: number,
+    state: UnitState,
+    since: number | null,
+    lastTime: number | null,
+    latestScore: number,
+  ) {
+    this.#budget = budget;
+    this.#g = g;
+    this.#offset = offset;
+    this.unit = unit;
+    this.state = state;
+    this.since = since;
+    this.lastTime = lastTime;
+    this.latestScore = latestScore;
+  }
+
+  get readings(): number {
+    return this.#budget.levels.start[this.#g + 1] - this.#budget.levels.start[this.#g];
+  }
+  get flagged(): number {
+    return this.#budget.unitCounts(this.#g, this.#offset).flagged;
+  }
+  get alarms(): number {
+    return this.#budget.unitCounts(this.#g, this.#offset).alarms;
+  }
+  get firstAlarmTime(): number | null {
+    return this.#budget.unitCounts(this.#g, this.#offset).firstAlarmTime;
   }
 }

@@ -1,12 +1,14 @@
-// The threshold on the page: the contamination slider re-thresholds cached scores in one
-// pass (AlarmBudget), and the evaluation follows. Threshold-free metrics and the baseline
-// mask are computed once per model and kept here.
+// The threshold on the page: the contamination slider re-thresholds cached scores
+// (AlarmBudget), and the evaluation follows (EvaluationSweep); both index the scores once
+// per model and data, so a frame costs binary searches per unit, not a pass over the rows.
+// Threshold-free metrics and the baseline mask are computed once per model and kept here.
 import { baselineMask, parseBaseline } from '../data/baseline.js';
 import { unitTimeOrder } from '../data/order.js';
 import { AlarmBudget, type Thresholded } from '../alarms/alarm-budget.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
-import { evaluateScores, rankingMetrics, type Evaluation, type Ranking } from '../metrics/evaluate.js';
+import { rankingMetrics, type Evaluation, type Ranking } from '../metrics/evaluate.js';
+import { EvaluationSweep } from '../metrics/evaluation-sweep.js';
 import { DEFAULT_CONTAMINATION } from '../features/defaults.js';
 import type { Bus } from './bus.js';
 import type { DataMeta } from './state.js';
@@ -29,6 +31,7 @@ export class ThresholdController {
   /** Sorted scores of the model's training rows on the data it was trained on (kept while the model stays). */
   reference?: Float64Array;
   private ranking?: { scores: Float64Array; value: Ranking; mask: Uint8Array };
+  private sweep?: { budget: AlarmBudget; value: EvaluationSweep };
   private readonly host: ThresholdHost;
 
   constructor(host: ThresholdHost) {
@@ -37,6 +40,7 @@ export class ThresholdController {
 
   reset(): void {
     this.budget = undefined;
+    this.sweep = undefined;
     this.thresholded = undefined;
     this.evaluation = undefined;
   }
@@ -101,13 +105,12 @@ export class ThresholdController {
         const mask = baselineMask(truth, baseline);
         this.ranking = { scores: scores!, value: rankingMetrics(truth, scores!, { horizon: 30 }, mask), mask };
       }
-      return evaluateScores(
-        truth,
-        scores!,
-        this.thresholded!.flags,
-        { horizon: 30, baseline, baselineMask: this.ranking!.mask, alarm: alarmRule(model!) },
-        this.ranking!.value,
-      );
+      const budget = this.budget!;
+      if (this.sweep?.budget !== budget) {
+        const opts = { horizon: 30, baseline, baselineMask: this.ranking!.mask, alarm: alarmRule(model!) };
+        this.sweep = { budget, value: new EvaluationSweep(truth, scores!, budget.groups, budget.levels, opts, this.ranking!.value) };
+      }
+      return this.sweep.value.at(this.thresholded!.offset);
     } catch {
       return undefined;
     }

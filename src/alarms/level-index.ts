@@ -1,0 +1,120 @@
+// Indexes over per-reading values (scores, alarm levels) that answer a threshold question
+// by binary search: how many are below the offset, how many alarms rise, the first or last
+// reading of a unit past it. Built once per set of scores in passes over typed arrays
+// (keep masks by position, no callback per reading); queried every slider frame.
+import { lowerBound } from './alarm-levels.js';
+import { sortDoubles } from './radix-sort.js';
+
+/** Values sorted ascending: how many are below an offset, in O(log n). */
+export class SortedValues {
+  private readonly values: Float64Array;
+
+  private constructor(values: Float64Array) {
+    this.values = values;
+  }
+
+  /** The values that are numbers (where `keep` is set, if given). */
+  static of(value: Float64Array, keep?: Uint8Array): SortedValues {
+    let n = 0;
+    for (let p = 0; p < value.length; p++) if (value[p] === value[p] && (!keep || keep[p])) n++;
+    const out = new Float64Array(n);
+    for (let p = 0, w = 0; p < value.length; p++) if (value[p] === value[p] && (!keep || keep[p])) out[w++] = value[p];
+    return new SortedValues(sortDoubles(out));
+  }
+
+  /**
+   * The offsets at which an alarm rises at a kept reading, over every group: it rises at p
+   * when level[p] < offset <= level[p-1] (+Infinity before a group's first reading), so the
+   * rises below an offset are the lower ends below it minus the upper ends below it.
+   */
+  static rises(start: Int32Array, level: Float64Array, keep?: Uint8Array): { low: SortedValues; high: SortedValues } {
+    const end = start[start.length - 1];
+    const first = new Uint8Array(end);
+    for (let g = 0; g + 1 < start.length; g++) if (start[g] < start[g + 1]) first[start[g]] = 1;
+    let n = 0;
+    for (let p = 0; p < end; p++) if ((first[p] || level[p] < level[p - 1]) && level[p] < Infinity && (!keep || keep[p])) n++;
+    const low = new Float64Array(n);
+    const high = new Float64Array(n);
+    for (let p = 0, w = 0; p < end; p++)
+      if ((first[p] || level[p] < level[p - 1]) && level[p] < Infinity && (!keep || keep[p])) {
+        low[w] = level[p];
+        high[w++] = first[p] ? Infinity : level[p - 1];
+      }
+    return { low: new SortedValues(sortDoubles(low)), high: new SortedValues(sortDoubles(high)) };
+  }
+
+  /** Values below x. */
+  below(x: number): number {
+    return lowerBound(this.values, 0, this.values.length, x);
+  }
+}
+
+/**
+ * Per group, the running extreme of values in walk order, kept only where it changes:
+ * 'first below' walks forward keeping new minima (the first kept position whose value is
+ * below an offset); 'last at or above' and 'last below' walk backward keeping new maxima
+ * and minima (the last position at or above, or below, an offset).
+ */
+export class Records {
+  private readonly values: Float64Array;
+  private readonly positions: Int32Array;
+  private readonly start: Int32Array;
+  private readonly rising: boolean;
+
+  private constructor(values: Float64Array, positions: Int32Array, start: Int32Array, rising: boolean) {
+    this.values = values;
+    this.positions = positions;
+    this.start = start;
+    this.rising = rising;
+  }
+
+  static of(start: Int32Array, value: Float64Array, kind: 'first below' | 'last at or above' | 'last below', keep?: Uint8Array): Records {
+    const groups = start.length - 1;
+    const forward = kind === 'first below';
+    const rising = kind === 'last at or above';
+    const out = new Int32Array(groups + 1);
+    let values = new Float64Array(Math.max(16, groups * 4));
+    let positions = new Int32Array(values.length);
+    let count = 0;
+    for (let g = 0; g < groups; g++) {
+      let best = NaN;
+      const a = start[g];
+      const b = start[g + 1];
+      for (let j = a; j < b; j++) {
+        const p = forward ? j : b - 1 - (j - a);
+        if (keep && !keep[p]) continue;
+        const v = value[p];
+        if (best !== best || (rising ? v > best : v < best)) {
+          if (count === values.length) {
+            values = grow(values, new Float64Array(count * 2));
+            positions = grow(positions, new Int32Array(count * 2));
+          }
+          values[count] = best = v;
+          positions[count++] = p;
+        }
+      }
+      out[g + 1] = count;
+    }
+    return new Records(values.slice(0, count), positions.slice(0, count), out, rising);
+  }
+
+  /** The position answering the query for group g at offset x, or -1. */
+  find(g: number, x: number): number {
+    let lo = this.start[g];
+    let hi = this.start[g + 1];
+    const end = hi;
+    // records run in walk order with values monotone: find the first one that satisfies the query
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const hit = this.rising ? this.values[mid] >= x : this.values[mid] < x;
+      if (hit) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < end ? this.positions[lo] : -1;
+  }
+}
+
+function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}

@@ -1,0 +1,175 @@
+// The alarm budget as it was before the slider stopped passing over every row: a replay of
+// each unit's k-of-n rule per threshold. Kept as the reference the fast budget must equal.
+import { KofN, SINGLE_READING, type DebounceSettings } from '../src/alarms/k-of-n.js';
+import { isFlagged, percentileOfSorted, sortedScores } from '../src/alarms/threshold.js';
+
+export interface FleetRow {
+  unit: number;
+  readings: number;
+  /** Readings over the threshold. */
+  flagged: number;
+  /** Alarms raised under the k-of-n rule. */
+  alarms: number;
+  /** Time of the first raised alarm. */
+  firstAlarmTime: number | null;
+  /**
+   * At the unit's latest reading: 'alarm' while the k-of-n rule holds; 'watch' when some of
+   * its last n readings are over the threshold but the alarm is not raised; else 'healthy'.
+   */
+  state: UnitState;
+  /** When the state began: the alarm's raise; for watch, the first over-threshold reading after a clear window, or the alarm's clear; null when healthy. */
+  since: number | null;
+  /** Time of the unit's latest scored reading (null: none scored). */
+  lastTime: number | null;
+  /** Anomaly score (−score_samples) of the latest scored reading. */
+  latestScore: number;
+}
+
+export type UnitState = 'alarm' | 'watch' | 'healthy';
+
+export interface BudgetOptions {
+  unit?: Float64Array;
+  time?: Float64Array;
+  /** The alarm rule (default: every flagged reading after an unflagged one raises). */
+  rule?: Required<DebounceSettings>;
+  /** Row order in which each unit's readings arrive (default: as stored; only order within a unit matters). */
+  order?: Int32Array;
+  /**
+   * Sorted training scores to take percentiles from, when the scores are of other data
+   * than the model was trained on (a test file scored by a model trained on the training file).
+   */
+  reference?: Float64Array;
+}
+
+export interface Thresholded {
+  offset: number;
+  flags: Uint8Array;
+  flagged: number;
+  share: number;
+  /** Raised alarms per unit. */
+  alarmsPerUnit: number;
+  fleet: FleetRow[];
+}
+
+export class RowPassBudget {
+  readonly sortedTraining: Float64Array;
+  private readonly scores: Float64Array;
+  private readonly time?: Float64Array;
+  private readonly flags: Uint8Array;
+  private readonly unitIndex: Int32Array;
+  private readonly units: number[];
+  private readonly debounce: KofN;
+  private readonly order?: Int32Array;
+
+  constructor(scores: Float64Array, trainingMask: Uint8Array, opts: BudgetOptions = {}) {
+    const { unit, time } = opts;
+    this.scores = scores;
+    this.time = time;
+    this.debounce = new KofN(opts.rule ?? SINGLE_READING);
+    this.order = opts.order;
+    this.flags = new Uint8Array(scores.length);
+    this.sortedTraining = opts.reference ?? sortedScores(scores, trainingMask);
+    // Dense unit indices, so a re-threshold is one pass with array counters.
+    const index = new Map<number, number>();
+    this.unitIndex = new Int32Array(scores.length).fill(-1);
+    if (unit) {
+      let lastUnit = NaN;
+      let lastK = -1;
+      for (let i = 0; i < scores.length; i++) {
+        const u = unit[i];
+        if (Number.isNaN(u)) continue;
+        if (u !== lastUnit) {
+          // a unit's readings come in runs: one lookup per run
+          let k = index.get(u);
+          if (k === undefined) index.set(u, (k = index.size));
+          lastUnit = u;
+          lastK = k;
+        }
+        this.unitIndex[i] = lastK;
+      }
+    }
+    this.units = [...index.keys()];
+    this.debounce.reserve(this.units.length);
+  }
+
+  /** numpy-linear percentile of the training scores, as scikit-learn's offset_. */
+  offsetFor(contamination: 'auto' | number): number {
+    return contamination === 'auto' ? -0.5 : percentileOfSorted(this.sortedTraining, contamination);
+  }
+
+  apply(offset: number): Thresholded {
+    const n = this.scores.length;
+    const k = this.units.length;
+    const readings = new Int32Array(k);
+    const flaggedBy = new Int32Array(k);
+    let flagged = 0;
+    let scored = 0;
+    for (let i = 0; i < n; i++) {
+      const s = this.scores[i];
+      const f = isFlagged(s, offset);
+      this.flags[i] = f;
+      flagged += f;
+      if (!Number.isNaN(s)) scored++;
+      const u = this.unitIndex[i];
+      if (u < 0) continue;
+      readings[u]++;
+      flaggedBy[u] += f;
+    }
+    const { raised, first, since, lastTime, latest } = this.alarms(k);
+    const time = (t: number) => (Number.isNaN(t) ? null : t);
+    const fleet = this.units.map((unit, j): FleetRow => {
+      const { alarm, count } = this.debounce.slotState(j);
+      const state: UnitState = alarm ? 'alarm' : count > 0 ? 'watch' : 'healthy';
+      return {
+        unit,
+        readings: readings[j],
+        flagged: flaggedBy[j],
+        alarms: raised[j],
+        firstAlarmTime: time(first[j]),
+        state,
+        since: state === 'healthy' ? null : time(since[j]),
+        lastTime: time(lastTime[j]),
+        latestScore: -latest[j],
+      };
+    });
+    const totalRaised = raised.reduce((a, b) => a + b, 0);
+    return { offset, flags: this.flags, flagged, share: scored ? flagged / scored : 0, alarmsPerUnit: k ? totalRaised / k : 0, fleet };
+  }
+
+  /** The rule over each unit's readings in arrival order; an unscored reading neither raises nor clears. */
+  private alarms(k: number): {
+    raised: Int32Array;
+    first: Float64Array;
+    since: Float64Array;
+    lastTime: Float64Array;
+    latest: Float64Array;
+  } {
+    const raised = new Int32Array(k);
+    const first = new Float64Array(k).fill(NaN);
+    // since: the latest raise while in alarm, else the first over-threshold reading after a clear window.
+    const since = new Float64Array(k).fill(NaN);
+    const lastTime = new Float64Array(k).fill(NaN);
+    const latest = new Float64Array(k).fill(NaN);
+    if (!k) return { raised, first, since, lastTime, latest };
+    const debounce = this.debounce;
+    debounce.reset();
+    const n = this.scores.length;
+    const { order, unitIndex, scores, flags } = this;
+    for (let j = 0; j < n; j++) {
+      const i = order ? order[j] : j;
+      const u = unitIndex[i];
+      if (u < 0 || scores[i] !== scores[i]) continue; // NaN: unscored
+      const t = this.time ? this.time[i] : i;
+      if (flags[i] && debounce.slotCount(u) === 0) since[u] = t;
+      const edge = debounce.pushSlot(u, flags[i]);
+      if (edge === 1) {
+        raised[u]++;
+        if (Number.isNaN(first[u])) first[u] = t;
+      }
+      if (edge !== 0) since[u] = t; // a raise starts an alarm; a clear with readings still over starts a watch
+      lastTime[u] = t;
+      latest[u] = scores[i];
+    }
+    return { raised, first, since, lastTime, latest };
+  }
+}
