@@ -33,14 +33,14 @@ const ds = {
 } as unknown as Dataset;
 const mask = baselineMask(ds, parseBaseline('first:50%'));
 let t0 = performance.now();
-const b = new AlarmBudget(scores, mask, { unit, time, rule: { k: 3, n: 5, clear: 0 } });
+const b = AlarmBudget.of(scores, mask, { unit, time, rule: { k: 3, n: 5, clear: 0 } });
 const tb = performance.now() - t0;
 const opts = { horizon: 30, baseline: parseBaseline('first:50%'), baselineMask: mask, alarm: { k: 3, n: 5, clear: 0 } };
 t0 = performance.now();
 const rank = rankingMetrics(ds, scores, opts, mask);
 const tr = performance.now() - t0;
 t0 = performance.now();
-const sw = new EvaluationSweep(ds, scores, b.groups, b.levels, opts, rank);
+const sw = EvaluationSweep.of(ds, scores, b.groups, b.levels, opts, rank);
 const ts = performance.now() - t0;
 console.log(
   `rows ${rows}: budget index ${tb.toFixed(0)} ms, ranking ${tr.toFixed(0)} ms, sweep index ${ts.toFixed(0)} ms [load ${loadavg()[0].toFixed(2)}]`,

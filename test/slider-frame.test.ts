@@ -1,15 +1,18 @@
-// A slider frame answers from alarm levels indexed once per scores; these tests hold it to
-// the row-pass implementation it replaced (every reading replayed through the k-of-n rule)
+// A slider frame answers from alarm levels indexed once per scores (by the page's worker
+// service, across a structured clone as between threads); these tests hold it to the
+// row-pass implementation the page uses until the index is ready (every reading replayed through the k-of-n rule)
 // and to evaluateScores, on FD001, FD002 (six regimes) and random data, rules and offsets.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { cmapssPath, getEngine, lcg, loadFd001, shippedModel } from './helpers.js';
-import { RowPassBudget } from './row-pass-budget.js';
-import { AlarmBudget, type BudgetOptions, type Thresholded } from '../src/alarms/alarm-budget.js';
+import { RowPassBudget } from '../src/alarms/row-pass-budget.js';
+import { AlarmBudget } from '../src/alarms/alarm-budget.js';
+import type { BudgetOptions, Thresholded } from '../src/alarms/budget-types.js';
 import { flagAnomalies } from '../src/alarms/threshold.js';
 import { SINGLE_READING, type DebounceSettings } from '../src/alarms/k-of-n.js';
 import { sortDoubles } from '../src/alarms/radix-sort.js';
 import { EvaluationSweep } from '../src/metrics/evaluation-sweep.js';
+import { SliderIndexService } from '../src/services/slider-index-service.js';
 import { evaluateScores, rankingMetrics, type EvaluateOptions, type Evaluation } from '../src/metrics/evaluate.js';
 import { baselineMask, parseBaseline } from '../src/data/baseline.js';
 import { columnByRole, type Dataset } from '../src/data/dataset.js';
@@ -55,14 +58,19 @@ function expectSameFrames(
     order: unitTimeOrder(ds) ?? undefined,
     ...extra,
   };
-  const fast = new AlarmBudget(scores, mask, opts);
   const slow = new RowPassBudget(scores, mask, opts);
-  expect(fast.sortedTraining).toEqual(slow.sortedTraining);
   const evalOpts: EvaluateOptions = { horizon: 30, baseline: parseBaseline('first:50%'), alarm: rule };
   const truth = columnByRole(ds, 'rul') ?? columnByRole(ds, 'label');
   const healthy = baselineMask(ds, evalOpts.baseline);
   const rank = truth ? rankingMetrics(ds, scores, evalOpts, healthy) : undefined;
-  const sweep = rank && new EvaluationSweep(ds, scores, fast.groups, fast.levels, { ...evalOpts, baselineMask: healthy }, rank);
+  // As the page does: the index built by the worker's service, across a structured clone (plain typed arrays survive it).
+  const index = structuredClone(
+    new SliderIndexService().build({ scores, truth: ds, rule, evaluation: truth ? { ...evalOpts, baselineMask: healthy } : undefined }),
+  );
+  const fast = new AlarmBudget(scores, index.budget, slow.sortedTraining, opts.time);
+  expect(AlarmBudget.of(scores, mask, opts).sortedTraining).toEqual(slow.sortedTraining);
+  expect(index.sweep === undefined).toBe(rank === undefined);
+  const sweep = rank && new EvaluationSweep(index.sweep!, ds, index.budget.groups, index.budget.levels, healthy, rank);
   let alarmed = 0;
   for (const offset of offsets) {
     const got = fast.apply(offset);
@@ -110,7 +118,7 @@ describe('slider frames from alarm levels equal the row pass', () => {
     expect(expectSameFrames(train, scores, mask, rule, offsetsOf(scores, lcg(2), 30))).toBeGreaterThan(10);
     const testDs = ingestFiles(['test_FD002.txt', 'RUL_FD002.txt'].map((name) => ({ name, bytes: readFileSync(cmapssPath(name)) })));
     const rescored = loaded.scoreDataset(testDs).scores;
-    const reference = new AlarmBudget(scores, mask).sortedTraining;
+    const reference = AlarmBudget.of(scores, mask).sortedTraining;
     expectSameFrames(testDs, rescored, new Uint8Array(testDs.rows), rule, offsetsOf(rescored, lcg(3), 30), { reference });
   }, 180_000);
 

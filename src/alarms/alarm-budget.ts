@@ -7,63 +7,67 @@
 // are a few binary searches, each unit's state two comparisons (and its since, when not
 // healthy, a search in a short list), whatever the number of readings. A unit's own counts
 // (flagged, alarms, first alarm) are read by a pass over that unit only, when a view asks.
-import { SINGLE_READING, type DebounceSettings } from './k-of-n.js';
+// The index (BudgetIndex: typed arrays only) is built by indexBudget, in a worker on the page.
+import { SINGLE_READING } from './k-of-n.js';
 import { alarmLevels, firstAlarmIn, groupByUnit, risesIn, type AlarmLevels, type UnitGroups } from './alarm-levels.js';
-import { Records, SortedValues } from './level-index.js';
+import { Records, SortedValues, type RecordsData, type RisesData } from './level-index.js';
 import { flagAnomalies, percentileOfSorted, sortedScores } from './threshold.js';
+import type { Budget, BudgetOptions, FleetRow, Thresholded, UnitState } from './budget-types.js';
 
-export interface FleetRow {
-  unit: number;
-  readings: number;
-  /** Readings over the threshold. */
-  flagged: number;
-  /** Alarms raised under the k-of-n rule. */
-  alarms: number;
-  /** Time of the first raised alarm. */
-  firstAlarmTime: number | null;
-  /**
-   * At the unit's latest reading: 'alarm' while the k-of-n rule holds; 'watch' when some of
-   * its last n readings are over the threshold but the alarm is not raised; else 'healthy'.
-   */
-  state: UnitState;
-  /** When the state began: the alarm's raise; for watch, the first over-threshold reading after a clear window, or the alarm's clear; null when healthy. */
-  since: number | null;
-  /** Time of the unit's latest scored reading (null: none scored). */
-  lastTime: number | null;
-  /** Anomaly score (−score_samples) of the latest scored reading. */
-  latestScore: number;
+/** What a frame searches, built once per scores: plain typed arrays, so it moves between threads by transfer. */
+export interface BudgetIndex {
+  groups: UnitGroups;
+  levels: AlarmLevels;
+  /** Per unit, the time and score of its latest scored reading (NaN: none). */
+  lastTime: Float64Array;
+  latest: Float64Array;
+  scored: number;
+  /** Every scored reading's score, sorted. */
+  sorted: Float64Array;
+  rises: RisesData;
+  lastHigh: RecordsData;
+  lastLow: RecordsData;
+  lastQuiet: RecordsData;
 }
 
-export type UnitState = 'alarm' | 'watch' | 'healthy';
-
-export interface BudgetOptions {
-  unit?: Float64Array;
-  time?: Float64Array;
-  /** The alarm rule (default: every flagged reading after an unflagged one raises). */
-  rule?: Required<DebounceSettings>;
-  /** Row order in which each unit's readings arrive (default: as stored; only order within a unit matters). */
-  order?: Int32Array;
-  /**
-   * Sorted training scores to take percentiles from, when the scores are of other data
-   * than the model was trained on (a test file scored by a model trained on the training file).
-   */
-  reference?: Float64Array;
-}
-
-export interface Thresholded {
-  offset: number;
-  /** Every reading's flag (1: over the threshold): a pass over every row, made on first read only. */
-  readonly flags: Uint8Array;
-  flagged: number;
-  share: number;
-  /** Raised alarms per unit. */
-  alarmsPerUnit: number;
-  fleet: FleetRow[];
+/** The index of one set of scores (passes over typed arrays and sorts: seconds at 6M readings, so not on the page's main thread). */
+export function indexBudget(scores: Float64Array, opts: Omit<BudgetOptions, 'reference'> = {}): BudgetIndex {
+  const groups = groupByUnit(scores.length, opts.unit);
+  const levels = alarmLevels(scores, groups, opts.rule ?? SINGLE_READING, opts.order);
+  const { start, row, level, quiet } = levels;
+  const k = groups.units.length;
+  const lastTime = new Float64Array(k).fill(NaN);
+  const latest = new Float64Array(k).fill(NaN);
+  const time = opts.time;
+  let scored = 0;
+  for (let g = 0; g < groups.groups; g++)
+    for (let p = start[g]; p < start[g + 1]; p++) {
+      const s = scores[row[p]];
+      if (s !== s) continue;
+      scored++;
+      if (g < k) {
+        lastTime[g] = time ? time[row[p]] : row[p];
+        latest[g] = s;
+      }
+    }
+  const units = start.subarray(0, k + 1); // the rows without a unit raise no unit's alarms
+  return {
+    groups,
+    levels,
+    lastTime,
+    latest,
+    scored,
+    sorted: SortedValues.of(scores).data,
+    rises: SortedValues.rises(units, level),
+    lastHigh: Records.of(units, level, 'last at or above').data,
+    lastLow: Records.of(units, level, 'last below').data,
+    lastQuiet: Records.of(units, quiet, 'last at or above').data,
+  };
 }
 
 const orNull = (t: number) => (Number.isNaN(t) ? null : t);
 
-export class AlarmBudget {
+export class AlarmBudget implements Budget {
   readonly sortedTraining: Float64Array;
   /** Units and alarm levels, for figures at a threshold beyond the budget's (the evaluation). */
   readonly groups: UnitGroups;
@@ -74,39 +78,32 @@ export class AlarmBudget {
   private readonly lastTime: Float64Array;
   private readonly latest: Float64Array;
   private readonly sorted: SortedValues;
-  private readonly rises: { low: SortedValues; high: SortedValues };
+  private readonly rises: RisesData;
   private readonly lastHigh: Records;
   private readonly lastLow: Records;
   private readonly lastQuiet: Records;
 
-  constructor(scores: Float64Array, trainingMask: Uint8Array, opts: BudgetOptions = {}) {
+  /** A budget over an index of these scores (indexBudget with the same time column). */
+  constructor(scores: Float64Array, index: BudgetIndex, sortedTraining: Float64Array, time?: Float64Array) {
     this.scores = scores;
-    this.time = opts.time;
-    this.sortedTraining = opts.reference ?? sortedScores(scores, trainingMask);
-    this.groups = groupByUnit(scores.length, opts.unit);
-    const lv = (this.levels = alarmLevels(scores, this.groups, opts.rule ?? SINGLE_READING, opts.order));
-    const { start, row, level, quiet } = lv;
-    const k = this.groups.units.length;
-    this.lastTime = new Float64Array(k).fill(NaN);
-    this.latest = new Float64Array(k).fill(NaN);
-    let scored = 0;
-    for (let g = 0; g < this.groups.groups; g++)
-      for (let p = start[g]; p < start[g + 1]; p++) {
-        const s = scores[row[p]];
-        if (s !== s) continue;
-        scored++;
-        if (g < k) {
-          this.lastTime[g] = this.timeAt(p);
-          this.latest[g] = s;
-        }
-      }
-    this.scored = scored;
-    this.sorted = SortedValues.of(scores);
-    const units = start.subarray(0, k + 1); // the rows without a unit raise no unit's alarms
-    this.rises = SortedValues.rises(units, level);
-    this.lastHigh = Records.of(units, level, 'last at or above');
-    this.lastLow = Records.of(units, level, 'last below');
-    this.lastQuiet = Records.of(units, quiet, 'last at or above');
+    this.time = time;
+    this.sortedTraining = sortedTraining;
+    this.groups = index.groups;
+    this.levels = index.levels;
+    this.scored = index.scored;
+    this.lastTime = index.lastTime;
+    this.latest = index.latest;
+    this.sorted = SortedValues.from(index.sorted);
+    this.rises = index.rises;
+    this.lastHigh = Records.from(index.lastHigh);
+    this.lastLow = Records.from(index.lastLow);
+    this.lastQuiet = Records.from(index.lastQuiet);
+  }
+
+  /** Indexes the scores here and now (Node, tests; the page builds the index in a worker). */
+  static of(scores: Float64Array, trainingMask: Uint8Array, opts: BudgetOptions = {}): AlarmBudget {
+    const sortedTraining = opts.reference ?? sortedScores(scores, trainingMask);
+    return new AlarmBudget(scores, indexBudget(scores, opts), sortedTraining, opts.time);
   }
 
   /** numpy-linear percentile of the training scores, as scikit-learn's offset_. */
@@ -125,7 +122,7 @@ export class AlarmBudget {
       return new UnitRow(this, g, offset, unit, state, since, orNull(this.lastTime[g]), -this.latest[g]);
     });
     const flagged = this.sorted.below(offset);
-    const raised = this.rises.low.below(offset) - this.rises.high.below(offset);
+    const raised = SortedValues.risenBelow(this.rises, offset);
     const scores = this.scores;
     let flags: Uint8Array | undefined;
     return {

@@ -1,16 +1,37 @@
 // Indexes over per-reading values (scores, alarm levels) that answer a threshold question
 // by binary search: how many are below the offset, how many alarms rise, the first or last
 // reading of a unit past it. Built once per set of scores in passes over typed arrays
-// (keep masks by position, no callback per reading); queried every slider frame.
+// (keep masks by position, no callback per reading), in a worker; queried every slider
+// frame on the page. Each index is plain typed arrays (`data`, `from`), so it crosses a
+// worker boundary by transfer.
 import { lowerBound } from './alarm-levels.js';
 import { sortDoubles } from './radix-sort.js';
 
+/** Where an alarm rises, as offsets (see SortedValues.rises): both ends sorted ascending. */
+export interface RisesData {
+  low: Float64Array;
+  high: Float64Array;
+}
+
+export interface RecordsData {
+  values: Float64Array;
+  positions: Int32Array;
+  start: Int32Array;
+  rising: boolean;
+}
+
 /** Values sorted ascending: how many are below an offset, in O(log n). */
 export class SortedValues {
-  private readonly values: Float64Array;
+  /** The sorted values themselves (the index's plain form). */
+  readonly data: Float64Array;
 
   private constructor(values: Float64Array) {
-    this.values = values;
+    this.data = values;
+  }
+
+  /** An index from values already sorted ascending (its `data`). */
+  static from(sorted: Float64Array): SortedValues {
+    return new SortedValues(sorted);
   }
 
   /** The values that are numbers (where `keep` is set, if given). */
@@ -27,7 +48,7 @@ export class SortedValues {
    * when level[p] < offset <= level[p-1] (+Infinity before a group's first reading), so the
    * rises below an offset are the lower ends below it minus the upper ends below it.
    */
-  static rises(start: Int32Array, level: Float64Array, keep?: Uint8Array): { low: SortedValues; high: SortedValues } {
+  static rises(start: Int32Array, level: Float64Array, keep?: Uint8Array): RisesData {
     const end = start[start.length - 1];
     const first = new Uint8Array(end);
     for (let g = 0; g + 1 < start.length; g++) if (start[g] < start[g + 1]) first[start[g]] = 1;
@@ -40,12 +61,17 @@ export class SortedValues {
         low[w] = level[p];
         high[w++] = first[p] ? Infinity : level[p - 1];
       }
-    return { low: new SortedValues(sortDoubles(low)), high: new SortedValues(sortDoubles(high)) };
+    return { low: sortDoubles(low), high: sortDoubles(high) };
+  }
+
+  /** Alarms risen below an offset: lower ends below it minus upper ends below it. */
+  static risenBelow(r: RisesData, x: number): number {
+    return lowerBound(r.low, 0, r.low.length, x) - lowerBound(r.high, 0, r.high.length, x);
   }
 
   /** Values below x. */
   below(x: number): number {
-    return lowerBound(this.values, 0, this.values.length, x);
+    return lowerBound(this.data, 0, this.data.length, x);
   }
 }
 
@@ -66,6 +92,14 @@ export class Records {
     this.positions = positions;
     this.start = start;
     this.rising = rising;
+  }
+
+  static from(d: RecordsData): Records {
+    return new Records(d.values, d.positions, d.start, d.rising);
+  }
+
+  get data(): RecordsData {
+    return { values: this.values, positions: this.positions, start: this.start, rising: this.rising };
   }
 
   static of(start: Int32Array, value: Float64Array, kind: 'first below' | 'last at or above' | 'last below', keep?: Uint8Array): Records {

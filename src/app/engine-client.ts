@@ -3,6 +3,8 @@
 import * as Comlink from 'comlink';
 import type { EngineService } from '../services/engine-service.js';
 import type { IngestService } from '../services/ingest-service.js';
+import type { SliderIndexService } from '../services/slider-index-service.js';
+import type { SliderIndex, SliderIndexInput } from '../metrics/slider-index.js';
 import { scoreInParts, type PieceScores } from '../services/score-parts.js';
 import type { ModelJson } from '../model/types.js';
 import wasmUrl from '../../wasm/build/isoscope.wasm?url';
@@ -101,6 +103,20 @@ export class Workers {
   spawnIngest(): void {
     this.ingest?.terminate();
     this.ingest = supervise(new Worker(new URL('../../workers/ingest.worker.ts', import.meta.url), { type: 'module' }), this.onCrash);
+  }
+
+  private slider?: Supervised<SliderIndexService>;
+
+  /** The slider's index, built in its own worker (started at first use; one that dies is started again at the next). */
+  sliderIndex(input: SliderIndexInput): Promise<SliderIndex> {
+    if (!this.slider) {
+      const worker = new Worker(new URL('../../workers/slider-index.worker.ts', import.meta.url), { type: 'module' });
+      const slider = supervise<SliderIndexService>(worker, () => {
+        if (this.slider === slider) this.slider = undefined;
+      });
+      this.slider = slider;
+    }
+    return this.call(this.slider, (api) => api.build(input));
   }
 
   /** A call that rejects if the worker dies meanwhile. */

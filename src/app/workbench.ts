@@ -7,6 +7,7 @@ import { withWholeSeries, type Dataset, type ColumnRole } from '../data/dataset.
 import type { Profile } from '../data/profile.js';
 import type { ModelJson } from '../model/types.js';
 import type { Explanation } from '../model/loaded-model.js';
+import type { SliderIndex, SliderIndexInput } from '../metrics/slider-index.js';
 import type { IngestProgress } from '../services/ingest-service.js';
 import { DEFAULT_QUALITY } from '../features/defaults.js';
 import { columnNamer, type Namer } from '../features/feature-words.js';
@@ -100,6 +101,24 @@ export class Workbench extends Bus {
 
   saveSoon(): void {
     this.session.saveSoon();
+  }
+
+  /** The slider's index of the scores, built in its worker. */
+  indexScores(input: SliderIndexInput): Promise<SliderIndex> {
+    return this.workers.sliderIndex(input);
+  }
+
+  /** After the next frame is painted (or half a second, for a tab in the background, which paints no frames). */
+  afterPaint(): Promise<void> {
+    return new Promise((ok) => {
+      const timer = setTimeout(ok, 500);
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          clearTimeout(timer);
+          ok();
+        }, 0),
+      );
+    });
   }
 
   /** Replay and a live hub connection follow the slider; with neither, no message per frame. */

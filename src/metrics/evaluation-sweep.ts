@@ -1,11 +1,12 @@
 // The evaluation as the slider moves: the same figures as evaluateScores at any offset, from
 // the alarm levels of the scores (alarms/alarm-levels.ts) indexed once. A frame costs a few
 // binary searches for the totals and, per unit, a search in a short list for its first
-// alarm after the baseline; each unit's outcome (perUnit) is computed when read.
+// alarm after the baseline; each unit's outcome (perUnit) is computed when read. The index
+// (SweepIndex: typed arrays only) is built by indexSweep, in a worker on the page.
 import { columnByRole, type Dataset } from '../data/dataset.js';
 import { baselineMask } from '../data/baseline.js';
 import { firstAlarmIn, risesIn, type AlarmLevels, type UnitGroups } from '../alarms/alarm-levels.js';
-import { Records, SortedValues } from '../alarms/level-index.js';
+import { Records, SortedValues, type RecordsData, type RisesData } from '../alarms/level-index.js';
 import { HEALTHY_RUL } from '../model/calibrate.js';
 import {
   groundTruth,
@@ -17,7 +18,8 @@ import {
   type UnitOutcome,
 } from './evaluate.js';
 
-interface UnitIndex {
+/** Per unit, what the evaluation's unit figures search (typed arrays: moved between threads by transfer). */
+interface UnitIndexData {
   /** Groups in ascending unit order, as the evaluation lists them. */
   order: Int32Array;
   failureTime: Float64Array;
@@ -26,12 +28,96 @@ interface UnitIndex {
   cutOffs: number;
   nearFailure: number;
   /** Alarms raised while RUL > HEALTHY_RUL, and inside the baseline, over every unit. */
-  healthyRises: { low: SortedValues; high: SortedValues };
-  baselineRises: { low: SortedValues; high: SortedValues };
+  healthyRises: RisesData;
+  baselineRises: RisesData;
   /** The first reading after the baseline in alarm. */
+  warning: RecordsData;
+}
+
+interface UnitIndex extends Omit<UnitIndexData, 'warning'> {
   warning: Records;
   rul: Float64Array;
   inBaseline: Uint8Array;
+}
+
+/** The sweep's index of one set of scores: built once (in a worker on the page), plain data. */
+export interface SweepIndex {
+  kind: 'rul' | 'label';
+  horizon: number;
+  counts: { readings: number; positives: number; unscored: number };
+  /** Alarm levels of the scored degraded and healthy readings, sorted. */
+  degraded: Float64Array;
+  healthy: Float64Array;
+  perUnit?: UnitIndexData;
+}
+
+/** `levels` must come from the scores with the rule of `opts.alarm`, in the data's unit-time order. */
+export function indexSweep(ds: Dataset, scores: Float64Array, groups: UnitGroups, levels: AlarmLevels, opts: EvaluateOptions): SweepIndex {
+  const inBaseline = opts.baselineMask ?? baselineMask(ds, opts.baseline);
+  const { truth, kind } = groundTruth(ds, opts, inBaseline);
+  let readings = 0;
+  let positives = 0;
+  let unscored = 0;
+  for (let i = 0; i < ds.rows; i++) {
+    if (truth[i] === 255) continue;
+    if (Number.isNaN(scores[i])) unscored++;
+    else {
+      readings++;
+      positives += truth[i];
+    }
+  }
+  const { start, row, level } = levels;
+  // one sorted array each: a frame's totals in O(log rows)
+  const degraded = new Uint8Array(ds.rows);
+  const healthy = new Uint8Array(ds.rows);
+  for (let p = 0; p < ds.rows; p++) {
+    const i = row[p];
+    if (scores[i] !== scores[i]) continue;
+    if (truth[i] === 1) degraded[p] = 1;
+    else if (truth[i] === 0) healthy[p] = 1;
+  }
+  const index: SweepIndex = {
+    kind,
+    horizon: opts.horizon,
+    counts: { readings, positives, unscored },
+    degraded: SortedValues.of(level, degraded).data,
+    healthy: SortedValues.of(level, healthy).data,
+  };
+  const unit = columnByRole(ds, 'unit');
+  const time = columnByRole(ds, 'time')?.values;
+  const rul = columnByRole(ds, 'rul')?.values;
+  if (kind !== 'rul' || !unit || !time || !rul) return index;
+  const k = groups.units.length;
+  const failureTime = new Float64Array(k);
+  const lastRul = new Float64Array(k);
+  const cutOff = new Uint8Array(k).fill(1);
+  for (let g = 0; g < k; g++) {
+    failureTime[g] = time[row[start[g]]] + rul[row[start[g]]];
+    lastRul[g] = rul[row[start[g + 1] - 1]];
+    for (let p = start[g]; p < start[g + 1]; p++) if (rul[row[p]] <= opts.horizon) cutOff[g] = 0;
+  }
+  const inHealthyLife = new Uint8Array(start[k]);
+  const before = new Uint8Array(start[k]);
+  const after = new Uint8Array(start[k]);
+  for (let p = 0; p < start[k]; p++) {
+    const i = row[p];
+    inHealthyLife[p] = rul[i] > HEALTHY_RUL ? 1 : 0;
+    before[p] = inBaseline[i] ? 1 : 0;
+    after[p] = inBaseline[i] ? 0 : 1;
+  }
+  const perStart = start.subarray(0, k + 1); // the rows without a unit are no unit of the evaluation
+  index.perUnit = {
+    order: Int32Array.from(groups.units.keys()).sort((a, b) => groups.units[a] - groups.units[b]),
+    failureTime,
+    lastRul,
+    cutOff,
+    cutOffs: cutOff.reduce((a, b) => a + b, 0),
+    nearFailure: lastRul.reduce((n, r) => n + (r <= opts.horizon ? 1 : 0), 0),
+    healthyRises: SortedValues.rises(perStart, level, inHealthyLife),
+    baselineRises: SortedValues.rises(perStart, level, before),
+    warning: Records.of(perStart, level, 'first below', after).data,
+  };
+  return index;
 }
 
 export class EvaluationSweep {
@@ -46,76 +132,42 @@ export class EvaluationSweep {
   private readonly time?: Float64Array;
   private readonly perUnit?: UnitIndex;
 
-  /** `levels` must come from the scores with the rule of `opts.alarm`, in the data's unit-time order. */
-  constructor(ds: Dataset, scores: Float64Array, groups: UnitGroups, levels: AlarmLevels, opts: EvaluateOptions, rank: Ranking) {
-    const inBaseline = opts.baselineMask ?? baselineMask(ds, opts.baseline);
-    const { truth, kind } = groundTruth(ds, opts, inBaseline);
-    this.kind = kind;
-    this.horizon = opts.horizon;
+  /**
+   * A sweep over an index of these scores (indexSweep on the same data, groups and levels);
+   * `inBaseline` is the baseline mask the index was built with.
+   */
+  constructor(index: SweepIndex, ds: Dataset, groups: UnitGroups, levels: AlarmLevels, inBaseline: Uint8Array, rank: Ranking) {
+    this.kind = index.kind;
+    this.horizon = index.horizon;
     this.rank = rank;
     this.levels = levels;
     this.units = groups.units;
-    let readings = 0;
-    let positives = 0;
-    let unscored = 0;
-    for (let i = 0; i < ds.rows; i++) {
-      if (truth[i] === 255) continue;
-      if (Number.isNaN(scores[i])) unscored++;
-      else {
-        readings++;
-        positives += truth[i];
-      }
-    }
-    this.counts = { readings, positives, unscored };
-    const { start, row, level } = levels;
-    // one sorted array each: a frame's totals in O(log rows)
-    const degraded = new Uint8Array(ds.rows);
-    const healthy = new Uint8Array(ds.rows);
-    for (let p = 0; p < ds.rows; p++) {
-      const i = row[p];
-      if (scores[i] !== scores[i]) continue;
-      if (truth[i] === 1) degraded[p] = 1;
-      else if (truth[i] === 0) healthy[p] = 1;
-    }
-    this.degraded = SortedValues.of(level, degraded);
-    this.healthy = SortedValues.of(level, healthy);
-    const unit = columnByRole(ds, 'unit');
-    const time = columnByRole(ds, 'time')?.values;
+    this.counts = index.counts;
+    this.degraded = SortedValues.from(index.degraded);
+    this.healthy = SortedValues.from(index.healthy);
+    this.time = columnByRole(ds, 'time')?.values;
     const rul = columnByRole(ds, 'rul')?.values;
-    this.time = time;
-    if (kind !== 'rul' || !unit || !time || !rul) return;
-    const k = groups.units.length;
-    const failureTime = new Float64Array(k);
-    const lastRul = new Float64Array(k);
-    const cutOff = new Uint8Array(k).fill(1);
-    for (let g = 0; g < k; g++) {
-      failureTime[g] = time[row[start[g]]] + rul[row[start[g]]];
-      lastRul[g] = rul[row[start[g + 1] - 1]];
-      for (let p = start[g]; p < start[g + 1]; p++) if (rul[row[p]] <= opts.horizon) cutOff[g] = 0;
-    }
-    const inHealthyLife = new Uint8Array(start[k]);
-    const before = new Uint8Array(start[k]);
-    const after = new Uint8Array(start[k]);
-    for (let p = 0; p < start[k]; p++) {
-      const i = row[p];
-      inHealthyLife[p] = rul[i] > HEALTHY_RUL ? 1 : 0;
-      before[p] = inBaseline[i] ? 1 : 0;
-      after[p] = inBaseline[i] ? 0 : 1;
-    }
-    const perStart = start.subarray(0, k + 1); // the rows without a unit are no unit of the evaluation
-    this.perUnit = {
-      order: Int32Array.from(groups.units.keys()).sort((a, b) => groups.units[a] - groups.units[b]),
-      failureTime,
-      lastRul,
-      cutOff,
-      cutOffs: cutOff.reduce((a, b) => a + b, 0),
-      nearFailure: lastRul.reduce((n, r) => n + (r <= opts.horizon ? 1 : 0), 0),
-      healthyRises: SortedValues.rises(perStart, level, inHealthyLife),
-      baselineRises: SortedValues.rises(perStart, level, before),
-      warning: Records.of(perStart, level, 'first below', after),
-      rul,
+    if (index.perUnit && rul) this.perUnit = { ...index.perUnit, warning: Records.from(index.perUnit.warning), rul, inBaseline };
+  }
+
+  /** Indexes here and now (Node, tests; the page builds the index in a worker). */
+  static of(
+    ds: Dataset,
+    scores: Float64Array,
+    groups: UnitGroups,
+    levels: AlarmLevels,
+    opts: EvaluateOptions,
+    rank: Ranking,
+  ): EvaluationSweep {
+    const inBaseline = opts.baselineMask ?? baselineMask(ds, opts.baseline);
+    return new EvaluationSweep(
+      indexSweep(ds, scores, groups, levels, { ...opts, baselineMask: inBaseline }),
+      ds,
+      groups,
+      levels,
       inBaseline,
-    };
+      rank,
+    );
   }
 
   /** evaluateScores at this offset. */
@@ -146,7 +198,7 @@ export class EvaluationSweep {
       if (u.lastRul[g] <= this.horizon && level[start[g + 1] - 1] < offset) nearFailureDetected++;
     }
     const sorted = leads.subarray(0, warned).sort();
-    const rises = (r: { low: SortedValues; high: SortedValues }) => r.low.below(offset) - r.high.below(offset);
+    const rises = (r: RisesData) => SortedValues.risenBelow(r, offset);
     const perUnit = () => this.outcomes(u, offset);
     let outcomes: UnitOutcome[] | undefined;
     return {

@@ -6,7 +6,7 @@
 // of DOM work whatever the fleet's size.
 import { h, setText } from '../dom.js';
 import type { Workbench } from '../workbench.js';
-import type { FleetRow } from '../../alarms/alarm-budget.js';
+import type { FleetRow } from '../../alarms/budget-types.js';
 import { WHOLE_SERIES } from '../../data/dataset.js';
 import { SPARK_H, SPARK_W, Sparklines } from './sparkline.js';
 

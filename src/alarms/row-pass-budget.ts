@@ -1,57 +1,12 @@
-// The alarm budget as it was before the slider stopped passing over every row: a replay of
-// each unit's k-of-n rule per threshold. Kept as the reference the fast budget must equal.
-import { KofN, SINGLE_READING, type DebounceSettings } from '../src/alarms/k-of-n.js';
-import { isFlagged, percentileOfSorted, sortedScores } from '../src/alarms/threshold.js';
+// The alarm budget by a pass over every row per threshold: each unit's k-of-n rule replayed
+// over its readings. The page answers slider frames with it from the moment the scores
+// arrive, until the index (alarm-budget.ts) has been built in a worker; it is also the
+// reference the index must equal (test/slider-frame.test.ts).
+import { KofN, SINGLE_READING } from './k-of-n.js';
+import { isFlagged, percentileOfSorted, sortedScores } from './threshold.js';
+import type { Budget, BudgetOptions, FleetRow, Thresholded, UnitState } from './budget-types.js';
 
-export interface FleetRow {
-  unit: number;
-  readings: number;
-  /** Readings over the threshold. */
-  flagged: number;
-  /** Alarms raised under the k-of-n rule. */
-  alarms: number;
-  /** Time of the first raised alarm. */
-  firstAlarmTime: number | null;
-  /**
-   * At the unit's latest reading: 'alarm' while the k-of-n rule holds; 'watch' when some of
-   * its last n readings are over the threshold but the alarm is not raised; else 'healthy'.
-   */
-  state: UnitState;
-  /** When the state began: the alarm's raise; for watch, the first over-threshold reading after a clear window, or the alarm's clear; null when healthy. */
-  since: number | null;
-  /** Time of the unit's latest scored reading (null: none scored). */
-  lastTime: number | null;
-  /** Anomaly score (−score_samples) of the latest scored reading. */
-  latestScore: number;
-}
-
-export type UnitState = 'alarm' | 'watch' | 'healthy';
-
-export interface BudgetOptions {
-  unit?: Float64Array;
-  time?: Float64Array;
-  /** The alarm rule (default: every flagged reading after an unflagged one raises). */
-  rule?: Required<DebounceSettings>;
-  /** Row order in which each unit's readings arrive (default: as stored; only order within a unit matters). */
-  order?: Int32Array;
-  /**
-   * Sorted training scores to take percentiles from, when the scores are of other data
-   * than the model was trained on (a test file scored by a model trained on the training file).
-   */
-  reference?: Float64Array;
-}
-
-export interface Thresholded {
-  offset: number;
-  flags: Uint8Array;
-  flagged: number;
-  share: number;
-  /** Raised alarms per unit. */
-  alarmsPerUnit: number;
-  fleet: FleetRow[];
-}
-
-export class RowPassBudget {
+export class RowPassBudget implements Budget {
   readonly sortedTraining: Float64Array;
   private readonly scores: Float64Array;
   private readonly time?: Float64Array;
