@@ -9,12 +9,12 @@ import type { Workbench } from '../workbench.js';
 import type { FleetRow } from '../../alarms/budget-types.js';
 import { WHOLE_SERIES } from '../../data/dataset.js';
 import { SPARK_H, SPARK_W, Sparklines } from './sparkline.js';
+import { FleetOrder } from '../fleet-order.js';
 
 const ROW_PX = 30;
 const VIEW_PX = 360;
 const POOL = Math.ceil(VIEW_PX / ROW_PX) + 4;
 const SVG = 'http://www.w3.org/2000/svg';
-const RANK = { alarm: 0, watch: 1, healthy: 2 } as const;
 const STATE_TEXT = { alarm: 'Alarm', watch: 'Watch', healthy: 'Healthy' } as const;
 const STATE_WORDS = { alarm: 'in alarm', watch: 'on watch', healthy: 'healthy' } as const;
 /** Words before each cell that only a screen reader says, so an option reads "Unit 7 Alarm, since cycle 180, for 12 cycles, top drivers phi · T30". */
@@ -39,6 +39,7 @@ const svg = <K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 
 export function fleetBoard(wb: Workbench): HTMLElement {
   let rows: FleetRow[] = [];
+  const order = new FleetOrder();
   let active: number | undefined;
   const sparks = new Sparklines();
   const sort = h(
@@ -155,14 +156,8 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     const t = wb.threshold.thresholded;
     sparks.use(wb.data?.truth, wb.scores);
     const byUnit = sort.value === 'unit';
-    rows = [...(t?.fleet ?? [])].sort((a, b) =>
-      byUnit
-        ? wb.units.compare(a.unit, b.unit)
-        : RANK[a.state] - RANK[b.state] ||
-          (b.since === null ? 0 : (b.lastTime ?? 0) - b.since) - (a.since === null ? 0 : (a.lastTime ?? 0) - a.since) ||
-          b.latestScore - a.latestScore ||
-          a.unit - b.unit,
-    );
+    const fleet = t?.fleet ?? [];
+    rows = byUnit ? order.unitOrder(fleet, wb.units) : order.urgent(fleet);
     list.setAttribute('aria-label', byUnit ? 'Units by name' : 'Units, most urgent first');
     spacer.style.height = `${rows.length * ROW_PX}px`;
     list.style.height = `${Math.min(VIEW_PX, Math.max(1, rows.length) * ROW_PX) + 2}px`; // a small fleet leaves no empty box
