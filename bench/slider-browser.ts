@@ -1,7 +1,10 @@
 // A focused run of bench:browser's slider figures (issue 15): FD001 (20,631 rows) and a
 // generated C-MAPSS file (default 6M readings, about 1 GB; ROWS=… to change), in Chromium
-// against a production build. Also the main thread's one-time cost of indexing the scores
-// for the slider (adopt: budget and evaluation), and the slider measured as bench:browser does.
+// against a production build. Also the main thread's cost of adopting scores (the row-pass
+// budget and the first frame; the index is built in a worker after the scores are drawn),
+// how long the index takes to be in use, a frame before it (a row pass) and after it, and
+// the slider measured as bench:browser does. SHOT=path.png saves the page after the
+// slider's last move on the big file.
 // Run: npm run build:cli && node dist/bench/slider-browser.js
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -65,7 +68,7 @@ async function parts(page: Page): Promise<string> {
   return `budget ${r.budget.toFixed(1)} ms, evaluation ${r.evaluation.toFixed(1)} ms ${load()}`;
 }
 
-/** The main thread's indexing of the scores for the slider, as a model import pays it. */
+/** The main thread's part of adopting scores, as a model import pays it; then how long until the worker's index is in use. */
 async function adopt(page: Page): Promise<string> {
   const ms = await page.evaluate(() => {
     const wb = (window as any).isoscope;
@@ -73,7 +76,26 @@ async function adopt(page: Page): Promise<string> {
     wb.threshold.adopt(wb.model, wb.scores, 'imported');
     return performance.now() - t0;
   });
-  return `${ms.toFixed(0)} ms ${load()}`;
+  const main = `${ms.toFixed(0)} ms on the main thread ${load()}`;
+  return `${main}; index in use ${await indexed(page)}`;
+}
+
+/** Waits for the slider's index to be in use; says how long after the call. */
+async function indexed(page: Page): Promise<string> {
+  const t0 = Date.now();
+  await page.waitForFunction(() => (window as any).isoscope.threshold.indexed, null, { timeout: 900_000 });
+  return `${((Date.now() - t0) / 1000).toFixed(2)} s later ${load()}`;
+}
+
+/** One frame's synchronous script right now (before the index: a row pass). */
+async function oneFrame(page: Page): Promise<string> {
+  const r = await page.evaluate(() => {
+    const wb = (window as any).isoscope;
+    const t0 = performance.now();
+    wb.threshold.set(0.05);
+    return { ms: performance.now() - t0, indexed: wb.threshold.indexed as boolean };
+  });
+  return `${r.ms.toFixed(0)} ms (${r.indexed ? 'indexed' : 'row pass'}) ${load()}`;
 }
 
 async function main(): Promise<void> {
@@ -100,8 +122,9 @@ async function main(): Promise<void> {
       },
       readFileSync(fd001, 'utf8'),
     );
+    console.log(`FD001 slider index in use ${await indexed(page)}`);
     console.log(`FD001 slider → redraw (median): ${await slider(page)}`);
-    console.log(`FD001 adopt (index the scores): ${await adopt(page)}`);
+    console.log(`FD001 adopt: ${await adopt(page)}`);
     console.log(`FD001 of which (median) ${await parts(page)}`);
     const asked = Number(process.env.ROWS ?? 6_000_000);
     if (!asked) return; // ROWS=0: FD001 only
@@ -125,9 +148,17 @@ async function main(): Promise<void> {
       return performance.now() - t0;
     }, model);
     console.log(`${rows} rows: import model → scores on the page: ${(imported / 1000).toFixed(2)} s ${load()}`);
-    console.log(`${rows} rows: adopt (index the scores): ${await adopt(page)}`);
+    console.log(`${rows} rows: a frame right after: ${await oneFrame(page)}`);
+    console.log(`${rows} rows: slider index in use ${await indexed(page)}`);
     console.log(`${rows} rows: slider → redraw (median): ${await slider(page)}`);
     console.log(`${rows} rows: of which (median) ${await parts(page)}`);
+    console.log(`${rows} rows: adopt: ${await adopt(page)}`);
+    if (process.env.SHOT) {
+      await page.evaluate(() => (window as any).isoscope.threshold.set(0.08));
+      await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+      await page.screenshot({ path: process.env.SHOT, fullPage: true });
+      console.log(`${rows} rows: page after the slider moved to 8%: ${process.env.SHOT}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await browser.close();

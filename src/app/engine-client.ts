@@ -81,6 +81,7 @@ export class Workers {
 
   /** Scores the primary's data with its current model on every engine worker, in parts of whole units. */
   async score(model: ModelJson, rows: number): Promise<PieceScores> {
+    this.stopSliderIndex();
     const scored = await scoreInParts(
       {
         planParts: (parts) => this.call(this.engine, (api) => api.planParts(parts)),
@@ -106,6 +107,7 @@ export class Workers {
   }
 
   private slider?: Supervised<SliderIndexService>;
+  private sliderBuild?: { stop: (e: Error) => void };
 
   /** The slider's index, built in its own worker (started at first use; one that dies is started again at the next). */
   sliderIndex(input: SliderIndexInput): Promise<SliderIndex> {
@@ -116,7 +118,26 @@ export class Workers {
       });
       this.slider = slider;
     }
-    return this.call(this.slider, (api) => api.build(input));
+    const slider = this.slider;
+    return new Promise<SliderIndex>((ok, fail) => {
+      const build = { stop: fail };
+      this.sliderBuild = build;
+      this.call(slider, (api) => api.build(input))
+        .then(ok, fail)
+        .finally(() => {
+          if (this.sliderBuild === build) this.sliderBuild = undefined;
+        });
+    });
+  }
+
+  /** Scoring takes every core: an index still being built for earlier scores is given up (its worker stopped). */
+  private stopSliderIndex(): void {
+    const build = this.sliderBuild;
+    if (!build) return;
+    this.sliderBuild = undefined;
+    this.slider?.terminate();
+    this.slider = undefined;
+    build.stop(new Error('other scores came before the slider index was built'));
   }
 
   /** A call that rejects if the worker dies meanwhile. */
