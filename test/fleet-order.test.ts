@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { lcg } from './helpers.js';
 import { FleetOrder } from '../src/app/fleet-order.js';
 import { RowPassBudget } from '../src/alarms/row-pass-budget.js';
-import type { FleetRow } from '../src/alarms/budget-types.js';
+import { STATES, type FleetRow, type FleetStates } from '../src/alarms/budget-types.js';
 
 const RANK = { alarm: 0, watch: 1, healthy: 2 } as const;
 /** The board's comparator before the order was kept: sorted in full on every frame. */
@@ -14,6 +14,8 @@ const urgentFirst = (a: FleetRow, b: FleetRow) =>
   b.latestScore - a.latestScore ||
   a.unit - b.unit;
 const units = (rows: FleetRow[]) => rows.map((r) => r.unit);
+/** The units of an order of positions. */
+const unitsOf = (order: Int32Array, s: FleetStates) => Array.from(order, (g) => s.units[g]);
 
 describe('fleet order across slider frames', () => {
   test('equals a full sort on every frame of random fleets (ties in score and duration); unchanged frames reuse it', () => {
@@ -32,20 +34,22 @@ describe('fleet order across slider frames', () => {
       const rule = { k: 1 + Math.floor(r() * 3), n: 3 + Math.floor(r() * 3), clear: 0 };
       const budget = new RowPassBudget(scores, new Uint8Array(n).fill(1), { unit, time, rule });
       let previous: number[] | undefined;
-      for (let frame = 0; frame < 8; frame++) {
-        const offset = -0.3 - Math.floor(r() * 8) / 20 + (frame % 3 ? 0.01 : 0); // some offsets on a score
-        const fleet = budget.apply(offset).fleet;
+      for (let f = 0; f < 8; f++) {
+        const offset = -0.3 - Math.floor(r() * 8) / 20 + (f % 3 ? 0.01 : 0); // some offsets on a score
+        const frame = budget.apply(offset);
+        const fleet = frame.fleet;
         for (const u of fleet) states.add(`${u.state}${u.since}`);
         const want = units([...fleet].sort(urgentFirst));
         const before = order.reused;
-        const got = units(order.urgent(fleet));
-        expect(got, `round ${round} frame ${frame}`).toEqual(want);
+        const got = unitsOf(order.urgent(frame.units), frame.units);
+        expect(got, `round ${round} frame ${f}`).toEqual(want);
         if (order.reused > before) {
           reusedExpected++;
           expect(got).toEqual(previous);
         }
         // the same frame again: nothing changed, so the order is reused
-        expect(units(order.urgent(budget.apply(offset).fleet))).toEqual(want);
+        const again = budget.apply(offset).units;
+        expect(unitsOf(order.urgent(again), again)).toEqual(want);
         previous = want;
       }
     }
@@ -68,13 +72,24 @@ describe('fleet order across slider frames', () => {
       lastTime: 10,
       latestScore,
     });
+    const statesOf = (rows: FleetRow[]): FleetStates => ({
+      units: rows.map((r) => r.unit),
+      state: Uint8Array.from(rows, (r) => STATES.indexOf(r.state)),
+      since: Float64Array.from(rows, (r) => r.since ?? NaN),
+      lastTime: Float64Array.from(rows, (r) => r.lastTime ?? NaN),
+      latestScore: Float64Array.from(rows, (r) => r.latestScore),
+      counts: [0, 0, 0],
+      row: (g) => rows[g],
+      indexOf: (u) => rows.findIndex((r) => r.unit === u),
+    });
     const order = new FleetOrder();
-    expect(units(order.urgent([row(1, 0.5), row(2, 0.6), row(3, 0.4, 'watch', 8)]))).toEqual([3, 2, 1]);
-    expect(units(order.urgent([row(1, 0.7), row(2, 0.6), row(3, 0.4, 'watch', 8)]))).toEqual([3, 1, 2]);
-    expect(units(order.urgent([row(1, 0.7), row(2, 0.6, 'alarm', 9), row(3, 0.4, 'alarm', 2)]))).toEqual([3, 2, 1]);
+    const urgent = (rows: FleetRow[]) => unitsOf(order.urgent(statesOf(rows)), statesOf(rows));
+    expect(urgent([row(1, 0.5), row(2, 0.6), row(3, 0.4, 'watch', 8)])).toEqual([3, 2, 1]);
+    expect(urgent([row(1, 0.7), row(2, 0.6), row(3, 0.4, 'watch', 8)])).toEqual([3, 1, 2]);
+    expect(urgent([row(1, 0.7), row(2, 0.6, 'alarm', 9), row(3, 0.4, 'alarm', 2)])).toEqual([3, 2, 1]);
     const backwards = { compare: (a: number, b: number) => b - a };
-    const fleet = [row(1, 0.7), row(2, 0.6), row(3, 0.4)];
-    expect(units(order.unitOrder(fleet, backwards))).toEqual([3, 2, 1]);
-    expect(units(order.unitOrder(fleet, { compare: (a, b) => a - b }))).toEqual([1, 2, 3]);
+    const fleet = statesOf([row(1, 0.7), row(2, 0.6), row(3, 0.4)]);
+    expect(unitsOf(order.unitOrder(fleet, backwards), fleet)).toEqual([3, 2, 1]);
+    expect(unitsOf(order.unitOrder(fleet, { compare: (a, b) => a - b }), fleet)).toEqual([1, 2, 3]);
   });
 });

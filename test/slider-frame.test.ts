@@ -28,6 +28,7 @@ type Rule = Required<DebounceSettings>;
 const figures = (t: Thresholded) => ({
   ...t,
   flags: Array.from(t.flags),
+  units: { ...t.units, row: undefined, indexOf: t.units.units.map((u) => t.units.indexOf(u)) },
   fleet: t.fleet.map((r) => ({
     unit: r.unit,
     state: r.state,

@@ -12,7 +12,16 @@ import { SINGLE_READING } from './k-of-n.js';
 import { alarmLevels, firstAlarmIn, groupByUnit, risesIn, type AlarmLevels, type UnitGroups } from './alarm-levels.js';
 import { Records, SortedValues, type RecordsData, type RisesData } from './level-index.js';
 import { flagAnomalies, percentileOfSorted, sortedScores } from './threshold.js';
-import type { Budget, BudgetOptions, FleetRow, Thresholded, UnitState } from './budget-types.js';
+import {
+  STATES,
+  unitIndexOf,
+  type Budget,
+  type BudgetOptions,
+  type FleetRow,
+  type FleetStates,
+  type Thresholded,
+  type UnitState,
+} from './budget-types.js';
 
 /** What a frame searches, built once per scores: plain typed arrays, so it moves between threads by transfer. */
 export interface BudgetIndex {
@@ -76,7 +85,8 @@ export class AlarmBudget implements Budget {
   private readonly time?: Float64Array;
   private readonly scored: number;
   private readonly lastTime: Float64Array;
-  private readonly latest: Float64Array;
+  /** Anomaly score (−score) of each unit's latest scored reading. */
+  private readonly latestScore: Float64Array;
   private readonly sorted: SortedValues;
   private readonly rises: RisesData;
   private readonly lastHigh: Records;
@@ -92,7 +102,7 @@ export class AlarmBudget implements Budget {
     this.levels = index.levels;
     this.scored = index.scored;
     this.lastTime = index.lastTime;
-    this.latest = index.latest;
+    this.latestScore = index.latest.map((s) => -s);
     this.sorted = SortedValues.from(index.sorted);
     this.rises = index.rises;
     this.lastHigh = Records.from(index.lastHigh);
@@ -114,17 +124,42 @@ export class AlarmBudget implements Budget {
   apply(offset: number): Thresholded {
     const k = this.groups.units.length;
     const { start, level, quiet } = this.levels;
-    const fleet = this.groups.units.map((unit, g): FleetRow => {
+    const state = new Uint8Array(k);
+    const since = new Float64Array(k);
+    const counts: [number, number, number] = [0, 0, 0];
+    for (let g = 0; g < k; g++) {
       const end = start[g + 1] - 1;
       const alarm = end >= start[g] && level[end] < offset;
-      const state: UnitState = alarm ? 'alarm' : end >= start[g] && quiet[end] < offset ? 'watch' : 'healthy';
-      const since = state === 'healthy' ? null : orNull(this.timeAt(this.since(g, offset, alarm)));
-      return new UnitRow(this, g, offset, unit, state, since, orNull(this.lastTime[g]), -this.latest[g]);
-    });
+      const code = alarm ? 0 : end >= start[g] && quiet[end] < offset ? 1 : 2;
+      state[g] = code;
+      counts[code]++;
+      since[g] = code === 2 ? NaN : this.timeAt(this.since(g, offset, alarm));
+    }
+    const units: FleetStates = {
+      units: this.groups.units,
+      state,
+      since,
+      lastTime: this.lastTime,
+      latestScore: this.latestScore,
+      counts,
+      row: (g) =>
+        new UnitRow(
+          this,
+          g,
+          offset,
+          this.groups.units[g],
+          STATES[state[g]],
+          orNull(since[g]),
+          orNull(this.lastTime[g]),
+          this.latestScore[g],
+        ),
+      indexOf: (unit) => unitIndexOf(this.groups.units, unit),
+    };
     const flagged = this.sorted.below(offset);
     const raised = SortedValues.risenBelow(this.rises, offset);
     const scores = this.scores;
     let flags: Uint8Array | undefined;
+    let fleet: FleetRow[] | undefined;
     return {
       offset,
       get flags() {
@@ -133,7 +168,10 @@ export class AlarmBudget implements Budget {
       flagged,
       share: this.scored ? flagged / this.scored : 0,
       alarmsPerUnit: k ? raised / k : 0,
-      fleet,
+      units,
+      get fleet() {
+        return (fleet ??= Array.from(units.units, (_, g) => units.row(g)));
+      },
     };
   }
 

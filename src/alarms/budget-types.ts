@@ -27,6 +27,31 @@ export interface FleetRow {
 
 export type UnitState = 'alarm' | 'watch' | 'healthy';
 
+/** A unit's state as a code (FleetStates.state): 0 alarm, 1 watch, 2 healthy. */
+export const STATES: readonly UnitState[] = ['alarm', 'watch', 'healthy'];
+
+/**
+ * Every unit's state at its latest reading as typed arrays (index g: units in the order of
+ * their first reading, the same on every frame of one budget), so a frame makes no object
+ * per unit; a row object is made for the units a view shows.
+ */
+export interface FleetStates {
+  units: readonly number[];
+  /** STATES code per unit. */
+  state: Uint8Array;
+  /** When the state began (NaN: healthy). */
+  since: Float64Array;
+  /** Time of the latest scored reading (NaN: none). */
+  lastTime: Float64Array;
+  latestScore: Float64Array;
+  /** Units in alarm, on watch, healthy. */
+  counts: readonly [number, number, number];
+  /** Unit g as a row (its own counts computed when read). */
+  row(g: number): FleetRow;
+  /** g of a unit, or -1. */
+  indexOf(unit: number): number;
+}
+
 export interface BudgetOptions {
   unit?: Float64Array;
   time?: Float64Array;
@@ -49,8 +74,18 @@ export interface Thresholded {
   share: number;
   /** Raised alarms per unit. */
   alarmsPerUnit: number;
-  /** One row per unit, in the units' order of first reading (the same order on every frame of a budget). */
-  fleet: FleetRow[];
+  /** The units' states: what a frame computes. */
+  units: FleetStates;
+  /** One row per unit, in the units' order of first reading (made when first read: prefer `units`). */
+  readonly fleet: FleetRow[];
+}
+
+/** A unit's position among `units`, by a map made once per units list. */
+const positions = new WeakMap<readonly number[], Map<number, number>>();
+export function unitIndexOf(units: readonly number[], unit: number): number {
+  let map = positions.get(units);
+  if (!map) positions.set(units, (map = new Map(units.map((u, g) => [u, g]))));
+  return map.get(unit) ?? -1;
 }
 
 /** Re-thresholds one set of cached scores. */

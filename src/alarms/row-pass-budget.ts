@@ -4,7 +4,16 @@
 // reference the index must equal (test/slider-frame.test.ts).
 import { KofN, SINGLE_READING } from './k-of-n.js';
 import { isFlagged, percentileOfSorted, sortedScores } from './threshold.js';
-import type { Budget, BudgetOptions, FleetRow, Thresholded, UnitState } from './budget-types.js';
+import {
+  STATES,
+  unitIndexOf,
+  type Budget,
+  type BudgetOptions,
+  type FleetRow,
+  type FleetStates,
+  type Thresholded,
+  type UnitState,
+} from './budget-types.js';
 
 export class RowPassBudget implements Budget {
   readonly sortedTraining: Float64Array;
@@ -88,7 +97,25 @@ export class RowPassBudget implements Budget {
       };
     });
     const totalRaised = raised.reduce((a, b) => a + b, 0);
-    return { offset, flags: this.flags, flagged, share: scored ? flagged / scored : 0, alarmsPerUnit: k ? totalRaised / k : 0, fleet };
+    const share = scored ? flagged / scored : 0;
+    return { offset, flags: this.flags, flagged, share, alarmsPerUnit: k ? totalRaised / k : 0, fleet, units: this.states(fleet) };
+  }
+
+  /** The fleet's rows as typed arrays, as the index gives them. */
+  private states(fleet: FleetRow[]): FleetStates {
+    const counts: [number, number, number] = [0, 0, 0];
+    const state = Uint8Array.from(fleet, (r) => STATES.indexOf(r.state));
+    state.forEach((c) => counts[c]++);
+    return {
+      units: this.units,
+      state,
+      since: Float64Array.from(fleet, (r) => r.since ?? NaN),
+      lastTime: Float64Array.from(fleet, (r) => r.lastTime ?? NaN),
+      latestScore: Float64Array.from(fleet, (r) => r.latestScore),
+      counts,
+      row: (g) => fleet[g],
+      indexOf: (unit) => unitIndexOf(this.units, unit),
+    };
   }
 
   /** The rule over each unit's readings in arrival order; an unscored reading neither raises nor clears. */

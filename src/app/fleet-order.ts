@@ -3,78 +3,79 @@
 // The last two keys do not depend on the threshold, so they are sorted once per set of
 // scores (the base order); a frame then buckets the units by state in that order and sorts
 // only the units in alarm or on watch by how long. A frame whose states and durations
-// equal the last one's reuses the last order outright: no sort at all.
-import type { FleetRow, UnitState } from '../alarms/budget-types.js';
+// equal the last one's reuses the last order outright: no sort at all. Orders are positions
+// in the frame's FleetStates (typed arrays), so a frame makes no object per unit.
+import type { FleetStates } from '../alarms/budget-types.js';
 
 /** How two units are ordered by name (the page's UnitWords). */
 export interface UnitOrder {
   compare(a: number, b: number): number;
 }
 
-const RANK: Record<UnitState, number> = { alarm: 0, watch: 1, healthy: 2 };
-const duration = (r: FleetRow) => (r.since === null ? 0 : (r.lastTime ?? 0) - r.since);
-
 export class FleetOrder {
-  private units = new Float64Array(0);
-  private scores = new Float64Array(0);
+  private units: readonly number[] = [];
+  private scores: Float64Array = new Float64Array(0);
   /** Positions in the fleet, by latest score (highest first), then unit; and each position's place in that order. */
   private base = new Int32Array(0);
   private place = new Int32Array(0);
   private byUnit?: { words: UnitOrder; order: Int32Array };
-  private rank = new Uint8Array(0);
-  private since = new Float64Array(0);
+  private state: Uint8Array = new Uint8Array(0);
+  private duration = new Float64Array(0);
   private last: Int32Array = new Int32Array(0);
   /** Frames that found the order unchanged (diagnostics: the tests). */
   reused = 0;
 
-  /** The fleet most urgent first. `fleet` lists the units in the same order on every frame of one set of scores. */
-  urgent(fleet: FleetRow[]): FleetRow[] {
-    const n = fleet.length;
-    const fresh = this.adopt(fleet);
-    const rank = new Uint8Array(n);
-    const dur = new Float64Array(n);
+  /** Positions of the fleet's units, most urgent first. */
+  urgent(s: FleetStates): Int32Array {
+    const n = s.units.length;
+    const fresh = this.adopt(s);
+    const duration = new Float64Array(n);
     let same = !fresh;
-    for (let i = 0; i < n; i++) {
-      rank[i] = RANK[fleet[i].state];
-      dur[i] = duration(fleet[i]);
-      if (rank[i] !== this.rank[i] || !Object.is(dur[i], this.since[i])) same = false;
+    for (let g = 0; g < n; g++) {
+      const since = s.since[g];
+      const last = s.lastTime[g];
+      // as the board says it: healthy (no since) lasts 0; a unit with no scored reading counts from time 0
+      duration[g] = since !== since ? 0 : (last !== last ? 0 : last) - since;
+      if (s.state[g] !== this.state[g] || !Object.is(duration[g], this.duration[g])) same = false;
     }
-    this.rank = rank;
-    this.since = dur;
+    this.state = s.state; // a frame's own array, never changed after
+    this.duration = duration;
     if (same) this.reused++;
-    else this.last = this.sorted(rank, dur);
-    return Array.from(this.last, (i) => fleet[i]);
+    else this.last = this.sorted(s.state, duration);
+    return this.last;
   }
 
-  /** The fleet by unit, as `words` orders units: sorted once per set of scores and words. */
-  unitOrder(fleet: FleetRow[], words: UnitOrder): FleetRow[] {
-    if (this.adopt(fleet) || this.byUnit?.words !== words)
-      this.byUnit = { words, order: Int32Array.from(fleet.keys()).sort((a, b) => words.compare(fleet[a].unit, fleet[b].unit)) };
-    return Array.from(this.byUnit.order, (i) => fleet[i]);
+  /** Positions of the fleet's units by name, as `words` orders them: sorted once per set of scores and words. */
+  unitOrder(s: FleetStates, words: UnitOrder): Int32Array {
+    if (this.adopt(s) || this.byUnit?.words !== words) {
+      const units = s.units;
+      this.byUnit = { words, order: Int32Array.from(units.keys()).sort((a, b) => words.compare(units[a], units[b])) };
+    }
+    return this.byUnit.order;
   }
 
   /** Takes the fleet's threshold-free keys; true when they differ from the last frame's (other scores). */
-  private adopt(fleet: FleetRow[]): boolean {
-    const n = fleet.length;
+  private adopt(s: FleetStates): boolean {
+    const n = s.units.length;
     let same = n === this.units.length;
-    for (let i = 0; same && i < n; i++) same = fleet[i].unit === this.units[i] && Object.is(fleet[i].latestScore, this.scores[i]);
+    if (same && (s.units !== this.units || s.latestScore !== this.scores))
+      for (let g = 0; same && g < n; g++) same = s.units[g] === this.units[g] && Object.is(s.latestScore[g], this.scores[g]);
     if (same) return false;
-    this.units = Float64Array.from(fleet, (r) => r.unit);
-    this.scores = Float64Array.from(fleet, (r) => r.latestScore);
-    const { units, scores } = this;
-    this.base = Int32Array.from(fleet.keys()).sort((a, b) => scores[b] - scores[a] || units[a] - units[b]);
+    const units = (this.units = s.units);
+    const scores = (this.scores = s.latestScore);
+    this.base = Int32Array.from(units.keys()).sort((a, b) => scores[b] - scores[a] || units[a] - units[b]);
     this.place = new Int32Array(n);
-    this.base.forEach((i, p) => (this.place[i] = p));
+    this.base.forEach((g, p) => (this.place[g] = p));
     this.byUnit = undefined;
-    this.rank = new Uint8Array(0);
+    this.state = new Uint8Array(0);
     return true;
   }
 
-  private sorted(rank: Uint8Array, dur: Float64Array): Int32Array {
+  private sorted(state: Uint8Array, duration: Float64Array): Int32Array {
     const buckets: number[][] = [[], [], []];
-    for (const i of this.base) buckets[rank[i]].push(i);
+    for (const g of this.base) buckets[state[g]].push(g);
     const place = this.place;
-    for (const b of buckets.slice(0, 2)) b.sort((i, j) => dur[j] - dur[i] || place[i] - place[j]);
+    for (const b of buckets.slice(0, 2)) b.sort((i, j) => duration[j] - duration[i] || place[i] - place[j]);
     return Int32Array.from(buckets.flat());
   }
 }
