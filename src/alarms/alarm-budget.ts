@@ -34,9 +34,14 @@ export interface BudgetIndex {
   /** Every scored reading's score, sorted. */
   sorted: Float64Array;
   rises: RisesData;
+  /** Records of the positions where a state can begin, each with the time of the reading after it. */
   lastHigh: RecordsData;
   lastLow: RecordsData;
   lastQuiet: RecordsData;
+  /** Per unit: the time of its first reading, and the level and quiet of its last (+Infinity: no reading). */
+  startTime: Float64Array;
+  endLevel: Float64Array;
+  endQuiet: Float64Array;
 }
 
 /** The index of one set of scores (passes over typed arrays and sorts: seconds at 6M readings, so not on the page's main thread). */
@@ -60,6 +65,18 @@ export function indexBudget(scores: Float64Array, opts: Omit<BudgetOptions, 'ref
       }
     }
   const units = start.subarray(0, k + 1); // the rows without a unit raise no unit's alarms
+  const timeAt = (p: number) => (time ? time[row[p]] : row[p]);
+  // A state begins at the reading after a record's position, which a frame's query always finds inside the unit.
+  const after = (p: number, g: number) => (p + 1 < start[g + 1] ? timeAt(p + 1) : NaN);
+  const startTime = new Float64Array(k);
+  const endLevel = new Float64Array(k).fill(Infinity);
+  const endQuiet = new Float64Array(k).fill(Infinity);
+  for (let g = 0; g < k; g++) {
+    if (start[g] === start[g + 1]) continue;
+    startTime[g] = timeAt(start[g]);
+    endLevel[g] = level[start[g + 1] - 1];
+    endQuiet[g] = quiet[start[g + 1] - 1];
+  }
   return {
     groups,
     levels,
@@ -68,9 +85,12 @@ export function indexBudget(scores: Float64Array, opts: Omit<BudgetOptions, 'ref
     scored,
     sorted: SortedValues.of(scores).data,
     rises: SortedValues.rises(units, level),
-    lastHigh: Records.of(units, level, 'last at or above').data,
-    lastLow: Records.of(units, level, 'last below').data,
-    lastQuiet: Records.of(units, quiet, 'last at or above').data,
+    lastHigh: Records.of(units, level, 'last at or above', undefined, after).data,
+    lastLow: Records.of(units, level, 'last below', undefined, after).data,
+    lastQuiet: Records.of(units, quiet, 'last at or above', undefined, after).data,
+    startTime,
+    endLevel,
+    endQuiet,
   };
 }
 
@@ -92,6 +112,9 @@ export class AlarmBudget implements Budget {
   private readonly lastHigh: Records;
   private readonly lastLow: Records;
   private readonly lastQuiet: Records;
+  private readonly startTime: Float64Array;
+  private readonly endLevel: Float64Array;
+  private readonly endQuiet: Float64Array;
 
   /** A budget over an index of these scores (indexBudget with the same time column). */
   constructor(scores: Float64Array, index: BudgetIndex, sortedTraining: Float64Array, time?: Float64Array) {
@@ -108,6 +131,9 @@ export class AlarmBudget implements Budget {
     this.lastHigh = Records.from(index.lastHigh);
     this.lastLow = Records.from(index.lastLow);
     this.lastQuiet = Records.from(index.lastQuiet);
+    this.startTime = index.startTime;
+    this.endLevel = index.endLevel;
+    this.endQuiet = index.endQuiet;
   }
 
   /** Indexes the scores here and now (Node, tests; the page builds the index in a worker). */
@@ -123,17 +149,17 @@ export class AlarmBudget implements Budget {
 
   apply(offset: number): Thresholded {
     const k = this.groups.units.length;
-    const { start, level, quiet } = this.levels;
+    const { endLevel, endQuiet } = this;
     const state = new Uint8Array(k);
     const since = new Float64Array(k);
     const counts: [number, number, number] = [0, 0, 0];
+    // per unit only arrays of one entry per unit or per record: no random reads in the per-reading columns
     for (let g = 0; g < k; g++) {
-      const end = start[g + 1] - 1;
-      const alarm = end >= start[g] && level[end] < offset;
-      const code = alarm ? 0 : end >= start[g] && quiet[end] < offset ? 1 : 2;
+      const alarm = endLevel[g] < offset;
+      const code = alarm ? 0 : endQuiet[g] < offset ? 1 : 2;
       state[g] = code;
       counts[code]++;
-      since[g] = code === 2 ? NaN : this.timeAt(this.since(g, offset, alarm));
+      since[g] = code === 2 ? NaN : this.since(g, offset, alarm);
     }
     const units: FleetStates = {
       units: this.groups.units,
@@ -190,16 +216,22 @@ export class AlarmBudget implements Budget {
   }
 
   /**
-   * Where the state at the unit's latest reading began. In alarm: the raise, the reading
+   * When the state at the unit's latest reading began. In alarm: the raise, the reading
    * after the last one whose level is at or above the offset. On watch: the later of the
    * last clear (the reading after the last one in alarm) and the start of the run of
    * readings with some of the window over (after the last one with none over).
    */
   private since(g: number, offset: number, alarm: boolean): number {
-    const from = (p: number) => (p < 0 ? this.levels.start[g] : p + 1);
-    if (alarm) return from(this.lastHigh.find(g, offset));
-    const cleared = this.lastLow.find(g, offset);
-    return Math.max(cleared < 0 ? -1 : cleared + 1, from(this.lastQuiet.find(g, offset)));
+    if (alarm) {
+      const r = this.lastHigh.record(g, offset);
+      return r < 0 ? this.startTime[g] : this.lastHigh.times[r];
+    }
+    const c = this.lastLow.record(g, offset);
+    const q = this.lastQuiet.record(g, offset);
+    const cleared = c < 0 ? -1 : this.lastLow.positions[c] + 1;
+    const quietFrom = q < 0 ? this.levels.start[g] : this.lastQuiet.positions[q] + 1;
+    if (cleared >= quietFrom) return this.lastLow.times[c];
+    return q < 0 ? this.startTime[g] : this.lastQuiet.times[q];
   }
 
   private timeAt(p: number): number {

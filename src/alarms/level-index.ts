@@ -16,6 +16,8 @@ export interface RisesData {
 export interface RecordsData {
   values: Float64Array;
   positions: Int32Array;
+  /** A time per record (`Records.of`'s `timeOf` of its position; NaN without one), read per frame instead of the data's columns. */
+  times: Float64Array;
   start: Int32Array;
   rising: boolean;
 }
@@ -83,26 +85,38 @@ export class SortedValues {
  */
 export class Records {
   private readonly values: Float64Array;
-  private readonly positions: Int32Array;
+  readonly positions: Int32Array;
+  readonly times: Float64Array;
   private readonly start: Int32Array;
   private readonly rising: boolean;
 
-  private constructor(values: Float64Array, positions: Int32Array, start: Int32Array, rising: boolean) {
-    this.values = values;
-    this.positions = positions;
-    this.start = start;
-    this.rising = rising;
+  private constructor(d: RecordsData) {
+    this.values = d.values;
+    this.positions = d.positions;
+    this.times = d.times;
+    this.start = d.start;
+    this.rising = d.rising;
   }
 
   static from(d: RecordsData): Records {
-    return new Records(d.values, d.positions, d.start, d.rising);
+    return new Records(d);
   }
 
   get data(): RecordsData {
-    return { values: this.values, positions: this.positions, start: this.start, rising: this.rising };
+    return { values: this.values, positions: this.positions, times: this.times, start: this.start, rising: this.rising };
   }
 
-  static of(start: Int32Array, value: Float64Array, kind: 'first below' | 'last at or above' | 'last below', keep?: Uint8Array): Records {
+  /**
+   * `timeOf` gives each record a time (called once per record, not per reading): a frame
+   * then reads it here, beside the record, instead of from the columns far away in memory.
+   */
+  static of(
+    start: Int32Array,
+    value: Float64Array,
+    kind: 'first below' | 'last at or above' | 'last below',
+    keep?: Uint8Array,
+    timeOf?: (p: number, g: number) => number,
+  ): Records {
     const groups = start.length - 1;
     const forward = kind === 'first below';
     const rising = kind === 'last at or above';
@@ -129,11 +143,19 @@ export class Records {
       }
       out[g + 1] = count;
     }
-    return new Records(values.slice(0, count), positions.slice(0, count), out, rising);
+    const times = new Float64Array(count).fill(NaN);
+    if (timeOf) for (let g = 0; g < groups; g++) for (let r = out[g]; r < out[g + 1]; r++) times[r] = timeOf(positions[r], g);
+    return new Records({ values: values.slice(0, count), positions: positions.slice(0, count), times, start: out, rising });
   }
 
   /** The position answering the query for group g at offset x, or -1. */
   find(g: number, x: number): number {
+    const r = this.record(g, x);
+    return r < 0 ? -1 : this.positions[r];
+  }
+
+  /** The record answering the query for group g at offset x (its position and time: `positions`, `times`), or -1. */
+  record(g: number, x: number): number {
     let lo = this.start[g];
     let hi = this.start[g + 1];
     const end = hi;
@@ -144,7 +166,7 @@ export class Records {
       if (hit) hi = mid;
       else lo = mid + 1;
     }
-    return lo < end ? this.positions[lo] : -1;
+    return lo < end ? lo : -1;
   }
 }
 

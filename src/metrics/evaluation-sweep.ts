@@ -30,8 +30,10 @@ interface UnitIndexData {
   /** Alarms raised while RUL > HEALTHY_RUL, and inside the baseline, over every unit. */
   healthyRises: RisesData;
   baselineRises: RisesData;
-  /** The first reading after the baseline in alarm. */
+  /** The first reading after the baseline in alarm, with its time. */
   warning: RecordsData;
+  /** The alarm level of each unit's last reading. */
+  endLevel: Float64Array;
 }
 
 interface UnitIndex extends Omit<UnitIndexData, 'warning'> {
@@ -115,7 +117,8 @@ export function indexSweep(ds: Dataset, scores: Float64Array, groups: UnitGroups
     nearFailure: lastRul.reduce((n, r) => n + (r <= opts.horizon ? 1 : 0), 0),
     healthyRises: SortedValues.rises(perStart, level, inHealthyLife),
     baselineRises: SortedValues.rises(perStart, level, before),
-    warning: Records.of(perStart, level, 'first below', after).data,
+    warning: Records.of(perStart, level, 'first below', after, (p) => time[row[p]]).data,
+    endLevel: Float64Array.from({ length: k }, (_, g) => level[start[g + 1] - 1]),
   };
   return index;
 }
@@ -182,20 +185,20 @@ export class EvaluationSweep {
 
   /** unitSummary's figures, from each unit's first alarm after the baseline and the totals. */
   private summary(u: UnitIndex, offset: number): Evaluation['units'] {
-    const { start, row, level } = this.levels;
     const count = u.order.length;
     const leads = new Float64Array(count);
     let warned = 0;
     let missed = 0;
     let cutOffWarned = 0;
     let nearFailureDetected = 0;
+    // per unit only arrays of one entry per unit or per record: no random reads in the per-reading columns
     for (let g = 0; g < count; g++) {
-      const p = u.warning.find(g, offset);
-      if (p >= 0) {
-        leads[warned++] = u.failureTime[g] - this.time![row[p]];
+      const r = u.warning.record(g, offset);
+      if (r >= 0) {
+        leads[warned++] = u.failureTime[g] - u.warning.times[r];
         cutOffWarned += u.cutOff[g];
       } else if (!u.cutOff[g]) missed++;
-      if (u.lastRul[g] <= this.horizon && level[start[g + 1] - 1] < offset) nearFailureDetected++;
+      if (u.lastRul[g] <= this.horizon && u.endLevel[g] < offset) nearFailureDetected++;
     }
     const sorted = leads.subarray(0, warned).sort();
     const rises = (r: RisesData) => SortedValues.risenBelow(r, offset);
