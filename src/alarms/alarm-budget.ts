@@ -12,16 +12,8 @@ import { SINGLE_READING } from './k-of-n.js';
 import { alarmLevels, firstAlarmIn, groupByUnit, risesIn, type AlarmLevels, type UnitGroups } from './alarm-levels.js';
 import { Records, SortedValues, type RecordsData, type RisesData } from './level-index.js';
 import { flagAnomalies, percentileOfSorted, sortedScores } from './threshold.js';
-import {
-  STATES,
-  unitIndexOf,
-  type Budget,
-  type BudgetOptions,
-  type FleetRow,
-  type FleetStates,
-  type Thresholded,
-  type UnitState,
-} from './budget-types.js';
+import { STATES, unitIndexOf, type Budget, type BudgetOptions, type FleetRow, type FleetStates, type Thresholded } from './budget-types.js';
+import { UnitRow, type UnitCounts } from './unit-row.js';
 
 /** What a frame searches, built once per scores: plain typed arrays, so it moves between threads by transfer. */
 export interface BudgetIndex {
@@ -96,7 +88,7 @@ export function indexBudget(scores: Float64Array, opts: Omit<BudgetOptions, 'ref
 
 const orNull = (t: number) => (Number.isNaN(t) ? null : t);
 
-export class AlarmBudget implements Budget {
+export class AlarmBudget implements Budget, UnitCounts {
   readonly sortedTraining: Float64Array;
   /** Units and alarm levels, for figures at a threshold beyond the budget's (the evaluation). */
   readonly groups: UnitGroups;
@@ -237,51 +229,5 @@ export class AlarmBudget implements Budget {
   private timeAt(p: number): number {
     const i = this.levels.row[p];
     return this.time ? this.time[i] : i;
-  }
-}
-
-/** A fleet row whose own counts are computed when read (the board reads state and since of every unit, counts of one). */
-class UnitRow implements FleetRow {
-  readonly unit: number;
-  readonly state: UnitState;
-  readonly since: number | null;
-  readonly lastTime: number | null;
-  readonly latestScore: number;
-  // ES private fields: not own enumerable properties, so a row copies or serializes as its figures alone
-  readonly #budget: AlarmBudget;
-  readonly #g: number;
-  readonly #offset: number;
-
-  constructor(
-    budget: AlarmBudget,
-    g: number,
-    offset: number,
-    unit: number,
-    state: UnitState,
-    since: number | null,
-    lastTime: number | null,
-    latestScore: number,
-  ) {
-    this.#budget = budget;
-    this.#g = g;
-    this.#offset = offset;
-    this.unit = unit;
-    this.state = state;
-    this.since = since;
-    this.lastTime = lastTime;
-    this.latestScore = latestScore;
-  }
-
-  get readings(): number {
-    return this.#budget.levels.start[this.#g + 1] - this.#budget.levels.start[this.#g];
-  }
-  get flagged(): number {
-    return this.#budget.unitCounts(this.#g, this.#offset).flagged;
-  }
-  get alarms(): number {
-    return this.#budget.unitCounts(this.#g, this.#offset).alarms;
-  }
-  get firstAlarmTime(): number | null {
-    return this.#budget.unitCounts(this.#g, this.#offset).firstAlarmTime;
   }
 }
