@@ -72,10 +72,22 @@ export class FleetOrder {
   }
 
   private sorted(state: Uint8Array, duration: Float64Array): Int32Array {
-    const buckets: number[][] = [[], [], []];
-    for (const g of this.base) buckets[state[g]].push(g);
-    const place = this.place;
-    for (const b of buckets.slice(0, 2)) b.sort((i, j) => duration[j] - duration[i] || place[i] - place[j]);
-    return Int32Array.from(buckets.flat());
+    // bucketed by state in base order straight into one typed array; only alarm and watch sorted by duration
+    const { base, place } = this;
+    const n = base.length;
+    const from = [0, 0, 0, 0];
+    for (let g = 0; g < n; g++) from[state[g] + 1]++;
+    from[2] += from[1];
+    from[3] += from[2];
+    const at = from.slice(0, 3);
+    const out = new Int32Array(n);
+    for (let p = 0; p < n; p++) {
+      const g = base[p];
+      out[at[state[g]]++] = g;
+    }
+    const byDuration = (i: number, j: number) => duration[j] - duration[i] || place[i] - place[j];
+    out.subarray(from[0], from[1]).sort(byDuration);
+    out.subarray(from[1], from[2]).sort(byDuration);
+    return out;
   }
 }
