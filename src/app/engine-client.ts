@@ -81,7 +81,6 @@ export class Workers {
 
   /** Scores the primary's data with its current model on every engine worker, in parts of whole units. */
   async score(model: ModelJson, rows: number): Promise<PieceScores> {
-    this.stopSliderIndex();
     const scored = await scoreInParts(
       {
         planParts: (parts) => this.call(this.engine, (api) => api.planParts(parts)),
@@ -130,8 +129,11 @@ export class Workers {
     });
   }
 
-  /** Scoring takes every core: an index still being built for earlier scores is given up (its worker stopped). */
-  private stopSliderIndex(): void {
+  /**
+   * Training, importing or scoring takes every core: an index still being built for earlier
+   * scores is given up (its worker stopped; the page keeps the row pass for those scores).
+   */
+  stopSliderIndex(): void {
     const build = this.sliderBuild;
     if (!build) return;
     this.sliderBuild = undefined;

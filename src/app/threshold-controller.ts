@@ -30,6 +30,8 @@ export interface ThresholdHost {
   indexScores?(input: SliderIndexInput): Promise<SliderIndex>;
   /** Resolves once the current state has been painted. */
   afterPaint?(): Promise<void>;
+  /** What the page is busy with ('' or absent: nothing). */
+  readonly busy?: string;
 }
 
 export class ThresholdController {
@@ -108,17 +110,20 @@ export class ThresholdController {
   }
 
   /**
-   * After the scores are drawn, the worker indexes them; the index replaces the row pass
+   * After the scores are drawn and the page is idle, the worker indexes them; the index replaces the row pass
    * unless other scores or another model came meanwhile. Its figures are the row pass's, so
    * nothing is redrawn. A failure keeps the row pass (slower frames, same figures).
    */
   private async indexLater(budget: RowPassBudget, model: ModelJson, scores: Float64Array): Promise<void> {
     const host = this.host;
-    if (!host.indexScores) return;
+    if (!host.indexScores || !host.afterPaint) return;
     const truth = host.data!.truth;
     try {
-      await host.afterPaint?.();
-      if (this.budget !== budget) return;
+      // Not while the page trains, imports or scores: that needs every core, and usually replaces these scores.
+      do {
+        await host.afterPaint();
+        if (this.budget !== budget) return;
+      } while (host.busy);
       const r = this.ranking?.scores === scores ? this.ranking : undefined;
       const evaluation = r && { ...r.opts, baselineMask: r.mask };
       const index = await host.indexScores({ scores, truth, rule: alarmRule(model), evaluation });

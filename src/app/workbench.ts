@@ -108,9 +108,17 @@ export class Workbench extends Bus {
     return this.workers.sliderIndex(input);
   }
 
-  /** After the next frame is painted (or half a second, for a tab in the background, which paints no frames). */
-  afterPaint(): Promise<void> {
-    return new Promise((ok) => {
+  /** The engine's work after new scores (drivers, data check): the slider's index is built after it. */
+  private background: Promise<void> = Promise.resolve();
+
+  /**
+   * After the next frame is painted (or half a second, for a tab in the background, which
+   * paints no frames) and the engine's work after the scores is done: on two cores the
+   * slider's index would otherwise slow the drivers and the data check, and what waits on them.
+   */
+  async afterPaint(): Promise<void> {
+    await this.background;
+    await new Promise<void>((ok) => {
       const timer = setTimeout(ok, 500);
       requestAnimationFrame(() =>
         setTimeout(() => {
@@ -194,11 +202,13 @@ export class Workbench extends Bus {
     this.explanation = undefined;
     this.emit('model');
     this.threshold.adopt(model, scores, how);
-    void this.models.fetchDrivers();
-    void this.models.fetchCheck((check) => {
-      this.dataCheck = check;
-      this.emit('check');
-    });
+    this.background = Promise.allSettled([
+      this.models.fetchDrivers(),
+      this.models.fetchCheck((check) => {
+        this.dataCheck = check;
+        this.emit('check');
+      }),
+    ]).then(() => undefined);
   }
 
   selectUnit(unit: number): void {
