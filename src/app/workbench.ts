@@ -8,7 +8,9 @@ import type { Profile } from '../data/profile.js';
 import type { ModelJson } from '../model/types.js';
 import type { Explanation } from '../model/loaded-model.js';
 import type { IngestProgress } from '../services/ingest-service.js';
-import { DEFAULT_QUALITY } from '../features/defaults.js';
+import { detectionDefaults } from '../features/defaults.js';
+import { baselineMask, parseBaseline } from '../data/baseline.js';
+import { presetOf, presetWords, withPreset } from './detection-preset.js';
 import { columnNamer, type Namer } from '../features/feature-words.js';
 import { Bus } from './bus.js';
 import { plural } from './dom.js';
@@ -31,18 +33,12 @@ export class Workbench extends Bus {
   data?: DataMeta;
   profile?: Profile;
   features = new Set<string>();
-  settings: TrainSettings = {
-    trees: 100,
-    maxSamples: 'auto',
-    maxFeatures: 1,
-    seed: 42,
-    baseline: 'first:50%',
-    unitBaseline: DEFAULT_QUALITY.recipe.unitBaseline,
-    windowSize: DEFAULT_QUALITY.recipe.window.size,
-    stats: [...DEFAULT_QUALITY.recipe.window.stats],
-    regimes: 'auto',
-    alarm: { ...DEFAULT_QUALITY.alarm },
-  };
+  settings: TrainSettings = withPreset(
+    { trees: 100, maxSamples: 'auto', maxFeatures: 1, seed: 42, baseline: 'first:50%' } as TrainSettings,
+    detectionDefaults(),
+  );
+  /** The window the single-stream defaults last set (so an untouched single-stream form is known as such). */
+  private singleWindow?: number;
   model?: ModelJson;
   scores?: Float64Array;
   /** Does the scored data fit the model's training envelope (absent: the model records none). */
@@ -140,7 +136,10 @@ export class Workbench extends Bus {
     this.explanation = undefined;
     this.selectedRow = undefined;
     this.selectedUnit = truth.columns.find((c) => c.role === 'unit')?.values[0];
-    const loaded = `Loaded ${meta.name}: ${plural(meta.rows, 'row')}, ${wholeSeries ? 'one series (no unit column)' : plural(profile.units, 'unit')}.`;
+    const preset = this.followPreset(truth, wholeSeries);
+    const loaded =
+      `Loaded ${meta.name}: ${plural(meta.rows, 'row')}, ${wholeSeries ? 'one series (no unit column)' : plural(profile.units, 'unit')}.` +
+      (preset ? ` ${preset}` : '');
     const lacks = absentInputs(this.model, dataset);
     const why = lacks.length
       ? `it has no ${lacks.slice(0, 3).join(', ')}${lacks.length > 3 ? ` or ${lacks.length - 3} more of the model’s columns` : ''}`
@@ -149,6 +148,25 @@ export class Workbench extends Bus {
     if (!this.model) this.say('data', `${loaded} Check its quality (step 2), then train (step 3).`);
     else if (!why) this.say('data', `${loaded} Scored with model ${this.model.id} (trained on ${this.model.training.source}).`);
     else this.say('data', `${loaded} Model ${this.model.id} is kept but cannot score it: ${why}. Train a new one in step 3.`);
+  }
+
+  /** Untouched detection settings follow the data's kind (fleet or one series); returns what changed, in words. */
+  private followPreset(truth: Dataset, wholeSeries: boolean): string | undefined {
+    const was = presetOf(this.settings, this.contamination, this.singleWindow);
+    if (!was) return undefined;
+    let healthy = truth.rows;
+    try {
+      healthy = baselineMask(truth, parseBaseline(this.settings.baseline)).reduce((n, b) => n + b, 0);
+    } catch {
+      // a baseline this data cannot take: the whole series stands in, and training will say what is wrong
+    }
+    const kind = wholeSeries ? 'single' : 'fleet';
+    const d = detectionDefaults(wholeSeries ? { healthyReadings: healthy } : undefined);
+    const changed = kind !== was || (kind === 'single' && d.recipe.window.size !== this.settings.windowSize);
+    this.settings = withPreset(this.settings, d);
+    this.singleWindow = kind === 'single' ? d.recipe.window.size : undefined;
+    this.threshold.contamination = d.contamination;
+    return changed ? presetWords(kind, d) : undefined;
   }
 
   toggleFeature(name: string, on: boolean): void {
