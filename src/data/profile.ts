@@ -2,7 +2,7 @@
 // count), constant / near-constant / flat-lined flags, and the default feature set
 // with a reason for every column in or out.
 import { columnByRole, type ColumnRole, type Dataset } from './dataset.js';
-import { DistinctCounter } from './distinct.js';
+import { DistinctCounter, type DistinctState } from './distinct.js';
 
 export const DISTINCT_CAP = 10000;
 /** A non-constant column whose most common value covers this share of rows is near-constant. */
@@ -59,8 +59,38 @@ class ColumnStats {
   prev = NaN;
   readonly seen: DistinctCounter;
 
-  constructor(distinctSlots: number) {
-    this.seen = new DistinctCounter(distinctSlots);
+  constructor(distinctSlots: number, from?: ColumnState) {
+    this.seen = new DistinctCounter(distinctSlots, from?.seen);
+    if (from) Object.assign(this, { ...from, seen: this.seen });
+  }
+
+  state(): ColumnState {
+    const { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev } = this;
+    return { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev, seen: this.seen.state() };
+  }
+
+  /**
+   * Takes in the statistics of the rows that follow in file order (Chan's update for the
+   * mean and variance). A flat run may cross the seam: `lead` is how many of the later
+   * rows repeat this part's last value in the same unit, and `all` whether that is all of them.
+   */
+  follow(next: ColumnState, lead: number, all: boolean): void {
+    const n = this.count + next.count;
+    if (next.count) {
+      const delta = next.mean - this.mean;
+      this.m2 += next.m2 + (delta * delta * this.count * next.count) / n;
+      this.mean += (delta * next.count) / n;
+    }
+    this.count = n;
+    this.missing += next.missing;
+    this.nonNumeric += next.nonNumeric;
+    this.min = Math.min(this.min, next.min);
+    this.max = Math.max(this.max, next.max);
+    const joined = lead ? this.run + lead : 0;
+    this.longest = Math.max(this.longest, next.longest, joined);
+    this.run = all && lead ? joined : next.run;
+    this.prev = next.prev;
+    this.seen.merge(next.seen);
   }
 
   add(v: Float64Array, unit: Float64Array | undefined, unitBefore: number): void {
@@ -86,22 +116,86 @@ class ColumnStats {
   }
 }
 
+interface ColumnState {
+  count: number;
+  missing: number;
+  nonNumeric: number;
+  mean: number;
+  m2: number;
+  min: number;
+  max: number;
+  run: number;
+  longest: number;
+  prev: number;
+  seen: DistinctState;
+}
+
+/** A profile in progress as plain data, to cross a worker boundary. */
+export interface AccumulatorState {
+  names: string[];
+  roles: ColumnRole[];
+  stats: ColumnState[];
+  rows: number;
+  units: Float64Array;
+  unitBefore: number;
+  distinctSlots: number;
+}
+
 /**
  * The profile of a dataset given whole or in pieces of rows in file order (a file larger than
  * memory): every statistic carries from one piece to the next, so the result is the same.
+ * Pieces accumulated apart (in two workers) join with `follow`.
  */
 export class ProfileAccumulator {
   private names: string[] = [];
   private roles: ColumnRole[] = [];
   private stats: ColumnStats[] = [];
   private rows = 0;
-  private readonly units = new Set<number>();
+  private units = new Set<number>();
   private unitBefore = NaN;
-  private readonly distinctSlots: number;
+  private distinctSlots: number;
 
   /** rows: how many rows the data has at most, when known (sizes the distinct-value tables). */
   constructor(rows = DISTINCT_CAP) {
     this.distinctSlots = Math.min(DISTINCT_CAP, Math.max(1, rows));
+  }
+
+  state(): AccumulatorState {
+    const { names, roles, rows, unitBefore, distinctSlots } = this;
+    return { names, roles, rows, unitBefore, distinctSlots, stats: this.stats.map((s) => s.state()), units: Float64Array.from(this.units) };
+  }
+
+  static fromState(s: AccumulatorState): ProfileAccumulator {
+    const acc = new ProfileAccumulator(s.distinctSlots);
+    acc.names = s.names;
+    acc.roles = s.roles;
+    acc.rows = s.rows;
+    acc.unitBefore = s.unitBefore;
+    acc.stats = s.stats.map((c) => new ColumnStats(s.distinctSlots, c));
+    for (const u of s.units) acc.units.add(u);
+    return acc;
+  }
+
+  /**
+   * Takes in the profile of the rows that follow these in file order, accumulated apart
+   * (`next`, over `later`'s rows): the figures one pass over all rows gives (the mean and
+   * std up to rounding). `later` is read only where a flat run may cross the seam.
+   */
+  follow(next: AccumulatorState, later: Dataset): void {
+    if (next.rows === 0) return;
+    if (this.rows === 0) return void Object.assign(this, ProfileAccumulator.fromState(next));
+    if (next.names.join('\n') !== this.names.join('\n')) throw new Error('profiles of different columns cannot join');
+    const unit = columnByRole(later, 'unit')?.values;
+    const sameUnit = !unit || unit[0] === this.unitBefore;
+    this.stats.forEach((st, k) => {
+      const v = later.columns[k].values;
+      let lead = 0;
+      if (sameUnit && st.prev === st.prev) while (lead < v.length && v[lead] === st.prev && (!unit || unit[lead] === unit[0])) lead++;
+      st.follow(next.stats[k], lead, lead === v.length);
+    });
+    for (const u of next.units) this.units.add(u);
+    this.unitBefore = next.unitBefore;
+    this.rows += next.rows;
   }
 
   add(ds: Dataset): void {
