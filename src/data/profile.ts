@@ -250,6 +250,20 @@ export class ProfileAccumulator {
   }
 }
 
+/**
+ * The profile of `ds` from an accumulator that has seen all its rows but not every column
+ * (ground truth derived after the read): the columns it lacks are profiled here.
+ */
+export function profileAdding(acc: ProfileAccumulator, ds: Dataset): Profile {
+  const known = acc.profile();
+  const lacking = ds.columns.filter((c) => !known.columns.some((k) => k.name === c.name));
+  if (!lacking.length) return known;
+  const unit = columnByRole(ds, 'unit');
+  const extra = profileDataset({ ...ds, columns: [...(unit ? [unit] : []), ...lacking] });
+  const columns = ds.columns.map((c) => known.columns.find((k) => k.name === c.name) ?? extra.columns.find((k) => k.name === c.name)!);
+  return { ...known, columns, defaultFeatures: columns.filter((c) => c.feature).map((c) => c.name) };
+}
+
 type Stats = Omit<ColumnProfile, 'feature' | 'reason'>;
 
 function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: string } {

@@ -110,6 +110,16 @@ export class TextIngest {
     return this.csv!.finish();
   }
 
+  /** C-MAPSS rows parsed so far, as views (undefined for CSV or before the format is known). */
+  parsedView(): Dataset | undefined {
+    return this.cmapss?.view();
+  }
+
+  /** C-MAPSS rows read from the text that follows, by another reader; false (nothing changed) when they do not fit. */
+  appendParsed(later: Dataset): boolean {
+    return !!this.cmapss && this.cmapss.append(later);
+  }
+
   /**
    * For a streamed read: the rows parsed since the last drain (none while the reader is
    * still choosing the format); `final` ends the text first, like finish().
