@@ -15,6 +15,8 @@ export class DistinctCounter {
   private readonly bits = new Float64Array(1);
   private readonly words = new Uint32Array(this.bits.buffer);
   private readonly mask: number;
+  /** The slot of the value added last. */
+  private last = 0;
   size = 0;
   readonly cap: number;
 
@@ -37,6 +39,11 @@ export class DistinctCounter {
     if (this.size < this.cap) this.addCount(x, 1);
   }
 
+  /** Adds the value added last once more (a repeated reading costs no hashing). */
+  repeat(): void {
+    if (this.size < this.cap) this.counts[this.last]++;
+  }
+
   private addCount(x: number, n: number): void {
     this.bits[0] = x === 0 ? 0 : x; // -0 and 0 are one value
     let h = Math.imul(this.words[0] ^ Math.imul(this.words[1], 0x9e3779b1), 0x85ebca6b);
@@ -48,10 +55,12 @@ export class DistinctCounter {
         this.keys[at] = x;
         this.counts[at] = n;
         this.size++;
+        this.last = at;
         return;
       }
       if (this.keys[at] === x) {
         this.counts[at] = c + n;
+        this.last = at;
         return;
       }
       at = (at + 1) & this.mask;

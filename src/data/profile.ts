@@ -45,7 +45,7 @@ export function profileDataset(ds: Dataset): Profile {
   return acc.profile();
 }
 
-/** One column's running statistics (Welford), flat runs within a unit, and distinct values. */
+/** One column's running statistics (mean and variance joined piece by piece), flat runs within a unit, and distinct values. */
 class ColumnStats {
   count = 0;
   missing = 0;
@@ -75,13 +75,7 @@ class ColumnStats {
    * rows repeat this part's last value in the same unit, and `all` whether that is all of them.
    */
   follow(next: ColumnState, lead: number, all: boolean): void {
-    const n = this.count + next.count;
-    if (next.count) {
-      const delta = next.mean - this.mean;
-      this.m2 += next.m2 + (delta * delta * this.count * next.count) / n;
-      this.mean += (delta * next.count) / n;
-    }
-    this.count = n;
+    if (next.count) this.join(next.count, next.mean, next.m2);
     this.missing += next.missing;
     this.nonNumeric += next.nonNumeric;
     this.min = Math.min(this.min, next.min);
@@ -94,25 +88,49 @@ class ColumnStats {
   }
 
   add(v: Float64Array, unit: Float64Array | undefined, unitBefore: number): void {
+    // The piece's sums around its first value (no division per value), joined to the running
+    // mean and variance with Chan's update, as pieces from another worker are.
+    let n = 0;
+    let shift = NaN;
+    let sum = 0;
+    let sq = 0;
+    let { min, max, run, longest, prev } = this;
+    const seen = this.seen;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      const sameUnit = !unit || (i === 0 ? unit[0] === unitBefore : unit[i] === unit[i - 1]);
-      if (Number.isNaN(x)) {
-        this.prev = NaN;
-        this.run = 0;
+      if (x !== x) {
+        prev = NaN;
+        run = 0;
         continue;
       }
-      const count = ++this.count;
-      const delta = x - this.mean; // Welford: stable for large offsets like 9046.19
-      this.mean += delta / count;
-      this.m2 += delta * (x - this.mean);
-      if (x < this.min) this.min = x;
-      if (x > this.max) this.max = x;
-      this.run = sameUnit && x === this.prev ? this.run + 1 : 1;
-      if (this.run > this.longest) this.longest = this.run;
-      this.prev = x;
-      this.seen.add(x);
+      if (n++ === 0) shift = x;
+      const d = x - shift;
+      sum += d;
+      sq += d * d;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      if (x === prev && (!unit || (i === 0 ? unit[0] === unitBefore : unit[i] === unit[i - 1]))) {
+        if (++run > longest) longest = run;
+      } else {
+        run = 1;
+        if (longest < 1) longest = 1;
+      }
+      // Within this piece the value before was counted just now: count it again without hashing.
+      if (x === prev && i > 0) seen.repeat();
+      else seen.add(x);
+      prev = x;
     }
+    Object.assign(this, { min, max, run, longest, prev });
+    if (n) this.join(n, shift + sum / n, Math.max(0, sq - (sum * sum) / n));
+  }
+
+  /** Chan's update: n more values of this mean and sum of squared deviations. */
+  private join(n: number, mean: number, m2: number): void {
+    const total = this.count + n;
+    const delta = mean - this.mean;
+    this.m2 += m2 + (delta * delta * this.count * n) / total;
+    this.mean += (delta * n) / total;
+    this.count = total;
   }
 }
 
