@@ -8,20 +8,21 @@ const forest = { trees: 100, maxSamples: 'auto', maxFeatures: 1, seed: 42, basel
 
 describe('detection presets', () => {
   test('the fleet and single-stream defaults are known as such; any change makes the settings the user’s', () => {
-    const fleet = withPreset(forest, detectionDefaults());
-    expect(presetOf(fleet, 0.002, undefined)).toBe('fleet');
+    const fleet = withPreset(forest, 'fleet', detectionDefaults());
+    expect(presetOf(fleet)).toBe('fleet');
     const single = detectionDefaults({ healthyReadings: 1200 });
-    const s = withPreset(fleet, single);
-    expect([s.windowSize, s.unitBaseline, s.stats]).toEqual([30, 0, ['value', 'mean', 'std']]);
+    const s = withPreset(fleet, 'single', single);
+    expect([s.windowSize, s.unitBaseline, s.stats, s.presetWindow]).toEqual([30, 0, ['value', 'mean', 'std'], 30]);
     expect(s.trees).toBe(100);
-    expect(presetOf(s, 0.05, 30)).toBe('single');
-    expect(presetOf(s, 0.05, 31)).toBeUndefined();
-    expect(presetOf(s, 0.03, 30)).toBeUndefined();
-    expect(presetOf({ ...fleet, windowSize: 12 }, 0.002, undefined)).toBeUndefined();
-    expect(presetOf({ ...fleet, stats: ['std'] }, 0.002, undefined)).toBeUndefined();
-    expect(presetOf({ ...fleet, alarm: { k: 3, n: 8, clear: 1 } }, 0.002, undefined)).toBeUndefined();
-    expect(presetOf({ ...fleet, regimes: 'off' }, 0.002, undefined)).toBeUndefined();
-    expect(presetOf(fleet, 'auto', undefined)).toBeUndefined();
+    expect(presetOf(s)).toBe('single');
+    expect(presetOf({ ...s, windowSize: 31 })).toBeUndefined();
+    expect(presetOf({ ...s, presetWindow: undefined })).toBeUndefined();
+    expect(presetOf({ ...fleet, windowSize: 12 })).toBeUndefined();
+    expect(presetOf({ ...fleet, stats: ['std'] })).toBeUndefined();
+    expect(presetOf({ ...fleet, alarm: { k: 3, n: 8, clear: 1 } })).toBeUndefined();
+    expect(presetOf({ ...fleet, regimes: 'off' })).toBeUndefined();
+    // Back to the fleet: no single-stream window is remembered.
+    expect(withPreset(s, 'fleet', detectionDefaults()).presetWindow).toBeUndefined();
   });
 
   test('the words name what step 3 now uses', () => {

@@ -7,8 +7,11 @@ import type { TrainSettings } from './state.js';
 
 export type PresetKind = 'fleet' | 'single';
 
-/** The preset the settings and contamination still equal, or undefined once the user changed any of them. */
-export function presetOf(s: TrainSettings, contamination: 'auto' | number, singleWindow: number | undefined): PresetKind | undefined {
+/**
+ * The preset the detection settings still equal, or undefined once the user changed any of
+ * them. The contamination is not among them: it belongs to the slider and the model it thresholds.
+ */
+export function presetOf(s: TrainSettings): PresetKind | undefined {
   const fits = (d: DetectionDefaults, window: number | undefined) =>
     s.unitBaseline === d.recipe.unitBaseline &&
     s.windowSize === window &&
@@ -16,16 +19,15 @@ export function presetOf(s: TrainSettings, contamination: 'auto' | number, singl
     s.regimes === (d.recipe.regimes ?? 'auto') &&
     s.alarm.k === d.alarm.k &&
     s.alarm.n === d.alarm.n &&
-    s.alarm.clear === d.alarm.clear &&
-    contamination === d.contamination;
+    s.alarm.clear === d.alarm.clear;
   const fleet = detectionDefaults();
   if (fits(fleet, fleet.recipe.window.size)) return 'fleet';
-  if (singleWindow !== undefined && fits(detectionDefaults({ healthyReadings: 0 }), singleWindow)) return 'single';
+  if (s.presetWindow !== undefined && fits(detectionDefaults({ healthyReadings: 0 }), s.presetWindow)) return 'single';
   return undefined;
 }
 
 /** The settings with the preset's recipe and alarm rule; forest settings and training rows are kept. */
-export function withPreset(s: TrainSettings, d: DetectionDefaults): TrainSettings {
+export function withPreset(s: TrainSettings, kind: PresetKind, d: DetectionDefaults): TrainSettings {
   return {
     ...s,
     unitBaseline: d.recipe.unitBaseline,
@@ -33,16 +35,17 @@ export function withPreset(s: TrainSettings, d: DetectionDefaults): TrainSetting
     stats: [...d.recipe.window.stats],
     regimes: d.recipe.regimes ?? 'auto',
     alarm: { ...d.alarm },
+    presetWindow: kind === 'single' ? d.recipe.window.size : undefined,
   };
 }
 
-/** What step 3 now uses, in one sentence for the load message. */
-export function presetWords(kind: PresetKind, d: DetectionDefaults): string {
+/** What step 3 now uses, in one sentence for the load message (the contamination when it was set too). */
+export function presetWords(kind: PresetKind, d: DetectionDefaults, contamination = true): string {
   const how =
     kind === 'single'
       ? `no own-unit baseline, a window of ${d.recipe.window.size} readings (${d.recipe.window.stats.join(', ')}; a fortieth of the healthy readings)`
       : `each unit against its first ${d.recipe.unitBaseline} readings, a window of ${d.recipe.window.size} (${d.recipe.window.stats.join(', ')})`;
-  return `Step 3 now uses the ${kind === 'single' ? 'single-stream' : 'fleet'} defaults: ${how}, contamination ${pct(d.contamination)}, alarm ${d.alarm.k} of ${d.alarm.n}.`;
+  return `Step 3 now uses the ${kind === 'single' ? 'single-stream' : 'fleet'} defaults: ${how}${contamination ? `, contamination ${pct(d.contamination)}` : ''}, alarm ${d.alarm.k} of ${d.alarm.n}.`;
 }
 
 function sameStats(a: readonly string[], b: readonly string[]): boolean {

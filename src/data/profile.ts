@@ -78,8 +78,9 @@ class ColumnStats {
     if (next.count) this.join(next.count, next.mean, next.m2);
     this.missing += next.missing;
     this.nonNumeric += next.nonNumeric;
-    this.min = Math.min(this.min, next.min);
-    this.max = Math.max(this.max, next.max);
+    // As one pass compares (0 and -0 keep whichever came first).
+    if (next.min < this.min) this.min = next.min;
+    if (next.max > this.max) this.max = next.max;
     const joined = lead ? this.run + lead : 0;
     this.longest = Math.max(this.longest, next.longest, joined);
     this.run = all && lead ? joined : next.run;

@@ -80,8 +80,10 @@ export class IngestService {
     const file = files[0];
     if (file.size === 0) throw new DataError(`${file.name}: the file is empty`);
     const report = throttle((bytesRead: number) => onProgress({ file: file.name, bytesRead, bytesTotal: file.size }));
-    const cut = this.partner ? await cutFor(file, this.splitAbove) : undefined;
-    const read = cut ? await this.readWithPartner(file, cut, report) : { dataset: await this.readOne(file, report), parts: 1 };
+    const partner = this.partner;
+    const cut = partner ? await cutFor(file, this.splitAbove) : undefined;
+    const read =
+      partner && cut ? await this.readWithPartner(partner, file, cut, report) : { dataset: await this.readOne(file, report), parts: 1 };
     onProgress({ file: file.name, bytesRead: file.size, bytesTotal: file.size });
     const dataset = addGroundTruth(read.dataset);
     const profile = read.profile ? profileAdding(read.profile, dataset) : profileDataset(dataset);
@@ -94,38 +96,59 @@ export class IngestService {
     return ingest.finish();
   }
 
-  private readWithPartner(file: File, cut: number, report: (n: number) => void): ReturnType<typeof readSplit> {
+  private async readWithPartner(
+    partner: Comlink.Remote<SharePartner>,
+    file: File,
+    cut: number,
+    report: (n: number) => void,
+  ): ReturnType<typeof readSplit> {
     let own = 0;
     let theirs = 0;
     let heard = Date.now();
-    const lost = new Promise<undefined>((ok) => (this.partnerLost = () => ok(undefined)));
+    // The partner's reports count until its share is settled or given up (then this worker may read that half itself).
+    let listening = true;
+    const lost =
+      this.partner === partner ? new Promise<undefined>((ok) => (this.partnerLost = () => ok(undefined))) : Promise.resolve(undefined);
     const share: Promise<Share | undefined> = Promise.race([
-      this.partner!.readShare(
-        file,
-        file.name,
-        cut,
-        file.size,
-        Comlink.proxy((n: number) => {
-          theirs = n;
-          heard = Date.now();
-          report(own + theirs);
-        }),
-      ).catch(() => undefined),
+      partner
+        .readShare(
+          file,
+          file.name,
+          cut,
+          file.size,
+          Comlink.proxy((n: number) => {
+            if (!listening) return;
+            theirs = n;
+            heard = Date.now();
+            report(Math.min(file.size, own + theirs));
+          }),
+        )
+        .catch(() => undefined),
       lost,
-    ]);
-    const silentFor = () => Date.now() - heard;
-    return readSplit(
-      file,
-      cut,
-      { share, silentFor },
-      (n) => {
-        // Until the partner's share is known, this worker's bytes are its own share's.
-        own = n;
-        if (n === cut) heard = Date.now();
-        report(Math.min(file.size, own + theirs));
-      },
-      () => this.cancelled,
-    ).finally(() => (this.partnerLost = undefined));
+    ]).finally(() => (listening = false));
+    let used = false;
+    try {
+      const read = await readSplit(
+        file,
+        cut,
+        { share, silentFor: () => Date.now() - heard },
+        (n) => {
+          own = n;
+          if (n === cut) heard = Date.now();
+          // Past the cut this worker reads the far half itself: the partner's count no longer adds.
+          if (n > cut) listening = false;
+          report(Math.min(file.size, n > cut ? n : own + theirs));
+        },
+        () => this.cancelled,
+      );
+      used = read.parts === 2;
+      return read;
+    } finally {
+      listening = false;
+      this.partnerLost = undefined;
+      // A share not joined (an error here, a fallback, a cancel) stops being read there: it would only compete for the cores.
+      if (!used) void partner.cancel().catch(() => undefined);
+    }
   }
 
   private async readAll(files: File[], onProgress: (p: IngestProgress) => void, entry?: string): Promise<Dataset> {

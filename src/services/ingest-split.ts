@@ -7,7 +7,7 @@
 // one-worker read.
 import { looksLikeCmapss } from '../data/cmapss.js';
 import { DataError, type Dataset } from '../data/dataset.js';
-import { MAX_PAGE_VALUES } from '../data/limits.js';
+import { MAX_PAGE_VALUES, MAX_TEXT_BYTES } from '../data/limits.js';
 import { ProfileAccumulator, type AccumulatorState } from '../data/profile.js';
 import { TextIngest } from '../data/text-ingest.js';
 import { transferring } from './transfer.js';
@@ -34,7 +34,8 @@ export interface SharePartner {
 
 /** Where to cut `file` for two readers, or undefined when it should be read whole (small, compressed, not C-MAPSS). */
 export async function cutFor(file: Blob, splitAbove: number): Promise<number | undefined> {
-  if (file.size < splitAbove) return undefined;
+  // Past the text limit a one-worker read refuses the file: so must a split one, whose halves would each pass.
+  if (file.size < splitAbove || file.size > MAX_TEXT_BYTES) return undefined;
   const head = new Uint8Array(await file.slice(0, SNIFF).arrayBuffer());
   // Plain C-MAPSS only: gzip cannot be entered mid-stream, and a CSV's second half has no header to read it by.
   if (head[0] === 0x1f || !looksLikeCmapss(new TextDecoder().decode(head.subarray(0, 8192)))) return undefined;
@@ -73,7 +74,7 @@ export async function readShare(
   onBytes: (n: number) => void,
   cancelled: () => boolean,
 ): Promise<Share> {
-  const ingest = new TextIngest(name, { maxValues: MAX_PAGE_VALUES, bytesHint: to - from });
+  const ingest = new TextIngest(name, { maxValues: MAX_PAGE_VALUES, bytesHint: to - from, format: 'cmapss' });
   await pump(file.slice(from, to), ingest, onBytes, cancelled);
   const dataset = ingest.finish();
   const acc = new ProfileAccumulator();
@@ -99,6 +100,7 @@ export async function readSplit(
   const acc = new ProfileAccumulator();
   if (mine) acc.add(mine);
   const share = await untilSilent(partner);
+  if (cancelled()) throw new DataError('loading cancelled');
   if (share && mine && ingest.appendParsed(share.dataset)) {
     acc.follow(share.profile, share.dataset);
     return { dataset: ingest.finish(), profile: acc, parts: 2 };

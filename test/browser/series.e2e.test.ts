@@ -222,7 +222,10 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
       );
     expect([await form.window(), await form.unitBaseline(), await form.stats()]).toEqual(['30', '0', ['value', 'mean', 'std']]);
     expect(await wb<number>('wb.contamination')).toBe(0.05);
+    // The first quarter as training rows: at Train the window follows them (600 / 40 = 15), as `--baseline first:25%` makes it.
+    await page.getByLabel('Healthy share or count').fill('25');
     await train();
+    expect(await form.window()).toBe('15');
     expect(await slider().inputValue()).toBe('50');
     const pageModel = JSON.parse(await wb<string>('wb.modelJson()'));
     expect(pageModel.threshold.calibration.method).toBe('time-split');
@@ -232,29 +235,38 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     writeFileSync(join(dir, 'press-7.csv'), csv);
     execFileSync(
       'node',
-      [join(REPO, 'bin', 'isoscope.js'), 'train', join(dir, 'press-7.csv'), '--baseline', 'first:50%', '-o', join(dir, 'model.json')],
+      [join(REPO, 'bin', 'isoscope.js'), 'train', join(dir, 'press-7.csv'), '--baseline', 'first:25%', '-o', join(dir, 'model.json')],
       {
         stdio: 'pipe',
       },
     );
     const cliModel = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(pageModel.recipe.window.size).toBe(15);
     expect(pageModel.recipe).toEqual(cliModel.recipe);
     expect(pageModel.alarm).toEqual(cliModel.alarm);
     expect(pageModel.threshold).toEqual(cliModel.threshold);
     expect(pageModel.forest).toEqual(cliModel.forest);
 
-    // A fleet gets the fleet defaults back.
-    await page.getByRole('button', { name: 'Load sample' }).click();
+    // A fleet of the same sensors: the fleet defaults come back, and the kept model that scores it keeps its contamination.
+    const fleet = ['unit,' + lines[0], ...[1, 2].flatMap((u) => lines.slice(1, 301).map((l) => `${u},${l}`))].join('\n');
+    await dropText('presses.csv', fleet);
     await expect
       .poll(statusText, { timeout: 30_000 })
       .toMatch(
-        /^Loaded train_FD001\.txt: .* Step 3 now uses the fleet defaults: each unit against its first 20 readings, a window of 5 \(mean\), contamination 0\.20%, alarm 5 of 8\./,
+        /^Loaded presses\.csv: 600 rows, 2 units\. Step 3 now uses the fleet defaults: each unit against its first 20 readings, a window of 5 \(mean\), alarm 5 of 8\. Scored with model /,
       );
     expect([await form.window(), await form.unitBaseline(), await form.stats()]).toEqual(['5', '20', ['mean']]);
+    expect(await wb<number>('wb.contamination')).toBe(0.05);
+    // Data the kept model cannot score: the slider's contamination is the fleet default again.
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded train_FD001\.txt: .* cannot score it/);
+    expect(await wb<number>('wb.contamination')).toBe(0.002);
+    await train();
 
     // Settings the user changed are kept whatever is loaded next.
     await page.getByText('Forest and feature settings').click();
     await page.getByLabel('Window', { exact: true }).fill('12');
+    await page.getByLabel('Healthy share or count').fill('50');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await expect.poll(() => statusText('train'), { timeout: 60_000 }).toMatch(/^Trained on/);
     await dropText('press-7.csv', csv);
