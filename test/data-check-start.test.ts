@@ -50,3 +50,32 @@ describe("the check's start figures", () => {
     );
   });
 });
+
+describe('units interleaved in the file', () => {
+  test('test_FD001 in time order (units taking turns) gets the figures and verdict of the file sorted by unit', () => {
+    const ds = loadFd001('test_FD001.txt');
+    const unit = ds.columns.find((c) => c.role === 'unit')!.values;
+    const time = ds.columns.find((c) => c.role === 'time')!.values;
+    const order = Array.from(unit.keys()).sort((a, b) => time[a] - time[b] || unit[a] - unit[b]);
+    const interleaved: Dataset = {
+      ...ds,
+      columns: ds.columns.map((c) => ({ ...c, values: Float64Array.from(order, (i) => c.values[i]) })),
+    };
+    // One sensor stuck in unit 7: found whether its readings come together or between other units'.
+    const stuck = (d: Dataset) => {
+      const u = d.columns.find((c) => c.role === 'unit')!.values;
+      const s = d.columns.find((c) => c.name === 'sensor_11')!.values;
+      for (let i = 0; i < d.rows; i++) if (u[i] <= 40) s[i] = 47.5;
+      return d;
+    };
+    for (const [a, b] of [
+      [ds, interleaved],
+      [stuck(structuredClone(ds)), stuck(structuredClone(interleaved))],
+    ]) {
+      const grouped = checkDataset(model.envelope!, a, model.recipe?.regimes);
+      const turns = checkDataset(model.envelope!, b, model.recipe?.regimes);
+      expect(turns).toEqual(grouped);
+    }
+    expect(checkDataset(model.envelope!, stuck(structuredClone(interleaved)), model.recipe?.regimes).reasons.join(' ')).toMatch(/stuck/);
+  });
+});

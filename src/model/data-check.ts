@@ -120,12 +120,6 @@ function unitLengths(unit: Float64Array | undefined, rows: number): Map<number, 
   return length;
 }
 
-function grown(values: Float64Array): Float64Array {
-  const out = new Float64Array(Math.max(16, values.length * 2));
-  out.set(values);
-  return out;
-}
-
 /** The readings that count as a unit's start: its first 20%, at least 5. */
 const startOf = (length: number) => Math.max(5, Math.ceil(0.2 * length));
 
@@ -153,26 +147,33 @@ export function checkDataset(
   const startOut = new Float64Array(d);
   let startRows = 0;
   for (const n of length.values()) startRows += Math.min(n, startOf(n));
-  const startValues: Float64Array[] = names.map(() => new Float64Array(startRows));
+  const startValues = names.map(() => new Float64Array(startRows));
   const startSeen = new Int32Array(d);
-  const last = new Float64Array(d);
-  const run = new Int32Array(d);
+  // Each unit's own place in its readings and its runs, kept apart: units may interleave in the walk (a file in time order).
+  const units = length.size;
+  const position = new Int32Array(units);
+  const last = new Float64Array(units * d).fill(NaN);
+  const run = new Int32Array(units * d);
+  const indexOf = new Map<number, number>();
   const tolerance = env.inputs.map((i) => flatTolerance(i.flatRun));
   const buf = new Float64Array(settings.length);
   let unknown = 0;
   let lastUnit = NaN;
-  let position = 0;
+  let at0 = 0;
+  let k = 0;
   let startLength = 0;
   for (let j = 0; j < ds.rows; j++) {
     const i = order ? order[j] : j;
     const u = unit ? unit[i] : 0;
     if (!(u === lastUnit)) {
       lastUnit = u;
-      position = 0;
+      let x = indexOf.get(u);
+      if (x === undefined) indexOf.set(u, (x = indexOf.size));
+      k = x;
+      at0 = k * d;
       startLength = startOf(length.get(u)!);
-      last.fill(NaN);
     }
-    const atStart = position++ < startLength;
+    const atStart = position[k]++ < startLength;
     let regime = -1;
     if (regimes) {
       for (let s = 0; s < settings.length; s++) buf[s] = settings[s][i];
@@ -191,19 +192,17 @@ export function checkDataset(
       counts[f][code]++;
       if (atStart && code !== Code.Missing) {
         if (code !== Code.Ok) startOut[f]++;
-        // Units whose readings interleave in the walk restart their count at each turn: room grows then.
-        if (startSeen[f] === startValues[f].length) startValues[f] = grown(startValues[f]);
         startValues[f][startSeen[f]++] = v;
       }
       if (code === Code.Missing) {
-        last[f] = NaN;
-        run[f] = 0;
+        last[at0 + f] = NaN;
+        run[at0 + f] = 0;
         continue;
       }
-      run[f] = v === last[f] ? run[f] + 1 : 1;
-      last[f] = v;
-      if (run[f] === tolerance[f] + 1) flat[f] += run[f];
-      else if (run[f] > tolerance[f] + 1) flat[f]++;
+      const r = (run[at0 + f] = v === last[at0 + f] ? run[at0 + f] + 1 : 1);
+      last[at0 + f] = v;
+      if (r === tolerance[f] + 1) flat[f] += r;
+      else if (r > tolerance[f] + 1) flat[f]++;
     }
   }
   const rows = ds.rows || 1;
