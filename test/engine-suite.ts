@@ -341,6 +341,19 @@ export function engineSuite(name: string, getApi: () => Promise<EngineApi>): voi
     });
 
     describe('the service surface', () => {
+      test('drivers and the data check asked for just before another model is loaded are skipped, not run ahead of it', async () => {
+        await api.setDataset(fd001Dataset());
+        const { model } = await api.train({ params: { trees: 10 } });
+        const drivers = api.unitDrivers(3);
+        const check = api.dataCheck();
+        await api.importModel(JSON.stringify(model));
+        expect(await drivers).toEqual([]);
+        expect(await check).toBeUndefined();
+        // Asked for the model now loaded, they answer.
+        expect((await api.unitDrivers(3)).length).toBe(100);
+        expect((await api.dataCheck())?.verdict).toBe('ok');
+      });
+
       test('answers for the loaded data and refuses, with its reason, what it cannot do', async () => {
         const ds = fd001Dataset();
         await api.setDataset(ds);

@@ -38,6 +38,7 @@ function supervise<T>(worker: Worker, onCrash: (message: string) => void): Super
 export const engineWorkers = (cores = navigator.hardwareConcurrency || 2) => Math.max(2, Math.min(8, cores));
 
 const engineWorker = () => new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' });
+const ingestWorker = () => new Worker(new URL('../../workers/ingest.worker.ts', import.meta.url), { type: 'module' });
 const wasmHref = () => new URL(wasmUrl, location.href).href;
 
 export class Workers {
@@ -46,6 +47,8 @@ export class Workers {
   /** Engine workers that only score parts of the data the primary sends them. */
   readonly helpers: Supervised<EngineService>[] = [];
   ingest!: Supervised<IngestService>;
+  /** Reads the second half of a big file beside `ingest`. */
+  ingestPartner?: Supervised<IngestService>;
   private readonly onCrash: (message: string) => void;
 
   constructor(onCrash: (message: string) => void) {
@@ -76,6 +79,9 @@ export class Workers {
     helper.ready.catch(() => undefined);
   }
 
+  /** How many ingest workers read the last file (diagnostics: the browser tests). */
+  lastIngestParts = 0;
+
   /** How many engine workers the last scoring used (diagnostics: the browser tests). */
   lastScoreParts = 0;
 
@@ -102,7 +108,22 @@ export class Workers {
 
   spawnIngest(): void {
     this.ingest?.terminate();
-    this.ingest = supervise(new Worker(new URL('../../workers/ingest.worker.ts', import.meta.url), { type: 'module' }), this.onCrash);
+    this.ingest = supervise(ingestWorker(), this.onCrash);
+    this.spawnIngestPartner();
+  }
+
+  /** The second ingest worker, which reads the far half of a big file; one that dies is replaced and its share read by the first. */
+  private spawnIngestPartner(): void {
+    this.ingestPartner?.terminate();
+    const partner = supervise<IngestService>(ingestWorker(), () => {
+      if (this.ingestPartner !== partner) return;
+      void this.ingest.api.partnerGone().catch(() => undefined);
+      this.spawnIngestPartner();
+    });
+    this.ingestPartner = partner;
+    const { port1, port2 } = new MessageChannel();
+    void partner.api.servePartner(Comlink.transfer(port1, [port1])).catch(() => undefined);
+    void this.ingest.api.usePartner(Comlink.transfer(port2, [port2])).catch(() => undefined);
   }
 
   private slider?: Supervised<SliderIndexService>;

@@ -63,7 +63,7 @@ export class IngestController {
       };
     });
     try {
-      const { dataset, profile } = await Promise.race([
+      const { dataset, profile, parts } = await Promise.race([
         stop,
         h.workers.call(ingest, (api) =>
           api.ingest(
@@ -76,6 +76,7 @@ export class IngestController {
           ),
         ),
       ]);
+      h.workers.lastIngestParts = parts;
       const missing = intent === 'score' ? absentInputs(h.model, dataset) : [];
       if (missing.length) {
         h.bus.fail(

@@ -30,6 +30,8 @@ export interface ModelHost {
 export class ModelController {
   /** Per unit, the sensors that pushed its latest reading up the most (absent until fetched). */
   drivers?: Map<number, Driver[]>;
+  /** Where the last import's time went (diagnostics: bench:browser): validate and load, score on every engine worker, threshold and evaluation on the page. */
+  lastImportMs?: { load: number; score: number; adopt: number };
   private generation = 0;
   private readonly host: ModelHost;
 
@@ -97,9 +99,14 @@ export class ModelController {
     h.busy = 'importing';
     h.workers.stopSliderIndex();
     try {
-      const result = await this.scoredOnAll(await h.workers.call(h.workers.engine, (api) => api.importModel(text, false)));
+      const t0 = performance.now();
+      const loaded = await h.workers.call(h.workers.engine, (api) => api.importModel(text, false));
+      const t1 = performance.now();
+      const result = await this.scoredOnAll(loaded);
+      const t2 = performance.now();
       h.lastTrainMs = undefined;
       h.adoptModel(result.model, result.scores, how);
+      this.lastImportMs = { load: t1 - t0, score: t2 - t1, adopt: performance.now() - t2 };
       h.bus.say(scope, `Imported model ${result.model.id} from ${fileName}.`);
     } catch (e) {
       h.bus.fail(scope, `Could not import ${fileName}: ${(e as Error).message}`);

@@ -16,6 +16,8 @@ export interface TrainSettings {
   alarm: { k: number; n: number; clear: number };
   /** Absent: axis-parallel splits; else an Extended Isolation Forest at this level. */
   extensionLevel?: number | 'full';
+  /** The window the single-stream defaults last set (so untouched single-stream settings are known as such, also after a reload). */
+  presetWindow?: number;
 }
 
 export interface DataMeta {

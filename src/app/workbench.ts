@@ -9,7 +9,9 @@ import type { ModelJson } from '../model/types.js';
 import type { Explanation } from '../model/loaded-model.js';
 import type { SliderIndex, SliderIndexInput } from '../metrics/slider-index.js';
 import type { IngestProgress } from '../services/ingest-service.js';
-import { DEFAULT_QUALITY } from '../features/defaults.js';
+import { detectionDefaults, type DetectionDefaults } from '../features/defaults.js';
+import { baselineMask, parseBaseline } from '../data/baseline.js';
+import { presetOf, presetWords, withPreset, type PresetKind } from './detection-preset.js';
 import { columnNamer, type Namer } from '../features/feature-words.js';
 import { Bus } from './bus.js';
 import { plural } from './dom.js';
@@ -32,18 +34,11 @@ export class Workbench extends Bus {
   data?: DataMeta;
   profile?: Profile;
   features = new Set<string>();
-  settings: TrainSettings = {
-    trees: 100,
-    maxSamples: 'auto',
-    maxFeatures: 1,
-    seed: 42,
-    baseline: 'first:50%',
-    unitBaseline: DEFAULT_QUALITY.recipe.unitBaseline,
-    windowSize: DEFAULT_QUALITY.recipe.window.size,
-    stats: [...DEFAULT_QUALITY.recipe.window.stats],
-    regimes: 'auto',
-    alarm: { ...DEFAULT_QUALITY.alarm },
-  };
+  settings: TrainSettings = withPreset(
+    { trees: 100, maxSamples: 'auto', maxFeatures: 1, seed: 42, baseline: 'first:50%' } as TrainSettings,
+    'fleet',
+    detectionDefaults(),
+  );
   model?: ModelJson;
   scores?: Float64Array;
   /** Does the scored data fit the model's training envelope (absent: the model records none). */
@@ -167,15 +162,42 @@ export class Workbench extends Bus {
     this.explanation = undefined;
     this.selectedRow = undefined;
     this.selectedUnit = truth.columns.find((c) => c.role === 'unit')?.values[0];
-    const loaded = `Loaded ${meta.name}: ${plural(meta.rows, 'row')}, ${wholeSeries ? 'one series (no unit column)' : plural(profile.units, 'unit')}.`;
+    const preset = this.followPreset(wholeSeries);
     const lacks = absentInputs(this.model, dataset);
     const why = lacks.length
       ? `it has no ${lacks.slice(0, 3).join(', ')}${lacks.length > 3 ? ` or ${lacks.length - 3} more of the model’s columns` : ''}`
       : await this.models.rescore();
+    // Data a kept model scores keeps that model's contamination on the slider; other data gets its kind's.
+    const ownContamination = !!preset && (!this.model || !!why);
+    if (preset && ownContamination) this.threshold.contamination = preset.defaults.contamination;
+    const loaded =
+      `Loaded ${meta.name}: ${plural(meta.rows, 'row')}, ${wholeSeries ? 'one series (no unit column)' : plural(profile.units, 'unit')}.` +
+      (preset?.changed ? ` ${presetWords(preset.kind, preset.defaults, ownContamination)}` : '');
     this.emit('data', 'model', 'threshold', 'unit', 'explain');
     if (!this.model) this.say('data', `${loaded} Check its quality (step 2), then train (step 3).`);
     else if (!why) this.say('data', `${loaded} Scored with model ${this.model.id} (trained on ${this.model.training.source}).`);
     else this.say('data', `${loaded} Model ${this.model.id} is kept but cannot score it: ${why}. Train a new one in step 3.`);
+  }
+
+  /** Untouched detection settings follow the data's kind (fleet or one series): which preset now applies, and whether that changed anything. */
+  private followPreset(wholeSeries: boolean): { kind: PresetKind; defaults: DetectionDefaults; changed: boolean } | undefined {
+    const was = presetOf(this.settings);
+    if (!was) return undefined;
+    const kind: PresetKind = wholeSeries ? 'single' : 'fleet';
+    const defaults = detectionDefaults(wholeSeries ? { healthyReadings: this.healthyReadings() } : undefined);
+    const changed = kind !== was || (kind === 'single' && defaults.recipe.window.size !== this.settings.windowSize);
+    this.settings = withPreset(this.settings, kind, defaults);
+    return { kind, defaults, changed };
+  }
+
+  /** Readings in the training rows step 3 names (the whole series when they cannot be read yet: training will say why). */
+  private healthyReadings(): number {
+    const truth = this.data!.truth;
+    try {
+      return baselineMask(truth, parseBaseline(this.settings.baseline)).reduce((n, b) => n + b, 0);
+    } catch {
+      return truth.rows;
+    }
   }
 
   toggleFeature(name: string, on: boolean): void {
@@ -186,6 +208,8 @@ export class Workbench extends Bus {
   }
 
   train(): Promise<void> {
+    // Untouched single-stream settings take their window from the training rows chosen now, as `isoscope train --baseline` does.
+    if (this.data?.wholeSeries && presetOf(this.settings) === 'single' && this.followPreset(true)?.changed) this.emit('data');
     return this.models.train();
   }
 

@@ -1,13 +1,7 @@
 // Flags that shape detection: the feature recipe, the alarm rule and the threshold,
 // with the measured defaults (src/features/defaults.ts), for fleets and single streams alike.
 import type { RecipeChoice } from '../features/recipe.js';
-import {
-  DEFAULT_CONTAMINATION,
-  DEFAULT_QUALITY,
-  SINGLE_STREAM_CONTAMINATION,
-  SINGLE_STREAM_QUALITY,
-  singleStreamWindow,
-} from '../features/defaults.js';
+import { detectionDefaults } from '../features/defaults.js';
 import { STAT_BITS, type WindowStat } from '../features/recipe.js';
 import { autoOrNum, num } from './args.js';
 import { UsageError } from './errors.js';
@@ -36,14 +30,7 @@ export function recipeFromFlags(v: Values, single?: SingleStream): RecipeChoice 
   const preset = v.recipe ?? 'default';
   if (preset !== 'default' && preset !== 'raw') throw new UsageError(`--recipe is default or raw, got "${preset}"`);
   const base: RecipeChoice =
-    preset === 'raw'
-      ? { unitBaseline: 0, window: { size: 1, stats: ['value'] }, regimes: 'off' }
-      : single
-        ? structuredClone({
-            ...SINGLE_STREAM_QUALITY.recipe,
-            window: { ...SINGLE_STREAM_QUALITY.recipe.window, size: singleStreamWindow(single.healthyReadings) },
-          })
-        : structuredClone(DEFAULT_QUALITY.recipe);
+    preset === 'raw' ? { unitBaseline: 0, window: { size: 1, stats: ['value'] }, regimes: 'off' } : detectionDefaults(single).recipe;
   if (v['unit-baseline'] !== undefined) base.unitBaseline = num(v['unit-baseline'], '--unit-baseline', 0);
   if (v.window !== undefined) base.window = { ...base.window, size: num(v.window, '--window', 1) };
   if (v.stats !== undefined) {
@@ -63,7 +50,7 @@ export function recipeFromFlags(v: Values, single?: SingleStream): RecipeChoice 
 }
 
 export function alarmFromFlags(v: Values, single?: SingleStream): { k: number; n: number; clear: number } {
-  const rule = { ...(single ? SINGLE_STREAM_QUALITY.alarm : DEFAULT_QUALITY.alarm) };
+  const rule = detectionDefaults(single).alarm;
   if (v.alarm !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(v.alarm.trim());
     if (!m) throw new UsageError(`--alarm takes K/N (alarm when K of the last N readings are anomalous), got "${v.alarm}"`);
@@ -89,5 +76,5 @@ export function contaminationFromFlags(v: Values, single?: SingleStream): 'auto'
     if (!(q >= 0.5 && q < 1)) throw new UsageError(`--threshold-quantile must be in [0.5, 1), got ${q}`);
     return Math.round((1 - q) * 1e9) / 1e9;
   }
-  return autoOrNum(v.contamination, '--contamination', single ? SINGLE_STREAM_CONTAMINATION : DEFAULT_CONTAMINATION);
+  return autoOrNum(v.contamination, '--contamination', detectionDefaults(single).contamination);
 }

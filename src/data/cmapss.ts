@@ -103,6 +103,44 @@ export class CmapssParser {
     return { name: this.name, format: 'cmapss', rows, columns, notes: [] };
   }
 
+  /** The rows parsed so far, as views on the columns being built (valid until more is pushed). */
+  view(): Dataset {
+    const columns: Column[] = [];
+    CMAPSS_COLUMNS.forEach((name, i) => {
+      const b = this.builders[i];
+      if (b)
+        columns.push({
+          name,
+          role: roleOf(name),
+          values: b.values.subarray(0, b.length),
+          missing: b.missing,
+          nonNumeric: b.nonNumeric + b.outOfRange,
+        });
+    });
+    return { name: this.name, format: 'cmapss', rows: this.builders[0]!.length, columns, notes: [] };
+  }
+
+  /**
+   * Rows another parser read from the text that follows (another worker's share of the
+   * file), appended in one copy. False, with nothing changed, when they do not fit: other
+   * columns, a line still unfinished here, or more rows than the limit.
+   */
+  append(later: Dataset): boolean {
+    const mine = this.view();
+    if (this.carryLength || later.format !== 'cmapss') return false;
+    if (later.columns.map((c) => c.name).join() !== mine.columns.map((c) => c.name).join()) return false;
+    if (mine.rows + later.rows > this.maxRows) return false;
+    let k = 0;
+    for (const b of this.builders) {
+      if (!b) continue;
+      const c = later.columns[k++];
+      b.append(c.values);
+      b.missing += c.missing;
+      b.nonNumeric += c.nonNumeric;
+    }
+    return true;
+  }
+
   private hold(bytes: Uint8Array): void {
     const length = this.carryLength + bytes.length;
     // The line so far is checked as parseLines checks whole lines: a line fails however it was cut.

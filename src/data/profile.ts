@@ -2,7 +2,7 @@
 // count), constant / near-constant / flat-lined flags, and the default feature set
 // with a reason for every column in or out.
 import { columnByRole, type ColumnRole, type Dataset } from './dataset.js';
-import { DistinctCounter } from './distinct.js';
+import { DistinctCounter, type DistinctState } from './distinct.js';
 
 export const DISTINCT_CAP = 10000;
 /** A non-constant column whose most common value covers this share of rows is near-constant. */
@@ -45,7 +45,7 @@ export function profileDataset(ds: Dataset): Profile {
   return acc.profile();
 }
 
-/** One column's running statistics (Welford), flat runs within a unit, and distinct values. */
+/** One column's running statistics (mean and variance joined piece by piece), flat runs within a unit, and distinct values. */
 class ColumnStats {
   count = 0;
   missing = 0;
@@ -59,49 +59,162 @@ class ColumnStats {
   prev = NaN;
   readonly seen: DistinctCounter;
 
-  constructor(distinctSlots: number) {
-    this.seen = new DistinctCounter(distinctSlots);
+  constructor(distinctSlots: number, from?: ColumnState) {
+    this.seen = new DistinctCounter(distinctSlots, from?.seen);
+    if (from) Object.assign(this, { ...from, seen: this.seen });
+  }
+
+  state(): ColumnState {
+    const { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev } = this;
+    return { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev, seen: this.seen.state() };
+  }
+
+  /**
+   * Takes in the statistics of the rows that follow in file order (Chan's update for the
+   * mean and variance). A flat run may cross the seam: `lead` is how many of the later
+   * rows repeat this part's last value in the same unit, and `all` whether that is all of them.
+   */
+  follow(next: ColumnState, lead: number, all: boolean): void {
+    if (next.count) this.join(next.count, next.mean, next.m2);
+    this.missing += next.missing;
+    this.nonNumeric += next.nonNumeric;
+    // As one pass compares (0 and -0 keep whichever came first).
+    if (next.min < this.min) this.min = next.min;
+    if (next.max > this.max) this.max = next.max;
+    const joined = lead ? this.run + lead : 0;
+    this.longest = Math.max(this.longest, next.longest, joined);
+    this.run = all && lead ? joined : next.run;
+    this.prev = next.prev;
+    this.seen.merge(next.seen);
   }
 
   add(v: Float64Array, unit: Float64Array | undefined, unitBefore: number): void {
+    // The piece's sums around its first value (no division per value), joined to the running
+    // mean and variance with Chan's update, as pieces from another worker are.
+    let n = 0;
+    let shift = NaN;
+    let sum = 0;
+    let sq = 0;
+    let { min, max, run, longest, prev } = this;
+    const seen = this.seen;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      const sameUnit = !unit || (i === 0 ? unit[0] === unitBefore : unit[i] === unit[i - 1]);
-      if (Number.isNaN(x)) {
-        this.prev = NaN;
-        this.run = 0;
+      if (x !== x) {
+        prev = NaN;
+        run = 0;
         continue;
       }
-      const count = ++this.count;
-      const delta = x - this.mean; // Welford: stable for large offsets like 9046.19
-      this.mean += delta / count;
-      this.m2 += delta * (x - this.mean);
-      if (x < this.min) this.min = x;
-      if (x > this.max) this.max = x;
-      this.run = sameUnit && x === this.prev ? this.run + 1 : 1;
-      if (this.run > this.longest) this.longest = this.run;
-      this.prev = x;
-      this.seen.add(x);
+      if (n++ === 0) shift = x;
+      const d = x - shift;
+      sum += d;
+      sq += d * d;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      if (x === prev && (!unit || (i === 0 ? unit[0] === unitBefore : unit[i] === unit[i - 1]))) {
+        if (++run > longest) longest = run;
+      } else {
+        run = 1;
+        if (longest < 1) longest = 1;
+      }
+      // Within this piece the value before was counted just now: count it again without hashing.
+      if (x === prev && i > 0) seen.repeat();
+      else seen.add(x);
+      prev = x;
     }
+    Object.assign(this, { min, max, run, longest, prev });
+    if (n) this.join(n, shift + sum / n, Math.max(0, sq - (sum * sum) / n));
   }
+
+  /** Chan's update: n more values of this mean and sum of squared deviations. */
+  private join(n: number, mean: number, m2: number): void {
+    const total = this.count + n;
+    const delta = mean - this.mean;
+    this.m2 += m2 + (delta * delta * this.count * n) / total;
+    this.mean += (delta * n) / total;
+    this.count = total;
+  }
+}
+
+interface ColumnState {
+  count: number;
+  missing: number;
+  nonNumeric: number;
+  mean: number;
+  m2: number;
+  min: number;
+  max: number;
+  run: number;
+  longest: number;
+  prev: number;
+  seen: DistinctState;
+}
+
+/** A profile in progress as plain data, to cross a worker boundary. */
+export interface AccumulatorState {
+  names: string[];
+  roles: ColumnRole[];
+  stats: ColumnState[];
+  rows: number;
+  units: Float64Array;
+  unitBefore: number;
+  distinctSlots: number;
 }
 
 /**
  * The profile of a dataset given whole or in pieces of rows in file order (a file larger than
  * memory): every statistic carries from one piece to the next, so the result is the same.
+ * Pieces accumulated apart (in two workers) join with `follow`.
  */
 export class ProfileAccumulator {
   private names: string[] = [];
   private roles: ColumnRole[] = [];
   private stats: ColumnStats[] = [];
   private rows = 0;
-  private readonly units = new Set<number>();
+  private units = new Set<number>();
   private unitBefore = NaN;
-  private readonly distinctSlots: number;
+  private distinctSlots: number;
 
   /** rows: how many rows the data has at most, when known (sizes the distinct-value tables). */
   constructor(rows = DISTINCT_CAP) {
     this.distinctSlots = Math.min(DISTINCT_CAP, Math.max(1, rows));
+  }
+
+  state(): AccumulatorState {
+    const { names, roles, rows, unitBefore, distinctSlots } = this;
+    return { names, roles, rows, unitBefore, distinctSlots, stats: this.stats.map((s) => s.state()), units: Float64Array.from(this.units) };
+  }
+
+  static fromState(s: AccumulatorState): ProfileAccumulator {
+    const acc = new ProfileAccumulator(s.distinctSlots);
+    acc.names = s.names;
+    acc.roles = s.roles;
+    acc.rows = s.rows;
+    acc.unitBefore = s.unitBefore;
+    acc.stats = s.stats.map((c) => new ColumnStats(s.distinctSlots, c));
+    for (const u of s.units) acc.units.add(u);
+    return acc;
+  }
+
+  /**
+   * Takes in the profile of the rows that follow these in file order, accumulated apart
+   * (`next`, over `later`'s rows): the figures one pass over all rows gives (the mean and
+   * std up to rounding). `later` is read only where a flat run may cross the seam.
+   */
+  follow(next: AccumulatorState, later: Dataset): void {
+    if (next.rows === 0) return;
+    if (this.rows === 0) return void Object.assign(this, ProfileAccumulator.fromState(next));
+    if (next.names.join('\n') !== this.names.join('\n')) throw new Error('profiles of different columns cannot join');
+    const unit = columnByRole(later, 'unit')?.values;
+    const sameUnit = !unit || unit[0] === this.unitBefore;
+    this.stats.forEach((st, k) => {
+      const v = later.columns[k].values;
+      let lead = 0;
+      if (sameUnit && st.prev === st.prev) while (lead < v.length && v[lead] === st.prev && (!unit || unit[lead] === unit[0])) lead++;
+      st.follow(next.stats[k], lead, lead === v.length);
+    });
+    for (const u of next.units) this.units.add(u);
+    this.unitBefore = next.unitBefore;
+    this.rows += next.rows;
   }
 
   add(ds: Dataset): void {
@@ -154,6 +267,20 @@ export class ProfileAccumulator {
     });
     return { rows, units: this.units.size, columns, defaultFeatures: columns.filter((c) => c.feature).map((c) => c.name) };
   }
+}
+
+/**
+ * The profile of `ds` from an accumulator that has seen all its rows but not every column
+ * (ground truth derived after the read): the columns it lacks are profiled here.
+ */
+export function profileAdding(acc: ProfileAccumulator, ds: Dataset): Profile {
+  const known = acc.profile();
+  const lacking = ds.columns.filter((c) => !known.columns.some((k) => k.name === c.name));
+  if (!lacking.length) return known;
+  const unit = columnByRole(ds, 'unit');
+  const extra = profileDataset({ ...ds, columns: [...(unit ? [unit] : []), ...lacking] });
+  const columns = ds.columns.map((c) => known.columns.find((k) => k.name === c.name) ?? extra.columns.find((k) => k.name === c.name)!);
+  return { ...known, columns, defaultFeatures: columns.filter((c) => c.feature).map((c) => c.name) };
 }
 
 type Stats = Omit<ColumnProfile, 'feature' | 'reason'>;

@@ -66,11 +66,15 @@ export class TextIngest {
   /** The C-MAPSS columns to read (default all): a streamed `score` reads only what its model needs. */
   private readonly columns?: (name: string) => boolean;
 
+  /** 'cmapss': the text is known to be C-MAPSS (the far half of a file whose head is), so its own head is not sniffed. */
+  private readonly format?: 'cmapss';
+
   constructor(
     name: string,
-    opts: { streamed?: boolean; maxValues?: number; bytesHint?: number; columns?: (name: string) => boolean } = {},
+    opts: { streamed?: boolean; maxValues?: number; bytesHint?: number; columns?: (name: string) => boolean; format?: 'cmapss' } = {},
   ) {
     this.name = name;
+    this.format = opts.format;
     this.columns = opts.columns;
     this.textLimit = opts.streamed ? Infinity : MAX_TEXT_BYTES;
     this.maxValues = opts.maxValues;
@@ -108,6 +112,16 @@ export class TextIngest {
     if (this.cmapss) return this.cmapss.finish();
     this.csv!.push(this.decoder.decode());
     return this.csv!.finish();
+  }
+
+  /** C-MAPSS rows parsed so far, as views (undefined for CSV or before the format is known). */
+  parsedView(): Dataset | undefined {
+    return this.cmapss?.view();
+  }
+
+  /** C-MAPSS rows read from the text that follows, by another reader; false (nothing changed) when they do not fit. */
+  appendParsed(later: Dataset): boolean {
+    return !!this.cmapss && this.cmapss.append(later);
   }
 
   /**
@@ -175,7 +189,7 @@ export class TextIngest {
       throw new DataError(atEnd ? `${this.name}: the file is empty` : `${this.name}: the first 16 KiB are blank; is this a data file?`);
     }
     if (looksBinary(head)) throw new DataError(`${this.name}: this looks like a binary file, not sensor readings as text (CSV or C-MAPSS)`);
-    if (looksLikeCmapss(head.slice(0, 8192))) {
+    if (this.format === 'cmapss' || looksLikeCmapss(head.slice(0, 8192))) {
       this.cmapss = new CmapssParser(this.name, this.maxValues, this.container === 'plain' ? this.bytesHint : 0, this.columns);
       this.cmapss.pushBytes(all);
     } else {

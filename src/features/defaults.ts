@@ -40,3 +40,18 @@ export const SINGLE_STREAM_CONTAMINATION = Math.round((1 - SINGLE_STREAM_QUALITY
 export function singleStreamWindow(healthyReadings: number): number {
   return Math.max(5, Math.min(60, Math.round(healthyReadings / 40)));
 }
+
+export interface DetectionDefaults {
+  recipe: RecipeChoice;
+  alarm: { k: number; n: number; clear: number };
+  contamination: number;
+}
+
+/** The measured defaults for a fleet, or for one series with this many healthy readings: the CLI's and the page's. */
+export function detectionDefaults(single?: { healthyReadings: number }): DetectionDefaults {
+  if (!single)
+    return structuredClone({ recipe: DEFAULT_QUALITY.recipe, alarm: DEFAULT_QUALITY.alarm, contamination: DEFAULT_CONTAMINATION });
+  const recipe = structuredClone(SINGLE_STREAM_QUALITY.recipe);
+  recipe.window = { ...recipe.window, size: singleStreamWindow(single.healthyReadings) };
+  return { recipe, alarm: { ...SINGLE_STREAM_QUALITY.alarm }, contamination: SINGLE_STREAM_CONTAMINATION };
+}

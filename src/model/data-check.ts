@@ -69,12 +69,59 @@ export function classify(env: TrainingEnvelope, f: number, v: number, regime: nu
   return v < lo ? Code.Below : v > hi ? Code.Above : Code.Ok;
 }
 
-function median(values: number[]): number {
-  if (!values.length) return NaN;
-  const s = Float64Array.from(values).sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+/** The median, by selection (no full sort): the values' order is not kept. */
+function median(values: Float64Array): number {
+  const n = values.length;
+  if (!n) return NaN;
+  const m = n >> 1;
+  const upper = select(values, m);
+  if (n % 2) return upper;
+  // The lower middle is the largest value left of m once m is in place.
+  let lower = -Infinity;
+  for (let i = 0; i < m; i++) if (values[i] > lower) lower = values[i];
+  return (lower + upper) / 2;
 }
+
+/** Puts the k-th smallest value at k (Hoare's selection, middle pivot), smaller ones before it. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k];
+}
+
+/** Readings per unit, counted by runs (a file sorted by unit costs one map update per unit). */
+function unitLengths(unit: Float64Array | undefined, rows: number): Map<number, number> {
+  const length = new Map<number, number>();
+  if (!unit) return rows ? length.set(0, rows) : length;
+  for (let i = 0; i < rows;) {
+    const u = unit[i];
+    let end = i + 1;
+    while (end < rows && unit[end] === u) end++;
+    length.set(u, (length.get(u) ?? 0) + end - i);
+    i = end;
+  }
+  return length;
+}
+
+/** The readings that count as a unit's start: its first 20%, at least 5. */
+const startOf = (length: number) => Math.max(5, Math.ceil(0.2 * length));
 
 /** Checks a dataset's model inputs against the envelope. `label` names an input for the reasons. */
 export function checkDataset(
@@ -89,31 +136,44 @@ export function checkDataset(
   const unit = columnByRole(ds, 'unit')?.values;
   const order = unitTimeOrder(ds);
   const d = names.length;
-  const length = new Map<number, number>();
-  for (let i = 0; i < ds.rows; i++) length.set(unit ? unit[i] : 0, (length.get(unit ? unit[i] : 0) ?? 0) + 1);
+  const length = unitLengths(unit, ds.rows);
+  // Range edges per regime (row 0: the global range), so a reading is judged without a call or an array per value.
+  const ranges = [env.inputs.map((i) => i.q), ...(env.regimes?.q ?? [])].map((qs) => qs.map(rangeOf));
+  const lo = Float64Array.from(ranges.flatMap((r) => r.map((x) => x[0])));
+  const hi = Float64Array.from(ranges.flatMap((r) => r.map((x) => x[1])));
+  const useRegimes = !!regimes && !!env.regimes;
   const counts = Array.from({ length: d }, () => new Float64Array(4));
   const flat = new Float64Array(d);
   const startOut = new Float64Array(d);
-  const startSeen = new Float64Array(d);
-  const startValues = names.map(() => [] as number[]);
-  const last = new Float64Array(d);
-  const run = new Int32Array(d);
+  let startRows = 0;
+  for (const n of length.values()) startRows += Math.min(n, startOf(n));
+  const startValues = names.map(() => new Float64Array(startRows));
+  const startSeen = new Int32Array(d);
+  // Each unit's own place in its readings and its runs, kept apart: units may interleave in the walk (a file in time order).
+  const units = length.size;
+  const position = new Int32Array(units);
+  const last = new Float64Array(units * d).fill(NaN);
+  const run = new Int32Array(units * d);
+  const indexOf = new Map<number, number>();
   const tolerance = env.inputs.map((i) => flatTolerance(i.flatRun));
   const buf = new Float64Array(settings.length);
   let unknown = 0;
   let lastUnit = NaN;
-  let position = 0;
+  let at0 = 0;
+  let k = 0;
   let startLength = 0;
   for (let j = 0; j < ds.rows; j++) {
     const i = order ? order[j] : j;
     const u = unit ? unit[i] : 0;
     if (!(u === lastUnit)) {
       lastUnit = u;
-      position = 0;
-      startLength = Math.max(5, Math.ceil(0.2 * length.get(u)!));
-      last.fill(NaN);
+      let x = indexOf.get(u);
+      if (x === undefined) indexOf.set(u, (x = indexOf.size));
+      k = x;
+      at0 = k * d;
+      startLength = startOf(length.get(u)!);
     }
-    const atStart = position++ < startLength;
+    const atStart = position[k]++ < startLength;
     let regime = -1;
     if (regimes) {
       for (let s = 0; s < settings.length; s++) buf[s] = settings[s][i];
@@ -124,24 +184,25 @@ export function checkDataset(
         if (buf.every(Number.isFinite)) regime = regimeOf(regimes, buf);
       }
     }
+    const at = regime >= 0 && useRegimes ? (regime + 1) * d : 0;
     for (let f = 0; f < d; f++) {
       const v = cols[f][i];
-      const code = classify(env, f, v, regime);
+      // As classify(): missing, below, above or inside the range.
+      const code = !Number.isFinite(v) ? Code.Missing : v < lo[at + f] ? Code.Below : v > hi[at + f] ? Code.Above : Code.Ok;
       counts[f][code]++;
       if (atStart && code !== Code.Missing) {
-        startSeen[f]++;
         if (code !== Code.Ok) startOut[f]++;
-        startValues[f].push(v);
+        startValues[f][startSeen[f]++] = v;
       }
       if (code === Code.Missing) {
-        last[f] = NaN;
-        run[f] = 0;
+        last[at0 + f] = NaN;
+        run[at0 + f] = 0;
         continue;
       }
-      run[f] = v === last[f] ? run[f] + 1 : 1;
-      last[f] = v;
-      if (run[f] === tolerance[f] + 1) flat[f] += run[f];
-      else if (run[f] > tolerance[f] + 1) flat[f]++;
+      const r = (run[at0 + f] = v === last[at0 + f] ? run[at0 + f] + 1 : 1);
+      last[at0 + f] = v;
+      if (r === tolerance[f] + 1) flat[f] += r;
+      else if (r > tolerance[f] + 1) flat[f]++;
     }
   }
   const rows = ds.rows || 1;
@@ -152,7 +213,7 @@ export function checkDataset(
     above: counts[f][Code.Above] / rows,
     flat: flat[f] / rows,
     startOutside: startSeen[f] ? startOut[f] / startSeen[f] : 0,
-    startMedian: median(startValues[f]),
+    startMedian: median(startValues[f].subarray(0, startSeen[f])),
   }));
   const unknownRegime = regimes ? unknown / rows : null;
   return { rows: ds.rows, inputs, unknownRegime, ...judge(env, inputs, unknownRegime, label) };

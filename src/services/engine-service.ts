@@ -144,10 +144,22 @@ export class EngineService {
     return this.pieceModels.score(model, piece);
   }
 
-  /** Per unit, the sensors that pushed its latest reading's score up the most. */
-  unitDrivers(top = 3): UnitDrivers[] {
+  /** Per unit, the sensors that pushed its latest reading's score up the most (none when another model or data came first). */
+  async unitDrivers(top = 3): Promise<UnitDrivers[]> {
     if (!this.loaded) throw new DataError('train or import a model first');
+    if (await this.supersededMeanwhile()) return [];
     return latestDrivers(this.requireEngine(), this.loaded, withWholeSeries(this.requireData()), top);
+  }
+
+  /**
+   * Lets work queued behind a background job run first (a training, an import, new data:
+   * these arrive right after the scores the job was asked for): true when the model or the
+   * data changed meanwhile, so the job's answer would be thrown away.
+   */
+  private async supersededMeanwhile(): Promise<boolean> {
+    const { loaded, dataset } = this;
+    await new Promise((ok) => setTimeout(ok, 0));
+    return this.loaded !== loaded || this.dataset !== dataset;
   }
 
   private useModel(model: ModelJson, score = true): ScoredResult {
@@ -173,7 +185,8 @@ export class EngineService {
    * scores are drawn, so a million rows are on screen before it runs. Undefined for a model
    * without a training envelope.
    */
-  dataCheck(): DataVerdict | undefined {
+  async dataCheck(): Promise<DataVerdict | undefined> {
+    if (await this.supersededMeanwhile()) return undefined;
     const ds = this.dataset;
     if (!this.loaded || !ds) return undefined;
     const check = checkModelData(this.loaded.model, ds);

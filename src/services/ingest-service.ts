@@ -1,10 +1,13 @@
 // Runs in the ingest worker: streams dropped files through the readers with
 // progress and cancel, profiles the result, and hands the columns over by transfer.
+// A big C-MAPSS file is read together with a partner ingest worker (ingest-split.ts).
+import * as Comlink from 'comlink';
 import { addGroundTruth, ingestFiles } from '../data/ingest.js';
 import { TextIngest, type NamedBytes } from '../data/text-ingest.js';
 import { DataError, type Dataset } from '../data/dataset.js';
 import { MAX_PAGE_VALUES } from '../data/limits.js';
-import { profileDataset, type Profile } from '../data/profile.js';
+import { profileAdding, profileDataset, type Profile } from '../data/profile.js';
+import { cutFor, pump, readShare, readSplit, SPLIT_ABOVE, type Share, type SharePartner } from './ingest-split.js';
 import { transferring } from './transfer.js';
 
 export interface IngestProgress {
@@ -16,17 +19,50 @@ export interface IngestProgress {
 export interface IngestResult {
   dataset: Dataset;
   profile: Profile;
+  /** How many workers read the file (2: a big C-MAPSS file split with the partner). */
+  parts: number;
 }
 
-const CHUNK = 4 * 1024 * 1024;
 const ZIP_MAGIC = 0x04034b50;
 const RUL_NAME = /^RUL_FD\d{3}\.txt$/i;
 
 export class IngestService {
   private cancelled = false;
+  private partner?: Comlink.Remote<SharePartner>;
+  private partnerLost?: () => void;
+  /** Files from this size on are split with the partner (tests set it lower). */
+  private splitAbove = SPLIT_ABOVE;
 
   cancel(): void {
     this.cancelled = true;
+    void this.partner?.cancel().catch(() => undefined);
+  }
+
+  /** This worker reads shares for another ingest worker, over `port`. */
+  servePartner(port: MessagePort): void {
+    const partner: SharePartner = {
+      readShare: (file, name, from, to, onBytes) => {
+        this.cancelled = false;
+        return readShare(file, name, from, to, onBytes, () => this.cancelled);
+      },
+      cancel: () => this.cancel(),
+    };
+    Comlink.expose(partner, port);
+  }
+
+  /** The partner worker's end (a new partner replaces a lost one). */
+  usePartner(port: MessagePort): void {
+    this.partner = Comlink.wrap<SharePartner>(port);
+  }
+
+  /** The partner died: a share it was reading is read here instead. */
+  partnerGone(): void {
+    this.partner = undefined;
+    this.partnerLost?.();
+  }
+
+  setSplitAbove(bytes: number): void {
+    this.splitAbove = bytes;
   }
 
   /**
@@ -37,37 +73,82 @@ export class IngestService {
     this.cancelled = false;
     if (files.length === 0) throw new DataError('no files given');
     const streamable = files.length === 1 && !(await isZip(files[0])) && !RUL_NAME.test(files[0].name);
-    const dataset = streamable ? await this.streamOne(files[0], onProgress) : await this.readAll(files, onProgress, entry);
-    return transferring({ dataset, profile: profileDataset(dataset) });
+    if (!streamable) {
+      const dataset = await this.readAll(files, onProgress, entry);
+      return transferring({ dataset, profile: profileDataset(dataset), parts: 1 });
+    }
+    const file = files[0];
+    if (file.size === 0) throw new DataError(`${file.name}: the file is empty`);
+    const report = throttle((bytesRead: number) => onProgress({ file: file.name, bytesRead, bytesTotal: file.size }));
+    const partner = this.partner;
+    const cut = partner ? await cutFor(file, this.splitAbove) : undefined;
+    const read =
+      partner && cut ? await this.readWithPartner(partner, file, cut, report) : { dataset: await this.readOne(file, report), parts: 1 };
+    onProgress({ file: file.name, bytesRead: file.size, bytesTotal: file.size });
+    const dataset = addGroundTruth(read.dataset);
+    const profile = read.profile ? profileAdding(read.profile, dataset) : profileDataset(dataset);
+    return transferring({ dataset, profile, parts: read.parts });
   }
 
-  private async streamOne(file: File, onProgress: (p: IngestProgress) => void): Promise<Dataset> {
-    if (file.size === 0) throw new DataError(`${file.name}: the file is empty`);
+  private async readOne(file: File, report: (n: number) => void): Promise<Dataset> {
     const ingest = new TextIngest(file.name, { maxValues: MAX_PAGE_VALUES, bytesHint: file.size });
-    const reader = file.stream().getReader();
-    let read = 0;
-    let lastReport = 0;
-    for (;;) {
-      if (this.cancelled) {
-        await reader.cancel();
-        throw new DataError('loading cancelled');
-      }
-      const { done, value } = await reader.read();
-      if (done) break;
-      // Re-chunk: browsers hand out 64 KiB pieces; the readers like bigger ones.
-      for (let at = 0; at < value.length; at += CHUNK) ingest.pushBytes(value.subarray(at, at + CHUNK));
-      read += value.length;
-      // Let queued messages (a cancel) run: buffered file reads resolve without yielding.
-      await new Promise((ok) => setTimeout(ok, 0));
-      const now = performance.now();
-      if (now - lastReport > 100) {
-        lastReport = now;
-        onProgress({ file: file.name, bytesRead: read, bytesTotal: file.size });
-      }
+    await pump(file, ingest, report, () => this.cancelled);
+    return ingest.finish();
+  }
+
+  private async readWithPartner(
+    partner: Comlink.Remote<SharePartner>,
+    file: File,
+    cut: number,
+    report: (n: number) => void,
+  ): ReturnType<typeof readSplit> {
+    let own = 0;
+    let theirs = 0;
+    let heard = Date.now();
+    // The partner's reports count until its share is settled or given up (then this worker may read that half itself).
+    let listening = true;
+    const lost =
+      this.partner === partner ? new Promise<undefined>((ok) => (this.partnerLost = () => ok(undefined))) : Promise.resolve(undefined);
+    const share: Promise<Share | undefined> = Promise.race([
+      partner
+        .readShare(
+          file,
+          file.name,
+          cut,
+          file.size,
+          Comlink.proxy((n: number) => {
+            if (!listening) return;
+            theirs = n;
+            heard = Date.now();
+            report(Math.min(file.size, own + theirs));
+          }),
+        )
+        .catch(() => undefined),
+      lost,
+    ]).finally(() => (listening = false));
+    let used = false;
+    try {
+      const read = await readSplit(
+        file,
+        cut,
+        { share, silentFor: () => Date.now() - heard },
+        (n) => {
+          own = n;
+          if (n === cut) heard = Date.now();
+          // Past the cut this worker reads the far half itself: the partner's count no longer adds.
+          if (n > cut) listening = false;
+          report(Math.min(file.size, n > cut ? n : own + theirs));
+        },
+        () => this.cancelled,
+      );
+      used = read.parts === 2;
+      return read;
+    } finally {
+      listening = false;
+      this.partnerLost = undefined;
+      // A share not joined (an error here, a fallback, a cancel) stops being read there: it would only compete for the cores.
+      if (!used) void partner.cancel().catch(() => undefined);
     }
-    ingest.pushBytes(new Uint8Array(0), true);
-    onProgress({ file: file.name, bytesRead: file.size, bytesTotal: file.size });
-    return addGroundTruth(ingest.finish());
   }
 
   private async readAll(files: File[], onProgress: (p: IngestProgress) => void, entry?: string): Promise<Dataset> {
@@ -82,6 +163,18 @@ export class IngestService {
     }
     return ingestFiles(named, { entry });
   }
+}
+
+/** At most one progress report per 100 ms. */
+function throttle(report: (n: number) => void): (n: number) => void {
+  let last = 0;
+  return (n) => {
+    const now = performance.now();
+    if (now - last > 100) {
+      last = now;
+      report(n);
+    }
+  };
 }
 
 async function isZip(file: File): Promise<boolean> {

@@ -193,4 +193,85 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     expect((await exportedScores())[0]).toBe('row,time,score,decision,is_anomaly');
     expect(await brokenWords()).toEqual([]);
   });
+
+  test('one series gets the single-stream defaults in step 3, the same model `isoscope train` makes; a fleet gets the fleet defaults back; changed settings stay', async () => {
+    const lines = ['time,temp,vib,flow'];
+    for (let i = 0; i < 2400; i++) {
+      const wear = i > 2200 ? (i - 2200) * 0.02 : 0;
+      lines.push(
+        `${new Date(Date.UTC(2024, 2, 1, 0, i)).toISOString()},${(50 + Math.sin(i / 9) + 0.3 * Math.sin(i * 1.7) + wear).toFixed(3)},${(1 + 0.1 * Math.cos(i / 4) + 0.05 * Math.sin(i * 2.3)).toFixed(3)},${(20 + ((i * 7) % 13) * 0.1).toFixed(2)}`,
+      );
+    }
+    const csv = lines.join('\n');
+    // A fresh page: the tests before moved the slider, which makes the settings the user's own.
+    await wb('wb.session.clear()');
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { isoscope?: { workers?: unknown } }).isoscope?.workers);
+    const form = {
+      window: () => page.getByLabel('Window', { exact: true }).inputValue(),
+      unitBaseline: () => page.getByLabel('Own-unit baseline', { exact: true }).inputValue(),
+      // The statistics sit in the folded "Forest and feature settings".
+      stats: () => page.locator('.stats input:checked').evaluateAll((b) => b.map((x) => (x as HTMLInputElement).value)),
+    };
+    await dropText('press-7.csv', csv);
+    // 2,400 readings, the first half healthy: a window of 1,200 / 40 = 30 readings.
+    await expect
+      .poll(statusText, { timeout: 30_000 })
+      .toMatch(
+        /^Loaded press-7\.csv: 2,400 rows, one series \(no unit column\)\. Step 3 now uses the single-stream defaults: no own-unit baseline, a window of 30 readings \(value, mean, std; .*\), contamination 5\.0%, alarm 5 of 8\./,
+      );
+    expect([await form.window(), await form.unitBaseline(), await form.stats()]).toEqual(['30', '0', ['value', 'mean', 'std']]);
+    expect(await wb<number>('wb.contamination')).toBe(0.05);
+    // The first quarter as training rows: at Train the window follows them (600 / 40 = 15), as `--baseline first:25%` makes it.
+    await page.getByLabel('Healthy share or count').fill('25');
+    await train();
+    expect(await form.window()).toBe('15');
+    expect(await slider().inputValue()).toBe('50');
+    const pageModel = JSON.parse(await wb<string>('wb.modelJson()'));
+    expect(pageModel.threshold.calibration.method).toBe('time-split');
+
+    // The CLI, told the page's training rows, makes the same model from the same file.
+    const dir = mkdtempSync(join(tmpdir(), 'isoscope-single-'));
+    writeFileSync(join(dir, 'press-7.csv'), csv);
+    execFileSync(
+      'node',
+      [join(REPO, 'bin', 'isoscope.js'), 'train', join(dir, 'press-7.csv'), '--baseline', 'first:25%', '-o', join(dir, 'model.json')],
+      {
+        stdio: 'pipe',
+      },
+    );
+    const cliModel = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(pageModel.recipe.window.size).toBe(15);
+    expect(pageModel.recipe).toEqual(cliModel.recipe);
+    expect(pageModel.alarm).toEqual(cliModel.alarm);
+    expect(pageModel.threshold).toEqual(cliModel.threshold);
+    expect(pageModel.forest).toEqual(cliModel.forest);
+
+    // A fleet of the same sensors: the fleet defaults come back, and the kept model that scores it keeps its contamination.
+    const fleet = ['unit,' + lines[0], ...[1, 2].flatMap((u) => lines.slice(1, 301).map((l) => `${u},${l}`))].join('\n');
+    await dropText('presses.csv', fleet);
+    await expect
+      .poll(statusText, { timeout: 30_000 })
+      .toMatch(
+        /^Loaded presses\.csv: 600 rows, 2 units\. Step 3 now uses the fleet defaults: each unit against its first 20 readings, a window of 5 \(mean\), alarm 5 of 8\. Scored with model /,
+      );
+    expect([await form.window(), await form.unitBaseline(), await form.stats()]).toEqual(['5', '20', ['mean']]);
+    expect(await wb<number>('wb.contamination')).toBe(0.05);
+    // Data the kept model cannot score: the slider's contamination is the fleet default again.
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded train_FD001\.txt: .* cannot score it/);
+    expect(await wb<number>('wb.contamination')).toBe(0.002);
+    await train();
+
+    // Settings the user changed are kept whatever is loaded next.
+    await page.getByText('Forest and feature settings').click();
+    await page.getByLabel('Window', { exact: true }).fill('12');
+    await page.getByLabel('Healthy share or count').fill('50');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect.poll(() => statusText('train'), { timeout: 60_000 }).toMatch(/^Trained on/);
+    await dropText('press-7.csv', csv);
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded press-7\.csv: 2,400 rows, one series \(no unit column\)\./);
+    expect(await statusText()).not.toMatch(/Step 3 now uses/);
+    expect([await form.window(), await form.unitBaseline()]).toEqual(['12', '20']);
+  });
 });

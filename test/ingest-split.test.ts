@@ -1,0 +1,96 @@
+// The two-worker read in Node: the ingest service with its partner's side called directly
+// (the real readShare; only the worker boundary is left out).
+import { describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { IngestService, type IngestProgress } from '../src/services/ingest-service.js';
+import { cutFor, readShare } from '../src/services/ingest-split.js';
+import { MAX_TEXT_BYTES } from '../src/data/limits.js';
+import { cmapssPath } from './helpers.js';
+
+const fd001 = readFileSync(cmapssPath('train_FD001.txt'), 'utf8');
+
+/** An ingest service whose partner reads shares in this thread; `log` records what the partner was asked and did. */
+function service(log: string[]): IngestService {
+  const svc = new IngestService();
+  let cancelled = false;
+  const partner = {
+    readShare: (f: Blob, n: string, a: number, b: number, on: (n: number) => void) => {
+      cancelled = false;
+      log.push('share asked');
+      return readShare(f, n, a, b, on, () => cancelled).then(
+        (s) => (log.push('share read'), s),
+        (e: Error) => (log.push(`share failed: ${e.message}`), Promise.reject(e)),
+      );
+    },
+    cancel: () => {
+      cancelled = true;
+      log.push('cancel');
+      return Promise.resolve();
+    },
+  };
+  (svc as unknown as { partner: unknown }).partner = partner;
+  svc.setSplitAbove(1e6);
+  return svc;
+}
+
+const rowsOf = (ds: { columns: { values: Float64Array }[] }) =>
+  ds.columns.map((c) => Array.from(c.values.subarray(0, 5)).concat(c.values.length));
+
+describe('a file read by two ingest workers', () => {
+  test('a far half whose first line has missing values is still read there and joined, as one worker reads it', async () => {
+    const lines = fd001.repeat(4).trimEnd().split('\n');
+    const mid = Math.floor(lines.length / 2);
+    for (let i = mid - 3; i < mid + 3; i++) lines[i] = lines[i].replace(/ \S+ \S+$/, ' NaN nan');
+    const file = new File([lines.join('\n') + '\n'], 'gaps.txt');
+    const log: string[] = [];
+    const split = await service(log).ingest([file], () => undefined);
+    const one = await new IngestService().ingest([file], () => undefined);
+    expect(split.parts).toBe(2);
+    expect(log).toEqual(['share asked', 'share read']);
+    expect(rowsOf(split.dataset)).toEqual(rowsOf(one.dataset));
+    expect(split.dataset.columns.map((c) => c.missing + c.nonNumeric)).toEqual(one.dataset.columns.map((c) => c.missing + c.nonNumeric));
+    expect(split.profile.columns.map((c) => [c.name, c.count, c.missing, c.distinct, c.longestFlatRun])).toEqual(
+      one.profile.columns.map((c) => [c.name, c.count, c.missing, c.distinct, c.longestFlatRun]),
+    );
+  });
+
+  test('an error in the first half stops the partner; no progress is reported after the load has failed', async () => {
+    const lines = fd001.repeat(6).split('\n');
+    lines[4] = lines[4].split(' ').slice(0, 20).join(' ');
+    const log: string[] = [];
+    let settled = false;
+    const late: IngestProgress[] = [];
+    const failed = await service(log)
+      .ingest([new File([lines.join('\n')], 'bad-head.txt')], (p) => settled && late.push(p))
+      .then(
+        () => 'loaded',
+        (e: Error) => e.message,
+      );
+    settled = true;
+    expect(failed).toBe('bad-head.txt, line 5: expected 26 values in a C-MAPSS row, found 20');
+    await new Promise((ok) => setTimeout(ok, 500));
+    expect(log).toContain('cancel');
+    expect(late).toEqual([]);
+  });
+
+  test('progress never passes the file size, also while the far half is read again after the partner failed', async () => {
+    const text = fd001.repeat(12).trimEnd() + ' 99\n';
+    const seen: number[] = [];
+    const log: string[] = [];
+    const failed = await service(log)
+      .ingest([new File([text], 'bad-tail.txt')], (p) => seen.push(p.bytesRead / p.bytesTotal))
+      .catch((e: Error) => e.message);
+    const one = await new IngestService().ingest([new File([text], 'bad-tail.txt')], () => undefined).catch((e: Error) => e.message);
+    expect(failed).toBe('bad-tail.txt, line 247572: expected 26 values in a C-MAPSS row, found more');
+    expect(failed).toBe(one);
+    expect(log[1]).toMatch(/^share failed/);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(1);
+  });
+
+  test('a file past the text limit is not split: a one-worker read refuses it, so must a split one', async () => {
+    const huge = { size: MAX_TEXT_BYTES + 1, slice: () => new Blob([fd001.slice(0, 65536)]) } as unknown as Blob;
+    expect(await cutFor(huge, 1e6)).toBeUndefined();
+    const big = { size: MAX_TEXT_BYTES - 1, slice: () => new Blob([fd001.slice(0, 65536)]) } as unknown as Blob;
+    expect(await cutFor(big, 1e6)).toBeGreaterThan(MAX_TEXT_BYTES / 2);
+  });
+});
