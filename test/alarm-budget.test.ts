@@ -1,21 +1,29 @@
 import { describe, expect, test } from 'vitest';
 import { AlarmBudget } from '../src/alarms/alarm-budget.js';
+import { RowPassBudget } from '../src/alarms/row-pass-budget.js';
+import type { Budget, BudgetOptions } from '../src/alarms/budget-types.js';
 import { percentile } from '../src/alarms/threshold.js';
 
-describe('alarm budget (slider re-thresholding)', () => {
+// Both ways the page answers a slider frame: the row pass (until the index is built) and the index.
+const BUDGETS: [string, (scores: Float64Array, mask: Uint8Array, opts: BudgetOptions) => Budget][] = [
+  ['row pass', (s, m, o) => new RowPassBudget(s, m, o)],
+  ['index', (s, m, o) => AlarmBudget.of(s, m, o)],
+];
+
+describe.each(BUDGETS)('alarm budget (slider re-thresholding), %s', (_, make) => {
   const scores = Float64Array.from([-0.4, -0.45, -0.7, -0.42, -0.6, -0.41, NaN, -0.55]);
   const unit = Float64Array.from([1, 1, 1, 1, 2, 2, 2, 2]);
   const time = Float64Array.from([1, 2, 3, 4, 1, 2, 3, 4]);
   const training = Uint8Array.from([1, 1, 0, 0, 1, 1, 0, 0]);
 
   test('offset is the percentile of training scores only, like scikit-learn', () => {
-    const b = new AlarmBudget(scores, training, { unit, time });
+    const b = make(scores, training, { unit, time });
     expect(b.offsetFor(0.25)).toBeCloseTo(percentile(Float64Array.from([-0.4, -0.45, -0.6, -0.41]), 0.25), 15);
     expect(b.offsetFor('auto')).toBe(-0.5);
   });
 
   test('counts, shares and first alarms move with the offset; NaN is never flagged', () => {
-    const b = new AlarmBudget(scores, training, { unit, time });
+    const b = make(scores, training, { unit, time });
     const strict = b.apply(-0.65);
     expect(strict.flagged).toBe(1);
     expect(strict.fleet).toMatchObject([
@@ -37,11 +45,11 @@ describe('alarm budget (slider re-thresholding)', () => {
     const u = Float64Array.from([7, 7, 7, 7, 7, 7]);
     const t = Float64Array.from([2, 1, 3, 4, 5, 6]);
     const order = Int32Array.from([1, 0, 2, 3, 4, 5]);
-    const b = new AlarmBudget(s, new Uint8Array(6).fill(1), { unit: u, time: t, order, rule: { k: 3, n: 4, clear: 0 } });
+    const b = make(s, new Uint8Array(6).fill(1), { unit: u, time: t, order, rule: { k: 3, n: 4, clear: 0 } });
     const r = b.apply(-0.5);
     expect(r.fleet).toMatchObject([{ unit: 7, readings: 6, flagged: 5, alarms: 1, firstAlarmTime: 4 }]);
     // A single flagged reading alarms only under a 1-of-1 rule.
-    const single = new AlarmBudget(s, new Uint8Array(6).fill(1), { unit: u, time: t, order });
+    const single = make(s, new Uint8Array(6).fill(1), { unit: u, time: t, order });
     expect(single.apply(-0.5).fleet[0]).toMatchObject({ alarms: 2, firstAlarmTime: 1 });
   });
 
@@ -57,7 +65,7 @@ describe('alarm budget (slider re-thresholding)', () => {
         t.push(10 + i);
         s.push(c === 'F' ? -0.9 : -0.1);
       });
-    const b = new AlarmBudget(Float64Array.from(s), new Uint8Array(s.length).fill(1), {
+    const b = make(Float64Array.from(s), new Uint8Array(s.length).fill(1), {
       unit: Float64Array.from(u),
       time: Float64Array.from(t),
       rule: { k: 2, n: 2, clear: 0 },
@@ -71,7 +79,7 @@ describe('alarm budget (slider re-thresholding)', () => {
       [5, 'healthy', null, 12, 0.1],
     ]);
     // 2 of 3, clear at 1: unit 3 clears with one reading still over, and is on watch from the clear.
-    const c = new AlarmBudget(Float64Array.from([-0.9, -0.9, -0.1, -0.1]), new Uint8Array(4).fill(1), {
+    const c = make(Float64Array.from([-0.9, -0.9, -0.1, -0.1]), new Uint8Array(4).fill(1), {
       unit: new Float64Array(4).fill(3),
       time: Float64Array.from([1, 2, 3, 4]),
       rule: { k: 2, n: 3, clear: 1 },

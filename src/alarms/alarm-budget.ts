@@ -3,96 +3,135 @@
 // result reads as an alarm budget: flagged share, and per unit the alarms the model's
 // k-of-n rule raises (as replay, live scoring and the consumer raise them) and the first,
 // and each unit's state at its latest reading: alarm, watch or healthy, and since when.
-import { KofN, SINGLE_READING, type DebounceSettings } from './k-of-n.js';
-import { isFlagged, percentileOfSorted, sortedScores } from './threshold.js';
+// Everything a frame needs is indexed once per set of scores (alarm-levels.ts): the totals
+// are a few binary searches, each unit's state two comparisons (and its since, when not
+// healthy, a search in a short list), whatever the number of readings. A unit's own counts
+// (flagged, alarms, first alarm) are read by a pass over that unit only, when a view asks.
+// The index (BudgetIndex: typed arrays only) is built by indexBudget, in a worker on the page.
+import { SINGLE_READING } from './k-of-n.js';
+import { alarmLevels, firstAlarmIn, groupByUnit, risesIn, type AlarmLevels, type UnitGroups } from './alarm-levels.js';
+import { Records, SortedValues, type RecordsData, type RisesData } from './level-index.js';
+import { flagAnomalies, percentileOfSorted, sortedScores } from './threshold.js';
+import { STATES, unitIndexOf, type Budget, type BudgetOptions, type FleetRow, type FleetStates, type Thresholded } from './budget-types.js';
+import { UnitRow, type UnitCounts } from './unit-row.js';
 
-export interface FleetRow {
-  unit: number;
-  readings: number;
-  /** Readings over the threshold. */
-  flagged: number;
-  /** Alarms raised under the k-of-n rule. */
-  alarms: number;
-  /** Time of the first raised alarm. */
-  firstAlarmTime: number | null;
-  /**
-   * At the unit's latest reading: 'alarm' while the k-of-n rule holds; 'watch' when some of
-   * its last n readings are over the threshold but the alarm is not raised; else 'healthy'.
-   */
-  state: UnitState;
-  /** When the state began: the alarm's raise; for watch, the first over-threshold reading after a clear window, or the alarm's clear; null when healthy. */
-  since: number | null;
-  /** Time of the unit's latest scored reading (null: none scored). */
-  lastTime: number | null;
-  /** Anomaly score (−score_samples) of the latest scored reading. */
-  latestScore: number;
+/** What a frame searches, built once per scores: plain typed arrays, so it moves between threads by transfer. */
+export interface BudgetIndex {
+  groups: UnitGroups;
+  levels: AlarmLevels;
+  /** Per unit, the time and score of its latest scored reading (NaN: none). */
+  lastTime: Float64Array;
+  latest: Float64Array;
+  scored: number;
+  /** Every scored reading's score, sorted. */
+  sorted: Float64Array;
+  rises: RisesData;
+  /** Records of the positions where a state can begin, each with the time of the reading after it. */
+  lastHigh: RecordsData;
+  lastLow: RecordsData;
+  lastQuiet: RecordsData;
+  /** Per unit: the time of its first reading, and the level and quiet of its last (+Infinity: no reading). */
+  startTime: Float64Array;
+  endLevel: Float64Array;
+  endQuiet: Float64Array;
 }
 
-export type UnitState = 'alarm' | 'watch' | 'healthy';
-
-export interface BudgetOptions {
-  unit?: Float64Array;
-  time?: Float64Array;
-  /** The alarm rule (default: every flagged reading after an unflagged one raises). */
-  rule?: Required<DebounceSettings>;
-  /** Row order in which each unit's readings arrive (default: as stored; only order within a unit matters). */
-  order?: Int32Array;
-  /**
-   * Sorted training scores to take percentiles from, when the scores are of other data
-   * than the model was trained on (a test file scored by a model trained on the training file).
-   */
-  reference?: Float64Array;
-}
-
-export interface Thresholded {
-  offset: number;
-  flags: Uint8Array;
-  flagged: number;
-  share: number;
-  /** Raised alarms per unit. */
-  alarmsPerUnit: number;
-  fleet: FleetRow[];
-}
-
-export class AlarmBudget {
-  readonly sortedTraining: Float64Array;
-  private readonly scores: Float64Array;
-  private readonly time?: Float64Array;
-  private readonly flags: Uint8Array;
-  private readonly unitIndex: Int32Array;
-  private readonly units: number[];
-  private readonly debounce: KofN;
-  private readonly order?: Int32Array;
-
-  constructor(scores: Float64Array, trainingMask: Uint8Array, opts: BudgetOptions = {}) {
-    const { unit, time } = opts;
-    this.scores = scores;
-    this.time = time;
-    this.debounce = new KofN(opts.rule ?? SINGLE_READING);
-    this.order = opts.order;
-    this.flags = new Uint8Array(scores.length);
-    this.sortedTraining = opts.reference ?? sortedScores(scores, trainingMask);
-    // Dense unit indices, so a re-threshold is one pass with array counters.
-    const index = new Map<number, number>();
-    this.unitIndex = new Int32Array(scores.length).fill(-1);
-    if (unit) {
-      let lastUnit = NaN;
-      let lastK = -1;
-      for (let i = 0; i < scores.length; i++) {
-        const u = unit[i];
-        if (Number.isNaN(u)) continue;
-        if (u !== lastUnit) {
-          // a unit's readings come in runs: one lookup per run
-          let k = index.get(u);
-          if (k === undefined) index.set(u, (k = index.size));
-          lastUnit = u;
-          lastK = k;
-        }
-        this.unitIndex[i] = lastK;
+/** The index of one set of scores (passes over typed arrays and sorts: seconds at 6M readings, so not on the page's main thread). */
+export function indexBudget(scores: Float64Array, opts: Omit<BudgetOptions, 'reference'> = {}): BudgetIndex {
+  const groups = groupByUnit(scores.length, opts.unit);
+  const levels = alarmLevels(scores, groups, opts.rule ?? SINGLE_READING, opts.order);
+  const { start, row, level, quiet } = levels;
+  const k = groups.units.length;
+  const lastTime = new Float64Array(k).fill(NaN);
+  const latest = new Float64Array(k).fill(NaN);
+  const time = opts.time;
+  let scored = 0;
+  for (let g = 0; g < groups.groups; g++)
+    for (let p = start[g]; p < start[g + 1]; p++) {
+      const s = scores[row[p]];
+      if (s !== s) continue;
+      scored++;
+      if (g < k) {
+        lastTime[g] = time ? time[row[p]] : row[p];
+        latest[g] = s;
       }
     }
-    this.units = [...index.keys()];
-    this.debounce.reserve(this.units.length);
+  const units = start.subarray(0, k + 1); // the rows without a unit raise no unit's alarms
+  const timeAt = (p: number) => (time ? time[row[p]] : row[p]);
+  // A state begins at the reading after a record's position, which a frame's query always finds inside the unit.
+  const after = (p: number, g: number) => (p + 1 < start[g + 1] ? timeAt(p + 1) : NaN);
+  const startTime = new Float64Array(k);
+  const endLevel = new Float64Array(k).fill(Infinity);
+  const endQuiet = new Float64Array(k).fill(Infinity);
+  for (let g = 0; g < k; g++) {
+    if (start[g] === start[g + 1]) continue;
+    startTime[g] = timeAt(start[g]);
+    endLevel[g] = level[start[g + 1] - 1];
+    endQuiet[g] = quiet[start[g + 1] - 1];
+  }
+  return {
+    groups,
+    levels,
+    lastTime,
+    latest,
+    scored,
+    sorted: SortedValues.of(scores).data,
+    rises: SortedValues.rises(units, level),
+    lastHigh: Records.of(units, level, 'last at or above', undefined, after).data,
+    lastLow: Records.of(units, level, 'last below', undefined, after).data,
+    lastQuiet: Records.of(units, quiet, 'last at or above', undefined, after).data,
+    startTime,
+    endLevel,
+    endQuiet,
+  };
+}
+
+const orNull = (t: number) => (Number.isNaN(t) ? null : t);
+
+export class AlarmBudget implements Budget, UnitCounts {
+  readonly sortedTraining: Float64Array;
+  /** Units and alarm levels, for figures at a threshold beyond the budget's (the evaluation). */
+  readonly groups: UnitGroups;
+  readonly levels: AlarmLevels;
+  private readonly scores: Float64Array;
+  private readonly time?: Float64Array;
+  private readonly scored: number;
+  private readonly lastTime: Float64Array;
+  /** Anomaly score (−score) of each unit's latest scored reading. */
+  private readonly latestScore: Float64Array;
+  private readonly sorted: SortedValues;
+  private readonly rises: RisesData;
+  private readonly lastHigh: Records;
+  private readonly lastLow: Records;
+  private readonly lastQuiet: Records;
+  private readonly startTime: Float64Array;
+  private readonly endLevel: Float64Array;
+  private readonly endQuiet: Float64Array;
+
+  /** A budget over an index of these scores (indexBudget with the same time column). */
+  constructor(scores: Float64Array, index: BudgetIndex, sortedTraining: Float64Array, time?: Float64Array) {
+    this.scores = scores;
+    this.time = time;
+    this.sortedTraining = sortedTraining;
+    this.groups = index.groups;
+    this.levels = index.levels;
+    this.scored = index.scored;
+    this.lastTime = index.lastTime;
+    this.latestScore = index.latest.map((s) => -s);
+    this.sorted = SortedValues.from(index.sorted);
+    this.rises = index.rises;
+    this.lastHigh = Records.from(index.lastHigh);
+    this.lastLow = Records.from(index.lastLow);
+    this.lastQuiet = Records.from(index.lastQuiet);
+    this.startTime = index.startTime;
+    this.endLevel = index.endLevel;
+    this.endQuiet = index.endQuiet;
+  }
+
+  /** Indexes the scores here and now (Node, tests; the page builds the index in a worker). */
+  static of(scores: Float64Array, trainingMask: Uint8Array, opts: BudgetOptions = {}): AlarmBudget {
+    const sortedTraining = opts.reference ?? sortedScores(scores, trainingMask);
+    return new AlarmBudget(scores, indexBudget(scores, opts), sortedTraining, opts.time);
   }
 
   /** numpy-linear percentile of the training scores, as scikit-learn's offset_. */
@@ -101,78 +140,94 @@ export class AlarmBudget {
   }
 
   apply(offset: number): Thresholded {
-    const n = this.scores.length;
-    const k = this.units.length;
-    const readings = new Int32Array(k);
-    const flaggedBy = new Int32Array(k);
-    let flagged = 0;
-    let scored = 0;
-    for (let i = 0; i < n; i++) {
-      const s = this.scores[i];
-      const f = isFlagged(s, offset);
-      this.flags[i] = f;
-      flagged += f;
-      if (!Number.isNaN(s)) scored++;
-      const u = this.unitIndex[i];
-      if (u < 0) continue;
-      readings[u]++;
-      flaggedBy[u] += f;
+    const k = this.groups.units.length;
+    const { endLevel, endQuiet } = this;
+    const state = new Uint8Array(k);
+    const since = new Float64Array(k);
+    const counts: [number, number, number] = [0, 0, 0];
+    // per unit only arrays of one entry per unit or per record: no random reads in the per-reading columns
+    for (let g = 0; g < k; g++) {
+      const alarm = endLevel[g] < offset;
+      const code = alarm ? 0 : endQuiet[g] < offset ? 1 : 2;
+      state[g] = code;
+      counts[code]++;
+      since[g] = code === 2 ? NaN : this.since(g, offset, alarm);
     }
-    const { raised, first, since, lastTime, latest } = this.alarms(k);
-    const time = (t: number) => (Number.isNaN(t) ? null : t);
-    const fleet = this.units.map((unit, j): FleetRow => {
-      const { alarm, count } = this.debounce.slotState(j);
-      const state: UnitState = alarm ? 'alarm' : count > 0 ? 'watch' : 'healthy';
-      return {
-        unit,
-        readings: readings[j],
-        flagged: flaggedBy[j],
-        alarms: raised[j],
-        firstAlarmTime: time(first[j]),
-        state,
-        since: state === 'healthy' ? null : time(since[j]),
-        lastTime: time(lastTime[j]),
-        latestScore: -latest[j],
-      };
-    });
-    const totalRaised = raised.reduce((a, b) => a + b, 0);
-    return { offset, flags: this.flags, flagged, share: scored ? flagged / scored : 0, alarmsPerUnit: k ? totalRaised / k : 0, fleet };
+    const units: FleetStates = {
+      units: this.groups.units,
+      state,
+      since,
+      lastTime: this.lastTime,
+      latestScore: this.latestScore,
+      counts,
+      row: (g) =>
+        new UnitRow(
+          this,
+          g,
+          offset,
+          this.groups.units[g],
+          STATES[state[g]],
+          orNull(since[g]),
+          orNull(this.lastTime[g]),
+          this.latestScore[g],
+        ),
+      indexOf: (unit) => unitIndexOf(this.groups.units, unit),
+    };
+    const flagged = this.sorted.below(offset);
+    const raised = SortedValues.risenBelow(this.rises, offset);
+    const scores = this.scores;
+    let flags: Uint8Array | undefined;
+    let fleet: FleetRow[] | undefined;
+    return {
+      offset,
+      get flags() {
+        return (flags ??= flagAnomalies(scores, offset));
+      },
+      flagged,
+      share: this.scored ? flagged / this.scored : 0,
+      alarmsPerUnit: k ? raised / k : 0,
+      units,
+      get fleet() {
+        return (fleet ??= Array.from(units.units, (_, g) => units.row(g)));
+      },
+    };
   }
 
-  /** The rule over each unit's readings in arrival order; an unscored reading neither raises nor clears. */
-  private alarms(k: number): {
-    raised: Int32Array;
-    first: Float64Array;
-    since: Float64Array;
-    lastTime: Float64Array;
-    latest: Float64Array;
-  } {
-    const raised = new Int32Array(k);
-    const first = new Float64Array(k).fill(NaN);
-    // since: the latest raise while in alarm, else the first over-threshold reading after a clear window.
-    const since = new Float64Array(k).fill(NaN);
-    const lastTime = new Float64Array(k).fill(NaN);
-    const latest = new Float64Array(k).fill(NaN);
-    if (!k) return { raised, first, since, lastTime, latest };
-    const debounce = this.debounce;
-    debounce.reset();
-    const n = this.scores.length;
-    const { order, unitIndex, scores, flags } = this;
-    for (let j = 0; j < n; j++) {
-      const i = order ? order[j] : j;
-      const u = unitIndex[i];
-      if (u < 0 || scores[i] !== scores[i]) continue; // NaN: unscored
-      const t = this.time ? this.time[i] : i;
-      if (flags[i] && debounce.slotCount(u) === 0) since[u] = t;
-      const edge = debounce.pushSlot(u, flags[i]);
-      if (edge === 1) {
-        raised[u]++;
-        if (Number.isNaN(first[u])) first[u] = t;
-      }
-      if (edge !== 0) since[u] = t; // a raise starts an alarm; a clear with readings still over starts a watch
-      lastTime[u] = t;
-      latest[u] = scores[i];
+  /** Readings, flagged readings, raised alarms and the first alarm's position of unit g: a pass over its readings. */
+  unitCounts(g: number, offset: number): { readings: number; flagged: number; alarms: number; firstAlarmTime: number | null } {
+    const { start, row, level } = this.levels;
+    let flagged = 0;
+    for (let p = start[g]; p < start[g + 1]; p++) if (this.scores[row[p]] < offset) flagged++;
+    const first = firstAlarmIn(level, start[g], start[g + 1], offset);
+    return {
+      readings: start[g + 1] - start[g],
+      flagged,
+      alarms: risesIn(level, start[g], start[g + 1], offset),
+      firstAlarmTime: first < 0 ? null : orNull(this.timeAt(first)),
+    };
+  }
+
+  /**
+   * When the state at the unit's latest reading began. In alarm: the raise, the reading
+   * after the last one whose level is at or above the offset. On watch: the later of the
+   * last clear (the reading after the last one in alarm) and the start of the run of
+   * readings with some of the window over (after the last one with none over).
+   */
+  private since(g: number, offset: number, alarm: boolean): number {
+    if (alarm) {
+      const r = this.lastHigh.record(g, offset);
+      return r < 0 ? this.startTime[g] : this.lastHigh.times[r];
     }
-    return { raised, first, since, lastTime, latest };
+    const c = this.lastLow.record(g, offset);
+    const q = this.lastQuiet.record(g, offset);
+    const cleared = c < 0 ? -1 : this.lastLow.positions[c] + 1;
+    const quietFrom = q < 0 ? this.levels.start[g] : this.lastQuiet.positions[q] + 1;
+    if (cleared >= quietFrom) return this.lastLow.times[c];
+    return q < 0 ? this.startTime[g] : this.lastQuiet.times[q];
+  }
+
+  private timeAt(p: number): number {
+    const i = this.levels.row[p];
+    return this.time ? this.time[i] : i;
   }
 }

@@ -1,5 +1,6 @@
 // Thresholding cached scores: numpy's default (linear) percentile, as scikit-learn
 // uses for offset_, and the decision/flag derived from an offset.
+import { sortDoubles } from './radix-sort.js';
 
 /** q in [0, 1]; NaN scores are ignored. */
 export function percentile(values: Float64Array, q: number): number {
@@ -37,5 +38,5 @@ export function sortedScores(values: Float64Array, mask?: Uint8Array): Float64Ar
   for (let i = 0; i < values.length; i++) if ((!mask || mask[i]) && values[i] === values[i]) kept++;
   const out = new Float64Array(kept);
   for (let i = 0, j = 0; i < values.length; i++) if ((!mask || mask[i]) && values[i] === values[i]) out[j++] = values[i];
-  return out.sort();
+  return sortDoubles(out);
 }

@@ -3,6 +3,8 @@
 import * as Comlink from 'comlink';
 import type { EngineService } from '../services/engine-service.js';
 import type { IngestService } from '../services/ingest-service.js';
+import type { SliderIndexService } from '../services/slider-index-service.js';
+import type { SliderIndex, SliderIndexInput } from '../metrics/slider-index.js';
 import { scoreInParts, type PieceScores } from '../services/score-parts.js';
 import type { ModelJson } from '../model/types.js';
 import wasmUrl from '../../wasm/build/isoscope.wasm?url';
@@ -122,6 +124,43 @@ export class Workers {
     const { port1, port2 } = new MessageChannel();
     void partner.api.servePartner(Comlink.transfer(port1, [port1])).catch(() => undefined);
     void this.ingest.api.usePartner(Comlink.transfer(port2, [port2])).catch(() => undefined);
+  }
+
+  private slider?: Supervised<SliderIndexService>;
+  private sliderBuild?: { stop: (e: Error) => void };
+
+  /** The slider's index, built in its own worker (started at first use; one that dies is started again at the next). */
+  sliderIndex(input: SliderIndexInput): Promise<SliderIndex> {
+    if (!this.slider) {
+      const worker = new Worker(new URL('../../workers/slider-index.worker.ts', import.meta.url), { type: 'module' });
+      const slider = supervise<SliderIndexService>(worker, () => {
+        if (this.slider === slider) this.slider = undefined;
+      });
+      this.slider = slider;
+    }
+    const slider = this.slider;
+    return new Promise<SliderIndex>((ok, fail) => {
+      const build = { stop: fail };
+      this.sliderBuild = build;
+      this.call(slider, (api) => api.build(input))
+        .then(ok, fail)
+        .finally(() => {
+          if (this.sliderBuild === build) this.sliderBuild = undefined;
+        });
+    });
+  }
+
+  /**
+   * Training, importing or scoring takes every core: an index still being built for earlier
+   * scores is given up (its worker stopped; the page keeps the row pass for those scores).
+   */
+  stopSliderIndex(): void {
+    const build = this.sliderBuild;
+    if (!build) return;
+    this.sliderBuild = undefined;
+    this.slider?.terminate();
+    this.slider = undefined;
+    build.stop(new Error('other scores came before the slider index was built'));
   }
 
   /** A call that rejects if the worker dies meanwhile. */

@@ -53,6 +53,7 @@ export class ModelController {
     const s = h.settings;
     const features = h.profile!.columns.map((c) => c.name).filter((n) => h.features.has(n));
     h.busy = 'training';
+    h.workers.stopSliderIndex();
     h.bus.say('train', `Training ${plural(s.trees, 'tree')} on ${plural(features.length, 'feature')}…`);
     try {
       const result = await this.scoredOnAll(
@@ -96,6 +97,7 @@ export class ModelController {
     const h = this.host;
     if (!h.data) return h.bus.fail(scope, 'Load the data the model should score first (step 1).');
     h.busy = 'importing';
+    h.workers.stopSliderIndex();
     try {
       const t0 = performance.now();
       const loaded = await h.workers.call(h.workers.engine, (api) => api.importModel(text, false));
@@ -120,6 +122,7 @@ export class ModelController {
     if (!h.model) return undefined;
     const was = h.busy;
     h.busy = 'scoring';
+    h.workers.stopSliderIndex();
     try {
       const result = await this.scoredOnAll(await h.workers.call(h.workers.engine, (api) => api.rescore(false)));
       h.adoptModel({ ...result.model, threshold: h.model.threshold }, result.scores, 'rescored');

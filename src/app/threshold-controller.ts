@@ -1,12 +1,19 @@
-// The threshold on the page: the contamination slider re-thresholds cached scores in one
-// pass (AlarmBudget), and the evaluation follows. Threshold-free metrics and the baseline
-// mask are computed once per model and kept here.
+// The threshold on the page: the contamination slider re-thresholds cached scores, and the
+// evaluation follows. From the moment scores arrive a frame is a pass over the rows
+// (RowPassBudget, evaluateScores); after the scores are drawn, a worker indexes them once
+// (metrics/slider-index.ts) and from then on a frame costs binary searches per unit
+// (AlarmBudget, EvaluationSweep), with the same figures. Threshold-free metrics and the
+// baseline mask are computed once per model and kept here.
 import { baselineMask, parseBaseline } from '../data/baseline.js';
 import { unitTimeOrder } from '../data/order.js';
-import { AlarmBudget, type Thresholded } from '../alarms/alarm-budget.js';
+import { AlarmBudget } from '../alarms/alarm-budget.js';
+import type { Budget, Thresholded } from '../alarms/budget-types.js';
+import { RowPassBudget } from '../alarms/row-pass-budget.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
-import { evaluateScores, rankingMetrics, type Evaluation, type Ranking } from '../metrics/evaluate.js';
+import { evaluateScores, rankingMetrics, type EvaluateOptions, type Evaluation, type Ranking } from '../metrics/evaluate.js';
+import { EvaluationSweep } from '../metrics/evaluation-sweep.js';
+import type { SliderIndex, SliderIndexInput } from '../metrics/slider-index.js';
 import { DEFAULT_CONTAMINATION } from '../features/defaults.js';
 import type { Bus } from './bus.js';
 import type { DataMeta } from './state.js';
@@ -19,24 +26,37 @@ export interface ThresholdHost {
   /** Tells a running replay or live link the new offset. */
   followOffset(offset: number): void;
   saveSoon(): void;
+  /** Builds the slider's index off the main thread (absent: frames stay row passes). */
+  indexScores?(input: SliderIndexInput): Promise<SliderIndex>;
+  /** Resolves once the current state has been painted. */
+  afterPaint?(): Promise<void>;
+  /** What the page is busy with ('' or absent: nothing). */
+  readonly busy?: string;
 }
 
 export class ThresholdController {
   contamination: 'auto' | number = DEFAULT_CONTAMINATION;
-  budget?: AlarmBudget;
+  budget?: Budget;
   thresholded?: Thresholded;
   evaluation?: Evaluation;
   /** Sorted scores of the model's training rows on the data it was trained on (kept while the model stays). */
   reference?: Float64Array;
-  private ranking?: { scores: Float64Array; value: Ranking; mask: Uint8Array };
+  private ranking?: { scores: Float64Array; value: Ranking; mask: Uint8Array; opts: EvaluateOptions };
+  private sweep?: { budget: Budget; value: EvaluationSweep };
   private readonly host: ThresholdHost;
 
   constructor(host: ThresholdHost) {
     this.host = host;
   }
 
+  /** True once slider frames search the index instead of passing over the rows. */
+  get indexed(): boolean {
+    return this.budget instanceof AlarmBudget;
+  }
+
   reset(): void {
     this.budget = undefined;
+    this.sweep = undefined;
     this.thresholded = undefined;
     this.evaluation = undefined;
   }
@@ -49,8 +69,6 @@ export class ThresholdController {
    */
   adopt(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored'): void {
     const truth = this.host.data!.truth;
-    const unit = truth.columns.find((c) => c.role === 'unit')?.values;
-    const time = truth.columns.find((c) => c.role === 'time')?.values;
     let mask: Uint8Array;
     try {
       mask = baselineMask(truth, parseBaseline(model.training.baseline));
@@ -58,17 +76,19 @@ export class ThresholdController {
       mask = new Uint8Array(scores.length).fill(1); // imported models may not record a baseline
     }
     const reference = how === 'rescored' ? this.reference : undefined;
-    this.budget = new AlarmBudget(scores, mask, {
-      unit,
-      time,
+    const budget = new RowPassBudget(scores, mask, {
+      unit: truth.columns.find((c) => c.role === 'unit')?.values,
+      time: truth.columns.find((c) => c.role === 'time')?.values,
       rule: alarmRule(model),
       order: unitTimeOrder(truth) ?? undefined,
       reference,
     });
-    this.reference = this.budget.sortedTraining;
+    this.budget = budget;
+    this.reference = budget.sortedTraining;
     // A threshold calibrated out of sample at training is kept until the slider moves.
     if (how === 'trained' && !model.threshold.calibration) this.set(this.contamination);
     else this.apply(model.threshold.contamination, model.threshold.offset, true);
+    void this.indexLater(budget, model, scores);
   }
 
   set(c: 'auto' | number): void {
@@ -89,6 +109,39 @@ export class ThresholdController {
     this.host.saveSoon();
   }
 
+  /**
+   * After the scores are drawn and the page is idle, the worker indexes them; the index replaces the row pass
+   * unless other scores or another model came meanwhile. Its figures are the row pass's, so
+   * nothing is redrawn. A failure keeps the row pass (slower frames, same figures).
+   */
+  private async indexLater(budget: RowPassBudget, model: ModelJson, scores: Float64Array): Promise<void> {
+    const host = this.host;
+    if (!host.indexScores || !host.afterPaint) return;
+    const truth = host.data!.truth;
+    try {
+      // Not while the page trains, imports or scores: that needs every core, and usually replaces these scores.
+      do {
+        await host.afterPaint();
+        if (this.budget !== budget) return;
+      } while (host.busy);
+      const r = this.ranking?.scores === scores ? this.ranking : undefined;
+      const evaluation = r && { ...r.opts, baselineMask: r.mask };
+      const index = await host.indexScores({ scores, truth, rule: alarmRule(model), evaluation });
+      if (this.budget !== budget) return;
+      const time = truth.columns.find((c) => c.role === 'time')?.values;
+      const indexed = new AlarmBudget(scores, index.budget, budget.sortedTraining, time);
+      this.budget = indexed;
+      if (index.sweep && r)
+        this.sweep = {
+          budget: indexed,
+          value: new EvaluationSweep(index.sweep, truth, index.budget.groups, index.budget.levels, r.mask, r.value),
+        };
+      this.host.bus.emit('slider-index');
+    } catch {
+      // The row pass stays: the same figures, a slower frame.
+    }
+  }
+
   private evaluate(): Evaluation | undefined {
     const { data, model, scores } = this.host;
     const truth = data!.truth;
@@ -99,15 +152,13 @@ export class ThresholdController {
       const baseline = parseBaseline(recorded.startsWith('first:') ? recorded : 'first:50%');
       if (this.ranking?.scores !== scores) {
         const mask = baselineMask(truth, baseline);
-        this.ranking = { scores: scores!, value: rankingMetrics(truth, scores!, { horizon: 30 }, mask), mask };
+        const opts = { horizon: 30, baseline, baselineMask: mask, alarm: alarmRule(model!) };
+        this.ranking = { scores: scores!, value: rankingMetrics(truth, scores!, { horizon: 30 }, mask), mask, opts };
       }
-      return evaluateScores(
-        truth,
-        scores!,
-        this.thresholded!.flags,
-        { horizon: 30, baseline, baselineMask: this.ranking!.mask, alarm: alarmRule(model!) },
-        this.ranking!.value,
-      );
+      const offset = this.thresholded!.offset;
+      if (this.sweep && this.sweep.budget === this.budget) return this.sweep.value.at(offset);
+      const { opts, value } = this.ranking!;
+      return evaluateScores(truth, scores!, this.thresholded!.flags, opts, value);
     } catch {
       return undefined;
     }

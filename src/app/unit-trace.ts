@@ -1,7 +1,8 @@
-// One unit's readings as the unit view draws them: time, anomaly score, flags under the
-// current threshold, and the periods its alarm rule held (computed here from the flags,
-// with the model's k-of-n rule, exactly as the fleet board and replay apply it).
+// One unit's readings as the unit view draws them: time, anomaly score, and the periods its
+// alarm rule held under the current threshold (flags computed here for this unit's readings
+// only, with the model's k-of-n rule, exactly as the fleet board and replay apply it).
 import { KofN } from '../alarms/k-of-n.js';
+import { isFlagged } from '../alarms/threshold.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
 import type { UnitSeries } from '../services/engine-service.js';
@@ -13,16 +14,17 @@ export interface UnitTrace {
 }
 
 /** [from, to] times the unit was in alarm; `to` is the reading that cleared it, or the last reading. */
-export function alarmPeriods(t: UnitTrace, flags: Uint8Array | undefined, model: ModelJson | undefined): [number, number][] {
-  if (!flags || !model) return [];
+export function alarmPeriods(t: UnitTrace, offset: number | undefined, model: ModelJson | undefined): [number, number][] {
+  if (offset === undefined || !model) return [];
   const { rows, time } = t.series;
+  // −anomaly is the score exactly (negation is exact)
   const rule = new KofN(alarmRule(model));
   const order = Array.from(rows.keys()).sort((a, b) => time[a] - time[b]);
   const spans: [number, number][] = [];
   let from: number | undefined;
   for (const i of order) {
     if (Number.isNaN(t.anomaly[i])) continue; // an unscored reading neither raises nor clears
-    const edge = rule.push(0, flags[rows[i]]);
+    const edge = rule.push(0, isFlagged(-t.anomaly[i], offset));
     if (edge === 1) from = time[i];
     if (edge === -1 && from !== undefined) {
       spans.push([from, time[i]]);

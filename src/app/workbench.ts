@@ -7,6 +7,7 @@ import { withWholeSeries, type Dataset, type ColumnRole } from '../data/dataset.
 import type { Profile } from '../data/profile.js';
 import type { ModelJson } from '../model/types.js';
 import type { Explanation } from '../model/loaded-model.js';
+import type { SliderIndex, SliderIndexInput } from '../metrics/slider-index.js';
 import type { IngestProgress } from '../services/ingest-service.js';
 import { detectionDefaults, type DetectionDefaults } from '../features/defaults.js';
 import { baselineMask, parseBaseline } from '../data/baseline.js';
@@ -95,6 +96,32 @@ export class Workbench extends Bus {
 
   saveSoon(): void {
     this.session.saveSoon();
+  }
+
+  /** The slider's index of the scores, built in its worker. */
+  indexScores(input: SliderIndexInput): Promise<SliderIndex> {
+    return this.workers.sliderIndex(input);
+  }
+
+  /** The engine's work after new scores (drivers, data check): the slider's index is built after it. */
+  private background: Promise<void> = Promise.resolve();
+
+  /**
+   * After the next frame is painted (or half a second, for a tab in the background, which
+   * paints no frames) and the engine's work after the scores is done: on two cores the
+   * slider's index would otherwise slow the drivers and the data check, and what waits on them.
+   */
+  async afterPaint(): Promise<void> {
+    await this.background;
+    await new Promise<void>((ok) => {
+      const timer = setTimeout(ok, 500);
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          clearTimeout(timer);
+          ok();
+        }, 0),
+      );
+    });
   }
 
   /** Replay and a live hub connection follow the slider; with neither, no message per frame. */
@@ -199,11 +226,13 @@ export class Workbench extends Bus {
     this.explanation = undefined;
     this.emit('model');
     this.threshold.adopt(model, scores, how);
-    void this.models.fetchDrivers();
-    void this.models.fetchCheck((check) => {
-      this.dataCheck = check;
-      this.emit('check');
-    });
+    this.background = Promise.allSettled([
+      this.models.fetchDrivers(),
+      this.models.fetchCheck((check) => {
+        this.dataCheck = check;
+        this.emit('check');
+      }),
+    ]).then(() => undefined);
   }
 
   selectUnit(unit: number): void {

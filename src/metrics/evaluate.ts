@@ -60,6 +60,8 @@ export interface Evaluation {
     missed: number;
     /** Units whose data ends before RUL <= horizon (a test file's cut-off units), warned or not. */
     cutOff: number;
+    /** Cut-off units warned anyway (early warnings). */
+    cutOffWarned: number;
     medianLeadTime: number | null;
     p10LeadTime: number | null;
     falseAlarmsPerUnit: number;
@@ -72,7 +74,8 @@ export interface Evaluation {
   };
 }
 
-function quantile(sorted: number[], q: number): number | null {
+/** numpy's linear quantile of values sorted ascending; null when there are none. */
+export function quantile(sorted: ArrayLike<number>, q: number): number | null {
   if (!sorted.length) return null;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
@@ -123,6 +126,32 @@ export function rankingMetrics(
   return rankingSummary(anomaly, truth);
 }
 
+/** The figures at a threshold from the counts of readings in alarm (shared with the slider's sweep). */
+export function thresholdFigures(
+  kind: 'rul' | 'label',
+  horizon: number,
+  rank: Ranking,
+  c: { readings: number; positives: number; unscored: number; tp: number; fp: number; fn: number },
+): Evaluation {
+  const { readings, positives, tp, fp, fn } = c;
+  const precision = tp + fp ? tp / (tp + fp) : 0;
+  const recall = tp + fn ? tp / (tp + fn) : 0;
+  return {
+    truth: kind,
+    horizon: kind === 'rul' ? horizon : null,
+    readings,
+    positives,
+    unscored: c.unscored,
+    rocAuc: rank.rocAuc,
+    prAuc: rank.prAuc,
+    precision,
+    recall,
+    f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+    falseAlarmRate: readings - positives ? fp / (readings - positives) : 0,
+    missedAlarmRate: positives ? fn / positives : 0,
+  };
+}
+
 export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Array, opts: EvaluateOptions, ranking?: Ranking): Evaluation {
   const healthy = opts.baselineMask ?? baselineMask(ds, opts.baseline);
   const { truth, kind } = groundTruth(ds, opts, healthy);
@@ -146,22 +175,7 @@ export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Ar
     else if (state[i]) fp++;
     else if (truth[i]) fn++;
   }
-  const precision = tp + fp ? tp / (tp + fp) : 0;
-  const recall = tp + fn ? tp / (tp + fn) : 0;
-  const result: Evaluation = {
-    truth: kind,
-    horizon: kind === 'rul' ? opts.horizon : null,
-    readings,
-    positives,
-    unscored,
-    rocAuc: rank.rocAuc,
-    prAuc: rank.prAuc,
-    precision,
-    recall,
-    f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
-    falseAlarmRate: readings - positives ? fp / (readings - positives) : 0,
-    missedAlarmRate: positives ? fn / positives : 0,
-  };
+  const result = thresholdFigures(kind, opts.horizon, rank, { readings, positives, unscored, tp, fp, fn });
   const unit = columnByRole(ds, 'unit');
   const time = columnByRole(ds, 'time');
   const rul = columnByRole(ds, 'rul');
@@ -223,7 +237,14 @@ function unitOutcomes(
       o.leadTime = o.failureTime - time[i];
     }
   }
-  const perUnit = [...byUnit.values()].sort((a, b) => a.unit - b.unit);
+  return unitSummary(
+    [...byUnit.values()].sort((a, b) => a.unit - b.unit),
+    horizon,
+  );
+}
+
+/** The fleet's figures from each unit's outcome (units in ascending order). */
+export function unitSummary(perUnit: UnitOutcome[], horizon: number): Evaluation['units'] {
   const leads = perUnit
     .filter((o) => o.leadTime !== null)
     .map((o) => o.leadTime!)
@@ -235,6 +256,7 @@ function unitOutcomes(
     neverWarned: perUnit.length - leads.length,
     missed: perUnit.filter((o) => !o.cutOff && o.leadTime === null).length,
     cutOff: perUnit.filter((o) => o.cutOff).length,
+    cutOffWarned: perUnit.filter((o) => o.cutOff && o.leadTime !== null).length,
     medianLeadTime: quantile(leads, 0.5),
     p10LeadTime: quantile(leads, 0.1),
     falseAlarmsPerUnit: perUnit.length ? falseAlarms / perUnit.length : 0,

@@ -1,7 +1,9 @@
 // Threshold-free ranking metrics over (anomaly score, truth) pairs, with scikit-learn's
 // definitions: ROC AUC with ties counted half, PR AUC as average precision. Positives'
-// and negatives' scores are sorted natively (typed-array sort, no comparator) and then
-// merged, which is ~10x faster than sorting indices on a million readings.
+// and negatives' scores are sorted as values (no comparator; a radix sort in the built-in
+// sort's order, several times faster at millions) and then merged, which is ~10x faster
+// than sorting indices on a million readings.
+import { sortDoubles } from '../alarms/radix-sort.js';
 
 interface Split {
   pos: Float64Array; // descending
@@ -25,7 +27,7 @@ function split(score: Float64Array, truth: Uint8Array): Split {
     if (truth[i]) pos[p++] = score[i];
     else neg[n++] = score[i];
   }
-  return { pos: pos.sort().reverse(), neg: neg.sort().reverse() };
+  return { pos: sortDoubles(pos).reverse(), neg: sortDoubles(neg).reverse() };
 }
 
 /** Walks distinct thresholds from the highest score down: (tp, fp) after each tie group. */

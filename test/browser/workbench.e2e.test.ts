@@ -9,9 +9,11 @@ import { hasChromium, startHarness, type Harness } from './harness.js';
 import { cmapssPath, getEngine, loadFd001 } from '../helpers.js';
 import { trainModel } from '../../src/model/train.js';
 import { LoadedModel } from '../../src/model/loaded-model.js';
-import { parseBaseline } from '../../src/data/baseline.js';
 import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../../src/features/defaults.js';
 import { alarmTrace } from '../../src/alarms/alarm-trace.js';
+import { RowPassBudget } from '../../src/alarms/row-pass-budget.js';
+import { baselineMask, parseBaseline } from '../../src/data/baseline.js';
+import { columnByRole } from '../../src/data/dataset.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'isoscope.js');
 
@@ -104,8 +106,39 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
       if (raised[i]) expected.set(unit[i], { alarms: e.alarms + 1, first: e.first ?? time[i] });
       else expected.set(unit[i], e);
     }
-    const fleet = await page.evaluate(
-      () => (window as any).isoscope.threshold.thresholded.fleet as { unit: number; alarms: number; firstAlarmTime: number | null }[],
+    // The slider's index, built in its worker after the scores were drawn, comes into use; a frame
+    // from it equals Node's row pass at the same offset (states, since, counts, flagged readings).
+    await expect.poll(() => page.evaluate(() => (window as any).isoscope.threshold.indexed), { timeout: 30_000 }).toBe(true);
+    const frame = await page.evaluate(() => {
+      const wb = (window as any).isoscope;
+      const t = wb.threshold.budget.apply(wb.model.threshold.offset);
+      return {
+        offset: t.offset,
+        flagged: t.flagged,
+        counts: t.units.counts,
+        state: Array.from(t.units.state),
+        since: Array.from(t.units.since),
+      };
+    });
+    expect(frame.offset).toBe(node.threshold.offset);
+    const rowPass = new RowPassBudget(scores, baselineMask(ds, parseBaseline('first:50%')), {
+      unit: columnByRole(ds, 'unit')!.values,
+      time: columnByRole(ds, 'time')!.values,
+      rule: node.alarm!,
+    }).apply(node.threshold.offset);
+    expect(frame).toEqual({
+      offset: rowPass.offset,
+      flagged: rowPass.flagged,
+      counts: rowPass.units.counts,
+      state: Array.from(rowPass.units.state),
+      since: Array.from(rowPass.units.since, (t) => (Number.isNaN(t) ? null : t)), // NaN crosses page.evaluate as null
+    });
+    expect(frame.counts[0]).toBeGreaterThan(0);
+    // a row's own counts are computed when read: read them in the page
+    const fleet = await page.evaluate(() =>
+      ((window as any).isoscope.threshold.thresholded.fleet as { unit: number; alarms: number; firstAlarmTime: number | null }[]).map(
+        (r) => ({ unit: r.unit, alarms: r.alarms, firstAlarmTime: r.firstAlarmTime }),
+      ),
     );
     expect(fleet.map((r) => [r.unit, r.alarms, r.firstAlarmTime])).toEqual(
       fleet.map((r) => [r.unit, expected.get(r.unit)!.alarms, expected.get(r.unit)!.first]),

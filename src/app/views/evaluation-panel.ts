@@ -52,7 +52,7 @@ const UNIT_ROWS: Row[] = [
     'cut-off',
     'Cut off before degrading',
     (e) => {
-      const early = e.units!.perUnit.filter((o) => o.cutOff && o.leadTime !== null).length;
+      const early = e.units!.cutOffWarned;
       return `${e.units!.cutOff}${early ? `, ${early} warned early` : ''}`;
     },
     (e) =>

@@ -3,6 +3,7 @@
 // name, high or low against the training mean. The unit charts mark the reading and
 // plot its top sensors.
 import { fmt, h } from '../dom.js';
+import { isFlagged } from '../../alarms/threshold.js';
 import type { Workbench } from '../workbench.js';
 import { describeFeature } from '../../features/feature-words.js';
 import { topInputs } from '../../model/unit-drivers.js';
@@ -25,7 +26,7 @@ export function explainPanel(wb: Workbench): HTMLElement {
     }
     const score = -wb.scores[row];
     const t = wb.threshold.thresholded;
-    const flagged = t?.flags[row] === 1;
+    const flagged = t !== undefined && isFlagged(wb.scores[row], t.offset) === 1;
     const unit = wb.data?.truth.columns.find((c) => c.role === 'unit')?.values[row];
     const time = wb.data?.truth.columns.find((c) => c.role === 'time')?.values[row];
     const inputs = wb.model.recipe?.inputs;

@@ -6,15 +6,15 @@
 // of DOM work whatever the fleet's size.
 import { h, setText } from '../dom.js';
 import type { Workbench } from '../workbench.js';
-import type { FleetRow } from '../../alarms/alarm-budget.js';
+import type { FleetRow, FleetStates } from '../../alarms/budget-types.js';
 import { WHOLE_SERIES } from '../../data/dataset.js';
 import { SPARK_H, SPARK_W, Sparklines } from './sparkline.js';
+import { FleetOrder } from '../fleet-order.js';
 
 const ROW_PX = 30;
 const VIEW_PX = 360;
 const POOL = Math.ceil(VIEW_PX / ROW_PX) + 4;
 const SVG = 'http://www.w3.org/2000/svg';
-const RANK = { alarm: 0, watch: 1, healthy: 2 } as const;
 const STATE_TEXT = { alarm: 'Alarm', watch: 'Watch', healthy: 'Healthy' } as const;
 const STATE_WORDS = { alarm: 'in alarm', watch: 'on watch', healthy: 'healthy' } as const;
 /** Words before each cell that only a screen reader says, so an option reads "Unit 7 Alarm, since cycle 180, for 12 cycles, top drivers phi · T30". */
@@ -38,7 +38,17 @@ const svg = <K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 };
 
 export function fleetBoard(wb: Workbench): HTMLElement {
-  let rows: FleetRow[] = [];
+  // The frame's unit states and the board's order of them (positions g); row objects only for the rows drawn.
+  let states: FleetStates | undefined;
+  let shownOrder: Int32Array = new Int32Array(0);
+  const order = new FleetOrder();
+  const size = () => shownOrder.length;
+  const rowAt = (i: number): FleetRow | undefined => (i < size() ? states!.row(shownOrder[i]) : undefined);
+  const unitAt = (i: number) => states!.units[shownOrder[i]];
+  const indexOfUnit = (unit: number | undefined) => {
+    const g = unit === undefined || !states ? -1 : states.indexOf(unit);
+    return g < 0 ? -1 : shownOrder.indexOf(g);
+  };
   let active: number | undefined;
   const sparks = new Sparklines();
   const sort = h(
@@ -69,7 +79,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     const el = h('div', { role: 'option', class: 'fleet-row' }, ...wrapped);
     el.append(chart);
     const view: RowView = { el, cells, words, line, threshold, unit: NaN };
-    el.addEventListener('click', () => moveTo(rows.findIndex((r) => r.unit === view.unit)));
+    el.addEventListener('click', () => moveTo(indexOfUnit(view.unit)));
     windowEl.append(el);
     return view;
   });
@@ -82,7 +92,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     const ty = offset === undefined ? -10 : sparks.y(-offset);
     let activeShown = false;
     pool.forEach((v, i) => {
-      const r = rows[first + i];
+      const r = rowAt(first + i);
       v.el.hidden = !r;
       if (!r) return;
       v.unit = r.unit;
@@ -101,7 +111,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       v.el.id = `fleet-unit-${String(r.unit).replace(/\W/g, '_')}`;
       v.el.setAttribute('aria-selected', String(r.unit === wb.selectedUnit));
       v.el.setAttribute('aria-posinset', String(first + i + 1));
-      v.el.setAttribute('aria-setsize', String(rows.length));
+      v.el.setAttribute('aria-setsize', String(size()));
       v.el.classList.toggle('active', r.unit === active);
       if (r.unit === active) activeShown = true;
       v.el.dataset.state = r.state;
@@ -113,8 +123,8 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   };
 
   const moveTo = (index: number) => {
-    if (index < 0 || index >= rows.length) return;
-    active = rows[index].unit;
+    if (index < 0 || index >= size()) return;
+    active = unitAt(index);
     const top = index * ROW_PX;
     const view = list.clientHeight || VIEW_PX;
     if (top < list.scrollTop) list.scrollTop = top;
@@ -124,30 +134,30 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   };
 
   list.addEventListener('keydown', (e) => {
-    const at = rows.findIndex((r) => r.unit === active);
+    const at = indexOfUnit(active);
     const page = Math.floor((list.clientHeight || VIEW_PX) / ROW_PX) - 1;
     const to: Record<string, number> = {
       ArrowDown: at + 1,
       ArrowUp: at - 1,
       Home: 0,
-      End: rows.length - 1,
+      End: size() - 1,
       PageDown: at + page,
       PageUp: at - page,
     };
     if (e.key in to) {
       e.preventDefault();
-      moveTo(Math.max(0, Math.min(rows.length - 1, at < 0 ? 0 : to[e.key])));
+      moveTo(Math.max(0, Math.min(size() - 1, at < 0 ? 0 : to[e.key])));
     } else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       if (at < 0) return moveTo(0);
-      wb.selectUnit(rows[at].unit);
+      wb.selectUnit(unitAt(at));
       document.getElementById('unit-score-chart')?.focus(); // the unit is open: continue on its chart
     }
   });
   list.addEventListener('focus', () => {
-    if (active === undefined || !rows.some((r) => r.unit === active)) {
-      const sel = rows.findIndex((r) => r.unit === wb.selectedUnit);
-      if (rows.length) moveTo(sel >= 0 ? sel : 0);
+    if (indexOfUnit(active) < 0) {
+      const sel = indexOfUnit(wb.selectedUnit);
+      if (size()) moveTo(sel >= 0 ? sel : 0);
     } else paint();
   });
 
@@ -155,23 +165,17 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     const t = wb.threshold.thresholded;
     sparks.use(wb.data?.truth, wb.scores);
     const byUnit = sort.value === 'unit';
-    rows = [...(t?.fleet ?? [])].sort((a, b) =>
-      byUnit
-        ? wb.units.compare(a.unit, b.unit)
-        : RANK[a.state] - RANK[b.state] ||
-          (b.since === null ? 0 : (b.lastTime ?? 0) - b.since) - (a.since === null ? 0 : (a.lastTime ?? 0) - a.since) ||
-          b.latestScore - a.latestScore ||
-          a.unit - b.unit,
-    );
+    states = t?.units;
+    shownOrder = !states ? new Int32Array(0) : byUnit ? order.unitOrder(states, wb.units) : order.urgent(states);
     list.setAttribute('aria-label', byUnit ? 'Units by name' : 'Units, most urgent first');
-    spacer.style.height = `${rows.length * ROW_PX}px`;
-    list.style.height = `${Math.min(VIEW_PX, Math.max(1, rows.length) * ROW_PX) + 2}px`; // a small fleet leaves no empty box
-    const count = (s: FleetRow['state']) => rows.filter((r) => r.state === s).length;
-    summary.textContent = !rows.length
+    spacer.style.height = `${size() * ROW_PX}px`;
+    list.style.height = `${Math.min(VIEW_PX, Math.max(1, size()) * ROW_PX) + 2}px`; // a small fleet leaves no empty box
+    const [alarm, watch, healthy] = states?.counts ?? [0, 0, 0];
+    summary.textContent = !size()
       ? ''
       : wb.data?.wholeSeries
-        ? `No unit column: the whole file is one unit, ${STATE_WORDS[rows[0].state]} at its latest reading`
-        : `${count('alarm')} in alarm · ${count('watch')} on watch · ${count('healthy')} healthy, at each unit’s latest reading`;
+        ? `No unit column: the whole file is one unit, ${STATE_WORDS[rowAt(0)!.state]} at its latest reading`
+        : `${alarm} in alarm · ${watch} on watch · ${healthy} healthy, at each unit’s latest reading`;
     paint();
   };
 

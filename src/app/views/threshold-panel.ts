@@ -52,10 +52,14 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     const item = (k: string, v: string, id: string, title: string) =>
       budget.append(h('dt', { title }, k), h('dd', { 'data-testid': id }, v));
     item('Flagged readings', `${fmt(t.flagged)} (${pct(t.share)})`, 'flagged', 'readings whose score is over the threshold');
-    if (t.fleet.length) {
-      const alarm = t.fleet.filter((u) => u.state === 'alarm').length;
-      const watch = t.fleet.filter((u) => u.state === 'watch').length;
-      item('Units in alarm now', `${alarm} of ${t.fleet.length}`, 'units-alarmed', 'the alarm rule holds at the unit’s latest reading');
+    if (t.units.units.length) {
+      const [alarm, watch] = t.units.counts;
+      item(
+        'Units in alarm now',
+        `${alarm} of ${t.units.units.length}`,
+        'units-alarmed',
+        'the alarm rule holds at the unit’s latest reading',
+      );
       item('Units on watch', String(watch), 'units-watch', 'some of the last readings are over the threshold, not enough to alarm');
       item('Alarms raised per unit', fmt(t.alarmsPerUnit, 1), 'alarms-per-unit', 'alarms raised over the whole data, on average');
     }

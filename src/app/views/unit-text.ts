@@ -35,7 +35,9 @@ export function sensorsToPlot(wb: Workbench, picked: string[], selectedTime: num
 
 /** "In alarm since cycle 123 (69 cycles) · 1 alarm raised in all", or '' before a threshold. */
 export function unitStateLine(wb: Workbench): { state: string; text: string } {
-  const row = wb.threshold.thresholded?.fleet.find((r) => r.unit === wb.selectedUnit);
+  const units = wb.threshold.thresholded?.units;
+  const g = units && wb.selectedUnit !== undefined ? units.indexOf(wb.selectedUnit) : -1;
+  const row = g < 0 ? undefined : units!.row(g);
   if (!row) return { state: '', text: '' };
   const alarms = `${plural(row.alarms, 'alarm')} raised in all`;
   if (row.state === 'healthy') return { state: row.state, text: `Healthy at its latest reading · ${alarms}` };

@@ -9,6 +9,7 @@ import type { UnitSeries } from '../../services/engine-service.js';
 import type { Dataset } from '../../data/dataset.js';
 import { followWidth, thinIndices, widthOf } from '../charts.js';
 import { keyboardCursor } from '../chart-cursor.js';
+import { isFlagged } from '../../alarms/threshold.js';
 import { alarmPeriods, indexOfRow, type UnitTrace } from '../unit-trace.js';
 import { sensorChart, sensorColor, scoreChart, type Layers } from './unit-charts.js';
 import { unitExports } from './unit-exports.js';
@@ -47,8 +48,7 @@ export function unitView(wb: Workbench): HTMLElement {
   let score: uPlot | undefined;
   let sensors: uPlot[] = [];
 
-  const flags = () => wb.threshold.thresholded?.flags;
-  const spans = () => (trace ? alarmPeriods(trace, flags(), wb.model) : []);
+  const spans = () => (trace ? alarmPeriods(trace, wb.threshold.thresholded?.offset, wb.model) : []);
   let periods: [number, number][] = [];
   const selectedIndex = () => indexOfRow(trace, wb.selectedRow);
   const layers: Layers = {
@@ -102,8 +102,9 @@ export function unitView(wb: Workbench): HTMLElement {
 
   const points = (a: Float64Array) => Array.from(shown, (i) => (Number.isNaN(a[i]) ? null : a[i]));
   const flaggedPoints = () => {
-    const f = flags();
-    return Array.from(shown, (i) => (f && f[trace!.series.rows[i]] && !Number.isNaN(trace!.anomaly[i]) ? trace!.anomaly[i] : null));
+    const offset = wb.threshold.thresholded?.offset;
+    const a = trace!.anomaly;
+    return Array.from(shown, (i) => (offset !== undefined && isFlagged(-a[i], offset) ? a[i] : null));
   };
   const storedPoints = () => {
     const hist = wb.link.history;
@@ -172,7 +173,8 @@ export function unitView(wb: Workbench): HTMLElement {
     describe: (i) => {
       const j = shown[i];
       const a = trace!.anomaly[j];
-      const f = flags()?.[trace!.series.rows[j]];
+      const offset = wb.threshold.thresholded?.offset;
+      const f = offset !== undefined && isFlagged(-a, offset);
       const alarm = periods.some(([p, q]) => x[i] >= p && x[i] <= q);
       return `${wb.time.at(x[i])}: anomaly score ${fmt(a, 3)}, ${f ? 'over the threshold' : 'under the threshold'}${alarm ? ', in alarm' : ''}. Enter explains it.`;
     },

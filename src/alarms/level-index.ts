@@ -1,0 +1,176 @@
+// Indexes over per-reading values (scores, alarm levels) that answer a threshold question
+// by binary search: how many are below the offset, how many alarms rise, the first or last
+// reading of a unit past it. Built once per set of scores in passes over typed arrays
+// (keep masks by position, no callback per reading), in a worker; queried every slider
+// frame on the page. Each index is plain typed arrays (`data`, `from`), so it crosses a
+// worker boundary by transfer.
+import { lowerBound } from './alarm-levels.js';
+import { sortDoubles } from './radix-sort.js';
+
+/** Where an alarm rises, as offsets (see SortedValues.rises): both ends sorted ascending. */
+export interface RisesData {
+  low: Float64Array;
+  high: Float64Array;
+}
+
+export interface RecordsData {
+  values: Float64Array;
+  positions: Int32Array;
+  /** A time per record (`Records.of`'s `timeOf` of its position; NaN without one), read per frame instead of the data's columns. */
+  times: Float64Array;
+  start: Int32Array;
+  rising: boolean;
+}
+
+/** Values sorted ascending: how many are below an offset, in O(log n). */
+export class SortedValues {
+  /** The sorted values themselves (the index's plain form). */
+  readonly data: Float64Array;
+
+  private constructor(values: Float64Array) {
+    this.data = values;
+  }
+
+  /** An index from values already sorted ascending (its `data`). */
+  static from(sorted: Float64Array): SortedValues {
+    return new SortedValues(sorted);
+  }
+
+  /** The values that are numbers (where `keep` is set, if given). */
+  static of(value: Float64Array, keep?: Uint8Array): SortedValues {
+    let n = 0;
+    for (let p = 0; p < value.length; p++) if (value[p] === value[p] && (!keep || keep[p])) n++;
+    const out = new Float64Array(n);
+    for (let p = 0, w = 0; p < value.length; p++) if (value[p] === value[p] && (!keep || keep[p])) out[w++] = value[p];
+    return new SortedValues(sortDoubles(out));
+  }
+
+  /**
+   * The offsets at which an alarm rises at a kept reading, over every group: it rises at p
+   * when level[p] < offset <= level[p-1] (+Infinity before a group's first reading), so the
+   * rises below an offset are the lower ends below it minus the upper ends below it.
+   */
+  static rises(start: Int32Array, level: Float64Array, keep?: Uint8Array): RisesData {
+    const end = start[start.length - 1];
+    const first = new Uint8Array(end);
+    for (let g = 0; g + 1 < start.length; g++) if (start[g] < start[g + 1]) first[start[g]] = 1;
+    let n = 0;
+    for (let p = 0; p < end; p++) if ((first[p] || level[p] < level[p - 1]) && level[p] < Infinity && (!keep || keep[p])) n++;
+    const low = new Float64Array(n);
+    const high = new Float64Array(n);
+    for (let p = 0, w = 0; p < end; p++)
+      if ((first[p] || level[p] < level[p - 1]) && level[p] < Infinity && (!keep || keep[p])) {
+        low[w] = level[p];
+        high[w++] = first[p] ? Infinity : level[p - 1];
+      }
+    return { low: sortDoubles(low), high: sortDoubles(high) };
+  }
+
+  /** Alarms risen below an offset: lower ends below it minus upper ends below it. */
+  static risenBelow(r: RisesData, x: number): number {
+    return lowerBound(r.low, 0, r.low.length, x) - lowerBound(r.high, 0, r.high.length, x);
+  }
+
+  /** Values below x. */
+  below(x: number): number {
+    return lowerBound(this.data, 0, this.data.length, x);
+  }
+}
+
+/**
+ * Per group, the running extreme of values in walk order, kept only where it changes:
+ * 'first below' walks forward keeping new minima (the first kept position whose value is
+ * below an offset); 'last at or above' and 'last below' walk backward keeping new maxima
+ * and minima (the last position at or above, or below, an offset).
+ */
+export class Records {
+  private readonly values: Float64Array;
+  readonly positions: Int32Array;
+  readonly times: Float64Array;
+  private readonly start: Int32Array;
+  private readonly rising: boolean;
+
+  private constructor(d: RecordsData) {
+    this.values = d.values;
+    this.positions = d.positions;
+    this.times = d.times;
+    this.start = d.start;
+    this.rising = d.rising;
+  }
+
+  static from(d: RecordsData): Records {
+    return new Records(d);
+  }
+
+  get data(): RecordsData {
+    return { values: this.values, positions: this.positions, times: this.times, start: this.start, rising: this.rising };
+  }
+
+  /**
+   * `timeOf` gives each record a time (called once per record, not per reading): a frame
+   * then reads it here, beside the record, instead of from the columns far away in memory.
+   */
+  static of(
+    start: Int32Array,
+    value: Float64Array,
+    kind: 'first below' | 'last at or above' | 'last below',
+    keep?: Uint8Array,
+    timeOf?: (p: number, g: number) => number,
+  ): Records {
+    const groups = start.length - 1;
+    const forward = kind === 'first below';
+    const rising = kind === 'last at or above';
+    const out = new Int32Array(groups + 1);
+    let values = new Float64Array(Math.max(16, groups * 4));
+    let positions = new Int32Array(values.length);
+    let count = 0;
+    for (let g = 0; g < groups; g++) {
+      let best = NaN;
+      const a = start[g];
+      const b = start[g + 1];
+      for (let j = a; j < b; j++) {
+        const p = forward ? j : b - 1 - (j - a);
+        if (keep && !keep[p]) continue;
+        const v = value[p];
+        if (best !== best || (rising ? v > best : v < best)) {
+          if (count === values.length) {
+            values = grow(values, new Float64Array(count * 2));
+            positions = grow(positions, new Int32Array(count * 2));
+          }
+          values[count] = best = v;
+          positions[count++] = p;
+        }
+      }
+      out[g + 1] = count;
+    }
+    const times = new Float64Array(count).fill(NaN);
+    if (timeOf) for (let g = 0; g < groups; g++) for (let r = out[g]; r < out[g + 1]; r++) times[r] = timeOf(positions[r], g);
+    return new Records({ values: values.slice(0, count), positions: positions.slice(0, count), times, start: out, rising });
+  }
+
+  /** The position answering the query for group g at offset x, or -1. */
+  find(g: number, x: number): number {
+    const r = this.record(g, x);
+    return r < 0 ? -1 : this.positions[r];
+  }
+
+  /** The record answering the query for group g at offset x (its position and time: `positions`, `times`), or -1. */
+  record(g: number, x: number): number {
+    let lo = this.start[g];
+    let hi = this.start[g + 1];
+    const end = hi;
+    // records run in walk order with values monotone: find the first one that satisfies the query
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const hit = this.rising ? this.values[mid] >= x : this.values[mid] < x;
+      if (hit) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < end ? lo : -1;
+  }
+}
+
+function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
