@@ -7,10 +7,16 @@ export function attachRul(ds: Dataset, rulAtEnd?: Float64Array, rulSource?: stri
   const time = columnByRole(ds, 'time');
   if (!unit || !time) throw new DataError(`${ds.name}: remaining useful life needs a unit column and a time column`);
   const last = new Map<number, number>();
-  for (let i = 0; i < ds.rows; i++) {
-    const u = unit.values[i];
-    const t = time.values[i];
-    if (!Number.isNaN(u) && !Number.isNaN(t) && t > (last.get(u) ?? -Infinity)) last.set(u, t);
+  // A unit's rows come in runs (all together, in most files): the map is touched once per run, not per row.
+  const u0 = unit.values;
+  const t0 = time.values;
+  for (let i = 0; i < ds.rows;) {
+    const u = u0[i];
+    let end = i;
+    let top = -Infinity;
+    for (; end < ds.rows && Object.is(u0[end], u); end++) if (t0[end] > top) top = t0[end];
+    if (!Number.isNaN(u) && top > (last.get(u) ?? -Infinity)) last.set(u, top);
+    i = end;
   }
   if (rulAtEnd) {
     for (const u of last.keys()) {
@@ -22,10 +28,17 @@ export function attachRul(ds: Dataset, rulAtEnd?: Float64Array, rulSource?: stri
     }
   }
   const rul = new Float64Array(ds.rows);
+  let runUnit = NaN;
+  let end: number | undefined;
+  let add = 0;
   for (let i = 0; i < ds.rows; i++) {
-    const u = unit.values[i];
-    const end = last.get(u);
-    rul[i] = end === undefined ? NaN : end - time.values[i] + (rulAtEnd ? rulAtEnd[u - 1] : 0);
+    const u = u0[i];
+    if (!Object.is(u, runUnit)) {
+      runUnit = u;
+      end = last.get(u);
+      add = end !== undefined && rulAtEnd ? rulAtEnd[u - 1] : 0;
+    }
+    rul[i] = end === undefined ? NaN : end - t0[i] + add;
   }
   const columns = ds.columns.filter((c) => c.role !== 'rul');
   columns.push({ name: 'rul', role: 'rul', values: rul, missing: 0, nonNumeric: 0 });

@@ -84,15 +84,26 @@ export class EngineService {
         WHOLE_SERIES,
         Int32Array.from({ length: ds.rows }, (_, i) => i),
       );
-    const lists = new Map<number, number[]>();
-    for (let i = 0; i < ds.rows; i++) {
+    // Each unit's runs of rows (one per unit in most files), then its row numbers: no list grows per row.
+    const runs = new Map<number, number[]>();
+    for (let i = 0; i < ds.rows;) {
       const u = unit[i];
-      if (Number.isNaN(u)) continue;
-      let l = lists.get(u);
-      if (!l) lists.set(u, (l = []));
-      l.push(i);
+      let end = i + 1;
+      while (end < ds.rows && unit[end] === u) end++;
+      if (!Number.isNaN(u)) {
+        let r = runs.get(u);
+        if (!r) runs.set(u, (r = []));
+        r.push(i, end);
+      }
+      i = end;
     }
-    lists.forEach((rows, u) => this.unitRows.set(u, Int32Array.from(rows)));
+    runs.forEach((r, u) => {
+      let n = 0;
+      for (let k = 0; k < r.length; k += 2) n += r[k + 1] - r[k];
+      const rows = new Int32Array(n);
+      for (let k = 0, w = 0; k < r.length; k += 2) for (let i = r[k]; i < r[k + 1]; i++) rows[w++] = i;
+      this.unitRows.set(u, rows);
+    });
   }
 
   /** With score false the model is only loaded (scores empty): the page scores it in parts (planParts). */
