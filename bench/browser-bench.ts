@@ -17,6 +17,7 @@ import { build, preview } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { packageRoot } from '../src/engine/node-engine.js';
 import { writeBigCmapss } from './big-file.js';
+import { sliderMedian } from './slider-median.js';
 import { persistFloor } from './persist-bench.js';
 
 const root = packageRoot();
@@ -67,35 +68,6 @@ async function frameProbe(page: Page): Promise<() => Promise<{ p95: number; fram
       const f = (w.__frames as number[]).slice(1).sort((a, b) => a - b);
       return { p95: f[Math.floor(f.length * 0.95)] ?? NaN, frames: f.length };
     });
-}
-
-async function sliderMedian(page: Page): Promise<{ total: number; sync: number }> {
-  return page.evaluate(async () => {
-    const wb = (window as any).isoscope;
-    const nextFramePainted = () =>
-      new Promise<number>((ok) =>
-        requestAnimationFrame(() => {
-          const t = performance.now();
-          setTimeout(() => ok(performance.now() - t), 0);
-        }),
-      );
-    const total: number[] = [];
-    const sync: number[] = [];
-    for (let i = 0; i < 80; i++) {
-      const t0 = performance.now();
-      wb.threshold.set(0.005 + (i % 40) * 0.01);
-      const s = performance.now() - t0;
-      const render = await nextFramePainted();
-      if (i >= 20) {
-        // after warm-up
-        sync.push(s);
-        total.push(s + render);
-      }
-    }
-    total.sort((a, b) => a - b);
-    sync.sort((a, b) => a - b);
-    return { total: total[total.length >> 1], sync: sync[sync.length >> 1] };
-  });
 }
 
 /**

@@ -13,37 +13,15 @@ import { build, preview } from 'vite';
 import { chromium, type Page } from 'playwright-core';
 import { packageRoot } from '../src/engine/node-engine.js';
 import { writeBigCmapss } from './big-file.js';
+import { sliderMedian } from './slider-median.js';
 
 const root = packageRoot();
 const fd001 = join(root, '..', 'shared', 'data', 'cmapss', 'train_FD001.txt');
 const load = () => `[load ${loadavg()[0].toFixed(2)}]`;
 
-/** Slider → redraw as bench:browser measures it: the set() call plus the frame that shows it. */
+/** Slider → redraw as bench:browser measures it. */
 async function slider(page: Page): Promise<string> {
-  const r = await page.evaluate(async () => {
-    const wb = (window as any).isoscope;
-    const painted = () =>
-      new Promise<number>((ok) =>
-        requestAnimationFrame(() => {
-          const t = performance.now();
-          setTimeout(() => ok(performance.now() - t), 0);
-        }),
-      );
-    const total: number[] = [];
-    const sync: number[] = [];
-    for (let i = 0; i < 80; i++) {
-      const t0 = performance.now();
-      wb.threshold.set(0.005 + (i % 40) * 0.01);
-      const s = performance.now() - t0;
-      const render = await painted();
-      if (i >= 20) {
-        sync.push(s);
-        total.push(s + render);
-      }
-    }
-    const med = (a: number[]) => a.sort((x, y) => x - y)[a.length >> 1];
-    return { total: med(total), sync: med(sync) };
-  });
+  const r = await sliderMedian(page);
   return `${r.total.toFixed(1)} ms (script ${r.sync.toFixed(1)} ms) ${load()}`;
 }
 
