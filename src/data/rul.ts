@@ -1,23 +1,20 @@
 // Remaining useful life per reading: run-to-failure data ends at failure, so
 // RUL = last cycle - cycle; a truncated test unit adds its RUL-file value.
 import { DataError, columnByRole, type Dataset } from './dataset.js';
+import { forEachUnitRun } from './unit-runs.js';
 
 export function attachRul(ds: Dataset, rulAtEnd?: Float64Array, rulSource?: string): Dataset {
   const unit = columnByRole(ds, 'unit');
   const time = columnByRole(ds, 'time');
   if (!unit || !time) throw new DataError(`${ds.name}: remaining useful life needs a unit column and a time column`);
   const last = new Map<number, number>();
-  // A unit's rows come in runs (all together, in most files): the map is touched once per run, not per row.
   const u0 = unit.values;
   const t0 = time.values;
-  for (let i = 0; i < ds.rows;) {
-    const u = u0[i];
-    let end = i;
+  forEachUnitRun(u0, ds.rows, (u, from, to) => {
     let top = -Infinity;
-    for (; end < ds.rows && Object.is(u0[end], u); end++) if (t0[end] > top) top = t0[end];
+    for (let i = from; i < to; i++) if (t0[i] > top) top = t0[i];
     if (!Number.isNaN(u) && top > (last.get(u) ?? -Infinity)) last.set(u, top);
-    i = end;
-  }
+  });
   if (rulAtEnd) {
     for (const u of last.keys()) {
       if (!Number.isInteger(u) || u < 1 || u > rulAtEnd.length) {

@@ -6,6 +6,7 @@
 // while data whose units already start outside it is a mismatch.
 import { columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
 import { unitTimeOrder } from '../data/order.js';
+import { forEachUnitRun } from '../data/unit-runs.js';
 import { regimeOf, type RegimeModel } from '../features/regimes.js';
 import { regimeDistance, type TrainingEnvelope } from './envelope.js';
 
@@ -106,17 +107,11 @@ function select(a: Float64Array, k: number): number {
   return a[k];
 }
 
-/** Readings per unit, counted by runs (a file sorted by unit costs one map update per unit). */
+/** Readings per unit, counted by runs. */
 function unitLengths(unit: Float64Array | undefined, rows: number): Map<number, number> {
   const length = new Map<number, number>();
   if (!unit) return rows ? length.set(0, rows) : length;
-  for (let i = 0; i < rows;) {
-    const u = unit[i];
-    let end = i + 1;
-    while (end < rows && unit[end] === u) end++;
-    length.set(u, (length.get(u) ?? 0) + end - i);
-    i = end;
-  }
+  forEachUnitRun(unit, rows, (u, from, to) => length.set(u, (length.get(u) ?? 0) + to - from));
   return length;
 }
 

@@ -2,6 +2,7 @@
 // the current model. The page asks for results (scores, one unit's traces, an
 // explanation), each copied out once and transferred.
 import { WasmEngine } from '../engine/wasm-engine.js';
+import { forEachUnitRun } from '../data/unit-runs.js';
 import { trainModel, type TrainOptions } from '../model/train.js';
 import { LoadedModel, streamInputsOf, type Explanation } from '../model/loaded-model.js';
 import { parseModelText } from '../model/validate.js';
@@ -86,17 +87,12 @@ export class EngineService {
       );
     // Each unit's runs of rows (one per unit in most files), then its row numbers: no list grows per row.
     const runs = new Map<number, number[]>();
-    for (let i = 0; i < ds.rows;) {
-      const u = unit[i];
-      let end = i + 1;
-      while (end < ds.rows && unit[end] === u) end++;
-      if (!Number.isNaN(u)) {
-        let r = runs.get(u);
-        if (!r) runs.set(u, (r = []));
-        r.push(i, end);
-      }
-      i = end;
-    }
+    forEachUnitRun(unit, ds.rows, (u, from, to) => {
+      if (Number.isNaN(u)) return;
+      let r = runs.get(u);
+      if (!r) runs.set(u, (r = []));
+      r.push(from, to);
+    });
     runs.forEach((r, u) => {
       let n = 0;
       for (let k = 0; k < r.length; k += 2) n += r[k + 1] - r[k];

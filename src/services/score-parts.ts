@@ -4,6 +4,7 @@
 // order. The primary engine worker owns the dataset: it plans the parts and copies each
 // helper's part out once (transferred, so that copy is the only one across the boundary).
 import { columnByRole, type Column, type Dataset } from '../data/dataset.js';
+import { forEachUnitRun } from '../data/unit-runs.js';
 import type { ModelJson } from '../model/types.js';
 import { LoadedModel } from '../model/loaded-model.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
@@ -38,13 +39,7 @@ export function assignParts(unit: Float64Array | undefined, rows: number, parts:
   if (!unit || parts <= 1) return { of, counts: Int32Array.of(rows) };
   const size = new Map<number, number>();
   // A run of one unit's rows counts at once: a file sorted by unit costs one map update per unit, not per row.
-  for (let i = 0; i < rows;) {
-    const u = unit[i];
-    let end = i + 1;
-    while (end < rows && Object.is(unit[end], u)) end++;
-    size.set(u, (size.get(u) ?? 0) + end - i);
-    i = end;
-  }
+  forEachUnitRun(unit, rows, (u, from, to) => size.set(u, (size.get(u) ?? 0) + to - from));
   const n = Math.min(parts, size.size);
   const partOf = new Map<number, number>();
   let done = 0;
