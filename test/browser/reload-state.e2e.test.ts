@@ -57,6 +57,11 @@ afterAll(async () => {
 
 const statusText = (scope = 'connect') => page.locator(`[data-scope="${scope}"] .status`).textContent();
 const processed = () => page.evaluate(() => (window as any).isoscope.replay.stats?.processed ?? 0);
+/** Readings whose position is saved: the partitions count a batch only after its checkpoint. */
+const checkpointed = () =>
+  page.evaluate(() =>
+    ((window as any).isoscope.link.status?.partitions ?? []).reduce((s: number, p: { received?: number }) => s + (p.received ?? 0), 0),
+  );
 const docCount = async () => (await readings.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0];
 const fill = (label: string, value: string) => page.getByLabel(label, { exact: true }).fill(value);
 
@@ -103,6 +108,9 @@ describe.skipIf(!hasChromium)('a reload mid-stream in Chromium', () => {
     const producer = new EventHubProducerClient(hub.connectionString());
     expect(await publishDataset(producer, ds, { rate: 0, limit: half })).toBe(half);
     await expect.poll(processed, { timeout: 60_000, interval: 100 }).toBe(half);
+    // Scored readings are counted before their batch's position is saved: a reload in between
+    // rightly scores that batch again (at least once), so the reload waits for the positions.
+    await expect.poll(checkpointed, { timeout: 60_000, interval: 100 }).toBe(half);
     await page.reload();
     const reloadedAt = performance.now();
     // The saved session brings the data and the model back.
