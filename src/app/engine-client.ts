@@ -8,6 +8,7 @@ import type { SliderIndex, SliderIndexInput } from '../metrics/slider-index.js';
 import { scoreInParts, type PieceScores } from '../services/score-parts.js';
 import type { ModelJson } from '../model/types.js';
 import wasmUrl from '../../wasm/build/isoscope.wasm?url';
+import { RespawnBudget } from './respawn-budget.js';
 
 export type Remote<T> = Comlink.Remote<T>;
 
@@ -50,6 +51,8 @@ export class Workers {
   /** Reads the second half of a big file beside `ingest`. */
   ingestPartner?: Supervised<IngestService>;
   private readonly onCrash: (message: string) => void;
+  private readonly helperDeaths = new RespawnBudget();
+  private readonly partnerDeaths = new RespawnBudget();
 
   constructor(onCrash: (message: string) => void) {
     this.onCrash = onCrash;
@@ -70,7 +73,7 @@ export class Workers {
   /** A helper that dies is replaced at once; the part it was scoring goes to the primary. */
   private spawnHelper(i: number): void {
     const helper = supervise<EngineService>(engineWorker(), () => {
-      if (this.helpers[i] === helper) this.spawnHelper(i);
+      if (this.helpers[i] === helper && this.helperDeaths.died()) this.spawnHelper(i);
     });
     this.helpers[i]?.terminate();
     this.helpers[i] = helper;
@@ -118,7 +121,7 @@ export class Workers {
     const partner = supervise<IngestService>(ingestWorker(), () => {
       if (this.ingestPartner !== partner) return;
       void this.ingest.api.partnerGone().catch(() => undefined);
-      this.spawnIngestPartner();
+      if (this.partnerDeaths.died()) this.spawnIngestPartner();
     });
     this.ingestPartner = partner;
     const { port1, port2 } = new MessageChannel();
