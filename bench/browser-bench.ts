@@ -128,6 +128,7 @@ async function gigabyteFile(browser: Browser, url: string, dir: string): Promise
   const loadPeak = peakLoading();
   record('1 GB: parse + profile', `${(parse / 1000).toFixed(2)} s`, parse <= 10_000);
   record('1 GB: renderer memory while loading (peak; no floor)', `${loadPeak.toFixed(0)} MB`, true);
+  const peakTraining = memoryPeak();
   const train = await page.evaluate(async () => {
     const wb = (window as any).isoscope;
     const t0 = performance.now();
@@ -136,6 +137,8 @@ async function gigabyteFile(browser: Browser, url: string, dir: string): Promise
     return performance.now() - t0;
   });
   record('1 GB: train → scores on the page (no floor)', `${(train / 1000).toFixed(2)} s`, true);
+  record('1 GB: renderer memory while training (peak; no floor)', `${peakTraining().toFixed(0)} MB`, true);
+  const peakScoring = memoryPeak();
   const model = readFileSync(join(root, 'models', 'fd001-baseline.json'), 'utf8');
   await watchIndex(page);
   const score = await page.evaluate(async (m) => {
@@ -152,6 +155,7 @@ async function gigabyteFile(browser: Browser, url: string, dir: string): Promise
     `${s(score.ms)} on ${score.parts} engine workers (load ${s(score.phases.load)}, score ${s(score.phases.score)}, threshold and evaluation ${s(score.phases.adopt)})`,
     score.ms <= 3000,
   );
+  record('1 GB: renderer memory while importing and scoring (peak; no floor)', `${peakScoring().toFixed(0)} MB`, true);
   const ready = await indexReady(page);
   record('1 GB: slider index in use, after the scores (built in a worker; no floor)', `${(ready / 1000).toFixed(2)} s`, true);
   const mem = peak();

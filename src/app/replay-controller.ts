@@ -100,6 +100,13 @@ export class ReplayController {
 
   async control(action: ReplayAction): Promise<void> {
     const { workers, bus } = this.host;
+    if (action === 'restart') {
+      // Cleared before the worker starts over, so the panel never shows the last run as the new
+      // one, and none of the new run's first updates (which may beat the reply) are wiped.
+      this.clear();
+      this.state = 'playing';
+      bus.emit('live');
+    }
     try {
       await workers.call(workers.engine, (api) =>
         action === 'pause'
@@ -111,9 +118,9 @@ export class ReplayController {
               : api.restartReplay(),
       );
     } catch (e) {
+      if (action === 'restart') this.state = 'stopped';
       return bus.fail('stream', `Could not ${action} the replay: ${(e as Error).message}`);
     }
-    if (action === 'restart') this.clear();
     this.state = action === 'pause' ? 'paused' : action === 'stop' ? 'stopped' : 'playing';
     if (action === 'stop') bus.say('stream', 'Replay stopped. Start plays it again from the first reading.');
     bus.emit('live');

@@ -53,6 +53,9 @@ export class HubLink {
   private dirty = true;
   private shownRate = 0;
   private opts: HubLinkOptions;
+  /** Batches between scoring and their checkpoint: stop() waits for them (bounded). */
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
 
   constructor(opts: HubLinkOptions) {
     this.opts = opts;
@@ -81,7 +84,7 @@ export class HubLink {
           this.partition(ctx.partitionId, { state: 'connected', error: undefined });
         },
         processClose: (_reason, ctx) => Promise.resolve(this.partition(ctx.partitionId, { state: 'closed' })),
-        processEvents: (events, ctx) => this.process(events, ctx),
+        processEvents: (events, ctx) => this.track(this.process(events, ctx)),
         processError: (err, ctx) => Promise.resolve(this.fault(err, ctx)),
       },
       { startPosition: this.opts.startPosition, maxBatchSize: 1000, maxWaitTimeInSeconds: 1, trackLastEnqueuedEventProperties: true },
@@ -134,6 +137,9 @@ export class HubLink {
     this.buffer.add(this.seq, batch.decoded.units, batch.scores, batch.flags, scored);
     this.seq += scored;
     if (this.opts.persist?.enabled()) await this.opts.persist.add(documentsOf(batch, this.opts.model, new Date().toISOString()));
+    // Stopped meanwhile (Disconnect, then maybe Forget saved positions): no position is saved
+    // after the user ended the link; the batch is read again next time (at least once).
+    if (this.stopping) return;
     const last = events[n - 1];
     if (state) await this.opts.unitStates!.save(ctx, last.sequenceNumber, state);
     await ctx.updateCheckpoint(last);
@@ -208,11 +214,20 @@ export class HubLink {
     this.opts.onUpdate({ state, total: 0, stats, ...points, link: structuredClone(this.status) });
   }
 
+  private track(work: Promise<void>): Promise<void> {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
   async stop(final: 'stopped' | 'failed' = 'stopped'): Promise<void> {
     clearInterval(this.timer);
+    this.stopping = true;
     const sub = this.subscription;
     this.subscription = undefined;
     await closeWithin(sub?.close());
+    // A batch saving its position now would land after stop() returned (and after a Forget).
+    await closeWithin(Promise.allSettled([...this.inFlight]));
     await closeWithin(this.client?.close());
     this.client = undefined;
     if (final === 'stopped' || this.status.state !== 'failed') this.status.state = final;

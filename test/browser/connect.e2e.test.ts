@@ -87,6 +87,11 @@ afterAll(async () => {
 const statusText = (scope = 'connect') => page.locator(`[data-scope="${scope}"] .status`).textContent();
 const errorText = (scope = 'connect') => page.locator(`[data-scope="${scope}"] .error`).textContent();
 const processed = () => page.evaluate(() => (window as any).isoscope.replay.stats?.processed ?? 0);
+/** Readings whose position is saved: the partitions count a batch only after its checkpoint. */
+const checkpointed = () =>
+  page.evaluate(() =>
+    ((window as any).isoscope.link.status?.partitions ?? []).reduce((s: number, p: { received?: number }) => s + (p.received ?? 0), 0),
+  );
 const docCount = async () => (await readings.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0];
 const hubString = () => hub.browserConnectionString();
 
@@ -236,7 +241,9 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('link-missing').textContent(), { timeout: 10_000 })
       .toBe('Not scored — missing or non-numeric values: sensor_2 ×1');
-    expect(proxy.throttled).toBeGreaterThan(0);
+    await expect.poll(() => proxy.throttled, { timeout: 10_000 }).toBeGreaterThan(0);
+    // Reloaded only once the batch's position is saved (counted after its checkpoint), or it would be read again.
+    await expect.poll(checkpointed, { timeout: 30_000 }).toBe(SMALL_ROWS + 50);
 
     await page.reload();
     await expect
@@ -390,6 +397,8 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await page.getByRole('button', { name: 'Connect live' }).click();
     await expect.poll(() => page.evaluate(() => (window as any).isoscope.link.status?.state), { timeout: 30_000 }).toBe('live');
     expect(await statusText()).not.toMatch(/resuming/);
+    // "Latest" is resolved when a partition's receiver attaches, a moment after the link says live.
+    await expect.poll(() => hub.receivers, { timeout: 30_000 }).toBe(4);
     // FD001 units 5 and 6 as units 55 and 56, one after the other; unit 55's readings 40–99 carry sensor_7 (P30) in kPa.
     const rows = readFileSync(cmapssPath('train_FD001.txt'), 'utf8')
       .split('\n')

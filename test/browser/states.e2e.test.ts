@@ -52,6 +52,8 @@ describe.skipIf(!hasChromium)('main states: accessible and as designed', () => {
     await page.getByRole('button', { name: 'Train' }).click();
     await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/Trained on/);
     await expect.poll(() => page.evaluate(() => !!(window as any).isoscope.models.drivers), { timeout: 30_000 }).toBe(true);
+    // The data check comes after the drivers from the same worker; the screenshot needs both.
+    await expect.poll(() => page.getByTestId('data-check').textContent(), { timeout: 30_000 }).toMatch(/^Data check: ok/);
     await check('trained');
   });
 
@@ -61,6 +63,8 @@ describe.skipIf(!hasChromium)('main states: accessible and as designed', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     const unit = await page.evaluate(() => (window as any).isoscope.selectedUnit as number);
+    // The unit's chart is drawn after a worker call: keys pressed before it would act on the last unit's chart.
+    await expect.poll(() => page.locator('#unit-score-desc').textContent(), { timeout: 10_000 }).toContain(`of unit ${unit},`);
     const active = await list.getAttribute('aria-activedescendant');
     expect(active).toBeTruthy();
     expect(await page.locator(`#${active}`).getAttribute('aria-selected')).toBe('true');

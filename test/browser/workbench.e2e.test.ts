@@ -212,7 +212,16 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     expect(rate).toBeLessThan(15000);
     await page.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => page.getByTestId('live-state').textContent()).toBe('paused');
-    const paused = await page.getByTestId('live-processed').textContent();
+    // An update the worker sent just before pausing may still land: wait until the count holds.
+    const count = () => page.getByTestId('live-processed').textContent();
+    let paused = await count();
+    await expect
+      .poll(async () => {
+        const last = paused;
+        paused = await count();
+        return paused === last;
+      })
+      .toBe(true);
     await page.waitForTimeout(400);
     expect(await page.getByTestId('live-processed').textContent()).toBe(paused);
     await page.getByRole('button', { name: 'Resume' }).click();
@@ -285,7 +294,22 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
       return { id: wb.model.id, offset: wb.model.threshold.offset, flagged: wb.threshold.thresholded.flagged, features: wb.model.features };
     });
     expect(before.features).not.toContain('sensor_9');
-    await page.waitForTimeout(700); // the state is saved 400 ms after the last change
+    // The state is saved (400 ms after the last change) once drawing is done: wait until IndexedDB has this model.
+    const savedModelId = () =>
+      page.evaluate(
+        () =>
+          new Promise<string>((ok) => {
+            const open = indexedDB.open('isoscope');
+            open.onsuccess = () => {
+              const get = open.result.transaction('session').objectStore('session').get('state');
+              get.onsuccess = () => {
+                ok(get.result?.model?.id ?? '');
+                open.result.close();
+              };
+            };
+          }),
+      );
+    await expect.poll(savedModelId, { timeout: 30_000 }).toBe(before.id);
     await page.reload();
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Restored your last session/);
     const after = await page.evaluate(() => {
@@ -309,13 +333,12 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
 
   test('screenshots of the main views at 1280×800 and on a large screen', async () => {
     await page.screenshot({ path: 'test-results/workbench-1280.png' });
+    // Nothing overflows the viewport horizontally at either size (charts follow their container on a later frame).
+    const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     await page.setViewportSize({ width: 2200, height: 1300 });
-    await page.waitForTimeout(300); // charts follow their container on the next frame
+    await expect.poll(fits, { timeout: 5000 }).toBe(true);
     await page.screenshot({ path: 'test-results/workbench-2200.png' });
-    // Nothing overflows the viewport horizontally at either size.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.waitForTimeout(300);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await expect.poll(fits, { timeout: 5000 }).toBe(true);
   });
 });

@@ -124,6 +124,11 @@ export class EventHubServer {
     c.on('message', (ctx: EventContext) => this.onMessage(ctx));
   }
 
+  /** Partition receivers attached now: a test that starts at "latest" sends only once its receivers are there. */
+  get receivers(): number {
+    return this.pumps.size;
+  }
+
   get port(): number {
     const a = this.listener?.address();
     return a && typeof a === 'object' ? a.port : -1;
