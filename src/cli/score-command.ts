@@ -119,8 +119,6 @@ async function scoreStreamed(
         totals.unscorable += scored.unscorable;
       } else {
         queue.push(pool!.score(ds, totals.rows));
-        // Checked here, while the threads score, rather than after the last piece.
-        if (totals.sample.full) totals.sample.settle();
         if (queue.length >= IN_FLIGHT) await writeOldest();
       }
       totals.rows += ds.rows;
