@@ -37,6 +37,8 @@ export interface PendingReplace {
 
 /** A column counts as empty when at least this share of its cells is missing or not a number. */
 const EMPTY_SHARE = 0.9;
+/** Reads at least this big leave enough garbage in the ingest workers to replace them. */
+const FRESH_WORKERS_AFTER_BYTES = 32 * 1024 * 1024;
 
 export class IngestController {
   pending?: PendingReplace;
@@ -103,6 +105,10 @@ export class IngestController {
       else h.bus.fail('data', `Could not load ${names}: ${withoutName((e as Error).message, names)} ${still(h)}`);
     } finally {
       this.cancelLoad = undefined;
+      // An idle worker never collects its garbage: after a big read (about 660 MB left from a
+      // 1 GB file) fresh ingest workers hand that memory back at once.
+      if (!cancelled && files.reduce((n, f) => n + f.size, 0) >= FRESH_WORKERS_AFTER_BYTES && h.workers.ingest === ingest)
+        h.workers.spawnIngest();
       h.busy = '';
       h.progress = undefined;
       h.bus.emit('progress', 'status');
