@@ -4,6 +4,7 @@ import { columnByRole, DataError, type Dataset, featureColumns } from '../data/d
 import { profileDataset } from '../data/profile.js';
 import { baselineMask, formatBaseline, trainingRows, type Baseline } from '../data/baseline.js';
 import { fingerprintRows } from './fingerprint.js';
+import { gatherRows, meanAndScaleAt, scaleRows, scoreRows } from './training-block.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelJson, type TreeJson } from './types.js';
 import { validateModel } from './validate.js';
 import { DEFAULT_PARAMS, resolveParams, type ForestParams } from '../engine/params.js';
@@ -67,23 +68,6 @@ export function chooseFeatures(ds: Dataset, features?: string[], exclude: string
   return chosen;
 }
 
-function meanAndScale(cols: Float64Array[]): { mean: Float64Array; scale: Float64Array } {
-  const mean = new Float64Array(cols.length);
-  const scale = new Float64Array(cols.length);
-  cols.forEach((c, f) => {
-    let s = 0;
-    for (let i = 0; i < c.length; i++) s += c[i];
-    const m = s / c.length;
-    let v = 0;
-    for (let i = 0; i < c.length; i++) v += (c[i] - m) * (c[i] - m);
-    const std = Math.sqrt(v / c.length);
-    mean[f] = m;
-    // As scikit-learn's StandardScaler: a (near-)zero spread scales by 1.
-    scale[f] = std < 10 * Number.EPSILON ? 1 : std;
-  });
-  return { mean, scale };
-}
-
 function toTrees(forest: SparseForest, d = 0): TreeJson[] {
   const trees: TreeJson[] = [];
   for (let t = 0; t + 1 < forest.offsets.length; t++) {
@@ -121,14 +105,11 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   const features = recipe ? derivedNames(recipe) : inputs;
   const all = featureColumns(work, features);
   const { rows, droppedMissing } = trainingRows(baselineMask(ds, baseline), all);
-  const cols = all.map((c) => {
-    const out = new Float64Array(rows.length);
-    for (let i = 0; i < rows.length; i++) out[i] = c[rows[i]];
-    return out;
-  });
+  // Hashed first: its buffer (the training rows' bytes) is gone before the scaled block is made.
+  const fingerprint = await fingerprintRows(features, all, rows);
   const resolved = resolveParams(params, rows.length, features.length);
-  const { mean, scale } = meanAndScale(cols);
-  const scaled = engine.scaleColumns(cols, mean, scale);
+  const { mean, scale } = meanAndScaleAt(all, rows);
+  const scaled = scaleRows(engine, all, rows, mean, scale);
   const grow = (block: Float32Array, n: number) =>
     engine.train({
       rows: block,
@@ -144,7 +125,6 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       extensionLevel: resolved.extensionLevel,
     });
   const forest = grow(scaled, rows.length);
-  const fingerprint = await fingerprintRows(features, all, rows);
   const draft: ModelJson = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -187,12 +167,16 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   const { spec } = validateModel(draft);
   const handle = engine.loadForest(spec);
   try {
-    const { scores } = engine.score(handle, cols);
+    const scores = scoreRows(engine, handle, all, rows);
     let offset = offsetFor(params.contamination, scores);
     // Cross-fitting needs units to hold out: one series cut into time blocks makes each block look
     // novel to the others, and its threshold out of reach of a drift in one input.
     const unitCount = new Set(columnByRole(ds, 'unit')?.values ?? []).size;
-    const pick = (idx: Int32Array) => cols.map((c) => Float64Array.from(idx, (i) => c[i]));
+    const pick = (idx: Int32Array) =>
+      gatherRows(
+        all,
+        Int32Array.from(idx, (i) => rows[i]),
+      );
     // A fold's training block is its rows of the scaled block (each row scales on its own,
     // so this is the block scaleColumns would give them): no f64 copy of the fold's rows.
     const d = features.length;
