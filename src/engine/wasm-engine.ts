@@ -104,8 +104,10 @@ export interface ForestSpec extends SparseForest {
 }
 
 export interface TrainRequest {
-  /** Scaled rows, row-major f32, n × d. */
+  /** Scaled rows, row-major f32, n × d (or more rows, of which `pick` names the n to train on). */
   rows: Float32Array;
+  /** The rows of `rows` to train on, in order: copied straight into Wasm, no block of their own in JS. */
+  pick?: Int32Array;
   n: number;
   d: number;
   trees: number;
@@ -237,9 +239,11 @@ export class WasmEngine {
     const cap = 2 * req.psi - 1;
     const total = req.trees * cap;
     const extended = req.extensionLevel !== undefined;
+    if (req.pick ? req.pick.length !== req.n : req.rows.length < req.n * req.d)
+      throw new Error(`engine: training was given ${req.pick?.length ?? req.rows.length / req.d} rows for n = ${req.n}`);
     this.live();
     const owned = this.allocMany([
-      req.rows.byteLength,
+      req.n * req.d * 4,
       req.trees * 4,
       total * 4,
       total * (extended ? 8 : 4),
@@ -251,7 +255,8 @@ export class WasmEngine {
     ]);
     try {
       const [dataPtr, countPtr, featPtr, thrPtr, leftPtr, rightPtr, sizePtr, outPtr, normalPtr] = owned;
-      this.put(dataPtr, req.rows);
+      if (req.pick) this.putRows(dataPtr, req.rows, req.pick, req.d);
+      else this.put(dataPtr, req.rows.subarray(0, req.n * req.d));
       new Uint32Array(this.wasm.memory.buffer, outPtr, 6).set([countPtr, featPtr, thrPtr, leftPtr, rightPtr, sizePtr]);
       const status = extended
         ? this.wasm.trainHyperplanes(
@@ -648,6 +653,12 @@ export class WasmEngine {
     this.restarts++;
     this.forests.clear();
     this.windows.clear();
+  }
+
+  /** Rows `pick` of a row-major f32 block, in order, written at ptr. */
+  private putRows(ptr: number, block: Float32Array, pick: Int32Array, d: number): void {
+    const to = new Float32Array(this.wasm.memory.buffer, ptr, pick.length * d);
+    for (let i = 0, k = 0; i < pick.length; i++) for (let j = pick[i] * d, end = j + d; j < end; j++) to[k++] = block[j];
   }
 
   private put(ptr: number, src: TypedArray): void {

@@ -4,7 +4,7 @@ import { columnByRole, DataError, type Dataset, featureColumns } from '../data/d
 import { profileDataset } from '../data/profile.js';
 import { baselineMask, formatBaseline, trainingRows, type Baseline } from '../data/baseline.js';
 import { fingerprintRows } from './fingerprint.js';
-import { gatherRows, meanAndScaleAt, scaleRows, scoreRows } from './training-block.js';
+import { meanAndScaleAt, scaleRows, scoreRows } from './training-block.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelJson, type TreeJson } from './types.js';
 import { validateModel } from './validate.js';
 import { DEFAULT_PARAMS, resolveParams, type ForestParams } from '../engine/params.js';
@@ -110,9 +110,12 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   const resolved = resolveParams(params, rows.length, features.length);
   const { mean, scale } = meanAndScaleAt(all, rows);
   const scaled = scaleRows(engine, all, rows, mean, scale);
-  const grow = (block: Float32Array, n: number) =>
-    engine.train({
-      rows: block,
+  /** A forest on the scaled block's rows `pick` (a fold), or on all of them. */
+  const grow = (pick?: Int32Array) => {
+    const n = pick?.length ?? rows.length;
+    return engine.train({
+      rows: scaled,
+      pick,
       n,
       d: features.length,
       trees: resolved.trees,
@@ -124,7 +127,8 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       seed: params.seed,
       extensionLevel: resolved.extensionLevel,
     });
-  const forest = grow(scaled, rows.length);
+  };
+  const forest = grow();
   const draft: ModelJson = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -172,28 +176,17 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
     // Cross-fitting needs units to hold out: one series cut into time blocks makes each block look
     // novel to the others, and its threshold out of reach of a drift in one input.
     const unitCount = new Set(columnByRole(ds, 'unit')?.values ?? []).size;
-    const pick = (idx: Int32Array) =>
-      gatherRows(
-        all,
-        Int32Array.from(idx, (i) => rows[i]),
-      );
-    // A fold's training block is its rows of the scaled block (each row scales on its own,
-    // so this is the block scaleColumns would give them): no f64 copy of the fold's rows.
-    const d = features.length;
-    const pickScaled = (idx: Int32Array) => {
-      const block = new Float32Array(idx.length * d);
-      for (let i = 0; i < idx.length; i++) {
-        const from = idx[i] * d;
-        for (let f = 0; f < d; f++) block[i * d + f] = scaled[from + f];
-      }
-      return block;
-    };
     const scoreHeld = (fit: Int32Array, held: Int32Array) => {
-      const foldForest = grow(pickScaled(fit), fit.length);
+      const foldForest = grow(fit);
       const foldModel = { ...draft, forest: { ...draft.forest, trees: toTrees(foldForest, features.length) } };
       const h = engine.loadForest(validateModel(foldModel).spec);
       try {
-        return engine.score(h, pick(held)).scores;
+        return scoreRows(
+          engine,
+          h,
+          all,
+          Int32Array.from(held, (i) => rows[i]),
+        );
       } finally {
         engine.freeForest(h);
       }
@@ -230,10 +223,7 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       }
       const extra = calRows.filter((_, i) => Number.isNaN(calScores[i]));
       if (extra.length) {
-        const extraScores = engine.score(
-          handle,
-          all.map((c) => Float64Array.from(extra, (r) => c[r])),
-        ).scores;
+        const extraScores = scoreRows(engine, handle, all, Int32Array.from(extra));
         for (let i = 0, j = 0; i < calScores.length; i++) if (Number.isNaN(calScores[i])) calScores[i] = extraScores[j++];
       }
       const fitted = calibrate(
