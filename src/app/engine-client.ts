@@ -38,6 +38,9 @@ function supervise<T>(worker: Worker, onCrash: (message: string) => void): Super
  */
 export const engineWorkers = (cores = navigator.hardwareConcurrency || 2) => Math.max(2, Math.min(8, cores));
 
+/** Work this big leaves enough garbage in an idle worker (which never collects it) to replace the worker. */
+const FRESH_WORKER_AFTER_ROWS = 1_000_000;
+
 const engineWorker = () => new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' });
 const ingestWorker = () => new Worker(new URL('../../workers/ingest.worker.ts', import.meta.url), { type: 'module' });
 const wasmHref = () => new URL(wasmUrl, location.href).href;
@@ -106,6 +109,9 @@ export class Workers {
       rows,
     );
     this.lastScoreParts = scored.parts;
+    // A helper's part (its input columns, a few hundred MB at millions of rows) is garbage
+    // once scored, and an idle worker never collects it: big parts leave fresh helpers behind.
+    if (rows >= FRESH_WORKER_AFTER_ROWS * this.helpers.length) this.helpers.forEach((_, i) => this.spawnHelper(i));
     return scored;
   }
 
@@ -149,6 +155,11 @@ export class Workers {
         .then(ok, fail)
         .finally(() => {
           if (this.sliderBuild === build) this.sliderBuild = undefined;
+          // Its copies of the scores and columns would stay in the idle worker (about 200 MB at 6M rows).
+          if (input.scores.length >= FRESH_WORKER_AFTER_ROWS && this.slider === slider && !this.sliderBuild) {
+            slider.terminate();
+            this.slider = undefined;
+          }
         });
     });
   }
