@@ -13,11 +13,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, preview } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { packageRoot } from '../src/engine/node-engine.js';
 import { writeBigCmapss } from './big-file.js';
 import { sliderMedian } from './slider-median.js';
+import { startBuiltWorkbench } from './built-workbench.js';
 import { persistFloor } from './persist-bench.js';
 
 const root = packageRoot();
@@ -176,19 +176,7 @@ async function gigabyteFile(browser: Browser, url: string, dir: string): Promise
 
 async function main(): Promise<void> {
   console.log('building the workbench…');
-  await build({ root, logLevel: 'error', build: { outDir: join(root, 'dist-web') } });
-  const server = await preview({
-    root,
-    logLevel: 'error',
-    preview: { port: 0, host: '127.0.0.1' },
-    build: { outDir: join(root, 'dist-web') },
-  });
-  const url = server.resolvedUrls!.local[0];
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const { url, browser, close } = await startBuiltWorkbench();
   const dir = mkdtempSync(join(tmpdir(), 'isoscope-bench-'));
   try {
     // `-- --gigabyte`: only the 1 GB section (it alone takes minutes).
@@ -304,8 +292,7 @@ async function main(): Promise<void> {
   } finally {
     // 1.2 GB of generated files.
     rmSync(dir, { recursive: true, force: true });
-    await browser.close();
-    await new Promise<void>((ok) => server.httpServer.close(() => ok()));
+    await close();
   }
   const failed = results.filter((r) => !r.ok).length;
   console.log(`\n${results.length - failed} floors met, ${failed} missed`);

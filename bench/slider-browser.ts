@@ -9,11 +9,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, preview } from 'vite';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { packageRoot } from '../src/engine/node-engine.js';
 import { writeBigCmapss } from './big-file.js';
 import { sliderMedian } from './slider-median.js';
+import { startBuiltWorkbench } from './built-workbench.js';
 
 const root = packageRoot();
 const fd001 = join(root, '..', 'shared', 'data', 'cmapss', 'train_FD001.txt');
@@ -77,15 +77,7 @@ async function oneFrame(page: Page): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  await build({ root, logLevel: 'error', build: { outDir: join(root, 'dist-web') } });
-  const server = await preview({
-    root,
-    logLevel: 'error',
-    preview: { port: 0, host: '127.0.0.1' },
-    build: { outDir: join(root, 'dist-web') },
-  });
-  const url = server.resolvedUrls!.local[0];
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  const { url, browser, close } = await startBuiltWorkbench();
   const dir = mkdtempSync(join(tmpdir(), 'isoscope-slider-'));
   try {
     let page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -139,8 +131,7 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    await browser.close();
-    await new Promise<void>((ok) => server.httpServer.close(() => ok()));
+    await close();
   }
 }
 
