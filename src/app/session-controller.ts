@@ -9,6 +9,7 @@ import type { DataMeta, TrainSettings } from './state.js';
 export interface SessionHost {
   readonly bus: Bus;
   readonly data?: DataMeta;
+  readonly busy: string;
   readonly profile?: Profile;
   features: Set<string>;
   settings: TrainSettings;
@@ -64,6 +65,10 @@ export class SessionController {
   /** Restores the last session: re-reads the saved files, then features, settings, model and threshold. */
   async restore(): Promise<boolean> {
     const h = this.host;
+    // A file dropped before the engine started (a slow machine) is the user's choice: the last
+    // session must not replace it, nor load it a second time once its load has saved it.
+    const userFirst = () => !!h.data || h.busy !== '';
+    if (userFirst()) return false;
     let saved;
     let state;
     try {
@@ -72,7 +77,7 @@ export class SessionController {
     } catch {
       return false; // no IndexedDB (private mode): start empty
     }
-    if (!saved?.files.length) return false;
+    if (!saved?.files.length || userFirst()) return false;
     await h.loadFiles(
       saved.files.map((f) => new File([f.blob], f.name)),
       saved.entry,
