@@ -6,7 +6,8 @@ import { MessageChannel } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { transferring } from '../src/services/transfer.js';
-import { gatherRows, partColumns, type ScorePlan } from '../src/services/score-parts.js';
+import { partColumns, type ScorePlan } from '../src/services/score-parts.js';
+import { selectRows } from '../src/data/compact-columns.js';
 import type { Dataset } from '../src/data/dataset.js';
 
 const channel = new MessageChannel();
@@ -32,7 +33,7 @@ test('a score plan crosses by transfer: its row lists and every column of every 
     columns: [col('unit', 'unit', (i) => 1 + (i >> 4)), col('time', 'time', (i) => i % 16), col('s', 'feature', (i) => i / 7)],
   };
   const partRows = [Int32Array.from({ length: 50 }, (_, i) => i), Int32Array.from({ length: 50 }, (_, i) => 50 + i)];
-  const plan: ScorePlan = { rows: partRows, pieces: [gatherRows(ds, partColumns(ds, ['s']), partRows[1], false)] };
+  const plan: ScorePlan = { rows: partRows, pieces: [selectRows(ds, partColumns(ds, ['s']), partRows[1])] };
   const sent = plan.pieces[0].columns.map((c) => c.values);
   const expected = sent.map((v) => Array.from(v));
   Comlink.expose({ plan: () => transferring(plan) }, nodeEndpoint(channel.port1));

@@ -48,13 +48,18 @@ export function columnByRole(ds: Dataset, role: ColumnRole): Column | undefined 
   return ds.columns.find((c) => c.role === role);
 }
 
-/** The feature columns by name, in the order given; throws naming every absent one. */
-export function featureColumns(ds: Dataset, names: readonly string[]): Float64Array[] {
+/** The columns by name, in the order given; throws naming every absent one. */
+export function requireColumns(ds: Dataset, names: readonly string[]): Column[] {
   const absent = names.filter((n) => !column(ds, n));
   if (absent.length) {
     throw new DataError(
       `the data has no column${absent.length > 1 ? 's' : ''} ${absent.map((a) => `"${a}"`).join(', ')} (it has: ${ds.columns.map((c) => c.name).join(', ')})`,
     );
   }
-  return names.map((n) => column(ds, n)!.values);
+  return names.map((n) => column(ds, n)!);
+}
+
+/** The feature columns' values by name, in the order given; throws naming every absent one. */
+export function featureColumns(ds: Dataset, names: readonly string[]): Float64Array[] {
+  return requireColumns(ds, names).map((c) => c.values);
 }

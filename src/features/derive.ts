@@ -2,7 +2,8 @@
 // (time, then unit) so each unit's state evolves exactly as it would live, then the
 // results are put back in the dataset's row order.
 import type { WasmEngine } from '../engine/wasm-engine.js';
-import { column, columnByRole, featureColumns, type Column, type Dataset } from '../data/dataset.js';
+import { column, columnByRole, requireColumns, type Column, type Dataset } from '../data/dataset.js';
+import { RowChunks, readRange } from '../data/compact-columns.js';
 import { streamOrder, timeOrderedPerUnit } from '../data/order.js';
 
 export { timeOrderedPerUnit };
@@ -14,41 +15,44 @@ const CHUNK = 262144;
 export function deriveDataset(engine: WasmEngine, ds: Dataset, recipe: FeatureRecipe): Dataset {
   checkRecipe(recipe);
   if (isIdentity(recipe)) return ds;
-  const inputs = featureColumns(ds, recipe.inputs);
-  const settingCols = recipe.regimes ? featureColumns(ds, recipe.regimes.settings) : [];
+  const inputs = requireColumns(ds, recipe.inputs);
+  const settingCols = recipe.regimes ? requireColumns(ds, recipe.regimes.settings) : [];
   const unit = columnByRole(ds, 'unit')?.values;
   const transform = new FeatureTransform(engine, recipe);
   const d = inputs.length;
+  const k = settingCols.length;
   const width = transform.width;
   const out = transform.names.map(() => new Float64Array(ds.rows));
   const inOrder = timeOrderedPerUnit(ds);
   try {
     if (inOrder) {
-      // Fast path: columns straight through the engine, no reordering.
+      // Fast path: columns straight through the engine, no reordering (compact ones decoded a chunk at a time).
       for (let start = 0; start < ds.rows; start += CHUNK) {
         const end = Math.min(ds.rows, start + CHUNK);
         transform.applyColumns(
-          inputs.map((c) => c.subarray(start, end)),
+          inputs.map((c) => readRange(c, start, end, true)),
           unit?.subarray(start, end),
-          settingCols.map((c) => c.subarray(start, end)),
+          settingCols.map((c) => readRange(c, start, end, true)),
           out,
           start,
         );
       }
     } else {
       const order = streamOrder(ds);
+      const chunks = new RowChunks([...inputs, ...settingCols], order, ds.rows, CHUNK);
       const raw = new Float64Array(CHUNK * d);
-      const settings = new Float64Array(CHUNK * settingCols.length);
+      const settings = new Float64Array(CHUNK * k);
       const units = new Float64Array(CHUNK);
       for (let start = 0; start < ds.rows; start += CHUNK) {
         const n = Math.min(CHUNK, ds.rows - start);
+        chunks.load(start);
         for (let i = 0; i < n; i++) {
           const row = order[start + i];
-          for (let f = 0; f < d; f++) raw[i * d + f] = inputs[f][row];
-          for (let j = 0; j < settingCols.length; j++) settings[i * settingCols.length + j] = settingCols[j][row];
+          for (let f = 0; f < d; f++) raw[i * d + f] = chunks.values[f][i];
+          for (let j = 0; j < k; j++) settings[i * k + j] = chunks.values[d + j][i];
           units[i] = unit ? unit[row] : 0;
         }
-        const derived = transform.apply(raw.subarray(0, n * d), units.subarray(0, n), n, settings.subarray(0, n * settingCols.length));
+        const derived = transform.apply(raw.subarray(0, n * d), units.subarray(0, n), n, settings.subarray(0, n * k));
         for (let i = 0; i < n; i++) {
           const row = order[start + i];
           for (let f = 0; f < width; f++) out[f][row] = derived[i * width + f];

@@ -2,7 +2,8 @@
 // setting columns of the training rows, k from 1 to 8 chosen by the mean silhouette of
 // a sample; regimes are kept only when they are clearly separated (silhouette >= 0.7),
 // so single-condition data such as FD001 stays unnormalised.
-import { featureColumns, type Dataset } from '../data/dataset.js';
+import { requireColumns, type Dataset } from '../data/dataset.js';
+import { readRange } from '../data/compact-columns.js';
 import type { RegimeModel } from './regimes.js';
 import { regimeOf } from './regimes.js';
 
@@ -70,7 +71,8 @@ export function fitRegimes(ds: Dataset, inputs: string[], mask: Uint8Array, seed
   const settingCols = ds.columns.filter((c) => c.role === 'setting');
   if (settingCols.length === 0) return undefined;
   const settings = settingCols.map((c) => c.name);
-  const raw = featureColumns(ds, settings);
+  // Decoded for this fit only (a view would keep compact columns' copies for the whole training).
+  const raw = requireColumns(ds, settings).map((c) => readRange(c, 0, ds.rows, true));
   const rows: number[] = [];
   for (let i = 0; i < ds.rows; i++) if (mask[i] && raw.every((c) => Number.isFinite(c[i]))) rows.push(i);
   if (rows.length < 50) return undefined;
@@ -89,21 +91,24 @@ export function fitRegimes(ds: Dataset, inputs: string[], mask: Uint8Array, seed
   if (best.score < MIN_SILHOUETTE) return undefined;
   const model: RegimeModel = { settings, centers: best.centers.map((c) => Array.from(c)), settingMean, settingScale, mean: [], scale: [] };
   // Per regime, per input: mean and scale over the training rows in that regime.
-  const inputCols = featureColumns(ds, inputs);
   const k = best.k;
   const sum = Array.from({ length: k }, () => new Float64Array(inputs.length));
   const sq = Array.from({ length: k }, () => new Float64Array(inputs.length));
   const count = new Float64Array(k);
   const buf = new Float64Array(settings.length);
-  for (const i of rows) {
+  const regime = new Int8Array(rows.length);
+  rows.forEach((i, t) => {
     raw.forEach((c, j) => (buf[j] = c[i]));
-    const r = regimeOf(model, buf);
-    count[r]++;
-    inputCols.forEach((c, f) => {
-      sum[r][f] += c[i];
-      sq[r][f] += c[i] * c[i];
+    count[(regime[t] = regimeOf(model, buf))]++;
+  });
+  // An input at a time, each decoded once; every sum still adds its rows in row order.
+  requireColumns(ds, inputs).forEach((column, f) => {
+    const c = readRange(column, 0, ds.rows, true);
+    rows.forEach((i, t) => {
+      sum[regime[t]][f] += c[i];
+      sq[regime[t]][f] += c[i] * c[i];
     });
-  }
+  });
   model.mean = sum.map((s, r) => Array.from(s, (v) => (count[r] ? v / count[r] : 0)));
   model.scale = sq.map((s, r) =>
     Array.from(s, (v, f) => {

@@ -4,7 +4,8 @@
 // start of each unit apart from the rest, because wear is what the model exists to
 // detect: units that start inside the envelope and leave it later are drift at most,
 // while data whose units already start outside it is a mismatch.
-import { columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
+import { columnByRole, requireColumns, type Dataset } from '../data/dataset.js';
+import { RowChunks } from '../data/compact-columns.js';
 import { unitTimeOrder } from '../data/order.js';
 import { forEachUnitRun } from '../data/unit-runs.js';
 import { regimeOf, type RegimeModel } from '../features/regimes.js';
@@ -126,10 +127,11 @@ export function checkDataset(
   label: (input: string) => string = (s) => s,
 ): DataCheck {
   const names = env.inputs.map((i) => i.name);
-  const cols = featureColumns(ds, names);
-  const settings = regimes ? featureColumns(ds, regimes.settings) : [];
+  const settingCount = regimes ? regimes.settings.length : 0;
   const unit = columnByRole(ds, 'unit')?.values;
   const order = unitTimeOrder(ds);
+  // Walked a chunk at a time: compact columns are never decoded whole.
+  const chunks = new RowChunks(requireColumns(ds, [...names, ...(regimes?.settings ?? [])]), order, ds.rows);
   const d = names.length;
   const length = unitLengths(unit, ds.rows);
   // Range edges per regime (row 0: the global range), so a reading is judged without a call or an array per value.
@@ -151,7 +153,7 @@ export function checkDataset(
   const run = new Int32Array(units * d);
   const indexOf = new Map<number, number>();
   const tolerance = env.inputs.map((i) => flatTolerance(i.flatRun));
-  const buf = new Float64Array(settings.length);
+  const buf = new Float64Array(settingCount);
   let unknown = 0;
   let lastUnit = NaN;
   let at0 = 0;
@@ -159,6 +161,8 @@ export function checkDataset(
   let startLength = 0;
   for (let j = 0; j < ds.rows; j++) {
     const i = order ? order[j] : j;
+    if (j === chunks.end) chunks.load(j);
+    const c = j - chunks.start;
     const u = unit ? unit[i] : 0;
     if (!(u === lastUnit)) {
       lastUnit = u;
@@ -171,7 +175,7 @@ export function checkDataset(
     const atStart = position[k]++ < startLength;
     let regime = -1;
     if (regimes) {
-      for (let s = 0; s < settings.length; s++) buf[s] = settings[s][i];
+      for (let s = 0; s < settingCount; s++) buf[s] = chunks.values[d + s][c];
       regime = regimeFor(regimes, env, buf);
       if (regime < 0) {
         unknown++;
@@ -181,7 +185,7 @@ export function checkDataset(
     }
     const at = regime >= 0 && useRegimes ? (regime + 1) * d : 0;
     for (let f = 0; f < d; f++) {
-      const v = cols[f][i];
+      const v = chunks.values[f][c];
       // As classify(): missing, below, above or inside the range.
       const code = !Number.isFinite(v) ? Code.Missing : v < lo[at + f] ? Code.Below : v > hi[at + f] ? Code.Above : Code.Ok;
       counts[f][code]++;

@@ -2,7 +2,8 @@
 // its missing rate and the longest run of identical readings (the flat-line tolerance);
 // per operating regime too, when the recipe has regimes. Scored data is checked against
 // it (data-check.ts) so a model never silently scores data it was not trained on.
-import { featureColumns, columnByRole, type Dataset } from '../data/dataset.js';
+import { requireColumns, columnByRole, type Dataset } from '../data/dataset.js';
+import { RowChunks } from '../data/compact-columns.js';
 import { unitTimeOrder } from '../data/order.js';
 import type { RegimeModel } from '../features/regimes.js';
 import { regimeOf } from '../features/regimes.js';
@@ -55,41 +56,46 @@ export function regimeDistance(m: RegimeModel, settings: ArrayLike<number>, r: n
  * sorted there. (Per-row pushes onto number arrays cost 5 s and up to 1 GB at 3M baseline rows.)
  */
 export function fitEnvelope(ds: Dataset, inputs: string[], mask: Uint8Array, regimes?: RegimeModel): TrainingEnvelope {
-  const cols = featureColumns(ds, inputs);
+  const cols = requireColumns(ds, inputs);
   const unit = columnByRole(ds, 'unit')?.values;
   const order = unitTimeOrder(ds);
-  const settings = regimes ? featureColumns(ds, regimes.settings) : [];
+  const settingCols = regimes ? requireColumns(ds, regimes.settings) : [];
+  // Walked a chunk at a time: compact columns are never decoded whole.
+  const chunks = new RowChunks([...cols, ...settingCols], order, ds.rows);
+  const d = cols.length;
   const k = regimes?.centers.length ?? 0;
-  const missing = new Float64Array(cols.length);
-  const run = new Int32Array(cols.length);
-  const longest = new Int32Array(cols.length);
-  const last = new Float64Array(cols.length).fill(NaN);
+  const missing = new Float64Array(d);
+  const run = new Int32Array(d);
+  const longest = new Int32Array(d);
+  const last = new Float64Array(d).fill(NaN);
   let rows = 0;
   for (let i = 0; i < ds.rows; i++) rows += mask[i] ? 1 : 0;
   const scratch = new Float64Array(rows);
   // Each baseline row's regime (-1: settings missing), and the distances to the regimes' centres.
   const regimeAt = regimes ? new Int8Array(ds.rows).fill(-1) : undefined;
   let distances = 0;
-  const buf = new Float64Array(settings.length);
+  const buf = new Float64Array(settingCols.length);
   let lastUnit = NaN;
   for (let j = 0; j < ds.rows; j++) {
     const i = order ? order[j] : j;
+    if (j === chunks.end) chunks.load(j);
     if (!mask[i]) continue;
+    const at = j - chunks.start;
     const u = unit ? unit[i] : 0;
     if (!(u === lastUnit)) {
       last.fill(NaN);
       lastUnit = u;
     }
     if (regimes) {
-      for (let s = 0; s < settings.length; s++) buf[s] = settings[s][i];
+      for (let s = 0; s < settingCols.length; s++) buf[s] = chunks.values[d + s][at];
       if (buf.every(Number.isFinite)) {
         const r = regimeOf(regimes, buf);
         regimeAt![i] = r;
         scratch[distances++] = regimeDistance(regimes, buf, r);
       }
     }
-    for (let f = 0; f < cols.length; f++) {
-      const v = cols[f][i];
+    for (let f = 0; f < d; f++) {
+      const v = chunks.values[f][at];
       if (!Number.isFinite(v)) {
         missing[f]++;
         last[f] = NaN;
@@ -103,9 +109,13 @@ export function fitEnvelope(ds: Dataset, inputs: string[], mask: Uint8Array, reg
   const distance = regimes ? quantilesOf(scratch, distances)[ENVELOPE_QUANTILES.length - 1] : 0;
   /** Input f's finite baseline values (of regime r, if given) into scratch; returns how many. */
   const gather = (f: number, r?: number): number => {
-    const c = cols[f];
+    const column = new RowChunks([cols[f]], null, ds.rows);
     let n = 0;
-    for (let i = 0; i < ds.rows; i++) if (mask[i] && Number.isFinite(c[i]) && (r === undefined || regimeAt![i] === r)) scratch[n++] = c[i];
+    for (let i = 0; i < ds.rows; i++) {
+      if (i === column.end) column.load(i);
+      const v = column.values[0][i - column.start];
+      if (mask[i] && Number.isFinite(v) && (r === undefined || regimeAt![i] === r)) scratch[n++] = v;
+    }
     return n;
   };
   const envelope: TrainingEnvelope = {

@@ -3,7 +3,8 @@
 // probed in the engine's sandbox instance before it enters the shared one, so a bad model
 // is refused without disturbing the models already loaded. Should the shared instance
 // ever trap anyway, the engine discards it and each model recompiles on its next call.
-import { featureColumns, type Dataset } from '../data/dataset.js';
+import { featureColumns, requireColumns, type Dataset } from '../data/dataset.js';
+import { readRows, selectRows } from '../data/compact-columns.js';
 import type { ModelJson } from './types.js';
 import { validateModel } from './validate.js';
 import { flagAnomalies } from '../alarms/threshold.js';
@@ -86,10 +87,18 @@ export class LoadedModel {
     return d;
   }
 
-  /** The model's feature values for one row of a dataset (derived when the model has a recipe). */
-  featureRow(ds: Dataset, row: number): Float64Array {
-    const cols = featureColumns(this.featureData(ds), this.model.features);
-    return Float64Array.from(cols, (c) => c[row]);
+  /**
+   * The model's feature values for one row of a dataset (derived when the model has a
+   * recipe). `unitRows`, the rows of that row's unit in file order, lets a recipe derive
+   * that unit alone: its window and baseline state is its own, so the values are the
+   * whole dataset's.
+   */
+  featureRow(ds: Dataset, row: number, unitRows?: Int32Array): Float64Array {
+    if (!this.recipe) return Float64Array.from(requireColumns(ds, this.model.features), (c) => readRows(c, [row])[0]);
+    const at = unitRows ? unitRows.indexOf(row) : -1;
+    const part = at >= 0 ? selectRows(ds, ds.columns, unitRows!) : ds;
+    const cols = featureColumns(this.featureData(part), this.model.features);
+    return Float64Array.from(cols, (c) => c[at >= 0 ? at : row]);
   }
 
   scoreDataset(ds: Dataset): Scored {

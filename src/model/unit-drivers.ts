@@ -3,7 +3,8 @@
 // the top few. The derived features are computed in one streamed pass with per-unit
 // state, keeping only each unit's latest row, so memory stays at one chunk whatever
 // the data's size.
-import { columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
+import { columnByRole, requireColumns, type Dataset } from '../data/dataset.js';
+import { RowChunks, readRows } from '../data/compact-columns.js';
 import { unitTimeOrder } from '../data/order.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { inputOf } from '../features/feature-words.js';
@@ -80,20 +81,22 @@ function latestFeatureRows(
   const out = new Map<number, Float64Array>();
   const recipe = model.recipe;
   if (!recipe || isIdentity(recipe)) {
-    const cols = featureColumns(ds, model.features);
-    for (const row of wanted)
+    const rows = Int32Array.from(wanted);
+    const values = requireColumns(ds, model.features).map((c) => readRows(c, rows));
+    rows.forEach((row, j) =>
       out.set(
         row,
-        Float64Array.from(cols, (c) => c[row]),
-      );
+        Float64Array.from(values, (v) => v[j]),
+      ),
+    );
     return out;
   }
-  const inputs = featureColumns(ds, recipe.inputs);
-  const settingCols = recipe.regimes ? featureColumns(ds, recipe.regimes.settings) : [];
+  const d = recipe.inputs.length;
+  const k = recipe.regimes?.settings.length ?? 0;
+  // A chunk of the inputs and settings at a time: compact columns are never decoded whole.
+  const chunks = new RowChunks(requireColumns(ds, [...recipe.inputs, ...(recipe.regimes?.settings ?? [])]), order, ds.rows, CHUNK);
   const transform = new FeatureTransform(engine, recipe);
   const pick = model.features.map((f) => transform.names.indexOf(f));
-  const d = inputs.length;
-  const k = settingCols.length;
   const width = transform.width;
   const raw = new Float64Array(CHUNK * d);
   const settings = new Float64Array(CHUNK * k);
@@ -101,10 +104,11 @@ function latestFeatureRows(
   try {
     for (let start = 0; start < ds.rows; start += CHUNK) {
       const n = Math.min(CHUNK, ds.rows - start);
+      chunks.load(start);
       for (let j = 0; j < n; j++) {
         const i = order ? order[start + j] : start + j;
-        for (let f = 0; f < d; f++) raw[j * d + f] = inputs[f][i];
-        for (let s = 0; s < k; s++) settings[j * k + s] = settingCols[s][i];
+        for (let f = 0; f < d; f++) raw[j * d + f] = chunks.values[f][j];
+        for (let s = 0; s < k; s++) settings[j * k + s] = chunks.values[d + s][j];
         units[j] = unit[i];
       }
       const derived = transform.apply(raw.subarray(0, n * d), units.subarray(0, n), n, settings.subarray(0, n * k));

@@ -8,14 +8,15 @@ import { LoadedModel, streamInputsOf, type Explanation } from '../model/loaded-m
 import { parseModelText } from '../model/validate.js';
 import { checkModelData } from '../model/model-check.js';
 import type { ModelJson } from '../model/types.js';
-import { DataError, WHOLE_SERIES, column, columnByRole, featureColumns, withWholeSeries, type Dataset } from '../data/dataset.js';
+import { DataError, WHOLE_SERIES, column, columnByRole, requireColumns, withWholeSeries, type Dataset } from '../data/dataset.js';
+import { compactInPlace, readRows, readView, selectRows } from '../data/compact-columns.js';
 import { transferring } from './transfer.js';
 import { LiveScorer } from '../stream/live-scorer.js';
 import { Replay, type LiveUpdate } from '../stream/replay.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
 import { LinkService } from './link-service.js';
 import { latestDrivers, type UnitDrivers } from '../model/unit-drivers.js';
-import { PieceModels, assignParts, gatherRows, partColumns, partRows, type PieceScores, type ScorePlan } from './score-parts.js';
+import { PieceModels, assignParts, partColumns, partRows, type PieceScores, type ScorePlan } from './score-parts.js';
 
 export interface ReplayOptions {
   /** Readings per second; 0 or Infinity = as fast as the engine goes. */
@@ -47,7 +48,9 @@ export interface UnitSeries {
 
 export class EngineService {
   private engine?: WasmEngine;
+  /** The loaded data, its readings compacted once loaded; work reads it through readView. */
   private dataset?: Dataset;
+  private compacting: Promise<void> = Promise.resolve();
   private loaded?: LoadedModel;
   private unitRows = new Map<number, Int32Array>();
   private replay?: Replay;
@@ -56,7 +59,7 @@ export class EngineService {
   readonly link = new LinkService({
     engine: () => this.requireEngine(),
     loadedModel: () => this.loaded,
-    dataset: () => this.dataset,
+    dataset: () => this.dataset && readView(this.dataset),
     adopt: (model) => transferring(this.useModel(model)),
     stopReplay: () => this.stopReplay(),
   });
@@ -75,9 +78,11 @@ export class EngineService {
   }
 
   /** Takes ownership of the dataset's columns (transferred in). */
-  setDataset(ds: Dataset): void {
+  setDataset(given: Dataset): void {
     this.stopReplay();
+    const ds = { ...given, columns: [...given.columns] };
     this.dataset = ds;
+    this.compacting = compactInPlace(ds, () => this.dataset === ds);
     this.unitRows.clear();
     const unit = columnByRole(ds, 'unit')?.values;
     if (!unit)
@@ -104,6 +109,8 @@ export class EngineService {
 
   /** With score false the model is only loaded (scores empty): the page scores it in parts (planParts). */
   async train(opts: TrainOptions, score = true): Promise<ScoredResult> {
+    // A view taken while columns are still being compacted would hold their Float64 copies through the training.
+    await this.compacting;
     const ds = this.requireData();
     const result = await trainModel(this.requireEngine(), ds, opts);
     const scored = this.useModel(result.model, score);
@@ -133,14 +140,14 @@ export class EngineService {
     const { of, counts } = assignParts(columnByRole(ds, 'unit')?.values, ds.rows, parts);
     const rows = partRows(of, counts);
     const columns = partColumns(ds, this.loaded.streamInputs);
-    return transferring({ rows, pieces: rows.slice(1).map((r) => gatherRows(ds, columns, r, false)) });
+    return transferring({ rows, pieces: rows.slice(1).map((r) => selectRows(ds, columns, r)) });
   }
 
   /** Scores some rows of the loaded data (the primary's own part, or a part whose helper died). */
   scoreRows(rows: Int32Array): PieceScores {
     const ds = this.requireData();
     if (!this.loaded) throw new DataError('train or import a model first');
-    const { scores, unscorable } = this.loaded.scoreDataset(gatherRows(ds, partColumns(ds, this.loaded.streamInputs), rows, true));
+    const { scores, unscorable } = this.loaded.scoreDataset(selectRows(ds, partColumns(ds, this.loaded.streamInputs), rows, true));
     return transferring({ scores, unscorable });
   }
 
@@ -165,17 +172,18 @@ export class EngineService {
    */
   private async supersededMeanwhile(): Promise<boolean> {
     const { loaded, dataset } = this;
+    await this.compacting; // a view taken mid-way would hold Float64 copies of columns being compacted
     await new Promise((ok) => setTimeout(ok, 0));
     return this.loaded !== loaded || this.dataset !== dataset;
   }
 
   private useModel(model: ModelJson, score = true): ScoredResult {
-    const ds = this.dataset;
+    const ds = this.dataset && readView(this.dataset);
     const next = new LoadedModel(this.requireEngine(), model);
     let scored;
     try {
       // Without data a model can still score live streams; with data it throws, naming the columns the data lacks.
-      if (ds && !score) featureColumns(ds, streamInputsOf(model));
+      if (ds && !score) requireColumns(ds, streamInputsOf(model));
       scored = ds && score ? next.scoreDataset(ds) : { scores: new Float64Array(0), unscorable: 0 };
     } catch (e) {
       next.dispose();
@@ -194,7 +202,7 @@ export class EngineService {
    */
   async dataCheck(): Promise<DataVerdict | undefined> {
     if (await this.supersededMeanwhile()) return undefined;
-    const ds = this.dataset;
+    const ds = this.dataset && readView(this.dataset);
     if (!this.loaded || !ds) return undefined;
     const check = checkModelData(this.loaded.model, ds);
     return check ? { verdict: check.verdict, reasons: check.reasons } : undefined;
@@ -204,20 +212,21 @@ export class EngineService {
     const ds = this.requireData();
     if (!this.loaded) throw new DataError('train or import a model first');
     if (!(row >= 0 && row < ds.rows)) throw new DataError(`row ${row} is outside the data (0..${ds.rows - 1})`);
-    return this.loaded.explain(this.loaded.featureRow(ds, row));
+    // A fleet's row is derived from its unit's rows alone; one series has no smaller part to derive.
+    const unit = columnByRole(ds, 'unit')?.values[row];
+    return this.loaded.explain(this.loaded.featureRow(ds, row, unit === undefined ? undefined : this.unitRows.get(unit)));
   }
 
   unitSeries(unit: number, names: string[]): UnitSeries {
     const ds = this.requireData();
     const rows = this.unitRows.get(unit) ?? new Int32Array(0);
-    const time = columnByRole(ds, 'time')?.values;
-    const pick = (src: Float64Array | undefined) => Float64Array.from(rows, (r, i) => (src ? src[r] : i));
+    const time = columnByRole(ds, 'time');
     const columns: Record<string, Float64Array> = {};
     for (const n of names) {
       const c = column(ds, n);
-      if (c) columns[n] = pick(c.values);
+      if (c) columns[n] = readRows(c, rows);
     }
-    return transferring({ unit, rows: rows.slice(), time: pick(time), columns });
+    return transferring({ unit, rows: rows.slice(), time: time ? readRows(time, rows) : Float64Array.from(rows, (_, i) => i), columns });
   }
 
   /** Starts (or restarts) replaying the loaded data through the current model. */
@@ -260,9 +269,10 @@ export class EngineService {
     this.link.setOffset(offset);
   }
 
+  /** The loaded data for one piece of work (readView). */
   private requireData(): Dataset {
     if (!this.dataset) throw new DataError('load a dataset first');
-    return this.dataset;
+    return readView(this.dataset);
   }
 
   private requireEngine(): WasmEngine {

@@ -71,22 +71,6 @@ export function partRows(of: Uint8Array, counts: Int32Array): Int32Array[] {
   return rows;
 }
 
-/**
- * A dataset of the given rows and columns. A contiguous run is a view when `view` (the
- * primary scoring its own part in place), else a copy: the one copy of a helper's part.
- */
-export function gatherRows(ds: Dataset, columns: Column[], rows: Int32Array, view: boolean): Dataset {
-  const n = rows.length;
-  const contiguous = n === 0 || rows[n - 1] - rows[0] === n - 1;
-  const pick = (v: Float64Array): Float64Array => {
-    if (contiguous) return view ? v.subarray(rows[0] ?? 0, (rows[0] ?? 0) + n) : v.slice(rows[0] ?? 0, (rows[0] ?? 0) + n);
-    const out = new Float64Array(n);
-    for (let j = 0; j < n; j++) out[j] = v[rows[j]];
-    return out;
-  };
-  return { ...ds, rows: n, columns: columns.map((c) => ({ ...c, values: pick(c.values) })) };
-}
-
 /** The unit and time columns and the columns a model reads, as a part of the data needs them. */
 export function partColumns(ds: Dataset, inputs: readonly string[]): Column[] {
   const unit = columnByRole(ds, 'unit');

@@ -1,0 +1,137 @@
+// The engine worker keeps the loaded readings as codes (compact-values.ts), at half the
+// bytes. Work on the data reads it through a view made for that piece of work: a view's
+// column decodes to Float64 when first read and keeps that copy, so the copy is freed
+// with the view, and the stored data stays compact. Readers that want a few rows or a
+// range decode just those (readRows, readRange) and never make the whole copy.
+import { compactValues, decodeRange, decodeRows, type CompactValues } from './compact-values.js';
+import type { Column, ColumnRole, Dataset } from './dataset.js';
+
+/** The readings. Unit, time and truth columns are read on nearly every path and stay Float64. */
+const COMPACT_ROLES: ReadonlySet<ColumnRole> = new Set(['feature', 'setting']);
+
+export class CompactColumn implements Column {
+  readonly name: string;
+  readonly role: ColumnRole;
+  readonly missing: number;
+  readonly nonNumeric: number;
+  readonly timestamp?: boolean;
+  readonly labels?: string[];
+  readonly compact: CompactValues;
+  private decoded?: Float64Array;
+
+  constructor(meta: Omit<Column, 'values'>, compact: CompactValues) {
+    this.name = meta.name;
+    this.role = meta.role;
+    this.missing = meta.missing;
+    this.nonNumeric = meta.nonNumeric;
+    if (meta.timestamp !== undefined) this.timestamp = meta.timestamp;
+    if (meta.labels !== undefined) this.labels = meta.labels;
+    this.compact = compact;
+  }
+
+  get values(): Float64Array {
+    return (this.decoded ??= decodeRange(this.compact));
+  }
+
+  set values(v: Float64Array) {
+    this.decoded = v;
+  }
+
+  /** The same codes with no decoded copy: a new view's column. */
+  fresh(): CompactColumn {
+    return new CompactColumn(this, this.compact);
+  }
+}
+
+/** The column in codes, or the column itself when a value would not come back exactly. */
+export function compactColumn(c: Column): Column {
+  if (c instanceof CompactColumn || !COMPACT_ROLES.has(c.role)) return c;
+  const compact = compactValues(c.values);
+  return compact ? new CompactColumn(c, compact) : c;
+}
+
+/** A dataset for one piece of work: what its columns decode is its own and goes with it. */
+export function readView(ds: Dataset): Dataset {
+  return { ...ds, columns: ds.columns.map((c) => (c instanceof CompactColumn ? c.fresh() : c)) };
+}
+
+/** The values at the given rows, decoding only those. */
+export function readRows(c: Column, rows: ArrayLike<number>): Float64Array {
+  if (c instanceof CompactColumn) return decodeRows(c.compact, rows);
+  const v = c.values;
+  const out = new Float64Array(rows.length);
+  for (let j = 0; j < rows.length; j++) out[j] = v[rows[j]];
+  return out;
+}
+
+/** Values [from, to): a copy, or with `view` a view where the column is Float64 already. */
+export function readRange(c: Column, from: number, to: number, view = false): Float64Array {
+  if (c instanceof CompactColumn) return decodeRange(c.compact, from, to);
+  return view ? c.values.subarray(from, to) : c.values.slice(from, to);
+}
+
+/** The column as a plain object with these values (no codes: safe to transfer). */
+function plainColumn(c: Column, values: Float64Array): Column {
+  const out: Column = { name: c.name, role: c.role, values, missing: c.missing, nonNumeric: c.nonNumeric };
+  if (c.timestamp !== undefined) out.timestamp = c.timestamp;
+  if (c.labels !== undefined) out.labels = c.labels;
+  return out;
+}
+
+/**
+ * The given rows (in that order) of these columns as a dataset of its own. A contiguous
+ * run of a Float64 column is a view when `view`, else every column is a copy.
+ */
+export function selectRows(ds: Dataset, columns: readonly Column[], rows: Int32Array, view = false): Dataset {
+  const n = rows.length;
+  const start = rows[0] ?? 0;
+  const contiguous = n === 0 || rows[n - 1] - start === n - 1;
+  const pick = (c: Column) => (contiguous ? readRange(c, start, start + n, view) : readRows(c, rows));
+  return { ...ds, rows: n, columns: columns.map((c) => plainColumn(c, pick(c))) };
+}
+
+/**
+ * Replaces the dataset's reading columns by compact ones, a column per task, so work
+ * queued meanwhile runs in between (it reads whichever form a column has: the same
+ * values). Stops early once `current` is false: the dataset was replaced.
+ */
+export async function compactInPlace(ds: Dataset, current: () => boolean): Promise<void> {
+  for (let k = 0; k < ds.columns.length; k++) {
+    await new Promise((ok) => setTimeout(ok, 0));
+    if (!current()) return;
+    ds.columns[k] = compactColumn(ds.columns[k]);
+  }
+}
+
+const EMPTY = new Float64Array(0);
+
+/**
+ * A pass over rows (in file order, or in `order`) that holds the columns a chunk at a
+ * time, so a pass over compact columns never decodes them whole. Float64 columns walked
+ * in file order are read in place. At walk position j, column f's value is
+ * values[f][j - start]; call load(j) when j reaches end.
+ */
+export class RowChunks {
+  start = 0;
+  end = 0;
+  readonly values: Float64Array[];
+  private readonly columns: readonly Column[];
+  private readonly order: Int32Array | null;
+  private readonly rows: number;
+  private readonly size: number;
+
+  constructor(columns: readonly Column[], order: Int32Array | null, rows: number, size = 65536) {
+    this.columns = columns;
+    this.order = order;
+    this.rows = rows;
+    this.size = size;
+    this.values = columns.map(() => EMPTY);
+  }
+
+  load(j: number): void {
+    this.start = j;
+    this.end = Math.min(this.rows, j + this.size);
+    const order = this.order?.subarray(this.start, this.end);
+    this.columns.forEach((c, f) => (this.values[f] = order ? readRows(c, order) : readRange(c, this.start, this.end, true)));
+  }
+}

@@ -1,0 +1,129 @@
+// Compact columns (issue 15): the engine worker keeps readings as scaled Int32 codes.
+// Every value must come back as the very double it was, or the column stays Float64;
+// training and scoring on compacted data must give what they give on Float64 columns.
+import { describe, expect, test } from 'vitest';
+import { compactValues, decodeAt, decodeRange, decodeRows, NAN_CODE } from '../src/data/compact-values.js';
+import { CompactColumn, compactColumn, readRows, readView, selectRows } from '../src/data/compact-columns.js';
+import { EngineService } from '../src/services/engine-service.js';
+import { trainModel } from '../src/model/train.js';
+import { LoadedModel } from '../src/model/loaded-model.js';
+import { DEFAULT_QUALITY } from '../src/features/defaults.js';
+import type { Column, Dataset } from '../src/data/dataset.js';
+import { getEngine, lcg, loadFd001 } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { wasmPath } from '../src/engine/node-engine.js';
+
+const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+const feature = (name: string, values: Float64Array): Column => ({ name, role: 'feature', values, missing: 0, nonNumeric: 0 });
+
+describe('compact values', () => {
+  test('decimal text with 0 to 6 decimals comes back bit for bit, NaN and -0 included', () => {
+    const r = lcg(11);
+    for (let k = 0; k <= 6; k++) {
+      const values = Float64Array.from({ length: 5000 }, (_, i) => {
+        if (i % 97 === 0) return NaN;
+        if (i % 89 === 0) return -0;
+        const digits = Math.floor(r() * 2e8) - 1e8;
+        return parseFloat((digits / 10 ** k).toFixed(k));
+      });
+      const c = compactValues(values);
+      expect(c, `k=${k}`).toBeDefined();
+      expect(c!.divisor).toBeLessThanOrEqual(10 ** k);
+      expect(same(decodeRange(c!), values)).toBe(true);
+      expect(Object.is(decodeAt(c!, 89), -0)).toBe(true);
+      expect(c!.codes[0]).toBe(NAN_CODE);
+      const rows = Int32Array.from([4999, 0, 89, 1234]);
+      expect(
+        same(
+          decodeRows(c!, rows),
+          Float64Array.from(rows, (i) => values[i]),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  test('a decimal that needs more places later in the column moves the whole column to the finer scale', () => {
+    const values = new Float64Array(3000).fill(1.5);
+    values[2500] = 518.6712;
+    const c = compactValues(values)!;
+    expect(c.divisor).toBe(1e4);
+    expect(same(decodeRange(c), values)).toBe(true);
+  });
+
+  test('values that would not come back exactly leave the column Float64', () => {
+    for (const odd of [0.1 + 0.2, Math.PI, 1e300, 3e9, -3e9, Infinity, -Infinity, 1e-12, 2 ** 31]) {
+      const values = Float64Array.from({ length: 100 }, (_, i) => (i === 50 ? odd : i / 4));
+      expect(compactValues(values), String(odd)).toBeUndefined();
+    }
+  });
+
+  test('every reading column of FD001 and FD002 compacts; unit, time and RUL stay Float64', () => {
+    for (const name of ['train_FD001.txt', 'train_FD002.txt']) {
+      const ds = loadFd001(name);
+      for (const c of ds.columns) {
+        const stored = compactColumn(c);
+        if (c.role !== 'feature' && c.role !== 'setting') expect(stored).toBe(c);
+        else {
+          expect(stored, `${name} ${c.name}`).toBeInstanceOf(CompactColumn);
+          expect(same(readView({ ...ds, columns: [stored] }).columns[0].values, c.values)).toBe(true);
+        }
+      }
+    }
+  });
+});
+
+describe('reading compact data', () => {
+  const values = Float64Array.from({ length: 1000 }, (_, i) => (i % 10 === 3 ? NaN : Math.round(i * 37.1) / 100));
+  const stored = compactColumn(feature('s', values)) as CompactColumn;
+  const ds: Dataset = { name: 'd', format: 'csv', rows: values.length, notes: [], columns: [stored] };
+
+  test('a view decodes its own copy: the stored column keeps none, and a second view starts afresh', () => {
+    const view = readView(ds);
+    expect(same(view.columns[0].values, values)).toBe(true);
+    expect(view.columns[0].values).toBe(view.columns[0].values);
+    expect(readView(ds).columns[0].values).not.toBe(view.columns[0].values);
+    expect((stored as unknown as { decoded?: Float64Array }).decoded).toBeUndefined();
+  });
+
+  test('rows and ranges decode only what they ask for, into plain columns safe to transfer', () => {
+    expect(same(readRows(stored, [3, 999, 0]), Float64Array.of(NaN, values[999], 0))).toBe(true);
+    const part = selectRows(ds, ds.columns, Int32Array.of(10, 11, 12));
+    expect(same(part.columns[0].values, values.subarray(10, 13))).toBe(true);
+    expect(part.columns[0]).not.toBeInstanceOf(CompactColumn);
+    expect(Object.keys(part.columns[0])).not.toContain('compact');
+  });
+});
+
+describe('the engine worker on compacted data', () => {
+  const options = {
+    params: { seed: 7 },
+    recipe: DEFAULT_QUALITY.recipe,
+    alarm: DEFAULT_QUALITY.alarm,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
+
+  test('FD002 with regimes: the model, its scores and an explanation equal those of Float64 columns', async () => {
+    const ds = loadFd001('train_FD002.txt');
+    const engine = await getEngine();
+    const reference = await trainModel(engine, ds, options);
+    const expected = new LoadedModel(engine, reference.model);
+    const expectedScores = expected.scoreDataset(ds).scores;
+
+    const service = new EngineService();
+    await service.init(readFileSync(wasmPath('release')));
+    service.setDataset(ds);
+    const trained = await service.train(options);
+    expect(JSON.stringify(trained.model)).toBe(JSON.stringify(reference.model));
+    expect(same(trained.scores, expectedScores)).toBe(true);
+    const row = 4321;
+    expect(service.explainRow(row)).toEqual(expected.explain(expected.featureRow(ds, row)));
+    const series = service.unitSeries(ds.columns[0].values[row], ['sensor_11']);
+    expect(
+      same(
+        series.columns.sensor_11,
+        Float64Array.from(series.rows, (r) => ds.columns.find((c) => c.name === 'sensor_11')!.values[r]),
+      ),
+    ).toBe(true);
+    expected.dispose();
+  });
+});
