@@ -8,8 +8,8 @@ import { EngineService } from '../src/services/engine-service.js';
 import { trainModel } from '../src/model/train.js';
 import { LoadedModel } from '../src/model/loaded-model.js';
 import { DEFAULT_QUALITY } from '../src/features/defaults.js';
-import type { Column, Dataset } from '../src/data/dataset.js';
-import { getEngine, lcg, loadFd001 } from './helpers.js';
+import { featureColumns, type Column, type Dataset } from '../src/data/dataset.js';
+import { getEngine, lcg, loadFd001, shippedModel } from './helpers.js';
 import { readFileSync } from 'node:fs';
 import { wasmPath } from '../src/engine/node-engine.js';
 
@@ -125,5 +125,34 @@ describe('the engine worker on compacted data', () => {
       ),
     ).toBe(true);
     expected.dispose();
+  });
+});
+
+describe('scoring a big dataset a piece at a time', () => {
+  /** FD001 fourteen times over (288,834 rows: more than one 256K-row piece), each copy's units renumbered. */
+  function repeated(copies: number): Dataset {
+    const fd = loadFd001();
+    const columns = fd.columns.map((c) => {
+      const values = new Float64Array(fd.rows * copies);
+      for (let k = 0; k < copies; k++) values.set(c.role === 'unit' ? c.values.map((u) => u + 1000 * k) : c.values, k * fd.rows);
+      return { ...c, values };
+    });
+    return { ...fd, rows: fd.rows * copies, columns };
+  }
+
+  test('pieces score as the whole: window state carries across the piece boundary, compact or not', async () => {
+    const model = await shippedModel();
+    const loaded = new LoadedModel(await getEngine(), model);
+    const ds = repeated(14);
+    const whole = loaded.scoreColumns(featureColumns(loaded.featureData(ds), model.features)).scores;
+    expect(same(loaded.scoreDataset(ds).scores, whole)).toBe(true);
+    const stored = { ...ds, columns: ds.columns.map(compactColumn) };
+    expect(stored.columns.filter((c) => c instanceof CompactColumn).length).toBe(24);
+    const half = Int32Array.from({ length: ds.rows - 100_000 }, (_, i) => 100_000 + i);
+    const part = selectRows(stored, stored.columns, half, true);
+    expect(part.columns.filter((c) => c instanceof CompactColumn).length).toBe(24);
+    expect(same(loaded.scoreDataset(part).scores, loaded.scoreDataset(selectRows(ds, ds.columns, half)).scores)).toBe(true);
+    expect(same(loaded.scoreDataset(readView(stored)).scores, whole)).toBe(true);
+    loaded.dispose();
   });
 });

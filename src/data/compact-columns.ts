@@ -79,15 +79,22 @@ function plainColumn(c: Column, values: Float64Array): Column {
 }
 
 /**
- * The given rows (in that order) of these columns as a dataset of its own. A contiguous
- * run of a Float64 column is a view when `view`, else every column is a copy.
+ * The given rows (in that order) of these columns as a dataset of its own. With `view`, a
+ * contiguous run is a view (of the values, or of a compact column's codes); otherwise
+ * every column is a plain Float64 copy, safe to transfer.
  */
 export function selectRows(ds: Dataset, columns: readonly Column[], rows: Int32Array, view = false): Dataset {
   const n = rows.length;
   const start = rows[0] ?? 0;
   const contiguous = n === 0 || rows[n - 1] - start === n - 1;
-  const pick = (c: Column) => (contiguous ? readRange(c, start, start + n, view) : readRows(c, rows));
-  return { ...ds, rows: n, columns: columns.map((c) => plainColumn(c, pick(c))) };
+  const pick = (c: Column): Column => {
+    if (!contiguous) return plainColumn(c, readRows(c, rows));
+    // A run of a compact column stays compact: its codes viewed in place, decoded by whoever reads it.
+    if (view && c instanceof CompactColumn)
+      return new CompactColumn(c, { ...c.compact, codes: c.compact.codes.subarray(start, start + n) });
+    return plainColumn(c, readRange(c, start, start + n, view));
+  };
+  return { ...ds, rows: n, columns: columns.map(pick) };
 }
 
 /**

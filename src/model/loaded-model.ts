@@ -4,7 +4,7 @@
 // is refused without disturbing the models already loaded. Should the shared instance
 // ever trap anyway, the engine discards it and each model recompiles on its next call.
 import { featureColumns, requireColumns, type Dataset } from '../data/dataset.js';
-import { readRows, selectRows } from '../data/compact-columns.js';
+import { readRange, readRows, selectRows } from '../data/compact-columns.js';
 import type { ModelJson } from './types.js';
 import { validateModel } from './validate.js';
 import { flagAnomalies } from '../alarms/threshold.js';
@@ -14,6 +14,9 @@ import { isIdentity, type FeatureRecipe } from '../features/recipe.js';
 import { columnByRole } from '../data/dataset.js';
 import type { ForestSpec, WasmEngine } from '../engine/wasm-engine.js';
 import { engineRefused, probeForest } from './probe.js';
+
+/** Rows decoded and scored at a time: 256K rows of 24 inputs are 50 MB. */
+const SCORE_PIECE_ROWS = 262144;
 
 /** A sandbox that grew past this while probing a large model is dropped rather than kept. */
 const SANDBOX_KEEP_BYTES = 64 * 2 ** 20;
@@ -104,21 +107,33 @@ export class LoadedModel {
   scoreDataset(ds: Dataset): Scored {
     const recipe = this.recipe;
     if (recipe && !this.derived.has(ds) && timeOrderedPerUnit(ds)) {
-      // Window features computed inside the scoring pass, from a fresh per-unit state.
+      // Window features computed inside the scoring pass, from a fresh per-unit state that
+      // carries from one piece to the next (so pieces score as the whole would).
       const transform = new FeatureTransform(this.engine, recipe);
       try {
-        const { scores, unscorable } = transform.scoreColumns(
-          this.forest(),
-          featureColumns(ds, recipe.inputs),
-          columnByRole(ds, 'unit')?.values,
-          recipe.regimes ? featureColumns(ds, recipe.regimes.settings) : [],
+        const inputs = requireColumns(ds, recipe.inputs);
+        const settings = recipe.regimes ? requireColumns(ds, recipe.regimes.settings) : [];
+        const unit = columnByRole(ds, 'unit')?.values;
+        const { scores, unscorable } = inPieces(ds.rows, (from, to) =>
+          transform.scoreColumns(
+            this.forest(),
+            inputs.map((c) => readRange(c, from, to, true)),
+            unit?.subarray(from, to),
+            settings.map((c) => readRange(c, from, to, true)),
+          ),
         );
         return { scores, flags: flagAnomalies(scores, this.offset), unscorable };
       } finally {
         transform.dispose();
       }
     }
-    const { scores, unscorable } = this.engine.score(this.forest(), featureColumns(this.featureData(ds), this.model.features));
+    const features = requireColumns(this.featureData(ds), this.model.features);
+    const { scores, unscorable } = inPieces(ds.rows, (from, to) =>
+      this.engine.score(
+        this.forest(),
+        features.map((c) => readRange(c, from, to, true)),
+      ),
+    );
     return { scores, flags: flagAnomalies(scores, this.offset), unscorable };
   }
 
@@ -233,4 +248,17 @@ function compile(engine: WasmEngine, spec: ForestSpec): number {
   } catch (e) {
     throw engineRefused(e);
   }
+}
+
+/** Rows scored a piece at a time (compact columns are decoded a piece at a time), the scores joined. */
+function inPieces(rows: number, score: (from: number, to: number) => { scores: Float64Array; unscorable: number }) {
+  const scores = new Float64Array(rows);
+  let unscorable = 0;
+  for (let from = 0; from < rows; from += SCORE_PIECE_ROWS) {
+    const to = Math.min(rows, from + SCORE_PIECE_ROWS);
+    const piece = score(from, to);
+    scores.set(piece.scores, from);
+    unscorable += piece.unscorable;
+  }
+  return { scores, unscorable };
 }
