@@ -55,19 +55,35 @@ export function readView(ds: Dataset): Dataset {
   return { ...ds, columns: ds.columns.map((c) => (c instanceof CompactColumn ? c.fresh() : c)) };
 }
 
-/** The values at the given rows, decoding only those. */
-export function readRows(c: Column, rows: ArrayLike<number>): Float64Array {
-  if (c instanceof CompactColumn) return decodeRows(c.compact, rows);
+/** The values at the given rows, decoding only those (into `out` when given). */
+export function readRows(c: Column, rows: ArrayLike<number>, out: Float64Array = new Float64Array(rows.length)): Float64Array {
+  if (c instanceof CompactColumn) return decodeRows(c.compact, rows, out);
   const v = c.values;
-  const out = new Float64Array(rows.length);
   for (let j = 0; j < rows.length; j++) out[j] = v[rows[j]];
   return out;
 }
 
-/** Values [from, to): a copy, or with `view` a view where the column is Float64 already. */
-export function readRange(c: Column, from: number, to: number, view = false): Float64Array {
-  if (c instanceof CompactColumn) return decodeRange(c.compact, from, to);
+/**
+ * Values [from, to): a copy, or with `view` a view where the column is Float64 already.
+ * `scratch`, when given, takes a compact column's decoded values (a pass reuses it).
+ */
+export function readRange(c: Column, from: number, to: number, view = false, scratch?: Float64Array): Float64Array {
+  if (c instanceof CompactColumn) return decodeRange(c.compact, from, to, scratch?.subarray(0, to - from));
   return view ? c.values.subarray(from, to) : c.values.slice(from, to);
+}
+
+/** Per column, a buffer of `size` values, made when first asked for: a pass decodes every piece into the same ones. */
+export class Scratch {
+  private readonly buffers: Float64Array[] = [];
+  private readonly size: number;
+
+  constructor(size: number) {
+    this.size = size;
+  }
+
+  for(f: number): Float64Array {
+    return (this.buffers[f] ??= new Float64Array(this.size));
+  }
 }
 
 /** The column as a plain object with these values (no codes: safe to transfer). */
@@ -126,8 +142,11 @@ export class RowChunks {
   private readonly order: Int32Array | null;
   private readonly rows: number;
   private readonly size: number;
+  /** Chunks are decoded into the same buffers: a pass leaves no garbage per chunk for an idle worker to keep. */
+  private readonly scratch: Scratch;
 
   constructor(columns: readonly Column[], order: Int32Array | null, rows: number, size = 65536) {
+    this.scratch = new Scratch(size);
     this.columns = columns;
     this.order = order;
     this.rows = rows;
@@ -139,6 +158,12 @@ export class RowChunks {
     this.start = j;
     this.end = Math.min(this.rows, j + this.size);
     const order = this.order?.subarray(this.start, this.end);
-    this.columns.forEach((c, f) => (this.values[f] = order ? readRows(c, order) : readRange(c, this.start, this.end, true)));
+    const n = this.end - this.start;
+    this.columns.forEach(
+      (c, f) =>
+        (this.values[f] = order
+          ? readRows(c, order, this.scratch.for(f).subarray(0, n))
+          : readRange(c, this.start, this.end, true, this.scratch.for(f))),
+    );
   }
 }

@@ -66,7 +66,13 @@ export function decodeAt(c: CompactValues, i: number): number {
 }
 
 /** Values [from, to) into out from `at` (a new array by default). */
-export function decodeRange(c: CompactValues, from = 0, to = c.codes.length, out = new Float64Array(to - from), at = 0): Float64Array {
+export function decodeRange(
+  c: CompactValues,
+  from = 0,
+  to = c.codes.length,
+  out: Float64Array = new Float64Array(to - from),
+  at = 0,
+): Float64Array {
   const { codes, divisor } = c;
   for (let i = from, j = at; i < to; i++, j++) {
     const code = codes[i];
@@ -76,7 +82,7 @@ export function decodeRange(c: CompactValues, from = 0, to = c.codes.length, out
 }
 
 /** The values at the given rows. */
-export function decodeRows(c: CompactValues, rows: ArrayLike<number>, out = new Float64Array(rows.length)): Float64Array {
+export function decodeRows(c: CompactValues, rows: ArrayLike<number>, out: Float64Array = new Float64Array(rows.length)): Float64Array {
   const { codes, divisor } = c;
   for (let j = 0; j < rows.length; j++) {
     const code = codes[rows[j]];

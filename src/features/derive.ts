@@ -3,7 +3,7 @@
 // results are put back in the dataset's row order.
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { column, columnByRole, requireColumns, type Column, type Dataset } from '../data/dataset.js';
-import { RowChunks, readRange } from '../data/compact-columns.js';
+import { RowChunks, Scratch, readRange } from '../data/compact-columns.js';
 import { streamOrder, timeOrderedPerUnit } from '../data/order.js';
 
 export { timeOrderedPerUnit };
@@ -27,12 +27,13 @@ export function deriveDataset(engine: WasmEngine, ds: Dataset, recipe: FeatureRe
   try {
     if (inOrder) {
       // Fast path: columns straight through the engine, no reordering (compact ones decoded a chunk at a time).
+      const scratch = new Scratch(CHUNK);
       for (let start = 0; start < ds.rows; start += CHUNK) {
         const end = Math.min(ds.rows, start + CHUNK);
         transform.applyColumns(
-          inputs.map((c) => readRange(c, start, end, true)),
+          inputs.map((c, f) => readRange(c, start, end, true, scratch.for(f))),
           unit?.subarray(start, end),
-          settingCols.map((c) => readRange(c, start, end, true)),
+          settingCols.map((c, j) => readRange(c, start, end, true, scratch.for(d + j))),
           out,
           start,
         );

@@ -101,9 +101,10 @@ export function fitRegimes(ds: Dataset, inputs: string[], mask: Uint8Array, seed
     raw.forEach((c, j) => (buf[j] = c[i]));
     count[(regime[t] = regimeOf(model, buf))]++;
   });
-  // An input at a time, each decoded once; every sum still adds its rows in row order.
+  // An input at a time, each decoded once into one buffer; every sum still adds its rows in row order.
+  const scratch = new Float64Array(ds.rows);
   requireColumns(ds, inputs).forEach((column, f) => {
-    const c = readRange(column, 0, ds.rows, true);
+    const c = readRange(column, 0, ds.rows, true, scratch);
     rows.forEach((i, t) => {
       sum[regime[t]][f] += c[i];
       sq[regime[t]][f] += c[i] * c[i];

@@ -4,7 +4,7 @@
 // is refused without disturbing the models already loaded. Should the shared instance
 // ever trap anyway, the engine discards it and each model recompiles on its next call.
 import { featureColumns, requireColumns, type Dataset } from '../data/dataset.js';
-import { readRange, readRows, selectRows } from '../data/compact-columns.js';
+import { Scratch, readRange, readRows, selectRows } from '../data/compact-columns.js';
 import type { ModelJson } from './types.js';
 import { validateModel } from './validate.js';
 import { flagAnomalies } from '../alarms/threshold.js';
@@ -114,12 +114,14 @@ export class LoadedModel {
         const inputs = requireColumns(ds, recipe.inputs);
         const settings = recipe.regimes ? requireColumns(ds, recipe.regimes.settings) : [];
         const unit = columnByRole(ds, 'unit')?.values;
+        const scratch = new Scratch(SCORE_PIECE_ROWS);
+        const d = inputs.length;
         const { scores, unscorable } = inPieces(ds.rows, (from, to) =>
           transform.scoreColumns(
             this.forest(),
-            inputs.map((c) => readRange(c, from, to, true)),
+            inputs.map((c, f) => readRange(c, from, to, true, scratch.for(f))),
             unit?.subarray(from, to),
-            settings.map((c) => readRange(c, from, to, true)),
+            settings.map((c, j) => readRange(c, from, to, true, scratch.for(d + j))),
           ),
         );
         return { scores, flags: flagAnomalies(scores, this.offset), unscorable };
@@ -128,10 +130,11 @@ export class LoadedModel {
       }
     }
     const features = requireColumns(this.featureData(ds), this.model.features);
+    const scratch = new Scratch(SCORE_PIECE_ROWS);
     const { scores, unscorable } = inPieces(ds.rows, (from, to) =>
       this.engine.score(
         this.forest(),
-        features.map((c) => readRange(c, from, to, true)),
+        features.map((c, f) => readRange(c, from, to, true, scratch.for(f))),
       ),
     );
     return { scores, flags: flagAnomalies(scores, this.offset), unscorable };
