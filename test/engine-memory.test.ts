@@ -1,8 +1,14 @@
 // The engine's Wasm memory only grows, so a big input must pass through it in chunks:
 // scaling 400,000 training rows (seven chunks) gives exactly the f32 block a one-shot
-// scaling gives, and leaves the memory grown by a chunk, not by the whole input.
+// scaling gives, and leaves the memory grown by a chunk, not by the whole input. A
+// training, which must hold its rows in Wasm, runs in an instance of its own.
 import { expect, test } from 'vitest';
-import { createNodeEngine } from '../src/engine/node-engine.js';
+import { readFileSync } from 'node:fs';
+import { createNodeEngine, wasmPath } from '../src/engine/node-engine.js';
+import { EngineService } from '../src/services/engine-service.js';
+import { trainModel } from '../src/model/train.js';
+import { DEFAULT_QUALITY } from '../src/features/defaults.js';
+import { loadFd001 } from './helpers.js';
 
 test('scaleColumns: rows across chunk edges scale bit for bit as (x - mean) / scale in f32; Wasm memory stays near one chunk', async () => {
   const engine = await createNodeEngine();
@@ -21,4 +27,26 @@ test('scaleColumns: rows across chunk edges scale bit for bit as (x - mean) / sc
   expect(Buffer.from(block.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
   // The whole input is 19.2 MB in f64 plus 9.6 MB out; one chunk of 65,536 rows is about a sixth.
   expect(engine.memoryBytes - before).toBeLessThan((n * d * 12) / 2);
+});
+
+test("a training in the engine worker leaves the engine's memory as it was: it runs in an instance of its own", async () => {
+  const service = new EngineService();
+  await service.init(readFileSync(wasmPath('release')));
+  service.setDataset(loadFd001());
+  const before = service.memoryBytes();
+  const { model, scores } = await service.train({
+    params: { seed: 3 },
+    recipe: DEFAULT_QUALITY.recipe,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  });
+  // Scoring the 20,631 rows needs a few MB; the training's own copy of its rows (in f32) and its trees would be more.
+  expect(service.memoryBytes() - before).toBeLessThan(4 * 2 ** 20);
+  const engine = await createNodeEngine();
+  const reference = await trainModel(engine, loadFd001(), {
+    params: { seed: 3 },
+    recipe: DEFAULT_QUALITY.recipe,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  });
+  expect(JSON.stringify(model)).toBe(JSON.stringify(reference.model));
+  expect(scores.length).toBe(20_631);
 });

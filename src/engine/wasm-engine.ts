@@ -193,6 +193,14 @@ export class WasmEngine {
     return this.spare;
   }
 
+  /**
+   * A new instance of the same module, not kept: a big job (a training) grows its memory,
+   * which Wasm never shrinks, and the memory goes when the job drops the instance.
+   */
+  detached(): WasmEngine {
+    return new WasmEngine(this.module, instanceOf(this.module));
+  }
+
   /** Drops the sandbox once it has grown (or trapped), so one large probe does not pin its memory. */
   releaseSandbox(keepBytes = 0): void {
     if (this.spare && (this.spare.dead || this.spare.memoryBytes > keepBytes)) this.spare = undefined;

@@ -112,7 +112,8 @@ export class EngineService {
     // A view taken while columns are still being compacted would hold their Float64 copies through the training.
     await this.compacting;
     const ds = this.requireData();
-    const result = await trainModel(this.requireEngine(), ds, opts);
+    // In an instance of its own: the training rows it copies in would keep this engine's memory grown for good.
+    const result = await trainModel(this.requireEngine().detached(), ds, opts);
     const scored = this.useModel(result.model, score);
     this.link.modelChanged();
     return transferring({ ...scored, trainMs: result.trainMs, trainingRows: result.trainingRows });
