@@ -3,7 +3,7 @@
 // column decodes to Float64 when first read and keeps that copy, so the copy is freed
 // with the view, and the stored data stays compact. Readers that want a few rows or a
 // range decode just those (readRows, readRange) and never make the whole copy.
-import { compactValues, decodeRange, decodeRows, type CompactValues } from './compact-values.js';
+import { compactValues, decodeAt, decodeRange, decodeRows, type CompactValues } from './compact-values.js';
 import type { Column, ColumnRole, Dataset } from './dataset.js';
 
 /** The readings. Unit, time and truth columns are read on nearly every path and stay Float64. */
@@ -53,6 +53,11 @@ export function compactColumn(c: Column): Column {
 /** A dataset for one piece of work: what its columns decode is its own and goes with it. */
 export function readView(ds: Dataset): Dataset {
   return { ...ds, columns: ds.columns.map((c) => (c instanceof CompactColumn ? c.fresh() : c)) };
+}
+
+/** One value (a stream's reading, row by row: no column decoded whole). */
+export function valueAt(c: Column, row: number): number {
+  return c instanceof CompactColumn ? decodeAt(c.compact, row) : c.values[row];
 }
 
 /** The values at the given rows, decoding only those (into `out` when given). */

@@ -41,11 +41,12 @@ export function compactValues(values: Float64Array): CompactValues | undefined {
         codes[i] = NAN_CODE;
         continue;
       }
-      const code = Math.round(v * divisor);
-      if (code === 0 && 1 / v < 0) {
+      if (v === 0 && 1 / v < 0) {
         codes[i] = NEGATIVE_ZERO_CODE;
         continue;
       }
+      // A small negative value rounds to -0 here; the check below sends it to a finer scale.
+      const code = Math.round(v * divisor);
       // Infinity and values beyond the Int32 range fail here as well.
       if (!(code >= LOWEST_CODE && code <= HIGHEST_CODE) || code / divisor !== v) {
         if (k === MAX_DECIMALS || !Number.isFinite(v) || Math.abs(v * divisor * 10) > HIGHEST_CODE) return undefined;

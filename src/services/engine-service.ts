@@ -10,6 +10,7 @@ import { checkModelData } from '../model/model-check.js';
 import type { ModelJson } from '../model/types.js';
 import { DataError, WHOLE_SERIES, column, columnByRole, requireColumns, withWholeSeries, type Dataset } from '../data/dataset.js';
 import { compactInPlace, readRows, readView, selectRows } from '../data/compact-columns.js';
+import { timeOrderedPerUnit } from '../data/order.js';
 import { transferring } from './transfer.js';
 import { LiveScorer } from '../stream/live-scorer.js';
 import { Replay, type LiveUpdate } from '../stream/replay.js';
@@ -51,6 +52,8 @@ export class EngineService {
   /** The loaded data, its readings compacted once loaded; work reads it through readView. */
   private dataset?: Dataset;
   private compacting: Promise<void> = Promise.resolve();
+  /** The dataset once its compaction is over: a view kept from then on holds no Float64 copy by accident. */
+  private compacted?: Dataset;
   private loaded?: LoadedModel;
   private unitRows = new Map<number, Int32Array>();
   private replay?: Replay;
@@ -82,7 +85,11 @@ export class EngineService {
     this.stopReplay();
     const ds = { ...given, columns: [...given.columns] };
     this.dataset = ds;
-    this.compacting = compactInPlace(ds, () => this.dataset === ds);
+    this.explainData = undefined;
+    // Should compaction fail (memory), the columns left as they are read the same.
+    this.compacting = compactInPlace(ds, () => this.dataset === ds)
+      .catch(() => undefined)
+      .then(() => void (this.dataset === ds && (this.compacted = ds)));
     this.unitRows.clear();
     const unit = columnByRole(ds, 'unit')?.values;
     if (!unit)
@@ -109,9 +116,11 @@ export class EngineService {
 
   /** With score false the model is only loaded (scores empty): the page scores it in parts (planParts). */
   async train(opts: TrainOptions, score = true): Promise<ScoredResult> {
+    const stored = this.dataset;
+    if (!stored) throw new DataError('load a dataset first');
     // A view taken while columns are still being compacted would hold their Float64 copies through the training.
     await this.compacting;
-    const ds = this.requireData();
+    const ds = readView(stored);
     // In an instance of its own: the training rows it copies in would keep this engine's memory grown for good.
     const result = await trainModel(this.requireEngine().detached(), ds, opts);
     const scored = this.useModel(result.model, score);
@@ -209,13 +218,20 @@ export class EngineService {
     return check ? { verdict: check.verdict, reasons: check.reasons } : undefined;
   }
 
+  /** The view explanations read, kept while the data stays: the model's derived features of one series are cached on it. */
+  private explainData?: Dataset;
+
   explainRow(row: number): Explanation {
-    const ds = this.requireData();
+    if (!this.dataset) throw new DataError('load a dataset first');
+    const ds = this.explainData ?? readView(this.dataset);
+    if (this.compacted === this.dataset) this.explainData = ds;
     if (!this.loaded) throw new DataError('train or import a model first');
     if (!(row >= 0 && row < ds.rows)) throw new DataError(`row ${row} is outside the data (0..${ds.rows - 1})`);
-    // A fleet's row is derived from its unit's rows alone; one series has no smaller part to derive.
+    // Window state is per unit, so a fleet's row can be derived from its unit's rows alone,
+    // unless the data must be sorted into time order first (a sort of one unit need not match).
     const unit = columnByRole(ds, 'unit')?.values[row];
-    return this.loaded.explain(this.loaded.featureRow(ds, row, unit === undefined ? undefined : this.unitRows.get(unit)));
+    const alone = unit !== undefined && timeOrderedPerUnit(ds) ? this.unitRows.get(unit) : undefined;
+    return this.loaded.explain(this.loaded.featureRow(ds, row, alone));
   }
 
   unitSeries(unit: number, names: string[]): UnitSeries {

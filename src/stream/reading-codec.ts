@@ -2,6 +2,7 @@
 // Decoding picks the model's stream inputs out of an event; a missing or non-numeric
 // value becomes NaN (so the reading is reported unscored, never scored as 0).
 import { columnByRole, type Dataset } from '../data/dataset.js';
+import { valueAt } from '../data/compact-columns.js';
 
 export type Reading = Record<string, unknown>;
 
@@ -12,7 +13,7 @@ export function readingOf(ds: Dataset, row: number): Reading {
   const out: Reading = {};
   for (const c of ds.columns) {
     if (c.role === 'rul' || c.role === 'label') continue; // ground truth never travels with a reading
-    const v = c.values[row];
+    const v = valueAt(c, row);
     out[c.name] = Number.isNaN(v) ? null : c.labels ? (c.labels[v - 1] ?? null) : v;
   }
   return out;

@@ -2,7 +2,8 @@
 // by cycle, released at a chosen rate (or as fast as the engine goes), each batch
 // gathered into a row-major block and scored as it "arrives". Updates go to the page
 // about ten times a second with a bounded sample of points for the live chart.
-import { WHOLE_SERIES, columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
+import { WHOLE_SERIES, columnByRole, requireColumns, type Column, type Dataset } from '../data/dataset.js';
+import { readRows } from '../data/compact-columns.js';
 import { streamOrder } from '../data/order.js';
 import type { LiveScorer, LiveStats } from './live-scorer.js';
 import { LiveBuffer, type LivePoints } from './live-buffer.js';
@@ -28,7 +29,9 @@ export class Replay {
   /** Readings per second; Infinity = as fast as the engine goes. */
   rate: number;
   private readonly order: Int32Array;
-  private readonly features: Float64Array[];
+  /** The inputs' columns, read a batch's rows at a time (compact columns are never decoded whole). */
+  private readonly features: Column[];
+  private readonly values: Float64Array[];
   private readonly unit?: Float64Array;
   private readonly time?: Float64Array;
   private position = 0;
@@ -45,7 +48,8 @@ export class Replay {
   /** inputNames: the raw columns each reading carries into the scorer (LoadedModel.streamInputs). */
   constructor(ds: Dataset, inputNames: string[], scorer: LiveScorer, rate: number, onUpdate: (u: LiveUpdate) => void) {
     this.order = streamOrder(ds);
-    this.features = featureColumns(ds, inputNames);
+    this.features = requireColumns(ds, inputNames);
+    this.values = this.features.map(() => new Float64Array(MAX_BATCH));
     this.unit = columnByRole(ds, 'unit')?.values;
     this.time = columnByRole(ds, 'time')?.values;
     this.scorer = scorer;
@@ -127,9 +131,11 @@ export class Replay {
 
   private scoreBatch(count: number, arrivedAt: number): void {
     const d = this.features.length;
+    const rows = this.order.subarray(this.position, this.position + count);
+    this.features.forEach((c, f) => readRows(c, rows, this.values[f].subarray(0, count)));
     for (let i = 0; i < count; i++) {
-      const row = this.order[this.position + i];
-      for (let f = 0; f < d; f++) this.block[i * d + f] = this.features[f][row];
+      const row = rows[i];
+      for (let f = 0; f < d; f++) this.block[i * d + f] = this.values[f][i];
       this.units[i] = this.unit ? this.unit[row] : WHOLE_SERIES;
       this.times[i] = this.time ? this.time[row] : this.position + i;
     }
