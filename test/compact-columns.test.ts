@@ -177,7 +177,7 @@ describe('explanations on data out of time order', () => {
     const service = new EngineService();
     await service.init(readFileSync(wasmPath('release')));
     service.setDataset(ds);
-    await service.importModel(JSON.stringify(model), false);
+    service.importModel(JSON.stringify(model), false);
     for (const row of [seven[29], seven[31], seven[61], seven[90], three[5]])
       expect(service.explainRow(row), `row ${row}`).toEqual(expected.explain(expected.featureRow(ds, row)));
     expected.dispose();
