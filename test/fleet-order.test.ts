@@ -29,7 +29,8 @@ describe('fleet order across slider frames', () => {
       const unitCount = Math.ceil(n / (2 + Math.floor(r() * 30)));
       const unit = Float64Array.from({ length: n }, () => 1 + Math.floor(r() * unitCount));
       unit.sort();
-      const time = Float64Array.from({ length: n }, (_, i) => i);
+      // whole times (the board sorts exact keys) and fractional ones (its comparator)
+      const time = Float64Array.from({ length: n }, (_, i) => (round % 3 === 2 ? i * 0.37 : i));
       const scores = Float64Array.from({ length: n }, () => -0.3 - Math.floor(r() * 8) / 20);
       const rule = { k: 1 + Math.floor(r() * 3), n: 3 + Math.floor(r() * 3), clear: 0 };
       const budget = new RowPassBudget(scores, new Uint8Array(n).fill(1), { unit, time, rule });

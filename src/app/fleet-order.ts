@@ -85,9 +85,34 @@ export class FleetOrder {
       const g = base[p];
       out[at[state[g]]++] = g;
     }
-    const byDuration = (i: number, j: number) => duration[j] - duration[i] || place[i] - place[j];
-    out.subarray(from[0], from[1]).sort(byDuration);
-    out.subarray(from[1], from[2]).sort(byDuration);
+    byDuration(out.subarray(from[0], from[1]), duration, base, place);
+    byDuration(out.subarray(from[1], from[2]), duration, base, place);
     return out;
   }
+}
+
+/**
+ * Sorts positions (in base order) by duration, longest first, then by base place. With
+ * whole durations (cycles, milliseconds) each position becomes one exact number,
+ * (longest - duration) * n + place, and a numeric sort of those needs no comparator
+ * call: several times faster for 29,000 units in alarm. Otherwise the comparator.
+ */
+function byDuration(out: Int32Array, duration: Float64Array, base: Int32Array, place: Int32Array): void {
+  const n = base.length;
+  let longest = -Infinity;
+  let shortest = Infinity;
+  let whole = true;
+  for (let i = 0; i < out.length; i++) {
+    const d = duration[out[i]];
+    whole &&= Number.isInteger(d);
+    if (d > longest) longest = d;
+    if (d < shortest) shortest = d;
+  }
+  if (!whole || (longest - shortest + 1) * n > Number.MAX_SAFE_INTEGER) {
+    out.sort((i, j) => duration[j] - duration[i] || place[i] - place[j]);
+    return;
+  }
+  const keys = Float64Array.from(out, (g) => (longest - duration[g]) * n + place[g]);
+  keys.sort();
+  for (let i = 0; i < keys.length; i++) out[i] = base[keys[i] % n];
 }
