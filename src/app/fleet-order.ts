@@ -112,7 +112,9 @@ function byDuration(out: Int32Array, duration: Float64Array, base: Int32Array, p
     out.sort((i, j) => duration[j] - duration[i] || place[i] - place[j]);
     return;
   }
-  const keys = Float64Array.from(out, (g) => (longest - duration[g]) * n + place[g]);
+  // A loop, not Float64Array.from(out, map): that calls the map through the iterator, three times slower.
+  const keys = new Float64Array(out.length);
+  for (let i = 0; i < out.length; i++) keys[i] = (longest - duration[out[i]]) * n + place[out[i]];
   keys.sort();
   for (let i = 0; i < keys.length; i++) out[i] = base[keys[i] % n];
 }
