@@ -209,25 +209,34 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       // Healthy readings after the baseline (RUL known and far from failure) are unseen by the forest already.
       const rul = columnByRole(ds, 'rul')?.values;
       const inBaseline = baselineMask(ds, baseline);
-      const calRows: number[] = [];
-      const calScores: number[] = [];
-      let t = 0;
-      for (let r = 0; r < ds.rows; r++) {
-        if (t < rows.length && rows[t] === r) {
-          calRows.push(r);
-          calScores.push(oof[t++]);
-        } else if (rul && !inBaseline[r] && rul[r] > HEALTHY_RUL && all.every((c) => Number.isFinite(c[r]))) {
-          calRows.push(r);
-          calScores.push(NaN);
+      // Typed arrays sized by a first pass: at 6M readings, growing JS arrays held hundreds of MB at training's peak.
+      const isExtra = new Uint8Array(ds.rows);
+      let extras = 0;
+      for (let r = 0, t = 0; r < ds.rows; r++) {
+        if (t < rows.length && rows[t] === r) t++;
+        else if (rul && !inBaseline[r] && rul[r] > HEALTHY_RUL && all.every((c) => Number.isFinite(c[r]))) {
+          isExtra[r] = 1;
+          extras++;
         }
       }
-      const extra = calRows.filter((_, i) => Number.isNaN(calScores[i]));
-      if (extra.length) {
-        const extraScores = scoreRows(engine, handle, all, Int32Array.from(extra));
-        for (let i = 0, j = 0; i < calScores.length; i++) if (Number.isNaN(calScores[i])) calScores[i] = extraScores[j++];
+      const calRows = new Int32Array(rows.length + extras);
+      const calScores = new Float64Array(calRows.length);
+      const extra = new Int32Array(extras);
+      for (let r = 0, t = 0, i = 0, e = 0; r < ds.rows; r++) {
+        if (t < rows.length && rows[t] === r) {
+          calRows[i] = r;
+          calScores[i++] = oof[t++];
+        } else if (isExtra[r]) {
+          calRows[i++] = r;
+          extra[e++] = r;
+        }
+      }
+      if (extras) {
+        const extraScores = scoreRows(engine, handle, all, extra);
+        for (let i = 0, j = 0; j < extras; i++) if (calRows[i] === extra[j]) calScores[i] = extraScores[j++];
       }
       const fitted = calibrate(
-        Float64Array.from(calScores),
+        calScores,
         Float64Array.from(calRows, (r) => (unit ? unit[r] : 0)),
         contamination,
         opts.alarm ?? DEFAULT_QUALITY.alarm,
