@@ -29,8 +29,9 @@ describe('fleet order across slider frames', () => {
       const unitCount = Math.ceil(n / (2 + Math.floor(r() * 30)));
       const unit = Float64Array.from({ length: n }, () => 1 + Math.floor(r() * unitCount));
       unit.sort();
-      // whole times (the board sorts exact keys) and fractional ones (its comparator)
-      const time = Float64Array.from({ length: n }, (_, i) => (round % 3 === 2 ? i * 0.37 : i));
+      // whole times over a short range (counted), whole times in milliseconds (exact keys), fractional ones (comparator)
+      const step = [1, 86_400_000, 0.37][round % 3];
+      const time = Float64Array.from({ length: n }, (_, i) => i * step);
       const scores = Float64Array.from({ length: n }, () => -0.3 - Math.floor(r() * 8) / 20);
       const rule = { k: 1 + Math.floor(r() * 3), n: 3 + Math.floor(r() * 3), clear: 0 };
       const budget = new RowPassBudget(scores, new Uint8Array(n).fill(1), { unit, time, rule });

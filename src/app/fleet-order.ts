@@ -91,13 +91,18 @@ export class FleetOrder {
   }
 }
 
+/** Durations spanning at most this many whole steps (or 4 per unit) are sorted by counting. */
+const COUNTING_RANGE = 4096;
+
 /**
- * Sorts positions (in base order) by duration, longest first, then by base place. With
- * whole durations (cycles, milliseconds) each position becomes one exact number,
- * (longest - duration) * n + place, and a numeric sort of those needs no comparator
- * call: several times faster for 29,000 units in alarm. Otherwise the comparator.
+ * Sorts positions (in base order) by duration, longest first, then by base place. Whole
+ * durations over a short range (cycles) are counted into place. Other whole durations
+ * (milliseconds) make each position one exact number, (longest - duration) * n + place, and
+ * a numeric sort of those needs no comparator call: several times faster for 29,000 units
+ * in alarm. Otherwise the comparator.
  */
 function byDuration(out: Int32Array, duration: Float64Array, base: Int32Array, place: Int32Array): void {
+  if (out.length < 2) return;
   const n = base.length;
   let longest = -Infinity;
   let shortest = Infinity;
@@ -112,9 +117,20 @@ function byDuration(out: Int32Array, duration: Float64Array, base: Int32Array, p
     out.sort((i, j) => duration[j] - duration[i] || place[i] - place[j]);
     return;
   }
+  const range = longest - shortest + 1;
+  if (range <= Math.max(COUNTING_RANGE, 4 * out.length)) return countingByDuration(out, duration, longest, range);
   // A loop, not Float64Array.from(out, map): that calls the map through the iterator, three times slower.
   const keys = new Float64Array(out.length);
   for (let i = 0; i < out.length; i++) keys[i] = (longest - duration[out[i]]) * n + place[out[i]];
   keys.sort();
   for (let i = 0; i < keys.length; i++) out[i] = base[keys[i] % n];
+}
+
+/** Whole durations over a short range (cycles): a counting sort, stable, so base order breaks ties. */
+function countingByDuration(out: Int32Array, duration: Float64Array, longest: number, range: number): void {
+  const start = new Int32Array(range + 1);
+  for (let i = 0; i < out.length; i++) start[longest - duration[out[i]] + 1]++;
+  for (let k = 1; k <= range; k++) start[k] += start[k - 1];
+  const from = out.slice();
+  for (let i = 0; i < from.length; i++) out[start[longest - duration[from[i]]]++] = from[i];
 }
