@@ -10,7 +10,7 @@ import { AlarmBudget } from '../src/alarms/alarm-budget.js';
 import type { BudgetOptions, Thresholded } from '../src/alarms/budget-types.js';
 import { flagAnomalies } from '../src/alarms/threshold.js';
 import { SINGLE_READING, type DebounceSettings } from '../src/alarms/k-of-n.js';
-import { sortDoubles } from '../src/alarms/radix-sort.js';
+import { sortDoubles, sortOrder } from '../src/alarms/radix-sort.js';
 import { EvaluationSweep } from '../src/metrics/evaluation-sweep.js';
 import { SliderIndexService } from '../src/services/slider-index-service.js';
 import { evaluateScores, rankingMetrics, type EvaluateOptions, type Evaluation } from '../src/metrics/evaluate.js';
@@ -155,7 +155,7 @@ describe('slider frames from alarm levels equal the row pass', () => {
     expect(alarmed).toBeGreaterThan(100);
   });
 
-  test('the radix sort of the index orders doubles as Float64Array.prototype.sort does (signs, zeros, infinities, ties)', () => {
+  test('the radix sorts of the index order doubles as Float64Array.prototype.sort does (signs, zeros, infinities, ties)', () => {
     const r = lcg(11);
     for (const n of [5000, 70_000]) {
       const special = [0, -0, Infinity, -Infinity, 1e-310, -1e-310, Number.MAX_VALUE, -Number.MAX_VALUE];
@@ -166,6 +166,16 @@ describe('slider frames from alarm levels equal the row pass', () => {
       const want = a.slice().sort();
       const got = sortDoubles(a.slice());
       expect(Array.from(got, (v) => (Object.is(v, -0) ? '-0' : v))).toEqual(Array.from(want, (v) => (Object.is(v, -0) ? '-0' : v)));
+      // sortOrder: the same order as positions, ties in position order
+      for (const keys of [a, a.subarray(0, 3000)]) {
+        const order = sortOrder(keys);
+        const sorted = Array.from(order, (i) => keys[i]);
+        expect(sorted.map((v) => (Object.is(v, -0) ? '-0' : v))).toEqual(
+          Array.from(keys.slice().sort(), (v) => (Object.is(v, -0) ? '-0' : v)),
+        );
+        for (let i = 1; i < order.length; i++)
+          if (Object.is(keys[order[i]], keys[order[i - 1]])) expect(order[i]).toBeGreaterThan(order[i - 1]);
+      }
     }
   });
 });

@@ -5,11 +5,11 @@
 // (SweepIndex: typed arrays only) is built by indexSweep, in a worker on the page.
 import { columnByRole, type Dataset } from '../data/dataset.js';
 import { baselineMask } from '../data/baseline.js';
-import { firstAlarmIn, risesIn, type AlarmLevels, type UnitGroups } from '../alarms/alarm-levels.js';
-import { Records, SortedValues, type RecordsData, type RisesData } from '../alarms/level-index.js';
+import { firstAlarmIn, lowerBound, risesIn, type AlarmLevels, type UnitGroups } from '../alarms/alarm-levels.js';
+import { Records, SortedValues, type RisesData } from '../alarms/level-index.js';
 import { HEALTHY_RUL } from '../model/calibrate.js';
 import { groundTruth, thresholdFigures, type EvaluateOptions, type Evaluation, type Ranking, type UnitOutcome } from './evaluate.js';
-import { quantileInPlace } from './select-quantile.js';
+import { indexLeads, LeadIndex, type LeadIndexData } from './lead-index.js';
 
 /** Per unit, what the evaluation's unit figures search (typed arrays: moved between threads by transfer). */
 interface UnitIndexData {
@@ -23,14 +23,14 @@ interface UnitIndexData {
   /** Alarms raised while RUL > HEALTHY_RUL, and inside the baseline, over every unit. */
   healthyRises: RisesData;
   baselineRises: RisesData;
-  /** The first reading after the baseline in alarm, with its time. */
-  warning: RecordsData;
-  /** The alarm level of each unit's last reading. */
-  endLevel: Float64Array;
+  /** Each unit's first reading after the baseline in alarm, at any offset: how many units, and their lead times. */
+  warning: LeadIndexData;
+  /** The alarm level of the last reading of each unit that reached the horizon, sorted. */
+  nearFailureEnd: Float64Array;
 }
 
 interface UnitIndex extends Omit<UnitIndexData, 'warning'> {
-  warning: Records;
+  warning: LeadIndex;
   rul: Float64Array;
   inBaseline: Uint8Array;
 }
@@ -110,8 +110,11 @@ export function indexSweep(ds: Dataset, scores: Float64Array, groups: UnitGroups
     nearFailure: lastRul.reduce((n, r) => n + (r <= opts.horizon ? 1 : 0), 0),
     healthyRises: SortedValues.rises(perStart, level, inHealthyLife),
     baselineRises: SortedValues.rises(perStart, level, before),
-    warning: Records.of(perStart, level, 'first below', after, (p) => time[row[p]]).data,
-    endLevel: Float64Array.from({ length: k }, (_, g) => level[start[g + 1] - 1]),
+    warning: indexLeads(Records.of(perStart, level, 'first below', after, (p) => time[row[p]]).data, failureTime, cutOff),
+    nearFailureEnd: SortedValues.of(
+      Float64Array.from({ length: k }, (_, g) => level[start[g + 1] - 1]),
+      Uint8Array.from(lastRul, (r) => (r <= opts.horizon ? 1 : 0)),
+    ).data,
   };
   return index;
 }
@@ -143,7 +146,7 @@ export class EvaluationSweep {
     this.healthy = SortedValues.from(index.healthy);
     this.time = columnByRole(ds, 'time')?.values;
     const rul = columnByRole(ds, 'rul')?.values;
-    if (index.perUnit && rul) this.perUnit = { ...index.perUnit, warning: Records.from(index.perUnit.warning), rul, inBaseline };
+    if (index.perUnit && rul) this.perUnit = { ...index.perUnit, warning: new LeadIndex(index.perUnit.warning), rul, inBaseline };
   }
 
   /** Indexes here and now (Node, tests; the page builds the index in a worker). */
@@ -179,25 +182,10 @@ export class EvaluationSweep {
   /** unitSummary's figures, from each unit's first alarm after the baseline and the totals. */
   private summary(u: UnitIndex, offset: number): Evaluation['units'] {
     const count = u.order.length;
-    const leads = new Float64Array(count);
-    let warned = 0;
-    let missed = 0;
-    let cutOffWarned = 0;
-    let nearFailureDetected = 0;
-    // per unit only arrays of one entry per unit or per record: no random reads in the per-reading columns.
-    // Held in locals: `u` is a spread object, and its property lookups per unit cost more than the work.
-    const { warning, failureTime, cutOff, lastRul, endLevel } = u;
-    const times = warning.times;
-    const horizon = this.horizon;
-    for (let g = 0; g < count; g++) {
-      const r = warning.record(g, offset);
-      if (r >= 0) {
-        leads[warned++] = failureTime[g] - times[r];
-        cutOffWarned += cutOff[g];
-      } else if (!cutOff[g]) missed++;
-      if (lastRul[g] <= horizon && endLevel[g] < offset) nearFailureDetected++;
-    }
-    const warnedLeads = leads.subarray(0, warned);
+    // The whole fleet in binary searches (lead-index.ts): a frame visits no unit.
+    const { warned, cutOffWarned } = u.warning.warned(offset);
+    const missed = count - u.cutOffs - (warned - cutOffWarned);
+    const nearFailureDetected = lowerBound(u.nearFailureEnd, 0, u.nearFailureEnd.length, offset);
     const rises = (r: RisesData) => SortedValues.risenBelow(r, offset);
     const perUnit = () => this.outcomes(u, offset);
     let outcomes: UnitOutcome[] | undefined;
@@ -208,8 +196,8 @@ export class EvaluationSweep {
       missed,
       cutOff: u.cutOffs,
       cutOffWarned,
-      medianLeadTime: quantileInPlace(warnedLeads, 0.5),
-      p10LeadTime: quantileInPlace(warnedLeads, 0.1),
+      medianLeadTime: u.warning.quantile(offset, warned, 0.5),
+      p10LeadTime: u.warning.quantile(offset, warned, 0.1),
       falseAlarmsPerUnit: count ? rises(u.baselineRises) / count : 0,
       healthyAlarmsPerUnit: count ? rises(u.healthyRises) / count : 0,
       nearFailure: u.nearFailure,
