@@ -9,7 +9,7 @@
 // (flagged, alarms, first alarm) are read by a pass over that unit only, when a view asks.
 // The index (BudgetIndex: typed arrays only) is built by indexBudget, in a worker on the page.
 import { SINGLE_READING } from './k-of-n.js';
-import { alarmLevels, firstAlarmIn, groupByUnit, risesIn, type AlarmLevels, type UnitGroups } from './alarm-levels.js';
+import { alarmLevels, firstAlarmIn, groupByUnit, risesIn, type LevelsIndex, type UnitGroups } from './alarm-levels.js';
 import { Records, SortedValues, type RecordsData, type RisesData } from './level-index.js';
 import { flagAnomalies, percentileOfSorted, sortedScores } from './threshold.js';
 import { STATES, unitIndexOf, type Budget, type BudgetOptions, type FleetRow, type FleetStates, type Thresholded } from './budget-types.js';
@@ -18,7 +18,7 @@ import { UnitRow, type UnitCounts } from './unit-row.js';
 /** What a frame searches, built once per scores: plain typed arrays, so it moves between threads by transfer. */
 export interface BudgetIndex {
   groups: UnitGroups;
-  levels: AlarmLevels;
+  levels: LevelsIndex;
   /** Per unit, the time and score of its latest scored reading (NaN: none). */
   lastTime: Float64Array;
   latest: Float64Array;
@@ -71,7 +71,7 @@ export function indexBudget(scores: Float64Array, opts: Omit<BudgetOptions, 'ref
   }
   return {
     groups,
-    levels,
+    levels: { start, row, level },
     lastTime,
     latest,
     scored,
@@ -92,7 +92,7 @@ export class AlarmBudget implements Budget, UnitCounts {
   readonly sortedTraining: Float64Array;
   /** Units and alarm levels, for figures at a threshold beyond the budget's (the evaluation). */
   readonly groups: UnitGroups;
-  readonly levels: AlarmLevels;
+  readonly levels: LevelsIndex;
   private readonly scores: Float64Array;
   private readonly time?: Float64Array;
   private readonly scored: number;
