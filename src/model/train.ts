@@ -1,6 +1,6 @@
 // Training a model from a dataset: feature choice, baseline rows, scaler, forest (in
 // Wasm), offset from the training scores, and the self-describing model JSON.
-import { columnByRole, DataError, type Dataset, featureColumns } from '../data/dataset.js';
+import { columnByRole, DataError, type Dataset } from '../data/dataset.js';
 import { profileDataset } from '../data/profile.js';
 import { baselineMask, formatBaseline, trainingRows, type Baseline } from '../data/baseline.js';
 import { fingerprintRows } from './fingerprint.js';
@@ -10,7 +10,7 @@ import { validateModel } from './validate.js';
 import { DEFAULT_PARAMS, resolveParams, type ForestParams } from '../engine/params.js';
 import { offsetFor, flagAnomalies } from '../alarms/threshold.js';
 import { derivedNames, isIdentity, type FeatureRecipe, type RecipeChoice } from '../features/recipe.js';
-import { deriveDataset } from '../features/derive.js';
+import { trainingColumns } from './training-columns.js';
 import { fitRegimes } from '../features/fit-regimes.js';
 import { fitEnvelope } from './envelope.js';
 import {
@@ -90,21 +90,24 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   const params: ForestParams = { ...DEFAULT_PARAMS, ...opts.params };
   const baseline = opts.baseline ?? { kind: 'all' };
   const inputs = chooseFeatures(ds, opts.features, opts.exclude);
+  const inBaseline = baselineMask(ds, baseline);
   let recipe: FeatureRecipe | undefined;
   if (opts.recipe) {
     const { regimes, ...rest } = opts.recipe;
     recipe = { ...rest, inputs };
-    const mask = baselineMask(ds, baseline);
     if (regimes === 'auto') {
-      const fitted = fitRegimes(ds, inputs, mask, params.seed);
+      const fitted = fitRegimes(ds, inputs, inBaseline, params.seed);
       if (fitted) recipe.regimes = fitted;
     }
     if (isIdentity(recipe)) recipe = undefined;
   }
-  const work = recipe ? deriveDataset(engine, ds, recipe) : ds;
   const features = recipe ? derivedNames(recipe) : inputs;
-  const all = featureColumns(work, features);
-  const { rows, droppedMissing } = trainingRows(baselineMask(ds, baseline), all);
+  const rul = columnByRole(ds, 'rul')?.values;
+  // `all` holds the rows training and calibration read (the baseline's, and healthy ones after it), not the file's:
+  // at 6M readings the derived features of every row were 670 MB. `rows` are places in `all`, kept[p] a place's row.
+  const { all, kept } = trainingColumns(engine, ds, recipe, inputs, inBaseline, rul);
+  const { rows, droppedMissing } = trainingRows(kept ? Uint8Array.from(kept, (r) => inBaseline[r]) : inBaseline, all);
+  const rowOf = (p: number) => (kept ? kept[p] : p);
   // Hashed first: its buffer (the training rows' bytes) is gone before the scaled block is made.
   const fingerprint = await fingerprintRows(features, all, rows);
   const resolved = resolveParams(params, rows.length, features.length);
@@ -166,7 +169,7 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
     ...(recipe ? { recipe } : {}),
     keys: { unit: columnByRole(ds, 'unit')?.name ?? null, time: columnByRole(ds, 'time')?.name ?? null },
     ...(opts.alarm ? { alarm: opts.alarm } : {}),
-    envelope: fitEnvelope(ds, inputs, baselineMask(ds, baseline), recipe?.regimes),
+    envelope: fitEnvelope(ds, inputs, inBaseline, recipe?.regimes),
   };
   const { spec } = validateModel(draft);
   const handle = engine.loadForest(spec);
@@ -204,36 +207,35 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
     } else if (contamination !== 'auto' && unitCount >= CROSS_FIT_FOLDS) {
       // Out-of-fold: each fold's units scored by a forest grown without them.
       const unit = columnByRole(ds, 'unit')?.values;
-      const folds = assignFolds(unit, rows, CROSS_FIT_FOLDS);
+      const folds = assignFolds(unit, Int32Array.from(rows, rowOf), CROSS_FIT_FOLDS);
       const oof = outOfFoldScores(folds, CROSS_FIT_FOLDS, scoreHeld);
       // Healthy readings after the baseline (RUL known and far from failure) are unseen by the forest already.
-      const rul = columnByRole(ds, 'rul')?.values;
-      const inBaseline = baselineMask(ds, baseline);
       // Typed arrays sized by a first pass: at 6M readings, growing JS arrays held hundreds of MB at training's peak.
-      const isExtra = new Uint8Array(ds.rows);
+      const places = all[0].length;
+      const isExtra = new Uint8Array(places);
       let extras = 0;
-      for (let r = 0, t = 0; r < ds.rows; r++) {
-        if (t < rows.length && rows[t] === r) t++;
-        else if (rul && !inBaseline[r] && rul[r] > HEALTHY_RUL && all.every((c) => Number.isFinite(c[r]))) {
-          isExtra[r] = 1;
+      for (let p = 0, t = 0; p < places; p++) {
+        if (t < rows.length && rows[t] === p) t++;
+        else if (rul && !inBaseline[rowOf(p)] && rul[rowOf(p)] > HEALTHY_RUL && all.every((c) => Number.isFinite(c[p]))) {
+          isExtra[p] = 1;
           extras++;
         }
       }
       const calRows = new Int32Array(rows.length + extras);
       const calScores = new Float64Array(calRows.length);
       const extra = new Int32Array(extras);
-      for (let r = 0, t = 0, i = 0, e = 0; r < ds.rows; r++) {
-        if (t < rows.length && rows[t] === r) {
-          calRows[i] = r;
+      for (let p = 0, t = 0, i = 0, e = 0; p < places; p++) {
+        if (t < rows.length && rows[t] === p) {
+          calRows[i] = rowOf(p);
           calScores[i++] = oof[t++];
-        } else if (isExtra[r]) {
-          calRows[i++] = r;
-          extra[e++] = r;
+        } else if (isExtra[p]) {
+          calRows[i++] = rowOf(p);
+          extra[e++] = p;
         }
       }
       if (extras) {
         const extraScores = scoreRows(engine, handle, all, extra);
-        for (let i = 0, j = 0; j < extras; i++) if (calRows[i] === extra[j]) calScores[i] = extraScores[j++];
+        for (let i = 0, j = 0; j < extras; i++) if (calRows[i] === rowOf(extra[j])) calScores[i] = extraScores[j++];
       }
       const fitted = calibrate(
         calScores,
