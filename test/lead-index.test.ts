@@ -40,11 +40,10 @@ describe('lead index', () => {
           leads.push(failureTime[g] - records.times[rec]);
           cut += cutOff[g];
         }
-        const got = index.warned(x);
-        expect(got, `round ${round} x ${x}`).toEqual({ warned: leads.length, cutOffWarned: cut });
+        const qs = [0, 0.1, 0.5, 0.9, 1];
         const sorted = Float64Array.from(leads).sort();
-        for (const q of [0, 0.1, 0.5, 0.9, 1])
-          expect(index.quantile(x, got.warned, q), `round ${round} x ${x} q ${q}`).toBe(quantile(sorted, q));
+        const want = { warned: leads.length, cutOffWarned: cut, quantiles: qs.map((q) => quantile(sorted, q)) };
+        expect(index.at(x, qs), `round ${round} x ${x}`).toEqual(want);
       }
     }
   });

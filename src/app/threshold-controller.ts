@@ -76,9 +76,9 @@ export class ThresholdController {
       mask = new Uint8Array(scores.length).fill(1); // imported models may not record a baseline
     }
     const reference = how === 'rescored' ? this.reference : undefined;
-    // The earlier scores' index (hundreds of MB at 6M readings) goes before this one is made, not when the new index arrives.
-    this.budget = undefined;
-    this.sweep = undefined;
+    // Nothing of the earlier scores' index (hundreds of MB at 6M readings) stays reachable while this
+    // budget is built: not the budget, the sweep, nor the frame figures whose closures hold them.
+    this.reset();
     const budget = new RowPassBudget(scores, mask, {
       unit: truth.columns.find((c) => c.role === 'unit')?.values,
       time: truth.columns.find((c) => c.role === 'time')?.values,

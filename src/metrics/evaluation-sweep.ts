@@ -1,7 +1,7 @@
 // The evaluation as the slider moves: the same figures as evaluateScores at any offset, from
 // the alarm levels of the scores (alarms/alarm-levels.ts) indexed once. A frame costs a few
-// binary searches for the totals and, per unit, a search in a short list for its first
-// alarm after the baseline; each unit's outcome (perUnit) is computed when read. The index
+// binary searches for the totals and the units' first alarms after the baseline (lead-index.ts),
+// whatever the fleet's size; each unit's outcome (perUnit) is computed when read. The index
 // (SweepIndex: typed arrays only) is built by indexSweep, in a worker on the page.
 import { columnByRole, type Dataset } from '../data/dataset.js';
 import { baselineMask } from '../data/baseline.js';
@@ -183,7 +183,8 @@ export class EvaluationSweep {
   private summary(u: UnitIndex, offset: number): Evaluation['units'] {
     const count = u.order.length;
     // The whole fleet in binary searches (lead-index.ts): a frame visits no unit.
-    const { warned, cutOffWarned } = u.warning.warned(offset);
+    const { warned, cutOffWarned, quantiles } = u.warning.at(offset, [0.5, 0.1]);
+    const [median, p10] = quantiles;
     const missed = count - u.cutOffs - (warned - cutOffWarned);
     const nearFailureDetected = lowerBound(u.nearFailureEnd, 0, u.nearFailureEnd.length, offset);
     const rises = (r: RisesData) => SortedValues.risenBelow(r, offset);
@@ -196,8 +197,8 @@ export class EvaluationSweep {
       missed,
       cutOff: u.cutOffs,
       cutOffWarned,
-      medianLeadTime: u.warning.quantile(offset, warned, 0.5),
-      p10LeadTime: u.warning.quantile(offset, warned, 0.1),
+      medianLeadTime: median,
+      p10LeadTime: p10,
       falseAlarmsPerUnit: count ? rises(u.baselineRises) / count : 0,
       healthyAlarmsPerUnit: count ? rises(u.healthyRises) / count : 0,
       nearFailure: u.nearFailure,

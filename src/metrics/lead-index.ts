@@ -119,26 +119,25 @@ export class LeadIndex {
     this.d = d;
   }
 
-  /** Units warned at offset x, and among them the cut-off ones. */
-  warned(x: number): { warned: number; cutOffWarned: number } {
-    const { enter, leave, cutEnter, cutLeave } = this.d;
-    return {
-      warned: lowerBound(enter, 0, enter.length, x) - lowerBound(leave, 0, leave.length, x),
-      cutOffWarned: lowerBound(cutEnter, 0, cutEnter.length, x) - lowerBound(cutLeave, 0, cutLeave.length, x),
-    };
-  }
-
-  /** numpy's linear quantile of the warned units' lead times at offset x (`warned` from warned(x)); null when none. */
-  quantile(x: number, warned: number, q: number): number | null {
-    if (!warned) return null;
-    const { enter, leave, enterLeads, leaveLeads, leads } = this.d;
+  /**
+   * At offset x: the units warned, the cut-off ones among them, and numpy's linear quantiles
+   * `qs` of the warned units' lead times (null when none is warned).
+   */
+  at(x: number, qs: readonly number[]): { warned: number; cutOffWarned: number; quantiles: (number | null)[] } {
+    const { enter, leave, cutEnter, cutLeave, enterLeads, leaveLeads, leads } = this.d;
     const a = lowerBound(enter, 0, enter.length, x);
     const b = lowerBound(leave, 0, leave.length, x);
+    const warned = a - b;
     const kth = (k: number) => leads[kthOfDifference(enterLeads, a, leaveLeads, b, k)];
-    const pos = (warned - 1) * q;
-    const lo = Math.floor(pos);
-    const low = kth(lo);
-    const high = lo + 1 < warned ? kth(lo + 1) : low;
-    return low + (high - low) * (pos - lo);
+    const quantiles = qs.map((q) => {
+      if (!warned) return null;
+      const pos = (warned - 1) * q;
+      const lo = Math.floor(pos);
+      const low = kth(lo);
+      const high = lo + 1 < warned ? kth(lo + 1) : low;
+      return low + (high - low) * (pos - lo);
+    });
+    const cutOffWarned = lowerBound(cutEnter, 0, cutEnter.length, x) - lowerBound(cutLeave, 0, cutLeave.length, x);
+    return { warned, cutOffWarned, quantiles };
   }
 }
