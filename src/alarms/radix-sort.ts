@@ -8,46 +8,9 @@ export function sortDoubles(a: Float64Array): Float64Array {
   const n = a.length;
   if (n < 4096) return a.sort();
   const words = new Uint32Array(a.buffer, a.byteOffset, n * 2); // little-endian: [low, high] per value
-  // Flip to an unsigned order: negatives all bits, positives the sign bit.
-  for (let i = 0; i < n; i++) {
-    const hi = words[2 * i + 1];
-    if (hi >>> 31) {
-      words[2 * i] = ~words[2 * i] >>> 0;
-      words[2 * i + 1] = ~hi >>> 0;
-    } else words[2 * i + 1] = (hi | 0x80000000) >>> 0;
-  }
-  let src: Uint32Array<ArrayBufferLike> = words;
-  let dst: Uint32Array<ArrayBufferLike> = new Uint32Array(n * 2);
-  const count = new Int32Array(65536);
-  for (let pass = 0; pass < 4; pass++) {
-    const word = pass >> 1;
-    const shift = (pass & 1) * 16;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(src[2 * i + word] >>> shift) & 0xffff]++;
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = count[d];
-      count[d] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const at = count[(src[2 * i + word] >>> shift) & 0xffff]++;
-      dst[2 * at] = src[2 * i];
-      dst[2 * at + 1] = src[2 * i + 1];
-    }
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  // four passes: the sorted words are back in `words` (a's buffer)
-  for (let i = 0; i < n; i++) {
-    const hi = words[2 * i + 1];
-    if (hi >>> 31) words[2 * i + 1] = (hi & 0x7fffffff) >>> 0;
-    else {
-      words[2 * i] = ~words[2 * i] >>> 0;
-      words[2 * i + 1] = ~hi >>> 0;
-    }
-  }
+  toUnsigned(words);
+  radixPasses(words);
+  fromUnsigned(words);
   return a;
 }
 
@@ -66,18 +29,46 @@ export function sortOrder(keys: Float64Array): Int32Array {
       return x < y ? -1 : x > y ? 1 : rank(x) - rank(y) || i - j;
     });
   }
-  let src = new Uint32Array(n * 2);
-  let dst = new Uint32Array(n * 2);
-  let order = Int32Array.from({ length: n }, (_, i) => i);
-  let next = new Int32Array(n);
-  src.set(new Uint32Array(keys.buffer, keys.byteOffset, n * 2));
-  for (let i = 0; i < n; i++) {
-    const hi = src[2 * i + 1];
+  const words = new Uint32Array(n * 2);
+  words.set(new Uint32Array(keys.buffer, keys.byteOffset, n * 2));
+  toUnsigned(words);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  radixPasses(words, order);
+  return order;
+}
+
+/** Flips each double's bits (two words, low first) to an unsigned order: negatives all bits, positives the sign bit. */
+function toUnsigned(words: Uint32Array): void {
+  for (let i = 0; i < words.length; i += 2) {
+    const hi = words[i + 1];
     if (hi >>> 31) {
-      src[2 * i] = ~src[2 * i] >>> 0;
-      src[2 * i + 1] = ~hi >>> 0;
-    } else src[2 * i + 1] = (hi | 0x80000000) >>> 0;
+      words[i] = ~words[i] >>> 0;
+      words[i + 1] = ~hi >>> 0;
+    } else words[i + 1] = (hi | 0x80000000) >>> 0;
   }
+}
+
+function fromUnsigned(words: Uint32Array): void {
+  for (let i = 0; i < words.length; i += 2) {
+    const hi = words[i + 1];
+    if (hi >>> 31) words[i + 1] = (hi & 0x7fffffff) >>> 0;
+    else {
+      words[i] = ~words[i] >>> 0;
+      words[i + 1] = ~hi >>> 0;
+    }
+  }
+}
+
+/**
+ * Four stable passes of 16 bits over the flipped keys in `words`, `order` moving with them;
+ * an even number of passes leaves the sorted keys (and order) in the arrays given.
+ */
+function radixPasses(words: Uint32Array, order?: Int32Array): void {
+  const n = words.length / 2;
+  let src: Uint32Array<ArrayBufferLike> = words;
+  let dst: Uint32Array<ArrayBufferLike> = new Uint32Array(n * 2);
+  let from: Int32Array<ArrayBufferLike> | undefined = order;
+  let to: Int32Array<ArrayBufferLike> | undefined = order && new Int32Array(n);
   const count = new Int32Array(65536);
   for (let pass = 0; pass < 4; pass++) {
     const word = pass >> 1;
@@ -94,10 +85,9 @@ export function sortOrder(keys: Float64Array): Int32Array {
       const at = count[(src[2 * i + word] >>> shift) & 0xffff]++;
       dst[2 * at] = src[2 * i];
       dst[2 * at + 1] = src[2 * i + 1];
-      next[at] = order[i];
+      if (from) to![at] = from[i];
     }
     [src, dst] = [dst, src];
-    [order, next] = [next, order];
+    [from, to] = [to, from];
   }
-  return order;
 }
