@@ -70,6 +70,7 @@ export function deriveColumns(
       const raw = new Float64Array(CHUNK * d);
       const settings = new Float64Array(CHUNK * k);
       const units = new Float64Array(CHUNK);
+      const block = new Float64Array(CHUNK * width);
       for (let start = 0; start < ds.rows; start += CHUNK) {
         const n = Math.min(CHUNK, ds.rows - start);
         chunks.load(start);
@@ -79,7 +80,7 @@ export function deriveColumns(
           for (let j = 0; j < k; j++) settings[i * k + j] = chunks.values[d + j][i];
           units[i] = unit ? unit[row] : 0;
         }
-        const derived = transform.apply(raw.subarray(0, n * d), units.subarray(0, n), n, settings.subarray(0, n * k));
+        const derived = transform.apply(raw.subarray(0, n * d), units.subarray(0, n), n, settings.subarray(0, n * k), block);
         for (let i = 0; i < n; i++) {
           const to = at ? at.place[order[start + i]] : order[start + i];
           if (to >= 0) for (let f = 0; f < width; f++) out[f][to] = derived[i * width + f];

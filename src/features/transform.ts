@@ -38,12 +38,19 @@ export class FeatureTransform {
    * raw: n × inputs (row-major), units: the reading's unit id (NaN or absent: one
    * series), settings: n × regime settings when the recipe has regimes.
    */
-  apply(raw: Float64Array, units: Float64Array | undefined, n: number, settings?: Float64Array): Float64Array {
+  apply(raw: Float64Array, units: Float64Array | undefined, n: number, settings?: Float64Array, out?: Float64Array): Float64Array {
     if (this.identity) return raw;
     const d = this.recipe.inputs.length;
     const input = this.recipe.regimes ? this.normaliseRegimes(raw, n, settings) : raw;
     const slots = this.slotsFor(units, n);
-    return this.engine.transformWindow(this.handle, input.length === n * d ? input : input.subarray(0, n * d), slots, this.width);
+    // `out` (n × width at least) is reused by passes over whole files: a new block per chunk was hundreds of MB of garbage.
+    return this.engine.transformWindow(
+      this.handle,
+      input.length === n * d ? input : input.subarray(0, n * d),
+      slots,
+      this.width,
+      out?.subarray(0, n * this.width),
+    );
   }
 
   /**

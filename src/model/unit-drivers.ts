@@ -101,6 +101,7 @@ function latestFeatureRows(
   const raw = new Float64Array(CHUNK * d);
   const settings = new Float64Array(CHUNK * k);
   const units = new Float64Array(CHUNK);
+  const block = new Float64Array(CHUNK * width);
   try {
     for (let start = 0; start < ds.rows; start += CHUNK) {
       const n = Math.min(CHUNK, ds.rows - start);
@@ -111,7 +112,7 @@ function latestFeatureRows(
         for (let s = 0; s < k; s++) settings[j * k + s] = chunks.values[d + s][j];
         units[j] = unit[i];
       }
-      const derived = transform.apply(raw.subarray(0, n * d), units.subarray(0, n), n, settings.subarray(0, n * k));
+      const derived = transform.apply(raw.subarray(0, n * d), units.subarray(0, n), n, settings.subarray(0, n * k), block);
       for (let j = 0; j < n; j++) {
         const i = order ? order[start + j] : start + j;
         if (wanted.has(i))
