@@ -9,7 +9,7 @@
 // (flagged, alarms, first alarm) are read by a pass over that unit only, when a view asks.
 // The index (BudgetIndex: typed arrays only) is built by indexBudget, in a worker on the page.
 import { SINGLE_READING } from './k-of-n.js';
-import { alarmLevels, firstAlarmIn, groupByUnit, risesIn, type LevelsIndex, type UnitGroups } from './alarm-levels.js';
+import { alarmLevels, firstAlarmIn, groupByUnit, risesIn, type GroupsIndex, type LevelsIndex } from './alarm-levels.js';
 import { Records, SortedValues, type RecordsData, type RisesData } from './level-index.js';
 import { flagAnomalies, percentileOfSorted, sortedScores } from './threshold.js';
 import { STATES, unitIndexOf, type Budget, type BudgetOptions, type FleetRow, type FleetStates, type Thresholded } from './budget-types.js';
@@ -17,7 +17,7 @@ import { UnitRow, type UnitCounts } from './unit-row.js';
 
 /** What a frame searches, built once per scores: plain typed arrays, so it moves between threads by transfer. */
 export interface BudgetIndex {
-  groups: UnitGroups;
+  groups: GroupsIndex;
   levels: LevelsIndex;
   /** Per unit, the time and score of its latest scored reading (NaN: none). */
   lastTime: Float64Array;
@@ -70,7 +70,7 @@ export function indexBudget(scores: Float64Array, opts: Omit<BudgetOptions, 'ref
     endQuiet[g] = quiet[start[g + 1] - 1];
   }
   return {
-    groups,
+    groups: { groups: groups.groups, units: groups.units },
     levels: { start, row, level },
     lastTime,
     latest,
@@ -91,7 +91,7 @@ const orNull = (t: number) => (Number.isNaN(t) ? null : t);
 export class AlarmBudget implements Budget, UnitCounts {
   readonly sortedTraining: Float64Array;
   /** Units and alarm levels, for figures at a threshold beyond the budget's (the evaluation). */
-  readonly groups: UnitGroups;
+  readonly groups: GroupsIndex;
   readonly levels: LevelsIndex;
   private readonly scores: Float64Array;
   private readonly time?: Float64Array;

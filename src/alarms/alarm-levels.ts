@@ -59,6 +59,9 @@ export interface AlarmLevels {
 /** What a frame reads of the levels: `quiet` serves only to build the index, so it is not kept (48 MB at 6M readings). */
 export type LevelsIndex = Omit<AlarmLevels, 'quiet'>;
 
+/** What a frame reads of the groups: each row's group (24 MB at 6M readings) only serves to build the levels. */
+export type GroupsIndex = Omit<UnitGroups, 'group'>;
+
 /** One pass over every reading in arrival order, a sorted window of n scores per unit. */
 export function alarmLevels(scores: Float64Array, g: UnitGroups, rule: Required<DebounceSettings>, order?: Int32Array | null): AlarmLevels {
   const rows = scores.length;

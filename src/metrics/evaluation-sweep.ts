@@ -5,7 +5,7 @@
 // (SweepIndex: typed arrays only) is built by indexSweep, in a worker on the page.
 import { columnByRole, type Dataset } from '../data/dataset.js';
 import { baselineMask } from '../data/baseline.js';
-import { firstAlarmIn, lowerBound, risesIn, type LevelsIndex, type UnitGroups } from '../alarms/alarm-levels.js';
+import { firstAlarmIn, lowerBound, risesIn, type GroupsIndex, type LevelsIndex } from '../alarms/alarm-levels.js';
 import { Records, SortedValues, type RisesData } from '../alarms/level-index.js';
 import { HEALTHY_RUL } from '../model/calibrate.js';
 import { groundTruth, thresholdFigures, type EvaluateOptions, type Evaluation, type Ranking, type UnitOutcome } from './evaluate.js';
@@ -47,7 +47,7 @@ export interface SweepIndex {
 }
 
 /** `levels` must come from the scores with the rule of `opts.alarm`, in the data's unit-time order. */
-export function indexSweep(ds: Dataset, scores: Float64Array, groups: UnitGroups, levels: LevelsIndex, opts: EvaluateOptions): SweepIndex {
+export function indexSweep(ds: Dataset, scores: Float64Array, groups: GroupsIndex, levels: LevelsIndex, opts: EvaluateOptions): SweepIndex {
   const inBaseline = opts.baselineMask ?? baselineMask(ds, opts.baseline);
   const { truth, kind } = groundTruth(ds, opts, inBaseline);
   let readings = 0;
@@ -135,7 +135,7 @@ export class EvaluationSweep {
    * A sweep over an index of these scores (indexSweep on the same data, groups and levels);
    * `inBaseline` is the baseline mask the index was built with.
    */
-  constructor(index: SweepIndex, ds: Dataset, groups: UnitGroups, levels: LevelsIndex, inBaseline: Uint8Array, rank: Ranking) {
+  constructor(index: SweepIndex, ds: Dataset, groups: GroupsIndex, levels: LevelsIndex, inBaseline: Uint8Array, rank: Ranking) {
     this.kind = index.kind;
     this.horizon = index.horizon;
     this.rank = rank;
@@ -153,7 +153,7 @@ export class EvaluationSweep {
   static of(
     ds: Dataset,
     scores: Float64Array,
-    groups: UnitGroups,
+    groups: GroupsIndex,
     levels: LevelsIndex,
     opts: EvaluateOptions,
     rank: Ranking,
