@@ -120,32 +120,38 @@ export class Records {
     const groups = start.length - 1;
     const forward = kind === 'first below';
     const rising = kind === 'last at or above';
-    const out = new Int32Array(groups + 1);
-    let values = new Float64Array(Math.max(16, groups * 4));
-    let positions = new Int32Array(values.length);
-    let count = 0;
-    for (let g = 0; g < groups; g++) {
-      let best = NaN;
-      const a = start[g];
-      const b = start[g + 1];
-      for (let j = a; j < b; j++) {
-        const p = forward ? j : b - 1 - (j - a);
-        if (keep && !keep[p]) continue;
-        const v = value[p];
-        if (best !== best || (rising ? v > best : v < best)) {
-          if (count === values.length) {
-            values = grow(values, new Float64Array(count * 2));
-            positions = grow(positions, new Int32Array(count * 2));
-          }
-          values[count] = best = v;
-          positions[count++] = p;
+    // Two walks, counting then filling: arrays of the exact size (millions of records at 6M readings), no growing copies.
+    const walk = (visit: (p: number, v: number) => void) => {
+      for (let g = 0; g < groups; g++) {
+        let best = NaN;
+        const a = start[g];
+        const b = start[g + 1];
+        for (let j = a; j < b; j++) {
+          const p = forward ? j : b - 1 - (j - a);
+          if (keep && !keep[p]) continue;
+          const v = value[p];
+          if (best !== best || (rising ? v > best : v < best)) visit(p, (best = v));
         }
       }
-      out[g + 1] = count;
+    };
+    let count = 0;
+    walk(() => count++);
+    const values = new Float64Array(count);
+    const positions = new Int32Array(count);
+    let at = 0;
+    walk((p, v) => {
+      values[at] = v;
+      positions[at++] = p;
+    });
+    const out = new Int32Array(groups + 1);
+    for (let g = 0, r = 0; g < groups; g++) {
+      // a group's records are the run of positions inside it
+      while (r < count && positions[r] >= start[g] && positions[r] < start[g + 1]) r++;
+      out[g + 1] = r;
     }
     const times = new Float64Array(count).fill(NaN);
     if (timeOf) for (let g = 0; g < groups; g++) for (let r = out[g]; r < out[g + 1]; r++) times[r] = timeOf(positions[r], g);
-    return new Records({ values: values.slice(0, count), positions: positions.slice(0, count), times, start: out, rising });
+    return new Records({ values, positions, times, start: out, rising });
   }
 
   /** The position answering the query for group g at offset x, or -1. */
@@ -168,9 +174,4 @@ export class Records {
     }
     return lo < end ? lo : -1;
   }
-}
-
-function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
