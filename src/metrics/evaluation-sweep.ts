@@ -6,7 +6,7 @@
 import { columnByRole, type Dataset } from '../data/dataset.js';
 import { baselineMask } from '../data/baseline.js';
 import { firstAlarmIn, lowerBound, risesIn, type GroupsIndex, type LevelsIndex } from '../alarms/alarm-levels.js';
-import { Records, SortedValues, type RisesData } from '../alarms/level-index.js';
+import { SortedValues, type RisesData } from '../alarms/level-index.js';
 import { HEALTHY_RUL } from '../model/calibrate.js';
 import { groundTruth, thresholdFigures, type EvaluateOptions, type Evaluation, type Ranking, type UnitOutcome } from './evaluate.js';
 import { indexLeads, LeadIndex, type LeadIndexData } from './lead-index.js';
@@ -110,7 +110,7 @@ export function indexSweep(ds: Dataset, scores: Float64Array, groups: GroupsInde
     nearFailure: lastRul.reduce((n, r) => n + (r <= opts.horizon ? 1 : 0), 0),
     healthyRises: SortedValues.rises(perStart, level, inHealthyLife),
     baselineRises: SortedValues.rises(perStart, level, before),
-    warning: indexLeads(Records.of(perStart, level, 'first below', after, (p) => time[row[p]]).data, failureTime, cutOff),
+    warning: indexLeads(perStart, level, after, (p) => time[row[p]], failureTime, cutOff),
     nearFailureEnd: SortedValues.of(
       Float64Array.from({ length: k }, (_, g) => level[start[g + 1] - 1]),
       Uint8Array.from(lastRul, (r) => (r <= opts.horizon ? 1 : 0)),

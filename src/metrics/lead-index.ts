@@ -8,7 +8,6 @@
 // the leads' ranks). A frame costs O(log) instead of a search per unit.
 import { lowerBound } from '../alarms/alarm-levels.js';
 import { sortDoubles, sortOrder } from '../alarms/radix-sort.js';
-import type { RecordsData } from '../alarms/level-index.js';
 import { buildWavelet, kthOfDifference, type WaveletData } from './wavelet-matrix.js';
 
 export interface LeadIndexData {
@@ -25,71 +24,107 @@ export interface LeadIndexData {
   cutLeave: Float64Array;
 }
 
+/** A unit's records as the index needs them: where they go, in what order they are visited. */
+interface RecordSink {
+  record(value: number, prev: number, lead: number, cut: number): void;
+}
+
 /**
- * The index of `warning` (records over units 0..k-1, each with its time) with each unit's
- * failure time; `cutOff[g]` marks the units whose data ends before the horizon.
+ * The index of the units' warning records, found here without materialising them: the
+ * positions of group g are start[g]..start[g+1] in time order, `keep` marks those after the
+ * baseline, `timeAt` gives a position's time, `failureTime[g]` the unit's failure time, and
+ * `cutOff[g]` marks the units whose data ends before the horizon.
  */
-export function indexLeads(warning: RecordsData, failureTime: Float64Array, cutOff: Uint8Array): LeadIndexData {
-  const { values, times } = warning;
-  // Records with a NaN value are never the answer, and a later record's previous is the last number before it.
-  // Two passes (count, then fill): typed arrays of the exact size, as there are millions of records at 6M readings.
+export function indexLeads(
+  start: Int32Array,
+  level: Float64Array,
+  keep: Uint8Array | undefined,
+  timeAt: (p: number) => number,
+  failureTime: Float64Array,
+  cutOff: Uint8Array,
+): LeadIndexData {
+  // Two walks (count, then fill): typed arrays of the exact size, as there are millions of records at 6M readings.
   let entering = 0;
   let leaving = 0;
-  forEachRecord(warning, (_, prev) => {
-    entering++;
-    if (prev < Infinity) leaving++;
+  walkRecords(start, level, keep, timeAt, failureTime, cutOff, {
+    record(_v, prev) {
+      entering++;
+      if (prev < Infinity) leaving++;
+    },
   });
-  const enterRec = new Int32Array(entering);
-  const leaveRec = new Int32Array(leaving);
+  const enterValue = new Float64Array(entering);
+  const enterLead = new Float64Array(entering);
+  const enterCut = new Uint8Array(entering);
   const leaveValue = new Float64Array(leaving);
-  const lead = new Float64Array(values.length);
-  const cut = new Uint8Array(values.length);
+  const leaveLead = new Float64Array(leaving);
+  const leaveCut = new Uint8Array(leaving);
   let e = 0;
   let l = 0;
-  forEachRecord(warning, (r, prev, g) => {
-    lead[r] = failureTime[g] - times[r];
-    cut[r] = cutOff[g];
-    enterRec[e++] = r;
-    // A previous value of +Infinity is never below an offset: that record never leaves.
-    if (prev < Infinity) {
-      leaveRec[l] = r;
-      leaveValue[l++] = prev;
-    }
+  walkRecords(start, level, keep, timeAt, failureTime, cutOff, {
+    record(v, prev, lead, cut) {
+      enterValue[e] = v;
+      enterLead[e] = lead;
+      enterCut[e++] = cut;
+      // A previous value of +Infinity is never below an offset: that record never leaves.
+      if (prev < Infinity) {
+        leaveValue[l] = prev;
+        leaveLead[l] = lead;
+        leaveCut[l++] = cut;
+      }
+    },
   });
-  const enterOrder = sortOrder(Float64Array.from(enterRec, (r) => values[r]));
-  const leaveOrder = sortOrder(leaveValue);
-  const { leads, rankOf } = rankLeads(Float64Array.from(enterRec, (r) => lead[r]));
-  const rankByRecord = new Int32Array(values.length);
-  for (let i = 0; i < entering; i++) rankByRecord[enterRec[i]] = rankOf[i];
+  const { leads, rankOf } = rankLeads(enterLead);
+  const nan = leads.length && leads[leads.length - 1] !== leads[leads.length - 1] ? leads.length - 1 : leads.length;
   const levels = Math.max(1, Math.ceil(Math.log2(Math.max(2, leads.length))));
-  const enter = Float64Array.from(enterOrder, (i) => values[enterRec[i]]);
-  const leave = Float64Array.from(leaveOrder, (i) => leaveValue[i]);
+  const side = (value: Float64Array, rank: (i: number) => number, cut: Uint8Array) => {
+    const order = sortOrder(value);
+    const sorted = Float64Array.from(order, (i) => value[i]);
+    return {
+      sorted,
+      leads: buildWavelet(
+        Int32Array.from(order, (i) => rank(i)),
+        levels,
+      ),
+      cut: sorted.filter((_, j) => cut[order[j]] === 1),
+    };
+  };
+  const enter = side(enterValue, (i) => rankOf[i], enterCut);
+  const leave = side(leaveValue, (i) => (leaveLead[i] !== leaveLead[i] ? nan : lowerBound(leads, 0, nan, leaveLead[i])), leaveCut);
   return {
-    enter,
-    leave,
-    enterLeads: buildWavelet(
-      Int32Array.from(enterOrder, (i) => rankByRecord[enterRec[i]]),
-      levels,
-    ),
-    leaveLeads: buildWavelet(
-      Int32Array.from(leaveOrder, (i) => rankByRecord[leaveRec[i]]),
-      levels,
-    ),
+    enter: enter.sorted,
+    leave: leave.sorted,
+    enterLeads: enter.leads,
+    leaveLeads: leave.leads,
     leads,
-    cutEnter: enter.filter((_, j) => cut[enterRec[enterOrder[j]]] === 1),
-    cutLeave: leave.filter((_, j) => cut[leaveRec[leaveOrder[j]]] === 1),
+    cutEnter: enter.cut,
+    cutLeave: leave.cut,
   };
 }
 
-/** Each record with a number for a value, with the value of the record before it in its group (+Infinity: none). */
-function forEachRecord(warning: RecordsData, visit: (r: number, prev: number, g: number) => void): void {
-  const { values, start } = warning;
+/**
+ * Records.of's 'first below' walk (a new minimum of the level, or any value while the
+ * minimum is NaN) over the kept positions, skipping records whose value is NaN: those are
+ * never the answer, and a record's previous is the last number before it (+Infinity: none).
+ */
+function walkRecords(
+  start: Int32Array,
+  level: Float64Array,
+  keep: Uint8Array | undefined,
+  timeAt: (p: number) => number,
+  failureTime: Float64Array,
+  cutOff: Uint8Array,
+  sink: RecordSink,
+): void {
   for (let g = 0; g + 1 < start.length; g++) {
+    let best = NaN;
     let prev = Infinity;
-    for (let r = start[g]; r < start[g + 1]; r++) {
-      const v = values[r];
+    for (let p = start[g]; p < start[g + 1]; p++) {
+      if (keep && !keep[p]) continue;
+      const v = level[p];
+      if (!(best !== best || v < best)) continue;
+      best = v;
       if (v !== v) continue;
-      visit(r, prev, g);
+      sink.record(v, prev, failureTime[g] - timeAt(p), cutOff[g]);
       prev = v;
     }
   }
