@@ -118,40 +118,22 @@ export class Records {
     timeOf?: (p: number, g: number) => number,
   ): Records {
     const groups = start.length - 1;
-    const forward = kind === 'first below';
-    const rising = kind === 'last at or above';
     // Two walks, counting then filling: arrays of the exact size (millions of records at 6M readings), no growing copies.
-    const walk = (visit: (p: number, v: number) => void) => {
-      for (let g = 0; g < groups; g++) {
-        let best = NaN;
-        const a = start[g];
-        const b = start[g + 1];
-        for (let j = a; j < b; j++) {
-          const p = forward ? j : b - 1 - (j - a);
-          if (keep && !keep[p]) continue;
-          const v = value[p];
-          if (best !== best || (rising ? v > best : v < best)) visit(p, (best = v));
-        }
-      }
-    };
     let count = 0;
-    walk(() => count++);
+    walkRecords(start, value, kind, keep, () => count++);
     const values = new Float64Array(count);
     const positions = new Int32Array(count);
+    const out = new Int32Array(groups + 1);
     let at = 0;
-    walk((p, v) => {
+    walkRecords(start, value, kind, keep, (p, v, g) => {
       values[at] = v;
       positions[at++] = p;
+      out[g + 1]++;
     });
-    const out = new Int32Array(groups + 1);
-    for (let g = 0, r = 0; g < groups; g++) {
-      // a group's records are the run of positions inside it
-      while (r < count && positions[r] >= start[g] && positions[r] < start[g + 1]) r++;
-      out[g + 1] = r;
-    }
+    for (let g = 0; g < groups; g++) out[g + 1] += out[g];
     const times = new Float64Array(count).fill(NaN);
     if (timeOf) for (let g = 0; g < groups; g++) for (let r = out[g]; r < out[g + 1]; r++) times[r] = timeOf(positions[r], g);
-    return new Records({ values, positions, times, start: out, rising });
+    return new Records({ values, positions, times, start: out, rising: kind === 'last at or above' });
   }
 
   /** The position answering the query for group g at offset x, or -1. */
@@ -173,5 +155,32 @@ export class Records {
       else lo = mid + 1;
     }
     return lo < end ? lo : -1;
+  }
+}
+
+/**
+ * The records of every group in walk order: 'first below' walks forward keeping new minima,
+ * the others walk backward keeping new maxima ('last at or above') or minima ('last below');
+ * while the extreme is NaN every value is a record. `keep` leaves positions out.
+ */
+export function walkRecords(
+  start: Int32Array,
+  value: Float64Array,
+  kind: 'first below' | 'last at or above' | 'last below',
+  keep: Uint8Array | undefined,
+  visit: (p: number, v: number, g: number) => void,
+): void {
+  const forward = kind === 'first below';
+  const rising = kind === 'last at or above';
+  for (let g = 0; g + 1 < start.length; g++) {
+    let best = NaN;
+    const a = start[g];
+    const b = start[g + 1];
+    for (let j = a; j < b; j++) {
+      const p = forward ? j : b - 1 - (j - a);
+      if (keep && !keep[p]) continue;
+      const v = value[p];
+      if (best !== best || (rising ? v > best : v < best)) visit(p, (best = v), g);
+    }
   }
 }

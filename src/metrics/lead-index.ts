@@ -8,6 +8,7 @@
 // the leads' ranks). A frame costs O(log) instead of a search per unit.
 import { lowerBound } from '../alarms/alarm-levels.js';
 import { sortDoubles, sortOrder } from '../alarms/radix-sort.js';
+import { walkRecords } from '../alarms/level-index.js';
 import { buildWavelet, kthOfDifference, type WaveletData } from './wavelet-matrix.js';
 
 export interface LeadIndexData {
@@ -22,11 +23,6 @@ export interface LeadIndexData {
   /** `enter` and `leave` of the units cut off before the horizon only. */
   cutEnter: Float64Array;
   cutLeave: Float64Array;
-}
-
-/** A unit's records as the index needs them: where they go, in what order they are visited. */
-interface RecordSink {
-  record(value: number, prev: number, lead: number, cut: number): void;
 }
 
 /**
@@ -46,11 +42,9 @@ export function indexLeads(
   // Two walks (count, then fill): typed arrays of the exact size, as there are millions of records at 6M readings.
   let entering = 0;
   let leaving = 0;
-  walkRecords(start, level, keep, timeAt, failureTime, cutOff, {
-    record(_v, prev) {
-      entering++;
-      if (prev < Infinity) leaving++;
-    },
+  eachWarning(start, level, keep, (_v, prev) => {
+    entering++;
+    if (prev < Infinity) leaving++;
   });
   const enterValue = new Float64Array(entering);
   const enterLead = new Float64Array(entering);
@@ -60,18 +54,17 @@ export function indexLeads(
   const leaveCut = new Uint8Array(leaving);
   let e = 0;
   let l = 0;
-  walkRecords(start, level, keep, timeAt, failureTime, cutOff, {
-    record(v, prev, lead, cut) {
-      enterValue[e] = v;
-      enterLead[e] = lead;
-      enterCut[e++] = cut;
-      // A previous value of +Infinity is never below an offset: that record never leaves.
-      if (prev < Infinity) {
-        leaveValue[l] = prev;
-        leaveLead[l] = lead;
-        leaveCut[l++] = cut;
-      }
-    },
+  eachWarning(start, level, keep, (v, prev, p, g) => {
+    const lead = failureTime[g] - timeAt(p);
+    enterValue[e] = v;
+    enterLead[e] = lead;
+    enterCut[e++] = cutOff[g];
+    // A previous value of +Infinity is never below an offset: that record never leaves.
+    if (prev < Infinity) {
+      leaveValue[l] = prev;
+      leaveLead[l] = lead;
+      leaveCut[l++] = cutOff[g];
+    }
   });
   const { leads, rankOf } = rankLeads(enterLead);
   const nan = leads.length && leads[leads.length - 1] !== leads[leads.length - 1] ? leads.length - 1 : leads.length;
@@ -102,32 +95,27 @@ export function indexLeads(
 }
 
 /**
- * Records.of's 'first below' walk (a new minimum of the level, or any value while the
- * minimum is NaN) over the kept positions, skipping records whose value is NaN: those are
- * never the answer, and a record's previous is the last number before it (+Infinity: none).
+ * The warning records ('first below' after the baseline) with a number for a value: a NaN
+ * record is never the answer, and a record's previous is the last number before it in its
+ * unit (+Infinity: none).
  */
-function walkRecords(
+function eachWarning(
   start: Int32Array,
   level: Float64Array,
   keep: Uint8Array | undefined,
-  timeAt: (p: number) => number,
-  failureTime: Float64Array,
-  cutOff: Uint8Array,
-  sink: RecordSink,
+  visit: (v: number, prev: number, p: number, g: number) => void,
 ): void {
-  for (let g = 0; g + 1 < start.length; g++) {
-    let best = NaN;
-    let prev = Infinity;
-    for (let p = start[g]; p < start[g + 1]; p++) {
-      if (keep && !keep[p]) continue;
-      const v = level[p];
-      if (!(best !== best || v < best)) continue;
-      best = v;
-      if (v !== v) continue;
-      sink.record(v, prev, failureTime[g] - timeAt(p), cutOff[g]);
-      prev = v;
+  let unit = -1;
+  let prev = Infinity;
+  walkRecords(start, level, 'first below', keep, (p, v, g) => {
+    if (g !== unit) {
+      unit = g;
+      prev = Infinity;
     }
-  }
+    if (v !== v) return;
+    visit(v, prev, p, g);
+    prev = v;
+  });
 }
 
 /** Distinct leads ascending (NaN last) and each lead's rank among them. */
