@@ -344,9 +344,12 @@ export function engineSuite(name: string, getApi: () => Promise<EngineApi>): voi
       test('drivers and the data check asked for just before another model is loaded are skipped, not run ahead of it', async () => {
         await api.setDataset(fd001Dataset());
         const { model } = await api.train({ params: { trees: 10 } });
+        // The model's text is made first, so the three requests leave back to back: the jobs give
+        // way for one turn of the worker's loop, and a slow main thread must not miss that turn.
+        const text = JSON.stringify(model);
         const drivers = api.unitDrivers(3);
         const check = api.dataCheck();
-        await api.importModel(JSON.stringify(model));
+        await api.importModel(text);
         expect(await drivers).toEqual([]);
         expect(await check).toBeUndefined();
         // Asked for the model now loaded, they answer.
