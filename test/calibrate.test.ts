@@ -2,7 +2,7 @@
 // rule's false alarms on healthy calibration readings meet the target, and the stated
 // rates carry a Wilson interval.
 import { describe, expect, test } from 'vitest';
-import { HELD_OUT_SHARE, assignFolds, calibrate, outOfFoldScores, timeSplitScores, wilson } from '../src/model/calibrate.js';
+import { HELD_OUT_SHARE, assignFolds, calibrate, outOfFoldScores, regimeRates, timeSplitScores, wilson } from '../src/model/calibrate.js';
 import { lcg } from './helpers.js';
 
 describe('threshold calibration', () => {
@@ -87,5 +87,22 @@ describe('threshold calibration', () => {
       target: 0,
     });
     expect(few.calibration.falseAlarmsPerUnit).toBeGreaterThan(0);
+  });
+
+  test('rates by regime: flags counted where they fall, alarms follow each unit across regimes, unknown regimes left out', () => {
+    // Two units interleaved; offset -0.5: a score below it is flagged. Rule 2 of 2, clear at 0.
+    //            unit  1     2     1     2     1     2     1
+    const units = Float64Array.of(1, 2, 1, 2, 1, 2, 1);
+    const scores = Float64Array.of(-0.6, -0.4, -0.7, -0.6, -0.4, -0.4, -0.4);
+    const regime = Int8Array.of(0, 0, 1, 1, 0, -1, 1);
+    const rates = regimeRates(scores, units, regime, 3, -0.5, { k: 2, n: 2, clear: 0 });
+    expect(rates.map((g) => g.readings)).toEqual([3, 3, 0]);
+    // Flagged: regime 0 has reading 0 (unit 1); regime 1 has readings 2 (unit 1) and 3 (unit 2).
+    expect(rates.map((g) => g.flagged.estimate)).toEqual([1 / 3, 2 / 3, 0]);
+    // Unit 1 alarms at reading 2 (two flags in a row, the first in regime 0) and stays in alarm at reading 4 (one
+    // flag left in its window, above clear 0), then clears; unit 2 never has two in a row.
+    expect(rates.map((g) => g.readingsInAlarm.estimate)).toEqual([1 / 3, 1 / 3, 0]);
+    expect(rates[2].flagged).toEqual({ estimate: 0, low: 0, high: 1 });
+    expect(rates[1].flagged).toEqual(wilson(2, 3));
   });
 });

@@ -10,7 +10,10 @@ import { evaluateScores } from '../src/metrics/evaluate.js';
 import { flagAnomalies } from '../src/alarms/threshold.js';
 import { attachRul } from '../src/data/rul.js';
 import type { Column, Dataset } from '../src/data/dataset.js';
-import { DEFAULT_QUALITY } from '../src/features/defaults.js';
+import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../src/features/defaults.js';
+import { regimeOf } from '../src/features/regimes.js';
+import { calibrationLine } from '../src/cli/train-flags.js';
+import { validateModel } from '../src/model/validate.js';
 
 const CONDITIONS = [
   [0, 0, 100],
@@ -85,5 +88,32 @@ describe('operating-regime normalisation', () => {
     const withRegimes = await auc('auto');
     expect(withRegimes).toBeGreaterThan(0.95);
     expect(withRegimes).toBeGreaterThan(without + 0.1);
+  });
+
+  test('the threshold is checked in each regime: held-out rates per regime, and a warning for a regime it holds less well in', async () => {
+    const { model } = await trainModel(await getEngine(), multiRegime(), {
+      baseline: parseBaseline('first:50%'),
+      recipe: DEFAULT_QUALITY.recipe,
+      alarm: DEFAULT_QUALITY.alarm,
+      params: { contamination: DEFAULT_CONTAMINATION },
+    });
+    const cal = model.threshold.calibration!;
+    expect(cal.method).toBe('cross-fit');
+    expect(cal.regimes!.map((g) => g.regime)).toEqual([0, 1, 2, 3, 4, 5]);
+    // Every held-out reading has finite settings here, so the regimes share them all, about evenly.
+    expect(cal.regimes!.reduce((a, g) => a + g.readings, 0)).toBe(cal.readings);
+    for (const g of cal.regimes!) expect(g.readings).toBeGreaterThan(cal.readings / 12);
+    expect(calibrationLine(model)).not.toContain('warning');
+    // The same model, had one regime's held-out readings flagged at 3%: the line warns of that regime alone.
+    const centre = regimeOf(model.recipe!.regimes!, CONDITIONS[3]);
+    const skewed = structuredClone(model);
+    skewed.threshold.calibration!.regimes![centre].flagged = { estimate: 0.03, low: 0.02, high: 0.045 };
+    const line = calibrationLine(skewed)!;
+    expect(line).toContain(`regime ${centre + 1} (op_setting_1 25, op_setting_2 0.62, op_setting_3 60): `);
+    expect(line).toMatch(new RegExp(`warning: in regime ${centre + 1} more held-out healthy readings than the contamination \\(0\\.2%\\)`));
+    // A model file naming a regime its recipe lacks is refused, with the field named.
+    const stray = structuredClone(model);
+    stray.threshold.calibration!.regimes![0].regime = 6;
+    expect(() => validateModel(stray)).toThrow('/threshold/calibration/regimes: it names a regime the recipe does not have');
   });
 });

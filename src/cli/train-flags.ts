@@ -5,6 +5,7 @@ import type { TrainResult } from '../model/train.js';
 import type { ModelJson } from '../model/types.js';
 import type { ForestParams } from '../engine/params.js';
 import type { RecipeChoice } from '../features/recipe.js';
+import { regimeLabel } from '../features/regimes.js';
 import { autoOrNum, list, num } from './args.js';
 import { RECIPE_OPTIONS, alarmFromFlags, contaminationFromFlags, recipeFromFlags, type SingleStream } from './recipe-flags.js';
 
@@ -90,6 +91,25 @@ export function calibrationLine(m: ModelJson): string | undefined {
     (c.units === 1
       ? `${c.falseAlarmsPerUnit} false alarm${c.falseAlarmsPerUnit === 1 ? '' : 's'} raised in that stretch; `
       : `expected ${c.falseAlarmsPerUnit.toFixed(3)} false alarms per unit; units with a false alarm ${pc(c.unitsWithFalseAlarm.estimate)} (95% CI ${pc(c.unitsWithFalseAlarm.low)}–${pc(c.unitsWithFalseAlarm.high)}); `) +
-    `healthy readings in alarm ${pc(c.readingsInAlarm.estimate)} (95% CI ${pc(c.readingsInAlarm.low)}–${pc(c.readingsInAlarm.high)})`
+    `healthy readings in alarm ${pc(c.readingsInAlarm.estimate)} (95% CI ${pc(c.readingsInAlarm.low)}–${pc(c.readingsInAlarm.high)})` +
+    byRegime(m, pc)
   );
+}
+
+/** The same held-out readings per operating regime, and a warning for a regime the threshold holds less well in. */
+function byRegime(m: ModelJson, pc: (x: number) => string): string {
+  const rates = m.threshold.calibration?.regimes;
+  const regimes = m.recipe?.regimes;
+  if (!rates?.length || !regimes) return '';
+  const c = m.threshold.contamination;
+  const lines = rates.map(
+    (g) =>
+      `\n  regime ${g.regime + 1} (${regimeLabel(regimes, g.regime)}): ${g.readings} readings, ${pc(g.flagged.estimate)} over the threshold (95% CI ${pc(g.flagged.low)}–${pc(g.flagged.high)}), ${pc(g.readingsInAlarm.estimate)} in alarm (${pc(g.readingsInAlarm.low)}–${pc(g.readingsInAlarm.high)})`,
+  );
+  // Flagging clearly more than the contamination: that regime's healthy readings will raise more false alarms than the rest.
+  const worse = typeof c === 'number' ? rates.filter((g) => g.flagged.low > c) : [];
+  const warn = worse.length
+    ? `\nisoscope: warning: in regime ${worse.map((g) => g.regime + 1).join(', ')} more held-out healthy readings than the contamination (${pc(c as number)}) are over the threshold: expect more false alarms there`
+    : '';
+  return `\nisoscope: held out by operating regime:${lines.join('')}${warn}`;
 }

@@ -3,7 +3,7 @@
 // a sample; regimes are kept only when they are clearly separated (silhouette >= 0.7),
 // so single-condition data such as FD001 stays unnormalised.
 import { requireColumns, type Dataset } from '../data/dataset.js';
-import { readRange } from '../data/compact-columns.js';
+import { readRange, valueAt } from '../data/compact-columns.js';
 import type { RegimeModel } from './regimes.js';
 import { regimeOf } from './regimes.js';
 
@@ -119,4 +119,16 @@ export function fitRegimes(ds: Dataset, inputs: string[], mask: Uint8Array, seed
     }),
   );
   return model;
+}
+
+/** The regime of each of `rows` (-1 where a setting is missing or not finite). */
+export function regimesAt(ds: Dataset, m: RegimeModel, rows: Int32Array): Int8Array {
+  const cols = requireColumns(ds, m.settings);
+  const out = new Int8Array(rows.length);
+  const buf = new Float64Array(cols.length);
+  for (let i = 0; i < rows.length; i++) {
+    for (let s = 0; s < cols.length; s++) buf[s] = valueAt(cols[s], rows[i]);
+    out[i] = buf.every(Number.isFinite) ? regimeOf(m, buf) : -1;
+  }
+  return out;
 }

@@ -30,3 +30,8 @@ export function regimeOf(m: RegimeModel, settings: ArrayLike<number>): number {
   }
   return best;
 }
+
+/** A regime as engineers know it: its centre in the settings' own units ("setting_1 35, setting_2 0.84"). */
+export function regimeLabel(m: RegimeModel, r: number): string {
+  return m.settings.map((s, j) => `${s} ${Number((m.centers[r][j] * m.settingScale[j] + m.settingMean[j]).toPrecision(3))}`).join(', ');
+}

@@ -8,7 +8,7 @@
 // the baseline that are still far from failure (RUL > HEALTHY_RUL) are healthy readings
 // the forest never saw: they join the calibration, since early wear shows there first.
 import { KofN } from '../alarms/k-of-n.js';
-import { flagAnomalies, percentile } from '../alarms/threshold.js';
+import { flagAnomalies, isFlagged, percentile } from '../alarms/threshold.js';
 
 export const CROSS_FIT_FOLDS = 5;
 /** Readings this far from failure count as healthy (the usual C-MAPSS cap on RUL). */
@@ -36,6 +36,21 @@ export interface Calibration {
   unitsWithFalseAlarm: Rate;
   /** Alarms raised per unit over its baseline (point estimate). */
   falseAlarmsPerUnit: number;
+  /**
+   * With operating regimes, the same held-out readings by regime: one threshold serves them
+   * all, so this says whether it holds in each (a regime the forest knows less well flags more).
+   */
+  regimes?: RegimeRate[];
+}
+
+export interface RegimeRate {
+  /** Index into the recipe's regime centres. */
+  regime: number;
+  readings: number;
+  /** Share of the regime's held-out readings over the threshold. */
+  flagged: Rate;
+  /** Share in alarm under the alarm rule (the rule runs over each unit's readings in time order, all regimes). */
+  readingsInAlarm: Rate;
 }
 
 /** Wilson score interval (95%) for x successes out of n. */
@@ -116,6 +131,40 @@ function falseAlarms(scores: Float64Array, units: Float64Array, offset: number, 
   const counts = [...raisedBy.values()];
   const raised = counts.reduce((a, b) => a + b, 0);
   return { counts, raised, inAlarm, perUnit: counts.length ? raised / counts.length : 0 };
+}
+
+/**
+ * The calibration readings' rates by regime at `offset`. `regime[i]` is reading i's regime
+ * (-1 when its settings are missing: counted in no regime); `scores` and `units` as for
+ * `calibrate`.
+ */
+export function regimeRates(
+  scores: Float64Array,
+  units: Float64Array,
+  regime: Int8Array,
+  regimes: number,
+  offset: number,
+  rule: { k: number; n: number; clear: number },
+): RegimeRate[] {
+  const readings = new Float64Array(regimes);
+  const flagged = new Float64Array(regimes);
+  const inAlarm = new Float64Array(regimes);
+  const alarm = new KofN(rule);
+  for (let i = 0; i < scores.length; i++) {
+    const flag = isFlagged(scores[i], offset);
+    alarm.push(units[i], flag);
+    const r = regime[i];
+    if (r < 0 || r >= regimes) continue;
+    readings[r]++;
+    flagged[r] += flag;
+    if (alarm.inAlarm(units[i])) inAlarm[r]++;
+  }
+  return Array.from({ length: regimes }, (_, r) => ({
+    regime: r,
+    readings: readings[r],
+    flagged: wilson(flagged[r], readings[r]),
+    readingsInAlarm: wilson(inAlarm[r], readings[r]),
+  }));
 }
 
 /**

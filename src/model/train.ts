@@ -11,7 +11,7 @@ import { DEFAULT_PARAMS, resolveParams, type ForestParams } from '../engine/para
 import { offsetFor, flagAnomalies } from '../alarms/threshold.js';
 import { derivedNames, isIdentity, type FeatureRecipe, type RecipeChoice } from '../features/recipe.js';
 import { trainingColumns } from './training-columns.js';
-import { fitRegimes } from '../features/fit-regimes.js';
+import { fitRegimes, regimesAt } from '../features/fit-regimes.js';
 import { fitEnvelope } from './envelope.js';
 import {
   CROSS_FIT_FOLDS,
@@ -21,6 +21,7 @@ import {
   assignFolds,
   calibrate,
   outOfFoldScores,
+  regimeRates,
   timeSplitScores,
 } from './calibrate.js';
 import { DEFAULT_QUALITY } from '../features/defaults.js';
@@ -246,6 +247,17 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       );
       offset = fitted.offset;
       draft.threshold.calibration = fitted.calibration;
+      if (recipe?.regimes) {
+        const regime = regimesAt(ds, recipe.regimes, calRows);
+        draft.threshold.calibration.regimes = regimeRates(
+          calScores,
+          Float64Array.from(calRows, (r) => (unit ? unit[r] : 0)),
+          regime,
+          recipe.regimes.centers.length,
+          offset,
+          opts.alarm ?? DEFAULT_QUALITY.alarm,
+        );
+      }
     }
     draft.threshold.offset = offset;
     const flags = flagAnomalies(scores, offset);

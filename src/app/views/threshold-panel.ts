@@ -4,6 +4,8 @@
 // how that relates to the share of readings flagged on this data.
 import { fmt, h, pct, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
+import type { RegimeRate } from '../../model/calibrate.js';
+import { regimeLabel, type RegimeModel } from '../../features/regimes.js';
 
 export function thresholdPanel(wb: Workbench): HTMLElement {
   const slider = h('input', {
@@ -107,7 +109,7 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
     return (
       `${at} is calibrated out of sample on ${seen}: at most ${c === 'auto' ? 'the contamination' : pct(c)} of them score above it. ` +
       `Expected on healthy readings of new units: ${pct(r.estimate)} in alarm (95% interval ${pct(r.low)}–${pct(r.high)}), ` +
-      `${fmt(cal.falseAlarmsPerUnit, 3)} false alarms per unit. ${here}${differs}`
+      `${fmt(cal.falseAlarmsPerUnit, 3)} false alarms per unit.${regimeSpread(cal.regimes, m.recipe?.regimes)} ${here}${differs}`
     );
   }
   if (c === 'auto') return `Auto uses scikit-learn’s fixed threshold, not a share of readings. ${here}`;
@@ -116,6 +118,15 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
     `Contamination ${pct(c)} puts the threshold where ${pct(c)} of the model’s training readings (${rows} of ${m.training.source}) score above it, ` +
     'in sample: the forest trained on them, so healthy readings of new units score higher and more than that share of them is flagged.';
   return `${base} ${here}${differs}`;
+}
+
+/** One threshold serves every operating regime: how evenly it holds across them. */
+function regimeSpread(rates: RegimeRate[] | undefined, regimes: RegimeModel | undefined): string {
+  const seen = rates?.filter((g) => g.readings > 0);
+  if (!seen?.length || !regimes) return '';
+  const worst = seen.reduce((a, b) => (b.flagged.estimate > a.flagged.estimate ? b : a));
+  const least = Math.min(...seen.map((g) => g.flagged.estimate));
+  return ` By operating regime, ${pct(least)}–${pct(worst.flagged.estimate)} of those readings are over it (most in regime ${worst.regime + 1}: ${regimeLabel(regimes, worst.regime)}; 95% interval up to ${pct(worst.flagged.high)}).`;
 }
 
 function baselineWords(spec: string): string {
