@@ -12,4 +12,5 @@ const code = await run(process.argv.slice(2), {
   out: (s) => process.stdout.write(`${s}\n`),
   err: (s) => process.stderr.write(`${s}\n`),
 });
-process.exitCode = code;
+// A command that failed may leave a server or an SDK client open: the failure ends the process, never a hang.
+if (code !== 0) process.exit(code);

@@ -1,7 +1,7 @@
 // The Connect form's checks: each bad value gets a message naming the field, never the secret.
 import { describe, expect, test } from 'vitest';
 import { checkCosmosForm, checkHubForm } from '../src/connectors/link-settings.js';
-import { startPosition } from '../src/connectors/hub-connection.js';
+import { hubSettings, startPosition } from '../src/connectors/hub-connection.js';
 
 const SECRET = 'c2VjcmV0LWtleS12YWx1ZQ==';
 const NOW = Date.parse('2026-11-24T12:00:00Z');
@@ -28,10 +28,10 @@ describe('Event Hubs form', () => {
     expect(hub).toMatchObject({ hub: 'readings', consumerGroup: '$Default', namespace: 'ns.servicebus.windows.net', keyBased: false });
   });
 
-  test('a key-based string is accepted but flagged, and the hub field overrides EntityPath', () => {
+  test('a key-based string is accepted but flagged; a hub field naming its EntityPath again is accepted', () => {
     const hub = checkHubForm(
       {
-        connectionString: `Endpoint=sb://ns/;SharedAccessKeyName=k;SharedAccessKey=${SECRET};EntityPath=a`,
+        connectionString: `Endpoint=sb://ns/;SharedAccessKeyName=k;SharedAccessKey=${SECRET};EntityPath=b`,
         hub: 'b',
         consumerGroup: 'g',
         start: 'earliest',
@@ -54,6 +54,20 @@ describe('Event Hubs form', () => {
     const m = message(() => checkHubForm({ connectionString, start: 'latest' }, NOW));
     expect(m).toMatch(expected);
     expect(m).not.toContain(SECRET);
+  });
+
+  test('a hub field naming another hub than EntityPath is refused before the SDK quotes the key', () => {
+    const connectionString = `Endpoint=sb://ns/;SharedAccessKeyName=k;SharedAccessKey=${SECRET};EntityPath=a`;
+    const m = message(() => checkHubForm({ connectionString, hub: 'b', start: 'latest' }, NOW));
+    expect(m).toBe(
+      'Event hub name names event hub "b" but Event Hubs connection string is for event hub "a" (its EntityPath): make them agree, or leave Event hub name empty',
+    );
+    const env = { EVENTHUB_CONNECTION_STRING: connectionString, EVENTHUB_NAME: 'b' };
+    expect(message(() => hubSettings(env, {}))).toMatch(
+      /^EVENTHUB_NAME names event hub "b" but EVENTHUB_CONNECTION_STRING is for event hub "a"/,
+    );
+    expect(message(() => hubSettings(env, { hub: 'c' }))).toMatch(/^--hub names event hub "c"/);
+    expect(hubSettings(env, { hub: 'a' }).hub).toBe('a');
   });
 
   test('start positions', () => {

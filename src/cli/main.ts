@@ -2,6 +2,7 @@
 import { createNodeEngine } from '../engine/node-engine.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { isUserError, UsageError } from './errors.js';
+import { redact } from '../connectors/settings.js';
 import { profileCommand, PROFILE_USAGE } from './profile-command.js';
 import { trainCommand, TRAIN_USAGE } from './train-command.js';
 import { scoreCommand, SCORE_USAGE } from './score-command.js';
@@ -82,7 +83,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.err(`isoscope: ${e.message}`);
       return e.name === 'UsageError' ? 2 : 1;
     }
-    io.err(`isoscope: internal error: ${(e as Error).stack ?? String(e)}`);
+    // An SDK's own message may quote a connection string: the key never reaches the terminal or a log.
+    io.err(`isoscope: internal error: ${redact((e as Error).stack ?? String(e))}`);
     return 70;
   }
 }

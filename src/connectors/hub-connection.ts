@@ -39,9 +39,28 @@ export function hubSettings(env: NodeJS.ProcessEnv, flags: { hub?: string; group
   const connectionString = env.EVENTHUB_CONNECTION_STRING;
   if (!connectionString) throw new SettingsError('set EVENTHUB_CONNECTION_STRING (environment or .env) to reach Event Hubs');
   const fields = parseHubConnectionString(connectionString);
-  const hub = flags.hub ?? env.EVENTHUB_NAME ?? fields.eventHubName;
+  const hub = agreeingHub(fields, flags.hub ?? env.EVENTHUB_NAME, 'EVENTHUB_CONNECTION_STRING', flags.hub ? '--hub' : 'EVENTHUB_NAME');
   if (!hub) throw new SettingsError('name the event hub: EVENTHUB_NAME, --hub, or EntityPath in the connection string');
   return { connectionString, hub, consumerGroup: flags.group ?? env.EVENTHUB_CONSUMER_GROUP ?? ENV_DEFAULTS.EVENTHUB_CONSUMER_GROUP };
+}
+
+/**
+ * The hub named apart from the connection string must be the one its EntityPath names: the SDK
+ * refuses the pair with a TypeError that quotes the whole connection string, key included.
+ */
+export function agreeingHub(
+  fields: HubConnectionFields,
+  named: string | undefined,
+  setting: string,
+  nameSetting: string,
+): string | undefined {
+  const entity = fields.eventHubName;
+  const hub = named?.trim() || entity;
+  if (entity && hub !== entity)
+    throw new SettingsError(
+      `${nameSetting} names event hub "${hub}" but ${setting} is for event hub "${entity}" (its EntityPath): make them agree, or leave ${nameSetting} empty`,
+    );
+  return hub;
 }
 
 /**

@@ -4,7 +4,7 @@
 import { CosmosClient } from '@azure/cosmos';
 import type { EventPosition } from '@azure/event-hubs';
 import { ENV_DEFAULTS, SettingsError, type CosmosSettings, type HubSettings } from './settings.js';
-import { parseHubConnectionString, startPosition } from './hub-connection.js';
+import { agreeingHub, parseHubConnectionString, startPosition } from './hub-connection.js';
 
 export interface HubForm {
   connectionString: string;
@@ -35,7 +35,7 @@ export function checkHubForm(form: HubForm, now = Date.now()): CheckedHub {
     const at = Number(expiry[1]) * 1000;
     if (at <= now) throw new SettingsError(`${field}: the SAS token expired at ${new Date(at).toISOString()}; ask for a new one`);
   }
-  const hub = (form.hub ?? '').trim() || fields.eventHubName;
+  const hub = agreeingHub(fields, form.hub, field, 'Event hub name');
   if (!hub) throw new SettingsError('Event hub name is empty: fill it in, or use a connection string with EntityPath=…');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/.test(hub))
     throw new SettingsError(`Event hub name "${hub}" is not a valid name (letters, digits, . _ -)`);
