@@ -3,9 +3,11 @@
 import { run } from '../dist/src/cli/main.js';
 
 // `isoscope score … | head` closes the pipe early: that is not an error.
+// Any other failure of standard output (a full disk behind `> file`) ends the command with one line.
 process.stdout.on('error', (e) => {
   if (e.code === 'EPIPE') process.exit(0);
-  throw e;
+  process.stderr.write(`isoscope: cannot write standard output: ${e.code === 'ENOSPC' ? 'the disk is full' : e.message}\n`);
+  process.exit(1);
 });
 
 const code = await run(process.argv.slice(2), {

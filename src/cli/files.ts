@@ -1,7 +1,7 @@
 // Reading datasets and models from paths, with errors that name the path. Data files
 // stream through the readers in 1 MiB chunks, so memory follows the parsed columns,
 // not the file; only a zip (read by its directory at the end) is held whole.
-import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { addGroundTruth, ingestFiles, isZip, type IngestChoice, type InputFile } from '../data/ingest.js';
 import { TextIngest } from '../data/text-ingest.js';
@@ -191,12 +191,4 @@ export function readModel(path: string): ModelJson {
   if (size > MAX_MODEL_BYTES) throw new ModelError('too-large', `model file ${path} is ${size} bytes; the limit is ${MAX_MODEL_BYTES}`);
   const bytes = readBytes(path, 'model file');
   return parseModelText(new TextDecoder().decode(bytes)).model;
-}
-
-export function writeText(path: string, text: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (e) {
-    throw new DataError(`cannot write ${path}: ${(e as Error).message}`);
-  }
 }

@@ -1,16 +1,15 @@
 // Where a command's long output goes: a file (written as it is produced, waiting for the
-// disk so memory stays bounded) or standard output through the command's `out`. The first
+// disk so memory stays bounded, and put in place whole when the command ends) or standard output through the command's `out`. The first
 // few MiB are held back, so a command that has to start over (a file that cannot be
 // streamed) can still take back what it wrote.
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { DataError } from '../data/dataset.js';
+import { OutputFile } from './output-file.js';
 
 const HOLD_BYTES = 8 * 1024 ** 2;
 
 export class OutputSink {
   private held: string[] = [];
   private heldBytes = 0;
-  private fd?: number;
+  private file?: OutputFile;
   /** True once text has left for standard output, where it cannot be taken back. */
   private committed = false;
   private readonly path?: string;
@@ -38,14 +37,21 @@ export class OutputSink {
     if (this.committed) throw new Error('output already sent to standard output');
     this.held = [];
     this.heldBytes = 0;
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.file?.abandon();
+    this.file = undefined;
   }
 
+  /** Puts the whole file in place (or, on standard output, sends the rest). */
   close(): void {
     this.flush();
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    if (this.path !== undefined) (this.file ??= new OutputFile(this.path)).commit();
+    this.file = undefined;
+  }
+
+  /** The command failed: a file being written is dropped, and the one there before stays. */
+  abandon(): void {
+    this.file?.abandon();
+    this.file = undefined;
   }
 
   private flush(): void {
@@ -57,11 +63,6 @@ export class OutputSink {
       this.committed = true;
       return;
     }
-    try {
-      this.fd ??= openSync(this.path, 'w');
-      writeSync(this.fd, text);
-    } catch (e) {
-      throw new DataError(`cannot write ${this.path}: ${(e as Error).message}`);
-    }
+    (this.file ??= new OutputFile(this.path)).write(text);
   }
 }

@@ -9,7 +9,7 @@ import { list, parse } from './args.js';
 import { calibrationLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine } from './train-flags.js';
 import { STREAM_KEY_OPTIONS } from './model-source.js';
 import { UsageError } from './errors.js';
-import { writeText } from './files.js';
+import { writeText } from './output-file.js';
 import { loadDotEnv } from './env.js';
 import { cosmosClient, reachError } from './azure.js';
 

@@ -9,7 +9,8 @@ import type { ModelJson } from '../model/types.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { int, parseFileCommand } from './args.js';
 import { UsageError } from './errors.js';
-import { readDataset, readModel, streamDataset, writeText } from './files.js';
+import { readDataset, readModel, streamDataset } from './files.js';
+import { refuseOverwrite, writeText } from './output-file.js';
 import { CheckSample, checkedInputs } from './check-sample.js';
 import { CMAPSS_COLUMNS } from '../data/cmapss.js';
 import { verdictLine } from '../model/model-check.js';
@@ -47,6 +48,8 @@ export async function scoreCommand(
   const { values, file } = parsed;
   if (!values.model) throw new UsageError(`score needs --model model.json\nusage: ${SCORE_USAGE}`);
   const threads = int(values.threads, '--threads', availableParallelism(), 1, 256);
+  refuseOverwrite(values.output, '-o', [file, values.model]);
+  refuseOverwrite(values.report, '--report', [file, values.model, values.output]);
   const model = readModel(values.model);
   const sink = new OutputSink(values.output, out);
   const t0 = performance.now();
@@ -54,13 +57,19 @@ export async function scoreCommand(
   try {
     totals = await scoreStreamed(file, values.entry, model, threads, engine, sink);
   } catch (e) {
-    if (!(e instanceof OutOfOrderError)) throw e;
+    if (!(e instanceof OutOfOrderError)) {
+      sink.abandon();
+      throw e;
+    }
     if (!sink.restartable) {
       throw new OutOfOrderError(`${e.message}; score streams its input, so sort the file by unit and time, or give -o FILE`);
     }
     // Scored whole instead: the readings are put in time order per unit first.
     sink.restart();
-    totals = await scoreWhole(file, values.entry, model, engine, sink);
+    totals = await scoreWhole(file, values.entry, model, engine, sink).catch((e: unknown) => {
+      sink.abandon();
+      throw e;
+    });
   }
   sink.close();
   const { check, report } = totals.sample.result(totals.rows, totals.rows - totals.unscorable);

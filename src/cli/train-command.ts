@@ -6,7 +6,8 @@ import { num, parseFileCommand } from './args.js';
 import { calibrationLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine } from './train-flags.js';
 import { UsageError } from './errors.js';
 import { baselineMask, parseBaseline } from '../data/baseline.js';
-import { isZipFile, readDataset, writeText } from './files.js';
+import { isZipFile, readDataset } from './files.js';
+import { refuseOverwrite, writeText } from './output-file.js';
 import { DEFAULT_SAMPLE_READINGS, SAMPLE_ABOVE_BYTES, readTrainingSample, sampleLine, type TrainingSample } from './training-sample.js';
 
 export const TRAIN_USAGE = `isoscope train <file> ${TRAIN_FLAGS_USAGE} [--rul RUL_file] [--entry name] [--sample-readings N] -o model.json`;
@@ -26,6 +27,7 @@ export async function trainCommand(
   if (!parsed) return;
   const { values, file } = parsed;
   if (!values.output) throw new UsageError(`train needs -o model.json\nusage: ${TRAIN_USAGE}`);
+  refuseOverwrite(values.output, '-o', [file, values.rul]);
   const budget = num(values['sample-readings'], '--sample-readings', DEFAULT_SAMPLE_READINGS);
   if (!(Number.isInteger(budget) && budget >= 1))
     throw new UsageError(`--sample-readings must be a whole number >= 1, got ${values['sample-readings']}`);

@@ -1,0 +1,96 @@
+// A command's output file appears whole or not at all: it is written beside its final name and
+// renamed into place when complete, so a full disk or an interrupted run never leaves half a model
+// or half a score file where the last good one was. Special files (/dev/stdout, a pipe) are
+// written in place: they cannot be renamed over, and they keep nothing to protect.
+import { closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { DataError } from '../data/dataset.js';
+import { UsageError } from './errors.js';
+
+export class OutputFile {
+  private fd?: number;
+  private readonly writeTo: string;
+  private readonly path: string;
+
+  constructor(path: string) {
+    this.path = path;
+    let special = false;
+    try {
+      special = !statSync(path).isFile();
+    } catch {
+      // Not there yet: it is made through the temporary file.
+    }
+    this.writeTo = special ? path : join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  }
+
+  /** Writes every byte or throws: a short write is followed until the disk says why it stopped. */
+  write(text: string): void {
+    try {
+      this.fd ??= openSync(this.writeTo, 'w');
+      const bytes = Buffer.from(text);
+      for (let at = 0; at < bytes.length;) {
+        const n = writeSync(this.fd, bytes, at);
+        if (n <= 0) throw new Error('the disk took no more bytes');
+        at += n;
+      }
+    } catch (e) {
+      this.abandon();
+      throw this.failure(e);
+    }
+  }
+
+  /** Puts the complete file in place. */
+  commit(): void {
+    try {
+      this.fd ??= openSync(this.writeTo, 'w');
+      if (this.writeTo !== this.path) fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = undefined;
+      if (this.writeTo !== this.path) renameSync(this.writeTo, this.path);
+    } catch (e) {
+      this.abandon();
+      throw this.failure(e);
+    }
+  }
+
+  /** Drops what was written; the file at the final name, if any, is untouched. */
+  abandon(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    if (this.writeTo !== this.path) {
+      try {
+        unlinkSync(this.writeTo);
+      } catch {
+        // Never made, or already gone.
+      }
+    }
+  }
+
+  private failure(e: unknown): DataError {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    const kept = this.writeTo !== this.path ? ' (nothing was written there)' : '';
+    return new DataError(`cannot write ${this.path}: ${why}${kept}`);
+  }
+}
+
+/** Writes a whole text file through OutputFile. */
+export function writeText(path: string, text: string): void {
+  const file = new OutputFile(path);
+  file.write(text);
+  file.commit();
+}
+
+/** An output flag naming one of the command's inputs would overwrite it: refused before anything is read. */
+export function refuseOverwrite(output: string | undefined, flag: string, inputs: (string | undefined)[]): void {
+  if (output === undefined) return;
+  const same = (a: string, b: string) => {
+    try {
+      return realpathSync(a) === realpathSync(b);
+    } catch {
+      return resolve(a) === resolve(b);
+    }
+  };
+  const input = inputs.find((i) => i !== undefined && same(output, i));
+  if (input !== undefined) throw new UsageError(`${flag} ${output} is an input of this command; write the output to another file`);
+}

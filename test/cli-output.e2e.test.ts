@@ -1,0 +1,70 @@
+// Output files appear whole or not at all: a full disk, a failed run or an output named like an
+// input never leaves a half-written or overwritten file behind, and each says so in one line.
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test } from 'vitest';
+import { OutputFile } from '../src/cli/output-file.js';
+import { cmapssPath } from './helpers.js';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', 'bin', 'isoscope.js');
+const MODEL = join(import.meta.dirname, '..', 'models', 'fd001-baseline.json');
+const dir = mkdtempSync(join(tmpdir(), 'isoscope-output-'));
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd: dir, maxBuffer: 64 * 1024 ** 2 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+test('the file at the output name changes only when the new one is complete', () => {
+  const path = join(dir, 'model.json');
+  writeFileSync(path, 'the last good model');
+  const failed = new OutputFile(path);
+  failed.write('half of a new ');
+  expect(readFileSync(path, 'utf8')).toBe('the last good model');
+  failed.abandon();
+  expect(readFileSync(path, 'utf8')).toBe('the last good model');
+  const done = new OutputFile(path);
+  done.write('a whole ');
+  done.write('new model');
+  done.commit();
+  expect(readFileSync(path, 'utf8')).toBe('a whole new model');
+  expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+});
+
+test('a full disk is an error naming the file, for -o and for standard output, never exit 0', async () => {
+  const toFile = await cli('score', cmapssPath('test_FD001.txt'), '--model', MODEL, '-o', '/dev/full');
+  expect(toFile.code).toBe(1);
+  expect(toFile.stderr.trim()).toBe('isoscope: cannot write /dev/full: the disk is full');
+  const model = await cli('train', cmapssPath('train_FD001.txt'), '-o', '/dev/full');
+  expect(model.code).toBe(1);
+  expect(model.stderr.trim()).toBe('isoscope: cannot write /dev/full: the disk is full');
+  const shell = await run('sh', ['-c', `node ${BIN} score ${cmapssPath('test_FD001.txt')} --model ${MODEL} > /dev/full`]).then(
+    () => ({ code: 0, stderr: '' }),
+    (e: { code: number; stderr: string }) => e,
+  );
+  expect(shell.code).toBe(1);
+  expect(shell.stderr.trim()).toBe('isoscope: cannot write standard output: the disk is full');
+});
+
+test('an output named like an input is refused before anything is read or written', async () => {
+  const input = join(dir, 'readings.txt');
+  copyFileSync(cmapssPath('test_FD001.txt'), input);
+  const before = readFileSync(input, 'utf8');
+  const scored = await cli('score', input, '--model', MODEL, '-o', './readings.txt');
+  expect(scored.code).toBe(2);
+  expect(scored.stderr.trim()).toBe('isoscope: -o ./readings.txt is an input of this command; write the output to another file');
+  const report = await cli('score', input, '--model', MODEL, '-o', 'scores.csv', '--report', MODEL);
+  expect(report.stderr).toMatch(/--report .*fd001-baseline\.json is an input of this command/);
+  const trained = await cli('train', input, '-o', input);
+  expect(trained.code).toBe(2);
+  expect(readFileSync(input, 'utf8')).toBe(before);
+});
