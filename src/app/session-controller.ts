@@ -16,7 +16,7 @@ export interface SessionHost {
   readonly contamination: 'auto' | number;
   readonly model?: ModelJson;
   selectedUnit?: number;
-  readonly threshold: { reference?: Float64Array };
+  readonly threshold: { reference?: Float64Array; calibrated?: ModelJson['threshold'] };
   readonly models: { importModel(text: string, fileName: string, scope: 'data', how: 'imported' | 'rescored'): Promise<void> };
   loadFiles(files: File[], entry?: string, persist?: boolean): Promise<void>;
 }
@@ -43,6 +43,7 @@ export class SessionController {
             model: h.model,
             selectedUnit: h.selectedUnit,
             reference: h.threshold.reference,
+            calibrated: h.threshold.calibrated,
             savedAt: new Date().toISOString(),
           }),
         ),
@@ -93,6 +94,7 @@ export class SessionController {
       // The threshold's percentiles come from the data the model was trained on, which may not be this data.
       h.threshold.reference = state.reference;
       await h.models.importModel(JSON.stringify(state.model), 'the saved session', 'data', state.reference ? 'rescored' : 'imported');
+      if (state.calibrated && h.model?.id === state.model.id) h.threshold.calibrated = state.calibrated;
     }
     h.bus.say('data', `Restored your last session (saved ${new Date(state.savedAt).toLocaleString()}).`);
     return true;

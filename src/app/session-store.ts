@@ -18,6 +18,8 @@ export interface SavedState {
   selectedUnit?: number;
   /** Sorted training scores the threshold's percentiles come from (the model's training data). */
   reference?: Float64Array;
+  /** The model's calibrated threshold, kept while the slider is elsewhere so a reload can return to it. */
+  calibrated?: ModelJson['threshold'];
   savedAt: string;
 }
 

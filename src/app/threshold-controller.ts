@@ -41,6 +41,8 @@ export class ThresholdController {
   evaluation?: Evaluation;
   /** Sorted scores of the model's training rows on the data it was trained on (kept while the model stays). */
   reference?: Float64Array;
+  /** The model's own threshold, calibrated out of sample at training: the slider returns to it at its contamination. */
+  calibrated?: ModelJson['threshold'];
   private ranking?: { scores: Float64Array; value: Ranking; mask: Uint8Array; opts: EvaluateOptions };
   private sweep?: { budget: Budget; value: EvaluationSweep };
   private readonly host: ThresholdHost;
@@ -88,22 +90,25 @@ export class ThresholdController {
     });
     this.budget = budget;
     this.reference = budget.sortedTraining;
+    if (how !== 'rescored') this.calibrated = model.threshold.calibration ? model.threshold : undefined;
     // A threshold calibrated out of sample at training is kept until the slider moves.
     if (how === 'trained' && !model.threshold.calibration) this.set(this.contamination);
-    else this.apply(model.threshold.contamination, model.threshold.offset, true);
+    else this.apply(model.threshold.contamination, model.threshold.offset, model.threshold);
     void this.indexLater(budget, model, scores);
   }
 
   set(c: 'auto' | number): void {
     this.contamination = c;
     if (!this.budget || !this.host.model || !this.host.scores) return this.host.bus.emit('threshold');
-    this.apply(c, this.budget.offsetFor(c));
+    // Back at the calibrated contamination, the held-out threshold returns, not this data's in-sample quantile.
+    const own = this.calibrated?.contamination === c ? this.calibrated : undefined;
+    this.apply(c, own ? own.offset : this.budget.offsetFor(c), own);
   }
 
-  private apply(c: 'auto' | number, offset: number, asModel = false): void {
+  private apply(c: 'auto' | number, offset: number, own?: ModelJson['threshold']): void {
     this.contamination = c;
     // The model's own threshold keeps its calibration; one moved by the slider has none.
-    const threshold = asModel ? { ...this.host.model!.threshold, contamination: c, offset } : { contamination: c, offset };
+    const threshold = own ? { ...own, contamination: c, offset } : { contamination: c, offset };
     this.host.model = { ...this.host.model!, threshold };
     this.thresholded = this.budget!.apply(offset);
     this.host.followOffset(offset);

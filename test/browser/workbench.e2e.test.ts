@@ -148,6 +148,8 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
 
   test('moving the Contamination slider changes the counts without retraining', async () => {
     const modelId = await page.evaluate(() => (window as any).isoscope.model.id);
+    const own = await page.evaluate(() => (window as any).isoscope.model.threshold);
+    expect(own.calibration.method).toBe('cross-fit');
     const slider = page.getByRole('slider', { name: 'Contamination' });
     const initial = await flagged();
     await slider.fill('10'); // 1%
@@ -160,6 +162,15 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     expect(count(high)).toBeGreaterThan(count(low));
     expect(await page.evaluate(() => (window as any).isoscope.model.id)).toBe(modelId);
     expect(await page.evaluate(() => (window as any).isoscope.model.threshold.contamination)).toBe(0.2);
+    // Back at the trained contamination, the threshold calibrated out of sample returns, not the in-sample quantile.
+    await slider.fill(String(DEFAULT_CONTAMINATION * 1000));
+    await expect.poll(flagged).toBe(initial);
+    expect(await page.evaluate(() => (window as any).isoscope.model.threshold)).toEqual(own);
+    await slider.fill('200');
+    await expect.poll(flagged).toBe(high);
+    expect(await page.locator('#contamination-note').textContent()).toContain(
+      'calibrated out of sample returns when the slider is back at 0.20%',
+    );
     // Keyboard works too.
     await slider.focus();
     await page.keyboard.press('ArrowLeft');

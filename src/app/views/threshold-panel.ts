@@ -4,7 +4,7 @@
 // how that relates to the share of readings flagged on this data.
 import { fmt, h, pct, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
-import type { RegimeRate } from '../../model/calibrate.js';
+import { HELD_OUT_SHARE, type RegimeRate } from '../../model/calibrate.js';
 import { regimeLabel, type RegimeModel } from '../../features/regimes.js';
 
 export function thresholdPanel(wb: Workbench): HTMLElement {
@@ -104,12 +104,12 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
   const cal = m.threshold.calibration;
   if (cal) {
     const r = cal.readingsInAlarm;
-    const seen = `${fmt(cal.readings)} healthy readings of ${plural(cal.units, 'unit')}, each scored by a forest that did not train on it (${cal.method === 'time-split' ? 'the later 30% of the series, held out' : `${cal.folds}-fold cross-fit`})`;
+    const seen = `${fmt(cal.readings)} healthy readings of ${plural(cal.units, 'unit')}, each scored by a forest that did not train on it (${cal.method === 'time-split' ? `the later ${Math.round(HELD_OUT_SHARE * 100)}% of its healthy baseline, held out` : `${cal.folds}-fold cross-fit`})`;
     const at = c === 'auto' ? 'The threshold' : `Contamination ${pct(c)}: the threshold`;
     return (
       `${at} is calibrated out of sample on ${seen}: at most ${c === 'auto' ? 'the contamination' : pct(c)} of them score above it. ` +
       `Expected on healthy readings of new units: ${pct(r.estimate)} in alarm (95% interval ${pct(r.low)}–${pct(r.high)}), ` +
-      `${fmt(cal.falseAlarmsPerUnit, 3)} false alarms per unit.${regimeSpread(cal.regimes, m.recipe?.regimes)} ${here}${differs}`
+      `${fmt(cal.falseAlarmsPerUnit, 3)} false ${cal.falseAlarmsPerUnit === 1 ? 'alarm' : 'alarms'} per unit.${regimeSpread(cal.regimes, m.recipe?.regimes)} ${here}${differs}`
     );
   }
   if (c === 'auto') return `Auto uses scikit-learn’s fixed threshold, not a share of readings. ${here}`;
@@ -117,7 +117,12 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
   const base =
     `Contamination ${pct(c)} puts the threshold where ${pct(c)} of the model’s training readings (${rows} of ${m.training.source}) score above it, ` +
     'in sample: the forest trained on them, so healthy readings of new units score higher and more than that share of them is flagged.';
-  return `${base} ${here}${differs}`;
+  const own = wb.threshold.calibrated;
+  const back =
+    own && own.contamination !== 'auto'
+      ? ` The model’s threshold calibrated out of sample returns when the slider is back at ${pct(own.contamination)}.`
+      : '';
+  return `${base} ${here}${differs}${back}`;
 }
 
 /** One threshold serves every operating regime: how evenly it holds across them. */
