@@ -34,4 +34,21 @@ describe('RUL', () => {
     const lastOf2 = unit.lastIndexOf(2);
     expect(r[lastOf2]).toBe(11);
   });
+
+  test("another subset's RUL file (more values than the units 1..N) is refused; a subset of units with gaps is not", () => {
+    const ds = loadFd001('test_FD001.txt');
+    const longer = Float64Array.from({ length: 259 }, (_, k) => 10 + k);
+    expect(() => attachRul(ds, longer, 'RUL_FD002.txt')).toThrow(
+      "RUL_FD002.txt: has 259 values but test_FD001.txt has 100 units (1..100); is it another file's RUL? For those units keep its first 100 lines",
+    );
+    const unit = col(ds, 'unit_number');
+    const keep = Array.from({ length: ds.rows }, (_, i) => i).filter((i) => unit[i] % 2 === 0);
+    const evens = {
+      ...ds,
+      rows: keep.length,
+      columns: ds.columns.map((c) => ({ ...c, values: Float64Array.from(keep, (i) => c.values[i]) })),
+    };
+    const full = col(attachRul(ds, longer.subarray(0, 100)), 'rul');
+    expect(col(attachRul(evens, longer), 'rul')[0]).toBe(full[unit.indexOf(2)]);
+  });
 });

@@ -95,6 +95,14 @@ describe('single-stream data', () => {
       /false-alarm rate \(healthy readings in alarm\)\s+0\.0\d+|false-alarm rate \(healthy readings in alarm\)\s+0\b/,
     );
     expect(table.stdout).toMatch(/missed-alarm rate \(positive readings not in alarm\)\s+0\.\d+/);
+    // A column of sensor values named as the label is refused, not read as "all healthy".
+    const wrong = await run('node', [BIN, 'evaluate', data, '--model', model, '--label-column', 'temp']).catch(
+      (x: { code: number; stderr: string }) => x,
+    );
+    expect(wrong).toMatchObject({ code: 1 });
+    expect((wrong as { stderr: string }).stderr).toMatch(
+      /label column "temp" must hold 0 \(normal\) or 1 \(anomaly\); reading 1 holds 70\.\d+/,
+    );
   }, 60_000);
 
   test('a file with a unit column keeps the fleet defaults and cross-fit threshold', async () => {

@@ -23,6 +23,14 @@ export function attachRul(ds: Dataset, rulAtEnd?: Float64Array, rulSource?: stri
         );
       }
     }
+    // Units 1..N all present yet more values than N: most likely another subset's RUL file (RUL_FD002 for
+    // test_FD001 pairs its first 100 values silently). A deliberate subset of units leaves gaps, and passes.
+    let top = 0;
+    for (const u of last.keys()) top = Math.max(top, u);
+    if (last.size < rulAtEnd.length && top === last.size)
+      throw new DataError(
+        `${rulSource ?? 'RUL file'}: has ${rulAtEnd.length} values but ${ds.name} has ${last.size} units (1..${last.size}); is it another file's RUL? For those units keep its first ${last.size} lines`,
+      );
   }
   const rul = new Float64Array(ds.rows);
   let runUnit = NaN;

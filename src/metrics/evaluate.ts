@@ -103,6 +103,14 @@ export function groundTruth(
     );
   }
   const truth = new Uint8Array(ds.rows);
+  if (label) {
+    // A label is 0 or 1: a column of sensor values or of class names would otherwise count as all healthy.
+    const odd = label.values.findIndex((v) => !Number.isNaN(v) && v !== 0 && v !== 1);
+    if (odd >= 0)
+      throw new DataError(
+        `label column "${label.name}" must hold 0 (normal) or 1 (anomaly); reading ${odd + 1} holds ${label.values[odd]}`,
+      );
+  }
   for (let i = 0; i < ds.rows; i++) {
     const v = source.values[i];
     if (Number.isNaN(v)) truth[i] = 255;
