@@ -14,6 +14,7 @@ import { DEFAULT_CONTAMINATION, DEFAULT_QUALITY } from '../src/features/defaults
 import { regimeOf } from '../src/features/regimes.js';
 import { calibrationLine } from '../src/cli/train-flags.js';
 import { validateModel } from '../src/model/validate.js';
+import { regimeConstantLine } from '../src/features/feature-words.js';
 
 const CONDITIONS = [
   [0, 0, 100],
@@ -24,7 +25,7 @@ const CONDITIONS = [
   [42, 0.84, 100],
 ];
 
-function multiRegime(units = 40): Dataset {
+function multiRegime(units = 40, setByCondition = false): Dataset {
   const r = lcg(99);
   const cols: Record<string, number[]> = {
     unit: [],
@@ -35,6 +36,7 @@ function multiRegime(units = 40): Dataset {
     s1: [],
     s2: [],
     s3: [],
+    ...(setByCondition ? { inlet: [] } : {}),
   };
   for (let u = 1; u <= units; u++) {
     const life = 150 + Math.floor(r() * 100);
@@ -50,6 +52,8 @@ function multiRegime(units = 40): Dataset {
       cols.s1.push(500 + 8 * c[0] + (r() - 0.5) * 2 + 1.2 * wear);
       cols.s2.push(100 - 30 * c[1] + (r() - 0.5) * 1 - 0.6 * wear);
       cols.s3.push(20 + c[2] / 10 + (r() - 0.5) * 0.5 + 0.3 * wear);
+      // Like FD002's T2: fixed by the condition, to two decimals.
+      if (setByCondition) cols.inlet.push([518.67, 491.19, 462.54, 445.0, 449.44, 489.05][CONDITIONS.indexOf(c)]);
     }
   }
   const role = (n: string): Column['role'] => (n === 'unit' ? 'unit' : n === 'time' ? 'time' : n.startsWith('op_') ? 'setting' : 'feature');
@@ -73,6 +77,25 @@ describe('operating-regime normalisation', () => {
     expect(model.recipe?.regimes?.centers).toHaveLength(6);
     expect(model.recipe?.regimes?.settings).toEqual(['op_setting_1', 'op_setting_2', 'op_setting_3']);
     expect(model.features).toEqual(['s1:regime', 's2:regime', 's3:regime']);
+  });
+
+  test('an input fixed by the operating condition is left out, and the rest are trained on as before', async () => {
+    const engine = await getEngine();
+    const opts = { baseline: parseBaseline('first:50%'), recipe: DEFAULT_QUALITY.recipe, params: { seed: 5 } };
+    const withInlet = await trainModel(engine, multiRegime(40, true), opts);
+    expect(withInlet.constantInRegime).toEqual(['inlet']);
+    expect(withInlet.model.recipe!.inputs).toEqual(['s1', 's2', 's3']);
+    expect(withInlet.model.recipe!.regimes!.mean.every((row) => row.length === 3)).toBe(true);
+    expect(regimeConstantLine(withInlet.constantInRegime)).toBe(
+      'left out inlet: it is constant within each operating regime, so it says nothing the regime does not',
+    );
+    // Its standardised values were the rounding of six means: without it the forest is the one grown on the rest.
+    const without = await trainModel(engine, multiRegime(40), opts);
+    expect(without.constantInRegime).toEqual([]);
+    expect(withInlet.model.forest).toEqual(without.model.forest);
+    // Nothing else left: a specific error, not a forest of nothing.
+    const onlyInlet = trainModel(engine, multiRegime(40, true), { ...opts, features: ['inlet'] });
+    await expect(onlyInlet).rejects.toThrow('every input (inlet) is constant within each operating regime: nothing is left to learn from');
   });
 
   test('makes the default recipe work across conditions: a rolling baseline over mixed regimes is noise without it', async () => {

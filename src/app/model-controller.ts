@@ -2,6 +2,7 @@
 // model when new data is loaded (it scores the new data if it can), until the user
 // trains or imports another. After each, the fleet's drivers (why each unit looks as it
 // does now) are fetched from the engine in the background.
+import { regimeConstantLine } from '../features/feature-words.js';
 import type { DataVerdict, ScoredResult } from '../services/engine-service.js';
 import { parseBaseline } from '../data/baseline.js';
 import type { ModelJson } from '../model/types.js';
@@ -82,7 +83,10 @@ export class ModelController {
       h.bus.say(
         'train',
         `Trained on ${plural(result.trainingRows ?? 0, 'row')} in ${result.trainMs?.toFixed(0)} ms.` +
-          (result.unscorable ? ` ${plural(result.unscorable, 'row')} with missing features not scored.` : ''),
+          (result.constantInRegime?.length ? ` ${regimeConstantLine(result.constantInRegime)}.` : '') +
+          (result.unscorable
+            ? ` ${plural(result.unscorable, 'row')} not scored: a missing value, or too few earlier readings of the unit to fill the window.`
+            : ''),
       );
     } catch (e) {
       h.bus.fail('train', `Training failed: ${(e as Error).message}`);

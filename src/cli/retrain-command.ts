@@ -1,6 +1,7 @@
 // retrain: a model from the readings consume stored in Cosmos DB, trained exactly as `train`
 // trains on a file (same flags, same defaults), optionally published as a candidate that
 // consume and serve then score in shadow until it is promoted.
+import { regimeConstantLine } from '../features/feature-words.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { trainModel } from '../model/train.js';
 import { readStoredReadings } from '../connectors/stored-readings.js';
@@ -72,6 +73,7 @@ export async function retrainCommand(
     const result = await trainModel(await engine(), ds, choice);
     writeText(values.output, JSON.stringify(result.model));
     if (result.droppedMissing) err(`isoscope: ${result.droppedMissing} baseline row(s) with a missing feature were left out of training`);
+    if (result.constantInRegime.length) err(`isoscope: ${regimeConstantLine(result.constantInRegime)}`);
     err(trainedLine(result, choice, values.output));
     const calibrated = calibrationLine(result.model);
     if (calibrated) err(calibrated);

@@ -1,3 +1,4 @@
+import { regimeConstantLine } from '../features/feature-words.js';
 import { statSync } from 'node:fs';
 import { trainModel } from '../model/train.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
@@ -49,6 +50,7 @@ export async function trainCommand(
   if (sample && sample.figures.rows !== sample.figures.ofRows) result.model.training.sample = { ...sample.figures, budget };
   writeText(values.output, JSON.stringify(result.model));
   if (result.droppedMissing) err(`isoscope: ${result.droppedMissing} baseline row(s) with a missing feature were left out of training`);
+  if (result.constantInRegime.length) err(`isoscope: ${regimeConstantLine(result.constantInRegime)}`);
   const sampled = sample && sampleLine(sample.figures, budget);
   if (sampled) err(sampled);
   err(trainedLine(result, choice, values.output));

@@ -61,3 +61,9 @@ export function describeFeature(feature: string, name: Namer, inputs?: readonly 
 export function inputOf(feature: string, inputs?: readonly string[]): string {
   return describeFeature(feature, plain, inputs).input;
 }
+
+/** Why training left inputs out (the CLI and the page say the same). */
+export function regimeConstantLine(names: string[]): string {
+  const one = names.length === 1;
+  return `left out ${names.join(', ')}: ${one ? 'it is' : 'they are'} constant within each operating regime, so ${one ? 'it says' : 'they say'} nothing the regime does not`;
+}

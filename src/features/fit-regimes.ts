@@ -102,23 +102,53 @@ export function fitRegimes(ds: Dataset, inputs: string[], mask: Uint8Array, seed
     count[(regime[t] = regimeOf(model, buf))]++;
   });
   // An input at a time, each decoded once into one buffer; every sum still adds its rows in row order.
+  // Two passes (the mean, then squared deviations from it): the one-pass E[x²] − E[x]² cancels to
+  // noise of 1e-6 on a sensor that is constant within a regime (T2 at 518.67), and a scale that
+  // small would turn the last digit of a reading into thousands of standard deviations.
   const scratch = new Float64Array(ds.rows);
   requireColumns(ds, inputs).forEach((column, f) => {
     const c = readRange(column, 0, ds.rows, true, scratch);
+    rows.forEach((i, t) => (sum[regime[t]][f] += c[i]));
+    for (let r = 0; r < k; r++) sum[r][f] = count[r] ? sum[r][f] / count[r] : 0;
     rows.forEach((i, t) => {
-      sum[regime[t]][f] += c[i];
-      sq[regime[t]][f] += c[i] * c[i];
+      const d = c[i] - sum[regime[t]][f];
+      sq[regime[t]][f] += d * d;
     });
   });
-  model.mean = sum.map((s, r) => Array.from(s, (v) => (count[r] ? v / count[r] : 0)));
-  model.scale = sq.map((s, r) =>
-    Array.from(s, (v, f) => {
-      const m = model.mean[r][f];
-      const sd = count[r] ? Math.sqrt(Math.max(0, v / count[r] - m * m)) : 0;
-      return sd > 1e-12 ? sd : 1;
-    }),
-  );
+  model.mean = sum.map((s) => Array.from(s));
+  // Constant within the regime up to the last bits of the mean: scale 1, in the input's own units.
+  const flat = sq.map((s, r) => Array.from(s, (v, f) => Math.sqrt(v / (count[r] || 1)) <= 1e-9 * Math.max(1, Math.abs(model.mean[r][f]))));
+  model.scale = sq.map((s, r) => Array.from(s, (v, f) => (flat[r][f] ? 1 : Math.sqrt(v / count[r]))));
   return model;
+}
+
+/**
+ * Inputs constant within every regime that has training rows (FD002's T2, P2, Nf_dmd): set by the
+ * operating condition, they say nothing the regime does not. Kept, their standardised values would
+ * be the rounding of each regime's mean, a few distinct values 1e-13 apart that the forest splits
+ * on as if they were signal.
+ */
+export function constantInRegimes(m: RegimeModel, ds: Dataset, inputs: string[], rows: Int32Array): string[] {
+  const regime = regimesAt(ds, m, rows);
+  const seen = new Uint8Array(m.centers.length);
+  for (const r of regime) if (r >= 0) seen[r] = 1;
+  const cols = requireColumns(ds, inputs);
+  return inputs.filter((_, f) => {
+    const first = new Float64Array(m.centers.length).fill(NaN);
+    for (let i = 0; i < rows.length; i++) {
+      const r = regime[i];
+      const v = valueAt(cols[f], rows[i]);
+      if (r < 0 || !Number.isFinite(v)) continue;
+      if (Number.isNaN(first[r])) first[r] = v;
+      else if (v !== first[r]) return false;
+    }
+    return seen.some((s) => s);
+  });
+}
+
+/** The regime model for a subset of its inputs (`keep`: indices into the inputs it was fitted on). */
+export function keepInputs(m: RegimeModel, keep: number[]): RegimeModel {
+  return { ...m, mean: m.mean.map((row) => keep.map((f) => row[f])), scale: m.scale.map((row) => keep.map((f) => row[f])) };
 }
 
 /** The regime of each of `rows` (-1 where a setting is missing or not finite). */

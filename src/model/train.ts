@@ -11,7 +11,7 @@ import { DEFAULT_PARAMS, resolveParams, type ForestParams } from '../engine/para
 import { offsetFor, flagAnomalies } from '../alarms/threshold.js';
 import { derivedNames, isIdentity, type FeatureRecipe, type RecipeChoice } from '../features/recipe.js';
 import { trainingColumns } from './training-columns.js';
-import { fitRegimes, regimesAt } from '../features/fit-regimes.js';
+import { constantInRegimes, fitRegimes, keepInputs, regimesAt } from '../features/fit-regimes.js';
 import { fitEnvelope } from './envelope.js';
 import {
   CROSS_FIT_FOLDS,
@@ -53,6 +53,8 @@ export interface TrainResult {
   model: ModelJson;
   trainingRows: number;
   droppedMissing: number;
+  /** Inputs left out: constant within each operating regime. */
+  constantInRegime: string[];
   trainMs: number;
 }
 
@@ -86,19 +88,34 @@ function toTrees(forest: SparseForest, d = 0): TreeJson[] {
   return trees;
 }
 
+function* setRows(mask: Uint8Array): Generator<number> {
+  for (let i = 0; i < mask.length; i++) if (mask[i]) yield i;
+}
+
 export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOptions = {}): Promise<TrainResult> {
   const started = performance.now();
   const params: ForestParams = { ...DEFAULT_PARAMS, ...opts.params };
   const baseline = opts.baseline ?? { kind: 'all' };
-  const inputs = chooseFeatures(ds, opts.features, opts.exclude);
+  let inputs = chooseFeatures(ds, opts.features, opts.exclude);
   const inBaseline = baselineMask(ds, baseline);
   let recipe: FeatureRecipe | undefined;
+  let constantInRegime: string[] = [];
   if (opts.recipe) {
     const { regimes, ...rest } = opts.recipe;
     recipe = { ...rest, inputs };
     if (regimes === 'auto') {
       const fitted = fitRegimes(ds, inputs, inBaseline, params.seed);
-      if (fitted) recipe.regimes = fitted;
+      if (fitted) {
+        recipe.regimes = fitted;
+        constantInRegime = constantInRegimes(fitted, ds, inputs, Int32Array.from(setRows(inBaseline)));
+        if (constantInRegime.length === inputs.length)
+          throw new DataError(`every input (${inputs.join(', ')}) is constant within each operating regime: nothing is left to learn from`);
+        if (constantInRegime.length) {
+          const keep = inputs.flatMap((name, f) => (constantInRegime.includes(name) ? [] : [f]));
+          inputs = keep.map((f) => inputs[f]);
+          recipe = { ...recipe, inputs, regimes: keepInputs(fitted, keep) };
+        }
+      }
     }
     if (isIdentity(recipe)) recipe = undefined;
   }
@@ -276,5 +293,5 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   } finally {
     engine.freeForest(handle);
   }
-  return { model: draft, trainingRows: rows.length, droppedMissing, trainMs: performance.now() - started };
+  return { model: draft, trainingRows: rows.length, droppedMissing, constantInRegime, trainMs: performance.now() - started };
 }

@@ -38,6 +38,8 @@ export interface ScoredResult {
   unscorable: number;
   trainMs?: number;
   trainingRows?: number;
+  /** Inputs training left out: constant within each operating regime. */
+  constantInRegime?: string[];
 }
 
 export interface UnitSeries {
@@ -125,7 +127,12 @@ export class EngineService {
     const result = await trainModel(this.requireEngine().detached(), ds, opts);
     const scored = this.useModel(result.model, score);
     this.link.modelChanged();
-    return transferring({ ...scored, trainMs: result.trainMs, trainingRows: result.trainingRows });
+    return transferring({
+      ...scored,
+      trainMs: result.trainMs,
+      trainingRows: result.trainingRows,
+      constantInRegime: result.constantInRegime,
+    });
   }
 
   /** Validates a model JSON text; on success it replaces the current model and scores the data. */
