@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createServer, type Socket } from 'node:net';
 import { afterAll, expect, test } from 'vitest';
 import { EventHubServer, HubStore } from './servers/event-hub-server.js';
 import { cmapssPath, until } from './helpers.js';
@@ -79,3 +80,27 @@ test('replay says in one line that the hub dropped, and exits with a status othe
   expect(last).toMatch(/^isoscope: cannot reach event hub readings after sending \d+ of 13096 readings: \S/);
   expect(stderr).not.toMatch(/internal error|\n\s+at /);
 }, 120_000);
+
+test('a Cosmos DB endpoint that accepts and never answers ends the command in 15 s with one line', async () => {
+  const held: Socket[] = [];
+  const silent = createServer((socket) => held.push(socket.on('data', () => undefined)));
+  await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+  const { port } = silent.address() as { port: number };
+  const key = Buffer.from('a key that must not be printed').toString('base64');
+  try {
+    const r = await run('node', [BIN, 'models'], {
+      cwd: dir,
+      env: { ...process.env, COSMOS_ENDPOINT: `http://127.0.0.1:${port}/`, COSMOS_KEY: key },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      'isoscope: cannot reach Cosmos DB models container iot-sensor-db/models: Timeout Error! Request took more than 15000 ms',
+    );
+  } finally {
+    held.forEach((s) => s.destroy());
+    silent.close();
+  }
+}, 60_000);

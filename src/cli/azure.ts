@@ -1,7 +1,7 @@
 // Shared by the pipeline commands: a Cosmos DB client from settings, and SDK failures
 // turned into one line without secrets.
 import { CosmosClient } from '@azure/cosmos';
-import { cosmosSettings, failureLine, type CosmosSettings } from '../connectors/settings.js';
+import { COSMOS_REQUEST_TIMEOUT_MS, cosmosSettings, failureLine, type CosmosSettings } from '../connectors/settings.js';
 import { UsageError } from './errors.js';
 
 export function cosmosClient(env: NodeJS.ProcessEnv): { client: CosmosClient; settings: CosmosSettings } {
@@ -10,7 +10,7 @@ export function cosmosClient(env: NodeJS.ProcessEnv): { client: CosmosClient; se
   const client = new CosmosClient({
     endpoint: settings.endpoint,
     key: settings.key,
-    connectionPolicy: { enableEndpointDiscovery: settings.endpoint.startsWith('https:') },
+    connectionPolicy: { enableEndpointDiscovery: settings.endpoint.startsWith('https:'), requestTimeout: COSMOS_REQUEST_TIMEOUT_MS },
   });
   return { client, settings };
 }
