@@ -34,10 +34,20 @@ describe('CSV reader', () => {
     expect(csvDataset('1;20,5\n2;21,5\n').columns.map((c) => c.name)).toEqual(['column_1', 'column_2']);
   });
 
-  test("decimal commas stay text beside decimal points, and in ',' files", () => {
-    const mixed = csvDataset('a;b\n1,5;2.5\n2,5;3.5\n');
-    expect(column(mixed, 'a')!.nonNumeric).toBe(2);
-    expect(Array.from(column(mixed, 'b')!.values)).toEqual([2.5, 3.5]);
+  test("decimal commas are decided per column; beside decimal points in one column, and in ',' files, they stay text", () => {
+    // One column with commas, another with points (two exports pasted together): each read as written.
+    const columns = csvDataset('a;b\n1,5;2.5\n2,25;3.5\n');
+    expect(Array.from(column(columns, 'a')!.values)).toEqual([1.5, 2.25]);
+    expect(Array.from(column(columns, 'b')!.values)).toEqual([2.5, 3.5]);
+    expect(columns.notes[0]).toBe('decimal commas read as decimal points ("1,5" = 1.5) in a: fields are separated by ";"');
+    // Both ways in one column: the comma cells are missing, and the note says why.
+    const mixed = csvDataset('a;b\n1.5;1\n2.5;2\n3,5;3\n');
+    expect(column(mixed, 'a')!.nonNumeric).toBe(1);
+    expect(mixed.notes).toContain(
+      'a: 1 cell(s) written with a decimal comma (first at data row 3: "3,5") are treated as missing, because other numbers in the column use a decimal point: write every number one way',
+    );
+    // Beside decimal points elsewhere, "1,500" may be thousands: not read as 1.5.
+    expect(column(csvDataset('a;b\n1,500;2.5\n2,000;3.5\n'), 'a')!.nonNumeric).toBe(2);
     expect(column(csvDataset('a,b\n"1,5",2\n"2,5",3\n'), 'a')!.nonNumeric).toBe(2);
   });
 

@@ -35,8 +35,8 @@ export class CsvParser implements FieldSink {
   private record = 0;
   private hasHeader = false;
   private delimiter = ',';
-  /** A ';' file whose numbers are written with decimal commas: "1,5" reads as 1.5. */
-  private decimalComma = false;
+  /** Per column of a ';' file, whether its numbers are written with decimal commas: "1,5" reads as 1.5. */
+  private decimalComma: boolean[] = [];
   /** Fixed by the first drain of a streamed read. */
   private roles?: ColumnRole[];
   private rowsDrained = 0;
@@ -110,12 +110,26 @@ export class CsvParser implements FieldSink {
   }
 
   private notes(): string[] {
-    const notes: string[] = this.decimalComma ? ['decimal commas read as decimal points ("1,5" = 1.5): fields are separated by ";"'] : [];
+    const commas = this.names.filter((_, i) => this.decimalComma[i]);
+    const all = commas.length === this.names.length;
+    const notes: string[] = commas.length
+      ? [`decimal commas read as decimal points ("1,5" = 1.5) in ${all ? 'every column' : commas.join(', ')}: fields are separated by ";"`]
+      : [];
     this.names.forEach((name, i) => {
       const t = this.bad[i];
       if (t.outOfRange)
         notes.push(`${name}: ${t.outOfRange} value(s) beyond float64 range (e.g. "${t.firstOutOfRange}") are treated as missing`);
-      if (t.nonNumeric && !this.textUnits.has(i))
+      if (
+        t.nonNumeric &&
+        !this.textUnits.has(i) &&
+        this.delimiter === ';' &&
+        !this.decimalComma[i] &&
+        isDecimalCommaToken(t.firstBad?.text ?? '')
+      )
+        notes.push(
+          `${name}: ${t.nonNumeric} cell(s) written with a decimal comma (first at data row ${(t.firstBad?.row ?? 0) + 1}: "${t.firstBad?.text}") are treated as missing, because other numbers in the column use a decimal point: write every number one way`,
+        );
+      else if (t.nonNumeric && !this.textUnits.has(i))
         notes.push(
           `${name}: ${t.nonNumeric} non-numeric cell(s) (first at data row ${(t.firstBad?.row ?? 0) + 1}: "${t.firstBad?.text}") are treated as missing`,
         );
@@ -252,7 +266,7 @@ export class CsvParser implements FieldSink {
       b.push(code);
       return;
     }
-    b.pushToken(this.decimalComma && isDecimalCommaToken(cell) ? cell.replace(',', '.') : cell);
+    b.pushToken(this.decimalComma[i] && isDecimalCommaToken(cell) ? cell.replace(',', '.') : cell);
   }
 
   /** A number as this file writes it: decimal commas count only between ';' fields. */
@@ -278,10 +292,16 @@ export class CsvParser implements FieldSink {
 
   /** Spots timestamp and text-id columns in the first body rows, then reads those rows. */
   private endProbe(): void {
-    // Decimal commas only when no probed number has a decimal point: "1,5" beside "1.5" is ambiguous.
-    const cells = this.probe.flat();
-    this.decimalComma =
-      this.delimiter === ';' && cells.some(isDecimalCommaToken) && !cells.some((c) => isNumberToken(c) && c.includes('.'));
+    // Decimal commas per column, when none of its probed numbers has a decimal point. Where other
+    // columns do use points, "1,500" may be a thousands separator: then only a comma not followed
+    // by exactly three digits ("1,5", "0,25") settles it.
+    const points = this.probe.flat().some((c) => isNumberToken(c) && c.includes('.'));
+    this.decimalComma = this.names.map((_, i) => {
+      if (this.delimiter !== ';') return false;
+      const cells = this.probe.map((r) => r[i] ?? '');
+      if (!cells.some(isDecimalCommaToken) || cells.some((c) => isNumberToken(c) && c.includes('.'))) return false;
+      return !points || cells.some((c) => isDecimalCommaToken(c) && !/,\d{3}$/.test(c));
+    });
     this.names.forEach((name, i) => {
       const cells = this.probe.map((r) => r[i]).filter((c) => !isMissingToken(c));
       if (cells.length === 0 || cells.some((c) => this.isNumber(c))) return;
