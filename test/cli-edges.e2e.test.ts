@@ -51,6 +51,22 @@ test('evaluate refuses a training file given as --rul instead of scoring the tra
   expect(JSON.parse(good.stdout)).toMatchObject({ truth: 'rul', readings: 6857 });
 });
 
+test('evaluate says when its figures are in sample, and when a renamed file is taken as run to failure', async () => {
+  const own = await cli('evaluate', cmapssPath('train_FD001.txt'), '--model', MODEL);
+  expect(own.stdout.split('\n')[0]).toMatch(/; in sample: the model was trained on this file$/);
+  expect(own.stderr).toBe('');
+  const renamed = join(dir, 'mydata.txt');
+  writeFileSync(renamed, readFileSync(cmapssPath('test_FD001.txt')));
+  const r = await cli('evaluate', renamed, '--model', MODEL, '--json');
+  expect(r.stderr.trim()).toBe(
+    'isoscope: ground truth assumes each unit of mydata.txt runs to failure at its last reading; if the units are cut off before failure (a test file), give its RUL file with --rul',
+  );
+  expect(JSON.parse(r.stdout).inSample).toBe(false);
+  const paired = await cli('evaluate', renamed, '--model', MODEL, '--rul', cmapssPath('RUL_FD001.txt'));
+  expect(paired.stderr).toBe('');
+  expect(paired.stdout.split('\n')[0]).toMatch(/; the model was trained on train_FD001\.txt$/);
+});
+
 test('a negative number after a flag is its value: the range check answers, not "ambiguous"', async () => {
   const r = await cli('train', cmapssPath('train_FD001.txt'), '--contamination', '-1', '-o', join(dir, 'm.json'));
   expect(r.code).toBe(1);

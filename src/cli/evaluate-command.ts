@@ -12,7 +12,12 @@ import { formatNumber, renderTable } from './table.js';
 export const EVALUATE_USAGE =
   'isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--baseline first:50%] [--entry name] [--json]';
 
-export async function evaluateCommand(argv: string[], engine: () => Promise<WasmEngine>, out: (s: string) => void): Promise<void> {
+export async function evaluateCommand(
+  argv: string[],
+  engine: () => Promise<WasmEngine>,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<void> {
   const { values, positionals } = parse(
     argv,
     {
@@ -48,13 +53,20 @@ export async function evaluateCommand(argv: string[], engine: () => Promise<Wasm
     alarm,
   });
   const { check, report } = sample.result(ds.rows, ds.rows - ev.unscored);
+  // A test file under another name reads as run-to-failure: its RUL would be counted from the cut-off.
+  if (ev.truth === 'rul' && !values.rul && !/^train_/i.test(ds.name) && ds.notes.some((n) => n.startsWith('RUL derived assuming')))
+    err(
+      `isoscope: ground truth assumes each unit of ${ds.name} runs to failure at its last reading; if the units are cut off before failure (a test file), give its RUL file with --rul`,
+    );
+  const inSample = model.training.source === ds.name;
   if (values.json) {
     const { verdict, reasons } = report;
-    return out(JSON.stringify({ ...ev, baseline: baselineSpec, alarm, dataCheck: { verdict, reasons } }, null, 2));
+    return out(JSON.stringify({ ...ev, inSample, baseline: baselineSpec, alarm, dataCheck: { verdict, reasons } }, null, 2));
   }
   const truth = ev.truth === 'rul' ? `degraded = RUL <= ${horizon} cycles, healthy = baseline ${baselineSpec}` : `label column`;
   out(
-    `${ds.name}: ${ev.readings} readings compared, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}; alarm ${alarm.k} of ${alarm.n}`,
+    `${ds.name}: ${ev.readings} readings compared, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}; alarm ${alarm.k} of ${alarm.n}` +
+      (inSample ? `; in sample: the model was trained on this file` : `; the model was trained on ${model.training.source}`),
   );
   const rows = [
     ['ROC AUC', formatNumber(ev.rocAuc)],
