@@ -32,6 +32,14 @@ describe('ranking metrics', () => {
   test('average precision matches a hand-computed case', () => {
     // sorted desc: 0.9(1) 0.8(0) 0.7(1) 0.1(0): AP = 0.5*1 + 0.5*(2/3)
     expect(averagePrecision(Float64Array.from([0.1, 0.7, 0.8, 0.9]), Uint8Array.from([0, 1, 0, 1]))).toBeCloseTo(0.5 + 1 / 3, 12);
+    // A perfect ranking is exactly 1, not 1 plus rounding (the report prints it).
+    const many = Float64Array.from({ length: 1000 }, (_, i) => i / 7);
+    expect(
+      averagePrecision(
+        many,
+        Uint8Array.from(many, (_, i) => (i >= 137 ? 1 : 0)),
+      ),
+    ).toBe(1);
     const curve = rocCurve(Float64Array.from([0.1, 0.7, 0.8, 0.9]), Uint8Array.from([0, 1, 0, 1]));
     expect(Array.from(curve.tpr)).toEqual([0, 0.5, 0.5, 1, 1]);
     expect(Array.from(curve.fpr)).toEqual([0, 0, 0.5, 0.5, 1]);

@@ -102,7 +102,7 @@ export class IngestController {
         );
     } catch (e) {
       if (cancelled) h.bus.say('data', `Cancelled loading ${names}. ${still(h)}`);
-      else h.bus.fail('data', `Could not load ${names}: ${withoutName((e as Error).message, names)} ${still(h)}`);
+      else h.bus.fail('data', `Could not load ${names}: ${sentence(withoutName((e as Error).message, names))} ${still(h)}`);
     } finally {
       this.cancelLoad = undefined;
       // An idle worker never collects its garbage: after a big read (about 660 MB left from a
@@ -158,6 +158,11 @@ export class IngestController {
     this.pending = undefined;
     this.host.bus.emit('progress');
   }
+}
+
+/** A reader's message as a sentence, so the next one does not run on from it. */
+function sentence(text: string): string {
+  return /[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }
 
 function still(h: IngestHost): string {

@@ -113,7 +113,8 @@ export class ModelController {
       this.lastImportMs = { load: t1 - t0, score: t2 - t1, adopt: performance.now() - t2 };
       h.bus.say(scope, `Imported model ${result.model.id} from ${fileName}.`);
     } catch (e) {
-      h.bus.fail(scope, `Could not import ${fileName}: ${(e as Error).message}`);
+      // The CLI's bracketed code ([schema], [too-large]) is for scripts and bug reports, not this sentence.
+      h.bus.fail(scope, `Could not import ${fileName}: ${(e as Error).message.replace(/ \[[a-z-]+\]$/, '')}`);
     } finally {
       h.busy = '';
       h.bus.emit('status');
