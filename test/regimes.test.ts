@@ -15,6 +15,7 @@ import { regimeOf } from '../src/features/regimes.js';
 import { calibrationLine } from '../src/cli/train-flags.js';
 import { validateModel } from '../src/model/validate.js';
 import { regimeConstantLine } from '../src/features/feature-words.js';
+import { checkDataset } from '../src/model/data-check.js';
 
 const CONDITIONS = [
   [0, 0, 100],
@@ -96,6 +97,27 @@ describe('operating-regime normalisation', () => {
     // Nothing else left: a specific error, not a forest of nothing.
     const onlyInlet = trainModel(engine, multiRegime(40, true), { ...opts, features: ['inlet'] });
     await expect(onlyInlet).rejects.toThrow('every input (inlet) is constant within each operating regime: nothing is left to learn from');
+  });
+
+  test('a reading without its settings is not scored as some regime, and the data check names the setting', async () => {
+    const engine = await getEngine();
+    const ds = multiRegime();
+    const { model } = await trainModel(engine, ds, { baseline: parseBaseline('first:50%'), recipe: DEFAULT_QUALITY.recipe });
+    const setting = ds.columns.find((c) => c.name === 'op_setting_1')!;
+    const blanked: Dataset = {
+      ...ds,
+      columns: ds.columns.map((c) => (c === setting ? { ...c, values: c.values.map((v, i) => (i % 10 === 3 ? NaN : v)) } : c)),
+    };
+    const { scores } = new LoadedModel(engine, model).scoreDataset(blanked);
+    const whole = new LoadedModel(engine, model).scoreDataset(ds).scores;
+    for (let i = 3; i < ds.rows; i += 10) expect(scores[i]).toBeNaN();
+    expect(Number.isFinite(whole[3])).toBe(true);
+    const check = checkDataset(model.envelope!, blanked, model.recipe!.regimes);
+    expect(check.verdict).toBe('drift');
+    expect(check.reasons).toContain(
+      'op_setting_1 is missing in 10% of readings: the model needs it to tell the operating regime, so those readings are not scored.',
+    );
+    expect(check.unknownRegime).toBe(0);
   });
 
   test('makes the default recipe work across conditions: a rolling baseline over mixed regimes is noise without it', async () => {

@@ -152,6 +152,11 @@ export class FeatureTransform {
     const buf = new Float64Array(settings.length);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < settings.length; j++) buf[j] = settings[j][i];
+      // No regime without its settings: the reading's features are missing (unscored), never another regime's.
+      if (!buf.every(Number.isFinite)) {
+        for (let f = 0; f < inputs.length; f++) out[f][i] = NaN;
+        continue;
+      }
       const r = regimeOf(m, buf);
       for (let f = 0; f < inputs.length; f++) out[f][i] = (inputs[f][i] - m.mean[r][f]) / m.scale[r][f];
     }
@@ -165,7 +170,12 @@ export class FeatureTransform {
     if (!settings) throw new Error('this model normalises by operating regime: the data needs the setting columns');
     const out = new Float64Array(n * d);
     for (let i = 0; i < n; i++) {
-      const r = regimeOf(m, settings.subarray(i * k, i * k + k));
+      const at = settings.subarray(i * k, i * k + k);
+      if (!at.every(Number.isFinite)) {
+        out.fill(NaN, i * d, i * d + d);
+        continue;
+      }
+      const r = regimeOf(m, at);
       for (let f = 0; f < d; f++) out[i * d + f] = (raw[i * d + f] - m.mean[r][f]) / m.scale[r][f];
     }
     return out;

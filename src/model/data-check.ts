@@ -154,6 +154,7 @@ export function checkDataset(
   const indexOf = new Map<number, number>();
   const tolerance = env.inputs.map((i) => flatTolerance(i.flatRun));
   const buf = new Float64Array(settingCount);
+  const missingSetting = new Float64Array(settingCount);
   let unknown = 0;
   let lastUnit = NaN;
   let at0 = 0;
@@ -176,8 +177,14 @@ export function checkDataset(
     let regime = -1;
     if (regimes) {
       for (let s = 0; s < settingCount; s++) buf[s] = chunks.values[d + s][c];
-      regime = regimeFor(regimes, env, buf);
-      if (regime < 0) {
+      let settingsMissing = false;
+      for (let s = 0; s < settingCount; s++)
+        if (!Number.isFinite(buf[s])) {
+          missingSetting[s]++;
+          settingsMissing = true;
+        }
+      regime = settingsMissing ? -1 : regimeFor(regimes, env, buf);
+      if (regime < 0 && !settingsMissing) {
         unknown++;
         // Judge the inputs against the nearest regime all the same.
         if (buf.every(Number.isFinite)) regime = regimeOf(regimes, buf);
@@ -215,7 +222,8 @@ export function checkDataset(
     startMedian: median(startValues[f].subarray(0, startSeen[f])),
   }));
   const unknownRegime = regimes ? unknown / rows : null;
-  return { rows: ds.rows, inputs, unknownRegime, ...judge(env, inputs, unknownRegime, label) };
+  const settings = (regimes?.settings ?? []).map((name, s) => ({ name, missing: missingSetting[s] / rows }));
+  return { rows: ds.rows, inputs, unknownRegime, ...judge(env, inputs, unknownRegime, label, settings) };
 }
 
 const pct = (x: number) => `${x >= 0.995 ? 100 : x < 0.01 ? (x * 100).toFixed(1) : Math.round(x * 100)}%`;
@@ -231,9 +239,16 @@ export function judge(
   inputs: InputCheck[],
   unknownRegime: number | null,
   label: (input: string) => string,
+  settings: { name: string; missing: number }[] = [],
 ): { verdict: Verdict; reasons: string[] } {
   const mismatch: string[] = [];
   const drift: string[] = [];
+  // The regime comes from the settings: without them those readings cannot be scored at all.
+  for (const g of settings) {
+    const why = `${g.name} is missing in ${pct(g.missing)} of readings: the model needs it to tell the operating regime, so those readings are not scored.`;
+    if (g.missing >= MISMATCH_SHARE) mismatch.push(why);
+    else if (g.missing >= DRIFT_SHARE / 2) drift.push(why);
+  }
   if (unknownRegime !== null && unknownRegime >= MISMATCH_SHARE)
     mismatch.push(`${pct(unknownRegime)} of readings have operating settings unlike any regime the model was trained on.`);
   else if (unknownRegime !== null && unknownRegime >= DRIFT_SHARE)
