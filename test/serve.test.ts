@@ -71,6 +71,30 @@ describe('POST /predict', () => {
     expect((await json(s.app, '/predict', [])).json()).toEqual([]);
   });
 
+  test('a repeated or earlier reading of a unit is refused (409) and nothing in its request is scored', async () => {
+    const { app } = await server();
+    const later = unit1.slice(10, 13);
+    expect((await json(app, '/predict', unit1.slice(0, 10))).statusCode).toBe(200);
+    const again = await json(app, '/predict', [...later, unit1[9]]);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toEqual({
+      error:
+        "reading 3: unit 1 at time_in_cycles 10 is not after its previous reading (13); send each unit's readings once, in time order. Nothing in this request was scored",
+    });
+    const repeated = await json(app, '/predict', unit1[9]);
+    expect(repeated.json().error).toMatch(/^reading 0: unit 1 at time_in_cycles 10 is not after its previous reading \(10\)/);
+    // The refused requests left the unit where it was: the next readings score as if they never came.
+    const fresh = await server();
+    await json(fresh.app, '/predict', unit1.slice(0, 10));
+    expect((await json(app, '/predict', later)).json()).toEqual((await json(fresh.app, '/predict', later)).json());
+    // Another unit at the same time is its own series.
+    expect((await json(app, '/predict', { ...unit1[0], unit_number: 2 })).statusCode).toBe(200);
+    // serve --any-order: scored in arrival order.
+    fresh.predictor.strictOrder = false;
+    expect((await json(fresh.app, '/predict', unit1[0])).statusCode).toBe(200);
+    await Promise.all([app.close(), fresh.app.close()]);
+  });
+
   test('a reading that lacks features gets anomaly_score null and the features it lacks', async () => {
     const { sensor_3: _3, sensor_7: _7, ...rest } = readingOf(fd001, 40);
     const r = (await json(s.app, '/predict', { ...rest, sensor_2: 'n/a' })).json();
@@ -153,7 +177,7 @@ describe('POST /predict', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/model', '/openapi.json', '/predict']);
     const predict = doc.paths['/predict'].post;
     expect(predict.requestBody.content['application/json'].schema.oneOf).toHaveLength(2);
-    expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '401', '413', '415']);
+    expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '401', '409', '413', '415']);
     expect(predict.security).toEqual([{ bearer: [] }]);
     expect(predict.responses['200'].headers['server-timing'].schema).toEqual({ type: 'string' });
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -198,7 +222,16 @@ describe('model reloads and shutdown', () => {
     const newer: ModelJson = { ...model, id: `${model.id}-retrained`, createdAt: '2030-01-01T00:00:00.000Z' };
     writeFileSync(file, JSON.stringify(newer));
     // Requests before, during and after the swap all succeed.
-    const during = Promise.all(Array.from({ length: 20 }, () => json(app, '/predict', unit1.slice(0, 5))));
+    // Each request a unit of its own: a unit's readings are taken once, in time order.
+    const during = Promise.all(
+      Array.from({ length: 20 }, (_, k) =>
+        json(
+          app,
+          '/predict',
+          unit1.slice(0, 5).map((r) => ({ ...r, unit_number: 100 + k })),
+        ),
+      ),
+    );
     await watcher.check();
     expect((await during).every((r) => r.statusCode === 200)).toBe(true);
     expect(predictor.info()).toMatchObject({ model_id: newer.id, model_version: newer.createdAt });

@@ -21,7 +21,7 @@ import { productVersion } from './version.js';
 import { DEFAULT_STOP_SECONDS, stopSignal, stopWithin } from './shutdown.js';
 
 export const SERVE_USAGE =
-  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--stop-timeout 20] [--unit-field NAME|none] [--time-field NAME]';
+  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--stop-timeout 20] [--unit-field NAME|none] [--time-field NAME] [--any-order]';
 
 export async function serveCommand(
   argv: string[],
@@ -37,6 +37,7 @@ export async function serveCommand(
       host: { type: 'string' },
       'body-limit': { type: 'string' },
       'stop-timeout': { type: 'string' },
+      'any-order': { type: 'boolean' },
       ...STREAM_KEY_OPTIONS,
     },
     SERVE_USAGE,
@@ -78,6 +79,8 @@ export async function serveCommand(
     : undefined;
   const predictor = new Predictor(await engine(), model, version, keys, metrics, shadow);
   predictor.log = err;
+  // Load tests and replays of shuffled history: score in arrival order rather than refuse (409) a unit's earlier time.
+  predictor.strictOrder = !values['any-order'];
   const datadog = await startDatadog('serve', metrics, err);
   const app = await buildApp({ predictor, metrics, serveMetrics, apiKey, bodyLimit, version: productVersion(), log: err });
   try {

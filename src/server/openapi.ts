@@ -60,6 +60,7 @@ export const predictSchema = {
     },
     400: error,
     401: error,
+    409: { ...error, description: "A reading is not after its unit's previous one (a repeat, or out of time order); nothing was scored." },
     413: error,
     415: error,
   },

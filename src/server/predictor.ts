@@ -8,7 +8,7 @@ import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
 import { LiveScorer, type Alert } from '../stream/live-scorer.js';
 import { predictionsOf, scoreKeyed, type Prediction, type StreamKeys } from '../stream/hub-batch.js';
-import { keyReadings } from '../stream/reading-codec.js';
+import { decodeReadings, keyReadings } from '../stream/reading-codec.js';
 import { dataAlertLine, type DataAlert } from '../stream/data-watch.js';
 import type { Metrics, ModelTag } from '../connectors/metrics.js';
 import type { ShadowSlot } from '../connectors/shadow-slot.js';
@@ -38,6 +38,8 @@ export class Predictor {
   private readonly shadow?: Pick<ShadowSlot, 'score'>;
   /** Where data-quality alert edges are told (a line each). */
   log?: (line: string) => void;
+  /** False (`serve --any-order`): readings are scored as they arrive, even when a unit's time goes back. */
+  strictOrder = true;
 
   /** With a shadow slot, each result also carries the candidate's outcome as `shadow`. */
   constructor(
@@ -69,11 +71,15 @@ export class Predictor {
     const keyed = keyReadings(readings, this.keys);
     const bad = keyed.rejected[0];
     if (bad) throw Object.assign(new Error(`reading ${bad.index}: ${bad.reason}`), { statusCode: 400 });
+    // A unit's window and alarm follow its readings in time: a repeat or an earlier reading is refused, not folded in.
+    const decoded = decodeReadings(keyed.readings, this.scorer.inputs, this.keys);
+    const late = this.strictOrder ? this.scorer.firstOutOfOrder(decoded.unitIds, decoded.times) : undefined;
+    if (late) throw outOfOrder(keyed.readings[late.index], late, this.keys);
     const t0 = performance.now();
     const alerts: Alert[] = [];
     const dataAlerts: DataAlert[] = [];
     const tag = this.tag;
-    const batch = scoreKeyed(this.scorer, keyed, this.keys, { firstSeq: 0, arrivedAt: t0, alerts, dataAlerts });
+    const batch = scoreKeyed(this.scorer, keyed, this.keys, { firstSeq: 0, arrivedAt: t0, alerts, dataAlerts }, decoded);
     this.metrics.recordBatch({
       model: tag,
       scores: batch.scores,
@@ -124,4 +130,16 @@ export class Predictor {
   dispose(): void {
     this.loaded.dispose();
   }
+}
+
+function outOfOrder(body: Record<string, unknown>, late: { index: number; previous: number }, keys: StreamKeys): Error {
+  const sent = body[keys.timeField];
+  const previous = typeof sent === 'string' ? new Date(late.previous).toISOString() : String(late.previous);
+  const unit = keys.unitField === null ? 'the series' : `unit ${JSON.stringify(body[keys.unitField])}`;
+  return Object.assign(
+    new Error(
+      `reading ${late.index}: ${unit} at ${keys.timeField} ${JSON.stringify(sent)} is not after its previous reading (${previous}); send each unit's readings once, in time order. Nothing in this request was scored`,
+    ),
+    { statusCode: 409 },
+  );
 }

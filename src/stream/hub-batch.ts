@@ -48,10 +48,15 @@ export function scoreBatch(scorer: LiveScorer, events: readonly unknown[], keys:
 }
 
 /** scoreBatch for events already split by keyReadings (serve keys a request before scoring any of it). */
-export function scoreKeyed(scorer: LiveScorer, keyed: Keyed, keys: StreamKeys, at: ScoreContext): ScoredBatch {
+export function scoreKeyed(
+  scorer: LiveScorer,
+  keyed: Keyed,
+  keys: StreamKeys,
+  at: ScoreContext,
+  decoded = decodeReadings(keyed.readings, scorer.inputs, keys),
+): ScoredBatch {
   const inputs = scorer.inputs;
   const { readings: bodies, index, rejected } = keyed;
-  const decoded = decodeReadings(bodies, inputs, keys);
   const scored = scorer.score(decoded.block, inputs.length, decoded.unitIds, decoded.times, at);
   return { bodies, index, rejected, decoded, inputs, ...scored };
 }

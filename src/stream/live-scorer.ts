@@ -57,6 +57,8 @@ export class LiveScorer {
   private evictedBefore = 0;
   /** The rolling data check against the model's training envelope (none when the model records no envelope). */
   private watch?: DataWatch;
+  /** Per slot, the time of its unit's latest reading (NaN: none yet, or no time). */
+  private lastTimes = new Float64Array(0);
 
   /** maxUnits: units tracked at once (lowered to fit the window state budget); the idle-longest makes room. */
   constructor(model: LoadedModel, offset: number, debounce: DebounceSettings, maxUnits = DEFAULT_MAX_UNITS) {
@@ -91,7 +93,31 @@ export class LiveScorer {
     return restoreUnits(this.model, this.debounce, this.units, partition, snap, this.evict, this.watch);
   }
 
+  /**
+   * The first reading whose time is not after its unit's previous one (earlier in `times`, or
+   * already scored), with that previous time; undefined when all are in order. Changes nothing.
+   */
+  firstOutOfOrder(units: ArrayLike<UnitKey>, times: Float64Array): { index: number; previous: number } | undefined {
+    const seen = new Map<UnitKey, number>();
+    for (let i = 0; i < units.length; i++) {
+      const t = times[i];
+      if (!Number.isFinite(t)) continue;
+      const slot = this.units.find(units[i]);
+      const previous = seen.get(units[i]) ?? (slot >= 0 && slot < this.lastTimes.length ? this.lastTimes[slot] : NaN);
+      if (t <= previous) return { index: i, previous };
+      seen.set(units[i], t);
+    }
+    return undefined;
+  }
+
+  private growTimes(size: number): void {
+    const next = new Float64Array(Math.max(size, this.lastTimes.length * 2)).fill(NaN);
+    next.set(this.lastTimes);
+    this.lastTimes = next;
+  }
+
   private readonly evict = (slot: number): void => {
+    if (slot < this.lastTimes.length) this.lastTimes[slot] = NaN;
     this.model.forgetStreamUnit(slot);
     this.debounce.forgetUnit(slot);
     this.watch?.forget(slot);
@@ -132,6 +158,8 @@ export class LiveScorer {
         const s = this.units.slot(units[end], at.partition, this.evict);
         if (s < 0) break;
         slots[end] = s;
+        if (s >= this.lastTimes.length) this.growTimes(s + 1);
+        if (Number.isFinite(times[end])) this.lastTimes[s] = times[end];
       }
       const part = this.model.scoreStream(block.subarray(start * stride, end * stride), stride, slots.subarray(start, end), end - start);
       scores.set(part.scores, start);
@@ -195,6 +223,7 @@ export class LiveScorer {
     this.evictedBefore += this.units.evicted;
     this.watch = this.watchFor(model);
     this.units = new UnitTable(unitCap(this.maxUnits, model.streamUnitBytes + (this.watch?.unitBytes ?? 0)));
+    this.lastTimes = new Float64Array(0);
     this.reset();
   }
 
