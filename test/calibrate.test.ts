@@ -1,6 +1,7 @@
 // Out-of-sample thresholds: folds keep units whole, the offset drops until the alarm
 // rule's false alarms on healthy calibration readings meet the target, and the stated
 // rates carry a Wilson interval.
+import { raisedWords } from '../src/model/calibration-words.js';
 import { describe, expect, test } from 'vitest';
 import { HELD_OUT_SHARE, assignFolds, calibrate, outOfFoldScores, regimeRates, timeSplitScores, wilson } from '../src/model/calibrate.js';
 import { lcg } from './helpers.js';
@@ -77,6 +78,12 @@ describe('threshold calibration', () => {
     expect(strict.calibration.falseAlarmsPerUnit).toBeCloseTo(1 / 40, 10);
     expect(strict.offset).toBeLessThanOrEqual(-0.61);
     expect(strict.offset).toBeGreaterThan(-0.62);
+    // The record says the contamination's quantile was passed, from where and why; the plain one was not moved.
+    expect(strict.calibration.raised).toEqual({ quantileOffset: plain.offset, falseAlarmsPerUnit: 3 / 40, target: 0.03 });
+    expect(plain.calibration.raised).toBeUndefined();
+    expect(raisedWords(strict.calibration.raised!, 0.01)).toBe(
+      'at the 1% quantile the held-out healthy readings raised 0.075 false alarms per unit, so the threshold was moved past it until they raise at most 0.03: a larger contamination changes nothing, a smaller one moves it',
+    );
     const c = strict.calibration.unitsWithFalseAlarm;
     expect(c.estimate).toBe(1 / 40);
     expect(c.low).toBeLessThan(c.estimate);

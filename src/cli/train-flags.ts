@@ -6,6 +6,7 @@ import type { ModelJson } from '../model/types.js';
 import type { ForestParams } from '../engine/params.js';
 import type { RecipeChoice } from '../features/recipe.js';
 import { regimeLabel } from '../features/regimes.js';
+import { raisedWords } from '../model/calibration-words.js';
 import { autoOrNum, list, num } from './args.js';
 import { RECIPE_OPTIONS, alarmFromFlags, contaminationFromFlags, recipeFromFlags, type SingleStream } from './recipe-flags.js';
 
@@ -92,6 +93,7 @@ export function calibrationLine(m: ModelJson): string | undefined {
       ? `${c.falseAlarmsPerUnit} false alarm${c.falseAlarmsPerUnit === 1 ? '' : 's'} raised in that stretch; `
       : `expected ${c.falseAlarmsPerUnit.toFixed(3)} false alarms per unit; units with a false alarm ${pc(c.unitsWithFalseAlarm.estimate)} (95% CI ${pc(c.unitsWithFalseAlarm.low)}–${pc(c.unitsWithFalseAlarm.high)}); `) +
     `healthy readings in alarm ${pc(c.readingsInAlarm.estimate)} (95% CI ${pc(c.readingsInAlarm.low)}–${pc(c.readingsInAlarm.high)})` +
+    (c.raised ? `\nisoscope: ${raisedWords(c.raised, m.threshold.contamination)}` : '') +
     byRegime(m, pc)
   );
 }

@@ -41,6 +41,12 @@ export interface Calibration {
    * all, so this says whether it holds in each (a regime the forest knows less well flags more).
    */
   regimes?: RegimeRate[];
+  /**
+   * Present when the contamination's quantile raised more false alarms per unit than `target`:
+   * the threshold was moved past it until it raised at most that many, so the contamination no
+   * longer sets it (a smaller one would, a larger one changes nothing).
+   */
+  raised?: { quantileOffset: number; falseAlarmsPerUnit: number; target: number };
 }
 
 export interface RegimeRate {
@@ -182,7 +188,9 @@ export function calibrate(
 ): { offset: number; calibration: Calibration } {
   let offset = percentile(scores, contamination);
   let fa = falseAlarms(scores, units, offset, rule);
+  let raised: Calibration['raised'];
   if (fa.counts.length >= (opts.minUnits ?? 20) && fa.perUnit > opts.target) {
+    raised = { quantileOffset: offset, falseAlarmsPerUnit: fa.perUnit, target: opts.target };
     // Episodes fall as the offset falls: bisect over the sorted scores below the quantile.
     const sorted = Float64Array.from(scores).sort();
     let lo = 0;
@@ -209,6 +217,7 @@ export function calibrate(
       readingsInAlarm: wilson(fa.inAlarm, scores.length),
       unitsWithFalseAlarm: wilson(fa.counts.filter((c) => c > 0).length, n),
       falseAlarmsPerUnit: fa.perUnit,
+      ...(raised ? { raised } : {}),
     },
   };
 }

@@ -5,6 +5,7 @@
 import { fmt, h, pct, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import { HELD_OUT_SHARE, type RegimeRate } from '../../model/calibrate.js';
+import { raisedWords } from '../../model/calibration-words.js';
 import { regimeLabel, type RegimeModel } from '../../features/regimes.js';
 
 export function thresholdPanel(wb: Workbench): HTMLElement {
@@ -109,7 +110,8 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
     return (
       `${at} is calibrated out of sample on ${seen}: at most ${c === 'auto' ? 'the contamination' : pct(c)} of them score above it. ` +
       `Expected on healthy readings of new units: ${pct(r.estimate)} in alarm (95% interval ${pct(r.low)}–${pct(r.high)}), ` +
-      `${fmt(cal.falseAlarmsPerUnit, 3)} false ${cal.falseAlarmsPerUnit === 1 ? 'alarm' : 'alarms'} per unit.${regimeSpread(cal.regimes, m.recipe?.regimes)} ${here}${differs}`
+      `${fmt(cal.falseAlarmsPerUnit, 3)} false ${cal.falseAlarmsPerUnit === 1 ? 'alarm' : 'alarms'} per unit.` +
+      `${cal.raised ? ` ${capital(raisedWords(cal.raised, c))}.` : ''}${regimeSpread(cal.regimes, m.recipe?.regimes)} ${here}${differs}`
     );
   }
   if (c === 'auto') return `Auto uses scikit-learn’s fixed threshold, not a share of readings. ${here}`;
@@ -133,6 +135,8 @@ function regimeSpread(rates: RegimeRate[] | undefined, regimes: RegimeModel | un
   const least = Math.min(...seen.map((g) => g.flagged.estimate));
   return ` By operating regime, ${pct(least)}–${pct(worst.flagged.estimate)} of those readings are over it (most in regime ${worst.regime + 1}: ${regimeLabel(regimes, worst.regime)}; 95% interval up to ${pct(worst.flagged.high)}).`;
 }
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function baselineWords(spec: string): string {
   const m = /^first:(\d+(?:\.\d+)?)(%?)$/.exec(spec);

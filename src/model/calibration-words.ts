@@ -1,0 +1,11 @@
+// What a calibrated threshold's record means, in the words the CLI and the page both use.
+import type { Calibration } from './calibrate.js';
+
+/** Why the contamination did not set the threshold. */
+export function raisedWords(raised: NonNullable<Calibration['raised']>, contamination: 'auto' | number): string {
+  const q = contamination === 'auto' ? 'the contamination' : `${Number((contamination * 100).toPrecision(2))}%`;
+  return (
+    `at the ${q} quantile the held-out healthy readings raised ${raised.falseAlarmsPerUnit.toFixed(3)} false alarms per unit, ` +
+    `so the threshold was moved past it until they raise at most ${raised.target}: a larger contamination changes nothing, a smaller one moves it`
+  );
+}
