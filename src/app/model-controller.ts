@@ -96,6 +96,27 @@ export class ModelController {
     }
   }
 
+  /** A model file chosen before any data, checked now and imported when data comes (importHeld). */
+  private held?: { text: string; fileName: string };
+
+  async holdModel(text: string, fileName: string): Promise<void> {
+    const h = this.host;
+    try {
+      const { id, source } = await h.workers.call(h.workers.engine, (api) => api.checkModel(text));
+      this.held = { text, fileName };
+      h.bus.say('train', `Model ${id} (trained on ${source}) from ${fileName} will score the data you load next (step 1).`);
+    } catch (e) {
+      h.bus.fail('train', `Could not import ${fileName}: ${(e as Error).message.replace(/ \[[a-z-]+\]$/, '')}`);
+    }
+  }
+
+  /** Imports the model held for the first data, if any. */
+  async importHeld(): Promise<void> {
+    const held = this.held;
+    this.held = undefined;
+    if (held) await this.importModel(held.text, held.fileName);
+  }
+
   /** A model file (or the saved session's model): validated, then it scores the loaded data. */
   async importModel(text: string, fileName: string, scope: Scope = 'train', how: 'imported' | 'rescored' = 'imported'): Promise<void> {
     const h = this.host;

@@ -177,6 +177,8 @@ export class Workbench extends Bus {
     if (!this.model) this.say('data', `${loaded} Check its quality (step 2), then train (step 3).`);
     else if (!why) this.say('data', `${loaded} Scored with model ${this.model.id} (trained on ${this.model.training.source}).`);
     else this.say('data', `${loaded} Model ${this.model.id} is kept but cannot score it: ${why}. Train a new one in step 3.`);
+    // A model file chosen before any data: it scores the first data loaded.
+    if (!this.model) await this.models.importHeld();
   }
 
   /** Untouched detection settings follow the data's kind (fleet or one series): which preset now applies, and whether that changed anything. */
@@ -214,6 +216,7 @@ export class Workbench extends Bus {
   }
 
   importModel(text: string, fileName: string): Promise<void> {
+    if (!this.data) return this.models.holdModel(text, fileName);
     return this.models.importModel(text, fileName);
   }
 

@@ -143,6 +143,12 @@ export class EngineService {
     return result;
   }
 
+  /** A model file checked as importModel checks it, before there is data to score: its id and the columns it reads. */
+  checkModel(text: string): { id: string; source: string } {
+    const { model } = parseModelText(text);
+    return { id: model.id, source: model.training.source };
+  }
+
   /** Scores the loaded data with the current model (data loaded after training); throws naming the columns the data lacks. */
   rescore(score = true): ScoredResult {
     if (!this.loaded) throw new DataError('train or import a model first');

@@ -335,9 +335,21 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await page.reload();
     await page.waitForTimeout(1000);
     expect(await page.evaluate(() => (window as any).isoscope.data)).toBeUndefined();
+    // A model file chosen before any data is checked at once, and scores the first data loaded.
+    await page
+      .locator('#model-input')
+      .setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format"') });
+    await expect.poll(() => errorText('train')).toMatch(/^Could not import broken\.json: model file is not valid JSON/);
+    const shipped = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'models', 'fd001-baseline.json'), 'utf8'));
+    await page.locator('#model-input').setInputFiles(join(import.meta.dirname, '..', '..', 'models', 'fd001-baseline.json'));
+    await expect
+      .poll(() => statusText('train'))
+      .toBe(`Model ${shipped.id} (trained on train_FD001.txt) from fd001-baseline.json will score the data you load next (step 1).`);
     // Back to a loaded, trained state for the screenshots.
     await page.getByRole('button', { name: 'Load sample' }).click();
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded/);
+    await expect.poll(() => statusText('train'), { timeout: 30_000 }).toBe(`Imported model ${shipped.id} from fd001-baseline.json.`);
+    expect(await page.evaluate(() => (window as any).isoscope.model.id)).toBe(shipped.id);
     await page.getByRole('button', { name: 'Train' }).click();
     await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/Trained on/);
   });
