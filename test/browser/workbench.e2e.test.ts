@@ -185,6 +185,11 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await page.mouse.click(box.x + box.width * 0.97, box.y + box.height / 2);
     await expect.poll(() => page.getByTestId('explain-summary').textContent()).toMatch(/unit 1 · cycle 1\d\d/);
     await expect(page.getByRole('list', { name: 'Feature attribution' }).locator('li').count()).resolves.toBe(14);
+    // The pointer gone, the legend reads the chosen reading, not "--".
+    await page.mouse.move(0, 0);
+    const legend = page.getByTestId('score-chart').locator('.u-legend .u-series');
+    await expect.poll(() => legend.first().locator('.u-value').textContent()).toMatch(/^1\d\d$/);
+    await expect.poll(() => legend.nth(1).locator('.u-value').textContent()).toMatch(/^-?\d+\.\d+$/);
   });
 
   test('export the model, import it back: same scores', async () => {

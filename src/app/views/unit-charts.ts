@@ -51,7 +51,12 @@ export function scoreChart(
           ? [{ label: 'stored (Cosmos DB)', stroke: '#2563eb', width: 0, points: { show: true, size: 4 * s, fill: '#2563eb' } }]
           : []),
       ],
-      plugins: [alarmSpans(layers.spans, s), thresholdY(layers.threshold, s), selectedReading(layers.selected, s)],
+      plugins: [
+        alarmSpans(layers.spans, s),
+        thresholdY(layers.threshold, s),
+        selectedReading(layers.selected, s),
+        legendAtSelection(layers.selected),
+      ],
     },
     data: stored ? [d.x, d.anomaly, d.flagged, d.stored] : [d.x, d.anomaly, d.flagged],
   };
@@ -91,6 +96,18 @@ export function sensorChart(
     },
     data: [d.x, d.values] as uPlot.AlignedData,
   };
+}
+
+/**
+ * With the pointer off the chart, the legend reads the selected reading instead of "--": the
+ * values stay beside the explanation they belong to.
+ */
+function legendAtSelection(selected: Layers['selected']): uPlot.Plugin {
+  const show = (u: uPlot) => {
+    const m = selected();
+    if (u.cursor.idx == null && m && u.data[0].length) u.setLegend({ idx: u.valToIdx(m.x) }, false);
+  };
+  return { hooks: { setCursor: show, draw: show } };
 }
 
 /** The selected reading's line alone (its ring and label belong to the score chart). */
