@@ -9,7 +9,7 @@ import { UsageError } from './errors.js';
 
 export class OutputFile {
   private fd?: number;
-  private readonly writeTo: string;
+  private writeTo: string;
   private readonly path: string;
 
   constructor(path: string) {
@@ -26,7 +26,7 @@ export class OutputFile {
   /** Writes every byte or throws: a short write is followed until the disk says why it stopped. */
   write(text: string): void {
     try {
-      this.fd ??= openSync(this.writeTo, 'w');
+      this.fd ??= this.open();
       const bytes = Buffer.from(text);
       for (let at = 0; at < bytes.length;) {
         const n = writeSync(this.fd, bytes, at);
@@ -42,7 +42,7 @@ export class OutputFile {
   /** Puts the complete file in place. */
   commit(): void {
     try {
-      this.fd ??= openSync(this.writeTo, 'w');
+      this.fd ??= this.open();
       if (this.writeTo !== this.path) fsyncSync(this.fd);
       closeSync(this.fd);
       this.fd = undefined;
@@ -50,6 +50,18 @@ export class OutputFile {
     } catch (e) {
       this.abandon();
       throw this.failure(e);
+    }
+  }
+
+  /** A folder that takes no new files but holds a writable one (a shared drop folder): that file is written in place. */
+  private open(): number {
+    try {
+      return openSync(this.writeTo, 'w');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (this.writeTo === this.path || (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS')) throw e;
+      this.writeTo = this.path;
+      return openSync(this.path, 'w');
     }
   }
 
