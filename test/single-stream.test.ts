@@ -30,7 +30,9 @@ describe('single-stream data', () => {
     const t = await run('node', [BIN, 'train', data, '--exclude', 'anomaly', '--baseline', 'first:800', '-o', model]);
     // The first 19 readings have no full window (std is missing until 20 have arrived): 781 train.
     expect(t.stderr).toMatch(/19 baseline row\(s\) with a missing feature were left out of training/);
-    expect(t.stderr).toMatch(/trained 100 trees on 781 rows \(baseline first:800\)/);
+    expect(t.stderr).toMatch(
+      /trained 100 trees on 781 rows \(baseline first:800\) × 6 features \(2 inputs, window \d+ value\/mean\/std\) in \d+ ms;/,
+    );
     const m = JSON.parse(readFileSync(model, 'utf8'));
     // The single-stream recipe: no own-unit baseline, value/mean/std over a window of 800 / 40 readings.
     expect(m.recipe).toMatchObject({
