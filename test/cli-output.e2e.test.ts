@@ -1,7 +1,7 @@
 // Output files appear whole or not at all: a full disk, a failed run or an output named like an
 // input never leaves a half-written or overwritten file behind, and each says so in one line.
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -67,4 +67,24 @@ test('an output named like an input is refused before anything is read or writte
   const trained = await cli('train', input, '-o', input);
   expect(trained.code).toBe(2);
   expect(readFileSync(input, 'utf8')).toBe(before);
+});
+
+test('a link is written through (the link stays), /dev/stdout is written in place, a missing folder is named before any work', async () => {
+  mkdirSync(join(dir, 'real'));
+  writeFileSync(join(dir, 'real', 'target.csv'), 'old');
+  symlinkSync(join(dir, 'real', 'target.csv'), join(dir, 'latest.csv'));
+  const linked = await cli('score', cmapssPath('test_FD001.txt'), '--model', MODEL, '-o', 'latest.csv');
+  expect(linked.code).toBe(0);
+  expect(lstatSync(join(dir, 'latest.csv')).isSymbolicLink()).toBe(true);
+  expect(readFileSync(join(dir, 'real', 'target.csv'), 'utf8')).toMatch(/^row,unit_number,time_in_cycles,score/);
+  const shell = await run('sh', ['-c', `node ${BIN} score ${cmapssPath('test_FD001.txt')} --model ${MODEL} -o /dev/stdout > piped.csv`], {
+    cwd: dir,
+  });
+  expect(shell.stderr).toBe('');
+  expect(readFileSync(join(dir, 'piped.csv'), 'utf8')).toBe(readFileSync(join(dir, 'real', 'target.csv'), 'utf8'));
+  const nowhere = await cli('train', cmapssPath('train_FD001.txt'), '-o', 'nodir/model.json');
+  expect(nowhere.code).toBe(2);
+  expect(nowhere.stderr.trim()).toBe('isoscope: -o nodir/model.json: folder nodir does not exist');
+  const twice = await cli('score', cmapssPath('test_FD001.txt'), '--model', MODEL, '-o', 'x.csv', '--report', 'x.csv');
+  expect(twice.stderr.trim()).toBe('isoscope: --report x.csv is also the -o file; give each output its own file');
 });

@@ -2,7 +2,7 @@
 // renamed into place when complete, so a full disk or an interrupted run never leaves half a model
 // or half a score file where the last good one was. Special files (/dev/stdout, a pipe) are
 // written in place: they cannot be renamed over, and they keep nothing to protect.
-import { closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DataError } from '../data/dataset.js';
 import { UsageError } from './errors.js';
@@ -10,17 +10,25 @@ import { UsageError } from './errors.js';
 export class OutputFile {
   private fd?: number;
   private writeTo: string;
+  /** The file written (a link's target). */
   private readonly path: string;
+  /** The path as the user gave it, for messages. */
+  private readonly shown: string;
 
   constructor(path: string) {
-    this.path = path;
-    let special = false;
+    // A link is followed to the file it names (the link stays); /dev/stdout, a pipe or anything not
+    // a regular file is written in place: renaming over it would replace the device, not fill it.
+    let target = path;
+    let inPlace = false;
     try {
-      special = !statSync(path).isFile();
+      target = realpathSync(path);
+      inPlace = !statSync(target).isFile() || /^\/(dev|proc|sys)\//.test(target);
     } catch {
       // Not there yet: it is made through the temporary file.
     }
-    this.writeTo = special ? path : join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+    this.path = target;
+    this.shown = path;
+    this.writeTo = inPlace ? target : join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
   }
 
   /** Writes every byte or throws: a short write is followed until the disk says why it stopped. */
@@ -80,9 +88,16 @@ export class OutputFile {
 
   private failure(e: unknown): DataError {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    const kept = this.writeTo !== this.path ? ' (nothing was written there)' : '';
-    return new DataError(`cannot write ${this.path}: ${why}${kept}`);
+    const why =
+      code === 'ENOSPC'
+        ? 'the disk is full'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'ENOENT'
+            ? `folder ${dirname(this.shown)} does not exist`
+            : (e as Error).message.replace(this.writeTo, this.shown);
+    const kept = this.writeTo !== this.path && code !== 'ENOENT' ? ' (nothing was written there)' : '';
+    return new DataError(`cannot write ${this.shown}: ${why}${kept}`);
   }
 }
 
@@ -93,9 +108,18 @@ export function writeText(path: string, text: string): void {
   file.commit();
 }
 
-/** An output flag naming one of the command's inputs would overwrite it: refused before anything is read. */
-export function refuseOverwrite(output: string | undefined, flag: string, inputs: (string | undefined)[]): void {
+/**
+ * An output flag naming one of the command's inputs (or another output) would overwrite it, and one
+ * in a folder that does not exist would fail after all the work: both are refused before anything is read.
+ */
+export function refuseOverwrite(
+  output: string | undefined,
+  flag: string,
+  inputs: (string | undefined)[],
+  outputs: [string, string | undefined][] = [],
+): void {
   if (output === undefined) return;
+  if (!existsSync(dirname(resolve(output)))) throw new UsageError(`${flag} ${output}: folder ${dirname(output)} does not exist`);
   const same = (a: string, b: string) => {
     try {
       return realpathSync(a) === realpathSync(b);
@@ -105,4 +129,6 @@ export function refuseOverwrite(output: string | undefined, flag: string, inputs
   };
   const input = inputs.find((i) => i !== undefined && same(output, i));
   if (input !== undefined) throw new UsageError(`${flag} ${output} is an input of this command; write the output to another file`);
+  const other = outputs.find(([, o]) => o !== undefined && same(output, o));
+  if (other) throw new UsageError(`${flag} ${output} is also the ${other[0]} file; give each output its own file`);
 }

@@ -49,7 +49,7 @@ export async function scoreCommand(
   if (!values.model) throw new UsageError(`score needs --model model.json\nusage: ${SCORE_USAGE}`);
   const threads = int(values.threads, '--threads', availableParallelism(), 1, 256);
   refuseOverwrite(values.output, '-o', [file, values.model]);
-  refuseOverwrite(values.report, '--report', [file, values.model, values.output]);
+  refuseOverwrite(values.report, '--report', [file, values.model], [['-o', values.output]]);
   const model = readModel(values.model);
   const sink = new OutputSink(values.output, out);
   const t0 = performance.now();
