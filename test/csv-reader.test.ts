@@ -46,8 +46,16 @@ describe('CSV reader', () => {
     expect(mixed.notes).toContain(
       'a: 1 cell(s) written with a decimal comma (first at data row 3: "3,5") are treated as missing, because other numbers in the column use a decimal point: write every number one way',
     );
+    // A column of whole numbers in the first rows follows the file's commas when decimals appear later.
+    const late = csvDataset(['t;flow;temp', ...Array.from({ length: 60 }, (_, k) => `${k};0;20,5`), '60;1,5;20,5'].join('\n'));
+    expect(column(late, 'flow')!.values[60]).toBe(1.5);
+    expect(late.notes[0]).toBe('decimal commas read as decimal points ("1,5" = 1.5) in every column: fields are separated by ";"');
     // Beside decimal points elsewhere, "1,500" may be thousands: not read as 1.5.
-    expect(column(csvDataset('a;b\n1,500;2.5\n2,000;3.5\n'), 'a')!.nonNumeric).toBe(2);
+    const thousands = csvDataset('a;b\n1,500;2.5\n2,000;3.5\n');
+    expect(column(thousands, 'a')!.nonNumeric).toBe(2);
+    expect(thousands.notes).toContain(
+      'a: 2 cell(s) written with a decimal comma (first at data row 1: "1,500") are treated as missing, because other columns use decimal points, so a comma may separate thousands: write every number one way',
+    );
     expect(column(csvDataset('a,b\n"1,5",2\n"2,5",3\n'), 'a')!.nonNumeric).toBe(2);
   });
 

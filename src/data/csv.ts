@@ -37,6 +37,9 @@ export class CsvParser implements FieldSink {
   private delimiter = ',';
   /** Per column of a ';' file, whether its numbers are written with decimal commas: "1,5" reads as 1.5. */
   private decimalComma: boolean[] = [];
+  /** Per column, whether its probed numbers include a decimal point (why a later comma is not read). */
+  private pointColumns: boolean[] = [];
+  private filePoints = false;
   /** Fixed by the first drain of a streamed read. */
   private roles?: ColumnRole[];
   private rowsDrained = 0;
@@ -127,7 +130,7 @@ export class CsvParser implements FieldSink {
         isDecimalCommaToken(t.firstBad?.text ?? '')
       )
         notes.push(
-          `${name}: ${t.nonNumeric} cell(s) written with a decimal comma (first at data row ${(t.firstBad?.row ?? 0) + 1}: "${t.firstBad?.text}") are treated as missing, because other numbers in the column use a decimal point: write every number one way`,
+          `${name}: ${t.nonNumeric} cell(s) written with a decimal comma (first at data row ${(t.firstBad?.row ?? 0) + 1}: "${t.firstBad?.text}") are treated as missing, because ${this.pointColumns[i] ? 'other numbers in the column use a decimal point' : this.filePoints ? 'other columns use decimal points, so a comma may separate thousands' : 'the first rows held no decimals to tell how the file writes them'}: write every number one way`,
         );
       else if (t.nonNumeric && !this.textUnits.has(i))
         notes.push(
@@ -295,13 +298,20 @@ export class CsvParser implements FieldSink {
     // Decimal commas per column, when none of its probed numbers has a decimal point. Where other
     // columns do use points, "1,500" may be a thousands separator: then only a comma not followed
     // by exactly three digits ("1,5", "0,25") settles it.
+    // A column whose probed numbers are whole (0, 12) shows neither: it follows the file, so its
+    // later "1,5" reads as the other columns' commas do.
     const points = this.probe.flat().some((c) => isNumberToken(c) && c.includes('.'));
-    this.decimalComma = this.names.map((_, i) => {
+    const hasPoint = this.names.map((_, i) => this.probe.some((r) => isNumberToken(r[i] ?? '') && r[i].includes('.')));
+    this.pointColumns = hasPoint;
+    this.filePoints = points;
+    const own = this.names.map((_, i) => {
       if (this.delimiter !== ';') return false;
       const cells = this.probe.map((r) => r[i] ?? '');
-      if (!cells.some(isDecimalCommaToken) || cells.some((c) => isNumberToken(c) && c.includes('.'))) return false;
+      if (!cells.some(isDecimalCommaToken) || hasPoint[i]) return false;
       return !points || cells.some((c) => isDecimalCommaToken(c) && !/,\d{3}$/.test(c));
     });
+    const fileCommas = !points && own.some(Boolean);
+    this.decimalComma = own.map((c, i) => c || (fileCommas && !hasPoint[i] && !this.probe.some((r) => isDecimalCommaToken(r[i] ?? ''))));
     this.names.forEach((name, i) => {
       const cells = this.probe.map((r) => r[i]).filter((c) => !isMissingToken(c));
       if (cells.length === 0 || cells.some((c) => this.isNumber(c))) return;
