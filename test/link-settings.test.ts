@@ -68,6 +68,9 @@ describe('Event Hubs form', () => {
     );
     expect(message(() => hubSettings(env, { hub: 'c' }))).toMatch(/^--hub names event hub "c"/);
     expect(hubSettings(env, { hub: 'a' }).hub).toBe('a');
+    // The connection string pasted into the name field is not quoted back.
+    const pasted = message(() => checkHubForm({ connectionString, hub: connectionString, start: 'latest' }, NOW));
+    expect(pasted).toBe('Event hub name looks like a connection string, not an event hub name');
   });
 
   test('start positions', () => {

@@ -103,6 +103,8 @@ export class ModelController {
     const h = this.host;
     try {
       const { id, source } = await h.workers.call(h.workers.engine, (api) => api.checkModel(text));
+      // Data may have arrived while the file was checked: then it is imported now.
+      if (h.data) return await this.importModel(text, fileName);
       this.held = { text, fileName };
       h.bus.say('train', `Model ${id} (trained on ${source}) from ${fileName} will score the data you load next (step 1).`);
     } catch (e) {
@@ -121,6 +123,8 @@ export class ModelController {
   async importModel(text: string, fileName: string, scope: Scope = 'train', how: 'imported' | 'rescored' = 'imported'): Promise<void> {
     const h = this.host;
     if (!h.data) return h.bus.fail(scope, 'Load the data the model should score first (step 1).');
+    // Within a data load (a model held for the first data), the load stays what the page is busy with.
+    const was = h.busy;
     h.busy = 'importing';
     h.workers.stopSliderIndex();
     try {
@@ -137,7 +141,7 @@ export class ModelController {
       // The CLI's bracketed code ([schema], [too-large]) is for scripts and bug reports, not this sentence.
       h.bus.fail(scope, `Could not import ${fileName}: ${(e as Error).message.replace(/ \[[a-z-]+\]$/, '')}`);
     } finally {
-      h.busy = '';
+      h.busy = was;
       h.bus.emit('status');
     }
   }

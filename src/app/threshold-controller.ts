@@ -101,8 +101,14 @@ export class ThresholdController {
     this.contamination = c;
     if (!this.budget || !this.host.model || !this.host.scores) return this.host.bus.emit('threshold');
     // Back at the calibrated contamination, the held-out threshold returns, not this data's in-sample quantile.
-    const own = this.calibrated?.contamination === c ? this.calibrated : undefined;
-    this.apply(c, own ? own.offset : this.budget.offsetFor(c), own);
+    // The slider moves in 0.1% steps: a model trained at 1.25% returns where the slider shows 1.3%.
+    const cal = this.calibrated?.contamination;
+    const own =
+      cal !== undefined && (cal === c || (cal !== 'auto' && c !== 'auto' && Math.round(cal * 1000) === Math.round(c * 1000)))
+        ? this.calibrated
+        : undefined;
+    if (own) return this.apply(own.contamination, own.offset, own);
+    this.apply(c, this.budget.offsetFor(c));
   }
 
   private apply(c: 'auto' | number, offset: number, own?: ModelJson['threshold']): void {

@@ -56,6 +56,8 @@ export function agreeingHub(
 ): string | undefined {
   const entity = fields.eventHubName;
   const hub = named?.trim() || entity;
+  // A connection string pasted where the name goes must not be quoted back, key and all.
+  if (hub && /[;=]/.test(hub)) throw new SettingsError(`${nameSetting} looks like a connection string, not an event hub name`);
   if (entity && hub !== entity)
     throw new SettingsError(
       `${nameSetting} names event hub "${hub}" but ${setting} is for event hub "${entity}" (its EntityPath): make them agree, or leave ${nameSetting} empty`,

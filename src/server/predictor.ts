@@ -134,7 +134,8 @@ export class Predictor {
 
 function outOfOrder(body: Record<string, unknown>, late: { index: number; previous: number }, keys: StreamKeys): Error {
   const sent = body[keys.timeField];
-  const previous = typeof sent === 'string' ? new Date(late.previous).toISOString() : String(late.previous);
+  // Times are numbers here (a numeric string is read as its number), so the previous one is said as one.
+  const previous = String(late.previous);
   const unit = keys.unitField === null ? 'the series' : `unit ${JSON.stringify(body[keys.unitField])}`;
   return Object.assign(
     new Error(
