@@ -12,14 +12,21 @@ process.stdout.on('error', (e) => {
 
 // The Event Hubs SDK names a TLS server by the endpoint's host, an IP address for a local hub:
 // Node's DEP0123 about that says nothing a user can act on. Other warnings print as Node prints them.
-process.removeAllListeners('warning');
-process.on('warning', (w) => {
-  if (w.code !== 'DEP0123') process.stderr.write(`(node:${process.pid}) ${w.name}: ${w.message}\n`);
-});
+// Dropped where it is raised, so --no-warnings, --trace-warnings and the rest keep working for the others.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  const code = typeof rest[0] === 'object' ? rest[0]?.code : rest[1];
+  if (code !== 'DEP0123') emitWarning(warning, ...rest);
+};
 
 const code = await run(process.argv.slice(2), {
   out: (s) => process.stdout.write(`${s}\n`),
   err: (s) => process.stderr.write(`${s}\n`),
 });
 // A command that failed may leave a server or an SDK client open: the failure ends the process, never a hang.
-if (code !== 0) process.exit(code);
+// Output still queued (a pipe on some systems) is written before the exit.
+if (code !== 0) {
+  const drained = (stream) => new Promise((done) => stream.write('', done));
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
+}

@@ -53,7 +53,7 @@ test('evaluate refuses a training file given as --rul instead of scoring the tra
 
 test('evaluate says when its figures are in sample, and when a renamed file is taken as run to failure', async () => {
   const own = await cli('evaluate', cmapssPath('train_FD001.txt'), '--model', MODEL);
-  expect(own.stdout.split('\n')[0]).toMatch(/; in sample: the model was trained on this file$/);
+  expect(own.stdout.split('\n')[0]).toMatch(/; in sample: the model was trained on a file of this name$/);
   expect(own.stderr).toBe('');
   const renamed = join(dir, 'mydata.txt');
   writeFileSync(renamed, readFileSync(cmapssPath('test_FD001.txt')));

@@ -88,7 +88,7 @@ describe('operating-regime normalisation', () => {
     expect(withInlet.model.recipe!.inputs).toEqual(['s1', 's2', 's3']);
     expect(withInlet.model.recipe!.regimes!.mean.every((row) => row.length === 3)).toBe(true);
     expect(regimeConstantLine(withInlet.constantInRegime)).toBe(
-      'left out inlet: it is constant within each operating regime, so it says nothing the regime does not',
+      'left out inlet: in the training rows it is constant within each operating regime, so the forest could not split on it',
     );
     // Its standardised values were the rounding of six means: without it the forest is the one grown on the rest.
     const without = await trainModel(engine, multiRegime(40), opts);
@@ -97,6 +97,23 @@ describe('operating-regime normalisation', () => {
     // Nothing else left: a specific error, not a forest of nothing.
     const onlyInlet = trainModel(engine, multiRegime(40, true), { ...opts, features: ['inlet'] });
     await expect(onlyInlet).rejects.toThrow('every input (inlet) is constant within each operating regime: nothing is left to learn from');
+  });
+
+  test('a missing sensor reading in the baseline counts for neither its regime mean nor its spread', async () => {
+    const ds = multiRegime();
+    const s1 = ds.columns.find((c) => c.name === 's1')!;
+    const holed: Dataset = {
+      ...ds,
+      columns: ds.columns.map((c) => (c === s1 ? { ...c, values: c.values.map((v, i) => (i === 5 ? NaN : v)) } : c)),
+    };
+    const opts = {
+      baseline: parseBaseline('first:50%'),
+      recipe: { unitBaseline: 0, window: { size: 1, stats: ['value' as const] }, regimes: 'auto' as const },
+    };
+    const { model } = await trainModel(await getEngine(), holed, opts);
+    const g = model.recipe!.regimes!;
+    expect([...g.mean.flat(), ...g.scale.flat()].every(Number.isFinite)).toBe(true);
+    expect(() => validateModel(JSON.parse(JSON.stringify(model)))).not.toThrow();
   });
 
   test('a reading without its settings is not scored as some regime, and the data check names the setting', async () => {

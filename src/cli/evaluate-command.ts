@@ -66,7 +66,7 @@ export async function evaluateCommand(
   const truth = ev.truth === 'rul' ? `degraded = RUL <= ${horizon} cycles, healthy = baseline ${baselineSpec}` : `label column`;
   out(
     `${ds.name}: ${ev.readings} readings compared, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}; alarm ${alarm.k} of ${alarm.n}` +
-      (inSample ? `; in sample: the model was trained on this file` : `; the model was trained on ${model.training.source}`),
+      (inSample ? `; in sample: the model was trained on a file of this name` : `; the model was trained on ${model.training.source}`),
   );
   const rows = [
     ['ROC AUC', formatNumber(ev.rocAuc)],

@@ -65,5 +65,5 @@ export function inputOf(feature: string, inputs?: readonly string[]): string {
 /** Why training left inputs out (the CLI and the page say the same). */
 export function regimeConstantLine(names: string[]): string {
   const one = names.length === 1;
-  return `left out ${names.join(', ')}: ${one ? 'it is' : 'they are'} constant within each operating regime, so ${one ? 'it says' : 'they say'} nothing the regime does not`;
+  return `left out ${names.join(', ')}: in the training rows ${one ? 'it is' : 'they are'} constant within each operating regime, so the forest could not split on ${one ? 'it' : 'them'}`;
 }

@@ -94,31 +94,37 @@ export function fitRegimes(ds: Dataset, inputs: string[], mask: Uint8Array, seed
   const k = best.k;
   const sum = Array.from({ length: k }, () => new Float64Array(inputs.length));
   const sq = Array.from({ length: k }, () => new Float64Array(inputs.length));
-  const count = new Float64Array(k);
   const buf = new Float64Array(settings.length);
   const regime = new Int8Array(rows.length);
   rows.forEach((i, t) => {
     raw.forEach((c, j) => (buf[j] = c[i]));
-    count[(regime[t] = regimeOf(model, buf))]++;
+    regime[t] = regimeOf(model, buf);
   });
   // An input at a time, each decoded once into one buffer; every sum still adds its rows in row order.
   // Two passes (the mean, then squared deviations from it): the one-pass E[x²] − E[x]² cancels to
   // noise of 1e-6 on a sensor that is constant within a regime (T2 at 518.67), and a scale that
   // small would turn the last digit of a reading into thousands of standard deviations.
+  // A missing reading of an input counts for neither its mean nor its spread (one NaN made the regime's mean NaN).
   const scratch = new Float64Array(ds.rows);
+  const seen = Array.from({ length: k }, () => new Float64Array(inputs.length));
   requireColumns(ds, inputs).forEach((column, f) => {
     const c = readRange(column, 0, ds.rows, true, scratch);
-    rows.forEach((i, t) => (sum[regime[t]][f] += c[i]));
-    for (let r = 0; r < k; r++) sum[r][f] = count[r] ? sum[r][f] / count[r] : 0;
     rows.forEach((i, t) => {
+      if (!Number.isFinite(c[i])) return;
+      sum[regime[t]][f] += c[i];
+      seen[regime[t]][f]++;
+    });
+    for (let r = 0; r < k; r++) sum[r][f] = seen[r][f] ? sum[r][f] / seen[r][f] : 0;
+    rows.forEach((i, t) => {
+      if (!Number.isFinite(c[i])) return;
       const d = c[i] - sum[regime[t]][f];
       sq[regime[t]][f] += d * d;
     });
   });
   model.mean = sum.map((s) => Array.from(s));
   // Constant within the regime up to the last bits of the mean: scale 1, in the input's own units.
-  const flat = sq.map((s, r) => Array.from(s, (v, f) => Math.sqrt(v / (count[r] || 1)) <= 1e-9 * Math.max(1, Math.abs(model.mean[r][f]))));
-  model.scale = sq.map((s, r) => Array.from(s, (v, f) => (flat[r][f] ? 1 : Math.sqrt(v / count[r]))));
+  const sd = sq.map((s, r) => Array.from(s, (v, f) => Math.sqrt(v / (seen[r][f] || 1))));
+  model.scale = sd.map((row, r) => row.map((v, f) => (v <= 1e-9 * Math.max(1, Math.abs(model.mean[r][f])) ? 1 : v)));
   return model;
 }
 
