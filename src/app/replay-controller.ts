@@ -62,16 +62,19 @@ export class ReplayController {
     const { bus, workers, model } = this.host;
     if (!model) return bus.fail('stream', 'Train or import a model before replaying (step 3).');
     this.clear();
+    // The model's clear level too, so replayed alarms end where `isoscope score`'s alarm column does
+    // (kept below a k the user lowered).
+    const clear = Math.min(model.alarm?.clear ?? 0, k - 1);
     try {
       await workers.call(workers.engine, (api) =>
         api.startReplay(
-          { rate, offset: model.threshold.offset, debounce: { k, n } },
+          { rate, offset: model.threshold.offset, debounce: { k, n, clear } },
           Comlink.proxy((u: LiveUpdate) => this.onLive(u)),
         ),
       );
       this.state = 'playing';
       const speed = rate > 0 ? `${rate.toLocaleString('en-US')} readings/s` : 'the maximum rate';
-      bus.say('stream', `Replaying ${this.host.dataName} at ${speed} (alarm after ${k} of ${n}).`);
+      bus.say('stream', `Replaying ${this.host.dataName} at ${speed} (alarm after ${k} of ${n}, cleared at ${clear} or fewer).`);
     } catch (e) {
       bus.fail('stream', `Replay failed: ${(e as Error).message}`);
     }

@@ -260,6 +260,32 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     });
     expect(check.length).toBeGreaterThan(0);
     for (const c of check) expect(c).toBeGreaterThanOrEqual(5);
+    // Alarms also clear by the model's rule (at 1 of 8 or fewer), as `isoscope score`'s alarm column does.
+    expect(await statusText('stream')).toMatch(/Replay finished: .* alarm changes\./);
+    const edges = await page.evaluate(() => {
+      const wb = (window as any).isoscope;
+      const unit = wb.data.truth.columns.find((c: any) => c.role === 'unit').values;
+      const flags = wb.threshold.thresholded.flags;
+      const count = (clear: number) => {
+        let changes = 0;
+        for (let i = 0; i < unit.length;) {
+          let j = i;
+          const ring: number[] = [];
+          let on = false;
+          for (; j < unit.length && unit[j] === unit[i]; j++) {
+            ring.push(flags[j]);
+            if (ring.length > 8) ring.shift();
+            const k = ring.reduce((a, b) => a + b, 0);
+            if (!on && k >= 5) ((on = true), changes++);
+            else if (on && k <= clear) ((on = false), changes++);
+          }
+          i = j;
+        }
+        return changes;
+      };
+      return { replayed: wb.replay.alertCount, clearAt1: count(1), clearAt0: count(0) };
+    });
+    expect(edges.replayed).toBe(edges.clearAt1);
     await page.locator('.live').screenshot({ path: 'test-results/replay.png' });
   });
 
