@@ -276,8 +276,10 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
             ring.push(flags[j]);
             if (ring.length > 8) ring.shift();
             const k = ring.reduce((a, b) => a + b, 0);
-            if (!on && k >= 5) ((on = true), changes++);
-            else if (on && k <= clear) ((on = false), changes++);
+            if (on ? k <= clear : k >= 5) {
+              on = !on;
+              changes++;
+            }
           }
           i = j;
         }
