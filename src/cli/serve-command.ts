@@ -15,6 +15,7 @@ import { byteSize, num, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { loadDotEnv } from './env.js';
 import { cosmosClient } from './azure.js';
+import { keepSecret } from '../connectors/settings.js';
 import { firstModel, MODEL_SOURCE_OPTIONS, modelFlags, STREAM_KEY_OPTIONS } from './model-source.js';
 import { startDatadog } from './datadog.js';
 import { productVersion } from './version.js';
@@ -51,7 +52,7 @@ export async function serveCommand(
   const stopSeconds = num(values['stop-timeout'], '--stop-timeout', DEFAULT_STOP_SECONDS);
   if (!(stopSeconds > 0)) throw new UsageError(`--stop-timeout is the seconds a stop may take, > 0; got ${stopSeconds}`);
   loadDotEnv();
-  const apiKey = process.env.ISOSCOPE_API_KEY || undefined;
+  const apiKey = keepSecret(process.env.ISOSCOPE_API_KEY || undefined);
 
   const cosmos = source.cosmos ? cosmosClient(process.env) : undefined;
   const { model, version, registry } = await firstModel(source, cosmos);

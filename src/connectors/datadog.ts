@@ -6,7 +6,7 @@
 import { Counter, type Registry } from 'prom-client';
 import { DatadogBuffer, type CountSeries, type DatadogPayload, type DistributionSeries } from './datadog-buffer.js';
 import type { Metrics } from './metrics.js';
-import { SettingsError } from './settings.js';
+import { SettingsError, keepSecret } from './settings.js';
 
 export interface DatadogSettings {
   apiKey: string;
@@ -18,7 +18,7 @@ export interface DatadogSettings {
 
 /** Datadog is on when DD_API_KEY is set. */
 export function datadogSettings(env: NodeJS.ProcessEnv): DatadogSettings | undefined {
-  const apiKey = env.DD_API_KEY?.trim();
+  const apiKey = keepSecret(env.DD_API_KEY?.trim());
   if (!apiKey) return undefined;
   const url = env.DD_URL?.trim();
   if (url && !/^https?:\/\/[^/]+/.test(url)) throw new SettingsError('DD_URL must be an http(s) URL, like https://api.datadoghq.eu');

@@ -3,7 +3,7 @@
 // one start-position parser serves both. Kept apart from settings.ts so that the page,
 // which imports redact/errorLine from there, does not load the SDK at first paint.
 import { earliestEventPosition, latestEventPosition, parseEventHubConnectionString, type EventPosition } from '@azure/event-hubs';
-import { ENV_DEFAULTS, SettingsError, type HubSettings } from './settings.js';
+import { ENV_DEFAULTS, SettingsError, keepSecret, type HubSettings } from './settings.js';
 
 export interface HubConnectionFields {
   /** The namespace host, e.g. plant.servicebus.windows.net. */
@@ -28,6 +28,8 @@ export function parseHubConnectionString(value: string, setting = 'EVENTHUB_CONN
     // The SDK's messages describe the shape and never echo the value.
     throw new SettingsError(`${setting} is malformed: ${(e as Error).message.replace(/^Connection string /i, '')}`);
   }
+  keepSecret(parsed.sharedAccessKey);
+  keepSecret(parsed.sharedAccessSignature);
   return {
     namespace: parsed.fullyQualifiedNamespace,
     eventHubName: parsed.eventHubName,

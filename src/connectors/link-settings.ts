@@ -3,7 +3,7 @@
 // Errors name the field and what is wrong, never the value.
 import { CosmosClient } from '@azure/cosmos';
 import type { EventPosition } from '@azure/event-hubs';
-import { COSMOS_REQUEST_TIMEOUT_MS, ENV_DEFAULTS, SettingsError, type CosmosSettings, type HubSettings } from './settings.js';
+import { COSMOS_REQUEST_TIMEOUT_MS, ENV_DEFAULTS, SettingsError, keepSecret, type CosmosSettings, type HubSettings } from './settings.js';
 import { agreeingHub, parseHubConnectionString, startPosition } from './hub-connection.js';
 
 export interface HubForm {
@@ -64,7 +64,7 @@ export function checkCosmosForm(form: CosmosForm): CosmosSettings {
   const endpoint = form.endpoint.trim();
   if (!/^https?:\/\/[^/\s]+/.test(endpoint))
     throw new SettingsError('Cosmos DB endpoint must be an http(s) URL, like https://<account>.documents.azure.com:443/');
-  const key = form.key.trim();
+  const key = keepSecret(form.key.trim());
   if (!key) throw new SettingsError('Cosmos DB key or resource token is empty');
   const names = {
     database: (form.database ?? '').trim() || ENV_DEFAULTS.COSMOS_DATABASE,

@@ -28,7 +28,7 @@ export const ENV_DEFAULTS = {
 
 export function cosmosSettings(env: NodeJS.ProcessEnv): CosmosSettings {
   const endpoint = env.COSMOS_ENDPOINT;
-  const key = env.COSMOS_KEY;
+  const key = keepSecret(env.COSMOS_KEY);
   if (!endpoint) throw new SettingsError('set COSMOS_ENDPOINT (environment or .env) to reach Cosmos DB');
   if (!/^https?:\/\/[^/]+/.test(endpoint))
     throw new SettingsError('COSMOS_ENDPOINT must be an http(s) URL, like https://<account>.documents.azure.com:443/');
@@ -42,8 +42,25 @@ export function cosmosSettings(env: NodeJS.ProcessEnv): CosmosSettings {
   };
 }
 
-/** Replaces every secret-looking value in a message (keys, signatures, tokens). */
+/**
+ * Secret values read from settings in this process. A bare key (COSMOS_KEY, DD_API_KEY,
+ * ISOSCOPE_API_KEY) has no `name=` around it for the patterns below to find, so any message
+ * that happened to carry one would pass them: the values themselves are looked for too.
+ */
+const knownSecrets = new Set<string>();
+/** Shorter values are not looked for: they would blank ordinary words in messages. */
+const MIN_SECRET_LENGTH = 8;
+
+/** Remembers a secret value so that `redact` blanks it wherever it appears; returns it. */
+export function keepSecret<T extends string | undefined>(value: T): T {
+  const v = value?.trim();
+  if (v && v.length >= MIN_SECRET_LENGTH) knownSecrets.add(v);
+  return value;
+}
+
+/** Replaces every secret-looking value in a message (keys, signatures, tokens), and every secret read from settings. */
 export function redact(text: string): string {
+  for (const secret of knownSecrets) if (text.includes(secret)) text = text.split(secret).join('***');
   return text
     .replace(/(SharedAccessKey|SharedAccessSignature|AccountKey|sig)=([^;&\s"]+)/gi, '$1=***')
     .replace(/(type=master&ver=1\.0&sig=)[^&\s"]+/gi, '$1***');
