@@ -98,6 +98,38 @@ describe('window features', () => {
     expect(m[11]).toBeCloseTo((a[8] + a[9] + a[11]) / 3, 12);
   });
 
+  test.each([1e10, -1e12, 1.7e308])(
+    'a reading of %s leaves no trace once out of the window: later features and scores equal the clean series, batch and stream',
+    async (spike) => {
+      const engine = await getEngine();
+      const ds = twoUnits();
+      const recipe: FeatureRecipe = { inputs: ['a', 'b'], unitBaseline: 0, window: { size: 5, stats: ['value', 'mean', 'std', 'slope'] } };
+      const clean = deriveDataset(engine, ds, recipe);
+      const spiked = twoUnits();
+      spiked.columns[2].values[8] = spike;
+      const out = deriveDataset(engine, spiked, recipe);
+      const oracle = naive(Array.from(spiked.columns[2].values.subarray(0, 30)), 0, 5);
+      for (const stat of ['mean', 'std', 'slope'] as const) {
+        const name = `a:${stat}5`;
+        const got = out.columns.find((c) => c.name === name)!.values;
+        const want = clean.columns.find((c) => c.name === name)!.values;
+        // Rows 9-12 hold the spike in their window; from row 13 on it is gone.
+        for (let i = 13; i < 30; i++) {
+          expect(got[i]).toBeCloseTo(want[i], 9);
+          expect(got[i]).toBeCloseTo(oracle[i][stat], 9);
+        }
+      }
+      // The fused scoring pass and the stream transform resum at the same readings: bit for bit.
+      const { model } = await trainModel(engine, ds, { recipe: { ...recipe, regimes: 'off' } });
+      const loaded = new LoadedModel(engine, model);
+      const fused = loaded.scoreDataset(spiked).scores;
+      const derived = loaded.scoreColumns(featureColumns(loaded.featureData(spiked), model.features)).scores;
+      expect(Buffer.from(fused.buffer).equals(Buffer.from(derived.buffer))).toBe(true);
+      const cleanScores = loaded.scoreDataset(ds).scores;
+      for (let i = 13; i < 30; i++) expect(fused[i]).toBeCloseTo(cleanScores[i], 12);
+    },
+  );
+
   test('scores with features computed in the scoring pass equal scores of the derived columns, bit for bit', async () => {
     const engine = await getEngine();
     const ds = loadFd001();

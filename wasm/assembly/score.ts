@@ -4,7 +4,7 @@
 import { Forest } from "./forest";
 import { scaleBlock } from "./scale";
 import { isolationScore } from "./pathlength";
-import { WindowSpec, HEADER, outputsPerInput } from "./window";
+import { WindowSpec, HEADER, outputsPerInput, needsResum, ringSum, ringSumSq, ringSumXY } from "./window";
 
 const BLOCK: i32 = 256;
 
@@ -198,14 +198,22 @@ export function scoreWindowed(handle: usize, window: usize, layout: i32, src: us
               cnt += 1;
               sum += v;
               if (stats & 2) sumSq += v * v;
+              store<f64>(ring + (<usize>head << 3), v);
+              head = head + 1 == k ? 0 : head + 1;
             } else {
               const old = load<f64>(ring + (<usize>head << 3));
               if (stats & 4) sumXY = sumXY - (sum - old) + <f64>(k - 1) * v;
               sum += v - old;
               if (stats & 2) sumSq += v * v - old * old;
+              store<f64>(ring + (<usize>head << 3), v);
+              head = head + 1 == k ? 0 : head + 1;
+              // As update(): sums that kept an outlier's rounding (or overflowed) are summed afresh.
+              if (needsResum(ring, k, old, v, sum, stats & 2 ? sumSq : 0.0)) {
+                sum = ringSum(ring, k);
+                if (stats & 2) sumSq = ringSumSq(ring, k);
+                if (stats & 4) sumXY = ringSumXY(ring, head, k);
+              }
             }
-            store<f64>(ring + (<usize>head << 3), v);
-            head = head + 1 == k ? 0 : head + 1;
             const mean = cnt == kf ? sum * invK : sum / cnt;
             let fi = fi0;
             if (stats & 8) {
@@ -213,6 +221,8 @@ export function scoreWindowed(handle: usize, window: usize, layout: i32, src: us
               fi++;
             }
             if (stats & 1) {
+              // A derived value that overflowed is a missing feature, as scaleBlock makes it on the derived columns.
+              if (!isFinite(mean)) store<u8>(missing + <usize>r, 1);
               store<f32>(dst + (<usize>fi << 2), <f32>((mean - load<f64>(forest.mean + (<usize>fi << 3))) / load<f64>(forest.scale + (<usize>fi << 3))));
               fi++;
             }
@@ -221,6 +231,7 @@ export function scoreWindowed(handle: usize, window: usize, layout: i32, src: us
             if (stats & 2) {
               const varp = sumSq / cnt - mean * mean;
               const sd = varp > 0 ? Math.sqrt(varp) : 0;
+              if (!isFinite(sd)) store<u8>(missing + <usize>r, 1);
               store<f32>(dst + (<usize>fi << 2), <f32>((sd - load<f64>(forest.mean + (<usize>fi << 3))) / load<f64>(forest.scale + (<usize>fi << 3))));
               fi++;
             }
@@ -230,6 +241,7 @@ export function scoreWindowed(handle: usize, window: usize, layout: i32, src: us
               const sxx = (m - 1) * m * (2 * m - 1) / 6;
               const den = m * sxx - sx * sx;
               const slope = den > 0 ? (m * sumXY - sx * sum) / den : 0;
+              if (!isFinite(slope)) store<u8>(missing + <usize>r, 1);
               store<f32>(dst + (<usize>fi << 2), <f32>((slope - load<f64>(forest.mean + (<usize>fi << 3))) / load<f64>(forest.scale + (<usize>fi << 3))));
             }
           }

@@ -90,6 +90,53 @@ export function freeWindow(handle: usize): void {
   heap.free(handle);
 }
 
+/**
+ * A value this many times larger than every other in the window leaves sums that are its
+ * rounding: 1e10 in a window of temperatures near 80 leaves sumSq off by thousands once it is
+ * gone, and x*x of 1e200 is Infinity, so Infinity - Infinity made every later std NaN.
+ * 2^15: its square then dwarfs the rest by 2^30, a third of a double's 52 bits.
+ */
+const OUTLIER_RATIO: f64 = 32768;
+
+/**
+ * True when the value that just left the window (`old`) was an outlier so large that the
+ * sliding sums kept mostly its rounding error, or when the sums overflowed: they are then
+ * summed afresh from the ring, as a window that never saw it would hold them. The cheap
+ * test runs on every reading; the scan of the ring only when `old` dwarfs the new value.
+ * ring holds the current window with its oldest value at head.
+ */
+@inline export function needsResum(ring: usize, k: i32, old: f64, v: f64, sum: f64, sumSq: f64): bool {
+  if (!isFinite(sum) || !isFinite(sumSq)) return true;
+  const big = Math.abs(old);
+  if (!(big > OUTLIER_RATIO * Math.abs(v))) return false;
+  for (let j = 0; j < k; j++) if (!(Math.abs(load<f64>(ring + (<usize>j << 3))) * OUTLIER_RATIO < big)) return false;
+  return true;
+}
+
+/** Σv over the ring. */
+export function ringSum(ring: usize, k: i32): f64 {
+  let t = 0.0;
+  for (let j = 0; j < k; j++) t += load<f64>(ring + (<usize>j << 3));
+  return t;
+}
+
+/** Σv² over the ring. */
+export function ringSumSq(ring: usize, k: i32): f64 {
+  let t = 0.0;
+  for (let j = 0; j < k; j++) {
+    const v = load<f64>(ring + (<usize>j << 3));
+    t += v * v;
+  }
+  return t;
+}
+
+/** Σ j·v_j with j = 0 for the oldest value (at head), k-1 for the newest. */
+export function ringSumXY(ring: usize, head: i32, k: i32): f64 {
+  let t = 0.0;
+  for (let j = 0; j < k; j++) t += <f64>j * load<f64>(ring + (<usize>((head + j) % k) << 3));
+  return t;
+}
+
 /** Updates one (slot, input) state with x and writes its outputs at o, o+step, ...; returns nothing. */
 @inline export function update(w: WindowSpec, s: usize, x: f64, o: usize, step: usize): void {
   const k = w.size;
@@ -122,15 +169,23 @@ export function freeWindow(handle: usize): void {
     count += 1;
     sum += v;
     sumSq += v * v;
+    store<f64>(ring + (<usize>head << 3), v);
+    head = head + 1 == k ? 0 : head + 1;
   } else {
     const old = load<f64>(ring + (<usize>head << 3));
     // Drop the oldest (x = 0), shift every x down by one, add v at x = k-1.
     sumXY = sumXY - (sum - old) + <f64>(k - 1) * v;
     sum += v - old;
     sumSq += v * v - old * old;
+    store<f64>(ring + (<usize>head << 3), v);
+    head = head + 1 == k ? 0 : head + 1;
+    // sumSq counts only when std is asked for, as in scoreWindowed, so both paths resum at the same readings.
+    if (needsResum(ring, k, old, v, sum, w.stats & 2 ? sumSq : 0.0)) {
+      sum = ringSum(ring, k);
+      sumSq = ringSumSq(ring, k);
+      sumXY = ringSumXY(ring, head, k);
+    }
   }
-  store<f64>(ring + (<usize>head << 3), v);
-  head = head + 1 == k ? 0 : head + 1;
   store<f64>(s, count, 16);
   store<f64>(s, sum, 24);
   store<f64>(s, sumSq, 32);
