@@ -1,7 +1,18 @@
 // Output files appear whole or not at all: a full disk, a failed run or an output named like an
 // input never leaves a half-written or overwritten file behind, and each says so in one line.
 import { execFile } from 'node:child_process';
-import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -87,4 +98,43 @@ test('a link is written through (the link stays), /dev/stdout is written in plac
   expect(nowhere.stderr.trim()).toBe('isoscope: -o nodir/model.json: folder nodir does not exist');
   const twice = await cli('score', cmapssPath('test_FD001.txt'), '--model', MODEL, '-o', 'x.csv', '--report', 'x.csv');
   expect(twice.stderr.trim()).toBe('isoscope: --report x.csv is also the -o file; give each output its own file');
+});
+
+test('-o into a pipe through /dev/stdout, a folder named as an output, a private file keeps its mode, a read-only one is refused', async () => {
+  const expected = (await cli('score', cmapssPath('test_FD001.txt'), '--model', MODEL)).stdout;
+  // Standard output a pipe: /dev/stdout resolves to "pipe:[…]", which is no path to check or rename over.
+  const piped = await run(
+    'sh',
+    ['-c', `node ${BIN} score ${cmapssPath('test_FD001.txt')} --model ${MODEL} -o /dev/stdout | cat > fromPipe.csv`],
+    {
+      cwd: dir,
+    },
+  );
+  expect(piped.stderr).toBe('');
+  expect(readFileSync(join(dir, 'fromPipe.csv'), 'utf8')).toBe(expected);
+  // A folder as an output is refused before the work, and the -o file beside it is not replaced.
+  mkdirSync(join(dir, 'outdir'));
+  writeFileSync(join(dir, 'keep.csv'), 'old');
+  const folder = await cli('score', cmapssPath('test_FD001.txt'), '--model', MODEL, '-o', 'keep.csv', '--report', 'outdir');
+  expect(folder.code).toBe(2);
+  expect(folder.stderr.trim()).toBe('isoscope: --report outdir is a folder; name a file in it');
+  expect(readFileSync(join(dir, 'keep.csv'), 'utf8')).toBe('old');
+  expect((await cli('train', cmapssPath('train_FD001.txt'), '-o', 'outdir')).stderr.trim()).toBe(
+    'isoscope: -o outdir is a folder; name a file in it',
+  );
+  // Replaced through a new file, a private file would come back world-readable.
+  writeFileSync(join(dir, 'private.csv'), 'old');
+  chmodSync(join(dir, 'private.csv'), 0o600);
+  expect((await cli('score', cmapssPath('test_FD001.txt'), '--model', MODEL, '-o', 'private.csv')).code).toBe(0);
+  expect(statSync(join(dir, 'private.csv')).mode & 0o777).toBe(0o600);
+  expect(readFileSync(join(dir, 'private.csv'), 'utf8')).toBe(expected);
+  // Root may write any file, so a read-only one is only read-only to others.
+  if (process.getuid?.() !== 0) {
+    writeFileSync(join(dir, 'locked.csv'), 'old');
+    chmodSync(join(dir, 'locked.csv'), 0o444);
+    const locked = await cli('score', cmapssPath('test_FD001.txt'), '--model', MODEL, '-o', 'locked.csv');
+    expect(locked.code).toBe(2);
+    expect(locked.stderr).toMatch(/the file is read-only/);
+    expect(readFileSync(join(dir, 'locked.csv'), 'utf8')).toBe('old');
+  }
 });

@@ -2,10 +2,26 @@
 // renamed into place when complete, so a full disk or an interrupted run never leaves half a model
 // or half a score file where the last good one was. Special files (/dev/stdout, a pipe) are
 // written in place: they cannot be renamed over, and they keep nothing to protect.
-import { closeSync, existsSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fchmodSync,
+  fsyncSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DataError } from '../data/dataset.js';
 import { UsageError } from './errors.js';
+
+/** Device and process files: written in place, never renamed over. */
+const SPECIAL = /^\/(dev|proc|sys)\//;
 
 export class OutputFile {
   private fd?: number;
@@ -14,15 +30,21 @@ export class OutputFile {
   private readonly path: string;
   /** The path as the user gave it, for messages. */
   private readonly shown: string;
+  /** An existing file's permissions, which the file put in its place keeps (a private 0600 file stays private). */
+  private readonly mode?: number;
 
   constructor(path: string) {
     // A link is followed to the file it names (the link stays); /dev/stdout, a pipe or anything not
     // a regular file is written in place: renaming over it would replace the device, not fill it.
     let target = path;
-    let inPlace = false;
+    // /dev/stdout on a pipe resolves to "/proc/…/fd/pipe:[…]", which no file is at: the name as given is opened.
+    let inPlace = SPECIAL.test(resolve(path));
     try {
-      target = realpathSync(path);
-      inPlace = !statSync(target).isFile() || /^\/(dev|proc|sys)\//.test(target);
+      const real = realpathSync(path);
+      const st = statSync(real);
+      target = real;
+      inPlace ||= !st.isFile() || SPECIAL.test(real);
+      if (st.isFile()) this.mode = st.mode & 0o7777;
     } catch {
       // Not there yet: it is made through the temporary file.
     }
@@ -64,7 +86,9 @@ export class OutputFile {
   /** A folder that takes no new files but holds a writable one (a shared drop folder): that file is written in place. */
   private open(): number {
     try {
-      return openSync(this.writeTo, 'w');
+      const fd = openSync(this.writeTo, 'w');
+      if (this.mode !== undefined && this.writeTo !== this.path) fchmodSync(fd, this.mode);
+      return fd;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (this.writeTo === this.path || (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS')) throw e;
@@ -119,7 +143,23 @@ export function refuseOverwrite(
   outputs: [string, string | undefined][] = [],
 ): void {
   if (output === undefined) return;
+  if (SPECIAL.test(resolve(output))) return;
   if (!existsSync(dirname(resolve(output)))) throw new UsageError(`${flag} ${output}: folder ${dirname(output)} does not exist`);
+  let st;
+  try {
+    st = statSync(output);
+  } catch {
+    // A new file.
+  }
+  if (st?.isDirectory()) throw new UsageError(`${flag} ${output} is a folder; name a file in it`);
+  if (st?.isFile()) {
+    try {
+      accessSync(output, constants.W_OK);
+    } catch {
+      // Renaming a new file over it would get past its write protection.
+      throw new UsageError(`${flag} ${output}: the file is read-only; make it writable or write to another file`);
+    }
+  }
   const same = (a: string, b: string) => {
     try {
       return realpathSync(a) === realpathSync(b);
