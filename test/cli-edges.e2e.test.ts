@@ -120,3 +120,67 @@ test('a Cosmos DB endpoint that accepts and never answers ends the command in 15
     silent.close();
   }
 }, 60_000);
+
+/** One sensor in time order, labelled: 300 healthy readings, then 60 with a step labelled 1, then 40 healthy. */
+function labelledSeries(label: (l: 0 | 1, i: number) => string): string {
+  const lines = ['timestamp,value,anomaly'];
+  for (let i = 0; i < 400; i++) {
+    const l = i >= 300 && i < 360 ? 1 : 0;
+    const v = 50 + 5 * Math.sin(i / 7) + ((i * 7919) % 13) / 13 + (l ? 12 : 0);
+    lines.push(`${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()},${v.toFixed(3)},${label(l, i)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+test('evaluate --label-column: text labels are refused, unlabelled readings are counted, RUL flags and a repeated flag are refused', async () => {
+  const data = join(dir, 'series.csv');
+  writeFileSync(
+    data,
+    labelledSeries((l) => String(l)),
+  );
+  const model = join(dir, 'series.json');
+  expect((await cli('train', data, '--baseline', 'first:250', '-o', model)).code).toBe(0);
+  const words = join(dir, 'series-yes-no.csv');
+  writeFileSync(
+    words,
+    labelledSeries((l) => (l ? 'yes' : 'no')),
+  );
+  const refused = await cli('evaluate', words, '--model', model, '--label-column', 'anomaly');
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).toBe('');
+  expect(refused.stderr.trim()).toMatch(
+    /^isoscope: label column "anomaly" must hold 0 \(normal\) or 1 \(anomaly\); 400 of its cells hold text/,
+  );
+  // Empty cells among the labels: those readings are left out, and the output says how many.
+  const gaps = join(dir, 'series-gaps.csv');
+  writeFileSync(
+    gaps,
+    labelledSeries((l, i) => (i % 4 === 0 ? '' : String(l))),
+  );
+  const partial = await cli('evaluate', gaps, '--model', model, '--label-column', 'anomaly', '--json');
+  expect(partial.code).toBe(0);
+  const ev = JSON.parse(partial.stdout) as { readings: number; unlabelled: number; unscored: number };
+  expect(ev.unlabelled).toBe(100);
+  const table = await cli('evaluate', gaps, '--model', model, '--label-column', 'anomaly');
+  expect(table.stdout).toMatch(/, 100 without a label \(not compared\)/);
+  const all = JSON.parse((await cli('evaluate', data, '--model', model, '--label-column', 'anomaly', '--json')).stdout) as typeof ev;
+  expect(all.unlabelled).toBe(0);
+  expect(ev.readings).toBeLessThan(all.readings);
+  for (const flag of [
+    ['--horizon', '5'],
+    ['--baseline', 'first:10%'],
+  ]) {
+    const r = await cli('evaluate', data, '--model', model, '--label-column', 'anomaly', ...flag);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${flag[0]} applies to RUL ground truth`);
+  }
+  const twice = await cli('score', data, '--model', model, '--model', MODEL, '-o', join(dir, 'twice.csv'));
+  expect(twice.code).toBe(2);
+  expect(twice.stderr).toMatch(/^isoscope: --model is given more than once; give it once/);
+  // The label as an input: the figures are the label's, and evaluate says so.
+  const leaky = join(dir, 'leaky.json');
+  expect((await cli('train', data, '--features', 'value,anomaly', '-o', leaky)).code).toBe(0);
+  const leak = await cli('evaluate', data, '--model', leaky, '--label-column', 'anomaly');
+  expect(leak.stderr).toMatch(/warning: the label column "anomaly" is one of the model's inputs/);
+  expect((await cli('evaluate', data, '--model', model, '--label-column', 'anomaly')).stderr).not.toMatch(/model's inputs/);
+});

@@ -13,16 +13,27 @@ export function parse<const O extends ParseArgsOptionsConfig>(argv: string[], op
     ([k, o]) => !usage.includes(`--${k}`) && !(o.short && usage.includes(`-${o.short} `)),
   );
   if (undocumented.length) throw new Error(`usage of "${usage.split(' ')[1]}" lacks ${undocumented.map(([k]) => `--${k}`).join(', ')}`);
+  let parsed;
   try {
-    return parseArgs({
+    parsed = parseArgs({
       args: joinNegativeValues(argv, options),
       options: { ...options, ...HELP_FLAG },
       allowPositionals: true,
       strict: true,
+      tokens: true,
     });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.split('\n')[0]}\nusage: ${usage}`);
   }
+  // parseArgs keeps the last of a repeated flag: "--model a.json --model b.json" would score with b.json without a word.
+  const seen = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option' || t.value === undefined) continue;
+    if (seen.has(t.name)) throw new UsageError(`${t.rawName} is given more than once; give it once\nusage: ${usage}`);
+    seen.add(t.name);
+  }
+  const { values, positionals } = parsed;
+  return { values, positionals };
 }
 
 /** The -o and --entry flags every command that reads one data file takes. */

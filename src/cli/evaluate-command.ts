@@ -1,6 +1,7 @@
 import { parseBaseline } from '../data/baseline.js';
 import { evaluateScores } from '../metrics/evaluate.js';
 import { alarmRule } from '../model/alarm-rule.js';
+import { streamInputsOf } from '../model/loaded-model.js';
 import { verdictLine } from '../model/model-check.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { num, oneFile, parse } from './args.js';
@@ -34,6 +35,10 @@ export async function evaluateCommand(
   if (values.help) return out(EVALUATE_USAGE);
   const file = oneFile(positionals, EVALUATE_USAGE);
   if (!values.model) throw new UsageError(`evaluate needs --model model.json\nusage: ${EVALUATE_USAGE}`);
+  if (values['label-column'] !== undefined && (values.horizon !== undefined || values.baseline !== undefined))
+    throw new UsageError(
+      `${values.horizon !== undefined ? '--horizon' : '--baseline'} applies to RUL ground truth; with --label-column the labels say which readings are anomalous`,
+    );
   const horizon = num(values.horizon, '--horizon', 30);
   if (!(horizon >= 0)) throw new UsageError(`--horizon must be >= 0, got ${horizon}`);
   const model = readModel(values.model);
@@ -59,13 +64,26 @@ export async function evaluateCommand(
       `isoscope: ground truth assumes each unit of ${ds.name} runs to failure at its last reading; if the units are cut off before failure (a test file), give its RUL file with --rul`,
     );
   const inSample = model.training.source === ds.name;
+  const labelled = values['label-column'] !== undefined ? ds.columns.find((c) => c.name === values['label-column']) : undefined;
+  // The label as a model input: the forest has seen the answer, and the figures say nothing about detection.
+  if (labelled && streamInputsOf(model).includes(labelled.name))
+    err(
+      `isoscope: warning: the label column "${labelled.name}" is one of the model's inputs: these figures measure the label, not detection`,
+    );
+  const unlabelled = labelled?.missing ?? 0;
   if (values.json) {
     const { verdict, reasons } = report;
-    return out(JSON.stringify({ ...ev, inSample, baseline: baselineSpec, alarm, dataCheck: { verdict, reasons } }, null, 2));
+    return out(
+      JSON.stringify(
+        { ...ev, inSample, ...(labelled ? { unlabelled } : {}), baseline: baselineSpec, alarm, dataCheck: { verdict, reasons } },
+        null,
+        2,
+      ),
+    );
   }
   const truth = ev.truth === 'rul' ? `degraded = RUL <= ${horizon} cycles, healthy = baseline ${baselineSpec}` : `label column`;
   out(
-    `${ds.name}: ${ev.readings} readings compared, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}; alarm ${alarm.k} of ${alarm.n}` +
+    `${ds.name}: ${ev.readings} readings compared, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}${unlabelled ? `, ${unlabelled} without a label (not compared)` : ''}; alarm ${alarm.k} of ${alarm.n}` +
       (inSample ? `; in sample: the model was trained on a file of this name` : `; the model was trained on ${model.training.source}`),
   );
   const rows = [

@@ -104,6 +104,11 @@ export function groundTruth(
   }
   const truth = new Uint8Array(ds.rows);
   if (label) {
+    // Text cells (yes/no, true/false, class names) read as missing: they would drop out of every figure unseen.
+    if (label.nonNumeric > 0)
+      throw new DataError(
+        `label column "${label.name}" must hold 0 (normal) or 1 (anomaly); ${label.nonNumeric.toLocaleString('en-US')} of its cells hold text (write yes/true as 1 and no/false as 0)`,
+      );
     // A label is 0 or 1: a column of sensor values or of class names would otherwise count as all healthy.
     const odd = label.values.findIndex((v) => !Number.isNaN(v) && v !== 0 && v !== 1);
     if (odd >= 0)
