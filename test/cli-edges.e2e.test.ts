@@ -184,3 +184,26 @@ test('evaluate --label-column: text labels are refused, unlabelled readings are 
   expect(leak.stderr).toMatch(/warning: the label column "anomaly" is one of the model's inputs/);
   expect((await cli('evaluate', data, '--model', model, '--label-column', 'anomaly')).stderr).not.toMatch(/model's inputs/);
 });
+
+test("the data check calls a series that starts a fifth of the training span outside it a mismatch, not the same machine's later readings", async () => {
+  const data = join(dir, 'level.csv');
+  writeFileSync(
+    data,
+    labelledSeries((l) => String(l)),
+  );
+  const model = join(dir, 'level.json');
+  expect((await cli('train', data, '--baseline', 'first:250', '-o', model)).code).toBe(0);
+  // Another machine: a steady 41-42 against a training range of about 45-56, inside the wide margin wear is allowed.
+  const other = [
+    'timestamp,value',
+    ...Array.from(
+      { length: 200 },
+      (_, i) => `2024-02-01T00:${String(i % 60).padStart(2, '0')}:00Z,${(41 + ((i * 37) % 10) / 10).toFixed(2)}`,
+    ),
+  ];
+  writeFileSync(join(dir, 'other.csv'), other.join('\n') + '\n');
+  const scored = await cli('score', 'other.csv', '--model', model, '-o', 'other-scores.csv');
+  expect(scored.stderr).toMatch(/data check: mismatch: value: 100% of the units' first readings are outside the training range/);
+  const same = await cli('score', data, '--model', model, '-o', 'same-scores.csv');
+  expect(same.stderr).not.toMatch(/mismatch/);
+});

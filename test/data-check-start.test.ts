@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadFd001 } from './helpers.js';
-import { checkDataset, rangeOf } from '../src/model/data-check.js';
+import { checkDataset, rangeOf, START_MARGIN } from '../src/model/data-check.js';
 import type { ModelJson } from '../src/model/types.js';
 import type { Dataset } from '../src/data/dataset.js';
 
@@ -19,7 +19,7 @@ function plainStart(ds: Dataset, input: string, q: number[]): { median: number; 
   for (const rows of rowsOf.values()) start.push(...rows.slice(0, Math.max(5, Math.ceil(0.2 * rows.length))).map((i) => v[i]));
   const sorted = [...start].sort((a, b) => a - b);
   const m = sorted.length >> 1;
-  const [lo, hi] = rangeOf(q);
+  const [lo, hi] = rangeOf(q, START_MARGIN);
   return {
     median: sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2,
     outside: start.filter((x) => x < lo || x > hi).length / start.length,

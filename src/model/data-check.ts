@@ -44,12 +44,21 @@ export const Code = { Ok: 0, Missing: 1, Below: 2, Above: 3 } as const;
 export type Code = (typeof Code)[keyof typeof Code];
 
 /** Range edges: the 0.1% and 99.9% quantiles widened by half their span (readings are noisy, baselines short). */
-export function rangeOf(q: number[]): [number, number] {
+export function rangeOf(q: number[], share = 0.5): [number, number] {
   const lo = q[0];
   const hi = q[q.length - 1];
-  const margin = 0.5 * (hi - lo) + 1e-6 * Math.max(1, Math.abs(q[2]));
+  const margin = share * (hi - lo) + 1e-6 * Math.max(1, Math.abs(q[2]));
   return [lo - margin, hi + margin];
 }
+
+/**
+ * The margin of the range a unit's first readings are judged against. Wear takes readings
+ * far out of the training range, hence the wide margin of rangeOf for the rest; a unit's first
+ * readings are healthy, so one that starts a fifth of the training span outside it is
+ * another machine or another unit of measure (a NAB file scored as another: values of 0-0.9
+ * against a training range of 20-106 sat inside the wide margin).
+ */
+export const START_MARGIN = 0.2;
 
 /** Longest identical run that is still not called stuck. */
 export function flatTolerance(flatRun: number): number {
@@ -138,6 +147,9 @@ export function checkDataset(
   const ranges = [env.inputs.map((i) => i.q), ...(env.regimes?.q ?? [])].map((qs) => qs.map(rangeOf));
   const lo = Float64Array.from(ranges.flatMap((r) => r.map((x) => x[0])));
   const hi = Float64Array.from(ranges.flatMap((r) => r.map((x) => x[1])));
+  const startRanges = [env.inputs.map((i) => i.q), ...(env.regimes?.q ?? [])].map((qs) => qs.map((q) => rangeOf(q, START_MARGIN)));
+  const startLo = Float64Array.from(startRanges.flatMap((r) => r.map((x) => x[0])));
+  const startHi = Float64Array.from(startRanges.flatMap((r) => r.map((x) => x[1])));
   const useRegimes = !!regimes && !!env.regimes;
   const counts = Array.from({ length: d }, () => new Float64Array(4));
   const flat = new Float64Array(d);
@@ -197,7 +209,7 @@ export function checkDataset(
       const code = !Number.isFinite(v) ? Code.Missing : v < lo[at + f] ? Code.Below : v > hi[at + f] ? Code.Above : Code.Ok;
       counts[f][code]++;
       if (atStart && code !== Code.Missing) {
-        if (code !== Code.Ok) startOut[f]++;
+        if (v < startLo[at + f] || v > startHi[at + f]) startOut[f]++;
         startValues[f][startSeen[f]++] = v;
       }
       if (code === Code.Missing) {
