@@ -28,7 +28,16 @@ export function keyboardCursor(host: HTMLElement, label: string, target: CursorT
     host.setAttribute('aria-valuetext', target.describe(at));
     target.show(at);
   };
-  host.addEventListener('focus', () => move(at < 0 || at >= target.count() ? target.start() : at));
+  // A click focuses the chart too: moving the cursor to the start then would make the click
+  // choose that reading instead of the one under the pointer. Only keyboard focus moves it.
+  let pressed = false;
+  host.addEventListener('pointerdown', () => {
+    pressed = true;
+    setTimeout(() => (pressed = false), 0);
+  });
+  host.addEventListener('focus', () => {
+    if (!pressed) move(at < 0 || at >= target.count() ? target.start() : at);
+  });
   host.addEventListener('keydown', (e) => {
     const steps: Record<string, number> = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
     if (e.key in steps) move(at + steps[e.key]);

@@ -247,6 +247,16 @@ export class Workbench extends Bus {
 
   async explain(row: number): Promise<void> {
     this.selectedRow = row;
+    // An unscored reading has no path to explain: "anomaly score –, isolated in – splits" said nothing true.
+    if (this.scores && Number.isNaN(this.scores[row])) {
+      this.explanation = undefined;
+      this.emit('explain');
+      this.say(
+        'review',
+        `Row ${row} is not scored: ${this.model?.recipe?.window.stats.includes('std') ? `its window of ${this.model.recipe.window.size} readings is not full yet, or ` : ''}one of its features is missing.`,
+      );
+      return;
+    }
     try {
       this.explanation = await this.workers.call(this.workers.engine, (api) => api.explainRow(row));
       this.emit('explain');

@@ -181,9 +181,21 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     const chart = page.getByTestId('score-chart').locator('.u-over');
     const box = await chart.boundingBox();
     if (!box) throw new Error('the score chart is not on screen');
+    // The first click focuses the chart as well: it must explain the reading under the pointer, not the
+    // keyboard cursor's start (the last reading), so it is made far from the end.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+    const cycleLegend = page.getByTestId('score-chart').locator('.u-legend .u-series').first().locator('.u-value');
+    await expect.poll(() => cycleLegend.textContent()).toMatch(/^\d+$/);
+    const hovered = await cycleLegend.textContent();
+    await page.mouse.click(box.x + box.width * 0.4, box.y + box.height / 2);
+    await expect.poll(() => page.getByTestId('explain-summary').textContent()).toContain(`unit 1 · cycle ${hovered} ·`);
     await page.mouse.move(box.x + box.width * 0.97, box.y + box.height / 2);
     await page.mouse.click(box.x + box.width * 0.97, box.y + box.height / 2);
     await expect.poll(() => page.getByTestId('explain-summary').textContent()).toMatch(/unit 1 · cycle 1\d\d/);
+    // A typical reading's depth comes from the training scores, not c(ψ), the depth that scores 0.5.
+    const ex = page.getByTestId('explain-summary').locator('xpath=following-sibling::p[1]');
+    expect(await ex.textContent()).toMatch(/against about 1[1-9]\.\d\d for a typical training reading/);
     await expect(page.getByRole('list', { name: 'Feature attribution' }).locator('li').count()).resolves.toBe(14);
     // The pointer gone, the legend reads the chosen reading, not "--".
     await page.mouse.move(0, 0);

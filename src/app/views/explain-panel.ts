@@ -38,11 +38,7 @@ export function explainPanel(wb: Workbench): HTMLElement {
         h('strong', { class: flagged ? 'bad' : 'good' }, flagged ? 'over the threshold' : 'under the threshold'),
         t ? ` (${fmt(-t.offset, 3)})` : '',
       ),
-      h(
-        'p',
-        { class: 'muted small' },
-        `Isolated in ${fmt(ex.meanPathLength, 2)} splits on average, against ${fmt(ex.averagePathLength, 2)} for a typical reading: the fewer, the more unusual.`,
-      ),
+      h('p', { class: 'muted small' }, isolationWords(ex.meanPathLength, ex.averagePathLength, wb.model.metrics.trainingScoreMean)),
     );
     const top = topInputs(ex.features, ex.attribution, inputs, 3);
     if (top.length)
@@ -92,4 +88,17 @@ export function explainPanel(wb: Workbench): HTMLElement {
   wb.on('threshold', render);
   render();
   return h('section', { class: 'panel explain', 'aria-labelledby': 'explain-h' }, h('h3', { id: 'explain-h' }, 'Why this reading'), body);
+}
+
+/**
+ * The reading's splits against a typical training reading's. c(ψ) (averagePathLength) is
+ * the depth that scores exactly 0.5, which is over most thresholds: calling it typical told
+ * people an ordinary reading would be flagged. A score s is 2^(-depth/c), so the training
+ * readings' mean score gives their typical depth.
+ */
+export function isolationWords(depth: number, c: number, trainingScoreMean: number | undefined): string {
+  const typical = trainingScoreMean !== undefined && trainingScoreMean < 0 ? -c * Math.log2(-trainingScoreMean) : NaN;
+  return Number.isFinite(typical)
+    ? `Isolated in ${fmt(depth, 2)} splits on average, against about ${fmt(typical, 2)} for a typical training reading: the fewer, the more unusual.`
+    : `Isolated in ${fmt(depth, 2)} splits on average: the fewer, the more unusual (${fmt(c, 2)} splits score 0.5).`;
 }

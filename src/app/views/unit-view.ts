@@ -176,6 +176,7 @@ export function unitView(wb: Workbench): HTMLElement {
       const offset = wb.threshold.thresholded?.offset;
       const f = offset !== undefined && isFlagged(-a, offset);
       const alarm = periods.some(([p, q]) => x[i] >= p && x[i] <= q);
+      if (Number.isNaN(a)) return `${wb.time.at(x[i])}: not scored (its window is not full yet, or a feature is missing).`;
       return `${wb.time.at(x[i])}: anomaly score ${fmt(a, 3)}, ${f ? 'over the threshold' : 'under the threshold'}${alarm ? ', in alarm' : ''}. Enter explains it.`;
     },
     show: (i) => score?.setCursor({ left: score.valToPos(x[i], 'x'), top: score.valToPos(trace!.anomaly[shown[i]] || 0, 'y') }),
