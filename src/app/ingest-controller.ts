@@ -83,7 +83,10 @@ export class IngestController {
       if (missing.length) {
         h.bus.fail(
           'data',
-          `${names} cannot be scored with model ${h.model?.id}: it has no ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', …' : ''}. ${still(h)}`,
+          `${names} cannot be scored with model ${h.model?.id}: it has no column ${missing
+            .slice(0, 4)
+            .map((c) => `“${c}”`)
+            .join(', ')}${missing.length > 4 ? ', …' : ''}. ${still(h)}`,
         );
         return;
       }

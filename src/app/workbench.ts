@@ -165,7 +165,10 @@ export class Workbench extends Bus {
     const preset = this.followPreset(wholeSeries);
     const lacks = absentInputs(this.model, dataset);
     const why = lacks.length
-      ? `it has no ${lacks.slice(0, 3).join(', ')}${lacks.length > 3 ? ` or ${lacks.length - 3} more of the model’s columns` : ''}`
+      ? `it has no column ${lacks
+          .slice(0, 3)
+          .map((c) => `“${c}”`)
+          .join(', ')}${lacks.length > 3 ? ` or ${lacks.length - 3} more of the model’s columns` : ''}`
       : await this.models.rescore();
     // Data a kept model scores keeps that model's contamination on the slider; other data gets its kind's.
     const ownContamination = !!preset && (!this.model || !!why);

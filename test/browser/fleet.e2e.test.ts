@@ -112,7 +112,7 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded decimal-comma\.csv: 120 rows, 3 units/);
     expect(await wb<number[]>('wb.profile.columns.map((c) => c.missing + c.nonNumeric)')).toEqual([0, 0, 0, 0]);
     // The model trained on FD001 stays, and says why it cannot score this file.
-    expect(await statusText()).toMatch(/Model iso-\S+ is kept but cannot score it: it has no sensor_\d+/);
+    expect(await statusText()).toMatch(/Model iso-\S+ is kept but cannot score it: it has no column “sensor_\d+”/);
 
     await dropText('mostly-text.csv', ['a,b,c,d', ...Array.from({ length: 50 }, (_, i) => `x${i},y,z,${i}`)].join('\n'));
     await expect.poll(() => errorText()).toMatch(/mostly-text\.csv: 3 of 4 columns have no numbers\. Replace decimal-comma\.csv with it\?/);
