@@ -207,3 +207,23 @@ test("the data check calls a series that starts a fifth of the training span out
   const same = await cli('score', data, '--model', model, '-o', 'same-scores.csv');
   expect(same.stderr).not.toMatch(/mismatch/);
 });
+
+test('score says rows went unscored because the window fills, and when none was scored at all', async () => {
+  const data = join(dir, 'short.csv');
+  writeFileSync(
+    data,
+    labelledSeries((l) => String(l)),
+  );
+  const model = join(dir, 'short.json');
+  expect((await cli('train', data, '--baseline', 'first:250', '-o', model)).code).toBe(0);
+  const size = (JSON.parse(readFileSync(model, 'utf8')) as { recipe: { window: { size: number } } }).recipe.window.size;
+  writeFileSync(join(dir, 'four.csv'), readFileSync(data, 'utf8').split('\n').slice(0, 5).join('\n') + '\n');
+  const few = await cli('score', 'four.csv', '--model', model, '-o', 'four-scores.csv');
+  expect(few.stderr.trim()).toBe(
+    `isoscope: none of the 4 row(s) was scored: the model's window spread needs ${size} readings of a unit, so a unit's first ${size - 1} are not scored, nor is a reading with a missing or non-numeric input`,
+  );
+  const whole = await cli('score', data, '--model', model, '-o', 'whole-scores.csv');
+  expect(whole.stderr).toContain(
+    `isoscope: ${size - 1} row(s) were not scored (empty score): the model's window spread needs ${size} readings`,
+  );
+});

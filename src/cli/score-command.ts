@@ -75,8 +75,7 @@ export async function scoreCommand(
   const { check, report } = totals.sample.result(totals.rows, totals.rows - totals.unscorable);
   if (check && check.verdict !== 'ok') err(`isoscope: ${verdictLine(check)}`);
   if (values.report) writeText(values.report, JSON.stringify(report, null, 2));
-  if (totals.unscorable)
-    err(`isoscope: ${totals.unscorable} row(s) have a missing or non-numeric feature and were not scored (empty score)`);
+  if (totals.unscorable) err(`isoscope: ${unscoredWords(model, totals.unscorable, totals.rows)}`);
   if (values.timings) {
     const round = (ms: number) => Math.round(ms * 100) / 100;
     err(
@@ -190,4 +189,13 @@ async function scoreWhole(
   const sample = new CheckSample(model);
   sample.add(ds);
   return { rows: ds.rows, sample, unscorable, parseMs, scoreMs };
+}
+
+/** Why rows went unscored: a window that needs to fill (std over a full window) is the usual cause, not missing values. */
+export function unscoredWords(model: ModelJson, unscored: number, rows: number): string {
+  const w = model.recipe?.window;
+  const filling = w && w.size > 1 && w.stats.includes('std') ? w.size : 0;
+  if (!filling) return `${unscored} row(s) have a missing or non-numeric feature and were not scored (empty score)`;
+  const all = unscored === rows ? `none of the ${rows} row(s) was scored` : `${unscored} row(s) were not scored (empty score)`;
+  return `${all}: the model's window spread needs ${filling} readings of a unit, so a unit's first ${filling - 1} are not scored, nor is a reading with a missing or non-numeric input`;
 }
