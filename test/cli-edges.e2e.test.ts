@@ -227,3 +227,22 @@ test('score says rows went unscored because the window fills, and when none was 
     `isoscope: ${size - 1} row(s) were not scored (empty score): the model's window spread needs ${size} readings`,
   );
 });
+
+test('times the reader cannot read are named once by train, score and evaluate: the readings keep file order', async () => {
+  const iso = labelledSeries((l) => String(l)).split('\n');
+  // 2024-01-01T00:05:00.000Z → 01/01/2024 00:05, a format the reader does not take.
+  const us = iso.map((line, i) =>
+    i === 0 || !line ? line : line.replace(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}):\d{2}\.\d{3}Z/, '$2/$3/$1 $4'),
+  );
+  writeFileSync(join(dir, 'us-dates.csv'), us.join('\n'));
+  const model = join(dir, 'us-dates.json');
+  const warning =
+    /^isoscope: warning: time column "timestamp": 400 of 400 values are not times isoscope reads .*; those readings are taken in file order$/m;
+  const trained = await cli('train', 'us-dates.csv', '--baseline', 'first:250', '-o', model);
+  expect(trained.stderr).toMatch(warning);
+  expect((await cli('score', 'us-dates.csv', '--model', model, '-o', 'us-scores.csv')).stderr).toMatch(warning);
+  expect((await cli('evaluate', 'us-dates.csv', '--model', model, '--label-column', 'anomaly')).stderr).toMatch(warning);
+  const clean = join(dir, 'iso-dates.csv');
+  writeFileSync(clean, iso.join('\n'));
+  expect((await cli('score', clean, '--model', model, '-o', 'iso-scores.csv')).stderr).not.toMatch(/time column/);
+});

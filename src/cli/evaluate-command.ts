@@ -44,7 +44,7 @@ export async function evaluateCommand(
   const model = readModel(values.model);
   const { ds, sample, scores, flags } = await scoreFile(
     file,
-    { rul: values.rul, entry: values.entry, labelColumn: values['label-column'] },
+    { rul: values.rul, entry: values.entry, labelColumn: values['label-column'], warn: err },
     model,
     await engine(),
   );

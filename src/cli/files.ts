@@ -142,13 +142,16 @@ function magicOf(path: string, what: string): Uint8Array {
  */
 export async function streamDataset(
   path: string,
-  opts: { entry?: string; keep?: (c: Column) => boolean; columns?: (name: string) => boolean },
+  opts: { entry?: string; keep?: (c: Column) => boolean; columns?: (name: string) => boolean; warn?: (line: string) => void },
   piece: (ds: Dataset) => void | Promise<void>,
 ): Promise<Dataset> {
   const file = openData(path, 'data file', false);
+  const times = new UnreadableTimes();
   if ('bytes' in file) {
     const ds = ingestFiles([file], { entry: opts.entry, runToFailure: false });
+    times.add(ds);
     await piece(ds);
+    times.report(opts.warn);
     return ds;
   }
   const keep = opts.keep ?? (() => false);
@@ -161,11 +164,13 @@ export async function streamDataset(
     if (!ds) return;
     first ??= ds;
     rows += ds.rows;
+    times.add(ds);
     kept ??= ds.columns.filter(keep).map((column) => ({ column, builder: new ColumnBuilder() }));
     for (const k of kept) {
       const c = ds.columns.find((col) => col.name === k.column.name)!;
       for (let i = 0; i < c.values.length; i++) k.builder.push(c.values[i]);
       k.builder.missing += c.missing;
+      k.builder.nonNumeric += c.nonNumeric;
     }
     notes = ds.notes.length ? ds.notes : notes;
     await piece(ds);
@@ -176,7 +181,13 @@ export async function streamDataset(
     if (++n % CHUNKS_PER_PIECE === 0) await take(ingest.drain());
   }
   await take(ingest.drain(true));
-  const columns = (kept ?? []).map(({ column, builder }) => ({ ...column, values: builder.finish(), missing: builder.missing }));
+  times.report(opts.warn);
+  const columns = (kept ?? []).map(({ column, builder }) => ({
+    ...column,
+    values: builder.finish(),
+    missing: builder.missing,
+    nonNumeric: builder.nonNumeric,
+  }));
   return { name: first!.name, format: first!.format, rows, columns, notes };
 }
 
@@ -191,4 +202,29 @@ export function readModel(path: string): ModelJson {
   if (size > MAX_MODEL_BYTES) throw new ModelError('too-large', `model file ${path} is ${size} bytes; the limit is ${MAX_MODEL_BYTES}`);
   const bytes = readBytes(path, 'model file');
   return parseModelText(new TextDecoder().decode(bytes)).model;
+}
+
+/**
+ * Times the reader could not read (07/01/2014 10:00, "… UTC") are missing: the readings then
+ * keep file order, and a shuffled file is scored out of time order. Said once per file.
+ */
+export class UnreadableTimes {
+  private name?: string;
+  private count = 0;
+  private rows = 0;
+
+  add(ds: Dataset): void {
+    const time = ds.columns.find((c) => c.role === 'time');
+    if (!time) return;
+    this.name = time.name;
+    this.count += time.nonNumeric;
+    this.rows += ds.rows;
+  }
+
+  report(warn: ((line: string) => void) | undefined): void {
+    if (!warn || !this.count) return;
+    warn(
+      `isoscope: warning: time column "${this.name}": ${this.count.toLocaleString('en-US')} of ${this.rows.toLocaleString('en-US')} values are not times isoscope reads (it reads ISO 8601, such as 2024-03-01 12:00:00, and plain numbers); those readings are taken in file order`,
+    );
+  }
 }

@@ -55,7 +55,7 @@ export async function scoreCommand(
   const t0 = performance.now();
   let totals: Totals;
   try {
-    totals = await scoreStreamed(file, values.entry, model, threads, engine, sink);
+    totals = await scoreStreamed(file, values.entry, model, threads, engine, sink, err);
   } catch (e) {
     if (!(e instanceof OutOfOrderError)) {
       sink.abandon();
@@ -98,6 +98,7 @@ async function scoreStreamed(
   threads: number,
   engine: () => Promise<WasmEngine>,
   sink: OutputSink,
+  warn: (line: string) => void,
 ): Promise<Totals> {
   const totals: Totals = { rows: 0, sample: new CheckSample(model), unscorable: 0, parseMs: 0, scoreMs: 0 };
   const order = new PieceOrder();
@@ -113,7 +114,7 @@ async function scoreStreamed(
   };
   let mark = performance.now();
   try {
-    await streamDataset(file, { entry, columns: parsedColumns(model, inputs) }, async (ds) => {
+    await streamDataset(file, { entry, columns: parsedColumns(model, inputs), warn }, async (ds) => {
       totals.parseMs += performance.now() - mark;
       order.accept(ds);
       totals.sample.add(ds);

@@ -23,7 +23,7 @@ export interface ScoredFile {
 
 export async function scoreFile(
   file: string,
-  opts: { rul?: string; entry?: string; labelColumn?: string },
+  opts: { rul?: string; entry?: string; labelColumn?: string; warn?: (line: string) => void },
   model: ModelJson,
   engine: WasmEngine,
 ): Promise<ScoredFile> {
@@ -36,7 +36,7 @@ export async function scoreFile(
     const sample = new CheckSample(model);
     const keys = await streamDataset(
       file,
-      { keep: (c) => ['unit', 'time', 'label', 'rul'].includes(c.role) || c.name === opts.labelColumn },
+      { keep: (c) => ['unit', 'time', 'label', 'rul'].includes(c.role) || c.name === opts.labelColumn, warn: opts.warn },
       (piece) => {
         order.accept(piece);
         sample.add(piece);

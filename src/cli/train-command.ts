@@ -7,7 +7,7 @@ import { num, parseFileCommand } from './args.js';
 import { calibrationLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine } from './train-flags.js';
 import { UsageError } from './errors.js';
 import { baselineMask, parseBaseline } from '../data/baseline.js';
-import { isZipFile, readDataset } from './files.js';
+import { isZipFile, readDataset, UnreadableTimes } from './files.js';
 import { refuseOverwrite, writeText } from './output-file.js';
 import { DEFAULT_SAMPLE_READINGS, SAMPLE_ABOVE_BYTES, readTrainingSample, sampleLine, type TrainingSample } from './training-sample.js';
 
@@ -38,10 +38,13 @@ export async function trainCommand(
   let ds: Dataset;
   if (streamed) {
     const seed = num(values.seed, '--seed', 42);
-    sample = await readTrainingSample(file, { entry: values.entry, budget, seed });
+    sample = await readTrainingSample(file, { entry: values.entry, budget, seed, warn: err });
     ds = sample.ds;
   } else {
     ds = readDataset(file, { rul: values.rul, entry: values.entry });
+    const times = new UnreadableTimes();
+    times.add(ds);
+    times.report(err);
   }
   const hasUnits = ds.columns.some((c) => c.role === 'unit');
   const choice = trainChoice(values, hasUnits, hasUnits ? undefined : { healthyReadings: healthyReadings(ds, values.baseline) });

@@ -24,10 +24,13 @@ export interface TrainingSample {
  * healthy readings after its baseline, and a run-to-failure file's remaining life is
  * counted from each unit's last reading.
  */
-export async function readTrainingSample(path: string, opts: { entry?: string; budget: number; seed: number }): Promise<TrainingSample> {
+export async function readTrainingSample(
+  path: string,
+  opts: { entry?: string; budget: number; seed: number; warn?: (line: string) => void },
+): Promise<TrainingSample> {
   const sample = new UnitSample(opts.budget, opts.seed);
   const profile = new ProfileAccumulator();
-  await streamDataset(path, { entry: opts.entry }, (piece) => {
+  await streamDataset(path, { entry: opts.entry, warn: opts.warn }, (piece) => {
     profile.add(piece);
     sample.add(piece);
   });
