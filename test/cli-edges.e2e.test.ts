@@ -246,3 +246,18 @@ test('times the reader cannot read are named once by train, score and evaluate: 
   writeFileSync(clean, iso.join('\n'));
   expect((await cli('score', clean, '--model', model, '-o', 'iso-scores.csv')).stderr).not.toMatch(/time column/);
 });
+
+test('train warns when its training rows hold readings the label column marks anomalous', async () => {
+  const data = join(dir, 'labelled.csv');
+  writeFileSync(
+    data,
+    labelledSeries((l) => String(l)),
+  );
+  const over = await cli('train', data, '--baseline', 'first:350', '-o', join(dir, 'over.json'));
+  expect(over.code).toBe(0);
+  expect(over.stderr).toMatch(
+    /^isoscope: warning: 50 of the \d+ training rows are labelled anomalous \(column "anomaly"\): the forest and its threshold took them as healthy\. Give --baseline first:N that ends before the first labelled anomaly\.$/m,
+  );
+  const before = await cli('train', data, '--baseline', 'first:300', '-o', join(dir, 'before.json'));
+  expect(before.stderr).not.toMatch(/labelled anomalous/);
+});

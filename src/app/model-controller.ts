@@ -2,6 +2,7 @@
 // model when new data is loaded (it scores the new data if it can), until the user
 // trains or imports another. After each, the fleet's drivers (why each unit looks as it
 // does now) are fetched from the engine in the background.
+import { labelledWords } from '../model/calibration-words.js';
 import { regimeConstantLine } from '../features/feature-words.js';
 import type { DataVerdict, ScoredResult } from '../services/engine-service.js';
 import { parseBaseline } from '../data/baseline.js';
@@ -84,6 +85,9 @@ export class ModelController {
         'train',
         `Trained on ${plural(result.trainingRows ?? 0, 'row')} in ${result.trainMs?.toFixed(0)} ms.` +
           (result.constantInRegime?.length ? ` ${regimeConstantLine(result.constantInRegime)}.` : '') +
+          (result.labelledAnomalous
+            ? ` ${labelledWords(result.labelledAnomalous, result.trainingRows ?? 0, 'Choose training rows that end before the first labelled anomaly.')}`
+            : '') +
           (result.unscorable
             ? ` ${plural(result.unscorable, 'row')} not scored: a missing value, or too few earlier readings of the unit to fill the window.`
             : ''),

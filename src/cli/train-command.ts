@@ -1,3 +1,4 @@
+import { labelledWords } from '../model/calibration-words.js';
 import { regimeConstantLine } from '../features/feature-words.js';
 import { statSync } from 'node:fs';
 import { trainModel } from '../model/train.js';
@@ -52,6 +53,10 @@ export async function trainCommand(
   const result = await trainModel(await engine(), ds, choice);
   if (sample && sample.figures.rows !== sample.figures.ofRows) result.model.training.sample = { ...sample.figures, budget };
   writeText(values.output, JSON.stringify(result.model));
+  if (result.labelledAnomalous)
+    err(
+      `isoscope: warning: ${labelledWords(result.labelledAnomalous, result.trainingRows, 'Give --baseline first:N that ends before the first labelled anomaly.')}`,
+    );
   if (result.droppedMissing) err(`isoscope: ${result.droppedMissing} baseline row(s) with a missing feature were left out of training`);
   if (result.constantInRegime.length) err(`isoscope: ${regimeConstantLine(result.constantInRegime)}`);
   const sampled = sample && sampleLine(sample.figures, budget);

@@ -9,3 +9,8 @@ export function raisedWords(raised: NonNullable<Calibration['raised']>, contamin
     `so the threshold was moved past it until they raise at most ${raised.target}: a larger contamination changes nothing, a smaller one moves it`
   );
 }
+
+/** Training rows the label marks anomalous: said by `train` and the page, since the threshold took them as healthy. */
+export function labelledWords(labelled: { column: string; rows: number }, trainingRows: number, how: string): string {
+  return `${labelled.rows.toLocaleString('en-US')} of the ${trainingRows.toLocaleString('en-US')} training rows are labelled anomalous (column "${labelled.column}"): the forest and its threshold took them as healthy. ${how}`;
+}

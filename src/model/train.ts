@@ -55,6 +55,8 @@ export interface TrainResult {
   droppedMissing: number;
   /** Inputs left out: constant within each operating regime. */
   constantInRegime: string[];
+  /** Training rows the data's 0/1 label column marks anomalous (1): the forest and threshold took them as healthy. */
+  labelledAnomalous?: { column: string; rows: number };
   trainMs: number;
 }
 
@@ -293,5 +295,15 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   } finally {
     engine.freeForest(handle);
   }
-  return { model: draft, trainingRows: rows.length, droppedMissing, constantInRegime, trainMs: performance.now() - started };
+  const label = columnByRole(ds, 'label');
+  let labelled = 0;
+  if (label) for (let p = 0; p < rows.length; p++) labelled += label.values[rowOf(rows[p])] === 1 ? 1 : 0;
+  return {
+    model: draft,
+    trainingRows: rows.length,
+    droppedMissing,
+    constantInRegime,
+    ...(labelled ? { labelledAnomalous: { column: label!.name, rows: labelled } } : {}),
+    trainMs: performance.now() - started,
+  };
 }

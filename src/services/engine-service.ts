@@ -40,6 +40,7 @@ export interface ScoredResult {
   trainingRows?: number;
   /** Inputs training left out: constant within each operating regime. */
   constantInRegime?: string[];
+  labelledAnomalous?: { column: string; rows: number };
 }
 
 export interface UnitSeries {
@@ -132,6 +133,7 @@ export class EngineService {
       trainMs: result.trainMs,
       trainingRows: result.trainingRows,
       constantInRegime: result.constantInRegime,
+      labelledAnomalous: result.labelledAnomalous,
     });
   }
 
