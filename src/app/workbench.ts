@@ -213,9 +213,13 @@ export class Workbench extends Bus {
   }
 
   train(): Promise<void> {
-    // Untouched single-stream settings take their window from the training rows chosen now, as `isoscope train --baseline` does.
-    if (this.data?.wholeSeries && presetOf(this.settings) === 'single' && this.followPreset(true)?.changed) this.emit('data');
+    this.trainingRowsChanged();
     return this.models.train();
+  }
+
+  /** Untouched single-stream settings take their window from the training rows chosen now, as `isoscope train --baseline` does. */
+  trainingRowsChanged(): void {
+    if (this.data?.wholeSeries && presetOf(this.settings) === 'single' && this.followPreset(true)?.changed) this.emit('data');
   }
 
   importModel(text: string, fileName: string): Promise<void> {

@@ -222,8 +222,10 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
       );
     expect([await form.window(), await form.unitBaseline(), await form.stats()]).toEqual(['30', '0', ['value', 'mean', 'std']]);
     expect(await wb<number>('wb.contamination')).toBe(0.05);
-    // The first quarter as training rows: at Train the window follows them (600 / 40 = 15), as `--baseline first:25%` makes it.
+    // The first quarter as training rows: the window follows them as they are chosen (600 / 40 = 15), as
+    // `--baseline first:25%` makes it, so the field shows what Train will use.
     await page.getByLabel('Healthy share or count').fill('25');
+    await expect.poll(form.window).toBe('15');
     await train();
     expect(await form.window()).toBe('15');
     expect(await slider().inputValue()).toBe('50');

@@ -23,6 +23,14 @@ export function trainPanel(wb: Workbench): HTMLElement {
     { type: 'button', disabled: true, onclick: () => download(`${wb.model!.id}.json`, wb.modelJson(), 'application/json') },
     'Export model',
   );
+  // The window of untouched single-stream settings follows the training rows as they are chosen, not at Train.
+  for (const [el, event] of [
+    [form.inputs.mode, 'change'],
+    [form.inputs.amount, 'input'],
+  ] as const)
+    el.addEventListener(event, () => {
+      if (!readTrainForm(form, wb.settings)) wb.trainingRowsChanged();
+    });
   button.addEventListener('click', () => {
     const problem = readTrainForm(form, wb.settings);
     if (problem) return wb.fail('train', problem);
