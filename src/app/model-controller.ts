@@ -101,7 +101,12 @@ export class ModelController {
   }
 
   /** A model file chosen before any data, checked now and imported when data comes (importHeld). */
-  private held?: { text: string; fileName: string };
+  private held?: { text: string; fileName: string; id: string };
+
+  /** The model file waiting for the first data, for the panel's model line. */
+  get waiting(): { id: string; fileName: string } | undefined {
+    return this.held && { id: this.held.id, fileName: this.held.fileName };
+  }
 
   async holdModel(text: string, fileName: string): Promise<void> {
     const h = this.host;
@@ -109,7 +114,8 @@ export class ModelController {
       const { id, source } = await h.workers.call(h.workers.engine, (api) => api.checkModel(text));
       // Data may have arrived while the file was checked: then it is imported now.
       if (h.data) return await this.importModel(text, fileName);
-      this.held = { text, fileName };
+      this.held = { text, fileName, id };
+      h.bus.emit('model');
       h.bus.say('train', `Model ${id} (trained on ${source}) from ${fileName} will score the data you load next (step 1).`);
     } catch (e) {
       h.bus.fail('train', `Could not import ${fileName}: ${(e as Error).message.replace(/ \[[a-z-]+\]$/, '')}`);
@@ -120,6 +126,7 @@ export class ModelController {
   async importHeld(): Promise<void> {
     const held = this.held;
     this.held = undefined;
+    if (held) this.host.bus.emit('model');
     if (held) await this.importModel(held.text, held.fileName);
   }
 

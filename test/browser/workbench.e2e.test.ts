@@ -390,6 +390,10 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await expect
       .poll(() => statusText('train'))
       .toBe(`Model ${shipped.id} (trained on train_FD001.txt) from fd001-baseline.json will score the data you load next (step 1).`);
+    // The model line under the message agrees with it ("No model yet." said the opposite).
+    expect(await page.locator('#train .model-line').textContent()).toBe(
+      `Model ${shipped.id} from fd001-baseline.json is waiting for data.`,
+    );
     // Back to a loaded, trained state for the screenshots.
     await page.getByRole('button', { name: 'Load sample' }).click();
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded/);

@@ -46,7 +46,8 @@ export function trainPanel(wb: Workbench): HTMLElement {
     features.textContent = wb.data ? `${plural(wb.features.size, 'feature column')} chosen in step 2.` : 'Load data first (step 1).';
     const m = wb.model;
     if (!m) {
-      info.textContent = 'No model yet.';
+      const waiting = wb.models.waiting;
+      info.textContent = waiting ? `Model ${waiting.id} from ${waiting.fileName} is waiting for data.` : 'No model yet.';
       return;
     }
     const splits = m.forest.kind === 'extended-isolation-forest' ? ` · hyperplanes (level ${m.forest.extensionLevel})` : '';
