@@ -51,7 +51,11 @@ export class IngestController {
 
   async load(files: File[], entry?: string, persist = true, intent: LoadIntent = 'load'): Promise<void> {
     const h = this.host;
-    if (h.busy) return h.bus.fail('data', `Wait for ${h.busy} to finish.`);
+    if (h.busy)
+      return h.bus.fail(
+        'data',
+        `${files.map((f) => f.name).join(', ') || 'The file'} was not opened: ${h.busy} is running. Open it again when ${h.busy} has finished; the data now loaded stays.`,
+      );
     this.dismiss();
     h.busy = 'loading';
     const names = files.map((f) => f.name).join(', ');
