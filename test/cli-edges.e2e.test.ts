@@ -261,3 +261,23 @@ test('train warns when its training rows hold readings the label column marks an
   const before = await cli('train', data, '--baseline', 'first:300', '-o', join(dir, 'before.json'));
   expect(before.stderr).not.toMatch(/labelled anomalous/);
 });
+
+test('a pipe given as the data file is refused as a pipe, not called empty; a file redirected to /dev/stdin is read', async () => {
+  const data = join(dir, 'piped.csv');
+  writeFileSync(
+    data,
+    labelledSeries((l) => String(l)),
+  );
+  const model = join(dir, 'piped.json');
+  expect((await cli('train', data, '--baseline', 'first:250', '-o', model)).code).toBe(0);
+  const piped = await run('sh', ['-c', `cat ${data} | node ${BIN} score /dev/stdin --model ${model} -o out-pipe.csv; echo "rc=$?"`], {
+    cwd: dir,
+  });
+  expect(piped.stderr.trim()).toBe(
+    'isoscope: /dev/stdin is a pipe or a device, not a file: save what it carries to a file and give that file',
+  );
+  expect(piped.stdout.trim()).toBe('rc=1');
+  const redirected = await run('sh', ['-c', `node ${BIN} score /dev/stdin --model ${model} -o out-file.csv < ${data}`], { cwd: dir });
+  expect(redirected.stderr).not.toMatch(/pipe/);
+  expect(readFileSync(join(dir, 'out-file.csv'), 'utf8').split('\n').length).toBe(402);
+});

@@ -26,6 +26,8 @@ function sizeOf(path: string, what: string): number {
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new DataError(`${path} is a directory, not a ${what}`);
+    // A pipe or a device has no size to plan by and cannot be read twice (the format is sniffed first).
+    if (!st.isFile()) throw new DataError(`${path} is a pipe or a device, not a file: save what it carries to a file and give that file`);
     size = st.size;
   } catch (e) {
     if (e instanceof DataError) throw e;
