@@ -281,3 +281,28 @@ test('a pipe given as the data file is refused as a pipe, not called empty; a fi
   expect(redirected.stderr).not.toMatch(/pipe/);
   expect(readFileSync(join(dir, 'out-file.csv'), 'utf8').split('\n').length).toBe(402);
 });
+
+test('a series whose rows are shuffled trains on the same earliest readings and holds out the same later ones as the sorted file', async () => {
+  const lines = labelledSeries((l) => String(l))
+    .trimEnd()
+    .split('\n');
+  writeFileSync(join(dir, 'sorted.csv'), lines.join('\n') + '\n');
+  const body = lines.slice(1);
+  // A fixed shuffle (a stride coprime with 400 visits every row once).
+  const shuffled = body.map((_, i) => body[(i * 137) % body.length]);
+  writeFileSync(join(dir, 'shuffled.csv'), [lines[0], ...shuffled].join('\n') + '\n');
+  const model = async (name: string) => {
+    const r = await cli('train', `${name}.csv`, '--baseline', 'first:250', '-o', `${name}.json`);
+    expect(r.code).toBe(0);
+    return JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as {
+      scaler: { mean: number[] };
+      envelope: { inputs: { q: number[] }[] };
+      threshold: { calibration: { readings: number; readingsInAlarm: { estimate: number } } };
+    };
+  };
+  const [sorted, mixed] = [await model('sorted'), await model('shuffled')];
+  // The same 250 earliest readings: the same envelope, and means equal up to the order of summation.
+  expect(mixed.envelope).toEqual(sorted.envelope);
+  sorted.scaler.mean.forEach((m, i) => expect(mixed.scaler.mean[i]).toBeCloseTo(m, 9));
+  expect(mixed.threshold.calibration.readings).toBe(sorted.threshold.calibration.readings);
+});

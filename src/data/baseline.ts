@@ -1,6 +1,7 @@
 // Training-row selection: all rows, or each unit's healthy start (first N cycles or
 // first X% of its life), the way predictive maintenance trains on normal behaviour.
 import { DataError, columnByRole, type Dataset } from './dataset.js';
+import { unitTimeOrder } from './order.js';
 
 export type Baseline = { kind: 'all' } | { kind: 'first'; count: number } | { kind: 'firstPercent'; percent: number };
 
@@ -48,7 +49,10 @@ export function baselineMask(ds: Dataset, b: Baseline): Uint8Array {
   const size = new Int32Array(slots.size);
   for (let i = 0; i < ds.rows; i++) size[slotOf[i]]++;
   const seen = new Int32Array(slots.size);
-  for (let i = 0; i < ds.rows; i++) {
+  // A unit's first readings are its earliest, whatever the file's row order (a shuffled file took its last ones).
+  const order = unitTimeOrder(ds);
+  for (let j = 0; j < ds.rows; j++) {
+    const i = order ? order[j] : j;
     const s = slotOf[i];
     const limit = b.kind === 'first' ? b.count : Math.max(1, Math.floor((size[s] * b.percent) / 100));
     if (seen[s]++ < limit) mask[i] = 1;

@@ -97,10 +97,15 @@ export const MIN_SPLIT_ROWS = 60;
  * the later HELD_OUT_SHARE, in time order, the way the model meets the readings after its
  * baseline. Later, not random, readings: slow drift within the healthy part counts too.
  */
-export function timeSplitScores(rows: number, scoreHeld: (fit: Int32Array, held: Int32Array) => Float64Array): Float64Array {
+export function timeSplitScores(
+  rows: number,
+  scoreHeld: (fit: Int32Array, held: Int32Array) => Float64Array,
+  byTime?: Int32Array | null,
+): Float64Array {
   const cut = rows - Math.max(1, Math.round(rows * HELD_OUT_SHARE));
-  const fit = Int32Array.from({ length: cut }, (_, i) => i);
-  const held = Int32Array.from({ length: rows - cut }, (_, i) => cut + i);
+  const at = (i: number) => (byTime ? byTime[i] : i);
+  const fit = Int32Array.from({ length: cut }, (_, i) => at(i));
+  const held = Int32Array.from({ length: rows - cut }, (_, i) => at(cut + i));
   return scoreHeld(fit, held);
 }
 

@@ -90,6 +90,23 @@ function toTrees(forest: SparseForest, d = 0): TreeJson[] {
   return trees;
 }
 
+/** The training rows' positions in time order, or null when they already are (files usually are). */
+function timeOrderOf(ds: Dataset, rows: Int32Array, rowOf: (p: number) => number): Int32Array | null {
+  const time = columnByRole(ds, 'time')?.values;
+  if (!time) return null;
+  let sorted = true;
+  for (let i = 1; i < rows.length && sorted; i++) sorted = !(time[rowOf(rows[i])] < time[rowOf(rows[i - 1])]);
+  if (sorted) return null;
+  // Equal times keep file order; readings without a time go last.
+  const key = Float64Array.from(rows, (p) => {
+    const v = time[rowOf(p)];
+    return Number.isNaN(v) ? Infinity : v;
+  });
+  const order = Array.from({ length: rows.length }, (_, i) => i);
+  order.sort((a, b) => key[a] - key[b] || a - b);
+  return Int32Array.from(order);
+}
+
 function* setRows(mask: Uint8Array): Generator<number> {
   for (let i = 0; i < mask.length; i++) if (mask[i]) yield i;
 }
@@ -217,7 +234,7 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
     const contamination = opts.threshold === 'in-sample' ? 'auto' : params.contamination;
     if (contamination !== 'auto' && unitCount < 2 && rows.length >= MIN_SPLIT_ROWS) {
       // One series: the forest grown on the earlier healthy readings scores the later ones, as it will score what comes next.
-      const split = timeSplitScores(rows.length, (fit, held) => scoreHeld(fit, held));
+      const split = timeSplitScores(rows.length, (fit, held) => scoreHeld(fit, held), timeOrderOf(ds, rows, rowOf));
       const fitted = calibrate(split, new Float64Array(split.length), contamination, opts.alarm ?? DEFAULT_QUALITY.alarm, {
         folds: 1,
         target: TARGET_FALSE_ALARMS_PER_UNIT,
