@@ -132,14 +132,20 @@ function labelledSeries(label: (l: 0 | 1, i: number) => string): string {
   return lines.join('\n') + '\n';
 }
 
-test('evaluate --label-column: text labels are refused, unlabelled readings are counted, RUL flags and a repeated flag are refused', async () => {
-  const data = join(dir, 'series.csv');
+/** The labelled series written as NAME.csv and a model trained on its first 250 readings as NAME.json. */
+async function trainedSeries(name: string): Promise<{ data: string; model: string }> {
+  const data = join(dir, `${name}.csv`);
   writeFileSync(
     data,
     labelledSeries((l) => String(l)),
   );
-  const model = join(dir, 'series.json');
+  const model = join(dir, `${name}.json`);
   expect((await cli('train', data, '--baseline', 'first:250', '-o', model)).code).toBe(0);
+  return { data, model };
+}
+
+test('evaluate --label-column: text labels are refused, unlabelled readings are counted, RUL flags and a repeated flag are refused', async () => {
+  const { data, model } = await trainedSeries('series');
   const words = join(dir, 'series-yes-no.csv');
   writeFileSync(
     words,
@@ -186,13 +192,7 @@ test('evaluate --label-column: text labels are refused, unlabelled readings are 
 });
 
 test("the data check calls a series that starts a fifth of the training span outside it a mismatch, not the same machine's later readings", async () => {
-  const data = join(dir, 'level.csv');
-  writeFileSync(
-    data,
-    labelledSeries((l) => String(l)),
-  );
-  const model = join(dir, 'level.json');
-  expect((await cli('train', data, '--baseline', 'first:250', '-o', model)).code).toBe(0);
+  const { data, model } = await trainedSeries('level');
   // Another machine: a steady 41-42 against a training range of about 45-56, inside the wide margin wear is allowed.
   const other = [
     'timestamp,value',
@@ -209,13 +209,7 @@ test("the data check calls a series that starts a fifth of the training span out
 });
 
 test('score says rows went unscored because the window fills, and when none was scored at all', async () => {
-  const data = join(dir, 'short.csv');
-  writeFileSync(
-    data,
-    labelledSeries((l) => String(l)),
-  );
-  const model = join(dir, 'short.json');
-  expect((await cli('train', data, '--baseline', 'first:250', '-o', model)).code).toBe(0);
+  const { data, model } = await trainedSeries('short');
   const size = (JSON.parse(readFileSync(model, 'utf8')) as { recipe: { window: { size: number } } }).recipe.window.size;
   writeFileSync(join(dir, 'four.csv'), readFileSync(data, 'utf8').split('\n').slice(0, 5).join('\n') + '\n');
   const few = await cli('score', 'four.csv', '--model', model, '-o', 'four-scores.csv');
@@ -263,13 +257,7 @@ test('train warns when its training rows hold readings the label column marks an
 });
 
 test('a pipe given as the data file is refused as a pipe, not called empty; a file redirected to /dev/stdin is read', async () => {
-  const data = join(dir, 'piped.csv');
-  writeFileSync(
-    data,
-    labelledSeries((l) => String(l)),
-  );
-  const model = join(dir, 'piped.json');
-  expect((await cli('train', data, '--baseline', 'first:250', '-o', model)).code).toBe(0);
+  const { data, model } = await trainedSeries('piped');
   const piped = await run('sh', ['-c', `cat ${data} | node ${BIN} score /dev/stdin --model ${model} -o out-pipe.csv; echo "rc=$?"`], {
     cwd: dir,
   });

@@ -2,6 +2,7 @@
 // model when new data is loaded (it scores the new data if it can), until the user
 // trains or imports another. After each, the fleet's drivers (why each unit looks as it
 // does now) are fetched from the engine in the background.
+import { unscoredWhy } from '../model/unscored-words.js';
 import { labelledWords } from '../model/calibration-words.js';
 import { regimeConstantLine } from '../features/feature-words.js';
 import type { DataVerdict, ScoredResult } from '../services/engine-service.js';
@@ -88,9 +89,7 @@ export class ModelController {
           (result.labelledAnomalous
             ? ` ${labelledWords(result.labelledAnomalous, result.trainingRows ?? 0, 'Choose training rows that end before the first labelled anomaly.')}`
             : '') +
-          (result.unscorable
-            ? ` ${plural(result.unscorable, 'row')} not scored: a missing value, or too few earlier readings of the unit to fill the window.`
-            : ''),
+          (result.unscorable ? ` ${plural(result.unscorable, 'row')} not scored: ${unscoredWhy(result.model)}.` : ''),
       );
     } catch (e) {
       h.bus.fail('train', `Training failed: ${(e as Error).message}`);
@@ -126,8 +125,9 @@ export class ModelController {
   async importHeld(): Promise<void> {
     const held = this.held;
     this.held = undefined;
-    if (held) this.host.bus.emit('model');
-    if (held) await this.importModel(held.text, held.fileName);
+    if (!held) return;
+    this.host.bus.emit('model');
+    await this.importModel(held.text, held.fileName);
   }
 
   /** A model file (or the saved session's model): validated, then it scores the loaded data. */

@@ -1,6 +1,7 @@
 // The page's composition root: the state the views read (data, features, settings,
 // model, scores, selection) and the controllers that act on it, one job each. Heavy
 // work goes to the workers; the page keeps only what rendering needs.
+import { unscoredWhy } from '../model/unscored-words.js';
 import type { DataVerdict } from '../services/engine-service.js';
 import * as Comlink from 'comlink';
 import { withWholeSeries, type Dataset, type ColumnRole } from '../data/dataset.js';
@@ -258,10 +259,7 @@ export class Workbench extends Bus {
     if (this.scores && Number.isNaN(this.scores[row])) {
       this.explanation = undefined;
       this.emit('explain');
-      this.say(
-        'review',
-        `Row ${row} is not scored: ${this.model?.recipe?.window.stats.includes('std') ? `its window of ${this.model.recipe.window.size} readings is not full yet, or ` : ''}one of its features is missing.`,
-      );
+      this.say('review', `Row ${row} is not scored: ${unscoredWhy(this.model)}.`);
       return;
     }
     try {

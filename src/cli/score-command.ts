@@ -1,3 +1,4 @@
+import { windowToFill } from '../model/unscored-words.js';
 import { availableParallelism } from 'node:os';
 import { columnByRole, featureColumns, type Dataset } from '../data/dataset.js';
 import { scoresCsvHeaderLine, scoresCsvRows, type ScoresTable } from '../data/scores-csv.js';
@@ -194,8 +195,7 @@ async function scoreWhole(
 
 /** Why rows went unscored: a window that needs to fill (std over a full window) is the usual cause, not missing values. */
 export function unscoredWords(model: ModelJson, unscored: number, rows: number): string {
-  const w = model.recipe?.window;
-  const filling = w && w.size > 1 && w.stats.includes('std') ? w.size : 0;
+  const filling = windowToFill(model);
   if (!filling) return `${unscored} row(s) have a missing or non-numeric feature and were not scored (empty score)`;
   const all = unscored === rows ? `none of the ${rows} row(s) was scored` : `${unscored} row(s) were not scored (empty score)`;
   return `${all}: the model's window spread needs ${filling} readings of a unit, so a unit's first ${filling - 1} are not scored, nor is a reading with a missing or non-numeric input`;

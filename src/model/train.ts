@@ -2,6 +2,7 @@
 // Wasm), offset from the training scores, and the self-describing model JSON.
 import { columnByRole, DataError, type Dataset } from '../data/dataset.js';
 import { profileDataset } from '../data/profile.js';
+import { unitTimeOrder } from '../data/order.js';
 import { baselineMask, formatBaseline, trainingRows, type Baseline } from '../data/baseline.js';
 import { fingerprintRows } from './fingerprint.js';
 import { meanAndScaleAt, scaleRows, scoreRows } from './training-block.js';
@@ -92,19 +93,12 @@ function toTrees(forest: SparseForest, d = 0): TreeJson[] {
 
 /** The training rows' positions in time order, or null when they already are (files usually are). */
 function timeOrderOf(ds: Dataset, rows: Int32Array, rowOf: (p: number) => number): Int32Array | null {
-  const time = columnByRole(ds, 'time')?.values;
-  if (!time) return null;
-  let sorted = true;
-  for (let i = 1; i < rows.length && sorted; i++) sorted = !(time[rowOf(rows[i])] < time[rowOf(rows[i - 1])]);
-  if (sorted) return null;
-  // Equal times keep file order; readings without a time go last.
-  const key = Float64Array.from(rows, (p) => {
-    const v = time[rowOf(p)];
-    return Number.isNaN(v) ? Infinity : v;
-  });
-  const order = Array.from({ length: rows.length }, (_, i) => i);
-  order.sort((a, b) => key[a] - key[b] || a - b);
-  return Int32Array.from(order);
+  // The dataset's own stream order (the one baselineMask and the alarm rules walk), ranked per row.
+  const order = unitTimeOrder(ds);
+  if (!order) return null;
+  const rank = new Int32Array(ds.rows);
+  for (let j = 0; j < order.length; j++) rank[order[j]] = j;
+  return Int32Array.from({ length: rows.length }, (_, i) => i).sort((a, b) => rank[rowOf(rows[a])] - rank[rowOf(rows[b])]);
 }
 
 function* setRows(mask: Uint8Array): Generator<number> {

@@ -2,6 +2,7 @@
 // in alarm) above its driving sensors in raw values and units, the selected reading
 // marked on both. A click, or Enter on the keyboard-driven score chart, explains a
 // reading; the sensor charts then show that reading's drivers.
+import { unscoredWhy } from '../../model/unscored-words.js';
 import uPlot from 'uplot';
 import { fmt, h } from '../dom.js';
 import type { Workbench } from '../workbench.js';
@@ -176,7 +177,7 @@ export function unitView(wb: Workbench): HTMLElement {
       const offset = wb.threshold.thresholded?.offset;
       const f = offset !== undefined && isFlagged(-a, offset);
       const alarm = periods.some(([p, q]) => x[i] >= p && x[i] <= q);
-      if (Number.isNaN(a)) return `${wb.time.at(x[i])}: not scored (its window is not full yet, or a feature is missing).`;
+      if (Number.isNaN(a)) return `${wb.time.at(x[i])}: not scored (${unscoredWhy(wb.model)}).`;
       return `${wb.time.at(x[i])}: anomaly score ${fmt(a, 3)}, ${f ? 'over the threshold' : 'under the threshold'}${alarm ? ', in alarm' : ''}. Enter explains it.`;
     },
     show: (i) => score?.setCursor({ left: score.valToPos(x[i], 'x'), top: score.valToPos(trace!.anomaly[shown[i]] || 0, 'y') }),

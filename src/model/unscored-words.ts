@@ -1,0 +1,17 @@
+// Why a reading has no score, in the words the CLI and the page share: with a window spread
+// (std) a unit's first readings wait for the window to fill; otherwise an input is missing.
+import type { ModelJson } from './types.js';
+
+/** Readings a unit needs before its first score (the window spread's length), or 0 when one reading is scored at once. */
+export function windowToFill(model: Pick<ModelJson, 'recipe'> | undefined): number {
+  const w = model?.recipe?.window;
+  return w && w.size > 1 && w.stats.includes('std') ? w.size : 0;
+}
+
+/** The reasons a reading of this model can be unscored, as a clause. */
+export function unscoredWhy(model: Pick<ModelJson, 'recipe'> | undefined): string {
+  const fill = windowToFill(model);
+  return fill
+    ? `its unit has fewer than ${fill} readings up to it (the window spread needs them), or an input is missing`
+    : 'an input is missing or not a number';
+}
