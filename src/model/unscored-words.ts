@@ -12,6 +12,6 @@ export function windowToFill(model: Pick<ModelJson, 'recipe'> | undefined): numb
 export function unscoredWhy(model: Pick<ModelJson, 'recipe'> | undefined): string {
   const fill = windowToFill(model);
   return fill
-    ? `its unit has fewer than ${fill} readings up to it (the window spread needs them), or an input is missing`
+    ? `a unit's first ${fill - 1} readings wait for its ${fill}-reading window spread to fill, and a reading with an input missing is not scored`
     : 'an input is missing or not a number';
 }
