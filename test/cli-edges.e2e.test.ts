@@ -85,7 +85,7 @@ test('replay says in one line that the hub dropped, and exits with a status othe
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((ok) => child.on('exit', ok));
+  const exited = new Promise<number | null>((ok) => child.on('close', ok));
   await until(() => /readings sent/.test(stderr), 30_000, 'replay to send');
   await hub.stop();
   hub = undefined;

@@ -201,7 +201,7 @@ describe('the CLI in the pipeline', () => {
     );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((ok) => child.on('exit', ok));
+    const exited = new Promise<number | null>((ok) => child.on('close', ok));
     await until(() => /scoring readings \(\$Default\) with model .* \(v1\)/.test(stderr), 20_000, 'the consumer to start');
 
     const producer = new EventHubProducerClient(env.EVENTHUB_CONNECTION_STRING);

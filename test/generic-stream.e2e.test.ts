@@ -121,7 +121,7 @@ test('a generic CSV with text machine ids, trained and streamed with default fla
   await until(async () => (await storedDocuments(container)).length >= rows, 120_000, `every reading stored (${log})`);
   await until(async () => /iot_dead_letters_total\{[^}]*\} 3\b/.test(await deadText()), 30_000, `3 dead letters counted (${log})`);
   child.kill('SIGTERM');
-  await new Promise((ok) => child!.once('exit', ok));
+  await new Promise((ok) => child!.once('close', ok));
   expect(log).toContain('units by "machine", time by "timestamp"');
 
   const docs = await storedDocuments(container);

@@ -22,7 +22,7 @@ export async function startServe(args: string[], env: Record<string, string> = {
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((ok) => child.on('exit', ok));
+  const exited = new Promise<number | null>((ok) => child.on('close', ok));
   let code: number | null | undefined;
   void exited.then((c) => (code = c));
   await until(() => /listening on (http:\/\/\S+)/.test(stderr) || code !== undefined, 30_000, 'isoscope serve to listen');
@@ -68,7 +68,7 @@ export async function startConsume(args: string[], env: Record<string, string>, 
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((ok) => child.on('exit', ok));
+  const exited = new Promise<number | null>((ok) => child.on('close', ok));
   return {
     metrics: () =>
       fetch(`http://127.0.0.1:${port}/metrics`).then(
