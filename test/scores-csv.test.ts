@@ -55,4 +55,22 @@ describe('scores CSV rows', () => {
     expect(text).toBe('7,-0.4,0.09999999999999998,0\n9,,,\n12,-0.6,-0.09999999999999998,1\n');
     expect(Array.from(ends)).toEqual([text.indexOf('\n') + 1, text.indexOf('\n', text.indexOf('\n') + 1) + 1, text.length]);
   });
+
+  test('a timestamp column is written as ISO 8601 UTC, as the page shows it; a missing time is an empty cell', () => {
+    const t: ScoresTable = {
+      time: { name: 'timestamp', values: Float64Array.of(Date.UTC(2016, 6, 4), NaN, Date.UTC(2016, 6, 4, 1, 30, 0, 250)), timestamp: true },
+      scores: Float64Array.of(-0.4, -0.45, -0.6),
+      offset: -0.5,
+      flags: Uint8Array.of(0, 0, 1),
+    };
+    expect(
+      scoresCsvRows(t)
+        .split('\n')
+        .map((l) => l.split(',')[1]),
+    ).toEqual(['2016-07-04T00:00:00.000Z', '', '2016-07-04T01:30:00.250Z', undefined]);
+    // A numeric time column (cycles) keeps its numbers.
+    expect(scoresCsvRows({ ...t, time: { name: 'cycle', values: Float64Array.of(1, 2, 3) } }).split('\n')[2]).toBe(
+      '2,3,-0.6,-0.09999999999999998,1',
+    );
+  });
 });

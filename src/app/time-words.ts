@@ -16,6 +16,17 @@ export interface TimeWords {
 
 const MINUTE = 60_000;
 
+/** An epoch-ms moment as the page writes it: "2024-03-01 14:00" (UTC). */
+export const dateAt = (t: number): string => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+
+/** A span of epoch ms: "12 min", "3.5 h", "50.2 days". */
+export const dateSpan = (d: number): string =>
+  d < 2 * 60 * MINUTE
+    ? `${fmt(Math.round(d / MINUTE))} min`
+    : d < 48 * 60 * MINUTE
+      ? `${(d / 3_600_000).toFixed(1)} h`
+      : `${(d / 86_400_000).toFixed(1)} days`;
+
 export function timeWords(truth?: Dataset): TimeWords {
   const col = truth && columnByRole(truth, 'time');
   if (!col) return { axis: 'row', at: (t) => `row ${fmt(t)}`, span: (d) => plural(d, 'row'), ticks: 'whole' };
@@ -23,13 +34,8 @@ export function timeWords(truth?: Dataset): TimeWords {
     return {
       axis: 'time (UTC)',
       ticks: 'date',
-      at: (t) => new Date(t).toISOString().slice(0, 16).replace('T', ' '),
-      span: (d) =>
-        d < 2 * 60 * MINUTE
-          ? `${fmt(Math.round(d / MINUTE))} min`
-          : d < 48 * 60 * MINUTE
-            ? `${(d / 3_600_000).toFixed(1)} h`
-            : `${(d / 86_400_000).toFixed(1)} days`,
+      at: dateAt,
+      span: dateSpan,
     };
   }
   if (/cycle/i.test(col.name)) return { axis: 'cycle', at: (t) => `cycle ${fmt(t)}`, span: (d) => plural(d, 'cycle'), ticks: 'whole' };

@@ -1,5 +1,6 @@
 // The scores CSV, written the same way by `isoscope score` and the page's Export scores:
-// row, unit and time (when the data has them), score (score_samples: lower is more
+// row, unit and time (when the data has them; a timestamp column as ISO 8601 UTC, as
+// the page shows it, not the epoch milliseconds it is held in), score (score_samples: lower is more
 // abnormal), decision (score - offset), is_anomaly, and with units the alarm state.
 // An unscored reading (a missing feature) has empty cells. Papa.unparse quotes any name
 // or value that needs it.
@@ -9,7 +10,7 @@ import type { Column } from './dataset.js';
 export interface ScoresTable {
   /** Text ids (labels) are written as the file wrote them. */
   unit?: Pick<Column, 'name' | 'values' | 'labels'>;
-  time?: Pick<Column, 'name' | 'values'>;
+  time?: Pick<Column, 'name' | 'values' | 'timestamp'>;
   scores: Float64Array;
   offset: number;
   flags: Uint8Array;
@@ -64,7 +65,7 @@ function scoresCsvLine(t: ScoresTable, ids: string[] | undefined, i: number, row
   const s = t.scores[i];
   let line = String(row);
   if (t.unit) line += `,${(ids && ids[t.unit.values[i] - 1]) ?? cell(t.unit.values[i])}`;
-  if (t.time) line += `,${cell(t.time.values[i])}`;
+  if (t.time) line += `,${t.time.timestamp ? isoCell(t.time.values[i]) : cell(t.time.values[i])}`;
   line += Number.isNaN(s) ? ',,,' : `,${s},${s - t.offset},${t.flags[i]}`;
   if (t.alarm) line += `,${t.alarm[i]}`;
   return line;
@@ -86,4 +87,8 @@ function unitCells(t: ScoresTable): string[] | undefined {
 
 function cell(v: number): string {
   return Number.isNaN(v) ? '' : String(v);
+}
+
+function isoCell(ms: number): string {
+  return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : '';
 }

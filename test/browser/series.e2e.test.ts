@@ -166,6 +166,17 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
       );
     await dropText('line-3.csv', lines.join('\n'));
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded line-3\.csv: 300 rows, one series \(no unit column\)\./);
+    // The time column's profile reads as dates and a span, not epoch milliseconds.
+    const timeRow = page
+      .getByRole('table', { name: 'Data quality per column' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: 'time', exact: true }) });
+    expect((await timeRow.locator('td').allTextContents()).slice(4, 8)).toEqual([
+      '2024-02-01 00:00',
+      '2024-02-13 11:00',
+      '2024-02-07 05:30',
+      '3.6 days',
+    ]);
     await train();
 
     expect(await page.getByTestId('fleet-summary').textContent()).toMatch(
@@ -190,7 +201,9 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     await expect.poll(() => page.getByTestId('live-processed').textContent()).toBe('300 of 300');
     const alerts = await page.getByRole('list', { name: 'Alert feed' }).getByRole('button').allTextContents();
     for (const a of alerts) expect(a).toMatch(/ unit line-3 · 2024-02-\d\d \d\d:\d\d · score/);
-    expect((await exportedScores())[0]).toBe('row,time,score,decision,is_anomaly');
+    const scoresCsv = await exportedScores();
+    expect(scoresCsv[0]).toBe('row,time,score,decision,is_anomaly');
+    expect(scoresCsv[300].split(',')[1]).toBe('2024-02-13T11:00:00.000Z');
     expect(await brokenWords()).toEqual([]);
   });
 

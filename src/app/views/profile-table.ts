@@ -4,6 +4,8 @@
 import { fmt, h, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import { stepHeading } from './message-line.js';
+import { dateAt, dateSpan } from '../time-words.js';
+import { column } from '../../data/dataset.js';
 
 const HEADERS = ['Use', 'Column', 'Role', 'Count', 'Missing', 'Min', 'Max', 'Mean', 'Std', 'Distinct', 'Flags', 'Why'];
 
@@ -33,6 +35,9 @@ export function profileTable(wb: Workbench): HTMLElement {
     summary.textContent = `${plural(wb.features.size, 'feature')} chosen of ${plural(p.columns.length, 'column')}${bad ? ` · ${plural(bad, 'column')} flagged` : ''}`;
     for (const c of p.columns) {
       const name = wb.names(c.name);
+      // A timestamp column holds epoch milliseconds: its profile reads as dates and a span.
+      const dated = column(wb.data.truth, c.name)?.timestamp === true;
+      const at = (v: number) => (dated && Number.isFinite(v) ? dateAt(v) : fmt(v));
       const box = h('input', {
         type: 'checkbox',
         'aria-label': `Use ${name.label} as a feature`,
@@ -57,10 +62,10 @@ export function profileTable(wb: Workbench): HTMLElement {
           h('td', {}, c.role),
           h('td', { class: 'num' }, fmt(c.count)),
           h('td', { class: c.missing + c.nonNumeric ? 'num warn' : 'num' }, fmt(c.missing + c.nonNumeric)),
-          h('td', { class: 'num' }, fmt(c.min)),
-          h('td', { class: 'num' }, fmt(c.max)),
-          h('td', { class: 'num' }, fmt(c.mean)),
-          h('td', { class: 'num' }, fmt(c.std)),
+          h('td', { class: 'num' }, at(c.min)),
+          h('td', { class: 'num' }, at(c.max)),
+          h('td', { class: 'num' }, at(c.mean)),
+          h('td', { class: 'num' }, dated && Number.isFinite(c.std) ? dateSpan(c.std) : fmt(c.std)),
           h('td', { class: 'num' }, c.distinct >= 10000 ? '10,000+' : fmt(c.distinct)),
           h('td', { class: flags ? 'warn' : '' }, flags || '–'),
           h('td', { class: 'reason' }, c.reason),
