@@ -89,7 +89,7 @@ export class ModelController {
           (result.labelledAnomalous
             ? ` ${labelledWords(result.labelledAnomalous, result.trainingRows ?? 0, 'Choose training rows that end before the first labelled anomaly.')}`
             : '') +
-          (result.unscorable ? ` ${plural(result.unscorable, 'row')} not scored: ${unscoredWhy(result.model)}.` : ''),
+          (result.unscorable ? ` ${plural(result.unscorable, 'row')} not scored: ${unscoredWhy(result.model, h.data?.wholeSeries)}.` : ''),
       );
     } catch (e) {
       h.bus.fail('train', `Training failed: ${(e as Error).message}`);

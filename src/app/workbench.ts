@@ -259,7 +259,7 @@ export class Workbench extends Bus {
     if (this.scores && Number.isNaN(this.scores[row])) {
       this.explanation = undefined;
       this.emit('explain');
-      this.say('review', `Row ${row} is not scored: ${unscoredWhy(this.model)}.`);
+      this.say('review', `Row ${row} is not scored: ${unscoredWhy(this.model, this.data?.wholeSeries)}.`);
       return;
     }
     try {

@@ -8,10 +8,11 @@ export function windowToFill(model: Pick<ModelJson, 'recipe'> | undefined): numb
   return w && w.size > 1 && w.stats.includes('std') ? w.size : 0;
 }
 
-/** The reasons a reading of this model can be unscored, as a clause. */
-export function unscoredWhy(model: Pick<ModelJson, 'recipe'> | undefined): string {
+/** The reasons a reading of this model can be unscored, as a clause; data of one series has no "unit" to speak of. */
+export function unscoredWhy(model: Pick<ModelJson, 'recipe'> | undefined, oneSeries = false): string {
   const fill = windowToFill(model);
+  const whose = oneSeries ? ['the', 'the'] : ["a unit's", 'its'];
   return fill
-    ? `a unit's first ${fill - 1} readings wait for its ${fill}-reading window spread to fill, and a reading with an input missing is not scored`
+    ? `${whose[0]} first ${fill - 1} readings wait for ${whose[1]} ${fill}-reading window spread to fill, and a reading with an input missing is not scored`
     : 'an input is missing or not a number';
 }

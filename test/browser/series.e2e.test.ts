@@ -167,10 +167,8 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     await dropText('line-3.csv', lines.join('\n'));
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded line-3\.csv: 300 rows, one series \(no unit column\)\./);
     // The time column's profile reads as dates and a span, not epoch milliseconds.
-    const timeRow = page
-      .getByRole('table', { name: 'Data quality per column' })
-      .getByRole('row')
-      .filter({ has: page.getByRole('rowheader', { name: 'time', exact: true }) });
+    // (Read whether or not the table is folded away, as it is once a model is trained.)
+    const timeRow = page.locator('table.profile tbody tr').filter({ has: page.locator('th', { hasText: /^time$/ }) });
     expect((await timeRow.locator('td').allTextContents()).slice(4, 8)).toEqual([
       '2024-02-01 00:00',
       '2024-02-13 11:00',
@@ -242,6 +240,14 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     await train();
     expect(await form.window()).toBe('15');
     expect(await slider().inputValue()).toBe('50');
+    // One series is spoken of as one series, not as a fleet of units.
+    const rowChoices = () => page.getByRole('combobox', { name: 'Training rows' }).locator('option').allTextContents();
+    expect(await rowChoices()).toEqual(['First % of the series', 'First N readings of the series', 'All rows']);
+    expect(await page.locator('#fleet-h').textContent()).toBe('Series health');
+    expect(await statusText('train')).toMatch(/ \d+ rows? not scored: the first 14 readings wait for the 15-reading window spread to fill/);
+    expect(await page.locator('#contamination-note').textContent()).toMatch(
+      /Expected on new healthy readings: .* false alarms? over those held-out readings\./,
+    );
     const pageModel = JSON.parse(await wb<string>('wb.modelJson()'));
     expect(pageModel.threshold.calibration.method).toBe('time-split');
 
@@ -272,9 +278,12 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
       );
     expect([await form.window(), await form.unitBaseline(), await form.stats()]).toEqual(['5', '20', ['mean']]);
     expect(await wb<number>('wb.contamination')).toBe(0.05);
+    expect(await rowChoices()).toEqual(['First % of each unit’s life', 'First N readings of each unit', 'All rows']);
+    expect(await page.locator('#fleet-h').textContent()).toBe('Fleet health');
     // Data the kept model cannot score: the slider's contamination is the fleet default again.
     await page.getByRole('button', { name: 'Load sample' }).click();
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded train_FD001\.txt: .* cannot score it/);
+    expect(await rowChoices()).toContain('First N cycles of each unit');
     expect(await wb<number>('wb.contamination')).toBe(0.002);
     await train();
 

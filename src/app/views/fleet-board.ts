@@ -191,8 +191,10 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     else board.style.removeProperty('--since-w');
   };
 
+  const heading = h('h3', { id: 'fleet-h' }, 'Fleet health');
   sort.addEventListener('change', update);
   wb.on('data', fitUnitColumn);
+  wb.on('data', () => (heading.textContent = wb.data?.wholeSeries ? 'Series health' : 'Fleet health'));
   list.addEventListener('scroll', () => requestAnimationFrame(paint), { passive: true });
   wb.on('threshold', update);
   wb.on('unit', paint);
@@ -201,7 +203,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   const board = h(
     'section',
     { class: 'panel fleet', 'aria-labelledby': 'fleet-h' },
-    h('div', { class: 'panel-head' }, h('h3', { id: 'fleet-h' }, 'Fleet health'), sort),
+    h('div', { class: 'panel-head' }, heading, sort),
     summary,
     h(
       'div',

@@ -100,17 +100,20 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
   const here = `On ${wb.data!.name}, ${pct(share)} of the readings are over it.`;
   const differs =
     c !== 'auto' && share > 2 * c
-      ? ' Readings unlike the healthy ones, such as degraded cycles, score higher: that is why more are flagged.'
+      ? ` Readings unlike the healthy ones, such as degraded ${wb.time.axis === 'cycle' ? 'cycles' : 'stretches'}, score higher: that is why more are flagged.`
       : '';
   const cal = m.threshold.calibration;
   if (cal) {
     const r = cal.readingsInAlarm;
     const seen = `${fmt(cal.readings)} healthy readings of ${plural(cal.units, 'unit')}, each scored by a forest that did not train on it (${cal.method === 'time-split' ? `the later ${Math.round(HELD_OUT_SHARE * 100)}% of its healthy baseline, held out` : `${cal.folds}-fold cross-fit`})`;
     const at = c === 'auto' ? 'The threshold' : `Contamination ${pct(c)}: the threshold`;
+    // One series has no "new units": its expectation is for its own later healthy readings.
+    const one = cal.units === 1;
+    const alarms = `false ${cal.falseAlarmsPerUnit === 1 ? 'alarm' : 'alarms'}`;
     return (
       `${at} is calibrated out of sample on ${seen}: at most ${c === 'auto' ? 'the contamination' : pct(c)} of them score above it. ` +
-      `Expected on healthy readings of new units: ${pct(r.estimate)} in alarm (95% interval ${pct(r.low)}–${pct(r.high)}), ` +
-      `${fmt(cal.falseAlarmsPerUnit, 3)} false ${cal.falseAlarmsPerUnit === 1 ? 'alarm' : 'alarms'} per unit.` +
+      `Expected on ${one ? 'new healthy readings' : 'healthy readings of new units'}: ${pct(r.estimate)} in alarm (95% interval ${pct(r.low)}–${pct(r.high)}), ` +
+      `${fmt(cal.falseAlarmsPerUnit, 3)} ${alarms} ${one ? 'over those held-out readings' : 'per unit'}.` +
       `${cal.raised ? ` ${capital(raisedWords(cal.raised, c))}.` : ''}${regimeSpread(cal.regimes, m.recipe?.regimes)} ${here}${differs}`
     );
   }
@@ -118,7 +121,7 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
   const rows = baselineWords(m.training.baseline);
   const base =
     `Contamination ${pct(c)} puts the threshold where ${pct(c)} of the model’s training readings (${rows} of ${m.training.source}) score above it, ` +
-    'in sample: the forest trained on them, so healthy readings of new units score higher and more than that share of them is flagged.';
+    `in sample: the forest trained on them, so ${wb.data!.wholeSeries ? 'new healthy readings' : 'healthy readings of new units'} score higher and more than that share of them is flagged.`;
   const own = wb.threshold.calibrated;
   const back =
     own && own.contamination !== 'auto'

@@ -18,6 +18,8 @@ export interface TrainForm {
   alarm: HTMLElement;
   advanced: HTMLElement;
   show(s: TrainSettings): void;
+  /** Words for the data's shape: one series has no "each unit", and only cycles are cycles. */
+  speakFor(oneSeries: boolean, steps: 'cycles' | 'readings'): void;
   inputs: Record<string, HTMLInputElement | HTMLSelectElement>;
   statBoxes: { st: 'value' | 'mean' | 'std' | 'slope'; box: HTMLInputElement }[];
 }
@@ -51,6 +53,10 @@ export function trainForm(s: TrainSettings): TrainForm {
     ),
     level: num('level', { min: 0, class: 'tiny', 'aria-label': 'Extension level' }),
   };
+  const [firstShare, firstCount] = Array.from(i.mode.querySelectorAll('option'));
+  const rowsHint = h('small', { id: 'training-rows-hint' }, '');
+  const windowField = field('Window', i.win, 'readings per unit');
+  const windowHint = windowField.querySelector('small')!;
   const statBoxes = (['value', 'mean', 'std', 'slope'] as const).map((st) => ({ st, box: h('input', { type: 'checkbox', value: st }) }));
   i.splits.addEventListener('change', () => (i.level.disabled = i.splits.value !== 'level'));
   i.mode.addEventListener('change', () => (i.amount.disabled = i.mode.value === 'all'));
@@ -59,7 +65,7 @@ export function trainForm(s: TrainSettings): TrainForm {
     { class: 'field' },
     h('label', { for: (i.mode.id = 'training-rows') }, 'Training rows'),
     h('div', { class: 'row' }, i.mode, i.amount),
-    h('small', { id: 'training-rows-hint' }, 'a healthy baseline per unit: the model learns normal from these'),
+    rowsHint,
   );
   i.mode.setAttribute('aria-describedby', 'training-rows-hint');
   const alarm = h(
@@ -87,7 +93,7 @@ export function trainForm(s: TrainSettings): TrainForm {
       field('Max features', i.maxFeatures, 'fraction per tree'),
       field('Seed', i.seed),
       field('Own-unit baseline', i.unitBase, 'readings; 0 = off'),
-      field('Window', i.win, 'readings per unit'),
+      windowField,
       h(
         'div',
         { class: 'field' },
@@ -133,8 +139,17 @@ export function trainForm(s: TrainSettings): TrainForm {
       i.level.value = typeof st.extensionLevel === 'number' ? String(st.extensionLevel) : '1';
       i.level.disabled = i.splits.value !== 'level';
     },
+    speakFor(oneSeries, steps) {
+      firstShare.textContent = oneSeries ? 'First % of the series' : 'First % of each unit’s life';
+      firstCount.textContent = oneSeries ? `First N ${steps} of the series` : `First N ${steps} of each unit`;
+      rowsHint.textContent = oneSeries
+        ? 'a healthy stretch at the start: the model learns normal from it'
+        : 'a healthy baseline per unit: the model learns normal from these';
+      windowHint.textContent = oneSeries ? 'readings' : 'readings per unit';
+    },
   };
   form.show(s);
+  form.speakFor(false, 'cycles');
   return form;
 }
 

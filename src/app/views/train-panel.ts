@@ -62,6 +62,7 @@ export function trainPanel(wb: Workbench): HTMLElement {
   wb.on('status', render);
   wb.on('data', () => {
     form.show(wb.settings);
+    form.speakFor(wb.data?.wholeSeries === true, wb.time.axis === 'cycle' ? 'cycles' : 'readings');
     render();
   });
   wb.on('model', render);

@@ -177,7 +177,7 @@ export function unitView(wb: Workbench): HTMLElement {
       const offset = wb.threshold.thresholded?.offset;
       const f = offset !== undefined && isFlagged(-a, offset);
       const alarm = periods.some(([p, q]) => x[i] >= p && x[i] <= q);
-      if (Number.isNaN(a)) return `${wb.time.at(x[i])}: not scored (${unscoredWhy(wb.model)}).`;
+      if (Number.isNaN(a)) return `${wb.time.at(x[i])}: not scored (${unscoredWhy(wb.model, wb.data?.wholeSeries)}).`;
       return `${wb.time.at(x[i])}: anomaly score ${fmt(a, 3)}, ${f ? 'over the threshold' : 'under the threshold'}${alarm ? ', in alarm' : ''}. Enter explains it.`;
     },
     show: (i) => score?.setCursor({ left: score.valToPos(x[i], 'x'), top: score.valToPos(trace!.anomaly[shown[i]] || 0, 'y') }),
