@@ -44,18 +44,33 @@ export class IngestController {
   pending?: PendingReplace;
   private cancelLoad?: () => void;
   private readonly host: IngestHost;
+  /** A file refused because the page was busy, told again in the past tense once it is not. */
+  private refused?: { text: string; names: string; busy: Busy };
 
   constructor(host: IngestHost) {
     this.host = host;
+    host.bus.on('status', () => this.retellRefusal());
+  }
+
+  private retellRefusal(): void {
+    const h = this.host;
+    const r = this.refused;
+    if (!r || h.busy) return;
+    this.refused = undefined;
+    // Only while the refusal is still what step 1 shows: a newer message has already moved on.
+    if (h.bus.messages.get('data')?.text !== r.text) return;
+    const kept = h.dataName ? ` ${h.dataName} is still loaded.` : '';
+    h.bus.fail('data', `${r.names} was not opened: the page was busy ${r.busy}. It is free now: open the file again.${kept}`);
   }
 
   async load(files: File[], entry?: string, persist = true, intent: LoadIntent = 'load'): Promise<void> {
     const h = this.host;
-    if (h.busy)
-      return h.bus.fail(
-        'data',
-        `${files.map((f) => f.name).join(', ') || 'The file'} was not opened: ${h.busy} is running. Open it again when ${h.busy} has finished; the data now loaded stays.`,
-      );
+    if (h.busy) {
+      const names = files.map((f) => f.name).join(', ') || 'The file';
+      const text = `${names} was not opened: ${h.busy} is running. Open it again when ${h.busy} has finished; the data now loaded stays.`;
+      this.refused = { text, names, busy: h.busy };
+      return h.bus.fail('data', text);
+    }
     this.dismiss();
     h.busy = 'loading';
     const names = files.map((f) => f.name).join(', ');

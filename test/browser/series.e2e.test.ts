@@ -2,7 +2,8 @@
 // (the same scores `isoscope score` gives with the exported model, not those of a model
 // retrained on it, at a threshold that keeps meaning a share of the training data); a
 // ';' CSV with decimal commas, ISO timestamps and text machine ids; and a one-machine
-// CSV without a unit column, which the board and the unit view show as one unit.
+// CSV without a unit column, which the board and the unit view show as one unit; a file
+// dropped while training runs.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { hasChromium, useWorkbench } from './harness.js';
 
 const w = useWorkbench();
-const { statusText, wb, dropText } = w;
+const { statusText, errorText, wb, dropText } = w;
 let page: Page;
 beforeAll(() => {
   page = w.page;
@@ -297,5 +298,25 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded press-7\.csv: 2,400 rows, one series \(no unit column\)\./);
     expect(await statusText()).not.toMatch(/Step 3 now uses/);
     expect([await form.window(), await form.unitBaseline()]).toEqual(['12', '20']);
+  });
+
+  test('a file dropped while training runs is refused, then told again once training ends; the loaded data stays', async () => {
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded train_FD001\.txt/);
+    await page.locator('details.detection').evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    await page.getByLabel('Trees', { exact: true }).fill('1500'); // long enough to drop a file into
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect.poll(() => wb<string>('wb.busy')).toBe('training');
+    await dropText('late.csv', 'a,b\n1,2\n3,4\n');
+    expect(await errorText()).toBe(
+      'late.csv was not opened: training is running. Open it again when training has finished; the data now loaded stays.',
+    );
+    await expect.poll(() => statusText('train'), { timeout: 120_000 }).toMatch(/^Trained on/);
+    await expect
+      .poll(errorText)
+      .toBe('late.csv was not opened: the page was busy training. It is free now: open the file again. train_FD001.txt is still loaded.');
+    await page.getByLabel('Trees', { exact: true }).fill('100');
+    await dropText('late.csv', 'a,b\n1,2\n3,4\n');
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded late\.csv: 2 rows/);
   });
 });
