@@ -55,6 +55,9 @@ describe('profile parts joined', () => {
     const gap = new Float64Array(rows).map((_, i) => (i === 200 ? NaN : i >= 185 && i < 230 ? 3 : i % 5));
     const across = new Float64Array(rows).map((_, i) => (i >= 290 && i < 310 ? 9 : i % 11));
     const many = new Float64Array(rows).map((_, i) => i * 0.5);
+    // Rises within each unit: a counter whichever side of a seam its steps fall; one repeat at 250 undoes that.
+    const count = new Float64Array(rows).map((_, i) => (i < 300 ? i : i - 300));
+    const stall = new Float64Array(rows).map((_, i) => (i === 250 ? 249 : i));
     const ds: Dataset = {
       name: 'seams.csv',
       format: 'csv',
@@ -62,7 +65,7 @@ describe('profile parts joined', () => {
       notes: [],
       columns: [
         { name: 'unit', role: 'unit', values: unit, missing: 0, nonNumeric: 0 },
-        ...Object.entries({ flat, gap, across, many }).map(([name, values]) => ({
+        ...Object.entries({ flat, gap, across, many, count, stall }).map(([name, values]) => ({
           name,
           role: 'feature' as const,
           values,
@@ -76,7 +79,8 @@ describe('profile parts joined', () => {
     expect(col(whole, 'flat').longestFlatRun).toBe(25);
     expect(col(whole, 'gap').longestFlatRun).toBe(29); // 185–199, a gap, then 201–229
     expect(col(whole, 'across').longestFlatRun).toBe(10);
-    for (const cut of [190, 200, 201, 205, 214, 215, 300, 399]) {
+    expect([col(whole, 'many').counter, col(whole, 'count').counter, col(whole, 'stall').counter]).toEqual([true, true, false]);
+    for (const cut of [190, 200, 201, 205, 214, 215, 250, 251, 300, 399]) {
       const p = joined(ds, cut);
       expectSame(p, whole);
       expect(col(p, 'flat').flatLined).toBe(true);

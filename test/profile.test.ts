@@ -57,6 +57,28 @@ describe('profile', () => {
     expect(x.flatLined).toBe(true);
   });
 
+  test('a column that rises at every reading (a row number, a per-unit counter, a running total) is left out, with why', () => {
+    const rows = [',machine,count,meter,temp,dip,holes'];
+    for (let i = 0; i < 60; i++) {
+      const unit = i < 30 ? 1 : 2;
+      const k = i % 30;
+      // count restarts per unit; meter rises by uneven steps; dip rises except once; holes rises but misses a cell.
+      rows.push(
+        `${i},${unit},${k},${(k * k * 0.37 + 5).toFixed(2)},${(20 + Math.sin(i)).toFixed(3)},${k === 15 ? 0 : k},${k === 9 ? '' : k}`,
+      );
+    }
+    const p = profileDataset(csvDataset(rows.join('\n')));
+    const col = (n: string) => p.columns.find((c) => c.name === n)!;
+    for (const n of ['column_1', 'count', 'meter']) {
+      expect([n, col(n).counter, col(n).feature]).toEqual([n, true, false]);
+      expect(col(n).reason).toBe('rises at every reading: a row number, clock or running total, not a health signal');
+    }
+    for (const n of ['temp', 'dip', 'holes']) expect([n, col(n).counter, col(n).feature]).toEqual([n, false, true]);
+    // Too short to tell a counter from a short rising stretch.
+    const short = profileDataset(csvDataset(['x,y', ...Array.from({ length: 9 }, (_, i) => `${i},${i % 3}`)].join('\n')));
+    expect(short.columns[0].counter).toBe(false);
+  });
+
   test('healthy baseline: first N cycles or first X% of each unit', () => {
     const ds = loadFd001();
     const first30 = baselineMask(ds, parseBaseline('first:30'));

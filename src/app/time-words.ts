@@ -2,6 +2,7 @@
 // data, dates for timestamps, the column's own name otherwise.
 import { columnByRole, type Dataset } from '../data/dataset.js';
 import { fmt, plural } from './dom.js';
+import { dateAt, dateSpan } from '../data/time-text.js';
 
 export interface TimeWords {
   /** The axis title: "cycle", "time (UTC)", "row". */
@@ -13,19 +14,6 @@ export interface TimeWords {
   /** How a chart's x axis counts: calendar ticks (epoch ms, UTC), whole steps (cycles, rows) or any number. */
   ticks: 'date' | 'whole' | 'number';
 }
-
-const MINUTE = 60_000;
-
-/** An epoch-ms moment as the page writes it: "2024-03-01 14:00" (UTC). */
-export const dateAt = (t: number): string => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
-
-/** A span of epoch ms: "12 min", "3.5 h", "50.2 days". */
-export const dateSpan = (d: number): string =>
-  d < 2 * 60 * MINUTE
-    ? `${fmt(Math.round(d / MINUTE))} min`
-    : d < 48 * 60 * MINUTE
-      ? `${(d / 3_600_000).toFixed(1)} h`
-      : `${(d / 86_400_000).toFixed(1)} days`;
 
 export function timeWords(truth?: Dataset): TimeWords {
   const col = truth && columnByRole(truth, 'time');

@@ -6,6 +6,7 @@ import { DataError } from '../data/dataset.js';
 import { parse, oneFile } from './args.js';
 import { isZipFile, readBytes, readDataset, streamDataset } from './files.js';
 import { formatNumber, renderTable } from './table.js';
+import { dateAt, dateSpan } from '../data/time-text.js';
 
 export const PROFILE_USAGE = 'isoscope profile <file> [--rul RUL_file] [--entry name-in-zip] [--json]';
 
@@ -19,21 +20,26 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
   const file = oneFile(positionals, PROFILE_USAGE);
   const { ds, profile } = isZipFile(file) ? profileWhole(file, values) : await profileStreamed(file, values.rul);
   if (values.json) return out(JSON.stringify({ name: ds.name, format: ds.format, notes: ds.notes, ...profile }, null, 2));
-  const rows = profile.columns.map((c) => [
-    c.name,
-    c.role,
-    String(c.count),
-    String(c.missing + c.nonNumeric),
-    formatNumber(c.min),
-    formatNumber(c.max),
-    formatNumber(c.mean),
-    formatNumber(c.std),
-    c.distinct >= 10000 ? '10000+' : String(c.distinct),
-    [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && `flat ${c.longestFlatRun}`].filter(Boolean).join(',') ||
-      '-',
-    c.feature ? 'yes' : 'no',
-    c.reason,
-  ]);
+  const rows = profile.columns.map((c) => {
+    // A timestamp column holds epoch milliseconds: its figures read as dates and a span (--json keeps the numbers).
+    const dated = c.role === 'time' && ds.columns.some((d) => d.name === c.name && d.timestamp);
+    const at = (v: number) => (dated && Number.isFinite(v) ? dateAt(v) : formatNumber(v));
+    return [
+      c.name,
+      c.role,
+      String(c.count),
+      String(c.missing + c.nonNumeric),
+      at(c.min),
+      at(c.max),
+      at(c.mean),
+      dated && Number.isFinite(c.std) ? dateSpan(c.std) : formatNumber(c.std),
+      c.distinct >= 10000 ? '10000+' : String(c.distinct),
+      [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && `flat ${c.longestFlatRun}`].filter(Boolean).join(',') ||
+        '-',
+      c.feature ? 'yes' : 'no',
+      c.reason,
+    ];
+  });
   out(`${ds.name}: ${ds.format}, ${profile.rows} rows, ${profile.units} units, ${profile.columns.length} columns`);
   ds.notes.forEach((n) => out(`note: ${n}`));
   out(renderTable(['column', 'role', 'count', 'missing', 'min', 'max', 'mean', 'std', 'distinct', 'flags', 'feature', 'why'], rows));

@@ -9,6 +9,8 @@ export const DISTINCT_CAP = 10000;
 export const NEAR_CONSTANT_SHARE = 0.95;
 /** A run of identical consecutive values (within a unit) this long or longer is a flat line. */
 export const FLAT_RUN_MIN = 20;
+/** A column that rises at every one of at least this many readings (within a unit) is a counter. */
+export const COUNTER_MIN = 10;
 
 export interface ColumnProfile {
   name: string;
@@ -27,6 +29,8 @@ export interface ColumnProfile {
   /** Longest run of one repeated value within a unit. */
   longestFlatRun: number;
   flatLined: boolean;
+  /** Every reading is present and higher than the one before it in its unit: a row number, clock or running total. */
+  counter: boolean;
   feature: boolean;
   reason: string;
 }
@@ -57,6 +61,8 @@ class ColumnStats {
   run = 0;
   longest = 0;
   prev = NaN;
+  /** No value so far was missing or at or below the one before it in its unit. */
+  rising = true;
   readonly seen: DistinctCounter;
 
   constructor(distinctSlots: number, from?: ColumnState) {
@@ -65,16 +71,18 @@ class ColumnStats {
   }
 
   state(): ColumnState {
-    const { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev } = this;
-    return { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev, seen: this.seen.state() };
+    const { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev, rising } = this;
+    return { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev, rising, seen: this.seen.state() };
   }
 
   /**
    * Takes in the statistics of the rows that follow in file order (Chan's update for the
    * mean and variance). A flat run may cross the seam: `lead` is how many of the later
-   * rows repeat this part's last value in the same unit, and `all` whether that is all of them.
+   * rows repeat this part's last value in the same unit, and `all` whether that is all of them;
+   * `risesOnward` whether the later rows' first value keeps this part's rise going.
    */
-  follow(next: ColumnState, lead: number, all: boolean): void {
+  follow(next: ColumnState, lead: number, all: boolean, risesOnward: boolean): void {
+    this.rising = this.rising && next.rising && risesOnward;
     if (next.count) this.join(next.count, next.mean, next.m2);
     this.missing += next.missing;
     this.nonNumeric += next.nonNumeric;
@@ -95,13 +103,14 @@ class ColumnStats {
     let shift = NaN;
     let sum = 0;
     let sq = 0;
-    let { min, max, run, longest, prev } = this;
+    let { min, max, run, longest, prev, rising } = this;
     const seen = this.seen;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
       if (x !== x) {
         prev = NaN;
         run = 0;
+        rising = false;
         continue;
       }
       if (n++ === 0) shift = x;
@@ -110,7 +119,9 @@ class ColumnStats {
       sq += d * d;
       if (x < min) min = x;
       if (x > max) max = x;
-      if (x === prev && (!unit || (i === 0 ? unit[0] === unitBefore : unit[i] === unit[i - 1]))) {
+      const sameUnit = !unit || (i === 0 ? unit[0] === unitBefore : unit[i] === unit[i - 1]);
+      if (sameUnit && x <= prev) rising = false;
+      if (x === prev && sameUnit) {
         if (++run > longest) longest = run;
       } else {
         run = 1;
@@ -121,7 +132,7 @@ class ColumnStats {
       else seen.add(x);
       prev = x;
     }
-    Object.assign(this, { min, max, run, longest, prev });
+    Object.assign(this, { min, max, run, longest, prev, rising });
     if (n) this.join(n, shift + sum / n, Math.max(0, sq - (sum * sum) / n));
   }
 
@@ -146,6 +157,7 @@ interface ColumnState {
   run: number;
   longest: number;
   prev: number;
+  rising: boolean;
   seen: DistinctState;
 }
 
@@ -210,7 +222,7 @@ export class ProfileAccumulator {
       const v = later.columns[k].values;
       let lead = 0;
       if (sameUnit && st.prev === st.prev) while (lead < v.length && v[lead] === st.prev && (!unit || unit[lead] === unit[0])) lead++;
-      st.follow(next.stats[k], lead, lead === v.length);
+      st.follow(next.stats[k], lead, lead === v.length, !sameUnit || !(v[0] <= st.prev));
     });
     for (const u of next.units) this.units.add(u);
     this.unitBefore = next.unitBefore;
@@ -247,6 +259,7 @@ export class ProfileAccumulator {
       const top = st.seen.topCount();
       const nearConstant = !constant && count > 0 && distinct < DISTINCT_CAP && top / count >= NEAR_CONSTANT_SHARE;
       const flatLined = (role === 'feature' || role === 'setting') && !constant && st.longest >= FLAT_RUN_MIN && distinct > 2;
+      const counter = st.rising && count === rows && count >= COUNTER_MIN;
       const base = {
         name: this.names[k],
         role,
@@ -262,6 +275,7 @@ export class ProfileAccumulator {
         nearConstant,
         longestFlatRun: st.longest,
         flatLined,
+        counter,
       };
       return { ...base, ...defaultInclusion(base, rows) };
     });
@@ -302,6 +316,8 @@ function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: s
   if (c.constant) return { feature: false, reason: `constant (always ${c.min})` };
   if (c.nearConstant) return { feature: false, reason: `near-constant (one value in ≥${NEAR_CONSTANT_SHARE * 100}% of rows)` };
   if (c.count < rows * 0.5) return { feature: false, reason: `mostly missing (${rows - c.count} of ${rows} cells)` };
+  // A row number or running total makes late readings look unusual for being late.
+  if (c.counter) return { feature: false, reason: 'rises at every reading: a row number, clock or running total, not a health signal' };
   if (c.flatLined) return { feature: true, reason: `sensor; note a flat line of ${c.longestFlatRun} readings` };
   return { feature: true, reason: 'varying sensor' };
 }

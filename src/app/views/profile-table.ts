@@ -4,7 +4,7 @@
 import { fmt, h, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import { stepHeading } from './message-line.js';
-import { dateAt, dateSpan } from '../time-words.js';
+import { dateAt, dateSpan } from '../../data/time-text.js';
 import { column } from '../../data/dataset.js';
 
 const HEADERS = ['Use', 'Column', 'Role', 'Count', 'Missing', 'Min', 'Max', 'Mean', 'Std', 'Distinct', 'Flags', 'Why'];
