@@ -16,7 +16,13 @@ export async function startCosmos(): Promise<LocalCosmos> {
   const server = createHttpServer({ keepAlive: true });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new CosmosClient({ endpoint, key: 'bG9jYWwtdGVzdC1rZXk=', connectionPolicy: { enableEndpointDiscovery: false } });
+  // The tests' own reads (every stored document, a page at a time, from a server in this process)
+  // can outlast the SDK's 60 s per request on a loaded 2-core machine: they get 5 minutes.
+  const client = new CosmosClient({
+    endpoint,
+    key: 'bG9jYWwtdGVzdC1rZXk=',
+    connectionPolicy: { enableEndpointDiscovery: false, requestTimeout: 300_000 },
+  });
   return {
     endpoint,
     client,
