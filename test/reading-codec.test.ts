@@ -74,6 +74,8 @@ describe('keying readings', () => {
       { machine: 'a/b', timestamp: 3 },
       { machine: { x: 1 }, timestamp: 3 },
       { machine: ' ', timestamp: 3 },
+      { machine: 'press-02', timestamp: '0x10' },
+      { machine: 'press-02', timestamp: 'Infinity' },
     ];
     const { readings, index, rejected } = keyReadings(bodies, keys);
     expect(index).toEqual([0]);
@@ -88,7 +90,21 @@ describe('keying readings', () => {
       [7, 'unit field "machine" holds a character an id cannot hold (/ \\ ? # or a control character)'],
       [8, 'unit field "machine" is not text or a number'],
       [9, 'unit field "machine" is empty'],
+      [10, 'time field "timestamp" is not a number'],
+      [11, 'time field "timestamp" is not a number'],
     ]);
+  });
+
+  test('inputs given as text are read as a CSV cell is: decimal literals only, never hex, binary or Infinity', () => {
+    const bodies = ['642.5', ' 6.4e2 ', '-1', '0x10', '0b1', '1_000', 'Infinity', '', '1,5'].map((a, i) => ({
+      machine: 'm',
+      timestamp: i,
+      a,
+      b: 1,
+    }));
+    const decoded = decodeReadings(keyReadings(bodies, keys).readings, inputs, keys);
+    expect(Array.from({ length: bodies.length }, (_, i) => decoded.block[i * 2])).toEqual([642.5, 640, -1, NaN, NaN, NaN, NaN, NaN, NaN]);
+    expect(decoded.missing).toEqual([6, 0]);
   });
 
   test('without a unit field the stream is one unit (0)', () => {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { ModelFileWatcher } from '../src/server/model-file-watcher.js';
 import { Metrics } from '../src/connectors/metrics.js';
 import { readingOf } from '../src/stream/reading-codec.js';
 import type { ModelJson } from '../src/model/types.js';
+import SwaggerParser from '@apidevtools/swagger-parser';
 
 const KEYS = { unitField: 'unit_number', timeField: 'time_in_cycles' };
 const model = await shippedModel();
@@ -23,10 +25,12 @@ const unit1 = Array.from({ length: 31 }, (_, i) => readingOf(fd001, i)); // unit
 
 async function server(
   opts: Partial<AppOptions> = {},
+  maxUnits?: number,
 ): Promise<{ app: FastifyInstance; predictor: Predictor; metrics: Metrics; logs: string[] }> {
   const metrics = new Metrics({ service: 'serve' });
-  const predictor = new Predictor(await getEngine(), model, 'v7', KEYS, metrics);
+  const predictor = new Predictor(await getEngine(), model, 'v7', KEYS, metrics, undefined, maxUnits);
   const logs: string[] = [];
+  predictor.log = (l) => logs.push(l);
   const app = await buildApp({
     predictor,
     metrics,
@@ -95,6 +99,25 @@ describe('POST /predict', () => {
     await Promise.all([app.close(), fresh.app.close()]);
   });
 
+  test('past --max-units the unit idle longest is forgotten: counted, told once, and its next reading starts it afresh', async () => {
+    const { app, metrics, logs } = await server({}, 3);
+    for (const u of [1, 2, 3]) expect((await json(app, '/predict', { ...unit1[0], unit_number: u })).statusCode).toBe(200);
+    expect(logs).toEqual([]);
+    expect((await json(app, '/predict', { ...unit1[0], unit_number: 4 })).statusCode).toBe(200);
+    expect(logs).toEqual([
+      'isoscope serve: 3 units tracked, the limit (--max-units); each new unit now takes the place of the unit idle longest, which starts afresh if it returns (its window refills, and its readings are no longer checked against those before)',
+    ]);
+    // Unit 1 was forgotten: its repeat is not known as one, and it takes unit 2's place.
+    expect((await json(app, '/predict', { ...unit1[0], unit_number: 1 })).statusCode).toBe(200);
+    const text = await metrics.render();
+    expect(text).toMatch(/^iot_units_tracked\{service="serve"\} 3$/m);
+    expect(text).toMatch(/^iot_units_evicted_total\{service="serve"\} 2$/m);
+    expect(logs).toHaveLength(1);
+    // Unit 3 is still known: its repeat is refused.
+    expect((await json(app, '/predict', { ...unit1[0], unit_number: 3 })).statusCode).toBe(409);
+    await app.close();
+  });
+
   test('a reading that lacks features gets anomaly_score null and the features it lacks', async () => {
     const { sensor_3: _3, sensor_7: _7, ...rest } = readingOf(fd001, 40);
     const r = (await json(s.app, '/predict', { ...rest, sensor_2: 'n/a' })).json();
@@ -132,12 +155,59 @@ describe('POST /predict', () => {
         /as JSON/,
       ],
       [{ method: 'GET', url: '/nothing-here' }, 404, /no route GET \/nothing-here/],
+      [
+        { method: 'POST', url: '/predict', headers: { 'content-type': 'application/json' }, payload: '{}' },
+        400,
+        /^reading 0: no unit field "unit_number"$/,
+      ],
+      [
+        { method: 'POST', url: '/predict', headers: { 'content-type': 'application/json' }, payload: '[{"unit_number": 1}]' },
+        400,
+        /^reading 0: no time field "time_in_cycles"$/,
+      ],
+      [
+        {
+          method: 'POST',
+          url: '/predict',
+          headers: { 'content-type': 'application/json' },
+          payload: '{"__proto__": {}, "unit_number": 1, "time_in_cycles": 1}',
+        },
+        400,
+        /^the body has a "__proto__" key/,
+      ],
+      [
+        { method: 'POST', url: '/predict', headers: { 'content-type': 'application/json; charset=iso-8859-1' }, payload: '{}' },
+        415,
+        /^send the body as UTF-8 JSON \(charset=utf-8\), not charset=iso-8859-1$/,
+      ],
+      [
+        { method: 'POST', url: '/predict', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: '{}' },
+        415,
+        /^send the body uncompressed: Content-Encoding gzip is not taken$/,
+      ],
+      [{ method: 'POST', url: '/predict' }, 415, /^send the readings as JSON, with Content-Type: application\/json$/],
     ];
     for (const [req, status, message] of cases) {
       const res = await s.app.inject(req);
       expect([res.statusCode, res.headers['content-type']]).toEqual([status, expect.stringMatching(/^application\/json/)]);
       expect(res.json().error).toMatch(message);
       expect(res.json().error).not.toContain('\n');
+    }
+    // UTF-8 said either way is taken.
+    for (const type of ['application/json; charset=UTF-8', 'application/json;charset="utf8"'])
+      expect((await json(s.app, '/predict', [], { 'content-type': type })).statusCode).toBe(200);
+    // A route asked with a method it does not take: 405, and the methods it takes.
+    for (const [method, url, allow] of [
+      ['GET', '/predict', 'POST'],
+      ['DELETE', '/model', 'GET, HEAD'],
+      ['OPTIONS', '/predict', 'POST'],
+    ] as const) {
+      const res = await s.app.inject({ method, url });
+      expect([res.statusCode, res.headers.allow, res.json().error]).toEqual([
+        405,
+        allow,
+        `${url} takes ${allow.replace(', ', ' or ')}, not ${method}`,
+      ]);
     }
     const small = await server({ bodyLimit: 2000 });
     const big = await json(small.app, '/predict', unit1);
@@ -170,14 +240,23 @@ describe('POST /predict', () => {
     await fresh.app.close();
   });
 
-  test('GET /openapi.json is an OpenAPI 3 document of every route', async () => {
+  test('GET /openapi.json is a valid OpenAPI 3 document of every route, as the server answers', async () => {
     const doc = (await s.app.inject({ url: '/openapi.json' })).json();
+    // An independent validator of the OpenAPI 3.0 specification (it mutates what it is given).
+    await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeTruthy();
     expect(doc.openapi).toMatch(/^3\.0\./);
     expect(doc.info).toMatchObject({ title: 'isoscope serve', version: '0.0.0-test' });
     expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/model', '/openapi.json', '/predict']);
     const predict = doc.paths['/predict'].post;
     expect(predict.requestBody.content['application/json'].schema.oneOf).toHaveLength(2);
-    expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '401', '409', '413', '415']);
+    expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '401', '405', '409', '413', '415']);
+    // A reading must carry the fields it is keyed by; the rest is documented, not required.
+    const reading = predict.requestBody.content['application/json'].schema.oneOf[0];
+    expect(reading.required).toEqual(['unit_number', 'time_in_cycles']);
+    expect(Object.keys(reading.example)).toEqual(['unit_number', 'time_in_cycles', 'sensor_2', 'sensor_3']);
+    expect(Object.keys(predict.responses['200'].content['application/json'].schema.oneOf[0].properties)).toContain('data_quality');
+    // /metrics is documented as the text it is.
+    expect(Object.keys(doc.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain; version=0.0.4']);
     expect(predict.security).toEqual([{ bearer: [] }]);
     expect(predict.responses['200'].headers['server-timing'].schema).toEqual({ type: 'string' });
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -248,6 +327,37 @@ describe('model reloads and shutdown', () => {
     expect(predictor.info().model_id).toBe(newer.id);
     expect((await json(app, '/predict', unit1[1])).statusCode).toBe(200);
     await watcher.stop();
+    await app.close();
+  });
+
+  test('over a socket: a body far over the limit still gets its 413, and requests Node cannot parse get one-line JSON', async () => {
+    const { app } = await server({ bodyLimit: 100_000 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as { port: number }).port;
+    // fetch sends the whole body before it reads the answer: the server reads (and drops) the rest first.
+    for (const size of [150_000, 8_000_000]) {
+      const res = await fetch(`http://127.0.0.1:${port}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ unit_number: 1, time_in_cycles: 1, pad: 'x'.repeat(size) }]),
+      });
+      expect([res.status, (await res.json()).error]).toEqual([413, expect.stringMatching(/limit of 100000 bytes \(--body-limit\)/)]);
+    }
+    const raw = (text: string) =>
+      new Promise<string>((ok) => {
+        const socket = connect(port, '127.0.0.1', () => socket.write(text));
+        let out = '';
+        socket.on('data', (d: Buffer) => (out += d.toString()));
+        socket.on('close', () => ok(out));
+      });
+    const [head, body] = (await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 431 .*\r\nContent-Type: application\/json/s);
+    expect(JSON.parse(body)).toEqual({ error: "the request's headers are larger than the server takes" });
+    const garbage = (await raw('GARBAGE\r\n\r\n')).split('\r\n\r\n');
+    expect(garbage[0]).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(garbage[1]).error).toMatch(/^the request is not valid HTTP \(HPE_/);
+    // Still serving.
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     await app.close();
   });
 

@@ -12,7 +12,6 @@ import { blobCheckpoints } from '../connectors/checkpoints.js';
 import { CosmosDeadLetters } from '../connectors/dead-letters.js';
 import { DEAD_LETTER_CONTAINER } from '../connectors/cosmos-setup.js';
 import { streamKeysFor } from '../stream/stream-keys.js';
-import { DEFAULT_MAX_UNITS } from '../stream/unit-table.js';
 import { ModelWatcher } from '../connectors/model-watcher.js';
 import { ShadowSlot } from '../connectors/shadow-slot.js';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +20,7 @@ import { num, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { loadDotEnv } from './env.js';
 import { cosmosClient, reachError } from './azure.js';
-import { firstModel, MODEL_SOURCE_OPTIONS, modelFlags, STREAM_KEY_OPTIONS } from './model-source.js';
+import { firstModel, maxUnitsFlag, MODEL_SOURCE_OPTIONS, modelFlags, STREAM_KEY_OPTIONS, UNIT_CAP_OPTIONS } from './model-source.js';
 import { startDatadog } from './datadog.js';
 import { DEFAULT_STOP_SECONDS, stopSignal, stopWithin } from './shutdown.js';
 
@@ -50,17 +49,16 @@ export async function consumeCommand(
       hub: { type: 'string' },
       group: { type: 'string' },
       ...STREAM_KEY_OPTIONS,
+      ...UNIT_CAP_OPTIONS,
       'checkpoint-container': { type: 'string' },
       'dead-letter-container': { type: 'string' },
-      'max-units': { type: 'string' },
     },
     CONSUME_USAGE,
   );
   if (values.help) return out(CONSUME_USAGE);
   if (values.to !== undefined && values.to !== 'cosmos') throw new UsageError(`--to takes cosmos, got "${values.to}"`);
   const position = startPosition(values.start, 'earliest', '--start');
-  const maxUnits = num(values['max-units'], '--max-units', DEFAULT_MAX_UNITS);
-  if (!(Number.isInteger(maxUnits) && maxUnits >= 1)) throw new UsageError(`--max-units is a whole number of at least 1, got ${maxUnits}`);
+  const maxUnits = maxUnitsFlag(values['max-units']);
   const source = modelFlags(values, 'consume', CONSUME_USAGE);
   const limits = {
     maxSilenceS: positive(values['health-max-silence'], '--health-max-silence', DEFAULT_HEALTH.maxSilenceS),

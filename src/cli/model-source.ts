@@ -8,6 +8,7 @@ import { UsageError } from './errors.js';
 import { reachError } from './azure.js';
 import { num } from './args.js';
 import { readModel } from './files.js';
+import { DEFAULT_MAX_UNITS } from '../stream/unit-table.js';
 
 /** The flags of a command that scores with a model it may follow: consume and serve. */
 export const MODEL_SOURCE_OPTIONS = {
@@ -21,6 +22,16 @@ export const STREAM_KEY_OPTIONS = {
   'unit-field': { type: 'string' },
   'time-field': { type: 'string' },
 } as const;
+
+/** consume and serve keep per-unit state: how many units at most. */
+export const UNIT_CAP_OPTIONS = { 'max-units': { type: 'string' } } as const;
+
+/** --max-units: units whose window and alarm state are kept at once (the idle-longest makes room). */
+export function maxUnitsFlag(raw: string | undefined): number {
+  const maxUnits = num(raw, '--max-units', DEFAULT_MAX_UNITS);
+  if (!(Number.isInteger(maxUnits) && maxUnits >= 1)) throw new UsageError(`--max-units is a whole number of at least 1, got ${maxUnits}`);
+  return maxUnits;
+}
 
 export interface ModelSource {
   file?: string;

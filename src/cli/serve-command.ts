@@ -16,13 +16,13 @@ import { UsageError } from './errors.js';
 import { loadDotEnv } from './env.js';
 import { cosmosClient } from './azure.js';
 import { keepSecret } from '../connectors/settings.js';
-import { firstModel, MODEL_SOURCE_OPTIONS, modelFlags, STREAM_KEY_OPTIONS } from './model-source.js';
+import { firstModel, maxUnitsFlag, MODEL_SOURCE_OPTIONS, modelFlags, STREAM_KEY_OPTIONS, UNIT_CAP_OPTIONS } from './model-source.js';
 import { startDatadog } from './datadog.js';
 import { productVersion } from './version.js';
 import { DEFAULT_STOP_SECONDS, stopSignal, stopWithin } from './shutdown.js';
 
 export const SERVE_USAGE =
-  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--stop-timeout 20] [--unit-field NAME|none] [--time-field NAME] [--any-order]';
+  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--stop-timeout 20] [--unit-field NAME|none] [--time-field NAME] [--max-units 10000] [--any-order]';
 
 export async function serveCommand(
   argv: string[],
@@ -40,6 +40,7 @@ export async function serveCommand(
       'stop-timeout': { type: 'string' },
       'any-order': { type: 'boolean' },
       ...STREAM_KEY_OPTIONS,
+      ...UNIT_CAP_OPTIONS,
     },
     SERVE_USAGE,
   );
@@ -49,6 +50,7 @@ export async function serveCommand(
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`--port is 0-65535 (0 picks a free port), got ${port}`);
   const host = values.host ?? '127.0.0.1';
   const bodyLimit = byteSize(values['body-limit'], '--body-limit', 10 * 1024 ** 2);
+  const maxUnits = maxUnitsFlag(values['max-units']);
   const stopSeconds = num(values['stop-timeout'], '--stop-timeout', DEFAULT_STOP_SECONDS);
   if (!(stopSeconds > 0)) throw new UsageError(`--stop-timeout is the seconds a stop may take, > 0; got ${stopSeconds}`);
   loadDotEnv();
@@ -78,7 +80,7 @@ export async function serveCommand(
         log: err,
       })
     : undefined;
-  const predictor = new Predictor(await engine(), model, version, keys, metrics, shadow);
+  const predictor = new Predictor(await engine(), model, version, keys, metrics, shadow, maxUnits);
   predictor.log = err;
   // Load tests and replays of shuffled history: score in arrival order rather than refuse (409) a unit's earlier time.
   predictor.strictOrder = !values['any-order'];

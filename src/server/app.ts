@@ -7,6 +7,9 @@ import type { Metrics } from '../connectors/metrics.js';
 import type { Predictor } from './predictor.js';
 import type { ServeMetrics } from './serve-metrics.js';
 import { bearerCheck } from './auth.js';
+import { afterBody, allowedMethods, clientError, encodingProblem, parseJsonBody } from './http-edges.js';
+import { keyReadings } from '../stream/reading-codec.js';
+import type { StreamKeys } from '../stream/hub-batch.js';
 import { healthSchema, metricsSchema, modelSchema, openapiSchema, predictSchema, swaggerOptions } from './openapi.js';
 
 export interface AppOptions {
@@ -27,12 +30,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     bodyLimit: o.bodyLimit,
     logger: false,
     // Schemas check shapes only: no coercion, so a body is never rewritten before scoring.
-    ajv: { customOptions: { coerceTypes: false } },
-    // A "__proto__" key is refused (400), as by default. A "constructor" key is harmless here (no deep
-    // merge: a reading is copied one level, key by key), and scanning 500 kB bodies for it took as long
-    // as parsing them.
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'ignore',
+    // "example" is OpenAPI 3.0's annotation (its schemas have no "examples"): known to Ajv, checked by nothing.
+    ajv: { customOptions: { coerceTypes: false, keywords: ['example'] } },
+    clientErrorHandler: clientError,
   });
   await app.register(swagger, swaggerOptions(o.version));
   // JSON.stringify writes every response: result fields are named at run time (--unit-field), and
@@ -40,6 +40,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   // Readings come as JSON only: a text/plain body is refused (415), not parsed as a string.
   app.removeContentTypeParser('text/plain');
+  // A "__proto__" key is refused by name (400). A "constructor" key is harmless here (no deep merge: a
+  // reading is copied one level, key by key).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
 
   // While closing, answers end their connection: a keep-alive client would otherwise hold the
   // server open after its last request (close() ends only idle connections, and only once).
@@ -53,10 +57,18 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     done(null, payload);
   });
 
+  const info = o.predictor.info();
+  const keys: StreamKeys = { unitField: info.unit_field, timeField: info.time_field };
   const authorized = o.apiKey ? bearerCheck(o.apiKey) : () => true;
   app.addHook('onRequest', (req, reply, done) => {
     if (req.routeOptions.url === '/healthz' || authorized(req.headers.authorization)) return done();
     void reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong API key: send Authorization: Bearer <key>' });
+  });
+  // Before the body is read: a body in another charset or compressed would be read as garbage, not refused.
+  app.addHook('onRequest', (req, reply, done) => {
+    const problem = req.method === 'POST' && req.routeOptions.url === '/predict' ? encodingProblem(req.headers) : undefined;
+    if (!problem) return done();
+    void reply.code(415).send({ error: problem });
   });
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -65,13 +77,25 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     done();
   });
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const [status, message] = describe(err, req);
+    const [status, message] = describe(err, req, keys);
     if (status >= 500) o.log(`isoscope serve: ${req.method} ${req.routeOptions.url ?? req.url} failed: ${message}`);
-    void reply.code(status).send({ error: status >= 500 ? 'internal error (logged by the server)' : message });
+    const send = () => void reply.code(status).send({ error: status >= 500 ? 'internal error (logged by the server)' : message });
+    if (status === 413) return afterBody(req.raw, () => (reply.header('connection', 'close'), send()));
+    send();
   });
-  app.setNotFoundHandler((req, reply) => void reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    // A route that exists under another method: 405 and the methods it takes, as HTTP asks.
+    const allowed = allowedMethods(path);
+    if (allowed)
+      return void reply
+        .code(405)
+        .header('allow', allowed)
+        .send({ error: `${path} takes ${allowed.replace(', ', ' or ')}, not ${req.method}` });
+    void reply.code(404).send({ error: `no route ${req.method} ${path}` });
+  });
 
-  app.post('/predict', { schema: predictSchema }, (req, reply) => {
+  app.post('/predict', { schema: predictSchema(keys) }, (req, reply) => {
     const body = req.body;
     const t0 = performance.now();
     const results = o.predictor.predict(Array.isArray(body) ? body : [body]);
@@ -90,8 +114,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 }
 
 /** The status and the one line a client gets for a failed request. */
-function describe(err: FastifyError, req: FastifyRequest): [number, string] {
-  if (err.validation) return [400, shapeProblem(req.body)];
+function describe(err: FastifyError, req: FastifyRequest, keys: StreamKeys): [number, string] {
+  if (err.validation) return [400, shapeProblem(req.body, keys)];
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return [400, 'the body is not valid JSON'];
@@ -109,10 +133,13 @@ function describe(err: FastifyError, req: FastifyRequest): [number, string] {
   return [status, err.message.split('\n')[0]];
 }
 
-function shapeProblem(body: unknown): string {
+/** What the schema refused, said as the scorer would say it: the item that is no object, or the reading that cannot be keyed and why. */
+function shapeProblem(body: unknown, keys: StreamKeys): string {
+  const whole = 'the body must be a JSON object (one reading) or an array of readings';
   if (Array.isArray(body)) {
     const i = body.findIndex((x) => x === null || typeof x !== 'object' || Array.isArray(x));
-    return `item ${i} of the array is not a JSON object: each item is one reading`;
-  }
-  return 'the body must be a JSON object (one reading) or an array of readings';
+    if (i >= 0) return `item ${i} of the array is not a JSON object: each item is one reading`;
+  } else if (body === null || typeof body !== 'object') return whole;
+  const bad = keyReadings(Array.isArray(body) ? body : [body], keys).rejected[0];
+  return bad ? `reading ${bad.index}: ${bad.reason}` : whole;
 }

@@ -10,12 +10,30 @@ const error = {
   required: ['error'],
 } as const;
 
-const reading = {
-  type: 'object',
-  description: 'One reading: its columns by name, as on the hub (the unit and time fields and every input of GET /model, as numbers).',
-  additionalProperties: true,
-  examples: [{ unit_number: 1, time_in_cycles: 31, setting_1: -0.0006, sensor_2: 642.58, sensor_3: 1581.22 }],
-} as const;
+/** One reading: required are the unit and time fields the server keys readings by; inputs may be absent (the reading is then not scored). */
+function readingSchema(keys: { unitField: string | null; timeField: string }) {
+  const number = { type: 'number' } as const;
+  const numberText = { type: 'string', description: 'a decimal number as text, e.g. "642.58"' } as const;
+  return {
+    type: 'object',
+    description:
+      'One reading: its columns by name, as on the hub (the unit and time fields and every input of GET /model). Inputs are numbers, or text holding a decimal number; an input absent, null or not a number leaves the reading unscored (missing_features).',
+    additionalProperties: true,
+    required: [...(keys.unitField === null ? [] : [keys.unitField]), keys.timeField],
+    properties: {
+      ...(keys.unitField === null
+        ? {}
+        : {
+            [keys.unitField]: {
+              description: 'The unit: a number or text (trimmed; at most 200 characters, none of / \\ ? #).',
+              oneOf: [number, { type: 'string' }],
+            },
+          }),
+      [keys.timeField]: { description: "The reading's time; each unit's must rise from reading to reading.", oneOf: [number, numberText] },
+    },
+    example: { ...(keys.unitField === null ? {} : { [keys.unitField]: 1 }), [keys.timeField]: 31, sensor_2: 642.58, sensor_3: 1581.22 },
+  } as const;
+}
 
 const result = {
   type: 'object',
@@ -27,6 +45,20 @@ const result = {
     is_anomaly: { type: 'boolean', nullable: true },
     alarm: { type: 'boolean' },
     missing_features: { type: 'array', items: { type: 'string' }, description: 'Only on a reading that was not scored.' },
+    data_quality: {
+      type: 'array',
+      description:
+        'Only on a reading that shows a data-quality alert in force: which input, what kind, and (for a unit of its own) the unit.',
+      items: {
+        type: 'object',
+        properties: {
+          input: { type: 'string' },
+          kind: { type: 'string', enum: ['missing', 'below', 'above', 'flat', 'unknown_regime'] },
+          unit: { oneOf: [{ type: 'number' }, { type: 'string' }] },
+        },
+        required: ['input', 'kind'],
+      },
+    },
     model_id: { type: 'string' },
     model_version: { type: 'string' },
     shadow: {
@@ -46,12 +78,12 @@ const result = {
 
 const secured = [{ bearer: [] }];
 
-export const predictSchema = {
+export const predictSchema = (keys: { unitField: string | null; timeField: string }) => ({
   summary: 'Score one reading or an array of readings',
   description:
     "Readings of a unit must be posted in time order: the server keeps each unit's recipe window and alarm state, as the consumer does. An array is scored in its order and answered in the same order.",
   security: secured,
-  body: { oneOf: [reading, { type: 'array', items: reading }] },
+  body: { oneOf: [readingSchema(keys), { type: 'array', items: readingSchema(keys) }] },
   response: {
     200: {
       description: 'One result for an object, an array of results for an array.',
@@ -61,10 +93,11 @@ export const predictSchema = {
     400: error,
     401: error,
     409: { ...error, description: "A reading is not after its unit's previous one (a repeat, or out of time order); nothing was scored." },
+    405: { ...error, description: 'Only POST: the answer names the methods allowed (Allow).' },
     413: error,
     415: error,
   },
-};
+});
 
 export const modelSchema = {
   summary: 'The model in use',
@@ -108,7 +141,13 @@ export const healthSchema = {
 export const metricsSchema = {
   summary: 'Prometheus metrics (text exposition format)',
   security: secured,
-  response: { 200: { description: 'iot_anomaly_* series', type: 'string' }, 401: error },
+  response: {
+    200: {
+      description: 'iot_anomaly_* series',
+      content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } },
+    },
+    401: error,
+  },
 };
 
 export const openapiSchema = {

@@ -7,6 +7,7 @@ import { LoadedModel } from '../model/loaded-model.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
 import { LiveScorer, type Alert } from '../stream/live-scorer.js';
+import { DEFAULT_MAX_UNITS } from '../stream/unit-table.js';
 import { predictionsOf, scoreKeyed, type Prediction, type StreamKeys } from '../stream/hub-batch.js';
 import { decodeReadings, keyReadings } from '../stream/reading-codec.js';
 import { dataAlertLine, type DataAlert } from '../stream/data-watch.js';
@@ -40,6 +41,10 @@ export class Predictor {
   log?: (line: string) => void;
   /** False (`serve --any-order`): readings are scored as they arrive, even when a unit's time goes back. */
   strictOrder = true;
+  private readonly maxUnits: number;
+  /** Units forgotten to make room under earlier models (each model starts a fresh table). */
+  private evictedBefore = 0;
+  private toldEviction = false;
 
   /** With a shadow slot, each result also carries the candidate's outcome as `shadow`. */
   constructor(
@@ -49,7 +54,9 @@ export class Predictor {
     keys: StreamKeys,
     metrics: Metrics,
     shadow?: Pick<ShadowSlot, 'score'>,
+    maxUnits = DEFAULT_MAX_UNITS,
   ) {
+    this.maxUnits = maxUnits;
     this.engine = engine;
     this.shadow = shadow;
     this.keys = keys;
@@ -57,7 +64,7 @@ export class Predictor {
     this.model = model;
     this.version = version;
     this.loaded = new LoadedModel(engine, model);
-    this.scorer = new LiveScorer(this.loaded, model.threshold.offset, alarmRule(model));
+    this.scorer = new LiveScorer(this.loaded, model.threshold.offset, alarmRule(model), maxUnits);
   }
 
   get tag(): ModelTag {
@@ -89,10 +96,23 @@ export class Predictor {
       dataAlerts: dataAlerts.filter((a) => a.raised),
     });
     for (const a of dataAlerts) this.log?.(`isoscope serve: data quality: ${dataAlertLine(a)}`);
+    this.countUnits();
     const shadows = this.shadow?.score(batch, this.keys, t0);
     const results = predictionsOf(batch, tag, this.keys);
     if (shadows) results.forEach((r, i) => (r.shadow = shadows[i]));
     return results;
+  }
+
+  /** The units gauge and eviction counter; the first eviction is told, as it ends the order check for the unit forgotten. */
+  private countUnits(): void {
+    const { cap, tracked, evicted } = this.scorer.unitCounts;
+    this.metrics.recordUnits(tracked, this.evictedBefore + evicted);
+    if (evicted && !this.toldEviction) {
+      this.toldEviction = true;
+      this.log?.(
+        `isoscope serve: ${cap} units tracked, the limit (--max-units); each new unit now takes the place of the unit idle longest, which starts afresh if it returns (its window refills, and its readings are no longer checked against those before)`,
+      );
+    }
   }
 
   /**
@@ -106,7 +126,9 @@ export class Predictor {
     this.loaded = next;
     this.model = model;
     this.version = version;
-    this.scorer = new LiveScorer(next, model.threshold.offset, alarmRule(model));
+    this.evictedBefore += this.scorer.unitCounts.evicted;
+    this.scorer = new LiveScorer(next, model.threshold.offset, alarmRule(model), this.maxUnits);
+    this.countUnits();
     old.dispose();
   }
 

@@ -3,6 +3,7 @@
 // value becomes NaN (so the reading is reported unscored, never scored as 0).
 import { columnByRole, type Dataset } from '../data/dataset.js';
 import { valueAt } from '../data/compact-columns.js';
+import { isNumberToken } from '../data/numbers.js';
 
 export type Reading = Record<string, unknown>;
 
@@ -59,9 +60,14 @@ function unitValue(v: unknown, field: string): string | number {
   throw new Error(v === undefined || v === null ? `no unit field "${field}"` : `unit field "${field}" is not text or a number`);
 }
 
+/** A JSON number, or text holding a decimal number literal as a CSV cell would ("642.5", "6.4e2"; not "0x10" or "Infinity"). */
+function numberOf(v: unknown): number {
+  return typeof v === 'number' ? v : typeof v === 'string' && isNumberToken(v) ? Number(v) : NaN;
+}
+
 function timeValue(v: unknown, field: string): number {
   if (v === undefined || v === null) throw new Error(`no time field "${field}"`);
-  const t = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  const t = numberOf(v);
   if (!Number.isFinite(t)) throw new Error(`time field "${field}" is not a number`);
   return t;
 }
@@ -116,7 +122,7 @@ export function decodeReadings(events: Reading[], inputs: string[], keys: Stream
   events.forEach((e, i) => {
     inputs.forEach((name, f) => {
       const v = e[name];
-      const x = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+      const x = numberOf(v);
       if (!Number.isFinite(x)) missing[f]++;
       block[i * d + f] = Number.isFinite(x) ? x : NaN;
     });

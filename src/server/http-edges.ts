@@ -1,0 +1,105 @@
+// The edges of HTTP a careful client meets before any reading is looked at: a method a route
+// does not take (405 with Allow), a body in another charset or compressed (415), and a
+// request Node's parser refuses (headers too large, not HTTP). Each answers one line of
+// JSON, {"error": "..."}, as every other error does.
+import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** The methods each route takes (HEAD comes with GET). */
+export const METHODS_OF: Readonly<Record<string, string>> = {
+  '/predict': 'POST',
+  '/model': 'GET, HEAD',
+  '/healthz': 'GET, HEAD',
+  '/metrics': 'GET, HEAD',
+  '/openapi.json': 'GET, HEAD',
+};
+
+/** The methods a known path takes, or undefined for a path that is no route. */
+export function allowedMethods(path: string): string | undefined {
+  return Object.hasOwn(METHODS_OF, path) ? METHODS_OF[path] : undefined;
+}
+
+/** Why a body cannot be read as the JSON it claims to be, or undefined when it can. */
+export function encodingProblem(headers: IncomingHttpHeaders): string | undefined {
+  const type = headers['content-type'];
+  if (type === undefined) return 'send the readings as JSON, with Content-Type: application/json';
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+  if (charset && !/^utf-?8$/i.test(charset)) return `send the body as UTF-8 JSON (charset=utf-8), not charset=${charset}`;
+  const coding = headers['content-encoding']?.trim();
+  if (coding && coding.toLowerCase() !== 'identity') return `send the body uncompressed: Content-Encoding ${coding} is not taken`;
+  return undefined;
+}
+
+/** Answers a request Node's parser refused, in the server's one-line JSON, then closes the connection. */
+export function clientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const error =
+    status === 431
+      ? "the request's headers are larger than the server takes"
+      : status === 408
+        ? 'the request took too long to arrive'
+        : `the request is not valid HTTP (${err.code ?? 'unreadable'})`;
+  const body = JSON.stringify({ error });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+const badRequest = (message: string) => Object.assign(new Error(message), { statusCode: 400 });
+
+/**
+ * The JSON body parser: JSON.parse, then a "__proto__" key anywhere is refused by name. (Kept
+ * as data it would be harmless here, since readings are copied key by key, but a client should
+ * learn that the key is what the server refused, not that the JSON is invalid.)
+ */
+export function parseJsonBody(_req: unknown, text: string, done: (err: Error | null, body?: unknown) => void): void {
+  if (text.length === 0) return done(badRequest('the body is empty: send a JSON object (one reading) or an array of readings'));
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return done(badRequest('the body is not valid JSON'));
+  }
+  // Only a text that could spell the key (plainly or with \u escapes) is walked.
+  if ((text.includes('proto') || text.includes('\\u')) && hasProtoKey(body))
+    return done(badRequest('the body has a "__proto__" key, which the server refuses: rename that field'));
+  done(null, body);
+}
+
+function hasProtoKey(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some(hasProtoKey);
+  return Object.hasOwn(v, '__proto__') || Object.values(v).some(hasProtoKey);
+}
+
+/** The most of a refused body read (and dropped) so that its client gets the answer. */
+const DRAIN_AT_MOST = 64 * 1024 * 1024;
+const DRAIN_WAIT_MS = 30_000;
+
+/**
+ * Runs `answer` once the rest of a refused body has arrived, read and dropped: a client still
+ * sending when the connection closes sees a broken pipe, not the 413 that says why. A body
+ * beyond DRAIN_AT_MOST, or one that stalls, is answered at once.
+ */
+export function afterBody(req: IncomingMessage, answer: () => void): void {
+  if (req.complete || req.destroyed) return answer();
+  let read = 0;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    req.off('data', count);
+    answer();
+  };
+  const count = (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > DRAIN_AT_MOST) finish();
+  };
+  const timer = setTimeout(finish, DRAIN_WAIT_MS);
+  req.on('data', count);
+  req.once('end', finish);
+  req.once('close', finish);
+  req.resume();
+}
