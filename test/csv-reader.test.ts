@@ -79,6 +79,25 @@ describe('CSV reader', () => {
     expect(column(csvDataset('label,x\n3,1\n5,2\n'), 'label')!.role).toBe('feature');
   });
 
+  test('a text status column is ground truth when its first rows hold a healthy word; an operating state is not', () => {
+    const rows = ['t,temp,machine_status,state'];
+    const status = (i: number) => (i === 70 ? 'BROKEN' : i > 70 && i < 75 ? ' Recovering ' : i === 80 ? 'NA' : 'NORMAL');
+    for (let i = 0; i < 100; i++) rows.push(`${i},${20 + (i % 7)},${status(i)},${i % 2 ? 'RUNNING' : 'IDLE'}`);
+    const text = rows.join('\n');
+    const ds = csvDataset(text);
+    const label = column(ds, 'machine_status')!;
+    expect(label.role).toBe('label');
+    expect([label.missing, label.nonNumeric]).toEqual([1, 0]);
+    expect(Array.from(label.values.slice(68, 82))).toEqual([0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, NaN, 0]);
+    expect(ds.notes).toContain('machine_status: text read as ground truth: "NORMAL" = healthy (0); "BROKEN", "Recovering" = anomalous (1)');
+    // RUNNING/IDLE says how the machine runs, not whether it is healthy: text, not a label.
+    expect(column(ds, 'state')!).toMatchObject({ role: 'feature', nonNumeric: 100 });
+    // Read in pieces, the same.
+    const parser = new CsvParser('data.csv');
+    for (let at = 0; at < text.length; at += 97) parser.push(text.slice(at, at + 97));
+    expect(Array.from(column(parser.finish(), 'machine_status')!.values)).toEqual(Array.from(label.values));
+  });
+
   test('missing, non-numeric and out-of-range cells are counted apart and never become 0', () => {
     const ds = csvDataset('a,b\n1,\n2,NaN\nfoo,3\n1e999,4\n');
     const a = column(ds, 'a')!;

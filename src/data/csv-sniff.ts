@@ -5,6 +5,13 @@ import Papa from 'papaparse';
 /** A column of text cells under one of these names holds unit ids ("pump-A"), coded 1, 2, … in order of appearance. */
 export const TEXT_ID_NAME = /^(unit|unit_?(id|number|no)|engine(_?id)?|machine(_?id)?|device(_?id)?|asset(_?id)?|id)$/i;
 
+/** A column of text that may be ground truth by its name ("machine_status": NORMAL, BROKEN, RECOVERING). */
+export const TEXT_LABEL_NAME =
+  /^(anomaly|label|is_anomaly|anomaly_label|target|fault|failure|class|outlier|is_outlier|status|state|condition|health|(machine|health|equipment|asset)_?(status|state|condition))$/i;
+
+/** A ground-truth text that means healthy; any other text in such a column means anomalous. */
+export const isNormalLabel = (text: string): boolean => /^(normal|ok|healthy|good|nominal|false|no|0)$/i.test(text.trim());
+
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Epoch ms for an ISO-like timestamp; a time without zone is read as UTC so results never depend on the machine. */

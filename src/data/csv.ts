@@ -1,19 +1,21 @@
 // Generic CSV, fed text in pieces of any size: the first lines choose the delimiter
 // (PapaParse's guess, checked for even splits), the first record decides header or
-// data, the first 50 rows spot timestamp and text-id columns (and, in a ';' file,
+// data, the first 50 rows spot timestamp, text-id and text ground-truth columns (and, in a ';' file,
 // decimal commas: "1,5" is 1.5), and then every field goes straight into its column. The result never depends on how the text was cut.
 import { FieldSplitter, type FieldSink } from './csv-fields.js';
 import { ColumnBuilder, isDecimalCommaToken, isMissingToken, isNumberToken } from './numbers.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import { inferRole } from './roles.js';
-import { TEXT_ID_NAME, dedupe, detectDelimiter, parseTimestamp } from './csv-sniff.js';
+import { TEXT_ID_NAME, TEXT_LABEL_NAME, dedupe, detectDelimiter, isNormalLabel, parseTimestamp } from './csv-sniff.js';
 
 /** Text held back to choose the delimiter: the first 20 lines, at most this much. */
 const HEAD_CHARS = 64 * 1024;
 const HEAD_LINES = 20;
 /** Body rows looked at to spot timestamp and text-id columns. */
 const PROBE_ROWS = 50;
+/** Distinct texts of a ground-truth column named in its note. */
+const MAX_LABEL_TEXTS = 20;
 
 export class CsvParser implements FieldSink {
   private head = '';
@@ -32,6 +34,8 @@ export class CsvParser implements FieldSink {
   private maxRows = 0;
   private timestampCols = new Set<number>();
   private textUnits = new Map<number, Map<string, number>>();
+  /** Text ground truth ("NORMAL", "BROKEN"): read as 0 for a healthy word, 1 for any other; the texts seen, for the note. */
+  private textLabels = new Map<number, Set<string>>();
   private record = 0;
   private hasHeader = false;
   private delimiter = ',';
@@ -118,6 +122,14 @@ export class CsvParser implements FieldSink {
     const notes: string[] = commas.length
       ? [`decimal commas read as decimal points ("1,5" = 1.5) in ${all ? 'every column' : commas.join(', ')}: fields are separated by ";"`]
       : [];
+    this.textLabels.forEach((said, i) => {
+      const texts = [...said];
+      const list = (words: string[]) => words.map((w) => JSON.stringify(w)).join(', ');
+      const anomalous = texts.filter((w) => !isNormalLabel(w));
+      notes.push(
+        `${this.names[i]}: text read as ground truth: ${list(texts.filter(isNormalLabel))} = healthy (0)${anomalous.length ? `; ${list(anomalous)}${said.size === MAX_LABEL_TEXTS ? ' and others' : ''} = anomalous (1)` : '; no other value'}`,
+      );
+    });
     this.names.forEach((name, i) => {
       const t = this.bad[i];
       if (t.outOfRange)
@@ -154,6 +166,7 @@ export class CsvParser implements FieldSink {
         nonNumeric: b.nonNumeric + b.outOfRange,
       };
       if (units) col.labels = [...units.keys()];
+      if (this.textLabels.has(i)) col.role = 'label';
       if (this.timestampCols.has(i)) {
         col.timestamp = true;
         col.role = 'time';
@@ -254,6 +267,13 @@ export class CsvParser implements FieldSink {
       }
       return;
     }
+    const said = this.textLabels.get(i);
+    if (said && !isMissingToken(cell)) {
+      const text = cell.trim();
+      if (said.size < MAX_LABEL_TEXTS) said.add(text);
+      b.push(isNormalLabel(text) ? 0 : 1);
+      return;
+    }
     const units = this.textUnits.get(i);
     if (units && !isMissingToken(cell)) {
       const key = cell.trim();
@@ -317,6 +337,8 @@ export class CsvParser implements FieldSink {
       if (cells.length === 0 || cells.some((c) => this.isNumber(c))) return;
       if (cells.every((c) => !Number.isNaN(parseTimestamp(c)))) this.timestampCols.add(i);
       else if (TEXT_ID_NAME.test(name)) this.textUnits.set(i, new Map());
+      // Ground truth only when the first rows hold a healthy word: "RUNNING"/"IDLE" is an operating state, not health.
+      else if (TEXT_LABEL_NAME.test(name) && cells.some(isNormalLabel)) this.textLabels.set(i, new Set());
     });
     this.phase = 'body';
     for (const r of this.probe) for (let i = 0; i < r.length; i++) this.pushCell(i, r[i]);
