@@ -95,6 +95,12 @@ describe('keying readings', () => {
     ]);
   });
 
+  test('a whole-number unit id sent as text is the same unit as the number; other text ids stay text', () => {
+    const bodies = ['7000', 7000, ' 7000 ', '007', '7.0', '-3', 'press-01'].map((machine, i) => ({ machine, timestamp: i, a: 1, b: 1 }));
+    const decoded = decodeReadings(keyReadings(bodies, keys).readings, inputs, keys);
+    expect(decoded.unitIds).toEqual([7000, 7000, 7000, '007', '7.0', -3, 'press-01']);
+  });
+
   test('inputs given as text are read as a CSV cell is: decimal literals only, never hex, binary or Infinity', () => {
     const bodies = ['642.5', ' 6.4e2 ', '-1', '0x10', '0b1', '1_000', 'Infinity', '', '1,5'].map((a, i) => ({
       machine: 'm',

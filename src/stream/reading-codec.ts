@@ -55,7 +55,8 @@ function unitValue(v: unknown, field: string): string | number {
     if (t === '') throw new Error(`unit field "${field}" is empty`);
     if (t.length > MAX_UNIT_CHARS) throw new Error(`unit field "${field}" is longer than ${MAX_UNIT_CHARS} characters`);
     if (badIdChar(t)) throw new Error(`unit field "${field}" holds a character an id cannot hold (/ \\ ? # or a control character)`);
-    return t;
+    // "7000" and 7000 are one unit (their documents share the id "7000-<time>"); "007" and "7.0" stay text.
+    return /^-?(0|[1-9]\d{0,14})$/.test(t) ? Number(t) : t;
   }
   throw new Error(v === undefined || v === null ? `no unit field "${field}"` : `unit field "${field}" is not text or a number`);
 }
