@@ -75,6 +75,27 @@ describe('CSV reader', () => {
     expect(column(ds, 'pressure')!.role).toBe('feature');
   });
 
+  test('roles by name, checked against the values: a row-number id is no unit, T is a temperature, dates beat a step count', () => {
+    const rows = ['id,Step,Timestamp,T,equipment,P'];
+    for (let i = 0; i < 30; i++)
+      rows.push(
+        `${i + 1},${(i % 5) + 1},2024-03-01T00:${String(i).padStart(2, '0')}:00Z,${(20 + Math.sin(i)).toFixed(2)},pump-${i % 2},${i % 7}`,
+      );
+    const ds = csvDataset(rows.join('\n'));
+    expect(ds.columns.map((c) => [c.name, c.role])).toEqual([
+      ['id', 'feature'],
+      ['Step', 'feature'],
+      ['Timestamp', 'time'],
+      ['T', 'feature'],
+      ['equipment', 'unit'],
+      ['P', 'feature'],
+    ]);
+    // A unit column with repeats is a unit.
+    expect(column(csvDataset(['id,x', ...Array.from({ length: 30 }, (_, i) => `${(i % 3) + 1},${i}`)].join('\n')), 'id')!.role).toBe(
+      'unit',
+    );
+  });
+
   test('a column named label that is not 0/1 stays a feature', () => {
     expect(column(csvDataset('label,x\n3,1\n5,2\n'), 'label')!.role).toBe('feature');
   });

@@ -74,6 +74,15 @@ describe('profile', () => {
       expect(col(n).reason).toBe('rises at every reading: a row number, clock or running total, not a health signal');
     }
     for (const n of ['temp', 'dip', 'holes']) expect([n, col(n).counter, col(n).feature]).toEqual([n, false, true]);
+    // Machines interleaved in time: a reading is rarely next to its own unit's last, so nothing is seen rising.
+    const mixed = ['machine,temp,vib'];
+    for (let i = 0; i < 90; i++) mixed.push(`${(i % 3) + 1},${(20 + Math.sin(i)).toFixed(3)},${(i * 0.01).toFixed(2)}`);
+    const interleaved = profileDataset(csvDataset(mixed.join('\n')));
+    expect(interleaved.columns.map((c) => [c.name, c.counter, c.feature])).toEqual([
+      ['machine', false, false],
+      ['temp', false, true],
+      ['vib', false, true],
+    ]);
     // Too short to tell a counter from a short rising stretch.
     const short = profileDataset(csvDataset(['x,y', ...Array.from({ length: 9 }, (_, i) => `${i},${i % 3}`)].join('\n')));
     expect(short.columns[0].counter).toBe(false);

@@ -3,7 +3,7 @@
 import Papa from 'papaparse';
 
 /** A column of text cells under one of these names holds unit ids ("pump-A"), coded 1, 2, … in order of appearance. */
-export const TEXT_ID_NAME = /^(unit|unit_?(id|number|no)|engine(_?id)?|machine(_?id)?|device(_?id)?|asset(_?id)?|id)$/i;
+export const TEXT_ID_NAME = /^(unit|unit_?(id|number|no)|engine(_?id)?|machine(_?id)?|device(_?id)?|asset(_?id)?|equipment(_?id)?|id)$/i;
 
 /** A column of text that may be ground truth by its name ("machine_status": NORMAL, BROKEN, RECOVERING). */
 export const TEXT_LABEL_NAME =

@@ -154,7 +154,7 @@ export class CsvParser implements FieldSink {
 
   /** The columns built since the last drain. */
   private build(): Column[] {
-    return this.names.map((name, i) => {
+    const columns = this.names.map((name, i) => {
       const b = this.builders[i];
       const values = b.finish();
       const units = this.textUnits.get(i);
@@ -173,6 +173,9 @@ export class CsvParser implements FieldSink {
       }
       return col;
     });
+    // Dates order the readings: a number named like a clock ("step" of a batch) beside them is a reading.
+    if (this.timestampCols.size) for (const c of columns) if (c.role === 'time' && !c.timestamp) c.role = 'feature';
+    return columns;
   }
 
   field(text: string): void {

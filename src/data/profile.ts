@@ -63,6 +63,8 @@ class ColumnStats {
   prev = NaN;
   /** No value so far was missing or at or below the one before it in its unit. */
   rising = true;
+  /** Readings compared with the one before them in their unit (a counter must be seen rising, not just never falling). */
+  steps = 0;
   readonly seen: DistinctCounter;
 
   constructor(distinctSlots: number, from?: ColumnState) {
@@ -71,18 +73,19 @@ class ColumnStats {
   }
 
   state(): ColumnState {
-    const { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev, rising } = this;
-    return { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev, rising, seen: this.seen.state() };
+    const { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev, rising, steps } = this;
+    return { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev, rising, steps, seen: this.seen.state() };
   }
 
   /**
    * Takes in the statistics of the rows that follow in file order (Chan's update for the
    * mean and variance). A flat run may cross the seam: `lead` is how many of the later
    * rows repeat this part's last value in the same unit, and `all` whether that is all of them;
-   * `risesOnward` whether the later rows' first value keeps this part's rise going.
+   * `seam` how the later rows' first value compares with this part's last in the same unit.
    */
-  follow(next: ColumnState, lead: number, all: boolean, risesOnward: boolean): void {
-    this.rising = this.rising && next.rising && risesOnward;
+  follow(next: ColumnState, lead: number, all: boolean, seam: 'rises' | 'falls' | 'apart'): void {
+    this.rising = this.rising && next.rising && seam !== 'falls';
+    this.steps += next.steps + (seam === 'apart' ? 0 : 1);
     if (next.count) this.join(next.count, next.mean, next.m2);
     this.missing += next.missing;
     this.nonNumeric += next.nonNumeric;
@@ -103,7 +106,7 @@ class ColumnStats {
     let shift = NaN;
     let sum = 0;
     let sq = 0;
-    let { min, max, run, longest, prev, rising } = this;
+    let { min, max, run, longest, prev, rising, steps } = this;
     const seen = this.seen;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
@@ -120,7 +123,10 @@ class ColumnStats {
       if (x < min) min = x;
       if (x > max) max = x;
       const sameUnit = !unit || (i === 0 ? unit[0] === unitBefore : unit[i] === unit[i - 1]);
-      if (sameUnit && x <= prev) rising = false;
+      if (sameUnit && prev === prev) {
+        steps++;
+        if (x <= prev) rising = false;
+      }
       if (x === prev && sameUnit) {
         if (++run > longest) longest = run;
       } else {
@@ -132,7 +138,7 @@ class ColumnStats {
       else seen.add(x);
       prev = x;
     }
-    Object.assign(this, { min, max, run, longest, prev, rising });
+    Object.assign(this, { min, max, run, longest, prev, rising, steps });
     if (n) this.join(n, shift + sum / n, Math.max(0, sq - (sum * sum) / n));
   }
 
@@ -158,6 +164,7 @@ interface ColumnState {
   longest: number;
   prev: number;
   rising: boolean;
+  steps: number;
   seen: DistinctState;
 }
 
@@ -222,7 +229,8 @@ export class ProfileAccumulator {
       const v = later.columns[k].values;
       let lead = 0;
       if (sameUnit && st.prev === st.prev) while (lead < v.length && v[lead] === st.prev && (!unit || unit[lead] === unit[0])) lead++;
-      st.follow(next.stats[k], lead, lead === v.length, !sameUnit || !(v[0] <= st.prev));
+      const seam = !sameUnit || st.prev !== st.prev || v[0] !== v[0] ? 'apart' : v[0] > st.prev ? 'rises' : 'falls';
+      st.follow(next.stats[k], lead, lead === v.length, seam);
     });
     for (const u of next.units) this.units.add(u);
     this.unitBefore = next.unitBefore;
@@ -259,7 +267,8 @@ export class ProfileAccumulator {
       const top = st.seen.topCount();
       const nearConstant = !constant && count > 0 && distinct < DISTINCT_CAP && top / count >= NEAR_CONSTANT_SHARE;
       const flatLined = (role === 'feature' || role === 'setting') && !constant && st.longest >= FLAT_RUN_MIN && distinct > 2;
-      const counter = st.rising && count === rows && count >= COUNTER_MIN;
+      // Seen rising at most readings: readings of machines interleaved in time are rarely next to their own unit's.
+      const counter = st.rising && count === rows && st.steps >= COUNTER_MIN && st.steps * 2 >= rows;
       const base = {
         name: this.names[k],
         role,

@@ -1,8 +1,9 @@
 // Role inference from a column's name and values, for generic CSV.
 import type { ColumnRole } from './dataset.js';
 
-const UNIT = /^(unit|unit_?(id|number|no|nr)|engine(_?(id|number))?|machine(_?id)?|device(_?id)?|asset(_?id)?|sensor_?id|id)$/i;
-const TIME = /^(time|timestamp|date|datetime|ts|t|cycle|cycles|time_in_cycles|step|epoch)$/i;
+const UNIT = /^(unit|unit_?(id|number|no|nr)|engine(_?(id|number))?|machine(_?id)?|device(_?id)?|asset(_?id)?|equipment(_?id)?|sensor_?id|id)$/i;
+// Not "t": in plant data a lone T is a temperature far more often than a clock.
+const TIME = /^(time|timestamp|date|datetime|ts|cycle|cycles|time_in_cycles|step|epoch)$/i;
 const LABEL = /^(anomaly|label|is_anomaly|anomaly_label|target|fault|failure|y|class|outlier|is_outlier)$/i;
 const RUL = /^(rul|remaining_useful_life)$/i;
 const SETTING = /^(op_?setting_?\d*|setting_?\d+|operating_?setting_?\d*)$/i;
@@ -26,11 +27,16 @@ function isIntegral(values: Float64Array): boolean {
   return true;
 }
 
+/** Every one of at least 20 values differs: a row number or reading id, not a unit that has readings. */
+function rowIds(values: Float64Array): boolean {
+  return values.length >= 20 && new Set(values).size === values.length;
+}
+
 export function inferRole(name: string, values: Float64Array): ColumnRole {
   const n = name.trim();
   if (LABEL.test(n) && isBinary(values)) return 'label';
   if (RUL.test(n)) return 'rul';
-  if (UNIT.test(n) && isIntegral(values)) return 'unit';
+  if (UNIT.test(n) && isIntegral(values) && !rowIds(values)) return 'unit';
   if (TIME.test(n)) return 'time';
   if (SETTING.test(n)) return 'setting';
   return 'feature';
