@@ -96,6 +96,12 @@ describe('CSV reader', () => {
     );
   });
 
+  test('header names given twice get names no other column has, and a note says so', () => {
+    const ds = csvDataset('timestamp,temp,temp,temp_2,temp\n1,2,3,4,5\n2,3,4,5,6\n');
+    expect(ds.columns.map((c) => c.name)).toEqual(['timestamp', 'temp', 'temp_3', 'temp_2', 'temp_4']);
+    expect(ds.notes).toContain('header names given more than once are told apart: "temp" again as temp_3, "temp" again as temp_4');
+  });
+
   test('a column named label that is not 0/1 stays a feature', () => {
     expect(column(csvDataset('label,x\n3,1\n5,2\n'), 'label')!.role).toBe('feature');
   });

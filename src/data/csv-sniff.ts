@@ -38,10 +38,18 @@ export function detectDelimiter(head: string, preview: number): string {
 
 /** Repeated header names get _2, _3, … */
 export function dedupe(names: string[]): string[] {
-  const seen = new Map<string, number>();
+  // Every name the header gives is taken first, so a made-up "temp_2" never equals a real one.
+  const taken = new Set(names);
+  const seen = new Set<string>();
   return names.map((n) => {
-    const k = seen.get(n) ?? 0;
-    seen.set(n, k + 1);
-    return k ? `${n}_${k + 1}` : n;
+    if (!seen.has(n)) {
+      seen.add(n);
+      return n;
+    }
+    let k = 2;
+    while (taken.has(`${n}_${k}`)) k++;
+    const name = `${n}_${k}`;
+    taken.add(name);
+    return name;
   });
 }

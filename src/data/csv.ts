@@ -36,6 +36,8 @@ export class CsvParser implements FieldSink {
   private textUnits = new Map<number, Map<string, number>>();
   /** Text ground truth ("NORMAL", "BROKEN"): read as 0 for a healthy word, 1 for any other; the texts seen, for the note. */
   private textLabels = new Map<number, Set<string>>();
+  /** Header names given twice, and what the later ones are called. */
+  private renamed: string[] = [];
   private record = 0;
   private hasHeader = false;
   private delimiter = ',';
@@ -122,6 +124,7 @@ export class CsvParser implements FieldSink {
     const notes: string[] = commas.length
       ? [`decimal commas read as decimal points ("1,5" = 1.5) in ${all ? 'every column' : commas.join(', ')}: fields are separated by ";"`]
       : [];
+    if (this.renamed.length) notes.push(`header names given more than once are told apart: ${this.renamed.join(', ')}`);
     this.textLabels.forEach((said, i) => {
       const texts = [...said];
       const list = (words: string[]) => words.map((w) => JSON.stringify(w)).join(', ');
@@ -306,7 +309,9 @@ export class CsvParser implements FieldSink {
     // A header row is all text: no cell is a number or a timestamp.
     const header = first.every((c) => isMissingToken(c) || (!this.isNumber(c) && Number.isNaN(parseTimestamp(c))));
     this.hasHeader = header;
-    this.names = header ? dedupe(first.map((c, i) => c.trim() || `column_${i + 1}`)) : first.map((_, i) => `column_${i + 1}`);
+    const given = first.map((c, i) => c.trim() || `column_${i + 1}`);
+    this.names = header ? dedupe(given) : first.map((_, i) => `column_${i + 1}`);
+    if (header) this.renamed = this.names.flatMap((n, i) => (n === given[i] ? [] : [`"${given[i]}" again as ${n}`]));
     this.maxRows = Math.floor(this.maxValues / this.names.length);
     this.builders = this.names.map(() => new ColumnBuilder(this.maxRows));
     this.phase = 'probe';
