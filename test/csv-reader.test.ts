@@ -137,6 +137,14 @@ describe('CSV reader', () => {
     expect(ds.notes.join('\n')).toMatch(/a: 1 non-numeric cell\(s\) \(first at data row 3: "foo"\)/);
   });
 
+  test("-999 and -9999, the loggers' code for no reading, are missing and noted; other values stay", () => {
+    const ds = csvDataset('a,b\n1,-999\n2,-9999.0\n3,-999.5\n4,999\n');
+    const b = column(ds, 'b')!;
+    expect(Array.from(b.values)).toEqual([NaN, NaN, -999.5, 999]);
+    expect([b.missing, b.nonNumeric]).toEqual([2, 0]);
+    expect(ds.notes).toContain('b: 2 cell(s) of -999 or -9999 read as missing (a common code for no reading)');
+  });
+
   test('text unit ids are coded, not lost', () => {
     const ds = csvDataset('unit,x\nengine-a,1\nengine-b,2\nengine-a,3\n');
     expect(Array.from(column(ds, 'unit')!.values)).toEqual([1, 2, 1]);

@@ -50,7 +50,7 @@ export class CsvParser implements FieldSink {
   private roles?: ColumnRole[];
   private rowsDrained = 0;
   /** Cells that are not numbers, per column, over the whole file (a streamed read drains the builders). */
-  private bad: { nonNumeric: number; outOfRange: number; firstBad?: { row: number; text: string }; firstOutOfRange?: string }[] = [];
+  private bad: { nonNumeric: number; outOfRange: number; codes: number; firstBad?: { row: number; text: string }; firstOutOfRange?: string }[] = [];
 
   private readonly name: string;
 
@@ -110,9 +110,10 @@ export class CsvParser implements FieldSink {
   private tally(): void {
     this.names.forEach((_, i) => {
       const b = this.builders[i];
-      const t = (this.bad[i] ??= { nonNumeric: 0, outOfRange: 0 });
+      const t = (this.bad[i] ??= { nonNumeric: 0, outOfRange: 0, codes: 0 });
       t.nonNumeric += b.nonNumeric;
       t.outOfRange += b.outOfRange;
+      t.codes += b.codes;
       if (b.firstBad && !t.firstBad) t.firstBad = { row: this.rowsDrained + b.firstBad.row, text: b.firstBad.text };
       t.firstOutOfRange ??= b.firstOutOfRange;
     });
@@ -135,6 +136,7 @@ export class CsvParser implements FieldSink {
     });
     this.names.forEach((name, i) => {
       const t = this.bad[i];
+      if (t.codes) notes.push(`${name}: ${t.codes} cell(s) of -999 or -9999 read as missing (a common code for no reading)`);
       if (t.outOfRange)
         notes.push(`${name}: ${t.outOfRange} value(s) beyond float64 range (e.g. "${t.firstOutOfRange}") are treated as missing`);
       if (

@@ -67,6 +67,8 @@ export class ColumnBuilder {
   missing = 0;
   nonNumeric = 0;
   outOfRange = 0;
+  /** Cells holding a missing-data code (-999, -9999), counted in `missing` too. */
+  codes = 0;
   /** The first non-numeric and the first out-of-range cell, for messages. */
   firstBad?: { row: number; text: string };
   firstOutOfRange?: string;
@@ -83,7 +85,12 @@ export class ColumnBuilder {
     let v = NaN;
     if (isNumberLiteral(s)) {
       v = Number(s);
-      if (!Number.isFinite(v)) {
+      if (v === -999 || v === -9999) {
+        // Loggers and historians write these for "no reading"; as values they would be the most extreme of all.
+        this.missing++;
+        this.codes++;
+        v = NaN;
+      } else if (!Number.isFinite(v)) {
         this.outOfRange++;
         v = NaN;
         this.firstOutOfRange ??= s.slice(0, 40);
