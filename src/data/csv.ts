@@ -50,7 +50,13 @@ export class CsvParser implements FieldSink {
   private roles?: ColumnRole[];
   private rowsDrained = 0;
   /** Cells that are not numbers, per column, over the whole file (a streamed read drains the builders). */
-  private bad: { nonNumeric: number; outOfRange: number; codes: number; firstBad?: { row: number; text: string }; firstOutOfRange?: string }[] = [];
+  private bad: {
+    nonNumeric: number;
+    outOfRange: number;
+    codes: number;
+    firstBad?: { row: number; text: string };
+    firstOutOfRange?: string;
+  }[] = [];
 
   private readonly name: string;
 
