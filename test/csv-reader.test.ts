@@ -102,6 +102,22 @@ describe('CSV reader', () => {
     expect(ds.notes).toContain('header names given more than once are told apart: "temp" again as temp_3, "temp" again as temp_4');
   });
 
+  test('day-first dotted dates (the Jena climate record) and slashed ISO dates are timestamps; an impossible day is not', () => {
+    const jena = csvDataset('"Date Time","p (mbar)","T (degC)"\n01.01.2009 00:10:00,996.52,-8.02\n1.1.2009 00:20:00,996.57,-8.41\n');
+    expect(column(jena, 'Date Time')).toMatchObject({ role: 'time', timestamp: true });
+    expect(Array.from(column(jena, 'Date Time')!.values)).toEqual([Date.UTC(2009, 0, 1, 0, 10), Date.UTC(2009, 0, 1, 0, 20)]);
+    expect(column(jena, 'T (degC)')!.role).toBe('feature');
+    const lines = [
+      'time,x',
+      ...Array.from({ length: 59 }, (_, i) => `2024/03/01 ${String(i % 24).padStart(2, '0')}:05,${i}`),
+      '2024/02/30 00:10,3',
+    ];
+    const slashed = csvDataset(lines.join('\n'));
+    const times = column(slashed, 'time')!.values;
+    expect([times[0], times[1], times[59]]).toEqual([Date.UTC(2024, 2, 1, 0, 5), Date.UTC(2024, 2, 1, 1, 5), NaN]);
+    expect(column(slashed, 'time')!.nonNumeric).toBe(1);
+  });
+
   test('a column named label that is not 0/1 stays a feature', () => {
     expect(column(csvDataset('label,x\n3,1\n5,2\n'), 'label')!.role).toBe('feature');
   });
