@@ -59,6 +59,23 @@ describe('CSV reader', () => {
     expect(column(csvDataset('a,b\n"1,5",2\n"2,5",3\n'), 'a')!.nonNumeric).toBe(2);
   });
 
+  test("in a ';' file of decimal commas, points between groups of three digits separate thousands", () => {
+    const lines = ['timestamp;Temp;Speed rpm;Flow'];
+    for (let i = 0; i < 60; i++)
+      lines.push(
+        `2024-03-01T00:${String(i).padStart(2, '0')}:00Z;${18 + (i % 10)},5;${i % 2 ? '966' : '1.012'};${i % 3 ? '1.202,5' : '998,25'}`,
+      );
+    const ds = csvDataset(lines.join('\n'));
+    expect(Array.from(column(ds, 'Speed rpm')!.values.slice(0, 2))).toEqual([1012, 966]);
+    expect(Array.from(column(ds, 'Flow')!.values.slice(0, 2))).toEqual([998.25, 1202.5]);
+    expect(column(ds, 'Temp')!.values[0]).toBe(18.5);
+    expect(ds.notes).toContain(
+      'points read as thousands separators ("1.012" = 1012) in Speed rpm, Flow: the file writes decimals with commas',
+    );
+    // In a file of decimal points, 1.012 is one and twelve thousandths.
+    expect(column(csvDataset('a;b\n1.012;2.5\n966;3.5\n'), 'a')!.values[0]).toBe(1.012);
+  });
+
   test('a file without a header gets column_N names', () => {
     const ds = csvDataset('1.5,2\n3,4\n');
     expect(ds.columns.map((c) => c.name)).toEqual(['column_1', 'column_2']);

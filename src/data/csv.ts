@@ -16,6 +16,8 @@ const HEAD_LINES = 20;
 const PROBE_ROWS = 50;
 /** Distinct texts of a ground-truth column named in its note. */
 const MAX_LABEL_TEXTS = 20;
+/** A number with its thousands grouped by points, as decimal-comma locales write it: 1.012 or -1.202,5. */
+const GROUPED = /^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$/;
 
 export class CsvParser implements FieldSink {
   private head = '';
@@ -45,6 +47,8 @@ export class CsvParser implements FieldSink {
   private decimalComma: boolean[] = [];
   /** Per column, whether its probed numbers include a decimal point (why a later comma is not read). */
   private pointColumns: boolean[] = [];
+  /** Per column of a ';' file that writes decimals with commas, whether its points group thousands ("1.012" = 1012). */
+  private thousandsDots: boolean[] = [];
   private filePoints = false;
   /** Fixed by the first drain of a streamed read. */
   private roles?: ColumnRole[];
@@ -126,11 +130,14 @@ export class CsvParser implements FieldSink {
   }
 
   private notes(): string[] {
+    const grouped = this.names.filter((_, i) => this.thousandsDots[i]);
     const commas = this.names.filter((_, i) => this.decimalComma[i]);
     const all = commas.length === this.names.length;
     const notes: string[] = commas.length
       ? [`decimal commas read as decimal points ("1,5" = 1.5) in ${all ? 'every column' : commas.join(', ')}: fields are separated by ";"`]
       : [];
+    if (grouped.length)
+      notes.push(`points read as thousands separators ("1.012" = 1012) in ${grouped.join(', ')}: the file writes decimals with commas`);
     if (this.renamed.length) notes.push(`header names given more than once are told apart: ${this.renamed.join(', ')}`);
     this.textLabels.forEach((said, i) => {
       const texts = [...said];
@@ -303,7 +310,8 @@ export class CsvParser implements FieldSink {
       b.push(code);
       return;
     }
-    b.pushToken(this.decimalComma[i] && isDecimalCommaToken(cell) ? cell.replace(',', '.') : cell);
+    const text = this.thousandsDots[i] && GROUPED.test(cell.trim()) ? cell.trim().replace(/\./g, '') : cell;
+    b.pushToken(isDecimalCommaToken(text) && (this.decimalComma[i] || text !== cell) ? text.replace(',', '.') : text);
   }
 
   /** A number as this file writes it: decimal commas count only between ';' fields. */
@@ -348,6 +356,13 @@ export class CsvParser implements FieldSink {
     });
     const fileCommas = !points && own.some(Boolean);
     this.decimalComma = own.map((c, i) => c || (fileCommas && !hasPoint[i] && !this.probe.some((r) => isDecimalCommaToken(r[i] ?? ''))));
+    // Where the file writes decimals with commas, a point between groups of three digits separates thousands.
+    const commaFile = this.decimalComma.some(Boolean);
+    this.thousandsDots = this.names.map((_, i) => {
+      if (!commaFile) return false;
+      const dotted = this.probe.map((r) => (r[i] ?? '').trim()).filter((c) => c.includes('.'));
+      return dotted.length > 0 && dotted.every((c) => GROUPED.test(c));
+    });
     this.names.forEach((name, i) => {
       const cells = this.probe.map((r) => r[i]).filter((c) => !isMissingToken(c));
       if (cells.length === 0 || cells.some((c) => this.isNumber(c))) return;
