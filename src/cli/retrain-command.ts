@@ -7,7 +7,7 @@ import { trainModel } from '../model/train.js';
 import { readStoredReadings } from '../connectors/stored-readings.js';
 import { publishModel } from '../connectors/model-registry.js';
 import { list, parse } from './args.js';
-import { calibrationLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine } from './train-flags.js';
+import { calibrationLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine, leftOutLine } from './train-flags.js';
 import { STREAM_KEY_OPTIONS } from './model-source.js';
 import { UsageError } from './errors.js';
 import { writeText } from './output-file.js';
@@ -72,7 +72,7 @@ export async function retrainCommand(
     const choice = trainChoice(values, true);
     const result = await trainModel(await engine(), ds, choice);
     writeText(values.output, JSON.stringify(result.model));
-    if (result.droppedMissing) err(`isoscope: ${result.droppedMissing} baseline row(s) with a missing feature were left out of training`);
+    if (result.droppedMissing) err(leftOutLine(result, ds));
     if (result.constantInRegime.length) err(`isoscope: ${regimeConstantLine(result.constantInRegime)}`);
     err(trainedLine(result, choice, values.output));
     const calibrated = calibrationLine(result.model);

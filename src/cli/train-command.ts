@@ -5,7 +5,7 @@ import { trainModel } from '../model/train.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { Dataset } from '../data/dataset.js';
 import { num, parseFileCommand } from './args.js';
-import { calibrationLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine } from './train-flags.js';
+import { calibrationLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine, leftOutLine } from './train-flags.js';
 import { UsageError } from './errors.js';
 import { baselineMask, parseBaseline } from '../data/baseline.js';
 import { isZipFile, readDataset, UnreadableTimes } from './files.js';
@@ -57,7 +57,7 @@ export async function trainCommand(
     err(
       `isoscope: warning: ${labelledWords(result.labelledAnomalous, result.trainingRows, 'Give --baseline first:N that ends before the first labelled anomaly.')}`,
     );
-  if (result.droppedMissing) err(`isoscope: ${result.droppedMissing} baseline row(s) with a missing feature were left out of training`);
+  if (result.droppedMissing) err(leftOutLine(result, ds));
   if (result.constantInRegime.length) err(`isoscope: ${regimeConstantLine(result.constantInRegime)}`);
   const sampled = sample && sampleLine(sample.figures, budget);
   if (sampled) err(sampled);

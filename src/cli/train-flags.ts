@@ -7,6 +7,8 @@ import type { ForestParams } from '../engine/params.js';
 import type { RecipeChoice } from '../features/recipe.js';
 import { regimeLabel } from '../features/regimes.js';
 import { raisedWords } from '../model/calibration-words.js';
+import { unscoredWhy } from '../model/unscored-words.js';
+import { columnByRole, type Dataset } from '../data/dataset.js';
 import { autoOrNum, list, num } from './args.js';
 import { RECIPE_OPTIONS, alarmFromFlags, contaminationFromFlags, recipeFromFlags, type SingleStream } from './recipe-flags.js';
 
@@ -114,4 +116,9 @@ function byRegime(m: ModelJson, pc: (x: number) => string): string {
     ? `\nisoscope: warning: in regime ${worse.map((g) => g.regime + 1).join(', ')} more held-out healthy readings than the contamination (${pc(c as number)}) are over the threshold: expect more false alarms there`
     : '';
   return `\nisoscope: held out by operating regime:${lines.join('')}${warn}`;
+}
+
+/** Baseline rows the forest could not use, and why: the window's warm-up as well as missing inputs. */
+export function leftOutLine(result: Pick<TrainResult, 'droppedMissing' | 'model'>, ds: Dataset): string {
+  return `isoscope: ${result.droppedMissing} baseline row(s) left out of training: ${unscoredWhy(result.model, !columnByRole(ds, 'unit'))}`;
 }
