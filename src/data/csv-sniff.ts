@@ -48,6 +48,28 @@ export function detectDelimiter(head: string, preview: number): string {
   return guess || ',';
 }
 
+/**
+ * Lines before the header that hold no delimiter at all ("Exported from SCADA 2024-01-01"),
+ * when every line after them splits into the same number (above one) of fields: how many
+ * characters they take, and the lines themselves. Undefined when the file starts with its header.
+ */
+export function preamble(head: string): { chars: number; lines: string[] } | undefined {
+  const lines: { text: string; end: number }[] = [];
+  const breaks = /\r\n|\r|\n/g;
+  let from = 0;
+  for (let m = breaks.exec(head); m; m = breaks.exec(head)) {
+    lines.push({ text: head.slice(from, m.index), end: m.index + m[0].length });
+    from = m.index + m[0].length;
+  }
+  // The first line that could be a header: one holding any delimiter at all.
+  const k = lines.findIndex((l) => /[,;\t|]/.test(l.text));
+  if (k <= 0 || k > 10 || lines.slice(0, k).some((l) => l.text.includes('"'))) return undefined;
+  const rest = lines.slice(k).filter((l) => l.text.trim() !== '');
+  const even = (d: string) => rest.every((l) => l.text.split(d).length === rest[0].text.split(d).length);
+  if (rest.length < 3 || ![',', ';', '\t', '|'].some((d) => rest[0].text.includes(d) && even(d))) return undefined;
+  return { chars: lines[k - 1].end, lines: lines.slice(0, k).map((l) => l.text) };
+}
+
 /** Repeated header names get _2, _3, … */
 export function dedupe(names: string[]): string[] {
   // Every name the header gives is taken first, so a made-up "temp_2" never equals a real one.

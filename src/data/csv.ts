@@ -7,7 +7,7 @@ import { ColumnBuilder, isDecimalCommaToken, isMissingToken, isNumberToken } fro
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import { inferRole } from './roles.js';
-import { TEXT_ID_NAME, TEXT_LABEL_NAME, dedupe, detectDelimiter, isNormalLabel, parseTimestamp } from './csv-sniff.js';
+import { TEXT_ID_NAME, TEXT_LABEL_NAME, dedupe, detectDelimiter, isNormalLabel, parseTimestamp, preamble } from './csv-sniff.js';
 
 /** Text held back to choose the delimiter: the first 20 lines, at most this much. */
 const HEAD_CHARS = 64 * 1024;
@@ -38,6 +38,8 @@ export class CsvParser implements FieldSink {
   private textUnits = new Map<number, Map<string, number>>();
   /** Text ground truth ("NORMAL", "BROKEN"): read as 0 for a healthy word, 1 for any other; the texts seen, for the note. */
   private textLabels = new Map<number, Set<string>>();
+  /** Lines before the header that were not read as data. */
+  private skipped: string[] = [];
   /** Header names given twice, and what the later ones are called. */
   private renamed: string[] = [];
   private record = 0;
@@ -138,6 +140,13 @@ export class CsvParser implements FieldSink {
       : [];
     if (grouped.length)
       notes.push(`points read as thousands separators ("1.012" = 1012) in ${grouped.join(', ')}: the file writes decimals with commas`);
+    if (this.skipped.length)
+      notes.push(
+        `${this.skipped.length} line(s) before the header were not read as data: ${this.skipped
+          .slice(0, 3)
+          .map((l) => JSON.stringify(l.slice(0, 60)))
+          .join(', ')}`,
+      );
     if (this.renamed.length) notes.push(`header names given more than once are told apart: ${this.renamed.join(', ')}`);
     this.textLabels.forEach((said, i) => {
       const texts = [...said];
@@ -245,7 +254,13 @@ export class CsvParser implements FieldSink {
 
   private start(): void {
     const cut = this.headCut >= 0 ? Math.min(this.headCut, HEAD_CHARS) : HEAD_CHARS;
-    this.delimiter = detectDelimiter(this.head.slice(0, cut), HEAD_LINES);
+    // An export's title lines before the header are set aside, and said.
+    const before = preamble(this.head.slice(0, cut));
+    if (before) {
+      this.skipped = before.lines.filter((l) => l.trim() !== '');
+      this.head = this.head.slice(before.chars);
+    }
+    this.delimiter = detectDelimiter(this.head.slice(0, cut - (before?.chars ?? 0)), HEAD_LINES);
     this.splitter = new FieldSplitter(this.delimiter, this);
     const held = this.head;
     this.head = '';
