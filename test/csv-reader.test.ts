@@ -198,6 +198,14 @@ describe('CSV reader', () => {
     expect(ds.notes).toContain('b: 2 cell(s) of -999 or -9999 read as missing (a common code for no reading)');
   });
 
+  test('TRUE/FALSE and ON/OFF are readings, 1 and 0, noted', () => {
+    const ds = csvDataset('valve,pump,x\nTRUE,on,1\nfalse,OFF,2\nTrue,Off,3\n');
+    expect(Array.from(column(ds, 'valve')!.values)).toEqual([1, 0, 1]);
+    expect(Array.from(column(ds, 'pump')!.values)).toEqual([1, 0, 0]);
+    expect(column(ds, 'valve')!.nonNumeric).toBe(0);
+    expect(ds.notes).toContain('valve: 3 cell(s) of TRUE/FALSE or ON/OFF read as 1/0');
+  });
+
   test('text unit ids are coded, not lost', () => {
     const ds = csvDataset('unit,x\nengine-a,1\nengine-b,2\nengine-a,3\n');
     expect(Array.from(column(ds, 'unit')!.values)).toEqual([1, 2, 1]);

@@ -88,6 +88,16 @@ describe('profile', () => {
     expect(short.columns[0].counter).toBe(false);
   });
 
+  test('readings that share a time in one series are pointed out on the time column (long format, or machines without a unit column)', () => {
+    const rows = ['timestamp,tag,value'];
+    for (let i = 0; i < 30; i++)
+      for (const tag of ['T1', 'P1', 'F1']) rows.push(`2024-01-01T00:${String(i).padStart(2, '0')}:00Z,${tag},${i}`);
+    const time = profileDataset(csvDataset(rows.join('\n'))).columns.find((c) => c.role === 'time')!;
+    expect(time.reason).toBe(
+      'time axis; note up to 3 readings in a row share a time: several tags in one column, or machines without a unit column?',
+    );
+  });
+
   test('healthy baseline: first N cycles or first X% of each unit', () => {
     const ds = loadFd001();
     const first30 = baselineMask(ds, parseBaseline('first:30'));

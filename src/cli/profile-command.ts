@@ -40,7 +40,8 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
       c.reason,
     ];
   });
-  out(`${ds.name}: ${ds.format}, ${profile.rows} rows, ${profile.units} units, ${profile.columns.length} columns`);
+  const units = ds.columns.some((c) => c.role === 'unit') ? `${profile.units} units` : 'one series (no unit column)';
+  out(`${ds.name}: ${ds.format}, ${profile.rows} rows, ${units}, ${profile.columns.length} columns`);
   ds.notes.forEach((n) => out(`note: ${n}`));
   out(renderTable(['column', 'role', 'count', 'missing', 'min', 'max', 'mean', 'std', 'distinct', 'flags', 'feature', 'why'], rows));
 }

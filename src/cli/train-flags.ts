@@ -78,7 +78,7 @@ export function trainedLine(result: TrainResult, choice: TrainChoice, output: st
   const r = m.recipe;
   return (
     `isoscope: trained ${choice.params.trees} trees on ${result.trainingRows} rows (baseline ${m.training.baseline}) × ${m.features.length} features ` +
-    `(${r ? `${r.inputs.length} inputs${r.regimes ? `, ${r.regimes.centers.length} operating regimes` : ''}${r.unitBaseline ? `, own-unit baseline ${r.unitBaseline}` : ''}, window ${r.window.size} ${r.window.stats.join('/')}` : m.features.join(', ')})` +
+    `(${r ? `${r.inputs.length} input${r.inputs.length === 1 ? '' : 's'}${r.regimes ? `, ${r.regimes.centers.length} operating regimes` : ''}${r.unitBaseline ? `, own-unit baseline ${r.unitBaseline}` : ''}, window ${r.window.size} ${r.window.stats.join('/')}` : m.features.join(', ')})` +
     `${m.forest.kind === 'extended-isolation-forest' ? `, hyperplane splits (extension level ${m.forest.extensionLevel})` : ''} in ${result.trainMs.toFixed(0)} ms; contamination ${m.threshold.contamination}, offset ${m.threshold.offset.toFixed(6)}; alarm ${choice.alarm.k} of ${choice.alarm.n}; wrote ${output}`
   );
 }

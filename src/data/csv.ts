@@ -60,6 +60,7 @@ export class CsvParser implements FieldSink {
     nonNumeric: number;
     outOfRange: number;
     codes: number;
+    booleans: number;
     firstBad?: { row: number; text: string };
     firstOutOfRange?: string;
   }[] = [];
@@ -122,10 +123,11 @@ export class CsvParser implements FieldSink {
   private tally(): void {
     this.names.forEach((_, i) => {
       const b = this.builders[i];
-      const t = (this.bad[i] ??= { nonNumeric: 0, outOfRange: 0, codes: 0 });
+      const t = (this.bad[i] ??= { nonNumeric: 0, outOfRange: 0, codes: 0, booleans: 0 });
       t.nonNumeric += b.nonNumeric;
       t.outOfRange += b.outOfRange;
       t.codes += b.codes;
+      t.booleans += b.booleans;
       if (b.firstBad && !t.firstBad) t.firstBad = { row: this.rowsDrained + b.firstBad.row, text: b.firstBad.text };
       t.firstOutOfRange ??= b.firstOutOfRange;
     });
@@ -158,6 +160,7 @@ export class CsvParser implements FieldSink {
     });
     this.names.forEach((name, i) => {
       const t = this.bad[i];
+      if (t.booleans) notes.push(`${name}: ${t.booleans} cell(s) of TRUE/FALSE or ON/OFF read as 1/0`);
       if (t.codes) notes.push(`${name}: ${t.codes} cell(s) of -999 or -9999 read as missing (a common code for no reading)`);
       if (t.outOfRange)
         notes.push(`${name}: ${t.outOfRange} value(s) beyond float64 range (e.g. "${t.firstOutOfRange}") are treated as missing`);

@@ -3,6 +3,12 @@
 // become NaN in the column and are counted apart, never coerced to 0.
 
 const MISSING = new Set(['', 'nan', 'na', 'n/a', 'null', 'none', '?', '-']);
+const BOOLEAN = new Map([
+  ['true', 1],
+  ['false', 0],
+  ['on', 1],
+  ['off', 0],
+]);
 
 export function isMissingToken(raw: string): boolean {
   return MISSING.has(raw.trim().toLowerCase());
@@ -69,6 +75,8 @@ export class ColumnBuilder {
   outOfRange = 0;
   /** Cells holding a missing-data code (-999, -9999), counted in `missing` too. */
   codes = 0;
+  /** Cells of TRUE/FALSE or ON/OFF, read as 1/0. */
+  booleans = 0;
   /** The first non-numeric and the first out-of-range cell, for messages. */
   firstBad?: { row: number; text: string };
   firstOutOfRange?: string;
@@ -97,6 +105,10 @@ export class ColumnBuilder {
       }
     } else if (MISSING.has(s.toLowerCase())) {
       this.missing++;
+    } else if (BOOLEAN.has(s.toLowerCase())) {
+      // A valve open or a pump on is a reading: TRUE/ON are 1, FALSE/OFF 0.
+      v = BOOLEAN.get(s.toLowerCase())!;
+      this.booleans++;
     } else {
       this.nonNumeric++;
       this.firstBad ??= { row: this.length, text: s.slice(0, 40) };

@@ -313,7 +313,13 @@ function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: s
     case 'unit':
       return { feature: false, reason: 'unit id: identifies the machine, not its health' };
     case 'time':
-      return { feature: false, reason: 'time axis: orders readings, not a health signal' };
+      // Readings that share a time in one unit: several tags in one column (long format), or machines without a unit column.
+      return c.longestFlatRun > 1
+        ? {
+            feature: false,
+            reason: `time axis; note up to ${c.longestFlatRun} readings in a row share a time: several tags in one column, or machines without a unit column?`,
+          }
+        : { feature: false, reason: 'time axis: orders readings, not a health signal' };
     case 'label':
       return { feature: false, reason: 'label: ground truth for evaluation, never a feature' };
     case 'rul':
