@@ -76,10 +76,12 @@ describe('CSV reader', () => {
     expect(column(csvDataset('a;b\n1.012;2.5\n966;3.5\n'), 'a')!.values[0]).toBe(1.012);
   });
 
-  test('title lines before the header (no delimiter in them) are set aside and said, in any chunks', () => {
+  test('title lines before the header (at most half its fields) are set aside and said, in any chunks', () => {
     const text =
-      'Exported from SCADA 2024-01-01\r\nPlant 3 Line B\r\n\r\ntimestamp;temp;pressure\r\n' +
-      Array.from({ length: 30 }, (_, i) => `2024-01-01T00:${String(i).padStart(2, '0')}:00Z;${20 + (i % 4)};${1 + (i % 3)}`).join('\r\n');
+      'Exported from SCADA 2024-01-01\r\nSite: Plant 3; Line B\r\n\r\ntimestamp;temp;pressure;flow\r\n' +
+      Array.from({ length: 30 }, (_, i) => `2024-01-01T00:${String(i).padStart(2, '0')}:00Z;${20 + (i % 4)};${1 + (i % 3)};${i % 5}`).join(
+        '\r\n',
+      );
     for (const size of [7, 64, text.length]) {
       const parser = new CsvParser('scada.csv');
       for (let at = 0; at < text.length; at += size) parser.push(text.slice(at, at + size));
@@ -88,12 +90,16 @@ describe('CSV reader', () => {
         ['timestamp', 'time'],
         ['temp', 'feature'],
         ['pressure', 'feature'],
+        ['flow', 'feature'],
       ]);
       expect(ds.rows).toBe(30);
-      expect(ds.notes).toContain('2 line(s) before the header were not read as data: "Exported from SCADA 2024-01-01", "Plant 3 Line B"');
+      expect(ds.notes).toContain(
+        '2 line(s) before the header were not read as data: "Exported from SCADA 2024-01-01", "Site: Plant 3; Line B"',
+      );
     }
-    // A header without delimiters but data with them is no preamble case: a one-column file stays one column.
+    // A one-column file stays one column; a header one field short of its rows is still the header.
     expect(csvDataset('value\n1\n2\n3\n').columns.map((c) => c.name)).toEqual(['value']);
+    expect(() => csvDataset('a;b;c\n1;2;3;\n4;5;6;\n7;8;9;\n')).toThrow(/record 1: expected 3 fields like the header, found 4/);
   });
 
   test('a file without a header gets column_N names', () => {

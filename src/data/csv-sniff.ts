@@ -49,9 +49,11 @@ export function detectDelimiter(head: string, preview: number): string {
 }
 
 /**
- * Lines before the header that hold no delimiter at all ("Exported from SCADA 2024-01-01"),
- * when every line after them splits into the same number (above one) of fields: how many
- * characters they take, and the lines themselves. Undefined when the file starts with its header.
+ * Title lines before the header ("Exported from SCADA 2024-01-01", "Site: Plant 3, Line B"):
+ * the fewest leading lines (at most 10, unquoted) after which every line splits evenly into
+ * the same number of fields, when each of them has at most half that many. (A header one
+ * field short of its rows, as some exports write it, is not taken for one.) How many
+ * characters they take, and the lines; undefined when the file starts with its header.
  */
 export function preamble(head: string): { chars: number; lines: string[] } | undefined {
   const lines: { text: string; end: number }[] = [];
@@ -61,13 +63,20 @@ export function preamble(head: string): { chars: number; lines: string[] } | und
     lines.push({ text: head.slice(from, m.index), end: m.index + m[0].length });
     from = m.index + m[0].length;
   }
-  // The first line that could be a header: one holding any delimiter at all.
-  const k = lines.findIndex((l) => /[,;\t|]/.test(l.text));
-  if (k <= 0 || k > 10 || lines.slice(0, k).some((l) => l.text.includes('"'))) return undefined;
-  const rest = lines.slice(k).filter((l) => l.text.trim() !== '');
-  const even = (d: string) => rest.every((l) => l.text.split(d).length === rest[0].text.split(d).length);
-  if (rest.length < 3 || ![',', ';', '\t', '|'].some((d) => rest[0].text.includes(d) && even(d))) return undefined;
-  return { chars: lines[k - 1].end, lines: lines.slice(0, k).map((l) => l.text) };
+  const fields = (text: string, d: string) => text.split(d).length;
+  for (let k = 0; k <= Math.min(10, lines.length - 3); k++) {
+    const rest = lines.slice(k).filter((l) => l.text.trim() !== '');
+    if (rest.length < 3) return undefined;
+    const titles = lines.slice(0, k);
+    for (const d of [',', ';', '\t', '|']) {
+      const n = fields(rest[0].text, d);
+      if (n < 2 || !rest.every((l) => fields(l.text, d) === n)) continue;
+      if (k === 0) return undefined;
+      if (titles.every((l) => !l.text.includes('"') && fields(l.text, d) * 2 <= n))
+        return { chars: lines[k - 1].end, lines: titles.map((l) => l.text) };
+    }
+  }
+  return undefined;
 }
 
 /** Repeated header names get _2, _3, … */
