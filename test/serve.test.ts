@@ -91,6 +91,12 @@ describe('POST /predict', () => {
     const fresh = await server();
     await json(fresh.app, '/predict', unit1.slice(0, 10));
     expect((await json(app, '/predict', later)).json()).toEqual((await json(fresh.app, '/predict', later)).json());
+    // One unit however its id is spelt: the message names it as it is tracked.
+    const spelt = await json(app, '/predict', { ...unit1[12], unit_number: ' 1 ' });
+    expect([spelt.statusCode, spelt.json().error]).toEqual([
+      409,
+      expect.stringMatching(/^reading 0: unit 1 at time_in_cycles 13 is not after/),
+    ]);
     // Another unit at the same time is its own series.
     expect((await json(app, '/predict', { ...unit1[0], unit_number: 2 })).statusCode).toBe(200);
     // serve --any-order: scored in arrival order.

@@ -81,7 +81,7 @@ export class Predictor {
     // A unit's window and alarm follow its readings in time: a repeat or an earlier reading is refused, not folded in.
     const decoded = decodeReadings(keyed.readings, this.scorer.inputs, this.keys);
     const late = this.strictOrder ? this.scorer.firstOutOfOrder(decoded.unitIds, decoded.times) : undefined;
-    if (late) throw outOfOrder(keyed.readings[late.index], late, this.keys);
+    if (late) throw outOfOrder(keyed.readings[late.index], decoded.unitIds[late.index], late, this.keys);
     const t0 = performance.now();
     const alerts: Alert[] = [];
     const dataAlerts: DataAlert[] = [];
@@ -154,11 +154,17 @@ export class Predictor {
   }
 }
 
-function outOfOrder(body: Record<string, unknown>, late: { index: number; previous: number }, keys: StreamKeys): Error {
+function outOfOrder(
+  body: Record<string, unknown>,
+  id: string | number,
+  late: { index: number; previous: number },
+  keys: StreamKeys,
+): Error {
   const sent = body[keys.timeField];
   // Times are numbers here (a numeric string is read as its number), so the previous one is said as one.
   const previous = String(late.previous);
-  const unit = keys.unitField === null ? 'the series' : `unit ${JSON.stringify(body[keys.unitField])}`;
+  // The unit as it is tracked (" x" is x, "7" is 7), so two spellings of one unit read as one.
+  const unit = keys.unitField === null ? 'the series' : `unit ${JSON.stringify(id)}`;
   return Object.assign(
     new Error(
       `reading ${late.index}: ${unit} at ${keys.timeField} ${JSON.stringify(sent)} is not after its previous reading (${previous}); send each unit's readings once, in time order. Nothing in this request was scored`,
