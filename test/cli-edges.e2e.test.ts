@@ -144,14 +144,27 @@ async function trainedSeries(name: string): Promise<{ data: string; model: strin
   return { data, model };
 }
 
-test('evaluate --label-column: text labels are refused, unlabelled readings are counted, RUL flags and a repeated flag are refused', async () => {
+test('evaluate --label-column: text labels without a healthy word are refused, unlabelled readings are counted, RUL flags and a repeated flag are refused', async () => {
   const { data, model } = await trainedSeries('series');
+  // no/yes in a label column is ground truth ("no" is the healthy word): the figures of 0/1.
   const words = join(dir, 'series-yes-no.csv');
   writeFileSync(
     words,
     labelledSeries((l) => (l ? 'yes' : 'no')),
   );
-  const refused = await cli('evaluate', words, '--model', model, '--label-column', 'anomaly');
+  const fromWords = await cli('evaluate', words, '--model', model, '--label-column', 'anomaly', '--json');
+  const fromNumbers = await cli('evaluate', data, '--model', model, '--label-column', 'anomaly', '--json');
+  expect(fromWords.code).toBe(0);
+  expect(JSON.parse(fromWords.stdout).readings).toBe(JSON.parse(fromNumbers.stdout).readings);
+  expect(JSON.parse(fromWords.stdout).positives).toBe(60);
+  expect(JSON.parse(fromWords.stdout).rocAuc).toBe(JSON.parse(fromNumbers.stdout).rocAuc);
+  // Words that never say healthy cannot be told apart: refused.
+  const vague = join(dir, 'series-fine-bad.csv');
+  writeFileSync(
+    vague,
+    labelledSeries((l) => (l ? 'bad' : 'fine')),
+  );
+  const refused = await cli('evaluate', vague, '--model', model, '--label-column', 'anomaly');
   expect(refused.code).toBe(1);
   expect(refused.stdout).toBe('');
   expect(refused.stderr.trim()).toMatch(
