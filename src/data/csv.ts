@@ -37,7 +37,7 @@ export class CsvParser implements FieldSink {
   private timestampCols = new Set<number>();
   private textUnits = new Map<number, Map<string, number>>();
   /** Text ground truth ("NORMAL", "BROKEN"): read as 0 for a healthy word, 1 for any other; the texts seen, for the note. */
-  private textLabels = new Map<number, Set<string>>();
+  private textLabels = new Map<number, Map<string, number>>();
   /** Lines before the header that were not read as data. */
   private skipped: string[] = [];
   /** Header names given twice, and what the later ones are called. */
@@ -151,7 +151,7 @@ export class CsvParser implements FieldSink {
       );
     if (this.renamed.length) notes.push(`header names given more than once are told apart: ${this.renamed.join(', ')}`);
     this.textLabels.forEach((said, i) => {
-      const texts = [...said];
+      const texts = [...said.keys()];
       const list = (words: string[]) => words.map((w) => JSON.stringify(w)).join(', ');
       const anomalous = texts.filter((w) => !isNormalLabel(w));
       notes.push(
@@ -309,8 +309,13 @@ export class CsvParser implements FieldSink {
     const said = this.textLabels.get(i);
     if (said && !isMissingToken(cell)) {
       const text = cell.trim();
-      if (said.size < MAX_LABEL_TEXTS) said.add(text);
-      b.push(isNormalLabel(text) ? 0 : 1);
+      // Each text is judged once; the texts kept are the note's.
+      let v = said.get(text);
+      if (v === undefined) {
+        v = isNormalLabel(text) ? 0 : 1;
+        if (said.size < MAX_LABEL_TEXTS) said.set(text, v);
+      }
+      b.push(v);
       return;
     }
     const units = this.textUnits.get(i);
@@ -387,7 +392,7 @@ export class CsvParser implements FieldSink {
       if (cells.every((c) => !Number.isNaN(parseTimestamp(c)))) this.timestampCols.add(i);
       else if (TEXT_ID_NAME.test(name)) this.textUnits.set(i, new Map());
       // Ground truth only when the first rows hold a healthy word: "RUNNING"/"IDLE" is an operating state, not health.
-      else if (TEXT_LABEL_NAME.test(name) && cells.some(isNormalLabel)) this.textLabels.set(i, new Set());
+      else if (TEXT_LABEL_NAME.test(name) && cells.some(isNormalLabel)) this.textLabels.set(i, new Map());
     });
     this.phase = 'body';
     for (const r of this.probe) for (let i = 0; i < r.length; i++) this.pushCell(i, r[i]);

@@ -30,7 +30,14 @@ function isIntegral(values: Float64Array): boolean {
 
 /** Every one of at least 20 values differs: a row number or reading id, not a unit that has readings. */
 function rowIds(values: Float64Array): boolean {
-  return values.length >= 20 && new Set(values).size === values.length;
+  if (values.length < 20) return false;
+  // Stops at the first repeat: a real unit column repeats within its first rows, whatever the piece's size.
+  const seen = new Set<number>();
+  for (let i = 0; i < values.length; i++) {
+    if (seen.has(values[i])) return false;
+    seen.add(values[i]);
+  }
+  return true;
 }
 
 export function inferRole(name: string, values: Float64Array): ColumnRole {
