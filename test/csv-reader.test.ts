@@ -161,6 +161,89 @@ describe('CSV reader', () => {
     expect(column(slashed, 'time')!.nonNumeric).toBe(1);
   });
 
+  test('slashed dates are read day or month first as the column shows it, and the note says how it was decided', () => {
+    const day = (d: number, m: number, h = 0) => `${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/2024 ${h}:00`;
+    // A first number above 12: day first.
+    const dmy = csvDataset(['Date,x', day(5, 3), day(13, 3), day(20, 3)].map((l, i) => (i ? `${l},${i}` : l)).join('\n'));
+    expect(column(dmy, 'Date')).toMatchObject({ role: 'time', timestamp: true, nonNumeric: 0 });
+    expect(Array.from(column(dmy, 'Date')!.values)).toEqual([Date.UTC(2024, 2, 5), Date.UTC(2024, 2, 13), Date.UTC(2024, 2, 20)]);
+    expect(dmy.notes).toContain('Date: dates read day first (01/03/2024 is 1 March): a first number above 12 is a day');
+    // US exports: month first with AM/PM; 12 AM is midnight, 12 PM noon.
+    const us = csvDataset('Date,x\n3/1/2024 12:05:00 AM,1\n3/1/2024 12:05:00 PM,2\n3/1/2024 1:05:00 PM,3\n3/2/2024 9:00 AM,4\n');
+    expect(Array.from(column(us, 'Date')!.values)).toEqual([
+      Date.UTC(2024, 2, 1, 0, 5),
+      Date.UTC(2024, 2, 1, 12, 5),
+      Date.UTC(2024, 2, 1, 13, 5),
+      Date.UTC(2024, 2, 2, 9),
+    ]);
+    expect(us.notes.join(' ')).toMatch(/month first .*: assumed from the AM\/PM times/);
+    // Time order decides when both readings are dates: 1/12 then 2/1 runs forward only month first.
+    const ordered = csvDataset('when,x\n1/12/2024 08:00,1\n2/1/2024 08:00,2\n');
+    expect(Array.from(column(ordered, 'when')!.values)).toEqual([Date.UTC(2024, 0, 12, 8), Date.UTC(2024, 1, 1, 8)]);
+    expect(ordered.notes.join(' ')).toMatch(/month first .*: only so do the first rows run forward in time/);
+    // Nothing to tell: day first, said as an assumption.
+    const same = csvDataset('Date,x\n01/03/2024 10:00,1\n01/03/2024 11:00,2\n');
+    expect(column(same, 'Date')!.values[0]).toBe(Date.UTC(2024, 2, 1, 10));
+    expect(same.notes.join(' ')).toMatch(/day first .*assumed: nothing in the first rows tells day from month/);
+    // Both above 12 in one column is no date column; a later cell against the order is not read.
+    expect(column(csvDataset('d,x\n13/01/2024,1\n01/13/2024,2\n'), 'd')!.timestamp).toBeUndefined();
+    const later = csvDataset(
+      ['d,x', ...Array.from({ length: 60 }, (_, i) => `${String((i % 28) + 1).padStart(2, '0')}/02/2024,${i}`), '02/14/2024,9'].join('\n'),
+    );
+    expect(column(later, 'd')!.nonNumeric).toBe(1);
+  });
+
+  test('a date column and a clock column are one timestamp; a lone clock counts seconds since midnight', () => {
+    const text = 'Date;Time;Temp\n2024-03-01;23:59:30;20,5\n2024-03-02;00:00:15;21\n2024-03-02;;22\n2024-03-02;7:05;23\n';
+    const ds = csvDataset(text);
+    expect(ds.columns.map((c) => [c.name, c.role])).toEqual([
+      ['Date', 'time'],
+      ['Temp', 'feature'],
+    ]);
+    const t = column(ds, 'Date')!;
+    expect(Array.from(t.values)).toEqual([
+      Date.UTC(2024, 2, 1, 23, 59, 30),
+      Date.UTC(2024, 2, 2, 0, 0, 15),
+      NaN,
+      Date.UTC(2024, 2, 2, 7, 5),
+    ]);
+    expect(t.missing).toBe(1);
+    expect(ds.notes).toContain('Date and Time are read together as one timestamp, in Date');
+    for (const size of [1, 5, 17]) {
+      const p = new CsvParser('data.csv');
+      for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));
+      expect(p.finish()).toEqual(ds);
+    }
+    const lone = csvDataset('Time,x\n08:00,1\n08:00:30,2\n1:00 PM,3\n');
+    expect(column(lone, 'Time')).toMatchObject({ role: 'time', nonNumeric: 0 });
+    expect(Array.from(column(lone, 'Time')!.values)).toEqual([8 * 3600, 8 * 3600 + 30, 13 * 3600]);
+    expect(lone.notes).toContain('Time: clock times read as seconds since midnight (no date column to join them to)');
+  });
+
+  test('a units line under the header and rows of blank fields are not readings, and notes say so', () => {
+    const rows = ['timestamp;temp;pressure', 's;degC;bar', ';;'];
+    for (let i = 0; i < 30; i++) rows.push(`2024-01-01T00:${String(i).padStart(2, '0')}:00Z;${20 + (i % 3)};${i % 2 ? '' : '1,5'}`);
+    rows.splice(20, 0, ';;', ' ; ;');
+    const text = rows.join('\r\n') + '\r\n;;\r\n';
+    const ds = csvDataset(text);
+    expect(ds.rows).toBe(30);
+    expect(column(ds, 'timestamp')).toMatchObject({ role: 'time', timestamp: true, nonNumeric: 0, missing: 0 });
+    expect(column(ds, 'pressure')).toMatchObject({ missing: 15, nonNumeric: 0 });
+    expect(ds.notes).toContain(
+      '1 line(s) under the header were not read as data (units or descriptions, where the rows below hold numbers): "s;degC;bar"',
+    );
+    expect(ds.notes).toContain('4 row(s) with every field blank were skipped: they hold no reading');
+    for (const size of [1, 9, 40]) {
+      const p = new CsvParser('data.csv');
+      for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));
+      expect(p.finish()).toEqual(ds);
+    }
+    // A first row of a text unit and missing readings is data; so is a blank line of a one-column file.
+    const unitFirst = csvDataset('unit,temp,vib\npump-A,,\npump-A,20,0.1\npump-B,21,0.2\n');
+    expect(unitFirst.rows).toBe(3);
+    expect(csvDataset('value\n1\n \n3\n').rows).toBe(3);
+  });
+
   test('a column named label that is not 0/1 stays a feature', () => {
     expect(column(csvDataset('label,x\n3,1\n5,2\n'), 'label')!.role).toBe('feature');
   });

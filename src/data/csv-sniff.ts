@@ -1,5 +1,5 @@
-// What a CSV's first lines decide before any value is read: the delimiter, the column
-// names, which text cells are timestamps, and which column names hold text unit ids.
+// What a CSV's first lines decide before any value is read: the delimiter, title lines,
+// the column names, and which column names hold text unit ids or text ground truth.
 import Papa from 'papaparse';
 
 /** A column of text cells under one of these names holds unit ids ("pump-A"), coded 1, 2, … in order of appearance. */
@@ -11,29 +11,6 @@ export const TEXT_LABEL_NAME =
 
 /** A ground-truth text that means healthy; any other text in such a column means anomalous. */
 export const isNormalLabel = (text: string): boolean => /^(normal|ok|healthy|good|nominal|false|no|0)$/i.test(text.trim());
-
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-/** Epoch ms for an ISO-like timestamp; a time without zone is read as UTC so results never depend on the machine. */
-/** 2024/03/01 12:00 (as many loggers write ISO dates). */
-const SLASHED = /^(\d{4})\/(\d{2})\/(\d{2})(?=$|[ T])/;
-/** 01.03.2024 12:00: dots put the day first (the European way, e.g. the Jena climate record); never month-first. */
-const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?=$| )/;
-
-export function parseTimestamp(s: string): number {
-  let t = s.trim();
-  const slashed = SLASHED.exec(t);
-  if (slashed) t = `${slashed[1]}-${slashed[2]}-${slashed[3]}${t.slice(slashed[0].length)}`;
-  const dotted = DOTTED.exec(t);
-  if (dotted) t = `${dotted[3]}-${dotted[2].padStart(2, '0')}-${dotted[1].padStart(2, '0')}${t.slice(dotted[0].length)}`;
-  if (!ISO_TIME.test(t)) return NaN;
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(t) && t.length > 10;
-  const iso = t.length === 10 ? `${t}T00:00:00Z` : hasZone ? t.replace(' ', 'T') : `${t.replace(' ', 'T')}Z`;
-  // A day the month does not have (31.02.) is no date: Date.parse would roll it into the next month.
-  const [y, m, d] = [Number(t.slice(0, 4)), Number(t.slice(5, 7)), Number(t.slice(8, 10))];
-  if (d > new Date(Date.UTC(y, m, 0)).getUTCDate()) return NaN;
-  return Date.parse(iso);
-}
 
 /** The delimiter of a CSV from its first lines (Papa looks at `preview` of them). */
 export function detectDelimiter(head: string, preview: number): string {

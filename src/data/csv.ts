@@ -4,18 +4,18 @@
 // decimal commas: "1,5" is 1.5), and then every field goes straight into its column. The result never depends on how the text was cut.
 import { FieldSplitter, type FieldSink } from './csv-fields.js';
 import { ColumnBuilder, isDecimalCommaToken, isMissingToken, isNumberToken } from './numbers.js';
+import { MAX_LABEL_TEXTS, csvNotes, type CellTally } from './csv-notes.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import { inferRole } from './roles.js';
-import { TEXT_ID_NAME, TEXT_LABEL_NAME, dedupe, detectDelimiter, isNormalLabel, parseTimestamp, preamble } from './csv-sniff.js';
+import { TEXT_ID_NAME, TEXT_LABEL_NAME, dedupe, detectDelimiter, isNormalLabel, preamble } from './csv-sniff.js';
+import { clockMs, isDateOnly, looksLikeTime, parseTimestamp, slashedOrder, type DateOrder } from './csv-dates.js';
 
 /** Text held back to choose the delimiter: the first 20 lines, at most this much. */
 const HEAD_CHARS = 64 * 1024;
 const HEAD_LINES = 20;
 /** Body rows looked at to spot timestamp and text-id columns. */
 const PROBE_ROWS = 50;
-/** Distinct texts of a ground-truth column named in its note. */
-const MAX_LABEL_TEXTS = 20;
 /** A number with its thousands grouped by points, as decimal-comma locales write it: 1.012 or -1.202,5. */
 const GROUPED = /^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$/;
 
@@ -35,6 +35,18 @@ export class CsvParser implements FieldSink {
   private builders: ColumnBuilder[] = [];
   private maxRows = 0;
   private timestampCols = new Set<number>();
+  /** Slashed dates per column: day or month first, and why (for the note). */
+  private dateOrders = new Map<number, { order: DateOrder; why: string }>();
+  /** Columns of clock times ("13:05:30"), read as ms since midnight. */
+  private clockCols = new Set<number>();
+  /** A date column and the clock column beside it, read as one timestamp in the date column. */
+  private joined?: { date: number; clock: number };
+  /** Lines under the header of text where the rows below hold numbers: units or descriptions. */
+  private captions: string[][] = [];
+  /** Records whose every field is blank (";;;;"), skipped; the leading blank fields of the record under way. */
+  private blankRows = 0;
+  private pendingBlank = 0;
+  private recordHasText = false;
   private textUnits = new Map<number, Map<string, number>>();
   /** Text ground truth ("NORMAL", "BROKEN"): read as 0 for a healthy word, 1 for any other; the texts seen, for the note. */
   private textLabels = new Map<number, Map<string, number>>();
@@ -56,14 +68,7 @@ export class CsvParser implements FieldSink {
   private roles?: ColumnRole[];
   private rowsDrained = 0;
   /** Cells that are not numbers, per column, over the whole file (a streamed read drains the builders). */
-  private bad: {
-    nonNumeric: number;
-    outOfRange: number;
-    codes: number;
-    booleans: number;
-    firstBad?: { row: number; text: string };
-    firstOutOfRange?: string;
-  }[] = [];
+  private bad: CellTally[] = [];
 
   private readonly name: string;
 
@@ -134,52 +139,25 @@ export class CsvParser implements FieldSink {
   }
 
   private notes(): string[] {
-    const grouped = this.names.filter((_, i) => this.thousandsDots[i]);
-    const commas = this.names.filter((_, i) => this.decimalComma[i]);
-    const all = commas.length === this.names.length;
-    const notes: string[] = commas.length
-      ? [`decimal commas read as decimal points ("1,5" = 1.5) in ${all ? 'every column' : commas.join(', ')}: fields are separated by ";"`]
-      : [];
-    if (grouped.length)
-      notes.push(`points read as thousands separators ("1.012" = 1012) in ${grouped.join(', ')}: the file writes decimals with commas`);
-    if (this.skipped.length)
-      notes.push(
-        `${this.skipped.length} line(s) before the header were not read as data: ${this.skipped
-          .slice(0, 3)
-          .map((l) => JSON.stringify(l.slice(0, 60)))
-          .join(', ')}`,
-      );
-    if (this.renamed.length) notes.push(`header names given more than once are told apart: ${this.renamed.join(', ')}`);
-    this.textLabels.forEach((said, i) => {
-      const texts = [...said.keys()];
-      const list = (words: string[]) => words.map((w) => JSON.stringify(w)).join(', ');
-      const anomalous = texts.filter((w) => !isNormalLabel(w));
-      notes.push(
-        `${this.names[i]}: text read as ground truth: ${list(texts.filter(isNormalLabel))} = healthy (0)${anomalous.length ? `; ${list(anomalous)}${said.size === MAX_LABEL_TEXTS ? ' and others' : ''} = anomalous (1)` : '; no other value'}`,
-      );
+    return csvNotes({
+      names: this.names,
+      delimiter: this.delimiter,
+      decimalComma: this.decimalComma,
+      thousandsDots: this.thousandsDots,
+      pointColumns: this.pointColumns,
+      filePoints: this.filePoints,
+      skipped: this.skipped,
+      captions: this.captions,
+      blankRows: this.blankRows,
+      dateOrders: this.dateOrders,
+      joined: this.joined,
+      clockCols: this.clockCols,
+      timestampCols: this.timestampCols,
+      renamed: this.renamed,
+      textLabels: this.textLabels,
+      textUnits: this.textUnits,
+      bad: this.bad,
     });
-    this.names.forEach((name, i) => {
-      const t = this.bad[i];
-      if (t.booleans) notes.push(`${name}: ${t.booleans} cell(s) of TRUE/FALSE or ON/OFF read as 1/0`);
-      if (t.codes) notes.push(`${name}: ${t.codes} cell(s) of -999 or -9999 read as missing (a common code for no reading)`);
-      if (t.outOfRange)
-        notes.push(`${name}: ${t.outOfRange} value(s) beyond float64 range (e.g. "${t.firstOutOfRange}") are treated as missing`);
-      if (
-        t.nonNumeric &&
-        !this.textUnits.has(i) &&
-        this.delimiter === ';' &&
-        !this.decimalComma[i] &&
-        isDecimalCommaToken(t.firstBad?.text ?? '')
-      )
-        notes.push(
-          `${name}: ${t.nonNumeric} cell(s) written with a decimal comma (first at data row ${(t.firstBad?.row ?? 0) + 1}: "${t.firstBad?.text}") are treated as missing, because ${this.pointColumns[i] ? 'other numbers in the column use a decimal point' : this.filePoints ? 'other columns use decimal points, so a comma may separate thousands' : 'the first rows held no decimals to tell how the file writes them'}: write every number one way`,
-        );
-      else if (t.nonNumeric && !this.textUnits.has(i))
-        notes.push(
-          `${name}: ${t.nonNumeric} non-numeric cell(s) (first at data row ${(t.firstBad?.row ?? 0) + 1}: "${t.firstBad?.text}") are treated as missing`,
-        );
-    });
-    return notes;
   }
 
   /** The columns built since the last drain. */
@@ -205,11 +183,21 @@ export class CsvParser implements FieldSink {
     });
     // Dates order the readings: a number named like a clock ("step" of a batch) beside them is a reading.
     if (this.timestampCols.size) for (const c of columns) if (c.role === 'time' && !c.timestamp) c.role = 'feature';
-    return columns;
+    const joined = this.joined;
+    if (!joined) return columns;
+    // The clock completes its date: one timestamp, in the date column; the clock column is not kept.
+    const [date, clock] = [columns[joined.date], columns[joined.clock]];
+    // A date without its clock is a timestamp missing, so its rows are not put out of order.
+    for (let r = 0; r < date.values.length; r++) {
+      if (!Number.isNaN(date.values[r]) && Number.isNaN(clock.values[r])) date.missing++;
+      date.values[r] += clock.values[r];
+    }
+    return columns.filter((_, i) => i !== joined.clock);
   }
 
   field(text: string): void {
     const k = this.fields++;
+    if (!this.recordHasText && text.trim() !== '') this.recordHasText = true;
     if (k === 0) {
       this.firstField = text;
       return;
@@ -220,7 +208,11 @@ export class CsvParser implements FieldSink {
 
   endRecord(): void {
     const count = this.fields;
+    const blank = !this.recordHasText;
     this.fields = 0;
+    this.recordHasText = false;
+    if (blank && count > 1) return this.skipBlank();
+    this.flushBlank();
     if (count === 1) {
       // An empty line is skipped; so is a line of spaces, except in a one-column file, where it is a missing reading.
       const f = this.firstField;
@@ -238,6 +230,19 @@ export class CsvParser implements FieldSink {
       this.probe.push(this.takeRow());
       if (this.probe.length === PROBE_ROWS) this.endProbe();
     }
+  }
+
+  /** A record of delimiters only (";;;;", as spreadsheets export empty rows) is no reading: skipped, and counted for a note. */
+  private skipBlank(): void {
+    this.row = [];
+    this.pendingBlank = 0;
+    if (this.phase !== 'first') this.blankRows++;
+  }
+
+  /** The blank fields held at the start of a record that turned out to have text. */
+  private flushBlank(): void {
+    for (let j = 0; j < this.pendingBlank; j++) this.pushCell(j, '');
+    this.pendingBlank = 0;
   }
 
   where(): string {
@@ -277,7 +282,14 @@ export class CsvParser implements FieldSink {
           `${this.name}: more than ${this.maxValues.toLocaleString('en-US')} values (${this.maxRows.toLocaleString('en-US')} rows × ${this.names.length.toLocaleString('en-US')} columns); isoscope holds at most that many: split the file or keep fewer columns`,
         );
       }
-      if (k < this.names.length) this.pushCell(k, text);
+      if (k >= this.names.length) return;
+      // A record's leading blank fields wait until a field with text shows it is not a blank row.
+      if (k === this.pendingBlank && text.trim() === '') {
+        this.pendingBlank++;
+        return;
+      }
+      this.flushBlank();
+      this.pushCell(k, text);
     } else if (this.phase === 'probe') {
       if (k < this.names.length) this.row.push(text);
     } else {
@@ -300,10 +312,17 @@ export class CsvParser implements FieldSink {
         b.missing++;
         b.push(NaN);
       } else {
-        const t = parseTimestamp(cell);
-        if (Number.isNaN(t)) b.nonNumeric++;
-        b.push(t);
+        const t = parseTimestamp(cell, this.dateOrders.get(i)?.order);
+        if (Number.isNaN(t)) b.pushBad(cell);
+        else b.push(t);
       }
+      return;
+    }
+    if (this.clockCols.has(i) && !isMissingToken(cell)) {
+      const ms = clockMs(cell);
+      // Joined to a date, a clock adds milliseconds; alone, it counts seconds since midnight.
+      if (Number.isNaN(ms)) b.pushBad(cell);
+      else b.push(this.joined?.clock === i ? ms : ms / 1000);
       return;
     }
     const said = this.textLabels.get(i);
@@ -342,11 +361,23 @@ export class CsvParser implements FieldSink {
     return isNumberToken(cell) || (this.delimiter === ';' && isDecimalCommaToken(cell));
   }
 
+  /**
+   * A line right under the header that holds text where the rows below it hold numbers, in at
+   * least half of those columns, and no number itself: the units ("s;degC;bar") or descriptions
+   * some exports write there. Read as data, it would be a row of missing readings and hide the time column.
+   */
+  private isCaption(line: string[], below: string[][]): boolean {
+    if (line.some((c) => !isMissingToken(c) && (this.isNumber(c) || looksLikeTime(c)))) return false;
+    const numeric = this.names.flatMap((_, i) => (below.some((r) => this.isNumber(r[i] ?? '') || looksLikeTime(r[i] ?? '')) ? [i] : []));
+    const texts = numeric.filter((i) => !isMissingToken(line[i] ?? ''));
+    return numeric.length > 0 && texts.length * 2 >= numeric.length;
+  }
+
   /** Decides header vs data from the first record and names the columns. */
   private startColumns(first: string[]): void {
     if (first.some((c) => c.includes('\u0000'))) throw new DataError(`${this.name}: this is a binary file, not CSV text`);
     // A header row is all text: no cell is a number or a timestamp.
-    const header = first.every((c) => isMissingToken(c) || (!this.isNumber(c) && Number.isNaN(parseTimestamp(c))));
+    const header = first.every((c) => isMissingToken(c) || (!this.isNumber(c) && !looksLikeTime(c)));
     this.hasHeader = header;
     const given = first.map((c, i) => c.trim() || `column_${i + 1}`);
     this.names = header ? dedupe(given) : first.map((_, i) => `column_${i + 1}`);
@@ -362,6 +393,8 @@ export class CsvParser implements FieldSink {
 
   /** Spots timestamp and text-id columns in the first body rows, then reads those rows. */
   private endProbe(): void {
+    while (this.hasHeader && this.captions.length < 3 && this.probe.length > 1 && this.isCaption(this.probe[0], this.probe.slice(1)))
+      this.captions.push(this.probe.shift()!);
     // Decimal commas per column, when none of its probed numbers has a decimal point. Where other
     // columns do use points, "1,500" may be a thousands separator: then only a comma not followed
     // by exactly three digits ("1,5", "0,25") settles it.
@@ -389,11 +422,19 @@ export class CsvParser implements FieldSink {
     this.names.forEach((name, i) => {
       const cells = this.probe.map((r) => r[i]).filter((c) => !isMissingToken(c));
       if (cells.length === 0 || cells.some((c) => this.isNumber(c))) return;
-      if (cells.every((c) => !Number.isNaN(parseTimestamp(c)))) this.timestampCols.add(i);
+      const slashed = slashedOrder(cells);
+      if (cells.every((c) => !Number.isNaN(parseTimestamp(c, slashed?.order)))) {
+        this.timestampCols.add(i);
+        if (slashed) this.dateOrders.set(i, slashed);
+      } else if (cells.every((c) => !Number.isNaN(clockMs(c)))) this.clockCols.add(i);
       else if (TEXT_ID_NAME.test(name)) this.textUnits.set(i, new Map());
       // Ground truth only when the first rows hold a healthy word: "RUNNING"/"IDLE" is an operating state, not health.
       else if (TEXT_LABEL_NAME.test(name) && cells.some(isNormalLabel)) this.textLabels.set(i, new Map());
     });
+    // A date column and a clock column ("Date", "Time") are one timestamp.
+    const dates = [...this.timestampCols].filter((i) => this.probe.every((r) => isMissingToken(r[i] ?? '') || isDateOnly(r[i])));
+    if (dates.length === 1 && this.clockCols.size === 1 && this.timestampCols.size === 1)
+      this.joined = { date: dates[0], clock: [...this.clockCols][0] };
     this.phase = 'body';
     for (const r of this.probe) for (let i = 0; i < r.length; i++) this.pushCell(i, r[i]);
     this.probe = [];

@@ -109,11 +109,15 @@ export class ColumnBuilder {
       // A valve open or a pump on is a reading: TRUE/ON are 1, FALSE/OFF 0.
       v = BOOLEAN.get(s.toLowerCase())!;
       this.booleans++;
-    } else {
-      this.nonNumeric++;
-      this.firstBad ??= { row: this.length, text: s.slice(0, 40) };
-    }
+    } else return this.pushBad(s);
     this.push(v);
+  }
+
+  /** A cell that is not what the column holds (a number, a date), counted and kept for the message. */
+  pushBad(text: string): void {
+    this.nonNumeric++;
+    this.firstBad ??= { row: this.length, text: text.trim().slice(0, 40) };
+    this.push(NaN);
   }
 
   push(v: number): void {

@@ -1,0 +1,99 @@
+// What a CSV reader says about how it read a file: the notes shown beside the data
+// (decimal commas, lines set aside, dates, ground truth, cells it could not read).
+import type { DateOrder } from './csv-dates.js';
+import { isNormalLabel } from './csv-sniff.js';
+import { isDecimalCommaToken } from './numbers.js';
+
+/** Distinct texts of a ground-truth column named in its note. */
+export const MAX_LABEL_TEXTS = 20;
+
+/** Cells a column could not read, over the whole file. */
+export interface CellTally {
+  nonNumeric: number;
+  outOfRange: number;
+  codes: number;
+  booleans: number;
+  firstBad?: { row: number; text: string };
+  firstOutOfRange?: string;
+}
+
+/** What the reader decided and counted, per column by index. */
+export interface CsvFacts {
+  names: string[];
+  delimiter: string;
+  decimalComma: boolean[];
+  thousandsDots: boolean[];
+  pointColumns: boolean[];
+  filePoints: boolean;
+  skipped: string[];
+  captions: string[][];
+  blankRows: number;
+  dateOrders: Map<number, { order: DateOrder; why: string }>;
+  joined?: { date: number; clock: number };
+  clockCols: Set<number>;
+  timestampCols: Set<number>;
+  renamed: string[];
+  textLabels: Map<number, Map<string, number>>;
+  textUnits: Map<number, Map<string, number>>;
+  bad: CellTally[];
+}
+
+export function csvNotes(f: CsvFacts): string[] {
+  const grouped = f.names.filter((_, i) => f.thousandsDots[i]);
+  const commas = f.names.filter((_, i) => f.decimalComma[i]);
+  const all = commas.length === f.names.length;
+  const notes: string[] = commas.length
+    ? [`decimal commas read as decimal points ("1,5" = 1.5) in ${all ? 'every column' : commas.join(', ')}: fields are separated by ";"`]
+    : [];
+  if (grouped.length)
+    notes.push(`points read as thousands separators ("1.012" = 1012) in ${grouped.join(', ')}: the file writes decimals with commas`);
+  if (f.skipped.length)
+    notes.push(
+      `${f.skipped.length} line(s) before the header were not read as data: ${f.skipped
+        .slice(0, 3)
+        .map((l) => JSON.stringify(l.slice(0, 60)))
+        .join(', ')}`,
+    );
+  if (f.captions.length)
+    notes.push(
+      `${f.captions.length} line(s) under the header were not read as data (units or descriptions, where the rows below hold numbers): ${f.captions
+        .map((l) => JSON.stringify(l.join(f.delimiter).slice(0, 60)))
+        .join(', ')}`,
+    );
+  if (f.blankRows) notes.push(`${f.blankRows} row(s) with every field blank were skipped: they hold no reading`);
+  f.dateOrders.forEach(({ order, why }, i) =>
+    notes.push(
+      `${f.names[i]}: dates read ${order === 'dmy' ? 'day first (01/03/2024 is 1 March)' : 'month first (01/03/2024 is 3 January)'}: ${why}`,
+    ),
+  );
+  if (f.joined)
+    notes.push(`${f.names[f.joined.date]} and ${f.names[f.joined.clock]} are read together as one timestamp, in ${f.names[f.joined.date]}`);
+  f.clockCols.forEach((i) => {
+    if (i !== f.joined?.clock) notes.push(`${f.names[i]}: clock times read as seconds since midnight (no date column to join them to)`);
+  });
+  if (f.renamed.length) notes.push(`header names given more than once are told apart: ${f.renamed.join(', ')}`);
+  f.textLabels.forEach((said, i) => {
+    const texts = [...said.keys()];
+    const list = (words: string[]) => words.map((w) => JSON.stringify(w)).join(', ');
+    const anomalous = texts.filter((w) => !isNormalLabel(w));
+    notes.push(
+      `${f.names[i]}: text read as ground truth: ${list(texts.filter(isNormalLabel))} = healthy (0)${anomalous.length ? `; ${list(anomalous)}${said.size === MAX_LABEL_TEXTS ? ' and others' : ''} = anomalous (1)` : '; no other value'}`,
+    );
+  });
+  f.names.forEach((name, i) => {
+    const t = f.bad[i];
+    if (t.booleans) notes.push(`${name}: ${t.booleans} cell(s) of TRUE/FALSE or ON/OFF read as 1/0`);
+    if (t.codes) notes.push(`${name}: ${t.codes} cell(s) of -999 or -9999 read as missing (a common code for no reading)`);
+    if (t.outOfRange)
+      notes.push(`${name}: ${t.outOfRange} value(s) beyond float64 range (e.g. "${t.firstOutOfRange}") are treated as missing`);
+    if (t.nonNumeric && !f.textUnits.has(i) && f.delimiter === ';' && !f.decimalComma[i] && isDecimalCommaToken(t.firstBad?.text ?? ''))
+      notes.push(
+        `${name}: ${t.nonNumeric} cell(s) written with a decimal comma (first at data row ${(t.firstBad?.row ?? 0) + 1}: "${t.firstBad?.text}") are treated as missing, because ${f.pointColumns[i] ? 'other numbers in the column use a decimal point' : f.filePoints ? 'other columns use decimal points, so a comma may separate thousands' : 'the first rows held no decimals to tell how the file writes them'}: write every number one way`,
+      );
+    else if (t.nonNumeric && !f.textUnits.has(i))
+      notes.push(
+        `${name}: ${t.nonNumeric} ${f.timestampCols.has(i) ? 'cell(s) that are not dates' : f.clockCols.has(i) ? 'cell(s) that are not clock times' : 'non-numeric cell(s)'} (first at data row ${(t.firstBad?.row ?? 0) + 1}: "${t.firstBad?.text}") are treated as missing`,
+      );
+  });
+  return notes;
+}
