@@ -113,6 +113,14 @@ describe('keying readings', () => {
     expect(decoded.missing).toEqual([6, 0]);
   });
 
+  test('inputs read as the training CSV read them: true/false and ON/OFF are 1/0, -999 and -9999 are missing', () => {
+    const values = [true, false, 'TRUE', ' off ', 'On', -999, '-9999', -998, 'yes'];
+    const bodies = values.map((a, i) => ({ machine: 'm', timestamp: i, a, b: 1 }));
+    const decoded = decodeReadings(keyReadings(bodies, keys).readings, inputs, keys);
+    expect(Array.from({ length: values.length }, (_, i) => decoded.block[i * 2])).toEqual([1, 0, 1, 0, 1, NaN, NaN, -998, NaN]);
+    expect(decoded.missing).toEqual([3, 0]);
+  });
+
   test('without a unit field the stream is one unit (0)', () => {
     const k = { unitField: null, timeField: 't' };
     const { readings } = keyReadings([{ t: 5, a: 1, b: 1 }], k);

@@ -181,6 +181,17 @@ describe('POST /predict', () => {
         400,
         /^the body has a "__proto__" key/,
       ],
+      // Nested 100,000 deep: JSON.parse takes it, and the key search must not overflow the stack (it was a 500).
+      [
+        {
+          method: 'POST',
+          url: '/predict',
+          headers: { 'content-type': 'application/json' },
+          payload: '['.repeat(100_000) + '{"__proto__": 1}' + ']'.repeat(100_000),
+        },
+        400,
+        /^the body has a "__proto__" key/,
+      ],
       [
         { method: 'POST', url: '/predict', headers: { 'content-type': 'application/json; charset=iso-8859-1' }, payload: '{}' },
         415,

@@ -14,6 +14,23 @@ export function isMissingToken(raw: string): boolean {
   return MISSING.has(raw.trim().toLowerCase());
 }
 
+/** -999 and -9999: what loggers and historians write for "no reading". */
+export const isMissingCode = (v: number): boolean => v === -999 || v === -9999;
+
+/**
+ * A reading's value as a CSV cell gives it: a number literal, TRUE/FALSE or ON/OFF as 1/0, and
+ * NaN for a missing-data code or anything else. The stream's JSON readings go through it too,
+ * so serve and consume read a value as the training file did.
+ */
+export function readingValue(raw: string): number {
+  const s = raw.trim();
+  if (isNumberLiteral(s)) {
+    const v = Number(s);
+    return isMissingCode(v) || !Number.isFinite(v) ? NaN : v;
+  }
+  return BOOLEAN.get(s.toLowerCase()) ?? NaN;
+}
+
 export function isNumberToken(raw: string): boolean {
   return isNumberLiteral(raw.trim());
 }
@@ -93,7 +110,7 @@ export class ColumnBuilder {
     let v = NaN;
     if (isNumberLiteral(s)) {
       v = Number(s);
-      if (v === -999 || v === -9999) {
+      if (isMissingCode(v)) {
         // Loggers and historians write these for "no reading"; as values they would be the most extreme of all.
         this.missing++;
         this.codes++;

@@ -3,7 +3,7 @@
 // value becomes NaN (so the reading is reported unscored, never scored as 0).
 import { columnByRole, type Dataset } from '../data/dataset.js';
 import { valueAt } from '../data/compact-columns.js';
-import { isNumberToken } from '../data/numbers.js';
+import { isMissingCode, isNumberToken, readingValue } from '../data/numbers.js';
 
 export type Reading = Record<string, unknown>;
 
@@ -66,6 +66,13 @@ function numberOf(v: unknown): number {
   return typeof v === 'number' ? v : typeof v === 'string' && isNumberToken(v) ? Number(v) : NaN;
 }
 
+/** An input as the CSV reader reads its cell: true/false (or "ON"/"OFF") are 1/0, -999 and -9999 are missing. */
+function inputValue(v: unknown): number {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number') return isMissingCode(v) ? NaN : v;
+  return typeof v === 'string' ? readingValue(v) : NaN;
+}
+
 function timeValue(v: unknown, field: string): number {
   if (v === undefined || v === null) throw new Error(`no time field "${field}"`);
   const t = numberOf(v);
@@ -123,7 +130,7 @@ export function decodeReadings(events: Reading[], inputs: string[], keys: Stream
   events.forEach((e, i) => {
     inputs.forEach((name, f) => {
       const v = e[name];
-      const x = numberOf(v);
+      const x = inputValue(v);
       if (!Number.isFinite(x)) missing[f]++;
       block[i * d + f] = Number.isFinite(x) ? x : NaN;
     });
