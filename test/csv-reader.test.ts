@@ -4,6 +4,7 @@ import { csvDataset } from './helpers.js';
 import { column } from '../src/data/dataset.js';
 import { CsvParser } from '../src/data/csv.js';
 import { ingestFiles } from '../src/data/ingest.js';
+import { profileDataset } from '../src/data/profile.js';
 import { TextIngest } from '../src/data/text-ingest.js';
 
 describe('CSV reader', () => {
@@ -74,6 +75,14 @@ describe('CSV reader', () => {
     );
     // In a file of decimal points, 1.012 is one and twelve thousandths.
     expect(column(csvDataset('a;b\n1.012;2.5\n966;3.5\n'), 'a')!.values[0]).toBe(1.012);
+    // 1.012,5 can only be one thousand and twelve and a half, in any column and at any row.
+    expect(Array.from(column(csvDataset('time;p\n1;1.012,5\n2;1.013,0\n'), 'p')!.values)).toEqual([1012.5, 1013]);
+    const crossing = ['time;p', ...Array.from({ length: 60 }, (_, i) => `${i};996,5`), '60;1.001,2'];
+    expect(column(csvDataset(crossing.join('\n')), 'p')!.values[60]).toBe(1001.2);
+    // Grouped points beside decimal commas in one column; a leading 0 groups nothing.
+    const mixed = csvDataset('time;p;valve_pos\n1;1.012;0.125\n2;999,5;0.250\n');
+    expect(Array.from(column(mixed, 'p')!.values)).toEqual([1012, 999.5]);
+    expect(Array.from(column(mixed, 'valve_pos')!.values)).toEqual([0.125, 0.25]);
   });
 
   test('title lines before the header (at most half its fields) are set aside and said, in any chunks', () => {
@@ -97,6 +106,11 @@ describe('CSV reader', () => {
         '2 line(s) before the header were not read as data: "Exported from SCADA 2024-01-01", "Site: Plant 3; Line B"',
       );
     }
+    // A quoted title is a title.
+    const quoted = csvDataset('"Report: Line 3"\ntime,temp,vib\n1,20,0.1\n2,21,0.2\n3,22,0.3\n');
+    expect(quoted.columns.map((c) => c.name)).toEqual(['time', 'temp', 'vib']);
+    // Rows of numbers under one name are no header for a title to stand before: refused as ragged, not read as two columns.
+    expect(() => csvDataset('temp\n1,5\n2,25\n3,5\n4,5\n')).toThrow(/record 1: expected 1 fields like the header, found 2/);
     // A one-column file stays one column; a header one field short of its rows is still the header.
     expect(csvDataset('value\n1\n2\n3\n').columns.map((c) => c.name)).toEqual(['value']);
     expect(() => csvDataset('a;b;c\n1;2;3;\n4;5;6;\n7;8;9;\n')).toThrow(/record 1: expected 3 fields like the header, found 4/);
@@ -133,6 +147,11 @@ describe('CSV reader', () => {
       ['equipment', 'unit'],
       ['P', 'feature'],
     ]);
+    // Ids that all differ are no default feature, numbers shuffled or text.
+    const snapshot = ['machine_id,id,temp', ...Array.from({ length: 60 }, (_, i) => `${(i * 37) % 61},r${i},${20 + (i % 5)}`)].join('\n');
+    const snap = csvDataset(snapshot);
+    expect(snap.columns.map((c) => c.role)).toEqual(['feature', 'feature', 'feature']);
+    expect(profileDataset(snap).defaultFeatures).toEqual(['temp']);
     // A unit column with repeats is a unit.
     expect(column(csvDataset(['id,x', ...Array.from({ length: 30 }, (_, i) => `${(i % 3) + 1},${i}`)].join('\n')), 'id')!.role).toBe(
       'unit',
@@ -242,6 +261,13 @@ describe('CSV reader', () => {
     const unitFirst = csvDataset('unit,temp,vib\npump-A,,\npump-A,20,0.1\npump-B,21,0.2\n');
     expect(unitFirst.rows).toBe(3);
     expect(csvDataset('value\n1\n \n3\n').rows).toBe(3);
+  });
+
+  test('TRUE/FALSE under a state or status name is an operating state (a reading); under an anomaly name, ground truth', () => {
+    const state = csvDataset('state,temp\nFALSE,1\nTRUE,2\nON,3\nFALSE,4\n');
+    expect(column(state, 'state')).toMatchObject({ role: 'feature', values: Float64Array.from([0, 1, 1, 0]) });
+    const fault = csvDataset('fault,temp\nFALSE,1\nTRUE,2\nFALSE,3\n');
+    expect(column(fault, 'fault')).toMatchObject({ role: 'label', values: Float64Array.from([0, 1, 0]) });
   });
 
   test('a column named label that is not 0/1 stays a feature', () => {

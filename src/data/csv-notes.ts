@@ -34,6 +34,7 @@ export interface CsvFacts {
   timestampCols: Set<number>;
   renamed: string[];
   textLabels: Map<number, Map<string, number>>;
+  moreLabels: Set<number>;
   textUnits: Map<number, Map<string, number>>;
   bad: CellTally[];
 }
@@ -77,7 +78,7 @@ export function csvNotes(f: CsvFacts): string[] {
     const list = (words: string[]) => words.map((w) => JSON.stringify(w)).join(', ');
     const anomalous = texts.filter((w) => !isNormalLabel(w));
     notes.push(
-      `${f.names[i]}: text read as ground truth: ${list(texts.filter(isNormalLabel))} = healthy (0)${anomalous.length ? `; ${list(anomalous)}${said.size === MAX_LABEL_TEXTS ? ' and others' : ''} = anomalous (1)` : '; no other value'}`,
+      `${f.names[i]}: text read as ground truth: ${list(texts.filter(isNormalLabel))} = healthy (0)${anomalous.length ? `; ${list(anomalous)}${f.moreLabels.has(i) ? ' and others' : ''} = anomalous (1)` : '; no other value'}`,
     );
   });
   f.names.forEach((name, i) => {

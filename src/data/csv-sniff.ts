@@ -1,6 +1,7 @@
 // What a CSV's first lines decide before any value is read: the delimiter, title lines,
 // the column names, and which column names hold text unit ids or text ground truth.
 import Papa from 'papaparse';
+import { isDecimalCommaToken, isNumberToken } from './numbers.js';
 
 /** A column of text cells under one of these names holds unit ids ("pump-A"), coded 1, 2, … in order of appearance. */
 export const TEXT_ID_NAME = /^(unit|unit_?(id|number|no)|engine(_?id)?|machine(_?id)?|device(_?id)?|asset(_?id)?|equipment(_?id)?|id)$/i;
@@ -11,6 +12,20 @@ export const TEXT_LABEL_NAME =
 
 /** A ground-truth text that means healthy; any other text in such a column means anomalous. */
 export const isNormalLabel = (text: string): boolean => /^(normal|ok|healthy|good|nominal|false|no|0)$/i.test(text.trim());
+
+/** Names that say the column answers "is this anomalous?": there false/no mean healthy. */
+const ANOMALY_NAME = /^(anomaly|label|is_anomaly|anomaly_label|target|fault|failure|class|outlier|is_outlier)$/i;
+
+/**
+ * Whether a text column under a ground-truth name is ground truth: its first rows hold a healthy
+ * word. Under a state or status name only a word of health counts: TRUE/FALSE or yes/no there is
+ * an operating state (a pump running, a valve open), a reading.
+ */
+export function isTextLabel(name: string, cells: string[]): boolean {
+  if (!TEXT_LABEL_NAME.test(name)) return false;
+  const healthy = ANOMALY_NAME.test(name) ? isNormalLabel : (c: string) => /^(normal|ok|healthy|good|nominal)$/i.test(c.trim());
+  return cells.some(healthy);
+}
 
 /** The delimiter of a CSV from its first lines (Papa looks at `preview` of them). */
 export function detectDelimiter(head: string, preview: number): string {
@@ -28,7 +43,8 @@ export function detectDelimiter(head: string, preview: number): string {
 /**
  * Title lines before the header ("Exported from SCADA 2024-01-01", "Site: Plant 3, Line B"):
  * the fewest leading lines (at most 10, unquoted) after which every line splits evenly into
- * the same number of fields, when each of them has at most half that many. (A header one
+ * the same number of fields, when each of them has at most half that many (one quoted
+ * title is one field) and the first line after them is a header, with no number. (A header one
  * field short of its rows, as some exports write it, is not taken for one.) How many
  * characters they take, and the lines; undefined when the file starts with its header.
  */
@@ -49,7 +65,9 @@ export function preamble(head: string): { chars: number; lines: string[] } | und
       const n = fields(rest[0].text, d);
       if (n < 2 || !rest.every((l) => fields(l.text, d) === n)) continue;
       if (k === 0) return undefined;
-      if (titles.every((l) => !l.text.includes('"') && fields(l.text, d) * 2 <= n))
+      // What follows title lines is a header: names, not numbers ("1,5" rows under "temp" are a one-column file of decimal commas).
+      if (rest[0].text.split(d).some((f) => isNumberToken(f) || isDecimalCommaToken(f))) continue;
+      if (titles.every((l) => (!l.text.includes('"') || /^"[^"]*"$/.test(l.text.trim())) && fields(l.text, d) * 2 <= n))
         return { chars: lines[k - 1].end, lines: titles.map((l) => l.text) };
     }
   }

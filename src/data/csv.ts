@@ -7,8 +7,8 @@ import { ColumnBuilder, isDecimalCommaToken, isMissingToken, isNumberToken } fro
 import { MAX_LABEL_TEXTS, csvNotes, type CellTally } from './csv-notes.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
-import { inferRole } from './roles.js';
-import { TEXT_ID_NAME, TEXT_LABEL_NAME, dedupe, detectDelimiter, isNormalLabel, preamble } from './csv-sniff.js';
+import { inferRole, rowIds } from './roles.js';
+import { TEXT_ID_NAME, dedupe, detectDelimiter, isNormalLabel, isTextLabel, preamble } from './csv-sniff.js';
 import { clockMs, isDateOnly, looksLikeTime, parseTimestamp, slashedOrder, type DateOrder } from './csv-dates.js';
 
 /** Text held back to choose the delimiter: the first 20 lines, at most this much. */
@@ -17,7 +17,9 @@ const HEAD_LINES = 20;
 /** Body rows looked at to spot timestamp and text-id columns. */
 const PROBE_ROWS = 50;
 /** A number with its thousands grouped by points, as decimal-comma locales write it: 1.012 or -1.202,5. */
-const GROUPED = /^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$/;
+const GROUPED = /^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$/;
+/** The same with a decimal comma (1.012,5): points that can only group thousands, whatever the column's first rows showed. */
+const GROUPED_DECIMAL = /^[+-]?[1-9]\d{0,2}(\.\d{3})+,\d+$/;
 
 export class CsvParser implements FieldSink {
   private head = '';
@@ -50,6 +52,8 @@ export class CsvParser implements FieldSink {
   private textUnits = new Map<number, Map<string, number>>();
   /** Text ground truth ("NORMAL", "BROKEN"): read as 0 for a healthy word, 1 for any other; the texts seen, for the note. */
   private textLabels = new Map<number, Map<string, number>>();
+  /** Ground-truth columns with more distinct texts than their note names. */
+  private moreLabels = new Set<number>();
   /** Lines before the header that were not read as data. */
   private skipped: string[] = [];
   /** Header names given twice, and what the later ones are called. */
@@ -155,6 +159,7 @@ export class CsvParser implements FieldSink {
       timestampCols: this.timestampCols,
       renamed: this.renamed,
       textLabels: this.textLabels,
+      moreLabels: this.moreLabels,
       textUnits: this.textUnits,
       bad: this.bad,
     });
@@ -168,7 +173,8 @@ export class CsvParser implements FieldSink {
       const units = this.textUnits.get(i);
       const col: Column = {
         name,
-        role: units ? 'unit' : inferRole(name, values),
+        // Text ids that all differ (r0, r1, …) name readings, not units, as numbers that all differ do.
+        role: units ? (rowIds(values) ? 'feature' : 'unit') : inferRole(name, values),
         values,
         missing: b.missing,
         nonNumeric: b.nonNumeric + b.outOfRange,
@@ -333,6 +339,7 @@ export class CsvParser implements FieldSink {
       if (v === undefined) {
         v = isNormalLabel(text) ? 0 : 1;
         if (said.size < MAX_LABEL_TEXTS) said.set(text, v);
+        else this.moreLabels.add(i);
       }
       b.push(v);
       return;
@@ -352,8 +359,10 @@ export class CsvParser implements FieldSink {
       b.push(code);
       return;
     }
-    const text = this.thousandsDots[i] && GROUPED.test(cell.trim()) ? cell.trim().replace(/\./g, '') : cell;
-    b.pushToken(isDecimalCommaToken(text) && (this.decimalComma[i] || text !== cell) ? text.replace(',', '.') : text);
+    const t = cell.trim();
+    const grouped = this.delimiter === ';' && (this.thousandsDots[i] ? GROUPED.test(t) : GROUPED_DECIMAL.test(t));
+    const text = grouped ? t.replace(/\./g, '') : cell;
+    b.pushToken((this.decimalComma[i] || grouped) && isDecimalCommaToken(text) ? text.replace(',', '.') : text);
   }
 
   /** A number as this file writes it: decimal commas count only between ';' fields. */
@@ -400,8 +409,13 @@ export class CsvParser implements FieldSink {
     // by exactly three digits ("1,5", "0,25") settles it.
     // A column whose probed numbers are whole (0, 12) shows neither: it follows the file, so its
     // later "1,5" reads as the other columns' commas do.
-    const points = this.probe.flat().some((c) => isNumberToken(c) && c.includes('.'));
-    const hasPoint = this.names.map((_, i) => this.probe.some((r) => isNumberToken(r[i] ?? '') && r[i].includes('.')));
+    // A grouped point ("1.012") beside decimal commas in its column ("999,5") separates thousands: it is no decimal point.
+    const hasPoint = this.names.map((_, i) => {
+      const cells = this.probe.map((r) => (r[i] ?? '').trim());
+      const commas = this.delimiter === ';' && cells.some(isDecimalCommaToken);
+      return cells.some((c) => isNumberToken(c) && c.includes('.') && !(commas && GROUPED.test(c)));
+    });
+    const points = hasPoint.some(Boolean);
     this.pointColumns = hasPoint;
     this.filePoints = points;
     const own = this.names.map((_, i) => {
@@ -429,7 +443,7 @@ export class CsvParser implements FieldSink {
       } else if (cells.every((c) => !Number.isNaN(clockMs(c)))) this.clockCols.add(i);
       else if (TEXT_ID_NAME.test(name)) this.textUnits.set(i, new Map());
       // Ground truth only when the first rows hold a healthy word: "RUNNING"/"IDLE" is an operating state, not health.
-      else if (TEXT_LABEL_NAME.test(name) && cells.some(isNormalLabel)) this.textLabels.set(i, new Map());
+      else if (isTextLabel(name, cells)) this.textLabels.set(i, new Map());
     });
     // A date column and a clock column ("Date", "Time") are one timestamp.
     const dates = [...this.timestampCols].filter((i) => this.probe.every((r) => isMissingToken(r[i] ?? '') || isDateOnly(r[i])));

@@ -3,6 +3,7 @@
 // with a reason for every column in or out.
 import { columnByRole, type ColumnRole, type Dataset } from './dataset.js';
 import { DistinctCounter, type DistinctState } from './distinct.js';
+import { isIdName } from './roles.js';
 
 export const DISTINCT_CAP = 10000;
 /** A non-constant column whose most common value covers this share of rows is near-constant. */
@@ -332,6 +333,11 @@ function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: s
   if (c.nearConstant) return { feature: false, reason: `near-constant (one value in ≥${NEAR_CONSTANT_SHARE * 100}% of rows)` };
   if (c.count < rows * 0.5) return { feature: false, reason: `mostly missing (${rows - c.count} of ${rows} cells)` };
   // A row number or running total makes late readings look unusual for being late.
+  if (isIdName(c.name))
+    return {
+      feature: false,
+      reason: 'an id that is not the unit column (every value differs, or not whole numbers): it names, it does not measure',
+    };
   if (c.counter) return { feature: false, reason: 'rises at every reading: a row number, clock or running total, not a health signal' };
   if (c.flatLined) return { feature: true, reason: `sensor; note a flat line of ${c.longestFlatRun} readings` };
   return { feature: true, reason: 'varying sensor' };

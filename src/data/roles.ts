@@ -29,7 +29,7 @@ function isIntegral(values: Float64Array): boolean {
 }
 
 /** Every one of at least 20 values differs: a row number or reading id, not a unit that has readings. */
-function rowIds(values: Float64Array): boolean {
+export function rowIds(values: Float64Array): boolean {
   if (values.length < 20) return false;
   // Stops at the first repeat: a real unit column repeats within its first rows, whatever the piece's size.
   const seen = new Set<number>();
@@ -39,6 +39,9 @@ function rowIds(values: Float64Array): boolean {
   }
   return true;
 }
+
+/** A name that says the column identifies something (a unit, a reading): never a health signal, even when it is not the unit. */
+export const isIdName = (name: string): boolean => UNIT.test(name.trim());
 
 export function inferRole(name: string, values: Float64Array): ColumnRole {
   const n = name.trim();
