@@ -76,6 +76,7 @@ describe('keying readings', () => {
       { machine: ' ', timestamp: 3 },
       { machine: 'press-02', timestamp: '0x10' },
       { machine: 'press-02', timestamp: 'Infinity' },
+      { machine: null, timestamp: 3 },
     ];
     const { readings, index, rejected } = keyReadings(bodies, keys);
     expect(index).toEqual([0]);
@@ -92,6 +93,7 @@ describe('keying readings', () => {
       [9, 'unit field "machine" is empty'],
       [10, 'time field "timestamp" is not a number'],
       [11, 'time field "timestamp" is not a number'],
+      [12, 'unit field "machine" is null: give the unit\'s id'],
     ]);
   });
 

@@ -105,12 +105,12 @@ export class Predictor {
 
   /** The units gauge and eviction counter; the first eviction is told, as it ends the order check for the unit forgotten. */
   private countUnits(): void {
-    const { cap, tracked, evicted } = this.scorer.unitCounts;
+    const { cap, asked, tracked, evicted } = this.scorer.unitCounts;
     this.metrics.recordUnits(tracked, this.evictedBefore + evicted);
     if (evicted && !this.toldEviction) {
       this.toldEviction = true;
       this.log?.(
-        `isoscope serve: ${cap} units tracked, the limit (--max-units); each new unit now takes the place of the unit idle longest, which starts afresh if it returns (its window refills, and its readings are no longer checked against those before)`,
+        `isoscope serve: ${cap} units tracked, the limit (${cap < asked ? `--max-units ${asked}, lowered so that the units' window state fits in 256 MB` : '--max-units'}); each new unit now takes the place of the unit idle longest, which starts afresh if it returns (its window refills, and its readings are no longer checked against those before)`,
       );
     }
   }

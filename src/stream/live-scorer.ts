@@ -76,8 +76,9 @@ export class LiveScorer {
   }
 
   /** Units tracked at most, units tracked now, and units forgotten to make room. */
-  get unitCounts(): { cap: number; tracked: number; evicted: number } {
-    return { cap: this.units.cap, tracked: this.units.size, evicted: this.evictedBefore + this.units.evicted };
+  /** `asked` is --max-units; `cap` may be lower, so that the units' window state fits its budget. */
+  get unitCounts(): { cap: number; asked: number; tracked: number; evicted: number } {
+    return { cap: this.units.cap, asked: this.maxUnits, tracked: this.units.size, evicted: this.evictedBefore + this.units.evicted };
   }
 
   /** A partition's units' window, alarm and data-check state, and the fleet's check, copied out: saved with that partition's position. */

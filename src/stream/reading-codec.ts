@@ -58,7 +58,8 @@ function unitValue(v: unknown, field: string): string | number {
     // "7000" and 7000 are one unit (their documents share the id "7000-<time>"); "007" and "7.0" stay text.
     return /^-?(0|[1-9]\d{0,14})$/.test(t) ? Number(t) : t;
   }
-  throw new Error(v === undefined || v === null ? `no unit field "${field}"` : `unit field "${field}" is not text or a number`);
+  if (v === null) throw new Error(`unit field "${field}" is null: give the unit's id`);
+  throw new Error(v === undefined ? `no unit field "${field}"` : `unit field "${field}" is not text or a number`);
 }
 
 /** A JSON number, or text holding a decimal number literal as a CSV cell would ("642.5", "6.4e2"; not "0x10" or "Infinity"). */
