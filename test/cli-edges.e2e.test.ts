@@ -227,19 +227,23 @@ test('score says rows went unscored because the window fills, and when none was 
   writeFileSync(join(dir, 'four.csv'), readFileSync(data, 'utf8').split('\n').slice(0, 5).join('\n') + '\n');
   const few = await cli('score', 'four.csv', '--model', model, '-o', 'four-scores.csv');
   expect(few.stderr.trim()).toBe(
-    `isoscope: none of the 4 row(s) was scored: the model's window spread needs ${size} readings of a unit, so a unit's first ${size - 1} are not scored, nor is a reading with a missing or non-numeric input`,
+    `isoscope: none of the 4 row(s) was scored: the model's window spread needs ${size} readings of the series, so the series' first ${size - 1} are not scored, nor is a reading with a missing or non-numeric input`,
   );
   const whole = await cli('score', data, '--model', model, '-o', 'whole-scores.csv');
   expect(whole.stderr).toContain(
     `isoscope: ${size - 1} row(s) were not scored (empty score): the model's window spread needs ${size} readings`,
   );
+  // One series has its alarm column, as a fleet's units do: raised in the labelled stretch (rows 300–359).
+  const rows = readFileSync(join(dir, 'whole-scores.csv'), 'utf8').trim().split('\n');
+  expect(rows[0]).toBe('row,timestamp,score,decision,is_anomaly,alarm');
+  expect(rows.slice(301, 361).some((r) => r.endsWith(',1'))).toBe(true);
 });
 
 test('times the reader cannot read are named once by train, score and evaluate: the readings keep file order', async () => {
   const iso = labelledSeries((l) => String(l)).split('\n');
-  // 2024-01-01T00:05:00.000Z → 01/01/2024 00:05, a format the reader does not take.
+  // 2024-01-01T00:05:00.000Z → 01/01/24 00:05: a two-digit year is a format the reader does not take.
   const us = iso.map((line, i) =>
-    i === 0 || !line ? line : line.replace(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}):\d{2}\.\d{3}Z/, '$2/$3/$1 $4'),
+    i === 0 || !line ? line : line.replace(/^\d{2}(\d{2})-(\d{2})-(\d{2})T(\d{2}:\d{2}):\d{2}\.\d{3}Z/, '$2/$3/$1 $4'),
   );
   writeFileSync(join(dir, 'us-dates.csv'), us.join('\n'));
   const model = join(dir, 'us-dates.json');

@@ -270,6 +270,71 @@ describe('CSV reader', () => {
     expect(column(fault, 'fault')).toMatchObject({ role: 'label', values: Float64Array.from([0, 1, 0]) });
   });
 
+  test('long readings (time, tag, value: a historian export) are read into one column per tag, whatever order and chunks', () => {
+    const tags = ['FIC101.PV', 'TI202.PV', 'PI303.PV'];
+    const lines = ['Tag,Timestamp,Value,Quality'];
+    // Sorted by tag, then time, as PI exports it; one reading missing, one given twice.
+    tags.forEach((tag, k) => {
+      for (let i = 0; i < 30; i++) {
+        if (k === 1 && i === 7) continue;
+        lines.push(`${tag},2024-03-01T00:${String(i).padStart(2, '0')}:00Z,${k * 100 + i},Good`);
+      }
+    });
+    lines.push('PI303.PV,2024-03-01T00:05:00Z,999,Good', ',2024-03-01T00:06:00Z,5,Bad');
+    const text = lines.join('\r\n');
+    const ds = csvDataset(text);
+    expect(ds.columns.map((c) => [c.name, c.role])).toEqual([
+      ['Timestamp', 'time'],
+      ['FIC101.PV', 'feature'],
+      ['TI202.PV', 'feature'],
+      ['PI303.PV', 'feature'],
+    ]);
+    expect(ds.rows).toBe(30);
+    expect(column(ds, 'Timestamp')!.values[29]).toBe(Date.UTC(2024, 2, 1, 0, 29));
+    expect(Array.from(column(ds, 'TI202.PV')!.values.slice(6, 9))).toEqual([106, NaN, 108]);
+    expect(column(ds, 'TI202.PV')!.missing).toBe(1);
+    expect(column(ds, 'PI303.PV')!.values[5]).toBe(999);
+    expect(ds.notes).toEqual(
+      expect.arrayContaining([
+        'one reading per row (Timestamp, Tag, Value) read as one column per Tag: 3 column(s) (FIC101.PV, TI202.PV, PI303.PV), 30 rows of 91 readings',
+        '1 reading(s) without a time or Tag were left out',
+        '1 reading(s) of a Tag at a time it already had a reading: the later one is kept',
+        'left out, as they are not readings: Quality',
+      ]),
+    );
+    for (const size of [1, 13, 256]) {
+      const p = new CsvParser('data.csv');
+      for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));
+      expect(p.finish()).toEqual(ds);
+    }
+    // A streamed read (the CLI's) holds the pieces back and gives the same table at the end.
+    const streamed = new CsvParser('data.csv');
+    for (let at = 0; at < text.length; at += 200) {
+      streamed.push(text.slice(at, at + 200));
+      expect(streamed.drain(false)).toBeUndefined();
+    }
+    expect(streamed.drain(true)).toMatchObject({ rows: 30, columns: ds.columns });
+  });
+
+  test('long readings of several units keep a row per unit and time; a wide file with a value column stays wide', () => {
+    const lines = ['machine,cycle,sensor,value'];
+    for (const m of ['m-2', 'm-1'])
+      for (let c = 1; c <= 25; c++) for (const s of ['T24', 'P30']) lines.push(`${m},${c},${s},${c + (s === 'P30' ? 0.5 : 0)}`);
+    const ds = csvDataset(lines.join('\n'));
+    expect(ds.columns.map((c) => [c.name, c.role])).toEqual([
+      ['machine', 'unit'],
+      ['cycle', 'time'],
+      ['T24', 'feature'],
+      ['P30', 'feature'],
+    ]);
+    expect(ds.rows).toBe(50);
+    expect(column(ds, 'machine')!.labels).toEqual(['m-2', 'm-1']);
+    expect(Array.from(column(ds, 'P30')!.values.slice(24, 26))).toEqual([25.5, 1.5]);
+    // Another reading beside the value: a wide file.
+    const wide = csvDataset('time,name,value,temp\n1,a,2,3\n2,b,3,4\n');
+    expect(wide.columns.map((c) => c.name)).toEqual(['time', 'name', 'value', 'temp']);
+  });
+
   test('a column named label that is not 0/1 stays a feature', () => {
     expect(column(csvDataset('label,x\n3,1\n5,2\n'), 'label')!.role).toBe('feature');
   });

@@ -15,7 +15,7 @@ export function scoresExport(wb: Pick<Workbench, 'data' | 'scores' | 'model'>): 
   const time = columnByRole(truth, 'time');
   const offset = wb.model.threshold.offset;
   const flags = flagAnomalies(wb.scores, offset);
-  const alarm = unit ? alarmTrace(truth, flags, alarmRule(wb.model), wb.scores).state : undefined;
+  const alarm = alarmTrace(truth, flags, alarmRule(wb.model), wb.scores).state;
   const text = scoresCsv({ unit, time, scores: wb.scores, offset, flags, alarm });
   return { name: `${baseName(wb.data.name)}-${wb.model.id}-scores.csv`, text };
 }

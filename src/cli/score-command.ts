@@ -157,7 +157,8 @@ function parsedColumns(model: ModelJson, inputs: string[]): ((name: string) => b
 }
 
 function tableOf(ds: Dataset, model: ModelJson, scored?: ScoredPiece): ScoresTable {
-  const alarm = scored ? scored.alarm : columnByRole(ds, 'unit') && new Uint8Array(0);
+  // One series has its alarm as a fleet's units have theirs.
+  const alarm = scored ? scored.alarm : new Uint8Array(0);
   return {
     unit: columnByRole(ds, 'unit'),
     time: columnByRole(ds, 'time'),
@@ -184,8 +185,7 @@ async function scoreWhole(
   const { scores, flags, unscorable } = loaded.scoreDataset(ds);
   const scoreMs = performance.now() - t1;
   loaded.dispose();
-  const unit = columnByRole(ds, 'unit');
-  const alarm = unit ? alarmTrace(ds, flags, alarmRule(model), scores).state : undefined;
+  const alarm = alarmTrace(ds, flags, alarmRule(model), scores).state;
   const table = tableOf(ds, model, { scores, flags, alarm, unscorable });
   sink.write(scoresCsvHeaderLine(table) + scoresCsvRows(table));
   const sample = new CheckSample(model);
@@ -198,5 +198,6 @@ export function unscoredWords(model: ModelJson, unscored: number, rows: number):
   const filling = windowToFill(model);
   if (!filling) return `${unscored} row(s) have a missing or non-numeric feature and were not scored (empty score)`;
   const all = unscored === rows ? `none of the ${rows} row(s) was scored` : `${unscored} row(s) were not scored (empty score)`;
-  return `${all}: the model's window spread needs ${filling} readings of a unit, so a unit's first ${filling - 1} are not scored, nor is a reading with a missing or non-numeric input`;
+  const whose = model.keys?.unit === null ? ['of the series', "the series'"] : ['of a unit', "a unit's"];
+  return `${all}: the model's window spread needs ${filling} readings ${whose[0]}, so ${whose[1]} first ${filling - 1} are not scored, nor is a reading with a missing or non-numeric input`;
 }

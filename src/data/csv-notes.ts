@@ -35,6 +35,7 @@ export interface CsvFacts {
   renamed: string[];
   textLabels: Map<number, Map<string, number>>;
   moreLabels: Set<number>;
+  leftOut: Set<number>;
   textUnits: Map<number, Map<string, number>>;
   bad: CellTally[];
 }
@@ -83,6 +84,7 @@ export function csvNotes(f: CsvFacts): string[] {
   });
   f.names.forEach((name, i) => {
     const t = f.bad[i];
+    if (f.leftOut.has(i)) return;
     if (t.booleans) notes.push(`${name}: ${t.booleans} cell(s) of TRUE/FALSE or ON/OFF read as 1/0`);
     if (t.codes) notes.push(`${name}: ${t.codes} cell(s) of -999 or -9999 read as missing (a common code for no reading)`);
     if (t.outOfRange)

@@ -8,6 +8,7 @@ import { MAX_LABEL_TEXTS, csvNotes, type CellTally } from './csv-notes.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import { inferRole, rowIds } from './roles.js';
+import { longShape, pivotLong, type LongShape, type ProbeKind } from './long-format.js';
 import { TEXT_ID_NAME, dedupe, detectDelimiter, isNormalLabel, isTextLabel, preamble } from './csv-sniff.js';
 import { clockMs, isDateOnly, looksLikeTime, parseTimestamp, slashedOrder, type DateOrder } from './csv-dates.js';
 
@@ -43,6 +44,12 @@ export class CsvParser implements FieldSink {
   private clockCols = new Set<number>();
   /** A date column and the clock column beside it, read as one timestamp in the date column. */
   private joined?: { date: number; clock: number };
+  /** A file of one reading per row (time, tag, value), read into one column per tag once the text has ended. */
+  private long?: LongShape;
+  /** The long file's tags, coded 1, 2, … in order of appearance. */
+  private tags = new Map<string, number>();
+  /** The columns a long file's reading leaves out (PI's quality): nothing is said of their cells. */
+  private leftOut = new Set<number>();
   /** Lines under the header of text where the rows below hold numbers: units or descriptions. */
   private captions: string[][] = [];
   /** Records whose every field is blank (";;;;"), skipped; the leading blank fields of the record under way. */
@@ -95,11 +102,21 @@ export class CsvParser implements FieldSink {
     const rows = this.builders[0].length;
     if (rows === 0) throw new DataError(`${this.name}: a header but no data rows`);
     this.tally();
-    const columns = this.build();
-    if (columns.every((c) => c.nonNumeric + c.missing === rows)) {
+    const read = this.built();
+    if (read.columns.every((c) => c.nonNumeric + c.missing === read.rows)) {
       throw new DataError(`${this.name}: no numeric column found; is this a CSV of sensor readings?`);
     }
-    return { name: this.name, format: 'csv', rows, columns, notes: this.notes() };
+    return { name: this.name, format: 'csv', rows: read.rows, columns: read.columns, notes: [...this.notes(), ...read.notes] };
+  }
+
+  /** The columns built since the last drain; a long file's as one column per tag. */
+  private built(): { columns: Column[]; rows: number; notes: string[] } {
+    const columns = this.build();
+    if (!this.long) return { columns, rows: columns[0].values.length, notes: [] };
+    const wide = pivotLong(columns, this.long);
+    this.leftOut = new Set(wide.dropped);
+    if (wide.rows === 0) throw new DataError(`${this.name}: no reading has a time and a ${this.names[this.long.tag]}`);
+    return wide;
   }
 
   /**
@@ -110,15 +127,16 @@ export class CsvParser implements FieldSink {
   drain(final: boolean): Dataset | undefined {
     if (final) this.flush();
     const rows = this.builders.length ? this.builders[0].length : 0;
-    if (rows === 0 && !final) return undefined;
+    // A long file's rows of one time may lie anywhere in it: it is read whole, then turned.
+    if ((rows === 0 || this.long) && !final) return undefined;
     if (rows === 0 && this.rowsDrained === 0) throw new DataError(`${this.name}: a header but no data rows`);
     this.tally();
-    const columns = this.build();
-    this.roles ??= columns.map((c) => c.role);
-    columns.forEach((c, i) => (c.role = this.roles![i]));
+    const read = this.built();
+    this.roles ??= read.columns.map((c) => c.role);
+    read.columns.forEach((c, i) => (c.role = this.roles![i]));
     this.rowsDrained += rows;
     this.builders = this.names.map(() => new ColumnBuilder(this.maxRows));
-    return { name: this.name, format: 'csv', rows, columns, notes: final ? this.notes() : [] };
+    return { name: this.name, format: 'csv', rows: read.rows, columns: read.columns, notes: final ? [...this.notes(), ...read.notes] : [] };
   }
 
   private flush(): void {
@@ -160,6 +178,7 @@ export class CsvParser implements FieldSink {
       renamed: this.renamed,
       textLabels: this.textLabels,
       moreLabels: this.moreLabels,
+      leftOut: this.leftOut,
       textUnits: this.textUnits,
       bad: this.bad,
     });
@@ -180,6 +199,7 @@ export class CsvParser implements FieldSink {
         nonNumeric: b.nonNumeric + b.outOfRange,
       };
       if (units) col.labels = [...units.keys()];
+      if (this.long?.tag === i) col.labels = [...this.tags.keys()];
       if (this.textLabels.has(i)) col.role = 'label';
       if (this.timestampCols.has(i)) {
         col.timestamp = true;
@@ -331,6 +351,19 @@ export class CsvParser implements FieldSink {
       else b.push(this.joined?.clock === i ? ms : ms / 1000);
       return;
     }
+    if (this.long?.tag === i && !isMissingToken(cell)) {
+      const key = cell.trim();
+      let code = this.tags.get(key);
+      if (code === undefined) {
+        if (this.tags.size === MAX_COLUMNS)
+          throw new DataError(
+            `${this.where()}: more than ${MAX_COLUMNS.toLocaleString('en-US')} distinct ${this.names[i]} names; isoscope reads at most that many columns`,
+          );
+        this.tags.set(key, (code = this.tags.size + 1));
+      }
+      b.push(code);
+      return;
+    }
     const said = this.textLabels.get(i);
     if (said && !isMissingToken(cell)) {
       const text = cell.trim();
@@ -433,9 +466,10 @@ export class CsvParser implements FieldSink {
       const dotted = this.probe.map((r) => (r[i] ?? '').trim()).filter((c) => c.includes('.'));
       return dotted.length > 0 && dotted.every((c) => GROUPED.test(c));
     });
-    this.names.forEach((name, i) => {
+    const kinds: ProbeKind[] = this.names.map((name, i) => {
       const cells = this.probe.map((r) => r[i]).filter((c) => !isMissingToken(c));
-      if (cells.length === 0 || cells.some((c) => this.isNumber(c))) return;
+      if (cells.length === 0) return 'empty';
+      if (cells.some((c) => this.isNumber(c))) return 'number';
       const slashed = slashedOrder(cells);
       if (cells.every((c) => !Number.isNaN(parseTimestamp(c, slashed?.order)))) {
         this.timestampCols.add(i);
@@ -444,7 +478,9 @@ export class CsvParser implements FieldSink {
       else if (TEXT_ID_NAME.test(name)) this.textUnits.set(i, new Map());
       // Ground truth only when the first rows hold a healthy word: "RUNNING"/"IDLE" is an operating state, not health.
       else if (isTextLabel(name, cells)) this.textLabels.set(i, new Map());
+      return this.timestampCols.has(i) || this.clockCols.has(i) ? 'time' : 'text';
     });
+    this.long = longShape(this.names, kinds);
     // A date column and a clock column ("Date", "Time") are one timestamp.
     const dates = [...this.timestampCols].filter((i) => this.probe.every((r) => isMissingToken(r[i] ?? '') || isDateOnly(r[i])));
     if (dates.length === 1 && this.clockCols.size === 1 && this.timestampCols.size === 1)

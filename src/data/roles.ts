@@ -43,6 +43,9 @@ export function rowIds(values: Float64Array): boolean {
 /** A name that says the column identifies something (a unit, a reading): never a health signal, even when it is not the unit. */
 export const isIdName = (name: string): boolean => UNIT.test(name.trim());
 
+/** A name that says the column orders readings in time. */
+export const isTimeName = (name: string): boolean => TIME.test(name.trim());
+
 export function inferRole(name: string, values: Float64Array): ColumnRole {
   const n = name.trim();
   if (LABEL.test(n) && isBinary(values)) return 'label';

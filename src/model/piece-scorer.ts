@@ -2,7 +2,7 @@
 // each unit's window state and k-of-n alarm carry from one piece to the next. That holds
 // while every unit's readings come in time order, as files usually do; PieceOrder stops a
 // read whose unit goes back in time (scoring that file whole sorts it first).
-import { columnByRole, DataError, type Dataset } from '../data/dataset.js';
+import { columnByRole, DataError, WHOLE_SERIES, type Dataset } from '../data/dataset.js';
 import { TimeOrderCheck } from '../data/order.js';
 import { KofN } from '../alarms/k-of-n.js';
 import { flagAnomalies } from '../alarms/threshold.js';
@@ -14,8 +14,8 @@ export class OutOfOrderError extends DataError {}
 export interface ScoredPiece {
   scores: Float64Array;
   flags: Uint8Array;
-  /** The unit's alarm state right after each reading (data with units only). */
-  alarm?: Uint8Array;
+  /** The unit's (or the one series') alarm state right after each reading. */
+  alarm: Uint8Array;
   unscorable: number;
 }
 
@@ -51,16 +51,17 @@ export class PieceScorer {
     const unit = columnByRole(ds, 'unit')?.values;
     const { scores, unscorable } = this.loaded.scoreStreamColumns(ds);
     const flags = flagAnomalies(scores, this.loaded.offset);
-    return { scores, flags, alarm: unit ? this.alarms(unit, scores, flags) : undefined, unscorable };
+    return { scores, flags, alarm: this.alarms(unit, scores, flags), unscorable };
   }
 
   /** As alarmTrace: an unscored reading neither raises nor clears. */
-  private alarms(unit: Float64Array, scores: Float64Array, flags: Uint8Array): Uint8Array {
+  private alarms(unit: Float64Array | undefined, scores: Float64Array, flags: Uint8Array): Uint8Array {
     const d = this.debounce;
     const state = new Uint8Array(scores.length);
     for (let i = 0; i < scores.length; i++) {
-      if (!Number.isNaN(scores[i])) d.push(unit[i], flags[i]);
-      state[i] = d.inAlarm(unit[i]) ? 1 : 0;
+      const u = unit ? unit[i] : WHOLE_SERIES;
+      if (!Number.isNaN(scores[i])) d.push(u, flags[i]);
+      state[i] = d.inAlarm(u) ? 1 : 0;
     }
     return state;
   }

@@ -192,7 +192,7 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     );
     expect(await brokenWords()).toEqual([]);
 
-    // Replay runs it as one unit; the scores CSV has no unit column, as `isoscope score` writes it.
+    // Replay runs it as one unit; the scores CSV has no unit column and the series' alarm, as `isoscope score` writes it.
     await page.getByText('Replay as a stream').click();
     await page.getByRole('combobox', { name: 'Replay rate' }).selectOption('0');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -201,7 +201,7 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     const alerts = await page.getByRole('list', { name: 'Alert feed' }).getByRole('button').allTextContents();
     for (const a of alerts) expect(a).toMatch(/ unit line-3 · 2024-02-\d\d \d\d:\d\d · score/);
     const scoresCsv = await exportedScores();
-    expect(scoresCsv[0]).toBe('row,time,score,decision,is_anomaly');
+    expect(scoresCsv[0]).toBe('row,time,score,decision,is_anomaly,alarm');
     expect(scoresCsv[300].split(',')[1]).toBe('2024-02-13T11:00:00.000Z');
     expect(await brokenWords()).toEqual([]);
   });
