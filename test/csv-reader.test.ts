@@ -79,6 +79,10 @@ describe('CSV reader', () => {
     expect(Array.from(column(csvDataset('time;p\n1;1.012,5\n2;1.013,0\n'), 'p')!.values)).toEqual([1012.5, 1013]);
     const crossing = ['time;p', ...Array.from({ length: 60 }, (_, i) => `${i};996,5`), '60;1.001,2'];
     expect(column(csvDataset(crossing.join('\n')), 'p')!.values[60]).toBe(1001.2);
+    // An rpm of whole numbers passing 999 after the first rows, in a file of decimal commas.
+    const rpm = csvDataset(['a;b', ...Array.from({ length: 50 }, (_, i) => `1,5;${900 + i}`), '1,5;1.012'].join('\n'));
+    expect(column(rpm, 'b')!.values[50]).toBe(1012);
+    expect(rpm.notes).toContain('points read as thousands separators ("1.012" = 1012) in b: the file writes decimals with commas');
     // Grouped points beside decimal commas in one column; a leading 0 groups nothing.
     const mixed = csvDataset('time;p;valve_pos\n1;1.012;0.125\n2;999,5;0.250\n');
     expect(Array.from(column(mixed, 'p')!.values)).toEqual([1012, 999.5]);
@@ -212,6 +216,39 @@ describe('CSV reader', () => {
     expect(column(later, 'd')!.nonNumeric).toBe(1);
   });
 
+  test('dates as loggers write them: a bad cell costs one cell, fractions stay in their second, zones, sep=, one order per file', () => {
+    const bad = csvDataset('time,temp\n2024-03-01 00:00,1\n2024-03-01 01:00,2\nERR,3\n2024-03-01 03:00,4\n');
+    expect(column(bad, 'time')).toMatchObject({ role: 'time', timestamp: true, nonNumeric: 1 });
+    expect(bad.notes).toContain('time: 1 cell(s) that are not dates (first at data row 3: "ERR") are treated as missing');
+    const joined = csvDataset('Date,Time,temp\n2024-03-01,12:00,1\n2024-03-01,25:00,3\n2024-03-01,13:00,3\n');
+    expect(Array.from(column(joined, 'Date')!.values)).toEqual([Date.UTC(2024, 2, 1, 12), NaN, Date.UTC(2024, 2, 1, 13)]);
+    const fine = csvDataset('t;x\n2024-03-01 23:59:59.9999;1\n2024-03-01 12:00:00,5;2\n2024/3/1 12:00 +02:00;3\n2024-03-01 12:00 UTC;4\n');
+    expect(Array.from(column(fine, 't')!.values)).toEqual([
+      Date.UTC(2024, 2, 1, 23, 59, 59, 999),
+      Date.UTC(2024, 2, 1, 12, 0, 0, 500),
+      Date.UTC(2024, 2, 1, 10),
+      Date.UTC(2024, 2, 1, 12),
+    ]);
+    expect(csvDataset('sep=;\ntime;temp;p\n2024-03-01 00:00;1;2\n2024-03-01 01:00;2;3\n').columns.map((c) => c.name)).toEqual([
+      'time',
+      'temp',
+      'p',
+    ]);
+    // AM/PM in the clock column, and a later column's day above 12, decide for every slashed column of the file.
+    const us = csvDataset('Date,Time,temp\n01/03/2024,1:00 PM,1\n01/03/2024,2:00 PM,2\n');
+    expect(column(us, 'Date')!.values[0]).toBe(Date.UTC(2024, 0, 3, 13));
+    const span = csvDataset('Start,End,temp\n01/03/2024,01/13/2024,1\n01/04/2024,01/14/2024,2\n');
+    expect([column(span, 'Start')!.values[0], column(span, 'End')!.values[0]]).toEqual([Date.UTC(2024, 0, 3), Date.UTC(2024, 0, 13)]);
+    expect(span.notes).toContain('Start, End: dates read month first (01/03/2024 is 3 January): a second number above 12 is a day');
+    const both = csvDataset('Timestamp,Time,x\n2024-03-01 10:00,12:00,1\n2024-03-01 11:00,13:00,2\n');
+    expect(both.notes).toContain('Time: clock times read as seconds since midnight (no one column of dates alone to join them to)');
+    // A later date only the other order reads is named as a doubt about the order.
+    const hourly = ['when,x', ...Array.from({ length: 60 }, (_, i) => `01/02/2024 ${i % 24}:00,${i}`), '01/13/2024 00:00,1'];
+    expect(csvDataset(hourly.join('\n')).notes).toContain(
+      'when: 1 date(s) such as "01/13/2024 00:00" are dates only month first, so they were left out: the order taken from the first rows may be wrong; ISO dates (2024-03-01) leave no doubt',
+    );
+  });
+
   test('a date column and a clock column are one timestamp; a lone clock counts seconds since midnight', () => {
     const text = 'Date;Time;Temp\n2024-03-01;23:59:30;20,5\n2024-03-02;00:00:15;21\n2024-03-02;;22\n2024-03-02;7:05;23\n';
     const ds = csvDataset(text);
@@ -257,6 +294,13 @@ describe('CSV reader', () => {
       for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));
       expect(p.finish()).toEqual(ds);
     }
+    // On/off words and error codes are readings, not units; a number-like unit in the fewer columns is a unit.
+    expect(csvDataset('pump,valve,temp\nON,OFF,NA\n1,0,20.5\n0,1,20.6\n').rows).toBe(3);
+    expect(csvDataset('temp,pressure,flow\nERR,ERR,\n20.1,1.0,3\n20.2,1.1,4\n').rows).toBe(3);
+    expect(csvDataset('a;b;c\n#N/A;#N/A;\n1;2;3\n4;5;6\n').rows).toBe(3);
+    const ratio = csvDataset('time;temp;ratio\ns;degC;1\n2024-03-01 00:00;20,5;0,5\n2024-03-01 01:00;20,6;0,6\n');
+    expect(ratio.rows).toBe(2);
+    expect(column(ratio, 'time')).toMatchObject({ timestamp: true, nonNumeric: 0 });
     // A first row of a text unit and missing readings is data; so is a blank line of a one-column file.
     const unitFirst = csvDataset('unit,temp,vib\npump-A,,\npump-A,20,0.1\npump-B,21,0.2\n');
     expect(unitFirst.rows).toBe(3);

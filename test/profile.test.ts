@@ -89,9 +89,10 @@ describe('profile', () => {
   });
 
   test('readings that share a time in one series are pointed out on the time column (long format, or machines without a unit column)', () => {
-    const rows = ['timestamp,tag,value'];
+    // Three machines' readings, one after another at each time, with no column to tell them apart.
+    const rows = ['timestamp,temp,vib'];
     for (let i = 0; i < 30; i++)
-      for (const tag of ['T1', 'P1', 'F1']) rows.push(`2024-01-01T00:${String(i).padStart(2, '0')}:00Z,${tag},${i}`);
+      for (const m of [1, 2, 3]) rows.push(`2024-01-01T00:${String(i).padStart(2, '0')}:00Z,${20 + m + (i % 3)},${m}`);
     const time = profileDataset(csvDataset(rows.join('\n'))).columns.find((c) => c.role === 'time')!;
     expect(time.reason).toBe(
       'time axis; note up to 3 readings in a row share a time: several tags in one column, or machines without a unit column?',

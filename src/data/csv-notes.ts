@@ -22,7 +22,8 @@ export interface CsvFacts {
   names: string[];
   delimiter: string;
   decimalComma: boolean[];
-  thousandsDots: boolean[];
+  groupedCells: number[];
+  orderDoubts: Map<number, { count: number; first: string }>;
   pointColumns: boolean[];
   filePoints: boolean;
   skipped: string[];
@@ -41,7 +42,7 @@ export interface CsvFacts {
 }
 
 export function csvNotes(f: CsvFacts): string[] {
-  const grouped = f.names.filter((_, i) => f.thousandsDots[i]);
+  const grouped = f.names.filter((_, i) => f.groupedCells[i] > 0);
   const commas = f.names.filter((_, i) => f.decimalComma[i]);
   const all = commas.length === f.names.length;
   const notes: string[] = commas.length
@@ -63,15 +64,26 @@ export function csvNotes(f: CsvFacts): string[] {
         .join(', ')}`,
     );
   if (f.blankRows) notes.push(`${f.blankRows} row(s) with every field blank were skipped: they hold no reading`);
-  f.dateOrders.forEach(({ order, why }, i) =>
+  // One order for the file's slashed dates: one note names every column read so.
+  const slashed = [...f.dateOrders.keys()];
+  if (slashed.length) {
+    const { order, why } = f.dateOrders.get(slashed[0])!;
     notes.push(
-      `${f.names[i]}: dates read ${order === 'dmy' ? 'day first (01/03/2024 is 1 March)' : 'month first (01/03/2024 is 3 January)'}: ${why}`,
+      `${slashed.map((i) => f.names[i]).join(', ')}: dates read ${order === 'dmy' ? 'day first (01/03/2024 is 1 March)' : 'month first (01/03/2024 is 3 January)'}: ${why}`,
+    );
+  }
+  f.orderDoubts.forEach(({ count, first }, i) =>
+    notes.push(
+      `${f.names[i]}: ${count} date(s) such as "${first}" are dates only ${f.dateOrders.get(i)?.order === 'dmy' ? 'month' : 'day'} first, so they were left out: the order taken from the first rows may be wrong; ISO dates (2024-03-01) leave no doubt`,
     ),
   );
   if (f.joined)
     notes.push(`${f.names[f.joined.date]} and ${f.names[f.joined.clock]} are read together as one timestamp, in ${f.names[f.joined.date]}`);
   f.clockCols.forEach((i) => {
-    if (i !== f.joined?.clock) notes.push(`${f.names[i]}: clock times read as seconds since midnight (no date column to join them to)`);
+    if (i !== f.joined?.clock)
+      notes.push(
+        `${f.names[i]}: clock times read as seconds since midnight (${f.timestampCols.size ? 'no one column of dates alone to join them to' : 'no date column to join them to'})`,
+      );
   });
   if (f.renamed.length) notes.push(`header names given more than once are told apart: ${f.renamed.join(', ')}`);
   f.textLabels.forEach((said, i) => {

@@ -10,7 +10,17 @@ import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import { inferRole, rowIds } from './roles.js';
 import { longShape, pivotLong, type LongShape, type ProbeKind } from './long-format.js';
 import { TEXT_ID_NAME, dedupe, detectDelimiter, isNormalLabel, isTextLabel, preamble } from './csv-sniff.js';
-import { clockMs, isDateOnly, looksLikeTime, parseTimestamp, slashedOrder, type DateOrder } from './csv-dates.js';
+import {
+  clockMs,
+  hasAmPm,
+  isDateOnly,
+  isSlashedDate,
+  looksLikeTime,
+  otherOrder,
+  parseTimestamp,
+  slashedOrder,
+  type DateOrder,
+} from './csv-dates.js';
 
 /** Text held back to choose the delimiter: the first 20 lines, at most this much. */
 const HEAD_CHARS = 64 * 1024;
@@ -21,6 +31,17 @@ const PROBE_ROWS = 50;
 const GROUPED = /^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$/;
 /** The same with a decimal comma (1.012,5): points that can only group thousands, whatever the column's first rows showed. */
 const GROUPED_DECIMAL = /^[+-]?[1-9]\d{0,2}(\.\d{3})+,\d+$/;
+
+/** At least 4 in 5 of the cells pass, or all but one of at least two. */
+function mostly(cells: string[], ok: (cell: string) => boolean): boolean {
+  let good = 0;
+  for (const c of cells) if (ok(c)) good++;
+  const bad = cells.length - good;
+  return good > 0 && (bad === 0 || (good >= 2 && (bad === 1 || bad * 5 <= cells.length)));
+}
+
+/** What a line of units under the header never holds in a reading's column: on/off words, and what loggers write for a failed reading. */
+const NOT_A_UNIT = /^(true|false|on|off|yes|no|#.*|err(or)?|bad|fault|invalid|fail(ed)?|nan|null|none|-+|\?+|x+)$/i;
 
 export class CsvParser implements FieldSink {
   private head = '';
@@ -40,6 +61,10 @@ export class CsvParser implements FieldSink {
   private timestampCols = new Set<number>();
   /** Slashed dates per column: day or month first, and why (for the note). */
   private dateOrders = new Map<number, { order: DateOrder; why: string }>();
+  /** Per slashed column: cells that are dates only in the other order (a sign the order is wrong). */
+  private orderDoubts = new Map<number, { count: number; first: string }>();
+  /** Per column: cells whose points were read as thousands separators. */
+  private groupedCells: number[] = [];
   /** Columns of clock times ("13:05:30"), read as ms since midnight. */
   private clockCols = new Set<number>();
   /** A date column and the clock column beside it, read as one timestamp in the date column. */
@@ -165,7 +190,8 @@ export class CsvParser implements FieldSink {
       names: this.names,
       delimiter: this.delimiter,
       decimalComma: this.decimalComma,
-      thousandsDots: this.thousandsDots,
+      groupedCells: this.groupedCells,
+      orderDoubts: this.orderDoubts,
       pointColumns: this.pointColumns,
       filePoints: this.filePoints,
       skipped: this.skipped,
@@ -287,14 +313,20 @@ export class CsvParser implements FieldSink {
   }
 
   private start(): void {
-    const cut = this.headCut >= 0 ? Math.min(this.headCut, HEAD_CHARS) : HEAD_CHARS;
+    let cut = this.headCut >= 0 ? Math.min(this.headCut, HEAD_CHARS) : HEAD_CHARS;
+    // Excel's first line "sep=;" names the delimiter.
+    const sep = /^sep=([^\r\n])(\r\n|\r|\n)/i.exec(this.head);
+    if (sep) {
+      this.head = this.head.slice(sep[0].length);
+      cut -= sep[0].length;
+    }
     // An export's title lines before the header are set aside, and said.
     const before = preamble(this.head.slice(0, cut));
     if (before) {
       this.skipped = before.lines.filter((l) => l.trim() !== '');
       this.head = this.head.slice(before.chars);
     }
-    this.delimiter = detectDelimiter(this.head.slice(0, cut - (before?.chars ?? 0)), HEAD_LINES);
+    this.delimiter = sep ? sep[1] : detectDelimiter(this.head.slice(0, cut - (before?.chars ?? 0)), HEAD_LINES);
     this.splitter = new FieldSplitter(this.delimiter, this);
     const held = this.head;
     this.head = '';
@@ -338,9 +370,16 @@ export class CsvParser implements FieldSink {
         b.missing++;
         b.push(NaN);
       } else {
-        const t = parseTimestamp(cell, this.dateOrders.get(i)?.order);
-        if (Number.isNaN(t)) b.pushBad(cell);
-        else b.push(t);
+        const order = this.dateOrders.get(i)?.order;
+        const t = parseTimestamp(cell, order);
+        if (!Number.isNaN(t)) return b.push(t);
+        // A date only the other order reads says the first rows may have chosen wrong.
+        if (order && !Number.isNaN(parseTimestamp(cell, otherOrder(order)))) {
+          const doubt = this.orderDoubts.get(i);
+          if (doubt) doubt.count++;
+          else this.orderDoubts.set(i, { count: 1, first: cell.trim().slice(0, 40) });
+        }
+        b.pushBad(cell);
       }
       return;
     }
@@ -394,6 +433,7 @@ export class CsvParser implements FieldSink {
     }
     const t = cell.trim();
     const grouped = this.delimiter === ';' && (this.thousandsDots[i] ? GROUPED.test(t) : GROUPED_DECIMAL.test(t));
+    if (grouped) this.groupedCells[i] = (this.groupedCells[i] ?? 0) + 1;
     const text = grouped ? t.replace(/\./g, '') : cell;
     b.pushToken((this.decimalComma[i] || grouped) && isDecimalCommaToken(text) ? text.replace(',', '.') : text);
   }
@@ -404,15 +444,18 @@ export class CsvParser implements FieldSink {
   }
 
   /**
-   * A line right under the header that holds text where the rows below it hold numbers, in at
-   * least half of those columns, and no number itself: the units ("s;degC;bar") or descriptions
-   * some exports write there. Read as data, it would be a row of missing readings and hide the time column.
+   * A line right under the header that holds words where the rows below it hold numbers, in at
+   * least half of those columns (never on/off or an error code such as ERR or #N/A), and no date:
+   * the units ("s;degC;bar") or descriptions some exports write there. Read as data, it would be a row of missing readings and hide the time column.
    */
   private isCaption(line: string[], below: string[][]): boolean {
-    if (line.some((c) => !isMissingToken(c) && (this.isNumber(c) || looksLikeTime(c)))) return false;
+    if (line.some((c) => !isMissingToken(c) && looksLikeTime(c))) return false;
     const numeric = this.names.flatMap((_, i) => (below.some((r) => this.isNumber(r[i] ?? '') || looksLikeTime(r[i] ?? '')) ? [i] : []));
-    const texts = numeric.filter((i) => !isMissingToken(line[i] ?? ''));
-    return numeric.length > 0 && texts.length * 2 >= numeric.length;
+    const cell = (i: number) => (line[i] ?? '').trim();
+    const words = numeric.filter((i) => !isMissingToken(cell(i)) && !this.isNumber(cell(i)) && !NOT_A_UNIT.test(cell(i)));
+    const numbers = numeric.filter((i) => this.isNumber(cell(i)));
+    // A unit may look like a number ("1" for a ratio), but only in the fewer columns.
+    return numeric.length > 0 && words.length * 2 >= numeric.length && numbers.length * 2 < numeric.length;
   }
 
   /** Decides header vs data from the first record and names the columns. */
@@ -459,22 +502,29 @@ export class CsvParser implements FieldSink {
     });
     const fileCommas = !points && own.some(Boolean);
     this.decimalComma = own.map((c, i) => c || (fileCommas && !hasPoint[i] && !this.probe.some((r) => isDecimalCommaToken(r[i] ?? ''))));
-    // Where the file writes decimals with commas, a point between groups of three digits separates thousands.
+    // Where the file writes decimals with commas, a point between groups of three digits separates
+    // thousands, also in a column whose first rows had no point (an rpm passing 999 later).
     const commaFile = this.decimalComma.some(Boolean);
     this.thousandsDots = this.names.map((_, i) => {
       if (!commaFile) return false;
       const dotted = this.probe.map((r) => (r[i] ?? '').trim()).filter((c) => c.includes('.'));
-      return dotted.length > 0 && dotted.every((c) => GROUPED.test(c));
+      return dotted.every((c) => GROUPED.test(c));
     });
+    // Dates and clock times: a column is one when 4 in 5 of its first cells are, so one bad cell
+    // costs that cell, not the column; slashed dates take one order for the whole file.
+    const cellsOf = this.names.map((_, i) => this.probe.flatMap((r) => (r[i] === undefined || isMissingToken(r[i]) ? [] : [r[i]])));
+    const text = cellsOf.map((cells) => cells.length > 0 && !cells.some((c) => this.isNumber(c)));
+    const slashedCols = cellsOf.filter((cells, i) => text[i] && mostly(cells, isSlashedDate));
+    const amPm = cellsOf.some((cells, i) => text[i] && cells.some(hasAmPm));
+    const slashed = slashedCols.length ? slashedOrder(slashedCols, amPm) : undefined;
     const kinds: ProbeKind[] = this.names.map((name, i) => {
-      const cells = this.probe.map((r) => r[i]).filter((c) => !isMissingToken(c));
+      const cells = cellsOf[i];
       if (cells.length === 0) return 'empty';
-      if (cells.some((c) => this.isNumber(c))) return 'number';
-      const slashed = slashedOrder(cells);
-      if (cells.every((c) => !Number.isNaN(parseTimestamp(c, slashed?.order)))) {
+      if (!text[i]) return 'number';
+      if (mostly(cells, (c) => !Number.isNaN(parseTimestamp(c, slashed?.order)))) {
         this.timestampCols.add(i);
-        if (slashed) this.dateOrders.set(i, slashed);
-      } else if (cells.every((c) => !Number.isNaN(clockMs(c)))) this.clockCols.add(i);
+        if (slashed && cells.some(isSlashedDate)) this.dateOrders.set(i, slashed);
+      } else if (mostly(cells, (c) => !Number.isNaN(clockMs(c)))) this.clockCols.add(i);
       else if (TEXT_ID_NAME.test(name)) this.textUnits.set(i, new Map());
       // Ground truth only when the first rows hold a healthy word: "RUNNING"/"IDLE" is an operating state, not health.
       else if (isTextLabel(name, cells)) this.textLabels.set(i, new Map());
