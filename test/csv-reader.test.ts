@@ -335,12 +335,14 @@ describe('CSV reader', () => {
     ]);
     expect(ds.rows).toBe(30);
     expect(column(ds, 'Timestamp')!.values[29]).toBe(Date.UTC(2024, 2, 1, 0, 29));
-    expect(Array.from(column(ds, 'TI202.PV')!.values.slice(6, 9))).toEqual([106, NaN, 108]);
-    expect(column(ds, 'TI202.PV')!.missing).toBe(1);
+    // The reading not recorded holds the last one, as a historian's "previous value" does.
+    expect(Array.from(column(ds, 'TI202.PV')!.values.slice(6, 9))).toEqual([106, 106, 108]);
+    expect(column(ds, 'TI202.PV')!.missing).toBe(0);
     expect(column(ds, 'PI303.PV')!.values[5]).toBe(999);
     expect(ds.notes).toEqual(
       expect.arrayContaining([
         'one reading per row (Timestamp, Tag, Value) read as one column per Tag: 3 column(s) (FIC101.PV, TI202.PV, PI303.PV), 30 rows of 91 readings',
+        "1 cell(s) hold their Tag's last reading: the Tags were recorded at different times, and a reading stands until the next",
         '1 reading(s) without a time or Tag were left out',
         '1 reading(s) of a Tag at a time it already had a reading: the later one is kept',
         'left out, as they are not readings: Quality',
@@ -373,6 +375,10 @@ describe('CSV reader', () => {
     ]);
     expect(ds.rows).toBe(50);
     expect(column(ds, 'machine')!.labels).toEqual(['m-2', 'm-1']);
+    // Tags recorded at their own times, per unit: a tag's last reading stands until its next, never across units.
+    const own = csvDataset('unit,time,tag,value\n1,1,a,10\n1,2,b,20\n1,3,a,11\n1,4,b,\n1,5,a,12\n2,1,b,30\n2,2,a,40\n');
+    expect(Array.from(column(own, 'a')!.values)).toEqual([10, 10, 11, 11, 12, NaN, 40]);
+    expect(Array.from(column(own, 'b')!.values)).toEqual([NaN, 20, 20, NaN, NaN, 30, 30]);
     expect(Array.from(column(ds, 'P30')!.values.slice(24, 26))).toEqual([25.5, 1.5]);
     // Another reading beside the value: a wide file.
     const wide = csvDataset('time,name,value,temp\n1,a,2,3\n2,b,3,4\n');

@@ -76,14 +76,28 @@ export function pivotLong(columns: Column[], shape: LongShape): { columns: Colum
   order.forEach((w, k) => (place[w] = k));
   const rows = order.length;
   const perTag = tagNames.map(() => new Float64Array(rows).fill(NaN));
+  const given = tagNames.map(() => new Uint8Array(rows));
   let repeated = 0;
   for (let r = 0; r < n; r++) {
     if (rowAt[r] < 0) continue;
-    const into = perTag[tag.values[r] - 1];
+    const t = tag.values[r] - 1;
     const k = place[rowAt[r]];
-    if (!Number.isNaN(into[k])) repeated++;
-    into[k] = value.values[r];
+    if (given[t][k]) repeated++;
+    given[t][k] = 1;
+    perTag[t][k] = value.values[r];
   }
+  // Historians record a tag when it changes, each at its own times: a tag holds its last reading
+  // (within its unit) until its next, as their "previous value" reads do. A reading given as
+  // missing stays missing.
+  const unitAt = unit ? Float64Array.from(order, (w) => wideUnit[w]) : undefined;
+  let held = 0;
+  perTag.forEach((values, t) => {
+    for (let k = 1; k < rows; k++)
+      if (!given[t][k] && (!unitAt || unitAt[k] === unitAt[k - 1]) && !Number.isNaN(values[k - 1])) {
+        values[k] = values[k - 1];
+        held++;
+      }
+  });
   const names = dedupe([...(unit ? [unit.name] : []), time.name, ...tagNames]);
   const out: Column[] = [];
   const at = (values: number[]) => Float64Array.from(order, (w) => values[w]);
@@ -102,6 +116,10 @@ export function pivotLong(columns: Column[], shape: LongShape): { columns: Colum
   const notes = [
     `one reading per row (${time.name}, ${tag.name}, ${value.name}) read as one column per ${tag.name}: ${tagNames.length} column(s) (${shown}), ${rows.toLocaleString('en-US')} rows of ${n.toLocaleString('en-US')} readings`,
   ];
+  if (held)
+    notes.push(
+      `${held.toLocaleString('en-US')} cell(s) hold their ${tag.name}'s last reading: the ${tag.name}s were recorded at different times, and a reading stands until the next`,
+    );
   if (left) notes.push(`${left} reading(s) without a ${unit ? 'unit, ' : ''}time or ${tag.name} were left out`);
   if (repeated) notes.push(`${repeated} reading(s) of a ${tag.name} at a time it already had a reading: the later one is kept`);
   if (dropped.length) notes.push(`left out, as they are not readings: ${dropped.join(', ')}`);
