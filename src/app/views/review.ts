@@ -33,10 +33,11 @@ export function reviewSection(wb: Workbench): HTMLElement {
   const render = () => {
     section.classList.toggle('empty', !wb.scores);
     exportScores.disabled = !wb.scores;
+    const whose = wb.data?.wholeSeries ? 'the series’' : 'each unit’s';
     placeholder.textContent = !wb.data
       ? 'Load data (step 1) and train a model (step 3) to see each unit’s health here.'
       : !wb.model
-        ? 'Train a model (step 3) to see each unit’s health here.'
+        ? `Train a model (step 3) to see ${whose} health here.`
         : `Model ${wb.model.id} cannot score ${wb.data.name}: train a new model on it (step 3), or load data with the model’s columns.`;
   };
   wb.on('data', render);

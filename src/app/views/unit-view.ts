@@ -20,6 +20,7 @@ const MAX_POINTS = 2000;
 
 export function unitView(wb: Workbench): HTMLElement {
   const unitSelect = h('select', { 'aria-label': 'Unit' });
+  const heading = h('h3', { id: 'unit-h' }, 'Unit');
   const state = h('p', { class: 'unit-state', 'data-testid': 'unit-state' });
   const history = h(
     'button',
@@ -83,6 +84,10 @@ export function unitView(wb: Workbench): HTMLElement {
         ...units.map((u) => h('option', { value: u, selected: u === wb.selectedUnit }, `Unit ${wb.units.name(u)}`)),
       );
       unitSelect.disabled = units.length === 0;
+      // One series has nothing to choose: the panel is the series'.
+      const series = wb.data?.wholeSeries === true;
+      unitSelect.hidden = series;
+      heading.textContent = series ? 'Series' : 'Unit';
     } else if (wb.selectedUnit !== undefined) unitSelect.value = String(wb.selectedUnit);
     const inputs = modelInputs(wb);
     const chosen = new Set(sensorChoice().names);
@@ -229,7 +234,7 @@ export function unitView(wb: Workbench): HTMLElement {
   return h(
     'section',
     { class: 'panel unit', 'aria-labelledby': 'unit-h' },
-    h('div', { class: 'panel-head' }, h('h3', { id: 'unit-h' }, 'Unit'), unitSelect, history, ...exports),
+    h('div', { class: 'panel-head' }, heading, unitSelect, history, ...exports),
     state,
     scoreHost,
     scoreDesc,
