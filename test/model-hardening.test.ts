@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { cmapssPath, getEngine, loadFd001, shippedModel } from './helpers.js';
+import { cmapssPath, csvDataset, getEngine, loadFd001, shippedModel } from './helpers.js';
 import { trainModel } from '../src/model/train.js';
 import { LoadedModel } from '../src/model/loaded-model.js';
 import { ModelError, parseModelText, validateModel } from '../src/model/validate.js';
@@ -142,6 +142,25 @@ function trappingSpec(spec: ForestSpec): ForestSpec {
 }
 
 describe('a trap discards the engine instance, not the models', () => {
+  test('no complete training row is explained: an input never given, or inputs logged on rows of their own', async () => {
+    const engine = await getEngine();
+    const alternate = [
+      'time,temp,pressure',
+      ...Array.from({ length: 100 }, (_, i) => `${i},${i % 2 ? 20 + (i % 7) : ''},${i % 2 ? '' : 5 + (i % 3)}`),
+    ];
+    await expect(trainModel(engine, csvDataset(alternate.join('\n')), { params: { trees: 10, seed: 7 } })).rejects.toThrow(
+      /^no training rows: the baseline selects no rows with every feature present: the inputs are never given on one row \(temp in 50%, pressure in 50% of its 100 rows\), as when each sensor is logged on rows of its own/,
+    );
+    const never = ['time,temp,pressure', ...Array.from({ length: 100 }, (_, i) => `${i},${20 + (i % 7)},${i < 90 ? '' : 5 + (i % 3)}`)];
+    await expect(
+      trainModel(engine, csvDataset(never.join('\n')), {
+        features: ['temp', 'pressure'],
+        baseline: { kind: 'first', count: 50 },
+        params: { trees: 10, seed: 7 },
+      }),
+    ).rejects.toThrow(/pressure is missing in every one of its 50 rows; leave it out of the features$/);
+  });
+
   test('a loaded model keeps scoring identically after another forest traps the engine', async () => {
     const engine = await getEngine();
     const model = (await trainModel(engine, loadFd001(), { params: { trees: 10, seed: 7 } })).model;

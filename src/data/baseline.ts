@@ -61,7 +61,12 @@ export function baselineMask(ds: Dataset, b: Baseline): Uint8Array {
 }
 
 /** Row indices of the mask whose features are all present; counts the ones left out. */
-export function trainingRows(mask: Uint8Array, features: readonly Float64Array[]): { rows: Int32Array; droppedMissing: number } {
+export function trainingRows(
+  mask: Uint8Array,
+  features: readonly Float64Array[],
+  /** The raw inputs by name, asked for only when no row is complete, to say why. */
+  inputs?: () => readonly { name: string; values: Float64Array }[],
+): { rows: Int32Array; droppedMissing: number } {
   const rows = new Int32Array(mask.length);
   let n = 0;
   let dropped = 0;
@@ -75,6 +80,32 @@ export function trainingRows(mask: Uint8Array, features: readonly Float64Array[]
     }
     rows[n++] = i;
   }
-  if (n === 0) throw new DataError('no training rows: the baseline selects no rows with every feature present');
+  if (n === 0)
+    throw new DataError(
+      `no training rows: the baseline selects no rows with every feature present${inputs ? whyNoneComplete(mask, inputs()) : ''}`,
+    );
   return { rows: rows.slice(0, n), droppedMissing: dropped };
+}
+
+/** Why no baseline row has every input: one never given, or inputs logged on rows of their own. */
+function whyNoneComplete(mask: Uint8Array, inputs: readonly { name: string; values: Float64Array }[]): string {
+  let rows = 0;
+  let together = 0;
+  const present = inputs.map(() => 0);
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    rows++;
+    let all = true;
+    inputs.forEach((c, f) => {
+      if (Number.isFinite(c.values[i])) present[f]++;
+      else all = false;
+    });
+    if (all) together++;
+  }
+  const never = inputs.filter((_, f) => present[f] === 0).map((c) => c.name);
+  if (never.length)
+    return `: ${never.join(', ')} ${never.length > 1 ? 'are' : 'is'} missing in every one of its ${rows} rows; leave ${never.length > 1 ? 'them' : 'it'} out of the features`;
+  if (together > 0) return '';
+  const shares = inputs.map((c, f) => `${c.name} in ${Math.round((100 * present[f]) / rows)}%`).join(', ');
+  return `: the inputs are never given on one row (${shares} of its ${rows} rows), as when each sensor is logged on rows of its own; train on inputs logged together, or write each time's readings on one row`;
 }

@@ -1,6 +1,6 @@
 // Training a model from a dataset: feature choice, baseline rows, scaler, forest (in
 // Wasm), offset from the training scores, and the self-describing model JSON.
-import { columnByRole, DataError, type Dataset } from '../data/dataset.js';
+import { column, columnByRole, DataError, type Dataset } from '../data/dataset.js';
 import { profileDataset } from '../data/profile.js';
 import { unitTimeOrder } from '../data/order.js';
 import { baselineMask, formatBaseline, trainingRows, type Baseline } from '../data/baseline.js';
@@ -137,7 +137,13 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   // `all` holds the rows training and calibration read (the baseline's, and healthy ones after it), not the file's:
   // at 6M readings the derived features of every row were 670 MB. `rows` are places in `all`, kept[p] a place's row.
   const { all, kept } = trainingColumns(engine, ds, recipe, inputs, inBaseline, rul);
-  const { rows, droppedMissing } = trainingRows(kept ? Uint8Array.from(kept, (r) => inBaseline[r]) : inBaseline, all);
+  // The raw inputs at the same places as `all`, to say why no row is complete.
+  const rawInputs = () =>
+    inputs.map((name) => {
+      const values = column(ds, name)!.values;
+      return { name, values: kept ? Float64Array.from(kept, (r) => values[r]) : values };
+    });
+  const { rows, droppedMissing } = trainingRows(kept ? Uint8Array.from(kept, (r) => inBaseline[r]) : inBaseline, all, rawInputs);
   const rowOf = (p: number) => (kept ? kept[p] : p);
   // Hashed first: its buffer (the training rows' bytes) is gone before the scaled block is made.
   const fingerprint = await fingerprintRows(features, all, rows);
