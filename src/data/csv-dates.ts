@@ -17,6 +17,18 @@ const CLOCK = /^(\d{1,2}):(\d{2})(?::(\d{2})([.,]\d+)?)?\s*([AaPp][Mm])?$/;
 /** A zone after the clock: Z, +02:00, +0200, or " UTC" / " GMT". */
 const ZONE = /\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)$/i;
 
+/** 2024-03-01T12:00:00.000Z and shorter: the form Date.parse reads as is. */
+const STRICT_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
+
+/** Whether a strict ISO text names a day its month has and an hour below 24 (Date.parse would roll 02-30 into March). */
+function isoDay(s: string): boolean {
+  const n = (at: number) => (s.charCodeAt(at) - 48) * 10 + s.charCodeAt(at + 1) - 48;
+  const y = n(0) * 100 + n(2);
+  const m = n(5);
+  const d = n(8);
+  return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate() && n(11) <= 23;
+}
+
 interface Clock {
   hms: string;
   /** Fraction of a second as written (".25"), never rounded into the seconds. */
@@ -65,6 +77,8 @@ function dateParts(t: string, order: DateOrder | undefined): { y: number; m: num
  * machine. A slashed date of one or two-digit fields is read only with the file's `order`.
  */
 export function parseTimestamp(s: string, order?: DateOrder): number {
+  // Most loggers write ISO 8601 in UTC: read at once, without taking it apart.
+  if (STRICT_ISO.test(s)) return isoDay(s) ? Date.parse(s) : NaN;
   const parts = dateParts(s.trim(), order);
   if (!parts) return NaN;
   const { y, m, d } = parts;

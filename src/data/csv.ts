@@ -431,8 +431,10 @@ export class CsvParser implements FieldSink {
       b.push(code);
       return;
     }
-    const t = cell.trim();
-    const grouped = this.delimiter === ';' && (this.thousandsDots[i] ? GROUPED.test(t) : GROUPED_DECIMAL.test(t));
+    // Only a ';' cell with a point can group thousands: the tests stay off every other cell.
+    const dotted = this.delimiter === ';' && cell.includes('.');
+    const t = dotted ? cell.trim() : cell;
+    const grouped = dotted && (this.thousandsDots[i] ? GROUPED.test(t) : GROUPED_DECIMAL.test(t));
     if (grouped) this.groupedCells[i] = (this.groupedCells[i] ?? 0) + 1;
     const text = grouped ? t.replace(/\./g, '') : cell;
     b.pushToken((this.decimalComma[i] || grouped) && isDecimalCommaToken(text) ? text.replace(',', '.') : text);
