@@ -50,7 +50,7 @@ describe('CSV reader', () => {
     // A column of whole numbers in the first rows follows the file's commas when decimals appear later.
     const late = csvDataset(['t;flow;temp', ...Array.from({ length: 60 }, (_, k) => `${k};0;20,5`), '60;1,5;20,5'].join('\n'));
     expect(column(late, 'flow')!.values[60]).toBe(1.5);
-    expect(late.notes[0]).toBe('decimal commas read as decimal points ("1,5" = 1.5) in every column: fields are separated by ";"');
+    expect(late.notes[0]).toBe('decimal commas read as decimal points ("1,5" = 1.5) in flow, temp: fields are separated by ";"');
     // Beside decimal points elsewhere, "1,500" may be thousands: not read as 1.5.
     const thousands = csvDataset('a;b\n1,500;2.5\n2,000;3.5\n');
     expect(column(thousands, 'a')!.nonNumeric).toBe(2);
@@ -375,14 +375,82 @@ describe('CSV reader', () => {
     ]);
     expect(ds.rows).toBe(50);
     expect(column(ds, 'machine')!.labels).toEqual(['m-2', 'm-1']);
-    // Tags recorded at their own times, per unit: a tag's last reading stands until its next, never across units.
+    // Tags recorded at their own times, per unit: a tag's last reading stands until its next, never across units,
+    // and after its last no longer than its longest gap (b's one reading in unit 2 is not held at all).
     const own = csvDataset('unit,time,tag,value\n1,1,a,10\n1,2,b,20\n1,3,a,11\n1,4,b,\n1,5,a,12\n2,1,b,30\n2,2,a,40\n');
     expect(Array.from(column(own, 'a')!.values)).toEqual([10, 10, 11, 11, 12, NaN, 40]);
-    expect(Array.from(column(own, 'b')!.values)).toEqual([NaN, 20, 20, NaN, NaN, 30, 30]);
+    expect(Array.from(column(own, 'b')!.values)).toEqual([NaN, 20, 20, NaN, NaN, 30, NaN]);
+    const stopped = ['time,tag,value'];
+    for (let t = 0; t < 40; t++) stopped.push(`${t},a,${t}`);
+    for (let t = 0; t < 20; t += 2) stopped.push(`${t},b,${t}`);
+    const b = column(csvDataset(stopped.join('\n')), 'b')!.values;
+    expect([b[18], b[19], b[20], b[21], b[39]]).toEqual([18, 18, 18, NaN, NaN]);
     expect(Array.from(column(ds, 'P30')!.values.slice(24, 26))).toEqual([25.5, 1.5]);
-    // Another reading beside the value: a wide file.
+    // Another reading beside the value: a wide file; so is a bare "name" (an operator) beside a value.
     const wide = csvDataset('time,name,value,temp\n1,a,2,3\n2,b,3,4\n');
     expect(wide.columns.map((c) => c.name)).toEqual(['time', 'name', 'value', 'temp']);
+    expect(csvDataset('time,name,value\n1,Alice,2\n2,Bob,3\n').columns.map((c) => c.name)).toEqual(['time', 'name', 'value']);
+  });
+
+  test('long readings as historians and loggers write them: Date + Time, sources, InfluxDB, Kepware, numbered and dead tags', () => {
+    const names = (text: string) => csvDataset(text).columns.map((c) => `${c.name}:${c.role}`);
+    // A clock joined to its date moves the tag and value columns' places; the quality is left out.
+    const dated = csvDataset(
+      'Date,Time,Tag,Unit,Value,Quality\n2024-03-01,10:00,T1,C,20,192\n2024-03-01,10:00,P1,bar,5,192\n2024-03-01,10:01,T1,C,21,192\n',
+    );
+    expect(dated.columns.map((c) => c.name)).toEqual(['Date', 'T1', 'P1']);
+    expect(Array.from(column(dated, 'T1')!.values)).toEqual([20, 21]);
+    expect(dated.notes).toContain('left out, as they are not readings: Unit, Quality');
+    // sensor_id names the tag, not a unit; a site column is the unit.
+    expect(names('timestamp,sensor_id,value\n1,S1,2\n1,S2,3\n2,S1,4\n')).toEqual(['timestamp:time', 'S1:feature', 'S2:feature']);
+    const sites = csvDataset('site,timestamp,tag,value\nNorth,1,T,1\nSouth,1,T,100\nNorth,2,T,2\n');
+    expect(sites.columns.map((c) => `${c.name}:${c.role}`)).toEqual(['site:unit', 'timestamp:time', 'T:feature']);
+    expect(Array.from(column(sites, 'T')!.values)).toEqual([1, 2, 100]);
+    // InfluxDB's annotated CSV: the annotations are set aside, _time is the time (not _start), host the unit.
+    const influx = [
+      '#group,false,false,true,true,false,false,true,true,true',
+      '#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string,string,string',
+      '#default,_result,,,,,,,,',
+      ',result,table,_start,_stop,_time,_value,_field,_measurement,host',
+      ',,0,2024-03-01T00:00:00Z,2024-03-01T01:00:00Z,2024-03-01T00:00:10Z,20.5,temp,cpu,h1',
+      ',,0,2024-03-01T00:00:00Z,2024-03-01T01:00:00Z,2024-03-01T00:00:20Z,20.7,temp,cpu,h1',
+      ',,1,2024-03-01T00:00:00Z,2024-03-01T01:00:00Z,2024-03-01T00:00:10Z,0.5,load,cpu,h1',
+    ];
+    const ix = csvDataset(influx.join('\n'));
+    expect(ix.columns.map((c) => `${c.name}:${c.role}`)).toEqual(['host:unit', '_time:time', 'temp:feature', 'load:feature']);
+    expect(ix.rows).toBe(2);
+    // Kepware's log; numbered tags sorted by tag; a first tag whose every value is text; a tag called NA or cycle.
+    expect(names('_NAME,_NUMERICID,_VALUE,_TIMESTAMP,_QUALITY\nK.T,1,5,2024-03-01 00:00,192\nK.P,2,6,2024-03-01 00:00,192\n')).toEqual([
+      '_TIMESTAMP:time',
+      'K.T:feature',
+      'K.P:feature',
+    ]);
+    const numbered = [
+      'time,tag,value',
+      ...Array.from({ length: 60 }, (_, t) => `${t},101,${t}`),
+      ...Array.from({ length: 60 }, (_, t) => `${t},102,${t * 2}`),
+    ];
+    expect(names(numbered.join('\n'))).toEqual(['time:time', '101:feature', '102:feature']);
+    const dead = [
+      'time;tag;value',
+      ...Array.from({ length: 60 }, (_, t) => `${t};A;I/O Timeout`),
+      ...Array.from({ length: 60 }, (_, t) => `${t};B;20,5`),
+    ];
+    const deadDs = csvDataset(dead.join('\n'));
+    expect(column(deadDs, 'B')!.values[0]).toBe(20.5);
+    expect(names('time,tag,value\n1,NA,1\n1,cycle,2\n2,NA,3\n')).toEqual(['time:time', 'NA:feature', 'cycle:feature']);
+    // A clock column of another name is the time.
+    expect(names('Zeit,tag,value\n00:00:10,a,1\n00:00:20,a,2\n')).toEqual(['Zeit:time', 'a:feature']);
+  });
+
+  test('long readings whose table would outgrow the values limit are refused by name', () => {
+    const lines = ['time,tag,value'];
+    for (let t = 0; t < 300; t++) lines.push(`${t},tag${t},${t}`);
+    const p = new CsvParser('wide.csv', 10_000);
+    p.push(lines.join('\n'));
+    expect(() => p.finish()).toThrow(
+      /one reading per row read into one column per tag is 300 rows × 300 tags, more than the 10,000 values isoscope holds/,
+    );
   });
 
   test('a column named label that is not 0/1 stays a feature', () => {

@@ -23,6 +23,7 @@ export interface CsvFacts {
   delimiter: string;
   decimalComma: boolean[];
   groupedCells: number[];
+  commaCells: number[];
   orderDoubts: Map<number, { count: number; first: string }>;
   pointColumns: boolean[];
   filePoints: boolean;
@@ -43,7 +44,7 @@ export interface CsvFacts {
 
 export function csvNotes(f: CsvFacts): string[] {
   const grouped = f.names.filter((_, i) => f.groupedCells[i] > 0);
-  const commas = f.names.filter((_, i) => f.decimalComma[i]);
+  const commas = f.names.filter((_, i) => f.commaCells[i] > 0 && !f.leftOut.has(i));
   const all = commas.length === f.names.length;
   const notes: string[] = commas.length
     ? [`decimal commas read as decimal points ("1,5" = 1.5) in ${all ? 'every column' : commas.join(', ')}: fields are separated by ";"`]

@@ -8,7 +8,7 @@ import { MAX_LABEL_TEXTS, csvNotes, type CellTally } from './csv-notes.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import { inferRole, rowIds } from './roles.js';
-import { longShape, pivotLong, type LongShape, type ProbeKind } from './long-format.js';
+import { isEngineeringUnits, longShape, pivotLong, type LongShape, type ProbeKind } from './long-format.js';
 import { TEXT_ID_NAME, dedupe, detectDelimiter, isNormalLabel, isTextLabel, preamble } from './csv-sniff.js';
 import {
   clockMs,
@@ -65,6 +65,8 @@ export class CsvParser implements FieldSink {
   private orderDoubts = new Map<number, { count: number; first: string }>();
   /** Per column: cells whose points were read as thousands separators. */
   private groupedCells: number[] = [];
+  /** Per column: cells read with a decimal comma. */
+  private commaCells: number[] = [];
   /** Columns of clock times ("13:05:30"), read as ms since midnight. */
   private clockCols = new Set<number>();
   /** A date column and the clock column beside it, read as one timestamp in the date column. */
@@ -138,8 +140,12 @@ export class CsvParser implements FieldSink {
   private built(): { columns: Column[]; rows: number; notes: string[] } {
     const columns = this.build();
     if (!this.long) return { columns, rows: columns[0].values.length, notes: [] };
-    const wide = pivotLong(columns, this.long);
-    this.leftOut = new Set(wide.dropped);
+    // Built columns lack a clock joined to its date: the shape's places move past it, and back.
+    const clock = this.joined?.clock ?? Infinity;
+    const built = (i: number) => (i > clock ? i - 1 : i);
+    const { tag, value } = this.long;
+    const wide = pivotLong(columns, { tag: built(tag), value: built(value) }, this.maxValues);
+    this.leftOut = new Set(wide.dropped.map((i) => (i >= clock ? i + 1 : i)));
     if (wide.rows === 0) throw new DataError(`${this.name}: no reading has a time and a ${this.names[this.long.tag]}`);
     return wide;
   }
@@ -191,6 +197,7 @@ export class CsvParser implements FieldSink {
       delimiter: this.delimiter,
       decimalComma: this.decimalComma,
       groupedCells: this.groupedCells,
+      commaCells: this.commaCells,
       orderDoubts: this.orderDoubts,
       pointColumns: this.pointColumns,
       filePoints: this.filePoints,
@@ -231,6 +238,8 @@ export class CsvParser implements FieldSink {
         col.timestamp = true;
         col.role = 'time';
       }
+      // Clock times alone order the readings, whatever the column is called ("Zeit").
+      if (this.clockCols.has(i) && this.joined?.clock !== i && this.timestampCols.size === 0) col.role = 'time';
       return col;
     });
     // Dates order the readings: a number named like a clock ("step" of a batch) beside them is a reading.
@@ -320,10 +329,17 @@ export class CsvParser implements FieldSink {
       this.head = this.head.slice(sep[0].length);
       cut -= sep[0].length;
     }
-    // An export's title lines before the header are set aside, and said.
+    // Comment lines first (InfluxDB's #group, #datatype and #default annotations), then an
+    // export's title lines before the header: set aside, and said.
+    const comments = /^(#[^\r\n]*(\r\n|\r|\n))+/.exec(this.head);
+    if (comments) {
+      this.skipped = comments[0].split(/\r\n|\r|\n/).filter((l) => l !== '');
+      this.head = this.head.slice(comments[0].length);
+      cut -= comments[0].length;
+    }
     const before = preamble(this.head.slice(0, cut));
     if (before) {
-      this.skipped = before.lines.filter((l) => l.trim() !== '');
+      this.skipped.push(...before.lines.filter((l) => l.trim() !== ''));
       this.head = this.head.slice(before.chars);
     }
     this.delimiter = sep ? sep[1] : detectDelimiter(this.head.slice(0, cut - (before?.chars ?? 0)), HEAD_LINES);
@@ -390,7 +406,8 @@ export class CsvParser implements FieldSink {
       else b.push(this.joined?.clock === i ? ms : ms / 1000);
       return;
     }
-    if (this.long?.tag === i && !isMissingToken(cell)) {
+    // A tag may be called NA (sodium) or null: only an empty cell is no tag.
+    if (this.long?.tag === i && cell.trim() !== '') {
       const key = cell.trim();
       let code = this.tags.get(key);
       if (code === undefined) {
@@ -437,7 +454,10 @@ export class CsvParser implements FieldSink {
     const grouped = dotted && (this.thousandsDots[i] ? GROUPED.test(t) : GROUPED_DECIMAL.test(t));
     if (grouped) this.groupedCells[i] = (this.groupedCells[i] ?? 0) + 1;
     const text = grouped ? t.replace(/\./g, '') : cell;
-    b.pushToken((this.decimalComma[i] || grouped) && isDecimalCommaToken(text) ? text.replace(',', '.') : text);
+    if ((this.decimalComma[i] || grouped) && isDecimalCommaToken(text)) {
+      this.commaCells[i] = (this.commaCells[i] ?? 0) + 1;
+      b.pushToken(text.replace(',', '.'));
+    } else b.pushToken(text);
   }
 
   /** A number as this file writes it: decimal commas count only between ';' fields. */
@@ -502,7 +522,8 @@ export class CsvParser implements FieldSink {
       if (!cells.some(isDecimalCommaToken) || hasPoint[i]) return false;
       return !points || cells.some((c) => isDecimalCommaToken(c) && !/,\d{3}$/.test(c));
     });
-    const fileCommas = !points && own.some(Boolean);
+    // Fields parted by ';' are the decimal-comma locales' CSV: with no decimal point in the first rows, a later comma is a decimal one.
+    const fileCommas = this.delimiter === ';' && !points;
     this.decimalComma = own.map((c, i) => c || (fileCommas && !hasPoint[i] && !this.probe.some((r) => isDecimalCommaToken(r[i] ?? ''))));
     // Where the file writes decimals with commas, a point between groups of three digits separates
     // thousands, also in a column whose first rows had no point (an rpm passing 999 later).
@@ -533,6 +554,12 @@ export class CsvParser implements FieldSink {
       return this.timestampCols.has(i) || this.clockCols.has(i) ? 'time' : 'text';
     });
     this.long = longShape(this.names, kinds);
+    if (this.long) {
+      // A long file's source column (InfluxDB's host) is its unit; ground truth cannot outlive the turn to columns.
+      for (const i of this.textUnits.keys()) if (isEngineeringUnits(this.names[i], cellsOf[i])) this.textUnits.delete(i);
+      if (this.long.source !== undefined && this.textUnits.size === 0) this.textUnits.set(this.long.source, new Map());
+      this.textLabels.clear();
+    }
     // A date column and a clock column ("Date", "Time") are one timestamp.
     const dates = [...this.timestampCols].filter((i) => this.probe.every((r) => isMissingToken(r[i] ?? '') || isDateOnly(r[i])));
     if (dates.length === 1 && this.clockCols.size === 1 && this.timestampCols.size === 1)

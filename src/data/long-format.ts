@@ -2,46 +2,74 @@
 // naming the sensor and the reading's value. Read into one column per tag and one row per
 // unit and time, the wide table every later step works on.
 import { dedupe } from './csv-sniff.js';
-import type { Column } from './dataset.js';
+import { DataError, type Column } from './dataset.js';
 import { inferRole, isIdName, isTimeName } from './roles.js';
 
-/** A column naming the sensor of each reading (PI's tag, InfluxDB's _field). */
+/**
+ * A column naming the sensor of each reading (PI's Tag, InfluxDB's _field, Kepware's _NAME).
+ * Not a bare "name" or "field": in a wide file those name an operator or a plot.
+ */
 const TAG_NAME =
-  /^_?(tag|tag_?name|tagname|sensor|sensor_?name|sensor_?id|signal|signal_?name|variable|channel|parameter|point|point_?name|metric|metric_?name|field|attribute|name)$/i;
+  /^(_?(tag|tag_?name|tagname|tag_?id|sensor|sensor_?name|sensor_?id|signal|signal_?name|variable|channel|parameter|point|point_?name|metric|metric_?name|attribute|item_?name)|_name|_field)$/i;
 /** The column holding each reading's value. */
 const VALUE_NAME = /^_?(value|val|reading|pv)$/i;
-/** What historians write beside each reading that is not one (PI's quality, InfluxDB's table and window): left out. */
+/** What historians write beside each reading that is not one (PI's quality, InfluxDB's table and window, Kepware's numeric id): left out. */
 const BESIDE =
-  /^_?(quality|status|flags?|table|result|measurement|start|stop|units?|uom|eng_?units|description|questionable|substituted|annotated)$/i;
+  /^_?(quality|status|flags?|table|result|measurement|start|stop|units?|uom|eng_?units|description|questionable|substituted|annotated|numeric_?id)$/i;
+const UNIT_SYMBOL =
+  /^(°?[CFK]|deg ?[CF]|degc|degf|bar|mbar|bara|barg|psi|psia|psig|kpa|mpa|pa|%|rpm|hz|v|mv|kv|a|ma|kw|w|mw|kwh|mm\/s|m\/s|m3\/h|m³\/h|l\/min|l\/h|gpm|in|mm|m|kg|t|s|ms|min|h|ppm|ph|g|nm)$/i;
+
+/** A column of engineering units (°C, bar) beside each reading, which "Unit" names in a long file: not a machine. */
+export function isEngineeringUnits(name: string, cells: string[]): boolean {
+  return /^_?(units?|uom|eng_?units?)$/i.test(name.trim()) && cells.length > 0 && cells.every((c) => UNIT_SYMBOL.test(c.trim()));
+}
+
+/** A text column of a long file that says where a reading comes from (InfluxDB's host): its unit. */
+const SOURCE_NAME = /^_?(host|site|line|plant|station|location|area|source|node|server|asset|machine|device|equipment)$/i;
 
 /** What the first rows showed of a column: text in every cell, a number in some, dates or clock times, nothing. */
 export type ProbeKind = 'text' | 'number' | 'time' | 'empty';
 
-/** The tag and value columns of a long file, by index. */
+/** The tag and value columns of a long file, by index, and a text column of sources to read as its unit. */
 export interface LongShape {
   tag: number;
   value: number;
+  source?: number;
 }
 
-/** The long shape, when the header names one tag column of text and one value column, with a time, and no other reading beside them. */
+/**
+ * The long shape, when the header names one tag column and one value column, with a time, and
+ * no other reading beside them. By names: a file sorted by tag shows one tag in its first rows,
+ * and that tag may be numbered (101) or dead (every value "I/O Timeout").
+ */
 export function longShape(names: string[], kinds: ProbeKind[]): LongShape | undefined {
-  const tags = names.flatMap((n, i) => (kinds[i] === 'text' && TAG_NAME.test(n.trim()) ? [i] : []));
-  const values = names.flatMap((n, i) => (kinds[i] === 'number' && VALUE_NAME.test(n.trim()) ? [i] : []));
+  const tags = names.flatMap((n, i) => ((kinds[i] === 'text' || kinds[i] === 'number') && TAG_NAME.test(n.trim()) ? [i] : []));
+  const values = names.flatMap((n, i) => (kinds[i] !== 'time' && VALUE_NAME.test(n.trim()) ? [i] : []));
   if (tags.length !== 1 || values.length !== 1) return undefined;
   if (!kinds.includes('time') && !names.some((n, i) => kinds[i] === 'number' && isTimeName(n))) return undefined;
   // In a wide file the value column would be one reading of several.
   const reading = (n: string, i: number) =>
-    kinds[i] === 'number' && i !== values[0] && !isTimeName(n) && !isIdName(n) && !BESIDE.test(n.trim());
-  return names.some(reading) ? undefined : { tag: tags[0], value: values[0] };
+    kinds[i] === 'number' && i !== values[0] && i !== tags[0] && !isTimeName(n) && !isIdName(n) && !BESIDE.test(n.trim());
+  if (names.some(reading)) return undefined;
+  const source = names.findIndex((n, i) => kinds[i] === 'text' && i !== tags[0] && SOURCE_NAME.test(n.trim()));
+  return { tag: tags[0], value: values[0], ...(source >= 0 ? { source } : {}) };
 }
 
 /** The wide table of long readings, and what was made of them for the notes. */
-export function pivotLong(columns: Column[], shape: LongShape): { columns: Column[]; rows: number; notes: string[]; dropped: number[] } {
+export function pivotLong(
+  columns: Column[],
+  shape: LongShape,
+  maxValues: number,
+): { columns: Column[]; rows: number; notes: string[]; dropped: number[] } {
   const tag = columns[shape.tag];
   const value = columns[shape.value];
   const time =
-    columns.find((c) => c.timestamp && isTimeName(c.name)) ?? columns.find((c) => c.timestamp) ?? columns.find((c) => c.role === 'time')!;
-  const unit = columns.find((c) => c.role === 'unit');
+    columns.find((c) => c.timestamp && isTimeName(c.name)) ?? columns.find((c) => c.timestamp) ?? columns.find((c) => c.role === 'time');
+  if (!time) throw new DataError(`one reading per row (${tag.name}, ${value.name}) but no column of times to order them`);
+  // A unit column of text that was not coded (engineering units, °C and bar) keys nothing.
+  const unit = columns.find(
+    (c, i) => c.role === 'unit' && i !== shape.tag && i !== shape.value && c.missing + c.nonNumeric < c.values.length,
+  );
   const tagNames = tag.labels ?? [];
   const n = tag.values.length;
   // A row per unit and time, in order of first appearance.
@@ -75,6 +103,11 @@ export function pivotLong(columns: Column[], shape: LongShape): { columns: Colum
   const place = new Int32Array(order.length);
   order.forEach((w, k) => (place[w] = k));
   const rows = order.length;
+  // Tags recorded at their own times make a row per reading: the table may be far bigger than the file.
+  if (rows * (tagNames.length + 2) > maxValues)
+    throw new DataError(
+      `one reading per row read into one column per ${tag.name} is ${rows.toLocaleString('en-US')} rows × ${tagNames.length.toLocaleString('en-US')} ${tag.name}s, more than the ${maxValues.toLocaleString('en-US')} values isoscope holds: keep fewer ${tag.name}s, or a shorter stretch`,
+    );
   const perTag = tagNames.map(() => new Float64Array(rows).fill(NaN));
   const given = tagNames.map(() => new Uint8Array(rows));
   let repeated = 0;
@@ -86,18 +119,9 @@ export function pivotLong(columns: Column[], shape: LongShape): { columns: Colum
     given[t][k] = 1;
     perTag[t][k] = value.values[r];
   }
-  // Historians record a tag when it changes, each at its own times: a tag holds its last reading
-  // (within its unit) until its next, as their "previous value" reads do. A reading given as
-  // missing stays missing.
   const unitAt = unit ? Float64Array.from(order, (w) => wideUnit[w]) : undefined;
   let held = 0;
-  perTag.forEach((values, t) => {
-    for (let k = 1; k < rows; k++)
-      if (!given[t][k] && (!unitAt || unitAt[k] === unitAt[k - 1]) && !Number.isNaN(values[k - 1])) {
-        values[k] = values[k - 1];
-        held++;
-      }
-  });
+  perTag.forEach((values, t) => (held += holdLast(values, given[t], unitAt)));
   const names = dedupe([...(unit ? [unit.name] : []), time.name, ...tagNames]);
   const out: Column[] = [];
   const at = (values: number[]) => Float64Array.from(order, (w) => values[w]);
@@ -107,7 +131,9 @@ export function pivotLong(columns: Column[], shape: LongShape): { columns: Colum
     const name = names[out.length];
     let missing = 0;
     for (let i = 0; i < rows; i++) if (Number.isNaN(values[i])) missing++;
-    out.push({ name, role: inferRole(name, values), values, missing, nonNumeric: 0 });
+    // A tag is a reading, whatever it is called ("cycle", "unit"); a 0/1 "fault" tag is still ground truth.
+    const role = inferRole(name, values);
+    out.push({ name, role: role === 'label' || role === 'rul' ? role : 'feature', values, missing, nonNumeric: 0 });
   });
   const kept = new Set([shape.tag, shape.value, columns.indexOf(time), unit ? columns.indexOf(unit) : -1]);
   const droppedAt = columns.flatMap((_, i) => (kept.has(i) ? [] : [i]));
@@ -124,4 +150,38 @@ export function pivotLong(columns: Column[], shape: LongShape): { columns: Colum
   if (repeated) notes.push(`${repeated} reading(s) of a ${tag.name} at a time it already had a reading: the later one is kept`);
   if (dropped.length) notes.push(`left out, as they are not readings: ${dropped.join(', ')}`);
   return { columns: out, rows, notes, dropped: droppedAt };
+}
+
+/**
+ * Historians record a tag when it changes, each at its own times: a tag holds its last reading
+ * (within its unit) until its next, as their "previous value" reads do. After its last reading
+ * in a unit it holds no longer than its longest gap there, so a tag that stopped is not read as
+ * flat to the end. A reading given as missing stays missing. Returns the cells filled.
+ */
+function holdLast(values: Float64Array, given: Uint8Array, unitAt: Float64Array | undefined): number {
+  let held = 0;
+  const rows = values.length;
+  for (let from = 0; from < rows;) {
+    let to = from + 1;
+    while (to < rows && unitAt && unitAt[to] === unitAt[from]) to++;
+    if (!unitAt) to = rows;
+    // The unit's rows are [from, to): its longest gap between two of the tag's readings.
+    let last = -1;
+    let gap = 0;
+    for (let k = from; k < to; k++)
+      if (given[k]) {
+        if (last >= 0) gap = Math.max(gap, k - last);
+        last = k;
+      }
+    let prev = -1;
+    for (let k = from; k < to; k++) {
+      if (given[k]) prev = k;
+      else if (prev >= 0 && !Number.isNaN(values[prev]) && (k < last || k - last <= gap)) {
+        values[k] = values[prev];
+        held++;
+      }
+    }
+    from = to;
+  }
+  return held;
 }

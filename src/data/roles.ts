@@ -4,7 +4,7 @@ import type { ColumnRole } from './dataset.js';
 const UNIT =
   /^(unit|unit_?(id|number|no|nr)|engine(_?(id|number))?|machine(_?id)?|device(_?id)?|asset(_?id)?|equipment(_?id)?|sensor_?id|id)$/i;
 // Not "t": in plant data a lone T is a temperature far more often than a clock.
-const TIME = /^(time|timestamp|date|datetime|ts|cycle|cycles|time_in_cycles|step|epoch)$/i;
+const TIME = /^_?(time|timestamp|date|datetime|ts|cycle|cycles|time_in_cycles|step|epoch)$/i;
 const LABEL = /^(anomaly|label|is_anomaly|anomaly_label|target|fault|failure|y|class|outlier|is_outlier)$/i;
 const RUL = /^(rul|remaining_useful_life)$/i;
 const SETTING = /^(op_?setting_?\d*|setting_?\d+|operating_?setting_?\d*)$/i;
