@@ -108,7 +108,18 @@ export class ThresholdController {
         ? this.calibrated
         : undefined;
     if (own) return this.apply(own.contamination, own.offset, own);
-    this.apply(c, this.budget.offsetFor(c));
+    this.apply(c, this.budget.offsetFor(c) + this.calibrationGap(c));
+  }
+
+  /**
+   * What out-of-sample calibration added to the in-sample quantile at the model's contamination.
+   * The slider's other positions keep it, so the threshold moves smoothly through the calibrated
+   * one: at 4.9% the bare in-sample quantile fell below the calibrated 5% threshold and flagged more.
+   */
+  calibrationGap(c: 'auto' | number): number {
+    const cal = this.calibrated;
+    if (!cal || !this.budget || c === 'auto' || cal.contamination === 'auto') return 0;
+    return cal.offset - this.budget.offsetFor(cal.contamination);
   }
 
   private apply(c: 'auto' | number, offset: number, own?: ModelJson['threshold']): void {

@@ -166,6 +166,15 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await slider.fill(String(DEFAULT_CONTAMINATION * 1000));
     await expect.poll(flagged).toBe(initial);
     expect(await page.evaluate(() => (window as any).isoscope.model.threshold)).toEqual(own);
+    // Through the calibrated threshold the slider moves smoothly: a step below it flags no more, a step above no fewer
+    // (the bare in-sample quantile below it used to flag more).
+    await slider.fill(String(DEFAULT_CONTAMINATION * 1000 - 1));
+    await expect.poll(async () => count(await flagged())).toBeLessThan(count(initial));
+    await slider.fill(String(DEFAULT_CONTAMINATION * 1000 + 1));
+    await expect.poll(async () => count(await flagged())).toBeGreaterThan(count(initial));
+    expect(await page.locator('#contamination-note').textContent()).toMatch(
+      /moved by the \d\.\d{3} the out-of-sample calibration (added|took away) at 0\.20%/,
+    );
     await slider.fill('200');
     await expect.poll(flagged).toBe(high);
     expect(await page.locator('#contamination-note').textContent()).toContain(
