@@ -1,6 +1,7 @@
 // The page's composition root: the state the views read (data, features, settings,
 // model, scores, selection) and the controllers that act on it, one job each. Heavy
 // work goes to the workers; the page keeps only what rendering needs.
+import { FleetOrder } from './fleet-order.js';
 import { unscoredWhy } from '../model/unscored-words.js';
 import type { DataVerdict } from '../services/engine-service.js';
 import * as Comlink from 'comlink';
@@ -237,6 +238,9 @@ export class Workbench extends Bus {
     this.explanation = undefined;
     this.emit('model');
     this.threshold.adopt(model, scores, how);
+    // A new model opens the unit view on the unit the board puts first, most urgent: it was the file's first unit.
+    const states = this.threshold.thresholded?.units;
+    if (how === 'trained' && states?.units.length) this.selectUnit(states.units[new FleetOrder().urgent(states)[0]]);
     this.background = Promise.allSettled([
       this.models.fetchDrivers(),
       this.models.fetchCheck((check) => {

@@ -30,6 +30,8 @@ export interface ReplayOptions {
 export interface DataVerdict {
   verdict: 'ok' | 'drift' | 'mismatch';
   reasons: string[];
+  /** The input with the most readings outside its training range, and their share (0 when none is). */
+  widest: { name: string; share: number };
 }
 
 export interface ScoredResult {
@@ -230,7 +232,11 @@ export class EngineService {
     const ds = this.dataset && readView(this.dataset);
     if (!this.loaded || !ds) return undefined;
     const check = checkModelData(this.loaded.model, ds);
-    return check ? { verdict: check.verdict, reasons: check.reasons } : undefined;
+    if (!check) return undefined;
+    const widest = check.inputs
+      .map((i) => ({ name: i.name, share: i.below + i.above }))
+      .reduce((a, b) => (b.share > a.share ? b : a), { name: '', share: 0 });
+    return { verdict: check.verdict, reasons: check.reasons, widest };
   }
 
   /** The view explanations read, kept while the data stays: the model's derived features of one series are cached on it. */

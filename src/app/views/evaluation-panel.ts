@@ -2,7 +2,8 @@
 // threshold. Says whether the figures are in-sample, keeps units cut off before they
 // degraded apart from missed ones, gives every figure one format and a definition.
 import uPlot from 'uplot';
-import { h, plural, ratio } from '../dom.js';
+import { h, pct, plural, ratio } from '../dom.js';
+import type { DataVerdict } from '../../services/engine-service.js';
 import type { Workbench } from '../workbench.js';
 import type { Evaluation } from '../../metrics/evaluate.js';
 import { axis, followWidth, widthOf } from '../charts.js';
@@ -78,6 +79,13 @@ const UNIT_ROWS: Row[] = [
   ],
 ];
 
+/** What ok means: no input left its training range (widened by half) in a tenth of its readings; the most any did, named. */
+function okWords(c: DataVerdict, label: (name: string) => string): string {
+  const outside = c.widest;
+  if (outside.share === 0) return 'Every reading lies inside the range the model was trained on (widened by half, as readings are noisy).';
+  return `No input left the range the model was trained on (widened by half) in a tenth of its readings or more; the most that did: ${pct(outside.share)} of ${label(outside.name)}’s readings.`;
+}
+
 export function evaluationPanel(wb: Workbench): HTMLElement {
   const scope = h('p', { class: 'note', 'data-testid': 'eval-scope' });
   // Whether the scored data fits the model at all comes before any figure.
@@ -89,7 +97,7 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     fit.className = `note ${c.verdict === 'ok' ? '' : 'warn'}`;
     fit.textContent =
       c.verdict === 'ok'
-        ? 'Data check: ok. The data lies inside the range the model was trained on.'
+        ? `Data check: ok. ${okWords(c, (n) => wb.names(n).label)}`
         : `Data check: ${c.verdict === 'mismatch' ? 'mismatch. This data is not what the model was trained on' : 'drift. Part of the data has left the training range'}: ${c.reasons.join(' ')}`;
   };
   const metrics = h('dl', { class: 'metrics' });
