@@ -265,6 +265,12 @@ describe('CSV reader', () => {
     ]);
     expect(t.missing).toBe(1);
     expect(ds.notes).toContain('Date and Time are read together as one timestamp, in Date');
+    expect(ds.notes).toContain(
+      'Date: times without a zone are taken as UTC, so charts and the scores CSV show them as written, marked UTC',
+    );
+    // Times that say their zone, and days alone, need no such note.
+    expect(csvDataset('t,x\n2024-03-01T10:00:00Z,1\n2024-03-01 11:00 +02:00,2\n').notes.join(' ')).not.toMatch(/taken as UTC/);
+    expect(csvDataset('day,x\n2024-03-01,1\n2024-03-02,2\n').notes.join(' ')).not.toMatch(/taken as UTC/);
     for (const size of [1, 5, 17]) {
       const p = new CsvParser('data.csv');
       for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));

@@ -24,6 +24,24 @@ function failure(files: NamedBytes[]): string {
 }
 
 describe('ingest of broken and hostile files', () => {
+  test('a spreadsheet workbook (.xlsx, .ods, old .xls) is named as one, with what to do', () => {
+    const said =
+      /: a spreadsheet workbook, not CSV text; save the sheet as CSV \(in Excel: File › Save As › CSV UTF-8\) and give that file$/;
+    const xlsx = zipSync({
+      '[Content_Types].xml': new TextEncoder().encode('<Types/>'),
+      'xl/workbook.xml': new TextEncoder().encode('<workbook/>'),
+    });
+    expect(failure([{ name: 'plant.xlsx', bytes: xlsx }])).toMatch(new RegExp(`^plant\\.xlsx${said.source}`));
+    const ods = zipSync({
+      mimetype: new TextEncoder().encode('application/vnd.oasis.opendocument.spreadsheet'),
+      'content.xml': new Uint8Array(4),
+    });
+    expect(failure([{ name: 'plant.ods', bytes: ods }])).toMatch(said);
+    const xls = new Uint8Array(512);
+    xls.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    expect(failure([{ name: 'old.xls', bytes: xls }])).toMatch(new RegExp(`^old\\.xls${said.source}`));
+  });
+
   test('gzip fed in any chunk size, even 1 byte, reads as the whole file does', () => {
     const gz = gzipSync(csv);
     const whole = ingestFiles([{ name: 'x.csv.gz', bytes: gz }]);

@@ -137,6 +137,9 @@ export function slashedOrder(columns: string[][], amPm: boolean): { order: DateO
   return { order: 'dmy', why: 'assumed: nothing in the first rows tells day from month (ISO dates, 2024-03-01, leave no doubt)' };
 }
 
+/** Whether a timestamp says its zone (Z, +02:00, UTC). */
+export const hasZone = (s: string): boolean => ZONE.test(s.trim());
+
 /** Whether a time is written with AM/PM. */
 export const hasAmPm = (s: string): boolean =>
   /\d\s*[AaPp][Mm]\s*$/.test(s.trim()) || /\d\s*[AaPp][Mm]\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$/i.test(s.trim());

@@ -23,6 +23,7 @@ export interface CsvFacts {
   delimiter: string;
   decimalComma: boolean[];
   groupedCells: number[];
+  zoneless: number[];
   commaCells: number[];
   orderDoubts: Map<number, { count: number; first: string }>;
   pointColumns: boolean[];
@@ -78,6 +79,12 @@ export function csvNotes(f: CsvFacts): string[] {
       `${f.names[i]}: ${count} date(s) such as "${first}" are dates only ${f.dateOrders.get(i)?.order === 'dmy' ? 'month' : 'day'} first, so they were left out: the order taken from the first rows may be wrong; ISO dates (2024-03-01) leave no doubt`,
     ),
   );
+  // A date joined to its clock is a time of day without a zone as well.
+  const zoneless = [...new Set([...f.zoneless, ...(f.joined ? [f.joined.date] : [])])].filter((i) => !f.leftOut.has(i));
+  if (zoneless.length)
+    notes.push(
+      `${zoneless.map((i) => f.names[i]).join(', ')}: times without a zone are taken as UTC, so charts and the scores CSV show them as written, marked UTC`,
+    );
   if (f.joined)
     notes.push(`${f.names[f.joined.date]} and ${f.names[f.joined.clock]} are read together as one timestamp, in ${f.names[f.joined.date]}`);
   f.clockCols.forEach((i) => {

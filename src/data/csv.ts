@@ -13,6 +13,7 @@ import { TEXT_ID_NAME, dedupe, detectDelimiter, isNormalLabel, isTextLabel, prea
 import {
   clockMs,
   hasAmPm,
+  hasZone,
   isDateOnly,
   isSlashedDate,
   looksLikeTime,
@@ -65,6 +66,8 @@ export class CsvParser implements FieldSink {
   private orderDoubts = new Map<number, { count: number; first: string }>();
   /** Per column: cells whose points were read as thousands separators. */
   private groupedCells: number[] = [];
+  /** Timestamp columns whose times carry no zone: read as UTC, and said. */
+  private zoneless: number[] = [];
   /** Per column: cells read with a decimal comma. */
   private commaCells: number[] = [];
   /** Columns of clock times ("13:05:30"), read as ms since midnight. */
@@ -197,6 +200,7 @@ export class CsvParser implements FieldSink {
       delimiter: this.delimiter,
       decimalComma: this.decimalComma,
       groupedCells: this.groupedCells,
+      zoneless: this.zoneless,
       commaCells: this.commaCells,
       orderDoubts: this.orderDoubts,
       pointColumns: this.pointColumns,
@@ -546,6 +550,7 @@ export class CsvParser implements FieldSink {
       if (!text[i]) return 'number';
       if (mostly(cells, (c) => !Number.isNaN(parseTimestamp(c, slashed?.order)))) {
         this.timestampCols.add(i);
+        if (cells.some((c) => !isDateOnly(c) && !hasZone(c))) this.zoneless.push(i);
         if (slashed && cells.some(isSlashedDate)) this.dateOrders.set(i, slashed);
       } else if (mostly(cells, (c) => !Number.isNaN(clockMs(c)))) this.clockCols.add(i);
       else if (TEXT_ID_NAME.test(name)) this.textUnits.set(i, new Map());

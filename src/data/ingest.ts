@@ -5,7 +5,7 @@ import { parseRulFile } from './cmapss.js';
 import { DataError, type Dataset } from './dataset.js';
 import { MAX_RUL_BYTES, sizeText } from './limits.js';
 import { attachRul } from './rul.js';
-import { concat, parseChunks, type NamedBytes } from './text-ingest.js';
+import { concat, parseChunks, spreadsheetWords, type NamedBytes } from './text-ingest.js';
 import { entryBytes, isZip, zipEntries } from './zip.js';
 
 export { isZip } from './zip.js';
@@ -30,7 +30,10 @@ interface Source {
 function zipSources(zip: NamedBytes): Map<string, Source> {
   const archive = zip.name.split(/[\\/]/).pop()!;
   const sources = new Map<string, Source>();
-  for (const e of inArchive(archive, () => zipEntries(zip.bytes))) {
+  const entries = inArchive(archive, () => zipEntries(zip.bytes));
+  // An .xlsx or .ods is a zip too: say what it is, not that it holds no data files.
+  if (entries.some((e) => e.path.startsWith('xl/') || e.path === 'content.xml')) throw new DataError(spreadsheetWords(archive));
+  for (const e of entries) {
     if (!DATA_ENTRY.test(e.path) || e.path.startsWith('__MACOSX/')) continue;
     sources.set(e.path.split('/').pop()!, { archive, chunks: () => entryBytes(zip.bytes, e) });
   }

@@ -18,6 +18,11 @@ const SNIFF_BYTES = 64 * 1024;
 const DECODE_BYTES = 1024 * 1024;
 /** Enough to tell gzip (2 bytes) and zip (4 bytes) apart from text. */
 const MAGIC_BYTES = 4;
+
+/** What a spreadsheet workbook given as data is told. */
+export function spreadsheetWords(name: string): string {
+  return `${name}: a spreadsheet workbook, not CSV text; save the sheet as CSV (in Excel: File › Save As › CSV UTF-8) and give that file`;
+}
 const EMPTY: Uint8Array = new Uint8Array(0);
 
 function isGzip(b: Uint8Array): boolean {
@@ -89,6 +94,8 @@ export class TextIngest {
         return;
       }
       const head = concat(this.magic, chunk.subarray(0, MAGIC_BYTES));
+      // An old Excel workbook (.xls) is an OLE compound file.
+      if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) throw new DataError(spreadsheetWords(this.name));
       if (isZip(head)) {
         throw new DataError(
           head[2] === 5
