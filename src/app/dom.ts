@@ -38,7 +38,8 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 
 export function pct(v: number): string {
   const p = v * 100;
-  if (p === 0) return '0%';
+  // Rounding leaves 1e-17 where 0 was meant: an interval's lower end is 0%, not "1.1e-17%".
+  if (Math.abs(p) < 1e-9) return '0%';
   // Under 0.1% two decimals round rare rates together ("0.01% (0.01%–0.04%)"): two significant digits instead.
   if (p > 0 && p < 0.1) return `${p.toPrecision(2).replace(/0+$/, '')}%`;
   return `${p.toFixed(v < 0.01 ? 2 : 1)}%`;

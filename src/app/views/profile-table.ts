@@ -31,13 +31,26 @@ export function profileTable(wb: Workbench): HTMLElement {
     }
     table.hidden = false;
     const p = wb.profile;
-    const bad = p.columns.filter((c) => c.constant || c.nearConstant || c.flatLined || c.missing + c.nonNumeric > 0).length;
-    summary.textContent = `${plural(wb.features.size, 'feature')} chosen of ${plural(p.columns.length, 'column')}${bad ? ` · ${plural(bad, 'column')} flagged` : ''}`;
+    // Flags describe readings: a unit id, the time axis or ground truth is near-constant or flat by nature.
+    const reading = (c: (typeof p.columns)[number]) => c.role === 'feature' || c.role === 'setting';
+    const flagsOf = (c: (typeof p.columns)[number]) =>
+      reading(c)
+        ? [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && `flat-lined (${c.longestFlatRun})`]
+            .filter(Boolean)
+            .join(', ')
+        : '';
+    const flagged = p.columns.filter((c) => flagsOf(c) !== '').length;
+    const gaps = p.columns.filter((c) => c.missing + c.nonNumeric > 0).length;
+    summary.textContent =
+      `${plural(wb.features.size, 'feature')} chosen of ${plural(p.columns.length, 'column')}` +
+      `${flagged ? ` · ${plural(flagged, 'column')} flagged` : ''}${gaps ? ` · ${plural(gaps, 'column')} with missing cells` : ''}`;
     for (const c of p.columns) {
       const name = wb.names(c.name);
       // A timestamp column holds epoch milliseconds: its profile reads as dates and a span.
       const dated = column(wb.data.truth, c.name)?.timestamp === true;
-      const at = (v: number) => (dated && Number.isFinite(v) ? dateAt(v) : fmt(v));
+      // Text unit ids ("M-01") are coded 1, 2, … in order of appearance: their codes' figures mean nothing.
+      const coded = column(wb.data.truth, c.name)?.labels !== undefined;
+      const at = (v: number) => (coded ? '–' : dated && Number.isFinite(v) ? dateAt(v) : fmt(v));
       const box = h('input', {
         type: 'checkbox',
         'aria-label': `Use ${name.label} as a feature`,
@@ -45,9 +58,7 @@ export function profileTable(wb: Workbench): HTMLElement {
         disabled: c.role === 'unit' || c.role === 'time' || c.role === 'label' || c.role === 'rul' || c.count === 0,
       });
       box.addEventListener('change', () => wb.toggleFeature(c.name, box.checked));
-      const flags = [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && `flat-lined (${c.longestFlatRun})`]
-        .filter(Boolean)
-        .join(', ');
+      const flags = flagsOf(c);
       const described = name.meaning
         ? `${name.meaning}${name.unit ? `, ${name.unit}` : ''} · ${c.name}`
         : name.label === c.name
@@ -65,7 +76,7 @@ export function profileTable(wb: Workbench): HTMLElement {
           h('td', { class: 'num' }, at(c.min)),
           h('td', { class: 'num' }, at(c.max)),
           h('td', { class: 'num' }, at(c.mean)),
-          h('td', { class: 'num' }, dated && Number.isFinite(c.std) ? dateSpan(c.std) : fmt(c.std)),
+          h('td', { class: 'num' }, coded ? '–' : dated && Number.isFinite(c.std) ? dateSpan(c.std) : fmt(c.std)),
           h('td', { class: 'num' }, c.distinct >= 10000 ? '10,000+' : fmt(c.distinct)),
           h('td', { class: flags ? 'warn' : '' }, flags || '–'),
           h('td', { class: 'reason' }, c.reason),
