@@ -321,4 +321,22 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     await dropText('late.csv', 'a,b\n1,2\n3,4\n');
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded late\.csv: 2 rows/);
   });
+  test('a series whose last readings lack an input says since when it is not scored, not just healthy', async () => {
+    const lines = ['time,temp,vib'];
+    for (let i = 0; i < 400; i++) {
+      const t = new Date(Date.UTC(2024, 2, 1) + i * 600_000).toISOString();
+      // vib stops reporting for the last 40 readings.
+      lines.push(`${t},${(20 + Math.sin(i / 9)).toFixed(3)},${i < 360 ? (1 + 0.1 * Math.cos(i / 5)).toFixed(3) : ''}`);
+    }
+    // The test before may leave its long training to finish: a file dropped meanwhile is refused.
+    await expect.poll(() => wb<string>('wb.busy'), { timeout: 120_000 }).toBe('');
+    await dropText('stopped.csv', lines.join('\n'));
+    await expect
+      .poll(async () => `${await statusText()}|${await errorText()}`, { timeout: 30_000 })
+      .toMatch(/^Loaded stopped\.csv: 400 rows/);
+    await train();
+    await expect
+      .poll(() => page.getByTestId('unit-state').textContent())
+      .toMatch(/ · not scored since 2024-03-03 11:50: its readings after it lack an input the model needs · /);
+  });
 });

@@ -33,17 +33,27 @@ export function sensorsToPlot(wb: Workbench, picked: string[], selectedTime: num
   return { names: modelInputs(wb).slice(0, 3), why };
 }
 
-/** "In alarm since cycle 123 (69 cycles) · 1 alarm raised in all", or '' before a threshold. */
-export function unitStateLine(wb: Workbench): { state: string; text: string } {
+/**
+ * "In alarm since cycle 123 (69 cycles) · 1 alarm raised in all", or '' before a threshold.
+ * `latest`: the time of the unit's latest reading, scored or not. Readings after the latest
+ * scored one (an input stopped reporting) are said: the state is as of the last scored reading.
+ */
+export function unitStateLine(wb: Workbench, latest?: number): { state: string; text: string } {
   const units = wb.threshold.thresholded?.units;
   const g = units && wb.selectedUnit !== undefined ? units.indexOf(wb.selectedUnit) : -1;
   const row = g < 0 ? undefined : units!.row(g);
   if (!row) return { state: '', text: '' };
   const alarms = `${plural(row.alarms, 'alarm')} raised in all`;
-  if (row.state === 'healthy') return { state: row.state, text: `Healthy at its latest reading · ${alarms}` };
+  const scored = row.lastTime;
+  if (scored === null) return { state: row.state, text: `No reading scored: each lacks an input the model needs · ${alarms}` };
+  const stale =
+    latest !== undefined && latest > scored
+      ? ` · not scored since ${wb.time.at(scored)}: its readings after it lack an input the model needs`
+      : '';
+  if (row.state === 'healthy') return { state: row.state, text: `Healthy at its latest ${stale ? 'scored ' : ''}reading${stale} · ${alarms}` };
   const since = row.since!;
   const what = row.state === 'alarm' ? 'In alarm' : 'On watch';
-  return { state: row.state, text: `${what} since ${wb.time.at(since)} (${wb.time.span((row.lastTime ?? since) - since)}) · ${alarms}` };
+  return { state: row.state, text: `${what} since ${wb.time.at(since)} (${wb.time.span(scored - since)})${stale} · ${alarms}` };
 }
 
 /** The score chart's text alternative: the span of readings, the threshold, how many are over it and when the unit was in alarm. */

@@ -161,7 +161,8 @@ export function unitView(wb: Workbench): HTMLElement {
 
   /** The unit's state in words, for the heading line and the score chart's text alternative. */
   const describe = () => {
-    const line = unitStateLine(wb);
+    const t = trace?.series.time;
+    const line = unitStateLine(wb, t?.length ? t[t.length - 1] : undefined);
     state.className = `unit-state ${line.state}`;
     state.textContent = line.text;
     if (!trace) return void (scoreDesc.textContent = 'No scores to show.');
