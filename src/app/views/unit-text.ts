@@ -50,7 +50,8 @@ export function unitStateLine(wb: Workbench, latest?: number): { state: string; 
     latest !== undefined && latest > scored
       ? ` · not scored since ${wb.time.at(scored)}: its readings after it lack an input the model needs`
       : '';
-  if (row.state === 'healthy') return { state: row.state, text: `Healthy at its latest ${stale ? 'scored ' : ''}reading${stale} · ${alarms}` };
+  if (row.state === 'healthy')
+    return { state: row.state, text: `Healthy at its latest ${stale ? 'scored ' : ''}reading${stale} · ${alarms}` };
   const since = row.since!;
   const what = row.state === 'alarm' ? 'In alarm' : 'On watch';
   return { state: row.state, text: `${what} since ${wb.time.at(since)} (${wb.time.span(scored - since)})${stale} · ${alarms}` };
