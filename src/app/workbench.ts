@@ -246,6 +246,13 @@ export class Workbench extends Bus {
       this.models.fetchCheck((check) => {
         this.dataCheck = check;
         this.emit('check');
+        // Data scored by a model trained elsewhere: a misfit is said where the data was loaded, not only under Evaluation.
+        const said = this.messages.get('data');
+        if (how === 'rescored' && check && check.verdict !== 'ok' && said && !said.error)
+          this.say(
+            'data',
+            `${said.text} Data check: ${check.verdict === 'mismatch' ? `mismatch: this data is not what the model was trained on, so its scores say how unlike that data it is, not how worn the units are` : 'drift: part of the data has left the training range'}. ${check.reasons.join(' ')}`,
+          );
       }),
     ]).then(() => undefined);
   }

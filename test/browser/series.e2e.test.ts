@@ -339,4 +339,33 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
       .poll(() => page.getByTestId('unit-state').textContent())
       .toMatch(/ · not scored since 2024-03-03 11:50: its readings after it lack an input the model needs · /);
   });
+  test('a file scored by the current model that does not fit it says so where it was loaded', async () => {
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded train_FD001\.txt/);
+    await train();
+    const id = await wb<string>('wb.model.id');
+    // test_FD001 with sensor 11 (Ps30, psia) written in kPa.
+    const kpa = entry('test_FD001.txt')
+      .toString('utf8')
+      .split('\n')
+      .map((line) => {
+        const f = line.trim().split(/\s+/);
+        if (f.length < 26) return line;
+        f[15] = (Number(f[15]) * 6.894757).toFixed(2);
+        return f.join(' ');
+      })
+      .join('\n');
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: 'Score a file with the current model…' }).click(),
+    ]);
+    await chooser.setFiles([{ name: 'test_FD001.txt', mimeType: 'text/plain', buffer: Buffer.from(kpa) }]);
+    await expect
+      .poll(statusText, { timeout: 30_000 })
+      .toMatch(
+        new RegExp(
+          `^Loaded test_FD001\\.txt: 13,096 rows, 100 units\\. Scored with model ${id} .*\\. Data check: mismatch: this data is not what the model was trained on.*Ps30 \\(sensor 11\\): .*another unit of measure`,
+        ),
+      );
+  });
 });
