@@ -202,7 +202,7 @@ describe('unit state', () => {
         alerts: [],
       },
     );
-    expect(scorer.unitCounts).toEqual({ cap: 2, tracked: 2, evicted: 2 });
+    expect(scorer.unitCounts).toEqual({ cap: 2, asked: 2, tracked: 2, evicted: 2 });
     // C's readings score as C alone would; A's returning reading as a unit never seen.
     const fresh = (r: (typeof seq)[number][]) => {
       const f = scorerFor(model);
@@ -241,7 +241,8 @@ describe('unit state', () => {
       for (const s of scores) finite += Number.isFinite(s) ? 1 : 0;
     }
     expect(finite).toBe(8000);
-    expect(scorer.unitCounts).toEqual({ cap, tracked: cap, evicted: 8000 - cap });
+    // The cap in force is below the 10,000 asked for: the window state of more would pass its budget.
+    expect(scorer.unitCounts).toEqual({ cap, asked: 10_000, tracked: cap, evicted: 8000 - cap });
     expect(engine.memoryBytes).toBeLessThan(1024 ** 3);
     // What consume reports after each batch: the units tracked and evicted, as Prometheus counts them.
     const metrics = new Metrics();
