@@ -1,11 +1,18 @@
 import { gzipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
 import { csvDataset } from './helpers.js';
-import { column } from '../src/data/dataset.js';
+import { column, type Dataset } from '../src/data/dataset.js';
 import { CsvParser } from '../src/data/csv.js';
 import { ingestFiles } from '../src/data/ingest.js';
 import { profileDataset } from '../src/data/profile.js';
 import { TextIngest } from '../src/data/text-ingest.js';
+
+/** The text fed to a parser in pieces of `size` characters, as a stream delivers it. */
+function readInChunks(text: string, size: number, name = 'data.csv'): Dataset {
+  const p = new CsvParser(name);
+  for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));
+  return p.finish();
+}
 
 describe('CSV reader', () => {
   test('semicolon and tab delimiters with a header', () => {
@@ -27,9 +34,7 @@ describe('CSV reader', () => {
     expect(whole.columns.every((c) => c.nonNumeric === 0)).toBe(true);
     expect(whole.notes.join(' ')).toMatch(/decimal commas read as decimal points/);
     for (const size of [1, 3, 7]) {
-      const p = new CsvParser('data.csv');
-      for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));
-      expect(p.finish()).toEqual(whole);
+      expect(readInChunks(text, size, 'data.csv')).toEqual(whole);
     }
     // Without a header too: the first record is numbers, not names.
     expect(csvDataset('1;20,5\n2;21,5\n').columns.map((c) => c.name)).toEqual(['column_1', 'column_2']);
@@ -96,9 +101,7 @@ describe('CSV reader', () => {
         '\r\n',
       );
     for (const size of [7, 64, text.length]) {
-      const parser = new CsvParser('scada.csv');
-      for (let at = 0; at < text.length; at += size) parser.push(text.slice(at, at + size));
-      const ds = parser.finish();
+      const ds = readInChunks(text, size, 'scada.csv');
       expect(ds.columns.map((c) => [c.name, c.role])).toEqual([
         ['timestamp', 'time'],
         ['temp', 'feature'],
@@ -272,9 +275,7 @@ describe('CSV reader', () => {
     expect(csvDataset('t,x\n2024-03-01T10:00:00Z,1\n2024-03-01 11:00 +02:00,2\n').notes.join(' ')).not.toMatch(/taken as UTC/);
     expect(csvDataset('day,x\n2024-03-01,1\n2024-03-02,2\n').notes.join(' ')).not.toMatch(/taken as UTC/);
     for (const size of [1, 5, 17]) {
-      const p = new CsvParser('data.csv');
-      for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));
-      expect(p.finish()).toEqual(ds);
+      expect(readInChunks(text, size, 'data.csv')).toEqual(ds);
     }
     const lone = csvDataset('Time,x\n08:00,1\n08:00:30,2\n1:00 PM,3\n');
     expect(column(lone, 'Time')).toMatchObject({ role: 'time', nonNumeric: 0 });
@@ -296,9 +297,7 @@ describe('CSV reader', () => {
     );
     expect(ds.notes).toContain('4 row(s) with every field blank were skipped: they hold no reading');
     for (const size of [1, 9, 40]) {
-      const p = new CsvParser('data.csv');
-      for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));
-      expect(p.finish()).toEqual(ds);
+      expect(readInChunks(text, size, 'data.csv')).toEqual(ds);
     }
     // On/off words and error codes are readings, not units; a number-like unit in the fewer columns is a unit.
     expect(csvDataset('pump,valve,temp\nON,OFF,NA\n1,0,20.5\n0,1,20.6\n').rows).toBe(3);
@@ -355,9 +354,7 @@ describe('CSV reader', () => {
       ]),
     );
     for (const size of [1, 13, 256]) {
-      const p = new CsvParser('data.csv');
-      for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));
-      expect(p.finish()).toEqual(ds);
+      expect(readInChunks(text, size, 'data.csv')).toEqual(ds);
     }
     // A streamed read (the CLI's) holds the pieces back and gives the same table at the end.
     const streamed = new CsvParser('data.csv');
@@ -542,9 +539,7 @@ describe('CSV reader', () => {
     const whole = csvDataset(text);
     expect(Array.from(column(whole, 'b')!.values)).toEqual([2, 4]);
     for (let size = 1; size <= text.length; size++) {
-      const p = new CsvParser('chunked.csv');
-      for (let at = 0; at < text.length; at += size) p.push(text.slice(at, at + size));
-      const ds = p.finish();
+      const ds = readInChunks(text, size, 'chunked.csv');
       expect(Array.from(column(ds, 'a')!.values)).toEqual([1, 3]);
       expect(Array.from(column(ds, 'b')!.values)).toEqual([2, 4]);
     }
