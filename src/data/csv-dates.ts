@@ -141,8 +141,7 @@ export function slashedOrder(columns: string[][], amPm: boolean): { order: DateO
 export const hasZone = (s: string): boolean => ZONE.test(s.trim());
 
 /** Whether a time is written with AM/PM. */
-export const hasAmPm = (s: string): boolean =>
-  /\d\s*[AaPp][Mm]\s*$/.test(s.trim()) || /\d\s*[AaPp][Mm]\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$/i.test(s.trim());
+export const hasAmPm = (s: string): boolean => /\d\s*[ap]m$/i.test(s.trim().replace(ZONE, ''));
 
 /** The other order, to tell a cell that is a date only the other way round. */
 export const otherOrder = (order: DateOrder): DateOrder => (order === 'dmy' ? 'mdy' : 'dmy');

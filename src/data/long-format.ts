@@ -4,6 +4,7 @@
 import { dedupe } from './csv-sniff.js';
 import { DataError, type Column } from './dataset.js';
 import { inferRole, isIdName, isTimeName } from './roles.js';
+import { forEachUnitRun } from './unit-runs.js';
 
 /**
  * A column naming the sensor of each reading (PI's Tag, InfluxDB's _field, Kepware's _NAME).
@@ -160,11 +161,7 @@ export function pivotLong(
  */
 function holdLast(values: Float64Array, given: Uint8Array, unitAt: Float64Array | undefined): number {
   let held = 0;
-  const rows = values.length;
-  for (let from = 0; from < rows;) {
-    let to = from + 1;
-    while (to < rows && unitAt && unitAt[to] === unitAt[from]) to++;
-    if (!unitAt) to = rows;
+  const hold = (from: number, to: number) => {
     // The unit's rows are [from, to): its longest gap between two of the tag's readings.
     let last = -1;
     let gap = 0;
@@ -181,7 +178,8 @@ function holdLast(values: Float64Array, given: Uint8Array, unitAt: Float64Array 
         held++;
       }
     }
-    from = to;
-  }
+  };
+  if (unitAt) forEachUnitRun(unitAt, values.length, (_, from, to) => hold(from, to));
+  else hold(0, values.length);
   return held;
 }

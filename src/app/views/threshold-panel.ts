@@ -121,12 +121,11 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
   const rows = baselineWords(m.training.baseline);
   const own = wb.threshold.calibrated;
   const gap = wb.threshold.calibrationGap(c);
+  const opening = `Contamination ${pct(c)} puts the threshold where ${pct(c)} of the model’s training readings (${rows} of ${m.training.source}) score above it, `;
   const base =
     own && own.contamination !== 'auto' && gap !== 0
-      ? `Contamination ${pct(c)} puts the threshold where ${pct(c)} of the model’s training readings (${rows} of ${m.training.source}) score above it, ` +
-        `moved by the ${fmt(Math.abs(gap), 3)} the out-of-sample calibration ${gap > 0 ? 'added' : 'took away'} at ${pct(own.contamination)}, so the threshold moves smoothly through the calibrated one (the training readings’ own scores, in sample, would flag more new readings).`
-      : `Contamination ${pct(c)} puts the threshold where ${pct(c)} of the model’s training readings (${rows} of ${m.training.source}) score above it, ` +
-        `in sample: the forest trained on them, so ${wb.data!.wholeSeries ? 'new healthy readings' : 'healthy readings of new units'} score higher and more than that share of them is flagged.`;
+      ? `${opening}moved by the ${fmt(Math.abs(gap), 3)} the out-of-sample calibration ${gap > 0 ? 'added' : 'took away'} at ${pct(own.contamination)}, so the threshold moves smoothly through the calibrated one (the training readings’ own scores, in sample, would flag more new readings).`
+      : `${opening}in sample: the forest trained on them, so ${wb.data!.wholeSeries ? 'new healthy readings' : 'healthy readings of new units'} score higher and more than that share of them is flagged.`;
   const back =
     own && own.contamination !== 'auto'
       ? ` The model’s threshold calibrated out of sample returns when the slider is back at ${pct(own.contamination)}.`
