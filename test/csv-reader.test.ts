@@ -219,6 +219,22 @@ describe('CSV reader', () => {
     expect(column(later, 'd')!.nonNumeric).toBe(1);
   });
 
+  test('short dates as spreadsheets write them: two-digit years in the POSIX window, a.m./p.m. with points', () => {
+    const us = csvDataset('Date,x\n3/1/24 1:05 p.m.,1\n3/1/24 11:30 a.m.,2\n3/2/99 12:00 AM,3\n');
+    expect(Array.from(column(us, 'Date')!.values)).toEqual([
+      Date.UTC(2024, 2, 1, 13, 5),
+      Date.UTC(2024, 2, 1, 11, 30),
+      Date.UTC(1999, 2, 2, 0),
+    ]);
+    expect(us.notes.join(' ')).toMatch(/month first .*: assumed from the AM\/PM times/);
+    expect(us.notes).toContain('Date: two-digit years are read as 1969–2068 (24 is 2024, 70 is 1970), as most tools read them');
+    const dotted = csvDataset('Zeit;T\n31.12.68 23:00;1\n01.01.69 00:00;2\n');
+    expect(Array.from(column(dotted, 'Zeit')!.values)).toEqual([Date.UTC(2068, 11, 31, 23), Date.UTC(1969, 0, 1)]);
+    // Four-digit years need no such note; three digits are no year.
+    expect(csvDataset('d,x\n01/03/2024,1\n').notes.join(' ')).not.toMatch(/two-digit/);
+    expect(column(csvDataset('d,x\n01/03/202,1\n01/04/202,2\n'), 'd')!.timestamp).toBeUndefined();
+  });
+
   test('dates as loggers write them: a bad cell costs one cell, fractions stay in their second, zones, sep=, one order per file', () => {
     const bad = csvDataset('time,temp\n2024-03-01 00:00,1\n2024-03-01 01:00,2\nERR,3\n2024-03-01 03:00,4\n');
     expect(column(bad, 'time')).toMatchObject({ role: 'time', timestamp: true, nonNumeric: 1 });

@@ -1,7 +1,7 @@
 // Dates and clock times as CSV files write them: ISO 8601, 2024/03/01, day-first
 // 01.03.2024, slashed 01/03/2024 (day or month first, decided once per file from its first
-// rows), one-digit hours, AM/PM, comma fractions, a zone after a space, and a clock time in
-// a column of its own.
+// rows), two-digit years, one-digit hours, AM/PM (also a.m./p.m.), comma fractions, a zone after
+// a space, and a clock time in a column of its own.
 
 /** How a slashed date d/m/yyyy or m/d/yyyy is read. */
 export type DateOrder = 'dmy' | 'mdy';
@@ -9,11 +9,19 @@ export type DateOrder = 'dmy' | 'mdy';
 /** 2024/03/01 12:00 (as many loggers write ISO dates). */
 const SLASHED_ISO = /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?=$|[ T])/;
 /** 01.03.2024 12:00: dots put the day first (the European way, e.g. the Jena climate record); never month-first. */
-const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?=$| )/;
+const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?=$| )/;
 /** 01/03/2024 12:00: day first in most of the world, month first in the US; the file's first rows decide. */
-const SLASHED = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?=$| )/;
-/** A clock as people write one: 7:05, 07:05:30.5, 07:05:30,5, 1:05:00 PM. */
-const CLOCK = /^(\d{1,2}):(\d{2})(?::(\d{2})([.,]\d+)?)?\s*([AaPp][Mm])?$/;
+const SLASHED = /^(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})(?=$| )/;
+/** A clock as people write one: 7:05, 07:05:30.5, 07:05:30,5, 1:05:00 PM, 1:05 p.m. */
+const CLOCK = /^(\d{1,2}):(\d{2})(?::(\d{2})([.,]\d+)?)?\s*([AaPp]\.?\s?[Mm]\.?)?$/;
+/** A time of day written with AM/PM, a.m./p.m. (a zone after it stripped first). */
+const AM_PM = /\d\s*[ap]\.?\s?m\.?$/i;
+
+/**
+ * A year written with two digits, as spreadsheets' short dates write it: 69–99 are 1969–1999 and
+ * 00–68 are 2000–2068, the POSIX rule (strptime's %y) that Python and most tools follow.
+ */
+export const fullYear = (y: string): number => (y.length === 2 ? (Number(y) < 69 ? 2000 : 1900) + Number(y) : Number(y));
 /** A zone after the clock: Z, +02:00, +0200, or " UTC" / " GMT". */
 const ZONE = /\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)$/i;
 
@@ -65,11 +73,11 @@ function dateParts(t: string, order: DateOrder | undefined): { y: number; m: num
   const found = iso ?? SLASHED_ISO.exec(t);
   if (found) return { y: Number(found[1]), m: Number(found[2]), d: Number(found[3]), rest: t.slice(found[0].length) };
   const dotted = DOTTED.exec(t);
-  if (dotted) return { y: Number(dotted[3]), m: Number(dotted[2]), d: Number(dotted[1]), rest: t.slice(dotted[0].length) };
+  if (dotted) return { y: fullYear(dotted[3]), m: Number(dotted[2]), d: Number(dotted[1]), rest: t.slice(dotted[0].length) };
   const slashed = order && SLASHED.exec(t);
   if (!slashed) return undefined;
   const [d, m] = order === 'dmy' ? [slashed[1], slashed[2]] : [slashed[2], slashed[1]];
-  return { y: Number(slashed[3]), m: Number(m), d: Number(d), rest: t.slice(slashed[0].length) };
+  return { y: fullYear(slashed[3]), m: Number(m), d: Number(d), rest: t.slice(slashed[0].length) };
 }
 
 /**
@@ -141,7 +149,13 @@ export function slashedOrder(columns: string[][], amPm: boolean): { order: DateO
 export const hasZone = (s: string): boolean => ZONE.test(s.trim());
 
 /** Whether a time is written with AM/PM. */
-export const hasAmPm = (s: string): boolean => /\d\s*[ap]m$/i.test(s.trim().replace(ZONE, ''));
+export const hasAmPm = (s: string): boolean => AM_PM.test(s.trim().replace(ZONE, ''));
+
+/** Whether a date is written with a two-digit year (01/03/24, 01.03.24). */
+export const hasTwoDigitYear = (s: string): boolean => {
+  const t = s.trim();
+  return (SLASHED.exec(t) ?? DOTTED.exec(t))?.[3].length === 2;
+};
 
 /** The other order, to tell a cell that is a date only the other way round. */
 export const otherOrder = (order: DateOrder): DateOrder => (order === 'dmy' ? 'mdy' : 'dmy');

@@ -24,6 +24,7 @@ export interface CsvFacts {
   decimalComma: boolean[];
   groupedCells: number[];
   zoneless: number[];
+  twoDigitYears: number[];
   commaCells: number[];
   orderDoubts: Map<number, { count: number; first: string }>;
   pointColumns: boolean[];
@@ -84,6 +85,11 @@ export function csvNotes(f: CsvFacts): string[] {
   if (zoneless.length)
     notes.push(
       `${zoneless.map((i) => f.names[i]).join(', ')}: times without a zone are taken as UTC, so charts and the scores CSV show them as written, marked UTC`,
+    );
+  const shortYears = f.twoDigitYears.filter((i) => !f.leftOut.has(i));
+  if (shortYears.length)
+    notes.push(
+      `${shortYears.map((i) => f.names[i]).join(', ')}: two-digit years are read as 1969–2068 (24 is 2024, 70 is 1970), as most tools read them`,
     );
   if (f.joined)
     notes.push(`${f.names[f.joined.date]} and ${f.names[f.joined.clock]} are read together as one timestamp, in ${f.names[f.joined.date]}`);

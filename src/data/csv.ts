@@ -13,6 +13,7 @@ import { TEXT_ID_NAME, dedupe, detectDelimiter, isNormalLabel, isTextLabel, prea
 import {
   clockMs,
   hasAmPm,
+  hasTwoDigitYear,
   hasZone,
   isDateOnly,
   isSlashedDate,
@@ -68,6 +69,8 @@ export class CsvParser implements FieldSink {
   private groupedCells: number[] = [];
   /** Timestamp columns whose times carry no zone: read as UTC, and said. */
   private zoneless: number[] = [];
+  /** Timestamp columns with two-digit years (01/03/24): read in the POSIX century window, and said. */
+  private twoDigitYears: number[] = [];
   /** Per column: cells read with a decimal comma. */
   private commaCells: number[] = [];
   /** Columns of clock times ("13:05:30"), read as ms since midnight. */
@@ -201,6 +204,7 @@ export class CsvParser implements FieldSink {
       decimalComma: this.decimalComma,
       groupedCells: this.groupedCells,
       zoneless: this.zoneless,
+      twoDigitYears: this.twoDigitYears,
       commaCells: this.commaCells,
       orderDoubts: this.orderDoubts,
       pointColumns: this.pointColumns,
@@ -551,6 +555,7 @@ export class CsvParser implements FieldSink {
       if (mostly(cells, (c) => !Number.isNaN(parseTimestamp(c, slashed?.order)))) {
         this.timestampCols.add(i);
         if (cells.some((c) => !isDateOnly(c) && !hasZone(c))) this.zoneless.push(i);
+        if (cells.some(hasTwoDigitYear)) this.twoDigitYears.push(i);
         if (slashed && cells.some(isSlashedDate)) this.dateOrders.set(i, slashed);
       } else if (mostly(cells, (c) => !Number.isNaN(clockMs(c)))) this.clockCols.add(i);
       else if (TEXT_ID_NAME.test(name)) this.textUnits.set(i, new Map());
