@@ -22,14 +22,19 @@ export class LiveBuffer {
   private flag: number[] = [];
   private last = 0;
 
-  /** Keeps a thinned sample of a scored batch: computing used every reading, drawing needs few. */
+  /**
+   * Keeps a thinned sample of a scored batch: computing used every reading, drawing needs few.
+   * Each kept point stands for a run of readings and is the most anomalous of them, flagged when
+   * any of them is, so thinning never hides a spike or an alarm from the chart.
+   */
   add(firstSeq: number, units: ArrayLike<number>, scores: ArrayLike<number>, flags: ArrayLike<number>, count: number): void {
     const step = Math.max(1, Math.ceil(count / POINTS_PER_UPDATE));
-    for (let i = 0; i < count; i += step) {
-      this.seq.push(firstSeq + i);
-      this.unit.push(units[i]);
-      this.score.push(scores[i]);
-      this.flag.push(flags[i]);
+    for (let from = 0; from < count; from += step) {
+      const [at, flagged] = peakOf(scores, flags, from, Math.min(count, from + step));
+      this.seq.push(firstSeq + at);
+      this.unit.push(units[at]);
+      this.score.push(scores[at]);
+      this.flag.push(flagged);
     }
   }
 
@@ -39,15 +44,23 @@ export class LiveBuffer {
 
   take(): LivePoints {
     this.last = performance.now();
-    const step = Math.max(1, Math.ceil(this.seq.length / POINTS_PER_UPDATE));
-    const keep = (a: number[]) => a.filter((_, i) => i % step === 0);
+    const n = this.seq.length;
+    const step = Math.max(1, Math.ceil(n / POINTS_PER_UPDATE));
+    const kept = Math.ceil(n / step);
     const out = {
-      seq: Float64Array.from(keep(this.seq)),
-      unit: Float64Array.from(keep(this.unit)),
-      score: Float64Array.from(keep(this.score)),
-      flag: Uint8Array.from(keep(this.flag)),
+      seq: new Float64Array(kept),
+      unit: new Float64Array(kept),
+      score: new Float64Array(kept),
+      flag: new Uint8Array(kept),
       alerts: this.alerts,
     };
+    for (let k = 0; k < kept; k++) {
+      const [at, flagged] = peakOf(this.score, this.flag, k * step, Math.min(n, (k + 1) * step));
+      out.seq[k] = this.seq[at];
+      out.unit[k] = this.unit[at];
+      out.score[k] = this.score[at];
+      out.flag[k] = flagged;
+    }
     this.seq = [];
     this.unit = [];
     this.score = [];
@@ -55,4 +68,15 @@ export class LiveBuffer {
     this.alerts = [];
     return out;
   }
+}
+
+/** The most anomalous scored reading of [from, to) (lowest score_samples; the first when none is scored), and whether any is flagged. */
+export function peakOf(scores: ArrayLike<number>, flags: ArrayLike<number>, from: number, to: number): [number, number] {
+  let at = from;
+  let flagged = 0;
+  for (let i = from; i < to; i++) {
+    if (flags[i]) flagged = 1;
+    if (scores[i] < scores[at] || (Number.isNaN(scores[at]) && !Number.isNaN(scores[i]))) at = i;
+  }
+  return [at, flagged];
 }
