@@ -17,6 +17,7 @@ import { Metrics } from '../src/connectors/metrics.js';
 import { readingOf } from '../src/stream/reading-codec.js';
 import type { ModelJson } from '../src/model/types.js';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { Ajv } from 'ajv';
 
 const KEYS = { unitField: 'unit_number', timeField: 'time_in_cycles' };
 const model = await shippedModel();
@@ -210,6 +211,22 @@ describe('POST /predict', () => {
       expect(res.json().error).toMatch(message);
       expect(res.json().error).not.toContain('\n');
     }
+    // Bytes that are not UTF-8 are refused, never read with U+FFFD in their place (two units would become one).
+    const latin = Buffer.concat([Buffer.from('[{"unit_number":"inv'), Buffer.from([0xff]), Buffer.from('","time_in_cycles":1}]')]);
+    const bad = await s.app.inject({ method: 'POST', url: '/predict', headers: { 'content-type': 'application/json' }, payload: latin });
+    expect([bad.statusCode, bad.json().error]).toEqual([
+      400,
+      'the body is not valid UTF-8 (first bad byte at offset 20): send JSON encoded as UTF-8',
+    ]);
+    // A byte order mark is ignored, as RFC 8259 allows.
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ unit_number: 'bom', time_in_cycles: 1 }))]);
+    expect(
+      (await s.app.inject({ method: 'POST', url: '/predict', headers: { 'content-type': 'application/json' }, payload: bom })).statusCode,
+    ).toBe(200);
+    // Characters are counted as people count them: 200 emoji are a 200-character id.
+    const rockets = (n: number) => json(s.app, '/predict', { unit_number: '🚀'.repeat(n), time_in_cycles: 1 });
+    expect((await rockets(200)).statusCode).toBe(200);
+    expect((await rockets(201)).json().error).toMatch(/longer than 200 characters/);
     // UTF-8 said either way is taken.
     for (const type of ['application/json; charset=UTF-8', 'application/json;charset="utf8"'])
       expect((await json(s.app, '/predict', [], { 'content-type': type })).statusCode).toBe(200);
@@ -246,14 +263,36 @@ describe('POST /predict', () => {
     });
   });
 
+  test('GET /model of a server whose readings are one series (--unit-field none) fits its own documented schema', async () => {
+    const metrics = new Metrics({ service: 'serve' });
+    const predictor = new Predictor(await getEngine(), model, 'v7', { unitField: null, timeField: 'time_in_cycles' }, metrics);
+    const app = await buildApp({
+      predictor,
+      metrics,
+      serveMetrics: new ServeMetrics(metrics.registry),
+      bodyLimit: 1 << 20,
+      version: '0',
+      log: () => {},
+    });
+    const info = (await app.inject({ url: '/model' })).json();
+    expect(info.unit_field).toBeNull();
+    const doc = (await app.inject({ url: '/openapi.json' })).json();
+    const validate = new Ajv({ strict: false }).compile(doc.paths['/model'].get.responses['200'].content['application/json'].schema);
+    expect(validate(info), JSON.stringify(validate.errors)).toBe(true);
+    await app.close();
+  });
+
   test('GET /metrics has the consume names, labelled service="serve"', async () => {
     const fresh = await server();
     await json(fresh.app, '/predict', unit1);
+    await fresh.app.inject({ url: '/predict' });
     const res = await fresh.app.inject({ url: '/metrics' });
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toMatch(/^iot_anomaly_predictions_total\{service="serve"\} 31$/m);
     expect(res.body).toMatch(/^iot_anomaly_http_requests_total\{route="\/predict",status="200",service="serve"\} 1$/m);
     expect(res.body).toMatch(/^iot_anomaly_scoring_latency_seconds_count\{service="serve"\} 1$/m);
+    // A known route asked with the wrong method is counted under that route, not as unmatched.
+    expect(res.body).toMatch(/^iot_anomaly_http_requests_total\{route="\/predict",status="405",service="serve"\} 1$/m);
     await fresh.app.close();
   });
 
@@ -266,7 +305,12 @@ describe('POST /predict', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/model', '/openapi.json', '/predict']);
     const predict = doc.paths['/predict'].post;
     expect(predict.requestBody.content['application/json'].schema.oneOf).toHaveLength(2);
-    expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '401', '405', '409', '413', '415']);
+    expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '401', '405', '409', '413', '415', '431']);
+    // Every GET route documents what it answers another method, and the HTTP edges; HEAD is documented with GET.
+    for (const path of ['/model', '/metrics', '/openapi.json', '/healthz']) {
+      expect(Object.keys(doc.paths[path].get.responses)).toEqual(expect.arrayContaining(['200', '400', '405', '431']));
+      expect(doc.paths[path].head).toBeDefined();
+    }
     // A reading must carry the fields it is keyed by; the rest is documented, not required.
     const reading = predict.requestBody.content['application/json'].schema.oneOf[0];
     expect(reading.required).toEqual(['unit_number', 'time_in_cycles']);
@@ -373,6 +417,57 @@ describe('model reloads and shutdown', () => {
     const garbage = (await raw('GARBAGE\r\n\r\n')).split('\r\n\r\n');
     expect(garbage[0]).toMatch(/^HTTP\/1\.1 400 /);
     expect(JSON.parse(garbage[1]).error).toMatch(/^the request is not valid HTTP \(HPE_/);
+    // A body read whole but refused (invalid JSON) keeps the connection: the next request on it is answered.
+    const bad = '{bad';
+    const pair = await raw(
+      `POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${bad.length}\r\n\r\n${bad}` +
+        'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
+    expect(pair.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 400', 'HTTP/1.1 200']);
+    // A client that asks first (Expect: 100-continue) about a body over the limit hears 413 before sending it.
+    const asked = await new Promise<{ status?: number; continued: boolean; body: string }>((ok, fail) => {
+      let continued = false;
+      const req = request(
+        {
+          port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: '/predict',
+          headers: { 'content-type': 'application/json', 'content-length': 500_000, expect: '100-continue' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => ok({ status: res.statusCode, continued, body }));
+        },
+      );
+      req.on('continue', () => (continued = true));
+      req.on('error', fail);
+      req.flushHeaders();
+    });
+    expect([asked.status, asked.continued, JSON.parse(asked.body).error]).toEqual([
+      413,
+      false,
+      expect.stringMatching(/limit of 100000 bytes/),
+    ]);
+    // One within the limit is invited, and scored.
+    const small = JSON.stringify({ unit_number: 'asked', time_in_cycles: 1 });
+    const invited = await new Promise<number | undefined>((ok, fail) => {
+      const req = request(
+        {
+          port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: '/predict',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(small), expect: '100-continue' },
+        },
+        (res) => (res.resume(), ok(res.statusCode)),
+      );
+      req.on('continue', () => req.end(small));
+      req.on('error', fail);
+      req.flushHeaders();
+    });
+    expect(invited).toBe(200);
     // Still serving.
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     await app.close();

@@ -7,7 +7,7 @@ import type { Metrics } from '../connectors/metrics.js';
 import type { Predictor } from './predictor.js';
 import type { ServeMetrics } from './serve-metrics.js';
 import { bearerCheck } from './auth.js';
-import { afterBody, allowedMethods, clientError, encodingProblem, parseJsonBody } from './http-edges.js';
+import { afterBody, allowedMethods, checkContinue, clientError, encodingProblem, parseJsonBody, tooLarge } from './http-edges.js';
 import { keyReadings } from '../stream/reading-codec.js';
 import type { StreamKeys } from '../stream/hub-batch.js';
 import { healthSchema, metricsSchema, modelSchema, openapiSchema, predictSchema, swaggerOptions } from './openapi.js';
@@ -35,6 +35,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     clientErrorHandler: clientError,
   });
   await app.register(swagger, swaggerOptions(o.version));
+  checkContinue(app.server, o.bodyLimit, (route, status) => o.serveMetrics.request(route, status, 0));
   // JSON.stringify writes every response: result fields are named at run time (--unit-field), and
   // schema-driven serialisation would drop what the schema does not list.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -43,7 +44,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   // A "__proto__" key is refused by name (400). A "constructor" key is harmless here (no deep merge: a
   // reading is copied one level, key by key).
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJsonBody);
 
   // While closing, answers end their connection: a keep-alive client would otherwise hold the
   // server open after its last request (close() ends only idle connections, and only once).
@@ -52,8 +53,12 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     closing = true;
     done();
   });
-  app.addHook('onSend', (_req, reply, payload, done) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');
+    // Fastify closes the connection after any body-parser error, in case more of the body is on its
+    // way; a body read whole (invalid JSON, not UTF-8) leaves nothing unread, so the connection is
+    // kept, as for every other 400.
+    else if (reply.statusCode === 400 && req.raw.complete) reply.removeHeader('connection');
     done(null, payload);
   });
 
@@ -71,7 +76,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     void reply.code(415).send({ error: problem });
   });
   app.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions.url ?? 'unmatched';
+    // A known path asked with a method it does not take (405) counts under its route, not as unmatched.
+    const route = req.routeOptions.url ?? (allowedMethods(req.url.split('?')[0]) ? req.url.split('?')[0] : 'unmatched');
     o.serveMetrics.request(route, reply.statusCode, reply.elapsedTime / 1000);
     if (route === '/predict' && reply.statusCode === 200) o.metrics.pipelineLatency(o.predictor.tag, reply.elapsedTime);
     done();
@@ -122,10 +128,7 @@ function describe(err: FastifyError, req: FastifyRequest, keys: StreamKeys): [nu
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return [400, 'the body is empty: send a JSON object (one reading) or an array of readings'];
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return [
-        413,
-        `the body is larger than the server's limit of ${req.routeOptions.bodyLimit} bytes (--body-limit): send fewer readings per request`,
-      ];
+      return [413, tooLarge(req.routeOptions.bodyLimit)];
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return [415, 'send the readings as JSON, with Content-Type: application/json'];
   }

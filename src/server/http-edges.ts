@@ -2,7 +2,7 @@
 // does not take (405 with Allow), a body in another charset or compressed (415), and a
 // request Node's parser refuses (headers too large, not HTTP). Each answers one line of
 // JSON, {"error": "..."}, as every other error does.
-import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /** The methods each route takes (HEAD comes with GET). */
@@ -48,13 +48,23 @@ export function clientError(err: Error & { code?: string }, socket: Socket): voi
 
 const badRequest = (message: string) => Object.assign(new Error(message), { statusCode: 400 });
 
+/** Invalid UTF-8 is refused, not read with U+FFFD in its place: two ids differing in a bad byte would become one unit. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * The JSON body parser: JSON.parse, then a "__proto__" key anywhere is refused by name. (Kept
- * as data it would be harmless here, since readings are copied key by key, but a client should
- * learn that the key is what the server refused, not that the JSON is invalid.)
+ * The JSON body parser: the bytes as UTF-8 (a byte order mark is ignored, as RFC 8259 allows),
+ * JSON.parse, then a "__proto__" key anywhere is refused by name. (Kept as data it would be
+ * harmless here, since readings are copied key by key, but a client should learn that the key
+ * is what the server refused, not that the JSON is invalid.)
  */
-export function parseJsonBody(_req: unknown, text: string, done: (err: Error | null, body?: unknown) => void): void {
-  if (text.length === 0) return done(badRequest('the body is empty: send a JSON object (one reading) or an array of readings'));
+export function parseJsonBody(_req: unknown, bytes: Buffer, done: (err: Error | null, body?: unknown) => void): void {
+  if (bytes.length === 0) return done(badRequest('the body is empty: send a JSON object (one reading) or an array of readings'));
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return done(badRequest(`the body is not valid UTF-8 (first bad byte at offset ${firstBadByte(bytes)}): send JSON encoded as UTF-8`));
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -65,6 +75,26 @@ export function parseJsonBody(_req: unknown, text: string, done: (err: Error | n
   if ((text.includes('proto') || text.includes('\\u')) && hasProtoKey(body))
     return done(badRequest('the body has a "__proto__" key, which the server refuses: rename that field'));
   done(null, body);
+}
+
+/** Where decoding first fails: the longest prefix that decodes, found by halving (only on a refused body). */
+function firstBadByte(bytes: Buffer): number {
+  let [good, bad] = [0, bytes.length];
+  const decodes = (n: number) => {
+    try {
+      // A prefix may end inside a character: streaming mode lets it, and only bytes before n are judged.
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  while (bad - good > 1) {
+    const mid = (good + bad) >>> 1;
+    if (decodes(mid)) good = mid;
+    else bad = mid;
+  }
+  return good;
 }
 
 /** Walked with a stack of its own: a body nested 100,000 deep parses, and must not overflow the call stack here. */
@@ -108,4 +138,32 @@ export function afterBody(req: IncomingMessage, answer: () => void): void {
   req.once('end', finish);
   req.once('close', finish);
   req.resume();
+}
+
+/** What a client hears for a body over the limit, before or after sending it. */
+export const tooLarge = (limit: number): string =>
+  `the body is larger than the server's limit of ${limit} bytes (--body-limit): send fewer readings per request`;
+
+/**
+ * A client that asks before sending (Expect: 100-continue) a body its Content-Length already
+ * puts over the limit is told 413 at once, instead of being invited to upload it for nothing.
+ * Any other such request is invited and handled as usual.
+ */
+export function checkContinue(server: Server, limit: number, counted: (route: string, status: number) => void): void {
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const length = Number(req.headers['content-length']);
+    if (!(length > limit)) {
+      res.writeContinue();
+      return void server.emit('request', req, res);
+    }
+    const body = JSON.stringify({ error: tooLarge(limit) });
+    res.writeHead(413, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
+    res.end(body);
+    const path = (req.url ?? '').split('?')[0];
+    counted(allowedMethods(path) ? path : 'unmatched', 413);
+  });
 }

@@ -17,7 +17,7 @@ function readingSchema(keys: { unitField: string | null; timeField: string }) {
   return {
     type: 'object',
     description:
-      'One reading: its columns by name, as on the hub (the unit and time fields and every input of GET /model). Inputs are numbers, or text holding a decimal number; an input absent, null or not a number leaves the reading unscored (missing_features).',
+      'One reading: its columns by name, as on the hub (the unit and time fields and every input of GET /model). Inputs are numbers, or text holding a decimal number; true/false and "ON"/"OFF" (any case) are read as 1/0, as the CSV reader reads them; -999 and -9999 are missing codes. An input absent, null, a missing code or anything else leaves the reading unscored (missing_features).',
     additionalProperties: true,
     required: [...(keys.unitField === null ? [] : [keys.unitField]), keys.timeField],
     properties: {
@@ -25,7 +25,8 @@ function readingSchema(keys: { unitField: string | null; timeField: string }) {
         ? {}
         : {
             [keys.unitField]: {
-              description: 'The unit: a number or text (trimmed; at most 200 characters, none of / \\ ? #).',
+              description:
+                'The unit: a number or text (at most 200 characters, none of / \\ ? # or a control character). Text is tracked trimmed and a whole number written as text is that number (" 7", "7" and 7 are one unit); the answer echoes the field as sent.',
               oneOf: [number, { type: 'string' }],
             },
           }),
@@ -78,6 +79,18 @@ const result = {
 
 const secured = [{ bearer: [] }];
 
+/** What any route may answer before its own work starts: a request Node's HTTP parser refuses. */
+const httpEdges = {
+  400: {
+    ...error,
+    description: 'The request is not valid HTTP (for example a Content-Length that is no number); the connection is closed.',
+  },
+  431: { ...error, description: "The request's headers are larger than the server takes; the connection is closed." },
+} as const;
+
+/** The GET routes' answer to another method. */
+const getOnly = { ...error, description: 'Only GET or HEAD: the answer names them (Allow).' };
+
 export const predictSchema = (keys: { unitField: string | null; timeField: string }) => ({
   summary: 'Score one reading or an array of readings',
   description:
@@ -90,12 +103,17 @@ export const predictSchema = (keys: { unitField: string | null; timeField: strin
       headers: { 'server-timing': { type: 'string', description: 'score;dur=<ms>: how long scoring took, without parsing and network.' } },
       oneOf: [result, { type: 'array', items: result }],
     },
-    400: error,
+    400: {
+      ...error,
+      description:
+        'The body is not UTF-8 JSON, not a reading or an array of readings, or a reading has no unit or time to key it by (the answer names it); or the request is not valid HTTP.',
+    },
     401: error,
     409: { ...error, description: "A reading is not after its unit's previous one (a repeat, or out of time order); nothing was scored." },
     405: { ...error, description: 'Only POST: the answer names the methods allowed (Allow).' },
     413: error,
-    415: error,
+    415: { ...error, description: 'A Content-Type other than application/json, a charset other than UTF-8, or a compressed body.' },
+    431: httpEdges[431],
   },
 });
 
@@ -112,7 +130,11 @@ export const modelSchema = {
         kind: { type: 'string' },
         inputs: { type: 'array', items: { type: 'string' }, description: 'Fields every reading must carry.' },
         features: { type: 'array', items: { type: 'string' } },
-        unit_field: { type: 'string' },
+        unit_field: {
+          type: 'string',
+          nullable: true,
+          description: 'null when the server runs with --unit-field none: the readings are one series.',
+        },
         time_field: { type: 'string' },
         threshold: {
           type: 'object',
@@ -130,12 +152,14 @@ export const modelSchema = {
       },
     },
     401: error,
+    405: getOnly,
+    ...httpEdges,
   },
 };
 
 export const healthSchema = {
   summary: 'Liveness: answers without a key',
-  response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } },
+  response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } }, 405: getOnly, ...httpEdges },
 };
 
 export const metricsSchema = {
@@ -147,22 +171,27 @@ export const metricsSchema = {
       content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } },
     },
     401: error,
+    405: getOnly,
+    ...httpEdges,
   },
 };
 
 export const openapiSchema = {
   summary: 'This document',
   security: secured,
-  response: { 200: { description: 'OpenAPI 3', type: 'object', additionalProperties: true }, 401: error },
+  response: { 200: { description: 'OpenAPI 3', type: 'object', additionalProperties: true }, 401: error, 405: getOnly, ...httpEdges },
 };
 
 export function swaggerOptions(version: string): FastifyDynamicSwaggerOptions {
   return {
+    // GET routes answer HEAD too: the document says so.
+    exposeHeadRoutes: true,
     openapi: {
       openapi: '3.0.3',
       info: {
         title: 'isoscope serve',
-        description: 'Isolation Forest anomaly scores for sensor readings, with the same results as isoscope consume and isoscope score.',
+        description:
+          'Isolation Forest anomaly scores for sensor readings, with the same results as isoscope consume and isoscope score. Every error is one line of JSON, {"error": "..."}; a path that is no route answers 404. GET routes also take HEAD.',
         version,
       },
       components: {

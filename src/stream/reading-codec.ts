@@ -53,7 +53,9 @@ function unitValue(v: unknown, field: string): string | number {
   if (typeof v === 'string') {
     const t = v.trim();
     if (t === '') throw new Error(`unit field "${field}" is empty`);
-    if (t.length > MAX_UNIT_CHARS) throw new Error(`unit field "${field}" is longer than ${MAX_UNIT_CHARS} characters`);
+    // Characters as people count them: an emoji is one, though JavaScript's length counts two.
+    if (t.length > MAX_UNIT_CHARS && [...t].length > MAX_UNIT_CHARS)
+      throw new Error(`unit field "${field}" is longer than ${MAX_UNIT_CHARS} characters`);
     if (badIdChar(t)) throw new Error(`unit field "${field}" holds a character an id cannot hold (/ \\ ? # or a control character)`);
     // "7000" and 7000 are one unit (their documents share the id "7000-<time>"); "007" and "7.0" stay text.
     return /^-?(0|[1-9]\d{0,14})$/.test(t) ? Number(t) : t;
