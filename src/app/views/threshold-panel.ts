@@ -76,6 +76,7 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
   };
   wb.on('threshold', render);
   wb.on('data', render);
+  wb.on('check', render);
   render();
   return h(
     'section',
@@ -114,7 +115,7 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
       `${at} is calibrated out of sample on ${seen}: at most ${c === 'auto' ? 'the contamination' : pct(c)} of them score above it. ` +
       `Expected on ${one ? 'new healthy readings' : 'healthy readings of new units'}: ${pct(r.estimate)} in alarm (95% interval ${pct(r.low)}–${pct(r.high)}), ` +
       `${fmt(cal.falseAlarmsPerUnit, 3)} ${alarms} ${one ? 'over those held-out readings' : 'per unit'}.` +
-      `${cal.raised ? ` ${capital(raisedWords(cal.raised, c))}.` : ''}${regimeSpread(cal.regimes, m.recipe?.regimes)} ${here}${differs}`
+      `${cal.raised ? ` ${capital(raisedWords(cal.raised, c))}.` : ''}${regimeSpread(cal.regimes, m.recipe?.regimes)} ${here}${differs}${outside(wb)}`
     );
   }
   if (c === 'auto') return `Auto uses scikit-learn’s fixed threshold, not a share of readings. ${here}`;
@@ -131,6 +132,18 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
       ? ` The model’s threshold calibrated out of sample returns when the slider is back at ${pct(own.contamination)}.`
       : '';
   return `${base} ${here}${differs}${back}`;
+}
+
+/**
+ * The expectation is for readings like the healthy ones it was calibrated on: data the check
+ * finds outside that envelope (a drifting process, another machine) is flagged more, and says so.
+ */
+function outside(wb: Workbench): string {
+  const verdict = wb.dataCheck?.verdict;
+  if (!verdict || verdict === 'ok') return '';
+  return verdict === 'mismatch'
+    ? ' That expectation does not hold here: the data check finds this data unlike the training data (mismatch).'
+    : ' That expectation holds for readings like the healthy training ones: the data check finds part of this data outside their range (drift), where more readings are flagged.';
 }
 
 /** One threshold serves every operating regime: how evenly it holds across them. */
