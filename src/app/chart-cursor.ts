@@ -32,7 +32,11 @@ export function keyboardCursor(host: HTMLElement, label: string, target: CursorT
   // choose that reading instead of the one under the pointer. Only keyboard focus moves it.
   let pressed = false;
   host.addEventListener('pointerdown', () => {
+    // The click chooses its own reading: the next key moves from there, not from where the keys left off.
+    at = -1;
     pressed = true;
+    // uPlot's drag handling may keep the click from focusing the chart; the keys should work after it.
+    host.focus({ preventScroll: true });
     setTimeout(() => (pressed = false), 0);
   });
   host.addEventListener('focus', () => {
@@ -40,7 +44,7 @@ export function keyboardCursor(host: HTMLElement, label: string, target: CursorT
   });
   host.addEventListener('keydown', (e) => {
     const steps: Record<string, number> = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
-    if (e.key in steps) move(at + steps[e.key]);
+    if (e.key in steps) move((at < 0 || at >= target.count() ? target.start() : at) + steps[e.key]);
     else if (e.key === 'Home') move(0);
     else if (e.key === 'End') move(target.count() - 1);
     else if ((e.key === 'Enter' || e.key === ' ') && at >= 0) target.choose(at);

@@ -103,4 +103,23 @@ describe.skipIf(!hasChromium)('main states: accessible and as designed', () => {
     await expect.poll(() => page.getByLabel('Event hub name', { exact: true }).isVisible()).toBe(true);
     await check('connect');
   });
+
+  test('a reading chosen by a click: the arrow keys move on from it', async () => {
+    const over = page.locator('#unit-score-chart .u-over');
+    const box = (await over.boundingBox())!;
+    await over.click({ position: { x: box.width * 0.6, y: box.height / 2 } });
+    let clicked = 0;
+    await expect
+      .poll(async () => {
+        const m = /cycle (\d+)/.exec((await page.getByTestId('explain-summary').textContent()) ?? '');
+        clicked = m ? Number(m[1]) : 0;
+        return clicked;
+      })
+      .toBeGreaterThan(2);
+    // The explained reading redraws the unit's charts (its drivers' sensors): keys act on the new chart.
+    await expect.poll(() => page.locator('#unit-score-chart').getAttribute('aria-valuetext')).toBe('no reading chosen');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.locator('#unit-score-chart').getAttribute('aria-valuetext')).toMatch(new RegExp(`^cycle ${clicked - 2}: `));
+  });
 });
