@@ -30,6 +30,8 @@ export class ReplayController {
   alerts: Alert[] = [];
   /** Every alarm edge since the source started, kept or not. */
   alertCount = 0;
+  /** The replay as started (its rate follows the rate control), for the line under the controls. */
+  private run?: { rate: number; rule: string };
   private readonly host: ReplayHost;
 
   constructor(host: ReplayHost) {
@@ -54,6 +56,7 @@ export class ReplayController {
     if (this.state === 'idle') return;
     this.clear();
     this.state = 'idle';
+    this.run = undefined;
     this.host.bus.messages.delete('stream');
     this.host.bus.emit('live', 'status');
   }
@@ -73,8 +76,8 @@ export class ReplayController {
         ),
       );
       this.state = 'playing';
-      const speed = rate > 0 ? `${rate.toLocaleString('en-US')} readings/s` : 'the maximum rate';
-      bus.say('stream', `Replaying ${this.host.dataName} at ${speed} (alarm after ${k} of ${n}, cleared at ${clear} or fewer).`);
+      this.run = { rate, rule: `alarm after ${k} of ${n}, cleared at ${clear} or fewer` };
+      this.sayPlaying();
     } catch (e) {
       bus.fail('stream', `Replay failed: ${(e as Error).message}`);
     }
@@ -125,12 +128,24 @@ export class ReplayController {
       return bus.fail('stream', `Could not ${action} the replay: ${(e as Error).message}`);
     }
     this.state = action === 'pause' ? 'paused' : action === 'stop' ? 'stopped' : 'playing';
+    // The line under the controls says what the replay is doing now, not what it did when started.
     if (action === 'stop') bus.say('stream', 'Replay stopped. Start plays it again from the first reading.');
+    else if (action === 'pause') bus.say('stream', 'Replay paused. Resume goes on from the next reading.');
+    else this.sayPlaying();
     bus.emit('live');
   }
 
   async setRate(rate: number): Promise<void> {
     const { workers } = this.host;
     await workers.call(workers.engine, (api) => api.setReplayRate(rate));
+    if (this.run) this.run.rate = rate;
+    if (this.state === 'playing') this.sayPlaying();
+  }
+
+  private sayPlaying(): void {
+    if (!this.run) return;
+    const { rate, rule } = this.run;
+    const speed = rate > 0 ? `${rate.toLocaleString('en-US')} readings/s` : 'the maximum rate';
+    this.host.bus.say('stream', `Replaying ${this.host.dataName} at ${speed} (${rule}).`);
   }
 }

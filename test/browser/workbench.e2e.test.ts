@@ -252,8 +252,15 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     const rate = Number((await page.getByTestId('live-rate').textContent())!.replace(/,/g, ''));
     expect(rate).toBeGreaterThan(5000);
     expect(rate).toBeLessThan(15000);
+    expect(await statusText('stream')).toMatch(/^Replaying train_FD001\.txt at 10,000 readings\/s /);
+    // The line under the controls follows the rate control and the state, not only the start.
+    await page.getByRole('combobox', { name: 'Replay rate' }).selectOption('100');
+    await expect.poll(() => statusText('stream')).toMatch(/^Replaying train_FD001\.txt at 100 readings\/s /);
+    await page.getByRole('combobox', { name: 'Replay rate' }).selectOption('10000');
+    await expect.poll(() => statusText('stream')).toMatch(/^Replaying train_FD001\.txt at 10,000 readings\/s /);
     await page.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => page.getByTestId('live-state').textContent()).toBe('paused');
+    expect(await statusText('stream')).toMatch(/^Replay paused\./);
     // An update the worker sent just before pausing may still land: wait until the count holds.
     const count = () => page.getByTestId('live-processed').textContent();
     let paused = await count();
