@@ -156,36 +156,49 @@ export function trainForm(s: TrainSettings): TrainForm {
 /** Reads the form into the settings; returns what is wrong, or null. */
 export function readTrainForm(form: TrainForm, s: TrainSettings): string | null {
   const i = form.inputs;
-  const n = (el: HTMLInputElement | HTMLSelectElement, what: string, ok: (v: number) => boolean) => {
+  // Each field's rule in words, so a refused value says what would be taken.
+  const n = (el: HTMLInputElement | HTMLSelectElement, what: string, ok: (v: number) => boolean, rule: string) => {
     const v = Number(el.value);
-    if (el.value.trim() === '' || !ok(v)) throw new Error(`${what}: "${el.value}" is not allowed`);
+    if (el.value.trim() === '' || !ok(v)) throw new Error(`${what}: "${el.value}" is not allowed: ${rule}`);
     return v;
   };
+  const whole = (from: number, to: number) => (v: number) => Number.isInteger(v) && v >= from && v <= to;
+  const range = (from: number, to: number) => `a whole number from ${from.toLocaleString('en-US')} to ${to.toLocaleString('en-US')}`;
   try {
-    s.trees = n(i.trees, 'Trees', (v) => Number.isInteger(v) && v >= 1 && v <= 10000);
+    s.trees = n(i.trees, 'Trees', whole(1, 10000), range(1, 10000));
     s.maxSamples =
       i.maxSamples.value.trim() === 'auto'
         ? 'auto'
-        : n(i.maxSamples, 'Max samples', (v) => (Number.isInteger(v) && v >= 2) || (v > 0 && v <= 1));
-    s.maxFeatures = n(i.maxFeatures, 'Max features', (v) => v > 0 && v <= 1);
-    s.seed = n(i.seed, 'Seed', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
+        : n(
+            i.maxSamples,
+            'Max samples',
+            (v) => (Number.isInteger(v) && v >= 2) || (v > 0 && v <= 1),
+            'auto, a whole number of readings from 2, or a share above 0 and at most 1',
+          );
+    s.maxFeatures = n(i.maxFeatures, 'Max features', (v) => v > 0 && v <= 1, 'a share above 0 and at most 1');
+    s.seed = n(i.seed, 'Seed', whole(0, 0xffffffff), range(0, 0xffffffff));
     const mode = i.mode.value;
-    const a = mode === 'all' ? 0 : n(i.amount, 'Training rows', (v) => v > 0 && (mode === 'first' ? Number.isInteger(v) : v <= 100));
+    const a =
+      mode === 'all'
+        ? 0
+        : mode === 'first'
+          ? n(i.amount, 'Training rows', (v) => Number.isInteger(v) && v > 0, 'a whole number of readings from 1')
+          : n(i.amount, 'Training rows', (v) => v > 0 && v <= 100, 'a percentage above 0 and at most 100');
     s.baseline = mode === 'all' ? 'all' : mode === 'first' ? `first:${a}` : `first:${a}%`;
-    s.unitBaseline = n(i.unitBase, 'Own-unit baseline', (v) => Number.isInteger(v) && v >= 0 && v <= 100000);
-    s.windowSize = n(i.win, 'Window', (v) => Number.isInteger(v) && v >= 1 && v <= 1000);
+    s.unitBaseline = n(i.unitBase, 'Own-unit baseline', whole(0, 100000), `${range(0, 100000)} (0: none)`);
+    s.windowSize = n(i.win, 'Window', whole(1, 1000), range(1, 1000));
     s.stats = form.statBoxes.filter((b) => b.box.checked).map((b) => b.st);
     if (s.stats.length === 0) throw new Error('Window statistics: choose at least one of value, mean, std, slope');
     s.regimes = i.regimes.value as 'auto' | 'off';
-    const ak = n(i.alarmK, 'Alarm rule k', (v) => Number.isInteger(v) && v >= 1 && v <= 1000);
-    const an = n(i.alarmN, 'Alarm rule n', (v) => Number.isInteger(v) && v >= ak && v <= 1000);
+    const an = n(i.alarmN, 'Alarm rule n', whole(1, 1000), range(1, 1000));
+    const ak = n(i.alarmK, 'Alarm rule k', whole(1, an), `${range(1, an)}: k of the last n = ${an} readings`);
     s.alarm = { k: ak, n: an, clear: Math.min(s.alarm.clear, ak - 1) };
     s.extensionLevel =
       i.splits.value === 'axis'
         ? undefined
         : i.splits.value === 'full'
           ? 'full'
-          : n(i.level, 'Extension level', (v) => Number.isInteger(v) && v >= 0);
+          : n(i.level, 'Extension level', (v) => Number.isInteger(v) && v >= 0, 'a whole number from 0');
     return null;
   } catch (e) {
     return (e as Error).message;
