@@ -43,6 +43,14 @@ describe('model JSON import', () => {
     );
   });
 
+  test('an offset no score can cross is refused: it would flag every reading or none', () => {
+    expect(() => parseModelText(mutate((m) => (m.threshold.offset = 5)))).toThrow(
+      /\/threshold\/offset is 5: scores \(score_samples\) lie between -1 and 0, so an offset outside that range would flag every reading \[range\]/,
+    );
+    expect(() => parseModelText(mutate((m) => (m.threshold.offset = -1.5)))).toThrow(/would flag no reading/);
+    expect(() => parseModelText(mutate((m) => (m.threshold.offset = -0.5)))).not.toThrow();
+  });
+
   test('huge numbers (Infinity after parsing) are refused', () => {
     const text = JSON.stringify(good).replace(/"offset":[^,}]+/, '"offset":1e999');
     expect(() => parseModelText(text)).toThrow(/\/threshold\/offset is not a finite number/);
