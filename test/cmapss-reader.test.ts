@@ -53,6 +53,7 @@ describe('C-MAPSS reader on the shared FD001 files', () => {
     expect(rul[lastOfUnit1]).toBe(112); // RUL_FD001 line 1
     expect(rul[0]).toBe(112 + lastOfUnit1);
     expect(rul[ds.rows - 1]).toBe(20); // last line of RUL_FD001
+    expect(ds.notes.join(' ')).not.toMatch(/not read/);
   });
 
   test('a test file without its RUL file has no ground truth and says so', () => {
@@ -74,7 +75,12 @@ describe('C-MAPSS reader on the shared FD001 files', () => {
     });
     const byDefault = ingestFiles([{ name: 'CMAPSSData.zip', bytes: zip }]);
     expect(byDefault.name).toBe('train_FD001.txt');
+    // The files not read are named, never passed over in silence.
+    expect(byDefault.notes).toContain(
+      'not read: test_FD001.txt, RUL_FD001.txt. One data file is read at a time, with its RUL file (train_FD001.txt was chosen, the training file); give another on its own to read it, or score it with a model trained on this one',
+    );
     const test = ingestFiles([{ name: 'CMAPSSData.zip', bytes: zip }], { entry: 'test_FD001.txt' });
+    expect(test.notes.join(' ')).not.toMatch(/not read/);
     expect(test.rows).toBe(13096);
     expect(column(test, 'rul')!.values[test.rows - 1]).toBe(20);
     expect(() => ingestFiles([{ name: 'CMAPSSData.zip', bytes: zip }], { entry: 'train_FD009.txt' })).toThrow(

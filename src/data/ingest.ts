@@ -107,7 +107,18 @@ export function ingestFiles(files: InputFile[], choice: IngestChoice = {}): Data
   const loneRul = names.filter((n) => n !== pick && RUL_NAME.test(n));
   const rulName = pairedRul ?? (loneRul.length === 1 && !/^train_/i.test(pick) ? loneRul[0] : undefined);
   const rul = rulName ? pool.get(rulName)! : undefined;
-  return inArchive(rul?.archive, () => addGroundTruth(ds, rul && readRul(rulName!, rul), choice.runToFailure));
+  const read = inArchive(rul?.archive, () => addGroundTruth(ds, rul && readRul(rulName!, rul), choice.runToFailure));
+  // Several data files given at once: one is read; the others are named, never passed over in silence.
+  const unread = choice.entry === undefined ? names.filter((n) => n !== pick && n !== rulName && !/^readme/i.test(n)) : [];
+  if (!unread.length) return read;
+  const shown = unread.length > 6 ? `${unread.slice(0, 6).join(', ')} and ${unread.length - 6} more` : unread.join(', ');
+  return {
+    ...read,
+    notes: [
+      ...read.notes,
+      `not read: ${shown}. One data file is read at a time, with its RUL file (${pick} was chosen${/^train_/i.test(pick) ? ', the training file' : ''}); give another on its own to read it, or score it with a model trained on this one`,
+    ],
+  };
 }
 
 /**
