@@ -1,12 +1,19 @@
 // What a calibrated threshold's record means, in the words the CLI and the page both use.
 import type { Calibration } from './calibrate.js';
 
-/** Why the contamination did not set the threshold. */
-export function raisedWords(raised: NonNullable<Calibration['raised']>, contamination: 'auto' | number): string {
+/**
+ * Why the contamination did not set the threshold, and (`then`) what another contamination does:
+ * at training, a larger one is moved to the same place; on the page's slider, the margin moves with it.
+ */
+export function raisedWords(
+  raised: NonNullable<Calibration['raised']>,
+  contamination: 'auto' | number,
+  then = 'a larger contamination changes nothing, a smaller one moves it',
+): string {
   const q = contamination === 'auto' ? 'the contamination' : `${Number((contamination * 100).toPrecision(2))}%`;
   return (
     `at the ${q} quantile the held-out healthy readings raised ${raised.falseAlarmsPerUnit.toFixed(3)} false alarms per unit, ` +
-    `so the threshold was moved past it until they raise at most ${raised.target}: a larger contamination changes nothing, a smaller one moves it`
+    `so the threshold was moved past it until they raise at most ${raised.target}: ${then}`
   );
 }
 

@@ -373,6 +373,13 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     // The threshold's expected false-alarm rate is for data like the training's: here it says it does not hold.
     await expect
       .poll(() => page.locator('#contamination-note').textContent())
-      .toContain('That expectation does not hold here: the data check finds this data unlike the training data (mismatch).');
+      .toContain(
+        'The data check finds this data unlike the training data (mismatch), so no false-alarm rate expected of healthy readings holds here',
+      );
+    expect(await page.locator('#contamination-note').textContent()).not.toContain('such as degraded');
+    // The board's states are the model's view of data it does not fit: the summary says so.
+    expect(await page.getByTestId('fleet-summary').textContent()).toMatch(
+      /at each unit’s latest reading\. Data check: mismatch: these states say how unlike the training data each unit is, not how worn it is$/,
+    );
   });
 });

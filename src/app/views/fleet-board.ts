@@ -176,6 +176,9 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       : wb.data?.wholeSeries
         ? `No unit column: the whole file is one unit, ${STATE_WORDS[rowAt(0)!.state]} at its latest reading`
         : `${alarm} in alarm · ${watch} on watch · ${healthy} healthy, at each unit’s latest reading`;
+    // A model scoring data unlike its training data: every unit may read as alarmed for that alone.
+    if (size() && wb.dataCheck?.verdict === 'mismatch')
+      summary.textContent += `. Data check: mismatch: these states say how unlike the training data ${wb.data?.wholeSeries ? 'the series' : 'each unit'} is, not how worn it is`;
     paint();
   };
 
@@ -197,6 +200,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   wb.on('data', () => (heading.textContent = wb.data?.wholeSeries ? 'Series health' : 'Fleet health'));
   list.addEventListener('scroll', () => requestAnimationFrame(paint), { passive: true });
   wb.on('threshold', update);
+  wb.on('check', update);
   wb.on('unit', paint);
   wb.on('drivers', paint);
   update();

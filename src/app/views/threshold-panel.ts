@@ -100,7 +100,8 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
   const m = wb.model!;
   const here = `On ${wb.data!.name}, ${pct(share)} of the readings are over it.`;
   const differs =
-    c !== 'auto' && share > 2 * c
+    // Data unlike the training data (mismatch) scores high for that, not for wear: outside() says so instead.
+    c !== 'auto' && share > 2 * c && wb.dataCheck?.verdict !== 'mismatch'
       ? ` Readings unlike the healthy ones, such as degraded ${wb.time.axis === 'cycle' ? 'cycles' : 'stretches'}, score higher: that is why more are flagged.`
       : '';
   const cal = m.threshold.calibration;
@@ -115,7 +116,7 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
       `${at} is calibrated out of sample on ${seen}: at most ${c === 'auto' ? 'the contamination' : pct(c)} of them score above it. ` +
       `Expected on ${one ? 'new healthy readings' : 'healthy readings of new units'}: ${pct(r.estimate)} in alarm (95% interval ${pct(r.low)}–${pct(r.high)}), ` +
       `${fmt(cal.falseAlarmsPerUnit, 3)} ${alarms} ${one ? 'over those held-out readings' : 'per unit'}.` +
-      `${cal.raised ? ` ${capital(raisedWords(cal.raised, c))}.` : ''}${regimeSpread(cal.regimes, m.recipe?.regimes)} ${here}${differs}${outside(wb)}`
+      `${cal.raised ? ` ${capital(raisedWords(cal.raised, c, 'the slider keeps that margin at its other positions, so the threshold moves smoothly through this one'))}.` : ''}${regimeSpread(cal.regimes, m.recipe?.regimes)} ${here}${differs}${outside(wb)}`
     );
   }
   if (c === 'auto') return `Auto uses scikit-learn’s fixed threshold, not a share of readings. ${here}`;
@@ -131,19 +132,19 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
     own && own.contamination !== 'auto'
       ? ` The model’s threshold calibrated out of sample returns when the slider is back at ${pct(own.contamination)}.`
       : '';
-  return `${base} ${here}${differs}${back}`;
+  return `${base} ${here}${differs}${outside(wb)}${back}`;
 }
 
 /**
- * The expectation is for readings like the healthy ones it was calibrated on: data the check
- * finds outside that envelope (a drifting process, another machine) is flagged more, and says so.
+ * Every expectation above is for readings like the healthy training ones: data the check finds
+ * outside that envelope (a drifting process, another machine) is flagged more, and the note says so.
  */
 function outside(wb: Workbench): string {
   const verdict = wb.dataCheck?.verdict;
   if (!verdict || verdict === 'ok') return '';
   return verdict === 'mismatch'
-    ? ' That expectation does not hold here: the data check finds this data unlike the training data (mismatch).'
-    : ' That expectation holds for readings like the healthy training ones: the data check finds part of this data outside their range (drift), where more readings are flagged.';
+    ? ' The data check finds this data unlike the training data (mismatch), so no false-alarm rate expected of healthy readings holds here: the share flagged says how unlike it is, not how worn the units are.'
+    : ' The data check finds part of this data outside the training range (drift): there more readings are flagged than healthy ones like the training readings would be.';
 }
 
 /** One threshold serves every operating regime: how evenly it holds across them. */
