@@ -8,6 +8,9 @@ import type { Workbench } from '../workbench.js';
 import { describeFeature } from '../../features/feature-words.js';
 import { topInputs } from '../../model/unit-drivers.js';
 
+/** Standard deviations from the training mean past which a feature is far outside what the forest saw. */
+const FAR_SIGMA = 6;
+
 export function explainPanel(wb: Workbench): HTMLElement {
   const body = h('div', { class: 'explain-body' });
   const render = () => {
@@ -51,6 +54,8 @@ export function explainPanel(wb: Workbench): HTMLElement {
           '.',
         ),
       );
+    const far = flagged ? undefined : farWords(ex.features, ex.zscores, (f) => describeFeature(f, wb.names, inputs).label);
+    if (far) body.append(h('p', { class: 'warn', 'data-testid': 'explain-far' }, far));
     const order = ex.features.map((_, i) => i).sort((a, b) => ex.attribution[b] - ex.attribution[a]);
     const max = Math.max(1e-12, ...ex.attribution.map(Math.abs));
     // Focusable: it scrolls, and the keyboard must reach what is below the fold.
@@ -88,6 +93,22 @@ export function explainPanel(wb: Workbench): HTMLElement {
   wb.on('threshold', render);
   render();
   return h('section', { class: 'panel explain', 'aria-labelledby': 'explain-h' }, h('h3', { id: 'explain-h' }, 'Why this reading'), body);
+}
+
+/**
+ * A value far past anything trained on isolates no faster than the training range's edge, so a
+ * sensor gone wrong (or in other units) can score under the threshold: said in words, not left
+ * to the σ column. Undefined when every feature is within FAR_SIGMA of its training mean.
+ */
+export function farWords(features: string[], zscores: ArrayLike<number>, label: (feature: string) => string): string | undefined {
+  const far = features.map((_, i) => i).filter((i) => Math.abs(zscores[i]) > FAR_SIGMA);
+  if (!far.length) return undefined;
+  const worst = far.reduce((a, b) => (Math.abs(zscores[b]) > Math.abs(zscores[a]) ? b : a));
+  const z = zscores[worst];
+  return (
+    `${label(features[worst])} is ${z > 0 ? '+' : ''}${fmt(z, 1)}σ from the training readings${far.length > 1 ? ` (${far.length} features beyond ${FAR_SIGMA}σ)` : ''}, far past anything the forest trained on. ` +
+    'An Isolation Forest scores a value beyond its training range like the edge of that range, so this score understates how unusual the reading is: check the sensor (a fault, another unit of measure?); the data check names such inputs.'
+  );
 }
 
 /**
