@@ -43,7 +43,7 @@ export function trainPanel(wb: Workbench): HTMLElement {
     button.textContent = wb.busy === 'training' ? 'Training…' : 'Train';
     button.setAttribute('aria-busy', String(wb.busy === 'training'));
     exportModel.disabled = !wb.model;
-    features.textContent = wb.data ? `${plural(wb.features.size, 'feature column')} chosen in step 2.` : 'Load data first (step 1).';
+    features.textContent = wb.data ? `The next training uses the ${plural(wb.features.size, 'feature column')} chosen in step 2.` : 'Load data first (step 1).';
     const m = wb.model;
     if (!m) {
       const waiting = wb.models.waiting;
