@@ -40,6 +40,10 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     const cutOff = await page.getByTestId('cut-off').textContent();
     expect(Number(cutOff!.split(',')[0])).toBeGreaterThan(40);
     expect(await page.getByTestId('missed').textContent()).toMatch(/^0 of \d+$/);
+    // Alarms far from failure count as false on every reading, not only inside the training period, as `evaluate` counts them.
+    const far = await wb<number>('wb.threshold.evaluation.units.healthyAlarmsPerUnit');
+    expect(far).toBeGreaterThan(0);
+    expect(await page.getByTestId('false-alarms-far').textContent()).toBe(far.toFixed(3));
     await expect.poll(() => wb<boolean>('!!wb.models.drivers')).toBe(true);
     expect(await page.getByTestId('fleet-summary').textContent()).toMatch(/^\d+ in alarm · \d+ on watch · \d+ healthy/);
   });

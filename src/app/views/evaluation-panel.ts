@@ -8,6 +8,7 @@ import type { Workbench } from '../workbench.js';
 import type { Evaluation } from '../../metrics/evaluate.js';
 import { axis, followWidth, widthOf } from '../charts.js';
 import { pngButton } from '../chart-export.js';
+import { HEALTHY_RUL } from '../../model/calibrate.js';
 
 type Row = [id: string, name: string, value: (ev: Evaluation) => string, definition: (ev: Evaluation) => string];
 
@@ -76,6 +77,13 @@ const UNIT_ROWS: Row[] = [
     'False alarms per unit',
     (e) => e.units!.falseAlarmsPerUnit.toFixed(2),
     () => 'Alarms raised inside the training period (healthy by assumption), per unit.',
+  ],
+  [
+    'false-alarms-far',
+    `False alarms per unit, RUL > ${HEALTHY_RUL}`,
+    (e) => e.units!.healthyAlarmsPerUnit.toFixed(3),
+    () =>
+      `Alarms raised while more than ${HEALTHY_RUL} cycles remained, per unit, training period or not: far from failure, so false. Alarms between that and the degraded horizon are early warnings (see Units warned and lead times).`,
   ],
 ];
 
@@ -159,7 +167,8 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
       () => 'Which readings count as degraded and which as healthy; readings in between are left out.',
     ]);
     ROWS.forEach(add);
-    if (ev.units) UNIT_ROWS.forEach(add);
+    // Far from failure is known by RUL only: a label column has no such readings.
+    if (ev.units) UNIT_ROWS.filter(([id]) => id !== 'false-alarms-far' || ev.truth === 'rul').forEach(add);
   };
   let drawnFor: Float64Array | undefined;
   wb.on('threshold', () => {
