@@ -39,7 +39,7 @@ describe('RUL', () => {
     const ds = loadFd001('test_FD001.txt');
     const longer = Float64Array.from({ length: 259 }, (_, k) => 10 + k);
     expect(() => attachRul(ds, longer, 'RUL_FD002.txt')).toThrow(
-      "RUL_FD002.txt: has 259 values but test_FD001.txt has 100 units (1..100); is it another file's RUL? For those units keep its first 100 lines",
+      "RUL_FD002.txt: has 259 values but test_FD001.txt has 100 units (1..100); is it another file's RUL? Give the RUL file of the same subset (RUL_FDxxx beside test_FDxxx), or, if its first 100 values are meant, cut it to those lines",
     );
     const unit = col(ds, 'unit_number');
     const keep = Array.from({ length: ds.rows }, (_, i) => i).filter((i) => unit[i] % 2 === 0);

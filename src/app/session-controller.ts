@@ -102,6 +102,8 @@ export class SessionController {
 
   async clear(): Promise<void> {
     await this.persist(() => sessionStore.clear());
+    // "Restored your last session" under the data no longer holds once that session is gone.
+    if (/^Restored your last session/.test(this.host.bus.messages.get('data')?.text ?? '')) this.host.bus.messages.delete('data');
     this.host.bus.say('session', 'Cleared the saved session. What is on screen stays until you reload.');
   }
 }

@@ -238,9 +238,10 @@ export class Workbench extends Bus {
     this.explanation = undefined;
     this.emit('model');
     this.threshold.adopt(model, scores, how);
-    // A new model opens the unit view on the unit the board puts first, most urgent: it was the file's first unit.
+    // A new model, or new data scored, opens the unit view on the unit the board puts first, most
+    // urgent: it was the file's first unit. A model imported over the same data keeps the unit in view.
     const states = this.threshold.thresholded?.units;
-    if (how === 'trained' && states?.units.length) this.selectUnit(states.units[new FleetOrder().urgent(states)[0]]);
+    if (how !== 'imported' && states?.units.length) this.selectUnit(states.units[new FleetOrder().urgent(states)[0]]);
     this.background = Promise.allSettled([
       this.models.fetchDrivers(),
       this.models.fetchCheck((check) => {

@@ -29,7 +29,7 @@ export function attachRul(ds: Dataset, rulAtEnd?: Float64Array, rulSource?: stri
     for (const u of last.keys()) top = Math.max(top, u);
     if (last.size < rulAtEnd.length && top === last.size)
       throw new DataError(
-        `${rulSource ?? 'RUL file'}: has ${rulAtEnd.length} values but ${ds.name} has ${last.size} units (1..${last.size}); is it another file's RUL? For those units keep its first ${last.size} lines`,
+        `${rulSource ?? 'RUL file'}: has ${rulAtEnd.length} values but ${ds.name} has ${last.size} units (1..${last.size}); is it another file's RUL? Give the RUL file of the same subset (RUL_FDxxx beside test_FDxxx), or, if its first ${last.size} values are meant, cut it to those lines`,
       );
   }
   const rul = new Float64Array(ds.rows);

@@ -44,6 +44,8 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     const far = await wb<number>('wb.threshold.evaluation.units.healthyAlarmsPerUnit');
     expect(far).toBeGreaterThan(0);
     expect(await page.getByTestId('false-alarms-far').textContent()).toBe(far.toFixed(3));
+    // New data scored opens the unit the board puts first, as training does.
+    await expect.poll(() => page.locator('.fleet-row[role="option"]').first().getAttribute('aria-selected')).toBe('true');
     await expect.poll(() => wb<boolean>('!!wb.models.drivers')).toBe(true);
     expect(await page.getByTestId('fleet-summary').textContent()).toMatch(/^\d+ in alarm · \d+ on watch · \d+ healthy/);
   });

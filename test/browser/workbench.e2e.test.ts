@@ -398,6 +398,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     expect(await slider.inputValue()).toBe('42');
     await page.getByRole('button', { name: 'Clear saved session' }).click();
     await expect.poll(() => statusText('session')).toMatch(/Cleared the saved session/);
+    expect(await statusText('data')).not.toMatch(/Restored your last session/);
     await page.reload();
     await page.waitForTimeout(1000);
     expect(await page.evaluate(() => (window as any).isoscope.data)).toBeUndefined();
