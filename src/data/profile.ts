@@ -4,6 +4,7 @@
 import { columnByRole, type ColumnRole, type Dataset } from './dataset.js';
 import { DistinctCounter, type DistinctState } from './distinct.js';
 import { isIdName } from './roles.js';
+import type { TimeGaps } from './time-gaps.js';
 
 export const DISTINCT_CAP = 10000;
 /** A non-constant column whose most common value covers this share of rows is near-constant. */
@@ -32,6 +33,8 @@ export interface ColumnProfile {
   flatLined: boolean;
   /** Every reading is present and higher than the one before it in its unit: a row number, clock or running total. */
   counter: boolean;
+  /** The time axis only: steps within a unit far longer than the usual one (time-gaps.ts). */
+  gaps?: TimeGaps;
   feature: boolean;
   reason: string;
 }

@@ -6,8 +6,16 @@ import type { Workbench } from '../workbench.js';
 import { stepHeading } from './message-line.js';
 import { dateAt, dateSpan } from '../../data/time-text.js';
 import { column } from '../../data/dataset.js';
+import { GAP_FACTOR, type TimeGaps } from '../../data/time-gaps.js';
 
 const HEADERS = ['Use', 'Column', 'Role', 'Count', 'Missing', 'Min', 'Max', 'Mean', 'Std', 'Distinct', 'Flags', 'Why'];
+
+/** A time axis's gaps: how many, and the longest, when and in which unit. */
+function gapWords(g: TimeGaps, dated: boolean, unitName: (u: number) => string): string {
+  const span = (d: number) => (dated ? dateSpan(d) : fmt(d));
+  const where = `${Number.isNaN(g.longest.unit) ? '' : `unit ${unitName(g.longest.unit)}, `}after ${dated ? dateAt(g.longest.after) : fmt(g.longest.after)}`;
+  return `${plural(g.count, 'gap')} of ${GAP_FACTOR}× the usual step (${span(g.usualStep)}) or more; longest ${span(g.longest.step)} (${where})`;
+}
 
 export function profileTable(wb: Workbench): HTMLElement {
   const body = h('tbody');
@@ -38,7 +46,9 @@ export function profileTable(wb: Workbench): HTMLElement {
         ? [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && `flat-lined (${c.longestFlatRun})`]
             .filter(Boolean)
             .join(', ')
-        : '';
+        : c.role === 'time' && c.gaps
+          ? gapWords(c.gaps, column(wb.data!.truth, c.name)?.timestamp === true, (u) => wb.units.name(u))
+          : '';
     const flagged = p.columns.filter((c) => flagsOf(c) !== '').length;
     const gaps = p.columns.filter((c) => c.missing + c.nonNumeric > 0).length;
     summary.textContent =

@@ -1,0 +1,42 @@
+// Gaps in a time axis, within each unit: a logger down for hours shows as one step far longer than the usual one.
+import { expect, test } from 'vitest';
+import { timeGaps, withTimeGaps } from '../src/data/time-gaps.js';
+import { profileDataset } from '../src/data/profile.js';
+import { csvDataset, loadFd001 } from './helpers.js';
+
+const MIN = 60_000;
+
+test('a stretch without readings is found in its unit, the longest named with when it began', () => {
+  // Two machines, one reading a minute each; machine 2 stops for 6 h after its 30th reading, then 2 min once.
+  const time: number[] = [];
+  const unit: number[] = [];
+  for (const u of [1, 2])
+    for (let i = 0, t = 0; i < 100; i++, t += MIN) {
+      if (u === 2 && i === 30) t += 6 * 60 * MIN;
+      if (u === 2 && i === 60) t += 20 * MIN;
+      time.push(t);
+      unit.push(u);
+    }
+  const g = timeGaps(Float64Array.from(time), Float64Array.from(unit))!;
+  expect(g).toEqual({ usualStep: MIN, count: 2, longest: { step: 361 * MIN, after: 29 * MIN, unit: 2 } });
+  // The same readings in time order, machines interleaved: each keeps its own last time.
+  const order = time.map((_, i) => i).sort((a, b) => time[a] - time[b] || unit[a] - unit[b]);
+  const interleaved = timeGaps(
+    Float64Array.from(order, (i) => time[i]),
+    Float64Array.from(order, (i) => unit[i]),
+  );
+  expect(interleaved).toEqual(g);
+  // A missing time is skipped, not a gap; steps from one unit to the next are no steps.
+  const t = Float64Array.from([0, MIN, NaN, 2 * MIN, 3 * MIN, 0, MIN]);
+  expect(timeGaps(t, Float64Array.from([1, 1, 1, 1, 1, 2, 2]))).toBeUndefined();
+});
+
+test('C-MAPSS cycles have no gaps; a CSV logger that stopped has one, on its time column in the profile', () => {
+  const fd = loadFd001();
+  expect(withTimeGaps(profileDataset(fd), fd).columns.some((c) => c.gaps)).toBe(false);
+  const rows = ['time,temp'];
+  for (let i = 0; i < 50; i++) rows.push(`${new Date(Date.UTC(2024, 2, 1) + (i < 25 ? i : i + 360) * MIN).toISOString()},${20 + (i % 3)}`);
+  const ds = csvDataset(rows.join('\n'));
+  const time = withTimeGaps(profileDataset(ds), ds).columns.find((c) => c.name === 'time')!;
+  expect(time.gaps).toEqual({ usualStep: MIN, count: 1, longest: { step: 361 * MIN, after: Date.UTC(2024, 2, 1, 0, 24), unit: NaN } });
+});
