@@ -137,3 +137,24 @@ function label(ctx: CanvasRenderingContext2D, s: number, text: string, x: number
   ctx.fillText(text, x, y);
   ctx.restore();
 }
+
+/**
+ * Breaks a line where consecutive drawn readings are `step()` or more apart (a logger that
+ * stopped): a straight line across hours without readings would read as measured. Added to the
+ * gaps uPlot finds from nulls, in canvas pixels.
+ */
+export function breakLongSteps(step: () => number | undefined): uPlot.Series.GapsRefiner {
+  return (u, _series, idx0, idx1, nullGaps) => {
+    const min = step();
+    const xs = u.data[0];
+    if (!min) return nullGaps;
+    const gaps = nullGaps.slice();
+    for (let i = idx0 + 1; i <= idx1; i++) {
+      if (!(xs[i] - xs[i - 1] >= min)) continue;
+      const from = Math.round(u.valToPos(xs[i - 1], 'x', true)) + 1;
+      const to = Math.round(u.valToPos(xs[i], 'x', true)) - 1;
+      if (to > from) gaps.push([from, to]);
+    }
+    return gaps.sort((a, b) => a[0] - b[0]);
+  };
+}

@@ -159,6 +159,20 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     expect(csv[2].split(',')[1]).toBe('pump-B');
   });
 
+  test('a logger that stopped for hours: the quality step names the gap on the time column', async () => {
+    const lines = ['time,temp,vib'];
+    for (let i = 0; i < 400; i++) {
+      const t = Date.UTC(2024, 2, 1) + (i < 200 ? i : i + 360) * 60_000; // 6 h without readings after the 200th
+      lines.push(`${new Date(t).toISOString()},${(50 + Math.sin(i / 5)).toFixed(3)},${(1 + 0.1 * Math.cos(i / 3)).toFixed(3)}`);
+    }
+    await dropText('stopped-logger.csv', lines.join('\n'));
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded stopped-logger\.csv: 400 rows/);
+    const timeRow = page.locator('table.profile tbody tr').filter({ has: page.locator('th', { hasText: /^time$/ }) });
+    expect((await timeRow.locator('td').allTextContents())[9]).toBe(
+      '1 gap of 10× the usual step (1 min) or more; longest 6.0 h (after 2024-03-01 03:19)',
+    );
+  });
+
   test('a one-machine CSV without a unit column is one unit: on the board, in the unit view, in replay', async () => {
     const lines = ['time,temp,vib'];
     for (let i = 0; i < 300; i++)

@@ -4,7 +4,7 @@
 import type uPlot from 'uplot';
 import { ALARM, INK, PALETTE, axis, timeX } from '../charts.js';
 import type { TimeWords } from '../time-words.js';
-import { alarmSpans, selectedReading, thresholdY } from '../chart-layers.js';
+import { alarmSpans, breakLongSteps, selectedReading, thresholdY } from '../chart-layers.js';
 
 type Points = (number | null)[];
 
@@ -12,6 +12,8 @@ export interface Layers {
   threshold: () => { y: number; label: string } | undefined;
   spans: () => [number, number][];
   selected: () => { x: number; y?: number; label?: string } | undefined;
+  /** Consecutive readings this far apart or more are a gap in the data: their line is broken. */
+  gap: () => number | undefined;
 }
 
 export interface ScoreData {
@@ -45,7 +47,7 @@ export function scoreChart(
       axes: [x.axis, axis(s, 'anomaly score', { size: 48 })],
       series: [
         x.series,
-        { label: 'anomaly score', stroke: INK, width: 1.25 * s },
+        { label: 'anomaly score', stroke: INK, width: 1.25 * s, gaps: breakLongSteps(layers.gap) },
         { label: 'over threshold', stroke: ALARM, width: 0, points: { show: true, size: 6 * s, fill: ALARM } },
         ...(stored
           ? [{ label: 'stored (Cosmos DB)', stroke: '#2563eb', width: 0, points: { show: true, size: 4 * s, fill: '#2563eb' } }]
@@ -91,7 +93,7 @@ export function sensorChart(
       legend: { show: false },
       scales: { x: x.scale },
       axes: [x.axis, axis(s, '', { size: 48 })],
-      series: [x.series, { label: title, stroke: d.color, width: 1.25 * s }],
+      series: [x.series, { label: title, stroke: d.color, width: 1.25 * s, gaps: breakLongSteps(layers.gap) }],
       plugins: [alarmSpans(layers.spans, s), selectedReading(() => atX(layers.selected()), s), caption(title, s)],
     },
     data: [d.x, d.values] as uPlot.AlignedData,
