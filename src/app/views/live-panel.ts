@@ -82,8 +82,19 @@ export function livePanel(wb: Workbench): HTMLElement {
         width: widthOf(host),
         height: 170,
         legend: { show: false },
-        scales: { x: { time: false } },
-        axes: [axis(1, 'reading #'), axis(1, 'anomaly score', { size: 48 })],
+        scales: {
+          x: { time: false },
+          // The threshold stays in view while every score is below it: how far below is the point.
+          y: {
+            range: (_u, min, max) => {
+              const t = wb.model ? -wb.model.threshold.offset : undefined;
+              const [lo, hi] = t === undefined || !Number.isFinite(min) ? [min, max] : [Math.min(min, t), Math.max(max, t)];
+              const pad = Math.max(0.01, (hi - lo) * 0.08);
+              return [lo - pad, hi + pad];
+            },
+          },
+        },
+        axes: [axis(1, 'reading # (in time order)'), axis(1, 'anomaly score', { size: 48 })],
         series: [{}, { stroke: INK, width: 1 }, { stroke: ALARM, width: 0, points: { show: true, size: 5, fill: ALARM } }],
         plugins: [
           thresholdY(() =>
