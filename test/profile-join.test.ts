@@ -58,6 +58,8 @@ describe('profile parts joined', () => {
     // Rises within each unit: a counter whichever side of a seam its steps fall; one repeat at 250 undoes that.
     const count = new Float64Array(rows).map((_, i) => (i < 300 ? i : i - 300));
     const stall = new Float64Array(rows).map((_, i) => (i === 250 ? 249 : i));
+    // Stuck in unit 2 only, across a seam at 350: the run and its unit join.
+    const late = new Float64Array(rows).map((_, i) => (i >= 330 && i < 370 ? 100 : i % 13));
     const ds: Dataset = {
       name: 'seams.csv',
       format: 'csv',
@@ -65,7 +67,7 @@ describe('profile parts joined', () => {
       notes: [],
       columns: [
         { name: 'unit', role: 'unit', values: unit, missing: 0, nonNumeric: 0 },
-        ...Object.entries({ flat, gap, across, many, count, stall }).map(([name, values]) => ({
+        ...Object.entries({ flat, gap, across, many, count, stall, late }).map(([name, values]) => ({
           name,
           role: 'feature' as const,
           values,
@@ -79,8 +81,10 @@ describe('profile parts joined', () => {
     expect(col(whole, 'flat').longestFlatRun).toBe(25);
     expect(col(whole, 'gap').longestFlatRun).toBe(29); // 185–199, a gap, then 201–229
     expect(col(whole, 'across').longestFlatRun).toBe(10);
+    // The longest run's unit: a stuck sensor is named with its machine.
+    expect([col(whole, 'flat').longestFlatUnit, col(whole, 'late').longestFlatRun, col(whole, 'late').longestFlatUnit]).toEqual([1, 40, 2]);
     expect([col(whole, 'many').counter, col(whole, 'count').counter, col(whole, 'stall').counter]).toEqual([true, true, false]);
-    for (const cut of [190, 200, 201, 205, 214, 215, 250, 251, 300, 399]) {
+    for (const cut of [190, 200, 201, 205, 214, 215, 250, 251, 300, 350, 399]) {
       const p = joined(ds, cut);
       expectSame(p, whole);
       expect(col(p, 'flat').flatLined).toBe(true);

@@ -55,6 +55,7 @@ describe('profile', () => {
     const x = p.columns.find((c) => c.name === 'x')!;
     expect(x.longestFlatRun).toBe(25);
     expect(x.flatLined).toBe(true);
+    expect(x.longestFlatUnit).toBe(1);
   });
 
   test('a column that rises at every reading (a row number, a per-unit counter, a running total) is left out, with why', () => {

@@ -20,6 +20,10 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
   const file = oneFile(positionals, PROFILE_USAGE);
   const { ds, profile } = isZipFile(file) ? profileWhole(file, values) : await profileStreamed(file, values.rul);
   if (values.json) return out(JSON.stringify({ name: ds.name, format: ds.format, notes: ds.notes, ...profile }, null, 2));
+  const labels = ds.columns.find((c) => c.role === 'unit')?.labels;
+  const unitName = (u: number) => labels?.[u - 1] ?? String(u);
+  const flatWords = (c: (typeof profile.columns)[number]) =>
+    `flat ${c.longestFlatRun}${Number.isNaN(c.longestFlatUnit) ? '' : ` in unit ${unitName(c.longestFlatUnit)}`}`;
   const rows = profile.columns.map((c) => {
     // A timestamp column holds epoch milliseconds: its figures read as dates and a span (--json keeps the numbers).
     const dated = c.role === 'time' && ds.columns.some((d) => d.name === c.name && d.timestamp);
@@ -34,8 +38,7 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
       at(c.mean),
       dated && Number.isFinite(c.std) ? dateSpan(c.std) : formatNumber(c.std),
       c.distinct >= 10000 ? '10000+' : String(c.distinct),
-      [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && `flat ${c.longestFlatRun}`].filter(Boolean).join(',') ||
-        '-',
+      [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && flatWords(c)].filter(Boolean).join(',') || '-',
       c.feature ? 'yes' : 'no',
       c.reason,
     ];

@@ -30,6 +30,8 @@ export interface ColumnProfile {
   nearConstant: boolean;
   /** Longest run of one repeated value within a unit. */
   longestFlatRun: number;
+  /** The unit of that run (NaN without a unit column), so a stuck sensor is named with its machine. */
+  longestFlatUnit: number;
   flatLined: boolean;
   /** Every reading is present and higher than the one before it in its unit: a row number, clock or running total. */
   counter: boolean;
@@ -64,6 +66,9 @@ class ColumnStats {
   max = -Infinity;
   run = 0;
   longest = 0;
+  /** The units of the current run and of the longest. */
+  runUnit = NaN;
+  longestUnit = NaN;
   prev = NaN;
   /** No value so far was missing or at or below the one before it in its unit. */
   rising = true;
@@ -77,8 +82,24 @@ class ColumnStats {
   }
 
   state(): ColumnState {
-    const { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev, rising, steps } = this;
-    return { count, missing, nonNumeric, mean, m2, min, max, run, longest, prev, rising, steps, seen: this.seen.state() };
+    const { count, missing, nonNumeric, mean, m2, min, max, run, longest, runUnit, longestUnit, prev, rising, steps } = this;
+    return {
+      count,
+      missing,
+      nonNumeric,
+      mean,
+      m2,
+      min,
+      max,
+      run,
+      longest,
+      runUnit,
+      longestUnit,
+      prev,
+      rising,
+      steps,
+      seen: this.seen.state(),
+    };
   }
 
   /**
@@ -97,8 +118,13 @@ class ColumnStats {
     if (next.min < this.min) this.min = next.min;
     if (next.max > this.max) this.max = next.max;
     const joined = lead ? this.run + lead : 0;
-    this.longest = Math.max(this.longest, next.longest, joined);
+    // The longest run's unit: a run joined across the seam is this part's last run's unit.
+    const longest = Math.max(this.longest, next.longest, joined);
+    this.longestUnit =
+      longest === joined && joined > this.longest ? this.runUnit : longest > this.longest ? next.longestUnit : this.longestUnit;
+    this.longest = longest;
     this.run = all && lead ? joined : next.run;
+    this.runUnit = next.runUnit;
     this.prev = next.prev;
     this.seen.merge(next.seen);
   }
@@ -110,7 +136,7 @@ class ColumnStats {
     let shift = NaN;
     let sum = 0;
     let sq = 0;
-    let { min, max, run, longest, prev, rising, steps } = this;
+    let { min, max, run, longest, runUnit, longestUnit, prev, rising, steps } = this;
     const seen = this.seen;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
@@ -132,17 +158,24 @@ class ColumnStats {
         if (x <= prev) rising = false;
       }
       if (x === prev && sameUnit) {
-        if (++run > longest) longest = run;
+        if (++run > longest) {
+          longest = run;
+          longestUnit = runUnit;
+        }
       } else {
         run = 1;
-        if (longest < 1) longest = 1;
+        runUnit = unit ? unit[i] : NaN;
+        if (longest < 1) {
+          longest = 1;
+          longestUnit = runUnit;
+        }
       }
       // Within this piece the value before was counted just now: count it again without hashing.
       if (x === prev && i > 0) seen.repeat();
       else seen.add(x);
       prev = x;
     }
-    Object.assign(this, { min, max, run, longest, prev, rising, steps });
+    Object.assign(this, { min, max, run, longest, runUnit, longestUnit, prev, rising, steps });
     if (n) this.join(n, shift + sum / n, Math.max(0, sq - (sum * sum) / n));
   }
 
@@ -166,6 +199,8 @@ interface ColumnState {
   max: number;
   run: number;
   longest: number;
+  runUnit: number;
+  longestUnit: number;
   prev: number;
   rising: boolean;
   steps: number;
@@ -287,6 +322,7 @@ export class ProfileAccumulator {
         constant,
         nearConstant,
         longestFlatRun: st.longest,
+        longestFlatUnit: st.longestUnit,
         flatLined,
         counter,
       };

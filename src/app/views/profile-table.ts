@@ -43,7 +43,12 @@ export function profileTable(wb: Workbench): HTMLElement {
     const reading = (c: (typeof p.columns)[number]) => c.role === 'feature' || c.role === 'setting';
     const flagsOf = (c: (typeof p.columns)[number]) =>
       reading(c)
-        ? [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && `flat-lined (${c.longestFlatRun})`]
+        ? [
+            c.constant && 'constant',
+            c.nearConstant && 'near-constant',
+            c.flatLined &&
+              `flat-lined (${c.longestFlatRun}${Number.isNaN(c.longestFlatUnit) ? '' : `, unit ${wb.units.name(c.longestFlatUnit)}`})`,
+          ]
             .filter(Boolean)
             .join(', ')
         : c.role === 'time' && c.gaps
