@@ -61,6 +61,8 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded train_FD001\.txt: 20,631 rows/);
     await page.getByRole('button', { name: 'Train' }).click();
     await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/Trained on 10,290 rows/);
+    // The keyboard focus moves on with the view, to the review, instead of falling to the page.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('review-h');
     await expect.poll(() => page.locator('.unit canvas').count()).toBeGreaterThan(1);
     await expect
       .poll(() =>

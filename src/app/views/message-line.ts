@@ -23,7 +23,8 @@ export function stepHeading(id: string, step: number, title: string, ...extra: (
   return h(
     'div',
     { class: 'step-head' },
-    h('h2', { id: `${id}-h` }, h('span', { class: 'step-no', 'aria-hidden': 'true' }, String(step)), title),
+    // Focusable from script (not by Tab): a step finished elsewhere hands the keyboard focus to the next one's heading.
+    h('h2', { id: `${id}-h`, tabindex: -1 }, h('span', { class: 'step-no', 'aria-hidden': 'true' }, String(step)), title),
     ...extra,
   );
 }

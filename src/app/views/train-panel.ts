@@ -35,7 +35,12 @@ export function trainPanel(wb: Workbench): HTMLElement {
     const problem = readTrainForm(form, wb.settings);
     if (problem) return wb.fail('train', problem);
     // Next step: the review, in view once the model has scored the data.
-    void wb.train().then(() => wb.scores && document.getElementById('review')?.scrollIntoView({ block: 'start' }));
+    // Disabled while training, the button lost the keyboard focus: it goes to the review's heading, with the view.
+    void wb.train().then(() => {
+      if (!wb.scores) return button.focus();
+      document.getElementById('review')?.scrollIntoView({ block: 'start' });
+      document.getElementById('review-h')?.focus({ preventScroll: true });
+    });
   });
 
   const render = () => {
@@ -43,7 +48,9 @@ export function trainPanel(wb: Workbench): HTMLElement {
     button.textContent = wb.busy === 'training' ? 'Training…' : 'Train';
     button.setAttribute('aria-busy', String(wb.busy === 'training'));
     exportModel.disabled = !wb.model;
-    features.textContent = wb.data ? `The next training uses the ${plural(wb.features.size, 'feature column')} chosen in step 2.` : 'Load data first (step 1).';
+    features.textContent = wb.data
+      ? `The next training uses the ${plural(wb.features.size, 'feature column')} chosen in step 2.`
+      : 'Load data first (step 1).';
     const m = wb.model;
     if (!m) {
       const waiting = wb.models.waiting;
