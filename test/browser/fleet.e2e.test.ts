@@ -44,6 +44,16 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     const far = await wb<number>('wb.threshold.evaluation.units.healthyAlarmsPerUnit');
     expect(far).toBeGreaterThan(0);
     expect(await page.getByTestId('false-alarms-far').textContent()).toBe(far.toFixed(3));
+    // Per reading, as evaluate --label-column prints them: healthy readings in alarm, degraded ones not.
+    const rates = await wb<number[]>('[wb.threshold.evaluation.falseAlarmRate, wb.threshold.evaluation.missedAlarmRate]');
+    for (const [id, rate] of [
+      ['false-alarm-rate', rates[0]],
+      ['missed-alarm-rate', rates[1]],
+    ] as const) {
+      const shown = (await page.getByTestId(id).textContent())!;
+      expect(shown).toMatch(/^\d+(\.\d+)?%$/);
+      expect(Math.abs(parseFloat(shown) / 100 - rate)).toBeLessThan(0.0006);
+    }
     // New data scored opens the unit the board puts first, as training does.
     await expect.poll(() => page.locator('.fleet-row[role="option"]').first().getAttribute('aria-selected')).toBe('true');
     await expect.poll(() => wb<boolean>('!!wb.models.drivers')).toBe(true);

@@ -36,6 +36,18 @@ const ROWS: Row[] = [
   ],
   ['recall', 'Recall', (e) => ratio(e.recall), () => 'Of the degraded readings, the share taken while the unit was in alarm.'],
   ['f1', 'F1', (e) => ratio(e.f1), () => 'Harmonic mean of precision and recall.'],
+  [
+    'false-alarm-rate',
+    'False-alarm rate',
+    (e) => pct(e.falseAlarmRate),
+    () => 'Of the healthy readings, the share taken while the unit was in alarm.',
+  ],
+  [
+    'missed-alarm-rate',
+    'Missed-alarm rate',
+    (e) => pct(e.missedAlarmRate),
+    () => 'Of the degraded readings, the share taken while the unit was not in alarm (1 − recall).',
+  ],
 ];
 const UNIT_ROWS: Row[] = [
   [
