@@ -86,8 +86,13 @@ export function trainPanel(wb: Workbench): HTMLElement {
       'div',
       { class: 'model-row' },
       info,
-      h('button', { type: 'button', onclick: () => modelInput.click() }, 'Import model…'),
-      exportModel,
+      // Kept together: on a narrow window the pair wraps under the model line, not one by one.
+      h(
+        'span',
+        { class: 'model-actions' },
+        h('button', { type: 'button', onclick: () => modelInput.click() }, 'Import model…'),
+        exportModel,
+      ),
       modelInput,
     ),
   );
