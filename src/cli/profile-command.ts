@@ -69,9 +69,11 @@ async function profileStreamed(file: string, rul: string | undefined): Promise<{
   const rulColumn = truth.columns.find((c) => c.role === 'rul');
   if (rul && !rulColumn) throw new DataError(`${rul}: a RUL file pairs only with C-MAPSS data that has unit and cycle columns`);
   if (rulColumn) {
+    // Profiled with its unit column, as in one pass over the whole dataset (runs are within a unit).
     const derived = new ProfileAccumulator();
-    derived.add({ ...truth, columns: [rulColumn] });
-    profile.columns.push(derived.profile().columns[0]);
+    const unit = truth.columns.filter((c) => c.role === 'unit');
+    derived.add({ ...truth, columns: [...unit, rulColumn] });
+    profile.columns.push(derived.profile().columns.find((c) => c.role === 'rul')!);
   }
   return { ds: truth, profile };
 }
