@@ -241,9 +241,9 @@ test('score says rows went unscored because the window fills, and when none was 
 
 test('times the reader cannot read are named once by train, score and evaluate: the readings keep file order', async () => {
   const iso = labelledSeries((l) => String(l)).split('\n');
-  // 2024-01-01T00:05:00.000Z → 01/01/24 00:05: a two-digit year is a format the reader does not take.
+  // 2024-01-01T00:05:00.000Z → 2024.01.01 00:05: year first with dots is a format the reader does not take.
   const us = iso.map((line, i) =>
-    i === 0 || !line ? line : line.replace(/^\d{2}(\d{2})-(\d{2})-(\d{2})T(\d{2}:\d{2}):\d{2}\.\d{3}Z/, '$2/$3/$1 $4'),
+    i === 0 || !line ? line : line.replace(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}):\d{2}\.\d{3}Z/, '$1.$2.$3 $4'),
   );
   writeFileSync(join(dir, 'us-dates.csv'), us.join('\n'));
   const model = join(dir, 'us-dates.json');

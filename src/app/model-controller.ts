@@ -28,6 +28,8 @@ export interface ModelHost {
   model?: ModelJson;
   lastTrainMs?: number;
   adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored'): void;
+  /** Opens the unit the fleet board puts first, most urgent. */
+  openMostUrgent(): void;
 }
 
 export class ModelController {
@@ -167,6 +169,8 @@ export class ModelController {
     try {
       const result = await this.scoredOnAll(await h.workers.call(h.workers.engine, (api) => api.rescore(false)));
       h.adoptModel({ ...result.model, threshold: h.model.threshold }, result.scores, 'rescored');
+      // New data: the unit in view was the old data's (a restored session keeps its own, and comes another way).
+      h.openMostUrgent();
       return undefined;
     } catch (e) {
       return (e as Error).message;

@@ -238,10 +238,9 @@ export class Workbench extends Bus {
     this.explanation = undefined;
     this.emit('model');
     this.threshold.adopt(model, scores, how);
-    // A new model, or new data scored, opens the unit view on the unit the board puts first, most
-    // urgent: it was the file's first unit. A model imported over the same data keeps the unit in view.
-    const states = this.threshold.thresholded?.units;
-    if (how !== 'imported' && states?.units.length) this.selectUnit(states.units[new FleetOrder().urgent(states)[0]]);
+    // A new model opens the unit view on the unit the board puts first, most urgent: it was the file's
+    // first unit. A model imported (or restored) keeps the unit in view; new data scored opens it too (rescore).
+    if (how === 'trained') this.openMostUrgent();
     this.background = Promise.allSettled([
       this.models.fetchDrivers(),
       this.models.fetchCheck((check) => {
@@ -256,6 +255,11 @@ export class Workbench extends Bus {
           );
       }),
     ]).then(() => undefined);
+  }
+
+  openMostUrgent(): void {
+    const states = this.threshold.thresholded?.units;
+    if (states?.units.length) this.selectUnit(states.units[new FleetOrder().urgent(states)[0]]);
   }
 
   selectUnit(unit: number): void {

@@ -374,7 +374,14 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     });
     expect(before.features).not.toContain('sensor_9');
     // The state is saved (400 ms after the last change) once drawing is done: wait until IndexedDB has this model.
-    const savedModelId = () =>
+    // A unit other than the most urgent one, chosen by the user, comes back after the reload.
+    const chosen = await page.evaluate(() => {
+      const wb = (window as any).isoscope;
+      const unit = wb.threshold.thresholded.units.units.find((u: number) => u !== wb.selectedUnit);
+      wb.selectUnit(unit);
+      return unit as number;
+    });
+    const saved = () =>
       page.evaluate(
         () =>
           new Promise<string>((ok) => {
@@ -382,13 +389,13 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
             open.onsuccess = () => {
               const get = open.result.transaction('session').objectStore('session').get('state');
               get.onsuccess = () => {
-                ok(get.result?.model?.id ?? '');
+                ok(`${get.result?.model?.id ?? ''} ${get.result?.selectedUnit}`);
                 open.result.close();
               };
             };
           }),
       );
-    await expect.poll(savedModelId, { timeout: 30_000 }).toBe(before.id);
+    await expect.poll(saved, { timeout: 30_000 }).toBe(`${before.id} ${chosen}`);
     await page.reload();
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Restored your last session/);
     const after = await page.evaluate(() => {
@@ -396,6 +403,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
       return { id: wb.model.id, offset: wb.model.threshold.offset, flagged: wb.threshold.thresholded.flagged, features: wb.model.features };
     });
     expect(after).toEqual(before);
+    expect(await page.evaluate(() => (window as any).isoscope.selectedUnit)).toBe(chosen);
     expect(await page.getByRole('checkbox', { name: 'Use Nc (sensor 9) as a feature' }).isChecked()).toBe(false);
     expect(await slider.inputValue()).toBe('42');
     await page.getByRole('button', { name: 'Clear saved session' }).click();
