@@ -30,6 +30,20 @@ describe('isoscope CLI', () => {
     expect(p.columns.find((c: { name: string }) => c.name === 'sensor_1').reason).toMatch(/constant/);
   });
 
+  test('profile names a gap in the time axis and a stuck sensor with its unit, as the page does', async () => {
+    const rows = ['machine,time,temp,flow'];
+    for (const m of ['A', 'B'])
+      for (let i = 0; i < 100; i++) {
+        const t = Date.UTC(2024, 2, 1) + (m === 'B' && i >= 50 ? i + 180 : i) * 60_000; // B stops for 3 h
+        rows.push(`${m},${new Date(t).toISOString()},${m === 'A' ? 7 : 20 + (i % 4)},${i % 5}`); // A's temp stuck
+      }
+    writeFileSync(join(dir, 'gap.csv'), rows.join('\n'));
+    const { code, stdout } = await cli('profile', join(dir, 'gap.csv'));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/1 gap\(s\) of 10x the usual step \(1 min\); longest 3\.0 h in unit B after 2024-03-01 00:49/);
+    expect(stdout).toMatch(/flat 100 in unit A/);
+  });
+
   test('train, score and evaluate on FD001', async () => {
     const model = join(dir, 'm.json');
     const t = await cli('train', train, '--baseline', 'first:50%', '--trees', '50', '--seed', '3', '--exclude', 'sensor_21', '-o', model);

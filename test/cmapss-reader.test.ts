@@ -77,7 +77,7 @@ describe('C-MAPSS reader on the shared FD001 files', () => {
     expect(byDefault.name).toBe('train_FD001.txt');
     // The files not read are named, never passed over in silence.
     expect(byDefault.notes).toContain(
-      'not read: test_FD001.txt, RUL_FD001.txt. One data file is read at a time, with its RUL file (train_FD001.txt was chosen, the training file); give another on its own to read it, or score it with a model trained on this one',
+      'not read: test_FD001.txt, RUL_FD001.txt. One data file is read at a time, with its RUL file (train_FD001.txt was chosen, the training file); to read another, give it alone (a test file with its RUL file), or name it with --entry in the CLI',
     );
     const test = ingestFiles([{ name: 'CMAPSSData.zip', bytes: zip }], { entry: 'test_FD001.txt' });
     expect(test.notes.join(' ')).not.toMatch(/not read/);

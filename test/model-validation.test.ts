@@ -45,9 +45,11 @@ describe('model JSON import', () => {
 
   test('an offset no score can cross is refused: it would flag every reading or none', () => {
     expect(() => parseModelText(mutate((m) => (m.threshold.offset = 5)))).toThrow(
-      /\/threshold\/offset is 5: scores \(score_samples\) lie between -1 and 0, so an offset outside that range would flag every reading \[range\]/,
+      /\/threshold\/offset is 5: scores \(score_samples\) lie between -1 and 0, so an offset not between them would flag every reading \[range\]/,
     );
     expect(() => parseModelText(mutate((m) => (m.threshold.offset = -1.5)))).toThrow(/would flag no reading/);
+    expect(() => parseModelText(mutate((m) => (m.threshold.offset = 0)))).toThrow(/would flag every reading/);
+    expect(() => parseModelText(mutate((m) => (m.threshold.offset = -1)))).toThrow(/would flag no reading/);
     expect(() => parseModelText(mutate((m) => (m.threshold.offset = -0.5)))).not.toThrow();
   });
 

@@ -218,6 +218,10 @@ describe('POST /predict', () => {
       400,
       'the body is not valid UTF-8 (first bad byte at offset 20): send JSON encoded as UTF-8',
     ]);
+    // A character cut short is named where it begins, not at the byte after it.
+    const cut = Buffer.concat([Buffer.from('{"a'), Buffer.from([0xe2, 0x82]), Buffer.from('":1}')]);
+    const cutShort = await s.app.inject({ method: 'POST', url: '/predict', headers: { 'content-type': 'application/json' }, payload: cut });
+    expect(cutShort.json().error).toMatch(/first bad byte at offset 3\)/);
     // A byte order mark is ignored, as RFC 8259 allows.
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ unit_number: 'bom', time_in_cycles: 1 }))]);
     expect(

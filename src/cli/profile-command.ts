@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { addGroundTruth } from '../data/ingest.js';
 import { ProfileAccumulator, type Profile } from '../data/profile.js';
+import { GAP_FACTOR, withTimeGaps, type TimeGaps } from '../data/time-gaps.js';
 import type { Dataset } from '../data/dataset.js';
 import { DataError } from '../data/dataset.js';
 import { parse, oneFile } from './args.js';
@@ -24,6 +25,11 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
   const unitName = (u: number) => labels?.[u - 1] ?? String(u);
   const flatWords = (c: (typeof profile.columns)[number]) =>
     `flat ${c.longestFlatRun}${Number.isNaN(c.longestFlatUnit) ? '' : ` in unit ${unitName(c.longestFlatUnit)}`}`;
+  const gapWords = (g: TimeGaps, dated: boolean) => {
+    const span = (d: number) => (dated ? dateSpan(d) : formatNumber(d));
+    const where = `${Number.isNaN(g.longest.unit) ? '' : ` in unit ${unitName(g.longest.unit)}`} after ${dated ? dateAt(g.longest.after) : formatNumber(g.longest.after)}`;
+    return `${g.count} gap(s) of ${GAP_FACTOR}x the usual step (${span(g.usualStep)}); longest ${span(g.longest.step)}${where}`;
+  };
   const rows = profile.columns.map((c) => {
     // A timestamp column holds epoch milliseconds: its figures read as dates and a span (--json keeps the numbers).
     const dated = c.role === 'time' && ds.columns.some((d) => d.name === c.name && d.timestamp);
@@ -38,7 +44,9 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
       at(c.mean),
       dated && Number.isFinite(c.std) ? dateSpan(c.std) : formatNumber(c.std),
       c.distinct >= 10000 ? '10000+' : String(c.distinct),
-      [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && flatWords(c)].filter(Boolean).join(',') || '-',
+      [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && flatWords(c), c.gaps && gapWords(c.gaps, dated)]
+        .filter(Boolean)
+        .join(',') || '-',
       c.feature ? 'yes' : 'no',
       c.reason,
     ];
@@ -54,7 +62,7 @@ function profileWhole(file: string, opts: { rul?: string; entry?: string }): { d
   const ds = readDataset(file, { rul: opts.rul, entry: opts.entry });
   const acc = new ProfileAccumulator(ds.rows);
   acc.add(ds);
-  return { ds, profile: acc.profile() };
+  return { ds, profile: withTimeGaps(acc.profile(), ds) };
 }
 
 /**
@@ -75,5 +83,6 @@ async function profileStreamed(file: string, rul: string | undefined): Promise<{
     derived.add({ ...truth, columns: [...unit, rulColumn] });
     profile.columns.push(derived.profile().columns.find((c) => c.role === 'rul')!);
   }
-  return { ds: truth, profile };
+  // The unit and time columns are kept whole: the time axis's gaps are found as on the page.
+  return { ds: truth, profile: withTimeGaps(profile, truth) };
 }

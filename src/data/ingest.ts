@@ -116,7 +116,7 @@ export function ingestFiles(files: InputFile[], choice: IngestChoice = {}): Data
     ...read,
     notes: [
       ...read.notes,
-      `not read: ${shown}. One data file is read at a time, with its RUL file (${pick} was chosen${/^train_/i.test(pick) ? ', the training file' : ''}); give another on its own to read it, or score it with a model trained on this one`,
+      `not read: ${shown}. One data file is read at a time, with its RUL file (${pick} was chosen${/^train_/i.test(pick) ? ', the training file' : ''}); to read another, give it alone (a test file with its RUL file), or name it with --entry in the CLI`,
     ],
   };
 }

@@ -202,12 +202,13 @@ function checkStructure(model: ModelJson): ForestSpec {
   finite(model.scaler.mean, '/scaler/mean');
   finite(model.scaler.scale, '/scaler/scale');
   if (!Number.isFinite(model.threshold.offset)) throw new ModelError('not-finite', 'model field /threshold/offset is not a finite number');
-  // score_samples lies in (-1, 0): an offset outside [-1, 0] flags every reading or none, whatever the data.
+  // score_samples lies in (-1, 0) and a reading is flagged when it is below the offset: an offset of 0
+  // or more flags every reading, one of -1 or less none, whatever the data.
   const offset = model.threshold.offset;
-  if (offset < -1 || offset > 0)
+  if (offset <= -1 || offset >= 0)
     throw new ModelError(
       'range',
-      `model field /threshold/offset is ${offset}: scores (score_samples) lie between -1 and 0, so an offset outside that range would flag ${offset > 0 ? 'every reading' : 'no reading'}`,
+      `model field /threshold/offset is ${offset}: scores (score_samples) lie between -1 and 0, so an offset not between them would flag ${offset >= 0 ? 'every reading' : 'no reading'}`,
     );
   const trees = model.forest.trees;
   const extended = model.forest.kind === 'extended-isolation-forest';

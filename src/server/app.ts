@@ -35,7 +35,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     clientErrorHandler: clientError,
   });
   await app.register(swagger, swaggerOptions(o.version));
-  checkContinue(app.server, o.bodyLimit, (route, status) => o.serveMetrics.request(route, status, 0));
+
   // JSON.stringify writes every response: result fields are named at run time (--unit-field), and
   // schema-driven serialisation would drop what the schema does not list.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -65,6 +65,12 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const info = o.predictor.info();
   const keys: StreamKeys = { unitField: info.unit_field, timeField: info.time_field };
   const authorized = o.apiKey ? bearerCheck(o.apiKey) : () => true;
+  checkContinue(
+    app.server,
+    o.bodyLimit,
+    (req) => authorized(req.headers.authorization),
+    (route, status) => o.serveMetrics.request(route, status),
+  );
   app.addHook('onRequest', (req, reply, done) => {
     if (req.routeOptions.url === '/healthz' || authorized(req.headers.authorization)) return done();
     void reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong API key: send Authorization: Bearer <key>' });

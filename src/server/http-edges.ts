@@ -94,6 +94,13 @@ function firstBadByte(bytes: Buffer): number {
     if (decodes(mid)) good = mid;
     else bad = mid;
   }
+  // Decoding fails at `good`; a character cut short before it (E2 82 then '"') begins at its lead byte.
+  for (let back = 1; back <= 3 && good - back >= 0; back++) {
+    const b = bytes[good - back];
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return length > back ? good - back : good;
+  }
   return good;
 }
 
@@ -147,12 +154,19 @@ export const tooLarge = (limit: number): string =>
 /**
  * A client that asks before sending (Expect: 100-continue) a body its Content-Length already
  * puts over the limit is told 413 at once, instead of being invited to upload it for nothing.
- * Any other such request is invited and handled as usual.
+ * Only where the body would be read: POST /predict with the key, if one is needed. Anything else
+ * is invited and answered by the routes as usual (401, 404, 405 come first, as without Expect).
  */
-export function checkContinue(server: Server, limit: number, counted: (route: string, status: number) => void): void {
+export function checkContinue(
+  server: Server,
+  limit: number,
+  authorized: (req: IncomingMessage) => boolean,
+  counted: (route: string, status: number) => void,
+): void {
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '').split('?')[0];
     const length = Number(req.headers['content-length']);
-    if (!(length > limit)) {
+    if (!(length > limit) || req.method !== 'POST' || path !== '/predict' || !authorized(req)) {
       res.writeContinue();
       return void server.emit('request', req, res);
     }
@@ -163,7 +177,6 @@ export function checkContinue(server: Server, limit: number, counted: (route: st
       connection: 'close',
     });
     res.end(body);
-    const path = (req.url ?? '').split('?')[0];
-    counted(allowedMethods(path) ? path : 'unmatched', 413);
+    counted(path, 413);
   });
 }

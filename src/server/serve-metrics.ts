@@ -46,8 +46,8 @@ export class ServeMetrics {
     });
   }
 
-  /** route: the route's pattern (bounded label values), "unmatched" for a 404. */
-  request(route: string, status: number, seconds: number): void {
+  /** route: the route's pattern (bounded label values), "unmatched" for a 404. Without `seconds` (answered before any work) no duration is observed. */
+  request(route: string, status: number, seconds?: number): void {
     const key = `${status} ${route}`;
     let series = this.series.get(key);
     if (!series) {
@@ -55,7 +55,7 @@ export class ServeMetrics {
       this.series.set(key, series);
     }
     series.count++;
-    series.time.observe(seconds);
+    if (seconds !== undefined) series.time.observe(seconds);
   }
 
   reload(outcome: 'loaded' | 'rejected'): void {
