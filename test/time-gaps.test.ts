@@ -1,6 +1,6 @@
 // Gaps in a time axis, within each unit: a logger down for hours shows as one step far longer than the usual one.
 import { expect, test } from 'vitest';
-import { timeGaps, withTimeGaps } from '../src/data/time-gaps.js';
+import { gapBreaks, timeGaps, withTimeGaps } from '../src/data/time-gaps.js';
 import { profileDataset } from '../src/data/profile.js';
 import { csvDataset, loadFd001 } from './helpers.js';
 
@@ -39,4 +39,35 @@ test('C-MAPSS cycles have no gaps; a CSV logger that stopped has one, on its tim
   const ds = csvDataset(rows.join('\n'));
   const time = withTimeGaps(profileDataset(ds), ds).columns.find((c) => c.name === 'time')!;
   expect(time.gaps).toEqual({ usualStep: MIN, count: 1, longest: { step: 361 * MIN, after: Date.UTC(2024, 2, 1, 0, 24), unit: NaN } });
+});
+
+test('units logging at different rates are each measured against their own step', () => {
+  // Unit 1 every second, unit 2 every minute, interleaved in time order: no gaps; then unit 2 stops for 20 min.
+  const time: number[] = [];
+  const unit: number[] = [];
+  for (let s = 0; s < 3600; s++) {
+    time.push(s * 1000);
+    unit.push(1);
+    if (s % 60 === 0 && (s < 1200 || s >= 2400)) {
+      time.push(s * 1000);
+      unit.push(2);
+    }
+  }
+  const g = timeGaps(Float64Array.from(time), Float64Array.from(unit))!;
+  expect(g).toEqual({ usualStep: MIN, count: 1, longest: { step: 21 * MIN, after: 19 * MIN, unit: 2 } });
+});
+
+test('a chart breaks its line only between drawn points with a gap between them, thinned or not', () => {
+  // 10,000 readings a minute apart, one 5 h stop after the 6,000th; drawn every 97th reading.
+  const time = Float64Array.from({ length: 10_000 }, (_, i) => (i < 6000 ? i : i + 300) * MIN);
+  const shown = Int32Array.from({ length: Math.ceil(10_000 / 97) }, (_, k) => k * 97);
+  const breaks = gapBreaks(time, shown)!;
+  const at = [...breaks.keys()].filter((k) => breaks[k]);
+  expect(at).toEqual([Math.ceil(6000 / 97)]);
+  expect(
+    gapBreaks(
+      Float64Array.from({ length: 500 }, (_, i) => i),
+      shown.slice(0, 5),
+    ),
+  ).toBeUndefined();
 });

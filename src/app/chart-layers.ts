@@ -139,18 +139,18 @@ function label(ctx: CanvasRenderingContext2D, s: number, text: string, x: number
 }
 
 /**
- * Breaks a line where consecutive drawn readings are `step()` or more apart (a logger that
- * stopped): a straight line across hours without readings would read as measured. Added to the
- * gaps uPlot finds from nulls, in canvas pixels.
+ * Breaks a line where `breaks()` marks a gap in the readings between two drawn points (a logger
+ * that stopped): a straight line across hours without readings would read as measured. Added to
+ * the gaps uPlot finds from nulls, in canvas pixels.
  */
-export function breakLongSteps(step: () => number | undefined): uPlot.Series.GapsRefiner {
+export function breakLongSteps(breaks: () => Uint8Array | undefined): uPlot.Series.GapsRefiner {
   return (u, _series, idx0, idx1, nullGaps) => {
-    const min = step();
+    const at = breaks();
     const xs = u.data[0];
-    if (!min) return nullGaps;
+    if (!at) return nullGaps;
     const gaps = nullGaps.slice();
-    for (let i = idx0 + 1; i <= idx1; i++) {
-      if (!(xs[i] - xs[i - 1] >= min)) continue;
+    for (let i = Math.max(1, idx0 + 1); i <= idx1; i++) {
+      if (!at[i]) continue;
       const from = Math.round(u.valToPos(xs[i - 1], 'x', true)) + 1;
       const to = Math.round(u.valToPos(xs[i], 'x', true)) - 1;
       if (to > from) gaps.push([from, to]);

@@ -17,48 +17,67 @@ export interface TimeGaps {
   longest: { step: number; after: number; unit: number };
 }
 
-/** The gaps of a time column within each unit, or undefined when there are none (or no usual step to measure by). */
+/** Steps of each unit sampled for its usual step: its first ones, enough for a logger's rate. */
+const STEPS_PER_UNIT = 256;
+
+/**
+ * The gaps of a time column within each unit, each step against its own unit's usual step (units
+ * may log at different rates), or undefined when there are none. `usualStep` is the usual step of
+ * the unit with the longest gap.
+ */
 export function timeGaps(time: Float64Array, unit: Float64Array | undefined): TimeGaps | undefined {
-  const n = time.length;
-  const stride = Math.max(1, Math.floor(n / SAMPLED_STEPS));
-  const sample: number[] = [];
-  eachStep(time, unit, (i, d) => {
-    if (i % stride === 0 && d > 0) sample.push(d);
+  const samples: number[][] = [];
+  eachStep(time, unit, (_, d, slot) => {
+    const own = (samples[slot] ??= []);
+    if (own.length < STEPS_PER_UNIT && d > 0) own.push(d);
   });
-  if (!sample.length) return undefined;
-  sample.sort((a, b) => a - b);
-  const usualStep = sample[sample.length >> 1];
-  const gap = usualStep * GAP_FACTOR;
+  const usual = samples.map((own) => (own.length ? own.sort((a, b) => a - b)[own.length >> 1] : NaN));
   let count = 0;
   let longest = { step: 0, after: NaN, unit: NaN };
-  eachStep(time, unit, (i, d) => {
-    if (!(d >= gap)) return;
+  let longestUsual = NaN;
+  eachStep(time, unit, (i, d, slot) => {
+    if (!(d >= usual[slot] * GAP_FACTOR)) return;
     count++;
-    if (d > longest.step) longest = { step: d, after: time[i] - d, unit: unit ? unit[i] : NaN };
+    if (d > longest.step) {
+      longest = { step: d, after: time[i] - d, unit: unit ? unit[i] : NaN };
+      longestUsual = usual[slot];
+    }
   });
-  return count ? { usualStep, count, longest } : undefined;
+  return count ? { usualStep: longestUsual, count, longest } : undefined;
 }
 
 /**
- * Calls `visit(i, step)` for each reading with a time after an earlier one of its unit, the step
- * from that one. Units may interleave (a file in time order): each keeps its own last time.
+ * Calls `visit(i, step, slot)` for each reading with a time after an earlier one of its unit: the
+ * step from that one, and the unit's slot (0, 1, … in order of appearance). Units may interleave (a
+ * file in time order): each keeps its own last time, in a typed array by slot; the map from unit
+ * to slot is asked once per run of one unit's rows.
  */
-function eachStep(time: Float64Array, unit: Float64Array | undefined, visit: (i: number, step: number) => void): void {
-  const last = new Map<number, number>();
+function eachStep(time: Float64Array, unit: Float64Array | undefined, visit: (i: number, step: number, slot: number) => void): void {
+  const slots = new Map<number, number>();
+  let last = new Float64Array(16).fill(NaN);
   let runUnit = NaN;
-  let runLast = NaN;
+  let slot = 0;
   for (let i = 0; i < time.length; i++) {
     const u = unit ? unit[i] : 0;
-    // A run of one unit's rows reads its last time from locals; the map is touched once per run.
-    if (i === 0 || u !== runUnit) {
-      if (i > 0 && runLast === runLast) last.set(runUnit, runLast);
+    if (i === 0 || !(u === runUnit)) {
       runUnit = u;
-      runLast = last.get(u) ?? NaN;
+      let s = slots.get(u);
+      if (s === undefined) {
+        s = slots.size;
+        slots.set(u, s);
+        if (s === last.length) {
+          const grown = new Float64Array(s * 2).fill(NaN);
+          grown.set(last);
+          last = grown;
+        }
+      }
+      slot = s;
     }
     const t = time[i];
     if (t !== t) continue;
-    if (runLast === runLast) visit(i, t - runLast);
-    runLast = t;
+    const before = last[slot];
+    if (before === before) visit(i, t - before, slot);
+    last[slot] = t;
   }
 }
 
@@ -69,4 +88,27 @@ export function withTimeGaps<P extends { columns: { name: string; gaps?: TimeGap
   const gaps = timeGaps(time.values, columnByRole(ds, 'unit')?.values);
   if (!gaps) return profile;
   return { ...profile, columns: profile.columns.map((c) => (c.name === time.name ? { ...c, gaps } : c)) };
+}
+
+/**
+ * For a chart of one unit's readings (`time`, in order) drawn at the rows `shown` (thinned or
+ * not): 1 at drawn point k when a step of GAP_FACTOR × the unit's usual step or more lies between
+ * shown[k-1] and shown[k]. Undefined when there is none. The unit's own usual step: units may log
+ * at different rates.
+ */
+export function gapBreaks(time: ArrayLike<number>, shown: ArrayLike<number>): Uint8Array | undefined {
+  const n = time.length;
+  const steps: number[] = [];
+  const stride = Math.max(1, Math.floor(n / SAMPLED_STEPS));
+  for (let i = stride; i < n; i += stride) if (time[i] - time[i - 1] > 0) steps.push(time[i] - time[i - 1]);
+  if (!steps.length) return undefined;
+  steps.sort((a, b) => a - b);
+  const gap = GAP_FACTOR * steps[steps.length >> 1];
+  // Gaps up to each row, so a drawn pair asks "any between them?" in O(1).
+  const upTo = new Uint32Array(n);
+  for (let i = 1; i < n; i++) upTo[i] = upTo[i - 1] + (time[i] - time[i - 1] >= gap ? 1 : 0);
+  if (upTo[n - 1] === 0) return undefined;
+  const breaks = new Uint8Array(shown.length);
+  for (let k = 1; k < shown.length; k++) if (upTo[shown[k]] > upTo[shown[k - 1]]) breaks[k] = 1;
+  return breaks;
 }

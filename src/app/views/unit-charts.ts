@@ -12,8 +12,8 @@ export interface Layers {
   threshold: () => { y: number; label: string } | undefined;
   spans: () => [number, number][];
   selected: () => { x: number; y?: number; label?: string } | undefined;
-  /** Consecutive readings this far apart or more are a gap in the data: their line is broken. */
-  gap: () => number | undefined;
+  /** Per drawn point: 1 where a gap in the readings lies between it and the point before (the line is broken there). */
+  breaks: () => Uint8Array | undefined;
 }
 
 export interface ScoreData {
@@ -47,7 +47,7 @@ export function scoreChart(
       axes: [x.axis, axis(s, 'anomaly score', { size: 48 })],
       series: [
         x.series,
-        { label: 'anomaly score', stroke: INK, width: 1.25 * s, gaps: breakLongSteps(layers.gap) },
+        { label: 'anomaly score', stroke: INK, width: 1.25 * s, gaps: breakLongSteps(layers.breaks) },
         { label: 'over threshold', stroke: ALARM, width: 0, points: { show: true, size: 6 * s, fill: ALARM } },
         ...(stored
           ? [{ label: 'stored (Cosmos DB)', stroke: '#2563eb', width: 0, points: { show: true, size: 4 * s, fill: '#2563eb' } }]
@@ -93,7 +93,7 @@ export function sensorChart(
       legend: { show: false },
       scales: { x: x.scale },
       axes: [x.axis, axis(s, '', { size: 48 })],
-      series: [x.series, { label: title, stroke: d.color, width: 1.25 * s, gaps: breakLongSteps(layers.gap) }],
+      series: [x.series, { label: title, stroke: d.color, width: 1.25 * s, gaps: breakLongSteps(layers.breaks) }],
       plugins: [alarmSpans(layers.spans, s), selectedReading(() => atX(layers.selected()), s), caption(title, s)],
     },
     data: [d.x, d.values] as uPlot.AlignedData,

@@ -8,7 +8,7 @@ import { fmt, h } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import type { UnitSeries } from '../../services/engine-service.js';
 import type { Dataset } from '../../data/dataset.js';
-import { GAP_FACTOR } from '../../data/time-gaps.js';
+import { gapBreaks } from '../../data/time-gaps.js';
 import { followWidth, thinIndices, widthOf } from '../charts.js';
 import { keyboardCursor } from '../chart-cursor.js';
 import { isFlagged } from '../../alarms/threshold.js';
@@ -66,10 +66,10 @@ export function unitView(wb: Workbench): HTMLElement {
         ? undefined
         : { x: trace!.series.time[i], y: trace!.anomaly[i], label: `selected: ${wb.time.at(trace!.series.time[i])}` };
     },
-    gap: () => gapStep,
+    breaks: () => breaks,
   };
-  // Set per drawing: the profile's gaps, measured against the drawn step (a thinned chart's points lie further apart).
-  let gapStep: number | undefined;
+  // Set per drawing: where the drawn line crosses a gap in the unit's readings.
+  let breaks: Uint8Array | undefined;
 
   const sensorChoice = () => {
     const i = selectedIndex();
@@ -139,7 +139,7 @@ export function unitView(wb: Workbench): HTMLElement {
     if (!trace) return describe();
     shown = thinIndices([trace.anomaly, ...Object.values(trace.series.columns)], trace.series.rows.length, MAX_POINTS);
     x = Array.from(shown, (i) => trace!.series.time[i]);
-    gapStep = lineBreakStep(wb.profile?.columns.find((c) => c.role === 'time')?.gaps?.usualStep, x);
+    breaks = gapBreaks(trace.series.time, shown);
     periods = spans();
     const width = widthOf(scoreHost);
     const spec = scoreChart(scoreData(), layers, wb.time, width);
@@ -157,16 +157,6 @@ export function unitView(wb: Workbench): HTMLElement {
     sensorCaption.textContent = `${sensorChoice().why}, raw values:`;
     cursor.reset();
     describe();
-  };
-
-  /** Readings this far apart break the line: GAP_FACTOR × the usual step, or × the drawn step where thinning spaced points out. */
-  const lineBreakStep = (usual: number | undefined, xs: number[]): number | undefined => {
-    if (usual === undefined || xs.length < 2) return undefined;
-    const steps = xs
-      .slice(1)
-      .map((v, i) => v - xs[i])
-      .sort((a, b) => a - b);
-    return GAP_FACTOR * Math.max(usual, steps[steps.length >> 1]);
   };
 
   const explainAt = (idx: number | null | undefined) => {
