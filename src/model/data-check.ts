@@ -144,7 +144,7 @@ export function checkDataset(
   const d = names.length;
   const length = unitLengths(unit, ds.rows);
   // Range edges per regime (row 0: the global range), so a reading is judged without a call or an array per value.
-  const ranges = [env.inputs.map((i) => i.q), ...(env.regimes?.q ?? [])].map((qs) => qs.map(rangeOf));
+  const ranges = [env.inputs.map((i) => i.q), ...(env.regimes?.q ?? [])].map((qs) => qs.map((q) => rangeOf(q)));
   const lo = Float64Array.from(ranges.flatMap((r) => r.map((x) => x[0])));
   const hi = Float64Array.from(ranges.flatMap((r) => r.map((x) => x[1])));
   const startRanges = [env.inputs.map((i) => i.q), ...(env.regimes?.q ?? [])].map((qs) => qs.map((q) => rangeOf(q, START_MARGIN)));
