@@ -46,6 +46,7 @@ function expectSame(name: string, bytes: Uint8Array): void {
     const pieces = streamed(name, bytes, seed);
     expect(pieces.length).toBeGreaterThan(0);
     for (const p of pieces) expect(p.columns.map((c) => c.role)).toEqual(pieces[0].columns.map((c) => c.role));
+    for (const p of pieces) expect(p.columns.map((c) => c.values.length)).toEqual(p.columns.map(() => p.rows));
     const j = joined(pieces);
     expect(j.names).toEqual(w.columns.map((c) => c.name));
     expect(j.roles).toEqual(w.columns.map((c) => c.role));
@@ -68,6 +69,32 @@ describe('streamed reads', () => {
       lines.push(`${t};"press-${i % 7}";${(20 + rnd()).toFixed(3).replace('.', ',')};"a ""b"" ${i % 3}"`);
     }
     expectSame('plant.csv', new TextEncoder().encode(`${lines.join('\r\n')}\r\n`));
+  });
+
+  test('a piece handed on between two fields of a record holds none of it: rows stay whole', () => {
+    const lines = ['time,machine,temp,flow'];
+    for (let i = 0; i < 3000; i++)
+      lines.push(`${new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString()},m-${i % 3},${20 + (i % 7)},${i % 11}`);
+    const text = `${lines.join('\n')}\n`;
+    const bytes = new TextEncoder().encode(text);
+    const ingest = new TextIngest('cut.csv', { streamed: true });
+    const pieces: Dataset[] = [];
+    // Each push ends inside a record (after its second field), and a drain follows at once.
+    let at = 0;
+    for (let lineStart = text.indexOf('\n') + 1, k = 0; k < 2000; k++, lineStart = text.indexOf('\n', lineStart) + 1) {
+      const cut = text.indexOf(',', text.indexOf(',', lineStart) + 1) + 1;
+      ingest.pushBytes(bytes.subarray(at, cut));
+      at = cut;
+      const d = ingest.drain();
+      if (d) pieces.push(d);
+    }
+    ingest.pushBytes(bytes.subarray(at));
+    pieces.push(ingest.drain(true)!);
+    // Every column of a piece has its rows: a scorer walks a piece row by row.
+    for (const p of pieces) expect(p.columns.map((c) => c.values.length)).toEqual(p.columns.map(() => p.rows));
+    const j = joined(pieces);
+    const w = whole('cut.csv', bytes);
+    j.values.forEach((v, i) => expect(Float64Array.from(v)).toEqual(w.columns[i].values));
   });
 
   test('a file of fewer rows than the reader probes is one piece', () => {

@@ -85,9 +85,8 @@ export class CsvParser implements FieldSink {
   private leftOut = new Set<number>();
   /** Lines under the header of text where the rows below hold numbers: units or descriptions. */
   private captions: string[][] = [];
-  /** Records whose every field is blank (";;;;"), skipped; the leading blank fields of the record under way. */
+  /** Records whose every field is blank (";;;;"), skipped. */
   private blankRows = 0;
-  private pendingBlank = 0;
   private recordHasText = false;
   private textUnits = new Map<number, Map<string, number>>();
   /** Text ground truth ("NORMAL", "BROKEN"): read as 0 for a healthy word, 1 for any other; the texts seen, for the note. */
@@ -281,7 +280,6 @@ export class CsvParser implements FieldSink {
     this.fields = 0;
     this.recordHasText = false;
     if (blank && count > 1) return this.skipBlank();
-    this.flushBlank();
     if (count === 1) {
       // An empty line is skipped; so is a line of spaces, except in a one-column file, where it is a missing reading.
       const f = this.firstField;
@@ -298,20 +296,22 @@ export class CsvParser implements FieldSink {
     if (this.phase === 'probe') {
       this.probe.push(this.takeRow());
       if (this.probe.length === PROBE_ROWS) this.endProbe();
+      return;
     }
+    if (this.builders[0].length === this.maxRows) {
+      throw new DataError(
+        `${this.name}: more than ${this.maxValues.toLocaleString('en-US')} values (${this.maxRows.toLocaleString('en-US')} rows × ${this.names.length.toLocaleString('en-US')} columns); isoscope holds at most that many: split the file or keep fewer columns`,
+      );
+    }
+    const row = this.row;
+    for (let i = 0; i < row.length; i++) this.pushCell(i, row[i]);
+    row.length = 0;
   }
 
   /** A record of delimiters only (";;;;", as spreadsheets export empty rows) is no reading: skipped, and counted for a note. */
   private skipBlank(): void {
     this.row = [];
-    this.pendingBlank = 0;
     if (this.phase !== 'first') this.blankRows++;
-  }
-
-  /** The blank fields held at the start of a record that turned out to have text. */
-  private flushBlank(): void {
-    for (let j = 0; j < this.pendingBlank; j++) this.pushCell(j, '');
-    this.pendingBlank = 0;
   }
 
   where(): string {
@@ -357,28 +357,17 @@ export class CsvParser implements FieldSink {
     this.splitter.push(held);
   }
 
+  /**
+   * A record's fields are held until it ends, in every phase: a streamed read may hand on its rows
+   * between two fields of a record, and only whole records may be in a piece (a record cut there
+   * put its first cells in one piece and the rest in the next, shifting every row after it).
+   */
   private cell(k: number, text: string): void {
-    if (this.phase === 'body') {
-      if (k === 0 && this.builders[0].length === this.maxRows) {
-        throw new DataError(
-          `${this.name}: more than ${this.maxValues.toLocaleString('en-US')} values (${this.maxRows.toLocaleString('en-US')} rows × ${this.names.length.toLocaleString('en-US')} columns); isoscope holds at most that many: split the file or keep fewer columns`,
-        );
-      }
-      if (k >= this.names.length) return;
-      // A record's leading blank fields wait until a field with text shows it is not a blank row.
-      if (k === this.pendingBlank && text.trim() === '') {
-        this.pendingBlank++;
-        return;
-      }
-      this.flushBlank();
-      this.pushCell(k, text);
-    } else if (this.phase === 'probe') {
-      if (k < this.names.length) this.row.push(text);
-    } else {
+    if (this.phase === 'first') {
       if (k >= MAX_COLUMNS)
         throw new DataError(`${this.name}: more than ${MAX_COLUMNS.toLocaleString('en-US')} columns; isoscope reads at most that many`);
       this.row.push(text);
-    }
+    } else if (k < this.names.length) this.row.push(text);
   }
 
   private takeRow(): string[] {
