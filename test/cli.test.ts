@@ -44,6 +44,18 @@ describe('isoscope CLI', () => {
     expect(stdout).toMatch(/flat 100 in unit A/);
   });
 
+  test('train says why a threshold is left in sample: too few units to hold whole ones out', async () => {
+    const rows = ['machine,t,a,b'];
+    for (let m = 0; m < 4; m++)
+      for (let i = 0; i < 200; i++) rows.push(`M${m},${i},${(((i * 37 + m * 11) % 101) / 101).toFixed(4)},${((i * 53) % 97) / 97}`);
+    writeFileSync(join(dir, 'four.csv'), rows.join('\n'));
+    const { code, stderr } = await cli('train', join(dir, 'four.csv'), '-o', join(dir, 'four.json'));
+    expect(code).toBe(0);
+    expect(stderr).toMatch(
+      /^isoscope: threshold in sample, the quantile of the training readings' own scores: 4 units are too few to hold whole units out \(5 are needed\)\./m,
+    );
+  });
+
   test('train, score and evaluate on FD001', async () => {
     const model = join(dir, 'm.json');
     const t = await cli('train', train, '--baseline', 'first:50%', '--trees', '50', '--seed', '3', '--exclude', 'sensor_21', '-o', model);
