@@ -86,14 +86,18 @@ export async function evaluateCommand(
     `${ds.name}: ${ev.readings} readings compared, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}${unlabelled ? `, ${unlabelled} without a label (not compared)` : ''}; alarm ${alarm.k} of ${alarm.n}` +
       (inSample ? `; in sample: the model was trained on a file of this name` : `; the model was trained on ${model.training.source}`),
   );
+  // Ratios alike to four places (an AUC of exactly 1 read "1" beside "0.9999"); precision has no
+  // value without a single alarm: said, not printed as 0.
+  const ratio = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '-');
+  const noAlarm = ev.recall === 0 && ev.falseAlarmRate === 0;
   const rows = [
-    ['ROC AUC', formatNumber(ev.rocAuc)],
-    ['PR AUC', formatNumber(ev.prAuc)],
-    ['alarm precision', formatNumber(ev.precision)],
-    ['alarm recall', formatNumber(ev.recall)],
-    ['alarm F1', formatNumber(ev.f1)],
-    ['false-alarm rate (healthy readings in alarm)', formatNumber(ev.falseAlarmRate)],
-    ['missed-alarm rate (positive readings not in alarm)', formatNumber(ev.missedAlarmRate)],
+    ['ROC AUC', ratio(ev.rocAuc)],
+    ['PR AUC', ratio(ev.prAuc)],
+    ['alarm precision', noAlarm ? 'n/a (no reading in alarm)' : ratio(ev.precision)],
+    ['alarm recall', ratio(ev.recall)],
+    ['alarm F1', ratio(ev.f1)],
+    ['false-alarm rate (healthy readings in alarm)', ratio(ev.falseAlarmRate)],
+    ['missed-alarm rate (positive readings not in alarm)', ratio(ev.missedAlarmRate)],
   ];
   if (ev.units) {
     rows.push(
