@@ -148,6 +148,7 @@ describe('isoscope CLI', () => {
   test.each([
     ['a missing file', ['profile', '/no/such/file.csv'], /isoscope: cannot read data file \/no\/such\/file.csv: no such file/],
     ['an empty file', ['profile', 'EMPTY'], /isoscope: .*empty\.csv: the data file is empty/],
+    ['a mistyped flag', ['score', train, '--modle', 'm.json'], /^isoscope: unknown flag --modle; did you mean --model\?$/m],
     ['ragged rows', ['profile', 'RAGGED'], /isoscope: ragged\.csv, record 2: expected 2 fields like the header, found 3/],
     [
       'unknown feature names',

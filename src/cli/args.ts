@@ -23,6 +23,9 @@ export function parse<const O extends ParseArgsOptionsConfig>(argv: string[], op
       tokens: true,
     });
   } catch (e) {
+    // Node's own words for an unknown flag speak of positionals after "--": a typo wants the flag it missed.
+    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec((e as Error).message);
+    if (unknown) throw new UsageError(`unknown flag ${unknown[1]}${nearest(unknown[1], Object.keys(options))}\nusage: ${usage}`);
     throw new UsageError(`${(e as Error).message.split('\n')[0]}\nusage: ${usage}`);
   }
   // parseArgs keeps the last of a repeated flag: "--model a.json --model b.json" would score with b.json without a word.
@@ -118,4 +121,26 @@ export function byteSize(value: string | undefined, flag: string, fallback: numb
   const bytes = m ? Math.floor(Number(m[1]) * BYTE_UNITS[(m[2] ?? '').toLowerCase()]) : NaN;
   if (!(bytes >= 1)) throw new UsageError(`${flag} expects a size like 10mb, 512kb or 1048576, got "${value}"`);
   return bytes;
+}
+
+/** "; did you mean --model?" for the flag nearest a mistyped one (at most two edits away), else nothing. */
+function nearest(given: string, names: string[]): string {
+  const word = given.replace(/^-+/, '');
+  let best = '';
+  let bestDistance = 3;
+  for (const name of names) {
+    const d = editDistance(word, name);
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  return best ? `; did you mean --${best}?` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(prev[j] + 1, next[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = next;
+  }
+  return prev[b.length];
 }
