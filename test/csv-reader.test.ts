@@ -233,6 +233,10 @@ describe('CSV reader', () => {
     // Four-digit years need no such note; three digits are no year.
     expect(csvDataset('d,x\n01/03/2024,1\n').notes.join(' ')).not.toMatch(/two-digit/);
     expect(column(csvDataset('d,x\n01/03/202,1\n01/04/202,2\n'), 'd')!.timestamp).toBeUndefined();
+    // A version column is no date: a two-digit year needs two-digit day and month, or a time after it.
+    const versions = csvDataset('fw,x\n1.1.10,1\n1.2.11,2\n1.3.12,3\n');
+    expect(column(versions, 'fw')!.timestamp).toBeUndefined();
+    expect(versions.columns.some((c) => c.role === 'time')).toBe(false);
   });
 
   test('dates as loggers write them: a bad cell costs one cell, fractions stay in their second, zones, sep=, one order per file', () => {

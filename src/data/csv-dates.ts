@@ -67,15 +67,23 @@ export function clockMs(s: string): number {
   return clockOf(s)?.ms ?? NaN;
 }
 
+/**
+ * A two-digit year is taken only where a spreadsheet's short date would write it: day and month
+ * of two digits (01.03.24), or a time after the date (3/1/24 1:05 PM). "1.1.10" is a version.
+ */
+const shortYearOk = (found: RegExpExecArray, rest: string) =>
+  found[3].length === 4 || (found[1].length === 2 && found[2].length === 2) || rest.trim() !== '';
+
 /** The date's year, month and day, and the text after it; undefined when it is no date of these forms. */
 function dateParts(t: string, order: DateOrder | undefined): { y: number; m: number; d: number; rest: string } | undefined {
   const iso = /^(\d{4})-(\d{2})-(\d{2})(?=$|[ T])/.exec(t);
   const found = iso ?? SLASHED_ISO.exec(t);
   if (found) return { y: Number(found[1]), m: Number(found[2]), d: Number(found[3]), rest: t.slice(found[0].length) };
   const dotted = DOTTED.exec(t);
-  if (dotted) return { y: fullYear(dotted[3]), m: Number(dotted[2]), d: Number(dotted[1]), rest: t.slice(dotted[0].length) };
+  if (dotted && shortYearOk(dotted, t.slice(dotted[0].length)))
+    return { y: fullYear(dotted[3]), m: Number(dotted[2]), d: Number(dotted[1]), rest: t.slice(dotted[0].length) };
   const slashed = order && SLASHED.exec(t);
-  if (!slashed) return undefined;
+  if (!slashed || !shortYearOk(slashed, t.slice(slashed[0].length))) return undefined;
   const [d, m] = order === 'dmy' ? [slashed[1], slashed[2]] : [slashed[2], slashed[1]];
   return { y: fullYear(slashed[3]), m: Number(m), d: Number(d), rest: t.slice(slashed[0].length) };
 }
