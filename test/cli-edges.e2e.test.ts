@@ -69,11 +69,40 @@ test('evaluate says when its figures are in sample, and when a renamed file is t
 
 test('a negative number after a flag is its value: the range check answers, not "ambiguous"', async () => {
   const r = await cli('train', cmapssPath('train_FD001.txt'), '--contamination', '-1', '-o', join(dir, 'm.json'));
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(2);
   expect(r.stderr).not.toMatch(/ambiguous/);
-  expect(r.stderr).toMatch(/contamination must be 'auto' or a number in \(0, 0\.5\], got -1/);
+  expect(r.stderr).toMatch(/--contamination: contamination must be 'auto' or a number in \(0, 0\.5\], got -1/);
   const h = await cli('evaluate', cmapssPath('test_FD001.txt'), '--model', MODEL, '--horizon', '-3');
   expect(h.stderr).toMatch(/--horizon must be >= 0, got -3/);
+});
+
+test('a flag value out of range exits 2 naming the flag, before the data file is read', async () => {
+  // The file does not exist: a value checked only after reading would fail on the file instead.
+  const absent = join(dir, 'absent.csv');
+  for (const [flag, value, words] of [
+    ['--trees', '0', /trees must be an integer from 1 to 10000, got 0/],
+    ['--seed', '-1', /seed must be an integer/],
+    ['--window', '0', /window size must be a whole number from 1 to 1000/],
+    ['--unit-baseline', '1.5', /unit baseline must be a whole number/],
+    ['--max-samples', '0', /max samples must be 'auto'/],
+    ['--max-features', '2.5', /max features must be an integer >= 1/],
+    ['--extension-level', '-2', /extension level must be a whole number >= 0/],
+    ['--baseline', 'first:200%', /baseline percent must be in \(0, 100\]/],
+  ] as const) {
+    const r = await cli('train', absent, flag, value, '-o', join(dir, 'never.json'));
+    expect(r.code, flag).toBe(2);
+    expect(r.stderr.trim(), flag).toMatch(new RegExp(`^isoscope: ${flag}: ${words.source}`));
+  }
+  const ev = await cli('evaluate', absent, '--model', MODEL, '--baseline', 'half');
+  expect(ev.code).toBe(2);
+  expect(ev.stderr).toMatch(/^isoscope: --baseline: baseline "half" is not understood/);
+  // The data itself failing is exit 1.
+  expect((await cli('profile', absent)).code).toBe(1);
+  const version = await cli('--version');
+  expect(version.code).toBe(0);
+  expect(version.stdout.trim()).toBe(
+    `isoscope ${(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version}`,
+  );
 });
 
 test('replay says in one line that the hub dropped, and exits with a status other than 70', async () => {
@@ -111,7 +140,7 @@ test('a Cosmos DB endpoint that accepts and never answers ends the command in 15
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
     );
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
       'isoscope: cannot reach Cosmos DB models container iot-sensor-db/models: Timeout Error! Request took more than 15000 ms',
     );

@@ -279,7 +279,7 @@ describe('the CLI in the pipeline', () => {
       'eventhub',
     );
     await keyed.stop();
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/event hub readings rejected the credentials/);
     expect(refused.stderr).not.toContain('TOPSECRET123');
     const cos = await cli({ COSMOS_ENDPOINT: 'ftp://nope', COSMOS_KEY: 'TOPSECRET123' }, 'cosmos-setup');

@@ -98,6 +98,24 @@ export function int(value: string | undefined, flag: string, fallback: number, m
   return v;
 }
 
+/** A flag's value read by the product's own parser or check: a value it refuses is a usage error that names the flag. */
+export function fromFlag<T>(flag: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof Error && (e.name === 'ParamError' || e.name === 'DataError')) throw new UsageError(`${flag}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** A flag's value through the engine's own check for it (see fromFlag). */
+export function checked<T>(flag: string, value: T, check: (v: T) => void): T {
+  return fromFlag(flag, () => {
+    check(value);
+    return value;
+  });
+}
+
 export function autoOrNum(value: string | undefined, flag: string, fallback: 'auto' | number): 'auto' | number {
   if (value === undefined) return fallback;
   return value === 'auto' ? 'auto' : num(value, flag, 0);

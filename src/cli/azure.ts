@@ -2,7 +2,7 @@
 // turned into one line without secrets.
 import { CosmosClient } from '@azure/cosmos';
 import { COSMOS_REQUEST_TIMEOUT_MS, cosmosSettings, failureLine, type CosmosSettings } from '../connectors/settings.js';
-import { UsageError } from './errors.js';
+import { ServiceError } from './errors.js';
 
 export function cosmosClient(env: NodeJS.ProcessEnv): { client: CosmosClient; settings: CosmosSettings } {
   const settings = cosmosSettings(env);
@@ -16,5 +16,5 @@ export function cosmosClient(env: NodeJS.ProcessEnv): { client: CosmosClient; se
 }
 
 export function reachError(what: string, e: unknown): Error {
-  return new UsageError(failureLine(what, e));
+  return new ServiceError(failureLine(what, e));
 }

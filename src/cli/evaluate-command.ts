@@ -4,7 +4,7 @@ import { alarmRule } from '../model/alarm-rule.js';
 import { streamInputsOf } from '../model/loaded-model.js';
 import { verdictLine } from '../model/model-check.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
-import { num, oneFile, parse } from './args.js';
+import { fromFlag, num, oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { readModel } from './files.js';
 import { scoreFile } from './scored-file.js';
@@ -41,6 +41,7 @@ export async function evaluateCommand(
     );
   const horizon = num(values.horizon, '--horizon', 30);
   if (!(horizon >= 0)) throw new UsageError(`--horizon must be >= 0, got ${horizon}`);
+  if (values.baseline !== undefined) fromFlag('--baseline', () => parseBaseline(values.baseline!));
   const model = readModel(values.model);
   const { ds, sample, scores, flags } = await scoreFile(
     file,

@@ -12,6 +12,7 @@ import { consumeCommand, CONSUME_USAGE } from './consume-command.js';
 import { serveCommand, SERVE_USAGE } from './serve-command.js';
 import { listModelsCommand, MODELS_USAGE, promoteCommand, PROMOTE_USAGE, publishModelCommand, PUBLISH_USAGE } from './model-commands.js';
 import { retrainCommand, RETRAIN_USAGE } from './retrain-command.js';
+import { productVersion } from './version.js';
 
 interface Command {
   usage: string;
@@ -42,7 +43,8 @@ export const HELP = [
   'Event Hubs, Cosmos DB, ISOSCOPE_API_KEY and DD_* settings come from the environment or a .env file (see .env.example).',
   '',
   'Files: C-MAPSS text, CSV (, ; tab |), .gz, or a .zip (--entry picks a file inside).',
-  'Run "isoscope <command> --help" for a command\'s flags.',
+  'Run "isoscope <command> --help" for a command\'s flags, "isoscope --version" for the version.',
+  'Exit status: 0 done; 1 the data, a model or a service failed; 2 the command line is wrong (flag, value, missing setting).',
 ].join('\n');
 
 /** Breaks a usage line before a flag group so it reads in an 110-column terminal, continuation lines indented. */
@@ -73,6 +75,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.out(HELP);
       return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || command === '-V' || command === 'version') {
+      io.out(`isoscope ${productVersion()}`);
+      return 0;
     }
     const cmd = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!cmd) throw new UsageError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}`);

@@ -2,8 +2,9 @@
 // with the measured defaults (src/features/defaults.ts), for fleets and single streams alike.
 import type { RecipeChoice } from '../features/recipe.js';
 import { detectionDefaults } from '../features/defaults.js';
-import { STAT_BITS, type WindowStat } from '../features/recipe.js';
-import { autoOrNum, num } from './args.js';
+import { RECIPE_CHECKS, STAT_BITS, type WindowStat } from '../features/recipe.js';
+import { PARAM_CHECKS } from '../engine/params.js';
+import { autoOrNum, checked, num } from './args.js';
 import { UsageError } from './errors.js';
 
 export const RECIPE_OPTIONS = {
@@ -31,8 +32,10 @@ export function recipeFromFlags(v: Values, single?: SingleStream): RecipeChoice 
   if (preset !== 'default' && preset !== 'raw') throw new UsageError(`--recipe is default or raw, got "${preset}"`);
   const base: RecipeChoice =
     preset === 'raw' ? { unitBaseline: 0, window: { size: 1, stats: ['value'] }, regimes: 'off' } : detectionDefaults(single).recipe;
-  if (v['unit-baseline'] !== undefined) base.unitBaseline = num(v['unit-baseline'], '--unit-baseline', 0);
-  if (v.window !== undefined) base.window = { ...base.window, size: num(v.window, '--window', 1) };
+  if (v['unit-baseline'] !== undefined)
+    base.unitBaseline = checked('--unit-baseline', num(v['unit-baseline'], '--unit-baseline', 0), RECIPE_CHECKS.unitBaseline);
+  if (v.window !== undefined)
+    base.window = { ...base.window, size: checked('--window', num(v.window, '--window', 1), RECIPE_CHECKS.windowSize) };
   if (v.stats !== undefined) {
     const stats = v.stats
       .split(',')
@@ -76,5 +79,9 @@ export function contaminationFromFlags(v: Values, single?: SingleStream): 'auto'
     if (!(q >= 0.5 && q < 1)) throw new UsageError(`--threshold-quantile must be in [0.5, 1), got ${q}`);
     return Math.round((1 - q) * 1e9) / 1e9;
   }
-  return autoOrNum(v.contamination, '--contamination', detectionDefaults(single).contamination);
+  return checked(
+    '--contamination',
+    autoOrNum(v.contamination, '--contamination', detectionDefaults(single).contamination),
+    PARAM_CHECKS.contamination,
+  );
 }

@@ -52,6 +52,8 @@ export async function retrainCommand(
     return n;
   });
   const keys = { unitField: values['unit-field'] ?? 'unit_number', timeField: values['time-field'] ?? 'time_in_cycles' };
+  // Flags first: a mistyped value should not wait for a read of the whole container.
+  const choice = trainChoice(values, true);
   loadDotEnv();
   const { client, settings } = cosmosClient(process.env);
   try {
@@ -69,7 +71,6 @@ export async function retrainCommand(
     err(
       `isoscope: read ${ds.rows} stored readings from ${where} (${stored.partitions} partition${stored.partitions === 1 ? '' : 's'})${values['exclude-alarmed'] ? `, left out ${stored.alarmed} held in alarm` : ''}`,
     );
-    const choice = trainChoice(values, true);
     const result = await trainModel(await engine(), ds, choice);
     writeText(values.output, JSON.stringify(result.model));
     if (result.droppedMissing) err(leftOutLine(result, ds));

@@ -6,7 +6,15 @@ import type { WasmEngine } from '../engine/wasm-engine.js';
 import { columnByRole, type Dataset } from '../data/dataset.js';
 import { CROSS_FIT_FOLDS, MIN_SPLIT_ROWS } from '../model/calibrate.js';
 import { num, parseFileCommand } from './args.js';
-import { calibrationLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine, leftOutLine } from './train-flags.js';
+import {
+  calibrationLine,
+  checkTrainFlags,
+  TRAIN_FLAGS_USAGE,
+  TRAIN_OPTIONS,
+  trainChoice,
+  trainedLine,
+  leftOutLine,
+} from './train-flags.js';
 import { UsageError } from './errors.js';
 import { baselineMask, parseBaseline } from '../data/baseline.js';
 import { isZipFile, readDataset, UnreadableTimes } from './files.js';
@@ -31,6 +39,7 @@ export async function trainCommand(
   const { values, file } = parsed;
   if (!values.output) throw new UsageError(`train needs -o model.json\nusage: ${TRAIN_USAGE}`);
   refuseOverwrite(values.output, '-o', [file, values.rul]);
+  checkTrainFlags(values);
   const budget = num(values['sample-readings'], '--sample-readings', DEFAULT_SAMPLE_READINGS);
   if (!(Number.isInteger(budget) && budget >= 1))
     throw new UsageError(`--sample-readings must be a whole number >= 1, got ${values['sample-readings']}`);

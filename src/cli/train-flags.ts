@@ -3,13 +3,13 @@
 import { parseBaseline, type Baseline } from '../data/baseline.js';
 import type { TrainResult } from '../model/train.js';
 import type { ModelJson } from '../model/types.js';
-import type { ForestParams } from '../engine/params.js';
+import { PARAM_CHECKS, type ForestParams } from '../engine/params.js';
 import type { RecipeChoice } from '../features/recipe.js';
 import { regimeLabel } from '../features/regimes.js';
 import { raisedWords } from '../model/calibration-words.js';
 import { unscoredWhy } from '../model/unscored-words.js';
 import { columnByRole, type Dataset } from '../data/dataset.js';
-import { autoOrNum, list, num } from './args.js';
+import { autoOrNum, checked, fromFlag, list, num } from './args.js';
 import { RECIPE_OPTIONS, alarmFromFlags, contaminationFromFlags, recipeFromFlags, type SingleStream } from './recipe-flags.js';
 
 export const TRAIN_OPTIONS = {
@@ -49,15 +49,19 @@ export interface TrainChoice {
  */
 export function trainChoice(values: Values, hasUnits: boolean, single?: SingleStream): TrainChoice {
   const params = {
-    trees: num(values.trees, '--trees', 100),
-    maxSamples: autoOrNum(values['max-samples'], '--max-samples', 'auto'),
-    maxFeatures: num(values['max-features'], '--max-features', 1.0),
+    trees: checked('--trees', num(values.trees, '--trees', 100), PARAM_CHECKS.trees),
+    maxSamples: checked('--max-samples', autoOrNum(values['max-samples'], '--max-samples', 'auto'), PARAM_CHECKS.maxSamples),
+    maxFeatures: checked('--max-features', num(values['max-features'], '--max-features', 1.0), PARAM_CHECKS.maxFeatures),
     bootstrap: values.bootstrap ?? false,
     contamination: contaminationFromFlags(values, single),
-    seed: num(values.seed, '--seed', 42),
+    seed: checked('--seed', num(values.seed, '--seed', 42), PARAM_CHECKS.seed),
     ...(values['extension-level'] !== undefined
       ? {
-          extensionLevel: values['extension-level'] === 'full' ? ('full' as const) : num(values['extension-level'], '--extension-level', 0),
+          extensionLevel: checked(
+            '--extension-level',
+            values['extension-level'] === 'full' ? ('full' as const) : num(values['extension-level'], '--extension-level', 0),
+            PARAM_CHECKS.extensionLevel,
+          ),
         }
       : {}),
   };
@@ -65,11 +69,19 @@ export function trainChoice(values: Values, hasUnits: boolean, single?: SingleSt
     features: list(values.features),
     exclude: list(values.exclude),
     // Predictive maintenance learns normal behaviour: with units, each unit's healthy first half by default.
-    baseline: parseBaseline(values.baseline ?? (hasUnits ? 'first:50%' : 'all')),
+    baseline: fromFlag('--baseline', () => parseBaseline(values.baseline ?? (hasUnits ? 'first:50%' : 'all'))),
     params,
     recipe: recipeFromFlags(values, single),
     alarm: alarmFromFlags(values, single),
   };
+}
+
+/**
+ * Every flag that needs no data, checked before a file is read: a mistyped value exits 2 at once, not
+ * after minutes of reading a big file.
+ */
+export function checkTrainFlags(values: Values): void {
+  trainChoice(values, true);
 }
 
 /** The one line train and retrain print about the model they wrote. */

@@ -40,23 +40,53 @@ export class ParamError extends Error {
   override name = 'ParamError';
 }
 
+/**
+ * The checks that need no data, one per setting, so a command line can name the flag it came from
+ * before it reads a file. resolveParams runs them all again.
+ */
+export const PARAM_CHECKS = {
+  trees: (trees: number): void => {
+    if (!Number.isInteger(trees) || trees < 1 || trees > MAX_TREES) {
+      throw new ParamError(`trees must be an integer from 1 to ${MAX_TREES}, got ${trees}`);
+    }
+  },
+  seed: (seed: number): void => {
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new ParamError(`seed must be an integer from 0 to 4294967295, got ${seed}`);
+    }
+  },
+  contamination: (c: Contamination): void => {
+    if (c !== 'auto' && !(c > 0 && c <= 0.5)) throw new ParamError(`contamination must be 'auto' or a number in (0, 0.5], got ${c}`);
+  },
+  maxSamples: (m: 'auto' | number): void => {
+    if (m !== 'auto' && !((Number.isInteger(m) && m >= 2) || (m > 0 && m <= 1))) {
+      throw new ParamError(`max samples must be 'auto', an integer >= 2 or a fraction in (0, 1], got ${m}`);
+    }
+  },
+  maxFeatures: (m: number): void => {
+    if (!((Number.isInteger(m) && m >= 1) || (m > 0 && m <= 1))) {
+      throw new ParamError(`max features must be an integer >= 1 or a fraction in (0, 1], got ${m}`);
+    }
+  },
+  extensionLevel: (level: number | 'full'): void => {
+    if (level !== 'full' && !(Number.isInteger(level) && level >= 0)) {
+      throw new ParamError(`extension level must be a whole number >= 0 (at most features - 1) or 'full', got ${level}`);
+    }
+  },
+};
+
 export function resolveParams(p: ForestParams, n: number, d: number): ResolvedParams {
-  if (!Number.isInteger(p.trees) || p.trees < 1 || p.trees > MAX_TREES) {
-    throw new ParamError(`trees must be an integer from 1 to ${MAX_TREES}, got ${p.trees}`);
-  }
-  if (!Number.isInteger(p.seed) || p.seed < 0 || p.seed > 0xffffffff) {
-    throw new ParamError(`seed must be an integer from 0 to 4294967295, got ${p.seed}`);
-  }
-  if (p.contamination !== 'auto' && !(p.contamination > 0 && p.contamination <= 0.5)) {
-    throw new ParamError(`contamination must be 'auto' or a number in (0, 0.5], got ${p.contamination}`);
-  }
+  PARAM_CHECKS.trees(p.trees);
+  PARAM_CHECKS.seed(p.seed);
+  PARAM_CHECKS.contamination(p.contamination);
+  PARAM_CHECKS.maxSamples(p.maxSamples);
+  PARAM_CHECKS.maxFeatures(p.maxFeatures);
   if (n < 2) throw new ParamError(`training needs at least 2 rows without missing features, got ${n}`);
   if (d < 1) throw new ParamError('training needs at least one feature column');
   let psi: number;
   if (p.maxSamples === 'auto') psi = Math.min(256, n);
   else if (Number.isInteger(p.maxSamples) && p.maxSamples >= 2) psi = Math.min(p.maxSamples, n);
-  else if (p.maxSamples > 0 && p.maxSamples <= 1) psi = Math.max(1, Math.floor(p.maxSamples * n));
-  else throw new ParamError(`max samples must be 'auto', an integer >= 2 or a fraction in (0, 1], got ${p.maxSamples}`);
+  else psi = Math.max(1, Math.floor(p.maxSamples * n));
   // One row per tree isolates nothing, and c(1) = 0 would make every score NaN or -0.
   if (psi < 2) throw new ParamError(`max samples ${p.maxSamples} of ${n} rows is ${psi} row per tree; each tree needs at least 2`);
   const depthLimit = Math.ceil(Math.log2(Math.max(psi, 2)));
@@ -65,11 +95,11 @@ export function resolveParams(p: ForestParams, n: number, d: number): ResolvedPa
   }
   let featuresPerTree: number;
   if (Number.isInteger(p.maxFeatures) && p.maxFeatures > 1) featuresPerTree = p.maxFeatures;
-  else if (p.maxFeatures > 0 && p.maxFeatures <= 1) featuresPerTree = Math.max(1, Math.floor(p.maxFeatures * d));
-  else throw new ParamError(`max features must be an integer >= 1 or a fraction in (0, 1], got ${p.maxFeatures}`);
+  else featuresPerTree = Math.max(1, Math.floor(p.maxFeatures * d));
   if (featuresPerTree > d) throw new ParamError(`max features ${featuresPerTree} exceeds the ${d} features`);
   let extensionLevel: number | undefined;
   if (p.extensionLevel !== undefined) {
+    PARAM_CHECKS.extensionLevel(p.extensionLevel);
     extensionLevel = p.extensionLevel === 'full' ? d - 1 : p.extensionLevel;
     if (!(Number.isInteger(extensionLevel) && extensionLevel >= 0 && extensionLevel < d)) {
       throw new ParamError(`extension level must be a whole number from 0 to ${d - 1} (features - 1) or 'full', got ${p.extensionLevel}`);

@@ -45,14 +45,22 @@ export class RecipeError extends Error {
   override name = 'ParamError';
 }
 
+/** The recipe's settings that need no data, so a command line can name its flag before reading a file. */
+export const RECIPE_CHECKS = {
+  unitBaseline: (n: number): void => {
+    if (!(Number.isInteger(n) && n >= 0 && n <= 100000)) {
+      throw new RecipeError(`unit baseline must be a whole number of readings from 0 to 100000, got ${n}`);
+    }
+  },
+  windowSize: (n: number): void => {
+    if (!(Number.isInteger(n) && n >= 1 && n <= 1000)) throw new RecipeError(`window size must be a whole number from 1 to 1000, got ${n}`);
+  },
+};
+
 export function checkRecipe(r: FeatureRecipe): void {
   if (!Array.isArray(r.inputs) || r.inputs.length === 0) throw new RecipeError('a feature recipe needs at least one input column');
-  if (!(Number.isInteger(r.unitBaseline) && r.unitBaseline >= 0 && r.unitBaseline <= 100000)) {
-    throw new RecipeError(`unit baseline must be a whole number of readings from 0 to 100000, got ${r.unitBaseline}`);
-  }
-  if (!(Number.isInteger(r.window.size) && r.window.size >= 1 && r.window.size <= 1000)) {
-    throw new RecipeError(`window size must be a whole number from 1 to 1000, got ${r.window.size}`);
-  }
+  RECIPE_CHECKS.unitBaseline(r.unitBaseline);
+  RECIPE_CHECKS.windowSize(r.window.size);
   if (r.window.stats.length === 0 || r.window.stats.some((s) => !(s in STAT_BITS))) {
     throw new RecipeError(`window statistics must be some of value, mean, std, slope; got ${r.window.stats.join(',') || 'none'}`);
   }
