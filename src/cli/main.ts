@@ -42,7 +42,7 @@ export const HELP = [
   '',
   'Event Hubs, Cosmos DB, ISOSCOPE_API_KEY and DD_* settings come from the environment or a .env file (see .env.example).',
   '',
-  'Files: C-MAPSS text, CSV (, ; tab |), .gz, or a .zip (--entry picks a file inside).',
+  'Files: C-MAPSS text, CSV (, ; tab |; UTF-8 or UTF-16), .gz, or a .zip (--entry picks a file inside).',
   'Run "isoscope <command> --help" for a command\'s flags, "isoscope --version" for the version.',
   'Exit status: 0 done; 1 the data, a model or a service failed; 2 the command line is wrong (flag, value, missing setting).',
 ].join('\n');

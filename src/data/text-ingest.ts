@@ -1,4 +1,4 @@
-// One file's bytes in, a Dataset out: sniffs gzip and binary from the first bytes,
+// One file's bytes in, a Dataset out: sniffs gzip, UTF-16 and binary from the first bytes,
 // decodes text in a stream and picks the C-MAPSS or CSV parser from the first text.
 // Chunks may be cut anywhere: the dataset, or the error, is the same as for the whole
 // file in one piece.
@@ -8,6 +8,7 @@ import { DataError, type Dataset } from './dataset.js';
 import { StepInflater } from './inflate.js';
 import { MAX_TEXT_BYTES, sizeText } from './limits.js';
 import { isZip } from './zip.js';
+import { sniffUtf16, UTF16_SNIFF_BYTES, Utf16ToUtf8 } from './utf16.js';
 
 export interface NamedBytes {
   name: string;
@@ -52,6 +53,9 @@ export class TextIngest {
   private inflater?: StepInflater;
   private ended = false;
   private textBytes = 0;
+  /** Re-encodes UTF-16 text; null once the text is known not to be UTF-16, undefined before. */
+  private utf16?: Utf16ToUtf8 | null;
+  private textHead: Uint8Array = EMPTY;
   private readonly decoder = new TextDecoder('utf-8');
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
@@ -146,12 +150,28 @@ export class TextIngest {
   }
 
   private unwrap(chunk: Uint8Array, final: boolean): void {
-    if (!this.inflater) return this.route(chunk);
-    for (const text of this.inflater.steps(chunk, final)) this.route(text);
+    if (!this.inflater) return this.route(chunk, final);
+    for (const text of this.inflater.steps(chunk, final)) this.route(text, false);
+    if (final) this.route(EMPTY, true);
+  }
+
+  /** The text as UTF-8: UTF-16 (told from its first bytes) is re-encoded on the way. */
+  private route(bytes: Uint8Array, final: boolean): void {
+    if (this.utf16 === undefined) {
+      if (this.textHead.length + bytes.length < UTF16_SNIFF_BYTES && !final) {
+        this.textHead = concat(this.textHead, bytes);
+        return;
+      }
+      if (this.textHead.length) bytes = concat(this.textHead, bytes);
+      this.textHead = EMPTY;
+      const encoding = sniffUtf16(bytes);
+      this.utf16 = encoding ? new Utf16ToUtf8(encoding) : null;
+    }
+    this.routeText(this.utf16 ? this.utf16.push(bytes, final) : bytes);
   }
 
   /** Passes text on up to a zero byte or the size limit, then stops with that error: where it stops depends on content only. */
-  private route(bytes: Uint8Array): void {
+  private routeText(bytes: Uint8Array): void {
     let n = bytes.length;
     let stop: string | undefined;
     if (this.textBytes + n > this.textLimit) {
