@@ -533,13 +533,58 @@ describe('CSV reader', () => {
   });
 
   test('ragged rows, empty files, header-only files and binary files each get their own error', () => {
-    expect(() => csvDataset('a,b\n1,2\n3\n')).toThrow(/record 2: expected 2 fields like the header, found 1/);
+    expect(() => csvDataset('a,b\n1,2\n3\n4,5\n')).toThrow(/record 2: expected 2 fields like the header, found 1/);
+    expect(() => csvDataset('a,b,c\n1\n2\n')).toThrow(/record 1: expected 3 fields like the header, found 1/);
     expect(() => csvDataset('')).toThrow(/empty/);
     expect(() => csvDataset('   \n\n')).toThrow(/empty/);
     expect(() => csvDataset('a,b,c\n')).toThrow(/a header but no data rows/);
     const binary = new Uint8Array(4096).map((_, i) => (i * 7919) % 256);
     expect(() => ingestFiles([{ name: 'x.bin', bytes: binary }])).toThrow(/binary file/);
     expect(() => csvDataset('name,comment\nfoo,bar\nbaz,qux\n')).toThrow(/no numeric column/);
+  });
+
+  test("an export's trailing lines (summary rows, a count, an end marker, a cut-off line) are left out and named; in the middle they are data", () => {
+    const body = Array.from(
+      { length: 120 },
+      (_, i) => `2024-01-01 ${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00,${20 + (i % 7)},${i}`,
+    );
+    const head = 'time,temp,count\n' + body.join('\n');
+    const plain = csvDataset(head + '\n');
+    for (const tail of [
+      'Average,23,59.5\nMax,26,119\n',
+      '\nRows: 120\n',
+      'End of report',
+      'Total:;;\n'.replace(/;/g, ','),
+      '2024-01-01 02:00:00,2',
+    ]) {
+      const ds = csvDataset(`${head}\n${tail}`);
+      expect(ds.rows, tail).toBe(120);
+      ds.columns.forEach((c, i) => expect(Array.from(c.values), tail).toEqual(Array.from(plain.columns[i].values)));
+      const note = ds.notes.find((n) => n.includes('at the end of the file were not read as readings'));
+      expect(note, tail).toContain(JSON.stringify(tail.trim().split('\n')[0].slice(0, 60)));
+    }
+    // Followed by a reading, a summary-like row is data (its time is missing) and a short line is refused as before.
+    const middle = csvDataset(`${head}\nMax,26,119\n2024-01-01 02:00:00,21,120\n`);
+    expect(middle.rows).toBe(122);
+    expect(middle.notes.some((n) => n.includes('at the end of the file'))).toBe(false);
+    // The last unit of a fleet named like a statistic is a unit: more rows than a footer holds are read.
+    const named = csvDataset(
+      `machine,v\n${['pump', 'max'].flatMap((m) => Array.from({ length: 30 }, (_, i) => `${m},${i}`)).join('\n')}\n`,
+    );
+    expect(named.rows).toBe(60);
+    expect(() => csvDataset(`${head}\nRows: 120\n2024-01-01 02:00:00,21,120\n`)).toThrow(
+      /record 121: expected 3 fields like the header, found 1/,
+    );
+    // A file of few rows: the trailing line is left out all the same, and the result does not depend on where the text is cut.
+    const short = 'a,b\n1,2\n3,4\nmean,3\n';
+    for (let cut = 1; cut < short.length; cut++) {
+      const p = new CsvParser('short.csv');
+      p.push(short.slice(0, cut));
+      p.push(short.slice(cut));
+      const ds = p.finish();
+      expect(ds.rows).toBe(2);
+      expect(Array.from(column(ds, 'b')!.values)).toEqual([2, 4]);
+    }
   });
 
   test('quoted fields with newlines survive any chunk boundary', () => {

@@ -69,6 +69,11 @@ describe('streamed reads', () => {
       lines.push(`${t};"press-${i % 7}";${(20 + rnd()).toFixed(3).replace('.', ',')};"a ""b"" ${i % 3}"`);
     }
     expectSame('plant.csv', new TextEncoder().encode(`${lines.join('\r\n')}\r\n`));
+    // An export's summary rows after the readings: left out of every piece, named in the last one's notes.
+    const summed = new TextEncoder().encode(`${lines.join('\r\n')}\r\n"Average";;20,5;\r\n"Rows: 10000"\r\n`);
+    expectSame('summed.csv', summed);
+    const notes = streamed('summed.csv', summed, 5).pop()!.notes;
+    expect(notes.find((n) => n.startsWith('2 line(s) at the end of the file'))).toContain('"Rows: 10000"');
   });
 
   test('a piece handed on between two fields of a record holds none of it: rows stay whole', () => {

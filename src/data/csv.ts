@@ -9,6 +9,7 @@ import { DataError, type Column, type ColumnRole, type Dataset } from './dataset
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import { inferRole, rowIds } from './roles.js';
 import { isEngineeringUnits, longShape, pivotLong, type LongShape, type ProbeKind } from './long-format.js';
+import { MAX_TRAILING_LINES, isSummaryRow, trailingNote, type HeldRecord } from './csv-tail.js';
 import { TEXT_ID_NAME, dedupe, detectDelimiter, isNormalLabel, isTextLabel, preamble } from './csv-sniff.js';
 import {
   clockMs,
@@ -98,6 +99,10 @@ export class CsvParser implements FieldSink {
   /** Header names given twice, and what the later ones are called. */
   private renamed: string[] = [];
   private record = 0;
+  /** Records that may be an export's trailing lines (csv-tail.ts): read or refused if a reading follows. */
+  private held: HeldRecord[] = [];
+  /** Set once more summary-like rows came in a row than a footer holds: such rows are readings from then on. */
+  private summaryIsData = false;
   private hasHeader = false;
   private delimiter = ',';
   /** Per column of a ';' file, whether its numbers are written with decimal commas: "1,5" reads as 1.5. */
@@ -179,6 +184,8 @@ export class CsvParser implements FieldSink {
     if (!this.splitter) this.start();
     this.splitter!.finish();
     if (this.phase === 'first') throw new DataError(`${this.name}: the file is empty`);
+    // Nothing but held records: no readings for them to trail, so they are the data (and a wrong field count is said).
+    if (this.held.length === this.record) this.release();
     if (this.phase === 'probe') this.endProbe();
   }
 
@@ -197,6 +204,11 @@ export class CsvParser implements FieldSink {
   }
 
   private notes(): string[] {
+    const tail = trailingNote(this.held, this.delimiter);
+    return [...this.csvNotes(), ...(tail ? [tail] : [])];
+  }
+
+  private csvNotes(): string[] {
     return csvNotes({
       names: this.names,
       delimiter: this.delimiter,
@@ -288,13 +300,39 @@ export class CsvParser implements FieldSink {
     }
     if (this.phase === 'first') return this.startColumns(this.takeRow());
     this.record++;
-    if (count !== this.names.length) {
-      throw new DataError(
-        `${this.name}, record ${this.record}: expected ${this.names.length} fields like the ${this.hasHeader ? 'header' : 'first row'}, found ${count}`,
-      );
+    if (count !== this.names.length || (!this.summaryIsData && isSummaryRow(this.row))) {
+      this.held.push({ record: this.record, count, row: this.takeRow() });
+      // A footer is a few lines: more in a row are readings (a unit named "Max"), or rows of the wrong width.
+      if (this.held.length > MAX_TRAILING_LINES) {
+        this.summaryIsData = true;
+        this.release();
+      }
+      return;
     }
+    if (this.held.length) this.release();
+    if (this.phase === 'probe') return this.accept(this.takeRow());
+    this.accept(this.row);
+    this.row.length = 0;
+  }
+
+  /** A reading followed the held records: they were not trailing lines. */
+  private release(): void {
+    const held = this.held;
+    this.held = [];
+    for (const h of held) {
+      if (h.count !== this.names.length) {
+        throw new DataError(
+          `${this.name}, record ${h.record}: expected ${this.names.length} fields like the ${this.hasHeader ? 'header' : 'first row'}, found ${h.count}`,
+        );
+      }
+      this.accept(h.row);
+    }
+  }
+
+  /** One data row, into the probe or the columns. */
+  private accept(row: string[]): void {
     if (this.phase === 'probe') {
-      this.probe.push(this.takeRow());
+      this.probe.push(row);
       if (this.probe.length === PROBE_ROWS) this.endProbe();
       return;
     }
@@ -303,9 +341,7 @@ export class CsvParser implements FieldSink {
         `${this.name}: more than ${this.maxValues.toLocaleString('en-US')} values (${this.maxRows.toLocaleString('en-US')} rows × ${this.names.length.toLocaleString('en-US')} columns); isoscope holds at most that many: split the file or keep fewer columns`,
       );
     }
-    const row = this.row;
     for (let i = 0; i < row.length; i++) this.pushCell(i, row[i]);
-    row.length = 0;
   }
 
   /** A record of delimiters only (";;;;", as spreadsheets export empty rows) is no reading: skipped, and counted for a note. */
