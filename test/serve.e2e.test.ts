@@ -13,6 +13,7 @@ import { post, REPO, SHIPPED_MODEL, startServe } from './serve-process.js';
 import { readingOf } from '../src/stream/reading-codec.js';
 import { columnByRole } from '../src/data/dataset.js';
 import { startCosmos } from './servers/cosmos-server.js';
+import { startThrottlingProxy } from './servers/throttling-proxy.js';
 import { setupCosmos } from '../src/connectors/cosmos-setup.js';
 import { publishModel } from '../src/connectors/model-registry.js';
 import { ENV_DEFAULTS } from '../src/connectors/settings.js';
@@ -166,6 +167,39 @@ describe('isoscope serve as a command', () => {
     expect(await serve.stop()).toBe(0);
     const v4 = await models.item('v4', 'v4').read<{ shadow: { readings: number; service: string; champion_version: string } }>();
     expect(v4.resource!.shadow).toMatchObject({ readings: 1, service: 'serve', champion_version: 'v2' });
+    await cosmos.stop();
+  }, 60_000);
+
+  test('with a read-only Cosmos DB key (as deployed), the candidate is still shadowed and the refused write is said once', async () => {
+    const model = await shippedModel();
+    const cosmos = await startCosmos();
+    const proxy = await startThrottlingProxy(cosmos.endpoint);
+    const settings = { endpoint: cosmos.endpoint, key: 'x', ...COSMOS_NAMES };
+    await setupCosmos(cosmos.client, settings);
+    const models = cosmos.client.database(settings.database).container(settings.modelsContainer);
+    await publishModel(models, model);
+    await publishModel(models, { ...model, id: 'candidate-second' }, undefined, 'candidate');
+    proxy.readOnly = true;
+    const serve = await startServe(['--model-from', 'cosmos', '--model-poll', '0.2'], {
+      COSMOS_ENDPOINT: proxy.endpoint,
+      COSMOS_KEY: 'bG9jYWw=',
+    });
+    await until(() => /scoring candidate v2 \(candidate-second\) in shadow/.test(serve.stderr()), 10_000, 'v2 in shadow');
+    const shadowed = (await post(`${serve.url}/predict`, readingOf(loadFd001('test_FD001.txt'), 0))).json;
+    expect(shadowed).toMatchObject({ model_version: 'v1', shadow: { model_version: 'v2' } });
+    const said = /the Cosmos DB key is read-only \(403\), so shadow figures of v2 stay in this service's metrics/;
+    await until(() => said.test(serve.stderr()), 10_000, 'the read-only key to be said');
+    await new Promise((r) => setTimeout(r, 1000)); // five more intervals: not said again, not retried
+    expect(await serve.stop()).toBe(0);
+    expect(
+      serve
+        .stderr()
+        .split('\n')
+        .filter((l) => said.test(l)),
+    ).toHaveLength(1);
+    expect(serve.stderr()).not.toMatch(/could not record shadow figures/);
+    expect((await models.item('v2', 'v2').read<{ shadow?: unknown }>()).resource!.shadow).toBeUndefined();
+    await proxy.stop();
     await cosmos.stop();
   }, 60_000);
 

@@ -1,5 +1,5 @@
 // Cosmos DB (serverless): the scored readings, partitioned by unit with the (unit, time)
-// composite index the per-unit history needs, and the published models; the same containers
+// composite index the per-unit history needs, the published models and the dead letters; the same containers
 // `isoscope cosmos-setup` creates. The CORS rule lets the workbench, served by Static Web
 // Apps, reach the account from the browser.
 param location string
@@ -61,6 +61,7 @@ resource readings 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
           '/unit_number'
         ]
         kind: 'Hash'
+        version: 2
       }
       indexingPolicy: {
         indexingMode: 'consistent'
@@ -97,6 +98,26 @@ resource models 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2
           '/id'
         ]
         kind: 'Hash'
+        version: 2
+      }
+    }
+  }
+}
+
+// Readings the consumer could not key (no unit or time): `isoscope consume --to cosmos` refuses to
+// start without it, under the name it takes by default (--dead-letter-container).
+resource deadLetters 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: 'deadletters'
+  properties: {
+    resource: {
+      id: 'deadletters'
+      partitionKey: {
+        paths: [
+          '/id'
+        ]
+        kind: 'Hash'
+        version: 2
       }
     }
   }

@@ -10,7 +10,7 @@ import { Consumer, type LoadBalancing } from '../connectors/consumer.js';
 import { Metrics } from '../connectors/metrics.js';
 import { blobCheckpoints } from '../connectors/checkpoints.js';
 import { CosmosDeadLetters } from '../connectors/dead-letters.js';
-import { DEAD_LETTER_CONTAINER } from '../connectors/cosmos-setup.js';
+import { DEAD_LETTER_CONTAINER, ID_KEY, READINGS_KEY, checkPartitionKey } from '../connectors/cosmos-setup.js';
 import { streamKeysFor } from '../stream/stream-keys.js';
 import { ModelWatcher } from '../connectors/model-watcher.js';
 import { ShadowSlot } from '../connectors/shadow-slot.js';
@@ -99,14 +99,16 @@ export async function consumeCommand(
   if (values.to === 'cosmos') {
     const { client, settings } = cosmos!;
     const container = client.database(settings.database).container(settings.container);
-    await container.read().catch((e) => {
+    const { resource } = await container.read().catch((e) => {
       throw reachError(`Cosmos DB container ${settings.database}/${settings.container} (run isoscope cosmos-setup first?)`, e);
     });
+    checkPartitionKey(resource, READINGS_KEY, `${settings.database}/${settings.container}`);
     const deadName = values['dead-letter-container'] ?? DEAD_LETTER_CONTAINER;
     const dead = client.database(settings.database).container(deadName);
-    await dead.read().catch((e) => {
+    const deadRead = await dead.read().catch((e) => {
       throw reachError(`Cosmos DB dead-letter container ${settings.database}/${deadName} (run isoscope cosmos-setup first?)`, e);
     });
+    checkPartitionKey(deadRead.resource, ID_KEY, `${settings.database}/${deadName}`);
     deadLetters = new CosmosDeadLetters(dead);
     let throttleLogged = 0;
     sink = new CosmosSink(container, {

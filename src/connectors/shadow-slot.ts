@@ -23,6 +23,8 @@ export interface ShadowSlotOptions {
 export class ShadowSlot {
   private scorer?: ShadowScorer;
   private timer?: ReturnType<typeof setInterval>;
+  /** Set when the registry refused a write (403): a read-only key, as the reference deployment gives serve. */
+  private readOnly = false;
   private readonly opts: ShadowSlotOptions;
   private readonly predictions: Counter<'model_version'>;
   private readonly anomalies: Counter<'model_version'>;
@@ -74,18 +76,25 @@ export class ShadowSlot {
 
   /** Writes the figures to the candidate's registry document; a failure is logged, never thrown. */
   async report(scorer = this.scorer): Promise<void> {
-    if (!scorer || !scorer.tally.readings) return;
+    if (!scorer || !scorer.tally.readings || this.readOnly) return;
     const figures = {
       champion_version: scorer.comparedWith,
       ...shadowRates(scorer.tally),
       service: this.opts.service,
       updated: new Date().toISOString(),
     };
-    await recordShadow(this.opts.models, scorer.version, figures).catch((e) =>
+    await recordShadow(this.opts.models, scorer.version, figures).catch((e) => {
+      // A read-only key is a choice (least privilege), not a fault: said once, and not tried every interval.
+      if ((e as { code?: number }).code === 403) {
+        this.readOnly = true;
+        return this.opts.log(
+          `isoscope ${this.opts.service}: the Cosmos DB key is read-only (403), so shadow figures of ${scorer.version} stay in this service's metrics (iot_anomaly_shadow_*), not in the registry`,
+        );
+      }
       this.opts.log(
         `isoscope ${this.opts.service}: could not record shadow figures of ${scorer.version}: ${redact((e as Error).message).split('\n')[0]}`,
-      ),
-    );
+      );
+    });
   }
 
   async stop(): Promise<void> {

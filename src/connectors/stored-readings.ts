@@ -4,7 +4,7 @@
 // growing typed columns before the next is fetched, so memory holds the columns and one
 // page, never every document. Rows come out ordered by unit, then time: what `train`
 // reads from the file those readings came from.
-import type { Container, FeedRange, SqlParameter } from '@azure/cosmos';
+import type { Container, SqlParameter } from '@azure/cosmos';
 import { DataError, type Column, type Dataset } from '../data/dataset.js';
 import { inferRole } from '../data/roles.js';
 
@@ -57,38 +57,38 @@ export async function readStoredReadings(container: Container, q: StoredQuery, n
   const columns = new Map<string, GrowingColumn>();
   let rows = 0;
   let alarmed = 0;
-  const ranges: readonly (FeedRange | undefined)[] = await container.getFeedRanges().catch(() => [undefined]);
-  for (const feedRange of ranges) {
-    const pages = container.items.query<Record<string, unknown>>(
-      { query, parameters },
-      { maxItemCount: q.pageSize ?? 1000, ...(feedRange ? { feedRange } : {}) },
-    );
-    while (pages.hasMoreResults()) {
-      const { resources } = await pages.fetchNext();
-      for (const doc of resources) {
-        if (q.excludeAlarmed && doc.alarm === true) {
-          alarmed++;
-          continue;
-        }
-        for (const key of Object.keys(doc)) {
-          if (!isReadingField(key) || columns.has(key)) continue;
-          if (key === 'unit_number' && q.unitField !== 'unit_number') continue; // the partition key scoring added
-          columns.set(key, new GrowingColumn(rows));
-        }
-        for (const [key, col] of columns) {
-          col.ensure(rows + 1);
-          const v = doc[key];
-          const x = typeof v === 'number' ? v : NaN;
-          if (v === null || v === undefined || v === '') col.missing++;
-          else if (!Number.isFinite(x)) col.nonNumeric++;
-          col.values[rows] = Number.isFinite(x) ? x : NaN;
-        }
-        rows++;
+  // One cross-partition query: the SDK's query options take no feed range, so a query per range read every
+  // reading once per physical partition. The count of ranges is only said.
+  const ranges = await container.getFeedRanges().then(
+    (r) => r.length,
+    () => 1,
+  );
+  const pages = container.items.query<Record<string, unknown>>({ query, parameters }, { maxItemCount: q.pageSize ?? 1000 });
+  while (pages.hasMoreResults()) {
+    const { resources } = await pages.fetchNext();
+    for (const doc of resources) {
+      if (q.excludeAlarmed && doc.alarm === true) {
+        alarmed++;
+        continue;
       }
+      for (const key of Object.keys(doc)) {
+        if (!isReadingField(key) || columns.has(key)) continue;
+        if (key === 'unit_number' && q.unitField !== 'unit_number') continue; // the partition key scoring added
+        columns.set(key, new GrowingColumn(rows));
+      }
+      for (const [key, col] of columns) {
+        col.ensure(rows + 1);
+        const v = doc[key];
+        const x = typeof v === 'number' ? v : NaN;
+        if (v === null || v === undefined || v === '') col.missing++;
+        else if (!Number.isFinite(x)) col.nonNumeric++;
+        col.values[rows] = Number.isFinite(x) ? x : NaN;
+      }
+      rows++;
     }
   }
   if (!rows) throw new DataError(`no stored readings match (${describe(q)}) in ${name}`);
-  return { dataset: ordered(columns, rows, q, name), alarmed, partitions: ranges.length };
+  return { dataset: ordered(columns, rows, q, name), alarmed, partitions: ranges };
 }
 
 function sql(q: StoredQuery): { query: string; parameters: SqlParameter[] } {

@@ -3,6 +3,7 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
 import type { ModelJson } from '../model/types.js';
 import { CosmosSink } from '../connectors/cosmos-sink.js';
+import { checkPartitionKey, ContainerKeyError, READINGS_KEY } from '../connectors/cosmos-setup.js';
 import type { CosmosForm } from '../connectors/link-settings.js';
 import { fetchModel, listModels, promote, publishModel, type PublishedModel, type PublishedSummary } from '../connectors/model-registry.js';
 import type { Outbox } from '../connectors/outbox.js';
@@ -27,9 +28,11 @@ export class CosmosLink {
     const readings = client.database(settings.database).container(settings.container);
     const models = client.database(settings.database).container(settings.modelsContainer);
     try {
-      await readings.read();
+      const { resource } = await readings.read();
+      checkPartitionKey(resource, READINGS_KEY, `${settings.database}/${settings.container}`);
     } catch (e) {
       client.dispose();
+      if (e instanceof ContainerKeyError) throw new LinkError(e.message);
       throw cosmosError(`Cosmos DB container ${settings.database}/${settings.container}`, e);
     }
     this.cosmos = { client, settings, readings, models };

@@ -10,6 +10,8 @@ export interface ThrottlingProxy {
   throttle: boolean;
   /** Answer every request 401, as Cosmos DB does for a wrong key or an expired token. */
   reject: boolean;
+  /** Answer every document write 403, as Cosmos DB does for a read-only key. */
+  readOnly: boolean;
   throttled: number;
   stop(): Promise<void>;
 }
@@ -21,7 +23,7 @@ const CORS = {
 
 export async function startThrottlingProxy(target: string, opts: { cors?: boolean; port?: number } = {}): Promise<ThrottlingProxy> {
   const to = new URL(target);
-  const state = { throttle: false, throttled: 0, reject: false };
+  const state = { throttle: false, throttled: 0, reject: false, readOnly: false };
   const server: Server = createServer((req, res) => {
     if (opts.cors && req.method === 'OPTIONS') {
       res.writeHead(204, {
@@ -41,6 +43,13 @@ export async function startThrottlingProxy(target: string, opts: { cors?: boolea
       return;
     }
     const write = req.method === 'POST' && /\/docs\/?$/.test(req.url ?? '');
+    const query = req.headers['x-ms-documentdb-isquery'] !== undefined;
+    if (state.readOnly && ((write && !query) || (/\/docs\/[^/]+\/?$/.test(req.url ?? '') && req.method !== 'GET'))) {
+      req.resume();
+      res.writeHead(403, { ...cors, 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'Forbidden', message: 'Request blocked by Auth: operation not permitted with a read-only key.' }));
+      return;
+    }
     if (write && state.throttle) {
       state.throttled++;
       req.resume();
@@ -72,6 +81,12 @@ export async function startThrottlingProxy(target: string, opts: { cors?: boolea
     },
     set reject(v: boolean) {
       state.reject = v;
+    },
+    get readOnly() {
+      return state.readOnly;
+    },
+    set readOnly(v: boolean) {
+      state.readOnly = v;
     },
     set throttled(v: number) {
       state.throttled = v;

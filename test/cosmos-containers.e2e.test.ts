@@ -1,0 +1,77 @@
+// Cosmos DB containers as the real service has them, through the real SDK against the local
+// server: a container made elsewhere with another partition key is refused by name (the
+// service would refuse every document), setup asks for hash version 2, and stored readings
+// are read once however many physical partitions the container has.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { checkPartitionKey, setupCosmos } from '../src/connectors/cosmos-setup.js';
+import { CosmosSink } from '../src/connectors/cosmos-sink.js';
+import { readStoredReadings } from '../src/connectors/stored-readings.js';
+import { startCosmos, type LocalCosmos } from './servers/cosmos-server.js';
+
+let cosmos: LocalCosmos;
+const where = (database: string) => ({ endpoint: cosmos.endpoint, key: '', database, container: 'anomalies', modelsContainer: 'models' });
+const created: { id: string; partitionKey: unknown }[] = [];
+
+beforeAll(async () => {
+  cosmos = await startCosmos();
+  cosmos.server.prependListener('request', (req) => {
+    if (req.method !== 'POST' || !/\/colls\/?$/.test(req.url ?? '')) return;
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => created.push(JSON.parse(body) as { id: string; partitionKey: unknown }));
+  });
+});
+
+afterAll(async () => {
+  await cosmos.stop();
+});
+
+test('setup refuses a readings container partitioned by another key, naming it; fresh containers hash the whole key', async () => {
+  const { database } = await cosmos.client.databases.createIfNotExists({ id: 'elsewhere' });
+  await database.containers.create({ id: 'anomalies', partitionKey: { paths: ['/id'] } });
+  await expect(setupCosmos(cosmos.client, where('elsewhere'))).rejects.toThrow(
+    /^Cosmos DB container elsewhere\/anomalies is partitioned by \/id, but isoscope's documents are keyed by \/unit_number: delete it and run isoscope cosmos-setup/,
+  );
+  created.length = 0;
+  const done = await setupCosmos(cosmos.client, where('fresh'));
+  expect(done).toHaveLength(4);
+  expect(created.map((c) => [c.id, c.partitionKey])).toEqual([
+    ['anomalies', { paths: ['/unit_number'], version: 2 }],
+    ['models', { paths: ['/id'], version: 2 }],
+    ['deadletters', { paths: ['/id'], version: 2 }],
+  ]);
+  // Run again on what it made: nothing to refuse.
+  await expect(setupCosmos(cosmos.client, where('fresh'))).resolves.toHaveLength(4);
+  expect(() => checkPartitionKey({ partitionKey: { paths: ['/unit_number'] } }, '/unit_number', 'x')).not.toThrow();
+  expect(() => checkPartitionKey({ partitionKey: { paths: ['/unit_number', '/time'] } }, '/unit_number', 'x')).toThrow(
+    /partitioned by \/unit_number, \/time/,
+  );
+});
+
+test('stored readings are read once when the container spans several physical partitions', async () => {
+  const settings = where('spread');
+  await setupCosmos(cosmos.client, settings);
+  const container = cosmos.client.database(settings.database).container(settings.container);
+  const docs = [];
+  for (let u = 1; u <= 3; u++)
+    for (let t = 1; t <= 10; t++)
+      docs.push({
+        id: `${u}-${t}`,
+        unit_number: u,
+        time_in_cycles: t,
+        s1: u * 100 + t,
+        scored_at: new Date(Date.UTC(2026, 0, 1, 0, t)).toISOString(),
+      });
+  await new CosmosSink(container).write(docs);
+  // The local server has one physical partition; the service splits a large container into several.
+  const [range] = await container.getFeedRanges();
+  const three = [range, range, range];
+  const split = new Proxy(container, {
+    get: (target, key) => (key === 'getFeedRanges' ? () => Promise.resolve(three) : (Reflect.get(target, key) as unknown)),
+  });
+  const read = await readStoredReadings(split, { unitField: 'unit_number', timeField: 'time_in_cycles' }, 'spread');
+  expect(read.dataset.rows).toBe(30);
+  expect(read.partitions).toBe(3);
+  const s1 = read.dataset.columns.find((c) => c.name === 's1')!.values;
+  expect(Array.from(s1)).toEqual(docs.map((d) => d.s1));
+});
