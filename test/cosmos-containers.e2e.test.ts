@@ -1,11 +1,14 @@
 // Cosmos DB containers as the real service has them, through the real SDK against the local
 // server: a container made elsewhere with another partition key is refused by name (the
-// service would refuse every document), setup asks for hash version 2, and stored readings
-// are read once however many physical partitions the container has.
+// service would refuse every document), setup asks for hash version 2, stored readings are
+// read once however many physical partitions the container has, two promotions at once leave
+// a champion, and a model over the service's 2 MB item limit is refused by size.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { checkPartitionKey, setupCosmos } from '../src/connectors/cosmos-setup.js';
 import { CosmosSink } from '../src/connectors/cosmos-sink.js';
 import { readStoredReadings } from '../src/connectors/stored-readings.js';
+import { fetchChampion, latestVersion, listModels, promote, publishModel } from '../src/connectors/model-registry.js';
+import { shippedModel } from './helpers.js';
 import { startCosmos, type LocalCosmos } from './servers/cosmos-server.js';
 
 let cosmos: LocalCosmos;
@@ -74,4 +77,29 @@ test('stored readings are read once when the container spans several physical pa
   expect(read.partitions).toBe(3);
   const s1 = read.dataset.columns.find((c) => c.name === 's1')!.values;
   expect(Array.from(s1)).toEqual(docs.map((d) => d.s1));
+});
+
+test('two promotions at once leave a champion; a model over the item limit is refused by size before the service is asked', async () => {
+  const model = await shippedModel();
+  const settings = where('registry');
+  await setupCosmos(cosmos.client, settings);
+  const models = cosmos.client.database(settings.database).container(settings.modelsContainer);
+  await publishModel(models, model, 'base');
+  for (let trial = 0; trial < 4; trial++) {
+    const a = await publishModel(models, model, `candidate a${trial}`, 'candidate');
+    const b = await publishModel(models, model, `candidate b${trial}`, 'candidate');
+    await Promise.all([promote(models, a.id), promote(models, b.id)]);
+    const champion = await fetchChampion(models);
+    expect(champion, `trial ${trial}`).toBeDefined();
+    expect([a.id, b.id]).toContain(champion!.id);
+    const listed = await listModels(models);
+    expect(listed.filter((m) => m.status === 'champion').map((m) => m.id)).toEqual([champion!.id]);
+  }
+  const before = await latestVersion(models);
+  const trees = model.forest.trees;
+  const big = { ...model, id: 'eight-hundred-trees', forest: { ...model.forest, trees: Array.from({ length: 8 }, () => trees).flat() } };
+  await expect(publishModel(models, big)).rejects.toThrow(
+    /^model eight-hundred-trees is 2\.\d MB as a registry document; Cosmos DB stores at most 2 MB in one item: train it with fewer trees \(it has 800; about 7\d\d fit\)/,
+  );
+  expect(await latestVersion(models)).toBe(before);
 });

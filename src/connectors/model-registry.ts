@@ -49,6 +49,9 @@ export class RegistryError extends Error {
 
 const MAX_RACES = 20;
 
+/** The service's limit on one item (2 MB), less room for the system properties it adds. */
+export const MAX_MODEL_DOCUMENT_BYTES = 2 * 1024 * 1024 - 4096;
+
 const CHAMPION = "(NOT IS_DEFINED(c.status) OR c.status = 'champion')";
 
 export async function latestVersion(container: Container): Promise<number> {
@@ -86,6 +89,7 @@ export async function publishModel(
       metrics: model.metrics,
       ...(note ? { note } : {}),
     };
+    if (race === 0) checkSize(doc);
     try {
       await container.items.create(doc);
       if (status === 'champion') await retireChampionsBut(container, doc.id);
@@ -109,7 +113,8 @@ export async function listModels(container: Container, top = 50): Promise<Publis
   let championSeen = false;
   return resources.map((r) => {
     const raw = r as unknown as PublishedModel & { features?: string[]; kind?: string };
-    // Newest first: the first champion-or-unmarked document is the champion, older unmarked ones were replaced.
+    // Newest first: the first champion-or-unmarked document is the champion, older ones were replaced (an older
+    // one still marked champion is left by two promotions at once; consume and serve follow the newer).
     const marked = raw.status === 'candidate' || raw.status === 'retired' ? raw.status : undefined;
     const status: ModelStatus = marked ?? (championSeen ? 'retired' : 'champion');
     if (status === 'champion') championSeen = true;
@@ -159,7 +164,22 @@ async function retireChampionsBut(container: Container, id: string): Promise<str
     .query<string>({ query: `SELECT VALUE c.id FROM c WHERE c.id != @id AND ${CHAMPION}`, parameters: [{ name: '@id', value: id }] })
     .fetchAll();
   for (const other of resources) await container.item(other, other).patch([{ op: 'set', path: '/status', value: 'retired' }]);
+  // Two promotions at once each retire the other's champion: the one that finds none left takes it back,
+  // so consume and serve always have a champion (with two, the newer is the one they follow).
+  if ((await lifecycleVersions(container)).champion === 0)
+    await container.item(id, id).patch([{ op: 'set', path: '/status', value: 'champion' }]);
   return resources;
+}
+
+/** A model too big for one Cosmos DB item is refused here, by size, instead of as a 413 from the service. */
+function checkSize(doc: PublishedModel): void {
+  const bytes = new TextEncoder().encode(JSON.stringify(doc)).length;
+  if (bytes <= MAX_MODEL_DOCUMENT_BYTES) return;
+  const trees = doc.model.forest.trees.length;
+  const fit = Math.floor((trees * MAX_MODEL_DOCUMENT_BYTES) / bytes);
+  throw new RegistryError(
+    `model ${doc.model_id} is ${(bytes / 1024 / 1024).toFixed(1)} MB as a registry document; Cosmos DB stores at most 2 MB in one item: train it with fewer trees (it has ${trees}; about ${fit} fit) or a smaller --max-samples`,
+  );
 }
 
 /** Records a candidate's shadow figures on its document. */
