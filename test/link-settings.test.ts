@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { checkCosmosForm, checkHubForm } from '../src/connectors/link-settings.js';
 import { hubSettings, startPosition } from '../src/connectors/hub-connection.js';
+import { cosmosEndpointDiscovery } from '../src/connectors/settings.js';
 
 const SECRET = 'c2VjcmV0LWtleS12YWx1ZQ==';
 const NOW = Date.parse('2026-11-24T12:00:00Z');
@@ -97,5 +98,22 @@ describe('Cosmos DB form', () => {
     const m = message(() => checkCosmosForm(form));
     expect(m).toMatch(expected);
     expect(m).not.toContain(SECRET);
+  });
+});
+
+describe('Cosmos DB endpoint discovery', () => {
+  test("only the service's own hosts have their advertised regional endpoints followed; emulators and stand-ins are dialled as given", () => {
+    for (const e of ['https://acct.documents.azure.com:443/', 'https://ACCT.documents.azure.us/', 'https://a.documents.azure.cn/'])
+      expect(cosmosEndpointDiscovery(e), e).toBe(true);
+    for (const e of [
+      'https://localhost:8081/',
+      'https://127.0.0.1:8081',
+      'http://127.0.0.1:8081',
+      'https://cosmos.internal.example:443/',
+      'http://acct.documents.azure.com/',
+      'https://documents.azure.com.evil.example/',
+      'not a url',
+    ])
+      expect(cosmosEndpointDiscovery(e), e).toBe(false);
   });
 });

@@ -77,6 +77,7 @@ describe('keying readings', () => {
       { machine: 'press-02', timestamp: '0x10' },
       { machine: 'press-02', timestamp: 'Infinity' },
       { machine: null, timestamp: 3 },
+      Buffer.from('not json at all'), // bytes the SDK could not read as JSON
     ];
     const { readings, index, rejected } = keyReadings(bodies, keys);
     expect(index).toEqual([0]);
@@ -94,6 +95,7 @@ describe('keying readings', () => {
       [10, 'time field "timestamp" is not a number'],
       [11, 'time field "timestamp" is not a number'],
       [12, 'unit field "machine" is null: give the unit\'s id'],
+      [13, 'the event body is 15 bytes, not a JSON object'],
     ]);
   });
 

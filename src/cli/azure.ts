@@ -1,16 +1,21 @@
 // Shared by the pipeline commands: a Cosmos DB client from settings, and SDK failures
 // turned into one line without secrets.
 import { CosmosClient } from '@azure/cosmos';
-import { COSMOS_REQUEST_TIMEOUT_MS, cosmosSettings, failureLine, type CosmosSettings } from '../connectors/settings.js';
+import {
+  COSMOS_REQUEST_TIMEOUT_MS,
+  cosmosEndpointDiscovery,
+  cosmosSettings,
+  failureLine,
+  type CosmosSettings,
+} from '../connectors/settings.js';
 import { ServiceError } from './errors.js';
 
 export function cosmosClient(env: NodeJS.ProcessEnv): { client: CosmosClient; settings: CosmosSettings } {
   const settings = cosmosSettings(env);
-  // Endpoint discovery follows the account's advertised https address; an http endpoint (an emulator) must not.
   const client = new CosmosClient({
     endpoint: settings.endpoint,
     key: settings.key,
-    connectionPolicy: { enableEndpointDiscovery: settings.endpoint.startsWith('https:'), requestTimeout: COSMOS_REQUEST_TIMEOUT_MS },
+    connectionPolicy: { enableEndpointDiscovery: cosmosEndpointDiscovery(settings.endpoint), requestTimeout: COSMOS_REQUEST_TIMEOUT_MS },
   });
   return { client, settings };
 }

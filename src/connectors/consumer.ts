@@ -111,7 +111,7 @@ export class Consumer {
     this.subscription = this.client.subscribe(
       {
         processInitialize: async (ctx) => {
-          health?.claim(ctx.partitionId);
+          health?.claim(ctx.partitionId, await this.checkpointOf(ctx));
           await this.resume(ctx);
         },
         // Only a partition given up to another consumer leaves; one closed after an error is reopened here.
@@ -123,7 +123,7 @@ export class Consumer {
         processError: (err) => {
           const line = errorLine(err);
           if (health && !OWNERSHIP_LOST.test(`${(err as { code?: string }).code} ${err.name} ${line}`) && err.name !== 'CosmosWriteError')
-            health.hubFailed(line);
+            health.receiverFailed(line);
           else this.opts.log?.(`isoscope consume: ${redact(err.message)} (retrying)`);
           return Promise.resolve();
         },
@@ -136,6 +136,7 @@ export class Consumer {
       },
     );
     if (health) {
+      health.startAt = this.opts.startPosition === undefined || this.opts.startPosition === earliestEventPosition ? 'earliest' : 'tail';
       this.probe = new HubProbe(hub, health, this.opts.probeMs ?? 5000);
       this.probe.start();
     }
@@ -160,6 +161,14 @@ export class Consumer {
     const saved = this.opts.checkpointStore && this.opts.unitStates ? await this.opts.unitStates.load(context).catch(this.lost) : undefined;
     if (!this.scorer.restore(context.partitionId, saved ? decodeUnits(saved) : undefined))
       this.opts.log?.(`isoscope consume: partition ${context.partitionId}'s saved unit state is another model's: its units start fresh`);
+  }
+
+  /** The sequence number a partition resumes after, for /healthz's backlog (undefined: no checkpoint). */
+  private async checkpointOf(ctx: PartitionContext): Promise<number | undefined> {
+    const store = this.opts.checkpointStore;
+    if (!store || !this.opts.health) return undefined;
+    const all = await store.listCheckpoints(ctx.fullyQualifiedNamespace, ctx.eventHubName, ctx.consumerGroup).catch(() => []);
+    return all.find((c) => c.partitionId === ctx.partitionId)?.sequenceNumber;
   }
 
   private readonly lost = (e: Error): undefined => {
@@ -193,6 +202,12 @@ export class Consumer {
       dataAlerts: dataAlerts.filter((a) => a.raised),
     });
     for (const a of dataAlerts) this.opts.log?.(`isoscope consume: data quality: ${dataAlertLine(a)}`);
+    if (batch.repeated) {
+      m.countRepeated(batch.repeated);
+      this.opts.log?.(
+        `isoscope consume: partition ${context.partitionId}: ${batch.repeated} reading(s) delivered again after their unit was scored at that time; not scored or stored twice`,
+      );
+    }
     const units = this.scorer.unitCounts;
     m.recordUnits(units.tracked, units.evicted);
     const shadows = this.opts.shadow?.score(batch, this.keys, t0);

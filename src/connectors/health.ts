@@ -37,6 +37,13 @@ export class Health {
   lastWriteAt?: number;
   private hubReached = false;
   private hubFailure?: { since: number; reason: string };
+  /** The receivers' latest failure (a consumer group that does not exist, a link the hub keeps detaching). */
+  private receiverFailure?: { since: number; reason: string; lastAt: number };
+  /**
+   * Where a claimed partition's reading starts while no checkpoint or write says: its first event
+   * (--start earliest, so everything on it waits to be scored) or the tail seen at claim time.
+   */
+  startAt: 'earliest' | 'tail' = 'tail';
   private cosmosFailure?: { since: number; reason: string };
   private readonly limits: HealthLimits;
   private readonly now: () => number;
@@ -50,8 +57,10 @@ export class Health {
     this.now = now;
   }
 
-  claim(partition: string): void {
+  /** `handled`: the sequence number of the last event already scored (its checkpoint), when known. */
+  claim(partition: string, handled?: number): void {
     if (!this.partitions.has(partition)) this.partitions.set(partition, {});
+    if (handled !== undefined) this.partitions.get(partition)!.position ??= handled;
   }
 
   release(partition: string): void {
@@ -63,6 +72,16 @@ export class Health {
     this.hubReached = true;
     if (this.hubFailure) this.log(`the event hub answers again (after ${this.secondsSince(this.hubFailure.since)} s)`);
     this.hubFailure = undefined;
+  }
+
+  /**
+   * A receiver failed. Held until a batch arrives, or until no failure came for the stall limit: the
+   * probe's management calls succeeding says nothing about the receivers (a missing consumer group).
+   */
+  receiverFailed(reason: string): void {
+    const f = this.receiverFailure;
+    if (!f || f.reason !== reason) this.log(`the event hub's receivers fail: ${reason}`);
+    this.receiverFailure = { since: f?.since ?? this.now(), reason, lastAt: this.now() };
   }
 
   hubFailed(reason: string): void {
@@ -86,13 +105,13 @@ export class Health {
     return Math.round((this.now() - t) / 1000);
   }
 
-  /** The hub's last enqueued sequence number for a claimed partition (-1: empty). */
-  tail(partition: string, lastEnqueued: number): void {
+  /** The hub's last enqueued sequence number for a claimed partition (-1: empty) and its first one. */
+  tail(partition: string, lastEnqueued: number, beginning?: number): void {
     const p = this.partitions.get(partition);
     if (!p) return;
     p.tail = Math.max(p.tail ?? -1, lastEnqueued);
-    // Claimed without a write yet: what was there at claim time may already be behind a checkpoint.
-    p.position ??= lastEnqueued;
+    // Claimed without a checkpoint or a write yet: from the first event, everything on the partition waits.
+    p.position ??= this.startAt === 'earliest' && beginning !== undefined ? Math.min(beginning, lastEnqueued + 1) - 1 : lastEnqueued;
     this.waiting(p);
   }
 
@@ -100,6 +119,8 @@ export class Health {
     const t = this.now();
     this.lastReceiveAt = t;
     this.hubOk();
+    if (this.receiverFailure) this.log(`the event hub delivers again (after ${this.secondsSince(this.receiverFailure.since)} s)`);
+    this.receiverFailure = undefined;
     this.claim(partition);
     const p = this.partitions.get(partition)!;
     p.receivedAt = t;
@@ -151,6 +172,9 @@ export class Health {
     const secs = (since: number) => `${this.secondsSince(since)} s`;
     if (this.hubFailure)
       return { ok: false, reason: `event hub unreachable for ${secs(this.hubFailure.since)}: ${this.hubFailure.reason}` };
+    const rf = this.receiverFailure;
+    if (rf && now - rf.lastAt <= this.limits.maxSilenceS * 1000)
+      return { ok: false, reason: `event hub receivers failing for ${secs(rf.since)}: ${rf.reason}` };
     if (!this.hubReached) return { ok: false, reason: 'starting: the event hub has not answered yet' };
     if (this.cosmosFailure) return { ok: false, reason: `${this.cosmosFailure.reason} (for ${secs(this.cosmosFailure.since)})` };
     for (const [id, p] of this.partitions) {

@@ -129,6 +129,7 @@ export class HubLink {
     const state = this.opts.unitStates ? encodeUnits(scorer.snapshot(ctx.partitionId)) : undefined;
     if (batch.rejected.length)
       this.status.unkeyed = { count: (this.status.unkeyed?.count ?? 0) + batch.rejected.length, reason: batch.rejected[0].reason };
+    if (batch.repeated) this.status.repeated = (this.status.repeated ?? 0) + batch.repeated;
     batch.decoded.missing.forEach((count, f) => {
       if (count) this.status.missing = { ...this.status.missing, [batch.inputs[f]]: (this.status.missing?.[batch.inputs[f]] ?? 0) + count };
     });

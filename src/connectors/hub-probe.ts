@@ -38,7 +38,7 @@ export class HubProbe {
       for (const id of ids) {
         if (!this.health.partitions.has(id)) continue;
         const p = await this.client.getPartitionProperties(id, { abortSignal: signal });
-        this.health.tail(id, p.isEmpty ? -1 : p.lastEnqueuedSequenceNumber);
+        this.health.tail(id, p.isEmpty ? -1 : p.lastEnqueuedSequenceNumber, p.beginningSequenceNumber);
       }
       this.health.hubOk();
     } catch (e) {

@@ -3,7 +3,15 @@
 // Errors name the field and what is wrong, never the value.
 import { CosmosClient } from '@azure/cosmos';
 import type { EventPosition } from '@azure/event-hubs';
-import { COSMOS_REQUEST_TIMEOUT_MS, ENV_DEFAULTS, SettingsError, keepSecret, type CosmosSettings, type HubSettings } from './settings.js';
+import {
+  COSMOS_REQUEST_TIMEOUT_MS,
+  ENV_DEFAULTS,
+  SettingsError,
+  cosmosEndpointDiscovery,
+  keepSecret,
+  type CosmosSettings,
+  type HubSettings,
+} from './settings.js';
 import { agreeingHub, parseHubConnectionString, startPosition } from './hub-connection.js';
 
 export interface HubForm {
@@ -79,7 +87,7 @@ export function checkCosmosForm(form: CosmosForm): CosmosSettings {
 
 /** A resource token (scoped, expiring) goes to the client as one; anything else is an account key. */
 export function cosmosClientFor(s: CosmosSettings): CosmosClient {
-  const discovery = { enableEndpointDiscovery: s.endpoint.startsWith('https:'), requestTimeout: COSMOS_REQUEST_TIMEOUT_MS };
+  const discovery = { enableEndpointDiscovery: cosmosEndpointDiscovery(s.endpoint), requestTimeout: COSMOS_REQUEST_TIMEOUT_MS };
   if (/^type=resource&/.test(s.key)) {
     const token = s.key;
     const paths = [`dbs/${s.database}`, `dbs/${s.database}/colls/${s.container}`, `dbs/${s.database}/colls/${s.modelsContainer}`];

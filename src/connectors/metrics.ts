@@ -49,6 +49,10 @@ export class Metrics {
   private readonly alarmsTotal = this.counter('iot_anomaly_alarms_raised_total', "Alarms raised (a unit's k-of-n rule tripped).");
   private readonly retriesTotal = this.counter('iot_anomaly_write_retries_total', 'Documents retried after a transient Cosmos DB failure.');
   private readonly deadLettersTotal = this.counter('iot_dead_letters_total', 'Readings that could not be keyed, sent to the dead letters.');
+  private readonly repeatedTotal = this.counter(
+    'iot_repeated_readings_total',
+    'Readings delivered again after their unit was scored at their time (at-least-once delivery): not scored or stored twice.',
+  );
   private readonly dataAlertsTotal = new Counter({
     name: 'iot_data_quality_alerts_total',
     help: "Data-quality alerts raised: an input's readings missing, below or above the training range, flat, or settings in no training regime.",
@@ -163,6 +167,10 @@ export class Metrics {
 
   countDeadLetters(n: number): void {
     if (n > 0) this.deadLettersTotal.inc(n);
+  }
+
+  countRepeated(n: number): void {
+    if (n > 0) this.repeatedTotal.inc(n);
   }
 
   /** The units tracked now and the units evicted since the start (a running total). */

@@ -15,6 +15,23 @@ export interface CosmosSettings {
   modelsContainer: string;
 }
 
+/**
+ * Whether the Cosmos DB client follows the account's advertised regional endpoints: only for the
+ * service's own hosts. An emulator or a local stand-in advertises an address of its own (a
+ * container's name, another port) that the client then dials instead of the one it was given.
+ */
+export function cosmosEndpointDiscovery(endpoint: string): boolean {
+  let host: string;
+  try {
+    const url = new URL(endpoint);
+    if (url.protocol !== 'https:') return false;
+    host = url.hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return /\.documents\.(azure\.com|azure\.us|azure\.cn|microsoftazure\.de)$/.test(host);
+}
+
 export class SettingsError extends Error {
   override name = 'UsageError';
 }
@@ -115,6 +132,9 @@ export function refusedCredentials(e: unknown): boolean {
 export function failureLine(what: string, e: unknown, words: { credentials?: string; missingHint?: string } = {}): string {
   const msg = errorLine(e);
   if (refusedCredentials(e)) return `${what} rejected the ${words.credentials ?? 'credentials'}: ${msg}`;
-  if (lastError(e)?.code === 404) return `${what} does not exist${words.missingHint ?? ''}: ${msg}`;
+  // Cosmos DB says 404; the Event Hubs SDK names the error (an unknown hub, or consumer group).
+  const code = lastError(e)?.code;
+  if (code === 404 || code === 'MessagingEntityNotFoundError' || lastError(e)?.name === 'MessagingEntityNotFoundError')
+    return `${what} does not exist${words.missingHint ?? ''}: ${msg}`;
   return `cannot reach ${what}: ${msg}`;
 }

@@ -36,6 +36,8 @@ export interface ScoredBatch {
   alarms: Uint8Array;
   /** Per reading, the data-quality alerts in force that it shows itself (absent: none in the batch). */
   quality?: (DataFlag[] | undefined)[];
+  /** Readings not scored because their unit was already scored at their time (delivered twice). */
+  repeated?: number;
 }
 
 /** Event bodies, as they came. */
@@ -44,7 +46,18 @@ export function bodiesOf(events: readonly { body: unknown }[]): unknown[] {
 }
 
 export function scoreBatch(scorer: LiveScorer, events: readonly unknown[], keys: StreamKeys, at: ScoreContext): ScoredBatch {
-  return scoreKeyed(scorer, keyReadings(events, keys), keys, at);
+  const keyed = keyReadings(events, keys);
+  const decoded = decodeReadings(keyed.readings, scorer.inputs, keys);
+  // A hub delivers at least once: a reading its unit was already scored at is not scored (nor stored) again.
+  const repeats = scorer.repeats(decoded.unitIds, decoded.times);
+  if (!repeats) return scoreKeyed(scorer, keyed, keys, at, decoded);
+  const fresh: Keyed = { readings: [], index: [], rejected: keyed.rejected };
+  keyed.readings.forEach((r, i) => {
+    if (repeats[i]) return;
+    fresh.readings.push(r);
+    fresh.index.push(keyed.index[i]);
+  });
+  return { ...scoreKeyed(scorer, fresh, keys, at), repeated: keyed.readings.length - fresh.readings.length };
 }
 
 /** scoreBatch for events already split by keyReadings (serve keys a request before scoring any of it). */

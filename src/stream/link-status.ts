@@ -30,6 +30,8 @@ export interface LinkStatus {
   quality?: { active: DataFlag[]; recent: Array<DataAlert & { reading: number }>; moreActive?: number };
   /** Readings that could not be keyed (no unit or time, not a JSON object): not scored, not stored; the first reason. */
   unkeyed?: { count: number; reason: string };
+  /** Readings delivered again after their unit was scored at their time: not scored or stored twice. */
+  repeated?: number;
   /** Readings scored but not yet in Cosmos DB (the persist outbox). */
   outbox?: {
     pending: number;

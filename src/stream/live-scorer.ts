@@ -7,6 +7,7 @@ import { isFlagged } from '../alarms/threshold.js';
 import { DEFAULT_MAX_UNITS, UnitTable, unitCap, type UnitKey } from './unit-table.js';
 import { snapshotUnits, restoreUnits, type UnitsSnapshot } from './unit-state.js';
 import { DataWatch, type DataAlert, type DataFlag } from './data-watch.js';
+import { markRepeats, RecentTimes } from './recent-times.js';
 
 export interface Alert {
   seq: number;
@@ -59,6 +60,8 @@ export class LiveScorer {
   private watch?: DataWatch;
   /** Per slot, the time of its unit's latest reading (NaN: none yet, or no time). */
   private lastTimes = new Float64Array(0);
+  /** Per slot, the times its unit was scored at: a reading delivered twice is told from a new one. */
+  private readonly recent = new RecentTimes();
 
   /** maxUnits: units tracked at once (lowered to fit the window state budget); the idle-longest makes room. */
   constructor(model: LoadedModel, offset: number, debounce: DebounceSettings, maxUnits = DEFAULT_MAX_UNITS) {
@@ -111,6 +114,11 @@ export class LiveScorer {
     return undefined;
   }
 
+  /** Per reading, 1 when its unit was already scored at its time (see RecentTimes); undefined when none is. Changes nothing. */
+  repeats(units: ArrayLike<UnitKey>, times: Float64Array): Uint8Array | undefined {
+    return markRepeats(units, times, (u) => this.units.find(u), this.recent);
+  }
+
   private growTimes(size: number): void {
     const next = new Float64Array(Math.max(size, this.lastTimes.length * 2)).fill(NaN);
     next.set(this.lastTimes);
@@ -119,6 +127,7 @@ export class LiveScorer {
 
   private readonly evict = (slot: number): void => {
     if (slot < this.lastTimes.length) this.lastTimes[slot] = NaN;
+    this.recent.forget(slot);
     this.model.forgetStreamUnit(slot);
     this.debounce.forgetUnit(slot);
     this.watch?.forget(slot);
@@ -161,6 +170,7 @@ export class LiveScorer {
         slots[end] = s;
         if (s >= this.lastTimes.length) this.growTimes(s + 1);
         if (Number.isFinite(times[end])) this.lastTimes[s] = times[end];
+        this.recent.add(s, times[end]);
       }
       const part = this.model.scoreStream(block.subarray(start * stride, end * stride), stride, slots.subarray(start, end), end - start);
       scores.set(part.scores, start);
@@ -225,6 +235,7 @@ export class LiveScorer {
     this.watch = this.watchFor(model);
     this.units = new UnitTable(unitCap(this.maxUnits, model.streamUnitBytes + (this.watch?.unitBytes ?? 0)));
     this.lastTimes = new Float64Array(0);
+    this.recent.clear();
     this.reset();
   }
 

@@ -97,6 +97,8 @@ export function keyReadings(bodies: readonly unknown[], keys: StreamKeys): Keyed
   const index: number[] = [];
   const rejected: Rejected[] = [];
   bodies.forEach((b, i) => {
+    // A body sent as bytes (not JSON) arrives as a Buffer, an object without the reading's fields.
+    if (b instanceof Uint8Array) return rejected.push({ index: i, reason: `the event body is ${b.length} bytes, not a JSON object` });
     if (!b || typeof b !== 'object' || Array.isArray(b)) return rejected.push({ index: i, reason: 'the event body is not a JSON object' });
     const r = b as Reading;
     try {

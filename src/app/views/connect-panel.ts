@@ -172,10 +172,13 @@ export function connectPanel(wb: Workbench): HTMLElement {
     );
     partitions.hidden = !st?.partitions.length;
     const gaps = Object.entries(st?.missing ?? {});
-    missing.hidden = !gaps.length;
-    missing.textContent = gaps.length
-      ? `Not scored — missing or non-numeric values: ${gaps.map(([name, n]) => `${name} ×${fmt(n)}`).join(', ')}`
-      : '';
+    const unscored = [
+      gaps.length ? `Not scored — missing or non-numeric values: ${gaps.map(([name, n]) => `${name} ×${fmt(n)}`).join(', ')}` : '',
+      st?.unkeyed ? `Not scored — ${fmt(st.unkeyed.count)} reading(s) could not be keyed (first: ${st.unkeyed.reason})` : '',
+      st?.repeated ? `Not scored again — ${fmt(st.repeated)} reading(s) delivered twice (their unit was already scored at that time)` : '',
+    ].filter(Boolean);
+    missing.hidden = !unscored.length;
+    missing.textContent = unscored.join('. ');
   };
   wb.on('link', render);
   wb.on('model', render);
