@@ -2,7 +2,7 @@
 // not a RUL file, and negative numbers given as flag values. Each ends in one line and an
 // exit status other than 70 (internal error).
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -66,6 +66,28 @@ test('evaluate says when its figures are in sample, and when a renamed file is t
   expect(paired.stderr).toBe('');
   expect(paired.stdout.split('\n')[0]).toMatch(/; the model was trained on train_FD001\.txt$/);
 });
+
+test('in sample is told by the readings, not the file name: a copy under another name is, another file of the same name is not', async () => {
+  const { data, model } = await trainedSeries('recording');
+  const inSample = async (file: string) => {
+    const r = await cli('evaluate', file, '--model', model, '--label-column', 'anomaly', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    return (JSON.parse(r.stdout) as { inSample: boolean }).inSample;
+  };
+  expect(await inSample(data)).toBe(true);
+  const copy = join(dir, 'copy-of-recording.csv');
+  writeFileSync(copy, readFileSync(data));
+  expect(await inSample(copy)).toBe(true);
+  // Another bench run saved under the same name elsewhere (as recorders number their files).
+  mkdirSync(join(dir, 'run2'), { recursive: true });
+  const other = join(dir, 'run2', 'recording.csv');
+  writeFileSync(other, labelledSeries((l) => String(l)).replace(/,50\.(\d)/g, ',51.$1'));
+  expect(await inSample(other)).toBe(false);
+  const said = await cli('evaluate', other, '--model', model, '--label-column', 'anomaly');
+  expect(said.stdout.split('\n')[0]).toMatch(/; the model was trained on recording\.csv, another file of this name$/);
+  const own = await cli('evaluate', copy, '--model', model, '--label-column', 'anomaly');
+  expect(own.stdout.split('\n')[0]).toMatch(/; in sample: the model was trained on these readings \(recording\.csv\)$/);
+}, 60_000);
 
 test('a negative number after a flag is its value: the range check answers, not "ambiguous"', async () => {
   const r = await cli('train', cmapssPath('train_FD001.txt'), '--contamination', '-1', '-o', join(dir, 'm.json'));

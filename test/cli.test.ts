@@ -159,7 +159,7 @@ describe('isoscope CLI', () => {
     ['an unknown command', ['frobnicate'], /isoscope: unknown command "frobnicate"/],
   ])('%s prints one clear line and exits non-zero', async (_n, args, message) => {
     writeFileSync(join(dir, 'empty.csv'), '');
-    writeFileSync(join(dir, 'ragged.csv'), 'a,b\n1,2\n1,2,3\n');
+    writeFileSync(join(dir, 'ragged.csv'), 'a,b\n1,2\n1,2,3\n4,5\n');
     const real = args.map((a) => (a === 'EMPTY' ? join(dir, 'empty.csv') : a === 'RAGGED' ? join(dir, 'ragged.csv') : a));
     const { code, stderr } = await cli(...real);
     expect(code).not.toBe(0);

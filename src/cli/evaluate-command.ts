@@ -43,7 +43,7 @@ export async function evaluateCommand(
   if (!(horizon >= 0)) throw new UsageError(`--horizon must be >= 0, got ${horizon}`);
   if (values.baseline !== undefined) fromFlag('--baseline', () => parseBaseline(values.baseline!));
   const model = readModel(values.model);
-  const { ds, sample, scores, flags } = await scoreFile(
+  const { ds, sample, scores, flags, inputs } = await scoreFile(
     file,
     { rul: values.rul, entry: values.entry, labelColumn: values['label-column'], warn: err },
     model,
@@ -64,7 +64,9 @@ export async function evaluateCommand(
     err(
       `isoscope: ground truth assumes each unit of ${ds.name} runs to failure at its last reading; if the units are cut off before failure (a test file), give its RUL file with --rul`,
     );
-  const inSample = model.training.source === ds.name;
+  // By content where the model records it: two recordings both named data.csv are not one, a copy under another name is.
+  const trainedOn = model.training.inputsFingerprint;
+  const inSample = trainedOn ? trainedOn === inputs : model.training.source === ds.name;
   const labelled = values['label-column'] !== undefined ? ds.columns.find((c) => c.name === values['label-column']) : undefined;
   // The label as a model input: the forest has seen the answer, and the figures say nothing about detection.
   if (labelled && streamInputsOf(model).includes(labelled.name))
@@ -85,7 +87,9 @@ export async function evaluateCommand(
   const truth = ev.truth === 'rul' ? `degraded = RUL <= ${horizon} cycles, healthy = baseline ${baselineSpec}` : `label column`;
   out(
     `${ds.name}: ${ev.readings} readings compared, ${ev.positives} positive (${truth})${ev.unscored ? `, ${ev.unscored} unscored` : ''}${unlabelled ? `, ${unlabelled} without a label (not compared)` : ''}; alarm ${alarm.k} of ${alarm.n}` +
-      (inSample ? `; in sample: the model was trained on a file of this name` : `; the model was trained on ${model.training.source}`),
+      (inSample
+        ? `; in sample: the model was trained on ${trainedOn ? `these readings (${model.training.source})` : 'a file of this name'}`
+        : `; the model was trained on ${model.training.source}${model.training.source === ds.name ? ', another file of this name' : ''}`),
   );
   // Ratios alike to four places (an AUC of exactly 1 read "1" beside "0.9999"); precision has no
   // value without a single alarm: said, not printed as 0.

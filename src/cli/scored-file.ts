@@ -8,6 +8,7 @@ import { flagAnomalies } from '../alarms/threshold.js';
 import { LoadedModel } from '../model/loaded-model.js';
 import { OutOfOrderError, PieceOrder, PieceScorer } from '../model/piece-scorer.js';
 import type { ModelJson } from '../model/types.js';
+import { InputsFingerprint, inputsFingerprint } from '../model/inputs-fingerprint.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { CheckSample } from './check-sample.js';
 import { isZipFile, readBytes, readDataset, streamDataset } from './files.js';
@@ -19,7 +20,12 @@ export interface ScoredFile {
   ds: Dataset;
   scores: Float64Array;
   flags: Uint8Array;
+  /** The file's model inputs, row by row (inputs-fingerprint.ts): the training file's when in sample. */
+  inputs: string;
 }
+
+/** The raw inputs a model reads, in its order. */
+const inputsOf = (model: ModelJson) => model.recipe?.inputs ?? model.features;
 
 export async function scoreFile(
   file: string,
@@ -34,12 +40,14 @@ export async function scoreFile(
     const scorer = new PieceScorer(loaded);
     const scores = new ColumnBuilder();
     const sample = new CheckSample(model);
+    const inputs = new InputsFingerprint(inputsOf(model));
     const keys = await streamDataset(
       file,
       { keep: (c) => ['unit', 'time', 'label', 'rul'].includes(c.role) || c.name === opts.labelColumn, warn: opts.warn },
       (piece) => {
         order.accept(piece);
         sample.add(piece);
+        inputs.add(piece);
         const s = scorer.score(piece).scores;
         for (let i = 0; i < s.length; i++) scores.push(s[i]);
       },
@@ -48,7 +56,7 @@ export async function scoreFile(
     if (opts.rul && !ds.columns.some((c) => c.role === 'rul'))
       throw new DataError(`${opts.rul}: a RUL file pairs only with C-MAPSS data that has unit and cycle columns`);
     const values = scores.finish();
-    return { ds, sample, scores: values, flags: flagAnomalies(values, loaded.offset) };
+    return { ds, sample, scores: values, flags: flagAnomalies(values, loaded.offset), inputs: inputs.digest() };
   } catch (e) {
     // Units that go back in time: scored whole, in time order per unit.
     if (e instanceof OutOfOrderError) return scoreWhole(file, opts, model, engine);
@@ -65,7 +73,7 @@ function scoreWhole(file: string, opts: { rul?: string; entry?: string }, model:
     const { scores, flags } = loaded.scoreDataset(ds);
     const sample = new CheckSample(model);
     sample.add(ds);
-    return { ds, sample, scores, flags };
+    return { ds, sample, scores, flags, inputs: inputsFingerprint(ds, inputsOf(model)) };
   } finally {
     loaded.dispose();
   }

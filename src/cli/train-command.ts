@@ -18,6 +18,7 @@ import {
 import { UsageError } from './errors.js';
 import { baselineMask, parseBaseline } from '../data/baseline.js';
 import { isZipFile, readDataset, UnreadableTimes } from './files.js';
+import { shortBaselineWords } from '../data/baseline-span.js';
 import { refuseOverwrite, writeText } from './output-file.js';
 import { DEFAULT_SAMPLE_READINGS, SAMPLE_ABOVE_BYTES, readTrainingSample, sampleLine, type TrainingSample } from './training-sample.js';
 
@@ -61,13 +62,19 @@ export async function trainCommand(
   const choice = trainChoice(values, hasUnits, hasUnits ? undefined : { healthyReadings: healthyReadings(ds, values.baseline) });
   if (sample && !choice.features) choice.features = sample.defaultFeatures;
   const result = await trainModel(await engine(), ds, choice);
-  if (sample && sample.figures.rows !== sample.figures.ofRows) result.model.training.sample = { ...sample.figures, budget };
+  if (sample && sample.figures.rows !== sample.figures.ofRows) {
+    result.model.training.sample = { ...sample.figures, budget };
+    // The fingerprint is the sample's, not the file's: in-sample is then told by name.
+    delete result.model.training.inputsFingerprint;
+  }
   writeText(values.output, JSON.stringify(result.model));
   if (result.labelledAnomalous)
     err(
       `isoscope: warning: ${labelledWords(result.labelledAnomalous, result.trainingRows, 'Give --baseline first:N that ends before the first labelled anomaly.')}`,
     );
   if (result.droppedMissing) err(leftOutLine(result, ds));
+  const short = shortBaselineWords(ds, choice.baseline);
+  if (short) err(`isoscope: warning: ${short}`);
   if (result.constantInRegime.length) err(`isoscope: ${regimeConstantLine(result.constantInRegime)}`);
   const sampled = sample && sampleLine(sample.figures, budget);
   if (sampled) err(sampled);

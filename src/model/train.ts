@@ -5,6 +5,7 @@ import { profileDataset } from '../data/profile.js';
 import { unitTimeOrder } from '../data/order.js';
 import { baselineMask, formatBaseline, trainingRows, type Baseline } from '../data/baseline.js';
 import { fingerprintRows } from './fingerprint.js';
+import { inputsFingerprint } from './inputs-fingerprint.js';
 import { meanAndScaleAt, scaleRows, scoreRows } from './training-block.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelJson, type TreeJson } from './types.js';
 import { validateModel } from './validate.js';
@@ -200,6 +201,7 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       rows: rows.length,
       baseline: formatBaseline(baseline),
       fingerprint,
+      inputsFingerprint: inputsFingerprint(ds, inputs),
       source: ds.name,
     },
     metrics: {},

@@ -67,6 +67,8 @@ export interface ModelJson {
     rows: number;
     baseline: string;
     fingerprint: string;
+    /** The training file's raw inputs, row by row (inputs-fingerprint.ts): in-sample is told by content. */
+    inputsFingerprint?: string;
     source: string;
     /** Present when a file too big to read whole was trained on a seeded sample of whole units. */
     sample?: { rows: number; units: number; ofRows: number; ofUnits: number; budget: number };

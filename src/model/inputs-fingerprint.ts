@@ -1,0 +1,59 @@
+// A fingerprint of a file's readings as the model reads them (its raw inputs, row by row, in
+// file order), so that `evaluate` can say whether the data scored is the data trained on by
+// content, not by file name: two recordings both called data.csv are not one, and a training
+// file copied under another name still is. Pieces of a streamed read give the same value as
+// the whole file. Not cryptographic: it tells data apart, it does not guard against forgery.
+import { column, type Dataset } from '../data/dataset.js';
+
+export class InputsFingerprint {
+  private h1 = 0x811c9dc5;
+  private h2 = 0x27d4eb2f;
+  private rows = 0;
+  private readonly word = new Float64Array(1);
+  private readonly bits = new Uint32Array(this.word.buffer);
+  private readonly inputs: readonly string[];
+
+  constructor(inputs: readonly string[]) {
+    this.inputs = inputs;
+  }
+
+  /** Adds a dataset's rows (a whole file, or the next piece of one); an input it lacks reads as missing. */
+  add(ds: Pick<Dataset, 'columns' | 'rows'>): void {
+    const cols = this.inputs.map((name) => column(ds as Dataset, name)?.values);
+    const { word, bits } = this;
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let r = 0; r < ds.rows; r++) {
+      for (const c of cols) {
+        word[0] = c ? c[r] : NaN;
+        // Two 32-bit lanes of different multiply-rotate mixes: 64 bits against chance collisions.
+        for (let k = 0; k < 2; k++) {
+          const w = bits[k];
+          h1 = Math.imul(h1 ^ w, 0x01000193);
+          h2 = Math.imul(((h2 ^ w) << 13) | ((h2 ^ w) >>> 19), 0x5bd1e995);
+        }
+      }
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+    this.rows += ds.rows;
+  }
+
+  /** The fingerprint so far: the row count and 64 bits. */
+  digest(): string {
+    const fmix = (h: number) => {
+      h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+      h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+      return (h ^ (h >>> 16)) >>> 0;
+    };
+    const hex = (h: number) => h.toString(16).padStart(8, '0');
+    return `rows:${this.rows}:${hex(fmix(this.h1 ^ this.rows))}${hex(fmix(this.h2 + this.inputs.length))}`;
+  }
+}
+
+/** The fingerprint of a whole dataset's inputs. */
+export function inputsFingerprint(ds: Pick<Dataset, 'columns' | 'rows'>, inputs: readonly string[]): string {
+  const f = new InputsFingerprint(inputs);
+  f.add(ds);
+  return f.digest();
+}
