@@ -3,6 +3,9 @@
 // service would refuse every document), setup asks for hash version 2, stored readings are
 // read once however many physical partitions the container has, two promotions at once leave
 // a champion, and a model over the service's 2 MB item limit is refused by size.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { checkPartitionKey, setupCosmos } from '../src/connectors/cosmos-setup.js';
 import { CosmosSink } from '../src/connectors/cosmos-sink.js';
@@ -11,6 +14,8 @@ import { fetchChampion, latestVersion, listModels, promote, publishModel } from 
 import { shippedModel } from './helpers.js';
 import { startCosmos, type LocalCosmos } from './servers/cosmos-server.js';
 
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', 'bin', 'isoscope.js');
 let cosmos: LocalCosmos;
 const where = (database: string) => ({ endpoint: cosmos.endpoint, key: '', database, container: 'anomalies', modelsContainer: 'models' });
 const created: { id: string; partitionKey: unknown }[] = [];
@@ -35,6 +40,18 @@ test('setup refuses a readings container partitioned by another key, naming it; 
   await expect(setupCosmos(cosmos.client, where('elsewhere'))).rejects.toThrow(
     /^Cosmos DB container elsewhere\/anomalies is partitioned by \/id, but isoscope's documents are keyed by \/unit_number: delete it and run isoscope cosmos-setup/,
   );
+  // The command says the same, as the container's shape and not as a service out of reach.
+  const cli = await run('node', [BIN, 'cosmos-setup'], {
+    env: {
+      ...process.env,
+      COSMOS_ENDPOINT: cosmos.endpoint,
+      COSMOS_KEY: 'bG9jYWw=',
+      COSMOS_DATABASE: 'elsewhere',
+      COSMOS_CONTAINER: 'anomalies',
+    },
+  }).catch((e: { code: number; stderr: string }) => e);
+  expect((cli as { code: number }).code).toBe(1);
+  expect((cli as { stderr: string }).stderr).toMatch(/^isoscope: Cosmos DB container elsewhere\/anomalies is partitioned by \/id, but/);
   created.length = 0;
   const done = await setupCosmos(cosmos.client, where('fresh'));
   expect(done).toHaveLength(4);

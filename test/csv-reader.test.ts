@@ -567,6 +567,11 @@ describe('CSV reader', () => {
     const middle = csvDataset(`${head}\nMax,26,119\n2024-01-01 02:00:00,21,120\n`);
     expect(middle.rows).toBe(122);
     expect(middle.notes.some((n) => n.includes('at the end of the file'))).toBe(false);
+    // A header-less file whose first line is wider than the rest: refused as before, not read as one row and a footer.
+    expect(() => csvDataset('1,2,3,\n4,5,6\n7,8,9\n10,11,12\n')).toThrow(/expected 4 fields like the first row, found 3/);
+    // A unit named like a statistic, with a few rows: a footer names each statistic once, so its rows are read.
+    const min = csvDataset(`${head}\nMin,1,3\nMin,2,4\nMin,3,5\n`);
+    expect(min.rows).toBe(123);
     // The last unit of a fleet named like a statistic is a unit: more rows than a footer holds are read.
     const named = csvDataset(
       `machine,v\n${['pump', 'max'].flatMap((m) => Array.from({ length: 30 }, (_, i) => `${m},${i}`)).join('\n')}\n`,

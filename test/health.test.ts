@@ -67,5 +67,10 @@ describe('consumer health', () => {
     h.received('0');
     expect(h.verdict().ok).toBe(true);
     expect(lines.at(-1)).toMatch(/^the event hub delivers again/);
+    // On an idle hub the receiver's quiet wait (no events) says it is attached again.
+    h.receiverFailed('link detached');
+    expect(h.verdict().ok).toBe(false);
+    h.receiverAlive();
+    expect(h.verdict().ok).toBe(true);
   });
 });

@@ -70,3 +70,8 @@ describe('UTF-16 text', () => {
     expect(ds.columns[1].nonNumeric).toBe(1);
   });
 });
+
+test('16-bit numbers without a byte order mark are binary, not UTF-16 text', () => {
+  const dump = new Uint8Array(2000).map((_, i) => (i % 2 ? 0 : 0x31 + ((i / 2) % 9)));
+  expect(() => read('dump.bin', dump, 100)).toThrow(/binary file \(a zero byte at offset 1\)/);
+});

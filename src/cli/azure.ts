@@ -21,5 +21,7 @@ export function cosmosClient(env: NodeJS.ProcessEnv): { client: CosmosClient; se
 }
 
 export function reachError(what: string, e: unknown): Error {
+  // An error already in the user's words (a registry rule, a container's partition key) did reach the service.
+  if (e instanceof Error && (e.name === 'RegistryError' || e.name === 'ServiceError')) return e;
   return new ServiceError(failureLine(what, e));
 }

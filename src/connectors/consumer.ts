@@ -177,7 +177,8 @@ export class Consumer {
   };
 
   private async process(events: ReceivedEventData[], context: PartitionContext): Promise<void> {
-    if (!events.length) return;
+    // The SDK calls with none when its wait ends quietly: the receiver is attached and answering.
+    if (!events.length) return this.opts.health?.receiverAlive();
     const m = this.opts.metrics;
     this.opts.health?.received(context.partitionId, context.lastEnqueuedEventProperties?.sequenceNumber);
     const t0 = performance.now();

@@ -115,12 +115,17 @@ export class Health {
     this.waiting(p);
   }
 
+  /** A receiver answered (with events, or with none after its wait): its failure is over. */
+  receiverAlive(): void {
+    if (this.receiverFailure) this.log(`the event hub delivers again (after ${this.secondsSince(this.receiverFailure.since)} s)`);
+    this.receiverFailure = undefined;
+  }
+
   received(partition: string, tail?: number): void {
     const t = this.now();
     this.lastReceiveAt = t;
     this.hubOk();
-    if (this.receiverFailure) this.log(`the event hub delivers again (after ${this.secondsSince(this.receiverFailure.since)} s)`);
-    this.receiverFailure = undefined;
+    this.receiverAlive();
     this.claim(partition);
     const p = this.partitions.get(partition)!;
     p.receivedAt = t;

@@ -26,6 +26,16 @@ export function isSummaryRow(row: readonly string[]): boolean {
   return first !== undefined && SUMMARY_WORD.test(first.trim());
 }
 
+/** Two rows whose first filled cells are the same word: a footer names each statistic once. */
+export function sameFirstCell(a: readonly string[], b: readonly string[]): boolean {
+  const first = (row: readonly string[]) =>
+    row
+      .find((c) => c.trim() !== '')
+      ?.trim()
+      .toLowerCase();
+  return first(a) !== undefined && first(a) === first(b);
+}
+
 /** The note for records held to the end of the file and left out. */
 export function trailingNote(held: readonly HeldRecord[], delimiter: string): string | undefined {
   if (!held.length) return undefined;

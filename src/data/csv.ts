@@ -9,7 +9,7 @@ import { DataError, type Column, type ColumnRole, type Dataset } from './dataset
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import { inferRole, rowIds } from './roles.js';
 import { isEngineeringUnits, longShape, pivotLong, type LongShape, type ProbeKind } from './long-format.js';
-import { MAX_TRAILING_LINES, isSummaryRow, trailingNote, type HeldRecord } from './csv-tail.js';
+import { MAX_TRAILING_LINES, isSummaryRow, sameFirstCell, trailingNote, type HeldRecord } from './csv-tail.js';
 import { TEXT_ID_NAME, dedupe, detectDelimiter, isNormalLabel, isTextLabel, preamble } from './csv-sniff.js';
 import {
   clockMs,
@@ -184,8 +184,9 @@ export class CsvParser implements FieldSink {
     if (!this.splitter) this.start();
     this.splitter!.finish();
     if (this.phase === 'first') throw new DataError(`${this.name}: the file is empty`);
-    // Nothing but held records: no readings for them to trail, so they are the data (and a wrong field count is said).
-    if (this.held.length === this.record) this.release();
+    // As many held records as readings or more: no footer, but rows the first record's width does not fit
+    // (a header-less file whose first line ends in a delimiter): read, or refused with the record at fault.
+    if (this.held.length && this.held.length >= this.record - this.held.length) this.release();
     if (this.phase === 'probe') this.endProbe();
   }
 
@@ -301,9 +302,12 @@ export class CsvParser implements FieldSink {
     if (this.phase === 'first') return this.startColumns(this.takeRow());
     this.record++;
     if (count !== this.names.length || (!this.summaryIsData && isSummaryRow(this.row))) {
-      this.held.push({ record: this.record, count, row: this.takeRow() });
-      // A footer is a few lines: more in a row are readings (a unit named "Max"), or rows of the wrong width.
-      if (this.held.length > MAX_TRAILING_LINES) {
+      const row = this.takeRow();
+      // A footer is a few lines, each statistic once: more, or a statistic named twice, are readings (a unit
+      // named "Max"), or rows of the wrong width.
+      const again = count === this.names.length && this.held.some((h) => h.count === count && sameFirstCell(h.row, row));
+      this.held.push({ record: this.record, count, row });
+      if (again || this.held.length > MAX_TRAILING_LINES) {
         this.summaryIsData = true;
         this.release();
       }

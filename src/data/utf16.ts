@@ -4,18 +4,32 @@
 
 export type Utf16 = 'utf-16le' | 'utf-16be';
 
-/** Bytes needed to tell UTF-16 from other text. */
-export const UTF16_SNIFF_BYTES = 4;
+/** Bytes looked at to tell UTF-16 without a byte order mark from other text (a whole shorter file). */
+export const UTF16_SNIFF_BYTES = 256;
 
-/** The encoding when the text's first bytes are UTF-16, else undefined. */
+/**
+ * The encoding when the text's first bytes are UTF-16, else undefined. Without a byte order mark,
+ * every character of the first bytes must be one of the first 256 (a zero byte beside each other
+ * byte) and a line must end among them: a dump of 16-bit numbers is binary, not text.
+ */
 export function sniffUtf16(head: Uint8Array): Utf16 | undefined {
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
-  // Two ASCII characters without a mark: "a\0b\0" (little-endian) or "\0a\0b" (big-endian).
-  if (head.length < 4) return undefined;
-  const ascii = (b: number) => b !== 0 && b < 0x80;
-  if (ascii(head[0]) && head[1] === 0 && ascii(head[2]) && head[3] === 0) return 'utf-16le';
-  if (head[0] === 0 && ascii(head[1]) && head[2] === 0 && ascii(head[3])) return 'utf-16be';
+  const n = Math.min(head.length, UTF16_SNIFF_BYTES) & ~1;
+  if (n < 8) return undefined;
+  for (const [order, low] of [
+    ['utf-16le', 0],
+    ['utf-16be', 1],
+  ] as const) {
+    let lines = false;
+    let ok = true;
+    for (let i = 0; i < n && ok; i += 2) {
+      const c = head[i + low];
+      ok = c !== 0 && head[i + 1 - low] === 0;
+      if (c === 10 || c === 13) lines = true;
+    }
+    if (ok && lines) return order;
+  }
   return undefined;
 }
 

@@ -25,13 +25,16 @@ export class InputsFingerprint {
     let h2 = this.h2;
     for (let r = 0; r < ds.rows; r++) {
       for (const c of cols) {
-        word[0] = c ? c[r] : NaN;
+        const v = c ? c[r] : NaN;
+        // One NaN whatever its bits: CPUs write the NaN of a computation differently.
+        word[0] = v;
+        const lo = v === v ? bits[0] : 0;
+        const hi = v === v ? bits[1] : 0x7ff80000;
         // Two 32-bit lanes of different multiply-rotate mixes: 64 bits against chance collisions.
-        for (let k = 0; k < 2; k++) {
-          const w = bits[k];
-          h1 = Math.imul(h1 ^ w, 0x01000193);
-          h2 = Math.imul(((h2 ^ w) << 13) | ((h2 ^ w) >>> 19), 0x5bd1e995);
-        }
+        h1 = Math.imul(h1 ^ lo, 0x01000193);
+        h2 = Math.imul(((h2 ^ lo) << 13) | ((h2 ^ lo) >>> 19), 0x5bd1e995);
+        h1 = Math.imul(h1 ^ hi, 0x01000193);
+        h2 = Math.imul(((h2 ^ hi) << 13) | ((h2 ^ hi) >>> 19), 0x5bd1e995);
       }
     }
     this.h1 = h1;

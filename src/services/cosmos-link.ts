@@ -61,7 +61,7 @@ export class CosmosLink {
   publish(model: ModelJson, note?: string): Promise<PublishedModel> {
     const { models } = this.require();
     return publishModel(models, model, note?.trim() || undefined).catch((e) => {
-      throw this.modelsError(e);
+      throw (e as Error).name === 'RegistryError' ? e : this.modelsError(e);
     });
   }
 

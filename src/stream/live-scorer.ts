@@ -235,7 +235,6 @@ export class LiveScorer {
     this.watch = this.watchFor(model);
     this.units = new UnitTable(unitCap(this.maxUnits, model.streamUnitBytes + (this.watch?.unitBytes ?? 0)));
     this.lastTimes = new Float64Array(0);
-    this.recent.clear();
     this.reset();
   }
 
@@ -245,6 +244,7 @@ export class LiveScorer {
     this.debounce.reset();
     this.units.reset();
     this.watch?.reset();
+    this.recent.clear();
   }
 
   /** Zeroes the counts (processed, rate, latency, recent anomaly rate): a replay starting over counts from 0. */

@@ -9,6 +9,11 @@ import type { UnitKey } from './unit-table.js';
 export const RECENT_TIMES = 256;
 
 export class RecentTimes {
+  /**
+   * Off until repeats are first looked for (the hub paths): serve and replay never look, so their
+   * units carry no ring (2 KB each).
+   */
+  private on = false;
   /** Per slot, a ring of its unit's latest scored times (allocated on a unit's first reading). */
   private rings: (Float64Array | undefined)[] = [];
   private next: number[] = [];
@@ -16,7 +21,7 @@ export class RecentTimes {
   private newest: number[] = [];
 
   add(slot: number, time: number): void {
-    if (!Number.isFinite(time)) return;
+    if (!this.on || !Number.isFinite(time)) return;
     let ring = this.rings[slot];
     if (!ring) {
       ring = this.rings[slot] = new Float64Array(RECENT_TIMES).fill(NaN);
@@ -30,6 +35,7 @@ export class RecentTimes {
 
   /** True when the slot's unit was scored at exactly this time, among its last RECENT_TIMES readings. */
   has(slot: number, time: number): boolean {
+    this.on = true;
     const ring = slot >= 0 ? this.rings[slot] : undefined;
     if (!ring || !(time <= this.newest[slot])) return false;
     return ring.includes(time);
