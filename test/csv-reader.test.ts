@@ -14,6 +14,16 @@ function readInChunks(text: string, size: number, name = 'data.csv'): Dataset {
   return p.finish();
 }
 
+/** The text read in two pieces, cut at every place in turn. */
+function* atEveryCut(name: string, text: string): Generator<Dataset> {
+  for (let cut = 1; cut < text.length; cut++) {
+    const p = new CsvParser(name);
+    p.push(text.slice(0, cut));
+    p.push(text.slice(cut));
+    yield p.finish();
+  }
+}
+
 describe('CSV reader', () => {
   test('semicolon and tab delimiters with a header', () => {
     for (const d of [';', '\t', ',', '|']) {
@@ -582,11 +592,7 @@ describe('CSV reader', () => {
     );
     // A file of few rows: the trailing line is left out all the same, and the result does not depend on where the text is cut.
     const short = 'a,b\n1,2\n3,4\nmean,3\n';
-    for (let cut = 1; cut < short.length; cut++) {
-      const p = new CsvParser('short.csv');
-      p.push(short.slice(0, cut));
-      p.push(short.slice(cut));
-      const ds = p.finish();
+    for (const ds of atEveryCut('short.csv', short)) {
       expect(ds.rows).toBe(2);
       expect(Array.from(column(ds, 'b')!.values)).toEqual([2, 4]);
     }
@@ -594,11 +600,7 @@ describe('CSV reader', () => {
 
   test('quoted fields with newlines survive any chunk boundary', () => {
     const text = 'id,note,value\n1,"line one\nline two",5\n2,"a ""quoted"" word",6\n';
-    for (let cut = 1; cut < text.length; cut++) {
-      const p = new CsvParser('chunked.csv');
-      p.push(text.slice(0, cut));
-      p.push(text.slice(cut));
-      const ds = p.finish();
+    for (const ds of atEveryCut('chunked.csv', text)) {
       expect(ds.rows).toBe(2);
       expect(Array.from(column(ds, 'value')!.values)).toEqual([5, 6]);
     }

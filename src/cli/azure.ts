@@ -8,7 +8,7 @@ import {
   failureLine,
   type CosmosSettings,
 } from '../connectors/settings.js';
-import { ServiceError } from './errors.js';
+import { isUserError, ServiceError } from './errors.js';
 
 export function cosmosClient(env: NodeJS.ProcessEnv): { client: CosmosClient; settings: CosmosSettings } {
   const settings = cosmosSettings(env);
@@ -21,7 +21,7 @@ export function cosmosClient(env: NodeJS.ProcessEnv): { client: CosmosClient; se
 }
 
 export function reachError(what: string, e: unknown): Error {
-  // An error already in the user's words (a registry rule, a container's partition key) did reach the service.
-  if (e instanceof Error && (e.name === 'RegistryError' || e.name === 'ServiceError')) return e;
+  // An error already in the user's words (a registry rule, a container's partition key, stored data) did reach the service.
+  if (isUserError(e)) return e;
   return new ServiceError(failureLine(what, e));
 }

@@ -19,7 +19,6 @@ export async function withModels<T>(use: (models: Container, where: string) => P
   const where = `${settings.database}/${settings.modelsContainer}`;
   try {
     return await use(client.database(settings.database).container(settings.modelsContainer), where).catch((e) => {
-      if ((e as Error).name === 'RegistryError' || (e as Error).name === 'UsageError') throw e;
       throw reachError(`Cosmos DB models container ${where}${hint}`, e);
     });
   } finally {

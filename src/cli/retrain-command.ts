@@ -64,7 +64,6 @@ export async function retrainCommand(
       { since, until, units, excludeAlarmed: values['exclude-alarmed'], ...keys },
       `cosmos:${where}`,
     ).catch((e) => {
-      if ((e as Error).name === 'DataError') throw e;
       throw reachError(`Cosmos DB container ${where}`, e);
     });
     const ds = stored.dataset;

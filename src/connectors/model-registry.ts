@@ -61,10 +61,15 @@ export async function latestVersion(container: Container): Promise<number> {
 
 /** The champion's and the newest candidate's version numbers (0: none). */
 export async function lifecycleVersions(container: Container): Promise<{ champion: number; candidate: number }> {
-  const top = async (where: string) =>
-    (await container.items.query<number>(`SELECT TOP 1 VALUE c.version FROM c WHERE ${where} ORDER BY c.version DESC`).fetchAll())
-      .resources[0] ?? 0;
-  return { champion: await top(CHAMPION), candidate: await top("c.status = 'candidate'") };
+  return { champion: await topVersion(container, CHAMPION), candidate: await topVersion(container, "c.status = 'candidate'") };
+}
+
+/** The newest version number matching `where` (0: none). */
+async function topVersion(container: Container, where: string): Promise<number> {
+  const { resources } = await container.items
+    .query<number>(`SELECT TOP 1 VALUE c.version FROM c WHERE ${where} ORDER BY c.version DESC`)
+    .fetchAll();
+  return resources[0] ?? 0;
 }
 
 /**
@@ -166,7 +171,7 @@ async function retireChampionsBut(container: Container, id: string): Promise<str
   for (const other of resources) await container.item(other, other).patch([{ op: 'set', path: '/status', value: 'retired' }]);
   // Two promotions at once each retire the other's champion: the one that finds none left takes it back,
   // so consume and serve always have a champion (with two, the newer is the one they follow).
-  if ((await lifecycleVersions(container)).champion === 0)
+  if ((await topVersion(container, CHAMPION)) === 0)
     await container.item(id, id).patch([{ op: 'set', path: '/status', value: 'champion' }]);
   return resources;
 }

@@ -61,7 +61,7 @@ export class CosmosLink {
   publish(model: ModelJson, note?: string): Promise<PublishedModel> {
     const { models } = this.require();
     return publishModel(models, model, note?.trim() || undefined).catch((e) => {
-      throw (e as Error).name === 'RegistryError' ? e : this.modelsError(e);
+      throw this.modelsError(e);
     });
   }
 
@@ -73,14 +73,14 @@ export class CosmosLink {
 
   fetch(id: string): Promise<PublishedModel> {
     return fetchModel(this.require().models, id).catch((e) => {
-      throw (e as Error).name === 'RegistryError' ? e : this.modelsError(e);
+      throw this.modelsError(e);
     });
   }
 
   /** Makes a version the champion, as `isoscope promote` does; returns the versions it retired. */
   promote(id: string): Promise<string[]> {
     return promote(this.require().models, id).catch((e) => {
-      throw (e as Error).name === 'RegistryError' ? e : this.modelsError(e);
+      throw this.modelsError(e);
     });
   }
 
@@ -91,7 +91,9 @@ export class CosmosLink {
     });
   }
 
+  /** A registry rule (no such version, too big a model) as it is; anything else as the models container failing. */
   private modelsError(e: unknown): Error {
+    if ((e as Error).name === 'RegistryError') return e as Error;
     const { settings } = this.require();
     return cosmosError(`Cosmos DB models container ${settings.database}/${settings.modelsContainer}`, e);
   }
