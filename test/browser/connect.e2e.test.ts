@@ -241,9 +241,23 @@ describe.skipIf(!hasChromium)('live-connect in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('link-missing').textContent(), { timeout: 10_000 })
       .toBe('Not scored — missing or non-numeric values: sensor_2 ×1');
+    // Delivered again (a publisher's retry) and without a unit: neither is scored or stored, and both are said.
+    const again = new EventHubProducerClient(hub.connectionString());
+    const more = await again.createBatch({ partitionKey: '77' });
+    more.tryAdd({ body: { ...readingOfUnit1(), unit_number: 77, time_in_cycles: 29 } });
+    more.tryAdd({ body: { ...readingOfUnit1(), unit_number: undefined, time_in_cycles: 31 } });
+    await again.sendBatch(more);
+    await again.close();
+    await expect
+      .poll(() => page.getByTestId('link-missing').textContent(), { timeout: 10_000 })
+      .toBe(
+        'Not scored — missing or non-numeric values: sensor_2 ×1\nNot scored — 1 reading(s) could not be keyed (first: no unit field "unit_number")\nNot scored again — 1 reading(s) delivered twice (their unit was already scored at that time)',
+      );
+    expect(await processed()).toBe(SMALL_ROWS + 50);
+    await page.getByTestId('link-missing').screenshot({ path: '/tmp/isoscope-link-unscored.png' });
     await expect.poll(() => proxy.throttled, { timeout: 10_000 }).toBeGreaterThan(0);
     // Reloaded only once the batch's position is saved (counted after its checkpoint), or it would be read again.
-    await expect.poll(checkpointed, { timeout: 30_000 }).toBe(SMALL_ROWS + 50);
+    await expect.poll(checkpointed, { timeout: 30_000 }).toBe(SMALL_ROWS + 52);
 
     await page.reload();
     await expect

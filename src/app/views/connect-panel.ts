@@ -65,7 +65,8 @@ export function connectPanel(wb: Workbench): HTMLElement {
 
   const banner = h('div', { class: 'banner', role: 'status', hidden: true, 'data-testid': 'link-banner' });
   const partitions = h('table', { class: 'partitions', 'aria-label': 'Partitions' });
-  const missing = h('p', { class: 'warn', hidden: true, 'data-testid': 'link-missing' });
+  // One line per reason readings went unscored.
+  const missing = h('p', { class: 'warn', hidden: true, style: 'white-space: pre-line', 'data-testid': 'link-missing' });
 
   const forms = (): ConnectForms => ({
     hub: {
@@ -178,7 +179,7 @@ export function connectPanel(wb: Workbench): HTMLElement {
       st?.repeated ? `Not scored again — ${fmt(st.repeated)} reading(s) delivered twice (their unit was already scored at that time)` : '',
     ].filter(Boolean);
     missing.hidden = !unscored.length;
-    missing.textContent = unscored.join('. ');
+    missing.textContent = unscored.join('\n');
   };
   wb.on('link', render);
   wb.on('model', render);
