@@ -4,6 +4,10 @@
 // file copied under another name still is. Pieces of a streamed read give the same value as
 // the whole file. Not cryptographic: it tells data apart, it does not guard against forgery.
 import { column, type Dataset } from '../data/dataset.js';
+import { readRange, Scratch } from '../data/compact-columns.js';
+
+/** Rows read at a time from compact columns. */
+const CHUNK = 65536;
 
 export class InputsFingerprint {
   private h1 = 0x811c9dc5;
@@ -17,13 +21,30 @@ export class InputsFingerprint {
     this.inputs = inputs;
   }
 
-  /** Adds a dataset's rows (a whole file, or the next piece of one); an input it lacks reads as missing. */
+  /**
+   * Adds a dataset's rows (a whole file, or the next piece of one); an input it lacks reads
+   * as missing. Compact columns are read a chunk at a time: reading `.values` would keep a
+   * decoded Float64 copy of every input for as long as the caller's view lives (670 MB at
+   * 6M rows of 14 inputs, through a whole training).
+   */
   add(ds: Pick<Dataset, 'columns' | 'rows'>): void {
-    const cols = this.inputs.map((name) => column(ds as Dataset, name)?.values);
+    const cols = this.inputs.map((name) => column(ds as Dataset, name));
+    const scratch = new Scratch(Math.min(CHUNK, ds.rows));
+    for (let from = 0; from < ds.rows; from += CHUNK) {
+      const to = Math.min(ds.rows, from + CHUNK);
+      this.mix(
+        cols.map((c, f) => c && readRange(c, from, to, true, scratch.for(f))),
+        to - from,
+      );
+    }
+    this.rows += ds.rows;
+  }
+
+  private mix(cols: (Float64Array | undefined)[], rows: number): void {
     const { word, bits } = this;
     let h1 = this.h1;
     let h2 = this.h2;
-    for (let r = 0; r < ds.rows; r++) {
+    for (let r = 0; r < rows; r++) {
       for (const c of cols) {
         const v = c ? c[r] : NaN;
         // One NaN whatever its bits: CPUs write the NaN of a computation differently.
@@ -39,7 +60,6 @@ export class InputsFingerprint {
     }
     this.h1 = h1;
     this.h2 = h2;
-    this.rows += ds.rows;
   }
 
   /** The fingerprint so far: the row count and 64 bits. */
