@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { transferring } from '../src/services/transfer.js';
 import { partColumns, type ScorePlan } from '../src/services/score-parts.js';
-import { selectRows } from '../src/data/compact-columns.js';
+import { CompactColumn, compactColumn, portableToDataset, selectPortableRows } from '../src/data/compact-columns.js';
 import type { Dataset } from '../src/data/dataset.js';
 
 const channel = new MessageChannel();
@@ -30,17 +30,27 @@ test('a score plan crosses by transfer: its row lists and every column of every 
     format: 'cmapss',
     rows,
     notes: [],
-    columns: [col('unit', 'unit', (i) => 1 + (i >> 4)), col('time', 'time', (i) => i % 16), col('s', 'feature', (i) => i / 7)],
+    columns: [
+      col('unit', 'unit', (i) => 1 + (i >> 4)),
+      col('time', 'time', (i) => i % 16),
+      col('s', 'feature', (i) => i / 7),
+      col('c', 'feature', (i) => i / 4 - 3),
+    ],
   };
+  // A reading that round-trips as codes crosses as its codes, half the bytes; one that does not, as Float64.
+  ds.columns = ds.columns.map(compactColumn);
+  expect(ds.columns.map((c) => c instanceof CompactColumn)).toEqual([false, false, false, true]);
   const partRows = [Int32Array.from({ length: 50 }, (_, i) => i), Int32Array.from({ length: 50 }, (_, i) => 50 + i)];
-  const plan: ScorePlan = { rows: partRows, pieces: [selectRows(ds, partColumns(ds, ['s']), partRows[1])] };
-  const sent = plan.pieces[0].columns.map((c) => c.values);
-  const expected = sent.map((v) => Array.from(v));
+  const plan: ScorePlan = { rows: partRows, pieces: [selectPortableRows(ds, partColumns(ds, ['s', 'c']), partRows[1])] };
+  const sent = plan.pieces[0].columns.map((c) => ('compact' in c ? c.compact.codes : c.values));
+  expect(sent.map((v) => v.constructor.name)).toEqual(['Float64Array', 'Float64Array', 'Float64Array', 'Int32Array']);
+  const expected = ds.columns.map((c) => Array.from(c.values.subarray(50)));
   Comlink.expose({ plan: () => transferring(plan) }, nodeEndpoint(channel.port1));
   const remote = Comlink.wrap<{ plan(): ScorePlan }>(nodeEndpoint(channel.port2));
   const got = await remote.plan();
-  expect(got.pieces[0].columns.map((c) => Array.from(c.values))).toEqual(expected);
-  // Moved: the sender's buffers are detached.
+  expect(portableToDataset(got.pieces[0]).columns.map((c) => Array.from(c.values))).toEqual(expected);
+  // Moved: the sender's buffers are detached; the data the piece came from is not.
   for (const v of sent) expect(v.buffer.byteLength).toBe(0);
+  expect(ds.columns.map((c) => c.values.length)).toEqual([100, 100, 100, 100]);
   for (const r of partRows) expect(r.buffer.byteLength).toBe(0);
 });

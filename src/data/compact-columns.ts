@@ -91,12 +91,17 @@ export class Scratch {
   }
 }
 
-/** The column as a plain object with these values (no codes: safe to transfer). */
-function plainColumn(c: Column, values: Float64Array): Column {
-  const out: Column = { name: c.name, role: c.role, values, missing: c.missing, nonNumeric: c.nonNumeric };
+/** A column's description without its values. */
+function metaOf(c: Column): Omit<Column, 'values'> {
+  const out: Omit<Column, 'values'> = { name: c.name, role: c.role, missing: c.missing, nonNumeric: c.nonNumeric };
   if (c.timestamp !== undefined) out.timestamp = c.timestamp;
   if (c.labels !== undefined) out.labels = c.labels;
   return out;
+}
+
+/** The column as a plain object with these values (no codes: safe to transfer). */
+function plainColumn(c: Column, values: Float64Array): Column {
+  return { ...metaOf(c), values };
 }
 
 /**
@@ -107,7 +112,7 @@ function plainColumn(c: Column, values: Float64Array): Column {
 export function selectRows(ds: Dataset, columns: readonly Column[], rows: Int32Array, view = false): Dataset {
   const n = rows.length;
   const start = rows[0] ?? 0;
-  const contiguous = n === 0 || rows[n - 1] - start === n - 1;
+  const contiguous = isRun(rows);
   const pick = (c: Column): Column => {
     if (!contiguous) return plainColumn(c, readRows(c, rows));
     // A run of a compact column stays compact: its codes viewed in place, decoded by whoever reads it.
@@ -116,6 +121,41 @@ export function selectRows(ds: Dataset, columns: readonly Column[], rows: Int32A
     return plainColumn(c, readRange(c, start, start + n, view));
   };
   return { ...ds, rows: n, columns: columns.map(pick) };
+}
+
+/** True when the rows are one run, start to end (the parts of a file sorted by unit). */
+function isRun(rows: Int32Array): boolean {
+  return rows.length === 0 || rows[rows.length - 1] - rows[0] === rows.length - 1;
+}
+
+/** A column as it crosses to another worker: Float64 values, or a compact column's codes. */
+export type PortableColumn = Omit<Column, 'values'> & ({ values: Float64Array } | { compact: CompactValues });
+
+/** A dataset as it crosses to another worker. */
+export type PortableDataset = Omit<Dataset, 'columns'> & { columns: PortableColumn[] };
+
+/**
+ * The given rows as a dataset to send to another worker: compact columns go as their own
+ * codes (half the bytes of Float64, and the receiver decodes them a chunk at a time as it
+ * reads, instead of this worker decoding them all first), the rest as Float64 copies.
+ * Every buffer is the piece's own, safe to transfer. `portableToDataset` takes it back.
+ */
+export function selectPortableRows(ds: Dataset, columns: readonly Column[], rows: Int32Array): PortableDataset {
+  const run = isRun(rows);
+  const start = rows[0] ?? 0;
+  const end = start + rows.length;
+  const pick = (c: Column): PortableColumn => {
+    if (!(c instanceof CompactColumn)) return plainColumn(c, run ? readRange(c, start, end) : readRows(c, rows));
+    const { codes, divisor } = c.compact;
+    const picked = run ? codes.slice(start, end) : Int32Array.from(rows, (r) => codes[r]);
+    return { ...metaOf(c), compact: { codes: picked, divisor } };
+  };
+  return { ...ds, rows: rows.length, columns: columns.map(pick) };
+}
+
+/** A piece another worker sent (selectPortableRows) as a dataset: its codes read as compact columns. */
+export function portableToDataset(piece: PortableDataset): Dataset {
+  return { ...piece, columns: piece.columns.map((c) => ('compact' in c ? new CompactColumn(c, c.compact) : c)) };
 }
 
 /**

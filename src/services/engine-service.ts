@@ -9,7 +9,7 @@ import { parseModelText } from '../model/validate.js';
 import { checkModelData } from '../model/model-check.js';
 import type { ModelJson } from '../model/types.js';
 import { DataError, WHOLE_SERIES, column, columnByRole, requireColumns, withWholeSeries, type Dataset } from '../data/dataset.js';
-import { compactInPlace, readRows, readView, selectRows } from '../data/compact-columns.js';
+import { compactInPlace, readRows, readView, selectPortableRows, selectRows, type PortableDataset } from '../data/compact-columns.js';
 import { timeOrderedPerUnit } from '../data/order.js';
 import { transferring } from './transfer.js';
 import { LiveScorer } from '../stream/live-scorer.js';
@@ -167,7 +167,7 @@ export class EngineService {
     const { of, counts } = assignParts(columnByRole(ds, 'unit')?.values, ds.rows, parts);
     const rows = partRows(of, counts);
     const columns = partColumns(ds, this.loaded.streamInputs);
-    return transferring({ rows, pieces: rows.slice(1).map((r) => selectRows(ds, columns, r)) });
+    return transferring({ rows, pieces: rows.slice(1).map((r) => selectPortableRows(ds, columns, r)) });
   }
 
   /** Scores some rows of the loaded data (the primary's own part, or a part whose helper died). */
@@ -181,7 +181,7 @@ export class EngineService {
   private pieceModels = new PieceModels(() => this.requireEngine());
 
   /** A helper's job: one part of another worker's data, scored with the given model. */
-  scorePiece(model: ModelJson, piece: Dataset): PieceScores {
+  scorePiece(model: ModelJson, piece: PortableDataset): PieceScores {
     return this.pieceModels.score(model, piece);
   }
 

@@ -4,6 +4,7 @@
 // order. The primary engine worker owns the dataset: it plans the parts and copies each
 // helper's part out once (transferred, so that copy is the only one across the boundary).
 import { columnByRole, type Column, type Dataset } from '../data/dataset.js';
+import { portableToDataset, type PortableDataset } from '../data/compact-columns.js';
 import { forEachUnitRun } from '../data/unit-runs.js';
 import type { ModelJson } from '../model/types.js';
 import { LoadedModel } from '../model/loaded-model.js';
@@ -18,15 +19,15 @@ export interface PieceScores {
 export interface ScorePlan {
   /** Each part's rows in file order; part 0 is the primary's own. */
   rows: Int32Array[];
-  /** The helpers' parts (1, 2, …) as datasets of their own: only the columns the model reads. */
-  pieces: Dataset[];
+  /** The helpers' parts (1, 2, …) as datasets of their own: only the columns the model reads, readings as their codes. */
+  pieces: PortableDataset[];
 }
 
 /** Where the parts go: the primary (which owns the data) and the helpers, each call rejecting if its worker dies. */
 export interface ScoreEndpoints {
   planParts(parts: number): Promise<ScorePlan>;
   scoreRows(rows: Int32Array): Promise<PieceScores>;
-  helpers: { scorePiece(model: ModelJson, piece: Dataset): Promise<PieceScores> }[];
+  helpers: { scorePiece(model: ModelJson, piece: PortableDataset): Promise<PieceScores> }[];
 }
 
 /**
@@ -89,7 +90,7 @@ export class PieceModels {
     this.engine = engine;
   }
 
-  score(model: ModelJson, piece: Dataset): PieceScores {
+  score(model: ModelJson, piece: PortableDataset): PieceScores {
     const key = JSON.stringify(model);
     if (key !== this.key || !this.loaded) {
       this.loaded?.dispose();
@@ -97,7 +98,7 @@ export class PieceModels {
       this.loaded = new LoadedModel(this.engine(), model);
       this.key = key;
     }
-    const { scores, unscorable } = this.loaded.scoreDataset(piece);
+    const { scores, unscorable } = this.loaded.scoreDataset(portableToDataset(piece));
     return transferring({ scores, unscorable });
   }
 }
