@@ -2,7 +2,19 @@
 // them after changing state. Each message belongs to the step whose action caused it
 // (data, train, review, stream, connect, models, session) and is shown next to that action.
 export type Topic =
-  'status' | 'data' | 'model' | 'threshold' | 'unit' | 'explain' | 'drivers' | 'check' | 'progress' | 'live' | 'link' | 'slider-index';
+  | 'status'
+  | 'data'
+  | 'model'
+  | 'threshold'
+  | 'unit'
+  | 'explain'
+  | 'drivers'
+  | 'check'
+  | 'in-sample'
+  | 'progress'
+  | 'live'
+  | 'link'
+  | 'slider-index';
 
 export type Scope = 'data' | 'train' | 'review' | 'stream' | 'connect' | 'models' | 'session';
 

@@ -8,6 +8,7 @@ import { regimeConstantLine } from '../features/feature-words.js';
 import type { DataVerdict, ScoredResult } from '../services/engine-service.js';
 import { parseBaseline } from '../data/baseline.js';
 import type { ModelJson } from '../model/types.js';
+import { fingerprintInputs, sameRowsAsTraining } from '../model/inputs-fingerprint.js';
 import type { Driver } from '../model/unit-drivers.js';
 import { plural } from './dom.js';
 import type { Bus, Scope } from './bus.js';
@@ -201,6 +202,27 @@ export class ModelController {
       if (asked === this.generation) got(check);
     } catch {
       // The verdict is an aid; the page shows none without it.
+    }
+  }
+
+  /**
+   * Whether the loaded data is the model's training data, by content (its inputs fingerprint,
+   * as evaluate tells it): rows counted differently say no at once; otherwise the engine
+   * fingerprints the data after the scores are drawn. Nothing for a model that records none.
+   */
+  async fetchInSample(got: (same: boolean) => void): Promise<void> {
+    const h = this.host;
+    const model = h.model;
+    if (!model || !h.data) return;
+    const rows = sameRowsAsTraining(model, h.data.rows);
+    if (rows !== undefined) return got(rows);
+    if (!model.training.inputsFingerprint) return;
+    const asked = this.generation;
+    try {
+      const found = await h.workers.call(h.workers.engine, (api) => api.inputsFingerprint(fingerprintInputs(model)));
+      if (found && asked === this.generation) got(found === model.training.inputsFingerprint);
+    } catch {
+      // The file name still tells it, as for a model that records no fingerprint.
     }
   }
 

@@ -83,9 +83,16 @@ export class Workbench extends Bus {
     return this.threshold.contamination;
   }
 
+  /**
+   * Whether the loaded data is the model's training data, told by content (its inputs
+   * fingerprint) once known; until then, or for a model that records none, by file name.
+   */
+  private sameData?: boolean;
+
   /** True when the loaded data is the data the model was trained on: its figures are in-sample. */
   get inSample(): boolean {
-    return !!this.model && !!this.data && this.model.training.source === this.data.name;
+    if (!this.model || !this.data) return false;
+    return this.sameData ?? this.model.training.source === this.data.name;
   }
 
   loadFiles(files: File[], entry?: string, persist = true, intent: LoadIntent = 'load'): Promise<void> {
@@ -159,6 +166,7 @@ export class Workbench extends Bus {
     this.replay.forget();
     this.features = new Set(profile.defaultFeatures);
     this.scores = undefined;
+    this.sameData = undefined;
     this.threshold.reset();
     this.models.forgetDrivers();
     this.explanation = undefined;
@@ -233,6 +241,8 @@ export class Workbench extends Bus {
   adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored' = 'trained'): void {
     this.model = model;
     this.dataCheck = undefined;
+    // A model trained here fingerprinted this very data.
+    this.sameData = how === 'trained' ? true : undefined;
     this.scores = scores;
     this.selectedRow = undefined;
     this.explanation = undefined;
@@ -253,6 +263,10 @@ export class Workbench extends Bus {
             'data',
             `${said.text} Data check: ${check.verdict === 'mismatch' ? `mismatch: this data is not what the model was trained on, so its scores say how unlike that data it is, not how worn the units are` : 'drift: part of the data has left the training range'}. ${check.reasons.join(' ')}`,
           );
+      }),
+      this.models.fetchInSample((same) => {
+        this.sameData = same;
+        this.emit('in-sample');
       }),
     ]).then(() => undefined);
   }

@@ -8,7 +8,7 @@ import { flagAnomalies } from '../alarms/threshold.js';
 import { LoadedModel } from '../model/loaded-model.js';
 import { OutOfOrderError, PieceOrder, PieceScorer } from '../model/piece-scorer.js';
 import type { ModelJson } from '../model/types.js';
-import { InputsFingerprint, inputsFingerprint } from '../model/inputs-fingerprint.js';
+import { fingerprintInputs as inputsOf, InputsFingerprint, inputsFingerprint } from '../model/inputs-fingerprint.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { CheckSample } from './check-sample.js';
 import { isZipFile, readBytes, readDataset, streamDataset } from './files.js';
@@ -25,7 +25,6 @@ export interface ScoredFile {
 }
 
 /** The raw inputs a model reads, in its order. */
-const inputsOf = (model: ModelJson) => model.recipe?.inputs ?? model.features;
 
 export async function scoreFile(
   file: string,

@@ -5,6 +5,7 @@
 // the whole file. Not cryptographic: it tells data apart, it does not guard against forgery.
 import { column, type Dataset } from '../data/dataset.js';
 import { readRange, Scratch } from '../data/compact-columns.js';
+import type { ModelJson } from './types.js';
 
 /** Rows read at a time from compact columns. */
 const CHUNK = 65536;
@@ -79,4 +80,20 @@ export function inputsFingerprint(ds: Pick<Dataset, 'columns' | 'rows'>, inputs:
   const f = new InputsFingerprint(inputs);
   f.add(ds);
   return f.digest();
+}
+
+/** The columns a model's inputs fingerprint covers: its raw inputs, as training chose them. */
+export function fingerprintInputs(model: ModelJson): string[] {
+  return model.recipe?.inputs ?? model.features;
+}
+
+/**
+ * Whether data of `rows` rows can be the model's training data by content: false when the
+ * row counts differ (no pass over the data needed), undefined when only the fingerprint can tell
+ * or the model records none.
+ */
+export function sameRowsAsTraining(model: ModelJson, rows: number): boolean | undefined {
+  const recorded = model.training.inputsFingerprint;
+  if (!recorded) return undefined;
+  return recorded.startsWith(`rows:${rows}:`) ? undefined : false;
 }

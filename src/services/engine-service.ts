@@ -7,6 +7,7 @@ import { trainModel, type TrainOptions } from '../model/train.js';
 import { LoadedModel, streamInputsOf, type Explanation } from '../model/loaded-model.js';
 import { parseModelText } from '../model/validate.js';
 import { checkModelData } from '../model/model-check.js';
+import { inputsFingerprint } from '../model/inputs-fingerprint.js';
 import type { ModelJson } from '../model/types.js';
 import { DataError, WHOLE_SERIES, column, columnByRole, requireColumns, withWholeSeries, type Dataset } from '../data/dataset.js';
 import { compactInPlace, readRows, readView, selectPortableRows, selectRows, type PortableDataset } from '../data/compact-columns.js';
@@ -237,6 +238,17 @@ export class EngineService {
       .map((i) => ({ name: i.name, share: i.below + i.above }))
       .reduce((a, b) => (b.share > a.share ? b : a), { name: '', share: 0 });
     return { verdict: check.verdict, reasons: check.reasons, widest };
+  }
+
+  /**
+   * The loaded data's inputs fingerprint (inputs-fingerprint.ts), so the page tells in-sample
+   * figures by content, as evaluate does; asked for after the scores are drawn. Undefined when
+   * another model or other data came first.
+   */
+  async inputsFingerprint(inputs: string[]): Promise<string | undefined> {
+    if (await this.supersededMeanwhile()) return undefined;
+    const ds = this.dataset && readView(this.dataset);
+    return ds && inputsFingerprint(ds, inputs);
   }
 
   /** The view explanations read, kept while the data stays: the model's derived features of one series are cached on it. */

@@ -5,8 +5,10 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { PNG } from 'pngjs';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { hasChromium, useWorkbench } from './harness.js';
+import { CMAPSS_DIR } from '../helpers.js';
 
 const w = useWorkbench();
 const { statusText, errorText, wb, dropText } = w;
@@ -58,6 +60,36 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     await expect.poll(() => page.locator('.fleet-row[role="option"]').first().getAttribute('aria-selected')).toBe('true');
     await expect.poll(() => wb<boolean>('!!wb.models.drivers')).toBe(true);
     expect(await page.getByTestId('fleet-summary').textContent()).toMatch(/^\d+ in alarm · \d+ on watch · \d+ healthy/);
+  });
+
+  test('in-sample is told by content, not file name: the training file under another name is in-sample, another file named like it is not', async () => {
+    const id = await wb<string>('wb.model.id');
+    const train = readFileSync(join(CMAPSS_DIR, 'train_FD001.txt'), 'utf8');
+    const loaded = (name: string) =>
+      expect.poll(statusText, { timeout: 30_000 }).toMatch(new RegExp(`Loaded ${name.replace('.', '\\.')}.*Scored with model ${id}`));
+    await dropText('engines-copy.txt', train);
+    await loaded('engines-copy.txt');
+    // By name at first; the engine's fingerprint of the data then says in-sample.
+    await expect
+      .poll(() => page.getByTestId('eval-scope').textContent(), { timeout: 30_000 })
+      .toMatch(/^In-sample: evaluated on engines-copy\.txt/);
+    // Same name, same row count, one reading changed: out of sample.
+    const lines = train.trimEnd().split('\n');
+    const cells = lines[5000].split(' ');
+    cells[7] = String(Number(cells[7]) + 0.01);
+    lines[5000] = cells.join(' ');
+    await dropText('train_FD001.txt', lines.join('\n'));
+    await loaded('train_FD001.txt');
+    await expect
+      .poll(() => page.getByTestId('eval-scope').textContent(), { timeout: 30_000 })
+      .toMatch(/^Out-of-sample: evaluated on train_FD001\.txt/);
+    // Fewer rows: out of sample at once, no pass over the data.
+    await dropText('train_FD001.txt', lines.slice(0, -1).join('\n'));
+    await loaded('train_FD001.txt');
+    expect(await page.getByTestId('eval-scope').textContent()).toMatch(/^Out-of-sample/);
+    // The test file again, for the tests that follow.
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await loaded('test_FD001.txt');
   });
 
   test('the threshold drawn on the charts follows the slider', async () => {

@@ -191,6 +191,10 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     }
   });
   wb.on('check', renderFit);
+  wb.on('in-sample', () => {
+    render();
+    drawRoc(); // its title says in-sample
+  });
   wb.on('data', () => {
     drawnFor = undefined;
     drawRoc();
