@@ -6,6 +6,7 @@ import { LoadedModel } from '../src/model/loaded-model.js';
 import { compareModels, type ScoredModel } from '../src/metrics/model-comparison.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { getEngine, loadFd001, shippedModel } from './helpers.js';
+import { fingerprintInputs, inputsFingerprint } from '../src/model/inputs-fingerprint.js';
 
 async function scored(): Promise<{ ds: Dataset; champion: ScoredModel; stricter: ScoredModel }> {
   const ds = loadFd001();
@@ -32,6 +33,29 @@ describe('compareModels', () => {
     expect(c.alarmAgreement).toBe(1);
     expect({ ...c.candidate, version: 'v1' }).toEqual(c.champion);
     expect(c.champion.rocAuc).toBeGreaterThan(0.9);
+  });
+
+  test('in-sample is told by content where the model records its training readings, else by file name', async () => {
+    const { ds, champion } = await scored();
+    expect(champion.model.training.inputsFingerprint).toBeUndefined();
+    const named = compareModels(ds, champion, champion);
+    expect(named.champion.inSample).toBe(true); // train_FD001.txt, the name it was trained on
+    expect(compareModels({ ...ds, name: 'copy.txt' }, champion, champion).champion.inSample).toBe(false);
+    const recorded = {
+      ...champion,
+      model: {
+        ...champion.model,
+        training: { ...champion.model.training, inputsFingerprint: inputsFingerprint(ds, fingerprintInputs(champion.model)) },
+      },
+    };
+    // A copy under another name is in-sample; the same name with one reading changed, or a row fewer, is not.
+    expect(compareModels({ ...ds, name: 'copy.txt' }, recorded, champion).champion.inSample).toBe(true);
+    const changed = { ...ds, columns: ds.columns.map((c) => (c.name === 'sensor_4' ? { ...c, values: c.values.slice() } : c)) };
+    changed.columns.find((c) => c.name === 'sensor_4')!.values[9000] += 0.5;
+    const onChanged = compareModels(changed, recorded, champion);
+    expect(onChanged.champion.inSample).toBe(false);
+    expect(onChanged.candidate.inSample).toBe(true); // no fingerprint: by name
+    expect(compareModels({ ...ds, rows: ds.rows - 1 }, recorded, recorded).champion.inSample).toBe(false);
   });
 
   test('a stricter threshold flags less; agreement is the share flagged alike', async () => {

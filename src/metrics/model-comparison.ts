@@ -6,6 +6,7 @@ import { parseBaseline } from '../data/baseline.js';
 import { alarmTrace } from '../alarms/alarm-trace.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
+import { isTrainingData } from '../model/inputs-fingerprint.js';
 import { evaluateScores } from './evaluate.js';
 
 export interface ScoredModel {
@@ -21,6 +22,8 @@ export interface ModelFigures {
   version: string;
   modelId: string;
   trainedOn: string;
+  /** The data compared on is the model's training data (by content where the model records it): its figures are in-sample. */
+  inSample: boolean;
   scored: number;
   /** Shares of scored readings flagged, and with the unit in alarm right after. */
   flagRate: number;
@@ -56,8 +59,8 @@ const HORIZON = 30;
 export function compareModels(data: Dataset, champion: ScoredModel, candidate: ScoredModel): ModelComparison {
   const ds = withWholeSeries(data);
   const hasTruth = ds.columns.some((c) => c.role === 'rul' || c.role === 'label');
-  const a = figuresOf(ds, champion, hasTruth);
-  const b = figuresOf(ds, candidate, hasTruth);
+  const a = figuresOf(ds, champion, hasTruth, isTrainingData(champion.model, data));
+  const b = figuresOf(ds, candidate, hasTruth, isTrainingData(candidate.model, data));
   let both = 0;
   let flagsAlike = 0;
   let alarmsAlike = 0;
@@ -80,7 +83,7 @@ export function compareModels(data: Dataset, champion: ScoredModel, candidate: S
   };
 }
 
-function figuresOf(ds: Dataset, s: ScoredModel, hasTruth: boolean) {
+function figuresOf(ds: Dataset, s: ScoredModel, hasTruth: boolean, inSample: boolean) {
   const rule = alarmRule(s.model);
   const { state, raised } = alarmTrace(ds, s.flags, rule, s.scores);
   const unit = columnByRole(ds, 'unit')!.values;
@@ -103,6 +106,7 @@ function figuresOf(ds: Dataset, s: ScoredModel, hasTruth: boolean) {
     version: s.version,
     modelId: s.model.id,
     trainedOn: s.model.training.source,
+    inSample,
     scored,
     flagRate: scored ? flagged / scored : 0,
     alarmRate: scored ? inAlarm / scored : 0,

@@ -97,3 +97,10 @@ export function sameRowsAsTraining(model: ModelJson, rows: number): boolean | un
   if (!recorded) return undefined;
   return recorded.startsWith(`rows:${rows}:`) ? undefined : false;
 }
+
+/** Whether `ds` holds the model's training readings: by content where the model records a fingerprint, else by file name. */
+export function isTrainingData(model: ModelJson, ds: Pick<Dataset, 'columns' | 'rows' | 'name'>): boolean {
+  const recorded = model.training.inputsFingerprint;
+  if (!recorded) return model.training.source === ds.name;
+  return sameRowsAsTraining(model, ds.rows) ?? inputsFingerprint(ds, fingerprintInputs(model)) === recorded;
+}

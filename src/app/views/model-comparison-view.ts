@@ -121,7 +121,7 @@ export function comparisonView(wb: Workbench): HTMLElement {
     const c = ctl.comparison;
     scope.hidden = agreement.hidden = result.hidden = !c;
     if (!c) return;
-    const sample = (f: ModelFigures) => (f.trainedOn === c.data ? `in-sample for ${f.version}` : null);
+    const sample = (f: ModelFigures) => (f.inSample ? `in-sample for ${f.version}` : null);
     const inSample = [sample(c.champion), sample(c.candidate)].filter(Boolean);
     scope.className = `note${inSample.length ? ' warn' : ''}`;
     scope.textContent = `On ${c.data} (${plural(c.readings, 'reading')}; ${inSample.length ? inSample.join(', ') : 'out-of-sample for both'}), each model at its own published threshold and alarm rule${c.truth === 'rul' ? `; degraded: RUL ≤ ${c.horizon} cycles` : c.truth ? '; truth: the 0/1 label column' : '; no ground truth, so no AUC or lead time'}.`;
