@@ -8,6 +8,7 @@ import { parseModelText } from '../src/model/validate.js';
 import { parseBaseline } from '../src/data/baseline.js';
 import { flagAnomalies } from '../src/alarms/threshold.js';
 import type { ModelJson } from '../src/model/types.js';
+import { fingerprintInputs } from '../src/model/inputs-fingerprint.js';
 import type { Dataset } from '../src/data/dataset.js';
 
 export function smallDataset(): Dataset {
@@ -355,6 +356,19 @@ export function engineSuite(name: string, getApi: () => Promise<EngineApi>): voi
         // Asked for the model now loaded, they answer.
         expect((await api.unitDrivers(3)).length).toBe(100);
         expect((await api.dataCheck())?.verdict).toBe('ok');
+      });
+
+      test("the loaded data's inputs fingerprint is its training's (compacted columns, inputs dropped within regimes); other data's is not", async () => {
+        await api.setDataset(loadFd001('train_FD002.txt'));
+        const { model } = await api.train({
+          params: { trees: 10 },
+          recipe: { unitBaseline: 20, window: { size: 5, stats: ['mean'] }, regimes: 'auto' },
+        });
+        expect(model.recipe?.regimes).toBeDefined();
+        const inputs = fingerprintInputs(model);
+        expect(await api.inputsFingerprint(inputs)).toBe(model.training.inputsFingerprint);
+        await api.setDataset(fd001Dataset());
+        expect(await api.inputsFingerprint(inputs)).toMatch(/^rows:20631:/);
       });
 
       test('answers for the loaded data and refuses, with its reason, what it cannot do', async () => {

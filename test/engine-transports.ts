@@ -28,6 +28,7 @@ const METHODS = [
   'planParts',
   'scoreRows',
   'scorePiece',
+  'inputsFingerprint',
 ] as const;
 export type EngineApi = Async<Pick<EngineService, (typeof METHODS)[number]>>;
 
@@ -75,6 +76,7 @@ export function inProcess(flavour: WasmFlavour, init: 'url' | 'bytes' = 'url'): 
       planParts: later(svc.planParts.bind(svc)),
       scoreRows: later(svc.scoreRows.bind(svc)),
       scorePiece: later(svc.scorePiece.bind(svc)),
+      inputsFingerprint: later(svc.inputsFingerprint.bind(svc)),
     };
   };
   return {

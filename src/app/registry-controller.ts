@@ -19,6 +19,8 @@ export interface RegistryHost {
 
 export class RegistryController {
   comparison?: ModelComparison & { data: string };
+  /** The loaded data the comparison was made on: another file of the same name is other data. */
+  private comparedOn?: DataMeta;
   comparing = false;
   /** The version being promoted, while the registry is written. */
   promoting?: string;
@@ -28,7 +30,7 @@ export class RegistryController {
     this.host = host;
     // Figures of other data would be read as this data's.
     host.bus.on('data', () => {
-      if (this.comparison && this.comparison.data !== host.data?.name) this.comparison = undefined;
+      if (this.comparison && this.comparedOn !== host.data) this.comparison = undefined;
     });
   }
 
@@ -54,7 +56,10 @@ export class RegistryController {
     bus.emit('link');
     try {
       const result = await this.call(() => this.api.compare(champion, candidate));
+      // Data loaded meanwhile: these figures are the earlier data's.
+      if (this.host.data !== data) throw new Error(`other data (${this.host.data?.name ?? 'none'}) was loaded meanwhile; compare again`);
       this.comparison = { ...result, data: data.name };
+      this.comparedOn = data;
       bus.say('models', `Compared ${champion} (champion) with ${candidate} on ${data.name}.`);
     } catch (e) {
       bus.fail('models', `Could not compare ${champion} with ${candidate}: ${errorLine(e)}`);

@@ -264,10 +264,13 @@ export class Workbench extends Bus {
             `${said.text} Data check: ${check.verdict === 'mismatch' ? `mismatch: this data is not what the model was trained on, so its scores say how unlike that data it is, not how worn the units are` : 'drift: part of the data has left the training range'}. ${check.reasons.join(' ')}`,
           );
       }),
-      this.models.fetchInSample((same) => {
-        this.sameData = same;
-        this.emit('in-sample');
-      }),
+      // A model trained here fingerprinted this data already: no second pass.
+      how === 'trained'
+        ? undefined
+        : this.models.fetchInSample((same) => {
+            this.sameData = same;
+            this.emit('in-sample');
+          }),
     ]).then(() => undefined);
   }
 

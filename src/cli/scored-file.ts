@@ -24,8 +24,6 @@ export interface ScoredFile {
   inputs: string;
 }
 
-/** The raw inputs a model reads, in its order. */
-
 export async function scoreFile(
   file: string,
   opts: { rul?: string; entry?: string; labelColumn?: string; warn?: (line: string) => void },
