@@ -22,7 +22,7 @@ function setup() {
   const host = {
     bus: new Bus(),
     data: meta('train_FD001.txt') as DataMeta | undefined,
-    link: { published: [{ id: 'v1', status: 'champion' }], refreshPublished: async () => undefined },
+    link: { published: [{ id: 'v1', status: 'champion' }], refreshPublished: () => Promise.resolve() },
     workers: {
       engine: {
         crashed: new Promise<never>(() => undefined),
