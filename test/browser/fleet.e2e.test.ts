@@ -72,7 +72,7 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     // By name at first; the engine's fingerprint of the data then says in-sample.
     await expect
       .poll(() => page.getByTestId('eval-scope').textContent(), { timeout: 30_000 })
-      .toMatch(/^In-sample: evaluated on engines-copy\.txt/);
+      .toMatch(/^In-sample: evaluated on engines-copy\.txt, which holds the readings the model was trained on \(from train_FD001\.txt\)/);
     // Same name, same row count, one reading changed: out of sample.
     const lines = train.trimEnd().split('\n');
     const cells = lines[5000].split(' ');
