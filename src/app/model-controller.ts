@@ -8,7 +8,7 @@ import { regimeConstantLine } from '../features/feature-words.js';
 import type { DataVerdict, ScoredResult } from '../services/engine-service.js';
 import { parseBaseline } from '../data/baseline.js';
 import type { ModelJson } from '../model/types.js';
-import { fingerprintInputs, sameRowsAsTraining } from '../model/inputs-fingerprint.js';
+import { fingerprintInputs, rowsMatchTraining } from '../model/inputs-fingerprint.js';
 import type { Driver } from '../model/unit-drivers.js';
 import { plural } from './dom.js';
 import type { Bus, Scope } from './bus.js';
@@ -213,14 +213,13 @@ export class ModelController {
   async fetchInSample(got: (same: boolean) => void): Promise<void> {
     const h = this.host;
     const model = h.model;
-    if (!model || !h.data) return;
-    const rows = sameRowsAsTraining(model, h.data.rows);
-    if (rows !== undefined) return got(rows);
-    if (!model.training.inputsFingerprint) return;
+    const recorded = model?.training.inputsFingerprint;
+    if (!model || !recorded || !h.data) return;
+    if (!rowsMatchTraining(recorded, h.data.rows)) return got(false);
     const asked = this.generation;
     try {
       const found = await h.workers.call(h.workers.engine, (api) => api.inputsFingerprint(fingerprintInputs(model)));
-      if (found && asked === this.generation) got(found === model.training.inputsFingerprint);
+      if (found && asked === this.generation) got(found === recorded);
     } catch {
       // The file name still tells it, as for a model that records no fingerprint.
     }

@@ -8,6 +8,7 @@ import { fromFlag, num, oneFile, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { readModel } from './files.js';
 import { scoreFile } from './scored-file.js';
+import { isTrainingData } from '../model/inputs-fingerprint.js';
 import { formatNumber, renderTable } from './table.js';
 
 export const EVALUATE_USAGE =
@@ -66,7 +67,7 @@ export async function evaluateCommand(
     );
   // By content where the model records it: two recordings both named data.csv are not one, a copy under another name is.
   const trainedOn = model.training.inputsFingerprint;
-  const inSample = trainedOn ? trainedOn === inputs : model.training.source === ds.name;
+  const inSample = isTrainingData(model, ds, () => inputs);
   const labelled = values['label-column'] !== undefined ? ds.columns.find((c) => c.name === values['label-column']) : undefined;
   // The label as a model input: the forest has seen the answer, and the figures say nothing about detection.
   if (labelled && streamInputsOf(model).includes(labelled.name))

@@ -6,7 +6,7 @@ import { parseBaseline } from '../data/baseline.js';
 import { alarmTrace } from '../alarms/alarm-trace.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
-import { isTrainingData } from '../model/inputs-fingerprint.js';
+import { fingerprintInputs, inputsFingerprint, isTrainingData } from '../model/inputs-fingerprint.js';
 import { evaluateScores } from './evaluate.js';
 
 export interface ScoredModel {
@@ -59,8 +59,9 @@ const HORIZON = 30;
 export function compareModels(data: Dataset, champion: ScoredModel, candidate: ScoredModel): ModelComparison {
   const ds = withWholeSeries(data);
   const hasTruth = ds.columns.some((c) => c.role === 'rul' || c.role === 'label');
-  const a = figuresOf(ds, champion, hasTruth, isTrainingData(champion.model, data));
-  const b = figuresOf(ds, candidate, hasTruth, isTrainingData(candidate.model, data));
+  const trainedOnThis = (m: ModelJson) => isTrainingData(m, data, () => inputsFingerprint(data, fingerprintInputs(m)));
+  const a = figuresOf(ds, champion, hasTruth, trainedOnThis(champion.model));
+  const b = figuresOf(ds, candidate, hasTruth, trainedOnThis(candidate.model));
   let both = 0;
   let flagsAlike = 0;
   let alarmsAlike = 0;

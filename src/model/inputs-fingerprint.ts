@@ -88,19 +88,17 @@ export function fingerprintInputs(model: ModelJson): string[] {
 }
 
 /**
- * Whether data of `rows` rows can be the model's training data by content: false when the
- * row counts differ (no pass over the data needed), undefined when only the fingerprint can tell
- * or the model records none.
+ * The in-sample rule of evaluate, the Evaluation panel and the Models panel: data of this name
+ * and row count holds the model's training readings when its fingerprint (asked for only when
+ * the row counts agree) equals the one the model records; by file name for a model that records none.
  */
-export function sameRowsAsTraining(model: ModelJson, rows: number): boolean | undefined {
+export function isTrainingData(model: ModelJson, data: { name: string; rows: number }, fingerprint: () => string): boolean {
   const recorded = model.training.inputsFingerprint;
-  if (!recorded) return undefined;
-  return recorded.startsWith(`rows:${rows}:`) ? undefined : false;
+  if (!recorded) return model.training.source === data.name;
+  return rowsMatchTraining(recorded, data.rows) && fingerprint() === recorded;
 }
 
-/** Whether `ds` holds the model's training readings: by content where the model records a fingerprint, else by file name. */
-export function isTrainingData(model: ModelJson, ds: Pick<Dataset, 'columns' | 'rows' | 'name'>): boolean {
-  const recorded = model.training.inputsFingerprint;
-  if (!recorded) return model.training.source === ds.name;
-  return sameRowsAsTraining(model, ds.rows) ?? inputsFingerprint(ds, fingerprintInputs(model)) === recorded;
+/** Whether a recorded fingerprint counts this many rows: when not, the data is other data, with no pass over it. */
+export function rowsMatchTraining(recorded: string, rows: number): boolean {
+  return recorded.startsWith(`rows:${rows}:`);
 }
