@@ -542,6 +542,43 @@ describe('CSV reader', () => {
     expect(Array.from(column(ds, 'unit')!.values)).toEqual([1, 2, 1]);
   });
 
+  test('the unit column as plant exports name it: after the machine, in any case or spacing; states and lines are not units', () => {
+    const roles = (header: string, cells: (i: number) => string) =>
+      csvDataset(
+        [
+          header,
+          ...Array.from({ length: 24 }, (_, i) => `2024-03-01T00:${String(i >> 2).padStart(2, '0')}:00Z,${cells(i)},${20 + (i % 5)}`),
+        ].join('\n'),
+      ).columns.map((c) => c.role);
+    // Four machines side by side, each repeating: the id column keys them.
+    expect(roles('time,pump_id,temp', (i) => `P${(i % 4) + 1}`)).toEqual(['time', 'unit', 'feature']);
+    expect(roles('time,Machine ID,temp', (i) => `M-${(i % 4) + 1}`)).toEqual(['time', 'unit', 'feature']);
+    expect(roles('time,MachineID,temp', (i) => String((i % 4) + 1))).toEqual(['time', 'unit', 'feature']);
+    expect(roles('time,Turbine,temp', (i) => `WTG-0${(i % 4) + 1}`)).toEqual(['time', 'unit', 'feature']);
+    expect(roles('time,compressor_no,temp', (i) => String((i % 4) + 1))).toEqual(['time', 'unit', 'feature']);
+    expect(roles('time,asset_name,temp', (i) => ['north', 'south'][i % 2])).toEqual(['time', 'unit', 'feature']);
+    // A bare machine word over states, or over numbers, is a reading, not an id.
+    expect(roles('time,Valve,temp', (i) => (i % 3 ? 'OPEN' : 'CLOSED'))).toEqual(['time', 'feature', 'feature']);
+    expect(roles('time,pump,temp', (i) => String(i % 2))).toEqual(['time', 'feature', 'feature']);
+    expect(roles('time,fan,temp', (i) => String(1200 + (i % 7)))).toEqual(['time', 'feature', 'feature']);
+    // A line and its machines: the machine is the unit, the line an id that is no feature.
+    const both = csvDataset(
+      ['time,line,pump_id,temp', ...Array.from({ length: 24 }, (_, i) => `${i >> 2},L${(i % 2) + 1},P${(i % 4) + 1},${20 + (i % 5)}`)].join(
+        '\n',
+      ),
+    );
+    expect(both.columns.map((c) => c.role)).toEqual(['time', 'feature', 'unit', 'feature']);
+    expect(Array.from(column(both, 'pump_id')!.values.subarray(0, 5))).toEqual([1, 2, 3, 4, 1]);
+    expect(profileDataset(both).defaultFeatures).toEqual(['temp']);
+    const numbered = csvDataset(
+      ['time,line_no,machine_no,temp', ...Array.from({ length: 24 }, (_, i) => `${i >> 2},${(i % 2) + 1},${(i % 4) + 1},${i % 5}`)].join(
+        '\n',
+      ),
+    );
+    expect(numbered.columns.map((c) => c.role)).toEqual(['time', 'feature', 'unit', 'feature']);
+    expect(profileDataset(numbered).defaultFeatures).toEqual(['temp']);
+  });
+
   test('ragged rows, empty files, header-only files and binary files each get their own error', () => {
     expect(() => csvDataset('a,b\n1,2\n3\n4,5\n')).toThrow(/record 2: expected 2 fields like the header, found 1/);
     expect(() => csvDataset('a,b,c\n1\n2\n')).toThrow(/record 1: expected 3 fields like the header, found 1/);

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { addGroundTruth } from '../data/ingest.js';
 import { ProfileAccumulator, type Profile } from '../data/profile.js';
-import { GAP_FACTOR, withTimeGaps, type TimeGaps } from '../data/time-gaps.js';
+import { withTimeAxis } from '../data/time-axis.js';
+import { GAP_FACTOR, type TimeGaps } from '../data/time-gaps.js';
 import type { Dataset } from '../data/dataset.js';
 import { DataError } from '../data/dataset.js';
 import { parse, oneFile } from './args.js';
@@ -62,7 +63,7 @@ function profileWhole(file: string, opts: { rul?: string; entry?: string }): { d
   const ds = readDataset(file, { rul: opts.rul, entry: opts.entry });
   const acc = new ProfileAccumulator(ds.rows);
   acc.add(ds);
-  return { ds, profile: withTimeGaps(acc.profile(), ds) };
+  return { ds, profile: withTimeAxis(acc.profile(), ds) };
 }
 
 /**
@@ -84,5 +85,5 @@ async function profileStreamed(file: string, rul: string | undefined): Promise<{
     profile.columns.push(derived.profile().columns.find((c) => c.role === 'rul')!);
   }
   // The unit and time columns are kept whole: the time axis's gaps are found as on the page.
-  return { ds: truth, profile: withTimeGaps(profile, truth) };
+  return { ds: truth, profile: withTimeAxis(profile, truth) };
 }

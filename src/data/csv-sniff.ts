@@ -3,9 +3,6 @@
 import Papa from 'papaparse';
 import { isDecimalCommaToken, isNumberToken } from './numbers.js';
 
-/** A column of text cells under one of these names holds unit ids ("pump-A"), coded 1, 2, … in order of appearance. */
-export const TEXT_ID_NAME = /^(unit|unit_?(id|number|no)|engine(_?id)?|machine(_?id)?|device(_?id)?|asset(_?id)?|equipment(_?id)?|id)$/i;
-
 /** A column of text that may be ground truth by its name ("machine_status": NORMAL, BROKEN, RECOVERING). */
 export const TEXT_LABEL_NAME =
   /^(anomaly|label|is_anomaly|anomaly_label|target|fault|failure|class|outlier|is_outlier|status|state|condition|health|(machine|health|equipment|asset)_?(status|state|condition))$/i;

@@ -7,10 +7,10 @@ import { ColumnBuilder, isDecimalCommaToken, isMissingToken, isNumberToken } fro
 import { MAX_LABEL_TEXTS, csvNotes, type CellTally } from './csv-notes.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
-import { inferRole, rowIds } from './roles.js';
+import { inferRole, isTextIdName, keepOneUnit, rowIds } from './roles.js';
 import { isEngineeringUnits, longShape, pivotLong, type LongShape, type ProbeKind } from './long-format.js';
 import { MAX_TRAILING_LINES, isSummaryRow, sameFirstCell, trailingNote, type HeldRecord } from './csv-tail.js';
-import { TEXT_ID_NAME, dedupe, detectDelimiter, isNormalLabel, isTextLabel, preamble } from './csv-sniff.js';
+import { dedupe, detectDelimiter, isNormalLabel, isTextLabel, preamble } from './csv-sniff.js';
 import {
   clockMs,
   hasAmPm,
@@ -262,6 +262,7 @@ export class CsvParser implements FieldSink {
       if (this.clockCols.has(i) && this.joined?.clock !== i && this.timestampCols.size === 0) col.role = 'time';
       return col;
     });
+    keepOneUnit(columns);
     // Dates order the readings: a number named like a clock ("step" of a batch) beside them is a reading.
     if (this.timestampCols.size) for (const c of columns) if (c.role === 'time' && !c.timestamp) c.role = 'feature';
     const joined = this.joined;
@@ -587,7 +588,7 @@ export class CsvParser implements FieldSink {
         if (cells.some(hasTwoDigitYear)) this.twoDigitYears.push(i);
         if (slashed && cells.some(isSlashedDate)) this.dateOrders.set(i, slashed);
       } else if (mostly(cells, (c) => !Number.isNaN(clockMs(c)))) this.clockCols.add(i);
-      else if (TEXT_ID_NAME.test(name)) this.textUnits.set(i, new Map());
+      else if (isTextIdName(name, cells)) this.textUnits.set(i, new Map());
       // Ground truth only when the first rows hold a healthy word: "RUNNING"/"IDLE" is an operating state, not health.
       else if (isTextLabel(name, cells)) this.textLabels.set(i, new Map());
       return this.timestampCols.has(i) || this.clockCols.has(i) ? 'time' : 'text';

@@ -1,8 +1,66 @@
 // Role inference from a column's name and values, for generic CSV.
-import type { ColumnRole } from './dataset.js';
+import type { Column, ColumnRole } from './dataset.js';
 
-const UNIT =
-  /^(unit|unit_?(id|number|no|nr)|engine(_?(id|number))?|machine(_?id)?|device(_?id)?|asset(_?id)?|equipment(_?id)?|sensor_?id|id)$/i;
+/**
+ * What a fleet's rows are keyed by: the machine each reading comes from. Plant exports name it
+ * after the machine ("pump_id", "Turbine", "MachineID"), not only "unit".
+ */
+const MACHINE =
+  'unit|engine|machine|device|asset|equipment|pump|motor|compressor|turbine|wtg|generator|gearbox|bearing|spindle|' +
+  'robot|press|boiler|chiller|vehicle|truck|locomotive|aircraft|well|station|battery|cell|inverter|transformer|meter|rig|line|tool';
+const ID_SUFFIX = 'id|no|nr|num|number|code|key';
+/** A number column keyed by these names is the unit (when its values are whole and repeat); bare "pump" may be a reading, "pump_id" is not. */
+const UNIT = new RegExp(`^(id|unit|engine|machine|device|asset|equipment|sensor_?id|(${MACHINE})_?(${ID_SUFFIX}))$`);
+/** A column of text under these names holds unit ids ("pump-A"), coded 1, 2, … in order of appearance. */
+const TEXT_ID = new RegExp(
+  `^(${UNIT.source.slice(2, -2)}|(${MACHINE})_?(name|tag|serial|sn)|serial(_?(no|nr|num|number))?|vin|tail_?(no|number))$`,
+);
+/** A bare machine word ("Pump", "Turbine") over text: ids have a digit ("P1", "WTG-07"); "OPEN" or "RUNNING" is a state. */
+const BARE_MACHINE = new RegExp(`^(${MACHINE})s?$`);
+
+/** Words that group machines (a production line, a station) rather than name one. */
+const GROUPING = /^(line|station)(_|s?$)/;
+
+/**
+ * One unit column: a file may name both a line and its machines ("line", "pump_id"), and the
+ * machine keys each series. Another id of numbers stays an id, never a feature (isIdName); one of
+ * text is text again, as any text column that is not the unit is: missing, counted non-numeric.
+ */
+export function keepOneUnit(columns: Column[]): void {
+  const units = columns.filter((c) => c.role === 'unit');
+  if (units.length < 2) return;
+  const rank = (name: string) => {
+    const key = headerKey(name);
+    return key.startsWith('unit') ? 0 : GROUPING.test(key) ? 3 : BARE_MACHINE.test(key) ? 2 : 1;
+  };
+  const best = units.reduce((a, b) => (rank(b.name) < rank(a.name) ? b : a));
+  for (const c of units) {
+    if (c === best) continue;
+    c.role = 'feature';
+    if (!c.labels) continue;
+    c.nonNumeric += c.values.length - c.missing - c.nonNumeric;
+    c.values.fill(NaN);
+    delete c.labels;
+  }
+}
+
+/** A header as lower-case words joined by "_": "MachineID", "Machine ID" and "machine-id" are all "machine_id". */
+export function headerKey(name: string): string {
+  return name
+    .trim()
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/** A text column that names the machine of each reading, by its header and first cells. */
+export function isTextIdName(name: string, cells: string[]): boolean {
+  const key = headerKey(name);
+  return TEXT_ID.test(key) || (BARE_MACHINE.test(key) && cells.some((c) => /\d/.test(c)));
+}
+
 // Not "t": in plant data a lone T is a temperature far more often than a clock.
 const TIME = /^_?(time|timestamp|date|datetime|ts|cycle|cycles|time_in_cycles|step|epoch)$/i;
 const LABEL = /^(anomaly|label|is_anomaly|anomaly_label|target|fault|failure|y|class|outlier|is_outlier)$/i;
@@ -41,7 +99,7 @@ export function rowIds(values: Float64Array): boolean {
 }
 
 /** A name that says the column identifies something (a unit, a reading): never a health signal, even when it is not the unit. */
-export const isIdName = (name: string): boolean => UNIT.test(name.trim());
+export const isIdName = (name: string): boolean => UNIT.test(headerKey(name));
 
 /** A name that says the column orders readings in time. */
 export const isTimeName = (name: string): boolean => TIME.test(name.trim());
@@ -50,7 +108,7 @@ export function inferRole(name: string, values: Float64Array): ColumnRole {
   const n = name.trim();
   if (LABEL.test(n) && isBinary(values)) return 'label';
   if (RUL.test(n)) return 'rul';
-  if (UNIT.test(n) && isIntegral(values) && !rowIds(values)) return 'unit';
+  if (UNIT.test(headerKey(n)) && isIntegral(values) && !rowIds(values)) return 'unit';
   if (TIME.test(n)) return 'time';
   if (SETTING.test(n)) return 'setting';
   return 'feature';

@@ -7,7 +7,7 @@ import { TextIngest, type NamedBytes } from '../data/text-ingest.js';
 import { DataError, type Dataset } from '../data/dataset.js';
 import { MAX_PAGE_VALUES } from '../data/limits.js';
 import { profileAdding, profileDataset, type Profile } from '../data/profile.js';
-import { withTimeGaps } from '../data/time-gaps.js';
+import { withTimeAxis } from '../data/time-axis.js';
 import { cutFor, pump, readShare, readSplit, SPLIT_ABOVE, type Share, type SharePartner } from './ingest-split.js';
 import { transferring } from './transfer.js';
 
@@ -76,7 +76,7 @@ export class IngestService {
     const streamable = files.length === 1 && !(await isZip(files[0])) && !RUL_NAME.test(files[0].name);
     if (!streamable) {
       const dataset = await this.readAll(files, onProgress, entry);
-      return transferring({ dataset, profile: withTimeGaps(profileDataset(dataset), dataset), parts: 1 });
+      return transferring({ dataset, profile: withTimeAxis(profileDataset(dataset), dataset), parts: 1 });
     }
     const file = files[0];
     if (file.size === 0) throw new DataError(`${file.name}: the file is empty`);
@@ -87,7 +87,7 @@ export class IngestService {
       partner && cut ? await this.readWithPartner(partner, file, cut, report) : { dataset: await this.readOne(file, report), parts: 1 };
     onProgress({ file: file.name, bytesRead: file.size, bytesTotal: file.size });
     const dataset = addGroundTruth(read.dataset);
-    const profile = withTimeGaps(read.profile ? profileAdding(read.profile, dataset) : profileDataset(dataset), dataset);
+    const profile = withTimeAxis(read.profile ? profileAdding(read.profile, dataset) : profileDataset(dataset), dataset);
     return transferring({ dataset, profile, parts: read.parts });
   }
 

@@ -1,0 +1,37 @@
+import { describe, expect, test } from 'vitest';
+import { csvDataset } from './helpers.js';
+import { mixedSeriesNote } from '../src/data/mixed-series.js';
+import { profileDataset } from '../src/data/profile.js';
+import type { Dataset } from '../src/data/dataset.js';
+
+const note = (ds: Dataset) => mixedSeriesNote(ds, profileDataset(ds).columns);
+
+/** Three machines under a header isoscope does not read as the unit, 40 readings each, a minute apart. */
+function machines(order: 'grouped' | 'interleaved'): string {
+  const rows = ['timestamp,Anlage,temp'];
+  const minute = (k: number) => `2024-03-01T${String(Math.floor(k / 60)).padStart(2, '0')}:${String(k % 60).padStart(2, '0')}:00Z`;
+  if (order === 'grouped') for (let m = 0; m < 3; m++) for (let k = 0; k < 40; k++) rows.push(`${minute(k)},A${m},${20 + m + (k % 3)}`);
+  else for (let k = 0; k < 40; k++) for (let m = 0; m < 3; m++) rows.push(`${minute(k)},A${m},${20 + m + (k % 3)}`);
+  return rows.join('\n');
+}
+
+describe('one series that looks like several machines', () => {
+  test('times that start over are named, with where and the text column that may tell the machines apart', () => {
+    const n = note(csvDataset(machines('grouped')));
+    expect(n).toContain('timestamp starts over 2 time(s) (first at data row 41)');
+    expect(n).toContain('name the column that tells them apart unit_id (Anlage holds text and may be that column)');
+  });
+
+  test('times shared by readings side by side are named', () => {
+    expect(note(csvDataset(machines('interleaved')))).toContain('67% of readings share their timestamp with the one before');
+  });
+
+  test('no note for one machine, a clock set back an hour, or a file whose unit column is read', () => {
+    const one = ['timestamp,temp', ...Array.from({ length: 100 }, (_, k) => `${1000 + k * 60},${k % 7}`)];
+    expect(note(csvDataset(one.join('\n')))).toBeUndefined();
+    // Daylight saving's hour back, in a day of minutes, is not a start-over.
+    const dst = ['time,temp', ...Array.from({ length: 1440 }, (_, k) => `${k < 600 ? k * 60 : (k - 60) * 60},${k % 7}`)];
+    expect(note(csvDataset(dst.join('\n')))).toBeUndefined();
+    expect(note(csvDataset(machines('grouped').replace('Anlage', 'unit')))).toBeUndefined();
+  });
+});
