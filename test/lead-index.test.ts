@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { lcg } from './helpers.js';
 import { Records } from '../src/alarms/level-index.js';
-import { quantile } from '../src/metrics/evaluate.js';
+import { quantile } from '../src/metrics/quantile.js';
 import { indexLeads, LeadIndex } from '../src/metrics/lead-index.js';
 import { buildWavelet, kthOfDifference } from '../src/metrics/wavelet-matrix.js';
 

@@ -140,10 +140,14 @@ describe('slider frames from alarm levels equal the row pass', () => {
       const n = 1 + Math.floor(r() * 6);
       const k = 1 + Math.floor(r() * n);
       const rule = { k, n, clear: Math.floor(r() * k) };
+      // A 0/1 label in stretches instead of RUL in some rounds: its events (label-episodes.ts) too.
+      const labelled = round % 3 === 0;
+      let on = 0;
+      const label = Float64Array.from({ length: rows }, () => (r() < 0.15 ? (on ^= 1) : on));
       const columns = [
         { name: 'unit', role: 'unit', values: unit },
         { name: 'time', role: 'time', values: time },
-        { name: 'rul', role: 'rul', values: rul },
+        labelled ? { name: 'anomaly', role: 'label', values: label } : { name: 'rul', role: 'rul', values: rul },
         { name: 's', role: 'feature', values: scores },
       ];
       const withUnits = r() < 0.85;

@@ -1,5 +1,8 @@
 import { parseBaseline } from '../data/baseline.js';
+import { columnByRole, type Dataset } from '../data/dataset.js';
+import { dateSpan } from '../data/time-text.js';
 import { evaluateScores } from '../metrics/evaluate.js';
+import type { LabelEpisodes } from '../metrics/label-episodes.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import { streamInputsOf } from '../model/loaded-model.js';
 import { verdictLine } from '../model/model-check.js';
@@ -119,6 +122,29 @@ export async function evaluateCommand(
       [`near failure at the end (RUL <= ${horizon}), in alarm there`, `${ev.units.nearFailureDetected} of ${ev.units.nearFailure}`],
     );
   }
+  if (ev.episodes) rows.push(...episodeRows(ev.episodes, ds));
   out(renderTable(['metric', 'value'], rows));
   out(check ? verdictLine(check) : 'data check: skipped (the model records no training envelope; retrain to check)');
+}
+
+/** The labelled anomalies as events: caught or not, how late, and the false alarms, in the data's own time. */
+function episodeRows(e: LabelEpisodes, ds: Dataset): string[][] {
+  const time = columnByRole(ds, 'time');
+  const span = (d: number | null) =>
+    d === null
+      ? '-'
+      : e.delayIn === 'readings'
+        ? `${formatNumber(d, 1)} readings`
+        : time?.timestamp
+          ? dateSpan(d)
+          : `${formatNumber(d, 1)} (${time!.name})`;
+  return [
+    ['labelled anomalies (stretches of 1s)', String(e.anomalies)],
+    ['  caught (in alarm at one of their readings)', `${e.detected} of ${e.anomalies}`],
+    ['  delay to the first alarm, median / worst', `${span(e.medianDelay)} / ${span(e.worstDelay)}`],
+    [
+      'false alarms (raised at a 0)',
+      e.units > 1 ? `${e.falseAlarms} (${formatNumber(e.falseAlarmsPerUnit, 3)} per unit)` : String(e.falseAlarms),
+    ],
+  ];
 }

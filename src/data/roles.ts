@@ -78,12 +78,16 @@ function isBinary(values: Float64Array): boolean {
   return seen;
 }
 
+/** Whole numbers, at least one: a column of nothing but missing cells keys no unit. */
 function isIntegral(values: Float64Array): boolean {
+  let seen = false;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isNaN(v) && !Number.isInteger(v)) return false;
+    if (Number.isNaN(v)) continue;
+    if (!Number.isInteger(v)) return false;
+    seen = true;
   }
-  return true;
+  return seen;
 }
 
 /** Every one of at least 20 values differs: a row number or reading id, not a unit that has readings. */

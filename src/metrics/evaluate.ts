@@ -9,6 +9,8 @@ import { SINGLE_READING } from '../alarms/k-of-n.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
 import { unitTimeOrder } from '../data/order.js';
 import { rankingSummary, type RankingSummary } from './ranking.js';
+import { labelEpisodes, type LabelEpisodes } from './label-episodes.js';
+import { quantile } from './quantile.js';
 import { HEALTHY_RUL } from '../model/calibrate.js';
 
 export interface EvaluateOptions {
@@ -72,15 +74,8 @@ export interface Evaluation {
     nearFailureDetected: number;
     perUnit: UnitOutcome[];
   };
-}
-
-/** numpy's linear quantile of values sorted ascending; null when there are none. */
-export function quantile(sorted: ArrayLike<number>, q: number): number | null {
-  if (!sorted.length) return null;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  /** With a label column: its stretches of 1s as anomalies caught or missed, and alarms raised at 0s. */
+  episodes?: LabelEpisodes;
 }
 
 /**
@@ -194,6 +189,8 @@ export function evaluateScores(ds: Dataset, scores: Float64Array, flags: Uint8Ar
   const rul = columnByRole(ds, 'rul');
   if (kind === 'rul' && unit && time && rul)
     result.units = unitOutcomes(ds, unit.values, time.values, rul.values, state, raised, healthy, opts.horizon);
+  // An unscored reading keeps its unit's alarm state, as in alarm-levels.ts: the page's sweep gives the same events.
+  if (kind === 'label') result.episodes = labelEpisodes(ds, truth, state, raised);
   return result;
 }
 

@@ -10,6 +10,7 @@ import { SortedValues, type RisesData } from '../alarms/level-index.js';
 import { HEALTHY_RUL } from '../model/calibrate.js';
 import { groundTruth, thresholdFigures, type EvaluateOptions, type Evaluation, type Ranking, type UnitOutcome } from './evaluate.js';
 import { indexLeads, LeadIndex, type LeadIndexData } from './lead-index.js';
+import { labelEpisodesAt, type LabelEpisodes } from './label-episodes.js';
 
 /** Per unit, what the evaluation's unit figures search (typed arrays: moved between threads by transfer). */
 interface UnitIndexData {
@@ -130,6 +131,10 @@ export class EvaluationSweep {
   private readonly units: number[];
   private readonly time?: Float64Array;
   private readonly perUnit?: UnitIndex;
+  /** A label's events need the data and its ground truth: kept for the pass that counts them, when asked. */
+  private readonly ds: Dataset;
+  private readonly inBaseline: Uint8Array;
+  private labelTruth?: Uint8Array;
 
   /**
    * A sweep over an index of these scores (indexSweep on the same data, groups and levels);
@@ -145,6 +150,8 @@ export class EvaluationSweep {
     this.degraded = SortedValues.from(index.degraded);
     this.healthy = SortedValues.from(index.healthy);
     this.time = columnByRole(ds, 'time')?.values;
+    this.ds = ds;
+    this.inBaseline = inBaseline;
     const rul = columnByRole(ds, 'rul')?.values;
     if (index.perUnit && rul) this.perUnit = { ...index.perUnit, warning: new LeadIndex(index.perUnit.warning), rul, inBaseline };
   }
@@ -176,6 +183,11 @@ export class EvaluationSweep {
     const c = { ...this.counts, tp, fp, fn: this.counts.positives - tp };
     const result = thresholdFigures(this.kind, this.horizon, this.rank, c);
     if (this.perUnit) result.units = this.summary(this.perUnit, offset);
+    if (this.kind === 'label') {
+      // A pass over every reading: counted when read (the panel), not for every figure a frame asks.
+      let episodes: LabelEpisodes | undefined;
+      Object.defineProperty(result, 'episodes', { enumerable: true, get: () => (episodes ??= this.episodesAt(offset)) });
+    }
     return result;
   }
 
@@ -207,6 +219,11 @@ export class EvaluationSweep {
         return (outcomes ??= perUnit());
       },
     };
+  }
+
+  private episodesAt(offset: number): LabelEpisodes {
+    this.labelTruth ??= groundTruth(this.ds, { horizon: this.horizon }, this.inBaseline).truth;
+    return labelEpisodesAt(this.levels, this.labelTruth, this.time, offset);
   }
 
   /** Each unit's outcome: a pass over every reading, so only when asked for. */

@@ -4,6 +4,7 @@
 // ';' CSV with decimal commas, ISO timestamps and text machine ids; and a one-machine
 // CSV without a unit column, which the board and the unit view show as one unit; a file
 // dropped while training runs.
+import { dateSpan } from '../../src/data/time-text.js';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -133,9 +134,9 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     const counts = (await page.getByTestId('fleet-summary').textContent())!.match(/^(\d+) in alarm · (\d+) on watch · (\d+) healthy/)!;
     expect(Number(counts[1]) + Number(counts[2]) + Number(counts[3])).toBe(3);
     expect(await page.getByRole('combobox', { name: 'Unit', exact: true }).locator('option').allTextContents()).toEqual([
-      'Unit fan-3',
-      'Unit pump-A',
-      'Unit pump-B',
+      'fan-3',
+      'pump-A',
+      'pump-B',
     ]);
 
     // pump-B opened from the board; its chart speaks in dates (UTC), by keyboard.
@@ -223,11 +224,11 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
   });
 
   test('one series gets the single-stream defaults in step 3, the same model `isoscope train` makes; a fleet gets the fleet defaults back; changed settings stay', async () => {
-    const lines = ['time,temp,vib,flow'];
+    const lines = ['time,temp,vib,flow,anomaly'];
     for (let i = 0; i < 2400; i++) {
       const wear = i > 2200 ? (i - 2200) * 0.02 : 0;
       lines.push(
-        `${new Date(Date.UTC(2024, 2, 1, 0, i)).toISOString()},${(50 + Math.sin(i / 9) + 0.3 * Math.sin(i * 1.7) + wear).toFixed(3)},${(1 + 0.1 * Math.cos(i / 4) + 0.05 * Math.sin(i * 2.3)).toFixed(3)},${(20 + ((i * 7) % 13) * 0.1).toFixed(2)}`,
+        `${new Date(Date.UTC(2024, 2, 1, 0, i)).toISOString()},${(50 + Math.sin(i / 9) + 0.3 * Math.sin(i * 1.7) + wear).toFixed(3)},${(1 + 0.1 * Math.cos(i / 4) + 0.05 * Math.sin(i * 2.3)).toFixed(3)},${(20 + ((i * 7) % 13) * 0.1).toFixed(2)},${i > 2200 ? 1 : 0}`,
       );
     }
     const csv = lines.join('\n');
@@ -284,6 +285,25 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     expect(pageModel.alarm).toEqual(cliModel.alarm);
     expect(pageModel.threshold).toEqual(cliModel.threshold);
     expect(pageModel.forest).toEqual(cliModel.forest);
+    // The label's stretch of 1s as an event, on the page as `isoscope evaluate` counts it.
+    const cliEval = JSON.parse(
+      execFileSync('node', [
+        join(REPO, 'bin', 'isoscope.js'),
+        'evaluate',
+        join(dir, 'press-7.csv'),
+        '--model',
+        join(dir, 'model.json'),
+        '--label-column',
+        'anomaly',
+        '--json',
+      ]).toString(),
+    );
+    expect(cliEval.episodes).toMatchObject({ anomalies: 1, detected: 1, delayIn: 'time', units: 1 });
+    expect(await page.getByTestId('label-caught').textContent()).toBe('1 of 1');
+    expect(await page.getByTestId('label-false-alarms').textContent()).toBe(String(cliEval.episodes.falseAlarms));
+    expect(await page.getByTestId('label-delay').textContent()).toBe(
+      `${dateSpan(cliEval.episodes.medianDelay)} median, ${dateSpan(cliEval.episodes.worstDelay)} at worst`,
+    );
 
     // A fleet of the same sensors: the fleet defaults come back, and the kept model that scores it keeps its contamination.
     const fleet = ['unit,' + lines[0], ...[1, 2].flatMap((u) => lines.slice(1, 301).map((l) => `${u},${l}`))].join('\n');

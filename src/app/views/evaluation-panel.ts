@@ -99,6 +99,34 @@ const UNIT_ROWS: Row[] = [
   ],
 ];
 
+/** A label column's stretches of 1s as events: caught or not, how late, and alarms raised at 0s. */
+function episodeRows(wb: Workbench): Row[] {
+  const ep = (e: Evaluation) => e.episodes!;
+  const span = (e: Evaluation, d: number | null) =>
+    d === null ? '–' : ep(e).delayIn === 'readings' ? plural(Math.round(d), 'reading') : wb.time.span(d);
+  return [
+    [
+      'label-caught',
+      'Labelled anomalies caught',
+      (e) => `${ep(e).detected} of ${ep(e).anomalies}`,
+      () =>
+        'Each stretch of 1s in the label column (within a unit) is one anomaly; caught when the unit was in alarm at one of its readings.',
+    ],
+    [
+      'label-delay',
+      'Delay to the first alarm',
+      (e) => (ep(e).detected ? `${span(e, ep(e).medianDelay)} median, ${span(e, ep(e).worstDelay)} at worst` : '–'),
+      () => 'From a caught anomaly’s first labelled reading to its first reading in alarm.',
+    ],
+    [
+      'label-false-alarms',
+      'False alarms',
+      (e) => (ep(e).units > 1 ? `${ep(e).falseAlarms} (${ep(e).falseAlarmsPerUnit.toFixed(2)} per unit)` : String(ep(e).falseAlarms)),
+      () => 'Alarms raised at readings labelled 0: each alarm once, however long it lasts.',
+    ],
+  ];
+}
+
 /** What ok means: no input left its training range (widened by half) in a tenth of its readings; the most any did, named. */
 function okWords(c: DataVerdict, label: (name: string) => string): string {
   const outside = c.widest;
@@ -181,6 +209,7 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     ROWS.forEach(add);
     // Far from failure is known by RUL only: a label column has no such readings.
     if (ev.units) UNIT_ROWS.filter(([id]) => id !== 'false-alarms-far' || ev.truth === 'rul').forEach(add);
+    if (ev.episodes) episodeRows(wb).forEach(add);
   };
   let drawnFor: Float64Array | undefined;
   wb.on('threshold', () => {

@@ -120,7 +120,7 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
     );
   }
   if (c === 'auto') return `Auto uses scikit-learn’s fixed threshold, not a share of readings. ${here}`;
-  const rows = baselineWords(m.training.baseline);
+  const rows = baselineWords(m.training.baseline, wb.data!.wholeSeries === true);
   const own = wb.threshold.calibrated;
   const gap = wb.threshold.calibrationGap(c);
   const opening = `Contamination ${pct(c)} puts the threshold where ${pct(c)} of the model’s training readings (${rows} of ${m.training.source}) score above it, `;
@@ -158,8 +158,9 @@ function regimeSpread(rates: RegimeRate[] | undefined, regimes: RegimeModel | un
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-function baselineWords(spec: string): string {
+function baselineWords(spec: string, oneSeries: boolean): string {
   const m = /^first:(\d+(?:\.\d+)?)(%?)$/.exec(spec);
   if (!m) return spec === 'all' ? 'all rows' : spec;
-  return m[2] ? `each unit’s first ${m[1]}%` : `each unit’s first ${plural(Number(m[1]), 'reading')}`;
+  const whose = oneSeries ? 'the series’' : 'each unit’s';
+  return m[2] ? `${whose} first ${m[1]}%` : `${whose} first ${plural(Number(m[1]), 'reading')}`;
 }

@@ -85,7 +85,7 @@ export function unitView(wb: Workbench): HTMLElement {
       optionsFor = truth;
       const units = truth ? unitsOf(truth).sort((a, b) => wb.units.compare(a, b)) : [];
       unitSelect.replaceChildren(
-        ...units.map((u) => h('option', { value: u, selected: u === wb.selectedUnit }, `Unit ${wb.units.name(u)}`)),
+        ...units.map((u) => h('option', { value: u, selected: u === wb.selectedUnit }, unitOption(wb.units.name(u)))),
       );
       unitSelect.disabled = units.length === 0;
       // One series has nothing to choose: the panel is the series'.
@@ -257,3 +257,6 @@ function unitsOf(truth: Dataset): number[] {
   if (unit) for (let i = 0; i < unit.length; i++) if (!Number.isNaN(unit[i])) seen.add(unit[i]);
   return [...seen];
 }
+
+/** A number names a unit only with the word ("Unit 7"); a name of its own ("PMP-101") stands alone. */
+const unitOption = (name: string) => (/^\d+$/.test(name) ? `Unit ${name}` : name);

@@ -1,0 +1,66 @@
+import { describe, expect, test } from 'vitest';
+import type { Dataset } from '../src/data/dataset.js';
+import { labelEpisodes } from '../src/metrics/label-episodes.js';
+
+const col = (name: string, role: 'unit' | 'time' | 'label', values: number[]) => ({
+  name,
+  role,
+  values: Float64Array.from(values),
+  missing: 0,
+  nonNumeric: 0,
+});
+
+describe('labelled anomalies counted as events', () => {
+  // Two units of 8 readings each, 10 s apart; unit 1 has two labelled stretches, unit 2 one.
+  const label = [0, 1, 1, 0, 0, 1, 1, 0, /* unit 2 */ 0, 0, 0, 1, 1, 1, 1, 0];
+  const ds: Dataset = {
+    name: 'two.csv',
+    format: 'csv',
+    rows: 16,
+    columns: [
+      col('unit', 'unit', [...Array(8).fill(1), ...Array(8).fill(2)]),
+      col('time', 'time', [...Array.from({ length: 8 }, (_, i) => i * 10), ...Array.from({ length: 8 }, (_, i) => i * 10)]),
+      col('anomaly', 'label', label),
+    ],
+    notes: [],
+  };
+  const truth = Uint8Array.from(label);
+  // Unit 1: the first stretch caught at its 2nd reading (its alarm holds one reading past it: no false alarm), the second missed.
+  // Unit 2: caught at its 3rd reading (20 s late); its alarm, raised inside, holds past the end of the stretch: no false alarm.
+  const state = Uint8Array.from([0, 0, 1, 1, 0, 0, 0, 0, /* unit 2 */ 0, 0, 0, 0, 0, 1, 1, 1]);
+  const raised = Uint8Array.from([0, 0, 1, 0, 0, 0, 0, 0, /* unit 2 */ 0, 0, 0, 0, 0, 1, 0, 0]);
+
+  test('stretches, the ones caught, their delays in the time column, and false alarms per unit', () => {
+    expect(labelEpisodes(ds, truth, state, raised)).toEqual({
+      anomalies: 3,
+      detected: 2,
+      medianDelay: 15,
+      worstDelay: 20,
+      delayIn: 'time',
+      falseAlarms: 0,
+      falseAlarmsPerUnit: 0,
+      units: 2,
+    });
+    const early = Uint8Array.from(raised);
+    early[0] = 1; // an alarm raised before the first stretch is a false one
+    const withEarly = Uint8Array.from(state);
+    withEarly[0] = 1;
+    expect(labelEpisodes(ds, truth, withEarly, early)).toMatchObject({ falseAlarms: 1, falseAlarmsPerUnit: 0.5, detected: 2 });
+  });
+
+  test('interleaved rows give the same events; without a time column delays are in readings', () => {
+    const order = Array.from({ length: 16 }, (_, k) => (k % 2 ? 8 + (k >> 1) : k >> 1));
+    const pick = (a: ArrayLike<number>) => order.map((i) => a[i]);
+    const mixed: Dataset = { ...ds, columns: ds.columns.map((c) => ({ ...c, values: Float64Array.from(pick(c.values)) })) };
+    const e = labelEpisodes(mixed, Uint8Array.from(pick(truth)), Uint8Array.from(pick(state)), Uint8Array.from(pick(raised)));
+    expect(e).toMatchObject({ anomalies: 3, detected: 2, medianDelay: 15, worstDelay: 20 });
+    const untimed: Dataset = { ...ds, columns: ds.columns.filter((c) => c.role !== 'time') };
+    expect(labelEpisodes(untimed, truth, state, raised)).toMatchObject({ delayIn: 'readings', medianDelay: 1.5, worstDelay: 2 });
+  });
+
+  test('a reading not compared (255) neither ends a stretch nor starts one', () => {
+    const gap = Uint8Array.from(truth);
+    gap[2] = 255;
+    expect(labelEpisodes(ds, gap, state, raised).anomalies).toBe(3);
+  });
+});
