@@ -8,6 +8,8 @@ import { createNodeEngine, type WasmFlavour } from '../src/engine/node-engine.js
 import { LoadedModel } from '../src/model/loaded-model.js';
 import { parseModelText } from '../src/model/validate.js';
 import { trainModel } from '../src/model/train.js';
+import type { Dataset } from '../src/data/dataset.js';
+import { lcg } from './helpers.js';
 
 const releaseInProcess = inProcess('release');
 const releaseWorker = throughWorker('release');
@@ -21,6 +23,30 @@ for (const t of transports) engineSuite(t.name, () => t.api());
 const flavours: WasmFlavour[] = ['release', 'debug'];
 
 describe.each(flavours)('the %s build, directly', (flavour) => {
+  test('attribution credits each split by the path it saved: the sensor far out pushes towards anomalous, the centred ones towards normal', async () => {
+    const engine = await createNodeEngine(flavour);
+    const r = lcg(11);
+    const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+    const cols = Array.from({ length: 6 }, () => Float64Array.from({ length: 4000 }, gauss));
+    const ds: Dataset = {
+      name: 'six',
+      format: 'csv',
+      rows: 4000,
+      notes: [],
+      columns: cols.map((values, i) => ({ name: `s${i}`, role: 'feature' as const, values, missing: 0, nonNumeric: 0 })),
+    };
+    const { model } = await trainModel(engine, ds, { params: { trees: 200, seed: 5 } });
+    const loaded = new LoadedModel(engine, model);
+    // s3 twenty standard deviations out, every other sensor at its centre.
+    const row = Float64Array.from({ length: 6 }, (_, f) => (f === 3 ? 20 : 0));
+    const { attribution } = loaded.explain(row);
+    // Centred in five of six sensors, the reading is no more isolated than an average one overall
+    // (a share of the total, as a path's splits once shared it equally, would give s3 its sign).
+    expect(attribution.reduce((a, b) => a + b, 0)).toBeLessThan(0);
+    expect(attribution[3]).toBeGreaterThan(1);
+    for (let f = 0; f < 6; f++) if (f !== 3) expect(attribution[f]).toBeLessThan(0);
+  });
+
   test('a row-major f64 block scores exactly like the columns; f32 input is accepted', async () => {
     const engine = await createNodeEngine(flavour);
     const ds = fd001Dataset();

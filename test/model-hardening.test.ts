@@ -61,7 +61,7 @@ describe('models the issue reported', () => {
     const t = text(m);
     expect(t.length).toBeLessThan(400_000);
     expect(() => parseModelText(t)).toThrow(
-      /\/forest\/trees: 1 trees of depth 16 over 4096 features compile to 2050 MiB .* the limit is 512 MiB \[too-large\]/,
+      /\/forest\/trees: 1 trees of depth 16 over 4096 features compile to 2051 MiB .* the limit is 512 MiB \[too-large\]/,
     );
   });
 
@@ -278,7 +278,7 @@ describe('the CLI', () => {
     const cases: Array<[string, string, RegExp]> = [
       ['maxsamples1', text({ ...shipped, forest: { ...shipped.forest, maxSamples: 1 } }), /\/forest\/maxSamples: must be >= 2 \[schema\]/],
       ['bigleaf', text(bigLeaf), /\/forest\/trees\/0\/size\/\d+: 8.99e\+307 rows is more than the 256/],
-      ['wide', text(syntheticExtended({ features: 4096, trees: 1, depth: 16 })), /compile to 2050 MiB in the engine; the limit is 512 MiB/],
+      ['wide', text(syntheticExtended({ features: 4096, trees: 1, depth: 16 })), /compile to 2051 MiB in the engine; the limit is 512 MiB/],
       ['normals', text(syntheticExtended({ features: 4, trees: 2, depth: 3, normal: 1e308 })), /\/normal\/0: must be <= 1e\+100/],
     ];
     for (const [name, body, message] of cases) {

@@ -135,12 +135,13 @@ export const MAX_COMPILED_BYTES = 2 ** 29;
 /**
  * Bytes compileForest allocates for `trees` complete trees of depth `depth` over `d`
  * features (wasm/assembly/forest.ts), in f64 so nothing wraps: per tree 2^depth - 1 split
- * slots of 8 bytes and 2^depth leaves of 8; hyperplane forests add d + 1 f64 per split slot.
+ * slots of 8 bytes, as many f64 for c(size) at each split (the explanation's credits) and
+ * 2^depth leaves of 8; hyperplane forests add d + 1 f64 per split slot.
  */
 export function compiledForestBytes(trees: number, depth: number, d: number, extended: boolean): number {
   const slots = trees * 2 ** depth;
   const splits = slots - trees;
-  return splits * 8 + 8 + slots * 8 + 16 * d + (extended ? splits * (d + 1) * 8 + 16 : 0);
+  return 2 * (splits * 8 + 8) + slots * 8 + 16 * d + (extended ? splits * (d + 1) * 8 + 16 : 0);
 }
 
 /** A call into Wasm trapped (or the engine aborted); the instance it ran in was discarded. */

@@ -26,6 +26,7 @@ export class Forest {
   kind: i32 = 0;     // 0 axis-parallel splits, 1 hyperplanes (extended)
   normals: usize = 0;    // extended: f64[nTrees * internal * nFeatures]
   thresholds: usize = 0; // extended: f64[nTrees * internal]
+  nodeC: usize = 0;      // f64[nTrees * internal]: c(size) at each real split, for explainRow's per-split credit
 }
 
 /** Largest f32 not above t, so `f32(x) <= result` iff `f32(x) <= t` for every x. */
@@ -66,6 +67,7 @@ export function compileForest(
   forest.depth = depth;
   forest.nFeatures = nFeatures;
   forest.nodes = heap.alloc(<usize>nTrees * internal * 8 + 8);
+  forest.nodeC = heap.alloc(<usize>nTrees * internal * 8 + 8);
   forest.leaves = heap.alloc(<usize>nTrees * bottom * 8);
   forest.mean = heap.alloc(<usize>nFeatures << 3);
   forest.scale = heap.alloc(<usize>nFeatures << 3);
@@ -100,6 +102,7 @@ export function compileForest(
         const np = nodes + <usize>at * 8;
         store<f32>(np, floorToF32(load<f64>(threshold + (<usize>node << 3))));
         store<u32>(np, <u32>f << 2, 4);
+        store<f64>(forest.nodeC + ((<usize>t * internal + <usize>at) << 3), averagePathLength(load<f64>(size + (<usize>node << 3))));
         if (forest.kind == 1) {
           const slot = <usize>t * internal + <usize>at;
           memory.copy(forest.normals + slot * d * 8, normals + <usize>node * d * 8, d * 8);
@@ -135,6 +138,7 @@ export function compileForest(
 export function freeForest(handle: usize): void {
   const forest = changetype<Forest>(handle);
   heap.free(forest.nodes);
+  heap.free(forest.nodeC);
   heap.free(forest.leaves);
   heap.free(forest.mean);
   heap.free(forest.scale);

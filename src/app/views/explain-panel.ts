@@ -1,5 +1,5 @@
 // Why a reading scored as it did: per-feature attribution from the engine (the path
-// shortening each feature's splits earned), each feature in words and its sensor by
+// each feature's splits saved, explain.ts), each feature in words and its sensor by
 // name, high or low against the training mean. The unit charts mark the reading and
 // plot its top sensors.
 import { fmt, h } from '../dom.js';
@@ -84,7 +84,7 @@ export function explainPanel(wb: Workbench): HTMLElement {
       h(
         'p',
         { class: 'muted small' },
-        `Each number is the share of the isolation this feature’s splits earned (positive: pushed towards anomalous); they sum to ${fmt(ex.averagePathLength - ex.meanPathLength, 3)}. σ: the reading against the training mean, in training standard deviations.`,
+        `Each number is how many splits this feature’s splits saved the reading’s path (positive: towards anomalous; negative: it kept the reading with the others). Together: ${fmt(ex.meanPathLength, 2)} splits against the ${fmt(ex.averagePathLength, 2)} an average search in one of these trees takes. σ: the reading against the training mean, in training standard deviations.`,
       ),
     );
   };
