@@ -564,6 +564,21 @@ describe('CSV reader', () => {
     expect(roles('time,Valve,temp', (i) => (i % 3 ? 'OPEN' : 'CLOSED'))).toEqual(['time', 'feature', 'feature']);
     expect(roles('time,pump,temp', (i) => String(i % 2))).toEqual(['time', 'feature', 'feature']);
     expect(roles('time,fan,temp', (i) => String(1200 + (i % 7)))).toEqual(['time', 'feature', 'feature']);
+    // Readings written with their units, and a tool number (a state), are not machine ids.
+    expect(roles('time,Press,temp', (i) => `${(1 + (i % 3) / 10).toFixed(1)} bar`)).toEqual(['time', 'feature', 'feature']);
+    expect(roles('time,Motor,temp', (i) => `${1500 + (i % 3)}rpm`)).toEqual(['time', 'feature', 'feature']);
+    expect(roles('time,Battery,temp', (i) => `${80 + (i % 3)}%`)).toEqual(['time', 'feature', 'feature']);
+    expect(roles('time,tool_no,temp', (i) => String((i % 3) + 1))).toEqual(['time', 'feature', 'feature']);
+    // A count within each pump under a bare "id" yields to the pump id; a serial beside the unit stays text.
+    expect(roles('time,id,pump_id,temp', (i) => `${(i >> 2) + 1},P${(i % 4) + 1}`)).toEqual(['time', 'feature', 'unit', 'feature']);
+    const serials = csvDataset(
+      ['machine_id,serial,temp', ...Array.from({ length: 40 }, (_, i) => `M${i % 2},SN-${i},${i % 5}`)].join('\n'),
+    );
+    expect(serials.columns.map((c) => [c.role, c.labels])).toEqual([
+      ['unit', ['M0', 'M1']],
+      ['feature', undefined],
+      ['feature', undefined],
+    ]);
     // A line and its machines: the machine is the unit, the line an id that is no feature.
     const both = csvDataset(
       ['time,line,pump_id,temp', ...Array.from({ length: 24 }, (_, i) => `${i >> 2},L${(i % 2) + 1},P${(i % 4) + 1},${20 + (i % 5)}`)].join(

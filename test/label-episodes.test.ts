@@ -58,6 +58,17 @@ describe('labelled anomalies counted as events', () => {
     expect(labelEpisodes(untimed, truth, state, raised)).toMatchObject({ delayIn: 'readings', medianDelay: 1.5, worstDelay: 2 });
   });
 
+  test('a reading without a time neither starts the clock nor stops it; the next with a time does', () => {
+    const gaps: Dataset = {
+      ...ds,
+      columns: ds.columns.map((c) =>
+        c.role === 'time' ? { ...c, values: Float64Array.from(c.values, (v, i) => (i === 1 || i === 13 ? NaN : v)) } : c,
+      ),
+    };
+    // Unit 1's stretch now starts its clock at row 2 (20 s), where it is caught: 0; unit 2's catch at row 13 has no time, row 14 (60 s) gives 30.
+    expect(labelEpisodes(gaps, truth, state, raised)).toMatchObject({ anomalies: 3, detected: 2, medianDelay: 15, worstDelay: 30 });
+  });
+
   test('a reading not compared (255) neither ends a stretch nor starts one', () => {
     const gap = Uint8Array.from(truth);
     gap[2] = 255;

@@ -76,6 +76,34 @@ describe('streamed reads', () => {
     expect(notes.find((n) => n.startsWith('2 line(s) at the end of the file'))).toContain('"Rows: 10000"');
   });
 
+  test('the unit column is chosen once: a row number in a short last piece, or an id outranked, stays what the first piece made it', () => {
+    const rnd = lcg(9);
+    // A reading number under a unit's name: told from a unit in the first piece, whose choice holds.
+    const numbered = ['unit_id,machine_id,time,temp'];
+    for (let i = 0; i < 10_003; i++) numbered.push(`${i + 1},WTG-0${(i % 4) + 1},${i >> 2},${(20 + rnd()).toFixed(3)}`);
+    const bytes = new TextEncoder().encode(numbered.join('\n'));
+    expectSame('numbered.csv', bytes);
+    expect(whole('numbered.csv', bytes).columns.map((c) => c.role)).toEqual(['feature', 'unit', 'time', 'feature']);
+    // A last piece of 5 rows: its row numbers are too few to tell from a unit's, and stay a feature.
+    const ingest = new TextIngest('numbered.csv', { streamed: true });
+    const cut = numbered.slice(0, -5).join('\n').length + 1;
+    ingest.pushBytes(bytes.subarray(0, cut));
+    ingest.drain();
+    ingest.pushBytes(bytes.subarray(cut));
+    const last = ingest.drain(true)!;
+    expect(last.rows).toBe(5);
+    expect(Array.from(last.columns[1].values)).toEqual([0, 1, 2, 3, 4].map((k) => ((10_003 - 5 + k) % 4) + 1));
+    expect(last.columns.map((c) => c.role)).toEqual(['feature', 'unit', 'time', 'feature']);
+    // A unit number outranks a text pump id: the pump ids are text in every piece, never coded.
+    const both = ['unit_no,pump_id,time,temp'];
+    for (let i = 0; i < 10_000; i++) both.push(`${(i % 3) + 1},P${(i % 3) + 1},${i},${(20 + rnd()).toFixed(3)}`);
+    const b2 = new TextEncoder().encode(both.join('\n'));
+    expectSame('both.csv', b2);
+    const w = whole('both.csv', b2);
+    expect(w.columns.map((c) => c.role)).toEqual(['unit', 'feature', 'time', 'feature']);
+    expect(w.columns[1].nonNumeric).toBe(10_000);
+  });
+
   test('a piece handed on between two fields of a record holds none of it: rows stay whole', () => {
     const lines = ['time,machine,temp,flow'];
     for (let i = 0; i < 3000; i++)

@@ -7,7 +7,7 @@ import { ColumnBuilder, isDecimalCommaToken, isMissingToken, isNumberToken } fro
 import { MAX_LABEL_TEXTS, csvNotes, type CellTally } from './csv-notes.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
-import { inferRole, isTextIdName, keepOneUnit, rowIds } from './roles.js';
+import { asText, bestUnit, inferRole, isTextIdName, keepOneUnit, rowIds } from './roles.js';
 import { isEngineeringUnits, longShape, pivotLong, type LongShape, type ProbeKind } from './long-format.js';
 import { MAX_TRAILING_LINES, isSummaryRow, sameFirstCell, trailingNote, type HeldRecord } from './csv-tail.js';
 import { dedupe, detectDelimiter, isNormalLabel, isTextLabel, preamble } from './csv-sniff.js';
@@ -90,6 +90,9 @@ export class CsvParser implements FieldSink {
   private blankRows = 0;
   private recordHasText = false;
   private textUnits = new Map<number, Map<string, number>>();
+  /** A text id column another column outranked as the unit: its cells are text from then on. */
+  private textOut = new Set<number>();
+  private unitSettled = false;
   /** Text ground truth ("NORMAL", "BROKEN"): read as 0 for a healthy word, 1 for any other; the texts seen, for the note. */
   private textLabels = new Map<number, Map<string, number>>();
   /** Ground-truth columns with more distinct texts than their note names. */
@@ -262,7 +265,11 @@ export class CsvParser implements FieldSink {
       if (this.clockCols.has(i) && this.joined?.clock !== i && this.timestampCols.size === 0) col.role = 'time';
       return col;
     });
-    keepOneUnit(columns);
+    // Decided once, on the first rows built: a streamed read keeps the choice for every later piece.
+    if (!this.unitSettled) {
+      this.unitSettled = true;
+      for (const i of keepOneUnit(columns)) if (this.textUnits.delete(i)) this.textOut.add(i);
+    } else for (const i of this.textOut) asText(columns[i]);
     // Dates order the readings: a number named like a clock ("step" of a batch) beside them is a reading.
     if (this.timestampCols.size) for (const c of columns) if (c.role === 'time' && !c.timestamp) c.role = 'feature';
     const joined = this.joined;
@@ -471,6 +478,13 @@ export class CsvParser implements FieldSink {
       b.push(v);
       return;
     }
+    if (this.textOut.has(i)) {
+      if (isMissingToken(cell)) {
+        b.missing++;
+        b.push(NaN);
+      } else b.pushBad(cell);
+      return;
+    }
     const units = this.textUnits.get(i);
     if (units && !isMissingToken(cell)) {
       const key = cell.trim();
@@ -578,6 +592,8 @@ export class CsvParser implements FieldSink {
     const slashedCols = cellsOf.filter((cells, i) => text[i] && mostly(cells, isSlashedDate));
     const amPm = cellsOf.some((cells, i) => text[i] && cells.some(hasAmPm));
     const slashed = slashedCols.length ? slashedOrder(slashedCols, amPm) : undefined;
+    // Text columns named like machine ids: the best named is coded as the unit, the others stay text.
+    const idCandidates: number[] = [];
     const kinds: ProbeKind[] = this.names.map((name, i) => {
       const cells = cellsOf[i];
       if (cells.length === 0) return 'empty';
@@ -588,11 +604,13 @@ export class CsvParser implements FieldSink {
         if (cells.some(hasTwoDigitYear)) this.twoDigitYears.push(i);
         if (slashed && cells.some(isSlashedDate)) this.dateOrders.set(i, slashed);
       } else if (mostly(cells, (c) => !Number.isNaN(clockMs(c)))) this.clockCols.add(i);
-      else if (isTextIdName(name, cells)) this.textUnits.set(i, new Map());
+      else if (isTextIdName(name, cells)) idCandidates.push(i);
       // Ground truth only when the first rows hold a healthy word: "RUNNING"/"IDLE" is an operating state, not health.
       else if (isTextLabel(name, cells)) this.textLabels.set(i, new Map());
       return this.timestampCols.has(i) || this.clockCols.has(i) ? 'time' : 'text';
     });
+    const chosen = bestUnit(idCandidates.map((i) => this.names[i]));
+    if (chosen >= 0) this.textUnits.set(idCandidates[chosen], new Map());
     this.long = longShape(this.names, kinds);
     if (this.long) {
       // A long file's source column (InfluxDB's host) is its unit; ground truth cannot outlive the turn to columns.

@@ -3,11 +3,12 @@ import type { Column, ColumnRole } from './dataset.js';
 
 /**
  * What a fleet's rows are keyed by: the machine each reading comes from. Plant exports name it
- * after the machine ("pump_id", "Turbine", "MachineID"), not only "unit".
+ * after the machine ("pump_id", "MachineID"), not only "unit". With an id suffix only: "tool_no"
+ * (the tool in the spindle) is a state, and a bare "press" or "cell" may hold readings.
  */
 const MACHINE =
   'unit|engine|machine|device|asset|equipment|pump|motor|compressor|turbine|wtg|generator|gearbox|bearing|spindle|' +
-  'robot|press|boiler|chiller|vehicle|truck|locomotive|aircraft|well|station|battery|cell|inverter|transformer|meter|rig|line|tool';
+  'robot|press|boiler|chiller|vehicle|truck|locomotive|aircraft|well|station|battery|cell|inverter|transformer|meter|rig|line';
 const ID_SUFFIX = 'id|no|nr|num|number|code|key';
 /** A number column keyed by these names is the unit (when its values are whole and repeat); bare "pump" may be a reading, "pump_id" is not. */
 const UNIT = new RegExp(`^(id|unit|engine|machine|device|asset|equipment|sensor_?id|(${MACHINE})_?(${ID_SUFFIX}))$`);
@@ -15,33 +16,65 @@ const UNIT = new RegExp(`^(id|unit|engine|machine|device|asset|equipment|sensor_
 const TEXT_ID = new RegExp(
   `^(${UNIT.source.slice(2, -2)}|(${MACHINE})_?(name|tag|serial|sn)|serial(_?(no|nr|num|number))?|vin|tail_?(no|number))$`,
 );
-/** A bare machine word ("Pump", "Turbine") over text: ids have a digit ("P1", "WTG-07"); "OPEN" or "RUNNING" is a state. */
-const BARE_MACHINE = new RegExp(`^(${MACHINE})s?$`);
-
+/** A machine word alone over text ("Pump", "Turbine"): a name only a machine goes by. */
+const BARE_MACHINE =
+  /^(unit|engine|machine|device|asset|equipment|pump|motor|compressor|turbine|wtg|generator|gearbox|spindle|robot|boiler|chiller|vehicle|truck|locomotive|aircraft|inverter|transformer)$/;
+/** An id as plants write them: letters and a number, no spaces ("P1", "WTG-07", "PMP_101"); "OPEN", "1.2 bar", "85%" or "1500rpm" is a reading. */
+const ID_CELL = /^(?=.*\d)(?=.*[a-z])[a-z0-9][a-z0-9_.#-]*$/i;
+const READING_CELL = /^[+-]?\d+([.,]\d+)?\s*[a-z%°]+$/i;
 /** Words that group machines (a production line, a station) rather than name one. */
-const GROUPING = /^(line|station)(_|s?$)/;
+const GROUPING = /^(line|station)(_|$)/;
+
+/** A text column that names the machine of each reading, by its header and first cells. */
+export function isTextIdName(name: string, cells: string[]): boolean {
+  const key = headerKey(name);
+  if (TEXT_ID.test(key)) return true;
+  const ids = cells.filter((c) => c.trim() !== '');
+  return BARE_MACHINE.test(key) && ids.length > 0 && ids.every((c) => ID_CELL.test(c.trim()) && !READING_CELL.test(c.trim()));
+}
+
+/** How well a header names the machine of each reading: 0 "unit…", 1 a machine's id, 2 a bare machine word, 3 a bare id or serial, 4 a line or station. */
+function unitRank(name: string): number {
+  const key = headerKey(name);
+  if (key.startsWith('unit')) return 0;
+  if (GROUPING.test(key)) return 4;
+  if (BARE_MACHINE.test(key)) return 2;
+  if (/^(id|sensor_?id|serial.*|sn|vin|tail_?(no|number))$/.test(key)) return 3;
+  return 1;
+}
+
+/** The best named of these unit candidates (the first of equals), or -1 when there are none. */
+export function bestUnit(names: string[]): number {
+  let best = -1;
+  names.forEach((n, i) => {
+    if (best < 0 || unitRank(n) < unitRank(names[best])) best = i;
+  });
+  return best;
+}
 
 /**
  * One unit column: a file may name both a line and its machines ("line", "pump_id"), and the
  * machine keys each series. Another id of numbers stays an id, never a feature (isIdName); one of
- * text is text again, as any text column that is not the unit is: missing, counted non-numeric.
+ * text is text again (asText). Returns the indexes of the columns no longer the unit.
  */
-export function keepOneUnit(columns: Column[]): void {
-  const units = columns.filter((c) => c.role === 'unit');
-  if (units.length < 2) return;
-  const rank = (name: string) => {
-    const key = headerKey(name);
-    return key.startsWith('unit') ? 0 : GROUPING.test(key) ? 3 : BARE_MACHINE.test(key) ? 2 : 1;
-  };
-  const best = units.reduce((a, b) => (rank(b.name) < rank(a.name) ? b : a));
-  for (const c of units) {
-    if (c === best) continue;
-    c.role = 'feature';
-    if (!c.labels) continue;
-    c.nonNumeric += c.values.length - c.missing - c.nonNumeric;
-    c.values.fill(NaN);
-    delete c.labels;
+export function keepOneUnit(columns: Column[]): number[] {
+  const units = columns.flatMap((c, i) => (c.role === 'unit' ? [i] : []));
+  if (units.length < 2) return [];
+  const best = units[bestUnit(units.map((i) => columns[i].name))];
+  const out = units.filter((i) => i !== best);
+  for (const i of out) {
+    columns[i].role = 'feature';
+    if (columns[i].labels) asText(columns[i]);
   }
+  return out;
+}
+
+/** A column of coded text ids read as any text column is: missing, counted non-numeric. */
+export function asText(c: Column): void {
+  c.role = 'feature';
+  c.nonNumeric += c.values.length - c.missing - c.nonNumeric;
+  c.values.fill(NaN);
+  delete c.labels;
 }
 
 /** A header as lower-case words joined by "_": "MachineID", "Machine ID" and "machine-id" are all "machine_id". */
@@ -53,12 +86,6 @@ export function headerKey(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
-}
-
-/** A text column that names the machine of each reading, by its header and first cells. */
-export function isTextIdName(name: string, cells: string[]): boolean {
-  const key = headerKey(name);
-  return TEXT_ID.test(key) || (BARE_MACHINE.test(key) && cells.some((c) => /\d/.test(c)));
 }
 
 // Not "t": in plant data a lone T is a temperature far more often than a clock.

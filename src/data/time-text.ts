@@ -11,7 +11,7 @@ export const dateAt = (t: number): string =>
 
 /** A span: "8 s", "12 min", "3.5 h", "50.2 days" (a second's fractions below 10 s: "0.2 s"). */
 export const dateSpan = (d: number): string =>
-  d < MINUTE
+  d < MINUTE - 500
     ? `${d < 10_000 ? +(d / 1000).toFixed(1) : Math.round(d / 1000)} s`
     : d < 2 * 60 * MINUTE
       ? `${Math.round(d / MINUTE)} min`

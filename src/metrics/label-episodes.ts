@@ -12,7 +12,7 @@ export interface LabelEpisodes {
   anomalies: number;
   /** Of those, the ones with the unit in alarm at one of their readings or more. */
   detected: number;
-  /** From a detected stretch's first reading to its first reading in alarm: in the time column's units, or in readings without one. */
+  /** From a detected stretch's first reading to its first reading in alarm: in the time column's units, or in readings without one (readings without a time are passed over). */
   medianDelay: number | null;
   worstDelay: number | null;
   delayIn: 'time' | 'readings';
@@ -26,12 +26,14 @@ export interface LabelEpisodes {
 class EpisodeCounter {
   private readonly delays: number[] = [];
   private anomalies = 0;
+  private detected = 0;
   private falseAlarms = 0;
-  /** Per unit slot: inside a labelled stretch, its start, and whether it is caught yet. */
+  /** Per unit slot: inside a labelled stretch; caught; caught at a reading without a time, its delay still to take. */
   private inStretch = new Uint8Array(16);
   private caught = new Uint8Array(16);
+  private pending = new Uint8Array(16);
+  /** The stretch's first time (NaN until one of its readings has a time). */
   private start = new Float64Array(16);
-
   private readonly timed: boolean;
 
   constructor(timed: boolean) {
@@ -46,11 +48,18 @@ class EpisodeCounter {
         this.inStretch[slot] = 1;
         this.start[slot] = at;
         this.caught[slot] = 0;
+        this.pending[slot] = 0;
         this.anomalies++;
-      }
+      } else if (this.start[slot] !== this.start[slot]) this.start[slot] = at;
       if (inAlarm && !this.caught[slot]) {
         this.caught[slot] = 1;
+        this.detected++;
+        this.pending[slot] = 1;
+      }
+      // A reading without a time neither starts the clock nor stops it: the next one with a time does.
+      if (this.pending[slot] && at === at && this.start[slot] === this.start[slot]) {
         this.delays.push(at - this.start[slot]);
+        this.pending[slot] = 0;
       }
     } else {
       this.inStretch[slot] = 0;
@@ -62,7 +71,7 @@ class EpisodeCounter {
     const delays = this.delays.sort((a, b) => a - b);
     return {
       anomalies: this.anomalies,
-      detected: delays.length,
+      detected: this.detected,
       medianDelay: quantile(delays, 0.5),
       worstDelay: delays.length ? delays[delays.length - 1] : null,
       delayIn: this.timed ? 'time' : 'readings',
@@ -77,6 +86,7 @@ class EpisodeCounter {
     const more = <T extends Uint8Array | Float64Array>(a: T, b: T) => (b.set(a), b);
     this.inStretch = more(this.inStretch, new Uint8Array(size));
     this.caught = more(this.caught, new Uint8Array(size));
+    this.pending = more(this.pending, new Uint8Array(size));
     this.start = more(this.start, new Float64Array(size));
   }
 }

@@ -299,7 +299,7 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
       ]).toString(),
     );
     expect(cliEval.episodes).toMatchObject({ anomalies: 1, detected: 1, delayIn: 'time', units: 1 });
-    expect(await page.getByTestId('label-caught').textContent()).toBe('1 of 1');
+    await expect.poll(() => page.getByTestId('label-caught').textContent()).toBe('1 of 1');
     expect(await page.getByTestId('label-false-alarms').textContent()).toBe(String(cliEval.episodes.falseAlarms));
     expect(await page.getByTestId('label-delay').textContent()).toBe(
       `${dateSpan(cliEval.episodes.medianDelay)} median, ${dateSpan(cliEval.episodes.worstDelay)} at worst`,

@@ -179,7 +179,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await slider.fill(String(DEFAULT_CONTAMINATION * 1000 + 1));
     await expect.poll(async () => count(await flagged())).toBeGreaterThan(count(initial));
     expect(await page.locator('#contamination-note').textContent()).toMatch(
-      /moved by the \d\.\d{3} the out-of-sample calibration (added|took away) at 0\.20%/,
+      /then (lowered|raised) by \d\.\d{3} in anomaly score, as the out-of-sample calibration moved it at 0\.20%/,
     );
     await slider.fill('200');
     await expect.poll(flagged).toBe(high);

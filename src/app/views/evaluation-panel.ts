@@ -99,6 +99,9 @@ const UNIT_ROWS: Row[] = [
   ],
 ];
 
+/** The slider's rest before a label's events are counted (a pass over every reading). */
+const EPISODES_AFTER_MS = 150;
+
 /** A label column's stretches of 1s as events: caught or not, how late, and alarms raised at 0s. */
 function episodeRows(wb: Workbench): Row[] {
   const ep = (e: Evaluation) => e.episodes!;
@@ -179,6 +182,7 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     const { opts, data } = build(1, Math.min(360, widthOf(host)));
     chart = new uPlot(opts, data, host);
   };
+  let episodesDue: ReturnType<typeof setTimeout> | undefined;
   const render = () => {
     renderFit();
     metrics.replaceChildren();
@@ -209,7 +213,16 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     ROWS.forEach(add);
     // Far from failure is known by RUL only: a label column has no such readings.
     if (ev.units) UNIT_ROWS.filter(([id]) => id !== 'false-alarms-far' || ev.truth === 'rul').forEach(add);
-    if (ev.episodes) episodeRows(wb).forEach(add);
+    // A label's events are a pass over every reading: counted once the slider rests, not in every frame.
+    clearTimeout(episodesDue);
+    if ('episodes' in ev) {
+      const rows = episodeRows(wb);
+      rows.forEach(([id, name, , def]) => add([id, name, () => '…', def]));
+      episodesDue = setTimeout(() => {
+        if (wb.threshold.evaluation !== ev) return;
+        for (const [id, , value] of rows) metrics.querySelector(`[data-testid="${id}"]`)!.textContent = value(ev);
+      }, EPISODES_AFTER_MS);
+    }
   };
   let drawnFor: Float64Array | undefined;
   wb.on('threshold', () => {

@@ -120,13 +120,14 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
     );
   }
   if (c === 'auto') return `Auto uses scikit-learn’s fixed threshold, not a share of readings. ${here}`;
-  const rows = baselineWords(m.training.baseline, wb.data!.wholeSeries === true);
+  // The model's training data, not the data loaded now: a fleet's model may score one series.
+  const rows = baselineWords(m.training.baseline, m.keys ? m.keys.unit === null : wb.data!.wholeSeries === true);
   const own = wb.threshold.calibrated;
   const gap = wb.threshold.calibrationGap(c);
   const opening = `Contamination ${pct(c)} puts the threshold where ${pct(c)} of the model’s training readings (${rows} of ${m.training.source}) score above it, `;
   const base =
     own && own.contamination !== 'auto' && gap !== 0
-      ? `${opening}moved by the ${fmt(Math.abs(gap), 3)} the out-of-sample calibration ${gap > 0 ? 'added' : 'took away'} at ${pct(own.contamination)}, so the threshold moves smoothly through the calibrated one (the training readings’ own scores, in sample, would flag more new readings).`
+      ? `${opening}then ${gap > 0 ? 'lowered' : 'raised'} by ${fmt(Math.abs(gap), 3)} in anomaly score, as the out-of-sample calibration moved it at ${pct(own.contamination)}: so the slider passes smoothly through the calibrated threshold. (The training readings’ own scores are in sample: alone they would put it where more new readings are flagged.)`
       : `${opening}in sample: the forest trained on them, so ${wb.data!.wholeSeries ? 'new healthy readings' : 'healthy readings of new units'} score higher and more than that share of them is flagged.`;
   const back =
     own && own.contamination !== 'auto'
