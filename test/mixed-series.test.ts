@@ -1,3 +1,7 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { csvDataset } from './helpers.js';
 import { mixedSeriesNote } from '../src/data/mixed-series.js';
@@ -33,5 +37,18 @@ describe('one series that looks like several machines', () => {
     const dst = ['time,temp', ...Array.from({ length: 1440 }, (_, k) => `${k < 600 ? k * 60 : (k - 60) * 60},${k % 7}`)];
     expect(note(csvDataset(dst.join('\n')))).toBeUndefined();
     expect(note(csvDataset(machines('grouped').replace('Anlage', 'unit')))).toBeUndefined();
+  });
+
+  test('`isoscope profile` and `train` say it on a file, `train` before it trains', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isoscope-mixed-'));
+    writeFileSync(join(dir, 'anlagen.csv'), machines('grouped'));
+    const bin = join(import.meta.dirname, '..', 'bin', 'isoscope.js');
+    const profiled = execFileSync('node', [bin, 'profile', join(dir, 'anlagen.csv')]).toString();
+    expect(profiled).toContain('note: timestamp starts over 2 time(s) (first at data row 41)');
+    const trained = spawnSync('node', [bin, 'train', join(dir, 'anlagen.csv'), '-o', join(dir, 'm.json')], { encoding: 'utf8' });
+    expect(trained.status).toBe(0);
+    expect(trained.stderr.split('\n')[0]).toMatch(
+      /^isoscope: warning: timestamp starts over 2 time\(s\) .*\(Anlage holds text and may be that column\)$/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { mixedSeriesNote } from '../data/mixed-series.js';
 import { labelledWords } from '../model/calibration-words.js';
 import { regimeConstantLine } from '../features/feature-words.js';
 import { statSync } from 'node:fs';
@@ -59,6 +60,19 @@ export async function trainCommand(
     times.report(err);
   }
   const hasUnits = ds.columns.some((c) => c.role === 'unit');
+  // Machines merged into one series would train windows across them: said before training, as `profile` says it.
+  const mixed = hasUnits
+    ? undefined
+    : mixedSeriesNote(
+        ds,
+        ds.columns.map((c) => ({
+          name: c.name,
+          role: c.role,
+          nonNumeric: c.nonNumeric,
+          count: c.values.length - c.missing - c.nonNumeric,
+        })),
+      );
+  if (mixed) err(`isoscope: warning: ${mixed}`);
   const choice = trainChoice(values, hasUnits, hasUnits ? undefined : { healthyReadings: healthyReadings(ds, values.baseline) });
   if (sample && !choice.features) choice.features = sample.defaultFeatures;
   const result = await trainModel(await engine(), ds, choice);
