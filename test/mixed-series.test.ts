@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -50,5 +50,30 @@ describe('one series that looks like several machines', () => {
     expect(trained.stderr.split('\n')[0]).toMatch(
       /^isoscope: warning: timestamp starts over 2 time\(s\) .*\(Anlage holds text and may be that column\)$/,
     );
+  });
+
+  test('--unit-column names the machines: the model records it, score and evaluate read the file by it; a wrong name is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isoscope-unit-column-'));
+    const file = join(dir, 'anlagen.csv');
+    writeFileSync(file, machines('grouped'));
+    const bin = join(import.meta.dirname, '..', 'bin', 'isoscope.js');
+    const cli = (...args: string[]) => spawnSync('node', [bin, ...args], { encoding: 'utf8' });
+    expect(cli('profile', file, '--unit-column', 'Anlage').stdout.split('\n')[0]).toBe('anlagen.csv: csv, 120 rows, 3 units, 3 columns');
+    const trained = cli('train', file, '--unit-column', 'Anlage', '-o', join(dir, 'm.json'));
+    expect(trained.stderr).not.toContain('starts over');
+    expect(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).keys).toEqual({ unit: 'Anlage', time: 'timestamp' });
+    // Told by the model: the same scores as with the flag, keyed by machine.
+    expect(cli('score', file, '--model', join(dir, 'm.json'), '-o', join(dir, 'a.csv')).status).toBe(0);
+    expect(cli('score', file, '--model', join(dir, 'm.json'), '--unit-column', 'Anlage', '-o', join(dir, 'b.csv')).status).toBe(0);
+    const scored = readFileSync(join(dir, 'a.csv'), 'utf8');
+    expect(scored).toBe(readFileSync(join(dir, 'b.csv'), 'utf8'));
+    expect(scored.split('\n')[0]).toBe('row,Anlage,timestamp,score,decision,is_anomaly,alarm');
+    // And against it: one series, as the file would be read without a unit.
+    expect(cli('profile', file, '--unit-column', 'none').stdout.split('\n')[0]).toBe(
+      'anlagen.csv: csv, 120 rows, one series (no unit column), 3 columns',
+    );
+    const wrong = cli('profile', file, '--unit-column', 'Pumpe');
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toBe('isoscope: anlagen.csv: no column "Pumpe" to read as the unit (its columns: timestamp, Anlage, temp)\n');
   });
 });

@@ -13,9 +13,9 @@ import { readModel } from './files.js';
 import { scoreFile } from './scored-file.js';
 import { isTrainingData } from '../model/inputs-fingerprint.js';
 import { formatNumber, renderTable } from './table.js';
+import { UNIT_COLUMN_OPTION, UNIT_COLUMN_USAGE, unitColumnChoice } from './unit-column.js';
 
-export const EVALUATE_USAGE =
-  'isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--baseline first:50%] [--entry name] [--json]';
+export const EVALUATE_USAGE = `isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--baseline first:50%] [--entry name] ${UNIT_COLUMN_USAGE} [--json]`;
 
 export async function evaluateCommand(
   argv: string[],
@@ -33,6 +33,7 @@ export async function evaluateCommand(
       baseline: { type: 'string' },
       json: { type: 'boolean' },
       entry: { type: 'string' },
+      ...UNIT_COLUMN_OPTION,
     },
     EVALUATE_USAGE,
   );
@@ -49,7 +50,13 @@ export async function evaluateCommand(
   const model = readModel(values.model);
   const { ds, sample, scores, flags, inputs } = await scoreFile(
     file,
-    { rul: values.rul, entry: values.entry, labelColumn: values['label-column'], warn: err },
+    {
+      rul: values.rul,
+      entry: values.entry,
+      labelColumn: values['label-column'],
+      warn: err,
+      unitColumn: unitColumnChoice(values['unit-column'], model),
+    },
     model,
     await engine(),
   );

@@ -7,6 +7,7 @@ import { addGroundTruth, ingestFiles, isZip, type IngestChoice, type InputFile }
 import { TextIngest } from '../data/text-ingest.js';
 import { DataError, type Column, type Dataset } from '../data/dataset.js';
 import { ColumnBuilder } from '../data/numbers.js';
+import type { UnitColumnChoice } from '../data/roles.js';
 import { MAX_TEXT_BYTES, MAX_WHOLE_FILE_BYTES, sizeText } from '../data/limits.js';
 import { MAX_MODEL_BYTES, ModelError, parseModelText } from '../model/validate.js';
 import type { ModelJson } from '../model/types.js';
@@ -144,20 +145,26 @@ function magicOf(path: string, what: string): Uint8Array {
  */
 export async function streamDataset(
   path: string,
-  opts: { entry?: string; keep?: (c: Column) => boolean; columns?: (name: string) => boolean; warn?: (line: string) => void },
+  opts: {
+    entry?: string;
+    keep?: (c: Column) => boolean;
+    columns?: (name: string) => boolean;
+    warn?: (line: string) => void;
+    unitColumn?: UnitColumnChoice;
+  },
   piece: (ds: Dataset) => void | Promise<void>,
 ): Promise<Dataset> {
   const file = openData(path, 'data file', false);
   const times = new UnreadableTimes();
   if ('bytes' in file) {
-    const ds = ingestFiles([file], { entry: opts.entry, runToFailure: false });
+    const ds = ingestFiles([file], { entry: opts.entry, runToFailure: false, unitColumn: opts.unitColumn });
     times.add(ds);
     await piece(ds);
     times.report(opts.warn);
     return ds;
   }
   const keep = opts.keep ?? (() => false);
-  const ingest = new TextIngest(file.name, { streamed: true, columns: opts.columns });
+  const ingest = new TextIngest(file.name, { streamed: true, columns: opts.columns, unitColumn: opts.unitColumn });
   let kept: { column: Column; builder: ColumnBuilder }[] | undefined;
   let first: Dataset | undefined;
   let notes: string[] = [];

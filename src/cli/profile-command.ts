@@ -9,18 +9,23 @@ import { parse, oneFile } from './args.js';
 import { isZipFile, readBytes, readDataset, streamDataset } from './files.js';
 import { formatNumber, renderTable } from './table.js';
 import { dateAt, dateSpan } from '../data/time-text.js';
+import type { UnitColumnChoice } from '../data/roles.js';
+import { UNIT_COLUMN_OPTION, UNIT_COLUMN_USAGE, unitColumnChoice } from './unit-column.js';
 
-export const PROFILE_USAGE = 'isoscope profile <file> [--rul RUL_file] [--entry name-in-zip] [--json]';
+export const PROFILE_USAGE = `isoscope profile <file> [--rul RUL_file] [--entry name-in-zip] ${UNIT_COLUMN_USAGE} [--json]`;
 
 export async function profileCommand(argv: string[], out: (s: string) => void): Promise<void> {
   const { values, positionals } = parse(
     argv,
-    { json: { type: 'boolean' }, rul: { type: 'string' }, entry: { type: 'string' } },
+    { json: { type: 'boolean' }, rul: { type: 'string' }, entry: { type: 'string' }, ...UNIT_COLUMN_OPTION },
     PROFILE_USAGE,
   );
   if (values.help) return out(PROFILE_USAGE);
   const file = oneFile(positionals, PROFILE_USAGE);
-  const { ds, profile } = isZipFile(file) ? profileWhole(file, values) : await profileStreamed(file, values.rul);
+  const unitColumn = unitColumnChoice(values['unit-column']);
+  const { ds, profile } = isZipFile(file)
+    ? profileWhole(file, { ...values, unitColumn })
+    : await profileStreamed(file, values.rul, unitColumn);
   if (values.json) return out(JSON.stringify({ name: ds.name, format: ds.format, notes: ds.notes, ...profile }, null, 2));
   const labels = ds.columns.find((c) => c.role === 'unit')?.labels;
   const unitName = (u: number) => labels?.[u - 1] ?? String(u);
@@ -59,8 +64,11 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
 }
 
 /** A zip, read whole (its directory is at its end). */
-function profileWhole(file: string, opts: { rul?: string; entry?: string }): { ds: Dataset; profile: Profile } {
-  const ds = readDataset(file, { rul: opts.rul, entry: opts.entry });
+function profileWhole(
+  file: string,
+  opts: { rul?: string; entry?: string; unitColumn?: UnitColumnChoice },
+): { ds: Dataset; profile: Profile } {
+  const ds = readDataset(file, { rul: opts.rul, entry: opts.entry, unitColumn: opts.unitColumn });
   const acc = new ProfileAccumulator(ds.rows);
   acc.add(ds);
   return { ds, profile: withTimeAxis(acc.profile(), ds) };
@@ -70,9 +78,13 @@ function profileWhole(file: string, opts: { rul?: string; entry?: string }): { d
  * Any other file in one streamed pass: memory follows a piece of rows, plus the unit and time
  * columns kept whole for the remaining useful life, which needs each unit's last reading.
  */
-async function profileStreamed(file: string, rul: string | undefined): Promise<{ ds: Dataset; profile: Profile }> {
+async function profileStreamed(
+  file: string,
+  rul: string | undefined,
+  unitColumn?: UnitColumnChoice,
+): Promise<{ ds: Dataset; profile: Profile }> {
   const acc = new ProfileAccumulator();
-  const keys = await streamDataset(file, { keep: (c) => c.role === 'unit' || c.role === 'time' }, (piece) => acc.add(piece));
+  const keys = await streamDataset(file, { keep: (c) => c.role === 'unit' || c.role === 'time', unitColumn }, (piece) => acc.add(piece));
   const truth = addGroundTruth(keys, rul ? { name: basename(rul), bytes: readBytes(rul, 'RUL file') } : undefined);
   const profile = acc.profile();
   const rulColumn = truth.columns.find((c) => c.role === 'rul');

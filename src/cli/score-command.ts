@@ -17,9 +17,16 @@ import { CMAPSS_COLUMNS } from '../data/cmapss.js';
 import { verdictLine } from '../model/model-check.js';
 import { OutputSink } from './output-sink.js';
 import { ScoreThreads, type ScoredText } from './score-threads.js';
+import type { UnitColumnChoice } from '../data/roles.js';
+import { UNIT_COLUMN_OPTION, UNIT_COLUMN_USAGE, unitColumnChoice } from './unit-column.js';
 
-export const SCORE_USAGE =
-  'isoscope score <file> --model model.json [-o scores.csv] [--report check.json] [--threads N] [--timings] [--entry name]';
+export const SCORE_USAGE = `isoscope score <file> --model model.json [-o scores.csv] [--report check.json] [--threads N] [--timings] [--entry name] ${UNIT_COLUMN_USAGE}`;
+
+/** How the file is read: the zip entry, and the unit column named or recorded by the model. */
+interface FileRead {
+  entry?: string;
+  unitColumn?: UnitColumnChoice;
+}
 
 /** Pieces scored ahead of the one being written. */
 const IN_FLIGHT = 4;
@@ -41,7 +48,13 @@ export async function scoreCommand(
 ): Promise<void> {
   const parsed = parseFileCommand(
     argv,
-    { model: { type: 'string' }, threads: { type: 'string' }, timings: { type: 'boolean' }, report: { type: 'string' } },
+    {
+      model: { type: 'string' },
+      threads: { type: 'string' },
+      timings: { type: 'boolean' },
+      report: { type: 'string' },
+      ...UNIT_COLUMN_OPTION,
+    },
     SCORE_USAGE,
     out,
   );
@@ -52,11 +65,12 @@ export async function scoreCommand(
   refuseOverwrite(values.output, '-o', [file, values.model]);
   refuseOverwrite(values.report, '--report', [file, values.model], [['-o', values.output]]);
   const model = readModel(values.model);
+  const read: FileRead = { entry: values.entry, unitColumn: unitColumnChoice(values['unit-column'], model) };
   const sink = new OutputSink(values.output, out);
   const t0 = performance.now();
   let totals: Totals;
   try {
-    totals = await scoreStreamed(file, values.entry, model, threads, engine, sink, err);
+    totals = await scoreStreamed(file, read, model, threads, engine, sink, err);
   } catch (e) {
     if (!(e instanceof OutOfOrderError)) {
       sink.abandon();
@@ -67,7 +81,7 @@ export async function scoreCommand(
     }
     // Scored whole instead: the readings are put in time order per unit first.
     sink.restart();
-    totals = await scoreWhole(file, values.entry, model, engine, sink).catch((e: unknown) => {
+    totals = await scoreWhole(file, read, model, engine, sink).catch((e: unknown) => {
       sink.abandon();
       throw e;
     });
@@ -94,7 +108,7 @@ export async function scoreCommand(
 /** The file read, scored and written piece by piece: memory follows a piece, not the file. */
 async function scoreStreamed(
   file: string,
-  entry: string | undefined,
+  read: FileRead,
   model: ModelJson,
   threads: number,
   engine: () => Promise<WasmEngine>,
@@ -115,7 +129,7 @@ async function scoreStreamed(
   };
   let mark = performance.now();
   try {
-    await streamDataset(file, { entry, columns: parsedColumns(model, inputs), warn }, async (ds) => {
+    await streamDataset(file, { ...read, columns: parsedColumns(model, inputs), warn }, async (ds) => {
       totals.parseMs += performance.now() - mark;
       order.accept(ds);
       totals.sample.add(ds);
@@ -172,13 +186,13 @@ function tableOf(ds: Dataset, model: ModelJson, scored?: ScoredPiece): ScoresTab
 /** A file whose units go back in time, scored whole: the readings are ordered per unit first. */
 async function scoreWhole(
   file: string,
-  entry: string | undefined,
+  read: FileRead,
   model: ModelJson,
   engine: () => Promise<WasmEngine>,
   sink: OutputSink,
 ): Promise<Totals> {
   const t0 = performance.now();
-  const ds = readDataset(file, { entry, runToFailure: false });
+  const ds = readDataset(file, { ...read, runToFailure: false });
   const parseMs = performance.now() - t0;
   const loaded = new LoadedModel(await engine(), model);
   const t1 = performance.now();

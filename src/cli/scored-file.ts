@@ -12,6 +12,7 @@ import { fingerprintInputs as inputsOf, InputsFingerprint, inputsFingerprint } f
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { CheckSample } from './check-sample.js';
 import { isZipFile, readBytes, readDataset, streamDataset } from './files.js';
+import type { UnitColumnChoice } from '../data/roles.js';
 
 export interface ScoredFile {
   /** The model–data check of the file (of its first rows, for a big one). */
@@ -26,7 +27,7 @@ export interface ScoredFile {
 
 export async function scoreFile(
   file: string,
-  opts: { rul?: string; entry?: string; labelColumn?: string; warn?: (line: string) => void },
+  opts: { rul?: string; entry?: string; labelColumn?: string; warn?: (line: string) => void; unitColumn?: UnitColumnChoice },
   model: ModelJson,
   engine: WasmEngine,
 ): Promise<ScoredFile> {
@@ -40,7 +41,11 @@ export async function scoreFile(
     const inputs = new InputsFingerprint(inputsOf(model));
     const keys = await streamDataset(
       file,
-      { keep: (c) => ['unit', 'time', 'label', 'rul'].includes(c.role) || c.name === opts.labelColumn, warn: opts.warn },
+      {
+        keep: (c) => ['unit', 'time', 'label', 'rul'].includes(c.role) || c.name === opts.labelColumn,
+        warn: opts.warn,
+        unitColumn: opts.unitColumn,
+      },
       (piece) => {
         order.accept(piece);
         sample.add(piece);
@@ -63,8 +68,13 @@ export async function scoreFile(
   }
 }
 
-function scoreWhole(file: string, opts: { rul?: string; entry?: string }, model: ModelJson, engine: WasmEngine): ScoredFile {
-  const ds = readDataset(file, { rul: opts.rul, entry: opts.entry });
+function scoreWhole(
+  file: string,
+  opts: { rul?: string; entry?: string; unitColumn?: UnitColumnChoice },
+  model: ModelJson,
+  engine: WasmEngine,
+): ScoredFile {
+  const ds = readDataset(file, { rul: opts.rul, entry: opts.entry, unitColumn: opts.unitColumn });
   const loaded = new LoadedModel(engine, model);
   try {
     const { scores, flags } = loaded.scoreDataset(ds);

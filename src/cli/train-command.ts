@@ -1,4 +1,5 @@
 import { mixedSeriesNote } from '../data/mixed-series.js';
+import { UNIT_COLUMN_OPTION, UNIT_COLUMN_USAGE, unitColumnChoice } from './unit-column.js';
 import { labelledWords } from '../model/calibration-words.js';
 import { regimeConstantLine } from '../features/feature-words.js';
 import { statSync } from 'node:fs';
@@ -23,7 +24,7 @@ import { shortBaselineWords } from '../data/baseline-span.js';
 import { refuseOverwrite, writeText } from './output-file.js';
 import { DEFAULT_SAMPLE_READINGS, SAMPLE_ABOVE_BYTES, readTrainingSample, sampleLine, type TrainingSample } from './training-sample.js';
 
-export const TRAIN_USAGE = `isoscope train <file> ${TRAIN_FLAGS_USAGE} [--rul RUL_file] [--entry name] [--sample-readings N] -o model.json`;
+export const TRAIN_USAGE = `isoscope train <file> ${TRAIN_FLAGS_USAGE} [--rul RUL_file] [--entry name] ${UNIT_COLUMN_USAGE} [--sample-readings N] -o model.json`;
 
 export async function trainCommand(
   argv: string[],
@@ -33,7 +34,7 @@ export async function trainCommand(
 ): Promise<void> {
   const parsed = parseFileCommand(
     argv,
-    { ...TRAIN_OPTIONS, rul: { type: 'string' }, 'sample-readings': { type: 'string' } },
+    { ...TRAIN_OPTIONS, rul: { type: 'string' }, 'sample-readings': { type: 'string' }, ...UNIT_COLUMN_OPTION },
     TRAIN_USAGE,
     out,
   );
@@ -46,15 +47,16 @@ export async function trainCommand(
   if (!(Number.isInteger(budget) && budget >= 1))
     throw new UsageError(`--sample-readings must be a whole number >= 1, got ${values['sample-readings']}`);
   // A big file (or an explicit budget) is streamed once into a sample of whole units; --rul needs the whole test file.
+  const unitColumn = unitColumnChoice(values['unit-column']);
   const streamed = !values.rul && !isZipFile(file) && (values['sample-readings'] !== undefined || statSync(file).size > SAMPLE_ABOVE_BYTES);
   let sample: TrainingSample | undefined;
   let ds: Dataset;
   if (streamed) {
     const seed = num(values.seed, '--seed', 42);
-    sample = await readTrainingSample(file, { entry: values.entry, budget, seed, warn: err });
+    sample = await readTrainingSample(file, { entry: values.entry, budget, seed, warn: err, unitColumn });
     ds = sample.ds;
   } else {
-    ds = readDataset(file, { rul: values.rul, entry: values.entry });
+    ds = readDataset(file, { rul: values.rul, entry: values.entry, unitColumn });
     const times = new UnreadableTimes();
     times.add(ds);
     times.report(err);

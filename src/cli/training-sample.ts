@@ -6,6 +6,7 @@ import { UnitSample, type SampleFigures } from '../data/unit-sample.js';
 import { addGroundTruth } from '../data/ingest.js';
 import type { Dataset } from '../data/dataset.js';
 import { streamDataset } from './files.js';
+import type { UnitColumnChoice } from '../data/roles.js';
 
 /** Readings kept for training when a file is streamed: about 130 MB of C-MAPSS columns; training on them peaks near 0.7 GB. */
 export const DEFAULT_SAMPLE_READINGS = 600_000;
@@ -26,11 +27,11 @@ export interface TrainingSample {
  */
 export async function readTrainingSample(
   path: string,
-  opts: { entry?: string; budget: number; seed: number; warn?: (line: string) => void },
+  opts: { entry?: string; budget: number; seed: number; warn?: (line: string) => void; unitColumn?: UnitColumnChoice },
 ): Promise<TrainingSample> {
   const sample = new UnitSample(opts.budget, opts.seed);
   const profile = new ProfileAccumulator();
-  await streamDataset(path, { entry: opts.entry, warn: opts.warn }, (piece) => {
+  await streamDataset(path, { entry: opts.entry, warn: opts.warn, unitColumn: opts.unitColumn }, (piece) => {
     profile.add(piece);
     sample.add(piece);
   });

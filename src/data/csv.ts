@@ -7,7 +7,7 @@ import { ColumnBuilder, isDecimalCommaToken, isMissingToken, isNumberToken } fro
 import { MAX_LABEL_TEXTS, csvNotes, type CellTally } from './csv-notes.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
-import { asText, bestUnit, inferRole, isTextIdName, keepOneUnit, rowIds } from './roles.js';
+import { asText, bestUnit, inferRole, isTextIdName, keepOneUnit, onlyUnit, rowIds, type UnitColumnChoice } from './roles.js';
 import { isEngineeringUnits, longShape, pivotLong, type LongShape, type ProbeKind } from './long-format.js';
 import { MAX_TRAILING_LINES, isSummaryRow, sameFirstCell, trailingNote, type HeldRecord } from './csv-tail.js';
 import { dedupe, detectDelimiter, isNormalLabel, isTextLabel, preamble } from './csv-sniff.js';
@@ -125,9 +125,13 @@ export class CsvParser implements FieldSink {
 
   private readonly maxValues: number;
 
-  constructor(name: string, maxValues = MAX_VALUES) {
+  /** The unit column the user named (`--unit-column`): a name, null for none, or undefined to tell it by its name (roles.ts). */
+  private readonly unitColumn?: UnitColumnChoice;
+
+  constructor(name: string, maxValues = MAX_VALUES, unitColumn?: UnitColumnChoice) {
     this.name = name;
     this.maxValues = maxValues;
+    this.unitColumn = unitColumn;
   }
 
   push(chunk: string): void {
@@ -268,8 +272,15 @@ export class CsvParser implements FieldSink {
     // Decided once, on the first rows built: a streamed read keeps the choice for every later piece.
     if (!this.unitSettled) {
       this.unitSettled = true;
-      for (const i of keepOneUnit(columns)) if (this.textUnits.delete(i)) this.textOut.add(i);
-    } else for (const i of this.textOut) asText(columns[i]);
+      const named = this.namedUnit();
+      const out = named === undefined ? keepOneUnit(columns) : onlyUnit(columns, named);
+      for (const i of out) if (this.textUnits.delete(i)) this.textOut.add(i);
+    } else {
+      for (const i of this.textOut) asText(columns[i]);
+      // A named unit of numbers keeps its role in every piece, whatever its values look like.
+      const named = this.namedUnit();
+      if (named !== undefined) onlyUnit(columns, named);
+    }
     // Dates order the readings: a number named like a clock ("step" of a batch) beside them is a reading.
     if (this.timestampCols.size) for (const c of columns) if (c.role === 'time' && !c.timestamp) c.role = 'feature';
     const joined = this.joined;
@@ -542,12 +553,26 @@ export class CsvParser implements FieldSink {
     this.names = header ? dedupe(given) : first.map((_, i) => `column_${i + 1}`);
     if (header) this.renamed = this.names.flatMap((n, i) => (n === given[i] ? [] : [`"${given[i]}" again as ${n}`]));
     this.maxRows = Math.floor(this.maxValues / this.names.length);
+    const wanted = this.unitColumn?.name;
+    if (typeof wanted === 'string' && !this.names.includes(wanted) && this.unitColumn!.required)
+      throw new DataError(
+        `${this.name}: no column "${wanted}" to read as the unit (its columns: ${this.names.slice(0, 12).join(', ')}${this.names.length > 12 ? ', …' : ''})`,
+      );
     this.builders = this.names.map(() => new ColumnBuilder(this.maxRows));
     this.phase = 'probe';
     if (!header) {
       this.record++;
       this.probe.push(first);
     }
+  }
+
+  /** The column the user named as the unit: its index, -1 for none, undefined when not named (or absent and not required). */
+  private namedUnit(): number | undefined {
+    const c = this.unitColumn;
+    if (!c) return undefined;
+    if (c.name === null) return -1;
+    const i = this.names.indexOf(c.name);
+    return i < 0 ? undefined : i;
   }
 
   /** Spots timestamp and text-id columns in the first body rows, then reads those rows. */
@@ -609,8 +634,14 @@ export class CsvParser implements FieldSink {
       else if (isTextLabel(name, cells)) this.textLabels.set(i, new Map());
       return this.timestampCols.has(i) || this.clockCols.has(i) ? 'time' : 'text';
     });
-    const chosen = bestUnit(idCandidates.map((i) => this.names[i]));
-    if (chosen >= 0) this.textUnits.set(idCandidates[chosen], new Map());
+    const named = this.namedUnit();
+    if (named !== undefined) {
+      if (named >= 0 && kinds[named] === 'text' && !this.timestampCols.has(named) && !this.clockCols.has(named))
+        this.textUnits.set(named, new Map());
+    } else {
+      const chosen = bestUnit(idCandidates.map((i) => this.names[i]));
+      if (chosen >= 0) this.textUnits.set(idCandidates[chosen], new Map());
+    }
     this.long = longShape(this.names, kinds);
     if (this.long) {
       // A long file's source column (InfluxDB's host) is its unit; ground truth cannot outlive the turn to columns.

@@ -7,6 +7,7 @@ import { MAX_RUL_BYTES, sizeText } from './limits.js';
 import { attachRul } from './rul.js';
 import { concat, parseChunks, spreadsheetWords, type NamedBytes } from './text-ingest.js';
 import { entryBytes, isZip, zipEntries } from './zip.js';
+import type { UnitColumnChoice } from './roles.js';
 
 export { isZip } from './zip.js';
 
@@ -70,6 +71,8 @@ export interface IngestChoice {
   entry?: string;
   /** Set false to keep RUL from being derived for C-MAPSS training files. */
   runToFailure?: boolean;
+  /** The unit column the user named (CSV). */
+  unitColumn?: UnitColumnChoice;
 }
 
 const RUL_NAME = /^RUL_(FD\d{3})\.txt$/i;
@@ -100,7 +103,7 @@ export function ingestFiles(files: InputFile[], choice: IngestChoice = {}): Data
     pick = dataNames.length === 1 ? dataNames[0] : (dataNames.find((n) => /^train_/i.test(n)) ?? dataNames[0]);
   }
   const source = pool.get(pick)!;
-  const ds = inArchive(source.archive, () => parseChunks(pick, source.chunks()));
+  const ds = inArchive(source.archive, () => parseChunks(pick, source.chunks(), choice.unitColumn));
   const test = TEST_NAME.exec(pick);
   const pairedRul = test ? names.find((n) => RUL_NAME.exec(n)?.[1].toUpperCase() === test[1].toUpperCase()) : undefined;
   // A lone RUL file pairs with any data file except a run-to-failure training file.

@@ -1,5 +1,5 @@
 // Role inference from a column's name and values, for generic CSV.
-import type { Column, ColumnRole } from './dataset.js';
+import { DataError, type Column, type ColumnRole } from './dataset.js';
 
 /**
  * What a fleet's rows are keyed by: the machine each reading comes from. Plant exports name it
@@ -62,6 +62,30 @@ export function keepOneUnit(columns: Column[]): number[] {
   if (units.length < 2) return [];
   const best = units[bestUnit(units.map((i) => columns[i].name))];
   const out = units.filter((i) => i !== best);
+  for (const i of out) {
+    columns[i].role = 'feature';
+    if (columns[i].labels) asText(columns[i]);
+  }
+  return out;
+}
+
+/** A unit column named by the user: `required` refuses a file without it; a model's recorded key is not required. */
+export interface UnitColumnChoice {
+  name: string | null;
+  required: boolean;
+}
+
+/**
+ * The named column as the unit (-1: none), whatever its name or values; any other unit column
+ * is demoted as keepOneUnit demotes. A time column cannot be the unit. Returns the demoted.
+ */
+export function onlyUnit(columns: Column[], named: number): number[] {
+  if (named >= 0) {
+    const c = columns[named];
+    if (c.role === 'time' || c.timestamp) throw new DataError(`column "${c.name}" holds the readings' times; it cannot be the unit column`);
+    c.role = 'unit';
+  }
+  const out = columns.flatMap((c, i) => (c.role === 'unit' && i !== named ? [i] : []));
   for (const i of out) {
     columns[i].role = 'feature';
     if (columns[i].labels) asText(columns[i]);

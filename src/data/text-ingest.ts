@@ -3,6 +3,7 @@
 // Chunks may be cut anywhere: the dataset, or the error, is the same as for the whole
 // file in one piece.
 import { CmapssParser, looksLikeCmapss } from './cmapss.js';
+import type { UnitColumnChoice } from './roles.js';
 import { CsvParser } from './csv.js';
 import { DataError, type Dataset } from './dataset.js';
 import { StepInflater } from './inflate.js';
@@ -78,11 +79,22 @@ export class TextIngest {
   /** 'cmapss': the text is known to be C-MAPSS (the far half of a file whose head is), so its own head is not sniffed. */
   private readonly format?: 'cmapss';
 
+  /** The unit column the user named (CSV; a C-MAPSS file is keyed by unit_number). */
+  private readonly unitColumn?: UnitColumnChoice;
+
   constructor(
     name: string,
-    opts: { streamed?: boolean; maxValues?: number; bytesHint?: number; columns?: (name: string) => boolean; format?: 'cmapss' } = {},
+    opts: {
+      streamed?: boolean;
+      maxValues?: number;
+      bytesHint?: number;
+      columns?: (name: string) => boolean;
+      format?: 'cmapss';
+      unitColumn?: UnitColumnChoice;
+    } = {},
   ) {
     this.name = name;
+    this.unitColumn = opts.unitColumn;
     this.format = opts.format;
     this.columns = opts.columns;
     this.textLimit = opts.streamed ? Infinity : MAX_TEXT_BYTES;
@@ -217,10 +229,15 @@ export class TextIngest {
     }
     if (looksBinary(head)) throw new DataError(`${this.name}: this looks like a binary file, not sensor readings as text (CSV or C-MAPSS)`);
     if (this.format === 'cmapss' || looksLikeCmapss(head.slice(0, 8192))) {
+      const unit = this.unitColumn;
+      if (unit?.required && unit.name !== 'unit_number')
+        throw new DataError(
+          `${this.name}: a C-MAPSS file's unit column is unit_number; it cannot be ${unit.name === null ? 'none' : `"${unit.name}"`}`,
+        );
       this.cmapss = new CmapssParser(this.name, this.maxValues, this.container === 'plain' ? this.bytesHint : 0, this.columns);
       this.cmapss.pushBytes(all);
     } else {
-      this.csv = new CsvParser(this.name, this.maxValues);
+      this.csv = new CsvParser(this.name, this.maxValues, this.unitColumn);
       this.feed(all);
     }
   }
@@ -247,8 +264,8 @@ export function* chunksOf(bytes: Uint8Array, sizes: readonly number[]): Generato
   }
 }
 
-export function parseChunks(name: string, chunks: Iterable<Uint8Array>): Dataset {
-  const ingest = new TextIngest(name);
+export function parseChunks(name: string, chunks: Iterable<Uint8Array>, unitColumn?: UnitColumnChoice): Dataset {
+  const ingest = new TextIngest(name, { unitColumn });
   for (const c of chunks) ingest.pushBytes(c);
   return ingest.finish();
 }
