@@ -23,7 +23,9 @@ describe('one series that looks like several machines', () => {
   test('times that start over are named, with where and the text column that may tell the machines apart', () => {
     const n = note(csvDataset(machines('grouped')));
     expect(n).toContain('timestamp starts over 2 time(s) (first at data row 41)');
-    expect(n).toContain('name the column that tells them apart unit_id (Anlage holds text and may be that column)');
+    expect(n).toContain(
+      'name the column that tells them apart unit_id (Anlage holds text and may be that column), or give it to the CLI as --unit-column',
+    );
   });
 
   test('times shared by readings side by side are named', () => {
@@ -48,7 +50,7 @@ describe('one series that looks like several machines', () => {
     const trained = spawnSync('node', [bin, 'train', join(dir, 'anlagen.csv'), '-o', join(dir, 'm.json')], { encoding: 'utf8' });
     expect(trained.status).toBe(0);
     expect(trained.stderr.split('\n')[0]).toMatch(
-      /^isoscope: warning: timestamp starts over 2 time\(s\) .*\(Anlage holds text and may be that column\)$/,
+      /^isoscope: warning: timestamp starts over 2 time\(s\) .*\(Anlage holds text and may be that column\), or give it to the CLI as --unit-column$/,
     );
   });
 

@@ -53,6 +53,6 @@ export function mixedSeriesNote(
   const which = text.length ? ` (${text.slice(0, 3).join(', ')} ${text.length > 1 ? 'hold' : 'holds'} text and may be that column)` : '';
   return (
     `${what}, and no column is read as the unit, so every reading is taken as one machine's, in time order. ` +
-    `If the file holds several machines, name the column that tells them apart unit_id${which}`
+    `If the file holds several machines, name the column that tells them apart unit_id${which}, or give it to the CLI as --unit-column`
   );
 }
