@@ -560,6 +560,8 @@ describe('CSV reader', () => {
     expect(roles('time,unit_nr,temp', (i) => `PMP-10${(i % 4) + 1}`)).toEqual(['time', 'unit', 'feature']);
     // A unit name over nothing but missing cells keys no unit.
     expect(roles('time,unit_id,temp', () => '')).toEqual(['time', 'feature', 'feature']);
+    // Ground truth as German exports name it.
+    expect(roles('time,Störung,temp', (i) => String(i > 20 ? 1 : 0))).toEqual(['time', 'label', 'feature']);
     // A bare machine word over states, or over numbers, is a reading, not an id.
     expect(roles('time,Valve,temp', (i) => (i % 3 ? 'OPEN' : 'CLOSED'))).toEqual(['time', 'feature', 'feature']);
     expect(roles('time,pump,temp', (i) => String(i % 2))).toEqual(['time', 'feature', 'feature']);

@@ -28,6 +28,13 @@ describe('one series that looks like several machines', () => {
     );
   });
 
+  test('a machine word over numbers is named too (Turbine: 1…3)', () => {
+    const numbered = machines('grouped')
+      .replace('Anlage', 'Turbine')
+      .replace(/,A(\d),/g, ',$1,');
+    expect(note(csvDataset(numbered))).toContain('(Turbine names a machine and may be that column)');
+  });
+
   test('times shared by readings side by side are named', () => {
     expect(note(csvDataset(machines('interleaved')))).toContain('67% of readings share their timestamp with the one before');
   });

@@ -12,6 +12,8 @@ describe('timestamps as people read them', () => {
     expect(dateSpan(250)).toBe('0.3 s');
     expect(dateSpan(45_000)).toBe('45 s');
     expect(dateSpan(60_000)).toBe('1 min');
+    expect(dateSpan(91_000)).toBe('1 min 31 s');
+    expect(dateSpan(59_600)).toBe('1 min');
     expect(dateSpan(5 * 60_000)).toBe('5 min');
     expect(dateSpan(3 * 3_600_000)).toBe('3.0 h');
   });

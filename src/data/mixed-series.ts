@@ -2,6 +2,7 @@
 // or repeat, it most likely holds several machines under a column whose name isoscope did not
 // read as the unit: their readings would be merged into one series, so the user is told.
 import { columnByRole, type Dataset } from './dataset.js';
+import { isMachineWord } from './roles.js';
 
 /** Readings sharing their time with the one before, at or above this share, are machines side by side. */
 const REPEATED_SHARE = 0.1;
@@ -49,8 +50,19 @@ export function mixedSeriesNote(
         ? `${Math.round((same / steps) * 100)}% of readings share their ${time.name} with the one before`
         : undefined;
   if (!what) return undefined;
-  const text = columns.filter((c) => c.role === 'feature' && c.count === 0 && c.nonNumeric > 0).map((c) => c.name);
-  const which = text.length ? ` (${text.slice(0, 3).join(', ')} ${text.length > 1 ? 'hold' : 'holds'} text and may be that column)` : '';
+  // Text the reader left as text, or a machine word over numbers ("Turbine": 1…8).
+  const hints = columns.flatMap((c) =>
+    c.role !== 'feature'
+      ? []
+      : c.count === 0 && c.nonNumeric > 0
+        ? [`${c.name} holds text`]
+        : isMachineWord(c.name)
+          ? [`${c.name} names a machine`]
+          : [],
+  );
+  const which = hints.length
+    ? ` (${hints.slice(0, 3).join(', ')}${hints.length > 1 ? '; one may be that column' : ' and may be that column'})`
+    : '';
   return (
     `${what}, and no column is read as the unit, so every reading is taken as one machine's, in time order. ` +
     `If the file holds several machines, name the column that tells them apart unit_id${which}, or give it to the CLI as --unit-column`

@@ -101,6 +101,9 @@ export function asText(c: Column): void {
   delete c.labels;
 }
 
+/** A header that is a machine word alone ("Turbine", "Pump"): over whole numbers it may be a machine number or a reading. */
+export const isMachineWord = (name: string): boolean => BARE_MACHINE.test(headerKey(name));
+
 /** A header as lower-case words joined by "_": "MachineID", "Machine ID" and "machine-id" are all "machine_id". */
 export function headerKey(name: string): string {
   return name
@@ -114,7 +117,9 @@ export function headerKey(name: string): string {
 
 // Not "t": in plant data a lone T is a temperature far more often than a clock.
 const TIME = /^_?(time|timestamp|date|datetime|ts|cycle|cycles|time_in_cycles|step|epoch)$/i;
-const LABEL = /^(anomaly|label|is_anomaly|anomaly_label|target|fault|failure|y|class|outlier|is_outlier)$/i;
+// Also as German, French, Spanish and Italian exports name it (Störung, défaut, falla, guasto).
+const LABEL =
+  /^(anomaly|label|is_anomaly|anomaly_label|target|fault|failure|y|class|outlier|is_outlier|st(ö|oe)rung|fehler|ausfall|anomalie|d(é|e)faut|panne|falla|fallo|anomal(í|i)a|guasto|avaria)$/i;
 const RUL = /^(rul|remaining_useful_life)$/i;
 const SETTING = /^(op_?setting_?\d*|setting_?\d+|operating_?setting_?\d*)$/i;
 

@@ -84,7 +84,7 @@ export function explainPanel(wb: Workbench): HTMLElement {
       h(
         'p',
         { class: 'muted small' },
-        `Each number is how many splits this feature’s splits saved the reading’s path (positive: towards anomalous; negative: it kept the reading with the others). Together: ${fmt(ex.meanPathLength, 2)} splits against the ${fmt(ex.averagePathLength, 2)} an average search in one of these trees takes. σ: the reading against the training mean, in training standard deviations.`,
+        `Each number is how many splits this feature’s splits saved the reading’s path, against a typical point’s (positive: towards anomalous; negative: it kept the reading with the others). σ: the reading against the training mean, in training standard deviations.`,
       ),
     );
   };
@@ -107,7 +107,7 @@ export function farWords(features: string[], zscores: ArrayLike<number>, label: 
   const z = zscores[worst];
   return (
     `${label(features[worst])} is ${z > 0 ? '+' : ''}${fmt(z, 1)}σ from the training readings${far.length > 1 ? ` (${far.length} features beyond ${FAR_SIGMA}σ)` : ''}, far past anything the forest trained on. ` +
-    'An Isolation Forest scores a value beyond its training range like the edge of that range, so this score understates how unusual the reading is: check the sensor (a fault, another unit of measure?); the data check names such inputs.'
+    'An Isolation Forest scores a value beyond its training range like the edge of that range, so this score understates how unusual the reading is: check the sensor (a fault, another unit of measure?). The data check names an input only when a tenth of the readings or more leave its range.'
   );
 }
 

@@ -7,7 +7,7 @@
 import { h, setText } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import type { FleetRow, FleetStates } from '../../alarms/budget-types.js';
-import { WHOLE_SERIES } from '../../data/dataset.js';
+import { WHOLE_SERIES, type Dataset } from '../../data/dataset.js';
 import { SPARK_H, SPARK_W, Sparklines } from './sparkline.js';
 import { FleetOrder } from '../fleet-order.js';
 
@@ -103,6 +103,8 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       setText(v.cells[2], r.since === null ? '–' : wb.time.at(r.since));
       setText(v.cells[3], r.since === null ? '–' : wb.time.span((r.lastTime ?? r.since) - r.since));
       setText(v.cells[4], wb.models.drivers ? drivers.join(' · ') || '–' : '…');
+      // A cell too narrow for its text shows all of it on hover.
+      v.el.title = `${wb.units.name(r.unit)}${drivers.length ? `: ${drivers.join(', ')}` : ''}`;
       [2, 3].forEach((k) => setText(v.words[k], r.since === null ? '' : SPOKEN[k]));
       setText(v.words[4], drivers.length ? SPOKEN[4] : '');
       v.line.setAttribute('d', sparks.path(r.unit));
@@ -184,13 +186,14 @@ export function fleetBoard(wb: Workbench): HTMLElement {
 
   /** Text ids ("pump-A") get a unit column as wide as the longest (within reason), dates a wider Since; numbers keep narrow ones. */
   const fitUnitColumn = () => {
-    const labels =
-      wb.data?.truth.columns.find((c) => c.role === 'unit')?.labels ?? (wb.data?.wholeSeries ? [wb.units.name(WHOLE_SERIES)] : []);
-    const longest = labels.reduce((m, l) => Math.max(m, l.length), 0);
+    const unit = wb.data?.truth.columns.find((c) => c.role === 'unit');
+    const labels = unit?.labels ?? (wb.data?.wholeSeries ? [wb.units.name(WHOLE_SERIES)] : undefined);
+    // Number ids as long as an SAP equipment number (10004728) were cut to "100…".
+    const longest = labels ? labels.reduce((m, l) => Math.max(m, l.length), 0) : unit ? longestNumber(unit.values) : 0;
     if (longest > 4) board.style.setProperty('--unit-w', `${Math.min(16, longest + 1)}ch`);
     else board.style.removeProperty('--unit-w');
     if (wb.time.ticks === 'date')
-      board.style.setProperty('--since-w', '8.4rem'); // "2024-02-20 00:00"
+      board.style.setProperty('--since-w', withSeconds(wb.data?.truth) ? '10.4rem' : '8.4rem'); // "2024-02-20 00:00(:05)"
     else board.style.removeProperty('--since-w');
   };
 
@@ -222,4 +225,24 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     ),
   );
   return board;
+}
+
+/** Characters of the longest whole number in a unit column (its extremes suffice). */
+function longestNumber(values: Float64Array): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return hi >= lo ? Math.max(String(lo).length, String(hi).length) : 0;
+}
+
+/** Times to the second: the Since column is wider. The first readings tell (a logger keeps its rate). */
+function withSeconds(truth: Dataset | undefined): boolean {
+  const t = truth?.columns.find((c) => c.role === 'time')?.values;
+  if (!t) return false;
+  for (let i = 0; i < Math.min(t.length, 1000); i++) if (t[i] % 60_000 !== 0 && t[i] === t[i]) return true;
+  return false;
 }
