@@ -275,12 +275,7 @@ export class CsvParser implements FieldSink {
       const named = this.namedUnit();
       const out = named === undefined ? keepOneUnit(columns) : onlyUnit(columns, named);
       for (const i of out) if (this.textUnits.delete(i)) this.textOut.add(i);
-    } else {
-      for (const i of this.textOut) asText(columns[i]);
-      // A named unit of numbers keeps its role in every piece, whatever its values look like.
-      const named = this.namedUnit();
-      if (named !== undefined) onlyUnit(columns, named);
-    }
+    } else for (const i of this.textOut) asText(columns[i]); // roles: drain keeps the first piece's
     // Dates order the readings: a number named like a clock ("step" of a batch) beside them is a reading.
     if (this.timestampCols.size) for (const c of columns) if (c.role === 'time' && !c.timestamp) c.role = 'feature';
     const joined = this.joined;

@@ -60,8 +60,12 @@ export function bestUnit(names: string[]): number {
 export function keepOneUnit(columns: Column[]): number[] {
   const units = columns.flatMap((c, i) => (c.role === 'unit' ? [i] : []));
   if (units.length < 2) return [];
-  const best = units[bestUnit(units.map((i) => columns[i].name))];
-  const out = units.filter((i) => i !== best);
+  return demoteUnits(columns, units[bestUnit(units.map((i) => columns[i].name))]);
+}
+
+/** Every unit column but `keep` made a feature again (text ids text again); returns their indexes. */
+function demoteUnits(columns: Column[], keep: number): number[] {
+  const out = columns.flatMap((c, i) => (c.role === 'unit' && i !== keep ? [i] : []));
   for (const i of out) {
     columns[i].role = 'feature';
     if (columns[i].labels) asText(columns[i]);
@@ -85,12 +89,7 @@ export function onlyUnit(columns: Column[], named: number): number[] {
     if (c.role === 'time' || c.timestamp) throw new DataError(`column "${c.name}" holds the readings' times; it cannot be the unit column`);
     c.role = 'unit';
   }
-  const out = columns.flatMap((c, i) => (c.role === 'unit' && i !== named ? [i] : []));
-  for (const i of out) {
-    columns[i].role = 'feature';
-    if (columns[i].labels) asText(columns[i]);
-  }
-  return out;
+  return demoteUnits(columns, named);
 }
 
 /** A column of coded text ids read as any text column is: missing, counted non-numeric. */

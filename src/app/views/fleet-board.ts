@@ -189,7 +189,12 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     const unit = wb.data?.truth.columns.find((c) => c.role === 'unit');
     const labels = unit?.labels ?? (wb.data?.wholeSeries ? [wb.units.name(WHOLE_SERIES)] : undefined);
     // Number ids as long as an SAP equipment number (10004728) were cut to "100…".
-    const longest = labels ? labels.reduce((m, l) => Math.max(m, l.length), 0) : unit ? longestNumber(unit.values) : 0;
+    const range = unit && wb.profile?.columns.find((c) => c.name === unit.name);
+    const longest = labels
+      ? labels.reduce((m, l) => Math.max(m, l.length), 0)
+      : range && range.count
+        ? Math.max(String(range.min).length, String(range.max).length)
+        : 0;
     if (longest > 4) board.style.setProperty('--unit-w', `${Math.min(16, longest + 1)}ch`);
     else board.style.removeProperty('--unit-w');
     if (wb.time.ticks === 'date')
@@ -225,18 +230,6 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     ),
   );
   return board;
-}
-
-/** Characters of the longest whole number in a unit column (its extremes suffice). */
-function longestNumber(values: Float64Array): number {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return hi >= lo ? Math.max(String(lo).length, String(hi).length) : 0;
 }
 
 /** Times to the second: the Since column is wider. The first readings tell (a logger keeps its rate). */
