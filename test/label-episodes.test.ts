@@ -48,6 +48,30 @@ describe('labelled anomalies counted as events', () => {
     expect(labelEpisodes(ds, truth, withEarly, early)).toMatchObject({ falseAlarms: 1, falseAlarmsPerUnit: 0.5, detected: 2 });
   });
 
+  test('an alarm raised before a stretch and held into it is an early catch (delay 0), not a false alarm', () => {
+    // Unit 1's second stretch (rows 5-6, 50-60 s): an alarm raised at row 4 and held through row 6.
+    const state = Uint8Array.from([0, 0, 1, 1, 1, 1, 1, 0, /* unit 2 */ 0, 0, 0, 0, 0, 1, 1, 1]);
+    const raised = Uint8Array.from([0, 0, 1, 0, 1, 0, 0, 0, /* unit 2 */ 0, 0, 0, 0, 0, 1, 0, 0]);
+    state[3] = 0; // the first alarm clears after row 2, so the one at row 4 is raised anew
+    expect(labelEpisodes(ds, truth, state, raised)).toMatchObject({
+      anomalies: 3,
+      detected: 3,
+      falseAlarms: 0,
+      medianDelay: 10,
+      worstDelay: 20,
+    });
+    // The same alarm cleared one reading before the stretch: false, and the stretch is missed.
+    const cleared = Uint8Array.from(state);
+    cleared[5] = cleared[6] = 0;
+    expect(labelEpisodes(ds, truth, cleared, raised)).toMatchObject({ detected: 2, falseAlarms: 1 });
+    // Raised at the file's last reading and never cleared: false.
+    const last = Uint8Array.from(state);
+    const lastRaised = Uint8Array.from(raised);
+    last[7] = lastRaised[7] = 1;
+    last[6] = 0;
+    expect(labelEpisodes(ds, truth, last, lastRaised)).toMatchObject({ falseAlarms: 1 });
+  });
+
   test('interleaved rows give the same events; without a time column delays are in readings', () => {
     const order = Array.from({ length: 16 }, (_, k) => (k % 2 ? 8 + (k >> 1) : k >> 1));
     const pick = (a: ArrayLike<number>) => order.map((i) => a[i]);

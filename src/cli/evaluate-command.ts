@@ -150,7 +150,7 @@ function episodeRows(e: LabelEpisodes, ds: Dataset): string[][] {
     ['  caught (in alarm at one of their readings)', `${e.detected} of ${e.anomalies}`],
     ['  delay to the first alarm, median / worst', `${span(e.medianDelay)} / ${span(e.worstDelay)}`],
     [
-      'false alarms (raised at a 0)',
+      'false alarms (raised at a 0, cleared before a stretch)',
       e.units > 1 ? `${e.falseAlarms} (${formatNumber(e.falseAlarmsPerUnit, 3)} per unit)` : String(e.falseAlarms),
     ],
   ];

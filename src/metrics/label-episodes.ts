@@ -1,6 +1,8 @@
 // Labelled anomalies as events, the way a maintenance team counts them: each stretch of label-1
 // readings within a unit is one anomaly, caught when the unit is in alarm at any of its readings,
-// after a delay from its first one; each alarm raised at a label-0 reading is one false alarm.
+// after a delay from its first one; each alarm raised at a label-0 reading and cleared before a
+// labelled stretch begins is one false alarm. An alarm raised early and held into the stretch is
+// an early warning: the stretch is caught at once (delay 0), and no false alarm is counted.
 // Per-reading F1 alone hides both: a fault caught late and one never caught can score alike.
 import { columnByRole, type Dataset } from '../data/dataset.js';
 import { unitTimeOrder } from '../data/order.js';
@@ -16,7 +18,7 @@ export interface LabelEpisodes {
   medianDelay: number | null;
   worstDelay: number | null;
   delayIn: 'time' | 'readings';
-  /** Alarms raised at label-0 readings, and per unit (the series counts as one). */
+  /** Alarms raised at label-0 readings and cleared before a labelled stretch, and per unit (the series counts as one). */
   falseAlarms: number;
   falseAlarmsPerUnit: number;
   units: number;
@@ -28,8 +30,9 @@ class EpisodeCounter {
   private anomalies = 0;
   private detected = 0;
   private falseAlarms = 0;
-  /** Per unit slot: inside a labelled stretch; caught; caught at a reading without a time, its delay still to take. */
+  /** Per unit slot: inside a labelled stretch; caught; caught at a reading without a time, its delay still to take; an alarm raised at a label-0 reading still held (false unless it runs into a stretch). */
   private inStretch = new Uint8Array(16);
+  private early = new Uint8Array(16);
   private caught = new Uint8Array(16);
   private pending = new Uint8Array(16);
   /** The stretch's first time (NaN until one of its readings has a time). */
@@ -43,7 +46,12 @@ class EpisodeCounter {
   reading(slot: number, at: number, truth: number, inAlarm: boolean, raised: boolean): void {
     if (slot >= this.start.length) this.grow(slot);
     if (truth === 255) return;
+    if (this.early[slot] && !inAlarm) {
+      this.early[slot] = 0;
+      this.falseAlarms++;
+    }
     if (truth === 1) {
+      this.early[slot] = 0;
       if (!this.inStretch[slot]) {
         this.inStretch[slot] = 1;
         this.start[slot] = at;
@@ -63,11 +71,18 @@ class EpisodeCounter {
       }
     } else {
       this.inStretch[slot] = 0;
-      if (raised) this.falseAlarms++;
+      if (raised) {
+        // Still set: the earlier alarm cleared at a reading not compared, before this one rose.
+        if (this.early[slot]) this.falseAlarms++;
+        this.early[slot] = 1;
+      }
     }
   }
 
   result(units: number): LabelEpisodes {
+    let held = 0;
+    for (let s = 0; s < this.early.length; s++) held += this.early[s];
+    const falseAlarms = this.falseAlarms + held;
     const delays = this.delays.sort((a, b) => a - b);
     return {
       anomalies: this.anomalies,
@@ -75,8 +90,8 @@ class EpisodeCounter {
       medianDelay: quantile(delays, 0.5),
       worstDelay: delays.length ? delays[delays.length - 1] : null,
       delayIn: this.timed ? 'time' : 'readings',
-      falseAlarms: this.falseAlarms,
-      falseAlarmsPerUnit: this.falseAlarms / Math.max(1, units),
+      falseAlarms,
+      falseAlarmsPerUnit: falseAlarms / Math.max(1, units),
       units,
     };
   }
@@ -87,6 +102,7 @@ class EpisodeCounter {
     this.inStretch = more(this.inStretch, new Uint8Array(size));
     this.caught = more(this.caught, new Uint8Array(size));
     this.pending = more(this.pending, new Uint8Array(size));
+    this.early = more(this.early, new Uint8Array(size));
     this.start = more(this.start, new Float64Array(size));
   }
 }

@@ -119,13 +119,14 @@ function episodeRows(wb: Workbench): Row[] {
       'label-delay',
       'Delay to the first alarm',
       (e) => (ep(e).detected ? `${span(e, ep(e).medianDelay)} median, ${span(e, ep(e).worstDelay)} at worst` : '–'),
-      () => 'From a caught anomaly’s first labelled reading to its first reading in alarm.',
+      () => 'From a caught anomaly’s first labelled reading to its first reading in alarm (0 when an alarm raised earlier still held).',
     ],
     [
       'label-false-alarms',
       'False alarms',
       (e) => (ep(e).units > 1 ? `${ep(e).falseAlarms} (${ep(e).falseAlarmsPerUnit.toFixed(2)} per unit)` : String(ep(e).falseAlarms)),
-      () => 'Alarms raised at readings labelled 0: each alarm once, however long it lasts.',
+      () =>
+        'Alarms raised at readings labelled 0 that cleared before an anomaly began: each alarm once, however long it lasts. One held into an anomaly is an early warning, counted as catching it.',
     ],
   ];
 }
