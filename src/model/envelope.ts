@@ -65,17 +65,25 @@ export function fitEnvelope(ds: Dataset, inputs: string[], mask: Uint8Array, reg
   const d = cols.length;
   const k = regimes?.centers.length ?? 0;
   const missing = new Float64Array(d);
-  const run = new Int32Array(d);
   const longest = new Int32Array(d);
-  const last = new Float64Array(d).fill(NaN);
+  // Each unit's runs kept apart: units may interleave in the walk (a plant export in time order).
+  const slots = new Map<number, number>();
   let rows = 0;
-  for (let i = 0; i < ds.rows; i++) rows += mask[i] ? 1 : 0;
+  for (let i = 0; i < ds.rows; i++) {
+    if (!mask[i]) continue;
+    rows++;
+    const u = unit ? unit[i] : 0;
+    if (!slots.has(u)) slots.set(u, slots.size);
+  }
+  const run = new Int32Array(slots.size * d);
+  const last = new Float64Array(slots.size * d).fill(NaN);
   const scratch = new Float64Array(rows);
   // Each baseline row's regime (-1: settings missing), and the distances to the regimes' centres.
   const regimeAt = regimes ? new Int8Array(ds.rows).fill(-1) : undefined;
   let distances = 0;
   const buf = new Float64Array(settingCols.length);
   let lastUnit = NaN;
+  let at0 = 0;
   for (let j = 0; j < ds.rows; j++) {
     const i = order ? order[j] : j;
     if (j === chunks.end) chunks.load(j);
@@ -83,7 +91,7 @@ export function fitEnvelope(ds: Dataset, inputs: string[], mask: Uint8Array, reg
     const at = j - chunks.start;
     const u = unit ? unit[i] : 0;
     if (!(u === lastUnit)) {
-      last.fill(NaN);
+      at0 = slots.get(u)! * d;
       lastUnit = u;
     }
     if (regimes) {
@@ -96,14 +104,15 @@ export function fitEnvelope(ds: Dataset, inputs: string[], mask: Uint8Array, reg
     }
     for (let f = 0; f < d; f++) {
       const v = chunks.values[f][at];
+      const s = at0 + f;
       if (!Number.isFinite(v)) {
         missing[f]++;
-        last[f] = NaN;
+        last[s] = NaN;
         continue;
       }
-      run[f] = v === last[f] ? run[f] + 1 : 1;
-      last[f] = v;
-      if (run[f] > longest[f]) longest[f] = run[f];
+      run[s] = v === last[s] ? run[s] + 1 : 1;
+      last[s] = v;
+      if (run[s] > longest[f]) longest[f] = run[s];
     }
   }
   const distance = regimes ? quantilesOf(scratch, distances)[ENVELOPE_QUANTILES.length - 1] : 0;
