@@ -24,7 +24,7 @@ describe('one series that looks like several machines', () => {
     const n = note(csvDataset(machines('grouped')));
     expect(n).toContain('timestamp starts over 2 time(s) (first at data row 41)');
     expect(n).toContain(
-      'name the column that tells them apart unit_id (Anlage holds text and may be that column), or give it to the CLI as --unit-column',
+      "name the column that tells them apart unit_id (Anlage holds text and may be that column), or choose it as the unit column (the page's step 1; --unit-column in the CLI)",
     );
   });
 
@@ -57,7 +57,7 @@ describe('one series that looks like several machines', () => {
     const trained = spawnSync('node', [bin, 'train', join(dir, 'anlagen.csv'), '-o', join(dir, 'm.json')], { encoding: 'utf8' });
     expect(trained.status).toBe(0);
     expect(trained.stderr.split('\n')[0]).toMatch(
-      /^isoscope: warning: timestamp starts over 2 time\(s\) .*\(Anlage holds text and may be that column\), or give it to the CLI as --unit-column$/,
+      /^isoscope: warning: timestamp starts over 2 time\(s\) .*\(Anlage holds text and may be that column\), or choose it as the unit column \(the page's step 1; --unit-column in the CLI\)$/,
     );
   });
 

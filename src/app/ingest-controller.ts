@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import type { Dataset } from '../data/dataset.js';
 import type { Profile } from '../data/profile.js';
 import type { ModelJson } from '../model/types.js';
+import type { UnitColumnChoice } from '../data/roles.js';
 import type { IngestProgress } from '../services/ingest-service.js';
 import type { Bus } from './bus.js';
 import { plural } from './dom.js';
@@ -22,8 +23,17 @@ export interface IngestHost {
   progress?: IngestProgress;
   readonly dataName?: string;
   readonly model?: ModelJson;
-  adoptDataset(dataset: Dataset, profile: Profile): Promise<void>;
-  saveFiles(files: File[], entry?: string): Promise<void>;
+  /** The unit column recorded by a model file waiting for the first data (null: one series; undefined: none waiting). */
+  readonly heldUnitColumn?: string | null;
+  adoptDataset(dataset: Dataset, profile: Profile, unitColumn?: UnitColumnChoice): Promise<void>;
+  saveFiles(files: File[], entry?: string, unitColumn?: UnitColumnChoice): Promise<void>;
+}
+
+/** The files now loaded, as they were read: re-read when the user picks another unit column. */
+interface Source {
+  files: File[];
+  entry?: string;
+  unitColumn?: UnitColumnChoice;
 }
 
 /** A parsed file waiting for the user's yes before it replaces the loaded data. */
@@ -42,6 +52,7 @@ const FRESH_WORKERS_AFTER_BYTES = 32 * 1024 * 1024;
 
 export class IngestController {
   pending?: PendingReplace;
+  private source?: Source;
   private cancelLoad?: () => void;
   private readonly host: IngestHost;
   /** A file refused because the page was busy, told again in the past tense once it is not. */
@@ -63,7 +74,30 @@ export class IngestController {
     h.bus.fail('data', `${r.names} was not opened: the page was busy ${r.busy}. It is free now: open the file again.${kept}`);
   }
 
-  async load(files: File[], entry?: string, persist = true, intent: LoadIntent = 'load'): Promise<void> {
+  /** Whether the loaded files can be read again with another unit column. */
+  get canReread(): boolean {
+    return !!this.source;
+  }
+
+  /**
+   * Reads the loaded files again with the unit column the user picked (a name, null for one
+   * series, undefined to go back to the column found by its name). Fails as any load does,
+   * leaving the loaded data as it was.
+   */
+  reread(unitColumn: UnitColumnChoice | undefined): Promise<void> {
+    const s = this.source;
+    if (!s) {
+      this.host.bus.fail('data', 'Load a file first: the unit column is chosen for the loaded data.');
+      return Promise.resolve();
+    }
+    return this.load(s.files, s.entry, true, 'load', unitColumn);
+  }
+
+  /**
+   * unitColumn: the user's choice; without one, a model's recorded unit column reads the file
+   * when the file has that column, as `isoscope score` does.
+   */
+  async load(files: File[], entry?: string, persist = true, intent: LoadIntent = 'load', unitColumn?: UnitColumnChoice): Promise<void> {
     const h = this.host;
     if (h.busy) {
       const names = files.map((f) => f.name).join(', ') || 'The file';
@@ -76,6 +110,8 @@ export class IngestController {
     const names = files.map((f) => f.name).join(', ');
     h.bus.say('data', `Reading ${names}…`);
     const ingest = h.workers.ingest;
+    const recorded = h.model ? h.model.keys?.unit : h.heldUnitColumn;
+    const reading = unitColumn ?? (recorded ? { name: recorded, required: false } : undefined);
     let cancelled = false;
     const stop = new Promise<never>((_, reject) => {
       this.cancelLoad = () => {
@@ -94,6 +130,7 @@ export class IngestController {
               h.bus.emit('progress');
             }),
             entry,
+            reading,
           ),
         ),
       ]);
@@ -111,8 +148,9 @@ export class IngestController {
       }
       const empty = emptyColumns(profile);
       const adopt = async () => {
-        await h.adoptDataset(dataset, profile);
-        if (persist) await h.saveFiles(files, entry);
+        await h.adoptDataset(dataset, profile, unitColumn);
+        this.source = { files, entry, unitColumn };
+        if (persist) await h.saveFiles(files, entry, unitColumn);
       };
       if (h.dataName && empty * 2 > profile.columns.length)
         return this.ask(names, `${empty} of ${profile.columns.length} columns have no numbers`, adopt);

@@ -8,6 +8,7 @@ import { regimeConstantLine } from '../features/feature-words.js';
 import type { DataVerdict, ScoredResult } from '../services/engine-service.js';
 import { parseBaseline } from '../data/baseline.js';
 import type { ModelJson } from '../model/types.js';
+import type { UnitColumnChoice } from '../data/roles.js';
 import { fingerprintInputs, rowsMatchTraining } from '../model/inputs-fingerprint.js';
 import type { Driver } from '../model/unit-drivers.js';
 import { plural } from './dom.js';
@@ -31,6 +32,8 @@ export interface ModelHost {
   adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored'): void;
   /** Opens the unit the fleet board puts first, most urgent. */
   openMostUrgent(): void;
+  /** Reads the loaded files again by another unit column (the page's data stays on failure). */
+  rereadData(unitColumn: UnitColumnChoice): Promise<void>;
 }
 
 export class ModelController {
@@ -103,7 +106,12 @@ export class ModelController {
   }
 
   /** A model file chosen before any data, checked now and imported when data comes (importHeld). */
-  private held?: { text: string; fileName: string; id: string };
+  private held?: { text: string; fileName: string; id: string; unitColumn: string | null };
+
+  /** The unit column the waiting model file records, so the first data is read by it (undefined: no model waiting). */
+  get heldUnitColumn(): string | null | undefined {
+    return this.held?.unitColumn;
+  }
 
   /** The model file waiting for the first data, for the panel's model line. */
   get waiting(): { id: string; fileName: string } | undefined {
@@ -113,10 +121,10 @@ export class ModelController {
   async holdModel(text: string, fileName: string): Promise<void> {
     const h = this.host;
     try {
-      const { id, source } = await h.workers.call(h.workers.engine, (api) => api.checkModel(text));
+      const { id, source, unitColumn } = await h.workers.call(h.workers.engine, (api) => api.checkModel(text));
       // Data may have arrived while the file was checked: then it is imported now.
       if (h.data) return await this.importModel(text, fileName);
-      this.held = { text, fileName, id };
+      this.held = { text, fileName, id, unitColumn };
       h.bus.emit('model');
       h.bus.say('train', `Model ${id} (trained on ${source}) from ${fileName} will score the data you load next (step 1).`);
     } catch (e) {
@@ -137,6 +145,7 @@ export class ModelController {
   async importModel(text: string, fileName: string, scope: Scope = 'train', how: 'imported' | 'rescored' = 'imported'): Promise<void> {
     const h = this.host;
     if (!h.data) return h.bus.fail(scope, 'Load the data the model should score first (step 1).');
+    await this.readByModelUnit(text);
     // Within a data load (a model held for the first data), the load stays what the page is busy with.
     const was = h.busy;
     h.busy = 'importing';
@@ -158,6 +167,25 @@ export class ModelController {
       h.busy = was;
       h.bus.emit('status');
     }
+  }
+
+  /**
+   * A model trained with a unit column the loaded CSV was not read by (`--unit-column Anlage`):
+   * the data is read again by that column first, as `isoscope score` reads a file by the model's
+   * keys. A column the user picked on the page stays theirs.
+   */
+  private async readByModelUnit(text: string): Promise<void> {
+    const h = this.host;
+    const d = h.data;
+    if (!d || d.format !== 'csv' || d.unitColumn?.required || h.busy) return;
+    let recorded: string | null;
+    try {
+      recorded = (await h.workers.call(h.workers.engine, (api) => api.checkModel(text))).unitColumn;
+    } catch {
+      return; // the import says what is wrong with the file
+    }
+    const now = d.columns.find((c) => c.role === 'unit')?.name ?? null;
+    if (recorded && recorded !== now && d.columns.some((c) => c.name === recorded)) await h.rereadData({ name: recorded, required: false });
   }
 
   /** New data came in under a kept model: score it with that model. Returns why not, if it cannot. */

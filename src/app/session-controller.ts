@@ -2,6 +2,7 @@
 // after each change and restored on reload. Nothing secret is stored here.
 import type { ModelJson } from '../model/types.js';
 import type { Profile } from '../data/profile.js';
+import type { UnitColumnChoice } from '../data/roles.js';
 import type { Bus } from './bus.js';
 import { sessionStore } from './session-store.js';
 import type { DataMeta, TrainSettings } from './state.js';
@@ -18,7 +19,7 @@ export interface SessionHost {
   selectedUnit?: number;
   readonly threshold: { reference?: Float64Array; calibrated?: ModelJson['threshold'] };
   readonly models: { importModel(text: string, fileName: string, scope: 'data', how: 'imported' | 'rescored'): Promise<void> };
-  loadFiles(files: File[], entry?: string, persist?: boolean): Promise<void>;
+  loadFiles(files: File[], entry?: string, persist?: boolean, intent?: 'load', unitColumn?: UnitColumnChoice): Promise<void>;
 }
 
 export class SessionController {
@@ -51,8 +52,8 @@ export class SessionController {
     );
   }
 
-  saveFiles(files: File[], entry?: string): Promise<void> {
-    return this.persist(() => sessionStore.saveFiles({ files: files.map((f) => ({ name: f.name, blob: f })), entry }));
+  saveFiles(files: File[], entry?: string, unitColumn?: UnitColumnChoice): Promise<void> {
+    return this.persist(() => sessionStore.saveFiles({ files: files.map((f) => ({ name: f.name, blob: f })), entry, unitColumn }));
   }
 
   private async persist(write: () => Promise<unknown>): Promise<void> {
@@ -83,6 +84,8 @@ export class SessionController {
       saved.files.map((f) => new File([f.blob], f.name)),
       saved.entry,
       false,
+      'load',
+      saved.unitColumn,
     );
     if (!h.data || !state) return !!h.data;
     h.settings = { ...h.settings, ...state.settings };

@@ -4,10 +4,13 @@
 import { clear, createStore, get, promisifyRequest, set } from 'idb-keyval';
 import type { ModelJson } from '../model/types.js';
 import type { TrainSettings } from './state.js';
+import type { UnitColumnChoice } from '../data/roles.js';
 
 export interface SavedFiles {
   files: { name: string; blob: Blob }[];
   entry?: string;
+  /** The unit column the files were read by, when picked on the page or taken from a model. */
+  unitColumn?: UnitColumnChoice;
 }
 
 export interface SavedState {

@@ -1,3 +1,4 @@
+import type { UnitColumnChoice } from '../data/roles.js';
 // Shapes of the page's state shared by the controllers, the views and the session store.
 import type { Dataset, ColumnRole } from '../data/dataset.js';
 import type { WindowStat } from '../features/recipe.js';
@@ -28,6 +29,8 @@ export interface DataMeta {
   notes: string[];
   /** A dataset holding only unit, time and ground-truth columns, for evaluation on the page. */
   truth: Dataset;
+  /** The unit column the file was read by, when not the one found by its name: the user's pick (required) or a model's (not). */
+  unitColumn?: UnitColumnChoice;
   /** The file has no unit column: truth holds one made up (every row in unit WHOLE_SERIES), which exports leave out. */
   wholeSeries?: boolean;
 }

@@ -7,6 +7,7 @@ import type { DataVerdict } from '../services/engine-service.js';
 import * as Comlink from 'comlink';
 import { withWholeSeries, type Dataset, type ColumnRole } from '../data/dataset.js';
 import type { Profile } from '../data/profile.js';
+import type { UnitColumnChoice } from '../data/roles.js';
 import type { ModelJson } from '../model/types.js';
 import type { Explanation } from '../model/loaded-model.js';
 import type { SliderIndex, SliderIndexInput } from '../metrics/slider-index.js';
@@ -95,12 +96,20 @@ export class Workbench extends Bus {
     return this.sameData ?? this.model.training.source === this.data.name;
   }
 
-  loadFiles(files: File[], entry?: string, persist = true, intent: LoadIntent = 'load'): Promise<void> {
-    return this.ingest.load(files, entry, persist, intent);
+  loadFiles(files: File[], entry?: string, persist = true, intent: LoadIntent = 'load', unitColumn?: UnitColumnChoice): Promise<void> {
+    return this.ingest.load(files, entry, persist, intent, unitColumn);
   }
 
-  saveFiles(files: File[], entry?: string): Promise<void> {
-    return this.session.saveFiles(files, entry);
+  rereadData(unitColumn: UnitColumnChoice | undefined): Promise<void> {
+    return this.ingest.reread(unitColumn);
+  }
+
+  get heldUnitColumn(): string | null | undefined {
+    return this.models.heldUnitColumn;
+  }
+
+  saveFiles(files: File[], entry?: string, unitColumn?: UnitColumnChoice): Promise<void> {
+    return this.session.saveFiles(files, entry, unitColumn);
   }
 
   saveSoon(): void {
@@ -139,7 +148,7 @@ export class Workbench extends Bus {
   }
 
   /** New data replaces the old; a model stays and scores it when it can. */
-  async adoptDataset(dataset: Dataset, profile: Profile): Promise<void> {
+  async adoptDataset(dataset: Dataset, profile: Profile, unitColumn?: UnitColumnChoice): Promise<void> {
     const keep = new Set<ColumnRole>(['unit', 'time', 'rul', 'label']);
     // Data without a unit column is one unit, so the board, the unit view and replay treat it as any fleet of one.
     const wholeSeries = !dataset.columns.some((c) => c.role === 'unit');
@@ -155,6 +164,7 @@ export class Workbench extends Bus {
       notes: dataset.notes,
       truth,
       wholeSeries,
+      unitColumn,
     };
     const buffers = dataset.columns.map((c) => c.values.buffer as ArrayBuffer);
     await this.workers.call(this.workers.engine, (api) => api.setDataset(Comlink.transfer(dataset, buffers)));

@@ -65,6 +65,6 @@ export function mixedSeriesNote(
     : '';
   return (
     `${what}, and no column is read as the unit, so every reading is taken as one machine's, in time order. ` +
-    `If the file holds several machines, name the column that tells them apart unit_id${which}, or give it to the CLI as --unit-column`
+    `If the file holds several machines, name the column that tells them apart unit_id${which}, or choose it as the unit column (the page's step 1; --unit-column in the CLI)`
   );
 }

@@ -149,9 +149,9 @@ export class EngineService {
   }
 
   /** A model file checked as importModel checks it, before there is data to score: its id and the columns it reads. */
-  checkModel(text: string): { id: string; source: string } {
+  checkModel(text: string): { id: string; source: string; unitColumn: string | null } {
     const { model } = parseModelText(text);
-    return { id: model.id, source: model.training.source };
+    return { id: model.id, source: model.training.source, unitColumn: model.keys?.unit ?? null };
   }
 
   /** Scores the loaded data with the current model (data loaded after training); throws naming the columns the data lacks. */

@@ -2,7 +2,8 @@
 // progress and cancel, profiles the result, and hands the columns over by transfer.
 // A big C-MAPSS file is read together with a partner ingest worker (ingest-split.ts).
 import * as Comlink from 'comlink';
-import { addGroundTruth, ingestFiles } from '../data/ingest.js';
+import { addGroundTruth, ingestFiles, type IngestChoice } from '../data/ingest.js';
+import type { UnitColumnChoice } from '../data/roles.js';
 import { TextIngest, type NamedBytes } from '../data/text-ingest.js';
 import { DataError, type Dataset } from '../data/dataset.js';
 import { MAX_PAGE_VALUES } from '../data/limits.js';
@@ -70,29 +71,37 @@ export class IngestService {
    * One data file streams through the readers chunk by chunk; zips, RUL pairs and
    * several files go through ingestFiles (small by nature: C-MAPSS zips are ~12 MB).
    */
-  async ingest(files: File[], onProgress: (p: IngestProgress) => void, entry?: string): Promise<IngestResult> {
+  async ingest(
+    files: File[],
+    onProgress: (p: IngestProgress) => void,
+    entry?: string,
+    unitColumn?: UnitColumnChoice,
+  ): Promise<IngestResult> {
     this.cancelled = false;
     if (files.length === 0) throw new DataError('no files given');
     const streamable = files.length === 1 && !(await isZip(files[0])) && !RUL_NAME.test(files[0].name);
     if (!streamable) {
-      const dataset = await this.readAll(files, onProgress, entry);
+      const dataset = await this.readAll(files, onProgress, { entry, unitColumn });
       return transferring({ dataset, profile: withTimeAxis(profileDataset(dataset), dataset), parts: 1 });
     }
     const file = files[0];
     if (file.size === 0) throw new DataError(`${file.name}: the file is empty`);
     const report = throttle((bytesRead: number) => onProgress({ file: file.name, bytesRead, bytesTotal: file.size }));
-    const partner = this.partner;
+    // Only a plain C-MAPSS file is split, and its unit column is fixed: one the user names is read whole, where it is refused.
+    const partner = unitColumn?.required ? undefined : this.partner;
     const cut = partner ? await cutFor(file, this.splitAbove) : undefined;
     const read =
-      partner && cut ? await this.readWithPartner(partner, file, cut, report) : { dataset: await this.readOne(file, report), parts: 1 };
+      partner && cut
+        ? await this.readWithPartner(partner, file, cut, report)
+        : { dataset: await this.readOne(file, report, unitColumn), parts: 1 };
     onProgress({ file: file.name, bytesRead: file.size, bytesTotal: file.size });
     const dataset = addGroundTruth(read.dataset);
     const profile = withTimeAxis(read.profile ? profileAdding(read.profile, dataset) : profileDataset(dataset), dataset);
     return transferring({ dataset, profile, parts: read.parts });
   }
 
-  private async readOne(file: File, report: (n: number) => void): Promise<Dataset> {
-    const ingest = new TextIngest(file.name, { maxValues: MAX_PAGE_VALUES, bytesHint: file.size });
+  private async readOne(file: File, report: (n: number) => void, unitColumn?: UnitColumnChoice): Promise<Dataset> {
+    const ingest = new TextIngest(file.name, { maxValues: MAX_PAGE_VALUES, bytesHint: file.size, unitColumn });
     await pump(file, ingest, report, () => this.cancelled);
     return ingest.finish();
   }
@@ -152,7 +161,7 @@ export class IngestService {
     }
   }
 
-  private async readAll(files: File[], onProgress: (p: IngestProgress) => void, entry?: string): Promise<Dataset> {
+  private async readAll(files: File[], onProgress: (p: IngestProgress) => void, choice: IngestChoice): Promise<Dataset> {
     const total = files.reduce((s, f) => s + f.size, 0);
     let read = 0;
     const named: NamedBytes[] = [];
@@ -162,7 +171,7 @@ export class IngestService {
       read += f.size;
       onProgress({ file: f.name, bytesRead: read, bytesTotal: total });
     }
-    return ingestFiles(named, { entry });
+    return ingestFiles(named, choice);
   }
 }
 

@@ -5,6 +5,7 @@ import { h, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import type { LoadIntent } from '../ingest-controller.js';
 import { messageLine, stepHeading } from './message-line.js';
+import { unitColumnPicker } from './unit-column-picker.js';
 import sampleUrl from '../samples/CMAPSS_FD001.zip?url';
 
 /** What the bundled zip holds (NASA's CMAPSSData: train, test, RUL, readme for FD001). */
@@ -44,6 +45,7 @@ export function dataPanel(wb: Workbench): HTMLElement {
   };
   const scoreButton = h('button', { type: 'button', disabled: true, onclick: () => pick('score') }, 'Score a file with the current model…');
   const summary = h('p', { class: 'data-summary' });
+  const unitColumn = unitColumnPicker(wb);
   const notes = h('ul', { class: 'notes' });
   const bar = h('progress', { max: 1, value: 0, 'aria-label': 'Loading progress' });
   const progress = h(
@@ -55,6 +57,7 @@ export function dataPanel(wb: Workbench): HTMLElement {
   const question = h('div', { class: 'question', role: 'group', 'aria-label': 'Replace the loaded data?', hidden: true });
 
   const render = () => {
+    unitColumn.render();
     const d = wb.data;
     scoreButton.disabled = !wb.model || wb.busy !== '';
     scoreButton.title = wb.model
@@ -112,6 +115,7 @@ export function dataPanel(wb: Workbench): HTMLElement {
       'C-MAPSS text, CSV (, ; tab |), .gz or a NASA-style .zip; drop files anywhere on the page. Add RUL_FDxxx.txt to a test file for ground truth. Nothing leaves this tab.',
     ),
     summary,
+    unitColumn.element,
     notes,
     progress,
     messageLine(wb, 'data'),

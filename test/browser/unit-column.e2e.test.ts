@@ -1,0 +1,117 @@
+// The unit column picked on the page, in Chromium: a plant export whose machine column
+// ("Anlage") isoscope does not read by its name loads as one series; a model trained with
+// `isoscope train --unit-column Anlage` reads it by that column when imported (the scores the
+// CLI gives); the user's pick re-reads the file (one series, or by Anlage), the model trained
+// then records it, and a reload reads the file by it again. A C-MAPSS file offers no pick.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { hasChromium, useWorkbench } from './harness.js';
+
+const w = useWorkbench();
+const { statusText, wb, dropText } = w;
+let page: Page;
+beforeAll(() => {
+  page = w.page;
+});
+
+const REPO = join(import.meta.dirname, '..', '..');
+const CLI = join(REPO, 'bin', 'isoscope.js');
+
+/** Three machines side by side, a reading a minute each; A3 runs hot over its last 60 minutes. */
+function plantCsv(): string {
+  const lines = ['Zeit,Anlage,Temperatur,Druck,Modus'];
+  for (let i = 0; i < 300; i++) {
+    const at = new Date(Date.UTC(2024, 4, 1, 6, i)).toISOString();
+    for (const [k, id] of ['A1', 'A2', 'A3'].entries()) {
+      const hot = id === 'A3' && i >= 240 ? (i - 240) * 0.25 : 0;
+      const temp = 60 + k * 8 + Math.sin(i / 7 + k) + 0.4 * Math.sin(i * 1.9 + k) + hot;
+      const press = 2 + k * 0.5 + 0.05 * Math.cos(i / 5 + k) + 0.02 * Math.sin(i * 2.7);
+      lines.push(`${at},${id},${temp.toFixed(3)},${press.toFixed(4)},${(i >> 6) % 2}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+const picker = () => page.locator('#unit-column');
+const pickerText = () => picker().evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent ?? '');
+const units = () => wb<number>('wb.profile.units');
+const wholeSeries = () => wb<boolean>('!!wb.data.wholeSeries');
+const pageScores = () => wb<(number | null)[]>('Array.from(wb.scores, (s) => (Number.isNaN(s) ? null : s))');
+
+function cliScores(dir: string, file: string, model: string): (number | null)[] {
+  execFileSync('node', [CLI, 'score', join(dir, file), '--model', join(dir, model), '-o', join(dir, 'scores.csv')]);
+  const lines = readFileSync(join(dir, 'scores.csv'), 'utf8').trim().split('\n');
+  const at = lines[0].split(',').indexOf('score');
+  return lines.slice(1).map((l) => (l.split(',')[at] === '' ? null : Number(l.split(',')[at])));
+}
+
+describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
+  test('a model trained with --unit-column reads the file by it; a pick re-reads the file, is recorded by training, and outlives a reload', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isoscope-unit-column-'));
+    const csv = plantCsv();
+    writeFileSync(join(dir, 'plant.csv'), csv);
+    await dropText('plant.csv', csv);
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded plant\.csv: 900 rows, one series \(no unit column\)/);
+    expect(await page.locator('.notes').textContent()).toContain('Anlage holds text');
+    expect(await pickerText()).toBe('None: one series (found by its name)');
+    const offered = await picker().locator('option').allTextContents();
+    // Text first, then numbers with few values; never the time column, nor readings with many values.
+    expect(offered).toEqual(['None: one series (found by its name)', 'Anlage', 'Modus']);
+
+    // The CLI's model, trained by Anlage, imported: the file is read again by its column, and scored as the CLI scores it.
+    execFileSync('node', [CLI, 'train', join(dir, 'plant.csv'), '--unit-column', 'Anlage', '--seed', '7', '-o', join(dir, 'cli.json')]);
+    await page.locator('#model-input').setInputFiles(join(dir, 'cli.json'));
+    await expect.poll(() => statusText('train'), { timeout: 60_000 }).toMatch(/^Imported model/);
+    expect(await units()).toBe(3);
+    await expect.poll(pickerText).toBe('Anlage (as the model reads it)');
+    expect(await wb('wb.data.unitColumn')).toEqual({ name: 'Anlage', required: false });
+    const imported = await pageScores();
+    expect(imported).toEqual(cliScores(dir, 'plant.csv', 'cli.json'));
+    expect(imported.filter((s) => s !== null).length).toBeGreaterThan(800);
+
+    // The user's pick wins over the model's column: one series, with the model kept.
+    await picker().selectOption({ label: 'None: one series' });
+    await expect.poll(wholeSeries, { timeout: 30_000 }).toBe(true);
+    expect(await wb('wb.data.unitColumn')).toEqual({ name: null, required: true });
+    await expect.poll(pickerText).toBe('None: one series');
+    expect(await wb<string>('wb.model.keys.unit')).toBe('Anlage');
+
+    // Picked by name: three machines, and a model trained now records the column.
+    await picker().selectOption('Anlage');
+    await expect.poll(units, { timeout: 30_000 }).toBe(3);
+    expect(await wholeSeries()).toBe(false);
+    const board = () =>
+      page
+        .getByRole('listbox', { name: /^Units/ })
+        .getByRole('option')
+        .evaluateAll((rows) => rows.map((r) => r.querySelector('.c-unit > span:last-child')?.textContent).sort());
+    await expect.poll(board).toEqual(['A1', 'A2', 'A3']);
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect.poll(() => statusText('train'), { timeout: 60_000 }).toMatch(/^Trained on/);
+    expect(await wb<string>('wb.model.keys.unit')).toBe('Anlage');
+    writeFileSync(join(dir, 'page.json'), await wb<string>('wb.modelJson()'));
+    const trained = await pageScores();
+    // The CLI reads the file by the model's recorded column without being told.
+    expect(trained).toEqual(cliScores(dir, 'plant.csv', 'page.json'));
+
+    // A reload reads the saved file by the picked column again.
+    await wb('wb.session.saveSoon()');
+    await page.waitForTimeout(600);
+    await page.reload();
+    await expect.poll(statusText, { timeout: 60_000 }).toMatch(/Restored your last session/);
+    expect(await units()).toBe(3);
+    expect(await picker().inputValue()).toBe('Anlage');
+    expect(await wb('wb.data.unitColumn')).toEqual({ name: 'Anlage', required: true });
+    expect(await pageScores()).toEqual(trained);
+  });
+
+  test('a C-MAPSS file offers no unit column to pick: its unit is unit_number', async () => {
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded train_FD001\.txt/);
+    expect(await page.locator('.unit-column').isHidden()).toBe(true);
+  });
+});
