@@ -67,7 +67,7 @@ test('evaluate says when its figures are in sample, and when a renamed file is t
   expect(paired.stdout.split('\n')[0]).toMatch(/; the model was trained on train_FD001\.txt$/);
 });
 
-test('in sample is told by the readings, not the file name: a copy under another name is, another file of the same name is not', async () => {
+test('in sample is told by the readings, not the file name or their order: a copy under another name or sorted another way is, another file of the same name is not', async () => {
   const { data, model } = await trainedSeries('recording');
   const inSample = async (file: string) => {
     const r = await cli('evaluate', file, '--model', model, '--label-column', 'anomaly', '--json');
@@ -78,6 +78,11 @@ test('in sample is told by the readings, not the file name: a copy under another
   const copy = join(dir, 'copy-of-recording.csv');
   writeFileSync(copy, readFileSync(data));
   expect(await inSample(copy)).toBe(true);
+  // The same readings sorted the other way (newest first, as some exports write them) are the same readings.
+  const [header, ...lines] = readFileSync(data, 'utf8').trim().split('\n');
+  const newestFirst = join(dir, 'recording-newest-first.csv');
+  writeFileSync(newestFirst, [header, ...lines.reverse()].join('\n'));
+  expect(await inSample(newestFirst)).toBe(true);
   // Another bench run saved under the same name elsewhere (as recorders number their files).
   mkdirSync(join(dir, 'run2'), { recursive: true });
   const other = join(dir, 'run2', 'recording.csv');

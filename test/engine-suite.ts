@@ -366,9 +366,9 @@ export function engineSuite(name: string, getApi: () => Promise<EngineApi>): voi
         });
         expect(model.recipe?.regimes).toBeDefined();
         const inputs = fingerprintInputs(model);
-        expect(await api.inputsFingerprint(inputs)).toBe(model.training.inputsFingerprint);
+        expect(await api.inputsFingerprint(inputs, 'set')).toBe(model.training.inputsFingerprint);
         await api.setDataset(fd001Dataset());
-        expect(await api.inputsFingerprint(inputs)).toMatch(/^rows:20631:/);
+        expect(await api.inputsFingerprint(inputs, 'set')).toMatch(/^rows:20631:set:/);
       });
 
       test('answers for the loaded data and refuses, with its reason, what it cannot do', async () => {

@@ -70,6 +70,12 @@ describe('labelled anomalies counted as events', () => {
     last[7] = lastRaised[7] = 1;
     last[6] = 0;
     expect(labelEpisodes(ds, truth, last, lastRaised)).toMatchObject({ falseAlarms: 1 });
+    // Cleared at a reading not compared (255) and raised again before or at the stretch: the first alarm was false.
+    const first5: Dataset = { ...ds, rows: 5, columns: ds.columns.map((c) => ({ ...c, values: c.values.slice(0, 5) })) };
+    const at = (t: number[], st: number[], r: number[]) =>
+      labelEpisodes(first5, Uint8Array.from(t), Uint8Array.from(st), Uint8Array.from(r));
+    expect(at([0, 255, 1, 1, 1], [1, 0, 1, 1, 1], [1, 0, 1, 0, 0])).toMatchObject({ anomalies: 1, detected: 1, falseAlarms: 1 });
+    expect(at([0, 255, 255, 1, 1], [1, 0, 1, 1, 1], [1, 0, 1, 0, 0])).toMatchObject({ anomalies: 1, detected: 1, falseAlarms: 1 });
   });
 
   test('interleaved rows give the same events; without a time column delays are in readings', () => {

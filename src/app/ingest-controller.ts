@@ -6,15 +6,19 @@ import * as Comlink from 'comlink';
 import type { Dataset } from '../data/dataset.js';
 import type { Profile } from '../data/profile.js';
 import type { ModelJson } from '../model/types.js';
-import type { UnitColumnChoice } from '../data/roles.js';
+import { isIdName, type UnitColumnChoice } from '../data/roles.js';
 import type { IngestProgress } from '../services/ingest-service.js';
 import type { Bus } from './bus.js';
 import { plural } from './dom.js';
 import type { Workers } from './engine-client.js';
 import type { Busy } from './model-controller.js';
 
-/** 'score': the user asked to score the file with the current model, so a file it cannot score is refused. */
-export type LoadIntent = 'load' | 'score';
+/**
+ * 'score': the user asked to score the file with the current model, so a file it cannot score is
+ * refused. 'import': the loaded file read again by the unit column of a model being imported,
+ * which scores it next (the model in use does not).
+ */
+export type LoadIntent = 'load' | 'score' | 'import';
 
 export interface IngestHost {
   readonly bus: Bus;
@@ -25,7 +29,9 @@ export interface IngestHost {
   readonly model?: ModelJson;
   /** The unit column recorded by a model file waiting for the first data (null: one series; undefined: none waiting). */
   readonly heldUnitColumn?: string | null;
-  adoptDataset(dataset: Dataset, profile: Profile, unitColumn?: UnitColumnChoice): Promise<void>;
+  /** Settles once a model file being checked to wait for the first data is held (or refused). */
+  modelChecked(): Promise<void>;
+  adoptDataset(dataset: Dataset, profile: Profile, unitColumn?: UnitColumnChoice, intent?: LoadIntent): Promise<void>;
   saveFiles(files: File[], entry?: string, unitColumn?: UnitColumnChoice): Promise<void>;
 }
 
@@ -33,7 +39,6 @@ export interface IngestHost {
 interface Source {
   files: File[];
   entry?: string;
-  unitColumn?: UnitColumnChoice;
 }
 
 /** A parsed file waiting for the user's yes before it replaces the loaded data. */
@@ -84,13 +89,13 @@ export class IngestController {
    * series, undefined to go back to the column found by its name). Fails as any load does,
    * leaving the loaded data as it was.
    */
-  reread(unitColumn: UnitColumnChoice | undefined): Promise<void> {
+  reread(unitColumn: UnitColumnChoice | undefined, intent: LoadIntent = 'load'): Promise<void> {
     const s = this.source;
     if (!s) {
       this.host.bus.fail('data', 'Load a file first: the unit column is chosen for the loaded data.');
       return Promise.resolve();
     }
-    return this.load(s.files, s.entry, true, 'load', unitColumn);
+    return this.load(s.files, s.entry, true, intent, unitColumn);
   }
 
   /**
@@ -110,9 +115,13 @@ export class IngestController {
     const names = files.map((f) => f.name).join(', ');
     h.bus.say('data', `Reading ${names}…`);
     const ingest = h.workers.ingest;
+    // A model file dropped just before the data: its unit column reads the data.
+    await h.modelChecked();
     const recorded = h.model ? h.model.keys?.unit : h.heldUnitColumn;
     const reading = unitColumn ?? (recorded ? { name: recorded, required: false } : undefined);
     let cancelled = false;
+    /** A model imported with this data (one chosen before it) that tells units apart by a column the data was not read by. */
+    let again: UnitColumnChoice | undefined;
     const stop = new Promise<never>((_, reject) => {
       this.cancelLoad = () => {
         cancelled = true;
@@ -147,14 +156,29 @@ export class IngestController {
         return;
       }
       const empty = emptyColumns(profile);
+      // The column the file was read by when not found by its name: the user's pick, or a model's when the file has it
+      // (a C-MAPSS unit_number or a pump_id is found by its name: the model's key changed nothing there).
+      const read = dataset.columns.find((c) => c.role === 'unit')?.name;
+      const byModel = reading && reading.name === read && dataset.format === 'csv' && !isIdName(read);
+      const applied = unitColumn ?? (byModel ? reading : undefined);
       const adopt = async () => {
-        await h.adoptDataset(dataset, profile, unitColumn);
-        this.source = { files, entry, unitColumn };
-        if (persist) await h.saveFiles(files, entry, unitColumn);
+        // Known before the views draw the new data (they offer to read it again), and taken back if it is not adopted.
+        const before = this.source;
+        this.source = { files, entry };
+        try {
+          await h.adoptDataset(dataset, profile, applied, intent);
+        } catch (e) {
+          this.source = before;
+          throw e;
+        }
+        if (persist) await h.saveFiles(files, entry, applied);
       };
       if (h.dataName && empty * 2 > profile.columns.length)
         return this.ask(names, `${empty} of ${profile.columns.length} columns have no numbers`, adopt);
       await adopt();
+      const wanted = h.model?.keys?.unit;
+      if (!unitColumn && wanted && wanted !== read && profile.columns.some((c) => c.name === wanted))
+        again = { name: wanted, required: false };
       if (empty * 2 > profile.columns.length)
         h.bus.fail(
           'data',
@@ -173,6 +197,7 @@ export class IngestController {
       h.progress = undefined;
       h.bus.emit('progress', 'status');
     }
+    if (again) await this.load(files, entry, persist, 'load', again);
   }
 
   /** Stops a load at once; a worker that does not stop within 300 ms (a long synchronous parse) is replaced. */
@@ -243,9 +268,8 @@ function emptyColumns(profile: Profile): number {
 }
 
 /** The raw columns a model reads that the dataset lacks. */
-export function absentInputs(model: ModelJson | undefined, ds: Dataset): string[] {
+export function absentInputs(model: ModelJson | undefined, ds: { columns: readonly { name: string }[] }): string[] {
   if (!model) return [];
   const have = new Set(ds.columns.map((c) => c.name));
-  const needs = [...(model.recipe?.inputs ?? model.features), ...(model.recipe?.regimes?.settings ?? [])];
-  return needs.filter((n) => !have.has(n));
+  return [...(model.recipe?.inputs ?? model.features), ...(model.recipe?.regimes?.settings ?? [])].filter((n) => !have.has(n));
 }

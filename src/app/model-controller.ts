@@ -9,7 +9,7 @@ import type { DataVerdict, ScoredResult } from '../services/engine-service.js';
 import { parseBaseline } from '../data/baseline.js';
 import type { ModelJson } from '../model/types.js';
 import type { UnitColumnChoice } from '../data/roles.js';
-import { fingerprintInputs, rowsMatchTraining } from '../model/inputs-fingerprint.js';
+import { fingerprintInputs, fingerprintKind, rowsMatchTraining } from '../model/inputs-fingerprint.js';
 import type { Driver } from '../model/unit-drivers.js';
 import { plural } from './dom.js';
 import type { Bus, Scope } from './bus.js';
@@ -30,10 +30,12 @@ export interface ModelHost {
   model?: ModelJson;
   lastTrainMs?: number;
   adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored'): void;
+  /** A model kept without scores: the loaded data lacks what it reads. */
+  keepModel(model: ModelJson): void;
   /** Opens the unit the fleet board puts first, most urgent. */
   openMostUrgent(): void;
-  /** Reads the loaded files again by another unit column (the page's data stays on failure). */
-  rereadData(unitColumn: UnitColumnChoice): Promise<void>;
+  /** Reads the loaded files again by a model's unit column before it is imported (the page's data stays on failure). */
+  rereadData(unitColumn: UnitColumnChoice, intent: 'import'): Promise<void>;
 }
 
 export class ModelController {
@@ -118,18 +120,33 @@ export class ModelController {
     return this.held && { id: this.held.id, fileName: this.held.fileName };
   }
 
+  /** A model file being checked to wait for the first data: a load waits for it, to read the data by the model's unit column. */
+  private checking: Promise<void> = Promise.resolve();
+
+  modelChecked(): Promise<void> {
+    return this.checking;
+  }
+
   async holdModel(text: string, fileName: string): Promise<void> {
     const h = this.host;
+    let checked!: () => void;
+    this.checking = new Promise<void>((ok) => (checked = ok));
+    let found: { id: string; source: string; unitColumn: string | null };
     try {
-      const { id, source, unitColumn } = await h.workers.call(h.workers.engine, (api) => api.checkModel(text));
-      // Data may have arrived while the file was checked: then it is imported now.
-      if (h.data) return await this.importModel(text, fileName);
-      this.held = { text, fileName, id, unitColumn };
-      h.bus.emit('model');
-      h.bus.say('train', `Model ${id} (trained on ${source}) from ${fileName} will score the data you load next (step 1).`);
+      found = await h.workers.call(h.workers.engine, (api) => api.checkModel(text));
     } catch (e) {
-      h.bus.fail('train', `Could not import ${fileName}: ${(e as Error).message.replace(/ \[[a-z-]+\]$/, '')}`);
+      checked();
+      return h.bus.fail('train', `Could not import ${fileName}: ${(e as Error).message.replace(/ \[[a-z-]+\]$/, '')}`);
     }
+    // Data may have arrived while the file was checked: then it is imported now (settled first: the import may read the data again).
+    if (h.data) {
+      checked();
+      return this.importModel(text, fileName);
+    }
+    this.held = { text, fileName, id: found.id, unitColumn: found.unitColumn };
+    checked();
+    h.bus.emit('model');
+    h.bus.say('train', `Model ${found.id} (trained on ${found.source}) from ${fileName} will score the data you load next (step 1).`);
   }
 
   /** Imports the model held for the first data, if any. */
@@ -178,14 +195,25 @@ export class ModelController {
     const h = this.host;
     const d = h.data;
     if (!d || d.format !== 'csv' || d.unitColumn?.required || h.busy) return;
-    let recorded: string | null;
+    let found: { unitColumn: string | null; reads: string[] };
     try {
-      recorded = (await h.workers.call(h.workers.engine, (api) => api.checkModel(text))).unitColumn;
+      found = await h.workers.call(h.workers.engine, (api) => api.checkModel(text));
     } catch {
       return; // the import says what is wrong with the file
     }
+    const recorded = found.unitColumn;
     const now = d.columns.find((c) => c.role === 'unit')?.name ?? null;
-    if (recorded && recorded !== now && d.columns.some((c) => c.name === recorded)) await h.rereadData({ name: recorded, required: false });
+    const have = new Set(d.columns.map((c) => c.name));
+    // A model the data cannot feed is refused by the import: the data must stay as it was read.
+    if (!recorded || recorded === now || !have.has(recorded) || !found.reads.every((c) => have.has(c))) return;
+    await h.rereadData({ name: recorded, required: false }, 'import');
+  }
+
+  /** The saved session's model, which the restored data cannot feed: kept as it was before the reload, for the next data. */
+  async keepSaved(text: string): Promise<void> {
+    const h = this.host;
+    const { model } = await h.workers.call(h.workers.engine, (api) => api.keepModel(text));
+    h.keepModel(model);
   }
 
   /** New data came in under a kept model: score it with that model. Returns why not, if it cannot. */
@@ -246,7 +274,9 @@ export class ModelController {
     if (!rowsMatchTraining(recorded, h.data.rows)) return got(false);
     const asked = this.generation;
     try {
-      const found = await h.workers.call(h.workers.engine, (api) => api.inputsFingerprint(fingerprintInputs(model)));
+      const found = await h.workers.call(h.workers.engine, (api) =>
+        api.inputsFingerprint(fingerprintInputs(model), fingerprintKind(recorded)),
+      );
       if (found && asked === this.generation) got(found === recorded);
     } catch {
       // The file name still tells it, as for a model that records no fingerprint.

@@ -5,6 +5,7 @@ import type { Profile } from '../data/profile.js';
 import type { UnitColumnChoice } from '../data/roles.js';
 import type { Bus } from './bus.js';
 import { sessionStore } from './session-store.js';
+import { absentInputs } from './ingest-controller.js';
 import type { DataMeta, TrainSettings } from './state.js';
 
 export interface SessionHost {
@@ -18,7 +19,10 @@ export interface SessionHost {
   readonly model?: ModelJson;
   selectedUnit?: number;
   readonly threshold: { reference?: Float64Array; calibrated?: ModelJson['threshold'] };
-  readonly models: { importModel(text: string, fileName: string, scope: 'data', how: 'imported' | 'rescored'): Promise<void> };
+  readonly models: {
+    importModel(text: string, fileName: string, scope: 'data', how: 'imported' | 'rescored'): Promise<void>;
+    keepSaved(text: string): Promise<void>;
+  };
   loadFiles(files: File[], entry?: string, persist?: boolean, intent?: 'load', unitColumn?: UnitColumnChoice): Promise<void>;
 }
 
@@ -80,12 +84,15 @@ export class SessionController {
       return false; // no IndexedDB (private mode): start empty
     }
     if (!saved?.files.length || userFirst()) return false;
+    // The saved model's unit column reads its data, as when it was imported (sessions saved before the choice was kept).
+    const recorded = state?.model?.keys?.unit;
+    const unitColumn = saved.unitColumn ?? (recorded ? { name: recorded, required: false } : undefined);
     await h.loadFiles(
       saved.files.map((f) => new File([f.blob], f.name)),
       saved.entry,
       false,
       'load',
-      saved.unitColumn,
+      unitColumn,
     );
     if (!h.data || !state) return !!h.data;
     h.settings = { ...h.settings, ...state.settings };
@@ -93,13 +100,34 @@ export class SessionController {
     h.features = new Set(state.features.filter((f) => known.has(f)));
     if (state.selectedUnit !== undefined) h.selectedUnit = state.selectedUnit;
     h.bus.emit('data', 'unit');
+    const restored = `Restored your last session (saved ${new Date(state.savedAt).toLocaleString()})`;
     if (state.model) {
+      const lacks = absentInputs(state.model, h.data);
+      if (lacks.length) {
+        // As before the reload: the model stays, unable to score this data, for the next data that has its columns.
+        try {
+          await h.models.keepSaved(JSON.stringify(state.model));
+        } catch (e) {
+          h.bus.fail('data', `${restored}, but not its model ${state.model.id}: ${(e as Error).message}`);
+          return true;
+        }
+        h.bus.say(
+          'data',
+          `${restored}. Model ${state.model.id} is kept but cannot score this data: it has no column ${lacks
+            .slice(0, 3)
+            .map((c) => `“${c}”`)
+            .join(', ')}${lacks.length > 3 ? ` or ${lacks.length - 3} more` : ''}.`,
+        );
+        return true;
+      }
       // The threshold's percentiles come from the data the model was trained on, which may not be this data.
       h.threshold.reference = state.reference;
       await h.models.importModel(JSON.stringify(state.model), 'the saved session', 'data', state.reference ? 'rescored' : 'imported');
       if (state.calibrated && h.model?.id === state.model.id) h.threshold.calibrated = state.calibrated;
+      // The import said why the model could not be restored: that stays the news.
+      if (h.model?.id !== state.model.id) return true;
     }
-    h.bus.say('data', `Restored your last session (saved ${new Date(state.savedAt).toLocaleString()}).`);
+    h.bus.say('data', `${restored}.`);
     return true;
   }
 

@@ -100,12 +100,16 @@ export class Workbench extends Bus {
     return this.ingest.load(files, entry, persist, intent, unitColumn);
   }
 
-  rereadData(unitColumn: UnitColumnChoice | undefined): Promise<void> {
-    return this.ingest.reread(unitColumn);
+  rereadData(unitColumn: UnitColumnChoice | undefined, intent: LoadIntent = 'load'): Promise<void> {
+    return this.ingest.reread(unitColumn, intent);
   }
 
   get heldUnitColumn(): string | null | undefined {
     return this.models.heldUnitColumn;
+  }
+
+  modelChecked(): Promise<void> {
+    return this.models.modelChecked();
   }
 
   saveFiles(files: File[], entry?: string, unitColumn?: UnitColumnChoice): Promise<void> {
@@ -148,7 +152,7 @@ export class Workbench extends Bus {
   }
 
   /** New data replaces the old; a model stays and scores it when it can. */
-  async adoptDataset(dataset: Dataset, profile: Profile, unitColumn?: UnitColumnChoice): Promise<void> {
+  async adoptDataset(dataset: Dataset, profile: Profile, unitColumn?: UnitColumnChoice, intent: LoadIntent = 'load'): Promise<void> {
     const keep = new Set<ColumnRole>(['unit', 'time', 'rul', 'label']);
     // Data without a unit column is one unit, so the board, the unit view and replay treat it as any fleet of one.
     const wholeSeries = !dataset.columns.some((c) => c.role === 'unit');
@@ -184,20 +188,26 @@ export class Workbench extends Bus {
     this.selectedUnit = truth.columns.find((c) => c.role === 'unit')?.values[0];
     const preset = this.followPreset(wholeSeries);
     const lacks = absentInputs(this.model, dataset);
-    const why = lacks.length
-      ? `it has no column ${lacks
-          .slice(0, 3)
-          .map((c) => `“${c}”`)
-          .join(', ')}${lacks.length > 3 ? ` or ${lacks.length - 3} more of the model’s columns` : ''}`
-      : await this.models.rescore();
+    // Read again for a model being imported: that model scores it next, not the one in use.
+    const importing = intent === 'import';
+    const why = importing
+      ? undefined
+      : lacks.length
+        ? `it has no column ${lacks
+            .slice(0, 3)
+            .map((c) => `“${c}”`)
+            .join(', ')}${lacks.length > 3 ? ` or ${lacks.length - 3} more of the model’s columns` : ''}`
+        : await this.models.rescore();
     // Data a kept model scores keeps that model's contamination on the slider; other data gets its kind's.
     const ownContamination = !!preset && (!this.model || !!why);
     if (preset && ownContamination) this.threshold.contamination = preset.defaults.contamination;
+    const byModel = unitColumn && !unitColumn.required ? ` Its units are told apart by ${unitColumn.name}, as the model records.` : '';
     const loaded =
-      `Loaded ${meta.name}: ${plural(meta.rows, 'row')}, ${wholeSeries ? 'one series (no unit column)' : plural(profile.units, 'unit')}.` +
+      `Loaded ${meta.name}: ${plural(meta.rows, 'row')}, ${wholeSeries ? 'one series (no unit column)' : plural(profile.units, 'unit')}.${byModel}` +
       (preset?.changed ? ` ${presetWords(preset.kind, preset.defaults, ownContamination)}` : '');
     this.emit('data', 'model', 'threshold', 'unit', 'explain');
-    if (!this.model) this.say('data', `${loaded} Check its quality (step 2), then train (step 3).`);
+    if (importing) this.say('data', loaded);
+    else if (!this.model) this.say('data', `${loaded} Check its quality (step 2), then train (step 3).`);
     else if (!why) this.say('data', `${loaded} Scored with model ${this.model.id} (trained on ${this.model.training.source}).`);
     else this.say('data', `${loaded} Model ${this.model.id} is kept but cannot score it: ${why}. Train a new one in step 3.`);
     // A model file chosen before any data: it scores the first data loaded.
@@ -250,6 +260,13 @@ export class Workbench extends Bus {
   /** how: 'imported' keeps the model's own offset until the slider moves; 'rescored' keeps the threshold of the data it was trained on. */
   adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored' = 'trained'): void {
     this.model = model;
+    // Step 1's news said what to do without a model, or that the model kept could not score the data: no longer so.
+    const said = this.messages.get('data');
+    const next = said?.text.replace(
+      / (Check its quality \(step 2\), then train \(step 3\)\.|Model \S+ is kept but cannot score it: .*Train a new one in step 3\.)$/,
+      '',
+    );
+    if (said && !said.error && next !== said.text) this.say('data', next!);
     this.dataCheck = undefined;
     // A model trained here fingerprinted this very data.
     this.sameData = how === 'trained' ? true : undefined;
@@ -282,6 +299,18 @@ export class Workbench extends Bus {
             this.emit('in-sample');
           }),
     ]).then(() => undefined);
+  }
+
+  keepModel(model: ModelJson): void {
+    this.model = model;
+    this.scores = undefined;
+    this.dataCheck = undefined;
+    this.sameData = undefined;
+    this.selectedRow = undefined;
+    this.explanation = undefined;
+    this.threshold.reset();
+    this.models.forgetDrivers();
+    this.emit('model', 'threshold', 'explain');
   }
 
   openMostUrgent(): void {

@@ -8,7 +8,7 @@ import { flagAnomalies } from '../alarms/threshold.js';
 import { LoadedModel } from '../model/loaded-model.js';
 import { OutOfOrderError, PieceOrder, PieceScorer } from '../model/piece-scorer.js';
 import type { ModelJson } from '../model/types.js';
-import { fingerprintInputs as inputsOf, InputsFingerprint, inputsFingerprint } from '../model/inputs-fingerprint.js';
+import { fingerprintFor, fingerprintInputs as inputsOf, fingerprintKind, inputsFingerprint } from '../model/inputs-fingerprint.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { CheckSample } from './check-sample.js';
 import { isZipFile, readBytes, readDataset, streamDataset } from './files.js';
@@ -38,7 +38,7 @@ export async function scoreFile(
     const scorer = new PieceScorer(loaded);
     const scores = new ColumnBuilder();
     const sample = new CheckSample(model);
-    const inputs = new InputsFingerprint(inputsOf(model));
+    const inputs = fingerprintFor(model);
     const keys = await streamDataset(
       file,
       {
@@ -80,7 +80,7 @@ function scoreWhole(
     const { scores, flags } = loaded.scoreDataset(ds);
     const sample = new CheckSample(model);
     sample.add(ds);
-    return { ds, sample, scores, flags, inputs: inputsFingerprint(ds, inputsOf(model)) };
+    return { ds, sample, scores, flags, inputs: inputsFingerprint(ds, inputsOf(model), fingerprintKind(model.training.inputsFingerprint)) };
   } finally {
     loaded.dispose();
   }

@@ -45,11 +45,12 @@ class EpisodeCounter {
 
   reading(slot: number, at: number, truth: number, inAlarm: boolean, raised: boolean): void {
     if (slot >= this.start.length) this.grow(slot);
-    if (truth === 255) return;
+    // An early alarm that clears, even at a reading not compared, was a false one.
     if (this.early[slot] && !inAlarm) {
       this.early[slot] = 0;
       this.falseAlarms++;
     }
+    if (truth === 255) return;
     if (truth === 1) {
       this.early[slot] = 0;
       if (!this.inStretch[slot]) {

@@ -59,7 +59,7 @@ const HORIZON = 30;
 export function compareModels(data: Dataset, champion: ScoredModel, candidate: ScoredModel): ModelComparison {
   const ds = withWholeSeries(data);
   const hasTruth = ds.columns.some((c) => c.role === 'rul' || c.role === 'label');
-  const trainedOnThis = (m: ModelJson) => isTrainingData(m, data, () => inputsFingerprint(data, fingerprintInputs(m)));
+  const trainedOnThis = (m: ModelJson) => isTrainingData(m, data, (kind) => inputsFingerprint(data, fingerprintInputs(m), kind));
   const a = figuresOf(ds, champion, hasTruth, trainedOnThis(champion.model));
   const b = figuresOf(ds, candidate, hasTruth, trainedOnThis(candidate.model));
   let both = 0;

@@ -66,17 +66,25 @@ export function fitEnvelope(ds: Dataset, inputs: string[], mask: Uint8Array, reg
   const k = regimes?.centers.length ?? 0;
   const missing = new Float64Array(d);
   const longest = new Int32Array(d);
-  // Each unit's runs kept apart: units may interleave in the walk (a plant export in time order).
+  // Each unit's runs kept apart when units interleave in the walk (a plant export in time order);
+  // units in runs of their own (as C-MAPSS) share one slot, cleared at each new unit, so memory
+  // does not grow with the unit count.
   const slots = new Map<number, number>();
   let rows = 0;
-  for (let i = 0; i < ds.rows; i++) {
+  let runs = 0;
+  let prev = NaN;
+  for (let j = 0; j < ds.rows; j++) {
+    const i = order ? order[j] : j;
     if (!mask[i]) continue;
     rows++;
     const u = unit ? unit[i] : 0;
+    if (!(u === prev || (u !== u && prev !== prev && runs > 0))) runs++;
+    prev = u;
     if (!slots.has(u)) slots.set(u, slots.size);
   }
-  const run = new Int32Array(slots.size * d);
-  const last = new Float64Array(slots.size * d).fill(NaN);
+  const interleaved = runs > slots.size;
+  const run = new Int32Array((interleaved ? slots.size : 1) * d);
+  const last = new Float64Array((interleaved ? slots.size : 1) * d).fill(NaN);
   const scratch = new Float64Array(rows);
   // Each baseline row's regime (-1: settings missing), and the distances to the regimes' centres.
   const regimeAt = regimes ? new Int8Array(ds.rows).fill(-1) : undefined;
@@ -90,8 +98,9 @@ export function fitEnvelope(ds: Dataset, inputs: string[], mask: Uint8Array, reg
     if (!mask[i]) continue;
     const at = j - chunks.start;
     const u = unit ? unit[i] : 0;
-    if (!(u === lastUnit)) {
-      at0 = slots.get(u)! * d;
+    if (!(u === lastUnit || (u !== u && lastUnit !== lastUnit && j > 0))) {
+      if (interleaved) at0 = slots.get(u)! * d;
+      else last.fill(NaN);
       lastUnit = u;
     }
     if (regimes) {

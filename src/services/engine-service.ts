@@ -7,7 +7,7 @@ import { trainModel, type TrainOptions } from '../model/train.js';
 import { LoadedModel, streamInputsOf, type Explanation } from '../model/loaded-model.js';
 import { parseModelText } from '../model/validate.js';
 import { checkModelData } from '../model/model-check.js';
-import { inputsFingerprint } from '../model/inputs-fingerprint.js';
+import { inputsFingerprint, type FingerprintKind } from '../model/inputs-fingerprint.js';
 import type { ModelJson } from '../model/types.js';
 import { DataError, WHOLE_SERIES, column, columnByRole, requireColumns, withWholeSeries, type Dataset } from '../data/dataset.js';
 import { compactInPlace, readRows, readView, selectPortableRows, selectRows, type PortableDataset } from '../data/compact-columns.js';
@@ -148,10 +148,22 @@ export class EngineService {
     return result;
   }
 
-  /** A model file checked as importModel checks it, before there is data to score: its id and the columns it reads. */
-  checkModel(text: string): { id: string; source: string; unitColumn: string | null } {
+  /**
+   * A saved session's model that the restored data cannot feed: loaded without scoring or
+   * asking the data for its columns, as it stayed loaded before the reload, to score the
+   * next data that has them (or a live stream).
+   */
+  keepModel(text: string): { model: ModelJson } {
     const { model } = parseModelText(text);
-    return { id: model.id, source: model.training.source, unitColumn: model.keys?.unit ?? null };
+    this.useModel(model, false, false);
+    this.link.modelChanged();
+    return { model };
+  }
+
+  /** A model file checked as importModel checks it, before there is data to score: its id and the columns it reads. */
+  checkModel(text: string): { id: string; source: string; unitColumn: string | null; reads: string[] } {
+    const { model } = parseModelText(text);
+    return { id: model.id, source: model.training.source, unitColumn: model.keys?.unit ?? null, reads: streamInputsOf(model) };
   }
 
   /** Scores the loaded data with the current model (data loaded after training); throws naming the columns the data lacks. */
@@ -205,13 +217,13 @@ export class EngineService {
     return this.loaded !== loaded || this.dataset !== dataset;
   }
 
-  private useModel(model: ModelJson, score = true): ScoredResult {
+  private useModel(model: ModelJson, score = true, check = true): ScoredResult {
     const ds = this.dataset && readView(this.dataset);
     const next = new LoadedModel(this.requireEngine(), model);
     let scored;
     try {
       // Without data a model can still score live streams; with data it throws, naming the columns the data lacks.
-      if (ds && !score) requireColumns(ds, streamInputsOf(model));
+      if (ds && !score && check) requireColumns(ds, streamInputsOf(model));
       scored = ds && score ? next.scoreDataset(ds) : { scores: new Float64Array(0), unscorable: 0 };
     } catch (e) {
       next.dispose();
@@ -245,10 +257,10 @@ export class EngineService {
    * figures by content, as evaluate does; asked for after the scores are drawn. Undefined when
    * another model or other data came first.
    */
-  async inputsFingerprint(inputs: string[]): Promise<string | undefined> {
+  async inputsFingerprint(inputs: string[], kind: FingerprintKind): Promise<string | undefined> {
     if (await this.supersededMeanwhile()) return undefined;
     const ds = this.dataset && readView(this.dataset);
-    return ds && inputsFingerprint(ds, inputs);
+    return ds && inputsFingerprint(ds, inputs, kind);
   }
 
   /** The view explanations read, kept while the data stays: the model's derived features of one series are cached on it. */

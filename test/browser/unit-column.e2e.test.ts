@@ -57,10 +57,10 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
     await dropText('plant.csv', csv);
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded plant\.csv: 900 rows, one series \(no unit column\)/);
     expect(await page.locator('.notes').textContent()).toContain('Anlage holds text');
-    expect(await pickerText()).toBe('None: one series (found by its name)');
+    await expect.poll(pickerText).toBe('None found: one series');
     const offered = await picker().locator('option').allTextContents();
     // Text first, then numbers with few values; never the time column, nor readings with many values.
-    expect(offered).toEqual(['None: one series (found by its name)', 'Anlage', 'Modus']);
+    expect(offered).toEqual(['None found: one series', 'Anlage', 'Modus']);
 
     // The CLI's model, trained by Anlage, imported: the file is read again by its column, and scored as the CLI scores it.
     execFileSync('node', [CLI, 'train', join(dir, 'plant.csv'), '--unit-column', 'Anlage', '--seed', '7', '-o', join(dir, 'cli.json')]);
@@ -72,6 +72,10 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
     const imported = await pageScores();
     expect(imported).toEqual(cliScores(dir, 'plant.csv', 'cli.json'));
     expect(imported.filter((s) => s !== null).length).toBeGreaterThan(800);
+    expect(await statusText()).toMatch(
+      /^Loaded plant\.csv: 900 rows, 3 units\. Its units are told apart by Anlage, as the model records\./,
+    );
+    expect(await statusText()).not.toMatch(/then train \(step 3\)/);
 
     // The user's pick wins over the model's column: one series, with the model kept.
     await picker().selectOption({ label: 'None: one series' });
@@ -107,6 +111,74 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
     expect(await picker().inputValue()).toBe('Anlage');
     expect(await wb('wb.data.unitColumn')).toEqual({ name: 'Anlage', required: true });
     expect(await pageScores()).toEqual(trained);
+  });
+
+  test('a model chosen just before the data reads it by its unit column; a model the data cannot feed leaves the data as it was read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isoscope-unit-column-'));
+    const csv = plantCsv();
+    writeFileSync(join(dir, 'plant.csv'), csv);
+    // The same plant with one more sensor: a model trained on it needs a column plant.csv lacks.
+    const wider = csv.split('\n').map((l, i) => `${l},${i === 0 ? 'Strom' : (10 + (i % 7) * 0.1).toFixed(2)}`);
+    writeFileSync(join(dir, 'wider.csv'), wider.join('\n'));
+    for (const [file, out] of [
+      ['plant.csv', 'cli.json'],
+      ['wider.csv', 'wider.json'],
+    ])
+      execFileSync('node', [CLI, 'train', join(dir, file), '--unit-column', 'Anlage', '--seed', '7', '-o', join(dir, out)]);
+    const fresh = async () => {
+      await wb('wb.session.clear()');
+      await page.reload();
+      await page.waitForFunction(() => (window as unknown as { isoscope?: { workers?: unknown } }).isoscope?.workers);
+    };
+
+    // The model file chosen, and the data dropped while the model is still being checked.
+    await fresh();
+    await page.locator('#model-input').setInputFiles(join(dir, 'cli.json'));
+    await dropText('plant.csv', csv);
+    await expect.poll(() => statusText('train'), { timeout: 60_000 }).toMatch(/^Imported model/);
+    expect(await units()).toBe(3);
+    expect(await wb('wb.data.unitColumn')).toEqual({ name: 'Anlage', required: false });
+    await expect.poll(pickerText).toBe('Anlage (as the model reads it)');
+    expect(await pageScores()).toEqual(cliScores(dir, 'plant.csv', 'cli.json'));
+
+    // Read by name (one series), then a model that needs a column the file lacks: refused, and the data stays one series.
+    await fresh();
+    await dropText('plant.csv', csv);
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded plant\.csv: 900 rows, one series/);
+    await page.locator('#model-input').setInputFiles(join(dir, 'wider.json'));
+    await expect
+      .poll(() => page.locator('[data-scope="train"] .error').textContent(), { timeout: 30_000 })
+      .toMatch(/^Could not import wider\.json: .*Strom/);
+    expect(await wholeSeries()).toBe(true);
+    expect(await wb('wb.data.unitColumn ?? null')).toBe(null);
+
+    // A model kept but unable to score the data loaded stays so through a reload, and scores the next data that has its columns.
+    const widerCsv = wider.join('\n');
+    await dropText('wider.csv', widerCsv);
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded wider\.csv: 900 rows, one series/);
+    await page.locator('#model-input').setInputFiles(join(dir, 'wider.json'));
+    await expect.poll(() => statusText('train'), { timeout: 60_000 }).toMatch(/^Imported model/);
+    expect(await units()).toBe(3);
+    const widerId = await wb<string>('wb.model.id');
+    await dropText('plant.csv', csv);
+    await expect
+      .poll(statusText, { timeout: 30_000 })
+      .toMatch(new RegExp(`Model ${widerId} is kept but cannot score it: it has no column “Strom”`));
+    await wb('wb.session.saveSoon()');
+    await page.waitForTimeout(600);
+    await page.reload();
+    await expect
+      .poll(statusText, { timeout: 60_000 })
+      .toMatch(
+        new RegExp(
+          `^Restored your last session \\(saved .*\\)\\. Model ${widerId} is kept but cannot score this data: it has no column “Strom”\\.$`,
+        ),
+      );
+    expect(await wb<string>('wb.model.id')).toBe(widerId);
+    expect(await wb<boolean>('wb.scores === undefined')).toBe(true);
+    await dropText('wider.csv', widerCsv);
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(new RegExp(`^Loaded wider\\.csv: .*Scored with model ${widerId}`));
+    expect(await pageScores()).toEqual(cliScores(dir, 'wider.csv', 'wider.json'));
   });
 
   test('a C-MAPSS file offers no unit column to pick: its unit is unit_number', async () => {
