@@ -1,4 +1,5 @@
 import { mixedSeriesNote } from '../data/mixed-series.js';
+import { timeBackstepsNote } from '../data/time-backsteps.js';
 import { UNIT_COLUMN_OPTION, UNIT_COLUMN_USAGE, unitColumnChoice } from './unit-column.js';
 import { labelledWords } from '../model/calibration-words.js';
 import { regimeConstantLine } from '../features/feature-words.js';
@@ -74,7 +75,9 @@ export async function trainCommand(
           count: c.values.length - c.missing - c.nonNumeric,
         })),
       );
-  if (mixed) err(`isoscope: warning: ${mixed}`);
+  // A sample's rows are not the file's: its row numbers would name the wrong readings.
+  const backwards = mixed || sample ? undefined : timeBackstepsNote(ds);
+  if (mixed ?? backwards) err(`isoscope: warning: ${mixed ?? backwards}`);
   const choice = trainChoice(values, hasUnits, hasUnits ? undefined : { healthyReadings: healthyReadings(ds, values.baseline) });
   if (sample && !choice.features) choice.features = sample.defaultFeatures;
   const result = await trainModel(await engine(), ds, choice);

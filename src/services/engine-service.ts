@@ -98,11 +98,13 @@ export class EngineService {
       .then(() => void (this.dataset === ds && (this.compacted = ds)));
     this.unitRows.clear();
     const unit = columnByRole(ds, 'unit')?.values;
-    if (!unit)
-      return void this.unitRows.set(
+    if (!unit) {
+      this.unitRows.set(
         WHOLE_SERIES,
         Int32Array.from({ length: ds.rows }, (_, i) => i),
       );
+      return this.unitRowsInTimeOrder(ds);
+    }
     // Each unit's runs of rows (one per unit in most files), then its row numbers: no list grows per row.
     const runs = new Map<number, number[]>();
     forEachUnitRun(unit, ds.rows, (u, from, to) => {
@@ -118,6 +120,16 @@ export class EngineService {
       for (let k = 0, w = 0; k < r.length; k += 2) for (let i = r[k]; i < r[k + 1]; i++) rows[w++] = i;
       this.unitRows.set(u, rows);
     });
+    this.unitRowsInTimeOrder(ds);
+  }
+
+  /** A unit's rows as its chart draws them: in time order, also where the file's times go back (time-backsteps.ts says where). */
+  private unitRowsInTimeOrder(ds: Dataset): void {
+    const time = columnByRole(ds, 'time')?.values;
+    if (!time || timeOrderedPerUnit(ds)) return;
+    // Rows without a time last, in file order, as the stream order puts them.
+    const at = (r: number) => (time[r] === time[r] ? time[r] : Infinity);
+    for (const rows of this.unitRows.values()) rows.sort((a, b) => at(a) - at(b) || a - b);
   }
 
   /** With score false the model is only loaded (scores empty): the page scores it in parts (planParts). */
