@@ -77,6 +77,27 @@ describe('one series that looks like several machines', () => {
     const scored = readFileSync(join(dir, 'a.csv'), 'utf8');
     expect(scored).toBe(readFileSync(join(dir, 'b.csv'), 'utf8'));
     expect(scored.split('\n')[0]).toBe('row,Anlage,timestamp,score,decision,is_anomaly,alarm');
+    // Read otherwise than the model tells machines apart: said on stderr, by score and by evaluate.
+    const id = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).id as string;
+    for (const command of ['score', 'evaluate']) {
+      const asOne = cli(
+        command,
+        file,
+        '--model',
+        join(dir, 'm.json'),
+        '--unit-column',
+        'none',
+        ...(command === 'score' ? ['-o', join(dir, 'c.csv')] : []),
+      );
+      expect(asOne.stderr).toContain(
+        `isoscope: warning: model ${id} tells machines apart by Anlage, but this data is read as one series, so all its machines' readings are scored as one machine's\n`,
+      );
+    }
+    writeFileSync(join(dir, 'renamed.csv'), machines('grouped').replace('Anlage', 'Maschine'));
+    expect(cli('score', join(dir, 'renamed.csv'), '--model', join(dir, 'm.json'), '-o', join(dir, 'd.csv')).stderr).toContain(
+      `isoscope: warning: model ${id} tells machines apart by Anlage, but this data has no column Anlage, so all its readings are scored as one machine's\n`,
+    );
+    expect(cli('score', file, '--model', join(dir, 'm.json'), '-o', join(dir, 'e.csv')).stderr).not.toContain('tells machines apart');
     // And against it: one series, as the file would be read without a unit.
     expect(cli('profile', file, '--unit-column', 'none').stdout.split('\n')[0]).toBe(
       'anlagen.csv: csv, 120 rows, one series (no unit column), 3 columns',

@@ -14,7 +14,7 @@ import type { Driver } from '../model/unit-drivers.js';
 import { plural } from './dom.js';
 import type { Bus, Scope } from './bus.js';
 import type { Workers } from './engine-client.js';
-import type { DataMeta, TrainSettings } from './state.js';
+import { unitKeyWords, type DataMeta, type TrainSettings } from './state.js';
 
 export type Busy = '' | 'loading' | 'training' | 'importing' | 'scoring';
 
@@ -176,7 +176,7 @@ export class ModelController {
       h.lastTrainMs = undefined;
       h.adoptModel(result.model, result.scores, how);
       this.lastImportMs = { load: t1 - t0, score: t2 - t1, adopt: performance.now() - t2 };
-      h.bus.say(scope, `Imported model ${result.model.id} from ${fileName}.`);
+      h.bus.say(scope, `Imported model ${result.model.id} from ${fileName}.${unitKeyWords(result.model, h.data)}`);
     } catch (e) {
       // The CLI's bracketed code ([schema], [too-large]) is for scripts and bug reports, not this sentence.
       h.bus.fail(scope, `Could not import ${fileName}: ${(e as Error).message.replace(/ \[[a-z-]+\]$/, '')}`);

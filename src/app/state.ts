@@ -1,6 +1,8 @@
-import type { UnitColumnChoice } from '../data/roles.js';
 // Shapes of the page's state shared by the controllers, the views and the session store.
+import type { UnitColumnChoice } from '../data/roles.js';
 import type { Dataset, ColumnRole } from '../data/dataset.js';
+import type { ModelJson } from '../model/types.js';
+import { unitKeyNote } from '../model/unit-key-note.js';
 import type { WindowStat } from '../features/recipe.js';
 
 export interface TrainSettings {
@@ -33,4 +35,12 @@ export interface DataMeta {
   unitColumn?: UnitColumnChoice;
   /** The file has no unit column: truth holds one made up (every row in unit WHOLE_SERIES), which exports leave out. */
   wholeSeries?: boolean;
+}
+
+/** A model's unit key against the data loaded, as a sentence to add ('' when they agree). */
+export function unitKeyWords(model: ModelJson | undefined, data: DataMeta | undefined): string {
+  if (!model || !data) return '';
+  const read = data.columns.find((c) => c.role === 'unit')?.name ?? null;
+  const note = unitKeyNote(model, read, (n) => data.columns.some((c) => c.name === n));
+  return note ? ` ${note[0].toUpperCase()}${note.slice(1)}.` : '';
 }

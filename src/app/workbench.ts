@@ -26,7 +26,7 @@ import { RegistryController } from './registry-controller.js';
 import { ReplayController } from './replay-controller.js';
 import { SessionController } from './session-controller.js';
 import { ThresholdController } from './threshold-controller.js';
-import type { DataMeta, TrainSettings } from './state.js';
+import { unitKeyWords, type DataMeta, type TrainSettings } from './state.js';
 import { timeWords, type TimeWords } from './time-words.js';
 import { unitWords, type UnitWords } from './unit-words.js';
 
@@ -208,7 +208,11 @@ export class Workbench extends Bus {
     this.emit('data', 'model', 'threshold', 'unit', 'explain');
     if (importing) this.say('data', loaded);
     else if (!this.model) this.say('data', `${loaded} Check its quality (step 2), then train (step 3).`);
-    else if (!why) this.say('data', `${loaded} Scored with model ${this.model.id} (trained on ${this.model.training.source}).`);
+    else if (!why)
+      this.say(
+        'data',
+        `${loaded} Scored with model ${this.model.id} (trained on ${this.model.training.source}).${unitKeyWords(this.model, meta)}`,
+      );
     else this.say('data', `${loaded} Model ${this.model.id} is kept but cannot score it: ${why}. Train a new one in step 3.`);
     // A model file chosen before any data: it scores the first data loaded.
     if (!this.model) await this.models.importHeld();

@@ -13,6 +13,7 @@ import { readModel } from './files.js';
 import { scoreFile } from './scored-file.js';
 import { isTrainingData } from '../model/inputs-fingerprint.js';
 import { formatNumber, renderTable } from './table.js';
+import { unitKeyNote } from '../model/unit-key-note.js';
 import { UNIT_COLUMN_OPTION, UNIT_COLUMN_USAGE, unitColumnChoice } from './unit-column.js';
 
 export const EVALUATE_USAGE = `isoscope evaluate <file> --model model.json [--rul RUL_file] [--label-column anomaly] [--horizon 30] [--baseline first:50%] [--entry name] ${UNIT_COLUMN_USAGE} [--json]`;
@@ -48,7 +49,7 @@ export async function evaluateCommand(
   if (!(horizon >= 0)) throw new UsageError(`--horizon must be >= 0, got ${horizon}`);
   if (values.baseline !== undefined) fromFlag('--baseline', () => parseBaseline(values.baseline!));
   const model = readModel(values.model);
-  const { ds, sample, scores, flags, inputs } = await scoreFile(
+  const { ds, sample, scores, flags, inputs, columns } = await scoreFile(
     file,
     {
       rul: values.rul,
@@ -60,6 +61,8 @@ export async function evaluateCommand(
     model,
     await engine(),
   );
+  const key = unitKeyNote(model, columnByRole(ds, 'unit')?.name ?? null, (n) => columns.includes(n));
+  if (key) err(`isoscope: warning: ${key}`);
   // Baseline for false alarms: the flag, else the model's own training baseline, else each unit's first half.
   const baselineSpec = values.baseline ?? (model.training.baseline !== 'all' ? model.training.baseline : 'first:50%');
   const alarm = alarmRule(model);

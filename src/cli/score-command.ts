@@ -18,6 +18,7 @@ import { verdictLine } from '../model/model-check.js';
 import { OutputSink } from './output-sink.js';
 import { ScoreThreads, type ScoredText } from './score-threads.js';
 import type { UnitColumnChoice } from '../data/roles.js';
+import { unitKeyNote } from '../model/unit-key-note.js';
 import { UNIT_COLUMN_OPTION, UNIT_COLUMN_USAGE, unitColumnChoice } from './unit-column.js';
 
 export const SCORE_USAGE = `isoscope score <file> --model model.json [-o scores.csv] [--report check.json] [--threads N] [--timings] [--entry name] ${UNIT_COLUMN_USAGE}`;
@@ -38,6 +39,12 @@ interface Totals {
   unscorable: number;
   parseMs: number;
   scoreMs: number;
+  /** The unit column the file was read by, and its columns (from its first piece). */
+  units?: { read: string | null; names: string[] };
+}
+
+function unitsOf(ds: Dataset): Totals['units'] {
+  return { read: columnByRole(ds, 'unit')?.name ?? null, names: ds.columns.map((c) => c.name) };
 }
 
 export async function scoreCommand(
@@ -87,6 +94,9 @@ export async function scoreCommand(
     });
   }
   sink.close();
+  const units = totals.units;
+  const key = units && unitKeyNote(model, units.read, (n) => units.names.includes(n));
+  if (key) err(`isoscope: warning: ${key}`);
   const { check, report } = totals.sample.result(totals.rows, totals.rows - totals.unscorable);
   if (check && check.verdict !== 'ok') err(`isoscope: ${verdictLine(check)}`);
   if (values.report) writeText(values.report, JSON.stringify(report, null, 2));
@@ -132,6 +142,7 @@ async function scoreStreamed(
     await streamDataset(file, { ...read, columns: parsedColumns(model, inputs), warn }, async (ds) => {
       totals.parseMs += performance.now() - mark;
       order.accept(ds);
+      totals.units ??= unitsOf(ds);
       totals.sample.add(ds);
       featureColumns(ds, inputs); // a missing column is named here, before any thread sees the piece
       if (totals.rows === 0) sink.write(scoresCsvHeaderLine(tableOf(ds, model)));
@@ -204,7 +215,7 @@ async function scoreWhole(
   sink.write(scoresCsvHeaderLine(table) + scoresCsvRows(table));
   const sample = new CheckSample(model);
   sample.add(ds);
-  return { rows: ds.rows, sample, unscorable, parseMs, scoreMs };
+  return { rows: ds.rows, sample, unscorable, parseMs, scoreMs, units: unitsOf(ds) };
 }
 
 /** Why rows went unscored: a window that needs to fill (std over a full window) is the usual cause, not missing values. */

@@ -23,6 +23,8 @@ export interface ScoredFile {
   flags: Uint8Array;
   /** The file's model inputs, row by row (inputs-fingerprint.ts): the training file's when in sample. */
   inputs: string;
+  /** The file's column names (ds keeps only some). */
+  columns: string[];
 }
 
 export async function scoreFile(
@@ -39,6 +41,7 @@ export async function scoreFile(
     const scores = new ColumnBuilder();
     const sample = new CheckSample(model);
     const inputs = fingerprintFor(model);
+    let columns: string[] | undefined;
     const keys = await streamDataset(
       file,
       {
@@ -47,6 +50,7 @@ export async function scoreFile(
         unitColumn: opts.unitColumn,
       },
       (piece) => {
+        columns ??= piece.columns.map((c) => c.name);
         order.accept(piece);
         sample.add(piece);
         inputs.add(piece);
@@ -58,7 +62,7 @@ export async function scoreFile(
     if (opts.rul && !ds.columns.some((c) => c.role === 'rul'))
       throw new DataError(`${opts.rul}: a RUL file pairs only with C-MAPSS data that has unit and cycle columns`);
     const values = scores.finish();
-    return { ds, sample, scores: values, flags: flagAnomalies(values, loaded.offset), inputs: inputs.digest() };
+    return { ds, sample, scores: values, flags: flagAnomalies(values, loaded.offset), inputs: inputs.digest(), columns: columns ?? [] };
   } catch (e) {
     // Units that go back in time: scored whole, in time order per unit.
     if (e instanceof OutOfOrderError) return scoreWhole(file, opts, model, engine);
@@ -80,7 +84,14 @@ function scoreWhole(
     const { scores, flags } = loaded.scoreDataset(ds);
     const sample = new CheckSample(model);
     sample.add(ds);
-    return { ds, sample, scores, flags, inputs: inputsFingerprint(ds, inputsOf(model), fingerprintKind(model.training.inputsFingerprint)) };
+    return {
+      ds,
+      sample,
+      scores,
+      flags,
+      inputs: inputsFingerprint(ds, inputsOf(model), fingerprintKind(model.training.inputsFingerprint)),
+      columns: ds.columns.map((c) => c.name),
+    };
   } finally {
     loaded.dispose();
   }
