@@ -33,6 +33,15 @@ describe('one series that looks like several machines', () => {
       .replace('Anlage', 'Turbine')
       .replace(/,A(\d),/g, ',$1,');
     expect(note(csvDataset(numbered))).toContain('(Turbine names a machine and may be that column)');
+    // Not a default feature: a machine's number would be learnt as a reading (and named a top driver).
+    const turbine = profileDataset(csvDataset(numbered)).columns.find((c) => c.name === 'Turbine')!;
+    expect(turbine).toMatchObject({ role: 'feature', feature: false });
+    expect(turbine.reason).toBe(
+      'names a machine? (3 whole numbers): choose it as the unit column (step 1; --unit-column), or tick it if it is a reading',
+    );
+    // Two values may be a state (a pump on or off): still a reading.
+    const state = profileDataset(csvDataset(numbered.replace(/,2,/g, ',1,'))).columns.find((c) => c.name === 'Turbine')!;
+    expect(state.feature).toBe(true);
   });
 
   test('times shared by readings side by side are named', () => {

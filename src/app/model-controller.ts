@@ -4,6 +4,7 @@
 // does now) are fetched from the engine in the background.
 import { unscoredWhy } from '../model/unscored-words.js';
 import { labelledWords } from '../model/calibration-words.js';
+import { shortUnitsWords } from '../model/short-units.js';
 import { regimeConstantLine } from '../features/feature-words.js';
 import type { DataVerdict, ScoredResult } from '../services/engine-service.js';
 import { parseBaseline } from '../data/baseline.js';
@@ -94,6 +95,7 @@ export class ModelController {
         'train',
         `Trained on ${plural(result.trainingRows ?? 0, 'row')} in ${result.trainMs?.toFixed(0)} ms.` +
           (result.constantInRegime?.length ? ` ${regimeConstantLine(result.constantInRegime)}.` : '') +
+          (result.shortUnits ? ` ${shortUnitsWords(result.shortUnits)}.` : '') +
           (result.labelledAnomalous
             ? ` ${labelledWords(result.labelledAnomalous, result.trainingRows ?? 0, 'Choose training rows that end before the first labelled anomaly.')}`
             : '') +

@@ -1,5 +1,6 @@
 import { mixedSeriesNote } from '../data/mixed-series.js';
 import { timeBackstepsNote } from '../data/time-backsteps.js';
+import { shortUnitsWords } from '../model/short-units.js';
 import { UNIT_COLUMN_OPTION, UNIT_COLUMN_USAGE, unitColumnChoice } from './unit-column.js';
 import { labelledWords } from '../model/calibration-words.js';
 import { regimeConstantLine } from '../features/feature-words.js';
@@ -95,6 +96,8 @@ export async function trainCommand(
   const short = shortBaselineWords(ds, choice.baseline);
   if (short) err(`isoscope: warning: ${short}`);
   if (result.constantInRegime.length) err(`isoscope: ${regimeConstantLine(result.constantInRegime)}`);
+  // A sample's units are cut short by the sampling: only a whole file's are counted.
+  if (result.shortUnits && !sample) err(`isoscope: warning: ${shortUnitsWords(result.shortUnits)}`);
   const sampled = sample && sampleLine(sample.figures, budget);
   if (sampled) err(sampled);
   err(trainedLine(result, choice, values.output));

@@ -6,6 +6,7 @@ import { unitTimeOrder } from '../data/order.js';
 import { baselineMask, formatBaseline, trainingRows, type Baseline } from '../data/baseline.js';
 import { fingerprintRows } from './fingerprint.js';
 import { inputsFingerprint } from './inputs-fingerprint.js';
+import { shortUnits, type ShortUnits } from './short-units.js';
 import { meanAndScaleAt, scaleRows, scoreRows } from './training-block.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelJson, type TreeJson } from './types.js';
 import { validateModel } from './validate.js';
@@ -59,6 +60,8 @@ export interface TrainResult {
   constantInRegime: string[];
   /** Training rows the data's 0/1 label column marks anomalous (1): the forest and threshold took them as healthy. */
   labelledAnomalous?: { column: string; rows: number };
+  /** Units shorter than the own-unit baseline (short-units.ts). */
+  shortUnits?: ShortUnits;
   trainMs: number;
 }
 
@@ -317,12 +320,14 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   const label = columnByRole(ds, 'label');
   let labelled = 0;
   if (label) for (let p = 0; p < rows.length; p++) labelled += label.values[rowOf(rows[p])] === 1 ? 1 : 0;
+  const short = recipe ? shortUnits(ds, recipe.unitBaseline) : undefined;
   return {
     model: draft,
     trainingRows: rows.length,
     droppedMissing,
     constantInRegime,
     ...(labelled ? { labelledAnomalous: { column: label!.name, rows: labelled } } : {}),
+    ...(short ? { shortUnits: short } : {}),
     trainMs: performance.now() - started,
   };
 }

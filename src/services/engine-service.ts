@@ -17,6 +17,7 @@ import { LiveScorer } from '../stream/live-scorer.js';
 import { Replay, type LiveUpdate } from '../stream/replay.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
 import { LinkService } from './link-service.js';
+import type { ShortUnits } from '../model/short-units.js';
 import { latestDrivers, type UnitDrivers } from '../model/unit-drivers.js';
 import { PieceModels, assignParts, partColumns, partRows, type PieceScores, type ScorePlan } from './score-parts.js';
 
@@ -44,6 +45,7 @@ export interface ScoredResult {
   /** Inputs training left out: constant within each operating regime. */
   constantInRegime?: string[];
   labelledAnomalous?: { column: string; rows: number };
+  shortUnits?: ShortUnits;
 }
 
 export interface UnitSeries {
@@ -149,6 +151,7 @@ export class EngineService {
       trainingRows: result.trainingRows,
       constantInRegime: result.constantInRegime,
       labelledAnomalous: result.labelledAnomalous,
+      shortUnits: result.shortUnits,
     });
   }
 
