@@ -2,7 +2,7 @@
 // threshold. Says whether the figures are in-sample, keeps units cut off before they
 // degraded apart from missed ones, gives every figure one format and a definition.
 import uPlot from 'uplot';
-import { h, pct, plural, ratio } from '../dom.js';
+import { fmt, h, pct, plural, ratio } from '../dom.js';
 import type { DataVerdict } from '../../services/engine-service.js';
 import type { Workbench } from '../workbench.js';
 import type { Evaluation } from '../../metrics/evaluate.js';
@@ -53,13 +53,13 @@ const UNIT_ROWS: Row[] = [
   [
     'warned',
     'Units warned',
-    (e) => `${e.units!.warned} of ${e.units!.count}`,
+    (e) => `${fmt(e.units!.warned)} of ${fmt(e.units!.count)}`,
     () => 'Units in alarm at some reading after their training period.',
   ],
   [
     'missed',
     'Units missed',
-    (e) => `${e.units!.missed} of ${e.units!.count - e.units!.cutOff}`,
+    (e) => `${fmt(e.units!.missed)} of ${fmt(e.units!.count - e.units!.cutOff)}`,
     (e) => `Of the units whose RUL reached ${H(e)} cycles or less, those never in alarm after their training period.`,
   ],
   [
@@ -111,7 +111,7 @@ function episodeRows(wb: Workbench): Row[] {
     [
       'label-caught',
       'Labelled anomalies caught',
-      (e) => `${ep(e).detected} of ${ep(e).anomalies}`,
+      (e) => `${fmt(ep(e).detected)} of ${fmt(ep(e).anomalies)}`,
       () =>
         'Each stretch of 1s in the label column (within a unit) is one anomaly; caught when the unit was in alarm at one of its readings.',
     ],

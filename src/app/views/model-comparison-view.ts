@@ -1,6 +1,6 @@
 // Champion against a candidate on the loaded data: both scored in the engine worker, each
 // at its own published threshold and alarm rule, with the page's evaluation protocol.
-import { h, pct, plural, ratio } from '../dom.js';
+import { fmt, h, pct, plural, ratio } from '../dom.js';
 import type { ModelComparison, ModelFigures } from '../../metrics/model-comparison.js';
 import type { Workbench } from '../workbench.js';
 
@@ -19,7 +19,12 @@ const TRUTH_ROWS: Row[] = [
     'high',
   ],
   ['lead-p10', 'Lead time, 10th percentile', (f) => cycles(f.p10LeadTime), 'Nine in ten warned units had at least this.', 'high'],
-  ['warned', 'Units warned', (f) => `${f.unitsWarned ?? '–'} of ${f.units}`, 'Units in alarm after their healthy baseline.'],
+  [
+    'warned',
+    'Units warned',
+    (f) => `${f.unitsWarned === undefined ? '–' : fmt(f.unitsWarned)} of ${fmt(f.units)}`,
+    'Units in alarm after their healthy baseline.',
+  ],
   [
     'false-alarms',
     'False alarms per unit',
@@ -30,7 +35,7 @@ const TRUTH_ROWS: Row[] = [
 ];
 const ROWS: Row[] = [
   ['alarms', 'Alarms raised', (f) => f.alarmsRaised.toLocaleString('en-US'), 'k-of-n alarms raised over the data, all units.'],
-  ['units-alarmed', 'Units ever in alarm', (f) => `${f.unitsAlarmed} of ${f.units}`, 'Units in alarm at some reading.'],
+  ['units-alarmed', 'Units ever in alarm', (f) => `${fmt(f.unitsAlarmed)} of ${fmt(f.units)}`, 'Units in alarm at some reading.'],
   ['flag-rate', 'Readings flagged', (f) => pct(f.flagRate), 'Share of scored readings below the threshold.'],
   ['alarm-rate', 'Readings in alarm', (f) => pct(f.alarmRate), 'Share of scored readings with the unit in alarm.'],
 ];

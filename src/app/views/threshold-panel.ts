@@ -59,11 +59,11 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
       const [alarm, watch] = t.units.counts;
       item(
         'Units in alarm now',
-        `${alarm} of ${t.units.units.length}`,
+        `${fmt(alarm)} of ${fmt(t.units.units.length)}`,
         'units-alarmed',
         'the alarm rule holds at the unit’s latest reading',
       );
-      item('Units on watch', String(watch), 'units-watch', 'some of the last readings are over the threshold, not enough to alarm');
+      item('Units on watch', fmt(watch), 'units-watch', 'some of the last readings are over the threshold, not enough to alarm');
       item('Alarms raised per unit', fmt(t.alarmsPerUnit, 1), 'alarms-per-unit', 'alarms raised over the whole data, on average');
     }
     item(

@@ -54,7 +54,9 @@ export function unitStateLine(wb: Workbench, latest?: number): { state: string; 
     return { state: row.state, text: `Healthy at its latest ${stale ? 'scored ' : ''}reading${stale} · ${alarms}` };
   const since = row.since!;
   const what = row.state === 'alarm' ? 'In alarm' : 'On watch';
-  return { state: row.state, text: `${what} since ${wb.time.at(since)} (${wb.time.span(scored - since)})${stale} · ${alarms}` };
+  // Raised at the latest reading: "(0 s)" read like nothing had happened.
+  const lasting = scored > since ? wb.time.span(scored - since) : 'from its latest reading';
+  return { state: row.state, text: `${what} since ${wb.time.at(since)} (${lasting})${stale} · ${alarms}` };
 }
 
 /** The score chart's text alternative: the span of readings, the threshold, how many are over it and when the unit was in alarm. */
