@@ -6,6 +6,7 @@ import { expect, test } from 'vitest';
 import { fitEnvelope } from '../src/model/envelope.js';
 import { checkDataset } from '../src/model/data-check.js';
 import type { Dataset } from '../src/data/dataset.js';
+import { columnsDataset } from './helpers.js';
 
 /** Three units, 300 readings each; `mode` holds each value for 64 readings, `temp` never repeats. */
 function plant(interleaved: boolean): Dataset {
@@ -21,20 +22,12 @@ function plant(interleaved: boolean): Dataset {
     mode[r] = (i >> 6) % 2;
     temp[r] = 60 + u * 8 + Math.sin(i / 7 + u) + i * 1e-4;
   }
-  const col = (name: string, role: 'unit' | 'time' | 'feature', values: Float64Array) => ({
-    name,
-    role,
-    values,
-    missing: 0,
-    nonNumeric: 0,
-  });
-  return {
-    name: 'plant.csv',
-    format: 'csv',
-    rows,
-    notes: [],
-    columns: [col('unit', 'unit', unit), col('time', 'time', time), col('mode', 'feature', mode), col('temp', 'feature', temp)],
-  };
+  return columnsDataset('plant.csv', [
+    ['unit', 'unit', unit],
+    ['time', 'time', time],
+    ['mode', 'feature', mode],
+    ['temp', 'feature', temp],
+  ]);
 }
 
 test('flat runs are counted within each unit whether the rows are grouped by unit or interleaved by time', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { getEngine, lcg, loadFd001 } from './helpers.js';
+import { columnsDataset, getEngine, lcg, loadFd001 } from './helpers.js';
 import { FeatureTransform } from '../src/features/transform.js';
 import { deriveDataset } from '../src/features/derive.js';
 import { derivedNames, type FeatureRecipe } from '../src/features/recipe.js';
@@ -37,20 +37,12 @@ function twoUnits(): Dataset {
   const time = Float64Array.from({ length: rows }, (_, i) => (i % 30) + 1);
   const a = Float64Array.from({ length: rows }, (_, i) => 100 + (i % 30) * 0.5 + r());
   const b = Float64Array.from({ length: rows }, () => 5 + r());
-  const col = (name: string, role: 'unit' | 'time' | 'feature', values: Float64Array) => ({
-    name,
-    role,
-    values,
-    missing: 0,
-    nonNumeric: 0,
-  });
-  return {
-    name: 't',
-    format: 'csv',
-    rows,
-    notes: [],
-    columns: [col('unit', 'unit', unit), col('time', 'time', time), col('a', 'feature', a), col('b', 'feature', b)],
-  };
+  return columnsDataset('t', [
+    ['unit', 'unit', unit],
+    ['time', 'time', time],
+    ['a', 'feature', a],
+    ['b', 'feature', b],
+  ]);
 }
 
 describe('window features', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createNodeEngine } from '../src/engine/node-engine.js';
 import type { WasmEngine } from '../src/engine/wasm-engine.js';
 import { ingestFiles } from '../src/data/ingest.js';
-import type { Dataset } from '../src/data/dataset.js';
+import type { ColumnRole, Dataset } from '../src/data/dataset.js';
 import type { ModelJson } from '../src/model/types.js';
 
 export const CMAPSS_DIR = join(import.meta.dirname, '..', '..', 'shared', 'data', 'cmapss');
@@ -21,6 +21,17 @@ export function csvDataset(text: string, name = 'data.csv'): Dataset {
 }
 
 /** A deterministic LCG for test data (independent of the engine's RNG). */
+/** A dataset of whole columns, each [name, role, values], nothing missing. */
+export function columnsDataset(name: string, columns: [string, ColumnRole, Float64Array][]): Dataset {
+  return {
+    name,
+    format: 'csv',
+    rows: columns[0][2].length,
+    notes: [],
+    columns: columns.map(([n, role, values]) => ({ name: n, role, values, missing: 0, nonNumeric: 0 })),
+  };
+}
+
 export function lcg(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
