@@ -39,6 +39,9 @@ describe('one series that looks like several machines', () => {
     expect(turbine.reason).toBe(
       'names a machine? (3 whole numbers): choose it as the unit column (step 1; --unit-column), or tick it if it is a reading',
     );
+    // A wind park's WEA (Windenergieanlage) is a machine word too.
+    const wea = profileDataset(csvDataset(numbered.replace('Turbine', 'WEA'))).columns.find((c) => c.name === 'WEA')!;
+    expect(wea.feature).toBe(false);
     // Two values may be a state (a pump on or off): still a reading.
     const state = profileDataset(csvDataset(numbered.replace(/,2,/g, ',1,'))).columns.find((c) => c.name === 'Turbine')!;
     expect(state.feature).toBe(true);

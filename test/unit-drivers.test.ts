@@ -34,3 +34,26 @@ test("each unit's latest reading, explained as the page explains a clicked readi
   }
   loaded.dispose();
 });
+
+test('a sensor far out of its training range at the latest reading is named, above or below, apart from the drivers', async () => {
+  const engine = await getEngine();
+  const model = await shippedModel();
+  const ds = loadFd001('test_FD001.txt');
+  const unit = ds.columns.find((c) => c.role === 'unit')!.values;
+  const last31 = [...unit.keys()].filter((i) => unit[i] === 31).pop()!;
+  const s11 = ds.columns.find((c) => c.name === 'sensor_11')!.values;
+  const s7 = ds.columns.find((c) => c.name === 'sensor_7')!.values;
+  s11[last31] += 5; // sensor 11's training range spans about 1.5
+  s7[last31] -= 50;
+  const loaded = new LoadedModel(engine, model);
+  const all = latestDrivers(engine, loaded, ds);
+  expect(all.find((d) => d.unit === 31)!.outside).toEqual([
+    { input: 'sensor_7', side: 'below' },
+    { input: 'sensor_11', side: 'above' },
+  ]);
+  // Most test units are cut off well before failure: inside the range their healthy halves trained (a few, worn, are not).
+  expect(all.filter((d) => d.unit !== 31 && d.outside.length).length).toBeLessThan(10);
+  // A model without an envelope names none.
+  const bare = new LoadedModel(engine, { ...model, envelope: undefined });
+  expect(latestDrivers(engine, bare, ds).every((d) => d.outside.length === 0)).toBe(true);
+});

@@ -10,7 +10,10 @@ test('the unit column a model records, against the one the data was read by', ()
   const has = (n: string) => ['Zeit', 'Anlage', 'WEA'].includes(n);
   expect(unitKeyNote(model('Anlage'), 'Anlage', has)).toBeUndefined();
   expect(unitKeyNote(model(undefined), null, has)).toBeUndefined();
-  expect(unitKeyNote(model(null), 'Anlage', has)).toBeUndefined();
+  expect(unitKeyNote(model(null), null, has)).toBeUndefined();
+  expect(unitKeyNote(model(null), 'WEA', has)).toBe(
+    "model iso-1 was trained on one series, but this data's units are read from WEA: each unit is scored as a series of its own, against one machine's normal",
+  );
   expect(unitKeyNote(model('Anlage'), 'WEA', has)).toBe(
     "model iso-1 tells machines apart by Anlage, but this data's units are read from WEA",
   );

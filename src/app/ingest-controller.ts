@@ -33,6 +33,8 @@ export interface IngestHost {
   modelChecked(): Promise<void>;
   adoptDataset(dataset: Dataset, profile: Profile, unitColumn?: UnitColumnChoice, intent?: LoadIntent): Promise<void>;
   saveFiles(files: File[], entry?: string, unitColumn?: UnitColumnChoice): Promise<void>;
+  /** Saves the work state shortly (saving new files clears the old state). */
+  saveSoon(): void;
 }
 
 /** The files now loaded, as they were read: re-read when the user picks another unit column. */
@@ -171,7 +173,11 @@ export class IngestController {
           this.source = before;
           throw e;
         }
-        if (persist) await h.saveFiles(files, entry, applied);
+        if (persist) {
+          await h.saveFiles(files, entry, applied);
+          // The state goes with the files: a model kept (one unable to score these files included) outlives a reload.
+          h.saveSoon();
+        }
       };
       if (h.dataName && empty * 2 > profile.columns.length)
         return this.ask(names, `${empty} of ${profile.columns.length} columns have no numbers`, adopt);

@@ -11,7 +11,7 @@ import { parseBaseline } from '../data/baseline.js';
 import type { ModelJson } from '../model/types.js';
 import type { UnitColumnChoice } from '../data/roles.js';
 import { fingerprintInputs, fingerprintKind, rowsMatchTraining } from '../model/inputs-fingerprint.js';
-import type { Driver } from '../model/unit-drivers.js';
+import type { Driver, OutOfRange } from '../model/unit-drivers.js';
 import { plural } from './dom.js';
 import type { Bus, Scope } from './bus.js';
 import type { Workers } from './engine-client.js';
@@ -42,6 +42,8 @@ export interface ModelHost {
 export class ModelController {
   /** Per unit, the sensors that pushed its latest reading up the most (absent until fetched). */
   drivers?: Map<number, Driver[]>;
+  /** Per unit, the inputs whose latest reading lies outside the training range (unit-drivers.ts), fetched with the drivers. */
+  outside?: Map<number, OutOfRange[]>;
   /** Where the last import's time went (diagnostics: bench:browser): validate and load, score on every engine worker, threshold and evaluation on the page. */
   lastImportMs?: { load: number; score: number; adopt: number };
   private generation = 0;
@@ -247,6 +249,7 @@ export class ModelController {
   forgetDrivers(): void {
     this.generation++;
     this.drivers = undefined;
+    this.outside = undefined;
     this.host.bus.emit('drivers');
   }
 
@@ -293,6 +296,7 @@ export class ModelController {
       const list = await h.workers.call(h.workers.engine, (api) => api.unitDrivers(3));
       if (asked !== this.generation) return; // other data or another model came meanwhile
       this.drivers = new Map(list.map((d) => [d.unit, d.drivers]));
+      this.outside = new Map(list.flatMap((d) => (d.outside.length ? [[d.unit, d.outside]] : [])));
       h.bus.emit('drivers');
     } catch {
       // Drivers are an aid; the board shows "–" without them.

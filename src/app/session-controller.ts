@@ -6,7 +6,7 @@ import type { UnitColumnChoice } from '../data/roles.js';
 import type { Bus } from './bus.js';
 import { sessionStore } from './session-store.js';
 import { absentInputs } from './ingest-controller.js';
-import type { DataMeta, TrainSettings } from './state.js';
+import { unitKeyWords, type DataMeta, type TrainSettings } from './state.js';
 
 export interface SessionHost {
   readonly bus: Bus;
@@ -127,7 +127,7 @@ export class SessionController {
       // The import said why the model could not be restored: that stays the news.
       if (h.model?.id !== state.model.id) return true;
     }
-    h.bus.say('data', `${restored}.`);
+    h.bus.say('data', `${restored}.${unitKeyWords(h.model, h.data)}`);
     return true;
   }
 

@@ -8,7 +8,9 @@ import { DataError, type Column, type ColumnRole } from './dataset.js';
  */
 const MACHINE =
   'unit|engine|machine|device|asset|equipment|pump|motor|compressor|turbine|wtg|generator|gearbox|bearing|spindle|' +
-  'robot|press|boiler|chiller|vehicle|truck|locomotive|aircraft|well|station|battery|cell|inverter|transformer|meter|rig|line';
+  'robot|press|boiler|chiller|vehicle|truck|locomotive|aircraft|well|station|battery|cell|inverter|transformer|meter|rig|line|' +
+  // German wind parks: Windenergieanlage, Windkraftanlage.
+  'wea|wka';
 const ID_SUFFIX = 'id|no|nr|num|number|code|key';
 /** A number column keyed by these names is the unit (when its values are whole and repeat); bare "pump" may be a reading, "pump_id" is not. */
 const UNIT = new RegExp(`^(id|unit|engine|machine|device|asset|equipment|sensor_?id|(${MACHINE})_?(${ID_SUFFIX}))$`);
@@ -18,7 +20,7 @@ const TEXT_ID = new RegExp(
 );
 /** A machine word alone over text ("Pump", "Turbine"): a name only a machine goes by. */
 const BARE_MACHINE =
-  /^(unit|engine|machine|device|asset|equipment|pump|motor|compressor|turbine|wtg|generator|gearbox|spindle|robot|boiler|chiller|vehicle|truck|locomotive|aircraft|inverter|transformer)$/;
+  /^(unit|engine|machine|device|asset|equipment|pump|motor|compressor|turbine|wtg|generator|gearbox|spindle|robot|boiler|chiller|vehicle|truck|locomotive|aircraft|inverter|transformer|wea|wka)$/;
 /** An id as plants write them: letters and a number, no spaces ("P1", "WTG-07", "PMP_101"); "OPEN", "1.2 bar", "85%" or "1500rpm" is a reading. */
 const ID_CELL = /^(?=.*\d)(?=.*[a-z])[a-z0-9][a-z0-9_.#-]*$/i;
 const READING_CELL = /^[+-]?\d+([.,]\d+)?\s*[a-z%°]+$/i;

@@ -11,6 +11,7 @@ import { inputOf } from '../features/feature-words.js';
 import { isIdentity } from '../features/recipe.js';
 import { FeatureTransform } from '../features/transform.js';
 import type { LoadedModel } from './loaded-model.js';
+import { rangeOf } from './data-check.js';
 
 export interface Driver {
   /** The raw column (sensor). */
@@ -19,11 +20,23 @@ export interface Driver {
   attribution: number;
 }
 
+/** An input whose latest reading lies outside the range the model was trained on (widened by half, as the data check judges it). */
+export interface OutOfRange {
+  input: string;
+  side: 'above' | 'below';
+}
+
 export interface UnitDrivers {
   unit: number;
   /** The unit's latest reading (row in the dataset). */
   row: number;
   drivers: Driver[];
+  /**
+   * Far outside the training range, an input's reading scores like the range's edge (a forest
+   * isolates it no faster the farther out it is), so a clear single-sensor fault may stay under
+   * the threshold: named apart from the drivers. Empty for a model without an envelope.
+   */
+  outside: OutOfRange[];
 }
 
 const CHUNK = 65536;
@@ -41,12 +54,34 @@ export function latestDrivers(engine: WasmEngine, loaded: LoadedModel, ds: Datas
   const rows = latestFeatureRows(engine, loaded, ds, order, unit, new Set(latest.values()));
   const recipe = loaded.model.recipe;
   const features = loaded.model.features;
+  const outside = outOfRange(loaded, ds, Int32Array.from(latest.values()));
   const result: UnitDrivers[] = [];
+  let k = 0;
   for (const [u, row] of latest) {
     const { attribution } = loaded.explain(rows.get(row)!);
-    result.push({ unit: u, row, drivers: topInputs(features, attribution, recipe?.inputs, top) });
+    result.push({ unit: u, row, drivers: topInputs(features, attribution, recipe?.inputs, top), outside: outside[k++] });
   }
   return result.sort((a, b) => a.unit - b.unit);
+}
+
+/** Per row given, the model's inputs whose reading lies outside their widened training range. */
+function outOfRange(loaded: LoadedModel, ds: Dataset, rows: Int32Array): OutOfRange[][] {
+  const out = Array.from(rows, (): OutOfRange[] => []);
+  const env = loaded.model.envelope;
+  if (!env) return out;
+  const cols = requireColumns(
+    ds,
+    env.inputs.map((i) => i.name),
+  );
+  env.inputs.forEach((input, f) => {
+    const [lo, hi] = rangeOf(input.q);
+    const values = readRows(cols[f], rows);
+    for (let k = 0; k < rows.length; k++) {
+      if (values[k] > hi) out[k].push({ input: input.name, side: 'above' });
+      else if (values[k] < lo) out[k].push({ input: input.name, side: 'below' });
+    }
+  });
+  return out;
 }
 
 /** An explanation summed per raw input, largest positive first (at most `top`). */

@@ -12,7 +12,7 @@ const ONE_SERIES = '\u0000one-series';
 
 /**
  * Columns that may name machines: the unit column read, text columns, and numbers with few
- * distinct values (at most 1,000, and at most one per 20 rows: a sensor's readings have many).
+ * distinct whole values (at most 1,000, and at most one per 20 rows: a sensor's readings have many).
  */
 export function unitCandidates(columns: readonly ColumnProfile[], rows: number): { text: string[]; numbers: string[] } {
   const text: string[] = [];
@@ -20,7 +20,15 @@ export function unitCandidates(columns: readonly ColumnProfile[], rows: number):
   for (const c of columns) {
     if (c.role === 'time' || c.role === 'label' || c.role === 'rul') continue;
     if (c.role === 'unit' || (c.count === 0 && c.nonNumeric > 0)) text.push(c.name);
-    else if (c.count > 0 && c.distinct > 1 && c.distinct <= MAX_NUMBER_IDS && c.distinct * 20 <= rows) numbers.push(c.name);
+    else if (
+      c.count > 0 &&
+      c.distinct > 1 &&
+      c.distinct <= MAX_NUMBER_IDS &&
+      c.distinct * 20 <= rows &&
+      Number.isInteger(c.min) &&
+      Number.isInteger(c.max)
+    )
+      numbers.push(c.name);
   }
   return { text, numbers };
 }

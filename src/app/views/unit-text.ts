@@ -50,13 +50,17 @@ export function unitStateLine(wb: Workbench, latest?: number): { state: string; 
     latest !== undefined && latest > scored
       ? ` · not scored since ${wb.time.at(scored)}: its readings after it lack an input the model needs`
       : '';
+  const out = wb.models.outside?.get(wb.selectedUnit!) ?? [];
+  const outside = out.length
+    ? ` · ${out.map((o) => `${wb.names(o.input).short} ${o.side}`).join(', ')} the range the model was trained on: check ${out.length > 1 ? 'them' : 'it'}, a forest scores a reading no higher the farther out it is`
+    : '';
   if (row.state === 'healthy')
-    return { state: row.state, text: `Healthy at its latest ${stale ? 'scored ' : ''}reading${stale} · ${alarms}` };
+    return { state: row.state, text: `Healthy at its latest ${stale ? 'scored ' : ''}reading${stale}${outside} · ${alarms}` };
   const since = row.since!;
   const what = row.state === 'alarm' ? 'In alarm' : 'On watch';
   // Raised at the latest reading: "(0 s)" read like nothing had happened.
   const lasting = scored > since ? wb.time.span(scored - since) : 'from its latest reading';
-  return { state: row.state, text: `${what} since ${wb.time.at(since)} (${lasting})${stale} · ${alarms}` };
+  return { state: row.state, text: `${what} since ${wb.time.at(since)} (${lasting})${stale}${outside} · ${alarms}` };
 }
 
 /** The score chart's text alternative: the span of readings, the threshold, how many are over it and when the unit was in alarm. */

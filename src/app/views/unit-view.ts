@@ -218,6 +218,8 @@ export function unitView(wb: Workbench): HTMLElement {
   wb.on('model', reset);
   wb.on('unit', reset);
   wb.on('drivers', () => !picked.length && !(wb.explanation && selectedIndex() >= 0) && reset());
+  // The state line names sensors out of their training range, which arrive with the drivers.
+  wb.on('drivers', describe);
   wb.on('explain', () => {
     picked = [];
     fillSelectors();
