@@ -11,7 +11,6 @@ import { inputOf } from '../features/feature-words.js';
 import { isIdentity } from '../features/recipe.js';
 import { FeatureTransform } from '../features/transform.js';
 import type { LoadedModel } from './loaded-model.js';
-import { rangeOf } from './data-check.js';
 
 export interface Driver {
   /** The raw column (sensor). */
@@ -20,10 +19,15 @@ export interface Driver {
   attribution: number;
 }
 
-/** An input whose latest reading lies outside the range the model was trained on (widened by half, as the data check judges it). */
+/** Beyond this many training standard deviations a feature is far past anything the forest trained on. */
+export const FAR_SIGMA = 6;
+
+/** An input whose latest reading is far from the training readings in one of its features (beyond FAR_SIGMA). */
 export interface OutOfRange {
   input: string;
   side: 'above' | 'below';
+  /** The farthest of its features, in training standard deviations. */
+  sigma: number;
 }
 
 export interface UnitDrivers {
@@ -34,7 +38,7 @@ export interface UnitDrivers {
   /**
    * Far outside the training range, an input's reading scores like the range's edge (a forest
    * isolates it no faster the farther out it is), so a clear single-sensor fault may stay under
-   * the threshold: named apart from the drivers. Empty for a model without an envelope.
+   * the threshold: named apart from the drivers.
    */
   outside: OutOfRange[];
 }
@@ -54,34 +58,34 @@ export function latestDrivers(engine: WasmEngine, loaded: LoadedModel, ds: Datas
   const rows = latestFeatureRows(engine, loaded, ds, order, unit, new Set(latest.values()));
   const recipe = loaded.model.recipe;
   const features = loaded.model.features;
-  const outside = outOfRange(loaded, ds, Int32Array.from(latest.values()));
   const result: UnitDrivers[] = [];
-  let k = 0;
   for (const [u, row] of latest) {
-    const { attribution } = loaded.explain(rows.get(row)!);
-    result.push({ unit: u, row, drivers: topInputs(features, attribution, recipe?.inputs, top), outside: outside[k++] });
+    const values = rows.get(row)!;
+    const { attribution } = loaded.explain(values);
+    result.push({
+      unit: u,
+      row,
+      drivers: topInputs(features, attribution, recipe?.inputs, top),
+      outside: farInputs(loaded.model, values, recipe?.inputs),
+    });
   }
   return result.sort((a, b) => a.unit - b.unit);
 }
 
-/** Per row given, the model's inputs whose reading lies outside their widened training range. */
-function outOfRange(loaded: LoadedModel, ds: Dataset, rows: Int32Array): OutOfRange[][] {
-  const out = Array.from(rows, (): OutOfRange[] => []);
-  const env = loaded.model.envelope;
-  if (!env) return out;
-  const cols = requireColumns(
-    ds,
-    env.inputs.map((i) => i.name),
-  );
-  env.inputs.forEach((input, f) => {
-    const [lo, hi] = rangeOf(input.q);
-    const values = readRows(cols[f], rows);
-    for (let k = 0; k < rows.length; k++) {
-      if (values[k] > hi) out[k].push({ input: input.name, side: 'above' });
-      else if (values[k] < lo) out[k].push({ input: input.name, side: 'below' });
-    }
+/** The inputs with a feature beyond FAR_SIGMA of its training mean (the farthest per input), farthest first. */
+export function farInputs(model: LoadedModel['model'], values: ArrayLike<number>, inputs: readonly string[] | undefined): OutOfRange[] {
+  const { mean, scale } = model.scaler;
+  const byInput = new Map<string, number>();
+  model.features.forEach((f, k) => {
+    const z = (values[k] - mean[k]) / (scale[k] || 1);
+    if (!(Math.abs(z) > FAR_SIGMA)) return;
+    const input = inputOf(f, inputs);
+    const was = byInput.get(input);
+    if (was === undefined || Math.abs(z) > Math.abs(was)) byInput.set(input, z);
   });
-  return out;
+  return [...byInput]
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+    .map(([input, z]) => ({ input, side: z > 0 ? 'above' : 'below', sigma: Math.abs(z) }));
 }
 
 /** An explanation summed per raw input, largest positive first (at most `top`). */

@@ -6,10 +6,9 @@ import { fmt, h } from '../dom.js';
 import { isFlagged } from '../../alarms/threshold.js';
 import type { Workbench } from '../workbench.js';
 import { describeFeature } from '../../features/feature-words.js';
-import { topInputs } from '../../model/unit-drivers.js';
+import { FAR_SIGMA, topInputs } from '../../model/unit-drivers.js';
 
 /** Standard deviations from the training mean past which a feature is far outside what the forest saw. */
-const FAR_SIGMA = 6;
 
 export function explainPanel(wb: Workbench): HTMLElement {
   const body = h('div', { class: 'explain-body' });

@@ -96,13 +96,13 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       v.el.hidden = !r;
       if (!r) return;
       v.unit = r.unit;
-      // Inputs out of their training range first, marked: the forest may not score them past the threshold.
+      // Drivers far from their training readings are marked; a unit not in alarm shows such inputs first,
+      // since the forest may not score them past the threshold however far out they are.
       const out = wb.models.outside?.get(r.unit) ?? [];
-      const outNames = new Set(out.map((o) => o.input));
-      const drivers = [
-        ...out.map((o) => `${wb.names(o.input).short} ${o.side === 'above' ? '↑' : '↓'}`),
-        ...(wb.models.drivers?.get(r.unit) ?? []).filter((d) => !outNames.has(d.input)).map((d) => wb.names(d.input).short),
-      ].slice(0, Math.max(3, out.length));
+      const far = new Map(out.map((o) => [o.input, o.side === 'above' ? ' ↑' : ' ↓']));
+      const top = wb.models.drivers?.get(r.unit) ?? [];
+      const unheeded = r.state === 'alarm' ? [] : out.map((o) => o.input).filter((i) => !top.some((d) => d.input === i));
+      const drivers = [...unheeded, ...top.map((d) => d.input)].slice(0, 3).map((i) => `${wb.names(i).short}${far.get(i) ?? ''}`);
       setText(v.cells[0], wb.units.name(r.unit));
       setText(v.cells[1], STATE_TEXT[r.state]);
       v.cells[1].className = `badge ${r.state}`;
@@ -110,7 +110,9 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       setText(v.cells[3], r.since === null ? '–' : wb.time.span((r.lastTime ?? r.since) - r.since));
       setText(v.cells[4], wb.models.drivers ? drivers.join(' · ') || '–' : '…');
       // A cell too narrow for its text shows all of it on hover.
-      const outWords = out.map((o) => `${wb.names(o.input).short} ${o.side} its training range`).join(', ');
+      const outWords = out
+        .map((o) => `${wb.names(o.input).short} ${o.side === 'above' ? '+' : '−'}${o.sigma.toFixed(0)}σ from training`)
+        .join(', ');
       v.el.title = `${wb.units.name(r.unit)}${drivers.length ? `: ${drivers.join(', ')}` : ''}${outWords ? ` (${outWords})` : ''}`;
       [2, 3].forEach((k) => setText(v.words[k], r.since === null ? '' : SPOKEN[k]));
       setText(v.words[4], drivers.length ? SPOKEN[4] : '');
@@ -233,7 +235,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     h(
       'p',
       { class: 'muted small' },
-      'Alarm: the model’s alarm rule holds at the latest reading. Watch: some of the last readings are over the threshold, too few to alarm. Top drivers: the three sensors that pushed the latest reading’s score up the most; ↑ or ↓ marks a sensor whose latest reading is above or below the range the model was trained on, which a forest scores no higher the farther out it is, so check it even when the unit is healthy.',
+      'Alarm: the model’s alarm rule holds at the latest reading. Watch: some of the last readings are over the threshold, too few to alarm. Top drivers: the three sensors that pushed the latest reading’s score up the most; ↑ or ↓ marks a sensor whose latest reading is more than 6σ above or below the training readings, which a forest scores no higher the farther out it is, so check it even when the unit is healthy.',
     ),
   );
   return board;

@@ -52,7 +52,12 @@ export function unitStateLine(wb: Workbench, latest?: number): { state: string; 
       : '';
   const out = wb.models.outside?.get(wb.selectedUnit!) ?? [];
   const outside = out.length
-    ? ` · ${out.map((o) => `${wb.names(o.input).short} ${o.side}`).join(', ')} the range the model was trained on: check ${out.length > 1 ? 'them' : 'it'}, a forest scores a reading no higher the farther out it is`
+    ? ` · ${out
+        .slice(0, 3)
+        .map((o) => `${wb.names(o.input).short} ${o.side === 'above' ? '+' : '−'}${o.sigma.toFixed(0)}σ`)
+        .join(
+          ', ',
+        )}${out.length > 3 ? ` and ${out.length - 3} more` : ''} from the training readings: check ${out.length > 1 ? 'them' : 'it'}, as a forest scores a reading no higher the farther out it is`
     : '';
   if (row.state === 'healthy')
     return { state: row.state, text: `Healthy at its latest ${stale ? 'scored ' : ''}reading${stale}${outside} · ${alarms}` };
