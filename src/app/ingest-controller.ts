@@ -183,7 +183,8 @@ export class IngestController {
         return this.ask(names, `${empty} of ${profile.columns.length} columns have no numbers`, adopt);
       await adopt();
       const wanted = h.model?.keys?.unit;
-      if (!unitColumn && wanted && wanted !== read && profile.columns.some((c) => c.name === wanted))
+      // Once only: a read by the model's column that still finds another unit (its cells all empty) is not tried again.
+      if (!unitColumn && wanted && reading?.name !== wanted && wanted !== read && profile.columns.some((c) => c.name === wanted))
         again = { name: wanted, required: false };
       if (empty * 2 > profile.columns.length)
         h.bus.fail(
