@@ -17,6 +17,12 @@ describe('threshold calibration', () => {
     expect(wilson(0, 0)).toEqual({ estimate: 0, low: 0, high: 1 });
   });
 
+  test('Wilson interval: no readings in alarm gives a lower end of exactly 0, all of them an upper end of exactly 1 (reports printed 5.4e-18%)', () => {
+    const off: number[] = [];
+    for (let n = 1; n <= 5000; n++) if (wilson(0, n).low !== 0 || wilson(n, n).high !== 1) off.push(n);
+    expect(off).toEqual([]);
+  });
+
   test('one series: the earlier 70% grow the forest, the later 30% are scored, in time order', () => {
     expect(HELD_OUT_SHARE).toBe(0.3);
     let seen: { fit: number[]; held: number[] } | undefined;

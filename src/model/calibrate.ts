@@ -67,7 +67,8 @@ export function wilson(x: number, n: number): Rate {
   const denom = 1 + (z * z) / n;
   const centre = (p + (z * z) / (2 * n)) / denom;
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
-  return { estimate: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  // With x = 0 (or n) the bound is 0 (or 1) exactly; floating point leaves 5e-18 there, which a report then prints.
+  return { estimate: p, low: x === 0 ? 0 : Math.max(0, centre - half), high: x === n ? 1 : Math.min(1, centre + half) };
 }
 
 /**
