@@ -42,6 +42,9 @@ describe('isoscope CLI', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/1 gap\(s\) of 10x the usual step \(1 min\); longest 3\.0 h in unit B after 2024-03-01 00:49/);
     expect(stdout).toMatch(/flat 100 in unit A/);
+    // Text ids are coded 1, 2 inside: their min, max, mean and std are no figures of the ids.
+    const machine = stdout.split('\n').find((l) => l.startsWith('machine '))!;
+    expect(machine.split(/\s+/).slice(0, 8)).toEqual(['machine', 'unit', '200', '0', '-', '-', '-', '-']);
   });
 
   test('train says why a threshold is left in sample: too few units to hold whole ones out', async () => {
