@@ -1,5 +1,6 @@
 import { mixedSeriesNote } from '../data/mixed-series.js';
 import { timeBackstepsNote } from '../data/time-backsteps.js';
+import { timeRepeatsNote } from '../data/time-repeats.js';
 import { shortUnitsWords } from '../model/short-units.js';
 import { UNIT_COLUMN_OPTION, UNIT_COLUMN_USAGE, unitColumnChoice } from './unit-column.js';
 import { labelledWords } from '../model/calibration-words.js';
@@ -77,8 +78,8 @@ export async function trainCommand(
         })),
       );
   // A sample's rows are not the file's: its row numbers would name the wrong readings.
-  const backwards = mixed || sample ? undefined : timeBackstepsNote(ds);
-  if (mixed ?? backwards) err(`isoscope: warning: ${mixed ?? backwards}`);
+  const order = mixed || sample ? [] : [timeBackstepsNote(ds), timeRepeatsNote(ds)].filter((n) => n !== undefined);
+  for (const n of mixed ? [mixed] : order) err(`isoscope: warning: ${n}`);
   const choice = trainChoice(values, hasUnits, hasUnits ? undefined : { healthyReadings: healthyReadings(ds, values.baseline) });
   if (sample && !choice.features) choice.features = sample.defaultFeatures;
   const result = await trainModel(await engine(), ds, choice);
