@@ -100,6 +100,23 @@ describe('profile', () => {
     );
   });
 
+  test('a batch, lot or order number (Charge, LotID, Auftrag_Nr) is no default feature; a reading under such a name with fractions is', () => {
+    const rows = ['machine,time,Charge,LotID,Auftrag_Nr,Order,Temp'];
+    for (const m of ['A', 'B'])
+      for (let i = 0; i < 200; i++)
+        rows.push(
+          `${m},${i},${240117 + Math.floor(i / 50)},${7 + Math.floor(i / 20)},${4500 + (i % 3)},${(0.5 + (i % 7) / 10).toFixed(2)},${60 + (i % 9)}`,
+        );
+    const p = profileDataset(csvDataset(rows.join('\n')));
+    const col = (n: string) => p.columns.find((c) => c.name === n)!;
+    for (const n of ['Charge', 'LotID', 'Auftrag_Nr']) {
+      expect(col(n).feature).toBe(false);
+      expect(col(n).reason).toMatch(/numbers a batch, lot or order/);
+    }
+    expect(col('Order').feature).toBe(true);
+    expect(col('Temp').feature).toBe(true);
+  });
+
   test('healthy baseline: first N cycles or first X% of each unit', () => {
     const ds = loadFd001();
     const first30 = baselineMask(ds, parseBaseline('first:30'));

@@ -3,7 +3,7 @@
 // with a reason for every column in or out.
 import { columnByRole, type ColumnRole, type Dataset } from './dataset.js';
 import { DistinctCounter, type DistinctState } from './distinct.js';
-import { isIdName, isMachineWord } from './roles.js';
+import { isBatchName, isIdName, isMachineWord } from './roles.js';
 import type { TimeGaps } from './time-gaps.js';
 
 export const DISTINCT_CAP = 10000;
@@ -378,6 +378,11 @@ function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: s
       reason: 'an id that is not the unit column (every value differs, or not whole numbers): it names, it does not measure',
     };
   if (c.counter) return { feature: false, reason: 'rises at every reading: a row number, clock or running total, not a health signal' };
+  if (isBatchName(c.name) && Number.isInteger(c.min) && Number.isInteger(c.max))
+    return {
+      feature: false,
+      reason: 'numbers a batch, lot or order: what was made, not how the machine is (tick it if it is a reading)',
+    };
   // "Turbine" or "Pump" over a few whole numbers is most likely the machine's number, not a reading (two values may be a state: on/off).
   if (
     isMachineWord(c.name) &&

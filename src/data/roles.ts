@@ -162,6 +162,14 @@ export function rowIds(values: Float64Array): boolean {
 /** A name that says the column identifies something (a unit, a reading): never a health signal, even when it is not the unit. */
 export const isIdName = (name: string): boolean => UNIT.test(headerKey(name));
 
+/**
+ * A production batch, lot or order ("Charge" and "Auftrag" in German exports, "batch_no", "LotID"):
+ * it numbers what was made, not how the machine is, and a new batch would look anomalous for its number.
+ */
+const BATCH =
+  /^(batch|lot|charge|charg|chargen|auftrag|order|work_?order|job|recipe|rezept|serial)(_?(id|no|nr|num|number|code|key|nummer))?$/;
+export const isBatchName = (name: string): boolean => BATCH.test(headerKey(name));
+
 /** A name that says the column orders readings in time. */
 export const isTimeName = (name: string): boolean => TIME.test(name.trim());
 
