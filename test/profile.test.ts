@@ -115,6 +115,16 @@ describe('profile', () => {
     }
     expect(col('Order').feature).toBe(true);
     expect(col('Temp').feature).toBe(true);
+    // A battery's state of charge under the same word: it has fractions, so it is a reading.
+    const soc = rows.map((r, i) =>
+      i === 0
+        ? r
+        : r
+            .split(',')
+            .map((cell, k) => (k === 2 ? `${(i % 80) + 0.5}` : cell))
+            .join(','),
+    );
+    expect(profileDataset(csvDataset(soc.join('\n'))).columns.find((c) => c.name === 'Charge')!.feature).toBe(true);
   });
 
   test('healthy baseline: first N cycles or first X% of each unit', () => {

@@ -37,6 +37,19 @@ describe('times that go back within a unit', () => {
     expect(oneSeries.notes.filter((n) => /goes back|starts over/.test(n))).toEqual([expect.stringMatching(/^Zeit starts over 1 time/)]);
   });
 
+  test('every unit starting over where it began (sites one after another under the same machine numbers) is called a key, not misdated days', () => {
+    const lines = ['timestamp,Site,Machine,Temp'];
+    for (const site of ['North', 'South', 'East'])
+      for (const m of [1, 2])
+        for (let i = 0; i < 60; i++) lines.push(`${new Date(Date.UTC(2024, 2, 1, 0, i)).toISOString()},${site},${m},${20 + (i % 5) / 10}`);
+    expect(timeBackstepsNote(csvDataset(lines.join('\n')))).toBe(
+      "timestamp goes back 4 time(s) within a unit, first at data row 121 (unit 1): each time back to where the unit's readings began, so one id may name several machines (the same machine number at several sites?). A unit column must tell the machines apart by itself: if it takes two columns (site and machine), join them into one column in the file",
+    );
+    // A row without a unit id is no unit's: never "(unit undefined)".
+    const unitless = ['machine_id,time,temp', 'A,1,3', 'A,2,4', ',5,1', ',4,2', 'B,1,3', 'B,2,5'].join('\n');
+    expect(timeBackstepsNote(csvDataset(unitless))).toBeUndefined();
+  });
+
   test("the unit's series comes in time order, each reading's row with it", async () => {
     const svc = new EngineService();
     await svc.init(await readFile(wasmPath('release')));

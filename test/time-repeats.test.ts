@@ -23,7 +23,7 @@ describe('times that repeat within a unit', () => {
   test('many: the note says one id may name several machines, with the share and where it starts; the profile carries it', () => {
     const ds = csvDataset(sites(), 'sites.csv');
     expect(timeRepeatsNote(ds)).toBe(
-      "timestamp repeats 240 time(s) within a unit, first at data row 3 (unit 1): 67% of readings share a time with their unit's reading before them, so one id may name several machines (the same machine number at several sites?); give a unit column that tells them apart, or join the columns that do into one",
+      "timestamp repeats 240 time(s) within a unit, first at data row 3 (unit 1): 67% of readings share a time with their unit's reading before them, so one id may name several machines (the same machine number at several sites?). A unit column must tell the machines apart by itself: if it takes two columns (site and machine), join them into one column in the file",
     );
     withTimeAxis(profileDataset(ds), ds);
     expect(ds.notes.filter((n) => n.startsWith('timestamp repeats'))).toHaveLength(1);
@@ -37,15 +37,28 @@ describe('times that repeat within a unit', () => {
     expect(timeRepeatsNote(keyed(sites({ siteInId: true })))).toBeUndefined();
   });
 
-  test('one series holding several machines: says to give the column that tells them apart', () => {
+  test('one series is left to the mixed-series note; rows without a unit id are no unit; a sample gets no row numbers', () => {
     const one = csvDataset(
       sites()
         .replace(/,(North|South|East),\d,/g, ',$1,')
         .replace('Site,Machine', 'Info'),
       'merged.csv',
     );
-    expect(timeRepeatsNote(one)).toMatch(
-      /^timestamp repeats 300 time\(s\) within the series, .*give the column that tells them apart \(--unit-column/,
+    expect(timeRepeatsNote(one)).toBeUndefined();
+    // Empty ids at one time: not "within a unit", and never "(unit undefined)".
+    const unitless = ['machine_id,time,temp', 'A,1,3', 'A,2,4', ',5,1', ',5,2', 'B,1,3', 'B,2,5'].join('\n');
+    expect(timeRepeatsNote(csvDataset(unitless))).toBeUndefined();
+    expect(timeRepeatsNote(csvDataset(sites()), { rows: false })).toMatch(
+      /^timestamp repeats 240 time\(s\) within a unit: 67% of readings/,
+    );
+  });
+
+  test('one machine logged faster than its clock writes times: the note says so, not "several sites"', () => {
+    const lines = ['timestamp,pump_id,Flow'];
+    for (let i = 0; i < 100; i++)
+      lines.push(`${new Date(Date.UTC(2024, 2, 1, 0, 0, Math.floor(i / 10))).toISOString()},P1,${(i % 7) / 10}`);
+    expect(timeRepeatsNote(csvDataset(lines.join('\n')))).toBe(
+      'timestamp repeats 90 time(s) within a unit, first at data row 2 (unit P1): 90% of readings share a time with the reading before them: the readings come faster than the times are written (a clock in whole seconds?), or the unit holds several machines',
     );
   });
 });

@@ -77,8 +77,10 @@ export async function trainCommand(
           count: c.values.length - c.missing - c.nonNumeric,
         })),
       );
-  // A sample's rows are not the file's: its row numbers would name the wrong readings.
-  const order = mixed || sample ? [] : [timeBackstepsNote(ds), timeRepeatsNote(ds)].filter((n) => n !== undefined);
+  // A sample's rows are not the file's: its row numbers would name the wrong readings, its share is the file's.
+  const order = (mixed ? [] : sample ? [timeRepeatsNote(ds, { rows: false })] : [timeBackstepsNote(ds), timeRepeatsNote(ds)]).filter(
+    (n) => n !== undefined,
+  );
   for (const n of mixed ? [mixed] : order) err(`isoscope: warning: ${n}`);
   const choice = trainChoice(values, hasUnits, hasUnits ? undefined : { healthyReadings: healthyReadings(ds, values.baseline) });
   if (sample && !choice.features) choice.features = sample.defaultFeatures;

@@ -74,6 +74,8 @@ class ColumnStats {
   rising = true;
   /** Readings compared with the one before them in their unit (a counter must be seen rising, not just never falling). */
   steps = 0;
+  /** Every value so far a whole number (a code or a count, not a measurement with fractions). */
+  whole = true;
   readonly seen: DistinctCounter;
 
   constructor(distinctSlots: number, from?: ColumnState) {
@@ -82,8 +84,9 @@ class ColumnStats {
   }
 
   state(): ColumnState {
-    const { count, missing, nonNumeric, mean, m2, min, max, run, longest, runUnit, longestUnit, prev, rising, steps } = this;
+    const { count, missing, nonNumeric, mean, m2, min, max, run, longest, runUnit, longestUnit, prev, rising, steps, whole } = this;
     return {
+      whole,
       count,
       missing,
       nonNumeric,
@@ -110,6 +113,7 @@ class ColumnStats {
    */
   follow(next: ColumnState, lead: number, all: boolean, seam: 'rises' | 'falls' | 'apart'): void {
     this.rising = this.rising && next.rising && seam !== 'falls';
+    this.whole = this.whole && next.whole;
     this.steps += next.steps + (seam === 'apart' ? 0 : 1);
     if (next.count) this.join(next.count, next.mean, next.m2);
     this.missing += next.missing;
@@ -136,7 +140,7 @@ class ColumnStats {
     let shift = NaN;
     let sum = 0;
     let sq = 0;
-    let { min, max, run, longest, runUnit, longestUnit, prev, rising, steps } = this;
+    let { min, max, run, longest, runUnit, longestUnit, prev, rising, steps, whole } = this;
     const seen = this.seen;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
@@ -172,10 +176,13 @@ class ColumnStats {
       }
       // Within this piece the value before was counted just now: count it again without hashing.
       if (x === prev && i > 0) seen.repeat();
-      else seen.add(x);
+      else {
+        seen.add(x);
+        if (whole && x !== Math.floor(x)) whole = false;
+      }
       prev = x;
     }
-    Object.assign(this, { min, max, run, longest, runUnit, longestUnit, prev, rising, steps });
+    Object.assign(this, { min, max, run, longest, runUnit, longestUnit, prev, rising, steps, whole });
     if (n) this.join(n, shift + sum / n, Math.max(0, sq - (sum * sum) / n));
   }
 
@@ -204,6 +211,7 @@ interface ColumnState {
   prev: number;
   rising: boolean;
   steps: number;
+  whole: boolean;
   seen: DistinctState;
 }
 
@@ -326,7 +334,7 @@ export class ProfileAccumulator {
         flatLined,
         counter,
       };
-      return { ...base, ...defaultInclusion(base, rows) };
+      return { ...base, ...defaultInclusion({ ...base, whole: st.whole }, rows) };
     });
     return { rows, units: this.units.size, columns, defaultFeatures: columns.filter((c) => c.feature).map((c) => c.name) };
   }
@@ -346,7 +354,7 @@ export function profileAdding(acc: ProfileAccumulator, ds: Dataset): Profile {
   return { ...known, columns, defaultFeatures: columns.filter((c) => c.feature).map((c) => c.name) };
 }
 
-type Stats = Omit<ColumnProfile, 'feature' | 'reason'>;
+type Stats = Omit<ColumnProfile, 'feature' | 'reason'> & { whole: boolean };
 
 function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: string } {
   switch (c.role) {
@@ -378,7 +386,8 @@ function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: s
       reason: 'an id that is not the unit column (every value differs, or not whole numbers): it names, it does not measure',
     };
   if (c.counter) return { feature: false, reason: 'rises at every reading: a row number, clock or running total, not a health signal' };
-  if (isBatchName(c.name) && Number.isInteger(c.min) && Number.isInteger(c.max))
+  // Batches run for many readings each; a state of charge or a count with fractions is a reading.
+  if (isBatchName(c.name) && c.whole && c.distinct * 20 <= rows)
     return {
       feature: false,
       reason: 'numbers a batch, lot or order: what was made, not how the machine is (tick it if it is a reading)',
