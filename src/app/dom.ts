@@ -18,12 +18,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
 
 // One formatter, made once: toLocaleString builds a new one per call (~20 µs each).
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const groupedTenths = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
 export function fmt(v: number | null | undefined, digits = 3): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '–';
   if (Number.isInteger(v)) return Math.abs(v) < 1000 ? String(v) : grouped.format(v);
   const a = Math.abs(v);
-  return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(2) : v.toFixed(digits);
+  // A batch number's mean or a pressure in Pa reads as the min and max beside it do (240,125.5), not 2.40e+5.
+  if (a >= 1e5 && a < 1e12) return groupedTenths.format(v);
+  return a !== 0 && (a >= 1e12 || a < 1e-3) ? v.toExponential(2) : v.toFixed(digits);
 }
 
 /** A ratio in [0, 1] (precision, AUC…): always three decimals, so 1 reads "1.000" beside "0.982". */
