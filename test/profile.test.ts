@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { csvDataset, loadFd001 } from './helpers.js';
 import { profileDataset } from '../src/data/profile.js';
 import { baselineMask, parseBaseline } from '../src/data/baseline.js';
+import { isBatchName } from '../src/data/roles.js';
 
 describe('profile', () => {
   // Reference values computed independently with numpy (np.loadtxt; mean, std with ddof=0, np.unique).
@@ -114,6 +115,8 @@ describe('profile', () => {
       expect(col(n).reason).toMatch(/numbers a batch, lot or order/);
     }
     expect(col('Order').feature).toBe(true);
+    // A bare "Order" may be a vibration order or a sequence: only an order number is a batch.
+    expect(['Order', 'order_no', 'OrderNr', 'Charge', 'serial'].map(isBatchName)).toEqual([false, true, true, true, false]);
     expect(col('Temp').feature).toBe(true);
     // A battery's state of charge under the same word: it has fractions, so it is a reading.
     const soc = rows.map((r, i) =>

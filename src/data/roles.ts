@@ -167,7 +167,7 @@ export const isIdName = (name: string): boolean => UNIT.test(headerKey(name));
  * it numbers what was made, not how the machine is, and a new batch would look anomalous for its number.
  */
 const BATCH =
-  /^(batch|lot|charge|charg|chargen|auftrag|order|work_?order|job|recipe|rezept|serial)(_?(id|no|nr|num|number|code|key|nummer))?$/;
+  /^((batch|lot|charge|charg|chargen|auftrag|work_?order|job|recipe|rezept)(_?(id|no|nr|num|number|code|key|nummer))?|order_?(id|no|nr|num|number|nummer))$/;
 export const isBatchName = (name: string): boolean => BATCH.test(headerKey(name));
 
 /** A name that says the column orders readings in time. */
