@@ -36,23 +36,12 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
     const where = `${Number.isNaN(g.longest.unit) ? '' : ` in unit ${unitName(g.longest.unit)}`} after ${dated ? dateAt(g.longest.after) : formatNumber(g.longest.after)}`;
     return `${g.count} gap(s) of ${GAP_FACTOR}x the usual step (${span(g.usualStep)}); longest ${span(g.longest.step)}${where}`;
   };
-  const rest = (c: (typeof profile.columns)[number], dated = false) => [
-    c.distinct >= 10000 ? '10000+' : String(c.distinct),
-    [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && flatWords(c), c.gaps && gapWords(c.gaps, dated)]
-      .filter(Boolean)
-      .join(',') || '-',
-    c.feature ? 'yes' : 'no',
-    c.reason,
-  ];
   const rows = profile.columns.map((c) => {
     // A timestamp column holds epoch milliseconds: its figures read as dates and a span (--json keeps the numbers).
     const dated = c.role === 'time' && ds.columns.some((d) => d.name === c.name && d.timestamp);
-    const at = (v: number) => (dated && Number.isFinite(v) ? dateAt(v) : formatNumber(v));
     // Text ids are coded 1, 2, … in order of appearance: a code's min, mean or spread says nothing about the ids.
-    if (ds.columns.some((d) => d.name === c.name && d.labels)) {
-      const noFigure = '-';
-      return [c.name, c.role, String(c.count), String(c.missing + c.nonNumeric), noFigure, noFigure, noFigure, noFigure, ...rest(c)];
-    }
+    const coded = ds.columns.some((d) => d.name === c.name && d.labels);
+    const at = (v: number) => (coded ? '-' : dated && Number.isFinite(v) ? dateAt(v) : formatNumber(v));
     return [
       c.name,
       c.role,
@@ -61,8 +50,13 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
       at(c.min),
       at(c.max),
       at(c.mean),
-      dated && Number.isFinite(c.std) ? dateSpan(c.std) : formatNumber(c.std),
-      ...rest(c, dated),
+      coded ? '-' : dated && Number.isFinite(c.std) ? dateSpan(c.std) : formatNumber(c.std),
+      c.distinct >= 10000 ? '10000+' : String(c.distinct),
+      [c.constant && 'constant', c.nearConstant && 'near-constant', c.flatLined && flatWords(c), c.gaps && gapWords(c.gaps, dated)]
+        .filter(Boolean)
+        .join(',') || '-',
+      c.feature ? 'yes' : 'no',
+      c.reason,
     ];
   });
   const units = ds.columns.some((c) => c.role === 'unit') ? `${profile.units} units` : 'one series (no unit column)';

@@ -5,6 +5,7 @@ import type { Dataset } from './dataset.js';
 import { mixedSeriesNote } from './mixed-series.js';
 import { timeBackstepsNote } from './time-backsteps.js';
 import { timeRepeatsNote } from './time-repeats.js';
+import { unitTimeSteps } from './unit-time-steps.js';
 import { unitlessRowsNote } from './unitless-rows.js';
 import type { ColumnProfile } from './profile.js';
 import { withTimeGaps, type TimeGaps } from './time-gaps.js';
@@ -15,7 +16,8 @@ export function withTimeAxis<
 >(profile: P, ds: Dataset): P {
   // Several machines in one series go back in time at each restart: that note says more.
   const mixed = mixedSeriesNote(ds, profile.columns);
-  const notes = mixed ? [mixed] : [timeBackstepsNote(ds), timeRepeatsNote(ds)];
+  const steps = mixed ? undefined : unitTimeSteps(ds);
+  const notes = mixed ? [mixed] : [timeBackstepsNote(ds, steps), timeRepeatsNote(ds, {}, steps)];
   for (const n of [...notes, unitlessRowsNote(ds)]) if (n && !ds.notes.includes(n)) ds.notes.push(n);
   return withTimeGaps(profile, ds);
 }

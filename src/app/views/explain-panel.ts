@@ -8,8 +8,6 @@ import type { Workbench } from '../workbench.js';
 import { describeFeature } from '../../features/feature-words.js';
 import { FAR_SIGMA, topInputs } from '../../model/unit-drivers.js';
 
-/** Standard deviations from the training mean past which a feature is far outside what the forest saw. */
-
 export function explainPanel(wb: Workbench): HTMLElement {
   const body = h('div', { class: 'explain-body' });
   const render = () => {
