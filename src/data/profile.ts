@@ -142,7 +142,12 @@ class ColumnStats {
     let sq = 0;
     let { min, max, run, longest, runUnit, longestUnit, prev, rising, steps, whole } = this;
     const seen = this.seen;
-    for (let i = 0; i < v.length; i++) {
+    // Without a unit column every reading is in the one unit (0 here); the unit before is carried, not read again.
+    let lastUnit = unit ? unitBefore : 0;
+    for (let i = 0, length = v.length; i < length; i++) {
+      const u = unit ? unit[i] : 0;
+      const sameUnit = u === lastUnit;
+      lastUnit = u;
       const x = v[i];
       if (x !== x) {
         prev = NaN;
@@ -156,7 +161,6 @@ class ColumnStats {
       sq += d * d;
       if (x < min) min = x;
       if (x > max) max = x;
-      const sameUnit = !unit || (i === 0 ? unit[0] === unitBefore : unit[i] === unit[i - 1]);
       if (sameUnit && prev === prev) {
         steps++;
         if (x <= prev) rising = false;
@@ -168,7 +172,7 @@ class ColumnStats {
         }
       } else {
         run = 1;
-        runUnit = unit ? unit[i] : NaN;
+        runUnit = unit ? u : NaN;
         if (longest < 1) {
           longest = 1;
           longestUnit = runUnit;
