@@ -3,7 +3,8 @@
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { IngestService, type IngestProgress } from '../src/services/ingest-service.js';
-import { cutFor, readShare } from '../src/services/ingest-split.js';
+import { cutFor, pump, readShare } from '../src/services/ingest-split.js';
+import { TextIngest } from '../src/data/text-ingest.js';
 import { MAX_TEXT_BYTES } from '../src/data/limits.js';
 import { cmapssPath } from './helpers.js';
 
@@ -92,5 +93,43 @@ describe('a file read by two ingest workers', () => {
     expect(await cutFor(huge, 1e6)).toBeUndefined();
     const big = { size: MAX_TEXT_BYTES - 1, slice: () => new Blob([fd001.slice(0, 65536)]) } as unknown as Blob;
     expect(await cutFor(big, 1e6)).toBeGreaterThan(MAX_TEXT_BYTES / 2);
+  });
+});
+
+describe('pump', () => {
+  const text = fd001.repeat(2);
+  const read = async (blob: Blob) => {
+    const ingest = new TextIngest('fd.txt', { maxValues: MAX_TEXT_BYTES });
+    const seen: number[] = [];
+    await pump(
+      blob,
+      ingest,
+      (n) => seen.push(n),
+      () => false,
+    );
+    return { rows: rowsOf(ingest.finish()), seen };
+  };
+
+  test('a byte stream is read into one buffer and a stream of any other chunks gives the same rows, with the bytes counted up to the size', async () => {
+    const bytes = new TextEncoder().encode(text);
+    const byob = await read(new Blob([bytes]));
+    // Pieces of 7 MB and of 1,000 bytes, from a stream that offers no BYOB reader: the readers' way in for other browsers.
+    for (const size of [7 << 20, 1000]) {
+      const plain = {
+        stream: () =>
+          new ReadableStream<Uint8Array>({
+            at: 0,
+            pull(c) {
+              if (this.at >= bytes.length) return c.close();
+              c.enqueue(bytes.slice(this.at, (this.at += size)));
+            },
+          } as UnderlyingDefaultSource<Uint8Array> & { at: number }),
+      } as unknown as Blob;
+      const other = await read(plain);
+      expect(other.rows).toEqual(byob.rows);
+      expect(other.seen.at(-1)).toBe(bytes.length);
+    }
+    expect(byob.rows[0].at(-1)).toBe(fd001.trimEnd().split('\n').length * 2);
+    expect(byob.seen.at(-1)).toBe(bytes.length);
   });
 });
