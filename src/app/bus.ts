@@ -22,6 +22,8 @@ export interface Message {
   text: string;
   /** An error (shown as an alert) rather than news. */
   error: boolean;
+  /** The closing words of `text` about the data loaded when it was said: stale once other data loads. */
+  aboutData?: string;
 }
 
 export class Bus {
@@ -39,9 +41,14 @@ export class Bus {
     for (const t of topics) this.listeners.get(t)?.forEach((fn) => fn());
   }
 
-  /** News from a step: replaces that step's message (and its error). */
-  say(scope: Scope, text: string): void {
-    this.post(scope, { text, error: false });
+  /** News from a step: replaces that step's message (and its error). `aboutData` closes it: words about the data loaded now. */
+  say(scope: Scope, text: string, aboutData = ''): void {
+    this.post(scope, aboutData ? { text: text + aboutData, error: false, aboutData } : { text, error: false });
+  }
+
+  /** Other data is loaded: each step's news stands, less what it said about the data it replaced. */
+  dataReplaced(): void {
+    for (const [scope, m] of this.messages) if (m.aboutData && !m.error) this.say(scope, m.text.slice(0, -m.aboutData.length));
   }
 
   fail(scope: Scope, text: string): void {

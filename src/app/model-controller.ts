@@ -180,7 +180,7 @@ export class ModelController {
       h.lastTrainMs = undefined;
       h.adoptModel(result.model, result.scores, how);
       this.lastImportMs = { load: t1 - t0, score: t2 - t1, adopt: performance.now() - t2 };
-      h.bus.say(scope, `Imported model ${result.model.id} from ${fileName}.${unitKeyWords(result.model, h.data)}`);
+      h.bus.say(scope, `Imported model ${result.model.id} from ${fileName}.`, unitKeyWords(result.model, h.data));
     } catch (e) {
       // The CLI's bracketed code ([schema], [too-large]) is for scripts and bug reports, not this sentence.
       h.bus.fail(scope, `Could not import ${fileName}: ${(e as Error).message.replace(/ \[[a-z-]+\]$/, '')}`);

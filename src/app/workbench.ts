@@ -206,10 +206,7 @@ export class Workbench extends Bus {
       `Loaded ${meta.name}: ${plural(meta.rows, 'row')}, ${wholeSeries ? 'one series (no unit column)' : plural(profile.units, 'unit')}.${byModel}` +
       (preset?.changed ? ` ${presetWords(preset.kind, preset.defaults, ownContamination)}` : '');
     this.emit('data', 'model', 'threshold', 'unit', 'explain');
-    // What the import said of the data's units was about the data it replaced.
-    const imported = this.messages.get('train');
-    if (imported && !imported.error && / Model \S+ tells machines apart by /.test(imported.text))
-      this.say('train', imported.text.replace(/ Model \S+ tells machines apart by .*$/, ''));
+    this.dataReplaced();
     if (importing) this.say('data', loaded);
     else if (!this.model) this.say('data', `${loaded} Check its quality (step 2), then train (step 3).`);
     else if (!why)

@@ -69,6 +69,8 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
     expect(await units()).toBe(3);
     await expect.poll(pickerText).toBe('Anlage (as the model reads it)');
     expect(await wb('wb.data.unitColumn')).toEqual({ name: 'Anlage', required: false });
+    // What the import said of the one series it met went with that series; read again by Anlage, the import is plain news.
+    expect(await statusText('train')).toMatch(/^Imported model iso-\S+ from cli\.json\.$/);
     const imported = await pageScores();
     expect(imported).toEqual(cliScores(dir, 'plant.csv', 'cli.json'));
     expect(imported.filter((s) => s !== null).length).toBeGreaterThan(800);
