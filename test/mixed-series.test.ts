@@ -1,3 +1,4 @@
+import { unitCandidates } from '../src/app/views/unit-column-picker.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +46,12 @@ describe('one series that looks like several machines', () => {
     // Two values may be a state (a pump on or off): still a reading.
     const state = profileDataset(csvDataset(numbered.replace(/,2,/g, ',1,'))).columns.find((c) => c.name === 'Turbine')!;
     expect(state.feature).toBe(true);
+    // Whole at both ends but with a fraction between (0, 1.5, 2): a reading, neither a machine's number nor offered as the unit column.
+    const fraction = profileDataset(csvDataset(numbered.replace(/,1,/g, ',1.5,')));
+    const reading = fraction.columns.find((c) => c.name === 'Turbine')!;
+    expect(reading).toMatchObject({ min: 0, max: 2, whole: false, feature: true });
+    expect(unitCandidates(fraction.columns, fraction.rows).numbers).not.toContain('Turbine');
+    expect(unitCandidates(profileDataset(csvDataset(numbered)).columns, 120).numbers).toContain('Turbine');
   });
 
   test('times shared by readings side by side are named', () => {

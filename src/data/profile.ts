@@ -35,6 +35,8 @@ export interface ColumnProfile {
   flatLined: boolean;
   /** Every reading is present and higher than the one before it in its unit: a row number, clock or running total. */
   counter: boolean;
+  /** Every value a whole number (an id, a code, a count), none with a fraction; false without values. */
+  whole: boolean;
   /** The time axis only: steps within a unit far longer than the usual one (time-gaps.ts). */
   gaps?: TimeGaps;
   feature: boolean;
@@ -337,8 +339,9 @@ export class ProfileAccumulator {
         longestFlatUnit: st.longestUnit,
         flatLined,
         counter,
+        whole: count > 0 && st.whole,
       };
-      return { ...base, ...defaultInclusion({ ...base, whole: st.whole }, rows) };
+      return { ...base, ...defaultInclusion(base, rows) };
     });
     return { rows, units: this.units.size, columns, defaultFeatures: columns.filter((c) => c.feature).map((c) => c.name) };
   }
@@ -358,7 +361,7 @@ export function profileAdding(acc: ProfileAccumulator, ds: Dataset): Profile {
   return { ...known, columns, defaultFeatures: columns.filter((c) => c.feature).map((c) => c.name) };
 }
 
-type Stats = Omit<ColumnProfile, 'feature' | 'reason'> & { whole: boolean };
+type Stats = Omit<ColumnProfile, 'feature' | 'reason'>;
 
 function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: string } {
   switch (c.role) {
@@ -397,14 +400,7 @@ function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: s
       reason: 'numbers a batch, lot or order: what was made, not how the machine is (tick it if it is a reading)',
     };
   // "Turbine" or "Pump" over a few whole numbers is most likely the machine's number, not a reading (two values may be a state: on/off).
-  if (
-    isMachineWord(c.name) &&
-    Number.isInteger(c.min) &&
-    Number.isInteger(c.max) &&
-    c.distinct >= 3 &&
-    c.distinct <= 1000 &&
-    c.distinct * 20 <= rows
-  )
+  if (isMachineWord(c.name) && c.whole && c.distinct >= 3 && c.distinct <= 1000 && c.distinct * 20 <= rows)
     return {
       feature: false,
       reason: `names a machine? (${c.distinct} whole numbers): choose it as the unit column (step 1; --unit-column), or tick it if it is a reading`,

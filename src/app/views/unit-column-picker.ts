@@ -20,15 +20,7 @@ export function unitCandidates(columns: readonly ColumnProfile[], rows: number):
   for (const c of columns) {
     if (c.role === 'time' || c.role === 'label' || c.role === 'rul') continue;
     if (c.role === 'unit' || (c.count === 0 && c.nonNumeric > 0)) text.push(c.name);
-    else if (
-      c.count > 0 &&
-      c.distinct > 1 &&
-      c.distinct <= MAX_NUMBER_IDS &&
-      c.distinct * 20 <= rows &&
-      Number.isInteger(c.min) &&
-      Number.isInteger(c.max)
-    )
-      numbers.push(c.name);
+    else if (c.count > 0 && c.distinct > 1 && c.distinct <= MAX_NUMBER_IDS && c.distinct * 20 <= rows && c.whole) numbers.push(c.name);
   }
   return { text, numbers };
 }
