@@ -181,13 +181,14 @@ export class CmapssParser {
           if (field === 0) {
             if (row === this.maxRows) this.tooManyRows(bytes, start, to);
             if (row === room) {
-              this.grow(row);
+              this.setLengths(row);
+              for (const b of builders) b?.reserve(Math.min(row * 2, this.maxRows));
               room = this.arrays(cols).room;
             }
           } else if (field === 26) this.refuse(bytes, start, to, 'expected 26 values in a C-MAPSS row, found more');
           const col = cols.values[field++];
           if (col === NONE) {
-            while (i < to && (c = bytes[i]) !== 32 && c !== 9 && c !== 13 && c !== 10) i++;
+            i = tokenEnd(bytes, i, to);
             continue;
           }
           const token = i;
@@ -219,7 +220,7 @@ export class CmapssParser {
             col[row] = neg ? -v : v;
             continue;
           }
-          while (i < to && (c = bytes[i]) !== 32 && c !== 9 && c !== 13 && c !== 10) i++;
+          i = tokenEnd(bytes, i, to);
           // A token is read as text only from a line of sane length (an overlong one is refused by its length).
           if (i - start >= MAX_RECORD) this.tooLong(this.line);
           // Exponents, text, missing words: the strict slow path, which counts what it could not read.
@@ -235,7 +236,7 @@ export class CmapssParser {
         i++;
       }
     } finally {
-      this.grow(row, 0);
+      this.setLengths(row);
     }
     if (this.bytesHint && row >= 1000) {
       // 3% over the estimate: lines of one file vary little in length.
@@ -258,13 +259,8 @@ export class CmapssParser {
     return out;
   }
 
-  /** Sets every builder's length to `rows`, and makes room for twice as many (or `factor` times). */
-  private grow(rows: number, factor = 2): void {
-    for (const b of this.builders) {
-      if (!b) continue;
-      b.length = rows;
-      if (factor) b.reserve(Math.min(rows * factor, this.maxRows));
-    }
+  private setLengths(rows: number): void {
+    for (const b of this.builders) if (b) b.length = rows;
   }
 
   /** A line's fault, unless the line is too long, which is said first as a whole-line check would. */
@@ -294,6 +290,12 @@ export class CmapssParser {
 const ENCODER = new TextEncoder();
 const NONE = new Float64Array(0);
 const DECODER = new TextDecoder();
+
+/** Where the token at `i` ends: the next blank or line break, or `to`. */
+function tokenEnd(bytes: Uint8Array, i: number, to: number): number {
+  for (let c; i < to && (c = bytes[i]) !== 32 && c !== 9 && c !== 13 && c !== 10;) i++;
+  return i;
+}
 
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
