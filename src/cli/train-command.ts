@@ -1,7 +1,5 @@
 import { mixedSeriesNote } from '../data/mixed-series.js';
-import { timeBackstepsNote } from '../data/time-backsteps.js';
-import { timeRepeatsNote } from '../data/time-repeats.js';
-import { unitTimeSteps } from '../data/unit-time-steps.js';
+import { unitTimeNotes } from '../data/time-axis.js';
 import { shortUnitsWords } from '../model/short-units.js';
 import { UNIT_COLUMN_OPTION, UNIT_COLUMN_USAGE, unitColumnChoice } from './unit-column.js';
 import { labelledWords } from '../model/calibration-words.js';
@@ -78,14 +76,7 @@ export async function trainCommand(
           count: c.values.length - c.missing - c.nonNumeric,
         })),
       );
-  // A sample's rows are not the file's: its row numbers would name the wrong readings, its share is the file's.
-  const steps = mixed ? undefined : unitTimeSteps(ds);
-  const order = mixed
-    ? [mixed]
-    : sample
-      ? [timeRepeatsNote(ds, { rows: false }, steps)]
-      : [timeBackstepsNote(ds, steps), timeRepeatsNote(ds, {}, steps)];
-  for (const n of order) if (n) err(`isoscope: warning: ${n}`);
+  for (const n of unitTimeNotes(ds, mixed, !!sample)) err(`isoscope: warning: ${n}`);
   const choice = trainChoice(values, hasUnits, hasUnits ? undefined : { healthyReadings: healthyReadings(ds, values.baseline) });
   if (sample && !choice.features) choice.features = sample.defaultFeatures;
   const result = await trainModel(await engine(), ds, choice);

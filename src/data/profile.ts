@@ -363,6 +363,14 @@ export function profileAdding(acc: ProfileAccumulator, ds: Dataset): Profile {
 
 type Stats = Omit<ColumnProfile, 'feature' | 'reason'>;
 
+/**
+ * Values an id column would hold: whole numbers, at most 1,000 of them, each over 20 rows or
+ * more on average (a sensor's readings take many values, a machine's number few).
+ */
+export function fewWholeValues(c: Pick<ColumnProfile, 'whole' | 'distinct'>, rows: number): boolean {
+  return c.whole && c.distinct <= 1000 && c.distinct * 20 <= rows;
+}
+
 function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: string } {
   switch (c.role) {
     case 'unit':
@@ -400,7 +408,7 @@ function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: s
       reason: 'numbers a batch, lot or order: what was made, not how the machine is (tick it if it is a reading)',
     };
   // "Turbine" or "Pump" over a few whole numbers is most likely the machine's number, not a reading (two values may be a state: on/off).
-  if (isMachineWord(c.name) && c.whole && c.distinct >= 3 && c.distinct <= 1000 && c.distinct * 20 <= rows)
+  if (isMachineWord(c.name) && c.distinct >= 3 && fewWholeValues(c, rows))
     return {
       feature: false,
       reason: `names a machine? (${c.distinct} whole numbers): choose it as the unit column (step 1; --unit-column), or tick it if it is a reading`,

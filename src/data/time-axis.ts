@@ -14,10 +14,20 @@ import { withTimeGaps, type TimeGaps } from './time-gaps.js';
 export function withTimeAxis<
   P extends { columns: (Pick<ColumnProfile, 'name' | 'role' | 'count' | 'nonNumeric'> & { gaps?: TimeGaps })[] },
 >(profile: P, ds: Dataset): P {
-  // Several machines in one series go back in time at each restart: that note says more.
-  const mixed = mixedSeriesNote(ds, profile.columns);
-  const steps = mixed ? undefined : unitTimeSteps(ds);
-  const notes = mixed ? [mixed] : [timeBackstepsNote(ds, steps), timeRepeatsNote(ds, {}, steps)];
+  const notes = unitTimeNotes(ds, mixedSeriesNote(ds, profile.columns));
   for (const n of [...notes, unitlessRowsNote(ds)]) if (n && !ds.notes.includes(n)) ds.notes.push(n);
   return withTimeGaps(profile, ds);
+}
+
+/**
+ * What the unit key and the times within units say: the mixed-series note when there is one
+ * (several machines in one series go back in time at each restart: it says more), else the
+ * times that go back or repeat within a unit. A sample's rows are not the file's: it gets no
+ * row numbers, and no backward times, which it places by row.
+ */
+export function unitTimeNotes(ds: Dataset, mixed: string | undefined, sampled = false): string[] {
+  if (mixed) return [mixed];
+  const steps = unitTimeSteps(ds);
+  const notes = sampled ? [timeRepeatsNote(ds, { rows: false }, steps)] : [timeBackstepsNote(ds, steps), timeRepeatsNote(ds, {}, steps)];
+  return notes.filter((n): n is string => !!n);
 }

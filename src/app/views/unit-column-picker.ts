@@ -1,13 +1,12 @@
 // Step 1's unit column: the column that tells machines apart, for a CSV whose header isoscope
 // did not read as one (or read the wrong one). Picking a column reads the loaded files again by
 // it, as the CLI's --unit-column does; "one series" reads every row as one machine's.
-import type { ColumnProfile } from '../../data/profile.js';
+import { fewWholeValues, type ColumnProfile } from '../../data/profile.js';
 import type { UnitColumnChoice } from '../../data/roles.js';
 import { h } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 
 const BY_NAME = '';
-const MAX_NUMBER_IDS = 1000;
 const ONE_SERIES = '\u0000one-series';
 
 /**
@@ -20,7 +19,7 @@ export function unitCandidates(columns: readonly ColumnProfile[], rows: number):
   for (const c of columns) {
     if (c.role === 'time' || c.role === 'label' || c.role === 'rul') continue;
     if (c.role === 'unit' || (c.count === 0 && c.nonNumeric > 0)) text.push(c.name);
-    else if (c.count > 0 && c.distinct > 1 && c.distinct <= MAX_NUMBER_IDS && c.distinct * 20 <= rows && c.whole) numbers.push(c.name);
+    else if (c.distinct > 1 && fewWholeValues(c, rows)) numbers.push(c.name);
   }
   return { text, numbers };
 }
