@@ -29,6 +29,8 @@ const METHODS = [
   'scoreRows',
   'scorePiece',
   'inputsFingerprint',
+  'keepScores',
+  'sendIndexInput',
 ] as const;
 export type EngineApi = Async<Pick<EngineService, (typeof METHODS)[number]>>;
 
@@ -77,6 +79,8 @@ export function inProcess(flavour: WasmFlavour, init: 'url' | 'bytes' = 'url'): 
       scoreRows: later(svc.scoreRows.bind(svc)),
       scorePiece: later(svc.scorePiece.bind(svc)),
       inputsFingerprint: later(svc.inputsFingerprint.bind(svc)),
+      keepScores: later(svc.keepScores.bind(svc)),
+      sendIndexInput: later(svc.sendIndexInput.bind(svc)),
     };
   };
   return {

@@ -14,6 +14,12 @@ import { DEFAULT_QUALITY } from '../src/features/defaults.js';
 import type { Dataset } from '../src/data/dataset.js';
 import type { PortableDataset } from '../src/data/compact-columns.js';
 import type { ModelJson } from '../src/model/types.js';
+import { MessageChannel } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import { SliderIndexService } from '../src/services/slider-index-service.js';
+import { truthOf } from '../src/data/dataset.js';
+import { alarmRule } from '../src/model/alarm-rule.js';
+import { baselineMask, parseBaseline } from '../src/data/baseline.js';
 
 const opened: Transport[] = [];
 afterAll(() => Promise.all(opened.map((t) => t.close())));
@@ -94,6 +100,39 @@ describe('scoring on every engine worker', () => {
     const parted = await scoreInParts(endpoints(apis), one.model, ds.rows);
     expect(bits(parted.scores).equals(bits(one.scores))).toBe(true);
   });
+});
+
+describe("the slider's index", () => {
+  test(
+    'is built from the scores and truth the primary sends on a port (no copy through the page): the same index as from the page’s own copies, once',
+    { timeout: 240_000 },
+    async () => {
+      const ds = interleave(loadFd001('train_FD001.txt'));
+      const { apis } = await engines(1);
+      const [primary] = apis;
+      await primary.setDataset(ds);
+      const { model } = await primary.importModel(JSON.stringify(await shippedModel()), false);
+      const parted = await scoreInParts({ ...endpoints(apis), keep: (p) => void primary.keepScores(p) }, model, ds.rows);
+      const baseline = parseBaseline('first:50%');
+      const request = {
+        rule: alarmRule(model),
+        evaluation: { horizon: 30, baseline, baselineMask: baselineMask(ds, baseline), alarm: alarmRule(model) },
+      };
+      const fromPrimary = async () => {
+        const { port1, port2 } = new MessageChannel();
+        const [, index] = await Promise.all([
+          primary.sendIndexInput(Comlink.transfer(port1, [port1]) as unknown as MessagePort),
+          new SliderIndexService().buildFrom(port2 as unknown as MessagePort, request),
+        ]);
+        return index;
+      };
+      const index = await fromPrimary();
+      expect(index.sweep).toBeDefined();
+      expect(index).toEqual(new SliderIndexService().build({ scores: parted.scores, truth: truthOf(ds), ...request }));
+      // The scores go with the index: asked again, the build fails and the page keeps its row pass.
+      await expect(fromPrimary()).rejects.toThrow(/other scores came meanwhile/);
+    },
+  );
 });
 
 /** The same readings with the units' rows interleaved (each unit still in time order): parts are gathered, not sliced. */

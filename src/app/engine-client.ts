@@ -3,8 +3,8 @@
 import * as Comlink from 'comlink';
 import type { EngineService } from '../services/engine-service.js';
 import type { IngestService } from '../services/ingest-service.js';
-import type { SliderIndexService } from '../services/slider-index-service.js';
-import type { SliderIndex, SliderIndexInput } from '../metrics/slider-index.js';
+import type { IndexRequest, SliderIndexService } from '../services/slider-index-service.js';
+import type { SliderIndex } from '../metrics/slider-index.js';
 import { scoreInParts, type PieceScores } from '../services/score-parts.js';
 import type { ModelJson } from '../model/types.js';
 import wasmUrl from '../../wasm/build/isoscope.wasm?url';
@@ -104,6 +104,7 @@ export class Workers {
             return this.call(h, (api) => api.scorePiece(m, piece));
           },
         })),
+        keep: (parts) => void this.engine.api.keepScores(parts).catch(() => undefined),
       },
       model,
       rows,
@@ -138,8 +139,11 @@ export class Workers {
   private slider?: Supervised<SliderIndexService>;
   private sliderBuild?: { stop: (e: Error) => void };
 
-  /** The slider's index, built in its own worker (started at first use; one that dies is started again at the next). */
-  sliderIndex(input: SliderIndexInput): Promise<SliderIndex> {
+  /**
+   * The slider's index of the scores last shown, built in its own worker (started at first
+   * use; one that dies is started again at the next) from what the engine sends it directly.
+   */
+  sliderIndex(request: IndexRequest, rows: number): Promise<SliderIndex> {
     if (!this.slider) {
       const worker = new Worker(new URL('../../workers/slider-index.worker.ts', import.meta.url), { type: 'module' });
       const slider = supervise<SliderIndexService>(worker, () => {
@@ -148,15 +152,20 @@ export class Workers {
       this.slider = slider;
     }
     const slider = this.slider;
+    const { port1, port2 } = new MessageChannel();
     return new Promise<SliderIndex>((ok, fail) => {
       const build = { stop: fail };
       this.sliderBuild = build;
-      this.call(slider, (api) => api.build(input))
+      // An engine that fails to send (or dies) would leave the slider's worker waiting on its port.
+      this.call(this.engine, (api) => api.sendIndexInput(Comlink.transfer(port1, [port1]))).catch((e: Error) => {
+        if (this.sliderBuild === build) this.stopSliderIndex(e);
+      });
+      this.call(slider, (api) => api.buildFrom(Comlink.transfer(port2, [port2]), request))
         .then(ok, fail)
         .finally(() => {
           if (this.sliderBuild === build) this.sliderBuild = undefined;
           // Its copies of the scores and columns would stay in the idle worker (about 200 MB at 6M rows).
-          if (input.scores.length >= FRESH_WORKER_AFTER_ROWS && this.slider === slider && !this.sliderBuild) {
+          if (rows >= FRESH_WORKER_AFTER_ROWS && this.slider === slider && !this.sliderBuild) {
             slider.terminate();
             this.slider = undefined;
           }
@@ -168,13 +177,13 @@ export class Workers {
    * Training, importing or scoring takes every core: an index still being built for earlier
    * scores is given up (its worker stopped; the page keeps the row pass for those scores).
    */
-  stopSliderIndex(): void {
+  stopSliderIndex(why = new Error('other scores came before the slider index was built')): void {
     const build = this.sliderBuild;
     if (!build) return;
     this.sliderBuild = undefined;
     this.slider?.terminate();
     this.slider = undefined;
-    build.stop(new Error('other scores came before the slider index was built'));
+    build.stop(why);
   }
 
   /** A call that rejects if the worker dies meanwhile. */

@@ -13,7 +13,8 @@ import { alarmRule } from '../model/alarm-rule.js';
 import type { ModelJson } from '../model/types.js';
 import { evaluateScores, rankingMetrics, type EvaluateOptions, type Evaluation, type Ranking } from '../metrics/evaluate.js';
 import { EvaluationSweep } from '../metrics/evaluation-sweep.js';
-import type { SliderIndex, SliderIndexInput } from '../metrics/slider-index.js';
+import type { SliderIndex } from '../metrics/slider-index.js';
+import type { IndexRequest } from '../services/slider-index-service.js';
 import { DEFAULT_CONTAMINATION } from '../features/defaults.js';
 import type { Bus } from './bus.js';
 import type { DataMeta } from './state.js';
@@ -26,8 +27,8 @@ export interface ThresholdHost {
   /** Tells a running replay or live link the new offset. */
   followOffset(offset: number): void;
   saveSoon(): void;
-  /** Builds the slider's index off the main thread (absent: frames stay row passes). */
-  indexScores?(input: SliderIndexInput): Promise<SliderIndex>;
+  /** Builds the slider's index of the scores shown (of `rows` readings) off the main thread (absent: frames stay row passes). */
+  indexScores?(request: IndexRequest, rows: number): Promise<SliderIndex>;
   /** Resolves once the current state has been painted. */
   afterPaint?(): Promise<void>;
   /** What the page is busy with ('' or absent: nothing). */
@@ -151,7 +152,7 @@ export class ThresholdController {
       } while (host.busy);
       const r = this.ranking?.scores === scores ? this.ranking : undefined;
       const evaluation = r && { ...r.opts, baselineMask: r.mask };
-      const index = await host.indexScores({ scores, truth, rule: alarmRule(model), evaluation });
+      const index = await host.indexScores({ rule: alarmRule(model), evaluation }, scores.length);
       if (this.budget !== budget) return;
       const time = truth.columns.find((c) => c.role === 'time')?.values;
       const indexed = new AlarmBudget(scores, index.budget, budget.sortedTraining, time);

@@ -5,12 +5,13 @@ import { FleetOrder } from './fleet-order.js';
 import { unscoredWhy } from '../model/unscored-words.js';
 import type { DataVerdict } from '../services/engine-service.js';
 import * as Comlink from 'comlink';
-import { withWholeSeries, type Dataset, type ColumnRole } from '../data/dataset.js';
+import { truthOf, type Dataset } from '../data/dataset.js';
 import type { Profile } from '../data/profile.js';
 import type { UnitColumnChoice } from '../data/roles.js';
 import type { ModelJson } from '../model/types.js';
 import type { Explanation } from '../model/loaded-model.js';
-import type { SliderIndex, SliderIndexInput } from '../metrics/slider-index.js';
+import type { SliderIndex } from '../metrics/slider-index.js';
+import type { IndexRequest } from '../services/slider-index-service.js';
 import type { IngestProgress } from '../services/ingest-service.js';
 import { detectionDefaults, type DetectionDefaults } from '../features/defaults.js';
 import { baselineMask, parseBaseline } from '../data/baseline.js';
@@ -121,8 +122,8 @@ export class Workbench extends Bus {
   }
 
   /** The slider's index of the scores, built in its worker. */
-  indexScores(input: SliderIndexInput): Promise<SliderIndex> {
-    return this.workers.sliderIndex(input);
+  indexScores(request: IndexRequest, rows: number): Promise<SliderIndex> {
+    return this.workers.sliderIndex(request, rows);
   }
 
   /** The engine's work after new scores (drivers, data check): the slider's index is built after it. */
@@ -153,13 +154,9 @@ export class Workbench extends Bus {
 
   /** New data replaces the old; a model stays and scores it when it can. */
   async adoptDataset(dataset: Dataset, profile: Profile, unitColumn?: UnitColumnChoice, intent: LoadIntent = 'load'): Promise<void> {
-    const keep = new Set<ColumnRole>(['unit', 'time', 'rul', 'label']);
     // Data without a unit column is one unit, so the board, the unit view and replay treat it as any fleet of one.
     const wholeSeries = !dataset.columns.some((c) => c.role === 'unit');
-    const truth = withWholeSeries({
-      ...dataset,
-      columns: dataset.columns.filter((c) => keep.has(c.role)).map((c) => ({ ...c, values: c.values.slice() })),
-    });
+    const truth = truthOf(dataset);
     const meta: DataMeta = {
       name: dataset.name,
       format: dataset.format,

@@ -29,6 +29,15 @@ export interface Dataset {
 /** The unit key of data without a unit column: its one series is one unit (codes of real units count from 1). */
 export const WHOLE_SERIES = 0;
 
+/** Which machine, when, and the ground truth: what the page keeps beside the scores for its charts, evaluation and slider index. */
+const TRUTH_ROLES: ReadonlySet<ColumnRole> = new Set(['unit', 'time', 'rul', 'label']);
+
+/** The unit, time and ground-truth columns as copies of their own (safe to transfer), with a unit column for a single series. */
+export function truthOf(ds: Dataset): Dataset {
+  const columns = ds.columns.filter((c) => TRUTH_ROLES.has(c.role)).map((c) => ({ ...c, values: c.values.slice() }));
+  return withWholeSeries({ ...ds, columns });
+}
+
 /** The dataset itself, or, without a unit column, the same with one: every row in unit WHOLE_SERIES. */
 export function withWholeSeries(ds: Dataset): Dataset {
   if (columnByRole(ds, 'unit')) return ds;

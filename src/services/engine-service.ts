@@ -9,17 +9,27 @@ import { parseModelText } from '../model/validate.js';
 import { checkModelData } from '../model/model-check.js';
 import { inputsFingerprint, type FingerprintKind } from '../model/inputs-fingerprint.js';
 import type { ModelJson } from '../model/types.js';
-import { DataError, WHOLE_SERIES, column, columnByRole, requireColumns, withWholeSeries, type Dataset } from '../data/dataset.js';
+import { DataError, WHOLE_SERIES, column, columnByRole, requireColumns, truthOf, withWholeSeries, type Dataset } from '../data/dataset.js';
 import { compactInPlace, readRows, readView, selectPortableRows, selectRows, type PortableDataset } from '../data/compact-columns.js';
 import { timeOrderedPerUnit } from '../data/order.js';
-import { transferring } from './transfer.js';
+import { transferList, transferring } from './transfer.js';
 import { LiveScorer } from '../stream/live-scorer.js';
 import { Replay, type LiveUpdate } from '../stream/replay.js';
 import type { DebounceSettings } from '../alarms/k-of-n.js';
 import { LinkService } from './link-service.js';
 import type { ShortUnits } from '../model/short-units.js';
 import { latestDrivers, type UnitDrivers } from '../model/unit-drivers.js';
-import { PieceModels, assignParts, partColumns, partRows, type PieceScores, type ScorePlan } from './score-parts.js';
+import {
+  PieceModels,
+  assignParts,
+  partColumns,
+  partRows,
+  stitchParts,
+  type PieceScores,
+  type ScoredParts,
+  type ScorePlan,
+} from './score-parts.js';
+import type { IndexData } from './slider-index-service.js';
 
 export interface ReplayOptions {
   /** Readings per second; 0 or Infinity = as fast as the engine goes. */
@@ -63,6 +73,8 @@ export class EngineService {
   /** The dataset once its compaction is over: a view kept from then on holds no Float64 copy by accident. */
   private compacted?: Dataset;
   private loaded?: LoadedModel;
+  /** The scores the page shows, of this model on this data, until the slider's index takes them (sendIndexInput). */
+  private shown?: { loaded: LoadedModel; dataset: Dataset; scores: Float64Array };
   private unitRows = new Map<number, Int32Array>();
   private replay?: Replay;
   private live?: LiveScorer;
@@ -93,6 +105,7 @@ export class EngineService {
     this.stopReplay();
     const ds = { ...given, columns: [...given.columns] };
     this.dataset = ds;
+    this.shown = undefined;
     this.explainData = undefined;
     // Should compaction fail (memory), the columns left as they are read the same.
     this.compacting = compactInPlace(ds, () => this.dataset === ds)
@@ -208,6 +221,30 @@ export class EngineService {
 
   private pieceModels = new PieceModels(() => this.requireEngine());
 
+  /** The parts the page scored on every engine worker, stitched: the scores it shows, kept for the slider's index. */
+  keepScores(parts: ScoredParts): void {
+    if (this.loaded && this.dataset)
+      this.shown = { loaded: this.loaded, dataset: this.dataset, scores: stitchParts(parts, this.dataset.rows) };
+  }
+
+  /**
+   * Sends the slider's index worker its input on `port`: the scores shown and the truth
+   * columns, copied here and transferred, so the page's main thread copies nothing (a
+   * structured clone of 200 MB froze it for seconds). Sent once: the scores go with it.
+   */
+  sendIndexInput(port: MessagePort): void {
+    const shown = this.shown;
+    this.shown = undefined;
+    let data: IndexData;
+    try {
+      if (!shown || shown.loaded !== this.loaded || shown.dataset !== this.dataset) throw new DataError('other scores came meanwhile');
+      data = { scores: shown.scores, truth: truthOf(shown.dataset) };
+    } catch (e) {
+      data = { error: (e as Error).message };
+    }
+    port.postMessage(data, [...transferList(data)]);
+  }
+
   /** A helper's job: one part of another worker's data, scored with the given model. */
   scorePiece(model: ModelJson, piece: PortableDataset): PieceScores {
     return this.pieceModels.score(model, piece);
@@ -247,6 +284,7 @@ export class EngineService {
     this.stopReplay();
     this.loaded?.dispose();
     this.loaded = next;
+    this.shown = ds && score ? { loaded: next, dataset: this.dataset!, scores: scored.scores.slice() } : undefined;
     return { model, scores: scored.scores, unscorable: scored.unscorable };
   }
 

@@ -28,6 +28,25 @@ export interface ScoreEndpoints {
   planParts(parts: number): Promise<ScorePlan>;
   scoreRows(rows: Int32Array): Promise<PieceScores>;
   helpers: { scorePiece(model: ModelJson, piece: PortableDataset): Promise<PieceScores> }[];
+  /** Hands the parts back to the primary once stitched (they are garbage here), so it holds the scores shown without a copy from the page. */
+  keep?(parts: ScoredParts): void;
+}
+
+/** Each part's rows and their scores, in the same order. */
+export interface ScoredParts {
+  rows: Int32Array[];
+  scores: Float64Array[];
+}
+
+/** The parts' scores in row order. */
+export function stitchParts({ rows, scores }: ScoredParts, total: number): Float64Array {
+  const out = new Float64Array(total);
+  rows.forEach((r, k) => {
+    const s = scores[k];
+    if (r.length > 0 && r[r.length - 1] - r[0] === r.length - 1) out.set(s, r[0]);
+    else for (let j = 0; j < r.length; j++) out[r[j]] = s[j];
+  });
+  return out;
 }
 
 /**
@@ -121,12 +140,8 @@ export async function scoreInParts(to: ScoreEndpoints, model: ModelJson, totalRo
     );
   });
   const parts = await Promise.all(jobs);
-  const scores = new Float64Array(totalRows);
-  let unscorable = 0;
-  parts.forEach((p, k) => {
-    const rows = plan.rows[k];
-    for (let j = 0; j < rows.length; j++) scores[rows[j]] = p.scores[j];
-    unscorable += p.unscorable;
-  });
-  return { scores, unscorable, parts: parts.length };
+  const scored = { rows: plan.rows, scores: parts.map((p) => p.scores) };
+  const scores = stitchParts(scored, totalRows);
+  to.keep?.(transferring(scored));
+  return { scores, unscorable: parts.reduce((n, p) => n + p.unscorable, 0), parts: parts.length };
 }

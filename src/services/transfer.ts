@@ -17,8 +17,13 @@ function collect(value: unknown, out: Set<ArrayBuffer>, depth = 0): void {
   for (const v of Object.values(value)) collect(v, out, depth + 1);
 }
 
-export function transferring<T>(value: T): T {
+/** Every ArrayBuffer inside the value, for a postMessage of its own. */
+export function transferList(value: unknown): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
   collect(value, buffers);
-  return Comlink.transfer(value, [...buffers]);
+  return [...buffers];
+}
+
+export function transferring<T>(value: T): T {
+  return Comlink.transfer(value, transferList(value));
 }
