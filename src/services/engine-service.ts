@@ -2,14 +2,14 @@
 // the current model. The page asks for results (scores, one unit's traces, an
 // explanation), each copied out once and transferred.
 import { WasmEngine } from '../engine/wasm-engine.js';
-import { forEachUnitRun } from '../data/unit-runs.js';
+import { rowsByUnit } from '../data/unit-runs.js';
 import { trainModel, type TrainOptions } from '../model/train.js';
 import { LoadedModel, streamInputsOf, type Explanation } from '../model/loaded-model.js';
 import { parseModelText } from '../model/validate.js';
 import { checkModelData } from '../model/model-check.js';
 import { inputsFingerprint, type FingerprintKind } from '../model/inputs-fingerprint.js';
 import type { ModelJson } from '../model/types.js';
-import { DataError, WHOLE_SERIES, column, columnByRole, requireColumns, truthOf, withWholeSeries, type Dataset } from '../data/dataset.js';
+import { DataError, column, columnByRole, requireColumns, truthOf, withWholeSeries, type Dataset } from '../data/dataset.js';
 import { compactInPlace, readRows, readView, selectPortableRows, selectRows, type PortableDataset } from '../data/compact-columns.js';
 import { timeOrderedPerUnit } from '../data/order.js';
 import { transferList, transferring } from './transfer.js';
@@ -111,40 +111,8 @@ export class EngineService {
     this.compacting = compactInPlace(ds, () => this.dataset === ds)
       .catch(() => undefined)
       .then(() => void (this.dataset === ds && (this.compacted = ds)));
-    this.unitRows.clear();
-    const unit = columnByRole(ds, 'unit')?.values;
-    if (!unit) {
-      this.unitRows.set(
-        WHOLE_SERIES,
-        Int32Array.from({ length: ds.rows }, (_, i) => i),
-      );
-      return this.unitRowsInTimeOrder(ds);
-    }
-    // Each unit's runs of rows (one per unit in most files), then its row numbers: no list grows per row.
-    const runs = new Map<number, number[]>();
-    forEachUnitRun(unit, ds.rows, (u, from, to) => {
-      if (Number.isNaN(u)) return;
-      let r = runs.get(u);
-      if (!r) runs.set(u, (r = []));
-      r.push(from, to);
-    });
-    runs.forEach((r, u) => {
-      let n = 0;
-      for (let k = 0; k < r.length; k += 2) n += r[k + 1] - r[k];
-      const rows = new Int32Array(n);
-      for (let k = 0, w = 0; k < r.length; k += 2) for (let i = r[k]; i < r[k + 1]; i++) rows[w++] = i;
-      this.unitRows.set(u, rows);
-    });
-    this.unitRowsInTimeOrder(ds);
-  }
-
-  /** A unit's rows as its chart draws them: in time order, also where the file's times go back (time-backsteps.ts says where). */
-  private unitRowsInTimeOrder(ds: Dataset): void {
-    const time = columnByRole(ds, 'time')?.values;
-    if (!time || timeOrderedPerUnit(ds)) return;
-    // Rows without a time last, in file order, as the stream order puts them.
-    const at = (r: number) => (time[r] === time[r] ? time[r] : Infinity);
-    for (const rows of this.unitRows.values()) rows.sort((a, b) => at(a) - at(b) || a - b);
+    // A unit's rows as its chart draws them: in time order, also where the file's times go back (time-backsteps.ts says where).
+    this.unitRows = rowsByUnit(columnByRole(ds, 'unit')?.values, ds.rows, columnByRole(ds, 'time')?.values);
   }
 
   /** With score false the model is only loaded (scores empty): the page scores it in parts (planParts). */

@@ -3,6 +3,7 @@
 // once per unit and scores; a threshold move only moves the line.
 import type { Dataset } from '../../data/dataset.js';
 import { columnByRole } from '../../data/dataset.js';
+import { rowsByUnit } from '../../data/unit-runs.js';
 
 export const SPARK_W = 72;
 export const SPARK_H = 18;
@@ -66,21 +67,13 @@ export class Sparklines {
     this.hi = Number.isFinite(hi) ? hi : 1;
   }
 
-  /** Each unit's rows in time order (one pass, once per data). */
+  /** Each unit's rows in time order (once per data). */
   private unitRows(): Map<number, Int32Array> {
-    if (this.rows) return this.rows;
     const truth = this.truth;
-    const unit = truth && columnByRole(truth, 'unit')?.values;
-    const time = truth && columnByRole(truth, 'time')?.values;
-    const lists = new Map<number, number[]>();
-    if (unit)
-      for (let i = 0; i < unit.length; i++) {
-        let l = lists.get(unit[i]);
-        if (!l) lists.set(unit[i], (l = []));
-        l.push(i);
-      }
-    this.rows = new Map();
-    for (const [u, l] of lists) this.rows.set(u, Int32Array.from(time ? l.sort((a, b) => time[a] - time[b] || a - b) : l));
-    return this.rows;
+    return (this.rows ??= rowsByUnit(
+      truth && columnByRole(truth, 'unit')?.values,
+      truth?.rows ?? 0,
+      truth && columnByRole(truth, 'time')?.values,
+    ));
   }
 }
