@@ -45,6 +45,8 @@ export class ThresholdController {
   /** The model's own threshold, calibrated out of sample at training: the slider returns to it at its contamination. */
   calibrated?: ModelJson['threshold'];
   private ranking?: { scores: Float64Array; value: Ranking; mask: Uint8Array; opts: EvaluateOptions };
+  /** The training baseline's rows of the data adopted last: the evaluation's baseline too, most often (a pass over millions of rows). */
+  private trainingMask?: { truth: DataMeta['truth']; baseline: string; mask: Uint8Array };
   private sweep?: { budget: Budget; value: EvaluationSweep };
   private readonly host: ThresholdHost;
 
@@ -75,6 +77,7 @@ export class ThresholdController {
     let mask: Uint8Array;
     try {
       mask = baselineMask(truth, parseBaseline(model.training.baseline));
+      this.trainingMask = { truth, baseline: model.training.baseline, mask };
     } catch {
       mask = new Uint8Array(scores.length).fill(1); // imported models may not record a baseline
     }
@@ -175,9 +178,11 @@ export class ThresholdController {
     try {
       // False alarms are counted inside the model's own healthy baseline when it has one.
       const recorded = model!.training.baseline;
-      const baseline = parseBaseline(recorded.startsWith('first:') ? recorded : 'first:50%');
+      const named = recorded.startsWith('first:') ? recorded : 'first:50%';
+      const baseline = parseBaseline(named);
       if (this.ranking?.scores !== scores) {
-        const mask = baselineMask(truth, baseline);
+        const kept = this.trainingMask;
+        const mask = kept?.truth === truth && kept.baseline === named ? kept.mask : baselineMask(truth, baseline);
         const opts = { horizon: 30, baseline, baselineMask: mask, alarm: alarmRule(model!) };
         this.ranking = { scores: scores!, value: rankingMetrics(truth, scores!, { horizon: 30 }, mask), mask, opts };
       }

@@ -18,6 +18,8 @@ import { unitExports } from './unit-exports.js';
 import { modelInputs, scoreWords, sensorWords, sensorsToPlot, unitStateLine } from './unit-text.js';
 
 const MAX_POINTS = 2000;
+/** Above this many units the unit select gets a fixed width. */
+const MANY_UNITS = 1000;
 
 export function unitView(wb: Workbench): HTMLElement {
   const unitSelect = h('select', { 'aria-label': 'Unit' });
@@ -88,6 +90,8 @@ export function unitView(wb: Workbench): HTMLElement {
         ...units.map((u) => h('option', { value: u, selected: u === wb.selectedUnit }, unitOption(wb.units.name(u)))),
       );
       unitSelect.disabled = units.length === 0;
+      // Sized by its longest option, a select measures all of them at every layout of the page: 0.3 s at 30,000.
+      unitSelect.classList.toggle('many-units', units.length > MANY_UNITS);
       // One series has nothing to choose: the panel is the series'.
       const series = wb.data?.wholeSeries === true;
       unitSelect.hidden = series;
