@@ -111,7 +111,8 @@ describe("the slider's index", () => {
       const { apis } = await engines(1);
       const [primary] = apis;
       await primary.setDataset(ds);
-      const { model } = await primary.importModel(JSON.stringify(await shippedModel()), false);
+      const text = JSON.stringify(await shippedModel());
+      const { model } = await primary.importModel(text, false);
       const parted = await scoreInParts({ ...endpoints(apis), keep: (p) => void primary.keepScores(p) }, model, ds.rows);
       const baseline = parseBaseline('first:50%');
       const request = {
@@ -130,6 +131,15 @@ describe("the slider's index", () => {
       expect(index.sweep).toBeDefined();
       expect(index).toEqual(new SliderIndexService().build({ scores: parted.scores, truth: truthOf(ds), ...request }));
       // The scores go with the index: asked again, the build fails and the page keeps its row pass.
+      await expect(fromPrimary()).rejects.toThrow(/other scores came meanwhile/);
+      // Parts planned before another model came (the same model imported again) are not kept, nor indexed.
+      let kept: Promise<void> | undefined;
+      await scoreInParts(
+        { ...endpoints(apis), keep: (p) => void (kept = primary.importModel(text, false).then(() => primary.keepScores(p))) },
+        model,
+        ds.rows,
+      );
+      await kept;
       await expect(fromPrimary()).rejects.toThrow(/other scores came meanwhile/);
     },
   );

@@ -41,7 +41,7 @@ test('a score plan crosses by transfer: its row lists and every column of every 
   ds.columns = ds.columns.map(compactColumn);
   expect(ds.columns.map((c) => c instanceof CompactColumn)).toEqual([false, false, false, true]);
   const partRows = [Int32Array.from({ length: 50 }, (_, i) => i), Int32Array.from({ length: 50 }, (_, i) => 50 + i)];
-  const plan: ScorePlan = { rows: partRows, pieces: [selectPortableRows(ds, partColumns(ds, ['s', 'c']), partRows[1])] };
+  const plan: ScorePlan = { rows: partRows, pieces: [selectPortableRows(ds, partColumns(ds, ['s', 'c']), partRows[1])], token: 1 };
   const sent = plan.pieces[0].columns.map((c) => ('compact' in c ? c.compact.codes : c.values));
   expect(sent.map((v) => v.constructor.name)).toEqual(['Float64Array', 'Float64Array', 'Float64Array', 'Int32Array']);
   const expected = ds.columns.map((c) => Array.from(c.values.subarray(50)));

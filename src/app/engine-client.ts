@@ -69,6 +69,8 @@ export class Workers {
   }
 
   spawnEngine(): void {
+    // A slider index waiting for the old engine's scores would wait on its port for ever.
+    this.stopSliderIndex(new Error('the engine worker was restarted'));
     this.engine?.terminate();
     this.engine = supervise(engineWorker(), this.onCrash);
   }

@@ -12,6 +12,7 @@ import type { ModelJson } from '../model/types.js';
 import type { Bus, Scope } from './bus.js';
 import { plural } from './dom.js';
 import type { Workers } from './engine-client.js';
+import type { Busy } from './model-controller.js';
 import type { ReplayController } from './replay-controller.js';
 import type { DataMeta } from './state.js';
 import type { UnitWords } from './unit-words.js';
@@ -24,6 +25,8 @@ export interface LinkHost {
   readonly data?: DataMeta;
   readonly units: UnitWords;
   readonly replay: Pick<ReplayController, 'clear' | 'onLive'>;
+  /** What the page is busy with: opening a published model waits for it, and is an import while it runs. */
+  busy: Busy;
   adoptModel(model: ModelJson, scores: Float64Array, how: 'imported'): void;
 }
 
@@ -218,13 +221,21 @@ export class LinkController {
   }
 
   async openPublished(id: string): Promise<void> {
-    if (!this.wb.data) return this.fail(`Could not open ${id}`, new Error('load the data the model should score first'));
+    const wb = this.wb;
+    if (!wb.data) return this.fail(`Could not open ${id}`, new Error('load the data the model should score first'));
+    // Scores of another model arriving meanwhile would be adopted over these, and their slider index built from these.
+    if (wb.busy) return this.fail(`Could not open ${id}`, new Error(`wait for ${wb.busy} to finish`));
+    wb.busy = 'importing';
+    wb.workers.stopSliderIndex();
     try {
       const { model, result } = await this.call(() => this.api.openPublished(id));
-      this.wb.adoptModel(model, (result as { scores: Float64Array }).scores, 'imported');
-      this.wb.bus.say('connect', `Opened published model ${id} (${model.id}).`);
+      wb.adoptModel(model, (result as { scores: Float64Array }).scores, 'imported');
+      wb.bus.say('connect', `Opened published model ${id} (${model.id}).`);
     } catch (e) {
       this.fail(`Could not open published model ${id}`, e);
+    } finally {
+      wb.busy = '';
+      wb.bus.emit('status');
     }
   }
 

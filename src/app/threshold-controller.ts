@@ -60,6 +60,7 @@ export class ThresholdController {
   }
 
   reset(): void {
+    this.trainingMask = undefined;
     this.budget = undefined;
     this.sweep = undefined;
     this.thresholded = undefined;
@@ -75,16 +76,18 @@ export class ThresholdController {
   adopt(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored'): void {
     const truth = this.host.data!.truth;
     let mask: Uint8Array;
+    let named = true;
     try {
       mask = baselineMask(truth, parseBaseline(model.training.baseline));
-      this.trainingMask = { truth, baseline: model.training.baseline, mask };
     } catch {
       mask = new Uint8Array(scores.length).fill(1); // imported models may not record a baseline
+      named = false;
     }
     const reference = how === 'rescored' ? this.reference : undefined;
     // Nothing of the earlier scores' index (hundreds of MB at 6M readings) stays reachable while this
     // budget is built: not the budget, the sweep, nor the frame figures whose closures hold them.
     this.reset();
+    if (named) this.trainingMask = { truth, baseline: model.training.baseline, mask };
     const budget = new RowPassBudget(scores, mask, {
       unit: truth.columns.find((c) => c.role === 'unit')?.values,
       time: truth.columns.find((c) => c.role === 'time')?.values,

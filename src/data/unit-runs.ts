@@ -1,6 +1,7 @@
 // A unit's rows come in runs (one run per unit in most files): walking the runs touches a
 // map once per run instead of once per row.
-import { WHOLE_SERIES } from './dataset.js';
+import { WHOLE_SERIES, columnByRole, type Dataset } from './dataset.js';
+import { timeOrderedPerUnit } from './order.js';
 
 /** Calls `visit(unit, from, to)` for each run of rows [from, to) of one unit (NaN units run together, as one group). */
 export function forEachUnitRun(unit: Float64Array, rows: number, visit: (unit: number, from: number, to: number) => void): void {
@@ -14,12 +15,15 @@ export function forEachUnitRun(unit: Float64Array, rows: number, visit: (unit: n
 }
 
 /**
- * Each unit's row numbers, gathered run by run (no list grows per row); NaN units are left
- * out, and without a unit column every row is one unit, WHOLE_SERIES. With `time`, a
- * unit's rows are in time order (rows without a time last, ties in file order), sorted
- * only when the file's are not.
+ * Each unit's row numbers, gathered run by run (no list grows per row), in the order its
+ * readings are scored: file order when every unit's times already go forward
+ * (timeOrderedPerUnit), else time order, rows without a time last and ties in file order.
+ * NaN units are left out; without a unit column every row is one unit, WHOLE_SERIES.
  */
-export function rowsByUnit(unit: Float64Array | undefined, rows: number, time?: Float64Array): Map<number, Int32Array> {
+export function rowsByUnit(ds: Dataset): Map<number, Int32Array> {
+  const unit = columnByRole(ds, 'unit')?.values;
+  const rows = ds.rows;
+  const time = timeOrderedPerUnit(ds) ? undefined : columnByRole(ds, 'time')?.values;
   const runs = new Map<number, number[]>();
   if (!unit) runs.set(WHOLE_SERIES, [0, rows]);
   else

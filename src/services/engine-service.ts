@@ -73,8 +73,10 @@ export class EngineService {
   /** The dataset once its compaction is over: a view kept from then on holds no Float64 copy by accident. */
   private compacted?: Dataset;
   private loaded?: LoadedModel;
+  /** Counts the models and data this worker has held: scores are of the current ones only while their token is this. */
+  private token = 0;
   /** The scores the page shows, of this model on this data, until the slider's index takes them (sendIndexInput). */
-  private shown?: { loaded: LoadedModel; dataset: Dataset; scores: Float64Array };
+  private shown?: { token: number; scores: Float64Array };
   private unitRows = new Map<number, Int32Array>();
   private replay?: Replay;
   private live?: LiveScorer;
@@ -105,6 +107,7 @@ export class EngineService {
     this.stopReplay();
     const ds = { ...given, columns: [...given.columns] };
     this.dataset = ds;
+    this.token++;
     this.shown = undefined;
     this.explainData = undefined;
     // Should compaction fail (memory), the columns left as they are read the same.
@@ -112,7 +115,7 @@ export class EngineService {
       .catch(() => undefined)
       .then(() => void (this.dataset === ds && (this.compacted = ds)));
     // A unit's rows as its chart draws them: in time order, also where the file's times go back (time-backsteps.ts says where).
-    this.unitRows = rowsByUnit(columnByRole(ds, 'unit')?.values, ds.rows, columnByRole(ds, 'time')?.values);
+    this.unitRows = rowsByUnit(ds);
   }
 
   /** With score false the model is only loaded (scores empty): the page scores it in parts (planParts). */
@@ -176,7 +179,7 @@ export class EngineService {
     const { of, counts } = assignParts(columnByRole(ds, 'unit')?.values, ds.rows, parts);
     const rows = partRows(of, counts);
     const columns = partColumns(ds, this.loaded.streamInputs);
-    return transferring({ rows, pieces: rows.slice(1).map((r) => selectPortableRows(ds, columns, r)) });
+    return transferring({ rows, pieces: rows.slice(1).map((r) => selectPortableRows(ds, columns, r)), token: this.token });
   }
 
   /** Scores some rows of the loaded data (the primary's own part, or a part whose helper died). */
@@ -189,10 +192,12 @@ export class EngineService {
 
   private pieceModels = new PieceModels(() => this.requireEngine());
 
-  /** The parts the page scored on every engine worker, stitched: the scores it shows, kept for the slider's index. */
+  /**
+   * The parts the page scored on every engine worker, stitched: the scores it shows, kept
+   * for the slider's index. Parts planned before another model or data came are dropped.
+   */
   keepScores(parts: ScoredParts): void {
-    if (this.loaded && this.dataset)
-      this.shown = { loaded: this.loaded, dataset: this.dataset, scores: stitchParts(parts, this.dataset.rows) };
+    if (parts.token === this.token && this.dataset) this.shown = { token: this.token, scores: stitchParts(parts, this.dataset.rows) };
   }
 
   /**
@@ -205,8 +210,8 @@ export class EngineService {
     this.shown = undefined;
     let data: IndexData;
     try {
-      if (!shown || shown.loaded !== this.loaded || shown.dataset !== this.dataset) throw new DataError('other scores came meanwhile');
-      data = { scores: shown.scores, truth: truthOf(shown.dataset) };
+      if (!shown || shown.token !== this.token || !this.dataset) throw new DataError('other scores came meanwhile');
+      data = { scores: shown.scores, truth: truthOf(this.dataset) };
     } catch (e) {
       data = { error: (e as Error).message };
     }
@@ -252,7 +257,8 @@ export class EngineService {
     this.stopReplay();
     this.loaded?.dispose();
     this.loaded = next;
-    this.shown = ds && score ? { loaded: next, dataset: this.dataset!, scores: scored.scores.slice() } : undefined;
+    this.token++;
+    this.shown = ds && score ? { token: this.token, scores: scored.scores.slice() } : undefined;
     return { model, scores: scored.scores, unscorable: scored.unscorable };
   }
 

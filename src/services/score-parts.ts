@@ -21,6 +21,8 @@ export interface ScorePlan {
   rows: Int32Array[];
   /** The helpers' parts (1, 2, …) as datasets of their own: only the columns the model reads, readings as their codes. */
   pieces: PortableDataset[];
+  /** Which model and data the plan is of: the primary keeps scored parts only of the ones it still holds. */
+  token: number;
 }
 
 /** Where the parts go: the primary (which owns the data) and the helpers, each call rejecting if its worker dies. */
@@ -32,8 +34,9 @@ export interface ScoreEndpoints {
   keep?(parts: ScoredParts): void;
 }
 
-/** Each part's rows and their scores, in the same order. */
+/** Each part's rows and their scores, in the same order, and the plan's token. */
 export interface ScoredParts {
+  token: number;
   rows: Int32Array[];
   scores: Float64Array[];
 }
@@ -140,7 +143,7 @@ export async function scoreInParts(to: ScoreEndpoints, model: ModelJson, totalRo
     );
   });
   const parts = await Promise.all(jobs);
-  const scored = { rows: plan.rows, scores: parts.map((p) => p.scores) };
+  const scored = { token: plan.token, rows: plan.rows, scores: parts.map((p) => p.scores) };
   const scores = stitchParts(scored, totalRows);
   to.keep?.(transferring(scored));
   return { scores, unscorable: parts.reduce((n, p) => n + p.unscorable, 0), parts: parts.length };

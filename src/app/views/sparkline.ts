@@ -2,7 +2,6 @@
 // across, on one scale for the whole fleet so rows compare at a glance. Paths are built
 // once per unit and scores; a threshold move only moves the line.
 import type { Dataset } from '../../data/dataset.js';
-import { columnByRole } from '../../data/dataset.js';
 import { rowsByUnit } from '../../data/unit-runs.js';
 
 export const SPARK_W = 72;
@@ -67,13 +66,9 @@ export class Sparklines {
     this.hi = Number.isFinite(hi) ? hi : 1;
   }
 
-  /** Each unit's rows in time order (once per data). */
+  /** Each unit's rows in the order they were scored (once per data). */
   private unitRows(): Map<number, Int32Array> {
     const truth = this.truth;
-    return (this.rows ??= rowsByUnit(
-      truth && columnByRole(truth, 'unit')?.values,
-      truth?.rows ?? 0,
-      truth && columnByRole(truth, 'time')?.values,
-    ));
+    return (this.rows ??= truth ? rowsByUnit(truth) : new Map<number, Int32Array>());
   }
 }
