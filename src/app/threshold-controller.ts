@@ -45,8 +45,8 @@ export class ThresholdController {
   /** The model's own threshold, calibrated out of sample at training: the slider returns to it at its contamination. */
   calibrated?: ModelJson['threshold'];
   private ranking?: { scores: Float64Array; value: Ranking; mask: Uint8Array; opts: EvaluateOptions };
-  /** The training baseline's rows of the data adopted last: the evaluation's baseline too, most often (a pass over millions of rows). */
-  private trainingMask?: { truth: DataMeta['truth']; baseline: string; mask: Uint8Array };
+  /** The last baseline's rows of the data shown (maskOf): the budget's and the evaluation's are the same one most often. */
+  private lastMask?: { truth: DataMeta['truth']; baseline: string; mask: Uint8Array };
   private sweep?: { budget: Budget; value: EvaluationSweep };
   private readonly host: ThresholdHost;
 
@@ -60,7 +60,7 @@ export class ThresholdController {
   }
 
   reset(): void {
-    this.trainingMask = undefined;
+    this.lastMask = undefined;
     this.budget = undefined;
     this.sweep = undefined;
     this.thresholded = undefined;
@@ -75,19 +75,16 @@ export class ThresholdController {
    */
   adopt(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored'): void {
     const truth = this.host.data!.truth;
-    let mask: Uint8Array;
-    let named = true;
-    try {
-      mask = baselineMask(truth, parseBaseline(model.training.baseline));
-    } catch {
-      mask = new Uint8Array(scores.length).fill(1); // imported models may not record a baseline
-      named = false;
-    }
     const reference = how === 'rescored' ? this.reference : undefined;
     // Nothing of the earlier scores' index (hundreds of MB at 6M readings) stays reachable while this
     // budget is built: not the budget, the sweep, nor the frame figures whose closures hold them.
     this.reset();
-    if (named) this.trainingMask = { truth, baseline: model.training.baseline, mask };
+    let mask: Uint8Array;
+    try {
+      mask = this.maskOf(model.training.baseline);
+    } catch {
+      mask = new Uint8Array(scores.length).fill(1); // imported models may not record a baseline
+    }
     const budget = new RowPassBudget(scores, mask, {
       unit: truth.columns.find((c) => c.role === 'unit')?.values,
       time: truth.columns.find((c) => c.role === 'time')?.values,
@@ -174,6 +171,16 @@ export class ThresholdController {
     }
   }
 
+  /** A baseline's rows of the data shown, built once for the budget and the evaluation when both name it (a pass over millions of rows). */
+  private maskOf(baseline: string): Uint8Array {
+    const truth = this.host.data!.truth;
+    const last = this.lastMask;
+    if (last?.truth === truth && last.baseline === baseline) return last.mask;
+    const mask = baselineMask(truth, parseBaseline(baseline));
+    this.lastMask = { truth, baseline, mask };
+    return mask;
+  }
+
   private evaluate(): Evaluation | undefined {
     const { data, model, scores } = this.host;
     const truth = data!.truth;
@@ -184,8 +191,7 @@ export class ThresholdController {
       const named = recorded.startsWith('first:') ? recorded : 'first:50%';
       const baseline = parseBaseline(named);
       if (this.ranking?.scores !== scores) {
-        const kept = this.trainingMask;
-        const mask = kept?.truth === truth && kept.baseline === named ? kept.mask : baselineMask(truth, baseline);
+        const mask = this.maskOf(named);
         const opts = { horizon: 30, baseline, baselineMask: mask, alarm: alarmRule(model!) };
         this.ranking = { scores: scores!, value: rankingMetrics(truth, scores!, { horizon: 30 }, mask), mask, opts };
       }
