@@ -2,11 +2,12 @@
 // (the real readShare; only the worker boundary is left out).
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { IngestService, type IngestProgress } from '../src/services/ingest-service.js';
+import { IngestService, type IngestProgress, type IngestResult } from '../src/services/ingest-service.js';
 import { cutFor, pump, readShare } from '../src/services/ingest-split.js';
 import { TextIngest } from '../src/data/text-ingest.js';
 import { MAX_TEXT_BYTES } from '../src/data/limits.js';
 import { cmapssPath } from './helpers.js';
+import { wasmPath } from '../src/engine/node-engine.js';
 
 const fd001 = readFileSync(cmapssPath('train_FD001.txt'), 'utf8');
 
@@ -34,10 +35,33 @@ function service(log: string[]): IngestService {
   return svc;
 }
 
+const bytesOf = (v: Float64Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
 const rowsOf = (ds: { columns: { values: Float64Array }[] }) =>
   ds.columns.map((c) => Array.from(c.values.subarray(0, 5)).concat(c.values.length));
 
 describe('a file read by two ingest workers', () => {
+  test('with the Wasm fast path loaded, split or whole, the same dataset and profile; a path that fails to load leaves reads as they were', async () => {
+    const file = new File([fd001.repeat(3)], 'three.txt');
+    const same = (a: IngestResult, b: IngestResult) => {
+      expect(a.parts).toBe(b.parts);
+      expect(a.dataset.rows).toBe(b.dataset.rows);
+      a.dataset.columns.forEach((c, k) => expect(bytesOf(c.values).equals(bytesOf(b.dataset.columns[k].values))).toBe(true));
+      expect(a.profile).toEqual(b.profile);
+    };
+    const wasm = readFileSync(wasmPath());
+    const fast = service([]);
+    await fast.init(wasm);
+    same(await fast.ingest([file], () => undefined), await service([]).ingest([file], () => undefined));
+    const plain = await new IngestService().ingest([file], () => undefined);
+    const whole = new IngestService();
+    await whole.init(wasm);
+    same(await whole.ingest([file], () => undefined), plain);
+    const broken = new IngestService();
+    await expect(broken.init(new Uint8Array([0, 97, 115, 109, 9]))).rejects.toThrow();
+    same(await broken.ingest([file], () => undefined), plain);
+  });
+
   test('a far half whose first line has missing values is still read there and joined, as one worker reads it', async () => {
     const lines = fd001.repeat(4).trimEnd().split('\n');
     const mid = Math.floor(lines.length / 2);

@@ -121,6 +121,8 @@ export class Workers {
   spawnIngest(): void {
     this.ingest?.terminate();
     this.ingest = supervise(ingestWorker(), this.onCrash);
+    // The reader's fast path; without it (a failed load) files read the same, slower.
+    void this.ingest.api.init(wasmHref()).catch(() => undefined);
     this.spawnIngestPartner();
   }
 
@@ -133,6 +135,7 @@ export class Workers {
       if (this.partnerDeaths.died()) this.spawnIngestPartner();
     });
     this.ingestPartner = partner;
+    void partner.api.init(wasmHref()).catch(() => undefined);
     const { port1, port2 } = new MessageChannel();
     void partner.api.servePartner(Comlink.transfer(port1, [port1])).catch(() => undefined);
     void this.ingest.api.usePartner(Comlink.transfer(port2, [port2])).catch(() => undefined);

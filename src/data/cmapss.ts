@@ -2,6 +2,7 @@
 // incrementally (push chunks of text) so a large file streams with progress.
 import { ColumnBuilder, isNumberLiteral } from './numbers.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
+import type { CmapssLineScanner } from './line-scanner.js';
 import { MAX_RECORD, MAX_VALUES, sizeText } from './limits.js';
 
 export const CMAPSS_COLUMNS: readonly string[] = [
@@ -45,9 +46,15 @@ export class CmapssParser {
   private bytesHint: number;
   private parsedBytes = 0;
 
+  /** The fast path for plain lines (Wasm), dropped when it hands back most lines; undefined: every line is read here. */
+  private scanner?: CmapssLineScanner;
+  private scannedRows = 0;
+  private handedBack = 0;
+
   /** `columns`: the columns to read (default all); the unit column is always read, since rows are counted by it. */
-  constructor(name: string, maxValues = MAX_VALUES, bytesHint = 0, columns?: (name: string) => boolean) {
+  constructor(name: string, maxValues = MAX_VALUES, bytesHint = 0, columns?: (name: string) => boolean, scanner?: CmapssLineScanner) {
     this.name = name;
+    this.scanner = scanner;
     this.bytesHint = bytesHint;
     this.maxValues = maxValues;
     this.maxRows = Math.floor(maxValues / CMAPSS_COLUMNS.length);
@@ -168,6 +175,27 @@ export class CmapssParser {
     let i = from;
     try {
       while (i <= to) {
+        if (this.scanner) {
+          const cap = Math.min(this.scanner.capacity, this.maxRows - row);
+          if (cap > 0) {
+            if (row + cap > room) {
+              this.setLengths(row);
+              for (const b of builders) b?.reserve(Math.min(Math.max(row * 2, row + cap), this.maxRows));
+              room = this.arrays(cols).room;
+            }
+            const scan = this.scanner.scan(bytes, i, to, cap, MAX_RECORD);
+            for (let k = 0; k < 26; k++) if (cols.values[k] !== NONE) cols.values[k].set(scan.column(k), row);
+            row += scan.rows;
+            this.scannedRows += scan.rows;
+            this.line += scan.lines;
+            const moved = scan.next !== i;
+            i = scan.next;
+            if (scan.status === 'done') break;
+            if (scan.status === 'more' && moved) continue;
+            // A line it cannot take (a word, an exponent, a fault) is read below; a file of such lines is read here throughout.
+            if (++this.handedBack > 1000 && this.handedBack * 16 > this.scannedRows) this.scanner = undefined;
+          }
+        }
         const start = i;
         this.line++;
         let field = 0;

@@ -3,6 +3,7 @@
 // Chunks may be cut anywhere: the dataset, or the error, is the same as for the whole
 // file in one piece.
 import { CmapssParser, looksLikeCmapss } from './cmapss.js';
+import type { CmapssLineScanner } from './line-scanner.js';
 import type { UnitColumnChoice } from './roles.js';
 import { CsvParser } from './csv.js';
 import { DataError, type Dataset } from './dataset.js';
@@ -82,6 +83,9 @@ export class TextIngest {
   /** The unit column the user named (CSV; a C-MAPSS file is keyed by unit_number). */
   private readonly unitColumn?: UnitColumnChoice;
 
+  /** The C-MAPSS reader's fast path (Wasm), where the caller has one. */
+  private readonly scanner?: CmapssLineScanner;
+
   constructor(
     name: string,
     opts: {
@@ -91,10 +95,12 @@ export class TextIngest {
       columns?: (name: string) => boolean;
       format?: 'cmapss';
       unitColumn?: UnitColumnChoice;
+      scanner?: CmapssLineScanner;
     } = {},
   ) {
     this.name = name;
     this.unitColumn = opts.unitColumn;
+    this.scanner = opts.scanner;
     this.format = opts.format;
     this.columns = opts.columns;
     this.textLimit = opts.streamed ? Infinity : MAX_TEXT_BYTES;
@@ -234,7 +240,13 @@ export class TextIngest {
         throw new DataError(
           `${this.name}: a C-MAPSS file's unit column is unit_number; it cannot be ${unit.name === null ? 'none' : `"${unit.name}"`}`,
         );
-      this.cmapss = new CmapssParser(this.name, this.maxValues, this.container === 'plain' ? this.bytesHint : 0, this.columns);
+      this.cmapss = new CmapssParser(
+        this.name,
+        this.maxValues,
+        this.container === 'plain' ? this.bytesHint : 0,
+        this.columns,
+        this.scanner,
+      );
       this.cmapss.pushBytes(all);
     } else {
       this.csv = new CsvParser(this.name, this.maxValues, this.unitColumn);

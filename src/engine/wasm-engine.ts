@@ -11,6 +11,8 @@
 // Longer than the ~250 lines other files keep to, on purpose: it is the one typed mirror
 // of the Wasm export list, and the trap and handle rules above hold only if every call
 // into Wasm goes through this one class; split, a new call could bypass them.
+import type { CmapssLineScanner } from '../data/line-scanner.js';
+import { WasmCmapssScanner } from './cmapss-scanner.js';
 import { DataError } from '../data/dataset.js';
 
 export interface EngineExports {
@@ -82,6 +84,7 @@ export interface EngineExports {
   transformWindow(handle: number, input: number, slots: number, n: number, out: number): void;
   transformColumns(handle: number, inCols: number, slots: number, n: number, outCols: number): void;
   scoreWindowed(handle: number, window: number, layout: number, src: number, stride: number, slots: number, n: number, out: number): number;
+  scanCmapssLines(text: number, len: number, final: number, out: number, cap: number, maxRecord: number, result: number): void;
 }
 
 /** Flat trees as stored in the model JSON, concatenated; offsets[t] is tree t's first node. */
@@ -209,6 +212,11 @@ export class WasmEngine {
 
   get memoryBytes(): number {
     return this.live().memory.buffer.byteLength;
+  }
+
+  /** The C-MAPSS reader's fast path on this instance; its scratch (about 6 MB) stays allocated while the instance lives. */
+  cmapssScanner(): CmapssLineScanner {
+    return new WasmCmapssScanner(this.live());
   }
 
   averagePathLength(n: number): number {

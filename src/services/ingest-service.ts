@@ -6,6 +6,8 @@ import { addGroundTruth, ingestFiles, type IngestChoice } from '../data/ingest.j
 import type { UnitColumnChoice } from '../data/roles.js';
 import { TextIngest, type NamedBytes } from '../data/text-ingest.js';
 import { DataError, type Dataset } from '../data/dataset.js';
+import type { CmapssLineScanner } from '../data/line-scanner.js';
+import { WasmEngine } from '../engine/wasm-engine.js';
 import { MAX_PAGE_VALUES } from '../data/limits.js';
 import { profileAdding, profileDataset, type Profile } from '../data/profile.js';
 import { withTimeAxis } from '../data/time-axis.js';
@@ -34,6 +36,27 @@ export class IngestService {
   private partnerLost?: () => void;
   /** Files from this size on are split with the partner (tests set it lower). */
   private splitAbove = SPLIT_ABOVE;
+  /** The C-MAPSS reader's fast path; without it (not loaded, or failed to load) the same reader runs in JS. */
+  private scanner?: CmapssLineScanner;
+
+  private scannerLoad?: Promise<void>;
+
+  /**
+   * Loads the Wasm engine for the C-MAPSS reader's fast path; a read started meanwhile
+   * waits for it. Should it fail, the error goes to the caller and reads go on without it.
+   */
+  init(wasm: string | BufferSource): Promise<void> {
+    this.scannerLoad ??= (typeof wasm === 'string' ? WasmEngine.fromUrl(wasm) : WasmEngine.fromBytes(wasm)).then((engine) => {
+      this.scanner = engine.cmapssScanner();
+    });
+    return this.scannerLoad;
+  }
+
+  /** The fast path once loaded (undefined if it never was, or failed). */
+  private async fastPath(): Promise<CmapssLineScanner | undefined> {
+    await this.scannerLoad?.catch(() => undefined);
+    return this.scanner;
+  }
 
   cancel(): void {
     this.cancelled = true;
@@ -43,9 +66,9 @@ export class IngestService {
   /** This worker reads shares for another ingest worker, over `port`. */
   servePartner(port: MessagePort): void {
     const partner: SharePartner = {
-      readShare: (file, name, from, to, onBytes) => {
+      readShare: async (file, name, from, to, onBytes) => {
         this.cancelled = false;
-        return readShare(file, name, from, to, onBytes, () => this.cancelled);
+        return readShare(file, name, from, to, onBytes, () => this.cancelled, await this.fastPath());
       },
       cancel: () => this.cancel(),
     };
@@ -86,6 +109,7 @@ export class IngestService {
     }
     const file = files[0];
     if (file.size === 0) throw new DataError(`${file.name}: the file is empty`);
+    await this.fastPath();
     const report = throttle((bytesRead: number) => onProgress({ file: file.name, bytesRead, bytesTotal: file.size }));
     // Only a plain C-MAPSS file is split, and its unit column is fixed: one the user names is read whole, where it is refused.
     const partner = unitColumn?.required ? undefined : this.partner;
@@ -101,7 +125,7 @@ export class IngestService {
   }
 
   private async readOne(file: File, report: (n: number) => void, unitColumn?: UnitColumnChoice): Promise<Dataset> {
-    const ingest = new TextIngest(file.name, { maxValues: MAX_PAGE_VALUES, bytesHint: file.size, unitColumn });
+    const ingest = new TextIngest(file.name, { maxValues: MAX_PAGE_VALUES, bytesHint: file.size, unitColumn, scanner: this.scanner });
     await pump(file, ingest, report, () => this.cancelled);
     return ingest.finish();
   }
@@ -150,6 +174,7 @@ export class IngestService {
           report(Math.min(file.size, n > cut ? n : own + theirs));
         },
         () => this.cancelled,
+        this.scanner,
       );
       used = read.parts === 2;
       return read;

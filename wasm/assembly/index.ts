@@ -59,3 +59,4 @@ export function trainHyperplanes(
 ): i32 {
   return trainExtended(data, n, d, nTrees, psi, maxDepth, extensionLevel, seed, changetype<TrainOutput>(out), normals);
 }
+export { scanCmapssLines } from './cmapss-lines';
