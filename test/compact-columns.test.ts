@@ -12,6 +12,7 @@ import { featureColumns, type Column, type Dataset } from '../src/data/dataset.j
 import { getEngine, lcg, loadFd001, shippedModel } from './helpers.js';
 import { readFileSync } from 'node:fs';
 import { wasmPath } from '../src/engine/node-engine.js';
+import { columnBuffers, PartsColumn, withPartsColumns } from '../src/data/parts-column.js';
 
 const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 const feature = (name: string, values: Float64Array): Column => ({ name, role: 'feature', values, missing: 0, nonNumeric: 0 });
@@ -210,5 +211,74 @@ describe('scoring a big dataset a piece at a time', () => {
     expect(same(loaded.scoreDataset(part).scores, loaded.scoreDataset(selectRows(ds, ds.columns, half)).scores)).toBe(true);
     expect(same(loaded.scoreDataset(readView(stored)).scores, whole)).toBe(true);
     loaded.dispose();
+  });
+});
+
+describe('readings in two parts (a file read by two ingest workers)', () => {
+  const split = (c: Column, at: number) => new PartsColumn(c, [c.values.slice(0, at), c.values.slice(at)]);
+
+  test('encoded from the parts: the codes of the joined column, a finer decimal in the later part included; no joined copy made', () => {
+    const r = lcg(41);
+    for (let round = 0; round < 50; round++) {
+      const values = Float64Array.from({ length: 3000 }, (_, i) =>
+        r() < 0.02 ? NaN : Number((r() * 100).toFixed(i > 2000 && round % 2 ? 4 : 2)),
+      );
+      const parts = split(feature('x', values), Math.floor(r() * 3000));
+      const stored = compactColumn(parts);
+      expect(stored).toBeInstanceOf(CompactColumn);
+      expect((stored as CompactColumn).compact).toEqual(compactValues(values));
+      expect((parts as unknown as { joined?: Float64Array }).joined).toBeUndefined();
+    }
+    const odd = split(
+      feature(
+        'x',
+        Float64Array.from({ length: 100 }, (_, i) => (i === 80 ? Math.PI : i)),
+      ),
+      50,
+    );
+    expect(compactColumn(odd)).toBe(odd);
+    expect(
+      same(
+        odd.values,
+        Float64Array.from({ length: 100 }, (_, i) => (i === 80 ? Math.PI : i)),
+      ),
+    ).toBe(true);
+  });
+
+  test('across a worker boundary (structured clone) the parts column is made again, and its buffers are the parts', () => {
+    const c = split(
+      feature(
+        'x',
+        Float64Array.from({ length: 10 }, (_, i) => i / 2),
+      ),
+      4,
+    );
+    const ds: Dataset = { name: 'd', format: 'cmapss', rows: 10, columns: [c, feature('y', new Float64Array(10))], notes: [] };
+    expect(columnBuffers(c)).toEqual(c.parts.map((p) => p.buffer));
+    const back = withPartsColumns(structuredClone(ds));
+    expect(back.columns[0]).toBeInstanceOf(PartsColumn);
+    expect(same(back.columns[0].values, c.values)).toBe(true);
+    expect(back.columns[1]).toEqual(ds.columns[1]);
+  });
+
+  test('the engine worker given FD002 with its readings in two parts trains the model and scores of Float64 columns', async () => {
+    const ds = loadFd001('train_FD002.txt');
+    const options = {
+      params: { seed: 7 },
+      recipe: DEFAULT_QUALITY.recipe,
+      alarm: DEFAULT_QUALITY.alarm,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    };
+    const engine = await getEngine();
+    const reference = await trainModel(engine, ds, options);
+    const expectedScores = new LoadedModel(engine, reference.model).scoreDataset(ds).scores;
+    const service = new EngineService();
+    await service.init(readFileSync(wasmPath('release')));
+    const cut = 30_001;
+    const parted = { ...ds, columns: ds.columns.map((c) => (c.role === 'feature' || c.role === 'setting' ? split(c, cut) : c)) };
+    service.setDataset(structuredClone(parted));
+    const trained = await service.train(options);
+    expect(JSON.stringify(trained.model)).toBe(JSON.stringify(reference.model));
+    expect(same(trained.scores, expectedScores)).toBe(true);
   });
 });

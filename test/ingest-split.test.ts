@@ -8,6 +8,7 @@ import { TextIngest } from '../src/data/text-ingest.js';
 import { MAX_TEXT_BYTES } from '../src/data/limits.js';
 import { cmapssPath } from './helpers.js';
 import { wasmPath } from '../src/engine/node-engine.js';
+import { PartsColumn } from '../src/data/parts-column.js';
 
 const fd001 = readFileSync(cmapssPath('train_FD001.txt'), 'utf8');
 
@@ -72,6 +73,12 @@ describe('a file read by two ingest workers', () => {
     const one = await new IngestService().ingest([file], () => undefined);
     expect(split.parts).toBe(2);
     expect(log).toEqual(['share asked', 'share read']);
+    // The readings stay in the two parts, joined by no one here; unit and time are joined (ground truth and the time axis read them).
+    const readings = split.dataset.columns.filter((c) => c.role === 'feature' || c.role === 'setting');
+    expect(readings.length).toBe(24);
+    for (const c of readings)
+      expect(c instanceof PartsColumn && c.parts.length === 2 && !(c as unknown as { joined?: unknown }).joined).toBe(true);
+    expect(split.dataset.columns.filter((c) => c instanceof PartsColumn).length).toBe(24);
     expect(rowsOf(split.dataset)).toEqual(rowsOf(one.dataset));
     expect(split.dataset.columns.map((c) => c.missing + c.nonNumeric)).toEqual(one.dataset.columns.map((c) => c.missing + c.nonNumeric));
     expect(split.profile.columns.map((c) => [c.name, c.count, c.missing, c.distinct, c.longestFlatRun])).toEqual(

@@ -12,6 +12,7 @@ import type { Bus } from './bus.js';
 import { plural } from './dom.js';
 import type { Workers } from './engine-client.js';
 import type { Busy } from './model-controller.js';
+import { withPartsColumns } from '../data/parts-column.js';
 
 /**
  * 'score': the user asked to score the file with the current model, so a file it cannot score is
@@ -131,7 +132,7 @@ export class IngestController {
       };
     });
     try {
-      const { dataset, profile, parts } = await Promise.race([
+      const result = await Promise.race([
         stop,
         h.workers.call(ingest, (api) =>
           api.ingest(
@@ -145,6 +146,9 @@ export class IngestController {
           ),
         ),
       ]);
+      const { profile, parts } = result;
+      // A big file's readings arrive in two parts (data/parts-column.ts): they go on to the engine worker as they are.
+      const dataset = withPartsColumns(result.dataset);
       h.workers.lastIngestParts = parts;
       const missing = intent === 'score' ? absentInputs(h.model, dataset) : [];
       if (missing.length) {

@@ -7,6 +7,7 @@ import type { DataVerdict } from '../services/engine-service.js';
 import * as Comlink from 'comlink';
 import { truthOf, type Dataset } from '../data/dataset.js';
 import type { Profile } from '../data/profile.js';
+import { columnBuffers } from '../data/parts-column.js';
 import type { UnitColumnChoice } from '../data/roles.js';
 import type { ModelJson } from '../model/types.js';
 import type { Explanation } from '../model/loaded-model.js';
@@ -167,7 +168,7 @@ export class Workbench extends Bus {
       wholeSeries,
       unitColumn,
     };
-    const buffers = dataset.columns.map((c) => c.values.buffer as ArrayBuffer);
+    const buffers = dataset.columns.flatMap(columnBuffers);
     await this.workers.call(this.workers.engine, (api) => api.setDataset(Comlink.transfer(dataset, buffers)));
     this.data = meta;
     this.profile = profile;

@@ -3,6 +3,7 @@
 import { ColumnBuilder, isNumberLiteral } from './numbers.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import type { CmapssLineScanner } from './line-scanner.js';
+import { PartsColumn } from './parts-column.js';
 import { MAX_RECORD, MAX_VALUES, sizeText } from './limits.js';
 
 export const CMAPSS_COLUMNS: readonly string[] = [
@@ -50,6 +51,8 @@ export class CmapssParser {
   private scanner?: CmapssLineScanner;
   private scannedRows = 0;
   private handedBack = 0;
+  /** Per column, rows another reader read that follow this one's, kept apart (append's `apart`); then nothing more is read here. */
+  private later: (Float64Array | undefined)[] = [];
 
   /** `columns`: the columns to read (default all); the unit column is always read, since rows are counted by it. */
   constructor(name: string, maxValues = MAX_VALUES, bytesHint = 0, columns?: (name: string) => boolean, scanner?: CmapssLineScanner) {
@@ -72,6 +75,7 @@ export class CmapssParser {
 
   /** Takes raw bytes (C-MAPSS is ASCII): no text decoding on the hot path. */
   pushBytes(chunk: Uint8Array): void {
+    if (this.later.length && chunk.length) throw new Error(`${this.name}: text pushed after rows were appended`);
     let from = 0;
     if (this.carryLength) {
       const nl = chunk.indexOf(10);
@@ -99,14 +103,19 @@ export class CmapssParser {
   drain(final: boolean): Dataset | undefined {
     if (final && this.carryLength) this.parseLines(this.carry.subarray(0, this.carryLength), 0, this.carryLength);
     if (final) this.carryLength = 0;
-    const rows = this.builders[0]!.length;
+    const rows = this.builders[0]!.length + (this.later[0]?.length ?? 0);
     if (rows === 0) return undefined;
     const columns: Column[] = [];
     CMAPSS_COLUMNS.forEach((name, i) => {
       const b = this.builders[i];
-      if (b) columns.push({ name, role: roleOf(name), values: b.finish(), missing: b.missing, nonNumeric: b.nonNumeric + b.outOfRange });
+      if (!b) return;
+      const meta = { name, role: roleOf(name), missing: b.missing, nonNumeric: b.nonNumeric + b.outOfRange };
+      const later = this.later[i];
+      // Not trimmed by a copy: the buffer was sized for both parts, and what is not written is not memory.
+      columns.push(later ? new PartsColumn(meta, [b.values.subarray(0, b.length), later]) : { ...meta, values: b.finish() });
     });
     this.builders = this.newBuilders();
+    this.later = [];
     return { name: this.name, format: 'cmapss', rows, columns, notes: [] };
   }
 
@@ -129,22 +138,28 @@ export class CmapssParser {
 
   /**
    * Rows another parser read from the text that follows (another worker's share of the
-   * file), appended in one copy. False, with nothing changed, when they do not fit: other
-   * columns, a line still unfinished here, or more rows than the limit.
+   * file), appended in one copy; columns `apart` says yes to stay in two parts (a
+   * PartsColumn), copied by no one. Then the reader only finishes. False, with nothing
+   * changed, when they do not fit: other columns, a line still unfinished here, or more
+   * rows than the limit.
    */
-  append(later: Dataset): boolean {
+  append(later: Dataset, apart: (c: Column) => boolean = () => false): boolean {
     const mine = this.view();
-    if (this.carryLength || later.format !== 'cmapss') return false;
+    if (this.carryLength || later.format !== 'cmapss' || this.later.length) return false;
     if (later.columns.map((c) => c.name).join() !== mine.columns.map((c) => c.name).join()) return false;
     if (mine.rows + later.rows > this.maxRows) return false;
+    const kept: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(this.builders.length).fill(undefined);
     let k = 0;
-    for (const b of this.builders) {
-      if (!b) continue;
+    this.builders.forEach((b, i) => {
+      if (!b) return;
       const c = later.columns[k++];
-      b.append(c.values);
+      if (apart(c)) {
+        kept[i] = c.values;
+      } else b.append(c.values);
       b.missing += c.missing;
       b.nonNumeric += c.nonNumeric;
-    }
+    });
+    this.later = kept;
     return true;
   }
 

@@ -3,7 +3,8 @@
 // column decodes to Float64 when first read and keeps that copy, so the copy is freed
 // with the view, and the stored data stays compact. Readers that want a few rows or a
 // range decode just those (readRows, readRange) and never make the whole copy.
-import { compactValues, decodeAt, decodeRange, decodeRows, type CompactValues } from './compact-values.js';
+import { compactParts, decodeAt, decodeRange, decodeRows, type CompactValues } from './compact-values.js';
+import { PartsColumn } from './parts-column.js';
 import type { Column, ColumnRole, Dataset } from './dataset.js';
 
 /** The readings. Unit, time and truth columns are read on nearly every path and stay Float64. */
@@ -43,11 +44,16 @@ export class CompactColumn implements Column {
   }
 }
 
-/** The column in codes, or the column itself when a value would not come back exactly. */
+/** A column the engine keeps as codes (when its values allow): the readings. */
+export function compactable(c: Column): boolean {
+  return COMPACT_ROLES.has(c.role);
+}
+
+/** The column in codes (a parts column encoded from its parts), or the column itself when a value would not come back exactly. */
 export function compactColumn(c: Column): Column {
   if (c instanceof CompactColumn || !COMPACT_ROLES.has(c.role)) return c;
-  const compact = compactValues(c.values);
-  return compact ? new CompactColumn(c, compact) : c;
+  const compact = compactParts(c instanceof PartsColumn ? c.parts : [c.values]);
+  return compact ? new CompactColumn(metaOf(c), compact) : c;
 }
 
 /** A dataset for one piece of work: what its columns decode is its own and goes with it. */

@@ -32,27 +32,35 @@ function decimalsHint(values: Float64Array): number {
 
 /** The column as codes, or undefined when some value would not come back exactly at any allowed scale. */
 export function compactValues(values: Float64Array): CompactValues | undefined {
-  const codes = new Int32Array(values.length);
-  next: for (let k = decimalsHint(values); k <= MAX_DECIMALS; k++) {
+  return compactParts([values]);
+}
+
+/** The values of the parts, in order, as one column of codes (no joined Float64 copy is made). */
+export function compactParts(parts: readonly Float64Array[]): CompactValues | undefined {
+  const codes = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  next: for (let k = decimalsHint(parts[0] ?? new Float64Array(0)); k <= MAX_DECIMALS; k++) {
     const divisor = 10 ** k;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v !== v) {
-        codes[i] = NAN_CODE;
-        continue;
+    let at = 0;
+    for (const values of parts) {
+      for (let i = 0; i < values.length; i++, at++) {
+        const v = values[i];
+        if (v !== v) {
+          codes[at] = NAN_CODE;
+          continue;
+        }
+        if (v === 0 && 1 / v < 0) {
+          codes[at] = NEGATIVE_ZERO_CODE;
+          continue;
+        }
+        // A small negative value rounds to -0 here; the check below sends it to a finer scale.
+        const code = Math.round(v * divisor);
+        // Infinity and values beyond the Int32 range fail here as well.
+        if (!(code >= LOWEST_CODE && code <= HIGHEST_CODE) || code / divisor !== v) {
+          if (k === MAX_DECIMALS || !Number.isFinite(v) || Math.abs(v * divisor * 10) > HIGHEST_CODE) return undefined;
+          continue next;
+        }
+        codes[at] = code;
       }
-      if (v === 0 && 1 / v < 0) {
-        codes[i] = NEGATIVE_ZERO_CODE;
-        continue;
-      }
-      // A small negative value rounds to -0 here; the check below sends it to a finer scale.
-      const code = Math.round(v * divisor);
-      // Infinity and values beyond the Int32 range fail here as well.
-      if (!(code >= LOWEST_CODE && code <= HIGHEST_CODE) || code / divisor !== v) {
-        if (k === MAX_DECIMALS || !Number.isFinite(v) || Math.abs(v * divisor * 10) > HIGHEST_CODE) return undefined;
-        continue next;
-      }
-      codes[i] = code;
     }
     return { codes, divisor };
   }

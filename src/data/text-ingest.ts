@@ -6,7 +6,7 @@ import { CmapssParser, looksLikeCmapss } from './cmapss.js';
 import type { CmapssLineScanner } from './line-scanner.js';
 import type { UnitColumnChoice } from './roles.js';
 import { CsvParser } from './csv.js';
-import { DataError, type Dataset } from './dataset.js';
+import { DataError, type Column, type Dataset } from './dataset.js';
 import { StepInflater } from './inflate.js';
 import { MAX_TEXT_BYTES, sizeText } from './limits.js';
 import { isZip } from './zip.js';
@@ -149,8 +149,8 @@ export class TextIngest {
   }
 
   /** C-MAPSS rows read from the text that follows, by another reader; false (nothing changed) when they do not fit. */
-  appendParsed(later: Dataset): boolean {
-    return !!this.cmapss && this.cmapss.append(later);
+  appendParsed(later: Dataset, apart?: (c: Column) => boolean): boolean {
+    return !!this.cmapss && this.cmapss.append(later, apart);
   }
 
   /**

@@ -3,6 +3,7 @@
 // explanation), each copied out once and transferred.
 import { WasmEngine } from '../engine/wasm-engine.js';
 import { rowsByUnit } from '../data/unit-runs.js';
+import { withPartsColumns } from '../data/parts-column.js';
 import { trainModel, type TrainOptions } from '../model/train.js';
 import { LoadedModel, streamInputsOf, type Explanation } from '../model/loaded-model.js';
 import { parseModelText } from '../model/validate.js';
@@ -105,7 +106,8 @@ export class EngineService {
   /** Takes ownership of the dataset's columns (transferred in). */
   setDataset(given: Dataset): void {
     this.stopReplay();
-    const ds = { ...given, columns: [...given.columns] };
+    // A big file's readings arrive in two parts, encoded from them by compactInPlace.
+    const ds = withPartsColumns(given);
     this.dataset = ds;
     this.token++;
     this.shown = undefined;

@@ -1,11 +1,12 @@
 // A big plain C-MAPSS file is read by two ingest workers at once: this one reads the
 // first half, a partner worker the second (cut at a line break); each parses and profiles
-// its share, and the shares join in file order (the partner's columns appended in one
-// copy, the profiles joined). Whatever goes wrong on the partner's side (an error, other
+// its share, and the shares join in file order (the partner's unit and time appended in
+// one copy, its readings kept as a second part, the profiles joined). Whatever goes wrong on the partner's side (an error, other
 // columns, too many rows, a lost or silent partner) makes this worker read that share
 // itself, so the dataset, the profile and any error (with its line number) are those of a
 // one-worker read.
 import { looksLikeCmapss } from '../data/cmapss.js';
+import { compactable } from '../data/compact-columns.js';
 import { DataError, type Dataset } from '../data/dataset.js';
 import type { CmapssLineScanner } from '../data/line-scanner.js';
 import { MAX_PAGE_VALUES, MAX_TEXT_BYTES } from '../data/limits.js';
@@ -159,7 +160,8 @@ export async function readSplit(
   if (mine) acc.add(mine);
   const share = await untilSilent(partner);
   if (cancelled()) throw new DataError('loading cancelled');
-  if (share && mine && ingest.appendParsed(share.dataset)) {
+  // The readings stay in two parts: the engine worker encodes them from the parts (data/parts-column.ts).
+  if (share && mine && ingest.appendParsed(share.dataset, compactable)) {
     acc.follow(share.profile, share.dataset);
     return { dataset: ingest.finish(), profile: acc, parts: 2 };
   }
