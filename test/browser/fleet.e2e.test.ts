@@ -168,4 +168,28 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     await expect.poll(statusText).toMatch(/Kept decimal-comma\.csv; mostly-text\.csv was not loaded/);
     expect(await wb<string>('wb.data.name')).toBe('decimal-comma.csv');
   });
+  test('a fleet of 12,000 units: the unit select shows the selected unit at once, fills in order around it, and is whole once focused', async () => {
+    const r = await page.evaluate(`(async () => {
+      const { UnitOptions } = await import('/src/app/views/unit-options.ts');
+      const select = document.createElement('select');
+      document.body.append(select);
+      const units = Array.from({ length: 12000 }, (_, i) => i * 3);
+      const options = new UnitOptions(select);
+      options.fill(units, 7777 * 3, (u) => 'Unit ' + u);
+      const first = { n: select.options.length, value: select.value };
+      select.dispatchEvent(new Event('focus'));
+      const values = [...select.options].map((x) => Number(x.value));
+      const all = { n: values.length, value: select.value, ordered: values.every((v, i) => v === units[i]) };
+      options.fill(units.slice(0, 6000), undefined, (u) => 'Unit ' + u);
+      await new Promise((ok) => setTimeout(ok, 1000));
+      const again = { n: select.options.length, value: select.value, ordered: [...select.options].every((x, i) => Number(x.value) === units[i]) };
+      select.remove();
+      return { first, all, again };
+    })()`);
+    expect(r).toEqual({
+      first: { n: 2001, value: String(7777 * 3) },
+      all: { n: 12000, value: String(7777 * 3), ordered: true },
+      again: { n: 6000, value: '0', ordered: true },
+    });
+  });
 });

@@ -16,6 +16,7 @@ import { alarmPeriods, indexOfRow, type UnitTrace } from '../unit-trace.js';
 import { sensorChart, sensorColor, scoreChart, type Layers } from './unit-charts.js';
 import { unitExports } from './unit-exports.js';
 import { modelInputs, scoreWords, sensorWords, sensorsToPlot, unitStateLine } from './unit-text.js';
+import { UnitOptions } from './unit-options.js';
 
 const MAX_POINTS = 2000;
 /** Above this many units the unit select gets a fixed width. */
@@ -23,6 +24,7 @@ const MANY_UNITS = 1000;
 
 export function unitView(wb: Workbench): HTMLElement {
   const unitSelect = h('select', { 'aria-label': 'Unit' });
+  const options = new UnitOptions(unitSelect);
   const heading = h('h3', { id: 'unit-h' }, 'Unit');
   const state = h('p', { class: 'unit-state', 'data-testid': 'unit-state' });
   const history = h(
@@ -86,9 +88,7 @@ export function unitView(wb: Workbench): HTMLElement {
     if (optionsFor !== truth) {
       optionsFor = truth;
       const units = truth ? unitsOf(truth).sort((a, b) => wb.units.compare(a, b)) : [];
-      unitSelect.replaceChildren(
-        ...units.map((u) => h('option', { value: u, selected: u === wb.selectedUnit }, unitOption(wb.units.name(u)))),
-      );
+      options.fill(units, wb.selectedUnit, (u) => unitOption(wb.units.name(u)));
       unitSelect.disabled = units.length === 0;
       // Sized by its longest option, a select measures all of them at every layout of the page: 0.3 s at 30,000.
       unitSelect.classList.toggle('many-units', units.length > MANY_UNITS);
@@ -96,7 +96,10 @@ export function unitView(wb: Workbench): HTMLElement {
       const series = wb.data?.wholeSeries === true;
       unitSelect.hidden = series;
       heading.textContent = series ? 'Series' : 'Unit';
-    } else if (wb.selectedUnit !== undefined) unitSelect.value = String(wb.selectedUnit);
+    } else if (wb.selectedUnit !== undefined) {
+      options.complete();
+      unitSelect.value = String(wb.selectedUnit);
+    }
     const inputs = modelInputs(wb);
     const chosen = new Set(sensorChoice().names);
     picker.replaceChildren(...inputs.map((n) => h('option', { value: n, selected: chosen.has(n) }, wb.names(n).label)));
