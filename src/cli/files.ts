@@ -11,8 +11,6 @@ import type { UnitColumnChoice } from '../data/roles.js';
 import { MAX_TEXT_BYTES, MAX_WHOLE_FILE_BYTES, sizeText } from '../data/limits.js';
 import { MAX_MODEL_BYTES, ModelError, parseModelText } from '../model/validate.js';
 import type { ModelJson } from '../model/types.js';
-import type { CmapssLineScanner } from '../data/line-scanner.js';
-import { createNodeEngine } from '../engine/node-engine.js';
 
 const CHUNK = 1024 * 1024;
 /** Chunks read per piece of rows a streamed read hands on (about 24,000 C-MAPSS rows). */
@@ -138,17 +136,6 @@ function magicOf(path: string, what: string): Uint8Array {
   });
 }
 
-let scanner: Promise<CmapssLineScanner | undefined> | undefined;
-
-/** The C-MAPSS reader's Wasm fast path, loaded once; without the Wasm build the same reader runs in JS. */
-function fastPath(): Promise<CmapssLineScanner | undefined> {
-  scanner ??= createNodeEngine().then(
-    (engine) => engine.cmapssScanner(),
-    () => undefined,
-  );
-  return scanner;
-}
-
 /**
  * A data file read in pieces of rows, each handed to `piece` before the next is read, so
  * memory follows one piece whatever the file's size. The columns `keep` picks (unit, time,
@@ -177,8 +164,7 @@ export async function streamDataset(
     return ds;
   }
   const keep = opts.keep ?? (() => false);
-  const scanner = await fastPath();
-  const ingest = new TextIngest(file.name, { streamed: true, columns: opts.columns, unitColumn: opts.unitColumn, scanner });
+  const ingest = new TextIngest(file.name, { streamed: true, columns: opts.columns, unitColumn: opts.unitColumn });
   let kept: { column: Column; builder: ColumnBuilder }[] | undefined;
   let first: Dataset | undefined;
   let notes: string[] = [];
