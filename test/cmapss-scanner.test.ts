@@ -163,6 +163,32 @@ describe('C-MAPSS reader: the Wasm fast path reads as the reader alone does', ()
     expectSame(read(long, [5, 800_000], true), read(long, [5, 800_000], false));
   });
 
+  test('near the row limit (rows within one scan of it, no error): the same columns, every one of them', () => {
+    const row = Array.from({ length: 26 }, (_, k) => String(k + 0.5)).join(' ');
+    for (const [rows, limit] of [
+      [5, 100],
+      [20000, 20000],
+      [20000, 20010],
+    ]) {
+      const text = enc(Array.from({ length: rows }, (_, i) => row.replace('0.5', String(i))).join('\n'));
+      const fast = read(text, [7, 300_000], true, 26 * limit);
+      expect('dataset' in fast && fast.dataset.columns[25].values[rows - 1]).toBe(25.5);
+      expectSame(fast, read(text, [7, 300_000], false, 26 * limit));
+    }
+  });
+
+  test('told the file size, the columns are sized as the reader alone sizes them: no doubling at the end, no trimming copy', () => {
+    for (const copies of [1, 3, 15]) {
+      const text = new Uint8Array(Buffer.concat(Array.from({ length: copies }, () => readFileSync(cmapssPath('train_FD001.txt')))));
+      const sized = (fast: boolean) => {
+        const p = new CmapssParser('t.txt', undefined, text.length, undefined, fast ? scanner : undefined);
+        for (let at = 0; at < text.length; at += 4 << 20) p.pushBytes(text.subarray(at, at + (4 << 20)));
+        return p.finish().columns.map((c) => c.values.buffer.byteLength);
+      };
+      expect(sized(true)).toEqual(sized(false));
+    }
+  });
+
   test('a file of lines the fast path hands back (every value an exponent) reads the same', () => {
     const row = Array.from({ length: 26 }, (_, k) => `${k}e-1`).join(' ');
     const text = enc(Array.from({ length: 3000 }, () => row).join('\n'));

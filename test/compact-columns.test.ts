@@ -3,7 +3,7 @@
 // training and scoring on compacted data must give what they give on Float64 columns.
 import { describe, expect, test } from 'vitest';
 import { compactValues, decodeAt, decodeRange, decodeRows, NAN_CODE } from '../src/data/compact-values.js';
-import { CompactColumn, compactColumn, readRows, readView, selectRows } from '../src/data/compact-columns.js';
+import { CompactColumn, compactColumn, readRange, readRows, readView, selectRows, valueAt } from '../src/data/compact-columns.js';
 import { EngineService } from '../src/services/engine-service.js';
 import { trainModel } from '../src/model/train.js';
 import { LoadedModel } from '../src/model/loaded-model.js';
@@ -229,20 +229,39 @@ describe('readings in two parts (a file read by two ingest workers)', () => {
       expect((stored as CompactColumn).compact).toEqual(compactValues(values));
       expect((parts as unknown as { joined?: Float64Array }).joined).toBeUndefined();
     }
+  });
+
+  test('read where they are (rows, ranges, one value): the values of the joined column, and no join made; parts that cannot be codes are joined once', () => {
+    const values = Float64Array.from({ length: 1000 }, (_, i) => (i % 37 === 0 ? NaN : i / 8));
+    const c = split(feature('x', values), 600);
+    const rows = Int32Array.from([0, 599, 600, 601, 999, 5]);
+    expect(
+      same(
+        readRows(c, rows),
+        Float64Array.from(rows, (r) => values[r]),
+      ),
+    ).toBe(true);
+    for (const [a, b] of [
+      [0, 600],
+      [590, 610],
+      [600, 1000],
+      [100, 200],
+      [0, 1000],
+    ])
+      expect(same(readRange(c, a, b), values.slice(a, b)), `${a}-${b}`).toBe(true);
+    expect(same(readRange(c, 700, 800, true), values.subarray(700, 800))).toBe(true);
+    expect([valueAt(c, 599), valueAt(c, 600), valueAt(c, 999)]).toEqual([values[599], values[600], values[999]]);
+    expect((c as unknown as { joined?: Float64Array }).joined).toBeUndefined();
     const odd = split(
       feature(
-        'x',
+        'y',
         Float64Array.from({ length: 100 }, (_, i) => (i === 80 ? Math.PI : i)),
       ),
       50,
     );
-    expect(compactColumn(odd)).toBe(odd);
-    expect(
-      same(
-        odd.values,
-        Float64Array.from({ length: 100 }, (_, i) => (i === 80 ? Math.PI : i)),
-      ),
-    ).toBe(true);
+    const stored = compactColumn(odd);
+    expect(stored).not.toBeInstanceOf(PartsColumn);
+    expect(same(stored.values, odd.values)).toBe(true);
   });
 
   test('across a worker boundary (structured clone) the parts column is made again, and its buffers are the parts', () => {

@@ -159,7 +159,8 @@ export class CmapssParser {
       b.missing += c.missing;
       b.nonNumeric += c.nonNumeric;
     });
-    this.later = kept;
+    // Nothing kept apart: the reader goes on as before (more text may follow).
+    if (kept.some((v) => v)) this.later = kept;
     return true;
   }
 
@@ -191,13 +192,14 @@ export class CmapssParser {
     try {
       while (i <= to) {
         if (this.scanner) {
-          const cap = Math.min(this.scanner.capacity, this.maxRows - row);
+          // Columns grow as the lines below grow them, only when full: a scan fills what room there is (the size estimate's 3% margin).
+          if (row === room && row < this.maxRows) {
+            this.setLengths(row);
+            for (const b of builders) b?.reserve(Math.min(row * 2, this.maxRows));
+            room = this.arrays(cols).room;
+          }
+          const cap = Math.min(this.scanner.capacity, this.maxRows - row, room - row);
           if (cap > 0) {
-            if (row + cap > room) {
-              this.setLengths(row);
-              for (const b of builders) b?.reserve(Math.min(Math.max(row * 2, row + cap), this.maxRows));
-              room = this.arrays(cols).room;
-            }
             const scan = this.scanner.scan(bytes, i, to, cap, MAX_RECORD);
             for (let k = 0; k < 26; k++) if (cols.values[k] !== NONE) cols.values[k].set(scan.column(k), row);
             row += scan.rows;

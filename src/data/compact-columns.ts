@@ -53,7 +53,9 @@ export function compactable(c: Column): boolean {
 export function compactColumn(c: Column): Column {
   if (c instanceof CompactColumn || !COMPACT_ROLES.has(c.role)) return c;
   const compact = compactParts(c instanceof PartsColumn ? c.parts : [c.values]);
-  return compact ? new CompactColumn(metaOf(c), compact) : c;
+  if (compact) return new CompactColumn(metaOf(c), compact);
+  // Parts that cannot be codes are joined once, here: a parts column read later would hold its parts and the join.
+  return c instanceof PartsColumn ? plainColumn(c, c.values) : c;
 }
 
 /** A dataset for one piece of work: what its columns decode is its own and goes with it. */
@@ -63,12 +65,17 @@ export function readView(ds: Dataset): Dataset {
 
 /** One value (a stream's reading, row by row: no column decoded whole). */
 export function valueAt(c: Column, row: number): number {
+  if (c instanceof PartsColumn) return partsValueAt(c.parts, row);
   return c instanceof CompactColumn ? decodeAt(c.compact, row) : c.values[row];
 }
 
 /** The values at the given rows, decoding only those (into `out` when given). */
 export function readRows(c: Column, rows: ArrayLike<number>, out: Float64Array = new Float64Array(rows.length)): Float64Array {
   if (c instanceof CompactColumn) return decodeRows(c.compact, rows, out);
+  if (c instanceof PartsColumn) {
+    for (let j = 0; j < rows.length; j++) out[j] = partsValueAt(c.parts, rows[j]);
+    return out;
+  }
   const v = c.values;
   for (let j = 0; j < rows.length; j++) out[j] = v[rows[j]];
   return out;
@@ -80,6 +87,7 @@ export function readRows(c: Column, rows: ArrayLike<number>, out: Float64Array =
  */
 export function readRange(c: Column, from: number, to: number, view = false, scratch?: Float64Array): Float64Array {
   if (c instanceof CompactColumn) return decodeRange(c.compact, from, to, scratch?.subarray(0, to - from));
+  if (c instanceof PartsColumn) return partsRange(c.parts, from, to, view);
   return view ? c.values.subarray(from, to) : c.values.slice(from, to);
 }
 
@@ -217,4 +225,32 @@ export class RowChunks {
           : readRange(c, this.start, this.end, true, this.scratch.for(f))),
     );
   }
+}
+
+// A parts column read where it is (before the engine encodes it): rows and ranges from the
+// parts, so a unit's chart or a score plan does not join the whole column first.
+function partsValueAt(parts: readonly Float64Array[], row: number): number {
+  for (const p of parts) {
+    if (row < p.length) return p[row];
+    row -= p.length;
+  }
+  return NaN;
+}
+
+function partsRange(parts: readonly Float64Array[], from: number, to: number, view: boolean): Float64Array {
+  let start = 0;
+  for (const p of parts) {
+    // Within one part: a view when asked for one, as a plain column gives.
+    if (from >= start && to <= start + p.length) return view ? p.subarray(from - start, to - start) : p.slice(from - start, to - start);
+    start += p.length;
+  }
+  const out = new Float64Array(to - from);
+  start = 0;
+  for (const p of parts) {
+    const a = Math.max(from, start);
+    const b = Math.min(to, start + p.length);
+    if (a < b) out.set(p.subarray(a - start, b - start), a - from);
+    start += p.length;
+  }
+  return out;
 }

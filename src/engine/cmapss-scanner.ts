@@ -35,8 +35,10 @@ export class WasmCmapssScanner implements CmapssLineScanner {
     const len = Math.min(to - from, WINDOW);
     const final = from + len === to;
     const buffer = this.wasm.memory.buffer;
+    // The kernel spaces its columns by the rows it may write: the views below must space them alike.
+    const spacing = Math.min(cap, CAPACITY);
     new Uint8Array(buffer, this.text, len).set(bytes.subarray(from, from + len));
-    this.wasm.scanCmapssLines(this.text, len, final ? 1 : 0, this.out, Math.min(cap, CAPACITY), maxRecord, this.result);
+    this.wasm.scanCmapssLines(this.text, len, final ? 1 : 0, this.out, spacing, maxRecord, this.result);
     const [status, rows, lines, stop] = new Int32Array(buffer, this.result, 4);
     const out = this.out;
     return {
@@ -44,7 +46,7 @@ export class WasmCmapssScanner implements CmapssLineScanner {
       rows,
       lines,
       next: from + stop,
-      column: (k) => new Float64Array(buffer, out + k * CAPACITY * 8, rows),
+      column: (k) => new Float64Array(buffer, out + k * spacing * 8, rows),
     };
   }
 }
