@@ -96,7 +96,8 @@ export function unitView(wb: Workbench): HTMLElement {
       const series = wb.data?.wholeSeries === true;
       unitSelect.hidden = series;
       heading.textContent = series ? 'Series' : 'Unit';
-    } else if (wb.selectedUnit !== undefined) {
+    } else if (wb.selectedUnit !== undefined && unitSelect.value !== String(wb.selectedUnit)) {
+      // Another unit: its option may be in a slice still to come.
       options.complete();
       unitSelect.value = String(wb.selectedUnit);
     }
