@@ -161,6 +161,8 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     expect(await wb<number[]>('wb.profile.columns.map((c) => c.missing + c.nonNumeric)')).toEqual([0, 0, 0, 0]);
     // The model trained on FD001 stays, and says why it cannot score this file.
     expect(await statusText()).toMatch(/Model iso-\S+ is kept but cannot score it: it has no column “sensor_\d+”/);
+    // The load is over once its files are saved for a reload, after the message: a file dropped before is refused (busy).
+    await expect.poll(() => wb<string>('wb.busy')).toBe('');
 
     await dropText('mostly-text.csv', ['a,b,c,d', ...Array.from({ length: 50 }, (_, i) => `x${i},y,z,${i}`)].join('\n'));
     await expect.poll(() => errorText()).toMatch(/mostly-text\.csv: 3 of 4 columns have no numbers\. Replace decimal-comma\.csv with it\?/);
@@ -168,6 +170,7 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     await expect.poll(statusText).toMatch(/Kept decimal-comma\.csv; mostly-text\.csv was not loaded/);
     expect(await wb<string>('wb.data.name')).toBe('decimal-comma.csv');
   });
+
   test('a fleet of 12,000 units: the unit select shows the selected unit at once, fills in order around it, and is whole once focused', async () => {
     const r = await page.evaluate(`(async () => {
       const { UnitOptions } = await import('/src/app/views/unit-options.ts');
