@@ -20,7 +20,6 @@ export function csvDataset(text: string, name = 'data.csv'): Dataset {
   return ingestFiles([{ name, bytes: new TextEncoder().encode(text) }]);
 }
 
-/** A deterministic LCG for test data (independent of the engine's RNG). */
 /** A dataset of whole columns, each [name, role, values], nothing missing. */
 export function columnsDataset(name: string, columns: [string, ColumnRole, Float64Array][]): Dataset {
   return {
@@ -32,6 +31,7 @@ export function columnsDataset(name: string, columns: [string, ColumnRole, Float
   };
 }
 
+/** A deterministic LCG for test data (independent of the engine's RNG). */
 export function lcg(seed: number): () => number {
   let s = seed >>> 0;
   return () => {

@@ -10,13 +10,13 @@ export interface DistinctState {
 }
 
 export class DistinctCounter {
-  private readonly keys: Float64Array;
-  private readonly counts: Int32Array;
+  readonly keys: Float64Array;
+  readonly counts: Int32Array;
   private readonly bits = new Float64Array(1);
   private readonly words = new Uint32Array(this.bits.buffer);
   private readonly mask: number;
-  /** The slot of the value added last. */
-  private last = 0;
+  /** The slot of the value added last (a profile kernel counts into the table too: profile-kernel.ts). */
+  last = 0;
   size = 0;
   readonly cap: number;
 

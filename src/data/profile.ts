@@ -3,6 +3,7 @@
 // with a reason for every column in or out.
 import { columnByRole, type ColumnRole, type Dataset } from './dataset.js';
 import { DistinctCounter, type DistinctState } from './distinct.js';
+import { IO, IO_SLOTS, type ProfileKernel } from './profile-kernel.js';
 import { isBatchName, isIdName, isMachineWord } from './roles.js';
 import type { TimeGaps } from './time-gaps.js';
 
@@ -50,9 +51,9 @@ export interface Profile {
   defaultFeatures: string[];
 }
 
-export function profileDataset(ds: Dataset): Profile {
+export function profileDataset(ds: Dataset, kernel?: ProfileKernel): Profile {
   // A column has at most ds.rows distinct values: a table sized for that counts the same, and a wide one-row file stays fast.
-  const acc = new ProfileAccumulator(ds.rows);
+  const acc = new ProfileAccumulator(ds.rows, kernel);
   acc.add(ds);
   return acc.profile();
 }
@@ -135,7 +136,8 @@ class ColumnStats {
     this.seen.merge(next.seen);
   }
 
-  add(v: Float64Array, unit: Float64Array | undefined, unitBefore: number): void {
+  add(v: Float64Array, unit: Float64Array | undefined, unitBefore: number, kernel?: ProfileKernel): void {
+    if (kernel) return this.addWith(kernel, v, unit, unitBefore);
     // The piece's sums around its first value (no division per value), joined to the running
     // mean and variance with Chan's update, as pieces from another worker are.
     let n = 0;
@@ -192,6 +194,37 @@ class ColumnStats {
     if (n) this.join(n, shift + sum / n, Math.max(0, sq - (sum * sum) / n));
   }
 
+  /** As add, the loop run by the kernel on the same figures. */
+  private addWith(kernel: ProfileKernel, v: Float64Array, unit: Float64Array | undefined, unitBefore: number): void {
+    const io = new Float64Array(IO_SLOTS);
+    io[IO.shift] = NaN;
+    io[IO.min] = this.min;
+    io[IO.max] = this.max;
+    io[IO.run] = this.run;
+    io[IO.longest] = this.longest;
+    io[IO.runUnit] = this.runUnit;
+    io[IO.longestUnit] = this.longestUnit;
+    io[IO.prev] = this.prev;
+    io[IO.rising] = this.rising ? 1 : 0;
+    io[IO.steps] = this.steps;
+    io[IO.whole] = this.whole ? 1 : 0;
+    io[IO.lastUnit] = unit ? unitBefore : 0;
+    kernel.addValues(v, unit, io, this.seen);
+    this.min = io[IO.min];
+    this.max = io[IO.max];
+    this.run = io[IO.run];
+    this.longest = io[IO.longest];
+    this.runUnit = io[IO.runUnit];
+    this.longestUnit = io[IO.longestUnit];
+    this.prev = io[IO.prev];
+    this.rising = io[IO.rising] !== 0;
+    this.steps = io[IO.steps];
+    this.whole = io[IO.whole] !== 0;
+    const n = io[IO.n];
+    const sum = io[IO.sum];
+    if (n) this.join(n, io[IO.shift] + sum / n, Math.max(0, io[IO.sq] - (sum * sum) / n));
+  }
+
   /** Chan's update: n more values of this mean and sum of squared deviations. */
   private join(n: number, mean: number, m2: number): void {
     const total = this.count + n;
@@ -245,10 +278,15 @@ export class ProfileAccumulator {
   private units = new Set<number>();
   private unitBefore = NaN;
   private distinctSlots: number;
+  private readonly kernel?: ProfileKernel;
 
-  /** rows: how many rows the data has at most, when known (sizes the distinct-value tables). */
-  constructor(rows = DISTINCT_CAP) {
+  /**
+   * rows: how many rows the data has at most, when known (sizes the distinct-value tables);
+   * kernel: the loop's fast path (the ingest workers' Wasm), with the same figures.
+   */
+  constructor(rows = DISTINCT_CAP, kernel?: ProfileKernel) {
     this.distinctSlots = Math.min(DISTINCT_CAP, Math.max(1, rows));
+    this.kernel = kernel;
   }
 
   state(): AccumulatorState {
@@ -301,10 +339,11 @@ export class ProfileAccumulator {
       const st = this.stats[k];
       st.missing += c.missing;
       st.nonNumeric += c.nonNumeric;
-      st.add(c.values, unit, this.unitBefore);
+      st.add(c.values, unit, this.unitBefore, this.kernel);
     });
     if (unit) {
-      for (let i = 0; i < unit.length; i++) if (!Number.isNaN(unit[i])) this.units.add(unit[i]);
+      // A unit's rows come together: each run is added once.
+      for (let i = 0; i < unit.length; i++) if (unit[i] !== unit[i - 1] && !Number.isNaN(unit[i])) this.units.add(unit[i]);
       if (unit.length) this.unitBefore = unit[unit.length - 1];
     }
     this.rows += ds.rows;
@@ -351,12 +390,12 @@ export class ProfileAccumulator {
  * The profile of `ds` from an accumulator that has seen all its rows but not every column
  * (ground truth derived after the read): the columns it lacks are profiled here.
  */
-export function profileAdding(acc: ProfileAccumulator, ds: Dataset): Profile {
+export function profileAdding(acc: ProfileAccumulator, ds: Dataset, kernel?: ProfileKernel): Profile {
   const known = acc.profile();
   const lacking = ds.columns.filter((c) => !known.columns.some((k) => k.name === c.name));
   if (!lacking.length) return known;
   const unit = columnByRole(ds, 'unit');
-  const extra = profileDataset({ ...ds, columns: [...(unit ? [unit] : []), ...lacking] });
+  const extra = profileDataset({ ...ds, columns: [...(unit ? [unit] : []), ...lacking] }, kernel);
   const columns = ds.columns.map((c) => known.columns.find((k) => k.name === c.name) ?? extra.columns.find((k) => k.name === c.name)!);
   return { ...known, columns, defaultFeatures: columns.filter((c) => c.feature).map((c) => c.name) };
 }

@@ -12,7 +12,9 @@
 // of the Wasm export list, and the trap and handle rules above hold only if every call
 // into Wasm goes through this one class; split, a new call could bypass them.
 import type { CmapssLineScanner } from '../data/line-scanner.js';
+import type { ProfileKernel } from '../data/profile-kernel.js';
 import { WasmCmapssScanner } from './cmapss-scanner.js';
+import { WasmColumnProfiler } from './column-profiler.js';
 import { DataError } from '../data/dataset.js';
 
 export interface EngineExports {
@@ -85,6 +87,17 @@ export interface EngineExports {
   transformColumns(handle: number, inCols: number, slots: number, n: number, outCols: number): void;
   scoreWindowed(handle: number, window: number, layout: number, src: number, stride: number, slots: number, n: number, out: number): number;
   scanCmapssLines(text: number, len: number, final: number, out: number, cap: number, maxRecord: number, result: number): void;
+  profileColumn(
+    values: number,
+    units: number,
+    len: number,
+    first: number,
+    io: number,
+    keys: number,
+    counts: number,
+    mask: number,
+    cap: number,
+  ): void;
 }
 
 /** Flat trees as stored in the model JSON, concatenated; offsets[t] is tree t's first node. */
@@ -217,6 +230,11 @@ export class WasmEngine {
   /** The C-MAPSS reader's fast path on this instance; its scratch (about 6 MB) stays allocated while the instance lives. */
   cmapssScanner(): CmapssLineScanner {
     return new WasmCmapssScanner(this.live());
+  }
+
+  /** The profile's fast path on this instance; its windows (about 1 MB) and one distinct-value table stay allocated while the instance lives. */
+  columnProfiler(): ProfileKernel {
+    return new WasmColumnProfiler(this.live());
   }
 
   averagePathLength(n: number): number {

@@ -6,12 +6,11 @@ import { addGroundTruth, ingestFiles, type IngestChoice } from '../data/ingest.j
 import type { UnitColumnChoice } from '../data/roles.js';
 import { TextIngest, type NamedBytes } from '../data/text-ingest.js';
 import { DataError, type Dataset } from '../data/dataset.js';
-import type { CmapssLineScanner } from '../data/line-scanner.js';
 import { WasmEngine } from '../engine/wasm-engine.js';
 import { MAX_PAGE_VALUES } from '../data/limits.js';
 import { profileAdding, profileDataset, type Profile } from '../data/profile.js';
 import { withTimeAxis } from '../data/time-axis.js';
-import { cutFor, pump, readShare, readSplit, SPLIT_ABOVE, type Share, type SharePartner } from './ingest-split.js';
+import { cutFor, pump, readShare, readSplit, SPLIT_ABOVE, type FastPaths, type Share, type SharePartner } from './ingest-split.js';
 import { transferring } from './transfer.js';
 
 export interface IngestProgress {
@@ -36,26 +35,26 @@ export class IngestService {
   private partnerLost?: () => void;
   /** Files from this size on are split with the partner (tests set it lower). */
   private splitAbove = SPLIT_ABOVE;
-  /** The C-MAPSS reader's fast path; without it (not loaded, or failed to load) the same reader runs in JS. */
-  private scanner?: CmapssLineScanner;
+  /** The C-MAPSS reader's and the profile's fast paths; without them (not loaded, or failed to load) the same loops run in JS. */
+  private fast: FastPaths = {};
 
-  private scannerLoad?: Promise<void>;
+  private fastLoad?: Promise<void>;
 
   /**
-   * Loads the Wasm engine for the C-MAPSS reader's fast path; a read started meanwhile
+   * Loads the Wasm engine for the C-MAPSS reader's and the profile's fast paths; a read started meanwhile
    * waits for it. Should it fail, the error goes to the caller and reads go on without it.
    */
   init(wasm: string | BufferSource): Promise<void> {
-    this.scannerLoad ??= (typeof wasm === 'string' ? WasmEngine.fromUrl(wasm) : WasmEngine.fromBytes(wasm)).then((engine) => {
-      this.scanner = engine.cmapssScanner();
+    this.fastLoad ??= (typeof wasm === 'string' ? WasmEngine.fromUrl(wasm) : WasmEngine.fromBytes(wasm)).then((engine) => {
+      this.fast = { scanner: engine.cmapssScanner(), profiler: engine.columnProfiler() };
     });
-    return this.scannerLoad;
+    return this.fastLoad;
   }
 
-  /** The fast path once loaded (undefined if it never was, or failed). */
-  private async fastPath(): Promise<CmapssLineScanner | undefined> {
-    await this.scannerLoad?.catch(() => undefined);
-    return this.scanner;
+  /** The fast paths once loaded (none if they never were, or failed). */
+  private async fastPaths(): Promise<FastPaths> {
+    await this.fastLoad?.catch(() => undefined);
+    return this.fast;
   }
 
   cancel(): void {
@@ -68,7 +67,7 @@ export class IngestService {
     const partner: SharePartner = {
       readShare: async (file, name, from, to, onBytes) => {
         this.cancelled = false;
-        return readShare(file, name, from, to, onBytes, () => this.cancelled, await this.fastPath());
+        return readShare(file, name, from, to, onBytes, () => this.cancelled, await this.fastPaths());
       },
       cancel: () => this.cancel(),
     };
@@ -105,11 +104,11 @@ export class IngestService {
     const streamable = files.length === 1 && !(await isZip(files[0])) && !RUL_NAME.test(files[0].name);
     if (!streamable) {
       const dataset = await this.readAll(files, onProgress, { entry, unitColumn });
-      return transferring({ dataset, profile: withTimeAxis(profileDataset(dataset), dataset), parts: 1 });
+      return transferring({ dataset, profile: withTimeAxis(profileDataset(dataset, this.fast.profiler), dataset), parts: 1 });
     }
     const file = files[0];
     if (file.size === 0) throw new DataError(`${file.name}: the file is empty`);
-    await this.fastPath();
+    await this.fastPaths();
     const report = throttle((bytesRead: number) => onProgress({ file: file.name, bytesRead, bytesTotal: file.size }));
     // Only a plain C-MAPSS file is split, and its unit column is fixed: one the user names is read whole, where it is refused.
     const partner = unitColumn?.required ? undefined : this.partner;
@@ -120,12 +119,16 @@ export class IngestService {
         : { dataset: await this.readOne(file, report, unitColumn), parts: 1 };
     onProgress({ file: file.name, bytesRead: file.size, bytesTotal: file.size });
     const dataset = addGroundTruth(read.dataset);
-    const profile = withTimeAxis(read.profile ? profileAdding(read.profile, dataset) : profileDataset(dataset), dataset);
+    const { profiler } = this.fast;
+    const profile = withTimeAxis(
+      read.profile ? profileAdding(read.profile, dataset, profiler) : profileDataset(dataset, profiler),
+      dataset,
+    );
     return transferring({ dataset, profile, parts: read.parts });
   }
 
   private async readOne(file: File, report: (n: number) => void, unitColumn?: UnitColumnChoice): Promise<Dataset> {
-    const ingest = new TextIngest(file.name, { maxValues: MAX_PAGE_VALUES, bytesHint: file.size, unitColumn, scanner: this.scanner });
+    const ingest = new TextIngest(file.name, { maxValues: MAX_PAGE_VALUES, bytesHint: file.size, unitColumn, scanner: this.fast.scanner });
     await pump(file, ingest, report, () => this.cancelled);
     return ingest.finish();
   }
@@ -174,7 +177,7 @@ export class IngestService {
           report(Math.min(file.size, n > cut ? n : own + theirs));
         },
         () => this.cancelled,
-        this.scanner,
+        this.fast,
       );
       used = read.parts === 2;
       return read;

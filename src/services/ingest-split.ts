@@ -9,6 +9,7 @@ import { looksLikeCmapss } from '../data/cmapss.js';
 import { compactable } from '../data/compact-columns.js';
 import { DataError, type Dataset } from '../data/dataset.js';
 import type { CmapssLineScanner } from '../data/line-scanner.js';
+import type { ProfileKernel } from '../data/profile-kernel.js';
 import { MAX_PAGE_VALUES, MAX_TEXT_BYTES } from '../data/limits.js';
 import { ProfileAccumulator, type AccumulatorState } from '../data/profile.js';
 import { TextIngest } from '../data/text-ingest.js';
@@ -21,6 +22,12 @@ export const PARTNER_SILENCE_MS = 60_000;
 
 const CHUNK = 4 * 1024 * 1024;
 const SNIFF = 64 * 1024;
+
+/** The hot loops' Wasm kernels, once loaded: the reads and profiles are the same without them. */
+export interface FastPaths {
+  scanner?: CmapssLineScanner;
+  profiler?: ProfileKernel;
+}
 
 /** One share's rows and their profile, as the partner hands them over. */
 export interface Share {
@@ -130,12 +137,12 @@ export async function readShare(
   to: number,
   onBytes: (n: number) => void,
   cancelled: () => boolean,
-  scanner?: CmapssLineScanner,
+  fast: FastPaths = {},
 ): Promise<Share> {
-  const ingest = new TextIngest(name, { maxValues: MAX_PAGE_VALUES, bytesHint: to - from, format: 'cmapss', scanner });
+  const ingest = new TextIngest(name, { maxValues: MAX_PAGE_VALUES, bytesHint: to - from, format: 'cmapss', scanner: fast.scanner });
   await pump(file.slice(from, to), ingest, onBytes, cancelled);
   const dataset = ingest.finish();
-  const acc = new ProfileAccumulator();
+  const acc = new ProfileAccumulator(undefined, fast.profiler);
   acc.add(dataset);
   return transferring({ dataset, profile: acc.state() });
 }
@@ -151,12 +158,12 @@ export async function readSplit(
   partner: { share: Promise<Share | undefined>; silentFor: () => number },
   onBytes: (own: number) => void,
   cancelled: () => boolean,
-  scanner?: CmapssLineScanner,
+  fast: FastPaths = {},
 ): Promise<{ dataset: Dataset; profile?: ProfileAccumulator; parts: number }> {
-  const ingest = new TextIngest(file.name, { maxValues: MAX_PAGE_VALUES, bytesHint: file.size, scanner });
+  const ingest = new TextIngest(file.name, { maxValues: MAX_PAGE_VALUES, bytesHint: file.size, scanner: fast.scanner });
   await pump(file.slice(0, cut), ingest, onBytes, cancelled);
   const mine = ingest.parsedView();
-  const acc = new ProfileAccumulator();
+  const acc = new ProfileAccumulator(undefined, fast.profiler);
   if (mine) acc.add(mine);
   const share = await untilSilent(partner);
   if (cancelled()) throw new DataError('loading cancelled');

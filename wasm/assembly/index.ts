@@ -60,3 +60,4 @@ export function trainHyperplanes(
   return trainExtended(data, n, d, nTrees, psi, maxDepth, extensionLevel, seed, changetype<TrainOutput>(out), normals);
 }
 export { scanCmapssLines } from './cmapss-lines';
+export { profileColumn } from './profile-column';
