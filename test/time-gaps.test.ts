@@ -41,6 +41,36 @@ test('C-MAPSS cycles have no gaps; a CSV logger that stopped has one, on its tim
   expect(time.gaps).toEqual({ usualStep: MIN, count: 1, longest: { step: 361 * MIN, after: Date.UTC(2024, 2, 1, 0, 24), unit: NaN } });
 });
 
+test('a jittery logger: its usual step is the median of its first 256 steps, whatever the first one was', () => {
+  // Unit 1 starts with a long first step, then jitters around 1 s; unit 2 is steady at 2 s; unit 3 has one reading.
+  const time: number[] = [];
+  const unit: number[] = [];
+  const steps1 = [5000, ...Array.from({ length: 300 }, (_, i) => 900 + ((i * 37) % 201))];
+  let t = 0;
+  for (const d of steps1) {
+    time.push(t);
+    unit.push(1);
+    t += d;
+  }
+  for (let i = 0; i < 40; i++) {
+    time.push(i === 39 ? 39 * 2000 + 60_000 : i * 2000);
+    unit.push(2);
+  }
+  time.push(0);
+  unit.push(3);
+  const first256 = steps1.slice(0, 256).sort((a, b) => a - b);
+  const median = first256[128];
+  expect(median).not.toBe(steps1[0]);
+  const g = timeGaps(Float64Array.from(time), Float64Array.from(unit))!;
+  // Unit 2's last step (62 s) is its one gap; unit 1's first step is under ten times its median.
+  expect(g).toEqual({ usualStep: 2000, count: 1, longest: { step: 62_000, after: 38 * 2000, unit: 2 } });
+  // A step of ten medians in unit 1 is a gap measured against that median; one a little shorter is not.
+  const last1 = time[steps1.length - 1];
+  const withStep = (d: number) => timeGaps(Float64Array.from([...time, last1 + d]), Float64Array.from([...unit, 1]))!.count;
+  expect(withStep(10 * median)).toBe(2);
+  expect(withStep(10 * median - 1)).toBe(1);
+});
+
 test('units logging at different rates are each measured against their own step', () => {
   // Unit 1 every second, unit 2 every minute, interleaved in time order: no gaps; then unit 2 stops for 20 min.
   const time: number[] = [];

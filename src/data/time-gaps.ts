@@ -26,12 +26,23 @@ const STEPS_PER_UNIT = 256;
  * the unit with the longest gap.
  */
 export function timeGaps(time: Float64Array, unit: Float64Array | undefined): TimeGaps | undefined {
-  const samples: number[][] = [];
+  // A unit's steps are kept only once they differ: a logger's steady rate (most units) is a
+  // count, not an array, so millions of readings make no garbage.
+  const first: number[] = [];
+  const counted: number[] = [];
+  const mixed: (number[] | undefined)[] = [];
   eachStep(time, unit, (_, d, slot) => {
-    const own = (samples[slot] ??= []);
-    if (own.length < STEPS_PER_UNIT && d > 0) own.push(d);
+    const n = counted[slot] ?? 0;
+    if (n >= STEPS_PER_UNIT || !(d > 0)) return;
+    counted[slot] = n + 1;
+    if (n === 0) first[slot] = d;
+    else if (mixed[slot]) mixed[slot].push(d);
+    else if (d !== first[slot]) mixed[slot] = [...(Array(n).fill(first[slot]) as number[]), d];
   });
-  const usual = samples.map((own) => (own.length ? own.sort((a, b) => a - b)[own.length >> 1] : NaN));
+  const usual = Array.from(counted, (n, slot) => {
+    const own = mixed[slot];
+    return own ? own.sort((a, b) => a - b)[own.length >> 1] : n ? first[slot] : NaN;
+  });
   let count = 0;
   let longest = { step: 0, after: NaN, unit: NaN };
   let longestUsual = NaN;
