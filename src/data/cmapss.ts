@@ -193,11 +193,7 @@ export class CmapssParser {
       while (i <= to) {
         if (this.scanner) {
           // Columns grow as the lines below grow them, only when full: a scan fills what room there is (the size estimate's 3% margin).
-          if (row === room && row < this.maxRows) {
-            this.setLengths(row);
-            for (const b of builders) b?.reserve(Math.min(row * 2, this.maxRows));
-            room = this.arrays(cols).room;
-          }
+          if (row === room && row < this.maxRows) room = this.grow(row, cols);
           const cap = Math.min(this.scanner.capacity, this.maxRows - row, room - row);
           if (cap > 0) {
             const scan = this.scanner.scan(bytes, i, to, cap, MAX_RECORD);
@@ -225,11 +221,7 @@ export class CmapssParser {
           if (c === 10) break;
           if (field === 0) {
             if (row === this.maxRows) this.tooManyRows(bytes, start, to);
-            if (row === room) {
-              this.setLengths(row);
-              for (const b of builders) b?.reserve(Math.min(row * 2, this.maxRows));
-              room = this.arrays(cols).room;
-            }
+            if (row === room) room = this.grow(row, cols);
           } else if (field === 26) this.refuse(bytes, start, to, 'expected 26 values in a C-MAPSS row, found more');
           const col = cols.values[field++];
           if (col === NONE) {
@@ -302,6 +294,13 @@ export class CmapssParser {
     }
     out.room = room;
     return out;
+  }
+
+  /** Full columns at `row` doubled (up to the row limit); `cols` re-pointed at the new arrays. Returns the new room. */
+  private grow(row: number, cols: { values: Float64Array[]; room: number }): number {
+    this.setLengths(row);
+    for (const b of this.builders) b?.reserve(Math.min(row * 2, this.maxRows));
+    return this.arrays(cols).room;
   }
 
   private setLengths(rows: number): void {

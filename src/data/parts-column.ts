@@ -4,6 +4,7 @@
 // touched for the first time, is never made. Anything else that reads `values` gets
 // the parts joined, once.
 import type { Column, Dataset } from './dataset.js';
+import { joined } from './joined.js';
 
 export class PartsColumn implements Column {
   readonly name: string;
@@ -22,22 +23,12 @@ export class PartsColumn implements Column {
   }
 
   get values(): Float64Array {
-    return (this.joined ??= joinParts(this.parts));
+    return (this.joined ??= joined(this.parts, (n) => new Float64Array(n)));
   }
 
   set values(v: Float64Array) {
     this.joined = v;
   }
-}
-
-function joinParts(parts: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** The buffers a column's values live in (its parts' for a parts column), to transfer it. */

@@ -10,6 +10,7 @@ import { DataError, type Column, type Dataset } from './dataset.js';
 import { StepInflater } from './inflate.js';
 import { MAX_TEXT_BYTES, sizeText } from './limits.js';
 import { isZip } from './zip.js';
+import { joined } from './joined.js';
 import { sniffUtf16, UTF16_SNIFF_BYTES, Utf16ToUtf8 } from './utf16.js';
 
 export interface NamedBytes {
@@ -257,14 +258,7 @@ export class TextIngest {
 
 /** The parts as one array (the part itself when there is one). */
 export function concat(...parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return joined(parts, (n) => new Uint8Array(n));
 }
 
 /** The bytes cut into pieces of the given sizes, taken in turn (as a network or a disk may hand them over). */

@@ -13,14 +13,12 @@
 // into Wasm goes through this one class; split, a new call could bypass them.
 import type { CmapssLineScanner } from '../data/line-scanner.js';
 import type { ProfileKernel } from '../data/profile-kernel.js';
-import { WasmCmapssScanner } from './cmapss-scanner.js';
-import { WasmColumnProfiler } from './column-profiler.js';
+import { WasmCmapssScanner, type ScanExports } from './cmapss-scanner.js';
+import { WasmColumnProfiler, type ProfileExports } from './column-profiler.js';
 import { DataError } from '../data/dataset.js';
 
-export interface EngineExports {
-  memory: WebAssembly.Memory;
-  alloc(bytes: number): number;
-  free(ptr: number): void;
+/** The kernels' exports; the ingest workers' fast paths declare theirs beside their drivers. */
+export interface EngineExports extends ScanExports, ProfileExports {
   train(
     data: number,
     n: number,
@@ -86,18 +84,6 @@ export interface EngineExports {
   transformWindow(handle: number, input: number, slots: number, n: number, out: number): void;
   transformColumns(handle: number, inCols: number, slots: number, n: number, outCols: number): void;
   scoreWindowed(handle: number, window: number, layout: number, src: number, stride: number, slots: number, n: number, out: number): number;
-  scanCmapssLines(text: number, len: number, final: number, out: number, cap: number, maxRecord: number, result: number): void;
-  profileColumn(
-    values: number,
-    units: number,
-    len: number,
-    first: number,
-    io: number,
-    keys: number,
-    counts: number,
-    mask: number,
-    cap: number,
-  ): void;
 }
 
 /** Flat trees as stored in the model JSON, concatenated; offsets[t] is tree t's first node. */
