@@ -52,3 +52,10 @@ export function pct(v: number): string {
 export function setText(el: Node, text: string): void {
   if (el.textContent !== text) el.textContent = text;
 }
+
+/** Sets an attribute only when it changed (undefined: removes it): an attribute set again, even to its value, makes the page restyle the element. */
+export function setAttr(el: Element, name: string, value: string | undefined): void {
+  if (value === undefined) {
+    if (el.hasAttribute(name)) el.removeAttribute(name);
+  } else if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}

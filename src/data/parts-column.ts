@@ -23,7 +23,7 @@ export class PartsColumn implements Column {
   }
 
   get values(): Float64Array {
-    return (this.joined ??= joined(this.parts, (n) => new Float64Array(n)));
+    return (this.joined ??= this.parts.length === 1 ? this.parts[0].slice() : joined(this.parts, (n) => new Float64Array(n)));
   }
 
   set values(v: Float64Array) {

@@ -312,7 +312,7 @@ export class ProfileAccumulator {
    */
   follow(next: AccumulatorState, later: Dataset): void {
     if (next.rows === 0) return;
-    if (this.rows === 0) return void Object.assign(this, ProfileAccumulator.fromState(next));
+    if (this.rows === 0) return void Object.assign(this, ProfileAccumulator.fromState(next), { kernel: this.kernel });
     if (next.names.join('\n') !== this.names.join('\n')) throw new Error('profiles of different columns cannot join');
     const unit = columnByRole(later, 'unit')?.values;
     const sameUnit = !unit || unit[0] === this.unitBefore;

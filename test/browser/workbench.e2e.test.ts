@@ -158,9 +158,19 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     expect(own.calibration.method).toBe('cross-fit');
     const slider = page.getByRole('slider', { name: 'Contamination' });
     const initial = await flagged();
+    // A frame updates the figures' text in place: the budget's and the evaluation's rows stay the same elements.
+    const figures = '[data-testid="flagged"], [data-testid="units-alarmed"], .metrics dd';
+    await page.evaluate((sel) => ((window as any).__figures = [...document.querySelectorAll(sel)]), figures);
     await slider.fill('10'); // 1%
     await expect.poll(flagged).not.toBe(initial);
     const low = await flagged();
+    const kept = await page.evaluate((sel) => {
+      const before: Element[] = (window as any).__figures;
+      const now = [...document.querySelectorAll(sel)];
+      return { count: now.length, same: now.length === before.length && now.every((el, i) => el === before[i] && el.isConnected) };
+    }, figures);
+    expect(kept.count).toBeGreaterThan(10);
+    expect(kept.same).toBe(true);
     await slider.fill('200'); // 20%
     await expect.poll(flagged).not.toBe(low);
     const high = await flagged();

@@ -6,6 +6,7 @@ import { fmt, h, pct, plural, ratio } from '../dom.js';
 import type { DataVerdict } from '../../services/engine-service.js';
 import type { Workbench } from '../workbench.js';
 import type { Evaluation } from '../../metrics/evaluate.js';
+import { DefinitionList, type Definition } from './definition-list.js';
 import { axis, followWidth, widthOf } from '../charts.js';
 import { pngButton } from '../chart-export.js';
 import { HEALTHY_RUL } from '../../model/calibrate.js';
@@ -152,8 +153,8 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
         ? `Data check: ok. ${okWords(c, (n) => wb.names(n).label)}`
         : `Data check: ${c.verdict === 'mismatch' ? 'mismatch. This data is not what the model was trained on' : 'drift. Part of the data has left the training range'}: ${c.reasons.join(' ')}`;
   };
-  const metrics = h('dl', { class: 'metrics' });
-  const definitions = h('dl', { class: 'definitions' });
+  const metrics = new DefinitionList(h('dl', { class: 'metrics' }));
+  const definitions = new DefinitionList(h('dl', { class: 'definitions' }));
   const host = h('div', { class: 'chart roc', role: 'img', 'aria-label': 'No ROC curve yet.' });
   let chart: uPlot | undefined;
 
@@ -186,10 +187,10 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
   let episodesDue: ReturnType<typeof setTimeout> | undefined;
   const render = () => {
     renderFit();
-    metrics.replaceChildren();
-    definitions.replaceChildren();
     const ev = wb.threshold.evaluation;
     if (!ev) {
+      metrics.clear();
+      definitions.clear();
       scope.textContent = wb.model
         ? 'No ground truth in this data (needs RUL, run-to-failure units or a 0/1 label column).'
         : 'Train a model first.';
@@ -201,9 +202,11 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
       ? `In-sample: evaluated on ${wb.data!.name}, ${wb.data!.name === m.training.source ? 'the data the model was trained on' : `which holds the readings the model was trained on (from ${m.training.source})`}. Its healthy readings are the training rows, so these figures are optimistic.`
       : `Out-of-sample: evaluated on ${wb.data!.name}; the model was trained on ${m.training.source}.`;
     const truth = ev.truth === 'rul' ? `degraded: RUL ≤ ${H(ev)} cycles; healthy: each unit’s training period` : '0/1 label column';
+    const shown: Definition[] = [];
+    const meant: Definition[] = [];
     const add = ([id, name, value, def]: Row) => {
-      metrics.append(h('dt', { title: def(ev) }, name), h('dd', { 'data-testid': id }, value(ev)));
-      definitions.append(h('dt', {}, name), h('dd', {}, def(ev)));
+      shown.push({ term: name, value: value(ev), title: def(ev), id });
+      meant.push({ term: name, value: def(ev) });
     };
     add([
       'truth',
@@ -221,9 +224,11 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
       rows.forEach(([id, name, , def]) => add([id, name, () => '…', def]));
       episodesDue = setTimeout(() => {
         if (wb.threshold.evaluation !== ev) return;
-        for (const [id, , value] of rows) metrics.querySelector(`[data-testid="${id}"]`)!.textContent = value(ev);
+        for (const [id, , value] of rows) metrics.set(id, value(ev));
       }, EPISODES_AFTER_MS);
     }
+    metrics.show(shown);
+    definitions.show(meant);
   };
   let drawnFor: Float64Array | undefined;
   wb.on('threshold', () => {
@@ -261,8 +266,8 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     h('div', { class: 'panel-head' }, h('h3', { id: 'eval-h' }, 'Evaluation'), png),
     fit,
     scope,
-    h('div', { class: 'eval-body' }, metrics, host),
-    h('details', { class: 'definitions-box' }, h('summary', {}, 'What these figures mean'), definitions),
+    h('div', { class: 'eval-body' }, metrics.el, host),
+    h('details', { class: 'definitions-box' }, h('summary', {}, 'What these figures mean'), definitions.el),
   );
   followWidth(host, () => chart, 360);
   return section;

@@ -4,7 +4,7 @@
 // (the unit opens as you go; Enter moves to its chart). Virtualized: a small pool of
 // rows shows the part of the fleet in view, so a threshold move costs the same few rows
 // of DOM work whatever the fleet's size.
-import { h, setText } from '../dom.js';
+import { h, setAttr, setText } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import type { FleetRow, FleetStates } from '../../alarms/budget-types.js';
 import { WHOLE_SERIES, type Dataset } from '../../data/dataset.js';
@@ -84,16 +84,23 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     return view;
   });
 
+  /**
+   * Where the list is scrolled, as its scroll events and moveTo leave it: read in paint, after
+   * a frame's text is set, scrollTop would make the page lay itself out once more.
+   */
+  let scrolled = 0;
   /** Fills the pool from the rows in view. */
   const paint = () => {
-    const first = Math.max(0, Math.floor(list.scrollTop / ROW_PX) - 1);
-    windowEl.style.transform = `translateY(${first * ROW_PX}px)`;
+    const first = Math.max(0, Math.floor(scrolled / ROW_PX) - 1);
+    // Only what changed is set: a slider frame repaints these rows, and any attribute set, even to its value, restyles its element.
+    const shift = `translateY(${first * ROW_PX}px)`;
+    if (windowEl.style.transform !== shift) windowEl.style.transform = shift;
     const offset = wb.threshold.thresholded?.offset;
     const ty = offset === undefined ? -10 : sparks.y(-offset);
     let activeShown = false;
     pool.forEach((v, i) => {
       const r = rowAt(first + i);
-      v.el.hidden = !r;
+      if (v.el.hidden !== !r) v.el.hidden = !r;
       if (!r) return;
       v.unit = r.unit;
       // Drivers far from their training readings are marked; a unit not in alarm shows such inputs first,
@@ -105,7 +112,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       const drivers = [...unheeded, ...top.map((d) => d.input)].slice(0, 3).map((i) => `${wb.names(i).short}${far.get(i) ?? ''}`);
       setText(v.cells[0], wb.units.name(r.unit));
       setText(v.cells[1], STATE_TEXT[r.state]);
-      v.cells[1].className = `badge ${r.state}`;
+      setAttr(v.cells[1], 'class', `badge ${r.state}`);
       setText(v.cells[2], r.since === null ? '–' : wb.time.at(r.since));
       setText(v.cells[3], r.since === null ? '–' : wb.time.span((r.lastTime ?? r.since) - r.since));
       setText(v.cells[4], wb.models.drivers ? drivers.join(' · ') || '–' : '…');
@@ -113,19 +120,23 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       const outWords = out
         .map((o) => `${wb.names(o.input).short} ${o.side === 'above' ? '+' : '−'}${o.sigma.toFixed(0)}σ from training`)
         .join(', ');
-      v.el.title = `${wb.units.name(r.unit)}${drivers.length ? `: ${drivers.join(', ')}` : ''}${outWords ? ` (${outWords})` : ''}`;
+      setAttr(
+        v.el,
+        'title',
+        `${wb.units.name(r.unit)}${drivers.length ? `: ${drivers.join(', ')}` : ''}${outWords ? ` (${outWords})` : ''}`,
+      );
       [2, 3].forEach((k) => setText(v.words[k], r.since === null ? '' : SPOKEN[k]));
       setText(v.words[4], drivers.length ? SPOKEN[4] : '');
-      v.line.setAttribute('d', sparks.path(r.unit));
-      v.threshold.setAttribute('y1', String(ty));
-      v.threshold.setAttribute('y2', String(ty));
-      v.el.id = `fleet-unit-${String(r.unit).replace(/\W/g, '_')}`;
-      v.el.setAttribute('aria-selected', String(r.unit === wb.selectedUnit));
-      v.el.setAttribute('aria-posinset', String(first + i + 1));
-      v.el.setAttribute('aria-setsize', String(size()));
+      setAttr(v.line, 'd', sparks.path(r.unit));
+      setAttr(v.threshold, 'y1', String(ty));
+      setAttr(v.threshold, 'y2', String(ty));
+      setAttr(v.el, 'id', `fleet-unit-${String(r.unit).replace(/\W/g, '_')}`);
+      setAttr(v.el, 'aria-selected', String(r.unit === wb.selectedUnit));
+      setAttr(v.el, 'aria-posinset', String(first + i + 1));
+      setAttr(v.el, 'aria-setsize', String(size()));
       v.el.classList.toggle('active', r.unit === active);
       if (r.unit === active) activeShown = true;
-      v.el.dataset.state = r.state;
+      setAttr(v.el, 'data-state', r.state);
     });
     // The active option must be in the page for assistive technology to find it.
     const shown = pool.find((v) => v.unit === active && !v.el.hidden);
@@ -140,6 +151,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     const view = list.clientHeight || VIEW_PX;
     if (top < list.scrollTop) list.scrollTop = top;
     else if (top + ROW_PX > list.scrollTop + view) list.scrollTop = top + ROW_PX - view;
+    scrolled = list.scrollTop;
     wb.selectUnit(active);
     paint();
   };
@@ -215,7 +227,14 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   sort.addEventListener('change', update);
   wb.on('data', fitUnitColumn);
   wb.on('data', () => (heading.textContent = wb.data?.wholeSeries ? 'Series health' : 'Fleet health'));
-  list.addEventListener('scroll', () => requestAnimationFrame(paint), { passive: true });
+  list.addEventListener(
+    'scroll',
+    () => {
+      scrolled = list.scrollTop;
+      requestAnimationFrame(paint);
+    },
+    { passive: true },
+  );
   wb.on('threshold', update);
   wb.on('check', update);
   wb.on('unit', paint);

@@ -8,6 +8,7 @@ import type { Workbench } from '../workbench.js';
 import { INK, ALARM, axis, followWidth, widthOf } from '../charts.js';
 import { thresholdY } from '../chart-layers.js';
 import { messageLine } from './message-line.js';
+import { DefinitionList, type Definition } from './definition-list.js';
 import { dataKindWords, unitWords } from '../../stream/data-watch.js';
 import type { LinkStatus } from '../../stream/link-status.js';
 
@@ -39,7 +40,7 @@ export function livePanel(wb: Workbench): HTMLElement {
   const pause = h('button', { type: 'button', disabled: true }, 'Pause');
   const stop = h('button', { type: 'button', disabled: true }, 'Stop');
   const restart = h('button', { type: 'button', disabled: true }, 'Restart');
-  const metrics = h('dl', { class: 'metrics live-metrics' });
+  const metrics = new DefinitionList(h('dl', { class: 'metrics live-metrics' }));
   const feed = h('ol', { class: 'alert-feed', 'aria-label': 'Alert feed' });
   const cut = h('p', { class: 'muted small', 'data-testid': 'alerts-cut' });
   const qualityHead = h('h4', { hidden: true }, 'Data quality');
@@ -139,8 +140,8 @@ export function livePanel(wb: Workbench): HTMLElement {
     stop.disabled = !running;
     restart.disabled = !(running || st === 'finished');
     const s = wb.replay.stats;
-    metrics.replaceChildren();
-    const item = (key: string, v: string, id: string) => metrics.append(h('dt', {}, key), h('dd', { 'data-testid': id }, v));
+    const items: Definition[] = [];
+    const item = (term: string, value: string, id: string) => items.push({ term, value, id });
     const hub = wb.link.status;
     const linked = !!hub && wb.link.connected;
     item('State', linked ? `${hub.state} (Event Hubs)` : st, 'live-state');
@@ -148,6 +149,7 @@ export function livePanel(wb: Workbench): HTMLElement {
     item('Latency p50 / p99', s ? `${fmt(s.latencyP50, 2)} / ${fmt(s.latencyP99, 2)} ms` : '–', 'live-latency');
     item('Anomaly rate (last 1,000)', s ? pct(s.anomalyRate) : '–', 'live-anomaly-rate');
     item('Processed', s ? (wb.replay.total ? `${fmt(s.processed)} of ${fmt(wb.replay.total)}` : fmt(s.processed)) : '–', 'live-processed');
+    metrics.show(items);
     progress.value = s && wb.replay.total ? s.processed / wb.replay.total : 0;
     const alerts = wb.replay.alerts.slice(0, SHOWN_ALERTS);
     feed.replaceChildren(
@@ -213,7 +215,7 @@ export function livePanel(wb: Workbench): HTMLElement {
       'div',
       { class: 'live-body' },
       h('div', { class: 'charts' }, host),
-      h('div', { class: 'live-side' }, metrics, h('h4', {}, 'Alerts'), feed, cut, qualityHead, quality),
+      h('div', { class: 'live-side' }, metrics.el, h('h4', {}, 'Alerts'), feed, cut, qualityHead, quality),
     ),
   );
   render();

@@ -4,6 +4,7 @@
 // how that relates to the share of readings flagged on this data.
 import { fmt, h, pct, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
+import { DefinitionList, type Definition } from './definition-list.js';
 import { HELD_OUT_SHARE, type RegimeRate } from '../../model/calibrate.js';
 import { raisedWords } from '../../model/calibration-words.js';
 import { regimeLabel, type RegimeModel } from '../../features/regimes.js';
@@ -20,7 +21,7 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
   });
   const auto = h('input', { type: 'checkbox', id: 'contamination-auto', checked: true });
   const value = h('output', { for: 'contamination' }, 'auto');
-  const budget = h('dl', { class: 'budget' });
+  const budget = new DefinitionList(h('dl', { class: 'budget' }));
   const note = h('p', { class: 'note', id: 'contamination-note' });
   let pending: number | 'auto' | undefined;
 
@@ -46,14 +47,14 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     const label = c === 'auto' ? 'auto (offset −0.5)' : pct(c);
     value.textContent = label;
     slider.setAttribute('aria-valuetext', label);
-    budget.replaceChildren();
     const t = wb.threshold.thresholded;
     if (!t || !wb.model || !wb.data) {
+      budget.clear();
       note.textContent = 'Train a model to see its alarm budget.';
       return;
     }
-    const item = (k: string, v: string, id: string, title: string) =>
-      budget.append(h('dt', { title }, k), h('dd', { 'data-testid': id }, v));
+    const items: Definition[] = [];
+    const item = (term: string, value: string, id: string, title: string) => items.push({ term, value, id, title });
     item('Flagged readings', `${fmt(t.flagged)} (${pct(t.share)})`, 'flagged', 'readings whose score is over the threshold');
     if (t.units.units.length) {
       const [alarm, watch] = t.units.counts;
@@ -72,6 +73,7 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
       'offset',
       'a reading is flagged when its anomaly score (−score_samples) is above this',
     );
+    budget.show(items);
     note.textContent = relation(wb, c, t.share);
   };
   wb.on('threshold', render);
@@ -86,7 +88,7 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     slider,
     h('label', { class: 'check' }, auto, ' Auto (scikit-learn’s −0.5 offset)'),
     note,
-    budget,
+    budget.el,
   );
 }
 
