@@ -22,7 +22,8 @@ const groupedTenths = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 
 
 export function fmt(v: number | null | undefined, digits = 3): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '–';
-  if (Number.isInteger(v)) return Math.abs(v) < 1000 ? String(v) : grouped.format(v);
+  // Whole numbers are grouped while every digit is exact; past 2^53 (a sensor's 1e308) a 300-digit figure would push the table off the page.
+  if (Number.isSafeInteger(v)) return Math.abs(v) < 1000 ? String(v) : grouped.format(v);
   const a = Math.abs(v);
   // A batch number's mean or a pressure in Pa reads as the min and max beside it do (240,125.5), not 2.40e+5.
   if (a >= 1e5 && a < 1e12) return groupedTenths.format(v);
