@@ -89,6 +89,8 @@ export class Records {
   readonly times: Float64Array;
   private readonly start: Int32Array;
   private readonly rising: boolean;
+  /** Per group, the record (or the group's end: none) that answered its last query: where the next one starts. */
+  private readonly hints: Int32Array;
 
   private constructor(d: RecordsData) {
     this.values = d.values;
@@ -96,6 +98,7 @@ export class Records {
     this.times = d.times;
     this.start = d.start;
     this.rising = d.rising;
+    this.hints = d.start.slice(0, Math.max(0, d.start.length - 1));
   }
 
   static from(d: RecordsData): Records {
@@ -142,19 +145,52 @@ export class Records {
     return r < 0 ? -1 : this.positions[r];
   }
 
-  /** The record answering the query for group g at offset x (its position and time: `positions`, `times`), or -1. */
+  /**
+   * The record answering the query for group g at offset x (its position and time: `positions`, `times`), or -1.
+   * A slider moves the offset a little a frame, so most groups keep last frame's answer or one near it: the
+   * search starts at the group's last answer and gallops outward (a read or two beside it, where a binary search
+   * over the group's records would touch a cache line a step), then searches the bracket it found.
+   */
   record(g: number, x: number): number {
-    let lo = this.start[g];
-    let hi = this.start[g + 1];
-    const end = hi;
-    // records run in walk order with values monotone: find the first one that satisfies the query
+    const a = this.start[g];
+    const end = this.start[g + 1];
+    const h = this.hints[g];
+    // the answer is the first record in [a, end) that satisfies the query (records run in walk order, values monotone)
+    let lo: number, hi: number;
+    if (h >= end || this.hit(h, x)) {
+      // the answer is at or before h (the group's end stands for none): gallop back to a record that misses, or past the group's first
+      hi = h;
+      let step = 1;
+      lo = h - 1;
+      while (lo >= a && this.hit(lo, x)) {
+        hi = lo;
+        lo -= step;
+        step *= 2;
+      }
+      lo = Math.max(lo + 1, a);
+    } else {
+      // after h: gallop forward to a record that satisfies it, or past the group's last
+      lo = h + 1;
+      let step = 1;
+      hi = lo;
+      while (hi < end && !this.hit(hi, x)) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+      }
+      hi = Math.min(hi, end);
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const hit = this.rising ? this.values[mid] >= x : this.values[mid] < x;
-      if (hit) hi = mid;
+      if (this.hit(mid, x)) hi = mid;
       else lo = mid + 1;
     }
+    this.hints[g] = lo;
     return lo < end ? lo : -1;
+  }
+
+  private hit(r: number, x: number): boolean {
+    return this.rising ? this.values[r] >= x : this.values[r] < x;
   }
 }
 
