@@ -4,7 +4,9 @@
 import { raisedWords } from '../src/model/calibration-words.js';
 import { describe, expect, test } from 'vitest';
 import { HELD_OUT_SHARE, assignFolds, calibrate, outOfFoldScores, regimeRates, timeSplitScores, wilson } from '../src/model/calibrate.js';
-import { lcg } from './helpers.js';
+import { getEngine, lcg, loadFd001 } from './helpers.js';
+import { selectRows } from '../src/data/compact-columns.js';
+import { trainModel } from '../src/model/train.js';
 
 describe('threshold calibration', () => {
   test('Wilson interval: known values, and never outside [0, 1]', () => {
@@ -47,6 +49,21 @@ describe('threshold calibration', () => {
     expect(Array.from(single.slice(0, 12))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(single[59]).toBe(4);
     for (let i = 1; i < 60; i++) expect(single[i]).toBeGreaterThanOrEqual(single[i - 1]);
+  });
+
+  test('a fleet of 3 is cross-fitted one unit a fold, not thresholded in sample', async () => {
+    // Measured on test_FD001 (docs/evaluation.md): trained on 2 to 4 units, the in-sample quantile raised 4 times the false alarms.
+    const all = loadFd001('train_FD001.txt');
+    const unit = all.columns.find((c) => c.role === 'unit')!.values;
+    const rows = Int32Array.from({ length: all.rows }, (_, i) => i).filter((i) => unit[i] <= 3);
+    const ds = selectRows(all, all.columns, rows);
+    const engine = await getEngine();
+    const { model } = await trainModel(engine, ds, { params: { trees: 50, contamination: 0.002 } });
+    expect(model.threshold.calibration).toMatchObject({ method: 'cross-fit', folds: 3, units: 3 });
+    const inSample = (await trainModel(engine, ds, { params: { trees: 50, contamination: 0.002 }, threshold: 'in-sample' })).model;
+    expect(inSample.threshold.calibration).toBeUndefined();
+    // Readings the trees never saw score as more abnormal: the threshold moves down (fewer flags on new units).
+    expect(model.threshold.offset).toBeLessThan(inSample.threshold.offset);
   });
 
   test('every row is scored by the fold that held it out', () => {

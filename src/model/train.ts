@@ -246,11 +246,12 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       });
       offset = fitted.offset;
       draft.threshold.calibration = { ...fitted.calibration, method: 'time-split' };
-    } else if (contamination !== 'auto' && unitCount >= CROSS_FIT_FOLDS) {
-      // Out-of-fold: each fold's units scored by a forest grown without them.
+    } else if (contamination !== 'auto' && unitCount >= 2) {
+      // Out-of-fold: each fold's units scored by a forest grown without them; a fleet of 2 to 4, one unit a fold.
       const unit = columnByRole(ds, 'unit')?.values;
-      const folds = assignFolds(unit, Int32Array.from(rows, rowOf), CROSS_FIT_FOLDS);
-      const oof = outOfFoldScores(folds, CROSS_FIT_FOLDS, scoreHeld);
+      const foldCount = Math.min(CROSS_FIT_FOLDS, unitCount);
+      const folds = assignFolds(unit, Int32Array.from(rows, rowOf), foldCount);
+      const oof = outOfFoldScores(folds, foldCount, scoreHeld);
       // Healthy readings after the baseline (RUL known and far from failure) are unseen by the forest already.
       // Typed arrays sized by a first pass: at 6M readings, growing JS arrays held hundreds of MB at training's peak.
       const places = all[0].length;
@@ -284,7 +285,7 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
         Float64Array.from(calRows, (r) => (unit ? unit[r] : 0)),
         contamination,
         opts.alarm ?? DEFAULT_QUALITY.alarm,
-        { folds: CROSS_FIT_FOLDS, target: TARGET_FALSE_ALARMS_PER_UNIT },
+        { folds: foldCount, target: TARGET_FALSE_ALARMS_PER_UNIT },
       );
       offset = fitted.offset;
       draft.threshold.calibration = fitted.calibration;
