@@ -3,7 +3,17 @@
 // rates carry a Wilson interval.
 import { raisedWords } from '../src/model/calibration-words.js';
 import { describe, expect, test } from 'vitest';
-import { HELD_OUT_SHARE, assignFolds, calibrate, outOfFoldScores, regimeRates, timeSplitScores, wilson } from '../src/model/calibrate.js';
+import {
+  HELD_OUT_SHARE,
+  assignFolds,
+  calibrate,
+  outOfFoldScores,
+  regimeRates,
+  timeSplitScores,
+  unitFolds,
+  unitsAmong,
+  wilson,
+} from '../src/model/calibrate.js';
 import { getEngine, lcg, loadFd001 } from './helpers.js';
 import { selectRows } from '../src/data/compact-columns.js';
 import { trainModel } from '../src/model/train.js';
@@ -64,6 +74,27 @@ describe('threshold calibration', () => {
     expect(inSample.threshold.calibration).toBeUndefined();
     // Readings the trees never saw score as more abnormal: the threshold moves down (fewer flags on new units).
     expect(model.threshold.offset).toBeLessThan(inSample.threshold.offset);
+  });
+
+  test('units are counted among the training rows; a fold whose forest would grow on too few readings is refused with the count', () => {
+    const units = Float64Array.from([...Array(100).fill(1), ...Array(100).fill(2), NaN, NaN, ...Array(100).fill(3)]);
+    const all = Int32Array.from(units.keys());
+    expect(unitsAmong(units, all)).toBe(4); // rows without a unit are one more series
+    expect(
+      unitsAmong(
+        units,
+        all.filter((r) => units[r] === 1),
+      ),
+    ).toBe(1); // a unit with no training rows holds nothing out
+    expect(unitsAmong(undefined, all)).toBe(1);
+    const three = all.filter((r) => units[r] === units[r]);
+    const plan = unitFolds(units, three, 3);
+    expect('fold' in plan && plan.folds).toBe(3);
+    if ('fold' in plan)
+      for (let i = 1; i < three.length; i++) expect(plan.fold[i] === plan.fold[i - 1]).toBe(units[three[i]] === units[three[i - 1]]);
+    // Unit 1 against a unit of 3 readings: the forest that judges unit 1 would grow on 3.
+    const thin = all.filter((r) => units[r] === 1 || (units[r] === 2 && r < 103));
+    expect(unitFolds(units, thin, 2)).toEqual({ why: 'holding out a unit leaves 3 healthy readings to grow a forest on (60 are needed)' });
   });
 
   test('every row is scored by the fold that held it out', () => {

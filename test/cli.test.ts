@@ -47,16 +47,26 @@ describe('isoscope CLI', () => {
     expect(machine.split(/\s+/).slice(0, 8)).toEqual(['machine', 'unit', '200', '0', '-', '-', '-', '-']);
   });
 
-  test('train says why a threshold is left in sample: too few units to hold whole ones out', async () => {
-    const rows = ['machine,t,a,b'];
-    for (let m = 0; m < 4; m++)
-      for (let i = 0; i < 200; i++) rows.push(`M${m},${i},${(((i * 37 + m * 11) % 101) / 101).toFixed(4)},${((i * 53) % 97) / 97}`);
-    writeFileSync(join(dir, 'four.csv'), rows.join('\n'));
-    const { code, stderr } = await cli('train', join(dir, 'four.csv'), '-o', join(dir, 'four.json'));
-    expect(code).toBe(0);
-    expect(stderr).toMatch(
-      /^isoscope: threshold in sample, the quantile of the training readings' own scores: 4 units are too few to hold whole units out \(5 are needed\)\./m,
+  test('a fleet of 4 is cross-fitted one unit a fold; a unit too short to train a fold on leaves the threshold in sample, and train says why', async () => {
+    const fleet = (lengths: number[]) => {
+      const rows = ['machine,t,a,b'];
+      lengths.forEach((n, m) => {
+        for (let i = 0; i < n; i++) rows.push(`M${m},${i},${(((i * 37 + m * 11) % 101) / 101).toFixed(4)},${((i * 53) % 97) / 97}`);
+      });
+      return rows.join('\n');
+    };
+    writeFileSync(join(dir, 'four.csv'), fleet([200, 200, 200, 200]));
+    const four = await cli('train', join(dir, 'four.csv'), '-o', join(dir, 'four.json'));
+    expect(four.code).toBe(0);
+    expect(four.stderr).toMatch(/threshold calibrated out of sample \(4-fold cross-fit over 400 healthy readings of 4 units\)/);
+    // M1's baseline is 20 readings: the forest that judges M0 would grow on them alone.
+    writeFileSync(join(dir, 'pair.csv'), fleet([200, 40]));
+    const pair = await cli('train', join(dir, 'pair.csv'), '-o', join(dir, 'pair.json'));
+    expect(pair.code).toBe(0);
+    expect(pair.stderr).toMatch(
+      /^isoscope: threshold in sample, the quantile of the training readings' own scores: holding out a unit leaves 20 healthy readings to grow a forest on \(60 are needed\)\./m,
     );
+    expect(JSON.parse(readFileSync(join(dir, 'pair.json'), 'utf8')).threshold.calibration).toBeUndefined();
   });
 
   test('train, score and evaluate on FD001', async () => {

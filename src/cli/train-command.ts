@@ -5,10 +5,9 @@ import { UNIT_COLUMN_OPTION, UNIT_COLUMN_USAGE, unitColumnChoice } from './unit-
 import { labelledWords } from '../model/calibration-words.js';
 import { regimeConstantLine } from '../features/feature-words.js';
 import { statSync } from 'node:fs';
-import { trainModel } from '../model/train.js';
+import { trainModel, type TrainResult } from '../model/train.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
-import { columnByRole, type Dataset } from '../data/dataset.js';
-import { CROSS_FIT_FOLDS, MIN_SPLIT_ROWS } from '../model/calibrate.js';
+import type { Dataset } from '../data/dataset.js';
 import { num, parseFileCommand } from './args.js';
 import {
   calibrationLine,
@@ -101,20 +100,12 @@ export async function trainCommand(
   err(trainedLine(result, choice, values.output));
   const calibrated = calibrationLine(result.model);
   if (calibrated) err(calibrated);
-  else if (result.model.threshold.contamination !== 'auto') err(inSampleLine(ds));
+  else if (result.model.threshold.contamination !== 'auto') err(inSampleLine(result));
 }
 
-/**
- * Why the threshold was left in sample (the README promises out-of-sample calibration): too few
- * units to hold whole ones out, or a healthy series too short to hold out its later part.
- */
-function inSampleLine(ds: Dataset): string {
-  const unit = columnByRole(ds, 'unit')?.values;
-  const units = unit ? new Set(unit).size : 1;
-  const why =
-    units > 1
-      ? `${units} units are too few to hold whole units out (${CROSS_FIT_FOLDS} are needed)`
-      : `the healthy series is too short to hold out its later part (${MIN_SPLIT_ROWS} readings are needed)`;
+/** Why the threshold was left in sample (the README promises out-of-sample calibration), as training found it. */
+function inSampleLine(result: TrainResult): string {
+  const why = result.inSample ?? 'no healthy readings could be held out';
   return `isoscope: threshold in sample, the quantile of the training readings' own scores: ${why}. New healthy readings will be flagged more often than the contamination says`;
 }
 

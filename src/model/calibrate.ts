@@ -88,6 +88,36 @@ export function assignFolds(units: Float64Array | undefined, rows: Int32Array, f
   return fold;
 }
 
+/** Distinct units among the training rows (rows without a unit, NaN, are one more series, as the folds take them). */
+export function unitsAmong(units: Float64Array | undefined, rows: Int32Array): number {
+  if (!units) return 1;
+  const seen = new Set<number>();
+  let last = NaN;
+  for (let i = 0; i < rows.length; i++) {
+    const u = units[rows[i]];
+    if (u !== last) seen.add((last = u)); // a unit's readings come in runs: one Set call a run
+  }
+  return seen.size;
+}
+
+/**
+ * Whole units a fold: 5 folds, or one unit a fold for a fleet of 2 to 4. Each fold's forest must
+ * grow on at least MIN_SPLIT_ROWS readings, or the calibration says nothing: a unit held out
+ * against a unit of three readings would be judged by a forest of three. `why` then says so.
+ */
+export function unitFolds(units: Float64Array, rows: Int32Array, unitCount: number): { fold: Uint8Array; folds: number } | { why: string } {
+  const folds = Math.min(CROSS_FIT_FOLDS, unitCount);
+  const fold = assignFolds(units, rows, folds);
+  const held = new Int32Array(folds);
+  for (let i = 0; i < fold.length; i++) held[fold[i]]++;
+  const thinnest = rows.length - Math.max(...held);
+  if (thinnest < MIN_SPLIT_ROWS)
+    return {
+      why: `holding out ${folds === unitCount ? 'a unit' : 'a fold of units'} leaves ${thinnest} healthy reading${thinnest === 1 ? '' : 's'} to grow a forest on (${MIN_SPLIT_ROWS} are needed)`,
+    };
+  return { fold, folds };
+}
+
 /** Share of a single series' healthy readings held out, at its end, to calibrate the threshold. */
 export const HELD_OUT_SHARE = 0.3;
 /** Fewer healthy readings than this: a single series keeps the quantile of its training scores. */

@@ -17,11 +17,11 @@ import { trainingColumns } from './training-columns.js';
 import { constantInRegimes, fitRegimes, keepInputs, regimesAt } from '../features/fit-regimes.js';
 import { fitEnvelope } from './envelope.js';
 import {
-  CROSS_FIT_FOLDS,
   HEALTHY_RUL,
   MIN_SPLIT_ROWS,
   TARGET_FALSE_ALARMS_PER_UNIT,
-  assignFolds,
+  unitFolds,
+  unitsAmong,
   calibrate,
   outOfFoldScores,
   regimeRates,
@@ -62,6 +62,8 @@ export interface TrainResult {
   labelledAnomalous?: { column: string; rows: number };
   /** Units shorter than the own-unit baseline (short-units.ts). */
   shortUnits?: ShortUnits;
+  /** Why the threshold was left in sample although a contamination asked for calibration. */
+  inSample?: string;
   trainMs: number;
 }
 
@@ -215,12 +217,18 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   };
   const { spec } = validateModel(draft);
   const handle = engine.loadForest(spec);
+  /** Why the threshold stays the quantile of the training readings' own scores, when calibration was asked for. */
+  let inSample: string | undefined;
   try {
     const scores = scoreRows(engine, handle, all, rows);
-    let offset = offsetFor(params.contamination, scores);
+    const inSampleOffset = offsetFor(params.contamination, scores);
+    let offset = inSampleOffset;
     // Cross-fitting needs units to hold out: one series cut into time blocks makes each block look
-    // novel to the others, and its threshold out of reach of a drift in one input.
-    const unitCount = new Set(columnByRole(ds, 'unit')?.values ?? []).size;
+    // novel to the others, and its threshold out of reach of a drift in one input. Units are
+    // counted among the training readings: one whose every baseline reading was dropped holds nothing out.
+    const unit = columnByRole(ds, 'unit')?.values;
+    const trainingRows = Int32Array.from(rows, rowOf);
+    const unitCount = unitsAmong(unit, trainingRows);
     const scoreHeld = (fit: Int32Array, held: Int32Array) => {
       const foldForest = grow(fit);
       const foldModel = { ...draft, forest: { ...draft.forest, trees: toTrees(foldForest, features.length) } };
@@ -237,7 +245,11 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       }
     };
     const contamination = opts.threshold === 'in-sample' ? 'auto' : params.contamination;
-    if (contamination !== 'auto' && unitCount < 2 && rows.length >= MIN_SPLIT_ROWS) {
+    const plan = contamination !== 'auto' && unit && unitCount >= 2 ? unitFolds(unit, trainingRows, unitCount) : undefined;
+    if (contamination !== 'auto' && unitCount < 2 && rows.length < MIN_SPLIT_ROWS)
+      inSample = `the healthy series is too short to hold out its later part (${MIN_SPLIT_ROWS} readings are needed)`;
+    else if (plan && 'why' in plan) inSample = plan.why;
+    else if (contamination !== 'auto' && unitCount < 2) {
       // One series: the forest grown on the earlier healthy readings scores the later ones, as it will score what comes next.
       const split = timeSplitScores(rows.length, (fit, held) => scoreHeld(fit, held), timeOrderOf(ds, rows, rowOf));
       const fitted = calibrate(split, new Float64Array(split.length), contamination, opts.alarm ?? DEFAULT_QUALITY.alarm, {
@@ -246,12 +258,10 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       });
       offset = fitted.offset;
       draft.threshold.calibration = { ...fitted.calibration, method: 'time-split' };
-    } else if (contamination !== 'auto' && unitCount >= 2) {
+    } else if (contamination !== 'auto' && plan) {
       // Out-of-fold: each fold's units scored by a forest grown without them; a fleet of 2 to 4, one unit a fold.
-      const unit = columnByRole(ds, 'unit')?.values;
-      const foldCount = Math.min(CROSS_FIT_FOLDS, unitCount);
-      const folds = assignFolds(unit, Int32Array.from(rows, rowOf), foldCount);
-      const oof = outOfFoldScores(folds, foldCount, scoreHeld);
+      const foldCount = plan.folds;
+      const oof = outOfFoldScores(plan.fold, foldCount, scoreHeld);
       // Healthy readings after the baseline (RUL known and far from failure) are unseen by the forest already.
       // Typed arrays sized by a first pass: at 6M readings, growing JS arrays held hundreds of MB at training's peak.
       const places = all[0].length;
@@ -301,6 +311,14 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
         );
       }
     }
+    if (draft.threshold.calibration && !(offset > -1 && offset < 0)) {
+      // Held-out readings so unlike the training ones that every one scores -1 (a unit against a very different
+      // one): no threshold between them flags anything, so the in-sample quantile stays, and is said to.
+      offset = inSampleOffset;
+      delete draft.threshold.calibration;
+      inSample =
+        'the held-out readings score as far from the training readings as a score can go (units too unlike each other to judge one by the others)';
+    }
     draft.threshold.offset = offset;
     const flags = flagAnomalies(scores, offset);
     let flagged = 0;
@@ -327,6 +345,7 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
     trainingRows: rows.length,
     droppedMissing,
     constantInRegime,
+    ...(inSample ? { inSample } : {}),
     ...(labelled ? { labelledAnomalous: { column: label!.name, rows: labelled } } : {}),
     ...(short ? { shortUnits: short } : {}),
     trainMs: performance.now() - started,
