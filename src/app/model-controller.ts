@@ -98,6 +98,9 @@ export class ModelController {
         `Trained on ${plural(result.trainingRows ?? 0, 'row')} in ${result.trainMs?.toFixed(0)} ms.` +
           (result.constantInRegime?.length ? ` ${regimeConstantLine(result.constantInRegime)}.` : '') +
           (result.shortUnits ? ` ${shortUnitsWords(result.shortUnits)}.` : '') +
+          (result.inSample
+            ? ` The threshold stays in sample, the quantile of the training readings’ own scores: ${result.inSample}.`
+            : '') +
           (result.labelledAnomalous
             ? ` ${labelledWords(result.labelledAnomalous, result.trainingRows ?? 0, 'Choose training rows that end before the first labelled anomaly.')}`
             : '') +

@@ -57,6 +57,8 @@ export interface ScoredResult {
   constantInRegime?: string[];
   labelledAnomalous?: { column: string; rows: number };
   shortUnits?: ShortUnits;
+  /** Why training left the threshold in sample (TrainResult.inSample). */
+  inSample?: string;
 }
 
 export interface UnitSeries {
@@ -138,6 +140,7 @@ export class EngineService {
       constantInRegime: result.constantInRegime,
       labelledAnomalous: result.labelledAnomalous,
       shortUnits: result.shortUnits,
+      inSample: result.inSample,
     });
   }
 

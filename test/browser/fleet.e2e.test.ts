@@ -195,4 +195,21 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
       again: { n: 6000, value: '0', ordered: true },
     });
   });
+
+  test('two engines, one of three readings: the page says why the threshold stays in sample', async () => {
+    const lines = readFileSync(join(CMAPSS_DIR, 'train_FD001.txt'), 'utf8').trimEnd().split('\n');
+    const pair = lines.filter((l) => {
+      const [unit, cycle] = l.trim().split(/\s+/).map(Number);
+      return unit === 1 || (unit === 2 && cycle <= 3);
+    });
+    await dropText('pair.txt', pair.join('\n'));
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded pair\.txt/);
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect
+      .poll(() => statusText('train'), { timeout: 30_000 })
+      .toMatch(
+        /The threshold stays in sample, the quantile of the training readings’ own scores: holding out a unit leaves 1 healthy reading to grow a forest on \(60 are needed\)\./,
+      );
+    expect(await wb<unknown>('wb.model.threshold.calibration ?? null')).toBeNull();
+  });
 });
