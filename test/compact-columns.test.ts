@@ -8,7 +8,7 @@ import { EngineService } from '../src/services/engine-service.js';
 import { trainModel } from '../src/model/train.js';
 import { LoadedModel } from '../src/model/loaded-model.js';
 import { DEFAULT_QUALITY } from '../src/features/defaults.js';
-import { featureColumns, type Column, type Dataset } from '../src/data/dataset.js';
+import { column, featureColumns, truthOf, type Column, type Dataset } from '../src/data/dataset.js';
 import { getEngine, lcg, loadFd001, shippedModel } from './helpers.js';
 import { readFileSync } from 'node:fs';
 import { wasmPath } from '../src/engine/node-engine.js';
@@ -278,6 +278,16 @@ describe('readings in two parts (a file read by two ingest workers)', () => {
     expect(back.columns[0]).toBeInstanceOf(PartsColumn);
     expect(same(back.columns[0].values, c.values)).toBe(true);
     expect(back.columns[1]).toEqual(ds.columns[1]);
+  });
+
+  test("the page's truth of a parts dataset is one joined copy: the parts column keeps no join of its own to cross to the engine", () => {
+    const ds = loadFd001('train_FD001.txt');
+    const parts: Dataset = { ...ds, columns: ds.columns.map((c) => split(c, 5000)) };
+    const truth = truthOf(parts);
+    expect(truth.columns.map((c) => c.role)).toEqual(['unit', 'time', 'rul']);
+    for (const c of truth.columns) expect(same(c.values, column(ds, c.name)!.values)).toBe(true);
+    // A cached join would be one more copy, and structured clone would carry it to the engine beside the parts.
+    for (const c of parts.columns) expect(Object.values(c).some((v) => v instanceof Float64Array)).toBe(false);
   });
 
   test('the engine worker given FD002 with its readings in two parts trains the model and scores of Float64 columns', async () => {

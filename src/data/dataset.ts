@@ -1,5 +1,6 @@
 // The columnar dataset every part of isoscope works on: one Float64Array per column
 // (NaN marks a missing or non-numeric cell, and the counts say which), names and roles.
+import { joined } from './joined.js';
 
 export type ColumnRole = 'unit' | 'time' | 'setting' | 'label' | 'rul' | 'feature';
 
@@ -34,8 +35,19 @@ const TRUTH_ROLES: ReadonlySet<ColumnRole> = new Set(['unit', 'time', 'rul', 'la
 
 /** The unit, time and ground-truth columns as copies of their own (safe to transfer), with a unit column for a single series. */
 export function truthOf(ds: Dataset): Dataset {
-  const columns = ds.columns.filter((c) => TRUTH_ROLES.has(c.role)).map((c) => ({ ...c, values: c.values.slice() }));
+  const columns = ds.columns.filter((c) => TRUTH_ROLES.has(c.role)).map((c) => ({ ...c, values: copyOfValues(c) }));
   return withWholeSeries({ ...ds, columns });
+}
+
+/**
+ * A column's values in a new array. A column read in parts (a big file's, parts-column.ts) is
+ * joined straight into it: its `values` would join them into a cached array first, a second
+ * copy into memory touched for the first time, which then also crossed to the engine worker.
+ */
+function copyOfValues(c: Column): Float64Array {
+  const parts = (c as { parts?: Float64Array[] }).parts;
+  if (!parts) return c.values.slice();
+  return parts.length === 1 ? parts[0].slice() : joined(parts, (n) => new Float64Array(n));
 }
 
 /** The dataset itself, or, without a unit column, the same with one: every row in unit WHOLE_SERIES. */
