@@ -24,7 +24,7 @@ describe('records', () => {
       const values = Float64Array.from(level);
       const recs: [number, number][][] = Array.from({ length: groups }, () => []);
       walkRecords(start, values, kind, undefined, (p, v, g) => recs[g].push([p, v]));
-      const records = Records.of(start, values, kind);
+      const records = Records.of(start, values, kind, undefined, (p) => p * 2 + 1);
       const rising = kind === 'last at or above';
       let x = 5;
       for (let q = 0; q < 204; q++) {
@@ -32,6 +32,9 @@ describe('records', () => {
         for (let g = 0; g < groups; g++) {
           const want = recs[g].find(([, v]) => (rising ? v >= x : v < x));
           expect(records.find(g, x), `${kind} query ${q} group ${g} at ${x}`).toBe(want ? want[0] : -1);
+          // the answer's position and time, as kept beside the hint
+          expect(records.answerPosition(g)).toBe(want ? want[0] : -1);
+          expect(records.answerTime(g)).toBe(want ? want[0] * 2 + 1 : NaN);
         }
       }
     }

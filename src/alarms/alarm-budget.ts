@@ -214,16 +214,17 @@ export class AlarmBudget implements Budget, UnitCounts {
    * readings with some of the window over (after the last one with none over).
    */
   private since(g: number, offset: number, alarm: boolean): number {
+    // Each answer's position and time are read beside the search's per-unit hint, not from the records.
     if (alarm) {
       const r = this.lastHigh.record(g, offset);
-      return r < 0 ? this.startTime[g] : this.lastHigh.times[r];
+      return r < 0 ? this.startTime[g] : this.lastHigh.answerTime(g);
     }
     const c = this.lastLow.record(g, offset);
     const q = this.lastQuiet.record(g, offset);
-    const cleared = c < 0 ? -1 : this.lastLow.positions[c] + 1;
-    const quietFrom = q < 0 ? this.levels.start[g] : this.lastQuiet.positions[q] + 1;
-    if (cleared >= quietFrom) return this.lastLow.times[c];
-    return q < 0 ? this.startTime[g] : this.lastQuiet.times[q];
+    const cleared = c < 0 ? -1 : this.lastLow.answerPosition(g) + 1;
+    const quietFrom = q < 0 ? this.levels.start[g] : this.lastQuiet.answerPosition(g) + 1;
+    if (cleared >= quietFrom) return this.lastLow.answerTime(g);
+    return q < 0 ? this.startTime[g] : this.lastQuiet.answerTime(g);
   }
 
   private timeAt(p: number): number {
