@@ -13,6 +13,7 @@ import { getEngine, lcg, loadFd001, shippedModel } from './helpers.js';
 import { readFileSync } from 'node:fs';
 import { wasmPath } from '../src/engine/node-engine.js';
 import { columnBuffers, PartsColumn, withPartsColumns } from '../src/data/parts-column.js';
+import { transferList } from '../src/services/transfer.js';
 
 const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 const feature = (name: string, values: Float64Array): Column => ({ name, role: 'feature', values, missing: 0, nonNumeric: 0 });
@@ -288,6 +289,9 @@ describe('readings in two parts (a file read by two ingest workers)', () => {
     for (const c of truth.columns) expect(same(c.values, column(ds, c.name)!.values)).toBe(true);
     // A cached join would be one more copy, and structured clone would carry it to the engine beside the parts.
     for (const c of parts.columns) expect(Object.values(c).some((v) => v instanceof Float64Array)).toBe(false);
+    // The truth is sent on by transfer (to the slider-index worker): it must carry none of the dataset's parts.
+    structuredClone(truth, { transfer: transferList(truth) });
+    expect(same(parts.columns[0].values, column(ds, 'unit_number')!.values)).toBe(true);
   });
 
   test('the engine worker given FD002 with its readings in two parts trains the model and scores of Float64 columns', async () => {

@@ -7,7 +7,7 @@ import { trainModel } from '../model/train.js';
 import { readStoredReadings } from '../connectors/stored-readings.js';
 import { publishModel } from '../connectors/model-registry.js';
 import { list, parse } from './args.js';
-import { calibrationLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine, leftOutLine } from './train-flags.js';
+import { calibrationLine, inSampleLine, TRAIN_FLAGS_USAGE, TRAIN_OPTIONS, trainChoice, trainedLine, leftOutLine } from './train-flags.js';
 import { STREAM_KEY_OPTIONS } from './model-source.js';
 import { UsageError } from './errors.js';
 import { writeText } from './output-file.js';
@@ -77,6 +77,7 @@ export async function retrainCommand(
     err(trainedLine(result, choice, values.output));
     const calibrated = calibrationLine(result.model);
     if (calibrated) err(calibrated);
+    else if (result.model.threshold.contamination !== 'auto') err(inSampleLine(result));
     if (values.publish) {
       const models = client.database(settings.database).container(settings.modelsContainer);
       const published = await publishModel(models, result.model, values.note, 'candidate').catch((e) => {

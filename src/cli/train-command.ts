@@ -5,11 +5,12 @@ import { UNIT_COLUMN_OPTION, UNIT_COLUMN_USAGE, unitColumnChoice } from './unit-
 import { labelledWords } from '../model/calibration-words.js';
 import { regimeConstantLine } from '../features/feature-words.js';
 import { statSync } from 'node:fs';
-import { trainModel, type TrainResult } from '../model/train.js';
+import { trainModel } from '../model/train.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { Dataset } from '../data/dataset.js';
 import { num, parseFileCommand } from './args.js';
 import {
+  inSampleLine,
   calibrationLine,
   checkTrainFlags,
   TRAIN_FLAGS_USAGE,
@@ -101,12 +102,6 @@ export async function trainCommand(
   const calibrated = calibrationLine(result.model);
   if (calibrated) err(calibrated);
   else if (result.model.threshold.contamination !== 'auto') err(inSampleLine(result));
-}
-
-/** Why the threshold was left in sample (the README promises out-of-sample calibration), as training found it. */
-function inSampleLine(result: TrainResult): string {
-  const why = result.inSample ?? 'no healthy readings could be held out';
-  return `isoscope: threshold in sample, the quantile of the training readings' own scores: ${why}. New healthy readings will be flagged more often than the contamination says`;
 }
 
 /** Readings in a single series' healthy baseline (the whole file unless --baseline says otherwise). */

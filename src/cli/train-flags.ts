@@ -95,6 +95,12 @@ export function trainedLine(result: TrainResult, choice: TrainChoice, output: st
   );
 }
 
+/** Why the threshold was left in sample (the README promises out-of-sample calibration), as training found it. */
+export function inSampleLine(result: TrainResult): string {
+  const why = result.inSample ?? 'no healthy readings could be held out';
+  return `isoscope: threshold in sample, the quantile of the training readings' own scores: ${why}. New healthy readings will be flagged more often than the contamination says`;
+}
+
 /** What the out-of-sample calibration expects of the threshold, for a model that has one. */
 export function calibrationLine(m: ModelJson): string | undefined {
   const c = m.threshold.calibration;

@@ -35,8 +35,22 @@ const TRUTH_ROLES: ReadonlySet<ColumnRole> = new Set(['unit', 'time', 'rul', 'la
 
 /** The unit, time and ground-truth columns as copies of their own (safe to transfer), with a unit column for a single series. */
 export function truthOf(ds: Dataset): Dataset {
-  const columns = ds.columns.filter((c) => TRUTH_ROLES.has(c.role)).map((c) => ({ ...c, values: copyOfValues(c) }));
+  const columns = ds.columns.filter((c) => TRUTH_ROLES.has(c.role)).map(ownColumn);
   return withWholeSeries({ ...ds, columns });
+}
+
+/** A plain column of its own: a parts column's parts or a compact column's codes must not ride along (a transfer would detach them). */
+function ownColumn(c: Column): Column {
+  const { name, role, missing, nonNumeric, timestamp, labels } = c;
+  return {
+    name,
+    role,
+    values: copyOfValues(c),
+    missing,
+    nonNumeric,
+    ...(timestamp !== undefined ? { timestamp } : {}),
+    ...(labels ? { labels } : {}),
+  };
 }
 
 /**

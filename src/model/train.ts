@@ -316,8 +316,7 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       // one): no threshold between them flags anything, so the in-sample quantile stays, and is said to.
       offset = inSampleOffset;
       delete draft.threshold.calibration;
-      inSample =
-        'the held-out readings score as far from the training readings as a score can go (units too unlike each other to judge one by the others)';
+      inSample = `the held-out readings score as far from the training readings as a score can go (${unitCount >= 2 ? 'units too unlike each other to judge one by the others' : 'the later healthy readings unlike the earlier ones'})`;
     }
     draft.threshold.offset = offset;
     const flags = flagAnomalies(scores, offset);
