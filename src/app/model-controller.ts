@@ -93,14 +93,13 @@ export class ModelController {
       );
       h.lastTrainMs = result.trainMs;
       h.adoptModel(result.model, result.scores, 'trained');
+      // What it says of the data trained on goes once other data is loaded; the model's own figures stay.
       h.bus.say(
         'train',
         `Trained on ${plural(result.trainingRows ?? 0, 'row')} in ${result.trainMs?.toFixed(0)} ms.` +
-          (result.constantInRegime?.length ? ` ${regimeConstantLine(result.constantInRegime)}.` : '') +
+          (result.inSample ? ` The threshold stays in sample, the quantile of the training readings’ own scores: ${result.inSample}.` : ''),
+        (result.constantInRegime?.length ? ` ${regimeConstantLine(result.constantInRegime)}.` : '') +
           (result.shortUnits ? ` ${shortUnitsWords(result.shortUnits)}.` : '') +
-          (result.inSample
-            ? ` The threshold stays in sample, the quantile of the training readings’ own scores: ${result.inSample}.`
-            : '') +
           (result.labelledAnomalous
             ? ` ${labelledWords(result.labelledAnomalous, result.trainingRows ?? 0, 'Choose training rows that end before the first labelled anomaly.')}`
             : '') +

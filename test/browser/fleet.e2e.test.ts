@@ -211,5 +211,18 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
         /The threshold stays in sample, the quantile of the training readings’ own scores: holding out a unit leaves 1 healthy reading to grow a forest on \(60 are needed\)\./,
       );
     expect(await wb<unknown>('wb.model.threshold.calibration ?? null')).toBeNull();
+    expect(await statusText('train')).toMatch(/fewer readings than the own-unit baseline/);
+    // Words about the data trained on go when other data is loaded; the model's own stay.
+    const three = lines.filter((l) => Number(l.trim().split(/\s+/)[0]) <= 3);
+    await dropText('three.txt', three.join('\n'));
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded three\.txt/);
+    const kept = await statusText('train');
+    expect(kept).toMatch(/^Trained on \d+ rows in \d+ ms\. The threshold stays in sample/);
+    expect(kept).not.toMatch(/own-unit baseline/);
+    // Three engines: one a fold. The note gives the units' interval and says readings' intervals are rough with so few.
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/^Trained on 328 rows/);
+    const note = await page.locator('#contamination-note').textContent();
+    expect(note).toMatch(/3-fold cross-fit.*per unit, units with one 0% \(95% interval 0%–5\d\.\d%\)\. With 3 units these are rough/);
   });
 });

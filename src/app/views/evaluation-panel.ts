@@ -199,7 +199,7 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     const m = wb.model!;
     scope.className = `note ${wb.inSample ? 'warn' : ''}`;
     scope.textContent = wb.inSample
-      ? `In-sample: evaluated on ${wb.data!.name}, ${wb.data!.name === m.training.source ? 'the data the model was trained on' : `which holds the readings the model was trained on (from ${m.training.source})`}. Its healthy readings are the training rows, so these figures are optimistic.`
+      ? `In-sample: evaluated on ${wb.data!.name}, ${wb.data!.name === m.training.source ? 'the data the model was trained on' : `which holds the readings the model was trained on (from ${m.training.source})`}. ${ev.truth === 'rul' ? 'Its healthy readings are the training rows' : 'Its training rows are among the readings labelled 0'}, so these figures are optimistic.`
       : `Out-of-sample: evaluated on ${wb.data!.name}; the model was trained on ${m.training.source}.`;
     const truth = ev.truth === 'rul' ? `degraded: RUL ≤ ${H(ev)} cycles; healthy: each unit’s training period` : '0/1 label column';
     const shown: Definition[] = [];

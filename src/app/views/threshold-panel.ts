@@ -5,7 +5,7 @@
 import { fmt, h, pct, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import { DefinitionList, type Definition } from './definition-list.js';
-import { HELD_OUT_SHARE, type RegimeRate } from '../../model/calibrate.js';
+import { HELD_OUT_SHARE, type Calibration, type RegimeRate } from '../../model/calibrate.js';
 import { raisedWords } from '../../model/calibration-words.js';
 import { regimeLabel, type RegimeModel } from '../../features/regimes.js';
 
@@ -92,6 +92,26 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
   );
 }
 
+/** The share of units that raised a false alarm, with its interval: units are what a fleet has few of. */
+function unitsWithOne(cal: Calibration): string {
+  const u = cal.unitsWithFalseAlarm;
+  return `units with one ${pct(u.estimate)} (95% interval ${pct(u.low)}–${pct(u.high)})`;
+}
+
+/**
+ * The intervals count every held-out reading as independent; neighbouring readings of one unit move
+ * together, so with few units (or one series) the uncertainty is wider than the readings' interval says.
+ */
+function fewUnits(cal: Calibration): string {
+  if (cal.units >= FEW_UNITS) return '';
+  return cal.units === 1
+    ? ' Neighbouring readings move together, so the true uncertainty is wider than this interval.'
+    : ` With ${cal.units} units these are rough: readings of one unit move together, so the units’ interval is the surer guide.`;
+}
+
+/** Below this many units the readings' interval is called rough (the same count the false-alarm lowering needs). */
+const FEW_UNITS = 20;
+
 /**
  * What the threshold means. A model's own threshold is calibrated out of sample: the share of
  * healthy readings its forest never saw that score above it, and what that costs on new units.
@@ -117,7 +137,7 @@ function relation(wb: Workbench, c: 'auto' | number, share: number): string {
     return (
       `${at} is calibrated out of sample on ${seen}: at most ${c === 'auto' ? 'the contamination' : pct(c)} of them score above it. ` +
       `Expected on ${one ? 'new healthy readings' : 'healthy readings of new units'}: ${pct(r.estimate)} in alarm (95% interval ${pct(r.low)}–${pct(r.high)}), ` +
-      `${fmt(cal.falseAlarmsPerUnit, 3)} ${alarms} ${one ? 'over those held-out readings' : 'per unit'}.` +
+      `${fmt(cal.falseAlarmsPerUnit, 3)} ${alarms} ${one ? 'over those held-out readings' : `per unit, ${unitsWithOne(cal)}`}.${fewUnits(cal)}` +
       `${cal.raised ? ` ${capital(raisedWords(cal.raised, c, 'the slider keeps that margin at its other positions, so the threshold moves smoothly through this one'))}.` : ''}${regimeSpread(cal.regimes, m.recipe?.regimes)} ${here}${differs}${outside(wb)}`
     );
   }
