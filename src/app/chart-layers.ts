@@ -51,6 +51,14 @@ export function thresholdY(get: () => { y: number; label: string } | undefined, 
   );
 }
 
+/** A score axis's range that keeps the threshold in view with the scores: how far below it they lie is the point. */
+export function rangeWithThreshold(min: number | null, max: number | null, t: number | undefined): uPlot.Range.MinMax {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [min, max];
+  const [lo, hi] = t === undefined || !Number.isFinite(t) ? [min, max] : [Math.min(min, t), Math.max(max, t)];
+  const pad = Math.max(0.01, (hi - lo) * 0.08);
+  return [lo - pad, hi + pad];
+}
+
 /** A vertical threshold at x (scale 'x'): dashed line, label, and the flagged side (right) shaded. */
 export function thresholdX(get: () => { x: number; label: string } | undefined, s = 1): uPlot.Plugin {
   return layer(

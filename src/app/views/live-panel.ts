@@ -6,7 +6,7 @@ import { columnByRole } from '../../data/dataset.js';
 import { fmt, h, pct, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import { INK, ALARM, axis, followWidth, widthOf } from '../charts.js';
-import { thresholdY } from '../chart-layers.js';
+import { rangeWithThreshold, thresholdY } from '../chart-layers.js';
 import { messageLine } from './message-line.js';
 import { DefinitionList, type Definition } from './definition-list.js';
 import { dataKindWords, unitWords } from '../../stream/data-watch.js';
@@ -86,14 +86,7 @@ export function livePanel(wb: Workbench): HTMLElement {
         scales: {
           x: { time: false },
           // The threshold stays in view while every score is below it: how far below is the point.
-          y: {
-            range: (_u, min, max) => {
-              const t = wb.model ? -wb.model.threshold.offset : undefined;
-              const [lo, hi] = t === undefined || !Number.isFinite(min) ? [min, max] : [Math.min(min, t), Math.max(max, t)];
-              const pad = Math.max(0.01, (hi - lo) * 0.08);
-              return [lo - pad, hi + pad];
-            },
-          },
+          y: { range: (_u, min, max) => rangeWithThreshold(min, max, wb.model ? -wb.model.threshold.offset : undefined) },
         },
         axes: [axis(1, 'reading # (in time order)'), axis(1, 'anomaly score', { size: 48 })],
         series: [{}, { stroke: INK, width: 1 }, { stroke: ALARM, width: 0, points: { show: true, size: 5, fill: ALARM } }],

@@ -4,7 +4,7 @@
 import type uPlot from 'uplot';
 import { ALARM, INK, PALETTE, axis, timeX } from '../charts.js';
 import type { TimeWords } from '../time-words.js';
-import { alarmSpans, breakLongSteps, selectedReading, thresholdY } from '../chart-layers.js';
+import { alarmSpans, breakLongSteps, rangeWithThreshold, selectedReading, thresholdY } from '../chart-layers.js';
 
 type Points = (number | null)[];
 
@@ -43,7 +43,8 @@ export function scoreChart(
       height: SCORE_HEIGHT * s,
       cursor: { sync: { key: 'unit-view' }, drag: { x: true, y: false } },
       legend: { live: true },
-      scales: { x: x.scale },
+      // The threshold stays in view, as on the live chart: a unit far below it shows how far.
+      scales: { x: x.scale, y: { range: (_u, min, max) => rangeWithThreshold(min, max, layers.threshold()?.y) } },
       axes: [x.axis, axis(s, 'anomaly score', { size: 48 })],
       series: [
         x.series,
