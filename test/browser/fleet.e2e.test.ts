@@ -223,6 +223,8 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     await page.getByRole('button', { name: 'Train' }).click();
     await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/^Trained on 328 rows/);
     const note = await page.locator('#contamination-note').textContent();
-    expect(note).toMatch(/3-fold cross-fit.*per unit, units with one 0% \(95% interval 0%–5\d\.\d%\)\. With 3 units these are rough/);
+    expect(note).toMatch(
+      /3-fold cross-fit.*per unit, units with a false alarm 0% \(95% interval 0%–5\d\.\d%\)\. With 3 units these are rough/,
+    );
   });
 });

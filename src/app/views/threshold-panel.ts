@@ -95,7 +95,7 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
 /** The share of units that raised a false alarm, with its interval: units are what a fleet has few of. */
 function unitsWithOne(cal: Calibration): string {
   const u = cal.unitsWithFalseAlarm;
-  return `units with one ${pct(u.estimate)} (95% interval ${pct(u.low)}–${pct(u.high)})`;
+  return `units with a false alarm ${pct(u.estimate)} (95% interval ${pct(u.low)}–${pct(u.high)})`;
 }
 
 /**
