@@ -15,6 +15,7 @@ import { startCosmos, type LocalCosmos } from './servers/cosmos-server.js';
 import { cmapssPath, loadFd001, until } from './helpers.js';
 import { REPO, SHIPPED_MODEL, startConsume } from './serve-process.js';
 import { ENV_DEFAULTS } from '../src/connectors/settings.js';
+import { CMAPSS_COLUMNS } from '../src/data/cmapss.js';
 import type { ModelJson } from '../src/model/types.js';
 import { readingOf } from '../src/stream/reading-codec.js';
 import { EventHubProducerClient } from '@azure/event-hubs';
@@ -31,6 +32,19 @@ writeFileSync(
     .join('\n') + '\n',
 );
 const ROWS = readFileSync(FILE, 'utf8').trim().split('\n').length;
+// The same readings as a CSV: stored readings carry no remaining life, and a C-MAPSS training file read as
+// run to failure does (its healthy readings past the baseline then join the threshold's calibration).
+const CSV = join(dir, 'units_1_4.csv');
+writeFileSync(
+  CSV,
+  [
+    CMAPSS_COLUMNS.join(','),
+    ...readFileSync(FILE, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).join(',')),
+  ].join('\n') + '\n',
+);
 
 let hub: EventHubServer;
 let cosmos: LocalCosmos;
@@ -75,7 +89,7 @@ afterAll(async () => {
 describe('isoscope retrain --from cosmos', () => {
   test('the stored readings train the model the file trains: same model, identical scores', async () => {
     const flags = ['--seed', '7', '--trees', '60', '--alarm', '3/5'];
-    const fromFile = await cli('train', FILE, ...flags, '-o', 'file.json');
+    const fromFile = await cli('train', CSV, ...flags, '-o', 'file.json');
     expect(fromFile.code).toBe(0);
     const fromCosmos = await cli('retrain', '--from', 'cosmos', ...flags, '-o', 'cosmos.json');
     expect([fromCosmos.code, fromCosmos.stderr]).toEqual([
