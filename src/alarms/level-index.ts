@@ -170,11 +170,12 @@ export class Records {
     const end = this.start[g + 1];
     const h = this.hints[g];
     // The last answer still holds: it satisfies the query (or was none) and the record before it does not.
-    if ((h === end || this.hit(this.hintValue[g], x)) && !this.hit(this.beforeValue[g], x)) return h < end ? h : -1;
+    const atOrBefore = h === end || this.hit(this.hintValue[g], x);
+    if (atOrBefore && !this.hit(this.beforeValue[g], x)) return h < end ? h : -1;
     const a = this.start[g];
     // the answer is the first record in [a, end) that satisfies the query (records run in walk order, values monotone)
     let lo: number, hi: number;
-    if (h >= end || this.hit(this.values[h], x)) {
+    if (atOrBefore) {
       // the answer is at or before h (the group's end stands for none): gallop back to a record that misses, or past the group's first
       hi = h;
       let step = 1;

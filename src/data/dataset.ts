@@ -1,6 +1,6 @@
 // The columnar dataset every part of isoscope works on: one Float64Array per column
 // (NaN marks a missing or non-numeric cell, and the counts say which), names and roles.
-import { joined } from './joined.js';
+import { joinedCopy } from './joined.js';
 
 export type ColumnRole = 'unit' | 'time' | 'setting' | 'label' | 'rul' | 'feature';
 
@@ -60,8 +60,7 @@ function ownColumn(c: Column): Column {
  */
 function copyOfValues(c: Column): Float64Array {
   const parts = (c as { parts?: Float64Array[] }).parts;
-  if (!parts) return c.values.slice();
-  return parts.length === 1 ? parts[0].slice() : joined(parts, (n) => new Float64Array(n));
+  return parts ? joinedCopy(parts) : c.values.slice();
 }
 
 /** The dataset itself, or, without a unit column, the same with one: every row in unit WHOLE_SERIES. */

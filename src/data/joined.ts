@@ -15,3 +15,8 @@ export function joined<T extends Joinable<T>>(parts: readonly T[], make: (length
   }
   return out;
 }
+
+/** Readings' parts joined into an array of their own: a lone part is copied too, so the result never shares a buffer with them. */
+export function joinedCopy(parts: readonly Float64Array[]): Float64Array {
+  return parts.length === 1 ? parts[0].slice() : joined(parts, (n) => new Float64Array(n));
+}

@@ -4,7 +4,7 @@
 // touched for the first time, is never made. Anything else that reads `values` gets
 // the parts joined, once.
 import type { Column, Dataset } from './dataset.js';
-import { joined } from './joined.js';
+import { joinedCopy } from './joined.js';
 
 export class PartsColumn implements Column {
   readonly name: string;
@@ -23,7 +23,7 @@ export class PartsColumn implements Column {
   }
 
   get values(): Float64Array {
-    return (this.joined ??= this.parts.length === 1 ? this.parts[0].slice() : joined(this.parts, (n) => new Float64Array(n)));
+    return (this.joined ??= joinedCopy(this.parts));
   }
 
   set values(v: Float64Array) {

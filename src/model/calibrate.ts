@@ -209,6 +209,9 @@ export function regimeRates(
   }));
 }
 
+/** Units a calibration needs before it judges false alarms per unit (fewer: the lowering does not run, and the page calls its intervals rough). */
+export const MIN_UNITS_FOR_RATE = 20;
+
 /**
  * The offset: the contamination quantile of the healthy calibration scores, lowered
  * further (fewer alarms) until the alarm rule raises at most `target` alarms per unit on
@@ -225,7 +228,7 @@ export function calibrate(
   let offset = percentile(scores, contamination);
   let fa = falseAlarms(scores, units, offset, rule);
   let raised: Calibration['raised'];
-  if (fa.counts.length >= (opts.minUnits ?? 20) && fa.perUnit > opts.target) {
+  if (fa.counts.length >= (opts.minUnits ?? MIN_UNITS_FOR_RATE) && fa.perUnit > opts.target) {
     raised = { quantileOffset: offset, falseAlarmsPerUnit: fa.perUnit, target: opts.target };
     // Episodes fall as the offset falls: bisect over the sorted scores below the quantile.
     const sorted = Float64Array.from(scores).sort();

@@ -245,70 +245,73 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       }
     };
     const contamination = opts.threshold === 'in-sample' ? 'auto' : params.contamination;
-    const plan = contamination !== 'auto' && unit && unitCount >= 2 ? unitFolds(unit, trainingRows, unitCount) : undefined;
-    if (contamination !== 'auto' && unitCount < 2 && rows.length < MIN_SPLIT_ROWS)
-      inSample = `the healthy series is too short to hold out its later part (${MIN_SPLIT_ROWS} readings are needed)`;
-    else if (plan && 'why' in plan) inSample = plan.why;
-    else if (contamination !== 'auto' && unitCount < 2) {
-      // One series: the forest grown on the earlier healthy readings scores the later ones, as it will score what comes next.
-      const split = timeSplitScores(rows.length, (fit, held) => scoreHeld(fit, held), timeOrderOf(ds, rows, rowOf));
-      const fitted = calibrate(split, new Float64Array(split.length), contamination, opts.alarm ?? DEFAULT_QUALITY.alarm, {
-        folds: 1,
-        target: TARGET_FALSE_ALARMS_PER_UNIT,
-      });
-      offset = fitted.offset;
-      draft.threshold.calibration = { ...fitted.calibration, method: 'time-split' };
-    } else if (contamination !== 'auto' && plan) {
-      // Out-of-fold: each fold's units scored by a forest grown without them; a fleet of 2 to 4, one unit a fold.
-      const foldCount = plan.folds;
-      const oof = outOfFoldScores(plan.fold, foldCount, scoreHeld);
-      // Healthy readings after the baseline (RUL known and far from failure) are unseen by the forest already.
-      // Typed arrays sized by a first pass: at 6M readings, growing JS arrays held hundreds of MB at training's peak.
-      const places = all[0].length;
-      const isExtra = new Uint8Array(places);
-      let extras = 0;
-      for (let p = 0, t = 0; p < places; p++) {
-        if (t < rows.length && rows[t] === p) t++;
-        else if (rul && !inBaseline[rowOf(p)] && rul[rowOf(p)] > HEALTHY_RUL && all.every((c) => Number.isFinite(c[p]))) {
-          isExtra[p] = 1;
-          extras++;
+    // No contamination asked ('auto', or --threshold in-sample): the in-sample offset stays, nothing is held out.
+    if (contamination !== 'auto') {
+      const plan = unit && unitCount >= 2 ? unitFolds(unit, trainingRows, unitCount) : undefined;
+      if (unitCount < 2 && rows.length < MIN_SPLIT_ROWS)
+        inSample = `the healthy series is too short to hold out its later part (${MIN_SPLIT_ROWS} readings are needed)`;
+      else if (plan && 'why' in plan) inSample = plan.why;
+      else if (unitCount < 2) {
+        // One series: the forest grown on the earlier healthy readings scores the later ones, as it will score what comes next.
+        const split = timeSplitScores(rows.length, (fit, held) => scoreHeld(fit, held), timeOrderOf(ds, rows, rowOf));
+        const fitted = calibrate(split, new Float64Array(split.length), contamination, opts.alarm ?? DEFAULT_QUALITY.alarm, {
+          folds: 1,
+          target: TARGET_FALSE_ALARMS_PER_UNIT,
+        });
+        offset = fitted.offset;
+        draft.threshold.calibration = { ...fitted.calibration, method: 'time-split' };
+      } else if (plan) {
+        // Out-of-fold: each fold's units scored by a forest grown without them; a fleet of 2 to 4, one unit a fold.
+        const foldCount = plan.folds;
+        const oof = outOfFoldScores(plan.fold, foldCount, scoreHeld);
+        // Healthy readings after the baseline (RUL known and far from failure) are unseen by the forest already.
+        // Typed arrays sized by a first pass: at 6M readings, growing JS arrays held hundreds of MB at training's peak.
+        const places = all[0].length;
+        const isExtra = new Uint8Array(places);
+        let extras = 0;
+        for (let p = 0, t = 0; p < places; p++) {
+          if (t < rows.length && rows[t] === p) t++;
+          else if (rul && !inBaseline[rowOf(p)] && rul[rowOf(p)] > HEALTHY_RUL && all.every((c) => Number.isFinite(c[p]))) {
+            isExtra[p] = 1;
+            extras++;
+          }
         }
-      }
-      const calRows = new Int32Array(rows.length + extras);
-      const calScores = new Float64Array(calRows.length);
-      const extra = new Int32Array(extras);
-      for (let p = 0, t = 0, i = 0, e = 0; p < places; p++) {
-        if (t < rows.length && rows[t] === p) {
-          calRows[i] = rowOf(p);
-          calScores[i++] = oof[t++];
-        } else if (isExtra[p]) {
-          calRows[i++] = rowOf(p);
-          extra[e++] = p;
+        const calRows = new Int32Array(rows.length + extras);
+        const calScores = new Float64Array(calRows.length);
+        const extra = new Int32Array(extras);
+        for (let p = 0, t = 0, i = 0, e = 0; p < places; p++) {
+          if (t < rows.length && rows[t] === p) {
+            calRows[i] = rowOf(p);
+            calScores[i++] = oof[t++];
+          } else if (isExtra[p]) {
+            calRows[i++] = rowOf(p);
+            extra[e++] = p;
+          }
         }
-      }
-      if (extras) {
-        const extraScores = scoreRows(engine, handle, all, extra);
-        for (let i = 0, j = 0; j < extras; i++) if (calRows[i] === rowOf(extra[j])) calScores[i] = extraScores[j++];
-      }
-      const fitted = calibrate(
-        calScores,
-        Float64Array.from(calRows, (r) => (unit ? unit[r] : 0)),
-        contamination,
-        opts.alarm ?? DEFAULT_QUALITY.alarm,
-        { folds: foldCount, target: TARGET_FALSE_ALARMS_PER_UNIT },
-      );
-      offset = fitted.offset;
-      draft.threshold.calibration = fitted.calibration;
-      if (recipe?.regimes) {
-        const regime = regimesAt(ds, recipe.regimes, calRows);
-        draft.threshold.calibration.regimes = regimeRates(
+        if (extras) {
+          const extraScores = scoreRows(engine, handle, all, extra);
+          for (let i = 0, j = 0; j < extras; i++) if (calRows[i] === rowOf(extra[j])) calScores[i] = extraScores[j++];
+        }
+        const fitted = calibrate(
           calScores,
           Float64Array.from(calRows, (r) => (unit ? unit[r] : 0)),
-          regime,
-          recipe.regimes.centers.length,
-          offset,
+          contamination,
           opts.alarm ?? DEFAULT_QUALITY.alarm,
+          { folds: foldCount, target: TARGET_FALSE_ALARMS_PER_UNIT },
         );
+        offset = fitted.offset;
+        draft.threshold.calibration = fitted.calibration;
+        if (recipe?.regimes) {
+          const regime = regimesAt(ds, recipe.regimes, calRows);
+          draft.threshold.calibration.regimes = regimeRates(
+            calScores,
+            Float64Array.from(calRows, (r) => (unit ? unit[r] : 0)),
+            regime,
+            recipe.regimes.centers.length,
+            offset,
+            opts.alarm ?? DEFAULT_QUALITY.alarm,
+          );
+        }
       }
     }
     if (draft.threshold.calibration && !(offset > -1 && offset < 0)) {

@@ -5,7 +5,7 @@
 import { fmt, h, pct, plural } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import { DefinitionList, type Definition } from './definition-list.js';
-import { HELD_OUT_SHARE, type Calibration, type RegimeRate } from '../../model/calibrate.js';
+import { HELD_OUT_SHARE, MIN_UNITS_FOR_RATE, type Calibration, type RegimeRate } from '../../model/calibrate.js';
 import { raisedWords } from '../../model/calibration-words.js';
 import { regimeLabel, type RegimeModel } from '../../features/regimes.js';
 
@@ -103,14 +103,11 @@ function unitsWithOne(cal: Calibration): string {
  * together, so with few units (or one series) the uncertainty is wider than the readings' interval says.
  */
 function fewUnits(cal: Calibration): string {
-  if (cal.units >= FEW_UNITS) return '';
+  if (cal.units >= MIN_UNITS_FOR_RATE) return '';
   return cal.units === 1
     ? ' Neighbouring readings move together, so the true uncertainty is wider than this interval.'
     : ` With ${cal.units} units these are rough: readings of one unit move together, so the units’ interval is the surer guide.`;
 }
-
-/** Below this many units the readings' interval is called rough (the same count the false-alarm lowering needs). */
-const FEW_UNITS = 20;
 
 /**
  * What the threshold means. A model's own threshold is calibrated out of sample: the share of
