@@ -2,7 +2,7 @@
 // board's comparator (most urgent first), and a frame whose states did not change reuses it.
 import { describe, expect, test } from 'vitest';
 import { lcg } from './helpers.js';
-import { FleetOrder } from '../src/app/fleet-order.js';
+import { FleetOrder, silentBeforeHealthy } from '../src/app/fleet-order.js';
 import { RowPassBudget } from '../src/alarms/row-pass-budget.js';
 import { STATES, type FleetRow, type FleetStates } from '../src/alarms/budget-types.js';
 
@@ -93,5 +93,32 @@ describe('fleet order across slider frames', () => {
     const fleet = statesOf([row(1, 0.7), row(2, 0.6), row(3, 0.4)]);
     expect(unitsOf(order.unitOrder(fleet, backwards), fleet)).toEqual([3, 2, 1]);
     expect(unitsOf(order.unitOrder(fleet, { compare: (a, b) => a - b }), fleet)).toEqual([1, 2, 3]);
+  });
+
+  test('units gone silent move ahead of the healthy ones, in their order; alarm and watch keep their places', () => {
+    // units 1..6: 1 alarm, 2 watch, 3..6 healthy; 4 and 6 silent (6 in alarm would stay with the alarms)
+    const unit = Float64Array.from([1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6]);
+    const time = Float64Array.from(unit, (_, i) => i);
+    const scores = Float64Array.from([-0.9, -0.9, -0.4, -0.9, -0.4, -0.4, -0.4, -0.45, -0.4, -0.41, -0.4, -0.42]);
+    const budget = new RowPassBudget(scores, new Uint8Array(12).fill(1), { unit, time, rule: { k: 2, n: 2, clear: 0 } });
+    const frame = budget.apply(-0.5);
+    const order = new FleetOrder().urgent(frame.units);
+    expect(unitsOf(order, frame.units).slice(0, 2)).toEqual([1, 2]);
+    const healthy = unitsOf(order, frame.units).slice(2);
+    const moved = unitsOf(
+      silentBeforeHealthy(
+        order,
+        frame.units,
+        new Map([
+          [4, 0],
+          [6, 0],
+          [1, 0],
+        ]),
+      ),
+      frame.units,
+    );
+    expect(moved).toEqual([1, 2, ...healthy.filter((u) => u === 4 || u === 6), ...healthy.filter((u) => u !== 4 && u !== 6)]);
+    expect(moved.slice(2, 4).sort()).toEqual([4, 6]);
+    expect(silentBeforeHealthy(order, frame.units, new Map())).toEqual(order);
   });
 });

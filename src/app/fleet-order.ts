@@ -1,11 +1,11 @@
 // The fleet board's order, kept across slider frames. Most urgent first is: alarm, watch,
-// healthy; then the longest in that state; then the highest latest score; then the unit.
+// healthy (units gone silent ahead of the healthy ones); then the longest in that state; then the highest latest score; then the unit.
 // The last two keys do not depend on the threshold, so they are sorted once per set of
 // scores (the base order); a frame then buckets the units by state in that order and sorts
 // only the units in alarm or on watch by how long. A frame whose states and durations
 // equal the last one's reuses the last order outright: no sort at all. Orders are positions
 // in the frame's FleetStates (typed arrays), so a frame makes no object per unit.
-import type { FleetStates } from '../alarms/budget-types.js';
+import { STATES, type FleetStates } from '../alarms/budget-types.js';
 
 /** How two units are ordered by name (the page's UnitWords). */
 export interface UnitOrder {
@@ -89,6 +89,22 @@ export class FleetOrder {
     byDuration(out.subarray(from[1], from[2]), duration, base, place);
     return out;
   }
+}
+
+/**
+ * The urgent order with units silent long before the fleet's latest reading moved ahead of the
+ * healthy ones: "healthy" is their state as of a reading that may be days old. Alarm and watch keep
+ * their places (a silent unit in alarm is already near the top); the order is otherwise stable.
+ */
+export function silentBeforeHealthy(order: Int32Array, s: FleetStates, silent: ReadonlyMap<number, unknown>): Int32Array {
+  // The healthy units are the order's tail (buckets alarm, watch, healthy).
+  const start = order.findIndex((g) => STATES[s.state[g]] === 'healthy');
+  if (start < 0) return order;
+  const out = order.slice();
+  let at = start;
+  for (let i = start; i < order.length; i++) if (silent.has(s.units[order[i]])) out[at++] = order[i];
+  for (let i = start; i < order.length; i++) if (!silent.has(s.units[order[i]])) out[at++] = order[i];
+  return out;
 }
 
 /** Durations spanning at most this many whole steps (or 4 per unit) are sorted by counting. */

@@ -6,6 +6,7 @@ import { unscoredWhy } from '../model/unscored-words.js';
 import type { DataVerdict } from '../services/engine-service.js';
 import * as Comlink from 'comlink';
 import { truthOf, type Dataset } from '../data/dataset.js';
+import { silenceIn, type Silence } from '../data/unit-silence.js';
 import type { Profile } from '../data/profile.js';
 import { columnBuffers } from '../data/parts-column.js';
 import type { UnitColumnChoice } from '../data/roles.js';
@@ -80,6 +81,16 @@ export class Workbench extends Bus {
 
   get dataName(): string | undefined {
     return this.data?.name;
+  }
+
+  private silenceFound?: { truth: Dataset; value: Silence | undefined };
+
+  /** Units whose readings stopped long before the fleet's latest (timestamps only), found once per data. */
+  get silence(): Silence | undefined {
+    const truth = this.data?.truth;
+    if (!truth || this.data!.wholeSeries) return undefined;
+    if (this.silenceFound?.truth !== truth) this.silenceFound = { truth, value: silenceIn(truth) };
+    return this.silenceFound.value;
   }
 
   get contamination(): 'auto' | number {

@@ -228,4 +228,40 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
       /3-fold cross-fit.*per unit, units with a false alarm [\d.]+% \(95% interval [\d.]+%–[\d.]+%\)\. With 3 units these are rough/,
     );
   });
+
+  test('a pump whose logger stopped days before the rest is shown silent, not healthy, and ahead of the healthy ones', async () => {
+    // Four pumps logging hourly for 20 days; P-3 stops on day 16. Readings are steady, so every pump is healthy at its last.
+    const rows: string[] = [];
+    for (let h = 0; h < 480; h++)
+      for (const p of [1, 2, 3, 4]) {
+        if (p === 3 && h > 384) continue;
+        const at = new Date(Date.UTC(2024, 2, 1) + h * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+        rows.push(`${at},P-${p},${(50 + Math.sin(h * 0.7 + p)).toFixed(3)},${(3 + 0.1 * Math.cos(h * 1.3 + p)).toFixed(3)}`);
+      }
+    await dropText('pumps.csv', ['timestamp,pump_id,vibration,pressure', ...rows].join('\n'));
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded pumps\.csv: 1,825 rows, 4 units/);
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/^Trained on/);
+    await page.getByRole('combobox', { name: 'Order of units' }).selectOption('urgent');
+    await expect
+      .poll(() => page.getByTestId('fleet-summary').textContent())
+      .toMatch(
+        /P-3 is silent: no reading in the 4\.0 days before the fleet’s latest \(2024-03-20 23:00\), 10 or more of its usual intervals/,
+      );
+    const silent = page.locator('.fleet-row[data-silent="true"]');
+    await expect.poll(() => silent.count()).toBe(1);
+    expect(await silent.locator('.c-unit').textContent()).toMatch(/P-3$/);
+    expect(await silent.locator('.c-state').textContent()).toMatch(/Silent$/);
+    expect(await silent.locator('.c-since').textContent()).toMatch(/2024-03-17 00:00$/);
+    // Ahead of every pump shown healthy.
+    const order = await page
+      .locator('.fleet-row[role="option"]:not([hidden])')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-silent') + ':' + e.getAttribute('data-state')));
+    expect(order.indexOf('true:healthy')).toBeLessThan(order.indexOf('false:healthy'));
+    // Its unit view says so before its state.
+    await silent.click();
+    await expect
+      .poll(() => page.getByTestId('unit-state').textContent())
+      .toMatch(/^Silent: no reading since 2024-03-17 00:00, 4\.0 days before the fleet’s latest · Healthy at its latest reading/);
+  });
 });

@@ -5,11 +5,13 @@
 // rows shows the part of the fleet in view, so a threshold move costs the same few rows
 // of DOM work whatever the fleet's size.
 import { h, setAttr, setText } from '../dom.js';
+import { GAP_FACTOR } from '../../data/time-gaps.js';
 import type { Workbench } from '../workbench.js';
 import type { FleetRow, FleetStates } from '../../alarms/budget-types.js';
 import { WHOLE_SERIES, type Dataset } from '../../data/dataset.js';
 import { SPARK_H, SPARK_W, Sparklines } from './sparkline.js';
-import { FleetOrder } from '../fleet-order.js';
+import { FleetOrder, silentBeforeHealthy } from '../fleet-order.js';
+import type { Silence } from '../../data/unit-silence.js';
 
 const ROW_PX = 30;
 const VIEW_PX = 360;
@@ -110,22 +112,29 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       const top = wb.models.drivers?.get(r.unit) ?? [];
       const unheeded = r.state === 'alarm' ? [] : out.map((o) => o.input).filter((i) => !top.some((d) => d.input === i));
       const drivers = [...unheeded, ...top.map((d) => d.input)].slice(0, 3).map((i) => `${wb.names(i).short}${far.get(i) ?? ''}`);
+      // A unit silent long before the fleet's latest reading: its state is as of then, so the row says since when it is silent.
+      const silence = wb.silence;
+      const quietSince = silence?.silent.get(r.unit);
+      const since = quietSince ?? r.since;
+      const until = quietSince === undefined ? (r.lastTime ?? r.since) : silence!.latest;
       setText(v.cells[0], wb.units.name(r.unit));
-      setText(v.cells[1], STATE_TEXT[r.state]);
-      setAttr(v.cells[1], 'class', `badge ${r.state}`);
-      setText(v.cells[2], r.since === null ? '–' : wb.time.at(r.since));
-      setText(v.cells[3], r.since === null ? '–' : wb.time.span((r.lastTime ?? r.since) - r.since));
+      setText(v.cells[1], quietSince === undefined ? STATE_TEXT[r.state] : 'Silent');
+      setAttr(v.cells[1], 'class', `badge ${quietSince === undefined ? r.state : 'silent'}`);
+      setText(v.words[1], quietSince === undefined ? '' : `${STATE_WORDS[r.state]} at its last reading, `);
+      setText(v.cells[2], since === null ? '–' : wb.time.at(since));
+      setText(v.cells[3], since === null || until === null ? '–' : wb.time.span(until - since));
       setText(v.cells[4], wb.models.drivers ? drivers.join(' · ') || '–' : '…');
       // A cell too narrow for its text shows all of it on hover.
       const outWords = out
         .map((o) => `${wb.names(o.input).short} ${o.side === 'above' ? '+' : '−'}${o.sigma.toFixed(0)}σ from training`)
         .join(', ');
+      const quiet = quietSince === undefined ? '' : `: no reading since ${wb.time.at(quietSince)}, ${STATE_WORDS[r.state]} then`;
       setAttr(
         v.el,
         'title',
-        `${wb.units.name(r.unit)}${drivers.length ? `: ${drivers.join(', ')}` : ''}${outWords ? ` (${outWords})` : ''}`,
+        `${wb.units.name(r.unit)}${quiet}${drivers.length ? `: ${drivers.join(', ')}` : ''}${outWords ? ` (${outWords})` : ''}`,
       );
-      [2, 3].forEach((k) => setText(v.words[k], r.since === null ? '' : SPOKEN[k]));
+      [2, 3].forEach((k) => setText(v.words[k], since === null ? '' : SPOKEN[k]));
       setText(v.words[4], drivers.length ? SPOKEN[4] : '');
       setAttr(v.line, 'd', sparks.path(r.unit));
       setAttr(v.threshold, 'y1', String(ty));
@@ -137,6 +146,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       v.el.classList.toggle('active', r.unit === active);
       if (r.unit === active) activeShown = true;
       setAttr(v.el, 'data-state', r.state);
+      setAttr(v.el, 'data-silent', String(quietSince !== undefined));
     });
     // The active option must be in the page for assistive technology to find it.
     const shown = pool.find((v) => v.unit === active && !v.el.hidden);
@@ -190,6 +200,8 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     const byUnit = sort.value === 'unit';
     states = t?.units;
     shownOrder = !states ? new Int32Array(0) : byUnit ? order.unitOrder(states, wb.units) : order.urgent(states);
+    const quiet = states ? wb.silence : undefined;
+    if (quiet && !byUnit) shownOrder = silentBeforeHealthy(shownOrder, states!, quiet.silent);
     list.setAttribute('aria-label', byUnit ? 'Units by name' : 'Units, most urgent first');
     spacer.style.height = `${size() * ROW_PX}px`;
     list.style.height = `${Math.min(VIEW_PX, Math.max(1, size()) * ROW_PX) + 2}px`; // a small fleet leaves no empty box
@@ -199,6 +211,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       : wb.data?.wholeSeries
         ? `No unit column: the whole file is one unit, ${STATE_WORDS[rowAt(0)!.state]} at its latest reading`
         : `${alarm} in alarm · ${watch} on watch · ${healthy} healthy, at each unit’s latest reading`;
+    if (quiet && size()) summary.textContent += `. ${silentWords(quiet, wb)}`;
     // A model scoring data unlike its training data: every unit may read as alarmed for that alone.
     if (size() && wb.dataCheck?.verdict === 'mismatch')
       summary.textContent += `. Data check: mismatch: these states say how unlike the training data ${wb.data?.wholeSeries ? 'the series' : 'each unit'} is, not how worn it is`;
@@ -254,7 +267,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     h(
       'p',
       { class: 'muted small' },
-      'Alarm: the model’s alarm rule holds at the latest reading. Watch: some of the last readings are over the threshold, too few to alarm. Top drivers: the three sensors that pushed the latest reading’s score up the most; ↑ or ↓ marks a sensor whose latest reading is more than 6σ above or below the training readings, which a forest scores no higher the farther out it is, so check it even when the unit is healthy.',
+      'Alarm: the model’s alarm rule holds at the latest reading. Watch: some of the last readings are over the threshold, too few to alarm. Silent: the unit’s readings stopped long before the fleet’s (its state is as of its last reading; Since is that reading). Top drivers: the three sensors that pushed the latest reading’s score up the most; ↑ or ↓ marks a sensor whose latest reading is more than 6σ above or below the training readings, which a forest scores no higher the farther out it is, so check it even when the unit is healthy.',
     ),
   );
   return board;
@@ -266,4 +279,14 @@ function withSeconds(truth: Dataset | undefined): boolean {
   if (!t) return false;
   for (let i = 0; i < Math.min(t.length, 1000); i++) if (t[i] % 60_000 !== 0 && t[i] === t[i]) return true;
   return false;
+}
+
+/** The summary's words for units gone silent: one is named with how long; many are counted. */
+function silentWords(quiet: Silence, wb: Workbench): string {
+  const n = quiet.silent.size;
+  if (n === 1) {
+    const [[unit, last]] = quiet.silent;
+    return `${wb.units.name(unit)} is silent: no reading in the ${wb.time.span(quiet.latest - last)} before the fleet’s latest (${wb.time.at(quiet.latest)}), ${GAP_FACTOR} or more of its usual intervals, so its state is as of its last reading`;
+  }
+  return `${n} silent: no reading in ${GAP_FACTOR} or more of their usual intervals before the fleet’s latest (${wb.time.at(quiet.latest)}), so their states are as of their last readings`;
 }

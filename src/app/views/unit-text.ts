@@ -50,6 +50,13 @@ export function unitStateLine(wb: Workbench, latest?: number): { state: string; 
     latest !== undefined && latest > scored
       ? ` · not scored since ${wb.time.at(scored)}: its readings after it lack an input the model needs`
       : '';
+  // A unit gone silent: every state below is as of its last reading, days before the fleet's latest.
+  const quiet = wb.silence;
+  const lastHeard = quiet?.silent.get(wb.selectedUnit!);
+  const silent =
+    lastHeard === undefined
+      ? ''
+      : `Silent: no reading since ${wb.time.at(lastHeard)}, ${wb.time.span(quiet!.latest - lastHeard)} before the fleet’s latest · `;
   const out = wb.models.outside?.get(wb.selectedUnit!) ?? [];
   const outside = out.length
     ? ` · ${out
@@ -60,12 +67,12 @@ export function unitStateLine(wb: Workbench, latest?: number): { state: string; 
         )}${out.length > 3 ? ` and ${out.length - 3} more` : ''} from the training readings: check ${out.length > 1 ? 'them' : 'it'}, as a forest scores a reading no higher the farther out it is`
     : '';
   if (row.state === 'healthy')
-    return { state: row.state, text: `Healthy at its latest ${stale ? 'scored ' : ''}reading${stale}${outside} · ${alarms}` };
+    return { state: row.state, text: `${silent}Healthy at its latest ${stale ? 'scored ' : ''}reading${stale}${outside} · ${alarms}` };
   const since = row.since!;
   const what = row.state === 'alarm' ? 'In alarm' : 'On watch';
   // Raised at the latest reading: "(0 s)" read like nothing had happened.
   const lasting = scored > since ? wb.time.span(scored - since) : 'from its latest reading';
-  return { state: row.state, text: `${what} since ${wb.time.at(since)} (${lasting})${stale}${outside} · ${alarms}` };
+  return { state: row.state, text: `${silent}${what} since ${wb.time.at(since)} (${lasting})${stale}${outside} · ${alarms}` };
 }
 
 /** The score chart's text alternative: the span of readings, the threshold, how many are over it and when the unit was in alarm. */

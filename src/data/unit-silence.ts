@@ -1,0 +1,74 @@
+// Units that stopped reporting. A board shows each unit's state at its latest reading; on a
+// shared clock (timestamps), a unit whose latest reading lies far behind the fleet's is shown
+// by a state that may be long out of date: a "healthy" pump whose logger died last week.
+import { columnByRole, type Dataset } from './dataset.js';
+import { GAP_FACTOR } from './time-gaps.js';
+
+export interface Silence {
+  /** The fleet's latest reading time. */
+  latest: number;
+  /** Each silent unit's latest reading time, by unit id. */
+  silent: Map<number, number>;
+}
+
+/**
+ * Units silent for GAP_FACTOR times their own usual interval (their readings' mean step) or
+ * longer before the fleet's latest reading; undefined when none is. Called only for a fleet
+ * whose units report together: when fewer than half of them are current (recordings made one
+ * after another, a test bench's runs), an early end is how the data was made, not a silence.
+ */
+export function silentUnits(time: Float64Array, unit: Float64Array): Silence | undefined {
+  const slots = new Map<number, number>();
+  const ids: number[] = [];
+  let first: Float64Array = new Float64Array(64);
+  let last: Float64Array = new Float64Array(64);
+  let count: Float64Array = new Float64Array(64);
+  let runUnit = NaN;
+  let slot = -1;
+  let latest = -Infinity;
+  for (let i = 0; i < time.length; i++) {
+    const t = time[i];
+    const u = unit[i];
+    if (t !== t || u !== u) continue;
+    if (u !== runUnit) {
+      runUnit = u;
+      let s = slots.get(u);
+      if (s === undefined) {
+        s = slots.size;
+        slots.set(u, s);
+        ids.push(u);
+        if (s === first.length) [first, last, count] = [first, last, count].map(grown);
+        first[s] = Infinity;
+        last[s] = -Infinity;
+      }
+      slot = s;
+    }
+    if (t < first[slot]) first[slot] = t;
+    if (t > last[slot]) last[slot] = t;
+    count[slot]++;
+    if (t > latest) latest = t;
+  }
+  const units = ids.length;
+  if (units < 2) return undefined;
+  const steps = Array.from({ length: units }, (_, s) => (count[s] > 1 && last[s] > first[s] ? (last[s] - first[s]) / (count[s] - 1) : NaN));
+  const known = steps.filter((d) => d > 0).sort((a, b) => a - b);
+  if (!known.length) return undefined;
+  const usual = known[known.length >> 1]; // a unit of one reading has no step of its own: the fleet's
+  const silent = new Map<number, number>();
+  for (let s = 0; s < units; s++) if (latest - last[s] >= GAP_FACTOR * (steps[s] > 0 ? steps[s] : usual)) silent.set(ids[s], last[s]);
+  if (!silent.size || silent.size * 2 > units) return undefined;
+  return { latest, silent };
+}
+
+/** The silent units of a dataset read with a unit column and timestamps; cycles and row numbers are each unit's own clock. */
+export function silenceIn(ds: Dataset): Silence | undefined {
+  const time = columnByRole(ds, 'time');
+  const unit = columnByRole(ds, 'unit');
+  return time?.timestamp && unit ? silentUnits(time.values, unit.values) : undefined;
+}
+
+function grown(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}

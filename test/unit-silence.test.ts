@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { silentUnits } from '../src/data/unit-silence.js';
+
+const HOUR = 3_600_000;
+
+/** Readings of each unit every `step` from t0, `n` of them, interleaved in time order as a logger writes them. */
+function fleet(units: { id: number; n: number; step: number; t0?: number }[]): { time: Float64Array; unit: Float64Array } {
+  const rows = units.flatMap((u) => Array.from({ length: u.n }, (_, k) => [(u.t0 ?? 0) + k * u.step, u.id]));
+  rows.sort((a, b) => a[0] - b[0]);
+  return { time: Float64Array.from(rows, (r) => r[0]), unit: Float64Array.from(rows, (r) => r[1]) };
+}
+
+describe('silentUnits', () => {
+  it('names a unit whose readings stopped ten intervals or more before the fleet’s latest, with its last reading', () => {
+    const { time, unit } = fleet([
+      { id: 1, n: 100, step: HOUR },
+      { id: 2, n: 100, step: HOUR },
+      { id: 3, n: 60, step: HOUR },
+    ]);
+    const s = silentUnits(time, unit)!;
+    expect(s.latest).toBe(99 * HOUR);
+    expect([...s.silent]).toEqual([[3, 59 * HOUR]]);
+  });
+
+  it('judges each unit by its own interval: a daily unit a few hours behind is not silent', () => {
+    const { time, unit } = fleet([
+      { id: 1, n: 240, step: HOUR },
+      { id: 2, n: 240, step: HOUR },
+      { id: 7, n: 10, step: 24 * HOUR },
+    ]);
+    expect(silentUnits(time, unit)).toBeUndefined();
+  });
+
+  it('a unit nine intervals behind is current', () => {
+    const { time, unit } = fleet([
+      { id: 1, n: 100, step: HOUR },
+      { id: 2, n: 91, step: HOUR },
+      { id: 3, n: 100, step: HOUR },
+    ]);
+    expect(silentUnits(time, unit)).toBeUndefined();
+    const ten = fleet([
+      { id: 1, n: 100, step: HOUR },
+      { id: 2, n: 90, step: HOUR },
+      { id: 3, n: 100, step: HOUR },
+    ]);
+    expect([...silentUnits(ten.time, ten.unit)!.silent.keys()]).toEqual([2]);
+  });
+
+  it('recordings made one after another (most units ended before the last began) are not a silent fleet', () => {
+    const { time, unit } = fleet([
+      { id: 1, n: 100, step: 1000, t0: 0 },
+      { id: 2, n: 100, step: 1000, t0: 200 * 1000 },
+      { id: 3, n: 100, step: 1000, t0: 400 * 1000 },
+    ]);
+    expect(silentUnits(time, unit)).toBeUndefined();
+  });
+
+  it('a unit of one reading is judged by the fleet’s usual interval; missing times and units are skipped', () => {
+    const { time, unit } = fleet([
+      { id: 1, n: 50, step: HOUR },
+      { id: 2, n: 50, step: HOUR },
+      { id: 3, n: 1, step: HOUR },
+    ]);
+    const t = Float64Array.from([...time, NaN, 1e15]);
+    const u = Float64Array.from([...unit, 1, NaN]);
+    expect([...silentUnits(t, u)!.silent]).toEqual([[3, 0]]);
+  });
+});
