@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { AlarmBudget } from '../src/alarms/alarm-budget.js';
 import { RowPassBudget } from '../src/alarms/row-pass-budget.js';
 import type { Budget, BudgetOptions } from '../src/alarms/budget-types.js';
-import { percentile } from '../src/alarms/threshold.js';
+import { flaggedShareOfSorted, isFlagged, percentile, sortedScores } from '../src/alarms/threshold.js';
 
 // Both ways the page answers a slider frame: the row pass (until the index is built) and the index.
 const BUDGETS: [string, (scores: Float64Array, mask: Uint8Array, opts: BudgetOptions) => Budget][] = [
@@ -85,5 +85,17 @@ describe.each(BUDGETS)('alarm budget (slider re-thresholding), %s', (_, make) =>
       rule: { k: 2, n: 3, clear: 1 },
     });
     expect(c.apply(-0.5).fleet[0]).toMatchObject({ state: 'watch', since: 4, alarms: 1 });
+  });
+});
+
+describe('flaggedShareOfSorted', () => {
+  test('equals the share isFlagged counts, at offsets on, between and beyond the scores', () => {
+    const sorted = sortedScores(Float64Array.from([-0.7, -0.5, -0.5, -0.45, -0.4, -0.4, -0.4, -0.3, NaN]));
+    for (const offset of [-1, -0.7, -0.6, -0.5, -0.42, -0.4, -0.3, -0.29, 0]) {
+      const counted = sorted.reduce((n, s) => n + isFlagged(s, offset), 0);
+      expect(flaggedShareOfSorted(sorted, offset), String(offset)).toBe(counted / sorted.length);
+    }
+    expect(flaggedShareOfSorted(sorted, -0.4)).toBe(4 / 8);
+    expect(flaggedShareOfSorted(new Float64Array(0), -0.5)).toBeNaN();
   });
 });

@@ -178,6 +178,17 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     expect(count(high)).toBeGreaterThan(count(low));
     expect(await page.evaluate(() => (window as any).isoscope.model.id)).toBe(modelId);
     expect(await page.evaluate(() => (window as any).isoscope.model.threshold.contamination)).toBe(0.2);
+    // The contamination is a percentile of the training readings; the calibration's margin flags fewer of them, and the budget says how many.
+    const shown = await page.getByTestId('baseline-flagged').textContent();
+    const share = await page.evaluate(() => {
+      const wb = (window as any).isoscope;
+      const sorted: Float64Array = wb.threshold.budget.sortedTraining;
+      const offset: number = wb.threshold.thresholded.offset;
+      return sorted.filter((v) => v - offset < 0).length / sorted.length;
+    });
+    expect(Math.abs(parseFloat(shown!) / 100 - share)).toBeLessThan(0.001);
+    expect(share).toBeLessThan(0.2);
+    expect(share).toBeGreaterThan(0);
     // Back at the trained contamination, the threshold calibrated out of sample returns, not the in-sample quantile.
     await slider.fill(String(DEFAULT_CONTAMINATION * 1000));
     await expect.poll(flagged).toBe(initial);

@@ -3,6 +3,7 @@
 // threshold expects of healthy readings (out of sample when the model is calibrated) and
 // how that relates to the share of readings flagged on this data.
 import { fmt, h, pct, plural } from '../dom.js';
+import { flaggedShareOfSorted } from '../../alarms/threshold.js';
 import type { Workbench } from '../workbench.js';
 import { DefinitionList, type Definition } from './definition-list.js';
 import { HELD_OUT_SHARE, MIN_UNITS_FOR_RATE, type Calibration, type RegimeRate } from '../../model/calibrate.js';
@@ -56,6 +57,15 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     const items: Definition[] = [];
     const item = (term: string, value: string, id: string, title: string) => items.push({ term, value, id, title });
     item('Flagged readings', `${fmt(t.flagged)} (${pct(t.share)})`, 'flagged', 'readings whose score is over the threshold');
+    // The contamination is a percentile of these; calibrated out of sample, the threshold flags fewer of them than it says.
+    const reference = wb.threshold.budget?.sortedTraining;
+    if (c !== 'auto' && reference?.length)
+      item(
+        'Baseline readings over it',
+        pct(flaggedShareOfSorted(reference, t.offset)),
+        'baseline-flagged',
+        'the share of the healthy baseline readings the contamination is a percentile of (the model’s training readings, scored in sample) that score over the threshold: fewer than the contamination when the threshold was calibrated out of sample',
+      );
     if (t.units.units.length) {
       const [alarm, watch] = t.units.counts;
       item(
