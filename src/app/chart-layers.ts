@@ -46,9 +46,21 @@ export function thresholdY(get: () => { y: number; label: string } | undefined, 
       const y = u.valToPos(m.y, 'y', true);
       if (y < top || y > top + height) return;
       line(u.ctx, s, left, y, left + width, y, ALARM, true);
-      label(u.ctx, s, m.label, left + width - px(4 * s), y - px(4 * s), 'right');
+      if (overAtEnd(u.data[1], m.y)) label(u.ctx, s, m.label, left + px(4 * s), y - px(4 * s), 'left');
+      else label(u.ctx, s, m.label, left + width - px(4 * s), y - px(4 * s), 'right');
     },
   );
+}
+
+/**
+ * Whether more of the last quarter's points than of the first quarter's lie over the line: a unit
+ * in alarm at its end. The label then goes to the left end, off the alarm's points it would cover.
+ */
+function overAtEnd(ys: uPlot.AlignedData[number] | undefined, t: number): boolean {
+  const n = ys?.length ?? 0;
+  let balance = 0;
+  for (let i = 0; i < n >> 2; i++) balance += ((ys![n - 1 - i] ?? -Infinity) > t ? 1 : 0) - ((ys![i] ?? -Infinity) > t ? 1 : 0);
+  return balance > 0;
 }
 
 /** A score axis's range that keeps the threshold in view with the scores: how far below it they lie is the point. */

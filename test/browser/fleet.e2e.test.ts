@@ -60,6 +60,17 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     await expect.poll(() => page.locator('.fleet-row[role="option"]').first().getAttribute('aria-selected')).toBe('true');
     await expect.poll(() => wb<boolean>('!!wb.models.drivers')).toBe(true);
     expect(await page.getByTestId('fleet-summary').textContent()).toMatch(/^\d+ in alarm · \d+ on watch · \d+ healthy/);
+    // Another order shows the selected unit, not the rows at the old scroll position.
+    const list = page.getByRole('listbox', { name: 'Units, most urgent first' });
+    await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.evaluate('window.isoscope.selectUnit(50)');
+    await page.getByRole('combobox', { name: 'Order of units' }).selectOption('unit');
+    const row = page.locator('#fleet-unit-50');
+    await expect.poll(() => row.isVisible()).toBe(true);
+    const [r, l] = await Promise.all([row.boundingBox(), page.getByRole('listbox', { name: 'Units by name' }).boundingBox()]);
+    expect(r!.y).toBeGreaterThanOrEqual(l!.y);
+    expect(r!.y + r!.height).toBeLessThanOrEqual(l!.y + l!.height);
+    await page.getByRole('combobox', { name: 'Order of units' }).selectOption('urgent');
   });
 
   test('in-sample is told by content, not file name: the training file under another name is in-sample, another file named like it is not', async () => {

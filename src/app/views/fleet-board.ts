@@ -237,7 +237,15 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   };
 
   const heading = h('h3', { id: 'fleet-h' }, 'Fleet health');
-  sort.addEventListener('change', update);
+  sort.addEventListener('change', () => {
+    update();
+    // Another order: the old scroll position shows unrelated units. The selected unit stays in view, else the top.
+    const at = indexOfUnit(wb.selectedUnit);
+    const view = list.clientHeight || VIEW_PX;
+    list.scrollTop = at < 0 ? 0 : Math.max(0, at * ROW_PX - (view - ROW_PX) / 2);
+    scrolled = list.scrollTop;
+    paint();
+  });
   wb.on('data', fitUnitColumn);
   wb.on('data', () => (heading.textContent = wb.data?.wholeSeries ? 'Series health' : 'Fleet health'));
   list.addEventListener(
