@@ -9,6 +9,8 @@ const px = (s: number) => s * devicePixelRatio;
 const FLAGGED_SIDE = 'rgba(220, 38, 38, 0.07)';
 const IN_ALARM = 'rgba(234, 88, 12, 0.16)';
 const SELECTED = '#1d4ed8';
+/** Labelled anomalous (ground truth): purple, apart from the alarm's orange and the threshold's red. */
+export const LABELLED = '#7c3aed';
 
 type Box = uPlot['bbox'];
 
@@ -95,6 +97,18 @@ export function alarmSpans(get: () => [number, number][], s = 1): uPlot.Plugin {
       const x0 = Math.max(left, u.valToPos(a, 'x', true));
       const x1 = Math.min(left + width, Math.max(u.valToPos(b, 'x', true), x0 + px(2 * s)));
       if (x1 > x0) shade(u.ctx, IN_ALARM, x0, top, x1 - x0, height);
+    }
+  });
+}
+
+/** Periods the ground truth labels anomalous: a strip along the plot's foot, apart from the alarm's shading, so the two compare. */
+export function labelStrips(get: () => [number, number][], s = 1): uPlot.Plugin {
+  return layer(get, undefined, (u, spans, { left, top, width, height }) => {
+    const h = px(5 * s);
+    for (const [a, b] of spans) {
+      const x0 = Math.max(left, u.valToPos(a, 'x', true));
+      const x1 = Math.min(left + width, Math.max(u.valToPos(b, 'x', true), x0 + px(2 * s)));
+      if (x1 > x0) shade(u.ctx, LABELLED, x0, top + height - h, x1 - x0, h);
     }
   });
 }

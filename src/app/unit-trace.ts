@@ -35,6 +35,30 @@ export function alarmPeriods(t: UnitTrace, offset: number | undefined, model: Mo
   return spans;
 }
 
+/**
+ * [from, to] times of the unit's runs of readings labelled anomalous (label > 0) in the ground
+ * truth, in time order: what the alarms are to be judged against. A reading without a label ends a run.
+ */
+export function labelPeriods(t: UnitTrace, label: Float64Array | undefined): [number, number][] {
+  if (!label) return [];
+  const { rows, time } = t.series;
+  const order = Array.from(rows.keys()).sort((a, b) => time[a] - time[b]);
+  const spans: [number, number][] = [];
+  let from: number | undefined;
+  let last = NaN;
+  for (const i of order) {
+    if (label[rows[i]] > 0) {
+      from ??= time[i];
+      last = time[i];
+    } else if (from !== undefined) {
+      spans.push([from, last]);
+      from = undefined;
+    }
+  }
+  if (from !== undefined) spans.push([from, last]);
+  return spans;
+}
+
 /** The index in the series of a dataset row, or -1. */
 export function indexOfRow(t: UnitTrace | undefined, row: number | undefined): number {
   if (!t || row === undefined) return -1;

@@ -304,6 +304,11 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     expect(await page.getByTestId('label-delay').textContent()).toBe(
       `${dateSpan(cliEval.episodes.medianDelay)} median, ${dateSpan(cliEval.episodes.worstDelay)} at worst`,
     );
+    // The labelled stretch is drawn under the scores, and said in the chart's text alternative.
+    expect(await page.getByTestId('label-key').textContent()).toBe(
+      'Purple strip under the scores: readings labelled anomalous in “anomaly”.',
+    );
+    expect(await page.locator('#unit-score-desc').textContent()).toMatch(/ Labelled anomalous 2024-03-02 12:41 to 2024-03-02 15:59\.$/);
 
     // A fleet of the same sensors: the fleet defaults come back, and the kept model that scores it keeps its contamination.
     const fleet = ['unit,' + lines[0], ...[1, 2].flatMap((u) => lines.slice(1, 301).map((l) => `${u},${l}`))].join('\n');

@@ -4,13 +4,15 @@
 import type uPlot from 'uplot';
 import { ALARM, INK, PALETTE, axis, timeX } from '../charts.js';
 import type { TimeWords } from '../time-words.js';
-import { alarmSpans, breakLongSteps, rangeWithThreshold, selectedReading, thresholdY } from '../chart-layers.js';
+import { alarmSpans, breakLongSteps, labelStrips, rangeWithThreshold, selectedReading, thresholdY } from '../chart-layers.js';
 
 type Points = (number | null)[];
 
 export interface Layers {
   threshold: () => { y: number; label: string } | undefined;
   spans: () => [number, number][];
+  /** Periods the ground truth labels anomalous (none without a label column). */
+  labelled: () => [number, number][];
   selected: () => { x: number; y?: number; label?: string } | undefined;
   /** Per drawn point: 1 where a gap in the readings lies between it and the point before (the line is broken there). */
   breaks: () => Uint8Array | undefined;
@@ -56,6 +58,7 @@ export function scoreChart(
       ],
       plugins: [
         alarmSpans(layers.spans, s),
+        labelStrips(layers.labelled, s),
         thresholdY(layers.threshold, s),
         selectedReading(layers.selected, s),
         legendAtSelection(layers.selected),

@@ -4,6 +4,7 @@ import { pct } from '../dom.js';
 import type { Workbench } from '../workbench.js';
 import { pngButton, type ChartPng, type LegendItem } from '../chart-export.js';
 import { ALARM, INK } from '../charts.js';
+import { LABELLED } from '../chart-layers.js';
 import { scoreChart, sensorChart, type Layers, type ScoreData, type SensorData } from './unit-charts.js';
 import { unitName } from './unit-text.js';
 
@@ -34,6 +35,7 @@ export function unitExports(wb: Workbench, shown: () => Shown, width: () => numb
         { label: 'over the threshold', color: ALARM, kind: 'dot' },
         { label: 'threshold', color: ALARM, kind: 'dashed' },
         ...common(s.layers),
+        ...(s.layers.labelled().length ? [{ label: 'labelled anomalous', color: LABELLED, kind: 'band' as const }] : []),
       ],
       charts: [(k) => scoreChart(s.scoreData, s.layers, wb.time, width(), k)],
       fileName: `unit-${fileSafe(unitName(wb))}-score-${wb.model!.id}.png`,

@@ -76,10 +76,19 @@ export function unitStateLine(wb: Workbench, latest?: number): { state: string; 
 }
 
 /** The score chart's text alternative: the span of readings, the threshold, how many are over it and when the unit was in alarm. */
-export function scoreWords(wb: Workbench, trace: UnitTrace, threshold: string, over: number, periods: [number, number][]): string {
+export function scoreWords(
+  wb: Workbench,
+  trace: UnitTrace,
+  threshold: string,
+  over: number,
+  periods: [number, number][],
+  labelled: [number, number][] = [],
+): string {
   const t = trace.series.time;
-  const when = periods.map(([a, b]) => `${wb.time.at(a)} to ${wb.time.at(b)}`).join('; ');
-  return `Anomaly score of unit ${unitName(wb)}, ${plural(t.length, 'reading')} from ${wb.time.at(t[0])} to ${wb.time.at(t[t.length - 1])}. ${threshold}; ${plural(over, 'drawn reading')} over it. ${when ? `In alarm ${when}.` : 'Never in alarm.'}`;
+  const spans = (p: [number, number][]) => p.map(([a, b]) => `${wb.time.at(a)} to ${wb.time.at(b)}`).join('; ');
+  const when = spans(periods);
+  const truth = labelled.length ? ` Labelled anomalous ${spans(labelled)}.` : '';
+  return `Anomaly score of unit ${unitName(wb)}, ${plural(t.length, 'reading')} from ${wb.time.at(t[0])} to ${wb.time.at(t[t.length - 1])}. ${threshold}; ${plural(over, 'drawn reading')} over it. ${when ? `In alarm ${when}.` : 'Never in alarm.'}${truth}`;
 }
 
 /** A sensor chart's text alternative: first and last value, and the range, in the sensor's unit. */

@@ -12,7 +12,7 @@ import { gapBreaks } from '../../data/time-gaps.js';
 import { followWidth, thinIndices, widthOf } from '../charts.js';
 import { keyboardCursor } from '../chart-cursor.js';
 import { isFlagged } from '../../alarms/threshold.js';
-import { alarmPeriods, indexOfRow, type UnitTrace } from '../unit-trace.js';
+import { alarmPeriods, indexOfRow, labelPeriods, type UnitTrace } from '../unit-trace.js';
 import { sensorChart, sensorColor, scoreChart, type Layers } from './unit-charts.js';
 import { unitExports } from './unit-exports.js';
 import { modelInputs, scoreWords, sensorWords, sensorsToPlot, unitStateLine } from './unit-text.js';
@@ -39,6 +39,7 @@ export function unitView(wb: Workbench): HTMLElement {
     'data-testid': 'score-chart',
   });
   const scoreDesc = h('p', { class: 'visually-hidden', id: 'unit-score-desc' });
+  const labelKey = h('p', { class: 'muted small label-key', 'data-testid': 'label-key', hidden: true });
   const sensorCaption = h('p', { class: 'sensor-caption' });
   const sensorHost = h('div', { class: 'sensor-charts' });
   const picker = h('select', { multiple: true, size: 6, 'aria-label': 'Sensors to plot' });
@@ -57,6 +58,8 @@ export function unitView(wb: Workbench): HTMLElement {
 
   const spans = () => (trace ? alarmPeriods(trace, wb.threshold.thresholded?.offset, wb.model) : []);
   let periods: [number, number][] = [];
+  let labelled: [number, number][] = [];
+  const labelColumn = () => wb.data?.truth.columns.find((c) => c.role === 'label');
   const selectedIndex = () => indexOfRow(trace, wb.selectedRow);
   const layers: Layers = {
     threshold: () =>
@@ -64,6 +67,7 @@ export function unitView(wb: Workbench): HTMLElement {
         ? { y: -wb.threshold.thresholded.offset, label: `threshold ${fmt(-wb.threshold.thresholded.offset, 3)}` }
         : undefined,
     spans: () => periods,
+    labelled: () => labelled,
     selected: () => {
       const i = selectedIndex();
       return i < 0
@@ -149,6 +153,12 @@ export function unitView(wb: Workbench): HTMLElement {
     x = Array.from(shown, (i) => trace!.series.time[i]);
     breaks = gapBreaks(trace.series.time, shown);
     periods = spans();
+    const label = labelColumn();
+    labelled = labelPeriods(trace, label?.values);
+    labelKey.hidden = !label;
+    labelKey.textContent = label
+      ? `Purple strip under the scores: readings labelled anomalous in “${label.name}”${labelled.length ? '' : ' (none for this unit)'}.`
+      : '';
     const width = widthOf(scoreHost);
     const spec = scoreChart(scoreData(), layers, wb.time, width);
     const chart = (score = new uPlot(spec.opts, spec.data, scoreHost));
@@ -180,7 +190,7 @@ export function unitView(wb: Workbench): HTMLElement {
     state.textContent = line.text;
     if (!trace) return void (scoreDesc.textContent = 'No scores to show.');
     const over = flaggedPoints().filter((v) => v !== null).length;
-    scoreDesc.textContent = scoreWords(wb, trace, layers.threshold()?.label ?? '', over, periods);
+    scoreDesc.textContent = scoreWords(wb, trace, layers.threshold()?.label ?? '', over, periods, labelled);
   };
 
   const cursor = keyboardCursor(scoreHost, 'Readings of the unit: anomaly score chart', {
@@ -253,6 +263,7 @@ export function unitView(wb: Workbench): HTMLElement {
     h('div', { class: 'panel-head' }, heading, unitSelect, history, ...exports),
     state,
     scoreHost,
+    labelKey,
     scoreDesc,
     h('div', { class: 'sensor-head' }, sensorCaption, h('details', { class: 'sensor-pick' }, h('summary', {}, 'Other sensors'), picker)),
     sensorHost,
