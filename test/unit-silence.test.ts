@@ -53,12 +53,38 @@ describe('silentUnits', () => {
       { id: 3, n: 100, step: 1000, t0: 400 * 1000 },
     ]);
     expect(silentUnits(time, unit)).toBeUndefined();
+    // Two recorded, then two more: half the fleet ended before the other half began.
+    const batches = fleet([
+      { id: 1, n: 100, step: 1000, t0: 0 },
+      { id: 2, n: 100, step: 1000, t0: 0 },
+      { id: 3, n: 100, step: 1000, t0: 200 * 1000 },
+      { id: 4, n: 100, step: 1000, t0: 200 * 1000 },
+    ]);
+    expect(silentUnits(batches.time, batches.unit)).toBeUndefined();
+    // Three current, one recorded before them: not silenced either; one that stopped while they ran is.
+    const before = fleet([
+      { id: 1, n: 100, step: 1000, t0: 0 },
+      { id: 2, n: 100, step: 1000, t0: 200 * 1000 },
+      { id: 3, n: 100, step: 1000, t0: 200 * 1000 },
+      { id: 4, n: 100, step: 1000, t0: 200 * 1000 },
+      { id: 5, n: 50, step: 1000, t0: 200 * 1000 },
+    ]);
+    expect([...silentUnits(before.time, before.unit)!.silent.keys()]).toEqual([5]);
+  });
+
+  it('half the fleet silent is no fleet reporting together', () => {
+    const { time, unit } = fleet([
+      { id: 1, n: 100, step: HOUR },
+      { id: 2, n: 50, step: HOUR },
+    ]);
+    expect(silentUnits(time, unit)).toBeUndefined();
   });
 
   it('a unit of one reading is judged by the fleet’s usual interval; missing times and units are skipped', () => {
     const { time, unit } = fleet([
       { id: 1, n: 50, step: HOUR },
       { id: 2, n: 50, step: HOUR },
+      { id: 4, n: 50, step: HOUR },
       { id: 3, n: 1, step: HOUR },
     ]);
     const t = Float64Array.from([...time, NaN, 1e15]);

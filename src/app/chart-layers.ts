@@ -48,21 +48,38 @@ export function thresholdY(get: () => { y: number; label: string } | undefined, 
       const y = u.valToPos(m.y, 'y', true);
       if (y < top || y > top + height) return;
       line(u.ctx, s, left, y, left + width, y, ALARM, true);
-      if (overAtEnd(u.data[1], m.y)) label(u.ctx, s, m.label, left + px(4 * s), y - px(4 * s), 'left');
+      const fit = labelFit(u, s, m.label, y);
+      if (fit.right > fit.left) label(u.ctx, s, m.label, left + px(4 * s), y - px(4 * s), 'left');
       else label(u.ctx, s, m.label, left + width - px(4 * s), y - px(4 * s), 'right');
     },
   );
 }
 
 /**
- * Whether more of the last quarter's points than of the first quarter's lie over the line: a unit
- * in alarm at its end. The label then goes to the left end, off the alarm's points it would cover.
+ * How many drawn points the threshold's label would cover at the plot's left end and at its right
+ * end (the box it takes above the line): it goes where it covers fewer, the right on a tie. A unit
+ * in alarm at its end has its points there.
  */
-function overAtEnd(ys: uPlot.AlignedData[number] | undefined, t: number): boolean {
-  const n = ys?.length ?? 0;
-  let balance = 0;
-  for (let i = 0; i < n >> 2; i++) balance += ((ys![n - 1 - i] ?? -Infinity) > t ? 1 : 0) - ((ys![i] ?? -Infinity) > t ? 1 : 0);
-  return balance > 0;
+function labelFit(u: uPlot, s: number, text: string, y: number): { left: number; right: number } {
+  const { left, width } = u.bbox;
+  u.ctx.save();
+  u.ctx.font = `600 ${px(11 * s)}px system-ui, sans-serif`; // as label() draws it
+  const w = u.ctx.measureText(text).width + px(8 * s);
+  u.ctx.restore();
+  const h = px(16 * s);
+  const xs = u.data[0];
+  const ys = u.data[1] ?? [];
+  const covered = { left: 0, right: 0 };
+  for (let i = 0; i < xs.length; i++) {
+    const v = ys[i];
+    if (v === null || v === undefined || !Number.isFinite(v)) continue;
+    const py = u.valToPos(v, 'y', true);
+    if (py > y + px(2 * s) || py < y - h) continue;
+    const pxX = u.valToPos(xs[i], 'x', true);
+    if (pxX >= left && pxX <= left + w) covered.left++;
+    else if (pxX >= left + width - w && pxX <= left + width) covered.right++;
+  }
+  return covered;
 }
 
 /** A score axis's range that keeps the threshold in view with the scores: how far below it they lie is the point. */
@@ -103,7 +120,8 @@ export function alarmSpans(get: () => [number, number][], s = 1): uPlot.Plugin {
 
 /** Periods the ground truth labels anomalous: a strip along the plot's foot, apart from the alarm's shading, so the two compare. */
 export function labelStrips(get: () => [number, number][], s = 1): uPlot.Plugin {
-  return layer(get, undefined, (u, spans, { left, top, width, height }) => {
+  // Under the series: the lowest scores stay visible over it.
+  return layer(get, (u, spans, { left, top, width, height }) => {
     const h = px(5 * s);
     for (const [a, b] of spans) {
       const x0 = Math.max(left, u.valToPos(a, 'x', true));

@@ -13,9 +13,10 @@ export interface Silence {
 
 /**
  * Units silent for GAP_FACTOR times their own usual interval (their readings' mean step) or
- * longer before the fleet's latest reading; undefined when none is. Called only for a fleet
- * whose units report together: when fewer than half of them are current (recordings made one
- * after another, a test bench's runs), an early end is how the data was made, not a silence.
+ * longer before the fleet's latest reading; undefined when none is. Only in a fleet whose units
+ * report together: unless most units are current, and for a unit that ended before the current
+ * ones began, an early end is how the data was made (recordings one after another, a test
+ * bench's runs), not a silence.
  */
 export function silentUnits(time: Float64Array, unit: Float64Array): Silence | undefined {
   const slots = new Map<number, number>();
@@ -54,10 +55,19 @@ export function silentUnits(time: Float64Array, unit: Float64Array): Silence | u
   const known = steps.filter((d) => d > 0).sort((a, b) => a - b);
   if (!known.length) return undefined;
   const usual = known[known.length >> 1]; // a unit of one reading has no step of its own: the fleet's
+  const quiet = (s: number) => latest - last[s] >= GAP_FACTOR * (steps[s] > 0 ? steps[s] : usual);
+  // The current units' span: a unit that stopped before any of them began was recorded before them, not silenced.
+  let currentFrom = Infinity;
+  let current = 0;
+  for (let s = 0; s < units; s++)
+    if (!quiet(s)) {
+      current++;
+      currentFrom = Math.min(currentFrom, first[s]);
+    }
+  if (current * 2 <= units) return undefined;
   const silent = new Map<number, number>();
-  for (let s = 0; s < units; s++) if (latest - last[s] >= GAP_FACTOR * (steps[s] > 0 ? steps[s] : usual)) silent.set(ids[s], last[s]);
-  if (!silent.size || silent.size * 2 > units) return undefined;
-  return { latest, silent };
+  for (let s = 0; s < units; s++) if (quiet(s) && last[s] >= currentFrom) silent.set(ids[s], last[s]);
+  return silent.size ? { latest, silent } : undefined;
 }
 
 /** The silent units of a dataset read with a unit column and timestamps; cycles and row numbers are each unit's own clock. */

@@ -257,12 +257,12 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     await expect
       .poll(() => page.getByTestId('fleet-summary').textContent())
       .toMatch(
-        /P-3 is silent: no reading in the 4\.0 days before the fleet’s latest \(2024-03-20 23:00\), 10 or more of its usual intervals/,
+        /Of these, P-3 is silent: no reading in the 4\.0 days before the fleet’s latest \(2024-03-20 23:00\), 10 or more of its usual intervals/,
       );
     const silent = page.locator('.fleet-row[data-silent="true"]');
     await expect.poll(() => silent.count()).toBe(1);
     expect(await silent.locator('.c-unit').textContent()).toMatch(/P-3$/);
-    expect(await silent.locator('.c-state').textContent()).toMatch(/Silent$/);
+    expect(await silent.locator('.c-state').textContent()).toMatch(/Healthy · silent$/);
     expect(await silent.locator('.c-since').textContent()).toMatch(/2024-03-17 00:00$/);
     // Ahead of every pump shown healthy.
     const order = await page

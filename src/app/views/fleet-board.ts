@@ -112,15 +112,16 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       const top = wb.models.drivers?.get(r.unit) ?? [];
       const unheeded = r.state === 'alarm' ? [] : out.map((o) => o.input).filter((i) => !top.some((d) => d.input === i));
       const drivers = [...unheeded, ...top.map((d) => d.input)].slice(0, 3).map((i) => `${wb.names(i).short}${far.get(i) ?? ''}`);
-      // A unit silent long before the fleet's latest reading: its state is as of then, so the row says since when it is silent.
+      // A unit silent long before the fleet's latest reading: its state is as of then. Healthy then says nothing of now,
+      // so its row shows since when it is silent; an alarm or watch keeps its own since.
       const silence = wb.silence;
       const quietSince = silence?.silent.get(r.unit);
-      const since = quietSince ?? r.since;
-      const until = quietSince === undefined ? (r.lastTime ?? r.since) : silence!.latest;
+      const quietHealthy = quietSince !== undefined && r.state === 'healthy';
+      const since = quietHealthy ? quietSince : r.since;
+      const until = quietHealthy ? silence!.latest : (r.lastTime ?? r.since);
       setText(v.cells[0], wb.units.name(r.unit));
-      setText(v.cells[1], quietSince === undefined ? STATE_TEXT[r.state] : 'Silent');
-      setAttr(v.cells[1], 'class', `badge ${quietSince === undefined ? r.state : 'silent'}`);
-      setText(v.words[1], quietSince === undefined ? '' : `${STATE_WORDS[r.state]} at its last reading, `);
+      setText(v.cells[1], quietSince === undefined ? STATE_TEXT[r.state] : `${STATE_TEXT[r.state]} · silent`);
+      setAttr(v.cells[1], 'class', quietSince === undefined ? `badge ${r.state}` : `badge ${quietHealthy ? '' : r.state} silent`);
       setText(v.cells[2], since === null ? '–' : wb.time.at(since));
       setText(v.cells[3], since === null || until === null ? '–' : wb.time.span(until - since));
       setText(v.cells[4], wb.models.drivers ? drivers.join(' · ') || '–' : '…');
@@ -128,7 +129,10 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       const outWords = out
         .map((o) => `${wb.names(o.input).short} ${o.side === 'above' ? '+' : '−'}${o.sigma.toFixed(0)}σ from training`)
         .join(', ');
-      const quiet = quietSince === undefined ? '' : `: no reading since ${wb.time.at(quietSince)}, ${STATE_WORDS[r.state]} then`;
+      const quiet =
+        quietSince === undefined
+          ? ''
+          : `: no reading since ${wb.time.at(quietSince)} (${wb.time.span(silence!.latest - quietSince)} before the fleet’s latest), ${STATE_WORDS[r.state]} then`;
       setAttr(
         v.el,
         'title',
@@ -194,6 +198,14 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     } else paint();
   });
 
+  // Filled last, from the parts above.
+  const board = h('section', { class: 'panel fleet', 'aria-labelledby': 'fleet-h' });
+  let reordered: { from: Int32Array; silence: Silence; order: Int32Array } | undefined;
+  const legendSilent = h(
+    'span',
+    { hidden: true },
+    ' Silent: the unit’s readings stopped long before the fleet’s, so its state is as of its last reading (a healthy one’s Since is that reading).',
+  );
   const update = () => {
     const t = wb.threshold.thresholded;
     sparks.use(wb.data?.truth, wb.scores);
@@ -201,7 +213,14 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     states = t?.units;
     shownOrder = !states ? new Int32Array(0) : byUnit ? order.unitOrder(states, wb.units) : order.urgent(states);
     const quiet = states ? wb.silence : undefined;
-    if (quiet && !byUnit) shownOrder = silentBeforeHealthy(shownOrder, states!, quiet.silent);
+    if (quiet && !byUnit) {
+      // A frame that reuses the last order reuses its reordering too.
+      if (reordered?.from !== shownOrder || reordered.silence !== quiet)
+        reordered = { from: shownOrder, silence: quiet, order: silentBeforeHealthy(shownOrder, states!, quiet.silent) };
+      shownOrder = reordered.order;
+    }
+    board.style.setProperty('--state-w', quiet ? '6.8rem' : '4.6rem');
+    legendSilent.hidden = !quiet;
     list.setAttribute('aria-label', byUnit ? 'Units by name' : 'Units, most urgent first');
     spacer.style.height = `${size() * ROW_PX}px`;
     list.style.height = `${Math.min(VIEW_PX, Math.max(1, size()) * ROW_PX) + 2}px`; // a small fleet leaves no empty box
@@ -211,7 +230,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       : wb.data?.wholeSeries
         ? `No unit column: the whole file is one unit, ${STATE_WORDS[rowAt(0)!.state]} at its latest reading`
         : `${alarm} in alarm · ${watch} on watch · ${healthy} healthy, at each unit’s latest reading`;
-    if (quiet && size()) summary.textContent += `. ${silentWords(quiet, wb)}`;
+    if (quiet && size()) summary.textContent += `. Of these, ${silentWords(quiet, wb)}`;
     // A model scoring data unlike its training data: every unit may read as alarmed for that alone.
     if (size() && wb.dataCheck?.verdict === 'mismatch')
       summary.textContent += `. Data check: mismatch: these states say how unlike the training data ${wb.data?.wholeSeries ? 'the series' : 'each unit'} is, not how worn it is`;
@@ -260,10 +279,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   wb.on('check', update);
   wb.on('unit', paint);
   wb.on('drivers', paint);
-  update();
-  const board = h(
-    'section',
-    { class: 'panel fleet', 'aria-labelledby': 'fleet-h' },
+  board.append(
     h('div', { class: 'panel-head' }, heading, sort),
     summary,
     h(
@@ -275,9 +291,12 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     h(
       'p',
       { class: 'muted small' },
-      'Alarm: the model’s alarm rule holds at the latest reading. Watch: some of the last readings are over the threshold, too few to alarm. Silent: the unit’s readings stopped long before the fleet’s (its state is as of its last reading; Since is that reading). Top drivers: the three sensors that pushed the latest reading’s score up the most; ↑ or ↓ marks a sensor whose latest reading is more than 6σ above or below the training readings, which a forest scores no higher the farther out it is, so check it even when the unit is healthy.',
+      'Alarm: the model’s alarm rule holds at the latest reading. Watch: some of the last readings are over the threshold, too few to alarm.',
+      legendSilent,
+      ' Top drivers: the three sensors that pushed the latest reading’s score up the most; ↑ or ↓ marks a sensor whose latest reading is more than 6σ above or below the training readings, which a forest scores no higher the farther out it is, so check it even when the unit is healthy.',
     ),
   );
+  update();
   return board;
 }
 
@@ -294,7 +313,8 @@ function silentWords(quiet: Silence, wb: Workbench): string {
   const n = quiet.silent.size;
   if (n === 1) {
     const [[unit, last]] = quiet.silent;
-    return `${wb.units.name(unit)} is silent: no reading in the ${wb.time.span(quiet.latest - last)} before the fleet’s latest (${wb.time.at(quiet.latest)}), ${GAP_FACTOR} or more of its usual intervals, so its state is as of its last reading`;
+    const name = wb.units.name(unit);
+    return `${/^\d/.test(name) ? `unit ${name}` : name} is silent: no reading in the ${wb.time.span(quiet.latest - last)} before the fleet’s latest (${wb.time.at(quiet.latest)}), ${GAP_FACTOR} or more of its usual intervals, so its state is as of its last reading`;
   }
-  return `${n} silent: no reading in ${GAP_FACTOR} or more of their usual intervals before the fleet’s latest (${wb.time.at(quiet.latest)}), so their states are as of their last readings`;
+  return `${n} are silent: no reading in ${GAP_FACTOR} or more of their usual intervals before the fleet’s latest (${wb.time.at(quiet.latest)}), so their states are as of their last readings`;
 }

@@ -64,7 +64,7 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
         'Baseline readings over it',
         pct(flaggedShareOfSorted(reference, t.offset)),
         'baseline-flagged',
-        'the share of the healthy baseline readings the contamination is a percentile of (the model’s training readings, scored in sample) that score over the threshold: fewer than the contamination when the threshold was calibrated out of sample',
+        'the share of the baseline readings the contamination is a percentile of that score over the threshold: the model’s training readings, scored in sample, on the data it was trained on or scored after it; otherwise this data’s readings in the model’s baseline. Calibrated out of sample, the threshold usually flags fewer of them than the contamination',
       );
     if (t.units.units.length) {
       const [alarm, watch] = t.units.counts;

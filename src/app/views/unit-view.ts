@@ -148,7 +148,11 @@ export function unitView(wb: Workbench): HTMLElement {
     sensors = [];
     sensorHost.replaceChildren();
     trace = s && wb.scores ? { series: s, anomaly: Float64Array.from(s.rows, (r) => -wb.scores![r]) } : undefined;
-    if (!trace) return describe();
+    if (!trace) {
+      labelled = [];
+      labelKey.hidden = true;
+      return describe();
+    }
     shown = thinIndices([trace.anomaly, ...Object.values(trace.series.columns)], trace.series.rows.length, MAX_POINTS);
     x = Array.from(shown, (i) => trace!.series.time[i]);
     breaks = gapBreaks(trace.series.time, shown);
