@@ -29,11 +29,16 @@ export interface ThresholdHost {
   saveSoon(): void;
   /** Builds the slider's index of the scores shown (of `rows` readings) off the main thread (absent: frames stay row passes). */
   indexScores?(request: IndexRequest, rows: number): Promise<SliderIndex>;
-  /** Resolves once the current state has been painted. */
+  /** Resolves once the current state has been painted and the engine's work after new scores is done. */
   afterPaint?(): Promise<void>;
+  /** Resolves once the next frame has been painted. */
+  painted?(): Promise<void>;
   /** What the page is busy with ('' or absent: nothing). */
   readonly busy?: string;
 }
+
+/** Scores of this many readings or more are ranked against the ground truth after they are painted, not before. */
+export const RANK_AFTER_PAINT_ROWS = 1_000_000;
 
 export class ThresholdController {
   contamination: 'auto' | number = DEFAULT_CONTAMINATION;
@@ -48,6 +53,8 @@ export class ThresholdController {
   /** The last baseline's rows of the data shown (maskOf): the budget's and the evaluation's are the same one most often. */
   private lastMask?: { truth: DataMeta['truth']; baseline: string; mask: Uint8Array };
   private sweep?: { budget: Budget; value: EvaluationSweep };
+  /** The ranking of big scores, computed after they are painted (absent: none pending). */
+  private rankingDue?: { scores: Float64Array; done: Promise<void> };
   private readonly host: ThresholdHost;
 
   constructor(host: ThresholdHost) {
@@ -65,6 +72,12 @@ export class ThresholdController {
     this.sweep = undefined;
     this.thresholded = undefined;
     this.evaluation = undefined;
+    this.rankingDue = undefined;
+  }
+
+  /** True while the evaluation of big scores waits for them to be painted first. */
+  get evaluating(): boolean {
+    return this.rankingDue !== undefined;
   }
 
   /**
@@ -153,6 +166,8 @@ export class ThresholdController {
         await host.afterPaint();
         if (this.budget !== budget) return;
       } while (host.busy);
+      if (this.rankingDue?.scores === scores) await this.rankingDue.done;
+      if (this.budget !== budget) return;
       const r = this.ranking?.scores === scores ? this.ranking : undefined;
       const evaluation = r && { ...r.opts, baselineMask: r.mask };
       const index = await host.indexScores({ rule: alarmRule(model), evaluation }, scores.length);
@@ -182,18 +197,14 @@ export class ThresholdController {
   }
 
   private evaluate(): Evaluation | undefined {
-    const { data, model, scores } = this.host;
+    const { data, scores } = this.host;
     const truth = data!.truth;
     if (!truth.columns.some((c) => c.role === 'rul' || c.role === 'label')) return undefined;
     try {
-      // False alarms are counted inside the model's own healthy baseline when it has one.
-      const recorded = model!.training.baseline;
-      const named = recorded.startsWith('first:') ? recorded : 'first:50%';
-      const baseline = parseBaseline(named);
       if (this.ranking?.scores !== scores) {
-        const mask = this.maskOf(named);
-        const opts = { horizon: 30, baseline, baselineMask: mask, alarm: alarmRule(model!) };
-        this.ranking = { scores: scores!, value: rankingMetrics(truth, scores!, { horizon: 30 }, mask), mask, opts };
+        // Millions of readings: the ranking (a sort of every score, a second or more) waits until the scores are on the page.
+        if (scores!.length >= RANK_AFTER_PAINT_ROWS && this.host.painted) return this.rankAfterPaint(scores!);
+        this.rank(scores!);
       }
       const offset = this.thresholded!.offset;
       if (this.sweep && this.sweep.budget === this.budget) return this.sweep.value.at(offset);
@@ -202,6 +213,38 @@ export class ThresholdController {
     } catch {
       return undefined;
     }
+  }
+
+  /** The threshold-free figures of these scores against the ground truth, kept while the scores stay. */
+  private rank(scores: Float64Array): void {
+    // False alarms are counted inside the model's own healthy baseline when it has one.
+    const recorded = this.host.model!.training.baseline;
+    const named = recorded.startsWith('first:') ? recorded : 'first:50%';
+    const mask = this.maskOf(named);
+    const opts = { horizon: 30, baseline: parseBaseline(named), baselineMask: mask, alarm: alarmRule(this.host.model!) };
+    this.ranking = { scores, value: rankingMetrics(this.host.data!.truth, scores, { horizon: 30 }, mask), mask, opts };
+  }
+
+  /** Ranks big scores once they are painted, then evaluates and tells the views: the same figures, a frame later. */
+  private rankAfterPaint(scores: Float64Array): undefined {
+    if (this.rankingDue?.scores === scores) return undefined;
+    const due = {
+      scores,
+      done: this.host.painted!().then(() => {
+        if (this.rankingDue !== due) return;
+        this.rankingDue = undefined;
+        if (this.host.scores !== scores || !this.thresholded) return;
+        try {
+          this.rank(scores);
+        } catch {
+          return; // as evaluate(): no figures for a baseline that cannot be read
+        }
+        this.evaluation = this.evaluate();
+        this.host.bus.emit('threshold');
+      }),
+    };
+    this.rankingDue = due;
+    return undefined;
   }
 
   /** The ROC curve of the current scores (threshold-free), when there is ground truth. */

@@ -148,7 +148,12 @@ export class Workbench extends Bus {
    */
   async afterPaint(): Promise<void> {
     await this.background;
-    await new Promise<void>((ok) => {
+    await this.painted();
+  }
+
+  /** After the next frame is painted (or half a second, for a tab in the background, which paints no frames). */
+  painted(): Promise<void> {
+    return new Promise<void>((ok) => {
       const timer = setTimeout(ok, 500);
       requestAnimationFrame(() =>
         setTimeout(() => {

@@ -191,9 +191,11 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     if (!ev) {
       metrics.clear();
       definitions.clear();
-      scope.textContent = wb.model
-        ? 'No ground truth in this data (needs RUL, run-to-failure units or a 0/1 label column).'
-        : 'Train a model first.';
+      scope.textContent = !wb.model
+        ? 'Train a model first.'
+        : wb.threshold.evaluating
+          ? 'Evaluating the scores against the ground truth…'
+          : 'No ground truth in this data (needs RUL, run-to-failure units or a 0/1 label column).';
       return;
     }
     const m = wb.model!;
@@ -230,12 +232,13 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     metrics.show(shown);
     definitions.show(meant);
   };
-  let drawnFor: Float64Array | undefined;
+  // The curve depends on the scores only, not on the threshold: drawn again when the ranking is another (big scores: a frame after them).
+  let drawnFor: { fpr: Float64Array; tpr: Float64Array } | undefined | null = null;
   wb.on('threshold', () => {
     render();
-    if (wb.scores !== drawnFor) {
-      drawnFor = wb.scores;
-      drawRoc(); // the curve depends on scores only, not on the threshold
+    if (wb.threshold.rocCurve !== drawnFor) {
+      drawnFor = wb.threshold.rocCurve;
+      drawRoc();
     }
   });
   wb.on('check', renderFit);
