@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { silentUnits } from '../src/data/unit-silence.js';
+import { silentUnits, silentUnitsNote } from '../src/data/unit-silence.js';
+import type { Dataset } from '../src/data/dataset.js';
 
 const HOUR = 3_600_000;
 
@@ -90,5 +91,30 @@ describe('silentUnits', () => {
     const t = Float64Array.from([...time, NaN, 1e15]);
     const u = Float64Array.from([...unit, 1, NaN]);
     expect([...silentUnits(t, u)!.silent]).toEqual([[3, 0]]);
+  });
+});
+
+describe('silentUnitsNote', () => {
+  it('names the silent units of a timestamped fleet by their ids, with their last readings; cycles get none', () => {
+    const { time, unit } = fleet([
+      { id: 1, n: 100, step: HOUR },
+      { id: 2, n: 100, step: HOUR },
+      { id: 3, n: 100, step: HOUR },
+      { id: 4, n: 52, step: HOUR },
+    ]);
+    const ds = (timestamp: boolean): Dataset => ({
+      name: 'pumps.csv',
+      format: 'csv',
+      rows: time.length,
+      notes: [],
+      columns: [
+        { name: 'pump', role: 'unit', values: unit, missing: 0, nonNumeric: 0, labels: ['P-1', 'P-2', 'P-3', 'P-4'] },
+        { name: 'time', role: 'time', values: time.map((t) => t + Date.UTC(2024, 2, 1)), missing: 0, nonNumeric: 0, timestamp },
+      ],
+    });
+    expect(silentUnitsNote(ds(true))).toBe(
+      '1 unit stopped reporting long before the rest (10 or more of its usual intervals before the latest reading, 2024-03-05 03:00): P-4 (last reading 2024-03-03 03:00, 2.0 days before). Their scores and alarms are as of their last readings.',
+    );
+    expect(silentUnitsNote(ds(false))).toBeUndefined();
   });
 });

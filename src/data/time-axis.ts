@@ -1,12 +1,13 @@
 // The time axis and the unit key, looked at once a file is read (page and CLI alike): its gaps,
 // whether its one series looks like several machines', whether its times go back or repeat within
-// a unit, and rows without a unit id.
+// a unit, rows without a unit id, and units that stopped reporting long before the rest.
 import type { Dataset } from './dataset.js';
 import { mixedSeriesNote } from './mixed-series.js';
 import { timeBackstepsNote } from './time-backsteps.js';
 import { timeRepeatsNote } from './time-repeats.js';
 import { unitTimeSteps } from './unit-time-steps.js';
 import { unitlessRowsNote } from './unitless-rows.js';
+import { silentUnitsNote } from './unit-silence.js';
 import type { ColumnProfile } from './profile.js';
 import { withTimeGaps, type TimeGaps } from './time-gaps.js';
 
@@ -15,7 +16,7 @@ export function withTimeAxis<
   P extends { columns: (Pick<ColumnProfile, 'name' | 'role' | 'count' | 'nonNumeric'> & { gaps?: TimeGaps })[] },
 >(profile: P, ds: Dataset): P {
   const notes = unitTimeNotes(ds, mixedSeriesNote(ds, profile.columns));
-  for (const n of [...notes, unitlessRowsNote(ds)]) if (n && !ds.notes.includes(n)) ds.notes.push(n);
+  for (const n of [...notes, unitlessRowsNote(ds), silentUnitsNote(ds)]) if (n && !ds.notes.includes(n)) ds.notes.push(n);
   return withTimeGaps(profile, ds);
 }
 

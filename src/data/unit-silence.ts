@@ -3,6 +3,7 @@
 // by a state that may be long out of date: a "healthy" pump whose logger died last week.
 import { columnByRole, type Dataset } from './dataset.js';
 import { GAP_FACTOR } from './time-gaps.js';
+import { dateAt, dateSpan } from './time-text.js';
 
 export interface Silence {
   /** The fleet's latest reading time. */
@@ -75,6 +76,20 @@ export function silenceIn(ds: Dataset): Silence | undefined {
   const time = columnByRole(ds, 'time');
   const unit = columnByRole(ds, 'unit');
   return time?.timestamp && unit ? silentUnits(time.values, unit.values) : undefined;
+}
+
+/** The data step's and `isoscope profile`'s note naming the silent units (the first three), or none. */
+export function silentUnitsNote(ds: Dataset): string | undefined {
+  const quiet = silenceIn(ds);
+  if (!quiet) return undefined;
+  const labels = columnByRole(ds, 'unit')!.labels;
+  const name = (code: number) => (labels ? labels[code - 1] : String(code));
+  const named = [...quiet.silent]
+    .sort((a, b) => a[1] - b[1])
+    .slice(0, 3)
+    .map(([unit, last]) => `${name(unit)} (last reading ${dateAt(last)}, ${dateSpan(quiet.latest - last)} before)`);
+  const n = quiet.silent.size;
+  return `${n} unit${n === 1 ? '' : 's'} stopped reporting long before the rest (${GAP_FACTOR} or more of ${n === 1 ? 'its' : 'their'} usual intervals before the latest reading, ${dateAt(quiet.latest)}): ${named.join(', ')}${n > 3 ? ` and ${n - 3} more` : ''}. Their scores and alarms are as of their last readings.`;
 }
 
 function grown(a: Float64Array): Float64Array {

@@ -259,6 +259,10 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
       .toMatch(
         /Of these, P-3 is silent: no reading in the 4\.0 days before the fleet’s latest \(2024-03-20 23:00\), 10 or more of its usual intervals/,
       );
+    // Step 1 names it too, as `isoscope profile` does.
+    expect(await page.locator('ul.notes').first().textContent()).toContain(
+      '1 unit stopped reporting long before the rest (10 or more of its usual intervals before the latest reading, 2024-03-20 23:00): P-3 (last reading 2024-03-17 00:00, 4.0 days before).',
+    );
     const silent = page.locator('.fleet-row[data-silent="true"]');
     await expect.poll(() => silent.count()).toBe(1);
     expect(await silent.locator('.c-unit').textContent()).toMatch(/P-3$/);
