@@ -121,7 +121,11 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       const until = quietHealthy ? silence!.latest : (r.lastTime ?? r.since);
       setText(v.cells[0], wb.units.name(r.unit));
       setText(v.cells[1], quietSince === undefined ? STATE_TEXT[r.state] : `${STATE_TEXT[r.state]} · silent`);
-      setAttr(v.cells[1], 'class', quietSince === undefined ? `badge ${r.state}` : `badge ${quietHealthy ? '' : r.state} silent`);
+      setAttr(
+        v.cells[1],
+        'class',
+        quietSince === undefined ? `badge ${r.state}` : quietHealthy ? 'badge silent' : `badge ${r.state} silent`,
+      );
       setText(v.cells[2], since === null ? '–' : wb.time.at(since));
       setText(v.cells[3], since === null || until === null ? '–' : wb.time.span(until - since));
       setText(v.cells[4], wb.models.drivers ? drivers.join(' · ') || '–' : '…');
@@ -219,7 +223,8 @@ export function fleetBoard(wb: Workbench): HTMLElement {
         reordered = { from: shownOrder, silence: quiet, order: silentBeforeHealthy(shownOrder, states!, quiet.silent) };
       shownOrder = reordered.order;
     }
-    board.style.setProperty('--state-w', quiet ? '6.8rem' : '4.6rem');
+    const stateWidth = quiet ? '6.8rem' : '4.6rem'; // set only when it changes: a frame restyles what it sets
+    if (board.style.getPropertyValue('--state-w') !== stateWidth) board.style.setProperty('--state-w', stateWidth);
     legendSilent.hidden = !quiet;
     list.setAttribute('aria-label', byUnit ? 'Units by name' : 'Units, most urgent first');
     spacer.style.height = `${size() * ROW_PX}px`;
