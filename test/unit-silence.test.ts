@@ -73,6 +73,17 @@ describe('silentUnits', () => {
     expect([...silentUnits(before.time, before.unit)!.silent.keys()]).toEqual([5]);
   });
 
+  it('ids that are no small whole numbers (equipment numbers, negatives, fractions) are told apart as well', () => {
+    const { time, unit } = fleet([
+      { id: 1e9, n: 100, step: HOUR },
+      { id: -3, n: 100, step: HOUR },
+      { id: 2.5, n: 100, step: HOUR },
+      { id: 7, n: 60, step: HOUR },
+      { id: 1e9 + 1, n: 60, step: HOUR },
+    ]);
+    expect([...silentUnits(time, unit)!.silent.keys()].sort((a, b) => a - b)).toEqual([7, 1e9 + 1]);
+  });
+
   it('half the fleet silent is no fleet reporting together', () => {
     const { time, unit } = fleet([
       { id: 1, n: 100, step: HOUR },

@@ -5,6 +5,9 @@ import { columnByRole, type Dataset } from './dataset.js';
 import { GAP_FACTOR } from './time-gaps.js';
 import { dateAt, dateSpan } from './time-text.js';
 
+/** Unit codes below this find their slot in a typed array: a file in time order changes unit every row. */
+const DENSE_CODES = 1 << 20;
+
 export interface Silence {
   /** The fleet's latest reading time. */
   latest: number;
@@ -21,6 +24,7 @@ export interface Silence {
  */
 export function silentUnits(time: Float64Array, unit: Float64Array): Silence | undefined {
   const slots = new Map<number, number>();
+  const dense = new Int32Array(Math.min(DENSE_CODES, unit.length + 1)); // slot + 1, 0: not seen
   const ids: number[] = [];
   let first: Float64Array = new Float64Array(64);
   let last: Float64Array = new Float64Array(64);
@@ -34,10 +38,13 @@ export function silentUnits(time: Float64Array, unit: Float64Array): Silence | u
     if (t !== t || u !== u) continue;
     if (u !== runUnit) {
       runUnit = u;
-      let s = slots.get(u);
-      if (s === undefined) {
-        s = slots.size;
-        slots.set(u, s);
+      // Unit codes are small whole numbers (text ids count from 1): a typed array finds their slot; others a map.
+      const code = u >= 0 && u < dense.length && u === Math.floor(u);
+      let s = code ? dense[u] - 1 : (slots.get(u) ?? -1);
+      if (s < 0) {
+        s = ids.length;
+        if (code) dense[u] = s + 1;
+        else slots.set(u, s);
         ids.push(u);
         if (s === first.length) [first, last, count] = [first, last, count].map(grown);
         first[s] = Infinity;
