@@ -421,4 +421,21 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
       /at each unit’s latest reading\. Data check: mismatch: these states say how unlike the training data each unit is, not how worn it is$/,
     );
   });
+
+  test('a labelled fault that takes a sensor out of range: the data check’s drift says the labelled readings may be it', async () => {
+    const lines = ['time,temp,vib,anomaly'];
+    for (let i = 0; i < 1000; i++) {
+      const fault = i >= 700 ? 1 : 0;
+      const at = new Date(Date.UTC(2024, 2, 1, 0, i)).toISOString();
+      lines.push(`${at},${(50 + Math.sin(i / 9) + 8 * fault).toFixed(3)},${(1 + 0.1 * Math.cos(i / 4)).toFixed(3)},${fault}`);
+    }
+    await dropText('labelled-fault.csv', lines.join('\n'));
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded labelled-fault\.csv: 1,000 rows/);
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect
+      .poll(() => page.getByTestId('data-check').textContent(), { timeout: 30_000 })
+      .toMatch(
+        /^Data check: drift\. .*temp \(30%\) leaves the training range.* Readings labelled anomalous in “anomaly” may be among them: a fault can take sensors out of range/,
+      );
+  });
 });

@@ -151,7 +151,14 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     fit.textContent =
       c.verdict === 'ok'
         ? `Data check: ok. ${okWords(c, (n) => wb.names(n).label)}`
-        : `Data check: ${c.verdict === 'mismatch' ? 'mismatch. This data is not what the model was trained on' : 'drift. Part of the data has left the training range'}: ${c.reasons.join(' ')}`;
+        : `Data check: ${c.verdict === 'mismatch' ? 'mismatch. This data is not what the model was trained on' : 'drift. Part of the data has left the training range'}: ${c.reasons.join(' ')}${labelledDrift(c.verdict)}`;
+  };
+  // The check knows ranges, not faults: with labels, what left the range may be the faults themselves.
+  const labelledDrift = (verdict: string) => {
+    const label = wb.data?.truth.columns.find((c) => c.role === 'label');
+    return verdict === 'drift' && label
+      ? ` Readings labelled anomalous in “${label.name}” may be among them: a fault can take sensors out of range, and that is what the model is to detect.`
+      : '';
   };
   const metrics = new DefinitionList(h('dl', { class: 'metrics' }));
   const definitions = new DefinitionList(h('dl', { class: 'definitions' }));
