@@ -78,10 +78,36 @@ describe('silentUnits', () => {
       { id: 1e9, n: 100, step: HOUR },
       { id: -3, n: 100, step: HOUR },
       { id: 2.5, n: 100, step: HOUR },
+      { id: 42, n: 100, step: HOUR },
       { id: 7, n: 60, step: HOUR },
       { id: 1e9 + 1, n: 60, step: HOUR },
     ]);
     expect([...silentUnits(time, unit)!.silent.keys()].sort((a, b) => a - b)).toEqual([7, 1e9 + 1]);
+  });
+
+  it('one unit logging throughout two batches does not make the first batch silent; earlier bench runs do not hide a silent unit', () => {
+    const batches = fleet([
+      ...Array.from({ length: 4 }, (_, k) => ({ id: 1 + k, n: 500, step: 60_000 })),
+      ...Array.from({ length: 6 }, (_, k) => ({ id: 11 + k, n: 500, step: 60_000, t0: 600 * 60_000 })),
+      { id: 200, n: 1100, step: 60_000 },
+    ]);
+    expect(silentUnits(batches.time, batches.unit)).toBeUndefined();
+    const benchThenFleet = fleet([
+      ...Array.from({ length: 30 }, (_, k) => ({ id: 100 + k, n: 20, step: 60_000, t0: k * 20 * 60_000 })),
+      ...Array.from({ length: 20 }, (_, k) => ({ id: 1 + k, n: k === 4 ? 300 : 500, step: 60_000, t0: 600 * 60_000 })),
+    ]);
+    expect([...silentUnits(benchThenFleet.time, benchThenFleet.unit)!.silent.keys()]).toEqual([5]);
+  });
+
+  it('a third or more of the fleet silent is no fleet reporting together', () => {
+    const { time, unit } = fleet([
+      { id: 1, n: 100, step: HOUR },
+      { id: 2, n: 100, step: HOUR },
+      { id: 3, n: 100, step: HOUR },
+      { id: 4, n: 50, step: HOUR },
+      { id: 5, n: 50, step: HOUR },
+    ]);
+    expect(silentUnits(time, unit)).toBeUndefined();
   });
 
   it('half the fleet silent is no fleet reporting together', () => {
@@ -124,7 +150,7 @@ describe('silentUnitsNote', () => {
       ],
     });
     expect(silentUnitsNote(ds(true))).toBe(
-      '1 unit stopped reporting long before the rest (10 or more of its usual intervals before the latest reading, 2024-03-05 03:00): P-4 (last reading 2024-03-03 03:00, 2.0 days before). Their scores and alarms are as of their last readings.',
+      '1 unit stopped reporting long before the rest (10 or more of its usual intervals before the latest reading, 2024-03-05 03:00 UTC): P-4 (last reading 2024-03-03 03:00, 2.0 days before). Its scores and alarms are as of its last reading.',
     );
     expect(silentUnitsNote(ds(false))).toBeUndefined();
   });

@@ -18,9 +18,9 @@ export interface Silence {
 /**
  * Units silent for GAP_FACTOR times their own usual interval (their readings' mean step) or
  * longer before the fleet's latest reading; undefined when none is. Only in a fleet whose units
- * report together: unless most units are current, and for a unit that ended before the current
- * ones began, an early end is how the data was made (recordings one after another, a test
- * bench's runs), not a silence.
+ * report together: for a unit that ended before the current ones typically began, and unless
+ * at least two of the rest are current for each silent one, an early end is how the data was made (recordings one after
+ * another, a test bench's runs), not a silence.
  */
 export function silentUnits(time: Float64Array, unit: Float64Array): Silence | undefined {
   const slots = new Map<number, number>();
@@ -64,18 +64,19 @@ export function silentUnits(time: Float64Array, unit: Float64Array): Silence | u
   if (!known.length) return undefined;
   const usual = known[known.length >> 1]; // a unit of one reading has no step of its own: the fleet's
   const quiet = (s: number) => latest - last[s] >= GAP_FACTOR * (steps[s] > 0 ? steps[s] : usual);
-  // The current units' span: a unit that stopped before any of them began was recorded before them, not silenced.
-  let currentFrom = Infinity;
-  let current = 0;
-  for (let s = 0; s < units; s++)
-    if (!quiet(s)) {
-      current++;
-      currentFrom = Math.min(currentFrom, first[s]);
-    }
-  if (current * 2 <= units) return undefined;
+  // When the current units typically began (their median start: one unit logging throughout does not move it). A unit
+  // that stopped before then was recorded before them (a batch, a bench run), not silenced, and is no part of the fleet.
+  const starts: number[] = [];
+  for (let s = 0; s < units; s++) if (!quiet(s)) starts.push(first[s]);
+  if (!starts.length) return undefined;
+  starts.sort((a, b) => a - b);
+  const currentFrom = starts[starts.length >> 1];
   const silent = new Map<number, number>();
   for (let s = 0; s < units; s++) if (quiet(s) && last[s] >= currentFrom) silent.set(ids[s], last[s]);
-  return silent.size ? { latest, silent } : undefined;
+  // At least two current units for each silent one: a live fleet loses a logger or a few, while two overlapping
+  // batches of recordings would otherwise read as one fleet with a third of it silenced.
+  if (!silent.size || starts.length < 2 * silent.size) return undefined;
+  return { latest, silent };
 }
 
 /** The silent units of a dataset read with a unit column and timestamps; cycles and row numbers are each unit's own clock. */
@@ -90,13 +91,13 @@ export function silentUnitsNote(ds: Dataset): string | undefined {
   const quiet = silenceIn(ds);
   if (!quiet) return undefined;
   const labels = columnByRole(ds, 'unit')!.labels;
-  const name = (code: number) => (labels ? labels[code - 1] : String(code));
+  const name = (code: number) => (labels ? labels[code - 1] : `unit ${code}`);
   const named = [...quiet.silent]
     .sort((a, b) => a[1] - b[1])
     .slice(0, 3)
     .map(([unit, last]) => `${name(unit)} (last reading ${dateAt(last)}, ${dateSpan(quiet.latest - last)} before)`);
   const n = quiet.silent.size;
-  return `${n} unit${n === 1 ? '' : 's'} stopped reporting long before the rest (${GAP_FACTOR} or more of ${n === 1 ? 'its' : 'their'} usual intervals before the latest reading, ${dateAt(quiet.latest)}): ${named.join(', ')}${n > 3 ? ` and ${n - 3} more` : ''}. Their scores and alarms are as of their last readings.`;
+  return `${n} unit${n === 1 ? '' : 's'} stopped reporting long before the rest (${GAP_FACTOR} or more of ${n === 1 ? 'its' : 'their'} usual intervals before the latest reading, ${dateAt(quiet.latest)} UTC): ${named.join(', ')}${n > 3 ? ` and ${n - 3} more` : ''}. ${n === 1 ? 'Its scores and alarms are as of its last reading' : 'Their scores and alarms are as of their last readings'}.`;
 }
 
 function grown(a: Float64Array): Float64Array {

@@ -261,7 +261,7 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
       );
     // Step 1 names it too, as `isoscope profile` does.
     expect(await page.locator('ul.notes').first().textContent()).toContain(
-      '1 unit stopped reporting long before the rest (10 or more of its usual intervals before the latest reading, 2024-03-20 23:00): P-3 (last reading 2024-03-17 00:00, 4.0 days before).',
+      '1 unit stopped reporting long before the rest (10 or more of its usual intervals before the latest reading, 2024-03-20 23:00 UTC): P-3 (last reading 2024-03-17 00:00, 4.0 days before). Its scores and alarms are as of its last reading.',
     );
     const silent = page.locator('.fleet-row[data-silent="true"]');
     await expect.poll(() => silent.count()).toBe(1);
