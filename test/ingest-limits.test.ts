@@ -48,6 +48,21 @@ describe('ingest of broken and hostile files', () => {
     for (const size of [1, 2, 3, 5, 64]) expect(inChunks('x.csv.gz', gz, size)).toEqual(whole);
   });
 
+  test('a zip whose directory names an entry with a control character: the message stays on one line', () => {
+    const zip = zipSync({ 'dir/data.txt': encode('unit,time\n'), 'readme.md': encode('x') });
+    // The directory's copy of the name is its last occurrence: a newline in place of the slash.
+    const at = Buffer.from(zip).lastIndexOf('dir/data.txt') + 3;
+    zip[at] = 10;
+    let message = '';
+    try {
+      ingestFiles([{ name: 'data.zip', bytes: zip }]);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^data\.zip: /);
+    expect(message).not.toMatch(/[\r\n]/);
+  });
+
   test('a damaged or cut gzip is a DataError naming the file', () => {
     const gz = gzipSync(encode('a,b\n'.repeat(5000)));
     const flipped = gz.slice();

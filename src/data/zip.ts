@@ -66,7 +66,7 @@ export function zipEntries(bytes: Uint8Array): ZipEntry[] {
     const flags = u16(bytes, at + 8);
     const name = bytes.subarray(at + 46, at + 46 + nameLength);
     const entry: ZipEntry = {
-      path: flags & 0x800 ? new TextDecoder().decode(name) : Array.from(name, (c) => String.fromCharCode(c)).join(''),
+      path: printable(flags & 0x800 ? new TextDecoder().decode(name) : Array.from(name, (c) => String.fromCharCode(c)).join('')),
       flags,
       method: u16(bytes, at + 10),
       compressedSize: u32(bytes, at + 20),
@@ -115,4 +115,14 @@ export function* entryBytes(bytes: Uint8Array, entry: ZipEntry): Generator<Uint8
   if (entry.method !== 8)
     throw new DataError(`${entry.path} uses compression method ${entry.method}; isoscope reads stored or deflated entries`);
   yield* new StepInflater('deflate', `${entry.path}: the compressed data`).steps(data, true);
+}
+
+/** An entry's path as a one-line message can name it: control characters (a damaged directory's) become '?'. */
+function printable(path: string): string {
+  let out = '';
+  for (const ch of path) {
+    const c = ch.charCodeAt(0);
+    out += c < 32 || c === 127 ? '?' : ch;
+  }
+  return out;
 }
