@@ -19,8 +19,8 @@ export interface Silence {
  * Units silent for GAP_FACTOR times their own usual interval (their readings' mean step) or
  * longer before the fleet's latest reading; undefined when none is. Only in a fleet whose units
  * report together: for a unit that ended before the current ones typically began, and unless
- * at least two of the rest are current for each silent one, an early end is how the data was made (recordings one after
- * another, a test bench's runs), not a silence.
+ * at least two of the rest are current for each silent one, an early end is how the data was
+ * made (recordings one after another, a test bench's runs), not a silence.
  */
 export function silentUnits(time: Float64Array, unit: Float64Array): Silence | undefined {
   const slots = new Map<number, number>();
