@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { AlarmBudget } from '../src/alarms/alarm-budget.js';
 import { RowPassBudget } from '../src/alarms/row-pass-budget.js';
 import type { Budget, BudgetOptions } from '../src/alarms/budget-types.js';
-import { flaggedShareOfSorted, isFlagged, percentile, sortedScores } from '../src/alarms/threshold.js';
+import { isFlagged, percentile, sortedScores } from '../src/alarms/threshold.js';
+import { SortedValues } from '../src/alarms/level-index.js';
 
 // Both ways the page answers a slider frame: the row pass (until the index is built) and the index.
 const BUDGETS: [string, (scores: Float64Array, mask: Uint8Array, opts: BudgetOptions) => Budget][] = [
@@ -88,14 +89,14 @@ describe.each(BUDGETS)('alarm budget (slider re-thresholding), %s', (_, make) =>
   });
 });
 
-describe('flaggedShareOfSorted', () => {
-  test('equals the share isFlagged counts, at offsets on, between and beyond the scores', () => {
+describe('the baseline share over the threshold (SortedValues.below on the sorted training scores)', () => {
+  test('counts what isFlagged counts, at offsets on, between and beyond the scores', () => {
     const sorted = sortedScores(Float64Array.from([-0.7, -0.5, -0.5, -0.45, -0.4, -0.4, -0.4, -0.3, NaN]));
-    for (const offset of [-1, -0.7, -0.6, -0.5, -0.42, -0.4, -0.3, -0.29, 0]) {
+    const index = SortedValues.from(sorted);
+    for (const offset of [-1, -0.7, -0.6, -0.5, -0.42, -0.4, -0.3, -0.29, 0, Infinity]) {
       const counted = sorted.reduce((n, s) => n + isFlagged(s, offset), 0);
-      expect(flaggedShareOfSorted(sorted, offset), String(offset)).toBe(counted / sorted.length);
+      expect(index.below(offset), String(offset)).toBe(counted);
     }
-    expect(flaggedShareOfSorted(sorted, -0.4)).toBe(4 / 8);
-    expect(flaggedShareOfSorted(new Float64Array(0), -0.5)).toBeNaN();
+    expect(index.below(-0.4)).toBe(4);
   });
 });

@@ -32,18 +32,6 @@ export function isFlagged(score: number, offset: number): 0 | 1 {
   return score - offset < 0 ? 1 : 0;
 }
 
-/** The share of scores sorted ascending that an offset flags (a binary search: the flagged are a prefix). */
-export function flaggedShareOfSorted(sorted: Float64Array, offset: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (isFlagged(sorted[mid], offset)) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted.length ? lo / sorted.length : NaN;
-}
-
 /** The scores that are numbers (where `mask`, if given, is set), ascending. A counted loop: TypedArray.filter's callback costs ~10× on a million rows. */
 export function sortedScores(values: Float64Array, mask?: Uint8Array): Float64Array {
   let kept = 0;

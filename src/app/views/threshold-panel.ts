@@ -3,7 +3,7 @@
 // threshold expects of healthy readings (out of sample when the model is calibrated) and
 // how that relates to the share of readings flagged on this data.
 import { fmt, h, pct, plural } from '../dom.js';
-import { flaggedShareOfSorted } from '../../alarms/threshold.js';
+import { SortedValues } from '../../alarms/level-index.js';
 import type { Workbench } from '../workbench.js';
 import { DefinitionList, type Definition } from './definition-list.js';
 import { HELD_OUT_SHARE, MIN_UNITS_FOR_RATE, type Calibration, type RegimeRate } from '../../model/calibrate.js';
@@ -62,7 +62,7 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     if (c !== 'auto' && reference?.length)
       item(
         'Baseline readings over it',
-        pct(flaggedShareOfSorted(reference, t.offset)),
+        pct(SortedValues.from(reference).below(t.offset) / reference.length),
         'baseline-flagged',
         'the share of the baseline readings the contamination is a percentile of that score over the threshold: the model’s training readings, scored in sample, on the data it was trained on or scored after it; otherwise this data’s readings in the model’s baseline. Calibrated out of sample, the threshold usually flags fewer of them than the contamination',
       );
