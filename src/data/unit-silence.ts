@@ -1,6 +1,7 @@
 // Units that stopped reporting. A board shows each unit's state at its latest reading; on a
 // shared clock (timestamps), a unit whose latest reading lies far behind the fleet's is shown
 // by a state that may be long out of date: a "healthy" pump whose logger died last week.
+import { unitPhrase } from './unit-phrase.js';
 import { columnByRole, type Dataset } from './dataset.js';
 import { GAP_FACTOR } from './time-gaps.js';
 import { dateAt, dateSpan } from './time-text.js';
@@ -91,7 +92,7 @@ export function silentUnitsNote(ds: Dataset): string | undefined {
   const quiet = silenceIn(ds);
   if (!quiet) return undefined;
   const labels = columnByRole(ds, 'unit')!.labels;
-  const name = (code: number) => (labels ? labels[code - 1] : `unit ${code}`);
+  const name = (code: number) => unitPhrase(labels ? labels[code - 1] : String(code));
   const named = [...quiet.silent]
     .sort((a, b) => a[1] - b[1])
     .slice(0, 3)

@@ -4,6 +4,7 @@
 // (the unit opens as you go; Enter moves to its chart). Virtualized: a small pool of
 // rows shows the part of the fleet in view, so a threshold move costs the same few rows
 // of DOM work whatever the fleet's size.
+import { unitPhrase } from '../../data/unit-phrase.js';
 import { h, setAttr, setText } from '../dom.js';
 import { GAP_FACTOR } from '../../data/time-gaps.js';
 import type { Workbench } from '../workbench.js';
@@ -319,7 +320,7 @@ function silentWords(quiet: Silence, wb: Workbench): string {
   if (n === 1) {
     const [[unit, last]] = quiet.silent;
     const name = wb.units.name(unit);
-    return `${/^\d/.test(name) ? `unit ${name}` : name} is silent: no reading in the ${wb.time.span(quiet.latest - last)} before the fleet’s latest (${wb.time.at(quiet.latest)}), ${GAP_FACTOR} or more of its usual intervals, so its state is as of its last reading`;
+    return `${unitPhrase(name)} is silent: no reading in the ${wb.time.span(quiet.latest - last)} before the fleet’s latest (${wb.time.at(quiet.latest)}), ${GAP_FACTOR} or more of its usual intervals, so its state is as of its last reading`;
   }
   return `${n} are silent: no reading in ${GAP_FACTOR} or more of their usual intervals before the fleet’s latest (${wb.time.at(quiet.latest)}), so their states are as of their last readings`;
 }

@@ -2,6 +2,7 @@
 // in alarm) above its driving sensors in raw values and units, the selected reading
 // marked on both. A click, or Enter on the keyboard-driven score chart, explains a
 // reading; the sensor charts then show that reading's drivers.
+import { unitPhrase } from '../../data/unit-phrase.js';
 import { unscoredWhy } from '../../model/unscored-words.js';
 import uPlot from 'uplot';
 import { fmt, h } from '../dom.js';
@@ -92,7 +93,7 @@ export function unitView(wb: Workbench): HTMLElement {
     if (optionsFor !== truth) {
       optionsFor = truth;
       const units = truth ? unitsOf(truth).sort((a, b) => wb.units.compare(a, b)) : [];
-      options.fill(units, wb.selectedUnit, (u) => unitOption(wb.units.name(u)));
+      options.fill(units, wb.selectedUnit, (u) => unitPhrase(wb.units.name(u), true));
       unitSelect.disabled = units.length === 0;
       // Sized by its longest option, a select measures all of them at every layout of the page: 0.3 s at 30,000.
       unitSelect.classList.toggle('many-units', units.length > MANY_UNITS);
@@ -282,6 +283,3 @@ function unitsOf(truth: Dataset): number[] {
   if (unit) for (let i = 0; i < unit.length; i++) if (!Number.isNaN(unit[i])) seen.add(unit[i]);
   return [...seen];
 }
-
-/** A number names a unit only with the word ("Unit 7"); a name of its own ("PMP-101") stands alone. */
-const unitOption = (name: string) => (/^\d+$/.test(name) ? `Unit ${name}` : name);
