@@ -99,6 +99,29 @@ describe('silentUnits', () => {
     expect([...silentUnits(benchThenFleet.time, benchThenFleet.unit)!.silent.keys()]).toEqual([5]);
   });
 
+  it('one logger with a clock far ahead (a reading dated 2099) does not silence the rest, nor hide a silent unit', () => {
+    const { time, unit } = fleet([
+      { id: 1, n: 100, step: HOUR },
+      { id: 2, n: 100, step: HOUR },
+      { id: 3, n: 100, step: HOUR },
+      { id: 4, n: 60, step: HOUR },
+    ]);
+    const year2099 = Date.UTC(2099, 0, 1);
+    const s = silentUnits(Float64Array.from([...time, year2099]), Float64Array.from([...unit, 1]))!;
+    expect(s.latest).toBe(99 * HOUR);
+    expect([...s.silent]).toEqual([[4, 59 * HOUR]]);
+  });
+
+  it('a unit commissioned with the first and dead before the later ones came on line is silent', () => {
+    const { time, unit } = fleet([
+      { id: 1, n: 300, step: HOUR },
+      { id: 2, n: 300, step: HOUR },
+      { id: 3, n: 60, step: HOUR },
+      ...[4, 5, 6, 7].map((id) => ({ id, n: 100, step: HOUR, t0: 200 * HOUR })),
+    ]);
+    expect([...silentUnits(time, unit)!.silent]).toEqual([[3, 59 * HOUR]]);
+  });
+
   it('a third or more of the fleet silent is no fleet reporting together', () => {
     const { time, unit } = fleet([
       { id: 1, n: 100, step: HOUR },
