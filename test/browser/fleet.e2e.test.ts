@@ -268,6 +268,9 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     expect(await silent.locator('.c-unit').textContent()).toMatch(/P-3$/);
     expect(await silent.locator('.c-state').textContent()).toMatch(/Healthy · silent$/);
     expect(await silent.locator('.c-since').textContent()).toMatch(/2024-03-17 00:00$/);
+    // Times all in 2024 say the year once, in the heading, leaving the drivers room; it is still read out.
+    expect(await page.locator('.fleet-head').textContent()).toContain('Since (2024)');
+    expect(await silent.locator('.c-since > span:not(.visually-hidden)').textContent()).toBe('03-17 00:00');
     // Ahead of every pump shown healthy.
     const order = await page
       .locator('.fleet-row[role="option"]:not([hidden])')

@@ -127,7 +127,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
         'class',
         quietSince === undefined ? `badge ${r.state}` : quietHealthy ? 'badge silent' : `badge ${r.state} silent`,
       );
-      setText(v.cells[2], since === null ? '–' : wb.time.at(since));
+      setText(v.cells[2], since === null ? '–' : sinceYear ? wb.time.at(since).slice(5) : wb.time.at(since));
       setText(v.cells[3], since === null || until === null ? '–' : wb.time.span(until - since));
       setText(v.cells[4], wb.models.drivers ? drivers.join(' · ') || '–' : '…');
       // A cell too narrow for its text shows all of it on hover.
@@ -143,7 +143,9 @@ export function fleetBoard(wb: Workbench): HTMLElement {
         'title',
         `${wb.units.name(r.unit)}${quiet}${drivers.length ? `: ${drivers.join(', ')}` : ''}${outWords ? ` (${outWords})` : ''}`,
       );
-      [2, 3].forEach((k) => setText(v.words[k], since === null ? '' : SPOKEN[k]));
+      // The year left out of the cell is still read out: ", since 2024-" then "03-18 01:00".
+      setText(v.words[2], since === null ? '' : sinceYear ? `${SPOKEN[2]}${sinceYear}-` : SPOKEN[2]);
+      setText(v.words[3], since === null ? '' : SPOKEN[3]);
       setText(v.words[4], drivers.length ? SPOKEN[4] : '');
       setAttr(v.line, 'd', sparks.path(r.unit));
       setAttr(v.threshold, 'y1', String(ty));
@@ -244,6 +246,8 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   };
 
   /** Text ids ("pump-A") get a unit column as wide as the longest (within reason), dates a wider Since; numbers keep narrow ones. */
+  const sinceHead = h('span', {}, 'Since');
+  let sinceYear: string | undefined;
   const fitUnitColumn = () => {
     const unit = wb.data?.truth.columns.find((c) => c.role === 'unit');
     const labels = unit?.labels ?? (wb.data?.wholeSeries ? [wb.units.name(WHOLE_SERIES)] : undefined);
@@ -256,8 +260,12 @@ export function fleetBoard(wb: Workbench): HTMLElement {
         : 0;
     if (longest > 4) board.style.setProperty('--unit-w', `${Math.min(16, longest + 1)}ch`);
     else board.style.removeProperty('--unit-w');
+    // Dates within one year say it once, in the heading: the five characters go to the drivers, which were cut short.
+    sinceYear = wb.time.ticks === 'date' ? oneYear(wb.data?.truth) : undefined;
+    sinceHead.textContent = sinceYear ? `Since (${sinceYear})` : 'Since';
+    const seconds = withSeconds(wb.data?.truth);
     if (wb.time.ticks === 'date')
-      board.style.setProperty('--since-w', withSeconds(wb.data?.truth) ? '10.4rem' : '8.4rem'); // "2024-02-20 00:00(:05)"
+      board.style.setProperty('--since-w', `${(seconds ? 10.4 : 8.4) - (sinceYear ? 2.4 : 0)}rem`); // "(2024-)02-20 00:00(:05)"
     else board.style.removeProperty('--since-w');
   };
 
@@ -291,7 +299,9 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     h(
       'div',
       { class: 'fleet-head', 'aria-hidden': 'true' },
-      ...['Unit', 'State', 'Since', 'For', 'Top drivers', 'Trend'].map((t) => h('span', {}, t)),
+      ...['Unit', 'State'].map((t) => h('span', {}, t)),
+      sinceHead,
+      ...['For', 'Top drivers', 'Trend'].map((t) => h('span', {}, t)),
     ),
     list,
     h(
@@ -307,6 +317,21 @@ export function fleetBoard(wb: Workbench): HTMLElement {
 }
 
 /** Times to the second: the Since column is wider. The first readings tell (a logger keeps its rate). */
+/** The UTC year all the data's times fall in, or none when they span two or more. */
+function oneYear(truth: Dataset | undefined): string | undefined {
+  const t = truth?.columns.find((c) => c.role === 'time')?.values;
+  if (!t) return undefined;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] < lo) lo = t[i];
+    if (t[i] > hi) hi = t[i];
+  }
+  if (!(lo <= hi)) return undefined;
+  const [a, b] = [new Date(lo).getUTCFullYear(), new Date(hi).getUTCFullYear()];
+  return a === b && a >= 1000 && a <= 9999 ? String(a) : undefined;
+}
+
 function withSeconds(truth: Dataset | undefined): boolean {
   const t = truth?.columns.find((c) => c.role === 'time')?.values;
   if (!t) return false;
