@@ -4,11 +4,15 @@
 // makes up the rest), stacked, and captioned on one canvas.
 import uPlot from 'uplot';
 import { download } from './download.js';
+import { LEGEND_ROW, legendFont, legendPlaces, wrapped, type LegendItem, type LegendPlace } from './chart-legend.js';
 
-export interface LegendItem {
-  label: string;
-  color: string;
-  kind: 'line' | 'dashed' | 'dot' | 'band';
+export type { LegendItem };
+
+/** Text widths in canvas pixels, in a font. */
+function measurer(font: string): (text: string) => number {
+  const ctx = document.createElement('canvas').getContext('2d')!;
+  ctx.font = font;
+  return (text) => ctx.measureText(text).width;
 }
 
 export interface ChartPng {
@@ -46,11 +50,14 @@ export async function exportPng(spec: ChartPng): Promise<Blob> {
     }
     const margin = 16 * k;
     const width = Math.max(...canvases.map((c) => c.width)) + 2 * margin;
-    const legendH = spec.legend.length ? 22 * k : 0;
+    // A legend wider than the charts wraps: on one line its last entries were cut off at the edge.
+    const legend = legendPlaces(spec.legend, width - 2 * margin, k, measurer(legendFont(k)));
+    const legendH = legend.length ? (legend[legend.length - 1].row + 1) * LEGEND_ROW * k : 0;
     const chartsH = canvases.reduce((a, c) => a + c.height, 0);
     const out = document.createElement('canvas');
     out.width = width;
-    out.height = margin + 22 * k + 18 * k + chartsH + legendH + margin;
+    const subtitle = wrapped(spec.subtitle, width - 2 * margin, measurer(`${12 * k}px system-ui, sans-serif`));
+    out.height = margin + 22 * k + 18 * k * subtitle.length + chartsH + legendH + margin;
     const ctx = out.getContext('2d')!;
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, out.width, out.height);
@@ -60,13 +67,13 @@ export async function exportPng(spec: ChartPng): Promise<Blob> {
     ctx.fillText(spec.title, margin, margin);
     ctx.fillStyle = '#4b5563';
     ctx.font = `${12 * k}px system-ui, sans-serif`;
-    ctx.fillText(spec.subtitle, margin, margin + 22 * k);
-    let y = margin + 40 * k;
+    subtitle.forEach((line, i) => ctx.fillText(line, margin, margin + 22 * k + 18 * k * i));
+    let y = margin + 22 * k + 18 * k * subtitle.length;
     for (const c of canvases) {
       ctx.drawImage(c, margin, y);
       y += c.height;
     }
-    drawLegend(ctx, spec.legend, margin, y + 6 * k, k);
+    drawLegend(ctx, legend, margin, y + 6 * k, k);
     return await new Promise<Blob>((ok, fail) =>
       out.toBlob((b) => (b ? ok(b) : fail(new Error('the PNG could not be encoded'))), 'image/png'),
     );
@@ -76,11 +83,12 @@ export async function exportPng(spec: ChartPng): Promise<Blob> {
   }
 }
 
-function drawLegend(ctx: CanvasRenderingContext2D, items: LegendItem[], x: number, y: number, k: number): void {
-  ctx.font = `${12 * k}px system-ui, sans-serif`;
+function drawLegend(ctx: CanvasRenderingContext2D, places: LegendPlace[], left: number, top: number, k: number): void {
+  ctx.font = legendFont(k);
   ctx.textBaseline = 'middle';
-  const mid = y + 7 * k;
-  for (const it of items) {
+  for (const { item: it, x: dx, row } of places) {
+    const x = left + dx;
+    const mid = top + row * LEGEND_ROW * k + 7 * k;
     ctx.save();
     ctx.strokeStyle = ctx.fillStyle = it.color;
     ctx.lineWidth = 2 * k;
@@ -101,7 +109,6 @@ function drawLegend(ctx: CanvasRenderingContext2D, items: LegendItem[], x: numbe
     ctx.restore();
     ctx.fillStyle = '#111827';
     ctx.fillText(it.label, x + 24 * k, mid);
-    x += 24 * k + ctx.measureText(it.label).width + 16 * k;
   }
 }
 

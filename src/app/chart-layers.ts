@@ -138,7 +138,8 @@ export function selectedReading(get: () => { x: number; y?: number; label?: stri
     if (x < b.left || x > b.left + b.width) return;
     line(u.ctx, s, x, b.top, x, b.top + b.height, SELECTED, false);
     if (m.y !== undefined) ring(u.ctx, s, x, u.valToPos(m.y, 'y', true));
-    if (m.label) besideLine(u.ctx, s, m.label, x, b.top + b.height - px(4 * s), b, SELECTED);
+    // Clear of the label strip along the foot (5 px), which it used to cover.
+    if (m.label) besideLine(u.ctx, s, m.label, x, b.top + b.height - px(10 * s), b, SELECTED);
   });
 }
 
