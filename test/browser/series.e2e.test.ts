@@ -153,6 +153,8 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
       /^(Healthy at its latest reading|(In alarm|On watch) since 2024-01-0\d \d\d:\d\d \(\d)/,
     );
     expect(await brokenWords()).toEqual([]);
+    // No ground truth, no curve: its PNG button is off rather than doing nothing.
+    expect(await page.getByRole('button', { name: /^ROC PNG/ }).isDisabled()).toBe(true);
 
     // The scores CSV names the machines as the file does.
     const csv = await exportedScores();

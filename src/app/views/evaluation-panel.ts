@@ -179,6 +179,18 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
       data: [Array.from(fpr), Array.from(tpr)] as uPlot.AlignedData,
     };
   };
+  const png = pngButton('ROC PNG', 'Download the ROC curve as PNG', () =>
+    wb.threshold.rocCurve && wb.model
+      ? {
+          title: 'ROC curve',
+          subtitle: `${wb.data!.name} · model ${wb.model.id} · ROC AUC ${ratio(wb.threshold.evaluation?.rocAuc)}${wb.inSample ? ' · in-sample' : ''}`,
+          legend: [{ label: 'true positive rate against false positive rate, over every threshold', color: '#2563eb', kind: 'line' }],
+          charts: [(s) => build(s, 360)],
+          fileName: `roc-${wb.model.id}.png`,
+        }
+      : undefined,
+  );
+  png.disabled = true;
   const drawRoc = () => {
     chart?.destroy();
     chart = undefined;
@@ -187,6 +199,8 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
       'aria-label',
       ev ? `ROC curve: true positive rate against false positive rate; area ${ratio(ev.rocAuc)}.` : 'No ROC curve yet.',
     );
+    // Without a curve the button would do nothing when pressed.
+    png.disabled = !wb.threshold.rocCurve;
     if (!wb.threshold.rocCurve) return;
     const { opts, data } = build(1, Math.min(360, widthOf(host)));
     chart = new uPlot(opts, data, host);
@@ -259,17 +273,6 @@ export function evaluationPanel(wb: Workbench): HTMLElement {
     render();
   });
   render();
-  const png = pngButton('ROC PNG', 'Download the ROC curve as PNG', () =>
-    wb.threshold.rocCurve && wb.model
-      ? {
-          title: 'ROC curve',
-          subtitle: `${wb.data!.name} · model ${wb.model.id} · ROC AUC ${ratio(wb.threshold.evaluation?.rocAuc)}${wb.inSample ? ' · in-sample' : ''}`,
-          legend: [{ label: 'true positive rate against false positive rate, over every threshold', color: '#2563eb', kind: 'line' }],
-          charts: [(s) => build(s, 360)],
-          fileName: `roc-${wb.model.id}.png`,
-        }
-      : undefined,
-  );
   const section = h(
     'section',
     { class: 'panel', 'aria-labelledby': 'eval-h' },
