@@ -234,6 +234,23 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     const ex = page.getByTestId('explain-summary').locator('xpath=following-sibling::p[1]');
     expect(await ex.textContent()).toMatch(/against about 1[1-9]\.\d\d for a typical training reading/);
     await expect(page.getByRole('list', { name: 'Feature attribution' }).locator('li').count()).resolves.toBe(14);
+    // The summary's sensors carry their bars' sum, largest first: the figure says why one may lead the longest bar.
+    const { named, bars } = await page.evaluate(() => {
+      const drivers = document.querySelector('.explain-body p.drivers')!;
+      const named = [...drivers.querySelectorAll('strong')].map(
+        (b) => [b.textContent, Number(/\(\+([\d.]+)\)/.exec(b.nextSibling!.textContent!)![1])] as const,
+      );
+      const bars = [...document.querySelectorAll('ol.attribution li')].map(
+        (li) => [li.querySelector('.name strong')!.textContent, Number(li.querySelector('.num')!.textContent)] as const,
+      );
+      return { named, bars };
+    });
+    expect(named.length).toBe(3);
+    for (const [label, sum] of named) {
+      const own = bars.filter(([l]) => l === label).reduce((a, [, v]) => a + v, 0);
+      expect(Math.abs(own - sum), `${label}`).toBeLessThan(0.01);
+    }
+    expect(named.map(([, v]) => v)).toEqual(named.map(([, v]) => v).sort((a, b) => b - a));
     // The pointer gone, the legend reads the chosen reading, not "--".
     await page.mouse.move(0, 0);
     const legend = page.getByTestId('score-chart').locator('.u-legend .u-series');

@@ -5,7 +5,7 @@
 import { fmt, h } from '../dom.js';
 import { isFlagged } from '../../alarms/threshold.js';
 import type { Workbench } from '../workbench.js';
-import { describeFeature } from '../../features/feature-words.js';
+import { describeFeature, inputOf } from '../../features/feature-words.js';
 import { FAR_SIGMA, topInputs } from '../../model/unit-drivers.js';
 
 export function explainPanel(wb: Workbench): HTMLElement {
@@ -47,8 +47,15 @@ export function explainPanel(wb: Workbench): HTMLElement {
           'p',
           { class: 'drivers' },
           'Driven most by ',
-          ...top.flatMap((d, i) => [i ? (i === top.length - 1 ? ' and ' : ', ') : '', h('strong', {}, wb.names(d.input).label)]),
-          '.',
+          ...top.flatMap((d, i) => [
+            i ? (i === top.length - 1 ? ' and ' : ', ') : '',
+            h('strong', {}, wb.names(d.input).label),
+            ` (+${fmt(d.attribution, 3)})`,
+          ]),
+          // Summed, a sensor whose several features each saved a little can lead one whose single bar is the longest.
+          top.some((d) => ex.features.filter((f) => inputOf(f, inputs) === d.input).length > 1)
+            ? ': each sensor’s bars below summed.'
+            : '.',
         ),
       );
     const far = flagged ? undefined : farWords(ex.features, ex.zscores, (f) => describeFeature(f, wb.names, inputs).label);
@@ -72,7 +79,10 @@ export function explainPanel(wb: Workbench): HTMLElement {
             h('span', { class: a >= 0 ? 'fill pos' : 'fill neg', style: `width:${(100 * Math.abs(a)) / max}%` }),
           ),
           h('span', { class: 'num' }, `${a >= 0 ? '+' : ''}${fmt(a, 3)}`),
-          h('span', { class: z >= 0 ? 'dir high' : 'dir low' }, `${z >= 0 ? 'high' : 'low'} ${z >= 0 ? '+' : ''}${fmt(z, 1)}σ`),
+          // Within 0.05σ it is neither high nor low: "low -0.0σ" read as a fault.
+          Math.abs(z) < 0.05
+            ? h('span', { class: 'dir' }, 'at the mean')
+            : h('span', { class: z >= 0 ? 'dir high' : 'dir low' }, `${z >= 0 ? 'high' : 'low'} ${z >= 0 ? '+' : ''}${fmt(z, 1)}σ`),
         ),
       );
     }
