@@ -211,6 +211,24 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await slider.focus();
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => page.evaluate(() => (window as any).isoscope.contamination)).toBe(0.199);
+    // A typed percentage lands exactly where a slider step is hard to hit; out of range is refused, saying why, and changes nothing.
+    const entry = page.getByRole('spinbutton', { name: 'Contamination in percent' });
+    expect(await entry.inputValue()).toBe('19.9');
+    await entry.fill(String(DEFAULT_CONTAMINATION * 100));
+    await entry.press('Tab');
+    await expect.poll(flagged).toBe(initial);
+    expect(await page.evaluate(() => (window as any).isoscope.model.threshold)).toEqual(own);
+    for (const bad of ['60', '0', '-1']) {
+      await entry.fill(bad);
+      await entry.press('Tab');
+      await expect
+        .poll(() => page.getByTestId('contamination-entry-error').textContent())
+        .toBe('Contamination must be a percentage from 0.1 to 50; the threshold is unchanged.');
+      expect(await page.evaluate(() => (window as any).isoscope.contamination)).toBe(DEFAULT_CONTAMINATION);
+    }
+    await slider.fill('199'); // where the tests after this one expect it
+    await expect.poll(() => entry.inputValue()).toBe('19.9');
+    expect(await page.getByTestId('contamination-entry-error').textContent()).toBe('');
   });
 
   test('clicking a reading opens its explanation', async () => {

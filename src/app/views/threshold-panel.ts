@@ -10,6 +10,10 @@ import { HELD_OUT_SHARE, MIN_UNITS_FOR_RATE, type Calibration, type RegimeRate }
 import { raisedWords } from '../../model/calibration-words.js';
 import { regimeLabel, type RegimeModel } from '../../features/regimes.js';
 
+/** The slider's range, in percent of the training readings. */
+const MIN_PCT = 0.1;
+const MAX_PCT = 50;
+
 export function thresholdPanel(wb: Workbench): HTMLElement {
   const slider = h('input', {
     type: 'range',
@@ -21,6 +25,22 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     'aria-describedby': 'contamination-note',
   });
   const auto = h('input', { type: 'checkbox', id: 'contamination-auto', checked: true });
+  // The slider's 500 steps put a fleet's useful 0.1–5% in its first sliver: a number lands on an exact value.
+  const entry = h('input', {
+    type: 'number',
+    min: MIN_PCT,
+    max: MAX_PCT,
+    step: 0.1,
+    class: 'pct-entry',
+    'aria-label': 'Contamination in percent',
+    'aria-describedby': 'contamination-entry-error',
+  });
+  const entryError = h('span', {
+    class: 'error small',
+    id: 'contamination-entry-error',
+    role: 'status',
+    'data-testid': 'contamination-entry-error',
+  });
   const value = h('output', { for: 'contamination' }, 'auto');
   const budget = new DefinitionList(h('dl', { class: 'budget' }));
   const note = h('p', { class: 'note', id: 'contamination-note' });
@@ -40,11 +60,27 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     schedule(Number(slider.value) / 1000);
   });
   auto.addEventListener('change', () => schedule(auto.checked ? 'auto' : Number(slider.value) / 1000));
+  entry.addEventListener('change', () => {
+    const v = entry.value.trim() === '' ? NaN : Number(entry.value);
+    if (!(v >= MIN_PCT && v <= MAX_PCT)) {
+      entryError.textContent = `Contamination must be a percentage from ${MIN_PCT} to ${MAX_PCT}; the threshold is unchanged.`;
+      return;
+    }
+    entryError.textContent = '';
+    auto.checked = false;
+    slider.value = String(Math.round(v * 10));
+    schedule(Math.round(v * 10) / 1000);
+  });
 
   const render = () => {
     const c = wb.contamination;
     auto.checked = c === 'auto';
     if (c !== 'auto') slider.value = String(Math.round(c * 1000));
+    // Typing is not overwritten: the entry follows the threshold only while it has no focus.
+    if (document.activeElement !== entry) {
+      entry.value = c === 'auto' ? '' : String(Math.round(c * 1000) / 10);
+      entryError.textContent = '';
+    }
     const label = c === 'auto' ? 'auto (offset −0.5)' : pct(c);
     value.textContent = label;
     slider.setAttribute('aria-valuetext', label);
@@ -96,7 +132,13 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     h('h3', { id: 'threshold-h' }, 'Threshold'),
     h('div', { class: 'slider-row' }, h('label', { for: 'contamination' }, 'Contamination'), value),
     slider,
-    h('label', { class: 'check' }, auto, ' Auto (scikit-learn’s −0.5 offset)'),
+    h(
+      'div',
+      { class: 'entry-row' },
+      h('label', { class: 'check' }, auto, ' Auto (scikit-learn’s −0.5 offset)'),
+      h('label', { class: 'pct' }, 'or type ', entry, ' %'),
+    ),
+    entryError,
     note,
     budget.el,
   );
