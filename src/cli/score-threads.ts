@@ -22,16 +22,19 @@ export interface ScoredText {
 }
 
 export class ScoreThreads {
-  private readonly threads: Thread[];
+  /** Spawned when first given a unit: a file of one series needs one, whatever --threads says. */
+  private readonly threads: (Thread | undefined)[];
   private readonly ownerOf = new Map<number, number>();
   private nextOwner = 0;
   private readonly inputs: string[];
+  private readonly model: ModelJson;
   /** Scoring time summed over the workers. */
   scoreMs = 0;
 
   constructor(model: ModelJson, inputs: string[], count: number) {
     this.inputs = inputs;
-    this.threads = Array.from({ length: count }, () => spawn(model));
+    this.model = model;
+    this.threads = new Array<Thread | undefined>(count).fill(undefined);
   }
 
   /** The CSV lines of the next piece of the file (pieces in file order), its first row numbered rowBase. */
@@ -42,8 +45,8 @@ export class ScoreThreads {
     const names = new Set([...(unit ? [unit.name] : []), ...(time ? [time.name] : []), ...this.inputs]);
     const cols = [...names].map((n) => column(ds, n)!);
     const results = await Promise.all(
-      this.threads.map((t, k) =>
-        owner.counts[k] ? this.send(t, gather(ds, cols, owner.of, k, owner.counts[k], rowBase)) : Promise.resolve(undefined),
+      this.threads.map((_, k) =>
+        owner.counts[k] ? this.send(this.thread(k), gather(ds, cols, owner.of, k, owner.counts[k], rowBase)) : Promise.resolve(undefined),
       ),
     );
     // Runs of rows that belong to one worker are runs of its lines: one slice each.
@@ -67,7 +70,11 @@ export class ScoreThreads {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+    await Promise.all(this.threads.map((t) => t?.worker.terminate()));
+  }
+
+  private thread(k: number): Thread {
+    return (this.threads[k] ??= spawn(this.model));
   }
 
   private async send(t: Thread, piece: ThreadPiece): Promise<Lines> {
