@@ -252,6 +252,12 @@ test('evaluate --label-column: text labels without a healthy word are refused, u
   const twice = await cli('score', data, '--model', model, '--model', MODEL, '-o', join(dir, 'twice.csv'));
   expect(twice.code).toBe(2);
   expect(twice.stderr).toMatch(/^isoscope: --model is given more than once; give it once/);
+  // An empty path (an unset shell variable) is refused before any work, not after it or dropped.
+  for (const flag of [['-o', ''], ['--report=']]) {
+    const empty = await cli('score', data, '--model', model, ...flag);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(new RegExp(`^isoscope: ${flag[0].replace('=', '')} needs a value, got an empty one`));
+  }
   // The label as an input: the figures are the label's, and evaluate says so.
   const leaky = join(dir, 'leaky.json');
   expect((await cli('train', data, '--features', 'value,anomaly', '-o', leaky)).code).toBe(0);

@@ -33,6 +33,8 @@ export function parse<const O extends ParseArgsOptionsConfig>(argv: string[], op
   for (const t of parsed.tokens) {
     if (t.kind !== 'option' || t.value === undefined) continue;
     if (seen.has(t.name)) throw new UsageError(`${t.rawName} is given more than once; give it once\nusage: ${usage}`);
+    // An empty value ("-o ''", an unset shell variable) would write to no file or be dropped after all the work.
+    if (t.value.trim() === '') throw new UsageError(`${t.rawName} needs a value, got an empty one\nusage: ${usage}`);
     seen.add(t.name);
   }
   const { values, positionals } = parsed;
