@@ -238,6 +238,28 @@ test('evaluate --label-column: text labels without a healthy word are refused, u
   expect(ev.unlabelled).toBe(100);
   const table = await cli('evaluate', gaps, '--model', model, '--label-column', 'anomaly');
   expect(table.stdout).toMatch(/, 100 without a label \(not compared\)/);
+  // No label at all: nothing to compare, refused; no positive reading: recall and the missed-alarm rate have no value, not 0.
+  const blank = join(dir, 'series-blank.csv');
+  writeFileSync(
+    blank,
+    labelledSeries(() => ''),
+  );
+  const none = await cli('evaluate', blank, '--model', model, '--label-column', 'anomaly');
+  expect(none.code).toBe(1);
+  expect(none.stderr.trim()).toBe(
+    'isoscope: series-blank.csv: no reading has a label in column "anomaly" (400 blank): nothing to evaluate',
+  );
+  const healthy = join(dir, 'series-healthy.csv');
+  writeFileSync(
+    healthy,
+    labelledSeries(() => '0'),
+  );
+  const noPositive = await cli('evaluate', healthy, '--model', model, '--label-column', 'anomaly');
+  expect(noPositive.stdout).toMatch(/alarm recall +n\/a \(no positive reading\)/);
+  expect(noPositive.stdout).toMatch(/missed-alarm rate \(positive readings not in alarm\) +n\/a \(no positive reading\)/);
+  const noPositiveJson = JSON.parse((await cli('evaluate', healthy, '--model', model, '--label-column', 'anomaly', '--json')).stdout);
+  expect(noPositiveJson.recall).toBeNull();
+  expect(noPositiveJson.missedAlarmRate).toBeNull();
   const all = JSON.parse((await cli('evaluate', data, '--model', model, '--label-column', 'anomaly', '--json')).stdout) as typeof ev;
   expect(all.unlabelled).toBe(0);
   expect(ev.readings).toBeLessThan(all.readings);

@@ -1,5 +1,5 @@
 import { parseBaseline } from '../data/baseline.js';
-import { columnByRole, type Dataset } from '../data/dataset.js';
+import { columnByRole, DataError, type Dataset } from '../data/dataset.js';
 import { dateSpan } from '../data/time-text.js';
 import { evaluateScores } from '../metrics/evaluate.js';
 import type { LabelEpisodes } from '../metrics/label-episodes.js';
@@ -88,6 +88,13 @@ export async function evaluateCommand(
       `isoscope: warning: the label column "${labelled.name}" is one of the model's inputs: these figures measure the label, not detection`,
     );
   const unlabelled = labelled?.missing ?? 0;
+  // Every figure would be a ratio over nothing.
+  if (ev.readings === 0)
+    throw new DataError(
+      labelled
+        ? `${ds.name}: no reading has a label in column "${labelled.name}" (${unlabelled} blank): nothing to evaluate`
+        : `${ds.name}: no reading has ground truth to compare with: nothing to evaluate`,
+    );
   if (values.json) {
     const { verdict, reasons } = report;
     return out(
@@ -108,15 +115,15 @@ export async function evaluateCommand(
   // Ratios alike to four places (an AUC of exactly 1 read "1" beside "0.9999"); precision has no
   // value without a single alarm: said, not printed as 0.
   const ratio = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '-');
-  const noAlarm = ev.recall === 0 && ev.falseAlarmRate === 0;
+  const or = (v: number, why: string) => (Number.isNaN(v) ? `n/a (${why})` : ratio(v));
   const rows = [
     ['ROC AUC', ratio(ev.rocAuc)],
     ['PR AUC', ratio(ev.prAuc)],
-    ['alarm precision', noAlarm ? 'n/a (no reading in alarm)' : ratio(ev.precision)],
-    ['alarm recall', ratio(ev.recall)],
-    ['alarm F1', ratio(ev.f1)],
-    ['false-alarm rate (healthy readings in alarm)', ratio(ev.falseAlarmRate)],
-    ['missed-alarm rate (positive readings not in alarm)', ratio(ev.missedAlarmRate)],
+    ['alarm precision', or(ev.precision, 'no reading in alarm')],
+    ['alarm recall', or(ev.recall, 'no positive reading')],
+    ['alarm F1', or(ev.f1, 'no positive reading')],
+    ['false-alarm rate (healthy readings in alarm)', or(ev.falseAlarmRate, 'no healthy reading')],
+    ['missed-alarm rate (positive readings not in alarm)', or(ev.missedAlarmRate, 'no positive reading')],
   ];
   if (ev.units) {
     rows.push(

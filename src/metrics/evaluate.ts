@@ -142,8 +142,10 @@ export function thresholdFigures(
   c: { readings: number; positives: number; unscored: number; tp: number; fp: number; fn: number },
 ): Evaluation {
   const { readings, positives, tp, fp, fn } = c;
-  const precision = tp + fp ? tp / (tp + fp) : 0;
-  const recall = tp + fn ? tp / (tp + fn) : 0;
+  // A ratio over nothing is undefined (NaN, null in JSON), not 0: no alarm has no precision, no positive reading no
+  // recall or missed-alarm rate, no healthy reading no false-alarm rate. F1 with positives but no alarm is 0.
+  const precision = tp + fp ? tp / (tp + fp) : NaN;
+  const recall = tp + fn ? tp / (tp + fn) : NaN;
   return {
     truth: kind,
     horizon: kind === 'rul' ? horizon : null,
@@ -154,9 +156,9 @@ export function thresholdFigures(
     prAuc: rank.prAuc,
     precision,
     recall,
-    f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
-    falseAlarmRate: readings - positives ? fp / (readings - positives) : 0,
-    missedAlarmRate: positives ? fn / positives : 0,
+    f1: Number.isNaN(recall) ? NaN : tp ? (2 * precision * recall) / (precision + recall) : 0,
+    falseAlarmRate: readings - positives ? fp / (readings - positives) : NaN,
+    missedAlarmRate: positives ? fn / positives : NaN,
   };
 }
 
