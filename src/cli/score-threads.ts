@@ -70,7 +70,7 @@ export class ScoreThreads {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t?.worker.terminate()));
+    await Promise.all(this.threads.flatMap((t) => (t ? [t.worker.terminate()] : [])));
   }
 
   private thread(k: number): Thread {
