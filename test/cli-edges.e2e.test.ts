@@ -274,6 +274,12 @@ test('evaluate --label-column: text labels without a healthy word are refused, u
   const twice = await cli('score', data, '--model', model, '--model', MODEL, '-o', join(dir, 'twice.csv'));
   expect(twice.code).toBe(2);
   expect(twice.stderr).toMatch(/^isoscope: --model is given more than once; give it once/);
+  // A baseline shorter than the window: every input is there, the window statistics are not yet; said so.
+  const short = await cli('train', data, '--baseline', 'first:3', '-o', join(dir, 'short.json'));
+  expect(short.code).toBe(1);
+  expect(short.stderr.trim()).toMatch(
+    /^isoscope: no training rows: .*: every input is present on 3 of its 3 rows, but a derived feature .* has no value until a unit has given enough readings, and the baseline ends before that; take a longer baseline, or a shorter window$/,
+  );
   // An empty path (an unset shell variable) is refused before any work, not after it or dropped.
   for (const flag of [['-o', ''], ['--report=']]) {
     const empty = await cli('score', data, '--model', model, ...flag);

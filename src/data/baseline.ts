@@ -80,9 +80,10 @@ export function trainingRows(
     }
     rows[n++] = i;
   }
-  if (n === 0)
+  // Training needs two rows (params.ts); one is as short of it as none, and has the same causes.
+  if (n < 2)
     throw new DataError(
-      `no training rows: the baseline selects no rows with every feature present${inputs ? whyNoneComplete(mask, inputs()) : ''}`,
+      `${n ? 'too few training rows: the baseline selects only 1 row' : 'no training rows: the baseline selects no rows'} with every feature present${inputs ? whyNoneComplete(mask, inputs()) : ''}`,
     );
   return { rows: rows.slice(0, n), droppedMissing: dropped };
 }
@@ -105,7 +106,8 @@ function whyNoneComplete(mask: Uint8Array, inputs: readonly { name: string; valu
   const never = inputs.filter((_, f) => present[f] === 0).map((c) => c.name);
   if (never.length)
     return `: ${never.join(', ')} ${never.length > 1 ? 'are' : 'is'} missing in every one of its ${rows} rows; leave ${never.length > 1 ? 'them' : 'it'} out of the features`;
-  if (together > 0) return '';
+  if (together > 0)
+    return `: every input is present on ${together} of its ${rows} rows, but a derived feature (a window statistic, the deviation from a unit's first readings) has no value until a unit has given enough readings, and the baseline ends before that; take a longer baseline, or a shorter window`;
   const shares = inputs.map((c, f) => `${c.name} in ${Math.round((100 * present[f]) / rows)}%`).join(', ');
   return `: the inputs are never given on one row (${shares} of its ${rows} rows), as when each sensor is logged on rows of its own; train on inputs logged together, or write each time's readings on one row`;
 }
