@@ -10,6 +10,7 @@ import { createServer, type Socket } from 'node:net';
 import { afterAll, expect, test } from 'vitest';
 import { EventHubServer, HubStore } from './servers/event-hub-server.js';
 import { cmapssPath, until } from './helpers.js';
+import { MAX_FEATURES } from '../src/model/train.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'isoscope.js');
@@ -279,6 +280,23 @@ test('evaluate --label-column: text labels without a healthy word are refused, u
   expect(short.code).toBe(1);
   expect(short.stderr.trim()).toMatch(
     /^isoscope: no training rows: .*: every input is present on 3 of its 3 rows, but a derived feature .* has no value until a unit has given enough readings, and the baseline ends before that; take a longer baseline, or a shorter window$/,
+  );
+  // More features than a model holds (the schema's limit): refused before training, naming the way out.
+  const schema = JSON.parse(readFileSync('models/isoscope-model.schema.json', 'utf8'));
+  expect(schema.properties.features.maxItems).toBe(MAX_FEATURES);
+  const wide = join(dir, 'wide.csv');
+  const width = Math.ceil(MAX_FEATURES / 3) + 1;
+  writeFileSync(
+    wide,
+    [
+      Array.from({ length: width }, (_, j) => `s${j}`).join(','),
+      ...Array.from({ length: 40 }, (_, i) => Array.from({ length: width }, (_, j) => ((i * 7 + j) % 13) + 0.5).join(',')),
+    ].join('\n'),
+  );
+  const tooWide = await cli('train', wide, '-o', join(dir, 'wide.json'));
+  expect(tooWide.code).toBe(1);
+  expect(tooWide.stderr.trim()).toBe(
+    `isoscope: ${width} inputs make ${3 * width} features (3 each), more than the ${MAX_FEATURES} a model holds: choose fewer inputs (--features, or step 2 on the page), or fewer statistics per input (--recipe raw takes the readings alone)`,
   );
   // An empty path (an unset shell variable) is refused before any work, not after it or dropped.
   for (const flag of [['-o', ''], ['--report=']]) {

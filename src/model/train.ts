@@ -111,6 +111,9 @@ function* setRows(mask: Uint8Array): Generator<number> {
   for (let i = 0; i < mask.length; i++) if (mask[i]) yield i;
 }
 
+/** The most features a model holds (models/isoscope-model.schema.json's /features maxItems). */
+export const MAX_FEATURES = 4096;
+
 export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOptions = {}): Promise<TrainResult> {
   const started = performance.now();
   const params: ForestParams = { ...DEFAULT_PARAMS, ...opts.params };
@@ -139,6 +142,11 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
     if (isIdentity(recipe)) recipe = undefined;
   }
   const features = recipe ? derivedNames(recipe) : inputs;
+  // Before any work: the model's schema holds at most this many, and a wide file took minutes to fail at the end.
+  if (features.length > MAX_FEATURES)
+    throw new DataError(
+      `${inputs.length} inputs make ${features.length} features${recipe ? ` (${features.length / inputs.length} each)` : ''}, more than the ${MAX_FEATURES} a model holds: choose fewer inputs (--features, or step 2 on the page)${recipe ? ', or fewer statistics per input (--recipe raw takes the readings alone)' : ''}`,
+    );
   const rul = columnByRole(ds, 'rul')?.values;
   // `all` holds the rows training and calibration read (the baseline's, and healthy ones after it), not the file's:
   // at 6M readings the derived features of every row were 670 MB. `rows` are places in `all`, kept[p] a place's row.
