@@ -1,7 +1,7 @@
 import { gzipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
 import { csvDataset } from './helpers.js';
-import { column, type Dataset } from '../src/data/dataset.js';
+import { column, DataError, type Dataset } from '../src/data/dataset.js';
 import { CsvParser } from '../src/data/csv.js';
 import { ingestFiles } from '../src/data/ingest.js';
 import { profileDataset } from '../src/data/profile.js';
@@ -519,6 +519,14 @@ describe('CSV reader', () => {
     expect(Number.isNaN(a.values[3])).toBe(true);
     expect(ds.notes.join('\n')).toMatch(/a: 1 value\(s\) beyond float64 range \(e.g. "1e999"\)/);
     expect(ds.notes.join('\n')).toMatch(/a: 1 non-numeric cell\(s\) \(first at data row 3: "foo"\)/);
+  });
+
+  test('a quoted cell with a line break is quoted in its note on one line; an error naming a flag value with one is one line too', () => {
+    const ds = csvDataset('a,b\n1,2\n"1\n2",3\n4,5\n');
+    const note = ds.notes.find((n) => n.startsWith('a: 1 non-numeric'))!;
+    expect(note).toContain('(first at data row 2: "1?2")');
+    expect(note).not.toMatch(/[\r\n]/);
+    expect(new DataError('no label column "an\nomaly" in the data').message).toBe('no label column "an?omaly" in the data');
   });
 
   test("-999 and -9999, the loggers' code for no reading, are missing and noted; other values stay", () => {

@@ -3,6 +3,7 @@
 import type { DateOrder } from './csv-dates.js';
 import { isNormalLabel } from './csv-sniff.js';
 import { isDecimalCommaToken } from './numbers.js';
+import { printable } from './printable.js';
 
 /** Distinct texts of a ground-truth column named in its note. */
 export const MAX_LABEL_TEXTS = 20;
@@ -117,11 +118,11 @@ export function csvNotes(f: CsvFacts): string[] {
       notes.push(`${name}: ${t.outOfRange} value(s) beyond float64 range (e.g. "${t.firstOutOfRange}") are treated as missing`);
     if (t.nonNumeric && !f.textUnits.has(i) && f.delimiter === ';' && !f.decimalComma[i] && isDecimalCommaToken(t.firstBad?.text ?? ''))
       notes.push(
-        `${name}: ${t.nonNumeric} cell(s) written with a decimal comma (first at data row ${(t.firstBad?.row ?? 0) + 1}: "${t.firstBad?.text}") are treated as missing, because ${f.pointColumns[i] ? 'other numbers in the column use a decimal point' : f.filePoints ? 'other columns use decimal points, so a comma may separate thousands' : 'the first rows held no decimals to tell how the file writes them'}: write every number one way`,
+        `${name}: ${t.nonNumeric} cell(s) written with a decimal comma (first at data row ${(t.firstBad?.row ?? 0) + 1}: "${printable(t.firstBad?.text ?? '')}") are treated as missing, because ${f.pointColumns[i] ? 'other numbers in the column use a decimal point' : f.filePoints ? 'other columns use decimal points, so a comma may separate thousands' : 'the first rows held no decimals to tell how the file writes them'}: write every number one way`,
       );
     else if (t.nonNumeric && !f.textUnits.has(i))
       notes.push(
-        `${name}: ${t.nonNumeric} ${f.timestampCols.has(i) ? 'cell(s) that are not dates' : f.clockCols.has(i) ? 'cell(s) that are not clock times' : 'non-numeric cell(s)'} (first at data row ${(t.firstBad?.row ?? 0) + 1}: "${t.firstBad?.text}") are treated as missing`,
+        `${name}: ${t.nonNumeric} ${f.timestampCols.has(i) ? 'cell(s) that are not dates' : f.clockCols.has(i) ? 'cell(s) that are not clock times' : 'non-numeric cell(s)'} (first at data row ${(t.firstBad?.row ?? 0) + 1}: "${printable(t.firstBad?.text ?? '')}") are treated as missing`,
       );
   });
   return notes;

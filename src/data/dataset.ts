@@ -1,6 +1,7 @@
 // The columnar dataset every part of isoscope works on: one Float64Array per column
 // (NaN marks a missing or non-numeric cell, and the counts say which), names and roles.
 import { joinedCopy } from './joined.js';
+import { printable } from './printable.js';
 
 export type ColumnRole = 'unit' | 'time' | 'setting' | 'label' | 'rul' | 'feature';
 
@@ -72,6 +73,11 @@ export function withWholeSeries(ds: Dataset): Dataset {
 
 export class DataError extends Error {
   override name = 'DataError';
+
+  /** One line, whatever a file or a flag put into it (printable.ts). */
+  constructor(message: string) {
+    super(printable(message));
+  }
 }
 
 export function column(ds: Dataset, name: string): Column | undefined {

@@ -4,6 +4,7 @@
 // checked, so a damaged archive is a DataError, never an exception from deep inside.
 import { DataError } from './dataset.js';
 import { StepInflater } from './inflate.js';
+import { printable } from './printable.js';
 
 export interface ZipEntry {
   /** The path inside the archive. */
@@ -115,14 +116,4 @@ export function* entryBytes(bytes: Uint8Array, entry: ZipEntry): Generator<Uint8
   if (entry.method !== 8)
     throw new DataError(`${entry.path} uses compression method ${entry.method}; isoscope reads stored or deflated entries`);
   yield* new StepInflater('deflate', `${entry.path}: the compressed data`).steps(data, true);
-}
-
-/** An entry's path as a one-line message can name it: control characters (a damaged directory's) become '?'. */
-function printable(path: string): string {
-  let out = '';
-  for (const ch of path) {
-    const c = ch.charCodeAt(0);
-    out += c < 32 || c === 127 ? '?' : ch;
-  }
-  return out;
 }
