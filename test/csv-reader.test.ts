@@ -521,6 +521,22 @@ describe('CSV reader', () => {
     expect(ds.notes.join('\n')).toMatch(/a: 1 non-numeric cell\(s\) \(first at data row 3: "foo"\)/);
   });
 
+  test('a header of tag ids (numbers) beside a word over timestamps is a header; a first row like the rest is data', () => {
+    const rows = Array.from({ length: 60 }, (_, i) => `2024-01-01T00:${String(i).padStart(2, '0')}:00Z,${10 + (i % 7)},${(i % 5) - 2}`);
+    const tagged = csvDataset(['time,101,102', ...rows].join('\n'));
+    expect(tagged.columns.map((c) => c.name)).toEqual(['time', '101', '102']);
+    expect(tagged.rows).toBe(60);
+    expect(column(tagged, 'time')!.missing).toBe(0);
+    // Short files too: the decision waits for the rows below the first.
+    expect(csvDataset(['time,101,102', ...rows.slice(0, 5)].join('\n')).rows).toBe(5);
+    // No header: a text id or an error code in the first row is a reading, as in the rows below.
+    const ids = csvDataset(['P-1,1.5,2', 'P-2,1.6,3', 'P-1,1.7,4', 'P-2,1.8,5'].join('\n'));
+    expect(ids.rows).toBe(4);
+    expect(ids.columns.map((c) => c.name)).toEqual(['column_1', 'column_2', 'column_3']);
+    const err = csvDataset(['ERR,2', '1.5,3', '1.6,4', '1.7,5'].join('\n'));
+    expect(err.rows).toBe(4);
+  });
+
   test('a quoted cell with a line break is quoted in its note on one line; an error naming a flag value with one is one line too', () => {
     const ds = csvDataset('a,b\n1,2\n"1\n2",3\n4,5\n');
     const note = ds.notes.find((n) => n.startsWith('a: 1 non-numeric'))!;

@@ -543,22 +543,45 @@ export class CsvParser implements FieldSink {
     if (first.some((c) => c.includes('\u0000'))) throw new DataError(`${this.name}: this is a binary file, not CSV text`);
     // A header row is all text: no cell is a number or a timestamp.
     const header = first.every((c) => isMissingToken(c) || (!this.isNumber(c) && !looksLikeTime(c)));
-    this.hasHeader = header;
-    const given = first.map((c, i) => c.trim() || `column_${i + 1}`);
-    this.names = header ? dedupe(given) : first.map((_, i) => `column_${i + 1}`);
-    if (header) this.renamed = this.names.flatMap((n, i) => (n === given[i] ? [] : [`"${given[i]}" again as ${n}`]));
+    this.nameColumns(first, header);
     this.maxRows = Math.floor(this.maxValues / this.names.length);
-    const wanted = this.unitColumn?.name;
-    if (typeof wanted === 'string' && !this.names.includes(wanted) && this.unitColumn!.required)
-      throw new DataError(
-        `${this.name}: no column "${wanted}" to read as the unit (its columns: ${this.names.slice(0, 12).join(', ')}${this.names.length > 12 ? ', …' : ''})`,
-      );
+    // A first record with numbers in it may still be a header (tag ids: "time,101,102"); the rows below tell, in endProbe.
+    if (header) this.checkUnitColumn();
     this.builders = this.names.map(() => new ColumnBuilder(this.maxRows));
     this.phase = 'probe';
     if (!header) {
       this.record++;
       this.probe.push(first);
     }
+  }
+
+  private nameColumns(first: string[], header: boolean): void {
+    this.hasHeader = header;
+    const given = first.map((c, i) => c.trim() || `column_${i + 1}`);
+    this.names = header ? dedupe(given) : first.map((_, i) => `column_${i + 1}`);
+    if (header) this.renamed = this.names.flatMap((n, i) => (n === given[i] ? [] : [`"${given[i]}" again as ${n}`]));
+  }
+
+  private checkUnitColumn(): void {
+    const wanted = this.unitColumn?.name;
+    if (typeof wanted === 'string' && !this.names.includes(wanted) && this.unitColumn!.required)
+      throw new DataError(
+        `${this.name}: no column "${wanted}" to read as the unit (its columns: ${this.names.slice(0, 12).join(', ')}${this.names.length > 12 ? ', …' : ''})`,
+      );
+  }
+
+  /**
+   * A first record with numbers among its cells is a header all the same when, in some column, it holds a word (a
+   * letter first, no error code) above rows that are all numbers or times there: "time" over timestamps beside tag
+   * ids "101,102" over readings. In a file without a header the first row is of a kind with the rows below it.
+   */
+  private isMixedHeader(first: string[], below: string[][]): boolean {
+    return first.some((c, i) => {
+      const word = c.trim();
+      if (!/^\p{L}/u.test(word) || isMissingToken(word) || NOT_A_UNIT.test(word) || looksLikeTime(word)) return false;
+      const cells = below.map((r) => (r[i] ?? '').trim()).filter((x) => !isMissingToken(x));
+      return cells.length >= 2 && cells.every((x) => this.isNumber(x) || looksLikeTime(x));
+    });
   }
 
   /** The column the user named as the unit: its index, -1 for none, undefined when not named (or absent and not required). */
@@ -572,6 +595,13 @@ export class CsvParser implements FieldSink {
 
   /** Spots timestamp and text-id columns in the first body rows, then reads those rows. */
   private endProbe(): void {
+    if (!this.hasHeader) {
+      if (this.probe.length > 2 && this.isMixedHeader(this.probe[0], this.probe.slice(1))) {
+        this.nameColumns(this.probe.shift()!, true);
+        this.record--;
+      }
+      this.checkUnitColumn();
+    }
     while (this.hasHeader && this.captions.length < 3 && this.probe.length > 1 && this.isCaption(this.probe[0], this.probe.slice(1)))
       this.captions.push(this.probe.shift()!);
     // Decimal commas per column, when none of its probed numbers has a decimal point. Where other
