@@ -578,7 +578,8 @@ export class CsvParser implements FieldSink {
   private isMixedHeader(first: string[], below: string[][]): boolean {
     return first.some((c, i) => {
       const word = c.trim();
-      if (!/^\p{L}/u.test(word) || isMissingToken(word) || NOT_A_UNIT.test(word) || looksLikeTime(word)) return false;
+      if (!/^\p{L}/u.test(word) || isMissingToken(word) || NOT_A_UNIT.test(word) || /^inf(inity)?$/i.test(word) || looksLikeTime(word))
+        return false;
       const cells = below.map((r) => (r[i] ?? '').trim()).filter((x) => !isMissingToken(x));
       return cells.length >= 2 && cells.every((x) => this.isNumber(x) || looksLikeTime(x));
     });
