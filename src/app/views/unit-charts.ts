@@ -96,7 +96,8 @@ export function sensorChart(
       cursor: { sync: { key: 'unit-view' }, drag: { x: true, y: false } },
       legend: { show: false },
       scales: { x: x.scale },
-      axes: [x.axis, axis(s, '', { size: 48 })],
+      // uPlot's 30 px between ticks left one number on a 100 px chart: no scale to read a change by.
+      axes: [x.axis, axis(s, '', { size: 48, space: 18 * s })],
       series: [x.series, { label: title, stroke: d.color, width: 1.25 * s, gaps: breakLongSteps(layers.breaks) }],
       plugins: [alarmSpans(layers.spans, s), selectedReading(() => atX(layers.selected()), s), caption(title, s)],
     },
