@@ -112,14 +112,23 @@ describe('silentUnits', () => {
     expect([...s.silent]).toEqual([[4, 59 * HOUR]]);
   });
 
-  it('a unit commissioned with the first and dead before the later ones came on line is silent', () => {
+  it('a correct clock alone at the top is the fleet’s latest: two units behind it are no fleet reporting together', () => {
     const { time, unit } = fleet([
-      { id: 1, n: 300, step: HOUR },
-      { id: 2, n: 300, step: HOUR },
+      { id: 1, n: 100, step: HOUR },
+      { id: 2, n: 80, step: HOUR },
       { id: 3, n: 60, step: HOUR },
-      ...[4, 5, 6, 7].map((id) => ({ id, n: 100, step: HOUR, t0: 200 * HOUR })),
     ]);
-    expect([...silentUnits(time, unit)!.silent]).toEqual([[3, 59 * HOUR]]);
+    expect(silentUnits(time, unit)).toBeUndefined();
+  });
+
+  it('two units logging throughout do not make an earlier batch silent', () => {
+    const batches = fleet([
+      ...Array.from({ length: 4 }, (_, k) => ({ id: 1 + k, n: 500, step: 60_000 })),
+      ...Array.from({ length: 6 }, (_, k) => ({ id: 11 + k, n: 500, step: 60_000, t0: 600 * 60_000 })),
+      { id: 200, n: 1100, step: 60_000 },
+      { id: 201, n: 1100, step: 60_000 },
+    ]);
+    expect(silentUnits(batches.time, batches.unit)).toBeUndefined();
   });
 
   it('a third or more of the fleet silent is no fleet reporting together', () => {

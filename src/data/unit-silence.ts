@@ -9,9 +9,6 @@ import { dateAt, dateSpan } from './time-text.js';
 /** Unit codes below this find their slot in a typed array: a file in time order changes unit every row. */
 const DENSE_CODES = 1 << 20;
 
-/** Two units reporting together make a fleet's clock: one alone may be wrong. */
-const QUORUM = 2;
-
 export interface Silence {
   /** The fleet's latest reading time. */
   latest: number;
@@ -22,7 +19,7 @@ export interface Silence {
 /**
  * Units silent for GAP_FACTOR times their own usual interval (their readings' mean step) or
  * longer before the fleet's latest reading; undefined when none is. Only in a fleet whose units
- * report together: for a unit that ended before two of the current ones had begun, and unless
+ * report together: for a unit that ended before the current ones typically began, and unless
  * at least two of the rest are current for each silent one, an early end is how the data was
  * made (recordings one after another, a test bench's runs), not a silence.
  */
@@ -32,6 +29,7 @@ export function silentUnits(time: Float64Array, unit: Float64Array): Silence | u
   const ids: number[] = [];
   let first: Float64Array = new Float64Array(64);
   let last: Float64Array = new Float64Array(64);
+  let before: Float64Array = new Float64Array(64); // each unit's reading before its latest
   let count: Float64Array = new Float64Array(64);
   let runUnit = NaN;
   let slot = -1;
@@ -49,14 +47,18 @@ export function silentUnits(time: Float64Array, unit: Float64Array): Silence | u
         if (code) dense[u] = s + 1;
         else slots.set(u, s);
         ids.push(u);
-        if (s === first.length) [first, last, count] = [first, last, count].map(grown);
+        if (s === first.length) [first, last, before, count] = [first, last, before, count].map(grown);
         first[s] = Infinity;
         last[s] = -Infinity;
+        before[s] = -Infinity;
       }
       slot = s;
     }
     if (t < first[slot]) first[slot] = t;
-    if (t > last[slot]) last[slot] = t;
+    if (t > last[slot]) {
+      before[slot] = last[slot];
+      last[slot] = t;
+    } else if (t > before[slot]) before[slot] = t;
     count[slot]++;
   }
   const units = ids.length;
@@ -65,20 +67,22 @@ export function silentUnits(time: Float64Array, unit: Float64Array): Silence | u
   const known = steps.filter((d) => d > 0).sort((a, b) => a - b);
   if (!known.length) return undefined;
   const usual = known[known.length >> 1]; // a unit of one reading has no step of its own: the fleet's
-  // The fleet's latest is a time QUORUM units reached: one logger's clock set to 2099 would otherwise leave every other unit behind.
-  const lasts = last.slice(0, units).sort();
-  const latest = lasts[Math.max(0, units - Math.max(QUORUM, Math.ceil(units / 10)))];
+  // The fleet's latest, from each unit's reading before its last: one reading of a logger whose clock jumped to 2099
+  // would otherwise leave every other unit behind. A unit of one reading counts by it.
+  let now = -Infinity;
+  for (let s = 0; s < units; s++) now = Math.max(now, count[s] > 1 ? before[s] : last[s]);
+  let latest = now;
+  for (let s = 0; s < units; s++) if (last[s] <= now + GAP_FACTOR * (steps[s] > 0 ? steps[s] : usual)) latest = Math.max(latest, last[s]);
   const quiet = (s: number) => latest - last[s] >= GAP_FACTOR * (steps[s] > 0 ? steps[s] : usual);
   const starts: number[] = [];
   for (let s = 0; s < units; s++) if (!quiet(s)) starts.push(first[s]);
   if (!starts.length) return undefined;
   starts.sort((a, b) => a - b);
-  // A quiet unit is silenced only if it reported alongside the current units, QUORUM of them begun by its last reading.
-  // Otherwise it was recorded before them (a batch, a bench run; one unit logging throughout is not enough) and is no
-  // part of the fleet. A unit commissioned with the first and dead before the rest came on line does count.
-  const alongside = (t: number) => starts.length >= QUORUM && starts[QUORUM - 1] <= t;
+  // When the current units typically began (their median start: one unit logging throughout does not move it). A unit
+  // that stopped before then was recorded before them (a batch, a bench run), not silenced, and is no part of the fleet.
+  const currentFrom = starts[starts.length >> 1];
   const silent = new Map<number, number>();
-  for (let s = 0; s < units; s++) if (quiet(s) && alongside(last[s])) silent.set(ids[s], last[s]);
+  for (let s = 0; s < units; s++) if (quiet(s) && last[s] >= currentFrom) silent.set(ids[s], last[s]);
   // At least two current units for each silent one: a live fleet loses a logger or a few, while two overlapping
   // batches of recordings would otherwise read as one fleet with a third of it silenced.
   if (!silent.size || starts.length < 2 * silent.size) return undefined;
