@@ -527,12 +527,19 @@ describe('CSV reader', () => {
     expect(tagged.columns.map((c) => c.name)).toEqual(['time', '101', '102']);
     expect(tagged.rows).toBe(60);
     expect(column(tagged, 'time')!.missing).toBe(0);
+    expect(tagged.notes).toContain(
+      'the first line is read as the header: its numbers (101, 102) name columns, as tag ids do, above readings',
+    );
     // Short files too: the decision waits for the rows below the first.
     expect(csvDataset(['time,101,102', ...rows.slice(0, 5)].join('\n')).rows).toBe(5);
     // No header: a text id or an error code in the first row is a reading, as in the rows below.
     const ids = csvDataset(['P-1,1.5,2', 'P-2,1.6,3', 'P-1,1.7,4', 'P-2,1.8,5'].join('\n'));
     expect(ids.rows).toBe(4);
     expect(ids.columns.map((c) => c.name)).toEqual(['column_1', 'column_2', 'column_3']);
+    // A first row with a status word and a timestamp, or with readings, is data too.
+    const stamped = Array.from({ length: 6 }, (_, i) => `2024-01-01T00:0${i}:00Z,${12 + i / 10},3.${i}`);
+    expect(csvDataset(['2024-01-01T00:00:00Z,Shutdown,3.2', ...stamped].join('\n')).rows).toBe(7);
+    expect(csvDataset(['Shutdown,3.2', '12.5,3.1', '12.6,3.3'].join('\n')).rows).toBe(3);
     for (const code of ['ERR', 'Infinity', 'NaN']) expect(csvDataset([`${code},2`, '1.5,3', '1.6,4', '1.7,5'].join('\n')).rows).toBe(4);
   });
 

@@ -38,6 +38,8 @@ export interface CsvFacts {
   clockCols: Set<number>;
   timestampCols: Set<number>;
   renamed: string[];
+  /** Why a first line with numbers in it was read as the header (tag ids). */
+  headerNote?: string;
   textLabels: Map<number, Map<string, number>>;
   moreLabels: Set<number>;
   leftOut: Set<number>;
@@ -100,6 +102,7 @@ export function csvNotes(f: CsvFacts): string[] {
         `${f.names[i]}: clock times read as seconds since midnight (${f.timestampCols.size ? 'no one column of dates alone to join them to' : 'no date column to join them to'})`,
       );
   });
+  if (f.headerNote) notes.push(f.headerNote);
   if (f.renamed.length) notes.push(`header names given more than once are told apart: ${f.renamed.join(', ')}`);
   f.textLabels.forEach((said, i) => {
     const texts = [...said.keys()];

@@ -101,6 +101,7 @@ export class CsvParser implements FieldSink {
   private skipped: string[] = [];
   /** Header names given twice, and what the later ones are called. */
   private renamed: string[] = [];
+  private headerNote?: string;
   private record = 0;
   /** Records that may be an export's trailing lines (csv-tail.ts): read or refused if a reading follows. */
   private held: HeldRecord[] = [];
@@ -236,6 +237,7 @@ export class CsvParser implements FieldSink {
       clockCols: this.clockCols,
       timestampCols: this.timestampCols,
       renamed: this.renamed,
+      headerNote: this.headerNote,
       textLabels: this.textLabels,
       moreLabels: this.moreLabels,
       leftOut: this.leftOut,
@@ -576,12 +578,14 @@ export class CsvParser implements FieldSink {
    * ids "101,102" over readings. In a file without a header the first row is of a kind with the rows below it.
    */
   private isMixedHeader(first: string[], below: string[][]): boolean {
+    // A header holds names: never a time, and its numbers are whole (tag ids), not readings ("3.2").
+    const cells = first.map((c) => c.trim()).filter((c) => !isMissingToken(c));
+    if (cells.some((c) => looksLikeTime(c) || (this.isNumber(c) && !/^\d+$/.test(c)))) return false;
     return first.some((c, i) => {
       const word = c.trim();
-      if (!/^\p{L}/u.test(word) || isMissingToken(word) || NOT_A_UNIT.test(word) || /^inf(inity)?$/i.test(word) || looksLikeTime(word))
-        return false;
-      const cells = below.map((r) => (r[i] ?? '').trim()).filter((x) => !isMissingToken(x));
-      return cells.length >= 2 && cells.every((x) => this.isNumber(x) || looksLikeTime(x));
+      if (!/^\p{L}/u.test(word) || isMissingToken(word) || NOT_A_UNIT.test(word) || /^inf(inity)?$/i.test(word)) return false;
+      const column = below.map((r) => (r[i] ?? '').trim()).filter((x) => !isMissingToken(x));
+      return column.length >= 2 && column.every((x) => this.isNumber(x) || looksLikeTime(x));
     });
   }
 
@@ -598,8 +602,11 @@ export class CsvParser implements FieldSink {
   private endProbe(): void {
     if (!this.hasHeader) {
       if (this.probe.length > 2 && this.isMixedHeader(this.probe[0], this.probe.slice(1))) {
-        this.nameColumns(this.probe.shift()!, true);
+        const first = this.probe.shift()!;
+        this.nameColumns(first, true);
         this.record--;
+        const ids = first.map((c) => c.trim()).filter((c) => /^\d+$/.test(c));
+        this.headerNote = `the first line is read as the header: its numbers (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}) name columns, as tag ids do, above readings`;
       }
       this.checkUnitColumn();
     }
