@@ -250,6 +250,20 @@ test('evaluate --label-column: text labels without a healthy word are refused, u
   expect(none.stderr.trim()).toBe(
     'isoscope: series-blank.csv: no reading has a label in column "anomaly" (400 blank): nothing to evaluate',
   );
+  // Labels, but too few readings to fill the model's window: not "no label", but why none is scored.
+  const brief = join(dir, 'series-brief.csv');
+  writeFileSync(
+    brief,
+    labelledSeries((l) => String(l))
+      .split('\n')
+      .slice(0, 5)
+      .join('\n'),
+  );
+  const unscored = await cli('evaluate', brief, '--model', model, '--label-column', 'anomaly');
+  expect(unscored.code).toBe(1);
+  expect(unscored.stderr.trim()).toMatch(
+    /^isoscope: series-brief\.csv: none of the 4 readings with ground truth is scored \(.*window.*\): nothing to evaluate$/,
+  );
   const healthy = join(dir, 'series-healthy.csv');
   writeFileSync(
     healthy,

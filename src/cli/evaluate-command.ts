@@ -5,6 +5,7 @@ import { evaluateScores } from '../metrics/evaluate.js';
 import type { LabelEpisodes } from '../metrics/label-episodes.js';
 import { alarmRule } from '../model/alarm-rule.js';
 import { streamInputsOf } from '../model/loaded-model.js';
+import { unscoredWhy } from '../model/unscored-words.js';
 import { verdictLine } from '../model/model-check.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { fromFlag, num, oneFile, parse } from './args.js';
@@ -91,9 +92,11 @@ export async function evaluateCommand(
   // Every figure would be a ratio over nothing.
   if (ev.readings === 0)
     throw new DataError(
-      labelled
-        ? `${ds.name}: no reading has a label in column "${labelled.name}" (${unlabelled} blank): nothing to evaluate`
-        : `${ds.name}: no reading has ground truth to compare with: nothing to evaluate`,
+      ev.unscored
+        ? `${ds.name}: none of the ${ev.unscored} readings with ground truth is scored (${unscoredWhy(model, !columnByRole(ds, 'unit'))}): nothing to evaluate`
+        : labelled
+          ? `${ds.name}: no reading has a label in column "${labelled.name}" (${unlabelled} blank): nothing to evaluate`
+          : `${ds.name}: no reading has ground truth to compare with: nothing to evaluate`,
     );
   if (values.json) {
     const { verdict, reasons } = report;
