@@ -66,6 +66,8 @@ export function trainingRows(
   features: readonly Float64Array[],
   /** The raw inputs by name, asked for only when no row is complete, to say why. */
   inputs?: () => readonly { name: string; values: Float64Array }[],
+  /** Whether the features are derived (a window, a unit's first readings): then complete inputs may still lack them. */
+  derived = false,
 ): { rows: Int32Array; droppedMissing: number } {
   const rows = new Int32Array(mask.length);
   let n = 0;
@@ -83,13 +85,13 @@ export function trainingRows(
   // Training needs two rows (params.ts); one is as short of it as none, and has the same causes.
   if (n < 2)
     throw new DataError(
-      `${n ? 'too few training rows: the baseline selects only 1 row' : 'no training rows: the baseline selects no rows'} with every feature present${inputs ? whyNoneComplete(mask, inputs()) : ''}`,
+      `${n ? 'too few training rows: the baseline selects only 1 row' : 'no training rows: the baseline selects no rows'} with every feature present${inputs ? whyNoneComplete(mask, inputs(), derived) : ''}`,
     );
   return { rows: rows.slice(0, n), droppedMissing: dropped };
 }
 
 /** Why no baseline row has every input: one never given, or inputs logged on rows of their own. */
-function whyNoneComplete(mask: Uint8Array, inputs: readonly { name: string; values: Float64Array }[]): string {
+function whyNoneComplete(mask: Uint8Array, inputs: readonly { name: string; values: Float64Array }[], derived: boolean): string {
   let rows = 0;
   let together = 0;
   const present = inputs.map(() => 0);
@@ -106,6 +108,8 @@ function whyNoneComplete(mask: Uint8Array, inputs: readonly { name: string; valu
   const never = inputs.filter((_, f) => present[f] === 0).map((c) => c.name);
   if (never.length)
     return `: ${never.join(', ')} ${never.length > 1 ? 'are' : 'is'} missing in every one of its ${rows} rows; leave ${never.length > 1 ? 'them' : 'it'} out of the features`;
+  if (together > 0 && !derived)
+    return `: ${together} of its ${rows} rows ${together === 1 ? 'has' : 'have'} every input; take a longer baseline`;
   if (together > 0)
     return `: every input is present on ${together} of its ${rows} rows, but a derived feature (a window statistic, the deviation from a unit's first readings) has no value until a unit has given enough readings, and the baseline ends before that; take a longer baseline, or a shorter window`;
   const shares = inputs.map((c, f) => `${c.name} in ${Math.round((100 * present[f]) / rows)}%`).join(', ');

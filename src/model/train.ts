@@ -157,7 +157,12 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
       const values = column(ds, name)!.values;
       return { name, values: kept ? Float64Array.from(kept, (r) => values[r]) : values };
     });
-  const { rows, droppedMissing } = trainingRows(kept ? Uint8Array.from(kept, (r) => inBaseline[r]) : inBaseline, all, rawInputs);
+  const { rows, droppedMissing } = trainingRows(
+    kept ? Uint8Array.from(kept, (r) => inBaseline[r]) : inBaseline,
+    all,
+    rawInputs,
+    recipe !== undefined,
+  );
   const rowOf = (p: number) => (kept ? kept[p] : p);
   // Hashed first: its buffer (the training rows' bytes) is gone before the scaled block is made.
   const fingerprint = await fingerprintRows(features, all, rows);
