@@ -6,6 +6,9 @@ import { UsageError } from './errors.js';
 
 const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const;
 
+/** Flags whose empty value means something: no inputs left out, a version without a note. */
+const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['exclude', 'note']);
+
 export function parse<const O extends ParseArgsOptionsConfig>(argv: string[], options: O, usage: string) {
   // The usage line is the only documentation of a command's flags (the help text is built from it): a flag it
   // leaves out is a bug, caught by any test that runs the command.
@@ -34,7 +37,8 @@ export function parse<const O extends ParseArgsOptionsConfig>(argv: string[], op
     if (t.kind !== 'option' || t.value === undefined) continue;
     if (seen.has(t.name)) throw new UsageError(`${t.rawName} is given more than once; give it once\nusage: ${usage}`);
     // An empty value ("-o ''", an unset shell variable) would write to no file or be dropped after all the work.
-    if (t.value.trim() === '') throw new UsageError(`${t.rawName} needs a value, got an empty one\nusage: ${usage}`);
+    if (t.value.trim() === '' && !MAY_BE_EMPTY.has(t.name))
+      throw new UsageError(`${t.rawName} needs a value, got an empty one\nusage: ${usage}`);
     seen.add(t.name);
   }
   const { values, positionals } = parsed;
