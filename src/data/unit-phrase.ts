@@ -2,5 +2,5 @@
 // takes the word ("unit 3 is silent", "Unit 3"); a name of its own ("PMP-101") stands alone.
 
 export function unitPhrase(name: string, capital = false): string {
-  return /^\d/.test(name) ? `${capital ? 'Unit' : 'unit'} ${name}` : name;
+  return /^-?\d/.test(name) ? `${capital ? 'Unit' : 'unit'} ${name}` : name;
 }

@@ -226,6 +226,10 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
         .toBe('Contamination must be a percentage from 0.1 to 50; the threshold is unchanged.');
       expect(await page.evaluate(() => (window as any).isoscope.contamination)).toBe(DEFAULT_CONTAMINATION);
     }
+    // Finer than a slider step, as typed.
+    await entry.fill('0.25');
+    await entry.press('Tab');
+    await expect.poll(() => page.evaluate(() => (window as any).isoscope.contamination)).toBe(0.0025);
     await slider.fill('199'); // where the tests after this one expect it
     await expect.poll(() => entry.inputValue()).toBe('19.9');
     expect(await page.getByTestId('contamination-entry-error').textContent()).toBe('');

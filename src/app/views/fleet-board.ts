@@ -318,9 +318,16 @@ export function fleetBoard(wb: Workbench): HTMLElement {
 
 /** Times to the second: the Since column is wider. The first readings tell (a logger keeps its rate). */
 /** The UTC year all the data's times fall in, or none when they span two or more. */
+const yearOf = new WeakMap<Float64Array, string | undefined>(); // a scan of 6M times, once per data, not per 'data' event
+
 function oneYear(truth: Dataset | undefined): string | undefined {
   const t = truth?.columns.find((c) => c.role === 'time')?.values;
   if (!t) return undefined;
+  if (!yearOf.has(t)) yearOf.set(t, yearOfTimes(t));
+  return yearOf.get(t);
+}
+
+function yearOfTimes(t: Float64Array): string | undefined {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < t.length; i++) {

@@ -69,7 +69,7 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     entryError.textContent = '';
     auto.checked = false;
     slider.value = String(Math.round(v * 10));
-    schedule(Math.round(v * 10) / 1000);
+    schedule(Math.round(v * 1e4) / 1e6); // as typed (to 0.0001%): the slider's 0.1% steps are its own limit
   });
 
   const render = () => {
@@ -78,7 +78,7 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     if (c !== 'auto') slider.value = String(Math.round(c * 1000));
     // Typing is not overwritten: the entry follows the threshold only while it has no focus.
     if (document.activeElement !== entry) {
-      entry.value = c === 'auto' ? '' : String(Math.round(c * 1000) / 10);
+      entry.value = c === 'auto' ? '' : String(+(c * 100).toPrecision(6));
       entryError.textContent = '';
     }
     const label = c === 'auto' ? 'auto (offset −0.5)' : pct(c);
