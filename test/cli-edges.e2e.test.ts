@@ -295,6 +295,11 @@ test('evaluate --label-column: text labels without a healthy word are refused, u
   expect(short.stderr.trim()).toMatch(
     /^isoscope: no training rows: .*: every input is present on 3 of its 3 rows, but a derived feature .* has no value until a unit has given enough readings, and the baseline ends before that; take a longer baseline, or a shorter window$/,
   );
+  // Text row ids (r0, r1, …) are coded 1, 2, … in order: a streamed profile shows no min, max or mean of the codes.
+  const rowIds = join(dir, 'row-ids.csv');
+  writeFileSync(rowIds, ['id,temp', ...Array.from({ length: 30 }, (_, i) => `r${i},${20 + (i % 4)}`)].join('\n'));
+  const idLine = (await cli('profile', rowIds)).stdout.split('\n').find((l) => l.startsWith('id '))!;
+  expect(idLine.split(/\s+/).slice(0, 8)).toEqual(['id', 'feature', '30', '0', '-', '-', '-', '-']);
   // More features than a model holds (the schema's limit): refused before training, naming the way out.
   const schema = JSON.parse(readFileSync('models/isoscope-model.schema.json', 'utf8'));
   expect(schema.properties.features.maxItems).toBe(MAX_FEATURES);

@@ -23,9 +23,11 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
   if (values.help) return out(PROFILE_USAGE);
   const file = oneFile(positionals, PROFILE_USAGE);
   const unitColumn = unitColumnChoice(values['unit-column']);
-  const { ds, profile } = isZipFile(file)
-    ? profileWhole(file, { ...values, unitColumn })
-    : await profileStreamed(file, values.rul, unitColumn);
+  const {
+    ds,
+    profile,
+    coded: codedNames,
+  } = isZipFile(file) ? profileWhole(file, { ...values, unitColumn }) : await profileStreamed(file, values.rul, unitColumn);
   if (values.json) return out(JSON.stringify({ name: ds.name, format: ds.format, notes: ds.notes, ...profile }, null, 2));
   const labels = ds.columns.find((c) => c.role === 'unit')?.labels;
   const unitName = (u: number) => labels?.[u - 1] ?? String(u);
@@ -40,7 +42,7 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
     // A timestamp column holds epoch milliseconds: its figures read as dates and a span (--json keeps the numbers).
     const dated = c.role === 'time' && ds.columns.some((d) => d.name === c.name && d.timestamp);
     // Text ids are coded 1, 2, … in order of appearance: a code's min, mean or spread says nothing about the ids.
-    const coded = ds.columns.some((d) => d.name === c.name && d.labels);
+    const coded = codedNames.has(c.name);
     const at = (v: number) => (coded ? '-' : dated && Number.isFinite(v) ? dateAt(v) : formatNumber(v));
     return [
       c.name,
@@ -66,27 +68,36 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
 }
 
 /** A zip, read whole (its directory is at its end). */
-function profileWhole(
-  file: string,
-  opts: { rul?: string; entry?: string; unitColumn?: UnitColumnChoice },
-): { ds: Dataset; profile: Profile } {
+interface Profiled {
+  ds: Dataset;
+  profile: Profile;
+  /** Columns of text ids, coded 1, 2, … (a streamed read keeps only the unit and time columns whole: noted per piece). */
+  coded: Set<string>;
+}
+
+function codedIn(ds: Dataset, into: Set<string>): Set<string> {
+  for (const c of ds.columns) if (c.labels) into.add(c.name);
+  return into;
+}
+
+function profileWhole(file: string, opts: { rul?: string; entry?: string; unitColumn?: UnitColumnChoice }): Profiled {
   const ds = readDataset(file, { rul: opts.rul, entry: opts.entry, unitColumn: opts.unitColumn });
   const acc = new ProfileAccumulator(ds.rows);
   acc.add(ds);
-  return { ds, profile: withTimeAxis(acc.profile(), ds) };
+  return { ds, profile: withTimeAxis(acc.profile(), ds), coded: codedIn(ds, new Set()) };
 }
 
 /**
  * Any other file in one streamed pass: memory follows a piece of rows, plus the unit and time
  * columns kept whole for the remaining useful life, which needs each unit's last reading.
  */
-async function profileStreamed(
-  file: string,
-  rul: string | undefined,
-  unitColumn?: UnitColumnChoice,
-): Promise<{ ds: Dataset; profile: Profile }> {
+async function profileStreamed(file: string, rul: string | undefined, unitColumn?: UnitColumnChoice): Promise<Profiled> {
   const acc = new ProfileAccumulator();
-  const keys = await streamDataset(file, { keep: (c) => c.role === 'unit' || c.role === 'time', unitColumn }, (piece) => acc.add(piece));
+  const coded = new Set<string>();
+  const keys = await streamDataset(file, { keep: (c) => c.role === 'unit' || c.role === 'time', unitColumn }, (piece) => {
+    codedIn(piece, coded);
+    acc.add(piece);
+  });
   const truth = addGroundTruth(keys, rul ? { name: basename(rul), bytes: readBytes(rul, 'RUL file') } : undefined);
   const profile = acc.profile();
   const rulColumn = truth.columns.find((c) => c.role === 'rul');
@@ -99,5 +110,5 @@ async function profileStreamed(
     profile.columns.push(derived.profile().columns.find((c) => c.role === 'rul')!);
   }
   // The unit and time columns are kept whole: the time axis's gaps are found as on the page.
-  return { ds: truth, profile: withTimeAxis(profile, truth) };
+  return { ds: truth, profile: withTimeAxis(profile, truth), coded };
 }
