@@ -27,9 +27,12 @@ const BASELINE = parseBaseline('first:50%');
 const HORIZON = 30;
 type Alarm = { k: number; n: number; clear: number };
 
+/** A ratio over nothing (precision without an alarm) is undefined: "–", not NaN. */
+const ratio = (v: number) => (Number.isNaN(v) ? '–' : v.toFixed(3));
+
 function row(name: string, e: Evaluation): string {
   const u = e.units!;
-  return `| ${name} | ${e.rocAuc.toFixed(4)} | ${e.prAuc.toFixed(4)} | ${e.precision.toFixed(3)} | ${e.recall.toFixed(3)} | ${e.f1.toFixed(3)} | ${u.medianLeadTime ?? '–'} | ${u.p10LeadTime?.toFixed(1) ?? '–'} | ${u.falseAlarmsPerUnit.toFixed(3)} | ${u.neverWarned} |`;
+  return `| ${name} | ${e.rocAuc.toFixed(4)} | ${e.prAuc.toFixed(4)} | ${ratio(e.precision)} | ${ratio(e.recall)} | ${ratio(e.f1)} | ${u.medianLeadTime ?? '–'} | ${u.p10LeadTime?.toFixed(1) ?? '–'} | ${u.falseAlarmsPerUnit.toFixed(3)} | ${u.neverWarned} |`;
 }
 
 function meetsFloors(e: Evaluation, aucFloor: number): boolean {
