@@ -41,6 +41,7 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 }
 
 export function pct(v: number): string {
+  if (Number.isNaN(v)) return '–'; // a share of nothing, as ratio() says it
   const p = v * 100;
   // Rounding leaves 1e-17 where 0 was meant: an interval's lower end is 0%, not "1.1e-17%".
   if (Math.abs(p) < 1e-9) return '0%';

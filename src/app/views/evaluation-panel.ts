@@ -40,13 +40,13 @@ const ROWS: Row[] = [
   [
     'false-alarm-rate',
     'False-alarm rate',
-    (e) => (Number.isNaN(e.falseAlarmRate) ? '–' : pct(e.falseAlarmRate)),
+    (e) => pct(e.falseAlarmRate),
     () => 'Of the healthy readings, the share taken while the unit was in alarm.',
   ],
   [
     'missed-alarm-rate',
     'Missed-alarm rate',
-    (e) => (Number.isNaN(e.missedAlarmRate) ? '–' : pct(e.missedAlarmRate)),
+    (e) => pct(e.missedAlarmRate),
     () => 'Of the degraded readings, the share taken while the unit was not in alarm (1 − recall).',
   ],
 ];
