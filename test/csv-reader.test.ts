@@ -572,6 +572,25 @@ describe('CSV reader', () => {
     expect(Array.from(column(ds, 'unit')!.values)).toEqual([1, 2, 1]);
   });
 
+  test('number ids a double would merge ("7" and "007", serials past 2^53) are text as written; merged later in the file, a note says so', () => {
+    const rows = (ids: string[]) => ids.flatMap((id, k) => [`${id},${k}.5`, `${id},${k}.25`]).join('\n');
+    const padded = csvDataset(`pump_id,x\n${rows(['7', '007', '07'])}\n`);
+    const unit = column(padded, 'pump_id')!;
+    expect(unit.role).toBe('unit');
+    expect(unit.labels).toEqual(['7', '007', '07']);
+    expect(Array.from(unit.values)).toEqual([1, 1, 2, 2, 3, 3]);
+    const serials = csvDataset(`serial,x\n${rows(['9007199254740993', '9007199254740992', '12345678901234567'])}\n`);
+    expect(column(serials, 'serial')!.labels).toEqual(['9007199254740993', '9007199254740992', '12345678901234567']);
+    // Short ids of one width stay numbers, as do ids under a name that keys no machine.
+    expect(column(csvDataset(`unit,x\n${rows(['1', '2', '3'])}\n`), 'unit')!.labels).toBeUndefined();
+    expect(column(csvDataset(`count,x\n${rows(['007', '7'])}\n`), 'count')!.labels).toBeUndefined();
+    // Past the first rows the column is numbers already: the merge is said, never silent.
+    const late = csvDataset(`unit,x\n${rows(Array.from({ length: 30 }, (_, k) => String(k + 1)))}\n${rows(['01'])}\n`);
+    expect(column(late, 'unit')!.labels).toBeUndefined();
+    expect(late.notes?.join('\n')).toMatch(/unit: ids "1" and "01" read as the same number, so their rows are one unit's/);
+    expect(csvDataset(`unit,x\n${rows(['1', '2', '1.0'])}\n`).notes?.join('\n') ?? '').not.toMatch(/same number/);
+  });
+
   test('the unit column as plant exports name it: after the machine, in any case or spacing; states and lines are not units', () => {
     const roles = (header: string, cells: (i: number) => string) =>
       csvDataset(

@@ -44,6 +44,8 @@ export interface CsvFacts {
   moreLabels: Set<number>;
   leftOut: Set<number>;
   textUnits: Map<number, Map<string, number>>;
+  /** Ids written apart ("1", "01") that read as one number, per column: the first such pair. */
+  mergedIds: Map<number, [string, string]>;
   bad: CellTally[];
 }
 
@@ -112,6 +114,11 @@ export function csvNotes(f: CsvFacts): string[] {
       `${f.names[i]}: text read as ground truth: ${list(texts.filter(isNormalLabel))} = healthy (0)${anomalous.length ? `; ${list(anomalous)}${f.moreLabels.has(i) ? ' and others' : ''} = anomalous (1)` : '; no other value'}`,
     );
   });
+  f.mergedIds.forEach(([a, b], i) =>
+    notes.push(
+      `${f.names[i]}: ids "${printable(a)}" and "${printable(b)}" read as the same number, so their rows are one unit's; if they are two machines, write the ids with a letter ("P1", "P01") so that they are read as text`,
+    ),
+  );
   f.names.forEach((name, i) => {
     const t = f.bad[i];
     if (f.leftOut.has(i)) return;

@@ -7,7 +7,17 @@ import { ColumnBuilder, isDecimalCommaToken, isMissingToken, isNumberToken } fro
 import { MAX_LABEL_TEXTS, csvNotes, type CellTally } from './csv-notes.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
-import { asText, bestUnit, inferRole, isTextIdName, keepOneUnit, onlyUnit, rowIds, type UnitColumnChoice } from './roles.js';
+import {
+  asText,
+  bestUnit,
+  inferRole,
+  isTextIdName,
+  keepOneUnit,
+  mergesAsNumbers,
+  onlyUnit,
+  rowIds,
+  type UnitColumnChoice,
+} from './roles.js';
 import { isEngineeringUnits, longShape, pivotLong, type LongShape, type ProbeKind } from './long-format.js';
 import { MAX_TRAILING_LINES, isSummaryRow, sameFirstCell, trailingNote, type HeldRecord } from './csv-tail.js';
 import { dedupe, detectDelimiter, isNormalLabel, isTextLabel, preamble } from './csv-sniff.js';
@@ -30,6 +40,8 @@ const HEAD_CHARS = 64 * 1024;
 const HEAD_LINES = 20;
 /** Body rows looked at to spot timestamp and text-id columns. */
 const PROBE_ROWS = 50;
+/** Distinct ids of a number column watched for "1" and "01" read as one. */
+const WATCHED_IDS = 10_000;
 /** A number with its thousands grouped by points, as decimal-comma locales write it: 1.012 or -1.202,5. */
 const GROUPED = /^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$/;
 /** The same with a decimal comma (1.012,5): points that can only group thousands, whatever the column's first rows showed. */
@@ -90,6 +102,10 @@ export class CsvParser implements FieldSink {
   private blankRows = 0;
   private recordHasText = false;
   private textUnits = new Map<number, Map<string, number>>();
+  /** Number columns that may key the units: each id's value and how it was first written, to catch "1" and "01" made one. */
+  private idForms = new Map<number, Map<number, string>>();
+  /** Per such column, the first two ids written apart that read as one number. */
+  private mergedIds = new Map<number, [string, string]>();
   /** A text id column another column outranked as the unit: its cells are text from then on. */
   private textOut = new Set<number>();
   private unitSettled = false;
@@ -242,6 +258,7 @@ export class CsvParser implements FieldSink {
       moreLabels: this.moreLabels,
       leftOut: this.leftOut,
       textUnits: this.textUnits,
+      mergedIds: this.mergedIds,
       bad: this.bad,
     });
   }
@@ -518,6 +535,18 @@ export class CsvParser implements FieldSink {
       this.commaCells[i] = (this.commaCells[i] ?? 0) + 1;
       b.pushToken(text.replace(',', '.'));
     } else b.pushToken(text);
+    const forms = this.idForms.get(i);
+    if (forms) this.checkIdForm(i, forms, cell.trim(), b.values[b.length - 1]);
+  }
+
+  private checkIdForm(i: number, forms: Map<number, string>, written: string, v: number): void {
+    if (Number.isNaN(v) || !/^[+-]?\d+$/.test(written)) return;
+    const first = forms.get(v);
+    if (first === undefined) {
+      // A column of this many ids numbers rows rather than machines: it is no longer watched.
+      if (forms.size < WATCHED_IDS) forms.set(v, written);
+      else this.idForms.delete(i);
+    } else if (first !== written && !this.mergedIds.has(i)) this.mergedIds.set(i, [first, written]);
   }
 
   /** A number as this file writes it: decimal commas count only between ';' fields. */
@@ -668,13 +697,21 @@ export class CsvParser implements FieldSink {
       return this.timestampCols.has(i) || this.clockCols.has(i) ? 'time' : 'text';
     });
     const named = this.namedUnit();
+    // Number columns that may key the units: the one asked for, or one named as ids are ("pump_id", "serial").
+    const idLike = (i: number) => kinds[i] === 'number' && (i === named || isTextIdName(this.names[i], []));
+    const written = kinds.flatMap((_, i) => (idLike(i) && mergesAsNumbers(cellsOf[i]) ? [i] : []));
     if (named !== undefined) {
-      if (named >= 0 && kinds[named] === 'text' && !this.timestampCols.has(named) && !this.clockCols.has(named))
+      if (
+        named >= 0 &&
+        ((kinds[named] === 'text' && !this.timestampCols.has(named) && !this.clockCols.has(named)) || written.includes(named))
+      )
         this.textUnits.set(named, new Map());
     } else {
-      const chosen = bestUnit(idCandidates.map((i) => this.names[i]));
-      if (chosen >= 0) this.textUnits.set(idCandidates[chosen], new Map());
+      const candidates = [...idCandidates, ...written].sort((a, b) => a - b);
+      const chosen = bestUnit(candidates.map((i) => this.names[i]));
+      if (chosen >= 0) this.textUnits.set(candidates[chosen], new Map());
     }
+    for (let i = 0; i < kinds.length; i++) if (idLike(i) && !this.textUnits.has(i)) this.idForms.set(i, new Map());
     this.long = longShape(this.names, kinds);
     if (this.long) {
       // A long file's source column (InfluxDB's host) is its unit; ground truth cannot outlive the turn to columns.

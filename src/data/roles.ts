@@ -159,6 +159,15 @@ export function rowIds(values: Float64Array): boolean {
   return true;
 }
 
+/**
+ * Whole numbers as ids are written where a double would merge two of them: "7" beside "007", or a
+ * serial of 16 digits or more (past 2^53 neighbours share a double). Such ids are read as text, as written.
+ */
+export function mergesAsNumbers(cells: string[]): boolean {
+  const ids = cells.map((c) => c.trim());
+  return ids.every((c) => /^\d+$/.test(c)) && ids.some((c) => /^0\d|^\d{16}/.test(c));
+}
+
 /** A name that says the column identifies something (a unit, a reading): never a health signal, even when it is not the unit. */
 export const isIdName = (name: string): boolean => UNIT.test(headerKey(name));
 
