@@ -317,6 +317,17 @@ test('evaluate --label-column: text labels without a healthy word are refused, u
   expect(tooWide.stderr.trim()).toBe(
     `isoscope: ${width} inputs make ${3 * width} features (3 each), more than the ${MAX_FEATURES} a model holds: choose fewer inputs (--features, or step 2 on the page), or fewer statistics per input (--recipe raw takes the readings alone)`,
   );
+  // A column chosen whose values overflow float64 sums: refused by name, not as a model field that is not finite.
+  const huge = join(dir, 'huge.csv');
+  writeFileSync(
+    huge,
+    ['big,flow', ...Array.from({ length: 60 }, (_, i) => `${i % 2 ? '1e308' : '-1.5e308'},${10 + (i % 7) / 10}`)].join('\n'),
+  );
+  const overflow = await cli('train', huge, '--features', 'big,flow', '--recipe', 'raw', '-o', join(dir, 'huge.json'));
+  expect(overflow.code).toBe(1);
+  expect(overflow.stderr.trim().split('\n').at(-1)).toBe(
+    "isoscope: big: the training rows' values overflow float64 sums (values near ±1e308), so it has no mean or spread to scale by: leave it out (--exclude, or untick it in step 2) or rescale it",
+  );
   // An empty path (an unset shell variable) is refused before any work, not after it or dropped.
   for (const flag of [['-o', ''], ['--report=']]) {
     const empty = await cli('score', data, '--model', model, ...flag);

@@ -130,6 +130,23 @@ describe('profile', () => {
     expect(profileDataset(csvDataset(soc.join('\n'))).columns.find((c) => c.name === 'Charge')!.feature).toBe(true);
   });
 
+  test('values near ±1e308 that overflow the sums give no mean or spread, and are no default feature, with why', () => {
+    const rows = ['unit,time,big,wide,flow'];
+    for (let i = 0; i < 90; i++)
+      rows.push(`${1 + (i % 3)},${i},${['1e308', '-1e308', '1.5e308'][i % 3]},${(i % 5) * 1e155},${10 + (i % 7) / 10}`);
+    const p = profileDataset(csvDataset(rows.join('\n')));
+    const col = (n: string) => p.columns.find((c) => c.name === n)!;
+    expect([col('big').mean, col('big').std, col('big').max]).toEqual([NaN, NaN, 1.5e308]);
+    expect(col('big').feature).toBe(false);
+    expect(col('big').reason).toBe(
+      'values as large as 1.5e+308 overflow float64 sums (no mean or spread): rescale the column (other units) to use it',
+    );
+    // Squares overflow first: a mean but no spread.
+    expect(Number.isFinite(col('wide').mean) && Number.isNaN(col('wide').std)).toBe(true);
+    expect(col('wide').feature).toBe(false);
+    expect(col('flow').feature).toBe(true);
+  });
+
   test('healthy baseline: first N cycles or first X% of each unit', () => {
     const ds = loadFd001();
     const first30 = baselineMask(ds, parseBaseline('first:30'));

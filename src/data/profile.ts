@@ -369,8 +369,9 @@ export class ProfileAccumulator {
         nonNumeric: st.nonNumeric,
         min: count ? min : NaN,
         max: count ? max : NaN,
-        mean: count ? st.mean : NaN,
-        std: count ? Math.sqrt(st.m2 / count) : NaN,
+        // Values near ±1.8e308 overflow the running sums: an infinite mean or spread is none, and the reason says why.
+        mean: count && Number.isFinite(st.mean) ? st.mean : NaN,
+        std: count && Number.isFinite(st.m2) ? Math.sqrt(st.m2 / count) : NaN,
         distinct,
         constant,
         nearConstant,
@@ -430,6 +431,11 @@ function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: s
       return { feature: false, reason: 'operating setting: a condition, not a health signal' };
   }
   if (c.count === 0) return { feature: false, reason: 'no numeric values' };
+  if (Number.isNaN(c.mean) || Number.isNaN(c.std))
+    return {
+      feature: false,
+      reason: `values as large as ${Math.max(-c.min, c.max).toExponential(1)} overflow float64 sums (no mean or spread): rescale the column (other units) to use it`,
+    };
   if (c.constant) return { feature: false, reason: `constant (always ${c.min})` };
   if (c.nearConstant) return { feature: false, reason: `near-constant (one value in ≥${NEAR_CONSTANT_SHARE * 100}% of rows)` };
   if (c.count < rows * 0.5) return { feature: false, reason: `mostly missing (${rows - c.count} of ${rows} cells)` };

@@ -168,6 +168,11 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   const fingerprint = await fingerprintRows(features, all, rows);
   const resolved = resolveParams(params, rows.length, features.length);
   const { mean, scale } = meanAndScaleAt(all, rows);
+  const unscalable = features.findIndex((_, f) => !Number.isFinite(mean[f]) || !Number.isFinite(scale[f]));
+  if (unscalable >= 0)
+    throw new DataError(
+      `${features[unscalable]}: the training rows' values overflow float64 sums (values near ±1e308), so it has no mean or spread to scale by: leave it out (--exclude, or untick it in step 2) or rescale it`,
+    );
   const scaled = scaleRows(engine, all, rows, mean, scale);
   /** A forest on the scaled block's rows `pick` (a fold), or on all of them. */
   const grow = (pick?: Int32Array) => {
