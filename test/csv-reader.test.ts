@@ -221,6 +221,31 @@ describe('CSV reader', () => {
     const same = csvDataset('Date,x\n01/03/2024 10:00,1\n01/03/2024 11:00,2\n');
     expect(column(same, 'Date')!.values[0]).toBe(Date.UTC(2024, 2, 1, 10));
     expect(same.notes.join(' ')).toMatch(/day first .*assumed: nothing in the first rows tells day from month/);
+    // Forward both ways: the reading that steps by days, not months, is the file's.
+    const daily = csvDataset('Date,x\n01/02/2024,1\n01/03/2024,2\n01/04/2024,3\n');
+    expect(Array.from(column(daily, 'Date')!.values)).toEqual([Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3), Date.UTC(2024, 0, 4)]);
+    expect(daily.notes.join(' ')).toMatch(/month first .*: only so do the first rows step by days, not months/);
+    // First rows that read alike either way (all on 3/3): the first date that does not settles the order, for every later row.
+    const clock = (k: number) => `${String(Math.floor(k / 3)).padStart(2, '0')}:${String((k % 3) * 20).padStart(2, '0')}`;
+    const usDates = [...Array.from({ length: 72 }, (_, k) => `03/03/2024 ${clock(k)}`), '03/04/2024 00:00', '03/13/2024 00:00'];
+    const settled = csvDataset(['Date,x', ...usDates.map((d, k) => `${d},${k}`)].join('\n'));
+    const read = column(settled, 'Date')!;
+    expect(read.nonNumeric).toBe(0);
+    expect([read.values[71], read.values[72], read.values[73]]).toEqual([
+      Date.UTC(2024, 2, 3, 23, 40),
+      Date.UTC(2024, 2, 4),
+      Date.UTC(2024, 2, 13),
+    ]);
+    expect(settled.notes.join(' ')).toMatch(
+      /Date: dates read month first .*: the first rows read alike either way; the first date that does not, "03\/04\/2024 00:00", lies nearer the date before it read month first/,
+    );
+    // Day first the same way, and in any chunks.
+    const eu = usDates.map((d) => d.replace(/^03\/04/, '04/03').replace(/^03\/13/, '13/03'));
+    const text = ['Date,x', ...eu.map((d, k) => `${d},${k}`)].join('\n');
+    for (const size of [7, 100, text.length]) {
+      const dayFirst = column(readInChunks(text, size), 'Date')!;
+      expect([dayFirst.values[72], dayFirst.values[73], dayFirst.nonNumeric]).toEqual([Date.UTC(2024, 2, 4), Date.UTC(2024, 2, 13), 0]);
+    }
     // Both above 12 in one column is no date column; a later cell against the order is not read.
     expect(column(csvDataset('d,x\n13/01/2024,1\n01/13/2024,2\n'), 'd')!.timestamp).toBeUndefined();
     const later = csvDataset(

@@ -133,7 +133,7 @@ export const isSlashedDate = (s: string): boolean => SLASHED.test(s.trim());
  * `amPm`: some time in the file is written with AM/PM. Undefined when day and month both
  * exceed 12 somewhere (no order reads them all).
  */
-export function slashedOrder(columns: string[][], amPm: boolean): { order: DateOrder; why: string } | undefined {
+export function slashedOrder(columns: string[][], amPm: boolean): SlashedOrder | undefined {
   const fields = columns.map((cells) => cells.map((c) => SLASHED.exec(c.trim())).filter((m): m is RegExpExecArray => m !== null));
   const dayFirst = fields.some((f) => f.some((m) => Number(m[1]) > 12));
   const monthFirst = fields.some((f) => f.some((m) => Number(m[2]) > 12));
@@ -149,8 +149,52 @@ export function slashedOrder(columns: string[][], amPm: boolean): { order: DateO
     }, 0);
   const [dmy, mdy] = [steps('dmy'), steps('mdy')];
   if (dmy !== mdy) return { order: dmy < mdy ? 'dmy' : 'mdy', why: 'only so do the first rows run forward in time' };
-  if (amPm) return { order: 'mdy', why: 'assumed from the AM/PM times, as US exports write them' };
-  return { order: 'dmy', why: 'assumed: nothing in the first rows tells day from month (ISO dates, 2024-03-01, leave no doubt)' };
+  // Every date reads alike either way (3/3, 12/12): the first later date that does not tells (see settleOrder).
+  const tentative = fields.every((f) => f.every((m) => Number(m[1]) === Number(m[2])));
+  if (amPm) return { order: 'mdy', why: 'assumed from the AM/PM times, as US exports write them', tentative };
+  // Readings come at a steady pace: the reading under which the first rows step less in all (a day, not a month) is the file's.
+  const span = (order: DateOrder) =>
+    columns.reduce((sum, cells) => {
+      const t = cells.map((c) => parseTimestamp(c, order)).filter((v) => !Number.isNaN(v));
+      for (let i = 1; i < t.length; i++) sum += Math.abs(t[i] - t[i - 1]);
+      return sum;
+    }, 0);
+  const [dmySpan, mdySpan] = [span('dmy'), span('mdy')];
+  if (dmySpan !== mdySpan) return { order: dmySpan < mdySpan ? 'dmy' : 'mdy', why: 'only so do the first rows step by days, not months' };
+  return {
+    order: 'dmy',
+    why: 'assumed: nothing in the first rows tells day from month (ISO dates, 2024-03-01, leave no doubt)',
+    tentative,
+  };
+}
+
+/** The order a file's slashed dates are read in, why, and whether a later date may still settle it. */
+export interface SlashedOrder {
+  order: DateOrder;
+  why: string;
+  /** Every date so far read alike either way: the first that does not settles the order. */
+  tentative?: boolean;
+}
+
+/**
+ * A tentative order settled by the first date the two orders read apart, after dates that read
+ * alike: the order under which it lies nearer the date before it (readings come in time order).
+ * Undefined while the cell reads alike either way; with no date before it, the order stays as assumed.
+ */
+export function settleOrder(cell: string, before: number, assumed: SlashedOrder): { order: DateOrder; why: string } | undefined {
+  const [dmy, mdy] = [parseTimestamp(cell, 'dmy'), parseTimestamp(cell, 'mdy')];
+  if (dmy === mdy || (Number.isNaN(dmy) && Number.isNaN(mdy))) return undefined;
+  const shown = JSON.stringify(cell.trim().slice(0, 40));
+  if (Number.isNaN(mdy))
+    return { order: 'dmy', why: `the first rows read alike either way; the first date that does not, ${shown}, is one only day first` };
+  if (Number.isNaN(dmy))
+    return { order: 'mdy', why: `the first rows read alike either way; the first date that does not, ${shown}, is one only month first` };
+  if (Number.isNaN(before)) return assumed;
+  const order = Math.abs(dmy - before) <= Math.abs(mdy - before) ? 'dmy' : 'mdy';
+  return {
+    order,
+    why: `the first rows read alike either way; the first date that does not, ${shown}, lies nearer the date before it read ${order === 'dmy' ? 'day' : 'month'} first`,
+  };
 }
 
 /** Whether a timestamp says its zone (Z, +02:00, UTC). */

@@ -31,8 +31,9 @@ import {
   looksLikeTime,
   otherOrder,
   parseTimestamp,
+  settleOrder,
   slashedOrder,
-  type DateOrder,
+  type SlashedOrder,
 } from './csv-dates.js';
 
 /** Text held back to choose the delimiter: the first 20 lines, at most this much. */
@@ -75,7 +76,9 @@ export class CsvParser implements FieldSink {
   private maxRows = 0;
   private timestampCols = new Set<number>();
   /** Slashed dates per column: day or month first, and why (for the note). */
-  private dateOrders = new Map<number, { order: DateOrder; why: string }>();
+  private dateOrders = new Map<number, SlashedOrder>();
+  /** While the order is tentative, each date column's latest date, to settle it by. */
+  private lastDates = new Map<number, number>();
   /** Per slashed column: cells that are dates only in the other order (a sign the order is wrong). */
   private orderDoubts = new Map<number, { count: number; first: string }>();
   /** Per column: cells whose points were read as thousands separators. */
@@ -456,9 +459,18 @@ export class CsvParser implements FieldSink {
         b.missing++;
         b.push(NaN);
       } else {
-        const order = this.dateOrders.get(i)?.order;
+        const dates = this.dateOrders.get(i);
+        if (dates?.tentative) {
+          const settled = settleOrder(cell, this.lastDates.get(i) ?? NaN, dates);
+          // One order for the file: its columns share this record, so all are settled at once.
+          if (settled) Object.assign(dates, settled, { tentative: false });
+        }
+        const order = dates?.order;
         const t = parseTimestamp(cell, order);
-        if (!Number.isNaN(t)) return b.push(t);
+        if (!Number.isNaN(t)) {
+          if (dates?.tentative) this.lastDates.set(i, t);
+          return b.push(t);
+        }
         // A date only the other order reads says the first rows may have chosen wrong.
         if (order && !Number.isNaN(parseTimestamp(cell, otherOrder(order)))) {
           const doubt = this.orderDoubts.get(i);
