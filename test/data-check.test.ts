@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { cmapssPath, loadFd001 } from './helpers.js';
 import { parseModelText, validateModel } from '../src/model/validate.js';
 import { RollingDataCheck } from '../src/model/rolling-check.js';
+import { measureRatio } from '../src/model/data-check.js';
 import type { ModelJson } from '../src/model/types.js';
 
 const run = promisify(execFile);
@@ -80,6 +81,17 @@ describe('the model-data check (isoscope score --report)', () => {
     expect(report.reasons).toHaveLength(1);
     expect(report.reasons[0]).toMatch(/^Ps30 \(sensor 11\): 100% of the units' first readings .*×6\.89: another unit of measure/);
     expect(report.inputs.find((i: { name: string }) => i.name === 'sensor_11').above).toBe(1);
+  });
+
+  test('a change of unit is suggested only where a quotient of medians can be one', () => {
+    // Training readings 46.8–48.3 (psi): ×6.89 is kPa.
+    expect(measureRatio(327.5, [46.8, 47.0, 47.5, 48.1, 48.3])).toBeCloseTo(6.895, 3);
+    // Readings around zero (a vibration offset, -0.5–0.5): the median leaving is no unit of measure, nor is a sign change.
+    expect(measureRatio(-11.4, [-0.5, -0.4, 0.1, 0.4, 0.5])).toBeNaN();
+    expect(measureRatio(3, [-0.5, -0.4, 0.1, 0.4, 0.5])).toBeNaN();
+    expect(measureRatio(-47.5, [46.8, 47.0, 47.5, 48.1, 48.3])).toBeNaN();
+    // Within 20%: no quotient worth naming.
+    expect(measureRatio(55, [46.8, 47.0, 47.5, 48.1, 48.3])).toBeNaN();
   });
 
   test('one sensor stuck at a plausible value: named as stuck', async () => {

@@ -268,10 +268,10 @@ export function judge(
   const startOut = inputs.filter((c) => c.startOutside >= MISMATCH_SHARE);
   if (startOut.length === 1) {
     const c = startOut[0];
-    const trained = env.inputs.find((i) => i.name === c.name)!.q[2];
-    const ratio = trained !== 0 ? c.startMedian / trained : NaN;
+    const { q } = env.inputs.find((i) => i.name === c.name)!;
+    const ratio = measureRatio(c.startMedian, q);
     mismatch.push(
-      `${label(c.name)}: ${pct(c.startOutside)} of the units' first readings are outside the training range (median ${round(c.startMedian)} against ${round(trained)} in training${Number.isFinite(ratio) && Math.abs(ratio - 1) > 0.2 ? `, ×${ratio.toPrecision(3)}: another unit of measure?` : ''}).`,
+      `${label(c.name)}: ${pct(c.startOutside)} of the units' first readings are outside the training range (median ${round(c.startMedian)} against ${round(q[2])} in training${Number.isNaN(ratio) ? '' : `, ×${ratio.toPrecision(3)}: another unit of measure?`}).`,
     );
   } else if (startOut.length > 1) {
     mismatch.push(
@@ -294,6 +294,18 @@ export function judge(
       `${list(left.map((c) => `${label(c.name)} (${pct(c.below + c.above)})`))} ${left.length > 1 ? 'leave' : 'leaves'} the training range in part of the data.`,
     );
   return { verdict: mismatch.length ? 'mismatch' : drift.length ? 'drift' : 'ok', reasons: [...mismatch, ...drift] };
+}
+
+/**
+ * How many times the training median a new median is, when that can be a change of unit (psi to
+ * kPa): both of one sign, the training readings far from zero against their own spread (a
+ * quotient of readings around 0 says nothing), and a change of more than 20%. NaN otherwise.
+ */
+export function measureRatio(median: number, q: number[]): number {
+  const trained = q[2];
+  const ratio = median / trained;
+  const farFromZero = Math.abs(trained) >= q[q.length - 1] - q[0];
+  return farFromZero && ratio > 0 && Number.isFinite(ratio) && Math.abs(ratio - 1) > 0.2 ? ratio : NaN;
 }
 
 function round(x: number): string {
