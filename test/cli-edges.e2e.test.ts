@@ -449,3 +449,37 @@ test('a series whose rows are shuffled trains on the same earliest readings and 
   sorted.scaler.mean.forEach((m, i) => expect(mixed.scaler.mean[i]).toBeCloseTo(m, 9));
   expect(mixed.threshold.calibration.readings).toBe(sorted.threshold.calibration.readings);
 });
+
+test('score names the units that stopped reporting long before the rest, streamed in pieces or on threads', async () => {
+  // Five pumps every 10 minutes for a fortnight; P-4's logger dies after 8 days.
+  const rows = ['pump,timestamp,temp,flow'];
+  for (let k = 0; k < 2000; k++)
+    for (const p of ['P-1', 'P-2', 'P-3', 'P-4', 'P-5'])
+      if (p !== 'P-4' || k <= 1200)
+        rows.push(
+          `${p},${new Date(Date.UTC(2024, 2, 1) + k * 600_000).toISOString()},${50 + ((k * 7) % 11) / 10},${10 + ((k * 3) % 7) / 10}`,
+        );
+  writeFileSync(join(dir, 'pumps-silent.csv'), rows.join('\n') + '\n');
+  const trained = await cli('train', 'pumps-silent.csv', '-o', 'pumps-silent.json');
+  expect(trained.code, trained.stderr).toBe(0);
+  const note =
+    'isoscope: note: 1 unit stopped reporting long before the rest (10 or more of its usual intervals before the latest reading, 2024-03-14 21:10 UTC): P-4 (last reading 2024-03-09 08:00, 5.5 days before). Its scores and alarms are as of its last reading.';
+  for (const threads of ['1', '2']) {
+    const scored = await cli(
+      'score',
+      'pumps-silent.csv',
+      '--model',
+      'pumps-silent.json',
+      '--threads',
+      threads,
+      '-o',
+      `silent-${threads}.csv`,
+    );
+    expect(scored.stderr.split('\n')).toContain(note);
+  }
+  // The same fleet with P-4 current: nothing to say.
+  writeFileSync(join(dir, 'pumps-current.csv'), rows.filter((r) => !r.startsWith('P-4')).join('\n') + '\n');
+  expect((await cli('score', 'pumps-current.csv', '--model', 'pumps-silent.json', '-o', 'current.csv')).stderr).not.toMatch(
+    /stopped reporting/,
+  );
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { silentUnits, silentUnitsNote } from '../src/data/unit-silence.js';
+import { SilenceTracker, silentUnits, silentUnitsNote } from '../src/data/unit-silence.js';
 import type { Dataset } from '../src/data/dataset.js';
 
 const HOUR = 3_600_000;
@@ -160,6 +160,30 @@ describe('silentUnits', () => {
     const t = Float64Array.from([...time, NaN, 1e15]);
     const u = Float64Array.from([...unit, 1, NaN]);
     expect([...silentUnits(t, u)!.silent]).toEqual([[3, 0]]);
+  });
+});
+
+describe('SilenceTracker', () => {
+  it('gathers a streamed file piece by piece to what one pass finds, whatever the pieces (unit codes past a small piece too)', () => {
+    const { time, unit } = fleet([
+      { id: 1, n: 100, step: HOUR },
+      { id: 300, n: 100, step: HOUR },
+      { id: 3, n: 100, step: HOUR },
+      { id: 2_000_000, n: 100, step: HOUR },
+      { id: 70, n: 40, step: HOUR },
+    ]);
+    const whole = silentUnits(time, unit)!;
+    expect([...whole.silent]).toEqual([[70, 39 * HOUR]]);
+    for (const size of [1, 7, 64, 333]) {
+      const tracker = new SilenceTracker();
+      for (let at = 0; at < time.length; at += size) tracker.add(time.subarray(at, at + size), unit.subarray(at, at + size));
+      expect(tracker.result()).toEqual(whole);
+    }
+    // Small pieces first (unit 300 kept by a map), then one that widens the typed array past it: still one slot.
+    const tracker = new SilenceTracker();
+    for (let at = 0; at < 20; at += 5) tracker.add(time.subarray(at, at + 5), unit.subarray(at, at + 5));
+    tracker.add(time.subarray(20), unit.subarray(20));
+    expect(tracker.result()).toEqual(whole);
   });
 });
 

@@ -19,6 +19,7 @@ import { OutputSink } from './output-sink.js';
 import { ScoreThreads, type ScoredText } from './score-threads.js';
 import type { UnitColumnChoice } from '../data/roles.js';
 import { unitKeyNote } from '../model/unit-key-note.js';
+import { SilenceTracker, silenceWords } from '../data/unit-silence.js';
 import { UNIT_COLUMN_OPTION, UNIT_COLUMN_USAGE, unitColumnChoice } from './unit-column.js';
 
 export const SCORE_USAGE = `isoscope score <file> --model model.json [-o scores.csv] [--report check.json] [--threads N] [--timings] [--entry name] ${UNIT_COLUMN_USAGE}`;
@@ -41,6 +42,18 @@ interface Totals {
   scoreMs: number;
   /** The unit column the file was read by, and its columns (from its first piece). */
   units?: { read: string | null; names: string[] };
+  /** Units whose readings stopped long before the rest's (on timestamps), and the unit column's text ids. */
+  silence: SilenceTracker;
+  labels?: string[];
+}
+
+/** Each piece's unit and timestamps to the silence tracker; text ids are kept from the latest piece, which has them all. */
+function trackSilence(totals: Totals, ds: Dataset): void {
+  const time = columnByRole(ds, 'time');
+  const unit = columnByRole(ds, 'unit');
+  if (!time?.timestamp || !unit) return;
+  totals.silence.add(time.values, unit.values);
+  totals.labels = unit.labels;
 }
 
 function unitsOf(ds: Dataset): Totals['units'] {
@@ -97,6 +110,8 @@ export async function scoreCommand(
   const units = totals.units;
   const key = units && unitKeyNote(model, units.read, (n) => units.names.includes(n));
   if (key) err(`isoscope: warning: ${key}`);
+  const silence = totals.silence.result();
+  if (silence) err(`isoscope: note: ${silenceWords(silence, totals.labels)}`);
   const { check, report } = totals.sample.result(totals.rows, totals.rows - totals.unscorable);
   if (check && check.verdict !== 'ok') err(`isoscope: ${verdictLine(check)}`);
   if (values.report) writeText(values.report, JSON.stringify(report, null, 2));
@@ -125,7 +140,7 @@ async function scoreStreamed(
   sink: OutputSink,
   warn: (line: string) => void,
 ): Promise<Totals> {
-  const totals: Totals = { rows: 0, sample: new CheckSample(model), unscorable: 0, parseMs: 0, scoreMs: 0 };
+  const totals: Totals = { rows: 0, sample: new CheckSample(model), unscorable: 0, parseMs: 0, scoreMs: 0, silence: new SilenceTracker() };
   const order = new PieceOrder();
   const inputs = streamInputsOf(model);
   const pool = threads > 1 ? new ScoreThreads(model, inputs, threads) : undefined;
@@ -144,6 +159,7 @@ async function scoreStreamed(
       order.accept(ds);
       totals.units ??= unitsOf(ds);
       totals.sample.add(ds);
+      trackSilence(totals, ds);
       featureColumns(ds, inputs); // a missing column is named here, before any thread sees the piece
       if (totals.rows === 0) sink.write(scoresCsvHeaderLine(tableOf(ds, model)));
       if (scorer) {
@@ -215,7 +231,9 @@ async function scoreWhole(
   sink.write(scoresCsvHeaderLine(table) + scoresCsvRows(table));
   const sample = new CheckSample(model);
   sample.add(ds);
-  return { rows: ds.rows, sample, unscorable, parseMs, scoreMs, units: unitsOf(ds) };
+  const totals: Totals = { rows: ds.rows, sample, unscorable, parseMs, scoreMs, units: unitsOf(ds), silence: new SilenceTracker() };
+  trackSilence(totals, ds);
+  return totals;
 }
 
 /** Why rows went unscored: a window that needs to fill (std over a full window) is the usual cause, not missing values. */

@@ -24,69 +24,105 @@ export interface Silence {
  * made (recordings one after another, a test bench's runs), not a silence.
  */
 export function silentUnits(time: Float64Array, unit: Float64Array): Silence | undefined {
-  const slots = new Map<number, number>();
-  const dense = new Int32Array(Math.min(DENSE_CODES, unit.length + 1)); // slot + 1, 0: not seen
-  const ids: number[] = [];
-  let first: Float64Array = new Float64Array(64);
-  let last: Float64Array = new Float64Array(64);
-  let before: Float64Array = new Float64Array(64); // each unit's reading before its latest
-  let count: Float64Array = new Float64Array(64);
-  let runUnit = NaN;
-  let slot = -1;
-  for (let i = 0; i < time.length; i++) {
-    const t = time[i];
-    const u = unit[i];
-    if (t !== t || u !== u) continue;
-    if (u !== runUnit) {
-      runUnit = u;
-      // Unit codes are small whole numbers (text ids count from 1): a typed array finds their slot; others a map.
-      const code = u >= 0 && u < dense.length && u === Math.floor(u);
-      let s = code ? dense[u] - 1 : (slots.get(u) ?? -1);
-      if (s < 0) {
-        s = ids.length;
-        if (code) dense[u] = s + 1;
-        else slots.set(u, s);
-        ids.push(u);
-        if (s === first.length) [first, last, before, count] = [first, last, before, count].map(grown);
-        first[s] = Infinity;
-        last[s] = -Infinity;
-        before[s] = -Infinity;
+  const tracker = new SilenceTracker();
+  tracker.add(time, unit);
+  return tracker.result();
+}
+
+/** Each unit's first, latest and next-to-latest reading time and its count, gathered piece by piece (a streamed file). */
+export class SilenceTracker {
+  private readonly slots = new Map<number, number>();
+  private dense: Int32Array = new Int32Array(64); // slot + 1, 0: not seen
+  private readonly ids: number[] = [];
+  private first: Float64Array = new Float64Array(64);
+  private last: Float64Array = new Float64Array(64);
+  private before: Float64Array = new Float64Array(64); // each unit's reading before its latest
+  private count: Float64Array = new Float64Array(64);
+
+  add(time: Float64Array, unit: Float64Array): void {
+    const n = Math.min(time.length, unit.length);
+    if (this.dense.length < DENSE_CODES && this.dense.length < n + 1) this.widen(Math.min(DENSE_CODES, n + 1));
+    const dense = this.dense;
+    let runUnit = NaN;
+    let slot = -1;
+    for (let i = 0; i < n; i++) {
+      const t = time[i];
+      const u = unit[i];
+      if (t !== t || u !== u) continue;
+      if (u !== runUnit) {
+        runUnit = u;
+        slot = this.slotOf(u, dense);
       }
-      slot = s;
+      const { first, last, before, count } = this;
+      if (t < first[slot]) first[slot] = t;
+      if (t > last[slot]) {
+        before[slot] = last[slot];
+        last[slot] = t;
+      } else if (t > before[slot]) before[slot] = t;
+      count[slot]++;
     }
-    if (t < first[slot]) first[slot] = t;
-    if (t > last[slot]) {
-      before[slot] = last[slot];
-      last[slot] = t;
-    } else if (t > before[slot]) before[slot] = t;
-    count[slot]++;
   }
-  const units = ids.length;
-  if (units < 2) return undefined;
-  const steps = Array.from({ length: units }, (_, s) => (count[s] > 1 && last[s] > first[s] ? (last[s] - first[s]) / (count[s] - 1) : NaN));
-  const known = steps.filter((d) => d > 0).sort((a, b) => a - b);
-  if (!known.length) return undefined;
-  const usual = known[known.length >> 1]; // a unit of one reading has no step of its own: the fleet's
-  // The fleet's latest, from each unit's reading before its last: one reading of a logger whose clock jumped to 2099
-  // would otherwise leave every other unit behind. A unit of one reading counts by it.
-  let now = -Infinity;
-  for (let s = 0; s < units; s++) now = Math.max(now, count[s] > 1 ? before[s] : last[s]);
-  let latest = now;
-  for (let s = 0; s < units; s++) if (last[s] <= now + GAP_FACTOR * (steps[s] > 0 ? steps[s] : usual)) latest = Math.max(latest, last[s]);
-  const quiet = (s: number) => latest - last[s] >= GAP_FACTOR * (steps[s] > 0 ? steps[s] : usual);
-  const starts: number[] = [];
-  for (let s = 0; s < units; s++) if (!quiet(s)) starts.push(first[s]);
-  if (!starts.length) return undefined;
-  starts.sort((a, b) => a - b);
-  // When the current units typically began (their median start: one unit logging throughout does not move it). A unit
-  // that stopped before then was recorded before them (a batch, a bench run), not silenced, and is no part of the fleet.
-  const currentFrom = starts[starts.length >> 1];
-  const silent = new Map<number, number>();
-  for (let s = 0; s < units; s++) if (quiet(s) && last[s] >= currentFrom) silent.set(ids[s], last[s]);
-  // At least two current units for each silent one: a live fleet loses a logger or a few, while two overlapping
-  // batches of recordings would otherwise read as one fleet with a third of it silenced.
-  if (!silent.size || starts.length < 2 * silent.size) return undefined;
-  return { latest, silent };
+
+  /** A longer typed array of slots; codes the map kept while it was shorter move into it, so a code has one slot. */
+  private widen(length: number): void {
+    const dense = new Int32Array(length);
+    dense.set(this.dense);
+    for (const [u, slot] of this.slots)
+      if (u >= 0 && u < length && u === Math.floor(u)) {
+        dense[u] = slot + 1;
+        this.slots.delete(u);
+      }
+    this.dense = dense;
+  }
+
+  private slotOf(u: number, dense: Int32Array): number {
+    // Unit codes are small whole numbers (text ids count from 1): a typed array finds their slot; others a map.
+    const code = u >= 0 && u < dense.length && u === Math.floor(u);
+    let s = code ? dense[u] - 1 : (this.slots.get(u) ?? -1);
+    if (s >= 0) return s;
+    s = this.ids.length;
+    if (code) dense[u] = s + 1;
+    else this.slots.set(u, s);
+    this.ids.push(u);
+    if (s === this.first.length)
+      [this.first, this.last, this.before, this.count] = [this.first, this.last, this.before, this.count].map(grown);
+    this.first[s] = Infinity;
+    this.last[s] = -Infinity;
+    this.before[s] = -Infinity;
+    return s;
+  }
+
+  result(): Silence | undefined {
+    const { ids, first, last, before, count } = this;
+    const units = ids.length;
+    if (units < 2) return undefined;
+    const steps = Array.from({ length: units }, (_, s) =>
+      count[s] > 1 && last[s] > first[s] ? (last[s] - first[s]) / (count[s] - 1) : NaN,
+    );
+    const known = steps.filter((d) => d > 0).sort((a, b) => a - b);
+    if (!known.length) return undefined;
+    const usual = known[known.length >> 1]; // a unit of one reading has no step of its own: the fleet's
+    // The fleet's latest, from each unit's reading before its last: one reading of a logger whose clock jumped to 2099
+    // would otherwise leave every other unit behind. A unit of one reading counts by it.
+    let now = -Infinity;
+    for (let s = 0; s < units; s++) now = Math.max(now, count[s] > 1 ? before[s] : last[s]);
+    let latest = now;
+    for (let s = 0; s < units; s++) if (last[s] <= now + GAP_FACTOR * (steps[s] > 0 ? steps[s] : usual)) latest = Math.max(latest, last[s]);
+    const quiet = (s: number) => latest - last[s] >= GAP_FACTOR * (steps[s] > 0 ? steps[s] : usual);
+    const starts: number[] = [];
+    for (let s = 0; s < units; s++) if (!quiet(s)) starts.push(first[s]);
+    if (!starts.length) return undefined;
+    starts.sort((a, b) => a - b);
+    // When the current units typically began (their median start: one unit logging throughout does not move it). A unit
+    // that stopped before then was recorded before them (a batch, a bench run), not silenced, and is no part of the fleet.
+    const currentFrom = starts[starts.length >> 1];
+    const silent = new Map<number, number>();
+    for (let s = 0; s < units; s++) if (quiet(s) && last[s] >= currentFrom) silent.set(ids[s], last[s]);
+    // At least two current units for each silent one: a live fleet loses a logger or a few, while two overlapping
+    // batches of recordings would otherwise read as one fleet with a third of it silenced.
+    if (!silent.size || starts.length < 2 * silent.size) return undefined;
+    return { latest, silent };
+  }
 }
 
 /** The silent units of a dataset read with a unit column and timestamps; cycles and row numbers are each unit's own clock. */
@@ -99,8 +135,11 @@ export function silenceIn(ds: Dataset): Silence | undefined {
 /** The data step's and `isoscope profile`'s note naming the silent units (the first three), or none. */
 export function silentUnitsNote(ds: Dataset): string | undefined {
   const quiet = silenceIn(ds);
-  if (!quiet) return undefined;
-  const labels = columnByRole(ds, 'unit')!.labels;
+  return quiet && silenceWords(quiet, columnByRole(ds, 'unit')!.labels);
+}
+
+/** The silent units in words (the first three named); text ids by their labels. */
+export function silenceWords(quiet: Silence, labels: string[] | undefined): string {
   const name = (code: number) => unitPhrase(labels ? labels[code - 1] : String(code));
   const named = [...quiet.silent]
     .sort((a, b) => a[1] - b[1])
