@@ -300,6 +300,8 @@ test('evaluate --label-column: text labels without a healthy word are refused, u
   writeFileSync(rowIds, ['id,temp', ...Array.from({ length: 30 }, (_, i) => `r${i},${20 + (i % 4)}`)].join('\n'));
   const idLine = (await cli('profile', rowIds)).stdout.split('\n').find((l) => l.startsWith('id '))!;
   expect(idLine.split(/\s+/).slice(0, 8)).toEqual(['id', 'feature', '30', '0', '-', '-', '-', '-']);
+  const idJson = JSON.parse((await cli('profile', rowIds, '--json')).stdout).columns[0];
+  expect(idJson).toMatchObject({ name: 'id', min: null, max: null, mean: null, std: null, textIds: true });
   // More features than a model holds (the schema's limit): refused before training, naming the way out.
   const schema = JSON.parse(readFileSync('models/isoscope-model.schema.json', 'utf8'));
   expect(schema.properties.features.maxItems).toBe(MAX_FEATURES);

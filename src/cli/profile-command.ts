@@ -28,9 +28,17 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
     profile,
     coded: codedNames,
   } = isZipFile(file) ? profileWhole(file, { ...values, unitColumn }) : await profileStreamed(file, values.rul, unitColumn);
-  if (values.json) return out(JSON.stringify({ name: ds.name, format: ds.format, notes: ds.notes, ...profile }, null, 2));
   const labels = ds.columns.find((c) => c.role === 'unit')?.labels;
   const unitName = (u: number) => labels?.[u - 1] ?? String(u);
+  if (values.json) {
+    // Text ids are codes here: their min, max, mean and spread are no figures of the ids (null), and a unit is named as written.
+    const columns = profile.columns.map((c) => ({
+      ...c,
+      ...(codedNames.has(c.name) ? { min: null, max: null, mean: null, std: null, textIds: true } : {}),
+      longestFlatUnit: labels && Number.isFinite(c.longestFlatUnit) ? unitName(c.longestFlatUnit) : c.longestFlatUnit,
+    }));
+    return out(JSON.stringify({ name: ds.name, format: ds.format, notes: ds.notes, ...profile, columns }, null, 2));
+  }
   const flatWords = (c: (typeof profile.columns)[number]) =>
     `flat ${c.longestFlatRun}${Number.isNaN(c.longestFlatUnit) ? '' : ` in unit ${unitName(c.longestFlatUnit)}`}`;
   const gapWords = (g: TimeGaps, dated: boolean) => {
