@@ -212,7 +212,13 @@ describe('CSV reader', () => {
       Date.UTC(2024, 2, 1, 13, 5),
       Date.UTC(2024, 2, 2, 9),
     ]);
-    expect(us.notes.join(' ')).toMatch(/month first .*: assumed from the AM\/PM times/);
+    // Assumed from AM/PM at first; 3/2 after 3/1 then tells (a day later, not a month).
+    expect(us.notes.join(' ')).toMatch(
+      /month first .*: the first rows' dates read either way; "3\/2\/2024 9:00 AM" follows the date before it closely only month first/,
+    );
+    expect(csvDataset('Date,x\n3/1/2024 1:05 PM,1\n3/1/2024 2:05 PM,2\n').notes.join(' ')).toMatch(
+      /month first .*: assumed from the AM\/PM times/,
+    );
     // Time order decides when both readings are dates: 1/12 then 2/1 runs forward only month first.
     const ordered = csvDataset('when,x\n1/12/2024 08:00,1\n2/1/2024 08:00,2\n');
     expect(Array.from(column(ordered, 'when')!.values)).toEqual([Date.UTC(2024, 0, 12, 8), Date.UTC(2024, 1, 1, 8)]);
@@ -237,8 +243,19 @@ describe('CSV reader', () => {
       Date.UTC(2024, 2, 13),
     ]);
     expect(settled.notes.join(' ')).toMatch(
-      /Date: dates read month first .*: the first rows read alike either way; the first date that does not, "03\/04\/2024 00:00", lies nearer the date before it read month first/,
+      /Date: dates read month first .*: the first rows' dates read either way; "03\/04\/2024 00:00" follows the date before it closely only month first/,
     );
+    // First rows all on 03/04, a day the orders read apart (4 March or 3 April): read by the assumption until
+    // 03/05 follows 03/04 23:40 by 20 minutes month first (a month day first), then every date before it read again.
+    const apart = usDates.map((d, k) => (k === 72 ? '03/05/2024 00:00' : d.replace(/^03\/03/, '03/04')));
+    const reread = column(csvDataset(['Date,x', ...apart.map((d, k) => `${d},${k}`)].join('\n')), 'Date')!;
+    expect([reread.values[0], reread.values[71], reread.values[72], reread.values[73], reread.nonNumeric]).toEqual([
+      Date.UTC(2024, 2, 4),
+      Date.UTC(2024, 2, 4, 23, 40),
+      Date.UTC(2024, 2, 5),
+      Date.UTC(2024, 2, 13),
+      0,
+    ]);
     // Day first the same way, and in any chunks.
     const eu = usDates.map((d) => d.replace(/^03\/04/, '04/03').replace(/^03\/13/, '13/03'));
     const text = ['Date,x', ...eu.map((d, k) => `${d},${k}`)].join('\n');
@@ -300,9 +317,25 @@ describe('CSV reader', () => {
     expect(span.notes).toContain('Start, End: dates read month first (01/03/2024 is 3 January): a second number above 12 is a day');
     const both = csvDataset('Timestamp,Time,x\n2024-03-01 10:00,12:00,1\n2024-03-01 11:00,13:00,2\n');
     expect(both.notes).toContain('Time: clock times read as seconds since midnight (no one column of dates alone to join them to)');
-    // A later date only the other order reads is named as a doubt about the order.
+    // First rows on one day (01/02) that tell nothing: the assumed order waits for a date that tells, and the dates before it are read again.
     const hourly = ['when,x', ...Array.from({ length: 60 }, (_, i) => `01/02/2024 ${i % 24}:00,${i}`), '01/13/2024 00:00,1'];
-    expect(csvDataset(hourly.join('\n')).notes).toContain(
+    const told = csvDataset(hourly.join('\n'));
+    expect([column(told, 'when')!.values[0], column(told, 'when')!.values[60], column(told, 'when')!.nonNumeric]).toEqual([
+      Date.UTC(2024, 0, 2),
+      Date.UTC(2024, 0, 13),
+      0,
+    ]);
+    expect(told.notes).toContain(
+      'when: dates read month first (01/03/2024 is 3 January): the first rows\' dates read either way; "01/13/2024 00:00" is a date only month first',
+    );
+    // Read in pieces handed on before the date that tells (a streamed file): the pieces gone keep the assumed order, and the rest is said.
+    const streamed = new CsvParser('hourly.csv');
+    streamed.push(hourly.slice(0, 58).join('\n') + '\n');
+    const first = streamed.drain(false)!;
+    streamed.push(hourly.slice(58).join('\n') + '\n');
+    const last = streamed.drain(true)!;
+    expect(column(first, 'when')!.values[0]).toBe(Date.UTC(2024, 1, 1));
+    expect(last.notes).toContain(
       'when: 1 date(s) such as "01/13/2024 00:00" are dates only month first, so they were left out: the order taken from the first rows may be wrong; ISO dates (2024-03-01) leave no doubt',
     );
   });

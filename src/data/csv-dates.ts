@@ -149,9 +149,8 @@ export function slashedOrder(columns: string[][], amPm: boolean): SlashedOrder |
     }, 0);
   const [dmy, mdy] = [steps('dmy'), steps('mdy')];
   if (dmy !== mdy) return { order: dmy < mdy ? 'dmy' : 'mdy', why: 'only so do the first rows run forward in time' };
-  // Every date reads alike either way (3/3, 12/12): the first later date that does not tells (see settleOrder).
-  const tentative = fields.every((f) => f.every((m) => Number(m[1]) === Number(m[2])));
-  if (amPm) return { order: 'mdy', why: 'assumed from the AM/PM times, as US exports write them', tentative };
+  // From here the order is assumed: the first later date that tells settles it (date-order-watch.ts).
+  if (amPm) return { order: 'mdy', why: 'assumed from the AM/PM times, as US exports write them', tentative: true };
   // Readings come at a steady pace: the reading under which the first rows step less in all (a day, not a month) is the file's.
   const span = (order: DateOrder) =>
     columns.reduce((sum, cells) => {
@@ -164,7 +163,7 @@ export function slashedOrder(columns: string[][], amPm: boolean): SlashedOrder |
   return {
     order: 'dmy',
     why: 'assumed: nothing in the first rows tells day from month (ISO dates, 2024-03-01, leave no doubt)',
-    tentative,
+    tentative: true,
   };
 }
 
@@ -172,29 +171,8 @@ export function slashedOrder(columns: string[][], amPm: boolean): SlashedOrder |
 export interface SlashedOrder {
   order: DateOrder;
   why: string;
-  /** Every date so far read alike either way: the first that does not settles the order. */
+  /** Assumed: a later date that tells settles it. */
   tentative?: boolean;
-}
-
-/**
- * A tentative order settled by the first date the two orders read apart, after dates that read
- * alike: the order under which it lies nearer the date before it (readings come in time order).
- * Undefined while the cell reads alike either way; with no date before it, the order stays as assumed.
- */
-export function settleOrder(cell: string, before: number, assumed: SlashedOrder): { order: DateOrder; why: string } | undefined {
-  const [dmy, mdy] = [parseTimestamp(cell, 'dmy'), parseTimestamp(cell, 'mdy')];
-  if (dmy === mdy || (Number.isNaN(dmy) && Number.isNaN(mdy))) return undefined;
-  const shown = JSON.stringify(cell.trim().slice(0, 40));
-  if (Number.isNaN(mdy))
-    return { order: 'dmy', why: `the first rows read alike either way; the first date that does not, ${shown}, is one only day first` };
-  if (Number.isNaN(dmy))
-    return { order: 'mdy', why: `the first rows read alike either way; the first date that does not, ${shown}, is one only month first` };
-  if (Number.isNaN(before)) return assumed;
-  const order = Math.abs(dmy - before) <= Math.abs(mdy - before) ? 'dmy' : 'mdy';
-  return {
-    order,
-    why: `the first rows read alike either way; the first date that does not, ${shown}, lies nearer the date before it read ${order === 'dmy' ? 'day' : 'month'} first`,
-  };
 }
 
 /** Whether a timestamp says its zone (Z, +02:00, UTC). */

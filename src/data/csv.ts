@@ -5,6 +5,7 @@
 import { FieldSplitter, type FieldSink } from './csv-fields.js';
 import { ColumnBuilder, isDecimalCommaToken, isMissingToken, isNumberToken } from './numbers.js';
 import { MAX_LABEL_TEXTS, csvNotes, type CellTally } from './csv-notes.js';
+import { DateOrderWatch } from './date-order-watch.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
 import { MAX_COLUMNS, MAX_TEXT_IDS, MAX_VALUES } from './limits.js';
 import {
@@ -31,7 +32,6 @@ import {
   looksLikeTime,
   otherOrder,
   parseTimestamp,
-  settleOrder,
   slashedOrder,
   type SlashedOrder,
 } from './csv-dates.js';
@@ -77,8 +77,8 @@ export class CsvParser implements FieldSink {
   private timestampCols = new Set<number>();
   /** Slashed dates per column: day or month first, and why (for the note). */
   private dateOrders = new Map<number, SlashedOrder>();
-  /** While the order is tentative, each date column's latest date, to settle it by. */
-  private lastDates = new Map<number, number>();
+  /** While the order is assumed, the dates that may tell it. */
+  private dateWatch?: DateOrderWatch;
   /** Per slashed column: cells that are dates only in the other order (a sign the order is wrong). */
   private orderDoubts = new Map<number, { count: number; first: string }>();
   /** Per column: cells whose points were read as thousands separators. */
@@ -204,6 +204,7 @@ export class CsvParser implements FieldSink {
     read.columns.forEach((c, i) => (c.role = this.roles![i]));
     this.rowsDrained += rows;
     this.builders = this.names.map(() => new ColumnBuilder(this.maxRows));
+    this.dateWatch?.drained();
     return { name: this.name, format: 'csv', rows: read.rows, columns: read.columns, notes: final ? [...this.notes(), ...read.notes] : [] };
   }
 
@@ -459,18 +460,12 @@ export class CsvParser implements FieldSink {
         b.missing++;
         b.push(NaN);
       } else {
-        const dates = this.dateOrders.get(i);
-        if (dates?.tentative) {
-          const settled = settleOrder(cell, this.lastDates.get(i) ?? NaN, dates);
-          // One order for the file: its columns share this record, so all are settled at once.
-          if (settled) Object.assign(dates, settled, { tentative: false });
-        }
-        const order = dates?.order;
-        const t = parseTimestamp(cell, order);
-        if (!Number.isNaN(t)) {
-          if (dates?.tentative) this.lastDates.set(i, t);
-          return b.push(t);
-        }
+        const watch = this.dateWatch?.watching && this.dateOrders.has(i) ? this.dateWatch : undefined;
+        const t = watch
+          ? watch.read(i, cell, b.length, (k) => this.builders[k].values)
+          : parseTimestamp(cell, this.dateOrders.get(i)?.order);
+        if (!Number.isNaN(t)) return b.push(t);
+        const order = this.dateOrders.get(i)?.order;
         // A date only the other order reads says the first rows may have chosen wrong.
         if (order && !Number.isNaN(parseTimestamp(cell, otherOrder(order)))) {
           const doubt = this.orderDoubts.get(i);
@@ -708,6 +703,7 @@ export class CsvParser implements FieldSink {
       else if (isTextLabel(name, cells)) this.textLabels.set(i, new Map());
       return this.timestampCols.has(i) || this.clockCols.has(i) ? 'time' : 'text';
     });
+    if (slashed?.tentative && this.dateOrders.size) this.dateWatch = new DateOrderWatch(slashed);
     const named = this.namedUnit();
     // Number columns that may key the units: the one asked for, or one named as ids are ("pump_id", "serial").
     const idLike = (i: number) => kinds[i] === 'number' && (i === named || isTextIdName(this.names[i], []));
