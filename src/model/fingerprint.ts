@@ -16,3 +16,25 @@ export async function fingerprintRows(names: readonly string[], columns: readonl
   const digest = await crypto.subtle.digest('SHA-256', bytes.subarray(0, header.length + values * 8));
   return `sha256:${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
+
+/**
+ * A model's id: the training rows' fingerprint and every setting that shapes what is learned
+ * from them (forest, threshold, alarm rule, recipe), so two models differ in id when they may
+ * score alike data differently, and equal settings on equal data give the same id on any machine.
+ */
+export async function modelId(fingerprint: string, settings: unknown, seed: number): Promise<string> {
+  const text = new TextEncoder().encode(`${fingerprint}\n${canonical(settings)}`);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', text));
+  return `iso-${[...digest.subarray(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join('')}-s${seed}`;
+}
+
+/** JSON with every object's keys sorted: the page and the CLI may build equal settings in another order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonical(v))).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

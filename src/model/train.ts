@@ -4,7 +4,7 @@ import { column, columnByRole, DataError, type Dataset } from '../data/dataset.j
 import { profileDataset } from '../data/profile.js';
 import { unitTimeOrder } from '../data/order.js';
 import { baselineMask, formatBaseline, trainingRows, type Baseline } from '../data/baseline.js';
-import { fingerprintRows } from './fingerprint.js';
+import { fingerprintRows, modelId } from './fingerprint.js';
 import { inputsFingerprint } from './inputs-fingerprint.js';
 import { shortUnits, type ShortUnits } from './short-units.js';
 import { meanAndScaleAt, scaleRows, scoreRows } from './training-block.js';
@@ -196,7 +196,18 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
   const draft: ModelJson = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
-    id: `iso-${fingerprint.slice(7, 19)}-s${params.seed}`,
+    id: await modelId(
+      fingerprint,
+      {
+        params: { ...params, seed: undefined },
+        psi: resolved.psi,
+        baseline: formatBaseline(baseline),
+        recipe,
+        alarm: opts.alarm,
+        threshold: opts.threshold ?? 'cross-fit',
+      },
+      params.seed,
+    ),
     createdAt: opts.createdAt ?? new Date().toISOString(),
     features,
     scaler: { mean: Array.from(mean), scale: Array.from(scale) },
