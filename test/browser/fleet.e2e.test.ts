@@ -152,6 +152,29 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     await page.getByRole('button', { name: 'Restart' }).click();
     await expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 30_000 }).toBe('finished');
     await expect.poll(() => page.getByTestId('live-processed').textContent(), { timeout: 10_000 }).toBe('13,096 of 13,096');
+    // Restart under a rule typed since: checked as Start checks it, and run by it.
+    const finished = () =>
+      page
+        .locator('[data-scope="stream"]')
+        .getByText(/^Replay finished/)
+        .textContent();
+    const changes = async () => Number((await finished())!.match(/([\d,]+) alarm changes?/)![1].replace(/,/g, ''));
+    const byModelRule = await changes();
+    const [k, n] = [
+      page.getByRole('spinbutton', { name: 'Replay alarm: readings over the threshold' }),
+      page.getByRole('spinbutton', { name: 'Replay alarm: of the last readings' }),
+    ];
+    await k.fill('9');
+    await n.fill('3');
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await expect
+      .poll(() => page.locator('[data-scope="stream"] .error').textContent())
+      .toBe('Alarm rule: k must be a whole number from 1 to n, and n from 1 to 1000 (got k=9, n=3).');
+    await k.fill('1');
+    await n.fill('1');
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await expect.poll(() => page.getByTestId('live-processed').textContent(), { timeout: 30_000 }).toBe('13,096 of 13,096');
+    await expect.poll(changes, { timeout: 30_000 }).toBeGreaterThan(byModelRule);
     const first = page.getByRole('list', { name: 'Alert feed' }).getByRole('button').first();
     const unit = Number((await first.textContent())!.match(/unit (\d+)/)![1]);
     await first.click();

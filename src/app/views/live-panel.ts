@@ -50,17 +50,27 @@ export function livePanel(wb: Workbench): HTMLElement {
   let chart: uPlot | undefined;
   let frame = 0;
 
-  start.addEventListener('click', () => {
+  /** The alarm rule as typed, or undefined once its error is shown. */
+  const rule = (): { k: number; n: number } | undefined => {
     const kv = Number(k.value);
     const nv = Number(n.value);
-    if (!(Number.isInteger(nv) && nv >= 1 && nv <= 1000 && Number.isInteger(kv) && kv >= 1 && kv <= nv)) {
-      return wb.fail('stream', `Alarm rule: k must be a whole number from 1 to n, and n from 1 to 1000 (got k=${k.value}, n=${n.value}).`);
-    }
-    void wb.replay.start(Number(rate.value), kv, nv);
+    if (Number.isInteger(nv) && nv >= 1 && nv <= 1000 && Number.isInteger(kv) && kv >= 1 && kv <= nv) return { k: kv, n: nv };
+    wb.fail('stream', `Alarm rule: k must be a whole number from 1 to n, and n from 1 to 1000 (got k=${k.value}, n=${n.value}).`);
+    return undefined;
+  };
+  start.addEventListener('click', () => {
+    const r = rule();
+    if (r) void wb.replay.start(Number(rate.value), r.k, r.n);
   });
   pause.addEventListener('click', () => void wb.replay.control(wb.replay.state === 'playing' ? 'pause' : 'resume'));
   stop.addEventListener('click', () => void wb.replay.control('stop'));
-  restart.addEventListener('click', () => void wb.replay.control('restart'));
+  // A rule changed since the run began restarts under the new rule, checked as Start checks it.
+  restart.addEventListener('click', () => {
+    const r = rule();
+    if (!r) return;
+    if (wb.replay.runsRule(r.k, r.n)) void wb.replay.control('restart');
+    else void wb.replay.start(Number(rate.value), r.k, r.n);
+  });
   rate.addEventListener('change', () => void wb.replay.setRate(Number(rate.value)));
 
   /** An alert opens its unit and explains the reading that raised or cleared the alarm. */
