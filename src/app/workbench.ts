@@ -280,11 +280,19 @@ export class Workbench extends Bus {
   adoptModel(model: ModelJson, scores: Float64Array, how: 'trained' | 'imported' | 'rescored' = 'trained'): void {
     this.model = model;
     // Step 1's news said what to do without a model, or that the model kept could not score the data: no longer so.
+    // Nor does it name the model that scored the data before this one (and that model's data check).
     const said = this.messages.get('data');
-    const next = said?.text.replace(
+    const cleared = said?.text.replace(
       / (Check its quality \(step 2\), then train \(step 3\)\.|Model \S+ is kept but cannot score it: .*Train a new one in step 3\.)$/,
       '',
     );
+    const next =
+      how === 'rescored'
+        ? cleared
+        : cleared?.replace(
+            / Scored with model \S+ \(trained on .*$/s,
+            ` Scored with model ${model.id} (trained on ${model.training.source}).`,
+          );
     if (said && !said.error && next !== said.text) this.say('data', next!);
     this.dataCheck = undefined;
     // A model trained here fingerprinted this very data.

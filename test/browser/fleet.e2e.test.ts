@@ -71,6 +71,25 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     expect(r!.y).toBeGreaterThanOrEqual(l!.y);
     expect(r!.y + r!.height).toBeLessThanOrEqual(l!.y + l!.height);
     await page.getByRole('combobox', { name: 'Order of units' }).selectOption('urgent');
+    // Another model imported: step 1 names the model that scores the data now, not the one before.
+    const trained = await wb<string>('JSON.stringify(wb.model)');
+    const shipped = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'models', 'fd001-baseline.json'), 'utf8')) as {
+      id: string;
+    };
+    expect(shipped.id).not.toBe(id);
+    await page.locator('#model-input').setInputFiles(join(import.meta.dirname, '..', '..', 'models', 'fd001-baseline.json'));
+    await expect.poll(() => wb<string>('wb.model.id'), { timeout: 30_000 }).toBe(shipped.id);
+    await expect
+      .poll(statusText)
+      .toMatch(
+        new RegExp(
+          `^Loaded test_FD001\\.txt: 13,096 rows, 100 units\\. Scored with model ${shipped.id} \\(trained on train_FD001\\.txt\\)\\.$`,
+        ),
+      );
+    // And back to the model trained here, for the tests below.
+    await page.locator('#model-input').setInputFiles({ name: 'trained.json', mimeType: 'application/json', buffer: Buffer.from(trained) });
+    await expect.poll(() => wb<string>('wb.model.id'), { timeout: 30_000 }).toBe(id);
+    await expect.poll(statusText).toMatch(new RegExp(`Scored with model ${id} \\(trained on train_FD001\\.txt\\)\\.$`));
   });
 
   test('in-sample is told by content, not file name: the training file under another name is in-sample, another file named like it is not', async () => {
