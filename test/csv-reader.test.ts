@@ -639,6 +639,11 @@ describe('CSV reader', () => {
     expect(Array.from(unit.values)).toEqual([1, 1, 2, 2, 3, 3]);
     const serials = csvDataset(`serial,x\n${rows(['9007199254740993', '9007199254740992', '12345678901234567'])}\n`);
     expect(column(serials, 'serial')!.labels).toEqual(['9007199254740993', '9007199254740992', '12345678901234567']);
+    // A serial number of a few digits keys the units too, as a number.
+    for (const name of ['serial', 'Serial No', 'pump_sn', 'VIN']) {
+      const short = column(csvDataset(`${name},x\n${rows(['1', '2', '3'])}\n`), name)!;
+      expect([short.role, short.labels]).toEqual(['unit', undefined]);
+    }
     // Short ids of one width stay numbers, as do ids under a name that keys no machine.
     expect(column(csvDataset(`unit,x\n${rows(['1', '2', '3'])}\n`), 'unit')!.labels).toBeUndefined();
     expect(column(csvDataset(`count,x\n${rows(['007', '7'])}\n`), 'count')!.labels).toBeUndefined();

@@ -12,8 +12,10 @@ const MACHINE =
   // German wind parks: Windenergieanlage, Windkraftanlage.
   'wea|wka';
 const ID_SUFFIX = 'id|no|nr|num|number|code|key';
-/** A number column keyed by these names is the unit (when its values are whole and repeat); bare "pump" may be a reading, "pump_id" is not. */
-const UNIT = new RegExp(`^(id|unit|engine|machine|device|asset|equipment|sensor_?id|(${MACHINE})_?(${ID_SUFFIX}))$`);
+/** A number column keyed by these names is the unit (when its values are whole and repeat); bare "pump" may be a reading, "pump_id" or a serial number is not. */
+const UNIT = new RegExp(
+  `^(id|unit|engine|machine|device|asset|equipment|sensor_?id|serial(_?(no|nr|num|number))?|sn|vin|(${MACHINE})_?(${ID_SUFFIX}|serial|sn))$`,
+);
 /** A column of text under these names holds unit ids ("pump-A"), coded 1, 2, … in order of appearance. */
 const TEXT_ID = new RegExp(
   `^(${UNIT.source.slice(2, -2)}|(${MACHINE})_?(name|tag|serial|sn)|serial(_?(no|nr|num|number))?|vin|tail_?(no|number))$`,
