@@ -286,6 +286,20 @@ test('evaluate --label-column: text labels without a healthy word are refused, u
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${flag[0]} applies to RUL ground truth`);
   }
+  // The label column found by its name: the RUL flags are said to be unused, not dropped without a word.
+  const found = await cli('evaluate', data, '--model', model, '--horizon', '5', '--baseline', 'first:10%');
+  expect(found.code).toBe(0);
+  expect(found.stderr).toContain(
+    "isoscope: warning: --horizon and --baseline apply to RUL ground truth, and were not used: series.csv's label column says which readings are anomalous",
+  );
+  // A name given twice in a list flag: refused naming the flag, not a model field error after training.
+  for (const [flag, value] of [
+    ['--features', 'temp,temp'],
+    ['--stats', 'mean,std,mean'],
+  ]) {
+    const r = await cli('train', data, flag, value, '-o', join(dir, 'twice.json'));
+    expect([r.code, r.stderr.trim()]).toEqual([2, `isoscope: ${flag} names "${value.split(',')[0] === 'temp' ? 'temp' : 'mean'}" twice`]);
+  }
   const twice = await cli('score', data, '--model', model, '--model', MODEL, '-o', join(dir, 'twice.csv'));
   expect(twice.code).toBe(2);
   expect(twice.stderr).toMatch(/^isoscope: --model is given more than once; give it once/);

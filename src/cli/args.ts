@@ -127,13 +127,16 @@ export function autoOrNum(value: string | undefined, flag: string, fallback: 'au
   return value === 'auto' ? 'auto' : num(value, flag, 0);
 }
 
-export function list(value: string | undefined): string[] | undefined {
-  return value === undefined
-    ? undefined
-    : value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
+/** A comma-separated flag value; a name given twice is refused, naming the flag (it was a model field error at the end). */
+export function list(value: string | undefined, flag?: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (flag && twice !== undefined) throw new UsageError(`${flag} names "${twice}" twice`);
+  return names;
 }
 
 const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };

@@ -88,6 +88,12 @@ export async function evaluateCommand(
     err(
       `isoscope: warning: the label column "${labelled.name}" is one of the model's inputs: these figures measure the label, not detection`,
     );
+  // A label column found by its name (no --label-column): the RUL flags given have nothing to apply to.
+  const unused = [values.horizon !== undefined && '--horizon', values.baseline !== undefined && '--baseline'].filter(Boolean);
+  if (ev.truth !== 'rul' && unused.length)
+    err(
+      `isoscope: warning: ${unused.join(' and ')} ${unused.length > 1 ? 'apply to RUL ground truth, and were' : 'applies to RUL ground truth, and was'} not used: ${ds.name}'s label column says which readings are anomalous`,
+    );
   const unlabelled = labelled?.missing ?? 0;
   // Every figure would be a ratio over nothing.
   if (ev.readings === 0)

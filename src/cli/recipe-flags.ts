@@ -43,6 +43,8 @@ export function recipeFromFlags(v: Values, single?: SingleStream): RecipeChoice 
       .filter(Boolean);
     const bad = stats.filter((s) => !(s in STAT_BITS));
     if (bad.length || stats.length === 0) throw new UsageError(`--stats takes some of value,mean,std,slope; got "${v.stats}"`);
+    const twice = stats.find((s, i) => stats.indexOf(s) !== i);
+    if (twice !== undefined) throw new UsageError(`--stats names "${twice}" twice`);
     base.window = { ...base.window, stats: stats as WindowStat[] };
   }
   if (v.regimes !== undefined) {

@@ -66,7 +66,7 @@ export function trainChoice(values: Values, hasUnits: boolean, single?: SingleSt
       : {}),
   };
   return {
-    features: list(values.features),
+    features: list(values.features, '--features'),
     exclude: list(values.exclude),
     // Predictive maintenance learns normal behaviour: with units, each unit's healthy first half by default.
     baseline: fromFlag('--baseline', () => parseBaseline(values.baseline ?? (hasUnits ? 'first:50%' : 'all'))),
