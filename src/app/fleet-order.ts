@@ -92,11 +92,12 @@ export class FleetOrder {
 }
 
 /**
- * The urgent order with units silent long before the fleet's latest reading moved ahead of the
- * healthy ones: "healthy" is their state as of a reading that may be days old. Alarm and watch keep
- * their places (a silent unit in alarm is already near the top); the order is otherwise stable.
+ * The urgent order with some healthy units moved ahead of the others: units silent long before the
+ * fleet's latest reading ("healthy" is their state as of a reading that may be days old), and units
+ * whose latest reading lies far outside the training range (a forest scores it no higher the farther
+ * out it is). Alarm and watch keep their places; the order is otherwise stable.
  */
-export function silentBeforeHealthy(order: Int32Array, s: FleetStates, silent: ReadonlyMap<number, unknown>): Int32Array {
+export function silentBeforeHealthy(order: Int32Array, s: FleetStates, silent: { has(unit: number): boolean }): Int32Array {
   // The healthy units are the order's tail (buckets alarm, watch, healthy).
   const start = order.findIndex((g) => STATES[s.state[g]] === 'healthy');
   if (start < 0) return order;

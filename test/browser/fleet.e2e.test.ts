@@ -282,6 +282,47 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     );
   });
 
+  test('a unit healthy by its score with a sensor far out of the training range is shown out of range, ahead of the healthy; a long serial keeps both ends', async () => {
+    // Four machines with 17-digit serials, 600 readings of six sensors each; the third's temperature is +15 (some 30σ) over its
+    // last 150: beyond the training readings the forest scores it no higher, and it ends below the threshold.
+    let seed = 7;
+    const noise = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 2;
+    const rows: string[] = [];
+    for (let k = 0; k < 600; k++)
+      for (const m of [1, 2, 3, 4]) {
+        const hot = m === 3 && k >= 450 ? 15 : 0;
+        const cells = [
+          71 + m * 0.3 + 0.4 * noise() + hot,
+          5 + 0.1 * noise(),
+          1 + 0.05 * noise(),
+          1500 + 5 * noise(),
+          90 + 2 * noise(),
+          12 + 0.3 * noise(),
+        ];
+        rows.push(`${k},1000000000000000${m},${cells.map((v) => v.toFixed(3)).join(',')}`);
+      }
+    await dropText('serials.csv', ['cycle,serial,temp,pressure,vibration,rpm,flow,current', ...rows].join('\n'));
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/Loaded serials\.csv: 2,400 rows, 4 units/);
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/^Trained on/);
+    await page.getByRole('combobox', { name: 'Order of units' }).selectOption('urgent');
+    const far = page.locator('.fleet-row[data-out-of-range="true"]');
+    await expect.poll(() => far.count(), { timeout: 30_000 }).toBe(1);
+    expect(await far.getAttribute('data-state')).toBe('healthy');
+    expect(await far.locator('.c-state').textContent()).toBe('Out of range');
+    // The serial's two ends are shown; the whole of it is read out.
+    expect(await far.locator('.c-unit > span:not(.visually-hidden)').textContent()).toBe('1000…0000003');
+    expect(await far.locator('.c-unit > .visually-hidden').textContent()).toBe('Unit 10000000000000003');
+    expect(await far.locator('.c-drivers').textContent()).toMatch(/temp ↑/);
+    expect(await page.getByTestId('fleet-summary').textContent()).toMatch(
+      /\. 1 healthy unit reads out of range: an input far past the training readings \(↑ or ↓ among its drivers\), which a forest scores no higher the farther out it is; check it$/,
+    );
+    const order = await page
+      .locator('.fleet-row[role="option"]:not([hidden])')
+      .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-state')}:${e.getAttribute('data-out-of-range')}`));
+    expect(order.indexOf('healthy:true')).toBeLessThan(order.indexOf('healthy:false'));
+  });
+
   test('a pump whose logger stopped days before the rest is shown silent, not healthy, and ahead of the healthy ones', async () => {
     // Four pumps logging hourly for 20 days; P-3 stops on day 16. Readings are steady, so every pump is healthy at its last.
     const rows: string[] = [];

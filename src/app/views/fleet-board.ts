@@ -8,7 +8,7 @@ import { unitPhrase } from '../../data/unit-phrase.js';
 import { h, setAttr, setText } from '../dom.js';
 import { GAP_FACTOR } from '../../data/time-gaps.js';
 import type { Workbench } from '../workbench.js';
-import type { FleetRow, FleetStates } from '../../alarms/budget-types.js';
+import { STATES, type FleetRow, type FleetStates } from '../../alarms/budget-types.js';
 import { WHOLE_SERIES, type Dataset } from '../../data/dataset.js';
 import { SPARK_H, SPARK_W, Sparklines } from './sparkline.js';
 import { FleetOrder, silentBeforeHealthy } from '../fleet-order.js';
@@ -18,6 +18,8 @@ const ROW_PX = 30;
 const VIEW_PX = 360;
 const POOL = Math.ceil(VIEW_PX / ROW_PX) + 4;
 const SVG = 'http://www.w3.org/2000/svg';
+/** Unit ids longer than this are shown by their two ends. */
+const UNIT_CHARS = 12;
 const STATE_TEXT = { alarm: 'Alarm', watch: 'Watch', healthy: 'Healthy' } as const;
 const STATE_WORDS = { alarm: 'in alarm', watch: 'on watch', healthy: 'healthy' } as const;
 /** Words before each cell that only a screen reader says, so an option reads "Unit 7 Alarm, since cycle 180, for 12 cycles, top drivers phi · T30". */
@@ -118,14 +120,21 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       const silence = wb.silence;
       const quietSince = silence?.silent.get(r.unit);
       const quietHealthy = quietSince !== undefined && r.state === 'healthy';
+      // Healthy by its score, yet an input far past the training readings: the forest cannot score it higher, so it is said.
+      const farOut = r.state === 'healthy' && out.length > 0;
       const since = quietHealthy ? quietSince : r.since;
       const until = quietHealthy ? silence!.latest : (r.lastTime ?? r.since);
-      setText(v.cells[0], wb.units.name(r.unit));
-      setText(v.cells[1], quietSince === undefined ? STATE_TEXT[r.state] : `${STATE_TEXT[r.state]} · silent`);
+      // Long ids (serial numbers) differ at their end: the cell keeps both ends; a screen reader hears the whole id.
+      const name = wb.units.name(r.unit);
+      const shown = name.length > UNIT_CHARS ? `${name.slice(0, 4)}…${name.slice(-(UNIT_CHARS - 5))}` : name;
+      setText(v.cells[0], shown);
+      setText(v.words[0], shown === name ? SPOKEN[0] : `${SPOKEN[0]}${name}`);
+      setAttr(v.cells[0], 'aria-hidden', String(shown !== name));
+      setText(v.cells[1], quietSince !== undefined ? `${STATE_TEXT[r.state]} · silent` : farOut ? 'Out of range' : STATE_TEXT[r.state]);
       setAttr(
         v.cells[1],
         'class',
-        quietSince === undefined ? `badge ${r.state}` : quietHealthy ? 'badge silent' : `badge ${r.state} silent`,
+        quietSince === undefined ? (farOut ? 'badge far' : `badge ${r.state}`) : quietHealthy ? 'badge silent' : `badge ${r.state} silent`,
       );
       setText(v.cells[2], since === null ? '–' : sinceYear ? wb.time.at(since).slice(5) : wb.time.at(since));
       setText(v.cells[3], since === null || until === null ? '–' : wb.time.span(until - since));
@@ -158,6 +167,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       if (r.unit === active) activeShown = true;
       setAttr(v.el, 'data-state', r.state);
       setAttr(v.el, 'data-silent', String(quietSince !== undefined));
+      setAttr(v.el, 'data-out-of-range', String(farOut));
     });
     // The active option must be in the page for assistive technology to find it.
     const shown = pool.find((v) => v.unit === active && !v.el.hidden);
@@ -207,7 +217,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
 
   // Filled last, from the parts above.
   const board = h('section', { class: 'panel fleet', 'aria-labelledby': 'fleet-h' });
-  let reordered: { from: Int32Array; silence: Silence; order: Int32Array } | undefined;
+  let reordered: { from: Int32Array; silence?: Silence; outside?: ReadonlyMap<number, unknown>; order: Int32Array } | undefined;
   const legendSilent = h(
     'span',
     { hidden: true },
@@ -220,13 +230,17 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     states = t?.units;
     shownOrder = !states ? new Int32Array(0) : byUnit ? order.unitOrder(states, wb.units) : order.urgent(states);
     const quiet = states ? wb.silence : undefined;
-    if (quiet && !byUnit) {
+    const outside = states && wb.models.outside?.size ? wb.models.outside : undefined;
+    if ((quiet || outside) && !byUnit) {
       // A frame that reuses the last order reuses its reordering too.
-      if (reordered?.from !== shownOrder || reordered.silence !== quiet)
-        reordered = { from: shownOrder, silence: quiet, order: silentBeforeHealthy(shownOrder, states!, quiet.silent) };
+      if (reordered?.from !== shownOrder || reordered.silence !== quiet || reordered.outside !== outside) {
+        const ahead = { has: (u: number) => !!quiet?.silent.has(u) || !!outside?.has(u) };
+        reordered = { from: shownOrder, silence: quiet, outside, order: silentBeforeHealthy(shownOrder, states!, ahead) };
+      }
       shownOrder = reordered.order;
     }
-    const stateWidth = quiet ? '6.8rem' : '4.6rem'; // set only when it changes: a frame restyles what it sets
+    const farHealthy = outside ? countFarHealthy(states!, outside) : 0;
+    const stateWidth = farHealthy || quiet ? '6.8rem' : '4.6rem'; // set only when it changes: a frame restyles what it sets
     if (board.style.getPropertyValue('--state-w') !== stateWidth) board.style.setProperty('--state-w', stateWidth);
     legendSilent.hidden = !quiet;
     list.setAttribute('aria-label', byUnit ? 'Units by name' : 'Units, most urgent first');
@@ -239,6 +253,8 @@ export function fleetBoard(wb: Workbench): HTMLElement {
         ? `No unit column: the whole file is one unit, ${STATE_WORDS[rowAt(0)!.state]} at its latest reading`
         : `${alarm} in alarm · ${watch} on watch · ${healthy} healthy, at each unit’s latest reading`;
     if (quiet && size()) summary.textContent += `. Of these, ${silentWords(quiet, wb)}`;
+    if (farHealthy && size())
+      summary.textContent += `. ${farHealthy === 1 ? '1 healthy unit reads' : `${farHealthy} healthy units read`} out of range: an input far past the training readings (↑ or ↓ among its drivers), which a forest scores no higher the farther out it is; check ${farHealthy === 1 ? 'it' : 'them'}`;
     // A model scoring data unlike its training data: every unit may read as alarmed for that alone.
     if (size() && wb.dataCheck?.verdict === 'mismatch')
       summary.textContent += `. Data check: mismatch: these states say how unlike the training data ${wb.data?.wholeSeries ? 'the series' : 'each unit'} is, not how worn it is`;
@@ -292,7 +308,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   wb.on('threshold', update);
   wb.on('check', update);
   wb.on('unit', paint);
-  wb.on('drivers', paint);
+  wb.on('drivers', update); // inputs out of range arrive with the drivers: the order and the summary follow them
   board.append(
     h('div', { class: 'panel-head' }, heading, sort),
     summary,
@@ -344,6 +360,13 @@ function withSeconds(truth: Dataset | undefined): boolean {
   if (!t) return false;
   for (let i = 0; i < Math.min(t.length, 1000); i++) if (t[i] % 60_000 !== 0 && t[i] === t[i]) return true;
   return false;
+}
+
+/** Units healthy at their latest reading with an input there far outside the training range. */
+function countFarHealthy(s: FleetStates, outside: ReadonlyMap<number, unknown>): number {
+  let n = 0;
+  for (let g = 0; g < s.units.length; g++) if (STATES[s.state[g]] === 'healthy' && outside.has(s.units[g])) n++;
+  return n;
 }
 
 /** The summary's words for units gone silent: one is named with how long; many are counted. */
