@@ -652,6 +652,10 @@ describe('CSV reader', () => {
     expect(column(late, 'unit')!.labels).toBeUndefined();
     expect(late.notes?.join('\n')).toMatch(/unit: ids "1" and "01" read as the same number, so their rows are one unit's/);
     expect(csvDataset(`unit,x\n${rows(['1', '2', '1.0'])}\n`).notes?.join('\n') ?? '').not.toMatch(/same number/);
+    // Read with no unit column (--unit-column none), ids are not units: nothing to say of them.
+    const none = new CsvParser('late.csv', undefined, { name: null, required: true });
+    none.push(`unit,x\n${rows(Array.from({ length: 30 }, (_, k) => String(k + 1)))}\n${rows(['01'])}\n`);
+    expect(none.finish().notes.join('\n')).not.toMatch(/same number/);
   });
 
   test('the unit column as plant exports name it: after the machine, in any case or spacing; states and lines are not units', () => {

@@ -705,8 +705,8 @@ export class CsvParser implements FieldSink {
     });
     if (slashed?.tentative && this.dateOrders.size) this.dateWatch = new DateOrderWatch(slashed);
     const named = this.namedUnit();
-    // Number columns that may key the units: the one asked for, or one named as ids are ("pump_id", "serial").
-    const idLike = (i: number) => kinds[i] === 'number' && (i === named || isTextIdName(this.names[i], []));
+    // Number columns that may key the units: the one asked for, or, when none is, one named as ids are ("pump_id", "serial").
+    const idLike = (i: number) => kinds[i] === 'number' && (named === undefined ? isTextIdName(this.names[i], []) : i === named);
     const written = kinds.flatMap((_, i) => (idLike(i) && mergesAsNumbers(cellsOf[i]) ? [i] : []));
     if (named !== undefined) {
       if (
