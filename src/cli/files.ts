@@ -155,7 +155,7 @@ export async function streamDataset(
   piece: (ds: Dataset) => void | Promise<void>,
 ): Promise<Dataset> {
   const file = openData(path, 'data file', false);
-  const times = new UnreadableTimes();
+  const times = new ReaderWarnings();
   if ('bytes' in file) {
     const ds = ingestFiles([file], { entry: opts.entry, runToFailure: false, unitColumn: opts.unitColumn });
     times.add(ds);
@@ -214,15 +214,20 @@ export function readModel(path: string): ModelJson {
 }
 
 /**
- * Times the reader could not read (07/01/2014 10:00, "… UTC") are missing: the readings then
- * keep file order, and a shuffled file is scored out of time order. Said once per file.
+ * What the reader said that changes what a command computes, said once per file on stderr:
+ * times it could not read (07/01/2014 10:00, "… UTC") are missing, so the readings keep file
+ * order and a shuffled file is scored out of time order; ids written apart that read as one
+ * number ("7", "007") are one unit.
  */
-export class UnreadableTimes {
+export class ReaderWarnings {
   private name?: string;
   private count = 0;
   private rows = 0;
+  private notes: string[] = [];
 
   add(ds: Dataset): void {
+    // The notes, about the whole file, come with its last piece.
+    if (ds.notes.length) this.notes = ds.notes;
     const time = ds.columns.find((c) => c.role === 'time');
     if (!time) return;
     this.name = time.name;
@@ -231,9 +236,13 @@ export class UnreadableTimes {
   }
 
   report(warn: ((line: string) => void) | undefined): void {
-    if (!warn || !this.count) return;
+    if (!warn) return;
+    for (const n of this.notes) if (/ read as the same number, so their rows are one unit's/.test(n)) warn(`isoscope: warning: ${n}`);
+    if (!this.count) return;
+    // Dates only the other day-month order reads: the reader's note says so, and why the order was taken.
+    const order = this.notes.find((n) => / are dates only (day|month) first, so they were left out/.test(n));
     warn(
-      `isoscope: warning: time column "${this.name}": ${this.count.toLocaleString('en-US')} of ${this.rows.toLocaleString('en-US')} values are not times isoscope reads (it reads ISO 8601, such as 2024-03-01 12:00:00, and plain numbers); those readings are taken in file order`,
+      `isoscope: warning: time column "${this.name}": ${this.count.toLocaleString('en-US')} of ${this.rows.toLocaleString('en-US')} values are not times isoscope reads (${order ?? 'it reads ISO 8601 such as 2024-03-01 12:00:00, dates with slashes or dots, and plain numbers; isoscope profile names the first it cannot read'}); those readings are taken in file order`,
     );
   }
 }

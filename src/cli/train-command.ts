@@ -21,7 +21,7 @@ import {
 } from './train-flags.js';
 import { UsageError } from './errors.js';
 import { baselineMask, parseBaseline } from '../data/baseline.js';
-import { isZipFile, readDataset, UnreadableTimes } from './files.js';
+import { isZipFile, readDataset, ReaderWarnings } from './files.js';
 import { shortBaselineWords } from '../data/baseline-span.js';
 import { refuseOverwrite, writeText } from './output-file.js';
 import { DEFAULT_SAMPLE_READINGS, SAMPLE_ABOVE_BYTES, readTrainingSample, sampleLine, type TrainingSample } from './training-sample.js';
@@ -59,7 +59,7 @@ export async function trainCommand(
     ds = sample.ds;
   } else {
     ds = readDataset(file, { rul: values.rul, entry: values.entry, unitColumn });
-    const times = new UnreadableTimes();
+    const times = new ReaderWarnings();
     times.add(ds);
     times.report(err);
   }
