@@ -230,7 +230,9 @@ describe('CSV reader', () => {
     // Forward both ways: the reading that steps by days, not months, is the file's.
     const daily = csvDataset('Date,x\n01/02/2024,1\n01/03/2024,2\n01/04/2024,3\n');
     expect(Array.from(column(daily, 'Date')!.values)).toEqual([Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3), Date.UTC(2024, 0, 4)]);
-    expect(daily.notes.join(' ')).toMatch(/month first .*: only so do the first rows step by days, not months/);
+    expect(daily.notes.join(' ')).toMatch(
+      /month first .*: the first rows' dates read either way; "01\/03\/2024" follows the date before it closely only month first/,
+    );
     // First rows that read alike either way (all on 3/3): the first date that does not settles the order, for every later row.
     const clock = (k: number) => `${String(Math.floor(k / 3)).padStart(2, '0')}:${String((k % 3) * 20).padStart(2, '0')}`;
     const usDates = [...Array.from({ length: 72 }, (_, k) => `03/03/2024 ${clock(k)}`), '03/04/2024 00:00', '03/13/2024 00:00'];
@@ -256,6 +258,25 @@ describe('CSV reader', () => {
       Date.UTC(2024, 2, 13),
       0,
     ]);
+    // A date repeated (a clock column beside it, units logged at one time) steps by nothing either way: it tells nothing.
+    const joined = csvDataset(
+      ['Date,Time,temp', ...Array.from({ length: 60 }, (_, k) => `05/03/2024,10:${String(k).padStart(2, '0')},${k}`)].join('\n'),
+    );
+    expect(column(joined, 'Date')!.values[0]).toBe(Date.UTC(2024, 2, 5, 10));
+    expect(joined.notes.join(' ')).toMatch(/day first .*assumed: nothing in the first rows tells day from month/);
+    // Streamed, the date that tells comes after a piece was handed on: the order stays, and the note says what contradicted it.
+    const stream = new CsvParser('stream.csv');
+    stream.push(['Date,x', ...apart.slice(0, 60).map((d, k) => `${d},${k}`)].join('\n') + '\n');
+    expect(column(stream.drain(false)!, 'Date')!.values[0]).toBe(Date.UTC(2024, 3, 3));
+    stream.push(
+      apart
+        .slice(60)
+        .map((d, k) => `${d},${k}`)
+        .join('\n') + '\n',
+    );
+    expect(stream.drain(true)!.notes.join(' ')).toMatch(
+      /Date: dates read day first .*: assumed: .*; but later "03\/05\/2024 00:00" follows the date before it closely only month first, after rows already read: the order may be wrong/,
+    );
     // Day first the same way, and in any chunks.
     const eu = usDates.map((d) => d.replace(/^03\/04/, '04/03').replace(/^03\/13/, '13/03'));
     const text = ['Date,x', ...eu.map((d, k) => `${d},${k}`)].join('\n');
@@ -639,6 +660,13 @@ describe('CSV reader', () => {
     expect(Array.from(unit.values)).toEqual([1, 1, 2, 2, 3, 3]);
     const serials = csvDataset(`serial,x\n${rows(['9007199254740993', '9007199254740992', '12345678901234567'])}\n`);
     expect(column(serials, 'serial')!.labels).toEqual(['9007199254740993', '9007199254740992', '12345678901234567']);
+    // Ids padded to one width merge nothing: numbers, as before (a row id of a million padded numbers is no text id).
+    expect(column(csvDataset(`pump_id,x\n${rows(['0001', '0002', '0010'])}\n`), 'pump_id')!.labels).toBeUndefined();
+    // Another id column than the unit's: its ids made one are no units made one, and nothing is said.
+    const line = (k: number) => (k < 30 ? String(k % 3) : '02');
+    const two = csvDataset(['pump_id,line_id,x', ...Array.from({ length: 60 }, (_, k) => `P${k % 4},${line(k)},${k}.5`)].join('\n'));
+    expect(column(two, 'pump_id')!.role).toBe('unit');
+    expect(two.notes.join('\n')).not.toMatch(/same number/);
     // A serial number of a few digits keys the units too, as a number.
     for (const name of ['serial', 'Serial No', 'pump_sn', 'VIN']) {
       const short = column(csvDataset(`${name},x\n${rows(['1', '2', '3'])}\n`), name)!;

@@ -159,7 +159,9 @@ export function slashedOrder(columns: string[][], amPm: boolean): SlashedOrder |
       return sum;
     }, 0);
   const [dmySpan, mdySpan] = [span('dmy'), span('mdy')];
-  if (dmySpan !== mdySpan) return { order: dmySpan < mdySpan ? 'dmy' : 'mdy', why: 'only so do the first rows step by days, not months' };
+  // A guess (monthly readings step by months): a later date may still tell.
+  if (dmySpan !== mdySpan)
+    return { order: dmySpan < mdySpan ? 'dmy' : 'mdy', why: 'only so do the first rows step by days, not months', tentative: true };
   return {
     order: 'dmy',
     why: 'assumed: nothing in the first rows tells day from month (ISO dates, 2024-03-01, leave no doubt)',
@@ -173,6 +175,8 @@ export interface SlashedOrder {
   why: string;
   /** Assumed: a later date that tells settles it. */
   tentative?: boolean;
+  /** Why a later date read the other way, when dates read before it could not be read again (a streamed read). */
+  contradicted?: string;
 }
 
 /** Whether a timestamp says its zone (Z, +02:00, UTC). */

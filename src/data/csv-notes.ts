@@ -1,6 +1,6 @@
 // What a CSV reader says about how it read a file: the notes shown beside the data
 // (decimal commas, lines set aside, dates, ground truth, cells it could not read).
-import type { DateOrder } from './csv-dates.js';
+import type { SlashedOrder } from './csv-dates.js';
 import { isNormalLabel } from './csv-sniff.js';
 import { isDecimalCommaToken } from './numbers.js';
 import { printable } from './printable.js';
@@ -33,7 +33,7 @@ export interface CsvFacts {
   skipped: string[];
   captions: string[][];
   blankRows: number;
-  dateOrders: Map<number, { order: DateOrder; why: string }>;
+  dateOrders: Map<number, SlashedOrder>;
   joined?: { date: number; clock: number };
   clockCols: Set<number>;
   timestampCols: Set<number>;
@@ -75,9 +75,12 @@ export function csvNotes(f: CsvFacts): string[] {
   // One order for the file's slashed dates: one note names every column read so.
   const slashed = [...f.dateOrders.keys()];
   if (slashed.length) {
-    const { order, why } = f.dateOrders.get(slashed[0])!;
+    const { order, why, contradicted } = f.dateOrders.get(slashed[0])!;
     notes.push(
-      `${slashed.map((i) => f.names[i]).join(', ')}: dates read ${order === 'dmy' ? 'day first (01/03/2024 is 1 March)' : 'month first (01/03/2024 is 3 January)'}: ${why}`,
+      `${slashed.map((i) => f.names[i]).join(', ')}: dates read ${order === 'dmy' ? 'day first (01/03/2024 is 1 March)' : 'month first (01/03/2024 is 3 January)'}: ${why}` +
+        (contradicted
+          ? `; but later ${contradicted.replace(/^the first rows' dates read either way; /, '')}, after rows already read: the order may be wrong; ISO dates (2024-03-01) leave no doubt`
+          : ''),
     );
   }
   f.orderDoubts.forEach(({ count, first }, i) =>

@@ -170,7 +170,7 @@ export class CsvParser implements FieldSink {
     if (read.columns.every((c) => c.nonNumeric + c.missing === read.rows)) {
       throw new DataError(`${this.name}: no numeric column found; is this a CSV of sensor readings?`);
     }
-    return { name: this.name, format: 'csv', rows: read.rows, columns: read.columns, notes: [...this.notes(), ...read.notes] };
+    return { name: this.name, format: 'csv', rows: read.rows, columns: read.columns, notes: [...this.notes(read.columns), ...read.notes] };
   }
 
   /** The columns built since the last drain; a long file's as one column per tag. */
@@ -205,7 +205,13 @@ export class CsvParser implements FieldSink {
     this.rowsDrained += rows;
     this.builders = this.names.map(() => new ColumnBuilder(this.maxRows));
     this.dateWatch?.drained();
-    return { name: this.name, format: 'csv', rows: read.rows, columns: read.columns, notes: final ? [...this.notes(), ...read.notes] : [] };
+    return {
+      name: this.name,
+      format: 'csv',
+      rows: read.rows,
+      columns: read.columns,
+      notes: final ? [...this.notes(read.columns), ...read.notes] : [],
+    };
   }
 
   private flush(): void {
@@ -232,12 +238,16 @@ export class CsvParser implements FieldSink {
     });
   }
 
-  private notes(): string[] {
+  /** `columns`: as built, roles decided (a drain's keep the first piece's). */
+  private notes(columns: Column[]): string[] {
     const tail = trailingNote(this.held, this.delimiter);
-    return [...this.csvNotes(), ...(tail ? [tail] : [])];
+    // Ids made one are said of the unit column alone: another id column's do not merge machines.
+    const unit = columns.find((c) => c.role === 'unit')?.name;
+    const mergedIds = new Map([...this.mergedIds].filter(([i]) => this.names[i] === unit));
+    return [...this.csvNotes(mergedIds), ...(tail ? [tail] : [])];
   }
 
-  private csvNotes(): string[] {
+  private csvNotes(mergedIds: Map<number, [string, string]>): string[] {
     return csvNotes({
       names: this.names,
       delimiter: this.delimiter,
@@ -262,7 +272,7 @@ export class CsvParser implements FieldSink {
       moreLabels: this.moreLabels,
       leftOut: this.leftOut,
       textUnits: this.textUnits,
-      mergedIds: this.mergedIds,
+      mergedIds,
       bad: this.bad,
     });
   }

@@ -162,12 +162,20 @@ export function rowIds(values: Float64Array): boolean {
 }
 
 /**
- * Whole numbers as ids are written where a double would merge two of them: "7" beside "007", or a
- * serial of 16 digits or more (past 2^53 neighbours share a double). Such ids are read as text, as written.
+ * Whole numbers as ids where a double would merge two of them: "7" beside "007" among these cells,
+ * or a serial of 16 digits or more (past 2^53 neighbours share a double). Such ids are read as text,
+ * as written. Ids padded to one width ("0001", "0002") merge nothing: they stay numbers.
  */
 export function mergesAsNumbers(cells: string[]): boolean {
   const ids = cells.map((c) => c.trim());
-  return ids.every((c) => /^\d+$/.test(c)) && ids.some((c) => /^0\d|^\d{16}/.test(c));
+  if (!ids.every((c) => /^\d+$/.test(c))) return false;
+  if (ids.some((c) => c.length >= 16)) return true;
+  const written = new Map<number, string>();
+  return ids.some((c) => {
+    const first = written.get(Number(c));
+    if (first === undefined) written.set(Number(c), c);
+    return first !== undefined && first !== c;
+  });
 }
 
 /** A name that says the column identifies something (a unit, a reading): never a health signal, even when it is not the unit. */
