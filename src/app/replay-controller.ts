@@ -31,7 +31,7 @@ export class ReplayController {
   /** Every alarm edge since the source started, kept or not. */
   alertCount = 0;
   /** The replay as started (its rate follows the rate control), for the line under the controls. */
-  private run?: { rate: number; rule: string; k: number; n: number };
+  private run?: { rate: number; rule: string; k: number; n: number; model: string };
   private readonly host: ReplayHost;
 
   constructor(host: ReplayHost) {
@@ -76,7 +76,7 @@ export class ReplayController {
         ),
       );
       this.state = 'playing';
-      this.run = { rate, rule: `alarm after ${k} of ${n}, cleared at ${clear} or fewer`, k, n };
+      this.run = { rate, rule: `alarm after ${k} of ${n}, cleared at ${clear} or fewer`, k, n, model: model.id };
       this.sayPlaying();
     } catch (e) {
       bus.fail('stream', `Replay failed: ${(e as Error).message}`);
@@ -104,9 +104,12 @@ export class ReplayController {
     return this.state === 'playing' && this.stats ? this.stats.eventsPerSec : 0;
   }
 
-  /** Whether the replay running (or last run) alarms after k of n: a restart with another rule starts afresh. */
+  /**
+   * Whether the replay running (or last run) alarms after k of n with the model in use: a restart with another
+   * rule, or after another model stopped the engine's replay, starts afresh.
+   */
   runsRule(k: number, n: number): boolean {
-    return this.run?.k === k && this.run.n === n;
+    return this.run?.k === k && this.run.n === n && this.run.model === this.host.model?.id;
   }
 
   async control(action: ReplayAction): Promise<void> {

@@ -290,7 +290,7 @@ export class Workbench extends Bus {
       how === 'rescored'
         ? cleared
         : cleared?.replace(
-            / Scored with model \S+ \(trained on .*$/s,
+            / Scored with model .+? \(trained on .*$/s,
             ` Scored with model ${model.id} (trained on ${model.training.source}).`,
           );
     if (said && !said.error && next !== said.text) this.say('data', next!);

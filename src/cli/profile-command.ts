@@ -36,6 +36,9 @@ export async function profileCommand(argv: string[], out: (s: string) => void): 
       ...c,
       ...(codedNames.has(c.name) ? { min: null, max: null, mean: null, std: null, textIds: true } : {}),
       longestFlatUnit: labels && Number.isFinite(c.longestFlatUnit) ? unitName(c.longestFlatUnit) : c.longestFlatUnit,
+      ...(c.gaps && labels && Number.isFinite(c.gaps.longest.unit)
+        ? { gaps: { ...c.gaps, longest: { ...c.gaps.longest, unit: unitName(c.gaps.longest.unit) } } }
+        : {}),
     }));
     return out(JSON.stringify({ name: ds.name, format: ds.format, notes: ds.notes, ...profile, columns }, null, 2));
   }

@@ -205,6 +205,8 @@ export async function trainModel(engine: WasmEngine, ds: Dataset, opts: TrainOpt
         recipe,
         alarm: opts.alarm,
         threshold: opts.threshold ?? 'cross-fit',
+        // The units set the cross-fit folds and the own-unit baselines.
+        unit: columnByRole(ds, 'unit')?.name ?? null,
       },
       params.seed,
     ),

@@ -18,7 +18,7 @@ const ROW_PX = 30;
 const VIEW_PX = 360;
 const POOL = Math.ceil(VIEW_PX / ROW_PX) + 4;
 const SVG = 'http://www.w3.org/2000/svg';
-/** Unit ids longer than this are shown by their two ends. */
+/** Serial numbers (digits) longer than this are shown by their two ends. */
 const UNIT_CHARS = 12;
 const STATE_TEXT = { alarm: 'Alarm', watch: 'Watch', healthy: 'Healthy' } as const;
 const STATE_WORDS = { alarm: 'in alarm', watch: 'on watch', healthy: 'healthy' } as const;
@@ -126,7 +126,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       const until = quietHealthy ? silence!.latest : (r.lastTime ?? r.since);
       // Long ids (serial numbers) differ at their end: the cell keeps both ends; a screen reader hears the whole id.
       const name = wb.units.name(r.unit);
-      const shown = name.length > UNIT_CHARS ? `${name.slice(0, 4)}…${name.slice(-(UNIT_CHARS - 5))}` : name;
+      const shown = name.length > UNIT_CHARS && /^\d+$/.test(name) ? `${name.slice(0, 4)}…${name.slice(-(UNIT_CHARS - 5))}` : name;
       setText(v.cells[0], shown);
       setText(v.words[0], shown === name ? SPOKEN[0] : `${SPOKEN[0]}${name}`);
       setAttr(v.cells[0], 'aria-hidden', String(shown !== name));
@@ -239,7 +239,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       }
       shownOrder = reordered.order;
     }
-    const farHealthy = outside ? countFarHealthy(states!, outside) : 0;
+    const farHealthy = outside ? countFarHealthy(states!, outside, quiet) : 0;
     const stateWidth = farHealthy || quiet ? '6.8rem' : '4.6rem'; // set only when it changes: a frame restyles what it sets
     if (board.style.getPropertyValue('--state-w') !== stateWidth) board.style.setProperty('--state-w', stateWidth);
     legendSilent.hidden = !quiet;
@@ -363,9 +363,11 @@ function withSeconds(truth: Dataset | undefined): boolean {
 }
 
 /** Units healthy at their latest reading with an input there far outside the training range. */
-function countFarHealthy(s: FleetStates, outside: ReadonlyMap<number, unknown>): number {
+function countFarHealthy(s: FleetStates, outside: ReadonlyMap<number, unknown>, quiet: Silence | undefined): number {
   let n = 0;
-  for (let g = 0; g < s.units.length; g++) if (STATES[s.state[g]] === 'healthy' && outside.has(s.units[g])) n++;
+  // A silent unit's row says silent first: it is counted there.
+  for (let g = 0; g < s.units.length; g++)
+    if (STATES[s.state[g]] === 'healthy' && outside.has(s.units[g]) && !quiet?.silent.has(s.units[g])) n++;
   return n;
 }
 
