@@ -499,3 +499,19 @@ test('score names the units that stopped reporting long before the rest, streame
     /stopped reporting/,
   );
 });
+
+test('train and score warn when ids written apart read as one unit past the first rows', async () => {
+  // Pumps 1–4 for 60 cycles each, then "007" and "7" (first seen after the first rows): two machines the numbers make one.
+  const rows = ['pump_id,cycle,temp'];
+  for (let c = 0; c < 60; c++) for (const p of ['1', '2', '3', '4']) rows.push(`${p},${c},${50 + ((c * 7 + Number(p)) % 11) / 10}`);
+  for (let c = 0; c < 60; c++) for (const p of ['007', '7']) rows.push(`${p},${c},${50 + ((c * 3) % 7) / 10}`);
+  writeFileSync(join(dir, 'merged-ids.csv'), rows.join('\n') + '\n');
+  const warning =
+    'isoscope: warning: pump_id: ids "007" and "7" read as the same number, so their rows are one unit\'s; if they are two machines, write the ids with a letter ("P1", "P01") so that they are read as text';
+  const trained = await cli('train', 'merged-ids.csv', '-o', 'merged-ids.json');
+  expect(trained.code, trained.stderr).toBe(0);
+  expect(trained.stderr.split('\n')).toContain(warning);
+  expect((await cli('score', 'merged-ids.csv', '--model', 'merged-ids.json', '-o', 'merged-scores.csv')).stderr.split('\n')).toContain(
+    warning,
+  );
+});
