@@ -102,6 +102,15 @@ test('a negative number after a flag is its value: the range check answers, not 
   expect(r.stderr).toMatch(/--contamination: contamination must be 'auto' or a number in \(0, 0\.5\], got -1/);
   const h = await cli('evaluate', cmapssPath('test_FD001.txt'), '--model', MODEL, '--horizon', '-3');
   expect(h.stderr).toMatch(/--horizon must be >= 0, got -3/);
+  // A flag whose value is left out, at the end or before another flag: said so, not in Node's words.
+  for (const [args, said] of [
+    [['--features'], '--features needs a value'],
+    [['--features', '--exclude', 'x'], '--features needs a value, and the next word is a flag'],
+    [['-o'], '-o needs a value'],
+  ] as const) {
+    const r = await cli('train', cmapssPath('train_FD001.txt'), ...args);
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([2, `isoscope: ${said}`]);
+  }
 });
 
 test('a flag value out of range exits 2 naming the flag, before the data file is read', async () => {

@@ -29,6 +29,11 @@ export function parse<const O extends ParseArgsOptionsConfig>(argv: string[], op
     // Node's own words for an unknown flag speak of positionals after "--": a typo wants the flag it missed.
     const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec((e as Error).message);
     if (unknown) throw new UsageError(`unknown flag ${unknown[1]}${nearest(unknown[1], Object.keys(options))}\nusage: ${usage}`);
+    // "--features --exclude a": Node calls the flag's value ambiguous, as it starts with a dash; it is missing.
+    const ambiguous = /^Option '(-{1,2}[^', ]+)[^']*' argument is ambiguous/.exec((e as Error).message);
+    if (ambiguous) throw new UsageError(`${ambiguous[1]} needs a value, and the next word is a flag\nusage: ${usage}`);
+    const missing = /^Option '(-{1,2}[^', ]+)[^']*' argument missing/.exec((e as Error).message);
+    if (missing) throw new UsageError(`${missing[1]} needs a value\nusage: ${usage}`);
     throw new UsageError(`${(e as Error).message.split('\n')[0]}\nusage: ${usage}`);
   }
   // parseArgs keeps the last of a repeated flag: "--model a.json --model b.json" would score with b.json without a word.
