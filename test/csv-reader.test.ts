@@ -318,6 +318,18 @@ describe('CSV reader', () => {
     expect(bad.notes).toContain('time: 1 cell(s) that are not dates (first at data row 3: "ERR") are treated as missing');
     const joined = csvDataset('Date,Time,temp\n2024-03-01,12:00,1\n2024-03-01,25:00,3\n2024-03-01,13:00,3\n');
     expect(Array.from(column(joined, 'Date')!.values)).toEqual([Date.UTC(2024, 2, 1, 12), NaN, Date.UTC(2024, 2, 1, 13)]);
+    // Zones by their abbreviation or as an offset from UTC; one that names several places (IST) is no time read.
+    const named = csvDataset(
+      't,x\n2024-03-01 00:00 EST,1\n2024-03-01 00:00 CEST,2\n2024-03-01 00:00 UTC+1,3\n2024-03-01 00:00 GMT-05:30,4\n2024-03-01 00:00 IST,5\n',
+    );
+    expect(Array.from(column(named, 't')!.values)).toEqual([
+      Date.UTC(2024, 2, 1, 5),
+      Date.UTC(2024, 1, 29, 22),
+      Date.UTC(2024, 1, 29, 23),
+      Date.UTC(2024, 2, 1, 5, 30),
+      NaN,
+    ]);
+    expect(named.notes).toContain('t: 1 cell(s) that are not dates (first at data row 5: "2024-03-01 00:00 IST") are treated as missing');
     const fine = csvDataset('t;x\n2024-03-01 23:59:59.9999;1\n2024-03-01 12:00:00,5;2\n2024/3/1 12:00 +02:00;3\n2024-03-01 12:00 UTC;4\n');
     expect(Array.from(column(fine, 't')!.values)).toEqual([
       Date.UTC(2024, 2, 1, 23, 59, 59, 999),

@@ -22,8 +22,54 @@ const AM_PM = /\d\s*[ap]\.?\s?m\.?$/i;
  * 00–68 are 2000–2068, the POSIX rule (strptime's %y) that Python and most tools follow.
  */
 export const fullYear = (y: string): number => (y.length === 2 ? (Number(y) < 69 ? 2000 : 1900) + Number(y) : Number(y));
-/** A zone after the clock: Z, +02:00, +0200, or " UTC" / " GMT". */
-const ZONE = /\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)$/i;
+/**
+ * A zone after the clock: Z, +02:00, +0200, " UTC" / " GMT", an offset from them ("UTC+1",
+ * "GMT-05:00"), or a zone's abbreviation as loggers write it (ZONE_NAMES).
+ */
+const ZONE = /\s*(Z|[+-]\d{2}:?\d{2}|(?:UTC|GMT)(?:[+-]\d{1,2}(?::?\d{2})?)?|[A-Z]{3,4})$/i;
+/**
+ * Abbreviations that name one offset wherever they are written (IST, CST in Asia, are not
+ * among them: they name several). Daylight saving is in the name (EDT, CEST).
+ */
+const ZONE_NAMES: Record<string, string> = {
+  EST: '-05:00',
+  EDT: '-04:00',
+  CDT: '-05:00',
+  MST: '-07:00',
+  MDT: '-06:00',
+  PST: '-08:00',
+  PDT: '-07:00',
+  AKST: '-09:00',
+  AKDT: '-08:00',
+  HST: '-10:00',
+  WET: '+00:00',
+  WEST: '+01:00',
+  BST: '+01:00',
+  CET: '+01:00',
+  CEST: '+02:00',
+  MEZ: '+01:00',
+  MESZ: '+02:00',
+  EET: '+02:00',
+  EEST: '+03:00',
+  MSK: '+03:00',
+  JST: '+09:00',
+  KST: '+09:00',
+  AEST: '+10:00',
+  AEDT: '+11:00',
+  NZST: '+12:00',
+  NZDT: '+13:00',
+};
+
+/** A zone as Date.parse reads it ("Z", "+05:30"); undefined for a name it does not know. */
+function zoneOffset(zone: string): string | undefined {
+  const z = zone.toUpperCase();
+  if (z === 'Z' || z === 'UTC' || z === 'GMT') return 'Z';
+  const from = /^(?:UTC|GMT)([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(z);
+  if (from) return Number(from[2]) > 14 ? undefined : `${from[1]}${from[2].padStart(2, '0')}:${from[3] ?? '00'}`;
+  if (/^[+-]\d{4}$/.test(z)) return `${z.slice(0, 3)}:${z.slice(3)}`;
+  if (/^[+-]\d{2}:\d{2}$/.test(z)) return z;
+  return ZONE_NAMES[z];
+}
 
 /** 2024-03-01T12:00:00.000Z and shorter: the form Date.parse reads as is. */
 const STRICT_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
@@ -107,8 +153,9 @@ export function parseTimestamp(s: string, order?: DateOrder): number {
   if (rest[0] !== ' ' && rest[0] !== 'T') return NaN;
   rest = rest.slice(1).trim();
   const zone = ZONE.exec(rest);
-  const offset =
-    !zone || /^(Z|UTC|GMT)$/i.test(zone[1]) ? 'Z' : zone[1].length === 5 ? `${zone[1].slice(0, 3)}:${zone[1].slice(3)}` : zone[1];
+  const offset = zone ? zoneOffset(zone[1]) : 'Z';
+  // A word after the clock that names no zone known here ("IST": India, Israel or Ireland) is no time read wrong.
+  if (offset === undefined) return NaN;
   const clock = clockOf(zone ? rest.slice(0, zone.index) : rest);
   if (!clock) return NaN;
   return Date.parse(`${date}T${clock.hms}${clock.fraction}${offset}`);
@@ -180,7 +227,10 @@ export interface SlashedOrder {
 }
 
 /** Whether a timestamp says its zone (Z, +02:00, UTC). */
-export const hasZone = (s: string): boolean => ZONE.test(s.trim());
+export const hasZone = (s: string): boolean => {
+  const zone = ZONE.exec(s.trim());
+  return !!zone && zoneOffset(zone[1]) !== undefined;
+};
 
 /** Whether a time is written with AM/PM. */
 export const hasAmPm = (s: string): boolean => AM_PM.test(s.trim().replace(ZONE, ''));
