@@ -253,8 +253,11 @@ export function fleetBoard(wb: Workbench): HTMLElement {
         ? `No unit column: the whole file is one unit, ${STATE_WORDS[rowAt(0)!.state]} at its latest reading`
         : `${alarm} in alarm · ${watch} on watch · ${healthy} healthy, at each unit’s latest reading`;
     if (quiet && size()) summary.textContent += `. Of these, ${silentWords(quiet, wb)}`;
-    if (farHealthy && size())
-      summary.textContent += `. ${farHealthy === 1 ? '1 healthy unit reads' : `${farHealthy} healthy units read`} out of range: an input far past the training readings (↑ or ↓ among its drivers), which a forest scores no higher the farther out it is; check ${farHealthy === 1 ? 'it' : 'them'}`;
+    // Data the model does not fit reads out of range nearly everywhere: the mismatch below says so once.
+    if (farHealthy && size() && wb.dataCheck?.verdict !== 'mismatch') {
+      const who = wb.data?.wholeSeries ? 'It reads' : farHealthy === 1 ? '1 healthy unit reads' : `${farHealthy} healthy units read`;
+      summary.textContent += `. ${who} out of range: an input far past the training readings (↑ or ↓ among its drivers), which a forest scores no higher the farther out it is; check ${farHealthy === 1 ? 'it' : 'them'}`;
+    }
     // A model scoring data unlike its training data: every unit may read as alarmed for that alone.
     if (size() && wb.dataCheck?.verdict === 'mismatch')
       summary.textContent += `. Data check: mismatch: these states say how unlike the training data ${wb.data?.wholeSeries ? 'the series' : 'each unit'} is, not how worn it is`;
