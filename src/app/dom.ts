@@ -40,6 +40,9 @@ export function plural(n: number, word: string, many = `${word}s`): string {
   return `${fmt(n)} ${n === 1 ? word : many}`;
 }
 
+/** A line written to follow "isoscope: " or a comma, opening a sentence on the page. */
+export const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 export function pct(v: number): string {
   if (Number.isNaN(v)) return '–'; // a share of nothing, as ratio() says it
   const p = v * 100;

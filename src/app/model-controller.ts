@@ -12,7 +12,7 @@ import type { ModelJson } from '../model/types.js';
 import type { UnitColumnChoice } from '../data/roles.js';
 import { fingerprintInputs, fingerprintKind, rowsMatchTraining } from '../model/inputs-fingerprint.js';
 import type { Driver, OutOfRange } from '../model/unit-drivers.js';
-import { plural } from './dom.js';
+import { capital, plural } from './dom.js';
 import type { Bus, Scope } from './bus.js';
 import type { Workers } from './engine-client.js';
 import { unitKeyWords, type DataMeta, type TrainSettings } from './state.js';
@@ -98,7 +98,7 @@ export class ModelController {
         'train',
         `Trained on ${plural(result.trainingRows ?? 0, 'row')} in ${result.trainMs?.toFixed(0)} ms.` +
           (result.inSample ? ` The threshold stays in sample, the quantile of the training readings’ own scores: ${result.inSample}.` : ''),
-        (result.constantInRegime?.length ? ` ${capitalized(regimeConstantLine(result.constantInRegime))}.` : '') +
+        (result.constantInRegime?.length ? ` ${capital(regimeConstantLine(result.constantInRegime))}.` : '') +
           (result.shortUnits ? ` ${shortUnitsWords(result.shortUnits)}.` : '') +
           (result.labelledAnomalous
             ? ` ${labelledWords(result.labelledAnomalous, result.trainingRows ?? 0, 'Choose training rows that end before the first labelled anomaly.')}`
@@ -304,9 +304,4 @@ export class ModelController {
       // Drivers are an aid; the board shows "–" without them.
     }
   }
-}
-
-/** A line written to follow "isoscope: " opens a sentence on the page. */
-function capitalized(line: string): string {
-  return line.charAt(0).toUpperCase() + line.slice(1);
 }

@@ -2,7 +2,7 @@
 // animation frame, shows the setting as an alarm budget, and says in words what the
 // threshold expects of healthy readings (out of sample when the model is calibrated) and
 // how that relates to the share of readings flagged on this data.
-import { fmt, h, pct, plural } from '../dom.js';
+import { capital, fmt, h, pct, plural } from '../dom.js';
 import { SortedValues } from '../../alarms/level-index.js';
 import type { Workbench } from '../workbench.js';
 import { DefinitionList, type Definition } from './definition-list.js';
@@ -227,8 +227,6 @@ function regimeSpread(rates: RegimeRate[] | undefined, regimes: RegimeModel | un
   const least = Math.min(...seen.map((g) => g.flagged.estimate));
   return ` By operating regime, ${pct(least)}–${pct(worst.flagged.estimate)} of those readings are over it (most in regime ${worst.regime + 1}: ${regimeLabel(regimes, worst.regime)}; 95% interval up to ${pct(worst.flagged.high)}).`;
 }
-
-const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function baselineWords(spec: string, oneSeries: boolean): string {
   const m = /^first:(\d+(?:\.\d+)?)(%?)$/.exec(spec);
