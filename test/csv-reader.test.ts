@@ -698,6 +698,34 @@ describe('CSV reader', () => {
     expect(none.finish().notes.join('\n')).not.toMatch(/same number/);
   });
 
+  test('a text id after number ids ("A7" after 1, 2, 3) turns the column to text ids as written, not to missing units', () => {
+    const rows = (ids: string[]) => ids.flatMap((id, k) => [`${id},${k}.5`, `${id},${k}.25`]).join('\n');
+    const numbers = Array.from({ length: 30 }, (_, k) => (k === 4 ? '0031' : String(k + 1)));
+    const text = `machine_id,x\n${rows(numbers)}\n${rows(['A7', '3'])}\n`;
+    const ds = csvDataset(text);
+    const unit = column(ds, 'machine_id')!;
+    expect([unit.role, unit.missing, unit.nonNumeric]).toEqual(['unit', 0, 0]);
+    expect(unit.labels).toEqual([...numbers, 'A7']);
+    // The later "3" is the earlier unit 3's, and the A7 rows are a unit of their own.
+    expect(Array.from(unit.values.slice(-4))).toEqual([31, 31, 3, 3]);
+    expect(ds.notes).toContain(
+      'machine_id: ids are read as text, as written, from data row 61 on ("A7"): the rows above held numbers only',
+    );
+    // Cut anywhere, the same; a failed reading ("ERR") is no id and stays missing, said.
+    const chunked = new CsvParser('ids.csv');
+    for (let at = 0; at < text.length; at += 37) chunked.push(text.slice(at, at + 37));
+    expect(Array.from(column(chunked.finish(), 'machine_id')!.values)).toEqual(Array.from(unit.values));
+    const err = csvDataset(`machine_id,x\n${rows(numbers)}\n${rows(['ERR'])}\n`);
+    expect(column(err, 'machine_id')!.labels).toBeUndefined();
+    expect(err.notes.join('\n')).toMatch(/machine_id: 2 non-numeric cell\(s\) \(first at data row 61: "ERR"\) are treated as missing/);
+    // Handed on before the text id (a streamed read), the first piece's numbers stand: the rest is said, as before.
+    const streamed = new CsvParser('ids.csv');
+    streamed.push(`machine_id,x\n${rows(numbers)}\n`);
+    streamed.drain(false);
+    streamed.push(`${rows(['A7'])}\n`);
+    expect(streamed.drain(true)!.notes.join('\n')).toMatch(/non-numeric cell\(s\) \(first at data row 61: "A7"\)/);
+  });
+
   test('the unit column as plant exports name it: after the machine, in any case or spacing; states and lines are not units', () => {
     const roles = (header: string, cells: (i: number) => string) =>
       csvDataset(

@@ -46,6 +46,7 @@ export interface CsvFacts {
   textUnits: Map<number, Map<string, number>>;
   /** Ids written apart ("1", "01") that read as one number, per column: the first such pair. */
   mergedIds: Map<number, [string, string]>;
+  lateTextIds: Map<number, { row: number; text: string }>;
   bad: CellTally[];
 }
 
@@ -116,6 +117,12 @@ export function csvNotes(f: CsvFacts): string[] {
     notes.push(
       `${f.names[i]}: text read as ground truth: ${list(texts.filter(isNormalLabel))} = healthy (0)${anomalous.length ? `; ${list(anomalous)}${f.moreLabels.has(i) ? ' and others' : ''} = anomalous (1)` : '; no other value'}`,
     );
+  });
+  f.lateTextIds.forEach(({ row, text }, i) => {
+    if (f.textUnits.has(i))
+      notes.push(
+        `${f.names[i]}: ids are read as text, as written, from data row ${row + 1} on ("${printable(text)}"): the rows above held numbers only`,
+      );
   });
   f.mergedIds.forEach(([a, b], i) =>
     notes.push(

@@ -109,6 +109,8 @@ export class CsvParser implements FieldSink {
   private idForms = new Map<number, Map<number, string>>();
   /** Per such column, the first two ids written apart that read as one number. */
   private mergedIds = new Map<number, [string, string]>();
+  /** Number id columns read as text from a later row on: where, and the id that turned them. */
+  private lateTextIds = new Map<number, { row: number; text: string }>();
   /** A text id column another column outranked as the unit: its cells are text from then on. */
   private textOut = new Set<number>();
   private unitSettled = false;
@@ -273,6 +275,7 @@ export class CsvParser implements FieldSink {
       leftOut: this.leftOut,
       textUnits: this.textUnits,
       mergedIds,
+      lateTextIds: this.lateTextIds,
       bad: this.bad,
     });
   }
@@ -527,6 +530,8 @@ export class CsvParser implements FieldSink {
       } else b.pushBad(cell);
       return;
     }
+    const forms = this.idForms.get(i);
+    if (forms && this.turnsToText(i, forms, cell)) return this.pushCell(i, cell);
     const units = this.textUnits.get(i);
     if (units && !isMissingToken(cell)) {
       const key = cell.trim();
@@ -552,8 +557,33 @@ export class CsvParser implements FieldSink {
       this.commaCells[i] = (this.commaCells[i] ?? 0) + 1;
       b.pushToken(text.replace(',', '.'));
     } else b.pushToken(text);
-    const forms = this.idForms.get(i);
     if (forms) this.checkIdForm(i, forms, cell.trim(), b.values[b.length - 1]);
+  }
+
+  /**
+   * A number id column that meets a text id ("A7" after 1, 2, 3) becomes a text id column, each
+   * earlier id kept as first written: read as missing, the text ids' rows would lose their machine.
+   * Only while every id so far is at hand (no piece handed on, each written form watched) and no
+   * other column already holds text ids.
+   */
+  private turnsToText(i: number, forms: Map<number, string>, cell: string): boolean {
+    const b = this.builders[i];
+    const text = cell.trim();
+    if (this.unitSettled || this.long || this.textUnits.size || b.nonNumeric || isMissingToken(text) || this.isNumber(text)) return false;
+    if (!/[\p{L}\p{N}]/u.test(text) || NOT_A_UNIT.test(text)) return false;
+    const units = new Map<string, number>();
+    for (let r = 0; r < b.length; r++) {
+      const v = b.values[r];
+      if (Number.isNaN(v)) continue;
+      const written = forms.get(v) ?? String(v);
+      let code = units.get(written);
+      if (code === undefined) units.set(written, (code = units.size + 1));
+      b.values[r] = code;
+    }
+    this.textUnits.set(i, units);
+    this.idForms.delete(i);
+    this.lateTextIds.set(i, { row: b.length, text });
+    return true;
   }
 
   private checkIdForm(i: number, forms: Map<number, string>, written: string, v: number): void {
