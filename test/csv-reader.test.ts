@@ -292,6 +292,33 @@ describe('CSV reader', () => {
     expect(column(later, 'd')!.nonNumeric).toBe(1);
   });
 
+  test('ISO and slashed dates in one column (exports appended) are all read, the slashed ones in the order their steps tell', () => {
+    const hours = Array.from({ length: 120 }, (_, k) => new Date(Date.UTC(2024, 2, 1, k)));
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const iso = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:00`;
+    const dmy = (d: Date) => `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:00`;
+    const mdy = (d: Date) => `${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:00`;
+    const file = (write: (d: Date, k: number) => string) => ['time,x', ...hours.map((d, k) => `${write(d, k)},${k}`)].join('\n');
+    const cases: [string, (d: Date, k: number) => string][] = [
+      // Alternating every 20 rows: the first rows hold both.
+      ['alternating, day first', (d, k) => (Math.floor(k / 20) % 2 ? dmy(d) : iso(d))],
+      // ISO for the first 80 rows, then slashed: the first slashed date's step from the ISO one before it tells.
+      ['late, day first', (d, k) => (k >= 80 ? dmy(d) : iso(d))],
+      ['late, month first', (d, k) => (k >= 80 ? mdy(d) : iso(d))],
+    ];
+    for (const [what, write] of cases) {
+      const text = file(write);
+      for (const size of [13, text.length]) {
+        const time = column(readInChunks(text, size), 'time')!;
+        expect([what, time.nonNumeric, time.missing]).toEqual([what, 0, 0]);
+        expect([what, Array.from(time.values)]).toEqual([what, hours.map((d) => d.getTime())]);
+      }
+    }
+    expect(csvDataset(file(cases[2][1])).notes.join('\n')).toMatch(
+      /time: dates read month first .*the dates written with slashes begin after the first rows; "03\/04\/2024 08:00" follows the date before it closely only month first/,
+    );
+  });
+
   test('short dates as spreadsheets write them: two-digit years in the POSIX window, a.m./p.m. with points', () => {
     const us = csvDataset('Date,x\n3/1/24 1:05 p.m.,1\n3/1/24 11:30 a.m.,2\n3/2/99 12:00 AM,3\n');
     expect(Array.from(column(us, 'Date')!.values)).toEqual([

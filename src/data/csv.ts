@@ -474,9 +474,8 @@ export class CsvParser implements FieldSink {
         b.push(NaN);
       } else {
         const watch = this.dateWatch?.watching && this.dateOrders.has(i) ? this.dateWatch : undefined;
-        const t = watch
-          ? watch.read(i, cell, b.length, (k) => this.builders[k].values)
-          : parseTimestamp(cell, this.dateOrders.get(i)?.order);
+        let t = watch ? watch.read(i, cell, b.length, (k) => this.builders[k].values) : parseTimestamp(cell, this.dateOrders.get(i)?.order);
+        if (Number.isNaN(t) && !this.dateOrders.has(i) && isSlashedDate(cell)) t = this.lateSlashed(i, cell);
         if (!Number.isNaN(t)) return b.push(t);
         const order = this.dateOrders.get(i)?.order;
         // A date only the other order reads says the first rows may have chosen wrong.
@@ -558,6 +557,28 @@ export class CsvParser implements FieldSink {
       b.pushToken(text.replace(',', '.'));
     } else b.pushToken(text);
     if (forms) this.checkIdForm(i, forms, cell.trim(), b.values[b.length - 1]);
+  }
+
+  /**
+   * The first slashed date of a column whose first rows held other dates (ISO, then an export
+   * in another format appended): read in the file's order, or, when no column has one, in an
+   * order assumed and watched, told first by its step from the date before it.
+   */
+  private lateSlashed(i: number, cell: string): number {
+    const b = this.builders[i];
+    const known = this.dateOrders.values().next().value;
+    const record: SlashedOrder = known ?? {
+      order: 'dmy',
+      why: 'assumed: the dates written with slashes begin after the first rows, and nothing has told day from month (ISO dates, 2024-03-01, leave no doubt)',
+      tentative: true,
+    };
+    this.dateOrders.set(i, record);
+    if (!record.tentative) return parseTimestamp(cell, record.order);
+    this.dateWatch ??= new DateOrderWatch(record);
+    let before = NaN;
+    for (let r = b.length - 1; r >= 0 && r >= b.length - 1000 && Number.isNaN(before); r--) before = b.values[r];
+    this.dateWatch.follow(i, before);
+    return this.dateWatch.read(i, cell, b.length, (k) => this.builders[k].values);
   }
 
   /**
@@ -723,7 +744,10 @@ export class CsvParser implements FieldSink {
     // costs that cell, not the column; slashed dates take one order for the whole file.
     const cellsOf = this.names.map((_, i) => this.probe.flatMap((r) => (r[i] === undefined || isMissingToken(r[i]) ? [] : [r[i]])));
     const text = cellsOf.map((cells) => cells.length > 0 && !cells.some((c) => this.isNumber(c)));
-    const slashedCols = cellsOf.filter((cells, i) => text[i] && mostly(cells, isSlashedDate));
+    // A column may mix slashed dates with ISO ones (exports appended): its slashed dates still choose the order.
+    const slashedCols = cellsOf.filter(
+      (cells, i) => text[i] && cells.some(isSlashedDate) && mostly(cells, (c) => isSlashedDate(c) || !Number.isNaN(parseTimestamp(c))),
+    );
     const amPm = cellsOf.some((cells, i) => text[i] && cells.some(hasAmPm));
     const slashed = slashedCols.length ? slashedOrder(slashedCols, amPm) : undefined;
     // Text columns named like machine ids: the best named is coded as the unit, the others stay text.

@@ -22,6 +22,8 @@ export class DateOrderWatch {
   private lost = false;
 
   private readonly record: SlashedOrder;
+  /** How the note on a telling date begins: why the order was not known before it. */
+  private lead = "the first rows' dates read either way";
 
   /** `record` is shared by every date column of the file: one order for all. */
   constructor(record: SlashedOrder) {
@@ -42,7 +44,7 @@ export class DateOrderWatch {
     const before = this.before.get(i);
     if (!Number.isNaN(dmy) || !Number.isNaN(mdy)) this.before.set(i, { dmy, mdy });
     if (dmy === mdy || (Number.isNaN(dmy) && Number.isNaN(mdy))) return dmy;
-    const told = tells(cell, dmy, mdy, before);
+    const told = tells(cell, dmy, mdy, before, this.lead);
     if (told) {
       this.settle(told.order, told.why, values);
       return this.record.order === 'dmy' ? dmy : mdy;
@@ -58,6 +60,15 @@ export class DateOrderWatch {
       }
     }
     return this.record.order === 'dmy' ? dmy : mdy;
+  }
+
+  /**
+   * Column `i`'s slashed dates begin after its first rows held other dates (ISO): its last
+   * such date, `before`, lets the first slashed one tell the order by its step.
+   */
+  follow(i: number, before: number): void {
+    if (!Number.isNaN(before)) this.before.set(i, { dmy: before, mdy: before });
+    this.lead = 'the dates written with slashes begin after the first rows';
   }
 
   /** The columns were handed on: places start over, and dates read apart in them are gone. */
@@ -94,9 +105,9 @@ function tells(
   dmy: number,
   mdy: number,
   before: { dmy: number; mdy: number } | undefined,
+  lead: string,
 ): { order: DateOrder; why: string } | undefined {
   const shown = JSON.stringify(cell.trim().slice(0, 40));
-  const lead = "the first rows' dates read either way";
   if (Number.isNaN(mdy)) return { order: 'dmy', why: `${lead}; ${shown} is a date only day first` };
   if (Number.isNaN(dmy)) return { order: 'mdy', why: `${lead}; ${shown} is a date only month first` };
   if (!before || Number.isNaN(before.dmy) || Number.isNaN(before.mdy)) return undefined;
