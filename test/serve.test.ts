@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getEngine, loadFd001, shippedModel } from './helpers.js';
 import { buildApp, type AppOptions } from '../src/server/app.js';
+import { apiKeyOf, isLoopback } from '../src/cli/serve-command.js';
 import { Predictor } from '../src/server/predictor.js';
 import { ServeMetrics } from '../src/server/serve-metrics.js';
 import { ModelFileWatcher } from '../src/server/model-file-watcher.js';
@@ -309,10 +310,10 @@ describe('POST /predict', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/model', '/openapi.json', '/predict']);
     const predict = doc.paths['/predict'].post;
     expect(predict.requestBody.content['application/json'].schema.oneOf).toHaveLength(2);
-    expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '401', '405', '409', '413', '415', '431']);
+    expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '401', '405', '408', '409', '413', '415', '431']);
     // Every GET route documents what it answers another method, and the HTTP edges; HEAD is documented with GET.
     for (const path of ['/model', '/metrics', '/openapi.json', '/healthz']) {
-      expect(Object.keys(doc.paths[path].get.responses)).toEqual(expect.arrayContaining(['200', '400', '405', '431']));
+      expect(Object.keys(doc.paths[path].get.responses)).toEqual(expect.arrayContaining(['200', '400', '405', '408', '431']));
       expect(doc.paths[path].head).toBeDefined();
     }
     // A reading must carry the fields it is keyed by; the rest is documented, not required.
@@ -345,6 +346,64 @@ describe('ISOSCOPE_API_KEY', () => {
     expect((await json(app, '/predict', unit1[0], { authorization: `bearer ${key}` })).statusCode).toBe(200);
     expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect(logs.join('\n')).not.toContain(key);
+    await app.close();
+  });
+
+  test('blank is no key (as .env.example leaves it); a key no header could carry is refused; a short one is warned of', () => {
+    const warned: string[] = [];
+    const warn = (l: string) => warned.push(l);
+    expect([apiKeyOf(undefined, warn), apiKeyOf('', warn), apiKeyOf('   ', warn)]).toEqual([undefined, undefined, undefined]);
+    for (const spaced of [' k3y-with-a-space-before', 'two words-that-are-long-enough', 'key-with-a-line-break\n'])
+      expect(() => apiKeyOf(spaced, warn)).toThrow(/ISOSCOPE_API_KEY holds a space or a line break: a bearer key is one word/);
+    expect(warned).toEqual([]);
+    expect(apiKeyOf('a'.repeat(24), warn)).toBe('a'.repeat(24));
+    expect(warned).toEqual([]);
+    expect(apiKeyOf('short', warn)).toBe('short');
+    expect(warned).toEqual([
+      'isoscope serve: warning: ISOSCOPE_API_KEY is 5 characters long; a key of at least 16 random characters (openssl rand -hex 24) is hard to guess',
+    ]);
+    expect(['127.0.0.1', 'localhost', '::1', '127.1.2.3', '0.0.0.0', '10.0.0.5', '::'].map(isLoopback)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+});
+
+describe('limits a client meets', () => {
+  test('more readings than --max-readings in one request: 413 naming the cap, and nothing scored', async () => {
+    const { app } = await server({ maxReadings: 3 });
+    const four = unit1.slice(0, 4);
+    const res = await json(app, '/predict', four);
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({
+      error: 'the request holds 4 readings; the server takes at most 3 in one (serve --max-readings): send them in smaller batches',
+    });
+    // Scored, the same readings again would be refused as repeats (409).
+    expect((await json(app, '/predict', four.slice(0, 3))).statusCode).toBe(200);
+    expect((await json(app, '/predict', four.slice(3))).statusCode).toBe(200);
+    await app.close();
+  });
+
+  test('a body that stops arriving is answered 408 and its connection closed, not held', async () => {
+    const { app } = await server({ requestTimeoutMs: 400 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as { port: number }).port;
+    const socket = connect(port, '127.0.0.1');
+    socket.write('POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[');
+    const t0 = Date.now();
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      socket.on('close', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('{"error":"the request took too long to arrive"}');
+    expect(Date.now() - t0).toBeLessThan(10_000);
     await app.close();
   });
 });

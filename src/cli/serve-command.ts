@@ -10,7 +10,7 @@ import { ShadowSlot } from '../connectors/shadow-slot.js';
 import { Predictor } from '../server/predictor.js';
 import { ServeMetrics } from '../server/serve-metrics.js';
 import { ModelFileWatcher } from '../server/model-file-watcher.js';
-import { buildApp } from '../server/app.js';
+import { buildApp, DEFAULT_MAX_READINGS } from '../server/app.js';
 import { byteSize, num, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { loadDotEnv } from './env.js';
@@ -22,7 +22,7 @@ import { productVersion } from './version.js';
 import { DEFAULT_STOP_SECONDS, stopSignal, stopWithin } from './shutdown.js';
 
 export const SERVE_USAGE =
-  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--stop-timeout 20] [--unit-field NAME|none] [--time-field NAME] [--max-units 10000] [--any-order]';
+  'isoscope serve --model model.json|--model-from cosmos [--port 8000] [--host 127.0.0.1] [--model-poll 30] [--body-limit 10mb] [--max-readings 10000] [--stop-timeout 20] [--unit-field NAME|none] [--time-field NAME] [--max-units 10000] [--any-order]';
 
 export async function serveCommand(
   argv: string[],
@@ -37,6 +37,7 @@ export async function serveCommand(
       port: { type: 'string' },
       host: { type: 'string' },
       'body-limit': { type: 'string' },
+      'max-readings': { type: 'string' },
       'stop-timeout': { type: 'string' },
       'any-order': { type: 'boolean' },
       ...STREAM_KEY_OPTIONS,
@@ -50,11 +51,14 @@ export async function serveCommand(
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`--port is 0-65535 (0 picks a free port), got ${port}`);
   const host = values.host ?? '127.0.0.1';
   const bodyLimit = byteSize(values['body-limit'], '--body-limit', 10 * 1024 ** 2);
+  const maxReadings = num(values['max-readings'], '--max-readings', DEFAULT_MAX_READINGS);
+  if (!(Number.isInteger(maxReadings) && maxReadings >= 1))
+    throw new UsageError(`--max-readings is the most readings one request may hold, a whole number of at least 1; got ${maxReadings}`);
   const maxUnits = maxUnitsFlag(values['max-units']);
   const stopSeconds = num(values['stop-timeout'], '--stop-timeout', DEFAULT_STOP_SECONDS);
   if (!(stopSeconds > 0)) throw new UsageError(`--stop-timeout is the seconds a stop may take, > 0; got ${stopSeconds}`);
   loadDotEnv();
-  const apiKey = keepSecret(process.env.ISOSCOPE_API_KEY || undefined);
+  const apiKey = apiKeyOf(process.env.ISOSCOPE_API_KEY, err);
 
   const cosmos = source.cosmos ? cosmosClient(process.env) : undefined;
   const { model, version, registry } = await firstModel(source, cosmos);
@@ -85,7 +89,7 @@ export async function serveCommand(
   // Load tests and replays of shuffled history: score in arrival order rather than refuse (409) a unit's earlier time.
   predictor.strictOrder = !values['any-order'];
   const datadog = await startDatadog('serve', metrics, err);
-  const app = await buildApp({ predictor, metrics, serveMetrics, apiKey, bodyLimit, version: productVersion(), log: err });
+  const app = await buildApp({ predictor, metrics, serveMetrics, apiKey, bodyLimit, maxReadings, version: productVersion(), log: err });
   try {
     await app.listen({ port, host });
   } catch (e) {
@@ -125,8 +129,12 @@ export async function serveCommand(
   const address = app.server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   err(
-    `isoscope serve: listening on http://${host}:${bound} with model ${model.id} (${version})${apiKey ? '; API key required' : ''}${datadog ? '; metrics to Datadog' : ''}`,
+    `isoscope serve: listening on http://${host}:${bound} with model ${model.id} (${version})${apiKey ? '; API key required' : '; no API key (ISOSCOPE_API_KEY is not set): every route is open'}${datadog ? '; metrics to Datadog' : ''}`,
   );
+  if (!apiKey && !isLoopback(host))
+    err(
+      `isoscope serve: warning: listening on ${host} without an API key: anyone who can reach this port can score readings and read the model; set ISOSCOPE_API_KEY`,
+    );
   await stopSignal();
   err(`isoscope serve: stopping: no new connections, answering the requests in flight (at most ${stopSeconds} s)…`);
   await stopWithin(
@@ -144,3 +152,26 @@ export async function serveCommand(
   cosmos?.client.dispose();
   err(`isoscope serve: stopped; ${metrics.predictions} readings scored, ${metrics.anomalies} anomalous`);
 }
+
+/** Keys shorter than this are warned of: a bearer key should not be guessable. */
+const SHORT_KEY = 16;
+
+/**
+ * ISOSCOPE_API_KEY as serve uses it: unset or blank (as .env.example leaves it) is no key; a key
+ * with a space or line break in it is refused, since no Authorization header could carry it.
+ */
+export function apiKeyOf(raw: string | undefined, warn: (line: string) => void): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (/\s/.test(raw))
+    throw new UsageError(
+      'ISOSCOPE_API_KEY holds a space or a line break: a bearer key is one word, so no request could send it; set the key without them',
+    );
+  if (raw.length < SHORT_KEY)
+    warn(
+      `isoscope serve: warning: ISOSCOPE_API_KEY is ${raw.length} characters long; a key of at least ${SHORT_KEY} random characters (openssl rand -hex 24) is hard to guess`,
+    );
+  return keepSecret(raw);
+}
+
+/** Whether a listening address takes connections from this machine alone. */
+export const isLoopback = (host: string): boolean => /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);

@@ -12,6 +12,11 @@ import { keyReadings } from '../stream/reading-codec.js';
 import type { StreamKeys } from '../stream/hub-batch.js';
 import { healthSchema, metricsSchema, modelSchema, openapiSchema, predictSchema, swaggerOptions } from './openapi.js';
 
+/** Readings in one request, at most, unless --max-readings says otherwise: about a tenth of a second of scoring. */
+export const DEFAULT_MAX_READINGS = 10_000;
+/** As Node's own headers timeout: a minute for the whole request. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
 export interface AppOptions {
   predictor: Predictor;
   metrics: Metrics;
@@ -20,14 +25,24 @@ export interface AppOptions {
   apiKey?: string;
   /** Largest body accepted, in bytes; larger gets 413. */
   bodyLimit: number;
+  /** Most readings one request may hold (413 past it): one request is scored whole, and other clients wait meanwhile. */
+  maxReadings?: number;
+  /** A request (headers and body) not arrived within this many ms is answered 408 and closed. */
+  requestTimeoutMs?: number;
   /** The product version, for the OpenAPI document. */
   version: string;
   log: (line: string) => void;
 }
 
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
+  const timeout = o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
     bodyLimit: o.bodyLimit,
+    // Fastify's default is no limit: a client that stops mid-body would hold its connection for ever.
+    // Node times out only what it was created with (Fastify's own requestTimeout is set later, and
+    // missed a body that stopped coming), and looks every 30 s: a quarter of the timeout keeps the 408 near it.
+    requestTimeout: timeout,
+    http: { requestTimeout: timeout, connectionsCheckingInterval: Math.min(30_000, Math.max(25, timeout / 4)) },
     logger: false,
     // Schemas check shapes only: no coercion, so a body is never rewritten before scoring.
     // "example" is OpenAPI 3.0's annotation (its schemas have no "examples"): known to Ajv, checked by nothing.
@@ -109,6 +124,11 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 
   app.post('/predict', { schema: predictSchema(keys) }, (req, reply) => {
     const body = req.body;
+    const most = o.maxReadings ?? DEFAULT_MAX_READINGS;
+    if (Array.isArray(body) && body.length > most)
+      return void reply.code(413).send({
+        error: `the request holds ${body.length.toLocaleString('en-US')} readings; the server takes at most ${most.toLocaleString('en-US')} in one (serve --max-readings): send them in smaller batches`,
+      });
     const t0 = performance.now();
     const results = o.predictor.predict(Array.isArray(body) ? body : [body]);
     // How long scoring took, apart from parsing and the network: browsers' devtools and curl -v show it.

@@ -85,6 +85,7 @@ const httpEdges = {
     ...error,
     description: 'The request is not valid HTTP (for example a Content-Length that is no number); the connection is closed.',
   },
+  408: { ...error, description: 'The request (headers and body) did not arrive whole within a minute; the connection is closed.' },
   431: { ...error, description: "The request's headers are larger than the server takes; the connection is closed." },
 } as const;
 
@@ -111,7 +112,12 @@ export const predictSchema = (keys: { unitField: string | null; timeField: strin
     401: error,
     409: { ...error, description: "A reading is not after its unit's previous one (a repeat, or out of time order); nothing was scored." },
     405: { ...error, description: 'Only POST: the answer names the methods allowed (Allow).' },
-    413: error,
+    408: httpEdges[408],
+    413: {
+      ...error,
+      description:
+        'A body larger than the server takes (serve --body-limit), or more readings than one request may hold (serve --max-readings).',
+    },
     415: { ...error, description: 'A Content-Type other than application/json, a charset other than UTF-8, or a compressed body.' },
     431: httpEdges[431],
   },
