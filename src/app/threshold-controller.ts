@@ -107,7 +107,7 @@ export class ThresholdController {
     });
     this.budget = budget;
     this.reference = budget.sortedTraining;
-    if (how !== 'rescored') this.calibrated = model.threshold.calibration ? model.threshold : undefined;
+    if (how !== 'rescored') this.calibrated = model.threshold.calibration ? model.threshold : model.threshold.calibratedAt;
     // A threshold calibrated out of sample at training is kept until the slider moves.
     if (how === 'trained' && !model.threshold.calibration) this.set(this.contamination);
     else this.apply(model.threshold.contamination, model.threshold.offset, model.threshold);
@@ -141,8 +141,11 @@ export class ThresholdController {
 
   private apply(c: 'auto' | number, offset: number, own?: ModelJson['threshold']): void {
     this.contamination = c;
-    // The model's own threshold keeps its calibration; one moved by the slider has none.
-    const threshold = own ? { ...own, contamination: c, offset } : { contamination: c, offset };
+    // The model's own threshold keeps its calibration; one moved by the slider has none, but keeps
+    // the calibrated one beside it, so an export or a reload moves on from it as this page does.
+    const cal = this.calibrated;
+    const calibratedAt = cal?.calibration && { contamination: cal.contamination, offset: cal.offset, calibration: cal.calibration };
+    const threshold = own ? { ...own, contamination: c, offset } : { contamination: c, offset, ...(calibratedAt ? { calibratedAt } : {}) };
     this.host.model = { ...this.host.model!, threshold };
     this.thresholded = this.budget!.apply(offset);
     this.host.followOffset(offset);

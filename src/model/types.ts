@@ -52,6 +52,12 @@ export interface ModelJson {
     offset: number;
     /** How the offset was set out of sample, and the false-alarm rate expected on new units. */
     calibration?: Calibration;
+    /**
+     * The threshold calibrated out of sample at training, kept when the threshold was moved
+     * since (the workbench's contamination slider): other contaminations keep their distance
+     * from the in-sample quantile, and the calibrated one returns, after an export or a reload too.
+     */
+    calibratedAt?: { contamination: 'auto' | number; offset: number; calibration: Calibration };
   };
   training: {
     producer: string;

@@ -136,9 +136,12 @@ function checkRecipeAndAlarm(model: ModelJson): void {
       [...g.centers, g.settingMean, g.settingScale, ...g.mean, ...g.scale].forEach((a, i) => finite(a, `/recipe/regimes[${i}]`));
     }
   }
-  const byRegime = model.threshold.calibration?.regimes;
-  if (byRegime && byRegime.some((g) => g.regime >= (r?.regimes?.centers.length ?? 0))) {
-    throw new ModelError('recipe', 'model field /threshold/calibration/regimes: it names a regime the recipe does not have');
+  for (const [at, cal] of [
+    ['/threshold/calibration', model.threshold.calibration],
+    ['/threshold/calibratedAt/calibration', model.threshold.calibratedAt?.calibration],
+  ] as const) {
+    if (cal?.regimes?.some((g) => g.regime >= (r?.regimes?.centers.length ?? 0)))
+      throw new ModelError('recipe', `model field ${at}/regimes: it names a regime the recipe does not have`);
   }
   checkEnvelope(model);
   const a = model.alarm;
