@@ -26,11 +26,16 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
   });
   const auto = h('input', { type: 'checkbox', id: 'contamination-auto', checked: true });
   // The slider's 500 steps put a fleet's useful 0.1–5% in its first sliver: a number lands on an exact value.
+  // Text, not type=number: a number box drops a decimal comma as it is typed ("0,5" became 05, ten
+  // times what was meant); here a comma is read as a point, anything else is refused, saying so.
   const entry = h('input', {
-    type: 'number',
-    min: MIN_PCT,
-    max: MAX_PCT,
-    step: 0.1,
+    type: 'text',
+    inputmode: 'decimal',
+    role: 'spinbutton',
+    'aria-valuemin': MIN_PCT,
+    'aria-valuemax': MAX_PCT,
+    autocomplete: 'off',
+    spellcheck: 'false',
     class: 'pct-entry',
     'aria-label': 'Contamination in percent',
     'aria-describedby': 'contamination-entry-error',
@@ -60,8 +65,18 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     schedule(Number(slider.value) / 1000);
   });
   auto.addEventListener('change', () => schedule(auto.checked ? 'auto' : Number(slider.value) / 1000));
+  entry.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+    // A spin button's arrows: a tenth of a percent, from what is typed (or the threshold's own).
+    e.preventDefault();
+    const c = wb.contamination;
+    const now = percentOf(entry.value) ?? (c === 'auto' ? 0.5 : c * 100);
+    const next = Math.min(MAX_PCT, Math.max(MIN_PCT, Math.round((now + (e.key === 'ArrowUp' ? 0.1 : -0.1)) * 10) / 10));
+    entry.value = String(next);
+    entry.dispatchEvent(new Event('change'));
+  });
   entry.addEventListener('change', () => {
-    const v = entry.value.trim() === '' ? NaN : Number(entry.value);
+    const v = percentOf(entry.value) ?? NaN;
     if (!(v >= MIN_PCT && v <= MAX_PCT)) {
       entryError.textContent = `Contamination must be a percentage from ${MIN_PCT} to ${MAX_PCT}; the threshold is unchanged.`;
       return;
@@ -81,6 +96,8 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
       entry.value = c === 'auto' ? '' : String(+(c * 100).toPrecision(6));
       entryError.textContent = '';
     }
+    if (c === 'auto') entry.removeAttribute('aria-valuenow');
+    else entry.setAttribute('aria-valuenow', String(+(c * 100).toPrecision(6)));
     const label = c === 'auto' ? 'auto (offset −0.5)' : pct(c);
     value.textContent = label;
     slider.setAttribute('aria-valuetext', label);
@@ -233,4 +250,10 @@ function baselineWords(spec: string, oneSeries: boolean): string {
   if (!m) return spec === 'all' ? 'all rows' : spec;
   const whose = oneSeries ? 'the series’' : 'each unit’s';
   return m[2] ? `${whose} first ${m[1]}%` : `${whose} first ${plural(Number(m[1]), 'reading')}`;
+}
+
+/** A typed percentage: "0.5", "0,5" or "0.5 %"; undefined for anything else ("5e-1", "1,000.5", "½"). */
+export function percentOf(text: string): number | undefined {
+  const m = /^\s*(\d+(?:[.,]\d*)?|[.,]\d+)\s*%?\s*$/.exec(text);
+  return m ? Number(m[1].replace(',', '.')) : undefined;
 }
