@@ -68,8 +68,32 @@ export class SessionController {
     }
   }
 
+  /** Until the last session is back: a file or model the user gives meanwhile waits for it (see `settled`). */
+  private restoring?: Promise<boolean>;
+
+  /**
+   * Resolves once no restore is under way. A file loaded while the saved one was still being
+   * read used to land between the saved data and its model: the model was never adopted, and the
+   * state saved next (no model) replaced the session's for good.
+   */
+  async settled(what: string): Promise<void> {
+    if (!this.restoring) return;
+    this.host.bus.say('data', `Restoring your last session first; ${what} follows…`);
+    await this.restoring.catch(() => false);
+  }
+
   /** Restores the last session: re-reads the saved files, then features, settings, model and threshold. */
-  async restore(): Promise<boolean> {
+  restore(): Promise<boolean> {
+    const run = this.restoreSaved();
+    this.restoring = run;
+    const done = () => {
+      if (this.restoring === run) this.restoring = undefined;
+    };
+    run.then(done, done);
+    return run;
+  }
+
+  private async restoreSaved(): Promise<boolean> {
     const h = this.host;
     // A file dropped before the engine started (a slow machine) is the user's choice: the last
     // session must not replace it, nor load it a second time once its load has saved it.
@@ -84,6 +108,7 @@ export class SessionController {
       return false; // no IndexedDB (private mode): start empty
     }
     if (!saved?.files.length || userFirst()) return false;
+    h.bus.say('data', 'Restoring your last session…');
     // The saved model's unit column reads its data, as when it was imported (sessions saved before the choice was kept).
     const recorded = state?.model?.keys?.unit;
     const unitColumn = saved.unitColumn ?? (recorded ? { name: recorded, required: false } : undefined);

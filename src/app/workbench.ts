@@ -109,7 +109,15 @@ export class Workbench extends Bus {
     return this.sameData ?? this.model.training.source === this.data.name;
   }
 
-  loadFiles(files: File[], entry?: string, persist = true, intent: LoadIntent = 'load', unitColumn?: UnitColumnChoice): Promise<void> {
+  async loadFiles(
+    files: File[],
+    entry?: string,
+    persist = true,
+    intent: LoadIntent = 'load',
+    unitColumn?: UnitColumnChoice,
+  ): Promise<void> {
+    // The user's files (persisted) wait for a restore under way; the restore's own (not persisted) are its work.
+    if (persist) await this.session.settled(files.map((f) => f.name).join(', '));
     return this.ingest.load(files, entry, persist, intent, unitColumn);
   }
 
@@ -271,7 +279,8 @@ export class Workbench extends Bus {
     if (this.data?.wholeSeries && presetOf(this.settings) === 'single' && this.followPreset(true)?.changed) this.emit('data');
   }
 
-  importModel(text: string, fileName: string): Promise<void> {
+  async importModel(text: string, fileName: string): Promise<void> {
+    await this.session.settled(fileName);
     if (!this.data) return this.models.holdModel(text, fileName);
     return this.models.importModel(text, fileName);
   }

@@ -218,7 +218,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await entry.press('Tab');
     await expect.poll(flagged).toBe(initial);
     expect(await page.evaluate(() => (window as any).isoscope.model.threshold)).toEqual(own);
-    for (const bad of ['60', '0', '-1']) {
+    for (const bad of ['60', '0', '-1', '5e-1', '1,000.5', 'half']) {
       await entry.fill(bad);
       await entry.press('Tab');
       await expect
@@ -226,6 +226,14 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
         .toBe('Contamination must be a percentage from 0.1 to 50; the threshold is unchanged.');
       expect(await page.evaluate(() => (window as any).isoscope.contamination)).toBe(DEFAULT_CONTAMINATION);
     }
+    // A decimal comma is a point (a number box dropped it: "0,5" became 5%); the arrows step a tenth.
+    await entry.fill('0,5');
+    await entry.press('Tab');
+    await expect.poll(() => page.evaluate(() => (window as any).isoscope.contamination)).toBe(0.005);
+    expect(await page.getByTestId('contamination-entry-error').textContent()).toBe('');
+    await entry.press('ArrowUp');
+    await expect.poll(() => page.evaluate(() => (window as any).isoscope.contamination)).toBe(0.006);
+    expect(await entry.getAttribute('aria-valuenow')).toBe('0.6');
     // Finer than a slider step, as typed.
     await entry.fill('0.25');
     await entry.press('Tab');
@@ -466,6 +474,20 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     expect(await page.evaluate(() => (window as any).isoscope.selectedUnit)).toBe(chosen);
     expect(await page.getByRole('checkbox', { name: 'Use Nc (sensor 9) as a feature' }).isChecked()).toBe(false);
     expect(await slider.inputValue()).toBe('42');
+    // A file chosen while the session is being restored waits for it: the model is adopted first,
+    // and kept for the new file (it landed between the saved data and its model, which was lost).
+    const cdp = await page.context().newCDPSession(page);
+    await page.reload();
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 10 });
+    await expect
+      .poll(() => page.evaluate(() => !!(window as any).isoscope?.session?.restoring), { timeout: 30_000, interval: 10 })
+      .toBe(true);
+    await page.locator('#file-input').setInputFiles(cmapssPath('test_FD001.txt'));
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await expect.poll(() => page.evaluate(() => (window as any).isoscope.data?.name), { timeout: 60_000 }).toBe('test_FD001.txt');
+    await expect.poll(() => page.evaluate(() => (window as any).isoscope.model?.id), { timeout: 30_000 }).toBe(before.id);
+    await expect.poll(saved, { timeout: 30_000 }).toMatch(new RegExp(`^${before.id} `));
+    await cdp.detach();
     await page.getByRole('button', { name: 'Clear saved session' }).click();
     await expect.poll(() => statusText('session')).toMatch(/Cleared the saved session/);
     expect(await statusText('data')).not.toMatch(/Restored your last session/);
