@@ -147,6 +147,25 @@ describe('profile', () => {
     expect(col('flow').feature).toBe(true);
   });
 
+  test('a sensor often blank is no default feature (its readings would go unscored), unless every sensor is', () => {
+    const row = (k: number, blanks: (k: number) => boolean[]) =>
+      [k, ...[10 + (k % 7), 20 + (k % 5), 30 + (k % 3)].map((v, i) => (blanks(k)[i] ? '' : String(v)))].join(',');
+    const file = (blanks: (k: number) => boolean[]) =>
+      ['t,a,b,c', ...Array.from({ length: 100 }, (_, k) => row(k, blanks))].join('\n') + '\n';
+    // b is blank in 1 row of 10, c in 1 of 50: b goes, c stays.
+    const some = profileDataset(csvDataset(file((k) => [false, k % 10 === 0, k % 50 === 0])));
+    expect(some.defaultFeatures).toEqual(['a', 'c']);
+    expect(some.columns.find((c) => c.name === 'b')!.reason).toBe(
+      'often missing (10 of 100 cells, 10%): a reading that lacks it is not scored; tick it to use it anyway',
+    );
+    // Sensors logged in turns (each blank in a third of the rows): all stay, noted, or nothing could train.
+    const turns = profileDataset(csvDataset(file((k) => [k % 3 === 0, k % 3 === 1, k % 3 === 2])));
+    expect(turns.defaultFeatures).toEqual(['a', 'b', 'c']);
+    expect(turns.columns.find((c) => c.name === 'a')!.reason).toBe(
+      'sensor; note often missing (34 of 100 cells, 34%): a reading that lacks it is not scored',
+    );
+  });
+
   test('healthy baseline: first N cycles or first X% of each unit', () => {
     const ds = loadFd001();
     const first30 = baselineMask(ds, parseBaseline('first:30'));

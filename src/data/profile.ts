@@ -383,7 +383,7 @@ export class ProfileAccumulator {
       };
       return { ...base, ...defaultInclusion(base, rows) };
     });
-    return { rows, units: this.units.size, columns, defaultFeatures: columns.filter((c) => c.feature).map((c) => c.name) };
+    return { rows, units: this.units.size, ...withDefaults(columns) };
   }
 }
 
@@ -398,7 +398,7 @@ export function profileAdding(acc: ProfileAccumulator, ds: Dataset, kernel?: Pro
   const unit = columnByRole(ds, 'unit');
   const extra = profileDataset({ ...ds, columns: [...(unit ? [unit] : []), ...lacking] }, kernel);
   const columns = ds.columns.map((c) => known.columns.find((k) => k.name === c.name) ?? extra.columns.find((k) => k.name === c.name)!);
-  return { ...known, columns, defaultFeatures: columns.filter((c) => c.feature).map((c) => c.name) };
+  return { ...known, ...withDefaults(columns) };
 }
 
 type Stats = Omit<ColumnProfile, 'feature' | 'reason'>;
@@ -409,6 +409,30 @@ type Stats = Omit<ColumnProfile, 'feature' | 'reason'>;
  */
 export function fewWholeValues(c: Pick<ColumnProfile, 'whole' | 'distinct'>, rows: number): boolean {
   return c.whole && c.distinct <= 1000 && c.distinct * 20 <= rows;
+}
+
+/** A column missing in more than this share of rows is left out by default (unless every candidate is). */
+const OFTEN_MISSING = 0.05;
+const OFTEN_MISSING_WORDS = 'often missing';
+
+/**
+ * The default features: every column defaultInclusion takes, or, when it takes none and some
+ * were left out only for being often missing (sensors logged in turns, one per row), those.
+ */
+function withDefaults(columns: ColumnProfile[]): { columns: ColumnProfile[]; defaultFeatures: string[] } {
+  if (!columns.some((c) => c.feature)) {
+    const often = (c: ColumnProfile) => c.reason.startsWith(`${OFTEN_MISSING_WORDS} (`);
+    columns = columns.map((c) =>
+      often(c)
+        ? {
+            ...c,
+            feature: true,
+            reason: `sensor; note ${c.reason.slice(0, c.reason.indexOf(')') + 1)}: a reading that lacks it is not scored`,
+          }
+        : c,
+    );
+  }
+  return { columns, defaultFeatures: columns.filter((c) => c.feature).map((c) => c.name) };
 }
 
 function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: string } {
@@ -439,6 +463,12 @@ function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: s
   if (c.constant) return { feature: false, reason: `constant (always ${c.min})` };
   if (c.nearConstant) return { feature: false, reason: `near-constant (one value in ≥${NEAR_CONSTANT_SHARE * 100}% of rows)` };
   if (c.count < rows * 0.5) return { feature: false, reason: `mostly missing (${rows - c.count} of ${rows} cells)` };
+  // A reading that lacks an input is not scored: one sensor often blank would leave that many readings unscored.
+  if (c.count < rows * (1 - OFTEN_MISSING))
+    return {
+      feature: false,
+      reason: `${OFTEN_MISSING_WORDS} (${rows - c.count} of ${rows} cells, ${((1 - c.count / rows) * 100).toFixed(0)}%): a reading that lacks it is not scored; tick it to use it anyway`,
+    };
   // A row number or running total makes late readings look unusual for being late.
   if (isIdName(c.name))
     return {
