@@ -8,7 +8,7 @@ import type { Alert, LiveStats } from '../stream/live-scorer.js';
 import type { Bus } from './bus.js';
 import type { Workers } from './engine-client.js';
 import { LiveWindow } from './live-window.js';
-import { plural } from './dom.js';
+import { fmt, plural } from './dom.js';
 
 export const ALERT_FEED_MAX = 200;
 
@@ -95,7 +95,7 @@ export class ReplayController {
       this.alerts = [...u.alerts.reverse(), ...this.alerts].slice(0, ALERT_FEED_MAX);
     }
     if (!u.link && u.state === 'finished' && was !== 'finished')
-      this.host.bus.say('stream', `Replay finished: ${plural(u.total, 'reading')} scored, ${plural(this.alertCount, 'alarm change')}.`);
+      this.host.bus.say('stream', finishedWords(u.total, u.stats?.unscorable ?? 0, this.alertCount));
     this.host.bus.emit('live');
   }
 
@@ -156,4 +156,12 @@ export class ReplayController {
     const speed = rate > 0 ? `${rate.toLocaleString('en-US')} readings/s` : 'the maximum rate';
     this.host.bus.say('stream', `Replaying ${this.host.dataName} at ${speed} (${rule}).`);
   }
+}
+
+/** The replay's last word: readings replayed, how many of them could not be scored, alarm changes. */
+export function finishedWords(total: number, unscorable: number, alarmChanges: number): string {
+  const scored = unscorable
+    ? `${plural(total, 'reading')} replayed, ${fmt(total - unscorable)} scored (${fmt(unscorable)} not: an input missing, or the feature window still filling)`
+    : `${plural(total, 'reading')} scored`;
+  return `Replay finished: ${scored}, ${plural(alarmChanges, 'alarm change')}.`;
 }
