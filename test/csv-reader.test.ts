@@ -769,6 +769,14 @@ describe('CSV reader', () => {
     expect(roles('time,compressor_no,temp', (i) => String((i % 4) + 1))).toEqual(['time', 'unit', 'feature']);
     expect(roles('time,asset_name,temp', (i) => ['north', 'south'][i % 2])).toEqual(['time', 'unit', 'feature']);
     expect(roles('time,unit_nr,temp', (i) => `PMP-10${(i % 4) + 1}`)).toEqual(['time', 'unit', 'feature']);
+    // In other languages, and with names and a mark as plants write them ("Presse 1", "Kompressor A").
+    expect(roles('time,Anlage,temp', (i) => ['Presse 1', 'Presse 2', 'Kompressor A', 'Kompressor B'][i % 4])).toEqual([
+      'time',
+      'unit',
+      'feature',
+    ]);
+    expect(roles('time,Máquina,temp', (i) => `Torno ${(i % 3) + 1}`)).toEqual(['time', 'unit', 'feature']);
+    expect(roles('time,Pumpe,temp', (i) => (i % 2 ? 'AN' : 'AUS'))).toEqual(['time', 'feature', 'feature']);
     // A unit name over nothing but missing cells keys no unit.
     expect(roles('time,unit_id,temp', () => '')).toEqual(['time', 'feature', 'feature']);
     // Ground truth as German exports name it.

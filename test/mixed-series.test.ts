@@ -13,7 +13,7 @@ const note = (ds: Dataset) => mixedSeriesNote(ds, profileDataset(ds).columns);
 
 /** Three machines under a header isoscope does not read as the unit, 40 readings each, a minute apart. */
 function machines(order: 'grouped' | 'interleaved'): string {
-  const rows = ['timestamp,Anlage,temp'];
+  const rows = ['timestamp,Standort,temp'];
   const minute = (k: number) => `2024-03-01T${String(Math.floor(k / 60)).padStart(2, '0')}:${String(k % 60).padStart(2, '0')}:00Z`;
   if (order === 'grouped') for (let m = 0; m < 3; m++) for (let k = 0; k < 40; k++) rows.push(`${minute(k)},A${m},${20 + m + (k % 3)}`);
   else for (let k = 0; k < 40; k++) for (let m = 0; m < 3; m++) rows.push(`${minute(k)},A${m},${20 + m + (k % 3)}`);
@@ -25,13 +25,13 @@ describe('one series that looks like several machines', () => {
     const n = note(csvDataset(machines('grouped')));
     expect(n).toContain('timestamp starts over 2 time(s) (first at data row 41)');
     expect(n).toContain(
-      "name the column that tells them apart unit_id (Anlage holds text and may be that column), or choose it as the unit column (the page's step 1; --unit-column in the CLI)",
+      "name the column that tells them apart unit_id (Standort holds text and may be that column), or choose it as the unit column (the page's step 1; --unit-column in the CLI)",
     );
   });
 
   test('a machine word over numbers is named too (Turbine: 1…3)', () => {
     const numbered = machines('grouped')
-      .replace('Anlage', 'Turbine')
+      .replace('Standort', 'Turbine')
       .replace(/,A(\d),/g, ',$1,');
     expect(note(csvDataset(numbered))).toContain('(Turbine names a machine and may be that column)');
     // Not a default feature: a machine's number would be learnt as a reading (and named a top driver).
@@ -64,7 +64,7 @@ describe('one series that looks like several machines', () => {
     // Daylight saving's hour back, in a day of minutes, is not a start-over.
     const dst = ['time,temp', ...Array.from({ length: 1440 }, (_, k) => `${k < 600 ? k * 60 : (k - 60) * 60},${k % 7}`)];
     expect(note(csvDataset(dst.join('\n')))).toBeUndefined();
-    expect(note(csvDataset(machines('grouped').replace('Anlage', 'unit')))).toBeUndefined();
+    expect(note(csvDataset(machines('grouped').replace('Standort', 'unit')))).toBeUndefined();
   });
 
   test('`isoscope profile` and `train` say it on a file, `train` before it trains', () => {
@@ -76,7 +76,7 @@ describe('one series that looks like several machines', () => {
     const trained = spawnSync('node', [bin, 'train', join(dir, 'anlagen.csv'), '-o', join(dir, 'm.json')], { encoding: 'utf8' });
     expect(trained.status).toBe(0);
     expect(trained.stderr.split('\n')[0]).toMatch(
-      /^isoscope: warning: timestamp starts over 2 time\(s\) .*\(Anlage holds text and may be that column\), or choose it as the unit column \(the page's step 1; --unit-column in the CLI\)$/,
+      /^isoscope: warning: timestamp starts over 2 time\(s\) .*\(Standort holds text and may be that column\), or choose it as the unit column \(the page's step 1; --unit-column in the CLI\)$/,
     );
   });
 
@@ -86,16 +86,16 @@ describe('one series that looks like several machines', () => {
     writeFileSync(file, machines('grouped'));
     const bin = join(import.meta.dirname, '..', 'bin', 'isoscope.js');
     const cli = (...args: string[]) => spawnSync('node', [bin, ...args], { encoding: 'utf8' });
-    expect(cli('profile', file, '--unit-column', 'Anlage').stdout.split('\n')[0]).toBe('anlagen.csv: csv, 120 rows, 3 units, 3 columns');
-    const trained = cli('train', file, '--unit-column', 'Anlage', '-o', join(dir, 'm.json'));
+    expect(cli('profile', file, '--unit-column', 'Standort').stdout.split('\n')[0]).toBe('anlagen.csv: csv, 120 rows, 3 units, 3 columns');
+    const trained = cli('train', file, '--unit-column', 'Standort', '-o', join(dir, 'm.json'));
     expect(trained.stderr).not.toContain('starts over');
-    expect(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).keys).toEqual({ unit: 'Anlage', time: 'timestamp' });
+    expect(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).keys).toEqual({ unit: 'Standort', time: 'timestamp' });
     // Told by the model: the same scores as with the flag, keyed by machine.
     expect(cli('score', file, '--model', join(dir, 'm.json'), '-o', join(dir, 'a.csv')).status).toBe(0);
-    expect(cli('score', file, '--model', join(dir, 'm.json'), '--unit-column', 'Anlage', '-o', join(dir, 'b.csv')).status).toBe(0);
+    expect(cli('score', file, '--model', join(dir, 'm.json'), '--unit-column', 'Standort', '-o', join(dir, 'b.csv')).status).toBe(0);
     const scored = readFileSync(join(dir, 'a.csv'), 'utf8');
     expect(scored).toBe(readFileSync(join(dir, 'b.csv'), 'utf8'));
-    expect(scored.split('\n')[0]).toBe('row,Anlage,timestamp,score,decision,is_anomaly,alarm');
+    expect(scored.split('\n')[0]).toBe('row,Standort,timestamp,score,decision,is_anomaly,alarm');
     // Read otherwise than the model tells machines apart: said on stderr, by score and by evaluate.
     const id = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).id as string;
     for (const command of ['score', 'evaluate']) {
@@ -109,12 +109,12 @@ describe('one series that looks like several machines', () => {
         ...(command === 'score' ? ['-o', join(dir, 'c.csv')] : []),
       );
       expect(asOne.stderr).toContain(
-        `isoscope: warning: model ${id} tells machines apart by Anlage, but this data is read as one series, so all its machines' readings are scored as one machine's\n`,
+        `isoscope: warning: model ${id} tells machines apart by Standort, but this data is read as one series, so all its machines' readings are scored as one machine's\n`,
       );
     }
-    writeFileSync(join(dir, 'renamed.csv'), machines('grouped').replace('Anlage', 'Maschine'));
+    writeFileSync(join(dir, 'renamed.csv'), machines('grouped').replace('Standort', 'Ort'));
     expect(cli('score', join(dir, 'renamed.csv'), '--model', join(dir, 'm.json'), '-o', join(dir, 'd.csv')).stderr).toContain(
-      `isoscope: warning: model ${id} tells machines apart by Anlage, but this data has no column Anlage, so all its readings are scored as one machine's\n`,
+      `isoscope: warning: model ${id} tells machines apart by Standort, but this data has no column Standort, so all its readings are scored as one machine's\n`,
     );
     expect(cli('score', file, '--model', join(dir, 'm.json'), '-o', join(dir, 'e.csv')).stderr).not.toContain('tells machines apart');
     // And against it: one series, as the file would be read without a unit.
@@ -123,6 +123,6 @@ describe('one series that looks like several machines', () => {
     );
     const wrong = cli('profile', file, '--unit-column', 'Pumpe');
     expect(wrong.status).toBe(1);
-    expect(wrong.stderr).toBe('isoscope: anlagen.csv: no column "Pumpe" to read as the unit (its columns: timestamp, Anlage, temp)\n');
+    expect(wrong.stderr).toBe('isoscope: anlagen.csv: no column "Pumpe" to read as the unit (its columns: timestamp, Standort, temp)\n');
   });
 });

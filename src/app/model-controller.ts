@@ -193,7 +193,7 @@ export class ModelController {
   }
 
   /**
-   * A model trained with a unit column the loaded CSV was not read by (`--unit-column Anlage`):
+   * A model trained with a unit column the loaded CSV was not read by (`--unit-column Standort`):
    * the data is read again by that column first, as `isoscope score` reads a file by the model's
    * keys. A column the user picked on the page stays theirs.
    */

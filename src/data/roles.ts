@@ -21,10 +21,18 @@ const TEXT_ID = new RegExp(
   `^(${UNIT.source.slice(2, -2)}|(${MACHINE})_?(name|tag|serial|sn)|serial(_?(no|nr|num|number))?|vin|tail_?(no|number))$`,
 );
 /** A machine word alone over text ("Pump", "Turbine"): a name only a machine goes by. */
-const BARE_MACHINE =
-  /^(unit|engine|machine|device|asset|equipment|pump|motor|compressor|turbine|wtg|generator|gearbox|spindle|robot|boiler|chiller|vehicle|truck|locomotive|aircraft|inverter|transformer|wea|wka)$/;
-/** An id as plants write them: letters and a number, no spaces ("P1", "WTG-07", "PMP_101"); "OPEN", "1.2 bar", "85%" or "1500rpm" is a reading. */
-const ID_CELL = /^(?=.*\d)(?=.*[a-z])[a-z0-9][a-z0-9_.#-]*$/i;
+const BARE_MACHINE = new RegExp(
+  '^(unit|engine|machine|device|asset|equipment|pump|motor|compressor|turbine|wtg|generator|gearbox|spindle|robot|boiler|chiller|' +
+    'vehicle|truck|locomotive|aircraft|inverter|transformer|wea|wka|' +
+    // Plant exports in other languages: German, French, Spanish, Italian, Dutch.
+    'anlage|maschine|pumpe|verdichter|kompressor|aggregat|geraet|pompe|moteur|compresseur|equipement|maquina|bomba|' +
+    'compresor|equipo|macchina|impianto|pompa|motore|compressore|pomp|installatie)$',
+);
+/**
+ * An id as plants write them: letters and a number, no spaces ("P1", "WTG-07", "PMP_101"), or
+ * a name and a short mark ("Presse 1", "Kompressor A"); "OPEN", "1.2 bar", "85%" or "1500rpm" is a reading.
+ */
+const ID_CELL = /^((?=.*\d)(?=.*[a-z])[a-z0-9][a-z0-9_.#-]*|\p{L}[\p{L}\p{N}_.#-]* [\p{L}\p{N}]{1,3})$/iu;
 const READING_CELL = /^[+-]?\d+([.,]\d+)?\s*[a-z%°]+$/i;
 /** Words that group machines (a production line, a station) rather than name one. */
 const GROUPING = /^(line|station)(_|$)/;
@@ -109,13 +117,20 @@ export const isMachineWord = (name: string): boolean => BARE_MACHINE.test(header
 
 /** A header as lower-case words joined by "_": "MachineID", "Machine ID" and "machine-id" are all "machine_id". */
 export function headerKey(name: string): string {
-  return name
-    .trim()
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
+  return (
+    name
+      .trim()
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+      .toLowerCase()
+      // Accents go (Máquina is maquina, Gerät geraet as German writes it without umlauts), and every other sign is a word break.
+      .replace(/[äöü]/g, (c) => `${c.normalize('NFD')[0]}e`)
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/ß/g, 'ss')
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+  );
 }
 
 // Not "t": in plant data a lone T is a temperature far more often than a clock.

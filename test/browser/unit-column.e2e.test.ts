@@ -1,7 +1,7 @@
 // The unit column picked on the page, in Chromium: a plant export whose machine column
-// ("Anlage") isoscope does not read by its name loads as one series; a model trained with
-// `isoscope train --unit-column Anlage` reads it by that column when imported (the scores the
-// CLI gives); the user's pick re-reads the file (one series, or by Anlage), the model trained
+// ("Standort") isoscope does not read by its name loads as one series; a model trained with
+// `isoscope train --unit-column Standort` reads it by that column when imported (the scores the
+// CLI gives); the user's pick re-reads the file (one series, or by Standort), the model trained
 // then records it, and a reload reads the file by it again. A C-MAPSS file offers no pick.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -23,7 +23,7 @@ const CLI = join(REPO, 'bin', 'isoscope.js');
 
 /** Three machines side by side, a reading a minute each; A3 runs hot over its last 60 minutes. */
 function plantCsv(): string {
-  const lines = ['Zeit,Anlage,Temperatur,Druck,Modus'];
+  const lines = ['Zeit,Standort,Temperatur,Druck,Modus'];
   for (let i = 0; i < 300; i++) {
     const at = new Date(Date.UTC(2024, 4, 1, 6, i)).toISOString();
     for (const [k, id] of ['A1', 'A2', 'A3'].entries()) {
@@ -56,26 +56,26 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
     writeFileSync(join(dir, 'plant.csv'), csv);
     await dropText('plant.csv', csv);
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded plant\.csv: 900 rows, one series \(no unit column\)/);
-    expect(await page.locator('.notes').textContent()).toContain('Anlage holds text');
+    expect(await page.locator('.notes').textContent()).toContain('Standort holds text');
     await expect.poll(pickerText).toBe('None found: one series');
     const offered = await picker().locator('option').allTextContents();
     // Text first, then numbers with few values; never the time column, nor readings with many values.
-    expect(offered).toEqual(['None found: one series', 'Anlage', 'Modus']);
+    expect(offered).toEqual(['None found: one series', 'Standort', 'Modus']);
 
-    // The CLI's model, trained by Anlage, imported: the file is read again by its column, and scored as the CLI scores it.
-    execFileSync('node', [CLI, 'train', join(dir, 'plant.csv'), '--unit-column', 'Anlage', '--seed', '7', '-o', join(dir, 'cli.json')]);
+    // The CLI's model, trained by Standort, imported: the file is read again by its column, and scored as the CLI scores it.
+    execFileSync('node', [CLI, 'train', join(dir, 'plant.csv'), '--unit-column', 'Standort', '--seed', '7', '-o', join(dir, 'cli.json')]);
     await page.locator('#model-input').setInputFiles(join(dir, 'cli.json'));
     await expect.poll(() => statusText('train'), { timeout: 60_000 }).toMatch(/^Imported model/);
     expect(await units()).toBe(3);
-    await expect.poll(pickerText).toBe('Anlage (as the model reads it)');
-    expect(await wb('wb.data.unitColumn')).toEqual({ name: 'Anlage', required: false });
-    // What the import said of the one series it met went with that series; read again by Anlage, the import is plain news.
+    await expect.poll(pickerText).toBe('Standort (as the model reads it)');
+    expect(await wb('wb.data.unitColumn')).toEqual({ name: 'Standort', required: false });
+    // What the import said of the one series it met went with that series; read again by Standort, the import is plain news.
     expect(await statusText('train')).toMatch(/^Imported model iso-\S+ from cli\.json\.$/);
     const imported = await pageScores();
     expect(imported).toEqual(cliScores(dir, 'plant.csv', 'cli.json'));
     expect(imported.filter((s) => s !== null).length).toBeGreaterThan(800);
     expect(await statusText()).toMatch(
-      /^Loaded plant\.csv: 900 rows, 3 units\. Its units are told apart by Anlage, as the model records\./,
+      /^Loaded plant\.csv: 900 rows, 3 units\. Its units are told apart by Standort, as the model records\./,
     );
     expect(await statusText()).not.toMatch(/then train \(step 3\)/);
 
@@ -84,16 +84,16 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
     await expect.poll(wholeSeries, { timeout: 30_000 }).toBe(true);
     expect(await wb('wb.data.unitColumn')).toEqual({ name: null, required: true });
     await expect.poll(pickerText).toBe('None: one series');
-    expect(await wb<string>('wb.model.keys.unit')).toBe('Anlage');
+    expect(await wb<string>('wb.model.keys.unit')).toBe('Standort');
     // Scored, but not as the model tells machines apart: said where the data was loaded.
     await expect
       .poll(statusText)
       .toMatch(
-        /Scored with model iso-\S+ \(trained on plant\.csv\)\. Model iso-\S+ tells machines apart by Anlage, but this data is read as one series, so all its machines' readings are scored as one machine's\./,
+        /Scored with model iso-\S+ \(trained on plant\.csv\)\. Model iso-\S+ tells machines apart by Standort, but this data is read as one series, so all its machines' readings are scored as one machine's\./,
       );
 
     // Picked by name: three machines, and a model trained now records the column.
-    await picker().selectOption('Anlage');
+    await picker().selectOption('Standort');
     await expect.poll(units, { timeout: 30_000 }).toBe(3);
     expect(await wholeSeries()).toBe(false);
     const board = () =>
@@ -104,7 +104,7 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
     await expect.poll(board).toEqual(['A1', 'A2', 'A3']);
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await expect.poll(() => statusText('train'), { timeout: 60_000 }).toMatch(/^Trained on/);
-    expect(await wb<string>('wb.model.keys.unit')).toBe('Anlage');
+    expect(await wb<string>('wb.model.keys.unit')).toBe('Standort');
     writeFileSync(join(dir, 'page.json'), await wb<string>('wb.modelJson()'));
     const trained = await pageScores();
     // The CLI reads the file by the model's recorded column without being told.
@@ -116,8 +116,8 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
     await page.reload();
     await expect.poll(statusText, { timeout: 60_000 }).toMatch(/Restored your last session/);
     expect(await units()).toBe(3);
-    expect(await picker().inputValue()).toBe('Anlage');
-    expect(await wb('wb.data.unitColumn')).toEqual({ name: 'Anlage', required: true });
+    expect(await picker().inputValue()).toBe('Standort');
+    expect(await wb('wb.data.unitColumn')).toEqual({ name: 'Standort', required: true });
     expect(await pageScores()).toEqual(trained);
     // Several loads, a training and a reload, each with its own wait: their sum under load can pass the 60 s default.
   }, 180_000);
@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
       ['plant.csv', 'cli.json'],
       ['wider.csv', 'wider.json'],
     ])
-      execFileSync('node', [CLI, 'train', join(dir, file), '--unit-column', 'Anlage', '--seed', '7', '-o', join(dir, out)]);
+      execFileSync('node', [CLI, 'train', join(dir, file), '--unit-column', 'Standort', '--seed', '7', '-o', join(dir, out)]);
     const fresh = async () => {
       await wb('wb.session.clear()');
       await page.reload();
@@ -148,8 +148,8 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
     // When the model's check ends after the data arrived, the data is read again by its column once imported.
     await expect.poll(units, { timeout: 30_000 }).toBe(3);
     await expect.poll(() => wb<string>('wb.busy')).toBe('');
-    expect(await wb('wb.data.unitColumn')).toEqual({ name: 'Anlage', required: false });
-    await expect.poll(pickerText).toBe('Anlage (as the model reads it)');
+    expect(await wb('wb.data.unitColumn')).toEqual({ name: 'Standort', required: false });
+    await expect.poll(pickerText).toBe('Standort (as the model reads it)');
     expect(await pageScores()).toEqual(cliScores(dir, 'plant.csv', 'cli.json'));
 
     // Read by name (one series), then a model that needs a column the file lacks: refused, and the data stays one series.
