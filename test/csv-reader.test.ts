@@ -444,6 +444,14 @@ describe('CSV reader', () => {
       '1 line(s) under the header were not read as data (units or descriptions, where the rows below hold numbers): "s;degC;bar"',
     );
     expect(ds.notes).toContain('4 row(s) with every field blank were skipped: they hold no reading');
+    // The units label the columns (charts, tables); a description is no unit.
+    expect([column(ds, 'temp')!.measure, column(ds, 'pressure')!.measure]).toEqual(['degC', 'bar']);
+    const described = csvDataset(
+      ['t,temp,flow', 'time,Bearing temperature,1/min', ...Array.from({ length: 30 }, (_, i) => `${i},${20 + (i % 3)},${1400 + i}`)].join(
+        '\n',
+      ),
+    );
+    expect([column(described, 'temp')!.measure, column(described, 'flow')!.measure]).toEqual([undefined, '1/min']);
     for (const size of [1, 9, 40]) {
       expect(readInChunks(text, size, 'data.csv')).toEqual(ds);
     }

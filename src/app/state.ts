@@ -27,7 +27,7 @@ export interface DataMeta {
   name: string;
   format: 'cmapss' | 'csv';
   rows: number;
-  columns: { name: string; role: ColumnRole }[];
+  columns: { name: string; role: ColumnRole; measure?: string }[];
   notes: string[];
   /** A dataset holding only unit, time and ground-truth columns, for evaluation on the page. */
   truth: Dataset;

@@ -186,7 +186,7 @@ export class Workbench extends Bus {
       name: dataset.name,
       format: dataset.format,
       rows: dataset.rows,
-      columns: dataset.columns.map((c) => ({ name: c.name, role: c.role })),
+      columns: dataset.columns.map((c) => ({ name: c.name, role: c.role, ...(c.measure ? { measure: c.measure } : {}) })),
       notes: dataset.notes,
       truth,
       wholeSeries,
@@ -196,7 +196,10 @@ export class Workbench extends Bus {
     await this.workers.call(this.workers.engine, (api) => api.setDataset(Comlink.transfer(dataset, buffers)));
     this.data = meta;
     this.profile = profile;
-    this.names = columnNamer(meta.columns.map((c) => c.name));
+    this.names = columnNamer(
+      meta.columns.map((c) => c.name),
+      new Map(meta.columns.flatMap((c) => (c.measure ? [[c.name, c.measure] as const] : []))),
+    );
     this.time = timeWords(truth);
     this.units = unitWords(truth, wholeSeries ? meta.name.replace(/(\.(txt|csv|tsv|gz|zip))+$/i, '') : undefined);
     this.replay.forget();

@@ -17,6 +17,7 @@ export class CompactColumn implements Column {
   readonly nonNumeric: number;
   readonly timestamp?: boolean;
   readonly labels?: string[];
+  readonly measure?: string;
   readonly compact: CompactValues;
   private decoded?: Float64Array;
 
@@ -27,6 +28,7 @@ export class CompactColumn implements Column {
     this.nonNumeric = meta.nonNumeric;
     if (meta.timestamp !== undefined) this.timestamp = meta.timestamp;
     if (meta.labels !== undefined) this.labels = meta.labels;
+    if (meta.measure !== undefined) this.measure = meta.measure;
     this.compact = compact;
   }
 
@@ -110,6 +112,7 @@ function metaOf(c: Column): Omit<Column, 'values'> {
   const out: Omit<Column, 'values'> = { name: c.name, role: c.role, missing: c.missing, nonNumeric: c.nonNumeric };
   if (c.timestamp !== undefined) out.timestamp = c.timestamp;
   if (c.labels !== undefined) out.labels = c.labels;
+  if (c.measure !== undefined) out.measure = c.measure;
   return out;
 }
 

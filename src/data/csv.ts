@@ -19,7 +19,7 @@ import {
   rowIds,
   type UnitColumnChoice,
 } from './roles.js';
-import { isEngineeringUnits, longShape, pivotLong, type LongShape, type ProbeKind } from './long-format.js';
+import { isEngineeringUnits, isMeasure, longShape, pivotLong, type LongShape, type ProbeKind } from './long-format.js';
 import { MAX_TRAILING_LINES, isSummaryRow, sameFirstCell, trailingNote, type HeldRecord } from './csv-tail.js';
 import { dedupe, detectDelimiter, isNormalLabel, isTextLabel, preamble } from './csv-sniff.js';
 import {
@@ -295,6 +295,8 @@ export class CsvParser implements FieldSink {
         nonNumeric: b.nonNumeric + b.outOfRange,
       };
       if (units) col.labels = [...units.keys()];
+      const measure = this.captions.map((line) => line[i] ?? '').find((cell) => !isMissingToken(cell) && isMeasure(cell));
+      if (measure !== undefined) col.measure = measure.trim();
       if (this.long?.tag === i) col.labels = [...this.tags.keys()];
       if (this.textLabels.has(i)) col.role = 'label';
       if (this.timestampCols.has(i)) {

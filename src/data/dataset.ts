@@ -17,6 +17,8 @@ export interface Column {
   timestamp?: boolean;
   /** For a unit column of text ids: the id of code k is labels[k - 1] (codes count from 1 in order of appearance). */
   labels?: string[];
+  /** The unit of measure a line under the header gave (°C, bar), for labels and charts. */
+  measure?: string;
 }
 
 export interface Dataset {

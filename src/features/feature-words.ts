@@ -19,9 +19,9 @@ export type Namer = (column: string) => ColumnName;
 
 const plain: Namer = (column) => ({ short: column, label: column });
 
-/** Engineers' names when the data is laid out as C-MAPSS; the column names otherwise. */
-export function columnNamer(columnNames: readonly string[]): Namer {
-  if (!hasCmapssLayout(columnNames)) return plain;
+/** Engineers' names when the data is laid out as C-MAPSS; the column names otherwise, with the units of measure a file gave. */
+export function columnNamer(columnNames: readonly string[], measures?: ReadonlyMap<string, string>): Namer {
+  if (!hasCmapssLayout(columnNames)) return measures?.size ? (column) => ({ ...plain(column), unit: measures.get(column) }) : plain;
   return (column) => {
     const s = cmapssSensor(column);
     return s ? { short: s.symbol, label: `${s.symbol} (sensor ${s.index})`, meaning: s.meaning, unit: s.unit } : plain(column);
