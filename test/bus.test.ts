@@ -24,3 +24,17 @@ test('other data loaded: the words about the data replaced are dropped, the rest
   expect(bus.messages.get('train')?.text).toBe('Imported model iso-1 from m.json.');
   expect(shown).toBe(1);
 });
+
+test('an error about the data loaded (a model it cannot feed) ends when other data loads; another error stands', () => {
+  const bus = new Bus();
+  let shown = 0;
+  bus.on('status', () => shown++);
+  bus.fail('train', 'Could not import m.json: the data has no column "sensor_00" (it has: t, x)', true);
+  bus.fail('session', 'Could not save the session in this browser: quota');
+  expect(bus.error).toBe('Could not save the session in this browser: quota');
+  shown = 0;
+  bus.dataReplaced();
+  expect(bus.messages.has('train')).toBe(false);
+  expect(bus.messages.get('session')).toEqual({ text: 'Could not save the session in this browser: quota', error: true });
+  expect(shown).toBe(1);
+});

@@ -24,6 +24,8 @@ export interface Message {
   error: boolean;
   /** The closing words of `text` about the data loaded when it was said: stale once other data loads. */
   aboutData?: string;
+  /** An error about the data loaded (a model it cannot feed): gone once other data loads. */
+  ofData?: boolean;
 }
 
 export class Bus {
@@ -48,11 +50,18 @@ export class Bus {
 
   /** Other data is loaded: each step's news stands, less what it said about the data it replaced. */
   dataReplaced(): void {
-    for (const [scope, m] of this.messages) if (m.aboutData && !m.error) this.say(scope, m.text.slice(0, -m.aboutData.length));
+    for (const [scope, m] of this.messages) {
+      if (m.ofData) {
+        this.messages.delete(scope);
+        if (this.latest === m) this.latest = undefined;
+        this.emit('status');
+      } else if (m.aboutData && !m.error) this.say(scope, m.text.slice(0, -m.aboutData.length));
+    }
   }
 
-  fail(scope: Scope, text: string): void {
-    this.post(scope, { text, error: true });
+  /** `ofData`: the error is about the data loaded now, so other data ends it. */
+  fail(scope: Scope, text: string, ofData = false): void {
+    this.post(scope, ofData ? { text, error: true, ofData } : { text, error: true });
   }
 
   /** The newest message's text, whatever its step (for the console and the benches). */

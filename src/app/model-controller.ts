@@ -185,7 +185,9 @@ export class ModelController {
       h.bus.say(scope, `Imported model ${result.model.id} from ${fileName}.`, unitKeyWords(result.model, h.data));
     } catch (e) {
       // The CLI's bracketed code ([schema], [too-large]) is for scripts and bug reports, not this sentence.
-      h.bus.fail(scope, `Could not import ${fileName}: ${(e as Error).message.replace(/ \[[a-z-]+\]$/, '')}`);
+      const why = (e as Error).message.replace(/ \[[a-z-]+\]$/, '');
+      // A model the data cannot feed is said until other data loads; a broken file stays said.
+      h.bus.fail(scope, `Could not import ${fileName}: ${why}`, /^the data has no column/.test(why));
     } finally {
       h.busy = was;
       h.bus.emit('status');
