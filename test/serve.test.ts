@@ -307,7 +307,8 @@ describe('POST /predict', () => {
     await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeTruthy();
     expect(doc.openapi).toMatch(/^3\.0\./);
     expect(doc.info).toMatchObject({ title: 'isoscope serve', version: '0.0.0-test' });
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/model', '/openapi.json', '/predict']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/model', '/openapi.json', '/predict', '/units/{unit}']);
+    expect(Object.keys(doc.paths['/units/{unit}'].delete.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '404', '405']));
     const predict = doc.paths['/predict'].post;
     expect(predict.requestBody.content['application/json'].schema.oneOf).toHaveLength(2);
     expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '401', '405', '408', '409', '413', '415', '431']);
@@ -371,6 +372,37 @@ describe('ISOSCOPE_API_KEY', () => {
       false,
       false,
     ]);
+  });
+});
+
+describe('DELETE /units/{unit}', () => {
+  test('forgets a unit a wrong time locked: its next reading starts it afresh, as a new unit would', async () => {
+    const { app } = await server();
+    const at = (r: Record<string, unknown>, time: number, unit: unknown = 7) => ({ ...r, unit_number: unit, time_in_cycles: time });
+    expect(
+      (
+        await json(
+          app,
+          '/predict',
+          unit1.slice(0, 5).map((r, i) => at(r, i + 1)),
+        )
+      ).statusCode,
+    ).toBe(200);
+    // Epoch milliseconds sent as the cycle by mistake: every later reading is refused.
+    expect((await json(app, '/predict', at(unit1[5], 1_796_583_842_434))).statusCode).toBe(200);
+    expect((await json(app, '/predict', at(unit1[6], 7))).statusCode).toBe(409);
+    const del = await app.inject({ method: 'DELETE', url: '/units/7' });
+    expect([del.statusCode, del.json()]).toEqual([200, { forgotten: '7' }]);
+    const after = await json(app, '/predict', at(unit1[6], 7));
+    const fresh = await json(app, '/predict', at(unit1[6], 7, 'never-seen'));
+    expect(after.statusCode).toBe(200);
+    expect(after.json().anomaly_score).toBe(fresh.json().anomaly_score);
+    // Forgotten once: nothing more to forget; another method is refused with what the route takes.
+    const again = await app.inject({ method: 'DELETE', url: '/units/unknown-9' });
+    expect([again.statusCode, again.json()]).toEqual([404, { error: 'unit "unknown-9" is not tracked: nothing to forget' }]);
+    const get = await app.inject({ method: 'GET', url: '/units/7' });
+    expect([get.statusCode, get.headers.allow]).toEqual([405, 'DELETE']);
+    await app.close();
   });
 });
 

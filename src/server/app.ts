@@ -10,7 +10,7 @@ import { bearerCheck } from './auth.js';
 import { afterBody, allowedMethods, checkContinue, clientError, encodingProblem, parseJsonBody, tooLarge } from './http-edges.js';
 import { keyReadings } from '../stream/reading-codec.js';
 import type { StreamKeys } from '../stream/hub-batch.js';
-import { healthSchema, metricsSchema, modelSchema, openapiSchema, predictSchema, swaggerOptions } from './openapi.js';
+import { forgetUnitSchema, healthSchema, metricsSchema, modelSchema, openapiSchema, predictSchema, swaggerOptions } from './openapi.js';
 
 /** Readings in one request, at most, unless --max-readings says otherwise: about a tenth of a second of scoring. */
 export const DEFAULT_MAX_READINGS = 10_000;
@@ -98,7 +98,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onResponse', (req, reply, done) => {
     // A known path asked with a method it does not take (405) counts under its route, not as unmatched.
-    const route = req.routeOptions.url ?? (allowedMethods(req.url.split('?')[0]) ? req.url.split('?')[0] : 'unmatched');
+    const path = req.url.split('?')[0];
+    // A unit's path counts under its route's pattern: one series per unit id would grow without end.
+    const route = req.routeOptions.url ?? (allowedMethods(path) ? (path.startsWith('/units/') ? '/units/:unit' : path) : 'unmatched');
     o.serveMetrics.request(route, reply.statusCode, reply.elapsedTime / 1000);
     if (route === '/predict' && reply.statusCode === 200) o.metrics.pipelineLatency(o.predictor.tag, reply.elapsedTime);
     done();
@@ -134,6 +136,19 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     // How long scoring took, apart from parsing and the network: browsers' devtools and curl -v show it.
     void reply.header('server-timing', `score;dur=${(performance.now() - t0).toFixed(3)};desc="scoring"`);
     void reply.send(Array.isArray(body) ? results : results[0]);
+  });
+  app.delete<{ Params: { unit: string } }>('/units/:unit', { schema: forgetUnitSchema }, (req, reply) => {
+    let forgotten: boolean;
+    try {
+      forgotten = o.predictor.forgetUnit(req.params.unit);
+    } catch (e) {
+      return void reply.code(400).send({ error: `${(e as Error).message}: no unit is named so` });
+    }
+    if (!forgotten)
+      return void reply.code(404).send({
+        error: `${keys.unitField === null ? 'the series' : `unit ${JSON.stringify(req.params.unit)}`} is not tracked: nothing to forget${keys.unitField === null && req.params.unit !== 'series' ? ' (with --unit-field none the one series is DELETE /units/series)' : ''}`,
+      });
+    void reply.send({ forgotten: req.params.unit });
   });
   app.get('/model', { schema: modelSchema }, (_req, reply) => void reply.send(o.predictor.info()));
   app.get('/healthz', { schema: healthSchema }, (_req, reply) => void reply.send({ status: 'ok' }));

@@ -16,6 +16,7 @@ export const METHODS_OF: Readonly<Record<string, string>> = {
 
 /** The methods a known path takes, or undefined for a path that is no route. */
 export function allowedMethods(path: string): string | undefined {
+  if (/^\/units\/[^/]+$/.test(path)) return 'DELETE';
   return Object.hasOwn(METHODS_OF, path) ? METHODS_OF[path] : undefined;
 }
 

@@ -163,6 +163,25 @@ export const modelSchema = {
   },
 };
 
+export const forgetUnitSchema = {
+  summary: "Forget a unit's state",
+  description:
+    'Its feature window, alarm and time order start afresh with its next reading: for a unit a wrong time put far ahead (every later reading refused with 409), or a machine serviced. With --unit-field none the one series is `series`.',
+  security: secured,
+  params: { type: 'object', properties: { unit: { type: 'string', description: 'The unit id as readings carry it ("7" is unit 7).' } } },
+  response: {
+    ...httpEdges,
+    200: { type: 'object', properties: { forgotten: { type: 'string', description: 'The unit id as sent.' } } },
+    400: {
+      ...error,
+      description: 'No unit can be named so (too long, or a character an id cannot hold); or the request is not valid HTTP.',
+    },
+    401: error,
+    404: { ...error, description: 'The unit is not tracked: nothing to forget.' },
+    405: { ...error, description: 'Only DELETE.' },
+  },
+};
+
 export const healthSchema = {
   summary: 'Liveness: answers without a key',
   response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } }, 405: getOnly, ...httpEdges },

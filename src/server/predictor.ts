@@ -9,7 +9,7 @@ import type { ModelJson } from '../model/types.js';
 import { LiveScorer, type Alert } from '../stream/live-scorer.js';
 import { DEFAULT_MAX_UNITS } from '../stream/unit-table.js';
 import { predictionsOf, scoreKeyed, type Prediction, type StreamKeys } from '../stream/hub-batch.js';
-import { decodeReadings, keyReadings } from '../stream/reading-codec.js';
+import { SINGLE_UNIT, decodeReadings, keyReadings, unitKeyOf } from '../stream/reading-codec.js';
 import { dataAlertLine, type DataAlert } from '../stream/data-watch.js';
 import type { Metrics, ModelTag } from '../connectors/metrics.js';
 import type { ShadowSlot } from '../connectors/shadow-slot.js';
@@ -130,6 +130,18 @@ export class Predictor {
     this.scorer = new LiveScorer(next, model.threshold.offset, alarmRule(model), this.maxUnits);
     this.countUnits();
     old.dispose();
+  }
+
+  /**
+   * Forgets one unit's state (`DELETE /units/{unit}`): a unit a wrong time (epoch ms for a cycle)
+   * put far ahead would otherwise have every later reading refused until a restart. With one
+   * series (--unit-field none) the id is "series". True when the unit was tracked.
+   */
+  forgetUnit(id: string): boolean {
+    const key = this.keys.unitField === null ? (id === 'series' ? SINGLE_UNIT : undefined) : unitKeyOf(id, this.keys.unitField);
+    const forgotten = key !== undefined && this.scorer.forgetUnit(key);
+    if (forgotten) this.countUnits();
+    return forgotten;
   }
 
   info(): ModelInfo {

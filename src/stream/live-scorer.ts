@@ -125,6 +125,15 @@ export class LiveScorer {
     this.lastTimes = next;
   }
 
+  /** Forgets a unit's window, alarm, order and data-check state: its next reading starts it afresh. False when it is not tracked. */
+  forgetUnit(key: UnitKey): boolean {
+    const slot = this.units.find(key);
+    if (slot < 0) return false;
+    this.evict(slot);
+    this.units.release(slot);
+    return true;
+  }
+
   private readonly evict = (slot: number): void => {
     if (slot < this.lastTimes.length) this.lastTimes[slot] = NaN;
     this.recent.forget(slot);

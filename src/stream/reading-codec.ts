@@ -48,6 +48,11 @@ export const SINGLE_UNIT = 0;
 const badIdChar = (t: string) => /[/\\?#]/.test(t) || [...t].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
 const MAX_UNIT_CHARS = 200;
 
+/** A unit id as readings key it ("7" is 7, " P1 " is P1), or why it cannot be one. */
+export function unitKeyOf(text: string, field: string): string | number {
+  return unitValue(text, field);
+}
+
 function unitValue(v: unknown, field: string): string | number {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string') {
