@@ -315,7 +315,7 @@ describe('CSV reader', () => {
       }
     }
     expect(csvDataset(file(cases[2][1])).notes.join('\n')).toMatch(
-      /time: dates read month first .*the dates written with slashes begin after the first rows; "03\/04\/2024 08:00" follows the date before it closely only month first/,
+      /time: dates read month first .*the dates written with slashes begin after the first rows; "03\/05\/2024 00:00" follows the date before it closely only month first/,
     );
   });
 
@@ -759,6 +759,12 @@ describe('CSV reader', () => {
     streamed.drain(false);
     streamed.push(`${rows(['A7'])}\n`);
     expect(streamed.drain(true)!.notes.join('\n')).toMatch(/non-numeric cell\(s\) \(first at data row 61: "A7"\)/);
+    // A word is a failed reading, not an id: before the turn or after it, missing; "1" after the turn is the "01" before it.
+    const later = csvDataset(`pump_id,x\n${rows(['01', '2', 'OFFLINE', '2', 'P7', 'ERR', '-999', '1', 'Err:502'])}\n`);
+    const pump = column(later, 'pump_id')!;
+    expect(pump.labels).toEqual(['01', '2', 'P7']);
+    expect(Array.from(pump.values)).toEqual([1, 1, 2, 2, NaN, NaN, 2, 2, 3, 3, NaN, NaN, NaN, NaN, 1, 1, NaN, NaN]);
+    expect(column(csvDataset(`pump_id,x\n${rows(['1', '2', 'OFFLINE'])}\n`), 'pump_id')!.labels).toBeUndefined();
   });
 
   test('the unit column as plant exports name it: after the machine, in any case or spacing; states and lines are not units', () => {
@@ -785,6 +791,7 @@ describe('CSV reader', () => {
     ]);
     expect(roles('time,Máquina,temp', (i) => `Torno ${(i % 3) + 1}`)).toEqual(['time', 'unit', 'feature']);
     expect(roles('time,Pumpe,temp', (i) => (i % 2 ? 'AN' : 'AUS'))).toEqual(['time', 'feature', 'feature']);
+    expect(roles('time,Pump,temp', (i) => (i % 2 ? 'Pump on' : 'Pump off'))).toEqual(['time', 'feature', 'feature']);
     // A unit name over nothing but missing cells keys no unit.
     expect(roles('time,unit_id,temp', () => '')).toEqual(['time', 'feature', 'feature']);
     // Ground truth as German exports name it.

@@ -3,7 +3,7 @@
 // data, the first 50 rows spot timestamp, text-id and text ground-truth columns (and, in a ';' file,
 // decimal commas: "1,5" is 1.5), and then every field goes straight into its column. The result never depends on how the text was cut.
 import { FieldSplitter, type FieldSink } from './csv-fields.js';
-import { ColumnBuilder, isDecimalCommaToken, isMissingToken, isNumberToken } from './numbers.js';
+import { ColumnBuilder, isDecimalCommaToken, isMissingCode, isMissingToken, isNumberToken } from './numbers.js';
 import { MAX_LABEL_TEXTS, csvNotes, type CellTally } from './csv-notes.js';
 import { DateOrderWatch } from './date-order-watch.js';
 import { DataError, type Column, type ColumnRole, type Dataset } from './dataset.js';
@@ -47,6 +47,9 @@ const WATCHED_IDS = 10_000;
 const GROUPED = /^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$/;
 /** The same with a decimal comma (1.012,5): points that can only group thousands, whatever the column's first rows showed. */
 const GROUPED_DECIMAL = /^[+-]?[1-9]\d{0,2}(\.\d{3})+,\d+$/;
+
+/** A text id after number ids: letters and a digit, no spaces ("A7", "P-12", "pump_3b"). */
+const LATE_ID = /^(?=.*\d)(?=.*\p{L})[\p{L}\p{N}][\p{L}\p{N}_.#-]*$/u;
 
 /** At least 4 in 5 of the cells pass, or all but one of at least two. */
 function mostly(cells: string[], ok: (cell: string) => boolean): boolean {
@@ -111,6 +114,8 @@ export class CsvParser implements FieldSink {
   private mergedIds = new Map<number, [string, string]>();
   /** Number id columns read as text from a later row on: where, and the id that turned them. */
   private lateTextIds = new Map<number, { row: number; text: string }>();
+  /** Those columns' ids before the turn: each number's first written form. */
+  private turned = new Map<number, Map<number, string>>();
   /** A text id column another column outranked as the unit: its cells are text from then on. */
   private textOut = new Set<number>();
   private unitSettled = false;
@@ -534,8 +539,14 @@ export class CsvParser implements FieldSink {
     const forms = this.idForms.get(i);
     if (forms && this.turnsToText(i, forms, cell)) return this.pushCell(i, cell);
     const units = this.textUnits.get(i);
+    const turned = this.turned.get(i);
+    if (turned && !isMissingToken(cell) && this.turnedMissing(cell)) {
+      b.missing++;
+      return b.push(NaN);
+    }
     if (units && !isMissingToken(cell)) {
-      const key = cell.trim();
+      // Turned to text: a number keys the unit its first written form named ("1" after "01" is "01"), as before the turn.
+      const key = (turned && /^[+-]?\d+$/.test(cell.trim()) && turned.get(Number(cell.trim()))) || cell.trim();
       let code = units.get(key);
       if (code === undefined) {
         if (units.size === MAX_TEXT_IDS) {
@@ -561,10 +572,16 @@ export class CsvParser implements FieldSink {
     if (forms) this.checkIdForm(i, forms, cell.trim(), b.values[b.length - 1]);
   }
 
+  /** In a column turned to text ids: a failed reading, a missing-data code, or a word, not an id (ids are numbers, or letters with a digit). */
+  private turnedMissing(cell: string): boolean {
+    const t = cell.trim();
+    return NOT_A_UNIT.test(t) || (this.isNumber(t) && isMissingCode(Number(t))) || !(LATE_ID.test(t) || /^[+-]?\d+$/.test(t));
+  }
+
   /**
    * The first slashed date of a column whose first rows held other dates (ISO, then an export
    * in another format appended): read in the file's order, or, when no column has one, in an
-   * order assumed and watched, told first by its step from the date before it.
+   * order assumed and watched, told by the steps between the slashed dates.
    */
   private lateSlashed(i: number, cell: string): number {
     const b = this.builders[i];
@@ -576,10 +593,10 @@ export class CsvParser implements FieldSink {
     };
     this.dateOrders.set(i, record);
     if (!record.tentative) return parseTimestamp(cell, record.order);
-    this.dateWatch ??= new DateOrderWatch(record);
-    let before = NaN;
-    for (let r = b.length - 1; r >= 0 && r >= b.length - 1000 && Number.isNaN(before); r--) before = b.values[r];
-    this.dateWatch.follow(i, before);
+    if (!this.dateWatch) {
+      this.dateWatch = new DateOrderWatch(record);
+      this.dateWatch.startedLate();
+    }
     return this.dateWatch.read(i, cell, b.length, (k) => this.builders[k].values);
   }
 
@@ -592,8 +609,13 @@ export class CsvParser implements FieldSink {
   private turnsToText(i: number, forms: Map<number, string>, cell: string): boolean {
     const b = this.builders[i];
     const text = cell.trim();
-    if (this.unitSettled || this.long || this.textUnits.size || b.nonNumeric || isMissingToken(text) || this.isNumber(text)) return false;
-    if (!/[\p{L}\p{N}]/u.test(text) || NOT_A_UNIT.test(text)) return false;
+    if (this.unitSettled || this.long || this.textUnits.size || isMissingToken(text) || this.isNumber(text)) return false;
+    // An id has letters and a digit ("A7", "P-12"); a word ("OFFLINE", "Err:502", "k.A.") is a failed reading, missing.
+    if (!LATE_ID.test(text) || NOT_A_UNIT.test(text)) return false;
+    // Cells read as missing before (a failed reading) stay so: they are said as rows without a unit.
+    b.missing += b.nonNumeric;
+    b.nonNumeric = 0;
+    b.firstBad = undefined;
     const units = new Map<string, number>();
     for (let r = 0; r < b.length; r++) {
       const v = b.values[r];
@@ -605,6 +627,7 @@ export class CsvParser implements FieldSink {
     }
     this.textUnits.set(i, units);
     this.idForms.delete(i);
+    this.turned.set(i, forms);
     this.lateTextIds.set(i, { row: b.length, text });
     return true;
   }

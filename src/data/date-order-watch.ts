@@ -63,11 +63,11 @@ export class DateOrderWatch {
   }
 
   /**
-   * Column `i`'s slashed dates begin after its first rows held other dates (ISO): its last
-   * such date, `before`, lets the first slashed one tell the order by its step.
+   * The file's slashed dates begin after its first rows held other dates (ISO): the steps
+   * between slashed dates tell the order, not the step across the join (appended exports
+   * often leave a gap there).
    */
-  follow(i: number, before: number): void {
-    if (!Number.isNaN(before)) this.before.set(i, { dmy: before, mdy: before });
+  startedLate(): void {
     this.lead = 'the dates written with slashes begin after the first rows';
   }
 

@@ -20,10 +20,10 @@ const BESIDE =
 const UNIT_SYMBOL =
   /^(°?[CFK]|deg ?[CF]|degc|degf|bar|mbar|bara|barg|psi|psia|psig|kpa|mpa|pa|%|rpm|hz|v|mv|kv|a|ma|kw|w|mw|kwh|mm\/s|m\/s|m3\/h|m³\/h|l\/min|l\/h|gpm|in|mm|m|kg|t|s|ms|min|h|ppm|ph|g|nm)$/i;
 
-/** A caption under a header that reads as a unit of measure: a known symbol, a short one, or one with °, /, % or a power ("1/min", "m³/h"). */
+/** A caption under a header that reads as a unit of measure: a known symbol, or one word with °, /, % or a power ("1/min", "m³/h"). */
 export const isMeasure = (cell: string): boolean => {
   const t = cell.trim();
-  return t !== '' && t.length <= 12 && (UNIT_SYMBOL.test(t) || /[°/%²³]/.test(t) || (t.length <= 4 && !/\s/.test(t)));
+  return UNIT_SYMBOL.test(t) || (t.length <= 12 && /[°/%²³]/.test(t) && !/\s/.test(t));
 };
 
 /** A column of engineering units (°C, bar) beside each reading, which "Unit" names in a long file: not a machine. */

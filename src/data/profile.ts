@@ -463,12 +463,6 @@ function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: s
   if (c.constant) return { feature: false, reason: `constant (always ${c.min})` };
   if (c.nearConstant) return { feature: false, reason: `near-constant (one value in ≥${NEAR_CONSTANT_SHARE * 100}% of rows)` };
   if (c.count < rows * 0.5) return { feature: false, reason: `mostly missing (${rows - c.count} of ${rows} cells)` };
-  // A reading that lacks an input is not scored: one sensor often blank would leave that many readings unscored.
-  if (c.count < rows * (1 - OFTEN_MISSING))
-    return {
-      feature: false,
-      reason: `${OFTEN_MISSING_WORDS} (${rows - c.count} of ${rows} cells, ${((1 - c.count / rows) * 100).toFixed(0)}%): a reading that lacks it is not scored; tick it to use it anyway`,
-    };
   // A row number or running total makes late readings look unusual for being late.
   if (isIdName(c.name))
     return {
@@ -487,6 +481,12 @@ function defaultInclusion(c: Stats, rows: number): { feature: boolean; reason: s
     return {
       feature: false,
       reason: `names a machine? (${c.distinct} whole numbers): choose it as the unit column (step 1; --unit-column), or tick it if it is a reading`,
+    };
+  // A reading that lacks an input is not scored: one sensor often blank would leave that many readings unscored.
+  if (c.count < rows * (1 - OFTEN_MISSING))
+    return {
+      feature: false,
+      reason: `${OFTEN_MISSING_WORDS} (${rows - c.count} of ${rows} cells, ${((1 - c.count / rows) * 100).toFixed(0)}%): a reading that lacks it is not scored; tick it to use it anyway`,
     };
   if (c.flatLined) return { feature: true, reason: `sensor; note a flat line of ${c.longestFlatRun} readings` };
   return { feature: true, reason: 'varying sensor' };

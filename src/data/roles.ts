@@ -30,9 +30,9 @@ const BARE_MACHINE = new RegExp(
 );
 /**
  * An id as plants write them: letters and a number, no spaces ("P1", "WTG-07", "PMP_101"), or
- * a name and a short mark ("Presse 1", "Kompressor A"); "OPEN", "1.2 bar", "85%" or "1500rpm" is a reading.
+ * a name and a number or one letter ("Presse 1", "Kompressor A"); "OPEN", "Pump on", "1.2 bar", "85%" or "1500rpm" is a reading.
  */
-const ID_CELL = /^((?=.*\d)(?=.*[a-z])[a-z0-9][a-z0-9_.#-]*|\p{L}[\p{L}\p{N}_.#-]* [\p{L}\p{N}]{1,3})$/iu;
+const ID_CELL = /^((?=.*\d)(?=.*[a-z])[a-z0-9][a-z0-9_.#-]*|\p{L}[\p{L}\p{N}_.#-]* (\p{N}[\p{L}\p{N}]{0,2}|\p{L}))$/iu;
 const READING_CELL = /^[+-]?\d+([.,]\d+)?\s*[a-z%°]+$/i;
 /** Words that group machines (a production line, a station) rather than name one. */
 const GROUPING = /^(line|station)(_|$)/;
