@@ -157,11 +157,11 @@ export async function serveCommand(
 const SHORT_KEY = 16;
 
 /**
- * ISOSCOPE_API_KEY as serve uses it: unset or blank (as .env.example leaves it) is no key; a key
- * with a space or line break in it is refused, since no Authorization header could carry it.
+ * ISOSCOPE_API_KEY as serve uses it: unset or empty (as .env.example leaves it) is no key; a key
+ * with a space or line break in it (or only spaces) is refused, since no Authorization header could carry it.
  */
 export function apiKeyOf(raw: string | undefined, warn: (line: string) => void): string | undefined {
-  if (raw === undefined || raw.trim() === '') return undefined;
+  if (raw === undefined || raw === '') return undefined;
   if (/\s/.test(raw))
     throw new UsageError(
       'ISOSCOPE_API_KEY holds a space or a line break: a bearer key is one word, so no request could send it; set the key without them',

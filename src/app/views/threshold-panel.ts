@@ -70,7 +70,7 @@ export function thresholdPanel(wb: Workbench): HTMLElement {
     // A spin button's arrows: a tenth of a percent, from what is typed (or the threshold's own).
     e.preventDefault();
     const c = wb.contamination;
-    const now = percentOf(entry.value) ?? (c === 'auto' ? 0.5 : c * 100);
+    const now = percentOf(entry.value) ?? (c === 'auto' ? Number(slider.value) / 10 : c * 100);
     const next = Math.min(MAX_PCT, Math.max(MIN_PCT, Math.round((now + (e.key === 'ArrowUp' ? 0.1 : -0.1)) * 10) / 10));
     entry.value = String(next);
     entry.dispatchEvent(new Event('change'));
