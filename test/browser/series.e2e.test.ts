@@ -375,6 +375,12 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     await expect
       .poll(async () => `${await statusText()}|${await errorText()}`, { timeout: 30_000 })
       .toMatch(/^Loaded stopped\.csv: 400 rows/);
+    // Blank in a tenth of the rows, vib is no default feature (its readings would go unscored); chosen, it is.
+    const table = page.locator('details.quality');
+    if (!(await table.evaluate((d) => (d as HTMLDetailsElement).open))) await table.locator('summary').click(); // folded after training
+    const vib = page.getByRole('checkbox', { name: 'Use vib as a feature' });
+    expect(await vib.isChecked()).toBe(false);
+    await vib.check();
     await train();
     await expect
       .poll(() => page.getByTestId('unit-state').textContent())
