@@ -48,7 +48,18 @@ test('old documents without status: the newest is champion; candidates wait; pro
 
 test("retrain keeps a stored document's reading fields only", () => {
   const stored = ['unit_number', 'time_in_cycles', 'sensor_2', 'op_setting_1'];
-  const added = ['id', 'anomaly_score', 'is_anomaly', 'alarm', 'shadow', 'model_id', 'model_version', 'scored_at', 'missing_features'];
+  const added = [
+    'id',
+    'anomaly_score',
+    'is_anomaly',
+    'alarm',
+    'shadow',
+    'model_id',
+    'model_version',
+    'scored_at',
+    'missing_features',
+    'warming_up',
+  ];
   const system = ['_rid', '_self', '_etag', '_attachments', '_ts'];
   expect(stored.every(isReadingField)).toBe(true);
   expect([...added, ...system, 'dq_flatline'].filter(isReadingField)).toEqual([]);

@@ -9,7 +9,7 @@ import { DataError, type Column, type Dataset } from '../data/dataset.js';
 import { inferRole } from '../data/roles.js';
 
 /** Fields scoring and storage add to a reading, never part of it. */
-const ADDED = new Set(['id', 'anomaly_score', 'is_anomaly', 'alarm', 'shadow', 'scored_at', 'missing_features']);
+const ADDED = new Set(['id', 'anomaly_score', 'is_anomaly', 'alarm', 'shadow', 'scored_at', 'missing_features', 'warming_up']);
 const ADDED_PREFIXES = ['model_', 'dq_', 'data_quality', '_']; // model_id/_version, data-quality flags, _rid _self _etag _attachments _ts
 
 export function isReadingField(name: string): boolean {

@@ -102,6 +102,7 @@ export function predictionsOf(batch: ScoredBatch, model: { id: string; version: 
     p.is_anomaly = o.is_anomaly;
     p.alarm = o.alarm;
     if (o.missing_features) p.missing_features = o.missing_features;
+    if (o.warming_up) p.warming_up = true;
     if (batch.quality?.[i]) p.data_quality = batch.quality[i];
     p.model_id = model.id;
     p.model_version = model.version;

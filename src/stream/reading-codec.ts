@@ -49,14 +49,18 @@ const badIdChar = (t: string) => /[/\\?#]/.test(t) || [...t].some((c) => c.charC
 const MAX_UNIT_CHARS = 200;
 
 /** A unit id as readings key it ("7" is 7, " P1 " is P1), or why it cannot be one. */
-export function unitKeyOf(text: string, field: string): string | number {
-  return unitValue(text, field);
-}
-
-function unitValue(v: unknown, field: string): string | number {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
+export function unitKeyOf(v: unknown, field: string): string | number {
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    // JSON.parse has already rounded such an id (12345678901234567891 reads as …7000): two machines would share a unit.
+    if (Number.isInteger(v) && !Number.isSafeInteger(v))
+      throw new Error(
+        `unit field "${field}" is a whole number past 2^53 (${v}), which JSON numbers cannot carry exactly: send the id as text`,
+      );
+    return v;
+  }
   if (typeof v === 'string') {
-    const t = v.trim();
+    // One id however its accents were composed: "Presse Ä" typed on a Mac (NFD) and on Windows (NFC) is one unit.
+    const t = v.trim().normalize('NFC');
     if (t === '') throw new Error(`unit field "${field}" is empty`);
     // Characters as people count them: an emoji is one, though JavaScript's length counts two.
     if (t.length > MAX_UNIT_CHARS && [...t].length > MAX_UNIT_CHARS)
@@ -107,7 +111,7 @@ export function keyReadings(bodies: readonly unknown[], keys: StreamKeys): Keyed
     if (!b || typeof b !== 'object' || Array.isArray(b)) return rejected.push({ index: i, reason: 'the event body is not a JSON object' });
     const r = b as Reading;
     try {
-      if (keys.unitField !== null) unitValue(r[keys.unitField], keys.unitField);
+      if (keys.unitField !== null) unitKeyOf(r[keys.unitField], keys.unitField);
       timeValue(r[keys.timeField], keys.timeField);
     } catch (e) {
       return rejected.push({ index: i, reason: (e as Error).message });
@@ -144,7 +148,7 @@ export function decodeReadings(events: Reading[], inputs: string[], keys: Stream
       if (!Number.isFinite(x)) missing[f]++;
       block[i * d + f] = Number.isFinite(x) ? x : NaN;
     });
-    const u = keys.unitField === null ? SINGLE_UNIT : unitValue(e[keys.unitField], keys.unitField);
+    const u = keys.unitField === null ? SINGLE_UNIT : unitKeyOf(e[keys.unitField], keys.unitField);
     unitIds[i] = u;
     units[i] = typeof u === 'number' ? u : NaN;
     times[i] = timeValue(e[keys.timeField], keys.timeField);
@@ -173,12 +177,16 @@ export interface Outcome {
   alarm: boolean;
   /** Only on an unscored reading: the inputs it lacked. */
   missing_features?: string[];
+  /** Only on a reading unscored with every input there: its unit's feature window is still filling. */
+  warming_up?: true;
 }
 
 export function outcomeOf(decoded: DecodedBatch, inputs: string[], i: number, o: ScoreOutcome): Outcome {
   if (!Number.isNaN(o.score)) return { anomaly_score: -o.score, is_anomaly: o.flag === 1, alarm: o.alarm };
   const d = inputs.length;
   const missing = inputs.filter((_, f) => Number.isNaN(decoded.block[i * d + f]));
+  // Every input there, yet no score: the unit's window spread is not full yet (its first readings, or after a gap).
+  if (!missing.length) return { anomaly_score: null, is_anomaly: null, alarm: o.alarm, warming_up: true };
   return { anomaly_score: null, is_anomaly: null, alarm: o.alarm, missing_features: missing };
 }
 
