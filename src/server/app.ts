@@ -9,6 +9,7 @@ import type { ServeMetrics } from './serve-metrics.js';
 import { bearerCheck } from './auth.js';
 import { afterBody, allowedMethods, checkContinue, clientError, encodingProblem, parseJsonBody, tooLarge } from './http-edges.js';
 import { keyReadings } from '../stream/reading-codec.js';
+import { keyProblem, ReplayStore } from './replays.js';
 import type { StreamKeys } from '../stream/hub-batch.js';
 import { forgetUnitSchema, healthSchema, metricsSchema, modelSchema, openapiSchema, predictSchema, swaggerOptions } from './openapi.js';
 
@@ -29,6 +30,8 @@ export interface AppOptions {
   maxReadings?: number;
   /** A request (headers and body) not arrived within this many ms is answered 408 and closed. */
   requestTimeoutMs?: number;
+  /** Answers kept for retries sent with an Idempotency-Key (default: a day, 10,000 answers, 64 MB). */
+  replays?: ReplayStore;
   /** The product version, for the OpenAPI document. */
   version: string;
   log: (line: string) => void;
@@ -124,18 +127,34 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     void reply.code(404).send({ error: `no route ${req.method} ${path}` });
   });
 
+  const replays = o.replays ?? new ReplayStore();
   app.post('/predict', { schema: predictSchema(keys) }, (req, reply) => {
     const body = req.body;
+    const sent = req.headers['idempotency-key'];
+    const key = Array.isArray(sent) ? sent.join(', ') : sent;
+    const problem = key === undefined ? undefined : keyProblem(key);
+    if (problem) return void reply.code(400).send({ error: problem });
     const most = o.maxReadings ?? DEFAULT_MAX_READINGS;
     if (Array.isArray(body) && body.length > most)
       return void reply.code(413).send({
         error: `the request holds ${body.length.toLocaleString('en-US')} readings; the server takes at most ${most.toLocaleString('en-US')} in one (serve --max-readings): send them in smaller batches`,
       });
+    const replay = key === undefined ? undefined : replays.find(key, body);
+    if (replay?.kind === 'other-body')
+      return void reply.code(422).send({
+        error: `the Idempotency-Key ${JSON.stringify(key)} came with another body before: a retry must send the same readings, and new readings a new key`,
+      });
+    // The answer the first request got, nothing scored again: its readings would now be repeats (409).
+    if (replay) return void reply.header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(replay.answer);
     const t0 = performance.now();
     const results = o.predictor.predict(Array.isArray(body) ? body : [body]);
     // How long scoring took, apart from parsing and the network: browsers' devtools and curl -v show it.
     void reply.header('server-timing', `score;dur=${(performance.now() - t0).toFixed(3)};desc="scoring"`);
-    void reply.send(Array.isArray(body) ? results : results[0]);
+    const answer = Array.isArray(body) ? results : results[0];
+    if (key === undefined) return void reply.send(answer);
+    const text = JSON.stringify(answer);
+    replays.keep(key, body, text);
+    void reply.type('application/json; charset=utf-8').send(text);
   });
   app.delete<{ Params: { unit: string } }>('/units/:unit', { schema: forgetUnitSchema }, (req, reply) => {
     let forgotten: boolean;

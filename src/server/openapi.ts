@@ -39,13 +39,23 @@ function readingSchema(keys: { unitField: string | null; timeField: string }) {
 const result = {
   type: 'object',
   description:
-    "The reading's unit and time fields (named as on the hub) and what scoring said: anomaly_score is -score_samples (higher is more abnormal), null when the reading lacks a feature; alarm is the unit's k-of-n state right after this reading.",
+    "The reading's unit and time fields (named as on the hub) and what scoring said: anomaly_score is -score_samples (higher is more abnormal), null when the reading lacks an input (missing_features) or its unit's window is still filling (warming_up); alarm is the unit's k-of-n state right after this reading.",
   additionalProperties: true,
   properties: {
     anomaly_score: { type: 'number', nullable: true },
     is_anomaly: { type: 'boolean', nullable: true },
     alarm: { type: 'boolean' },
-    missing_features: { type: 'array', items: { type: 'string' }, description: 'Only on a reading that was not scored.' },
+    missing_features: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Only on a reading that was not scored: the inputs it lacked.',
+    },
+    warming_up: {
+      type: 'boolean',
+      enum: [true],
+      description:
+        "Only on a reading not scored though it has every input: its unit's feature window is not full yet (its first readings, or the readings after one that lacked an input).",
+    },
     data_quality: {
       type: 'array',
       description:
@@ -95,13 +105,30 @@ const getOnly = { ...error, description: 'Only GET or HEAD: the answer names the
 export const predictSchema = (keys: { unitField: string | null; timeField: string }) => ({
   summary: 'Score one reading or an array of readings',
   description:
-    "Readings of a unit must be posted in time order: the server keeps each unit's recipe window and alarm state, as the consumer does. An array is scored in its order and answered in the same order.",
+    "Readings of a unit must be posted in time order: the server keeps each unit's recipe window and alarm state, as the consumer does. An array is scored in its order and answered in the same order. To retry safely (after a timeout, say), send an Idempotency-Key: a retry with the same key and body gets the first answer again, kept for a day.",
   security: secured,
+  headers: {
+    type: 'object',
+    properties: {
+      'idempotency-key': {
+        type: 'string',
+        description:
+          'Optional, 1 to 255 printable ASCII characters (a UUID is usual), new for each new request. The same key with the same body gets the first answer again (Idempotent-Replayed: true) without scoring; with another body, 422.',
+      },
+    },
+  },
   body: { oneOf: [readingSchema(keys), { type: 'array', items: readingSchema(keys) }] },
   response: {
     200: {
       description: 'One result for an object, an array of results for an array.',
-      headers: { 'server-timing': { type: 'string', description: 'score;dur=<ms>: how long scoring took, without parsing and network.' } },
+      headers: {
+        'server-timing': { type: 'string', description: 'score;dur=<ms>: how long scoring took, without parsing and network.' },
+        'idempotent-replayed': {
+          type: 'string',
+          enum: ['true'],
+          description: 'On the answer to a retry (same Idempotency-Key, same body): the first answer again; nothing was scored.',
+        },
+      },
       oneOf: [result, { type: 'array', items: result }],
     },
     400: {
@@ -110,7 +137,12 @@ export const predictSchema = (keys: { unitField: string | null; timeField: strin
         'The body is not UTF-8 JSON, not a reading or an array of readings, or a reading has no unit or time to key it by (the answer names it); or the request is not valid HTTP.',
     },
     401: error,
-    409: { ...error, description: "A reading is not after its unit's previous one (a repeat, or out of time order); nothing was scored." },
+    409: {
+      ...error,
+      description:
+        "A reading is not after its unit's previous one (a repeat, or out of time order); nothing was scored. A retry of an answered request sent with the same Idempotency-Key gets its first answer instead.",
+    },
+    422: { ...error, description: 'The Idempotency-Key came before with another body; nothing was scored.' },
     405: { ...error, description: 'Only POST: the answer names the methods allowed (Allow).' },
     408: httpEdges[408],
     413: {
