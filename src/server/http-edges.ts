@@ -75,7 +75,90 @@ export function parseJsonBody(_req: unknown, bytes: Buffer, done: (err: Error | 
   // Only a text that could spell the key (plainly or with \u escapes) is walked.
   if ((text.includes('proto') || text.includes('\\u')) && hasProtoKey(body))
     return done(badRequest('the body has a "__proto__" key, which the server refuses: rename that field'));
+  const twice = keysLost(text, body) ? duplicateKey(text) : undefined;
+  if (twice)
+    return done(
+      badRequest(
+        `the body has the field ${JSON.stringify(twice.key)} twice in one object (again at character ${twice.at + 1}): JSON keeps only the last, which may not be the one meant; send each field once`,
+      ),
+    );
   done(null, body);
+}
+
+/**
+ * Whether an object of the parsed body holds fewer keys than its text wrote: a key written twice.
+ * A colon outside a string is one key; objects are counted in the order their text opens them,
+ * which is the order a depth-first walk of the parsed value meets them (unless an object's keys
+ * look like array indices, which JSON.parse puts first: then this says true, and the exact
+ * search below decides). Cheaper than that search: no key is copied.
+ */
+function keysLost(text: string, body: unknown): boolean {
+  const written: number[] = [];
+  const open: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) i = closingQuote(text, i);
+    else if (c === 0x7b) open.push(written.push(0) - 1);
+    else if (c === 0x7d) open.pop();
+    else if (c === 0x3a) written[open[open.length - 1]]++;
+  }
+  let k = 0;
+  const stack: unknown[] = [body];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    const children = Array.isArray(v) ? v : Object.values(v);
+    if (!Array.isArray(v) && children.length !== written[k++]) return true;
+    for (let j = children.length - 1; j >= 0; j--) if (children[j] !== null && typeof children[j] === 'object') stack.push(children[j]);
+  }
+  return false;
+}
+
+/** Where the string opened at `at` ends: its next quote not escaped by a backslash. */
+function closingQuote(text: string, at: number): number {
+  let end = at;
+  for (;;) {
+    end = text.indexOf('"', end + 1);
+    let slashes = 0;
+    while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
+    if (slashes % 2 === 0) return end;
+  }
+}
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * The first key an object of a valid JSON text holds twice, and where it comes again. JSON.parse
+ * keeps the last silently; a client whose serializer wrote a field twice would be scored on a
+ * value it may not have meant. One pass, a set of keys per open object.
+ */
+export function duplicateKey(text: string): { key: string; at: number } | undefined {
+  const open: (Set<string> | null)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) open.push(new Set());
+    else if (c === 0x5b) open.push(null);
+    else if (c === 0x7d || c === 0x5d) open.pop();
+    else if (c === 0x22) {
+      const start = i;
+      let escaped = false;
+      for (i++; text.charCodeAt(i) !== 0x22; i++)
+        if (text.charCodeAt(i) === 0x5c) {
+          escaped = true;
+          i++;
+        }
+      const keys = open[open.length - 1];
+      if (!keys) continue;
+      let next = i + 1;
+      while (isSpace(text.charCodeAt(next))) next++;
+      if (text.charCodeAt(next) !== 0x3a) continue; // a value, not a key
+      // "\u0061" and "a" are one key: escapes are read as JSON reads them.
+      const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+      if (keys.has(key)) return { key, at: start };
+      keys.add(key);
+    }
+  }
+  return undefined;
 }
 
 /** Where decoding first fails: the longest prefix that decodes, found by halving (only on a refused body). */
