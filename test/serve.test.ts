@@ -17,6 +17,7 @@ import { ModelFileWatcher } from '../src/server/model-file-watcher.js';
 import { Metrics } from '../src/connectors/metrics.js';
 import { readingOf } from '../src/stream/reading-codec.js';
 import type { ModelJson } from '../src/model/types.js';
+import { trainModel } from '../src/model/train.js';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv } from 'ajv';
 
@@ -107,6 +108,47 @@ describe('POST /predict', () => {
     await Promise.all([app.close(), fresh.app.close()]);
   });
 
+  test('a retry with the same Idempotency-Key gets the first answer, scoring nothing; the key with another body is refused (422)', async () => {
+    const { app, metrics } = await server();
+    const key = { 'idempotency-key': 'b1c9e8a2-retry-test' };
+    const first = await json(app, '/predict', unit1.slice(0, 5), key);
+    expect([first.statusCode, first.headers['idempotent-replayed']]).toEqual([200, undefined]);
+    // The client timed out and sends the same readings again, spaced otherwise.
+    const retry = await app.inject({
+      method: 'POST',
+      url: '/predict',
+      headers: { 'content-type': 'application/json', ...key },
+      payload: JSON.stringify(unit1.slice(0, 5), null, 2),
+    });
+    expect([retry.statusCode, retry.headers['idempotent-replayed'], retry.headers['content-type']]).toEqual([
+      200,
+      'true',
+      'application/json; charset=utf-8',
+    ]);
+    expect(retry.json()).toEqual(first.json());
+    expect(await metrics.render()).toMatch(/^iot_anomaly_predictions_total\{service="serve"\} 5$/m);
+    // Without the key the same retry is a repeat.
+    expect((await json(app, '/predict', unit1.slice(0, 5))).statusCode).toBe(409);
+    const other = await json(app, '/predict', unit1.slice(5, 7), key);
+    expect([other.statusCode, other.json().error]).toEqual([
+      422,
+      'the Idempotency-Key "b1c9e8a2-retry-test" came with another body before: a retry must send the same readings, and new readings a new key',
+    ]);
+    // Refused, the other body was not scored: sent with a new key it continues the unit.
+    expect((await json(app, '/predict', unit1.slice(5, 7), { 'idempotency-key': 'next' })).statusCode).toBe(200);
+    // One object, kept as one object.
+    const single = await json(app, '/predict', unit1[7], { 'idempotency-key': 'one' });
+    expect((await json(app, '/predict', unit1[7], { 'idempotency-key': 'one' })).json()).toEqual(single.json());
+    for (const bad of ['x'.repeat(256), ' ', 'caf\u00e9']) {
+      const r = await json(app, '/predict', unit1[8], { 'idempotency-key': bad });
+      expect([r.statusCode, r.json().error]).toEqual([
+        400,
+        'the Idempotency-Key header must be 1 to 255 printable ASCII characters (a UUID is usual)',
+      ]);
+    }
+    await app.close();
+  });
+
   test('past --max-units the unit idle longest is forgotten: counted, told once, and its next reading starts it afresh', async () => {
     const { app, metrics, logs } = await server({}, 3);
     for (const u of [1, 2, 3]) expect((await json(app, '/predict', { ...unit1[0], unit_number: u })).statusCode).toBe(200);
@@ -130,6 +172,57 @@ describe('POST /predict', () => {
     const { sensor_3: _3, sensor_7: _7, ...rest } = readingOf(fd001, 40);
     const r = (await json(s.app, '/predict', { ...rest, sensor_2: 'n/a' })).json();
     expect(r).toMatchObject({ anomaly_score: null, is_anomaly: null, missing_features: ['sensor_2', 'sensor_3', 'sensor_7'] });
+  });
+
+  test('a reading with every input, unscored while its window fills, says warming_up (not an empty missing_features)', async () => {
+    // One series with a window spread of 5 readings: the first four cannot be scored.
+    const { model: windowed } = await trainModel(await getEngine(), fd001, {
+      params: { trees: 20, seed: 3 },
+      recipe: { unitBaseline: 0, window: { size: 5, stats: ['value', 'std'] } },
+    });
+    const metrics = new Metrics({ service: 'serve' });
+    const predictor = new Predictor(await getEngine(), windowed, 'v1', { unitField: null, timeField: 'time_in_cycles' }, metrics);
+    const app = await buildApp({
+      predictor,
+      metrics,
+      serveMetrics: new ServeMetrics(metrics.registry),
+      bodyLimit: 1 << 20,
+      version: '0',
+      log: () => {},
+    });
+    const results = (await json(app, '/predict', unit1.slice(0, 6))).json();
+    expect(results.slice(0, 4).map((r: any) => [r.anomaly_score, r.warming_up, r.missing_features])).toEqual(
+      Array(4).fill([null, true, undefined]),
+    );
+    expect(results.slice(4).map((r: any) => [typeof r.anomaly_score, 'warming_up' in r])).toEqual(Array(2).fill(['number', false]));
+    // A reading that lacks an input names it, and is not called warming up.
+    const { sensor_2: _2, ...rest } = unit1[6];
+    expect((await json(app, '/predict', rest)).json()).toMatchObject({ anomaly_score: null, missing_features: ['sensor_2'] });
+    expect((await json(app, '/predict', rest)).json()).not.toHaveProperty('warming_up');
+    await app.close();
+  });
+
+  test('one unit however its accents are composed; a numeric id past 2^53 is refused, not rounded into another unit', async () => {
+    const { app } = await server({}, undefined);
+    const composed = 'Presse \u00c4'; // Ä as one character (NFC)
+    const decomposed = 'Presse A\u0308'; // A and a combining diaeresis (NFD), as macOS writes file names
+    expect((await json(app, '/predict', { ...unit1[0], unit_number: composed })).statusCode).toBe(200);
+    const again = await json(app, '/predict', { ...unit1[0], unit_number: decomposed });
+    expect([again.statusCode, again.json().error]).toEqual([
+      409,
+      expect.stringContaining('unit "Presse \u00c4" at time_in_cycles 1 is not after'),
+    ]);
+    const big = await app.inject({
+      method: 'POST',
+      url: '/predict',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ ...unit1[0], unit_number: 1 }).replace('"unit_number":1', '"unit_number":12345678901234567891'),
+    });
+    expect([big.statusCode, big.json().error]).toEqual([
+      400,
+      'reading 0: unit field "unit_number" is a whole number past 2^53 (12345678901234567000), which JSON numbers cannot carry exactly: send the id as text',
+    ]);
+    await app.close();
   });
 
   test('errors are one-line JSON: bad JSON, wrong shape, too large, not JSON, no route', async () => {
@@ -311,7 +404,8 @@ describe('POST /predict', () => {
     expect(Object.keys(doc.paths['/units/{unit}'].delete.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '404', '405']));
     const predict = doc.paths['/predict'].post;
     expect(predict.requestBody.content['application/json'].schema.oneOf).toHaveLength(2);
-    expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '401', '405', '408', '409', '413', '415', '431']);
+    expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '401', '405', '408', '409', '413', '415', '422', '431']);
+    expect(predict.parameters).toEqual([expect.objectContaining({ in: 'header', name: 'idempotency-key', required: false })]);
     // Every GET route documents what it answers another method, and the HTTP edges; HEAD is documented with GET.
     for (const path of ['/model', '/metrics', '/openapi.json', '/healthz']) {
       expect(Object.keys(doc.paths[path].get.responses)).toEqual(expect.arrayContaining(['200', '400', '405', '408', '431']));
