@@ -2,7 +2,7 @@
 // engine worker answers) and run over every transport and Wasm build by engine.test.ts.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { lcg, loadFd001 } from './helpers.js';
-import { referenceScore } from './reference-forest.js';
+import { referenceRanges, referenceScore } from './reference-forest.js';
 import type { EngineApi } from './engine-transports.js';
 import { parseModelText } from '../src/model/validate.js';
 import { parseBaseline } from '../src/data/baseline.js';
@@ -200,6 +200,25 @@ export function engineSuite(name: string, getApi: () => Promise<EngineApi>): voi
         expect(sum).toBeCloseTo(ex.averagePathLength - ex.meanPathLength, 10);
         expect(ex.attribution.indexOf(Math.max(...ex.attribution))).toBe(0);
         expect(ex.zscores[0]).toBeGreaterThan(2);
+      });
+
+      test("a reading past three times a feature's training range is isolated at once (-1) and explained by that feature; one within is scored by the trees", async () => {
+        const ds = smallDataset();
+        await api.setDataset(ds);
+        const { model } = await api.train({ params: { trees: 50, seed: 4 } });
+        const [lo, hi] = referenceRanges(model)[1].map((z) => z * model.scaler.scale[1] + model.scaler.mean[1]);
+        const probe = structuredClone(ds);
+        const s1 = probe.columns[1].values;
+        [s1[0], s1[1], s1[2], s1[3], s1[4]] = [1e300, -1e300, hi * 1.01, lo - Math.abs(lo) * 0.01 - 1e-9, hi * 0.97];
+        await api.setDataset(probe);
+        const { scores } = await api.importModel(JSON.stringify(model));
+        expect(Array.from(scores.slice(0, 4))).toEqual([-1, -1, -1, -1]);
+        expect(scores[4]).toBeGreaterThan(-1);
+        expect(scores[4]).toBeCloseTo(referenceScore(model, [ds.columns[0].values[4], s1[4], ds.columns[2].values[4]]), 12);
+        const ex = await api.explainRow(0);
+        expect(ex.meanPathLength).toBe(0);
+        expect(Array.from(ex.attribution, (a) => a > 0)).toEqual([false, true, false]);
+        expect(ex.attribution[1]).toBeCloseTo(ex.averagePathLength, 10);
       });
 
       test('the model stays when new data is loaded: rescore gives what importing it gives; drivers per unit', async () => {

@@ -8,8 +8,20 @@ function c(n: number): number {
   return 2 * (Math.log(n - 1) + 0.5772156649015329) - (2 * (n - 1)) / n;
 }
 
+/** Per feature, the span of its split thresholds widened by three spans each way; none for a feature split at one value or none. */
+export function referenceRanges(model: ModelJson): [number, number][] {
+  return model.features.map((_, f) => {
+    const cuts = model.forest.trees.flatMap((t) => t.threshold.filter((_, n) => t.feature[n] === f));
+    const [lo, hi] = [Math.min(...cuts), Math.max(...cuts)];
+    return hi > lo ? [lo - 3 * (hi - lo), hi + 3 * (hi - lo)] : [-Infinity, Infinity];
+  });
+}
+
 export function referenceScore(model: ModelJson, row: number[]): number {
   const z = row.map((x, i) => Math.fround((x - model.scaler.mean[i]) / model.scaler.scale[i]));
+  // A reading past a feature's range is isolated at once (the engine's range rule).
+  const ranges = referenceRanges(model);
+  if (z.some((v, f) => v < ranges[f][0] || v > ranges[f][1])) return -1;
   let total = 0;
   for (const tree of model.forest.trees) {
     let node = 0;

@@ -7,7 +7,7 @@
 // c(psi) - c(n_root) (fewer training rows than psi) goes to the first split. Averaged over
 // trees, sum(attribution) = c(psi) - E[h(x)] over trees whose root is not a leaf: positive
 // totals mean "isolated faster than an average point", i.e. anomalous.
-import { Forest } from './forest';
+import { Forest, outsideRange } from './forest';
 import { scaleBlock } from './scale';
 
 /** row: f64[nFeatures] raw values; out: f64[nFeatures]. Returns the mean path length, NaN if unscorable. */
@@ -24,6 +24,20 @@ export function explainRow(handle: usize, row: usize, out: usize): f64 {
   let total: f64 = 0;
   if (load<u8>(flag) != 0) total = NaN;
   const internal = ((<u32>1) << (<u32>forest.depth)) - 1;
+  // Scored -1 (isolated at once, a path of 0) for a feature past its range: the whole c(psi) is
+  // shared among the features out of range, so the explanation names what scoring acted on.
+  let outside = 0;
+  if (!isNaN(total)) for (let f = 0; f < d; f++) if (outsideRange(forest, f, load<f32>(scaled + ((<usize>f) << 2)))) outside++;
+  if (outside > 0) {
+    for (let f = 0; f < d; f++)
+      if (outsideRange(forest, f, load<f32>(scaled + ((<usize>f) << 2)))) store<f64>(out + ((<usize>f) << 3), forest.cPsi / <f64>outside);
+    heap.free(scaled);
+    heap.free(flag);
+    heap.free(credited);
+    heap.free(cs);
+    heap.free(gains);
+    return 0;
+  }
   if (forest.kind == 1) {
     heap.free(scaled);
     heap.free(flag);

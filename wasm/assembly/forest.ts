@@ -27,7 +27,19 @@ export class Forest {
   normals: usize = 0;    // extended: f64[nTrees * internal * nFeatures]
   thresholds: usize = 0; // extended: f64[nTrees * internal]
   nodeC: usize = 0;      // f64[nTrees * internal]: c(size) at each real split, for explainRow's per-split credit
+  lo: usize = 0;         // f32[nFeatures]: a scaled value below this is out of the trees' range (see RANGE_MARGIN)
+  hi: usize = 0;         // f32[nFeatures]: and above this
 }
+
+/**
+ * How far past the span of a feature's split thresholds (about its training range) a value may
+ * lie, in widths of that span, before the reading is out of range. The trees see only which side
+ * of each split a value falls, so 1e300 on one sensor walks to the same leaves as that sensor's
+ * largest healthy value and scores as normal; a reading that far out is isolated at once instead
+ * (score -1). Wide enough that wear (a unit leaving its envelope as it degrades) stays the trees'
+ * to judge.
+ */
+export const RANGE_MARGIN: f64 = 3;
 
 /** Largest f32 not above t, so `f32(x) <= result` iff `f32(x) <= t` for every x. */
 function floorToF32(t: f64): f32 {
@@ -72,6 +84,12 @@ export function compileForest(
   forest.mean = heap.alloc(<usize>nFeatures << 3);
   forest.scale = heap.alloc(<usize>nFeatures << 3);
   forest.cPsi = averagePathLength(psi);
+  forest.lo = heap.alloc(<usize>nFeatures << 2);
+  forest.hi = heap.alloc(<usize>nFeatures << 2);
+  for (let f = 0; f < nFeatures; f++) {
+    store<f32>(forest.lo + (<usize>f << 2), Infinity);
+    store<f32>(forest.hi + (<usize>f << 2), -Infinity);
+  }
   memory.copy(forest.mean, mean, <usize>nFeatures << 3);
   memory.copy(forest.scale, scale, <usize>nFeatures << 3);
   memory.fill(forest.nodes, 0, <usize>nTrees * internal * 8);
@@ -100,8 +118,15 @@ export function compileForest(
       const f = load<i32>(feature + (<usize>node << 2));
       if (f >= 0 && level < depth) {
         const np = nodes + <usize>at * 8;
-        store<f32>(np, floorToF32(load<f64>(threshold + (<usize>node << 3))));
+        const cut = floorToF32(load<f64>(threshold + (<usize>node << 3)));
+        store<f32>(np, cut);
         store<u32>(np, <u32>f << 2, 4);
+        if (normals == 0) {
+          const lo = forest.lo + (<usize>f << 2);
+          const hi = forest.hi + (<usize>f << 2);
+          if (cut < load<f32>(lo)) store<f32>(lo, cut);
+          if (cut > load<f32>(hi)) store<f32>(hi, cut);
+        }
         store<f64>(forest.nodeC + ((<usize>t * internal + <usize>at) << 3), averagePathLength(load<f64>(size + (<usize>node << 3))));
         if (forest.kind == 1) {
           const slot = <usize>t * internal + <usize>at;
@@ -125,7 +150,27 @@ export function compileForest(
     }
   }
   heap.free(stack);
+  widenRanges(forest);
   return changetype<usize>(forest);
+}
+
+/** Whether a scaled value of feature f lies past the range the trees were grown on. */
+@inline export function outsideRange(forest: Forest, f: i32, x: f32): bool {
+  return x < load<f32>(forest.lo + (<usize>f << 2)) || x > load<f32>(forest.hi + (<usize>f << 2));
+}
+
+/** Thresholds' span to the range scoring accepts; a feature split at one value or none (or a hyperplane forest) has no range. */
+function widenRanges(forest: Forest): void {
+  for (let f = 0; f < forest.nFeatures; f++) {
+    const lo = forest.lo + (<usize>f << 2);
+    const hi = forest.hi + (<usize>f << 2);
+    const a = <f64>load<f32>(lo);
+    const b = <f64>load<f32>(hi);
+    const width = b - a;
+    const bounded = b > a && isFinite(width);
+    store<f32>(lo, bounded ? <f32>(a - RANGE_MARGIN * width) : -Infinity);
+    store<f32>(hi, bounded ? <f32>(b + RANGE_MARGIN * width) : Infinity);
+  }
 }
 
 @inline function pushFrame(stack: usize, at: i32, node: i32, pos: u32, level: i32): void {
@@ -139,6 +184,8 @@ export function freeForest(handle: usize): void {
   const forest = changetype<Forest>(handle);
   heap.free(forest.nodes);
   heap.free(forest.nodeC);
+  heap.free(forest.lo);
+  heap.free(forest.hi);
   heap.free(forest.leaves);
   heap.free(forest.mean);
   heap.free(forest.scale);

@@ -1,7 +1,7 @@
 // Batch scoring. Rows are scaled block by block into an f32 scratch, then every
 // tree walks the block with 8 rows in lock-step: eight independent load chains
 // hide memory latency, and the tree stays in L1 for the whole block.
-import { Forest } from "./forest";
+import { Forest, outsideRange } from "./forest";
 import { scaleBlock } from "./scale";
 import { isolationScore } from "./pathlength";
 import { WindowSpec, HEADER, outputsPerInput, needsResum, ringSum, ringSumSq, ringSumXY } from "./window";
@@ -90,15 +90,23 @@ function walkBlock(forest: Forest, rows: usize, count: i32, acc: usize): void {
   }
 }
 
+/** Whether a scaled row has a feature past the range its trees were grown on (forest.ts, RANGE_MARGIN). */
+@inline function outOfRange(forest: Forest, row: usize, d: i32): bool {
+  for (let f = 0; f < d; f++) if (outsideRange(forest, f, load<f32>(row + (<usize>f << 2)))) return true;
+  return false;
+}
+
 /** Walks a scaled block through the forest and writes its scores (NaN where a feature was missing); returns the unscorable count. */
 function finishBlock(forest: Forest, scratch: usize, missing: usize, acc: usize, count: i32, out: usize): i32 {
   walkBlock(forest, scratch, count, acc);
   const norm = <f64>forest.nTrees;
+  const d = forest.nFeatures;
   let unscorable = 0;
   for (let r = 0; r < count; r++) {
     let s: f64 = NaN;
-    if (load<u8>(missing + <usize>r) == 0) s = -isolationScore(load<f64>(acc + (<usize>r << 3)) / norm, forest.cPsi);
-    else unscorable++;
+    if (load<u8>(missing + <usize>r) != 0) unscorable++;
+    else if (outOfRange(forest, scratch + <usize>(r * d) * 4, d)) s = -1;
+    else s = -isolationScore(load<f64>(acc + (<usize>r << 3)) / norm, forest.cPsi);
     store<f64>(out + (<usize>r << 3), s);
   }
   return unscorable;

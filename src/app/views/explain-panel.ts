@@ -125,6 +125,9 @@ export function farWords(features: string[], zscores: ArrayLike<number>, label: 
  * readings' mean score gives their typical depth.
  */
 export function isolationWords(depth: number, c: number, trainingScoreMean: number | undefined): string {
+  // The engine's range rule: a feature past its training span by more than three spans is isolated at once.
+  if (depth === 0)
+    return 'Past the range the model was trained on, by more than three times that range, in the features marked: isolated at once, the highest score a reading can get.';
   const typical = trainingScoreMean !== undefined && trainingScoreMean < 0 ? -c * Math.log2(-trainingScoreMean) : NaN;
   return Number.isFinite(typical)
     ? `Isolated in ${fmt(depth, 2)} splits on average, against about ${fmt(typical, 2)} for a typical training reading: the fewer, the more unusual.`
