@@ -225,30 +225,6 @@ describe('POST /predict', () => {
     await app.close();
   });
 
-  test('a first reading with one input far past anything trained on (1e300, ten times its value) is anomalous at once, and spoils nothing after it', async () => {
-    const { app } = await server();
-    const sensor2 = Number(unit1[0].sensor_2);
-    for (const [u, value] of [
-      [50, 1e300],
-      [51, -1e300],
-      [52, sensor2 * 10],
-      [53, 65535],
-    ]) {
-      const r = (await json(app, '/predict', { ...unit1[0], unit_number: u, sensor_2: value })).json();
-      expect([u, r.anomaly_score, r.is_anomaly]).toEqual([u, 1, true]);
-    }
-    // The glitch stayed out of unit 53's baseline, as a missing value does: its next readings score as
-    // those of a unit whose first reading lacked sensor_2.
-    const { sensor_2: _, ...lacking } = unit1[0];
-    expect((await json(app, '/predict', { ...lacking, unit_number: 54 })).json().missing_features).toEqual(['sensor_2']);
-    const rest = (u: number) => unit1.slice(1, 25).map((r) => ({ ...r, unit_number: u }));
-    const after = (await json(app, '/predict', rest(53))).json();
-    const clean = (await json(app, '/predict', rest(54))).json();
-    expect(after.map((r: any) => r.anomaly_score)).toEqual(clean.map((r: any) => r.anomaly_score));
-    expect(after.some((r: any) => r.is_anomaly)).toBe(false);
-    await app.close();
-  });
-
   test('errors are one-line JSON: bad JSON, wrong shape, too large, not JSON, no route', async () => {
     const cases: [InjectOptions, number, RegExp][] = [
       [

@@ -4,7 +4,6 @@
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { derivedNames, isIdentity, statBits, type FeatureRecipe } from './recipe.js';
 import { regimeOf } from './regimes.js';
-import { markOutside, type InputGuard } from './input-guard.js';
 
 /** f64 words ahead of the ring in a (unit, input) state: wasm/assembly/window.ts HEADER. */
 const WINDOW_HEADER = 7;
@@ -19,13 +18,10 @@ export class FeatureTransform {
   private handle = 0;
   private capacity = 0;
   private readonly slotOf = new Map<number, number>();
-  /** Scoring only: inputs far past the training envelope are kept out of the window and scored -1. */
-  private readonly guard?: InputGuard;
 
-  constructor(engine: WasmEngine, recipe: FeatureRecipe, guard?: InputGuard) {
+  constructor(engine: WasmEngine, recipe: FeatureRecipe) {
     this.engine = engine;
     this.recipe = recipe;
-    this.guard = guard;
     this.names = derivedNames(recipe);
     this.identity = isIdentity(recipe);
     if (!this.identity) {
@@ -75,10 +71,8 @@ export class FeatureTransform {
     settings: Float64Array[],
   ): { scores: Float64Array; unscorable: number } {
     const n = inputs[0].length;
-    const guarded = this.guard?.columns(inputs);
-    const raw = guarded?.values ?? inputs;
-    const cols = this.recipe.regimes ? this.normaliseRegimeColumns(raw, settings) : raw;
-    return markOutside(this.engine.scoreWindowedColumns(forest, this.handle, cols, this.slotsFor(units, n)), guarded?.outside);
+    const cols = this.recipe.regimes ? this.normaliseRegimeColumns(inputs, settings) : inputs;
+    return this.engine.scoreWindowedColumns(forest, this.handle, cols, this.slotsFor(units, n));
   }
 
   /** Scores a streamed row-major batch of raw inputs; the units' state carries over to the next batch. */
@@ -90,20 +84,16 @@ export class FeatureTransform {
     n: number,
     settings?: Float64Array,
   ): { scores: Float64Array; unscorable: number } {
-    const guarded = this.guard?.rows(raw, stride, n);
-    let block = guarded?.values[0] ?? raw;
+    let block = raw;
     let width = stride;
     if (this.recipe.regimes) {
       const d = this.recipe.inputs.length;
       const dense = new Float64Array(n * d);
-      for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) dense[i * d + f] = block[i * stride + f];
+      for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) dense[i * d + f] = raw[i * stride + f];
       block = this.normaliseRegimes(dense, n, settings);
       width = d;
     }
-    return markOutside(
-      this.engine.scoreWindowedRows(forest, this.handle, block.subarray(0, n * width), width, this.slotsFor(units, n)),
-      guarded?.outside,
-    );
+    return this.engine.scoreWindowedRows(forest, this.handle, block.subarray(0, n * width), width, this.slotsFor(units, n));
   }
 
   private slotsFor(units: Float64Array | undefined, n: number): Int32Array {

@@ -10,7 +10,6 @@ import { validateModel } from './validate.js';
 import { flagAnomalies } from '../alarms/threshold.js';
 import { deriveDataset, timeOrderedPerUnit } from '../features/derive.js';
 import { FeatureTransform } from '../features/transform.js';
-import { InputGuard } from '../features/input-guard.js';
 import { isIdentity, type FeatureRecipe } from '../features/recipe.js';
 import { columnByRole } from '../data/dataset.js';
 import type { ForestSpec, WasmEngine } from '../engine/wasm-engine.js';
@@ -49,16 +48,11 @@ export class LoadedModel {
 
   /** The model's recipe unless it is the identity (features are raw columns). */
   private readonly recipe?: FeatureRecipe;
-  /** With a unit baseline: raw inputs far past the training envelope, kept out of it (input-guard.ts). */
-  private readonly guard?: InputGuard;
 
   constructor(engine: WasmEngine, model: ModelJson) {
     this.engine = engine;
     this.model = model;
     this.recipe = model.recipe && !isIdentity(model.recipe) ? model.recipe : undefined;
-    // Only a unit baseline is spoilt by one glitch for good; a window without one forgets it after k
-    // readings, and a spike there is what single-stream detection sees (NAB's latency spikes: F1 0.20, 0.03 guarded).
-    this.guard = this.recipe?.unitBaseline ? InputGuard.of(model.envelope, this.recipe.inputs) : undefined;
     const { spec } = validateModel(model);
     try {
       probeForest(engine.sandbox(), spec);
@@ -115,7 +109,7 @@ export class LoadedModel {
     if (recipe && !this.derived.has(ds) && timeOrderedPerUnit(ds)) {
       // Window features computed inside the scoring pass, from a fresh per-unit state that
       // carries from one piece to the next (so pieces score as the whole would).
-      const transform = new FeatureTransform(this.engine, recipe, this.guard);
+      const transform = new FeatureTransform(this.engine, recipe);
       try {
         const inputs = requireColumns(ds, recipe.inputs);
         const settings = recipe.regimes ? requireColumns(ds, recipe.regimes.settings) : [];
@@ -202,7 +196,7 @@ export class LoadedModel {
   }
 
   private streamTransform(): FeatureTransform {
-    return (this.stream ??= new FeatureTransform(this.engine, this.recipe!, this.guard));
+    return (this.stream ??= new FeatureTransform(this.engine, this.recipe!));
   }
 
   /**
@@ -214,7 +208,7 @@ export class LoadedModel {
     const r = this.recipe;
     const forest = this.forest();
     if (!r) return this.engine.score(forest, featureColumns(ds, this.model.features));
-    this.stream ??= new FeatureTransform(this.engine, r, this.guard);
+    this.stream ??= new FeatureTransform(this.engine, r);
     const settings = r.regimes ? featureColumns(ds, r.regimes.settings) : [];
     return this.stream.scoreColumns(forest, featureColumns(ds, r.inputs), columnByRole(ds, 'unit')?.values, settings);
   }
