@@ -8,12 +8,13 @@ function c(n: number): number {
   return 2 * (Math.log(n - 1) + 0.5772156649015329) - (2 * (n - 1)) / n;
 }
 
-/** Per feature, the span of its split thresholds widened by three spans each way; none for a feature split at one value or none. */
+/** Per feature, the span of its split thresholds (at least 3, in scaled units) widened by three spans each way; none for a feature split fewer than 16 times. */
 export function referenceRanges(model: ModelJson): [number, number][] {
   return model.features.map((_, f) => {
     const cuts = model.forest.trees.flatMap((t) => t.threshold.filter((_, n) => t.feature[n] === f));
     const [lo, hi] = [Math.min(...cuts), Math.max(...cuts)];
-    return hi > lo ? [lo - 3 * (hi - lo), hi + 3 * (hi - lo)] : [-Infinity, Infinity];
+    const span = Math.max(hi - lo, 3);
+    return cuts.length >= 16 ? [lo - 3 * span, hi + 3 * span] : [-Infinity, Infinity];
   });
 }
 

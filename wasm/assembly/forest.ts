@@ -41,6 +41,23 @@ export class Forest {
  */
 export const RANGE_MARGIN: f64 = 3;
 
+/**
+ * The least span a feature's range is widened by, in scaled units (standard deviations of the
+ * training rows, as isoscope's scaler records them). A feature split only a few times (a 0/1
+ * flag set on three rows of 20,000) can have its thresholds close together, far inside its
+ * values: widened by their own span alone, the range left out nearly every training row.
+ */
+export const MIN_SPAN: f64 = 3;
+
+/**
+ * Splits a feature needs before its thresholds' span stands for its range. Thresholds are drawn
+ * uniformly between a node's least and largest value, so many of them reach near both ends; two
+ * or three (a 0/1 flag set on three rows of 20,000, split at 0.69 and 0.80) can sit well inside,
+ * and the range they give left out every row holding 0. With 16, all falling in one quarter of
+ * the values has odds below 1 in 10^9.
+ */
+export const MIN_SPLITS: i32 = 16;
+
 /** Largest f32 not above t, so `f32(x) <= result` iff `f32(x) <= t` for every x. */
 function floorToF32(t: f64): f32 {
   let f = <f32>t;
@@ -86,6 +103,8 @@ export function compileForest(
   forest.cPsi = averagePathLength(psi);
   forest.lo = heap.alloc(<usize>nFeatures << 2);
   forest.hi = heap.alloc(<usize>nFeatures << 2);
+  const splits = heap.alloc(<usize>nFeatures << 2);
+  memory.fill(splits, 0, <usize>nFeatures << 2);
   for (let f = 0; f < nFeatures; f++) {
     store<f32>(forest.lo + (<usize>f << 2), Infinity);
     store<f32>(forest.hi + (<usize>f << 2), -Infinity);
@@ -126,6 +145,8 @@ export function compileForest(
           const hi = forest.hi + (<usize>f << 2);
           if (cut < load<f32>(lo)) store<f32>(lo, cut);
           if (cut > load<f32>(hi)) store<f32>(hi, cut);
+          const count = splits + (<usize>f << 2);
+          store<i32>(count, load<i32>(count) + 1);
         }
         store<f64>(forest.nodeC + ((<usize>t * internal + <usize>at) << 3), averagePathLength(load<f64>(size + (<usize>node << 3))));
         if (forest.kind == 1) {
@@ -150,7 +171,8 @@ export function compileForest(
     }
   }
   heap.free(stack);
-  widenRanges(forest);
+  widenRanges(forest, splits);
+  heap.free(splits);
   return changetype<usize>(forest);
 }
 
@@ -159,15 +181,15 @@ export function compileForest(
   return x < load<f32>(forest.lo + (<usize>f << 2)) || x > load<f32>(forest.hi + (<usize>f << 2));
 }
 
-/** Thresholds' span to the range scoring accepts; a feature split at one value or none (or a hyperplane forest) has no range. */
-function widenRanges(forest: Forest): void {
+/** Thresholds' span to the range scoring accepts; a feature split fewer than MIN_SPLITS times (or a hyperplane forest) has no range. */
+function widenRanges(forest: Forest, splits: usize): void {
   for (let f = 0; f < forest.nFeatures; f++) {
     const lo = forest.lo + (<usize>f << 2);
     const hi = forest.hi + (<usize>f << 2);
     const a = <f64>load<f32>(lo);
     const b = <f64>load<f32>(hi);
-    const width = b - a;
-    const bounded = b > a && isFinite(width);
+    const width = max(b - a, MIN_SPAN);
+    const bounded = b >= a && isFinite(b - a) && load<i32>(splits + (<usize>f << 2)) >= MIN_SPLITS;
     store<f32>(lo, bounded ? <f32>(a - RANGE_MARGIN * width) : -Infinity);
     store<f32>(hi, bounded ? <f32>(b + RANGE_MARGIN * width) : Infinity);
   }
