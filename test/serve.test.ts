@@ -139,6 +139,23 @@ describe('POST /predict', () => {
     // One object, kept as one object.
     const single = await json(app, '/predict', unit1[7], { 'idempotency-key': 'one' });
     expect((await json(app, '/predict', unit1[7], { 'idempotency-key': 'one' })).json()).toEqual(single.json());
+    // Two Idempotency-Key headers, as sent on a real connection (Node joins them with ", ").
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const body = JSON.stringify(unit1[8]);
+    const raw = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(
+          `POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nIdempotency-Key: first\r\nIdempotency-Key: second\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        ),
+      );
+      socket.on('data', (c) => (text += c));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    const two = { status: Number(raw.split(' ')[1]), body: raw.slice(raw.indexOf('\r\n\r\n') + 4) };
+    expect([two.status, JSON.parse(two.body).error]).toEqual([400, 'send one Idempotency-Key header, not several']);
     for (const bad of ['x'.repeat(256), ' ', 'caf\u00e9']) {
       const r = await json(app, '/predict', unit1[8], { 'idempotency-key': bad });
       expect([r.statusCode, r.json().error]).toEqual([
@@ -222,6 +239,38 @@ describe('POST /predict', () => {
       400,
       'reading 0: unit field "unit_number" is a whole number past 2^53 (12345678901234567000), which JSON numbers cannot carry exactly: send the id as text',
     ]);
+    await app.close();
+  });
+
+  test('a reading with one input far past anything trained on (1e300, ten times its value, 65535) is anomalous at once', async () => {
+    const { app } = await server();
+    const sensor2 = Number(unit1[10].sensor_2);
+    for (const [u, value] of [
+      [50, 1e300],
+      [51, -1e300],
+      [52, sensor2 * 10],
+      [53, 65535],
+    ]) {
+      const head = (
+        await json(
+          app,
+          '/predict',
+          unit1.slice(0, 10).map((r) => ({ ...r, unit_number: u })),
+        )
+      ).json();
+      expect(head.some((r: any) => r.is_anomaly)).toBe(false);
+      const r = (await json(app, '/predict', { ...unit1[10], unit_number: u, sensor_2: value })).json();
+      expect([u, r.anomaly_score, r.is_anomaly]).toEqual([u, 1, true]);
+    }
+    expect(
+      (
+        await json(
+          app,
+          '/predict',
+          unit1.slice(0, 11).map((r) => ({ ...r, unit_number: 54 })),
+        )
+      ).json()[10].is_anomaly,
+    ).toBe(false);
     await app.close();
   });
 

@@ -105,7 +105,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     // A unit's path counts under its route's pattern: one series per unit id would grow without end.
     const route = req.routeOptions.url ?? (allowedMethods(path) ? (path.startsWith('/units/') ? '/units/:unit' : path) : 'unmatched');
     o.serveMetrics.request(route, reply.statusCode, reply.elapsedTime / 1000);
-    if (route === '/predict' && reply.statusCode === 200) o.metrics.pipelineLatency(o.predictor.tag, reply.elapsedTime);
+    if (route === '/predict' && reply.statusCode === 200 && !reply.hasHeader('idempotent-replayed'))
+      o.metrics.pipelineLatency(o.predictor.tag, reply.elapsedTime);
     done();
   });
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -132,7 +133,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     const body = req.body;
     const sent = req.headers['idempotency-key'];
     const key = Array.isArray(sent) ? sent.join(', ') : sent;
-    const problem = key === undefined ? undefined : keyProblem(key);
+    // Node joins a repeated header with ", ", which a key may hold: two keys are refused, not read as one.
+    const repeated = req.raw.rawHeaders.filter((h, i) => i % 2 === 0 && h.toLowerCase() === 'idempotency-key').length > 1;
+    const problem = repeated ? 'send one Idempotency-Key header, not several' : key === undefined ? undefined : keyProblem(key);
     if (problem) return void reply.code(400).send({ error: problem });
     const most = o.maxReadings ?? DEFAULT_MAX_READINGS;
     if (Array.isArray(body) && body.length > most)

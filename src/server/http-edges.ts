@@ -111,7 +111,8 @@ function keysLost(text: string, body: unknown): boolean {
     if (!Array.isArray(v) && children.length !== written[k++]) return true;
     for (let j = children.length - 1; j >= 0; j--) if (children[j] !== null && typeof children[j] === 'object') stack.push(children[j]);
   }
-  return false;
+  // A key written twice whose first value was an object drops that object, and the counts can shift into line.
+  return k !== written.length;
 }
 
 /** Where the string opened at `at` ends: its next quote not escaped by a backslash. */

@@ -54,7 +54,7 @@ const result = {
       type: 'boolean',
       enum: [true],
       description:
-        "Only on a reading not scored though it has every input: its unit's feature window is not full yet (its first readings, or the readings after one that lacked an input).",
+        "Only on a reading not scored though it has every input: its unit's feature window is not full yet (its first readings).",
     },
     data_quality: {
       type: 'array',

@@ -185,7 +185,7 @@ export function outcomeOf(decoded: DecodedBatch, inputs: string[], i: number, o:
   if (!Number.isNaN(o.score)) return { anomaly_score: -o.score, is_anomaly: o.flag === 1, alarm: o.alarm };
   const d = inputs.length;
   const missing = inputs.filter((_, f) => Number.isNaN(decoded.block[i * d + f]));
-  // Every input there, yet no score: the unit's window spread is not full yet (its first readings, or after a gap).
+  // Every input there, yet no score: the unit's window spread is not full yet (its first readings).
   if (!missing.length) return { anomaly_score: null, is_anomaly: null, alarm: o.alarm, warming_up: true };
   return { anomaly_score: null, is_anomaly: null, alarm: o.alarm, missing_features: missing };
 }
