@@ -150,7 +150,7 @@ describe('POST /predict', () => {
           `POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nIdempotency-Key: first\r\nIdempotency-Key: second\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
         ),
       );
-      socket.on('data', (c) => (text += c));
+      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
       socket.on('end', () => resolve(text));
       socket.on('error', reject);
     });
