@@ -9,7 +9,7 @@ import type { ServeMetrics } from './serve-metrics.js';
 import { bearerCheck } from './auth.js';
 import { afterBody, allowedMethods, checkContinue, clientError, encodingProblem, parseJsonBody, tooLarge } from './http-edges.js';
 import { keyReadings } from '../stream/reading-codec.js';
-import { keyProblem, ReplayStore } from './replays.js';
+import { fingerprint, keyProblem, ReplayStore } from './replays.js';
 import type { StreamKeys } from '../stream/hub-batch.js';
 import { forgetUnitSchema, healthSchema, metricsSchema, modelSchema, openapiSchema, predictSchema, swaggerOptions } from './openapi.js';
 
@@ -142,7 +142,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       return void reply.code(413).send({
         error: `the request holds ${body.length.toLocaleString('en-US')} readings; the server takes at most ${most.toLocaleString('en-US')} in one (serve --max-readings): send them in smaller batches`,
       });
-    const replay = key === undefined ? undefined : replays.find(key, body);
+    // Hashed once, for the lookup and for keeping the answer.
+    const print = key === undefined ? '' : fingerprint(body);
+    const replay = key === undefined ? undefined : replays.find(key, print);
     if (replay?.kind === 'other-body')
       return void reply.code(422).send({
         error: `the Idempotency-Key ${JSON.stringify(key)} came with another body before: a retry must send the same readings, and new readings a new key`,
@@ -156,7 +158,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     const answer = Array.isArray(body) ? results : results[0];
     if (key === undefined) return void reply.send(answer);
     const text = JSON.stringify(answer);
-    replays.keep(key, body, text);
+    replays.keep(key, print, text);
     void reply.type('application/json; charset=utf-8').send(text);
   });
   app.delete<{ Params: { unit: string } }>('/units/:unit', { schema: forgetUnitSchema }, (req, reply) => {

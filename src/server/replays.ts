@@ -45,20 +45,20 @@ export class ReplayStore {
     this.now = now;
   }
 
-  /** The answer kept for this key, whether the body differs, or undefined when the key is new. */
-  find(key: string, body: unknown): Replay {
+  /** The answer kept for this key, whether the body (its fingerprint) differs, or undefined when the key is new. */
+  find(key: string, body: string): Replay {
     this.expire();
     const kept = this.kept.get(key);
     if (!kept) return undefined;
-    return kept.body === fingerprint(body) ? { kind: 'answer', answer: kept.answer } : { kind: 'other-body' };
+    return kept.body === body ? { kind: 'answer', answer: kept.answer } : { kind: 'other-body' };
   }
 
-  /** Keeps an answer (JSON text) for its key; the oldest go first when a limit is reached. */
-  keep(key: string, body: unknown, answer: string): void {
+  /** Keeps an answer (JSON text) for its key and body fingerprint; the oldest go first when a limit is reached. */
+  keep(key: string, body: string, answer: string): void {
     const size = 2 * (key.length + answer.length) + 128;
     if (size > this.limits.bytes) return;
     this.drop(key);
-    this.kept.set(key, { body: fingerprint(body), answer, at: this.now() });
+    this.kept.set(key, { body, answer, at: this.now() });
     this.bytes += size;
     for (const oldest of this.kept.keys()) {
       if (this.kept.size <= this.limits.entries && this.bytes <= this.limits.bytes) break;
@@ -87,6 +87,6 @@ export class ReplayStore {
 }
 
 /** The body as parsed: whitespace or key spacing a client's retry changes does not make it another body. */
-function fingerprint(body: unknown): string {
+export function fingerprint(body: unknown): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('base64');
 }
