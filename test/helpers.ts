@@ -21,6 +21,11 @@ export function csvDataset(text: string, name = 'data.csv'): Dataset {
 }
 
 /** A dataset of whole columns, each [name, role, values], nothing missing. */
+/** A complete column of `rows` values, value i = at(i). */
+export function filledColumn(name: string, role: ColumnRole, rows: number, at: (i: number) => number) {
+  return { name, role, values: Float64Array.from({ length: rows }, (_, i) => at(i)), missing: 0, nonNumeric: 0 };
+}
+
 export function columnsDataset(name: string, columns: [string, ColumnRole, Float64Array][]): Dataset {
   return {
     name,

@@ -46,6 +46,20 @@ async function server(
   return { app, predictor, metrics, logs };
 }
 
+/** A server whose readings are one series (--unit-field none). */
+async function seriesServer(m: ModelJson): Promise<FastifyInstance> {
+  const metrics = new Metrics({ service: 'serve' });
+  const predictor = new Predictor(await getEngine(), m, 'v7', { unitField: null, timeField: 'time_in_cycles' }, metrics);
+  return buildApp({
+    predictor,
+    metrics,
+    serveMetrics: new ServeMetrics(metrics.registry),
+    bodyLimit: 1 << 20,
+    version: '0',
+    log: () => {},
+  });
+}
+
 const json = (app: FastifyInstance, url: string, body: unknown, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
 
@@ -197,16 +211,7 @@ describe('POST /predict', () => {
       params: { trees: 20, seed: 3 },
       recipe: { unitBaseline: 0, window: { size: 5, stats: ['value', 'std'] } },
     });
-    const metrics = new Metrics({ service: 'serve' });
-    const predictor = new Predictor(await getEngine(), windowed, 'v1', { unitField: null, timeField: 'time_in_cycles' }, metrics);
-    const app = await buildApp({
-      predictor,
-      metrics,
-      serveMetrics: new ServeMetrics(metrics.registry),
-      bodyLimit: 1 << 20,
-      version: '0',
-      log: () => {},
-    });
+    const app = await seriesServer(windowed);
     const results = (await json(app, '/predict', unit1.slice(0, 6))).json();
     expect(results.slice(0, 4).map((r: any) => [r.anomaly_score, r.warming_up, r.missing_features])).toEqual(
       Array(4).fill([null, true, undefined]),
@@ -411,16 +416,7 @@ describe('POST /predict', () => {
   });
 
   test('GET /model of a server whose readings are one series (--unit-field none) fits its own documented schema', async () => {
-    const metrics = new Metrics({ service: 'serve' });
-    const predictor = new Predictor(await getEngine(), model, 'v7', { unitField: null, timeField: 'time_in_cycles' }, metrics);
-    const app = await buildApp({
-      predictor,
-      metrics,
-      serveMetrics: new ServeMetrics(metrics.registry),
-      bodyLimit: 1 << 20,
-      version: '0',
-      log: () => {},
-    });
+    const app = await seriesServer(model);
     const info = (await app.inject({ url: '/model' })).json();
     expect(info.unit_field).toBeNull();
     const doc = (await app.inject({ url: '/openapi.json' })).json();

@@ -8,18 +8,12 @@ import type { Dataset } from '../src/data/dataset.js';
 import type { ModelJson } from '../src/model/types.js';
 import type { Calibration } from '../src/model/calibrate.js';
 import { validateModel } from '../src/model/validate.js';
-import { lcg, shippedModel } from './helpers.js';
+import { filledColumn, lcg, shippedModel } from './helpers.js';
 
 const UNITS = 20;
 const LIFE = 100;
 const rows = UNITS * LIFE;
-const column = (name: string, role: 'unit' | 'time', at: (i: number) => number) => ({
-  name,
-  role,
-  values: Float64Array.from({ length: rows }, (_, i) => at(i)),
-  missing: 0,
-  nonNumeric: 0,
-});
+const column = (name: string, role: 'unit' | 'time', at: (i: number) => number) => filledColumn(name, role, rows, at);
 const truth: Dataset = {
   name: 'fleet.csv',
   format: 'csv',

@@ -9,6 +9,7 @@ import { transferring } from '../src/services/transfer.js';
 import { partColumns, type ScorePlan } from '../src/services/score-parts.js';
 import { CompactColumn, compactColumn, portableToDataset, selectPortableRows } from '../src/data/compact-columns.js';
 import type { Dataset } from '../src/data/dataset.js';
+import { filledColumn } from './helpers.js';
 
 const channel = new MessageChannel();
 afterAll(() => {
@@ -18,13 +19,7 @@ afterAll(() => {
 
 test('a score plan crosses by transfer: its row lists and every column of every piece are moved, not copied', async () => {
   const rows = 100;
-  const col = (name: string, role: Dataset['columns'][number]['role'], f: (i: number) => number) => ({
-    name,
-    role,
-    values: Float64Array.from({ length: rows }, (_, i) => f(i)),
-    missing: 0,
-    nonNumeric: 0,
-  });
+  const col = (name: string, role: Dataset['columns'][number]['role'], f: (i: number) => number) => filledColumn(name, role, rows, f);
   const ds: Dataset = {
     name: 'x',
     format: 'cmapss',
