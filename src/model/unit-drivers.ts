@@ -36,9 +36,10 @@ export interface UnitDrivers {
   row: number;
   drivers: Driver[];
   /**
-   * Far outside the training range, an input's reading scores like the range's edge (a forest
-   * isolates it no faster the farther out it is), so a clear single-sensor fault may stay under
-   * the threshold: named apart from the drivers.
+   * Past the training readings, an input's reading scores like the range's edge (a forest
+   * isolates it no faster the farther out it is) until the engine's range rule scores it 1, so
+   * a clear single-sensor fault between the two may stay under the threshold: named apart from
+   * the drivers.
    */
   outside: OutOfRange[];
 }

@@ -316,7 +316,7 @@ describe.skipIf(!hasChromium)('a fleet health board an engineer trusts', () => {
     expect(await far.locator('.c-unit > .visually-hidden').textContent()).toBe('Unit 10000000000000003');
     expect(await far.locator('.c-drivers').textContent()).toMatch(/temp ↑/);
     expect(await page.getByTestId('fleet-summary').textContent()).toMatch(
-      /\. 1 healthy unit reads out of range: an input far past the training readings \(↑ or ↓ among its drivers\), which a forest scores no higher the farther out it is; check it$/,
+      /\. 1 healthy unit reads out of range: an input far past the training readings \(↑ or ↓ among its drivers\), which a forest scores no higher the farther out it is until it lies far past the trained range; check it$/,
     );
     const order = await page
       .locator('.fleet-row[role="option"]:not([hidden])')

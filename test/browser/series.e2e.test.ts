@@ -198,7 +198,7 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     await train();
 
     expect(await page.getByTestId('fleet-summary').textContent()).toMatch(
-      /^No unit column: the whole file is one unit, (in alarm|on watch|healthy) at its latest reading(\. It reads out of range: an input far past the training readings \(↑ or ↓ among its drivers\), which a forest scores no higher the farther out it is; check it)?$/,
+      /^No unit column: the whole file is one unit, (in alarm|on watch|healthy) at its latest reading(\. It reads out of range: an input far past the training readings \(↑ or ↓ among its drivers\), which a forest scores no higher the farther out it is until it lies far past the trained range; check it)?$/,
     );
     expect(await fleetUnits()).toEqual(['line-3']);
     // One series has no unit to choose: its panel is the series'.

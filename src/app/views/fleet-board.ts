@@ -256,7 +256,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     // Data the model does not fit reads out of range nearly everywhere: the mismatch below says so once.
     if (farHealthy && size() && wb.dataCheck?.verdict !== 'mismatch') {
       const who = wb.data?.wholeSeries ? 'It reads' : farHealthy === 1 ? '1 healthy unit reads' : `${farHealthy} healthy units read`;
-      summary.textContent += `. ${who} out of range: an input far past the training readings (↑ or ↓ among its drivers), which a forest scores no higher the farther out it is; check ${farHealthy === 1 ? 'it' : 'them'}`;
+      summary.textContent += `. ${who} out of range: an input far past the training readings (↑ or ↓ among its drivers), which a forest scores no higher the farther out it is until it lies far past the trained range; check ${farHealthy === 1 ? 'it' : 'them'}`;
     }
     // A model scoring data unlike its training data: every unit may read as alarmed for that alone.
     if (size() && wb.dataCheck?.verdict === 'mismatch')
@@ -328,7 +328,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
       { class: 'muted small' },
       'Alarm: the model’s alarm rule holds at the latest reading. Watch: some of the last readings are over the threshold, too few to alarm.',
       legendSilent,
-      ' Top drivers: the three sensors that pushed the latest reading’s score up the most; ↑ or ↓ marks a sensor whose latest reading is more than 6σ above or below the training readings, which a forest scores no higher the farther out it is, so check it even when the unit is healthy.',
+      ' Top drivers: the three sensors that pushed the latest reading’s score up the most; ↑ or ↓ marks a sensor whose latest reading is more than 6σ above or below the training readings, which a forest scores no higher the farther out it is until it lies far past the trained range, so check it even when the unit is healthy.',
     ),
   );
   update();

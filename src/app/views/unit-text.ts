@@ -64,7 +64,7 @@ export function unitStateLine(wb: Workbench, latest?: number): { state: string; 
         .map((o) => `${wb.names(o.input).short} ${o.side === 'above' ? '+' : '−'}${o.sigma.toFixed(0)}σ`)
         .join(
           ', ',
-        )}${out.length > 3 ? ` and ${out.length - 3} more` : ''} from the training readings: check ${out.length > 1 ? 'them' : 'it'}, as a forest scores a reading no higher the farther out it is`
+        )}${out.length > 3 ? ` and ${out.length - 3} more` : ''} from the training readings: check ${out.length > 1 ? 'them' : 'it'}, as a forest scores a reading no higher the farther out it is until it lies far past the trained range`
     : '';
   if (row.state === 'healthy')
     return { state: row.state, text: `${silent}Healthy at its latest ${stale ? 'scored ' : ''}reading${stale}${outside} · ${alarms}` };
