@@ -33,6 +33,8 @@ export interface VisualResult {
 export async function compareWithReference(page: Page, name: string, mask: Locator[] = []): Promise<VisualResult> {
   await page.mouse.move(0, 0);
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  // The top bar is sticky: scrolled, a full-page shot draws it over the page wherever the view was.
+  await page.evaluate(() => window.scrollTo(0, 0));
   const shot = await page.screenshot({ fullPage: true, animations: 'disabled', caret: 'hide', mask, maskColor: '#ff00ff' });
   const file = join(REFERENCES, `${name}.png`);
   if (updating || !existsSync(file)) {

@@ -527,4 +527,55 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await expect.poll(fits, { timeout: 5000 }).toBe(true);
   });
+
+  test('the step marked is the one in view: Data at the top of a trained page, each step as its link is followed', async () => {
+    const marked = () => page.evaluate(() => document.querySelector('.steps a[aria-current]')?.textContent?.replace(/^\d/, ''));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    // Was "Stream and Connect", the first step not done, with the Data step in view.
+    await expect.poll(marked).toBe('Data');
+    for (const step of ['Quality', 'Train', 'Review', 'Stream and Connect', 'Data']) {
+      await page.locator('.steps a', { hasText: step }).click();
+      await expect.poll(marked).toBe(step);
+      // The bar stays on screen and the section comes to rest below it, not under it.
+      const [barBottom, top] = await page.evaluate(
+        (id) => {
+          const bar = document.querySelector('.topbar')!.getBoundingClientRect();
+          return [bar.bottom, document.querySelector(id)!.getBoundingClientRect().top];
+        },
+        `#${step === 'Stream and Connect' ? 'stream' : step.toLowerCase()}`,
+      );
+      expect(barBottom).toBeGreaterThan(0);
+      if (step !== 'Stream and Connect') expect(top).toBeGreaterThanOrEqual(barBottom);
+    }
+  });
+
+  test('on a phone the fleet board shows each unit’s drivers whole, on a second line', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const cut = () =>
+      page.evaluate(
+        () =>
+          [...document.querySelectorAll<HTMLElement>('.fleet-row:not([hidden]) .c-drivers')].filter((c) => c.scrollWidth > c.clientWidth)
+            .length,
+      );
+    await expect
+      .poll(() =>
+        page
+          .locator('.fleet-row:not([hidden])')
+          .first()
+          .evaluate((r) => r.getBoundingClientRect().height),
+      )
+      .toBe(48);
+    expect(await page.locator('.fleet-row:not([hidden]) .c-drivers').first().textContent()).toMatch(/\w/);
+    expect(await cut()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect
+      .poll(() =>
+        page
+          .locator('.fleet-row:not([hidden])')
+          .first()
+          .evaluate((r) => r.getBoundingClientRect().height),
+      )
+      .toBe(30);
+  });
 });

@@ -15,6 +15,9 @@ import { FleetOrder, silentBeforeHealthy } from '../fleet-order.js';
 import type { Silence } from '../../data/unit-silence.js';
 
 const ROW_PX = 30;
+/** On a phone a row takes two lines: the drivers under the state, not cut to a few letters. */
+const NARROW_ROW_PX = 48;
+const NARROW = '(max-width: 600px)';
 const VIEW_PX = 360;
 const POOL = Math.ceil(VIEW_PX / ROW_PX) + 4;
 const SVG = 'http://www.w3.org/2000/svg';
@@ -55,6 +58,8 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     return g < 0 ? -1 : shownOrder.indexOf(g);
   };
   let active: number | undefined;
+  const narrow = matchMedia(NARROW);
+  let rowPx = narrow.matches ? NARROW_ROW_PX : ROW_PX;
   const sparks = new Sparklines();
   const sort = h(
     'select',
@@ -96,9 +101,9 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   let scrolled = 0;
   /** Fills the pool from the rows in view. */
   const paint = () => {
-    const first = Math.max(0, Math.floor(scrolled / ROW_PX) - 1);
+    const first = Math.max(0, Math.floor(scrolled / rowPx) - 1);
     // Only what changed is set: a slider frame repaints these rows, and any attribute set, even to its value, restyles its element.
-    const shift = `translateY(${first * ROW_PX}px)`;
+    const shift = `translateY(${first * rowPx}px)`;
     if (windowEl.style.transform !== shift) windowEl.style.transform = shift;
     const offset = wb.threshold.thresholded?.offset;
     const ty = offset === undefined ? -10 : sparks.y(-offset);
@@ -178,10 +183,10 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   const moveTo = (index: number) => {
     if (index < 0 || index >= size()) return;
     active = unitAt(index);
-    const top = index * ROW_PX;
+    const top = index * rowPx;
     const view = list.clientHeight || VIEW_PX;
     if (top < list.scrollTop) list.scrollTop = top;
-    else if (top + ROW_PX > list.scrollTop + view) list.scrollTop = top + ROW_PX - view;
+    else if (top + rowPx > list.scrollTop + view) list.scrollTop = top + rowPx - view;
     scrolled = list.scrollTop;
     wb.selectUnit(active);
     paint();
@@ -189,7 +194,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
 
   list.addEventListener('keydown', (e) => {
     const at = indexOfUnit(active);
-    const page = Math.floor((list.clientHeight || VIEW_PX) / ROW_PX) - 1;
+    const page = Math.floor((list.clientHeight || VIEW_PX) / rowPx) - 1;
     const to: Record<string, number> = {
       ArrowDown: at + 1,
       ArrowUp: at - 1,
@@ -244,8 +249,9 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     if (board.style.getPropertyValue('--state-w') !== stateWidth) board.style.setProperty('--state-w', stateWidth);
     legendSilent.hidden = !quiet;
     list.setAttribute('aria-label', byUnit ? 'Units by name' : 'Units, most urgent first');
-    spacer.style.height = `${size() * ROW_PX}px`;
-    list.style.height = `${Math.min(VIEW_PX, Math.max(1, size()) * ROW_PX) + 2}px`; // a small fleet leaves no empty box
+    if (list.style.getPropertyValue('--row-h') !== `${rowPx}px`) list.style.setProperty('--row-h', `${rowPx}px`);
+    spacer.style.height = `${size() * rowPx}px`;
+    list.style.height = `${Math.min(VIEW_PX, Math.max(1, size()) * rowPx) + 2}px`; // a small fleet leaves no empty box
     const [alarm, watch, healthy] = states?.counts ?? [0, 0, 0];
     summary.textContent = !size()
       ? ''
@@ -265,7 +271,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   };
 
   /** Text ids ("pump-A") get a unit column as wide as the longest (within reason), dates a wider Since; numbers keep narrow ones. */
-  const sinceHead = h('span', {}, 'Since');
+  const sinceHead = h('span', { class: 'c-since' }, 'Since');
   let sinceYear: string | undefined;
   const fitUnitColumn = () => {
     const unit = wb.data?.truth.columns.find((c) => c.role === 'unit');
@@ -294,7 +300,7 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     // Another order: the old scroll position shows unrelated units. The selected unit stays in view, else the top.
     const at = indexOfUnit(wb.selectedUnit);
     const view = list.clientHeight || VIEW_PX;
-    list.scrollTop = at < 0 ? 0 : Math.max(0, at * ROW_PX - (view - ROW_PX) / 2);
+    list.scrollTop = at < 0 ? 0 : Math.max(0, at * rowPx - (view - rowPx) / 2);
     scrolled = list.scrollTop;
     paint();
   });
@@ -308,6 +314,10 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     },
     { passive: true },
   );
+  narrow.addEventListener('change', () => {
+    rowPx = narrow.matches ? NARROW_ROW_PX : ROW_PX;
+    update();
+  });
   wb.on('threshold', update);
   wb.on('check', update);
   wb.on('unit', paint);
@@ -318,9 +328,11 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     h(
       'div',
       { class: 'fleet-head', 'aria-hidden': 'true' },
-      ...['Unit', 'State'].map((t) => h('span', {}, t)),
+      ...['unit', 'state'].map((c) => h('span', { class: `c-${c}` }, c === 'unit' ? 'Unit' : 'State')),
       sinceHead,
-      ...['For', 'Top drivers', 'Trend'].map((t) => h('span', {}, t)),
+      h('span', { class: 'c-for' }, 'For'),
+      h('span', { class: 'c-drivers' }, 'Top drivers'),
+      h('span', { class: 'c-trend' }, 'Trend'),
     ),
     list,
     h(
