@@ -733,6 +733,21 @@ describe('CSV reader', () => {
     expect(none.finish().notes.join('\n')).not.toMatch(/same number/);
   });
 
+  test('an id or tag whose accents were composed two ways (NFD from a Mac, NFC from Windows) is one unit, one column, as serve reads it', () => {
+    const nfc = 'Presse Ä';
+    const nfd = nfc.normalize('NFD');
+    expect(nfd).not.toBe(nfc);
+    const ds = csvDataset(`machine,x\n${nfc},1\n${nfd},2\npump-1,3\n${nfd},4\n${nfc},5\n`);
+    const unit = column(ds, 'machine')!;
+    expect(unit.role).toBe('unit');
+    expect(unit.labels).toEqual([nfc, 'pump-1']);
+    expect(Array.from(unit.values)).toEqual([1, 1, 2, 1, 1]);
+    // First met in NFD, the label is still NFC: the id serve answers with.
+    expect(column(csvDataset(`machine,x\n${nfd},1\n${nfc},2\npump-1,3\n`), 'machine')!.labels).toEqual([nfc, 'pump-1']);
+    const tags = csvDataset(`time,tag,value\n1,Drück,10\n1,${'Drück'.normalize('NFD')},11\n2,Drück,12\n`);
+    expect(tags.columns.filter((c) => c.role === 'feature').map((c) => c.name)).toEqual(['Drück']);
+  });
+
   test('a text id after number ids ("A7" after 1, 2, 3) turns the column to text ids as written, not to missing units', () => {
     const rows = (ids: string[]) => ids.flatMap((id, k) => [`${id},${k}.5`, `${id},${k}.25`]).join('\n');
     const numbers = Array.from({ length: 30 }, (_, k) => (k === 4 ? '0031' : String(k + 1)));

@@ -4,6 +4,7 @@ import type { SlashedOrder } from './csv-dates.js';
 import { isNormalLabel } from './csv-sniff.js';
 import { isDecimalCommaToken } from './numbers.js';
 import { printable } from './printable.js';
+import type { TextCodes } from './text-codes.js';
 
 /** Distinct texts of a ground-truth column named in its note. */
 export const MAX_LABEL_TEXTS = 20;
@@ -43,7 +44,7 @@ export interface CsvFacts {
   textLabels: Map<number, Map<string, number>>;
   moreLabels: Set<number>;
   leftOut: Set<number>;
-  textUnits: Map<number, Map<string, number>>;
+  textUnits: Map<number, TextCodes>;
   /** Ids written apart ("1", "01") that read as one number, per column: the first such pair. */
   mergedIds: Map<number, [string, string]>;
   lateTextIds: Map<number, { row: number; text: string }>;

@@ -2,6 +2,7 @@
 // (PapaParse's guess, checked for even splits), the first record decides header or
 // data, the first 50 rows spot timestamp, text-id and text ground-truth columns (and, in a ';' file,
 // decimal commas: "1,5" is 1.5), and then every field goes straight into its column. The result never depends on how the text was cut.
+import { TextCodes } from './text-codes.js';
 import { FieldSplitter, type FieldSink } from './csv-fields.js';
 import { ColumnBuilder, isDecimalCommaToken, isMissingCode, isMissingToken, isNumberToken } from './numbers.js';
 import { MAX_LABEL_TEXTS, csvNotes, type CellTally } from './csv-notes.js';
@@ -99,7 +100,7 @@ export class CsvParser implements FieldSink {
   /** A file of one reading per row (time, tag, value), read into one column per tag once the text has ended. */
   private long?: LongShape;
   /** The long file's tags, coded 1, 2, … in order of appearance. */
-  private tags = new Map<string, number>();
+  private tags = new TextCodes();
   /** The columns a long file's reading leaves out (PI's quality): nothing is said of their cells. */
   private leftOut = new Set<number>();
   /** Lines under the header of text where the rows below hold numbers: units or descriptions. */
@@ -107,7 +108,7 @@ export class CsvParser implements FieldSink {
   /** Records whose every field is blank (";;;;"), skipped. */
   private blankRows = 0;
   private recordHasText = false;
-  private textUnits = new Map<number, Map<string, number>>();
+  private textUnits = new Map<number, TextCodes>();
   /** Number columns that may key the units: each id's value and how it was first written, to catch "1" and "01" made one. */
   private idForms = new Map<number, Map<number, string>>();
   /** Per such column, the first two ids written apart that read as one number. */
@@ -299,10 +300,10 @@ export class CsvParser implements FieldSink {
         missing: b.missing,
         nonNumeric: b.nonNumeric + b.outOfRange,
       };
-      if (units) col.labels = [...units.keys()];
+      if (units) col.labels = units.labels();
       const measure = this.captions.map((line) => line[i] ?? '').find((cell) => !isMissingToken(cell) && isMeasure(cell));
       if (measure !== undefined) col.measure = measure.trim();
-      if (this.long?.tag === i) col.labels = [...this.tags.keys()];
+      if (this.long?.tag === i) col.labels = this.tags.labels();
       if (this.textLabels.has(i)) col.role = 'label';
       if (this.timestampCols.has(i)) {
         col.timestamp = true;
@@ -505,13 +506,13 @@ export class CsvParser implements FieldSink {
     // A tag may be called NA (sodium) or null: only an empty cell is no tag.
     if (this.long?.tag === i && cell.trim() !== '') {
       const key = cell.trim();
-      let code = this.tags.get(key);
+      let code = this.tags.code(key);
       if (code === undefined) {
         if (this.tags.size === MAX_COLUMNS)
           throw new DataError(
             `${this.where()}: more than ${MAX_COLUMNS.toLocaleString('en-US')} distinct ${this.names[i]} names; isoscope reads at most that many columns`,
           );
-        this.tags.set(key, (code = this.tags.size + 1));
+        code = this.tags.add(key);
       }
       b.push(code);
       return;
@@ -547,14 +548,14 @@ export class CsvParser implements FieldSink {
     if (units && !isMissingToken(cell)) {
       // Turned to text: a number keys the unit its first written form named ("1" after "01" is "01"), as before the turn.
       const key = (turned && /^[+-]?\d+$/.test(cell.trim()) && turned.get(Number(cell.trim()))) || cell.trim();
-      let code = units.get(key);
+      let code = units.code(key);
       if (code === undefined) {
         if (units.size === MAX_TEXT_IDS) {
           throw new DataError(
             `${this.where()}: column ${JSON.stringify(this.names[i].slice(0, 40))} has more than ${MAX_TEXT_IDS.toLocaleString('en-US')} distinct text ids; isoscope keeps at most that many`,
           );
         }
-        units.set(key, (code = units.size + 1));
+        code = units.add(key);
       }
       b.push(code);
       return;
@@ -616,14 +617,12 @@ export class CsvParser implements FieldSink {
     b.missing += b.nonNumeric;
     b.nonNumeric = 0;
     b.firstBad = undefined;
-    const units = new Map<string, number>();
+    const units = new TextCodes();
     for (let r = 0; r < b.length; r++) {
       const v = b.values[r];
       if (Number.isNaN(v)) continue;
       const written = forms.get(v) ?? String(v);
-      let code = units.get(written);
-      if (code === undefined) units.set(written, (code = units.size + 1));
-      b.values[r] = code;
+      b.values[r] = units.code(written) ?? units.add(written);
     }
     this.textUnits.set(i, units);
     this.idForms.delete(i);
@@ -802,18 +801,18 @@ export class CsvParser implements FieldSink {
         named >= 0 &&
         ((kinds[named] === 'text' && !this.timestampCols.has(named) && !this.clockCols.has(named)) || written.includes(named))
       )
-        this.textUnits.set(named, new Map());
+        this.textUnits.set(named, new TextCodes());
     } else {
       const candidates = [...idCandidates, ...written].sort((a, b) => a - b);
       const chosen = bestUnit(candidates.map((i) => this.names[i]));
-      if (chosen >= 0) this.textUnits.set(candidates[chosen], new Map());
+      if (chosen >= 0) this.textUnits.set(candidates[chosen], new TextCodes());
     }
     for (let i = 0; i < kinds.length; i++) if (idLike(i) && !this.textUnits.has(i)) this.idForms.set(i, new Map());
     this.long = longShape(this.names, kinds);
     if (this.long) {
       // A long file's source column (InfluxDB's host) is its unit; ground truth cannot outlive the turn to columns.
       for (const i of this.textUnits.keys()) if (isEngineeringUnits(this.names[i], cellsOf[i])) this.textUnits.delete(i);
-      if (this.long.source !== undefined && this.textUnits.size === 0) this.textUnits.set(this.long.source, new Map());
+      if (this.long.source !== undefined && this.textUnits.size === 0) this.textUnits.set(this.long.source, new TextCodes());
       this.textLabels.clear();
     }
     // A date column and a clock column ("Date", "Time") are one timestamp.
