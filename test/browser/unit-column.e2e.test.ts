@@ -199,4 +199,23 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded train_FD001\.txt/);
     expect(await page.locator('.unit-column').isHidden()).toBe(true);
   });
+
+  test('the quality table flags an empty column and calls a reading left out a reading, not a feature', async () => {
+    const lines = ['t,temp,press,spare,mode'];
+    for (let i = 0; i < 200; i++) lines.push(`${i},${(60 + Math.sin(i / 5)).toFixed(3)},${(2 + 0.1 * Math.cos(i / 3)).toFixed(3)},,1`);
+    await dropText('quality.csv', lines.join('\n'));
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded quality\.csv/);
+    const row = (name: string) =>
+      page.evaluate((n) => {
+        const tr = [...document.querySelectorAll('#quality tbody tr')].find((r) => r.querySelector('th')?.textContent?.startsWith(n));
+        const cells = [...(tr?.querySelectorAll('td') ?? [])].map((td) => td.textContent);
+        return { role: cells[1], flags: cells[9] };
+      }, name);
+    // An empty column had no flag, and a column left out read "feature" beside an unticked box.
+    expect(await row('spare')).toEqual({ role: 'reading', flags: 'empty' });
+    expect(await row('mode')).toEqual({ role: 'reading', flags: 'constant' });
+    expect(await row('temp')).toEqual({ role: 'feature', flags: '–' });
+    await page.getByRole('checkbox', { name: 'Use temp as a feature' }).uncheck({ force: true });
+    await expect.poll(() => row('temp')).toEqual({ role: 'reading', flags: '–' });
+  });
 });

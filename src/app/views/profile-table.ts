@@ -44,6 +44,7 @@ export function profileTable(wb: Workbench): HTMLElement {
     const flagsOf = (c: (typeof p.columns)[number]) =>
       reading(c)
         ? [
+            c.count === 0 && 'empty',
             c.constant && 'constant',
             c.nearConstant && 'near-constant',
             c.flatLined &&
@@ -85,7 +86,8 @@ export function profileTable(wb: Workbench): HTMLElement {
           { class: wb.features.has(c.name) ? 'on' : '' },
           h('td', {}, box),
           h('th', { scope: 'row' }, name.short === c.name ? c.name : name.label, described ? h('small', {}, described) : null),
-          h('td', {}, c.role),
+          // A reading left out (constant, mostly missing, unticked) is no feature: the Why column says why not.
+          h('td', {}, c.role === 'feature' && !wb.features.has(c.name) ? 'reading' : c.role),
           h('td', { class: 'num' }, fmt(c.count)),
           h('td', { class: c.missing + c.nonNumeric ? 'num warn' : 'num' }, fmt(c.missing + c.nonNumeric)),
           h('td', { class: 'num' }, at(c.min)),
