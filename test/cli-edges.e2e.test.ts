@@ -398,7 +398,7 @@ test('score says rows went unscored because the window fills, and when none was 
   );
   // One series has its alarm column, as a fleet's units do: raised in the labelled stretch (rows 300–359).
   const rows = readFileSync(join(dir, 'whole-scores.csv'), 'utf8').trim().split('\n');
-  expect(rows[0]).toBe('row,timestamp,score,decision,is_anomaly,alarm');
+  expect(rows[0]).toBe('row,timestamp,score,decision,is_anomaly,alarm,anomaly_score');
   expect(rows.slice(301, 361).some((r) => r.endsWith(',1'))).toBe(true);
 });
 

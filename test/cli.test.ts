@@ -86,10 +86,12 @@ describe('isoscope CLI', () => {
     expect(timing.parse_ms).toBeGreaterThan(0);
     expect(timing.score_ms).toBeGreaterThan(0);
     const lines = readFileSync(scores, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('row,unit_number,time_in_cycles,score,decision,is_anomaly,alarm');
+    expect(lines[0]).toBe('row,unit_number,time_in_cycles,score,decision,is_anomaly,alarm,anomaly_score');
     expect(lines).toHaveLength(13097);
-    const [row, unit, time, score, decision, flag] = lines[1].split(',').map(Number);
+    const [row, unit, time, score, decision, flag, , anomaly] = lines[1].split(',').map(Number);
     expect([row, unit, time]).toEqual([0, 1, 1]);
+    // The page's, serve's and the documents' number, last: the columns before it keep their places.
+    expect(anomaly).toBe(-score);
     expect(decision).toBeCloseTo(score - m.threshold.offset, 12);
     expect(flag).toBe(decision < 0 ? 1 : 0);
 

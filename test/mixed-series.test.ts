@@ -95,7 +95,7 @@ describe('one series that looks like several machines', () => {
     expect(cli('score', file, '--model', join(dir, 'm.json'), '--unit-column', 'Standort', '-o', join(dir, 'b.csv')).status).toBe(0);
     const scored = readFileSync(join(dir, 'a.csv'), 'utf8');
     expect(scored).toBe(readFileSync(join(dir, 'b.csv'), 'utf8'));
-    expect(scored.split('\n')[0]).toBe('row,Standort,timestamp,score,decision,is_anomaly,alarm');
+    expect(scored.split('\n')[0]).toBe('row,Standort,timestamp,score,decision,is_anomaly,alarm,anomaly_score');
     // Read otherwise than the model tells machines apart: said on stderr, by score and by evaluate.
     const id = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).id as string;
     for (const command of ['score', 'evaluate']) {

@@ -84,7 +84,7 @@ describe('isoscope score streams the file', () => {
     const expected = await wholeCsv(data, model);
     const streamed = await scoredFile(data, model, 2);
     expect(streamed).toBe(expected);
-    expect(streamed.split('\n')[0]).toBe('row,machine,timestamp,score,decision,is_anomaly,alarm');
+    expect(streamed.split('\n')[0]).toBe('row,machine,timestamp,score,decision,is_anomaly,alarm,anomaly_score');
   });
 
   test('a file whose unit goes back in time is scored whole when written with -o, and refused on a long stdout', async () => {

@@ -16,6 +16,7 @@ function papaRows(t: ScoresTable): string {
       scored ? s - t.offset : '',
       scored ? t.flags[i] : '',
       ...(t.alarm ? [t.alarm[i]] : []),
+      scored ? -s : '',
     ];
   });
   return `${Papa.unparse(rows, { newline: '\n' })}\n`;
@@ -52,7 +53,7 @@ describe('scores CSV rows', () => {
   test('lines of a subset of rows carry their own row numbers and end where the text says', () => {
     const t: ScoresTable = { scores: Float64Array.of(-0.4, NaN, -0.6), offset: -0.5, flags: Uint8Array.of(0, 0, 1) };
     const { text, ends } = scoresCsvLines(t, Int32Array.of(7, 9, 12));
-    expect(text).toBe('7,-0.4,0.09999999999999998,0\n9,,,\n12,-0.6,-0.09999999999999998,1\n');
+    expect(text).toBe('7,-0.4,0.09999999999999998,0,0.4\n9,,,,\n12,-0.6,-0.09999999999999998,1,0.6\n');
     expect(Array.from(ends)).toEqual([text.indexOf('\n') + 1, text.indexOf('\n', text.indexOf('\n') + 1) + 1, text.length]);
   });
 
@@ -70,7 +71,7 @@ describe('scores CSV rows', () => {
     ).toEqual(['2016-07-04T00:00:00.000Z', '', '2016-07-04T01:30:00.250Z', undefined]);
     // A numeric time column (cycles) keeps its numbers.
     expect(scoresCsvRows({ ...t, time: { name: 'cycle', values: Float64Array.of(1, 2, 3) } }).split('\n')[2]).toBe(
-      '2,3,-0.6,-0.09999999999999998,1',
+      '2,3,-0.6,-0.09999999999999998,1,0.6',
     );
   });
 });

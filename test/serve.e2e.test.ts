@@ -44,7 +44,7 @@ async function batchScores(): Promise<{ score: number; flag: boolean; alarm: boo
   const { code, stdout } = await cli('score', TEST_FILE, '--model', SHIPPED_MODEL);
   expect(code).toBe(0);
   const [header, ...lines] = stdout.trim().split('\n');
-  expect(header).toBe('row,unit_number,time_in_cycles,score,decision,is_anomaly,alarm');
+  expect(header).toBe('row,unit_number,time_in_cycles,score,decision,is_anomaly,alarm,anomaly_score');
   return lines.map((l) => {
     const c = l.split(',');
     return { score: Number(c[3]), flag: c[5] === '1', alarm: c[6] === '1' };

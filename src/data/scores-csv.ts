@@ -1,7 +1,9 @@
 // The scores CSV, written the same way by `isoscope score` and the page's Export scores:
 // row, unit and time (when the data has them; a timestamp column as ISO 8601 UTC, as
 // the page shows it, not the epoch milliseconds it is held in), score (score_samples: lower is more
-// abnormal), decision (score - offset), is_anomaly, and with units the alarm state.
+// abnormal), decision (score - offset), is_anomaly, with units the alarm state, and last
+// anomaly_score (-score, higher is more abnormal: the number the page, serve and the stored
+// documents show; last, so that scripts reading the columns by position read them as before).
 // An unscored reading (a missing feature) has empty cells. Papa.unparse quotes any name
 // or value that needs it.
 import Papa from 'papaparse';
@@ -27,6 +29,7 @@ export function scoresCsvHeader(t: ScoresTable): string[] {
     'decision',
     'is_anomaly',
     ...(t.alarm ? ['alarm'] : []),
+    'anomaly_score',
   ];
 }
 
@@ -68,6 +71,7 @@ function scoresCsvLine(t: ScoresTable, ids: string[] | undefined, i: number, row
   if (t.time) line += `,${t.time.timestamp ? isoCell(t.time.values[i]) : cell(t.time.values[i])}`;
   line += Number.isNaN(s) ? ',,,' : `,${s},${s - t.offset},${t.flags[i]}`;
   if (t.alarm) line += `,${t.alarm[i]}`;
+  line += Number.isNaN(s) ? ',' : `,${-s}`;
   return line;
 }
 

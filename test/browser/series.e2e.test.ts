@@ -160,7 +160,7 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
 
     // The scores CSV names the machines as the file does.
     const csv = await exportedScores();
-    expect(csv[0]).toBe('row,machine,timestamp,score,decision,is_anomaly,alarm');
+    expect(csv[0]).toBe('row,machine,timestamp,score,decision,is_anomaly,alarm,anomaly_score');
     expect(csv[2].split(',')[1]).toBe('pump-B');
   });
 
@@ -222,7 +222,7 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     const alerts = await page.getByRole('list', { name: 'Alert feed' }).getByRole('button').allTextContents();
     for (const a of alerts) expect(a).toMatch(/ unit line-3 · 2024-02-\d\d \d\d:\d\d · score/);
     const scoresCsv = await exportedScores();
-    expect(scoresCsv[0]).toBe('row,time,score,decision,is_anomaly,alarm');
+    expect(scoresCsv[0]).toBe('row,time,score,decision,is_anomaly,alarm,anomaly_score');
     expect(scoresCsv[300].split(',')[1]).toBe('2024-02-13T11:00:00.000Z');
     expect(await brokenWords()).toEqual([]);
   });

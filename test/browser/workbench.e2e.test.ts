@@ -307,7 +307,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     writeFileSync(join(dir, 'model.json'), text);
     execFileSync('node', [BIN, 'score', cmapssPath('train_FD001.txt'), '--model', join(dir, 'model.json'), '-o', join(dir, 'cli.csv')]);
     const pageCsv = readFileSync(await csvDownload.path(), 'utf8');
-    expect(pageCsv.split('\n')[0]).toBe('row,unit_number,time_in_cycles,score,decision,is_anomaly,alarm');
+    expect(pageCsv.split('\n')[0]).toBe('row,unit_number,time_in_cycles,score,decision,is_anomaly,alarm,anomaly_score');
     expect(pageCsv).toBe(readFileSync(join(dir, 'cli.csv'), 'utf8'));
   });
 

@@ -21,7 +21,8 @@ export function reviewSection(wb: Workbench): HTMLElement {
     {
       type: 'button',
       disabled: true,
-      title: 'The same CSV as isoscope score: row, unit, time, score, decision, is_anomaly, alarm',
+      title:
+        'The same CSV as isoscope score: row, unit, time, score (score_samples), decision, is_anomaly, alarm, anomaly_score (as shown here)',
       onclick: () => {
         const { name, text } = scoresExport(wb);
         download(name, text, 'text/csv');
