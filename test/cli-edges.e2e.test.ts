@@ -430,7 +430,7 @@ test('train warns when its training rows hold readings the label column marks an
   const over = await cli('train', data, '--baseline', 'first:350', '-o', join(dir, 'over.json'));
   expect(over.code).toBe(0);
   expect(over.stderr).toMatch(
-    /^isoscope: warning: 50 of the \d+ training rows are labelled anomalous \(column "anomaly"\): the forest and its threshold took them as healthy\. Give --baseline first:N that ends before the first labelled anomaly\.$/m,
+    /^isoscope: warning: 50 of the \d+ training rows are labelled anomalous \(column "anomaly"\): the forest and its threshold took them as healthy\. Give --baseline first:300 to end them before the first labelled anomaly\.$/m,
   );
   const before = await cli('train', data, '--baseline', 'first:300', '-o', join(dir, 'before.json'));
   expect(before.stderr).not.toMatch(/labelled anomalous/);

@@ -23,6 +23,7 @@ import { UsageError } from './errors.js';
 import { baselineMask, parseBaseline } from '../data/baseline.js';
 import { isZipFile, readDataset, ReaderWarnings } from './files.js';
 import { shortBaselineWords } from '../data/baseline-span.js';
+import { labelledInBaseline } from '../data/labelled-baseline.js';
 import { refuseOverwrite, writeText } from './output-file.js';
 import { DEFAULT_SAMPLE_READINGS, SAMPLE_ABOVE_BYTES, readTrainingSample, sampleLine, type TrainingSample } from './training-sample.js';
 
@@ -86,10 +87,14 @@ export async function trainCommand(
     delete result.model.training.inputsFingerprint;
   }
   writeText(values.output, JSON.stringify(result.model));
-  if (result.labelledAnomalous)
-    err(
-      `isoscope: warning: ${labelledWords(result.labelledAnomalous, result.trainingRows, 'Give --baseline first:N that ends before the first labelled anomaly.')}`,
-    );
+  if (result.labelledAnomalous) {
+    // One series: the N that ends there is known.
+    const before = hasUnits ? undefined : labelledInBaseline(ds, choice.baseline ?? { kind: 'all' })?.before;
+    const how = before
+      ? `Give --baseline first:${before} to end them before the first labelled anomaly.`
+      : 'Give --baseline first:N that ends before the first labelled anomaly.';
+    err(`isoscope: warning: ${labelledWords(result.labelledAnomalous, result.trainingRows, how)}`);
+  }
   if (result.droppedMissing) err(leftOutLine(result, ds));
   const short = shortBaselineWords(ds, choice.baseline);
   if (short) err(`isoscope: warning: ${short}`);

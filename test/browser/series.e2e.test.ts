@@ -448,4 +448,29 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
         /^Data check: drift\. .*temp \(30%\) leaves the training range.* Readings labelled anomalous in “anomaly” may be among them: a fault can take sensors out of range/,
       );
   });
+
+  test('training rows that hold labelled anomalies are said before Train, with one click to end them before the first', async () => {
+    const lines = ['time,temp,vib,anomaly'];
+    for (let i = 0; i < 1000; i++) {
+      const fault = i >= 300 ? 1 : 0;
+      const at = new Date(Date.UTC(2024, 2, 1, 0, i)).toISOString();
+      lines.push(`${at},${(50 + Math.sin(i / 9) + 3 * fault).toFixed(3)},${(1 + 0.1 * Math.cos(i / 4)).toFixed(3)},${fault}`);
+    }
+    await dropText('early-fault.csv', lines.join('\n'));
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded early-fault\.csv: 1,000 rows/);
+    const note = page.getByTestId('labelled-baseline');
+    // The default training rows (the first half) hold 200 of the fault's readings: said at load, not after training.
+    await expect
+      .poll(() => note.textContent())
+      .toBe(
+        '200 of the 500 training rows are labelled anomalous in “anomaly”: the model would learn them as normal. Train on the first 300 readings, before the first labelled anomaly',
+      );
+    await note.getByRole('button').click();
+    await expect.poll(() => note.isHidden()).toBe(true);
+    expect(await page.getByLabel('Healthy share or count').inputValue()).toBe('300');
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/^Trained on /);
+    expect(await statusText('train')).not.toMatch(/labelled anomalous/);
+    expect(await wb<number>('wb.model.training.rows')).toBeLessThanOrEqual(300);
+  });
 });

@@ -6,12 +6,58 @@ import type { Workbench } from '../workbench.js';
 import { download } from '../download.js';
 import { messageLine, stepHeading } from './message-line.js';
 import { readTrainForm, trainForm } from './train-form.js';
+import { labelledInBaseline } from '../../data/labelled-baseline.js';
+import { parseBaseline } from '../../data/baseline.js';
+
+/** A healthy stretch shorter than this before a series' first labelled anomaly is offered as no training rows. */
+const FEWEST_HEALTHY = 10;
 
 export function trainPanel(wb: Workbench): HTMLElement {
   const form = trainForm(wb.settings);
   const button = h('button', { type: 'button', class: 'primary', disabled: true }, 'Train');
   const features = h('p', { class: 'muted small' });
   const info = h('p', { class: 'model-line' });
+  // Said before Train, not after: the rows chosen hold readings the ground truth calls anomalous.
+  const labelled = h('p', { class: 'note warn', hidden: true, 'data-testid': 'labelled-baseline' });
+  const readRows = () => {
+    if (!readTrainForm(form, wb.settings)) wb.trainingRowsChanged();
+    sayLabelled();
+  };
+  // A feature ticked in step 2 is a 'data' event too: the same data and rows are not counted again.
+  let counted: { truth: object; baseline: string } | undefined;
+  const sayLabelled = () => {
+    const truth = wb.data?.truth;
+    if (truth && counted?.truth === truth && counted.baseline === wb.settings.baseline) return;
+    counted = truth && { truth, baseline: wb.settings.baseline };
+    let found;
+    try {
+      found = wb.data ? labelledInBaseline(wb.data.truth, parseBaseline(wb.settings.baseline), wb.data.wholeSeries === true) : undefined;
+    } catch {
+      found = undefined; // training rows that cannot be read: Train says why
+    }
+    labelled.hidden = !found;
+    if (!found) return labelled.replaceChildren();
+    const said = `${found.rows.toLocaleString('en-US')} of the ${plural(found.of, 'training row')} are labelled anomalous in “${found.column}”: the model would learn them as normal.`;
+    const before = found.before;
+    if (before === undefined)
+      return labelled.replaceChildren(`${said} Choose training rows that end before each unit’s first labelled anomaly.`);
+    if (before < FEWEST_HEALTHY)
+      return labelled.replaceChildren(
+        `${said} The first labelled anomaly is reading ${before + 1}: too early for a healthy stretch before it.`,
+      );
+    const end = h(
+      'button',
+      { type: 'button' },
+      `Train on the first ${before.toLocaleString('en-US')} readings, before the first labelled anomaly`,
+    );
+    end.addEventListener('click', () => {
+      form.inputs.mode.value = 'first';
+      form.inputs.amount.disabled = false;
+      form.inputs.amount.value = String(before);
+      readRows();
+    });
+    labelled.replaceChildren(`${said} `, end);
+  };
   const modelInput = h('input', { type: 'file', id: 'model-input', hidden: true, tabindex: -1, accept: '.json,application/json' });
   modelInput.addEventListener('change', () => {
     const f = modelInput.files?.[0];
@@ -28,9 +74,7 @@ export function trainPanel(wb: Workbench): HTMLElement {
     [form.inputs.mode, 'change'],
     [form.inputs.amount, 'input'],
   ] as const)
-    el.addEventListener(event, () => {
-      if (!readTrainForm(form, wb.settings)) wb.trainingRowsChanged();
-    });
+    el.addEventListener(event, readRows);
   button.addEventListener('click', () => {
     const problem = readTrainForm(form, wb.settings);
     if (problem) return wb.fail('train', problem);
@@ -70,6 +114,7 @@ export function trainPanel(wb: Workbench): HTMLElement {
   wb.on('data', () => {
     form.show(wb.settings);
     form.speakFor(wb.data?.wholeSeries === true, wb.time.axis === 'cycle' ? 'cycles' : 'readings');
+    sayLabelled();
     render();
   });
   wb.on('model', render);
@@ -79,6 +124,7 @@ export function trainPanel(wb: Workbench): HTMLElement {
     { class: 'step panel', id: 'train', 'aria-labelledby': 'train-h' },
     stepHeading('train', 3, 'Train'),
     h('div', { class: 'train-row' }, form.rows, form.alarm, button),
+    labelled,
     features,
     form.advanced,
     messageLine(wb, 'train'),

@@ -1,0 +1,41 @@
+import { describe, expect, test } from 'vitest';
+import { csvDataset } from './helpers.js';
+import { parseBaseline } from '../src/data/baseline.js';
+import { labelledInBaseline } from '../src/data/labelled-baseline.js';
+
+/** One series, time,x,anomaly: labelled 1 from reading `from` on (in time order), rows written in `order`. */
+function series(n: number, from: number, order: (i: number) => number = (i) => i): string {
+  const lines = ['time,x,anomaly'];
+  for (let j = 0; j < n; j++) {
+    const i = order(j);
+    lines.push(`${i},${Math.sin(i)},${i >= from ? 1 : 0}`);
+  }
+  return lines.join('\n');
+}
+
+describe('training rows labelled anomalous', () => {
+  test('one series: counted in the baseline, with the readings before its first labelled anomaly', () => {
+    const ds = csvDataset(series(1000, 300));
+    expect(labelledInBaseline(ds, parseBaseline('first:50%'))).toEqual({ column: 'anomaly', rows: 200, of: 500, before: 300 });
+    expect(labelledInBaseline(ds, parseBaseline('all'))).toEqual({ column: 'anomaly', rows: 700, of: 1000, before: 300 });
+    // Training rows that end before it: nothing to say.
+    expect(labelledInBaseline(ds, parseBaseline('first:300'))).toBeUndefined();
+    expect(labelledInBaseline(ds, parseBaseline('first:301'))).toEqual({ column: 'anomaly', rows: 1, of: 301, before: 300 });
+  });
+
+  test('rows out of time order: the first readings and the first anomaly are by time, not by row', () => {
+    // Written backwards: row 0 is the latest reading, labelled anomalous.
+    const ds = csvDataset(series(1000, 300, (j) => 999 - j));
+    expect(labelledInBaseline(ds, parseBaseline('first:300'))).toBeUndefined();
+    expect(labelledInBaseline(ds, parseBaseline('first:40%'))).toEqual({ column: 'anomaly', rows: 100, of: 400, before: 300 });
+  });
+
+  test('units: counted per unit’s baseline, no one cut-off offered; no label column or no labelled row: undefined', () => {
+    const lines = ['unit,cycle,x,anomaly'];
+    for (const u of [1, 2]) for (let c = 1; c <= 100; c++) lines.push(`${u},${c},${Math.sin(c * u)},${u === 2 && c > 30 ? 1 : 0}`);
+    const ds = csvDataset(lines.join('\n'));
+    expect(labelledInBaseline(ds, parseBaseline('first:50%'))).toEqual({ column: 'anomaly', rows: 20, of: 100 });
+    expect(labelledInBaseline(csvDataset('time,x\n1,2\n2,3\n'), parseBaseline('all'))).toBeUndefined();
+    expect(labelledInBaseline(csvDataset(series(100, 1000)), parseBaseline('all'))).toBeUndefined();
+  });
+});
