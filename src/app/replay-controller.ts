@@ -89,7 +89,7 @@ export class ReplayController {
     if (!u.link) this.state = u.state; // a hub link reports through the link controller, not the replay controls
     this.stats = u.stats;
     this.total = u.total;
-    this.window.push(u.seq, u.score, u.flag);
+    this.window.push(u.seq, u.unit, u.score, u.flag);
     if (u.alerts.length) {
       this.alertCount += u.alerts.length;
       this.alerts = [...u.alerts.reverse(), ...this.alerts].slice(0, ALERT_FEED_MAX);

@@ -346,6 +346,18 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await page.getByRole('button', { name: 'Resume' }).click();
     await expect.poll(() => page.getByTestId('live-state').textContent(), { timeout: 10_000 }).toBe('finished');
     expect(await page.getByTestId('live-processed').textContent()).toBe('20,631 of 20,631');
+    // A fleet's readings arrive interleaved: dots for all, a line only through the open unit's (one line joined units).
+    const open = await page.evaluate(() => (window as any).isoscope.units.name((window as any).isoscope.selectedUnit));
+    expect(await page.getByTestId('live-key').textContent()).toBe(
+      `Dots: every unit’s readings as they arrive, red over the threshold. Line: unit ${open}, the unit open in step 4.`,
+    );
+    const line = await page.evaluate(() => {
+      const wb = (window as any).isoscope;
+      const [, all, , own] = wb.replay.window.series(wb.selectedUnit);
+      return { all: all.filter((v: number | null) => v !== null).length, own: own.filter((v: number | null) => v !== null).length };
+    });
+    expect(line.own).toBeGreaterThan(0);
+    expect(line.own).toBeLessThan(line.all / 10);
     // Every alarm the feed shows obeys the model's rule, 5 of 8: the unit had >= 5 flagged readings among its last 8.
     const check = await page.evaluate(() => {
       const wb = (window as any).isoscope;

@@ -20,6 +20,7 @@ const RATES: [string, number][] = [
   ['Maximum', 0],
 ];
 const SHOWN_ALERTS = 50;
+const DOTS = '#94a3b8';
 
 export function livePanel(wb: Workbench): HTMLElement {
   const rate = h(
@@ -46,6 +47,7 @@ export function livePanel(wb: Workbench): HTMLElement {
   const qualityHead = h('h4', { hidden: true }, 'Data quality');
   const quality = h('ol', { class: 'alert-feed', 'aria-label': 'Data-quality alerts', 'data-testid': 'data-alerts', hidden: true });
   const host = h('div', { class: 'chart', role: 'img', 'aria-label': 'Live anomaly scores of the latest readings.' });
+  const key = h('p', { class: 'muted small', 'data-testid': 'live-key' });
   const progress = h('progress', { max: 1, value: 0, 'aria-label': 'Replay progress' });
   let chart: uPlot | undefined;
   let frame = 0;
@@ -84,9 +86,22 @@ export function livePanel(wb: Workbench): HTMLElement {
     document.getElementById('unit-score-chart')?.focus({ preventScroll: true });
   };
 
+  // A fleet's readings arrive unit after unit: dots for all, a line only through the selected unit's.
+  const fleet = () => !wb.data?.wholeSeries;
   const draw = () => {
     frame = 0;
-    const data = wb.replay.window.series() as uPlot.AlignedData;
+    const unit = fleet() ? wb.selectedUnit : undefined;
+    const data = wb.replay.window.series(unit) as uPlot.AlignedData;
+    const name = unit === undefined ? undefined : wb.units.name(unit);
+    host.setAttribute(
+      'aria-label',
+      fleet()
+        ? `Live anomaly scores of the latest readings: every unit’s as dots${name === undefined ? '' : `, unit ${name}’s as a line`}.`
+        : 'Live anomaly scores of the latest readings.',
+    );
+    key.textContent = fleet()
+      ? `Dots: every unit’s readings as they arrive, red over the threshold. ${name === undefined ? 'Open a unit in step 4 to follow it as a line.' : `Line: unit ${name}, the unit open in step 4.`}`
+      : '';
     if (chart) return chart.setData(data);
     chart = new uPlot(
       {
@@ -99,7 +114,12 @@ export function livePanel(wb: Workbench): HTMLElement {
           y: { range: (_u, min, max) => rangeWithThreshold(min, max, wb.model ? -wb.model.threshold.offset : undefined) },
         },
         axes: [axis(1, 'reading # (in time order)'), axis(1, 'anomaly score', { size: 48 })],
-        series: [{}, { stroke: INK, width: 1 }, { stroke: ALARM, width: 0, points: { show: true, size: 5, fill: ALARM } }],
+        series: [
+          {},
+          fleet() ? { stroke: DOTS, width: 0, points: { show: true, size: 3, fill: DOTS, stroke: DOTS } } : { stroke: INK, width: 1 },
+          { stroke: ALARM, width: 0, points: { show: true, size: 5, fill: ALARM } },
+          { stroke: INK, width: 1.5, spanGaps: true, points: { show: false } },
+        ],
         plugins: [
           thresholdY(() =>
             wb.model ? { y: -wb.model.threshold.offset, label: `threshold ${fmt(-wb.model.threshold.offset, 3)}` } : undefined,
@@ -193,6 +213,9 @@ export function livePanel(wb: Workbench): HTMLElement {
     render();
   });
   wb.on('threshold', () => chart?.redraw(false, false));
+  wb.on('unit', () => {
+    if (!frame && wb.replay.window.length) frame = requestAnimationFrame(draw);
+  });
   const details = h(
     'details',
     { class: 'panel live' },
@@ -217,7 +240,7 @@ export function livePanel(wb: Workbench): HTMLElement {
     h(
       'div',
       { class: 'live-body' },
-      h('div', { class: 'charts' }, host),
+      h('div', { class: 'charts' }, host, key),
       h('div', { class: 'live-side' }, metrics.el, h('h4', {}, 'Alerts'), feed, cut, qualityHead, quality),
     ),
   );
