@@ -13,6 +13,8 @@ import { scaleBlock } from './scale';
 /** row: f64[nFeatures] raw values; out: f64[nFeatures]. Returns the mean path length, NaN if unscorable. */
 export function explainRow(handle: usize, row: usize, out: usize): f64 {
   const forest = changetype<Forest>(handle);
+  // Hyperplane forests have no range rule (their lo/hi are unbounded) and walk other nodes.
+  if (forest.kind == 1) return explainExtended(forest, row, out);
   const d = forest.nFeatures;
   const scaled = heap.alloc((<usize>d) << 2);
   const flag = heap.alloc(8);
@@ -21,32 +23,30 @@ export function explainRow(handle: usize, row: usize, out: usize): f64 {
   const gains = heap.alloc((<usize>(forest.depth + 1)) << 3);
   scaleBlock(1, row, d, d, 0, 1, forest.mean, forest.scale, scaled, flag);
   memory.fill(out, 0, (<usize>d) << 3);
-  let total: f64 = 0;
-  if (load<u8>(flag) != 0) total = NaN;
-  const internal = ((<u32>1) << (<u32>forest.depth)) - 1;
+  const mean = load<u8>(flag) != 0 ? NaN : explainAxis(forest, scaled, out, credited, cs, gains);
+  heap.free(scaled);
+  heap.free(flag);
+  heap.free(credited);
+  heap.free(cs);
+  heap.free(gains);
+  return mean;
+}
+
+/** An axis-split forest's attribution of a scaled row (f32[d]) into out; the scratch holds depth + 1 entries each. */
+function explainAxis(forest: Forest, scaled: usize, out: usize, credited: usize, cs: usize, gains: usize): f64 {
+  const d = forest.nFeatures;
   // Scored -1 (isolated at once, a path of 0) for a feature past its range: the whole c(psi) is
   // shared among the features out of range, so the explanation names what scoring acted on.
   let outside = 0;
-  if (!isNaN(total)) for (let f = 0; f < d; f++) if (outsideRange(forest, f, load<f32>(scaled + ((<usize>f) << 2)))) outside++;
+  for (let f = 0; f < d; f++) if (outsideRange(forest, f, load<f32>(scaled + ((<usize>f) << 2)))) outside++;
   if (outside > 0) {
     for (let f = 0; f < d; f++)
       if (outsideRange(forest, f, load<f32>(scaled + ((<usize>f) << 2)))) store<f64>(out + ((<usize>f) << 3), forest.cPsi / <f64>outside);
-    heap.free(scaled);
-    heap.free(flag);
-    heap.free(credited);
-    heap.free(cs);
-    heap.free(gains);
     return 0;
   }
-  if (forest.kind == 1) {
-    heap.free(scaled);
-    heap.free(flag);
-    heap.free(credited);
-    heap.free(cs);
-    heap.free(gains);
-    return explainExtended(forest, row, out);
-  }
-  for (let t = 0; t < forest.nTrees && !isNaN(total); t++) {
+  const internal = ((<u32>1) << (<u32>forest.depth)) - 1;
+  let total: f64 = 0;
+  for (let t = 0; t < forest.nTrees; t++) {
     const nodes = forest.nodes + <usize>t * <usize>internal * 8;
     const nodeC = forest.nodeC + <usize>t * <usize>internal * 8;
     let i: u32 = 0;
@@ -77,11 +77,6 @@ export function explainRow(handle: usize, row: usize, out: usize): f64 {
     const p = out + ((<usize>f) << 3);
     store<f64>(p, load<f64>(p) / norm);
   }
-  heap.free(scaled);
-  heap.free(flag);
-  heap.free(credited);
-  heap.free(cs);
-  heap.free(gains);
   return total / norm;
 }
 
