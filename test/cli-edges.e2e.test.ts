@@ -52,6 +52,16 @@ test('evaluate refuses a training file given as --rul instead of scoring the tra
   expect(JSON.parse(good.stdout)).toMatchObject({ truth: 'rul', readings: 6857 });
 });
 
+test('evaluate warns when --horizon leaves no healthy reading (every reading degraded), not at one that leaves some', async () => {
+  const all = await cli('evaluate', cmapssPath('train_FD001.txt'), '--model', MODEL, '--horizon', '1e9');
+  expect(all.code).toBe(0);
+  expect(all.stderr).toBe(
+    'isoscope: warning: --horizon 1000000000 counts every scored reading as degraded (RUL <= 1000000000): no healthy reading is left, so ROC AUC, precision and the false-alarm rate say nothing; C-MAPSS work uses 30\n',
+  );
+  // The longest unit (362 cycles) keeps one healthy reading at 360.
+  expect((await cli('evaluate', cmapssPath('train_FD001.txt'), '--model', MODEL, '--horizon', '360')).stderr).toBe('');
+});
+
 test('evaluate says when its figures are in sample, and when a renamed file is taken as run to failure', async () => {
   const own = await cli('evaluate', cmapssPath('train_FD001.txt'), '--model', MODEL);
   expect(own.stdout.split('\n')[0]).toMatch(/; in sample: the model was trained on a file of this name$/);

@@ -94,6 +94,11 @@ export async function evaluateCommand(
     err(
       `isoscope: warning: ${unused.join(' and ')} ${unused.length > 1 ? 'apply to RUL ground truth, and were' : 'applies to RUL ground truth, and was'} not used: ${ds.name}'s label column says which readings are anomalous`,
     );
+  // A horizon past every reading's RUL leaves no healthy reading: detection figures without a negative.
+  if (ev.truth === 'rul' && ev.readings > 0 && ev.positives === ev.readings)
+    err(
+      `isoscope: warning: --horizon ${horizon} counts every scored reading as degraded (RUL <= ${horizon}): no healthy reading is left, so ROC AUC, precision and the false-alarm rate say nothing; C-MAPSS work uses 30`,
+    );
   const unlabelled = labelled?.missing ?? 0;
   // Every figure would be a ratio over nothing.
   if (ev.readings === 0)
