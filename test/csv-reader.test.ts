@@ -742,10 +742,14 @@ describe('CSV reader', () => {
     expect(unit.role).toBe('unit');
     expect(unit.labels).toEqual([nfc, 'pump-1']);
     expect(Array.from(unit.values)).toEqual([1, 1, 2, 1, 1]);
-    // First met in NFD, the label is still NFC: the id serve answers with.
-    expect(column(csvDataset(`machine,x\n${nfd},1\n${nfc},2\npump-1,3\n`), 'machine')!.labels).toEqual([nfc, 'pump-1']);
+    // First met in NFD, the label is the NFD form: a scores file names the unit as the data first wrote it.
+    expect(column(csvDataset(`machine,x\n${nfd},1\n${nfc},2\npump-1,3\n`), 'machine')!.labels).toEqual([nfd, 'pump-1']);
     const tags = csvDataset(`time,tag,value\n1,Drück,10\n1,${'Drück'.normalize('NFD')},11\n2,Drück,12\n`);
     expect(tags.columns.filter((c) => c.role === 'feature').map((c) => c.name)).toEqual(['Drück']);
+    // A tag first met in NFD keeps that name: the column a wide file's NFD header gives, which a model may name.
+    const nfdTag = 'Drück'.normalize('NFD');
+    const first = csvDataset(`time,tag,value\n1,${nfdTag},10\n2,Drück,12\n`);
+    expect(first.columns.filter((c) => c.role === 'feature').map((c) => c.name)).toEqual([nfdTag]);
   });
 
   test('a text id after number ids ("A7" after 1, 2, 3) turns the column to text ids as written, not to missing units', () => {

@@ -10,7 +10,7 @@ import Papa from 'papaparse';
 import type { Column } from './dataset.js';
 
 export interface ScoresTable {
-  /** Text ids (labels) are written as the file wrote them. */
+  /** Text ids (labels) are written as the file first wrote them (one id composed two ways is one unit). */
   unit?: Pick<Column, 'name' | 'values' | 'labels'>;
   time?: Pick<Column, 'name' | 'values' | 'timestamp'>;
   scores: Float64Array;

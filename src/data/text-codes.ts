@@ -1,16 +1,20 @@
 // Text ids (units, tags) as codes 1, 2, … in the order first met, one code per id however its
 // accents were composed: "Presse Ä" typed on a Mac (NFD) and on Windows (NFC) is one unit, as
-// `serve` reads it (reading-codec.ts). The form as met is looked up first, so a file of plain
-// ASCII ids pays for no normalisation past each id's first cell.
+// `serve` reads it (reading-codec.ts). An id keeps the form first met as its label, so a scores
+// file names units as the data wrote them and a tag stays the column name a wide file's header
+// would give it. The form as met is looked up first, so plain ASCII ids pay for no
+// normalisation past each id's first cell.
 
 export class TextCodes {
-  /** Each id in its NFC form, by code − 1. */
+  /** Each id's NFC form to its code. */
   private readonly nfc = new Map<string, number>();
-  /** Ids met in another composition than NFC, to the code of their NFC form. */
+  /** Every other form met to its code. */
   private readonly composed = new Map<string, number>();
+  /** The form first met, by code − 1. */
+  private readonly firstMet: string[] = [];
 
   get size(): number {
-    return this.nfc.size;
+    return this.firstMet.length;
   }
 
   /** The id's code, or undefined when neither it nor another composition of it was met. */
@@ -26,13 +30,16 @@ export class TextCodes {
 
   /** A new id's code (the caller checked `code` first). */
   add(id: string): number {
-    const code = this.nfc.size + 1;
-    this.nfc.set(id.normalize('NFC'), code);
+    this.firstMet.push(id);
+    const code = this.firstMet.length;
+    const nfc = id.normalize('NFC');
+    this.nfc.set(nfc, code);
+    if (nfc !== id) this.composed.set(id, code);
     return code;
   }
 
-  /** The ids by code − 1, in NFC. */
+  /** The ids by code − 1, each as first met. */
   labels(): string[] {
-    return [...this.nfc.keys()];
+    return this.firstMet.slice();
   }
 }
