@@ -562,6 +562,16 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
   });
 
   test('on a phone the fleet board shows each unit’s drivers whole, on a second line', async () => {
+    // The unit the keys are on, far down the list, stays in view as the rows change height.
+    await page.locator('.fleet-list').focus();
+    await page.keyboard.press('End');
+    const activeInView = () =>
+      page.evaluate(() => {
+        const list = document.querySelector('.fleet-list')!.getBoundingClientRect();
+        const row = document.querySelector('.fleet-row.active:not([hidden])')?.getBoundingClientRect();
+        return !!row && row.top >= list.top - 1 && row.bottom <= list.bottom + 1;
+      });
+    expect(await activeInView()).toBe(true);
     await page.setViewportSize({ width: 390, height: 844 });
     const cut = () =>
       page.evaluate(
@@ -580,6 +590,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     expect(await page.locator('.fleet-row:not([hidden]) .c-drivers').first().textContent()).toMatch(/\w/);
     expect(await cut()).toBe(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await expect.poll(activeInView).toBe(true);
     await page.setViewportSize({ width: 1280, height: 800 });
     await expect
       .poll(() =>
@@ -589,5 +600,6 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
           .evaluate((r) => r.getBoundingClientRect().height),
       )
       .toBe(30);
+    await expect.poll(activeInView).toBe(true);
   });
 });

@@ -295,14 +295,18 @@ export function fleetBoard(wb: Workbench): HTMLElement {
   };
 
   const heading = h('h3', { id: 'fleet-h' }, 'Fleet health');
-  sort.addEventListener('change', () => {
-    update();
-    // Another order: the old scroll position shows unrelated units. The selected unit stays in view, else the top.
-    const at = indexOfUnit(wb.selectedUnit);
+  /** The unit in view again after the rows moved (another order, another row height): centred, else the top. */
+  const centre = (unit: number | undefined) => {
+    const at = indexOfUnit(unit);
     const view = list.clientHeight || VIEW_PX;
     list.scrollTop = at < 0 ? 0 : Math.max(0, at * rowPx - (view - rowPx) / 2);
     scrolled = list.scrollTop;
     paint();
+  };
+  sort.addEventListener('change', () => {
+    update();
+    // Another order: the old scroll position shows unrelated units. The selected unit stays in view, else the top.
+    centre(wb.selectedUnit);
   });
   wb.on('data', fitUnitColumn);
   wb.on('data', () => (heading.textContent = wb.data?.wholeSeries ? 'Series health' : 'Fleet health'));
@@ -315,8 +319,16 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     { passive: true },
   );
   narrow.addEventListener('change', () => {
+    // The same scrollTop is other rows at another height: the unit the keys are on (else the open one) stays in view.
+    const first = Math.floor(scrolled / rowPx);
     rowPx = narrow.matches ? NARROW_ROW_PX : ROW_PX;
     update();
+    if (active !== undefined || wb.selectedUnit !== undefined) centre(active ?? wb.selectedUnit);
+    else {
+      list.scrollTop = first * rowPx;
+      scrolled = list.scrollTop;
+      paint();
+    }
   });
   wb.on('threshold', update);
   wb.on('check', update);
