@@ -463,11 +463,13 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     await expect
       .poll(() => note.textContent())
       .toBe(
-        '200 of the 500 training rows are labelled anomalous in “anomaly”: the model would learn them as normal. Train on the first 300 readings, before the first labelled anomaly',
+        '200 of the 500 rows chosen for training are labelled anomalous in “anomaly”: the model would learn them as normal. Train on the first 300 readings, before the first labelled anomaly',
       );
     await note.getByRole('button').click();
     await expect.poll(() => note.isHidden()).toBe(true);
     expect(await page.getByLabel('Healthy share or count').inputValue()).toBe('300');
+    // Its button gone, the keys go on to Train, not to the page's start.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Train');
     await page.getByRole('button', { name: 'Train' }).click();
     await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/^Trained on /);
     expect(await statusText('train')).not.toMatch(/labelled anomalous/);

@@ -37,7 +37,8 @@ export function trainPanel(wb: Workbench): HTMLElement {
     }
     labelled.hidden = !found;
     if (!found) return labelled.replaceChildren();
-    const said = `${found.rows.toLocaleString('en-US')} of the ${plural(found.of, 'training row')} are labelled anomalous in “${found.column}”: the model would learn them as normal.`;
+    // Rows chosen, not trained on: training leaves out a window's first readings and rows missing an input.
+    const said = `${found.rows.toLocaleString('en-US')} of the ${found.of.toLocaleString('en-US')} rows chosen for training ${found.rows === 1 ? 'is' : 'are'} labelled anomalous in “${found.column}”: the model would learn ${found.rows === 1 ? 'it' : 'them'} as normal.`;
     const before = found.before;
     if (before === undefined)
       return labelled.replaceChildren(`${said} Choose training rows that end before each unit’s first labelled anomaly.`);
@@ -55,6 +56,7 @@ export function trainPanel(wb: Workbench): HTMLElement {
       form.inputs.amount.disabled = false;
       form.inputs.amount.value = String(before);
       readRows();
+      button.focus(); // the note and its button are gone: the next step is Train
     });
     labelled.replaceChildren(`${said} `, end);
   };
