@@ -201,8 +201,9 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
   });
 
   test('the quality table flags an empty column and calls a reading left out a reading, not a feature', async () => {
-    const lines = ['t,temp,press,spare,mode'];
-    for (let i = 0; i < 200; i++) lines.push(`${i},${(60 + Math.sin(i / 5)).toFixed(3)},${(2 + 0.1 * Math.cos(i / 3)).toFixed(3)},,1`);
+    const lines = ['t,temp,press,spare,mode,rare'];
+    for (let i = 0; i < 200; i++)
+      lines.push(`${i},${(60 + Math.sin(i / 5)).toFixed(3)},${(2 + 0.1 * Math.cos(i / 3)).toFixed(3)},,1,${i % 50 ? '' : i / 50}`);
     await dropText('quality.csv', lines.join('\n'));
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded quality\.csv/);
     const row = (name: string) =>
@@ -214,6 +215,7 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
     // An empty column had no flag, and a column left out read "feature" beside an unticked box.
     expect(await row('spare')).toEqual({ role: 'reading', flags: 'empty' });
     expect(await row('mode')).toEqual({ role: 'reading', flags: 'constant' });
+    expect(await row('rare')).toEqual({ role: 'reading', flags: 'mostly missing' });
     expect(await row('temp')).toEqual({ role: 'feature', flags: '–' });
     await page.getByRole('checkbox', { name: 'Use temp as a feature' }).uncheck({ force: true });
     await expect.poll(() => row('temp')).toEqual({ role: 'reading', flags: '–' });

@@ -44,7 +44,9 @@ export function profileTable(wb: Workbench): HTMLElement {
     const flagsOf = (c: (typeof p.columns)[number]) =>
       reading(c)
         ? [
-            c.count === 0 && 'empty',
+            // Text in a reading's column is no number either, yet not empty.
+            c.count === 0 && (c.nonNumeric ? 'text' : 'empty'),
+            c.count > 0 && c.count < p.rows * 0.5 && 'mostly missing',
             c.constant && 'constant',
             c.nearConstant && 'near-constant',
             c.flatLined &&
