@@ -559,6 +559,13 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
       expect(barBottom).toBeGreaterThan(0);
       if (step !== 'Stream and Connect') expect(top).toBeGreaterThanOrEqual(barBottom);
     }
+    // Scrolled by the reader: a step showing only its last lines is read; the one filling the view is marked.
+    await page.waitForTimeout(400);
+    await page.evaluate(() => {
+      const bar = document.querySelector('.topbar')!.getBoundingClientRect().bottom;
+      window.scrollBy(0, document.getElementById('review')!.getBoundingClientRect().top - bar - 120);
+    });
+    await expect.poll(marked).toBe('Review');
   });
 
   test('on a phone the fleet board shows each unit’s drivers whole, on a second line', async () => {

@@ -190,6 +190,8 @@ export function fleetBoard(wb: Workbench): HTMLElement {
     scrolled = list.scrollTop;
     wb.selectUnit(active);
     paint();
+    // In the list's view, yet maybe not the page's: under the sticky bar, or past the window's edge.
+    pool.find((v) => v.unit === active && !v.el.hidden)?.el.scrollIntoView({ block: 'nearest' });
   };
 
   list.addEventListener('keydown', (e) => {

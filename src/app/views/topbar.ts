@@ -12,8 +12,10 @@ const STEPS: [id: string, label: string][] = [
   ['stream', 'Stream and Connect'],
 ];
 
-/** A section scrolled up until less than this much of it shows under the top bar has been read. */
-const READ_PX = 80;
+/** A section scrolled up until less than this share of the view below the bar shows of it has been read. */
+const READ_SHARE = 0.25;
+/** Scrolling this soon after a step's link was followed is the jump to it, not the reader's. */
+const JUMP_MS = 300;
 
 export function topBar(wb: Workbench): HTMLElement {
   const links = STEPS.map(([id, label], i) =>
@@ -25,19 +27,30 @@ export function topBar(wb: Workbench): HTMLElement {
   };
   // The step marked is the one being read, the first not yet scrolled past; not the first one left to do,
   // which at the top of the page was "Stream and Connect" once a model scored the data, with Data in view.
+  // A followed link marks its step until the reader scrolls: the last steps may be too short to reach the top.
   let inView = -1;
-  const markInView = () => {
-    const barBottom = Math.max(0, bar.getBoundingClientRect().bottom); // on a phone the bar scrolls away
-    const atEnd = scrollY > 0 && innerHeight + scrollY >= document.documentElement.scrollHeight - 2; // the last step may be too short to reach the top
-    // The first section starting below the bar, or still showing more than READ_PX of itself under it.
-    let at = STEPS.findIndex(([id]) => {
-      const r = document.getElementById(id)?.getBoundingClientRect();
-      return !!r && (r.top >= barBottom - 2 || r.bottom > barBottom + READ_PX);
-    });
-    if (atEnd || at < 0) at = STEPS.length - 1;
+  let followed: { step: number; at: number } | undefined;
+  const mark = (at: number) => {
     if (at === inView) return;
     inView = at;
     links.forEach((a, i) => (i === at ? a.setAttribute('aria-current', 'location') : a.removeAttribute('aria-current')));
+  };
+  links.forEach((a, i) =>
+    a.addEventListener('click', () => {
+      followed = { step: i, at: performance.now() };
+      mark(i);
+    }),
+  );
+  const markInView = () => {
+    if (followed) return mark(followed.step);
+    const barBottom = Math.max(0, bar.getBoundingClientRect().bottom); // on a phone the bar scrolls away
+    const read = (innerHeight - barBottom) * READ_SHARE;
+    // The first section starting below the bar, or still showing more than a quarter of the view.
+    const at = STEPS.findIndex(([id]) => {
+      const r = document.getElementById(id)?.getBoundingClientRect();
+      return !!r && (r.top >= barBottom - 2 || r.bottom > barBottom + read);
+    });
+    mark(at < 0 ? STEPS.length - 1 : at);
   };
   let queued = false;
   const queue = () => {
@@ -48,7 +61,14 @@ export function topBar(wb: Workbench): HTMLElement {
       markInView();
     });
   };
-  addEventListener('scroll', queue, { passive: true });
+  addEventListener(
+    'scroll',
+    () => {
+      if (followed && performance.now() - followed.at > JUMP_MS) followed = undefined;
+      queue();
+    },
+    { passive: true },
+  );
   addEventListener('resize', queue);
   wb.on('data', queue);
   wb.on('model', queue);
