@@ -444,6 +444,15 @@ test('train warns when its training rows hold readings the label column marks an
   );
   const before = await cli('train', data, '--baseline', 'first:300', '-o', join(dir, 'before.json'));
   expect(before.stderr).not.toMatch(/labelled anomalous/);
+  // Labelled from the fifth reading: no first:N is offered that cannot train.
+  const early = join(dir, 'early.csv');
+  writeFileSync(
+    early,
+    ['time,x,anomaly', ...Array.from({ length: 300 }, (_, i) => `${i},${Math.sin(i / 3).toFixed(3)},${i >= 4 ? 1 : 0}`)].join('\n'),
+  );
+  expect((await cli('train', early, '--baseline', 'first:50%', '-o', join(dir, 'early.json'))).stderr).toMatch(
+    /took them as healthy\. The first labelled anomaly is reading 5: too early for a healthy stretch before it\.$/m,
+  );
 });
 
 test('a pipe given as the data file is refused as a pipe, not called empty; a file redirected to /dev/stdin is read', async () => {

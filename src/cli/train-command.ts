@@ -23,7 +23,7 @@ import { UsageError } from './errors.js';
 import { baselineMask, parseBaseline } from '../data/baseline.js';
 import { isZipFile, readDataset, ReaderWarnings } from './files.js';
 import { shortBaselineWords } from '../data/baseline-span.js';
-import { labelledInBaseline } from '../data/labelled-baseline.js';
+import { FEWEST_HEALTHY, labelledInBaseline } from '../data/labelled-baseline.js';
 import { refuseOverwrite, writeText } from './output-file.js';
 import { DEFAULT_SAMPLE_READINGS, SAMPLE_ABOVE_BYTES, readTrainingSample, sampleLine, type TrainingSample } from './training-sample.js';
 
@@ -90,9 +90,12 @@ export async function trainCommand(
   if (result.labelledAnomalous) {
     // One series: the N that ends there is known.
     const before = hasUnits ? undefined : labelledInBaseline(ds, choice.baseline ?? { kind: 'all' })?.before;
-    const how = before
-      ? `Give --baseline first:${before} to end them before the first labelled anomaly.`
-      : 'Give --baseline first:N that ends before the first labelled anomaly.';
+    const how =
+      before === undefined
+        ? 'Give --baseline first:N that ends before the first labelled anomaly.'
+        : before >= FEWEST_HEALTHY
+          ? `Give --baseline first:${before} to end them before the first labelled anomaly.`
+          : `The first labelled anomaly is reading ${before + 1}: too early for a healthy stretch before it.`;
     err(`isoscope: warning: ${labelledWords(result.labelledAnomalous, result.trainingRows, how)}`);
   }
   if (result.droppedMissing) err(leftOutLine(result, ds));

@@ -5,6 +5,9 @@ import { columnByRole, type Dataset } from './dataset.js';
 import { baselineMask, type Baseline } from './baseline.js';
 import { unitTimeOrder } from './order.js';
 
+/** A healthy stretch shorter than this before a series' first labelled anomaly is offered as no training rows. */
+export const FEWEST_HEALTHY = 10;
+
 export interface LabelledInBaseline {
   /** The ground-truth column. */
   column: string;
