@@ -6,11 +6,8 @@ import type { Workbench } from '../workbench.js';
 import { download } from '../download.js';
 import { messageLine, stepHeading } from './message-line.js';
 import { readTrainForm, trainForm } from './train-form.js';
-import { labelledInBaseline } from '../../data/labelled-baseline.js';
+import { FEWEST_HEALTHY, labelledInBaseline } from '../../data/labelled-baseline.js';
 import { parseBaseline } from '../../data/baseline.js';
-
-/** A healthy stretch shorter than this before a series' first labelled anomaly is offered as no training rows. */
-const FEWEST_HEALTHY = 10;
 
 export function trainPanel(wb: Workbench): HTMLElement {
   const form = trainForm(wb.settings);
@@ -19,9 +16,13 @@ export function trainPanel(wb: Workbench): HTMLElement {
   const info = h('p', { class: 'model-line' });
   // Said before Train, not after: the rows chosen hold readings the ground truth calls anomalous.
   const labelled = h('p', { class: 'note warn', hidden: true, 'data-testid': 'labelled-baseline' });
-  const readRows = () => {
+  // Typed rows are counted once the typing pauses: each count walks every row of the data.
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  const readRows = (now: boolean) => {
     if (!readTrainForm(form, wb.settings)) wb.trainingRowsChanged();
-    sayLabelled();
+    clearTimeout(typing);
+    if (now) sayLabelled();
+    else typing = setTimeout(sayLabelled, 150);
   };
   // A feature ticked in step 2 is a 'data' event too: the same data and rows are not counted again.
   let counted: { truth: object; baseline: string } | undefined;
@@ -55,7 +56,7 @@ export function trainPanel(wb: Workbench): HTMLElement {
       form.inputs.mode.value = 'first';
       form.inputs.amount.disabled = false;
       form.inputs.amount.value = String(before);
-      readRows();
+      readRows(true);
       button.focus(); // the note and its button are gone: the next step is Train
     });
     labelled.replaceChildren(`${said} `, end);
@@ -76,7 +77,7 @@ export function trainPanel(wb: Workbench): HTMLElement {
     [form.inputs.mode, 'change'],
     [form.inputs.amount, 'input'],
   ] as const)
-    el.addEventListener(event, readRows);
+    el.addEventListener(event, () => readRows(event === 'change'));
   button.addEventListener('click', () => {
     const problem = readTrainForm(form, wb.settings);
     if (problem) return wb.fail('train', problem);
