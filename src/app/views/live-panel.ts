@@ -99,9 +99,7 @@ export function livePanel(wb: Workbench): HTMLElement {
         ? `Live anomaly scores of the latest readings: every unit’s as dots${name === undefined ? '' : `, unit ${name}’s as a line`}.`
         : 'Live anomaly scores of the latest readings.',
     );
-    key.textContent = fleet()
-      ? `Dots: every unit’s readings as they arrive, red over the threshold. ${name === undefined ? 'Open a unit in step 4 to follow it as a line.' : `Line: unit ${name}, the unit open in step 4.`}`
-      : '';
+    key.textContent = fleet() ? `Dots: every unit’s readings as they arrive, red over the threshold. ${lineWords(data, name)}` : '';
     if (chart) return chart.setData(data);
     chart = new uPlot(
       {
@@ -247,4 +245,20 @@ export function livePanel(wb: Workbench): HTMLElement {
   render();
   followWidth(host, () => chart);
   return details;
+}
+
+/**
+ * What the open unit's line is. At a fast rate the stream keeps the highest reading of each run
+ * of readings (of any unit) for the chart, so the line joins those of the unit's readings kept;
+ * a hub's unit may have none among them (or ids the page does not know).
+ */
+function lineWords(data: uPlot.AlignedData, name: string | undefined): string {
+  if (name === undefined) return 'Open a unit in step 4 to follow it as a line.';
+  const [x, , , own] = data;
+  if (!own.some((v) => v !== null)) return `Unit ${name}, open in step 4: none of its readings among those drawn.`;
+  let thinned = false;
+  for (let i = 1; i < x.length && !thinned; i++) thinned = x[i] - x[i - 1] > 1;
+  return thinned
+    ? `Line: unit ${name}, the unit open in step 4, through its readings the chart keeps (at this rate, the highest of each run of readings).`
+    : `Line: unit ${name}, the unit open in step 4.`;
 }
