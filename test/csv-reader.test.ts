@@ -742,6 +742,9 @@ describe('CSV reader', () => {
     expect(unit.role).toBe('unit');
     expect(unit.labels).toEqual([nfc, 'pump-1']);
     expect(Array.from(unit.values)).toEqual([1, 1, 2, 1, 1]);
+    expect(ds.notes).toContain(
+      `machine: ids "${nfc}" and "${nfd}" differ only in how their accents are composed (Unicode NFC and NFD), so their rows are one unit's, as isoscope serve reads them`,
+    );
     // First met in NFD, the label is the NFD form: a scores file names the unit as the data first wrote it.
     expect(column(csvDataset(`machine,x\n${nfd},1\n${nfc},2\npump-1,3\n`), 'machine')!.labels).toEqual([nfd, 'pump-1']);
     const tags = csvDataset(`time,tag,value\n1,Drück,10\n1,${'Drück'.normalize('NFD')},11\n2,Drück,12\n`);

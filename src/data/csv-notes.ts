@@ -125,6 +125,12 @@ export function csvNotes(f: CsvFacts): string[] {
         `${f.names[i]}: ids are read as text, as written, from data row ${row + 1} on ("${printable(text)}"): the rows above held numbers only`,
       );
   });
+  f.textUnits.forEach((ids, i) => {
+    if (ids.merged)
+      notes.push(
+        `${f.names[i]}: ids "${printable(ids.merged[0])}" and "${printable(ids.merged[1])}" differ only in how their accents are composed (Unicode NFC and NFD), so their rows are one unit's, as isoscope serve reads them`,
+      );
+  });
   f.mergedIds.forEach(([a, b], i) =>
     notes.push(
       `${f.names[i]}: ids "${printable(a)}" and "${printable(b)}" read as the same number, so their rows are one unit's; if they are two machines, write the ids with a letter ("P1", "P01") so that they are read as text`,

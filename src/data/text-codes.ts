@@ -12,6 +12,8 @@ export class TextCodes {
   private readonly composed = new Map<string, number>();
   /** The form first met, by code − 1. */
   private readonly firstMet: string[] = [];
+  /** The first id met in another composition than an earlier one of the same id: [earlier, later]. */
+  merged?: [string, string];
 
   get size(): number {
     return this.firstMet.length;
@@ -24,7 +26,10 @@ export class TextCodes {
     const nfc = id.normalize('NFC');
     if (nfc === id) return undefined;
     const code = this.nfc.get(nfc);
-    if (code !== undefined) this.composed.set(id, code);
+    if (code !== undefined) {
+      this.composed.set(id, code);
+      this.merged ??= [this.firstMet[code - 1], id];
+    }
     return code;
   }
 
