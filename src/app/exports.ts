@@ -1,5 +1,5 @@
 // What the page downloads: the model JSON and the scores CSV, the latter written by the
-// same function as `isoscope score` and named after the data and the model.
+// same function as `isoscope score` and named after the data, the model and the threshold.
 import { columnByRole } from '../data/dataset.js';
 import { scoresCsv } from '../data/scores-csv.js';
 import { alarmTrace } from '../alarms/alarm-trace.js';
@@ -17,7 +17,8 @@ export function scoresExport(wb: Pick<Workbench, 'data' | 'scores' | 'model'>): 
   const flags = flagAnomalies(wb.scores, offset);
   const alarm = alarmTrace(truth, flags, alarmRule(wb.model), wb.scores).state;
   const text = scoresCsv({ unit, time, scores: wb.scores, offset, flags, alarm });
-  return { name: `${baseName(wb.data.name)}-${wb.model.id}-scores.csv`, text };
+  // Exports at two slider positions are two files: the name carries the threshold (anomaly score) they were flagged at.
+  return { name: `${baseName(wb.data.name)}-${wb.model.id}-threshold-${(-offset).toFixed(4)}-scores.csv`, text };
 }
 
 function baseName(name: string): string {

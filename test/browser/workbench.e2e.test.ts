@@ -302,7 +302,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
 
     // Export scores writes the CLI's file: same columns, signs and alarm column, named after the data and the model.
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export scores' }).click()]);
-    expect(csvDownload.suggestedFilename()).toBe(`train_FD001-${model.id}-scores.csv`);
+    expect(csvDownload.suggestedFilename()).toBe(`train_FD001-${model.id}-threshold-${(-model.threshold.offset).toFixed(4)}-scores.csv`);
     const dir = mkdtempSync(join(tmpdir(), 'isoscope-export-'));
     writeFileSync(join(dir, 'model.json'), text);
     execFileSync('node', [BIN, 'score', cmapssPath('train_FD001.txt'), '--model', join(dir, 'model.json'), '-o', join(dir, 'cli.csv')]);
