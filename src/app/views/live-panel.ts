@@ -182,7 +182,7 @@ export function livePanel(wb: Workbench): HTMLElement {
             'button',
             { type: 'button', class: 'link', onclick: () => open(a.unit, a.time) },
             h('strong', {}, a.kind === 'raised' ? 'Alarm' : 'Cleared'),
-            ` unit ${wb.units.name(a.unit)} · ${wb.time.at(a.time)} · score ${fmt(-a.score, 3)}`,
+            ` unit ${wb.units.name(a.unit)} · ${wb.time.at(a.time)} · score ${(-a.score).toFixed(3)}`,
           ),
         ),
       ),
