@@ -30,11 +30,15 @@ describe('training rows labelled anomalous', () => {
     expect(labelledInBaseline(ds, parseBaseline('first:40%'))).toEqual({ column: 'anomaly', rows: 100, of: 400, before: 300 });
   });
 
-  test('units: counted per unit’s baseline, no one cut-off offered; no label column or no labelled row: undefined', () => {
+  test('units: counted per unit’s baseline, the cut-off before every unit’s first; no label column or no labelled row: undefined', () => {
     const lines = ['unit,cycle,x,anomaly'];
-    for (const u of [1, 2]) for (let c = 1; c <= 100; c++) lines.push(`${u},${c},${Math.sin(c * u)},${u === 2 && c > 30 ? 1 : 0}`);
+    const from = [0, 60, 30, 45]; // unit 1 never labelled; unit 2's first comes at its 31st reading
+    for (const u of [1, 2, 3]) for (let c = 1; c <= 100; c++) lines.push(`${u},${c},${Math.sin(c * u)},${u > 1 && c > from[u] ? 1 : 0}`);
     const ds = csvDataset(lines.join('\n'));
-    expect(labelledInBaseline(ds, parseBaseline('first:50%'))).toEqual({ column: 'anomaly', rows: 20, of: 100 });
+    expect(labelledInBaseline(ds, parseBaseline('first:50%'))).toEqual({ column: 'anomaly', rows: 25, of: 150, before: 30, unit: 2 });
+    expect(labelledInBaseline(ds, parseBaseline('first:30'))).toBeUndefined();
+    // Read as one series (the page's single series), the first anomaly is the file's first, in its order.
+    expect(labelledInBaseline(ds, parseBaseline('all'), true)).toMatchObject({ before: 130 });
     expect(labelledInBaseline(csvDataset('time,x\n1,2\n2,3\n'), parseBaseline('all'))).toBeUndefined();
     expect(labelledInBaseline(csvDataset(series(100, 1000)), parseBaseline('all'))).toBeUndefined();
   });

@@ -7,7 +7,7 @@ import { regimeConstantLine } from '../features/feature-words.js';
 import { statSync } from 'node:fs';
 import { trainModel } from '../model/train.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
-import type { Dataset } from '../data/dataset.js';
+import { columnByRole, type Dataset } from '../data/dataset.js';
 import { num, parseFileCommand } from './args.js';
 import {
   inSampleLine,
@@ -23,7 +23,7 @@ import { UsageError } from './errors.js';
 import { baselineMask, parseBaseline } from '../data/baseline.js';
 import { isZipFile, readDataset, ReaderWarnings } from './files.js';
 import { shortBaselineWords } from '../data/baseline-span.js';
-import { FEWEST_HEALTHY, labelledInBaseline } from '../data/labelled-baseline.js';
+import { FEWEST_HEALTHY, labelledInBaseline, tooEarlyWords } from '../data/labelled-baseline.js';
 import { refuseOverwrite, writeText } from './output-file.js';
 import { DEFAULT_SAMPLE_READINGS, SAMPLE_ABOVE_BYTES, readTrainingSample, sampleLine, type TrainingSample } from './training-sample.js';
 
@@ -88,14 +88,14 @@ export async function trainCommand(
   }
   writeText(values.output, JSON.stringify(result.model));
   if (result.labelledAnomalous) {
-    // One series: the N that ends there is known.
-    const before = hasUnits ? undefined : labelledInBaseline(ds, choice.baseline ?? { kind: 'all' })?.before;
-    const how =
-      before === undefined
-        ? 'Give --baseline first:N that ends before the first labelled anomaly.'
-        : before >= FEWEST_HEALTHY
-          ? `Give --baseline first:${before} to end them before the first labelled anomaly.`
-          : `The first labelled anomaly is reading ${before + 1}: too early for a healthy stretch before it.`;
+    // The N that ends before every unit's first labelled anomaly is known.
+    const found = labelledInBaseline(ds, choice.baseline ?? { kind: 'all' });
+    const labels = columnByRole(ds, 'unit')?.labels;
+    const how = !found
+      ? 'Give --baseline first:N that ends before the first labelled anomaly.'
+      : found.before < FEWEST_HEALTHY
+        ? tooEarlyWords(found, (u) => labels?.[u - 1] ?? String(u))
+        : `Give --baseline first:${found.before} to end them before ${found.unit === undefined ? 'the' : "every unit's"} first labelled anomaly.`;
     err(`isoscope: warning: ${labelledWords(result.labelledAnomalous, result.trainingRows, how)}`);
   }
   if (result.droppedMissing) err(leftOutLine(result, ds));

@@ -1,6 +1,6 @@
 // Training rows that ground truth already calls anomalous: a forest and its threshold would
-// learn them as normal. Said before training (the page's step 3) with, for one series, the
-// training rows that end before its first labelled anomaly.
+// learn them as normal. Said before training (the page's step 3) with the training rows
+// (first:N) that end before every unit's first labelled anomaly.
 import { columnByRole, type Dataset } from './dataset.js';
 import { baselineMask, type Baseline } from './baseline.js';
 import { unitTimeOrder } from './order.js';
@@ -15,11 +15,16 @@ export interface LabelledInBaseline {
   rows: number;
   /** Training rows the baseline chooses. */
   of: number;
-  /** One series only: its readings before the first labelled anomaly, in time order (a `first:N` that ends there). */
-  before?: number;
+  /**
+   * The readings before the first labelled anomaly, in time order: one series', or the fewest of
+   * any unit's (a `first:N` that ends before every unit's first).
+   */
+  before: number;
+  /** With units: the unit with the fewest. */
+  unit?: number;
 }
 
-/** `oneSeries`: the data is one machine's series (the page gives such data a unit column of its own). */
+/** `oneSeries`: the data is one machine's series (the page gives such data a unit column of its own). Undefined: no training row is labelled anomalous. */
 export function labelledInBaseline(ds: Dataset, b: Baseline, oneSeries = !columnByRole(ds, 'unit')): LabelledInBaseline | undefined {
   const label = columnByRole(ds, 'label')?.values;
   if (!label) return undefined;
@@ -31,10 +36,33 @@ export function labelledInBaseline(ds: Dataset, b: Baseline, oneSeries = !column
     if (mask[i] && label[i] === 1) rows++;
   }
   if (!rows) return undefined;
-  const found = { column: columnByRole(ds, 'label')!.name, rows, of };
-  if (!oneSeries) return found;
+  const column = columnByRole(ds, 'label')!.name;
   const order = unitTimeOrder(ds);
-  let before = 0;
-  while (before < ds.rows && label[order ? order[before] : before] !== 1) before++;
-  return { ...found, before };
+  const units = oneSeries ? undefined : columnByRole(ds, 'unit')?.values;
+  if (!units) {
+    let before = 0;
+    while (before < ds.rows && label[order ? order[before] : before] !== 1) before++;
+    return { column, rows, of, before };
+  }
+  // Each unit's readings so far, in its time order (-1 once its first labelled anomaly is met).
+  const seen = new Map<number, number>();
+  let before = Infinity;
+  let unit: number | undefined;
+  for (let j = 0; j < ds.rows; j++) {
+    const i = order ? order[j] : j;
+    const n = seen.get(units[i]) ?? 0;
+    if (n < 0) continue;
+    if (label[i] === 1) {
+      if (n < before) [before, unit] = [n, units[i]];
+      seen.set(units[i], -1);
+    } else seen.set(units[i], n + 1);
+  }
+  return { column, rows, of, before, unit };
+}
+
+/** Why no first:N is offered: the first labelled anomaly comes before FEWEST_HEALTHY readings. */
+export function tooEarlyWords(found: LabelledInBaseline, unitName: (unit: number) => string): string {
+  return found.unit === undefined
+    ? `The first labelled anomaly is reading ${found.before + 1}: too early for a healthy stretch before it.`
+    : `Unit ${unitName(found.unit)}'s first labelled anomaly is its reading ${found.before + 1}: too early for a healthy stretch before every unit's first.`;
 }

@@ -6,7 +6,7 @@ import type { Workbench } from '../workbench.js';
 import { download } from '../download.js';
 import { messageLine, stepHeading } from './message-line.js';
 import { readTrainForm, trainForm } from './train-form.js';
-import { FEWEST_HEALTHY, labelledInBaseline } from '../../data/labelled-baseline.js';
+import { FEWEST_HEALTHY, labelledInBaseline, tooEarlyWords } from '../../data/labelled-baseline.js';
 import { parseBaseline } from '../../data/baseline.js';
 
 export function trainPanel(wb: Workbench): HTMLElement {
@@ -40,17 +40,14 @@ export function trainPanel(wb: Workbench): HTMLElement {
     if (!found) return labelled.replaceChildren();
     // Rows chosen, not trained on: training leaves out a window's first readings and rows missing an input.
     const said = `${found.rows.toLocaleString('en-US')} of the ${found.of.toLocaleString('en-US')} rows chosen for training ${found.rows === 1 ? 'is' : 'are'} labelled anomalous in “${found.column}”: the model would learn ${found.rows === 1 ? 'it' : 'them'} as normal.`;
-    const before = found.before;
-    if (before === undefined)
-      return labelled.replaceChildren(`${said} Choose training rows that end before each unit’s first labelled anomaly.`);
-    if (before < FEWEST_HEALTHY)
-      return labelled.replaceChildren(
-        `${said} The first labelled anomaly is reading ${before + 1}: too early for a healthy stretch before it.`,
-      );
+    const { before, unit } = found;
+    if (before < FEWEST_HEALTHY) return labelled.replaceChildren(`${said} ${tooEarlyWords(found, (u) => wb.units.name(u))}`);
     const end = h(
       'button',
       { type: 'button' },
-      `Train on the first ${before.toLocaleString('en-US')} readings, before the first labelled anomaly`,
+      unit === undefined
+        ? `Train on the first ${before.toLocaleString('en-US')} readings, before the first labelled anomaly`
+        : `Train on each unit’s first ${before.toLocaleString('en-US')} readings, before every unit’s first labelled anomaly (unit ${wb.units.name(unit)}’s comes first)`,
     );
     end.addEventListener('click', () => {
       form.inputs.mode.value = 'first';
