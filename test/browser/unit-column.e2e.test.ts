@@ -210,14 +210,19 @@ describe.skipIf(!hasChromium)('the unit column picked on the page', () => {
       page.evaluate((n) => {
         const tr = [...document.querySelectorAll('#quality tbody tr')].find((r) => r.querySelector('th')?.textContent?.startsWith(n));
         const cells = [...(tr?.querySelectorAll('td') ?? [])].map((td) => td.textContent);
-        return { role: cells[1], flags: cells[9] };
+        return { role: cells[1], flags: cells[9], why: cells[10] };
       }, name);
     // An empty column had no flag, and a column left out read "feature" beside an unticked box.
-    expect(await row('spare')).toEqual({ role: 'reading', flags: 'empty' });
-    expect(await row('mode')).toEqual({ role: 'reading', flags: 'constant' });
-    expect(await row('rare')).toEqual({ role: 'reading', flags: 'mostly missing' });
-    expect(await row('temp')).toEqual({ role: 'feature', flags: '–' });
+    expect(await row('spare')).toMatchObject({ role: 'reading', flags: 'empty' });
+    expect(await row('mode')).toEqual({ role: 'reading', flags: 'constant', why: 'constant (always 1)' });
+    expect(await row('rare')).toMatchObject({ role: 'reading', flags: 'mostly missing' });
+    expect(await row('temp')).toEqual({ role: 'feature', flags: '–', why: 'varying sensor' });
     await page.getByRole('checkbox', { name: 'Use temp as a feature' }).uncheck({ force: true });
-    await expect.poll(() => row('temp')).toEqual({ role: 'reading', flags: '–' });
+    await expect.poll(() => row('temp')).toEqual({ role: 'reading', flags: '–', why: 'varying sensor; left out here (tick to use it)' });
+    // A constant column ticked back is used, and the table says it is against the profile's advice.
+    await page.getByRole('checkbox', { name: 'Use mode as a feature' }).check({ force: true });
+    await expect
+      .poll(() => row('mode'))
+      .toEqual({ role: 'feature', flags: 'constant', why: 'constant (always 1); used as a feature here all the same' });
   });
 });

@@ -98,7 +98,16 @@ export function profileTable(wb: Workbench): HTMLElement {
           h('td', { class: 'num' }, coded ? '–' : dated && Number.isFinite(c.std) ? dateSpan(c.std) : fmt(c.std)),
           h('td', { class: 'num' }, c.distinct >= 10000 ? '10,000+' : fmt(c.distinct)),
           h('td', { class: flags ? 'warn' : '' }, flags || '–'),
-          h('td', { class: 'reason' }, c.reason),
+          // The profile's reason is for its default: a box the user changed says so.
+          h(
+            'td',
+            { class: 'reason' },
+            c.feature && !wb.features.has(c.name)
+              ? `${c.reason}; left out here (tick to use it)`
+              : !c.feature && wb.features.has(c.name)
+                ? `${c.reason}; used as a feature here all the same`
+                : c.reason,
+          ),
         ),
       );
     }
