@@ -468,8 +468,8 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
     await note.getByRole('button').click();
     await expect.poll(() => note.isHidden()).toBe(true);
     expect(await page.getByLabel('Healthy share or count').inputValue()).toBe('300');
-    // Its button gone, the keys go on to Train, not to the page's start.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Train');
+    // Its button gone, the keys go on to Train, not to the page's start (once the load has saved its files and Train is enabled).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Train');
     await page.getByRole('button', { name: 'Train' }).click();
     await expect.poll(() => statusText('train'), { timeout: 30_000 }).toMatch(/^Trained on /);
     expect(await statusText('train')).not.toMatch(/labelled anomalous/);

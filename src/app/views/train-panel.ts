@@ -26,6 +26,7 @@ export function trainPanel(wb: Workbench): HTMLElement {
   };
   // A feature ticked in step 2 is a 'data' event too: the same data and rows are not counted again.
   let counted: { truth: object; baseline: string } | undefined;
+  let focusTrain = false;
   const sayLabelled = () => {
     const truth = wb.data?.truth;
     if (truth && counted?.truth === truth && counted.baseline === wb.settings.baseline) return;
@@ -54,7 +55,10 @@ export function trainPanel(wb: Workbench): HTMLElement {
       form.inputs.amount.disabled = false;
       form.inputs.amount.value = String(before);
       readRows(true);
-      button.focus(); // the note and its button are gone: the next step is Train
+      // The note and its button are gone: the next step is Train. Still disabled while the load
+      // that said "Loaded" saves its files, it takes the focus once enabled.
+      if (button.disabled) focusTrain = true;
+      else button.focus();
     });
     labelled.replaceChildren(`${said} `, end);
   };
@@ -91,6 +95,11 @@ export function trainPanel(wb: Workbench): HTMLElement {
     button.disabled = !wb.data || wb.busy !== '';
     button.textContent = wb.busy === 'training' ? 'Training…' : 'Train';
     button.setAttribute('aria-busy', String(wb.busy === 'training'));
+    if (focusTrain && !button.disabled) {
+      focusTrain = false;
+      // Not taken from a field the user has moved to meanwhile.
+      if (!document.activeElement || document.activeElement === document.body) button.focus();
+    }
     exportModel.disabled = !wb.model;
     features.textContent = wb.data
       ? `The next training uses the ${plural(wb.features.size, 'feature column')} chosen in step 2.`
