@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { csvDataset } from './helpers.js';
-import { parseBaseline } from '../src/data/baseline.js';
+import { baselineMask, parseBaseline } from '../src/data/baseline.js';
 import { labelledInBaseline } from '../src/data/labelled-baseline.js';
 
 /** One series, time,x,anomaly: labelled 1 from reading `from` on (in time order), rows written in `order`. */
@@ -21,6 +21,9 @@ describe('training rows labelled anomalous', () => {
     // Training rows that end before it: nothing to say.
     expect(labelledInBaseline(ds, parseBaseline('first:300'))).toBeUndefined();
     expect(labelledInBaseline(ds, parseBaseline('first:301'))).toEqual({ column: 'anomaly', rows: 1, of: 301, before: 300 });
+    // The page passes the rows' mask it has already built: the same answer.
+    const mask = baselineMask(ds, parseBaseline('first:40%'));
+    expect(labelledInBaseline(ds, mask)).toEqual({ column: 'anomaly', rows: 100, of: 400, before: 300 });
   });
 
   test('rows out of time order: the first readings and the first anomaly are by time, not by row', () => {

@@ -189,8 +189,11 @@ export class ThresholdController {
     }
   }
 
-  /** A baseline's rows of the data shown, built once for the budget and the evaluation when both name it (a pass over millions of rows). */
-  private maskOf(baseline: string): Uint8Array {
+  /**
+   * A baseline's rows of the data shown, built once for the budget, the evaluation and step 3's
+   * training rows when they name it (a pass over millions of rows). Throws when it cannot be read.
+   */
+  maskOf(baseline: string): Uint8Array {
     const truth = this.host.data!.truth;
     const last = this.lastMask;
     if (last?.truth === truth && last.baseline === baseline) return last.mask;

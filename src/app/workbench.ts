@@ -16,7 +16,6 @@ import type { SliderIndex } from '../metrics/slider-index.js';
 import type { IndexRequest } from '../services/slider-index-service.js';
 import type { IngestProgress } from '../services/ingest-service.js';
 import { detectionDefaults, type DetectionDefaults } from '../features/defaults.js';
-import { baselineMask, parseBaseline } from '../data/baseline.js';
 import { presetOf, presetWords, withPreset, type PresetKind } from './detection-preset.js';
 import { columnNamer, type Namer } from '../features/feature-words.js';
 import { Bus } from './bus.js';
@@ -259,7 +258,7 @@ export class Workbench extends Bus {
   private healthyReadings(): number {
     const truth = this.data!.truth;
     try {
-      return baselineMask(truth, parseBaseline(this.settings.baseline)).reduce((n, b) => n + b, 0);
+      return this.threshold.maskOf(this.settings.baseline).reduce((n, b) => n + b, 0);
     } catch {
       return truth.rows;
     }

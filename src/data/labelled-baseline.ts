@@ -24,11 +24,19 @@ export interface LabelledInBaseline {
   unit?: number;
 }
 
-/** `oneSeries`: the data is one machine's series (the page gives such data a unit column of its own). Undefined: no training row is labelled anomalous. */
-export function labelledInBaseline(ds: Dataset, b: Baseline, oneSeries = !columnByRole(ds, 'unit')): LabelledInBaseline | undefined {
+/**
+ * b: the training rows, or their mask already built (baselineMask). `oneSeries`: the data is one
+ * machine's series (the page gives such data a unit column of its own). Undefined: no training
+ * row is labelled anomalous.
+ */
+export function labelledInBaseline(
+  ds: Dataset,
+  b: Baseline | Uint8Array,
+  oneSeries = !columnByRole(ds, 'unit'),
+): LabelledInBaseline | undefined {
   const label = columnByRole(ds, 'label')?.values;
   if (!label) return undefined;
-  const mask = baselineMask(ds, b);
+  const mask = b instanceof Uint8Array ? b : baselineMask(ds, b);
   let rows = 0;
   let of = 0;
   for (let i = 0; i < ds.rows; i++) {

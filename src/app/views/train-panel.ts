@@ -7,7 +7,6 @@ import { download } from '../download.js';
 import { messageLine, stepHeading } from './message-line.js';
 import { readTrainForm, trainForm } from './train-form.js';
 import { FEWEST_HEALTHY, labelledInBaseline, tooEarlyWords } from '../../data/labelled-baseline.js';
-import { parseBaseline } from '../../data/baseline.js';
 
 export function trainPanel(wb: Workbench): HTMLElement {
   const form = trainForm(wb.settings);
@@ -33,7 +32,9 @@ export function trainPanel(wb: Workbench): HTMLElement {
     counted = truth && { truth, baseline: wb.settings.baseline };
     let found;
     try {
-      found = wb.data ? labelledInBaseline(wb.data.truth, parseBaseline(wb.settings.baseline), wb.data.wholeSeries === true) : undefined;
+      found = wb.data
+        ? labelledInBaseline(wb.data.truth, wb.threshold.maskOf(wb.settings.baseline), wb.data.wholeSeries === true)
+        : undefined;
     } catch {
       found = undefined; // training rows that cannot be read: Train says why
     }
