@@ -51,6 +51,17 @@ async function exportedScores(): Promise<string[]> {
     .split('\n');
 }
 
+/** A minute-by-minute series of 1,000 readings (time,temp,vib,anomaly): temp steps up by `step` from reading `from` on, labelled 1 there. */
+function faultSeries(from: number, step: number): string[] {
+  const lines = ['time,temp,vib,anomaly'];
+  for (let i = 0; i < 1000; i++) {
+    const fault = i >= from ? 1 : 0;
+    const at = new Date(Date.UTC(2024, 2, 1, 0, i)).toISOString();
+    lines.push(`${at},${(50 + Math.sin(i / 9) + step * fault).toFixed(3)},${(1 + 0.1 * Math.cos(i / 4)).toFixed(3)},${fault}`);
+  }
+  return lines;
+}
+
 describe.skipIf(!hasChromium)('data beyond the training file', () => {
   test('Score a file with the current model: the model is kept, its scores are not a retrained model’s, the threshold keeps its meaning', async () => {
     await page.getByRole('button', { name: 'Load sample' }).click();
@@ -433,12 +444,7 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
   });
 
   test('a labelled fault that takes a sensor out of range: the data check’s drift says the labelled readings may be it', async () => {
-    const lines = ['time,temp,vib,anomaly'];
-    for (let i = 0; i < 1000; i++) {
-      const fault = i >= 700 ? 1 : 0;
-      const at = new Date(Date.UTC(2024, 2, 1, 0, i)).toISOString();
-      lines.push(`${at},${(50 + Math.sin(i / 9) + 8 * fault).toFixed(3)},${(1 + 0.1 * Math.cos(i / 4)).toFixed(3)},${fault}`);
-    }
+    const lines = faultSeries(700, 8);
     await dropText('labelled-fault.csv', lines.join('\n'));
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded labelled-fault\.csv: 1,000 rows/);
     await page.getByRole('button', { name: 'Train' }).click();
@@ -450,12 +456,7 @@ describe.skipIf(!hasChromium)('data beyond the training file', () => {
   });
 
   test('training rows that hold labelled anomalies are said before Train, with one click to end them before the first', async () => {
-    const lines = ['time,temp,vib,anomaly'];
-    for (let i = 0; i < 1000; i++) {
-      const fault = i >= 300 ? 1 : 0;
-      const at = new Date(Date.UTC(2024, 2, 1, 0, i)).toISOString();
-      lines.push(`${at},${(50 + Math.sin(i / 9) + 3 * fault).toFixed(3)},${(1 + 0.1 * Math.cos(i / 4)).toFixed(3)},${fault}`);
-    }
+    const lines = faultSeries(300, 3);
     await dropText('early-fault.csv', lines.join('\n'));
     await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Loaded early-fault\.csv: 1,000 rows/);
     const note = page.getByTestId('labelled-baseline');

@@ -579,6 +579,11 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
         return !!row && row.top >= list.top - 1 && row.bottom <= list.bottom + 1;
       });
     expect(await activeInView()).toBe(true);
+    const firstRowHeight = () =>
+      page
+        .locator('.fleet-row:not([hidden])')
+        .first()
+        .evaluate((r) => r.getBoundingClientRect().height);
     await page.setViewportSize({ width: 390, height: 844 });
     const cut = () =>
       page.evaluate(
@@ -586,27 +591,13 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
           [...document.querySelectorAll<HTMLElement>('.fleet-row:not([hidden]) .c-drivers')].filter((c) => c.scrollWidth > c.clientWidth)
             .length,
       );
-    await expect
-      .poll(() =>
-        page
-          .locator('.fleet-row:not([hidden])')
-          .first()
-          .evaluate((r) => r.getBoundingClientRect().height),
-      )
-      .toBe(48);
+    await expect.poll(firstRowHeight).toBe(48);
     expect(await page.locator('.fleet-row:not([hidden]) .c-drivers').first().textContent()).toMatch(/\w/);
     expect(await cut()).toBe(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await expect.poll(activeInView).toBe(true);
     await page.setViewportSize({ width: 1280, height: 800 });
-    await expect
-      .poll(() =>
-        page
-          .locator('.fleet-row:not([hidden])')
-          .first()
-          .evaluate((r) => r.getBoundingClientRect().height),
-      )
-      .toBe(30);
+    await expect.poll(firstRowHeight).toBe(30);
     await expect.poll(activeInView).toBe(true);
   });
 });
