@@ -453,6 +453,16 @@ test('train warns when its training rows hold readings the label column marks an
   expect((await cli('train', early, '--baseline', 'first:50%', '-o', join(dir, 'early.json'))).stderr).toMatch(
     /took them as healthy\. The first labelled anomaly is reading 5: too early for a healthy stretch before it\.$/m,
   );
+  // Labelled 1 throughout: more likely a 'normal' flag than a file anomalous from end to end.
+  const ones = join(dir, 'ones.csv');
+  writeFileSync(ones, ['time,x,anomaly', ...Array.from({ length: 300 }, (_, i) => `${i},${Math.sin(i / 3).toFixed(3)},1`)].join('\n'));
+  expect((await cli('train', ones, '-o', join(dir, 'ones.json'))).stderr).toMatch(
+    /took them as healthy\. Every reading is labelled 1, which isoscope reads as anomalous \(0 normal, 1 anomaly\): if 1 marks normal readings in this file, write the labels the other way round before training and evaluating\.$/m,
+  );
+  expect((await cli('evaluate', ones, '--model', join(dir, 'ones.json'))).stderr).toMatch(
+    /^isoscope: warning: every compared reading is labelled 1 \(anomalous\) in "anomaly": no healthy reading is left, .* if 1 marks normal readings in this file, write the labels the other way round$/m,
+  );
+  expect((await cli('evaluate', data, '--model', join(dir, 'before.json'))).stderr).not.toMatch(/every compared reading/);
 });
 
 test('a pipe given as the data file is refused as a pipe, not called empty; a file redirected to /dev/stdin is read', async () => {

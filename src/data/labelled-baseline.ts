@@ -22,6 +22,8 @@ export interface LabelledInBaseline {
   before: number;
   /** With units: the unit with the fewest. */
   unit?: number;
+  /** Every labelled reading of the data is 1: the file may mean 1 as normal. */
+  everyReading: boolean;
 }
 
 /**
@@ -45,12 +47,13 @@ export function labelledInBaseline(
   }
   if (!rows) return undefined;
   const column = columnByRole(ds, 'label')!.name;
+  const everyReading = label.every((v) => v === 1 || Number.isNaN(v));
   const order = unitTimeOrder(ds);
   const units = oneSeries ? undefined : columnByRole(ds, 'unit')?.values;
   if (!units) {
     let before = 0;
     while (before < ds.rows && label[order ? order[before] : before] !== 1) before++;
-    return { column, rows, of, before };
+    return { column, rows, of, before, everyReading };
   }
   // Each unit's readings so far, in its time order (-1 once its first labelled anomaly is met).
   const seen = new Map<number, number>();
@@ -65,11 +68,14 @@ export function labelledInBaseline(
       seen.set(units[i], -1);
     } else seen.set(units[i], n + 1);
   }
-  return { column, rows, of, before, unit };
+  return { column, rows, of, before, unit, everyReading };
 }
 
 /** Why no first:N is offered: the first labelled anomaly comes before FEWEST_HEALTHY readings. */
 export function tooEarlyWords(found: LabelledInBaseline, unitName: (unit: number) => string): string {
+  // A column of 1s alone is more likely a 'healthy' or 'ok' flag than a file that is anomalous throughout.
+  if (found.everyReading)
+    return 'Every reading is labelled 1, which isoscope reads as anomalous (0 normal, 1 anomaly): if 1 marks normal readings in this file, write the labels the other way round before training and evaluating.';
   return found.unit === undefined
     ? `The first labelled anomaly is reading ${found.before + 1}: too early for a healthy stretch before it.`
     : `Unit ${unitName(found.unit)}'s first labelled anomaly is its reading ${found.before + 1}: too early for a healthy stretch before every unit's first.`;
