@@ -310,6 +310,9 @@ describe('POST /predict', () => {
         /as JSON/,
       ],
       [{ method: 'GET', url: '/nothing-here' }, 404, /no route GET \/nothing-here/],
+      // The router's own refusals, in the same one-line JSON (they were Fastify's four-key bodies, one a 414).
+      [{ method: 'DELETE', url: '/units/%ZZ' }, 400, /^the path "\/units\/%ZZ" is not valid percent-encoding$/],
+      [{ method: 'DELETE', url: `/units/${'a'.repeat(2401)}` }, 400, /^the unit id in the path is too long .*: no unit is named so$/],
       [
         { method: 'POST', url: '/predict', headers: { 'content-type': 'application/json' }, payload: '{}' },
         400,
@@ -436,6 +439,12 @@ describe('POST /predict', () => {
     expect(res.body).toMatch(/^iot_anomaly_scoring_latency_seconds_count\{service="serve"\} 1$/m);
     // A known route asked with the wrong method is counted under that route, not as unmatched.
     expect(res.body).toMatch(/^iot_anomaly_http_requests_total\{route="\/predict",status="405",service="serve"\} 1$/m);
+    // A path the router refuses is counted too (it never reaches the response hook).
+    await fresh.app.inject({ method: 'DELETE', url: '/units/%ZZ' });
+    await fresh.app.inject({ url: '/p%ZZ' });
+    const after = (await fresh.app.inject({ url: '/metrics' })).body;
+    expect(after).toMatch(/^iot_anomaly_http_requests_total\{route="\/units\/:unit",status="400",service="serve"\} 1$/m);
+    expect(after).toMatch(/^iot_anomaly_http_requests_total\{route="unmatched",status="400",service="serve"\} 1$/m);
     await fresh.app.close();
   });
 
@@ -541,6 +550,12 @@ describe('DELETE /units/{unit}', () => {
     expect([again.statusCode, again.json()]).toEqual([404, { error: 'unit "unknown-9" is not tracked: nothing to forget' }]);
     const get = await app.inject({ method: 'GET', url: '/units/7' });
     expect([get.statusCode, get.headers.allow]).toEqual([405, 'DELETE']);
+    // An id as long as POST /predict takes (200 characters, 12 bytes each percent-encoded) is forgotten too:
+    // past the router's default of 100, the path was refused with 414.
+    const long = '🚀'.repeat(200);
+    expect((await json(app, '/predict', { ...unit1[0], unit_number: long })).statusCode).toBe(200);
+    const forget = await app.inject({ method: 'DELETE', url: `/units/${encodeURIComponent(long)}` });
+    expect([forget.statusCode, forget.json()]).toEqual([200, { forgotten: long }]);
     await app.close();
   });
 });

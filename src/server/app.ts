@@ -1,7 +1,7 @@
 // The prediction server's HTTP surface on Fastify: POST /predict, GET /model, /metrics,
 // /openapi.json, and /healthz (the one route that needs no key). Every error is JSON,
 // {"error": "..."}, one line.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Metrics } from '../connectors/metrics.js';
 import type { Predictor } from './predictor.js';
@@ -37,20 +37,45 @@ export interface AppOptions {
   log: (line: string) => void;
 }
 
+/** The route a request unmatched by the router counts under: a unit's path under its pattern (one series per unit id would grow without end). */
+function metricRoute(path: string): string {
+  return allowedMethods(path) ? (path.startsWith('/units/') ? '/units/:unit' : path) : 'unmatched';
+}
+
+/** Characters a path parameter may have before the router refuses it (a 200-character unit id, percent-encoded). */
+const MAX_PATH_PARAM = 2400;
+
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const timeout = o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
     bodyLimit: o.bodyLimit,
     // Fastify's default is no limit: a client that stops mid-body would hold its connection for ever.
     // Node times out only what it was created with (Fastify's own requestTimeout is set later, and
-    // missed a body that stopped coming), and looks every 30 s: a quarter of the timeout keeps the 408 near it.
+    // missed a body that stopped coming), and looks every 30 s by default: a look every twelfth of the
+    // timeout (5 s for the default minute) answers 408 at most that late (a quarter left it 74 s in).
     requestTimeout: timeout,
-    http: { requestTimeout: timeout, connectionsCheckingInterval: Math.min(30_000, Math.max(25, timeout / 4)) },
+    http: { requestTimeout: timeout, connectionsCheckingInterval: Math.min(5_000, Math.max(25, Math.round(timeout / 12))) },
     logger: false,
     // Schemas check shapes only: no coercion, so a body is never rewritten before scoring.
     // "example" is OpenAPI 3.0's annotation (its schemas have no "examples"): known to Ajv, checked by nothing.
     ajv: { customOptions: { coerceTypes: false, keywords: ['example'] } },
     clientErrorHandler: clientError,
+    // A unit id may be 200 characters, each up to 12 once percent-encoded (a 4-byte UTF-8 character):
+    // past the router's default of 100, DELETE /units/<id> answered 414 where POST /predict took the id.
+    // A decoded id past 200 is refused by the route, one past this by the router (frameworkErrors).
+    routerOptions: { maxParamLength: MAX_PATH_PARAM },
+    // The router's own refusals (bad percent-encoding, a path parameter past the limit) in the server's
+    // one-line JSON, and counted: they never reach the onResponse hook.
+    frameworkErrors: (err, req, reply) => {
+      const path = req.url.split('?')[0];
+      o.serveMetrics.request(metricRoute(path), 400);
+      void (reply as unknown as FastifyReply).code(400).send({
+        error:
+          err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? `the unit id in the path is too long (over ${MAX_PATH_PARAM} characters as sent; a unit id has at most 200): no unit is named so`
+            : `the path ${JSON.stringify(path)} is not valid percent-encoding`,
+      });
+    },
   });
   await app.register(swagger, swaggerOptions(o.version));
 
@@ -102,8 +127,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.addHook('onResponse', (req, reply, done) => {
     // A known path asked with a method it does not take (405) counts under its route, not as unmatched.
     const path = req.url.split('?')[0];
-    // A unit's path counts under its route's pattern: one series per unit id would grow without end.
-    const route = req.routeOptions.url ?? (allowedMethods(path) ? (path.startsWith('/units/') ? '/units/:unit' : path) : 'unmatched');
+    const route = req.routeOptions.url ?? metricRoute(path);
     o.serveMetrics.request(route, reply.statusCode, reply.elapsedTime / 1000);
     if (route === '/predict' && reply.statusCode === 200 && !reply.hasHeader('idempotent-replayed'))
       o.metrics.pipelineLatency(o.predictor.tag, reply.elapsedTime);

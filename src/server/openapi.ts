@@ -95,7 +95,11 @@ const httpEdges = {
     ...error,
     description: 'The request is not valid HTTP (for example a Content-Length that is no number); the connection is closed.',
   },
-  408: { ...error, description: 'The request (headers and body) did not arrive whole within a minute; the connection is closed.' },
+  408: {
+    ...error,
+    description:
+      'The request (headers and body) did not arrive whole within a minute (answered within 5 s of it); the connection is closed.',
+  },
   431: { ...error, description: "The request's headers are larger than the server takes; the connection is closed." },
 } as const;
 
