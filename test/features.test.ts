@@ -122,6 +122,43 @@ describe('window features', () => {
     },
   );
 
+  test.each([1e308, -1e200, 2e154])(
+    'a reading of %s (past ±1e150) is anomalous at once and never enters the unit state, its baseline included: batch and stream',
+    async (absurd) => {
+      // Taken into the baseline mean it left every later reading of the unit unscored (1e308) or anomalous (1e200).
+      const engine = await getEngine();
+      const recipe: FeatureRecipe = { inputs: ['a', 'b'], unitBaseline: 20, window: { size: 5, stats: ['value', 'mean', 'std', 'slope'] } };
+      const spiked = twoUnits();
+      spiked.columns[2].values[8] = absurd; // in the unit's baseline (its first 20), its window full
+      const gap = twoUnits();
+      gap.columns[2].values[8] = NaN;
+      const features = (ds: Dataset) => deriveDataset(engine, ds, recipe).columns.filter((c) => c.name.startsWith('a:'));
+      const hex = (v: Float64Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+      const [got, want] = [features(spiked), features(gap)];
+      // Its own features are the value itself (std its size); every other reading's are as if it were a gap.
+      expect(got.map((c) => c.values[8])).toEqual([absurd, absurd, Math.abs(absurd), absurd]);
+      for (const c of [...got, ...want]) c.values[8] = 0;
+      expect(got.map((c) => hex(c.values))).toEqual(want.map((c) => hex(c.values)));
+      const { model } = await trainModel(engine, twoUnits(), { recipe: { ...recipe, regimes: 'off' } });
+      const loaded = new LoadedModel(engine, model);
+      const scores = loaded.scoreDataset(spiked).scores;
+      const gapScores = loaded.scoreDataset(gap).scores;
+      expect(scores[8]).toBe(-1); // far past the trained range: the range rule's score
+      expect(Buffer.from(scores.subarray(9).slice().buffer).equals(Buffer.from(gapScores.subarray(9).slice().buffer))).toBe(true);
+      expect(scores.slice(9, 30).every(Number.isFinite)).toBe(true);
+      // The derived columns and the stream path (serve, consume), a reading at a time, agree bit for bit.
+      const derived = loaded.scoreColumns(featureColumns(loaded.featureData(spiked), model.features)).scores;
+      expect(Buffer.from(derived.buffer).equals(Buffer.from(scores.buffer))).toBe(true);
+      const a = spiked.columns[2].values;
+      const b = spiked.columns[3].values;
+      const streamed = Array.from(
+        { length: 30 },
+        (_, i) => loaded.scoreStream(Float64Array.of(a[i], b[i]), 2, Float64Array.of(1), 1).scores[0],
+      );
+      expect(Buffer.from(Float64Array.from(streamed).buffer).equals(Buffer.from(scores.slice(0, 30).buffer))).toBe(true);
+    },
+  );
+
   test('scores with features computed in the scoring pass equal scores of the derived columns, bit for bit', async () => {
     const engine = await getEngine();
     const ds = loadFd001();

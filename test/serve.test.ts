@@ -221,6 +221,11 @@ describe('POST /predict', () => {
     const { sensor_2: _2, ...rest } = unit1[6];
     expect((await json(app, '/predict', rest)).json()).toMatchObject({ anomaly_score: null, missing_features: ['sensor_2'] });
     expect((await json(app, '/predict', rest)).json()).not.toHaveProperty('warming_up');
+    // A value past ±1e150 is anomalous at once, and the readings after it are scored as before it
+    // (in the window it left every later reading unscored, each called warming up).
+    expect((await json(app, '/predict', { ...unit1[7], sensor_2: 1e308 })).json()).toMatchObject({ anomaly_score: 1, is_anomaly: true });
+    const after = (await json(app, '/predict', unit1.slice(8, 14))).json();
+    expect(after.map((r: any) => [typeof r.anomaly_score, r.is_anomaly])).toEqual(Array(6).fill(['number', false]));
     await app.close();
   });
 

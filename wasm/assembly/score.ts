@@ -4,7 +4,7 @@
 import { Forest, outsideRange } from "./forest";
 import { scaleBlock } from "./scale";
 import { isolationScore } from "./pathlength";
-import { WindowSpec, HEADER, outputsPerInput, needsResum, ringSum, ringSumSq, ringSumXY } from "./window";
+import { WindowSpec, HEADER, isAbsurd, outputsPerInput, needsResum, ringSum, ringSumSq, ringSumXY } from "./window";
 
 const BLOCK: i32 = 256;
 
@@ -190,6 +190,14 @@ export function scoreWindowed(handle: usize, window: usize, layout: i32, src: us
           const dst = scratch + <usize>(r * d) * 4;
           if (!isFinite(x)) {
             store<u8>(missing + <usize>r, 1);
+          } else if (isAbsurd(x)) {
+            // As update(): every feature the value itself (std its size), the unit's state untouched.
+            const sd = stats & 2 ? (stats & 8 ? 1 : 0) + (stats & 1) : -1;
+            for (let j = 0; j < outs; j++) {
+              const fi = fi0 + j;
+              const value = j == sd ? Math.abs(x) : x;
+              store<f32>(dst + (<usize>fi << 2), <f32>((value - load<f64>(forest.mean + (<usize>fi << 3))) / load<f64>(forest.scale + (<usize>fi << 3))));
+            }
           } else {
             let v = x;
             if (base > 0) {

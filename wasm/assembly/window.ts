@@ -99,6 +99,20 @@ export function freeWindow(handle: usize): void {
 const OUTLIER_RATIO: f64 = 32768;
 
 /**
+ * A finite value past ±1e150 is no measurement (a stuck register, a garbage cast), and its square
+ * would overflow the window's sums. Its features are the value itself (its std its size), far past
+ * any trained range, so the reading scores anomalous at once; the unit's state never takes it.
+ * Taken into a unit's baseline it left every later reading of the unit unscored (1e308) or
+ * anomalous (1e200) for good.
+ */
+const MAX_READING: f64 = 1e150;
+
+/** Whether a finite x is too large for the window's sums (see MAX_READING). */
+@inline export function isAbsurd(x: f64): bool {
+  return Math.abs(x) > MAX_READING;
+}
+
+/**
  * True when the value that just left the window (`old`) was an outlier so large that the
  * sliding sums kept mostly its rounding error, or when the sums overflowed: they are then
  * summed afresh from the ring, as a window that never saw it would hold them. The cheap
@@ -143,6 +157,13 @@ export function ringSumXY(ring: usize, head: i32, k: i32): f64 {
   if (!isFinite(x)) {
     const outs = outputsPerInput(w.stats);
     for (let j = 0; j < outs; j++) store<f64>(o + <usize>j * step, NaN);
+    return;
+  }
+  if (isAbsurd(x)) {
+    // In output order (value, mean, std, slope), as below.
+    const outs = outputsPerInput(w.stats);
+    const sd = w.stats & 2 ? (w.stats & 8 ? 1 : 0) + (w.stats & 1) : -1;
+    for (let j = 0; j < outs; j++) store<f64>(o + <usize>j * step, j == sd ? Math.abs(x) : x);
     return;
   }
   let v = x;
