@@ -668,6 +668,11 @@ describe('model reloads and shutdown', () => {
     const [head, body] = (await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).split('\r\n\r\n');
     expect(head).toMatch(/^HTTP\/1\.1 431 .*\r\nContent-Type: application\/json/s);
     expect(JSON.parse(body)).toEqual({ error: "the request's headers are larger than the server takes" });
+    // Without Host, HTTP/1.1 is refused in the same JSON (Node's own refusal had no body); HTTP/1.0 needs none.
+    const hostless = (await raw('GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n')).split('\r\n\r\n');
+    expect(hostless[0]).toMatch(/^HTTP\/1\.1 400 .*\r\ncontent-type: application\/json/is);
+    expect(JSON.parse(hostless[1])).toEqual({ error: 'an HTTP/1.1 request needs a Host header' });
+    expect(await raw('GET /healthz HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
     const garbage = (await raw('GARBAGE\r\n\r\n')).split('\r\n\r\n');
     expect(garbage[0]).toMatch(/^HTTP\/1\.1 400 /);
     expect(JSON.parse(garbage[1]).error).toMatch(/^the request is not valid HTTP \(HPE_/);

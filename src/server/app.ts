@@ -54,7 +54,12 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     // missed a body that stopped coming), and looks every 30 s by default: a look every twelfth of the
     // timeout (5 s for the default minute) answers 408 at most that late (a quarter left it 74 s in).
     requestTimeout: timeout,
-    http: { requestTimeout: timeout, connectionsCheckingInterval: Math.min(5_000, Math.max(25, Math.round(timeout / 12))) },
+    // Node refuses an HTTP/1.1 request without Host itself, with an empty body: the hook below says so in JSON.
+    http: {
+      requireHostHeader: false,
+      requestTimeout: timeout,
+      connectionsCheckingInterval: Math.min(5_000, Math.max(25, Math.round(timeout / 12))),
+    },
     logger: false,
     // Schemas check shapes only: no coercion, so a body is never rewritten before scoring.
     // "example" is OpenAPI 3.0's annotation (its schemas have no "examples"): known to Ajv, checked by nothing.
@@ -115,6 +120,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     (route, status) => o.serveMetrics.request(route, status),
   );
   app.addHook('onRequest', (req, reply, done) => {
+    // HTTP/1.1 asks a server to refuse a request without Host (RFC 9112, 3.2).
+    if (req.raw.httpVersion === '1.1' && req.headers.host === undefined)
+      return void reply.code(400).send({ error: 'an HTTP/1.1 request needs a Host header' });
     if (req.routeOptions.url === '/healthz' || authorized(req.headers.authorization)) return done();
     void reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong API key: send Authorization: Bearer <key>' });
   });
