@@ -34,6 +34,8 @@ describe('parseJsonBody', () => {
     expect(twice.err?.message).toBe(
       'the body has the field "sensor_2" twice in one object (again at character 60): JSON keeps only the last, which may not be the one meant; send each field once',
     );
+    // Counted in characters: an emoji before it is one, not two UTF-16 units.
+    expect((await parse('{"id": "🚀", "x": 1, "x": 2}')).err?.message).toMatch(/\(again at character 21\)/);
     expect((await parse('\ufeff{"a": 1, "b": {"a": 2}}')).body).toEqual({ a: 1, b: { a: 2 } });
     // Keys that look like indices come first once parsed, so objects are met in another order than written: still no false refusal.
     expect((await parse('{"b": {"x": 1, "y": 2}, "1": {"z": 3}}')).err).toBeNull();

@@ -75,11 +75,12 @@ export function parseJsonBody(_req: unknown, bytes: Buffer, done: (err: Error | 
   // Only a text that could spell the key (plainly or with \u escapes) is walked.
   if ((text.includes('proto') || text.includes('\\u')) && hasProtoKey(body))
     return done(badRequest('the body has a "__proto__" key, which the server refuses: rename that field'));
+  // Characters as people count them (an emoji is one), not JavaScript's UTF-16 units.
   const twice = keysLost(text, body) ? duplicateKey(text) : undefined;
   if (twice)
     return done(
       badRequest(
-        `the body has the field ${JSON.stringify(twice.key)} twice in one object (again at character ${twice.at + 1}): JSON keeps only the last, which may not be the one meant; send each field once`,
+        `the body has the field ${JSON.stringify(twice.key)} twice in one object (again at character ${[...text.slice(0, twice.at)].length + 1}): JSON keeps only the last, which may not be the one meant; send each field once`,
       ),
     );
   done(null, body);
