@@ -1,10 +1,11 @@
 // Polls the models container and hands the consumer (or the prediction server) every change
 // of champion (a newer one published, or an older one promoted) and, when asked, of candidate
 // (the newest candidate newer than the champion, scored in shadow; none after a promotion).
-// A version that fails validation is reported once and skipped, so a bad publish never
-// stops scoring with the model in use.
+// A version that fails validation (or that the registry does not hold) is reported once and
+// skipped, so a bad publish never stops scoring with the model in use; a read that fails (a
+// timeout, a 503, throttling past the SDK's retries) is tried again at the next poll.
 import type { Container } from '@azure/cosmos';
-import { fetchModel, lifecycleVersions, type PublishedModel } from './model-registry.js';
+import { fetchModel, lifecycleVersions, RegistryError, type PublishedModel } from './model-registry.js';
 import { redact } from './settings.js';
 
 export interface WatcherOptions {
@@ -20,6 +21,8 @@ export class ModelWatcher {
   private timer?: ReturnType<typeof setTimeout>;
   private running?: Promise<void>;
   private current: number;
+  /** A champion version read and refused (not a valid model): not read again. */
+  private refused = 0;
   private candidate = 0;
   private readonly container: Container;
   private readonly onChampion: (published: PublishedModel) => void;
@@ -49,19 +52,31 @@ export class ModelWatcher {
   async check(): Promise<void> {
     try {
       const { champion, candidate } = await lifecycleVersions(this.container);
-      if (champion && champion !== this.current) {
-        this.current = champion; // tried once: a broken version is reported once, not at every poll
-        this.onChampion(await fetchModel(this.container, `v${champion}`));
+      if (champion && champion !== this.current && champion !== this.refused) {
+        const published = await this.read(champion, (v) => (this.refused = v));
+        this.current = champion;
+        this.onChampion(published);
       }
       const shadow = candidate > this.current ? candidate : 0;
       if (this.opts.onCandidate && shadow !== this.candidate) {
+        const published = shadow ? await this.read(shadow, (v) => (this.candidate = v)) : undefined;
         this.candidate = shadow;
-        this.opts.onCandidate(shadow ? await fetchModel(this.container, `v${shadow}`) : undefined);
+        this.opts.onCandidate(published);
       }
     } catch (e) {
       this.opts.log?.(
         `isoscope ${this.opts.service ?? 'consume'}: model check failed, keeping the current model: ${redact((e as Error).message).split('\n')[0]}`,
       );
+    }
+  }
+
+  /** Reads vN; one the registry answers as invalid or absent is marked tried (`tried`), so it is reported once. */
+  private async read(version: number, tried: (version: number) => void): Promise<PublishedModel> {
+    try {
+      return await fetchModel(this.container, `v${version}`);
+    } catch (e) {
+      if (e instanceof RegistryError) tried(version);
+      throw e;
     }
   }
 

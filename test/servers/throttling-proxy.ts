@@ -12,6 +12,8 @@ export interface ThrottlingProxy {
   reject: boolean;
   /** Answer every document write 403, as Cosmos DB does for a read-only key. */
   readOnly: boolean;
+  /** Answer every read of one document 503, as Cosmos DB does when a replica is briefly out of reach. */
+  failReads: boolean;
   throttled: number;
   stop(): Promise<void>;
 }
@@ -23,7 +25,7 @@ const CORS = {
 
 export async function startThrottlingProxy(target: string, opts: { cors?: boolean; port?: number } = {}): Promise<ThrottlingProxy> {
   const to = new URL(target);
-  const state = { throttle: false, throttled: 0, reject: false, readOnly: false };
+  const state = { throttle: false, throttled: 0, reject: false, readOnly: false, failReads: false };
   const server: Server = createServer((req, res) => {
     if (opts.cors && req.method === 'OPTIONS') {
       res.writeHead(204, {
@@ -48,6 +50,12 @@ export async function startThrottlingProxy(target: string, opts: { cors?: boolea
       req.resume();
       res.writeHead(403, { ...cors, 'content-type': 'application/json' });
       res.end(JSON.stringify({ code: 'Forbidden', message: 'Request blocked by Auth: operation not permitted with a read-only key.' }));
+      return;
+    }
+    if (state.failReads && req.method === 'GET' && /\/docs\/[^/]+\/?$/.test(req.url ?? '')) {
+      req.resume();
+      res.writeHead(503, { ...cors, 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'ServiceUnavailable', message: 'The request failed because the service is unavailable.' }));
       return;
     }
     if (write && state.throttle) {
@@ -87,6 +95,12 @@ export async function startThrottlingProxy(target: string, opts: { cors?: boolea
     },
     set readOnly(v: boolean) {
       state.readOnly = v;
+    },
+    get failReads() {
+      return state.failReads;
+    },
+    set failReads(v: boolean) {
+      state.failReads = v;
     },
     set throttled(v: number) {
       state.throttled = v;
