@@ -120,3 +120,27 @@ test('two promotions at once leave a champion; a model over the item limit is re
   );
   expect(await latestVersion(models)).toBe(before);
 });
+
+test('a resource token in COSMOS_KEY is sent as it is, as the service takes one; an account key signs each request', async () => {
+  // The local server takes any credential: what is checked is what the real SDK sends.
+  const seen: string[] = [];
+  const listen = (req: { headers: Record<string, string | string[] | undefined> }) => seen.push(String(req.headers.authorization));
+  cosmos.server.prependListener('request', listen);
+  const settings = where('tokens');
+  await setupCosmos(cosmos.client, settings);
+  const token = 'type=resource&ver=1.0&sig=c2lnbmF0dXJl;bG9jYWw=;';
+  const models = (key: string) =>
+    run('node', [BIN, 'models'], { env: { ...process.env, COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: key, COSMOS_DATABASE: 'tokens' } });
+  try {
+    seen.length = 0;
+    expect((await models(token)).stdout).toBe('no models published in tokens/models\n');
+    // Signed with it as an account key, the service answers 401.
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set([encodeURIComponent(token)]));
+    seen.length = 0;
+    await models('bG9jYWwtdGVzdC1rZXk=');
+    expect(seen.every((a) => decodeURIComponent(a).startsWith('type=master&ver=1.0&sig='))).toBe(true);
+  } finally {
+    cosmos.server.removeListener('request', listen);
+  }
+});

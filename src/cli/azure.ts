@@ -1,23 +1,13 @@
 // Shared by the pipeline commands: a Cosmos DB client from settings, and SDK failures
 // turned into one line without secrets.
-import { CosmosClient } from '@azure/cosmos';
-import {
-  COSMOS_REQUEST_TIMEOUT_MS,
-  cosmosEndpointDiscovery,
-  cosmosSettings,
-  failureLine,
-  type CosmosSettings,
-} from '../connectors/settings.js';
+import type { CosmosClient } from '@azure/cosmos';
+import { cosmosSettings, failureLine, type CosmosSettings } from '../connectors/settings.js';
+import { cosmosClientFor } from '../connectors/cosmos-client.js';
 import { isUserError, ServiceError } from './errors.js';
 
 export function cosmosClient(env: NodeJS.ProcessEnv): { client: CosmosClient; settings: CosmosSettings } {
   const settings = cosmosSettings(env);
-  const client = new CosmosClient({
-    endpoint: settings.endpoint,
-    key: settings.key,
-    connectionPolicy: { enableEndpointDiscovery: cosmosEndpointDiscovery(settings.endpoint), requestTimeout: COSMOS_REQUEST_TIMEOUT_MS },
-  });
-  return { client, settings };
+  return { client: cosmosClientFor(settings), settings };
 }
 
 export function reachError(what: string, e: unknown): Error {

@@ -1,17 +1,8 @@
 // The workbench's Connect form, checked before anything is dialled: Event Hubs by
 // connection string (key or SAS), Cosmos DB by endpoint and key or resource token.
 // Errors name the field and what is wrong, never the value.
-import { CosmosClient } from '@azure/cosmos';
 import type { EventPosition } from '@azure/event-hubs';
-import {
-  COSMOS_REQUEST_TIMEOUT_MS,
-  ENV_DEFAULTS,
-  SettingsError,
-  cosmosEndpointDiscovery,
-  keepSecret,
-  type CosmosSettings,
-  type HubSettings,
-} from './settings.js';
+import { ENV_DEFAULTS, SettingsError, keepSecret, type CosmosSettings, type HubSettings } from './settings.js';
 import { agreeingHub, parseHubConnectionString, startPosition } from './hub-connection.js';
 
 export interface HubForm {
@@ -85,17 +76,5 @@ export function checkCosmosForm(form: CosmosForm): CosmosSettings {
   return { endpoint, key, ...names };
 }
 
-/** A resource token (scoped, expiring) goes to the client as one; anything else is an account key. */
-export function cosmosClientFor(s: CosmosSettings): CosmosClient {
-  const discovery = { enableEndpointDiscovery: cosmosEndpointDiscovery(s.endpoint), requestTimeout: COSMOS_REQUEST_TIMEOUT_MS };
-  if (/^type=resource&/.test(s.key)) {
-    const token = s.key;
-    const paths = [`dbs/${s.database}`, `dbs/${s.database}/colls/${s.container}`, `dbs/${s.database}/colls/${s.modelsContainer}`];
-    return new CosmosClient({
-      endpoint: s.endpoint,
-      resourceTokens: Object.fromEntries(paths.map((p) => [p, token])),
-      connectionPolicy: discovery,
-    });
-  }
-  return new CosmosClient({ endpoint: s.endpoint, key: s.key, connectionPolicy: discovery });
-}
+// The page's SDK module (services/azure-sdk.ts) hands the client maker out with the form checks.
+export { cosmosClientFor } from './cosmos-client.js';
