@@ -19,6 +19,20 @@ export interface PublishOptions {
 
 const TICK_MS = 100;
 
+/**
+ * Service Bus caps a partition key at 128 characters and Event Hubs is documented no further; a
+ * unit id may have 200 (a CSV cell, more). A longer id is sent as its first 50 characters and a
+ * hash of the whole: the key only picks the partition, so each unit still keeps one.
+ */
+const MAX_PARTITION_KEY = 128;
+
+export function partitionKeyOf(unit: string): string {
+  if (unit.length <= MAX_PARTITION_KEY) return unit;
+  let h = 0x811c9dc5; // FNV-1a over the UTF-16 units
+  for (let i = 0; i < unit.length; i++) h = Math.imul(h ^ unit.charCodeAt(i), 0x01000193) >>> 0;
+  return `${[...unit].slice(0, 50).join('')}~${h.toString(16).padStart(8, '0')}`;
+}
+
 export async function publishDataset(producer: EventHubProducerClient, ds: Dataset, opts: PublishOptions): Promise<number> {
   const order = streamOrder(ds);
   const total = Math.min(order.length, opts.limit ?? order.length);
@@ -42,7 +56,8 @@ export async function publishDataset(producer: EventHubProducerClient, ds: Datas
       if (!rows) byUnit.set(key, (rows = []));
       rows.push(row);
     }
-    for (const [key, rows] of byUnit) {
+    for (const [unit, rows] of byUnit) {
+      const key = partitionKeyOf(unit);
       let batch = await producer.createBatch({ partitionKey: key });
       for (const row of rows) {
         if (!batch.tryAdd({ body: readingOf(ds, row) })) {
