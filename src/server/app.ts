@@ -42,11 +42,14 @@ function metricRoute(path: string): string {
   return allowedMethods(path) ? (path.startsWith('/units/') ? '/units/:unit' : path) : 'unmatched';
 }
 
-/** Characters a path parameter may have before the router refuses it (a 200-character unit id, percent-encoded). */
-const MAX_PATH_PARAM = 2400;
+const UNAUTHORIZED = 'missing or wrong API key: send Authorization: Bearer <key>';
+
+/** UTF-16 units a path parameter may have, once decoded, before the router refuses it: a 200-character id of 4-byte characters. */
+const MAX_PATH_PARAM = 400;
 
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const timeout = o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const authorized = o.apiKey ? bearerCheck(o.apiKey) : () => true;
   const app = Fastify({
     bodyLimit: o.bodyLimit,
     // Fastify's default is no limit: a client that stops mid-body would hold its connection for ever.
@@ -65,20 +68,26 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     // "example" is OpenAPI 3.0's annotation (its schemas have no "examples"): known to Ajv, checked by nothing.
     ajv: { customOptions: { coerceTypes: false, keywords: ['example'] } },
     clientErrorHandler: clientError,
-    // A unit id may be 200 characters, each up to 12 once percent-encoded (a 4-byte UTF-8 character):
-    // past the router's default of 100, DELETE /units/<id> answered 414 where POST /predict took the id.
-    // A decoded id past 200 is refused by the route, one past this by the router (frameworkErrors).
+    // A unit id may be 200 characters, each up to 2 UTF-16 units (the router counts them decoded): past
+    // its default of 100, DELETE /units/<id> answered 414 where POST /predict took the id. An id past
+    // 200 characters is refused by the route, one past this by the router (frameworkErrors).
     routerOptions: { maxParamLength: MAX_PATH_PARAM },
     // The router's own refusals (bad percent-encoding, a path parameter past the limit) in the server's
     // one-line JSON, and counted: they never reach the onResponse hook.
+    // Without the API key, 401 first, as for every other route.
     frameworkErrors: (err, req, reply) => {
       const path = req.url.split('?')[0];
+      const r = reply as unknown as FastifyReply;
+      if (!authorized(req.headers.authorization)) {
+        o.serveMetrics.request(metricRoute(path), 401);
+        return void r.code(401).header('www-authenticate', 'Bearer').send({ error: UNAUTHORIZED });
+      }
       o.serveMetrics.request(metricRoute(path), 400);
-      void (reply as unknown as FastifyReply).code(400).send({
+      void r.code(400).send({
         error:
           err.code === 'FST_ERR_MAX_PARAM_LENGTH'
-            ? `the unit id in the path is too long (over ${MAX_PATH_PARAM} characters as sent; a unit id has at most 200): no unit is named so`
-            : `the path ${JSON.stringify(path)} is not valid percent-encoding`,
+            ? 'the unit id in the path is longer than a unit id may be (200 characters): no unit is named so'
+            : `the request path ${JSON.stringify(path)} cannot be read: a % not followed by two hex digits, or not a path at all`,
       });
     },
   });
@@ -112,7 +121,6 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 
   const info = o.predictor.info();
   const keys: StreamKeys = { unitField: info.unit_field, timeField: info.time_field };
-  const authorized = o.apiKey ? bearerCheck(o.apiKey) : () => true;
   checkContinue(
     app.server,
     o.bodyLimit,
@@ -124,7 +132,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     if (req.raw.httpVersion === '1.1' && req.headers.host === undefined)
       return void reply.code(400).send({ error: 'an HTTP/1.1 request needs a Host header' });
     if (req.routeOptions.url === '/healthz' || authorized(req.headers.authorization)) return done();
-    void reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong API key: send Authorization: Bearer <key>' });
+    void reply.code(401).header('www-authenticate', 'Bearer').send({ error: UNAUTHORIZED });
   });
   // Before the body is read: a body in another charset or compressed would be read as garbage, not refused.
   app.addHook('onRequest', (req, reply, done) => {
