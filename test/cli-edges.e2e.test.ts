@@ -462,6 +462,15 @@ test('train warns when its training rows hold readings the label column marks an
   expect((await cli('evaluate', ones, '--model', join(dir, 'ones.json'))).stderr).toMatch(
     /^isoscope: warning: every compared reading is labelled 1 \(anomalous\) in "anomaly": no healthy reading is left, .* if 1 marks normal readings in this file, write the labels the other way round$/m,
   );
+  // 1s and blanks (a file that marks its anomalies alone): the blanks are named, not the labels' sense.
+  const marked = join(dir, 'marked.csv');
+  writeFileSync(
+    marked,
+    ['time,x,anomaly', ...Array.from({ length: 300 }, (_, i) => `${i},${Math.sin(i / 3).toFixed(3)},${i % 3 ? '' : 1}`)].join('\n'),
+  );
+  expect((await cli('evaluate', marked, '--model', join(dir, 'ones.json'))).stderr).toMatch(
+    /^isoscope: warning: every compared reading is labelled 1 .*; its 200 blank cell\(s\) are not compared: if they are the normal readings, write them as 0$/m,
+  );
   expect((await cli('evaluate', data, '--model', join(dir, 'before.json'))).stderr).not.toMatch(/every compared reading/);
 });
 

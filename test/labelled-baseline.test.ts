@@ -22,6 +22,7 @@ describe('training rows labelled anomalous', () => {
       of: 500,
       before: 300,
       everyReading: false,
+      blankOthers: false,
     });
     expect(labelledInBaseline(ds, parseBaseline('all'))).toEqual({
       column: 'anomaly',
@@ -29,6 +30,7 @@ describe('training rows labelled anomalous', () => {
       of: 1000,
       before: 300,
       everyReading: false,
+      blankOthers: false,
     });
     // Training rows that end before it: nothing to say.
     expect(labelledInBaseline(ds, parseBaseline('first:300'))).toBeUndefined();
@@ -38,10 +40,18 @@ describe('training rows labelled anomalous', () => {
       of: 301,
       before: 300,
       everyReading: false,
+      blankOthers: false,
     });
     // The page passes the rows' mask it has already built: the same answer.
     const mask = baselineMask(ds, parseBaseline('first:40%'));
-    expect(labelledInBaseline(ds, mask)).toEqual({ column: 'anomaly', rows: 100, of: 400, before: 300, everyReading: false });
+    expect(labelledInBaseline(ds, mask)).toEqual({
+      column: 'anomaly',
+      rows: 100,
+      of: 400,
+      before: 300,
+      everyReading: false,
+      blankOthers: false,
+    });
   });
 
   test('rows out of time order: the first readings and the first anomaly are by time, not by row', () => {
@@ -54,6 +64,7 @@ describe('training rows labelled anomalous', () => {
       of: 400,
       before: 300,
       everyReading: false,
+      blankOthers: false,
     });
   });
 
@@ -69,6 +80,7 @@ describe('training rows labelled anomalous', () => {
       before: 30,
       unit: 2,
       everyReading: false,
+      blankOthers: false,
     });
     expect(labelledInBaseline(ds, parseBaseline('first:30'))).toBeUndefined();
     // Read as one series (the page's single series), the first anomaly is the file's first, in its order.
@@ -79,7 +91,7 @@ describe('training rows labelled anomalous', () => {
 
   test('a column of 1s throughout is said to be read as anomalous: the file may mean 1 as normal', () => {
     const all = labelledInBaseline(csvDataset(series(100, 0)), parseBaseline('first:50'))!;
-    expect(all).toEqual({ column: 'anomaly', rows: 50, of: 50, before: 0, everyReading: true });
+    expect(all).toEqual({ column: 'anomaly', rows: 50, of: 50, before: 0, everyReading: true, blankOthers: false });
     expect(tooEarlyWords(all, String)).toMatch(
       /^Every reading is labelled 1, which isoscope reads as anomalous .*write the labels the other way round/,
     );
@@ -87,5 +99,14 @@ describe('training rows labelled anomalous', () => {
     const early = labelledInBaseline(csvDataset(series(100, 0).replace(/1$/, '0')), parseBaseline('all'))!;
     expect(early.everyReading).toBe(false);
     expect(tooEarlyWords(early, String)).toBe('The first labelled anomaly is reading 1: too early for a healthy stretch before it.');
+    // 1s and blanks: a file that marks its anomalies alone is told blanks are not 0, not that its labels may be inverted.
+    const marked = labelledInBaseline(
+      csvDataset(series(100, 0).replace(/,1$/gm, (m, at: number) => (at % 3 ? ',' : m))),
+      parseBaseline('all'),
+    )!;
+    expect([marked.everyReading, marked.blankOthers]).toEqual([false, true]);
+    expect(tooEarlyWords(marked, String)).toMatch(
+      /too early for a healthy stretch before it\. Its other readings are blank, which isoscope reads as unlabelled, not as 0/,
+    );
   });
 });

@@ -100,9 +100,14 @@ export async function evaluateCommand(
       `isoscope: warning: --horizon ${horizon} counts every scored reading as degraded (RUL <= ${horizon}): no healthy reading is left, so ROC AUC, precision and the false-alarm rate say nothing; C-MAPSS work uses 30`,
     );
   // Labelled 1 throughout: more likely a 'normal' flag than data anomalous from end to end.
+  const labels = labelled ?? columnByRole(ds, 'label');
   if (ev.truth === 'label' && ev.readings > 0 && ev.positives === ev.readings)
     err(
-      `isoscope: warning: every compared reading is labelled 1 (anomalous) in "${(labelled ?? columnByRole(ds, 'label'))?.name}": no healthy reading is left, so ROC AUC, precision and the false-alarm rate say nothing; if 1 marks normal readings in this file, write the labels the other way round`,
+      `isoscope: warning: every compared reading is labelled 1 (anomalous) in "${labels?.name}": no healthy reading is left, so ROC AUC, precision and the false-alarm rate say nothing; ${
+        labels?.missing
+          ? `its ${labels.missing.toLocaleString('en-US')} blank cell(s) are not compared: if they are the normal readings, write them as 0`
+          : 'if 1 marks normal readings in this file, write the labels the other way round'
+      }`,
     );
   const unlabelled = labelled?.missing ?? 0;
   // Every figure would be a ratio over nothing.

@@ -22,8 +22,10 @@ export interface LabelledInBaseline {
   before: number;
   /** With units: the unit with the fewest. */
   unit?: number;
-  /** Every labelled reading of the data is 1: the file may mean 1 as normal. */
+  /** Every reading of the data is labelled 1: the file may mean 1 as normal. */
   everyReading: boolean;
+  /** Every labelled reading is 1 and the others are blank: the file may mean blank as normal. */
+  blankOthers: boolean;
 }
 
 /**
@@ -47,13 +49,15 @@ export function labelledInBaseline(
   }
   if (!rows) return undefined;
   const column = columnByRole(ds, 'label')!.name;
-  const everyReading = label.every((v) => v === 1 || Number.isNaN(v));
+  const onlyOnes = label.every((v) => v === 1 || Number.isNaN(v));
+  const everyReading = onlyOnes && label.every((v) => v === 1);
+  const blankOthers = onlyOnes && !everyReading;
   const order = unitTimeOrder(ds);
   const units = oneSeries ? undefined : columnByRole(ds, 'unit')?.values;
   if (!units) {
     let before = 0;
     while (before < ds.rows && label[order ? order[before] : before] !== 1) before++;
-    return { column, rows, of, before, everyReading };
+    return { column, rows, of, before, everyReading, blankOthers };
   }
   // Each unit's readings so far, in its time order (-1 once its first labelled anomaly is met).
   const seen = new Map<number, number>();
@@ -68,15 +72,21 @@ export function labelledInBaseline(
       seen.set(units[i], -1);
     } else seen.set(units[i], n + 1);
   }
-  return { column, rows, of, before, unit, everyReading };
+  return { column, rows, of, before, unit, everyReading, blankOthers };
 }
+
+/** A label column of 1s and blanks: a file that marks its anomalies alone. */
+export const BLANK_OTHERS =
+  'Its other readings are blank, which isoscope reads as unlabelled, not as 0 (normal): write 0 for the normal readings.';
 
 /** Why no first:N is offered: the first labelled anomaly comes before FEWEST_HEALTHY readings. */
 export function tooEarlyWords(found: LabelledInBaseline, unitName: (unit: number) => string): string {
   // A column of 1s alone is more likely a 'healthy' or 'ok' flag than a file that is anomalous throughout.
   if (found.everyReading)
     return 'Every reading is labelled 1, which isoscope reads as anomalous (0 normal, 1 anomaly): if 1 marks normal readings in this file, write the labels the other way round before training and evaluating.';
-  return found.unit === undefined
-    ? `The first labelled anomaly is reading ${found.before + 1}: too early for a healthy stretch before it.`
-    : `Unit ${unitName(found.unit)}'s first labelled anomaly is its reading ${found.before + 1}: too early for a healthy stretch before every unit's first.`;
+  const early =
+    found.unit === undefined
+      ? `The first labelled anomaly is reading ${found.before + 1}: too early for a healthy stretch before it.`
+      : `Unit ${unitName(found.unit)}'s first labelled anomaly is its reading ${found.before + 1}: too early for a healthy stretch before every unit's first.`;
+  return found.blankOthers ? `${early} ${BLANK_OTHERS}` : early;
 }
