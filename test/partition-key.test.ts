@@ -11,8 +11,9 @@ describe('Event Hubs partition keys', () => {
     expect(partitionKeyOf(a)).toBe(partitionKeyOf(a));
     expect(partitionKeyOf(a)).not.toBe(partitionKeyOf(b));
     // Cut by characters: no emoji is split into half a surrogate pair.
-    const rockets = partitionKeyOf('🚀'.repeat(200));
+    // 'a' first: a cut at an even number of UTF-16 units would split a rocket.
+    const rockets = partitionKeyOf('a' + '🚀'.repeat(200));
     expect(rockets.length).toBeLessThanOrEqual(128);
-    expect(encodeURIComponent(rockets)).toMatch(/%/); // throws on a lone surrogate
+    expect(() => encodeURIComponent(rockets)).not.toThrow(); // throws on a lone surrogate
   });
 });

@@ -7,8 +7,8 @@ export const isResourceToken = (key: string): boolean => /^type=resource&/.test(
 
 /**
  * A resource token (scoped, expiring) is sent as it is on every request: given as `key`, the SDK
- * signed requests with it as if it were an account key, which the service refuses (401). Whatever
- * containers the token's permission covers (readings, models, dead letters) are reachable.
+ * signed requests with it as if it were an account key, which the service refuses (401). The
+ * token's permission decides what it reaches: one container, so the others answer 403.
  */
 export function cosmosClientFor(s: Pick<CosmosSettings, 'endpoint' | 'key'>): CosmosClient {
   const connectionPolicy = { enableEndpointDiscovery: cosmosEndpointDiscovery(s.endpoint), requestTimeout: COSMOS_REQUEST_TIMEOUT_MS };

@@ -1,6 +1,6 @@
 // Publishes a dataset to Event Hubs as a time-ordered stream: readings in stream order,
-// grouped per unit into batches with partition key = unit id, so a unit's readings stay
-// in order on one partition. At a chosen rate, or as fast as the hub takes them.
+// grouped per unit into batches with partition key = unit id (shortened past 128 characters,
+// see partitionKeyOf), so a unit's readings stay in order on one partition. At a chosen rate, or as fast as the hub takes them.
 import type { EventHubProducerClient } from '@azure/event-hubs';
 import type { Dataset } from '../data/dataset.js';
 import { streamOrder } from '../data/order.js';

@@ -26,7 +26,7 @@ function readingSchema(keys: { unitField: string | null; timeField: string }) {
         : {
             [keys.unitField]: {
               description:
-                'The unit: a number or text (at most 200 characters, none of / \\ ? # or a control character). Text is tracked trimmed and a whole number written as text in its plain form is that number (" 7", "7" and 7 are one unit; "007", "+7", "7.0" and "7e0" are ids of their own); the answer echoes the field as sent.',
+                'The unit: a number or text (at most 200 characters, none of / \\ ? # or a control character). Text is tracked trimmed and a whole number of up to 15 digits written as text in its plain form is that number (" 7", "7" and 7 are one unit; "007", "+7", "7.0" and "7e0" are ids of their own); the answer echoes the field as sent.',
               oneOf: [number, { type: 'string' }],
             },
           }),

@@ -101,7 +101,8 @@ const OUTLIER_RATIO: f64 = 32768;
 /**
  * A finite value past ±1e150 is no measurement (a stuck register, a garbage cast), and its square
  * would overflow the window's sums. Its features are the value itself (its std its size), far past
- * any trained range, so the reading scores anomalous at once; the unit's state never takes it.
+ * any trained range, which the range rule scores 1 (an extended forest's trees score it as they
+ * will); the unit's state never takes it.
  * Taken into a unit's baseline it left every later reading of the unit unscored (1e308) or
  * anomalous (1e200) for good.
  */
