@@ -93,10 +93,10 @@ export function lastError(e: unknown): { code?: string | number; message?: strin
   return last;
 }
 
-/** Retries that give up in seconds, not the SDK's default of minutes: a person is waiting. */
 /** A request Cosmos DB has not answered in 15 s will not be answered: the SDK's 60 s leaves a user waiting a minute. */
 export const COSMOS_REQUEST_TIMEOUT_MS = 15_000;
 
+/** Retries that give up in seconds, not the SDK's default of minutes: a person is waiting. */
 export const INTERACTIVE_RETRY = { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5000, timeoutInMs: 15_000 };
 
 /** One line for the user: the last attempt's message, secrets redacted. */
